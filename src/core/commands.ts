@@ -1,0 +1,122 @@
+/**
+ * commands.ts - the one command vocabulary every channel and the merchant API speak, and the
+ * envelope that carries a command into the core with its idempotency key, clock reading and
+ * PIN check. Amounts arrive already parsed into fen; MSISDNs already normalized.
+ */
+import type { FundingKind, Language } from './entities.js'
+
+/** Commands a subscriber sends from a phone. */
+export type SubscriberCommand =
+  | { readonly kind: 'balance'; readonly msisdn: string }
+  | { readonly kind: 'statement'; readonly msisdn: string }
+  | PaymentCommand
+  | { readonly kind: 'confirm'; readonly msisdn: string }
+  | { readonly kind: 'cancel'; readonly msisdn: string }
+  | { readonly kind: 'change_pin'; readonly msisdn: string }
+  | { readonly kind: 'register'; readonly msisdn: string; readonly name: string; readonly language: Language }
+
+/**
+ * Commands that move a subscriber's money. `authorize` says the user gave consent in this very
+ * command (a USSD or WAP confirm page with the PIN); without it the payment waits for YES/PIN.
+ */
+export type PaymentCommand =
+  | {
+      readonly kind: 'pay_merchant'
+      readonly msisdn: string
+      readonly merchantCode: string
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+      readonly authorize: boolean
+    }
+  | {
+      readonly kind: 'pay_order'
+      readonly msisdn: string
+      readonly orderNo: string
+      readonly funding: FundingKind
+      readonly authorize: boolean
+    }
+  | {
+      readonly kind: 'pay_bill'
+      readonly msisdn: string
+      readonly billerCode: string
+      readonly customerRef: string
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+      readonly authorize: boolean
+    }
+  | {
+      readonly kind: 'top_up_airtime'
+      readonly msisdn: string
+      /** Whose phone bill is credited: the payer's own or another subscriber's. */
+      readonly beneficiaryMsisdn: string
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+      readonly authorize: boolean
+    }
+  | { readonly kind: 'load_wallet'; readonly msisdn: string; readonly amountMinor: bigint; readonly authorize: boolean }
+  | {
+      readonly kind: 'send_money'
+      readonly msisdn: string
+      readonly payeeMsisdn: string
+      readonly amountMinor: bigint
+      readonly authorize: boolean
+    }
+
+/** Commands a merchant sends by the web API, already authenticated as `merchantCode`. */
+export type MerchantCommand =
+  | {
+      readonly kind: 'request_payment'
+      readonly merchantCode: string
+      readonly msisdn: string
+      readonly amountMinor: bigint
+      readonly reference: string
+      readonly description: string
+      readonly funding: FundingKind
+      readonly callbackUrl: string | null
+    }
+  | {
+      readonly kind: 'create_order'
+      readonly merchantCode: string
+      readonly amountMinor: bigint
+      readonly reference: string
+      readonly description: string
+    }
+  | { readonly kind: 'refund'; readonly merchantCode: string; readonly paymentId: string; readonly amountMinor: bigint }
+
+/** Commands the gateway sends itself: the bank's answer, and the expiry sweep. */
+export type SystemCommand =
+  | { readonly kind: 'bank_outcome'; readonly paymentId: string; readonly outcome: BankOutcome }
+  | { readonly kind: 'expire_due' }
+
+/** What the issuing bank finally said about a reserved card payment. */
+export type BankOutcome = 'captured' | 'declined' | 'unavailable'
+
+export type Command = SubscriberCommand | MerchantCommand | SystemCommand
+export type CommandKind = Command['kind']
+
+/**
+ * The result of checking a PIN against the subscriber's scrypt hash, done before the core runs
+ * (hashing is slow and asynchronous; the core only counts the outcome).
+ */
+export type PinCheck = 'absent' | 'match' | 'mismatch'
+
+export interface Envelope {
+  /** Idempotency key from the transport, already scoped by channel (`sms:<message id>`). */
+  readonly key: string
+  /** Hash of the command without any secret: the same key with another hash is refused. */
+  readonly commandHash: string
+  readonly channel: string
+  readonly nowMs: number
+  readonly pin: PinCheck
+  /** A new PIN's scrypt hash for register and change_pin; kept out of the command hash. */
+  readonly newPinHash: string | null
+  readonly command: Command
+}
+
+/**
+ * Commands whose answers are not kept for idempotent replay: reads, and the expiry sweep, which
+ * is naturally idempotent and would otherwise log a row every second.
+ */
+export function isUnlogged(command: Command): boolean {
+  return command.kind === 'balance' || command.kind === 'statement' || command.kind === 'expire_due'
+}

@@ -1,0 +1,217 @@
+/**
+ * decide-payment.ts - a payment from a phone: checked, then either left waiting for the user's
+ * YES/PIN, posted at once (wallet, phone bill), or reserved for the issuing bank (card).
+ */
+import type { Envelope, PaymentCommand } from './commands.js'
+import type { Leg, Payment, Subscriber } from './entities.js'
+import { splitMerchantFee } from './fees.js'
+import type { Limits } from './limits.js'
+import { dayOf } from './limits.js'
+import type { Message } from './messages.js'
+import { formatAmount } from './money.js'
+import { nextState } from './payment-states.js'
+import type { Intent } from './payment-intent.js'
+import { checkMoney, countsTowardDailyLimit, outgoingToday, pinRequired, requestOfCommand, resolveIntent } from './payment-intent.js'
+import type { Reason } from './reasons.js'
+import type { CommandResult } from './results.js'
+import { refused, succeeded } from './results.js'
+import type { LedgerView, Write } from './view.js'
+import { transferRef } from './view.js'
+
+export interface Outcome {
+  readonly result: CommandResult
+  readonly writes: Write[]
+}
+
+export function decidePaymentCommand(env: Envelope, command: PaymentCommand, view: LedgerView, limits: Limits): Outcome {
+  const resolved = resolveIntent(requestOfCommand(command), view, env.nowMs)
+  const language = view.subscriber(command.msisdn)?.language ?? 'en'
+  if (!resolved.ok) return { result: refused(resolved.reason, language), writes: [] }
+  const intent = resolved.intent
+
+  if (!command.authorize) {
+    const reason = checkMoney(intent, env.nowMs, limits)
+    if (reason !== null) return { result: refused(reason, language), writes: [] }
+    return awaitAuthorization(env, intent, newPayment(env, intent, view, 'payer'), view, limits)
+  }
+
+  const pin = checkPin(env, intent.payer, intent.funding, limits)
+  if (pin.reason !== null) return { result: refused(pin.reason, language), writes: pin.writes }
+  const payer = pin.subscriber
+  const reason = checkMoney({ ...intent, payer }, env.nowMs, limits)
+  if (reason !== null) return { result: refused(reason, language), writes: pin.writes }
+  const payment = newPayment(env, intent, view, 'payer')
+  return executeAuthorized(env, { ...intent, payer }, { ...payment, state: nextState('requested', 'authorized') }, view, limits)
+}
+
+/** Builds a new payment record in `requested` for an intent. */
+export function newPayment(env: Envelope, intent: Intent, view: LedgerView, initiator: Payment['initiator']): Payment {
+  return {
+    id: view.nextPaymentId(),
+    state: 'requested',
+    kind: intent.kind,
+    initiator,
+    channel: env.channel,
+    payerMsisdn: intent.payer.msisdn,
+    funding: intent.funding,
+    merchantCode: intent.merchant?.code ?? null,
+    payeeMsisdn: intent.payeeMsisdn,
+    orderNo: intent.orderNo,
+    customerRef: intent.customerRef,
+    amountMinor: intent.amountMinor,
+    feeMinor: 0n,
+    refundedMinor: 0n,
+    merchantReference: null,
+    description: null,
+    callbackUrl: null,
+    reason: null,
+    transferRef: null,
+    createdMs: env.nowMs,
+    updatedMs: env.nowMs,
+    expiresMs: env.nowMs + 0,
+  }
+}
+
+/**
+ * Leaves a payment waiting for the user's YES/PIN. The subscriber's older waiting payment, if
+ * any, is cancelled: a subscriber has at most one (SPEC section 4).
+ */
+export function awaitAuthorization(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): Outcome {
+  const writes: Write[] = []
+  const previous = intent.payer.pendingPaymentId === null ? null : view.payment(intent.payer.pendingPaymentId)
+  if (previous !== null && previous.state === 'awaiting_authorization') {
+    writes.push(...endPayment(previous, 'cancelled', null, env.nowMs))
+  }
+  const waiting: Payment = {
+    ...payment,
+    state: nextState(payment.state, 'awaiting_authorization'),
+    expiresMs: env.nowMs + limits.authorizationTtlMs,
+    updatedMs: env.nowMs,
+  }
+  writes.push({ kind: 'payment', payment: waiting })
+  writes.push({ kind: 'subscriber', subscriber: { ...intent.payer, pendingPaymentId: waiting.id } })
+  const key = pinRequired(intent.funding) ? 'payment.confirm_pin' : 'payment.confirm_sim'
+  const result = succeeded(paymentMessage(key, intent, null), intent.payer.language, { payment: waiting })
+  return { result, writes }
+}
+
+/** Moves a payment to a final state without moving money, telling the merchant if it asked. */
+export function endPayment(payment: Payment, state: 'cancelled' | 'expired' | 'declined' | 'failed', reason: Reason | null, nowMs: number): Write[] {
+  const ended: Payment = { ...payment, state: nextState(payment.state, state), reason, updatedMs: nowMs }
+  return [{ kind: 'payment', payment: ended }, ...webhookOf(ended)]
+}
+
+export function webhookOf(payment: Payment): Write[] {
+  if (payment.callbackUrl === null || payment.merchantCode === null) return []
+  return [{ kind: 'notify', notification: { kind: 'webhook', paymentId: payment.id, merchantCode: payment.merchantCode, url: payment.callbackUrl } }]
+}
+
+interface PinOutcome {
+  readonly reason: Reason | null
+  readonly subscriber: Subscriber
+  readonly writes: Write[]
+}
+
+/**
+ * Counts a PIN attempt. A wrong PIN is remembered even though the command is refused, and the
+ * last allowed wrong PIN locks the subscriber on every channel.
+ */
+export function checkPin(env: Envelope, subscriber: Subscriber, funding: Payment['funding'], limits: Limits): PinOutcome {
+  if (env.pin === 'absent') {
+    return pinRequired(funding)
+      ? { reason: 'pin_required', subscriber, writes: [] }
+      : { reason: null, subscriber, writes: [] }
+  }
+  if (env.pin === 'match') {
+    if (subscriber.pinFailures === 0) return { reason: null, subscriber, writes: [] }
+    const reset = { ...subscriber, pinFailures: 0 }
+    return { reason: null, subscriber: reset, writes: [{ kind: 'subscriber', subscriber: reset }] }
+  }
+  const failures = subscriber.pinFailures + 1
+  if (failures >= limits.pinAttemptsMax) {
+    const locked = { ...subscriber, pinFailures: 0, lockedUntilMs: env.nowMs + limits.pinLockMs }
+    return { reason: 'pin_attempts_exceeded', subscriber: locked, writes: [{ kind: 'subscriber', subscriber: locked }] }
+  }
+  const counted = { ...subscriber, pinFailures: failures }
+  return { reason: 'pin_incorrect', subscriber: counted, writes: [{ kind: 'subscriber', subscriber: counted }] }
+}
+
+/**
+ * Carries out an authorized payment: posts it at once from a wallet or phone bill, or reserves
+ * it for the bank's capture from a card. The daily total counts the payment from here on.
+ */
+export function executeAuthorized(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): Outcome {
+  const payer = withOutgoing(intent.payer, intent, env.nowMs, limits)
+  const clearsPending = payer.pendingPaymentId === payment.id
+  const subscriber = { ...payer, pendingPaymentId: clearsPending ? null : payer.pendingPaymentId }
+  const writes: Write[] = [{ kind: 'subscriber', subscriber }]
+
+  if (intent.funding === 'bank') {
+    const card = intent.payerAccount.card
+    const reservedAccount = { ...intent.payerAccount, reservedMinor: intent.payerAccount.reservedMinor + intent.amountMinor }
+    const authorized: Payment = { ...payment, updatedMs: env.nowMs }
+    writes.push({ kind: 'account', account: reservedAccount })
+    writes.push({ kind: 'payment', payment: authorized })
+    if (intent.orderNo !== null) writes.push(...orderPaid(intent.orderNo, authorized.id, view))
+    const bankStep = { op: 'capture' as const, paymentId: authorized.id, cardToken: card?.token ?? '', amountMinor: intent.amountMinor }
+    const result = succeeded(paymentMessage('payment.processing', intent, null), intent.payer.language, { payment: authorized, bankStep })
+    return { result, writes }
+  }
+
+  const posted = postPayment(env, intent, payment, view, limits)
+  writes.push(...posted.writes)
+  const result = succeeded(paymentMessage('payment.completed', intent, posted.payment.transferRef), intent.payer.language, {
+    payment: posted.payment,
+    reference: posted.payment.transferRef,
+  })
+  return { result, writes }
+}
+
+function withOutgoing(payer: Subscriber, intent: Intent, nowMs: number, limits: Limits): Subscriber {
+  if (!countsTowardDailyLimit(intent.kind)) return payer
+  return { ...payer, outgoingDay: dayOf(nowMs, limits), outgoingMinor: outgoingToday(payer, nowMs, limits) + intent.amountMinor }
+}
+
+/** Posts the transfer of an authorized payment: payer leg, payee leg and fee legs at once. */
+export function postPayment(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): { payment: Payment; writes: Write[] } {
+  const amount = intent.amountMinor
+  const legs: Leg[] = [{ accountId: intent.payerAccount.id, amountMinor: -amount }]
+  let feeMinor = 0n
+  if (intent.merchant !== null) {
+    const split = splitMerchantFee(intent.funding, amount, limits.merchantFeeBasisPoints)
+    feeMinor = split.feeMinor
+    legs.push({ accountId: intent.merchant.accountId, amountMinor: amount - feeMinor })
+    for (const share of split.shares) legs.push({ accountId: view.partyAccount(share.party).id, amountMinor: share.amountMinor })
+  } else if (intent.payeeAccount !== null) {
+    legs.push({ accountId: intent.payeeAccount.id, amountMinor: amount })
+  }
+  const transferId = view.nextTransferId()
+  const completed: Payment = {
+    ...payment,
+    state: nextState(payment.state, 'completed'),
+    feeMinor,
+    transferRef: transferRef(transferId),
+    updatedMs: env.nowMs,
+  }
+  const writes: Write[] = [
+    { kind: 'transfer', transfer: { id: transferId, kind: 'payment', paymentId: payment.id, createdMs: env.nowMs, legs } },
+    { kind: 'payment', payment: completed },
+    ...webhookOf(completed),
+  ]
+  if (intent.orderNo !== null) writes.push(...orderPaid(intent.orderNo, payment.id, view))
+  return { payment: completed, writes }
+}
+
+function orderPaid(orderNo: string, paymentId: string, view: LedgerView): Write[] {
+  const order = view.order(orderNo)
+  if (order === null || order.paidPaymentId === paymentId) return []
+  return [{ kind: 'order', order: { ...order, paidPaymentId: paymentId } }]
+}
+
+/** The user-facing words for a payment: amount, payee and funding account. */
+export function paymentMessage(key: Message['key'], intent: Intent, reference: string | null): Message {
+  const payee = intent.merchant?.name ?? intent.payeeMsisdn ?? ''
+  const params: Record<string, string> = { amount: formatAmount(intent.amountMinor), payee, account: intent.funding }
+  if (reference !== null) params['ref'] = reference
+  return { key, params }
+}

@@ -1,0 +1,117 @@
+/**
+ * limits.ts - every money rule and every bound of the core, in one place. The defaults are
+ * SPEC section 3; an operator may override them in the config file (see src/config.ts), and
+ * checkLimits() refuses a set whose relations do not hold.
+ */
+
+export interface Limits {
+  /** A phone-bill payment is a micro-payment authorized by the SIM alone, so it stays small. */
+  readonly phoneBillPaymentMaxMinor: bigint
+  /** The prepaid wallet is an e-money purse: bounded per payment... */
+  readonly walletPaymentMaxMinor: bigint
+  /** ...and in what it may hold (e-money regulation caps stored value). */
+  readonly walletHeldMaxMinor: bigint
+  /** A bank-linked card pays larger sums, still bounded per payment. */
+  readonly bankPaymentMaxMinor: bigint
+  /** Money leaving one subscriber in one local day, across all accounts and channels. */
+  readonly dailyOutgoingMaxMinor: bigint
+  /** How long a payment waits for the user's YES/PIN (SIM toolkit prompts wait about 60 s). */
+  readonly authorizationTtlMs: number
+  /** Wrong PINs in a row before the subscriber is locked (EMV PIN try counter is 3). */
+  readonly pinAttemptsMax: number
+  /** How long a lock lasts, on every channel. */
+  readonly pinLockMs: number
+  /** Merchant fee in basis points of the payment (100 = 1.00 %). */
+  readonly merchantFeeBasisPoints: bigint
+  /** Local day boundary for daily limits and settlement: CNY is kept in China Standard Time. */
+  readonly dayOffsetMs: number
+  /** Rows shown by a mini statement (SMS HIST). */
+  readonly statementRowsMax: number
+  /** Payments expired by one sweep: keeps one batch short even after a long outage. */
+  readonly expirySweepRowsMax: number
+}
+
+export const defaultLimits: Limits = {
+  phoneBillPaymentMaxMinor: 5_000n,
+  walletPaymentMaxMinor: 200_000n,
+  walletHeldMaxMinor: 1_000_000n,
+  bankPaymentMaxMinor: 5_000_000n,
+  dailyOutgoingMaxMinor: 500_000n,
+  authorizationTtlMs: 120_000,
+  pinAttemptsMax: 3,
+  pinLockMs: 15 * 60_000,
+  merchantFeeBasisPoints: 100n,
+  dayOffsetMs: 8 * 3_600_000,
+  statementRowsMax: 5,
+  expirySweepRowsMax: 500,
+}
+
+/** Returns the problems of a limit set, each naming its key; empty when the set is sound. */
+export function checkLimits(limits: Limits): string[] {
+  const problems: string[] = []
+  const positive: (keyof Limits)[] = [
+    'phoneBillPaymentMaxMinor', 'walletPaymentMaxMinor', 'walletHeldMaxMinor',
+    'bankPaymentMaxMinor', 'dailyOutgoingMaxMinor', 'authorizationTtlMs', 'pinAttemptsMax',
+    'pinLockMs', 'statementRowsMax', 'expirySweepRowsMax',
+  ]
+  for (const key of positive) {
+    const value = limits[key]
+    if (!(typeof value === 'bigint' ? value > 0n : Number.isInteger(value) && value > 0)) {
+      problems.push(`${key} must be a positive integer`)
+    }
+  }
+  if (limits.walletPaymentMaxMinor > limits.walletHeldMaxMinor) {
+    problems.push('walletPaymentMaxMinor must not exceed walletHeldMaxMinor')
+  }
+  if (limits.merchantFeeBasisPoints < 0n || limits.merchantFeeBasisPoints > 10_000n) {
+    problems.push('merchantFeeBasisPoints must be between 0 and 10000')
+  }
+  return problems
+}
+
+/** The local day number of an instant, for daily limits and settlement days. */
+export function dayOf(nowMs: number, limits: Limits): number {
+  return Math.floor((nowMs + limits.dayOffsetMs) / 86_400_000)
+}
+
+/** The UTC instant at which a local day starts. */
+export function dayStartMs(day: number, limits: Limits): number {
+  return day * 86_400_000 - limits.dayOffsetMs
+}
+
+/** Bounds of the gateway's own machinery: queues, batches, retries and timeouts. */
+export interface OperatingLimits {
+  /** Commands in one group commit: bounds how long one batch holds the writer (and its p99). */
+  readonly groupCommitCommandsMax: number
+  /** Commands waiting for the writer; past it a command is refused as system_busy at once. */
+  readonly commandQueueDepthMax: number
+  /** One call to the issuing bank; shorter than the USSD answer deadline of the callers. */
+  readonly bankTimeoutMs: number
+  /** Deliveries of one merchant webhook before it is abandoned (reported in the outbox). */
+  readonly webhookAttemptsMax: number
+  /** First retry delay of a webhook; doubled on every further attempt. */
+  readonly webhookBackoffBaseMs: number
+  /** One webhook POST. */
+  readonly webhookTimeoutMs: number
+  /** Outbox rows taken per delivery round. */
+  readonly outboxBatchMax: number
+  /** How often waiting payments are checked for expiry and the outbox for due deliveries. */
+  readonly sweepIntervalMs: number
+  /** Bytes of a JSON request body. */
+  readonly httpBodyBytesMax: number
+  /** Rows one transactions query may return. */
+  readonly transactionsQueryRowsMax: number
+}
+
+export const defaultOperatingLimits: OperatingLimits = {
+  groupCommitCommandsMax: 1_000,
+  commandQueueDepthMax: 50_000,
+  bankTimeoutMs: 5_000,
+  webhookAttemptsMax: 8,
+  webhookBackoffBaseMs: 1_000,
+  webhookTimeoutMs: 5_000,
+  outboxBatchMax: 50,
+  sweepIntervalMs: 1_000,
+  httpBodyBytesMax: 64 * 1024,
+  transactionsQueryRowsMax: 500,
+}

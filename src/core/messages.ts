@@ -1,0 +1,38 @@
+/**
+ * messages.ts - the keys of the message catalogue. The core answers with a key and parameters;
+ * every channel renders them from the one catalogue in menus/messages (English and Chinese),
+ * so the compiler tells when a language lacks a text.
+ */
+import type { Reason } from './reasons.js'
+
+export const messageKeys = [
+  'balance.summary',
+  'balance.summary_with_card',
+  'statement.list',
+  'statement.empty',
+  'payment.confirm_pin',
+  'payment.confirm_sim',
+  'payment.completed',
+  'payment.processing',
+  'payment.cancelled',
+  'payment.expired',
+  'request.prompt',
+  'request.accepted',
+  'pin.changed',
+  'registered',
+  'order.created',
+  'refund.completed',
+  'expiry.swept',
+] as const
+
+export type StaticMessageKey = (typeof messageKeys)[number]
+export type MessageKey = StaticMessageKey | `refusal.${Reason}`
+
+/**
+ * A message before rendering. Parameter values are already formatted text, except `account`,
+ * which holds a funding kind that the renderer translates ("wallet" -> "钱包").
+ */
+export interface Message {
+  readonly key: MessageKey
+  readonly params: Readonly<Record<string, string>>
+}

@@ -1,0 +1,186 @@
+/**
+ * payment-intent.ts - the checks every payment passes, whatever channel or initiator: who pays,
+ * whom, from which account, whether the user authorized it, and the money rules. Each check is a
+ * guard clause returning a Reason, called in the order of `reasons`.
+ */
+import type { PaymentCommand } from './commands.js'
+import type { Account, FundingKind, Merchant, PaymentKind, Payment, Subscriber } from './entities.js'
+import type { Limits } from './limits.js'
+import { dayOf } from './limits.js'
+import type { Reason } from './reasons.js'
+import type { LedgerView } from './view.js'
+
+/** A payment with every party resolved and loaded. */
+export interface Intent {
+  readonly kind: PaymentKind
+  readonly payer: Subscriber
+  readonly funding: FundingKind
+  readonly payerAccount: Account
+  readonly amountMinor: bigint
+  readonly merchant: Merchant | null
+  /** The subscriber account credited when the payee is a subscriber (send, airtime, load). */
+  readonly payeeAccount: Account | null
+  readonly payeeMsisdn: string | null
+  readonly orderNo: string | null
+  readonly customerRef: string | null
+}
+
+export type Resolved = { readonly ok: true; readonly intent: Intent } | { readonly ok: false; readonly reason: Reason }
+
+/** What a payment asks for, whether it comes as a fresh command or from a stored payment. */
+export interface IntentRequest {
+  readonly kind: PaymentKind
+  readonly payerMsisdn: string
+  readonly funding: FundingKind
+  /** null for an order: its amount comes from the order. */
+  readonly amountMinor: bigint | null
+  readonly merchantCode: string | null
+  readonly payeeMsisdn: string | null
+  readonly orderNo: string | null
+  readonly customerRef: string | null
+  /** The payment that is being confirmed, so its own order does not count as paid by another. */
+  readonly paymentId: string | null
+}
+
+export function requestOfCommand(command: PaymentCommand): IntentRequest {
+  const base = { payerMsisdn: command.msisdn, merchantCode: null, payeeMsisdn: null, orderNo: null, customerRef: null, paymentId: null }
+  switch (command.kind) {
+    case 'pay_merchant':
+      return { ...base, kind: 'merchant', funding: command.funding, amountMinor: command.amountMinor, merchantCode: command.merchantCode }
+    case 'pay_order':
+      return { ...base, kind: 'order', funding: command.funding, amountMinor: null, orderNo: command.orderNo }
+    case 'pay_bill':
+      return {
+        ...base, kind: 'bill', funding: command.funding, amountMinor: command.amountMinor,
+        merchantCode: command.billerCode, customerRef: command.customerRef,
+      }
+    case 'top_up_airtime':
+      return { ...base, kind: 'airtime', funding: command.funding, amountMinor: command.amountMinor, payeeMsisdn: command.beneficiaryMsisdn }
+    case 'load_wallet':
+      return { ...base, kind: 'load', funding: 'bank', amountMinor: command.amountMinor, payeeMsisdn: command.msisdn }
+    case 'send_money':
+      return { ...base, kind: 'send', funding: 'wallet', amountMinor: command.amountMinor, payeeMsisdn: command.payeeMsisdn }
+  }
+}
+
+export function requestOfPayment(payment: Payment): IntentRequest {
+  return {
+    kind: payment.kind,
+    payerMsisdn: payment.payerMsisdn,
+    funding: payment.funding,
+    amountMinor: payment.amountMinor,
+    merchantCode: payment.merchantCode,
+    payeeMsisdn: payment.payeeMsisdn,
+    orderNo: payment.orderNo,
+    customerRef: payment.customerRef,
+    paymentId: payment.id,
+  }
+}
+
+/** Resolves the parties of a payment, refusing in precedence order. */
+export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: number): Resolved {
+  if (request.amountMinor !== null && request.amountMinor <= 0n) return { ok: false, reason: 'amount_not_positive' }
+  const payer = view.subscriber(request.payerMsisdn)
+  if (payer === null) return { ok: false, reason: 'payer_not_registered' }
+  if (payer.lockedUntilMs > nowMs) return { ok: false, reason: 'subscriber_locked' }
+
+  let merchant: Merchant | null = null
+  let amountMinor = request.amountMinor
+  if (request.kind === 'merchant' || request.kind === 'bill') {
+    merchant = request.merchantCode === null ? null : view.merchant(request.merchantCode)
+    if (merchant === null) return { ok: false, reason: 'merchant_not_found' }
+    if (request.kind === 'bill' && merchant.category !== 'biller') return { ok: false, reason: 'merchant_not_found' }
+    if (request.kind === 'bill' && (request.customerRef ?? '').trim() === '') return { ok: false, reason: 'customer_reference_required' }
+  }
+  if (request.kind === 'order') {
+    const order = request.orderNo === null ? null : view.order(request.orderNo)
+    if (order === null) return { ok: false, reason: 'order_not_found' }
+    if (order.paidPaymentId !== null && order.paidPaymentId !== request.paymentId) return { ok: false, reason: 'order_already_paid' }
+    merchant = view.merchant(order.merchantCode)
+    if (merchant === null) return { ok: false, reason: 'merchant_not_found' }
+    amountMinor = order.amountMinor
+  }
+  if (amountMinor === null || amountMinor <= 0n) return { ok: false, reason: 'amount_not_positive' }
+
+  let payeeAccount: Account | null = null
+  if (request.kind === 'send' || request.kind === 'airtime' || request.kind === 'load') {
+    const payeeMsisdn = request.payeeMsisdn ?? request.payerMsisdn
+    if (view.subscriber(payeeMsisdn) === null) return { ok: false, reason: 'payee_not_registered' }
+    if (request.kind === 'send' && payeeMsisdn === payer.msisdn) return { ok: false, reason: 'payee_is_payer' }
+    if (request.kind === 'airtime' && payeeMsisdn === payer.msisdn && request.funding === 'phone_bill') {
+      return { ok: false, reason: 'payee_is_payer' }
+    }
+    payeeAccount = view.accountOf(payeeMsisdn, request.kind === 'airtime' ? 'phone_bill' : 'wallet')
+    if (payeeAccount === null) return { ok: false, reason: 'payee_not_registered' }
+  }
+
+  const payerAccount = view.accountOf(payer.msisdn, request.funding)
+  if (payerAccount === null) return { ok: false, reason: 'account_not_available' }
+  if (request.kind === 'send' && request.funding !== 'wallet') return { ok: false, reason: 'account_not_allowed' }
+  if (request.kind === 'load' && request.funding !== 'bank') return { ok: false, reason: 'account_not_allowed' }
+
+  return {
+    ok: true,
+    intent: {
+      kind: request.kind,
+      payer,
+      funding: request.funding,
+      payerAccount,
+      amountMinor,
+      merchant,
+      payeeAccount,
+      payeeMsisdn: request.payeeMsisdn ?? (request.kind === 'load' ? payer.msisdn : null),
+      orderNo: request.orderNo,
+      customerRef: request.customerRef,
+    },
+  }
+}
+
+/** Every payment needs the PIN except a phone-bill micro-payment, which the SIM authorizes. */
+export function pinRequired(funding: FundingKind): boolean {
+  return funding !== 'phone_bill'
+}
+
+export function paymentMaxMinor(funding: FundingKind, limits: Limits): bigint {
+  switch (funding) {
+    case 'phone_bill':
+      return limits.phoneBillPaymentMaxMinor
+    case 'wallet':
+      return limits.walletPaymentMaxMinor
+    case 'bank':
+      return limits.bankPaymentMaxMinor
+  }
+}
+
+/**
+ * Whether a payment counts toward the daily outgoing limit: money that leaves the subscriber.
+ * Loading one's own wallet from one's own card only moves money between the same person's
+ * accounts, so it does not count.
+ */
+export function countsTowardDailyLimit(kind: PaymentKind): boolean {
+  return kind !== 'load'
+}
+
+/** The subscriber's outgoing total for the day of nowMs (a new day starts at zero). */
+export function outgoingToday(subscriber: Subscriber, nowMs: number, limits: Limits): bigint {
+  return subscriber.outgoingDay === dayOf(nowMs, limits) ? subscriber.outgoingMinor : 0n
+}
+
+/** The money rules, after the parties and the authorization are settled. */
+export function checkMoney(intent: Intent, nowMs: number, limits: Limits): Reason | null {
+  const amount = intent.amountMinor
+  if (amount > paymentMaxMinor(intent.funding, limits)) return 'amount_above_payment_max'
+  if (countsTowardDailyLimit(intent.kind) && outgoingToday(intent.payer, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor) {
+    return 'daily_limit_exceeded'
+  }
+  const payerAccount = intent.payerAccount
+  if (payerAccount.floorMinor !== null) {
+    const available = payerAccount.balanceMinor - payerAccount.reservedMinor - payerAccount.floorMinor
+    if (amount > available) return 'insufficient_funds'
+  }
+  const payeeAccount = intent.payeeAccount
+  if (payeeAccount?.capMinor != null && payeeAccount.balanceMinor + amount > payeeAccount.capMinor) {
+    return 'wallet_cap_exceeded'
+  }
+  return null
+}

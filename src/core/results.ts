@@ -1,0 +1,88 @@
+/**
+ * results.ts - what the core answers: a CommandResult value for every command, never an
+ * exception for an expected refusal. Results are stored for idempotent replay, so they are
+ * plain data (bigints are kept; src/ledger/codec.ts encodes them).
+ */
+import type { Card, FundingKind, Language, Order, Payment } from './entities.js'
+import type { Message } from './messages.js'
+import type { Reason } from './reasons.js'
+
+export interface BalanceLine {
+  readonly funding: FundingKind
+  readonly balanceMinor: bigint
+  /** For a phone bill: how far below zero it may go. */
+  readonly creditLimitMinor: bigint
+  readonly card: Card | null
+}
+
+export interface StatementRow {
+  readonly paymentId: string
+  readonly reference: string | null
+  readonly kind: Payment['kind']
+  readonly state: Payment['state']
+  readonly direction: 'out' | 'in'
+  readonly amountMinor: bigint
+  readonly counterparty: string
+  readonly createdMs: number
+}
+
+export type ResultData =
+  | { readonly kind: 'balances'; readonly lines: readonly BalanceLine[] }
+  | { readonly kind: 'statement'; readonly rows: readonly StatementRow[] }
+  | { readonly kind: 'order'; readonly order: Order }
+  | { readonly kind: 'refund'; readonly reference: string; readonly refundedMinor: bigint; readonly remainingMinor: bigint }
+  | { readonly kind: 'expired'; readonly paymentIds: readonly string[] }
+
+/**
+ * A step the gateway must take with the issuing bank after this result is committed: no
+ * ledger transaction is ever held open across a call to the bank.
+ */
+export type BankStep =
+  | { readonly op: 'capture'; readonly paymentId: string; readonly cardToken: string; readonly amountMinor: bigint }
+  | { readonly op: 'refund'; readonly paymentId: string; readonly cardToken: string; readonly amountMinor: bigint; readonly reference: string }
+
+export interface CommandResult {
+  readonly ok: boolean
+  readonly reason: Reason | null
+  readonly message: Message
+  readonly language: Language
+  /** Short transaction reference for final replies (SPEC section 4). */
+  readonly reference: string | null
+  readonly payment: Payment | null
+  readonly bankStep: BankStep | null
+  readonly data: ResultData | null
+}
+
+export function refused(
+  reason: Reason,
+  language: Language,
+  extra: { params?: Record<string, string>; payment?: Payment | null } = {},
+): CommandResult {
+  return {
+    ok: false,
+    reason,
+    message: { key: `refusal.${reason}`, params: extra.params ?? {} },
+    language,
+    reference: null,
+    payment: extra.payment ?? null,
+    bankStep: null,
+    data: null,
+  }
+}
+
+export function succeeded(
+  message: Message,
+  language: Language,
+  extra: Partial<Pick<CommandResult, 'reference' | 'payment' | 'bankStep' | 'data'>> = {},
+): CommandResult {
+  return {
+    ok: true,
+    reason: null,
+    message,
+    language,
+    reference: extra.reference ?? null,
+    payment: extra.payment ?? null,
+    bankStep: extra.bankStep ?? null,
+    data: extra.data ?? null,
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * view.ts - the port between the pure core and the ledger store. The core reads through a
+ * LedgerView (synchronous, already-loaded state inside one store transaction) and answers with a
+ * Decision: a result plus the writes, as data, that the store applies in the same transaction.
+ */
+import type { Account, Merchant, Order, PartyKind, Payment, Subscriber, Transfer } from './entities.js'
+import type { Language } from './entities.js'
+import type { Message } from './messages.js'
+import type { CommandResult } from './results.js'
+
+export interface LoggedCommand {
+  readonly commandHash: string
+  readonly result: CommandResult
+}
+
+export interface LedgerView {
+  commandLog(key: string): LoggedCommand | null
+  subscriber(msisdn: string): Subscriber | null
+  account(id: number): Account | null
+  accountOf(owner: string, kind: Account['kind']): Account | null
+  partyAccount(kind: PartyKind): Account
+  merchant(code: string): Merchant | null
+  order(orderNo: string): Order | null
+  payment(id: string): Payment | null
+  /** Payments awaiting authorization whose expiry is at or before nowMs, oldest first. */
+  duePayments(nowMs: number, limit: number): readonly Payment[]
+  /** The subscriber's latest payments as payer or payee, newest first. */
+  recentPayments(msisdn: string, limit: number): readonly Payment[]
+  nextPaymentId(): string
+  nextTransferId(): number
+  nextAccountId(): number
+  nextOrderNo(): string
+}
+
+export type Notification =
+  | { readonly kind: 'sms'; readonly msisdn: string; readonly language: Language; readonly message: Message }
+  | { readonly kind: 'webhook'; readonly paymentId: string; readonly merchantCode: string; readonly url: string }
+
+export type Write =
+  | { readonly kind: 'subscriber'; readonly subscriber: Subscriber }
+  | { readonly kind: 'account'; readonly account: Account }
+  | { readonly kind: 'payment'; readonly payment: Payment }
+  | { readonly kind: 'order'; readonly order: Order }
+  | { readonly kind: 'transfer'; readonly transfer: Transfer }
+  | { readonly kind: 'notify'; readonly notification: Notification }
+  | { readonly kind: 'log'; readonly key: string; readonly commandHash: string; readonly result: CommandResult }
+
+export interface Decision {
+  readonly result: CommandResult
+  readonly writes: readonly Write[]
+}
+
+/** Short reference of a transfer, as printed on receipts: "T" and six base-36 characters. */
+export function transferRef(transferId: number): string {
+  return `T${transferId.toString(36).toUpperCase().padStart(6, '0')}`
+}

@@ -1,0 +1,128 @@
+/**
+ * rows.ts - mapping between SQLite rows (safe integers: INTEGER comes back as bigint) and the
+ * core's entities. Nothing here decides anything.
+ */
+import type { Account, Merchant, Order, Payment, Subscriber } from '../core/index.js'
+
+export type Row = Record<string, unknown>
+
+const text = (value: unknown): string => String(value)
+const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
+const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number))
+const bigOrNull = (value: unknown): bigint | null => (value === null || value === undefined ? null : big(value))
+const num = (value: unknown): number => Number(value)
+
+export function subscriberOfRow(row: Row): Subscriber {
+  return {
+    msisdn: text(row['msisdn']),
+    name: text(row['name']),
+    language: row['language'] === 'zh' ? 'zh' : 'en',
+    pinHash: text(row['pin_hash']),
+    pinFailures: num(row['pin_failures']),
+    lockedUntilMs: num(row['locked_until_ms']),
+    outgoingDay: num(row['outgoing_day']),
+    outgoingMinor: big(row['outgoing_minor']),
+    pendingPaymentId: textOrNull(row['pending_payment_id']),
+  }
+}
+
+export function subscriberParams(subscriber: Subscriber): unknown[] {
+  return [
+    subscriber.msisdn, subscriber.name, subscriber.language, subscriber.pinHash, subscriber.pinFailures,
+    subscriber.lockedUntilMs, subscriber.outgoingDay, subscriber.outgoingMinor, subscriber.pendingPaymentId,
+  ]
+}
+
+export function accountOfRow(row: Row): Account {
+  const token = textOrNull(row['card_token'])
+  return {
+    id: num(row['id']),
+    kind: text(row['kind']) as Account['kind'],
+    owner: text(row['owner']),
+    balanceMinor: big(row['balance_minor']),
+    reservedMinor: big(row['reserved_minor']),
+    floorMinor: bigOrNull(row['floor_minor']),
+    capMinor: bigOrNull(row['cap_minor']),
+    card: token === null ? null : { bank: text(row['card_bank']), last4: text(row['card_last4']), token },
+  }
+}
+
+export function accountParams(account: Account): unknown[] {
+  return [
+    account.id, account.kind, account.owner, account.balanceMinor, account.reservedMinor, account.floorMinor,
+    account.capMinor, account.card?.bank ?? null, account.card?.last4 ?? null, account.card?.token ?? null,
+  ]
+}
+
+export function merchantOfRow(row: Row): Merchant {
+  return {
+    code: text(row['code']),
+    name: text(row['name']),
+    category: row['category'] === 'biller' ? 'biller' : 'merchant',
+    accountId: num(row['account_id']),
+  }
+}
+
+export function orderOfRow(row: Row): Order {
+  return {
+    orderNo: text(row['order_no']),
+    merchantCode: text(row['merchant_code']),
+    amountMinor: big(row['amount_minor']),
+    reference: text(row['reference']),
+    description: text(row['description']),
+    paidPaymentId: textOrNull(row['paid_payment_id']),
+    createdMs: num(row['created_ms']),
+  }
+}
+
+export function orderParams(order: Order): unknown[] {
+  return [order.orderNo, order.merchantCode, order.amountMinor, order.reference, order.description, order.paidPaymentId, order.createdMs]
+}
+
+/** Payment ids are "P" and the base-36 sequence number, so the row key is recovered from the id. */
+export function paymentIdOfSeq(seq: number): string {
+  return `P${seq.toString(36).toUpperCase().padStart(7, '0')}`
+}
+
+export function seqOfPaymentId(id: string): number | null {
+  if (!/^P[0-9A-Z]{7,}$/.test(id)) return null
+  const seq = Number.parseInt(id.slice(1), 36)
+  return Number.isSafeInteger(seq) ? seq : null
+}
+
+export function paymentOfRow(row: Row): Payment {
+  return {
+    id: text(row['id']),
+    state: text(row['state']) as Payment['state'],
+    kind: text(row['kind']) as Payment['kind'],
+    initiator: row['initiator'] === 'merchant' ? 'merchant' : 'payer',
+    channel: text(row['channel']),
+    payerMsisdn: text(row['payer_msisdn']),
+    funding: text(row['funding']) as Payment['funding'],
+    merchantCode: textOrNull(row['merchant_code']),
+    payeeMsisdn: textOrNull(row['payee_msisdn']),
+    orderNo: textOrNull(row['order_no']),
+    customerRef: textOrNull(row['customer_ref']),
+    amountMinor: big(row['amount_minor']),
+    feeMinor: big(row['fee_minor']),
+    refundedMinor: big(row['refunded_minor']),
+    merchantReference: textOrNull(row['merchant_reference']),
+    description: textOrNull(row['description']),
+    callbackUrl: textOrNull(row['callback_url']),
+    reason: textOrNull(row['reason']) as Payment['reason'],
+    transferRef: textOrNull(row['transfer_ref']),
+    createdMs: num(row['created_ms']),
+    updatedMs: num(row['updated_ms']),
+    expiresMs: num(row['expires_ms']),
+  }
+}
+
+export function paymentParams(payment: Payment): unknown[] {
+  return [
+    seqOfPaymentId(payment.id), payment.id, payment.state, payment.kind, payment.initiator, payment.channel,
+    payment.payerMsisdn, payment.funding, payment.merchantCode, payment.payeeMsisdn, payment.orderNo,
+    payment.customerRef, payment.amountMinor, payment.feeMinor, payment.refundedMinor, payment.merchantReference,
+    payment.description, payment.callbackUrl, payment.reason, payment.transferRef, payment.createdMs,
+    payment.updatedMs, payment.expiresMs,
+  ]
+}

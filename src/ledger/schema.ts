@@ -1,0 +1,132 @@
+/**
+ * schema.ts - the ledger's tables, as numbered migrations. A database records the version it is
+ * at; opening one newer than this code knows is refused rather than guessed at.
+ *
+ * Money columns are INTEGER counts of fen, read back as bigint. Entries are append-only: a
+ * correction is a new transfer. Balances are kept on the account row for speed and can be
+ * rebuilt from the entries (ledger check compares the two).
+ */
+
+export interface Migration {
+  readonly version: number
+  readonly sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE subscribers (
+        msisdn TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        pin_failures INTEGER NOT NULL,
+        locked_until_ms INTEGER NOT NULL,
+        outgoing_day INTEGER NOT NULL,
+        outgoing_minor INTEGER NOT NULL,
+        pending_payment_id TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        balance_minor INTEGER NOT NULL,
+        reserved_minor INTEGER NOT NULL,
+        floor_minor INTEGER,
+        cap_minor INTEGER,
+        card_bank TEXT,
+        card_last4 TEXT,
+        card_token TEXT,
+        UNIQUE (owner, kind)
+      );
+
+      CREATE TABLE merchants (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        account_id INTEGER NOT NULL,
+        api_key_sha256 TEXT NOT NULL UNIQUE,
+        webhook_secret TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE orders (
+        order_no TEXT PRIMARY KEY,
+        merchant_code TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        reference TEXT NOT NULL,
+        description TEXT NOT NULL,
+        paid_payment_id TEXT,
+        created_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE payments (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        initiator TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        payer_msisdn TEXT NOT NULL,
+        funding TEXT NOT NULL,
+        merchant_code TEXT,
+        payee_msisdn TEXT,
+        order_no TEXT,
+        customer_ref TEXT,
+        amount_minor INTEGER NOT NULL,
+        fee_minor INTEGER NOT NULL,
+        refunded_minor INTEGER NOT NULL,
+        merchant_reference TEXT,
+        description TEXT,
+        callback_url TEXT,
+        reason TEXT,
+        transfer_ref TEXT,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+      CREATE INDEX payments_payer ON payments (payer_msisdn, seq);
+      CREATE INDEX payments_payee ON payments (payee_msisdn, seq) WHERE payee_msisdn IS NOT NULL;
+      CREATE INDEX payments_waiting ON payments (expires_ms) WHERE state = 'awaiting_authorization';
+      CREATE INDEX payments_authorized ON payments (seq) WHERE state = 'authorized';
+
+      CREATE TABLE transfers (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payment_id TEXT,
+        created_ms INTEGER NOT NULL
+      );
+
+      CREATE TABLE entries (
+        transfer_id INTEGER NOT NULL,
+        leg INTEGER NOT NULL,
+        account_id INTEGER NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        PRIMARY KEY (transfer_id, leg)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE command_log (
+        key TEXT PRIMARY KEY,
+        command_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        next_attempt_ms INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        delivered_ms INTEGER,
+        abandoned_ms INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (kind, next_attempt_ms) WHERE delivered_ms IS NULL AND abandoned_ms IS NULL;
+    `,
+  },
+]
+
+export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)

@@ -1,0 +1,325 @@
+/**
+ * sqlite-view.ts - the LedgerView the core reads inside a batch, and the writer of its
+ * decisions. The gateway process is the only writer of its database, so loaded rows are kept in
+ * bounded caches; rows changed by a batch are marked dirty and written once at the end of the
+ * batch (a hot merchant account gets one UPDATE per batch, not one per payment). Append-only rows
+ * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
+ * transaction rolls back and every cache is dropped.
+ */
+import type { Account, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
+import { assert, assertNever } from '../core/index.js'
+import { decodeJson, encodeJson } from './codec.js'
+import type { Row } from './rows.js'
+import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, subscriberOfRow, subscriberParams } from './rows.js'
+import type { SqliteDatabase } from './sqlite-open.js'
+import type { Statement } from 'better-sqlite3'
+
+/** Entries kept per cache between batches; a batch may exceed it until its end. */
+export const cacheEntriesMax = 200_000
+
+/** Legs of the largest transfer: payer, payee and three fee parties. */
+const legsMax = 6
+
+export class SqliteView implements LedgerView {
+  private readonly subscribers = new Map<string, Subscriber>()
+  private readonly accounts = new Map<number, Account>()
+  private readonly accountIds = new Map<string, number>()
+  private readonly merchants = new Map<string, Merchant>()
+  private readonly orders = new Map<string, Order>()
+  private readonly payments = new Map<string, Payment>()
+  private readonly dirtySubscribers = new Set<string>()
+  private readonly dirtyAccounts = new Set<number>()
+  private readonly dirtyOrders = new Set<string>()
+  private readonly dirtyPayments = new Set<string>()
+  private paymentSeq = 0
+  private transferId = 0
+  private accountId = 0
+  private orderNo = 0
+  private readonly sql: ReturnType<typeof prepareStatements>
+  private nowMs = 0
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = prepareStatements(db)
+    this.reloadCounters()
+  }
+
+  /** Re-reads the id counters, after a rollback or a seed written outside batches. */
+  reloadCounters(): void {
+    const max = (sql: string): number => Number((this.db.prepare(sql).get() as { m: bigint | null }).m ?? 0n)
+    this.paymentSeq = max('SELECT MAX(seq) AS m FROM payments')
+    this.transferId = max('SELECT MAX(id) AS m FROM transfers')
+    this.accountId = max('SELECT MAX(id) AS m FROM accounts')
+    // Order numbers are six digits or more; merchants' new orders follow the highest one.
+    this.orderNo = Math.max(880_000, max("SELECT MAX(CAST(order_no AS INTEGER)) AS m FROM orders WHERE order_no GLOB '[0-9]*'"))
+  }
+
+  /** Drops every cached row: the next read goes to the database. */
+  forget(): void {
+    for (const map of [this.subscribers, this.accounts, this.accountIds, this.merchants, this.orders, this.payments]) map.clear()
+    for (const set of [this.dirtySubscribers, this.dirtyAccounts, this.dirtyOrders, this.dirtyPayments]) set.clear()
+  }
+
+  beginCommand(env: Envelope): void {
+    this.nowMs = env.nowMs
+  }
+
+  commandLog(key: string): LoggedCommand | null {
+    const row = this.sql.commandLog.get(key) as { command_hash: string; result: string } | undefined
+    if (row === undefined) return null
+    return { commandHash: row.command_hash, result: decodeJson(row.result) }
+  }
+
+  subscriber(msisdn: string): Subscriber | null {
+    const cached = this.subscribers.get(msisdn)
+    if (cached !== undefined) return cached
+    const row = this.sql.subscriber.get(msisdn) as Row | undefined
+    if (row === undefined) return null
+    const subscriber = subscriberOfRow(row)
+    this.subscribers.set(msisdn, subscriber)
+    return subscriber
+  }
+
+  account(id: number): Account | null {
+    const cached = this.accounts.get(id)
+    if (cached !== undefined) return cached
+    const row = this.sql.account.get(id) as Row | undefined
+    return row === undefined ? null : this.remember(accountOfRow(row))
+  }
+
+  accountOf(owner: string, kind: Account['kind']): Account | null {
+    const id = this.accountIds.get(`${owner}\u0000${kind}`)
+    if (id !== undefined) return this.account(id)
+    const row = this.sql.accountOf.get(owner, kind) as Row | undefined
+    return row === undefined ? null : this.remember(accountOfRow(row))
+  }
+
+  private remember(account: Account): Account {
+    this.accounts.set(account.id, account)
+    this.accountIds.set(`${account.owner}\u0000${account.kind}`, account.id)
+    return account
+  }
+
+  partyAccount(kind: PartyKind): Account {
+    const account = this.accountOf('platform', kind)
+    assert(account !== null, `party account ${kind} is missing`)
+    return account
+  }
+
+  merchant(code: string): Merchant | null {
+    const cached = this.merchants.get(code)
+    if (cached !== undefined) return cached
+    const row = this.sql.merchant.get(code) as Row | undefined
+    if (row === undefined) return null
+    const merchant = merchantOfRow(row)
+    this.merchants.set(code, merchant)
+    return merchant
+  }
+
+  order(orderNo: string): Order | null {
+    const cached = this.orders.get(orderNo)
+    if (cached !== undefined) return cached
+    const row = this.sql.order.get(orderNo) as Row | undefined
+    if (row === undefined) return null
+    const order = orderOfRow(row)
+    this.orders.set(orderNo, order)
+    return order
+  }
+
+  payment(id: string): Payment | null {
+    const cached = this.payments.get(id)
+    if (cached !== undefined) return cached
+    const row = this.sql.payment.get(id) as Row | undefined
+    if (row === undefined) return null
+    const payment = paymentOfRow(row)
+    this.payments.set(id, payment)
+    return payment
+  }
+
+  duePayments(nowMs: number, limit: number): readonly Payment[] {
+    this.flush()
+    const rows = this.sql.duePayments.all(nowMs, limit) as { id: string }[]
+    return rows
+      .map((row) => this.payment(row.id))
+      .filter((payment): payment is Payment => payment !== null && payment.state === 'awaiting_authorization' && payment.expiresMs <= nowMs)
+  }
+
+  recentPayments(msisdn: string, limit: number): readonly Payment[] {
+    this.flush()
+    const rows = [
+      ...(this.sql.paymentsOfPayer.all(msisdn, limit) as { id: string; seq: bigint }[]),
+      ...(this.sql.paymentsOfPayee.all(msisdn, limit) as { id: string; seq: bigint }[]),
+    ]
+    rows.sort((a, b) => (a.seq === b.seq ? 0 : a.seq > b.seq ? -1 : 1))
+    const ids = [...new Set(rows.map((row) => row.id))].slice(0, limit)
+    return ids.map((id) => this.payment(id)).filter((payment): payment is Payment => payment !== null)
+  }
+
+  nextPaymentId(): string {
+    this.paymentSeq += 1
+    return paymentIdOfSeq(this.paymentSeq)
+  }
+
+  nextTransferId(): number {
+    this.transferId += 1
+    return this.transferId
+  }
+
+  nextAccountId(): number {
+    this.accountId += 1
+    return this.accountId
+  }
+
+  nextOrderNo(): string {
+    this.orderNo += 1
+    return String(this.orderNo)
+  }
+
+  apply(writes: readonly Write[]): void {
+    for (const write of writes) {
+      switch (write.kind) {
+        case 'subscriber':
+          this.subscribers.set(write.subscriber.msisdn, write.subscriber)
+          this.dirtySubscribers.add(write.subscriber.msisdn)
+          break
+        case 'account':
+          this.applyAccount(write.account)
+          break
+        case 'payment':
+          this.payments.set(write.payment.id, write.payment)
+          this.dirtyPayments.add(write.payment.id)
+          break
+        case 'order':
+          this.orders.set(write.order.orderNo, write.order)
+          this.dirtyOrders.add(write.order.orderNo)
+          break
+        case 'transfer':
+          this.applyTransfer(write.transfer)
+          break
+        case 'notify':
+          this.sql.outbox.run(write.notification.kind, encodeJson(write.notification), this.nowMs, this.nowMs)
+          break
+        case 'log':
+          this.sql.logCommand.run(write.key, write.commandHash, encodeJson(write.result), this.nowMs)
+          break
+        default:
+          assertNever(write)
+      }
+    }
+  }
+
+  /** An account write creates the account or sets its reservation; balances move only by transfers. */
+  private applyAccount(account: Account): void {
+    const current = this.account(account.id)
+    const next = current === null ? account : { ...current, reservedMinor: account.reservedMinor }
+    assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
+    this.remember(next)
+    this.dirtyAccounts.add(account.id)
+  }
+
+  private applyTransfer(transfer: Transfer): void {
+    assert(transfer.legs.length >= 2 && transfer.legs.length <= legsMax, `transfer ${transfer.id} has ${transfer.legs.length} legs`)
+    let sum = 0n
+    const params: unknown[] = []
+    transfer.legs.forEach((leg, index) => {
+      sum += leg.amountMinor
+      const account = this.account(leg.accountId)
+      assert(account !== null, `transfer ${transfer.id} names unknown account ${leg.accountId}`)
+      const balanceMinor = account.balanceMinor + leg.amountMinor
+      // The core checked the floor; this catches a core that did not, before anything commits.
+      assert(leg.amountMinor >= 0n || account.floorMinor === null || balanceMinor >= account.floorMinor,
+        `transfer ${transfer.id} takes account ${account.id} below its floor`)
+      this.remember({ ...account, balanceMinor })
+      this.dirtyAccounts.add(account.id)
+      params.push(transfer.id, index, leg.accountId, leg.amountMinor)
+    })
+    assert(sum === 0n, `transfer ${transfer.id} does not sum to zero`)
+    this.sql.transfer.run(transfer.id, transfer.kind, transfer.paymentId, transfer.createdMs)
+    this.sql.entries(transfer.legs.length).run(...params)
+  }
+
+  /** Writes every dirty row; called at the end of a batch and before queries that bypass the cache. */
+  flush(): void {
+    for (const msisdn of this.dirtySubscribers) {
+      const subscriber = this.subscribers.get(msisdn)
+      if (subscriber !== undefined) this.sql.upsertSubscriber.run(...subscriberParams(subscriber))
+    }
+    for (const id of this.dirtyAccounts) {
+      const account = this.accounts.get(id)
+      if (account !== undefined) this.sql.upsertAccount.run(...accountParams(account))
+    }
+    for (const orderNo of this.dirtyOrders) {
+      const order = this.orders.get(orderNo)
+      if (order !== undefined) this.sql.upsertOrder.run(...orderParams(order))
+    }
+    for (const id of this.dirtyPayments) {
+      const payment = this.payments.get(id)
+      if (payment !== undefined) this.sql.upsertPayment.run(...paymentParams(payment))
+    }
+    this.dirtySubscribers.clear()
+    this.dirtyAccounts.clear()
+    this.dirtyOrders.clear()
+    this.dirtyPayments.clear()
+  }
+
+  /** Keeps each cache within cacheEntriesMax, dropping the oldest loaded rows; only between batches. */
+  trim(): void {
+    for (const map of [this.subscribers, this.accounts, this.merchants, this.orders, this.payments] as Map<unknown, unknown>[]) {
+      if (map.size <= cacheEntriesMax) continue
+      let excess = map.size - Math.floor(cacheEntriesMax * 0.9)
+      for (const key of map.keys()) {
+        if (excess-- <= 0) break
+        map.delete(key)
+      }
+    }
+    if (this.accountIds.size > cacheEntriesMax) this.accountIds.clear()
+  }
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  const entryStatements = new Map<number, Statement>()
+  return {
+    commandLog: db.prepare('SELECT command_hash, result FROM command_log WHERE key = ?'),
+    logCommand: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms) VALUES (?, ?, ?, ?)'),
+    subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
+    account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+    accountOf: db.prepare('SELECT * FROM accounts WHERE owner = ? AND kind = ?'),
+    merchant: db.prepare('SELECT * FROM merchants WHERE code = ?'),
+    order: db.prepare('SELECT * FROM orders WHERE order_no = ?'),
+    payment: db.prepare('SELECT * FROM payments WHERE id = ?'),
+    duePayments: db.prepare("SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?"),
+    paymentsOfPayer: db.prepare('SELECT id, seq FROM payments WHERE payer_msisdn = ? ORDER BY seq DESC LIMIT ?'),
+    paymentsOfPayee: db.prepare('SELECT id, seq FROM payments WHERE payee_msisdn = ? ORDER BY seq DESC LIMIT ?'),
+    transfer: db.prepare('INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)'),
+    entries(legs: number): Statement {
+      let statement = entryStatements.get(legs)
+      if (statement === undefined) {
+        const values = Array.from({ length: legs }, () => '(?, ?, ?, ?)').join(', ')
+        statement = db.prepare(`INSERT INTO entries (transfer_id, leg, account_id, amount_minor) VALUES ${values}`)
+        entryStatements.set(legs, statement)
+      }
+      return statement
+    },
+    outbox: db.prepare('INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)'),
+    upsertSubscriber: db.prepare(`
+      INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, outgoing_day, outgoing_minor, pending_payment_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name, language = excluded.language, pin_hash = excluded.pin_hash,
+        pin_failures = excluded.pin_failures, locked_until_ms = excluded.locked_until_ms, outgoing_day = excluded.outgoing_day,
+        outgoing_minor = excluded.outgoing_minor, pending_payment_id = excluded.pending_payment_id`),
+    upsertAccount: db.prepare(`
+      INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET balance_minor = excluded.balance_minor, reserved_minor = excluded.reserved_minor`),
+    upsertOrder: db.prepare(`
+      INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (order_no) DO UPDATE SET paid_payment_id = excluded.paid_payment_id`),
+    upsertPayment: db.prepare(`
+      INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding, merchant_code, payee_msisdn, order_no,
+        customer_ref, amount_minor, fee_minor, refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
+        created_ms, updated_ms, expires_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (seq) DO UPDATE SET state = excluded.state, fee_minor = excluded.fee_minor, refunded_minor = excluded.refunded_minor,
+        reason = excluded.reason, transfer_ref = excluded.transfer_ref, updated_ms = excluded.updated_ms, expires_ms = excluded.expires_ms`),
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * store.ts - the ledger port: an asynchronous, batch-shaped interface, so that an engine with a
+ * network round trip (PostgreSQL) can replace SQLite without touching the core or the channels.
+ * A batch's results resolve only after the batch is durable.
+ */
+import type { Account, Envelope, CommandResult, Merchant, Payment, Subscriber, PartyKind } from '../core/index.js'
+import type { World } from '../world/world.js'
+
+export type BatchOutcome = { readonly ok: true; readonly result: CommandResult } | { readonly ok: false; readonly error: Error }
+
+export interface SubscriberDetail {
+  readonly subscriber: Subscriber
+  readonly accounts: readonly Account[]
+}
+
+export interface MerchantAuth {
+  readonly merchant: Merchant
+  readonly webhookSecret: string
+}
+
+export interface LedgerCheck {
+  readonly balanced: boolean
+  readonly transfers: number
+  readonly entries: number
+  readonly accounts: number
+  /** Sum of every account's balance: zero in a closed double-entry ledger. */
+  readonly totalMinor: bigint
+  readonly unbalancedTransfers: readonly { readonly transferId: number; readonly sumMinor: bigint }[]
+  readonly driftedAccounts: readonly { readonly accountId: number; readonly balanceMinor: bigint; readonly entriesMinor: bigint }[]
+  readonly reservationMismatches: readonly { readonly accountId: number; readonly reservedMinor: bigint; readonly authorizedMinor: bigint }[]
+}
+
+export interface MerchantSettlement {
+  readonly merchantCode: string
+  readonly day: string
+  readonly payments: number
+  readonly grossMinor: bigint
+  readonly feesMinor: bigint
+  readonly refundsMinor: bigint
+  readonly netMinor: bigint
+}
+
+export interface PartySettlement {
+  readonly day: string
+  readonly parties: readonly { readonly party: Exclude<PartyKind, 'opening'>; readonly feesMinor: bigint }[]
+  readonly merchants: readonly MerchantSettlement[]
+}
+
+export interface OutboxItem {
+  readonly id: number
+  readonly kind: 'sms' | 'webhook'
+  readonly payload: string
+  readonly attempts: number
+  readonly createdMs: number
+}
+
+export interface TransactionFilter {
+  readonly msisdn: string | null
+  readonly limit: number
+}
+
+export interface LedgerStore {
+  executeBatch(envelopes: readonly Envelope[]): Promise<readonly BatchOutcome[]>
+  isEmpty(): Promise<boolean>
+  seedWorld(world: World, nowMs: number): Promise<void>
+  subscriber(msisdn: string): Promise<SubscriberDetail | null>
+  payment(id: string): Promise<Payment | null>
+  transactions(filter: TransactionFilter): Promise<readonly Payment[]>
+  authorizedPayments(): Promise<readonly Payment[]>
+  merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
+  merchantAuth(code: string): Promise<MerchantAuth | null>
+  settlement(merchantCode: string, dayStartMs: number, dayEndMs: number, day: string): Promise<MerchantSettlement>
+  partySettlement(dayStartMs: number, dayEndMs: number, day: string): Promise<PartySettlement>
+  check(): Promise<LedgerCheck>
+  dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
+  outboxDelivered(id: number, nowMs: number): Promise<void>
+  outboxFailed(id: number, nextAttemptMs: number | null, error: string, nowMs: number): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,109 @@
+/**
+ * world.ts - the shape of a fixture world: subscribers with their accounts and PINs, merchants
+ * with their API keys, open orders. Written by people (amounts as "50.00", PINs in clear), then
+ * prepared for the ledger (fen as bigint, PINs as scrypt hashes).
+ */
+import type { Language, MerchantCategory } from '../core/index.js'
+import { normalizeMsisdn, parseAmount } from '../core/index.js'
+
+export interface WorldSpec {
+  readonly subscribers: readonly {
+    readonly msisdn: string
+    readonly name: string
+    readonly pin: string
+    readonly language: Language
+    readonly phoneBill: { readonly balance: string; readonly creditLimit: string }
+    readonly wallet: string
+    readonly card: { readonly bank: string; readonly last4: string; readonly bankBalance: string } | null
+  }[]
+  readonly merchants: readonly { readonly code: string; readonly name: string; readonly category: MerchantCategory }[]
+  readonly orders: readonly {
+    readonly orderNo: string
+    readonly merchantCode: string
+    readonly amount: string
+    readonly reference: string
+    readonly description: string
+  }[]
+}
+
+export interface WorldSubscriber {
+  readonly msisdn: string
+  readonly name: string
+  readonly pinHash: string
+  readonly language: Language
+  readonly phoneBillMinor: bigint
+  readonly creditLimitMinor: bigint
+  readonly walletMinor: bigint
+  readonly card: { readonly bank: string; readonly last4: string; readonly token: string; readonly bankBalanceMinor: bigint } | null
+}
+
+export interface World {
+  readonly subscribers: readonly WorldSubscriber[]
+  readonly merchants: readonly {
+    readonly code: string
+    readonly name: string
+    readonly category: MerchantCategory
+    readonly apiKey: string
+    readonly webhookSecret: string
+  }[]
+  readonly orders: readonly {
+    readonly orderNo: string
+    readonly merchantCode: string
+    readonly amountMinor: bigint
+    readonly reference: string
+    readonly description: string
+  }[]
+}
+
+function amountOf(text: string, where: string): bigint {
+  if (/^0+(\.0{1,2})?$/.test(text.trim())) return 0n
+  const parsed = parseAmount(text)
+  if (!parsed.ok) throw new Error(`world: ${where}: "${text}" is not an amount (${parsed.reason})`)
+  return parsed.minor
+}
+
+/** The card token the simulated bank knows a fixture card by. */
+export function cardTokenOf(msisdn: string, bank: string, last4: string): string {
+  return `tok_${bank.toLowerCase()}_${last4}_${msisdn.slice(-4)}`
+}
+
+/** Turns a written world into ledger form; hashPin is asked once per distinct PIN. */
+export async function prepareWorld(spec: WorldSpec, hashPin: (pin: string) => Promise<string>): Promise<World> {
+  const hashes = new Map<string, string>()
+  for (const subscriber of spec.subscribers) {
+    if (!hashes.has(subscriber.pin)) hashes.set(subscriber.pin, await hashPin(subscriber.pin))
+  }
+  const subscribers = spec.subscribers.map((subscriber): WorldSubscriber => {
+    const msisdn = normalizeMsisdn(subscriber.msisdn)
+    if (msisdn === null) throw new Error(`world: subscriber ${subscriber.msisdn}: not an MSISDN`)
+    const where = `subscriber ${msisdn}`
+    return {
+      msisdn,
+      name: subscriber.name,
+      pinHash: hashes.get(subscriber.pin) ?? '',
+      language: subscriber.language,
+      phoneBillMinor: amountOf(subscriber.phoneBill.balance, `${where} phone bill`),
+      creditLimitMinor: amountOf(subscriber.phoneBill.creditLimit, `${where} credit limit`),
+      walletMinor: amountOf(subscriber.wallet, `${where} wallet`),
+      card: subscriber.card === null ? null : {
+        bank: subscriber.card.bank,
+        last4: subscriber.card.last4,
+        token: cardTokenOf(msisdn, subscriber.card.bank, subscriber.card.last4),
+        bankBalanceMinor: amountOf(subscriber.card.bankBalance, `${where} bank balance`),
+      },
+    }
+  })
+  const merchants = spec.merchants.map((merchant) => ({
+    ...merchant,
+    apiKey: `test_key_${merchant.code}`,
+    webhookSecret: `test_secret_${merchant.code}`,
+  }))
+  const orders = spec.orders.map((order) => ({
+    orderNo: order.orderNo,
+    merchantCode: order.merchantCode,
+    amountMinor: amountOf(order.amount, `order ${order.orderNo}`),
+    reference: order.reference,
+    description: order.description,
+  }))
+  return { subscribers, merchants, orders }
+}
