@@ -144,6 +144,11 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve(rows.map(paymentOfRow))
   }
 
+  hasDuePayments(nowMs: number): Promise<boolean> {
+    const row = this.db.prepare("SELECT 1 FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? LIMIT 1").get(nowMs)
+    return Promise.resolve(row !== undefined)
+  }
+
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null> {
     const row = this.db.prepare('SELECT * FROM merchants WHERE api_key_sha256 = ?').get(sha256Hex(apiKey)) as Row | undefined
     return Promise.resolve(row === undefined ? null : { merchant: merchantOfRow(row), webhookSecret: String(row['webhook_secret']) })

@@ -67,6 +67,8 @@ export interface LedgerStore {
   payment(id: string): Promise<Payment | null>
   transactions(filter: TransactionFilter): Promise<readonly Payment[]>
   authorizedPayments(): Promise<readonly Payment[]>
+  /** Whether any payment waiting for authorization has expired by nowMs: a cheap check before a sweep. */
+  hasDuePayments(nowMs: number): Promise<boolean>
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
   merchantAuth(code: string): Promise<MerchantAuth | null>
   settlement(merchantCode: string, dayStartMs: number, dayEndMs: number, day: string): Promise<MerchantSettlement>

@@ -1,0 +1,65 @@
+/**
+ * zh.ts - the Simplified Chinese catalogue: replies that fit one 70-character UCS-2 SMS with
+ * typical params, every refusal saying what to do next. Exports zh.
+ */
+import type { Catalogue } from './catalogue.js'
+
+// Replies name the Chinese keywords of SPEC section 4 (确认, 取消, 余额, 帮助), since a Chinese
+// MO gets a Chinese reply. Lock time and PIN length are the SPEC defaults: refusals carry no params.
+export const zh: Catalogue = {
+  'account.wallet': '钱包',
+  'account.phone_bill': '话费账户',
+  'account.bank': '银行卡',
+
+  'balance.summary': '余额：钱包{wallet}元，话费{phoneBill}元。',
+  'balance.summary_with_card': '余额：钱包{wallet}元，话费{phoneBill}元，银行卡{card}：{bank}元。',
+  'statement.list': '最近交易：{rows}',
+  'statement.empty': '您还没有交易记录。',
+  'payment.confirm_pin': '从您的{account}向{payee}支付{amount}元？回复“确认 <密码>”付款，回复“取消”放弃。',
+  'payment.confirm_sim': '从您的{account}向{payee}支付{amount}元？回复“确认”付款，回复“取消”放弃。',
+  'payment.completed': '已从您的{account}向{payee}支付{amount}元。交易号{ref}。',
+  'payment.processing': '正在从您的{account}向{payee}支付{amount}元，等待银行处理，结果将短信通知。',
+  'payment.cancelled': '已取消向{payee}支付{amount}元，未扣款。',
+  'payment.expired': '向{payee}支付{amount}元未及时确认，已失效，未扣款。',
+  // No room for the phone-bill "YES alone" hint of the English text; a PIN sent with it does no harm.
+  'request.prompt': '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认 <密码>”付款，“取消”拒绝。',
+  'request.accepted': '收款请求{amount}元已发送，等待用户确认。',
+  'pin.changed': '您的密码已修改，请勿告诉任何人。',
+  'registered': '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
+  'order.created': '订单{orderNo}（{amount}元）已创建，用户发送“ORDER {orderNo}”即可付款。',
+  'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',
+  'expiry.swept': '{count}笔待确认支付已过期。',
+
+  'refusal.idempotency_key_reused': '请求编号重复，无法处理，请重新发送。',
+  'refusal.amount_invalid': '金额无法识别，请输入数字，如25或25.50。',
+  'refusal.amount_too_precise': '金额最多两位小数，如25.50，请重新发送。',
+  'refusal.amount_not_positive': '金额必须大于0，请重新发送。',
+  'refusal.msisdn_invalid': '手机号码无效，请核对后重新发送。',
+  'refusal.pin_format_invalid': '密码应为4至6位数字，请重新发送。',
+  'refusal.payer_not_registered': '您的号码尚未开通telepay支付，请先注册。',
+  'refusal.already_registered': '该号码已注册，发送“余额”查询余额。',
+  'refusal.subscriber_locked': '密码错误次数过多，账户已锁定，请15分钟后再试。',
+  'refusal.merchant_not_found': '商户不存在，请核对商户编号后重新发送。',
+  'refusal.customer_reference_required': '缴费需提供账单上的户号，请附上户号重新发送。',
+  'refusal.order_not_found': '订单不存在，请核对订单号后重新发送。',
+  'refusal.order_already_paid': '该订单已支付，本次未扣款。',
+  'refusal.payee_not_registered': '收款号码未开通telepay，请核对号码后重新发送。',
+  'refusal.payee_is_payer': '不能这样向自己付款，请选择其他号码或账户。',
+  'refusal.no_pending_payment': '您没有待确认的支付，请重新发起支付。',
+  'refusal.payment_expired': '支付已超时失效，未扣款，请重新发起。',
+  'refusal.payment_not_found': '找不到该笔支付，请核对交易号。',
+  'refusal.payment_not_refundable': '该笔支付未完成，不能退款。',
+  'refusal.account_not_available': '您未开通该账户，请改用钱包、话费或银行卡。',
+  'refusal.account_not_allowed': '该账户不能用于此笔支付，请选择其他账户。',
+  'refusal.pin_required': '此笔支付需要密码，请回复“确认 <密码>”，或回复“取消”。',
+  'refusal.pin_incorrect': '密码错误，请重试；连续3次错误将锁定账户。',
+  'refusal.pin_attempts_exceeded': '密码错误次数过多，账户已锁定，请15分钟后再试。',
+  'refusal.amount_above_payment_max': '金额超过该账户单笔限额，请减少金额或选择其他账户。',
+  'refusal.daily_limit_exceeded': '超过每日支付限额，请减少金额或明天再试。',
+  'refusal.insufficient_funds': '账户余额不足，请充值或选择其他账户后重试。',
+  'refusal.wallet_cap_exceeded': '钱包余额将超过上限，请减少金额。',
+  'refusal.refund_exceeds_payment': '退款金额超过可退金额，请减少退款金额。',
+  'refusal.bank_declined': '银行拒绝了此笔支付，未扣款。请联系银行或选择其他账户。',
+  'refusal.bank_unavailable': '暂时无法连接银行，未扣款。请稍后重试或选择其他账户。',
+  'refusal.system_busy': '系统繁忙，请稍后再试。',
+}

@@ -1,0 +1,67 @@
+/**
+ * main.ts - the `telepay` command: start the gateway, check the ledger, run conformance scripts
+ * and the benchmark. Each subcommand lives in its own module, loaded only when asked for.
+ */
+
+interface Subcommand {
+  readonly summary: string
+  readonly usage: string
+  run(args: string[]): Promise<number>
+}
+
+const subcommands: Readonly<Record<string, Subcommand>> = {
+  start: {
+    summary: 'start the gateway (HTTP on 127.0.0.1:8080, SQLite under ./data/, the default world)',
+    usage: 'telepay start [--port N] [--data-dir DIR] [--test-clock]',
+    run: async (args) => (await import('./start.js')).runStart(args),
+  },
+  ledger: {
+    summary: 'check the ledger: every transfer sums to zero, every balance equals its entries',
+    usage: 'telepay ledger check [--data-dir DIR | --file PATH] [--json]',
+    run: async (args) => (await import('./ledger.js')).runLedger(args),
+  },
+  conformance: {
+    summary: 'run conformance scripts (YAML) against a gateway over its real protocols',
+    usage: 'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...',
+    run: async (args) => (await import('../conformance/cli.js')).runConformance(args),
+  },
+  bench: {
+    summary: 'measure durable payments per second through the core beside raw SQLite',
+    usage: 'telepay bench [--seconds N] [--dir PATH] [--json]',
+    run: async (args) => (await import('../bench/run-bench.js')).runBench(args),
+  },
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(subcommands).map((name) => name.length))
+  const lines = Object.entries(subcommands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+  return [
+    'telepay - a telecom channel gateway for mobile payments',
+    '',
+    'Usage: telepay <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `telepay <command> --help` for the options of one command.',
+    'Configuration: telepay.config.json in the working directory (or TELEPAY_CONFIG), then TELEPAY_* variables; see README.md.',
+  ].join('\n')
+}
+
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`)
+    return name === undefined ? 1 : 0
+  }
+  const command = subcommands[name]
+  if (command === undefined) {
+    process.stderr.write(`telepay: unknown command "${name}"\n\n${help()}\n`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`)
+    return 0
+  }
+  return command.run(rest)
+}

@@ -1,0 +1,170 @@
+/**
+ * config.ts - the gateway's configuration: defaults, then a JSON file (telepay.config.json in
+ * the working directory, or the file named by TELEPAY_CONFIG), then environment variables.
+ * Everything is validated once at start; a bad value stops start-up with a message naming its key.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Limits, OperatingLimits } from './core/index.js'
+import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
+import type { BankMode } from './bank/simulated-bank.js'
+import { bankModes } from './bank/simulated-bank.js'
+import type { LogLevel } from './service/log.js'
+import { logLevels } from './service/log.js'
+
+export interface Config {
+  readonly http: { readonly host: string; readonly port: number }
+  readonly dataDir: string
+  readonly ledgerFile: string
+  readonly bankFile: string
+  /** Bearer token of the admin API; refused from non-loopback addresses while it is the default. */
+  readonly adminToken: string
+  /** `test`: a clock that only moves by POST /admin/api/clock (for conformance scripts). */
+  readonly clock: 'system' | 'test'
+  /** Load the default world (SPEC section 2) into an empty database. */
+  readonly world: 'default' | 'none'
+  /** scrypt's cost parameter N for PIN hashes. */
+  readonly pinHashCost: number
+  readonly logLevel: LogLevel
+  readonly bank: { readonly mode: BankMode; readonly slowMs: number }
+  readonly limits: Limits
+  readonly operating: OperatingLimits
+}
+
+export const defaultAdminToken = 'test_admin_token'
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+type Source = Record<string, unknown>
+
+function isObject(value: unknown): value is Source {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function pick<T>(key: string, value: unknown, fallback: T, parse: (value: unknown) => T | undefined, expected: string): T {
+  if (value === undefined) return fallback
+  const parsed = parse(value)
+  if (parsed === undefined) throw new ConfigError(`config: ${key}: expected ${expected}, got ${JSON.stringify(value)}`)
+  return parsed
+}
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+const asInteger = (min: number, max: number) => (value: unknown): number | undefined => {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value
+  return typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max ? number : undefined
+}
+const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): T | undefined =>
+  choices.find((choice) => choice === value)
+
+/** A money limit: an integer of fen (200000) or an amount string ("2000.00"). */
+const asMinor = (value: unknown): bigint | undefined => {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value)
+  if (typeof value !== 'string') return undefined
+  const parsed = parseAmount(value)
+  return parsed.ok ? parsed.minor : undefined
+}
+
+function readLimits(source: unknown): Limits {
+  if (source === undefined) return defaultLimits
+  if (!isObject(source)) throw new ConfigError('config: limits: expected an object')
+  const result: Record<string, unknown> = { ...defaultLimits }
+  for (const [key, value] of Object.entries(source)) {
+    const fallback = (defaultLimits as unknown as Record<string, unknown>)[key]
+    if (fallback === undefined) throw new ConfigError(`config: limits.${key}: unknown key`)
+    result[key] = typeof fallback === 'bigint'
+      ? pick(`limits.${key}`, value, fallback, asMinor, 'fen as an integer or an amount like "2000.00"')
+      : pick(`limits.${key}`, value, fallback as number, asInteger(0, Number.MAX_SAFE_INTEGER), 'a non-negative integer')
+  }
+  const limits = result as unknown as Limits
+  const problems = checkLimits(limits)
+  if (problems.length > 0) throw new ConfigError(`config: limits.${problems[0] ?? ''}`)
+  return limits
+}
+
+function readOperating(source: unknown): OperatingLimits {
+  if (source === undefined) return defaultOperatingLimits
+  if (!isObject(source)) throw new ConfigError('config: operating: expected an object')
+  const result: Record<string, unknown> = { ...defaultOperatingLimits }
+  for (const [key, value] of Object.entries(source)) {
+    if (!(key in defaultOperatingLimits)) throw new ConfigError(`config: operating.${key}: unknown key`)
+    result[key] = pick(`operating.${key}`, value, 0, asInteger(1, Number.MAX_SAFE_INTEGER), 'a positive integer')
+  }
+  return result as unknown as OperatingLimits
+}
+
+function readFile(path: string): Source {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(`config: ${path}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (!isObject(parsed)) throw new ConfigError(`config: ${path}: expected a JSON object`)
+  return parsed
+}
+
+/** Environment variables and the config keys they set. */
+export const environmentKeys: Readonly<Record<string, string>> = {
+  TELEPAY_HTTP_HOST: 'http.host',
+  TELEPAY_HTTP_PORT: 'http.port',
+  TELEPAY_DATA_DIR: 'dataDir',
+  TELEPAY_ADMIN_TOKEN: 'adminToken',
+  TELEPAY_CLOCK: 'clock',
+  TELEPAY_WORLD: 'world',
+  TELEPAY_PIN_HASH_COST: 'pinHashCost',
+  TELEPAY_LOG_LEVEL: 'logLevel',
+  TELEPAY_BANK_MODE: 'bank.mode',
+}
+
+/** Builds the configuration; `overrides` win over everything (used by tests and the conformance runner). */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: Source } = {}): Config {
+  const env = options.env ?? process.env
+  const cwd = options.cwd ?? process.cwd()
+  const fileName = env['TELEPAY_CONFIG'] ?? join(cwd, 'telepay.config.json')
+  if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName)) throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
+  const file = existsSync(fileName) ? readFile(fileName) : {}
+  const source: Source = { ...file, http: { ...(isObject(file['http']) ? file['http'] : {}) }, bank: { ...(isObject(file['bank']) ? file['bank'] : {}) } }
+  for (const [variable, key] of Object.entries(environmentKeys)) {
+    const value = env[variable]
+    if (value === undefined) continue
+    const [outer, inner] = key.split('.')
+    if (outer === undefined) continue
+    if (inner === undefined) source[outer] = value
+    else (source[outer] as Source)[inner] = value
+  }
+  const overrides = options.overrides ?? {}
+  for (const [key, value] of Object.entries(overrides)) {
+    source[key] = isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
+  }
+  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating'])
+  for (const key of Object.keys(source)) if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
+
+  const http = source['http'] as Source
+  const bank = source['bank'] as Source
+  const dataDir = resolve(cwd, pick('dataDir', source['dataDir'], './data', asString, 'a directory path'))
+  return {
+    http: {
+      host: pick('http.host', http['host'], '127.0.0.1', asString, 'a host name or address'),
+      port: pick('http.port', http['port'], 8080, asInteger(0, 65_535), 'a port number from 0 to 65535'),
+    },
+    dataDir,
+    ledgerFile: resolve(dataDir, pick('ledgerFile', source['ledgerFile'], 'telepay.sqlite', asString, 'a file path')),
+    bankFile: resolve(dataDir, pick('bankFile', source['bankFile'], 'bank.sqlite', asString, 'a file path')),
+    adminToken: pick('adminToken', source['adminToken'], defaultAdminToken, asString, 'a non-empty token'),
+    clock: pick('clock', source['clock'], 'system' as const, oneOf(['system', 'test'] as const), '"system" or "test"'),
+    world: pick('world', source['world'], 'default' as const, oneOf(['default', 'none'] as const), '"default" or "none"'),
+    pinHashCost: pick('pinHashCost', source['pinHashCost'], 16_384, (value) => {
+      const cost = asInteger(2, 1 << 20)(value)
+      return cost !== undefined && (cost & (cost - 1)) === 0 ? cost : undefined
+    }, 'a power of two from 2 to 1048576'),
+    logLevel: pick('logLevel', source['logLevel'], 'info' as const, oneOf(logLevels), logLevels.join(' | ')),
+    bank: {
+      mode: pick('bank.mode', bank['mode'], 'approve' as const, oneOf(bankModes), bankModes.join(' | ')),
+      slowMs: pick('bank.slowMs', bank['slowMs'], 2_000, asInteger(0, 600_000), 'milliseconds'),
+    },
+    limits: readLimits(source['limits']),
+    operating: readOperating(source['operating']),
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
+ * into an empty database, starts group commit, the payment service, the sweeps and the HTTP
+ * server. Channels plug into the same start-up as they arrive.
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SimulatedBank } from './bank/simulated-bank.js'
+import type { Config } from './config.js'
+import { defaultAdminToken } from './config.js'
+import type { ChannelHealth, GatewayContext } from './http/context.js'
+import { createApp } from './http/app.js'
+import { GroupCommit } from './ledger/group-commit.js'
+import { SqliteLedger } from './ledger/sqlite-ledger.js'
+import type { Clock } from './service/clock.js'
+import { TestClock, systemClock } from './service/clock.js'
+import type { Logger } from './service/log.js'
+import { createLogger } from './service/log.js'
+import { Metrics } from './service/metrics.js'
+import { PaymentService } from './service/payment-service.js'
+import { createPinHasher } from './service/pin-hasher.js'
+import { deliverDueWebhooks } from './service/webhooks.js'
+import { defaultWorld } from './world/default-world.js'
+import { prepareWorld } from './world/world.js'
+
+export interface Gateway {
+  readonly url: string
+  readonly config: Config
+  readonly context: GatewayContext
+  readonly ledger: SqliteLedger
+  readonly bank: SimulatedBank
+  readonly clock: Clock
+  close(): Promise<void>
+}
+
+export async function startGateway(config: Config, options: { log?: Logger } = {}): Promise<Gateway> {
+  const log = options.log ?? createLogger(config.logLevel)
+  const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
+  const ledger = new SqliteLedger(config.ledgerFile, config.limits)
+  const bank = new SimulatedBank(config.bankFile)
+  bank.setBehaviour(config.bank)
+  const pins = createPinHasher(config.pinHashCost)
+
+  if (config.world === 'default' && (await ledger.isEmpty())) {
+    const world = await prepareWorld(defaultWorld, (pin) => pins.hash(pin))
+    await ledger.seedWorld(world, clock.nowMs())
+    for (const subscriber of world.subscribers) {
+      if (subscriber.card !== null) bank.openCard({ ...subscriber.card, balanceMinor: subscriber.card.bankBalanceMinor })
+    }
+    log.info('default world loaded', { subscribers: world.subscribers.length, merchants: world.merchants.length, ledger: config.ledgerFile })
+  }
+
+  const metrics = new Metrics()
+  const commits = new GroupCommit(ledger, config.operating.groupCommitCommandsMax, config.operating.commandQueueDepthMax)
+  metrics.gauge('telepay_command_queue_depth', 'Commands waiting for the ledger writer', () => [{ labels: {}, value: commits.depth }])
+  metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [{ labels: {}, value: commits.stats.batches }])
+  const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
+
+  const sweep = async (): Promise<void> => {
+    await service.sweepExpired()
+    await deliverDueWebhooks(ledger, clock, config.operating, log)
+  }
+  const channels: ChannelHealth[] = []
+  const context: GatewayContext = {
+    service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
+    adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
+    advanceClock: clock instanceof TestClock
+      ? async (seconds: number) => {
+          const nowMs = clock.advance(Math.round(seconds * 1000))
+          await sweep()
+          return nowMs
+        }
+      : null,
+  }
+
+  await service.recoverCardPayments()
+  let sweeping = false
+  const timer = setInterval(() => {
+    if (sweeping) return
+    sweeping = true
+    sweep().catch((error: unknown) => log.error('sweep failed', { error: String(error) })).finally(() => { sweeping = false })
+  }, config.operating.sweepIntervalMs)
+  timer.unref()
+
+  const app = createApp(context)
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening))
+    listening.once('error', reject)
+  })
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
+
+  return {
+    url, config, context, ledger, bank, clock,
+    async close() {
+      clearInterval(timer)
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await commits.drained()
+      await ledger.close()
+      bank.close()
+    },
+  }
+}

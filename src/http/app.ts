@@ -1,0 +1,46 @@
+/**
+ * app.ts - the HTTP face of the gateway on one port: health and metrics, the admin API and the
+ * merchant API. Channels that speak HTTP (USSD, IVR, WAP) mount their routers here too.
+ */
+import type { NextFunction, Request, Response } from 'express'
+import express from 'express'
+import type { GatewayContext } from './context.js'
+import { adminApi } from './admin-api.js'
+import { merchantApi } from './merchant-api.js'
+import { sendError } from './json.js'
+
+export function createApp(context: GatewayContext, mount: (app: express.Express) => void = () => undefined): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.json({ limit: context.operating.httpBodyBytesMax }))
+
+  app.get('/healthz', async (_request: Request, response: Response) => {
+    let store = 'ok'
+    try {
+      await context.ledger.isEmpty()
+    } catch {
+      store = 'unavailable'
+    }
+    const channels = Object.fromEntries(context.channels.map((channel) => [channel.name, channel.ready() ? 'ready' : 'not_ready']))
+    const ready = store === 'ok' && Object.values(channels).every((state) => state === 'ready')
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, channels, commandQueueDepth: context.commits.depth })
+  })
+
+  app.get('/metrics', (_request: Request, response: Response) => {
+    response.type('text/plain; version=0.0.4').send(context.metrics.render())
+  })
+
+  app.use('/admin/api', adminApi(context))
+  app.use('/api/v1', merchantApi(context))
+  mount(app)
+
+  app.use((_request: Request, response: Response) => sendError(response, 404, 'not_found', 'no such endpoint'))
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : 500
+    if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') return sendError(response, 400, 'invalid_json', 'the body is not valid JSON')
+    if (status === 413) return sendError(response, 413, 'body_too_large', `bodies are limited to ${context.operating.httpBodyBytesMax} bytes`)
+    context.log.error('request failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) })
+    sendError(response, 500, 'internal_error', 'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key')
+  })
+  return app
+}

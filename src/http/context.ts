@@ -1,0 +1,34 @@
+/**
+ * context.ts - what the HTTP routes are given: the parts of a running gateway they may use.
+ */
+import type { Limits, OperatingLimits } from '../core/index.js'
+import type { SimulatedBank } from '../bank/simulated-bank.js'
+import type { GroupCommit } from '../ledger/group-commit.js'
+import type { LedgerStore } from '../ledger/store.js'
+import type { Clock } from '../service/clock.js'
+import type { Logger } from '../service/log.js'
+import type { Metrics } from '../service/metrics.js'
+import type { PaymentService } from '../service/payment-service.js'
+
+/** A channel's readiness, as /healthz reports it. */
+export interface ChannelHealth {
+  readonly name: string
+  ready(): boolean
+}
+
+export interface GatewayContext {
+  readonly service: PaymentService
+  readonly ledger: LedgerStore
+  readonly commits: GroupCommit
+  readonly bank: SimulatedBank
+  readonly clock: Clock
+  readonly limits: Limits
+  readonly operating: OperatingLimits
+  readonly adminToken: string
+  readonly adminTokenIsDefault: boolean
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly channels: ChannelHealth[]
+  /** Moves the test clock and runs what the new time makes due; null when the clock is real. */
+  readonly advanceClock: ((seconds: number) => Promise<number>) | null
+}

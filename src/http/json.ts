@@ -1,0 +1,60 @@
+/**
+ * json.ts - how money and payments look in the web APIs: amounts as strings with two decimals
+ * ("25.00"), states in the merchant API's words, times as ISO 8601.
+ */
+import type { LedgerCheck } from '../ledger/store.js'
+import type { Payment } from '../core/index.js'
+import { formatAmount, merchantStatusOf } from '../core/index.js'
+import type { Response } from 'express'
+
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json }
+
+export function paymentJson(payment: Payment): Json {
+  return {
+    id: payment.id,
+    status: merchantStatusOf(payment.state),
+    state: payment.state,
+    kind: payment.kind,
+    initiator: payment.initiator,
+    channel: payment.channel,
+    msisdn: payment.payerMsisdn,
+    account: payment.funding,
+    merchant: payment.merchantCode,
+    payee: payment.payeeMsisdn,
+    orderNo: payment.orderNo,
+    customerRef: payment.customerRef,
+    amount: formatAmount(payment.amountMinor),
+    fee: formatAmount(payment.feeMinor),
+    refunded: formatAmount(payment.refundedMinor),
+    currency: 'CNY',
+    reference: payment.merchantReference,
+    description: payment.description,
+    transactionRef: payment.transferRef,
+    reason: payment.reason,
+    createdAt: new Date(payment.createdMs).toISOString(),
+    updatedAt: new Date(payment.updatedMs).toISOString(),
+    expiresAt: payment.state === 'awaiting_authorization' ? new Date(payment.expiresMs).toISOString() : null,
+  }
+}
+
+export function checkJson(check: LedgerCheck): Json {
+  return {
+    balanced: check.balanced,
+    transfers: check.transfers,
+    entries: check.entries,
+    accounts: check.accounts,
+    total: formatAmount(check.totalMinor),
+    unbalancedTransfers: check.unbalancedTransfers.map((row) => ({ transferId: row.transferId, sum: formatAmount(row.sumMinor) })),
+    driftedAccounts: check.driftedAccounts.map((row) => ({
+      accountId: row.accountId, balance: formatAmount(row.balanceMinor), entries: formatAmount(row.entriesMinor),
+    })),
+    reservationMismatches: check.reservationMismatches.map((row) => ({
+      accountId: row.accountId, reserved: formatAmount(row.reservedMinor), authorized: formatAmount(row.authorizedMinor),
+    })),
+  }
+}
+
+export function sendError(response: Response, status: number, error: string, message: string): void {
+  response.status(status).json({ error, message })
+}
+

@@ -1,0 +1,187 @@
+/**
+ * merchant-api.ts - the merchant web API of SPEC section 8: payment requests to a subscriber
+ * (the Paybox model), orders, refunds and the day's settlement. It only translates between HTTP
+ * and core commands; every rule is the core's.
+ */
+import type { NextFunction, Request, Response, Router } from 'express'
+import express from 'express'
+import type { CommandResult, FundingKind, Merchant } from '../core/index.js'
+import { dayStartMs, formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../core/index.js'
+import { renderMessage } from '../messages/render.js'
+import type { GatewayContext } from './context.js'
+import { httpStatusOf } from './status.js'
+import { paymentJson, sendError } from './json.js'
+
+/** Longest merchant reference and description kept: they are shown on a handset's prompt. */
+const referenceLengthMax = 64
+const descriptionLengthMax = 140
+
+type MerchantRequest = Request & { merchant?: Merchant }
+
+function bearer(request: Request): string | null {
+  const header = request.header('authorization') ?? ''
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  return match?.[1] ?? null
+}
+
+function merchantOf(request: MerchantRequest): Merchant {
+  const merchant = request.merchant
+  if (merchant === undefined) throw new Error('merchant route reached without authentication')
+  return merchant
+}
+
+function refusal(response: Response, result: CommandResult): void {
+  const reason = result.reason ?? 'system_busy'
+  sendError(response, httpStatusOf(reason), reason, renderMessage(result.message, 'en'))
+}
+
+function text(value: unknown, max: number): string | null {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= max ? value.trim() : null
+}
+
+function amountOf(body: Record<string, unknown>, response: Response): bigint | null {
+  const raw = body['amount']
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    sendError(response, 400, 'amount_invalid', 'amount is required, as a string such as "25.00"')
+    return null
+  }
+  const parsed = parseAmount(String(raw))
+  if (!parsed.ok) {
+    sendError(response, 400, parsed.reason, renderMessage({ key: `refusal.${parsed.reason}`, params: {} }, 'en'))
+    return null
+  }
+  return parsed.minor
+}
+
+export function merchantApi(context: GatewayContext): Router {
+  const router = express.Router()
+  const { service, ledger } = context
+
+  router.use((request: MerchantRequest, response: Response, next: NextFunction) => {
+    const apiKey = bearer(request)
+    if (apiKey === null) {
+      sendError(response, 401, 'unauthorized', 'send the API key as Authorization: Bearer <api key>')
+      return
+    }
+    ledger.merchantByApiKey(apiKey).then((auth) => {
+      if (auth === null) {
+        sendError(response, 401, 'unauthorized', 'unknown API key')
+        return
+      }
+      request.merchant = auth.merchant
+      next()
+    }, next)
+  })
+
+  router.post('/payment-requests', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const msisdn = typeof body['msisdn'] === 'string' ? normalizeMsisdn(body['msisdn']) : null
+    if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'msisdn must be an international number such as 8613800138000')
+    const amountMinor = amountOf(body, response)
+    if (amountMinor === null) return
+    const reference = text(body['reference'], referenceLengthMax)
+    if (reference === null) return sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
+    const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
+    if (description === null) return sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    const account = body['account'] ?? 'wallet'
+    const funding = fundingKinds.find((kind) => kind === account)
+    if (funding === undefined) return sendError(response, 400, 'account_invalid', 'account is one of wallet, phone_bill, bank')
+    const callbackUrl = body['callbackUrl'] === undefined ? null : text(body['callbackUrl'], 2_048)
+    if (body['callbackUrl'] !== undefined && (callbackUrl === null || !/^https?:\/\//i.test(callbackUrl))) {
+      return sendError(response, 400, 'callback_url_invalid', 'callbackUrl must be an http or https URL')
+    }
+    const result = await service.execute({
+      key: idempotencyKey(request, merchant),
+      channel: 'api',
+      command: {
+        kind: 'request_payment', merchantCode: merchant.code, msisdn, amountMinor, reference,
+        description, funding: funding satisfies FundingKind, callbackUrl,
+      },
+    })
+    if (!result.ok || result.payment === null) return refusal(response, result)
+    response.status(202).json({ id: result.payment.id, status: 'pending_authorization' })
+  })
+
+  router.get('/payment-requests/:id', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    const payment = await ledger.payment(String(request.params['id']))
+    if (payment === null || payment.merchantCode !== merchant.code) return sendError(response, 404, 'payment_not_found', 'no such payment for this merchant')
+    response.json(paymentJson(payment))
+  })
+
+  router.post('/orders', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const amountMinor = amountOf(body, response)
+    if (amountMinor === null) return
+    const reference = text(body['reference'], referenceLengthMax)
+    if (reference === null) return sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
+    const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
+    if (description === null) return sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    const result = await service.execute({
+      key: idempotencyKey(request, merchant),
+      channel: 'api',
+      command: { kind: 'create_order', merchantCode: merchant.code, amountMinor, reference, description },
+    })
+    if (!result.ok || result.data?.kind !== 'order') return refusal(response, result)
+    const order = result.data.order
+    response.status(201).json({ orderNo: order.orderNo, amount: formatAmount(order.amountMinor), reference: order.reference, description: order.description })
+  })
+
+  router.post('/payments/:id/refunds', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    const amountMinor = amountOf((request.body ?? {}) as Record<string, unknown>, response)
+    if (amountMinor === null) return
+    const result = await service.execute({
+      key: idempotencyKey(request, merchant),
+      channel: 'api',
+      command: { kind: 'refund', merchantCode: merchant.code, paymentId: String(request.params['id']), amountMinor },
+    })
+    if (!result.ok || result.data?.kind !== 'refund') return refusal(response, result)
+    response.status(201).json({
+      paymentId: String(request.params['id']),
+      refundRef: result.data.reference,
+      amount: formatAmount(amountMinor),
+      refunded: formatAmount(result.data.refundedMinor),
+      remaining: formatAmount(result.data.remainingMinor),
+    })
+  })
+
+  router.get('/settlements', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    const day = dayOfQuery(request.query['date'], context)
+    if (day === null) return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
+    const settlement = await ledger.settlement(merchant.code, day.startMs, day.endMs, day.date)
+    response.json({
+      date: settlement.day,
+      merchant: merchant.code,
+      currency: 'CNY',
+      payments: settlement.payments,
+      gross: formatAmount(settlement.grossMinor),
+      fees: formatAmount(settlement.feesMinor),
+      refunds: formatAmount(settlement.refundsMinor),
+      net: formatAmount(settlement.netMinor),
+    })
+  })
+
+  return router
+}
+
+/**
+ * The merchant's Idempotency-Key, scoped to the merchant so that two merchants never collide.
+ * Without one the request is not de-duplicated, as with most payment APIs.
+ */
+function idempotencyKey(request: Request, merchant: Merchant): string | null {
+  const key = request.header('idempotency-key')
+  return key === undefined || key === '' ? null : `${merchant.code}:${key.slice(0, 255)}`
+}
+
+/** A settlement day in local time (the ledger's day boundary), from ?date=YYYY-MM-DD. */
+export function dayOfQuery(value: unknown, context: GatewayContext): { date: string; startMs: number; endMs: number } | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
+  const utcMidnight = Date.parse(`${value}T00:00:00Z`)
+  if (Number.isNaN(utcMidnight)) return null
+  const startMs = dayStartMs(Math.floor(utcMidnight / 86_400_000), context.limits)
+  return { date: value, startMs, endMs: startMs + 86_400_000 }
+}

@@ -1,0 +1,47 @@
+/**
+ * status.ts - the one translation from the core's refusal reasons to HTTP status codes for the
+ * web APIs. A refused payment is not an HTTP error of the request: it is 422 with the reason.
+ */
+import type { Reason } from '../core/index.js'
+
+export function httpStatusOf(reason: Reason): number {
+  switch (reason) {
+    case 'idempotency_key_reused':
+      return 409
+    case 'merchant_not_found':
+    case 'order_not_found':
+    case 'payment_not_found':
+      return 404
+    case 'system_busy':
+    case 'bank_unavailable':
+      return 503
+    case 'amount_invalid':
+    case 'amount_too_precise':
+    case 'amount_not_positive':
+    case 'msisdn_invalid':
+    case 'pin_format_invalid':
+      return 400
+    case 'payer_not_registered':
+    case 'already_registered':
+    case 'subscriber_locked':
+    case 'customer_reference_required':
+    case 'order_already_paid':
+    case 'payee_not_registered':
+    case 'payee_is_payer':
+    case 'no_pending_payment':
+    case 'payment_expired':
+    case 'payment_not_refundable':
+    case 'account_not_available':
+    case 'account_not_allowed':
+    case 'pin_required':
+    case 'pin_incorrect':
+    case 'pin_attempts_exceeded':
+    case 'amount_above_payment_max':
+    case 'daily_limit_exceeded':
+    case 'insufficient_funds':
+    case 'wallet_cap_exceeded':
+    case 'refund_exceeds_payment':
+    case 'bank_declined':
+      return 422
+  }
+}

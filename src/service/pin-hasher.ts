@@ -1,0 +1,44 @@
+/**
+ * pin-hasher.ts - PINs are hashed with scrypt and a random salt; only the hash is stored, and a
+ * PIN is never logged or echoed. Hashing is slow on purpose, so it runs on libuv's thread pool
+ * (crypto.scrypt) and never inside a ledger transaction.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+
+/** A PIN is 4 to 6 digits, as on handsets and card terminals. */
+export const pinPattern = /^\d{4,6}$/
+
+export interface PinHasher {
+  hash(pin: string): Promise<string>
+  verify(pin: string, stored: string): Promise<boolean>
+}
+
+const keyLength = 32
+
+function scryptAsync(pin: string, salt: Buffer, cost: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // maxmem grows with the cost: 128 * N * r bytes plus headroom.
+    scrypt(pin, salt, keyLength, { N: cost, r: 8, p: 1, maxmem: 256 * cost * 8 + 1024 * 1024 }, (error, key) => {
+      if (error === null) resolve(key)
+      else reject(error)
+    })
+  })
+}
+
+/** `cost` is scrypt's N: 16384 by default (interactive logins); tests may lower it. */
+export function createPinHasher(cost: number): PinHasher {
+  return {
+    async hash(pin: string): Promise<string> {
+      const salt = randomBytes(16)
+      const key = await scryptAsync(pin, salt, cost)
+      return `scrypt$${cost}$${salt.toString('base64')}$${key.toString('base64')}`
+    },
+    async verify(pin: string, stored: string): Promise<boolean> {
+      const [scheme, storedCost, salt, key] = stored.split('$')
+      if (scheme !== 'scrypt' || storedCost === undefined || salt === undefined || key === undefined) return false
+      const expected = Buffer.from(key, 'base64')
+      const actual = await scryptAsync(pin, Buffer.from(salt, 'base64'), Number(storedCost))
+      return actual.length === expected.length && timingSafeEqual(actual, expected)
+    },
+  }
+}
