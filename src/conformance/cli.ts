@@ -1,5 +1,67 @@
-/** cli.ts - placeholder replaced by the conformance runner. */
-export function runConformance(_args: string[]): Promise<number> {
-  process.stderr.write('telepay conformance: not built yet\n')
-  return Promise.resolve(2)
+/**
+ * cli.ts - `telepay conformance [--target URL --smpp HOST:PORT] FILES...`: one line per script,
+ * exit 1 when any fails (2 for a usage error or an unreadable script).
+ */
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { defaultAdminToken } from '../config.js'
+import { UsageError, parseArgs } from '../cli/args.js'
+import { runScript } from './runner.js'
+import { ScriptError, readScript } from './script.js'
+
+function expand(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => {
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path]
+    return readdirSync(path).filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => join(path, name))
+  })
+}
+
+export async function runConformance(args: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs(args, ['target', 'smpp', 'admin-token'], [])
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`telepay conformance: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  const files = expand(parsed.positional)
+  if (files.length === 0) {
+    process.stderr.write('Usage: telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...\n')
+    return 2
+  }
+  const target = parsed.options.get('target')
+  const smpp = parsed.options.get('smpp')
+  const smppMatch = typeof smpp === 'string' ? /^(.+):(\d+)$/.exec(smpp) : null
+  if (typeof smpp === 'string' && smppMatch === null) {
+    process.stderr.write('telepay conformance: --smpp takes HOST:PORT\n')
+    return 2
+  }
+  const adminToken = parsed.options.get('admin-token')
+  let failed = 0
+  for (const file of files) {
+    let script
+    try {
+      script = readScript(file)
+    } catch (error) {
+      process.stdout.write(`ERROR ${file}: ${error instanceof ScriptError ? error.message : String(error)}\n`)
+      failed += 1
+      continue
+    }
+    const outcome = await runScript(script, {
+      target: typeof target === 'string' ? target : null,
+      smpp: smppMatch === null ? null : { host: smppMatch[1] ?? '127.0.0.1', port: Number(smppMatch[2]) },
+      adminToken: typeof adminToken === 'string' ? adminToken : defaultAdminToken,
+    })
+    if (outcome.ok) {
+      process.stdout.write(`ok    ${file}: ${outcome.name} (${outcome.stepsRun} steps, ${outcome.ms} ms)\n`)
+    } else {
+      failed += 1
+      process.stdout.write(`FAIL  ${file}: ${outcome.name}: ${outcome.failure ?? ''}\n`)
+    }
+  }
+  process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`)
+  return failed === 0 ? 0 : 1
 }

@@ -1,0 +1,22 @@
+/**
+ * steps.ts - every step kind the runner knows. Channels add theirs here as they arrive (SMS,
+ * USSD, IVR, WAP); a step kind of the SPEC that no channel provides yet fails its script with a
+ * message saying so, never passes silently.
+ */
+import type { StepHandler } from './http-steps.js'
+import { httpSteps } from './http-steps.js'
+
+export const stepHandlers: Readonly<Record<string, StepHandler>> = {
+  ...httpSteps,
+}
+
+/** Step kinds of SPEC section 10 whose channel is not built yet. */
+export const plannedSteps: Readonly<Record<string, string>> = {
+  sms: 'the SMS channel', expect_sms: 'the SMS channel',
+  ussd: 'the USSD channel', expect_ussd: 'the USSD channel',
+  call: 'the IVR channel', dtmf: 'the IVR channel', silence: 'the IVR channel', hangup: 'the IVR channel',
+  expect_prompt: 'the IVR channel', expect_ended: 'the IVR channel',
+  wap_get: 'the WAP channel', wap_follow: 'the WAP channel', wap_submit: 'the WAP channel', expect_page: 'the WAP channel',
+}
+
+export type { StepHandler }
