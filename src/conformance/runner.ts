@@ -74,7 +74,7 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
         stepsRun += 1
       } catch (error) {
         const message = error instanceof StepFailure ? error.message : `${error instanceof Error ? error.message : String(error)}`
-        failure = `step ${step.index} (${step.kind}): ${message}`
+        failure = `step ${step.index} (${step.kind}): ${message.startsWith(`${step.kind}: `) ? message.slice(step.kind.length + 2) : message}`
         break
       }
     }
