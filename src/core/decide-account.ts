@@ -17,6 +17,9 @@ import type { LedgerView, Write } from './view.js'
 export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
+  // Three wrong PINs lock the subscriber on every channel (SPEC section 3), reads included: a
+  // phone in the wrong hands must not show balances while the owner is locked out.
+  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   const lines: BalanceLine[] = []
   for (const funding of fundingKinds) {
     const account = view.accountOf(msisdn, funding)
@@ -38,6 +41,8 @@ export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): 
 export function decideStatement(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
+  // Locked on every channel, as for balances.
+  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   const rows: StatementRow[] = view.recentPayments(msisdn, limits.statementRowsMax).map((payment) => {
     const direction = payment.payerMsisdn === msisdn ? 'out' : 'in'
     const merchantName = payment.merchantCode === null ? null : view.merchant(payment.merchantCode)?.name ?? payment.merchantCode
@@ -84,8 +89,10 @@ export function decideRegister(
 
 export function decideChangePin(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
   const subscriber = view.subscriber(msisdn)
+  // Malformed input is refused before anything is looked up (as for register), so the answer to
+  // a badly typed new PIN does not depend on who sent it.
+  if (env.newPinHash === null) return { result: refused('pin_format_invalid', subscriber?.language ?? 'en'), writes: [] }
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  if (env.newPinHash === null) return { result: refused('pin_format_invalid', subscriber.language), writes: [] }
   if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   // Changing the PIN always needs the old one, whatever account would be concerned.
   const pin = checkPin(env, subscriber, 'wallet', limits)

@@ -64,6 +64,9 @@ export function decideCancel(env: Envelope, msisdn: string, view: LedgerView): O
   const waiting = waitingPayment(msisdn, view, env.nowMs)
   if (typeof waiting === 'string') return { result: refused(waiting, language), writes: [] }
   const { subscriber, payment } = waiting
+  // Past its TTL the payment ended by itself, whether or not the sweep has run yet: the merchant
+  // and the statement must see it expired, as a YES at this moment would report it.
+  if (env.nowMs >= payment.expiresMs) return decline(payment, subscriber, 'payment_expired', env.nowMs, 'expired')
   const writes: Write[] = [
     ...endPayment(payment, 'cancelled', null, env.nowMs),
     { kind: 'subscriber', subscriber: { ...subscriber, pendingPaymentId: null } },
@@ -90,7 +93,7 @@ function authorizedIntent(payment: Payment, view: LedgerView): Intent {
   const payeeAccount = payment.payeeMsisdn === null ? null : view.accountOf(payment.payeeMsisdn, payeeKind)
   return {
     kind: payment.kind, payer, funding: payment.funding, payerAccount, amountMinor: payment.amountMinor,
-    merchant, payeeAccount, payeeMsisdn: payment.payeeMsisdn, orderNo: payment.orderNo, customerRef: payment.customerRef,
+    merchant, payeeAccount, payeePendingMinor: 0n, payeeMsisdn: payment.payeeMsisdn, orderNo: payment.orderNo, customerRef: payment.customerRef,
   }
 }
 

@@ -33,7 +33,7 @@ export function decideRequestPayment(env: Envelope, command: RequestPayment, vie
 
   const intent = {
     kind: 'merchant' as const, payer, funding: command.funding, payerAccount, amountMinor: command.amountMinor,
-    merchant, payeeAccount: null, payeeMsisdn: null, orderNo: null, customerRef: null,
+    merchant, payeeAccount: null, payeePendingMinor: 0n, payeeMsisdn: null, orderNo: null, customerRef: null,
   }
   const payment: Payment = {
     ...newPayment(env, intent, view, 'merchant'),

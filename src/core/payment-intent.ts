@@ -20,6 +20,8 @@ export interface Intent {
   readonly merchant: Merchant | null
   /** The subscriber account credited when the payee is a subscriber (send, airtime, load). */
   readonly payeeAccount: Account | null
+  /** Credits already on their way into a capped payee account (loads awaiting capture). */
+  readonly payeePendingMinor: bigint
   readonly payeeMsisdn: string | null
   readonly orderNo: string | null
   readonly customerRef: string | null
@@ -103,6 +105,7 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
   if (amountMinor === null || amountMinor <= 0n) return { ok: false, reason: 'amount_not_positive' }
 
   let payeeAccount: Account | null = null
+  let payeePendingMinor = 0n
   if (request.kind === 'send' || request.kind === 'airtime' || request.kind === 'load') {
     const payeeMsisdn = request.payeeMsisdn ?? request.payerMsisdn
     if (view.subscriber(payeeMsisdn) === null) return { ok: false, reason: 'payee_not_registered' }
@@ -112,6 +115,7 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
     }
     payeeAccount = view.accountOf(payeeMsisdn, request.kind === 'airtime' ? 'phone_bill' : 'wallet')
     if (payeeAccount === null) return { ok: false, reason: 'payee_not_registered' }
+    if (payeeAccount.capMinor !== null && payeeAccount.kind === 'wallet') payeePendingMinor = view.pendingWalletLoadsMinor(payeeMsisdn)
   }
 
   const payerAccount = view.accountOf(payer.msisdn, request.funding)
@@ -129,6 +133,7 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
       amountMinor,
       merchant,
       payeeAccount,
+      payeePendingMinor,
       payeeMsisdn: request.payeeMsisdn ?? (request.kind === 'load' ? payer.msisdn : null),
       orderNo: request.orderNo,
       customerRef: request.customerRef,
@@ -179,7 +184,7 @@ export function checkMoney(intent: Intent, nowMs: number, limits: Limits): Reaso
     if (amount > available) return 'insufficient_funds'
   }
   const payeeAccount = intent.payeeAccount
-  if (payeeAccount?.capMinor != null && payeeAccount.balanceMinor + amount > payeeAccount.capMinor) {
+  if (payeeAccount?.capMinor != null && payeeAccount.balanceMinor + intent.payeePendingMinor + amount > payeeAccount.capMinor) {
     return 'wallet_cap_exceeded'
   }
   return null

@@ -18,6 +18,12 @@ export const reasons = [
   'payer_not_registered',
   'already_registered',
   'subscriber_locked',
+  // The payment a command names (YES, NO, a refund, the bank's answer). It comes before the
+  // parties: only a payment that is found and still open has a merchant, order or payee to check.
+  'no_pending_payment',
+  'payment_expired',
+  'payment_not_found',
+  'payment_not_refundable',
   // What they ask about.
   'merchant_not_found',
   'customer_reference_required',
@@ -25,10 +31,6 @@ export const reasons = [
   'order_already_paid',
   'payee_not_registered',
   'payee_is_payer',
-  'no_pending_payment',
-  'payment_expired',
-  'payment_not_found',
-  'payment_not_refundable',
   'account_not_available',
   'account_not_allowed',
   // The user's authorization.

@@ -22,6 +22,12 @@ export interface LedgerView {
   merchant(code: string): Merchant | null
   order(orderNo: string): Order | null
   payment(id: string): Payment | null
+  /**
+   * Money on its way into a subscriber's wallet: wallet loads authorized and waiting for the
+   * bank's capture. The wallet cap counts it (TigerBeetle's credits_pending), or loads and sends
+   * that each fit alone could overfill the wallet once the bank captures.
+   */
+  pendingWalletLoadsMinor(msisdn: string): bigint
   /** Payments awaiting authorization whose expiry is at or before nowMs, oldest first. */
   duePayments(nowMs: number, limit: number): readonly Payment[]
   /** The subscriber's latest payments as payer or payee, newest first. */

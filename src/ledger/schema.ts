@@ -127,6 +127,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (kind, next_attempt_ms) WHERE delivered_ms IS NULL AND abandoned_ms IS NULL;
     `,
   },
+  {
+    // Loads awaiting the bank's capture count against the payee wallet's cap (payment-intent.ts).
+    version: 2,
+    sql: `
+      CREATE INDEX payments_authorized_payee ON payments (payee_msisdn) WHERE state = 'authorized';
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)

@@ -31,6 +31,8 @@ export class SqliteView implements LedgerView {
   private readonly dirtyAccounts = new Set<number>()
   private readonly dirtyOrders = new Set<string>()
   private readonly dirtyPayments = new Set<string>()
+  /** Wallet loads written by this batch and not flushed yet, by payee: the database lags them. */
+  private readonly unflushedLoads = new Map<string, Set<string>>()
   private paymentSeq = 0
   private transferId = 0
   private accountId = 0
@@ -57,6 +59,7 @@ export class SqliteView implements LedgerView {
   forget(): void {
     for (const map of [this.subscribers, this.accounts, this.accountIds, this.merchants, this.orders, this.payments]) map.clear()
     for (const set of [this.dirtySubscribers, this.dirtyAccounts, this.dirtyOrders, this.dirtyPayments]) set.clear()
+    this.unflushedLoads.clear()
   }
 
   beginCommand(env: Envelope): void {
@@ -135,6 +138,19 @@ export class SqliteView implements LedgerView {
     return payment
   }
 
+  pendingWalletLoadsMinor(msisdn: string): bigint {
+    const unflushed = this.unflushedLoads.get(msisdn)
+    let sum = 0n
+    for (const row of this.sql.authorizedLoads.all(msisdn) as { id: string; amount_minor: bigint }[]) {
+      if (unflushed?.has(row.id) !== true) sum += row.amount_minor
+    }
+    for (const id of unflushed ?? []) {
+      const payment = this.payments.get(id)
+      if (payment?.state === 'authorized') sum += payment.amountMinor
+    }
+    return sum
+  }
+
   duePayments(nowMs: number, limit: number): readonly Payment[] {
     this.flush()
     const rows = this.sql.duePayments.all(nowMs, limit) as { id: string }[]
@@ -187,6 +203,11 @@ export class SqliteView implements LedgerView {
         case 'payment':
           this.payments.set(write.payment.id, write.payment)
           this.dirtyPayments.add(write.payment.id)
+          if (write.payment.kind === 'load' && write.payment.payeeMsisdn !== null) {
+            const loads = this.unflushedLoads.get(write.payment.payeeMsisdn) ?? new Set<string>()
+            loads.add(write.payment.id)
+            this.unflushedLoads.set(write.payment.payeeMsisdn, loads)
+          }
           break
         case 'order':
           this.orders.set(write.order.orderNo, write.order)
@@ -259,6 +280,7 @@ export class SqliteView implements LedgerView {
     this.dirtyAccounts.clear()
     this.dirtyOrders.clear()
     this.dirtyPayments.clear()
+    this.unflushedLoads.clear()
   }
 
   /** Keeps each cache within cacheEntriesMax, dropping the oldest loaded rows; only between batches. */
@@ -286,6 +308,9 @@ function prepareStatements(db: SqliteDatabase) {
     merchant: db.prepare('SELECT * FROM merchants WHERE code = ?'),
     order: db.prepare('SELECT * FROM orders WHERE order_no = ?'),
     payment: db.prepare('SELECT * FROM payments WHERE id = ?'),
+    authorizedLoads: db.prepare(
+      "SELECT id, amount_minor FROM payments INDEXED BY payments_authorized_payee WHERE payee_msisdn = ? AND state = 'authorized' AND kind = 'load'",
+    ),
     duePayments: db.prepare("SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?"),
     paymentsOfPayer: db.prepare('SELECT id, seq FROM payments WHERE payer_msisdn = ? ORDER BY seq DESC LIMIT ?'),
     paymentsOfPayee: db.prepare('SELECT id, seq FROM payments WHERE payee_msisdn = ? ORDER BY seq DESC LIMIT ?'),
