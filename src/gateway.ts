@@ -56,9 +56,19 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [{ labels: {}, value: commits.stats.batches }])
   const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
 
-  const sweep = async (): Promise<void> => {
+  const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
+  }
+  // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
+  // both read the same due webhook and post it twice, and count two attempts for one.
+  let lastSweep: Promise<void> = Promise.resolve()
+  let sweepsQueued = 0
+  const sweep = (): Promise<void> => {
+    sweepsQueued += 1
+    const run = lastSweep.then(sweepOnce).finally(() => { sweepsQueued -= 1 })
+    lastSweep = run.catch(() => undefined)
+    return run
   }
   const channels: ChannelHealth[] = []
   const context: GatewayContext = {
@@ -74,11 +84,9 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   }
 
   await service.recoverCardPayments()
-  let sweeping = false
   const timer = setInterval(() => {
-    if (sweeping) return
-    sweeping = true
-    sweep().catch((error: unknown) => log.error('sweep failed', { error: String(error) })).finally(() => { sweeping = false })
+    if (sweepsQueued > 0) return
+    sweep().catch((error: unknown) => log.error('sweep failed', { error: String(error) }))
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
@@ -99,6 +107,8 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
+      await lastSweep
       await commits.drained()
       await ledger.close()
       bank.close()

@@ -4,7 +4,7 @@
  * its entries and every card reservation matches its payments. Exits 1 when it is not balanced.
  */
 import { existsSync } from 'node:fs'
-import { loadConfig } from '../config.js'
+import { ConfigError, loadConfig } from '../config.js'
 import { formatAmount } from '../core/index.js'
 import { SqliteLedger } from '../ledger/sqlite-ledger.js'
 import { checkJson } from '../http/json.js'
@@ -24,13 +24,27 @@ export async function runLedger(args: string[]): Promise<number> {
   }
   const dataDir = parsed.options.get('data-dir')
   const file = parsed.options.get('file')
-  const config = loadConfig({ overrides: typeof dataDir === 'string' ? { dataDir } : {} })
+  let config
+  try {
+    config = loadConfig({ overrides: typeof dataDir === 'string' ? { dataDir } : {} })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`telepay ledger: ${error.message}\n`)
+    return 2
+  }
   const path = typeof file === 'string' ? file : config.ledgerFile
   if (!existsSync(path)) {
     process.stderr.write(`telepay ledger: no ledger at ${path} (start the gateway once, or pass --file)\n`)
     return 2
   }
-  const ledger = new SqliteLedger(path, config.limits)
+  let ledger: SqliteLedger
+  try {
+    ledger = new SqliteLedger(path, config.limits)
+  } catch (error) {
+    // Exit 1 means "not balanced": a file that cannot be read as a ledger is a usage error.
+    process.stderr.write(`telepay ledger: cannot open ${path} as a ledger: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 2
+  }
   try {
     const check = await ledger.check()
     if (parsed.options.get('json') === true) {

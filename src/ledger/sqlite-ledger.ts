@@ -134,8 +134,8 @@ export class SqliteLedger implements LedgerStore {
       ? this.db.prepare('SELECT * FROM payments ORDER BY seq DESC LIMIT ?').all(filter.limit)
       : this.db.prepare(`
           SELECT * FROM payments WHERE seq IN (
-            SELECT seq FROM payments WHERE payer_msisdn = ?1 UNION SELECT seq FROM payments WHERE payee_msisdn = ?1
-          ) ORDER BY seq DESC LIMIT ?2`).all(filter.msisdn, filter.limit)
+            SELECT seq FROM payments WHERE payer_msisdn = @msisdn UNION SELECT seq FROM payments WHERE payee_msisdn = @msisdn
+          ) ORDER BY seq DESC LIMIT @limit`).all({ msisdn: filter.msisdn, limit: filter.limit })
     return Promise.resolve((rows as Row[]).map(paymentOfRow))
   }
 
