@@ -18,11 +18,9 @@ function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false)
 }
 
-export function adminApi(context: GatewayContext): Router {
-  const router = express.Router()
-  const { ledger } = context
-
-  router.use((request: Request, response: Response, next: NextFunction) => {
+/** The admin token check, for the admin API and /metrics (SPEC section 9). */
+export function adminAuth(context: GatewayContext) {
+  return (request: Request, response: Response, next: NextFunction): void => {
     // The default token is public (it is in the SPEC): it only opens the API to this machine.
     if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
       return sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
@@ -31,7 +29,14 @@ export function adminApi(context: GatewayContext): Router {
       return sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
     }
     next()
-  })
+  }
+}
+
+export function adminApi(context: GatewayContext): Router {
+  const router = express.Router()
+  const { ledger } = context
+
+  router.use(adminAuth(context))
 
   router.get('/subscribers/:msisdn', async (request: Request, response: Response) => {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))

@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { GatewayContext } from './context.js'
-import { adminApi } from './admin-api.js'
+import { adminApi, adminAuth } from './admin-api.js'
 import { merchantApi } from './merchant-api.js'
 import { sendError } from './json.js'
 
@@ -26,7 +26,9 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, channels, commandQueueDepth: context.commits.depth })
   })
 
-  app.get('/metrics', (_request: Request, response: Response) => {
+  // Health stays open for load balancers and supervisors, which rarely send credentials; the
+  // metrics reveal traffic, so they take the admin token like the rest of SPEC section 9.
+  app.get('/metrics', adminAuth(context), (_request: Request, response: Response) => {
     response.type('text/plain; version=0.0.4').send(context.metrics.render())
   })
 

@@ -111,6 +111,7 @@ describe('health and metrics', () => {
 
   it('/metrics counts commands by channel, kind and result in the Prometheus text format', async () => {
     const t = await open()
+    expect((await t.request('GET', '/metrics')).status).toBe(401)
     const before = await t.request('GET', '/metrics', { token: ADMIN_TOKEN })
     expect(before.status).toBe(200)
     expect(before.headers.get('content-type')).toMatch(/^text\/plain/)
