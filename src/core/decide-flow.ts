@@ -148,6 +148,12 @@ export function decideExpireDue(env: Envelope, view: LedgerView, limits: Limits)
     if (payer !== null && payer.pendingPaymentId === payment.id) {
       writes.push({ kind: 'subscriber', subscriber: { ...payer, pendingPaymentId: null } })
     }
+    // Nobody is waiting on a channel for this answer, so the payer is told by SMS that nothing
+    // was taken, whichever channel or merchant started the payment.
+    if (payer !== null) {
+      const message = { key: 'payment.expired' as const, params: { amount: formatAmount(payment.amountMinor), payee: payeeName(payment, view) } }
+      writes.push({ kind: 'notify', notification: { kind: 'sms', msisdn: payer.msisdn, language: payer.language, message } })
+    }
   }
   const message = { key: 'expiry.swept' as const, params: { count: String(due.length) } }
   return { result: succeeded(message, 'en', { data: { kind: 'expired', paymentIds: due.map((payment) => payment.id) } }), writes }

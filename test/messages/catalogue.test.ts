@@ -26,7 +26,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'payment.completed': ['amount', 'payee', 'account', 'ref'],
   'payment.processing': ['amount', 'payee', 'account'],
   'payment.cancelled': ['amount', 'payee'],
-  'payment.expired': ['amount', 'payee'], // not produced by the core yet
+  'payment.expired': ['amount', 'payee'],
   'request.prompt': ['amount', 'payee', 'account', 'reference'],
   'request.accepted': ['amount'],
   'pin.changed': [],
