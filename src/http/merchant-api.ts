@@ -39,6 +39,23 @@ function text(value: unknown, max: number): string | null {
   return typeof value === 'string' && value.trim() !== '' && value.length <= max ? value.trim() : null
 }
 
+/** The amount, reference and description every charge carries; null once a 400 has been sent. */
+function chargeOf(body: Record<string, unknown>, response: Response): { amountMinor: bigint; reference: string; description: string } | null {
+  const amountMinor = amountOf(body, response)
+  if (amountMinor === null) return null
+  const reference = text(body['reference'], referenceLengthMax)
+  if (reference === null) {
+    sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
+    return null
+  }
+  const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
+  if (description === null) {
+    sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    return null
+  }
+  return { amountMinor, reference, description }
+}
+
 function amountOf(body: Record<string, unknown>, response: Response): bigint | null {
   const raw = body['amount']
   if (typeof raw !== 'string' && typeof raw !== 'number') {
@@ -78,12 +95,9 @@ export function merchantApi(context: GatewayContext): Router {
     const body = (request.body ?? {}) as Record<string, unknown>
     const msisdn = typeof body['msisdn'] === 'string' ? normalizeMsisdn(body['msisdn']) : null
     if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'msisdn must be an international number such as 8613800138000')
-    const amountMinor = amountOf(body, response)
-    if (amountMinor === null) return
-    const reference = text(body['reference'], referenceLengthMax)
-    if (reference === null) return sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
-    const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
-    if (description === null) return sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    const charge = chargeOf(body, response)
+    if (charge === null) return
+    const { amountMinor, reference, description } = charge
     const account = body['account'] ?? 'wallet'
     const funding = fundingKinds.find((kind) => kind === account)
     if (funding === undefined) return sendError(response, 400, 'account_invalid', 'account is one of wallet, phone_bill, bank')
@@ -113,12 +127,9 @@ export function merchantApi(context: GatewayContext): Router {
   router.post('/orders', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
     const body = (request.body ?? {}) as Record<string, unknown>
-    const amountMinor = amountOf(body, response)
-    if (amountMinor === null) return
-    const reference = text(body['reference'], referenceLengthMax)
-    if (reference === null) return sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
-    const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
-    if (description === null) return sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    const charge = chargeOf(body, response)
+    if (charge === null) return
+    const { amountMinor, reference, description } = charge
     const result = await service.execute({
       key: idempotencyKey(request, merchant),
       channel: 'api',
