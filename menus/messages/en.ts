@@ -24,7 +24,8 @@ export const en: Catalogue = {
   'payment.cancelled': 'Payment of CNY {amount} to {payee} cancelled. No money was taken.',
   'payment.expired': 'Payment of CNY {amount} to {payee} was not confirmed in time and expired. No money was taken.',
   'request.prompt':
-    '{payee} asks for CNY {amount} from your {account} for {reference}. Reply YES <PIN> to pay (YES alone for phone bill) or NO to decline.',
+    '{payee} asks for CNY {amount} from your {account} for {reference}. Reply YES <PIN> to pay or NO to decline.',
+  'request.prompt_sim': '{payee} asks for CNY {amount} on your {account} for {reference}. Reply YES to pay or NO to decline.',
   'request.accepted': 'Request for CNY {amount} sent. Waiting for the subscriber to confirm.',
   'pin.changed': 'Your PIN has been changed. Never share it with anyone.',
   'registered': 'Welcome {name}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',

@@ -21,8 +21,8 @@ export const zh: Catalogue = {
   'payment.processing': '正在从您的{account}向{payee}支付{amount}元，等待银行处理，结果将短信通知。',
   'payment.cancelled': '已取消向{payee}支付{amount}元，未扣款。',
   'payment.expired': '向{payee}支付{amount}元未及时确认，已失效，未扣款。',
-  // No room for the phone-bill "YES alone" hint of the English text; a PIN sent with it does no harm.
   'request.prompt': '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认 <密码>”付款，“取消”拒绝。',
+  'request.prompt_sim': '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认”付款，“取消”拒绝。',
   'request.accepted': '收款请求{amount}元已发送，等待用户确认。',
   'pin.changed': '您的密码已修改，请勿告诉任何人。',
   'registered': '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',

@@ -43,7 +43,8 @@ export function decideRequestPayment(env: Envelope, command: RequestPayment, vie
   }
   const waiting = awaitAuthorization(env, intent, payment, view, limits)
   const prompt = {
-    key: 'request.prompt' as const,
+    // A phone-bill charge is confirmed by the SIM alone, so its prompt asks for YES without a PIN.
+    key: command.funding === 'phone_bill' ? ('request.prompt_sim' as const) : ('request.prompt' as const),
     params: { ...paymentMessage('request.prompt', intent, null).params, reference: command.reference },
   }
   const writes: Write[] = [

@@ -17,6 +17,7 @@ export const messageKeys = [
   'payment.cancelled',
   'payment.expired',
   'request.prompt',
+  'request.prompt_sim',
   'request.accepted',
   'pin.changed',
   'registered',

@@ -97,7 +97,10 @@ describe('a merchant payment request (Paybox model)', () => {
 
   it('takes a phone-bill request with YES alone, without a PIN', async () => {
     const id = await requestPayment(t, CINEMA, { msisdn: LI, amount: '30.00', reference: 'popcorn', account: 'phone_bill' })
-    expect((await t.smsTo(LI))[0]).toContain('30.00')
+    const prompt = (await t.smsTo(LI))[0]
+    expect(prompt).toContain('30.00')
+    expect(prompt).toContain('Reply YES to pay')
+    expect(prompt).not.toContain('PIN')
     const yes = await t.confirm(LI, null)
     expect(yes.ok).toBe(true)
     expect(yes.reference).toMatch(TRANSFER_REF)

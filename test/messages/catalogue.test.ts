@@ -28,6 +28,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'payment.cancelled': ['amount', 'payee'],
   'payment.expired': ['amount', 'payee'],
   'request.prompt': ['amount', 'payee', 'account', 'reference'],
+  'request.prompt_sim': ['amount', 'payee', 'account', 'reference'],
   'request.accepted': ['amount'],
   'pin.changed': [],
   'registered': ['name'],
@@ -48,6 +49,7 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
   'payment.completed': ['amount', 'payee', 'ref'],
   'refund.completed': ['amount', 'ref'],
   'request.prompt': ['amount', 'payee', 'reference'],
+  'request.prompt_sim': ['amount', 'payee', 'reference'],
 }
 
 /** Long but realistic values, for the length checks. */
