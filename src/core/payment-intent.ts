@@ -45,23 +45,40 @@ export interface IntentRequest {
 }
 
 export function requestOfCommand(command: PaymentCommand): IntentRequest {
-  const base = { payerMsisdn: command.msisdn, merchantCode: null, payeeMsisdn: null, orderNo: null, customerRef: null, paymentId: null }
+  // Whole literals rather than a spread of shared fields: this runs for every payment, and one
+  // object shape per call site keeps it cheap.
+  const payerMsisdn = command.msisdn
   switch (command.kind) {
     case 'pay_merchant':
-      return { ...base, kind: 'merchant', funding: command.funding, amountMinor: command.amountMinor, merchantCode: command.merchantCode }
+      return {
+        kind: 'merchant', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
+        merchantCode: command.merchantCode, payeeMsisdn: null, orderNo: null, customerRef: null, paymentId: null,
+      }
     case 'pay_order':
-      return { ...base, kind: 'order', funding: command.funding, amountMinor: null, orderNo: command.orderNo }
+      return {
+        kind: 'order', payerMsisdn, funding: command.funding, amountMinor: null,
+        merchantCode: null, payeeMsisdn: null, orderNo: command.orderNo, customerRef: null, paymentId: null,
+      }
     case 'pay_bill':
       return {
-        ...base, kind: 'bill', funding: command.funding, amountMinor: command.amountMinor,
-        merchantCode: command.billerCode, customerRef: command.customerRef,
+        kind: 'bill', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
+        merchantCode: command.billerCode, payeeMsisdn: null, orderNo: null, customerRef: command.customerRef, paymentId: null,
       }
     case 'top_up_airtime':
-      return { ...base, kind: 'airtime', funding: command.funding, amountMinor: command.amountMinor, payeeMsisdn: command.beneficiaryMsisdn }
+      return {
+        kind: 'airtime', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
+        merchantCode: null, payeeMsisdn: command.beneficiaryMsisdn, orderNo: null, customerRef: null, paymentId: null,
+      }
     case 'load_wallet':
-      return { ...base, kind: 'load', funding: 'bank', amountMinor: command.amountMinor, payeeMsisdn: command.msisdn }
+      return {
+        kind: 'load', payerMsisdn, funding: 'bank', amountMinor: command.amountMinor,
+        merchantCode: null, payeeMsisdn: command.msisdn, orderNo: null, customerRef: null, paymentId: null,
+      }
     case 'send_money':
-      return { ...base, kind: 'send', funding: 'wallet', amountMinor: command.amountMinor, payeeMsisdn: command.payeeMsisdn }
+      return {
+        kind: 'send', payerMsisdn, funding: 'wallet', amountMinor: command.amountMinor,
+        merchantCode: null, payeeMsisdn: command.payeeMsisdn, orderNo: null, customerRef: null, paymentId: null,
+      }
   }
 }
 

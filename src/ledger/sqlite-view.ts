@@ -23,7 +23,7 @@ const legsMax = 6
 export class SqliteView implements LedgerView {
   private readonly subscribers = new Map<string, Subscriber>()
   private readonly accounts = new Map<number, Account>()
-  private readonly accountIds = new Map<string, number>()
+  private readonly accountIds = new AccountIdIndex()
   private readonly merchants = new Map<string, Merchant>()
   private readonly orders = new Map<string, Order>()
   private readonly payments = new Map<string, Payment>()
@@ -90,7 +90,7 @@ export class SqliteView implements LedgerView {
   }
 
   accountOf(owner: string, kind: Account['kind']): Account | null {
-    const id = this.accountIds.get(`${owner}\u0000${kind}`)
+    const id = this.accountIds.get(owner, kind)
     if (id !== undefined) return this.account(id)
     const row = this.sql.accountOf.get(owner, kind) as Row | undefined
     return row === undefined ? null : this.remember(accountOfRow(row))
@@ -98,7 +98,7 @@ export class SqliteView implements LedgerView {
 
   private remember(account: Account): Account {
     this.accounts.set(account.id, account)
-    this.accountIds.set(`${account.owner}\u0000${account.kind}`, account.id)
+    this.accountIds.set(account.owner, account.kind, account.id)
     return account
   }
 
@@ -294,6 +294,36 @@ export class SqliteView implements LedgerView {
       }
     }
     if (this.accountIds.size > cacheEntriesMax) this.accountIds.clear()
+  }
+}
+
+/**
+ * Account ids by owner and kind. One map per kind, keyed by the owner string itself: a key built
+ * by concatenation would be a new string to hash on every lookup, and lookups run several times
+ * per payment.
+ */
+class AccountIdIndex {
+  private readonly byKind = new Map<Account['kind'], Map<string, number>>()
+  size = 0
+
+  get(owner: string, kind: Account['kind']): number | undefined {
+    return this.byKind.get(kind)?.get(owner)
+  }
+
+  set(owner: string, kind: Account['kind'], id: number): void {
+    let owners = this.byKind.get(kind)
+    if (owners === undefined) {
+      owners = new Map()
+      this.byKind.set(kind, owners)
+    }
+    const before = owners.size
+    owners.set(owner, id)
+    this.size += owners.size - before
+  }
+
+  clear(): void {
+    this.byKind.clear()
+    this.size = 0
   }
 }
 
