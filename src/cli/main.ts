@@ -27,7 +27,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   bench: {
     summary: 'measure durable payments per second through the core beside raw SQLite',
-    usage: 'telepay bench [--seconds N] [--dir PATH] [--json]',
+    usage: 'telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] [--in-flight N] [--keep] [--json]',
     run: async (args) => (await import('../bench/run-bench.js')).runBench(args),
   },
 }
