@@ -59,10 +59,10 @@ export function openRawWriter(path: string): RawWriter {
     const amount = command.amountMinor
     if (amount <= 0n || amount > paymentMaxMinorOf(command.funding)) throw new Error(`raw baseline: amount of ${env.key} out of bounds`)
     const day = dayOf(env.nowMs, limits)
-    if (sql.countOutgoing.run(day, day, amount, command.msisdn, env.nowMs, day, amount, limits.dailyOutgoingMaxMinor).changes !== 1) {
-      throw new Error(`raw baseline: ${command.msisdn} locked or over the daily limit`)
-    }
-    if (sql.debit.run(amount, payerAccountId, amount).changes !== 1) throw new Error(`raw baseline: ${command.msisdn} lacks funds`)
+    if (sql.locked.get(command.msisdn, env.nowMs) !== undefined) throw new Error(`raw baseline: ${command.msisdn} is locked`)
+    const spent = (sql.outgoingToday.get(day, command.msisdn) as { s: bigint }).s
+    if (spent + amount > limits.dailyOutgoingMaxMinor) throw new Error(`raw baseline: ${command.msisdn} over the daily limit`)
+    if (sql.debit.run(amount, day, day, amount, payerAccountId, amount).changes !== 1) throw new Error(`raw baseline: ${command.msisdn} lacks funds`)
     const split = splitMerchantFee(command.funding, amount, limits.merchantFeeBasisPoints)
     const legs: [number, bigint][] = [[payerAccountId, -amount], [merchant.accountId, amount - split.feeMinor]]
     for (const share of split.shares) {
@@ -103,11 +103,11 @@ function paymentMaxMinorOf(funding: FundingKind): bigint {
 function prepareRawStatements(db: SqliteDatabase) {
   return {
     logged: db.prepare('SELECT 1 FROM command_log WHERE key = ?'),
-    countOutgoing: db.prepare(`
-      UPDATE subscribers SET outgoing_day = ?, outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?
-      WHERE msisdn = ? AND locked_until_ms <= ? AND (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ? <= ?`),
+    locked: db.prepare('SELECT 1 FROM subscribers WHERE msisdn = ? AND locked_until_ms > ?'),
+    outgoingToday: db.prepare('SELECT COALESCE(SUM(outgoing_minor), 0) AS s FROM accounts WHERE outgoing_day = ? AND owner = ?'),
     debit: db.prepare(`
-      UPDATE accounts SET balance_minor = balance_minor - ?
+      UPDATE accounts SET balance_minor = balance_minor - ?, outgoing_day = ?,
+        outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?
       WHERE id = ? AND (floor_minor IS NULL OR balance_minor - reserved_minor - ? >= floor_minor)`),
     credit: db.prepare('UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ?'),
     transfer: db.prepare("INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, 'payment', ?, ?)"),

@@ -73,9 +73,9 @@ export function decideRegister(
   if (view.subscriber(command.msisdn) !== null) return { result: refused('already_registered', command.language), writes: [] }
   const subscriber: Subscriber = {
     msisdn: command.msisdn, name: command.name, language: command.language, pinHash: env.newPinHash,
-    pinFailures: 0, lockedUntilMs: 0, outgoingDay: 0, outgoingMinor: 0n, pendingPaymentId: null,
+    pinFailures: 0, lockedUntilMs: 0, pendingPaymentId: null,
   }
-  const base = { owner: command.msisdn, balanceMinor: 0n, reservedMinor: 0n, card: null }
+  const base = { owner: command.msisdn, balanceMinor: 0n, reservedMinor: 0n, card: null, outgoingDay: 0, outgoingMinor: 0n }
   const wallet: Account = { ...base, id: view.nextAccountId(), kind: 'wallet', floorMinor: 0n, capMinor: limits.walletHeldMaxMinor }
   const phoneBill: Account = { ...base, id: view.nextAccountId(), kind: 'phone_bill', floorMinor: 0n, capMinor: null }
   const writes: Write[] = [

@@ -4,7 +4,7 @@
  * expiry of payments nobody confirmed.
  */
 import type { BankOutcome, Envelope } from './commands.js'
-import type { Payment, Subscriber } from './entities.js'
+import type { Account, Payment, Subscriber } from './entities.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
 import { formatAmount } from './money.js'
@@ -43,7 +43,7 @@ export function decideConfirm(env: Envelope, msisdn: string, view: LedgerView, l
   if (pin.reason !== null) return { result: refused(pin.reason, language, { payment }), writes: pin.writes }
 
   const intent: Intent = { ...resolved.intent, payer: pin.subscriber }
-  const reason = checkMoney(intent, env.nowMs, limits)
+  const reason = checkMoney(intent, view, env.nowMs, limits)
   if (reason !== null) return decline(payment, pin.subscriber, reason, env.nowMs, 'declined')
   const authorized = { ...payment, state: nextState(payment.state, 'authorized') }
   return executeAuthorized(env, intent, authorized, view, limits)
@@ -111,8 +111,8 @@ export function decideBankOutcome(env: Envelope, paymentId: string, outcome: Ban
   }
   const released = { ...intent.payerAccount, reservedMinor: intent.payerAccount.reservedMinor - payment.amountMinor }
   assert(released.reservedMinor >= 0n, `reservation of ${payment.id} exceeds the account's reserved total`)
-  const writes: Write[] = [{ kind: 'account', account: released }]
   if (outcome === 'captured') {
+    const writes: Write[] = [{ kind: 'account', account: released }]
     const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits)
     writes.push(...posted.writes)
     const result = succeeded(paymentMessage('payment.completed', intent, posted.payment.transferRef), language, {
@@ -122,8 +122,10 @@ export function decideBankOutcome(env: Envelope, paymentId: string, outcome: Ban
     return { result, writes }
   }
   const reason: Reason = outcome === 'declined' ? 'bank_declined' : 'bank_unavailable'
-  writes.push(...endPayment(payment, outcome === 'declined' ? 'declined' : 'failed', reason, env.nowMs))
-  writes.push({ kind: 'subscriber', subscriber: withoutOutgoing(intent.payer, payment, limits) })
+  const writes: Write[] = [
+    { kind: 'account', account: withoutOutgoing(released, payment, limits) },
+    ...endPayment(payment, outcome === 'declined' ? 'declined' : 'failed', reason, env.nowMs),
+  ]
   if (payment.orderNo !== null) {
     const order = view.order(payment.orderNo)
     if (order !== null && order.paidPaymentId === payment.id) writes.push({ kind: 'order', order: { ...order, paidPaymentId: null } })
@@ -133,10 +135,10 @@ export function decideBankOutcome(env: Envelope, paymentId: string, outcome: Ban
 }
 
 /** Gives back the daily allowance a reservation took, when the bank did not take the money. */
-function withoutOutgoing(payer: Subscriber, payment: Payment, limits: Limits): Subscriber {
-  if (!countsTowardDailyLimit(payment.kind) || payer.outgoingDay !== dayOf(payment.updatedMs, limits)) return payer
-  const outgoingMinor = payer.outgoingMinor - payment.amountMinor
-  return { ...payer, outgoingMinor: outgoingMinor < 0n ? 0n : outgoingMinor }
+function withoutOutgoing(account: Account, payment: Payment, limits: Limits): Account {
+  if (!countsTowardDailyLimit(payment.kind) || account.outgoingDay !== dayOf(payment.updatedMs, limits)) return account
+  const outgoingMinor = account.outgoingMinor - payment.amountMinor
+  return { ...account, outgoingMinor: outgoingMinor < 0n ? 0n : outgoingMinor }
 }
 
 export function decideExpireDue(env: Envelope, view: LedgerView, limits: Limits): Outcome {

@@ -3,7 +3,7 @@
  * YES/PIN, posted at once (wallet, phone bill), or reserved for the issuing bank (card).
  */
 import type { Envelope, PaymentCommand } from './commands.js'
-import type { Leg, Payment, Subscriber } from './entities.js'
+import type { Account, Leg, Payment, Subscriber } from './entities.js'
 import { splitMerchantFee } from './fees.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
@@ -11,7 +11,7 @@ import type { Message } from './messages.js'
 import { formatAmount } from './money.js'
 import { nextState } from './payment-states.js'
 import type { Intent } from './payment-intent.js'
-import { checkMoney, countsTowardDailyLimit, outgoingToday, pinRequired, requestOfCommand, resolveIntent } from './payment-intent.js'
+import { accountOutgoingToday, checkMoney, countsTowardDailyLimit, pinRequired, requestOfCommand, resolveIntent } from './payment-intent.js'
 import type { Reason } from './reasons.js'
 import type { CommandResult } from './results.js'
 import { refused, succeeded } from './results.js'
@@ -30,7 +30,7 @@ export function decidePaymentCommand(env: Envelope, command: PaymentCommand, vie
   const intent = resolved.intent
 
   if (!command.authorize) {
-    const reason = checkMoney(intent, env.nowMs, limits)
+    const reason = checkMoney(intent, view, env.nowMs, limits)
     if (reason !== null) return { result: refused(reason, language), writes: [] }
     return awaitAuthorization(env, intent, newPayment(env, intent, view, 'payer'), view, limits)
   }
@@ -38,7 +38,7 @@ export function decidePaymentCommand(env: Envelope, command: PaymentCommand, vie
   const pin = checkPin(env, intent.payer, intent.funding, limits)
   if (pin.reason !== null) return { result: refused(pin.reason, language), writes: pin.writes }
   const payer = pin.subscriber
-  const reason = checkMoney({ ...intent, payer }, env.nowMs, limits)
+  const reason = checkMoney({ ...intent, payer }, view, env.nowMs, limits)
   if (reason !== null) return { result: refused(reason, language), writes: pin.writes }
   const payment = newPayment(env, intent, view, 'payer')
   return executeAuthorized(env, { ...intent, payer }, { ...payment, state: nextState('requested', 'authorized') }, view, limits)
@@ -141,14 +141,15 @@ export function checkPin(env: Envelope, subscriber: Subscriber, funding: Payment
  * it for the bank's capture from a card. The daily total counts the payment from here on.
  */
 export function executeAuthorized(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): Outcome {
-  const payer = withOutgoing(intent.payer, intent, env.nowMs, limits)
-  const clearsPending = payer.pendingPaymentId === payment.id
-  const subscriber = { ...payer, pendingPaymentId: clearsPending ? null : payer.pendingPaymentId }
-  const writes: Write[] = [{ kind: 'subscriber', subscriber }]
+  const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
+  const payer = intent.payer.pendingPaymentId === payment.id ? { ...intent.payer, pendingPaymentId: null } : intent.payer
+  // Most payments leave the subscriber row as it was (no PIN failures to reset, no waiting
+  // payment to clear): it is then not rewritten, which spares a page write per payment.
+  const writes: Write[] = payer === view.subscriber(payer.msisdn) ? [] : [{ kind: 'subscriber', subscriber: payer }]
 
   if (intent.funding === 'bank') {
-    const card = intent.payerAccount.card
-    const reservedAccount = { ...intent.payerAccount, reservedMinor: intent.payerAccount.reservedMinor + intent.amountMinor }
+    const card = payerAccount.card
+    const reservedAccount = { ...payerAccount, reservedMinor: payerAccount.reservedMinor + intent.amountMinor }
     const authorized: Payment = { ...payment, updatedMs: env.nowMs }
     writes.push({ kind: 'account', account: reservedAccount })
     writes.push({ kind: 'payment', payment: authorized })
@@ -158,7 +159,8 @@ export function executeAuthorized(env: Envelope, intent: Intent, payment: Paymen
     return { result, writes }
   }
 
-  const posted = postPayment(env, intent, payment, view, limits)
+  if (payerAccount !== intent.payerAccount) writes.push({ kind: 'account', account: payerAccount })
+  const posted = postPayment(env, { ...intent, payerAccount }, payment, view, limits)
   writes.push(...posted.writes)
   const result = succeeded(paymentMessage('payment.completed', intent, posted.payment.transferRef), intent.payer.language, {
     payment: posted.payment,
@@ -167,9 +169,10 @@ export function executeAuthorized(env: Envelope, intent: Intent, payment: Paymen
   return { result, writes }
 }
 
-function withOutgoing(payer: Subscriber, intent: Intent, nowMs: number, limits: Limits): Subscriber {
-  if (!countsTowardDailyLimit(intent.kind)) return payer
-  return { ...payer, outgoingDay: dayOf(nowMs, limits), outgoingMinor: outgoingToday(payer, nowMs, limits) + intent.amountMinor }
+/** Counts the payment in the daily total kept on the account it leaves. */
+function withOutgoing(account: Account, intent: Intent, nowMs: number, limits: Limits): Account {
+  if (!countsTowardDailyLimit(intent.kind)) return account
+  return { ...account, outgoingDay: dayOf(nowMs, limits), outgoingMinor: accountOutgoingToday(account, nowMs, limits) + intent.amountMinor }
 }
 
 /** Posts the transfer of an authorized payment: payer leg, payee leg and fee legs at once. */

@@ -37,6 +37,13 @@ export interface Account {
   /** Most the balance may reach (the wallet's holding cap); null: unbounded. */
   readonly capMinor: bigint | null
   readonly card: Card | null
+  /**
+   * The local day that outgoingMinor counts, and the money that left the subscriber from this
+   * account that day. The daily limit is per subscriber: the sum over their funding accounts.
+   * It is kept beside the balance, not on the subscriber, so a payment rewrites one row, not two.
+   */
+  readonly outgoingDay: number
+  readonly outgoingMinor: bigint
 }
 
 export interface Subscriber {
@@ -47,9 +54,6 @@ export interface Subscriber {
   readonly pinHash: string
   readonly pinFailures: number
   readonly lockedUntilMs: number
-  /** The local day that outgoingMinor counts, and the money that left the subscriber that day. */
-  readonly outgoingDay: number
-  readonly outgoingMinor: bigint
   /** At most one payment waits for the subscriber's confirmation (SPEC section 4). */
   readonly pendingPaymentId: string | null
 }

@@ -5,6 +5,7 @@
  */
 import type { PaymentCommand } from './commands.js'
 import type { Account, FundingKind, Merchant, PaymentKind, Payment, Subscriber } from './entities.js'
+import { fundingKinds } from './entities.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
 import type { Reason } from './reasons.js'
@@ -183,16 +184,26 @@ export function countsTowardDailyLimit(kind: PaymentKind): boolean {
   return kind !== 'load'
 }
 
-/** The subscriber's outgoing total for the day of nowMs (a new day starts at zero). */
-export function outgoingToday(subscriber: Subscriber, nowMs: number, limits: Limits): bigint {
-  return subscriber.outgoingDay === dayOf(nowMs, limits) ? subscriber.outgoingMinor : 0n
+/** What left the subscriber from one account on the day of nowMs (a new day starts at zero). */
+export function accountOutgoingToday(account: Account, nowMs: number, limits: Limits): bigint {
+  return account.outgoingDay === dayOf(nowMs, limits) ? account.outgoingMinor : 0n
+}
+
+/** The subscriber's outgoing total for the day of nowMs, over all their funding accounts. */
+export function outgoingToday(msisdn: string, view: LedgerView, nowMs: number, limits: Limits): bigint {
+  let total = 0n
+  for (const kind of fundingKinds) {
+    const account = view.accountOf(msisdn, kind)
+    if (account !== null) total += accountOutgoingToday(account, nowMs, limits)
+  }
+  return total
 }
 
 /** The money rules, after the parties and the authorization are settled. */
-export function checkMoney(intent: Intent, nowMs: number, limits: Limits): Reason | null {
+export function checkMoney(intent: Intent, view: LedgerView, nowMs: number, limits: Limits): Reason | null {
   const amount = intent.amountMinor
   if (amount > paymentMaxMinor(intent.funding, limits)) return 'amount_above_payment_max'
-  if (countsTowardDailyLimit(intent.kind) && outgoingToday(intent.payer, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor) {
+  if (countsTowardDailyLimit(intent.kind) && outgoingToday(intent.payer.msisdn, view, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor) {
     return 'daily_limit_exceeded'
   }
   const payerAccount = intent.payerAccount

@@ -20,8 +20,6 @@ export function subscriberOfRow(row: Row): Subscriber {
     pinHash: text(row['pin_hash']),
     pinFailures: num(row['pin_failures']),
     lockedUntilMs: num(row['locked_until_ms']),
-    outgoingDay: num(row['outgoing_day']),
-    outgoingMinor: big(row['outgoing_minor']),
     pendingPaymentId: textOrNull(row['pending_payment_id']),
   }
 }
@@ -29,7 +27,7 @@ export function subscriberOfRow(row: Row): Subscriber {
 export function subscriberParams(subscriber: Subscriber): unknown[] {
   return [
     subscriber.msisdn, subscriber.name, subscriber.language, subscriber.pinHash, subscriber.pinFailures,
-    subscriber.lockedUntilMs, subscriber.outgoingDay, subscriber.outgoingMinor, subscriber.pendingPaymentId,
+    subscriber.lockedUntilMs, subscriber.pendingPaymentId,
   ]
 }
 
@@ -44,6 +42,8 @@ export function accountOfRow(row: Row): Account {
     floorMinor: bigOrNull(row['floor_minor']),
     capMinor: bigOrNull(row['cap_minor']),
     card: token === null ? null : { bank: text(row['card_bank']), last4: text(row['card_last4']), token },
+    outgoingDay: num(row['outgoing_day']),
+    outgoingMinor: big(row['outgoing_minor']),
   }
 }
 
@@ -51,6 +51,7 @@ export function accountParams(account: Account): unknown[] {
   return [
     account.id, account.kind, account.owner, account.balanceMinor, account.reservedMinor, account.floorMinor,
     account.capMinor, account.card?.bank ?? null, account.card?.last4 ?? null, account.card?.token ?? null,
+    account.outgoingDay, account.outgoingMinor,
   ]
 }
 

@@ -134,6 +134,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX payments_authorized_payee ON payments (payee_msisdn) WHERE state = 'authorized';
     `,
   },
+  {
+    // The daily outgoing total moves from the subscriber to the accounts money leaves from: a
+    // payment then rewrites the payer's account row only, not the subscriber row as well.
+    version: 3,
+    sql: `
+      ALTER TABLE accounts ADD COLUMN outgoing_day INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE accounts ADD COLUMN outgoing_minor INTEGER NOT NULL DEFAULT 0;
+      UPDATE accounts SET
+        outgoing_day = (SELECT s.outgoing_day FROM subscribers s WHERE s.msisdn = accounts.owner),
+        outgoing_minor = (SELECT s.outgoing_minor FROM subscribers s WHERE s.msisdn = accounts.owner)
+      WHERE kind = 'wallet' AND owner IN (SELECT msisdn FROM subscribers);
+      ALTER TABLE subscribers DROP COLUMN outgoing_day;
+      ALTER TABLE subscribers DROP COLUMN outgoing_minor;
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)

@@ -89,7 +89,7 @@ export class SqliteLedger implements LedgerStore {
   seedWorld(world: World, nowMs: number): Promise<void> {
     const db = this.db
     const insertSubscriber = db.prepare(
-      'INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, outgoing_day, outgoing_minor, pending_payment_id) VALUES (?, ?, ?, ?, 0, 0, 0, 0, NULL)',
+      'INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, pending_payment_id) VALUES (?, ?, ?, ?, 0, 0, NULL)',
     )
     const insertAccount = db.prepare(
       'INSERT INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)',

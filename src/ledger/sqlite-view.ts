@@ -228,10 +228,12 @@ export class SqliteView implements LedgerView {
     }
   }
 
-  /** An account write creates the account or sets its reservation; balances move only by transfers. */
+  /** An account write creates the account or sets its reservation and daily total; balances move only by transfers. */
   private applyAccount(account: Account): void {
     const current = this.account(account.id)
-    const next = current === null ? account : { ...current, reservedMinor: account.reservedMinor }
+    const next = current === null
+      ? account
+      : { ...current, reservedMinor: account.reservedMinor, outgoingDay: account.outgoingDay, outgoingMinor: account.outgoingMinor }
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
     this.remember(next)
     this.dirtyAccounts.add(account.id)
@@ -356,15 +358,17 @@ function prepareStatements(db: SqliteDatabase) {
     },
     outbox: db.prepare('INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)'),
     upsertSubscriber: db.prepare(`
-      INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, outgoing_day, outgoing_minor, pending_payment_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, pending_payment_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name, language = excluded.language, pin_hash = excluded.pin_hash,
-        pin_failures = excluded.pin_failures, locked_until_ms = excluded.locked_until_ms, outgoing_day = excluded.outgoing_day,
-        outgoing_minor = excluded.outgoing_minor, pending_payment_id = excluded.pending_payment_id`),
+        pin_failures = excluded.pin_failures, locked_until_ms = excluded.locked_until_ms,
+        pending_payment_id = excluded.pending_payment_id`),
     upsertAccount: db.prepare(`
-      INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET balance_minor = excluded.balance_minor, reserved_minor = excluded.reserved_minor`),
+      INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token,
+        outgoing_day, outgoing_minor)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET balance_minor = excluded.balance_minor, reserved_minor = excluded.reserved_minor,
+        outgoing_day = excluded.outgoing_day, outgoing_minor = excluded.outgoing_minor`),
     upsertOrder: db.prepare(`
       INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?)

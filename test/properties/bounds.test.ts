@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { Command, FundingKind } from '../../src/core/index.js'
 import { splitMerchantFee } from '../../src/core/index.js'
 import type { Harness } from './harness.js'
-import { HAN_MEIMEI, LI_LEI, ZHANG_WEI, checkInvariants, limits, openHarness, paymentMax, subscribers } from './harness.js'
+import { HAN_MEIMEI, LI_LEI, ZHANG_WEI, checkInvariants, limits, openHarness, outgoingOn, paymentMax, subscribers } from './harness.js'
 import { amountArb, runPreamble } from './ops.js'
 
 type Target = 'merchant' | 'bill' | 'airtime' | 'send'
@@ -106,7 +106,7 @@ describe('racing commands on one payer', () => {
             })
             expect((after.get('1001/merchant') ?? 0n) - (before.get('1001/merchant') ?? 0n)).toBe(merchantGain)
             const subscriber = await h.t.ledger.subscriber(payer)
-            expect(subscriber?.subscriber.outgoingMinor).toBe(outgoing)
+            expect(outgoingOn(subscriber, h.t.nowMs)).toBe(outgoing)
             expect(outgoing <= limits.dailyOutgoingMaxMinor).toBe(true)
             await checkInvariants(h)
           } finally {

@@ -35,16 +35,16 @@ interface Snapshot {
   readonly transfers: number
   readonly payments: number
   readonly balances: Map<string, bigint>
-  readonly subscribers: Map<string, { pinFailures: number; outgoingMinor: bigint; lockedUntilMs: number }>
+  readonly subscribers: Map<string, { pinFailures: number; outgoing: string; lockedUntilMs: number }>
 }
 
 async function snapshot(h: Harness): Promise<Snapshot> {
   await h.gc.drained()
   const check = await h.t.ledger.check()
-  const subs = new Map<string, { pinFailures: number; outgoingMinor: bigint; lockedUntilMs: number }>()
+  const subs = new Map<string, { pinFailures: number; outgoing: string; lockedUntilMs: number }>()
   for (const msisdn of subscribers) {
     const detail = await h.t.ledger.subscriber(msisdn)
-    if (detail !== null) subs.set(msisdn, { pinFailures: detail.subscriber.pinFailures, outgoingMinor: detail.subscriber.outgoingMinor, lockedUntilMs: detail.subscriber.lockedUntilMs })
+    if (detail !== null) subs.set(msisdn, { pinFailures: detail.subscriber.pinFailures, outgoing: detail.accounts.map((account) => `${account.kind}:${account.outgoingDay}:${account.outgoingMinor}`).join(','), lockedUntilMs: detail.subscriber.lockedUntilMs })
   }
   return {
     transfers: check.transfers,

@@ -8,6 +8,7 @@ import { expect } from 'vitest'
 import type { Command, CommandResult, Envelope, FundingKind, Payment, PinCheck } from '../../src/core/index.js'
 import { defaultLimits, dayOf, isUnlogged } from '../../src/core/index.js'
 import { GroupCommit } from '../../src/ledger/group-commit.js'
+import type { SubscriberDetail } from '../../src/ledger/store.js'
 import { encodeJson } from '../../src/ledger/codec.js'
 import { paymentOfRow } from '../../src/ledger/rows.js'
 import type { Row } from '../../src/ledger/rows.js'
@@ -15,6 +16,12 @@ import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 
 export const limits = defaultLimits
+
+/** A subscriber's outgoing total for the local day of nowMs: the sum kept on their funding accounts. */
+export function outgoingOn(detail: SubscriberDetail | null, nowMs: number): bigint {
+  const today = dayOf(nowMs, limits)
+  return (detail?.accounts ?? []).reduce((total, account) => total + (account.outgoingDay === today ? account.outgoingMinor : 0n), 0n)
+}
 
 /** The default world (SPEC section 2). */
 export const LI_LEI = '8613800138000' // wallet 500.00, phone bill 50.00 with 100.00 credit, ICBC card

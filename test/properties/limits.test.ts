@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Command, Envelope, FundingKind, PinCheck } from '../../src/core/index.js'
 import type { Harness } from './harness.js'
-import { LI_LEI, checkInvariants, limits, openHarness } from './harness.js'
+import { LI_LEI, checkInvariants, limits, openHarness, outgoingOn } from './harness.js'
 import { testStartMs } from '../support/ledger-fixture.js'
 
 const minute = 60_000
@@ -235,7 +235,7 @@ describe('daily outgoing limit', () => {
             await dailyBurst(h, [card(1n), card(499_999n), card(1n)], model, 'midnight')
             expect(model.today).toBe(500_000n)
             const detail = await h.t.ledger.subscriber(LI_LEI)
-            expect(detail?.subscriber.outgoingMinor).toBe(500_000n)
+            expect(outgoingOn(detail, h.t.nowMs)).toBe(500_000n)
             await checkInvariants(h)
           } finally {
             await h.close()
