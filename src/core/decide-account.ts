@@ -52,10 +52,13 @@ export function decideStatement(env: Envelope, msisdn: string, view: LedgerView,
       direction, amountMinor: payment.amountMinor, counterparty, createdMs: payment.createdMs,
     }
   })
+  // The text a phone shows lists the payments that moved money, with their references; payments
+  // still waiting or that ended without moving money stay in the data for the richer channels.
   const text = rows
-    .map((row) => `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty} ${row.state}`)
+    .filter((row) => row.state === 'completed')
+    .map((row) => `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`)
     .join('; ')
-  const message = rows.length === 0 ? { key: 'statement.empty' as const, params: {} } : { key: 'statement.list' as const, params: { rows: text } }
+  const message = text === '' ? { key: 'statement.empty' as const, params: {} } : { key: 'statement.list' as const, params: { rows: text } }
   return { result: succeeded(message, subscriber.language, { data: { kind: 'statement', rows } }), writes: [] }
 }
 

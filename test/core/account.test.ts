@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BalanceLine, StatementRow } from '../../src/core/index.js'
+import { formatAmount } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
@@ -164,6 +165,10 @@ describe('account commands: what they answer', () => {
     for (const row of rows.slice(1)) expect(row.reference).toMatch(TRANSFER_REF)
     expect(rows[1]).toMatchObject({ direction: 'out', counterparty: 'Ringtone Store' })
     expect(rows[0]).toMatchObject({ counterparty: 'City Water' })
+    // The SMS text shows what moved money, with references, and no internal state names.
+    const text = ok(t, statement(LI)).message.params['rows'] ?? ''
+    expect(text.split('; ')).toEqual(rows.slice(1).map((row) => `${row.reference ?? ''} -${formatAmount(row.amountMinor)} Ringtone Store`))
+    expect(text).not.toMatch(/completed|awaiting/)
   })
 
   it('HIST shows money received from another subscriber as incoming', () => {
