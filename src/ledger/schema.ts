@@ -149,6 +149,24 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE subscribers DROP COLUMN outgoing_minor;
     `,
   },
+  {
+    // Stored results are several hundred bytes: in a WITHOUT ROWID table keyed by the transport's
+    // key they split pages at random places. A rowid table appends them, and only the short key
+    // goes into the unique index that enforces idempotency.
+    version: 4,
+    sql: `
+      CREATE TABLE command_log_v4 (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        command_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_ms INTEGER NOT NULL
+      );
+      INSERT INTO command_log_v4 (key, command_hash, result, created_ms) SELECT key, command_hash, result, created_ms FROM command_log;
+      DROP TABLE command_log;
+      ALTER TABLE command_log_v4 RENAME TO command_log;
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)
