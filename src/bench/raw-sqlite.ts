@@ -32,9 +32,12 @@ export function openRawWriter(path: string): RawWriter {
   for (const row of db.prepare('SELECT msisdn, language FROM subscribers').iterate() as Iterable<{ msisdn: string; language: string }>) {
     payers.set(row.msisdn, { language: row.language, accountIds: {} })
   }
-  for (const row of db.prepare('SELECT id, kind, owner FROM accounts').iterate() as Iterable<{ id: bigint; kind: string; owner: string }>) {
+  // The recent-payments list of each account, as the script keeps it between payments.
+  const recent = new Map<number, string>()
+  for (const row of db.prepare('SELECT id, kind, owner, recent_payments FROM accounts').iterate() as Iterable<{ id: bigint; kind: string; owner: string; recent_payments: string }>) {
     const payer = payers.get(row.owner)
     if (payer !== undefined) payer.accountIds[row.kind] = Number(row.id)
+    recent.set(Number(row.id), row.recent_payments)
   }
   const merchants = new Map<string, { name: string; accountId: number }>()
   for (const row of db.prepare('SELECT code, name, account_id FROM merchants').iterate() as Iterable<{ code: string; name: string; account_id: bigint }>) {
@@ -62,7 +65,14 @@ export function openRawWriter(path: string): RawWriter {
     if (sql.locked.get(command.msisdn, env.nowMs) !== undefined) throw new Error(`raw baseline: ${command.msisdn} is locked`)
     const spent = (sql.outgoingToday.get(day, command.msisdn) as { s: bigint }).s
     if (spent + amount > limits.dailyOutgoingMaxMinor) throw new Error(`raw baseline: ${command.msisdn} over the daily limit`)
-    if (sql.debit.run(amount, day, day, amount, payerAccountId, amount).changes !== 1) throw new Error(`raw baseline: ${command.msisdn} lacks funds`)
+    counters.seq += 1
+    counters.transferId += 1
+    const paymentId = paymentIdOfSeq(counters.seq)
+    const reference = transferRef(counters.transferId)
+    const before = recent.get(payerAccountId) ?? ''
+    const list = [paymentId, ...(before === '' ? [] : before.split(','))].slice(0, limits.statementRowsMax).join(',')
+    recent.set(payerAccountId, list)
+    if (sql.debit.run(amount, day, day, amount, list, payerAccountId, amount).changes !== 1) throw new Error(`raw baseline: ${command.msisdn} lacks funds`)
     const split = splitMerchantFee(command.funding, amount, limits.merchantFeeBasisPoints)
     const legs: [number, bigint][] = [[payerAccountId, -amount], [merchant.accountId, amount - split.feeMinor]]
     for (const share of split.shares) {
@@ -70,10 +80,6 @@ export function openRawWriter(path: string): RawWriter {
       if (partyId === undefined) throw new Error(`raw baseline: no ${share.party} account`)
       legs.push([partyId, share.amountMinor])
     }
-    counters.seq += 1
-    counters.transferId += 1
-    const paymentId = paymentIdOfSeq(counters.seq)
-    const reference = transferRef(counters.transferId)
     sql.transfer.run(counters.transferId, paymentId, env.nowMs)
     legs.forEach(([accountId, amountMinor], leg) => {
       if (leg > 0) sql.credit.run(amountMinor, accountId)
@@ -107,7 +113,7 @@ function prepareRawStatements(db: SqliteDatabase) {
     outgoingToday: db.prepare('SELECT COALESCE(SUM(outgoing_minor), 0) AS s FROM accounts WHERE outgoing_day = ? AND owner = ?'),
     debit: db.prepare(`
       UPDATE accounts SET balance_minor = balance_minor - ?, outgoing_day = ?,
-        outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?
+        outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?, recent_payments = ?
       WHERE id = ? AND (floor_minor IS NULL OR balance_minor - reserved_minor - ? >= floor_minor)`),
     credit: db.prepare('UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ?'),
     transfer: db.prepare("INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, 'payment', ?, ?)"),

@@ -78,7 +78,7 @@ export function decideRegister(
     msisdn: command.msisdn, name: command.name, language: command.language, pinHash: env.newPinHash,
     pinFailures: 0, lockedUntilMs: 0, pendingPaymentId: null,
   }
-  const base = { owner: command.msisdn, balanceMinor: 0n, reservedMinor: 0n, card: null, outgoingDay: 0, outgoingMinor: 0n }
+  const base = { owner: command.msisdn, balanceMinor: 0n, reservedMinor: 0n, card: null, outgoingDay: 0, outgoingMinor: 0n, recentPaymentIds: [] }
   const wallet: Account = { ...base, id: view.nextAccountId(), kind: 'wallet', floorMinor: 0n, capMinor: limits.walletHeldMaxMinor }
   const phoneBill: Account = { ...base, id: view.nextAccountId(), kind: 'phone_bill', floorMinor: 0n, capMinor: null }
   const writes: Write[] = [

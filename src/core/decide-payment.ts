@@ -88,6 +88,7 @@ export function awaitAuthorization(env: Envelope, intent: Intent, payment: Payme
     expiresMs: env.nowMs + limits.authorizationTtlMs,
     updatedMs: env.nowMs,
   }
+  writes.push({ kind: 'account', account: withRecent(intent.payerAccount, waiting.id, limits) })
   writes.push({ kind: 'payment', payment: waiting })
   writes.push({ kind: 'subscriber', subscriber: { ...intent.payer, pendingPaymentId: waiting.id } })
   const key = pinRequired(intent.funding) ? 'payment.confirm_pin' : 'payment.confirm_sim'
@@ -141,7 +142,7 @@ export function checkPin(env: Envelope, subscriber: Subscriber, funding: Payment
  * it for the bank's capture from a card. The daily total counts the payment from here on.
  */
 export function executeAuthorized(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): Outcome {
-  const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
+  const payerAccount = withRecent(withOutgoing(intent.payerAccount, intent, env.nowMs, limits), payment.id, limits)
   const payer = intent.payer.pendingPaymentId === payment.id ? { ...intent.payer, pendingPaymentId: null } : intent.payer
   // Most payments leave the subscriber row as it was (no PIN failures to reset, no waiting
   // payment to clear): it is then not rewritten, which spares a page write per payment.
@@ -169,6 +170,13 @@ export function executeAuthorized(env: Envelope, intent: Intent, payment: Paymen
   return { result, writes }
 }
 
+/** Puts a payment at the head of an account's recent list (once), keeping the list bounded. */
+export function withRecent(account: Account, paymentId: string, limits: Limits): Account {
+  if (account.recentPaymentIds[0] === paymentId) return account
+  const recentPaymentIds = [paymentId, ...account.recentPaymentIds.filter((id) => id !== paymentId)].slice(0, limits.statementRowsMax)
+  return { ...account, recentPaymentIds }
+}
+
 /** Counts the payment in the daily total kept on the account it leaves. */
 function withOutgoing(account: Account, intent: Intent, nowMs: number, limits: Limits): Account {
   if (!countsTowardDailyLimit(intent.kind)) return account
@@ -188,6 +196,10 @@ export function postPayment(env: Envelope, intent: Intent, payment: Payment, vie
   } else if (intent.payeeAccount !== null) {
     legs.push({ accountId: intent.payeeAccount.id, amountMinor: amount })
   }
+  // Money received shows on the payee's statement too (SEND, airtime for another number, LOAD).
+  const payeeWrites: Write[] = intent.payeeAccount === null || intent.payeeAccount.id === intent.payerAccount.id
+    ? []
+    : [{ kind: 'account', account: withRecent(intent.payeeAccount, payment.id, limits) }]
   const transferId = view.nextTransferId()
   const completed: Payment = {
     ...payment,
@@ -197,6 +209,7 @@ export function postPayment(env: Envelope, intent: Intent, payment: Payment, vie
     updatedMs: env.nowMs,
   }
   const writes: Write[] = [
+    ...payeeWrites,
     { kind: 'transfer', transfer: { id: transferId, kind: 'payment', paymentId: payment.id, createdMs: env.nowMs, legs } },
     { kind: 'payment', payment: completed },
     ...webhookOf(completed),

@@ -44,6 +44,7 @@ export function accountOfRow(row: Row): Account {
     card: token === null ? null : { bank: text(row['card_bank']), last4: text(row['card_last4']), token },
     outgoingDay: num(row['outgoing_day']),
     outgoingMinor: big(row['outgoing_minor']),
+    recentPaymentIds: recentOfColumn(row['recent_payments']),
   }
 }
 
@@ -51,8 +52,13 @@ export function accountParams(account: Account): unknown[] {
   return [
     account.id, account.kind, account.owner, account.balanceMinor, account.reservedMinor, account.floorMinor,
     account.capMinor, account.card?.bank ?? null, account.card?.last4 ?? null, account.card?.token ?? null,
-    account.outgoingDay, account.outgoingMinor,
+    account.outgoingDay, account.outgoingMinor, account.recentPaymentIds.join(','),
   ]
+}
+
+/** The recent-payments column holds payment ids newest first, comma-separated ('' when none). */
+function recentOfColumn(value: unknown): readonly string[] {
+  return typeof value === 'string' && value !== '' ? value.split(',') : []
 }
 
 export function merchantOfRow(row: Row): Merchant {

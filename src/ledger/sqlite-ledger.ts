@@ -32,6 +32,13 @@ export function sha256Hex(text: string): string {
  */
 export const walAutocheckpointPages = 10_000
 
+/**
+ * How far back the operator's search of one subscriber's transactions looks, in payments. There
+ * is no index of payments by subscriber (each payment would pay a random page write for it), so
+ * the search reads the newest payments backwards, and this bounds that read.
+ */
+export const transactionsScanRowsMax = 200_000
+
 export class SqliteLedger implements LedgerStore {
   readonly db: SqliteDatabase
   private readonly view: SqliteView
@@ -149,9 +156,9 @@ export class SqliteLedger implements LedgerStore {
     const rows = filter.msisdn === null
       ? this.db.prepare('SELECT * FROM payments ORDER BY seq DESC LIMIT ?').all(filter.limit)
       : this.db.prepare(`
-          SELECT * FROM payments WHERE seq IN (
-            SELECT seq FROM payments WHERE payer_msisdn = @msisdn UNION SELECT seq FROM payments WHERE payee_msisdn = @msisdn
-          ) ORDER BY seq DESC LIMIT @limit`).all({ msisdn: filter.msisdn, limit: filter.limit })
+          SELECT * FROM payments WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM payments) - @scan
+            AND (payer_msisdn = @msisdn OR payee_msisdn = @msisdn)
+          ORDER BY seq DESC LIMIT @limit`).all({ msisdn: filter.msisdn, limit: filter.limit, scan: transactionsScanRowsMax })
     return Promise.resolve((rows as Row[]).map(paymentOfRow))
   }
 

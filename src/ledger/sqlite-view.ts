@@ -7,10 +7,10 @@
  * transaction rolls back and every cache is dropped.
  */
 import type { Account, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
-import { assert, assertNever } from '../core/index.js'
+import { assert, assertNever, fundingKinds } from '../core/index.js'
 import { decodeJson, encodeJson } from './codec.js'
 import type { Row } from './rows.js'
-import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, subscriberOfRow, subscriberParams } from './rows.js'
+import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import type { Statement } from 'better-sqlite3'
 
@@ -159,15 +159,15 @@ export class SqliteView implements LedgerView {
       .filter((payment): payment is Payment => payment !== null && payment.state === 'awaiting_authorization' && payment.expiresMs <= nowMs)
   }
 
+  /** Merges the recent lists of the subscriber's funding accounts (at most statementRowsMax each). */
   recentPayments(msisdn: string, limit: number): readonly Payment[] {
-    this.flush()
-    const rows = [
-      ...(this.sql.paymentsOfPayer.all(msisdn, limit) as { id: string; seq: bigint }[]),
-      ...(this.sql.paymentsOfPayee.all(msisdn, limit) as { id: string; seq: bigint }[]),
-    ]
-    rows.sort((a, b) => (a.seq === b.seq ? 0 : a.seq > b.seq ? -1 : 1))
-    const ids = [...new Set(rows.map((row) => row.id))].slice(0, limit)
-    return ids.map((id) => this.payment(id)).filter((payment): payment is Payment => payment !== null)
+    const ids = new Set<string>()
+    for (const kind of fundingKinds) for (const id of this.accountOf(msisdn, kind)?.recentPaymentIds ?? []) ids.add(id)
+    return [...ids]
+      .sort((a, b) => (seqOfPaymentId(b) ?? 0) - (seqOfPaymentId(a) ?? 0))
+      .slice(0, limit)
+      .map((id) => this.payment(id))
+      .filter((payment): payment is Payment => payment !== null)
   }
 
   nextPaymentId(): string {
@@ -233,7 +233,10 @@ export class SqliteView implements LedgerView {
     const current = this.account(account.id)
     const next = current === null
       ? account
-      : { ...current, reservedMinor: account.reservedMinor, outgoingDay: account.outgoingDay, outgoingMinor: account.outgoingMinor }
+      : {
+          ...current, reservedMinor: account.reservedMinor, outgoingDay: account.outgoingDay,
+          outgoingMinor: account.outgoingMinor, recentPaymentIds: account.recentPaymentIds,
+        }
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
     this.remember(next)
     this.dirtyAccounts.add(account.id)
@@ -344,8 +347,6 @@ function prepareStatements(db: SqliteDatabase) {
       "SELECT id, amount_minor FROM payments INDEXED BY payments_authorized_payee WHERE payee_msisdn = ? AND state = 'authorized' AND kind = 'load'",
     ),
     duePayments: db.prepare("SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?"),
-    paymentsOfPayer: db.prepare('SELECT id, seq FROM payments WHERE payer_msisdn = ? ORDER BY seq DESC LIMIT ?'),
-    paymentsOfPayee: db.prepare('SELECT id, seq FROM payments WHERE payee_msisdn = ? ORDER BY seq DESC LIMIT ?'),
     transfer: db.prepare('INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)'),
     entries(legs: number): Statement {
       let statement = entryStatements.get(legs)
@@ -365,10 +366,10 @@ function prepareStatements(db: SqliteDatabase) {
         pending_payment_id = excluded.pending_payment_id`),
     upsertAccount: db.prepare(`
       INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token,
-        outgoing_day, outgoing_minor)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        outgoing_day, outgoing_minor, recent_payments)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET balance_minor = excluded.balance_minor, reserved_minor = excluded.reserved_minor,
-        outgoing_day = excluded.outgoing_day, outgoing_minor = excluded.outgoing_minor`),
+        outgoing_day = excluded.outgoing_day, outgoing_minor = excluded.outgoing_minor, recent_payments = excluded.recent_payments`),
     upsertOrder: db.prepare(`
       INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?)
