@@ -9,7 +9,7 @@
  */
 import type { Envelope, FundingKind } from '../core/index.js'
 import { dayOf, defaultLimits, formatAmount, splitMerchantFee, transferRef } from '../core/index.js'
-import { paymentIdOfSeq } from '../ledger/rows.js'
+import { paymentIdOfSeq, seqOfPaymentId } from '../ledger/rows.js'
 import type { SqliteDatabase } from '../ledger/sqlite-open.js'
 import { walAutocheckpointPages } from '../ledger/sqlite-ledger.js'
 import { openLedgerDatabase } from '../ledger/sqlite-open.js'
@@ -146,19 +146,14 @@ function paymentValues(
 
 /** The stored answer, as JSON with bigints as {"$bigint": "digits"} (the project's codec format). */
 function resultText(payment: PaymentValues, language: string, payee: string, reference: string): string {
-  const big = (value: bigint): { $bigint: string } => ({ $bigint: value.toString() })
-  const [id, state, kind, initiator, channel, payerMsisdn, funding, merchantCode] = payment
+  const [id, , , , , , funding] = payment
   return JSON.stringify({
     ok: true,
     reason: null,
     message: { key: 'payment.completed', params: { amount: formatAmount(payment[11]), payee, account: funding, ref: reference } },
     language,
     reference,
-    payment: {
-      id, state, kind, initiator, channel, payerMsisdn, funding, merchantCode, payeeMsisdn: null, orderNo: null, customerRef: null,
-      amountMinor: big(payment[11]), feeMinor: big(payment[12]), refundedMinor: big(0n), merchantReference: null, description: null,
-      callbackUrl: null, reason: null, transferRef: reference, createdMs: payment[19], updatedMs: payment[20], expiresMs: payment[21],
-    },
+    payment: { $row: [seqOfPaymentId(id), ...payment].map((value) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)) },
     bankStep: null,
     data: null,
   })

@@ -124,6 +124,13 @@ export function paymentOfRow(row: Row): Payment {
   }
 }
 
+/** The payments table's columns, in the order of paymentParams. */
+export const paymentColumns = [
+  'seq', 'id', 'state', 'kind', 'initiator', 'channel', 'payer_msisdn', 'funding', 'merchant_code', 'payee_msisdn', 'order_no',
+  'customer_ref', 'amount_minor', 'fee_minor', 'refunded_minor', 'merchant_reference', 'description', 'callback_url', 'reason',
+  'transfer_ref', 'created_ms', 'updated_ms', 'expires_ms',
+] as const
+
 export function paymentParams(payment: Payment): unknown[] {
   return [
     seqOfPaymentId(payment.id), payment.id, payment.state, payment.kind, payment.initiator, payment.channel,

@@ -6,11 +6,11 @@
  * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
  * transaction rolls back and every cache is dropped.
  */
-import type { Account, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
+import type { Account, CommandResult, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
 import { assert, assertNever, fundingKinds } from '../core/index.js'
 import { decodeJson, encodeJson } from './codec.js'
 import type { Row } from './rows.js'
-import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
+import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentColumns, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import type { Statement } from 'better-sqlite3'
 
@@ -69,7 +69,7 @@ export class SqliteView implements LedgerView {
   commandLog(key: string): LoggedCommand | null {
     const row = this.sql.commandLog.get(key) as { command_hash: string; result: string } | undefined
     if (row === undefined) return null
-    return { commandHash: row.command_hash, result: decodeJson(row.result) }
+    return { commandHash: row.command_hash, result: parseStoredResult(row.result) }
   }
 
   subscriber(msisdn: string): Subscriber | null {
@@ -220,7 +220,7 @@ export class SqliteView implements LedgerView {
           this.sql.outbox.run(write.notification.kind, encodeJson(write.notification), this.nowMs, this.nowMs)
           break
         case 'log':
-          this.sql.logCommand.run(write.key, write.commandHash, encodeJson(write.result), this.nowMs)
+          this.sql.logCommand.run(write.key, write.commandHash, storedResultText(write.result), this.nowMs)
           break
         default:
           assertNever(write)
@@ -330,6 +330,29 @@ class AccountIdIndex {
     this.byKind.clear()
     this.size = 0
   }
+}
+
+/**
+ * A result as the idempotency log keeps it: the payment's snapshot as a row of values in column
+ * order rather than an object with named fields, which halves the bytes each payment writes to
+ * the log. A replay rebuilds exactly the first result.
+ */
+type StoredResult = Omit<CommandResult, 'payment'> & { readonly payment: { readonly $row: readonly unknown[] } | null }
+
+export function storedResultText(result: CommandResult): string {
+  const row = result.payment === null ? null : paymentParams(result.payment).map((value) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value))
+  const stored: StoredResult = { ...result, payment: row === null ? null : { $row: row } }
+  // Most results carry no other bigint: they skip encodeJson's replacer, which costs a payment
+  // about 2 µs. The text is the same either way.
+  return result.data === null && result.bankStep === null ? JSON.stringify(stored) : encodeJson(stored)
+}
+
+export function parseStoredResult(text: string): CommandResult {
+  const stored = decodeJson<StoredResult>(text)
+  if (stored.payment === null) return { ...stored, payment: null }
+  const values = stored.payment.$row
+  const row = Object.fromEntries(paymentColumns.map((column, index) => [column, values[index] ?? null]))
+  return { ...stored, payment: paymentOfRow(row) }
 }
 
 function prepareStatements(db: SqliteDatabase) {

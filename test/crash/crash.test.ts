@@ -13,8 +13,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CommandResult } from '../../src/core/index.js'
-import { decodeJson } from '../../src/ledger/codec.js'
+import { parseStoredResult } from '../../src/ledger/sqlite-view.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { crashPayers, plannedPayment } from './plan.js'
@@ -93,7 +92,7 @@ function inspect(path: string): Inspection {
       const logged = new Map<string, { paymentId: string; reference: string | null; transferPaymentId: string | null }>()
       const transferPayment = db.prepare('SELECT payment_id FROM transfers WHERE id = ?')
       for (const row of db.prepare("SELECT key, result FROM command_log WHERE key LIKE 'crash:%'").all() as { key: string; result: string }[]) {
-        const result = decodeJson<CommandResult>(row.result)
+        const result = parseStoredResult(row.result)
         const transferId = result.reference === null ? null : Number.parseInt(result.reference.slice(1), 36)
         const transfer = transferId === null ? undefined : transferPayment.get(transferId) as { payment_id: string } | undefined
         logged.set(row.key, { paymentId: result.payment?.id ?? '', reference: result.reference, transferPaymentId: transfer?.payment_id ?? null })
