@@ -91,9 +91,15 @@ export class SqliteView implements LedgerView {
 
   accountOf(owner: string, kind: Account['kind']): Account | null {
     const id = this.accountIds.get(owner, kind)
+    if (id === noAccount) return null
     if (id !== undefined) return this.account(id)
     const row = this.sql.accountOf.get(owner, kind) as Row | undefined
-    return row === undefined ? null : this.remember(accountOfRow(row))
+    if (row !== undefined) return this.remember(accountOfRow(row))
+    // Remembered as absent too: the daily total asks for all three funding accounts of a payer
+    // on every payment, and most subscribers have no card. Only this process creates accounts,
+    // and remember() replaces the mark when it does.
+    this.accountIds.set(owner, kind, noAccount)
+    return null
   }
 
   private remember(account: Account): Account {
@@ -307,6 +313,9 @@ export class SqliteView implements LedgerView {
  * by concatenation would be a new string to hash on every lookup, and lookups run several times
  * per payment.
  */
+/** The id an AccountIdIndex holds for an owner known to have no account of a kind. */
+const noAccount = -1
+
 class AccountIdIndex {
   private readonly byKind = new Map<Account['kind'], Map<string, number>>()
   size = 0
