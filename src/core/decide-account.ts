@@ -99,7 +99,7 @@ export function decideChangePin(env: Envelope, msisdn: string, view: LedgerView,
   if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   // Changing the PIN always needs the old one, whatever account would be concerned.
   const pin = checkPin(env, subscriber, 'wallet', limits)
-  if (pin.reason !== null) return { result: refused(pin.reason, subscriber.language), writes: pin.writes }
+  if (pin.reason !== null) return { result: refused(pin.reason, subscriber.language, { params: pin.params }), writes: pin.writes }
   assert(env.pin === 'match', 'a PIN change passed the check without the old PIN')
   const changed = { ...pin.subscriber, pinHash: env.newPinHash }
   return { result: succeeded({ key: 'pin.changed', params: {} }, subscriber.language), writes: [{ kind: 'subscriber', subscriber: changed }] }

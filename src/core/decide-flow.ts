@@ -39,8 +39,8 @@ export function decideConfirm(env: Envelope, msisdn: string, view: LedgerView, l
   if (!resolved.ok) return decline(payment, subscriber, resolved.reason, env.nowMs, 'declined')
 
   const pin = checkPin(env, subscriber, payment.funding, limits)
-  if (pin.reason === 'pin_attempts_exceeded') return decline(payment, pin.subscriber, pin.reason, env.nowMs, 'declined')
-  if (pin.reason !== null) return { result: refused(pin.reason, language, { payment }), writes: pin.writes }
+  if (pin.reason === 'pin_attempts_exceeded') return decline(payment, pin.subscriber, pin.reason, env.nowMs, 'declined', pin.params)
+  if (pin.reason !== null) return { result: refused(pin.reason, language, { payment, params: pin.params }), writes: pin.writes }
 
   const intent: Intent = { ...resolved.intent, payer: pin.subscriber }
   const reason = checkMoney(intent, view, env.nowMs, limits)
@@ -50,13 +50,16 @@ export function decideConfirm(env: Envelope, msisdn: string, view: LedgerView, l
 }
 
 /** Ends a waiting payment with a refusal and frees the subscriber's waiting slot. */
-function decline(payment: Payment, subscriber: Subscriber, reason: Reason, nowMs: number, state: 'declined' | 'expired'): Outcome {
+function decline(
+  payment: Payment, subscriber: Subscriber, reason: Reason, nowMs: number, state: 'declined' | 'expired',
+  params: Readonly<Record<string, string>> = {},
+): Outcome {
   const writes: Write[] = [
     ...endPayment(payment, state, reason, nowMs),
     { kind: 'subscriber', subscriber: { ...subscriber, pendingPaymentId: null } },
   ]
   const ended: Payment = { ...payment, state, reason, updatedMs: nowMs }
-  return { result: refused(reason, subscriber.language, { payment: ended }), writes }
+  return { result: refused(reason, subscriber.language, { payment: ended, params }), writes }
 }
 
 export function decideCancel(env: Envelope, msisdn: string, view: LedgerView): Outcome {

@@ -36,7 +36,7 @@ export function decidePaymentCommand(env: Envelope, command: PaymentCommand, vie
   }
 
   const pin = checkPin(env, intent.payer, intent.funding, limits)
-  if (pin.reason !== null) return { result: refused(pin.reason, language), writes: pin.writes }
+  if (pin.reason !== null) return { result: refused(pin.reason, language, { params: pin.params }), writes: pin.writes }
   const payer = pin.subscriber
   const reason = checkMoney({ ...intent, payer }, view, env.nowMs, limits)
   if (reason !== null) return { result: refused(reason, language), writes: pin.writes }
@@ -111,7 +111,11 @@ interface PinOutcome {
   readonly reason: Reason | null
   readonly subscriber: Subscriber
   readonly writes: Write[]
+  /** For the refusal's text: how many tries are left after a wrong PIN, how long a lock lasts. */
+  readonly params: Readonly<Record<string, string>>
 }
+
+const noParams: Readonly<Record<string, string>> = {}
 
 /**
  * Counts a PIN attempt. A wrong PIN is remembered even though the command is refused, and the
@@ -120,21 +124,23 @@ interface PinOutcome {
 export function checkPin(env: Envelope, subscriber: Subscriber, funding: Payment['funding'], limits: Limits): PinOutcome {
   if (env.pin === 'absent') {
     return pinRequired(funding)
-      ? { reason: 'pin_required', subscriber, writes: [] }
-      : { reason: null, subscriber, writes: [] }
+      ? { reason: 'pin_required', subscriber, writes: [], params: noParams }
+      : { reason: null, subscriber, writes: [], params: noParams }
   }
   if (env.pin === 'match') {
-    if (subscriber.pinFailures === 0) return { reason: null, subscriber, writes: [] }
+    if (subscriber.pinFailures === 0) return { reason: null, subscriber, writes: [], params: noParams }
     const reset = { ...subscriber, pinFailures: 0 }
-    return { reason: null, subscriber: reset, writes: [{ kind: 'subscriber', subscriber: reset }] }
+    return { reason: null, subscriber: reset, writes: [{ kind: 'subscriber', subscriber: reset }], params: noParams }
   }
   const failures = subscriber.pinFailures + 1
   if (failures >= limits.pinAttemptsMax) {
     const locked = { ...subscriber, pinFailures: 0, lockedUntilMs: env.nowMs + limits.pinLockMs }
-    return { reason: 'pin_attempts_exceeded', subscriber: locked, writes: [{ kind: 'subscriber', subscriber: locked }] }
+    const lockMinutes = String(Math.ceil(limits.pinLockMs / 60_000))
+    return { reason: 'pin_attempts_exceeded', subscriber: locked, writes: [{ kind: 'subscriber', subscriber: locked }], params: { lockMinutes } }
   }
   const counted = { ...subscriber, pinFailures: failures }
-  return { reason: 'pin_incorrect', subscriber: counted, writes: [{ kind: 'subscriber', subscriber: counted }] }
+  const triesLeft = String(limits.pinAttemptsMax - failures)
+  return { reason: 'pin_incorrect', subscriber: counted, writes: [{ kind: 'subscriber', subscriber: counted }], params: { triesLeft } }
 }
 
 /**

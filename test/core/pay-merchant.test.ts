@@ -218,6 +218,14 @@ describe('PAY: what a payment does', () => {
     ok(t, payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' })
   })
 
+  it('a wrong PIN tells how many tries are left, and the lock how long it lasts', () => {
+    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '2' })
+    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '1' })
+    const locked = t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' })
+    expect(locked.reason).toBe('pin_attempts_exceeded')
+    expect(locked.message.params).toEqual({ lockMinutes: '15' })
+  })
+
   it('answers a Chinese-speaking payer in Chinese', () => {
     expect(ok(t, payMerchant(HAN, RINGTONES, 100n)).language).toBe('zh')
     expect(t.run(payMerchant(HAN, RINGTONES, 9_999n)).language).toBe('zh')

@@ -37,9 +37,14 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'expiry.swept': ['count'],
 }
 
-/** Refusals carry no params: results.ts refused() is never called with any. */
+/** The refusals that carry params (src/core/decide-payment.ts checkPin); the others carry none. */
+const refusalParams: Partial<Record<MessageKey, readonly string[]>> = {
+  'refusal.pin_incorrect': ['triesLeft'],
+  'refusal.pin_attempts_exceeded': ['lockMinutes'],
+}
+
 function paramsOf(key: MessageKey): readonly string[] {
-  return key.startsWith('refusal.') ? [] : staticParams[key as StaticMessageKey]
+  return key.startsWith('refusal.') ? refusalParams[key] ?? [] : staticParams[key as StaticMessageKey]
 }
 
 /** Params a text must show: what to pay, whom, from where; and the reference of a final reply. */
@@ -50,12 +55,13 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
   'refund.completed': ['amount', 'ref'],
   'request.prompt': ['amount', 'payee', 'reference'],
   'request.prompt_sim': ['amount', 'payee', 'reference'],
+  'refusal.pin_incorrect': ['triesLeft'],
 }
 
 /** Long but realistic values, for the length checks. */
 const typicalParams: Readonly<Record<string, string>> = {
   amount: '2000.00', payee: 'State Grid Power', account: 'phone_bill', ref: 'T00002S',
-  reference: 'INV-000123', name: 'Han Meimei', orderNo: '880001', count: '12',
+  reference: 'INV-000123', name: 'Han Meimei', orderNo: '880001', count: '12', triesLeft: '2', lockMinutes: '15',
   wallet: '10000.00', phoneBill: '-100.00', card: 'ICBC *1234', bank: '10000.00', rows: '',
 }
 
