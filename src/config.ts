@@ -29,6 +29,29 @@ export interface Config {
   readonly bank: { readonly mode: BankMode; readonly slowMs: number }
   readonly limits: Limits
   readonly operating: OperatingLimits
+  /** The built-in SMSC simulator (SPEC section 1): ESMEs bind here to stand in for phones. */
+  readonly smpp: { readonly host: string; readonly port: number; readonly systemId: string; readonly password: string }
+  readonly sms: SmsConfig
+}
+
+export const smsModes = ['simulator', 'operator', 'off'] as const
+export type SmsMode = (typeof smsModes)[number]
+
+export interface SmsConfig {
+  /** simulator: serve the SMSC simulator; operator: bind to `upstream` as an ESME; off: no SMS. */
+  readonly mode: SmsMode
+  readonly shortCode: string
+  /** The operator's SMSC, from `smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver&systemType=X`. */
+  readonly upstream: UpstreamSmsc | null
+}
+
+export interface UpstreamSmsc {
+  readonly host: string
+  readonly port: number
+  readonly systemId: string
+  readonly password: string
+  readonly systemType: string
+  readonly bind: 'transceiver' | 'transmitter+receiver'
 }
 
 export const defaultAdminToken = 'test_admin_token'
@@ -116,6 +139,36 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_PIN_HASH_COST: 'pinHashCost',
   TELEPAY_LOG_LEVEL: 'logLevel',
   TELEPAY_BANK_MODE: 'bank.mode',
+  TELEPAY_SMPP_HOST: 'smpp.host',
+  TELEPAY_SMPP_PORT: 'smpp.port',
+  TELEPAY_SMPP_SYSTEM_ID: 'smpp.systemId',
+  TELEPAY_SMPP_PASSWORD: 'smpp.password',
+  TELEPAY_SMS_MODE: 'sms.mode',
+  TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
+  TELEPAY_SMS_UPSTREAM: 'sms.upstream',
+}
+
+/** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
+export function parseUpstream(value: unknown): UpstreamSmsc | undefined {
+  if (typeof value !== 'string') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'smpp:' || url.hostname === '' || url.username === '') return undefined
+  const bind = url.searchParams.get('bind') ?? 'transceiver'
+  if (bind !== 'transceiver' && bind !== 'transmitter+receiver') return undefined
+  const port = url.port === '' ? 2775 : Number(url.port)
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    systemId: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    systemType: url.searchParams.get('systemType') ?? '',
+    bind,
+  }
 }
 
 /** Builds the configuration; `overrides` win over everything (used by tests and the conformance runner). */
@@ -125,7 +178,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   const fileName = env['TELEPAY_CONFIG'] ?? join(cwd, 'telepay.config.json')
   if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName)) throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
   const file = existsSync(fileName) ? readFile(fileName) : {}
-  const source: Source = { ...file, http: { ...(isObject(file['http']) ? file['http'] : {}) }, bank: { ...(isObject(file['bank']) ? file['bank'] : {}) } }
+  const section = (name: string): Source => (isObject(file[name]) ? { ...file[name] } : {})
+  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms') }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
     if (value === undefined) continue
@@ -138,11 +192,23 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   for (const [key, value] of Object.entries(overrides)) {
     source[key] = isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
   }
-  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating'])
+  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms'])
   for (const key of Object.keys(source)) if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
 
   const http = source['http'] as Source
   const bank = source['bank'] as Source
+  const smpp = source['smpp'] as Source
+  const sms = source['sms'] as Source
+  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']]] as const) {
+    for (const key of Object.keys(source[name] as Source)) {
+      if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`config: ${name}.${key}: unknown key`)
+    }
+  }
+  const smsMode = pick('sms.mode', sms['mode'], 'simulator' as const, oneOf(smsModes), smsModes.join(' | '))
+  const upstream = sms['upstream'] === undefined || sms['upstream'] === null || sms['upstream'] === ''
+    ? null
+    : pick('sms.upstream', sms['upstream'], null, parseUpstream, 'smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver')
+  if (smsMode === 'operator' && upstream === null) throw new ConfigError('config: sms.upstream: operator mode needs the SMSC to bind to, e.g. smpp://user:secret@smsc.example:2775')
   const dataDir = resolve(cwd, pick('dataDir', source['dataDir'], './data', asString, 'a directory path'))
   return {
     http: {
@@ -166,5 +232,20 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
     },
     limits: readLimits(source['limits']),
     operating: readOperating(source['operating']),
+    smpp: {
+      host: pick('smpp.host', smpp['host'], '127.0.0.1', asString, 'a host name or address'),
+      port: pick('smpp.port', smpp['port'], 2775, asInteger(0, 65_535), 'a port number from 0 to 65535'),
+      // SMPP 3.4 caps system_id at 15 octets and password at 8 (plus the NUL).
+      systemId: pick('smpp.systemId', smpp['systemId'], 'telepay', smppText(15), 'at most 15 ASCII characters'),
+      password: pick('smpp.password', smpp['password'], 'telepay', smppText(8), 'at most 8 ASCII characters'),
+    },
+    sms: {
+      mode: smsMode,
+      shortCode: pick('sms.shortCode', sms['shortCode'], '12588', (value) => (typeof value === 'string' && /^\d{3,15}$/.test(value) ? value : undefined), 'digits, 3 to 15'),
+      upstream,
+    },
   }
 }
+
+const smppText = (octetsMax: number) => (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' && value.length <= octetsMax && /^[\x20-\x7e]*$/.test(value) ? value : undefined

@@ -1,0 +1,49 @@
+/**
+ * config.test.ts - the configuration a user writes: defaults of SPEC section 1, the SMS sections
+ * from a file and from TELEPAY_* variables, and refusals that name the key.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+let dir: string
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'telepay-config-')) })
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function withFile(content: unknown): { env: NodeJS.ProcessEnv; cwd: string } {
+  writeFileSync(join(dir, 'telepay.config.json'), JSON.stringify(content))
+  return { env: {}, cwd: dir }
+}
+
+describe('SMS configuration', () => {
+  it('defaults to the SMSC simulator of SPEC section 1 on 127.0.0.1:2775, telepay/telepay, short code 12588', () => {
+    const config = loadConfig({ env: {}, cwd: dir })
+    expect(config.smpp).toEqual({ host: '127.0.0.1', port: 2775, systemId: 'telepay', password: 'telepay' })
+    expect(config.sms).toEqual({ mode: 'simulator', shortCode: '12588', upstream: null })
+  })
+
+  it('reads operator mode and the upstream SMSC from a URL, in the file or the environment', () => {
+    const fromFile = loadConfig(withFile({ sms: { mode: 'operator', upstream: 'smpp://esme1:s3cret@10.0.0.5:2776?bind=transmitter%2Breceiver&systemType=VMA' } }))
+    expect(fromFile.sms.upstream).toEqual({ host: '10.0.0.5', port: 2776, systemId: 'esme1', password: 's3cret', systemType: 'VMA', bind: 'transmitter+receiver' })
+    const fromEnv = loadConfig({ env: { TELEPAY_SMS_MODE: 'operator', TELEPAY_SMS_UPSTREAM: 'smpp://a:b@smsc.example' , TELEPAY_SMPP_PORT: '2780' }, cwd: dir })
+    expect(fromEnv.sms).toMatchObject({ mode: 'operator', upstream: { host: 'smsc.example', port: 2775, bind: 'transceiver', systemType: '' } })
+    expect(fromEnv.smpp.port).toBe(2780)
+  })
+
+  it.each([
+    [{ sms: { mode: 'carrier-pigeon' } }, 'sms.mode'],
+    [{ sms: { mode: 'operator' } }, 'sms.upstream'],
+    [{ sms: { upstream: 'http://smsc.example' } }, 'sms.upstream'],
+    [{ sms: { upstream: 'smpp://a:b@h:1?bind=sideways' } }, 'sms.upstream'],
+    [{ sms: { shortCode: '12 588' } }, 'sms.shortCode'],
+    [{ sms: { shortcode: '12588' } }, 'sms.shortcode'],
+    [{ smpp: { port: 70000 } }, 'smpp.port'],
+    [{ smpp: { systemId: 'a-system-id-far-too-long' } }, 'smpp.systemId'],
+    [{ smpp: { password: 'ninechars' } }, 'smpp.password'],
+  ])('refuses %j naming %s', (content, key) => {
+    expect(() => loadConfig(withFile(content))).toThrow(ConfigError)
+    expect(() => loadConfig(withFile(content))).toThrow(`config: ${key}`)
+  })
+})
