@@ -39,7 +39,7 @@ export const en: Catalogue = {
   'refusal.amount_not_positive': 'The amount must be more than 0. Please send again.',
   'refusal.msisdn_invalid': 'That phone number is not valid. Check it and send again, e.g. 8613800138000.',
   'refusal.pin_format_invalid': 'A PIN is 4 to 6 digits. Please send again.',
-  'refusal.payer_not_registered': 'Your number is not registered for telepay payments. Please register first.',
+  'refusal.payer_not_registered': 'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
   'refusal.already_registered': 'This number is already registered. Send BAL to see your balances.',
   'refusal.subscriber_locked': 'Your account is locked after too many wrong PINs. Please try again in 15 minutes.',
   'refusal.merchant_not_found': 'Merchant not found. Check the merchant code and send again.',

@@ -36,7 +36,7 @@ export const zh: Catalogue = {
   'refusal.amount_not_positive': '金额必须大于0，请重新发送。',
   'refusal.msisdn_invalid': '手机号码无效，请核对后重新发送。',
   'refusal.pin_format_invalid': '密码应为4至6位数字，请重新发送。',
-  'refusal.payer_not_registered': '您的号码尚未开通telepay支付，请先注册。',
+  'refusal.payer_not_registered': '您的号码尚未开通telepay支付，请到营业厅或代理点办理开通。',
   'refusal.already_registered': '该号码已注册，发送“余额”查询余额。',
   'refusal.subscriber_locked': '密码错误次数过多，账户已锁定，请15分钟后再试。',
   'refusal.merchant_not_found': '商户不存在，请核对商户编号后重新发送。',

@@ -223,6 +223,6 @@ describe('renderResult on answers of the real core', () => {
 
   it('tells an unregistered number that it is not registered', () => {
     const stranger = t.run({ kind: 'balance', msisdn: '8613700137000' })
-    expect(renderResult(stranger)).toBe('Your number is not registered for telepay payments. Please register first.')
+    expect(renderResult(stranger)).toBe('Your number is not registered for telepay payments. Ask your operator or an agent to register it.')
   })
 })
