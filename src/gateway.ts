@@ -22,6 +22,8 @@ import { createPinHasher } from './service/pin-hasher.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
 import { defaultWorld } from './world/default-world.js'
 import { prepareWorld } from './world/world.js'
+import type { RunningSmsChannel } from '../channels/sms/index.js'
+import { startSmsChannel } from '../channels/sms/index.js'
 
 export interface Gateway {
   readonly url: string
@@ -30,6 +32,10 @@ export interface Gateway {
   readonly ledger: SqliteLedger
   readonly bank: SimulatedBank
   readonly clock: Clock
+  /** The SMS channel, or null when configured off. */
+  readonly sms: RunningSmsChannel | null
+  /** Where the SMSC simulator listens, or null when it does not run. */
+  readonly smpp: { readonly host: string; readonly port: number } | null
   close(): Promise<void>
 }
 
@@ -56,9 +62,11 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [{ labels: {}, value: commits.stats.batches }])
   const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
 
+  const sms = await startSmsChannel(config, { service, ledger, clock, log, metrics, operating: config.operating })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
+    await sms?.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -71,6 +79,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     return run
   }
   const channels: ChannelHealth[] = []
+  if (sms !== null) channels.push({ name: `sms (${sms.mode})`, ready: () => sms.ready() })
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
@@ -99,10 +108,12 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
+  const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock,
+    url, config, context, ledger, bank, clock, sms, smpp,
     async close() {
       clearInterval(timer)
+      await sms?.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

@@ -38,7 +38,7 @@ async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
   const config = loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: dir, clock: 'test', world: 'default', logLevel: 'silent', http: { host: '127.0.0.1', port: 0 } },
+    overrides: { dataDir: dir, clock: 'test', world: 'default', logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, smpp: { host: '127.0.0.1', port: 0 } },
   })
   const gateway = await startGateway(config, { log: silentLogger })
   return { gateway, dir }
@@ -50,7 +50,7 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
   const target = options.target ?? fresh?.gateway.url ?? ''
   const context: ScriptContext = {
     target,
-    smpp: options.smpp ?? { host: '127.0.0.1', port: 2775 },
+    smpp: options.smpp ?? fresh?.gateway.smpp ?? { host: '127.0.0.1', port: 2775 },
     adminToken: options.adminToken,
     runId: randomUUID().slice(0, 8),
     scriptName: script.name,

@@ -153,7 +153,7 @@ describe('telepay start', () => {
     const dataDir = join(scratch, 'started')
     const child = spawn(process.execPath, [bin, 'start'], {
       cwd: scratch,
-      env: envWith({ TELEPAY_HTTP_PORT: '0', TELEPAY_DATA_DIR: dataDir, TELEPAY_PIN_HASH_COST: '1024', TELEPAY_CLOCK: 'test', TELEPAY_LOG_LEVEL: 'info' }),
+      env: envWith({ TELEPAY_HTTP_PORT: '0', TELEPAY_SMPP_PORT: '0', TELEPAY_DATA_DIR: dataDir, TELEPAY_PIN_HASH_COST: '1024', TELEPAY_CLOCK: 'test', TELEPAY_LOG_LEVEL: 'info' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const exited = new Promise<number | null>((resolveExit) => child.once('close', resolveExit))

@@ -159,6 +159,8 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     dataDir: dir,
     clock: 'test',
     http: { host: '127.0.0.1', port: 0 },
+    // Tests run side by side: the SMSC simulator takes a free port too.
+    smpp: { port: 0 },
     logLevel: 'silent',
     pinHashCost: 1024,
   }

@@ -1,0 +1,82 @@
+/**
+ * index.ts - starts the SMS channel the configuration asks for: the SMSC simulator (default),
+ * operator mode bound to an upstream SMSC, or nothing. Both modes feed one SmsChannel, which
+ * feeds one SmsAdapter; the core never knows which mode carried a command.
+ */
+import type { Config } from '../../src/config.js'
+import type { OperatingLimits } from '../../src/core/index.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
+import type { Clock } from '../../src/service/clock.js'
+import type { Logger } from '../../src/service/log.js'
+import type { Metrics } from '../../src/service/metrics.js'
+import type { PaymentService } from '../../src/service/payment-service.js'
+import { deliverDueSms } from './outbox.js'
+import { startOperatorTransport } from './operator-transport.js'
+import { SmsAdapter } from './sms-adapter.js'
+import { SmsChannel } from './sms-channel.js'
+import { startSimulatorTransport } from './simulator-transport.js'
+import type { SmsTransport } from './transport.js'
+
+export interface SmsChannelDeps {
+  readonly service: PaymentService
+  readonly ledger: LedgerStore
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly operating: OperatingLimits
+}
+
+export interface RunningSmsChannel {
+  readonly mode: 'simulator' | 'operator'
+  readonly channel: SmsChannel
+  readonly transport: SmsTransport
+  /** The SMSC simulator's port (its configured one, or the one picked for port 0); null in operator mode. */
+  readonly smppPort: number | null
+  ready(): boolean
+  /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
+  sweep(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startSmsChannel(config: Config, deps: SmsChannelDeps): Promise<RunningSmsChannel | null> {
+  if (config.sms.mode === 'off') return null
+  const adapter = new SmsAdapter({
+    service: deps.service,
+    log: deps.log,
+    shortCode: config.sms.shortCode,
+    languageOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+  })
+  const channel = new SmsChannel({
+    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
+  })
+  const onInbound = (sm: Parameters<SmsChannel['receive']>[0]) => channel.receive(sm)
+  let transport: SmsTransport
+  let smppPort: number | null = null
+  if (config.sms.mode === 'simulator') {
+    const simulator = await startSimulatorTransport({
+      host: config.smpp.host, port: config.smpp.port, systemId: config.smpp.systemId, password: config.smpp.password,
+      shortCode: config.sms.shortCode, log: deps.log, metrics: deps.metrics, onInbound,
+    })
+    smppPort = simulator.server.port
+    transport = simulator
+    deps.log.info('smsc simulator listening', { smpp: `${simulator.server.host}:${simulator.server.port}`, shortCode: config.sms.shortCode })
+  } else {
+    const upstream = config.sms.upstream
+    if (upstream === null) throw new Error('operator mode without an upstream SMSC: config.ts refuses this')
+    transport = startOperatorTransport({ upstream, log: deps.log, metrics: deps.metrics, onInbound })
+  }
+  channel.attach(transport)
+  const mode = transport.mode
+  return {
+    mode,
+    channel,
+    transport,
+    smppPort,
+    ready: () => transport.ready(),
+    async sweep() {
+      channel.expireParts()
+      await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log)
+    },
+    close: () => transport.close(),
+  }
+}

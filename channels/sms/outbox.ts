@@ -1,0 +1,42 @@
+/**
+ * outbox.ts - sends the SMS notices the core queued in the outbox within the same transaction as
+ * their cause (a merchant's request to pay, a payment that expired): rendered from the message
+ * catalogue in the subscriber's language, split and coded by the channel. A notice that finds no
+ * way to the phone (no ESME bound, the operator link down, throttled) is retried with the
+ * webhooks' doubling backoff and abandoned after as many attempts.
+ */
+import type { Language, Message } from '../../src/core/index.js'
+import { maskMsisdn } from '../../src/core/index.js'
+import type { OperatingLimits } from '../../src/core/index.js'
+import { decodeJson } from '../../src/ledger/codec.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
+import { renderMessage } from '../../src/messages/render.js'
+import type { Clock } from '../../src/service/clock.js'
+import type { Logger } from '../../src/service/log.js'
+import { backoffMs } from '../../src/service/webhooks.js'
+import type { SmsChannel } from './sms-channel.js'
+
+interface SmsNotice {
+  readonly msisdn: string
+  readonly language: Language
+  readonly message: Message
+}
+
+export async function deliverDueSms(ledger: LedgerStore, channel: SmsChannel, clock: Clock, limits: OperatingLimits, log: Logger): Promise<number> {
+  const due = await ledger.dueOutbox('sms', clock.nowMs(), limits.outboxBatchMax)
+  let delivered = 0
+  for (const item of due) {
+    const notice = decodeJson<SmsNotice>(item.payload)
+    const result = await channel.sendText(notice.msisdn, renderMessage(notice.message, notice.language))
+    if (result.ok) {
+      await ledger.outboxDelivered(item.id, clock.nowMs())
+      delivered += 1
+      continue
+    }
+    const attempts = item.attempts + 1
+    const next = !result.temporary || attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
+    await ledger.outboxFailed(item.id, next, result.error, clock.nowMs())
+    log.warn(next === null ? 'sms notice abandoned' : 'sms notice not sent, will retry', { msisdn: maskMsisdn(notice.msisdn), key: notice.message.key, attempt: attempts, error: result.error })
+  }
+  return delivered
+}

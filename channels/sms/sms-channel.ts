@@ -1,0 +1,187 @@
+/**
+ * sms-channel.ts - the SMS channel between a transport (simulator or operator SMPP) and the
+ * keyword adapter: tells receipts from MOs, gives each MO its id (the idempotency key),
+ * reassembles long MOs, decodes their text, hands it to the adapter, and sends the replies split
+ * and coded for the wire, with a delivery receipt for the MO when the sender asked for one.
+ * Also sends the notices the core queues in the outbox (merchant requests, expiries).
+ */
+import type { Logger } from '../../src/service/log.js'
+import { maskMsisdn } from '../../src/core/index.js'
+import type { Metrics } from '../../src/service/metrics.js'
+import type { Clock } from '../../src/service/clock.js'
+import { MoIdentity, defaultMoIdentityLimits, moFingerprint } from './mo-identity.js'
+import type { MoIdentityLimits } from './mo-identity.js'
+import type { InboundAnswer, InboundSm, OutboundSm, SendResult, SmsTransport } from './transport.js'
+import type { SmsAdapter } from './sms-adapter.js'
+import { maskMoText } from './sms-adapter.js'
+import { decodeText } from './text/coding.js'
+import { splitText } from './text/segment.js'
+import { Reassembler, concatInfo } from './text/reassembly.js'
+import { formatReceipt, parseReceipt } from './text/receipt.js'
+import { smsTextLimits } from './text/limits.js'
+import { esmClassOf, smppStatus } from './smpp-constants.js'
+
+export interface SmsChannelOptions {
+  readonly shortCode: string
+  readonly adapter: SmsAdapter
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly identity?: MoIdentityLimits
+  /** Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks for receipts of our MTs. */
+  readonly receipts: boolean
+}
+
+/** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
+const pendingReceiptsMax = 100_000
+
+export class SmsChannel {
+  private transport: SmsTransport | null = null
+  private readonly identity: MoIdentity
+  private readonly reassembler = new Reassembler(smsTextLimits)
+  private concatReference = 0
+  private readonly awaitingReceipt = new Map<string, { readonly msisdn: string; readonly sentMs: number }>()
+
+  constructor(private readonly options: SmsChannelOptions) {
+    this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs())
+  }
+
+  attach(transport: SmsTransport): void {
+    this.transport = transport
+  }
+
+  ready(): boolean {
+    return this.transport?.ready() ?? false
+  }
+
+  /** A new message id for a submit_sm the simulator accepts that is not an MO (a receipt from an ESME, say). */
+  nextMessageId(): string {
+    return this.identity.nextId()
+  }
+
+  /** Everything that reaches us: receipts are recorded, MOs run as commands. */
+  async receive(sm: InboundSm): Promise<InboundAnswer> {
+    if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt) return this.receiveReceipt(sm)
+    const nowMs = this.options.clock.nowMs()
+    const body = sm.messagePayload ?? sm.shortMessage
+    const partId = this.identity.identify(moFingerprint({
+      bind: sm.bind, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
+      message: body, extra: `${sm.sar === null ? '' : `sar:${sm.sar.ref}:${sm.sar.total}:${sm.sar.seq}`}|umr:${sm.userMessageReference ?? ''}`,
+    }), nowMs)
+    const concat = sm.messagePayload !== null ? null : concatInfo({
+      esmClass: sm.esmClass, shortMessage: sm.shortMessage,
+      ...(sm.sar === null ? {} : { sarMsgRefNum: sm.sar.ref, sarTotalSegments: sm.sar.total, sarSegmentSeqnum: sm.sar.seq }),
+    })
+    let text: string
+    let moId = partId.id
+    if (concat === null) {
+      text = decodeText(sm.dataCoding, body).text
+    } else {
+      const added = this.reassembler.add({ ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding }, nowMs)
+      this.options.metrics.count('telepay_sms_mo_parts_total', 'MO parts of concatenated messages received, by outcome', { outcome: added.status })
+      if (added.status === 'pending' && added.evicted !== null) this.partsLost(added.evicted.sender, added.evicted.receivedSeqs.length, added.evicted.total)
+      if (added.status !== 'complete') return { status: smppStatus.ok, messageId: partId.id, afterResponse: null }
+      text = added.message.text
+      // The whole message is one command: its id comes from the whole text, so a repeat of the
+      // last part after a lost response finds the same command.
+      moId = this.identity.identify(moFingerprint({
+        bind: sm.bind, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
+        message: Buffer.from(text, 'utf8'), extra: `concat:${concat.ref}:${concat.total}`,
+      }), nowMs).id
+    }
+    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.bind}:${moId}` })
+    this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands', {})
+    return {
+      status: smppStatus.ok,
+      messageId: partId.id,
+      afterResponse: () => {
+        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then(() => {
+          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, partId.id, text, nowMs)
+        })
+      },
+    }
+  }
+
+  /** Sends a text to a phone, split and coded; resolves when every part was accepted or refused. */
+  async sendText(msisdn: string, text: string, bind: string | null = null): Promise<SendResult> {
+    const transport = this.transport
+    if (transport === null) return { ok: false, error: 'the SMS channel is not started', temporary: true }
+    this.concatReference = (this.concatReference + 1) % 256
+    const split = splitText(text, this.concatReference)
+    if (split.truncated) this.options.log.warn('sms reply cut to fit', { msisdn: maskMsisdn(msisdn), characters: text.length })
+    let last: SendResult = { ok: false, error: 'nothing to send', temporary: false }
+    for (const part of split.parts) {
+      const sm: OutboundSm = {
+        source: this.options.shortCode, destination: msisdn, esmClass: split.esmClassUdhi ? esmClassOf.udhi : 0,
+        dataCoding: split.dataCoding, registeredDelivery: this.options.receipts && transport.mode === 'operator' ? 1 : 0,
+        shortMessage: part, bind,
+      }
+      last = await transport.send(sm)
+      this.options.metrics.count('telepay_sms_mt_total', 'MT parts sent, by result', { result: last.ok ? 'ok' : last.temporary ? 'temporary' : 'refused' })
+      if (!last.ok) {
+        this.options.log.warn('sms part not sent', { msisdn: maskMsisdn(msisdn), error: last.error })
+        return last
+      }
+      if (sm.registeredDelivery !== 0) this.rememberReceipt(last.messageId, msisdn)
+    }
+    return last
+  }
+
+  /** Incomplete long MOs whose parts did not all arrive: the sender is asked to send again. */
+  expireParts(): number {
+    const expired = this.reassembler.expire(this.options.clock.nowMs())
+    for (const message of expired) this.partsLost(message.sender, message.receivedSeqs.length, message.total)
+    return expired.length
+  }
+
+  private partsLost(msisdn: string, received: number, total: number): void {
+    this.options.log.info('sms parts lost', { msisdn: maskMsisdn(msisdn), received, total })
+    this.options.metrics.count('telepay_sms_mo_lost_total', 'Long MOs given up because parts never arrived', {})
+    void this.sendReplies([{ msisdn, text: this.options.adapter.partsLostText(msisdn) }], null)
+  }
+
+  private async sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null): Promise<void> {
+    for (const reply of replies) {
+      await this.sendText(reply.msisdn, reply.text, bind).catch((error: unknown) => {
+        this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
+      })
+    }
+  }
+
+  /** The simulator, as an SMSC, reports the MO delivered to telepay (SMPP 3.4 Appendix B). */
+  private sendReceiptFor(sm: InboundSm, messageId: string, text: string, submitMs: number): void {
+    const transport = this.transport
+    if (transport === null) return
+    const receipt = formatReceipt({
+      id: messageId, submitted: 1, delivered: 1, submitDateMs: submitMs, doneDateMs: this.options.clock.nowMs(),
+      // The receipt quotes the message's start; an MO may hold a PIN.
+      stat: 'DELIVRD', err: 0, text: maskMoText(text),
+    })
+    void transport.send({
+      source: sm.destination, destination: sm.source, esmClass: esmClassOf.deliveryReceipt, dataCoding: 0,
+      registeredDelivery: 0, shortMessage: Buffer.from(receipt, 'latin1'), bind: sm.bind,
+      receiptedMessageId: messageId, messageState: 2,
+    }).then((result) => {
+      this.options.metrics.count('telepay_sms_receipts_sent_total', 'Delivery receipts the simulator sent for MOs', { result: result.ok ? 'ok' : 'failed' })
+    })
+  }
+
+  private receiveReceipt(sm: InboundSm): InboundAnswer {
+    const receipt = parseReceipt(decodeText(sm.dataCoding, sm.shortMessage).text)
+    const id = sm.receiptedMessageId ?? receipt?.id ?? null
+    const stat = receipt?.stat ?? 'UNKNOWN'
+    const waiting = id === null ? undefined : this.awaitingReceipt.get(id)
+    if (id !== null) this.awaitingReceipt.delete(id)
+    this.options.metrics.count('telepay_sms_receipts_total', 'Delivery receipts received for our MTs, by stat', { stat })
+    this.options.log.info('sms receipt', { id: id ?? undefined, stat, known: waiting !== undefined, msisdn: waiting === undefined ? undefined : maskMsisdn(waiting.msisdn) })
+    return { status: smppStatus.ok, messageId: '', afterResponse: null }
+  }
+
+  private rememberReceipt(messageId: string, msisdn: string): void {
+    this.awaitingReceipt.set(messageId, { msisdn, sentMs: this.options.clock.nowMs() })
+    if (this.awaitingReceipt.size > pendingReceiptsMax) {
+      const oldest = this.awaitingReceipt.keys().next()
+      if (oldest.done !== true) this.awaitingReceipt.delete(oldest.value)
+    }
+  }
+}
