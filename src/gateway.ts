@@ -79,7 +79,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     return run
   }
   const channels: ChannelHealth[] = []
-  if (sms !== null) channels.push({ name: `sms (${sms.mode})`, ready: () => sms.ready() })
+  if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,

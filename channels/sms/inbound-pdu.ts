@@ -11,13 +11,14 @@ import { smppStatus } from './smpp-constants.js'
 
 const emptyBuffer = Buffer.alloc(0)
 
-export function inboundOf(pdu: Pdu, bind: string): InboundSm {
+export function inboundOf(pdu: Pdu, bind: string, origin: string = bind): InboundSm {
   const payload = pduBuffer(pdu, 'message_payload')
   const sarRef = pduNumber(pdu, 'sar_msg_ref_num')
   const sarTotal = pduNumber(pdu, 'sar_total_segments')
   const sarSeq = pduNumber(pdu, 'sar_segment_seqnum')
   return {
     bind,
+    origin,
     source: pduString(pdu, 'source_addr') ?? '',
     destination: pduString(pdu, 'destination_addr') ?? '',
     esmClass: pduNumber(pdu, 'esm_class') ?? 0,

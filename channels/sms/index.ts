@@ -12,6 +12,7 @@ import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { deliverDueSms } from './outbox.js'
 import { startOperatorTransport } from './operator-transport.js'
+import type { SmppLimits } from './smpp/limits.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { startSimulatorTransport } from './simulator-transport.js'
@@ -38,7 +39,14 @@ export interface RunningSmsChannel {
   close(): Promise<void>
 }
 
-export async function startSmsChannel(config: Config, deps: SmsChannelDeps): Promise<RunningSmsChannel | null> {
+/**
+ * The configuration the channel reads. `smppLimits` (optional, not in config.ts yet) overrides
+ * the SMSC simulator's session limits: the SMS benchmark raises the per-bind rate limit and the
+ * deliver_sm window with it, passing a Config extended with this key through startGateway.
+ */
+export type SmsChannelConfig = Config & { readonly smppLimits?: Partial<SmppLimits> }
+
+export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps): Promise<RunningSmsChannel | null> {
   if (config.sms.mode === 'off') return null
   const adapter = new SmsAdapter({
     service: deps.service,
@@ -56,6 +64,7 @@ export async function startSmsChannel(config: Config, deps: SmsChannelDeps): Pro
     const simulator = await startSimulatorTransport({
       host: config.smpp.host, port: config.smpp.port, systemId: config.smpp.systemId, password: config.smpp.password,
       shortCode: config.sms.shortCode, log: deps.log, metrics: deps.metrics, onInbound,
+      ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
     })
     smppPort = simulator.server.port
     transport = simulator

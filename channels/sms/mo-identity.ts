@@ -45,17 +45,21 @@ export function moFingerprint(parts: MoFingerprintParts): string {
 
 export class MoIdentity {
   private readonly seen = new Map<string, { readonly id: string; readonly firstMs: number }>()
-  private counter: number
+  private counter = 0
+  private readonly prefix: string
 
-  /** `idOrigin` seeds the ids (a clock reading at start) so that ids do not repeat across restarts. */
+  /**
+   * `idOrigin` (a clock reading at start) prefixes every id, so that ids never repeat across
+   * restarts however many messages a run numbered: a repeated id would replay an old answer.
+   */
   constructor(private readonly limits: MoIdentityLimits, idOrigin: number) {
-    this.counter = Math.max(0, Math.floor(idOrigin))
+    this.prefix = String(Math.max(0, Math.floor(idOrigin)))
   }
 
   /** A new message id: decimal digits, as SMSCs and Kannel's default msg-id-type expect. */
   nextId(): string {
     this.counter += 1
-    return String(this.counter)
+    return `${this.prefix}${String(this.counter).padStart(6, '0')}`
   }
 
   /** The id of this MO: the first one's when it repeats within the window, else a new one. */

@@ -59,7 +59,7 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
       else options.log.info('smpp session closed', { systemId: event.peer?.systemId, reason: event.reason })
     },
     onSubmit: async (peer, pdu) => {
-      const sm = inboundOf(pdu, bindName(peer))
+      const sm = inboundOf(pdu, bindName(peer), peer.systemId)
       if (sm.destination !== options.shortCode) return { status: smppStatus.invalidDestination }
       remember(sm.source, peer.id)
       const answer = await options.onInbound(sm)

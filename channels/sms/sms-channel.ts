@@ -65,7 +65,7 @@ export class SmsChannel {
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
     const partId = this.identity.identify(moFingerprint({
-      bind: sm.bind, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
+      bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
       message: body, extra: `${sm.sar === null ? '' : `sar:${sm.sar.ref}:${sm.sar.total}:${sm.sar.seq}`}|umr:${sm.userMessageReference ?? ''}`,
     }), nowMs)
     const concat = sm.messagePayload !== null ? null : concatInfo({
@@ -85,11 +85,11 @@ export class SmsChannel {
       // The whole message is one command: its id comes from the whole text, so a repeat of the
       // last part after a lost response finds the same command.
       moId = this.identity.identify(moFingerprint({
-        bind: sm.bind, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
+        bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
         message: Buffer.from(text, 'utf8'), extra: `concat:${concat.ref}:${concat.total}`,
       }), nowMs).id
     }
-    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.bind}:${moId}` })
+    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.origin}:${moId}` })
     this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands', {})
     return {
       status: smppStatus.ok,

@@ -17,8 +17,10 @@
 
 /** A short message that reached us: an MO from a phone, or a delivery receipt for one of our MTs. */
 export interface InboundSm {
-  /** Which bind it came by: scopes repeat detection, and simulator replies go back there. */
+  /** Which session it came by: simulator replies go back there. */
   readonly bind: string
+  /** Who sent it, stable across reconnects (the ESME's system_id, or the upstream SMSC): scopes MO ids. */
+  readonly origin: string
   readonly source: string
   readonly destination: string
   readonly esmClass: number

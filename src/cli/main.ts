@@ -20,6 +20,11 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay ledger check [--data-dir DIR | --file PATH] [--json]',
     run: async (args) => (await import('./ledger.js')).runLedger(args),
   },
+  sms: {
+    summary: 'send an SMS to the short code as a phone and print the replies (needs a running gateway)',
+    usage: 'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"',
+    run: async (args) => (await import('./sms.js')).runSms(args),
+  },
   conformance: {
     summary: 'run conformance scripts (YAML) against a gateway over its real protocols',
     usage: 'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...',

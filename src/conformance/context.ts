@@ -12,6 +12,9 @@ export interface HttpAnswer {
 export interface ScriptContext {
   readonly target: string
   readonly smpp: { readonly host: string; readonly port: number }
+  /** The credentials the runner binds with as the phones' ESME. */
+  readonly smppSystemId: string
+  readonly smppPassword: string
   readonly adminToken: string
   /** A nonce of this run, so generated idempotency keys never collide with an earlier run. */
   readonly runId: string

@@ -5,20 +5,9 @@
  */
 import type { HttpAnswer, ScriptContext } from './context.js'
 import { StepFailure, interpolate } from './context.js'
+import { record, requireString } from './step-args.js'
 
 export type StepHandler = (args: unknown, context: ScriptContext) => Promise<void>
-
-function record(args: unknown, step: string): Record<string, unknown> {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new StepFailure(`${step}: expected a map of arguments`)
-  return args as Record<string, unknown>
-}
-
-function requireString(args: Record<string, unknown>, key: string, step: string): string {
-  const value = args[key]
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'number') return String(value)
-  throw new StepFailure(`${step}: ${key} is required`)
-}
 
 export async function httpCall(context: ScriptContext, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<HttpAnswer> {
   const response = await fetch(new URL(path, context.target), {

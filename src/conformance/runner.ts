@@ -22,6 +22,9 @@ export interface RunOptions {
   readonly target: string | null
   readonly smpp: { readonly host: string; readonly port: number } | null
   readonly adminToken: string
+  /** Bind credentials for --smpp; default telepay/telepay (SPEC section 1). */
+  readonly smppSystemId?: string
+  readonly smppPassword?: string
 }
 
 export interface ScriptOutcome {
@@ -52,6 +55,8 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
     target,
     smpp: options.smpp ?? fresh?.gateway.smpp ?? { host: '127.0.0.1', port: 2775 },
     adminToken: options.adminToken,
+    smppSystemId: options.smppSystemId ?? fresh?.gateway.config.smpp.systemId ?? 'telepay',
+    smppPassword: options.smppPassword ?? fresh?.gateway.config.smpp.password ?? 'telepay',
     runId: randomUUID().slice(0, 8),
     scriptName: script.name,
     vars: new Map(),

@@ -5,14 +5,15 @@
  */
 import type { StepHandler } from './http-steps.js'
 import { httpSteps } from './http-steps.js'
+import { smsSteps } from './sms-steps.js'
 
 export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...httpSteps,
+  ...smsSteps,
 }
 
 /** Step kinds of SPEC section 10 whose channel is not built yet. */
 export const plannedSteps: Readonly<Record<string, string>> = {
-  sms: 'the SMS channel', expect_sms: 'the SMS channel',
   ussd: 'the USSD channel', expect_ussd: 'the USSD channel',
   call: 'the IVR channel', dtmf: 'the IVR channel', silence: 'the IVR channel', hangup: 'the IVR channel',
   expect_prompt: 'the IVR channel', expect_ended: 'the IVR channel',

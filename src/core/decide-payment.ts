@@ -3,11 +3,11 @@
  * YES/PIN, posted at once (wallet, phone bill), or reserved for the issuing bank (card).
  */
 import type { Envelope, PaymentCommand } from './commands.js'
-import type { Account, Leg, Payment, Subscriber } from './entities.js'
+import type { Account, Leg, Payment, PaymentKind, Subscriber } from './entities.js'
 import { splitMerchantFee } from './fees.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
-import type { Message } from './messages.js'
+import type { Message, MessageKey } from './messages.js'
 import { formatAmount } from './money.js'
 import { nextState } from './payment-states.js'
 import type { Intent } from './payment-intent.js'
@@ -231,7 +231,18 @@ function orderPaid(orderNo: string, paymentId: string, view: LedgerView): Write[
 }
 
 /** The user-facing words for a payment: amount, payee and funding account. */
-export function paymentMessage(key: Message['key'], intent: Intent, reference: string | null): Message {
+/**
+ * Airtime, loads and transfers are not "paying" someone: their confirmations and receipts say
+ * what they are ("Buy CNY 20.00 airtime for ...") under keys of their own.
+ */
+const keysByKind: Readonly<Partial<Record<PaymentKind, Readonly<Partial<Record<MessageKey, MessageKey>>>>>> = {
+  airtime: { 'payment.confirm_pin': 'airtime.confirm_pin', 'payment.confirm_sim': 'airtime.confirm_sim', 'payment.completed': 'airtime.completed' },
+  load: { 'payment.confirm_pin': 'load.confirm_pin', 'payment.completed': 'load.completed' },
+  send: { 'payment.confirm_pin': 'send.confirm_pin', 'payment.completed': 'send.completed' },
+}
+
+export function paymentMessage(generalKey: MessageKey, intent: Intent, reference: string | null): Message {
+  const key = keysByKind[intent.kind]?.[generalKey] ?? generalKey
   const payee = intent.merchant?.name ?? intent.payeeMsisdn ?? ''
   const params: Record<string, string> = { amount: formatAmount(intent.amountMinor), payee, account: intent.funding }
   if (reference !== null) params['ref'] = reference

@@ -31,10 +31,32 @@ steps:
   })
 
   it('fails a step whose channel is not built yet instead of skipping it', async () => {
-    const script = parseScript('inline.yaml', 'name: sms\nsteps:\n  - sms: { from: "8613800138000", text: "BAL" }\n')
+    const script = parseScript('inline.yaml', 'name: ussd\nsteps:\n  - ussd: { from: "8613800138000", dial: "*123#" }\n')
     const outcome = await runScript(script, options)
     expect(outcome.ok).toBe(false)
-    expect(outcome.failure).toMatch(/step 1 \(sms\): needs the SMS channel/)
+    expect(outcome.failure).toMatch(/step 1 \(ussd\): needs the USSD channel/)
+  })
+
+  it('fails expect_sms with what the SMS said, and when no SMS comes', async () => {
+    const wrong = parseScript('inline.yaml', `
+name: wrong sms
+steps:
+  - sms: { from: "8613800138000", text: "BAL" }
+  - expect_sms: { to: "8613800138000", matches: "(?i)PAID" }
+`)
+    const outcome = await runScript(wrong, options)
+    expect(outcome.failure).toMatch(/^step 2 \(expect_sms\): the SMS to 8613800138000 was "Balance: wallet CNY 500\.00.*", expected one matching \/PAID\/i$/)
+    const silent = parseScript('inline.yaml', `
+name: no sms
+steps:
+  - expect_sms: { to: "8613800138000", contains: "anything" }
+`)
+    expect((await runScript(silent, options)).failure).toBe('step 1 (expect_sms): no SMS to 8613800138000 within 5 s (expected one containing "anything")')
+  })
+
+  it('fails an sms step the SMSC refuses, naming the status', async () => {
+    const script = parseScript('inline.yaml', 'name: wrong number\nsteps:\n  - sms: { from: "8613800138000", to: "10086", text: "BAL" }\n')
+    expect((await runScript(script, options)).failure).toBe('step 1 (sms): the SMSC refused the MO from 8613800138000: refused with status 0xb')
   })
 
   it('refuses a malformed script with the position of the bad step', () => {

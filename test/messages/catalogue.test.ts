@@ -24,6 +24,13 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'payment.confirm_pin': ['amount', 'payee', 'account'],
   'payment.confirm_sim': ['amount', 'payee', 'account'],
   'payment.completed': ['amount', 'payee', 'account', 'ref'],
+  'airtime.confirm_pin': ['amount', 'payee', 'account'],
+  'airtime.confirm_sim': ['amount', 'payee', 'account'],
+  'airtime.completed': ['amount', 'payee', 'account', 'ref'],
+  'load.confirm_pin': ['amount', 'payee', 'account'],
+  'load.completed': ['amount', 'payee', 'account', 'ref'],
+  'send.confirm_pin': ['amount', 'payee', 'account'],
+  'send.completed': ['amount', 'payee', 'account', 'ref'],
   'payment.processing': ['amount', 'payee', 'account'],
   'payment.cancelled': ['amount', 'payee'],
   'payment.expired': ['amount', 'payee'],
@@ -52,6 +59,12 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
   'payment.confirm_pin': ['amount', 'payee', 'account'],
   'payment.confirm_sim': ['amount', 'payee', 'account'],
   'payment.completed': ['amount', 'payee', 'ref'],
+  'airtime.confirm_pin': ['amount', 'payee', 'account'],
+  'airtime.completed': ['amount', 'payee', 'ref'],
+  'load.confirm_pin': ['amount', 'account'],
+  'load.completed': ['amount', 'ref'],
+  'send.confirm_pin': ['amount', 'payee'],
+  'send.completed': ['amount', 'payee', 'ref'],
   'refund.completed': ['amount', 'ref'],
   'request.prompt': ['amount', 'payee', 'reference'],
   'request.prompt_sim': ['amount', 'payee', 'reference'],
@@ -218,7 +231,7 @@ describe('renderResult on answers of the real core', () => {
     expect(renderResult(balance)).toBe('余额：钱包20.00元，话费20.00元。')
     const sim = t.run({ kind: 'top_up_airtime', msisdn: '8613800138000', beneficiaryMsisdn: '8613800138001', amountMinor: 1000n, funding: 'phone_bill', authorize: false })
     expectKnownParams(sim.message)
-    expect(renderResult(sim)).toBe('Pay CNY 10.00 to 8613800138001 from your phone bill? Reply YES to confirm or NO to cancel.')
+    expect(renderResult(sim)).toBe('Buy CNY 10.00 airtime for 8613800138001 on your phone bill? Reply YES to confirm or NO to cancel.')
   })
 
   it('tells an unregistered number that it is not registered', () => {

@@ -14,8 +14,8 @@ describe('MO identity', () => {
   it('gives a retransmission the first id and a changed MO a new one', () => {
     const ids = new MoIdentity({ moRepeatWindowMs: 60_000, moFingerprintsMax: 10 }, 1_000)
     const first = ids.identify(moFingerprint(base), 0)
-    expect(first).toEqual({ id: '1001', repeat: false })
-    expect(ids.identify(moFingerprint(base), 59_999)).toEqual({ id: '1001', repeat: true })
+    expect(first).toEqual({ id: '1000000001', repeat: false })
+    expect(ids.identify(moFingerprint(base), 59_999)).toEqual({ id: '1000000001', repeat: true })
     for (const change of [
       { source: '8613800138001' }, { destination: '12589' }, { bind: 'esme-2' }, { dataCoding: 8 },
       { message: new TextEncoder().encode('YES 1235') }, { extra: 'umr:7' },

@@ -1,0 +1,143 @@
+/**
+ * kannel-esme.test.ts - Kannel 1.4.5 (bearerbox + smsbox) bound as an ESME (transceiver) to
+ * our SMSC simulator, as an independent SMPP implementation: MOs sent through Kannel's sendsms
+ * reach the payment core, our replies reach the application behind Kannel's get-url, and
+ * Kannel matches our delivery receipts to its messages and calls its dlr-url. Skipped, with the
+ * reason in the name, when Kannel is not installed.
+ *
+ * One gateway and one Kannel serve the whole file (starting Kannel takes seconds), so the tests
+ * run in order: BAL sees the opening balance before the payment moves it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { GatewayFixture } from '../../../support/gateway-fixture.js'
+import { HAN, LI, LI_PIN, startTestGateway } from '../../../support/gateway-fixture.js'
+import type { KannelInbound, KannelReport } from '../../../support/kannel.js'
+import { KannelApp, KannelEsme, kannelMissing, waitFor, waitForAsync } from '../../../support/kannel.js'
+
+const shortCode = '12588'
+/** Kannel retries and queues inside; a reply normally takes well under a second. */
+const replyTimeoutMs = 15_000
+
+const missing = kannelMissing()
+let gw: GatewayFixture | null = null
+let app: KannelApp | null = null
+let kannel: KannelEsme | null = null
+
+function started(): { gw: GatewayFixture; app: KannelApp; kannel: KannelEsme } {
+  if (gw === null || app === null || kannel === null) throw new Error('the gateway or Kannel did not start')
+  return { gw, app, kannel }
+}
+
+/**
+ * How Kannel's %P shows a receiver we sent with TON 1 (international): with a leading "+". So
+ * this also checks that our deliver_sm marks subscriber numbers as international.
+ */
+function asKannelSees(msisdn: string): string {
+  return `+${msisdn}`
+}
+
+/** The next message our gateway sent to `msisdn` as Kannel's application saw it, after `seen` earlier ones. */
+async function replyTo(msisdn: string, seen: number, what: string): Promise<KannelInbound> {
+  const { app: application } = started()
+  return waitFor(what, () => application.inbound.filter((message) => message.to === asKannelSees(msisdn))[seen], replyTimeoutMs)
+}
+
+function countTo(msisdn: string): number {
+  return started().app.inbound.filter((message) => message.to === asKannelSees(msisdn)).length
+}
+
+/** sendsms through Kannel with a dlr-url tagged so the report can be told apart. */
+async function send(from: string, text: string, tag: string, coding?: number): Promise<void> {
+  const { app: application, kannel: box } = started()
+  const dlrUrl = `http://127.0.0.1:${application.port}/dlr?tag=${tag}&type=%d&id=%F&reply=%A`
+  const answer = await box.sendsms(from, shortCode, text, { dlrUrl, ...(coding === undefined ? {} : { coding }) })
+  // Kannel answers 202 "0: Accepted for delivery" once the message is queued to bearerbox.
+  expect(answer, `sendsms ${tag}`).toMatchObject({ status: 202 })
+}
+
+function reportFor(tag: string): KannelReport | undefined {
+  return started().app.reports.find((report) => report.params['tag'] === tag)
+}
+
+describe.skipIf(missing !== null)(`Kannel as an ESME of our SMSC simulator${missing === null ? '' : ` (skipped: ${missing})`}`, () => {
+  beforeAll(async () => {
+    gw = await startTestGateway()
+    const smpp = gw.gateway.smpp
+    if (smpp === null) throw new Error('the SMSC simulator did not start')
+    app = await KannelApp.start()
+    kannel = await KannelEsme.start({ smscPort: smpp.port, systemId: 'telepay', password: 'telepay', app })
+    const box = kannel
+    await waitForAsync('Kannel to report its SMPP link online', async () => /online/.test(await box.status()), replyTimeoutMs)
+  }, 40_000)
+
+  afterAll(async () => {
+    try {
+      await kannel?.stop()
+    } finally {
+      try {
+        await app?.close()
+      } finally {
+        await gw?.close()
+      }
+    }
+  }, 20_000)
+
+  it('shows our SMSC link online on Kannel status page', async () => {
+    const status = await started().kannel.status()
+    const link = status.split('\n').find((line) => line.includes('TELEPAY'))
+    expect(link, status).toBeDefined()
+    expect(link).toMatch(/online/)
+  })
+
+  it('BAL: our reply reaches the get-url from the short code, and Kannel matches our receipt (dlr type 1)', async () => {
+    await send(LI, 'BAL', 'bal')
+    const reply = await replyTo(LI, 0, 'the BAL reply at the get-url')
+    expect(reply).toMatchObject({ from: shortCode, to: asKannelSees(LI), coding: '0' })
+    expect(reply.text).toContain('500.00')
+    const report = await waitFor('the dlr-url call for BAL', () => reportFor('bal'), replyTimeoutMs)
+    expect(report.type).toBe(1)
+    // %F: the SMSC's id for the message, i.e. the message_id of our submit_sm_resp.
+    expect(report.id).toMatch(/^\d+$/)
+  })
+
+  it('PAY 1001 25 then YES <PIN> through Kannel pays; the wallet shows 475.00 over the admin API', async () => {
+    const before = countTo(LI)
+    await send(LI, 'PAY 1001 25', 'pay')
+    const ask = await replyTo(LI, before, 'the PAY confirmation request')
+    expect(ask.text).toContain('Ringtone Store')
+    expect(ask.text).toContain('25.00')
+    expect(ask.text).toMatch(/YES <PIN>/)
+    await send(LI, `YES ${LI_PIN}`, 'yes')
+    const paid = await replyTo(LI, before + 1, 'the payment receipt text')
+    expect(paid.from).toBe(shortCode)
+    expect(paid.text).toMatch(/Paid CNY 25\.00 to Ringtone Store/)
+    expect(paid.text).not.toContain(LI_PIN)
+    expect(await started().gw.balance(LI, 'wallet')).toBe('475.00')
+    const reports = await waitFor('dlr-url calls for PAY and YES', () => {
+      const both = [reportFor('pay'), reportFor('yes')]
+      return both.every((report) => report !== undefined) ? both : undefined
+    }, replyTimeoutMs)
+    expect(reports.map((report) => report?.type)).toEqual([1, 1])
+    expect(reports[0]?.id).not.toBe(reports[1]?.id)
+  })
+
+  it('a Chinese MO (UCS-2 from Kannel) is answered in Chinese, which Kannel hands on as UTF-8', async () => {
+    const before = countTo(HAN)
+    // coding=2 with charset=UTF-8: Kannel converts the text to UCS-2 for the submit_sm.
+    await send(HAN, '余额', 'zh', 2)
+    const reply = await replyTo(HAN, before, 'the Chinese reply')
+    expect(reply.from).toBe(shortCode)
+    // mo-recode: smsbox turns the UCS-2 it received into UTF-8 (%c then says 0... or 2; see report).
+    expect(reply.text).toMatch(/余额|钱包/)
+    expect(reply.text).toContain('20.00')
+    const report = await waitFor('the dlr-url call for the Chinese MO', () => reportFor('zh'), replyTimeoutMs)
+    expect(report.type).toBe(1)
+  })
+
+  it('leaves no SMPP error or panic in bearerbox.log', () => {
+    const log = started().kannel.log('bearerbox')
+    expect(log).toContain('SMPP')
+    const bad = log.split('\n').filter((line) => /(ERROR|PANIC):/.test(line))
+    expect(bad).toEqual([])
+  })
+})
