@@ -4,12 +4,15 @@
  * SMPP carries no id on an MO: deliver_sm's message_id is empty, and a submit_sm gets its id
  * only from the SMSC's answer. So an SMSC that retransmits an MO whose response it never saw
  * (or an ESME that resubmits after a lost submit_sm_resp) sends the same bytes again with nothing
- * to tell them apart. We recognize a repeat by a fingerprint of everything the sender chose:
- * its bind, source and destination, esm_class, data_coding, the message bytes (with their UDH or
- * SAR numbers), and user_message_reference when the sender numbers its messages. A repeat within
- * `moRepeatWindowMs` gets the first one's id, so the core answers it from its log and moves no
- * money twice. The map is in memory and bounded; after a restart a repeat gets a new id, which is
- * still safe for money: every SMS payment waits for a YES, and a YES consumes its payment.
+ * to tell them apart. A repeat is recognized by a fingerprint of everything the sender chose (its
+ * system_id, source and destination, esm_class, data_coding, the bytes, user_message_reference)
+ * compared with the LAST MO of the same phone: identical and within `moRepeatWindowMs` means the
+ * same message, which gets the first one's id, so the core answers it from its log.
+ *
+ * Only the last MO counts because people do send the same words twice on purpose: "YES 1234"
+ * confirms one payment, then, after another PAY, the next. The map is in memory and bounded;
+ * after a restart a repeat gets a new id, which is still safe for money: every SMS payment waits
+ * for a YES, and a YES consumes the payment it confirms.
  */
 import { createHash } from 'node:crypto'
 
@@ -27,7 +30,7 @@ export interface MoFingerprintParts {
 export interface MoIdentityLimits {
   /** How long a repeat of the same MO is taken for a retransmission (an SMSC's retry schedule). */
   readonly moRepeatWindowMs: number
-  /** Fingerprints remembered at most; the oldest go first. */
+  /** Phones whose last MO is remembered at most; the least recently heard go first. */
   readonly moFingerprintsMax: number
 }
 
@@ -44,7 +47,7 @@ export function moFingerprint(parts: MoFingerprintParts): string {
 }
 
 export class MoIdentity {
-  private readonly seen = new Map<string, { readonly id: string; readonly firstMs: number }>()
+  private readonly lastBySender = new Map<string, { readonly fingerprint: string; readonly id: string; readonly firstMs: number; answered: boolean }>()
   private counter = 0
   private readonly prefix: string
 
@@ -62,25 +65,26 @@ export class MoIdentity {
     return `${this.prefix}${String(this.counter).padStart(6, '0')}`
   }
 
-  /** The id of this MO: the first one's when it repeats within the window, else a new one. */
-  identify(fingerprint: string, nowMs: number): { readonly id: string; readonly repeat: boolean } {
-    this.forgetOld(nowMs)
-    const earlier = this.seen.get(fingerprint)
-    if (earlier !== undefined) return { id: earlier.id, repeat: true }
-    const id = this.nextId()
-    this.seen.set(fingerprint, { id, firstMs: nowMs })
-    if (this.seen.size > this.limits.moFingerprintsMax) {
-      const oldest = this.seen.keys().next()
-      if (oldest.done !== true) this.seen.delete(oldest.value)
+  /** The id of this MO: the first one's when it repeats the sender's last MO within the window, else a new one. */
+  identify(sender: string, fingerprint: string, nowMs: number): { readonly id: string; readonly repeat: boolean; readonly answered: boolean } {
+    const last = this.lastBySender.get(sender)
+    if (last !== undefined && last.fingerprint === fingerprint && nowMs - last.firstMs < this.limits.moRepeatWindowMs) {
+      return { id: last.id, repeat: true, answered: last.answered }
     }
-    return { id, repeat: false }
+    const id = this.nextId()
+    // Deleting first moves the sender to the end: the map's order is "least recently heard first".
+    this.lastBySender.delete(sender)
+    this.lastBySender.set(sender, { fingerprint, id, firstMs: nowMs, answered: false })
+    if (this.lastBySender.size > this.limits.moFingerprintsMax) {
+      const oldest = this.lastBySender.keys().next()
+      if (oldest.done !== true) this.lastBySender.delete(oldest.value)
+    }
+    return { id, repeat: false, answered: false }
   }
 
-  private forgetOld(nowMs: number): void {
-    // Insertion order is arrival order, so the old ones are at the front.
-    for (const [fingerprint, entry] of this.seen) {
-      if (nowMs - entry.firstMs < this.limits.moRepeatWindowMs) break
-      this.seen.delete(fingerprint)
-    }
+  /** The MO's replies went out: a retransmission of it is acknowledged without sending them again. */
+  answered(sender: string, id: string): void {
+    const last = this.lastBySender.get(sender)
+    if (last !== undefined && last.id === id) last.answered = true
   }
 }

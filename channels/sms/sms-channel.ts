@@ -64,39 +64,48 @@ export class SmsChannel {
     if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt) return this.receiveReceipt(sm)
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
-    const partId = this.identity.identify(moFingerprint({
-      bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
-      message: body, extra: `${sm.sar === null ? '' : `sar:${sm.sar.ref}:${sm.sar.total}:${sm.sar.seq}`}|umr:${sm.userMessageReference ?? ''}`,
-    }), nowMs)
+    const sender = `${sm.origin}|${sm.source}`
     const concat = sm.messagePayload !== null ? null : concatInfo({
       esmClass: sm.esmClass, shortMessage: sm.shortMessage,
       ...(sm.sar === null ? {} : { sarMsgRefNum: sm.sar.ref, sarTotalSegments: sm.sar.total, sarSegmentSeqnum: sm.sar.seq }),
     })
     let text: string
-    let moId = partId.id
+    let mo: ReturnType<MoIdentity['identify']>
+    // A part gets an id of its own for its response; the reassembler drops a repeated part.
+    let responseId: string
     if (concat === null) {
       text = decodeText(sm.dataCoding, body).text
+      mo = this.identity.identify(sender, moFingerprint({
+        bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
+        message: body, extra: `umr:${sm.userMessageReference ?? ''}`,
+      }), nowMs)
+      responseId = mo.id
     } else {
+      responseId = this.identity.nextId()
       const added = this.reassembler.add({ ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding }, nowMs)
       this.options.metrics.count('telepay_sms_mo_parts_total', 'MO parts of concatenated messages received, by outcome', { outcome: added.status })
       if (added.status === 'pending' && added.evicted !== null) this.partsLost(added.evicted.sender, added.evicted.receivedSeqs.length, added.evicted.total)
-      if (added.status !== 'complete') return { status: smppStatus.ok, messageId: partId.id, afterResponse: null }
+      if (added.status !== 'complete') return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
       text = added.message.text
-      // The whole message is one command: its id comes from the whole text, so a repeat of the
-      // last part after a lost response finds the same command.
-      moId = this.identity.identify(moFingerprint({
+      // The whole message is one command, identified by its whole text and concatenation ref.
+      mo = this.identity.identify(sender, moFingerprint({
         bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
         message: Buffer.from(text, 'utf8'), extra: `concat:${concat.ref}:${concat.total}`,
-      }), nowMs).id
+      }), nowMs)
     }
-    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.origin}:${moId}` })
-    this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands', {})
+    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.origin}:${mo.id}` })
+    this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands, by whether they repeated an earlier one', { repeat: String(mo.repeat) })
+    // A retransmission whose first copy was answered: the core replayed the same answer, which
+    // the phone already has.
+    if (mo.answered) return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
+    const moId = mo.id
     return {
       status: smppStatus.ok,
-      messageId: partId.id,
+      messageId: responseId,
       afterResponse: () => {
         void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then(() => {
-          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, partId.id, text, nowMs)
+          this.identity.answered(sender, moId)
+          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, responseId, text, nowMs)
         })
       },
     }
