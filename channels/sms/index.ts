@@ -86,6 +86,9 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       channel.expireParts()
       await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log)
     },
-    close: () => transport.close(),
+    async close() {
+      channel.stop()
+      await transport.close()
+    },
   }
 }

@@ -82,9 +82,12 @@ export class MoIdentity {
     return { id, repeat: false, answered: false }
   }
 
-  /** The MO's replies went out: a retransmission of it is acknowledged without sending them again. */
-  answered(sender: string, id: string): void {
+  /**
+   * The MO's replies are on their way (true), or could not be sent (false): a retransmission of
+   * an answered MO is acknowledged without sending the replies again.
+   */
+  answered(sender: string, id: string, answered = true): void {
     const last = this.lastBySender.get(sender)
-    if (last !== undefined && last.id === id) last.answered = true
+    if (last !== undefined && last.id === id) last.answered = answered
   }
 }

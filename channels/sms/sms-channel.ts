@@ -35,12 +35,23 @@ export interface SmsChannelOptions {
 /** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
 const pendingReceiptsMax = 100_000
 
+/**
+ * Replies that found no way to the phone (no receiver bound, the operator link down, throttled
+ * past the session's own retries) are tried again a few times before they are given up, like
+ * an SMSC's store-and-forward: a first retry after 2 s, doubling. Bounded so that a long outage
+ * cannot hold unbounded memory; what is given up is logged and counted.
+ */
+const replyRetriesMax = 5
+const replyRetryBaseMs = 2_000
+const replyRetriesPendingMax = 10_000
+
 export class SmsChannel {
   private transport: SmsTransport | null = null
   private readonly identity: MoIdentity
   private readonly reassembler = new Reassembler(smsTextLimits)
   private concatReference = 0
   private readonly awaitingReceipt = new Map<string, { readonly msisdn: string; readonly sentMs: number }>()
+  private readonly retryTimers = new Set<NodeJS.Timeout>()
 
   constructor(private readonly options: SmsChannelOptions) {
     this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs())
@@ -103,8 +114,9 @@ export class SmsChannel {
       status: smppStatus.ok,
       messageId: responseId,
       afterResponse: () => {
-        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then(() => {
-          this.identity.answered(sender, moId)
+        this.identity.answered(sender, moId)
+        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then((sent) => {
+          if (!sent) this.identity.answered(sender, moId, false)
           if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, responseId, text, nowMs)
         })
       },
@@ -149,12 +161,41 @@ export class SmsChannel {
     void this.sendReplies([{ msisdn, text: this.options.adapter.partsLostText(msisdn) }], null)
   }
 
-  private async sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null): Promise<void> {
+  /** Sends the replies in order; false when one could not be sent now (it is retried later). */
+  private async sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null): Promise<boolean> {
+    let allSent = true
     for (const reply of replies) {
-      await this.sendText(reply.msisdn, reply.text, bind).catch((error: unknown) => {
+      const result = await this.sendText(reply.msisdn, reply.text, bind).catch((error: unknown) => {
         this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
+        return null
       })
+      if (result !== null && result.ok) continue
+      allSent = false
+      if (result?.temporary !== false) this.retryReply(reply.msisdn, reply.text, 1)
     }
+    return allSent
+  }
+
+  private retryReply(msisdn: string, text: string, attempt: number): void {
+    if (attempt > replyRetriesMax || this.retryTimers.size >= replyRetriesPendingMax) {
+      this.options.log.warn('sms reply given up', { msisdn: maskMsisdn(msisdn), attempts: attempt - 1 })
+      this.options.metrics.count('telepay_sms_replies_given_up_total', 'Replies that found no way to the phone after every retry', {})
+      return
+    }
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer)
+      void this.sendText(msisdn, text).then((result) => {
+        if (!result.ok && result.temporary) this.retryReply(msisdn, text, attempt + 1)
+      })
+    }, replyRetryBaseMs * 2 ** (attempt - 1))
+    timer.unref()
+    this.retryTimers.add(timer)
+  }
+
+  /** Stops the reply retries (the transport is closing). */
+  stop(): void {
+    for (const timer of this.retryTimers) clearTimeout(timer)
+    this.retryTimers.clear()
   }
 
   /** The simulator, as an SMSC, reports the MO delivered to telepay (SMPP 3.4 Appendix B). */

@@ -70,3 +70,73 @@ describe('SMS over the SMSC simulator', () => {
     expect(await phones.send(LI, 'BAL', { to: '10086' })).toEqual({ ok: false, error: 'refused with status 0xb' })
   })
 })
+
+describe('MO ids, retransmissions and receipts', () => {
+  it('a retransmitted YES moves money once and is not answered twice; the same words for the next payment are new', async () => {
+    await phones.send(LI, 'PAY 1001 25')
+    await reply(LI)
+    await phones.send(LI, 'YES 1234')
+    expect(await reply(LI)).toMatch(/^Paid CNY 25\.00/)
+    // An ESME whose submit_sm_resp got lost sends the very same MO again.
+    expect(await phones.send(LI, 'YES 1234')).toMatchObject({ ok: true })
+    expect(await phones.next(LI, 1_000)).toBeNull()
+    expect(await gw.balance(LI, 'wallet')).toBe('475.00')
+    await phones.send(LI, 'PAY 1001 5')
+    await reply(LI)
+    await phones.send(LI, 'YES 1234')
+    expect(await reply(LI)).toMatch(/^Paid CNY 5\.00/)
+    expect(await gw.balance(LI, 'wallet')).toBe('470.00')
+  })
+
+  it('answers the same message id for a retransmission, as an SMSC that recognizes it', async () => {
+    const first = await phones.send(LI, 'BAL', { userMessageReference: 42 })
+    await reply(LI)
+    const again = await phones.send(LI, 'BAL', { userMessageReference: 42 })
+    const next = await phones.send(LI, 'BAL', { userMessageReference: 43 })
+    expect(first.ok && again.ok && next.ok).toBe(true)
+    if (!first.ok || !again.ok || !next.ok) return
+    expect(again.messageIds).toEqual(first.messageIds)
+    expect(next.messageIds).not.toEqual(first.messageIds)
+    expect(first.messageIds[0]).toMatch(/^\d+$/)
+  })
+
+  it('sends a delivery receipt for an MO that asks for one, after its reply, without the PIN', async () => {
+    await phones.send(LI, 'PAY 1001 25')
+    await reply(LI)
+    const sent = await phones.send(LI, 'YES 1234', { receipt: true })
+    await reply(LI)
+    const receipt = await waitForReceipt()
+    expect(sent.ok && receipt.receiptedMessageId === sent.messageIds[0]).toBe(true)
+    expect(receipt).toMatchObject({ to: LI, messageState: 2, receipt: { stat: 'DELIVRD', submitted: 1, delivered: 1 } })
+    expect(receipt.receipt?.id).toBe(receipt.receiptedMessageId)
+    expect(receipt.receipt?.text).not.toContain('1234')
+  })
+})
+
+async function waitForReceipt(): Promise<(typeof phones.receipts)[number]> {
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    const receipt = phones.receipts[0]
+    if (receipt !== undefined) return receipt
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('no delivery receipt within 5 s')
+}
+
+describe('long messages', () => {
+  it('splits a long Chinese reply into UCS-2 parts the phone reassembles', async () => {
+    await phones.send(HAN, '帮助')
+    const mt = await phones.next(HAN, 5_000)
+    expect(mt).toMatchObject({ dataCoding: 8 })
+    expect(mt?.parts).toBeGreaterThan(1)
+    expect(mt?.text).toContain('余额')
+    expect(mt?.text).toContain('改密码')
+  })
+
+  it('reassembles a long MO sent in parts, and answers once', async () => {
+    // Spaces are ignored by the grammar, so padding makes a real command span three parts.
+    await phones.send(LI, `PAY 1001 25${' '.repeat(320)}W`)
+    const ask = await reply(LI)
+    expect(ask).toMatch(/^Pay CNY 25\.00 to Ringtone Store from your wallet/)
+    expect(await phones.next(LI, 500)).toBeNull()
+  })
+})
