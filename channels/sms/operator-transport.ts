@@ -12,6 +12,7 @@ import type { SmppLimits } from './smpp/limits.js'
 import { inboundOf, outboundParams } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
 import { smppStatus } from './smpp-constants.js'
+import { publishSmppCounters } from './smpp-metrics.js'
 
 export interface OperatorOptions {
   readonly upstream: UpstreamSmsc
@@ -50,6 +51,7 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
       return { status: answer.status === smppStatus.ok ? smppStatus.ok : answer.status }
     },
   })
+  publishSmppCounters(options.metrics, 'esme', client.counters)
   options.metrics.gauge('telepay_smpp_upstream_bound', 'Whether telepay is bound to the operator SMSC (1) or not (0)', () => [
     { labels: { smsc: `${upstream.host}:${upstream.port}` }, value: client.ready() ? 1 : 0 },
   ])

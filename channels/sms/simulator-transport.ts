@@ -14,6 +14,7 @@ import { startSmppServer } from './smpp/server.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
 import { smppStatus } from './smpp-constants.js'
+import { publishSmppCounters } from './smpp-metrics.js'
 
 export interface SimulatorOptions {
   readonly host: string
@@ -69,6 +70,7 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
       return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
     },
   })
+  publishSmppCounters(options.metrics, 'smsc', server.counters)
   options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', () => {
     const counts = new Map<string, number>()
     for (const peer of server.peers()) counts.set(peer.bindType, (counts.get(peer.bindType) ?? 0) + 1)

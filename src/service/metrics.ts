@@ -19,7 +19,7 @@ const seriesMax = 1_000
 export class Metrics {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>()
   private readonly histograms = new Map<string, { help: string; series: Map<string, { buckets: number[]; sum: number; count: number }> }>()
-  private readonly gauges = new Map<string, { help: string; read: () => readonly { labels: Labels; value: number }[] }>()
+  private readonly gauges = new Map<string, { help: string; read: () => readonly { labels: Labels; value: number }[]; type: 'gauge' | 'counter' }>()
 
   count(name: string, help: string, labels: Labels, by = 1): void {
     let counter = this.counters.get(name)
@@ -54,7 +54,12 @@ export class Metrics {
 
   /** A value read when scraped (queue depth, open sessions). */
   gauge(name: string, help: string, read: () => readonly { labels: Labels; value: number }[]): void {
-    this.gauges.set(name, { help, read })
+    this.gauges.set(name, { help, read, type: 'gauge' })
+  }
+
+  /** A counter kept elsewhere (the SMPP layer's own counts), read when /metrics is scraped. */
+  counterFrom(name: string, help: string, read: () => readonly { labels: Labels; value: number }[]): void {
+    this.gauges.set(name, { help, read, type: 'counter' })
   }
 
   render(): string {
@@ -73,7 +78,7 @@ export class Metrics {
       }
     }
     for (const [name, gauge] of this.gauges) {
-      lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} gauge`)
+      lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} ${gauge.type}`)
       for (const sample of gauge.read()) lines.push(`${name}${labelText(sample.labels)} ${sample.value}`)
     }
     return `${lines.join('\n')}\n`

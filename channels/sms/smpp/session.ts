@@ -49,6 +49,7 @@ export class SmppSession {
   private inFlight = 0
   private initTimer: NodeJS.Timeout | null = null
   private nacksLogged = 0
+  private corked = false
   private readonly reader: FrameReader
   private readonly window: RequestWindow
   private readonly bucket: TokenBucket
@@ -389,6 +390,16 @@ export class SmppSession {
   private write(buffer: Buffer, command: string, status: number): void {
     const { socket } = this.options
     if (socket.destroyed || !socket.writable) return
+    // PDUs written in one turn of the event loop (a batch's responses, its replies) leave in one
+    // writev instead of a syscall each; end() uncorks, so a close still flushes them first.
+    if (!this.corked) {
+      this.corked = true
+      socket.cork()
+      process.nextTick(() => {
+        this.corked = false
+        socket.uncork()
+      })
+    }
     socket.write(buffer)
     this.options.counters.countOut(command, status)
     // A peer that sends requests but never reads the answers would grow this buffer forever.

@@ -140,3 +140,37 @@ describe('long messages', () => {
     expect(await phones.next(LI, 500)).toBeNull()
   })
 })
+
+describe('metrics', () => {
+  it('counts binds, PDUs by command and status, and generic_nacks on /metrics', async () => {
+    await phones.send(LI, 'BAL')
+    await reply(LI)
+    const { createConnection } = await import('node:net')
+    const smpp = gw.gateway.smpp
+    if (smpp === null) throw new Error('no SMSC')
+    // A PDU with a command id that does not exist gets generic_nack and counts.
+    await new Promise<void>((resolve, reject) => {
+      const socket = createConnection({ host: smpp.host, port: smpp.port }, () => {
+        const pdu = Buffer.alloc(16)
+        pdu.writeUInt32BE(16, 0)
+        pdu.writeUInt32BE(0x00000999, 4)
+        pdu.writeUInt32BE(7, 12)
+        socket.write(pdu)
+      })
+      socket.once('data', (answer) => {
+        expect(answer.readUInt32BE(4)).toBe(0x80000000)
+        expect(answer.readUInt32BE(8)).toBe(0x03)
+        expect(answer.readUInt32BE(12)).toBe(7)
+        socket.destroy()
+        resolve()
+      })
+      socket.once('error', reject)
+    })
+    const text = await (await fetch(`${gw.gateway.url}/metrics`, { headers: { authorization: 'Bearer test_admin_token' } })).text()
+    expect(text).toMatch(/telepay_smpp_binds\{bind="transceiver"\} 1/)
+    expect(text).toMatch(/# TYPE telepay_smpp_pdus_total counter/)
+    expect(text).toMatch(/telepay_smpp_pdus_total\{role="smsc",direction="in",command="submit_sm",status="ESME_ROK"\} 1/)
+    expect(text).toMatch(/telepay_smpp_events_total\{role="smsc",event="generic_nack_sent"\} 1/)
+    expect(text).toMatch(/telepay_commands_total\{channel="sms",kind="balance",result="ok"\} 1/)
+  })
+})
