@@ -9,7 +9,7 @@
  */
 import type { Envelope, FundingKind } from '../core/index.js'
 import { dayOf, defaultLimits, formatAmount, splitMerchantFee, transferRef } from '../core/index.js'
-import { paymentIdOfSeq, seqOfPaymentId } from '../ledger/rows.js'
+import { paymentIdOfSeq } from '../ledger/rows.js'
 import type { SqliteDatabase } from '../ledger/sqlite-open.js'
 import { walAutocheckpointPages } from '../ledger/sqlite-ledger.js'
 import { openLedgerDatabase } from '../ledger/sqlite-open.js'
@@ -88,7 +88,7 @@ export function openRawWriter(path: string): RawWriter {
     const payment = paymentValues(paymentId, env, command.funding, merchant, amount, split.feeMinor, reference)
     sql.payment.run(counters.seq, ...payment)
     const result = resultText(payment, payer.language, merchant.name, reference)
-    sql.log.run(env.key, env.commandHash, result, env.nowMs)
+    sql.log.run(env.key, env.commandHash, result, env.nowMs, counters.seq)
   }
 
   const commit = db.transaction((envelopes: readonly Envelope[]) => {
@@ -123,7 +123,7 @@ function prepareRawStatements(db: SqliteDatabase) {
         customer_ref, amount_minor, fee_minor, refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
         created_ms, updated_ms, expires_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    log: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms) VALUES (?, ?, ?, ?)'),
+    log: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)'),
   }
 }
 
@@ -144,17 +144,15 @@ function paymentValues(
   ]
 }
 
-/** The stored answer, as JSON with bigints as {"$bigint": "digits"} (the project's codec format). */
+/**
+ * The stored answer in the log's format since migration 7 (src/ledger/stored-result.ts): the
+ * result as an array, its payment as the fields the row may still change (the log row names the
+ * payment row).
+ */
 function resultText(payment: PaymentValues, language: string, payee: string, reference: string): string {
-  const [id, , , , , , funding] = payment
-  return JSON.stringify({
-    ok: true,
-    reason: null,
-    message: { key: 'payment.completed', params: { amount: formatAmount(payment[11]), payee, account: funding, ref: reference } },
-    language,
-    reference,
-    payment: { $row: [seqOfPaymentId(id), ...payment].map((value) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)) },
-    bankStep: null,
-    data: null,
-  })
+  const [, state, , , , , funding, , , , , amount, fee, refunded, , , , reason, , , updatedMs, expiresMs] = payment
+  return JSON.stringify([
+    true, null, 'payment.completed', { amount: formatAmount(amount), payee, account: funding, ref: reference }, language, reference,
+    [state, fee.toString(), refunded.toString(), reason, reference, updatedMs, expiresMs], null, null,
+  ])
 }

@@ -193,6 +193,15 @@ export const migrations: readonly Migration[] = [
       DROP INDEX payments_payee;
     `,
   },
+  {
+    // A logged result whose payment is a row written by the same command keeps only the fields
+    // the row may change later and names the row (stored-result.ts): 463 bytes a payment become
+    // about 200. Older telepay cannot read such records, hence a version of its own.
+    version: 7,
+    sql: `
+      ALTER TABLE command_log ADD COLUMN payment_seq INTEGER;
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)

@@ -6,11 +6,12 @@
  * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
  * transaction rolls back and every cache is dropped.
  */
-import type { Account, CommandResult, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
-import { assert, assertNever, fundingKinds } from '../core/index.js'
-import { decodeJson, encodeJson } from './codec.js'
+import type { Account, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
+import { assert, assertNever, fundingKinds, isFinal } from '../core/index.js'
+import { encodeJson } from './codec.js'
 import type { Row } from './rows.js'
-import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentColumns, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
+import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
+import { encodeStoredResult, isReferable, parseStoredResult, sameFixedFields } from './stored-result.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import type { Statement } from 'better-sqlite3'
 
@@ -29,6 +30,8 @@ export class SqliteView implements LedgerView {
   private readonly payments = new Map<string, Payment>()
   private readonly dirtySubscribers = new Set<string>()
   private readonly dirtyAccounts = new Set<number>()
+  /** Accounts created since the last flush: the only ones flush inserts; the others it updates. */
+  private readonly newAccounts = new Set<number>()
   private readonly dirtyOrders = new Set<string>()
   private readonly dirtyPayments = new Set<string>()
   /** Wallet loads written by this batch and not flushed yet, by payee: the database lags them. */
@@ -58,7 +61,7 @@ export class SqliteView implements LedgerView {
   /** Drops every cached row: the next read goes to the database. */
   forget(): void {
     for (const map of [this.subscribers, this.accounts, this.accountIds, this.merchants, this.orders, this.payments]) map.clear()
-    for (const set of [this.dirtySubscribers, this.dirtyAccounts, this.dirtyOrders, this.dirtyPayments]) set.clear()
+    for (const set of [this.dirtySubscribers, this.dirtyAccounts, this.newAccounts, this.dirtyOrders, this.dirtyPayments]) set.clear()
     this.unflushedLoads.clear()
   }
 
@@ -67,9 +70,11 @@ export class SqliteView implements LedgerView {
   }
 
   commandLog(key: string): LoggedCommand | null {
-    const row = this.sql.commandLog.get(key) as { command_hash: string; result: string } | undefined
+    const row = this.sql.commandLog.get(key) as { command_hash: string; result: string; payment_seq: bigint | null } | undefined
     if (row === undefined) return null
-    return { commandHash: row.command_hash, result: parseStoredResult(row.result) }
+    // The payment it names may still be in this batch's cache only (written, not flushed yet).
+    const referenced = row.payment_seq === null ? null : this.payment(paymentIdOfSeq(Number(row.payment_seq)))
+    return { commandHash: row.command_hash, result: parseStoredResult(row.result, referenced) }
   }
 
   subscriber(msisdn: string): Subscriber | null {
@@ -206,7 +211,9 @@ export class SqliteView implements LedgerView {
         case 'account':
           this.applyAccount(write.account)
           break
-        case 'payment':
+        case 'payment': {
+          const previous = this.payments.get(write.payment.id)
+          assert(previous === undefined || sameFixedFields(previous, write.payment), `payment ${write.payment.id} changed a field its row keeps`)
           this.payments.set(write.payment.id, write.payment)
           this.dirtyPayments.add(write.payment.id)
           if (write.payment.kind === 'load' && write.payment.payeeMsisdn !== null) {
@@ -215,6 +222,7 @@ export class SqliteView implements LedgerView {
             this.unflushedLoads.set(write.payment.payeeMsisdn, loads)
           }
           break
+        }
         case 'order':
           this.orders.set(write.order.orderNo, write.order)
           this.dirtyOrders.add(write.order.orderNo)
@@ -225,9 +233,11 @@ export class SqliteView implements LedgerView {
         case 'notify':
           this.sql.outbox.run(write.notification.kind, encodeJson(write.notification), this.nowMs, this.nowMs)
           break
-        case 'log':
-          this.sql.logCommand.run(write.key, write.commandHash, storedResultText(write.result), this.nowMs)
+        case 'log': {
+          const stored = encodeStoredResult(write.result, isReferable(write.result.payment, writes))
+          this.sql.logCommand.run(write.key, write.commandHash, stored.text, this.nowMs, stored.paymentSeq)
           break
+        }
         default:
           assertNever(write)
       }
@@ -244,6 +254,7 @@ export class SqliteView implements LedgerView {
           outgoingMinor: account.outgoingMinor, recentPaymentIds: account.recentPaymentIds,
         }
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
+    if (current === null) this.newAccounts.add(account.id)
     this.remember(next)
     this.dirtyAccounts.add(account.id)
   }
@@ -277,7 +288,10 @@ export class SqliteView implements LedgerView {
     }
     for (const id of this.dirtyAccounts) {
       const account = this.accounts.get(id)
-      if (account !== undefined) this.sql.upsertAccount.run(...accountParams(account))
+      if (account === undefined) continue
+      // A plain UPDATE of the columns that change: an upsert of every column costs a payment ~0.4 µs more.
+      if (this.newAccounts.has(id)) this.sql.insertAccount.run(...accountParams(account))
+      else this.sql.updateAccount.run(account.balanceMinor, account.reservedMinor, account.outgoingDay, account.outgoingMinor, account.recentPaymentIds.join(','), id)
     }
     for (const orderNo of this.dirtyOrders) {
       const order = this.orders.get(orderNo)
@@ -285,10 +299,16 @@ export class SqliteView implements LedgerView {
     }
     for (const id of this.dirtyPayments) {
       const payment = this.payments.get(id)
-      if (payment !== undefined) this.sql.upsertPayment.run(...paymentParams(payment))
+      if (payment === undefined) continue
+      this.sql.upsertPayment.run(...paymentParams(payment))
+      // A payment in a final state is rarely read again (a refund, a statement), and every one kept
+      // would outlive a young-generation collection and be copied into the old one: the next read
+      // goes to its row.
+      if (isFinal(payment.state)) this.payments.delete(id)
     }
     this.dirtySubscribers.clear()
     this.dirtyAccounts.clear()
+    this.newAccounts.clear()
     this.dirtyOrders.clear()
     this.dirtyPayments.clear()
     this.unflushedLoads.clear()
@@ -341,34 +361,11 @@ class AccountIdIndex {
   }
 }
 
-/**
- * A result as the idempotency log keeps it: the payment's snapshot as a row of values in column
- * order rather than an object with named fields, which halves the bytes each payment writes to
- * the log. A replay rebuilds exactly the first result.
- */
-type StoredResult = Omit<CommandResult, 'payment'> & { readonly payment: { readonly $row: readonly unknown[] } | null }
-
-export function storedResultText(result: CommandResult): string {
-  const row = result.payment === null ? null : paymentParams(result.payment).map((value) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value))
-  const stored: StoredResult = { ...result, payment: row === null ? null : { $row: row } }
-  // Most results carry no other bigint: they skip encodeJson's replacer, which costs a payment
-  // about 2 µs. The text is the same either way.
-  return result.data === null && result.bankStep === null ? JSON.stringify(stored) : encodeJson(stored)
-}
-
-export function parseStoredResult(text: string): CommandResult {
-  const stored = decodeJson<StoredResult>(text)
-  if (stored.payment === null) return { ...stored, payment: null }
-  const values = stored.payment.$row
-  const row = Object.fromEntries(paymentColumns.map((column, index) => [column, values[index] ?? null]))
-  return { ...stored, payment: paymentOfRow(row) }
-}
-
 function prepareStatements(db: SqliteDatabase) {
   const entryStatements = new Map<number, Statement>()
   return {
-    commandLog: db.prepare('SELECT command_hash, result FROM command_log WHERE key = ?'),
-    logCommand: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms) VALUES (?, ?, ?, ?)'),
+    commandLog: db.prepare('SELECT command_hash, result, payment_seq FROM command_log WHERE key = ?'),
+    logCommand: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)'),
     subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
     accountOf: db.prepare('SELECT * FROM accounts WHERE owner = ? AND kind = ?'),
@@ -396,16 +393,17 @@ function prepareStatements(db: SqliteDatabase) {
       ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name, language = excluded.language, pin_hash = excluded.pin_hash,
         pin_failures = excluded.pin_failures, locked_until_ms = excluded.locked_until_ms,
         pending_payment_id = excluded.pending_payment_id`),
-    upsertAccount: db.prepare(`
+    insertAccount: db.prepare(`
       INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token,
         outgoing_day, outgoing_minor, recent_payments)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET balance_minor = excluded.balance_minor, reserved_minor = excluded.reserved_minor,
-        outgoing_day = excluded.outgoing_day, outgoing_minor = excluded.outgoing_minor, recent_payments = excluded.recent_payments`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateAccount: db.prepare(`
+      UPDATE accounts SET balance_minor = ?, reserved_minor = ?, outgoing_day = ?, outgoing_minor = ?, recent_payments = ? WHERE id = ?`),
     upsertOrder: db.prepare(`
       INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (order_no) DO UPDATE SET paid_payment_id = excluded.paid_payment_id`),
+    // Only these columns change after the insert: logged results refer to the row for the rest (stored-result.ts).
     upsertPayment: db.prepare(`
       INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding, merchant_code, payee_msisdn, order_no,
         customer_ref, amount_minor, fee_minor, refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,

@@ -13,7 +13,9 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseStoredResult } from '../../src/ledger/sqlite-view.js'
+import type { Row } from '../../src/ledger/rows.js'
+import { paymentOfRow } from '../../src/ledger/rows.js'
+import { parseStoredResult } from '../../src/ledger/stored-result.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { crashPayers, plannedPayment } from './plan.js'
@@ -91,8 +93,10 @@ function inspect(path: string): Inspection {
       const count = (sql: string): number => Number((db.prepare(sql).get() as { n: bigint }).n)
       const logged = new Map<string, { paymentId: string; reference: string | null; transferPaymentId: string | null }>()
       const transferPayment = db.prepare('SELECT payment_id FROM transfers WHERE id = ?')
-      for (const row of db.prepare("SELECT key, result FROM command_log WHERE key LIKE 'crash:%'").all() as { key: string; result: string }[]) {
-        const result = parseStoredResult(row.result)
+      const paymentRow = db.prepare('SELECT * FROM payments WHERE seq = ?')
+      for (const row of db.prepare("SELECT key, result, payment_seq FROM command_log WHERE key LIKE 'crash:%'").all() as { key: string; result: string; payment_seq: bigint | null }[]) {
+        const referenced = row.payment_seq === null ? undefined : paymentRow.get(row.payment_seq) as Row | undefined
+        const result = parseStoredResult(row.result, referenced === undefined ? null : paymentOfRow(referenced))
         const transferId = result.reference === null ? null : Number.parseInt(result.reference.slice(1), 36)
         const transfer = transferId === null ? undefined : transferPayment.get(transferId) as { payment_id: string } | undefined
         logged.set(row.key, { paymentId: result.payment?.id ?? '', reference: result.reference, transferPaymentId: transfer?.payment_id ?? null })
