@@ -21,6 +21,7 @@ import { commandOfDraft } from './grammar/command-draft.js'
 import type { ParsedMo } from './grammar/parse-mo.js'
 import { parseMo } from './grammar/parse-mo.js'
 import { helpText, partsLostText, refusalText, resultText } from './grammar/replies.js'
+import { renderMessage } from '../../src/messages/render.js'
 
 export { maskMoText } from './grammar/mask-mo.js'
 
@@ -85,9 +86,13 @@ export class SmsAdapter {
   async handleMo(mo: MobileOriginated): Promise<SmsReply[]> {
     const msisdn = normalizeMsisdn(mo.msisdn)
     if (msisdn === null) {
-      // No number to answer to: an SMSC or simulator fault, not a subscriber's.
-      this.options.log.warn('sms mo from an invalid number', { moId: mo.moId, to: this.shortCode, length: mo.text.length })
-      return []
+      // Not a subscriber's number (a test SMSC's "456", a short code, an alphanumeric sender):
+      // no account can be behind it, but every MO an operator delivers gets an answer, so the
+      // sender is told what an unregistered number is told, and nothing runs.
+      this.options.log.warn('sms mo from a number that is no MSISDN', { moId: mo.moId, to: this.shortCode, length: mo.text.length })
+      if (mo.msisdn.trim() === '') return []
+      const language = parseMo(mo.text).language ?? 'en'
+      return [{ msisdn: mo.msisdn, text: renderMessage({ key: 'refusal.payer_not_registered', params: {} }, language), language }]
     }
     const parsed = parseMo(mo.text)
     // The text itself may carry a PIN: only its length and the keyword are logged.

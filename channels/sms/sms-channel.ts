@@ -19,6 +19,7 @@ import { splitText } from './text/segment.js'
 import { Reassembler, concatInfo } from './text/reassembly.js'
 import { formatReceipt, parseReceipt } from './text/receipt.js'
 import { smsTextLimits } from './text/limits.js'
+import { encodeGsm7, gsm7Septets } from './text/gsm7.js'
 import { esmClassOf, smppStatus } from './smpp-constants.js'
 
 export interface SmsChannelOptions {
@@ -209,7 +210,7 @@ export class SmsChannel {
     })
     void transport.send({
       source: sm.destination, destination: sm.source, esmClass: esmClassOf.deliveryReceipt, dataCoding: 0,
-      registeredDelivery: 0, shortMessage: Buffer.from(receipt, 'latin1'), bind: sm.bind,
+      registeredDelivery: 0, shortMessage: encodeGsm7(gsmSafe(receipt)), bind: sm.bind,
       receiptedMessageId: messageId, messageState: 2,
     }).then((result) => {
       this.options.metrics.count('telepay_sms_receipts_sent_total', 'Delivery receipts the simulator sent for MOs', { result: result.ok ? 'ok' : 'failed' })
@@ -234,4 +235,11 @@ export class SmsChannel {
       if (oldest.done !== true) this.awaitingReceipt.delete(oldest.value)
     }
   }
+}
+
+/** A receipt travels as GSM 03.38 (data_coding 0): a character outside it becomes '?'. */
+function gsmSafe(text: string): string {
+  let safe = ''
+  for (const char of text) safe += gsm7Septets(char) === null ? '?' : char
+  return safe
 }

@@ -55,6 +55,35 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
   }
 }
 
+/** waitFor for probes that must await (an HTTP status page, say). */
+export async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined && value !== null && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/**
+ * Waits until something listens on a loopback TCP port without connecting to it, by reading
+ * the kernel's socket table (Linux /proc/net/tcp); elsewhere it only waits a fixed moment.
+ */
+export async function waitForListening(port: number, timeoutMs: number): Promise<void> {
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((path) => existsSync(path))
+  if (tables.length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    return
+  }
+  // Rows read "sl local_address rem_address st ...": local "0100007F:1F90", state 0A = LISTEN.
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  await waitFor(`a listener on port ${port}`, () => tables.some((path) => readFileSync(path, 'utf8').split('\n').some((row) => {
+    const columns = row.trim().split(/\s+/)
+    return columns[1]?.endsWith(suffix) === true && columns[3] === '0A'
+  })), timeoutMs)
+}
+
 export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -78,6 +107,17 @@ export interface KannelReport {
   readonly type: number
   readonly id: string
   readonly reply: string
+  /** Every query parameter of the dlr-url call, for what a test put there itself (a tag, %F). */
+  readonly params: Readonly<Record<string, string>>
+}
+
+/** A PDU as Kannel's bearerbox decoded and dumped it (log-level 0). */
+export interface KannelPdu {
+  /** type_name: deliver_sm, enquire_link_resp, ... */
+  readonly type: string
+  /** Every dumped field: numbers in decimal, strings unquoted. */
+  readonly fields: Readonly<Record<string, string>>
+  readonly shortMessage: Buffer
 }
 
 /** The application behind Kannel: records get-url and dlr-url calls. */
@@ -92,7 +132,7 @@ export class KannelApp {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1')
       const get = (name: string): string => url.searchParams.get(name) ?? ''
       if (url.pathname === '/mo') app?.inbound.push({ from: get('from'), to: get('to'), text: get('text'), coding: get('coding') })
-      if (url.pathname === '/dlr') app?.reports.push({ type: Number(get('type')), id: get('id'), reply: get('reply') })
+      if (url.pathname === '/dlr') app?.reports.push({ type: Number(get('type')), id: get('id'), reply: get('reply'), params: Object.fromEntries(url.searchParams) })
       response.writeHead(200, { 'content-type': 'text/plain' })
       response.end('')
     })
@@ -214,6 +254,48 @@ get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
     return { status: response.status, body: await response.text() }
   }
 
+  /**
+   * The PDUs bearerbox received from our SMSC, read back from its debug dumps ("Got PDU:") in
+   * bearerbox.log: what Kannel itself decoded, field by field, with short_message as bytes.
+   */
+  receivedPdus(): KannelPdu[] {
+    const pdus: KannelPdu[] = []
+    const open = new Map<string, { fields: Record<string, string>; octets: number[] }>()
+    const awaitingDump = new Set<string>()
+    for (const line of this.log('bearerbox').split('\n')) {
+      // "2026-11-21 07:44:33 [6907] [6] DEBUG: ...": dumps of different threads may interleave.
+      const match = /^\S+ \S+ \[\d+\] \[(\d+)\] DEBUG: (.*)$/.exec(line)
+      if (match === null) continue
+      const thread = match[1] ?? ''
+      const text = match[2] ?? ''
+      if (/^SMPP\[[^\]]*\]: Got PDU:$/.test(text)) {
+        awaitingDump.add(thread)
+        continue
+      }
+      if (awaitingDump.has(thread) && /^SMPP PDU 0x[0-9a-f]+ dump:$/.test(text)) {
+        awaitingDump.delete(thread)
+        open.set(thread, { fields: {}, octets: [] })
+        continue
+      }
+      const current = open.get(thread)
+      if (current === undefined) continue
+      if (text === 'SMPP PDU dump ends.') {
+        pdus.push({ type: current.fields['type_name'] ?? '', fields: current.fields, shortMessage: Buffer.from(current.octets) })
+        open.delete(thread)
+        continue
+      }
+      const data = /^ {5}data: ((?:[0-9a-f]{2} ){1,16})/.exec(text)
+      if (data !== null) {
+        current.octets.push(...(data[1] ?? '').trim().split(' ').map((octet) => Number.parseInt(octet, 16)))
+        continue
+      }
+      // "  data_coding: 8 = 0x00000008" or '  source_addr: "12588"': keep the decimal or the string.
+      const field = /^ {2}(\w+): (.*)$/.exec(text)
+      if (field !== null) current.fields[field[1] ?? ''] = (field[2] ?? '').replace(/ = 0x[0-9a-f]+$/, '').replace(/^"(.*)"$/, '$1')
+    }
+    return pdus
+  }
+
   log(name: 'bearerbox' | 'smsbox'): string {
     const path = join(this.dir, `${name}.log`)
     return existsSync(path) ? readFileSync(path, 'utf8') : ''
@@ -258,7 +340,14 @@ export class DriveSmpp {
     const port = await freePort()
     const child = spawn(driveSmppPath, ['-p', String(port), '-m', String(messages), '-v', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
     const drive = new DriveSmpp(child, boxStandIn, port)
-    await waitForPort(port, 10_000)
+    try {
+      // Not waitForPort: drive_smpp takes any connection for its ESME and quits for good when
+      // that connection closes, so a probe connection would end the run before it starts.
+      await waitForListening(port, 10_000)
+    } catch (error) {
+      await drive.stop()
+      throw error
+    }
     return drive
   }
 
@@ -278,6 +367,11 @@ export class DriveSmpp {
     return this.output
   }
 
+  /** How drive_smpp ended: its exit code, or the signal that ended it (SIGKILL: finished() timed out); null while it runs. */
+  get exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null {
+    return this.child.exitCode === null && this.child.signalCode === null ? null : { code: this.child.exitCode, signal: this.child.signalCode }
+  }
+
   async stop(): Promise<void> {
     await stopProcess(this.child)
     await new Promise<void>((resolve) => this.boxStandIn.close(() => resolve()))
@@ -288,5 +382,8 @@ export class DriveSmpp {
 export function tsharkMissing(): string | null {
   const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' })
   if (version.status !== 0) return 'tshark is not installed (Debian package tshark; .ci/run installs it)'
+  // Listing lo's link types opens the device, which needs the same rights as capturing on it.
+  const open = spawnSync('dumpcap', ['-i', 'lo', '-L'], { encoding: 'utf8' })
+  if (open.status !== 0) return `capture on lo is not permitted (not root, and dumpcap lacks cap_net_raw): ${(open.stderr ?? '').trim().split('\n')[0] ?? ''}`
   return null
 }

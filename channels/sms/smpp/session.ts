@@ -43,6 +43,7 @@ export class SmppSession {
   private currentBindType: BindType | null = null
   private peer: string | null = null
   private bindPending = false
+  private pendingBindType: BindType | null = null
   private closeReason: CloseReason | null = null
   private resolveClosed: (reason: CloseReason) => void = () => {}
   private lastReceivedMs = Date.now()
@@ -139,6 +140,7 @@ export class SmppSession {
       return { ok: false, reason: 'not_bound', detail: `cannot bind in ${this.currentState}` }
     }
     this.bindPending = true
+    this.pendingBindType = bindType
     const result = await this.window.send(bindCommandOf(bindType), {
       system_id: credentials.systemId,
       password: credentials.password,
@@ -149,6 +151,7 @@ export class SmppSession {
       address_range: credentials.addressRange ?? '',
     }, { control: true })
     this.bindPending = false
+    this.pendingBindType = null
     if (result.ok && this.currentState === 'open') {
       this.peer = pduString(result.response, 'system_id') ?? ''
       this.becomeBound(bindType)
@@ -266,6 +269,12 @@ export class SmppSession {
     this.options.counters.countIn(pdu.command, pdu.command_status)
     this.lastReceivedMs = Date.now()
     if (isResponseId(pdu.command_id)) {
+      // An SMSC may send its queued deliver_sm in the same TCP segment as bind_*_resp: the
+      // session is bound from this very PDU on, not from when bind()'s await resumes.
+      if (this.pendingBindType !== null && pdu.command_status === smppStatus.ESME_ROK && pdu.command === `${bindCommandOf(this.pendingBindType)}_resp` && this.currentState === 'open') {
+        this.peer = pduString(pdu, 'system_id') ?? ''
+        this.becomeBound(this.pendingBindType)
+      }
       if (!this.window.onResponse(pdu)) {
         this.options.counters.unmatchedResponses += 1
         this.options.logger.debug('smpp response matches no request', { session: this.name, command: pdu.command, sequence: pdu.sequence_number })
@@ -395,7 +404,7 @@ export class SmppSession {
     if (!this.corked) {
       this.corked = true
       socket.cork()
-      process.nextTick(() => {
+      setImmediate(() => {
         this.corked = false
         socket.uncork()
       })

@@ -342,9 +342,15 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect(reply.text).toContain('500.00')
   })
 
-  it('does not answer a sender that is no phone number', async () => {
+  it('tells a sender that is no phone number that it is not registered, and runs nothing', async () => {
     const { sms } = await open()
-    expect(await sms.handleMo({ msisdn: 'abc', text: 'BAL', moId: 'smsc:bad' })).toEqual([])
+    expect(await sms.handleMo({ msisdn: '456', text: 'PAY 1001 5', moId: 'smsc:bad' })).toEqual([
+      { msisdn: '456', text: expect.stringContaining('not registered for telepay'), language: 'en' },
+    ])
+    expect(await sms.handleMo({ msisdn: 'INFO', text: '余额', moId: 'smsc:bad2' })).toEqual([
+      { msisdn: 'INFO', text: expect.stringContaining('尚未开通'), language: 'zh' },
+    ])
+    expect(await sms.handleMo({ msisdn: '', text: 'BAL', moId: 'smsc:bad3' })).toEqual([])
   })
 
   it('asks for a lost long MO again in the language of the last reply, both when unknown', async () => {

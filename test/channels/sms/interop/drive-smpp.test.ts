@@ -26,14 +26,17 @@ let gatewayClosed = false
 /** What drive_smpp printed by the time it ended. */
 let printed: string | null = null
 
-/** A counter from GET /metrics (Prometheus text), summed over its label sets; 0 when absent. */
-async function metric(name: string): Promise<number> {
+/** The lines of GET /metrics (Prometheus text) for one metric name. */
+async function metricLines(name: string): Promise<string[]> {
   if (gw === null) throw new Error('the gateway did not start')
   const answer = await gw.admin('GET', '/metrics')
   expect(answer.status).toBe(200)
-  return answer.text.split('\n')
-    .filter((line) => line === name || line.startsWith(`${name} `) || line.startsWith(`${name}{`))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+  return answer.text.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+}
+
+/** A counter from GET /metrics, summed over its label sets; 0 when absent. */
+async function metric(name: string): Promise<number> {
+  return (await metricLines(name)).reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
 }
 
 /** drive_smpp's closing line "Number of messages sent to <what>: <n>", or null when it is missing. */
@@ -69,7 +72,9 @@ describe.skipIf(missing !== null)(`operator mode bound to Kannel's drive_smpp${m
       const count = await metric('telepay_sms_mo_total')
       return count >= messages ? count : null
     }, flowTimeoutMs).catch(() => metric('telepay_sms_mo_total'))
-    expect(handled, 'MOs the channel handled (telepay_sms_mo_total)').toBe(messages)
+    // On failure, how we answered the deliver_sm tells why (ESME_RINVBNDSTS: not bound yet).
+    const answers = (await metricLines('telepay_smpp_pdus_total')).filter((line) => line.includes('deliver_sm_resp'))
+    expect(handled, `MOs the channel handled (telepay_sms_mo_total); our answers: ${answers.join('; ')}`).toBe(messages)
   })
 
   it('unbinds cleanly when the gateway closes: drive_smpp ends by itself and prints its counts', async () => {

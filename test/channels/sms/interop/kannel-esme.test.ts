@@ -96,8 +96,12 @@ describe.skipIf(missing !== null)(`Kannel as an ESME of our SMSC simulator${miss
     expect(reply.text).toContain('500.00')
     const report = await waitFor('the dlr-url call for BAL', () => reportFor('bal'), replyTimeoutMs)
     expect(report.type).toBe(1)
-    // %F: the SMSC's id for the message, i.e. the message_id of our submit_sm_resp.
+    // %F: the SMSC's id for the message, i.e. the message_id of our submit_sm_resp, which our
+    // receipt (esm_class 0x04) quoted in receipted_message_id and in its text.
     expect(report.id).toMatch(/^\d+$/)
+    const receipt = started().kannel.receivedPdus().find((pdu) => pdu.type === 'deliver_sm' && pdu.fields['receipted_message_id'] === report.id)
+    expect(receipt?.fields['esm_class']).toBe(String(0x04))
+    expect(receipt?.shortMessage.toString('latin1')).toMatch(new RegExp(`^id:${report.id} .*stat:DELIVRD`))
   })
 
   it('PAY 1001 25 then YES <PIN> through Kannel pays; the wallet shows 475.00 over the admin API', async () => {
@@ -121,16 +125,44 @@ describe.skipIf(missing !== null)(`Kannel as an ESME of our SMSC simulator${miss
     expect(reports[0]?.id).not.toBe(reports[1]?.id)
   })
 
-  it('a Chinese MO (UCS-2 from Kannel) is answered in Chinese, which Kannel hands on as UTF-8', async () => {
+  it('BAL after the payment shows the new balance (a repeated text is a new MO, not a retransmission)', async () => {
+    // Kannel submits the same bytes for the same text from the same number: nothing in the
+    // submit_sm tells this BAL from the first one but the time between them.
+    const before = countTo(LI)
+    await send(LI, 'BAL', 'bal-again')
+    const reply = await replyTo(LI, before, 'the second BAL reply')
+    expect(reply.text).toContain('475.00')
+  })
+
+  it('a Chinese MO (UCS-2 from Kannel) is answered in Chinese, coded UCS-2 on the wire', async () => {
     const before = countTo(HAN)
     // coding=2 with charset=UTF-8: Kannel converts the text to UCS-2 for the submit_sm.
     await send(HAN, '余额', 'zh', 2)
     const reply = await replyTo(HAN, before, 'the Chinese reply')
     expect(reply.from).toBe(shortCode)
-    // mo-recode: smsbox turns the UCS-2 it received into UTF-8 (%c then says 0... or 2; see report).
+    // %a is UTF-8 text: smsbox's mo-recode turned our UCS-2 into UTF-8 (and %c then says 0).
     expect(reply.text).toMatch(/余额|钱包/)
     expect(reply.text).toContain('20.00')
+    const onWire = started().kannel.receivedPdus().filter((pdu) => pdu.type === 'deliver_sm' && pdu.fields['destination_addr'] === HAN && pdu.fields['esm_class'] === '0')
+    expect(onWire.map((pdu) => pdu.fields['data_coding'])).toEqual(['8'])
     const report = await waitFor('the dlr-url call for the Chinese MO', () => reportFor('zh'), replyTimeoutMs)
+    expect(report.type).toBe(1)
+  })
+
+  it('our two-part Chinese help text reaches the get-url whole: Kannel reassembles our UDH parts', async () => {
+    const before = countTo(HAN)
+    await send(HAN, '帮助', 'zh-help', 2)
+    const reply = await replyTo(HAN, before, 'the Chinese help text')
+    // More than one UCS-2 SMS holds (70 characters), in one piece, ending where the text ends.
+    expect(reply.text.length).toBeGreaterThan(70)
+    expect(reply.text).toMatch(/^指令：余额/)
+    expect(reply.text).toMatch(/。$/)
+    const parts = started().kannel.receivedPdus().filter((pdu) => pdu.type === 'deliver_sm' && pdu.fields['destination_addr'] === HAN && pdu.fields['esm_class'] === String(0x40))
+    expect(parts.length).toBeGreaterThan(1)
+    expect(parts.map((pdu) => pdu.fields['data_coding'])).toEqual(parts.map(() => '8'))
+    // Kannel's own reading of our UDH: 05 00 03 ref total seq, seq running 1..total.
+    expect(parts.map((pdu) => [...pdu.shortMessage.subarray(0, 3), pdu.shortMessage[4], pdu.shortMessage[5]])).toEqual(parts.map((_, index) => [5, 0, 3, parts.length, index + 1]))
+    const report = await waitFor('the dlr-url call for the help MO', () => reportFor('zh-help'), replyTimeoutMs)
     expect(report.type).toBe(1)
   })
 
