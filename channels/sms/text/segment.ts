@@ -77,8 +77,16 @@ function widthOf(atoms: readonly Atom[]): number {
   return atoms.reduce((sum, atom) => sum + atom.width, 0)
 }
 
+// Sized first and filled in place: a flatMap made an array per character of every reply.
 function bodyOf(atoms: readonly Atom[]): Buffer {
-  return Buffer.from(atoms.flatMap((atom) => atom.octets))
+  let length = 0
+  for (const atom of atoms) length += atom.octets.length
+  const body = Buffer.allocUnsafe(length)
+  let offset = 0
+  for (const atom of atoms) {
+    for (const octet of atom.octets) body[offset++] = octet
+  }
+  return body
 }
 
 // Greedy fill: each part takes whole atoms while they fit.
