@@ -24,6 +24,8 @@ import { defaultWorld } from './world/default-world.js'
 import { prepareWorld } from './world/world.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
+import type { RunningUssdChannel } from '../channels/ussd/index.js'
+import { startUssdChannel } from '../channels/ussd/index.js'
 
 export interface Gateway {
   readonly url: string
@@ -36,6 +38,7 @@ export interface Gateway {
   readonly sms: RunningSmsChannel | null
   /** Where the SMSC simulator listens, or null when it does not run. */
   readonly smpp: { readonly host: string; readonly port: number } | null
+  readonly ussd: RunningUssdChannel
   close(): Promise<void>
 }
 
@@ -63,10 +66,15 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
 
   const sms = await startSmsChannel(config, { service, ledger, clock, log, metrics, operating: config.operating })
+  const ussd = await startUssdChannel(config, {
+    service, ledger, clock, log, metrics,
+    ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
+  })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
     await sms?.sweep()
+    await ussd.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -80,6 +88,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   }
   const channels: ChannelHealth[] = []
   if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
+  channels.push({ name: 'ussd', ready: () => ussd.ready() })
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
@@ -99,7 +108,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
-  const app = createApp(context)
+  const app = createApp(context, (mounted) => mounted.use(ussd.router))
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening))
     listening.once('error', reject)
@@ -110,14 +119,16 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
 
   const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock, sms, smpp,
+    url, config, context, ledger, bank, clock, sms, smpp, ussd,
     async close() {
       clearInterval(timer)
-      await sms?.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      // USSD first: a payment that missed its answer deadline still reports by SMS as it ends.
+      await ussd.close()
+      await sms?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
       await commits.drained()

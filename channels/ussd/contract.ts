@@ -8,8 +8,10 @@
  * The engine:
  *  1. MUST keep every fact of a session in UssdSession (plain data, JSON-serializable): the
  *     channel stores it between hops and may build a new engine for every request.
- *  2. MUST NOT put a PIN into UssdSession: a PIN typed at a PIN screen travels only in the
- *     `pin` / `newPin` of the UssdCommand it produces, and is masked in `UssdSession.trail`.
+ *  2. MUST NOT put a PIN into UssdSession in clear: a PIN typed at a PIN screen travels in the
+ *     `pin` / `newPin` of the UssdCommand it produces, and is masked in `UssdSession.trail`. A PIN
+ *     that must outlive a hop (the current and new PIN of a PIN change) waits in `values` sealed
+ *     (AES-GCM under a per-process key, menu/secrets.ts) and is dropped with the command.
  *  3. MUST answer every input with a screen or a command: invalid input re-prompts with what was
  *     wrong; `0` goes back, `00` home, `98` shows the next page of a long screen.
  *  4. MUST keep each screen's text within one USSD page: 182 GSM 03.38 characters (extension
@@ -42,7 +44,10 @@ export interface UssdSession {
   readonly page: number
   /** States to go back to with 0, most recent last. */
   readonly back: readonly string[]
-  /** Inputs collected so far by name (merchant, amount, account, biller, ref, msisdn, order...). Never a PIN. */
+  /**
+   * Inputs collected so far by name (merchant, amount, account, biller, ref, msisdn, order...).
+   * Never a PIN in clear (see engine rule 2); names starting with `_` are the engine's own.
+   */
   readonly values: Readonly<Record<string, string>>
   /** Inputs as typed, in order, with PINs masked as "****": for logs and the session record. */
   readonly trail: readonly string[]

@@ -25,6 +25,16 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"',
     run: async (args) => (await import('./sms.js')).runSms(args),
   },
+  ussd: {
+    summary: 'play a USSD session in the terminal against a running gateway (POST /ussd)',
+    usage: 'telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]',
+    run: async (args) => (await import('./ussd.js')).runUssd(args),
+  },
+  menus: {
+    summary: 'check the USSD menus under menus/ussd: states, options, translations, validators',
+    usage: 'telepay menus check [--dir menus/ussd]',
+    run: async (args) => (await import('./menus.js')).runMenus(args),
+  },
   conformance: {
     summary: 'run conformance scripts (YAML) against a gateway over its real protocols',
     usage: 'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...',

@@ -1,0 +1,73 @@
+/**
+ * limits.ts - every bound of the USSD channel in one object: session timers, the answer
+ * deadline, request sizes and the work one sweep or one hop may do. Exports UssdLimits,
+ * defaultUssdLimits and checkUssdLimits.
+ */
+
+export interface UssdLimits {
+  /**
+   * A session whose user typed nothing for this long is over. Networks drop an idle USSD
+   * dialogue after 20-60 s (Africa's Talking: 30 s for Kenyan telcos); past it no answer of
+   * ours can reach the phone anyway.
+   */
+  readonly sessionIdleMs: number
+  /** A session's whole life: USSD dialogues are capped at 120-180 s by the network (AT: 180 s). */
+  readonly sessionTotalMs: number
+  /**
+   * How long a hop may wait for the core before the user gets a polite END. The aggregator
+   * gives the application about 10 s (AT's "connection to application" timeout, the MAP
+   * timer); half of it leaves room for the round trip through the aggregator and the network.
+   */
+  readonly answerDeadlineMs: number
+  /**
+   * Commands one hop may run: the engine may answer a command's result with another command.
+   * Two covers every menu; a longer chain is an engine bug, not a flow.
+   */
+  readonly commandsPerHopMax: number
+  /** Characters of a provider session id: AT's are ~40, Hubtel's 32; a longer one is junk. */
+  readonly sessionIdLengthMax: number
+  /**
+   * Characters of AT's accumulated `text` (or Hubtel's Message). A 180 s session of inputs of
+   * at most one page each stays far below; the bound keeps a bad client from making us hash
+   * and compare megabytes.
+   */
+  readonly inputLengthMax: number
+  /** Bytes of a provider request body: a USSD callback is a few hundred bytes. */
+  readonly requestBodyBytesMax: number
+  /** Sessions expired by one sweep: keeps one sweep short after a long pause of the clock. */
+  readonly expireBatchMax: number
+  /**
+   * How long an ended session is kept, so that a provider's late retry of the last hop still
+   * gets the END it was sent: retries come within seconds, ten minutes is generous.
+   */
+  readonly endedKeepMs: number
+  /**
+   * Commands still running after their hop was answered by the deadline's END; past it a new
+   * command is refused at once with the same END rather than piling up on a stalled bank.
+   */
+  readonly lateCommandsMax: number
+}
+
+export const defaultUssdLimits: UssdLimits = {
+  sessionIdleMs: 30_000,
+  sessionTotalMs: 180_000,
+  answerDeadlineMs: 5_000,
+  commandsPerHopMax: 2,
+  sessionIdLengthMax: 128,
+  inputLengthMax: 2_000,
+  requestBodyBytesMax: 8 * 1024,
+  expireBatchMax: 500,
+  endedKeepMs: 10 * 60_000,
+  lateCommandsMax: 1_000,
+}
+
+/** Returns the problems of a limit set, each naming its key; empty when the set is sound. */
+export function checkUssdLimits(limits: UssdLimits): string[] {
+  const problems: string[] = []
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`${key} must be a positive integer`)
+  }
+  if (limits.sessionIdleMs > limits.sessionTotalMs) problems.push('sessionIdleMs must not exceed sessionTotalMs')
+  if (limits.answerDeadlineMs >= limits.sessionIdleMs) problems.push('answerDeadlineMs must be below sessionIdleMs')
+  return problems
+}

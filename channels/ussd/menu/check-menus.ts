@@ -1,0 +1,192 @@
+/**
+ * check-menus.ts - validates the USSD menus: unknown or unreachable states, options that cannot
+ * fit a page even when paged, missing translations, unknown validators, placeholders and
+ * command kinds. Every problem names its file and state. Exports checkMenus and checkMenuSet.
+ */
+import type { Language } from '../../../src/core/index.js'
+import { commandKinds, isCommandKind } from './command-kinds.js'
+import type { UssdMenuLimits } from './limits.js'
+import { ussdMenuLimits } from './limits.js'
+import { mainFile, readMenus } from './load-menus.js'
+import type { MenuSet, MenuState, Problem } from './menu-model.js'
+import { systemTextKeys } from './menu-model.js'
+import { fitsPage } from './paging.js'
+import { builtinPlaceholders, placeholdersOf } from './placeholders.js'
+import { isValidatorName, validators } from './validators.js'
+
+const languages: readonly Language[] = ['en', 'zh']
+const namePattern = /^[A-Za-z][A-Za-z0-9_]*$/
+/** The option key that switches the session language instead of setting a value. */
+export const languageKey = 'language'
+
+/** Reads and checks every menu file of `dir`; an empty list means the menus can be loaded. */
+export function checkMenus(dir = 'menus/ussd', limits: UssdMenuLimits = ussdMenuLimits): Problem[] {
+  const read = readMenus(dir, limits)
+  return [...read.problems, ...checkMenuSet(read.menus, limits)]
+}
+
+/** Names of the values inputs and options produce, split by whether they hold a secret. */
+function producedValues(menus: MenuSet): { plain: Set<string>; secret: Set<string> } {
+  const plain = new Set<string>()
+  const secret = new Set<string>()
+  for (const state of menus.states.values()) {
+    if (state.kind === 'input' && isValidatorName(state.input.validator)) {
+      ;(validators[state.input.validator].secret ? secret : plain).add(state.input.name)
+    }
+    if (state.kind === 'options') {
+      for (const option of state.options) for (const key of Object.keys(option.set)) if (key !== languageKey) plain.add(key)
+    }
+  }
+  return { plain, secret }
+}
+
+function targetsOf(state: MenuState): string[] {
+  switch (state.kind) {
+    case 'options':
+      return state.options.map((option) => option.to)
+    case 'input':
+      return [state.input.next]
+    default:
+      return []
+  }
+}
+
+export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLimits): Problem[] {
+  const problems: Problem[] = []
+  const homeFile = mainFile
+  if (menus.service !== '' && !/^\*\d+#$/.test(menus.service)) problems.push({ file: homeFile, state: '-', message: `service ${menus.service} is not a service code such as *123#` })
+  if (menus.home !== '' && !menus.states.has(menus.home)) problems.push({ file: homeFile, state: '-', message: `home state ${menus.home} does not exist` })
+  for (const key of systemTextKeys) {
+    for (const language of languages) {
+      const text = menus.texts[key][language]
+      for (const name of placeholdersOf(text)) {
+        if (name !== 'service') problems.push({ file: homeFile, state: 'texts', message: `text ${key} ${language} has unknown placeholder {${name}}` })
+      }
+      // The engine's own screens are never paged: each must fit one page as it is.
+      if (!fitsPage(text.replaceAll('{service}', menus.service), limits)) problems.push({ file: homeFile, state: 'texts', message: `text ${key} ${language} does not fit one page` })
+    }
+  }
+  const values = producedValues(menus)
+  const known = new Set([...builtinPlaceholders, ...values.plain])
+
+  for (const state of menus.states.values()) {
+    const problem = (message: string): void => {
+      problems.push({ file: state.file, state: state.name, message })
+    }
+    if (!namePattern.test(state.name.replaceAll('.', '_'))) problem(`state name ${state.name} must be letters, digits, _ and . and start with a letter`)
+    for (const target of targetsOf(state)) {
+      if (target !== '' && !menus.states.has(target)) problem(`goes to unknown state ${target}`)
+    }
+    if (state.kind !== 'command') {
+      for (const language of languages) checkPlaceholders(state.text[language], `${language} text`, known, values.secret, problem)
+    }
+    switch (state.kind) {
+      case 'options':
+        checkOptions(state, menus, limits, known, values.secret, problem)
+        break
+      case 'input':
+        checkInput(state, menus, problem)
+        break
+      case 'command':
+        checkCommand(state, values, problem)
+        break
+      case 'end':
+        break
+    }
+  }
+  problems.push(...unreachable(menus))
+  return problems
+}
+
+function checkPlaceholders(text: string, what: string, known: ReadonlySet<string>, secret: ReadonlySet<string>, problem: (message: string) => void): void {
+  for (const name of placeholdersOf(text)) {
+    if (secret.has(name)) problem(`${what} shows {${name}}, which holds a PIN`)
+    else if (!known.has(name)) problem(`${what} has unknown placeholder {${name}}`)
+  }
+}
+
+function checkOptions(
+  state: Extract<MenuState, { kind: 'options' }>,
+  menus: MenuSet,
+  limits: UssdMenuLimits,
+  known: ReadonlySet<string>,
+  secret: ReadonlySet<string>,
+  problem: (message: string) => void,
+): void {
+  if (state.options.length > limits.optionsMax) problem(`${state.options.length} options, more than ${limits.optionsMax}`)
+  state.options.forEach((option, index) => {
+    for (const language of languages) {
+      const line = `${index + 1} ${option.label[language]}`
+      if (placeholdersOf(option.label[language]).length > 0) problem(`option ${index + 1} ${language} label has a placeholder; labels are fixed text`)
+      // Paging never splits an option: each must fit a page beside both navigation lines.
+      const page = [line, menus.texts.more[language], menus.texts.back[language]].join('\n')
+      if (!fitsPage(page, limits)) problem(`option ${index + 1} ${language} label cannot fit a page even when paged`)
+    }
+    for (const [key, value] of Object.entries(option.set)) {
+      if (key === languageKey) {
+        if (!(languages as readonly string[]).includes(value)) problem(`option ${index + 1} sets language to ${value}, not one of ${languages.join(', ')}`)
+        continue
+      }
+      if (!namePattern.test(key) || key.startsWith('_')) problem(`option ${index + 1} sets a bad value name ${key}`)
+      checkPlaceholders(value, `option ${index + 1} set ${key}`, known, secret, problem)
+    }
+  })
+}
+
+function checkInput(state: Extract<MenuState, { kind: 'input' }>, menus: MenuSet, problem: (message: string) => void): void {
+  const { input } = state
+  if (input.name !== '' && (!namePattern.test(input.name) || input.name.startsWith('_'))) problem(`input name ${input.name} must be letters, digits and _`)
+  if (input.validator !== '' && !isValidatorName(input.validator)) problem(`unknown validator ${input.validator}`)
+  if (input.validator === 'new_pin_repeat') {
+    const repeated = [...menus.states.values()].some((other) => other.kind === 'input' && other.input.validator === 'new_pin' && other.input.name === input.sameAs)
+    if (!repeated) problem(`new_pin_repeat needs same_as naming a new_pin input (has ${input.sameAs ?? 'none'})`)
+  } else if (input.sameAs !== null) {
+    problem('same_as is only for the new_pin_repeat validator')
+  }
+}
+
+function checkCommand(
+  state: Extract<MenuState, { kind: 'command' }>,
+  values: { plain: ReadonlySet<string>; secret: ReadonlySet<string> },
+  problem: (message: string) => void,
+): void {
+  const { kind, fields } = state.command
+  if (!isCommandKind(kind)) {
+    if (kind !== '') problem(`unknown command kind ${kind}`)
+    return
+  }
+  const specs: Readonly<Record<string, { kind: string; required: boolean }>> = commandKinds[kind]
+  for (const [field, spec] of Object.entries(specs)) {
+    if (spec.required && fields[field] === undefined) problem(`command ${kind} needs field ${field}`)
+  }
+  for (const [field, valueName] of Object.entries(fields)) {
+    const spec = specs[field]
+    if (spec === undefined) {
+      problem(`command ${kind} has no field ${field}`)
+      continue
+    }
+    const secret = spec.kind === 'secret'
+    if (!(secret ? values.secret : values.plain).has(valueName)) {
+      problem(`command field ${field} takes unknown ${secret ? 'PIN ' : ''}value ${valueName}`)
+    }
+  }
+}
+
+function unreachable(menus: MenuSet): Problem[] {
+  const home = menus.states.get(menus.home)
+  if (home === undefined) return []
+  const seen = new Set<string>([home.name])
+  const queue: MenuState[] = [home]
+  for (let state = queue.shift(); state !== undefined; state = queue.shift()) {
+    for (const target of targetsOf(state)) {
+      const next = menus.states.get(target)
+      if (next !== undefined && !seen.has(target)) {
+        seen.add(target)
+        queue.push(next)
+      }
+    }
+  }
+  return [...menus.states.values()]
+    .filter((state) => !seen.has(state.name))
+    .map((state) => ({ file: state.file, state: state.name, message: `unreachable from the home state ${menus.home}` }))
+}

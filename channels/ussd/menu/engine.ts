@@ -1,0 +1,307 @@
+/**
+ * engine.ts - the USSD menu engine of channels/ussd/contract.ts: (session, input) -> next screen
+ * or a command, driven by the menu data (menus/ussd) with ussd-menu-builder choosing each
+ * transition. Pure: no I/O, no clock, no core calls; every fact lives in the UssdSession.
+ * Exports createUssdEngine and UssdEngineOptions.
+ *
+ * Navigation on every screen: `00` home, `0` back (the previous page, or on the first page the
+ * previous state), `98` the next page - only while a next page exists, so that 98 stays a
+ * valid amount on an amount screen.
+ */
+import type { CommandResult, Language } from '../../../src/core/index.js'
+import { assert, fundingKinds } from '../../../src/core/index.js'
+import { catalogueOf, renderMessage } from '../../../src/messages/render.js'
+import type { Logger } from '../../../src/service/log.js'
+import { silentLogger } from '../../../src/service/log.js'
+import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
+import { languageKey } from './check-menus.js'
+import { buildCommand, isCommandKind, isReadOnlyKind } from './command-kinds.js'
+import type { UssdMenuLimits } from './limits.js'
+import { ussdMenuLimits } from './limits.js'
+import type { TransitionRule } from './menu-builder.js'
+import { resolveTransition } from './menu-builder.js'
+import type { MenuSet, MenuState, SystemTextKey } from './menu-model.js'
+import { paginate } from './paging.js'
+import { fillPlaceholders } from './placeholders.js'
+import { isSealed, sealSecret, unsealSecret } from './secrets.js'
+import { validators } from './validators.js'
+
+export interface UssdEngineOptions {
+  readonly limits?: UssdMenuLimits
+  /** Debug lines per step (state, hop, lengths); never an input's text. */
+  readonly logger?: Logger
+}
+
+/** The pseudo-state that shows a command's answer page by page. */
+export const resultState = '__result__'
+/** Reserved values (menu value names cannot start with `_`). */
+const wrongKey = '_wrong'
+const resultKey = '_result'
+const maskedInput = '****'
+
+type Outcome =
+  | { readonly kind: 'home' }
+  | { readonly kind: 'back' }
+  | { readonly kind: 'more' }
+  | { readonly kind: 'option'; readonly index: number }
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'invalid' }
+
+const invalid: Outcome = { kind: 'invalid' }
+
+function withoutKeys(values: Readonly<Record<string, string>>, drop: (key: string, value: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([key, value]) => !drop(key, value)))
+}
+
+export function createUssdEngine(menus: MenuSet, options: UssdEngineOptions = {}): UssdEngine {
+  return new MenuEngine(menus, options.limits ?? ussdMenuLimits, options.logger ?? silentLogger)
+}
+
+class MenuEngine implements UssdEngine {
+  constructor(
+    private readonly menus: MenuSet,
+    private readonly limits: UssdMenuLimits,
+    private readonly log: Logger,
+  ) {
+    assert(menus.states.has(menus.home), `the home state ${menus.home} does not exist`)
+  }
+
+  start(sessionId: string, msisdn: string, language: Language, dial: string): EngineStep {
+    const fresh: UssdSession = {
+      sessionId, msisdn, language, state: this.menus.home, page: 0, back: [], values: {}, trail: [], hop: 0, lastScreen: null, ended: false,
+    }
+    const parts = this.shortcutParts(dial)
+    if (parts === null) {
+      this.log.debug('ussd menu dial refused', { session: sessionId, dialChars: dial.length })
+      return this.end(fresh, 'wrong_service')
+    }
+    let step = this.show(fresh, null)
+    // Each part answers the screen it meets, until a screen needs more than the dial gave, a
+    // part is refused, or the next answer would be a PIN or would move money.
+    for (const part of parts.slice(0, this.limits.shortcutPartsMax)) {
+      if (step.kind !== 'screen' || step.session.ended || this.shortcutStopsAt(step.session)) break
+      step = this.apply(step.session, part)
+      if (step.session.values[wrongKey] !== undefined) break
+    }
+    this.logStep('ussd menu start', step, parts.length)
+    return step
+  }
+
+  input(session: UssdSession, text: string): EngineStep {
+    if (session.ended) return { kind: 'screen', session, screen: session.lastScreen ?? this.endScreen(session, 'restart') }
+    const step = this.apply({ ...session, hop: session.hop + 1 }, text)
+    this.logStep('ussd menu input', step, text.length)
+    return step
+  }
+
+  resume(session: UssdSession, result: CommandResult): EngineStep {
+    // The session's language, not the result's: the user may have switched it in this session.
+    let text = renderMessage(result.message, session.language)
+    if (Array.from(text).length > this.limits.resultCharsMax) text = `${Array.from(text).slice(0, this.limits.resultCharsMax - 3).join('')}...`
+    const step = this.show({ ...session, state: resultState, page: 0, back: [], values: { [resultKey]: text } }, null)
+    this.logStep('ussd menu result', step, text.length)
+    return step
+  }
+
+  timeoutScreen(language: Language): Screen {
+    return { type: 'END', text: this.systemText('timeout', language) }
+  }
+
+  /** The parts after the service code (`*123*2*1001#` -> 2, 1001), or null for another code or garbage. */
+  private shortcutParts(dial: string): string[] | null {
+    const trimmed = dial.trim()
+    if (trimmed.length > this.limits.dialCharsMax) return null
+    const code = this.menus.service.slice(1, -1)
+    const match = new RegExp(`^\\*${code}((?:\\*[^*#]*)*)#$`).exec(trimmed)
+    if (match === null) return null
+    return (match[1] ?? '').split('*').slice(1).filter((part) => part !== '')
+  }
+
+  /** A shortcut never answers a PIN screen, nor a screen whose answer would run a payment. */
+  private shortcutStopsAt(session: UssdSession): boolean {
+    const state = this.menus.states.get(session.state)
+    if (state === undefined) return true
+    if (state.kind === 'input' && validators[this.validatorOf(state)].secret) return true
+    const targets = state.kind === 'options' ? state.options.map((option) => option.to) : state.kind === 'input' ? [state.input.next] : []
+    return targets.some((target) => {
+      const next = this.menus.states.get(target)
+      return next?.kind === 'command' && isCommandKind(next.command.kind) && !isReadOnlyKind(next.command.kind)
+    })
+  }
+
+  private apply(session: UssdSession, rawText: string): EngineStep {
+    const text = rawText.trim()
+    const state = session.state === resultState ? null : this.menus.states.get(session.state)
+    if (state === undefined || state?.kind === 'command' || state?.kind === 'end') {
+      // A state the menus no longer have (reloaded between hops) or a command the channel did
+      // not resume: nothing sensible to show but a fresh start.
+      this.log.warn('ussd menu input at a state that takes none', { session: session.sessionId, state: session.state })
+      return this.end(session, 'restart')
+    }
+    const rules = this.rulesFor(session, state ?? null)
+    if (rules === null) return this.end(session, 'restart')
+    const outcome = text.length > this.limits.inputCharsMax ? invalid : resolveTransition(rules, text, invalid)
+    // Masked: anything typed at a PIN screen, and any refused input, which may be a PIN typed
+    // at the wrong screen.
+    const secretScreen = state?.kind === 'input' && validators[this.validatorOf(state)].secret
+    const shown = secretScreen || outcome.kind === 'invalid' ? maskedInput : text
+    const trail = [...session.trail, shown].slice(-this.limits.trailEntriesMax)
+    const typed: UssdSession = { ...session, trail }
+    const clean: UssdSession = { ...typed, values: withoutKeys(typed.values, (key) => key === wrongKey) }
+    switch (outcome.kind) {
+      case 'home':
+        return this.show({ ...clean, state: this.menus.home, page: 0, back: [], values: {} }, null)
+      case 'more':
+        return this.show({ ...clean, page: clean.page + 1 }, null)
+      case 'back':
+        return this.goBack(clean)
+      case 'option': {
+        assert(state?.kind === 'options', 'an option outcome outside an options state')
+        const option = state.options[outcome.index]
+        assert(option !== undefined, `option ${outcome.index} does not exist`)
+        let language = clean.language
+        const set: Record<string, string> = {}
+        for (const [key, value] of Object.entries(option.set)) {
+          if (key === languageKey) language = value === 'zh' ? 'zh' : 'en'
+          else set[key] = fillPlaceholders(value, (name) => this.placeholder(clean, name))
+        }
+        return this.enter({ ...clean, language }, option.to, set)
+      }
+      case 'accept': {
+        assert(state?.kind === 'input', 'an accepted input outside an input state')
+        const validator = validators[this.validatorOf(state)]
+        const value = validator.normalize(text)
+        return this.enter(clean, state.input.next, { [state.input.name]: validator.secret ? sealSecret(value) : value })
+      }
+      case 'invalid':
+        return this.wrongInput(typed, state ?? null, text)
+    }
+  }
+
+  /** Navigation first (00, 98 while a next page exists, 0), then the state's own rules. */
+  private rulesFor(session: UssdSession, state: MenuState | null): TransitionRule<Outcome>[] | null {
+    const rules: TransitionRule<Outcome>[] = [{ pattern: '^00$', outcome: { kind: 'home' } }]
+    if (session.page < this.pages(session, null).length - 1) rules.push({ pattern: '^98$', outcome: { kind: 'more' } })
+    rules.push({ pattern: '^0$', outcome: { kind: 'back' } })
+    if (state?.kind === 'options') {
+      state.options.forEach((_option, index) => rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } }))
+    }
+    if (state?.kind === 'input') {
+      let repeat: string | null = null
+      if (state.input.sameAs !== null) {
+        const sealed = session.values[state.input.sameAs]
+        repeat = sealed === undefined ? null : unsealSecret(sealed)
+        // A PIN sealed by another process (restart) cannot be compared: start again.
+        if (sealed !== undefined && repeat === null) return null
+      }
+      rules.push({ pattern: validators[this.validatorOf(state)].pattern(repeat), outcome: { kind: 'accept' } })
+    }
+    return rules
+  }
+
+  private wrongInput(session: UssdSession, state: MenuState | null, text: string): EngineStep {
+    const wrong = Number(session.values[wrongKey] ?? '0') + 1
+    if (wrong >= this.limits.wrongInputsMax) return this.end(session, 'too_many_wrong')
+    const reprompt = state?.kind === 'input'
+      ? validators[this.validatorOf(state)].reprompt(text, session.language)
+      : this.systemText('wrong_choice', session.language)
+    return this.show({ ...session, page: 0, values: { ...session.values, [wrongKey]: String(wrong) } }, reprompt)
+  }
+
+  private goBack(session: UssdSession): EngineStep {
+    if (session.page > 0) return this.show({ ...session, page: session.page - 1 }, null)
+    const previous = session.back.at(-1)
+    // Secrets are dropped on the way back: a PIN screen passed again asks again.
+    const values = withoutKeys(session.values, (_key, value) => isSealed(value))
+    if (previous === undefined || !this.menus.states.has(previous)) {
+      return this.show({ ...session, state: this.menus.home, page: 0, back: [], values: {} }, null)
+    }
+    return this.show({ ...session, state: previous, page: 0, back: session.back.slice(0, -1), values }, null)
+  }
+
+  private enter(session: UssdSession, target: string, set: Readonly<Record<string, string>>): EngineStep {
+    const state = this.menus.states.get(target)
+    assert(state !== undefined, `state ${target} does not exist (the menu check lets no such menu load)`)
+    const back = session.state === target || session.state === resultState ? session.back : [...session.back, session.state].slice(-this.limits.backDepthMax)
+    const moved: UssdSession = { ...session, state: target, page: 0, back, values: { ...session.values, ...set } }
+    return state.kind === 'command' ? this.command(moved, state) : this.show(moved, null)
+  }
+
+  private command(session: UssdSession, state: Extract<MenuState, { kind: 'command' }>): EngineStep {
+    const { kind, fields } = state.command
+    assert(isCommandKind(kind), `unknown command kind ${kind} (the menu check lets no such menu load)`)
+    const built = buildCommand(kind, session.msisdn, (field) => {
+      const name = fields[field]
+      const raw = name === undefined ? undefined : session.values[name]
+      if (raw === undefined) return null
+      return isSealed(raw) ? unsealSecret(raw) : raw
+    })
+    if (!built.ok) {
+      this.log.warn('ussd menu command lacks a value', { session: session.sessionId, state: state.name, field: built.field })
+      return this.end(session, 'restart')
+    }
+    // Everything the command needs went into it; no value (above all no sealed PIN) outlives it.
+    return { kind: 'command', session: { ...session, back: [], values: {} }, run: built.run }
+  }
+
+  private pages(session: UssdSession, reprompt: string | null): string[] {
+    const language = session.language
+    const nav = { more: this.systemText('more', language), back: this.systemText('back', language) }
+    if (session.state === resultState) return paginate(session.values[resultKey] ?? '', [], { ...nav, backOnFirst: false, closing: true }, this.limits)
+    const state = this.menus.states.get(session.state)
+    assert(state !== undefined && state.kind !== 'command', `state ${session.state} shows no screen`)
+    const text = fillPlaceholders(state.text[language], (name) => this.placeholder(session, name))
+    const header = reprompt === null ? text : `${reprompt}\n${text}`
+    const options = state.kind === 'options' ? state.options.map((option, index) => `${index + 1} ${option.label[language]}`) : []
+    const backOnFirst = state.kind === 'options' && state.name !== this.menus.home
+    return paginate(header, options, { ...nav, backOnFirst, closing: state.kind === 'end' }, this.limits)
+  }
+
+  private show(session: UssdSession, reprompt: string | null): EngineStep {
+    const pages = this.pages(session, reprompt)
+    const page = Math.min(Math.max(session.page, 0), pages.length - 1)
+    const last = page === pages.length - 1
+    const closing = session.state === resultState || this.menus.states.get(session.state)?.kind === 'end'
+    const screen: Screen = { type: closing && last ? 'END' : 'CON', text: pages[page] ?? '' }
+    return { kind: 'screen', session: { ...session, page, lastScreen: screen, ended: screen.type === 'END' }, screen }
+  }
+
+  private end(session: UssdSession, key: SystemTextKey): EngineStep {
+    const screen = this.endScreen(session, key)
+    return { kind: 'screen', session: { ...session, values: {}, back: [], lastScreen: screen, ended: true }, screen }
+  }
+
+  private endScreen(session: UssdSession, key: SystemTextKey): Screen {
+    return { type: 'END', text: this.systemText(key, session.language) }
+  }
+
+  private systemText(key: SystemTextKey, language: Language): string {
+    return fillPlaceholders(this.menus.texts[key][language], (name) => (name === 'service' ? this.menus.service : null))
+  }
+
+  private placeholder(session: UssdSession, name: string): string | null {
+    if (name === 'msisdn') return session.msisdn
+    if (name === 'service') return this.menus.service
+    const value = session.values[name]
+    if (value === undefined || isSealed(value)) return null
+    // `account` holds a funding kind, shown by its name, as in the message catalogue.
+    if (name === 'account' && (fundingKinds as readonly string[]).includes(value)) {
+      return catalogueOf(session.language)[`account.${value as (typeof fundingKinds)[number]}`]
+    }
+    return value
+  }
+
+  private validatorOf(state: Extract<MenuState, { kind: 'input' }>): keyof typeof validators {
+    const name = state.input.validator
+    assert(Object.hasOwn(validators, name), `unknown validator ${name} (the menu check lets no such menu load)`)
+    return name as keyof typeof validators
+  }
+
+  private logStep(message: string, step: EngineStep, inputChars: number): void {
+    this.log.debug(message, {
+      session: step.session.sessionId, hop: step.session.hop, state: step.session.state, page: step.session.page,
+      step: step.kind === 'command' ? `command:${step.run.command.kind}` : step.screen.type, inputChars,
+      screenChars: step.kind === 'screen' ? step.screen.text.length : undefined,
+    })
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * load-menus.ts - reads menus/ussd/*.yaml into a MenuSet, noting every structural problem
+ * (bad YAML, a state that is not exactly one of options/input/command/end, a text without
+ * both languages) with its file and state instead of stopping at the first. Semantic checks
+ * live in check-menus.ts. Exports readMenus, MenuRead.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import type { Language } from '../../../src/core/index.js'
+import type { UssdMenuLimits } from './limits.js'
+import type { MenuInput, MenuOption, MenuSet, MenuState, Problem, SystemTextKey, Texts } from './menu-model.js'
+import { systemTextKeys } from './menu-model.js'
+
+export interface MenuRead {
+  readonly menus: MenuSet
+  readonly problems: readonly Problem[]
+}
+
+const languages: readonly Language[] = ['en', 'zh']
+/** The file holding `service`, `home` and `texts`. */
+export const mainFile = 'main.yaml'
+
+type Raw = Record<string, unknown>
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+class FileReader {
+  readonly problems: Problem[] = []
+  constructor(readonly file: string) {}
+
+  problem(state: string, message: string): void {
+    this.problems.push({ file: this.file, state, message })
+  }
+
+  texts(state: string, what: string, raw: unknown): Texts {
+    if (typeof raw === 'string') {
+      this.problem(state, `${what} needs an en and a zh text, not a single string`)
+      return { en: raw, zh: raw }
+    }
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} is missing (needs en and zh)`)
+      return { en: '', zh: '', }
+    }
+    for (const key of Object.keys(raw)) {
+      if (!(languages as readonly string[]).includes(key)) this.problem(state, `${what} has an unknown language "${key}"`)
+    }
+    const pick = (language: Language): string => {
+      const text = raw[language]
+      if (typeof text === 'string' && text.trim() !== '') return text
+      this.problem(state, `${what} is missing its ${language} translation`)
+      return ''
+    }
+    return { en: pick('en'), zh: pick('zh') }
+  }
+
+  string(state: string, what: string, raw: unknown): string {
+    if (typeof raw === 'string' && raw !== '') return raw
+    if (typeof raw === 'number') return String(raw)
+    this.problem(state, `${what} must be a non-empty string`)
+    return ''
+  }
+
+  stringMap(state: string, what: string, raw: unknown): Record<string, string> {
+    if (raw === undefined || raw === null) return {}
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} must be a map of names to values`)
+      return {}
+    }
+    const map: Record<string, string> = {}
+    for (const [key, value] of Object.entries(raw)) map[key] = this.string(state, `${what}.${key}`, value)
+    return map
+  }
+
+  options(state: string, raw: unknown): MenuOption[] {
+    if (!Array.isArray(raw) || raw.length === 0) {
+      this.problem(state, 'options must be a non-empty list')
+      return []
+    }
+    return raw.map((item: unknown, index) => {
+      const what = `option ${index + 1}`
+      if (!isRecord(item)) {
+        this.problem(state, `${what} must be a map with label and to`)
+        return { label: { en: '', zh: '' }, to: '', set: {} }
+      }
+      this.unknownKeys(state, what, item, ['label', 'to', 'set'])
+      return { label: this.texts(state, `${what} label`, item['label']), to: this.string(state, `${what} to`, item['to']), set: this.stringMap(state, `${what} set`, item['set']) }
+    })
+  }
+
+  input(state: string, raw: unknown): MenuInput {
+    if (!isRecord(raw)) {
+      this.problem(state, 'input must be a map with name, validator and next')
+      return { name: '', validator: '', next: '', sameAs: null }
+    }
+    this.unknownKeys(state, 'input', raw, ['name', 'validator', 'next', 'same_as'])
+    return {
+      name: this.string(state, 'input name', raw['name']),
+      validator: this.string(state, 'input validator', raw['validator']),
+      next: this.string(state, 'input next', raw['next']),
+      sameAs: raw['same_as'] === undefined ? null : this.string(state, 'input same_as', raw['same_as']),
+    }
+  }
+
+  unknownKeys(state: string, what: string, raw: Raw, known: readonly string[]): void {
+    for (const key of Object.keys(raw)) {
+      if (!known.includes(key)) this.problem(state, `${what} has an unknown key "${key}"`)
+    }
+  }
+
+  state(name: string, raw: unknown): MenuState | null {
+    if (!isRecord(raw)) {
+      this.problem(name, 'a state must be a map')
+      return null
+    }
+    this.unknownKeys(name, 'the state', raw, ['text', 'options', 'input', 'command', 'end'])
+    const kinds = (['options', 'input', 'command', 'end'] as const).filter((kind) => raw[kind] !== undefined)
+    const [kind] = kinds
+    if (kind === undefined || kinds.length > 1) {
+      this.problem(name, `a state needs exactly one of options, input, command or end (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`)
+      return null
+    }
+    const base = { name, file: this.file }
+    switch (kind) {
+      case 'options':
+        return { ...base, kind, text: this.texts(name, 'text', raw['text']), options: this.options(name, raw['options']) }
+      case 'input':
+        return { ...base, kind, text: this.texts(name, 'text', raw['text']), input: this.input(name, raw['input']) }
+      case 'end':
+        if (raw['end'] !== true) this.problem(name, 'end must be true')
+        return { ...base, kind, text: this.texts(name, 'text', raw['text']) }
+      case 'command': {
+        if (raw['text'] !== undefined) this.problem(name, 'a command state shows no text: the result is the screen')
+        const command = raw['command']
+        if (!isRecord(command)) {
+          this.problem(name, 'command must be a map with kind and fields')
+          return null
+        }
+        const { kind: commandKind, ...fields } = command
+        return { ...base, kind, command: { kind: this.string(name, 'command kind', commandKind), fields: this.stringMap(name, 'command', fields) } }
+      }
+    }
+  }
+}
+
+const emptyTexts = Object.fromEntries(systemTextKeys.map((key) => [key, { en: '', zh: '' }])) as Record<SystemTextKey, Texts>
+
+/** Reads every `*.yaml` of `dir`; never throws for what is in the files, only notes problems. */
+export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMax' | 'menuFileBytesMax'>): MenuRead {
+  const problems: Problem[] = []
+  let files: string[]
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort()
+  } catch (error) {
+    problems.push({ file: '.', state: '-', message: `cannot read the menu folder: ${error instanceof Error ? error.message : String(error)}` })
+    files = []
+  }
+  if (files.length > limits.menuFilesMax) {
+    problems.push({ file: '.', state: '-', message: `${files.length} menu files, more than ${limits.menuFilesMax}` })
+    files = files.slice(0, limits.menuFilesMax)
+  }
+  const states = new Map<string, MenuState>()
+  let service = ''
+  let home = ''
+  let texts = emptyTexts
+  if (!files.includes(mainFile)) problems.push({ file: mainFile, state: '-', message: `${mainFile} is missing from ${dir}` })
+  for (const file of files) {
+    const reader = new FileReader(file)
+    const raw = readYaml(join(dir, file), reader, limits.menuFileBytesMax)
+    if (raw !== null) {
+      const known = file === mainFile ? ['service', 'home', 'texts', 'states'] : ['states']
+      reader.unknownKeys('-', 'the file', raw, known)
+      if (file === mainFile) {
+        service = reader.string('-', 'service', raw['service'])
+        home = reader.string('-', 'home', raw['home'])
+        texts = readSystemTexts(reader, raw['texts'])
+      }
+      if (!isRecord(raw['states'])) reader.problem('-', 'the file needs a map of states')
+      for (const [name, rawState] of Object.entries(isRecord(raw['states']) ? raw['states'] : {})) {
+        const state = reader.state(name, rawState)
+        if (state === null) continue
+        const earlier = states.get(name)
+        if (earlier !== undefined) {
+          reader.problem(name, `state ${name} is also defined in ${earlier.file}`)
+          continue
+        }
+        states.set(name, state)
+      }
+    }
+    problems.push(...reader.problems)
+  }
+  return { menus: { service, home, texts, states }, problems }
+}
+
+function readYaml(path: string, reader: FileReader, bytesMax: number): Raw | null {
+  try {
+    if (statSync(path).size > bytesMax) {
+      reader.problem('-', `the file is larger than ${bytesMax} bytes`)
+      return null
+    }
+    const raw: unknown = parse(readFileSync(path, 'utf8'), { uniqueKeys: true, maxAliasCount: 100 })
+    if (isRecord(raw)) return raw
+    reader.problem('-', 'the file must be a YAML map')
+  } catch (error) {
+    reader.problem('-', `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+  }
+  return null
+}
+
+function readSystemTexts(reader: FileReader, raw: unknown): Record<SystemTextKey, Texts> {
+  const texts = { ...emptyTexts }
+  if (!isRecord(raw)) {
+    reader.problem('texts', 'texts must be a map of the system texts')
+    return texts
+  }
+  reader.unknownKeys('texts', 'texts', raw, systemTextKeys)
+  for (const key of systemTextKeys) texts[key] = reader.texts('texts', `text ${key}`, raw[key])
+  return texts
+}

@@ -1,0 +1,285 @@
+/**
+ * ussd-service.ts - one USSD hop, whatever provider carried it: (session, MSISDN, dial or input,
+ * time) in, a Screen out. It loads or opens the session, asks the menu engine for the next step,
+ * runs the engine's command through the PaymentService under the key `${session}:${hop}`, and
+ * stores the session with compare-and-set on its hop count. A provider's retry of a hop gets the
+ * stored screen again and runs nothing. A command that misses the answer deadline leaves the
+ * user with the engine's polite END and finishes in the background; its answer then goes out by
+ * SMS. Exports UssdService, HopRequest, HopRead, UssdServiceDeps.
+ */
+import type { CommandResult, Language } from '../../src/core/index.js'
+import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
+import { renderResult } from '../../src/messages/render.js'
+import type { Clock } from '../../src/service/clock.js'
+import type { Logger } from '../../src/service/log.js'
+import type { Metrics } from '../../src/service/metrics.js'
+import type { PaymentService } from '../../src/service/payment-service.js'
+import type { EngineStep, Screen, UssdEngine, UssdSession } from './contract.js'
+import type { UssdLimits } from './limits.js'
+import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
+import type { ChannelTextKey } from './texts.js'
+import { channelText } from './texts.js'
+
+/** What a provider made of its request once it saw the stored session (null: none stored). */
+export type HopRead =
+  | { readonly kind: 'dial'; readonly dial: string }
+  | { readonly kind: 'input'; readonly text: string }
+  /** The request does not follow from the session: the provider and we disagree. */
+  | { readonly kind: 'lost' }
+
+export interface HopRequest {
+  /** Short provider name; scopes the session id ('at', 'hubtel', 'smpp'). */
+  readonly provider: string
+  readonly sessionId: string
+  /** Normalized MSISDN. */
+  readonly msisdn: string
+  /** Identifies this request among the session's: equal to the stored one means a retry. */
+  readonly requestKey: string
+  /** Africa's Talking: length of the accumulated text, kept to find the next input in it. */
+  readonly textLength: number
+  /** Runs under the session's lock, with the stored session. */
+  read(record: SessionRecord | null): HopRead
+}
+
+export interface UssdServiceDeps {
+  readonly engine: UssdEngine
+  readonly store: SessionStore
+  readonly service: Pick<PaymentService, 'execute'>
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly limits: UssdLimits
+  /** The subscriber's language, or null when the MSISDN is not registered. */
+  languageOf(msisdn: string): Promise<Language | null>
+  /** Sends a text by SMS outside the outbox (the SMS channel's sendText); false when it could not. */
+  notify(msisdn: string, text: string): Promise<boolean>
+}
+
+interface Driven {
+  readonly screen: Screen
+  readonly session: UssdSession
+  readonly late: boolean
+}
+
+export class UssdService {
+  /** Per-session chains: two requests of one session never interleave in this process. */
+  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly lateCommands = new Set<Promise<void>>()
+  private openSessions = 0
+
+  constructor(private readonly deps: UssdServiceDeps) {}
+
+  /** Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps). */
+  get openCount(): number {
+    return this.openSessions
+  }
+
+  /** Answers one request; never throws for what a user or provider does. */
+  hop(request: HopRequest): Promise<Screen> {
+    return this.serialized(`${request.provider}:${request.sessionId}`, () => this.hopNow(request))
+  }
+
+  /** The provider says the session is over (user hung up, network timeout). */
+  release(provider: string, sessionId: string, outcome: SessionOutcome): Promise<void> {
+    const key = `${provider}:${sessionId}`
+    return this.serialized(key, async () => {
+      const ended = await this.deps.store.end(key, outcome, this.deps.clock.nowMs())
+      if (ended !== null) await this.sessionEnded(ended, outcome)
+    })
+  }
+
+  /** Ends sessions past the idle timeout or the total cap. */
+  async sweep(): Promise<number> {
+    const expired = await this.deps.store.expire(this.deps.clock.nowMs())
+    for (const record of expired) await this.sessionEnded(record, record.outcome ?? 'idle_timeout')
+    this.openSessions = await this.deps.store.openCount()
+    return expired.length
+  }
+
+  /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
+  async drained(): Promise<void> {
+    while (this.lateCommands.size > 0) await Promise.allSettled([...this.lateCommands])
+  }
+
+  private async hopNow(request: HopRequest): Promise<Screen> {
+    const started = performance.now()
+    const nowMs = this.deps.clock.nowMs()
+    const key = `${request.provider}:${request.sessionId}`
+    const record = await this.deps.store.get(key)
+    if (record !== null && record.requestKey === request.requestKey) {
+      this.countHop(request.provider, 'replay')
+      return record.lastScreen
+    }
+    if (record !== null && record.outcome !== null) return this.refuse(request, record.session.language, endedText(record.outcome))
+    if (record !== null && this.isExpired(record, nowMs)) {
+      const outcome = record.startedMs <= nowMs - this.deps.limits.sessionTotalMs ? 'total_cap' : 'idle_timeout'
+      const ended = await this.deps.store.end(key, outcome, nowMs)
+      if (ended !== null) await this.sessionEnded(ended, outcome)
+      return this.refuse(request, record.session.language, 'session_timed_out')
+    }
+    const read = request.read(record)
+    if (read.kind === 'lost' || (read.kind === 'dial') !== (record === null)) {
+      if (record !== null) {
+        const ended = await this.deps.store.end(key, 'lost_track', nowMs)
+        if (ended !== null) await this.sessionEnded(ended, 'lost_track')
+      }
+      return this.refuse(request, record?.session.language ?? 'en', 'session_lost')
+    }
+    const opened = read.kind === 'dial' ? await this.open(request, read.dial, nowMs) : null
+    const step = opened ?? this.deps.engine.input((record as SessionRecord).session, read.kind === 'input' ? read.text : '')
+    const hop = record?.hop ?? 0
+    const driven = await this.drive(step, key, hop, request.msisdn)
+    const outcome: SessionOutcome | null = driven.late ? 'deadline' : driven.screen.type === 'END' ? 'completed' : null
+    const next: SessionRecord = {
+      key, provider: request.provider, msisdn: request.msisdn, session: driven.session, hop: hop + 1,
+      requestKey: request.requestKey, textLength: request.textLength, lastScreen: driven.screen,
+      startedMs: record?.startedMs ?? nowMs, activeMs: nowMs, outcome,
+    }
+    if (!(await this.deps.store.put(next, record === null ? null : record.hop))) {
+      // Another request of this session (another process) answered this hop first: show its screen.
+      const winner = await this.deps.store.get(key)
+      return winner?.lastScreen ?? channelText('session_lost', driven.session.language)
+    }
+    if (record === null) this.sessionStarted(request.provider)
+    if (outcome !== null) await this.sessionEnded(next, outcome)
+    this.countHop(request.provider, driven.screen.type)
+    this.deps.log.info('ussd hop', {
+      provider: request.provider, session: request.sessionId, msisdn: maskMsisdn(request.msisdn), state: driven.session.state,
+      hop, screen: driven.screen.type, chars: driven.screen.text.length, ms: Math.round(performance.now() - started),
+    })
+    // The engine's trail masks PINs; the provider's raw input is never logged.
+    this.deps.log.debug('ussd input', { session: request.sessionId, hop, input: driven.session.trail.at(-1) })
+    return driven.screen
+  }
+
+  /** A new session: the subscriber's older open sessions end (one USSD session per subscriber). */
+  private async open(request: HopRequest, dial: string, nowMs: number): Promise<EngineStep> {
+    for (const older of await this.deps.store.openOf(request.msisdn)) {
+      const ended = await this.deps.store.end(older.key, 'replaced', nowMs)
+      if (ended !== null) await this.sessionEnded(ended, 'replaced')
+    }
+    const language = (await this.deps.languageOf(request.msisdn)) ?? 'en'
+    return this.deps.engine.start(request.sessionId, request.msisdn, language, dial)
+  }
+
+  /** Runs the engine's commands until it answers with a screen, or the deadline passes. */
+  private async drive(first: EngineStep, key: string, hop: number, msisdn: string): Promise<Driven> {
+    let step = first
+    for (let index = 0; step.kind === 'command'; index += 1) {
+      assert(index < this.deps.limits.commandsPerHopMax, `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands in one hop`)
+      const { session, run } = step
+      if (this.lateCommands.size >= this.deps.limits.lateCommandsMax) {
+        this.deps.log.warn('ussd command refused: too many late commands', { session: key, late: this.lateCommands.size })
+        return { screen: channelText('unavailable', session.language), session, late: false }
+      }
+      const running = this.deps.service.execute({
+        key: index === 0 ? `${key}:${hop}` : `${key}:${hop}.${index}`,
+        channel: 'ussd', command: run.command, pin: run.pin, newPin: run.newPin,
+      })
+      const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
+      if (result === null) {
+        this.finishLate(running, key, msisdn, run.command.kind)
+        return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
+      }
+      step = this.deps.engine.resume(session, result)
+    }
+    return { screen: step.screen, session: step.session, late: false }
+  }
+
+  /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
+  private finishLate(running: Promise<CommandResult>, key: string, msisdn: string, kind: string): void {
+    this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind })
+    this.deps.log.warn('ussd answer deadline missed', { session: key, msisdn: maskMsisdn(msisdn), kind, deadlineMs: this.deps.limits.answerDeadlineMs })
+    const late = running.then(async (result) => {
+      const sent = await this.deps.notify(msisdn, renderResult(result))
+      this.deps.metrics.count('telepay_ussd_late_answers_total', 'Answers of late USSD commands, by SMS delivery', { sent: String(sent) })
+      this.deps.log.info('ussd late answer', {
+        session: key, msisdn: maskMsisdn(msisdn), kind, result: result.ok ? 'ok' : result.reason ?? 'refused',
+        ref: result.reference ?? undefined, sms: sent ? 'sent' : 'not_sent',
+      })
+    }).catch((error: unknown) => {
+      this.deps.log.error('ussd late command failed', { session: key, kind, error: error instanceof Error ? error.message : String(error) })
+    }).finally(() => {
+      this.lateCommands.delete(late)
+    })
+    this.lateCommands.add(late)
+  }
+
+  private isExpired(record: SessionRecord, nowMs: number): boolean {
+    return record.activeMs <= nowMs - this.deps.limits.sessionIdleMs || record.startedMs <= nowMs - this.deps.limits.sessionTotalMs
+  }
+
+  private refuse(request: HopRequest, language: Language, key: ChannelTextKey): Screen {
+    this.countHop(request.provider, 'refused')
+    this.deps.log.info('ussd hop refused', { provider: request.provider, session: request.sessionId, msisdn: maskMsisdn(request.msisdn), why: key })
+    return channelText(key, language)
+  }
+
+  private sessionStarted(provider: string): void {
+    this.openSessions += 1
+    this.deps.metrics.count('telepay_ussd_sessions_started_total', 'USSD sessions opened, by provider', { provider })
+  }
+
+  private async sessionEnded(record: SessionRecord, outcome: SessionOutcome): Promise<void> {
+    this.openSessions = await this.deps.store.openCount()
+    this.deps.metrics.count('telepay_ussd_sessions_ended_total', 'USSD sessions ended, by outcome', { outcome })
+    if (outcome === 'completed') return
+    const atConfirm = isConfirmState(record.session.state)
+    this.deps.log.info(atConfirm ? 'ussd session ended at a confirm screen; nothing was run' : 'ussd session ended', {
+      provider: record.provider, session: record.key, msisdn: maskMsisdn(record.msisdn), outcome, state: record.session.state,
+      hop: record.hop, inputs: record.session.trail.length, seconds: Math.round((record.activeMs - record.startedMs) / 1000),
+    })
+  }
+
+  private countHop(provider: string, answer: string): void {
+    this.deps.metrics.count('telepay_ussd_hops_total', 'USSD requests answered, by provider and answer', { provider, answer })
+  }
+
+  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve()
+    const run = previous.then(work, work)
+    const settled = run.then(() => undefined, () => undefined)
+    this.locks.set(key, settled)
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key)
+    })
+    return run
+  }
+}
+
+/**
+ * Whether a menu state waits for the user's confirmation (PIN or YES) of a payment: the engine
+ * only turns a confirmed payment into a command, so a session that ends there moved no money.
+ */
+export function isConfirmState(state: string): boolean {
+  return /confirm|pin/i.test(state)
+}
+
+/** What a user is told who types into a session that is over. */
+function endedText(outcome: SessionOutcome): ChannelTextKey {
+  switch (outcome) {
+    case 'replaced':
+      return 'session_replaced'
+    case 'idle_timeout':
+    case 'total_cap':
+    case 'provider_timeout':
+      return 'session_timed_out'
+    case 'lost_track':
+      return 'session_lost'
+    case 'completed':
+    case 'released':
+    case 'deadline':
+      return 'session_ended'
+    default:
+      return assertNever(outcome)
+  }
+}
+
+/** The command's answer, or null when it did not come within `deadlineMs` (real time). */
+function withinDeadline<T>(running: Promise<T>, deadlineMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), deadlineMs)
+  })
+  return Promise.race([running, deadline]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,118 @@
+/**
+ * ussd.ts - `telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]`: plays a USSD session
+ * in the terminal against a running gateway's `POST /ussd`, as Africa's Talking would carry it:
+ * prints each screen, reads a line, sends the accumulated text, until an END. Works with stdin
+ * a pipe (each line one input, echoed after the prompt). Exit 0 at an END, 1 when the gateway
+ * cannot be reached, answers an error, or stdin ends first; 2 for usage. Exports runUssd.
+ */
+import { randomUUID } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import type { Readable, Writable } from 'node:stream'
+import { loadConfig } from '../config.js'
+import { normalizeMsisdn } from '../core/index.js'
+import { UsageError, parseArgs } from './args.js'
+
+const usage = 'Usage: telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]'
+
+/** One request of a USSD session: the gateway may wait for a bank, under its own deadline. */
+const requestTimeoutMs = 30_000
+
+export interface UssdIo {
+  readonly stdin: Readable
+  readonly stdout: Writable
+  readonly stderr: Writable
+  /** Whether stdin is a terminal (typed lines echo themselves) or a pipe (we echo them). */
+  readonly interactive: boolean
+}
+
+const processIo: UssdIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, interactive: process.stdin.isTTY === true }
+
+interface Session {
+  readonly url: string
+  readonly sessionId: string
+  readonly serviceCode: string
+  readonly phoneNumber: string
+}
+
+export async function runUssd(args: string[], io: UssdIo = processIo): Promise<number> {
+  const session = parseSession(args, io)
+  if (typeof session === 'number') return session
+  const inputs: string[] = []
+  const lines = createInterface({ input: io.stdin, terminal: false })[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      const answer = await post(session, inputs.join('*'))
+      if (typeof answer === 'string') {
+        io.stderr.write(`telepay ussd: ${answer}\n`)
+        return 1
+      }
+      io.stdout.write(`${answer.text}\n`)
+      if (answer.type === 'END') return 0
+      io.stdout.write('> ')
+      const line = await lines.next()
+      if (line.done === true) {
+        io.stdout.write('\n')
+        io.stderr.write('telepay ussd: input ended before the session did\n')
+        return 1
+      }
+      const input = line.value.replace(/\r$/, '')
+      if (!io.interactive) io.stdout.write(`${input}\n`)
+      inputs.push(input)
+    }
+  } finally {
+    await lines.return?.()
+  }
+}
+
+function parseSession(args: string[], io: UssdIo): Session | number {
+  let parsed
+  try {
+    parsed = parseArgs(args, ['url'], [])
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.stderr.write(`telepay ussd: ${error.message}\n${usage}\n`)
+    return 2
+  }
+  const [msisdnText, dial = '*123#', ...extra] = parsed.positional
+  const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
+  if (msisdn === null || extra.length > 0) {
+    io.stderr.write(`${msisdnText === undefined || extra.length > 0 ? '' : `telepay ussd: "${msisdnText}" is not an MSISDN\n`}${usage}\n`)
+    return 2
+  }
+  if (!/^\*\d+(?:\*\d+)*#$/.test(dial)) {
+    io.stderr.write(`telepay ussd: "${dial}" is not a USSD string like *123# or *123*1#\n${usage}\n`)
+    return 2
+  }
+  const option = parsed.options.get('url')
+  let url: string
+  if (typeof option === 'string') {
+    url = option.replace(/\/+$/, '')
+  } else {
+    // The same configuration the gateway reads (file and TELEPAY_* variables) says where it listens.
+    const config = loadConfig()
+    url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`
+  }
+  // The session id is ours to choose, as an aggregator's would be: unique per session.
+  return { url, sessionId: `cli-${randomUUID()}`, serviceCode: dial, phoneNumber: `+${msisdn}` }
+}
+
+/** One hop; the screen, or a text saying why there is none. */
+async function post(session: Session, text: string): Promise<{ type: 'CON' | 'END'; text: string } | string> {
+  let response: Response
+  try {
+    response = await fetch(`${session.url}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sessionId: session.sessionId, serviceCode: session.serviceCode, phoneNumber: session.phoneNumber, networkCode: 'cli', text }).toString(),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    })
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error)
+    return `cannot reach ${session.url}/ussd: ${cause} (is the gateway running? npm start)`
+  }
+  const body = await response.text()
+  if (response.status !== 200) return `the gateway answered ${response.status}: ${body}`
+  const match = /^(CON|END) ([\s\S]*)$/.exec(body)
+  if (match === null) return `the gateway's answer is not CON or END: ${body.slice(0, 200)}`
+  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '' }
+}
