@@ -41,9 +41,9 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async (args) => (await import('../conformance/cli.js')).runConformance(args),
   },
   bench: {
-    summary: 'measure durable payments per second through the core beside raw SQLite',
-    usage: 'telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] [--in-flight N] [--keep] [--json]',
-    run: async (args) => (await import('../bench/run-bench.js')).runBench(args),
+    summary: 'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), sms (SMPP commands/s vs a bare smpp echo server)',
+    usage: 'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] [--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
+    run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
   },
 }
 

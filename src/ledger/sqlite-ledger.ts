@@ -5,7 +5,7 @@
  * again one by one, so one bad command fails alone.
  */
 import { createHash } from 'node:crypto'
-import type { Transaction } from 'better-sqlite3'
+import type { Statement, Transaction } from 'better-sqlite3'
 import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
 import { decide } from '../core/index.js'
 import type { World } from '../world/world.js'
@@ -140,15 +140,27 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve()
   }
 
+  // Channels read a subscriber before every PIN check and a payment after every card capture:
+  // their statements are prepared once, not per call.
+  private readonly prepared = new Map<string, Statement>()
+  private statement(sql: string): Statement {
+    let statement = this.prepared.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      this.prepared.set(sql, statement)
+    }
+    return statement
+  }
+
   subscriber(msisdn: string): Promise<SubscriberDetail | null> {
-    const row = this.db.prepare('SELECT * FROM subscribers WHERE msisdn = ?').get(msisdn) as Row | undefined
+    const row = this.statement('SELECT * FROM subscribers WHERE msisdn = ?').get(msisdn) as Row | undefined
     if (row === undefined) return Promise.resolve(null)
-    const accounts = (this.db.prepare('SELECT * FROM accounts WHERE owner = ? ORDER BY id').all(msisdn) as Row[]).map(accountOfRow)
+    const accounts = (this.statement('SELECT * FROM accounts WHERE owner = ? ORDER BY id').all(msisdn) as Row[]).map(accountOfRow)
     return Promise.resolve({ subscriber: subscriberOfRow(row), accounts })
   }
 
   payment(id: string): Promise<Payment | null> {
-    const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined
+    const row = this.statement('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined
     return Promise.resolve(row === undefined ? null : paymentOfRow(row))
   }
 

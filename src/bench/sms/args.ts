@@ -1,6 +1,6 @@
 /**
- * args.ts - the SMS benchmark's command-line options, for sms-bench-main.ts now and `telepay
- * bench` once the integrator wires it in. Exports parseSmsBenchArgs and smsBenchUsage.
+ * args.ts - the SMS benchmark's command-line options, for `telepay
+ * bench sms` (src/bench/bench-cli.ts). Exports parseSmsBenchArgs and smsBenchUsage.
  */
 import type { SmsBenchOptions } from './options.js'
 import { checkSmsBenchOptions, smsBenchDefaults } from './options.js'
@@ -10,7 +10,7 @@ export type ParsedSmsBenchArgs =
   | { readonly ok: false; readonly error: string }
 
 const d = smsBenchDefaults
-export const smsBenchUsage = `usage: sms-bench [--seconds N] [--slices N] [--warmup N] [--binds N] [--window N] [--flows-per-bind N]
+export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N] [--warmup N] [--binds N] [--window N] [--flows-per-bind N]
                  [--subscribers N] [--balance-share F] [--wallet-share F] [--pin-hash-cost N] [--dir PATH] [--keep] [--json]
   --seconds N         measured seconds per side, telepay and the bare smpp echo (default ${d.seconds})
   --slices N          alternating slices the seconds are cut into (default ${d.slices})

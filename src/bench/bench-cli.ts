@@ -1,0 +1,50 @@
+/**
+ * bench-cli.ts - `telepay bench [ledger|sms|all] [options]` (what `npm run bench` runs: all).
+ * Each benchmark prints its figures beside a baseline measured in the same run and exits 1 when
+ * a target is missed; `all` runs them one after the other and fails when any failed. Options
+ * after the name go to that benchmark (`telepay bench sms --help` lists them).
+ */
+import { runBench } from './run-bench.js'
+import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
+import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
+
+const benches = ['ledger', 'sms'] as const
+
+async function runSms(args: readonly string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write(`${smsBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseSmsBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runSmsBench({ ...parsed.options, progress: (line) => process.stderr.write(`${line}\n`) })
+  process.stdout.write(`${formatSmsBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`)
+  return report.pass ? 0 : 1
+}
+
+export async function runBenchCommand(args: string[]): Promise<number> {
+  const [first, ...rest] = args
+  if (first === 'ledger') return runBench(rest)
+  if (first === 'sms') return runSms(rest)
+  if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
+    process.stderr.write(`telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`)
+    return 2
+  }
+  // `all` takes no per-benchmark options: each runs with its defaults.
+  const options = first === 'all' ? rest : args
+  if (options.length > 0) {
+    process.stderr.write('telepay bench: options go after a benchmark name, e.g. telepay bench ledger --seconds 4\n')
+    return 2
+  }
+  let worst = 0
+  for (const [name, run] of [['ledger', () => runBench([])], ['sms', () => runSms([])]] as const) {
+    process.stderr.write(`\n=== ${name} benchmark ===\n`)
+    const code = await run()
+    worst = Math.max(worst, code)
+  }
+  return worst
+}
