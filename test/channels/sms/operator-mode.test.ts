@@ -98,6 +98,16 @@ describe('operator mode', () => {
     expect(await gw?.balance(LI, 'phone_bill')).toBe('25.00')
   })
 
+  it('reads an MO carried in message_payload with an empty short_message', async () => {
+    const { peer, submitted } = await startBoundGateway('transceiver')
+    const text = `余额${'　'.repeat(200)}`
+    const payload = Buffer.from(text, 'utf16le').swap16()
+    expect((await peer.send('deliver_sm', mo('8613800138001', Buffer.alloc(0), { data_coding: 8, message_payload: payload }))).ok).toBe(true)
+    const reply = await until('the reply', () => submitted[0])
+    expect(reply.to).toBe('8613800138001')
+    expect(reply.text).toContain('钱包')
+  })
+
   it('asks for a long MO again when a part never arrives, and moves nothing', async () => {
     const { peer, submitted } = await startBoundGateway('transceiver')
     const split = splitText(`PAY 1001 25${' '.repeat(300)}P`, 9)
