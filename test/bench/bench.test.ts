@@ -12,9 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 const dir = mkdtempSync(join(tmpdir(), 'telepay-bench-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('npm run bench', () => {
+describe('telepay bench ledger', () => {
   it('measures telepay beside raw SQLite and checks the rows and the ledger of every run', () => {
-    const run = spawnSync(process.execPath, ['bin/telepay.js', 'bench', '--seconds', '0.2', '--subscribers', '200', '--dir', join(dir, 'run')], {
+    const run = spawnSync(process.execPath, ['bin/telepay.js', 'bench', 'ledger', '--seconds', '0.2', '--subscribers', '200', '--dir', join(dir, 'run')], {
       encoding: 'utf8',
       timeout: 120_000,
     })
@@ -32,8 +32,19 @@ describe('npm run bench', () => {
   })
 
   it('refuses an unknown option with its usage', () => {
-    const run = spawnSync(process.execPath, ['bin/telepay.js', 'bench', '--fast'], { encoding: 'utf8' })
+    const run = spawnSync(process.execPath, ['bin/telepay.js', 'bench', 'ledger', '--fast'], { encoding: 'utf8' })
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('unknown option --fast')
+  })
+})
+
+describe('telepay bench', () => {
+  it('names the benchmarks when given an unknown one, and wants options after a name', () => {
+    const unknown = spawnSync(process.execPath, ['bin/telepay.js', 'bench', 'warp'], { encoding: 'utf8' })
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toContain('unknown benchmark "warp"; choose ledger, sms or all')
+    const loose = spawnSync(process.execPath, ['bin/telepay.js', 'bench', '--seconds', '1'], { encoding: 'utf8' })
+    expect(loose.status).toBe(2)
+    expect(loose.stderr).toContain('options go after a benchmark name')
   })
 })
