@@ -32,12 +32,29 @@ function navLines(nav: PageNav, pageIndex: number, last: boolean): string[] {
   return lines
 }
 
-function compose(blocks: readonly string[], nav: readonly string[]): string {
-  return [...blocks, ...nav].join('\n')
+/**
+ * Joins a page's blocks line by line; consecutive pieces of the header are one paragraph cut for
+ * paging, so they are joined with a space, not a line break (`headerPieces` of them come first).
+ */
+function compose(blocks: readonly string[], nav: readonly string[], headerPieces = 0): string {
+  let text = ''
+  blocks.forEach((block, index) => {
+    if (index === 0) text = block
+    else text += (index < headerPieces ? ' ' : '\n') + block
+  })
+  return (blocks.length === 0 ? nav : [text, ...nav]).join('\n')
 }
 
-// Breaking after one of these keeps words (and Chinese clauses) whole.
-const breakAfter = new Set([' ', '\n', ';', ',', '.', '。', '，', '；', '、', '：', '！', '？', ')', '）'])
+/**
+ * Where a long text may be cut, strongest first: between list entries (a mini statement's
+ * "; "), after a clause, after a word. ASCII punctuation counts only before a space: a cut after
+ * the "." of "-1.00" or the "," of "10,000" would split an amount. Chinese punctuation needs none.
+ */
+const breakLevels: readonly ((char: string, next: string) => boolean)[] = [
+  (char, next) => char === '\n' || char === '；' || (char === ';' && (next === ' ' || next === '')),
+  (char, next) => '。，、：！？）'.includes(char) || ('.,:!?)'.includes(char) && (next === ' ' || next === '')),
+  (char) => char === ' ',
+]
 
 /**
  * Cuts `text` into chunks that each fit a page together with the worst-case navigation.
@@ -60,10 +77,12 @@ function splitText(text: string, fits: (chunk: string) => boolean): string[] {
       else high = middle - 1
     }
     let cut = low
-    for (let index = low; index > low / 2; index -= 1) {
-      if (breakAfter.has(rest[index - 1] ?? '')) {
-        cut = index
-        break
+    levels: for (const breaksHere of breakLevels) {
+      for (let index = low; index > low / 2; index -= 1) {
+        if (breaksHere(rest[index - 1] ?? '', rest[index] ?? '')) {
+          cut = index
+          break levels
+        }
       }
     }
     chunks.push(rest.slice(0, cut).join('').trimEnd())
@@ -85,15 +104,16 @@ export function paginate(header: string, options: readonly string[], nav: PageNa
   while (next < blocks.length || pages.length === 0) {
     const pageIndex = pages.length
     const rest = blocks.slice(next)
+    const pieces = Math.max(0, headerChunks.length - next)
     const lastNav = navLines(nav, pageIndex, true)
-    if (fitsPage(compose(rest, lastNav), limits)) {
-      pages.push(compose(rest, lastNav))
+    if (fitsPage(compose(rest, lastNav, pieces), limits)) {
+      pages.push(compose(rest, lastNav, pieces))
       break
     }
     const moreNav = navLines(nav, pageIndex, false)
     let taken = 1
-    while (taken < rest.length && fitsPage(compose(rest.slice(0, taken + 1), moreNav), limits)) taken += 1
-    pages.push(compose(rest.slice(0, taken), moreNav))
+    while (taken < rest.length && fitsPage(compose(rest.slice(0, taken + 1), moreNav, pieces), limits)) taken += 1
+    pages.push(compose(rest.slice(0, taken), moreNav, pieces))
     next += taken
   }
   return pages
