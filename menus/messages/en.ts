@@ -35,6 +35,7 @@ export const en: Catalogue = {
   'request.prompt_sim': '{payee} asks for CNY {amount} on your {account} for {reference}. Reply YES to pay or NO to decline.',
   'request.accepted': 'Request for CNY {amount} sent. Waiting for the subscriber to confirm.',
   'pin.changed': 'Your PIN has been changed. Never share it with anyone.',
+  'language.changed': 'Your language is now English.',
   'registered': 'Welcome {name}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',
   'order.created': 'Order {orderNo} for CNY {amount} created. Customers pay it by SMS: ORDER {orderNo}',
   'refund.completed': 'Refund of CNY {amount} from {payee} credited to your {account}. Ref {ref}.',

@@ -27,6 +27,7 @@ export const messageKeys = [
   'request.prompt_sim',
   'request.accepted',
   'pin.changed',
+  'language.changed',
   'registered',
   'order.created',
   'refund.completed',

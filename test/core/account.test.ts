@@ -225,3 +225,25 @@ describe('account commands: what they answer', () => {
     expect(await t.balance(LI, 'wallet')).toBe(47_500n)
   })
 })
+
+describe('set_language', () => {
+  let t: TestLedger
+  beforeEach(async () => { t = await openTestLedger() })
+  afterEach(async () => { await t.close() })
+
+  const setLanguage = (msisdn: string, language: 'en' | 'zh') => ({ kind: 'set_language' as const, msisdn, language })
+
+  it('answers in the new language from then on, on every command, and needs no PIN', () => {
+    const changed = ok(t, setLanguage(LI, 'zh'))
+    expect(changed).toMatchObject({ language: 'zh', message: { key: 'language.changed' } })
+    expect(ok(t, balance(LI)).language).toBe('zh')
+    ok(t, setLanguage(LI, 'en'))
+    expect(ok(t, balance(LI)).language).toBe('en')
+  })
+
+  it('works while the subscriber is locked, and refuses an unregistered number in the language asked for', () => {
+    lockOut(t, LI)
+    expect(ok(t, setLanguage(LI, 'zh')).language).toBe('zh')
+    expect(t.run(setLanguage(NOBODY, 'zh'))).toMatchObject({ ok: false, reason: 'payer_not_registered', language: 'zh' })
+  })
+})

@@ -38,6 +38,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'request.prompt_sim': ['amount', 'payee', 'account', 'reference'],
   'request.accepted': ['amount'],
   'pin.changed': [],
+  'language.changed': [],
   'registered': ['name'],
   'order.created': ['orderNo', 'amount'],
   'refund.completed': ['amount', 'payee', 'ref', 'account'],
