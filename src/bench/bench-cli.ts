@@ -1,14 +1,18 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|all] [options]` (what `npm run bench` runs: all).
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|all] [options]` (what `npm run bench` runs: all).
  * Each benchmark prints its figures beside a baseline measured in the same run and exits 1 when
  * a target is missed; `all` runs them one after the other and fails when any failed. Options
- * after the name go to that benchmark (`telepay bench sms --help` lists them).
+ * after the name go to that benchmark (`telepay bench sms --help`, `telepay bench ussd --help`).
  */
 import { runBench } from './run-bench.js'
 import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
+import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
+import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 
-const benches = ['ledger', 'sms'] as const
+const benches = ['ledger', 'sms', 'ussd'] as const
+
+const jsonOf = (report: unknown): string => JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)
 
 async function runSms(args: readonly string[]): Promise<number> {
   if (args.includes('--help')) {
@@ -22,7 +26,23 @@ async function runSms(args: readonly string[]): Promise<number> {
   }
   const report = await runSmsBench({ ...parsed.options, progress: (line) => process.stderr.write(`${line}\n`) })
   process.stdout.write(`${formatSmsBenchReport(report).join('\n')}\n`)
-  if (parsed.json) process.stdout.write(`${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
+async function runUssd(args: readonly string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write(`${ussdBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseUssdBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runUssdBench({ ...parsed.options, progress: (line) => process.stderr.write(`${line}\n`) })
+  process.stdout.write(`${formatUssdBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
   return report.pass ? 0 : 1
 }
 
@@ -30,6 +50,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   const [first, ...rest] = args
   if (first === 'ledger') return runBench(rest)
   if (first === 'sms') return runSms(rest)
+  if (first === 'ussd') return runUssd(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
     process.stderr.write(`telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`)
     return 2
@@ -41,7 +62,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     return 2
   }
   let worst = 0
-  for (const [name, run] of [['ledger', () => runBench([])], ['sms', () => runSms([])]] as const) {
+  for (const [name, run] of [['ledger', () => runBench([])], ['sms', () => runSms([])], ['ussd', () => runUssd([])]] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)
     const code = await run()
     worst = Math.max(worst, code)
