@@ -13,6 +13,8 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
   const app = express()
   app.disable('x-powered-by')
   app.use(express.json({ limit: context.operating.httpBodyBytesMax }))
+  // Channel routes first: a USSD hop is the hottest request and should not walk past the others.
+  mount(app)
 
   app.get('/healthz', async (_request: Request, response: Response) => {
     let store = 'ok'
@@ -34,7 +36,6 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
 
   app.use('/admin/api', adminApi(context))
   app.use('/api/v1', merchantApi(context))
-  mount(app)
 
   app.use((_request: Request, response: Response) => sendError(response, 404, 'not_found', 'no such endpoint'))
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
