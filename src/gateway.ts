@@ -1,7 +1,8 @@
 /**
  * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
  * into an empty database, starts group commit, the payment service, the sweeps and the HTTP
- * server. Channels plug into the same start-up as they arrive.
+ * server. Channels plug into the same start-up as they arrive. USSD over SMPP rides the SMS
+ * channel's SMPP transport and may push merchants' payment prompts before their SMS.
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -26,6 +27,15 @@ import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
 import type { RunningUssdChannel } from '../channels/ussd/index.js'
 import { startUssdChannel } from '../channels/ussd/index.js'
+import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
+import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
+
+/**
+ * Keys the gateway reads that config.ts does not have yet: `ussdPush` turns the USSD push of
+ * payment requests on or off (default: on with the SMSC simulator, off in operator mode, where
+ * the upstream may be an SMSC without a USSDC behind it).
+ */
+export type GatewayConfig = Config & { readonly ussdPush?: boolean }
 
 export interface Gateway {
   readonly url: string
@@ -39,10 +49,12 @@ export interface Gateway {
   /** Where the SMSC simulator listens, or null when it does not run. */
   readonly smpp: { readonly host: string; readonly port: number } | null
   readonly ussd: RunningUssdChannel
+  /** USSD over SMPP, or null when no SMPP transport runs (SMS off). */
+  readonly ussdSmpp: RunningUssdSmpp | null
   close(): Promise<void>
 }
 
-export async function startGateway(config: Config, options: { log?: Logger } = {}): Promise<Gateway> {
+export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel)
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits)
@@ -70,6 +82,12 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     service, ledger, clock, log, metrics,
     ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
   })
+  // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
+  const ussdSmpp = sms === null ? null : startUssdOverSmpp(
+    { serviceCode: '*123#', push: config.ussdPush ?? sms.mode === 'simulator' },
+    { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
+  )
+  if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
@@ -119,7 +137,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
 
   const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock, sms, smpp, ussd,
+    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp,
     async close() {
       clearInterval(timer)
       await new Promise<void>((resolve) => {
@@ -127,6 +145,9 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
         server.closeAllConnections()
       })
       // USSD first: a payment that missed its answer deadline still reports by SMS as it ends.
+      // Its SMPP hops before the session store closes under them.
+      sms?.attachPush(null)
+      await ussdSmpp?.close()
       await ussd.close()
       await sms?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.

@@ -1,7 +1,9 @@
 /**
  * index.ts - starts the SMS channel the configuration asks for: the SMSC simulator (default),
  * operator mode bound to an upstream SMSC, or nothing. Both modes feed one SmsChannel, which
- * feeds one SmsAdapter; the core never knows which mode carried a command.
+ * feeds one SmsAdapter; the core never knows which mode carried a command. Either transport
+ * also carries USSD over SMPP (`ussdLink`, for channels/ussd/smpp), and the outbox sweep may try
+ * a USSD push before a notice's SMS (`attachPush`).
  */
 import type { Config } from '../../src/config.js'
 import type { OperatingLimits } from '../../src/core/index.js'
@@ -10,6 +12,7 @@ import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
+import type { NoticePush } from './outbox.js'
 import { deliverDueSms } from './outbox.js'
 import { startOperatorTransport } from './operator-transport.js'
 import type { SmppLimits } from './smpp/limits.js'
@@ -17,6 +20,7 @@ import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import type { SmsTransport } from './transport.js'
+import type { UssdLink } from '../ussd/smpp/link.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
@@ -33,6 +37,10 @@ export interface RunningSmsChannel {
   readonly transport: SmsTransport
   /** The SMSC simulator's port (its configured one, or the one picked for port 0); null in operator mode. */
   readonly smppPort: number | null
+  /** The same transport as the path of USSD over SMPP (channels/ussd/smpp). */
+  readonly ussdLink: UssdLink
+  /** From now on the outbox sweep offers each notice's first attempt to `push` (null: SMS only). */
+  attachPush(push: NoticePush | null): void
   ready(): boolean
   /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
   sweep(): Promise<void>
@@ -58,7 +66,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
   })
   const onInbound = (sm: Parameters<SmsChannel['receive']>[0]) => channel.receive(sm)
-  let transport: SmsTransport
+  let transport: SmsTransport & UssdLink
   let smppPort: number | null = null
   if (config.sms.mode === 'simulator') {
     const simulator = await startSimulatorTransport({
@@ -76,15 +84,20 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
   }
   channel.attach(transport)
   const mode = transport.mode
+  let push: NoticePush | null = null
   return {
     mode,
     channel,
     transport,
     smppPort,
+    ussdLink: transport,
+    attachPush(next) {
+      push = next
+    },
     ready: () => transport.ready(),
     async sweep() {
       channel.expireParts()
-      await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log)
+      await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
     },
     async close() {
       channel.stop()

@@ -2,6 +2,8 @@
  * operator-transport.ts - operator mode: telepay binds as an ESME to the operator's SMSC (one
  * transceiver, or a transmitter plus a receiver), takes MOs and receipts as deliver_sm and
  * sends replies as submit_sm. The session layer reconnects with backoff on a fresh session.
+ * A deliver_sm carrying ussd_service_op comes from the operator's USSDC: it goes to the handler
+ * channels/ussd/smpp attached (UssdLink), whose screens leave as submit_sm through sendUssd.
  */
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
@@ -9,10 +11,12 @@ import type { UpstreamSmsc } from '../../src/config.js'
 import type { SmppClient } from './smpp/client.js'
 import { createSmppClient } from './smpp/client.js'
 import type { SmppLimits } from './smpp/limits.js'
+import type { PduParams } from './smpp/pdu.js'
 import { inboundOf, outboundParams } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
 import { smppStatus } from './smpp-constants.js'
 import { publishSmppCounters } from './smpp-metrics.js'
+import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 
 export interface OperatorOptions {
   readonly upstream: UpstreamSmsc
@@ -22,13 +26,14 @@ export interface OperatorOptions {
   readonly onInbound: InboundHandler
 }
 
-export interface OperatorTransport extends SmsTransport {
+export interface OperatorTransport extends SmsTransport, UssdLink {
   readonly client: SmppClient
 }
 
 export function startOperatorTransport(options: OperatorOptions): OperatorTransport {
   const { upstream } = options
   const bind = `${upstream.systemId}@${upstream.host}:${upstream.port}`
+  let ussdHandler: UssdPduHandler | null = null
   const client = createSmppClient({
     host: upstream.host,
     port: upstream.port,
@@ -46,6 +51,11 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
       else if (event.type === 'disconnected') options.log.warn('smpp link down', { smsc: `${upstream.host}:${upstream.port}`, reason: event.reason })
     },
     onDeliver: async (pdu) => {
+      if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {
+        const answer = await ussdHandler(pdu, { bind, origin: bind })
+        if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+        return { status: answer.status }
+      }
       const answer = await options.onInbound(inboundOf(pdu, bind))
       if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
       return { status: answer.status === smppStatus.ok ? smppStatus.ok : answer.status }
@@ -56,15 +66,22 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
     { labels: { smsc: `${upstream.host}:${upstream.port}` }, value: client.ready() ? 1 : 0 },
   ])
 
+  const submitted = async (params: PduParams): Promise<SendResult> => {
+    const result = await client.submit(params)
+    if (result.ok) return { ok: true, messageId: result.messageId }
+    if (result.reason === 'status') return { ok: false, error: `SMSC answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: result.status === smppStatus.throttled || result.status === smppStatus.queueFull || result.status === smppStatus.systemError }
+    return { ok: false, error: `${result.reason}: ${result.detail}`, temporary: result.reason !== 'invalid' }
+  }
+
   return {
     mode: 'operator',
     client,
-    async send(sm: OutboundSm): Promise<SendResult> {
-      const result = await client.submit(outboundParams(sm))
-      if (result.ok) return { ok: true, messageId: result.messageId }
-      if (result.reason === 'status') return { ok: false, error: `SMSC answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: result.status === smppStatus.throttled || result.status === smppStatus.queueFull || result.status === smppStatus.systemError }
-      return { ok: false, error: `${result.reason}: ${result.detail}`, temporary: result.reason !== 'invalid' }
+    attachUssd(handler) {
+      ussdHandler = handler
     },
+    sendUssd: (_bind: string, params: PduParams) => submitted(params),
+    pushTarget: (): UssdPduSource | null => (client.ready() ? { bind, origin: bind } : null),
+    send: (sm: OutboundSm) => submitted(outboundParams(sm)),
     ready: () => client.ready(),
     close: () => client.close(),
   }

@@ -4,17 +4,21 @@
  * submit_sm_resp carries the MO's message id, the replies come back to that bind (or a receiver
  * bind of the same system_id) as deliver_sm, and a delivery receipt follows when asked for.
  * Notices (merchant requests, expiries) go to the bind that last spoke for that MSISDN, else to
- * any bind that can receive.
+ * any bind that can receive. A submit_sm carrying ussd_service_op is USSD, not SMS: it goes to
+ * the handler channels/ussd/smpp attached (UssdLink), which answers with deliver_sm through
+ * sendUssd; binds that spoke USSD are remembered as the places a USSD push can go.
  */
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { SmppLimits } from './smpp/limits.js'
+import type { PduParams } from './smpp/pdu.js'
 import type { SmppPeer, SmppServer } from './smpp/server.js'
 import { startSmppServer } from './smpp/server.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
 import { smppStatus } from './smpp-constants.js'
 import { publishSmppCounters } from './smpp-metrics.js'
+import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 
 export interface SimulatorOptions {
   readonly host: string
@@ -31,7 +35,7 @@ export interface SimulatorOptions {
 /** MSISDNs whose last MO's bind we remember, for notices; oldest forgotten first. */
 const lastBindsMax = 100_000
 
-export interface SimulatorTransport extends SmsTransport {
+export interface SimulatorTransport extends SmsTransport, UssdLink {
   readonly server: SmppServer
 }
 
@@ -46,6 +50,19 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     }
   }
   const bindName = (peer: SmppPeer): string => `${peer.systemId}#${peer.id}`
+  // USSD over SMPP: who speaks it, and where each MSISDN last spoke it (same bound as lastBind).
+  let ussdHandler: UssdPduHandler | null = null
+  const ussdPeers = new Set<number>()
+  const lastUssdBind = new Map<string, number>()
+  const rememberUssd = (msisdn: string, peerId: number): void => {
+    ussdPeers.add(peerId)
+    lastUssdBind.delete(msisdn)
+    lastUssdBind.set(msisdn, peerId)
+    if (lastUssdBind.size > lastBindsMax) {
+      const oldest = lastUssdBind.keys().next()
+      if (oldest.done !== true) lastUssdBind.delete(oldest.value)
+    }
+  }
 
   const server = await startSmppServer({
     host: options.host,
@@ -57,9 +74,19 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     onEvent: (event) => {
       if (event.type === 'bound') options.log.info('smpp bind', { systemId: event.peer.systemId, bind: event.peer.bindType, peer: `${event.peer.remoteAddress}:${event.peer.remotePort}` })
       else if (event.type === 'bind_refused') options.log.warn('smpp bind refused', { systemId: event.systemId, status: event.status, peer: event.remoteAddress })
-      else options.log.info('smpp session closed', { systemId: event.peer?.systemId, reason: event.reason })
+      else {
+        if (event.peer !== null) ussdPeers.delete(event.peer.id)
+        options.log.info('smpp session closed', { systemId: event.peer?.systemId, reason: event.reason })
+      }
     },
     onSubmit: async (peer, pdu) => {
+      if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {
+        const source = typeof pdu.fields['source_addr'] === 'string' ? pdu.fields['source_addr'] : ''
+        rememberUssd(source, peer.id)
+        const answer = await ussdHandler(pdu, { bind: bindName(peer), origin: peer.systemId })
+        if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+        return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
+      }
       const sm = inboundOf(pdu, bindName(peer), peer.systemId)
       if (sm.destination !== options.shortCode) return { status: smppStatus.invalidDestination }
       remember(sm.source, peer.id)
@@ -104,5 +131,26 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     },
     ready: () => true,
     close: () => server.close(),
+    attachUssd(handler) {
+      ussdHandler = handler
+    },
+    async sendUssd(bind: string, params: PduParams): Promise<SendResult> {
+      const peers = server.peers()
+      const origin = peers.find((peer) => bindName(peer) === bind)
+      const systemId = bind.slice(0, bind.lastIndexOf('#'))
+      const peer = origin !== undefined ? server.receiverFor(origin) : server.findReceiver(systemId)
+      if (peer === undefined) return { ok: false, error: 'the ESME of this USSD dialogue is not bound to receive', temporary: true }
+      return sendResultOf(await peer.send('deliver_sm', params))
+    },
+    pushTarget(msisdn: string): UssdPduSource | null {
+      const peers = server.peers().filter((peer) => ussdPeers.has(peer.id))
+      const last = lastUssdBind.get(msisdn)
+      const candidates = [...peers.filter((peer) => peer.id === last), ...peers]
+      for (const candidate of candidates) {
+        const receiver = server.receiverFor(candidate)
+        if (receiver !== undefined) return { bind: bindName(receiver), origin: receiver.systemId }
+      }
+      return null
+    },
   }
 }

@@ -3,7 +3,9 @@
  * the hop service over the menu engine, and an express Router with the providers' callbacks
  * (`POST /ussd` Africa's Talking, `POST /ussd/hubtel` Hubtel) for src/http/app.ts to mount.
  * The gateway calls sweep() with its other sweeps (idle and total timeouts) and close() on
- * shutdown. Exports startUssdChannel, RunningUssdChannel, UssdChannelConfig, UssdChannelDeps.
+ * shutdown. The engine answers network-initiated payment prompts too (smpp/push-flow.ts), whose
+ * sessions USSD over SMPP opens in the same store (smpp/). Exports startUssdChannel,
+ * RunningUssdChannel, UssdChannelConfig, UssdChannelDeps.
  */
 import { join } from 'node:path'
 import type { Router } from 'express'
@@ -23,6 +25,7 @@ import { checkUssdLimits, defaultUssdLimits } from './limits.js'
 import type { SessionStore } from './session-store.js'
 import { SqliteSessionStore } from './session-store.js'
 import { UssdService } from './ussd-service.js'
+import { withPushFlow } from './smpp/push-flow.js'
 
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
@@ -64,7 +67,7 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   const problems = checkUssdLimits(limits)
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
   // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config value.
-  const engine = deps.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir)
+  const engine = withPushFlow(deps.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
   const store = new SqliteSessionStore(join(config.dataDir, 'ussd.sqlite'), limits)
   const notify = deps.notify ?? (() => Promise.resolve(false))
   const service = new UssdService({

@@ -1,0 +1,281 @@
+/**
+ * ussd-smpp.ts - USSD over SMPP on the transports of the SMS channel (link.ts), both ways:
+ *
+ * Mobile-initiated (MI). A phone's PSSR indication (ussd_service_op 0x01, short_message the dial
+ * string `*123#` or a shortcut `*123*2*1001#`, destination_addr the service as `*123#`, `123` or
+ * the whole dial string) opens a session; each USSR confirm (0x12) with the same
+ * its_session_info is the next input. The PDU is acknowledged at once; the screen follows as
+ * USSR request (0x02, a CON that waits for input) or PSSR response (0x11, the END that closes
+ * the dialogue), echoing its_session_info, from the service code to the MSISDN: deliver_sm in
+ * simulator mode, submit_sm in operator mode (the USSDC sends deliver_sm).
+ *
+ * Network-initiated (NI) push. A merchant's payment request (outbox notice `request.prompt` or
+ * `request.prompt_sim`) is first offered here: when a bind can take it and the subscriber has
+ * no open USSD session (one USSD transaction per subscriber: a second one is USSD-Busy), we
+ * open a dialogue with a USSR request of our own its_session_info. The answer runs the core's
+ * confirm or cancel (push-flow.ts) and the dialogue ends with a USSN request (0x03): an NI
+ * dialogue has no processUnstructuredSS-Request to answer with a PSSR response, so the network
+ * closes it with unstructuredSS-Notify and releases after the handset's USSN confirm (0x13),
+ * which we acknowledge and otherwise ignore. No push (no bind, busy, refused) means the SMS
+ * goes at once; a push without an answer within the idle timeout leaves it to the outbox, whose
+ * SMS then goes (outbox.ts).
+ *
+ * The USSD session id is `${origin}/${msisdn}/${its_session_info hex}/${m|n}${stamp}`: origin is
+ * the ESME's system_id (or the upstream), so ESMEs' its_session_info spaces stay apart; the
+ * stamp makes every dial a new session even when an ESME reuses its its_session_info. Exports
+ * startUssdOverSmpp, UssdSmppOptions, UssdSmppDeps, RunningUssdSmpp.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Message } from '../../../src/core/index.js'
+import { maskMsisdn, normalizeMsisdn } from '../../../src/core/index.js'
+import type { LedgerStore } from '../../../src/ledger/store.js'
+import type { Clock } from '../../../src/service/clock.js'
+import type { Logger } from '../../../src/service/log.js'
+import type { Metrics } from '../../../src/service/metrics.js'
+import type { NoticePush, PushAttempt, SmsNotice } from '../../sms/outbox.js'
+import type { Pdu } from '../../sms/smpp/pdu.js'
+import type { InboundAnswer } from '../../sms/transport.js'
+import type { Screen } from '../contract.js'
+import type { UssdLimits } from '../limits.js'
+import type { SessionRecord, SessionStore } from '../session-store.js'
+import { channelText } from '../texts.js'
+import type { HopRead, UssdService } from '../ussd-service.js'
+import type { UssdSmppLimits } from './limits.js'
+import { defaultUssdSmppLimits } from './limits.js'
+import type { UssdLink, UssdPduSource } from './link.js'
+import { openPush, pushBookkeeping } from './push-flow.js'
+import type { UssdPdu } from './ussd-pdu.js'
+import { dialOf, namesService, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
+import { sessionInfoKey, ussdOp, ussdOpName } from './ussd-op.js'
+
+export interface UssdSmppOptions {
+  /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */
+  readonly serviceCode: string
+  /** Offer payment requests to the phone's screen before the SMS (default: on in simulator mode). */
+  readonly push: boolean
+  readonly limits?: Partial<UssdSmppLimits>
+}
+
+export interface UssdSmppDeps {
+  readonly link: UssdLink
+  readonly ussd: { readonly service: UssdService; readonly store: SessionStore; readonly limits: UssdLimits }
+  readonly ledger: Pick<LedgerStore, 'outboxDelivered' | 'outboxFailed'>
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+}
+
+export interface RunningUssdSmpp {
+  /** The push for the SMS outbox (channels/sms attachPush); null when push is off. */
+  readonly push: NoticePush | null
+  /** USSD PDUs acknowledged whose screen is not sent yet. */
+  readonly inFlight: number
+  /** Refuses new USSD PDUs (ESME_RTHROTTLED, so peers retry elsewhere or later) and waits for those in flight. */
+  close(): Promise<void>
+}
+
+const provider = 'smpp'
+
+export function startUssdOverSmpp(options: UssdSmppOptions, deps: UssdSmppDeps): RunningUssdSmpp {
+  const handler = new UssdOverSmpp(options, deps)
+  deps.link.attachUssd((pdu, from) => handler.receive(pdu, from))
+  return {
+    push: options.push ? { push: (notice, outboxId) => handler.push(notice, outboxId) } : null,
+    get inFlight() {
+      return handler.inFlight
+    },
+    close: () => handler.close(),
+  }
+}
+
+class UssdOverSmpp {
+  private readonly limits: UssdSmppLimits
+  private readonly running = new Set<Promise<void>>()
+  private accepted = 0
+  private closing = false
+  private messageIds = 0
+  private stamps = 0
+  /** Our its_session_info for NI dialogues; bit 0 of the second octet (end of session) stays 0. */
+  private nextSessionInfo = randomBytes(2).readUInt16BE(0) & 0xfffe
+  private readonly processTag = randomBytes(3).toString('hex')
+
+  constructor(private readonly options: UssdSmppOptions, private readonly deps: UssdSmppDeps) {
+    this.limits = { ...defaultUssdSmppLimits, ...(options.limits ?? {}) }
+  }
+
+  get inFlight(): number {
+    return this.accepted
+  }
+
+  /** One USSD PDU from a phone or the USSDC: acknowledged now, its screen sent after the response. */
+  receive(raw: Pdu, from: UssdPduSource): Promise<InboundAnswer> {
+    const read = readUssdPdu(raw, this.limits)
+    if (!read.ok) return Promise.resolve(this.refuse(read.status, read.why, from, raw.fields['ussd_service_op']))
+    const pdu = read.pdu
+    const msisdn = normalizeMsisdn(pdu.source)
+    if (msisdn === null) return Promise.resolve(this.refuse(ussdStatus.invalidSource, 'source_addr is not an MSISDN', from, pdu.op))
+    if (pdu.op === ussdOp.ussnConfirm) {
+      this.countPdu(pdu.op, 'ok')
+      return Promise.resolve({ status: ussdStatus.ok, messageId: this.messageId(), afterResponse: null })
+    }
+    if (pdu.op !== ussdOp.pssrIndication && pdu.op !== ussdOp.ussrConfirm) {
+      return Promise.resolve(this.refuse(ussdStatus.invalidTlvValue, `ussd_service_op ${ussdOpName(pdu.op)} is not served`, from, pdu.op))
+    }
+    if (pdu.op === ussdOp.pssrIndication && !namesService(pdu.destination, this.options.serviceCode)) {
+      return Promise.resolve(this.refuse(ussdStatus.invalidDestination, 'destination_addr names another service', from, pdu.op))
+    }
+    if (this.closing || this.accepted >= this.limits.hopsInFlightMax) {
+      return Promise.resolve(this.refuse(ussdStatus.throttled, this.closing ? 'closing' : 'too many USSD hops in flight', from, pdu.op))
+    }
+    this.accepted += 1
+    this.countPdu(pdu.op, 'ok')
+    return Promise.resolve({
+      status: ussdStatus.ok,
+      messageId: this.messageId(),
+      afterResponse: () => this.track(this.answer(pdu, msisdn, from)),
+    })
+  }
+
+  /** The NoticePush of the SMS outbox: a payment prompt on the phone's screen, if it can be. */
+  async push(notice: SmsNotice, outboxId: number): Promise<PushAttempt> {
+    const started = this.deps.clock.nowMs()
+    if (this.closing) return this.notPushed(notice, 'closing')
+    if (!isPaymentPrompt(notice.message)) return { pushed: false, why: 'not a payment prompt' }
+    const open = await this.deps.ussd.store.openOf(notice.msisdn)
+    if (open.some((record) => !this.isExpired(record, started))) return this.notPushed(notice, 'busy')
+    const target = this.deps.link.pushTarget(notice.msisdn)
+    if (target === null) return this.notPushed(notice, 'no_bind')
+    const sessionInfo = Buffer.alloc(2)
+    sessionInfo.writeUInt16BE(this.nextSessionInfo)
+    this.nextSessionInfo = (this.nextSessionInfo + 2) & 0xfffe
+    const sessionId = `${target.origin}/${notice.msisdn}/${sessionInfoKey(sessionInfo)}/n${this.stamp(started)}`
+    const opened = openPush({ sessionId, msisdn: notice.msisdn, language: notice.language, message: notice.message, outboxId })
+    if (opened === null) return { pushed: false, why: 'not a payment prompt' }
+    const key = `${provider}:${sessionId}`
+    const record: SessionRecord = {
+      key, provider, msisdn: notice.msisdn, session: opened.session, hop: 1, requestKey: `${provider}:push`, textLength: 0,
+      lastScreen: opened.screen, startedMs: started, activeMs: started, outcome: null,
+    }
+    // Stored before it is sent: the phone may answer before deliver_sm_resp reaches us.
+    if (!(await this.deps.ussd.store.put(record, null))) return this.notPushed(notice, 'session_clash')
+    const sent = await this.deps.link.sendUssd(target.bind, screenParams({
+      op: ussdOp.ussrRequest, sessionInfo, source: this.options.serviceCode, msisdn: notice.msisdn, text: opened.screen.text, gsmDataCoding: ussdDataCoding.gsm,
+    }))
+    if (!sent.ok) {
+      await this.deps.ussd.store.end(key, 'released', this.deps.clock.nowMs())
+      this.deps.log.warn('ussd push refused', { msisdn: maskMsisdn(notice.msisdn), bind: target.bind, error: sent.error })
+      return this.notPushed(notice, 'refused')
+    }
+    this.countPush('pushed')
+    this.deps.log.info('ussd push sent', { msisdn: maskMsisdn(notice.msisdn), session: sessionId, bind: target.bind, key: notice.message.key, chars: opened.screen.text.length })
+    return { pushed: true, answerByMs: started + this.deps.ussd.limits.sessionIdleMs }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+
+  private async answer(pdu: UssdPdu, msisdn: string, from: UssdPduSource): Promise<void> {
+    const prefix = `${from.origin}/${msisdn}/${sessionInfoKey(pdu.sessionInfo)}/`
+    let sessionId: string
+    let before: SessionRecord | null = null
+    let read: (record: SessionRecord | null) => HopRead
+    if (pdu.op === ussdOp.pssrIndication) {
+      sessionId = `${prefix}m${this.stamp(this.deps.clock.nowMs())}`
+      const dial = dialOf(pdu.text, pdu.destination, this.options.serviceCode)
+      read = (record) => (record === null ? { kind: 'dial', dial } : { kind: 'lost' })
+    } else {
+      const open = await this.deps.ussd.store.openOf(msisdn)
+      const found = open.filter((record) => record.key.startsWith(`${provider}:${prefix}`)).at(-1)
+      sessionId = found === undefined ? `${prefix}x` : found.key.slice(provider.length + 1)
+      read = (record) => {
+        before = record
+        return record === null ? { kind: 'lost' } : { kind: 'input', text: pdu.text }
+      }
+    }
+    let screen: Screen
+    try {
+      screen = await this.deps.ussd.service.hop({
+        provider, sessionId, msisdn, requestKey: `${provider}:${from.bind}:${pdu.sequence}`, textLength: 0, read,
+      })
+    } catch (error) {
+      this.deps.log.error('ussd hop failed', { provider, session: sessionId, msisdn: maskMsisdn(msisdn), error: error instanceof Error ? error.message : String(error) })
+      screen = channelText('unavailable', 'en')
+    }
+    const networkInitiated = sessionId.slice(prefix.length).startsWith('n')
+    const op = screen.type === 'CON' ? ussdOp.ussrRequest : networkInitiated ? ussdOp.ussnRequest : ussdOp.pssrResponse
+    const sent = await this.deps.link.sendUssd(from.bind, screenParams({
+      op, sessionInfo: pdu.sessionInfo, source: pdu.destination === '' ? this.options.serviceCode : pdu.destination, msisdn, text: screen.text,
+      gsmDataCoding: pdu.dataCoding === ussdDataCoding.smscDefault ? ussdDataCoding.smscDefault : ussdDataCoding.gsm,
+    }))
+    if (!sent.ok) this.deps.log.warn('ussd screen not delivered', { session: sessionId, msisdn: maskMsisdn(msisdn), op: ussdOpName(op), error: sent.error })
+    if (networkInitiated) await this.settleOutbox(sessionId, before)
+  }
+
+  /** After a hop of a push: the answer makes the SMS needless; an end without one sends it now. */
+  private async settleOutbox(sessionId: string, before: SessionRecord | null): Promise<void> {
+    const after = await this.deps.ussd.store.get(`${provider}:${sessionId}`)
+    const book = after === null ? null : pushBookkeeping(after.session)
+    if (after === null || book === null) return
+    const nowMs = this.deps.clock.nowMs()
+    const earlier = before === null ? null : pushBookkeeping((before as SessionRecord).session)
+    if (book.answered && earlier?.answered !== true) {
+      await this.deps.ledger.outboxDelivered(book.outboxId, nowMs)
+      this.countPush('answered')
+    } else if (!book.answered && after.outcome !== null) {
+      await this.deps.ledger.outboxFailed(book.outboxId, nowMs, 'USSD push ended without an answer', nowMs)
+      this.countPush('abandoned')
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.deps.log.error('ussd over smpp failed', { error: error instanceof Error ? error.message : String(error) })
+    }).finally(() => {
+      this.accepted -= 1
+      this.running.delete(tracked)
+    })
+    this.running.add(tracked)
+  }
+
+  private refuse(status: number, why: string, from: UssdPduSource, op: unknown): InboundAnswer {
+    const opName = typeof op === 'number' ? ussdOpName(op) : 'none'
+    this.countPdu(typeof op === 'number' ? op : -1, 'refused')
+    this.deps.log.info('ussd pdu refused', { bind: from.bind, op: opName, status, why })
+    return { status, messageId: '', afterResponse: null }
+  }
+
+  private notPushed(notice: SmsNotice, why: string): PushAttempt {
+    this.countPush(why)
+    this.deps.log.info('ussd push not possible; the notice goes by SMS', { msisdn: maskMsisdn(notice.msisdn), key: notice.message.key, why })
+    return { pushed: false, why }
+  }
+
+  private isExpired(record: SessionRecord, nowMs: number): boolean {
+    const limits = this.deps.ussd.limits
+    return record.activeMs <= nowMs - limits.sessionIdleMs || record.startedMs <= nowMs - limits.sessionTotalMs
+  }
+
+  private messageId(): string {
+    this.messageIds = (this.messageIds + 1) % 0x7fffffff
+    return `u${this.processTag}${this.messageIds.toString(36)}`
+  }
+
+  private stamp(nowMs: number): string {
+    this.stamps = (this.stamps + 1) % 0x7fffffff
+    return `${nowMs.toString(36)}${this.processTag}${this.stamps.toString(36)}`
+  }
+
+  private countPdu(op: number, result: string): void {
+    this.deps.metrics.count('telepay_ussd_smpp_pdus_total', 'USSD PDUs received over SMPP, by ussd_service_op and result', { op: op < 0 ? 'none' : ussdOpName(op), result })
+  }
+
+  private countPush(result: string): void {
+    this.deps.metrics.count('telepay_ussd_push_total', 'Network-initiated USSD payment prompts, by result', { result })
+  }
+}
+
+function isPaymentPrompt(message: Message): boolean {
+  return message.key === 'request.prompt' || message.key === 'request.prompt_sim'
+}
