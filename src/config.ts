@@ -32,6 +32,15 @@ export interface Config {
   /** The built-in SMSC simulator (SPEC section 1): ESMEs bind here to stand in for phones. */
   readonly smpp: { readonly host: string; readonly port: number; readonly systemId: string; readonly password: string }
   readonly sms: SmsConfig
+  readonly ussd: UssdConfig
+}
+
+export interface UssdConfig {
+  /**
+   * Push a merchant's payment request as a USSD prompt before falling back to SMS; null: on with
+   * the SMSC simulator, off in operator mode (the upstream may be an SMSC without a USSDC).
+   */
+  readonly push: boolean | null
 }
 
 export const smsModes = ['simulator', 'operator', 'off'] as const
@@ -146,6 +155,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMS_MODE: 'sms.mode',
   TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
+  TELEPAY_USSD_PUSH: 'ussd.push',
 }
 
 /** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
@@ -179,7 +189,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName)) throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
   const file = existsSync(fileName) ? readFile(fileName) : {}
   const section = (name: string): Source => (isObject(file[name]) ? { ...file[name] } : {})
-  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms') }
+  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms'), ussd: section('ussd') }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
     if (value === undefined) continue
@@ -192,14 +202,15 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   for (const [key, value] of Object.entries(overrides)) {
     source[key] = isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
   }
-  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms'])
+  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms', 'ussd'])
   for (const key of Object.keys(source)) if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
 
   const http = source['http'] as Source
   const bank = source['bank'] as Source
   const smpp = source['smpp'] as Source
   const sms = source['sms'] as Source
-  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']]] as const) {
+  const ussd = source['ussd'] as Source
+  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']]] as const) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`config: ${name}.${key}: unknown key`)
     }
@@ -244,8 +255,14 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
       shortCode: pick('sms.shortCode', sms['shortCode'], '12588', (value) => (typeof value === 'string' && /^\d{3,15}$/.test(value) ? value : undefined), 'digits, 3 to 15'),
       upstream,
     },
+    ussd: {
+      push: pick('ussd.push', ussd['push'], null, asBoolean, 'true or false'),
+    },
   }
 }
+
+const asBoolean = (value: unknown): boolean | undefined =>
+  value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined
 
 const smppText = (octetsMax: number) => (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' && value.length <= octetsMax && /^[\x20-\x7e]*$/.test(value) ? value : undefined

@@ -30,12 +30,7 @@ import { startUssdChannel } from '../channels/ussd/index.js'
 import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 
-/**
- * Keys the gateway reads that config.ts does not have yet: `ussdPush` turns the USSD push of
- * payment requests on or off (default: on with the SMSC simulator, off in operator mode, where
- * the upstream may be an SMSC without a USSDC behind it).
- */
-export type GatewayConfig = Config & { readonly ussdPush?: boolean }
+export type GatewayConfig = Config
 
 export interface Gateway {
   readonly url: string
@@ -84,7 +79,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   })
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp = sms === null ? null : startUssdOverSmpp(
-    { serviceCode: '*123#', push: config.ussdPush ?? sms.mode === 'simulator' },
+    { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
     { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
   )
   if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)

@@ -22,6 +22,12 @@ describe('SMS configuration', () => {
     const config = loadConfig({ env: {}, cwd: dir })
     expect(config.smpp).toEqual({ host: '127.0.0.1', port: 2775, systemId: 'telepay', password: 'telepay' })
     expect(config.sms).toEqual({ mode: 'simulator', shortCode: '12588', upstream: null })
+    expect(config.ussd).toEqual({ push: null })
+  })
+
+  it('reads ussd.push as a boolean from the file or TELEPAY_USSD_PUSH', () => {
+    expect(loadConfig(withFile({ ussd: { push: false } })).ussd.push).toBe(false)
+    expect(loadConfig({ env: { TELEPAY_USSD_PUSH: 'true' }, cwd: dir }).ussd.push).toBe(true)
   })
 
   it('reads operator mode and the upstream SMSC from a URL, in the file or the environment', () => {
@@ -42,6 +48,8 @@ describe('SMS configuration', () => {
     [{ smpp: { port: 70000 } }, 'smpp.port'],
     [{ smpp: { systemId: 'a-system-id-far-too-long' } }, 'smpp.systemId'],
     [{ smpp: { password: 'ninechars' } }, 'smpp.password'],
+    [{ ussd: { push: 'sometimes' } }, 'ussd.push'],
+    [{ ussd: { serviceCode: '*123#' } }, 'ussd.serviceCode'],
   ])('refuses %j naming %s', (content, key) => {
     expect(() => loadConfig(withFile(content))).toThrow(ConfigError)
     expect(() => loadConfig(withFile(content))).toThrow(`config: ${key}`)

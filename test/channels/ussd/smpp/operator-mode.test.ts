@@ -65,9 +65,10 @@ async function startOperatorGateway(port: number, extra: { ussdPush?: boolean } 
     overrides: {
       dataDir: dir, clock: 'test', http: { host: '127.0.0.1', port: 0 }, logLevel: 'silent', pinHashCost: 1024,
       sms: { mode: 'operator', upstream: `smpp://telepay:opsecret@127.0.0.1:${port}?bind=transceiver` },
+      ...(extra.ussdPush === undefined ? {} : { ussd: { push: extra.ussdPush } }),
     },
   })
-  return startGateway({ ...config, ...extra })
+  return startGateway(config)
 }
 
 /** A deliver_sm from the USSDC carrying a user's USSD string. */
