@@ -19,6 +19,7 @@ import type { UssdLimits } from './limits.js'
 import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
 import type { ChannelTextKey } from './texts.js'
 import { channelText } from './texts.js'
+import { heldMode, waitsForConfirm } from './menu/index.js'
 
 /** What a provider made of its request once it saw the stored session (null: none stored). */
 export type HopRead =
@@ -178,7 +179,9 @@ export class UssdService {
       })
       const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
       if (result === null) {
-        this.finishLate(running, key, msisdn, run.command.kind)
+        // The dial's registration check and a cancel have nothing to tell by SMS when late.
+        if (heldMode(session) === null) this.finishLate(running, key, msisdn, run.command.kind)
+        else this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind: run.command.kind })
         return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
       }
       step = this.deps.engine.resume(session, result)
@@ -224,11 +227,23 @@ export class UssdService {
     this.openSessions = await this.deps.store.openCount()
     this.deps.metrics.count('telepay_ussd_sessions_ended_total', 'USSD sessions ended, by outcome', { outcome })
     if (outcome === 'completed') return
-    const atConfirm = isConfirmState(record.session.state)
-    this.deps.log.info(atConfirm ? 'ussd session ended at a confirm screen; nothing was run' : 'ussd session ended', {
+    // Asked of the session as it stood before it ended: did the core hold a payment for it?
+    const waiting = waitsForConfirm({ ...record.session, ended: false })
+    this.deps.log.info(waiting ? 'ussd session ended at a confirm screen; its waiting payment is cancelled' : 'ussd session ended', {
       provider: record.provider, session: record.key, msisdn: maskMsisdn(record.msisdn), outcome, state: record.session.state,
       hop: record.hop, inputs: record.session.trail.length, seconds: Math.round((record.activeMs - record.startedMs) / 1000),
     })
+    // The core holds the payment this session was about to confirm: nobody will, so it is
+    // cancelled now rather than left to expire (with an SMS about it) two minutes later.
+    if (waiting) {
+      const cancelled = await this.deps.service.execute({
+        key: `${record.key}:${record.hop}:ended`, channel: 'ussd', command: { kind: 'cancel', msisdn: record.msisdn }, pin: null, newPin: null,
+      }).catch((error: unknown) => {
+        this.deps.log.error('ussd cancel at session end failed', { session: record.key, error: error instanceof Error ? error.message : String(error) })
+        return null
+      })
+      if (cancelled !== null) this.deps.log.info('ussd waiting payment cancelled', { session: record.key, result: cancelled.ok ? 'ok' : cancelled.reason ?? 'refused' })
+    }
   }
 
   private countHop(provider: string, answer: string): void {
@@ -245,14 +260,6 @@ export class UssdService {
     })
     return run
   }
-}
-
-/**
- * Whether a menu state waits for the user's confirmation (PIN or YES) of a payment: the engine
- * only turns a confirmed payment into a command, so a session that ends there moved no money.
- */
-export function isConfirmState(state: string): boolean {
-  return /confirm|pin/i.test(state)
 }
 
 /** What a user is told who types into a session that is over. */

@@ -1,10 +1,12 @@
 /**
  * check-menus.ts - validates the USSD menus: unknown or unreachable states, options that cannot
- * fit a page even when paged, missing translations, unknown validators, placeholders and
- * command kinds. Every problem names its file and state. Exports checkMenus and checkMenuSet.
+ * fit a page even when paged, missing translations, unknown validators, placeholders, command
+ * kinds, message keys in `then` and `results`, and payments without a confirm screen to go on
+ * to. Every problem names its file and state. Exports checkMenus and checkMenuSet.
  */
 import type { Language } from '../../../src/core/index.js'
-import { commandKinds, isCommandKind } from './command-kinds.js'
+import { messageKeys, reasons } from '../../../src/core/index.js'
+import { commandKinds, isCommandKind, isPaymentKind, resultParamNames } from './command-kinds.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import { mainFile, readMenus } from './load-menus.js'
@@ -46,8 +48,19 @@ function targetsOf(state: MenuState): string[] {
       return state.options.map((option) => option.to)
     case 'input':
       return [state.input.next]
+    case 'command':
+      return Object.values(state.command.then)
     default:
       return []
+  }
+}
+
+/** Keys the core answers with: the static ones and `refusal.<reason>`. */
+const knownMessageKeys: ReadonlySet<string> = new Set<string>([...messageKeys, ...reasons.map((reason) => `refusal.${reason}`)])
+
+function checkResultTexts(results: MenuSet['results'], problem: (message: string) => void): void {
+  for (const key of Object.keys(results)) {
+    if (!knownMessageKeys.has(key)) problem(`results has ${key}, which is no message key of the core`)
   }
 }
 
@@ -66,8 +79,10 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
       if (!fitsPage(text.replaceAll('{service}', menus.service), limits)) problems.push({ file: homeFile, state: 'texts', message: `text ${key} ${language} does not fit one page` })
     }
   }
+  checkResultTexts(menus.results, (message) => problems.push({ file: homeFile, state: 'results', message }))
   const values = producedValues(menus)
-  const known = new Set([...builtinPlaceholders, ...values.plain])
+  // A state after a command (`then`) also shows what the core said the payment is.
+  const known = new Set([...builtinPlaceholders, ...values.plain, ...resultParamNames])
 
   for (const state of menus.states.values()) {
     const problem = (message: string): void => {
@@ -89,6 +104,8 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
         break
       case 'command':
         checkCommand(state, values, problem)
+        checkThen(state, menus, problem)
+        checkResultTexts(state.command.results, problem)
         break
       case 'end':
         break
@@ -169,6 +186,19 @@ function checkCommand(
     if (!(secret ? values.secret : values.plain).has(valueName)) {
       problem(`command field ${field} takes unknown ${secret ? 'PIN ' : ''}value ${valueName}`)
     }
+  }
+}
+
+function checkThen(state: Extract<MenuState, { kind: 'command' }>, menus: MenuSet, problem: (message: string) => void): void {
+  const { kind, then } = state.command
+  // Without a screen to go on to, a payment would stay waiting behind an SMS-worded END.
+  if (isCommandKind(kind) && isPaymentKind(kind) && Object.keys(then).length === 0) {
+    problem(`command ${kind} leaves a payment waiting: it needs then: { <confirm message key>: <confirm state> }`)
+  }
+  for (const [key, target] of Object.entries(then)) {
+    if (!(messageKeys as readonly string[]).includes(key)) problem(`then has ${key}, which is no message key of a successful result`)
+    // One command per answer: a command straight after a command would chain them in one hop.
+    if (menus.states.get(target)?.kind === 'command') problem(`then ${key} goes to command state ${target}; it must show a screen`)
   }
 }
 

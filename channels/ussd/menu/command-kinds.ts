@@ -1,11 +1,14 @@
 /**
  * command-kinds.ts - the commands a menu state may produce, the fields each takes from the
- * session's values, and how those values become a SubscriberCommand. Every payment carries
- * `authorize: true`: the USSD confirm screen is the user's consent, with the PIN collected on
- * the same screen (none for a phone-bill micro-payment, SPEC section 3). Exports commandKinds,
- * isCommandKind, isReadOnlyKind, buildCommand, CommandKindName, FieldKind.
+ * session's values, and how those values become a SubscriberCommand. A payment goes to the core
+ * first with `authorize: false`: the core refuses it at once (unknown merchant, order paid, not
+ * enough money, a limit) or leaves it waiting and answers with what it is (amount, payee,
+ * account), which the confirm screen shows; the PIN typed there (none for a phone-bill
+ * micro-payment, SPEC section 3) goes with the `confirm` command, and backing out runs `cancel`.
+ * Exports commandKinds, isCommandKind, isPaymentKind, runsFromShortcut, buildCommand,
+ * resultParamNames, CommandKindName, FieldKind.
  */
-import type { FundingKind, SubscriberCommand } from '../../../src/core/index.js'
+import type { FundingKind, Language, SubscriberCommand } from '../../../src/core/index.js'
 import { assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
 import type { UssdCommand } from '../contract.js'
 
@@ -18,20 +21,23 @@ interface FieldSpec {
 }
 
 const required = (kind: FieldKind): FieldSpec => ({ kind, required: true })
-// A PIN is optional on payments: a phone-bill micro-payment is confirmed by the SIM identity.
+// Optional on confirm: a phone-bill micro-payment is confirmed by the SIM identity, without one.
 const optionalPin: FieldSpec = { kind: 'secret', required: false }
 
 export const commandKinds = {
   balance: {},
   statement: {},
-  pay_merchant: { merchantCode: required('text'), amount: required('amount'), funding: required('funding'), pin: optionalPin },
-  pay_bill: {
-    billerCode: required('text'), customerRef: required('text'), amount: required('amount'), funding: required('funding'), pin: optionalPin,
-  },
-  pay_order: { orderNo: required('text'), funding: required('funding'), pin: optionalPin },
-  top_up_airtime: { beneficiary: required('msisdn'), amount: required('amount'), funding: required('funding'), pin: optionalPin },
-  send_money: { payee: required('msisdn'), amount: required('amount'), pin: optionalPin },
-  load_wallet: { amount: required('amount'), pin: optionalPin },
+  /** The session's language (just switched by the option that led here) for every channel. */
+  set_language: {},
+  pay_merchant: { merchantCode: required('text'), amount: required('amount'), funding: required('funding') },
+  pay_bill: { billerCode: required('text'), customerRef: required('text'), amount: required('amount'), funding: required('funding') },
+  pay_order: { orderNo: required('text'), funding: required('funding') },
+  top_up_airtime: { beneficiary: required('msisdn'), amount: required('amount'), funding: required('funding') },
+  send_money: { payee: required('msisdn'), amount: required('amount') },
+  load_wallet: { amount: required('amount') },
+  /** Authorizes the subscriber's payment waiting for it (the one the confirm screen shows). */
+  confirm: { pin: optionalPin },
+  cancel: {},
   change_pin: { pin: required('secret'), newPin: required('secret') },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>
 
@@ -41,10 +47,27 @@ export function isCommandKind(kind: string): kind is CommandKindName {
   return Object.hasOwn(commandKinds, kind)
 }
 
-/** Reads that move no money: a shortcut may run them; it stops before anything else. */
-export function isReadOnlyKind(kind: CommandKindName): boolean {
-  return kind === 'balance' || kind === 'statement'
+const paymentKinds: ReadonlySet<CommandKindName> = new Set(['pay_merchant', 'pay_bill', 'pay_order', 'top_up_airtime', 'send_money', 'load_wallet'])
+
+/** Commands that leave a payment waiting for the user's confirm: their menu state needs `then`. */
+export function isPaymentKind(kind: CommandKindName): boolean {
+  return paymentKinds.has(kind)
 }
+
+/**
+ * Whether a shortcut dial may run the command: reads, the language, and a payment's first step,
+ * which moves no money and only asks the core what the confirm screen will show. Never a
+ * confirm, a cancel or a PIN change: those answer a question the user has not seen yet.
+ */
+export function runsFromShortcut(kind: CommandKindName): boolean {
+  return kind === 'balance' || kind === 'statement' || kind === 'set_language' || paymentKinds.has(kind)
+}
+
+/**
+ * The params of a result that the state after it (`then`) may show: what the payment is. Only
+ * these are kept, so that a result cannot overwrite any other value of the flow.
+ */
+export const resultParamNames: readonly string[] = ['amount', 'payee', 'account']
 
 export type BuiltCommand = { readonly ok: true; readonly run: UssdCommand } | { readonly ok: false; readonly field: string }
 
@@ -56,6 +79,7 @@ export type BuiltCommand = { readonly ok: true; readonly run: UssdCommand } | { 
 export function buildCommand(
   kind: CommandKindName,
   msisdn: string,
+  language: Language,
   value: (field: string) => string | null,
 ): BuiltCommand {
   const fields: Readonly<Record<string, FieldSpec>> = commandKinds[kind]
@@ -80,23 +104,26 @@ export function buildCommand(
     switch (kind) {
       case 'balance':
       case 'statement':
-        return { kind, msisdn }
-      case 'pay_merchant':
-        return { kind, msisdn, merchantCode: text('merchantCode'), amountMinor: amount(), funding: funding(), authorize: true }
-      case 'pay_bill':
-        return {
-          kind, msisdn, billerCode: text('billerCode'), customerRef: text('customerRef'), amountMinor: amount(), funding: funding(), authorize: true,
-        }
-      case 'pay_order':
-        return { kind, msisdn, orderNo: text('orderNo'), funding: funding(), authorize: true }
-      case 'top_up_airtime':
-        return { kind, msisdn, beneficiaryMsisdn: text('beneficiary'), amountMinor: amount(), funding: funding(), authorize: true }
-      case 'send_money':
-        return { kind, msisdn, payeeMsisdn: text('payee'), amountMinor: amount(), authorize: true }
-      case 'load_wallet':
-        return { kind, msisdn, amountMinor: amount(), authorize: true }
+      case 'confirm':
+      case 'cancel':
       case 'change_pin':
         return { kind, msisdn }
+      case 'set_language':
+        return { kind, msisdn, language }
+      case 'pay_merchant':
+        return { kind, msisdn, merchantCode: text('merchantCode'), amountMinor: amount(), funding: funding(), authorize: false }
+      case 'pay_bill':
+        return {
+          kind, msisdn, billerCode: text('billerCode'), customerRef: text('customerRef'), amountMinor: amount(), funding: funding(), authorize: false,
+        }
+      case 'pay_order':
+        return { kind, msisdn, orderNo: text('orderNo'), funding: funding(), authorize: false }
+      case 'top_up_airtime':
+        return { kind, msisdn, beneficiaryMsisdn: text('beneficiary'), amountMinor: amount(), funding: funding(), authorize: false }
+      case 'send_money':
+        return { kind, msisdn, payeeMsisdn: text('payee'), amountMinor: amount(), authorize: false }
+      case 'load_wallet':
+        return { kind, msisdn, amountMinor: amount(), authorize: false }
       default:
         return assertNever(kind)
     }

@@ -34,6 +34,13 @@ export interface UssdMenuLimits {
    * about 300). Longer text is a core bug; it is cut with "..." rather than paged for ever.
    */
   readonly resultCharsMax: number
+  /**
+   * Screens whose pages are kept once split (by state, language, re-prompt and filled text):
+   * splitting is half the cost of a hop and most hops show one of a few hundred menu screens.
+   * Past the bound the oldest go first, so answers unique to one user (statements) cannot grow
+   * it; a thousand pages of at most 182 characters is well under a megabyte.
+   */
+  readonly pageCacheEntriesMax: number
   /** Menu files read from the menu folder: one per flow, a dozen at most. */
   readonly menuFilesMax: number
   /** Bytes of one menu file: a hand-written flow is a few kilobytes. */
@@ -51,6 +58,7 @@ export const ussdMenuLimits: UssdMenuLimits = {
   backDepthMax: 16,
   trailEntriesMax: 64,
   resultCharsMax: 2_000,
+  pageCacheEntriesMax: 1_000,
   menuFilesMax: 64,
   menuFileBytesMax: 256 * 1024,
 }

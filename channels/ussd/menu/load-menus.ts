@@ -1,8 +1,8 @@
 /**
  * load-menus.ts - reads menus/ussd/*.yaml into a MenuSet, noting every structural problem
  * (bad YAML, a state that is not exactly one of options/input/command/end, a text without
- * both languages) with its file and state instead of stopping at the first. Semantic checks
- * live in check-menus.ts. Exports readMenus, MenuRead.
+ * both languages, `then`/`results` outside a command state) with its file and state instead
+ * of stopping at the first. Semantic checks live in check-menus.ts. Exports readMenus, MenuRead.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -104,6 +104,18 @@ class FileReader {
     }
   }
 
+  /** A map of message keys to texts in both languages (`results:`). */
+  textMap(state: string, what: string, raw: unknown): Record<string, Texts> {
+    if (raw === undefined || raw === null) return {}
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} must be a map of message keys to texts`)
+      return {}
+    }
+    const map: Record<string, Texts> = {}
+    for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
+    return map
+  }
+
   unknownKeys(state: string, what: string, raw: Raw, known: readonly string[]): void {
     for (const key of Object.keys(raw)) {
       if (!known.includes(key)) this.problem(state, `${what} has an unknown key "${key}"`)
@@ -115,12 +127,15 @@ class FileReader {
       this.problem(name, 'a state must be a map')
       return null
     }
-    this.unknownKeys(name, 'the state', raw, ['text', 'options', 'input', 'command', 'end'])
+    this.unknownKeys(name, 'the state', raw, ['text', 'options', 'input', 'command', 'end', 'then', 'results'])
     const kinds = (['options', 'input', 'command', 'end'] as const).filter((kind) => raw[kind] !== undefined)
     const [kind] = kinds
     if (kind === undefined || kinds.length > 1) {
       this.problem(name, `a state needs exactly one of options, input, command or end (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`)
       return null
+    }
+    if (kind !== 'command') {
+      for (const key of ['then', 'results']) if (raw[key] !== undefined) this.problem(name, `${key} is only for a command state`)
     }
     const base = { name, file: this.file }
     switch (kind) {
@@ -139,7 +154,16 @@ class FileReader {
           return null
         }
         const { kind: commandKind, ...fields } = command
-        return { ...base, kind, command: { kind: this.string(name, 'command kind', commandKind), fields: this.stringMap(name, 'command', fields) } }
+        return {
+          ...base,
+          kind,
+          command: {
+            kind: this.string(name, 'command kind', commandKind),
+            fields: this.stringMap(name, 'command', fields),
+            then: this.stringMap(name, 'then', raw['then']),
+            results: this.textMap(name, 'results', raw['results']),
+          },
+        }
       }
     }
   }
@@ -165,17 +189,19 @@ export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMa
   let service = ''
   let home = ''
   let texts = emptyTexts
+  let results: Record<string, Texts> = {}
   if (!files.includes(mainFile)) problems.push({ file: mainFile, state: '-', message: `${mainFile} is missing from ${dir}` })
   for (const file of files) {
     const reader = new FileReader(file)
     const raw = readYaml(join(dir, file), reader, limits.menuFileBytesMax)
     if (raw !== null) {
-      const known = file === mainFile ? ['service', 'home', 'texts', 'states'] : ['states']
+      const known = file === mainFile ? ['service', 'home', 'texts', 'results', 'states'] : ['states']
       reader.unknownKeys('-', 'the file', raw, known)
       if (file === mainFile) {
         service = reader.string('-', 'service', raw['service'])
         home = reader.string('-', 'home', raw['home'])
         texts = readSystemTexts(reader, raw['texts'])
+        results = reader.textMap('results', 'results', raw['results'])
       }
       if (!isRecord(raw['states'])) reader.problem('-', 'the file needs a map of states')
       for (const [name, rawState] of Object.entries(isRecord(raw['states']) ? raw['states'] : {})) {
@@ -191,7 +217,7 @@ export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMa
     }
     problems.push(...reader.problems)
   }
-  return { menus: { service, home, texts, states }, problems }
+  return { menus: { service, home, texts, results, states }, problems }
 }
 
 function readYaml(path: string, reader: FileReader, bytesMax: number): Raw | null {

@@ -28,6 +28,14 @@ export interface MenuCommand {
   readonly kind: string
   /** Command field -> session value name (`merchantCode: merchant`). */
   readonly fields: Readonly<Record<string, string>>
+  /**
+   * Message key of a successful result -> the state shown next (`payment.confirm_pin:
+   * pay_merchant.confirm_pin`): the flow goes on with the result's params among its values.
+   * A result whose key is not here closes the session with its text.
+   */
+  readonly then: Readonly<Record<string, string>>
+  /** USSD texts for this command's results by message key, before the main.yaml ones. */
+  readonly results: Readonly<Record<string, Texts>>
 }
 
 interface StateBase {
@@ -52,6 +60,11 @@ export interface MenuSet {
   /** The state `*123#` and `00` open. */
   readonly home: string
   readonly texts: Readonly<Record<SystemTextKey, Texts>>
+  /**
+   * USSD texts for the core's messages by message key (`refusal.merchant_not_found`), used
+   * instead of the catalogue's SMS-worded ones ("send again", "reply YES").
+   */
+  readonly results: Readonly<Record<string, Texts>>
   readonly states: ReadonlyMap<string, MenuState>
 }
 

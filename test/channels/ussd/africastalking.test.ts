@@ -104,7 +104,7 @@ describe("Africa's Talking at POST /ussd", () => {
     await h.advance(31)
     expect(await idle.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
     expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
-    expect(logLines.some((line) => line.includes('ended at a confirm screen; nothing was run') && line.includes('outcome=idle_timeout'))).toBe(true)
+    expect(logLines.some((line) => line.includes('ussd session ended') && line.includes('outcome=idle_timeout'))).toBe(true)
 
     const long = phone(LI)
     await long.dial('2')

@@ -50,7 +50,7 @@ describe('the answer deadline', () => {
     const check = await h.gw.admin('GET', '/admin/api/ledger/check')
     expect(check.json).toMatchObject({ balanced: true })
     const metrics = await h.gw.admin('GET', '/metrics')
-    expect(metrics.text).toMatch(/telepay_ussd_deadline_missed_total\{kind="pay_merchant"\} 1/)
+    expect(metrics.text).toMatch(/telepay_ussd_deadline_missed_total\{kind="confirm"\} 1/)
     expect(metrics.text).toMatch(/telepay_ussd_late_answers_total\{sent="true"\} 1/)
   })
 

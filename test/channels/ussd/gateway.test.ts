@@ -64,13 +64,16 @@ describe('USSD in the gateway', () => {
     expect(await gw.balance(HAN, 'wallet')).toBe('15.00')
   })
 
-  it('times out a session idle for 30 s at its confirm screen: no money moves', async () => {
+  it('times out a session idle for 30 s at its confirm screen: no money moves, the waiting payment is cancelled', async () => {
     const li = phone(LI)
-    await li.dial('2*1001*25*1')
+    expect(await li.dial('2*1001*25*1')).toMatch(/^CON Pay CNY 25\.00 to Ringtone Store/)
     await gw.advance(31)
     expect(await li.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
     expect((await gw.admin('GET', '/metrics')).text).toContain('telepay_ussd_sessions_ended_total{outcome="idle_timeout"} 1')
+    // Nothing waits any more: a YES by SMS finds no payment, and no expiry notice will follow.
+    const yes = await gw.confirm(LI, LI_PIN)
+    expect(yes.reason).toBe('no_pending_payment')
   })
 
   it('ends a session at its 180 s cap although the user kept typing', async () => {
@@ -109,6 +112,7 @@ describe('USSD in the gateway', () => {
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="CON"} 1')
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="END"} 1')
     expect(metrics).toContain('telepay_ussd_sessions_active 0')
-    expect(metrics).toMatch(/telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 1/)
+    // Two balance commands: the dial's check that the caller is registered, and the balance asked for.
+    expect(metrics).toMatch(/telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 2/)
   })
 })

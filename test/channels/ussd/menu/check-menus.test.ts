@@ -70,19 +70,47 @@ describe('checkMenus', () => {
     },
     {
       kind: 'placeholder showing a PIN', file: 'pay-order.yaml', state: 'pay_order.confirm_pin', message: /\{pin\}, which holds a PIN/,
-      edit: (text: string) => text.replace('en: "Pay order {order} from your {account}.', 'en: "Pay order {order} with {pin} from your {account}.'),
+      edit: (text: string) => text.replace('for order {order} from your {account}.', 'for order {order} with {pin} from your {account}.'),
     },
     {
       kind: 'unknown command kind', file: 'main.yaml', state: 'balance', message: /unknown command kind balanse/,
       edit: (text: string) => text.replace('kind: balance }', 'kind: balanse }'),
     },
     {
-      kind: 'command field without a value', file: 'pay-merchant.yaml', state: 'pay_merchant.run', message: /field merchantCode takes unknown value merchnt/,
+      kind: 'command field without a value', file: 'pay-merchant.yaml', state: 'pay_merchant.ask', message: /field merchantCode takes unknown value merchnt/,
       edit: (text: string) => text.replace('merchantCode: merchant,', 'merchantCode: merchnt,'),
     },
     {
-      kind: 'state that is two kinds at once', file: 'main.yaml', state: 'cancelled', message: /exactly one of options, input, command or end/,
-      edit: (text: string) => text.replace("未扣款。'\n    end: true", "未扣款。'\n    end: true\n    input: { name: x, validator: pin, next: main }"),
+      kind: 'state that is two kinds at once', file: 'main.yaml', state: 'pay.cancel', message: /exactly one of options, input, command or end/,
+      edit: (text: string) => text.replace('command: { kind: cancel }', "command: { kind: cancel }\n    end: true\n    text: { en: x, zh: x }"),
+    },
+    {
+      kind: 'payment without a confirm screen to go on to', file: 'send-money.yaml', state: 'send_money.ask', message: /leaves a payment waiting: it needs then/,
+      edit: (text: string) => text.replace('    then:\n      send.confirm_pin: send_money.confirm_pin\n', ''),
+    },
+    {
+      kind: 'then with a key the core never answers with', file: 'pay-order.yaml', state: 'pay_order.ask', message: /then has payment\.confirm_pn, which is no message key/,
+      edit: (text: string) => text.replace('payment.confirm_pin: pay_order.confirm_pin', 'payment.confirm_pn: pay_order.confirm_pin'),
+    },
+    {
+      kind: 'then to an unknown state', file: 'airtime.yaml', state: 'airtime.ask', message: /goes to unknown state airtime\.confirm_pn/,
+      edit: (text: string) => text.replace('airtime.confirm_pin: airtime.confirm_pin', 'airtime.confirm_pin: airtime.confirm_pn'),
+    },
+    {
+      kind: 'then to a command state', file: 'settings.yaml', state: 'settings.language_set', message: /goes to command state balance; it must show a screen/,
+      edit: (text: string) => text.replace('then: { language.changed: main }', 'then: { language.changed: balance }'),
+    },
+    {
+      kind: 'result text for no message key', file: 'main.yaml', state: 'results', message: /results has refusal\.merchant_not_fund, which is no message key/,
+      edit: (text: string) => text.replace('  refusal.merchant_not_found:', '  refusal.merchant_not_fund:'),
+    },
+    {
+      kind: 'result text without a translation', file: 'pay-bill.yaml', state: 'pay_bill.ask', message: /results\.refusal\.merchant_not_found is missing its zh translation/,
+      edit: (text: string) => text.replace(/\n        zh: '缴费单位不存在[^\n]*/, ''),
+    },
+    {
+      kind: 'then outside a command state', file: 'pay-order.yaml', state: 'pay_order', message: /then is only for a command state/,
+      edit: (text: string) => text.replace('input: { name: order, validator: order_no, next: pay_order.account }', 'input: { name: order, validator: order_no, next: pay_order.account }\n    then: { language.changed: main }'),
     },
     {
       kind: 'invalid YAML', file: 'settings.yaml', state: '-', message: /not valid YAML/,

@@ -4,18 +4,26 @@
  * with the command that carries it.
  */
 import { describe, expect, it } from 'vitest'
+import type { EngineStep } from '../../../../channels/ussd/contract.js'
 import { createLogger } from '../../../../src/service/log.js'
-import { defaultMenuDir, loadUssdEngine } from '../../../../channels/ussd/menu/index.js'
-import { PIN, commandOf, screenOf, sessionJson } from './drive.js'
+import { defaultMenuDir, heldMode, loadUssdEngine } from '../../../../channels/ussd/menu/index.js'
+import { PIN, commandOf, refusedWaiting, registered, screenOf, sessionJson, waiting } from './drive.js'
 
 const NEW_PIN = '5860'
 
 describe('PINs in the session', () => {
   const lines: string[] = []
   const engine = loadUssdEngine(defaultMenuDir, { logger: createLogger('debug', (line) => lines.push(line)) })
+  /** Dials as Li Lei, a registered subscriber; a payment the dial asks for is left waiting. */
+  const start = (sessionId: string, dialString: string): EngineStep => {
+    const step = engine.start(sessionId, '8613800138000', 'en', dialString)
+    if (step.kind === 'screen') return step
+    if (heldMode(step.session) === 'gate') return engine.resume(step.session, registered)
+    return engine.resume(step.session, waiting('payment.confirm_pin', { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' }))
+  }
 
   it('keeps no PIN in clear through a PIN change, and masks every PIN in the trail and logs', () => {
-    let step = engine.start('secret-1', '8613800138000', 'en', '*123*8*1#')
+    let step = start('secret-1', '*123*8*1#')
     expect(step.session.state).toBe('settings.pin_current')
     const typed = [PIN, NEW_PIN, NEW_PIN]
     for (const pin of typed) {
@@ -40,17 +48,23 @@ describe('PINs in the session', () => {
   })
 
   it('masks a wrongly typed PIN too, and keeps nothing of it', () => {
-    const atPin = engine.start('secret-2', '8613800138000', 'en', '*123*2*1001*25*1#')
+    const atPin = start('secret-2', '*123*2*1001*25*1#')
     const wrong = engine.input(atPin.session, '739')
     const again = engine.input(wrong.session, 'x7395')
     expect(again.session.trail).toEqual(['2', '1001', '25', '1', '****', '****'])
     expect(sessionJson(again.session)).not.toContain(PIN)
-    const run = commandOf(engine.input(again.session, PIN))
-    expect(run.pin).toBe(PIN)
+    const confirming = engine.input(again.session, PIN)
+    expect(commandOf(confirming).pin).toBe(PIN)
+    // The command carries the PIN; the session that waits for its answer holds none of it.
+    expect(sessionJson(confirming.session)).not.toContain(PIN)
+    const reasked = engine.resume(confirming.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
+    expect(screenOf(reasked).text).toMatch(/^Wrong PIN\. 2 tries left/)
+    expect(reasked.session.trail.slice(-1)).toEqual(['****'])
+    expect(sessionJson(reasked.session)).not.toContain(PIN)
   })
 
   it('masks a refused input anywhere: it may be a PIN typed at the wrong screen', () => {
-    const home = engine.start('secret-5', '8613800138000', 'en', '*123#')
+    const home = start('secret-5', '*123#')
     const refusedPin = engine.input(home.session, PIN)
     expect(screenOf(refusedPin).text.split('\n')[0]).toBe('Please choose one of the numbers shown.')
     expect(refusedPin.session.trail).toEqual(['****'])
@@ -58,7 +72,7 @@ describe('PINs in the session', () => {
   })
 
   it('drops a sealed PIN when going back past its screen', () => {
-    let step = engine.start('secret-3', '8613800138000', 'en', '*123*8*1#')
+    let step = start('secret-3', '*123*8*1#')
     step = engine.input(step.session, PIN)
     expect(Object.keys(step.session.values)).toEqual(['pin'])
     step = engine.input(step.session, '0')
@@ -67,7 +81,7 @@ describe('PINs in the session', () => {
   })
 
   it('asks to dial again when a sealed PIN cannot be opened (altered, or sealed by another process)', () => {
-    let step = engine.start('secret-4', '8613800138000', 'en', '*123*8*1#')
+    let step = start('secret-4', '*123*8*1#')
     step = engine.input(step.session, PIN)
     step = engine.input(step.session, NEW_PIN)
     const altered = { ...step.session, values: { ...step.session.values, newPin: 'sealed:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }

@@ -1,9 +1,11 @@
 /**
  * shortcut.test.ts - shortcut dialling: `*123*2*1001*25#` replays its parts as inputs and stops
- * at the first screen they do not answer, never at or past a PIN and never into a payment.
+ * at the first screen they do not answer, never at or past a PIN and never past a payment's
+ * confirm screen: a dial may ask the core for a payment (which moves no money) but never
+ * confirms or cancels one.
  */
 import { describe, expect, it } from 'vitest'
-import { PIN, commandOf, dial, engine, screenOf, sessionJson, type } from './drive.js'
+import { PIN, commandOf, dial, engine, screenOf, sessionJson, type, waiting } from './drive.js'
 
 describe('shortcut dialling', () => {
   it('opens *123*2*1001*25# at the account choice of "pay 25.00 to 1001"', () => {
@@ -12,24 +14,35 @@ describe('shortcut dialling', () => {
     expect(step.session.hop).toBe(0)
     expect(step.session.trail).toEqual(['2', '1001', '25'])
     // The flow goes on as if the parts had been typed.
-    expect(commandOf(type(step, '1', PIN)).command).toMatchObject({ kind: 'pay_merchant', merchantCode: '1001', amountMinor: 2500n, funding: 'wallet' })
+    expect(commandOf(type(step, '1')).command).toMatchObject({ kind: 'pay_merchant', merchantCode: '1001', amountMinor: 2500n, funding: 'wallet' })
   })
 
-  it('stops before the PIN screen and ignores the parts left over, PIN included', () => {
-    const step = dial(`*123*2*1001*25*1*${PIN}#`)
-    expect(screenOf(step).text).toContain('Enter your PIN to confirm')
+  it('asks the core for the payment, stops at the PIN screen and ignores the parts left over, PIN included', () => {
+    const asking = dial(`*123*2*1001*25*1*${PIN}#`)
+    expect(commandOf(asking)).toEqual({
+      command: { kind: 'pay_merchant', msisdn: '8613800138000', merchantCode: '1001', amountMinor: 2500n, funding: 'wallet', authorize: false }, pin: null, newPin: null,
+    })
+    expect(asking.session.trail).toEqual(['2', '1001', '25', '1'])
+    expect(sessionJson(asking.session)).not.toContain(PIN)
+    const step = engine.resume(asking.session, waiting('payment.confirm_pin', { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' }))
+    expect(screenOf(step)).toEqual({ type: 'CON', text: 'Pay CNY 25.00 to Ringtone Store from your wallet.\nEnter your PIN to confirm' })
     expect(step.session.state).toBe('pay_merchant.confirm_pin')
-    expect(step.session.trail).toEqual(['2', '1001', '25', '1'])
     expect(sessionJson(step.session)).not.toContain(PIN)
     // The PIN must still be typed on the screen.
-    expect(commandOf(engine.input(step.session, PIN)).pin).toBe(PIN)
+    expect(commandOf(engine.input(step.session, PIN))).toEqual({ command: { kind: 'confirm', msisdn: '8613800138000' }, pin: PIN, newPin: null })
   })
 
   it('stops at the phone-bill confirm screen: a dial string never confirms a payment', () => {
-    const step = dial('*123*2*1001*25*2*1#')
+    const asking = dial('*123*2*1001*25*2*1#')
+    expect(commandOf(asking).command).toMatchObject({ kind: 'pay_merchant', funding: 'phone_bill', authorize: false })
+    const step = engine.resume(asking.session, waiting('payment.confirm_sim', { amount: '25.00', payee: 'Ringtone Store', account: 'phone_bill' }))
     expect(step.kind).toBe('screen')
     expect(screenOf(step).text).toContain('1 Confirm')
     expect(step.session.state).toBe('pay_merchant.confirm_sim')
+  })
+
+  it('switches and stores the language from a dial', () => {
+    expect(commandOf(dial('*123*8*2*2#')).command).toEqual({ kind: 'set_language', msisdn: '8613800138000', language: 'zh' })
   })
 
   it('stops before the current-PIN screen of a PIN change', () => {

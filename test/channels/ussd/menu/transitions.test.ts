@@ -54,13 +54,14 @@ describe('engine hops against a hand-written expectation', () => {
     ['abc', 'pay_merchant.amount'],
     ['40', 'pay_merchant.account'],
     ['7', 'pay_merchant.account'],
-    ['2', 'pay_merchant.confirm_sim'],
+    ['0', 'pay_merchant.amount'],
     ['00', 'main'],
     ['8', 'settings'],
     ['1', 'settings.pin_current'],
     ['0', 'settings'],
     ['2', 'settings.language'],
-    ['2', 'main'],
+    // Chinese: the session switches at once, and the core is asked to keep it.
+    ['2', 'settings.language_set'],
   ]
   it('visits the expected states', () => {
     let step = dial()
@@ -68,6 +69,7 @@ describe('engine hops against a hand-written expectation', () => {
       step = engine.input(step.session, input)
       expect([input, step.session.state]).toEqual([input, state])
     }
+    expect(step.kind).toBe('command')
     expect(step.session.language).toBe('zh')
     expect(step.session.values).toEqual({})
   })

@@ -121,11 +121,12 @@ describe('USSD over SMPP, mobile-initiated', () => {
     const lost = await typeIn(phone, LI, '1', Buffer.from([0x7f, 0x00]))
     expect(lost.op).toBe(ussdOp.pssrResponse)
     expect(lost.text).toMatch(/lost track/)
-    // An unregistered number still gets the menu; what it asks for says it is not registered.
+    // An unregistered number is told so at the dial, with the dialogue's closing screen.
     const info = phone.newSessionInfo()
     await phone.dial(NOBODY, '*123#', { sessionInfo: info })
-    await screenFor(phone, NOBODY)
-    expect((await typeIn(phone, NOBODY, '1', info)).text).toMatch(/not registered/i)
+    const refused = await screenFor(phone, NOBODY)
+    expect(refused.op).toBe(ussdOp.pssrResponse)
+    expect(refused.text).toMatch(/not registered/i)
   })
 
   it('keeps two dialogues of one ESME apart by its_session_info, and a new dial replaces the older one', async () => {
