@@ -68,7 +68,7 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
   // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config value.
   const engine = withPushFlow(deps.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
-  const store = new SqliteSessionStore(join(config.dataDir, 'ussd.sqlite'), limits)
+  const store = new SqliteSessionStore(join(config.dataDir, 'ussd.sqlite'), limits, deps.log)
   const notify = deps.notify ?? (() => Promise.resolve(false))
   const service = new UssdService({
     engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, notify,

@@ -1,6 +1,7 @@
 /**
  * limits.ts - every bound of the USSD channel in one object: session timers, the answer
- * deadline, request sizes and the work one sweep or one hop may do. Exports UssdLimits,
+ * deadline, request sizes, the work one sweep or one hop may do, and the session store's memory
+ * and write-behind bounds. Exports UssdLimits,
  * defaultUssdLimits and checkUssdLimits.
  */
 
@@ -46,6 +47,28 @@ export interface UssdLimits {
    * command is refused at once with the same END rather than piling up on a stalled bank.
    */
   readonly lateCommandsMax: number
+  /**
+   * Sessions the store keeps in memory (its working copy; session-store.ts). A record is 1-2 KB
+   * on the heap (1.1 KB measured for a pay-merchant session at its confirm screen), so the bound
+   * caps the copy at 20-40 MB. 200 concurrent sessions is the
+   * issue's figure; 20,000 open at once is a national network's peak for one service code.
+   * Past it the least recently active sessions are left to SQLite alone and read back from it:
+   * slower, never wrong.
+   */
+  readonly sessionsInMemoryMax: number
+  /**
+   * How often changed sessions are written to SQLite, in one transaction. It is what a crash
+   * may lose of session updates (sessions are not money: a lost hop is replayed and its command
+   * is idempotent by `${session}:${hop}` in the ledger). Tens of ms keep the loss to the hops of
+   * that instant while a busy gateway still writes dozens of records per transaction.
+   */
+  readonly sessionFlushIntervalMs: number
+  /**
+   * Changed sessions waiting for the next write; at this many they are written at once. One
+   * transaction blocks the event loop for about 10 us a record, so this keeps a write under
+   * ~20 ms even when the clock of the flush timer falls behind a burst.
+   */
+  readonly sessionsDirtyMax: number
 }
 
 export const defaultUssdLimits: UssdLimits = {
@@ -59,6 +82,9 @@ export const defaultUssdLimits: UssdLimits = {
   expireBatchMax: 500,
   endedKeepMs: 10 * 60_000,
   lateCommandsMax: 1_000,
+  sessionsInMemoryMax: 20_000,
+  sessionFlushIntervalMs: 50,
+  sessionsDirtyMax: 2_000,
 }
 
 /** Returns the problems of a limit set, each naming its key; empty when the set is sound. */
@@ -69,5 +95,8 @@ export function checkUssdLimits(limits: UssdLimits): string[] {
   }
   if (limits.sessionIdleMs > limits.sessionTotalMs) problems.push('sessionIdleMs must not exceed sessionTotalMs')
   if (limits.answerDeadlineMs >= limits.sessionIdleMs) problems.push('answerDeadlineMs must be below sessionIdleMs')
+  if (limits.sessionsDirtyMax > limits.sessionsInMemoryMax) problems.push('sessionsDirtyMax must not exceed sessionsInMemoryMax')
+  // A write later than the idle timeout would let a restart find sessions older than they were.
+  if (limits.sessionFlushIntervalMs >= limits.sessionIdleMs) problems.push('sessionFlushIntervalMs must be below sessionIdleMs')
   return problems
 }

@@ -137,7 +137,8 @@ export class UssdService {
       startedMs: record?.startedMs ?? nowMs, activeMs: nowMs, outcome,
     }
     if (!(await this.deps.store.put(next, record === null ? null : record.hop))) {
-      // Another request of this session (another process) answered this hop first: show its screen.
+      // Another request of this session answered this hop first (hops of one session are serialized
+      // here, so it came through another way in, e.g. a provider's duplicate): show its screen.
       const winner = await this.deps.store.get(key)
       return winner?.lastScreen ?? channelText('session_lost', driven.session.language)
     }

@@ -3,11 +3,14 @@
  * pay-merchant menu to its END over real HTTP (`POST /ussd`, Africa's Talking's form) through
  * the whole gateway (express, the USSD channel's session store and menu engine, core, SQLite
  * group commit), and the same load generator drives a bare express handler answering `CON` in
- * the same run, in alternating slices; hops per second, p50/p99 latency per hop, the ratio, the
- * gateway's ledger check and a money check, and PASS/FAIL against the issue's targets.
- * Exports runUssdBench, formatUssdBenchReport, parseUssdBenchArgs and their types.
+ * the same run, in alternating slices. Two measurements: a closed loop (every session sends its
+ * next hop at once: hops per second and the ratio to bare express), then the same sessions with
+ * users who think between hops (the latency a user sees: p50/p99 per hop). Also the load
+ * averages, the gateway's ledger check and a money check, and PASS/FAIL against the issue's
+ * targets. Exports runUssdBench, formatUssdBenchReport, parseUssdBenchArgs and their types.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Gateway } from '../gateway.js'
 import { benchMsisdn } from './bench-world.js'
@@ -19,7 +22,7 @@ import type { AckedPayment, UssdLoadPlan, UssdTarget } from './ussd/load.js'
 import { mergeAcked, recordPayment, walkOnce } from './ussd/load.js'
 import type { UssdBenchOptions } from './ussd/options.js'
 import { checkUssdBenchOptions } from './ussd/options.js'
-import type { UssdBenchReport } from './ussd/report.js'
+import type { UssdBenchReport, UssdMeasurement } from './ussd/report.js'
 import { verdictsOf } from './ussd/report.js'
 import type { LoadRunner } from './ussd/runner.js'
 import { startLoadRunner } from './ussd/runner.js'
@@ -27,7 +30,7 @@ import { WalkSource, expectedScreen, hopTexts, shapeOf } from './ussd/walks.js'
 
 export type { UssdBenchOptions } from './ussd/options.js'
 export { checkUssdBenchOptions, ussdBenchDefaults, ussdBenchLimits, ussdBenchTargets } from './ussd/options.js'
-export type { UssdBenchReport, UssdBenchVerdict } from './ussd/report.js'
+export type { UssdBenchReport, UssdBenchVerdict, UssdMeasurement } from './ussd/report.js'
 export { formatUssdBenchReport } from './ussd/report.js'
 export { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 
@@ -80,6 +83,7 @@ async function probe(gateway: Gateway, options: UssdBenchOptions, acked: Map<str
 async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenchReport> {
   const progress = options.progress ?? (() => undefined)
   const machine = machineInfo()
+  const loadBefore = loadavg()
   const gateway = await startUssdBenchGateway(dir, options)
   let bare: Awaited<ReturnType<typeof startBareExpress>> | null = null
   let runner: LoadRunner | null = null
@@ -91,31 +95,48 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
       { name: 'telepay', url: gateway.url, expect: 'telepay' },
       { name: 'bare express', url: bare.url, expect: 'bare', lengths: answerLengths },
     ]
-    const plan: UssdLoadPlan = { sessions: options.sessions, subscribers: options.subscribers, walletShare: options.walletShare, seed: options.seed }
+    const plan: UssdLoadPlan = { sessions: options.sessions, subscribers: options.subscribers, walletShare: options.walletShare, seed: options.seed, thinkMs: 0 }
+    progress(`ussd bench: ${options.sessions} sessions, ${options.subscribers.toLocaleString('en')} subscribers, load generator ${options.worker ? 'in a worker thread' : 'on the main thread'}; closed loop, warm-up ${options.warmupSeconds} s per side`)
     runner = await startLoadRunner(targets, plan, options.worker)
-    progress(`ussd bench: ${options.sessions} sessions, ${options.subscribers.toLocaleString('en')} subscribers, load generator ${options.worker ? 'in a worker thread' : 'on the main thread'}; warm-up ${options.warmupSeconds} s per side`)
     for (const side of [0, 1]) await runner.run(side, options.warmupSeconds, false)
-    for (let slice = 0; slice < options.slices; slice += 1) {
-      for (const side of slice % 2 === 0 ? [0, 1] : [1, 0]) {
-        const partial = await runner.run(side, options.seconds / options.slices, true)
-        progress(`  slice ${slice + 1}/${options.slices} ${partial.name}: ${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, p99 ${partial.latency.p99Ms.toFixed(1)} ms`)
-      }
-    }
-    const finished = await runner.finish()
-    const [telepay, express] = finished.results
-    if (telepay === undefined || express === undefined) throw new Error('the load generator returned fewer sides than it ran')
-    const money = await checkMoney(gateway, options.subscribers, mergeAcked([finished.acked, probeAcked]))
-    const ratio = express.hopsPerSecond === 0 ? 0 : telepay.hopsPerSecond / express.hopsPerSecond
-    const verdicts = verdictsOf(telepay, express, ratio, options.sessions)
-    const sound = telepay.problems.length === 0 && express.problems.length === 0 && money.exactlyOnce && bare.counters.refused === 0
+    const closed = await measure(runner, options.seconds, options.slices, 'closed loop', progress)
+    await runner.close()
+    runner = null
+    // Each closed-loop walk finished before its slice returned, so no subscriber is in two
+    // sessions when the same slots start over with think time.
+    progress(`ussd bench: think time ${options.thinkMs} ms +-50% before each hop`)
+    runner = await startLoadRunner(targets, { ...plan, thinkMs: options.thinkMs }, options.worker)
+    const thinking = await measure(runner, options.thinkSeconds, options.slices, 'think time', progress)
+    const money = await checkMoney(gateway, options.subscribers, mergeAcked([closed.acked, thinking.acked, probeAcked]))
+    const ratio = closed.express.hopsPerSecond === 0 ? 0 : closed.telepay.hopsPerSecond / closed.express.hopsPerSecond
+    const verdicts = verdictsOf(closed, ratio, thinking, options)
+    const sides = [closed.telepay, closed.express, thinking.telepay, thinking.express]
+    const sound = sides.every((side) => side.problems.length === 0) && money.exactlyOnce && bare.counters.refused === 0
     const { progress: _progress, ...shown } = options
     return {
-      machine, options: { ...shown, dir }, telepay, express, ratio, answerLengths, money, verdicts, sound,
-      pass: sound && verdicts.every((verdict) => verdict.pass),
+      machine, loadAverage: { before: loadBefore, after: loadavg() }, options: { ...shown, dir },
+      telepay: closed.telepay, express: closed.express, ratio, thinking: { telepay: thinking.telepay, express: thinking.express },
+      answerLengths, money, verdicts, sound, pass: sound && verdicts.every((verdict) => verdict.pass),
     }
   } finally {
     await runner?.close()
     await bare?.close()
     await gateway.close()
   }
+}
+
+/** Runs both sides for `seconds` each in alternating slices (A B B A ...); their results and telepay's acknowledged payments. */
+async function measure(
+  runner: LoadRunner, seconds: number, slices: number, way: string, progress: (line: string) => void,
+): Promise<UssdMeasurement & { readonly acked: ReadonlyMap<string, AckedPayment> }> {
+  for (let slice = 0; slice < slices; slice += 1) {
+    for (const side of slice % 2 === 0 ? [0, 1] : [1, 0]) {
+      const partial = await runner.run(side, seconds / slices, true)
+      progress(`  ${way} slice ${slice + 1}/${slices} ${partial.name}: ${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, p99 ${partial.latency.p99Ms.toFixed(1)} ms`)
+    }
+  }
+  const finished = await runner.finish()
+  const [telepay, express] = finished.results
+  if (telepay === undefined || express === undefined) throw new Error('the load generator returned fewer sides than it ran')
+  return { telepay, express, acked: finished.acked }
 }

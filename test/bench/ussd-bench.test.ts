@@ -1,10 +1,13 @@
 /**
  * ussd-bench.test.ts - the USSD benchmark still runs and still checks itself: a short run over
  * real loopback HTTP walks the pay-merchant menu to END on both sides (load generator beside the
- * servers and in a worker thread), leaves a balanced ledger where every END "Paid" moved its
- * money once, and prints its verdicts; the bare express baseline answers CON as long as it was
- * told; the money check catches a payment nobody saw acknowledged; the walks repeat for a seed;
- * bad options are refused. Its speed is judged by the benchmark itself, never here.
+ * servers and in a worker thread), first in a closed loop and then with users thinking between
+ * hops (far fewer requests in flight, payments included, walks carried over slice ends), leaves
+ * a balanced ledger where every END "Paid" of both measurements moved its money once, and prints
+ * both methods, the load averages and its verdicts; the bare express baseline answers CON as
+ * long as it was told; the money check catches a payment nobody saw acknowledged; the walks
+ * repeat for a seed; bad options are refused. Its speed is judged by the benchmark itself,
+ * never here.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,6 +26,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const small = {
   ...ussdBenchDefaults, seconds: 0.6, slices: 2, warmupSeconds: 0.2, sessions: 4, subscribers: 30, walletShare: 0.3, pinHashCost: 16,
+  thinkMs: 40, thinkSeconds: 1.2,
+}
+
+/** Requests in flight on average (Little's law): hops per second times the mean latency. */
+function inFlight(side: { readonly hopsPerSecond: number; readonly meanLatencyMs: number }): number {
+  return side.hopsPerSecond * side.meanLatencyMs / 1_000
 }
 
 describe('runUssdBench', () => {
@@ -41,10 +50,27 @@ describe('runUssdBench', () => {
     expect(report.ratio).toBeCloseTo(report.telepay.hopsPerSecond / report.express.hopsPerSecond, 9)
     expect(report.telepay.latency.p99Ms).toBeGreaterThanOrEqual(report.telepay.latency.p50Ms)
     expect(report.telepay.latencyByHop.pay_wallet_pin.p50Ms).toBeGreaterThan(0)
+    // With think time: the same sessions, each mostly thinking, so far fewer requests in flight
+    // than sessions; walks go on over slice ends and reach their payment.
+    const { thinking } = report
+    for (const side of [thinking.telepay, thinking.express]) {
+      expect(side.problems).toEqual([])
+      expect(side.hops).toBeGreaterThan(0)
+      expect(side.latency.p99Ms).toBeGreaterThanOrEqual(side.latency.p50Ms)
+      expect(inFlight(side)).toBeLessThan(inFlight(report.telepay.name === side.name ? report.telepay : report.express))
+      expect(inFlight(side)).toBeLessThan(small.sessions / 2)
+    }
+    const thinkWalks = thinking.telepay.walksCompleted.phone_bill_pay + thinking.telepay.walksCompleted.wallet_pay
+    expect(thinkWalks).toBeGreaterThan(0)
+    expect(thinking.telepay.latencyByHop.pay_phone_bill.p50Ms).toBeGreaterThan(0)
+    expect(thinking.telepay.hopsTotal).toBeGreaterThanOrEqual(thinkWalks * 6)
+    expect(thinking.telepay.walksUnderWay).toBeLessThanOrEqual(small.sessions)
+    expect(report.telepay.walksUnderWay).toBe(0)
+    expect(report.loadAverage.before).toHaveLength(3)
     const { money } = report
     expect(money.ledgerBalanced).toBe(true)
     // The two probe walks pay too.
-    expect(money.paymentsAcked).toBe(walks + 2)
+    expect(money.paymentsAcked).toBe(walks + thinkWalks + 2)
     expect(money.paymentsCompletedInDb).toBe(money.paymentsAcked)
     expect(money.phoneBillMovedMinor).toBe(money.phoneBillAckedMinor)
     expect(money.walletMovedMinor).toBe(money.walletAckedMinor)
@@ -56,8 +82,14 @@ describe('runUssdBench', () => {
     const lines = formatUssdBenchReport(report)
     expect(lines).toContainEqual(expect.stringMatching(/^check ledger: balanced \([\d,]+ transfers\): ok$/))
     expect(lines).toContainEqual(expect.stringMatching(/^check money: .*: ok$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay \/ bare express hops per second: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.6\)$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay hop p99: [\d.]+ ms at 4 concurrent sessions \(target < 50 ms at 200; measured at 4 sessions/))
+    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay \/ bare express hops per second, closed loop of 4 sessions: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.6\)$/))
+    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay hop p99 with think time: [\d.]+ ms at 4 sessions thinking 40 ms \+-50% before each hop \(target < 50 ms at 200 sessions; measured at 4 sessions/))
+    const p99Verdict = report.verdicts.find((verdict) => verdict.name === 'p99_ms')
+    expect(p99Verdict?.value).toBe(thinking.telepay.latency.p99Ms)
+    expect(lines).toContainEqual(expect.stringMatching(/^method: closed loop .*Little's law/))
+    expect(lines).toContainEqual(expect.stringMatching(/^method: think time .*40 ms \+-50%/))
+    expect(lines).toContainEqual(expect.stringMatching(/^machine: .*load average \(1\/5\/15 min\) [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/))
+    expect(lines.filter((line) => /^ {2}(closed loop|think time) (telepay|bare express): /.test(line))).toHaveLength(4)
     expect(lines.join('\n')).toContain('scrypt N=16')
     expect(existsSync(dir)).toBe(false)
   })
@@ -68,6 +100,8 @@ describe('runUssdBench', () => {
     expect(report.express.problems).toEqual([])
     expect(report.telepay.hops).toBeGreaterThan(0)
     expect(report.express.hops).toBeGreaterThan(0)
+    expect(report.thinking.telepay.hops).toBeGreaterThan(0)
+    expect(report.thinking.express.hops).toBeGreaterThan(0)
     expect(report.money.exactlyOnce).toBe(true)
     expect(report.sound).toBe(true)
     expect(formatUssdBenchReport(report).join('\n')).toContain('load generator in a worker thread')
@@ -150,8 +184,11 @@ describe('the walks', () => {
 describe('parseUssdBenchArgs', () => {
   it('takes the defaults, reads numbers and refuses what cannot run', () => {
     expect(parseUssdBenchArgs([])).toEqual({ ok: true, options: ussdBenchDefaults, json: false })
-    const parsed = parseUssdBenchArgs(['--sessions', '50', '--wallet-share', '0', '--worker', '--keep', '--json'])
-    expect(parsed).toMatchObject({ ok: true, json: true, options: { sessions: 50, walletShare: 0, worker: true, keep: true } })
+    const parsed = parseUssdBenchArgs(['--sessions', '50', '--wallet-share', '0', '--worker', '--keep', '--json', '--think-ms', '2000', '--think-seconds', '20'])
+    expect(parsed).toMatchObject({ ok: true, json: true, options: { sessions: 50, walletShare: 0, worker: true, keep: true, thinkMs: 2_000, thinkSeconds: 20 } })
+    expect(parseUssdBenchArgs(['--think-ms', '0'])).toMatchObject({ ok: false, error: expect.stringContaining('thinkMs must be an integer from 1') })
+    // Slices of 30 s leave a paused walk's session idle past the channel's 30 s idle timeout.
+    expect(parseUssdBenchArgs(['--think-seconds', '120', '--slices', '4'])).toMatchObject({ ok: false, error: expect.stringContaining('idle timeout') })
     expect(parseUssdBenchArgs(['--fast'])).toMatchObject({ ok: false, error: expect.stringContaining('unknown option --fast') })
     expect(parseUssdBenchArgs(['--sessions'])).toMatchObject({ ok: false, error: '--sessions needs a number' })
     expect(parseUssdBenchArgs(['--sessions', '300', '--subscribers', '300'])).toMatchObject({ ok: false, error: expect.stringContaining('subscribers must be > sessions') })

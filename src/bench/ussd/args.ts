@@ -10,12 +10,14 @@ export type ParsedUssdBenchArgs =
   | { readonly ok: false; readonly error: string }
 
 const d = ussdBenchDefaults
-export const ussdBenchUsage = `usage: telepay bench ussd [--seconds N] [--slices N] [--warmup N] [--sessions N] [--subscribers N]
-                  [--wallet-share F] [--pin-hash-cost N] [--worker] [--dir PATH] [--keep] [--json]
-  --seconds N         measured seconds per side, telepay and the bare express handler (default ${d.seconds})
+export const ussdBenchUsage = `usage: telepay bench ussd [--seconds N] [--slices N] [--warmup N] [--sessions N] [--think-ms N] [--think-seconds N]
+                  [--subscribers N] [--wallet-share F] [--pin-hash-cost N] [--worker] [--dir PATH] [--keep] [--json]
+  --seconds N         closed loop (hops/s, the ratio): measured seconds per side, telepay and the bare express handler (default ${d.seconds})
   --slices N          alternating slices the seconds are cut into (default ${d.slices})
   --warmup N          unmeasured seconds per side first (default ${d.warmupSeconds})
   --sessions N        concurrent USSD sessions per side, one subscriber each (default ${d.sessions})
+  --think-ms N        think time (latency): mean wait before each hop, +-50% (default ${d.thinkMs})
+  --think-seconds N   think time: measured seconds per side (default ${d.thinkSeconds})
   --subscribers N     subscribers in the world (default ${d.subscribers})
   --wallet-share F    share of walks paying from the wallet with the PIN; the rest pay on the phone bill (default ${d.walletShare})
   --pin-hash-cost N   scrypt N of the bench PIN hash, a power of two (default ${d.pinHashCost})
@@ -26,6 +28,7 @@ export const ussdBenchUsage = `usage: telepay bench ussd [--seconds N] [--slices
 
 const numeric: Readonly<Record<string, keyof UssdBenchOptions>> = {
   '--seconds': 'seconds', '--slices': 'slices', '--warmup': 'warmupSeconds', '--sessions': 'sessions', '--subscribers': 'subscribers',
+  '--think-ms': 'thinkMs', '--think-seconds': 'thinkSeconds',
   '--wallet-share': 'walletShare', '--pin-hash-cost': 'pinHashCost',
 }
 

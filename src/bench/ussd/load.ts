@@ -2,12 +2,21 @@
  * load.ts - the USSD benchmark's load generator, the same for both sides: `sessions` session
  * slots over one keep-alive HTTP agent (a socket per slot), each slot walking the pay-merchant
  * menu to its END as one subscriber, then dialling a new session as its next subscriber; one
- * request at a time per slot, every request a hop. It runs in slices: within a slice slots start
- * new walks until the deadline, hops answered by the deadline are counted with their latency
- * (request written to whole answer read), and walks under way at the deadline finish unmeasured
- * before the slice returns. Targets and results are plain data, so the same code runs in a worker
- * thread (runner.ts, load-worker.ts). Exports LoadSide, UssdTarget, UssdLoadPlan, UssdSideResult,
- * AckedPayment, HopKind, hopKinds, walkOnce, answerMatches, recordPayment, mergeAcked.
+ * request at a time per slot, every request a hop. Two ways to run, by the plan's thinkMs:
+ *  - closed loop (thinkMs 0): a slot sends its next hop as soon as the last is answered, so
+ *    `sessions` requests are always in flight; it measures hops per second. Within a slice slots
+ *    start new walks until the deadline, hops answered by the deadline are counted with their
+ *    latency, and walks under way at the deadline finish unmeasured before the slice returns.
+ *  - think time (thinkMs > 0): before every hop, the dial included, the user reads and types for
+ *    thinkMs +-50% (uniform, seeded per slot); it measures what a user waits for a screen. A hop
+ *    sent within the slice counts, however late its answer. A walk under way at the deadline
+ *    pauses before its next hop and goes on in the side's next slice (the user thought longer,
+ *    well within the idle timeout), so every kind of hop is measured, the payments too; walks
+ *    still paused when the bench ends stay unfinished (they paid nothing: paying is the last hop).
+ * Latency is request written to whole answer read. Targets and results are plain data, so the
+ * same code runs in a worker thread (runner.ts, load-worker.ts). Exports LoadSide, UssdTarget,
+ * UssdLoadPlan, UssdSideResult, AckedPayment, HopKind, hopKinds, walkOnce, answerMatches,
+ * recordPayment, mergeAcked.
  */
 import { randomBytes } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
@@ -18,7 +27,7 @@ import { benchMsisdn } from '../bench-world.js'
 import type { AckedPayment } from '../sms/load.js'
 import { ussdBenchLimits } from './options.js'
 import type { Walk, WalkKind } from './walks.js'
-import { WalkSource, expectedScreen, hopForm, hopTexts, shapeOf } from './walks.js'
+import { WalkSource, expectedScreen, hopForm, hopTexts, seededRandom, shapeOf } from './walks.js'
 
 export type { AckedPayment } from '../sms/load.js'
 
@@ -36,6 +45,8 @@ export interface UssdLoadPlan {
   readonly subscribers: number
   readonly walletShare: number
   readonly seed: number
+  /** Mean think time before each hop, +-50%; 0: closed loop, no think time. */
+  readonly thinkMs: number
 }
 
 export interface UssdSideResult {
@@ -46,11 +57,15 @@ export interface UssdSideResult {
   readonly hopsPerSecond: number
   /** Request written to whole answer read, measured hops only. */
   readonly latency: LatencySummary
+  /** Their mean: hops per second times it is the requests in flight on average (Little's law). */
+  readonly meanLatencyMs: number
   /** The same by what the hop does: a menu screen (hops 1-5), or the payment hop of each walk kind. */
   readonly latencyByHop: Readonly<Record<HopKind, LatencySummary>>
   /** Every hop answered, warm-up and slice ends included. */
   readonly hopsTotal: number
   readonly walksCompleted: Readonly<Record<WalkKind, number>>
+  /** Think time only: walks paused before their next hop now (none paid: paying is the last hop). */
+  readonly walksUnderWay: number
   /** Lost hops, refused requests, wrong answers; empty when sound. */
   readonly problems: readonly string[]
 }
@@ -111,7 +126,19 @@ export async function walkOnce(url: string, msisdn: string, sessionId: string, w
 interface Slot {
   readonly subscribers: readonly string[]
   readonly walks: WalkSource
+  /** Uniform in [0, 1): this slot's think times. */
+  readonly think: () => number
   cursor: number
+  /** Think time: the walk paused at the last slice's end, to go on in the next. */
+  current: Walking | null
+}
+
+interface Walking {
+  readonly walk: Walk
+  readonly sessionId: string
+  readonly msisdn: string
+  /** The next hop to send. */
+  hop: number
 }
 
 interface Tally {
@@ -135,8 +162,10 @@ export class LoadSide {
   private readonly sessionPrefix = `bench-${randomBytes(4).toString('hex')}`
   private readonly slots: readonly Slot[]
   private sessionsStarted = 0
+  private readonly thinkMs: number
 
   constructor(readonly target: UssdTarget, plan: UssdLoadPlan) {
+    this.thinkMs = plan.thinkMs
     // A socket per session slot: a request never waits for a socket, as it would not at an aggregator.
     this.agent = new Agent({ keepAlive: true, maxSockets: plan.sessions, maxFreeSockets: plan.sessions })
     this.url = new URL(target.url)
@@ -152,6 +181,7 @@ export class LoadSide {
 
   result(): UssdSideResult {
     const problems: string[] = []
+    const latencies = this.latencies.toArray()
     if (this.tally.lost > 0) problems.push(`${this.tally.lost} hops got no answer (first: ${this.tally.firstLostError ?? ''})`)
     if (this.tally.refused > 0) problems.push(`${this.tally.refused} hops answered with an HTTP status other than 200`)
     for (const [expected, count] of this.tally.wrong) problems.push(`${count} answers were not the expected ${expected}`)
@@ -160,7 +190,8 @@ export class LoadSide {
       hops: this.measured.hops,
       elapsedS: this.measured.elapsedS,
       hopsPerSecond: this.measured.elapsedS === 0 ? 0 : this.measured.hops / this.measured.elapsedS,
-      latency: summarizeLatency(this.latencies.toArray()),
+      latency: summarizeLatency(latencies),
+      meanLatencyMs: latencies.length === 0 ? Number.NaN : latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
       latencyByHop: {
         menu: summarizeLatency(this.latenciesByHop.menu.toArray()),
         pay_phone_bill: summarizeLatency(this.latenciesByHop.pay_phone_bill.toArray()),
@@ -168,6 +199,7 @@ export class LoadSide {
       },
       hopsTotal: this.tally.hops,
       walksCompleted: { ...this.tally.walks },
+      walksUnderWay: this.slots.filter((slot) => slot.current !== null).length,
       problems,
     }
   }
@@ -178,21 +210,38 @@ export class LoadSide {
 
   private async drive(slot: Slot, deadline: number, measure: boolean): Promise<void> {
     while (performance.now() < deadline) {
-      const msisdn = slot.subscribers[slot.cursor % slot.subscribers.length] ?? ''
-      slot.cursor += 1
-      const walk = slot.walks.next()
-      this.sessionsStarted += 1
-      const outcome = await this.walk(`${this.sessionPrefix}-${this.sessionsStarted}`, msisdn, walk, deadline, measure)
-      if (outcome === 'done') this.tally.walks[walk.kind] += 1
+      const walking = slot.current ?? this.nextWalk(slot)
+      slot.current = null
+      const outcome = await this.walk(slot, walking, deadline, measure)
+      if (outcome === 'done') this.tally.walks[walking.walk.kind] += 1
+      if (outcome === 'paused') slot.current = walking
       // A request that fails outright (refused connection) fails at once: retrying would spin.
       if (outcome === 'stop') return
     }
   }
 
-  /** One walk, hop by hop; a wrong answer is tallied and ends the walk, a lost hop ends this slot's slice. */
-  private async walk(sessionId: string, msisdn: string, walk: Walk, deadline: number, measure: boolean): Promise<'done' | 'failed' | 'stop'> {
+  private nextWalk(slot: Slot): Walking {
+    const msisdn = slot.subscribers[slot.cursor % slot.subscribers.length] ?? ''
+    slot.cursor += 1
+    this.sessionsStarted += 1
+    return { walk: slot.walks.next(), sessionId: `${this.sessionPrefix}-${this.sessionsStarted}`, msisdn, hop: 0 }
+  }
+
+  /**
+   * A walk, hop by hop from where it stands; a wrong answer is tallied and ends the walk, a lost
+   * hop ends this slot's slice. With think time the user thinks before each hop, and the walk
+   * pauses when its next hop would go after the deadline.
+   */
+  private async walk(slot: Slot, walking: Walking, deadline: number, measure: boolean): Promise<'done' | 'failed' | 'stop' | 'paused'> {
+    const { walk, sessionId, msisdn } = walking
     const texts = hopTexts(walk)
-    for (let hop = 0; hop < texts.length; hop += 1) {
+    const thinking = this.thinkMs > 0
+    for (; walking.hop < texts.length; walking.hop += 1) {
+      const hop = walking.hop
+      if (thinking) {
+        await sleep(Math.min(this.thinkMs * (0.5 + slot.think()), deadline - performance.now()))
+        if (performance.now() >= deadline) return 'paused'
+      }
       const sent = performance.now()
       const answer = await postHop(this.agent, this.url, hopForm(sessionId, msisdn, texts[hop] ?? ''))
       const arrived = performance.now()
@@ -202,7 +251,9 @@ export class LoadSide {
         return 'stop'
       }
       this.tally.hops += 1
-      if (measure && arrived <= deadline) {
+      // Closed loop: what was answered within the slice is its throughput. Think time: every
+      // hop sent within it counts, so that a slow answer at the slice's end is not dropped.
+      if (measure && (thinking || arrived <= deadline)) {
         this.measured.hops += 1
         this.latencies.push(arrived - sent)
         this.latenciesByHop[hopKindOf(walk, hop)].push(arrived - sent)
@@ -253,6 +304,11 @@ function slotsOf(plan: UssdLoadPlan): Slot[] {
   return Array.from({ length: plan.sessions }, (_, slot) => {
     const subscribers: string[] = []
     for (let index = 1 + slot; index < plan.subscribers; index += plan.sessions) subscribers.push(benchMsisdn(index))
-    return { subscribers, walks: new WalkSource(plan.seed + slot * 100_003, plan.walletShare), cursor: 0 }
+    const seed = plan.seed + slot * 100_003
+    return { subscribers, walks: new WalkSource(seed, plan.walletShare), think: seededRandom(seed ^ 0x5bd1e995), cursor: 0, current: null }
   })
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -4,16 +4,25 @@
  * Exports UssdBenchOptions, ussdBenchDefaults, ussdBenchLimits, ussdBenchTargets,
  * checkUssdBenchOptions.
  */
+import { defaultUssdLimits } from '../../../channels/ussd/limits.js'
 
 export interface UssdBenchOptions {
-  /** Measured seconds per side (telepay, bare express), split into `slices` alternating slices. */
+  /** Closed loop: measured seconds per side (telepay, bare express), split into `slices` alternating slices. */
   readonly seconds: number
   /** Slices per side; the sides alternate A B B A A B ... so drift hits both alike. */
   readonly slices: number
   /** Unmeasured load per side before the first slice: JIT, caches, every socket opened. */
   readonly warmupSeconds: number
-  /** USSD sessions in flight at once per side, each a different subscriber, each one hop at a time. */
+  /** USSD sessions at once per side, each a different subscriber, each one hop at a time (both measurements). */
   readonly sessions: number
+  /**
+   * Think time: the mean time a user takes to read a screen and type, before every hop, drawn
+   * uniformly within +-50% of it. The latency target's "200 concurrent sessions" are people
+   * in sessions, not 200 requests always in flight.
+   */
+  readonly thinkMs: number
+  /** Think time: measured seconds per side, in `slices` alternating slices as the closed loop. */
+  readonly thinkSeconds: number
   /** Subscribers in the world, shared out among the sessions. */
   readonly subscribers: number
   /** Share of walks that pay from the wallet and confirm with the PIN (one scrypt); the rest pay on the phone bill (Confirm, no PIN). */
@@ -39,6 +48,13 @@ export const ussdBenchDefaults: UssdBenchOptions = {
   warmupSeconds: 2,
   // The issue's figure: its p99 target is stated at 200 concurrent sessions.
   sessions: 200,
+  // People take a second or two to read a short screen and type a digit or four; 1 s +-50%
+  // is on the quick side, so the load is if anything heavier than real users make.
+  thinkMs: 1_000,
+  // About sessions / think = 200 hops a second: 16 s (less the first half second of each slice,
+  // when every user is still thinking) gives some 2,800 hops per side, so the p99 is about the
+  // 28th slowest, not one outlier.
+  thinkSeconds: 16,
   // Ten subscribers per session: a subscriber dials again only after nine others have paid.
   subscribers: 2_000,
   // A wallet walk ends in one scrypt (about 1.7 ms at N=1024) under the gateway's bound of two
@@ -64,6 +80,8 @@ export const ussdBenchLimits = {
   hopTimeoutMs: 10_000,
   /** Most sessions a side may run: each holds a keep-alive socket, and the servers' backlog is 511. */
   sessionsMax: 500,
+  /** Longest mean think time: its +50% stays well below the channel's idle timeout (30 s). */
+  thinkMsMax: 10_000,
   /** Bench PIN hash cost bounds: a power of two, as the gateway's pinHashCost config demands. */
   pinHashCostMin: 2,
   pinHashCostMax: 1 << 20,
@@ -75,7 +93,7 @@ export const ussdBenchLimits = {
 export const ussdBenchTargets = {
   /** telepay's hops per second over the bare express handler's, same load generator. */
   expressRatioMin: 0.6,
-  /** p99 of a hop (request sent to answer read) at `sessionsStated` concurrent sessions. */
+  /** p99 of a hop (request sent to answer read) at `sessionsStated` sessions of users with think time. */
   p99MsMax: 50,
   sessionsStated: 200,
 } as const
@@ -88,6 +106,12 @@ export function checkUssdBenchOptions(options: UssdBenchOptions): string[] {
   }
   if (!(options.seconds > 0)) problems.push('seconds must be > 0')
   if (!(options.warmupSeconds >= 0)) problems.push('warmupSeconds must be >= 0')
+  if (!(options.thinkSeconds > 0)) problems.push('thinkSeconds must be > 0')
+  positiveInteger('thinkMs', options.thinkMs, ussdBenchLimits.thinkMsMax)
+  // A walk paused at a slice's end waits out up to two slices of the other side between two
+  // thinks: the session must outlive that, or telepay rightly answers that it timed out.
+  const pauseMs = 2 * (options.thinkSeconds * 1_000) / options.slices + 3 * options.thinkMs
+  if (pauseMs >= defaultUssdLimits.sessionIdleMs) problems.push(`thinkSeconds / slices and thinkMs leave a paused session idle up to ${Math.round(pauseMs)} ms, past the ${defaultUssdLimits.sessionIdleMs} ms idle timeout`)
   positiveInteger('slices', options.slices, 1_000)
   positiveInteger('sessions', options.sessions, ussdBenchLimits.sessionsMax)
   positiveInteger('subscribers', options.subscribers, 10_000_000)
