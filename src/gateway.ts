@@ -29,6 +29,9 @@ import type { RunningUssdChannel } from '../channels/ussd/index.js'
 import { startUssdChannel } from '../channels/ussd/index.js'
 import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
+import type { RunningIvrChannel } from '../channels/ivr/index.js'
+import { startIvrChannel } from '../channels/ivr/index.js'
+import { adminAuth } from './http/admin-api.js'
 
 export type GatewayConfig = Config
 
@@ -46,6 +49,7 @@ export interface Gateway {
   readonly ussd: RunningUssdChannel
   /** USSD over SMPP, or null when no SMPP transport runs (SMS off). */
   readonly ussdSmpp: RunningUssdSmpp | null
+  readonly ivr: RunningIvrChannel
   close(): Promise<void>
 }
 
@@ -83,11 +87,16 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
   )
   if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)
+  const ivr = startIvrChannel(config, {
+    service, ledger, clock, log, metrics,
+    ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
+  })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
     await sms?.sweep()
     await ussd.sweep()
+    await ivr.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -102,6 +111,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const channels: ChannelHealth[] = []
   if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
   channels.push({ name: 'ussd', ready: () => ussd.ready() })
+  channels.push({ name: 'ivr', ready: () => ivr.ready() })
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
@@ -121,7 +131,11 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
-  const app = createApp(context, (mounted) => mounted.use(ussd.router))
+  const app = createApp(context, (mounted) => {
+    mounted.use(ussd.router)
+    mounted.use(ivr.router)
+    mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
+  })
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening))
     listening.once('error', reject)
@@ -132,7 +146,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
 
   const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp,
+    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr,
     async close() {
       clearInterval(timer)
       await new Promise<void>((resolve) => {
@@ -144,6 +158,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       sms?.attachPush(null)
       await ussdSmpp?.close()
       await ussd.close()
+      await ivr.close()
       await sms?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep

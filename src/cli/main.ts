@@ -30,9 +30,14 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./ussd.js')).runUssd(args),
   },
+  call: {
+    summary: 'play an IVR call in the terminal against a running gateway (type keys; empty line = silence, h = hang up)',
+    usage: 'telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]',
+    run: async (args) => (await import('./call.js')).runCall(args),
+  },
   menus: {
-    summary: 'check the USSD menus under menus/ussd: states, options, translations, validators',
-    usage: 'telepay menus check [--dir menus/ussd]',
+    summary: 'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, validators',
+    usage: 'telepay menus check [--dir menus/ussd] [--ivr menus/ivr]',
     run: async (args) => (await import('./menus.js')).runMenus(args),
   },
   conformance: {

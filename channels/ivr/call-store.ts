@@ -1,0 +1,263 @@
+/**
+ * call-store.ts - where IVR calls live: calls in progress in memory (bounded by callsMax), and a
+ * call-detail record for every call in SQLite (ivr.sqlite in the data directory, WAL with
+ * synchronous=NORMAL), written when the call starts, after each answered request and when it
+ * ends. A record holds the caller, the number called, start, end, duration, outcome, the
+ * transaction reference of a payment made in the call, and the inputs as the engine's trail
+ * gives them (PINs masked as "****"). Exports CallState, CallAnswer, CallDetailRecord,
+ * CallStore.
+ */
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Language } from '../../src/core/index.js'
+import { assert } from '../../src/core/index.js'
+import type { Gather, IvrCall, Prompt } from './contract.js'
+import type { IvrLimits } from './limits.js'
+
+/** What the caller was last told and how input is collected next: what every face renders. */
+export interface CallAnswer {
+  readonly callId: string
+  /** The number of the next request of this call; a request that sends it back is retry-safe. */
+  readonly step: number
+  readonly language: Language
+  readonly prompts: readonly Prompt[]
+  readonly gather: Gather | null
+  readonly ended: boolean
+  /** Why the call ended (completed, hung_up, failed_input, ..., duration_cap, idle_timeout); null while it runs. */
+  readonly outcome: string | null
+}
+
+/** A call in progress, between requests. */
+export interface CallState {
+  readonly callId: string
+  /** Which face carries the call: 'sim' (the JSON simulation API), 'twilio', 'vxml'. */
+  readonly provider: string
+  /** The caller as the platform gave it (normalized when it is an MSISDN). */
+  readonly caller: string
+  readonly number: string
+  /** The engine's call: plain data, never a PIN (contract.ts). */
+  readonly call: IvrCall
+  /** Requests answered so far: the idempotency step of the next one. */
+  readonly step: number
+  readonly lastAnswer: CallAnswer
+  readonly startedMs: number
+  readonly activeMs: number
+}
+
+export interface CallDetailRecord {
+  readonly callId: string
+  readonly provider: string
+  readonly caller: string
+  /** The subscriber the call acted for (an unregistered caller may give one), or null. */
+  readonly msisdn: string | null
+  readonly number: string
+  readonly language: Language
+  readonly startedMs: number
+  /** When the call ended; null while it is in progress. */
+  readonly endedMs: number | null
+  readonly durationMs: number | null
+  readonly outcome: string | null
+  readonly reference: string | null
+  readonly steps: number
+  /** Every input as typed, PINs masked. */
+  readonly inputs: readonly string[]
+  /** The last answer, for a platform's late retry of the request that ended the call. */
+  readonly lastAnswer: CallAnswer | null
+}
+
+interface Row {
+  readonly call_id: string
+  readonly provider: string
+  readonly caller: string
+  readonly msisdn: string | null
+  readonly number: string
+  readonly language: string
+  readonly started_ms: number
+  readonly ended_ms: number | null
+  readonly outcome: string | null
+  readonly reference: string | null
+  readonly steps: number
+  readonly inputs: string
+  readonly last_answer: string | null
+}
+
+/**
+ * Calls in progress are kept in memory only: a restart of the gateway drops its calls as a
+ * switch restart would, and their records are closed as `gateway_restart` when the store opens
+ * again. The record of a call is written at every answered request (a human presses keys
+ * seconds apart, so this is a few writes a second even on a busy line), which keeps the trail of
+ * a call that was in progress at a crash.
+ */
+export class CallStore {
+  private readonly db: Database.Database
+  private readonly statements
+  private readonly calls = new Map<string, CallState>()
+  /** Records in the file, counted once at open: prune() then costs nothing until there are too many. */
+  private recordCount: number
+  private closed = false
+
+  constructor(path: string, private readonly limits: IvrLimits) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('busy_timeout = 5000')
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS ivr_calls (
+        call_id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        caller TEXT NOT NULL,
+        msisdn TEXT,
+        number TEXT NOT NULL,
+        language TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        active_ms INTEGER NOT NULL,
+        ended_ms INTEGER,
+        outcome TEXT,
+        reference TEXT,
+        steps INTEGER NOT NULL,
+        inputs TEXT NOT NULL,
+        last_answer TEXT
+      );
+      CREATE INDEX IF NOT EXISTS ivr_calls_by_start ON ivr_calls (started_ms);
+      CREATE INDEX IF NOT EXISTS ivr_calls_by_msisdn ON ivr_calls (msisdn, started_ms);
+    `)
+    const columns = 'call_id, provider, caller, msisdn, number, language, started_ms, ended_ms, outcome, reference, steps, inputs, last_answer'
+    this.statements = {
+      insert: this.db.prepare(`
+        INSERT INTO ivr_calls (call_id, provider, caller, msisdn, number, language, started_ms, active_ms, steps, inputs, last_answer)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      update: this.db.prepare(`
+        UPDATE ivr_calls SET msisdn = ?, language = ?, active_ms = ?, ended_ms = ?, outcome = ?, reference = ?, steps = ?, inputs = ?, last_answer = ?
+        WHERE call_id = ?`),
+      get: this.db.prepare<[string], Row>(`SELECT ${columns} FROM ivr_calls WHERE call_id = ?`),
+      recent: this.db.prepare<[number], Row>(`SELECT ${columns} FROM ivr_calls ORDER BY started_ms DESC, rowid DESC LIMIT ?`),
+      recentOf: this.db.prepare<[string, string, number], Row>(
+        `SELECT ${columns} FROM ivr_calls WHERE msisdn = ? OR caller = ? ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
+      ),
+      closeOrphans: this.db.prepare(`UPDATE ivr_calls SET outcome = 'gateway_restart', ended_ms = active_ms WHERE outcome IS NULL`),
+      count: this.db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM ivr_calls'),
+      prune: this.db.prepare(`DELETE FROM ivr_calls WHERE rowid IN (
+        SELECT rowid FROM ivr_calls WHERE outcome IS NOT NULL ORDER BY started_ms LIMIT ?)`),
+    }
+    // Calls in progress when the gateway stopped are gone with its memory: their records end here.
+    this.statements.closeOrphans.run()
+    this.recordCount = Number(this.statements.count.get()?.count ?? 0)
+  }
+
+  get openCount(): number {
+    return this.calls.size
+  }
+
+  /** The call in progress, or null (unknown or ended: see record()). */
+  get(callId: string): CallState | null {
+    this.assertOpen()
+    return this.calls.get(callId) ?? null
+  }
+
+  /** A new call; false when callsMax calls are in progress (nothing written). */
+  open(state: CallState): boolean {
+    this.assertOpen()
+    assert(!this.calls.has(state.callId), `call ${state.callId} is already in progress`)
+    if (this.calls.size >= this.limits.callsMax) return false
+    const { call } = state
+    this.statements.insert.run(
+      state.callId, state.provider, state.caller, call.msisdn, state.number, call.language, state.startedMs, state.activeMs,
+      state.step, JSON.stringify(call.trail), JSON.stringify(state.lastAnswer),
+    )
+    this.recordCount += 1
+    this.calls.set(state.callId, state)
+    return true
+  }
+
+  /** The call after an answered request. */
+  put(state: CallState): void {
+    this.assertOpen()
+    assert(this.calls.has(state.callId), `call ${state.callId} is not in progress`)
+    this.calls.set(state.callId, state)
+    this.write(state, null, null)
+  }
+
+  /** Ends a call in progress and returns its record; null when it was not in progress. */
+  end(state: CallState, outcome: string, nowMs: number): CallDetailRecord | null {
+    this.assertOpen()
+    if (!this.calls.delete(state.callId)) return null
+    const endedMs = Math.max(nowMs, state.startedMs)
+    this.write(state, endedMs, outcome)
+    return this.record(state.callId)
+  }
+
+  /** Calls in progress past the duration cap or idle for too long at `nowMs`. */
+  due(nowMs: number): readonly { readonly state: CallState; readonly outcome: 'duration_cap' | 'idle_timeout' }[] {
+    const due = []
+    for (const state of this.calls.values()) {
+      // The cap is checked first: a call both idle and too long ended by its cap.
+      if (state.startedMs <= nowMs - this.limits.callDurationMaxMs) due.push({ state, outcome: 'duration_cap' as const })
+      else if (state.activeMs <= nowMs - this.limits.callIdleMaxMs) due.push({ state, outcome: 'idle_timeout' as const })
+    }
+    return due
+  }
+
+  /** A call's record, in progress or ended; null when the call never was. */
+  record(callId: string): CallDetailRecord | null {
+    this.assertOpen()
+    const row = this.statements.get.get(callId)
+    return row === undefined ? null : recordOf(row)
+  }
+
+  /** The latest calls first; of one subscriber (as caller or as the MSISDN given) when `msisdn` is set. */
+  recent(options: { readonly limit: number; readonly msisdn: string | null }): readonly CallDetailRecord[] {
+    this.assertOpen()
+    const limit = Math.min(options.limit, this.limits.callRecordsQueryRowsMax)
+    const rows = options.msisdn === null ? this.statements.recent.all(limit) : this.statements.recentOf.all(options.msisdn, options.msisdn, limit)
+    return rows.map(recordOf)
+  }
+
+  /** Forgets the oldest ended records beyond callRecordsKeptMax; returns how many went. */
+  prune(): number {
+    this.assertOpen()
+    const excess = this.recordCount - this.limits.callRecordsKeptMax
+    if (excess <= 0) return 0
+    const pruned = this.statements.prune.run(excess).changes
+    this.recordCount -= pruned
+    return pruned
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.db.close()
+  }
+
+  private write(state: CallState, endedMs: number | null, outcome: string | null): void {
+    const { call } = state
+    this.statements.update.run(
+      call.msisdn, call.language, state.activeMs, endedMs, outcome, call.reference, state.step,
+      JSON.stringify(call.trail), JSON.stringify(state.lastAnswer), state.callId,
+    )
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the IVR call store is closed')
+  }
+}
+
+function recordOf(row: Row): CallDetailRecord {
+  return {
+    callId: row.call_id,
+    provider: row.provider,
+    caller: row.caller,
+    msisdn: row.msisdn,
+    number: row.number,
+    language: row.language === 'zh' ? 'zh' : 'en',
+    startedMs: Number(row.started_ms),
+    endedMs: row.ended_ms === null ? null : Number(row.ended_ms),
+    durationMs: row.ended_ms === null ? null : Number(row.ended_ms) - Number(row.started_ms),
+    outcome: row.outcome,
+    reference: row.reference,
+    steps: Number(row.steps),
+    inputs: JSON.parse(row.inputs) as string[],
+    lastAnswer: row.last_answer === null ? null : (JSON.parse(row.last_answer) as CallAnswer),
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * engine.ts - the IVR call engine over a ScriptSet: turns (call, event) into what the caller
+ * hears next and how keys are collected, or into a payment command, per channels/ivr/contract.ts.
+ * Pure: every fact of a call is in IvrCall, time comes in as `nowMs`. Exports createIvrEngine,
+ * IvrEngineOptions.
+ */
+import type { CommandResult, Language } from '../../../src/core/index.js'
+import { assert, normalizeMsisdn } from '../../../src/core/index.js'
+import { renderMessage } from '../../../src/messages/render.js'
+import { isValidatorName, validators } from '../../ussd/menu/validators.js'
+import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../contract.js'
+import type { Collected } from '../digits/index.js'
+import { expireTimer, pressKeys, startCollecting, timerDeadlineMs } from '../digits/index.js'
+import type { IvrFlowLimits } from './limits.js'
+import { ivrFlowLimits } from './limits.js'
+import type { Lookup } from './prompt-text.js'
+import { fillText } from './prompt-text.js'
+import { buildIvrCommand, isScriptCommandKind, resultParamNames } from './script-commands.js'
+import type { ScriptSet, ScriptState, Texts } from './script-model.js'
+
+export interface IvrEngineOptions {
+  readonly limits?: IvrFlowLimits
+}
+
+type Listening = Extract<ScriptState, { kind: 'menu' | 'input' }>
+type Command = Extract<ScriptState, { kind: 'command' }>
+type Finished = Exclude<Collected, { kind: 'pending' }>
+
+/** Keys a menu answers besides its choices: 9 repeats the question, * goes back. */
+const repeatKey = '9'
+const backKey = '*'
+/** An input takes digits, and * alone to go back (or as the decimal point of an amount). */
+const inputKeys = '0123456789*'
+/** How a secret input appears in the trail, whatever its length. */
+const maskedInput = '****'
+
+/** States entered while answering one event: a guard against a script loop. */
+interface Turn {
+  transitions: number
+}
+
+export function createIvrEngine(scripts: ScriptSet, options: IvrEngineOptions = {}): IvrEngine {
+  return new ScriptEngine(scripts, options.limits ?? ivrFlowLimits)
+}
+
+class ScriptEngine implements IvrEngine {
+  constructor(
+    private readonly scripts: ScriptSet,
+    private readonly limits: IvrFlowLimits,
+  ) {}
+
+  start(callId: string, from: string, to: string, registered: { readonly msisdn: string; readonly language: Language } | null, nowMs: number): IvrStep {
+    const call: IvrCall = {
+      callId,
+      msisdn: registered?.msisdn ?? null,
+      from,
+      to,
+      language: registered?.language ?? 'en',
+      state: '',
+      step: 1,
+      values: {},
+      failures: 0,
+      typeAhead: '',
+      collecting: null,
+      trail: [],
+      startedMs: nowMs,
+      ended: false,
+      outcome: null,
+      reference: null,
+    }
+    const target = registered === null ? this.scripts.identify : this.scripts.home
+    const welcome = this.prompt(`${target}.welcome`, this.scripts.texts.welcome, call.language, this.lookup(call))
+    return this.enter(call, target, [welcome], nowMs, null, { transitions: 0 })
+  }
+
+  digits(call: IvrCall, keys: string, nowMs: number): IvrStep {
+    if (call.ended) return endedStep(call)
+    const next = this.answer(call)
+    if (next.step > this.limits.stepsPerCallMax) return this.cannotContinue(next, [])
+    const state = this.listening(next)
+    if (state === null || next.collecting === null) {
+      // Keys pressed while a command runs are typed ahead for the question after its answer.
+      const typeAhead = (next.typeAhead + keys).slice(0, this.limits.typeAheadCharsMax)
+      return { kind: 'say', call: { ...next, typeAhead }, prompts: [], gather: null, ended: false }
+    }
+    // The engine cannot know how long a prompt plays: keys before any other are in time (barge-in),
+    // and the channel, which does know, reports a first-digit timeout by `silence`.
+    const collecting =
+      next.collecting.lastKeyMs === null ? { ...next.collecting, promptEndMs: Math.max(next.collecting.promptEndMs, nowMs) } : next.collecting
+    return this.feed({ ...next, collecting }, state, keys, nowMs, [], { transitions: 0 })
+  }
+
+  silence(call: IvrCall, nowMs: number): IvrStep {
+    if (call.ended) return endedStep(call)
+    const next = this.answer(call)
+    if (next.step > this.limits.stepsPerCallMax) return this.cannotContinue(next, [])
+    const state = this.listening(next)
+    if (state === null || next.collecting === null) return { kind: 'say', call: next, prompts: [], gather: null, ended: false }
+    // The running timer fired: judged at its deadline even when the channel reports it late or early.
+    const gather = this.gatherOf(state)
+    const collected = expireTimer(gather, next.collecting, Math.max(nowMs, timerDeadlineMs(gather, next.collecting)))
+    assert(collected.kind !== 'pending', 'a timer judged at its deadline has fired')
+    return this.complete({ ...next, collecting: null }, state, collected, nowMs, [], { transitions: 0 })
+  }
+
+  resume(call: IvrCall, result: CommandResult, nowMs: number): IvrStep {
+    if (call.ended) return endedStep(call)
+    const state = this.scripts.states.get(call.state)
+    assert(state?.kind === 'command', `resume at ${call.state}, which runs no command`)
+    const next: IvrCall = { ...this.answer(call), language: result.language, reference: result.reference ?? call.reference }
+    const key = result.message.key
+    const command = state.command
+    const target = command.then[key] ?? this.scripts.then[key]
+    const spoken = command.results[key] ?? this.scripts.results[key] ?? null
+    const params = result.message.params
+    const callLookup = this.lookup(next)
+    const lookup: Lookup = (name) => (Object.hasOwn(params, name) ? (params[name] ?? null) : callLookup(name))
+    const id = `${state.name}.result.${key}`
+    const said: Prompt =
+      spoken === null ? { id, language: next.language, text: renderMessage(result.message, next.language) } : this.prompt(id, spoken, next.language, lookup)
+    const turn = { transitions: 0 }
+    if (target === undefined) return this.enter(next, command.next, [said], nowMs, null, turn)
+    // The state after a payment's first answer speaks what it is: keep only those params.
+    const values: Record<string, string> = { ...next.values }
+    for (const name of resultParamNames) {
+      const value = params[name]
+      if (value !== undefined) values[name] = value
+    }
+    return this.enter({ ...next, values }, target, spoken === null ? [] : [said], nowMs, null, turn)
+  }
+
+  hangup(call: IvrCall, _nowMs: number): IvrCall {
+    if (call.ended) return call
+    // No command runs: a payment left waiting for its PIN expires in the core (SPEC section 3).
+    return { ...this.answer(call), ended: true, outcome: 'hung_up', collecting: null, typeAhead: '' }
+  }
+
+  private answer(call: IvrCall): IvrCall {
+    return { ...call, step: call.step + 1 }
+  }
+
+  private listening(call: IvrCall): Listening | null {
+    const state = this.scripts.states.get(call.state)
+    return state !== undefined && (state.kind === 'menu' || state.kind === 'input') ? state : null
+  }
+
+  private enter(call: IvrCall, name: string, prompts: readonly Prompt[], nowMs: number, pin: string | null, turn: Turn): IvrStep {
+    turn.transitions += 1
+    assert(turn.transitions <= this.limits.transitionsPerEventMax, `the scripts loop at ${name}`)
+    const state = this.scripts.states.get(name)
+    assert(state !== undefined, `unknown state ${name} (the script check missed it)`)
+    assert(pin === null || state.kind === 'command', `a PIN went to ${name}, which runs no command`)
+    const at: IvrCall = { ...call, state: name, failures: 0, collecting: null }
+    switch (state.kind) {
+      case 'end':
+        return this.end(at, [...prompts, this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))], state.outcome)
+      case 'command':
+        return this.command(at, state, prompts, nowMs, pin, turn)
+      default:
+        return this.listen(at, state, prompts, [this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))], nowMs, turn)
+    }
+  }
+
+  private command(call: IvrCall, state: Command, prompts: readonly Prompt[], nowMs: number, pin: string | null, turn: Turn): IvrStep {
+    const command = state.command
+    if (call.msisdn === null || !isScriptCommandKind(command.kind)) return this.cannotContinue(call, prompts)
+    if (command.callerIdOnly && normalizeMsisdn(call.from) !== call.msisdn) {
+      const refusal = this.prompt(`${state.name}.caller_id_only`, this.scripts.texts.caller_id_only, call.language, this.lookup(call))
+      return this.enter(call, command.next, [...prompts, refusal], nowMs, null, turn)
+    }
+    const lookup = this.lookup(call)
+    const built = buildIvrCommand(
+      command.kind,
+      call.msisdn,
+      (field) => {
+        const valueName = command.fields[field]
+        return valueName === undefined ? null : lookup(valueName)
+      },
+      pin,
+    )
+    if (!built.ok) return this.cannotContinue(call, prompts)
+    return { kind: 'command', call, prompts, run: built.run }
+  }
+
+  /** Asks the state's question; keys typed ahead answer it at once, and its prompt is skipped. */
+  private listen(call: IvrCall, state: Listening, prefix: readonly Prompt[], question: readonly Prompt[], nowMs: number, turn: Turn): IvrStep {
+    const collecting = startCollecting(nowMs)
+    if (call.typeAhead === '') {
+      return { kind: 'say', call: { ...call, collecting }, prompts: [...prefix, ...question], gather: this.gatherOf(state), ended: false }
+    }
+    return this.feed({ ...call, typeAhead: '', collecting }, state, call.typeAhead, nowMs, prefix, turn)
+  }
+
+  private feed(call: IvrCall, state: Listening, keys: string, nowMs: number, prompts: readonly Prompt[], turn: Turn): IvrStep {
+    assert(call.collecting !== null, 'keys fed to a state that is not collecting')
+    const gather = this.gatherOf(state)
+    const collected = pressKeys(gather, call.collecting, keys, nowMs)
+    if (collected.kind === 'pending') return { kind: 'say', call: { ...call, collecting: collected.collecting }, prompts, gather, ended: false }
+    return this.complete({ ...call, collecting: null }, state, collected, nowMs, prompts, turn)
+  }
+
+  private complete(call: IvrCall, state: Listening, collected: Finished, nowMs: number, prompts: readonly Prompt[], turn: Turn): IvrStep {
+    const rest = { ...call, typeAhead: collected.rest.slice(0, this.limits.typeAheadCharsMax) }
+    if (collected.kind === 'no_input') return this.fail(rest, state, 'no_input', null, nowMs, prompts, turn)
+    const digits = collected.digits
+    const gather = this.gatherOf(state)
+    const typed = gather.secret ? maskedInput : digits + (collected.reason === 'terminator' ? gather.finishOnKey : '')
+    const done: IvrCall = { ...rest, trail: [...rest.trail, typed].slice(-this.limits.trailEntriesMax) }
+    if (digits === backKey) return this.enter(done, state.back ?? this.scripts.home, prompts, nowMs, null, turn)
+    if (collected.kind === 'no_match') return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
+    if (state.kind === 'menu') {
+      if (digits === repeatKey) return this.enter(done, state.name, prompts, nowMs, null, turn)
+      const choice = state.choices.find((item) => item.key === digits)
+      if (choice === undefined) return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
+      const values: Record<string, string> = { ...done.values }
+      for (const [name, value] of Object.entries(choice.set)) values[name] = fillText(value, done.language, this.lookup(done))
+      return this.enter({ ...done, values }, choice.to, prompts, nowMs, null, turn)
+    }
+    const input = state.input
+    assert(isValidatorName(input.validator), `unknown validator ${input.validator} (the script check missed it)`)
+    const validator = validators[input.validator]
+    // DTMF has no decimal point: * stands for it in an amount (VoiceXML builtin currency).
+    const text = input.validator === 'amount' ? digits.replaceAll('*', '.') : digits
+    if (!new RegExp(validator.pattern(null)).test(text)) {
+      return this.fail(done, state, 'no_match', validator.reprompt(text, done.language), nowMs, prompts, turn)
+    }
+    if (validator.secret) return this.enter(done, input.next, prompts, nowMs, text, turn)
+    const value = validator.normalize(text)
+    if (input.name === 'msisdn') return this.enter({ ...done, msisdn: value }, input.next, prompts, nowMs, null, turn)
+    return this.enter({ ...done, values: { ...done.values, [input.name]: value } }, input.next, prompts, nowMs, null, turn)
+  }
+
+  /**
+   * No input or no match: re-prompt with a stronger text the second time (and the state's help
+   * instead of its question), and after the last failure go to the polite goodbye.
+   */
+  private fail(
+    call: IvrCall,
+    state: Listening,
+    kind: 'no_input' | 'no_match',
+    detail: string | null,
+    nowMs: number,
+    prompts: readonly Prompt[],
+    turn: Turn,
+  ): IvrStep {
+    const failures = call.failures + 1
+    if (failures >= this.limits.failuresMax) {
+      return this.enter({ ...call, typeAhead: '' }, state.onFailure ?? this.scripts.onFailure, prompts, nowMs, null, turn)
+    }
+    const level = failures === 1 ? 1 : 2
+    const lookup = this.lookup(call)
+    const id = `${state.name}.${kind}.${level}`
+    let sorry: Prompt
+    if (kind === 'no_match' && level === 1 && state.noMatch !== null) sorry = this.prompt(id, state.noMatch, call.language, lookup)
+    else if (kind === 'no_match' && level === 1 && detail !== null) sorry = { id, language: call.language, text: detail }
+    else sorry = this.prompt(id, this.scripts.texts[`${kind}_${level}`], call.language, lookup)
+    const question =
+      level === 2 && state.help !== null
+        ? this.prompt(`${state.name}.help`, state.help, call.language, lookup)
+        : this.prompt(`${state.name}.say`, state.say, call.language, lookup)
+    // A no match flushes the type-ahead (Nuance), the validator's included; after no input the
+    // keys that came once the timer fired answer the re-prompt.
+    const typeAhead = kind === 'no_match' ? '' : call.typeAhead
+    return this.listen({ ...call, failures, typeAhead }, state, [...prompts, sorry], [question], nowMs, turn)
+  }
+
+  private end(call: IvrCall, prompts: readonly Prompt[], outcome: string): IvrStep {
+    return { kind: 'say', call: { ...call, ended: true, outcome, collecting: null, typeAhead: '' }, prompts, gather: null, ended: true }
+  }
+
+  private cannotContinue(call: IvrCall, prompts: readonly Prompt[]): IvrStep {
+    const sorry = this.prompt(`${call.state || this.scripts.home}.cannot_continue`, this.scripts.texts.cannot_continue, call.language, this.lookup(call))
+    return this.end(call, [...prompts, sorry], 'error')
+  }
+
+  private gatherOf(state: Listening): Gather {
+    const spec = state.gather
+    if (state.kind === 'menu') {
+      const keys = [...new Set([...state.choices.map((choice) => choice.key), repeatKey, backKey])].join('')
+      return { ...spec, validKeys: keys, secret: false }
+    }
+    const secret = isValidatorName(state.input.validator) && validators[state.input.validator].secret
+    return { ...spec, validKeys: inputKeys, secret }
+  }
+
+  private lookup(call: IvrCall): Lookup {
+    return (name) => {
+      if (name === 'number') return this.scripts.number
+      if (name === 'msisdn') return call.msisdn
+      return Object.hasOwn(call.values, name) ? (call.values[name] ?? null) : null
+    }
+  }
+
+  private prompt(id: string, texts: Texts, language: Language, lookup: Lookup): Prompt {
+    return { id, language, text: fillText(texts[language], language, lookup) }
+  }
+}
+
+function endedStep(call: IvrCall): IvrStep {
+  return { kind: 'say', call, prompts: [], gather: null, ended: true }
+}

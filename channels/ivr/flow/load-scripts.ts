@@ -1,0 +1,298 @@
+/**
+ * load-scripts.ts - reads menus/ivr/*.yaml into a ScriptSet, noting every structural problem
+ * (bad YAML, a state that is not exactly one of menu/input/command/end, a text without both
+ * languages, a malformed gather) with its file and state instead of stopping at the first.
+ * Semantic checks live in check-scripts.ts. Exports readScripts, ScriptRead, mainFile.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import type { Language } from '../../../src/core/index.js'
+import type { IvrFlowLimits } from './limits.js'
+import type { GatherSpec, MenuChoice, Problem, ScriptSet, ScriptState, SystemTextKey, Texts } from './script-model.js'
+import { systemTextKeys } from './script-model.js'
+
+export interface ScriptRead {
+  readonly scripts: ScriptSet
+  readonly problems: readonly Problem[]
+}
+
+/** The file holding `number`, `home`, `texts` and the other call-wide settings. */
+export const mainFile = 'main.yaml'
+
+const languages: readonly Language[] = ['en', 'zh']
+const outcomes = ['completed', 'failed_input', 'unregistered', 'error'] as const
+const emptyTexts: Texts = { en: '', zh: '' }
+const fallbackGather: GatherSpec = { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 }
+
+type Raw = Record<string, unknown>
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+class FileReader {
+  readonly problems: Problem[] = []
+  constructor(readonly file: string) {}
+
+  problem(state: string, message: string): void {
+    this.problems.push({ file: this.file, state, message })
+  }
+
+  unknownKeys(state: string, what: string, raw: Raw, known: readonly string[]): void {
+    for (const key of Object.keys(raw)) if (!known.includes(key)) this.problem(state, `${what} has an unknown key "${key}"`)
+  }
+
+  texts(state: string, what: string, raw: unknown): Texts {
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} needs an en and a zh text`)
+      return emptyTexts
+    }
+    this.unknownKeys(state, what, raw, languages)
+    const pick = (language: Language): string => {
+      const text = raw[language]
+      if (typeof text === 'string' && text.trim() !== '') return text
+      this.problem(state, `${what} is missing its ${language} translation`)
+      return ''
+    }
+    return { en: pick('en'), zh: pick('zh') }
+  }
+
+  optionalTexts(state: string, what: string, raw: unknown): Texts | null {
+    return raw === undefined ? null : this.texts(state, what, raw)
+  }
+
+  string(state: string, what: string, raw: unknown): string {
+    if (typeof raw === 'string' && raw !== '') return raw
+    if (typeof raw === 'number') return String(raw)
+    this.problem(state, `${what} must be a non-empty string`)
+    return ''
+  }
+
+  optionalString(state: string, what: string, raw: unknown): string | null {
+    return raw === undefined ? null : this.string(state, what, raw)
+  }
+
+  stringMap(state: string, what: string, raw: unknown): Record<string, string> {
+    if (raw === undefined || raw === null) return {}
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} must be a map of names to values`)
+      return {}
+    }
+    const map: Record<string, string> = {}
+    for (const [key, value] of Object.entries(raw)) map[key] = this.string(state, `${what}.${key}`, value)
+    return map
+  }
+
+  textMap(state: string, what: string, raw: unknown): Record<string, Texts> {
+    if (raw === undefined || raw === null) return {}
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} must be a map of message keys to texts`)
+      return {}
+    }
+    const map: Record<string, Texts> = {}
+    for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
+    return map
+  }
+
+  /** A gather: every field of `base` that `raw` does not override. */
+  gather(state: string, what: string, raw: unknown, base: GatherSpec): GatherSpec {
+    if (raw === undefined) return base
+    if (!isRecord(raw)) {
+      this.problem(state, `${what} must be a map`)
+      return base
+    }
+    this.unknownKeys(state, what, raw, ['digitsMax', 'digitsMin', 'finishOnKey', 'firstDigitTimeoutMs', 'interDigitTimeoutMs'])
+    const count = (key: string, fallback: number): number => {
+      const value = raw[key]
+      if (value === undefined) return fallback
+      if (typeof value === 'number' && Number.isInteger(value)) return value
+      this.problem(state, `${what}.${key} must be a whole number`)
+      return fallback
+    }
+    let digitsMax = base.digitsMax
+    if (raw['digitsMax'] === null) digitsMax = null
+    else if (raw['digitsMax'] !== undefined) digitsMax = count('digitsMax', base.digitsMax ?? 1)
+    let finishOnKey = base.finishOnKey
+    const key = raw['finishOnKey']
+    if (key === '#' || key === '*' || key === '') finishOnKey = key
+    else if (key !== undefined) this.problem(state, `${what}.finishOnKey must be '#', '*' or ''`)
+    return {
+      digitsMax,
+      digitsMin: count('digitsMin', base.digitsMin),
+      finishOnKey,
+      firstDigitTimeoutMs: count('firstDigitTimeoutMs', base.firstDigitTimeoutMs),
+      interDigitTimeoutMs: count('interDigitTimeoutMs', base.interDigitTimeoutMs),
+    }
+  }
+
+  choices(state: string, raw: unknown): MenuChoice[] {
+    if (!isRecord(raw) || Object.keys(raw).length === 0) {
+      this.problem(state, 'menu must be a non-empty map of keys to states')
+      return []
+    }
+    return Object.entries(raw).map(([key, item]) => {
+      if (typeof item === 'string') return { key, to: item, set: {} }
+      if (!isRecord(item)) {
+        this.problem(state, `menu key ${key} must name a state or be a map with to and set`)
+        return { key, to: '', set: {} }
+      }
+      this.unknownKeys(state, `menu key ${key}`, item, ['to', 'set'])
+      return { key, to: this.string(state, `menu key ${key} to`, item['to']), set: this.stringMap(state, `menu key ${key} set`, item['set']) }
+    })
+  }
+
+  state(name: string, raw: unknown, gathers: ScriptSet['gathers']): ScriptState | null {
+    if (!isRecord(raw)) {
+      this.problem(name, 'a state must be a map')
+      return null
+    }
+    const kinds = (['menu', 'input', 'command', 'end'] as const).filter((kind) => raw[kind] !== undefined)
+    const kind = kinds[0]
+    if (kind === undefined || kinds.length > 1) {
+      this.problem(name, 'a state must have exactly one of menu, input, command or end')
+      return null
+    }
+    const base = { name, file: this.file }
+    if (kind === 'command') {
+      this.unknownKeys(name, 'a command state', raw, ['command', 'then', 'next', 'results', 'caller_id_only'])
+      const command = raw['command']
+      if (!isRecord(command)) {
+        this.problem(name, 'command must be a map with kind and fields')
+        return null
+      }
+      const { kind: commandKind, ...fields } = command
+      return {
+        ...base,
+        kind,
+        command: {
+          kind: this.string(name, 'command kind', commandKind),
+          fields: this.stringMap(name, 'command', fields),
+          then: this.stringMap(name, 'then', raw['then']),
+          next: this.string(name, 'next', raw['next']),
+          results: this.textMap(name, 'results', raw['results']),
+          callerIdOnly: raw['caller_id_only'] === true,
+        },
+      }
+    }
+    if (kind === 'end') {
+      this.unknownKeys(name, 'an end state', raw, ['end', 'say'])
+      const outcome = this.string(name, 'end', raw['end'])
+      if (outcome !== '' && !(outcomes as readonly string[]).includes(outcome)) this.problem(name, `end must be one of ${outcomes.join(', ')}`)
+      return { ...base, kind, say: this.texts(name, 'say', raw['say']), outcome }
+    }
+    this.unknownKeys(name, `a ${kind} state`, raw, [kind, 'say', 'help', 'no_match', 'gather', 'back', 'on_failure'])
+    const listening = {
+      ...base,
+      say: this.texts(name, 'say', raw['say']),
+      help: this.optionalTexts(name, 'help', raw['help']),
+      noMatch: this.optionalTexts(name, 'no_match', raw['no_match']),
+      gather: this.gather(name, 'gather', raw['gather'], gathers[kind]),
+      back: this.optionalString(name, 'back', raw['back']),
+      onFailure: this.optionalString(name, 'on_failure', raw['on_failure']),
+    }
+    if (kind === 'menu') return { ...listening, kind, choices: this.choices(name, raw['menu']) }
+    const input = raw['input']
+    if (!isRecord(input)) {
+      this.problem(name, 'input must be a map with name, validator and next')
+      return null
+    }
+    this.unknownKeys(name, 'input', input, ['name', 'validator', 'next'])
+    return {
+      ...listening,
+      kind,
+      input: {
+        name: this.string(name, 'input name', input['name']),
+        validator: this.string(name, 'input validator', input['validator']),
+        next: this.string(name, 'input next', input['next']),
+      },
+    }
+  }
+}
+
+function parseFile(dir: string, file: string, limits: IvrFlowLimits, reader: FileReader): Raw | null {
+  const path = join(dir, file)
+  if (statSync(path).size > limits.scriptFileBytesMax) {
+    reader.problem('-', `the file is larger than ${limits.scriptFileBytesMax} bytes`)
+    return null
+  }
+  let parsed: unknown
+  try {
+    parsed = parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    reader.problem('-', `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+    return null
+  }
+  if (!isRecord(parsed)) {
+    reader.problem('-', 'the file must be a map')
+    return null
+  }
+  return parsed
+}
+
+/** Reads every *.yaml of `dir`; a missing folder or main.yaml is a problem, not an exception. */
+export function readScripts(dir: string, limits: IvrFlowLimits): ScriptRead {
+  const problems: Problem[] = []
+  let files: string[] = []
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
+  } catch {
+    problems.push({ file: dir, state: '-', message: 'the script folder cannot be read' })
+  }
+  if (files.length > limits.scriptFilesMax) {
+    problems.push({ file: dir, state: '-', message: `more than ${limits.scriptFilesMax} script files` })
+    files = files.slice(0, limits.scriptFilesMax)
+  }
+  if (!files.includes(mainFile) && problems.length === 0) problems.push({ file: mainFile, state: '-', message: 'main.yaml is missing' })
+
+  const main = new FileReader(mainFile)
+  const mainRaw = files.includes(mainFile) ? parseFile(dir, mainFile, limits, main) : null
+  const settings = readSettings(main, mainRaw ?? {})
+  problems.push(...main.problems)
+
+  const states = new Map<string, ScriptState>()
+  for (const file of files) {
+    const reader = new FileReader(file)
+    const raw = file === mainFile ? mainRaw : parseFile(dir, file, limits, reader)
+    if (raw !== null) {
+      if (file !== mainFile) reader.unknownKeys('-', 'a flow file', raw, ['states'])
+      const rawStates = raw['states']
+      if (!isRecord(rawStates)) reader.problem('-', 'states must be a map of state names')
+      else {
+        for (const [name, rawState] of Object.entries(rawStates)) {
+          if (states.has(name)) {
+            reader.problem(name, `the state is also defined in ${states.get(name)?.file ?? '?'}`)
+            continue
+          }
+          const state = reader.state(name, rawState, settings.gathers)
+          if (state !== null) states.set(name, state)
+        }
+      }
+    }
+    problems.push(...reader.problems)
+  }
+  return { scripts: { ...settings, states }, problems }
+}
+
+function readSettings(reader: FileReader, raw: Raw): Omit<ScriptSet, 'states'> {
+  reader.unknownKeys('-', 'main.yaml', raw, ['number', 'home', 'identify', 'on_failure', 'gathers', 'texts', 'results', 'then', 'states'])
+  const rawGathers = isRecord(raw['gathers']) ? raw['gathers'] : {}
+  if (!isRecord(raw['gathers'])) reader.problem('-', 'gathers must be a map with menu and input')
+  const gathers = {
+    menu: reader.gather('-', 'gathers.menu', rawGathers['menu'] ?? {}, fallbackGather),
+    input: reader.gather('-', 'gathers.input', rawGathers['input'] ?? {}, { ...fallbackGather, digitsMax: null, finishOnKey: '#' }),
+  }
+  const rawTexts = isRecord(raw['texts']) ? raw['texts'] : {}
+  const texts = {} as Record<SystemTextKey, Texts>
+  for (const key of systemTextKeys) texts[key] = reader.texts('-', `texts.${key}`, rawTexts[key])
+  return {
+    number: reader.string('-', 'number', raw['number']),
+    home: reader.string('-', 'home', raw['home']),
+    identify: reader.string('-', 'identify', raw['identify']),
+    onFailure: reader.string('-', 'on_failure', raw['on_failure']),
+    texts,
+    results: reader.textMap('-', 'results', raw['results']),
+    then: reader.stringMap('-', 'then', raw['then']),
+    gathers,
+  }
+}

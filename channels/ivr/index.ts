@@ -1,0 +1,109 @@
+/**
+ * index.ts - starts the IVR channel: its call store (calls in progress in memory, call records in
+ * ivr.sqlite in the data directory), the call service over the call engine (channels/ivr/flow
+ * over the scripts in menus/ivr), and an express Router with the channel's faces for
+ * src/http/app.ts to mount: the JSON simulation API (`/ivr/calls`), TwiML (`POST /ivr/twiml`),
+ * VoiceXML (`/ivr/vxml`) and spoken prompts (`GET /ivr/prompts/:id.wav`); plus `adminRouter`,
+ * the call records, for the gateway to mount at /admin/api/calls behind the admin token. The
+ * gateway calls sweep() with its other sweeps (duration and idle caps) and close() on shutdown.
+ * Exports startIvrChannel, RunningIvrChannel, IvrChannelConfig, IvrChannelDeps.
+ */
+import { join } from 'node:path'
+import type { Router } from 'express'
+import express from 'express'
+import type { Language } from '../../src/core/index.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
+import type { Clock } from '../../src/service/clock.js'
+import type { Logger } from '../../src/service/log.js'
+import type { Metrics } from '../../src/service/metrics.js'
+import type { PaymentService } from '../../src/service/payment-service.js'
+import { CallStore } from './call-store.js'
+import type { IvrEngine } from './contract.js'
+import { defaultIvrScriptDir, loadIvrEngine } from './flow/index.js'
+import { IvrService } from './ivr-service.js'
+import type { IvrLimits } from './limits.js'
+import { checkIvrLimits, defaultIvrLimits } from './limits.js'
+import { PromptRegistry } from './prompt-registry.js'
+import { promptsRoute } from './prompts-route.js'
+import { callsAdminRouter, simulationRouter } from './simulation-api.js'
+import { SpeechRenderer } from './speech.js'
+import { twimlRoute } from './twiml.js'
+import { vxmlRoute } from './vxml.js'
+
+/**
+ * What the channel reads of the configuration. `ivrLimits` (not in config.ts yet) overrides the
+ * bounds of limits.ts; `ivrScriptsDir` the scripts' folder (menus/ivr).
+ */
+export interface IvrChannelConfig {
+  readonly dataDir: string
+  readonly ivrLimits?: Partial<IvrLimits>
+  readonly ivrScriptsDir?: string
+}
+
+export interface IvrChannelDeps {
+  readonly service: Pick<PaymentService, 'execute'>
+  readonly ledger: Pick<LedgerStore, 'subscriber'>
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+  /** Sends an SMS outside the outbox (the SMS channel's sendText); absent: no SMS channel runs. */
+  readonly notify?: (msisdn: string, text: string) => Promise<boolean>
+  /** The call engine; absent: channels/ivr/flow's, over the scripts in `ivrScriptsDir`. */
+  readonly engine?: IvrEngine
+  /** The speech tools' commands (tests point them at missing programs). */
+  readonly speechCommands?: { readonly espeak: string; readonly sox: string }
+}
+
+export interface RunningIvrChannel {
+  /** The channel's faces; mount at the root of the HTTP app. */
+  readonly router: Router
+  /** The call records (`GET /`); mount at /admin/api/calls behind the admin token. */
+  readonly adminRouter: Router
+  readonly service: IvrService
+  readonly store: CallStore
+  readonly limits: IvrLimits
+  readonly speech: SpeechRenderer
+  ready(): boolean
+  /** Ends calls past the duration cap or idle too long. */
+  sweep(): Promise<void>
+  /** Waits for commands that missed their deadline (their SMS), then closes the store. */
+  close(): Promise<void>
+}
+
+export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps): RunningIvrChannel {
+  const limits: IvrLimits = { ...defaultIvrLimits, ...(config.ivrLimits ?? {}) }
+  const problems = checkIvrLimits(limits)
+  if (problems.length > 0) throw new Error(`ivr limits: ${problems.join('; ')}`)
+  // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config value.
+  const engine = deps.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
+  const store = new CallStore(join(config.dataDir, 'ivr.sqlite'), limits)
+  const prompts = new PromptRegistry(limits.promptsKnownMax)
+  const speech = new SpeechRenderer(join(config.dataDir, 'ivr-prompts'), limits, deps.log, deps.speechCommands)
+  const service = new IvrService({
+    engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, prompts,
+    notify: deps.notify ?? (() => Promise.resolve(false)),
+    languageOf: async (msisdn): Promise<Language | null> => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+  })
+  deps.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [{ labels: {}, value: store.openCount }])
+
+  const router = express.Router()
+  router.use(simulationRouter({ ivr: service, store, limits }))
+  router.post('/ivr/twiml', ...twimlRoute({ ivr: service, limits, log: deps.log }))
+  const vxml = vxmlRoute({ ivr: service, limits, log: deps.log })
+  router.get('/ivr/vxml', ...vxml)
+  router.post('/ivr/vxml', ...vxml)
+  router.get('/ivr/prompts/:file', promptsRoute({ prompts, speech }))
+  let closed = false
+  return {
+    router, adminRouter: callsAdminRouter({ store, limits }), service, store, limits, speech,
+    ready: () => !closed,
+    async sweep() {
+      if (!closed) await service.sweep()
+    },
+    async close() {
+      closed = true
+      await service.drained()
+      store.close()
+    },
+  }
+}
