@@ -73,9 +73,11 @@ export interface UssdEngine {
   /**
    * A new session from a dial string: `*123#` opens the main menu; `*123*2*1001*25#` replays
    * 2, 1001, 25 as inputs and stops at the first screen they do not answer, never past a PIN.
-   * A dial string of another service code gets an END saying so.
+   * A dial string of another service code gets an END saying so. `admitted`: the channel has
+   * already seen that the caller is a subscriber who is not locked, so the engine need not ask
+   * the core before the first screen (it asks otherwise, and ends with the core's refusal).
    */
-  start(sessionId: string, msisdn: string, language: Language, dial: string): EngineStep
+  start(sessionId: string, msisdn: string, language: Language, dial: string, admitted?: boolean): EngineStep
   /** One input typed by the user in an open session. */
   input(session: UssdSession, text: string): EngineStep
   /** The result of the command of the previous step: the closing (or next) screen. */

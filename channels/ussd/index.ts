@@ -10,7 +10,6 @@
 import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
-import type { Language } from '../../src/core/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
@@ -72,7 +71,11 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   const notify = deps.notify ?? (() => Promise.resolve(false))
   const service = new UssdService({
     engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, notify,
-    languageOf: async (msisdn): Promise<Language | null> => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+    // The ledger's own read, no command: a registered, unlocked caller goes straight to the menu.
+    callerOf: async (msisdn, nowMs) => {
+      const detail = await deps.ledger.subscriber(msisdn)
+      return detail === null ? null : { language: detail.subscriber.language, admitted: detail.subscriber.lockedUntilMs <= nowMs }
+    },
   })
   deps.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [{ labels: {}, value: service.openCount }])
 

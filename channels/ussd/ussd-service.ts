@@ -51,7 +51,8 @@ export interface UssdServiceDeps {
   readonly metrics: Metrics
   readonly limits: UssdLimits
   /** The subscriber's language, or null when the MSISDN is not registered. */
-  languageOf(msisdn: string): Promise<Language | null>
+  /** The caller's language, and whether it may use the menu now (a subscriber, not locked); null: not a subscriber. */
+  callerOf(msisdn: string, nowMs: number): Promise<{ readonly language: Language; readonly admitted: boolean } | null>
   /** Sends a text by SMS outside the outbox (the SMS channel's sendText); false when it could not. */
   notify(msisdn: string, text: string): Promise<boolean>
 }
@@ -160,8 +161,8 @@ export class UssdService {
       const ended = await this.deps.store.end(older.key, 'replaced', nowMs)
       if (ended !== null) await this.sessionEnded(ended, 'replaced')
     }
-    const language = (await this.deps.languageOf(request.msisdn)) ?? 'en'
-    return this.deps.engine.start(request.sessionId, request.msisdn, language, dial)
+    const caller = await this.deps.callerOf(request.msisdn, nowMs)
+    return this.deps.engine.start(request.sessionId, request.msisdn, caller?.language ?? 'en', dial, caller?.admitted ?? false)
   }
 
   /** Runs the engine's commands until it answers with a screen, or the deadline passes. */

@@ -106,7 +106,7 @@ class MenuEngine implements UssdEngine {
     this.pageCache = new PageCache(limits.pageCacheEntriesMax)
   }
 
-  start(sessionId: string, msisdn: string, language: Language, dial: string): EngineStep {
+  start(sessionId: string, msisdn: string, language: Language, dial: string, admitted = false): EngineStep {
     const fresh: UssdSession = {
       sessionId, msisdn, language, state: this.menus.home, page: 0, back: [], values: {}, trail: [], hop: 0, lastScreen: null, ended: false,
     }
@@ -124,8 +124,9 @@ class MenuEngine implements UssdEngine {
       if (step.session.values[wrongKey] !== undefined) break
     }
     // A command reached by the dial is refused by the core for an unregistered or locked number
-    // anyway; a screen waits for the core to say the number may use the menu.
-    if (step.kind === 'screen' && !step.session.ended) step = this.hold(step, 'gate', { kind: 'balance', msisdn })
+    // anyway; a screen waits for the core to say the number may use the menu, unless the channel
+    // already saw that it may.
+    if (!admitted && step.kind === 'screen' && !step.session.ended) step = this.hold(step, 'gate', { kind: 'balance', msisdn })
     this.logStep('ussd menu start', step, parts.length)
     return step
   }

@@ -84,7 +84,7 @@ export function pushBookkeeping(session: UssdSession): { readonly outboxId: numb
 /** The menu engine with the push flow in front of it (see the file comment). */
 export function withPushFlow(engine: UssdEngine, limits: PageLimits = ussdMenuLimits): UssdEngine {
   return {
-    start: (sessionId, msisdn, language, dial) => engine.start(sessionId, msisdn, language, dial),
+    start: (sessionId, msisdn, language, dial, admitted) => engine.start(sessionId, msisdn, language, dial, admitted),
     input: (session, text) => (isPushState(session.state) ? pushInput(session, text, limits) : engine.input(session, text)),
     resume: (session, result) => (isPushState(session.state) ? pushResume(session, result, limits) : engine.resume(session, result)),
     timeoutScreen: (language) => engine.timeoutScreen(language),

@@ -112,7 +112,7 @@ describe('USSD in the gateway', () => {
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="CON"} 1')
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="END"} 1')
     expect(metrics).toContain('telepay_ussd_sessions_active 0')
-    // Two balance commands: the dial's check that the caller is registered, and the balance asked for.
-    expect(metrics).toMatch(/telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 2/)
+    // One balance command, the one asked for: a registered caller's dial needs no check by the core.
+    expect(metrics).toMatch(/telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 1/)
   })
 })

@@ -21,6 +21,12 @@ describe('the check at the dial', () => {
     expect(menu.session.hop).toBe(0)
   })
 
+  it('shows the menu at once when the channel already saw a registered, unlocked caller', () => {
+    const menu = engine.start('check-admitted', LI, 'en', '*123#', true)
+    expect(screenOf(menu).text).toMatch(/^telepay\n1 Balance\n2 Pay merchant/)
+    expect(heldMode(menu.session)).toBeNull()
+  })
+
   it('ends at once for an unregistered number, with the core\'s words', () => {
     const checking = engine.start('check-2', UNREGISTERED, 'en', '*123#')
     const closing = engine.resume(checking.session, refused('payer_not_registered', 'en'))
