@@ -5,6 +5,7 @@
  * channel's SMPP transport and may push merchants' payment prompts before their SMS.
  */
 import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SimulatedBank } from './bank/simulated-bank.js'
 import type { Config } from './config.js'
@@ -136,9 +137,13 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     mounted.use(ivr.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
   })
+  // The USSD callback, one request per keypress of every user, is answered before express.
+  const listening = createServer((request, response) => {
+    if (!ussd.fastPath(request, response)) app(request, response)
+  })
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening))
     listening.once('error', reject)
+    listening.listen(config.http.port, config.http.host, () => resolve(listening))
   })
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`

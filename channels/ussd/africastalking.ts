@@ -10,10 +10,11 @@
  *
  * A shortcut dial arrives either as serviceCode `*123*2*1001#` or as `*123#` with `text`
  * prefilled on the first hop (`2*1001`); both become the dial string `*123*2*1001#`, and there
- * a `*` does separate inputs: that is what the user dialled. Exports africasTalkingRoute and
- * textKeyer.
+ * a `*` does separate inputs: that is what the user dialled. Exports africasTalkingRoute,
+ * africasTalkingFastPath and textKeyer.
  */
 import { createHmac, randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Request, RequestHandler, Response } from 'express'
 import express from 'express'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
@@ -76,31 +77,86 @@ export function readAtText(text: string, record: SessionRecord | null, serviceCo
   return { kind: 'input', text: text.slice(previous === 0 ? 0 : previous + 1) }
 }
 
-export function africasTalkingRoute(deps: {
+interface AtDeps {
   readonly ussd: UssdService
   readonly limits: UssdLimits
   readonly log: Logger
   readonly keyOf: (text: string) => string
-}): RequestHandler[] {
+}
+
+/** The answer to one callback: status and text/plain body. */
+async function answerAt(body: unknown, deps: AtDeps): Promise<{ readonly status: number; readonly body: string }> {
+  const parsed = parseAtRequest(body, deps.limits)
+  if (typeof parsed === 'string') return { status: 400, body: `Bad request: ${parsed}` }
+  let screen
+  try {
+    screen = await deps.ussd.hop({
+      provider: 'at', sessionId: parsed.sessionId, msisdn: parsed.msisdn,
+      requestKey: `at:${deps.keyOf(parsed.text)}`, textLength: parsed.text.length,
+      read: (record) => readAtText(parsed.text, record, parsed.serviceCode, deps.keyOf),
+    })
+  } catch (error) {
+    deps.log.error('ussd hop failed', { provider: 'at', session: parsed.sessionId, msisdn: maskMsisdn(parsed.msisdn), error: error instanceof Error ? error.message : String(error) })
+    screen = channelText('unavailable', 'en')
+  }
+  return { status: 200, body: `${screen.type} ${screen.text}` }
+}
+
+export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
   const parseForm = express.urlencoded({ extended: false, limit: deps.limits.requestBodyBytesMax })
   const answer = async (request: Request, response: Response): Promise<void> => {
-    const parsed = parseAtRequest(request.body, deps.limits)
-    if (typeof parsed === 'string') {
-      response.status(400).type('text/plain').send(`Bad request: ${parsed}`)
-      return
-    }
-    let screen
-    try {
-      screen = await deps.ussd.hop({
-        provider: 'at', sessionId: parsed.sessionId, msisdn: parsed.msisdn,
-        requestKey: `at:${deps.keyOf(parsed.text)}`, textLength: parsed.text.length,
-        read: (record) => readAtText(parsed.text, record, parsed.serviceCode, deps.keyOf),
-      })
-    } catch (error) {
-      deps.log.error('ussd hop failed', { provider: 'at', session: parsed.sessionId, msisdn: maskMsisdn(parsed.msisdn), error: error instanceof Error ? error.message : String(error) })
-      screen = channelText('unavailable', 'en')
-    }
-    response.status(200).type('text/plain').send(`${screen.type} ${screen.text}`)
+    const answered = await answerAt(request.body, deps)
+    response.status(answered.status).type('text/plain').send(answered.body)
   }
   return [parseForm, (request, response, next) => { answer(request, response).catch(next) }]
+}
+
+/**
+ * The same callback served before express sees the request: `POST /ussd` with a form body is
+ * the gateway's hottest request (one per keypress of every USSD user), and express's routing,
+ * body parser and response helpers cost more than the hop itself. Answers exactly as the route
+ * does (status, `text/plain; charset=utf-8`, body); anything else (another path or method, a
+ * body that is not a form) returns false and goes to express, whose route then answers it.
+ */
+export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage, response: ServerResponse) => boolean {
+  return (request, response) => {
+    if (request.method !== 'POST' || request.url !== '/ussd') return false
+    if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false
+    const chunks: Buffer[] = []
+    let length = 0
+    let refused = false
+    request.on('data', (chunk: Buffer) => {
+      length += chunk.length
+      if (length > deps.limits.requestBodyBytesMax) {
+        if (!refused) respond(response, 413, `Bad request: the body is longer than ${deps.limits.requestBodyBytesMax} bytes`)
+        refused = true
+        request.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => {
+      if (refused) return
+      const form: Record<string, string> = {}
+      for (const [name, value] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+        if (!(name in form)) form[name] = value
+      }
+      answerAt(form, deps).then(
+        (answered) => respond(response, answered.status, answered.body),
+        (error: unknown) => {
+          deps.log.error('ussd fast path failed', { error: error instanceof Error ? error.message : String(error) })
+          respond(response, 500, 'Bad request: the gateway could not answer')
+        },
+      )
+    })
+    request.on('error', () => { refused = true })
+    return true
+  }
+}
+
+function respond(response: ServerResponse, status: number, body: string): void {
+  if (response.headersSent || response.destroyed) return
+  const bytes = Buffer.from(body, 'utf8')
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes.length })
+  response.end(bytes)
 }

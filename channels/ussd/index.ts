@@ -7,6 +7,7 @@
  * sessions USSD over SMPP opens in the same store (smpp/). Exports startUssdChannel,
  * RunningUssdChannel, UssdChannelConfig, UssdChannelDeps.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
@@ -15,7 +16,7 @@ import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
-import { africasTalkingRoute, textKeyer } from './africastalking.js'
+import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import { hubtelRoute } from './hubtel.js'
 import { defaultMenuDir, loadUssdEngine } from './menu/index.js'
@@ -51,6 +52,8 @@ export interface UssdChannelDeps {
 export interface RunningUssdChannel {
   /** `POST /ussd` and `POST /ussd/hubtel`; mount at the root of the HTTP app. */
   readonly router: Router
+  /** `POST /ussd` answered before express (the hot path); false: not handled, pass it on. */
+  readonly fastPath: (request: IncomingMessage, response: ServerResponse) => boolean
   readonly service: UssdService
   readonly store: SessionStore
   readonly limits: UssdLimits
@@ -80,11 +83,12 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   deps.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [{ labels: {}, value: service.openCount }])
 
   const router = express.Router()
-  router.post('/ussd', ...africasTalkingRoute({ ussd: service, limits, log: deps.log, keyOf: textKeyer() }))
+  const atDeps = { ussd: service, limits, log: deps.log, keyOf: textKeyer() }
+  router.post('/ussd', ...africasTalkingRoute(atDeps))
   router.post('/ussd/hubtel', hubtelRoute({ ussd: service, limits, log: deps.log }))
   let closed = false
   return {
-    router, service, store, limits,
+    router, fastPath: africasTalkingFastPath(atDeps), service, store, limits,
     ready: () => !closed,
     async sweep() {
       if (!closed) await service.sweep()
