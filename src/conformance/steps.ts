@@ -5,6 +5,7 @@
  */
 import type { StepHandler } from './http-steps.js'
 import { httpSteps } from './http-steps.js'
+import { ivrSteps } from './ivr-steps.js'
 import { smsSteps } from './sms-steps.js'
 import { ussdSteps } from './ussd-steps.js'
 
@@ -12,12 +13,11 @@ export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...httpSteps,
   ...smsSteps,
   ...ussdSteps,
+  ...ivrSteps,
 }
 
 /** Step kinds of SPEC section 10 whose channel is not built yet. */
 export const plannedSteps: Readonly<Record<string, string>> = {
-  call: 'the IVR channel', dtmf: 'the IVR channel', silence: 'the IVR channel', hangup: 'the IVR channel',
-  expect_prompt: 'the IVR channel', expect_ended: 'the IVR channel',
   wap_get: 'the WAP channel', wap_follow: 'the WAP channel', wap_submit: 'the WAP channel', expect_page: 'the WAP channel',
 }
 

@@ -31,10 +31,10 @@ steps:
   })
 
   it('fails a step whose channel is not built yet instead of skipping it', async () => {
-    const script = parseScript('inline.yaml', 'name: ivr\nsteps:\n  - call: { from: "8613800138000" }\n')
+    const script = parseScript('inline.yaml', 'name: wap\nsteps:\n  - wap_get: { path: "/wap/" }\n')
     const outcome = await runScript(script, options)
     expect(outcome.ok).toBe(false)
-    expect(outcome.failure).toMatch(/step 1 \(call\): needs the IVR channel/)
+    expect(outcome.failure).toMatch(/step 1 \(wap_get\): needs the WAP channel/)
   })
 
   it('fails expect_sms with what the SMS said, and when no SMS comes', async () => {
