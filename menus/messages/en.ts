@@ -63,7 +63,7 @@ export const en: Catalogue = {
   'refusal.account_not_available': 'You have no such account. Choose your wallet, phone bill or bank card instead.',
   'refusal.account_not_allowed': 'That account cannot be used for this payment. Please choose another account.',
   'refusal.pin_required': 'This payment needs your PIN. Reply YES <PIN> to confirm or NO to cancel.',
-  'refusal.pin_incorrect': 'Wrong PIN. {triesLeft} tries left before your account is locked.',
+  'refusal.pin_incorrect': 'Wrong PIN. Tries left before your account is locked: {triesLeft}.',
   'refusal.pin_attempts_exceeded': 'Too many wrong PINs. Your account is locked; please try again in {lockMinutes} minutes.',
   'refusal.amount_above_payment_max': 'The amount is above the limit for one payment from this account. Pay less or choose another account.',
   'refusal.daily_limit_exceeded': 'This would exceed your daily payment limit. Pay a smaller amount or try again tomorrow.',

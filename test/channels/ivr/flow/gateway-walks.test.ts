@@ -80,7 +80,7 @@ describe('IVR calls against a real gateway', () => {
     await press(caller, `2${orderNo}#1`)
     const wrong = await press(caller, '9999#')
     expect(ids(wrong)).toEqual(['pay.confirm.result.refusal.pin_incorrect', 'pay.pin.say'])
-    expect(spoken(wrong)).toMatch(/2 tries left/)
+    expect(spoken(wrong)).toMatch(/Tries left before your account is locked: 2/)
     const done = sayOf(await press(caller, `${LI_PIN}#`))
     expect(done.ended).toBe(true)
     expect((await fixture.subscriber(LI)).pendingPaymentId).toBeNull()

@@ -51,7 +51,7 @@ describe('the PIN on the confirm screen', () => {
     expect(commandOf(first)).toEqual({ command: { kind: 'confirm', msisdn: LI }, pin: '9999', newPin: null })
     const again = engine.resume(first.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
     expect(screenOf(again)).toEqual({
-      type: 'CON', text: 'Wrong PIN. 2 tries left before your account is locked.\nPay CNY 25.00 to Ringtone Store from your wallet.\nEnter your PIN to confirm',
+      type: 'CON', text: 'Wrong PIN. Tries left before your account is locked: 2.\nPay CNY 25.00 to Ringtone Store from your wallet.\nEnter your PIN to confirm',
     })
     const second = engine.input(again.session, PIN)
     expect(commandOf(second).pin).toBe(PIN)

@@ -65,7 +65,7 @@ describe('walks against a real gateway', () => {
   it('asks again after a wrong PIN, moving no money, and the right PIN then pays', async () => {
     const step = await walk(LI, 'en', '*123#', '5', ZHANG, '5', '9999')
     expect(screenOf(step)).toEqual({
-      type: 'CON', text: `Wrong PIN. 2 tries left before your account is locked.\nSend CNY 5.00 to ${ZHANG} from your wallet.\nEnter your PIN to confirm`,
+      type: 'CON', text: `Wrong PIN. Tries left before your account is locked: 2.\nSend CNY 5.00 to ${ZHANG} from your wallet.\nEnter your PIN to confirm`,
     })
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
     const paid = await settle(engine.input(step.session, LI_PIN))

@@ -58,7 +58,7 @@ describe('PINs in the session', () => {
     // The command carries the PIN; the session that waits for its answer holds none of it.
     expect(sessionJson(confirming.session)).not.toContain(PIN)
     const reasked = engine.resume(confirming.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
-    expect(screenOf(reasked).text).toMatch(/^Wrong PIN\. 2 tries left/)
+    expect(screenOf(reasked).text).toMatch(/^Wrong PIN\. Tries left before your account is locked: 2/)
     expect(reasked.session.trail.slice(-1)).toEqual(['****'])
     expect(sessionJson(reasked.session)).not.toContain(PIN)
   })

@@ -85,7 +85,7 @@ describe('the push flow', () => {
     const wrongPin: CommandResult = refused('pin_incorrect', 'en', { params: { triesLeft: '2' } })
     const again = engine.resume(step.session, wrongPin)
     expect(again.kind === 'screen' && again.screen.type).toBe('CON')
-    expect(again.kind === 'screen' && again.screen.text).toMatch(/^Wrong PIN\. 2 tries left.*\nRingtone Store asks/s)
+    expect(again.kind === 'screen' && again.screen.text).toMatch(/^Wrong PIN\. Tries left before your account is locked: 2.*\nRingtone Store asks/s)
     const paid = engine.resume(step.session, succeeded({ key: 'payment.cancelled', params: { amount: '25.00', payee: 'Ringtone Store' } }, 'en'))
     expect(paid.kind === 'screen' && paid.screen).toEqual({ type: 'END', text: 'Payment of CNY 25.00 to Ringtone Store cancelled. No money was taken.' })
     expect(paid.session.ended).toBe(true)

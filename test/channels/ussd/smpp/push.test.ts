@@ -92,7 +92,7 @@ describe('USSD push of a merchant payment request', () => {
     const ask = await screenFor(phone, LI)
     const wrong = await typeIn(phone, LI, '9999', ask.sessionInfo)
     expect(wrong.op).toBe(ussdOp.ussrRequest)
-    expect(wrong.text).toMatch(/^Wrong PIN\. 2 tries left/)
+    expect(wrong.text).toMatch(/^Wrong PIN\. Tries left before your account is locked: 2/)
     expect(wrong.text).toMatch(/Enter your PIN/)
     expect((await typeIn(phone, LI, LI_PIN, ask.sessionInfo)).op).toBe(ussdOp.ussnRequest)
     expect(await statusOf(world, CINEMA, wallet)).toBe('completed')
