@@ -19,7 +19,8 @@ import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { CallStore } from './call-store.js'
 import type { IvrEngine } from './contract.js'
-import { defaultIvrScriptDir, loadIvrEngine } from './flow/index.js'
+import { defaultIvrScriptDir, ivrFlowLimits, loadIvrEngine, readScripts } from './flow/index.js'
+import type { Prompt } from './contract.js'
 import { IvrService } from './ivr-service.js'
 import type { IvrLimits } from './limits.js'
 import { checkIvrLimits, defaultIvrLimits } from './limits.js'
@@ -77,7 +78,7 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
   // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config value.
   const engine = deps.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
   const store = new CallStore(join(config.dataDir, 'ivr.sqlite'), limits)
-  const prompts = new PromptRegistry(limits.promptsKnownMax)
+  const prompts = new PromptRegistry(limits.promptsKnownMax, deps.engine === undefined ? scriptPrompts(config.ivrScriptsDir ?? defaultIvrScriptDir) : [])
   const speech = new SpeechRenderer(join(config.dataDir, 'ivr-prompts'), limits, deps.log, deps.speechCommands)
   const service = new IvrService({
     engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, prompts,
@@ -106,4 +107,24 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
       store.close()
     },
   }
+}
+
+/**
+ * The scripts' fixed prompts (a state's question and its spelled-out help, in both languages),
+ * so GET /ivr/prompts/:id.wav renders them before any call played them. Prompts with
+ * {placeholders} (amounts, payees) exist only once a call has filled them in.
+ */
+function scriptPrompts(dir: string): Prompt[] {
+  const prompts: Prompt[] = []
+  for (const [name, state] of readScripts(dir, ivrFlowLimits).scripts.states) {
+    const texts = [['say', 'say' in state ? state.say : null], ['help', 'help' in state ? state.help : null]] as const
+    for (const [part, text] of texts) {
+      if (text === null || text === undefined) continue
+      for (const language of ['en', 'zh'] as const) {
+        const words = text[language]
+        if (words !== undefined && !words.includes('{')) prompts.push({ id: `${name}.${part}`, language, text: words })
+      }
+    }
+  }
+  return prompts
 }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { HAN, LI } from '../../support/gateway-fixture.js'
+import { HAN, LI, startTestGateway } from '../../support/gateway-fixture.js'
 import type { IvrHarness } from './ivr-harness.js'
 import { startIvrHarness } from './ivr-harness.js'
 
@@ -67,6 +67,18 @@ describe('spoken prompts', () => {
     expect(readdirSync(cacheDir).filter((name) => name.endsWith('.wav'))).toHaveLength(2)
     expect((await get('/ivr/prompts/main.menu.wav?lang=en')).bytes.equals(english.bytes)).toBe(true)
     expect(readdirSync(cacheDir)).toHaveLength(2)
+  })
+
+  it.skipIf(!tools)('renders the scripts\' fixed prompts before any call played them (skipped without espeak-ng and sox)', async () => {
+    const gw = await startTestGateway()
+    try {
+      const menu = await fetch(`${gw.url}/ivr/prompts/main.say.wav?lang=zh`)
+      expect(menu.status).toBe(200)
+      expect(readWav(Buffer.from(await menu.arrayBuffer()))).toMatchObject({ channels: 1, sampleRate: 8000 })
+      expect((await fetch(`${gw.url}/ivr/prompts/main.help.wav?lang=en`)).status).toBe(200)
+    } finally {
+      await gw.close()
+    }
   })
 
   it('answers 404 for a prompt id it does not know, or a language it does not speak', async () => {
