@@ -33,6 +33,7 @@ export interface Config {
   readonly smpp: { readonly host: string; readonly port: number; readonly systemId: string; readonly password: string }
   readonly sms: SmsConfig
   readonly ussd: UssdConfig
+  readonly wap: { readonly trustedGateways: readonly string[] | null }
 }
 
 export interface UssdConfig {
@@ -156,6 +157,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
   TELEPAY_USSD_PUSH: 'ussd.push',
+  TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
 }
 
 /** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
@@ -189,7 +191,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName)) throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
   const file = existsSync(fileName) ? readFile(fileName) : {}
   const section = (name: string): Source => (isObject(file[name]) ? { ...file[name] } : {})
-  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms'), ussd: section('ussd') }
+  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms'), ussd: section('ussd'), wap: section('wap') }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
     if (value === undefined) continue
@@ -202,7 +204,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   for (const [key, value] of Object.entries(overrides)) {
     source[key] = isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
   }
-  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms', 'ussd'])
+  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms', 'ussd', 'wap'])
   for (const key of Object.keys(source)) if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
 
   const http = source['http'] as Source
@@ -210,7 +212,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   const smpp = source['smpp'] as Source
   const sms = source['sms'] as Source
   const ussd = source['ussd'] as Source
-  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']]] as const) {
+  const wap = source['wap'] as Source
+  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']], ['wap', ['trustedGateways']]] as const) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`config: ${name}.${key}: unknown key`)
     }
@@ -258,7 +261,18 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
     ussd: {
       push: pick('ussd.push', ussd['push'], null, asBoolean, 'true or false'),
     },
+    wap: {
+      trustedGateways: pick('wap.trustedGateways', wap['trustedGateways'], null, asAddressList, 'a list of IP addresses or CIDR ranges, e.g. ["10.0.0.0/8"] or "10.1.2.3,10.1.2.4"'),
+    },
   }
+}
+
+/** Addresses or CIDR ranges, as a JSON list or a comma-separated string (the environment). */
+const asAddressList = (value: unknown): readonly string[] | undefined => {
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value
+  if (!Array.isArray(list)) return undefined
+  const pattern = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/
+  return list.every((item) => typeof item === 'string' && pattern.test(item)) ? (list as string[]) : undefined
 }
 
 const asBoolean = (value: unknown): boolean | undefined =>

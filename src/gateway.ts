@@ -32,9 +32,12 @@ import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningIvrChannel } from '../channels/ivr/index.js'
 import { startIvrChannel } from '../channels/ivr/index.js'
+import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
+import { startWapChannel } from '../channels/wap/index.js'
 import { adminAuth } from './http/admin-api.js'
 
-export type GatewayConfig = Config
+/** `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap` section. */
+export type GatewayConfig = Config & WapChannelConfig
 
 export interface Gateway {
   readonly url: string
@@ -51,6 +54,7 @@ export interface Gateway {
   /** USSD over SMPP, or null when no SMPP transport runs (SMS off). */
   readonly ussdSmpp: RunningUssdSmpp | null
   readonly ivr: RunningIvrChannel
+  readonly wap: RunningWapChannel
   close(): Promise<void>
 }
 
@@ -92,12 +96,14 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     service, ledger, clock, log, metrics,
     ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
   })
+  const wap = startWapChannel({ ...config, ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }) }, { service, ledger, limits: config.limits, clock, log, metrics })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
     await sms?.sweep()
     await ussd.sweep()
     await ivr.sweep()
+    await wap.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -113,6 +119,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
   channels.push({ name: 'ussd', ready: () => ussd.ready() })
   channels.push({ name: 'ivr', ready: () => ivr.ready() })
+  channels.push({ name: 'wap', ready: () => wap.ready() })
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
@@ -135,6 +142,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
     mounted.use(ivr.router)
+    mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
@@ -151,7 +159,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
 
   const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr,
+    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr, wap,
     async close() {
       clearInterval(timer)
       await new Promise<void>((resolve) => {
@@ -164,6 +172,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       await ussdSmpp?.close()
       await ussd.close()
       await ivr.close()
+      await wap.close()
       await sms?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep

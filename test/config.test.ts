@@ -25,6 +25,12 @@ describe('SMS configuration', () => {
     expect(config.ussd).toEqual({ push: null })
   })
 
+  it('reads the WAP gateways trusted for the MSISDN header from the file or TELEPAY_WAP_TRUSTED_GATEWAYS', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).wap.trustedGateways).toBeNull()
+    expect(loadConfig(withFile({ wap: { trustedGateways: ['10.0.0.0/8', '::1'] } })).wap.trustedGateways).toEqual(['10.0.0.0/8', '::1'])
+    expect(loadConfig({ env: { TELEPAY_WAP_TRUSTED_GATEWAYS: '10.1.2.3, 10.1.2.4' }, cwd: dir }).wap.trustedGateways).toEqual(['10.1.2.3', '10.1.2.4'])
+  })
+
   it('reads ussd.push as a boolean from the file or TELEPAY_USSD_PUSH', () => {
     expect(loadConfig(withFile({ ussd: { push: false } })).ussd.push).toBe(false)
     expect(loadConfig({ env: { TELEPAY_USSD_PUSH: 'true' }, cwd: dir }).ussd.push).toBe(true)
@@ -49,6 +55,7 @@ describe('SMS configuration', () => {
     [{ smpp: { systemId: 'a-system-id-far-too-long' } }, 'smpp.systemId'],
     [{ smpp: { password: 'ninechars' } }, 'smpp.password'],
     [{ ussd: { push: 'sometimes' } }, 'ussd.push'],
+    [{ wap: { trustedGateways: ['not an address'] } }, 'wap.trustedGateways'],
     [{ ussd: { serviceCode: '*123#' } }, 'ussd.serviceCode'],
   ])('refuses %j naming %s', (content, key) => {
     expect(() => loadConfig(withFile(content))).toThrow(ConfigError)

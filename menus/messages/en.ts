@@ -36,6 +36,7 @@ export const en: Catalogue = {
   'request.accepted': 'Request for CNY {amount} sent. Waiting for the subscriber to confirm.',
   'pin.changed': 'Your PIN has been changed. Never share it with anyone.',
   'language.changed': 'Your language is now English.',
+  'pin.verified': 'You are logged in.',
   'registered': 'Welcome {name}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',
   'order.created': 'Order {orderNo} for CNY {amount} created. Customers pay it by SMS: ORDER {orderNo}',
   'refund.completed': 'Refund of CNY {amount} from {payee} credited to your {account}. Ref {ref}.',

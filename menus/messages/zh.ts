@@ -33,6 +33,7 @@ export const zh: Catalogue = {
   'request.accepted': '收款请求{amount}元已发送，等待用户确认。',
   'pin.changed': '您的密码已修改，请勿告诉任何人。',
   'language.changed': '语言已设置为中文。',
+  'pin.verified': '登录成功。',
   'registered': '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
   'order.created': '订单{orderNo}（{amount}元）已创建，用户发送“ORDER {orderNo}”即可付款。',
   'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',

@@ -8,17 +8,17 @@ import { httpSteps } from './http-steps.js'
 import { ivrSteps } from './ivr-steps.js'
 import { smsSteps } from './sms-steps.js'
 import { ussdSteps } from './ussd-steps.js'
+import { wapSteps } from './wap-steps.js'
 
 export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...httpSteps,
   ...smsSteps,
   ...ussdSteps,
   ...ivrSteps,
+  ...wapSteps,
 }
 
 /** Step kinds of SPEC section 10 whose channel is not built yet. */
-export const plannedSteps: Readonly<Record<string, string>> = {
-  wap_get: 'the WAP channel', wap_follow: 'the WAP channel', wap_submit: 'the WAP channel', expect_page: 'the WAP channel',
-}
+export const plannedSteps: Readonly<Record<string, string>> = {}
 
 export type { StepHandler }

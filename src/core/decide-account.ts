@@ -116,3 +116,16 @@ export function decideSetLanguage(env: Envelope, msisdn: string, language: Langu
   if (subscriber.language === language) return { result: succeeded(message, language), writes: [] }
   return { result: succeeded(message, language), writes: [{ kind: 'subscriber', subscriber: { ...subscriber, language } }] }
 }
+
+/**
+ * Checks the PIN the command came with, as a login does. A wrong PIN counts toward the lock on
+ * every channel, a locked subscriber is refused, a right one clears earlier failures.
+ */
+export function decideVerifyPin(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
+  const subscriber = view.subscriber(msisdn)
+  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
+  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  const pin = checkPin(env, subscriber, 'wallet', limits)
+  if (pin.reason !== null) return { result: refused(pin.reason, subscriber.language, { params: pin.params }), writes: pin.writes }
+  return { result: succeeded({ key: 'pin.verified', params: {} }, subscriber.language), writes: pin.writes }
+}

@@ -10,7 +10,7 @@ import type { Limits } from './limits.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
 import { decideBankOutcome, decideCancel, decideConfirm, decideExpireDue } from './decide-flow.js'
-import { decideBalance, decideChangePin, decideSetLanguage, decideRegister, decideStatement } from './decide-account.js'
+import { decideBalance, decideChangePin, decideSetLanguage, decideVerifyPin, decideRegister, decideStatement } from './decide-account.js'
 import { decideCreateOrder, decideRefund, decideRequestPayment } from './decide-merchant.js'
 import { refused } from './results.js'
 import type { Decision, LedgerView } from './view.js'
@@ -51,6 +51,8 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideCancel(env, command.msisdn, view)
     case 'change_pin':
       return decideChangePin(env, command.msisdn, view, limits)
+    case 'verify_pin':
+      return decideVerifyPin(env, command.msisdn, view, limits)
     case 'set_language':
       return decideSetLanguage(env, command.msisdn, command.language, view)
     case 'register':

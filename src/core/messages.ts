@@ -28,6 +28,7 @@ export const messageKeys = [
   'request.accepted',
   'pin.changed',
   'language.changed',
+  'pin.verified',
   'registered',
   'order.created',
   'refund.completed',

@@ -30,11 +30,11 @@ steps:
     expect(outcome.failure).toBe('step 1 (expect_balance): 8613800138000 wallet is 500.00, expected 499.99')
   })
 
-  it('fails a step whose channel is not built yet instead of skipping it', async () => {
-    const script = parseScript('inline.yaml', 'name: wap\nsteps:\n  - wap_get: { path: "/wap/" }\n')
+  it('fails a step of an unknown kind instead of skipping it', async () => {
+    const script = parseScript('inline.yaml', 'name: mms\nsteps:\n  - mms_send: { to: "8613800138000" }\n')
     const outcome = await runScript(script, options)
     expect(outcome.ok).toBe(false)
-    expect(outcome.failure).toMatch(/step 1 \(wap_get\): needs the WAP channel/)
+    expect(outcome.failure).toBe('step 1 (mms_send): unknown step kind')
   })
 
   it('fails expect_sms with what the SMS said, and when no SMS comes', async () => {

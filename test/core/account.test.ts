@@ -247,3 +247,21 @@ describe('set_language', () => {
     expect(t.run(setLanguage(NOBODY, 'zh'))).toMatchObject({ ok: false, reason: 'payer_not_registered', language: 'zh' })
   })
 })
+
+describe('verify_pin (a WAP login)', () => {
+  let t: TestLedger
+  beforeEach(async () => { t = await openTestLedger() })
+  afterEach(async () => { await t.close() })
+  const verify = (msisdn: string) => ({ kind: 'verify_pin' as const, msisdn })
+
+  it('accepts the right PIN, asks for one when none came, and counts wrong ones toward the lock on every channel', () => {
+    expect(ok(t, verify(LI), { pin: 'match' }).message.key).toBe('pin.verified')
+    expect(t.run(verify(LI)).reason).toBe('pin_required')
+    expect(t.run(verify(LI), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '2' })
+    expect(t.run(verify(LI), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '1' })
+    expect(t.run(verify(LI), { pin: 'mismatch' }).reason).toBe('pin_attempts_exceeded')
+    expect(t.run(verify(LI), { pin: 'match' }).reason).toBe('subscriber_locked')
+    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' }).reason).toBe('subscriber_locked')
+    expect(t.run(verify(NOBODY), { pin: 'match' }).reason).toBe('payer_not_registered')
+  })
+})

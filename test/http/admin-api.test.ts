@@ -96,17 +96,17 @@ describe('health and metrics', () => {
     const t = await open()
     const ready = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(ready.status).toBe(200)
-    expect(ready.json).toMatchObject({ status: 'ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready' }, commandQueueDepth: 0 })
+    expect(ready.json).toMatchObject({ status: 'ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready' }, commandQueueDepth: 0 })
 
     let otherUp = false
     t.gateway.context.channels.push({ name: 'other', ready: () => otherUp })
     const notReady = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(notReady.status).toBe(503)
-    expect(notReady.json).toMatchObject({ status: 'not_ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', other: 'not_ready' } })
+    expect(notReady.json).toMatchObject({ status: 'not_ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'not_ready' } })
     otherUp = true
     const again = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(again.status).toBe(200)
-    expect(again.json.channels).toEqual({ sms: 'ready', ussd: 'ready', ivr: 'ready', other: 'ready' })
+    expect(again.json.channels).toEqual({ sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'ready' })
   })
 
   it('/metrics counts commands by channel, kind and result in the Prometheus text format', async () => {

@@ -39,6 +39,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'request.accepted': ['amount'],
   'pin.changed': [],
   'language.changed': [],
+  'pin.verified': [],
   'registered': ['name'],
   'order.created': ['orderNo', 'amount'],
   'refund.completed': ['amount', 'payee', 'ref', 'account'],

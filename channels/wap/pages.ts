@@ -1,0 +1,142 @@
+/**
+ * pages.ts - the PageModels of the pages that are not payment forms: home (a link to every
+ * page), balance, statement (paged), confirm (payee, amount, account, PIN field unless the phone
+ * bill pays), result, login and the channel's notices. Every URL is complete: the session's
+ * base (`/wap/s/<id>`) is passed in. Exports the page builders and SessionUrls.
+ */
+import type { CommandResult, FundingKind, Language, StatementRow } from '../../src/core/index.js'
+import { formatAmount } from '../../src/core/index.js'
+import { catalogueOf, renderResult } from '../../src/messages/render.js'
+import type { PageLink, PageModel } from './contract.js'
+import { paymentPages } from './forms.js'
+import type { WapTextKey } from './texts.js'
+import { wapText } from './texts.js'
+
+/** Where a session's pages live: `base` is `/wap/s/<id>`; `entry` the channel's start (`/wap/`). */
+export interface SessionUrls {
+  readonly base: string
+  readonly entry: string
+}
+
+function link(label: WapTextKey, language: Language, href: string, key: string | null): PageLink {
+  return { label: wapText(label, language), href, key }
+}
+
+function homeLink(urls: SessionUrls, language: Language): PageLink {
+  return link('link_home', language, `${urls.base}/`, '0')
+}
+
+export function homePage(urls: SessionUrls, language: Language, notice: string | null = null): PageModel {
+  const links: PageLink[] = [link('link_balance', language, `${urls.base}/balance`, '1')]
+  for (const spec of Object.values(paymentPages)) links.push(link(spec.link, language, `${urls.base}/${spec.path}`, spec.key))
+  links.push(link('link_statement', language, `${urls.base}/statement`, '7'))
+  links.push(link('link_logout', language, `${urls.base}/logout`, '9'))
+  return { page: 'home', language, title: wapText('title_home', language), paragraphs: notice === null ? [] : [notice], form: null, links, noStore: false }
+}
+
+export function balancePage(urls: SessionUrls, result: CommandResult): PageModel {
+  const language = result.language
+  return {
+    page: 'balance', language, title: wapText('title_balance', language), paragraphs: [renderResult(result)], form: null,
+    links: [link('link_statement', language, `${urls.base}/statement`, '7'), homeLink(urls, language)],
+    noStore: true,
+  }
+}
+
+/** One page of the statement; `page` counts from 1 and is clamped to the pages there are. */
+export function statementPage(urls: SessionUrls, result: CommandResult, page: number, rowsPerPage: number): PageModel {
+  const language = result.language
+  const title = wapText('title_statement', language)
+  if (!result.ok || result.data?.kind !== 'statement') {
+    return { page: 'statement', language, title, paragraphs: [renderResult(result)], form: null, links: [homeLink(urls, language)], noStore: true }
+  }
+  // As on every channel, the list shows the payments that moved money.
+  const rows = result.data.rows.filter((row) => row.state === 'completed')
+  if (rows.length === 0) {
+    return { page: 'statement', language, title, paragraphs: [renderResult(result)], form: null, links: [homeLink(urls, language)], noStore: true }
+  }
+  const pages = Math.ceil(rows.length / rowsPerPage)
+  const current = Math.min(Math.max(1, page), pages)
+  const shown = rows.slice((current - 1) * rowsPerPage, current * rowsPerPage)
+  const links: PageLink[] = []
+  if (current < pages) links.push(link('link_next', language, `${urls.base}/statement?page=${current + 1}`, '#'))
+  if (current > 1) links.push(link('link_previous', language, `${urls.base}/statement?page=${current - 1}`, '*'))
+  links.push(homeLink(urls, language))
+  return {
+    page: 'statement', language, title,
+    paragraphs: [...shown.map(rowText), wapText('statement_page', language, { page: String(current), pages: String(pages) })],
+    form: null, links, noStore: true,
+  }
+}
+
+function rowText(row: StatementRow): string {
+  return `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`
+}
+
+/** The question a confirm page asks, from the core's answer to the payment command. */
+export function confirmQuestion(result: CommandResult): string {
+  const params = result.message.params
+  const funding = result.payment?.funding ?? 'wallet'
+  return wapText('confirm_question', result.language, {
+    amount: params['amount'] ?? formatAmount(result.payment?.amountMinor ?? 0n),
+    payee: params['payee'] ?? '',
+    account: catalogueOf(result.language)[`account.${funding}`],
+  })
+}
+
+/** Asks to confirm a waiting payment: a PIN field unless the phone bill pays (SPEC section 3). */
+export function confirmPage(
+  urls: SessionUrls, language: Language, question: string, funding: FundingKind, token: string, notice: string | null = null,
+): PageModel {
+  const pin = funding !== 'phone_bill'
+  return {
+    page: 'confirm', language, title: wapText('title_confirm', language),
+    paragraphs: [...(notice === null ? [] : [notice]), question, wapText(pin ? 'confirm_pin_hint' : 'confirm_sim_hint', language)],
+    form: {
+      action: `${urls.base}/confirm`, token, submitLabel: wapText(pin ? 'submit_pay' : 'submit_confirm', language),
+      fields: pin ? [{ name: 'pin', label: wapText('field_pin', language), kind: 'pin', lengthMax: 6, value: '' }] : [],
+      choices: [],
+    },
+    links: [link('link_cancel', language, `${urls.base}/cancel/${token}`, '*'), homeLink(urls, language)],
+    noStore: true,
+  }
+}
+
+/** The answer to a command: the catalogue's text, and the reference on its own line when the text lacks it. */
+export function resultPage(urls: SessionUrls, result: CommandResult, again: string | null = null): PageModel {
+  const language = result.language
+  const text = renderResult(result)
+  const links: PageLink[] = []
+  if (again !== null) links.push(link('link_again', language, again, '1'))
+  links.push(link('link_balance', language, `${urls.base}/balance`, again === null ? '1' : '2'), homeLink(urls, language))
+  return {
+    page: 'result', language, title: wapText('title_result', language),
+    paragraphs: [text, ...(result.reference === null || text.includes(result.reference) ? [] : [wapText('reference', language, { ref: result.reference })])],
+    form: null, links, noStore: true,
+  }
+}
+
+export function loginPage(action: string, token: string, language: Language, msisdn = '', notice: string | null = null): PageModel {
+  return {
+    page: 'login', language, title: wapText('title_login', language),
+    paragraphs: [...(notice === null ? [] : [notice]), wapText('login_hint', language)],
+    form: {
+      action, token, submitLabel: wapText('submit_login', language),
+      fields: [
+        { name: 'msisdn', label: wapText('field_msisdn', language), kind: 'msisdn', lengthMax: 16, value: msisdn },
+        { name: 'pin', label: wapText('field_pin', language), kind: 'pin', lengthMax: 6, value: '' },
+      ],
+      choices: [],
+    },
+    links: [],
+    noStore: true,
+  }
+}
+
+/** A notice with a way on: back to the session's home, or to the channel's start. */
+export function noticePage(text: WapTextKey, language: Language, next: { href: string; label: WapTextKey }): PageModel {
+  return {
+    page: 'error', language, title: wapText('title_error', language), paragraphs: [wapText(text, language)], form: null,
+    links: [link(next.label, language, next.href, '0')], noStore: true,
+  }
+}
