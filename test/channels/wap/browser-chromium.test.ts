@@ -1,0 +1,69 @@
+/**
+ * browser-chromium.test.ts - a real browser on the XHTML-MP pages: headless Chromium (Debian
+ * `chromium`, driven by playwright-core) pays a merchant from the wallet with the PIN, as a
+ * handset behind a trusted WAP gateway would (the gateway adds the MSISDN header), and a
+ * screenshot of every page is kept under test-artifacts/wap/. Skipped, saying so, when Chromium
+ * is not installed (CI installs it).
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { GatewayFixture } from '../../support/gateway-fixture.js'
+import { LI, startTestGateway } from '../../support/gateway-fixture.js'
+
+const chromiumPath = '/usr/bin/chromium'
+const installed = existsSync(chromiumPath)
+const shots = join('test-artifacts', 'wap')
+
+let gw: GatewayFixture
+let browser: Browser
+
+beforeAll(async () => {
+  if (!installed) return
+  gw = await startTestGateway()
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    // The machine's network is closed: background services would only fail to connect.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  mkdirSync(shots, { recursive: true })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await gw?.close()
+})
+
+describe('headless Chromium on the XHTML-MP pages', () => {
+  it.skipIf(!installed)(`pays a merchant with the PIN and keeps a screenshot of each page (skipped without ${chromiumPath})`, async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI }, viewport: { width: 240, height: 320 } })
+    const page = await context.newPage()
+    const seen: string[] = []
+    page.on('response', (response) => { if (response.url().includes('/wap/') && response.status() === 200) seen.push(response.headers()['content-type'] ?? '') })
+
+    await page.goto(`${gw.url}/wap/`)
+    await page.screenshot({ path: join(shots, '1-home.png') })
+    expect(await page.textContent('body')).toContain('Pay merchant')
+    await page.getByRole('link', { name: /Pay merchant/ }).click()
+    await page.screenshot({ path: join(shots, '2-pay-merchant.png') })
+    await page.locator('input[name="merchant"]').fill('1001')
+    await page.locator('input[name="amount"]').fill('25')
+    await page.locator('select[name="account"]').selectOption('wallet')
+    await Promise.all([page.waitForLoadState('load'), page.locator('form').first().evaluate((form: HTMLFormElement) => form.requestSubmit())])
+    await page.waitForFunction(() => document.body.textContent?.includes('Pay CNY 25.00') ?? false)
+    await page.screenshot({ path: join(shots, '3-confirm.png') })
+    expect(await page.textContent('body')).toMatch(/Pay CNY 25\.00 to .+ from your wallet\?/)
+    await page.locator('input[name="pin"]').fill('1234')
+    await Promise.all([page.waitForLoadState('load'), page.locator('form').first().evaluate((form: HTMLFormElement) => form.requestSubmit())])
+    await page.waitForFunction(() => document.body.textContent?.includes('Paid') ?? false)
+    await page.screenshot({ path: join(shots, '4-result.png') })
+    expect(await page.textContent('body')).toMatch(/Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/)
+    expect(await gw.balance(LI, 'wallet')).toBe('475.00')
+    // Chromium names application/xhtml+xml, not the WAP type: XHTML-MP comes as application/xhtml+xml.
+    expect(seen.filter((type) => !type.startsWith('application/xhtml+xml'))).toEqual([])
+    for (const name of ['1-home', '2-pay-merchant', '3-confirm', '4-result']) expect(existsSync(join(shots, `${name}.png`))).toBe(true)
+    await context.close()
+  }, 60_000)
+})
