@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import type { Language } from '../../../src/core/index.js'
+import type { Raw } from '../../menu-files/file-reader.js'
+import { MenuFileReader, isRecord } from '../../menu-files/file-reader.js'
 import type { IvrFlowLimits } from './limits.js'
 import type { GatherSpec, MenuChoice, Problem, ScriptSet, ScriptState, SystemTextKey, Texts } from './script-model.js'
 import { systemTextKeys } from './script-model.js'
@@ -20,79 +21,16 @@ export interface ScriptRead {
 /** The file holding `number`, `home`, `texts` and the other call-wide settings. */
 export const mainFile = 'main.yaml'
 
-const languages: readonly Language[] = ['en', 'zh']
 const outcomes = ['completed', 'failed_input', 'unregistered', 'error'] as const
-const emptyTexts: Texts = { en: '', zh: '' }
 const fallbackGather: GatherSpec = { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 }
 
-type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-class FileReader {
-  readonly problems: Problem[] = []
-  constructor(readonly file: string) {}
-
-  problem(state: string, message: string): void {
-    this.problems.push({ file: this.file, state, message })
-  }
-
-  unknownKeys(state: string, what: string, raw: Raw, known: readonly string[]): void {
-    for (const key of Object.keys(raw)) if (!known.includes(key)) this.problem(state, `${what} has an unknown key "${key}"`)
-  }
-
-  texts(state: string, what: string, raw: unknown): Texts {
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} needs an en and a zh text`)
-      return emptyTexts
-    }
-    this.unknownKeys(state, what, raw, languages)
-    const pick = (language: Language): string => {
-      const text = raw[language]
-      if (typeof text === 'string' && text.trim() !== '') return text
-      this.problem(state, `${what} is missing its ${language} translation`)
-      return ''
-    }
-    return { en: pick('en'), zh: pick('zh') }
-  }
-
+class FileReader extends MenuFileReader {
   optionalTexts(state: string, what: string, raw: unknown): Texts | null {
     return raw === undefined ? null : this.texts(state, what, raw)
   }
 
-  string(state: string, what: string, raw: unknown): string {
-    if (typeof raw === 'string' && raw !== '') return raw
-    if (typeof raw === 'number') return String(raw)
-    this.problem(state, `${what} must be a non-empty string`)
-    return ''
-  }
-
   optionalString(state: string, what: string, raw: unknown): string | null {
     return raw === undefined ? null : this.string(state, what, raw)
-  }
-
-  stringMap(state: string, what: string, raw: unknown): Record<string, string> {
-    if (raw === undefined || raw === null) return {}
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} must be a map of names to values`)
-      return {}
-    }
-    const map: Record<string, string> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.string(state, `${what}.${key}`, value)
-    return map
-  }
-
-  textMap(state: string, what: string, raw: unknown): Record<string, Texts> {
-    if (raw === undefined || raw === null) return {}
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} must be a map of message keys to texts`)
-      return {}
-    }
-    const map: Record<string, Texts> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
-    return map
   }
 
   /** A gather: every field of `base` that `raw` does not override. */

@@ -4,10 +4,10 @@
  * problems a check finds. Plain data; the YAML shape is described in menus/ivr/main.yaml.
  * Exports the types and systemTextKeys.
  */
-import type { Language } from '../../../src/core/index.js'
 
-/** Both languages of one spoken text. */
-export type Texts = Readonly<Record<Language, string>>
+/** Both languages of one text (the menu files' reader refuses a file without either). */
+import type { Texts } from '../../menu-files/file-reader.js'
+export type { Texts }
 
 /** How a state collects keys, before the engine adds the keys it allows and the secrecy. */
 export interface GatherSpec {

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import type { Language } from '../../../src/core/index.js'
+import type { Raw } from '../../menu-files/file-reader.js'
+import { MenuFileReader, isRecord } from '../../menu-files/file-reader.js'
 import type { UssdMenuLimits } from './limits.js'
 import type { MenuInput, MenuOption, MenuSet, MenuState, Problem, SystemTextKey, Texts } from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
@@ -17,63 +18,10 @@ export interface MenuRead {
   readonly problems: readonly Problem[]
 }
 
-const languages: readonly Language[] = ['en', 'zh']
 /** The file holding `service`, `home` and `texts`. */
 export const mainFile = 'main.yaml'
 
-type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-class FileReader {
-  readonly problems: Problem[] = []
-  constructor(readonly file: string) {}
-
-  problem(state: string, message: string): void {
-    this.problems.push({ file: this.file, state, message })
-  }
-
-  texts(state: string, what: string, raw: unknown): Texts {
-    if (typeof raw === 'string') {
-      this.problem(state, `${what} needs an en and a zh text, not a single string`)
-      return { en: raw, zh: raw }
-    }
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} is missing (needs en and zh)`)
-      return { en: '', zh: '', }
-    }
-    for (const key of Object.keys(raw)) {
-      if (!(languages as readonly string[]).includes(key)) this.problem(state, `${what} has an unknown language "${key}"`)
-    }
-    const pick = (language: Language): string => {
-      const text = raw[language]
-      if (typeof text === 'string' && text.trim() !== '') return text
-      this.problem(state, `${what} is missing its ${language} translation`)
-      return ''
-    }
-    return { en: pick('en'), zh: pick('zh') }
-  }
-
-  string(state: string, what: string, raw: unknown): string {
-    if (typeof raw === 'string' && raw !== '') return raw
-    if (typeof raw === 'number') return String(raw)
-    this.problem(state, `${what} must be a non-empty string`)
-    return ''
-  }
-
-  stringMap(state: string, what: string, raw: unknown): Record<string, string> {
-    if (raw === undefined || raw === null) return {}
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} must be a map of names to values`)
-      return {}
-    }
-    const map: Record<string, string> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.string(state, `${what}.${key}`, value)
-    return map
-  }
-
+class FileReader extends MenuFileReader {
   options(state: string, raw: unknown): MenuOption[] {
     if (!Array.isArray(raw) || raw.length === 0) {
       this.problem(state, 'options must be a non-empty list')
@@ -101,24 +49,6 @@ class FileReader {
       validator: this.string(state, 'input validator', raw['validator']),
       next: this.string(state, 'input next', raw['next']),
       sameAs: raw['same_as'] === undefined ? null : this.string(state, 'input same_as', raw['same_as']),
-    }
-  }
-
-  /** A map of message keys to texts in both languages (`results:`). */
-  textMap(state: string, what: string, raw: unknown): Record<string, Texts> {
-    if (raw === undefined || raw === null) return {}
-    if (!isRecord(raw)) {
-      this.problem(state, `${what} must be a map of message keys to texts`)
-      return {}
-    }
-    const map: Record<string, Texts> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
-    return map
-  }
-
-  unknownKeys(state: string, what: string, raw: Raw, known: readonly string[]): void {
-    for (const key of Object.keys(raw)) {
-      if (!known.includes(key)) this.problem(state, `${what} has an unknown key "${key}"`)
     }
   }
 

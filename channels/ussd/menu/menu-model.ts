@@ -3,10 +3,10 @@
  * command, end), the system texts and the problems a check finds. Plain data; the YAML shape is
  * described in the header comment of menus/ussd/main.yaml. Exports the types.
  */
-import type { Language } from '../../../src/core/index.js'
 
-/** Both languages of one text: a menu without either is refused at load. */
-export type Texts = Readonly<Record<Language, string>>
+/** Both languages of one text (the menu files' reader refuses a file without either). */
+import type { Texts } from '../../menu-files/file-reader.js'
+export type { Texts }
 
 export interface MenuOption {
   readonly label: Texts
