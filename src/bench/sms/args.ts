@@ -4,10 +4,10 @@
  */
 import type { SmsBenchOptions } from './options.js'
 import { checkSmsBenchOptions, smsBenchDefaults } from './options.js'
+import type { ParsedBenchArgs } from '../bench-args.js'
+import { parseBenchOptions } from '../bench-args.js'
 
-export type ParsedSmsBenchArgs =
-  | { readonly ok: true; readonly options: SmsBenchOptions; readonly json: boolean }
-  | { readonly ok: false; readonly error: string }
+export type ParsedSmsBenchArgs = ParsedBenchArgs<SmsBenchOptions>
 
 const d = smsBenchDefaults
 export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N] [--warmup N] [--binds N] [--window N] [--flows-per-bind N]
@@ -33,29 +33,5 @@ const numeric: Readonly<Record<string, keyof SmsBenchOptions>> = {
 }
 
 export function parseSmsBenchArgs(args: readonly string[]): ParsedSmsBenchArgs {
-  const options: Record<string, unknown> = { ...smsBenchDefaults }
-  let json = false
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? ''
-    const key = numeric[arg]
-    if (key !== undefined) {
-      const value = args[index + 1]
-      index += 1
-      const parsed = Number(value)
-      if (value === undefined || value.trim() === '' || !Number.isFinite(parsed)) return { ok: false, error: `${arg} needs a number` }
-      options[key] = parsed
-    } else if (arg === '--dir') {
-      const value = args[index + 1]
-      index += 1
-      if (value === undefined || value === '') return { ok: false, error: '--dir needs a path' }
-      options['dir'] = value
-    } else if (arg === '--keep') options['keep'] = true
-    else if (arg === '--json') json = true
-    else if (arg === '--help' || arg === '-h') return { ok: false, error: smsBenchUsage }
-    else return { ok: false, error: `unknown option ${arg}\n${smsBenchUsage}` }
-  }
-  const checked = options as unknown as SmsBenchOptions
-  const problems = checkSmsBenchOptions(checked)
-  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}\n${smsBenchUsage}` }
-  return { ok: true, options: checked, json }
+  return parseBenchOptions(args, { defaults: smsBenchDefaults, numeric, flags: { '--keep': 'keep' }, usage: smsBenchUsage, check: checkSmsBenchOptions })
 }

@@ -4,10 +4,10 @@
  */
 import type { UssdBenchOptions } from './options.js'
 import { checkUssdBenchOptions, ussdBenchDefaults } from './options.js'
+import type { ParsedBenchArgs } from '../bench-args.js'
+import { parseBenchOptions } from '../bench-args.js'
 
-export type ParsedUssdBenchArgs =
-  | { readonly ok: true; readonly options: UssdBenchOptions; readonly json: boolean }
-  | { readonly ok: false; readonly error: string }
+export type ParsedUssdBenchArgs = ParsedBenchArgs<UssdBenchOptions>
 
 const d = ussdBenchDefaults
 export const ussdBenchUsage = `usage: telepay bench ussd [--seconds N] [--slices N] [--warmup N] [--sessions N] [--think-ms N] [--think-seconds N]
@@ -33,30 +33,5 @@ const numeric: Readonly<Record<string, keyof UssdBenchOptions>> = {
 }
 
 export function parseUssdBenchArgs(args: readonly string[]): ParsedUssdBenchArgs {
-  const options: Record<string, unknown> = { ...ussdBenchDefaults }
-  let json = false
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] ?? ''
-    const key = numeric[arg]
-    if (key !== undefined) {
-      const value = args[index + 1]
-      index += 1
-      const parsed = Number(value)
-      if (value === undefined || value.trim() === '' || !Number.isFinite(parsed)) return { ok: false, error: `${arg} needs a number` }
-      options[key] = parsed
-    } else if (arg === '--dir') {
-      const value = args[index + 1]
-      index += 1
-      if (value === undefined || value === '') return { ok: false, error: '--dir needs a path' }
-      options['dir'] = value
-    } else if (arg === '--keep') options['keep'] = true
-    else if (arg === '--worker') options['worker'] = true
-    else if (arg === '--json') json = true
-    else if (arg === '--help' || arg === '-h') return { ok: false, error: ussdBenchUsage }
-    else return { ok: false, error: `unknown option ${arg}\n${ussdBenchUsage}` }
-  }
-  const checked = options as unknown as UssdBenchOptions
-  const problems = checkUssdBenchOptions(checked)
-  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}\n${ussdBenchUsage}` }
-  return { ok: true, options: checked, json }
+  return parseBenchOptions(args, { defaults: ussdBenchDefaults, numeric, flags: { '--keep': 'keep', '--worker': 'worker' }, usage: ussdBenchUsage, check: checkUssdBenchOptions })
 }
