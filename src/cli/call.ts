@@ -9,7 +9,7 @@
  */
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { loadConfig } from '../config.js'
+import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
 
@@ -131,15 +131,7 @@ function parseTarget(args: string[], io: CallIo): { url: string; msisdn: string;
     io.stderr.write(`telepay call: "${number}" is not a number to call, like 12588\n${usage}\n`)
     return 2
   }
-  const option = parsed.options.get('url')
-  let url: string
-  if (typeof option === 'string') {
-    url = option.replace(/\/+$/, '')
-  } else {
-    // The same configuration the gateway reads (file and TELEPAY_* variables) says where it listens.
-    const config = loadConfig()
-    url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`
-  }
+  const url = gatewayUrl(parsed.options.get('url'))
   return { url, msisdn, number }
 }
 

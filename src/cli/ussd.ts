@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { loadConfig } from '../config.js'
+import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
 
@@ -83,15 +83,7 @@ function parseSession(args: string[], io: UssdIo): Session | number {
     io.stderr.write(`telepay ussd: "${dial}" is not a USSD string like *123# or *123*1#\n${usage}\n`)
     return 2
   }
-  const option = parsed.options.get('url')
-  let url: string
-  if (typeof option === 'string') {
-    url = option.replace(/\/+$/, '')
-  } else {
-    // The same configuration the gateway reads (file and TELEPAY_* variables) says where it listens.
-    const config = loadConfig()
-    url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`
-  }
+  const url = gatewayUrl(parsed.options.get('url'))
   // The session id is ours to choose, as an aggregator's would be: unique per session.
   return { url, sessionId: `cli-${randomUUID()}`, serviceCode: dial, phoneNumber: `+${msisdn}` }
 }
