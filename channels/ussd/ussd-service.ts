@@ -181,9 +181,9 @@ export class UssdService {
       })
       const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
       if (result === null) {
+        this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind: run.command.kind })
         // The dial's registration check and a cancel have nothing to tell by SMS when late.
         if (heldMode(session) === null) this.finishLate(running, key, msisdn, run.command.kind)
-        else this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind: run.command.kind })
         return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
       }
       step = this.deps.engine.resume(session, result)
@@ -193,7 +193,6 @@ export class UssdService {
 
   /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
   private finishLate(running: Promise<CommandResult>, key: string, msisdn: string, kind: string): void {
-    this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind })
     this.deps.log.warn('ussd answer deadline missed', { session: key, msisdn: maskMsisdn(msisdn), kind, deadlineMs: this.deps.limits.answerDeadlineMs })
     const late = running.then(async (result) => {
       const sent = await this.deps.notify(msisdn, renderResult(result))
