@@ -54,8 +54,9 @@ export function outboundParams(sm: OutboundSm): Record<string, string | number |
 
 const temporaryStatuses: ReadonlySet<number> = new Set([smppStatus.throttled, smppStatus.queueFull, smppStatus.systemError])
 
-export function sendResultOf(result: SessionSendResult): SendResult {
+/** A session's send result as the transport's; `peer` names who answered in the error text. */
+export function sendResultOf(result: SessionSendResult, peer = 'peer'): SendResult {
   if (result.ok) return { ok: true, messageId: pduString(result.response, 'message_id') ?? '' }
-  if (result.reason === 'status') return { ok: false, error: `peer answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: temporaryStatuses.has(result.status) }
+  if (result.reason === 'status') return { ok: false, error: `${peer} answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: temporaryStatuses.has(result.status) }
   return { ok: false, error: `${result.reason}: ${result.detail}`, temporary: result.reason !== 'invalid' }
 }

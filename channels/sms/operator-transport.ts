@@ -12,9 +12,8 @@ import type { SmppClient } from './smpp/client.js'
 import { createSmppClient } from './smpp/client.js'
 import type { SmppLimits } from './smpp/limits.js'
 import type { PduParams } from './smpp/pdu.js'
-import { inboundOf, outboundParams } from './inbound-pdu.js'
+import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
-import { smppStatus } from './smpp-constants.js'
 import { publishSmppCounters } from './smpp-metrics.js'
 import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 
@@ -58,7 +57,7 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
       }
       const answer = await options.onInbound(inboundOf(pdu, bind))
       if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
-      return { status: answer.status === smppStatus.ok ? smppStatus.ok : answer.status }
+      return { status: answer.status }
     },
   })
   publishSmppCounters(options.metrics, 'esme', client.counters)
@@ -68,9 +67,7 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
 
   const submitted = async (params: PduParams): Promise<SendResult> => {
     const result = await client.submit(params)
-    if (result.ok) return { ok: true, messageId: result.messageId }
-    if (result.reason === 'status') return { ok: false, error: `SMSC answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: result.status === smppStatus.throttled || result.status === smppStatus.queueFull || result.status === smppStatus.systemError }
-    return { ok: false, error: `${result.reason}: ${result.detail}`, temporary: result.reason !== 'invalid' }
+    return result.ok ? { ok: true, messageId: result.messageId } : sendResultOf(result, 'SMSC')
   }
 
   return {
