@@ -25,7 +25,7 @@ afterAll(async () => {
 
 function child(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const process_ = spawn(process.execPath, ['--import', 'tsx', resolve('test/channels/ussd/run-ussd-cli.ts'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const process_ = spawn(process.execPath, [resolve('bin/telepay.js'), 'ussd', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     process_.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
