@@ -33,7 +33,7 @@ export interface Config {
   readonly smpp: { readonly host: string; readonly port: number; readonly systemId: string; readonly password: string }
   readonly sms: SmsConfig
   readonly ussd: UssdConfig
-  readonly wap: { readonly trustedGateways: readonly string[] | null }
+  readonly wap: { readonly trustedGateways: readonly string[] | null; readonly msisdnHeaders: readonly string[] | null }
 }
 
 export interface UssdConfig {
@@ -158,6 +158,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
   TELEPAY_USSD_PUSH: 'ussd.push',
   TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
+  TELEPAY_WAP_MSISDN_HEADERS: 'wap.msisdnHeaders',
 }
 
 /** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
@@ -213,7 +214,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   const sms = source['sms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
-  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']], ['wap', ['trustedGateways']]] as const) {
+  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']], ['wap', ['trustedGateways', 'msisdnHeaders']]] as const) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`config: ${name}.${key}: unknown key`)
     }
@@ -263,8 +264,16 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
     },
     wap: {
       trustedGateways: pick('wap.trustedGateways', wap['trustedGateways'], null, asAddressList, 'a list of IP addresses or CIDR ranges, e.g. ["10.0.0.0/8"] or "10.1.2.3,10.1.2.4"'),
+      msisdnHeaders: pick('wap.msisdnHeaders', wap['msisdnHeaders'], null, asHeaderList, 'a non-empty list of header names, e.g. ["X-WAP-Network-Client-MSISDN"] or "X-MSISDN"'),
     },
   }
+}
+
+/** Header names (RFC 9110 tokens), as a JSON list or a comma-separated string (the environment); never empty. */
+const asHeaderList = (value: unknown): readonly string[] | undefined => {
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value
+  if (!Array.isArray(list) || list.length === 0) return undefined
+  return list.every((item) => typeof item === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(item)) ? (list as string[]) : undefined
 }
 
 /** Addresses or CIDR ranges, as a JSON list or a comma-separated string (the environment). */

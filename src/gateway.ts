@@ -96,7 +96,11 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     service, ledger, clock, log, metrics,
     ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
   })
-  const wap = startWapChannel({ ...config, ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }) }, { service, ledger, limits: config.limits, clock, log, metrics })
+  const wap = startWapChannel({
+    ...config,
+    ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }),
+    ...(config.wap.msisdnHeaders === null ? {} : { wapMsisdnHeaders: config.wap.msisdnHeaders }),
+  }, { service, ledger, limits: config.limits, clock, log, metrics })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)

@@ -25,10 +25,13 @@ describe('SMS configuration', () => {
     expect(config.ussd).toEqual({ push: null })
   })
 
-  it('reads the WAP gateways trusted for the MSISDN header from the file or TELEPAY_WAP_TRUSTED_GATEWAYS', () => {
+  it('reads the WAP gateways trusted for the MSISDN header and the header names believed, from the file or the environment', () => {
     expect(loadConfig({ env: {}, cwd: dir }).wap.trustedGateways).toBeNull()
     expect(loadConfig(withFile({ wap: { trustedGateways: ['10.0.0.0/8', '::1'] } })).wap.trustedGateways).toEqual(['10.0.0.0/8', '::1'])
     expect(loadConfig({ env: { TELEPAY_WAP_TRUSTED_GATEWAYS: '10.1.2.3, 10.1.2.4' }, cwd: dir }).wap.trustedGateways).toEqual(['10.1.2.3', '10.1.2.4'])
+    expect(loadConfig({ env: {}, cwd: dir }).wap.msisdnHeaders).toBeNull()
+    expect(loadConfig(withFile({ wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } })).wap.msisdnHeaders).toEqual(['X-Up-Calling-Line-Id'])
+    expect(loadConfig({ env: { TELEPAY_WAP_MSISDN_HEADERS: 'X-MSISDN, X-Nokia-MSISDN' }, cwd: dir }).wap.msisdnHeaders).toEqual(['X-MSISDN', 'X-Nokia-MSISDN'])
   })
 
   it('reads ussd.push as a boolean from the file or TELEPAY_USSD_PUSH', () => {
@@ -56,6 +59,8 @@ describe('SMS configuration', () => {
     [{ smpp: { password: 'ninechars' } }, 'smpp.password'],
     [{ ussd: { push: 'sometimes' } }, 'ussd.push'],
     [{ wap: { trustedGateways: ['not an address'] } }, 'wap.trustedGateways'],
+    [{ wap: { msisdnHeaders: ['X MSISDN'] } }, 'wap.msisdnHeaders'],
+    [{ wap: { msisdnHeaders: [] } }, 'wap.msisdnHeaders'],
     [{ ussd: { serviceCode: '*123#' } }, 'ussd.serviceCode'],
   ])('refuses %j naming %s', (content, key) => {
     expect(() => loadConfig(withFile(content))).toThrow(ConfigError)

@@ -4,7 +4,7 @@
  * allow-listed gateway addresses (default: this host's loopback, 127.0.0.1 and ::1 - not all of
  * 127/8, so a test can play an outsider from 127.0.0.2). From anywhere else the header is ignored
  * (and logged), and the user logs in with MSISDN and PIN (see LoginCheck).
- * Exports msisdnHeaders, defaultTrustedGateways, TrustedGateways, headerIdentity, LoginCheck,
+ * Exports defaultMsisdnHeaders, isHeaderName, defaultTrustedGateways, TrustedGateways, headerIdentity, LoginCheck,
  * LoginOutcome and coreLoginCheck.
  */
 import { BlockList, isIP } from 'node:net'
@@ -13,10 +13,19 @@ import { normalizeMsisdn } from '../../src/core/index.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 
 /**
- * The enrichment headers read, in this order: the WAP Forum's name, the common operator name
- * (Sonera, many HHE proxies) and Openwave's. All are under the same allow-list rule.
+ * The enrichment headers believed by default: only the WAP Forum's name. A gateway overwrites
+ * the header it writes itself but may pass the handset's other headers through as they came:
+ * Kannel's wapbox drops a handset's X-WAP-Network-Client-MSISDN yet forwards its X-MSISDN
+ * (test/channels/wap/kannel-wapbox.test.ts), so believing every known name would let a handset
+ * behind a trusted gateway name any number. An operator whose gateway writes another header
+ * (X-MSISDN, Openwave's X-Up-Calling-Line-Id, X-Nokia-MSISDN) names it in wap.msisdnHeaders.
  */
-export const msisdnHeaders = ['x-wap-network-client-msisdn', 'x-msisdn', 'x-up-calling-line-id'] as const
+export const defaultMsisdnHeaders: readonly string[] = ['x-wap-network-client-msisdn']
+
+/** An HTTP header name (RFC 9110 token), lower-cased as node delivers them. */
+export function isHeaderName(name: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
+}
 
 export const defaultTrustedGateways: readonly string[] = ['127.0.0.1', '::1']
 
@@ -52,8 +61,11 @@ export type HeaderIdentity =
   | { readonly kind: 'msisdn'; readonly msisdn: string }
   | { readonly kind: 'ignored'; readonly why: 'untrusted_address' | 'malformed' | 'conflicting' }
 
-export function headerIdentity(headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined, trusted: TrustedGateways): HeaderIdentity {
-  const values = msisdnHeaders.map((name) => headers[name]).filter((value): value is string | string[] => value !== undefined)
+export function headerIdentity(
+  headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined, trusted: TrustedGateways,
+  msisdnHeaders: readonly string[] = defaultMsisdnHeaders,
+): HeaderIdentity {
+  const values = msisdnHeaders.map((name) => headers[name.toLowerCase()]).filter((value): value is string | string[] => value !== undefined)
   if (values.length === 0) return { kind: 'none' }
   if (!trusted.has(remoteAddress)) return { kind: 'ignored', why: 'untrusted_address' }
   const numbers = new Set<string>()

@@ -14,7 +14,7 @@ import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import type { LoginCheck } from './identity.js'
-import { coreLoginCheck, defaultTrustedGateways, trustedGateways } from './identity.js'
+import { coreLoginCheck, defaultMsisdnHeaders, defaultTrustedGateways, isHeaderName, trustedGateways } from './identity.js'
 import type { WapLimits } from './limits.js'
 import { checkWapLimits, defaultWapLimits } from './limits.js'
 import { negotiate, negotiationVary, renderPage } from './render/index.js'
@@ -25,12 +25,14 @@ import { WapSessionStore } from './session-store.js'
 export type { WapRenderer }
 
 /**
- * What the channel reads of the configuration (not in config.ts yet): `wapTrustedGateways` the
+ * What the channel reads of the configuration (config.ts `wap.*`): `wapTrustedGateways` the
  * addresses and CIDR ranges whose MSISDN header is believed (default 127.0.0.1 and ::1; [] trusts
- * none), `wapLimits` overrides of limits.ts.
+ * none), `wapMsisdnHeaders` the header names believed from them (default the WAP Forum's
+ * X-WAP-Network-Client-MSISDN only, see identity.ts), `wapLimits` overrides of limits.ts.
  */
 export interface WapChannelConfig {
   readonly wapTrustedGateways?: readonly string[]
+  readonly wapMsisdnHeaders?: readonly string[]
   readonly wapLimits?: Partial<WapLimits>
 }
 
@@ -70,13 +72,16 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
   const problems = checkWapLimits(limits)
   if (problems.length > 0) throw new Error(`wap limits: ${problems.join('; ')}`)
   const trusted = trustedGateways(config.wapTrustedGateways ?? defaultTrustedGateways)
+  const msisdnHeaders = config.wapMsisdnHeaders ?? defaultMsisdnHeaders
+  const badHeader = msisdnHeaders.find((name) => !isHeaderName(name))
+  if (badHeader !== undefined || msisdnHeaders.length === 0) throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
   const store = new WapSessionStore(limits)
   const login = deps.login ?? coreLoginCheck(deps.service)
   deps.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [{ labels: {}, value: store.size }])
   const router = express.Router()
   router.use('/wap', wapRouter({
     store, service: deps.service, ledger: deps.ledger, clock: deps.clock, log: deps.log, limits,
-    trusted, login, renderer: deps.renderer ?? handlebarsRenderer,
+    trusted, msisdnHeaders, login, renderer: deps.renderer ?? handlebarsRenderer,
   }))
   let closed = false
   return {

@@ -44,6 +44,8 @@ export interface WapRouteDeps {
   readonly log: Logger
   readonly limits: WapLimits
   readonly trusted: TrustedGateways
+  /** The enrichment headers believed from a trusted gateway (wap.msisdnHeaders). */
+  readonly msisdnHeaders: readonly string[]
   readonly login: LoginCheck
   readonly renderer: WapRenderer
 }
@@ -96,7 +98,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   /** The MSISDN a trusted gateway names, or null (a header from anyone else is logged and ignored). */
   const enriched = (request: Request, sessionId: string | null): string | null => {
-    const identity = headerIdentity(request.headers, request.socket.remoteAddress, deps.trusted)
+    const identity = headerIdentity(request.headers, request.socket.remoteAddress, deps.trusted, deps.msisdnHeaders)
     if (identity.kind === 'msisdn') return identity.msisdn
     if (identity.kind === 'ignored') log.warn('wap msisdn header ignored', { why: identity.why, remote: request.socket.remoteAddress, session: sessionId ?? undefined })
     return null
@@ -282,7 +284,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   sessions.get('/logout', (_request, response) => {
     const session = sessionOf(response)
     store.close(session.id)
-    send(response, deps, noticePage('logged_out', session.language, { href: entry, label: 'link_login' }))
+    send(response, deps, noticePage('logged_out', session.language, { href: entry, label: 'link_login' }, 'title_logged_out'))
   })
 
   router.use((_request: Request, response: Response) => {

@@ -157,17 +157,47 @@ export interface KannelEsmeOptions {
   readonly app: KannelApp
 }
 
+/**
+ * Kannel programs started on one config file in a temporary directory (which also takes their
+ * logs), each once the one before is ready for it, and stopped by PID, the last started first.
+ */
+export class KannelProcesses {
+  private readonly processes: ChildProcess[] = []
+  readonly dir = mkdtempSync(join(tmpdir(), 'telepay-kannel-'))
+
+  /** Starts a program on dir/kannel.conf and waits until `ready`; if it never is, stops everything. */
+  async start(program: string, ready: () => Promise<void>): Promise<void> {
+    this.processes.push(spawn(program, [join(this.dir, 'kannel.conf')], { cwd: this.dir, stdio: 'ignore' }))
+    try {
+      await ready()
+    } catch (error) {
+      await this.stop()
+      throw error
+    }
+  }
+
+  log(name: string): string {
+    const path = join(this.dir, `${name}.log`)
+    return existsSync(path) ? readFileSync(path, 'utf8') : ''
+  }
+
+  async stop(): Promise<void> {
+    for (const child of [...this.processes].reverse()) await stopProcess(child)
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
 /** bearerbox + smsbox bound as an ESME (transceiver) to our SMSC simulator. */
 export class KannelEsme {
   private constructor(
-    readonly dir: string,
-    private readonly processes: ChildProcess[],
+    private readonly run: KannelProcesses,
     readonly adminPort: number,
     readonly sendsmsPort: number,
   ) {}
 
   static async start(options: KannelEsmeOptions): Promise<KannelEsme> {
-    const dir = mkdtempSync(join(tmpdir(), 'telepay-kannel-'))
+    const run = new KannelProcesses()
+    const dir = run.dir
     const [adminPort, smsboxPort, sendsmsPort] = [await freePort(), await freePort(), await freePort()]
     const appUrl = `http://127.0.0.1:${options.app.port}`
     // %p sender, %P receiver, %a the whole text, %c coding (0 GSM, 1 8-bit, 2 UCS-2).
@@ -218,18 +248,9 @@ max-messages = 0
 get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
 `
     writeFileSync(join(dir, 'kannel.conf'), config)
-    const bearerbox = spawn(bearerboxPath, [join(dir, 'kannel.conf')], { cwd: dir, stdio: 'ignore' })
-    const processes: ChildProcess[] = [bearerbox]
-    const kannel = new KannelEsme(dir, processes, adminPort, sendsmsPort)
-    try {
-      await waitForPort(smsboxPort, 10_000)
-      processes.push(spawn(smsboxPath, [join(dir, 'kannel.conf')], { cwd: dir, stdio: 'ignore' }))
-      await waitForPort(sendsmsPort, 10_000)
-    } catch (error) {
-      await kannel.stop()
-      throw error
-    }
-    return kannel
+    await run.start(bearerboxPath, () => waitForPort(smsboxPort, 10_000))
+    await run.start(smsboxPath, () => waitForPort(sendsmsPort, 10_000))
+    return new KannelEsme(run, adminPort, sendsmsPort)
   }
 
   /** Kannel's status page as text (`/status.txt`): says whether its SMPP link is online. */
@@ -297,13 +318,11 @@ get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
   }
 
   log(name: 'bearerbox' | 'smsbox'): string {
-    const path = join(this.dir, `${name}.log`)
-    return existsSync(path) ? readFileSync(path, 'utf8') : ''
+    return this.run.log(name)
   }
 
-  async stop(): Promise<void> {
-    for (const child of [...this.processes].reverse()) await stopProcess(child)
-    rmSync(this.dir, { recursive: true, force: true })
+  stop(): Promise<void> {
+    return this.run.stop()
   }
 }
 

@@ -95,6 +95,20 @@ describe('identity', () => {
     expect(stranger.text).not.toContain('CNY')
   })
 
+  it('believes the header the operator names in wap.msisdnHeaders, and no other', async () => {
+    const openwave = await startTestGateway({ overrides: { wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } } })
+    try {
+      const open = async (headers: Record<string, string>): Promise<string> => {
+        const response = await fetch(`${openwave.url}/wap/`, { headers: { accept: 'application/vnd.wap.xhtml+xml', ...headers } })
+        return response.text()
+      }
+      expect(await open({ 'X-Up-Calling-Line-Id': LI })).toContain('Pay merchant')
+      expect(await open({ 'X-WAP-Network-Client-MSISDN': LI })).toContain('Enter your mobile number and PIN.')
+    } finally {
+      await openwave.close()
+    }
+  })
+
   it('refuses a session URL carried to another phone', async () => {
     const owner = new Browser(t.url, 'xhtml', { msisdn: LI })
     const home = await owner.get('/wap/')

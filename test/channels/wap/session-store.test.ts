@@ -74,14 +74,23 @@ describe('identity from enrichment headers', () => {
     expect(headerIdentity({}, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
   })
 
-  it('reads X-MSISDN too, and refuses headers that disagree or are not numbers', () => {
-    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
-    expect(headerIdentity({ 'x-msisdn': '8613800138001', 'x-wap-network-client-msisdn': '8613800138000' }, '127.0.0.1', trusted)).toEqual({ kind: 'ignored', why: 'conflicting' })
-    expect(headerIdentity({ 'x-msisdn': 'anonymous' }, '127.0.0.1', trusted)).toEqual({ kind: 'ignored', why: 'malformed' })
+  it('by default believes only X-WAP-Network-Client-MSISDN: a passed-through X-MSISDN names nobody', () => {
+    // Kannel's wapbox forwards a handset's own X-MSISDN unchanged (kannel-wapbox.test.ts).
+    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
+    expect(headerIdentity({ 'x-msisdn': '8613800138001', 'x-wap-network-client-msisdn': '8613800138000' }, '127.0.0.1', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
+  })
+
+  it('reads the headers configured, and refuses headers that disagree or are not numbers', () => {
+    const names = ['X-MSISDN', 'X-Up-Calling-Line-Id']
+    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
+    expect(headerIdentity({ 'x-up-calling-line-id': '8613800138001' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
+    expect(headerIdentity({ 'x-wap-network-client-msisdn': '8613800138000' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'none' })
+    expect(headerIdentity({ 'x-msisdn': '8613800138001', 'x-up-calling-line-id': '8613800138000' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'ignored', why: 'conflicting' })
+    expect(headerIdentity({ 'x-msisdn': 'anonymous' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'ignored', why: 'malformed' })
   })
 
   it('trusts nobody with an empty allow-list and refuses a bad entry', () => {
-    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trustedGateways([]))).toEqual({ kind: 'ignored', why: 'untrusted_address' })
+    expect(headerIdentity({ 'x-wap-network-client-msisdn': '8613800138001' }, '127.0.0.1', trustedGateways([]))).toEqual({ kind: 'ignored', why: 'untrusted_address' })
     expect(() => trustedGateways(['gateway.example'])).toThrow(/not an IP address/)
   })
 })
