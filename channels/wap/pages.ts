@@ -134,9 +134,10 @@ export function loginPage(action: string, token: string, language: Language, msi
 }
 
 /** A notice with a way on: back to the session's home, or to the channel's start. */
-export function noticePage(text: WapTextKey, language: Language, next: { href: string; label: WapTextKey }): PageModel {
+/** A page that only says something; titled "Sorry" unless it is news the user asked for (logged out). */
+export function noticePage(text: WapTextKey, language: Language, next: { href: string; label: WapTextKey }, title: WapTextKey = 'title_error'): PageModel {
   return {
-    page: 'error', language, title: wapText('title_error', language), paragraphs: [wapText(text, language)], form: null,
+    page: 'error', language, title: wapText(title, language), paragraphs: [wapText(text, language)], form: null,
     links: [link(next.label, language, next.href, '0')], noStore: true,
   }
 }

@@ -8,7 +8,7 @@
  * absent is skipped, saying which package is missing.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import iconv from 'iconv-lite'
@@ -24,7 +24,15 @@ const hasDtd = existsSync(xhtmlBasicDtd)
 const hasWmlTester = existsSync(wmlTester)
 
 const dir = mkdtempSync(join(tmpdir(), 'telepay-wap-render-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+/** Page shape → [WML text bytes, our WBXML count, wml_tester's compiled bytes], kept for the README. */
+const sizes = new Map<string, readonly [number, number, number]>()
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+  if (sizes.size === 0) return
+  mkdirSync(join('test-artifacts', 'wap'), { recursive: true })
+  const rows = [...sizes].map(([name, [text, counted, compiled]]) => `${name.padEnd(28)} ${String(text).padStart(6)} ${String(counted).padStart(8)} ${String(compiled).padStart(9)}`)
+  writeFileSync(join('test-artifacts', 'wap', 'wml-compiled-sizes.txt'), [`${'deck'.padEnd(28)} ${'WML'.padStart(6)} ${'counted'.padStart(8)} ${'compiled'.padStart(9)}  (bytes; budget ${defaultRenderLimits.wbxmlBytesMax})`, ...rows, ''].join('\n'))
+})
 
 function xmllint(file: string): { status: number | null; errors: string } {
   // --nonet: the DTD's modules resolve through /etc/xml/catalog to w3c-sgml-lib, never the web.
@@ -85,6 +93,7 @@ describe.skipIf(!hasWmlTester)("WML with Kannel's compiler (needs kannel-extras)
     const counted = wbxmlSize(body.toString('utf8'))
     expect(counted).toBeGreaterThanOrEqual(compiled.bytes)
     expect(counted).toBeLessThanOrEqual(Math.ceil(compiled.bytes * 1.3))
+    sizes.set(name, [body.length, counted, compiled.bytes])
   })
 
   it('catches a deck with an unknown tag (the check can fail)', () => {
@@ -105,6 +114,8 @@ describe.skipIf(!hasWmlTester)("WML with Kannel's compiler (needs kannel-extras)
     const compiled = compileWml(file)
     expect(compiled.complaints).toEqual([])
     expect(compiled.bytes).toBeLessThanOrEqual(defaultRenderLimits.wbxmlBytesMax)
+    const body = renderPage(withRows(rows), 'wml').body
+    sizes.set(`statement, ${String(rows)} rows (largest)`, [body.length, wbxmlSize(body.toString('utf8')), compiled.bytes])
   })
 })
 
