@@ -77,7 +77,10 @@ function rowText(row: StatementRow): string {
 export function confirmQuestion(result: CommandResult): string {
   const params = result.message.params
   const funding = result.payment?.funding ?? 'wallet'
-  return wapText('confirm_question', result.language, {
+  // Asked in the words of the payment's kind, as the core's own prompt is (airtime.*, send.*).
+  const kind = result.message.key.split('.')[0]
+  const question = kind === 'airtime' ? 'confirm_question_airtime' : kind === 'send' ? 'confirm_question_send' : 'confirm_question'
+  return wapText(question, result.language, {
     amount: params['amount'] ?? formatAmount(result.payment?.amountMinor ?? 0n),
     payee: params['payee'] ?? '',
     account: catalogueOf(result.language)[`account.${funding}`],
@@ -105,7 +108,8 @@ export function confirmPage(
 /** The answer to a command: the catalogue's text, and the reference on its own line when the text lacks it. */
 export function resultPage(urls: SessionUrls, result: CommandResult, again: string | null = null): PageModel {
   const language = result.language
-  const text = renderResult(result)
+  // Answering a confirm page whose payment is gone: say so of that payment, not "you have none".
+  const text = result.reason === 'no_pending_payment' ? wapText('payment_gone', language) : renderResult(result)
   const links: PageLink[] = []
   if (again !== null) links.push(link('link_again', language, again, '1'))
   links.push(link('link_balance', language, `${urls.base}/balance`, again === null ? '1' : '2'), homeLink(urls, language))

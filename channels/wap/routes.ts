@@ -229,8 +229,11 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     await submit(response, ['confirm'], token, async (claim) => {
       const session = sessionOf(response)
       const urls = urlsOf(session)
-      const result = await execute(session, { kind: 'confirm', msisdn: msisdnOf(session) }, token, body['pin'] ?? null)
       const context = claim.confirm
+      // Naming the payment this page showed: a newer one (an SMS, a merchant's request) that
+      // replaced it meanwhile is not paid by this PIN.
+      const named = context === null ? {} : { paymentId: context.paymentId }
+      const result = await execute(session, { kind: 'confirm', msisdn: msisdnOf(session), ...named }, token, body['pin'] ?? null)
       const again = result.reason === 'pin_incorrect' || result.reason === 'pin_required'
       if (!result.ok && again && context !== null) {
         // The payment still waits: ask again with a fresh token, saying what was wrong.
@@ -243,9 +246,10 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   sessions.get('/cancel/:token', async (request: Request<{ sessionId: string; token: string }>, response) => {
     const token = request.params.token
-    await submit(response, ['confirm'], token, async () => {
+    await submit(response, ['confirm'], token, async (claim) => {
       const session = sessionOf(response)
-      return resultPage(urlsOf(session), await execute(session, { kind: 'cancel', msisdn: msisdnOf(session) }, token))
+      const named = claim.confirm === null ? {} : { paymentId: claim.confirm.paymentId }
+      return resultPage(urlsOf(session), await execute(session, { kind: 'cancel', msisdn: msisdnOf(session), ...named }, token))
     })
   })
 

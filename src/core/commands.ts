@@ -10,8 +10,13 @@ export type SubscriberCommand =
   | { readonly kind: 'balance'; readonly msisdn: string }
   | { readonly kind: 'statement'; readonly msisdn: string }
   | PaymentCommand
-  | { readonly kind: 'confirm'; readonly msisdn: string }
-  | { readonly kind: 'cancel'; readonly msisdn: string }
+  /**
+   * YES / NO. A page or screen that showed one payment names it (`paymentId`), so that it cannot
+   * answer a newer payment that replaced it meanwhile (an SMS, a merchant's request); a bare SMS
+   * YES answers whatever waits, as the SMS grammar says.
+   */
+  | { readonly kind: 'confirm'; readonly msisdn: string; readonly paymentId?: string }
+  | { readonly kind: 'cancel'; readonly msisdn: string; readonly paymentId?: string }
   | { readonly kind: 'change_pin'; readonly msisdn: string }
   /** Checks the PIN that comes with it (a WAP login): a wrong one counts toward the lock like any other. */
   | { readonly kind: 'verify_pin'; readonly msisdn: string }

@@ -18,19 +18,24 @@ import { refused, succeeded } from './results.js'
 import { assert } from './assert.js'
 import type { LedgerView, Write } from './view.js'
 
-/** Finds the payment waiting for a subscriber, or the reason there is none. */
-function waitingPayment(msisdn: string, view: LedgerView, nowMs: number): { subscriber: Subscriber; payment: Payment } | Reason {
+/**
+ * Finds the payment waiting for a subscriber, or the reason there is none. A named payment that
+ * is not the one waiting (it was replaced, or ended) counts as none waiting: the answer was given
+ * to a payment that is gone, and must not move the one that took its place.
+ */
+function waitingPayment(msisdn: string, paymentId: string | undefined, view: LedgerView, nowMs: number): { subscriber: Subscriber; payment: Payment } | Reason {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return 'payer_not_registered'
   if (subscriber.lockedUntilMs > nowMs) return 'subscriber_locked'
   const payment = subscriber.pendingPaymentId === null ? null : view.payment(subscriber.pendingPaymentId)
   if (payment === null || payment.state !== 'awaiting_authorization') return 'no_pending_payment'
+  if (paymentId !== undefined && payment.id !== paymentId) return 'no_pending_payment'
   return { subscriber, payment }
 }
 
-export function decideConfirm(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
+export function decideConfirm(env: Envelope, msisdn: string, paymentId: string | undefined, view: LedgerView, limits: Limits): Outcome {
   const language = view.subscriber(msisdn)?.language ?? 'en'
-  const waiting = waitingPayment(msisdn, view, env.nowMs)
+  const waiting = waitingPayment(msisdn, paymentId, view, env.nowMs)
   if (typeof waiting === 'string') return { result: refused(waiting, language), writes: [] }
   const { subscriber, payment } = waiting
 
@@ -62,9 +67,9 @@ function decline(
   return { result: refused(reason, subscriber.language, { payment: ended, params }), writes }
 }
 
-export function decideCancel(env: Envelope, msisdn: string, view: LedgerView): Outcome {
+export function decideCancel(env: Envelope, msisdn: string, paymentId: string | undefined, view: LedgerView): Outcome {
   const language = view.subscriber(msisdn)?.language ?? 'en'
-  const waiting = waitingPayment(msisdn, view, env.nowMs)
+  const waiting = waitingPayment(msisdn, paymentId, view, env.nowMs)
   if (typeof waiting === 'string') return { result: refused(waiting, language), writes: [] }
   const { subscriber, payment } = waiting
   // Past its TTL the payment ended by itself, whether or not the sweep has run yet: the merchant

@@ -46,9 +46,9 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
     case 'send_money':
       return decidePaymentCommand(env, command, view, limits)
     case 'confirm':
-      return decideConfirm(env, command.msisdn, view, limits)
+      return decideConfirm(env, command.msisdn, command.paymentId, view, limits)
     case 'cancel':
-      return decideCancel(env, command.msisdn, view)
+      return decideCancel(env, command.msisdn, command.paymentId, view)
     case 'change_pin':
       return decideChangePin(env, command.msisdn, view, limits)
     case 'verify_pin':

@@ -14,6 +14,9 @@ import {
   payMerchant, payOrder, paymentIdOf, refusalTable, requestPayment, sendMoney, stateOf, statement, topUp,
 } from './helpers.js'
 
+/** The payment a confirm page showed, before a newer one replaced it (rows run one at a time). */
+let shown = ''
+
 describe('YES: refusals by descending precedence', () => {
   refusalTable([
     {
@@ -37,6 +40,12 @@ describe('YES: refusals by descending precedence', () => {
       reason: 'no_pending_payment',
       name: 'nothing waits',
       when: (t) => t.run(confirm(LI), { pin: 'match' }),
+    },
+    {
+      reason: 'no_pending_payment',
+      name: 'the payment a page showed was replaced by a newer one, which a YES naming the old one must not pay',
+      given: (t) => { shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n))); ok(t, payMerchant(LI, CINEMA, 30_000n)) },
+      when: (t) => t.run(confirm(LI, shown), { pin: 'match' }),
     },
     {
       reason: 'no_pending_payment',
@@ -142,6 +151,12 @@ describe('NO: refusals by descending precedence', () => {
       when: (t) => t.run(cancel(LI)),
     },
     {
+      reason: 'no_pending_payment',
+      name: 'the payment a page showed was replaced by a newer one, which a NO naming the old one must not cancel',
+      given: (t) => { shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n))); ok(t, payMerchant(LI, CINEMA, 30_000n)) },
+      when: (t) => t.run(cancel(LI, shown)),
+    },
+    {
       reason: 'payment_expired',
       name: '120 s after the request, before the sweep ran',
       given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); t.nowMs += 120 * SECOND_MS },
@@ -154,6 +169,18 @@ describe('the two-step flow', () => {
   let t: TestLedger
   beforeEach(async () => { t = await openTestLedger() })
   afterEach(async () => { await t.close() })
+
+  it('a YES or NO naming a replaced payment leaves the newer one waiting; naming the newer one answers it', async () => {
+    const old = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
+    const newer = paymentIdOf(ok(t, payMerchant(LI, CINEMA, 30_000n)))
+    expect(t.run(confirm(LI, old), { pin: 'match' }).reason).toBe('no_pending_payment')
+    expect(t.run(cancel(LI, old)).reason).toBe('no_pending_payment')
+    expect(await stateOf(t, newer)).toBe('awaiting_authorization')
+    const paid = ok(t, confirm(LI, newer), { pin: 'match' })
+    expect(paid.payment?.id).toBe(newer)
+    expect(await stateOf(t, newer)).toBe('completed')
+    await expectBalanced(t)
+  })
 
   it('YES with the PIN pays the waiting payment and says so with a reference', async () => {
     const asked = ok(t, payMerchant(LI, RINGTONES, 2_500n))

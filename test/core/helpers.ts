@@ -58,8 +58,8 @@ export function sendMoney(msisdn: string, payeeMsisdn: string, amountMinor: bigi
   return { kind: 'send_money', msisdn, payeeMsisdn, amountMinor, authorize }
 }
 
-export const confirm = (msisdn: string): Command => ({ kind: 'confirm', msisdn })
-export const cancel = (msisdn: string): Command => ({ kind: 'cancel', msisdn })
+export const confirm = (msisdn: string, paymentId?: string): Command => (paymentId === undefined ? { kind: 'confirm', msisdn } : { kind: 'confirm', msisdn, paymentId })
+export const cancel = (msisdn: string, paymentId?: string): Command => (paymentId === undefined ? { kind: 'cancel', msisdn } : { kind: 'cancel', msisdn, paymentId })
 export const balance = (msisdn: string): Command => ({ kind: 'balance', msisdn })
 export const statement = (msisdn: string): Command => ({ kind: 'statement', msisdn })
 export const changePin = (msisdn: string): Command => ({ kind: 'change_pin', msisdn })
