@@ -3,6 +3,7 @@
  * `expect_http`), balances (`expect_balance`), the ledger check (`expect_ledger`) and the test
  * clock (`advance_clock`). They use only the gateway's public HTTP endpoints.
  */
+import { createHash } from 'node:crypto'
 import type { HttpAnswer, ScriptContext } from './context.js'
 import { StepFailure, interpolate } from './context.js'
 import { record, requireString } from './step-args.js'
@@ -59,7 +60,8 @@ const merchant: StepHandler = async (rawArgs, context) => {
   const path = rawPath.startsWith('/') ? rawPath : `/api/v1/${rawPath}`
   const apiKey = as.startsWith('test_key_') ? as : `test_key_${as}`
   merchantCalls += 1
-  const key = typeof args['idempotency_key'] === 'string' ? args['idempotency_key'] : `${context.runId}:${context.scriptName}:${merchantCalls}`
+  // A default key unique to this run, script and call; hashed so that a long script name keeps it short.
+  const key = typeof args['idempotency_key'] === 'string' ? args['idempotency_key'] : `${context.runId}:${createHash('sha256').update(context.scriptName).digest('hex').slice(0, 16)}:${merchantCalls}`
   const headers: Record<string, string> = { authorization: `Bearer ${apiKey}` }
   if (method === 'POST') headers['idempotency-key'] = key
   context.lastHttp = await httpCall(context, method, path, headers, method === 'POST' ? args['body'] ?? {} : undefined)

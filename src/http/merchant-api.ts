@@ -15,6 +15,12 @@ import { paymentJson, sendError } from './json.js'
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64
 const descriptionLengthMax = 140
+/**
+ * Longest Idempotency-Key taken, as Stripe's. A longer one is refused, not cut: two keys that
+ * share their first 255 characters would otherwise be one key, and the second request would get
+ * the first one's answer or a 409 for a request it never sent.
+ */
+const idempotencyKeyLengthMax = 255
 
 type MerchantRequest = Request & { merchant?: Merchant }
 
@@ -86,6 +92,11 @@ export function merchantApi(context: GatewayContext): Router {
         return
       }
       request.merchant = auth.merchant
+      const key = request.header('idempotency-key')
+      if (key !== undefined && key.length > idempotencyKeyLengthMax) {
+        sendError(response, 400, 'idempotency_key_invalid', `Idempotency-Key is at most ${idempotencyKeyLengthMax} characters`)
+        return
+      }
       next()
     }, next)
   })
@@ -185,7 +196,7 @@ export function merchantApi(context: GatewayContext): Router {
  */
 function idempotencyKey(request: Request, merchant: Merchant): string | null {
   const key = request.header('idempotency-key')
-  return key === undefined || key === '' ? null : `${merchant.code}:${key.slice(0, 255)}`
+  return key === undefined || key === '' ? null : `${merchant.code}:${key}`
 }
 
 /** A settlement day in local time (the ledger's day boundary), from ?date=YYYY-MM-DD. */

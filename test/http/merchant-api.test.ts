@@ -95,6 +95,18 @@ describe('a merchant payment request (Paybox model)', () => {
     expect(cinema.json.id).not.toBe(first.json.id)
   })
 
+  it('refuses an Idempotency-Key over 255 characters instead of cutting it, and moves nothing', async () => {
+    const body = { msisdn: LI, amount: '12.50', reference: 'long-key' }
+    const stem = 'k'.repeat(255)
+    const tooLong = await t.merchant(RINGTONES, 'POST', '/api/v1/payment-requests', body, { 'idempotency-key': `${stem}-1` })
+    expect(tooLong.status).toBe(400)
+    expect(tooLong.json.error).toBe('idempotency_key_invalid')
+    expect(tooLong.json.message).toContain('255')
+    expect(await t.smsTo(LI)).toHaveLength(0)
+    const longest = await t.merchant(RINGTONES, 'POST', '/api/v1/payment-requests', body, { 'idempotency-key': stem })
+    expect(longest.status).toBe(202)
+  })
+
   it('takes a phone-bill request with YES alone, without a PIN', async () => {
     const id = await requestPayment(t, CINEMA, { msisdn: LI, amount: '30.00', reference: 'popcorn', account: 'phone_bill' })
     const prompt = (await t.smsTo(LI))[0]
