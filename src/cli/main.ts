@@ -35,6 +35,11 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./call.js')).runCall(args),
   },
+  wap: {
+    summary: 'browse the WAP pages in the terminal as a handset (links by key, f fills a form, q quits)',
+    usage: 'telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]',
+    run: async (args) => (await import('./wap.js')).runWap(args),
+  },
   menus: {
     summary: 'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, validators',
     usage: 'telepay menus check [--dir menus/ussd] [--ivr menus/ivr]',

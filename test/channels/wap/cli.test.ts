@@ -1,0 +1,86 @@
+/**
+ * cli.test.ts - `telepay wap [msisdn] --as ... --url ...` against a real gateway over HTTP: a
+ * child process with its stdin a pipe pays a merchant on the WML deck as an enriched phone, and
+ * logs in on the XHTML-MP page without one; in-process runs cover usage errors and an
+ * unreachable gateway.
+ */
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runWap } from '../../../src/cli/wap.js'
+import type { GatewayFixture } from '../../support/gateway-fixture.js'
+import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
+
+let gw: GatewayFixture
+
+beforeAll(async () => {
+  gw = await startTestGateway()
+})
+
+afterAll(async () => {
+  await gw.close()
+})
+
+function child(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, reject) => {
+    const process_ = spawn(process.execPath, [resolve('bin/telepay.js'), 'wap', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    process_.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
+    process_.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+    process_.on('error', reject)
+    process_.on('close', (code) => done({ code, stdout, stderr }))
+    process_.stdin.end(stdin)
+  })
+}
+
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  let out = ''
+  let err = ''
+  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8') })
+  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8') })
+  const code = await runWap(args, { stdin: Readable.from([]), stdout, stderr, interactive: false })
+  return { code, stdout: out, stderr: err }
+}
+
+describe('telepay wap', () => {
+  it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; the money moved', async () => {
+    const run = await child([LI, '--as', 'wml', '--url', gw.url], ['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n') + '\n')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('text/vnd.wap.wml')
+    expect(run.stdout).toContain('  merchant: 1001\n  amount: 12.50\n  account (wallet): \n')
+    expect(run.stdout).toContain('Pay CNY 12.50 to Ringtone Store from your wallet?')
+    expect(run.stdout).toContain('  pin: ****\n')
+    expect(run.stdout).not.toContain(LI_PIN)
+    expect(run.stdout).toMatch(/Paid CNY 12\.50 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/)
+    expect(await gw.balance(LI, 'wallet')).toBe('487.50')
+  })
+
+  it('logs in without an MSISDN, says so for an unknown link, and ends at the end of input', async () => {
+    const run = await child(['--url', gw.url], ['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n') + '\n')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('application/vnd.wap.xhtml+xml')
+    expect(run.stdout).toContain('Enter your mobile number and PIN.')
+    expect(run.stdout).toContain('no link "Nowhere" on this page')
+    // Han Meimei reads Chinese: her balance page after the login.
+    expect(run.stdout).toMatch(/余额/)
+    expect(run.stdout).not.toContain(HAN_PIN)
+  })
+
+  it('exits 1 with a hint when no gateway listens', async () => {
+    const run = await inProcess([LI, '--url', 'http://127.0.0.1:1'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/wap\/: .*is the gateway running/)
+  })
+
+  it('exits 2 on a bad MSISDN or markup', async () => {
+    expect((await inProcess(['12', '--url', gw.url])).code).toBe(2)
+    const markup = await inProcess(['--as', 'html5', '--url', gw.url])
+    expect(markup.code).toBe(2)
+    expect(markup.stderr).toContain('--as is one of wml, xhtml, chtml')
+  })
+})
