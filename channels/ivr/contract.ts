@@ -16,6 +16,9 @@
  *     and hang-up (which runs no command and leaves no half-done payment).
  *  4. MUST re-prompt on no input and on wrong input with escalating prompts, and after three
  *     failures on one step end the call with a polite goodbye.
+ *  5. MUST name, in every `confirm` and `cancel` (the PIN, 2, *, three failures), the payment whose
+ *     payee and amount the caller heard: a payment started meanwhile on another channel replaces
+ *     it in the core, and must be neither paid nor cancelled by this call.
  * The channel:
  *  1. MUST run an IvrCommand at most once per (callId, step): the idempotency key is
  *     `${callId}:${step}`, so a platform's retry of the same request replays the first answer.
@@ -59,7 +62,10 @@ export interface IvrCall {
   readonly state: string
   /** Requests answered so far (the idempotency step). */
   readonly step: number
-  /** Inputs collected so far by name (order, amount, account...). Never a PIN. */
+  /**
+   * Inputs collected so far by name (order, amount, account...). Never a PIN. `@payment` is the
+   * engine's own: the id of the payment the call spoke of, named by confirm and cancel, never spoken.
+   */
   readonly values: Readonly<Record<string, string>>
   /** Failures (no input or no match) on the current state, for escalation and the 3-strikes end. */
   readonly failures: number

@@ -1,15 +1,16 @@
 /**
  * check-scripts.ts - the semantic checks of the IVR scripts, after load-scripts.ts has read
  * their structure: unknown and unreachable states, unknown validators, commands, fields and
- * message keys, gathers that cannot complete, placeholders nothing fills, and a PIN that could
- * outlive the command it is for. Exports checkScriptSet.
+ * message keys, gathers that cannot complete, placeholders nothing fills, a PIN that could
+ * outlive the command it is for, and a script that would set the engine's own payment value.
+ * Exports checkScriptSet.
  */
 import { messageKeys, reasons } from '../../../src/core/index.js'
 import { isValidatorName, validators } from '../../ussd/menu/validators.js'
 import type { IvrFlowLimits } from './limits.js'
 import { mainFile } from './load-scripts.js'
 import { placeholdersOf } from './prompt-text.js'
-import { isScriptCommandKind, resultParamNames, scriptCommandKinds } from './script-commands.js'
+import { isScriptCommandKind, resultParamNames, scriptCommandKinds, spokenPaymentValue } from './script-commands.js'
 import type { FieldKind } from './script-commands.js'
 import type { GatherSpec, Problem, ScriptSet, ScriptState, Texts } from './script-model.js'
 
@@ -59,6 +60,11 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
 
   const valueNames = new Set<string>([...builtinNames, ...resultParamNames])
   for (const state of states.values()) {
+    const setNames = state.kind === 'input' ? [state.input.name] : state.kind === 'menu' ? state.choices.flatMap((choice) => Object.keys(choice.set)) : []
+    if (setNames.includes(spokenPaymentValue)) {
+      // A script that set it could make a confirm or cancel answer a payment the caller never heard about.
+      note(state.file, state.name, `"${spokenPaymentValue}" is the engine's own value (the payment the call spoke of): a script cannot set it`)
+    }
     if (state.kind === 'input' && !isSecretInput(state)) valueNames.add(state.input.name)
     if (state.kind === 'menu') for (const choice of state.choices) for (const name of Object.keys(choice.set)) valueNames.add(name)
   }

@@ -4,7 +4,7 @@
  * Pure: every fact of a call is in IvrCall, time comes in as `nowMs`. Exports createIvrEngine,
  * IvrEngineOptions.
  */
-import type { CommandResult, Language } from '../../../src/core/index.js'
+import type { CommandResult, Language, Payment } from '../../../src/core/index.js'
 import { assert, normalizeMsisdn } from '../../../src/core/index.js'
 import { renderMessage } from '../../../src/messages/render.js'
 import { isValidatorName, validators } from '../../ussd/menu/validators.js'
@@ -15,7 +15,7 @@ import type { IvrFlowLimits } from './limits.js'
 import { ivrFlowLimits } from './limits.js'
 import type { Lookup } from './prompt-text.js'
 import { fillText } from './prompt-text.js'
-import { buildIvrCommand, isScriptCommandKind, resultParamNames } from './script-commands.js'
+import { buildIvrCommand, isScriptCommandKind, resultParamNames, spokenPaymentValue } from './script-commands.js'
 import type { ScriptSet, ScriptState, Texts } from './script-model.js'
 
 export interface IvrEngineOptions {
@@ -107,7 +107,10 @@ class ScriptEngine implements IvrEngine {
     if (call.ended) return endedStep(call)
     const state = this.scripts.states.get(call.state)
     assert(state?.kind === 'command', `resume at ${call.state}, which runs no command`)
-    const next: IvrCall = { ...this.answer(call), language: result.language, reference: result.reference ?? call.reference }
+    const answered = this.answer(call)
+    const next: IvrCall = {
+      ...answered, language: result.language, reference: result.reference ?? call.reference, values: withSpokenPayment(answered.values, result.payment),
+    }
     const key = result.message.key
     const command = state.command
     const target = command.then[key] ?? this.scripts.then[key]
@@ -131,7 +134,8 @@ class ScriptEngine implements IvrEngine {
 
   hangup(call: IvrCall, _nowMs: number): IvrCall {
     if (call.ended) return call
-    // No command runs: a payment left waiting for its PIN expires in the core (SPEC section 3).
+    // No command runs: a payment left waiting for its PIN expires in the core (SPEC section 3),
+    // and one started meanwhile on another channel is left alone.
     return { ...this.answer(call), ended: true, outcome: 'hung_up', collecting: null, typeAhead: '' }
   }
 
@@ -177,6 +181,7 @@ class ScriptEngine implements IvrEngine {
         return valueName === undefined ? null : lookup(valueName)
       },
       pin,
+      Object.hasOwn(call.values, spokenPaymentValue) ? (call.values[spokenPaymentValue] ?? null) : null,
     )
     if (!built.ok) return this.cannotContinue(call, prompts)
     return { kind: 'command', call, prompts, run: built.run }
@@ -287,6 +292,8 @@ class ScriptEngine implements IvrEngine {
     return (name) => {
       if (name === 'number') return this.scripts.number
       if (name === 'msisdn') return call.msisdn
+      // The payment's id is the engine's own: it names the payment to the core, never to the caller.
+      if (name === spokenPaymentValue) return null
       return Object.hasOwn(call.values, name) ? (call.values[name] ?? null) : null
     }
   }
@@ -294,6 +301,16 @@ class ScriptEngine implements IvrEngine {
   private prompt(id: string, texts: Texts, language: Language, lookup: Lookup): Prompt {
     return { id, language, text: fillText(texts[language], language, lookup) }
   }
+}
+
+/**
+ * The call's values after a result: a result about a payment makes it the one the call spoke of,
+ * which a later confirm or cancel names. A result about none (a balance, or a refusal before any
+ * payment was made) leaves the one spoken of before.
+ */
+function withSpokenPayment(values: Readonly<Record<string, string>>, payment: Payment | null): Readonly<Record<string, string>> {
+  if (payment === null || values[spokenPaymentValue] === payment.id) return values
+  return { ...values, [spokenPaymentValue]: payment.id }
 }
 
 function endedStep(call: IvrCall): IvrStep {

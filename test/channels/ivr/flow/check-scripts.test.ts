@@ -162,6 +162,12 @@ describe('checkIvrScripts', () => {
       expected: /^main\.yaml: goodbye: a state must have exactly one of menu, input, command or end$/,
     },
     {
+      name: "a menu choice that sets the engine's own payment value",
+      file: 'pay-order.yaml',
+      edit: (yaml) => { node(yaml, 'states', 'pay_order.confirm', 'menu')['1'] = { to: 'pay.pin', set: { '@payment': 'P0000001' } } },
+      expected: /^pay-order\.yaml: pay_order\.confirm: "@payment" is the engine's own value \(the payment the call spoke of\): a script cannot set it$/,
+    },
+    {
       name: 'an unknown outcome',
       file: 'main.yaml',
       edit: (yaml) => { node(yaml, 'states', 'goodbye')['end'] = 'done' },

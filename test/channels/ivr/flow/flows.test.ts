@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Language } from '../../../../src/core/index.js'
 import { loadIvrEngine } from '../../../../channels/ivr/flow/index.js'
-import { answer, Caller, commandOf, HAN, ids, isInLanguage, LI, refusal, sayOf, spoken, STRANGER, waitingForPin } from './ivr-driver.js'
+import { answer, Caller, commandOf, HAN, ids, isInLanguage, LI, paymentIdOf, refusal, sayOf, spoken, STRANGER, waitingForPin } from './ivr-driver.js'
 
 const engine = loadIvrEngine()
 const languages: readonly Language[] = ['en', 'zh']
@@ -50,7 +50,8 @@ describe.each(languages)('IVR flows in %s', (language) => {
     const pay = caller.pressForCommand('880001#')
     expect(pay.command).toEqual({ kind: 'pay_order', msisdn: LI, orderNo: '880001', funding: 'wallet', authorize: false })
 
-    const confirm = sayOf(caller.resume(waitingForPin(language)))
+    const waiting = waitingForPin(language)
+    const confirm = sayOf(caller.resume(waiting))
     expect(ids(confirm)).toEqual(['pay_order.confirm.say'])
     expect(spoken(confirm)).toContain('Ringtones Ltd')
     expect(spoken(confirm)).toContain('25.00')
@@ -63,7 +64,8 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(pinAsk.gather).toMatchObject({ finishOnKey: '#', secret: true })
 
     const run = caller.pressForCommand('1234#')
-    expect(run.command).toEqual({ kind: 'confirm', msisdn: LI })
+    // The confirm names the payment whose payee and amount were spoken.
+    expect(run.command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) })
     expect(run.pin).toBe('1234')
 
     const done = sayOf(caller.resume(answer('payment.completed', language, { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet', ref: 'T1A2B3C' }, 'T1A2B3C')))
@@ -80,8 +82,9 @@ describe.each(languages)('IVR flows in %s', (language) => {
     const caller = dial()
     caller.press('2')
     caller.pressForCommand('880001#')
-    caller.resume(waitingForPin(language))
-    expect(caller.pressForCommand('2').command).toEqual({ kind: 'cancel', msisdn: LI })
+    const waiting = waitingForPin(language)
+    caller.resume(waiting)
+    expect(caller.pressForCommand('2').command).toEqual({ kind: 'cancel', msisdn: LI, paymentId: paymentIdOf(waiting) })
     const step = sayOf(caller.resume(answer('payment.cancelled', language, { amount: '25.00', payee: 'Ringtones Ltd' })))
     expect(ids(step)).toEqual(['pay.cancel.result.payment.cancelled', 'main.say'])
     expect(spoken(step)).toContain('25.00')
@@ -97,12 +100,13 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(run.command).toEqual({
       kind: 'pay_bill', msisdn: LI, billerCode: '2001', customerRef: '12345', amountMinor: 2550n, funding: 'wallet', authorize: false,
     })
-    const confirm = sayOf(caller.resume(waitingForPin(language, 'City Water', '25.50')))
+    const waiting = waitingForPin(language, 'City Water', '25.50')
+    const confirm = sayOf(caller.resume(waiting))
     expect(ids(confirm)).toEqual(['pay_bill.confirm.say'])
     expect(spoken(confirm)).toContain('City Water')
     expect(spoken(confirm)).toContain('1 2 3 4 5')
     caller.press('1')
-    expect(caller.pressForCommand('4321#')).toMatchObject({ command: { kind: 'confirm', msisdn: LI }, pin: '4321' })
+    expect(caller.pressForCommand('4321#')).toMatchObject({ command: { kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) }, pin: '4321' })
   })
 
   it('a biller the core does not know is spoken as a biller, then the main menu', () => {

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest'
 import type { IvrCall, IvrCommand, IvrEngine, IvrStep, Prompt } from '../../../../channels/ivr/contract.js'
-import type { CommandResult, Language, MessageKey, Reason } from '../../../../src/core/index.js'
+import type { CommandResult, Language, MessageKey, Payment, Reason } from '../../../../src/core/index.js'
 import { refused, succeeded } from '../../../../src/core/index.js'
 
 export const LI = '8613800138000'
@@ -122,7 +122,26 @@ export function refusal(reason: Reason, language: Language, params: Record<strin
   return refused(reason, language, { params })
 }
 
-/** What the core answers a payment asked with `authorize: false`: it waits for the PIN. */
+let paymentCounter = 0
+
+/** A payment as the core keeps it; every call gives a new id, as the core does for every new payment. */
+export function corePayment(state: Payment['state'] = 'awaiting_authorization', id: string | null = null): Payment {
+  paymentCounter += 1
+  return {
+    id: id ?? `P${String(paymentCounter).padStart(7, '0')}`, state, kind: 'merchant', initiator: 'payer', channel: 'ivr', payerMsisdn: LI,
+    funding: 'wallet', merchantCode: '1001', payeeMsisdn: null, orderNo: null, customerRef: null, amountMinor: 2500n, feeMinor: 0n,
+    refundedMinor: 0n, merchantReference: null, description: null, callbackUrl: null, reason: null, transferRef: null, createdMs: 0,
+    updatedMs: 0, expiresMs: 120_000,
+  }
+}
+
+/** What the core answers a payment asked with `authorize: false`: it waits for the PIN, and this is the payment. */
 export function waitingForPin(language: Language, payee = 'Ringtones Ltd', amount = '25.00'): CommandResult {
-  return answer('payment.confirm_pin', language, { amount, payee, account: 'wallet' })
+  return succeeded({ key: 'payment.confirm_pin', params: { amount, payee, account: 'wallet' } }, language, { payment: corePayment() })
+}
+
+/** The id of the payment a result is about; fails the test when it is about none. */
+export function paymentIdOf(result: CommandResult): string {
+  expect(result.payment, 'the result is about no payment').not.toBeNull()
+  return result.payment?.id ?? ''
 }
