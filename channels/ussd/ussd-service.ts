@@ -19,7 +19,7 @@ import type { UssdLimits } from './limits.js'
 import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
 import type { ChannelTextKey } from './texts.js'
 import { channelText } from './texts.js'
-import { heldMode, waitsForConfirm } from './menu/index.js'
+import { heldMode, waitingPaymentOf } from './menu/index.js'
 
 /** What a provider made of its request once it saw the stored session (null: none stored). */
 export type HopRead =
@@ -228,22 +228,26 @@ export class UssdService {
     this.openSessions = await this.deps.store.openCount()
     this.deps.metrics.count('telepay_ussd_sessions_ended_total', 'USSD sessions ended, by outcome', { outcome })
     if (outcome === 'completed') return
-    // Asked of the session as it stood before it ended: did the core hold a payment for it?
-    const waiting = waitsForConfirm({ ...record.session, ended: false })
+    // Asked of the session as it stood before it ended: did the core hold a payment for it? Not
+    // when the session ended on the answer deadline: the user's confirm is still running and
+    // its result goes by SMS; a cancel sent now could overtake it (its PIN check is slower).
+    const paymentId = outcome === 'deadline' ? null : waitingPaymentOf({ ...record.session, ended: false })
+    const waiting = paymentId !== null
     this.deps.log.info(waiting ? 'ussd session ended at a confirm screen; its waiting payment is cancelled' : 'ussd session ended', {
       provider: record.provider, session: record.key, msisdn: maskMsisdn(record.msisdn), outcome, state: record.session.state,
       hop: record.hop, inputs: record.session.trail.length, seconds: Math.round((record.activeMs - record.startedMs) / 1000),
     })
     // The core holds the payment this session was about to confirm: nobody will, so it is
-    // cancelled now rather than left to expire (with an SMS about it) two minutes later.
-    if (waiting) {
+    // cancelled now rather than left to expire (with an SMS about it) two minutes later. Named by
+    // its id: a payment that replaced it from another channel meanwhile is not this session's.
+    if (paymentId !== null) {
       const cancelled = await this.deps.service.execute({
-        key: `${record.key}:${record.hop}:ended`, channel: 'ussd', command: { kind: 'cancel', msisdn: record.msisdn }, pin: null, newPin: null,
+        key: `${record.key}:${record.hop}:ended`, channel: 'ussd', command: { kind: 'cancel', msisdn: record.msisdn, paymentId }, pin: null, newPin: null,
       }).catch((error: unknown) => {
         this.deps.log.error('ussd cancel at session end failed', { session: record.key, error: error instanceof Error ? error.message : String(error) })
         return null
       })
-      if (cancelled !== null) this.deps.log.info('ussd waiting payment cancelled', { session: record.key, result: cancelled.ok ? 'ok' : cancelled.reason ?? 'refused' })
+      if (cancelled !== null) this.deps.log.info('ussd waiting payment cancelled', { session: record.key, payment: paymentId, result: cancelled.ok ? 'ok' : cancelled.reason ?? 'refused' })
     }
   }
 

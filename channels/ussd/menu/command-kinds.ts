@@ -5,11 +5,13 @@
  * enough money, a limit) or leaves it waiting and answers with what it is (amount, payee,
  * account), which the confirm screen shows; the PIN typed there (none for a phone-bill
  * micro-payment, SPEC section 3) goes with the `confirm` command, and backing out runs `cancel`.
+ * Both name the payment the screen showed (its id, kept out of every screen), so that they cannot
+ * pay or cancel a newer payment that replaced it meanwhile from another channel (SPEC section 4).
  * Exports commandKinds, isCommandKind, isPaymentKind, runsFromShortcut, buildCommand,
- * resultParamNames, CommandKindName, FieldKind.
+ * paymentIdField, resultParamNames, CommandKindName, FieldKind.
  */
 import type { FundingKind, Language, SubscriberCommand } from '../../../src/core/index.js'
-import { assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
+import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
 import type { UssdCommand } from '../contract.js'
 
 /** text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: a sealed PIN. */
@@ -35,8 +37,9 @@ export const commandKinds = {
   top_up_airtime: { beneficiary: required('msisdn'), amount: required('amount'), funding: required('funding') },
   send_money: { payee: required('msisdn'), amount: required('amount') },
   load_wallet: { amount: required('amount') },
-  /** Authorizes the subscriber's payment waiting for it (the one the confirm screen shows). */
+  /** Authorizes the payment the confirm screen shows, named by its id (not a menu field). */
   confirm: { pin: optionalPin },
+  /** Drops the payment the confirm screen shows, named by its id like confirm's. */
   cancel: {},
   change_pin: { pin: required('secret'), newPin: required('secret') },
 } as const satisfies Record<string, Readonly<Record<string, FieldSpec>>>
@@ -71,17 +74,25 @@ export const resultParamNames: readonly string[] = ['amount', 'payee', 'account'
 
 export type BuiltCommand = { readonly ok: true; readonly run: UssdCommand } | { readonly ok: false; readonly field: string }
 
+/** The pseudo-field a `confirm` or `cancel` lacks when no payment waits for the session's screen. */
+export const paymentIdField = 'paymentId'
+
 /**
  * The command of a command state. `value(field)` gives the session value the menu maps the
- * field to (secrets already unsealed), or null. A missing or malformed value means the user
- * reached the state by a path that skipped an input: the caller ends the session politely.
+ * field to (secrets already unsealed), or null. `waitingPaymentId` is the payment the session's
+ * confirm screen showed (null: none); `confirm` and `cancel` need it, so that they answer that
+ * payment and no other. A missing or malformed value means the user reached the state by a path
+ * that skipped an input: the caller ends the session politely.
  */
 export function buildCommand(
   kind: CommandKindName,
   msisdn: string,
   language: Language,
   value: (field: string) => string | null,
+  waitingPaymentId: string | null = null,
 ): BuiltCommand {
+  // A bare confirm or cancel would answer whatever waits now, perhaps a payment this session never showed.
+  if ((kind === 'confirm' || kind === 'cancel') && waitingPaymentId === null) return { ok: false, field: paymentIdField }
   const fields: Readonly<Record<string, FieldSpec>> = commandKinds[kind]
   const parsed: Record<string, string | bigint | FundingKind | null> = {}
   for (const [field, spec] of Object.entries(fields)) {
@@ -104,10 +115,12 @@ export function buildCommand(
     switch (kind) {
       case 'balance':
       case 'statement':
-      case 'confirm':
-      case 'cancel':
       case 'change_pin':
         return { kind, msisdn }
+      case 'confirm':
+      case 'cancel':
+        assert(waitingPaymentId !== null, `${kind} without the payment it answers (refused above)`)
+        return { kind, msisdn, paymentId: waitingPaymentId }
       case 'set_language':
         return { kind, msisdn, language }
       case 'pay_merchant':

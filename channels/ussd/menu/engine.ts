@@ -3,7 +3,7 @@
  * or a command, driven by the menu data (menus/ussd) with ussd-menu-builder choosing each
  * transition. Pure: no I/O, no clock, no core calls; every fact lives in the UssdSession, and
  * every answer of the core comes back through resume(). Exports createUssdEngine,
- * UssdEngineOptions, resultState, heldMode, HeldMode and waitsForConfirm.
+ * UssdEngineOptions, resultState, heldMode, HeldMode, waitsForConfirm and waitingPaymentOf.
  *
  * Navigation on every screen: `00` home, `0` back (the previous page, or on the first page the
  * previous state), `98` the next page - only while a next page exists, so that 98 stays a
@@ -13,8 +13,12 @@
  * answer fills the confirm screen (the command state's `then`), or ends the session with the
  * refusal before any PIN is asked; the confirm screen's PIN (or 1) runs `confirm`. A wrong PIN
  * asks again on the same screen (the core counts the tries); leaving the confirm screen by 0,
- * 00 or too many wrong entries runs `cancel` first. A dial that would show a screen at once is
- * held behind a `balance` check, so that an unregistered (or locked) number hears so at once.
+ * 00 or too many wrong entries runs `cancel` first. The session keeps the id of the payment its
+ * confirm screen shows (an engine value, never on a screen), and every `confirm` and `cancel`
+ * names it: a payment started meanwhile on another channel replaces the shown one (SPEC section
+ * 4), and the core then refuses the answer with no_pending_payment rather than move the new one.
+ * A dial that would show a screen at once is held behind a `balance` check, so that an
+ * unregistered (or locked) number hears so at once.
  */
 import type { CommandResult, Language, Message, SubscriberCommand } from '../../../src/core/index.js'
 import { assert, fundingKinds } from '../../../src/core/index.js'
@@ -46,7 +50,10 @@ export const resultState = '__result__'
 /** Reserved values (menu value names cannot start with `_`). */
 const wrongKey = '_wrong'
 const resultKey = '_result'
-/** Set while the core holds a payment waiting for the confirm screen of this session. */
+/**
+ * The id of the payment the core holds waiting for the confirm screen of this session, set while
+ * it waits. `_` keeps it out of every screen: menu value names and placeholders cannot start with one.
+ */
 const pendingKey = '_pending'
 /** The HeldMode of a command whose answer only decides whether the held lastScreen is shown. */
 const heldKey = '_held'
@@ -73,7 +80,16 @@ export function heldMode(session: UssdSession): HeldMode | null {
  * in 120 s, with an SMS saying so, unless the channel runs `cancel` for the subscriber.
  */
 export function waitsForConfirm(session: UssdSession): boolean {
-  return session.values[pendingKey] !== undefined && !session.ended
+  return waitingPaymentOf(session) !== null
+}
+
+/**
+ * The id of the payment waiting for this session's confirm screen (see waitsForConfirm), or null.
+ * A channel that cancels it for the subscriber names it, so that the cancel cannot drop a newer
+ * payment that replaced it meanwhile.
+ */
+export function waitingPaymentOf(session: UssdSession): string | null {
+  return session.ended ? null : session.values[pendingKey] ?? null
 }
 
 type Outcome =
@@ -149,9 +165,10 @@ class MenuEngine implements UssdEngine {
     if (held !== null) return this.resumeHeld(session, result, held)
     const state = this.menus.states.get(session.state)
     const command = state?.kind === 'command' ? state.command : null
-    const waiting = result.payment?.state === 'awaiting_authorization'
+    const waitingId = result.payment?.state === 'awaiting_authorization' ? result.payment.id : null
+    const waiting = waitingId !== null
     const then = result.ok && command !== null ? command.then[result.message.key] : undefined
-    if (then !== undefined) return this.goOn(session, result.message, waiting, then)
+    if (then !== undefined) return this.goOn(session, result.message, waitingId, then)
     if (result.ok && waiting) {
       // The menu check makes every payment name a confirm screen, but not for every key the core
       // may answer with: the payment waits behind an END until it expires.
@@ -160,9 +177,10 @@ class MenuEngine implements UssdEngine {
     // The session's language, not the result's: the user may have switched it in this session.
     const text = this.resultText(result.message, command, session.language)
     const previous = session.back.at(-1)
-    if (!result.ok && waiting && session.values[pendingKey] !== undefined && previous !== undefined) {
+    if (!result.ok && waiting && session.values[pendingKey] === waitingId && previous !== undefined) {
       // A wrong PIN leaves the payment waiting (the core counts the tries and locks at the
-      // last): the confirm screen asks again, saying what was wrong.
+      // last): the confirm screen asks again, saying what was wrong. Only for the payment it
+      // shows: another one waiting is not this screen's to ask about.
       const screenState = this.menus.states.get(previous)
       if (screenState !== undefined && screenState.kind !== 'command') {
         return this.show({ ...session, state: previous, back: session.back.slice(0, -1), page: 0 }, text)
@@ -180,7 +198,7 @@ class MenuEngine implements UssdEngine {
   }
 
   /** The state after a command (`then`): the flow goes on with what the core said the payment is. */
-  private goOn(session: UssdSession, message: Message, waiting: boolean, target: string): EngineStep {
+  private goOn(session: UssdSession, message: Message, waitingId: string | null, target: string): EngineStep {
     assert(this.menus.states.get(target)?.kind !== 'command', `then ${target} is a command state (the menu check lets no such menu load)`)
     if (target === this.menus.home) return this.show({ ...session, state: target, page: 0, back: [], values: {} }, null)
     const values: Record<string, string> = withoutKeys(session.values, (key) => key === pendingKey)
@@ -188,7 +206,7 @@ class MenuEngine implements UssdEngine {
       const value = message.params[name]
       if (value !== undefined && value !== '') values[name] = value
     }
-    if (waiting) values[pendingKey] = '1'
+    if (waitingId !== null) values[pendingKey] = waitingId
     return this.show({ ...session, state: target, page: 0, values }, null)
   }
 
@@ -202,13 +220,15 @@ class MenuEngine implements UssdEngine {
   /**
    * A step that ends a session or leaves the confirm screen of a waiting payment (0, 00, too many
    * wrong entries) cancels the payment first, rather than leave it to expire in 120 s with an SMS
-   * saying so. Staying on the screen (98, a re-prompt) or answering it (a command) does not.
+   * saying so. Staying on the screen (98, a re-prompt) or answering it (a command) does not. The
+   * cancel names the payment the screen showed: one that replaced it meanwhile is not touched.
    */
   private leavingPayment(before: UssdSession, step: EngineStep): EngineStep {
-    if (before.values[pendingKey] === undefined || step.kind !== 'screen') return step
+    const paymentId = before.values[pendingKey]
+    if (paymentId === undefined || step.kind !== 'screen') return step
     if (step.session.state === before.state && !step.session.ended) return step
     const values = withoutKeys(step.session.values, (key) => key === pendingKey)
-    return this.hold({ ...step, session: { ...step.session, values } }, 'cancel', { kind: 'cancel', msisdn: before.msisdn })
+    return this.hold({ ...step, session: { ...step.session, values } }, 'cancel', { kind: 'cancel', msisdn: before.msisdn, paymentId })
   }
 
   /** Runs `command` before the screen of `step`, which resume() shows (see HeldMode). */
@@ -365,7 +385,7 @@ class MenuEngine implements UssdEngine {
       const raw = name === undefined ? undefined : session.values[name]
       if (raw === undefined) return null
       return isSealed(raw) ? unsealSecret(raw) : raw
-    })
+    }, session.values[pendingKey] ?? null)
     if (!built.ok) {
       this.log.warn('ussd menu command lacks a value', { session: session.sessionId, state: state.name, field: built.field })
       return this.end(session, 'restart')

@@ -12,7 +12,7 @@ import { readMenus } from './load-menus.js'
 import type { Problem } from './menu-model.js'
 
 export { checkMenus, checkMenuSet } from './check-menus.js'
-export { createUssdEngine, heldMode, resultState, waitsForConfirm } from './engine.js'
+export { createUssdEngine, heldMode, resultState, waitingPaymentOf, waitsForConfirm } from './engine.js'
 export type { HeldMode, UssdEngineOptions } from './engine.js'
 export { ussdMenuLimits } from './limits.js'
 export type { UssdMenuLimits } from './limits.js'

@@ -2,7 +2,9 @@
  * push-flow.ts - the network-initiated payment prompt as a tiny flow of its own: a merchant's
  * request opens a USSD screen that asks for the PIN (or 1 Confirm / 2 Decline for a phone-bill
  * charge, which the SIM authorizes), and the answer becomes the core's `confirm` (with the PIN)
- * or `cancel` command for the subscriber's waiting payment. Its sessions live in the same store
+ * or `cancel` command for the payment the prompt shows, named by its id: a payment started
+ * meanwhile on another channel replaces the requested one (SPEC section 4), and the PIN typed on
+ * the prompt must neither pay nor decline it. Its sessions live in the same store
  * and hop service as the menu's, so idempotency (`${session}:${hop}`), deadlines, timeouts and
  * "one USSD session per subscriber" hold for them too.
  *
@@ -32,8 +34,10 @@ export function isPushState(state: string): boolean {
   return state === pushStates.pin || state === pushStates.sim
 }
 
-/** Engine-own values of a push session (no PIN is ever among the values). */
+/** Engine-own values of a push session (no PIN is ever among the values; none reaches a screen). */
 const outboxKey = '_outbox'
+/** The id of the requested payment, which the answer names. */
+const paymentKey = '_payment'
 const answeredKey = '_answered'
 const wrongKey = '_wrong'
 const maskedInput = '****'
@@ -47,6 +51,8 @@ export interface PushRequest {
   readonly message: Message
   /** The outbox row of the notice, settled when the user answers. */
   readonly outboxId: number
+  /** The waiting payment the notice asks about (see push-payment.ts): the answer names it. */
+  readonly paymentId: string
 }
 
 type PageLimits = Pick<UssdMenuLimits, 'pageGsmCharsMax' | 'pageUcs2CharsMax' | 'wrongInputsMax'>
@@ -61,7 +67,7 @@ export function openPush(request: PushRequest, limits: PageLimits = ussdMenuLimi
     state: key === 'request.prompt' ? pushStates.pin : pushStates.sim, page: 0, back: [],
     values: {
       payee: params['payee'] ?? '', amount: params['amount'] ?? '', account: params['account'] ?? '', reference: params['reference'] ?? '',
-      [outboxKey]: String(request.outboxId),
+      [outboxKey]: String(request.outboxId), [paymentKey]: request.paymentId,
     },
     trail: [], hop: 0, lastScreen: null, ended: false,
   }
@@ -95,11 +101,21 @@ function pushInput(session: UssdSession, raw: string, limits: PageLimits): Engin
   if (session.ended) return { kind: 'screen', session, screen: session.lastScreen ?? endScreen('too_many_wrong', session.language) }
   const text = raw.trim()
   const moved: UssdSession = { ...session, hop: session.hop + 1 }
-  const answer = (command: 'confirm' | 'cancel', pin: string | null, shown: string): EngineStep => ({
-    kind: 'command',
-    session: { ...moved, trail: [...moved.trail, shown], values: withoutWrong({ ...moved.values, [answeredKey]: '1' }) },
-    run: { command: { kind: command, msisdn: session.msisdn }, pin, newPin: null },
-  })
+  const answer = (command: 'confirm' | 'cancel', pin: string | null, shown: string): EngineStep => {
+    const paymentId = session.values[paymentKey]
+    const trail = [...moved.trail, shown]
+    // openPush always names the payment: a session without it (stored by an older version) cannot
+    // tell which payment it asked about, and a bare answer might move another one.
+    if (paymentId === undefined) {
+      const screen = endScreen('gone', session.language)
+      return { kind: 'screen', session: { ...moved, trail, lastScreen: screen, ended: true }, screen }
+    }
+    return {
+      kind: 'command',
+      session: { ...moved, trail, values: withoutWrong({ ...moved.values, [answeredKey]: '1' }) },
+      run: { command: { kind: command, msisdn: session.msisdn, paymentId }, pin, newPin: null },
+    }
+  }
   if (session.state === pushStates.pin) {
     if (text === '0') return answer('cancel', null, text)
     if (pinPattern.test(text)) return answer('confirm', text, maskedInput)
@@ -124,7 +140,8 @@ function wrongInput(session: UssdSession, key: PushTextKey, limits: PageLimits):
 }
 
 function pushResume(session: UssdSession, result: CommandResult, limits: PageLimits): EngineStep {
-  const said = renderMessage(result.message, session.language)
+  // The catalogue's text asks to send the payment again, in SMS words; the prompt says what happened.
+  const said = !result.ok && result.reason === 'no_pending_payment' ? pushTexts[session.language].gone : renderMessage(result.message, session.language)
   // A wrong PIN leaves the payment waiting (the core counts the tries and locks at three):
   // ask again on the same screen rather than send the user to SMS.
   if (!result.ok && result.reason === 'pin_incorrect' && session.state === pushStates.pin) {

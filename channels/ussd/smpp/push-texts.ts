@@ -15,6 +15,8 @@ export type PushTextKey =
   | 'wrong_pin_format'
   | 'wrong_choice'
   | 'too_many_wrong'
+  /** The answer found the requested payment no longer waiting (expired, or replaced from another channel). */
+  | 'gone'
 
 export const pushTexts: Readonly<Record<Language, Readonly<Record<PushTextKey, string>>>> = {
   en: {
@@ -25,6 +27,7 @@ export const pushTexts: Readonly<Record<Language, Readonly<Record<PushTextKey, s
     wrong_pin_format: 'A PIN is 4 to 6 digits.',
     wrong_choice: 'Please choose 1 or 2.',
     too_many_wrong: 'Too many wrong entries. Nothing was paid. The request follows by SMS.',
+    gone: 'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
   },
   zh: {
     prompt_pin: '{payee}请您从{account}支付{amount}元（{reference}）。\n输入密码付款，输入0拒绝',
@@ -34,5 +37,6 @@ export const pushTexts: Readonly<Record<Language, Readonly<Record<PushTextKey, s
     wrong_pin_format: '密码为4至6位数字。',
     wrong_choice: '请输入1或2。',
     too_many_wrong: '输入错误次数过多，未扣款。请求将以短信发送。',
+    gone: '该笔付款请求已不在等待确认（已失效或被替代），未扣款。',
   },
 }

@@ -13,7 +13,9 @@
  * `request.prompt_sim`) is first offered here: when a bind can take it and the subscriber has
  * no open USSD session (one USSD transaction per subscriber: a second one is USSD-Busy), we
  * open a dialogue with a USSR request of our own its_session_info. The answer runs the core's
- * confirm or cancel (push-flow.ts) and the dialogue ends with a USSN request (0x03): an NI
+ * confirm or cancel of the requested payment, named by its id (push-flow.ts, push-payment.ts:
+ * a request no longer waiting, e.g. replaced by a payment the subscriber started meanwhile, is
+ * not pushed), and the dialogue ends with a USSN request (0x03): an NI
  * dialogue has no processUnstructuredSS-Request to answer with a PSSR response, so the network
  * closes it with unstructuredSS-Notify and releases after the handset's USSN confirm (0x13),
  * which we acknowledge and otherwise ignore. No push (no bind, busy, refused) means the SMS
@@ -44,6 +46,7 @@ import type { UssdSmppLimits } from './limits.js'
 import { defaultUssdSmppLimits } from './limits.js'
 import type { UssdLink, UssdPduSource } from './link.js'
 import { openPush, pushBookkeeping } from './push-flow.js'
+import { pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
 import { dialOf, namesService, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
 import { sessionInfoKey, ussdOp, ussdOpName } from './ussd-op.js'
@@ -59,7 +62,8 @@ export interface UssdSmppOptions {
 export interface UssdSmppDeps {
   readonly link: UssdLink
   readonly ussd: { readonly service: UssdService; readonly store: SessionStore; readonly limits: UssdLimits }
-  readonly ledger: Pick<LedgerStore, 'outboxDelivered' | 'outboxFailed'>
+  /** subscriber and payment: which waiting payment a pushed request is (push-payment.ts). */
+  readonly ledger: Pick<LedgerStore, 'outboxDelivered' | 'outboxFailed' | 'subscriber' | 'payment'>
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
@@ -145,11 +149,13 @@ class UssdOverSmpp {
     if (open.some((record) => !this.isExpired(record, started))) return this.notPushed(notice, 'busy')
     const target = this.deps.link.pushTarget(notice.msisdn)
     if (target === null) return this.notPushed(notice, 'no_bind')
+    const paymentId = await pushedPaymentId(this.deps.ledger, notice)
+    if (paymentId === null) return this.notPushed(notice, 'not_waiting')
     const sessionInfo = Buffer.alloc(2)
     sessionInfo.writeUInt16BE(this.nextSessionInfo)
     this.nextSessionInfo = (this.nextSessionInfo + 2) & 0xfffe
     const sessionId = `${target.origin}/${notice.msisdn}/${sessionInfoKey(sessionInfo)}/n${this.stamp(started)}`
-    const opened = openPush({ sessionId, msisdn: notice.msisdn, language: notice.language, message: notice.message, outboxId })
+    const opened = openPush({ sessionId, msisdn: notice.msisdn, language: notice.language, message: notice.message, outboxId, paymentId })
     if (opened === null) return { pushed: false, why: 'not a payment prompt' }
     const key = `${provider}:${sessionId}`
     const record: SessionRecord = {

@@ -54,6 +54,25 @@ describe('the answer deadline', () => {
     expect(metrics.text).toMatch(/telepay_ussd_late_answers_total\{sent="true"\} 1/)
   })
 
+  it('does not cancel a confirm that missed the deadline while its PIN was being checked: it pays, and says so by SMS', async () => {
+    // A deadline shorter than the PIN check: the session ends on the polite END while the
+    // confirm is still on its way to the core. Nothing may overtake it and cancel the payment.
+    await h.close()
+    h = await startUssdHarness({ engine, limits: { answerDeadlineMs: 1 } })
+    await phones.close()
+    const smpp = h.gw.gateway.smpp
+    if (smpp === null) throw new Error('the SMSC simulator did not start')
+    phones = new PhoneEsme({ host: smpp.host, port: smpp.port })
+    expect(await phones.bind()).toBeNull()
+    const li = new AtPhone(h.url, LI, 'ATUid_deadline_3')
+    expect(await li.dial('2*1001*40')).toMatch(/^CON /)
+    await li.type('1')
+    expect(await li.type(LI_PIN)).toBe(politeEnd)
+    const sms = await phones.next(LI, 5_000)
+    expect(sms?.text).toMatch(/Paid CNY 40\.00 to Ringtone Store/)
+    expect(await h.gw.balance(LI, 'wallet')).toBe('460.00')
+  })
+
   it('answers in time when the bank is quick: the result is the END, and no SMS follows', async () => {
     const li = new AtPhone(h.url, LI, 'ATUid_deadline_2')
     await li.dial('2*1001*40*3')

@@ -3,17 +3,18 @@
  * refusal of the first step ends the session before any PIN is asked, in USSD words; a wrong PIN
  * is asked again on the confirm screen; leaving the confirm screen (0, 00, too many wrong
  * entries) runs `cancel` before the screen it leads to, whatever the core answers; staying on it
- * (a re-prompt) does not.
+ * (a re-prompt) does not. Every confirm and cancel names the payment the screen shows (never on a
+ * screen), and an answer the core refuses because that payment was replaced says so and ends.
  */
 import { describe, expect, it } from 'vitest'
 import type { Language } from '../../../../src/core/index.js'
-import { refused } from '../../../../src/core/index.js'
+import { refused, succeeded } from '../../../../src/core/index.js'
 import type { EngineStep } from '../../../../channels/ussd/contract.js'
-import { waitsForConfirm } from '../../../../channels/ussd/menu/index.js'
-import { LI, PIN, commandOf, dial, engine, fakeResult, refusedWaiting, screenOf, type, waiting } from './drive.js'
+import { waitingPaymentOf, waitsForConfirm } from '../../../../channels/ussd/menu/index.js'
+import { LI, PIN, WAITING_ID, commandOf, dial, engine, fakeResult, refusedWaiting, screenOf, sessionJson, type, waiting, waitingPayment } from './drive.js'
 
 const mainEn = screenOf(dial()).text
-const cancel = { command: { kind: 'cancel', msisdn: LI }, pin: null, newPin: null }
+const cancel = { command: { kind: 'cancel', msisdn: LI, paymentId: WAITING_ID }, pin: null, newPin: null }
 const cancelled = fakeResult({ key: 'payment.cancelled', params: { amount: '25.00', payee: 'Ringtone Store' } })
 
 /** Li Lei at the PIN screen of "pay 25.00 to Ringtone Store from the wallet". */
@@ -48,7 +49,7 @@ describe('refusals come before the PIN', () => {
 describe('the PIN on the confirm screen', () => {
   it('asks again after a wrong PIN, saying so, and sends the next PIN with another confirm', () => {
     const first = engine.input(atPinScreen().session, '9999')
-    expect(commandOf(first)).toEqual({ command: { kind: 'confirm', msisdn: LI }, pin: '9999', newPin: null })
+    expect(commandOf(first)).toEqual({ command: { kind: 'confirm', msisdn: LI, paymentId: WAITING_ID }, pin: '9999', newPin: null })
     const again = engine.resume(first.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
     expect(screenOf(again)).toEqual({
       type: 'CON', text: 'Wrong PIN. Tries left before your account is locked: 2.\nPay CNY 25.00 to Ringtone Store from your wallet.\nEnter your PIN to confirm',
@@ -124,5 +125,67 @@ describe('leaving the confirm screen cancels the waiting payment', () => {
 
   it('runs no cancel on a screen where nothing waits', () => {
     expect(screenOf(type(dial(), '2', '1001', '25', '0')).text).toBe('Pay merchant 1001\nEnter the amount (CNY)')
+  })
+})
+
+describe('a confirm screen answers the payment it shows, and no other', () => {
+  const shown = 'P000077'
+  const params = { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' }
+  /** The PIN screen of a payment the core gave the id `shown`. */
+  function atScreenOf(language: Language = 'en', funding: '1' | '2' = '1'): EngineStep {
+    const asking = type(dial('*123#', language), '2', '1001', '25', funding)
+    const key = funding === '1' ? 'payment.confirm_pin' : 'payment.confirm_sim'
+    const account = funding === '1' ? 'wallet' : 'phone_bill'
+    return engine.resume(asking.session, succeeded({ key, params: { ...params, account } }, language, { payment: waitingPayment(account, shown) }))
+  }
+
+  it('names that payment in the confirm, the Cancel and every cancel of leaving, and keeps its id off the screens', () => {
+    const pinScreen = atScreenOf()
+    expect(waitingPaymentOf(pinScreen.session)).toBe(shown)
+    expect(screenOf(pinScreen).text).not.toContain(shown)
+    expect(commandOf(engine.input(pinScreen.session, PIN)).command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: shown })
+    for (const leave of [['0'], ['00'], ['x', 'y', 'z']]) {
+      expect(commandOf(type(pinScreen, ...leave)).command).toEqual({ kind: 'cancel', msisdn: LI, paymentId: shown })
+    }
+    const simScreen = atScreenOf('en', '2')
+    expect(commandOf(engine.input(simScreen.session, '1')).command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: shown })
+    expect(commandOf(engine.input(simScreen.session, '2')).command).toEqual({ kind: 'cancel', msisdn: LI, paymentId: shown })
+    const reprompt = engine.resume(engine.input(pinScreen.session, '9999').session, refused('pin_incorrect', 'en', { params: { triesLeft: '2' }, payment: waitingPayment('wallet', shown) }))
+    expect(screenOf(reprompt).text).not.toContain(shown)
+    expect(commandOf(engine.input(reprompt.session, PIN)).command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: shown })
+  })
+
+  it.each([
+    ['en', PIN, 'This payment is no longer waiting for you: it expired or was replaced. Nothing was paid. Dial *123# to pay again.'],
+    ['zh', PIN, '该笔支付已不在等待确认（已失效或被替代），未扣款。请重新拨打*123#支付。'],
+  ] as const)('in %s, ends with a clear answer when the core says the payment it showed no longer waits', (language, input, text) => {
+    const confirming = engine.input(atScreenOf(language).session, input)
+    const closing = engine.resume(confirming.session, refused('no_pending_payment', language))
+    expect(screenOf(closing)).toEqual({ type: 'END', text })
+    expect(closing.session.ended).toBe(true)
+    expect(waitsForConfirm(closing.session)).toBe(false)
+  })
+
+  it('says so too when Cancel on a phone-bill screen finds the payment gone', () => {
+    const cancelling = engine.input(atScreenOf('en', '2').session, '2')
+    expect(screenOf(engine.resume(cancelling.session, refused('no_pending_payment', 'en'))).text).toMatch(/^This payment is no longer waiting for you: it expired or was replaced\. Nothing was paid\./)
+  })
+
+  it('does not ask again about another payment a wrong-PIN answer carries: that one is not on the screen', () => {
+    const confirming = engine.input(atScreenOf().session, '9999')
+    const other = refused('pin_incorrect', 'en', { params: { triesLeft: '2' }, payment: waitingPayment('wallet', 'P000099') })
+    const step = engine.resume(confirming.session, other)
+    expect(screenOf(step).type).toBe('END')
+    expect(waitsForConfirm(step.session)).toBe(false)
+  })
+
+  it('sends no bare confirm from a confirm screen the core left no payment waiting for', () => {
+    const asking = type(dial(), '2', '1001', '25', '1')
+    // An answer whose key leads to the confirm screen but that holds no payment (a core change).
+    const screen = engine.resume(asking.session, fakeResult({ key: 'payment.confirm_pin', params }))
+    expect(waitingPaymentOf(screen.session)).toBeNull()
+    const step = engine.input(screen.session, PIN)
+    expect(screenOf(step)).toEqual({ type: 'END', text: 'Sorry, this session cannot continue. Nothing was paid. Dial *123# to start again.' })
+    expect(sessionJson(step.session)).not.toContain(PIN)
   })
 })

@@ -58,10 +58,13 @@ export function fakeResult(message: Message, language: Language = 'en', referenc
   return succeeded(message, language, { reference })
 }
 
+/** The id of the payment waitingPayment() describes: the confirm screen's confirm and cancel name it. */
+export const WAITING_ID = 'P000001'
+
 /** A payment as the core keeps it while it waits for the subscriber's confirm. */
-export function waitingPayment(funding: FundingKind = 'wallet'): Payment {
+export function waitingPayment(funding: FundingKind = 'wallet', id = WAITING_ID): Payment {
   return {
-    id: 'P000001', state: 'awaiting_authorization', kind: 'merchant', initiator: 'payer', channel: 'ussd', payerMsisdn: LI, funding,
+    id, state: 'awaiting_authorization', kind: 'merchant', initiator: 'payer', channel: 'ussd', payerMsisdn: LI, funding,
     merchantCode: '1001', payeeMsisdn: null, orderNo: null, customerRef: null, amountMinor: 2500n, feeMinor: 0n, refundedMinor: 0n,
     merchantReference: null, description: null, callbackUrl: null, reason: null, transferRef: null, createdMs: 0, updatedMs: 0, expiresMs: 120_000,
   }

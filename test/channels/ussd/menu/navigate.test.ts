@@ -3,7 +3,7 @@
  * was wrong, and the polite END after three wrong inputs in a row on one screen.
  */
 import { describe, expect, it } from 'vitest'
-import { PIN, commandOf, dial, engine, fakeResult, fitsOnePage, screenOf, type, waiting } from './drive.js'
+import { PIN, WAITING_ID, commandOf, dial, engine, fakeResult, fitsOnePage, screenOf, type, waiting } from './drive.js'
 
 const mainEn = screenOf(dial()).text
 
@@ -22,7 +22,7 @@ describe('0 back and 00 home', () => {
     const pinScreen = engine.resume(asking.session, waiting('payment.confirm_pin', { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' }))
     // Leaving the confirm screen cancels the payment the core holds, then shows the accounts.
     const cancelling = engine.input(pinScreen.session, '0')
-    expect(commandOf(cancelling).command).toEqual({ kind: 'cancel', msisdn: '8613800138000' })
+    expect(commandOf(cancelling).command).toEqual({ kind: 'cancel', msisdn: '8613800138000', paymentId: WAITING_ID })
     const accounts = engine.resume(cancelling.session, fakeResult({ key: 'payment.cancelled', params: {} }))
     expect(screenOf(accounts).text).toContain('1 Wallet')
     const run = commandOf(type(accounts, '3'))

@@ -5,7 +5,7 @@
  * confirms or cancels one.
  */
 import { describe, expect, it } from 'vitest'
-import { PIN, commandOf, dial, engine, screenOf, sessionJson, type, waiting } from './drive.js'
+import { PIN, WAITING_ID, commandOf, dial, engine, screenOf, sessionJson, type, waiting } from './drive.js'
 
 describe('shortcut dialling', () => {
   it('opens *123*2*1001*25# at the account choice of "pay 25.00 to 1001"', () => {
@@ -29,7 +29,7 @@ describe('shortcut dialling', () => {
     expect(step.session.state).toBe('pay_merchant.confirm_pin')
     expect(sessionJson(step.session)).not.toContain(PIN)
     // The PIN must still be typed on the screen.
-    expect(commandOf(engine.input(step.session, PIN))).toEqual({ command: { kind: 'confirm', msisdn: '8613800138000' }, pin: PIN, newPin: null })
+    expect(commandOf(engine.input(step.session, PIN))).toEqual({ command: { kind: 'confirm', msisdn: '8613800138000', paymentId: WAITING_ID }, pin: PIN, newPin: null })
   })
 
   it('stops at the phone-bill confirm screen: a dial string never confirms a payment', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Language, Message, SubscriberCommand } from '../../../../src/core/index.js'
 import { refused } from '../../../../src/core/index.js'
 import { renderMessage } from '../../../../src/messages/render.js'
-import { HAN, LI, PIN, commandOf, dial, engine, fakeResult, fitsOnePage, screenOf, type, waiting } from './drive.js'
+import { HAN, LI, PIN, WAITING_ID, commandOf, dial, engine, fakeResult, fitsOnePage, screenOf, type, waiting } from './drive.js'
 
 interface Flow {
   readonly name: string
@@ -159,7 +159,7 @@ describe.each(['en', 'zh'] as const)('every payment flow in %s', (language) => {
     for (const fact of flow.confirm[language]) expect(screen.text).toContain(fact)
 
     const answered = engine.input(confirm.session, flow.pin ?? '1')
-    expect(commandOf(answered)).toEqual({ command: { kind: 'confirm', msisdn: LI }, pin: flow.pin, newPin: null })
+    expect(commandOf(answered)).toEqual({ command: { kind: 'confirm', msisdn: LI, paymentId: WAITING_ID }, pin: flow.pin, newPin: null })
     expect(answered.session.hop).toBe(flow.inputs.length + 1)
     expect(answered.session.trail).toEqual([...flow.inputs, flow.pin === null ? '1' : '****'])
   })
@@ -190,7 +190,7 @@ describe('screens in each language', () => {
 
   it.each(['en', 'zh'] as const)('cancels a phone-bill payment through the core and ends with its answer (%s)', (language) => {
     const cancelling = engine.input(atConfirm(language, '2').session, '2')
-    expect(commandOf(cancelling).command).toEqual({ kind: 'cancel', msisdn: LI })
+    expect(commandOf(cancelling).command).toEqual({ kind: 'cancel', msisdn: LI, paymentId: WAITING_ID })
     const message = { key: 'payment.cancelled', params: { amount: '25.00', payee: 'Ringtone Store' } } as const
     const closing = engine.resume(cancelling.session, fakeResult(message, language))
     expect(screenOf(closing)).toEqual({ type: 'END', text: renderMessage(message, language) })
