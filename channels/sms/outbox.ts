@@ -26,6 +26,8 @@ export interface SmsNotice {
   readonly msisdn: string
   readonly language: Language
   readonly message: Message
+  /** The payment the notice asks about (a merchant's request); absent in rows written before it was kept. */
+  readonly paymentId?: string
 }
 
 /** pushed: on the phone's screen, its answer awaited until `answerByMs`; else why not (then SMS). */

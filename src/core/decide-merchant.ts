@@ -49,7 +49,7 @@ export function decideRequestPayment(env: Envelope, command: RequestPayment, vie
   }
   const writes: Write[] = [
     ...waiting.writes,
-    { kind: 'notify', notification: { kind: 'sms', msisdn: payer.msisdn, language: payer.language, message: prompt } },
+    { kind: 'notify', notification: { kind: 'sms', msisdn: payer.msisdn, language: payer.language, message: prompt, paymentId: payment.id } },
   ]
   const message = { key: 'request.accepted' as const, params: { amount: formatAmount(command.amountMinor) } }
   return { result: succeeded(message, 'en', { payment: waiting.result.payment }), writes }

@@ -39,7 +39,11 @@ export interface LedgerView {
 }
 
 export type Notification =
-  | { readonly kind: 'sms'; readonly msisdn: string; readonly language: Language; readonly message: Message }
+  /**
+   * `paymentId` when the SMS asks about one payment (a merchant's request): a channel that shows
+   * it instead (a USSD push) answers that payment and no other.
+   */
+  | { readonly kind: 'sms'; readonly msisdn: string; readonly language: Language; readonly message: Message; readonly paymentId?: string }
   | { readonly kind: 'webhook'; readonly paymentId: string; readonly merchantCode: string; readonly url: string }
 
 export type Write =

@@ -157,6 +157,8 @@ describe('merchant API: what it does', () => {
       expect(await outbox(t, 'sms')).toEqual([{
         kind: 'sms', msisdn: HAN, language: 'zh',
         message: { key: 'request.prompt', params: expect.objectContaining({ amount: '15.00', payee: 'Cinema Tickets', reference: 'INV-1' }) as object },
+        // The payment it asks about, so that a channel showing it instead answers that one only.
+        paymentId: accepted.payment?.id,
       }])
       expect(await outbox(t, 'webhook')).toEqual([])
       expect(await t.balance(HAN, 'wallet')).toBe(2_000n)
