@@ -5,10 +5,11 @@
  * until the timeout, `h` to hang up. Works with stdin a pipe (each line one input, echoed after
  * the prompt, a PIN echoed as ****). Exit 0 when the call ends (either side), 1 when the gateway
  * cannot be reached, answers an error, or stdin ends first (the call is then hung up); 2 for
- * usage. Exports runCall, CallIo.
+ * usage. Exports runCall.
  */
 import { createInterface } from 'node:readline'
-import type { Readable, Writable } from 'node:stream'
+import type { TerminalIo } from './terminal-io.js'
+import { processIo } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
@@ -18,16 +19,6 @@ const help = 'Type keys (0-9 * #, several at once), an empty line to stay silent
 
 /** One request of a call: the gateway may wait for a bank, under its own deadline. */
 const requestTimeoutMs = 30_000
-
-export interface CallIo {
-  readonly stdin: Readable
-  readonly stdout: Writable
-  readonly stderr: Writable
-  /** Whether stdin is a terminal (typed lines echo themselves) or a pipe (we echo them). */
-  readonly interactive: boolean
-}
-
-const processIo: CallIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, interactive: process.stdin.isTTY === true }
 
 interface GatherJson {
   readonly digitsMin: number
@@ -46,7 +37,7 @@ interface AnswerJson {
   readonly outcome: string | null
 }
 
-export async function runCall(args: string[], io: CallIo = processIo): Promise<number> {
+export async function runCall(args: string[], io: TerminalIo = processIo): Promise<number> {
   const target = parseTarget(args, io)
   if (typeof target === 'number') return target
   const first = await request(target.url, 'POST', '/ivr/calls', { from: target.msisdn, to: target.number }, 201)
@@ -85,7 +76,7 @@ export async function runCall(args: string[], io: CallIo = processIo): Promise<n
 }
 
 /** The next usable line: keys, '' for silence, 'h' to hang up; null when stdin ended. */
-async function readKeys(io: CallIo, lines: AsyncIterator<string>, gather: GatherJson): Promise<string | null> {
+async function readKeys(io: TerminalIo, lines: AsyncIterator<string>, gather: GatherJson): Promise<string | null> {
   for (;;) {
     io.stdout.write(`${hint(gather)} > `)
     const line = await lines.next()
@@ -107,12 +98,12 @@ function hint(gather: GatherJson): string {
   return `[${count}${finish}${gather.secret ? ', secret' : ''}; ${Math.round(gather.firstDigitTimeoutMs / 1000)} s]`
 }
 
-function fail(io: CallIo, message: string): number {
+function fail(io: TerminalIo, message: string): number {
   io.stderr.write(`telepay call: ${message}\n`)
   return 1
 }
 
-function parseTarget(args: string[], io: CallIo): { url: string; msisdn: string; number: string } | number {
+function parseTarget(args: string[], io: TerminalIo): { url: string; msisdn: string; number: string } | number {
   let parsed
   try {
     parsed = parseArgs(args, ['url'], [])

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createInterface } from 'node:readline'
-import type { Readable, Writable } from 'node:stream'
+import type { TerminalIo } from './terminal-io.js'
+import { processIo } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
@@ -17,16 +18,6 @@ const usage = 'Usage: telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080
 /** One request of a USSD session: the gateway may wait for a bank, under its own deadline. */
 const requestTimeoutMs = 30_000
 
-export interface UssdIo {
-  readonly stdin: Readable
-  readonly stdout: Writable
-  readonly stderr: Writable
-  /** Whether stdin is a terminal (typed lines echo themselves) or a pipe (we echo them). */
-  readonly interactive: boolean
-}
-
-const processIo: UssdIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, interactive: process.stdin.isTTY === true }
-
 interface Session {
   readonly url: string
   readonly sessionId: string
@@ -34,7 +25,7 @@ interface Session {
   readonly phoneNumber: string
 }
 
-export async function runUssd(args: string[], io: UssdIo = processIo): Promise<number> {
+export async function runUssd(args: string[], io: TerminalIo = processIo): Promise<number> {
   const session = parseSession(args, io)
   if (typeof session === 'number') return session
   const inputs: string[] = []
@@ -64,7 +55,7 @@ export async function runUssd(args: string[], io: UssdIo = processIo): Promise<n
   }
 }
 
-function parseSession(args: string[], io: UssdIo): Session | number {
+function parseSession(args: string[], io: TerminalIo): Session | number {
   let parsed
   try {
     parsed = parseArgs(args, ['url'], [])

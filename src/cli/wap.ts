@@ -9,7 +9,8 @@
  * the gateway cannot be reached, 2 for usage. Exports runWap.
  */
 import { createInterface } from 'node:readline'
-import type { Readable, Writable } from 'node:stream'
+import type { TerminalIo } from './terminal-io.js'
+import { processIo } from './terminal-io.js'
 import { normalizeMsisdn } from '../core/index.js'
 import type { ParsedPage, WapMarkup } from '../conformance/wap-page.js'
 import { findLink, formBody } from '../conformance/wap-page.js'
@@ -23,23 +24,13 @@ const markups: readonly WapMarkup[] = ['wml', 'xhtml', 'chtml']
 /** Form fields whose typed value is never echoed. */
 const secretFields = new Set(['pin'])
 
-export interface WapIo {
-  readonly stdin: Readable
-  readonly stdout: Writable
-  readonly stderr: Writable
-  /** Whether stdin is a terminal (typed lines echo themselves) or a pipe (we echo them). */
-  readonly interactive: boolean
-}
-
-const processIo: WapIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, interactive: process.stdin.isTTY === true }
-
 interface Browsing {
   readonly url: string
   readonly as: WapMarkup
   readonly msisdn: string | null
 }
 
-export async function runWap(args: string[], io: WapIo = processIo): Promise<number> {
+export async function runWap(args: string[], io: TerminalIo = processIo): Promise<number> {
   const browsing = parseBrowsing(args, io)
   if (typeof browsing === 'number') return browsing
   const lines = createInterface({ input: io.stdin, terminal: false })[Symbol.asyncIterator]()
@@ -99,7 +90,7 @@ function valueOfVariable(page: ParsedPage, variable: string): string {
 }
 
 /** Fetches and prints a page; null (after saying why on stderr) when the gateway cannot be reached. */
-async function open(browsing: Browsing, io: WapIo, path: string, body?: string): Promise<ParsedPage | null> {
+async function open(browsing: Browsing, io: TerminalIo, path: string, body?: string): Promise<ParsedPage | null> {
   let answer: WapAnswer
   try {
     answer = await wapRequest(browsing.url, path, { as: browsing.as, msisdn: browsing.msisdn, from: null, ...(body === undefined ? {} : { method: 'POST' as const, body }) })
@@ -116,7 +107,7 @@ async function open(browsing: Browsing, io: WapIo, path: string, body?: string):
   return answer.page
 }
 
-function parseBrowsing(args: string[], io: WapIo): Browsing | number {
+function parseBrowsing(args: string[], io: TerminalIo): Browsing | number {
   let parsed
   try {
     parsed = parseArgs(args, ['url', 'as'], [])

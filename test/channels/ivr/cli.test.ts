@@ -4,15 +4,16 @@
  * (the PIN echoed as ****); in-process runs cover silence, hanging up with `h`, stdin that ends
  * before the call (the call is hung up), an unreachable gateway and usage errors.
  */
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCall } from '../../../src/cli/call.js'
+import { inProcess as runInProcess, telepayChild } from '../../support/cli-runs.js'
 import { LI, LI_PIN } from '../../support/gateway-fixture.js'
 import { fakePromptText } from './fake-engine.js'
 import type { IvrHarness } from './ivr-harness.js'
 import { startIvrHarness } from './ivr-harness.js'
+
+const child = (args: readonly string[], stdin: string) => telepayChild('call', args, stdin)
+const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runCall, args, lines)
 
 let h: IvrHarness
 
@@ -23,30 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close()
 })
-
-function child(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const process_ = spawn(process.execPath, [resolve('bin/telepay.js'), 'call', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    process_.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-    process_.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-    process_.on('error', reject)
-    process_.on('close', (code) => done({ code, stdout, stderr }))
-    process_.stdin.end(stdin)
-  })
-}
-
-async function inProcess(args: string[], lines: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8') })
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8') })
-  const code = await runCall(args, { stdin: Readable.from(lines.map((line) => `${line}\n`)), stdout, stderr, interactive: false })
-  return { code, stdout: out, stderr: err }
-}
 
 async function lastCall(): Promise<{ outcome: string | null; inputs: string[] }> {
   const listed = await h.request('GET', '/admin/api/calls?limit=1')

@@ -4,14 +4,15 @@
  * operator scripts it; in-process runs cover usage errors, an unreachable gateway and stdin that
  * ends before the session.
  */
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runUssd } from '../../../src/cli/ussd.js'
+import { inProcess as runInProcess, telepayChild } from '../../support/cli-runs.js'
 import { LI, LI_PIN } from '../../support/gateway-fixture.js'
 import type { UssdHarness } from './ussd-harness.js'
 import { startUssdHarness } from './ussd-harness.js'
+
+const child = (args: readonly string[], stdin: string) => telepayChild('ussd', args, stdin)
+const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runUssd, args, lines)
 
 let h: UssdHarness
 
@@ -22,30 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close()
 })
-
-function child(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const process_ = spawn(process.execPath, [resolve('bin/telepay.js'), 'ussd', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    process_.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-    process_.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-    process_.on('error', reject)
-    process_.on('close', (code) => done({ code, stdout, stderr }))
-    process_.stdin.end(stdin)
-  })
-}
-
-async function inProcess(args: string[], lines: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8') })
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8') })
-  const code = await runUssd(args, { stdin: Readable.from(lines.map((line) => `${line}\n`)), stdout, stderr, interactive: false })
-  return { code, stdout: out, stderr: err }
-}
 
 describe('telepay ussd', () => {
   it('plays a session from a pipe to the END and exits 0; the money moved', async () => {

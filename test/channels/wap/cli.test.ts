@@ -4,13 +4,14 @@
  * logs in on the XHTML-MP page without one; in-process runs cover usage errors and an
  * unreachable gateway.
  */
-import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
-import { PassThrough, Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWap } from '../../../src/cli/wap.js'
+import { inProcess as runInProcess, telepayChild } from '../../support/cli-runs.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
+
+const child = (args: readonly string[], stdin: string) => telepayChild('wap', args, stdin)
+const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runWap, args, lines)
 
 let gw: GatewayFixture
 
@@ -21,30 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close()
 })
-
-function child(args: readonly string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const process_ = spawn(process.execPath, [resolve('bin/telepay.js'), 'wap', ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    process_.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-    process_.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-    process_.on('error', reject)
-    process_.on('close', (code) => done({ code, stdout, stderr }))
-    process_.stdin.end(stdin)
-  })
-}
-
-async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8') })
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8') })
-  const code = await runWap(args, { stdin: Readable.from([]), stdout, stderr, interactive: false })
-  return { code, stdout: out, stderr: err }
-}
 
 describe('telepay wap', () => {
   it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; the money moved', async () => {
