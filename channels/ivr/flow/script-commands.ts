@@ -9,11 +9,13 @@
  * spokenPaymentValue, FieldKind.
  */
 import type { FundingKind, SubscriberCommand } from '../../../src/core/index.js'
-import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
+import { assert, assertNever } from '../../../src/core/index.js'
+import type { FieldKind } from '../../ussd/menu/command-kinds.js'
+import { convertField } from '../../ussd/menu/command-kinds.js'
 import type { IvrCommand } from '../contract.js'
 
-/** text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: the PIN just typed. */
-export type FieldKind = 'text' | 'amount' | 'funding' | 'msisdn' | 'secret'
+/** The USSD menus' field kinds and conversion (text, amount, funding, msisdn; secret: here the PIN just typed). */
+export type { FieldKind }
 
 export const scriptCommandKinds = {
   balance: {},
@@ -67,7 +69,7 @@ export function buildIvrCommand(
   const parsed = new Map<string, string | bigint>()
   for (const [field, fieldKind] of Object.entries(fields)) {
     const raw = fieldKind === 'secret' ? pin : value(field)
-    const converted = raw === null ? null : convert(fieldKind, raw)
+    const converted = raw === null ? null : convertField(fieldKind, raw)
     if (converted === null) return { ok: false, field }
     parsed.set(field, converted)
   }
@@ -98,20 +100,3 @@ export function buildIvrCommand(
   return { ok: true, run: { command, pin: kind === 'confirm' ? pin : null, newPin: null } }
 }
 
-function convert(kind: FieldKind, raw: string): string | bigint | null {
-  switch (kind) {
-    case 'text':
-    case 'secret':
-      return raw === '' ? null : raw
-    case 'amount': {
-      const parsed = parseAmount(raw)
-      return parsed.ok ? parsed.minor : null
-    }
-    case 'funding':
-      return (fundingKinds as readonly string[]).includes(raw) ? raw : null
-    case 'msisdn':
-      return normalizeMsisdn(raw)
-    default:
-      return assertNever(kind)
-  }
-}

@@ -8,7 +8,7 @@
  * Both name the payment the screen showed (its id, kept out of every screen), so that they cannot
  * pay or cancel a newer payment that replaced it meanwhile from another channel (SPEC section 4).
  * Exports commandKinds, isCommandKind, isPaymentKind, runsFromShortcut, buildCommand,
- * paymentIdField, resultParamNames, CommandKindName, FieldKind.
+ * convertField, paymentIdField, resultParamNames, CommandKindName, FieldKind.
  */
 import type { FundingKind, Language, SubscriberCommand } from '../../../src/core/index.js'
 import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
@@ -102,7 +102,7 @@ export function buildCommand(
       parsed[field] = null
       continue
     }
-    const converted = convert(spec.kind, raw)
+    const converted = convertField(spec.kind, raw)
     if (converted === null) return { ok: false, field }
     parsed[field] = converted
   }
@@ -144,7 +144,8 @@ export function buildCommand(
   return { ok: true, run: { command, pin, newPin: kind === 'change_pin' ? secret('newPin') : null } }
 }
 
-function convert(kind: FieldKind, raw: string): string | bigint | null {
+/** A typed value as its field's kind, or null when it is not one (also used by the IVR's call scripts). */
+export function convertField(kind: FieldKind, raw: string): string | bigint | null {
   switch (kind) {
     case 'text':
     case 'secret':
