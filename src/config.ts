@@ -269,11 +269,16 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   }
 }
 
-/** Header names (RFC 9110 tokens), as a JSON list or a comma-separated string (the environment); never empty. */
+/** An HTTP header name (an RFC 9110 token). */
+export function isHeaderName(name: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
+}
+
+/** Header names, as a JSON list or a comma-separated string (the environment); never empty. */
 const asHeaderList = (value: unknown): readonly string[] | undefined => {
   const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value
   if (!Array.isArray(list) || list.length === 0) return undefined
-  return list.every((item) => typeof item === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(item)) ? (list as string[]) : undefined
+  return list.every((item) => typeof item === 'string' && isHeaderName(item)) ? (list as string[]) : undefined
 }
 
 /** Addresses or CIDR ranges, as a JSON list or a comma-separated string (the environment). */

@@ -4,7 +4,7 @@
  * allow-listed gateway addresses (default: this host's loopback, 127.0.0.1 and ::1 - not all of
  * 127/8, so a test can play an outsider from 127.0.0.2). From anywhere else the header is ignored
  * (and logged), and the user logs in with MSISDN and PIN (see LoginCheck).
- * Exports defaultMsisdnHeaders, isHeaderName, defaultTrustedGateways, TrustedGateways, headerIdentity, LoginCheck,
+ * Exports defaultMsisdnHeaders, defaultTrustedGateways, TrustedGateways, headerIdentity, LoginCheck,
  * LoginOutcome and coreLoginCheck.
  */
 import { BlockList, isIP } from 'node:net'
@@ -21,11 +21,6 @@ import type { PaymentService } from '../../src/service/payment-service.js'
  * (X-MSISDN, Openwave's X-Up-Calling-Line-Id, X-Nokia-MSISDN) names it in wap.msisdnHeaders.
  */
 export const defaultMsisdnHeaders: readonly string[] = ['x-wap-network-client-msisdn']
-
-/** An HTTP header name (RFC 9110 token), lower-cased as node delivers them. */
-export function isHeaderName(name: string): boolean {
-  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
-}
 
 export const defaultTrustedGateways: readonly string[] = ['127.0.0.1', '::1']
 
