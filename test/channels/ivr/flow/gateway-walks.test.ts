@@ -9,7 +9,7 @@ import type { IvrStep } from '../../../../channels/ivr/contract.js'
 import { loadIvrEngine } from '../../../../channels/ivr/flow/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, RINGTONES, startTestGateway, TRANSFER_REF, WATER, ZHANG } from '../../../support/gateway-fixture.js'
-import { Caller, ids, isInLanguage, sayOf, spoken } from './ivr-driver.js'
+import { Caller, ids, isInLanguage, sayOf, settle, spoken } from './ivr-driver.js'
 
 const engine = loadIvrEngine()
 let fixture: GatewayFixture
@@ -22,25 +22,9 @@ afterAll(async () => {
   await fixture.close()
 })
 
-/** Runs every command the call asks for, as the channel would, until the caller hears something. */
-async function settle(caller: Caller, first: IvrStep): Promise<IvrStep> {
-  let step = first
-  while (step.kind === 'command') {
-    const run = step.run
-    const result = await fixture.gateway.context.service.execute({
-      key: `${caller.call.callId}:${caller.call.step}`,
-      channel: 'ivr',
-      command: run.command,
-      pin: run.pin,
-      newPin: run.newPin,
-    })
-    step = caller.resume(result)
-  }
-  return step
-}
 
 async function press(caller: Caller, keys: string): Promise<IvrStep> {
-  return settle(caller, caller.press(keys))
+  return settle(fixture.gateway.context.service, caller, caller.press(keys))
 }
 
 async function newOrder(amount: string): Promise<string> {

@@ -7,6 +7,7 @@ import { expect } from 'vitest'
 import type { IvrCall, IvrCommand, IvrEngine, IvrStep, Prompt } from '../../../../channels/ivr/contract.js'
 import type { CommandResult, Language, MessageKey, Payment, Reason } from '../../../../src/core/index.js'
 import { refused, succeeded } from '../../../../src/core/index.js'
+import type { PaymentService } from '../../../../src/service/payment-service.js'
 
 export const LI = '8613800138000'
 export const HAN = '8613800138001'
@@ -88,6 +89,22 @@ export class Caller {
   pressForCommand(keys: string): IvrCommand {
     return commandOf(this.press(keys))
   }
+}
+
+/**
+ * Runs every command the call asks for through a real gateway's payment service, as the channel
+ * would, until the caller hears something.
+ */
+export async function settle(service: Pick<PaymentService, 'execute'>, caller: Caller, first: IvrStep): Promise<IvrStep> {
+  let step = first
+  while (step.kind === 'command') {
+    const run = step.run
+    const result = await service.execute({
+      key: `${caller.call.callId}:${caller.call.step}`, channel: 'ivr', command: run.command, pin: run.pin, newPin: run.newPin,
+    })
+    step = caller.resume(result)
+  }
+  return step
 }
 
 export function sayOf(step: IvrStep): SayStep {

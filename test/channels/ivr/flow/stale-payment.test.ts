@@ -12,7 +12,7 @@ import type { CommandResult, Language } from '../../../../src/core/index.js'
 import { refused } from '../../../../src/core/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
 import { CINEMA, LI, LI_PIN, requestPayment, RINGTONES, startTestGateway } from '../../../support/gateway-fixture.js'
-import { answer, Caller, ids, paymentIdOf, refusal, sayOf, spoken, waitingForPin } from './ivr-driver.js'
+import { answer, Caller, ids, paymentIdOf, refusal, sayOf, settle, spoken, waitingForPin } from './ivr-driver.js'
 
 const engine = loadIvrEngine()
 
@@ -136,20 +136,8 @@ describe('against a real gateway: a payment started meanwhile on another channel
     await fixture.close()
   })
 
-  /** Runs every command the call asks for, as the channel would, until the caller hears something. */
-  async function settle(caller: Caller, first: IvrStep): Promise<IvrStep> {
-    let step = first
-    while (step.kind === 'command') {
-      const run = step.run
-      const result = await fixture.gateway.context.service.execute({
-        key: `${caller.call.callId}:${caller.call.step}`, channel: 'ivr', command: run.command, pin: run.pin, newPin: run.newPin,
-      })
-      step = caller.resume(result)
-    }
-    return step
-  }
 
-  const press = (caller: Caller, keys: string): Promise<IvrStep> => settle(caller, caller.press(keys))
+  const press = (caller: Caller, keys: string): Promise<IvrStep> => settle(fixture.gateway.context.service, caller, caller.press(keys))
 
   async function newOrder(amount: string): Promise<string> {
     const made = await fixture.merchant(RINGTONES, 'POST', '/api/v1/orders', { amount, reference: `stale-${amount}-${Date.now()}`, description: 'Ringtone' })
