@@ -9,9 +9,10 @@
  * share one hash), channel parsing, and the sha256 command hash, computed once per command of
  * the payment pool as the channel edge would.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { copyFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { defaultOperatingLimits } from '../core/index.js'
+import { inBenchDir } from './bench-dir.js'
 import { buildBenchWorld, buildPaymentPool, seedDatabase } from './bench-world.js'
 import type { FsyncFigure, MachineInfo } from './measure.js'
 import { machineInfo, measureFsync } from './measure.js'
@@ -103,20 +104,9 @@ export async function runBench(args: string[]): Promise<number> {
     return 2
   }
   const options = parsed.options
-  const dir = options.dir === null ? newBenchDir() : resolve(options.dir)
-  mkdirSync(dir, { recursive: true })
-  try {
-    return await benchIn(dir, options)
-  } finally {
-    if (!options.keep) rmSync(dir, { recursive: true, force: true })
-  }
+  return inBenchDir(options, 'run-', (dir) => benchIn(dir, options))
 }
 
-function newBenchDir(): string {
-  const parent = resolve('data', 'bench')
-  mkdirSync(parent, { recursive: true })
-  return mkdtempSync(join(parent, 'run-'))
-}
 
 async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   const machine = machineInfo()

@@ -6,8 +6,7 @@
  * ratio, the gateway's ledger check and a money check, and PASS/FAIL against the issue's
  * targets. Exports runSmsBench, formatSmsBenchReport, parseSmsBenchArgs and their types.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { inBenchDir } from './bench-dir.js'
 import { machineInfo } from './measure.js'
 import { startSmsBenchGateway } from './sms/bench-gateway.js'
 import { startEchoServer } from './sms/echo-server.js'
@@ -30,20 +29,9 @@ export { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
 export async function runSmsBench(options: SmsBenchOptions): Promise<SmsBenchReport> {
   const problems = checkSmsBenchOptions(options)
   if (problems.length > 0) throw new RangeError(`bad SMS bench options: ${problems.join('; ')}`)
-  const dir = options.dir === null ? newBenchDir() : resolve(options.dir)
-  mkdirSync(dir, { recursive: true })
-  try {
-    return await benchIn(dir, options)
-  } finally {
-    if (!options.keep) rmSync(dir, { recursive: true, force: true })
-  }
+  return inBenchDir(options, 'sms-run-', (dir) => benchIn(dir, options))
 }
 
-function newBenchDir(): string {
-  const parent = resolve('data', 'bench')
-  mkdirSync(parent, { recursive: true })
-  return mkdtempSync(join(parent, 'sms-run-'))
-}
 
 async function benchIn(dir: string, options: SmsBenchOptions): Promise<SmsBenchReport> {
   const progress = options.progress ?? (() => undefined)

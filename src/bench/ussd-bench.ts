@@ -9,11 +9,10 @@
  * averages, the gateway's ledger check and a money check, and PASS/FAIL against the issue's
  * targets. Exports runUssdBench, formatUssdBenchReport, parseUssdBenchArgs and their types.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { join, resolve } from 'node:path'
 import type { Gateway } from '../gateway.js'
 import { benchMsisdn } from './bench-world.js'
+import { inBenchDir } from './bench-dir.js'
 import { machineInfo } from './measure.js'
 import { checkMoney } from './sms/money-check.js'
 import { startBareExpress } from './ussd/bare-express.js'
@@ -40,20 +39,9 @@ const loopback = '127.0.0.1'
 export async function runUssdBench(options: UssdBenchOptions): Promise<UssdBenchReport> {
   const problems = checkUssdBenchOptions(options)
   if (problems.length > 0) throw new RangeError(`bad USSD bench options: ${problems.join('; ')}`)
-  const dir = options.dir === null ? newBenchDir() : resolve(options.dir)
-  mkdirSync(dir, { recursive: true })
-  try {
-    return await benchIn(dir, options)
-  } finally {
-    if (!options.keep) rmSync(dir, { recursive: true, force: true })
-  }
+  return inBenchDir(options, 'ussd-run-', (dir) => benchIn(dir, options))
 }
 
-function newBenchDir(): string {
-  const parent = resolve('data', 'bench')
-  mkdirSync(parent, { recursive: true })
-  return mkdtempSync(join(parent, 'ussd-run-'))
-}
 
 /**
  * Subscriber 0 walks one phone-bill and one wallet payment against telepay before the load
