@@ -107,8 +107,8 @@ export async function seedDatabase(path: string, world: World, nowMs: number): P
   await ledger.close()
 }
 
-/** mulberry32: a small deterministic generator, so every run pays the same payments. */
-function seededRandom(seed: number): () => number {
+/** mulberry32: a small deterministic generator, so every run pays, sends and walks the same. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

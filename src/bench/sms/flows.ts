@@ -7,7 +7,7 @@
  * replyMatches.
  */
 import { formatAmount } from '../../core/index.js'
-import { benchMerchantCodes } from '../bench-world.js'
+import { benchMerchantCodes, seededRandom } from '../bench-world.js'
 
 export const flowKinds = ['balance', 'phone_bill_pay', 'wallet_pay'] as const
 export type FlowKind = (typeof flowKinds)[number]
@@ -77,14 +77,3 @@ export function replyMatches(step: FlowStep, flow: Flow, text: string): boolean 
   }
 }
 
-/** mulberry32: small and deterministic, so every run sends the same flows. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
-  }
-}

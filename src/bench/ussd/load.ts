@@ -23,11 +23,11 @@ import { Agent, request as httpRequest } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
-import { benchMsisdn } from '../bench-world.js'
+import { benchMsisdn, seededRandom } from '../bench-world.js'
 import type { AckedPayment } from '../sms/load.js'
 import { ussdBenchLimits } from './options.js'
 import type { Walk, WalkKind } from './walks.js'
-import { WalkSource, expectedScreen, hopForm, hopTexts, seededRandom, shapeOf } from './walks.js'
+import { WalkSource, expectedScreen, hopForm, hopTexts, shapeOf } from './walks.js'
 
 export type { AckedPayment } from '../sms/load.js'
 

@@ -5,10 +5,10 @@
  * generator so both sides and every run send the same requests. Also the form body of a hop as
  * Africa's Talking posts it, what telepay must answer at each hop, and the request's shape key
  * the bare baseline answers by. Exports WalkKind, Walk, WalkSource, hopTexts, hopForm,
- * expectedScreen, shapeOf, seededRandom, benchServiceCode, benchNetworkCode.
+ * expectedScreen, shapeOf, benchServiceCode, benchNetworkCode.
  */
 import { formatAmount } from '../../core/index.js'
-import { benchMerchantCodes } from '../bench-world.js'
+import { benchMerchantCodes, seededRandom } from '../bench-world.js'
 import { benchPin } from '../sms/flows.js'
 
 export const walkKinds = ['phone_bill_pay', 'wallet_pay'] as const
@@ -102,14 +102,3 @@ export function shapeOf(text: string): string {
   return inputs.length < 4 ? String(inputs.length) : `${inputs.length}:${inputs[3] ?? ''}`
 }
 
-/** mulberry32: small and deterministic, so every run walks the same walks (and thinks as long). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
