@@ -1,8 +1,9 @@
 /**
  * texts.ts - the few prompts the IVR channel speaks itself, when no script state can answer:
  * every line busy, a call the gateway lost track of, a service that cannot answer, and a payment
- * whose answer comes by SMS because the core was slow. English and Chinese. Exports
- * channelPrompt and ChannelPromptKey.
+ * whose answer comes by SMS because the core was slow. English and Chinese, and the BCP-47 tag
+ * TwiML's <Say> and VoiceXML's xml:lang give each. Exports channelPrompt, ChannelPromptKey and
+ * speechLanguageTag.
  */
 import type { Language } from '../../src/core/index.js'
 import { assertNever } from '../../src/core/index.js'
@@ -31,6 +32,18 @@ export function channelPrompt(key: ChannelPromptKey, language: Language): Prompt
       return { id: `ivr.channel.${key}`, language, text: en[key] }
     case 'zh':
       return { id: `ivr.channel.${key}`, language, text: zh[key] }
+    default:
+      return assertNever(language)
+  }
+}
+
+/** The BCP-47 tag a voice platform speaks a language in (TwiML `language`, VoiceXML `xml:lang`). */
+export function speechLanguageTag(language: Language): string {
+  switch (language) {
+    case 'en':
+      return 'en-US'
+    case 'zh':
+      return 'zh-CN'
     default:
       return assertNever(language)
   }

@@ -10,19 +10,18 @@
  * empty `Digits` comes back after a timeout: that is the engine's silence. `Digits` without the
  * finishing key arrived because the platform's timer fired: the keys, then silence if the engine
  * wants more. `CallStatus=completed` (a status callback pointed here) is the hang-up.
- * Exports twimlRoute, renderTwiml, twimlLanguage.
+ * Exports twimlRoute, renderTwiml.
  */
 import { randomUUID } from 'node:crypto'
 import type { Request, RequestHandler, Response } from 'express'
 import express from 'express'
-import type { Language } from '../../src/core/index.js'
 import { assertNever } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { CallAnswer } from './call-store.js'
 import type { Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
 import type { CallResult, IvrService } from './ivr-service.js'
-import { channelPrompt } from './texts.js'
+import { channelPrompt, speechLanguageTag } from './texts.js'
 import type { XmlNode } from './xml.js'
 import { element, xmlDocument } from './xml.js'
 
@@ -31,20 +30,9 @@ const callSidPattern = /^[A-Za-z0-9_-]+$/
 /** Twilio's CallStatus values after which the call is gone. */
 const endedStatuses = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'])
 
-/** The BCP-47 tag Twilio's <Say> takes for a language. */
-export function twimlLanguage(language: Language): string {
-  switch (language) {
-    case 'en':
-      return 'en-US'
-    case 'zh':
-      return 'zh-CN'
-    default:
-      return assertNever(language)
-  }
-}
 
 function say(prompt: Prompt): XmlNode {
-  return element('Say', { language: twimlLanguage(prompt.language) }, [prompt.text])
+  return element('Say', { language: speechLanguageTag(prompt.language) }, [prompt.text])
 }
 
 /** The TwiML document of an answer: a <Gather> around its prompts, or the prompts and <Hangup/>. */

@@ -12,19 +12,18 @@
  * termchar, so a field's value is read as keys that may still need the inter-digit silence
  * (IvrService.collected). A nomatch is heard by the engine as the input ended by the terminator
  * with nothing valid (or as silence when the gather has no terminator): the platform does not
- * tell which keys it refused. Exports vxmlRoute, renderVxml, vxmlLanguage.
+ * tell which keys it refused. Exports vxmlRoute, renderVxml.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Request, RequestHandler, Response } from 'express'
 import express from 'express'
-import type { Language } from '../../src/core/index.js'
 import { assertNever } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { CallAnswer } from './call-store.js'
 import type { Gather, Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
 import type { CallResult, IvrService } from './ivr-service.js'
-import { channelPrompt } from './texts.js'
+import { channelPrompt, speechLanguageTag } from './texts.js'
 import type { XmlNode } from './xml.js'
 import { element, xmlDocument } from './xml.js'
 
@@ -33,19 +32,9 @@ const callIdPattern = /^[A-Za-z0-9_-]+$/
 const events = ['digits', 'noinput', 'nomatch', 'hangup'] as const
 type VxmlEvent = (typeof events)[number]
 
-export function vxmlLanguage(language: Language): string {
-  switch (language) {
-    case 'en':
-      return 'en-US'
-    case 'zh':
-      return 'zh-CN'
-    default:
-      return assertNever(language)
-  }
-}
 
 function prompt(spoken: Prompt): XmlNode {
-  return element('prompt', { 'xml:lang': vxmlLanguage(spoken.language) }, [spoken.text])
+  return element('prompt', { 'xml:lang': speechLanguageTag(spoken.language) }, [spoken.text])
 }
 
 function submit(event: VxmlEvent, withDigits: boolean): XmlNode[] {
@@ -76,7 +65,7 @@ export function renderVxml(answer: Pick<CallAnswer, 'callId' | 'step' | 'languag
     element('var', { name: 'event', expr: "'digits'" }),
   ]
   const { gather } = answer
-  const language = vxmlLanguage(answer.language)
+  const language = speechLanguageTag(answer.language)
   if (answer.ended || gather === null) {
     // Nothing to say (the caller hung up): the dialog just ends. No hang-up catch: we end the call.
     if (answer.prompts.length === 0) return exitDocument()
