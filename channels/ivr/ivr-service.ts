@@ -14,6 +14,7 @@ import type { CommandResult, Language } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import { renderResult } from '../../src/messages/render.js'
 import type { Clock } from '../../src/service/clock.js'
+import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
@@ -84,7 +85,7 @@ const keysPattern = /^[0-9*#]+$/
 
 export class IvrService {
   /** Per-call chains: two requests of one call never interleave. */
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly chains = new KeyedChain()
   private readonly lateCommands = new Set<Promise<void>>()
   /** Starts past the capacity check and not yet stored: they hold a place among callsMax. */
   private starting = 0
@@ -97,12 +98,12 @@ export class IvrService {
 
   /** A call is answered. A platform's retry of the first request gets the first answer again. */
   start(request: StartRequest): Promise<CallResult> {
-    return this.serialized(request.callId, () => this.startNow(request))
+    return this.chains.run(request.callId, () => this.startNow(request))
   }
 
   /** Keys, silence or hang-up in a call in progress. */
   event(request: EventRequest): Promise<CallResult> {
-    return this.serialized(request.callId, () => this.eventNow(request))
+    return this.chains.run(request.callId, () => this.eventNow(request))
   }
 
   /** The last answer of a call in progress, or null when it is not in progress. */
@@ -127,7 +128,7 @@ export class IvrService {
     const nowMs = this.deps.clock.nowMs()
     let ended = 0
     for (const { state, outcome } of this.deps.store.due(nowMs)) {
-      await this.serialized(state.callId, () => {
+      await this.chains.run(state.callId, () => {
         const current = this.deps.store.get(state.callId)
         if (current === null || current.activeMs !== state.activeMs) return Promise.resolve()
         this.finish({ ...current, call: this.deps.engine.hangup(current.call, nowMs) }, outcome, nowMs)
@@ -301,16 +302,6 @@ export class IvrService {
     this.deps.metrics.count('telepay_ivr_requests_total', 'IVR requests answered, by face, event and answer', { provider, event, answer })
   }
 
-  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(work, work)
-    const settled = run.then(() => undefined, () => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
-  }
 }
 
 function refuse(refusal: CallRefusal, message: string, answer: CallAnswer | null): CallResult {

@@ -11,6 +11,7 @@ import type { CommandResult, Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
 import { renderResult } from '../../src/messages/render.js'
 import type { Clock } from '../../src/service/clock.js'
+import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
@@ -65,7 +66,7 @@ interface Driven {
 
 export class UssdService {
   /** Per-session chains: two requests of one session never interleave in this process. */
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly chains = new KeyedChain()
   private readonly lateCommands = new Set<Promise<void>>()
   private openSessions = 0
 
@@ -78,13 +79,13 @@ export class UssdService {
 
   /** Answers one request; never throws for what a user or provider does. */
   hop(request: HopRequest): Promise<Screen> {
-    return this.serialized(`${request.provider}:${request.sessionId}`, () => this.hopNow(request))
+    return this.chains.run(`${request.provider}:${request.sessionId}`, () => this.hopNow(request))
   }
 
   /** The provider says the session is over (user hung up, network timeout). */
   release(provider: string, sessionId: string, outcome: SessionOutcome): Promise<void> {
     const key = `${provider}:${sessionId}`
-    return this.serialized(key, async () => {
+    return this.chains.run(key, async () => {
       const ended = await this.deps.store.end(key, outcome, this.deps.clock.nowMs())
       if (ended !== null) await this.sessionEnded(ended, outcome)
     })
@@ -255,16 +256,6 @@ export class UssdService {
     this.deps.metrics.count('telepay_ussd_hops_total', 'USSD requests answered, by provider and answer', { provider, answer })
   }
 
-  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(work, work)
-    const settled = run.then(() => undefined, () => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
-  }
 }
 
 /** What a user is told who types into a session that is over. */
