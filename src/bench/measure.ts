@@ -1,7 +1,7 @@
 /**
  * measure.ts - the benchmark's instruments: latency percentiles, the machine it ran on, and the
- * disk's fsync time in the directory the databases live in. Exports percentileMs, machineInfo,
- * measureFsync.
+ * disk's fsync time in the directory the databases live in, and how the reports print figures.
+ * Exports percentileMs, machineInfo, measureFsync, rate, ms, percent.
  */
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -88,4 +88,17 @@ export function measureFsync(dir: string, seconds: number): FsyncFigure {
   }
   const elapsedS = (performance.now() - started) / 1000
   return { writes: samples.length, p50Ms: summarizeLatency(samples.toArray()).p50Ms, perSecond: samples.length / elapsedS }
+}
+
+/** A rate as a whole number with thousands separators ("5,758"). */
+export function rate(value: number): string {
+  return Math.round(value).toLocaleString('en')
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`
+}
+
+export function percent(share: number): string {
+  return `${Math.round(share * 100)}%`
 }

@@ -6,6 +6,7 @@
  */
 import { formatAmount } from '../../core/index.js'
 import type { MachineInfo } from '../measure.js'
+import { ms, percent, rate } from '../measure.js'
 import type { SideResult } from './load.js'
 import type { MoneyCheck } from './money-check.js'
 import type { SmsBenchOptions } from './options.js'
@@ -78,14 +79,3 @@ function sideLine(side: SideResult): string {
   return `  ${side.name}: ${rate(side.commandsPerSecond)} commands/s, p50 ${ms(side.latency.p50Ms)}, p99 ${ms(side.latency.p99Ms)}, max ${ms(side.latency.maxMs)} (${side.commands.toLocaleString('en')} in ${side.elapsedS.toFixed(1)} s; flows completed in all: ${flows})`
 }
 
-function rate(value: number): string {
-  return Math.round(value).toLocaleString('en')
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`
-}

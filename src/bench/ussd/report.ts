@@ -8,6 +8,7 @@
  */
 import { formatAmount } from '../../core/index.js'
 import type { MachineInfo } from '../measure.js'
+import { ms, percent, rate } from '../measure.js'
 import type { MoneyCheck } from '../sms/money-check.js'
 import type { UssdSideResult } from './load.js'
 import { hopKinds } from './load.js'
@@ -114,14 +115,3 @@ function loadText(load: readonly number[]): string {
   return load.map((value) => value.toFixed(2)).join(' ')
 }
 
-function rate(value: number): string {
-  return Math.round(value).toLocaleString('en')
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`
-}
