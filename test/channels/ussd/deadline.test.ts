@@ -55,10 +55,11 @@ describe('the answer deadline', () => {
   })
 
   it('does not cancel a confirm that missed the deadline while its PIN was being checked: it pays, and says so by SMS', async () => {
-    // A deadline shorter than the PIN check: the session ends on the polite END while the
-    // confirm is still on its way to the core. Nothing may overtake it and cancel the payment.
+    // A deadline far shorter than the PIN check (scrypt at the production cost, tens of ms): the
+    // session ends on the polite END while the confirm is still on its way to the core. Nothing
+    // may overtake it and cancel the payment.
     await h.close()
-    h = await startUssdHarness({ engine, limits: { answerDeadlineMs: 1 } })
+    h = await startUssdHarness({ engine, limits: { answerDeadlineMs: 5 }, gateway: { overrides: { pinHashCost: 16_384 } } })
     await phones.close()
     const smpp = h.gw.gateway.smpp
     if (smpp === null) throw new Error('the SMSC simulator did not start')
