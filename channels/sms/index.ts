@@ -5,6 +5,7 @@
  * also carries USSD over SMPP (`ussdLink`, for channels/ussd/smpp), and the outbox sweep may try
  * a USSD push before a notice's SMS (`attachPush`).
  */
+import { join } from 'node:path'
 import type { Config } from '../../src/config.js'
 import type { OperatingLimits } from '../../src/core/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
@@ -18,6 +19,8 @@ import { startOperatorTransport } from './operator-transport.js'
 import type { SmppLimits } from './smpp/limits.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
+import { SqliteLastMoStore } from './last-mo-store.js'
+import { defaultMoIdentityLimits } from './mo-identity.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import type { SmsTransport } from './transport.js'
 import type { UssdLink } from '../ussd/smpp/link.js'
@@ -62,8 +65,10 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     shortCode: config.sms.shortCode,
     languageOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
+  const lastMos = new SqliteLastMoStore(join(config.dataDir, 'sms.sqlite'), defaultMoIdentityLimits.moFingerprintsMax)
   const channel = new SmsChannel({
     shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
+    lastMos, waitingOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
   })
   const onInbound = (sm: Parameters<SmsChannel['receive']>[0]) => channel.receive(sm)
   let transport: SmsTransport & UssdLink
@@ -97,11 +102,13 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     ready: () => transport.ready(),
     async sweep() {
       channel.expireParts()
+      channel.pruneIdentities()
       await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
     },
     async close() {
       channel.stop()
       await transport.close()
+      lastMos.close()
     },
   }
 }

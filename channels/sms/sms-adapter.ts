@@ -14,7 +14,7 @@
  * - The caller owns the returned replies and may send them in order, each to `reply.msisdn`.
  */
 import type { Language } from '../../src/core/index.js'
-import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import { isUnlogged, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { commandOfDraft } from './grammar/command-draft.js'
@@ -104,6 +104,15 @@ export class SmsAdapter {
     const reply = await this.answer(msisdn, mo.moId, parsed)
     this.remember(msisdn, reply.language)
     return [reply]
+  }
+
+  /**
+   * Whether the text asks for something that changes state (a payment, a confirmation, a PIN
+   * change): what a retransmission must not run twice. Reads and unreadable texts do not.
+   */
+  acts(text: string): boolean {
+    const parsed = parseMo(text)
+    return parsed.kind === 'command' && !isUnlogged(commandOfDraft(parsed.draft, ''))
   }
 
   /** The lost-parts request for a number, in its last reply language if known. */

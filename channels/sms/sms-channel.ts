@@ -6,11 +6,12 @@
  * Also sends the notices the core queues in the outbox (merchant requests, expiries).
  */
 import type { Logger } from '../../src/service/log.js'
-import { maskMsisdn } from '../../src/core/index.js'
+import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { Clock } from '../../src/service/clock.js'
 import { MoIdentity, defaultMoIdentityLimits, moFingerprint } from './mo-identity.js'
-import type { MoIdentityLimits } from './mo-identity.js'
+import type { MoIdentityLimits, MoKind } from './mo-identity.js'
+import type { LastMoStore } from './last-mo-store.js'
 import type { InboundAnswer, InboundSm, OutboundSm, SendResult, SmsTransport } from './transport.js'
 import type { SmsAdapter } from './sms-adapter.js'
 import { maskMoText } from './sms-adapter.js'
@@ -29,6 +30,10 @@ export interface SmsChannelOptions {
   readonly log: Logger
   readonly metrics: Metrics
   readonly identity?: MoIdentityLimits
+  /** Each phone's last MO, kept across SMPP sessions and restarts (last-mo-store.ts). */
+  readonly lastMos: LastMoStore
+  /** The phone's waiting payment (null: none), from the ledger. */
+  readonly waitingOf: (msisdn: string) => Promise<string | null>
   /** Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks for receipts of our MTs. */
   readonly receipts: boolean
 }
@@ -55,7 +60,7 @@ export class SmsChannel {
   private readonly retryTimers = new Set<NodeJS.Timeout>()
 
   constructor(private readonly options: SmsChannelOptions) {
-    this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs())
+    this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs(), options.lastMos, options.waitingOf)
   }
 
   attach(transport: SmsTransport): void {
@@ -76,22 +81,21 @@ export class SmsChannel {
     if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt) return this.receiveReceipt(sm)
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
-    const sender = `${sm.origin}|${sm.source}`
+    const phone = normalizeMsisdn(sm.source) ?? sm.source
     const concat = sm.messagePayload !== null ? null : concatInfo({
       esmClass: sm.esmClass, shortMessage: sm.shortMessage,
       ...(sm.sar === null ? {} : { sarMsgRefNum: sm.sar.ref, sarTotalSegments: sm.sar.total, sarSegmentSeqnum: sm.sar.seq }),
     })
     let text: string
-    let mo: ReturnType<MoIdentity['identify']>
+    let fingerprint: string
     // A part gets an id of its own for its response; the reassembler drops a repeated part.
-    let responseId: string
+    let responseId: string | null = null
     if (concat === null) {
       text = decodeText(sm.dataCoding, body).text
-      mo = this.identity.identify(sender, moFingerprint({
+      fingerprint = moFingerprint({
         bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
         message: body, extra: `umr:${sm.userMessageReference ?? ''}`,
-      }), nowMs)
-      responseId = mo.id
+      })
     } else {
       responseId = this.identity.nextId()
       const added = this.reassembler.add({ ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding }, nowMs)
@@ -100,32 +104,51 @@ export class SmsChannel {
       if (added.status !== 'complete') return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
       text = added.message.text
       // The whole message is one command, identified by its whole text and concatenation ref.
-      mo = this.identity.identify(sender, moFingerprint({
+      fingerprint = moFingerprint({
         bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
         message: Buffer.from(text, 'utf8'), extra: `concat:${concat.ref}:${concat.total}`,
-      }), nowMs)
+      })
     }
+    const kind: MoKind = sm.userMessageReference !== null || concat !== null ? 'numbered' : this.options.adapter.acts(text) ? 'acting' : 'read_only'
+    const mo = await this.identity.identify(phone, fingerprint, kind, nowMs)
+    responseId ??= mo.id
     const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.origin}:${mo.id}` })
     this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands, by whether they repeated an earlier one', { repeat: String(mo.repeat) })
     // A retransmission whose first copy was answered: the core replayed the same answer, which
     // the phone already has.
     if (mo.answered) return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
     const moId = mo.id
+    if (!mo.repeat && kind !== 'read_only') await this.identity.handled(phone, moId)
+    const receiptId = responseId
     return {
       status: smppStatus.ok,
       messageId: responseId,
       afterResponse: () => {
-        this.identity.answered(sender, moId)
+        this.identity.answered(phone, moId)
         void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then((sent) => {
-          if (!sent) this.identity.answered(sender, moId, false)
-          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, responseId, text, nowMs)
+          if (!sent) this.identity.answered(phone, moId, false)
+          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, receiptId, text, nowMs)
         })
       },
     }
   }
 
-  /** Sends a text to a phone, split and coded; resolves when every part was accepted or refused. */
+  /**
+   * Sends a text to a phone that its last MO did not ask for (a notice, another channel's
+   * answer): it ends the phone's retransmission chain, so the same words after it are new.
+   */
   async sendText(msisdn: string, text: string, bind: string | null = null): Promise<SendResult> {
+    this.identity.forget(normalizeMsisdn(msisdn) ?? msisdn)
+    return this.sendParts(msisdn, text, bind)
+  }
+
+  /** Forgets MOs too old to be retransmitted (the channel's sweep). */
+  pruneIdentities(): void {
+    this.identity.prune(this.options.clock.nowMs())
+  }
+
+  /** Sends a text to a phone, split and coded; resolves when every part was accepted or refused. */
+  private async sendParts(msisdn: string, text: string, bind: string | null): Promise<SendResult> {
     const transport = this.transport
     if (transport === null) return { ok: false, error: 'the SMS channel is not started', temporary: true }
     this.concatReference = (this.concatReference + 1) % 256
@@ -166,7 +189,7 @@ export class SmsChannel {
   private async sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null): Promise<boolean> {
     let allSent = true
     for (const reply of replies) {
-      const result = await this.sendText(reply.msisdn, reply.text, bind).catch((error: unknown) => {
+      const result = await this.sendParts(reply.msisdn, reply.text, bind).catch((error: unknown) => {
         this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
         return null
       })
@@ -185,7 +208,7 @@ export class SmsChannel {
     }
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer)
-      void this.sendText(msisdn, text).then((result) => {
+      void this.sendParts(msisdn, text, null).then((result) => {
         if (!result.ok && result.temporary) this.retryReply(msisdn, text, attempt + 1)
       })
     }, replyRetryBaseMs * 2 ** (attempt - 1))

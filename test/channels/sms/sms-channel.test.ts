@@ -6,17 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
-import { HAN, LI, NOBODY, startTestGateway } from '../../support/gateway-fixture.js'
+import { HAN, LI, NOBODY, RINGTONES, requestPayment, startTestGateway } from '../../support/gateway-fixture.js'
 
 let gw: GatewayFixture
 let phones: PhoneEsme
 
 beforeEach(async () => {
   gw = await startTestGateway()
-  const smpp = gw.gateway.smpp
-  if (smpp === null) throw new Error('the SMSC simulator did not start')
-  phones = new PhoneEsme({ host: smpp.host, port: smpp.port })
-  expect(await phones.bind()).toBeNull()
+  phones = await bindPhones()
 })
 
 afterEach(async () => {
@@ -112,6 +109,67 @@ describe('MO ids, retransmissions and receipts', () => {
     expect(receipt.receipt?.text).not.toContain('1234')
   })
 })
+
+describe('the same words twice (issue 11)', () => {
+  it('confirms two merchant requests in a row with the same YES 1234, and answers both', async () => {
+    for (const [amount, left] of [['3.00', '497.00'], ['4.00', '493.00']] as const) {
+      await requestPayment(gw, RINGTONES, { msisdn: LI, amount, reference: `same-yes-${amount}`, description: 'Ringtone' })
+      expect(await reply(LI)).toContain(`CNY ${amount}`)
+      await phones.send(LI, 'YES 1234')
+      expect(await reply(LI)).toMatch(new RegExp(`^Paid CNY ${amount.replace('.', '\\.')} to Ringtone Store`))
+      expect(await gw.balance(LI, 'wallet')).toBe(left)
+    }
+    expect((await gw.subscriber(LI)).pendingPaymentId).toBeNull()
+  })
+
+  it('answers BAL sent twice, and HIST twice, each time', async () => {
+    for (const text of ['BAL', 'BAL', 'HIST', 'HIST']) {
+      await phones.send(LI, text)
+      expect(await reply(LI)).toMatch(text === 'BAL' ? /500\.00/ : /no transactions yet/)
+    }
+  })
+
+  it('takes the very same PAY from a new SMPP session for a retransmission: one payment waits, no second prompt', async () => {
+    const first = await phones.send(LI, 'PAY 1001 25')
+    expect(await reply(LI)).toContain('25.00')
+    const waiting = (await gw.subscriber(LI)).pendingPaymentId
+    expect(waiting).not.toBeNull()
+    await phones.close()
+    phones = await bindPhones()
+    const again = await phones.send(LI, 'PAY 1001 25')
+    expect(again).toEqual(first)
+    expect(await phones.next(LI, 1_000)).toBeNull()
+    expect((await gw.subscriber(LI)).pendingPaymentId).toBe(waiting)
+  })
+
+  it('takes the very same PAY after a restart for a retransmission, and the same words after a notice for new', async () => {
+    const first = await phones.send(LI, 'PAY 1001 25')
+    expect(await reply(LI)).toContain('25.00')
+    const waiting = (await gw.subscriber(LI)).pendingPaymentId
+    await phones.close()
+    await gw.close({ keepDir: true })
+    gw = await startTestGateway({ dir: gw.dir })
+    phones = await bindPhones()
+    expect(await phones.send(LI, 'PAY 1001 25')).toEqual(first)
+    expect(await phones.next(LI, 1_000)).toBeNull()
+    expect((await gw.subscriber(LI)).pendingPaymentId).toBe(waiting)
+    // A merchant's request reaches the phone (and replaces the waiting PAY): the same PAY now
+    // is the person asking again.
+    await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '2.00', reference: 'after-restart', description: 'Ringtone' })
+    expect(await reply(LI)).toContain('CNY 2.00')
+    expect(await phones.send(LI, 'PAY 1001 25')).not.toEqual(first)
+    expect(await reply(LI)).toContain('25.00')
+    expect((await gw.subscriber(LI)).pendingPaymentId).not.toBe(waiting)
+  })
+})
+
+async function bindPhones(): Promise<PhoneEsme> {
+  const smpp = gw.gateway.smpp
+  if (smpp === null) throw new Error('the SMSC simulator did not start')
+  const esme = new PhoneEsme({ host: smpp.host, port: smpp.port })
+  expect(await esme.bind()).toBeNull()
+  return esme
+}
 
 async function waitForReceipt(): Promise<(typeof phones.receipts)[number]> {
   for (let waited = 0; waited < 5_000; waited += 50) {

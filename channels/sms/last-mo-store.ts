@@ -1,0 +1,131 @@
+/**
+ * last-mo-store.ts - where each phone's last MO is remembered, so that an SMSC's retransmission
+ * of it is recognized after the SMPP session that carried it closed and after a restart: a
+ * working copy in memory (bounded, least recently heard forgotten first) written through to
+ * SQLite (its own file, sms.sqlite, beside the ledger: WAL with synchronous=NORMAL, so a write
+ * is an append to the log and no fsync). Losing the last few writes to a power cut only means a
+ * retransmission is run as a new MO, which the core refuses to pay twice (a YES consumes the
+ * payment it confirms); it is never a way to pay twice.
+ */
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+export interface LastMo {
+  /** The sender's number (international digits when it is an MSISDN). */
+  readonly phone: string
+  /** moFingerprint of everything the sender chose (mo-identity.ts). */
+  readonly fingerprint: string
+  /** The MO's message id: the idempotency key its command ran under. */
+  readonly id: string
+  readonly firstMs: number
+  /** Its replies went out (true), so a retransmission is acknowledged without sending them again. */
+  readonly answered: boolean
+  /**
+   * The phone's waiting payment once the MO was handled (null: none); undefined while the MO
+   * is still running. A different one now means something happened to the phone in between.
+   */
+  readonly waitingAfter: string | null | undefined
+}
+
+export interface LastMoStore {
+  get(phone: string): LastMo | null
+  put(record: LastMo): void
+  /** Something was sent to the phone that its last MO did not ask for: the chain ends. */
+  forget(phone: string): void
+  /** Drops what is older than `beforeMs`: no retransmission can match it any more. */
+  prune(beforeMs: number): void
+  close(): void
+}
+
+interface Row {
+  readonly phone: string
+  readonly fingerprint: string
+  readonly id: string
+  readonly first_ms: number
+  readonly answered: number
+  readonly waiting_after: string | null
+  readonly running: number
+}
+
+export class SqliteLastMoStore implements LastMoStore {
+  private readonly db: Database.Database
+  private readonly statements
+  /** The working copy, least recently heard first (a put moves a phone to the end). */
+  private readonly records = new Map<string, LastMo>()
+
+  /** `path` may be ':memory:' (tests, benchmarks): then nothing outlives the process. */
+  constructor(path: string, private readonly inMemoryMax: number) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('busy_timeout = 5000')
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS last_mo (
+        phone TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        id TEXT NOT NULL,
+        first_ms INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        waiting_after TEXT,
+        running INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS last_mo_by_time ON last_mo (first_ms);
+    `)
+    this.statements = {
+      get: this.db.prepare<[string], Row>('SELECT * FROM last_mo WHERE phone = ?'),
+      upsert: this.db.prepare(`
+        INSERT INTO last_mo (phone, fingerprint, id, first_ms, answered, waiting_after, running) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (phone) DO UPDATE SET fingerprint = excluded.fingerprint, id = excluded.id, first_ms = excluded.first_ms,
+          answered = excluded.answered, waiting_after = excluded.waiting_after, running = excluded.running`),
+      forget: this.db.prepare('DELETE FROM last_mo WHERE phone = ?'),
+      prune: this.db.prepare('DELETE FROM last_mo WHERE first_ms < ?'),
+    }
+  }
+
+  get(phone: string): LastMo | null {
+    const held = this.records.get(phone)
+    if (held !== undefined) return held
+    const row = this.statements.get.get(phone)
+    if (row === undefined) return null
+    // A record written while its MO ran, read back after a restart: that run died with the
+    // process, and whether its command committed is for the core's log to say under the same id.
+    return {
+      phone: row.phone, fingerprint: row.fingerprint, id: row.id, firstMs: row.first_ms, answered: row.answered === 1,
+      waitingAfter: row.running === 1 ? undefined : row.waiting_after,
+    }
+  }
+
+  put(record: LastMo): void {
+    this.records.delete(record.phone)
+    this.records.set(record.phone, record)
+    if (this.records.size > this.inMemoryMax) {
+      const oldest = this.records.keys().next()
+      if (oldest.done !== true) this.records.delete(oldest.value)
+    }
+    this.statements.upsert.run(
+      record.phone, record.fingerprint, record.id, record.firstMs, record.answered ? 1 : 0,
+      record.waitingAfter ?? null, record.waitingAfter === undefined ? 1 : 0,
+    )
+  }
+
+  forget(phone: string): void {
+    this.records.delete(phone)
+    this.statements.forget.run(phone)
+  }
+
+  prune(beforeMs: number): void {
+    // Oldest first, so the loop stops at the first young record; one put out of order is left for
+    // the next prune, harmlessly, as identify() checks the window anyway.
+    for (const [phone, record] of this.records) {
+      if (record.firstMs >= beforeMs) break
+      this.records.delete(phone)
+    }
+    this.statements.prune.run(beforeMs)
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}
