@@ -65,7 +65,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     shortCode: config.sms.shortCode,
     languageOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
-  const lastMos = new SqliteLastMoStore(join(config.dataDir, 'sms.sqlite'), defaultMoIdentityLimits.moFingerprintsMax)
+  const lastMos = new SqliteLastMoStore(join(config.dataDir, 'sms.sqlite'), defaultMoIdentityLimits.moFingerprintsMax, defaultMoIdentityLimits.lastMoFlushIntervalMs)
   const channel = new SmsChannel({
     shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
     lastMos, waitingOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,

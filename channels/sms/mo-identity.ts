@@ -46,11 +46,17 @@ export interface MoIdentityLimits {
   readonly moRepeatWindowMs: number
   /** Phones whose last MO is held in memory at most (the rest is read from SQLite). */
   readonly moFingerprintsMax: number
+  /**
+   * How often the last MOs are written to sms.sqlite: what a crash can forget, which only makes
+   * a retransmission in that second run as new (safe for money, see last-mo-store.ts).
+   */
+  readonly lastMoFlushIntervalMs: number
 }
 
 export const defaultMoIdentityLimits: MoIdentityLimits = {
   moRepeatWindowMs: 60_000,
   moFingerprintsMax: 100_000,
+  lastMoFlushIntervalMs: 1_000,
 }
 
 /** How the MO's meaning bears on being a retransmission (rule 1, 2 or 3 above). */

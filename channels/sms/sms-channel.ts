@@ -118,7 +118,8 @@ export class SmsChannel {
     // the phone already has.
     if (mo.answered) return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
     const moId = mo.id
-    if (!mo.repeat && kind !== 'read_only') await this.identity.handled(phone, moId)
+    // Only an acting MO's retransmission is judged by what the phone waits for (mo-identity.ts).
+    if (!mo.repeat && kind === 'acting') await this.identity.handled(phone, moId)
     const receiptId = responseId
     return {
       status: smppStatus.ok,

@@ -19,10 +19,10 @@ const base = {
 }
 const fp = (change: Partial<typeof base> = {}): string => moFingerprint({ ...base, ...change })
 const LI = '8613800138000'
-const limits = { moRepeatWindowMs: 60_000, moFingerprintsMax: 10 }
+const limits = { moRepeatWindowMs: 60_000, moFingerprintsMax: 10, lastMoFlushIntervalMs: 60_000 }
 
 /** An identity over a store in memory, with the phone's waiting payment set by the test. */
-function identity(store = new SqliteLastMoStore(':memory:', limits.moFingerprintsMax), origin = 1_000) {
+function identity(store = new SqliteLastMoStore(':memory:', limits.moFingerprintsMax, limits.lastMoFlushIntervalMs), origin = 1_000) {
   const waiting = new Map<string, string>()
   const ids = new MoIdentity(limits, origin, store, async (phone) => waiting.get(phone) ?? null)
   return { ids, waiting, store }
@@ -109,27 +109,27 @@ describe('MO identity', () => {
     it('recognizes a retransmission after a restart from the file, answered or still running', async () => {
       dir = mkdtempSync(join(tmpdir(), 'telepay-last-mo-'))
       const path = join(dir, 'sms.sqlite')
-      const before = identity(new SqliteLastMoStore(path, 10), 1_000)
+      const before = identity(new SqliteLastMoStore(path, 10, 60_000), 1_000)
       const answered = await before.ids.identify(LI, fp(), 'acting', 0)
       await before.ids.handled(LI, answered.id)
       before.ids.answered(LI, answered.id)
       const running = await before.ids.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 0)
       before.store.close()
 
-      const after = identity(new SqliteLastMoStore(path, 10), 2_000)
+      const after = identity(new SqliteLastMoStore(path, 10, 60_000), 2_000)
       expect(await after.ids.identify(LI, fp(), 'acting', 30_000)).toEqual({ id: answered.id, repeat: true, answered: true })
       // Its run died with the process: the core's log says whether it committed, under the same id.
       expect(await after.ids.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 30_000)).toMatchObject({ id: running.id, repeat: true })
       after.store.prune(60_000)
       after.store.close()
-      const pruned = identity(new SqliteLastMoStore(path, 10), 3_000)
+      const pruned = identity(new SqliteLastMoStore(path, 10, 60_000), 3_000)
       expect((await pruned.ids.identify(LI, fp(), 'acting', 30_000)).repeat).toBe(false)
       pruned.store.close()
     })
   })
 
   it('holds at most the bound in memory and reads the rest from SQLite', async () => {
-    const store = new SqliteLastMoStore(':memory:', 2)
+    const store = new SqliteLastMoStore(':memory:', 2, 60_000)
     const { ids } = identity(store)
     const a = await ids.identify('a', fp(), 'acting', 0)
     await ids.identify('b', fp(), 'acting', 0)
