@@ -9,7 +9,7 @@
 /** A value a key takes. Every string type refuses a number: YAML reads 00 as 0 and 25.50 as 25.5. */
 export type ValueType =
   | { readonly type: 'string' }
-  /** A string the runner checks against `pattern` before sending it (phone keys, a dial string). */
+  /** A string the runner checks against `pattern` before sending it (phone keys). */
   | { readonly type: 'pattern'; readonly pattern: RegExp; readonly describe: string }
   /** A regular expression, compiled at validation with the leading inline flags `(?i)`. */
   | { readonly type: 'regex' }
@@ -20,9 +20,7 @@ export type ValueType =
   | { readonly type: 'boolean' }
   /** A map whose values are strings (form fields, saved variables). */
   | { readonly type: 'string_map' }
-  /** A map of anything (a JSON request body). */
-  | { readonly type: 'map' }
-  /** Any YAML value (a JSON subset to expect). */
+  /** Any YAML value (a JSON body to send, a JSON subset to expect). */
   | { readonly type: 'any' }
 
 export interface KeySchema {
@@ -73,7 +71,8 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
     args: { form: 'map' },
     keys: {
       as: requiredString, post: string, get: string, method: { value: { type: 'enum', values: ['POST', 'GET'] } }, path: string,
-      body: { value: { type: 'map' } }, idempotency_key: string,
+      // Any JSON: a script may send a list or a string to see the API refuse it.
+      body: { value: { type: 'any' } }, idempotency_key: string,
     },
     groups: [{ keys: ['post', 'get', 'path'], min: 1, max: 1, missing: 'give post: PATH or get: PATH (or method and path)' }],
     needs: { path: 'method', method: 'path' },
@@ -99,7 +98,7 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
   // USSD (ussd-steps.ts).
   ussd: {
     args: { form: 'map' },
-    keys: { from: requiredString, dial: { value: { type: 'pattern', pattern: /^\*[0-9*]*#$/, describe: 'a USSD string such as "*123#"' } }, input: { value: { type: 'string' }, secret: true } },
+    keys: { from: requiredString, dial: string, input: { value: { type: 'string' }, secret: true } },
     groups: [{ keys: ['dial', 'input'], min: 1, max: 1, missing: 'give dial (open a session) or input (type into the open one)' }],
   },
   expect_ussd: {

@@ -77,8 +77,6 @@ function valueProblem(key: string, value: unknown, type: ValueType, secret: bool
         .filter(([, item]) => typeof item !== 'string')
         .map(([name, item]) => `${key}.${name} must be a quoted string, got ${describe(item, secret)}${quoteHint(item)}`)
         .join('; ') || null
-    case 'map':
-      return isMap(value) ? null : `${key} must be a map, got ${got}`
     case 'any':
       return null
   }
