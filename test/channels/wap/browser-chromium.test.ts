@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
@@ -39,6 +39,14 @@ afterAll(async () => {
   await gw?.close()
 })
 
+/** Fills the pay merchant form with 25.00 to the Ringtone Store from the wallet and submits it. */
+async function payRingtonesFromWallet(page: Page): Promise<void> {
+  await page.locator('input[name="merchant"]').fill('1001')
+  await page.locator('input[name="amount"]').fill('25')
+  await page.locator('select[name="account"]').selectOption('wallet')
+  await page.locator('input[type="submit"], button[type="submit"]').first().click()
+}
+
 describe('headless Chromium on the XHTML-MP pages', () => {
   it.skipIf(!installed)(`pays a merchant with the PIN and keeps a screenshot of each page (skipped without ${chromiumPath})`, async () => {
     const context = await browser.newContext({ extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI }, viewport: { width: 240, height: 320 } })
@@ -51,10 +59,7 @@ describe('headless Chromium on the XHTML-MP pages', () => {
     expect(await page.textContent('body')).toContain('Pay merchant')
     await page.getByRole('link', { name: /Pay merchant/ }).click()
     await page.screenshot({ path: join(shots, '2-pay-merchant.png') })
-    await page.locator('input[name="merchant"]').fill('1001')
-    await page.locator('input[name="amount"]').fill('25')
-    await page.locator('select[name="account"]').selectOption('wallet')
-    await page.locator('input[type="submit"], button[type="submit"]').first().click()
+    await payRingtonesFromWallet(page)
     // The test is typed for Node (no DOM library): the page-side check is a string.
     await page.waitForFunction("document.body.textContent.includes('Pay CNY 25.00')")
     await page.screenshot({ path: join(shots, '3-confirm.png') })
@@ -105,10 +110,7 @@ describe('headless Chromium as a modern phone on the pay and confirm pages', () 
     await page.waitForSelector('input[name="amount"]')
     await page.screenshot({ path: join(shots, 'phone-1-pay.png') })
     const pay = await page.evaluate<PhoneLayout>(phoneLayout)
-    await page.locator('input[name="merchant"]').fill('1001')
-    await page.locator('input[name="amount"]').fill('25')
-    await page.locator('select[name="account"]').selectOption('wallet')
-    await page.locator('input[type="submit"]').first().click()
+    await payRingtonesFromWallet(page)
     await page.waitForSelector('input[name="pin"]')
     await page.screenshot({ path: join(shots, 'phone-2-confirm.png') })
     const confirm = await page.evaluate<PhoneLayout>(phoneLayout)
