@@ -4,8 +4,10 @@
  * release, Message, Label, DataType, FieldType, ClientState }` out. Type is read in any case
  * (Hubtel's current docs send `initiation`, older integrations `Initiation`; ussd-menu-builder
  * 1.2.0 compared case-sensitively and lost the dial). Message carries only the latest input;
- * on initiation it is the full dial string, so shortcuts (`*123*2*1001#`) arrive there. A
- * repeated Sequence is a retry. `release` and `timeout` end the session. Exports hubtelRoute,
+ * on initiation it is the full dial string, so shortcuts (`*123*2*1001#`) arrive there.
+ * Sequence is required: the last answered one repeated is a retry (its answer is replayed), an
+ * older one a late duplicate (the session is lost, nothing is applied), a missing one a 400.
+ * `release` and `timeout` end the session. Exports hubtelRoute,
  * parseHubtelRequest, hubtelAnswer.
  */
 import type { Request, RequestHandler, Response } from 'express'
@@ -59,6 +61,10 @@ export function parseHubtelRequest(body: unknown, limits: UssdLimits): HubtelReq
   const code = typeof json['ServiceCode'] === 'string' ? serviceCodePattern.exec(json['ServiceCode']) : null
   if (code === null && !(type === 'initiation' && dialPattern.test(message))) return 'ServiceCode is not a USSD code like 123'
   const sequenceValue = json['Sequence']
+  // Hubtel always sends it; without it a retry could not be told from a new input (see hubtelRoute).
+  if (sequenceValue === undefined || sequenceValue === null || sequenceValue === '') {
+    return 'Sequence is missing: Hubtel numbers the requests of a session from 1, and a repeated Sequence is how a retry is told from a new input'
+  }
   const sequence = typeof sequenceValue === 'string' && /^\d+$/.test(sequenceValue) ? Number(sequenceValue) : sequenceValue
   if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) return 'Sequence must be a positive whole number'
   return { type, sessionId, msisdn, message, serviceCode: code?.[1] ?? '', sequence }
@@ -82,6 +88,13 @@ export function hubtelAnswer(screen: Screen): HubtelAnswer {
   }
 }
 
+const requestKeyPrefix = 'hubtel:'
+
+/** The Sequence of the session's last answered request, from its request key. */
+function answeredSequence(requestKey: string): number {
+  return requestKey.startsWith(requestKeyPrefix) ? Number(requestKey.slice(requestKeyPrefix.length)) : 0
+}
+
 export function hubtelRoute(deps: { readonly ussd: UssdService; readonly limits: UssdLimits; readonly log: Logger }): RequestHandler {
   const answer = async (request: Request, response: Response): Promise<void> => {
     const parsed = parseHubtelRequest(request.body, deps.limits)
@@ -98,10 +111,14 @@ export function hubtelRoute(deps: { readonly ussd: UssdService; readonly limits:
     try {
       screen = await deps.ussd.hop({
         provider: 'hubtel', sessionId: parsed.sessionId, msisdn: parsed.msisdn,
-        requestKey: `hubtel:${parsed.sequence}`, textLength: 0,
+        requestKey: `${requestKeyPrefix}${parsed.sequence}`, textLength: 0,
         read: (record) => {
           if (parsed.type === 'initiation') return record === null ? { kind: 'dial', dial: hubtelDial(parsed) } : { kind: 'lost' }
-          return record === null ? { kind: 'lost' } : { kind: 'input', text: parsed.message }
+          if (record === null) return { kind: 'lost' }
+          // The last answered Sequence itself is a retry, replayed before this is read. An older
+          // one is a late duplicate: taken as input it would land on a later screen (an old
+          // menu choice read as the amount), so, like Africa's Talking's shorter text, it is lost.
+          return parsed.sequence < answeredSequence(record.requestKey) ? { kind: 'lost' } : { kind: 'input', text: parsed.message }
         },
       })
     } catch (error) {

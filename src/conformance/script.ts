@@ -1,10 +1,11 @@
 /**
  * script.ts - a conformance script (SPEC section 10): YAML with a name and a list of steps, each
- * step a one-key map `{ kind: arguments }`. Parsing checks the shape and names the step that is
- * wrong; what a step means is the business of the step handlers.
+ * step a one-key map `{ kind: arguments }`. Parsing validates the whole script against the step
+ * schemas before any step can run, and refuses it with every problem found.
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { validateScript } from './validate.js'
 
 export interface Step {
   readonly kind: string
@@ -19,31 +20,35 @@ export interface Script {
   readonly steps: readonly Step[]
 }
 
+/** A script that may not run: every problem found in it, each a line naming its step. */
 export class ScriptError extends Error {
   override readonly name = 'ScriptError'
+
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`)
+  }
 }
 
+/** Parses and validates the whole script (validate.ts); throws a ScriptError with every problem. */
 export function parseScript(file: string, text: string): Script {
   let document: unknown
   try {
     document = parse(text)
   } catch (error) {
-    throw new ScriptError(`${file}: not YAML: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ScriptError(file, [`not YAML: ${error instanceof Error ? error.message : String(error)}`])
   }
-  if (typeof document !== 'object' || document === null) throw new ScriptError(`${file}: expected a map with name and steps`)
-  const { name, steps } = document as { name?: unknown; steps?: unknown }
-  if (typeof name !== 'string' || name.trim() === '') throw new ScriptError(`${file}: name is required`)
-  if (!Array.isArray(steps) || steps.length === 0) throw new ScriptError(`${file}: steps must be a non-empty list`)
+  const problems = validateScript(document)
+  if (problems.length > 0) throw new ScriptError(file, problems)
+  const { name, steps } = document as { name: string; steps: Record<string, unknown>[] }
   return {
     file,
     name,
-    steps: steps.map((step: unknown, position) => {
-      const index = position + 1
-      if (typeof step !== 'object' || step === null || Array.isArray(step)) throw new ScriptError(`${file}: step ${index}: expected a map such as { sms: {...} }`)
-      const entries = Object.entries(step)
-      const [entry] = entries
-      if (entries.length !== 1 || entry === undefined) throw new ScriptError(`${file}: step ${index}: a step has exactly one kind, got ${entries.map(([key]) => key).join(', ') || 'none'}`)
-      return { kind: entry[0], args: entry[1], index }
+    steps: steps.map((step, position) => {
+      const [kind, args] = Object.entries(step)[0] ?? ['', null]
+      return { kind, args, index: position + 1 }
     }),
   }
 }

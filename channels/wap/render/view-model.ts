@@ -29,6 +29,8 @@ export interface FieldView {
   readonly required: boolean
   /** WML input mask (also WAP CSS -wap-input-format). */
   readonly format: string
+  /** XHTML: the HTML inputmode keyword a touch browser opens its keypad for; null for free text. */
+  readonly inputMode: string | null
 }
 
 export interface ChoiceView {
@@ -79,6 +81,21 @@ const formats: Readonly<Record<PageField['kind'], string>> = {
   pin: '*N',
 }
 
+/**
+ * Keypads by field kind, as HTML's inputmode keywords, the ones touch browsers honour (Chromium
+ * reports any other value as ""): digits only, digits with a decimal point, a phone keypad with
+ * '+'. XHTML Basic 1.1 declares inputmode as CDATA (XForms tokens such as `digits`, which no
+ * touch browser reads, and unknown tokens are ignored); old XHTML-MP browsers take the WCSS
+ * -wap-input-format mask instead.
+ */
+const inputModes: Readonly<Record<PageField['kind'], string | null>> = {
+  text: null,
+  digits: 'numeric',
+  amount: 'decimal',
+  msisdn: 'tel',
+  pin: 'numeric',
+}
+
 // WML variable names (WML 1.3 10.3.1); field names become variables in the deck.
 const variableName = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -124,6 +141,7 @@ export function buildView(model: PageModel, markup: Markup, charset: Charset): P
       numeric: f.kind !== 'text',
       required: f.kind !== 'text',
       format: formats[f.kind],
+      inputMode: inputModes[f.kind],
     }
   }
   const choice = (c: PageChoice): ChoiceView => {

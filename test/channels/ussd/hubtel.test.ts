@@ -1,8 +1,9 @@
 /**
  * hubtel.test.ts - the channel over Hubtel's JSON at POST /ussd/hubtel, on real HTTP in front of
  * a real gateway with the fake menu engine: a walk to a paid merchant, Type in any case, the
- * dial string with shortcut inputs in Message, a repeated Sequence replayed, release and
- * timeout ending the session, and malformed requests refused with 400.
+ * dial string with shortcut inputs in Message, a repeated Sequence replayed, an older one lost,
+ * release and timeout ending the session, and malformed requests (a missing Sequence) refused
+ * with 400.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HAN, LI, LI_PIN } from '../../support/gateway-fixture.js'
@@ -63,6 +64,19 @@ describe('Hubtel at POST /ussd/hubtel', () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('490.00')
   })
 
+  it('loses the session on a Sequence older than the last answered one, applying nothing', async () => {
+    const base = { ServiceCode: '123', Operator: 'mtn', ClientState: '', Mobile: LI, SessionId: `hubtel-late-${process.pid}` }
+    await postHubtel(h.url, { ...base, Type: 'initiation', Message: '*123#', Sequence: 1 })
+    await postHubtel(h.url, { ...base, Type: 'response', Message: '2', Sequence: 2 })
+    expect((await postHubtel(h.url, { ...base, Type: 'response', Message: '1001', Sequence: 3 })).json).toMatchObject({ Message: 'Amount:' })
+    // A late duplicate of Sequence 2: its "2" would otherwise be read as the amount.
+    const late = await postHubtel(h.url, { ...base, Type: 'response', Message: '2', Sequence: 2 })
+    expect(late.status).toBe(200)
+    expect(late.json).toMatchObject({ Type: 'release', Message: 'Sorry, we lost track of this session. Please dial again.' })
+    expect((await postHubtel(h.url, { ...base, Type: 'response', Message: '25', Sequence: 4 })).json).toMatchObject({ Type: 'release' })
+    expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
+  })
+
   it('ends the session on release and on timeout: a later response gets a polite release', async () => {
     for (const type of ['release', 'Timeout']) {
       const li = hubtel(LI)
@@ -88,6 +102,9 @@ describe('Hubtel at POST /ussd/hubtel', () => {
       [{ ...good, SessionId: '' }, /^SessionId is missing/],
       [{ ...good, Mobile: 'x' }, /^Mobile is not/],
       [{ ...good, Sequence: 0 }, /^Sequence must be/],
+      [{ ...good, Sequence: 'two' }, /^Sequence must be/],
+      [{ ...good, Sequence: undefined }, /^Sequence is missing: Hubtel numbers the requests of a session from 1/],
+      [{ ...good, Sequence: null }, /^Sequence is missing/],
       [{ ...good, Message: 5 }, /^Message must be a string/],
     ]
     for (const [body, message] of cases) {

@@ -98,7 +98,7 @@ describe('forms', () => {
 
   it('XHTML-MP and cHTML: a password input, the token hidden, the chosen option selected', () => {
     const xhtml = text(model, 'xhtml')
-    expect(xhtml).toMatch(/<input type="password" name="pin" id="f_pin" maxlength="6" inputmode="digits" style="-wap-input-format:'\*N'"\/>/)
+    expect(xhtml).toMatch(/<input type="password" name="pin" id="f_pin" maxlength="6" inputmode="numeric" style="-wap-input-format:'\*N'"\/>/)
     expect(xhtml).toContain(`<input type="hidden" name="${formTokenField}" value="tk_5f2a9c"/>`)
     expect(xhtml).toContain('<option value="card" selected="selected">')
     const chtml = text(model, 'chtml')
@@ -109,6 +109,19 @@ describe('forms', () => {
       for (const name of fieldNames) expect(page).toContain(`name="${name}"`)
       expect(page).toContain('action="/wap/s/Zx81kQ/pay-merchant?step=confirm&amp;from=home" method="post"')
     }
+  })
+
+  it('XHTML-MP: a keypad for each field kind that touch browsers honour, next to the WCSS mask, and a phone viewport', () => {
+    const xhtml = text(model, 'xhtml')
+    expect(xhtml).toMatch(/<input type="text" name="merchant" id="f_merchant" maxlength="8" inputmode="numeric" style="-wap-input-format:'\*N'"/)
+    expect(xhtml).toMatch(/<input type="text" name="amount" id="f_amount" maxlength="10" inputmode="decimal" style="-wap-input-format:'\*n'"/)
+    expect(xhtml).toMatch(/<input type="text" name="msisdn" id="f_msisdn" maxlength="15" inputmode="tel" style="-wap-input-format:'\*n'"/)
+    // Free text gets the keyboard it would get anyway.
+    expect(xhtml).toMatch(/<input type="text" name="reference" id="f_reference" maxlength="20" style=/)
+    expect(xhtml).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>')
+    // cHTML and WML cannot carry either: i-mode keeps istyle, WML its format masks, no viewport.
+    expect(text(model, 'chtml')).not.toMatch(/inputmode|viewport/)
+    expect(text(model, 'wml')).not.toMatch(/inputmode|viewport/)
   })
 
   it('never writes a PIN back into a page', () => {
