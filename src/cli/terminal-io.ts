@@ -7,7 +7,7 @@
  * echoes each after its prompt (a secret as stars). close() gives stdin back: until then a
  * terminal's stdin keeps the process alive (readline's async iterator never closes it, and a
  * terminal never sends the end of input a pipe does). Exports TerminalIo, processIo, LineInput,
- * LineRead, openLineInput and secondsText.
+ * LineRead, openLineInput, secondsText and timeoutNamed.
  */
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
@@ -47,6 +47,12 @@ export interface LineInput {
 export function secondsText(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
   return `${Math.round(ms / 100) / 10} s`
+}
+
+/** A timeout in ms named by a response header; null when absent or not a positive integer. */
+export function timeoutNamed(header: string | readonly string[] | null | undefined): number | null {
+  const ms = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : 0
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null
 }
 
 interface RawTerminal extends Readable {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { TerminalIo } from './terminal-io.js'
-import { openLineInput, processIo, secondsText } from './terminal-io.js'
+import { openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { defaultUssdLimits, sessionIdleHeader } from '../../channels/ussd/limits.js'
@@ -133,6 +133,5 @@ async function post(session: Session, text: string): Promise<Screen | string> {
   if (response.status !== 200) return `the gateway answered ${response.status}: ${body}`
   const match = /^(CON|END) ([\s\S]*)$/.exec(body)
   if (match === null) return `the gateway's answer is not CON or END: ${body.slice(0, 200)}`
-  const idleMs = Number(response.headers.get(sessionIdleHeader) ?? '')
-  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '', idleMs: Number.isSafeInteger(idleMs) && idleMs > 0 ? idleMs : null }
+  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '', idleMs: timeoutNamed(response.headers.get(sessionIdleHeader)) }
 }
