@@ -49,12 +49,12 @@ type Keys = { readonly kind: 'keys'; readonly keys: string } | { readonly kind: 
 export async function runCall(args: string[], io: TerminalIo = processIo): Promise<number> {
   const target = parseTarget(args, io)
   if (typeof target === 'number') return target
-  const first = await request(target.url, 'POST', '/ivr/calls', { from: target.msisdn, to: target.number }, 201)
-  if (typeof first === 'string') return fail(io, first)
-  io.stdout.write(`[calling ${target.number} as ${target.msisdn}; ${help}]\n`)
-  let answer = first
   const input = openLineInput(io)
   try {
+    const first = await request(target.url, 'POST', '/ivr/calls', { from: target.msisdn, to: target.number }, 201)
+    if (typeof first === 'string') return fail(io, first)
+    io.stdout.write(`[calling ${target.number} as ${target.msisdn}; ${help}]\n`)
+    let answer = first
     for (;;) {
       for (const prompt of answer.prompts) io.stdout.write(`${prompt}\n`)
       if (answer.ended || answer.gather === null) {

@@ -154,14 +154,21 @@ class RawLineInput implements LineInput {
   private secret = false
   private waiter: Waiter | null = null
   private closed = false
+  /** The terminal went away (its stream ended): every read from now on is the end of input. */
+  private ended = false
   private readonly onData = (chunk: Buffer | string): void => {
     this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    this.consume()
+  }
+  private readonly onEnd = (): void => {
+    this.ended = true
     this.consume()
   }
 
   constructor(private readonly stdin: RawTerminal, private readonly stdout: Writable) {
     stdin.setRawMode(true)
     stdin.on('data', this.onData)
+    stdin.on('end', this.onEnd)
     stdin.resume()
   }
 
@@ -187,6 +194,7 @@ class RawLineInput implements LineInput {
     this.closed = true
     this.waiter = null
     this.stdin.off('data', this.onData)
+    this.stdin.off('end', this.onEnd)
     this.stdin.setRawMode(false)
     this.stdin.pause()
   }
@@ -203,6 +211,7 @@ class RawLineInput implements LineInput {
       this.pending = this.pending.slice(key.length)
       this.key(key, this.waiter)
     }
+    if (this.ended && this.pending === '') this.waiter?.done({ kind: 'end' })
   }
 
   private key(key: string, waiter: Waiter): void {
