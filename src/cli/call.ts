@@ -10,7 +10,7 @@
  * then hung up); 2 for usage. Exports runCall.
  */
 import type { LineInput, TerminalIo } from './terminal-io.js'
-import { openLineInput, processIo, secondsText } from './terminal-io.js'
+import { interruptedExitCode, openLineInput, processIo, secondsText } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
@@ -20,9 +20,6 @@ const help = 'Type keys (0-9 * #, several at once), an empty line to stay silent
 
 /** One request of a call: the gateway may wait for a bank, under its own deadline. */
 const requestTimeoutMs = 30_000
-
-/** Exit code after Ctrl-C: the shell's for a program stopped by SIGINT. */
-const interruptedExitCode = 130
 
 interface GatherJson {
   readonly digitsMin: number

@@ -7,7 +7,7 @@
  * echoes each after its prompt (a secret as stars). close() gives stdin back: until then a
  * terminal's stdin keeps the process alive (readline's async iterator never closes it, and a
  * terminal never sends the end of input a pipe does). Exports TerminalIo, processIo, LineInput,
- * LineRead, openLineInput, secondsText and timeoutNamed.
+ * LineRead, openLineInput, interruptedExitCode, secondsText and timeoutNamed.
  */
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
@@ -42,6 +42,9 @@ export interface LineInput {
   /** Gives stdin back (raw mode off, no more reading), so the process can exit. Idempotent. */
   close(): void
 }
+
+/** Exit code after Ctrl-C: the shell's for a program stopped by SIGINT. */
+export const interruptedExitCode = 130
 
 /** "30 s", "5 min", "1.5 s": a timeout as the user is told it. */
 export function secondsText(ms: number): string {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { TerminalIo } from './terminal-io.js'
-import { openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
+import { interruptedExitCode, openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { defaultUssdLimits, sessionIdleHeader } from '../../channels/ussd/limits.js'
@@ -24,9 +24,6 @@ const requestTimeoutMs = 30_000
 
 /** Printed after the last screen, whatever ended the session. */
 const sessionEnded = '— session ended —'
-
-/** Exit code after Ctrl-C: the shell's for a program stopped by SIGINT. */
-const interruptedExitCode = 130
 
 interface Session {
   readonly url: string

@@ -12,7 +12,7 @@
  * cannot be reached, 2 for usage. Exports runWap.
  */
 import type { TerminalIo } from './terminal-io.js'
-import { openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
+import { interruptedExitCode, openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { defaultWapLimits, sessionIdleHeader } from '../../channels/wap/limits.js'
 import type { ParsedPage, WapMarkup } from '../conformance/wap-page.js'
@@ -26,9 +26,6 @@ const usage = 'Usage: telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://
 const markups: readonly WapMarkup[] = ['wml', 'xhtml', 'chtml']
 /** Form fields whose typed value is never echoed: the PIN, and any other PIN a form may ask for. */
 const isSecretField = (name: string): boolean => /pin/i.test(name)
-
-/** Exit code after Ctrl-C: the shell's for a program stopped by SIGINT. */
-const interruptedExitCode = 130
 
 interface Browsing {
   readonly url: string

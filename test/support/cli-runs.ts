@@ -3,7 +3,8 @@
  * would script them: the real program in a child process with its stdin a pipe, or the
  * subcommand's function in-process on in-memory streams; and as a person runs them: the real
  * program on a pseudo-terminal (util-linux `script`), keys typed into it and its screen read
- * back. Exports CliRun, telepayChild, inProcess, TerminalRun and telepayOnTerminal.
+ * back. Exports CliRun, telepayChild, inProcess, TerminalRun, telepayOnTerminal,
+ * terminalExitBoundMs and endedByKeys.
  */
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
@@ -43,6 +44,9 @@ export async function inProcess(
   const code = await run(args, { stdin: Readable.from(lines.map((line) => `${line}\n`)), stdout, stderr, interactive: false })
   return { code, stdout: out, stderr: err }
 }
+
+/** How long a program on a terminal may take to exit by itself once its session is over. */
+export const terminalExitBoundMs = 3_000
 
 /** The program on a pseudo-terminal: what it showed, the keys typed, and whether it exited by itself. */
 export interface TerminalRun {
@@ -100,4 +104,17 @@ export function telepayOnTerminal(subcommand: string, args: readonly string[]): 
       throw new Error(`the program did not exit by itself within ${withinMs} ms; the terminal shows:\n${shown}`)
     },
   }
+}
+
+/**
+ * One run of the program on a terminal per entry of `keys`, side by side: each waits for
+ * `prompt`, is typed its keys, and must then exit by itself; each run with its exit code.
+ */
+export async function endedByKeys(
+  subcommand: string, args: readonly string[], prompt: RegExp, keys: readonly string[],
+): Promise<{ readonly run: TerminalRun; readonly code: number | null }[]> {
+  const runs = keys.map(() => telepayOnTerminal(subcommand, args))
+  await Promise.all(runs.map((run) => run.waitFor(prompt)))
+  runs.forEach((run, index) => run.type(keys[index] ?? ''))
+  return Promise.all(runs.map(async (run) => ({ run, code: await run.exit(terminalExitBoundMs) })))
 }

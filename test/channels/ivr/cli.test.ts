@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCall } from '../../../src/cli/call.js'
-import { inProcess as runInProcess, telepayChild, telepayOnTerminal } from '../../support/cli-runs.js'
+import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
 import { LI, LI_PIN, NOBODY } from '../../support/gateway-fixture.js'
 import type { IvrEngine, IvrStep } from '../../../channels/ivr/contract.js'
 import { fakeIvrEngine, fakePromptText } from './fake-engine.js'
@@ -83,14 +83,12 @@ describe('telepay call', () => {
   })
 })
 
-/** How long a program may take to exit by itself once its call is over. */
-const exitBoundMs = 3_000
 
 describe('telepay call on a terminal', () => {
   it('exits 0 by itself when the gateway ends the call (an unregistered caller)', async () => {
     const run = telepayOnTerminal('call', [NOBODY, '--url', h.url])
     await run.waitFor(/\[call ended: unregistered\]\n/)
-    expect(await run.exit(exitBoundMs)).toBe(0)
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
   })
 
   it('pays an order with the PIN shown as stars, never its digits, and exits 0 by itself when the call ends', async () => {
@@ -104,17 +102,13 @@ describe('telepay call on a terminal', () => {
     await run.waitFor(/secret; 8 s\] > \*\*\*\*\*$/)
     run.type('\r')
     await run.waitFor(/\[call ended: completed\]\n/)
-    expect(await run.exit(exitBoundMs)).toBe(0)
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
     expect(run.screen()).not.toContain(LI_PIN)
   })
 
   it('hangs up and exits by itself on h (0), Ctrl-C (130) and Ctrl-D (1)', async () => {
-    const runs = [['h\r', 0], ['\x03', 130], ['\x04', 1]] as const
-    const started = runs.map(([keys, code]) => ({ keys, code, run: telepayOnTerminal('call', [LI, '--url', h.url]) }))
-    await Promise.all(started.map(({ run }) => run.waitFor(/\[1 key; 5 s\] > $/)))
-    for (const { keys, run } of started) run.type(keys)
-    for (const { code, run } of started) expect(await run.exit(exitBoundMs)).toBe(code)
-    const [byH, byCtrlC] = started
+    const [byH, byCtrlC, byCtrlD] = await endedByKeys('call', [LI, '--url', h.url], /\[1 key; 5 s\] > $/, ['h\r', '\x03', '\x04'])
+    expect([byH?.code, byCtrlC?.code, byCtrlD?.code]).toEqual([0, 130, 1])
     expect(byH?.run.screen()).toMatch(/\[you hung up: hung_up\]\n$/)
     expect(byCtrlC?.run.screen()).toMatch(/\[you hung up: hung_up\]\n$/)
     const listed = await h.request('GET', '/admin/api/calls?limit=3')
@@ -152,7 +146,7 @@ describe('telepay call on a terminal, silent past the timeout', () => {
     const run = telepayOnTerminal('call', [LI, '--url', short.url])
     await run.waitFor(/\[1 key; 1 s\] > $/)
     const askedMs = Date.now()
-    expect(await run.exit(3 * timeoutMs + exitBoundMs)).toBe(0)
+    expect(await run.exit(3 * timeoutMs + terminalExitBoundMs)).toBe(0)
     expect(Date.now() - askedMs).toBeGreaterThanOrEqual(3 * timeoutMs - 100)
     const screen = run.screen()
     expect(screen.split('[no key within 1 s: silence]').length - 1).toBe(3)

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runUssd } from '../../../src/cli/ussd.js'
-import { inProcess as runInProcess, telepayChild, telepayOnTerminal } from '../../support/cli-runs.js'
+import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
 import { LI, LI_PIN } from '../../support/gateway-fixture.js'
 import type { UssdHarness } from './ussd-harness.js'
 import { startUssdHarness } from './ussd-harness.js'
@@ -63,14 +63,12 @@ describe('telepay ussd', () => {
   })
 })
 
-/** How long a program may take to exit by itself once its session is over. */
-const exitBoundMs = 3_000
 
 describe('telepay ussd on a terminal', () => {
   it('exits 0 by itself at the END, after saying the session ended', async () => {
     const run = telepayOnTerminal('ussd', [LI, '*123*1#', '--url', h.url])
     await run.waitFor(/Balance|wallet/i)
-    expect(await run.exit(exitBoundMs)).toBe(0)
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
     expect(run.screen()).toMatch(/\n— session ended —\n$/)
   })
 
@@ -86,7 +84,7 @@ describe('telepay ussd on a terminal', () => {
     await run.waitFor(/Enter PIN to pay\n> \*\*\*\*$/)
     run.type('\r')
     await run.waitFor(/— session ended —\n/)
-    expect(await run.exit(exitBoundMs)).toBe(0)
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
     expect(run.screen()).not.toContain(LI_PIN)
     expect(run.screen()).toMatch(/1\.50[^\n]*\n— session ended —\n$/)
     expect(run.screen()).toContain('reply to each screen within 30 s')
@@ -94,15 +92,10 @@ describe('telepay ussd on a terminal', () => {
   })
 
   it('cancels the session on Ctrl-C (exit 130) and ends the input on Ctrl-D (exit 1), each by itself', async () => {
-    const interrupted = telepayOnTerminal('ussd', [LI, '--url', h.url])
-    const ended = telepayOnTerminal('ussd', [LI, '--url', h.url])
-    await Promise.all([interrupted.waitFor(/2 Pay merchant\n> $/), ended.waitFor(/2 Pay merchant\n> $/)])
-    interrupted.type('\x03')
-    ended.type('\x04')
-    expect(await interrupted.exit(exitBoundMs)).toBe(130)
-    expect(interrupted.screen()).toContain('[you cancelled the session]\n— session ended —\n')
-    expect(await ended.exit(exitBoundMs)).toBe(1)
-    expect(ended.screen()).toContain('input ended before the session did')
+    const [interrupted, ended] = await endedByKeys('ussd', [LI, '--url', h.url], /2 Pay merchant\n> $/, ['\x03', '\x04'])
+    expect([interrupted?.code, ended?.code]).toEqual([130, 1])
+    expect(interrupted?.run.screen()).toContain('[you cancelled the session]\n— session ended —\n')
+    expect(ended?.run.screen()).toContain('input ended before the session did')
   })
 })
 
@@ -122,7 +115,7 @@ describe('telepay ussd on a terminal, idle past the timeout', () => {
     const run = telepayOnTerminal('ussd', [LI, '--url', short.url])
     await run.waitFor(/2 Pay merchant\n> $/)
     const shownMs = Date.now()
-    expect(await run.exit(idleMs + exitBoundMs)).toBe(0)
+    expect(await run.exit(idleMs + terminalExitBoundMs)).toBe(0)
     expect(Date.now() - shownMs).toBeGreaterThanOrEqual(idleMs - 100)
     expect(run.screen()).toContain('reply to each screen within 1.5 s')
     expect(run.screen()).toMatch(/> \n\[no reply within 1\.5 s: the session timed out\]\n— session ended —\n$/)

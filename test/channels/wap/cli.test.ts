@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWap } from '../../../src/cli/wap.js'
-import { inProcess as runInProcess, telepayChild, telepayOnTerminal } from '../../support/cli-runs.js'
+import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
 
@@ -64,8 +64,6 @@ describe('telepay wap', () => {
   })
 })
 
-/** How long a program may take to exit by itself once it is asked to. */
-const exitBoundMs = 3_000
 
 describe('telepay wap on a terminal', () => {
   it('logs in with the PIN shown as stars, never its digits, says the session timeout and exits 0 by itself on q', async () => {
@@ -80,17 +78,14 @@ describe('telepay wap on a terminal', () => {
     run.type('\r')
     await run.waitFor(/余额[\s\S]*> $/)
     run.type('q\r')
-    expect(await run.exit(exitBoundMs)).toBe(0)
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
     expect(run.screen()).not.toContain(HAN_PIN)
     expect(run.screen()).toContain('the session ends after 5 min without a page')
   })
 
   it('quits by itself on q (0), Ctrl-C (130) and Ctrl-D (0)', async () => {
-    const runs = [['q\r', 0], ['\x03', 130], ['\x04', 0]] as const
-    const started = runs.map(([keys, code]) => ({ keys, code, run: telepayOnTerminal('wap', [LI, '--url', gw.url]) }))
-    await Promise.all(started.map(({ run }) => run.waitFor(/\n> $/)))
-    for (const { keys, run } of started) run.type(keys)
-    for (const { code, run } of started) expect(await run.exit(exitBoundMs)).toBe(code)
+    const ended = await endedByKeys('wap', [LI, '--url', gw.url], /\n> $/, ['q\r', '\x03', '\x04'])
+    expect(ended.map(({ code }) => code)).toEqual([0, 130, 0])
   })
 })
 
@@ -110,7 +105,7 @@ describe('telepay wap on a terminal, idle past the session timeout', () => {
     const run = telepayOnTerminal('wap', [LI, '--url', short.url])
     await run.waitFor(/\n> $/)
     const shownMs = Date.now()
-    expect(await run.exit(idleMs + exitBoundMs)).toBe(0)
+    expect(await run.exit(idleMs + terminalExitBoundMs)).toBe(0)
     expect(Date.now() - shownMs).toBeGreaterThanOrEqual(idleMs - 100)
     expect(run.screen()).toContain('the session ends after 1.5 s without a page')
     expect(run.screen()).toMatch(/> \n\[nothing asked for within 1\.5 s: the session timed out\]\n$/)
