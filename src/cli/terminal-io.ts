@@ -9,6 +9,7 @@
  * terminal never sends the end of input a pipe does). Exports TerminalIo, processIo, LineInput,
  * LineRead, openLineInput, interruptedExitCode, secondsText and timeoutNamed.
  */
+import type { Interface } from 'node:readline'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 
@@ -70,12 +71,12 @@ export function openLineInput(io: TerminalIo): LineInput {
   return io.interactive && isRawTerminal(io.stdin) ? new RawLineInput(io.stdin, io.stdout) : new PipedLineInput(io)
 }
 
-/** One pending read: how it ends, and its deadline timer. */
+/** One pending read: what settles it. */
 interface Waiter {
   readonly done: (read: LineRead) => void
 }
 
-/** Waits for `source` to settle a read, or for the deadline; the timer never outlives the read. */
+/** Waits for the reader to settle a read, or for the deadline; the timer never outlives the read. */
 function awaitRead(timeoutMs: number | null | undefined, wait: (waiter: Waiter) => void, onTimeout: () => void): Promise<LineRead> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null
@@ -101,7 +102,7 @@ class PipedLineInput implements LineInput {
   private readonly lines: string[] = []
   private ended = false
   private waiter: Waiter | null = null
-  private readonly reader
+  private readonly reader: Interface
 
   constructor(private readonly io: TerminalIo) {
     this.reader = createInterface({ input: io.stdin, terminal: false })
