@@ -20,6 +20,7 @@ import express from 'express'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { UssdLimits } from './limits.js'
+import { sessionIdleHeader } from './limits.js'
 import type { SessionRecord } from './session-store.js'
 import { channelText } from './texts.js'
 import type { HopRead, UssdService } from './ussd-service.js'
@@ -106,6 +107,7 @@ export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
   const parseForm = express.urlencoded({ extended: false, limit: deps.limits.requestBodyBytesMax })
   const answer = async (request: Request, response: Response): Promise<void> => {
     const answered = await answerAt(request.body, deps)
+    response.setHeader(sessionIdleHeader, String(deps.limits.sessionIdleMs))
     response.status(answered.status).type('text/plain').send(answered.body)
   }
   return [parseForm, (request, response, next) => { answer(request, response).catch(next) }]
@@ -115,7 +117,7 @@ export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
  * The same callback served before express sees the request: `POST /ussd` with a form body is
  * the gateway's hottest request (one per keypress of every USSD user), and express's routing,
  * body parser and response helpers cost more than the hop itself. Answers exactly as the route
- * does (status, `text/plain; charset=utf-8`, body); anything else (another path or method, a
+ * does (status, `text/plain; charset=utf-8`, the session idle header, body); anything else (another path or method, a
  * body that is not a form) returns false and goes to express, whose route then answers it.
  */
 export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage, response: ServerResponse) => boolean {
@@ -142,7 +144,7 @@ export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage,
         if (!(name in form)) form[name] = value
       }
       answerAt(form, deps).then(
-        (answered) => respond(response, answered.status, answered.body),
+        (answered) => respond(response, answered.status, answered.body, { [sessionIdleHeader]: String(deps.limits.sessionIdleMs) }),
         (error: unknown) => {
           deps.log.error('ussd fast path failed', { error: error instanceof Error ? error.message : String(error) })
           respond(response, 500, 'Bad request: the gateway could not answer')
@@ -154,9 +156,9 @@ export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage,
   }
 }
 
-function respond(response: ServerResponse, status: number, body: string): void {
+function respond(response: ServerResponse, status: number, body: string, headers: Readonly<Record<string, string>> = {}): void {
   if (response.headersSent || response.destroyed) return
   const bytes = Buffer.from(body, 'utf8')
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes.length })
+  response.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes.length })
   response.end(bytes)
 }

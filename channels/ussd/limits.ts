@@ -2,8 +2,15 @@
  * limits.ts - every bound of the USSD channel in one object: session timers, the answer
  * deadline, request sizes, the work one sweep or one hop may do, and the session store's memory
  * and write-behind bounds. Exports UssdLimits,
- * defaultUssdLimits and checkUssdLimits.
+ * defaultUssdLimits, checkUssdLimits and sessionIdleHeader.
  */
+
+/**
+ * The response header of `POST /ussd` that names sessionIdleMs: `telepay ussd` plays the phone's
+ * network, which drops an idle dialogue, so it tells the user the gateway's own timeout and
+ * applies it. Providers ignore it.
+ */
+export const sessionIdleHeader = 'telepay-session-idle-ms'
 
 export interface UssdLimits {
   /**

@@ -1,8 +1,15 @@
 /**
  * limits.ts - every bound of the WAP channel's pages in one object: sessions (how many, idle
  * and total life), one-time form tokens (per session, life), the statement's page size, the
- * login's wrong-PIN count and request sizes. Exports WapLimits, defaultWapLimits and checkWapLimits.
+ * login's wrong-PIN count and request sizes. Exports WapLimits, defaultWapLimits, checkWapLimits
+ * and sessionIdleHeader.
  */
+
+/**
+ * The response header of every page that names sessionIdleMs, so that `telepay wap` can tell the
+ * user how long a session waits for the next page, and end its browsing when it is over.
+ */
+export const sessionIdleHeader = 'telepay-session-idle-ms'
 
 export interface WapLimits {
   /**

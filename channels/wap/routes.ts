@@ -22,6 +22,7 @@ import { paymentFormPage, paymentPages, readPaymentForm } from './forms.js'
 import type { LoginCheck, TrustedGateways } from './identity.js'
 import { headerIdentity } from './identity.js'
 import type { WapLimits } from './limits.js'
+import { sessionIdleHeader } from './limits.js'
 import type { SessionUrls } from './pages.js'
 import { balancePage, confirmPage, confirmQuestion, homePage, loginPage, noticePage, resultPage, statementPage } from './pages.js'
 import type { Negotiation, RequestHeaders } from './render/index.js'
@@ -63,6 +64,7 @@ function send(response: Response, deps: WapRouteDeps, model: PageModel, status =
   // forms with tokens not even the handset's (Back must ask again, and gets the token's page).
   response.setHeader('Cache-Control', model.noStore ? 'no-store, no-cache, max-age=0' : 'private, max-age=0')
   if (model.noStore) response.setHeader('Pragma', 'no-cache')
+  response.setHeader(sessionIdleHeader, String(deps.limits.sessionIdleMs))
   response.end(page.body)
 }
 

@@ -1,22 +1,29 @@
 /**
  * ussd.ts - `telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]`: plays a USSD session
  * in the terminal against a running gateway's `POST /ussd`, as Africa's Talking would carry it:
- * prints each screen, reads a line, sends the accumulated text, until an END. Works with stdin
- * a pipe (each line one input, echoed after the prompt). Exit 0 at an END, 1 when the gateway
- * cannot be reached, answers an error, or stdin ends first; 2 for usage. Exports runUssd.
+ * prints each screen, reads a line, sends the accumulated text, until an END, after which it
+ * prints "— session ended —" and exits. It applies the network's idle timeout as the gateway
+ * names it (the session-idle header, else the channel's default): no reply within it ends the
+ * session. A PIN screen's reply shows as stars. On a terminal Ctrl-C cancels the session and
+ * Ctrl-D ends the input; stdin may be a pipe (each line one input, echoed after the prompt).
+ * Exit 0 at an END or the timeout, 130 on Ctrl-C, 1 when the gateway cannot be reached,
+ * answers an error, or the input ends first; 2 for usage. Exports runUssd.
  */
 import { randomUUID } from 'node:crypto'
-import { createInterface } from 'node:readline'
 import type { TerminalIo } from './terminal-io.js'
-import { processIo } from './terminal-io.js'
+import { interruptedExitCode, openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
+import { defaultUssdLimits, sessionIdleHeader } from '../../channels/ussd/limits.js'
 import { UsageError, parseArgs } from './args.js'
 
 const usage = 'Usage: telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]'
 
 /** One request of a USSD session: the gateway may wait for a bank, under its own deadline. */
 const requestTimeoutMs = 30_000
+
+/** Printed after the last screen, whatever ended the session. */
+const sessionEnded = '— session ended —'
 
 interface Session {
   readonly url: string
@@ -25,11 +32,19 @@ interface Session {
   readonly phoneNumber: string
 }
 
+interface Screen {
+  readonly type: 'CON' | 'END'
+  readonly text: string
+  /** The gateway's idle timeout, when it names one. */
+  readonly idleMs: number | null
+}
+
 export async function runUssd(args: string[], io: TerminalIo = processIo): Promise<number> {
   const session = parseSession(args, io)
   if (typeof session === 'number') return session
   const inputs: string[] = []
-  const lines = createInterface({ input: io.stdin, terminal: false })[Symbol.asyncIterator]()
+  const input = openLineInput(io)
+  let idleMs: number = defaultUssdLimits.sessionIdleMs
   try {
     for (;;) {
       const answer = await post(session, inputs.join('*'))
@@ -37,22 +52,40 @@ export async function runUssd(args: string[], io: TerminalIo = processIo): Promi
         io.stderr.write(`telepay ussd: ${answer}\n`)
         return 1
       }
-      io.stdout.write(`${answer.text}\n`)
-      if (answer.type === 'END') return 0
-      io.stdout.write('> ')
-      const line = await lines.next()
-      if (line.done === true) {
-        io.stdout.write('\n')
-        io.stderr.write('telepay ussd: input ended before the session did\n')
-        return 1
+      if (inputs.length === 0) {
+        idleMs = answer.idleMs ?? idleMs
+        io.stdout.write(`[${session.serviceCode} as ${session.phoneNumber}: reply to each screen within ${secondsText(idleMs)}; Ctrl-C cancels]\n`)
       }
-      const input = line.value.replace(/\r$/, '')
-      if (!io.interactive) io.stdout.write(`${input}\n`)
-      inputs.push(input)
+      io.stdout.write(`${answer.text}\n`)
+      if (answer.type === 'END') {
+        io.stdout.write(`${sessionEnded}\n`)
+        return 0
+      }
+      const read = await input.read('> ', { secret: asksForPin(answer.text), timeoutMs: idleMs })
+      switch (read.kind) {
+        case 'line':
+          inputs.push(read.text)
+          break
+        case 'timeout':
+          io.stdout.write(`[no reply within ${secondsText(idleMs)}: the session timed out]\n${sessionEnded}\n`)
+          return 0
+        case 'interrupt':
+          io.stdout.write(`[you cancelled the session]\n${sessionEnded}\n`)
+          return interruptedExitCode
+        case 'end':
+          io.stderr.write('telepay ussd: input ended before the session did\n')
+          return 1
+      }
     }
   } finally {
-    await lines.return?.()
+    input.close()
   }
+}
+
+/** Whether a screen asks for a PIN: its last line names one and is not a menu option ("3 Change PIN"). */
+function asksForPin(text: string): boolean {
+  const last = text.trimEnd().split('\n').at(-1) ?? ''
+  return !/^\d+[ .)]/.test(last) && /\bPIN\b|密码/i.test(last)
 }
 
 function parseSession(args: string[], io: TerminalIo): Session | number {
@@ -80,7 +113,7 @@ function parseSession(args: string[], io: TerminalIo): Session | number {
 }
 
 /** One hop; the screen, or a text saying why there is none. */
-async function post(session: Session, text: string): Promise<{ type: 'CON' | 'END'; text: string } | string> {
+async function post(session: Session, text: string): Promise<Screen | string> {
   let response: Response
   try {
     response = await fetch(`${session.url}/ussd`, {
@@ -97,5 +130,5 @@ async function post(session: Session, text: string): Promise<{ type: 'CON' | 'EN
   if (response.status !== 200) return `the gateway answered ${response.status}: ${body}`
   const match = /^(CON|END) ([\s\S]*)$/.exec(body)
   if (match === null) return `the gateway's answer is not CON or END: ${body.slice(0, 200)}`
-  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '' }
+  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '', idleMs: timeoutNamed(response.headers.get(sessionIdleHeader)) }
 }

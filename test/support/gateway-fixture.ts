@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
+import type { WapLimits } from '../../channels/wap/limits.js'
 
 /** Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with 10000.00. */
 export const LI = '8613800138000'
@@ -64,6 +65,8 @@ export interface FixtureOptions {
   readonly dir?: string
   /** Config overrides on top of the test defaults; objects are merged one level deep. */
   readonly overrides?: Readonly<Record<string, unknown>>
+  /** The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout. */
+  readonly wapLimits?: Partial<WapLimits>
 }
 
 export interface PhoneOptions {
@@ -167,7 +170,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
   const config = loadConfig({ env: {}, cwd: dir, overrides: mergeOverrides(base, options.overrides ?? {}) })
   let gateway: Gateway
   try {
-    gateway = await startGateway(config)
+    gateway = await startGateway(options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits })
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
     throw error

@@ -2,11 +2,13 @@
  * cli.test.ts - `telepay wap [msisdn] --as ... --url ...` against a real gateway over HTTP: a
  * child process with its stdin a pipe pays a merchant on the WML deck as an enriched phone, and
  * logs in on the XHTML-MP page without one; in-process runs cover usage errors and an
- * unreachable gateway.
+ * unreachable gateway. On a pseudo-terminal, as a person runs it: the PIN shows as stars, the
+ * program exits by itself on `q`, Ctrl-C and Ctrl-D, and when a gateway with a short session
+ * idle timeout is left waiting past it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWap } from '../../../src/cli/wap.js'
-import { inProcess as runInProcess, telepayChild } from '../../support/cli-runs.js'
+import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
 
@@ -59,5 +61,53 @@ describe('telepay wap', () => {
     const markup = await inProcess(['--as', 'html5', '--url', gw.url])
     expect(markup.code).toBe(2)
     expect(markup.stderr).toContain('--as is one of wml, xhtml, chtml')
+  })
+})
+
+
+describe('telepay wap on a terminal', () => {
+  it('logs in with the PIN shown as stars, never its digits, says the session timeout and exits 0 by itself on q', async () => {
+    const run = telepayOnTerminal('wap', ['--url', gw.url])
+    await run.waitFor(/> \(f fills the form\) $/)
+    run.type('f\r')
+    await run.waitFor(/ {2}msisdn: $/)
+    run.type(`${HAN}\r`)
+    await run.waitFor(/ {2}pin: $/)
+    run.type(HAN_PIN)
+    await run.waitFor(/ {2}pin: \*\*\*\*$/)
+    run.type('\r')
+    await run.waitFor(/余额[\s\S]*> $/)
+    run.type('q\r')
+    expect(await run.exit(terminalExitBoundMs)).toBe(0)
+    expect(run.screen()).not.toContain(HAN_PIN)
+    expect(run.screen()).toContain('the session ends after 5 min without a page')
+  })
+
+  it('quits by itself on q (0), Ctrl-C (130) and Ctrl-D (0)', async () => {
+    const ended = await endedByKeys('wap', [LI, '--url', gw.url], /\n> $/, ['q\r', '\x03', '\x04'])
+    expect(ended.map(({ code }) => code)).toEqual([0, 130, 0])
+  })
+})
+
+describe('telepay wap on a terminal, idle past the session timeout', () => {
+  let short: GatewayFixture
+  const idleMs = 1_500
+
+  beforeAll(async () => {
+    short = await startTestGateway({ wapLimits: { sessionIdleMs: idleMs } })
+  })
+
+  afterAll(async () => {
+    await short.close()
+  })
+
+  it('says the gateway\'s session timeout, and when nothing is typed within it says the session timed out and exits 0', async () => {
+    const run = telepayOnTerminal('wap', [LI, '--url', short.url])
+    await run.waitFor(/\n> $/)
+    const shownMs = Date.now()
+    expect(await run.exit(idleMs + terminalExitBoundMs)).toBe(0)
+    expect(Date.now() - shownMs).toBeGreaterThanOrEqual(idleMs - 500)
+    expect(run.screen()).toContain('the session ends after 1.5 s without a page')
+    expect(run.screen()).toMatch(/> \n\[nothing asked for within 1\.5 s: the session timed out\]\n$/)
   })
 })
