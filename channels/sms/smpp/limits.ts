@@ -57,6 +57,23 @@ export interface SmppLimits {
   readonly sessionsMax: number
   /** Open TCP connections a server accepts, bound or not (bounds sockets held by idle peers). */
   readonly connectionsMax: number
+  /**
+   * Failed binds (wrong password or unknown system_id) one address may make before it is locked
+   * out. SMPP passwords are at most 8 characters, so guesses must be few; 5 still lets a person
+   * fix a typo or an ESME retry a stale password a few times without a lockout.
+   */
+  readonly bindFailuresMax: number
+  /**
+   * The first lockout: every bind from the address is refused (ESME_RBINDFAIL, the password not
+   * even checked) this long. Each failure after a lockout doubles the next one.
+   */
+  readonly bindLockoutBaseMs: number
+  /** Lockouts stop doubling here: a persistent guesser gets one guess an hour. */
+  readonly bindLockoutMaxMs: number
+  /** An address's failures are forgotten this long after its last failure or lockout. */
+  readonly bindFailureMemoryMs: number
+  /** Addresses with failures remembered at once; past it the least recently failing is forgotten. */
+  readonly bindGuardAddressesMax: number
 }
 
 export const defaultSmppLimits: SmppLimits = {
@@ -81,6 +98,11 @@ export const defaultSmppLimits: SmppLimits = {
   reconnectJitterRatio: 0.2,
   sessionsMax: 100,
   connectionsMax: 200,
+  bindFailuresMax: 5,
+  bindLockoutBaseMs: 60_000,
+  bindLockoutMaxMs: 3_600_000,
+  bindFailureMemoryMs: 3_600_000,
+  bindGuardAddressesMax: 10_000,
 }
 
 /** The problems of a limit set, each naming its key; empty when the set is sound. */
@@ -101,6 +123,9 @@ export function checkSmppLimits(limits: SmppLimits): string[] {
   }
   if (limits.connectionsMax < limits.sessionsMax) {
     problems.push('connectionsMax must be >= sessionsMax (every session is a connection)')
+  }
+  if (limits.bindLockoutMaxMs < limits.bindLockoutBaseMs) {
+    problems.push('bindLockoutMaxMs must be >= bindLockoutBaseMs')
   }
   return problems
 }

@@ -206,7 +206,9 @@ export class SmppSession {
       timer.unref()
       socket.once('close', () => clearTimeout(timer))
     }
-    const level = reason === 'internal_error' || reason === 'dead_link' ? 'warn' : 'info'
+    // A session that never bound (a scanner, a refused or locked-out bind) closes at debug level:
+    // one line per connection would let any peer that can connect write our log.
+    const level = reason === 'internal_error' || reason === 'dead_link' ? 'warn' : this.currentBindType === null ? 'debug' : 'info'
     this.options.logger[level]('smpp session closed', { session: this.name, reason, systemId: this.peer, remote: this.remoteAddress })
     this.resolveClosed(reason)
     try {
@@ -357,7 +359,8 @@ export class SmppSession {
     if (this.currentState !== 'open') return
     if (decision.status !== smppStatus.ESME_ROK) {
       this.options.counters.bindsRefused += 1
-      this.options.logger.info('smpp bind refused', { session: this.name, systemId: request.systemId, status: statusName(decision.status), remote: this.remoteAddress })
+      // Debug only: the onBind handler logs refusals by its own rule (one line per lockout).
+      this.options.logger.debug('smpp bind refused', { session: this.name, systemId: request.systemId, status: statusName(decision.status), remote: this.remoteAddress })
       this.respond(pdu, decision.status)
       this.close('bind_refused')
       return
