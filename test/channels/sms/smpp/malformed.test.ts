@@ -8,9 +8,12 @@ import { RawPeer, bindParams, header, submitParams, telepayAccount } from './raw
 let smsc: SmppServer
 let bystander: SmppClient
 const peers: RawPeer[] = []
+/** Commands that reached onSubmit. */
+const submitted: string[] = []
 
 beforeEach(async () => {
-  smsc = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0, messageId: 'ok' }) })
+  submitted.length = 0
+  smsc = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async (_peer, pdu) => { submitted.push(pdu.command); return { status: 0, messageId: 'ok' } } })
   bystander = createSmppClient({ host: '127.0.0.1', port: smsc.port, ...telepayAccount, reconnect: false })
   expect(await bystander.whenReady(2_000)).toEqual({ ok: true })
 })
@@ -51,6 +54,16 @@ describe('malformed input from a raw socket', () => {
     const peer = await boundPeer()
     peer.write(Buffer.concat([header(20, 0x00000999, 0, 0x1234), Buffer.from([1, 2, 3, 4])]))
     expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: 0x1234 })
+    expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
+    await expectBystanderServed()
+  })
+
+  it('a sequence_number past 0x7FFFFFFF is echoed in the answer instead of closing the session (found by fuzz.test.ts)', async () => {
+    const peer = await boundPeer()
+    peer.write(header(16, 0x15, 0, 0xffffffff))
+    expect(await peer.next()).toMatchObject({ commandId: 0x80000015, status: 0, sequence: 0xffffffff })
+    peer.write(Buffer.concat([header(20, 0x00000999, 0, 0x80000001), Buffer.from([1, 2, 3, 4])]))
+    expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: 0x80000001 })
     expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
     await expectBystanderServed()
   })
