@@ -2,7 +2,8 @@
  * session.ts - SmppSession: one SMPP 3.4 session over one socket, either role (esme: we bound
  * to an SMSC; smsc: an ESME bound to us). States open -> bound_tx | bound_rx | bound_trx ->
  * unbinding -> closed. It frames and checks input (frame-reader.ts), answers out-of-state
- * requests with ESME_RINVBNDSTS and a second bind with ESME_RALYBND, always answers
+ * requests with ESME_RINVBNDSTS and a second bind with ESME_RALYBND, as the SMSC refuses a
+ * field over its SMPP 3.4 size with that field's status (field-limits.ts), always answers
  * enquire_link, probes a quiet link and closes a dead one, throttles incoming messages per
  * bind (ESME_RTHROTTLED), runs our requests through a RequestWindow, unbinds cleanly both ways
  * and closes a server session not bound within sessionInitTimeoutMs.
@@ -11,6 +12,7 @@
  * Exports SmppSession (its option and handler types live in session-types.ts).
  */
 import { smppStatus, statusName } from './command-status.js'
+import { fieldRefusal } from './field-limits.js'
 import type { FrameEvent } from './frame-reader.js'
 import { FrameReader } from './frame-reader.js'
 import type { Pdu, PduParams } from './pdu.js'
@@ -313,6 +315,14 @@ export class SmppSession {
     const { onRequest } = this.options
     if (onRequest === undefined) {
       this.respond(pdu, smppStatus.ESME_RINVCMDID)
+      return
+    }
+    // As the SMSC we hold ESMEs to SMPP 3.4's field sizes; what an operator's SMSC sends us is
+    // taken as it comes (refusing its MO over a length rule it does not keep would lose it).
+    const refusal = this.role === 'smsc' ? fieldRefusal(pdu) : null
+    if (refusal !== null) {
+      this.options.logger.debug('smpp field refused', { session: this.name, command: pdu.command, field: refusal.field, status: statusName(refusal.status) })
+      this.respond(pdu, refusal.status)
       return
     }
     const overRate = isMessageCommand(pdu.command) && !this.bucket.take(Date.now())

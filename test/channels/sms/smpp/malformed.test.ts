@@ -68,6 +68,19 @@ describe('malformed input from a raw socket', () => {
     await expectBystanderServed()
   })
 
+  it('fields over their SMPP 3.4 size get the field\'s status and never reach onSubmit (found by fuzz.test.ts)', async () => {
+    const peer = await boundPeer()
+    const long = '9'.repeat(21)
+    expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long })).toMatchObject({ commandId: 0x80000004, status: 0x0a })
+    expect(await peer.request('submit_sm', { ...submitParams(), destination_addr: long })).toMatchObject({ commandId: 0x80000004, status: 0x0b })
+    expect(await peer.request('submit_sm', { ...submitParams(), service_type: 'LONGER' })).toMatchObject({ commandId: 0x80000004, status: 0x15 })
+    expect(submitted).toEqual([])
+    // At the limits they pass: 20 digits, and data_sm's addresses of up to 64.
+    expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long.slice(1) })).toMatchObject({ status: 0 })
+    expect(await peer.request('data_sm', { source_addr: '9'.repeat(64), destination_addr: '12588', data_coding: 0 })).toMatchObject({ commandId: 0x80000103, status: 0 })
+    expect(submitted).toEqual(['submit_sm', 'data_sm'])
+  })
+
   it('a submit_sm with a truncated body gets generic_nack ESME_RINVCMDLEN and the session goes on', async () => {
     const peer = await boundPeer()
     peer.write(Buffer.concat([header(23, 0x00000004, 0, 77), Buffer.from('\0\x01\x018613')]))
