@@ -74,6 +74,13 @@ export interface SmppLimits {
   readonly bindFailureMemoryMs: number
   /** Addresses with failures remembered at once; past it the least recently failing is forgotten. */
   readonly bindGuardAddressesMax: number
+  /**
+   * Lines about refused PDUs (generic_nack, lost framing) one peer address may cause per
+   * refusalLogWindowMs; the rest are only counted. A per-session cap alone lets a peer that
+   * reconnects write a line per connection; 10 a minute still shows what it sends.
+   */
+  readonly refusalLogLinesMax: number
+  readonly refusalLogWindowMs: number
 }
 
 export const defaultSmppLimits: SmppLimits = {
@@ -103,6 +110,8 @@ export const defaultSmppLimits: SmppLimits = {
   bindLockoutMaxMs: 3_600_000,
   bindFailureMemoryMs: 3_600_000,
   bindGuardAddressesMax: 10_000,
+  refusalLogLinesMax: 10,
+  refusalLogWindowMs: 60_000,
 }
 
 /** The problems of a limit set, each naming its key; empty when the set is sound. */

@@ -3,7 +3,8 @@
  * host/port (port 0 picks one; `port` tells which), authenticates binds against accounts
  * (unknown system_id -> ESME_RINVSYSID, wrong password -> ESME_RINVPASWD, over sessionsMax ->
  * ESME_RBINDFAIL; each then closes), locks out an address that keeps failing (bind-guard.ts:
- * ESME_RBINDFAIL unchecked, one log line per lockout), answers bind_*_resp with our system_id and the
+ * ESME_RBINDFAIL unchecked, one log line per lockout), logs refused PDUs within a per-address
+ * budget (log-window.ts), answers bind_*_resp with our system_id and the
  * sc_interface_version TLV 0x34, hands submit_sm / data_sm from transmitter and transceiver
  * binds to onSubmit, and exposes bound peers so the caller can send deliver_sm back
  * (receiverFor() finds the receiver bind of a transmitter-only ESME). close() unbinds everyone.
@@ -12,11 +13,12 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Server, Socket } from 'node:net'
 import { createServer } from 'node:net'
 import type { Logger } from '../../../src/service/log.js'
-import { BindGuard } from './bind-guard.js'
+import { BindGuard, addressKeyOf } from './bind-guard.js'
 import { smppStatus, statusName } from './command-status.js'
 import { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'
 import { resolveSmppLimits } from './limits.js'
+import { LogWindow } from './log-window.js'
 import type { Pdu, PduParams } from './pdu.js'
 import type { SendOptions, SendResult } from './request-window.js'
 import type { BindType } from './session-rules.js'
@@ -113,6 +115,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   }
 
   const guard = new BindGuard(limits)
+  const refusalLog = new LogWindow(limits.refusalLogLinesMax, limits.refusalLogWindowMs, limits.bindGuardAddressesMax)
 
   /** A checked bind with wrong credentials: counted, logged until its lockout, then once for it. */
   const failBind = (request: BindRequest, remote: string, status: number, nowMs: number): void => {
@@ -163,6 +166,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
       name: 'smpp-server',
       ...(options.sequenceStart === undefined ? {} : { sequenceStart: options.sequenceStart }),
       onBind: (request, bound) => Promise.resolve(decideBind(request, bound)),
+      mayLogRefusal: (noisy) => refusalLog.allow(addressKeyOf(noisy.remoteAddress), Date.now()),
       onBound: (bound) => {
         const peer = makePeer(bound)
         peers.set(bound, peer)

@@ -11,6 +11,7 @@
  * is logged. Message bodies are never logged (they carry PINs): only ids, lengths and statuses.
  * Exports SmppSession (its option and handler types live in session-types.ts).
  */
+import type { Fields } from '../../../src/service/log.js'
 import { smppStatus, statusName } from './command-status.js'
 import { fieldRefusal } from './field-limits.js'
 import type { FrameEvent } from './frame-reader.js'
@@ -257,16 +258,24 @@ export class SmppSession {
       case 'nack':
         // Logged for the first few per session only: a hostile peer must not flood the log.
         this.nacksLogged += 1
-        if (this.nacksLogged <= nackLogsPerSessionMax) this.options.logger.warn('smpp pdu refused', { session: this.name, status: statusName(event.status), sequence: event.sequence, detail: event.detail })
+        if (this.nacksLogged <= nackLogsPerSessionMax) this.logRefusal('smpp pdu refused', { status: statusName(event.status), sequence: event.sequence, detail: event.detail })
         // A generic_nack is never answered with one: two peers would nack each other forever.
         if (event.commandId !== 0x80000000) this.sendNack(event.status, event.sequence)
         return
       case 'fatal':
-        this.options.logger.warn('smpp framing lost', { session: this.name, detail: event.detail })
+        this.logRefusal('smpp framing lost', { detail: event.detail })
         this.sendNack(event.status, event.sequence)
         this.close('invalid_length')
         return
     }
+  }
+
+  /** A warning about the peer's input, within the per-address budget the server keeps. */
+  private logRefusal(message: string, fields: Fields): void {
+    const gate = this.options.mayLogRefusal?.(this) ?? { allowed: true, suppressed: 0 }
+    if (!gate.allowed) return
+    const left = gate.suppressed > 0 ? { suppressedBefore: gate.suppressed } : {}
+    this.options.logger.warn(message, { session: this.name, remote: this.remoteAddress, ...fields, ...left })
   }
 
   private onPdu(pdu: Pdu): void {

@@ -3,6 +3,7 @@ import type { SmppClient } from '../../../../channels/sms/smpp/client.js'
 import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
 import type { SmppServer } from '../../../../channels/sms/smpp/server.js'
 import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
+import { createLogger } from '../../../../src/service/log.js'
 import { RawPeer, bindParams, header, submitParams, telepayAccount } from './raw-peer.js'
 
 let smsc: SmppServer
@@ -108,5 +109,32 @@ describe('malformed input from a raw socket', () => {
     }
     await expectBystanderServed()
     expect(smsc.peers().length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('one address writes at most refusalLogLinesMax refusal lines per window, however often it reconnects', async () => {
+    const lines: string[] = []
+    const noisy = await startSmppServer({
+      port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0 }),
+      logger: createLogger('info', (line) => lines.push(line)), limits: { refusalLogLinesMax: 3, refusalLogWindowMs: 60_000 },
+    })
+    try {
+      for (let round = 0; round < 20; round++) {
+        const peer = await RawPeer.connect(noisy.port, '127.0.0.9')
+        peer.write(Buffer.concat([header(16, 0x999, 0, round + 1), header(8, 0x15, 0, 1)]))
+        expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: round + 1 })
+        expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x02, sequence: 0 })
+        expect(await peer.waitClosed()).toBe(true)
+      }
+      const other = await RawPeer.connect(noisy.port, '127.0.0.10')
+      other.write(header(16, 0x999, 0, 7))
+      expect(await other.next()).toMatchObject({ status: 0x03, sequence: 7 })
+      other.close()
+      const refusals = lines.filter((line) => / warn +smpp (pdu refused|framing lost)/.test(line))
+      expect(refusals.filter((line) => line.includes('remote=127.0.0.9'))).toHaveLength(3)
+      expect(refusals.filter((line) => line.includes('remote=127.0.0.10'))).toHaveLength(1)
+      expect(noisy.counters.genericNacksSent).toBe(41)
+    } finally {
+      await noisy.close()
+    }
   })
 })
