@@ -70,7 +70,11 @@ export interface SmppLimits {
   readonly bindLockoutBaseMs: number
   /** Lockouts stop doubling here: a persistent guesser gets one guess an hour. */
   readonly bindLockoutMaxMs: number
-  /** An address's failures are forgotten this long after its last failure or lockout. */
+  /**
+   * An address's failures are forgotten this long after its last failure or lockout. A day:
+   * waiting to be forgotten then gains a guesser 5 guesses a day, fewer than the one an hour
+   * the capped lockout allows (with 1 h it would gain 5 every 61 minutes).
+   */
   readonly bindFailureMemoryMs: number
   /** Addresses with failures remembered at once; past it the least recently failing is forgotten. */
   readonly bindGuardAddressesMax: number
@@ -108,7 +112,7 @@ export const defaultSmppLimits: SmppLimits = {
   bindFailuresMax: 5,
   bindLockoutBaseMs: 60_000,
   bindLockoutMaxMs: 3_600_000,
-  bindFailureMemoryMs: 3_600_000,
+  bindFailureMemoryMs: 86_400_000,
   bindGuardAddressesMax: 10_000,
   refusalLogLinesMax: 10,
   refusalLogWindowMs: 60_000,
