@@ -148,6 +148,20 @@ async function expectOnlyResponses(f: Fuzzer, peer: RawPeer, why: string): Promi
 
 type Case = (f: Fuzzer) => Promise<void>
 
+/**
+ * A case whose octets (built around a sequence_number) must get generic_nack with that status
+ * and sequence, after which the stream is still in step.
+ */
+async function nackedInStep(f: Fuzzer, nackStatus: number, build: (sequence: number) => { readonly octets: Buffer; readonly why: string }): Promise<void> {
+  const peer = await connect(f, f.random() < 0.5)
+  const sequence = sequenceOf(f)
+  const { octets: sent, why } = build(sequence)
+  peer.write(sent)
+  await expectNext(f, peer, { commandId: GENERIC_NACK, status: nackStatus, sequence }, why)
+  await expectInStep(f, peer)
+  peer.close()
+}
+
 const cases: Readonly<Record<string, Case>> = {
   async lengthTooSmall(f) {
     const peer = await connect(f, f.random() < 0.5)
@@ -161,16 +175,13 @@ const cases: Readonly<Record<string, Case>> = {
     await expectNackAndClose(f, peer, `command_length ${length}`)
   },
   async unknownCommand(f) {
-    const peer = await connect(f, f.random() < 0.5)
     const known = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0103, 0x0111, 0x0112, 0x0113, 0x15, 0x21, 0x102])
-    let commandId = int(f, 0x10000)
-    while (known.has(commandId)) commandId += 0x200
-    const body = octets(f, int(f, 64))
-    const sequence = sequenceOf(f)
-    peer.write(Buffer.concat([header(16 + body.length, commandId, 0, sequence), body]))
-    await expectNext(f, peer, { commandId: GENERIC_NACK, status: status.invCmdId, sequence }, `command_id 0x${commandId.toString(16)}`)
-    await expectInStep(f, peer)
-    peer.close()
+    await nackedInStep(f, status.invCmdId, (sequence) => {
+      let commandId = int(f, 0x10000)
+      while (known.has(commandId)) commandId += 0x200
+      const body = octets(f, int(f, 64))
+      return { octets: Buffer.concat([header(16 + body.length, commandId, 0, sequence), body]), why: `command_id 0x${commandId.toString(16)}` }
+    })
   },
   async requestBeforeBind(f) {
     const peer = await connect(f, false)
@@ -185,33 +196,24 @@ const cases: Readonly<Record<string, Case>> = {
     peer.close()
   },
   async truncated(f) {
-    const peer = await connect(f, f.random() < 0.5)
-    const sequence = sequenceOf(f)
-    const whole = someRequest(f, sequence)
-    const cut = 16 + int(f, whole.length - 16)
-    peer.write(withLength(whole.subarray(0, cut), cut))
-    await expectNext(f, peer, { commandId: GENERIC_NACK, status: status.invCmdLen, sequence }, `a request cut to ${cut} of ${whole.length} octets`)
-    await expectInStep(f, peer)
-    peer.close()
+    await nackedInStep(f, status.invCmdLen, (sequence) => {
+      const whole = someRequest(f, sequence)
+      const cut = 16 + int(f, whole.length - 16)
+      return { octets: withLength(whole.subarray(0, cut), cut), why: `a request cut to ${cut} of ${whole.length} octets` }
+    })
   },
   async unterminatedString(f) {
-    const peer = await connect(f, f.random() < 0.5)
-    const sequence = sequenceOf(f)
-    const body = Buffer.from(letters(f, 1 + int(f, 40)), 'latin1')
-    peer.write(Buffer.concat([header(16 + body.length, pick(f, [0x02, 0x04, 0x09]), 0, sequence), body]))
-    await expectNext(f, peer, { commandId: GENERIC_NACK, status: status.invCmdLen, sequence }, 'a C-string without its terminator')
-    await expectInStep(f, peer)
-    peer.close()
+    await nackedInStep(f, status.invCmdLen, (sequence) => {
+      const body = Buffer.from(letters(f, 1 + int(f, 40)), 'latin1')
+      return { octets: Buffer.concat([header(16 + body.length, pick(f, [0x02, 0x04, 0x09]), 0, sequence), body]), why: 'a C-string without its terminator' }
+    })
   },
   async lengthLongerThanBody(f) {
     // The enquire_link that follows is swallowed as the end of the first PDU's body.
-    const peer = await connect(f, f.random() < 0.5)
-    const sequence = sequenceOf(f)
-    const whole = someRequest(f, sequence)
-    peer.write(Buffer.concat([withLength(whole, whole.length + 16), numbered('enquire_link', sequenceOf(f))]))
-    await expectNext(f, peer, { commandId: GENERIC_NACK, status: status.invCmdLen, sequence }, 'a length 16 past the body')
-    await expectInStep(f, peer)
-    peer.close()
+    await nackedInStep(f, status.invCmdLen, (sequence) => {
+      const whole = someRequest(f, sequence)
+      return { octets: Buffer.concat([withLength(whole, whole.length + 16), numbered('enquire_link', sequenceOf(f))]), why: 'a length 16 past the body' }
+    })
   },
   async lengthShorterThanBody(f) {
     // The rest of the body becomes the next PDU's header: anything may follow but a request.

@@ -51,20 +51,14 @@ describe('malformed input from a raw socket', () => {
     expect(smsc.counters.genericNacksSent).toBe(1)
   })
 
-  it('an unknown command_id 0x00000999 gets generic_nack ESME_RINVCMDID and the session goes on', async () => {
+  // A sequence_number past SMPP 3.4's 0x7FFFFFFF used to make the codec throw and close the
+  // session unanswered (found by fuzz.test.ts): it is echoed like any other.
+  it.each([0x1234, 0x80000001])('an unknown command_id 0x00000999 numbered %d gets generic_nack ESME_RINVCMDID and the session goes on', async (sequence) => {
     const peer = await boundPeer()
-    peer.write(Buffer.concat([header(20, 0x00000999, 0, 0x1234), Buffer.from([1, 2, 3, 4])]))
-    expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: 0x1234 })
-    expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
-    await expectBystanderServed()
-  })
-
-  it('a sequence_number past 0x7FFFFFFF is echoed in the answer instead of closing the session (found by fuzz.test.ts)', async () => {
-    const peer = await boundPeer()
+    peer.write(Buffer.concat([header(20, 0x00000999, 0, sequence), Buffer.from([1, 2, 3, 4])]))
+    expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence })
     peer.write(header(16, 0x15, 0, 0xffffffff))
     expect(await peer.next()).toMatchObject({ commandId: 0x80000015, status: 0, sequence: 0xffffffff })
-    peer.write(Buffer.concat([header(20, 0x00000999, 0, 0x80000001), Buffer.from([1, 2, 3, 4])]))
-    expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: 0x80000001 })
     expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
     await expectBystanderServed()
   })
