@@ -115,6 +115,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   }
 
   const guard = new BindGuard(limits)
+  // Keyed by the same addresses as the guard, so held to the same bound on how many.
   const refusalLog = new LogWindow(limits.refusalLogLinesMax, limits.refusalLogWindowMs, limits.bindGuardAddressesMax)
 
   /** A checked bind with wrong credentials: counted, logged until its lockout, then once for it. */

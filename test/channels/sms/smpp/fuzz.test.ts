@@ -1,7 +1,7 @@
 /**
  * fuzz.test.ts - hostile SMPP input against a real gateway's SMSC simulator, for a few seconds,
  * from a seeded generator (SMPP_FUZZ_SEED=n reproduces a run; every failure names its seed,
- * worker and case). Workers on their own loopback addresses send command_lengths too small, too
+ * worker and case; FUZZ_LOG=warn shows the gateway's log). Workers on their own loopback addresses send command_lengths too small, too
  * large or lying about the body, unknown command_ids, requests before bind, truncated PDUs,
  * C-strings without a terminator, over-long fields, responses nobody asked for and random
  * octets. Each answer is checked against SMPP 3.4 (generic_nack ESME_RINVCMDLEN / RINVCMDID
