@@ -73,10 +73,10 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     logger: options.log,
     onEvent: (event) => {
       if (event.type === 'bound') options.log.info('smpp bind', { systemId: event.peer.systemId, bind: event.peer.bindType, peer: `${event.peer.remoteAddress}:${event.peer.remotePort}` })
-      else if (event.type === 'bind_refused') options.log.warn('smpp bind refused', { systemId: event.systemId, status: event.status, peer: event.remoteAddress })
-      else {
-        if (event.peer !== null) ussdPeers.delete(event.peer.id)
-        options.log.info('smpp session closed', { systemId: event.peer?.systemId, reason: event.reason })
+      // Refusals are logged by the server, at most one line per lockout of an address.
+      else if (event.type === 'closed' && event.peer !== null) {
+        ussdPeers.delete(event.peer.id)
+        options.log.info('smpp session closed', { systemId: event.peer.systemId, reason: event.reason })
       }
     },
     onSubmit: async (peer, pdu) => {

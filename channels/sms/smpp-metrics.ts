@@ -1,6 +1,7 @@
 /**
  * smpp-metrics.ts - publishes a server's or client's SmppCounters on /metrics: PDUs by direction,
- * command and status, and the session layer's refusals, timeouts and reconnects.
+ * command and status, the session layer's refusals, timeouts and reconnects, and (SMSC role) the
+ * binds that failed their credentials and those refused unchecked during a lockout.
  */
 import type { Metrics } from '../../src/service/metrics.js'
 import type { SmppCounters } from './smpp/counters.js'
@@ -24,5 +25,15 @@ export function publishSmppCounters(metrics: Metrics, role: 'smsc' | 'esme', cou
     { labels: { role, event: 'bind_accepted' }, value: counters.bindsAccepted },
     { labels: { role, event: 'bind_refused' }, value: counters.bindsRefused },
     { labels: { role, event: 'reconnect' }, value: counters.reconnects },
+  ])
+  // Only an SMSC checks credentials; the ESME role would publish zeros forever.
+  if (role !== 'smsc') return
+  metrics.counterFrom('telepay_smpp_binds_failed_total', 'Binds to the SMSC with a wrong password or unknown system_id, by command_status', () =>
+    Object.entries(counters.bindsFailed).map(([status, value]) => ({ labels: { role, status }, value })))
+  metrics.counterFrom('telepay_smpp_binds_throttled_total', 'Binds refused with ESME_RBINDFAIL, credentials unchecked, because their address was locked out after failed binds', () => [
+    { labels: { role }, value: counters.bindsThrottled },
+  ])
+  metrics.counterFrom('telepay_smpp_bind_lockouts_total', 'Lockouts begun: an address reached the failed-bind limit, or failed again after a lockout', () => [
+    { labels: { role }, value: counters.bindLockouts },
   ])
 }

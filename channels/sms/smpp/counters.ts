@@ -1,7 +1,8 @@
 /**
  * counters.ts - SmppCounters: plain numbers a server or client exposes for metrics (PDUs in and
- * out by command and status name, generic_nacks, throttling, timeouts, dead links). Sessions of
- * one server or client share one instance; the integrator maps the fields to Prometheus series.
+ * out by command and status name, generic_nacks, throttling, timeouts, dead links, failed and
+ * locked-out binds). Sessions of one server or client share one instance; the integrator maps
+ * the fields to Prometheus series.
  */
 import { statusName } from './command-status.js'
 
@@ -24,7 +25,14 @@ export class SmppCounters {
   /** Sessions closed because an enquire_link went unanswered. */
   deadLinks = 0
   bindsAccepted = 0
+  /** Binds refused for any reason (credentials, a lockout, sessionsMax), and ours refused (client). */
   bindsRefused = 0
+  /** Server: binds whose credentials were checked and wrong, by status name (ESME_RINVPASWD...). */
+  readonly bindsFailed: Record<string, number> = {}
+  /** Server: binds refused unchecked because their address was locked out (bind-guard.ts). */
+  bindsThrottled = 0
+  /** Server: lockouts begun (an address reached bindFailuresMax, or failed again after one). */
+  bindLockouts = 0
   /** Sessions closed, for any reason. */
   sessionsClosed = 0
   /** Connection attempts after the first (client only). */
@@ -36,6 +44,11 @@ export class SmppCounters {
 
   countOut(command: string, status: number): void {
     bump(this.pdusOut, command, status)
+  }
+
+  countBindFailure(status: number): void {
+    const name = statusName(status)
+    this.bindsFailed[name] = (this.bindsFailed[name] ?? 0) + 1
   }
 }
 

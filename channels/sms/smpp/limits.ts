@@ -57,6 +57,34 @@ export interface SmppLimits {
   readonly sessionsMax: number
   /** Open TCP connections a server accepts, bound or not (bounds sockets held by idle peers). */
   readonly connectionsMax: number
+  /**
+   * Failed binds (wrong password or unknown system_id) one address may make before it is locked
+   * out. SMPP passwords are at most 8 characters, so guesses must be few; 5 still lets a person
+   * fix a typo or an ESME retry a stale password a few times without a lockout.
+   */
+  readonly bindFailuresMax: number
+  /**
+   * The first lockout: every bind from the address is refused (ESME_RBINDFAIL, the password not
+   * even checked) this long. Each failure after a lockout doubles the next one.
+   */
+  readonly bindLockoutBaseMs: number
+  /** Lockouts stop doubling here: a persistent guesser gets one guess an hour. */
+  readonly bindLockoutMaxMs: number
+  /**
+   * An address's failures are forgotten this long after its last failure or lockout. A day:
+   * waiting to be forgotten then gains a guesser 5 guesses a day, fewer than the one an hour
+   * the capped lockout allows (with 1 h it would gain 5 every 61 minutes).
+   */
+  readonly bindFailureMemoryMs: number
+  /** Addresses with failures remembered at once; past it the least recently failing is forgotten. */
+  readonly bindGuardAddressesMax: number
+  /**
+   * Lines about refused PDUs (generic_nack, lost framing) one peer address may cause per
+   * refusalLogWindowMs; the rest are only counted. A per-session cap alone lets a peer that
+   * reconnects write a line per connection; 10 a minute still shows what it sends.
+   */
+  readonly refusalLogLinesMax: number
+  readonly refusalLogWindowMs: number
 }
 
 export const defaultSmppLimits: SmppLimits = {
@@ -81,6 +109,13 @@ export const defaultSmppLimits: SmppLimits = {
   reconnectJitterRatio: 0.2,
   sessionsMax: 100,
   connectionsMax: 200,
+  bindFailuresMax: 5,
+  bindLockoutBaseMs: 60_000,
+  bindLockoutMaxMs: 3_600_000,
+  bindFailureMemoryMs: 86_400_000,
+  bindGuardAddressesMax: 10_000,
+  refusalLogLinesMax: 10,
+  refusalLogWindowMs: 60_000,
 }
 
 /** The problems of a limit set, each naming its key; empty when the set is sound. */
@@ -101,6 +136,9 @@ export function checkSmppLimits(limits: SmppLimits): string[] {
   }
   if (limits.connectionsMax < limits.sessionsMax) {
     problems.push('connectionsMax must be >= sessionsMax (every session is a connection)')
+  }
+  if (limits.bindLockoutMaxMs < limits.bindLockoutBaseMs) {
+    problems.push('bindLockoutMaxMs must be >= bindLockoutBaseMs')
   }
   return problems
 }

@@ -46,6 +46,11 @@ export interface DecodeFailure {
 }
 
 export const sequenceMax = 0x7fffffff
+/**
+ * A response echoes the request's sequence_number whatever it is: a peer that numbers past
+ * SMPP 3.4's 0x7FFFFFFF still deserves its answer (or generic_nack), and it fits the header.
+ */
+const echoedSequenceMax = 0xffffffff
 export const headerLength = 16
 /** The interface_version we speak and announce (the codec's default is 0x50, SMPP 5.0). */
 export const interfaceVersion = 0x34
@@ -68,14 +73,15 @@ export function responseCommandOf(command: string): string | undefined {
 }
 
 /**
- * Encodes one PDU. Throws on a programmer error: unknown command or field, a text field that
- * is not a Buffer, text without an explicit data_coding, short_message over 254 octets.
+ * Encodes one PDU. Throws on a programmer error: unknown command or field, a request numbered
+ * past 0x7FFFFFFF, a text field that is not a Buffer, text without an explicit data_coding, short_message over 254 octets.
  * A non-zero status yields the header alone (SMPP 3.4 error responses carry no body).
  */
 export function encodePdu(command: string, sequence: number, params: PduParams = {}, status = 0): Buffer {
   const def = smpp.commands[command]
   if (def === undefined) throw new TypeError(`unknown SMPP command ${command}`)
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > sequenceMax) {
+  const highest = isResponseId(def.id) ? echoedSequenceMax : sequenceMax
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > highest) {
     throw new RangeError(`sequence_number ${sequence} out of range`)
   }
   const options: Record<string, unknown> = {}

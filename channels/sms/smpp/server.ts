@@ -2,7 +2,9 @@
  * server.ts - startSmppServer(): telepay in the SMSC role (simulator mode). Listens on
  * host/port (port 0 picks one; `port` tells which), authenticates binds against accounts
  * (unknown system_id -> ESME_RINVSYSID, wrong password -> ESME_RINVPASWD, over sessionsMax ->
- * ESME_RBINDFAIL; each then closes), answers bind_*_resp with our system_id and the
+ * ESME_RBINDFAIL; each then closes), locks out an address that keeps failing (bind-guard.ts:
+ * ESME_RBINDFAIL unchecked, one log line per lockout), logs refused PDUs within a per-address
+ * budget (log-window.ts), answers bind_*_resp with our system_id and the
  * sc_interface_version TLV 0x34, hands submit_sm / data_sm from transmitter and transceiver
  * binds to onSubmit, and exposes bound peers so the caller can send deliver_sm back
  * (receiverFor() finds the receiver bind of a transmitter-only ESME). close() unbinds everyone.
@@ -11,10 +13,12 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Server, Socket } from 'node:net'
 import { createServer } from 'node:net'
 import type { Logger } from '../../../src/service/log.js'
-import { smppStatus } from './command-status.js'
+import { BindGuard, addressKeyOf } from './bind-guard.js'
+import { smppStatus, statusName } from './command-status.js'
 import { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'
 import { resolveSmppLimits } from './limits.js'
+import { LogWindow } from './log-window.js'
 import type { Pdu, PduParams } from './pdu.js'
 import type { SendOptions, SendResult } from './request-window.js'
 import type { BindType } from './session-rules.js'
@@ -110,11 +114,45 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
     }
   }
 
+  const guard = new BindGuard(limits)
+  // Keyed by the same addresses as the guard, so held to the same bound on how many.
+  const refusalLog = new LogWindow(limits.refusalLogLinesMax, limits.refusalLogWindowMs, limits.bindGuardAddressesMax)
+
+  /** A checked bind with wrong credentials: counted, logged until its lockout, then once for it. */
+  const failBind = (request: BindRequest, remote: string, status: number, nowMs: number): void => {
+    counters.countBindFailure(status)
+    const outcome = guard.failed(remote, nowMs)
+    const fields = { systemId: request.systemId, status: statusName(status), remote, failures: outcome.failures }
+    if (outcome.kind === 'counted') {
+      logger.warn('smpp bind refused', { ...fields, failuresMax: limits.bindFailuresMax })
+      return
+    }
+    counters.bindLockouts += 1
+    logger.warn('smpp binds from this address locked out', { ...fields, key: outcome.key, lockoutMs: outcome.lockoutMs })
+  }
+
   const decideBind = (request: BindRequest, session: SmppSession): BindDecision => {
-    const status = authenticate(options.accounts, request) ??
-      (closing || peers.size >= limits.sessionsMax ? smppStatus.ESME_RBINDFAIL : smppStatus.ESME_ROK)
+    const remote = session.remoteAddress
+    const nowMs = Date.now()
+    let status: number
+    if (guard.isLocked(remote, nowMs)) {
+      // Refused without a look at the credentials: a guess made during a lockout learns nothing,
+      // a right one included. Counted, not logged: the lockout's one line said it.
+      counters.bindsThrottled += 1
+      status = smppStatus.ESME_RBINDFAIL
+    } else {
+      const refusal = authenticate(options.accounts, request)
+      if (refusal !== null) {
+        failBind(request, remote, refusal, nowMs)
+        status = refusal
+      } else {
+        guard.succeeded(remote)
+        status = closing || peers.size >= limits.sessionsMax ? smppStatus.ESME_RBINDFAIL : smppStatus.ESME_ROK
+        if (status !== smppStatus.ESME_ROK) logger.warn('smpp bind refused', { systemId: request.systemId, status: statusName(status), remote, sessions: peers.size, closing })
+      }
+    }
     if (status !== smppStatus.ESME_ROK) {
-      notify({ type: 'bind_refused', systemId: request.systemId, status, remoteAddress: session.remoteAddress })
+      notify({ type: 'bind_refused', systemId: request.systemId, status, remoteAddress: remote })
     }
     return { status, systemId: ourSystemId }
   }
@@ -129,6 +167,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
       name: 'smpp-server',
       ...(options.sequenceStart === undefined ? {} : { sequenceStart: options.sequenceStart }),
       onBind: (request, bound) => Promise.resolve(decideBind(request, bound)),
+      mayLogRefusal: (noisy) => refusalLog.allow(addressKeyOf(noisy.remoteAddress), Date.now()),
       onBound: (bound) => {
         const peer = makePeer(bound)
         peers.set(bound, peer)

@@ -70,5 +70,10 @@ export interface SmppSessionOptions {
   /** smsc role: decides an incoming bind. */
   readonly onBind?: (request: BindRequest, session: SmppSession) => Promise<BindDecision>
   readonly onBound?: (session: SmppSession) => void
+  /**
+   * Whether a line about a refused PDU may be logged now, and how many were left out before it
+   * (the server's per-address LogWindow); absent, the per-session cap alone applies.
+   */
+  readonly mayLogRefusal?: (session: SmppSession) => { readonly allowed: boolean; readonly suppressed: number }
   readonly onClose?: (reason: CloseReason, session: SmppSession) => void
 }

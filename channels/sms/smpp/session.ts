@@ -2,7 +2,8 @@
  * session.ts - SmppSession: one SMPP 3.4 session over one socket, either role (esme: we bound
  * to an SMSC; smsc: an ESME bound to us). States open -> bound_tx | bound_rx | bound_trx ->
  * unbinding -> closed. It frames and checks input (frame-reader.ts), answers out-of-state
- * requests with ESME_RINVBNDSTS and a second bind with ESME_RALYBND, always answers
+ * requests with ESME_RINVBNDSTS and a second bind with ESME_RALYBND, as the SMSC refuses a
+ * field over its SMPP 3.4 size with that field's status (field-limits.ts), always answers
  * enquire_link, probes a quiet link and closes a dead one, throttles incoming messages per
  * bind (ESME_RTHROTTLED), runs our requests through a RequestWindow, unbinds cleanly both ways
  * and closes a server session not bound within sessionInitTimeoutMs.
@@ -10,7 +11,9 @@
  * is logged. Message bodies are never logged (they carry PINs): only ids, lengths and statuses.
  * Exports SmppSession (its option and handler types live in session-types.ts).
  */
+import type { Fields } from '../../../src/service/log.js'
 import { smppStatus, statusName } from './command-status.js'
+import { fieldRefusal } from './field-limits.js'
 import type { FrameEvent } from './frame-reader.js'
 import { FrameReader } from './frame-reader.js'
 import type { Pdu, PduParams } from './pdu.js'
@@ -206,7 +209,9 @@ export class SmppSession {
       timer.unref()
       socket.once('close', () => clearTimeout(timer))
     }
-    const level = reason === 'internal_error' || reason === 'dead_link' ? 'warn' : 'info'
+    // A session that never bound (a scanner, a refused or locked-out bind) closes at debug level:
+    // one line per connection would let any peer that can connect write our log.
+    const level = reason === 'internal_error' || reason === 'dead_link' ? 'warn' : this.currentBindType === null ? 'debug' : 'info'
     this.options.logger[level]('smpp session closed', { session: this.name, reason, systemId: this.peer, remote: this.remoteAddress })
     this.resolveClosed(reason)
     try {
@@ -253,16 +258,24 @@ export class SmppSession {
       case 'nack':
         // Logged for the first few per session only: a hostile peer must not flood the log.
         this.nacksLogged += 1
-        if (this.nacksLogged <= nackLogsPerSessionMax) this.options.logger.warn('smpp pdu refused', { session: this.name, status: statusName(event.status), sequence: event.sequence, detail: event.detail })
+        if (this.nacksLogged <= nackLogsPerSessionMax) this.logRefusal('smpp pdu refused', { status: statusName(event.status), sequence: event.sequence, detail: event.detail })
         // A generic_nack is never answered with one: two peers would nack each other forever.
         if (event.commandId !== 0x80000000) this.sendNack(event.status, event.sequence)
         return
       case 'fatal':
-        this.options.logger.warn('smpp framing lost', { session: this.name, detail: event.detail })
+        this.logRefusal('smpp framing lost', { detail: event.detail })
         this.sendNack(event.status, event.sequence)
         this.close('invalid_length')
         return
     }
+  }
+
+  /** A warning about the peer's input, within the per-address budget the server keeps. */
+  private logRefusal(message: string, fields: Fields): void {
+    const gate = this.options.mayLogRefusal?.(this) ?? { allowed: true, suppressed: 0 }
+    if (!gate.allowed) return
+    const left = gate.suppressed > 0 ? { suppressedBefore: gate.suppressed } : {}
+    this.options.logger.warn(message, { session: this.name, remote: this.remoteAddress, ...fields, ...left })
   }
 
   private onPdu(pdu: Pdu): void {
@@ -313,6 +326,14 @@ export class SmppSession {
       this.respond(pdu, smppStatus.ESME_RINVCMDID)
       return
     }
+    // As the SMSC we hold ESMEs to SMPP 3.4's field sizes; what an operator's SMSC sends us is
+    // taken as it comes (refusing its MO over a length rule it does not keep would lose it).
+    const refusal = this.role === 'smsc' ? fieldRefusal(pdu) : null
+    if (refusal !== null) {
+      this.options.logger.debug('smpp field refused', { session: this.name, command: pdu.command, field: refusal.field, status: statusName(refusal.status) })
+      this.respond(pdu, refusal.status)
+      return
+    }
     const overRate = isMessageCommand(pdu.command) && !this.bucket.take(Date.now())
     if (overRate || this.inFlight >= this.options.limits.inboundInFlightMax) {
       this.respond(pdu, smppStatus.ESME_RTHROTTLED)
@@ -357,7 +378,8 @@ export class SmppSession {
     if (this.currentState !== 'open') return
     if (decision.status !== smppStatus.ESME_ROK) {
       this.options.counters.bindsRefused += 1
-      this.options.logger.info('smpp bind refused', { session: this.name, systemId: request.systemId, status: statusName(decision.status), remote: this.remoteAddress })
+      // Debug only: the onBind handler logs refusals by its own rule (one line per lockout).
+      this.options.logger.debug('smpp bind refused', { session: this.name, systemId: request.systemId, status: statusName(decision.status), remote: this.remoteAddress })
       this.respond(pdu, decision.status)
       this.close('bind_refused')
       return

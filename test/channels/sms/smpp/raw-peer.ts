@@ -85,9 +85,10 @@ export class RawPeer {
   private sequence = 0
   private constructor(readonly socket: Socket, readonly stream: RawStream) {}
 
-  static connect(port: number): Promise<RawPeer> {
+  /** localAddress picks the source address (127.0.0.2, 127.0.0.3... are all loopback on Linux). */
+  static connect(port: number, localAddress = '127.0.0.1'): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port })
+      const socket = connect({ host: '127.0.0.1', port, localAddress })
       socket.once('error', reject)
       socket.once('connect', () => resolve(new RawPeer(socket, new RawStream(socket))))
     })
