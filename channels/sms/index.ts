@@ -4,6 +4,11 @@
  * feeds one SmsAdapter; the core never knows which mode carried a command. Either transport
  * also carries USSD over SMPP (`ussdLink`, for channels/ussd/smpp), and the outbox sweep may try
  * a USSD push before a notice's SMS (`attachPush`).
+ *
+ * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
+ * refused with ESME_RTHROTTLED, so the SMSC sends them again later; the simulator takes no new
+ * bind), `settle` (the MOs in flight are answered and their replies sent or kept in the outbox),
+ * the outbox drain (`sweep`), then `close` (the sessions unbind).
  */
 import type { Config } from '../../src/config.js'
 import type { OperatingLimits } from '../../src/core/index.js'
@@ -16,11 +21,15 @@ import type { NoticePush } from './outbox.js'
 import { deliverDueSms } from './outbox.js'
 import { startOperatorTransport } from './operator-transport.js'
 import type { SmppLimits } from './smpp/limits.js'
+import type { SmppServer } from './smpp/server.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import type { SmsTransport } from './transport.js'
 import type { UssdLink } from '../ussd/smpp/link.js'
+import { InFlight } from '../../src/service/in-flight.js'
+import { smppStatus } from './smpp-constants.js'
+import type { InboundAnswer, InboundSm } from './transport.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
@@ -42,6 +51,10 @@ export interface RunningSmsChannel {
   /** From now on the outbox sweep offers each notice's first attempt to `push` (null: SMS only). */
   attachPush(push: NoticePush | null): void
   ready(): boolean
+  /** Stop, step 1: new MOs are refused (the SMSC retries them), the simulator takes no new bind. */
+  stopAccepting(): void
+  /** Stop, step 2: resolves once the MOs in flight are answered and their replies sent or kept. */
+  settle(): Promise<void>
   /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
   sweep(): Promise<void>
   close(): Promise<void>
@@ -63,11 +76,17 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     languageOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
   const channel = new SmsChannel({
-    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
+    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true, keep: deps.ledger,
   })
-  const onInbound = (sm: Parameters<SmsChannel['receive']>[0]) => channel.receive(sm)
+  let accepting = true
+  const inbound = new InFlight()
+  const onInbound = (sm: InboundSm): Promise<InboundAnswer> => {
+    if (!accepting) return Promise.resolve({ status: smppStatus.throttled, messageId: '', afterResponse: null })
+    return inbound.track(channel.receive(sm))
+  }
   let transport: SmsTransport & UssdLink
   let smppPort: number | null = null
+  let simulatorServer: SmppServer | null = null
   if (config.sms.mode === 'simulator') {
     const simulator = await startSimulatorTransport({
       host: config.smpp.host, port: config.smpp.port, systemId: config.smpp.systemId, password: config.smpp.password,
@@ -75,6 +94,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
     })
     smppPort = simulator.server.port
+    simulatorServer = simulator.server
     transport = simulator
     deps.log.info('smsc simulator listening', { smpp: `${simulator.server.host}:${simulator.server.port}`, shortCode: config.sms.shortCode })
   } else {
@@ -95,12 +115,22 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       push = next
     },
     ready: () => transport.ready(),
+    stopAccepting() {
+      accepting = false
+      if (simulatorServer !== null) simulatorServer.stopListening()
+    },
+    async settle() {
+      await inbound.idle()
+      // A reply follows its MO's response a turn of the event loop later (transport.ts, 2.).
+      await new Promise((resolve) => setImmediate(resolve))
+      await channel.repliesSettled()
+    },
     async sweep() {
       channel.expireParts()
       await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
     },
     async close() {
-      channel.stop()
+      accepting = false
       await transport.close()
     },
   }
