@@ -4,15 +4,12 @@
  * server. Channels plug into the same start-up as they arrive. USSD over SMPP rides the SMS
  * channel's SMPP transport and may push merchants' payment prompts before their SMS.
  *
- * close() is the graceful stop (SIGTERM): no new input (the HTTP listener closes, new MOs are
- * refused, no new bind); the HTTP requests and MOs in flight are answered (bounded by
+ * close() is the graceful stop (SIGTERM): no new input (new HTTP requests and MOs are refused,
+ * no new bind); the HTTP requests and MOs in flight are answered (bounded by
  * operating.stopInFlightMs); their SMS replies are sent or kept in the outbox; the outbox is
  * delivered over the sessions still bound (operating.stopOutboxDrainMs); then the channels close,
  * the SMPP sessions unbind, the last ledger batch commits and the files close.
  */
-import type { Server } from 'node:http'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { SimulatedBank } from './bank/simulated-bank.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
@@ -28,7 +25,8 @@ import { Metrics } from './service/metrics.js'
 import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
-import { InFlight, within } from './service/in-flight.js'
+import { within } from './service/in-flight.js'
+import { startStoppableServer } from './http/stoppable-server.js'
 import { defaultWorld } from './world/default-world.js'
 import { prepareWorld } from './world/world.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
@@ -158,21 +156,10 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
-  // Requests are counted until their response is done, so a stop answers them instead of cutting them.
-  const requests = new InFlight()
-  let stopping = false
-  const listening = createServer((request, response) => {
-    requests.enter()
-    response.once('close', () => requests.leave())
-    // Once stopping, the connection is not kept for another request.
-    if (stopping) response.setHeader('Connection', 'close')
+  const server = await startStoppableServer((request, response) => {
     if (!ussd.fastPath(request, response)) app(request, response)
-  })
-  const server = await new Promise<Server>((resolve, reject) => {
-    listening.once('error', reject)
-    listening.listen(config.http.port, config.http.host, () => resolve(listening))
-  })
-  const address = server.address() as AddressInfo
+  }, config.http.port, config.http.host)
+  const address = server.address
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
@@ -181,17 +168,17 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr, wap,
     async close() {
       clearInterval(timer)
-      // 1. No new input: the listener closes (idle keep-alive connections with it), MOs are refused.
-      stopping = true
-      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
+      // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.
+      const stopStartedMs = Date.now()
+      log.info('stop: no new input')
+      server.stopAccepting()
       sms?.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
       const limits = config.operating
-      const settled = await within(Promise.all([requests.idle(), sms?.settle()]), limits.stopInFlightMs)
-      if (!settled) log.warn('stop: commands still in flight after the bound, cut', { requests: requests.size, boundMs: limits.stopInFlightMs })
-      server.closeAllConnections()
-      await httpClosed
+      const settled = await within(Promise.all([server.answered(), sms?.settle()]), limits.stopInFlightMs)
+      if (!settled) log.warn('stop: commands still in flight after the bound, cut', { requests: server.underWay, boundMs: limits.stopInFlightMs })
+      await server.close()
+      log.info('stop: commands in flight answered', { ms: Date.now() - stopStartedMs })
       // 4. The outbox (kept replies, notices) goes out over the sessions still bound, for a bounded time.
       sms?.attachPush(null)
       if (sms !== null) {
@@ -211,6 +198,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       await commits.drained()
       await ledger.close()
       bank.close()
+      log.info('stop: done', { ms: Date.now() - stopStartedMs })
     },
   }
 }
