@@ -1,0 +1,87 @@
+/**
+ * graceful-stop.test.ts - issue 11, nothing lost on a graceful stop. A real gateway in a child
+ * process runs mixed load (phones on several ESMEs paying by SMS, merchants asking phones to
+ * pay over the merchant API, the phones answering YES); it gets SIGTERM in the middle, exits,
+ * and starts again on the same data directory with the phones bound again. Then: the HTTP
+ * requests in flight at the SIGTERM were all answered, every acknowledged YES completed its
+ * payment, every merchant's 202 names a payment that exists, every completed payment's receipt
+ * SMS reached its phone once, no payment moved twice and the ledger is balanced.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { MixedLoad, inspectLoad, seedLoadWorld, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
+
+const binds = 4
+const phonesPerBind = 4
+/** Load before the signal: long enough for every kind of flow to be under way many times. */
+const loadBeforeSignalMs = 3_000
+/** A stop takes its bounds (operating.stopInFlightMs 10 s + stopOutboxDrainMs 5 s) at worst. */
+const exitWaitMs = 20_000
+const receiptsWaitMs = 10_000
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
+  it('answers the requests in flight and gets every completed payment its receipt, once, with nothing moved twice', async () => {
+    const started = Date.now()
+    const dir = mkdtempSync(join(tmpdir(), 'telepay-stop-'))
+    dirs.push(dir)
+    await seedLoadWorld(dir, 4 * binds * phonesPerBind)
+
+    const first = await startGatewayChild(dir)
+    const load = new MixedLoad({ url: first.url, smppPort: first.smppPort, binds, phonesPerBind })
+    await load.bind(first.smppPort)
+    load.start()
+    await sleep(loadBeforeSignalMs)
+    const signalMs = Date.now()
+    const exit = await signalChild(first, 'SIGTERM', exitWaitMs)
+    await load.stop()
+    await load.close()
+    expect(exit, first.log().slice(-3_000)).toEqual({ code: 0, signal: null })
+
+    // HTTP: every request that reached the gateway before the signal got an answer.
+    const inFlight = load.httpCalls.filter((call) => call.connectedMs !== null && call.connectedMs <= signalMs)
+    const cut = inFlight.filter((call) => call.status === null).map((call) => `${call.error ?? ''} connected ${signalMs - (call.connectedMs ?? 0)} ms before SIGTERM`)
+    const ackedBeforeRestart = load.ackedYes.length
+
+    // The restart: the phones bind again; kept receipts come from the outbox.
+    const second = await startGatewayChild(dir)
+    await load.bind(second.smppPort)
+    const payers = [...load.smsPayers, ...load.askedPayers]
+    const receiptsMissing = (): number => {
+      const state = inspectLoad(dir, payers)
+      return state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) === 0).length
+    }
+    const waitUntil = Date.now() + receiptsWaitMs
+    while (receiptsMissing() > 0 && Date.now() < waitUntil) await sleep(250)
+    // A little longer, so that a receipt sent twice would be seen twice.
+    await sleep(1_500)
+    expect(await signalChild(second, 'SIGTERM', exitWaitMs)).toEqual({ code: 0, signal: null })
+    await load.close()
+
+    const state = inspectLoad(dir, payers)
+    const missing = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) === 0)
+    const twice = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) > 1)
+    const unconfirmed = load.ackedYes.filter((yes) => !state.completed.some((payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor))
+    const unknownRequests = load.requested.filter((id) => !state.paymentIds.has(id))
+    console.info(
+      `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached the gateway before SIGTERM, ${cut.length} of them cut), ` +
+      `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed, ` +
+      `${state.keptReplies} replies kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent twice; ${Date.now() - started} ms`,
+    )
+    expect(state.completed.length, 'the load completed no payment: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
+    if (cut.length > 0) console.info(first.log().split('\n').filter((line) => /stop|error/i.test(line)).slice(-20).join('\n'))
+    expect(cut, 'HTTP requests in flight at SIGTERM cut instead of answered').toEqual([])
+    expect(missing.map((payment) => `${payment.msisdn} ${payment.ref}`), 'completed payments whose receipt SMS never came').toEqual([])
+    expect(twice.map((payment) => `${payment.msisdn} ${payment.ref}`), 'receipts sent twice').toEqual([])
+    expect(unconfirmed, 'acknowledged YES whose payment is not completed').toEqual([])
+    expect(unknownRequests, 'accepted merchant requests missing from the ledger').toEqual([])
+    expect(state.appliedTwice).toBe(0)
+    expect(state.balanced).toBe(true)
+  })
+})
