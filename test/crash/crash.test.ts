@@ -25,7 +25,7 @@ import { parseStoredResult } from '../../src/ledger/stored-result.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { crashPayers, plannedPayment } from './plan.js'
-import { MixedLoad, inspectLoad, seedLoadWorld, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
+import { acknowledgedButMissing, inspectLoad, runUntilSignal, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..')
@@ -263,15 +263,7 @@ describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant AP
   it('keeps every acknowledged payment, applies none twice and stays balanced', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'telepay-kill-'))
     dirs.push(dir)
-    await seedLoadWorld(dir, 4 * binds * phonesPerBind)
-    const first = await startGatewayChild(dir)
-    const load = new MixedLoad({ url: first.url, smppPort: first.smppPort, binds, phonesPerBind })
-    await load.bind(first.smppPort)
-    load.start()
-    await sleep(2_500)
-    const exit = await signalChild(first, 'SIGKILL', 10_000)
-    await load.stop()
-    await load.close()
+    const { load, exit } = await runUntilSignal(dir, { binds, phonesPerBind, loadMs: 2_500, signal: 'SIGKILL', exitWaitMs: 10_000 })
     expect(exit.signal).toBe('SIGKILL')
     const ackedBeforeKill = load.ackedYes.length
 
@@ -285,12 +277,12 @@ describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant AP
     await load.close()
 
     const state = inspectLoad(dir, [...load.smsPayers, ...load.askedPayers])
-    const unconfirmed = load.ackedYes.filter((yes) => !state.completed.some((payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor))
+    const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
     console.info(`gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ${load.ackedYes.length} in all, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed`)
     expect(ackedBeforeKill, 'nothing was acknowledged before the kill: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
     expect(load.ackedYes.length, 'the restarted gateway took no payment').toBeGreaterThan(ackedBeforeKill)
     expect(unconfirmed, 'acknowledged YES whose payment is not completed').toEqual([])
-    expect(load.requested.filter((id) => !state.paymentIds.has(id)), 'accepted merchant requests missing from the ledger').toEqual([])
+    expect(unknownRequests, 'accepted merchant requests missing from the ledger').toEqual([])
     expect(state.appliedTwice).toBe(0)
     expect(state.balanced).toBe(true)
   })

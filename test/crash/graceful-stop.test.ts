@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { MixedLoad, inspectLoad, seedLoadWorld, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
+import { acknowledgedButMissing, inspectLoad, runUntilSignal, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
 
 const binds = 4
 const phonesPerBind = 4
@@ -31,17 +31,7 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
     const started = Date.now()
     const dir = mkdtempSync(join(tmpdir(), 'telepay-stop-'))
     dirs.push(dir)
-    await seedLoadWorld(dir, 4 * binds * phonesPerBind)
-
-    const first = await startGatewayChild(dir)
-    const load = new MixedLoad({ url: first.url, smppPort: first.smppPort, binds, phonesPerBind })
-    await load.bind(first.smppPort)
-    load.start()
-    await sleep(loadBeforeSignalMs)
-    const signalMs = Date.now()
-    const exit = await signalChild(first, 'SIGTERM', exitWaitMs)
-    await load.stop()
-    await load.close()
+    const { load, child: first, signalMs, exit } = await runUntilSignal(dir, { binds, phonesPerBind, loadMs: loadBeforeSignalMs, signal: 'SIGTERM', exitWaitMs })
     expect(exit, first.log().slice(-3_000)).toEqual({ code: 0, signal: null })
 
     // HTTP: every request that reached the gateway before the signal got an answer.
@@ -67,8 +57,7 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
     const state = inspectLoad(dir, payers)
     const missing = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) === 0)
     const twice = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) > 1)
-    const unconfirmed = load.ackedYes.filter((yes) => !state.completed.some((payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor))
-    const unknownRequests = load.requested.filter((id) => !state.paymentIds.has(id))
+    const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
     console.info(
       `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached the gateway before SIGTERM, ${cut.length} of them cut), ` +
       `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed, ` +

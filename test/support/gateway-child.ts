@@ -5,7 +5,8 @@
  * phone answers the notice with YES), and every HTTP request and SMPP answer is recorded with
  * whether it came before the signal. After the child is stopped or killed and started again
  * on the same directory, inspectLoad reads the ledger file and says what each acknowledgement
- * became. Exports seedLoadWorld, startGatewayChild, signalChild, sleep, httpCall, MixedLoad, inspectLoad.
+ * became. Exports seedLoadWorld, startGatewayChild, signalChild, runUntilSignal, sleep, httpCall,
+ * MixedLoad, inspectLoad, acknowledgedButMissing.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -147,6 +148,7 @@ export class MixedLoad {
   readonly askedPayers: string[] = []
   private esmes: PhoneEsme[] = []
   private running = false
+  private readonly rounds = new Map<string, number>()
   private loops: Promise<void>[] = []
 
   constructor(private readonly plan: LoadPlanOptions) {
@@ -203,8 +205,8 @@ export class MixedLoad {
   }
 
   private async smsPayer(esme: PhoneEsme, msisdn: string): Promise<void> {
-    for (let round = 1; this.running; round += 1) {
-      const amountMinor = BigInt(round)
+    while (this.running) {
+      const amountMinor = BigInt(this.nextRound(msisdn))
       const pay = await esme.send(msisdn, `PAY 1001 ${(Number(amountMinor) / 100).toFixed(2)} P`)
       if (!pay.ok || await esme.next(msisdn, replyWaitMs) === null) return
       const yes = await esme.send(msisdn, 'YES')
@@ -235,7 +237,8 @@ export class MixedLoad {
    * a payer has one request at a time and its YES confirms the amount of the notice it read.
    */
   private async merchantClient(msisdn: string): Promise<void> {
-    for (let round = 1; this.running; round += 1) {
+    while (this.running) {
+      const round = this.nextRound(msisdn)
       // Amounts of their own, above the SMS payers' (a merchant's payer pays 5.00 and up).
       const call = await this.http('POST', '/api/v1/payment-requests', {
         msisdn, amount: ((500 + round) / 100).toFixed(2), reference: `stop-${msisdn}-${round}`, account: 'phone_bill',
@@ -257,10 +260,54 @@ export class MixedLoad {
     }
   }
 
+  /** Rounds go on counting across restarts, so that no two payments of a payer have one amount. */
+  private nextRound(msisdn: string): number {
+    const round = (this.rounds.get(msisdn) ?? 0) + 1
+    this.rounds.set(msisdn, round)
+    return round
+  }
+
   private async http(method: string, path: string, body?: unknown): Promise<HttpCall> {
     const call = await httpCall(this.plan.url, method, path, 'test_key_1001', body)
     this.httpCalls.push(call)
     return call
+  }
+}
+
+export interface SignalledRun {
+  readonly load: MixedLoad
+  readonly child: GatewayChild
+  /** When the signal was sent (Date.now()). */
+  readonly signalMs: number
+  readonly exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null }
+}
+
+/**
+ * Seeds `dir`, starts a gateway on it, runs the mixed load for `loadMs`, sends `signal`, waits
+ * for the exit (at most `exitWaitMs`) and for the load's rounds under way; the ESMEs are closed.
+ */
+export async function runUntilSignal(
+  dir: string, plan: { readonly binds: number; readonly phonesPerBind: number; readonly loadMs: number; readonly signal: NodeJS.Signals; readonly exitWaitMs: number },
+): Promise<SignalledRun> {
+  // Twice the payers the load uses, every other one English (bench subscribers alternate).
+  await seedLoadWorld(dir, 4 * plan.binds * plan.phonesPerBind)
+  const child = await startGatewayChild(dir)
+  const load = new MixedLoad({ url: child.url, smppPort: child.smppPort, binds: plan.binds, phonesPerBind: plan.phonesPerBind })
+  await load.bind(child.smppPort)
+  load.start()
+  await sleep(plan.loadMs)
+  const signalMs = Date.now()
+  const exit = await signalChild(child, plan.signal, plan.exitWaitMs)
+  await load.stop()
+  await load.close()
+  return { load, child, signalMs, exit }
+}
+
+/** What the load was told that the ledger does not show: a YES acknowledged for no completed payment, a 202 for no payment. */
+export function acknowledgedButMissing(load: MixedLoad, state: LoadInspection): { readonly unconfirmed: readonly AckedYes[]; readonly unknownRequests: readonly string[] } {
+  return {
+    unconfirmed: load.ackedYes.filter((yes) => !state.completed.some((payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor)),
+    unknownRequests: load.requested.filter((id) => !state.paymentIds.has(id)),
   }
 }
 
