@@ -80,9 +80,33 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
   })
   let accepting = true
   const inbound = new InFlight()
-  const onInbound = (sm: InboundSm): Promise<InboundAnswer> => {
-    if (!accepting) return Promise.resolve({ status: smppStatus.throttled, messageId: '', afterResponse: null })
-    return inbound.track(channel.receive(sm))
+  // An MO counts as in flight until its afterResponse (which starts its replies) has run: both
+  // transports always call it, a turn after the response.
+  const onInbound = async (sm: InboundSm): Promise<InboundAnswer> => {
+    if (!accepting) return { status: smppStatus.throttled, messageId: '', afterResponse: null }
+    inbound.enter()
+    let answer: InboundAnswer
+    try {
+      answer = await channel.receive(sm)
+    } catch (error) {
+      inbound.leave()
+      throw error
+    }
+    const after = answer.afterResponse
+    if (after === null) {
+      inbound.leave()
+      return answer
+    }
+    return {
+      ...answer,
+      afterResponse: () => {
+        try {
+          after()
+        } finally {
+          inbound.leave()
+        }
+      },
+    }
   }
   let transport: SmsTransport & UssdLink
   let smppPort: number | null = null
@@ -121,8 +145,6 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     },
     async settle() {
       await inbound.idle()
-      // A reply follows its MO's response a turn of the event loop later (transport.ts, 2.).
-      await new Promise((resolve) => setImmediate(resolve))
       await channel.repliesSettled()
     },
     async sweep() {
