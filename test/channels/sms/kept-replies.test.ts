@@ -1,7 +1,7 @@
 /**
  * kept-replies.test.ts - a reply the SMS channel cannot send (no ESME bound to receive) is kept
- * in the SMS outbox, not in memory: the admin API lists it, the outbox sweep delivers it once a
- * receiver binds, once. The ledger keeps a command's reply once, marked in the command log.
+ * in the SMS outbox, not in memory: the admin API lists it, it survives a restart, and the outbox
+ * sweep delivers it once a receiver binds, once. The ledger keeps a command's reply once, marked in the command log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
@@ -20,7 +20,7 @@ afterEach(async () => {
 })
 
 describe('SMS replies that cannot be sent', () => {
-  it('are kept in the outbox and delivered, once, when a receiver binds', async () => {
+  it('are kept in the outbox, across a restart, and delivered, once, when a receiver binds', async () => {
     const smpp = gw.gateway.smpp
     if (smpp === null) throw new Error('the SMSC simulator did not start')
     // A transmitter alone: the MO is taken, its reply finds no bind to go to.
@@ -41,7 +41,12 @@ describe('SMS replies that cannot be sent', () => {
     expect(listed[0]?.text).toContain('500.00')
     await transmitter.close()
 
-    const phones = new PhoneEsme({ host: smpp.host, port: smpp.port })
+    // Kept on disk: a stop and a restart on the same files lose nothing.
+    const dir = gw.dir
+    await gw.close({ keepDir: true })
+    gw = await startTestGateway({ dir })
+    if (gw.gateway.smpp === null) throw new Error('the SMSC simulator did not start again')
+    const phones = new PhoneEsme({ host: gw.gateway.smpp.host, port: gw.gateway.smpp.port })
     expect(await phones.bind()).toBeNull()
     await gw.advance(1)
     const mts = await phones.collect(LI, 1_000, 5_000)
