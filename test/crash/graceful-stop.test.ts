@@ -1,7 +1,7 @@
 /**
  * graceful-stop.test.ts - issue 11, nothing lost on a graceful stop. A real gateway in a child
  * process runs mixed load (phones on several ESMEs paying by SMS, merchants asking phones to
- * pay over the merchant API, the phones answering YES); it gets SIGTERM in the middle, exits,
+ * pay over the merchant API, the phones answering YES, USSD balance sessions); it gets SIGTERM in the middle, exits,
  * and starts again on the same data directory with the phones bound again. Then: the HTTP
  * requests in flight at the SIGTERM were all answered, every acknowledged YES completed its
  * payment, every merchant's 202 names a payment that exists, every completed payment's receipt
@@ -60,10 +60,12 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
     const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
     console.info(
       `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached the gateway before SIGTERM, ${cut.length} of them cut), ` +
-      `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed, ` +
+      `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${load.ussdBalances} USSD balances, ${state.completed.length} payments completed, ` +
       `${state.keptReplies} replies kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent twice; ${Date.now() - started} ms`,
     )
     expect(state.completed.length, 'the load completed no payment: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
+    expect(load.requested.length, 'no merchant request was accepted').toBeGreaterThan(0)
+    expect(load.ussdBalances, 'no USSD session was answered').toBeGreaterThan(0)
     if (cut.length > 0) console.info(first.log().split('\n').filter((line) => /stop|error/i.test(line)).slice(-20).join('\n'))
     expect(cut, 'HTTP requests in flight at SIGTERM cut instead of answered').toEqual([])
     expect(missing.map((payment) => `${payment.msisdn} ${payment.ref}`), 'completed payments whose receipt SMS never came').toEqual([])

@@ -87,24 +87,30 @@ export interface HttpCall {
   readonly connectedMs: number | null
   readonly status: number | null
   readonly error: string | null
+  /** The parsed body when it is JSON, else the text. */
   readonly json: unknown
 }
 
-/** A request on a connection of its own (no keep-alive reuse): `connectedMs` says when it reached the gateway. */
+/**
+ * A request on a connection of its own (no keep-alive reuse): `connectedMs` says when it reached
+ * the gateway. A URLSearchParams body goes as a form (a USSD provider's callback), others as JSON.
+ */
 export function httpCall(url: string, method: string, path: string, token: string, body?: unknown): Promise<HttpCall> {
   return new Promise((done) => {
     let connectedMs: number | null = null
-    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const form = body instanceof URLSearchParams
+    const payload = body === undefined ? undefined : form ? body.toString() : JSON.stringify(body)
+    const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json'
     const req = request(`${url}${path}`, {
       method, agent: false,
-      headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': contentType }) },
     }, (response) => {
       let text = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => { text += chunk })
       response.on('end', () => {
-        let json: unknown = null
-        try { json = JSON.parse(text) } catch { json = null }
+        let json: unknown = text
+        try { json = JSON.parse(text) } catch { json = text }
         done({ connectedMs, status: response.statusCode ?? null, error: null, json })
       })
       response.on('error', (error) => done({ connectedMs, status: null, error: error.message, json: null }))
@@ -135,7 +141,8 @@ const refPattern = /T[0-9A-Z]{6}/g
 /**
  * The load: each SMS payer runs PAY <merchant> <amount> P, then YES, round after round, with an
  * amount of its own each round (1 fen more each time), so a YES names the payment it confirms;
- * a merchant client per asked payer asks it to pay and the payer answers the notice with YES.
+ * a merchant client per asked payer asks it to pay and the payer answers the notice with YES;
+ * a USSD dialer per bind asks for a balance over the Africa's Talking callback.
  * Every MT any ESME receives is kept by MSISDN, across restarts (`bind` again).
  */
 export class MixedLoad {
@@ -146,6 +153,8 @@ export class MixedLoad {
   readonly requested: string[] = []
   readonly smsPayers: string[] = []
   readonly askedPayers: string[] = []
+  /** USSD sessions that ended with the balance. */
+  ussdBalances = 0
   private esmes: PhoneEsme[] = []
   private running = false
   private readonly rounds = new Map<string, number>()
@@ -186,6 +195,7 @@ export class MixedLoad {
       }
     })
     for (const msisdn of this.askedPayers) this.loops.push(this.merchantClient(msisdn))
+    for (let bind = 0; bind < this.plan.binds; bind += 1) this.loops.push(this.ussdDialer(this.smsPayers[bind * this.plan.phonesPerBind] ?? '', bind))
   }
 
   /** Stops starting new rounds and waits for the rounds under way. */
@@ -256,6 +266,22 @@ export class MixedLoad {
         if (poll.status === null) return
         if ((poll.json as { status?: string } | null)?.status !== 'pending_authorization') break
         await sleep(100)
+      }
+    }
+  }
+
+  /** Dials *123# and asks for the balance (Africa's Talking's callback), session after session. */
+  private async ussdDialer(msisdn: string, dialer: number): Promise<void> {
+    for (let session = 0; this.running; session += 1) {
+      const sessionId = `stop-${dialer}-${Date.now()}-${session}`
+      for (const text of ['', '1']) {
+        const hop = await this.http('POST', '/ussd', new URLSearchParams({ sessionId, serviceCode: '*123#', phoneNumber: `+${msisdn}`, text }))
+        if (hop.status === null) return
+        if (hop.status !== 200) {
+          await sleep(200)
+          break
+        }
+        if (text === '1' && typeof hop.json === 'string' && hop.json.startsWith('END')) this.ussdBalances += 1
       }
     }
   }
