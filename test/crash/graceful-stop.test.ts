@@ -1,11 +1,12 @@
 /**
  * graceful-stop.test.ts - issue 11, nothing lost on a graceful stop. A real gateway in a child
  * process runs mixed load (phones on several ESMEs paying by SMS, merchants asking phones to
- * pay over the merchant API, the phones answering YES, USSD balance sessions); it gets SIGTERM in the middle, exits,
- * and starts again on the same data directory with the phones bound again. Then: the HTTP
- * requests in flight at the SIGTERM were all answered, every acknowledged YES completed its
- * payment, every merchant's 202 names a payment that exists, every completed payment's receipt
- * SMS reached its phone once, no payment moved twice and the ledger is balanced.
+ * pay over the merchant API, the phones answering YES, USSD balance sessions); it gets SIGTERM
+ * in the middle, exits 0, and starts again on the same data directory with the phones bound
+ * again. Then: the HTTP requests in flight at the SIGTERM were all answered, every acknowledged
+ * YES completed its payment and every completed payment's YES was acknowledged, every
+ * merchant's 202 names a payment that exists, every completed payment's receipt SMS reached its
+ * phone exactly once, no payment moved twice and the ledger is balanced.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -58,10 +59,12 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
     const missing = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) === 0)
     const twice = state.completed.filter((payment) => load.receiptsOf(payment.msisdn, payment.ref) > 1)
     const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
+    // An MO in flight at the signal is answered too: no payment completed behind the phone's back.
+    const unanswered = state.completed.filter((payment) => !load.ackedYes.some((yes) => yes.msisdn === payment.msisdn && yes.amountMinor === payment.amountMinor))
     console.info(
       `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached the gateway before SIGTERM, ${cut.length} of them cut), ` +
       `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${load.ussdBalances} USSD balances, ${state.completed.length} payments completed, ` +
-      `${state.keptReplies} replies kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent twice; ${Date.now() - started} ms`,
+      `${unanswered.length} completed by an unanswered YES, ${state.keptReplies} replies kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent twice; ${Date.now() - started} ms`,
     )
     expect(state.completed.length, 'the load completed no payment: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
     expect(load.requested.length, 'no merchant request was accepted').toBeGreaterThan(0)
@@ -72,6 +75,7 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
     expect(twice.map((payment) => `${payment.msisdn} ${payment.ref}`), 'receipts sent twice').toEqual([])
     expect(unconfirmed, 'acknowledged YES whose payment is not completed').toEqual([])
     expect(unknownRequests, 'accepted merchant requests missing from the ledger').toEqual([])
+    expect(unanswered.map((payment) => `${payment.msisdn} ${payment.ref}`), 'payments completed by a YES that got no submit_sm_resp').toEqual([])
     expect(state.appliedTwice).toBe(0)
     expect(state.balanced).toBe(true)
   })
