@@ -158,7 +158,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   // The USSD callback, one request per keypress of every user, is answered before express.
   const server = await startStoppableServer((request, response) => {
     if (!ussd.fastPath(request, response)) app(request, response)
-  }, config.http.port, config.http.host)
+  }, config.http.port, config.http.host, config.operating.stopHttpCloseGraceMs)
   const address = server.address
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })

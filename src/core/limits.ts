@@ -113,6 +113,11 @@ export interface OperatingLimits {
    * a supervisor's kill timeout (systemd 90 s, Kubernetes 30 s) must exceed both stop bounds.
    */
   readonly stopOutboxDrainMs: number
+  /**
+   * Graceful stop: how long the last HTTP answers get to leave on their own connections before
+   * those still open are cut (a client that does not read its answer cannot hold the stop).
+   */
+  readonly stopHttpCloseGraceMs: number
 }
 
 export const defaultOperatingLimits: OperatingLimits = {
@@ -128,4 +133,5 @@ export const defaultOperatingLimits: OperatingLimits = {
   transactionsQueryRowsMax: 500,
   stopInFlightMs: 10_000,
   stopOutboxDrainMs: 5_000,
+  stopHttpCloseGraceMs: 1_000,
 }

@@ -28,11 +28,9 @@ export interface StoppableServer {
 
 /** How long a refused client should wait before it tries again (a restart takes a few seconds). */
 const retryAfterS = 5
-/** How long the last answers get to leave on their own connections before those are cut. */
-const closeGraceMs = 1_000
 
 export async function startStoppableServer(
-  handler: (request: IncomingMessage, response: ServerResponse) => void, port: number, host: string,
+  handler: (request: IncomingMessage, response: ServerResponse) => void, port: number, host: string, closeGraceMs: number,
 ): Promise<StoppableServer> {
   const requests = new InFlight()
   const opening = new InFlight()
