@@ -18,8 +18,8 @@ const binds = 4
 const phonesPerBind = 4
 /** Load before the signal: long enough for every kind of flow to be under way many times. */
 const loadBeforeSignalMs = 3_000
-/** A stop takes its bounds (operating.stopInFlightMs 10 s + stopOutboxDrainMs 5 s) at worst. */
-const exitWaitMs = 20_000
+/** A stop takes its bounds at worst: stopInFlightMs 10 s, stopHttpCloseGraceMs 1 s, stopOutboxDrainMs 5 s, the unbind 5 s. */
+const exitWaitMs = 25_000
 const receiptsWaitMs = 10_000
 
 const dirs: string[] = []
