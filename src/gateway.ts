@@ -3,10 +3,13 @@
  * into an empty database, starts group commit, the payment service, the sweeps and the HTTP
  * server. Channels plug into the same start-up as they arrive. USSD over SMPP rides the SMS
  * channel's SMPP transport and may push merchants' payment prompts before their SMS.
+ *
+ * close() is the graceful stop (SIGTERM): no new input (new HTTP requests and MOs are refused,
+ * no new bind); the HTTP requests and MOs in flight are answered (bounded by
+ * operating.stopInFlightMs); their SMS replies are sent or kept in the outbox; the outbox is
+ * delivered over the sessions still bound (operating.stopOutboxDrainMs); then the channels close,
+ * the SMPP sessions unbind, the last ledger batch commits and the files close.
  */
-import type { Server } from 'node:http'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { SimulatedBank } from './bank/simulated-bank.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
@@ -22,6 +25,8 @@ import { Metrics } from './service/metrics.js'
 import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
+import { within } from './service/in-flight.js'
+import { startStoppableServer } from './http/stoppable-server.js'
 import { defaultWorld } from './world/default-world.js'
 import { prepareWorld } from './world/world.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
@@ -82,20 +87,16 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
 
   const sms = await startSmsChannel(config, { service, ledger, clock, log, metrics, operating: config.operating })
-  const ussd = await startUssdChannel(config, {
-    service, ledger, clock, log, metrics,
-    ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
-  })
+  // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
+  const notify = sms === null ? {} : { notify: (msisdn: string, text: string) => sms.channel.sendOrKeep(msisdn, text) }
+  const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, ...notify })
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp = sms === null ? null : startUssdOverSmpp(
     { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
     { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
   )
   if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)
-  const ivr = startIvrChannel(config, {
-    service, ledger, clock, log, metrics,
-    ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
-  })
+  const ivr = startIvrChannel(config, { service, ledger, clock, log, metrics, ...notify })
   const wap = startWapChannel({
     ...config,
     ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }),
@@ -118,6 +119,11 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     const run = lastSweep.then(sweepOnce).finally(() => { sweepsQueued -= 1 })
     lastSweep = run.catch(() => undefined)
     return run
+  }
+  // Sweeps until no SMS is due (one that fails is due later, after the restart perhaps).
+  let drainCut = false
+  const drainSmsOutbox = async (): Promise<void> => {
+    while (!drainCut && (await ledger.dueOutbox('sms', clock.nowMs(), 1)).length > 0) await sweep()
   }
   const channels: ChannelHealth[] = []
   if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
@@ -150,14 +156,10 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
-  const listening = createServer((request, response) => {
+  const server = await startStoppableServer((request, response) => {
     if (!ussd.fastPath(request, response)) app(request, response)
-  })
-  const server = await new Promise<Server>((resolve, reject) => {
-    listening.once('error', reject)
-    listening.listen(config.http.port, config.http.host, () => resolve(listening))
-  })
-  const address = server.address() as AddressInfo
+  }, config.http.port, config.http.host, config.operating.stopHttpCloseGraceMs)
+  const address = server.address
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
@@ -166,13 +168,26 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr, wap,
     async close() {
       clearInterval(timer)
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-      // USSD first: a payment that missed its answer deadline still reports by SMS as it ends.
-      // Its SMPP hops before the session store closes under them.
+      // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.
+      const stopStartedMs = Date.now()
+      log.info('stop: no new input')
+      server.stopAccepting()
+      sms?.stopAccepting()
+      // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
+      const limits = config.operating
+      const settled = await within(Promise.all([server.answered(), sms?.settle()]), limits.stopInFlightMs)
+      if (!settled) log.warn('stop: commands still in flight after the bound, cut', { requests: server.underWay, boundMs: limits.stopInFlightMs })
+      await server.close()
+      log.info('stop: commands in flight answered', { ms: Date.now() - stopStartedMs })
+      // 4. The outbox (kept replies, notices) goes out over the sessions still bound, for a bounded time.
       sms?.attachPush(null)
+      if (sms !== null) {
+        const drained = await within(drainSmsOutbox(), limits.stopOutboxDrainMs)
+        drainCut = true
+        if (!drained) log.warn('stop: SMS outbox not drained within the bound; the rest waits for the restart', { boundMs: limits.stopOutboxDrainMs })
+      }
+      // 5. The channels close and the SMPP sessions unbind. USSD first: a payment that missed its
+      // answer deadline still reports by SMS as it ends, over SMPP hops that are still up.
       await ussdSmpp?.close()
       await ussd.close()
       await ivr.close()
@@ -183,6 +198,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       await commits.drained()
       await ledger.close()
       bank.close()
+      log.info('stop: done', { ms: Date.now() - stopStartedMs })
     },
   }
 }

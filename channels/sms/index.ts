@@ -4,6 +4,11 @@
  * feeds one SmsAdapter; the core never knows which mode carried a command. Either transport
  * also carries USSD over SMPP (`ussdLink`, for channels/ussd/smpp), and the outbox sweep may try
  * a USSD push before a notice's SMS (`attachPush`).
+ *
+ * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
+ * refused with ESME_RTHROTTLED, so the SMSC sends them again later; the simulator takes no new
+ * bind), `settle` (the MOs in flight are answered and their replies sent or kept in the outbox),
+ * the outbox drain (`sweep`), then `close` (the sessions unbind).
  */
 import { join } from 'node:path'
 import type { Config } from '../../src/config.js'
@@ -17,6 +22,7 @@ import type { NoticePush } from './outbox.js'
 import { deliverDueSms } from './outbox.js'
 import { startOperatorTransport } from './operator-transport.js'
 import type { SmppLimits } from './smpp/limits.js'
+import type { SmppServer } from './smpp/server.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
@@ -24,6 +30,9 @@ import { defaultMoIdentityLimits } from './mo-identity.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import type { SmsTransport } from './transport.js'
 import type { UssdLink } from '../ussd/smpp/link.js'
+import { InFlight } from '../../src/service/in-flight.js'
+import { smppStatus } from './smpp-constants.js'
+import type { InboundAnswer, InboundSm } from './transport.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
@@ -45,6 +54,10 @@ export interface RunningSmsChannel {
   /** From now on the outbox sweep offers each notice's first attempt to `push` (null: SMS only). */
   attachPush(push: NoticePush | null): void
   ready(): boolean
+  /** Stop, step 1: new MOs are refused (the SMSC retries them), the simulator takes no new bind. */
+  stopAccepting(): void
+  /** Stop, step 2: resolves once the MOs in flight are answered and their replies sent or kept. */
+  settle(): Promise<void>
   /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
   sweep(): Promise<void>
   close(): Promise<void>
@@ -67,12 +80,42 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
   })
   const lastMos = new SqliteLastMoStore(join(config.dataDir, 'sms.sqlite'), defaultMoIdentityLimits.moFingerprintsMax, defaultMoIdentityLimits.lastMoFlushIntervalMs)
   const channel = new SmsChannel({
-    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true,
+    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true, keep: deps.ledger,
     lastMos, waitingOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
   })
-  const onInbound = (sm: Parameters<SmsChannel['receive']>[0]) => channel.receive(sm)
+  let accepting = true
+  const inbound = new InFlight()
+  // An MO counts as in flight until its afterResponse (which starts its replies) has run: both
+  // transports always call it, a turn after the response.
+  const onInbound = async (sm: InboundSm): Promise<InboundAnswer> => {
+    if (!accepting) return { status: smppStatus.throttled, messageId: '', afterResponse: null }
+    inbound.enter()
+    let answer: InboundAnswer
+    try {
+      answer = await channel.receive(sm)
+    } catch (error) {
+      inbound.leave()
+      throw error
+    }
+    const after = answer.afterResponse
+    if (after === null) {
+      inbound.leave()
+      return answer
+    }
+    return {
+      ...answer,
+      afterResponse: () => {
+        try {
+          after()
+        } finally {
+          inbound.leave()
+        }
+      },
+    }
+  }
   let transport: SmsTransport & UssdLink
   let smppPort: number | null = null
+  let simulatorServer: SmppServer | null = null
   if (config.sms.mode === 'simulator') {
     const simulator = await startSimulatorTransport({
       host: config.smpp.host, port: config.smpp.port, systemId: config.smpp.systemId, password: config.smpp.password,
@@ -80,6 +123,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
     })
     smppPort = simulator.server.port
+    simulatorServer = simulator.server
     transport = simulator
     deps.log.info('smsc simulator listening', { smpp: `${simulator.server.host}:${simulator.server.port}`, shortCode: config.sms.shortCode })
   } else {
@@ -100,13 +144,21 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       push = next
     },
     ready: () => transport.ready(),
+    stopAccepting() {
+      accepting = false
+      if (simulatorServer !== null) simulatorServer.stopListening()
+    },
+    async settle() {
+      await inbound.idle()
+      await channel.repliesSettled()
+    },
     async sweep() {
       channel.expireParts()
       channel.pruneIdentities()
       await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
     },
     async close() {
-      channel.stop()
+      accepting = false
       await transport.close()
       lastMos.close()
     },

@@ -9,13 +9,17 @@
  * notice's first attempt only: when the prompt is on the screen the notice stays in the outbox,
  * due again when the answer is overdue, and goes by SMS then unless the push marked it
  * delivered. So a push that gets no answer, or a process that dies meanwhile, still ends in
- * the SMS. Exports deliverDueSms, SmsNotice, NoticePush, PushAttempt.
+ * the SMS.
+ *
+ * The outbox also keeps the replies to MOs that the channel could not send (sms-channel.ts): they
+ * are stored rendered, go by SMS only, and survive a stop or a crash of the process.
+ * Exports deliverDueSms, SmsNotice, NoticePush, PushAttempt.
  */
 import type { Language, Message } from '../../src/core/index.js'
 import { maskMsisdn } from '../../src/core/index.js'
 import type { OperatingLimits } from '../../src/core/index.js'
 import { decodeJson } from '../../src/ledger/codec.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import type { KeptSmsReply, LedgerStore } from '../../src/ledger/store.js'
 import { renderMessage } from '../../src/messages/render.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
@@ -46,8 +50,9 @@ export async function deliverDueSms(
   const due = await ledger.dueOutbox('sms', clock.nowMs(), limits.outboxBatchMax)
   let delivered = 0
   for (const item of due) {
-    const notice = decodeJson<SmsNotice>(item.payload)
-    if (push !== null && item.attempts === 0) {
+    const notice = decodeJson<SmsNotice | KeptSmsReply>(item.payload)
+    const text = 'text' in notice ? notice.text : renderMessage(notice.message, notice.language)
+    if (push !== null && item.attempts === 0 && 'message' in notice) {
       const attempt = await push.push(notice, item.id)
       if (attempt.pushed) {
         // Counted as an attempt: the SMS that may follow backs off from the next one.
@@ -55,7 +60,7 @@ export async function deliverDueSms(
         continue
       }
     }
-    const result = await channel.sendText(notice.msisdn, renderMessage(notice.message, notice.language))
+    const result = await channel.sendText(notice.msisdn, text)
     if (result.ok) {
       await ledger.outboxDelivered(item.id, clock.nowMs())
       delivered += 1
@@ -64,7 +69,9 @@ export async function deliverDueSms(
     const attempts = item.attempts + 1
     const next = !result.temporary || attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
     await ledger.outboxFailed(item.id, next, result.error, clock.nowMs())
-    log.warn(next === null ? 'sms notice abandoned' : 'sms notice not sent, will retry', { msisdn: maskMsisdn(notice.msisdn), key: notice.message.key, attempt: attempts, error: result.error })
+    log.warn(next === null ? 'sms notice abandoned' : 'sms notice not sent, will retry', {
+      msisdn: maskMsisdn(notice.msisdn), key: 'message' in notice ? notice.message.key : 'reply', attempt: attempts, error: result.error,
+    })
   }
   return delivered
 }

@@ -3,12 +3,16 @@
  * keyword adapter: tells receipts from MOs, gives each MO its id (the idempotency key),
  * reassembles long MOs, decodes their text, hands it to the adapter, and sends the replies split
  * and coded for the wire, with a delivery receipt for the MO when the sender asked for one.
- * Also sends the notices the core queues in the outbox (merchant requests, expiries).
+ * Also sends the notices the core queues in the outbox (merchant requests, expiries). A reply
+ * that finds no way to the phone is kept in that outbox, never in memory, so a stop or a crash
+ * does not lose it.
  */
 import type { Logger } from '../../src/service/log.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { Clock } from '../../src/service/clock.js'
+import { InFlight } from '../../src/service/in-flight.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
 import { MoIdentity, defaultMoIdentityLimits, moFingerprint } from './mo-identity.js'
 import type { MoIdentityLimits, MoKind } from './mo-identity.js'
 import type { LastMoStore } from './last-mo-store.js'
@@ -36,20 +40,12 @@ export interface SmsChannelOptions {
   readonly waitingOf: (msisdn: string) => Promise<string | null>
   /** Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks for receipts of our MTs. */
   readonly receipts: boolean
+  /** Where replies that could not be sent are kept (the SMS outbox), and whether an MO's reply already was. */
+  readonly keep: Pick<LedgerStore, 'keepSmsReply' | 'smsReplyKept'>
 }
 
 /** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
 const pendingReceiptsMax = 100_000
-
-/**
- * Replies that found no way to the phone (no receiver bound, the operator link down, throttled
- * past the session's own retries) are tried again a few times before they are given up, like
- * an SMSC's store-and-forward: a first retry after 2 s, doubling. Bounded so that a long outage
- * cannot hold unbounded memory; what is given up is logged and counted.
- */
-const replyRetriesMax = 5
-const replyRetryBaseMs = 2_000
-const replyRetriesPendingMax = 10_000
 
 export class SmsChannel {
   private transport: SmsTransport | null = null
@@ -57,7 +53,8 @@ export class SmsChannel {
   private readonly reassembler = new Reassembler(smsTextLimits)
   private concatReference = 0
   private readonly awaitingReceipt = new Map<string, { readonly msisdn: string; readonly sentMs: number }>()
-  private readonly retryTimers = new Set<NodeJS.Timeout>()
+  /** Replies being sent or kept: a graceful stop waits for them before the sessions unbind. */
+  private readonly replying = new InFlight()
 
   constructor(private readonly options: SmsChannelOptions) {
     this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs(), options.lastMos, options.waitingOf)
@@ -126,7 +123,7 @@ export class SmsChannel {
       messageId: responseId,
       afterResponse: () => {
         this.identity.answered(phone, moId)
-        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind).then((sent) => {
+        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind, `${sm.origin}:${moId}`).then((sent) => {
           if (!sent) this.identity.answered(phone, moId, false)
           if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, receiptId, text, nowMs)
         })
@@ -183,44 +180,56 @@ export class SmsChannel {
   private partsLost(msisdn: string, received: number, total: number): void {
     this.options.log.info('sms parts lost', { msisdn: maskMsisdn(msisdn), received, total })
     this.options.metrics.count('telepay_sms_mo_lost_total', 'Long MOs given up because parts never arrived', {})
-    void this.sendReplies([{ msisdn, text: this.options.adapter.partsLostText(msisdn) }], null)
+    void this.sendReplies([{ msisdn, text: this.options.adapter.partsLostText(msisdn) }], null, null)
   }
 
-  /** Sends the replies in order; false when one could not be sent now (it is retried later). */
-  private async sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null): Promise<boolean> {
-    let allSent = true
-    for (const reply of replies) {
+  /**
+   * Sends the replies in order; one that cannot be sent now is kept in the outbox (sent by its
+   * sweep, after a restart too). False when one was neither sent nor kept. A command whose reply
+   * was kept before (an MO the SMSC sent again) is not answered again: the outbox answers it.
+   */
+  private sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null, commandKey: string | null): Promise<boolean> {
+    return this.replying.track(this.sendRepliesTracked(replies, bind, commandKey))
+  }
+
+  private async sendRepliesTracked(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null, commandKey: string | null): Promise<boolean> {
+    if (commandKey !== null && await this.options.keep.smsReplyKept(commandKey).catch(() => false)) return true
+    let allAnswered = true
+    for (const [index, reply] of replies.entries()) {
       const result = await this.sendParts(reply.msisdn, reply.text, bind).catch((error: unknown) => {
         this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
         return null
       })
       if (result !== null && result.ok) continue
-      allSent = false
-      if (result?.temporary !== false) this.retryReply(reply.msisdn, reply.text, 1)
+      if (result?.temporary === false) {
+        allAnswered = false
+        continue
+      }
+      // Each reply of a command is kept under its own key, so a second keep of it is a no-op.
+      const key = commandKey === null ? null : `${commandKey}#${index}`
+      const kept = await this.options.keep.keepSmsReply({ msisdn: reply.msisdn, text: reply.text, commandKey: key }, this.options.clock.nowMs()).then(
+        () => true,
+        (error: unknown) => {
+          this.options.log.error('sms reply lost: neither sent nor kept', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
+          return false
+        },
+      )
+      this.options.metrics.count('telepay_sms_replies_kept_total', 'Replies that could not be sent at once, by whether the outbox kept them', { kept: String(kept) })
+      if (!kept) allAnswered = false
     }
-    return allSent
+    return allAnswered
   }
 
-  private retryReply(msisdn: string, text: string, attempt: number): void {
-    if (attempt > replyRetriesMax || this.retryTimers.size >= replyRetriesPendingMax) {
-      this.options.log.warn('sms reply given up', { msisdn: maskMsisdn(msisdn), attempts: attempt - 1 })
-      this.options.metrics.count('telepay_sms_replies_given_up_total', 'Replies that found no way to the phone after every retry', {})
-      return
-    }
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer)
-      void this.sendParts(msisdn, text, null).then((result) => {
-        if (!result.ok && result.temporary) this.retryReply(msisdn, text, attempt + 1)
-      })
-    }, replyRetryBaseMs * 2 ** (attempt - 1))
-    timer.unref()
-    this.retryTimers.add(timer)
+  /** Sends a text answering a command of another channel (a late USSD or IVR answer); kept in the outbox if it cannot go now. */
+  sendOrKeep(msisdn: string, text: string): Promise<boolean> {
+    // Not asked for by the phone's last SMS: its retransmission chain ends (mo-identity.ts).
+    this.identity.forget(normalizeMsisdn(msisdn) ?? msisdn)
+    return this.sendReplies([{ msisdn, text }], null, null)
   }
 
-  /** Stops the reply retries (the transport is closing). */
-  stop(): void {
-    for (const timer of this.retryTimers) clearTimeout(timer)
-    this.retryTimers.clear()
+  /** Resolves once every reply under way was sent or kept (a graceful stop waits for it). */
+  repliesSettled(): Promise<void> {
+    return this.replying.idle()
   }
 
   /** The simulator, as an SMSC, reports the MO delivered to telepay (SMPP 3.4 Appendix B). */

@@ -101,6 +101,23 @@ export interface OperatingLimits {
   readonly httpBodyBytesMax: number
   /** Rows one transactions query may return. */
   readonly transactionsQueryRowsMax: number
+  /**
+   * Graceful stop (SIGTERM): how long the commands already taken (HTTP requests, MOs) get to be
+   * answered once no new input is accepted. A USSD answer deadline or a bank call (5 s) fits in
+   * it; what is still running after it is cut, as a SIGKILL would.
+   */
+  readonly stopInFlightMs: number
+  /**
+   * Graceful stop: how long the SMS outbox (kept replies, notices) is delivered over the
+   * sessions still bound before they unbind. What is left stays in the outbox for the restart;
+   * a supervisor's kill timeout (systemd 90 s, Kubernetes 30 s) must exceed both stop bounds.
+   */
+  readonly stopOutboxDrainMs: number
+  /**
+   * Graceful stop: how long the last HTTP answers get to leave on their own connections before
+   * those still open are cut (a client that does not read its answer cannot hold the stop).
+   */
+  readonly stopHttpCloseGraceMs: number
 }
 
 export const defaultOperatingLimits: OperatingLimits = {
@@ -114,4 +131,7 @@ export const defaultOperatingLimits: OperatingLimits = {
   sweepIntervalMs: 1_000,
   httpBodyBytesMax: 64 * 1024,
   transactionsQueryRowsMax: 500,
+  stopInFlightMs: 10_000,
+  stopOutboxDrainMs: 5_000,
+  stopHttpCloseGraceMs: 1_000,
 }

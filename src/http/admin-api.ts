@@ -134,11 +134,12 @@ export function adminApi(context: GatewayContext): Router {
     const items = await ledger.dueOutbox(kind, Number.MAX_SAFE_INTEGER, context.operating.transactionsQueryRowsMax)
     response.json({
       outbox: items.map((item) => {
-        const payload = decodeJson<{ msisdn?: string; language?: 'en' | 'zh'; message?: Message; url?: string; paymentId?: string }>(item.payload)
+        const payload = decodeJson<{ msisdn?: string; language?: 'en' | 'zh'; message?: Message; text?: string; url?: string; paymentId?: string }>(item.payload)
         return {
           id: item.id, kind: item.kind, attempts: item.attempts, createdAt: new Date(item.createdMs).toISOString(),
           to: payload.msisdn ?? payload.url ?? null,
-          text: payload.message === undefined ? null : renderMessage(payload.message, payload.language ?? 'en'),
+          // A kept reply is stored rendered; a notice is rendered from its message.
+          text: payload.message === undefined ? payload.text ?? null : renderMessage(payload.message, payload.language ?? 'en'),
           paymentId: payload.paymentId ?? null,
         }
       }),

@@ -13,9 +13,10 @@ import type { Row } from './rows.js'
 import { merchantOfRow, paymentOfRow, subscriberOfRow, accountOfRow } from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import { openLedgerDatabase } from './sqlite-open.js'
+import { encodeJson } from './codec.js'
 import { SqliteView } from './sqlite-view.js'
 import { checkLedger, merchantSettlement, partySettlement } from './sqlite-reports.js'
-import type { BatchOutcome, LedgerCheck, LedgerStore, MerchantAuth, MerchantSettlement, OutboxItem, PartySettlement, SubscriberDetail, TransactionFilter } from './store.js'
+import type { BatchOutcome, KeptSmsReply, LedgerCheck, LedgerStore, MerchantAuth, MerchantSettlement, OutboxItem, PartySettlement, SubscriberDetail, TransactionFilter } from './store.js'
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex')
@@ -230,9 +231,32 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve()
   }
 
+  keepSmsReply(reply: KeptSmsReply, nowMs: number): Promise<boolean> {
+    const keep = this.db.transaction(() => {
+      if (reply.commandKey !== null) {
+        const marked = this.db.prepare("INSERT OR IGNORE INTO command_log (key, command_hash, result, created_ms) VALUES (?, 'sms_reply_kept', '{}', ?)")
+          .run(smsReplyMarker(reply.commandKey), nowMs)
+        if (marked.changes === 0) return false
+      }
+      this.db.prepare("INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES ('sms', ?, ?, ?)").run(encodeJson(reply), nowMs, nowMs)
+      return true
+    })
+    return Promise.resolve(keep.immediate())
+  }
+
+  smsReplyKept(commandKey: string): Promise<boolean> {
+    // The replies of one command are kept as <marker>#0, #1...: a range of the key's index.
+    const marker = smsReplyMarker(commandKey)
+    return Promise.resolve(this.db.prepare('SELECT 1 FROM command_log WHERE key > ? AND key < ? LIMIT 1').get(`${marker}#`, `${marker}$`) !== undefined)
+  }
+
   close(): Promise<void> {
     if (this.db.open) this.db.close()
     return Promise.resolve()
   }
 }
 
+/** The command-log key that marks a command's SMS reply as kept in the outbox. */
+function smsReplyMarker(commandKey: string): string {
+  return `sms-reply-kept:${commandKey}`
+}

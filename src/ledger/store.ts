@@ -54,6 +54,13 @@ export interface OutboxItem {
   readonly createdMs: number
 }
 
+/** An SMS reply already rendered, as kept in the outbox; `commandKey` names the MO it answers. */
+export interface KeptSmsReply {
+  readonly msisdn: string
+  readonly text: string
+  readonly commandKey: string | null
+}
+
 export interface TransactionFilter {
   readonly msisdn: string | null
   readonly limit: number
@@ -77,5 +84,13 @@ export interface LedgerStore {
   dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
   outboxDelivered(id: number, nowMs: number): Promise<void>
   outboxFailed(id: number, nextAttemptMs: number | null, error: string, nowMs: number): Promise<void>
+  /**
+   * Keeps a reply the SMS channel could not send as an SMS outbox row, due at once. With a
+   * command key (the MO's id) it is kept once: the key's reply marker in the command log makes a
+   * second keep of the same command a no-op (false).
+   */
+  keepSmsReply(reply: KeptSmsReply, nowMs: number): Promise<boolean>
+  /** Whether a reply of this command (kept under `<commandKey>#<n>`) is in the outbox: it must not be sent again. */
+  smsReplyKept(commandKey: string): Promise<boolean>
   close(): Promise<void>
 }

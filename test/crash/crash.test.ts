@@ -5,6 +5,12 @@
  * (acknowledged or not), and then checks: every acknowledged payment is there with the same
  * reference, none was applied twice, the ledger check is balanced, and the balances are the
  * opening balances moved by exactly the distinct payments of the plan.
+ *
+ * The same for a whole gateway (`telepay start` in a child process) under mixed load: phones
+ * on several ESMEs paying by SMS and merchants asking phones to pay over the merchant API; it is
+ * SIGKILLed in the middle and started again on the same data directory, takes load again, and
+ * then every YES whose submit_sm got ESME_ROK has its payment completed, every merchant's 202
+ * names a payment in the ledger, none moved twice and the ledger is balanced.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,6 +25,7 @@ import { parseStoredResult } from '../../src/ledger/stored-result.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { crashPayers, plannedPayment } from './plan.js'
+import { acknowledgedButMissing, inspectLoad, runUntilSignal, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..')
@@ -246,5 +253,37 @@ describe('SIGKILL in the middle of group commits, then retry of every key', () =
         return `${run.signal === null ? 'final' : 'killed'} run ${run.acks.size} ACKs in ${run.ms} ms${left}`
       }).join('; '),
     )
+  })
+})
+
+describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant API), then a restart', () => {
+  const binds = 3
+  const phonesPerBind = 3
+
+  it('keeps every acknowledged payment, applies none twice and stays balanced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telepay-kill-'))
+    dirs.push(dir)
+    const { load, exit } = await runUntilSignal(dir, { binds, phonesPerBind, loadMs: 2_500, signal: 'SIGKILL', exitWaitMs: 10_000 })
+    expect(exit.signal).toBe('SIGKILL')
+    const ackedBeforeKill = load.ackedYes.length
+
+    // The restarted gateway recovers on the same files and takes load again.
+    const second = await startGatewayChild(dir)
+    await load.bind(second.smppPort)
+    load.start()
+    await sleep(1_500)
+    await load.stop()
+    expect(await signalChild(second, 'SIGTERM', 20_000)).toEqual({ code: 0, signal: null })
+    await load.close()
+
+    const state = inspectLoad(dir, [...load.smsPayers, ...load.askedPayers])
+    const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
+    console.info(`gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ${load.ackedYes.length} in all, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed`)
+    expect(ackedBeforeKill, 'nothing was acknowledged before the kill: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
+    expect(load.ackedYes.length, 'the restarted gateway took no payment').toBeGreaterThan(ackedBeforeKill)
+    expect(unconfirmed, 'acknowledged YES whose payment is not completed').toEqual([])
+    expect(unknownRequests, 'accepted merchant requests missing from the ledger').toEqual([])
+    expect(state.appliedTwice).toBe(0)
+    expect(state.balanced).toBe(true)
   })
 })

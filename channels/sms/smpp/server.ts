@@ -84,6 +84,8 @@ export interface SmppServer {
   findReceiver(systemId: string): SmppPeer | undefined
   /** Where a reply to this peer goes: itself if it receives, else a receiver of its system_id. */
   receiverFor(peer: SmppPeer): SmppPeer | undefined
+  /** Takes no new connection and refuses new binds (ESME_RBINDFAIL); bound sessions go on. */
+  stopListening(): void
   /** Unbinds every session cleanly, closes the rest and stops listening. */
   close(): Promise<void>
 }
@@ -198,6 +200,11 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   server.on('error', (error) => logger.error('smpp server error', { error: error.message }))
   const port = await listen(server, host, options.port)
   logger.info('smpp server listening', { host, port })
+  const stopped = new Promise<void>((resolve) => server.once('close', () => resolve()))
+  const stopListening = (): void => {
+    closing = true
+    if (server.listening) server.close()
+  }
 
   return {
     host,
@@ -207,9 +214,9 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
     peers: () => [...peers.values()],
     findReceiver,
     receiverFor: (peer) => (peer.canReceive ? peer : findReceiver(peer.systemId)),
+    stopListening,
     async close() {
-      closing = true
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      stopListening()
       await Promise.all([...sessions].map((session) =>
         session.bindType === null ? (session.close('closed_by_us'), session.closed) : session.unbind()))
       await stopped
