@@ -45,3 +45,15 @@ export function httpStatusOf(reason: Reason): number {
       return 422
   }
 }
+
+/**
+ * The status of a request its body parser refused (body-parser's http-errors: too long, not
+ * JSON, a charset or encoding it cannot read), or null for any other error. Such a request is
+ * the sender's mistake: it is answered with this 4xx and never logged as an error, so that
+ * hostile requests cannot flood the error log.
+ */
+export function requestErrorStatusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return null
+  const status = Number((error as { status: unknown }).status)
+  return Number.isInteger(status) && status >= 400 && status < 500 ? status : null
+}

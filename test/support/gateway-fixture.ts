@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
+import type { Logger } from '../../src/service/log.js'
 
 /** Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with 10000.00. */
 export const LI = '8613800138000'
@@ -64,6 +65,8 @@ export interface FixtureOptions {
   readonly dir?: string
   /** Config overrides on top of the test defaults; objects are merged one level deep. */
   readonly overrides?: Readonly<Record<string, unknown>>
+  /** The gateway's logger (a test that reads the log lines); by default the configured silent one. */
+  readonly log?: Logger
 }
 
 export interface PhoneOptions {
@@ -167,7 +170,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
   const config = loadConfig({ env: {}, cwd: dir, overrides: mergeOverrides(base, options.overrides ?? {}) })
   let gateway: Gateway
   try {
-    gateway = await startGateway(config)
+    gateway = await startGateway(config, options.log === undefined ? {} : { log: options.log })
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
     throw error
