@@ -13,6 +13,7 @@ import type { Message } from '../core/index.js'
 import type { GatewayContext } from './context.js'
 import { checkJson, paymentJson, sendError } from './json.js'
 import { dayOfQuery } from './merchant-api.js'
+import { bearerToken } from './status.js'
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false)
@@ -25,7 +26,7 @@ export function adminAuth(context: GatewayContext) {
     if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
       return sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
     }
-    if (request.header('authorization') !== `Bearer ${context.adminToken}`) {
+    if (bearerToken(request.header('authorization')) !== context.adminToken) {
       return sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
     }
     next()

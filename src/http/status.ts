@@ -57,3 +57,13 @@ export function requestErrorStatusOf(error: unknown): number | null {
   const status = Number((error as { status: unknown }).status)
   return Number.isInteger(status) && status >= 400 && status < 500 ? status : null
 }
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null. The scheme is matched in any
+ * case (RFC 9110 section 11.1: auth schemes are case-insensitive), so `bearer` and `BEARER` work;
+ * the token itself is compared exactly by the caller.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer +(\S+)$/i.exec(header ?? '')
+  return match?.[1] ?? null
+}
