@@ -97,7 +97,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     ready: () => transport.ready(),
     async sweep() {
       channel.expireParts()
-      await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
+      await deliverDueSms({ ledger: deps.ledger, channel, clock: deps.clock, limits: deps.operating, log: deps.log, metrics: deps.metrics }, push)
     },
     async close() {
       channel.stop()
