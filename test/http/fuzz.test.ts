@@ -17,7 +17,7 @@ import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { ADMIN_TOKEN, HAN, LI, RINGTONES, requestPayment, startTestGateway } from '../support/gateway-fixture.js'
 
 /** Requests per run: enough to reach every endpoint with many shapes, small enough for CI (a few seconds). */
-const requestCount = 600
+const requestCount = 1_200
 /** A request unanswered after this long counts as a hang. */
 const answerWaitMs = 5_000
 const seed = Number(process.env['TELEPAY_FUZZ_SEED'] ?? 20261206)
@@ -77,56 +77,63 @@ function send(port: number, request: HostileRequest): Promise<Answer> {
 }
 
 /** Ids the generator fills paths with: real ones found in the fixture world, and junk. */
+/** Method, path (with a query where the endpoint reads one) and the body fields the endpoint reads. */
+type Endpoint = readonly [string, string, readonly string[]]
+
 interface Ids {
   readonly paymentId: string
   readonly callId: string
   readonly wapSession: string
 }
 
-/** Every HTTP endpoint of the gateway (src/http and channels/*: routes), with its usual method. */
-function endpoints(ids: Ids): readonly (readonly [string, string])[] {
+/** Every HTTP endpoint of the gateway (src/http and channels/*: routes): usual method, path, the body fields it reads. */
+function endpoints(ids: Ids): readonly Endpoint[] {
   const wap = `/wap/s/${ids.wapSession}`
+  const atFields = ['sessionId', 'serviceCode', 'phoneNumber', 'networkCode', 'text']
+  const hubtelFields = ['Mobile', 'SessionId', 'ServiceCode', 'Type', 'Message', 'Operator', 'Sequence']
+  const twilioFields = ['CallSid', 'From', 'To', 'Digits']
+  const formFields = ['token', 'merchant', 'amount', 'account', 'pin', 'msisdn', 'payee', 'reference']
   return [
-    ['GET', '/healthz'],
-    ['GET', '/metrics'],
-    ['GET', `/admin/api/subscribers/${LI}`],
-    ['GET', '/admin/api/ledger/check'],
-    ['GET', '/admin/api/transactions?msisdn=8613800138000&limit=5'],
-    ['POST', '/admin/api/clock'],
-    ['GET', '/admin/api/bank'],
-    ['POST', '/admin/api/bank'],
-    ['GET', '/admin/api/settlements?date=2026-11-21'],
-    ['GET', '/admin/api/outbox?kind=sms'],
-    ['GET', '/admin/api/calls/'],
-    ['POST', '/api/v1/payment-requests'],
-    ['GET', `/api/v1/payment-requests/${ids.paymentId}`],
-    ['POST', '/api/v1/orders'],
-    ['POST', `/api/v1/payments/${ids.paymentId}/refunds`],
-    ['GET', '/api/v1/settlements?date=2026-11-21'],
-    ['POST', '/ussd'],
-    ['POST', '/ussd/hubtel'],
-    ['POST', '/ivr/calls'],
-    ['POST', `/ivr/calls/${ids.callId}/digits`],
-    ['POST', `/ivr/calls/${ids.callId}/silence`],
-    ['GET', `/ivr/calls/${ids.callId}`],
-    ['DELETE', '/ivr/calls/nosuchcall'],
-    ['POST', '/ivr/twiml'],
-    ['GET', '/ivr/vxml'],
-    ['POST', '/ivr/vxml'],
-    ['GET', '/ivr/prompts/main.menu.wav?lang=en'],
-    ['GET', '/wap/'],
-    ['GET', '/wap/login'],
-    ['POST', `${wap}/login`],
-    ['GET', `${wap}/`],
-    ['GET', `${wap}/balance`],
-    ['GET', `${wap}/statement?page=2`],
-    ['GET', `${wap}/pay/merchant`],
-    ['POST', `${wap}/pay/merchant`],
-    ['POST', `${wap}/confirm`],
-    ['GET', `${wap}/cancel/sometoken`],
-    ['GET', `${wap}/result/sometoken`],
-    ['GET', `${wap}/logout`],
-    ['GET', '/nowhere'],
+    ['GET', '/healthz', []],
+    ['GET', '/metrics', []],
+    ['GET', `/admin/api/subscribers/${LI}`, []],
+    ['GET', '/admin/api/ledger/check', []],
+    ['GET', '/admin/api/transactions?msisdn=8613800138000&limit=5', []],
+    ['POST', '/admin/api/clock', ['advanceSeconds']],
+    ['GET', '/admin/api/bank', []],
+    ['POST', '/admin/api/bank', ['mode', 'slowMs']],
+    ['GET', '/admin/api/settlements?date=2026-11-21', []],
+    ['GET', '/admin/api/outbox?kind=sms', []],
+    ['GET', '/admin/api/calls/', []],
+    ['POST', '/api/v1/payment-requests', ['msisdn', 'amount', 'reference', 'description', 'account', 'callbackUrl']],
+    ['GET', `/api/v1/payment-requests/${ids.paymentId}`, []],
+    ['POST', '/api/v1/orders', ['amount', 'reference', 'description']],
+    ['POST', `/api/v1/payments/${ids.paymentId}/refunds`, ['amount']],
+    ['GET', '/api/v1/settlements?date=2026-11-21', []],
+    ['POST', '/ussd', atFields],
+    ['POST', '/ussd/hubtel', hubtelFields],
+    ['POST', '/ivr/calls', ['from', 'to']],
+    ['POST', `/ivr/calls/${ids.callId}/digits`, ['digits', 'step']],
+    ['POST', `/ivr/calls/${ids.callId}/silence`, ['step']],
+    ['GET', `/ivr/calls/${ids.callId}`, []],
+    ['DELETE', '/ivr/calls/nosuchcall', []],
+    ['POST', '/ivr/twiml', twilioFields],
+    ['GET', '/ivr/vxml', ['callId', 'from', 'to', 'step', 'digits', 'event']],
+    ['POST', '/ivr/vxml', ['callId', 'from', 'to', 'step', 'digits', 'event']],
+    ['GET', '/ivr/prompts/main.menu.wav?lang=en', []],
+    ['GET', '/wap/', []],
+    ['GET', '/wap/login', []],
+    ['POST', `${wap}/login`, formFields],
+    ['GET', `${wap}/`, []],
+    ['GET', `${wap}/balance`, []],
+    ['GET', `${wap}/statement?page=2`, []],
+    ['GET', `${wap}/pay/merchant?merchant=1001&amount=25`, []],
+    ['POST', `${wap}/pay/merchant`, formFields],
+    ['POST', `${wap}/confirm`, formFields],
+    ['GET', `${wap}/cancel/sometoken`, []],
+    ['GET', `${wap}/result/sometoken`, []],
+    ['GET', `${wap}/logout`, []],
+    ['GET', '/nowhere', []],
   ]
 }
 
@@ -178,14 +185,16 @@ const fieldNames = [
   'Mobile', 'SessionId', 'ServiceCode', 'Type', 'Message', 'Operator', 'Sequence', 'page', '__proto__', 'constructor',
 ]
 
-function fieldValues(random: () => number): unknown {
-  const values: unknown[] = [
+/** A field value: a string, a number or another JSON value, each kind as likely (numbers at their edges). */
+function fieldValue(random: () => number): unknown {
+  const strings = [
     '', '0', '-1', '25', '25.00', '1e309', 'NaN', '99999999999999999999999.99', LI, `+${HAN}`, '*123#', '*123*2*1001*25#', '1*2*3',
     'YES 1234', '\u0000', '\u202e\u0041', '\ud800', '\u{1f4b8}'.repeat(50), 'x'.repeat(3_000), 'wallet', 'bank', 'Initiation',
-    'Response', 'approve', 'down', 'http://127.0.0.1:1/x', 'javascript:alert(1)', 'ftp://a', 0, -1, 1.5, 1e308, 2 ** 53 + 1, true,
-    null, [], ['a', 'b'], {}, { nested: { deeper: [1, 2, { x: 'y' }] } },
+    'Response', 'approve', 'down', 'http://127.0.0.1:1/x', 'javascript:alert(1)', 'ftp://a',
   ]
-  return values[Math.floor(random() * values.length)]
+  const numbers = [0, -1, 1.5, 1e308, 2 ** 53 + 1, 1e13, -0, 86_400, Number.MAX_SAFE_INTEGER, 1e-7]
+  const others: unknown[] = [true, null, [], ['a', 'b'], {}, { nested: { deeper: [1, 2, { x: 'y' }] } }]
+  return pick(random, pick(random, [strings, numbers, others]))
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -227,10 +236,15 @@ function hostilePath(random: () => number, base: string): string {
   return requestLineSafe(search === '' ? target : `${target}?${search}`)
 }
 
-function jsonBody(random: () => number): string {
+/** A field name: mostly one the endpoint reads, so that bodies get past the first check. */
+function fieldName(random: () => number, known: readonly string[]): string {
+  return known.length > 0 && random() < 0.7 ? pick(random, known) : pick(random, fieldNames)
+}
+
+function jsonBody(random: () => number, known: readonly string[]): string {
   const fields: Record<string, unknown> = {}
   const count = Math.floor(random() * 6)
-  for (let index = 0; index < count; index += 1) fields[pick(random, fieldNames)] = fieldValues(random)
+  for (let index = 0; index < count; index += 1) fields[fieldName(random, known)] = fieldValue(random)
   return JSON.stringify(fields)
 }
 
@@ -239,47 +253,53 @@ function percentEncoded(text: string): string {
   return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`)).join('')
 }
 
-function formBody(random: () => number): string {
+function formBody(random: () => number, known: readonly string[]): string {
   const pairs: string[] = []
   const count = Math.floor(random() * 7)
   for (let index = 0; index < count; index += 1) {
-    const value = fieldValues(random)
-    pairs.push(`${percentEncoded(pick(random, fieldNames))}=${percentEncoded(typeof value === 'string' ? value : JSON.stringify(value) ?? '')}`)
+    const value = fieldValue(random)
+    pairs.push(`${percentEncoded(fieldName(random, known))}=${percentEncoded(typeof value === 'string' ? value : JSON.stringify(value) ?? '')}`)
   }
   return pairs.join('&')
 }
 
-function hostileBody(random: () => number): Buffer | null {
+/** A body and the content type it claims: mostly its own, sometimes another or none. */
+function hostileBody(random: () => number, known: readonly string[]): { body: Buffer | null; type: string } {
   const roll = random()
-  if (roll < 0.15) return null
-  if (roll < 0.35) return Buffer.from(jsonBody(random))
-  if (roll < 0.5) return Buffer.from(formBody(random))
-  if (roll < 0.6) return Buffer.from(pick(random, ['{', '{"a":', '[1,2', '"str"', 'null', '12', 'true', '{"a":1}}', '\ufeff{}', '{"__proto__":{"x":1}}', '[]', '', '{"a":"\\ud800"}']))
+  const json = 'application/json'
+  const form = 'application/x-www-form-urlencoded'
+  if (roll < 0.15) return { body: null, type: json }
+  if (roll < 0.35) return { body: Buffer.from(jsonBody(random, known)), type: json }
+  if (roll < 0.5) return { body: Buffer.from(formBody(random, known)), type: form }
+  if (roll < 0.6) return { body: Buffer.from(pick(random, ['{', '{"a":', '[1,2', '"str"', 'null', '12', 'true', '{"a":1}}', '\ufeff{}', '{"__proto__":{"x":1}}', '[]', '', '{"a":"\\ud800"}'])), type: json }
   if (roll < 0.7) {
     const bytes = Buffer.alloc(Math.floor(random() * 2_000))
     for (let index = 0; index < bytes.length; index += 1) bytes[index] = Math.floor(random() * 256)
-    return bytes
+    return { body: bytes, type: 'application/octet-stream' }
   }
-  if (roll < 0.8) return Buffer.from(`${formBody(random)}&pad=${'p'.repeat(pick(random, [4_000, 5_000, 9_000, 70_000]))}`)
-  if (roll < 0.9) return Buffer.from(JSON.stringify({ msisdn: LI, amount: '1.00', reference: 'r', pad: 'p'.repeat(pick(random, [8_000, 60_000, 70_000])) }))
-  return Buffer.from('a=1&'.repeat(pick(random, [10, 1_100, 2_000])))
+  if (roll < 0.8) return { body: Buffer.from(`${formBody(random, known)}&pad=${'p'.repeat(pick(random, [4_000, 5_000, 9_000, 70_000]))}`), type: form }
+  if (roll < 0.9) return { body: Buffer.from(JSON.stringify({ msisdn: LI, amount: '1.00', reference: 'r', pad: 'p'.repeat(pick(random, [8_000, 60_000, 70_000])) })), type: json }
+  return { body: Buffer.from('a=1&'.repeat(pick(random, [10, 1_100, 2_000]))), type: form }
 }
 
 function hostileRequest(random: () => number, ids: Ids): HostileRequest {
-  const [usualMethod, path] = pick(random, endpoints(ids))
+  const [usualMethod, path, known] = pick(random, endpoints(ids))
   const method = random() < 0.6 ? usualMethod : pick(random, methods)
   const headers: [string, string][] = []
   // Mostly the right credentials, in a scheme of random case, so that requests get past the door.
   const credential = path.startsWith('/admin/api') || path.startsWith('/metrics') ? ADMIN_TOKEN : path.startsWith('/api/v1') ? `test_key_${RINGTONES}` : null
   if (credential !== null && random() < 0.7) headers.push(['Authorization', `${pick(random, ['Bearer', 'bearer', 'BEARER'])} ${credential}`])
-  if (random() < 0.8) headers.push(['Content-Type', pick(random, contentTypes)])
+  const sent = method === 'GET' || method === 'HEAD' ? (random() < 0.1 ? hostileBody(random, known) : null) : hostileBody(random, known)
+  const typeRoll = random()
+  if (typeRoll < 0.6 && sent !== null) headers.push(['Content-Type', sent.type])
+  else if (typeRoll < 0.9) headers.push(['Content-Type', pick(random, contentTypes)])
   if (random() < 0.5) headers.push(['Accept', pick(random, acceptValues)])
   const extra = Math.floor(random() * 4)
   for (let index = 0; index < extra; index += 1) {
     const [name, value] = pick(random, oddHeaders)
     headers.push([name, Buffer.from(value(), 'utf8').toString('latin1')])
   }
-  const body = method === 'GET' || method === 'HEAD' ? (random() < 0.1 ? hostileBody(random) : null) : hostileBody(random)
+  const body = sent?.body ?? null
   return { method, target: hostilePath(random, path), headers, body, chunked: random() < 0.15 }
 }
 
@@ -363,5 +383,23 @@ describe('bodies the parser refuses, found by the fuzzer', () => {
       expect(errorLines.slice(before)).toEqual([])
     })
   }
+})
+
+/**
+ * Also found: the test clock took any finite advance, and 1e308 seconds put it past what a Date
+ * can show: the call answered 500 and every later time the gateway printed failed. An advance
+ * over a year is refused, and the clock stays where it was.
+ */
+describe('an advance of the test clock past what a date can show, found by the fuzzer', () => {
+  it('is refused with 400 advance_invalid and leaves the clock and the gateway as they were', async () => {
+    const before = t.nowMs()
+    for (const advanceSeconds of [1e308, 1e13, 366 * 86_400 + 1]) {
+      const answer = await t.admin('POST', '/admin/api/clock', { advanceSeconds })
+      expect({ advanceSeconds, status: answer.status, error: answer.json.error }).toEqual({ advanceSeconds, status: 400, error: 'advance_invalid' })
+    }
+    expect(t.nowMs()).toBe(before)
+    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${ids.paymentId}`)).status).toBe(200)
+    expect((await t.admin('POST', '/admin/api/clock', { advanceSeconds: 366 * 86_400 })).status).toBe(200)
+  })
 })
 
