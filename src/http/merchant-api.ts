@@ -10,7 +10,7 @@ import { dayStartMs, formatAmount, fundingKinds, normalizeMsisdn, parseAmount } 
 import { renderMessage } from '../messages/render.js'
 import type { GatewayContext } from './context.js'
 import { bearerToken, httpStatusOf } from './status.js'
-import { paymentJson, sendError } from './json.js'
+import { paymentJson, sendBodyInvalid, sendError } from './json.js'
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64
@@ -44,7 +44,7 @@ function jsonObjectOf(request: Request, response: Response): Record<string, unkn
   const body: unknown = request.body
   const isJson = typeof request.is('application/json') === 'string'
   if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>
-  sendError(response, 400, 'body_invalid', 'the body must be a JSON object, sent with Content-Type: application/json')
+  sendBodyInvalid(response)
   return null
 }
 

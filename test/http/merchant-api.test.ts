@@ -312,6 +312,9 @@ describe('what the merchant API refuses', () => {
       ['msisdn 8613800138000 amount 1.00', 'text/plain'],
       ['{"msisdn": "8613800138000", "amount": "1.00", "reference": "r"}', undefined],
       ['[{"msisdn": "8613800138000", "amount": "1.00", "reference": "r"}]', 'application/json'],
+      ['"msisdn=8613800138000"', 'application/json'],
+      ['12', 'application/json'],
+      ['null', 'application/json'],
     ]
     for (const path of ['/api/v1/payment-requests', '/api/v1/orders', '/api/v1/payments/P0000001/refunds']) {
       for (const [rawBody, type] of bodies) {
