@@ -48,7 +48,7 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
       return sendError(response, 400, 'invalid_json', 'the body is not valid JSON')
     }
     if (status === 413) return sendError(response, 413, 'body_too_large', `bodies are limited to ${context.operating.httpBodyBytesMax} bytes`)
-    if (status !== null) return sendError(response, status, 'body_unreadable', error instanceof Error ? error.message : 'the body cannot be read')
+    if (status !== null) return sendError(response, status, 'request_unreadable', error instanceof Error ? error.message : 'the request cannot be read')
     context.log.error('request failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) })
     sendError(response, 500, 'internal_error', 'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key')
   })

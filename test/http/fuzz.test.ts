@@ -351,18 +351,22 @@ describe(`hostile HTTP on every endpoint (seed ${seed})`, () => {
  * What the fuzzer found, kept as fixtures: a body the JSON parser refuses for its charset or its
  * content coding (415) or cannot inflate (400) reached the last error handler as a 500 with an
  * error log line, on every route (it runs before all of them). It is the sender's mistake: now
- * its 4xx, `body_unreadable` with the parser's reason, and no error line.
+ * its 4xx, `request_unreadable` with the parser's reason, and no error line. So is a path
+ * parameter that does not decode (`%%`), which the router refuses with a bare 400.
  */
-describe('bodies the parser refuses, found by the fuzzer', () => {
+describe('requests the gateway cannot read, found by the fuzzer', () => {
   const refused: readonly (readonly [string, string, readonly (readonly [string, string])[], number])[] = [
     ['POST', '/api/v1/payment-requests', [['Content-Type', 'application/json; charset=latin2'], ['Authorization', `Bearer test_key_${RINGTONES}`]], 415],
     ['POST', '/ivr/calls', [['Content-Type', 'application/json; charset=iso-8859-1']], 415],
     ['POST', '/admin/api/clock', [['Content-Type', 'application/json'], ['Content-Encoding', 'x-unknown'], ['Authorization', `Bearer ${ADMIN_TOKEN}`]], 415],
     ['POST', '/ussd/hubtel', [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], 400],
     ['GET', '/healthz', [['Content-Type', 'application/json'], ['Content-Encoding', 'deflate']], 400],
+    ['GET', '/ivr/calls/%%', [], 400],
+    ['GET', '/api/v1/payment-requests/%E0%A4%A', [['Authorization', `Bearer test_key_${RINGTONES}`]], 400],
   ]
   for (const [method, path, headers, status] of refused) {
-    it(`answers ${method} ${path} with ${headers.map(([name, value]) => `${name}: ${value}`).join(', ')} by ${status}, logging no error`, async () => {
+    const named = headers.length === 0 ? 'no headers of its own' : headers.map(([name, value]) => `${name}: ${value}`).join(', ')
+    it(`answers ${method} ${path} with ${named} by ${status}, logging no error`, async () => {
       const before = errorLines.length
       const answer = await send(Number(new URL(t.url).port), { method, target: path, headers, body: Buffer.from('{"from": "8613800138000"}'), chunked: false })
       expect(answer.status).toBe(status)
