@@ -299,11 +299,12 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   router.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent || response.locals['wapChoice'] === undefined) return next(error)
     const session = response.locals['wapSession'] as WapSession | undefined
-    // A form the parser refuses (over requestBodyBytesMax, a charset it cannot read) is the
-    // sender's mistake: its 4xx and a page that says nothing was paid, and no error log line.
+    // A form the parser refuses (over requestBodyBytesMax, a charset it cannot read) or a path
+    // that does not decode is the sender's mistake: its 4xx and a page that says nothing was
+    // paid, and no error log line.
     const refused = requestErrorStatusOf(error)
     if (refused !== null) {
-      const text = refused === 413 ? 'form_too_large' : 'form_unreadable'
+      const text = refused === 413 ? 'form_too_large' : 'request_unreadable'
       send(response, deps, noticePage(text, session?.language ?? 'en', { href: entry, label: 'link_home' }), refused)
       return
     }

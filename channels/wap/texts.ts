@@ -66,7 +66,7 @@ const en = {
   not_found: 'There is no such page.',
   unavailable: 'Sorry, the service is unavailable right now. Please try again later.',
   form_too_large: 'This form is too long. Nothing was paid. Please start again.',
-  form_unreadable: 'This form could not be read. Nothing was paid. Please start again.',
+  request_unreadable: 'This request could not be read. Nothing was paid. Please start again.',
 } as const
 
 export type WapTextKey = keyof typeof en
@@ -130,7 +130,7 @@ const zh: Readonly<Record<WapTextKey, string>> = {
   not_found: '页面不存在。',
   unavailable: '抱歉，服务暂时不可用，请稍后再试。',
   form_too_large: '表单过长，未付款。请重新开始。',
-  form_unreadable: '无法读取此表单，未付款。请重新开始。',
+  request_unreadable: '无法读取此请求，未付款。请重新开始。',
 }
 
 /** A page text with its `{name}` placeholders filled. */
