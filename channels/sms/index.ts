@@ -155,7 +155,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     async sweep() {
       channel.expireParts()
       channel.pruneIdentities()
-      await deliverDueSms(deps.ledger, channel, deps.clock, deps.operating, deps.log, push)
+      await deliverDueSms({ ledger: deps.ledger, channel, clock: deps.clock, limits: deps.operating, log: deps.log, metrics: deps.metrics }, push)
     },
     async close() {
       accepting = false

@@ -50,8 +50,8 @@ export function statementPage(urls: SessionUrls, result: CommandResult, page: nu
   if (!result.ok || result.data?.kind !== 'statement') {
     return { page: 'statement', language, title, paragraphs: [renderResult(result)], form: null, links: [homeLink(urls, language)], noStore: true }
   }
-  // As on every channel, the list shows the payments that moved money.
-  const rows = result.data.rows.filter((row) => row.state === 'completed')
+  // The core's rows are the payments that moved money, as on every channel.
+  const rows = result.data.rows
   if (rows.length === 0) {
     return { page: 'statement', language, title, paragraphs: [renderResult(result)], form: null, links: [homeLink(urls, language)], noStore: true }
   }

@@ -13,6 +13,7 @@ import type { Command, CommandResult } from '../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import { renderMessage } from '../../src/messages/render.js'
+import { requestErrorStatusOf } from '../../src/http/status.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
@@ -299,8 +300,17 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   })
   router.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent || response.locals['wapChoice'] === undefined) return next(error)
-    log.error('wap page failed', { error: error instanceof Error ? error.message : String(error) })
     const session = response.locals['wapSession'] as WapSession | undefined
+    // A form the parser refuses (over requestBodyBytesMax, a charset it cannot read) or a path
+    // that does not decode is the sender's mistake: its 4xx and a page that says nothing was
+    // paid, and no error log line.
+    const refused = requestErrorStatusOf(error)
+    if (refused !== null) {
+      const text = refused === 413 ? 'form_too_large' : 'request_unreadable'
+      send(response, deps, noticePage(text, session?.language ?? 'en', { href: entry, label: 'link_home' }), refused)
+      return
+    }
+    log.error('wap page failed', { error: error instanceof Error ? error.message : String(error) })
     send(response, deps, noticePage('unavailable', session?.language ?? 'en', { href: entry, label: 'link_home' }), 500)
   })
   return router

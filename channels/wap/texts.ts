@@ -65,6 +65,8 @@ const en = {
   field_missing: 'Please fill in: {field}.',
   not_found: 'There is no such page.',
   unavailable: 'Sorry, the service is unavailable right now. Please try again later.',
+  form_too_large: 'This form is too long. Nothing was paid. Please start again.',
+  request_unreadable: 'This request could not be read. Nothing was paid. Please start again.',
 } as const
 
 export type WapTextKey = keyof typeof en
@@ -127,6 +129,8 @@ const zh: Readonly<Record<WapTextKey, string>> = {
   field_missing: '请填写：{field}。',
   not_found: '页面不存在。',
   unavailable: '抱歉，服务暂时不可用，请稍后再试。',
+  form_too_large: '表单过长，未付款。请重新开始。',
+  request_unreadable: '无法读取此请求，未付款。请重新开始。',
 }
 
 /** A page text with its `{name}` placeholders filled. */

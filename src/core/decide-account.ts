@@ -52,10 +52,9 @@ export function decideStatement(env: Envelope, msisdn: string, view: LedgerView,
       direction, amountMinor: payment.amountMinor, counterparty, createdMs: payment.createdMs,
     }
   })
-  // The text a phone shows lists the payments that moved money, with their references; payments
-  // still waiting or that ended without moving money stay in the data for the richer channels.
+  // The recent lists hold only payments that moved money (postPayment puts them there), so every
+  // channel shows the same last five, each with its reference.
   const text = rows
-    .filter((row) => row.state === 'completed')
     .map((row) => `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`)
     .join('; ')
   const message = text === '' ? { key: 'statement.empty' as const, params: {} } : { key: 'statement.list' as const, params: { rows: text } }

@@ -120,9 +120,9 @@ export function decideBankOutcome(env: Envelope, paymentId: string, outcome: Ban
   const released = { ...intent.payerAccount, reservedMinor: intent.payerAccount.reservedMinor - payment.amountMinor }
   assert(released.reservedMinor >= 0n, `reservation of ${payment.id} exceeds the account's reserved total`)
   if (outcome === 'captured') {
-    const writes: Write[] = [{ kind: 'account', account: released }]
+    // postPayment writes the payer's account: the reservation released, the payment on its recent list.
     const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits)
-    writes.push(...posted.writes)
+    const writes: Write[] = posted.writes
     const result = succeeded(paymentMessage('payment.completed', intent, posted.payment.transferRef), language, {
       payment: posted.payment,
       reference: posted.payment.transferRef,

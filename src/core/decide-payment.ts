@@ -88,7 +88,8 @@ export function awaitAuthorization(env: Envelope, intent: Intent, payment: Payme
     expiresMs: env.nowMs + limits.authorizationTtlMs,
     updatedMs: env.nowMs,
   }
-  writes.push({ kind: 'account', account: withRecent(intent.payerAccount, waiting.id, limits) })
+  // Not on the account's recent list yet: the mini statement lists payments that moved money,
+  // and this one may still be declined, cancelled or expire.
   writes.push({ kind: 'payment', payment: waiting })
   writes.push({ kind: 'subscriber', subscriber: { ...intent.payer, pendingPaymentId: waiting.id } })
   const key = pinRequired(intent.funding) ? 'payment.confirm_pin' : 'payment.confirm_sim'
@@ -148,7 +149,7 @@ export function checkPin(env: Envelope, subscriber: Subscriber, funding: Payment
  * it for the bank's capture from a card. The daily total counts the payment from here on.
  */
 export function executeAuthorized(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): Outcome {
-  const payerAccount = withRecent(withOutgoing(intent.payerAccount, intent, env.nowMs, limits), payment.id, limits)
+  const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
   const payer = intent.payer.pendingPaymentId === payment.id ? { ...intent.payer, pendingPaymentId: null } : intent.payer
   // Most payments leave the subscriber row as it was (no PIN failures to reset, no waiting
   // payment to clear): it is then not rewritten, which spares a page write per payment.
@@ -166,7 +167,6 @@ export function executeAuthorized(env: Envelope, intent: Intent, payment: Paymen
     return { result, writes }
   }
 
-  if (payerAccount !== intent.payerAccount) writes.push({ kind: 'account', account: payerAccount })
   const posted = postPayment(env, { ...intent, payerAccount }, payment, view, limits)
   writes.push(...posted.writes)
   const result = succeeded(paymentMessage('payment.completed', intent, posted.payment.transferRef), intent.payer.language, {
@@ -176,7 +176,11 @@ export function executeAuthorized(env: Envelope, intent: Intent, payment: Paymen
   return { result, writes }
 }
 
-/** Puts a payment at the head of an account's recent list (once), keeping the list bounded. */
+/**
+ * Puts a payment at the head of an account's recent list (once), keeping the list bounded. Only
+ * postPayment calls it: the list is the mini statement's "last five", and a payment that never
+ * moved money (declined, cancelled, expired, refused by the bank) must not take one of its slots.
+ */
 export function withRecent(account: Account, paymentId: string, limits: Limits): Account {
   if (account.recentPaymentIds[0] === paymentId) return account
   const recentPaymentIds = [paymentId, ...account.recentPaymentIds.filter((id) => id !== paymentId)].slice(0, limits.statementRowsMax)
@@ -189,7 +193,11 @@ function withOutgoing(account: Account, intent: Intent, nowMs: number, limits: L
   return { ...account, outgoingDay: dayOf(nowMs, limits), outgoingMinor: accountOutgoingToday(account, nowMs, limits) + intent.amountMinor }
 }
 
-/** Posts the transfer of an authorized payment: payer leg, payee leg and fee legs at once. */
+/**
+ * Posts the transfer of an authorized payment: payer leg, payee leg and fee legs at once. It
+ * writes the payer's account (intent.payerAccount as the caller left it, with the payment at the
+ * head of its recent list), so callers do not write that account themselves.
+ */
 export function postPayment(env: Envelope, intent: Intent, payment: Payment, view: LedgerView, limits: Limits): { payment: Payment; writes: Write[] } {
   const amount = intent.amountMinor
   const legs: Leg[] = [{ accountId: intent.payerAccount.id, amountMinor: -amount }]
@@ -215,6 +223,7 @@ export function postPayment(env: Envelope, intent: Intent, payment: Payment, vie
     updatedMs: env.nowMs,
   }
   const writes: Write[] = [
+    { kind: 'account', account: withRecent(intent.payerAccount, payment.id, limits) },
     ...payeeWrites,
     { kind: 'transfer', transfer: { id: transferId, kind: 'payment', paymentId: payment.id, createdMs: env.nowMs, legs } },
     { kind: 'payment', payment: completed },

@@ -45,7 +45,7 @@ export interface Account {
   readonly outgoingDay: number
   readonly outgoingMinor: bigint
   /**
-   * The latest payments that touched this account, newest first, at most statementRowsMax: the
+   * The latest payments that moved money on this account, newest first, at most statementRowsMax: the
    * mini statement reads them from the row each payment rewrites anyway, instead of an index of
    * payments by payer, which would cost a randomly placed page write per payment.
    */

@@ -30,7 +30,7 @@ export interface LedgerView {
   pendingWalletLoadsMinor(msisdn: string): bigint
   /** Payments awaiting authorization whose expiry is at or before nowMs, oldest first. */
   duePayments(nowMs: number, limit: number): readonly Payment[]
-  /** The subscriber's latest payments as payer or payee, newest first. */
+  /** The subscriber's latest payments that moved money, as payer or payee, newest first. */
   recentPayments(msisdn: string, limit: number): readonly Payment[]
   nextPaymentId(): string
   nextTransferId(): number

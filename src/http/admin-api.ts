@@ -13,6 +13,14 @@ import type { Message } from '../core/index.js'
 import type { GatewayContext } from './context.js'
 import { checkJson, paymentJson, sendError } from './json.js'
 import { dayOfQuery } from './merchant-api.js'
+import { bearerToken } from './status.js'
+
+/**
+ * Most the test clock moves in one call: a year. Tests move it by seconds to days (expiry, PIN
+ * locks, settlement days). Without a bound, an advance such as 1e308 s put the clock past what a
+ * Date can show: the call answered 500 and every later time the gateway printed failed.
+ */
+const clockAdvanceSecondsMax = 366 * 86_400
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false)
@@ -25,7 +33,7 @@ export function adminAuth(context: GatewayContext) {
     if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
       return sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
     }
-    if (request.header('authorization') !== `Bearer ${context.adminToken}`) {
+    if (bearerToken(request.header('authorization')) !== context.adminToken) {
       return sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
     }
     next()
@@ -90,8 +98,8 @@ export function adminApi(context: GatewayContext): Router {
   router.post('/clock', async (request: Request, response: Response) => {
     if (context.advanceClock === null) return sendError(response, 409, 'no_test_clock', 'the gateway runs on the system clock; start it with clock "test"')
     const seconds = (request.body as Record<string, unknown> | undefined)?.['advanceSeconds']
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      return sendError(response, 400, 'advance_invalid', 'advanceSeconds is a non-negative number')
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > clockAdvanceSecondsMax) {
+      return sendError(response, 400, 'advance_invalid', `advanceSeconds is a number from 0 to ${clockAdvanceSecondsMax} (a year)`)
     }
     const nowMs = await context.advanceClock(seconds)
     response.json({ now: new Date(nowMs).toISOString() })

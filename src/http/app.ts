@@ -7,7 +7,8 @@ import express from 'express'
 import type { GatewayContext } from './context.js'
 import { adminApi, adminAuth } from './admin-api.js'
 import { merchantApi } from './merchant-api.js'
-import { sendError } from './json.js'
+import { sendBodyInvalid, sendError } from './json.js'
+import { requestErrorStatusOf } from './status.js'
 
 export function createApp(context: GatewayContext, mount: (app: express.Express) => void = () => undefined): express.Express {
   const app = express()
@@ -39,11 +40,27 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
 
   app.use((_request: Request, response: Response) => sendError(response, 404, 'not_found', 'no such endpoint'))
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : 500
-    if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') return sendError(response, 400, 'invalid_json', 'the body is not valid JSON')
+    const status = requestErrorStatusOf(error)
+    if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
+      // The parser takes only an object or an array ("strict"): valid JSON of another kind
+      // ("text", 12, null) is refused as what it is, not as malformed.
+      if (isJsonText((error as { body?: unknown }).body)) return sendBodyInvalid(response)
+      return sendError(response, 400, 'invalid_json', 'the body is not valid JSON')
+    }
     if (status === 413) return sendError(response, 413, 'body_too_large', `bodies are limited to ${context.operating.httpBodyBytesMax} bytes`)
+    if (status !== null) return sendError(response, status, 'request_unreadable', error instanceof Error ? error.message : 'the request cannot be read')
     context.log.error('request failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) })
     sendError(response, 500, 'internal_error', 'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key')
   })
   return app
+}
+
+function isJsonText(text: unknown): boolean {
+  if (typeof text !== 'string') return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }

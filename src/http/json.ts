@@ -58,3 +58,10 @@ export function sendError(response: Response, status: number, error: string, mes
   response.status(status).json({ error, message })
 }
 
+/**
+ * The refusal of a body that is not a JSON object where an API takes one (all of them do): a
+ * form, plain text, no body, or JSON that is an array, a string, a number, true or null.
+ */
+export function sendBodyInvalid(response: Response): void {
+  sendError(response, 400, 'body_invalid', 'the body must be a JSON object, sent with Content-Type: application/json')
+}

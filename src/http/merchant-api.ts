@@ -9,8 +9,8 @@ import type { CommandResult, FundingKind, Merchant } from '../core/index.js'
 import { dayStartMs, formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../core/index.js'
 import { renderMessage } from '../messages/render.js'
 import type { GatewayContext } from './context.js'
-import { httpStatusOf } from './status.js'
-import { paymentJson, sendError } from './json.js'
+import { bearerToken, httpStatusOf } from './status.js'
+import { paymentJson, sendBodyInvalid, sendError } from './json.js'
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64
@@ -24,12 +24,6 @@ const idempotencyKeyLengthMax = 255
 
 type MerchantRequest = Request & { merchant?: Merchant }
 
-function bearer(request: Request): string | null {
-  const header = request.header('authorization') ?? ''
-  const match = /^Bearer\s+(\S+)$/i.exec(header)
-  return match?.[1] ?? null
-}
-
 function merchantOf(request: MerchantRequest): Merchant {
   const merchant = request.merchant
   if (merchant === undefined) throw new Error('merchant route reached without authentication')
@@ -39,6 +33,19 @@ function merchantOf(request: MerchantRequest): Merchant {
 function refusal(response: Response, result: CommandResult): void {
   const reason = result.reason ?? 'system_busy'
   sendError(response, httpStatusOf(reason), reason, renderMessage(result.message, 'en'))
+}
+
+/**
+ * The request's body as a JSON object, or null once a 400 body_invalid has been sent: a body in
+ * another format (a form, plain text, none) or JSON that is not an object (an array) would
+ * otherwise read as an object without fields, and be refused for its first missing field.
+ */
+function jsonObjectOf(request: Request, response: Response): Record<string, unknown> | null {
+  const body: unknown = request.body
+  const isJson = typeof request.is('application/json') === 'string'
+  if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>
+  sendBodyInvalid(response)
+  return null
 }
 
 function text(value: unknown, max: number): string | null {
@@ -81,7 +88,7 @@ export function merchantApi(context: GatewayContext): Router {
   const { service, ledger } = context
 
   router.use((request: MerchantRequest, response: Response, next: NextFunction) => {
-    const apiKey = bearer(request)
+    const apiKey = bearerToken(request.header('authorization'))
     if (apiKey === null) {
       sendError(response, 401, 'unauthorized', 'send the API key as Authorization: Bearer <api key>')
       return
@@ -103,7 +110,8 @@ export function merchantApi(context: GatewayContext): Router {
 
   router.post('/payment-requests', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
-    const body = (request.body ?? {}) as Record<string, unknown>
+    const body = jsonObjectOf(request, response)
+    if (body === null) return
     const msisdn = typeof body['msisdn'] === 'string' ? normalizeMsisdn(body['msisdn']) : null
     if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'msisdn must be an international number such as 8613800138000')
     const charge = chargeOf(body, response)
@@ -137,7 +145,8 @@ export function merchantApi(context: GatewayContext): Router {
 
   router.post('/orders', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
-    const body = (request.body ?? {}) as Record<string, unknown>
+    const body = jsonObjectOf(request, response)
+    if (body === null) return
     const charge = chargeOf(body, response)
     if (charge === null) return
     const { amountMinor, reference, description } = charge
@@ -153,7 +162,9 @@ export function merchantApi(context: GatewayContext): Router {
 
   router.post('/payments/:id/refunds', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
-    const amountMinor = amountOf((request.body ?? {}) as Record<string, unknown>, response)
+    const body = jsonObjectOf(request, response)
+    if (body === null) return
+    const amountMinor = amountOf(body, response)
     if (amountMinor === null) return
     const result = await service.execute({
       key: idempotencyKey(request, merchant),

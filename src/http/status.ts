@@ -45,3 +45,31 @@ export function httpStatusOf(reason: Reason): number {
       return 422
   }
 }
+
+/**
+ * The status of a request the gateway cannot read (body-parser's http-errors: too long, not
+ * JSON, a charset, coding or compressed stream it cannot read; the router's 400 for a path
+ * parameter with a bad escape), or null for any other error. Such a request is the sender's
+ * mistake: it is answered with this 4xx and never logged as an error, so that hostile requests
+ * cannot flood the error log.
+ */
+export function requestErrorStatusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return null
+  const status = Number((error as { status: unknown }).status)
+  // Most name what failed in `type` (entity.too.large, charset.unsupported, ...); a stream that
+  // does not inflate (raw-body) and a path parameter that does not decode (the router) come as a
+  // bare 400. Other 4xx errors (a file sendFile lost)
+  // are not the body's, and stay errors of ours.
+  const typed = typeof (error as { type?: unknown }).type === 'string'
+  return typed && status >= 400 && status < 500 ? status : status === 400 ? 400 : null
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null. The scheme is matched in any
+ * case (RFC 9110 section 11.1: auth schemes are case-insensitive), so `bearer` and `BEARER` work;
+ * the token itself is compared exactly by the caller.
+ */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer +(\S+)$/i.exec(header ?? '')
+  return match?.[1] ?? null
+}

@@ -202,6 +202,24 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE command_log ADD COLUMN payment_seq INTEGER;
     `,
   },
+  {
+    // The recent lists are the mini statement's last five, and a payment joins its payer's list
+    // only once it moves money: lists written before kept declined, cancelled and expired
+    // requests, which took slots and hid real payments. They are rebuilt the way they are kept now.
+    version: 8,
+    sql: `
+      UPDATE accounts SET recent_payments = COALESCE((
+        SELECT group_concat(id, ',') FROM (
+          SELECT p.id FROM payments p
+          WHERE p.state = 'completed' AND (
+                (p.payer_msisdn = accounts.owner AND p.funding = accounts.kind)
+             OR (p.payee_msisdn = accounts.owner AND p.payer_msisdn != accounts.owner
+                 AND ((p.kind = 'airtime' AND accounts.kind = 'phone_bill') OR (p.kind = 'send' AND accounts.kind = 'wallet')))
+             OR (p.payee_msisdn = accounts.owner AND p.kind = 'load' AND accounts.kind = 'wallet'))
+          ORDER BY p.seq DESC LIMIT 5)), '')
+      WHERE kind IN ('wallet', 'phone_bill', 'bank');
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)

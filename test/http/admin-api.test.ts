@@ -49,6 +49,18 @@ describe('admin authentication', () => {
     expect((await t.admin('GET', '/admin/api/ledger/check')).status).toBe(200)
   })
 
+  it('takes the Bearer scheme in any case (RFC 9110), on the API and /metrics, and the token only exactly', async () => {
+    const t = await open()
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      for (const path of ['/admin/api/ledger/check', '/metrics']) {
+        const answer = await httpRequest(t.url, 'GET', path, { headers: { authorization: `${scheme} ${ADMIN_TOKEN}` } })
+        expect({ scheme, path, status: answer.status }).toEqual({ scheme, path, status: 200 })
+      }
+    }
+    const wrongCase = await httpRequest(t.url, 'GET', '/admin/api/ledger/check', { headers: { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` } })
+    expect(wrongCase.status).toBe(401)
+  })
+
   it.skipIf(externalAddress === undefined)('accepts the default token from loopback only; a configured token works from anywhere', async () => {
     const open0 = await open({ http: { host: '0.0.0.0' } })
     const port = new URL(open0.url).port

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
-  ADMIN_TOKEN, CINEMA, HAN, LI, LI_PIN, METRO, NOBODY, RINGTONES, TRANSFER_REF, requestPayment, startTestGateway,
+  ADMIN_TOKEN, CINEMA, HAN, LI, LI_PIN, METRO, NOBODY, RINGTONES, TRANSFER_REF, httpRequest, requestPayment, startTestGateway,
 } from '../support/gateway-fixture.js'
 
 let t: GatewayFixture
@@ -303,6 +303,37 @@ describe('what the merchant API refuses', () => {
     expect(other.status).toBe(404)
     expect(other.json.error).toBe('payment_not_found')
     expect((await t.merchant(RINGTONES, 'GET', '/api/v1/payment-requests/P9999999')).status).toBe(404)
+  })
+
+  it('refuses a body that is not a JSON object as body_invalid, on every call that takes one, without prompting anyone', async () => {
+    const key = { authorization: `Bearer test_key_${RINGTONES}` }
+    const bodies: [string, string | undefined][] = [
+      ['msisdn=8613800138000&amount=1.00&reference=r', 'application/x-www-form-urlencoded'],
+      ['msisdn 8613800138000 amount 1.00', 'text/plain'],
+      ['{"msisdn": "8613800138000", "amount": "1.00", "reference": "r"}', undefined],
+      ['[{"msisdn": "8613800138000", "amount": "1.00", "reference": "r"}]', 'application/json'],
+      ['"msisdn=8613800138000"', 'application/json'],
+      ['12', 'application/json'],
+      ['null', 'application/json'],
+    ]
+    for (const path of ['/api/v1/payment-requests', '/api/v1/orders', '/api/v1/payments/P0000001/refunds']) {
+      for (const [rawBody, type] of bodies) {
+        const response = await fetch(`${t.url}${path}`, { method: 'POST', headers: { ...key, ...(type === undefined ? {} : { 'content-type': type }) }, body: rawBody })
+        const json = await response.json() as { error: string; message: string }
+        expect({ path, rawBody, status: response.status, error: json.error }).toEqual({ path, rawBody, status: 400, error: 'body_invalid' })
+        expect(json.message).toBe('the body must be a JSON object, sent with Content-Type: application/json')
+      }
+    }
+    expect(await t.smsTo(LI)).toEqual([])
+  })
+
+  it('takes the Bearer scheme in any case (RFC 9110), and the key only exactly', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const answer = await httpRequest(t.url, 'GET', '/api/v1/settlements?date=2026-11-21', { headers: { authorization: `${scheme} test_key_${RINGTONES}` } })
+      expect({ scheme, status: answer.status }).toEqual({ scheme, status: 200 })
+    }
+    const wrongCase = await httpRequest(t.url, 'GET', '/api/v1/settlements?date=2026-11-21', { headers: { authorization: `Bearer TEST_KEY_${RINGTONES}` } })
+    expect(wrongCase.status).toBe(401)
   })
 
   it('answers 400 invalid_json to a malformed body, and 400 to a bad field, without prompting anyone', async () => {

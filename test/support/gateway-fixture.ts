@@ -18,6 +18,7 @@ import type { Command, CommandResult, FundingKind } from '../../src/core/index.j
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
 import type { WapLimits } from '../../channels/wap/limits.js'
+import type { Logger } from '../../src/service/log.js'
 
 /** Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with 10000.00. */
 export const LI = '8613800138000'
@@ -67,6 +68,8 @@ export interface FixtureOptions {
   readonly overrides?: Readonly<Record<string, unknown>>
   /** The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout. */
   readonly wapLimits?: Partial<WapLimits>
+  /** The gateway's logger (a test that reads the log lines); by default the configured silent one. */
+  readonly log?: Logger
 }
 
 export interface PhoneOptions {
@@ -170,7 +173,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
   const config = loadConfig({ env: {}, cwd: dir, overrides: mergeOverrides(base, options.overrides ?? {}) })
   let gateway: Gateway
   try {
-    gateway = await startGateway(options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits })
+    gateway = await startGateway(options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits }, options.log === undefined ? {} : { log: options.log })
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
     throw error
