@@ -7,9 +7,8 @@
  * gives them (PINs masked as "****"). Exports CallState, CallAnswer, CallDetailRecord,
  * CallStore.
  */
-import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import type Database from 'better-sqlite3'
+import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 import type { Language } from '../../src/core/index.js'
 import { assert } from '../../src/core/index.js'
 import type { Gather, IvrCall, Prompt } from './contract.js'
@@ -98,11 +97,7 @@ export class CallStore {
   private closed = false
 
   constructor(path: string, private readonly limits: IvrLimits) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    this.db.pragma('busy_timeout = 5000')
+    this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS ivr_calls (
         call_id TEXT PRIMARY KEY,

@@ -8,9 +8,8 @@
  * retransmission is run as a new MO, which the core refuses to pay twice (a YES consumes the
  * payment it confirms); it is never a way to pay twice.
  */
-import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import type Database from 'better-sqlite3'
+import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 
 export interface LastMo {
   /** The sender's number (international digits when it is an MSISDN). */
@@ -60,11 +59,7 @@ export class SqliteLastMoStore implements LastMoStore {
 
   /** `path` may be ':memory:' (tests, benchmarks): then nothing outlives the process. */
   constructor(path: string, private readonly inMemoryMax: number, flushIntervalMs: number) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    this.db.pragma('busy_timeout = 5000')
+    this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS last_mo (
         phone TEXT PRIMARY KEY,

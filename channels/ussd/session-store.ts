@@ -6,9 +6,8 @@
  * count so that two requests of one session cannot both win. Exports SessionRecord,
  * SessionOutcome, SessionStore, SqliteSessionStore.
  */
-import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import type Database from 'better-sqlite3'
+import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Screen, UssdSession } from './contract.js'
 import type { UssdLimits } from './limits.js'
@@ -121,11 +120,7 @@ export class SqliteSessionStore implements SessionStore {
   private closed = false
 
   constructor(path: string, private readonly limits: UssdLimits, private readonly log: Logger | null = null) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    this.db.pragma('busy_timeout = 5000')
+    this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS ussd_sessions (
         key TEXT PRIMARY KEY,
