@@ -200,7 +200,7 @@ export class SmsChannel {
         this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
         return null
       })
-      if (result !== null && result.ok) continue
+      if (result?.ok) continue
       if (result?.temporary === false) {
         allAnswered = false
         continue

@@ -89,7 +89,7 @@ interface AtDeps {
 async function answerAt(body: unknown, deps: AtDeps): Promise<{ readonly status: number; readonly body: string }> {
   const parsed = parseAtRequest(body, deps.limits)
   if (typeof parsed === 'string') return { status: 400, body: `Bad request: ${parsed}` }
-  let screen
+  let screen: Awaited<ReturnType<typeof deps.ussd.hop>>
   try {
     screen = await deps.ussd.hop({
       provider: 'at', sessionId: parsed.sessionId, msisdn: parsed.msisdn,

@@ -107,7 +107,7 @@ export function hubtelRoute(deps: { readonly ussd: UssdService; readonly limits:
       response.status(200).json(hubtelAnswer({ type: 'END', text: '' }))
       return
     }
-    let screen
+    let screen: Awaited<ReturnType<typeof deps.ussd.hop>>
     try {
       screen = await deps.ussd.hop({
         provider: 'hubtel', sessionId: parsed.sessionId, msisdn: parsed.msisdn,

@@ -158,7 +158,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     if (session.msisdn === null) throw new Error('a page that needs an identity ran without one')
     return session.msisdn
   }
-  const execute = (session: WapSession, command: Command, key: string | null, pin: string | null = null): Promise<CommandResult> =>
+  const execute = (command: Command, key: string | null, pin: string | null = null): Promise<CommandResult> =>
     deps.service.execute({ key, channel, command, pin })
 
   /**
@@ -186,14 +186,14 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   sessions.get('/balance', async (_request, response) => {
     const session = sessionOf(response)
-    const result = await execute(session, { kind: 'balance', msisdn: msisdnOf(session) }, null)
+    const result = await execute({ kind: 'balance', msisdn: msisdnOf(session) }, null)
     session.language = result.language
     send(response, deps, balancePage(urlsOf(session), result))
   })
 
   sessions.get('/statement', async (request, response) => {
     const session = sessionOf(response)
-    const result = await execute(session, { kind: 'statement', msisdn: msisdnOf(session) }, null)
+    const result = await execute({ kind: 'statement', msisdn: msisdnOf(session) }, null)
     const page = Number.parseInt(typeof request.query['page'] === 'string' ? request.query['page'] : '1', 10)
     send(response, deps, statementPage(urlsOf(session), result, Number.isFinite(page) ? page : 1, deps.limits.statementRowsPerPage))
   })
@@ -216,7 +216,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         const formUrls = { action: `${urls.base}${path}`, home: `${urls.base}/` }
         const reading = readPaymentForm(page, msisdnOf(session), session.language, body)
         if (!reading.ok) return paymentFormPage(page, session.language, formUrls, store.issue(session, page, deps.clock.nowMs()), body, reading.notice)
-        const result = await execute(session, reading.command, body['token'] ?? null)
+        const result = await execute(reading.command, body['token'] ?? null)
         if (!result.ok || result.payment === null || result.payment.state !== 'awaiting_authorization') return resultPage(urls, result, `${urls.base}${path}`)
         const question = confirmQuestion(result)
         const confirm = { funding: result.payment.funding, paymentId: result.payment.id, question }
@@ -236,7 +236,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       // Naming the payment this page showed: a newer one (an SMS, a merchant's request) that
       // replaced it meanwhile is not paid by this PIN.
       const named = context === null ? {} : { paymentId: context.paymentId }
-      const result = await execute(session, { kind: 'confirm', msisdn: msisdnOf(session), ...named }, token, body['pin'] ?? null)
+      const result = await execute({ kind: 'confirm', msisdn: msisdnOf(session), ...named }, token, body['pin'] ?? null)
       const again = result.reason === 'pin_incorrect' || result.reason === 'pin_required'
       if (!result.ok && again && context !== null) {
         // The payment still waits: ask again with a fresh token, saying what was wrong.
@@ -252,7 +252,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     await submit(response, ['confirm'], token, async (claim) => {
       const session = sessionOf(response)
       const named = claim.confirm === null ? {} : { paymentId: claim.confirm.paymentId }
-      return resultPage(urlsOf(session), await execute(session, { kind: 'cancel', msisdn: msisdnOf(session), ...named }, token))
+      return resultPage(urlsOf(session), await execute({ kind: 'cancel', msisdn: msisdnOf(session), ...named }, token))
     })
   })
 

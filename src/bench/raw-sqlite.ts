@@ -85,7 +85,7 @@ export function openRawWriter(path: string): RawWriter {
       if (leg > 0) sql.credit.run(amountMinor, accountId)
       sql.entry.run(counters.transferId, leg, accountId, amountMinor)
     })
-    const payment = paymentValues(paymentId, env, command.funding, merchant, amount, split.feeMinor, reference)
+    const payment = paymentValues(paymentId, env, command.funding, amount, split.feeMinor, reference)
     sql.payment.run(counters.seq, ...payment)
     const result = resultText(payment, payer.language, merchant.name, reference)
     sql.log.run(env.key, env.commandHash, result, env.nowMs, counters.seq)
@@ -135,7 +135,7 @@ type PaymentValues = [
 ]
 
 function paymentValues(
-  id: string, env: Envelope, funding: FundingKind, merchant: { name: string }, amount: bigint, fee: bigint, reference: string,
+  id: string, env: Envelope, funding: FundingKind, amount: bigint, fee: bigint, reference: string,
 ): PaymentValues {
   const command = env.command as Extract<Envelope['command'], { kind: 'pay_merchant' }>
   return [

@@ -14,6 +14,7 @@ import { interruptedExitCode, openLineInput, processIo, secondsText } from './te
 import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]'
 const help = 'Type keys (0-9 * #, several at once), an empty line to stay silent, h to hang up; no key within the seconds shown is silence.'
@@ -111,7 +112,7 @@ function fail(io: TerminalIo, message: string): number {
 }
 
 function parseTarget(args: string[], io: TerminalIo): { url: string; msisdn: string; number: string } | number {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['url'], [])
   } catch (error) {

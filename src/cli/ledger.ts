@@ -5,13 +5,15 @@
  */
 import { existsSync } from 'node:fs'
 import { ConfigError, loadConfig } from '../config.js'
+import type { Config } from '../config.js'
 import { formatAmount } from '../core/index.js'
 import { SqliteLedger } from '../ledger/sqlite-ledger.js'
 import { checkJson } from '../http/json.js'
 import { parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 export async function runLedger(args: string[]): Promise<number> {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['data-dir', 'file'], ['json'])
   } catch (error) {
@@ -24,7 +26,7 @@ export async function runLedger(args: string[]): Promise<number> {
   }
   const dataDir = parsed.options.get('data-dir')
   const file = parsed.options.get('file')
-  let config
+  let config: Config
   try {
     config = loadConfig({ overrides: typeof dataDir === 'string' ? { dataDir } : {} })
   } catch (error) {

@@ -8,11 +8,12 @@ import { join } from 'node:path'
 import { checkMenus, defaultMenuDir, formatProblems } from '../../channels/ussd/menu/index.js'
 import { checkIvrScripts, defaultIvrScriptDir, formatIvrProblems } from '../../channels/ivr/flow/index.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay menus check [--dir menus/ussd] [--ivr menus/ivr]'
 
 export async function runMenus(args: string[]): Promise<number> {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['dir', 'ivr'], ['help'])
   } catch (error) {

@@ -6,11 +6,12 @@
 import { loadConfig } from '../config.js'
 import { PhoneEsme } from '../../channels/sms/phone-esme.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"'
 
 export async function runSms(args: string[]): Promise<number> {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['smpp', 'system-id', 'password', 'to', 'wait'], ['receipt'])
   } catch (error) {

@@ -3,11 +3,12 @@
  * gateway, and stops it cleanly on SIGINT or SIGTERM.
  */
 import { ConfigError, loadConfig } from '../config.js'
+import type { Gateway } from '../gateway.js'
 import { startGateway } from '../gateway.js'
 import { UsageError, parseArgs } from './args.js'
 
 export async function runStart(args: string[]): Promise<number> {
-  let gateway
+  let gateway: Gateway
   try {
     const parsed = parseArgs(args, ['port', 'host', 'data-dir'], ['test-clock'])
     const overrides: Record<string, unknown> = {}

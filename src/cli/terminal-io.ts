@@ -206,9 +206,9 @@ class RawLineInput implements LineInput {
   /** Handles the keys that arrived, while a read waits for them. */
   private consume(): void {
     while (this.waiter !== null && this.pending !== '') {
-      const escape = /^\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/.exec(this.pending)
-      if (escape !== null) {
-        this.pending = this.pending.slice(escape[0].length)
+      const escapeSequence = /^\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)?/.exec(this.pending)
+      if (escapeSequence !== null) {
+        this.pending = this.pending.slice(escapeSequence[0].length)
         continue
       }
       const key = String.fromCodePoint(this.pending.codePointAt(0) ?? 0)

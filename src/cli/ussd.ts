@@ -16,6 +16,7 @@ import { gatewayUrl } from './gateway-url.js'
 import { normalizeMsisdn } from '../core/index.js'
 import { defaultUssdLimits, sessionIdleHeader } from '../../channels/ussd/limits.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]'
 
@@ -89,7 +90,7 @@ function asksForPin(text: string): boolean {
 }
 
 function parseSession(args: string[], io: TerminalIo): Session | number {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['url'], [])
   } catch (error) {

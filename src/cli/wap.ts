@@ -20,6 +20,7 @@ import { findLink, formBody } from '../conformance/wap-page.js'
 import type { WapAnswer } from '../conformance/wap-steps.js'
 import { wapRequest } from '../conformance/wap-steps.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 import { gatewayUrl } from './gateway-url.js'
 
 const usage = 'Usage: telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]'
@@ -124,7 +125,7 @@ async function open(browsing: Browsing, io: TerminalIo, path: string, body?: str
 }
 
 function parseBrowsing(args: string[], io: TerminalIo): Browsing | number {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['url', 'as'], [])
   } catch (error) {

@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultAdminToken } from '../config.js'
 import { UsageError, parseArgs } from '../cli/args.js'
+import type { ParsedArgs } from '../cli/args.js'
 import { runScript } from './runner.js'
 import type { Script } from './script.js'
 import { ScriptError, readScript } from './script.js'
@@ -19,7 +20,7 @@ function expand(paths: readonly string[]): string[] {
 }
 
 export async function runConformance(args: string[]): Promise<number> {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['target', 'smpp', 'admin-token'], [])
   } catch (error) {

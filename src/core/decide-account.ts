@@ -108,7 +108,7 @@ export function decideChangePin(env: Envelope, msisdn: string, view: LedgerView,
  * Sets the language every channel answers the subscriber in. Needs no PIN: it moves no money and
  * is undone the same way. A locked subscriber may still change it (the lock is about PINs).
  */
-export function decideSetLanguage(env: Envelope, msisdn: string, language: Language, view: LedgerView): Outcome {
+export function decideSetLanguage(_env: Envelope, msisdn: string, language: Language, view: LedgerView): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', language), writes: [] }
   const message = { key: 'language.changed' as const, params: {} }

@@ -31,10 +31,12 @@ export function adminAuth(context: GatewayContext) {
   return (request: Request, response: Response, next: NextFunction): void => {
     // The default token is public (it is in the SPEC): it only opens the API to this machine.
     if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
-      return sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
+      sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
+      return
     }
     if (bearerToken(request.header('authorization')) !== context.adminToken) {
-      return sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
+      sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
+      return
     }
     next()
   }

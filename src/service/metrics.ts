@@ -73,7 +73,7 @@ export class Metrics {
       for (const [labels, series] of histogram.series) {
         const inner = labels === '' ? '' : labels.slice(1, -1)
         const withLe = (le: string): string => `{${inner === '' ? '' : `${inner},`}le="${le}"}`
-        bucketsSeconds.forEach((bound, index) => lines.push(`${name}_bucket${withLe(String(bound))} ${series.buckets[index] ?? 0}`))
+        for (const [index, bound] of bucketsSeconds.entries()) lines.push(`${name}_bucket${withLe(String(bound))} ${series.buckets[index] ?? 0}`)
         lines.push(`${name}_bucket${withLe('+Inf')} ${series.count}`, `${name}_sum${labels} ${series.sum}`, `${name}_count${labels} ${series.count}`)
       }
     }

@@ -139,7 +139,7 @@ describe('checkMoney after USSD walks', () => {
       const walk = new WalkSource(5, 1).next()
       const answers = await walkOnce(gateway.url, payer, 'money-1', walk)
       expect(answers).toHaveLength(6)
-      answers.forEach((answer, hop) => expect(answer.ok && expectedScreen(walk, hop, answer.body)).toBe(true))
+      for (const [hop, answer] of answers.entries()) expect(answer.ok && expectedScreen(walk, hop, answer.body)).toBe(true)
       const unseen = await checkMoney(gateway, 3, new Map())
       expect(unseen).toMatchObject({ exactlyOnce: false, subscribersMismatched: 1, paymentsCompletedInDb: 1, walletMovedMinor: walk.amountMinor })
       const seen = await checkMoney(gateway, 3, new Map([[payer, { phoneBillMinor: 0n, walletMinor: walk.amountMinor, payments: 1 }]]))

@@ -176,6 +176,7 @@ describe('racing credits into one wallet', () => {
                     return payment === undefined ? [] : [h.envelope({ kind: 'bank_outcome', paymentId: payment.id, outcome: credit.outcome }, { key, channel: 'bank' })]
                   }
                 }
+                return []
               })
               await h.submitAll(envs)
               await checkInvariants(h)

@@ -115,6 +115,6 @@ export async function endedByKeys(
 ): Promise<{ readonly run: TerminalRun; readonly code: number | null }[]> {
   const runs = keys.map(() => telepayOnTerminal(subcommand, args))
   await Promise.all(runs.map((run) => run.waitFor(prompt)))
-  runs.forEach((run, index) => run.type(keys[index] ?? ''))
+  for (const [index, run] of runs.entries()) run.type(keys[index] ?? '')
   return Promise.all(runs.map(async (run) => ({ run, code: await run.exit(terminalExitBoundMs) })))
 }

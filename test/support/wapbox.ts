@@ -105,8 +105,8 @@ export interface WspReply {
 
 /** WSP well-known content types (WAP-230 Table 40) that a WAP gateway sends back. */
 const wellKnownContentTypes: Readonly<Record<number, string>> = {
-  0x02: 'text/html', 0x03: 'text/plain', 0x08: 'text/vnd.wap.wml', 0x14: 'application/vnd.wap.wmlc',
-  0x3b: 'application/vnd.wap.xhtml+xml',
+  2: 'text/html', 3: 'text/plain', 8: 'text/vnd.wap.wml', 20: 'application/vnd.wap.wmlc',
+  59: 'application/vnd.wap.xhtml+xml',
 }
 
 /** The WSP "Accept: application/vnd.wap.wmlc" header (0x80 Accept, 0x94 the well-known type). */

@@ -95,7 +95,7 @@ export function pressKeys(
 }
 
 /** The running timer at `nowMs`: still pending before its deadline, else the gather ends (D1, D2, D5). */
-export function expireTimer(gather: Gather, collecting: Collecting, nowMs: number, options: CollectOptions = defaultOptions): Collected {
+export function expireTimer(gather: Gather, collecting: Collecting, nowMs: number, _options: CollectOptions = defaultOptions): Collected {
   const deadlineMs = timerDeadlineMs(gather, collecting)
   if (nowMs < deadlineMs) return { kind: 'pending', collecting, deadlineMs }
   if (collecting.digits === '') return { kind: 'no_input', reason: 'no_input', rest: '' } // D1

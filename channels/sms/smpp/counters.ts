@@ -53,7 +53,8 @@ export class SmppCounters {
 }
 
 function bump(counts: PduCounts, command: string, status: number): void {
-  const byStatus = (counts[command] ??= {})
+  const byStatus = counts[command] ?? {}
+  counts[command] = byStatus
   const name = statusName(status)
   byStatus[name] = (byStatus[name] ?? 0) + 1
 }

@@ -206,6 +206,12 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
     if (server.listening) server.close()
   }
 
+  /** A connection that never bound has nothing to unbind: it is closed and its close awaited. */
+  const closeUnbound = (session: SmppSession): Promise<unknown> => {
+    session.close('closed_by_us')
+    return session.closed
+  }
+
   return {
     host,
     port,
@@ -218,7 +224,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
     async close() {
       stopListening()
       await Promise.all([...sessions].map((session) =>
-        session.bindType === null ? (session.close('closed_by_us'), session.closed) : session.unbind()))
+        session.bindType === null ? closeUnbound(session) : session.unbind()))
       await stopped
       logger.info('smpp server closed', { port })
     },

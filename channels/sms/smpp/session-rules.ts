@@ -65,13 +65,13 @@ function requestsFrom(role: SessionRole): Readonly<Record<string, readonly BindT
 export function mayReceive(role: SessionRole, bindType: BindType | null, command: string): boolean {
   const peerRole: SessionRole = role === 'esme' ? 'smsc' : 'esme'
   const allowed = requestsFrom(peerRole)[command]
-  return bindType !== null && allowed !== undefined && allowed.includes(bindType)
+  return bindType !== null && (allowed?.includes(bindType) ?? false)
 }
 
 /** Whether a session of `role` bound as `bindType` may send `command` to its peer. */
 export function maySend(role: SessionRole, bindType: BindType | null, command: string): boolean {
   const allowed = requestsFrom(role)[command]
-  return bindType !== null && allowed !== undefined && allowed.includes(bindType)
+  return bindType !== null && (allowed?.includes(bindType) ?? false)
 }
 
 /** Requests that carry a message: counted against the per-bind incoming rate. */

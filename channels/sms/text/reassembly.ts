@@ -329,7 +329,7 @@ export class Reassembler {
     if (recent === undefined) return false
     const body = recent.bodies.get(part.seq)
     const fresh = nowMs - recent.completedAtMs < this.limits.reassemblyDuplicateWindowMs
-    if (fresh && body !== undefined && body.equals(part.body)) return true
+    if (fresh && body?.equals(part.body)) return true
     this.recent.delete(key)
     return false
   }

@@ -334,7 +334,7 @@ class MenuEngine implements UssdEngine {
     if (session.page < this.pages(session, null).length - 1) rules.push({ pattern: '^98$', outcome: { kind: 'more' } })
     rules.push({ pattern: '^0$', outcome: { kind: 'back' } })
     if (state?.kind === 'options') {
-      state.options.forEach((_option, index) => rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } }))
+      for (const index of state.options.keys()) rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } })
     }
     if (state?.kind === 'input') {
       let repeat: string | null = null

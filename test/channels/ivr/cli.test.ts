@@ -36,7 +36,7 @@ async function lastCall(): Promise<{ outcome: string | null; inputs: string[] }>
 
 describe('telepay call', () => {
   it('pays an order from a pipe to the end of the call and exits 0; the PIN is echoed masked; the money moved', async () => {
-    const run = await child([LI, '12588', '--url', h.url], ['2', '880001#', `${LI_PIN}#`].join('\n') + '\n')
+    const run = await child([LI, '12588', '--url', h.url], `${['2', '880001#', `${LI_PIN}#`].join('\n')}\n`)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`${fakePromptText('main.menu')}\n[1 key; 5 s] > 2\n${fakePromptText('order.number')}\n[6+ keys, then #; 8 s] > 880001#\n`)

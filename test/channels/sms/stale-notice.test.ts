@@ -67,7 +67,7 @@ describe('a merchant payment prompt whose payment stopped waiting before the out
     expect(await smsWithin(bound, LI, 500)).toEqual([])
     expect(await t.smsTo(LI)).toEqual([])
     expect(lines.filter((line) => line.includes('sms notice dropped: its payment no longer waits'))).toEqual([
-      expect.stringMatching(/ info  sms notice dropped: its payment no longer waits msisdn=\S+ key=request\.prompt payment=P\S+ state=cancelled$/),
+      expect.stringMatching(/ info {2}sms notice dropped: its payment no longer waits msisdn=\S+ key=request\.prompt payment=P\S+ state=cancelled$/),
     ])
     expect(await droppedCount(t, 'cancelled')).toBe(1)
 

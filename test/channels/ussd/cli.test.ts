@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('telepay ussd', () => {
   it('plays a session from a pipe to the END and exits 0; the money moved', async () => {
-    const run = await child([LI, '*123#', '--url', h.url], ['2', '1001', '12.50', '1', LI_PIN].join('\n') + '\n')
+    const run = await child([LI, '*123#', '--url', h.url], `${['2', '1001', '12.50', '1', LI_PIN].join('\n')}\n`)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Telepay\n1 Balance\n2 Pay merchant\n> 2\nMerchant code:\n> 1001\nAmount:\n> 12.50\n')

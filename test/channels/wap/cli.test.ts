@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('telepay wap', () => {
   it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; the money moved', async () => {
-    const run = await child([LI, '--as', 'wml', '--url', gw.url], ['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n') + '\n')
+    const run = await child([LI, '--as', 'wml', '--url', gw.url], `${['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n')}\n`)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('text/vnd.wap.wml')
@@ -40,7 +40,7 @@ describe('telepay wap', () => {
   })
 
   it('logs in without an MSISDN, says so for an unknown link, and ends at the end of input', async () => {
-    const run = await child(['--url', gw.url], ['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n') + '\n')
+    const run = await child(['--url', gw.url], `${['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n')}\n`)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('application/vnd.wap.xhtml+xml')
     expect(run.stdout).toContain('Enter your mobile number and PIN.')

@@ -106,7 +106,7 @@ describe('checkMenus', () => {
     },
     {
       kind: 'result text without a translation', file: 'pay-bill.yaml', state: 'pay_bill.ask', message: /results\.refusal\.merchant_not_found is missing its zh translation/,
-      edit: (text: string) => text.replace(/\n        zh: '缴费单位不存在[^\n]*/, ''),
+      edit: (text: string) => text.replace(/\n {8}zh: '缴费单位不存在[^\n]*/, ''),
     },
     {
       kind: 'then outside a command state', file: 'pay-order.yaml', state: 'pay_order', message: /then is only for a command state/,
