@@ -1,7 +1,7 @@
 /**
  * measure.ts - the benchmark's instruments: latency percentiles, the machine it ran on, and the
  * disk's fsync time in the directory the databases live in, and how the reports print figures.
- * Exports percentileMs, machineInfo, measureFsync, rate, ms, percent.
+ * Exports summarizeLatency, Samples, machineInfo, measureFsync, rate, ms, percent.
  */
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'

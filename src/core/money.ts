@@ -1,6 +1,6 @@
 /**
  * money.ts - amounts are bigint counts of the minor unit (fen); parsing and formatting live here
- * so that no float ever touches money. Exports parseAmount, formatAmount, percentOf.
+ * so that no float ever touches money. Exports parseAmount, formatAmount, basisPointsOf.
  */
 import type { Reason } from './reasons.js'
 
