@@ -40,6 +40,8 @@ import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
 import { adminAuth } from './http/admin-api.js'
+import { channelOf } from './gateway/channel.js'
+import { ChannelRegistry } from './gateway/registry.js'
 
 /** `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap` section. */
 export type GatewayConfig = Config & WapChannelConfig
@@ -102,13 +104,28 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }),
     ...(config.wap.msisdnHeaders === null ? {} : { wapMsisdnHeaders: config.wap.msisdnHeaders }),
   }, { service, ledger, limits: config.limits, clock, log, metrics })
+  // Registered in the order they started; stopped in the reverse (registry.ts).
+  const registry = new ChannelRegistry()
+  if (sms !== null) {
+    registry.register(channelOf({
+      name: 'sms', ready: () => sms.ready(), sweep: () => sms.sweep(), close: () => sms.close(),
+      stopAccepting: () => sms.stopAccepting(), settle: () => sms.settle(),
+    }))
+  }
+  registry.register(channelOf({
+    name: 'ussd', ready: () => ussd.ready(), sweep: () => ussd.sweep(),
+    // USSD over SMPP rides the SMS bearer and answers into the USSD sessions: it closes first.
+    close: async () => {
+      await ussdSmpp?.close()
+      await ussd.close()
+    },
+  }))
+  registry.register(channelOf({ name: 'ivr', ready: () => ivr.ready(), sweep: () => ivr.sweep(), close: () => ivr.close() }))
+  registry.register(channelOf({ name: 'wap', ready: () => wap.ready(), sweep: () => wap.sweep(), close: () => wap.close() }))
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
-    await sms?.sweep()
-    await ussd.sweep()
-    await ivr.sweep()
-    await wap.sweep()
+    await registry.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -125,11 +142,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const drainSmsOutbox = async (): Promise<void> => {
     while (!drainCut && (await ledger.dueOutbox('sms', clock.nowMs(), 1)).length > 0) await sweep()
   }
-  const channels: ChannelHealth[] = []
-  if (sms !== null) channels.push({ name: 'sms', ready: () => sms.ready() })
-  channels.push({ name: 'ussd', ready: () => ussd.ready() })
-  channels.push({ name: 'ivr', ready: () => ivr.ready() })
-  channels.push({ name: 'wap', ready: () => wap.ready() })
+  const channels: ChannelHealth[] = [...registry.health()]
   const context: GatewayContext = {
     service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
     adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
@@ -172,10 +185,10 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()
-      sms?.stopAccepting()
+      registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
       const limits = config.operating
-      const settled = await within(Promise.all([server.answered(), sms?.settle()]), limits.stopInFlightMs)
+      const settled = await within(Promise.all([server.answered(), registry.settle()]), limits.stopInFlightMs)
       if (!settled) log.warn('stop: commands still in flight after the bound, cut', { requests: server.underWay, boundMs: limits.stopInFlightMs })
       await server.close()
       log.info('stop: commands in flight answered', { ms: Date.now() - stopStartedMs })
@@ -186,13 +199,10 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
         drainCut = true
         if (!drained) log.warn('stop: SMS outbox not drained within the bound; the rest waits for the restart', { boundMs: limits.stopOutboxDrainMs })
       }
-      // 5. The channels close and the SMPP sessions unbind. USSD first: a payment that missed its
-      // answer deadline still reports by SMS as it ends, over SMPP hops that are still up.
-      await ussdSmpp?.close()
-      await ussd.close()
-      await ivr.close()
-      await wap.close()
-      await sms?.close()
+      // 5. The channels close, in the reverse order of their start, and the SMPP sessions unbind:
+      // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it
+      // ends, over SMPP hops that are still up.
+      await registry.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
       await commits.drained()
