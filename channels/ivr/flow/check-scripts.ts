@@ -6,12 +6,12 @@
  * Exports checkScriptSet.
  */
 import { messageKeys, reasons } from '../../../src/core/index.js'
-import { isValidatorName, validators } from '../../ussd/menu/validators.js'
+import { isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
 import { mainFile } from './load-scripts.js'
 import { placeholdersOf } from './prompt-text.js'
-import { isScriptCommandKind, resultParamNames, scriptCommandKinds, spokenPaymentValue } from './script-commands.js'
-import type { FieldKind } from './script-commands.js'
+import { isScriptCommandKind, scriptCommandKinds, scriptFieldsOf, spokenPaymentValue } from './script-commands.js'
+import type { CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
 import type { GatherSpec, Problem, ScriptSet, ScriptState, Texts } from './script-model.js'
 
 /**
@@ -179,10 +179,10 @@ function checkInput(
 function checkCommand(state: Extract<ScriptState, { kind: 'command' }>, scripts: ScriptSet, valueNames: ReadonlySet<string>, note: Note): void {
   const { file, name, command } = state
   if (!isScriptCommandKind(command.kind)) {
-    note(file, name, `unknown command "${command.kind}" (one of ${Object.keys(scriptCommandKinds).join(', ')})`)
+    note(file, name, `unknown command "${command.kind}" (one of ${scriptCommandKinds.join(', ')})`)
     return
   }
-  const fields: Readonly<Record<string, FieldKind>> = scriptCommandKinds[command.kind]
+  const fields = scriptFieldsOf(command.kind)
   for (const field of Object.keys(fields)) {
     if (command.fields[field] === undefined) note(file, name, `command ${command.kind} needs the field ${field}`)
   }
@@ -198,9 +198,8 @@ function checkCommand(state: Extract<ScriptState, { kind: 'command' }>, scripts:
   }
 }
 
-function fieldKindOf(kind: keyof typeof scriptCommandKinds, field: string): FieldKind | undefined {
-  const fields: Readonly<Record<string, FieldKind>> = scriptCommandKinds[kind]
-  return fields[field]
+function fieldKindOf(kind: CommandKindName, field: string): FieldKind | undefined {
+  return scriptFieldsOf(kind)[field]
 }
 
 function isSecretInput(state: Extract<ScriptState, { kind: 'input' }>): boolean {

@@ -6,7 +6,7 @@
  */
 
 /** Both languages of one text (the menu files' reader refuses a file without either). */
-import type { Texts } from '../../menu-files/file-reader.js'
+import type { Texts } from '../../../src/gateway/menus/index.js'
 export type { Texts }
 
 /** How a state collects keys, before the engine adds the keys it allows and the secrecy. */

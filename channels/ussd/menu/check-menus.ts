@@ -6,7 +6,7 @@
  */
 import type { Language } from '../../../src/core/index.js'
 import { messageKeys, reasons } from '../../../src/core/index.js'
-import { commandKinds, isCommandKind, isPaymentKind, resultParamNames } from './command-kinds.js'
+import { commandKinds, isCommandKind, isPaymentKind, isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import { mainFile, readMenus } from './load-menus.js'
@@ -14,7 +14,6 @@ import type { MenuSet, MenuState, Problem } from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
 import { fitsPage } from './paging.js'
 import { builtinPlaceholders, placeholdersOf } from './placeholders.js'
-import { isValidatorName, validators } from './validators.js'
 
 const languages: readonly Language[] = ['en', 'zh']
 const namePattern = /^[A-Za-z][A-Za-z0-9_]*$/

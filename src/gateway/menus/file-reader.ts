@@ -2,9 +2,9 @@
  * file-reader.ts - reads the fields of one menu or call-script file (YAML under menus/) and
  * collects what is wrong with them as problems that name the file and the state, instead of
  * throwing at the first one: `telepay menus check` lists them all. The USSD menus and the IVR
- * scripts both read their files with it. Exports MenuFileReader, isRecord, Raw, Texts.
+ * scripts both read their files with it.
  */
-import type { Language } from '../../src/core/index.js'
+import type { Language } from '../../core/index.js'
 
 export type Raw = Record<string, unknown>
 
