@@ -6,9 +6,8 @@
  * Exports checkScriptSet.
  */
 import { messageKeys, reasons } from '../../../src/core/index.js'
-import { isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
+import { isValidatorName, mainFile, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
-import { mainFile } from './load-scripts.js'
 import { placeholdersOf } from './prompt-text.js'
 import { isScriptCommandKind, scriptCommandKinds, scriptFieldsOf, spokenPaymentValue } from './script-commands.js'
 import type { CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'

@@ -6,10 +6,10 @@
  */
 import type { Language } from '../../../src/core/index.js'
 import { messageKeys, reasons } from '../../../src/core/index.js'
-import { commandKinds, isCommandKind, isPaymentKind, isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
+import { commandKinds, isCommandKind, mainFile, isPaymentKind, isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
-import { mainFile, readMenus } from './load-menus.js'
+import { readMenus } from './load-menus.js'
 import type { MenuSet, MenuState, Problem } from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
 import { fitsPage } from './paging.js'
