@@ -9,6 +9,8 @@
  * USSD screens, paging and shortcuts (channels/ussd/menu/), the IVR prompts, DTMF collection and
  * timeouts (channels/ivr/flow/, channels/ivr/digits/).
  */
+export { commandFaults, isSuccessKey, knownMessageKeys, refuseProblems, unknownTargets, unreachable } from './check.js'
+export type { CommandFault, CommandRules, Edge, MenuCheck, MenuGraph, Values } from './check.js'
 export {
   buildCommand,
   commandKinds,
