@@ -89,24 +89,9 @@ class FileReader extends MenuFileReader {
     const base = { name, file: this.file }
     if (kind === 'command') {
       this.unknownKeys(name, 'a command state', raw, ['command', 'then', 'next', 'results', 'caller_id_only'])
-      const command = raw['command']
-      if (!isRecord(command)) {
-        this.problem(name, 'command must be a map with kind and fields')
-        return null
-      }
-      const { kind: commandKind, ...fields } = command
-      return {
-        ...base,
-        kind,
-        command: {
-          kind: this.string(name, 'command kind', commandKind),
-          fields: this.stringMap(name, 'command', fields),
-          then: this.stringMap(name, 'then', raw['then']),
-          next: this.string(name, 'next', raw['next']),
-          results: this.textMap(name, 'results', raw['results']),
-          callerIdOnly: raw['caller_id_only'] === true,
-        },
-      }
+      const command = this.menuCommand(name, raw)
+      if (command === null) return null
+      return { ...base, kind, command: { ...command, next: this.string(name, 'next', raw['next']), callerIdOnly: raw['caller_id_only'] === true } }
     }
     if (kind === 'end') {
       this.unknownKeys(name, 'an end state', raw, ['end', 'say'])
@@ -125,21 +110,9 @@ class FileReader extends MenuFileReader {
       onFailure: this.optionalString(name, 'on_failure', raw['on_failure']),
     }
     if (kind === 'menu') return { ...listening, kind, choices: this.choices(name, raw['menu']) }
-    const input = raw['input']
-    if (!isRecord(input)) {
-      this.problem(name, 'input must be a map with name, validator and next')
-      return null
-    }
-    this.unknownKeys(name, 'input', input, ['name', 'validator', 'next'])
-    return {
-      ...listening,
-      kind,
-      input: {
-        name: this.string(name, 'input name', input['name']),
-        validator: this.string(name, 'input validator', input['validator']),
-        next: this.string(name, 'input next', input['next']),
-      },
-    }
+    const input = this.menuInput(name, raw['input'])
+    if (input === null) return null
+    return { ...listening, kind, input: { name: input.name, validator: input.validator, next: input.next } }
   }
 }
 

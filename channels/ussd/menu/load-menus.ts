@@ -34,17 +34,10 @@ class FileReader extends MenuFileReader {
   }
 
   input(state: string, raw: unknown): MenuInput {
-    if (!isRecord(raw)) {
-      this.problem(state, 'input must be a map with name, validator and next')
-      return { name: '', validator: '', next: '', sameAs: null }
-    }
-    this.unknownKeys(state, 'input', raw, ['name', 'validator', 'next', 'same_as'])
-    return {
-      name: this.string(state, 'input name', raw['name']),
-      validator: this.string(state, 'input validator', raw['validator']),
-      next: this.string(state, 'input next', raw['next']),
-      sameAs: raw['same_as'] === undefined ? null : this.string(state, 'input same_as', raw['same_as']),
-    }
+    const input = this.menuInput(state, raw, ['same_as'])
+    if (input === null) return { name: '', validator: '', next: '', sameAs: null }
+    const sameAs = input.raw['same_as']
+    return { name: input.name, validator: input.validator, next: input.next, sameAs: sameAs === undefined ? null : this.string(state, 'input same_as', sameAs) }
   }
 
   state(name: string, raw: unknown): MenuState | null {
@@ -73,22 +66,8 @@ class FileReader extends MenuFileReader {
         return { ...base, kind, text: this.texts(name, 'text', raw['text']) }
       case 'command': {
         if (raw['text'] !== undefined) this.problem(name, 'a command state shows no text: the result is the screen')
-        const command = raw['command']
-        if (!isRecord(command)) {
-          this.problem(name, 'command must be a map with kind and fields')
-          return null
-        }
-        const { kind: commandKind, ...fields } = command
-        return {
-          ...base,
-          kind,
-          command: {
-            kind: this.string(name, 'command kind', commandKind),
-            fields: this.stringMap(name, 'command', fields),
-            then: this.stringMap(name, 'then', raw['then']),
-            results: this.textMap(name, 'results', raw['results']),
-          },
-        }
+        const command = this.menuCommand(name, raw)
+        return command === null ? null : { ...base, kind, command }
       }
     }
   }
