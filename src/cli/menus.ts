@@ -10,6 +10,7 @@ import { ivrScriptCheck } from '../../channels/ivr/flow/index.js'
 import type { MenuCheck } from '../gateway/menus/index.js'
 import { formatProblems } from '../gateway/menus/index.js'
 import { UsageError, parseArgs } from './args.js'
+import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay menus check [--dir menus/ussd] [--ivr menus/ivr]'
 
@@ -20,7 +21,7 @@ const media: readonly (readonly [string, MenuCheck])[] = [
 ]
 
 export async function runMenus(args: string[]): Promise<number> {
-  let parsed
+  let parsed: ParsedArgs
   try {
     parsed = parseArgs(args, ['dir', 'ivr'], ['help'])
   } catch (error) {

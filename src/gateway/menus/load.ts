@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import type { Raw } from './file-reader.js'
-import { MenuFileReader, isRecord } from './file-reader.js'
+import type { MenuFileReader, Raw } from './file-reader.js'
+import { isRecord } from './file-reader.js'
 import type { Problem } from './model.js'
 
 /** The file holding the settings of the whole folder (service or number, home, texts, ...). */
