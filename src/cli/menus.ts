@@ -5,12 +5,20 @@
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkMenus, defaultMenuDir, formatProblems } from '../../channels/ussd/menu/index.js'
-import { checkIvrScripts, defaultIvrScriptDir, formatIvrProblems } from '../../channels/ivr/flow/index.js'
+import { ussdMenuCheck } from '../../channels/ussd/menu/index.js'
+import { ivrScriptCheck } from '../../channels/ivr/flow/index.js'
+import type { MenuCheck } from '../gateway/menus/index.js'
+import { formatProblems } from '../gateway/menus/index.js'
 import { UsageError, parseArgs } from './args.js'
 import type { ParsedArgs } from './args.js'
 
 const usage = 'Usage: telepay menus check [--dir menus/ussd] [--ivr menus/ivr]'
+
+/** Each medium's menus by the option naming their folder; all go through the one check. */
+const media: readonly (readonly [string, MenuCheck])[] = [
+  ['dir', ussdMenuCheck],
+  ['ivr', ivrScriptCheck],
+]
 
 export async function runMenus(args: string[]): Promise<number> {
   let parsed: ParsedArgs
@@ -32,19 +40,19 @@ export async function runMenus(args: string[]): Promise<number> {
     process.stderr.write(`${usage}\n`)
     return 2
   }
-  const dirOption = parsed.options.get('dir')
-  const dir = typeof dirOption === 'string' ? dirOption : defaultMenuDir
-  const ivrOption = parsed.options.get('ivr')
-  const ivrDir = typeof ivrOption === 'string' ? ivrOption : defaultIvrScriptDir
-  const ussdOk = report(dir, checkMenus(dir), formatProblems, 'USSD menus', 'every state reachable, every text in en and zh, every option within a page')
-  const ivrOk = report(ivrDir, checkIvrScripts(ivrDir), formatIvrProblems, 'IVR call scripts', 'every state reachable, every prompt in en and zh, every gather able to complete')
-  return ussdOk && ivrOk ? 0 : 1
+  let ok = true
+  for (const [option, menus] of media) {
+    const value = parsed.options.get(option)
+    if (!report(typeof value === 'string' ? value : menus.defaultDir, menus)) ok = false
+  }
+  return ok ? 0 : 1
 }
 
-function report<P extends { readonly file: string }>(dir: string, problems: readonly P[], format: (problems: readonly P[]) => string, what: string, promise: string): boolean {
+function report(dir: string, { what, promise, check }: MenuCheck): boolean {
+  const problems = check(dir)
   if (problems.length > 0) {
     const lines = problems.map((problem) => ({ ...problem, file: join(dir, problem.file) }))
-    process.stdout.write(`${format(lines)}\n${problems.length} problem(s) in the ${what} of ${dir}\n`)
+    process.stdout.write(`${formatProblems(lines)}\n${problems.length} problem(s) in the ${what} of ${dir}\n`)
     return false
   }
   const files = readdirSync(dir).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort()

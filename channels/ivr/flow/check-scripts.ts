@@ -3,15 +3,16 @@
  * their structure: unknown and unreachable states, unknown validators, commands, fields and
  * message keys, gathers that cannot complete, placeholders nothing fills, a PIN that could
  * outlive the command it is for, and a script that would set the engine's own payment value.
- * Exports checkScriptSet.
+ * Transitions, reachability and commands are found by the one menu check
+ * (src/gateway/menus/check.ts); this file words them and adds the call's own rules.
  */
-import { messageKeys, reasons } from '../../../src/core/index.js'
-import { isValidatorName, validators } from '../../ussd/menu/validators.js'
+import { assertNever } from '../../../src/core/index.js'
+import type { CommandRules, Edge, MenuGraph } from '../../../src/gateway/menus/index.js'
+import { commandFaults, isValidatorName, knownMessageKeys, mainFile, resultParamNames, unknownTargets, unreachable, validators } from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
-import { mainFile } from './load-scripts.js'
 import { placeholdersOf } from './prompt-text.js'
-import { isScriptCommandKind, resultParamNames, scriptCommandKinds, spokenPaymentValue } from './script-commands.js'
-import type { FieldKind } from './script-commands.js'
+import { isScriptCommandKind, scriptCommandKinds, scriptFieldsOf, spokenPaymentValue } from './script-commands.js'
+import type { CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
 import type { GatherSpec, Problem, ScriptSet, ScriptState, Texts } from './script-model.js'
 
 /**
@@ -34,8 +35,6 @@ const menuChoiceKeys = '012345678'
 /** Built-in placeholders: the access number and the caller's MSISDN. */
 const builtinNames = ['number', 'msisdn']
 
-const knownMessageKeys: ReadonlySet<string> = new Set<string>([...messageKeys, ...reasons.map((reason) => `refusal.${reason}`)])
-
 export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Problem[] {
   const problems: Problem[] = []
   const note = (file: string, state: string, message: string): void => {
@@ -43,6 +42,7 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
   }
   const states = scripts.states
   const stateOf = (name: string): ScriptState | undefined => states.get(name)
+  const graph = graphOf(scripts)
   const target = (file: string, from: string, what: string, name: string | null): void => {
     if (name !== null && name !== '' && !states.has(name)) note(file, from, `${what} names an unknown state "${name}"`)
   }
@@ -85,8 +85,6 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
         break
       case 'command':
         checkCommand(state, scripts, valueNames, note)
-        target(file, name, 'next', state.command.next)
-        for (const [key, to] of Object.entries(state.command.then)) target(file, name, `then.${key}`, to)
         break
       case 'menu':
       case 'input': {
@@ -94,15 +92,14 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
         checkTexts(state, 'help', state.help)
         checkTexts(state, 'no_match', state.noMatch)
         checkGather(state.gather, limits, (message) => note(file, name, `gather: ${message}`))
-        target(file, name, 'back', state.back)
-        target(file, name, 'on_failure', state.onFailure)
-        if (state.kind === 'menu') checkMenu(state, note, target)
-        else checkInput(state, stateOf, note, target)
+        if (state.kind === 'menu') checkMenu(state, note)
+        else checkInput(state, stateOf, note)
         break
       }
     }
+    for (const edge of unknownTargets(graph, state)) note(file, name, `${edge.what} names an unknown state "${edge.to}"`)
   }
-  for (const name of unreachable(scripts)) {
+  for (const name of unreachable(graph)) {
     const state = states.get(name)
     note(state?.file ?? '?', name, 'the state is unreachable from the main menu')
   }
@@ -132,7 +129,7 @@ function checkGather(gather: GatherSpec, limits: IvrFlowLimits, note: (message: 
   }
 }
 
-function checkMenu(state: Extract<ScriptState, { kind: 'menu' }>, note: Note, target: (file: string, from: string, what: string, name: string | null) => void): void {
+function checkMenu(state: Extract<ScriptState, { kind: 'menu' }>, note: Note): void {
   const { file, name } = state
   if (state.gather.digitsMax !== 1) note(file, name, 'a menu is answered by one key: its gather needs digitsMax 1')
   for (const choice of state.choices) {
@@ -140,7 +137,6 @@ function checkMenu(state: Extract<ScriptState, { kind: 'menu' }>, note: Note, ta
       note(file, name, `menu key "${choice.key}" must be one of 0-8 (9 repeats and * goes back in every menu)`)
     }
     if (choice.key === state.gather.finishOnKey) note(file, name, `menu key "${choice.key}" is also the terminator`)
-    target(file, name, `menu key ${choice.key}`, choice.to)
   }
 }
 
@@ -148,10 +144,8 @@ function checkInput(
   state: Extract<ScriptState, { kind: 'input' }>,
   stateOf: (name: string) => ScriptState | undefined,
   note: Note,
-  target: (file: string, from: string, what: string, name: string | null) => void,
 ): void {
   const { file, name, input, gather } = state
-  target(file, name, 'input next', input.next)
   if (!isValidatorName(input.validator) || keyedExamples[input.validator] === undefined) {
     note(file, name, `unknown validator "${input.validator}" (one of ${Object.keys(keyedExamples).join(', ')})`)
     return
@@ -178,57 +172,64 @@ function checkInput(
 
 function checkCommand(state: Extract<ScriptState, { kind: 'command' }>, scripts: ScriptSet, valueNames: ReadonlySet<string>, note: Note): void {
   const { file, name, command } = state
-  if (!isScriptCommandKind(command.kind)) {
-    note(file, name, `unknown command "${command.kind}" (one of ${Object.keys(scriptCommandKinds).join(', ')})`)
-    return
-  }
-  const fields: Readonly<Record<string, FieldKind>> = scriptCommandKinds[command.kind]
-  for (const field of Object.keys(fields)) {
-    if (command.fields[field] === undefined) note(file, name, `command ${command.kind} needs the field ${field}`)
-  }
   const secretNames = new Set<string>()
   for (const other of scripts.states.values()) if (other.kind === 'input' && isSecretInput(other)) secretNames.add(other.input.name)
-  for (const [field, value] of Object.entries(command.fields)) {
-    const kind = fields[field]
-    if (kind === undefined) note(file, name, `command ${command.kind} has no field ${field}`)
-    else if (kind === 'secret' ? !secretNames.has(value) : !valueNames.has(value)) note(file, name, `field ${field} takes "${value}", which no input or choice sets`)
+  const faults = commandFaults(command, scriptCommands, { plain: valueNames, secret: secretNames })
+  for (const fault of faults) {
+    switch (fault.kind) {
+      case 'unknown_kind':
+        note(file, name, `unknown command "${command.kind}" (one of ${scriptCommandKinds.join(', ')})`)
+        return
+      case 'missing_field':
+        note(file, name, `command ${command.kind} needs the field ${fault.field}`)
+        break
+      case 'no_such_field':
+        note(file, name, `command ${command.kind} has no field ${fault.field}`)
+        break
+      case 'unknown_value':
+        note(file, name, `field ${fault.field} takes "${fault.value}", which no input or choice sets`)
+        break
+      default:
+        assertNever(fault)
+    }
   }
   for (const key of [...Object.keys(command.then), ...Object.keys(command.results)]) {
     if (!knownMessageKeys.has(key)) note(file, name, `unknown message key "${key}"`)
   }
 }
 
-function fieldKindOf(kind: keyof typeof scriptCommandKinds, field: string): FieldKind | undefined {
-  const fields: Readonly<Record<string, FieldKind>> = scriptCommandKinds[kind]
-  return fields[field]
+function fieldKindOf(kind: CommandKindName, field: string): FieldKind | undefined {
+  return scriptFieldsOf(kind)[field]
 }
 
 function isSecretInput(state: Extract<ScriptState, { kind: 'input' }>): boolean {
   return isValidatorName(state.input.validator) && validators[state.input.validator].secret
 }
 
-/** States no path reaches from the main menu, the identify state, a failure or a global `then`. */
-function unreachable(scripts: ScriptSet): string[] {
-  const seen = new Set<string>()
-  const queue = [scripts.home, scripts.identify, scripts.onFailure, ...Object.values(scripts.then)]
-  while (queue.length > 0) {
-    const name = queue.pop() ?? ''
-    const state = scripts.states.get(name)
-    if (seen.has(name) || state === undefined) continue
-    seen.add(name)
+/** A call can run every command but a PIN change or a language switch, and each field needs a value. */
+const scriptCommands: CommandRules = { kinds: scriptCommandKinds, everyFieldRequired: true }
+
+/**
+ * A call starts at the main menu, the identify state, a failure or a global `then`; `*` goes back
+ * to home and the last failure to main.yaml's on_failure unless the state names its own.
+ */
+function graphOf(scripts: ScriptSet): MenuGraph<ScriptState> {
+  const edges = (state: ScriptState): Edge[] => {
     switch (state.kind) {
       case 'menu':
-        queue.push(...state.choices.map((choice) => choice.to), state.back ?? scripts.home, state.onFailure ?? scripts.onFailure)
-        break
-      case 'input':
-        queue.push(state.input.next, state.back ?? scripts.home, state.onFailure ?? scripts.onFailure)
-        break
+      case 'input': {
+        const listening: Edge[] = [
+          { what: 'back', to: state.back ?? scripts.home, implied: state.back === null },
+          { what: 'on_failure', to: state.onFailure ?? scripts.onFailure, implied: state.onFailure === null },
+        ]
+        if (state.kind === 'input') return [{ what: 'input next', to: state.input.next }, ...listening]
+        return [...state.choices.map((choice) => ({ what: `menu key ${choice.key}`, to: choice.to })), ...listening]
+      }
       case 'command':
-        queue.push(state.command.next, ...Object.values(state.command.then))
-        break
+        return [{ what: 'next', to: state.command.next }, ...Object.entries(state.command.then).map(([key, to]) => ({ what: `then.${key}`, to }))]
       case 'end':
-        break
+        return []
     }
   }
-  return [...scripts.states.keys()].filter((name) => !seen.has(name))
+  return { states: scripts.states, roots: [scripts.home, scripts.identify, scripts.onFailure, ...Object.values(scripts.then)], edges }
 }

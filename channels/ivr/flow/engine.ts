@@ -7,7 +7,7 @@
 import type { CommandResult, Language, Payment } from '../../../src/core/index.js'
 import { assert, normalizeMsisdn } from '../../../src/core/index.js'
 import { renderMessage } from '../../../src/messages/render.js'
-import { isValidatorName, validators } from '../../ussd/menu/validators.js'
+import { isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../contract.js'
 import type { Collected } from '../digits/index.js'
 import { expireTimer, pressKeys, startCollecting, timerDeadlineMs } from '../digits/index.js'
@@ -15,7 +15,7 @@ import type { IvrFlowLimits } from './limits.js'
 import { ivrFlowLimits } from './limits.js'
 import type { Lookup } from './prompt-text.js'
 import { fillText } from './prompt-text.js'
-import { buildIvrCommand, isScriptCommandKind, resultParamNames, spokenPaymentValue } from './script-commands.js'
+import { buildIvrCommand, isScriptCommandKind, spokenPaymentValue } from './script-commands.js'
 import type { ScriptSet, ScriptState, Texts } from './script-model.js'
 
 export interface IvrEngineOptions {
@@ -176,6 +176,7 @@ class ScriptEngine implements IvrEngine {
     const built = buildIvrCommand(
       command.kind,
       call.msisdn,
+      call.language,
       (field) => {
         const valueName = command.fields[field]
         return valueName === undefined ? null : lookup(valueName)

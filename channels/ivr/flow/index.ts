@@ -4,13 +4,14 @@
  * the types. Re-exports and the loader only.
  */
 import { fileURLToPath } from 'node:url'
+import type { MenuCheck, Problem } from '../../../src/gateway/menus/index.js'
+import { refuseProblems } from '../../../src/gateway/menus/index.js'
 import type { IvrEngine } from '../contract.js'
 import { checkScriptSet } from './check-scripts.js'
 import type { IvrEngineOptions } from './engine.js'
 import { createIvrEngine } from './engine.js'
 import { ivrFlowLimits } from './limits.js'
 import { readScripts } from './load-scripts.js'
-import type { Problem } from './script-model.js'
 
 export { checkScriptSet } from './check-scripts.js'
 export { createIvrEngine } from './engine.js'
@@ -23,10 +24,6 @@ export type { Problem, ScriptSet, ScriptState } from './script-model.js'
 /** The scripts shipped with telepay, wherever the process was started from. */
 export const defaultIvrScriptDir = fileURLToPath(new URL('../../../menus/ivr', import.meta.url))
 
-/** One line per problem: `file: state: message`. */
-export function formatIvrProblems(problems: readonly Problem[]): string {
-  return problems.map((problem) => `${problem.file}: ${problem.state}: ${problem.message}`).join('\n')
-}
 
 /** Every problem of the scripts in `dir` (none: they load); for `telepay menus check`. */
 export function checkIvrScripts(dir: string = defaultIvrScriptDir, options: IvrEngineOptions = {}): Problem[] {
@@ -35,11 +32,19 @@ export function checkIvrScripts(dir: string = defaultIvrScriptDir, options: IvrE
   return [...read.problems, ...checkScriptSet(read.scripts, limits)]
 }
 
+/** The IVR call scripts for `telepay menus check`. */
+export const ivrScriptCheck: MenuCheck = {
+  what: 'IVR call scripts',
+  promise: 'every state reachable, every prompt in en and zh, every gather able to complete',
+  defaultDir: defaultIvrScriptDir,
+  check: (dir) => checkIvrScripts(dir),
+}
+
 /** The engine over the scripts of `dir`; throws with every problem when the scripts are invalid. */
 export function loadIvrEngine(dir: string = defaultIvrScriptDir, options: IvrEngineOptions = {}): IvrEngine {
   const limits = options.limits ?? ivrFlowLimits
   const read = readScripts(dir, limits)
   const problems = [...read.problems, ...checkScriptSet(read.scripts, limits)]
-  if (problems.length > 0) throw new Error(`the IVR scripts in ${dir} have ${problems.length} problem(s):\n${formatIvrProblems(problems)}`)
+  refuseProblems('IVR scripts', dir, problems)
   return createIvrEngine(read.scripts, { limits })
 }

@@ -2,13 +2,11 @@
  * load-scripts.ts - reads menus/ivr/*.yaml into a ScriptSet, noting every structural problem
  * (bad YAML, a state that is not exactly one of menu/input/command/end, a text without both
  * languages, a malformed gather) with its file and state instead of stopping at the first.
- * Semantic checks live in check-scripts.ts. Exports readScripts, ScriptRead, mainFile.
+ * Semantic checks live in check-scripts.ts. The folder, the YAML and the states map are read by
+ * the one menu loader (src/gateway/menus/load.ts).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { parse } from 'yaml'
-import type { Raw } from '../../menu-files/file-reader.js'
-import { MenuFileReader, isRecord } from '../../menu-files/file-reader.js'
+import type { MenuDialect, Raw } from '../../../src/gateway/menus/index.js'
+import { MenuFileReader, isRecord, readMenuFolder } from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
 import type { GatherSpec, MenuChoice, Problem, ScriptSet, ScriptState, SystemTextKey, Texts } from './script-model.js'
 import { systemTextKeys } from './script-model.js'
@@ -17,9 +15,6 @@ export interface ScriptRead {
   readonly scripts: ScriptSet
   readonly problems: readonly Problem[]
 }
-
-/** The file holding `number`, `home`, `texts` and the other call-wide settings. */
-export const mainFile = 'main.yaml'
 
 const outcomes = ['completed', 'failed_input', 'unregistered', 'error'] as const
 const fallbackGather: GatherSpec = { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 }
@@ -94,24 +89,9 @@ class FileReader extends MenuFileReader {
     const base = { name, file: this.file }
     if (kind === 'command') {
       this.unknownKeys(name, 'a command state', raw, ['command', 'then', 'next', 'results', 'caller_id_only'])
-      const command = raw['command']
-      if (!isRecord(command)) {
-        this.problem(name, 'command must be a map with kind and fields')
-        return null
-      }
-      const { kind: commandKind, ...fields } = command
-      return {
-        ...base,
-        kind,
-        command: {
-          kind: this.string(name, 'command kind', commandKind),
-          fields: this.stringMap(name, 'command', fields),
-          then: this.stringMap(name, 'then', raw['then']),
-          next: this.string(name, 'next', raw['next']),
-          results: this.textMap(name, 'results', raw['results']),
-          callerIdOnly: raw['caller_id_only'] === true,
-        },
-      }
+      const command = this.menuCommand(name, raw)
+      if (command === null) return null
+      return { ...base, kind, command: { ...command, next: this.string(name, 'next', raw['next']), callerIdOnly: raw['caller_id_only'] === true } }
     }
     if (kind === 'end') {
       this.unknownKeys(name, 'an end state', raw, ['end', 'say'])
@@ -130,90 +110,28 @@ class FileReader extends MenuFileReader {
       onFailure: this.optionalString(name, 'on_failure', raw['on_failure']),
     }
     if (kind === 'menu') return { ...listening, kind, choices: this.choices(name, raw['menu']) }
-    const input = raw['input']
-    if (!isRecord(input)) {
-      this.problem(name, 'input must be a map with name, validator and next')
-      return null
-    }
-    this.unknownKeys(name, 'input', input, ['name', 'validator', 'next'])
-    return {
-      ...listening,
-      kind,
-      input: {
-        name: this.string(name, 'input name', input['name']),
-        validator: this.string(name, 'input validator', input['validator']),
-        next: this.string(name, 'input next', input['next']),
-      },
-    }
+    const input = this.menuInput(name, raw['input'])
+    if (input === null) return null
+    return { ...listening, kind, input: { name: input.name, validator: input.validator, next: input.next } }
   }
 }
 
-function parseFile(dir: string, file: string, limits: IvrFlowLimits, reader: FileReader): Raw | null {
-  const path = join(dir, file)
-  if (statSync(path).size > limits.scriptFileBytesMax) {
-    reader.problem('-', `the file is larger than ${limits.scriptFileBytesMax} bytes`)
-    return null
-  }
-  let parsed: unknown
-  try {
-    parsed = parse(readFileSync(path, 'utf8'))
-  } catch (error) {
-    reader.problem('-', `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
-    return null
-  }
-  if (!isRecord(parsed)) {
-    reader.problem('-', 'the file must be a map')
-    return null
-  }
-  return parsed
+/** What an IVR script folder adds to the one loader: main.yaml's call settings, and call states. */
+const ivrDialect: MenuDialect<Omit<ScriptSet, 'states'>, ScriptState, FileReader> = {
+  noun: 'script',
+  settingsKeys: ['number', 'home', 'identify', 'on_failure', 'gathers', 'texts', 'results', 'then'],
+  reader: (file) => new FileReader(file),
+  settings: (reader, raw) => readSettings(reader, raw ?? {}),
+  state: (reader, name, raw, settings) => reader.state(name, raw, settings.gathers),
 }
 
 /** Reads every *.yaml of `dir`; a missing folder or main.yaml is a problem, not an exception. */
 export function readScripts(dir: string, limits: IvrFlowLimits): ScriptRead {
-  const problems: Problem[] = []
-  let files: string[] = []
-  try {
-    files = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
-  } catch {
-    problems.push({ file: dir, state: '-', message: 'the script folder cannot be read' })
-  }
-  if (files.length > limits.scriptFilesMax) {
-    problems.push({ file: dir, state: '-', message: `more than ${limits.scriptFilesMax} script files` })
-    files = files.slice(0, limits.scriptFilesMax)
-  }
-  if (!files.includes(mainFile) && problems.length === 0) problems.push({ file: mainFile, state: '-', message: 'main.yaml is missing' })
-
-  const main = new FileReader(mainFile)
-  const mainRaw = files.includes(mainFile) ? parseFile(dir, mainFile, limits, main) : null
-  const settings = readSettings(main, mainRaw ?? {})
-  problems.push(...main.problems)
-
-  const states = new Map<string, ScriptState>()
-  for (const file of files) {
-    const reader = new FileReader(file)
-    const raw = file === mainFile ? mainRaw : parseFile(dir, file, limits, reader)
-    if (raw !== null) {
-      if (file !== mainFile) reader.unknownKeys('-', 'a flow file', raw, ['states'])
-      const rawStates = raw['states']
-      if (!isRecord(rawStates)) reader.problem('-', 'states must be a map of state names')
-      else {
-        for (const [name, rawState] of Object.entries(rawStates)) {
-          if (states.has(name)) {
-            reader.problem(name, `the state is also defined in ${states.get(name)?.file ?? '?'}`)
-            continue
-          }
-          const state = reader.state(name, rawState, settings.gathers)
-          if (state !== null) states.set(name, state)
-        }
-      }
-    }
-    problems.push(...reader.problems)
-  }
-  return { scripts: { ...settings, states }, problems }
+  const read = readMenuFolder(dir, { filesMax: limits.scriptFilesMax, fileBytesMax: limits.scriptFileBytesMax }, ivrDialect)
+  return { scripts: { ...read.settings, states: read.states }, problems: read.problems }
 }
 
 function readSettings(reader: FileReader, raw: Raw): Omit<ScriptSet, 'states'> {
-  reader.unknownKeys('-', 'main.yaml', raw, ['number', 'home', 'identify', 'on_failure', 'gathers', 'texts', 'results', 'then', 'states'])
   const rawGathers = isRecord(raw['gathers']) ? raw['gathers'] : {}
   if (!isRecord(raw['gathers'])) reader.problem('-', 'gathers must be a map with menu and input')
   const gathers = {

@@ -1,42 +1,28 @@
 /**
- * script-commands.ts - the commands an IVR command state may produce, the fields each takes
- * from the call's values, and how they become an IvrCommand. A payment goes to the core first
- * with `authorize: false`: the core refuses it at once or leaves it waiting and answers with the
- * payee and amount, which the confirm menu speaks; the PIN typed after `1` goes with the
- * `confirm` command (the caller's consent in the call), `2` runs `cancel`. Both name the payment
- * the call spoke of, so that neither answers a newer one started meanwhile on another channel.
- * Exports scriptCommandKinds, isScriptCommandKind, buildIvrCommand, resultParamNames,
- * spokenPaymentValue, FieldKind.
+ * script-commands.ts - what a call adds to the menus' commands (src/gateway/menus/commands.ts):
+ * the kinds a call script may run, the call value naming the payment the call spoke of, and the
+ * rule that every field needs a value. A payment goes to the core first with `authorize: false`:
+ * the core refuses it at once or leaves it waiting and answers with the payee and amount, which
+ * the confirm menu speaks; the PIN typed after `1` goes with the `confirm` command (the caller's
+ * consent in the call), `2` runs `cancel`. Both name the payment the call spoke of, so that
+ * neither answers a newer one started meanwhile on another channel.
  */
-import type { FundingKind, SubscriberCommand } from '../../../src/core/index.js'
-import { assert, assertNever } from '../../../src/core/index.js'
-import type { FieldKind } from '../../ussd/menu/command-kinds.js'
-import { convertField } from '../../ussd/menu/command-kinds.js'
-import type { IvrCommand } from '../contract.js'
+import type { Language } from '../../../src/core/index.js'
+import type { BuiltCommand, CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
+import { buildCommand, commandKinds } from '../../../src/gateway/menus/index.js'
 
-/** The USSD menus' field kinds and conversion (text, amount, funding, msisdn; secret: here the PIN just typed). */
-export type { FieldKind }
+/** The kinds a call script may run: no PIN change or language switch by phone call. */
+export const scriptCommandKinds: readonly CommandKindName[] = ['balance', 'statement', 'pay_merchant', 'pay_bill', 'pay_order', 'top_up_airtime', 'confirm', 'cancel']
 
-export const scriptCommandKinds = {
-  balance: {},
-  statement: {},
-  pay_merchant: { merchantCode: 'text', amount: 'amount', funding: 'funding' },
-  pay_bill: { billerCode: 'text', customerRef: 'text', amount: 'amount', funding: 'funding' },
-  pay_order: { orderNo: 'text', funding: 'funding' },
-  top_up_airtime: { beneficiary: 'msisdn', amount: 'amount', funding: 'funding' },
-  /** Authorizes the caller's waiting payment with the PIN typed just before. */
-  confirm: { pin: 'secret' },
-  cancel: {},
-} as const satisfies Record<string, Readonly<Record<string, FieldKind>>>
-
-export type ScriptCommandKind = keyof typeof scriptCommandKinds
-
-export function isScriptCommandKind(kind: string): kind is ScriptCommandKind {
-  return Object.hasOwn(scriptCommandKinds, kind)
+export function isScriptCommandKind(kind: string): kind is CommandKindName {
+  return (scriptCommandKinds as readonly string[]).includes(kind)
 }
 
-/** The params of a result a `then` state may speak: what the payment is. Nothing else is kept. */
-export const resultParamNames: readonly string[] = ['amount', 'payee', 'account']
+/** The fields of a kind a call must fill: all of them (a call has no SIM identity to stand for a PIN). */
+export function scriptFieldsOf(kind: CommandKindName): Readonly<Record<string, FieldKind>> {
+  const specs: Readonly<Record<string, { readonly kind: FieldKind }>> = commandKinds[kind]
+  return Object.fromEntries(Object.entries(specs).map(([field, spec]) => [field, spec.kind]))
+}
 
 /**
  * The call value holding the id of the payment the core last answered about in this call: the
@@ -47,8 +33,6 @@ export const resultParamNames: readonly string[] = ['amount', 'payee', 'account'
  */
 export const spokenPaymentValue = '@payment'
 
-export type BuiltIvrCommand = { readonly ok: true; readonly run: IvrCommand } | { readonly ok: false; readonly field: string }
-
 /**
  * The command of a command state. `value(field)` gives the call value the script maps the
  * field to, or null; `pin` the secret typed just before; `paymentId` the payment the call spoke
@@ -57,46 +41,13 @@ export type BuiltIvrCommand = { readonly ok: true; readonly run: IvrCommand } | 
  * with no payment spoken of is such a path: sent bare, it would answer whatever waits.
  */
 export function buildIvrCommand(
-  kind: ScriptCommandKind,
+  kind: CommandKindName,
   msisdn: string,
+  language: Language,
   value: (field: string) => string | null,
   pin: string | null,
   paymentId: string | null,
-): BuiltIvrCommand {
-  const answersPayment = kind === 'confirm' || kind === 'cancel'
-  if (answersPayment && (paymentId === null || paymentId === '')) return { ok: false, field: spokenPaymentValue }
-  const fields: Readonly<Record<string, FieldKind>> = scriptCommandKinds[kind]
-  const parsed = new Map<string, string | bigint>()
-  for (const [field, fieldKind] of Object.entries(fields)) {
-    const raw = fieldKind === 'secret' ? pin : value(field)
-    const converted = raw === null ? null : convertField(fieldKind, raw)
-    if (converted === null) return { ok: false, field }
-    parsed.set(field, converted)
-  }
-  const text = (field: string): string => String(parsed.get(field))
-  const amountMinor = (): bigint => parsed.get('amount') as bigint
-  const funding = (): FundingKind => parsed.get('funding') as FundingKind
-  const command = ((): SubscriberCommand => {
-    switch (kind) {
-      case 'balance':
-      case 'statement':
-        return { kind, msisdn }
-      case 'confirm':
-      case 'cancel':
-        assert(paymentId !== null, `${kind} without the payment it answers passed the check above`)
-        return { kind, msisdn, paymentId }
-      case 'pay_merchant':
-        return { kind, msisdn, merchantCode: text('merchantCode'), amountMinor: amountMinor(), funding: funding(), authorize: false }
-      case 'pay_bill':
-        return { kind, msisdn, billerCode: text('billerCode'), customerRef: text('customerRef'), amountMinor: amountMinor(), funding: funding(), authorize: false }
-      case 'pay_order':
-        return { kind, msisdn, orderNo: text('orderNo'), funding: funding(), authorize: false }
-      case 'top_up_airtime':
-        return { kind, msisdn, beneficiaryMsisdn: text('beneficiary'), amountMinor: amountMinor(), funding: funding(), authorize: false }
-      default:
-        return assertNever(kind)
-    }
-  })()
-  return { ok: true, run: { command, pin: kind === 'confirm' ? pin : null, newPin: null } }
+): BuiltCommand {
+  const field = (name: string, fieldKind: FieldKind): string | null => (fieldKind === 'secret' ? pin : value(name))
+  return buildCommand(kind, msisdn, language, field, paymentId === '' ? null : paymentId, () => true)
 }
-

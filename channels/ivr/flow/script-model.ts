@@ -1,13 +1,13 @@
 /**
- * script-model.ts - the IVR call scripts as loaded from menus/ivr/*.yaml: states (menu, input,
- * command, end) with their spoken prompts and digit collection, the engine's own texts and the
- * problems a check finds. Plain data; the YAML shape is described in menus/ivr/main.yaml.
- * Exports the types and systemTextKeys.
+ * script-model.ts - the IVR call scripts as loaded from menus/ivr/*.yaml: the one menu model
+ * (src/gateway/menus/model.ts) with what a call adds: spoken prompts, digit collection
+ * (gathers and timeouts), menu keys, where `*` and the last failure go, a command's next state
+ * and caller-id rule, and the call-wide settings. Plain data; the YAML shape is described in
+ * menus/ivr/main.yaml.
  */
+import type { MenuChoice as SharedChoice, MenuCommand, MenuInput, MenuSetBase, StateBase, Texts } from '../../../src/gateway/menus/index.js'
 
-/** Both languages of one text (the menu files' reader refuses a file without either). */
-import type { Texts } from '../../menu-files/file-reader.js'
-export type { Texts }
+export type { Problem, Texts } from '../../../src/gateway/menus/index.js'
 
 /** How a state collects keys, before the engine adds the keys it allows and the secrecy. */
 export interface GatherSpec {
@@ -18,28 +18,16 @@ export interface GatherSpec {
   readonly interDigitTimeoutMs: number
 }
 
-export interface MenuChoice {
+/** A menu choice; `set` may name `{msisdn}`, the caller's number. */
+export interface MenuChoice extends SharedChoice {
   /** The key pressed: one of 0-8 (9 repeats and * goes back everywhere). */
   readonly key: string
-  readonly to: string
-  /** Values set when the choice is made (`account: wallet`; `{msisdn}` is the caller's number). */
-  readonly set: Readonly<Record<string, string>>
 }
 
-export interface ScriptCommand {
-  readonly kind: string
-  /** Command field -> call value name (`orderNo: order`). */
-  readonly fields: Readonly<Record<string, string>>
-  /**
-   * Message key of the result -> the state the call goes on to, with the result's amount,
-   * payee and account among its values (a payment's confirm menu). The result is spoken first
-   * only if `results` (here or in main.yaml) words it.
-   */
-  readonly then: Readonly<Record<string, string>>
+/** A `then` result is spoken first only if `results` (here or in main.yaml) words it. */
+export interface ScriptCommand extends MenuCommand {
   /** Where the call goes after any other result, which is spoken first. */
   readonly next: string
-  /** Spoken texts for this command's results by message key, before the main.yaml ones. */
-  readonly results: Readonly<Record<string, Texts>>
   /**
    * Only for a caller identified by the network (caller id), not by a number typed in: a read
    * such as the balance carries no PIN, so a typed number must not reveal someone's money.
@@ -47,18 +35,8 @@ export interface ScriptCommand {
   readonly callerIdOnly: boolean
 }
 
-export interface ScriptInput {
-  /** The call value kept; `msisdn` identifies the caller instead. A secret is never kept. */
-  readonly name: string
-  readonly validator: string
-  readonly next: string
-}
-
-interface StateBase {
-  readonly name: string
-  /** The file the state is written in (basename), for problems. */
-  readonly file: string
-}
+/** The call value kept; `msisdn` identifies the caller instead. A secret is never kept. */
+export type ScriptInput = MenuInput
 
 interface ListeningBase extends StateBase {
   readonly say: Texts
@@ -91,27 +69,15 @@ export const systemTextKeys = [
 ] as const
 export type SystemTextKey = (typeof systemTextKeys)[number]
 
-export interface ScriptSet {
+/** `home` is the main menu; `results` word the core's answers for speech. */
+export interface ScriptSet extends MenuSetBase<ScriptState, SystemTextKey> {
   /** The access number answered: 12588. */
   readonly number: string
-  /** The main menu. */
-  readonly home: string
   /** Where a caller whose number is not registered starts (asked for the MSISDN). */
   readonly identify: string
   /** Where a call goes after the last failure on a state (a polite goodbye). */
   readonly onFailure: string
-  readonly texts: Readonly<Record<SystemTextKey, Texts>>
-  /** Spoken texts for the core's answers by message key, instead of the SMS-worded catalogue. */
-  readonly results: Readonly<Record<string, Texts>>
   /** Message key -> state, for every command state that does not name the key in its own `then`. */
   readonly then: Readonly<Record<string, string>>
   readonly gathers: { readonly menu: GatherSpec; readonly input: GatherSpec }
-  readonly states: ReadonlyMap<string, ScriptState>
-}
-
-/** One thing wrong with the script files; `state` is `-` for a file-level problem. */
-export interface Problem {
-  readonly file: string
-  readonly state: string
-  readonly message: string
 }

@@ -2,19 +2,21 @@
  * check-menus.ts - validates the USSD menus: unknown or unreachable states, options that cannot
  * fit a page even when paged, missing translations, unknown validators, placeholders, command
  * kinds, message keys in `then` and `results`, and payments without a confirm screen to go on
- * to. Every problem names its file and state. Exports checkMenus and checkMenuSet.
+ * to. Every problem names its file and state. Transitions, reachability and commands are found
+ * by the one menu check (src/gateway/menus/check.ts); this file words them and adds the screens'
+ * own rules.
  */
 import type { Language } from '../../../src/core/index.js'
-import { messageKeys, reasons } from '../../../src/core/index.js'
-import { commandKinds, isCommandKind, isPaymentKind, resultParamNames } from './command-kinds.js'
+import { assertNever } from '../../../src/core/index.js'
+import type { CommandKindName, CommandRules, Edge, MenuGraph, Values } from '../../../src/gateway/menus/index.js'
+import { commandFaults, commandKinds, isCommandKind, isSuccessKey, knownMessageKeys, mainFile, unknownTargets, unreachable, isPaymentKind, isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
-import { mainFile, readMenus } from './load-menus.js'
+import { readMenus } from './load-menus.js'
 import type { MenuSet, MenuState, Problem } from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
 import { fitsPage } from './paging.js'
 import { builtinPlaceholders, placeholdersOf } from './placeholders.js'
-import { isValidatorName, validators } from './validators.js'
 
 const languages: readonly Language[] = ['en', 'zh']
 const namePattern = /^[A-Za-z][A-Za-z0-9_]*$/
@@ -28,7 +30,7 @@ export function checkMenus(dir = 'menus/ussd', limits: UssdMenuLimits = ussdMenu
 }
 
 /** Names of the values inputs and options produce, split by whether they hold a secret. */
-function producedValues(menus: MenuSet): { plain: Set<string>; secret: Set<string> } {
+function producedValues(menus: MenuSet): Values {
   const plain = new Set<string>()
   const secret = new Set<string>()
   for (const state of menus.states.values()) {
@@ -42,21 +44,26 @@ function producedValues(menus: MenuSet): { plain: Set<string>; secret: Set<strin
   return { plain, secret }
 }
 
-function targetsOf(state: MenuState): string[] {
+function edgesOf(state: MenuState): Edge[] {
   switch (state.kind) {
     case 'options':
-      return state.options.map((option) => option.to)
+      return state.options.map((option, index) => ({ what: `option ${index + 1}`, to: option.to }))
     case 'input':
-      return [state.input.next]
+      return [{ what: 'input next', to: state.input.next }]
     case 'command':
-      return Object.values(state.command.then)
+      return Object.entries(state.command.then).map(([key, to]) => ({ what: `then ${key}`, to }))
     default:
       return []
   }
 }
 
-/** Keys the core answers with: the static ones and `refusal.<reason>`. */
-const knownMessageKeys: ReadonlySet<string> = new Set<string>([...messageKeys, ...reasons.map((reason) => `refusal.${reason}`)])
+/** A USSD dial starts at the home state; a state no option, input or `then` reaches is dead. */
+function graphOf(menus: MenuSet): MenuGraph<MenuState> {
+  return { states: menus.states, roots: [menus.home], edges: edgesOf }
+}
+
+/** A USSD screen may run every command: a phone's SIM identity confirms a phone-bill micro-payment without a PIN. */
+const ussdCommands: CommandRules = { kinds: Object.keys(commandKinds) as CommandKindName[], everyFieldRequired: false }
 
 function checkResultTexts(results: MenuSet['results'], problem: (message: string) => void): void {
   for (const key of Object.keys(results)) {
@@ -89,9 +96,7 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
       problems.push({ file: state.file, state: state.name, message })
     }
     if (!namePattern.test(state.name.replaceAll('.', '_'))) problem(`state name ${state.name} must be letters, digits, _ and . and start with a letter`)
-    for (const target of targetsOf(state)) {
-      if (target !== '' && !menus.states.has(target)) problem(`goes to unknown state ${target}`)
-    }
+    for (const edge of unknownTargets(graphOf(menus), state)) problem(`goes to unknown state ${edge.to}`)
     if (state.kind !== 'command') {
       for (const language of languages) checkPlaceholders(state.text[language], `${language} text`, known, values.secret, problem)
     }
@@ -111,7 +116,7 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
         break
     }
   }
-  problems.push(...unreachable(menus))
+  problems.push(...unreachableStates(menus))
   return problems
 }
 
@@ -162,29 +167,24 @@ function checkInput(state: Extract<MenuState, { kind: 'input' }>, menus: MenuSet
   }
 }
 
-function checkCommand(
-  state: Extract<MenuState, { kind: 'command' }>,
-  values: { plain: ReadonlySet<string>; secret: ReadonlySet<string> },
-  problem: (message: string) => void,
-): void {
-  const { kind, fields } = state.command
-  if (!isCommandKind(kind)) {
-    if (kind !== '') problem(`unknown command kind ${kind}`)
-    return
-  }
-  const specs: Readonly<Record<string, { kind: string; required: boolean }>> = commandKinds[kind]
-  for (const [field, spec] of Object.entries(specs)) {
-    if (spec.required && fields[field] === undefined) problem(`command ${kind} needs field ${field}`)
-  }
-  for (const [field, valueName] of Object.entries(fields)) {
-    const spec = specs[field]
-    if (spec === undefined) {
-      problem(`command ${kind} has no field ${field}`)
-      continue
-    }
-    const secret = spec.kind === 'secret'
-    if (!(secret ? values.secret : values.plain).has(valueName)) {
-      problem(`command field ${field} takes unknown ${secret ? 'PIN ' : ''}value ${valueName}`)
+function checkCommand(state: Extract<MenuState, { kind: 'command' }>, values: Values, problem: (message: string) => void): void {
+  const { kind } = state.command
+  for (const fault of commandFaults(state.command, ussdCommands, values)) {
+    switch (fault.kind) {
+      case 'unknown_kind':
+        if (kind !== '') problem(`unknown command kind ${kind}`)
+        break
+      case 'missing_field':
+        problem(`command ${kind} needs field ${fault.field}`)
+        break
+      case 'no_such_field':
+        problem(`command ${kind} has no field ${fault.field}`)
+        break
+      case 'unknown_value':
+        problem(`command field ${fault.field} takes unknown ${fault.secret ? 'PIN ' : ''}value ${fault.value}`)
+        break
+      default:
+        assertNever(fault)
     }
   }
 }
@@ -196,27 +196,14 @@ function checkThen(state: Extract<MenuState, { kind: 'command' }>, menus: MenuSe
     problem(`command ${kind} leaves a payment waiting: it needs then: { <confirm message key>: <confirm state> }`)
   }
   for (const [key, target] of Object.entries(then)) {
-    if (!(messageKeys as readonly string[]).includes(key)) problem(`then has ${key}, which is no message key of a successful result`)
+    if (!isSuccessKey(key)) problem(`then has ${key}, which is no message key of a successful result`)
     // One command per answer: a command straight after a command would chain them in one hop.
     if (menus.states.get(target)?.kind === 'command') problem(`then ${key} goes to command state ${target}; it must show a screen`)
   }
 }
 
-function unreachable(menus: MenuSet): Problem[] {
-  const home = menus.states.get(menus.home)
-  if (home === undefined) return []
-  const seen = new Set<string>([home.name])
-  const queue: MenuState[] = [home]
-  for (let state = queue.shift(); state !== undefined; state = queue.shift()) {
-    for (const target of targetsOf(state)) {
-      const next = menus.states.get(target)
-      if (next !== undefined && !seen.has(target)) {
-        seen.add(target)
-        queue.push(next)
-      }
-    }
-  }
-  return [...menus.states.values()]
-    .filter((state) => !seen.has(state.name))
-    .map((state) => ({ file: state.file, state: state.name, message: `unreachable from the home state ${menus.home}` }))
+function unreachableStates(menus: MenuSet): Problem[] {
+  // Without a home state nothing is reachable; the missing home is the problem to report.
+  if (!menus.states.has(menus.home)) return []
+  return unreachable(graphOf(menus)).map((name) => ({ file: menus.states.get(name)?.file ?? '?', state: name, message: `unreachable from the home state ${menus.home}` }))
 }

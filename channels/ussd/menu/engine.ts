@@ -27,7 +27,7 @@ import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import { languageKey } from './check-menus.js'
-import { buildCommand, isCommandKind, resultParamNames, runsFromShortcut } from './command-kinds.js'
+import { buildCommand, isCommandKind, resultParamNames, runsFromShortcut, validators } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import type { TransitionRule } from './menu-builder.js'
@@ -37,7 +37,6 @@ import { PageCache } from './page-cache.js'
 import { paginate } from './paging.js'
 import { fillPlaceholders } from './placeholders.js'
 import { isSealed, sealSecret, unsealSecret } from './secrets.js'
-import { validators } from './validators.js'
 
 export interface UssdEngineOptions {
   readonly limits?: UssdMenuLimits

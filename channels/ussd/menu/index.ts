@@ -1,15 +1,17 @@
 /**
  * index.ts - the USSD menu engine's import surface: loadUssdEngine (reads and checks the menu
- * files, refuses menus with problems), checkMenus, and the types. Re-exports and the loader only.
+ * files, refuses menus with problems), the menus' check for `telepay menus check`, and the types.
+ * Re-exports and the loader only.
  */
 import { fileURLToPath } from 'node:url'
+import type { MenuCheck } from '../../../src/gateway/menus/index.js'
+import { refuseProblems } from '../../../src/gateway/menus/index.js'
 import type { UssdEngine } from '../contract.js'
-import { checkMenuSet } from './check-menus.js'
+import { checkMenuSet, checkMenus } from './check-menus.js'
 import type { UssdEngineOptions } from './engine.js'
 import { createUssdEngine } from './engine.js'
 import { ussdMenuLimits } from './limits.js'
 import { readMenus } from './load-menus.js'
-import type { Problem } from './menu-model.js'
 
 export { checkMenus, checkMenuSet } from './check-menus.js'
 export { createUssdEngine, heldMode, resultState, waitingPaymentOf, waitsForConfirm } from './engine.js'
@@ -21,9 +23,12 @@ export type { MenuSet, MenuState, Problem } from './menu-model.js'
 /** The menus shipped with telepay, wherever the process was started from. */
 export const defaultMenuDir = fileURLToPath(new URL('../../../menus/ussd', import.meta.url))
 
-/** One line per problem: `file: state: message`. */
-export function formatProblems(problems: readonly Problem[]): string {
-  return problems.map((problem) => `${problem.file}: ${problem.state}: ${problem.message}`).join('\n')
+/** The USSD menus for `telepay menus check`. */
+export const ussdMenuCheck: MenuCheck = {
+  what: 'USSD menus',
+  promise: 'every state reachable, every text in en and zh, every option within a page',
+  defaultDir: defaultMenuDir,
+  check: (dir) => checkMenus(dir),
 }
 
 /** The engine over the menus of `dir`; throws with every problem when the menus are invalid. */
@@ -31,6 +36,6 @@ export function loadUssdEngine(dir: string = defaultMenuDir, options: UssdEngine
   const limits = options.limits ?? ussdMenuLimits
   const read = readMenus(dir, limits)
   const problems = [...read.problems, ...checkMenuSet(read.menus, limits)]
-  if (problems.length > 0) throw new Error(`the USSD menus in ${dir} have ${problems.length} problem(s):\n${formatProblems(problems)}`)
+  refuseProblems('USSD menus', dir, problems)
   return createUssdEngine(read.menus, { ...options, limits })
 }

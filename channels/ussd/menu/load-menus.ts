@@ -2,13 +2,11 @@
  * load-menus.ts - reads menus/ussd/*.yaml into a MenuSet, noting every structural problem
  * (bad YAML, a state that is not exactly one of options/input/command/end, a text without
  * both languages, `then`/`results` outside a command state) with its file and state instead
- * of stopping at the first. Semantic checks live in check-menus.ts. Exports readMenus, MenuRead.
+ * of stopping at the first. Semantic checks live in check-menus.ts. The folder, the YAML and the
+ * states map are read by the one menu loader (src/gateway/menus/load.ts).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import { parse } from 'yaml'
-import type { Raw } from '../../menu-files/file-reader.js'
-import { MenuFileReader, isRecord } from '../../menu-files/file-reader.js'
+import type { MenuDialect } from '../../../src/gateway/menus/index.js'
+import { MenuFileReader, isRecord, readMenuFolder } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import type { MenuInput, MenuOption, MenuSet, MenuState, Problem, SystemTextKey, Texts } from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
@@ -17,9 +15,6 @@ export interface MenuRead {
   readonly menus: MenuSet
   readonly problems: readonly Problem[]
 }
-
-/** The file holding `service`, `home` and `texts`. */
-export const mainFile = 'main.yaml'
 
 class FileReader extends MenuFileReader {
   options(state: string, raw: unknown): MenuOption[] {
@@ -39,17 +34,10 @@ class FileReader extends MenuFileReader {
   }
 
   input(state: string, raw: unknown): MenuInput {
-    if (!isRecord(raw)) {
-      this.problem(state, 'input must be a map with name, validator and next')
-      return { name: '', validator: '', next: '', sameAs: null }
-    }
-    this.unknownKeys(state, 'input', raw, ['name', 'validator', 'next', 'same_as'])
-    return {
-      name: this.string(state, 'input name', raw['name']),
-      validator: this.string(state, 'input validator', raw['validator']),
-      next: this.string(state, 'input next', raw['next']),
-      sameAs: raw['same_as'] === undefined ? null : this.string(state, 'input same_as', raw['same_as']),
-    }
+    const input = this.menuInput(state, raw, ['same_as'])
+    if (input === null) return { name: '', validator: '', next: '', sameAs: null }
+    const sameAs = input.raw['same_as']
+    return { name: input.name, validator: input.validator, next: input.next, sameAs: sameAs === undefined ? null : this.string(state, 'input same_as', sameAs) }
   }
 
   state(name: string, raw: unknown): MenuState | null {
@@ -78,22 +66,8 @@ class FileReader extends MenuFileReader {
         return { ...base, kind, text: this.texts(name, 'text', raw['text']) }
       case 'command': {
         if (raw['text'] !== undefined) this.problem(name, 'a command state shows no text: the result is the screen')
-        const command = raw['command']
-        if (!isRecord(command)) {
-          this.problem(name, 'command must be a map with kind and fields')
-          return null
-        }
-        const { kind: commandKind, ...fields } = command
-        return {
-          ...base,
-          kind,
-          command: {
-            kind: this.string(name, 'command kind', commandKind),
-            fields: this.stringMap(name, 'command', fields),
-            then: this.stringMap(name, 'then', raw['then']),
-            results: this.textMap(name, 'results', raw['results']),
-          },
-        }
+        const command = this.menuCommand(name, raw)
+        return command === null ? null : { ...base, kind, command }
       }
     }
   }
@@ -101,68 +75,27 @@ class FileReader extends MenuFileReader {
 
 const emptyTexts = Object.fromEntries(systemTextKeys.map((key) => [key, { en: '', zh: '' }])) as Record<SystemTextKey, Texts>
 
-/** Reads every `*.yaml` of `dir`; never throws for what is in the files, only notes problems. */
-export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMax' | 'menuFileBytesMax'>): MenuRead {
-  const problems: Problem[] = []
-  let files: string[]
-  try {
-    files = readdirSync(dir).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort()
-  } catch (error) {
-    problems.push({ file: '.', state: '-', message: `cannot read the menu folder: ${error instanceof Error ? error.message : String(error)}` })
-    files = []
-  }
-  if (files.length > limits.menuFilesMax) {
-    problems.push({ file: '.', state: '-', message: `${files.length} menu files, more than ${limits.menuFilesMax}` })
-    files = files.slice(0, limits.menuFilesMax)
-  }
-  const states = new Map<string, MenuState>()
-  let service = ''
-  let home = ''
-  let texts = emptyTexts
-  let results: Record<string, Texts> = {}
-  if (!files.includes(mainFile)) problems.push({ file: mainFile, state: '-', message: `${mainFile} is missing from ${dir}` })
-  for (const file of files) {
-    const reader = new FileReader(file)
-    const raw = readYaml(join(dir, file), reader, limits.menuFileBytesMax)
-    if (raw !== null) {
-      const known = file === mainFile ? ['service', 'home', 'texts', 'results', 'states'] : ['states']
-      reader.unknownKeys('-', 'the file', raw, known)
-      if (file === mainFile) {
-        service = reader.string('-', 'service', raw['service'])
-        home = reader.string('-', 'home', raw['home'])
-        texts = readSystemTexts(reader, raw['texts'])
-        results = reader.textMap('results', 'results', raw['results'])
-      }
-      if (!isRecord(raw['states'])) reader.problem('-', 'the file needs a map of states')
-      for (const [name, rawState] of Object.entries(isRecord(raw['states']) ? raw['states'] : {})) {
-        const state = reader.state(name, rawState)
-        if (state === null) continue
-        const earlier = states.get(name)
-        if (earlier !== undefined) {
-          reader.problem(name, `state ${name} is also defined in ${earlier.file}`)
-          continue
-        }
-        states.set(name, state)
-      }
+/** What a USSD menu folder adds to the one loader: main.yaml's service, home and texts, and screens. */
+const ussdDialect: MenuDialect<Omit<MenuSet, 'states'>, MenuState, FileReader> = {
+  noun: 'menu',
+  settingsKeys: ['service', 'home', 'texts', 'results'],
+  reader: (file) => new FileReader(file),
+  settings: (reader, raw) => {
+    if (raw === null) return { service: '', home: '', texts: emptyTexts, results: {} }
+    return {
+      service: reader.string('-', 'service', raw['service']),
+      home: reader.string('-', 'home', raw['home']),
+      texts: readSystemTexts(reader, raw['texts']),
+      results: reader.textMap('results', 'results', raw['results']),
     }
-    problems.push(...reader.problems)
-  }
-  return { menus: { service, home, texts, results, states }, problems }
+  },
+  state: (reader, name, raw) => reader.state(name, raw),
 }
 
-function readYaml(path: string, reader: FileReader, bytesMax: number): Raw | null {
-  try {
-    if (statSync(path).size > bytesMax) {
-      reader.problem('-', `the file is larger than ${bytesMax} bytes`)
-      return null
-    }
-    const raw: unknown = parse(readFileSync(path, 'utf8'), { uniqueKeys: true, maxAliasCount: 100 })
-    if (isRecord(raw)) return raw
-    reader.problem('-', 'the file must be a YAML map')
-  } catch (error) {
-    reader.problem('-', `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
-  }
-  return null
+/** Reads every `*.yaml` of `dir`; never throws for what is in the files, only notes problems. */
+export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMax' | 'menuFileBytesMax'>): MenuRead {
+  const read = readMenuFolder(dir, { filesMax: limits.menuFilesMax, fileBytesMax: limits.menuFileBytesMax }, ussdDialect)
+  return { menus: { ...read.settings, states: read.states }, problems: read.problems }
 }
 
 function readSystemTexts(reader: FileReader, raw: unknown): Record<SystemTextKey, Texts> {

@@ -1,47 +1,21 @@
 /**
- * menu-model.ts - the USSD menus as loaded from menus/ussd/*.yaml: states (options, input,
- * command, end), the system texts and the problems a check finds. Plain data; the YAML shape is
- * described in the header comment of menus/ussd/main.yaml. Exports the types.
+ * menu-model.ts - the USSD menus as loaded from menus/ussd/*.yaml: the one menu model
+ * (src/gateway/menus/model.ts) with what a screen adds: labelled options, an input that may
+ * repeat another (a new PIN), the service code and the engine's screen texts. Plain data; the
+ * YAML shape is described in the header comment of menus/ussd/main.yaml.
  */
+import type { MenuChoice, MenuCommand, MenuInput as SharedInput, MenuSetBase, StateBase, Texts } from '../../../src/gateway/menus/index.js'
 
-/** Both languages of one text (the menu files' reader refuses a file without either). */
-import type { Texts } from '../../menu-files/file-reader.js'
-export type { Texts }
+export type { MenuCommand, Problem, Texts } from '../../../src/gateway/menus/index.js'
 
-export interface MenuOption {
+/** A choice shown as a numbered line; `set: { language: zh }` switches the session language. */
+export interface MenuOption extends MenuChoice {
   readonly label: Texts
-  readonly to: string
-  /** Values set when the option is chosen (`account: wallet`); `language` switches the session language. */
-  readonly set: Readonly<Record<string, string>>
 }
 
-export interface MenuInput {
-  /** The session value the input is kept under. */
-  readonly name: string
-  readonly validator: string
-  readonly next: string
+export interface MenuInput extends SharedInput {
   /** For new_pin_repeat: the value (a new PIN) the input must repeat. */
   readonly sameAs: string | null
-}
-
-export interface MenuCommand {
-  readonly kind: string
-  /** Command field -> session value name (`merchantCode: merchant`). */
-  readonly fields: Readonly<Record<string, string>>
-  /**
-   * Message key of a successful result -> the state shown next (`payment.confirm_pin:
-   * pay_merchant.confirm_pin`): the flow goes on with the result's params among its values.
-   * A result whose key is not here closes the session with its text.
-   */
-  readonly then: Readonly<Record<string, string>>
-  /** USSD texts for this command's results by message key, before the main.yaml ones. */
-  readonly results: Readonly<Record<string, Texts>>
-}
-
-interface StateBase {
-  readonly name: string
-  /** The file the state is written in (basename), for problems and logs. */
-  readonly file: string
 }
 
 export type MenuState =
@@ -54,23 +28,8 @@ export type MenuState =
 export const systemTextKeys = ['more', 'back', 'wrong_choice', 'too_many_wrong', 'wrong_service', 'timeout', 'restart'] as const
 export type SystemTextKey = (typeof systemTextKeys)[number]
 
-export interface MenuSet {
+/** `home` is the state `*123#` and `00` open; `results` word the core's answers for a screen. */
+export interface MenuSet extends MenuSetBase<MenuState, SystemTextKey> {
   /** The service code served, as dialled: `*123#`. */
   readonly service: string
-  /** The state `*123#` and `00` open. */
-  readonly home: string
-  readonly texts: Readonly<Record<SystemTextKey, Texts>>
-  /**
-   * USSD texts for the core's messages by message key (`refusal.merchant_not_found`), used
-   * instead of the catalogue's SMS-worded ones ("send again", "reply YES").
-   */
-  readonly results: Readonly<Record<string, Texts>>
-  readonly states: ReadonlyMap<string, MenuState>
-}
-
-/** One thing wrong with the menu files; `state` is `-` for a file-level problem. */
-export interface Problem {
-  readonly file: string
-  readonly state: string
-  readonly message: string
 }

@@ -1,23 +1,21 @@
 /**
- * command-kinds.ts - the commands a menu state may produce, the fields each takes from the
- * session's values, and how those values become a SubscriberCommand. A payment goes to the core
+ * commands.ts - the commands a menu state may produce (a USSD screen or an IVR call script), the
+ * fields each takes from the dialog's values, and how those values become a SubscriberCommand.
+ * Each medium offers the kinds it can run (a call offers no PIN change or language switch). A payment goes to the core
  * first with `authorize: false`: the core refuses it at once (unknown merchant, order paid, not
  * enough money, a limit) or leaves it waiting and answers with what it is (amount, payee,
  * account), which the confirm screen shows; the PIN typed there (none for a phone-bill
  * micro-payment, SPEC section 3) goes with the `confirm` command, and backing out runs `cancel`.
  * Both name the payment the screen showed (its id, kept out of every screen), so that they cannot
  * pay or cancel a newer payment that replaced it meanwhile from another channel (SPEC section 4).
- * Exports commandKinds, isCommandKind, isPaymentKind, runsFromShortcut, buildCommand,
- * convertField, paymentIdField, resultParamNames, CommandKindName, FieldKind.
  */
-import type { FundingKind, Language, SubscriberCommand } from '../../../src/core/index.js'
-import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
-import type { UssdCommand } from '../contract.js'
+import type { FundingKind, Language, SubscriberCommand } from '../../core/index.js'
+import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../core/index.js'
 
 /** text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: a sealed PIN. */
 export type FieldKind = 'text' | 'amount' | 'funding' | 'msisdn' | 'secret'
 
-interface FieldSpec {
+export interface FieldSpec {
   readonly kind: FieldKind
   readonly required: boolean
 }
@@ -72,33 +70,42 @@ export function runsFromShortcut(kind: CommandKindName): boolean {
  */
 export const resultParamNames: readonly string[] = ['amount', 'payee', 'account']
 
-export type BuiltCommand = { readonly ok: true; readonly run: UssdCommand } | { readonly ok: false; readonly field: string }
+/** What a channel runs: the command and the PINs that go with it, apart from the command. */
+export interface MenuCommandRun {
+  readonly command: SubscriberCommand
+  readonly pin: string | null
+  readonly newPin: string | null
+}
+
+export type BuiltCommand = { readonly ok: true; readonly run: MenuCommandRun } | { readonly ok: false; readonly field: string }
 
 /** The pseudo-field a `confirm` or `cancel` lacks when no payment waits for the session's screen. */
 export const paymentIdField = 'paymentId'
 
 /**
- * The command of a command state. `value(field)` gives the session value the menu maps the
- * field to (secrets already unsealed), or null. `waitingPaymentId` is the payment the session's
- * confirm screen showed (null: none); `confirm` and `cancel` need it, so that they answer that
- * payment and no other. A missing or malformed value means the user reached the state by a path
- * that skipped an input: the caller ends the session politely.
+ * The command of a command state. `value(field, kind)` gives the dialog value the menu maps the
+ * field to (secrets already unsealed, or the PIN just typed), or null. `waitingPaymentId` is the
+ * payment the dialog's confirm screen showed or its call spoke of (null: none); `confirm` and
+ * `cancel` need it, so that they answer that payment and no other. `isRequired` says which fields
+ * must have a value (by default the kind's own rule). A missing or malformed value means the
+ * user reached the state by a path that skipped an input: the caller ends the dialog politely.
  */
 export function buildCommand(
   kind: CommandKindName,
   msisdn: string,
   language: Language,
-  value: (field: string) => string | null,
+  value: (field: string, kind: FieldKind) => string | null,
   waitingPaymentId: string | null = null,
+  isRequired: (spec: FieldSpec) => boolean = (spec) => spec.required,
 ): BuiltCommand {
   // A bare confirm or cancel would answer whatever waits now, perhaps a payment this session never showed.
   if ((kind === 'confirm' || kind === 'cancel') && waitingPaymentId === null) return { ok: false, field: paymentIdField }
   const fields: Readonly<Record<string, FieldSpec>> = commandKinds[kind]
   const parsed: Record<string, string | bigint | FundingKind | null> = {}
   for (const [field, spec] of Object.entries(fields)) {
-    const raw = value(field)
+    const raw = value(field, spec.kind)
     if (raw === null) {
-      if (spec.required) return { ok: false, field }
+      if (isRequired(spec)) return { ok: false, field }
       parsed[field] = null
       continue
     }
@@ -144,7 +151,7 @@ export function buildCommand(
   return { ok: true, run: { command, pin, newPin: kind === 'change_pin' ? secret('newPin') : null } }
 }
 
-/** A typed value as its field's kind, or null when it is not one (also used by the IVR's call scripts). */
+/** A typed value as its field's kind, or null when it is not one. */
 export function convertField(kind: FieldKind, raw: string): string | bigint | null {
   switch (kind) {
     case 'text':

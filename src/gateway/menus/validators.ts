@@ -1,12 +1,12 @@
 /**
  * validators.ts - the fixed set of input validators a menu may name: each an anchored
  * (full-match) pattern the menu library matches, a normalizer for the value kept, and re-prompt
- * texts in both languages that say what was wrong. Exports validators, validatorNames,
- * isValidatorName, Validator, ValidatorName.
+ * texts in both languages that say what was wrong. USSD screens and IVR call scripts name the
+ * same validators; a call keys the input on DTMF, a screen types it.
  */
-import type { Language } from '../../../src/core/index.js'
-import { formatAmount, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
-import type { Texts } from './menu-model.js'
+import type { Language } from '../../core/index.js'
+import { formatAmount, normalizeMsisdn, parseAmount } from '../../core/index.js'
+import type { Texts } from './file-reader.js'
 
 export interface Validator {
   /**

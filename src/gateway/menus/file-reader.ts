@@ -2,9 +2,10 @@
  * file-reader.ts - reads the fields of one menu or call-script file (YAML under menus/) and
  * collects what is wrong with them as problems that name the file and the state, instead of
  * throwing at the first one: `telepay menus check` lists them all. The USSD menus and the IVR
- * scripts both read their files with it. Exports MenuFileReader, isRecord, Raw, Texts.
+ * scripts both read their files with it.
  */
-import type { Language } from '../../src/core/index.js'
+import type { Language } from '../../core/index.js'
+import type { MenuCommand, MenuInput } from './model.js'
 
 export type Raw = Record<string, unknown>
 
@@ -87,5 +88,36 @@ export class MenuFileReader {
     const map: Record<string, Texts> = {}
     for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
     return map
+  }
+
+  /** A command state's `command:` (kind and fields), `then` and `results`, or null when it is no map. */
+  menuCommand(state: string, raw: Raw): MenuCommand | null {
+    const command = raw['command']
+    if (!isRecord(command)) {
+      this.problem(state, 'command must be a map with kind and fields')
+      return null
+    }
+    const { kind, ...fields } = command
+    return {
+      kind: this.string(state, 'command kind', kind),
+      fields: this.stringMap(state, 'command', fields),
+      then: this.stringMap(state, 'then', raw['then']),
+      results: this.textMap(state, 'results', raw['results']),
+    }
+  }
+
+  /** An input state's `input:` (name, validator, next and the medium's `extraKeys`), or null when it is no map. */
+  menuInput(state: string, raw: unknown, extraKeys: readonly string[] = []): (MenuInput & { readonly raw: Raw }) | null {
+    if (!isRecord(raw)) {
+      this.problem(state, 'input must be a map with name, validator and next')
+      return null
+    }
+    this.unknownKeys(state, 'input', raw, ['name', 'validator', 'next', ...extraKeys])
+    return {
+      name: this.string(state, 'input name', raw['name']),
+      validator: this.string(state, 'input validator', raw['validator']),
+      next: this.string(state, 'input next', raw['next']),
+      raw,
+    }
   }
 }
