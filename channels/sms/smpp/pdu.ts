@@ -2,14 +2,14 @@
  * pdu.ts - our view of an SMPP PDU over the npm `smpp` codec: the Pdu type, encodePdu(),
  * decodePdu() (which checks a body's structure before the codec reads it), field readers
  * (pduString, pduNumber, pduBuffer) and the command table helpers (commandById, isResponseId).
- * Text fields stay raw bytes both ways: text coding belongs to channels/sms/text/.
+ * Text fields stay raw bytes both ways: text coding belongs to src/bearer/text/.
  */
 import smpp from 'smpp'
 import type { ParamType } from 'smpp'
 
 // The codec decodes short_message / message_payload into strings with its own charset guesses
 // (dc 0 and 1 read as unpacked GSM, dc & 0x0F ignores the DCS groups, UDH stripped). Those
-// guesses are wrong for many SMSCs, and the bytes are what channels/sms/text/ needs, so every
+// guesses are wrong for many SMSCs, and the bytes are what src/bearer/text/ needs, so every
 // decode in this process hands back the raw Buffer, UDH included. Encoding already passes a
 // Buffer through untouched; encodePdu() insists on Buffers.
 smpp.filters.message.decode = function keepRawBytes(value: unknown): unknown {

@@ -12,9 +12,9 @@ import { createSmppClient } from '../../sms/smpp/client.js'
 import type { SmppLimits } from '../../sms/smpp/limits.js'
 import type { Pdu, PduParams } from '../../sms/smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from '../../sms/smpp/pdu.js'
-import { decodeText, encodeUcs2 } from '../../sms/text/coding.js'
-import { encodeGsm7, isGsm7 } from '../../sms/text/gsm7.js'
-import { Reassembler, concatInfo } from '../../sms/text/reassembly.js'
+import { decodeText, encodeUcs2 } from '../../../src/bearer/text/coding.js'
+import { encodeGsm7, isGsm7 } from '../../../src/bearer/text/gsm7.js'
+import { Reassembler, concatInfo } from '../../../src/bearer/text/reassembly.js'
 import { ussdOp } from './ussd-op.js'
 
 /** A screen telepay sent: the op says whether it waits for input (0x02) or closes (0x11, 0x03). */

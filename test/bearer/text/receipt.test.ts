@@ -3,7 +3,7 @@
  * numbers, and tolerant parsing of the variants seen from SMSCs (SMPP notes §2 and §4.3).
  */
 import { describe, expect, it } from 'vitest'
-import type { ReceiptStat } from '../../../../channels/sms/text/receipt.js'
+import type { ReceiptStat } from '../../../src/bearer/text/receipt.js'
 import {
   formatReceipt,
   messageIdVariants,
@@ -11,7 +11,7 @@ import {
   parseReceipt,
   receiptStats,
   statOfMessageState,
-} from '../../../../channels/sms/text/receipt.js'
+} from '../../../src/bearer/text/receipt.js'
 
 const submitDateMs = Date.UTC(2024, 0, 2, 15, 30)
 const doneDateMs = Date.UTC(2024, 0, 2, 15, 31)

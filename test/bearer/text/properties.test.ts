@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeText } from '../../../../channels/sms/text/coding.js'
-import type { SmsTextLimits } from '../../../../channels/sms/text/limits.js'
-import { smsTextLimits } from '../../../../channels/sms/text/limits.js'
-import type { ReassemblyPart } from '../../../../channels/sms/text/reassembly.js'
-import { Reassembler, concatInfo } from '../../../../channels/sms/text/reassembly.js'
-import { splitText, splitTextSar } from '../../../../channels/sms/text/segment.js'
+import { decodeText } from '../../../src/bearer/text/coding.js'
+import type { SmsTextLimits } from '../../../src/bearer/text/limits.js'
+import { smsTextLimits } from '../../../src/bearer/text/limits.js'
+import type { ReassemblyPart } from '../../../src/bearer/text/reassembly.js'
+import { Reassembler, concatInfo } from '../../../src/bearer/text/reassembly.js'
+import { splitText, splitTextSar } from '../../../src/bearer/text/segment.js'
 
 const gsmBasic = [...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà']
 const gsmExtension = [...'\f^{}\\[~]|€']

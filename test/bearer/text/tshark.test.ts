@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeText, encodeText } from '../../../../channels/sms/text/coding.js'
-import { splitText } from '../../../../channels/sms/text/segment.js'
+import { decodeText, encodeText } from '../../../src/bearer/text/coding.js'
+import { splitText } from '../../../src/bearer/text/segment.js'
 
 const toolsPresent = ['tshark', 'text2pcap'].every((tool) => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0)
 const directory = toolsPresent ? mkdtempSync(join(tmpdir(), 'telepay-sms-text-')) : ''

@@ -10,7 +10,7 @@
  * NUL, STX and DC1. National single/locking shift tables are not supported: we never send them
  * and tell the caller when a peer's data_coding is one we do not understand.
  */
-import { assert } from '../../../src/core/index.js'
+import { assert } from '../../core/index.js'
 
 /** ESC: the next septet is read from the extension table. */
 export const gsm7Escape = 0x1b

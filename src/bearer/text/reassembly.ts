@@ -14,7 +14,7 @@
  * Ownership: add() keeps the part's body Buffer until the message completes, expires or is
  * evicted; the caller must not reuse that memory (npm smpp allocates a fresh one per PDU).
  */
-import { assert } from '../../../src/core/index.js'
+import { assert } from '../../core/index.js'
 import type { Alphabet, DecodeOptions } from './coding.js'
 import { alphabetOf, decodeInAlphabet } from './coding.js'
 import type { SmsTextLimits } from './limits.js'

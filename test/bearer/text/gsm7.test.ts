@@ -4,7 +4,7 @@
  * septet counting and the decoding of malformed input.
  */
 import { describe, expect, it } from 'vitest'
-import { decodeGsm7, encodeGsm7, gsm7Length, isGsm7 } from '../../../../channels/sms/text/gsm7.js'
+import { decodeGsm7, encodeGsm7, gsm7Length, isGsm7 } from '../../../src/bearer/text/gsm7.js'
 
 // TS 23.038 §6.2.1, septet -> Unicode code point, row by row; 0x1B (ESC) has none.
 const basic: readonly (readonly [number, number])[] = [

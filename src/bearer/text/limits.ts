@@ -4,7 +4,7 @@
  * reassembly and receipts (tunable, with why). Exports SmsTextLimits, smsTextLimits,
  * checkSmsTextLimits.
  */
-import { assert } from '../../../src/core/index.js'
+import { assert } from '../../core/index.js'
 
 export interface SmsTextLimits {
   /** One SM carries 140 octets = 160 unpacked GSM septets (TS 23.040 §9.2.3.16). */

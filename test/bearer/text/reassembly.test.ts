@@ -4,10 +4,10 @@
  * with expiry, the pending bound, parts in different codings and sloppy cuts.
  */
 import { describe, expect, it } from 'vitest'
-import { smsTextLimits } from '../../../../channels/sms/text/limits.js'
-import type { ReassemblyPart } from '../../../../channels/sms/text/reassembly.js'
-import { Reassembler, concatInfo, userDataOf } from '../../../../channels/sms/text/reassembly.js'
-import { splitText } from '../../../../channels/sms/text/segment.js'
+import { smsTextLimits } from '../../../src/bearer/text/limits.js'
+import type { ReassemblyPart } from '../../../src/bearer/text/reassembly.js'
+import { Reassembler, concatInfo, userDataOf } from '../../../src/bearer/text/reassembly.js'
+import { splitText } from '../../../src/bearer/text/segment.js'
 
 const sender = '8613800000001'
 const receiver = '10086'

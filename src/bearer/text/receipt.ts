@@ -11,7 +11,7 @@
  * long, hex or zero-padded ids, extra fields (`network:`), missing fields, long stat words
  * (DELIVERED). The receipt text may hold the start of a message with a PIN: never log it.
  */
-import { assert } from '../../../src/core/index.js'
+import { assert } from '../../core/index.js'
 import { smsTextLimits } from './limits.js'
 
 /** stat word -> message_state TLV value (SMPP 3.4 §5.3.2.35). */

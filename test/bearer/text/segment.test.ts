@@ -4,9 +4,9 @@
  * parts with the "..." cut, and the SAR variant.
  */
 import { describe, expect, it } from 'vitest'
-import { decodeText } from '../../../../channels/sms/text/coding.js'
-import { smsTextLimits } from '../../../../channels/sms/text/limits.js'
-import { splitText, splitTextSar } from '../../../../channels/sms/text/segment.js'
+import { decodeText } from '../../../src/bearer/text/coding.js'
+import { smsTextLimits } from '../../../src/bearer/text/limits.js'
+import { splitText, splitTextSar } from '../../../src/bearer/text/segment.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 const bodyOf = (part: Buffer): Buffer => part.subarray(6)

@@ -9,7 +9,7 @@
  * half character as garbage even when they reassemble. Text beyond segmentPartsMax parts is
  * cut, ends in "..." and `truncated` says so: the caller logs it (length, never the text).
  */
-import { assert } from '../../../src/core/index.js'
+import { assert } from '../../core/index.js'
 import { dataCodings } from './coding.js'
 import { gsm7Septets, isGsm7 } from './gsm7.js'
 import type { SmsTextLimits } from './limits.js'

@@ -4,7 +4,7 @@
  * do not understand.
  */
 import { describe, expect, it } from 'vitest'
-import { alphabetOf, decodeText, encodeText } from '../../../../channels/sms/text/coding.js'
+import { alphabetOf, decodeText, encodeText } from '../../../src/bearer/text/coding.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
