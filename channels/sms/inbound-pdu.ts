@@ -3,11 +3,11 @@
  * maps the session layer's send results onto the transport's. The only place where SMPP field
  * names meet the channel.
  */
-import type { Pdu } from './smpp/pdu.js'
-import { pduBuffer, pduNumber, pduString } from './smpp/pdu.js'
-import type { SendResult as SessionSendResult } from './smpp/request-window.js'
+import type { Pdu } from '../../src/bearer/smpp/pdu.js'
+import { pduBuffer, pduNumber, pduString } from '../../src/bearer/smpp/pdu.js'
+import type { SendResult as SessionSendResult } from '../../src/bearer/smpp/request-window.js'
 import type { InboundSm, OutboundSm, SendResult } from './transport.js'
-import { smppStatus } from './smpp-constants.js'
+import { smppStatus } from '../../src/bearer/smpp/constants.js'
 
 const emptyBuffer = Buffer.alloc(0)
 

@@ -8,13 +8,13 @@
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { UpstreamSmsc } from '../../src/config.js'
-import type { SmppClient } from './smpp/client.js'
-import { createSmppClient } from './smpp/client.js'
-import type { SmppLimits } from './smpp/limits.js'
-import type { PduParams } from './smpp/pdu.js'
+import type { SmppClient } from '../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../src/bearer/smpp/client.js'
+import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
+import type { PduParams } from '../../src/bearer/smpp/pdu.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
-import { publishSmppCounters } from './smpp-metrics.js'
+import { publishSmppCounters } from '../../src/bearer/smpp/metrics.js'
 import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 
 export interface OperatorOptions {

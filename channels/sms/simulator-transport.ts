@@ -10,14 +10,14 @@
  */
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { SmppLimits } from './smpp/limits.js'
-import type { PduParams } from './smpp/pdu.js'
-import type { SmppPeer, SmppServer } from './smpp/server.js'
-import { startSmppServer } from './smpp/server.js'
+import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
+import type { PduParams } from '../../src/bearer/smpp/pdu.js'
+import type { SmppPeer, SmppServer } from '../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../src/bearer/smpp/server.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
-import { smppStatus } from './smpp-constants.js'
-import { publishSmppCounters } from './smpp-metrics.js'
+import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import { publishSmppCounters } from '../../src/bearer/smpp/metrics.js'
 import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 
 export interface SimulatorOptions {

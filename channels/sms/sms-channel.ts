@@ -25,7 +25,7 @@ import { Reassembler, concatInfo } from '../../src/bearer/text/reassembly.js'
 import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
 import { smsTextLimits } from '../../src/bearer/text/limits.js'
 import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
-import { esmClassOf, smppStatus } from './smpp-constants.js'
+import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 
 export interface SmsChannelOptions {
   readonly shortCode: string

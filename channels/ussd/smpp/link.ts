@@ -14,7 +14,7 @@
  *  4. MAY offer no push target (`pushTarget` null): the caller then falls back to SMS.
  * Exports UssdLink, UssdPduHandler, UssdPduSource.
  */
-import type { PduParams, Pdu } from '../../sms/smpp/pdu.js'
+import type { PduParams, Pdu } from '../../../src/bearer/smpp/pdu.js'
 import type { InboundAnswer, SendResult } from '../../sms/transport.js'
 
 /** Which session a USSD PDU came by, and who sent it (stable across reconnects). */

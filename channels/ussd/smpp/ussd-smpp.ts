@@ -35,7 +35,7 @@ import type { Clock } from '../../../src/service/clock.js'
 import type { Logger } from '../../../src/service/log.js'
 import type { Metrics } from '../../../src/service/metrics.js'
 import type { NoticePush, PushAttempt, SmsNotice } from '../../sms/outbox.js'
-import type { Pdu } from '../../sms/smpp/pdu.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import type { InboundAnswer } from '../../sms/transport.js'
 import type { Screen } from '../contract.js'
 import type { UssdLimits } from '../limits.js'
@@ -49,7 +49,7 @@ import { openPush, pushBookkeeping } from './push-flow.js'
 import { pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
 import { dialOf, namesService, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
-import { sessionInfoKey, ussdOp, ussdOpName } from './ussd-op.js'
+import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
 
 export interface UssdSmppOptions {
   /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */

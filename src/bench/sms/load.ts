@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
-import type { SmppLimits } from '../../../channels/sms/smpp/limits.js'
+import type { SmppLimits } from '../../bearer/smpp/limits.js'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
 import { benchMsisdn } from '../bench-world.js'

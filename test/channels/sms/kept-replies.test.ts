@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
-import { createSmppClient } from '../../../channels/sms/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 

@@ -11,7 +11,7 @@
  * is logged. Message bodies are never logged (they carry PINs): only ids, lengths and statuses.
  * Exports SmppSession (its option and handler types live in session-types.ts).
  */
-import type { Fields } from '../../../src/service/log.js'
+import type { Fields } from '../../service/log.js'
 import { smppStatus, statusName } from './command-status.js'
 import { fieldRefusal } from './field-limits.js'
 import type { FrameEvent } from './frame-reader.js'

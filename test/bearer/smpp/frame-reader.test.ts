@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { FrameEvent } from '../../../../channels/sms/smpp/frame-reader.js'
-import { FrameReader } from '../../../../channels/sms/smpp/frame-reader.js'
-import { encodePdu } from '../../../../channels/sms/smpp/pdu.js'
+import type { FrameEvent } from '../../../src/bearer/smpp/frame-reader.js'
+import { FrameReader } from '../../../src/bearer/smpp/frame-reader.js'
+import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
 import { header, submitParams } from './raw-peer.js'
 
 const limit = 16_384

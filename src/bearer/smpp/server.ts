@@ -12,7 +12,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Server, Socket } from 'node:net'
 import { createServer } from 'node:net'
-import type { Logger } from '../../../src/service/log.js'
+import type { Logger } from '../../service/log.js'
 import { BindGuard, addressKeyOf } from './bind-guard.js'
 import { smppStatus, statusName } from './command-status.js'
 import { SmppCounters } from './counters.js'

@@ -12,12 +12,12 @@
  * the ledger is unchanged, /healthz is 200 and a fresh ESME binds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../../channels/sms/phone-esme.js'
-import type { PduParams } from '../../../../channels/sms/smpp/pdu.js'
-import { encodePdu } from '../../../../channels/sms/smpp/pdu.js'
-import { seededRandom } from '../../../../src/bench/bench-world.js'
-import type { GatewayFixture } from '../../../support/gateway-fixture.js'
-import { LI, startTestGateway } from '../../../support/gateway-fixture.js'
+import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import type { PduParams } from '../../../src/bearer/smpp/pdu.js'
+import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
+import { seededRandom } from '../../../src/bench/bench-world.js'
+import type { GatewayFixture } from '../../support/gateway-fixture.js'
+import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 import type { RawPdu } from './raw-peer.js'
 import { RawPeer, bindParams, header } from './raw-peer.js'
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SmppClientEvent } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
-import type { SmppServerEvent } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
+import type { SmppClientEvent } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import type { SmppServerEvent } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { RawPeer, bindParams, startRawSmsc, submitParams, telepayAccount, waitFor } from './raw-peer.js'
 
 const cleanups: (() => Promise<void> | void)[] = []

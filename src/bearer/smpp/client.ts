@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net'
 import { connect } from 'node:net'
-import type { Logger } from '../../../src/service/log.js'
+import type { Logger } from '../../service/log.js'
 import { statusName } from './command-status.js'
 import { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { SmppClient } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
-import type { SmppServer } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
-import { createLogger } from '../../../../src/service/log.js'
+import type { SmppClient } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import type { SmppServer } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
+import { createLogger } from '../../../src/service/log.js'
 import { RawPeer, bindParams, header, submitParams, telepayAccount } from './raw-peer.js'
 
 let smsc: SmppServer

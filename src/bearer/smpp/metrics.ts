@@ -1,10 +1,10 @@
 /**
- * smpp-metrics.ts - publishes a server's or client's SmppCounters on /metrics: PDUs by direction,
+ * metrics.ts - publishes a server's or client's SmppCounters on /metrics: PDUs by direction,
  * command and status, the session layer's refusals, timeouts and reconnects, and (SMSC role) the
  * binds that failed their credentials and those refused unchecked during a lockout.
  */
-import type { Metrics } from '../../src/service/metrics.js'
-import type { SmppCounters } from './smpp/counters.js'
+import type { Metrics } from '../../service/metrics.js'
+import type { SmppCounters } from './counters.js'
 
 export function publishSmppCounters(metrics: Metrics, role: 'smsc' | 'esme', counters: SmppCounters): void {
   metrics.counterFrom('telepay_smpp_pdus_total', 'SMPP PDUs by role, direction, command and command_status', () => {

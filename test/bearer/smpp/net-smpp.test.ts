@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Pdu } from '../../../../channels/sms/smpp/pdu.js'
-import type { SmppServer } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
+import type { SmppServer } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { telepayAccount } from './raw-peer.js'
 
 function hasNetSmpp(): boolean {

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net'
 import { Duplex } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { SmppCounters } from '../../../../channels/sms/smpp/counters.js'
-import { resolveSmppLimits } from '../../../../channels/sms/smpp/limits.js'
-import { encodePdu } from '../../../../channels/sms/smpp/pdu.js'
-import { SmppSession } from '../../../../channels/sms/smpp/session.js'
-import { silentLogger } from '../../../../channels/sms/smpp/silent-logger.js'
+import { SmppCounters } from '../../../src/bearer/smpp/counters.js'
+import { resolveSmppLimits } from '../../../src/bearer/smpp/limits.js'
+import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
+import { SmppSession } from '../../../src/bearer/smpp/session.js'
+import { silentLogger } from '../../../src/bearer/smpp/silent-logger.js'
 
 describe('a peer that sends but never reads', () => {
   // Loopback kernel buffers hold megabytes, so a real socket would need a flood to fill them;

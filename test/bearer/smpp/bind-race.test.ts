@@ -4,10 +4,10 @@
  * ESME_RINVBNDSTS. Found by test/channels/sms/interop/drive-smpp.test.ts.
  */
 import { afterEach, expect, it } from 'vitest'
-import type { SmppClient } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
-import type { Pdu } from '../../../../channels/sms/smpp/pdu.js'
-import { encodePdu } from '../../../../channels/sms/smpp/pdu.js'
+import type { SmppClient } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
+import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
 import type { RawSmsc } from './raw-peer.js'
 import { startRawSmsc, submitParams, waitFor } from './raw-peer.js'
 

@@ -4,7 +4,7 @@
  * The same rule over real sockets is bind-throttle.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { BindGuard, addressKeyOf } from '../../../../channels/sms/smpp/bind-guard.js'
+import { BindGuard, addressKeyOf } from '../../../src/bearer/smpp/bind-guard.js'
 
 const limits = {
   bindFailuresMax: 5,

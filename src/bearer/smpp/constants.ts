@@ -1,8 +1,8 @@
 /**
- * smpp-constants.ts - the esm_class bits the channel reads (SMPP 3.4 section 5.2.12) and the
- * command_status codes it answers with, named once.
+ * constants.ts - the esm_class bits the channels read (SMPP 3.4 section 5.2.12) and the
+ * command_status codes they answer with, named once.
  */
-import { smppStatus as status } from './smpp/command-status.js'
+import { smppStatus as status } from './command-status.js'
 
 export const esmClassOf = {
   /** Bits 5-2: the message type. */

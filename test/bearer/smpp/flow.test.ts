@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SmppClientOptions } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
-import type { SmppServerOptions } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
+import type { SmppClientOptions } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import type { SmppServerOptions } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import type { RawPdu, RawSmscConnection } from './raw-peer.js'
 import { startRawSmsc, submitParams, telepayAccount } from './raw-peer.js'
 

@@ -4,7 +4,7 @@
  * answers (IncomingAnswer), bind credentials and why a session closed (CloseReason).
  */
 import type { Socket } from 'node:net'
-import type { Logger } from '../../../src/service/log.js'
+import type { Logger } from '../../service/log.js'
 import type { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'
 import type { Pdu, PduParams } from './pdu.js'

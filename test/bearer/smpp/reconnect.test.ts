@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SmppClientEvent } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient, reconnectDelayMs } from '../../../../channels/sms/smpp/client.js'
-import { resolveSmppLimits } from '../../../../channels/sms/smpp/limits.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
+import type { SmppClientEvent } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient, reconnectDelayMs } from '../../../src/bearer/smpp/client.js'
+import { resolveSmppLimits } from '../../../src/bearer/smpp/limits.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { startRawSmsc, submitParams, telepayAccount, waitFor } from './raw-peer.js'
 
 const cleanups: (() => Promise<void> | void)[] = []

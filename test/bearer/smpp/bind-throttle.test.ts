@@ -6,13 +6,13 @@
  * server's log, its /metrics series, and a real gateway's /metrics over HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../../channels/sms/phone-esme.js'
-import type { SmppServer } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
-import { publishSmppCounters } from '../../../../channels/sms/smpp-metrics.js'
-import { createLogger } from '../../../../src/service/log.js'
-import { Metrics } from '../../../../src/service/metrics.js'
-import { LI, startTestGateway } from '../../../support/gateway-fixture.js'
+import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import type { SmppServer } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
+import { publishSmppCounters } from '../../../src/bearer/smpp/metrics.js'
+import { createLogger } from '../../../src/service/log.js'
+import { Metrics } from '../../../src/service/metrics.js'
+import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 import { RawPeer, bindParams, telepayAccount } from './raw-peer.js'
 
 const ESME_RBINDFAIL = 0x0d

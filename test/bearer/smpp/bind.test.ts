@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SmppClient, SmppClientOptions } from '../../../../channels/sms/smpp/client.js'
-import { createSmppClient } from '../../../../channels/sms/smpp/client.js'
-import type { SmppServer, SmppServerEvent, SmppServerOptions } from '../../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../../channels/sms/smpp/server.js'
-import { pduNumber, pduString } from '../../../../channels/sms/smpp/pdu.js'
+import type { SmppClient, SmppClientOptions } from '../../../src/bearer/smpp/client.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import type { SmppServer, SmppServerEvent, SmppServerOptions } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
+import { pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
 import { RawPeer, bindParams, submitParams, telepayAccount, waitFor } from './raw-peer.js'
 
 const cleanups: (() => Promise<void> | void)[] = []

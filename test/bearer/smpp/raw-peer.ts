@@ -5,8 +5,8 @@
  */
 import type { Server, Socket } from 'node:net'
 import { connect, createServer } from 'node:net'
-import type { Pdu, PduParams } from '../../../../channels/sms/smpp/pdu.js'
-import { decodePdu, encodePdu } from '../../../../channels/sms/smpp/pdu.js'
+import type { Pdu, PduParams } from '../../../src/bearer/smpp/pdu.js'
+import { decodePdu, encodePdu } from '../../../src/bearer/smpp/pdu.js'
 
 export interface RawPdu {
   readonly commandId: number

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodePdu, encodePdu, pduBuffer, pduNumber, pduString } from '../../../../channels/sms/smpp/pdu.js'
+import { decodePdu, encodePdu, pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
 import { header } from './raw-peer.js'
 
 function decodeOk(octets: Buffer) {
