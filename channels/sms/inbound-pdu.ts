@@ -6,7 +6,7 @@
 import type { Pdu } from '../../src/bearer/smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from '../../src/bearer/smpp/pdu.js'
 import type { SendResult as SessionSendResult } from '../../src/bearer/smpp/request-window.js'
-import type { InboundSm, OutboundSm, SendResult } from './transport.js'
+import type { InboundSm, OutboundSm, SendResult } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
 
 const emptyBuffer = Buffer.alloc(0)

@@ -28,11 +28,11 @@ import { SmsChannel } from './sms-channel.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
 import { startSimulatorTransport } from './simulator-transport.js'
-import type { SmsTransport } from './transport.js'
+import type { SmsTransport } from '../../src/bearer/contract.js'
 import type { UssdLink } from '../ussd/smpp/link.js'
 import { InFlight } from '../../src/service/in-flight.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
-import type { InboundAnswer, InboundSm } from './transport.js'
+import type { InboundAnswer, InboundSm } from '../../src/bearer/contract.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService

@@ -13,7 +13,7 @@ import { createSmppClient } from '../../src/bearer/smpp/client.js'
 import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
 import type { PduParams } from '../../src/bearer/smpp/pdu.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
-import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from './transport.js'
+import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from '../../src/bearer/contract.js'
 import { publishSmppCounters } from '../../src/bearer/smpp/metrics.js'
 import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
 

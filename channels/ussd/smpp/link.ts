@@ -15,7 +15,7 @@
  * Exports UssdLink, UssdPduHandler, UssdPduSource.
  */
 import type { PduParams, Pdu } from '../../../src/bearer/smpp/pdu.js'
-import type { InboundAnswer, SendResult } from '../../sms/transport.js'
+import type { InboundAnswer, SendResult } from '../../../src/bearer/contract.js'
 
 /** Which session a USSD PDU came by, and who sent it (stable across reconnects). */
 export interface UssdPduSource {

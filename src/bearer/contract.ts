@@ -1,5 +1,5 @@
 /**
- * transport.ts - the contract between the SMS channel and the two ways SMS reaches telepay: the
+ * contract.ts - the contract between the SMS channel and the two ways SMS reaches telepay: the
  * built-in SMSC simulator (ESMEs submit MOs with submit_sm, replies go back as deliver_sm) and
  * operator mode (we bind to an operator's SMSC, MOs come as deliver_sm, replies go as submit_sm).
  *
