@@ -1,13 +1,13 @@
 /**
- * inbound-pdu.ts - reads a submit_sm, deliver_sm or data_sm into the channel's InboundSm, and
- * maps the session layer's send results onto the transport's. The only place where SMPP field
- * names meet the channel.
+ * inbound-pdu.ts - reads a submit_sm, deliver_sm or data_sm into the SMS channel's InboundSm
+ * (contract.ts), and maps the session layer's send results onto the transport's. The only place
+ * where SMPP field names meet the SMS channel.
  */
-import type { Pdu } from '../../src/bearer/smpp/pdu.js'
-import { pduBuffer, pduNumber, pduString } from '../../src/bearer/smpp/pdu.js'
-import type { SendResult as SessionSendResult } from '../../src/bearer/smpp/request-window.js'
-import type { InboundSm, OutboundSm, SendResult } from '../../src/bearer/contract.js'
-import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import type { Pdu } from './smpp/pdu.js'
+import { pduBuffer, pduNumber, pduString } from './smpp/pdu.js'
+import type { SendResult as SessionSendResult } from './smpp/request-window.js'
+import type { InboundSm, OutboundSm, SendResult } from './contract.js'
+import { smppStatus } from './smpp/constants.js'
 
 const emptyBuffer = Buffer.alloc(0)
 

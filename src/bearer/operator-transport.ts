@@ -5,17 +5,16 @@
  * A deliver_sm carrying ussd_service_op comes from the operator's USSDC: it goes to the handler
  * channels/ussd/smpp attached (UssdLink), whose screens leave as submit_sm through sendUssd.
  */
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
-import type { UpstreamSmsc } from '../../src/config.js'
-import type { SmppClient } from '../../src/bearer/smpp/client.js'
-import { createSmppClient } from '../../src/bearer/smpp/client.js'
-import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
-import type { PduParams } from '../../src/bearer/smpp/pdu.js'
+import type { Logger } from '../service/log.js'
+import type { Metrics } from '../service/metrics.js'
+import type { UpstreamSmsc } from '../config.js'
+import type { SmppClient } from './smpp/client.js'
+import { createSmppClient } from './smpp/client.js'
+import type { SmppLimits } from './smpp/limits.js'
+import type { PduParams } from './smpp/pdu.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
-import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from '../../src/bearer/contract.js'
-import { publishSmppCounters } from '../../src/bearer/smpp/metrics.js'
-import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
+import type { InboundHandler, OutboundSm, SendResult, SmppBearer, UssdPduHandler, UssdPduSource } from './contract.js'
+import { publishSmppCounters } from './smpp/metrics.js'
 
 export interface OperatorOptions {
   readonly upstream: UpstreamSmsc
@@ -25,7 +24,7 @@ export interface OperatorOptions {
   readonly onInbound: InboundHandler
 }
 
-export interface OperatorTransport extends SmsTransport, UssdLink {
+export interface OperatorTransport extends SmppBearer {
   readonly client: SmppClient
 }
 

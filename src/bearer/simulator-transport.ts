@@ -8,17 +8,16 @@
  * the handler channels/ussd/smpp attached (UssdLink), which answers with deliver_sm through
  * sendUssd; binds that spoke USSD are remembered as the places a USSD push can go.
  */
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
-import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
-import type { PduParams } from '../../src/bearer/smpp/pdu.js'
-import type { SmppPeer, SmppServer } from '../../src/bearer/smpp/server.js'
-import { startSmppServer } from '../../src/bearer/smpp/server.js'
+import type { Logger } from '../service/log.js'
+import type { Metrics } from '../service/metrics.js'
+import type { SmppLimits } from './smpp/limits.js'
+import type { PduParams } from './smpp/pdu.js'
+import type { SmppPeer, SmppServer } from './smpp/server.js'
+import { startSmppServer } from './smpp/server.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
-import type { InboundHandler, OutboundSm, SendResult, SmsTransport } from '../../src/bearer/contract.js'
-import { smppStatus } from '../../src/bearer/smpp/constants.js'
-import { publishSmppCounters } from '../../src/bearer/smpp/metrics.js'
-import type { UssdLink, UssdPduHandler, UssdPduSource } from '../ussd/smpp/link.js'
+import type { InboundHandler, OutboundSm, SendResult, SmppBearer, UssdPduHandler, UssdPduSource } from './contract.js'
+import { smppStatus } from './smpp/constants.js'
+import { publishSmppCounters } from './smpp/metrics.js'
 
 export interface SimulatorOptions {
   readonly host: string
@@ -35,7 +34,7 @@ export interface SimulatorOptions {
 /** MSISDNs whose last MO's bind we remember, for notices; oldest forgotten first. */
 const lastBindsMax = 100_000
 
-export interface SimulatorTransport extends SmsTransport, UssdLink {
+export interface SimulatorTransport extends SmppBearer {
   readonly server: SmppServer
 }
 
