@@ -6,7 +6,7 @@
  * server's log, its /metrics series, and a real gateway's /metrics over HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { SmppServer } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { publishSmppCounters } from '../../../src/bearer/smpp/metrics.js'

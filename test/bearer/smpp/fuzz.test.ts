@@ -12,7 +12,7 @@
  * the ledger is unchanged, /healthz is 200 and a fresh ESME binds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { PduParams } from '../../../src/bearer/smpp/pdu.js'
 import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
 import { seededRandom } from '../../../src/bench/bench-world.js'

@@ -4,17 +4,17 @@
  * long, and collects the MTs that come back as deliver_sm, reassembled and decoded, per MSISDN.
  * Used by `telepay sms`, the conformance runner, the benchmark and the tests.
  */
-import type { SmppClient } from '../../src/bearer/smpp/client.js'
-import { createSmppClient } from '../../src/bearer/smpp/client.js'
-import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
-import type { Pdu } from '../../src/bearer/smpp/pdu.js'
-import { inboundOf } from '../../src/bearer/inbound-pdu.js'
-import { decodeText } from '../../src/bearer/text/coding.js'
-import { Reassembler, concatInfo } from '../../src/bearer/text/reassembly.js'
-import { parseReceipt } from '../../src/bearer/text/receipt.js'
-import type { Receipt } from '../../src/bearer/text/receipt.js'
-import { splitText } from '../../src/bearer/text/segment.js'
-import { esmClassOf } from '../../src/bearer/smpp/constants.js'
+import type { SmppClient } from '../../bearer/smpp/client.js'
+import { createSmppClient } from '../../bearer/smpp/client.js'
+import type { SmppLimits } from '../../bearer/smpp/limits.js'
+import type { Pdu } from '../../bearer/smpp/pdu.js'
+import { inboundOf } from '../../bearer/inbound-pdu.js'
+import { decodeText } from '../../bearer/text/coding.js'
+import { Reassembler, concatInfo } from '../../bearer/text/reassembly.js'
+import { parseReceipt } from '../../bearer/text/receipt.js'
+import type { Receipt } from '../../bearer/text/receipt.js'
+import { splitText } from '../../bearer/text/segment.js'
+import { esmClassOf } from '../../bearer/smpp/constants.js'
 
 export interface PhoneMt {
   readonly from: string

@@ -7,15 +7,15 @@
  * prompts. For tests, the conformance runner and a CLI; the SMS-only PhoneEsme stays as it is.
  * Exports UssdPhone, UssdPhoneOptions, UssdScreen, UssdSendResult.
  */
-import type { SmppClient } from '../../../src/bearer/smpp/client.js'
-import { createSmppClient } from '../../../src/bearer/smpp/client.js'
-import type { SmppLimits } from '../../../src/bearer/smpp/limits.js'
-import type { Pdu, PduParams } from '../../../src/bearer/smpp/pdu.js'
-import { pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
-import { decodeText, encodeUcs2 } from '../../../src/bearer/text/coding.js'
-import { encodeGsm7, isGsm7 } from '../../../src/bearer/text/gsm7.js'
-import { Reassembler, concatInfo } from '../../../src/bearer/text/reassembly.js'
-import { ussdOp } from '../../../src/bearer/smpp/ussd-op.js'
+import type { SmppClient } from '../../bearer/smpp/client.js'
+import { createSmppClient } from '../../bearer/smpp/client.js'
+import type { SmppLimits } from '../../bearer/smpp/limits.js'
+import type { Pdu, PduParams } from '../../bearer/smpp/pdu.js'
+import { pduBuffer, pduNumber, pduString } from '../../bearer/smpp/pdu.js'
+import { decodeText, encodeUcs2 } from '../../bearer/text/coding.js'
+import { encodeGsm7, isGsm7 } from '../../bearer/text/gsm7.js'
+import { Reassembler, concatInfo } from '../../bearer/text/reassembly.js'
+import { ussdOp } from '../../bearer/smpp/ussd-op.js'
 
 /** A screen telepay sent: the op says whether it waits for input (0x02) or closes (0x11, 0x03). */
 export interface UssdScreen {
