@@ -5,8 +5,6 @@
  * Used by `telepay sms`, the conformance runner, the benchmark and the tests.
  */
 import type { SmppClient } from '../../bearer/smpp/client.js'
-import { createSmppClient } from '../../bearer/smpp/client.js'
-import type { SmppLimits } from '../../bearer/smpp/limits.js'
 import type { Pdu } from '../../bearer/smpp/pdu.js'
 import { inboundOf } from '../../bearer/inbound-pdu.js'
 import { decodeText } from '../../bearer/text/coding.js'
@@ -15,6 +13,8 @@ import { parseReceipt } from '../../bearer/text/receipt.js'
 import type { Receipt } from '../../bearer/text/receipt.js'
 import { splitText } from '../../bearer/text/segment.js'
 import { esmClassOf } from '../../bearer/smpp/constants.js'
+import type { PhoneBindOptions } from './phone-bind.js'
+import { Mailbox, bindPhone, openPhoneBind, refusalOf } from './phone-bind.js'
 
 export interface PhoneMt {
   readonly from: string
@@ -33,13 +33,8 @@ export interface PhoneReceipt {
   readonly receipt: Receipt | null
 }
 
-export interface PhoneEsmeOptions {
-  readonly host: string
-  readonly port: number
-  readonly systemId?: string
-  readonly password?: string
+export interface PhoneEsmeOptions extends PhoneBindOptions {
   readonly shortCode?: string
-  readonly limits?: Partial<SmppLimits>
   /** Called for every complete MT as it arrives (the benchmark measures with it). */
   readonly onMt?: (mt: PhoneMt) => void
 }
@@ -49,32 +44,20 @@ export type MoResult = { readonly ok: true; readonly messageIds: readonly string
 export class PhoneEsme {
   private readonly client: SmppClient
   private readonly reassembler = new Reassembler()
-  private readonly inbox = new Map<string, PhoneMt[]>()
-  private readonly waiters = new Map<string, ((mt: PhoneMt) => void)[]>()
+  private readonly inbox = new Mailbox<PhoneMt>()
   readonly receipts: PhoneReceipt[] = []
   private reference = 0
 
   constructor(private readonly options: PhoneEsmeOptions) {
-    this.client = createSmppClient({
-      host: options.host,
-      port: options.port,
-      systemId: options.systemId ?? 'telepay',
-      password: options.password ?? 'telepay',
-      mode: 'transceiver',
-      reconnect: false,
-      name: 'phones',
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-      onDeliver: async (pdu) => {
-        this.receiveDeliver(pdu)
-        return { status: 0 }
-      },
+    this.client = openPhoneBind(options, 'phones', (pdu) => {
+      this.receiveDeliver(pdu)
+      return 0
     })
   }
 
   /** Binds; resolves with an error text when the SMSC refuses or does not answer. */
-  async bind(timeoutMs = 5_000): Promise<string | null> {
-    const ready = await this.client.whenReady(timeoutMs)
-    return ready.ok ? null : `${ready.reason}: ${ready.detail}`
+  bind(timeoutMs = 5_000): Promise<string | null> {
+    return bindPhone(this.client, timeoutMs)
   }
 
   /** Sends an MO from `msisdn`; `to` defaults to the short code; registered_delivery asks for a receipt. */
@@ -92,7 +75,7 @@ export class PhoneEsme {
         short_message: part,
         ...(options.userMessageReference === undefined ? {} : { user_message_reference: options.userMessageReference }),
       })
-      if (!result.ok) return { ok: false, error: result.reason === 'status' ? `refused with status 0x${result.status.toString(16)}` : `${result.reason}: ${result.detail}` }
+      if (!result.ok) return { ok: false, error: refusalOf(result) }
       messageIds.push(result.messageId)
     }
     return { ok: true, messageIds }
@@ -100,23 +83,7 @@ export class PhoneEsme {
 
   /** The next MT to `msisdn` not yet taken, waiting up to `timeoutMs`; null when none came. */
   next(msisdn: string, timeoutMs: number): Promise<PhoneMt | null> {
-    const queued = this.inbox.get(msisdn)
-    const first = queued?.shift()
-    if (first !== undefined) return Promise.resolve(first)
-    return new Promise((resolve) => {
-      const waiter = (mt: PhoneMt): void => {
-        clearTimeout(timer)
-        resolve(mt)
-      }
-      const timer = setTimeout(() => {
-        const list = this.waiters.get(msisdn) ?? []
-        this.waiters.set(msisdn, list.filter((item) => item !== waiter))
-        resolve(null)
-      }, timeoutMs)
-      const list = this.waiters.get(msisdn) ?? []
-      list.push(waiter)
-      this.waiters.set(msisdn, list)
-    })
+    return this.inbox.next(msisdn, timeoutMs)
   }
 
   /** Every MT to `msisdn` that arrives until `quietMs` pass without one (at most `timeoutMs` in all). */
@@ -134,9 +101,7 @@ export class PhoneEsme {
 
   /** MTs received but not taken yet, for every MSISDN. */
   pending(): number {
-    let count = 0
-    for (const list of this.inbox.values()) count += list.length
-    return count
+    return this.inbox.count()
   }
 
   ready(): boolean {
@@ -169,14 +134,6 @@ export class PhoneEsme {
 
   private deliver(mt: PhoneMt): void {
     this.options.onMt?.(mt)
-    const waiting = this.waiters.get(mt.to)
-    const waiter = waiting?.shift()
-    if (waiter !== undefined) {
-      waiter(mt)
-      return
-    }
-    const list = this.inbox.get(mt.to) ?? []
-    list.push(mt)
-    this.inbox.set(mt.to, list)
+    this.inbox.put(mt.to, mt)
   }
 }

@@ -8,14 +8,14 @@
  * Exports UssdPhone, UssdPhoneOptions, UssdScreen, UssdSendResult.
  */
 import type { SmppClient } from '../../bearer/smpp/client.js'
-import { createSmppClient } from '../../bearer/smpp/client.js'
-import type { SmppLimits } from '../../bearer/smpp/limits.js'
 import type { Pdu, PduParams } from '../../bearer/smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from '../../bearer/smpp/pdu.js'
 import { decodeText, encodeUcs2 } from '../../bearer/text/coding.js'
 import { encodeGsm7, isGsm7 } from '../../bearer/text/gsm7.js'
 import { Reassembler, concatInfo } from '../../bearer/text/reassembly.js'
 import { ussdOp } from '../../bearer/smpp/ussd-op.js'
+import type { PhoneBindOptions } from './phone-bind.js'
+import { Mailbox, bindPhone, openPhoneBind, refusalOf } from './phone-bind.js'
 
 /** A screen telepay sent: the op says whether it waits for input (0x02) or closes (0x11, 0x03). */
 export interface UssdScreen {
@@ -30,14 +30,9 @@ export interface UssdScreen {
 
 export type UssdSendResult = { readonly ok: true; readonly messageId: string } | { readonly ok: false; readonly status: number | null; readonly error: string }
 
-export interface UssdPhoneOptions {
-  readonly host: string
-  readonly port: number
-  readonly systemId?: string
-  readonly password?: string
+export interface UssdPhoneOptions extends PhoneBindOptions {
   /** The service dialled when none is given, and the default destination_addr. */
   readonly serviceCode?: string
-  readonly limits?: Partial<SmppLimits>
   /** deliver_sm_resp status for a screen (0 accepts); a phone that refuses pushes answers non-zero. */
   readonly screenStatus?: (screen: UssdScreen) => number
 }
@@ -51,44 +46,6 @@ export interface DialOptions {
   readonly gsmDataCoding?: number
 }
 
-class Mailbox<T> {
-  private readonly items = new Map<string, T[]>()
-  private readonly waiters = new Map<string, ((item: T) => void)[]>()
-
-  put(key: string, item: T): void {
-    const waiter = this.waiters.get(key)?.shift()
-    if (waiter !== undefined) {
-      waiter(item)
-      return
-    }
-    const list = this.items.get(key) ?? []
-    list.push(item)
-    this.items.set(key, list)
-  }
-
-  next(key: string, timeoutMs: number): Promise<T | null> {
-    const first = this.items.get(key)?.shift()
-    if (first !== undefined) return Promise.resolve(first)
-    return new Promise((resolve) => {
-      const waiter = (item: T): void => {
-        clearTimeout(timer)
-        resolve(item)
-      }
-      const timer = setTimeout(() => {
-        this.waiters.set(key, (this.waiters.get(key) ?? []).filter((candidate) => candidate !== waiter))
-        resolve(null)
-      }, timeoutMs)
-      this.waiters.set(key, [...(this.waiters.get(key) ?? []), waiter])
-    })
-  }
-
-  count(): number {
-    let total = 0
-    for (const list of this.items.values()) total += list.length
-    return total
-  }
-}
-
 export class UssdPhone {
   private readonly client: SmppClient
   private readonly screens = new Mailbox<UssdScreen>()
@@ -97,22 +54,11 @@ export class UssdPhone {
   private sessionInfos = 0
 
   constructor(private readonly options: UssdPhoneOptions) {
-    this.client = createSmppClient({
-      host: options.host,
-      port: options.port,
-      systemId: options.systemId ?? 'telepay',
-      password: options.password ?? 'telepay',
-      mode: 'transceiver',
-      reconnect: false,
-      name: 'ussd-phones',
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-      onDeliver: (pdu) => Promise.resolve({ status: this.receive(pdu) }),
-    })
+    this.client = openPhoneBind(options, 'ussd-phones', (pdu) => this.receive(pdu))
   }
 
-  async bind(timeoutMs = 5_000): Promise<string | null> {
-    const ready = await this.client.whenReady(timeoutMs)
-    return ready.ok ? null : `${ready.reason}: ${ready.detail}`
+  bind(timeoutMs = 5_000): Promise<string | null> {
+    return bindPhone(this.client, timeoutMs)
   }
 
   /** A fresh its_session_info, as a handset's USSD stack would pick one. */
@@ -150,9 +96,7 @@ export class UssdPhone {
   async submit(params: PduParams): Promise<UssdSendResult> {
     const result = await this.client.submit(params)
     if (result.ok) return { ok: true, messageId: result.messageId }
-    return result.reason === 'status'
-      ? { ok: false, status: result.status, error: `refused with status 0x${result.status.toString(16)}` }
-      : { ok: false, status: null, error: `${result.reason}: ${result.detail}` }
+    return { ok: false, status: result.reason === 'status' ? result.status : null, error: refusalOf(result) }
   }
 
   /** The next screen to `msisdn`, waiting up to `timeoutMs`; null when none came. */
