@@ -1,9 +1,10 @@
 /**
- * index.ts - starts the SMS channel the configuration asks for: the SMSC simulator (default),
- * operator mode bound to an upstream SMSC, or nothing. Both modes feed one SmsChannel, which
- * feeds one SmsAdapter; the core never knows which mode carried a command. Either transport
- * also carries USSD over SMPP (`ussdLink`, for channels/ussd/smpp), and the outbox sweep may try
- * a USSD push before a notice's SMS (`attachPush`).
+ * index.ts - starts the SMS channel the configuration asks for, on the SMPP bearer it starts
+ * under it (src/bearer): the SMSC simulator (default), operator mode bound to an upstream SMSC,
+ * or nothing. Both modes feed one SmsChannel, which feeds one SmsAdapter; the core never knows
+ * which mode carried a command. The same bearer also carries USSD over SMPP (`ussdLink`, which
+ * the gateway hands to channels/ussd/smpp), and the outbox sweep may try a USSD push before a
+ * notice's SMS (`attachPush`).
  *
  * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
  * refused with ESME_RTHROTTLED, so the SMSC sends them again later; the simulator takes no new
@@ -18,21 +19,19 @@ import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
-import type { NoticePush } from './outbox.js'
+import type { NoticePush } from '../../src/bearer/notice-push.js'
 import { deliverDueSms } from './outbox.js'
-import { startOperatorTransport } from './operator-transport.js'
-import type { SmppLimits } from './smpp/limits.js'
-import type { SmppServer } from './smpp/server.js'
+import { startOperatorTransport } from '../../src/bearer/operator-transport.js'
+import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
+import type { SmppServer } from '../../src/bearer/smpp/server.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
-import { startSimulatorTransport } from './simulator-transport.js'
-import type { SmsTransport } from './transport.js'
-import type { UssdLink } from '../ussd/smpp/link.js'
+import { startSimulatorTransport } from '../../src/bearer/simulator-transport.js'
+import type { InboundAnswer, InboundSm, SmppBearer, SmsTransport, UssdLink } from '../../src/bearer/contract.js'
 import { InFlight } from '../../src/service/in-flight.js'
-import { smppStatus } from './smpp-constants.js'
-import type { InboundAnswer, InboundSm } from './transport.js'
+import { smppStatus } from '../../src/bearer/smpp/constants.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
@@ -113,7 +112,7 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
       },
     }
   }
-  let transport: SmsTransport & UssdLink
+  let transport: SmppBearer
   let smppPort: number | null = null
   let simulatorServer: SmppServer | null = null
   if (config.sms.mode === 'simulator') {

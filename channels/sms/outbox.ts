@@ -5,11 +5,11 @@
  * way to the phone (no ESME bound, the operator link down, throttled) is retried with the
  * webhooks' doubling backoff and abandoned after as many attempts.
  *
- * A NoticePush (the USSD push of channels/ussd/smpp) may try the phone's screen first, on a
- * notice's first attempt only: when the prompt is on the screen the notice stays in the outbox,
- * due again when the answer is overdue, and goes by SMS then unless the push marked it
- * delivered. So a push that gets no answer, or a process that dies meanwhile, still ends in
- * the SMS.
+ * A NoticePush (src/bearer/notice-push.ts: the USSD push of channels/ussd/smpp, wired by the
+ * gateway) may try the phone's screen first, on a notice's first attempt only: when the prompt
+ * is on the screen the notice stays in the outbox, due again when the answer is overdue, and
+ * goes by SMS then unless the push marked it delivered. So a push that gets no answer, or a
+ * process that dies meanwhile, still ends in the SMS.
  *
  * A notice that asks about a payment (a merchant's request: it names `paymentId`) is dropped,
  * not sent, once that payment no longer waits for the subscriber: declined, cancelled, replaced
@@ -20,9 +20,8 @@
  *
  * The outbox also keeps the replies to MOs that the channel could not send (sms-channel.ts): they
  * are stored rendered, go by SMS only, and survive a stop or a crash of the process.
- * Exports deliverDueSms, SmsNotice, NoticePush, PushAttempt.
+ * Exports deliverDueSms, OutboxDeps.
  */
-import type { Language, Message } from '../../src/core/index.js'
 import { maskMsisdn } from '../../src/core/index.js'
 import type { OperatingLimits } from '../../src/core/index.js'
 import { decodeJson } from '../../src/ledger/codec.js'
@@ -32,25 +31,8 @@ import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import { backoffMs } from '../../src/service/webhooks.js'
+import type { NoticePush, SmsNotice } from '../../src/bearer/notice-push.js'
 import type { SmsChannel } from './sms-channel.js'
-
-export interface SmsNotice {
-  readonly msisdn: string
-  readonly language: Language
-  readonly message: Message
-  /** The payment the notice asks about (a merchant's request); absent in rows written before it was kept. */
-  readonly paymentId?: string
-}
-
-/** pushed: on the phone's screen, its answer awaited until `answerByMs`; else why not (then SMS). */
-export type PushAttempt =
-  | { readonly pushed: true; readonly answerByMs: number }
-  | { readonly pushed: false; readonly why: string }
-
-export interface NoticePush {
-  /** Tries to show the notice on the phone; it owns outbox row `outboxId` while it waits for the answer. */
-  push(notice: SmsNotice, outboxId: number): Promise<PushAttempt>
-}
 
 export interface OutboxDeps {
   readonly ledger: LedgerStore

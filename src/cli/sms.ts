@@ -4,7 +4,7 @@
  * none has come for a moment. Exit 0 when at least one reply came, 1 when none did, 2 for usage.
  */
 import { loadConfig } from '../config.js'
-import { PhoneEsme } from '../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../tools/phones/phone-esme.js'
 import { UsageError, parseArgs } from './args.js'
 import type { ParsedArgs } from './args.js'
 

@@ -3,7 +3,7 @@
  * to the gateway's SMSC as the ESME that stands in for the phones, once per script) and
  * `expect_sms` takes the next MT to an MSISDN within 5 s. The bind is unbound when the script ends.
  */
-import { PhoneEsme } from '../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../tools/phones/phone-esme.js'
 import type { ScriptContext } from './context.js'
 import { StepFailure, interpolate } from './context.js'
 import type { StepHandler } from './http-steps.js'

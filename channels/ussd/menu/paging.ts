@@ -4,7 +4,7 @@
  * split; a long text is cut between words (or, in Chinese, between characters, preferably after
  * punctuation). Exports fitsPage, paginate, PageNav.
  */
-import { gsm7Length } from '../../sms/text/gsm7.js'
+import { gsm7Length } from '../../../src/bearer/text/gsm7.js'
 import type { UssdMenuLimits } from './limits.js'
 
 export interface PageNav {

@@ -7,16 +7,17 @@
  * Coding decisions: a screen that fits GSM 03.38 goes unpacked, one septet per octet, labelled
  * 0x0F (the CBS DCS "GSM 7-bit, language unspecified" that USSD strings carry on the air and
  * USSDCs pass through), or 0x00 when the phone itself wrote 0x00; anything else goes UCS-2,
- * 0x08. Input is read by channels/sms/text's decodeText, which takes 0x0F, 0x00 and the other
- * GSM-7 labels as GSM, 0x08 and 0x48 as UCS-2. A USSD page always fits one short_message.
+ * 0x08. Input is read by the bearer's decodeText (src/bearer/text), which takes 0x0F, 0x00 and
+ * the other GSM-7 labels as GSM, 0x08 and 0x48 as UCS-2. A USSD page always fits one
+ * short_message.
  */
-import { smppStatus } from '../../sms/smpp/command-status.js'
-import type { Pdu, PduParams } from '../../sms/smpp/pdu.js'
-import { pduBuffer, pduNumber, pduString } from '../../sms/smpp/pdu.js'
-import { decodeText, encodeUcs2 } from '../../sms/text/coding.js'
-import { encodeGsm7, isGsm7 } from '../../sms/text/gsm7.js'
+import { smppStatus } from '../../../src/bearer/smpp/command-status.js'
+import type { Pdu, PduParams } from '../../../src/bearer/smpp/pdu.js'
+import { pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
+import { decodeText, encodeUcs2 } from '../../../src/bearer/text/coding.js'
+import { encodeGsm7, isGsm7 } from '../../../src/bearer/text/gsm7.js'
 import type { UssdSmppLimits } from './limits.js'
-import { isSessionInfo } from './ussd-op.js'
+import { isSessionInfo } from '../../../src/bearer/smpp/ussd-op.js'
 
 /** data_coding of our GSM screens (see the file comment), and of UCS-2 ones. */
 export const ussdDataCoding = { gsm: 0x0f, smscDefault: 0x00, ucs2: 0x08 } as const

@@ -1,5 +1,5 @@
 /**
- * ussd-smpp.ts - USSD over SMPP on the transports of the SMS channel (link.ts), both ways:
+ * ussd-smpp.ts - USSD over SMPP on the SMPP bearer (src/bearer/contract.ts, UssdLink), both ways:
  *
  * Mobile-initiated (MI). A phone's PSSR indication (ussd_service_op 0x01, short_message the dial
  * string `*123#` or a shortcut `*123*2*1001#`, destination_addr the service as `*123#`, `123` or
@@ -34,9 +34,8 @@ import type { LedgerStore } from '../../../src/ledger/store.js'
 import type { Clock } from '../../../src/service/clock.js'
 import type { Logger } from '../../../src/service/log.js'
 import type { Metrics } from '../../../src/service/metrics.js'
-import type { NoticePush, PushAttempt, SmsNotice } from '../../sms/outbox.js'
-import type { Pdu } from '../../sms/smpp/pdu.js'
-import type { InboundAnswer } from '../../sms/transport.js'
+import type { NoticePush, PushAttempt, SmsNotice } from '../../../src/bearer/notice-push.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import type { Screen } from '../contract.js'
 import type { UssdLimits } from '../limits.js'
 import type { SessionRecord, SessionStore } from '../session-store.js'
@@ -44,12 +43,12 @@ import { channelText } from '../texts.js'
 import type { HopRead, UssdService } from '../ussd-service.js'
 import type { UssdSmppLimits } from './limits.js'
 import { defaultUssdSmppLimits } from './limits.js'
-import type { UssdLink, UssdPduSource } from './link.js'
+import type { InboundAnswer, UssdLink, UssdPduSource } from '../../../src/bearer/contract.js'
 import { openPush, pushBookkeeping } from './push-flow.js'
 import { pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
 import { dialOf, namesService, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
-import { sessionInfoKey, ussdOp, ussdOpName } from './ussd-op.js'
+import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
 
 export interface UssdSmppOptions {
   /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SmsChannelConfig } from '../../../channels/sms/index.js'
-import type { SmppLimits } from '../../../channels/sms/smpp/limits.js'
+import type { SmppLimits } from '../../bearer/smpp/limits.js'
 import { loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'

@@ -10,7 +10,7 @@ import type { Server, Socket } from 'node:net'
 import smpp from 'smpp'
 // The global codec patch (short_message decoded as raw bytes) must be in place: the echo sends
 // back the octets it got, whatever their coding.
-import '../../../channels/sms/smpp/pdu.js'
+import '../../bearer/smpp/pdu.js'
 
 /** The parts of npm smpp 0.5.1's PDU the echo touches (the package ships no types). */
 interface BarePdu {

@@ -9,8 +9,8 @@
  * the slice returns. Exports LoadSide, LoadTarget, LoadPlan, SideResult, AckedPayment.
  */
 import { performance } from 'node:perf_hooks'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
-import type { SmppLimits } from '../../../channels/sms/smpp/limits.js'
+import { PhoneEsme } from '../../tools/phones/phone-esme.js'
+import type { SmppLimits } from '../../bearer/smpp/limits.js'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
 import { benchMsisdn } from '../bench-world.js'

@@ -4,8 +4,8 @@
  * sweep delivers it once a receiver binds, once. The ledger keeps a command's reply once, marked in the command log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
-import { createSmppClient } from '../../../channels/sms/smpp/client.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
+import { createSmppClient } from '../../../src/bearer/smpp/client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 

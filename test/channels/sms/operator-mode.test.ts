@@ -4,13 +4,13 @@
  * for a receipt; long MOs arrive in parts in any order; a link that drops is bound again.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SmppPeer, SmppServer } from '../../../channels/sms/smpp/server.js'
-import { startSmppServer } from '../../../channels/sms/smpp/server.js'
-import type { Pdu } from '../../../channels/sms/smpp/pdu.js'
-import { pduBuffer, pduNumber, pduString } from '../../../channels/sms/smpp/pdu.js'
-import { decodeText } from '../../../channels/sms/text/coding.js'
-import { splitText, splitTextSar } from '../../../channels/sms/text/segment.js'
-import { concatInfo, Reassembler } from '../../../channels/sms/text/reassembly.js'
+import type { SmppPeer, SmppServer } from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
+import { pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
+import { decodeText } from '../../../src/bearer/text/coding.js'
+import { splitText, splitTextSar } from '../../../src/bearer/text/segment.js'
+import { concatInfo, Reassembler } from '../../../src/bearer/text/reassembly.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 

@@ -4,7 +4,7 @@
  * that come back as deliver_sm, while balances are read over the admin API.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, LI, NOBODY, RINGTONES, requestPayment, startTestGateway } from '../../support/gateway-fixture.js'
 

@@ -6,7 +6,8 @@
  * and counted. The prompt used to arrive after the answer it asks for could only be refused.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { UssdPhone, ussdOp } from '../../../channels/ussd/smpp/index.js'
+import { ussdOp } from '../../../src/bearer/smpp/ussd-op.js'
+import { UssdPhone } from '../../../src/tools/phones/ussd-phone.js'
 import { createLogger } from '../../../src/service/log.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { ADMIN_TOKEN, LI, RINGTONES, httpRequest, requestPayment, startTestGateway } from '../../support/gateway-fixture.js'

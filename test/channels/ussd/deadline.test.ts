@@ -6,7 +6,7 @@
  * shortened through the channel's limits.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../channels/sms/phone-esme.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { loadUssdEngine } from '../../../channels/ussd/menu/index.js'
 import { ADMIN_TOKEN, LI, LI_PIN } from '../../support/gateway-fixture.js'
 import type { UssdHarness } from './ussd-harness.js'

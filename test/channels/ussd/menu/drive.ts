@@ -8,7 +8,7 @@ import type { CommandResult, FundingKind, Language, Message, Payment, Reason } f
 import { refused, succeeded } from '../../../../src/core/index.js'
 import type { EngineStep, Screen, UssdCommand, UssdSession } from '../../../../channels/ussd/contract.js'
 import { heldMode, loadUssdEngine } from '../../../../channels/ussd/menu/index.js'
-import { gsm7Length } from '../../../../channels/sms/text/gsm7.js'
+import { gsm7Length } from '../../../../src/bearer/text/gsm7.js'
 
 export const engine = loadUssdEngine()
 

@@ -3,8 +3,8 @@
  * over SMPP tests, and small helpers to walk a dialogue.
  */
 import { expect } from 'vitest'
-import type { UssdScreen } from '../../../../channels/ussd/smpp/index.js'
-import { UssdPhone } from '../../../../channels/ussd/smpp/index.js'
+import type { UssdScreen } from '../../../../src/tools/phones/ussd-phone.js'
+import { UssdPhone } from '../../../../src/tools/phones/ussd-phone.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
 import { startTestGateway } from '../../../support/gateway-fixture.js'
 

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ussdOp } from '../../../../channels/ussd/smpp/index.js'
+import { ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
 import { HAN, HAN_PIN, LI, LI_PIN, NOBODY } from '../../../support/gateway-fixture.js'
 import type { UssdWorld } from './harness.js'
 import { screenFor, startUssdWorld, typeIn } from './harness.js'

@@ -5,7 +5,7 @@
  * cancels nothing; the SMS payment still waits for its own YES.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { ussdOp } from '../../../../channels/ussd/smpp/index.js'
+import { ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
 import type { CommandResult } from '../../../../src/core/index.js'
 import { CINEMA, LI, LI_PIN, RINGTONES, requestPayment } from '../../../support/gateway-fixture.js'
 import type { UssdWorld } from './harness.js'

@@ -8,7 +8,8 @@
  * timeout when nobody answers (test clock).
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { UssdPhone, ussdOp } from '../../../../channels/ussd/smpp/index.js'
+import { ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
+import { UssdPhone } from '../../../../src/tools/phones/ussd-phone.js'
 import { CINEMA, HAN, LI, LI_PIN, RINGTONES, requestPayment } from '../../../support/gateway-fixture.js'
 import type { UssdWorld } from './harness.js'
 import { screenFor, startUssdWorld, typeIn, until } from './harness.js'

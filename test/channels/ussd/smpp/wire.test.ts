@@ -5,9 +5,10 @@
  * its_session_info read back, and the PDUs we refuse before reading them.
  */
 import { describe, expect, it } from 'vitest'
-import { decodePdu, encodePdu } from '../../../../channels/sms/smpp/pdu.js'
-import type { Pdu } from '../../../../channels/sms/smpp/pdu.js'
-import { defaultUssdSmppLimits, dialOf, namesService, readUssdPdu, screenParams, sessionInfoKey, ussdOp } from '../../../../channels/ussd/smpp/index.js'
+import { decodePdu, encodePdu } from '../../../../src/bearer/smpp/pdu.js'
+import type { Pdu } from '../../../../src/bearer/smpp/pdu.js'
+import { defaultUssdSmppLimits, dialOf, namesService, readUssdPdu, screenParams } from '../../../../channels/ussd/smpp/index.js'
+import { sessionInfoKey, ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
 
 const cstring = (text: string): Buffer => Buffer.concat([Buffer.from(text, 'latin1'), Buffer.from([0])])
 

@@ -1,0 +1,155 @@
+/**
+ * simulator-transport.ts - the built-in SMSC (SPEC section 1, port 2775): any ESME that binds
+ * stands in for phones. A submit_sm from an MSISDN to the short code is an MO; its
+ * submit_sm_resp carries the MO's message id, the replies come back to that bind (or a receiver
+ * bind of the same system_id) as deliver_sm, and a delivery receipt follows when asked for.
+ * Notices (merchant requests, expiries) go to the bind that last spoke for that MSISDN, else to
+ * any bind that can receive. A submit_sm carrying ussd_service_op is USSD, not SMS: it goes to
+ * the handler channels/ussd/smpp attached (UssdLink), which answers with deliver_sm through
+ * sendUssd; binds that spoke USSD are remembered as the places a USSD push can go.
+ */
+import type { Logger } from '../service/log.js'
+import type { Metrics } from '../service/metrics.js'
+import type { SmppLimits } from './smpp/limits.js'
+import type { PduParams } from './smpp/pdu.js'
+import type { SmppPeer, SmppServer } from './smpp/server.js'
+import { startSmppServer } from './smpp/server.js'
+import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
+import type { InboundHandler, OutboundSm, SendResult, SmppBearer, UssdPduHandler, UssdPduSource } from './contract.js'
+import { smppStatus } from './smpp/constants.js'
+import { publishSmppCounters } from './smpp/metrics.js'
+
+export interface SimulatorOptions {
+  readonly host: string
+  readonly port: number
+  readonly systemId: string
+  readonly password: string
+  readonly shortCode: string
+  readonly limits?: Partial<SmppLimits>
+  readonly log: Logger
+  readonly metrics: Metrics
+  readonly onInbound: InboundHandler
+}
+
+/** MSISDNs whose last MO's bind we remember, for notices; oldest forgotten first. */
+const lastBindsMax = 100_000
+
+export interface SimulatorTransport extends SmppBearer {
+  readonly server: SmppServer
+}
+
+export async function startSimulatorTransport(options: SimulatorOptions): Promise<SimulatorTransport> {
+  const lastBind = new Map<string, number>()
+  const remember = (msisdn: string, peerId: number): void => {
+    lastBind.delete(msisdn)
+    lastBind.set(msisdn, peerId)
+    if (lastBind.size > lastBindsMax) {
+      const oldest = lastBind.keys().next()
+      if (oldest.done !== true) lastBind.delete(oldest.value)
+    }
+  }
+  const bindName = (peer: SmppPeer): string => `${peer.systemId}#${peer.id}`
+  // USSD over SMPP: who speaks it, and where each MSISDN last spoke it (same bound as lastBind).
+  let ussdHandler: UssdPduHandler | null = null
+  const ussdPeers = new Set<number>()
+  const lastUssdBind = new Map<string, number>()
+  const rememberUssd = (msisdn: string, peerId: number): void => {
+    ussdPeers.add(peerId)
+    lastUssdBind.delete(msisdn)
+    lastUssdBind.set(msisdn, peerId)
+    if (lastUssdBind.size > lastBindsMax) {
+      const oldest = lastUssdBind.keys().next()
+      if (oldest.done !== true) lastUssdBind.delete(oldest.value)
+    }
+  }
+
+  const server = await startSmppServer({
+    host: options.host,
+    port: options.port,
+    accounts: [{ systemId: options.systemId, password: options.password }],
+    systemId: options.systemId,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    logger: options.log,
+    onEvent: (event) => {
+      if (event.type === 'bound') options.log.info('smpp bind', { systemId: event.peer.systemId, bind: event.peer.bindType, peer: `${event.peer.remoteAddress}:${event.peer.remotePort}` })
+      // Refusals are logged by the server, at most one line per lockout of an address.
+      else if (event.type === 'closed' && event.peer !== null) {
+        ussdPeers.delete(event.peer.id)
+        options.log.info('smpp session closed', { systemId: event.peer.systemId, reason: event.reason })
+      }
+    },
+    onSubmit: async (peer, pdu) => {
+      if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {
+        const source = typeof pdu.fields['source_addr'] === 'string' ? pdu.fields['source_addr'] : ''
+        rememberUssd(source, peer.id)
+        const answer = await ussdHandler(pdu, { bind: bindName(peer), origin: peer.systemId })
+        if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+        return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
+      }
+      const sm = inboundOf(pdu, bindName(peer), peer.systemId)
+      if (sm.destination !== options.shortCode) return { status: smppStatus.invalidDestination }
+      remember(sm.source, peer.id)
+      const answer = await options.onInbound(sm)
+      // The server writes submit_sm_resp as soon as this resolves; what follows it on the
+      // wire (replies, the receipt) waits a turn of the event loop so that it comes after.
+      if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+      return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
+    },
+  })
+  publishSmppCounters(options.metrics, 'smsc', server.counters)
+  options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', () => {
+    const counts = new Map<string, number>()
+    for (const peer of server.peers()) counts.set(peer.bindType, (counts.get(peer.bindType) ?? 0) + 1)
+    return [...counts].map(([bind, value]) => ({ labels: { bind }, value }))
+  })
+
+  const peerFor = (sm: OutboundSm): SmppPeer | undefined => {
+    const peers = server.peers()
+    if (sm.bind !== null) {
+      const origin = peers.find((peer) => bindName(peer) === sm.bind)
+      if (origin !== undefined) return server.receiverFor(origin)
+    }
+    const last = lastBind.get(sm.destination)
+    const lastPeer = last === undefined ? undefined : peers.find((peer) => peer.id === last)
+    if (lastPeer !== undefined) {
+      const receiver = server.receiverFor(lastPeer)
+      if (receiver !== undefined) return receiver
+    }
+    return peers.find((peer) => peer.canReceive)
+  }
+
+  return {
+    mode: 'simulator',
+    server,
+    async send(sm: OutboundSm): Promise<SendResult> {
+      const peer = peerFor(sm)
+      if (peer === undefined) return { ok: false, error: 'no ESME is bound to receive', temporary: true }
+      const result = sendResultOf(await peer.send('deliver_sm', outboundParams(sm)))
+      // deliver_sm_resp carries no id; the simulator's own MT ids only name receipts.
+      return result
+    },
+    ready: () => true,
+    close: () => server.close(),
+    attachUssd(handler) {
+      ussdHandler = handler
+    },
+    async sendUssd(bind: string, params: PduParams): Promise<SendResult> {
+      const peers = server.peers()
+      const origin = peers.find((peer) => bindName(peer) === bind)
+      const systemId = bind.slice(0, bind.lastIndexOf('#'))
+      const peer = origin !== undefined ? server.receiverFor(origin) : server.findReceiver(systemId)
+      if (peer === undefined) return { ok: false, error: 'the ESME of this USSD dialogue is not bound to receive', temporary: true }
+      return sendResultOf(await peer.send('deliver_sm', params))
+    },
+    pushTarget(msisdn: string): UssdPduSource | null {
+      const peers = server.peers().filter((peer) => ussdPeers.has(peer.id))
+      const last = lastUssdBind.get(msisdn)
+      const candidates = [...peers.filter((peer) => peer.id === last), ...peers]
+      for (const candidate of candidates) {
+        const receiver = server.receiverFor(candidate)
+        if (receiver !== undefined) return { bind: bindName(receiver), origin: receiver.systemId }
+      }
+      return null
+    },
+  }
+}
