@@ -21,7 +21,7 @@ import { commandOfDraft } from './grammar/command-draft.js'
 import type { ParsedMo } from './grammar/parse-mo.js'
 import { parseMo } from './grammar/parse-mo.js'
 import { helpText, partsLostText, refusalText, resultText } from './grammar/replies.js'
-import { renderMessage } from '../../src/messages/render.js'
+import { renderMessage } from '../../src/gateway/reply/index.js'
 
 export { maskMoText } from './grammar/mask-mo.js'
 

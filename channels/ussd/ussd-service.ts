@@ -9,7 +9,7 @@
  */
 import type { CommandResult, Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
-import { renderResult } from '../../src/messages/render.js'
+import { renderResult } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'

@@ -7,7 +7,7 @@
  */
 import type { FundingKind, Language, PaymentCommand } from '../../src/core/index.js'
 import { fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
-import { catalogueOf, renderMessage } from '../../src/messages/render.js'
+import { catalogueOf, renderMessage } from '../../src/gateway/reply/index.js'
 import type { PageChoice, PageField, PageModel } from './contract.js'
 import type { WapTextKey } from './texts.js'
 import { wapText } from './texts.js'

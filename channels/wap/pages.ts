@@ -6,7 +6,7 @@
  */
 import type { CommandResult, FundingKind, Language, StatementRow } from '../../src/core/index.js'
 import { formatAmount } from '../../src/core/index.js'
-import { catalogueOf, renderResult } from '../../src/messages/render.js'
+import { catalogueOf, renderResult } from '../../src/gateway/reply/index.js'
 import type { PageLink, PageModel } from './contract.js'
 import { paymentPages } from './forms.js'
 import type { WapTextKey } from './texts.js'

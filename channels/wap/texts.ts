@@ -1,7 +1,7 @@
 /**
  * texts.ts - the words of the WAP pages themselves (titles, field labels, link labels, the
  * channel's own notices) in English and Chinese. What the core answers (balances, receipts,
- * refusals) comes from the shared catalogue through src/messages/render.ts instead.
+ * refusals) comes from the shared catalogue through src/gateway/reply instead.
  * Exports wapText and WapTextKey.
  */
 import type { Language } from '../../src/core/index.js'

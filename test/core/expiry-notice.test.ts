@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeJson } from '../../src/ledger/codec.js'
-import { renderMessage } from '../../src/messages/render.js'
+import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { Message } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'

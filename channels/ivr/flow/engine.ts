@@ -6,8 +6,8 @@
  */
 import type { CommandResult, Language, Payment } from '../../../src/core/index.js'
 import { assert, normalizeMsisdn } from '../../../src/core/index.js'
-import { renderMessage } from '../../../src/messages/render.js'
 import { isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
+import { renderMessage } from '../../../src/gateway/reply/index.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../contract.js'
 import type { Collected } from '../digits/index.js'
 import { expireTimer, pressKeys, startCollecting, timerDeadlineMs } from '../digits/index.js'

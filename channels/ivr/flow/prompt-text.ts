@@ -6,7 +6,7 @@
  */
 import type { FundingKind, Language } from '../../../src/core/index.js'
 import { fundingKinds } from '../../../src/core/index.js'
-import { catalogueOf } from '../../../src/messages/render.js'
+import { catalogueOf } from '../../../src/gateway/reply/index.js'
 
 /** A placeholder's value, or null when the call has none. */
 export type Lookup = (name: string) => string | null

@@ -6,7 +6,7 @@
  */
 import type { CommandResult, Language } from '../../../src/core/index.js'
 import { assertNever, isFinal } from '../../../src/core/index.js'
-import { renderMessage } from '../../../src/messages/render.js'
+import { renderMessage } from '../../../src/gateway/reply/index.js'
 import type { SmsCatalogue, SmsKeyword } from '../../../menus/sms/catalogue.js'
 import { smsEn } from '../../../menus/sms/en.js'
 import { smsZh } from '../../../menus/sms/zh.js'

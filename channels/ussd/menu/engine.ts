@@ -22,7 +22,7 @@
  */
 import type { CommandResult, Language, Message, SubscriberCommand } from '../../../src/core/index.js'
 import { assert, fundingKinds } from '../../../src/core/index.js'
-import { catalogueOf, renderMessage } from '../../../src/messages/render.js'
+import { catalogueOf, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'

@@ -3,7 +3,7 @@
  * few built-ins. Exports placeholdersOf, fillPlaceholders, builtinPlaceholders.
  */
 
-// Same syntax as the message catalogue (src/messages/render.ts): identifiers in braces.
+// Same syntax as the message catalogue (src/gateway/reply/fill.ts): identifiers in braces.
 const placeholderPattern = /\{([A-Za-z][A-Za-z0-9_]*)\}/g
 
 /** Filled by the engine, not by an input: the subscriber's own number and the service code. */

@@ -15,7 +15,7 @@
  */
 import type { CommandResult, Language, Message } from '../../../src/core/index.js'
 import { fundingKinds } from '../../../src/core/index.js'
-import { catalogueOf, renderMessage } from '../../../src/messages/render.js'
+import { catalogueOf, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import type { UssdMenuLimits } from '../menu/limits.js'
 import { ussdMenuLimits } from '../menu/limits.js'

@@ -6,7 +6,7 @@
  * Unregistered callers are told so and the call ends. Exports fakeIvrEngine, fakePromptText and fakeGathers.
  */
 import type { CommandResult, Language } from '../../../src/core/index.js'
-import { renderResult } from '../../../src/messages/render.js'
+import { renderResult } from '../../../src/gateway/reply/index.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../../../channels/ivr/contract.js'
 
 const menuGather: Gather = { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000, validKeys: '12', secret: false }

@@ -6,7 +6,7 @@
  */
 import type { CommandResult, FundingKind } from '../../../src/core/index.js'
 import { parseAmount } from '../../../src/core/index.js'
-import { renderResult } from '../../../src/messages/render.js'
+import { renderResult } from '../../../src/gateway/reply/index.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../../../channels/ussd/contract.js'
 import { accountMenuOrder } from '../../../channels/ussd/contract.js'
 

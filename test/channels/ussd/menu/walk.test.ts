@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Language, Message, SubscriberCommand } from '../../../../src/core/index.js'
 import { refused } from '../../../../src/core/index.js'
-import { renderMessage } from '../../../../src/messages/render.js'
+import { renderMessage } from '../../../../src/gateway/reply/index.js'
 import { HAN, LI, PIN, WAITING_ID, commandOf, dial, engine, fakeResult, fitsOnePage, screenOf, type, waiting } from './drive.js'
 
 interface Flow {

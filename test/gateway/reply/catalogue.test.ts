@@ -3,12 +3,12 @@
  * core supplies, never asking to echo a PIN, SMS-sized, and rendered as a phone should see them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Language, Message, MessageKey, StaticMessageKey } from '../../src/core/index.js'
-import { messageKeys, reasons } from '../../src/core/index.js'
-import type { Catalogue, CatalogueKey } from '../../menus/messages/catalogue.js'
-import { catalogueOf, renderMessage, renderResult } from '../../src/messages/render.js'
-import type { TestLedger } from '../support/ledger-fixture.js'
-import { openTestLedger } from '../support/ledger-fixture.js'
+import type { Language, Message, MessageKey, StaticMessageKey } from '../../../src/core/index.js'
+import { messageKeys, reasons } from '../../../src/core/index.js'
+import type { Catalogue, CatalogueKey } from '../../../menus/messages/catalogue.js'
+import { catalogueOf, renderMessage, renderResult } from '../../../src/gateway/reply/index.js'
+import type { TestLedger } from '../../support/ledger-fixture.js'
+import { openTestLedger } from '../../support/ledger-fixture.js'
 
 const languages: readonly Language[] = ['en', 'zh']
 
