@@ -7,6 +7,7 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { assertNever } from '../../src/core/index.js'
+import { renderText } from '../../src/gateway/reply/index.js'
 import type { Prompt } from './contract.js'
 
 export type ChannelPromptKey = 'lines_busy' | 'call_lost' | 'unavailable' | 'answer_by_sms'
@@ -27,14 +28,7 @@ const zh: Readonly<Record<ChannelPromptKey, string>> = {
 
 /** One of the channel's own prompts; its id is `ivr.channel.<key>` (GET /ivr/prompts/:id.wav). */
 export function channelPrompt(key: ChannelPromptKey, language: Language): Prompt {
-  switch (language) {
-    case 'en':
-      return { id: `ivr.channel.${key}`, language, text: en[key] }
-    case 'zh':
-      return { id: `ivr.channel.${key}`, language, text: zh[key] }
-    default:
-      return assertNever(language)
-  }
+  return { id: `ivr.channel.${key}`, language, text: renderText({ en, zh }, key, language) }
 }
 
 /** The BCP-47 tag a voice platform speaks a language in (TwiML `language`, VoiceXML `xml:lang`). */

@@ -4,7 +4,7 @@
  * and Chinese, each within one USSD page. Exports channelText and ChannelTextKey.
  */
 import type { Language } from '../../src/core/index.js'
-import { assertNever } from '../../src/core/index.js'
+import { renderText } from '../../src/gateway/reply/index.js'
 import type { Screen } from './contract.js'
 
 export type ChannelTextKey = 'session_ended' | 'session_timed_out' | 'session_replaced' | 'session_lost' | 'unavailable'
@@ -27,12 +27,5 @@ const zh: Readonly<Record<ChannelTextKey, string>> = {
 
 /** An END screen with one of the channel's own texts. */
 export function channelText(key: ChannelTextKey, language: Language): Screen {
-  switch (language) {
-    case 'en':
-      return { type: 'END', text: en[key] }
-    case 'zh':
-      return { type: 'END', text: zh[key] }
-    default:
-      return assertNever(language)
-  }
+  return { type: 'END', text: renderText({ en, zh }, key, language) }
 }

@@ -6,21 +6,14 @@
  */
 import type { CommandResult, Language } from '../../../src/core/index.js'
 import { assertNever, isFinal } from '../../../src/core/index.js'
-import { renderMessage } from '../../../src/gateway/reply/index.js'
+import { fillTemplate, inLanguage, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { SmsCatalogue, SmsKeyword } from '../../../menus/sms/catalogue.js'
 import { smsEn } from '../../../menus/sms/en.js'
 import { smsZh } from '../../../menus/sms/zh.js'
 import type { MoRefusal } from './parse-mo.js'
 
 export function smsCatalogueOf(language: Language): SmsCatalogue {
-  switch (language) {
-    case 'en':
-      return smsEn
-    case 'zh':
-      return smsZh
-    default:
-      return assertNever(language)
-  }
+  return inLanguage({ en: smsEn, zh: smsZh }, language)
 }
 
 /** Sentences follow each other after a space in English and directly in Chinese. */
@@ -44,7 +37,7 @@ export function resultText(result: CommandResult, language: Language): string {
   const text = renderMessage(result.message, language)
   const reference = finalReference(result)
   if (reference === null || text.includes(reference)) return text
-  return joinSentences(language, text, smsCatalogueOf(language).reference.replace('{ref}', reference))
+  return joinSentences(language, text, fillTemplate(smsCatalogueOf(language).reference, (name) => (name === 'ref' ? reference : null)))
 }
 
 /** Why an MO could not be run, in words the sender can act on. */

@@ -1,19 +1,17 @@
 /**
  * placeholders.ts - `{name}` placeholders in menu texts, filled from the session's values and a
- * few built-ins. Exports placeholdersOf, fillPlaceholders, builtinPlaceholders.
+ * few built-ins by the one placeholder rule of src/gateway/reply (a missing value is dropped and the gap
+ * mended). Exports placeholdersOf, fillPlaceholders, builtinPlaceholders.
  */
+import type { ValueLookup } from '../../../src/gateway/reply/index.js'
+import { fillTemplate, placeholdersOf } from '../../../src/gateway/reply/index.js'
 
-// Same syntax as the message catalogue (src/gateway/reply/fill.ts): identifiers in braces.
-const placeholderPattern = /\{([A-Za-z][A-Za-z0-9_]*)\}/g
+export { placeholdersOf }
 
 /** Filled by the engine, not by an input: the subscriber's own number and the service code. */
 export const builtinPlaceholders: readonly string[] = ['msisdn', 'service']
 
-export function placeholdersOf(text: string): string[] {
-  return [...text.matchAll(placeholderPattern)].map((match) => match[1] ?? '')
-}
-
-/** A placeholder without a value shows as nothing: a phone must never see the template. */
-export function fillPlaceholders(text: string, lookup: (name: string) => string | null): string {
-  return text.replace(placeholderPattern, (_whole, name: string) => lookup(name) ?? '')
+/** A menu text with its placeholders filled: a phone must never see the template. */
+export function fillPlaceholders(text: string, lookup: ValueLookup): string {
+  return fillTemplate(text, lookup)
 }

@@ -14,8 +14,7 @@
  * pushBookkeeping, isPushState, PushRequest, pushStates.
  */
 import type { CommandResult, Language, Message } from '../../../src/core/index.js'
-import { fundingKinds } from '../../../src/core/index.js'
-import { catalogueOf, renderMessage } from '../../../src/gateway/reply/index.js'
+import { accountName, fillTemplate, lookupIn, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import type { UssdMenuLimits } from '../menu/limits.js'
 import { ussdMenuLimits } from '../menu/limits.js'
@@ -168,9 +167,7 @@ function promptText(session: UssdSession, reprompt: string | null, limits: PageL
   const texts = pushTexts[session.language]
   const values = session.values
   const account = values['account'] ?? ''
-  const accountName = (fundingKinds as readonly string[]).includes(account)
-    ? catalogueOf(session.language)[`account.${account as (typeof fundingKinds)[number]}`]
-    : account
+  const accountShown = accountName(account, session.language) ?? account
   const options = session.state === pushStates.sim ? [`1 ${texts.confirm}`, `2 ${texts.decline}`] : []
   const attempts: readonly [string, string, string | null][] = [
     [values['payee'] ?? '', values['reference'] ?? '', reprompt],
@@ -181,8 +178,7 @@ function promptText(session: UssdSession, reprompt: string | null, limits: PageL
   let text = ''
   for (const [payee, reference, line] of attempts) {
     const template = session.state === pushStates.pin ? texts.prompt_pin : texts.prompt_sim
-    const body = template.replaceAll('{payee}', payee).replaceAll('{amount}', values['amount'] ?? '')
-      .replaceAll('{account}', accountName).replaceAll('{reference}', reference)
+    const body = fillTemplate(template, lookupIn({ payee, amount: values['amount'], account: accountShown, reference }))
     text = [...(line === null ? [] : [line]), body, ...options].join('\n')
     if (fitsPage(text, limits)) return text
   }
