@@ -1,11 +1,12 @@
 /**
  * texts.ts - the words of the WAP pages themselves (titles, field labels, link labels, the
  * channel's own notices) in English and Chinese. What the core answers (balances, receipts,
- * refusals) comes from the shared catalogue through src/gateway/reply instead.
- * Exports wapText and WapTextKey.
+ * refusals) comes from the shared catalogue through src/gateway/reply instead; both are filled
+ * by its one placeholder rule. Exports wapText and WapTextKey.
  */
 import type { Language } from '../../src/core/index.js'
-import { assertNever } from '../../src/core/index.js'
+import type { Values } from '../../src/gateway/reply/index.js'
+import { renderText } from '../../src/gateway/reply/index.js'
 
 const en = {
   title_home: 'telepay',
@@ -133,19 +134,7 @@ const zh: Readonly<Record<WapTextKey, string>> = {
   request_unreadable: '无法读取此请求，未付款。请重新开始。',
 }
 
-/** A page text with its `{name}` placeholders filled. */
-export function wapText(key: WapTextKey, language: Language, params: Readonly<Record<string, string>> = {}): string {
-  const text = textsOf(language)[key]
-  return text.replace(/\{([a-z]+)\}/g, (whole, name: string) => params[name] ?? whole)
-}
-
-function textsOf(language: Language): Readonly<Record<WapTextKey, string>> {
-  switch (language) {
-    case 'en':
-      return en
-    case 'zh':
-      return zh
-    default:
-      return assertNever(language)
-  }
+/** A page text with its `{name}` placeholders filled; a missing param is dropped, never shown. */
+export function wapText(key: WapTextKey, language: Language, params: Values = {}): string {
+  return renderText({ en, zh }, key, language, params)
 }
