@@ -14,7 +14,7 @@ export type Values = Readonly<Record<string, string | undefined>>
 
 /** Looks names up in `values`, own properties only: `{constructor}` is no value. */
 export function lookupIn(values: Values): ValueLookup {
-  return (name) => (Object.hasOwn(values, name) ? values[name] ?? null : null)
+  return (name) => (Object.hasOwn(values, name) ? (values[name] ?? null) : null)
 }
 
 // Placeholder names are identifiers; anything else in braces is left as written.
@@ -28,14 +28,17 @@ export function placeholdersOf(template: string): string[] {
 /** The template with its placeholders filled; a complete text stays exactly as written. */
 export function fillTemplate(template: string, lookup: ValueLookup): string {
   let dropped = false
-  const filled = template.replace(placeholderPattern, (_whole, name: string, modifier: string | undefined) => {
-    const value = lookup(name)
-    if (value === null || value === '') {
-      dropped = true
-      return ''
-    }
-    return modifier === 'digits' ? [...value].join(' ') : value
-  })
+  const filled = template.replace(
+    placeholderPattern,
+    (_whole, name: string, modifier: string | undefined) => {
+      const value = lookup(name)
+      if (value === null || value === '') {
+        dropped = true
+        return ''
+      }
+      return modifier === 'digits' ? [...value].join(' ') : value
+    },
+  )
   return dropped ? fillTemplateMendGaps(filled) : filled
 }
 

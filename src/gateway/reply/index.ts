@@ -9,4 +9,11 @@
 export type { ValueLookup, Values } from './fill.js'
 export { fillTemplate, lookupIn, placeholdersOf } from './fill.js'
 export type { ByLanguage } from './render.js'
-export { accountName, catalogueOf, inLanguage, renderMessage, renderResult, renderText } from './render.js'
+export {
+  accountName,
+  catalogueOf,
+  inLanguage,
+  renderMessage,
+  renderResult,
+  renderText,
+} from './render.js'

@@ -34,7 +34,13 @@ describe('a WAP text with a param missing', () => {
 
   it('never reaches a confirm page as a template, in any markup', () => {
     const question = wapText('confirm_question', 'en', { amount: '25.00', account: 'wallet' })
-    const page = confirmPage({ base: '/wap/s/abc', entry: '/wap/' }, 'en', question, 'wallet', 'token1')
+    const page = confirmPage(
+      { base: '/wap/s/abc', entry: '/wap/' },
+      'en',
+      question,
+      'wallet',
+      'token1',
+    )
     for (const markup of ['wml', 'xhtml', 'chtml'] as const) {
       const body = renderPage(page, markup).body.toString('utf8')
       expect(body, markup).toContain('Pay CNY 25.00 to from your wallet?')

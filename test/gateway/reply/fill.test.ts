@@ -7,11 +7,15 @@ import { fillTemplate, lookupIn, placeholdersOf } from '../../../src/gateway/rep
 
 describe('fillTemplate', () => {
   it('fills values and leaves a complete text as written, spaces and all', () => {
-    expect(fillTemplate('Pay  {amount} to {payee} .', lookupIn({ amount: '5.00', payee: 'Metro' }))).toBe('Pay  5.00 to Metro .')
+    expect(
+      fillTemplate('Pay  {amount} to {payee} .', lookupIn({ amount: '5.00', payee: 'Metro' })),
+    ).toBe('Pay  5.00 to Metro .')
   })
 
   it('speaks {x:digits} key by key', () => {
-    expect(fillTemplate('Order {order:digits}.', lookupIn({ order: '880001' }))).toBe('Order 8 8 0 0 0 1.')
+    expect(fillTemplate('Order {order:digits}.', lookupIn({ order: '880001' }))).toBe(
+      'Order 8 8 0 0 0 1.',
+    )
   })
 
   it('drops a missing or empty value and mends the gap', () => {
