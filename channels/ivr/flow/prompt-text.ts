@@ -1,8 +1,8 @@
 /**
- * prompt-text.ts - fills the {placeholders} of a spoken script text by the one placeholder rule
- * of src/gateway/reply: `{name}` is a value or a result param, `{account}` a funding kind spoken by its
- * catalogue name, and `{name:digits}` speaks an identifier key by key ("8 8 0 0 0 1", not "eight
- * hundred and eighty thousand"). Exports fillText, placeholdersOf, Lookup.
+ * prompt-text.ts - fills the {placeholders} of a spoken script text by the one placeholder
+ * rule of src/gateway/reply: `{name}` is a value or a result param, `{account}` a funding kind
+ * spoken by its catalogue name, and `{name:digits}` speaks an identifier key by key ("8 8 0 0 0
+ * 1", not "eight hundred and eighty thousand"). Exports fillText, placeholdersOf, Lookup.
  */
 import type { Language } from '../../../src/core/index.js'
 import type { ValueLookup } from '../../../src/gateway/reply/index.js'

@@ -6,7 +6,12 @@
  */
 import type { CommandResult, Language } from '../../../src/core/index.js'
 import { assertNever, isFinal } from '../../../src/core/index.js'
-import { fillTemplate, inLanguage, renderMessage } from '../../../src/gateway/reply/index.js'
+import {
+  fillTemplate,
+  inLanguage,
+  lookupIn,
+  renderMessage,
+} from '../../../src/gateway/reply/index.js'
 import type { SmsCatalogue, SmsKeyword } from '../../../menus/sms/catalogue.js'
 import { smsEn } from '../../../menus/sms/en.js'
 import { smsZh } from '../../../menus/sms/zh.js'
@@ -37,7 +42,8 @@ export function resultText(result: CommandResult, language: Language): string {
   const text = renderMessage(result.message, language)
   const reference = finalReference(result)
   if (reference === null || text.includes(reference)) return text
-  return joinSentences(language, text, fillTemplate(smsCatalogueOf(language).reference, (name) => (name === 'ref' ? reference : null)))
+  const line = fillTemplate(smsCatalogueOf(language).reference, lookupIn({ ref: reference }))
+  return joinSentences(language, text, line)
 }
 
 /** Why an MO could not be run, in words the sender can act on. */

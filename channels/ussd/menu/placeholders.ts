@@ -1,7 +1,7 @@
 /**
  * placeholders.ts - `{name}` placeholders in menu texts, filled from the session's values and a
- * few built-ins by the one placeholder rule of src/gateway/reply (a missing value is dropped and the gap
- * mended). Exports placeholdersOf, fillPlaceholders, builtinPlaceholders.
+ * few built-ins by the one placeholder rule of src/gateway/reply (a missing value is dropped and
+ * the gap mended). Exports placeholdersOf, fillPlaceholders, builtinPlaceholders.
  */
 import type { ValueLookup } from '../../../src/gateway/reply/index.js'
 import { fillTemplate, placeholdersOf } from '../../../src/gateway/reply/index.js'

@@ -14,7 +14,12 @@
  * pushBookkeeping, isPushState, PushRequest, pushStates.
  */
 import type { CommandResult, Language, Message } from '../../../src/core/index.js'
-import { accountName, fillTemplate, lookupIn, renderMessage } from '../../../src/gateway/reply/index.js'
+import {
+  accountName,
+  fillTemplate,
+  lookupIn,
+  renderMessage,
+} from '../../../src/gateway/reply/index.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import type { UssdMenuLimits } from '../menu/limits.js'
 import { ussdMenuLimits } from '../menu/limits.js'
@@ -178,7 +183,8 @@ function promptText(session: UssdSession, reprompt: string | null, limits: PageL
   let text = ''
   for (const [payee, reference, line] of attempts) {
     const template = session.state === pushStates.pin ? texts.prompt_pin : texts.prompt_sim
-    const body = fillTemplate(template, lookupIn({ payee, amount: values['amount'], account: accountShown, reference }))
+    const shown = { payee, amount: values['amount'], account: accountShown, reference }
+    const body = fillTemplate(template, lookupIn(shown))
     text = [...(line === null ? [] : [line]), body, ...options].join('\n')
     if (fitsPage(text, limits)) return text
   }
