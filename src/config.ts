@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Limits, OperatingLimits } from './core/index.js'
-import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
 import type { BankMode } from './bank/simulated-bank.js'
 import { bankModes } from './bank/simulated-bank.js'
+import type { Limits, OperatingLimits } from './core/index.js'
+import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
 import type { LogLevel } from './service/log.js'
 import { logLevels } from './service/log.js'
 
@@ -30,10 +30,18 @@ export interface Config {
   readonly limits: Limits
   readonly operating: OperatingLimits
   /** The built-in SMSC simulator (SPEC section 1): ESMEs bind here to stand in for phones. */
-  readonly smpp: { readonly host: string; readonly port: number; readonly systemId: string; readonly password: string }
+  readonly smpp: {
+    readonly host: string
+    readonly port: number
+    readonly systemId: string
+    readonly password: string
+  }
   readonly sms: SmsConfig
   readonly ussd: UssdConfig
-  readonly wap: { readonly trustedGateways: readonly string[] | null; readonly msisdnHeaders: readonly string[] | null }
+  readonly wap: {
+    readonly trustedGateways: readonly string[] | null
+    readonly msisdnHeaders: readonly string[] | null
+  }
 }
 
 export interface UssdConfig {
@@ -76,20 +84,34 @@ function isObject(value: unknown): value is Source {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function pick<T>(key: string, value: unknown, fallback: T, parse: (value: unknown) => T | undefined, expected: string): T {
+function pick<T>(
+  key: string,
+  value: unknown,
+  fallback: T,
+  parse: (value: unknown) => T | undefined,
+  expected: string,
+): T {
   if (value === undefined) return fallback
   const parsed = parse(value)
-  if (parsed === undefined) throw new ConfigError(`config: ${key}: expected ${expected}, got ${JSON.stringify(value)}`)
+  if (parsed === undefined)
+    throw new ConfigError(`config: ${key}: expected ${expected}, got ${JSON.stringify(value)}`)
   return parsed
 }
 
-const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-const asInteger = (min: number, max: number) => (value: unknown): number | undefined => {
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value
-  return typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max ? number : undefined
-}
-const oneOf = <T extends string>(choices: readonly T[]) => (value: unknown): T | undefined =>
-  choices.find((choice) => choice === value)
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
+const asInteger =
+  (min: number, max: number) =>
+  (value: unknown): number | undefined => {
+    const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value
+    return typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max
+      ? number
+      : undefined
+  }
+const oneOf =
+  <T extends string>(choices: readonly T[]) =>
+  (value: unknown): T | undefined =>
+    choices.find((choice) => choice === value)
 
 /** A money limit: an integer of fen (200000) or an amount string ("2000.00"). */
 const asMinor = (value: unknown): bigint | undefined => {
@@ -106,9 +128,22 @@ function readLimits(source: unknown): Limits {
   for (const [key, value] of Object.entries(source)) {
     const fallback = (defaultLimits as unknown as Record<string, unknown>)[key]
     if (fallback === undefined) throw new ConfigError(`config: limits.${key}: unknown key`)
-    result[key] = typeof fallback === 'bigint'
-      ? pick(`limits.${key}`, value, fallback, asMinor, 'fen as an integer or an amount like "2000.00"')
-      : pick(`limits.${key}`, value, fallback as number, asInteger(0, Number.MAX_SAFE_INTEGER), 'a non-negative integer')
+    result[key] =
+      typeof fallback === 'bigint'
+        ? pick(
+            `limits.${key}`,
+            value,
+            fallback,
+            asMinor,
+            'fen as an integer or an amount like "2000.00"',
+          )
+        : pick(
+            `limits.${key}`,
+            value,
+            fallback as number,
+            asInteger(0, Number.MAX_SAFE_INTEGER),
+            'a non-negative integer',
+          )
   }
   const limits = result as unknown as Limits
   const problems = checkLimits(limits)
@@ -121,8 +156,15 @@ function readOperating(source: unknown): OperatingLimits {
   if (!isObject(source)) throw new ConfigError('config: operating: expected an object')
   const result: Record<string, unknown> = { ...defaultOperatingLimits }
   for (const [key, value] of Object.entries(source)) {
-    if (!(key in defaultOperatingLimits)) throw new ConfigError(`config: operating.${key}: unknown key`)
-    result[key] = pick(`operating.${key}`, value, 0, asInteger(1, Number.MAX_SAFE_INTEGER), 'a positive integer')
+    if (!(key in defaultOperatingLimits))
+      throw new ConfigError(`config: operating.${key}: unknown key`)
+    result[key] = pick(
+      `operating.${key}`,
+      value,
+      0,
+      asInteger(1, Number.MAX_SAFE_INTEGER),
+      'a positive integer',
+    )
   }
   return result as unknown as OperatingLimits
 }
@@ -132,7 +174,9 @@ function readFile(path: string): Source {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new ConfigError(`config: ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new ConfigError(
+      `config: ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
   if (!isObject(parsed)) throw new ConfigError(`config: ${path}: expected a JSON object`)
   return parsed
@@ -185,14 +229,25 @@ export function parseUpstream(value: unknown): UpstreamSmsc | undefined {
 }
 
 /** Builds the configuration; `overrides` win over everything (used by tests and the conformance runner). */
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: Source } = {}): Config {
+export function loadConfig(
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: Source } = {},
+): Config {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
   const fileName = env['TELEPAY_CONFIG'] ?? join(cwd, 'telepay.config.json')
-  if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName)) throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
+  if (env['TELEPAY_CONFIG'] !== undefined && !existsSync(fileName))
+    throw new ConfigError(`config: TELEPAY_CONFIG: no file at ${fileName}`)
   const file = existsSync(fileName) ? readFile(fileName) : {}
   const section = (name: string): Source => (isObject(file[name]) ? { ...file[name] } : {})
-  const source: Source = { ...file, http: section('http'), bank: section('bank'), smpp: section('smpp'), sms: section('sms'), ussd: section('ussd'), wap: section('wap') }
+  const source: Source = {
+    ...file,
+    http: section('http'),
+    bank: section('bank'),
+    smpp: section('smpp'),
+    sms: section('sms'),
+    ussd: section('ussd'),
+    wap: section('wap'),
+  }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
     if (value === undefined) continue
@@ -203,10 +258,29 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   }
   const overrides = options.overrides ?? {}
   for (const [key, value] of Object.entries(overrides)) {
-    source[key] = isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
+    source[key] =
+      isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
   }
-  const known = new Set(['http', 'dataDir', 'ledgerFile', 'bankFile', 'adminToken', 'clock', 'world', 'pinHashCost', 'logLevel', 'bank', 'limits', 'operating', 'smpp', 'sms', 'ussd', 'wap'])
-  for (const key of Object.keys(source)) if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
+  const known = new Set([
+    'http',
+    'dataDir',
+    'ledgerFile',
+    'bankFile',
+    'adminToken',
+    'clock',
+    'world',
+    'pinHashCost',
+    'logLevel',
+    'bank',
+    'limits',
+    'operating',
+    'smpp',
+    'sms',
+    'ussd',
+    'wap',
+  ])
+  for (const key of Object.keys(source))
+    if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
 
   const http = source['http'] as Source
   const bank = source['bank'] as Source
@@ -214,57 +288,166 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   const sms = source['sms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
-  for (const [name, keys] of [['smpp', ['host', 'port', 'systemId', 'password']], ['sms', ['mode', 'shortCode', 'upstream']], ['ussd', ['push']], ['wap', ['trustedGateways', 'msisdnHeaders']]] as const) {
+  for (const [name, keys] of [
+    ['smpp', ['host', 'port', 'systemId', 'password']],
+    ['sms', ['mode', 'shortCode', 'upstream']],
+    ['ussd', ['push']],
+    ['wap', ['trustedGateways', 'msisdnHeaders']],
+  ] as const) {
     for (const key of Object.keys(source[name] as Source)) {
-      if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`config: ${name}.${key}: unknown key`)
+      if (!(keys as readonly string[]).includes(key))
+        throw new ConfigError(`config: ${name}.${key}: unknown key`)
     }
   }
-  const smsMode = pick('sms.mode', sms['mode'], 'simulator' as const, oneOf(smsModes), smsModes.join(' | '))
-  const upstream = sms['upstream'] === undefined || sms['upstream'] === null || sms['upstream'] === ''
-    ? null
-    : pick('sms.upstream', sms['upstream'], null, parseUpstream, 'smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver')
-  if (smsMode === 'operator' && upstream === null) throw new ConfigError('config: sms.upstream: operator mode needs the SMSC to bind to, e.g. smpp://user:secret@smsc.example:2775')
-  const dataDir = resolve(cwd, pick('dataDir', source['dataDir'], './data', asString, 'a directory path'))
+  const smsMode = pick(
+    'sms.mode',
+    sms['mode'],
+    'simulator' as const,
+    oneOf(smsModes),
+    smsModes.join(' | '),
+  )
+  const upstream =
+    sms['upstream'] === undefined || sms['upstream'] === null || sms['upstream'] === ''
+      ? null
+      : pick(
+          'sms.upstream',
+          sms['upstream'],
+          null,
+          parseUpstream,
+          'smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver',
+        )
+  if (smsMode === 'operator' && upstream === null)
+    throw new ConfigError(
+      'config: sms.upstream: operator mode needs the SMSC to bind to, e.g. smpp://user:secret@smsc.example:2775',
+    )
+  const dataDir = resolve(
+    cwd,
+    pick('dataDir', source['dataDir'], './data', asString, 'a directory path'),
+  )
   return {
     http: {
       host: pick('http.host', http['host'], '127.0.0.1', asString, 'a host name or address'),
-      port: pick('http.port', http['port'], 8080, asInteger(0, 65_535), 'a port number from 0 to 65535'),
+      port: pick(
+        'http.port',
+        http['port'],
+        8080,
+        asInteger(0, 65_535),
+        'a port number from 0 to 65535',
+      ),
     },
     dataDir,
-    ledgerFile: resolve(dataDir, pick('ledgerFile', source['ledgerFile'], 'telepay.sqlite', asString, 'a file path')),
-    bankFile: resolve(dataDir, pick('bankFile', source['bankFile'], 'bank.sqlite', asString, 'a file path')),
-    adminToken: pick('adminToken', source['adminToken'], defaultAdminToken, asString, 'a non-empty token'),
-    clock: pick('clock', source['clock'], 'system' as const, oneOf(['system', 'test'] as const), '"system" or "test"'),
-    world: pick('world', source['world'], 'default' as const, oneOf(['default', 'none'] as const), '"default" or "none"'),
-    pinHashCost: pick('pinHashCost', source['pinHashCost'], 16_384, (value) => {
-      const cost = asInteger(2, 1 << 20)(value)
-      return cost !== undefined && (cost & (cost - 1)) === 0 ? cost : undefined
-    }, 'a power of two from 2 to 1048576'),
-    logLevel: pick('logLevel', source['logLevel'], 'info' as const, oneOf(logLevels), logLevels.join(' | ')),
+    ledgerFile: resolve(
+      dataDir,
+      pick('ledgerFile', source['ledgerFile'], 'telepay.sqlite', asString, 'a file path'),
+    ),
+    bankFile: resolve(
+      dataDir,
+      pick('bankFile', source['bankFile'], 'bank.sqlite', asString, 'a file path'),
+    ),
+    adminToken: pick(
+      'adminToken',
+      source['adminToken'],
+      defaultAdminToken,
+      asString,
+      'a non-empty token',
+    ),
+    clock: pick(
+      'clock',
+      source['clock'],
+      'system' as const,
+      oneOf(['system', 'test'] as const),
+      '"system" or "test"',
+    ),
+    world: pick(
+      'world',
+      source['world'],
+      'default' as const,
+      oneOf(['default', 'none'] as const),
+      '"default" or "none"',
+    ),
+    pinHashCost: pick(
+      'pinHashCost',
+      source['pinHashCost'],
+      16_384,
+      (value) => {
+        const cost = asInteger(2, 1 << 20)(value)
+        return cost !== undefined && (cost & (cost - 1)) === 0 ? cost : undefined
+      },
+      'a power of two from 2 to 1048576',
+    ),
+    logLevel: pick(
+      'logLevel',
+      source['logLevel'],
+      'info' as const,
+      oneOf(logLevels),
+      logLevels.join(' | '),
+    ),
     bank: {
-      mode: pick('bank.mode', bank['mode'], 'approve' as const, oneOf(bankModes), bankModes.join(' | ')),
+      mode: pick(
+        'bank.mode',
+        bank['mode'],
+        'approve' as const,
+        oneOf(bankModes),
+        bankModes.join(' | '),
+      ),
       slowMs: pick('bank.slowMs', bank['slowMs'], 2_000, asInteger(0, 600_000), 'milliseconds'),
     },
     limits: readLimits(source['limits']),
     operating: readOperating(source['operating']),
     smpp: {
       host: pick('smpp.host', smpp['host'], '127.0.0.1', asString, 'a host name or address'),
-      port: pick('smpp.port', smpp['port'], 2775, asInteger(0, 65_535), 'a port number from 0 to 65535'),
+      port: pick(
+        'smpp.port',
+        smpp['port'],
+        2775,
+        asInteger(0, 65_535),
+        'a port number from 0 to 65535',
+      ),
       // SMPP 3.4 caps system_id at 15 octets and password at 8 (plus the NUL).
-      systemId: pick('smpp.systemId', smpp['systemId'], 'telepay', smppText(15), 'at most 15 ASCII characters'),
-      password: pick('smpp.password', smpp['password'], 'telepay', smppText(8), 'at most 8 ASCII characters'),
+      systemId: pick(
+        'smpp.systemId',
+        smpp['systemId'],
+        'telepay',
+        smppText(15),
+        'at most 15 ASCII characters',
+      ),
+      password: pick(
+        'smpp.password',
+        smpp['password'],
+        'telepay',
+        smppText(8),
+        'at most 8 ASCII characters',
+      ),
     },
     sms: {
       mode: smsMode,
-      shortCode: pick('sms.shortCode', sms['shortCode'], '12588', (value) => (typeof value === 'string' && /^\d{3,15}$/.test(value) ? value : undefined), 'digits, 3 to 15'),
+      shortCode: pick(
+        'sms.shortCode',
+        sms['shortCode'],
+        '12588',
+        (value) => (typeof value === 'string' && /^\d{3,15}$/.test(value) ? value : undefined),
+        'digits, 3 to 15',
+      ),
       upstream,
     },
     ussd: {
       push: pick('ussd.push', ussd['push'], null, asBoolean, 'true or false'),
     },
     wap: {
-      trustedGateways: pick('wap.trustedGateways', wap['trustedGateways'], null, asAddressList, 'a list of IP addresses or CIDR ranges, e.g. ["10.0.0.0/8"] or "10.1.2.3,10.1.2.4"'),
-      msisdnHeaders: pick('wap.msisdnHeaders', wap['msisdnHeaders'], null, asHeaderList, 'a non-empty list of header names, e.g. ["X-WAP-Network-Client-MSISDN"] or "X-MSISDN"'),
+      trustedGateways: pick(
+        'wap.trustedGateways',
+        wap['trustedGateways'],
+        null,
+        asAddressList,
+        'a list of IP addresses or CIDR ranges, e.g. ["10.0.0.0/8"] or "10.1.2.3,10.1.2.4"',
+      ),
+      msisdnHeaders: pick(
+        'wap.msisdnHeaders',
+        wap['msisdnHeaders'],
+        null,
+        asHeaderList,
+        'a non-empty list of header names, e.g. ["X-WAP-Network-Client-MSISDN"] or "X-MSISDN"',
+      ),
     },
   }
 }
@@ -276,21 +459,48 @@ export function isHeaderName(name: string): boolean {
 
 /** Header names, as a JSON list or a comma-separated string (the environment); never empty. */
 const asHeaderList = (value: unknown): readonly string[] | undefined => {
-  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+      : value
   if (!Array.isArray(list) || list.length === 0) return undefined
-  return list.every((item) => typeof item === 'string' && isHeaderName(item)) ? (list as string[]) : undefined
+  return list.every((item) => typeof item === 'string' && isHeaderName(item))
+    ? (list as string[])
+    : undefined
 }
 
 /** Addresses or CIDR ranges, as a JSON list or a comma-separated string (the environment). */
 const asAddressList = (value: unknown): readonly string[] | undefined => {
-  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+      : value
   if (!Array.isArray(list)) return undefined
   const pattern = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/
-  return list.every((item) => typeof item === 'string' && pattern.test(item)) ? (list as string[]) : undefined
+  return list.every((item) => typeof item === 'string' && pattern.test(item))
+    ? (list as string[])
+    : undefined
 }
 
 const asBoolean = (value: unknown): boolean | undefined =>
-  value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined
+  value === true || value === 'true'
+    ? true
+    : value === false || value === 'false'
+      ? false
+      : undefined
 
-const smppText = (octetsMax: number) => (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' && value.length <= octetsMax && /^[\x20-\x7e]*$/.test(value) ? value : undefined
+const smppText =
+  (octetsMax: number) =>
+  (value: unknown): string | undefined =>
+    typeof value === 'string' &&
+    value !== '' &&
+    value.length <= octetsMax &&
+    /^[\x20-\x7e]*$/.test(value)
+      ? value
+      : undefined

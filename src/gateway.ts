@@ -10,38 +10,39 @@
  * delivered over the sessions still bound (operating.stopOutboxDrainMs); then the channels close,
  * the SMPP sessions unbind, the last ledger batch commits and the files close.
  */
-import { SimulatedBank } from './bank/simulated-bank.js'
-import type { Config } from './config.js'
-import { defaultAdminToken } from './config.js'
-import type { ChannelHealth, GatewayContext } from './http/context.js'
-import { createApp } from './http/app.js'
-import { GroupCommit } from './ledger/group-commit.js'
-import { SqliteLedger } from './ledger/sqlite-ledger.js'
-import type { Clock } from './service/clock.js'
-import { TestClock, systemClock } from './service/clock.js'
-import type { Logger } from './service/log.js'
-import { createLogger } from './service/log.js'
-import { Metrics } from './service/metrics.js'
-import { PaymentService } from './service/payment-service.js'
-import { createPinHasher } from './service/pin-hasher.js'
-import { deliverDueWebhooks } from './service/webhooks.js'
-import { within } from './service/in-flight.js'
-import { startStoppableServer } from './http/stoppable-server.js'
-import { defaultWorld } from './world/default-world.js'
-import { prepareWorld } from './world/world.js'
+
+import type { RunningIvrChannel } from '../channels/ivr/index.js'
+import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
 import type { RunningUssdChannel } from '../channels/ussd/index.js'
 import { startUssdChannel } from '../channels/ussd/index.js'
 import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
-import type { RunningIvrChannel } from '../channels/ivr/index.js'
-import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
-import { adminAuth } from './http/admin-api.js'
+import { SimulatedBank } from './bank/simulated-bank.js'
+import type { Config } from './config.js'
+import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { ChannelRegistry } from './gateway/registry.js'
+import { adminAuth } from './http/admin-api.js'
+import { createApp } from './http/app.js'
+import type { ChannelHealth, GatewayContext } from './http/context.js'
+import { startStoppableServer } from './http/stoppable-server.js'
+import { GroupCommit } from './ledger/group-commit.js'
+import { SqliteLedger } from './ledger/sqlite-ledger.js'
+import type { Clock } from './service/clock.js'
+import { systemClock, TestClock } from './service/clock.js'
+import { within } from './service/in-flight.js'
+import type { Logger } from './service/log.js'
+import { createLogger } from './service/log.js'
+import { Metrics } from './service/metrics.js'
+import { PaymentService } from './service/payment-service.js'
+import { createPinHasher } from './service/pin-hasher.js'
+import { deliverDueWebhooks } from './service/webhooks.js'
+import { defaultWorld } from './world/default-world.js'
+import { prepareWorld } from './world/world.js'
 
 /** `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap` section. */
 export type GatewayConfig = Config & WapChannelConfig
@@ -65,7 +66,10 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<Gateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  options: { log?: Logger } = {},
+): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel)
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits)
@@ -77,51 +81,116 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     const world = await prepareWorld(defaultWorld, (pin) => pins.hash(pin))
     await ledger.seedWorld(world, clock.nowMs())
     for (const subscriber of world.subscribers) {
-      if (subscriber.card !== null) bank.openCard({ ...subscriber.card, balanceMinor: subscriber.card.bankBalanceMinor })
+      if (subscriber.card !== null)
+        bank.openCard({ ...subscriber.card, balanceMinor: subscriber.card.bankBalanceMinor })
     }
-    log.info('default world loaded', { subscribers: world.subscribers.length, merchants: world.merchants.length, ledger: config.ledgerFile })
+    log.info('default world loaded', {
+      subscribers: world.subscribers.length,
+      merchants: world.merchants.length,
+      ledger: config.ledgerFile,
+    })
   }
 
   const metrics = new Metrics()
-  const commits = new GroupCommit(ledger, config.operating.groupCommitCommandsMax, config.operating.commandQueueDepthMax)
-  metrics.gauge('telepay_command_queue_depth', 'Commands waiting for the ledger writer', () => [{ labels: {}, value: commits.depth }])
-  metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [{ labels: {}, value: commits.stats.batches }])
-  const service = new PaymentService({ ledger, commits, bank, clock, pins, limits: config.limits, operating: config.operating, log, metrics })
+  const commits = new GroupCommit(
+    ledger,
+    config.operating.groupCommitCommandsMax,
+    config.operating.commandQueueDepthMax,
+  )
+  metrics.gauge('telepay_command_queue_depth', 'Commands waiting for the ledger writer', () => [
+    { labels: {}, value: commits.depth },
+  ])
+  metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [
+    { labels: {}, value: commits.stats.batches },
+  ])
+  const service = new PaymentService({
+    ledger,
+    commits,
+    bank,
+    clock,
+    pins,
+    limits: config.limits,
+    operating: config.operating,
+    log,
+    metrics,
+  })
 
-  const sms = await startSmsChannel(config, { service, ledger, clock, log, metrics, operating: config.operating })
+  const sms = await startSmsChannel(config, {
+    service,
+    ledger,
+    clock,
+    log,
+    metrics,
+    operating: config.operating,
+  })
   // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
-  const notify = sms === null ? {} : { notify: (msisdn: string, text: string) => sms.channel.sendOrKeep(msisdn, text) }
+  const notify =
+    sms === null
+      ? {}
+      : { notify: (msisdn: string, text: string) => sms.channel.sendOrKeep(msisdn, text) }
   const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, ...notify })
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
-  const ussdSmpp = sms === null ? null : startUssdOverSmpp(
-    { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
-    { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
-  )
+  const ussdSmpp =
+    sms === null
+      ? null
+      : startUssdOverSmpp(
+          { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
+          { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
+        )
   if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)
   const ivr = startIvrChannel(config, { service, ledger, clock, log, metrics, ...notify })
-  const wap = startWapChannel({
-    ...config,
-    ...(config.wap.trustedGateways === null ? {} : { wapTrustedGateways: config.wap.trustedGateways }),
-    ...(config.wap.msisdnHeaders === null ? {} : { wapMsisdnHeaders: config.wap.msisdnHeaders }),
-  }, { service, ledger, limits: config.limits, clock, log, metrics })
+  const wap = startWapChannel(
+    {
+      ...config,
+      ...(config.wap.trustedGateways === null
+        ? {}
+        : { wapTrustedGateways: config.wap.trustedGateways }),
+      ...(config.wap.msisdnHeaders === null ? {} : { wapMsisdnHeaders: config.wap.msisdnHeaders }),
+    },
+    { service, ledger, limits: config.limits, clock, log, metrics },
+  )
   // Registered in the order they started; stopped in the reverse (registry.ts).
   const registry = new ChannelRegistry()
   if (sms !== null) {
-    registry.register(channelOf({
-      name: 'sms', ready: () => sms.ready(), sweep: () => sms.sweep(), close: () => sms.close(),
-      stopAccepting: () => sms.stopAccepting(), settle: () => sms.settle(),
-    }))
+    registry.register(
+      channelOf({
+        name: 'sms',
+        ready: () => sms.ready(),
+        sweep: () => sms.sweep(),
+        close: () => sms.close(),
+        stopAccepting: () => sms.stopAccepting(),
+        settle: () => sms.settle(),
+      }),
+    )
   }
-  registry.register(channelOf({
-    name: 'ussd', ready: () => ussd.ready(), sweep: () => ussd.sweep(),
-    // USSD over SMPP rides the SMS bearer and answers into the USSD sessions: it closes first.
-    close: async () => {
-      await ussdSmpp?.close()
-      await ussd.close()
-    },
-  }))
-  registry.register(channelOf({ name: 'ivr', ready: () => ivr.ready(), sweep: () => ivr.sweep(), close: () => ivr.close() }))
-  registry.register(channelOf({ name: 'wap', ready: () => wap.ready(), sweep: () => wap.sweep(), close: () => wap.close() }))
+  registry.register(
+    channelOf({
+      name: 'ussd',
+      ready: () => ussd.ready(),
+      sweep: () => ussd.sweep(),
+      // USSD over SMPP rides the SMS bearer and answers into the USSD sessions: it closes first.
+      close: async () => {
+        await ussdSmpp?.close()
+        await ussd.close()
+      },
+    }),
+  )
+  registry.register(
+    channelOf({
+      name: 'ivr',
+      ready: () => ivr.ready(),
+      sweep: () => ivr.sweep(),
+      close: () => ivr.close(),
+    }),
+  )
+  registry.register(
+    channelOf({
+      name: 'wap',
+      ready: () => wap.ready(),
+      sweep: () => wap.sweep(),
+      close: () => wap.close(),
+    }),
+  )
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
@@ -133,7 +202,9 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   let sweepsQueued = 0
   const sweep = (): Promise<void> => {
     sweepsQueued += 1
-    const run = lastSweep.then(sweepOnce).finally(() => { sweepsQueued -= 1 })
+    const run = lastSweep.then(sweepOnce).finally(() => {
+      sweepsQueued -= 1
+    })
     lastSweep = run.catch(() => undefined)
     return run
   }
@@ -144,15 +215,26 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   }
   const channels: ChannelHealth[] = [...registry.health()]
   const context: GatewayContext = {
-    service, ledger, commits, bank, clock, limits: config.limits, operating: config.operating,
-    adminToken: config.adminToken, adminTokenIsDefault: config.adminToken === defaultAdminToken, log, metrics, channels,
-    advanceClock: clock instanceof TestClock
-      ? async (seconds: number) => {
-          const nowMs = clock.advance(Math.round(seconds * 1000))
-          await sweep()
-          return nowMs
-        }
-      : null,
+    service,
+    ledger,
+    commits,
+    bank,
+    clock,
+    limits: config.limits,
+    operating: config.operating,
+    adminToken: config.adminToken,
+    adminTokenIsDefault: config.adminToken === defaultAdminToken,
+    log,
+    metrics,
+    channels,
+    advanceClock:
+      clock instanceof TestClock
+        ? async (seconds: number) => {
+            const nowMs = clock.advance(Math.round(seconds * 1000))
+            await sweep()
+            return nowMs
+          }
+        : null,
   }
 
   await service.recoverCardPayments()
@@ -169,16 +251,32 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
-  const server = await startStoppableServer((request, response) => {
-    if (!ussd.fastPath(request, response)) app(request, response)
-  }, config.http.port, config.http.host, config.operating.stopHttpCloseGraceMs)
+  const server = await startStoppableServer(
+    (request, response) => {
+      if (!ussd.fastPath(request, response)) app(request, response)
+    },
+    config.http.port,
+    config.http.host,
+    config.operating.stopHttpCloseGraceMs,
+  )
   const address = server.address
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
   const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
   return {
-    url, config, context, ledger, bank, clock, sms, smpp, ussd, ussdSmpp, ivr, wap,
+    url,
+    config,
+    context,
+    ledger,
+    bank,
+    clock,
+    sms,
+    smpp,
+    ussd,
+    ussdSmpp,
+    ivr,
+    wap,
     async close() {
       clearInterval(timer)
       // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.
@@ -188,8 +286,15 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
       const limits = config.operating
-      const settled = await within(Promise.all([server.answered(), registry.settle()]), limits.stopInFlightMs)
-      if (!settled) log.warn('stop: commands still in flight after the bound, cut', { requests: server.underWay, boundMs: limits.stopInFlightMs })
+      const settled = await within(
+        Promise.all([server.answered(), registry.settle()]),
+        limits.stopInFlightMs,
+      )
+      if (!settled)
+        log.warn('stop: commands still in flight after the bound, cut', {
+          requests: server.underWay,
+          boundMs: limits.stopInFlightMs,
+        })
       await server.close()
       log.info('stop: commands in flight answered', { ms: Date.now() - stopStartedMs })
       // 4. The outbox (kept replies, notices) goes out over the sessions still bound, for a bounded time.
@@ -197,7 +302,11 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       if (sms !== null) {
         const drained = await within(drainSmsOutbox(), limits.stopOutboxDrainMs)
         drainCut = true
-        if (!drained) log.warn('stop: SMS outbox not drained within the bound; the rest waits for the restart', { boundMs: limits.stopOutboxDrainMs })
+        if (!drained)
+          log.warn(
+            'stop: SMS outbox not drained within the bound; the rest waits for the restart',
+            { boundMs: limits.stopOutboxDrainMs },
+          )
       }
       // 5. The channels close, in the reverse order of their start, and the SMPP sessions unbind:
       // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it

@@ -9,7 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.js'
 
 let dir: string
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'telepay-config-')) })
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'telepay-config-'))
+})
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 function withFile(content: unknown): { env: NodeJS.ProcessEnv; cwd: string } {
@@ -20,18 +22,33 @@ function withFile(content: unknown): { env: NodeJS.ProcessEnv; cwd: string } {
 describe('SMS configuration', () => {
   it('defaults to the SMSC simulator of SPEC section 1 on 127.0.0.1:2775, telepay/telepay, short code 12588', () => {
     const config = loadConfig({ env: {}, cwd: dir })
-    expect(config.smpp).toEqual({ host: '127.0.0.1', port: 2775, systemId: 'telepay', password: 'telepay' })
+    expect(config.smpp).toEqual({
+      host: '127.0.0.1',
+      port: 2775,
+      systemId: 'telepay',
+      password: 'telepay',
+    })
     expect(config.sms).toEqual({ mode: 'simulator', shortCode: '12588', upstream: null })
     expect(config.ussd).toEqual({ push: null })
   })
 
   it('reads the WAP gateways trusted for the MSISDN header and the header names believed, from the file or the environment', () => {
     expect(loadConfig({ env: {}, cwd: dir }).wap.trustedGateways).toBeNull()
-    expect(loadConfig(withFile({ wap: { trustedGateways: ['10.0.0.0/8', '::1'] } })).wap.trustedGateways).toEqual(['10.0.0.0/8', '::1'])
-    expect(loadConfig({ env: { TELEPAY_WAP_TRUSTED_GATEWAYS: '10.1.2.3, 10.1.2.4' }, cwd: dir }).wap.trustedGateways).toEqual(['10.1.2.3', '10.1.2.4'])
+    expect(
+      loadConfig(withFile({ wap: { trustedGateways: ['10.0.0.0/8', '::1'] } })).wap.trustedGateways,
+    ).toEqual(['10.0.0.0/8', '::1'])
+    expect(
+      loadConfig({ env: { TELEPAY_WAP_TRUSTED_GATEWAYS: '10.1.2.3, 10.1.2.4' }, cwd: dir }).wap
+        .trustedGateways,
+    ).toEqual(['10.1.2.3', '10.1.2.4'])
     expect(loadConfig({ env: {}, cwd: dir }).wap.msisdnHeaders).toBeNull()
-    expect(loadConfig(withFile({ wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } })).wap.msisdnHeaders).toEqual(['X-Up-Calling-Line-Id'])
-    expect(loadConfig({ env: { TELEPAY_WAP_MSISDN_HEADERS: 'X-MSISDN, X-Nokia-MSISDN' }, cwd: dir }).wap.msisdnHeaders).toEqual(['X-MSISDN', 'X-Nokia-MSISDN'])
+    expect(
+      loadConfig(withFile({ wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } })).wap.msisdnHeaders,
+    ).toEqual(['X-Up-Calling-Line-Id'])
+    expect(
+      loadConfig({ env: { TELEPAY_WAP_MSISDN_HEADERS: 'X-MSISDN, X-Nokia-MSISDN' }, cwd: dir }).wap
+        .msisdnHeaders,
+    ).toEqual(['X-MSISDN', 'X-Nokia-MSISDN'])
   })
 
   it('reads ussd.push as a boolean from the file or TELEPAY_USSD_PUSH', () => {
@@ -40,10 +57,34 @@ describe('SMS configuration', () => {
   })
 
   it('reads operator mode and the upstream SMSC from a URL, in the file or the environment', () => {
-    const fromFile = loadConfig(withFile({ sms: { mode: 'operator', upstream: 'smpp://esme1:s3cret@10.0.0.5:2776?bind=transmitter%2Breceiver&systemType=VMA' } }))
-    expect(fromFile.sms.upstream).toEqual({ host: '10.0.0.5', port: 2776, systemId: 'esme1', password: 's3cret', systemType: 'VMA', bind: 'transmitter+receiver' })
-    const fromEnv = loadConfig({ env: { TELEPAY_SMS_MODE: 'operator', TELEPAY_SMS_UPSTREAM: 'smpp://a:b@smsc.example' , TELEPAY_SMPP_PORT: '2780' }, cwd: dir })
-    expect(fromEnv.sms).toMatchObject({ mode: 'operator', upstream: { host: 'smsc.example', port: 2775, bind: 'transceiver', systemType: '' } })
+    const fromFile = loadConfig(
+      withFile({
+        sms: {
+          mode: 'operator',
+          upstream: 'smpp://esme1:s3cret@10.0.0.5:2776?bind=transmitter%2Breceiver&systemType=VMA',
+        },
+      }),
+    )
+    expect(fromFile.sms.upstream).toEqual({
+      host: '10.0.0.5',
+      port: 2776,
+      systemId: 'esme1',
+      password: 's3cret',
+      systemType: 'VMA',
+      bind: 'transmitter+receiver',
+    })
+    const fromEnv = loadConfig({
+      env: {
+        TELEPAY_SMS_MODE: 'operator',
+        TELEPAY_SMS_UPSTREAM: 'smpp://a:b@smsc.example',
+        TELEPAY_SMPP_PORT: '2780',
+      },
+      cwd: dir,
+    })
+    expect(fromEnv.sms).toMatchObject({
+      mode: 'operator',
+      upstream: { host: 'smsc.example', port: 2775, bind: 'transceiver', systemType: '' },
+    })
     expect(fromEnv.smpp.port).toBe(2780)
   })
 

@@ -8,9 +8,9 @@
  * CallStore.
  */
 import type Database from 'better-sqlite3'
-import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 import type { Language } from '../../src/core/index.js'
 import { assert } from '../../src/core/index.js'
+import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 import type { Gather, IvrCall, Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
 
@@ -96,7 +96,10 @@ export class CallStore {
   private recordCount: number
   private closed = false
 
-  constructor(path: string, private readonly limits: IvrLimits) {
+  constructor(
+    path: string,
+    private readonly limits: IvrLimits,
+  ) {
     this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS ivr_calls (
@@ -118,7 +121,8 @@ export class CallStore {
       CREATE INDEX IF NOT EXISTS ivr_calls_by_start ON ivr_calls (started_ms);
       CREATE INDEX IF NOT EXISTS ivr_calls_by_msisdn ON ivr_calls (msisdn, started_ms);
     `)
-    const columns = 'call_id, provider, caller, msisdn, number, language, started_ms, ended_ms, outcome, reference, steps, inputs, last_answer'
+    const columns =
+      'call_id, provider, caller, msisdn, number, language, started_ms, ended_ms, outcome, reference, steps, inputs, last_answer'
     this.statements = {
       insert: this.db.prepare(`
         INSERT INTO ivr_calls (call_id, provider, caller, msisdn, number, language, started_ms, active_ms, steps, inputs, last_answer)
@@ -127,11 +131,15 @@ export class CallStore {
         UPDATE ivr_calls SET msisdn = ?, language = ?, active_ms = ?, ended_ms = ?, outcome = ?, reference = ?, steps = ?, inputs = ?, last_answer = ?
         WHERE call_id = ?`),
       get: this.db.prepare<[string], Row>(`SELECT ${columns} FROM ivr_calls WHERE call_id = ?`),
-      recent: this.db.prepare<[number], Row>(`SELECT ${columns} FROM ivr_calls ORDER BY started_ms DESC, rowid DESC LIMIT ?`),
+      recent: this.db.prepare<[number], Row>(
+        `SELECT ${columns} FROM ivr_calls ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
+      ),
       recentOf: this.db.prepare<[string, string, number], Row>(
         `SELECT ${columns} FROM ivr_calls WHERE msisdn = ? OR caller = ? ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
       ),
-      closeOrphans: this.db.prepare(`UPDATE ivr_calls SET outcome = 'gateway_restart', ended_ms = active_ms WHERE outcome IS NULL`),
+      closeOrphans: this.db.prepare(
+        `UPDATE ivr_calls SET outcome = 'gateway_restart', ended_ms = active_ms WHERE outcome IS NULL`,
+      ),
       count: this.db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM ivr_calls'),
       prune: this.db.prepare(`DELETE FROM ivr_calls WHERE rowid IN (
         SELECT rowid FROM ivr_calls WHERE outcome IS NOT NULL ORDER BY started_ms LIMIT ?)`),
@@ -158,8 +166,17 @@ export class CallStore {
     if (this.calls.size >= this.limits.callsMax) return false
     const { call } = state
     this.statements.insert.run(
-      state.callId, state.provider, state.caller, call.msisdn, state.number, call.language, state.startedMs, state.activeMs,
-      state.step, JSON.stringify(call.trail), JSON.stringify(state.lastAnswer),
+      state.callId,
+      state.provider,
+      state.caller,
+      call.msisdn,
+      state.number,
+      call.language,
+      state.startedMs,
+      state.activeMs,
+      state.step,
+      JSON.stringify(call.trail),
+      JSON.stringify(state.lastAnswer),
     )
     this.recordCount += 1
     this.calls.set(state.callId, state)
@@ -184,12 +201,16 @@ export class CallStore {
   }
 
   /** Calls in progress past the duration cap or idle for too long at `nowMs`. */
-  due(nowMs: number): readonly { readonly state: CallState; readonly outcome: 'duration_cap' | 'idle_timeout' }[] {
+  due(
+    nowMs: number,
+  ): readonly { readonly state: CallState; readonly outcome: 'duration_cap' | 'idle_timeout' }[] {
     const due = []
     for (const state of this.calls.values()) {
       // The cap is checked first: a call both idle and too long ended by its cap.
-      if (state.startedMs <= nowMs - this.limits.callDurationMaxMs) due.push({ state, outcome: 'duration_cap' as const })
-      else if (state.activeMs <= nowMs - this.limits.callIdleMaxMs) due.push({ state, outcome: 'idle_timeout' as const })
+      if (state.startedMs <= nowMs - this.limits.callDurationMaxMs)
+        due.push({ state, outcome: 'duration_cap' as const })
+      else if (state.activeMs <= nowMs - this.limits.callIdleMaxMs)
+        due.push({ state, outcome: 'idle_timeout' as const })
     }
     return due
   }
@@ -202,10 +223,16 @@ export class CallStore {
   }
 
   /** The latest calls first; of one subscriber (as caller or as the MSISDN given) when `msisdn` is set. */
-  recent(options: { readonly limit: number; readonly msisdn: string | null }): readonly CallDetailRecord[] {
+  recent(options: {
+    readonly limit: number
+    readonly msisdn: string | null
+  }): readonly CallDetailRecord[] {
     this.assertOpen()
     const limit = Math.min(options.limit, this.limits.callRecordsQueryRowsMax)
-    const rows = options.msisdn === null ? this.statements.recent.all(limit) : this.statements.recentOf.all(options.msisdn, options.msisdn, limit)
+    const rows =
+      options.msisdn === null
+        ? this.statements.recent.all(limit)
+        : this.statements.recentOf.all(options.msisdn, options.msisdn, limit)
     return rows.map(recordOf)
   }
 
@@ -228,8 +255,16 @@ export class CallStore {
   private write(state: CallState, endedMs: number | null, outcome: string | null): void {
     const { call } = state
     this.statements.update.run(
-      call.msisdn, call.language, state.activeMs, endedMs, outcome, call.reference, state.step,
-      JSON.stringify(call.trail), JSON.stringify(state.lastAnswer), state.callId,
+      call.msisdn,
+      call.language,
+      state.activeMs,
+      endedMs,
+      outcome,
+      call.reference,
+      state.step,
+      JSON.stringify(call.trail),
+      JSON.stringify(state.lastAnswer),
+      state.callId,
     )
   }
 

@@ -72,7 +72,11 @@ export interface IvrCall {
   /** Keys typed ahead and not yet consumed by a gather. */
   readonly typeAhead: string
   /** The digits of the gather in progress and when the last one came (for the inter-digit timer). */
-  readonly collecting: { readonly digits: string; readonly lastKeyMs: number | null; readonly promptEndMs: number } | null
+  readonly collecting: {
+    readonly digits: string
+    readonly lastKeyMs: number | null
+    readonly promptEndMs: number
+  } | null
   /** Every input as typed, secrets masked: for the call record. */
   readonly trail: readonly string[]
   readonly startedMs: number
@@ -91,12 +95,29 @@ export interface IvrCommand {
 
 /** What the caller hears next and how input is collected; `gather: null` with `ended` hangs up. */
 export type IvrStep =
-  | { readonly kind: 'say'; readonly call: IvrCall; readonly prompts: readonly Prompt[]; readonly gather: Gather | null; readonly ended: boolean }
-  | { readonly kind: 'command'; readonly call: IvrCall; readonly prompts: readonly Prompt[]; readonly run: IvrCommand }
+  | {
+      readonly kind: 'say'
+      readonly call: IvrCall
+      readonly prompts: readonly Prompt[]
+      readonly gather: Gather | null
+      readonly ended: boolean
+    }
+  | {
+      readonly kind: 'command'
+      readonly call: IvrCall
+      readonly prompts: readonly Prompt[]
+      readonly run: IvrCommand
+    }
 
 export interface IvrEngine {
   /** A call from `from` to `to` answered at `nowMs`; `registered` says whether `from` is a subscriber. */
-  start(callId: string, from: string, to: string, registered: { readonly msisdn: string; readonly language: Language } | null, nowMs: number): IvrStep
+  start(
+    callId: string,
+    from: string,
+    to: string,
+    registered: { readonly msisdn: string; readonly language: Language } | null,
+    nowMs: number,
+  ): IvrStep
   /** Keys pressed (one or many at once, `#` and `*` included). */
   digits(call: IvrCall, keys: string, nowMs: number): IvrStep
   /** The caller pressed nothing more until the running timer fired (first-digit or inter-digit). */

@@ -18,9 +18,8 @@ import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { CallStore } from './call-store.js'
-import type { IvrEngine } from './contract.js'
+import type { IvrEngine, Prompt } from './contract.js'
 import { defaultIvrScriptDir, ivrFlowLimits, loadIvrEngine, readScripts } from './flow/index.js'
-import type { Prompt } from './contract.js'
 import { IvrService } from './ivr-service.js'
 import type { IvrLimits } from './limits.js'
 import { checkIvrLimits, defaultIvrLimits } from './limits.js'
@@ -78,14 +77,32 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
   // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config value.
   const engine = deps.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
   const store = new CallStore(join(config.dataDir, 'ivr.sqlite'), limits)
-  const prompts = new PromptRegistry(limits.promptsKnownMax, deps.engine === undefined ? scriptPrompts(config.ivrScriptsDir ?? defaultIvrScriptDir) : [])
-  const speech = new SpeechRenderer(join(config.dataDir, 'ivr-prompts'), limits, deps.log, deps.speechCommands)
+  const prompts = new PromptRegistry(
+    limits.promptsKnownMax,
+    deps.engine === undefined ? scriptPrompts(config.ivrScriptsDir ?? defaultIvrScriptDir) : [],
+  )
+  const speech = new SpeechRenderer(
+    join(config.dataDir, 'ivr-prompts'),
+    limits,
+    deps.log,
+    deps.speechCommands,
+  )
   const service = new IvrService({
-    engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, prompts,
+    engine,
+    store,
+    service: deps.service,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    limits,
+    prompts,
     notify: deps.notify ?? (() => Promise.resolve(false)),
-    languageOf: async (msisdn): Promise<Language | null> => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+    languageOf: async (msisdn): Promise<Language | null> =>
+      (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
-  deps.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [{ labels: {}, value: store.openCount }])
+  deps.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [
+    { labels: {}, value: store.openCount },
+  ])
 
   const router = express.Router()
   router.use(simulationRouter({ ivr: service, store, limits }))
@@ -96,7 +113,12 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
   router.get('/ivr/prompts/:file', promptsRoute({ prompts, speech }))
   let closed = false
   return {
-    router, adminRouter: callsAdminRouter({ store, limits }), service, store, limits, speech,
+    router,
+    adminRouter: callsAdminRouter({ store, limits }),
+    service,
+    store,
+    limits,
+    speech,
     ready: () => !closed,
     async sweep() {
       if (!closed) await service.sweep()
@@ -117,12 +139,16 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
 function scriptPrompts(dir: string): Prompt[] {
   const prompts: Prompt[] = []
   for (const [name, state] of readScripts(dir, ivrFlowLimits).scripts.states) {
-    const texts = [['say', 'say' in state ? state.say : null], ['help', 'help' in state ? state.help : null]] as const
+    const texts = [
+      ['say', 'say' in state ? state.say : null],
+      ['help', 'help' in state ? state.help : null],
+    ] as const
     for (const [part, text] of texts) {
       if (text === null || text === undefined) continue
       for (const language of ['en', 'zh'] as const) {
         const words = text[language]
-        if (words !== undefined && !words.includes('{')) prompts.push({ id: `${name}.${part}`, language, text: words })
+        if (words !== undefined && !words.includes('{'))
+          prompts.push({ id: `${name}.${part}`, language, text: words })
       }
     }
   }

@@ -55,7 +55,12 @@ export type CallRefusal =
 
 export type CallResult =
   | { readonly ok: true; readonly answer: CallAnswer; readonly replay: boolean }
-  | { readonly ok: false; readonly refusal: CallRefusal; readonly message: string; readonly answer: CallAnswer | null }
+  | {
+      readonly ok: false
+      readonly refusal: CallRefusal
+      readonly message: string
+      readonly answer: CallAnswer | null
+    }
 
 export interface IvrServiceDeps {
   readonly engine: IvrEngine
@@ -116,10 +121,28 @@ export class IvrService {
    * field's value): the keys, then, if the engine still waits for more, the silence that made
    * the platform stop (its timer fired before it called us). No keys at all is silence.
    */
-  async collected(request: { readonly provider: string; readonly callId: string; readonly step: number | null; readonly keys: string }): Promise<CallResult> {
+  async collected(request: {
+    readonly provider: string
+    readonly callId: string
+    readonly step: number | null
+    readonly keys: string
+  }): Promise<CallResult> {
     const { provider, callId, step, keys } = request
-    const first = await this.event({ provider, callId, step, event: keys === '' ? { kind: 'silence' } : { kind: 'digits', keys } })
-    if (!first.ok || first.replay || keys === '' || first.answer.ended || first.answer.gather === null || first.answer.prompts.length > 0) return first
+    const first = await this.event({
+      provider,
+      callId,
+      step,
+      event: keys === '' ? { kind: 'silence' } : { kind: 'digits', keys },
+    })
+    if (
+      !first.ok ||
+      first.replay ||
+      keys === '' ||
+      first.answer.ended ||
+      first.answer.gather === null ||
+      first.answer.prompts.length > 0
+    )
+      return first
     return this.event({ provider, callId, step: first.answer.step, event: { kind: 'silence' } })
   }
 
@@ -131,7 +154,11 @@ export class IvrService {
       await this.chains.run(state.callId, () => {
         const current = this.deps.store.get(state.callId)
         if (current === null || current.activeMs !== state.activeMs) return Promise.resolve()
-        this.finish({ ...current, call: this.deps.engine.hangup(current.call, nowMs) }, outcome, nowMs)
+        this.finish(
+          { ...current, call: this.deps.engine.hangup(current.call, nowMs) },
+          outcome,
+          nowMs,
+        )
         ended += 1
         return Promise.resolve()
       })
@@ -152,35 +179,82 @@ export class IvrService {
     const firstAnswered = held?.step === 1 || (record !== null && record.steps === 1)
     const previous = held?.lastAnswer ?? record?.lastAnswer ?? null
     if (firstAnswered && previous !== null) return this.replay(request.provider, previous)
-    if (held !== null) return refuse('call_exists', `call ${request.callId} is already past its first request`, held.lastAnswer)
-    if (record !== null) return refuse('call_ended', `call ${request.callId} has ended (${record.outcome ?? 'ended'})`, record.lastAnswer)
+    if (held !== null)
+      return refuse(
+        'call_exists',
+        `call ${request.callId} is already past its first request`,
+        held.lastAnswer,
+      )
+    if (record !== null)
+      return refuse(
+        'call_ended',
+        `call ${request.callId} has ended (${record.outcome ?? 'ended'})`,
+        record.lastAnswer,
+      )
 
     const nowMs = this.deps.clock.nowMs()
     const msisdn = normalizeMsisdn(request.from)
     const language = msisdn === null ? null : await this.deps.languageOf(msisdn)
     if (store.openCount + this.starting >= this.deps.limits.callsMax) {
       this.count(request.provider, 'start', 'busy')
-      this.deps.log.warn('ivr call refused: every line busy', { provider: request.provider, call: request.callId, callsMax: this.deps.limits.callsMax })
+      this.deps.log.warn('ivr call refused: every line busy', {
+        provider: request.provider,
+        call: request.callId,
+        callsMax: this.deps.limits.callsMax,
+      })
       const busy = channelPrompt('lines_busy', language ?? 'en')
-      const answer: CallAnswer = { callId: request.callId, step: 0, language: busy.language, prompts: [busy], gather: null, ended: true, outcome: 'lines_busy' }
-      return refuse('lines_busy', `${this.deps.limits.callsMax} calls are in progress; call again later`, answer)
+      const answer: CallAnswer = {
+        callId: request.callId,
+        step: 0,
+        language: busy.language,
+        prompts: [busy],
+        gather: null,
+        ended: true,
+        outcome: 'lines_busy',
+      }
+      return refuse(
+        'lines_busy',
+        `${this.deps.limits.callsMax} calls are in progress; call again later`,
+        answer,
+      )
     }
     this.starting += 1
     try {
       const registered = msisdn !== null && language !== null ? { msisdn, language } : null
-      const first = this.deps.engine.start(request.callId, request.from, request.to, registered, nowMs)
+      const first = this.deps.engine.start(
+        request.callId,
+        request.from,
+        request.to,
+        registered,
+        nowMs,
+      )
       const driven = await this.drive(first, request.callId, 0, msisdn)
       const state: CallState = {
-        callId: request.callId, provider: request.provider, caller: msisdn ?? request.from, number: request.to, call: driven.call,
-        step: 1, lastAnswer: this.answerOf(request.callId, 1, driven), startedMs: nowMs, activeMs: nowMs,
+        callId: request.callId,
+        provider: request.provider,
+        caller: msisdn ?? request.from,
+        number: request.to,
+        call: driven.call,
+        step: 1,
+        lastAnswer: this.answerOf(request.callId, 1, driven),
+        startedMs: nowMs,
+        activeMs: nowMs,
       }
       assert(store.open(state), 'the IVR call store refused a call within callsMax')
-      this.deps.metrics.count('telepay_ivr_calls_started_total', 'IVR calls answered, by face', { provider: request.provider })
-      this.deps.log.info('ivr call started', {
-        provider: request.provider, call: request.callId, caller: msisdn === null ? 'not_msisdn' : maskMsisdn(msisdn), to: request.to,
-        registered: registered !== null, state: driven.call.state, prompts: driven.prompts.length,
+      this.deps.metrics.count('telepay_ivr_calls_started_total', 'IVR calls answered, by face', {
+        provider: request.provider,
       })
-      if (driven.ended) this.finish(state, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
+      this.deps.log.info('ivr call started', {
+        provider: request.provider,
+        call: request.callId,
+        caller: msisdn === null ? 'not_msisdn' : maskMsisdn(msisdn),
+        to: request.to,
+        registered: registered !== null,
+        state: driven.call.state,
+        prompts: driven.prompts.length,
+      })
+      if (driven.ended)
+        this.finish(state, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
       this.count(request.provider, 'start', driven.ended ? 'ended' : 'gather')
       return { ok: true, answer: state.lastAnswer, replay: false }
     } finally {
@@ -194,101 +268,229 @@ export class IvrService {
     if (state === null) {
       const record = store.record(request.callId)
       if (record === null) return refuse('call_not_found', `no call ${request.callId}`, null)
-      if (request.step !== null && request.step === record.steps - 1 && record.lastAnswer !== null) return this.replay(request.provider, record.lastAnswer)
-      return refuse('call_ended', `call ${request.callId} has ended (${record.outcome ?? 'ended'})`, record.lastAnswer)
+      if (request.step !== null && request.step === record.steps - 1 && record.lastAnswer !== null)
+        return this.replay(request.provider, record.lastAnswer)
+      return refuse(
+        'call_ended',
+        `call ${request.callId} has ended (${record.outcome ?? 'ended'})`,
+        record.lastAnswer,
+      )
     }
-    if (request.step !== null && request.step === state.step - 1) return this.replay(request.provider, state.lastAnswer)
+    if (request.step !== null && request.step === state.step - 1)
+      return this.replay(request.provider, state.lastAnswer)
     if (request.step !== null && request.step !== state.step) {
-      return refuse('step_stale', `call ${request.callId} is at step ${state.step}, the request answers step ${request.step}`, state.lastAnswer)
+      return refuse(
+        'step_stale',
+        `call ${request.callId} is at step ${state.step}, the request answers step ${request.step}`,
+        state.lastAnswer,
+      )
     }
     const { event } = request
-    if (event.kind === 'digits' && (!keysPattern.test(event.keys) || event.keys.length > this.deps.limits.keysPerEventMax)) {
-      return refuse('keys_invalid', `digits are 1 to ${this.deps.limits.keysPerEventMax} of 0-9, * and #`, state.lastAnswer)
+    if (
+      event.kind === 'digits' &&
+      (!keysPattern.test(event.keys) || event.keys.length > this.deps.limits.keysPerEventMax)
+    ) {
+      return refuse(
+        'keys_invalid',
+        `digits are 1 to ${this.deps.limits.keysPerEventMax} of 0-9, * and #`,
+        state.lastAnswer,
+      )
     }
     const nowMs = this.deps.clock.nowMs()
     if (event.kind === 'hangup') {
       const call = this.deps.engine.hangup(state.call, nowMs)
       const outcome = call.outcome ?? 'hung_up'
-      const answer: CallAnswer = { ...state.lastAnswer, step: state.step + 1, prompts: [], gather: null, ended: true, outcome }
-      this.finish({ ...state, call, step: state.step + 1, lastAnswer: answer, activeMs: nowMs }, outcome, nowMs)
+      const answer: CallAnswer = {
+        ...state.lastAnswer,
+        step: state.step + 1,
+        prompts: [],
+        gather: null,
+        ended: true,
+        outcome,
+      }
+      this.finish(
+        { ...state, call, step: state.step + 1, lastAnswer: answer, activeMs: nowMs },
+        outcome,
+        nowMs,
+      )
       this.count(request.provider, 'hangup', 'ended')
       return { ok: true, answer, replay: false }
     }
-    const first = event.kind === 'digits' ? this.deps.engine.digits(state.call, event.keys, nowMs) : this.deps.engine.silence(state.call, nowMs)
+    const first =
+      event.kind === 'digits'
+        ? this.deps.engine.digits(state.call, event.keys, nowMs)
+        : this.deps.engine.silence(state.call, nowMs)
     const driven = await this.drive(first, request.callId, state.step, state.call.msisdn)
-    const next: CallState = { ...state, call: driven.call, step: state.step + 1, lastAnswer: this.answerOf(request.callId, state.step + 1, driven), activeMs: nowMs }
+    const next: CallState = {
+      ...state,
+      call: driven.call,
+      step: state.step + 1,
+      lastAnswer: this.answerOf(request.callId, state.step + 1, driven),
+      activeMs: nowMs,
+    }
     if (driven.ended) this.finish(next, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
     else store.put(next)
     this.count(request.provider, event.kind, driven.ended ? 'ended' : 'gather')
     this.deps.log.info('ivr step', {
-      provider: request.provider, call: request.callId, msisdn: next.call.msisdn === null ? undefined : maskMsisdn(next.call.msisdn),
-      event: event.kind, keys: event.kind === 'digits' ? event.keys.length : undefined, state: next.call.state, step: state.step,
-      prompts: driven.prompts.length, secret: driven.gather?.secret, ended: driven.ended,
+      provider: request.provider,
+      call: request.callId,
+      msisdn: next.call.msisdn === null ? undefined : maskMsisdn(next.call.msisdn),
+      event: event.kind,
+      keys: event.kind === 'digits' ? event.keys.length : undefined,
+      state: next.call.state,
+      step: state.step,
+      prompts: driven.prompts.length,
+      secret: driven.gather?.secret,
+      ended: driven.ended,
     })
     // The engine's trail masks PINs; the keys as typed are never logged.
-    this.deps.log.debug('ivr input', { call: request.callId, step: state.step, input: next.call.trail.at(-1) })
+    this.deps.log.debug('ivr input', {
+      call: request.callId,
+      step: state.step,
+      input: next.call.trail.at(-1),
+    })
     return { ok: true, answer: next.lastAnswer, replay: false }
   }
 
   /** Runs the engine's commands until it answers with prompts, or the deadline passes. */
-  private async drive(first: IvrStep, callId: string, step: number, msisdn: string | null): Promise<Driven> {
+  private async drive(
+    first: IvrStep,
+    callId: string,
+    step: number,
+    msisdn: string | null,
+  ): Promise<Driven> {
     let current = first
     const prompts: Prompt[] = [...first.prompts]
     for (let index = 0; current.kind === 'command'; index += 1) {
-      assert(index < this.deps.limits.commandsPerStepMax, `the IVR engine chained more than ${this.deps.limits.commandsPerStepMax} commands in one step`)
+      assert(
+        index < this.deps.limits.commandsPerStepMax,
+        `the IVR engine chained more than ${this.deps.limits.commandsPerStepMax} commands in one step`,
+      )
       const { call, run } = current
       if (this.lateCommands.size >= this.deps.limits.lateCommandsMax) {
-        this.deps.log.warn('ivr command refused: too many late commands', { call: callId, late: this.lateCommands.size })
-        return { call, prompts: [...prompts, channelPrompt('unavailable', call.language)], gather: null, ended: true, outcome: 'unavailable' }
+        this.deps.log.warn('ivr command refused: too many late commands', {
+          call: callId,
+          late: this.lateCommands.size,
+        })
+        return {
+          call,
+          prompts: [...prompts, channelPrompt('unavailable', call.language)],
+          gather: null,
+          ended: true,
+          outcome: 'unavailable',
+        }
       }
       const running = this.deps.service.execute({
         key: index === 0 ? `${callId}:${step}` : `${callId}:${step}.${index}`,
-        channel: 'ivr', command: run.command, pin: run.pin, newPin: run.newPin,
+        channel: 'ivr',
+        command: run.command,
+        pin: run.pin,
+        newPin: run.newPin,
       })
       const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
       if (result === null) {
         this.finishLate(running, callId, msisdn ?? run.command.msisdn, run.command.kind)
-        return { call, prompts: [...prompts, channelPrompt('answer_by_sms', call.language)], gather: null, ended: true, outcome: 'deadline' }
+        return {
+          call,
+          prompts: [...prompts, channelPrompt('answer_by_sms', call.language)],
+          gather: null,
+          ended: true,
+          outcome: 'deadline',
+        }
       }
       current = this.deps.engine.resume(call, result, this.deps.clock.nowMs())
       prompts.push(...current.prompts)
     }
     // The contract: a step without a gather hangs up; one that neither gathers nor ends is an engine bug.
-    assert(current.gather !== null || current.ended, `the IVR engine answered state ${current.call.state} with no gather and no end`)
-    return { call: current.call, prompts, gather: current.ended ? null : current.gather, ended: current.ended, outcome: null }
+    assert(
+      current.gather !== null || current.ended,
+      `the IVR engine answered state ${current.call.state} with no gather and no end`,
+    )
+    return {
+      call: current.call,
+      prompts,
+      gather: current.ended ? null : current.gather,
+      ended: current.ended,
+      outcome: null,
+    }
   }
 
   /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
-  private finishLate(running: Promise<CommandResult>, callId: string, msisdn: string, kind: string): void {
-    this.deps.metrics.count('telepay_ivr_deadline_missed_total', 'IVR calls ended politely because the core was slow', { kind })
-    this.deps.log.warn('ivr answer deadline missed', { call: callId, msisdn: maskMsisdn(msisdn), kind, deadlineMs: this.deps.limits.answerDeadlineMs })
-    const late = running.then(async (result) => {
-      const sent = await this.deps.notify(msisdn, renderResult(result))
-      this.deps.log.info('ivr late answer', { call: callId, kind, result: result.ok ? 'ok' : result.reason ?? 'refused', ref: result.reference ?? undefined, sms: sent ? 'sent' : 'not_sent' })
-    }).catch((error: unknown) => {
-      this.deps.log.error('ivr late command failed', { call: callId, kind, error: error instanceof Error ? error.message : String(error) })
-    }).finally(() => {
-      this.lateCommands.delete(late)
+  private finishLate(
+    running: Promise<CommandResult>,
+    callId: string,
+    msisdn: string,
+    kind: string,
+  ): void {
+    this.deps.metrics.count(
+      'telepay_ivr_deadline_missed_total',
+      'IVR calls ended politely because the core was slow',
+      { kind },
+    )
+    this.deps.log.warn('ivr answer deadline missed', {
+      call: callId,
+      msisdn: maskMsisdn(msisdn),
+      kind,
+      deadlineMs: this.deps.limits.answerDeadlineMs,
     })
+    const late = running
+      .then(async (result) => {
+        const sent = await this.deps.notify(msisdn, renderResult(result))
+        this.deps.log.info('ivr late answer', {
+          call: callId,
+          kind,
+          result: result.ok ? 'ok' : (result.reason ?? 'refused'),
+          ref: result.reference ?? undefined,
+          sms: sent ? 'sent' : 'not_sent',
+        })
+      })
+      .catch((error: unknown) => {
+        this.deps.log.error('ivr late command failed', {
+          call: callId,
+          kind,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      })
+      .finally(() => {
+        this.lateCommands.delete(late)
+      })
     this.lateCommands.add(late)
   }
 
   private answerOf(callId: string, step: number, driven: Driven): CallAnswer {
     for (const prompt of driven.prompts) this.deps.prompts.played(prompt)
-    const outcome = driven.ended ? driven.outcome ?? driven.call.outcome ?? 'completed' : null
-    return { callId, step, language: driven.call.language, prompts: driven.prompts, gather: driven.gather, ended: driven.ended, outcome }
+    const outcome = driven.ended ? (driven.outcome ?? driven.call.outcome ?? 'completed') : null
+    return {
+      callId,
+      step,
+      language: driven.call.language,
+      prompts: driven.prompts,
+      gather: driven.gather,
+      ended: driven.ended,
+      outcome,
+    }
   }
 
   private finish(state: CallState, outcome: string, nowMs: number): void {
     // A call ended by the channel (a cap) was last told to keep typing: its record says it ended.
     const last = state.lastAnswer
-    const ended: CallState = last.ended ? state : { ...state, lastAnswer: { ...last, prompts: [], gather: null, ended: true, outcome } }
+    const ended: CallState = last.ended
+      ? state
+      : { ...state, lastAnswer: { ...last, prompts: [], gather: null, ended: true, outcome } }
     const record = this.deps.store.end(ended, outcome, nowMs)
     if (record === null) return
-    this.deps.metrics.count('telepay_ivr_calls_ended_total', 'IVR calls ended, by outcome', { outcome })
+    this.deps.metrics.count('telepay_ivr_calls_ended_total', 'IVR calls ended, by outcome', {
+      outcome,
+    })
     this.deps.log.info('ivr call ended', {
-      provider: record.provider, call: record.callId, msisdn: record.msisdn === null ? undefined : maskMsisdn(record.msisdn), outcome,
-      state: ended.call.state, steps: record.steps, inputs: record.inputs.length, seconds: Math.round((record.durationMs ?? 0) / 1000),
+      provider: record.provider,
+      call: record.callId,
+      msisdn: record.msisdn === null ? undefined : maskMsisdn(record.msisdn),
+      outcome,
+      state: ended.call.state,
+      steps: record.steps,
+      inputs: record.inputs.length,
+      seconds: Math.round((record.durationMs ?? 0) / 1000),
       ref: record.reference ?? undefined,
     })
   }
@@ -299,9 +501,12 @@ export class IvrService {
   }
 
   private count(provider: string, event: string, answer: string): void {
-    this.deps.metrics.count('telepay_ivr_requests_total', 'IVR requests answered, by face, event and answer', { provider, event, answer })
+    this.deps.metrics.count(
+      'telepay_ivr_requests_total',
+      'IVR requests answered, by face, event and answer',
+      { provider, event, answer },
+    )
   }
-
 }
 
 function refuse(refusal: CallRefusal, message: string, answer: CallAnswer | null): CallResult {

@@ -85,10 +85,13 @@ export const defaultIvrLimits: IvrLimits = {
 export function checkIvrLimits(limits: IvrLimits): string[] {
   const problems: string[] = []
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`${key} must be a positive integer`)
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      problems.push(`${key} must be a positive integer`)
   }
-  if (limits.callIdleMaxMs > limits.callDurationMaxMs) problems.push('callIdleMaxMs must not exceed callDurationMaxMs')
+  if (limits.callIdleMaxMs > limits.callDurationMaxMs)
+    problems.push('callIdleMaxMs must not exceed callDurationMaxMs')
   // A command answered after the idle cap would find its call already swept away.
-  if (limits.answerDeadlineMs >= limits.callIdleMaxMs) problems.push('answerDeadlineMs must be below callIdleMaxMs')
+  if (limits.answerDeadlineMs >= limits.callIdleMaxMs)
+    problems.push('answerDeadlineMs must be below callIdleMaxMs')
   return problems
 }

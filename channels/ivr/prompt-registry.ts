@@ -10,7 +10,12 @@ import type { Prompt } from './contract.js'
 import type { ChannelPromptKey } from './texts.js'
 import { channelPrompt } from './texts.js'
 
-const channelKeys: readonly ChannelPromptKey[] = ['lines_busy', 'call_lost', 'unavailable', 'answer_by_sms']
+const channelKeys: readonly ChannelPromptKey[] = [
+  'lines_busy',
+  'call_lost',
+  'unavailable',
+  'answer_by_sms',
+]
 const languages: readonly Language[] = ['en', 'zh']
 
 /** Prompt ids as the scripts write them: letters, digits, `.`, `_`, `-`. */
@@ -20,8 +25,12 @@ export class PromptRegistry {
   /** `${language}:${id}` -> text, least recently played first. */
   private readonly texts = new Map<string, string>()
 
-  constructor(private readonly knownMax: number, seed: readonly Prompt[] = []) {
-    for (const key of channelKeys) for (const language of languages) this.played(channelPrompt(key, language))
+  constructor(
+    private readonly knownMax: number,
+    seed: readonly Prompt[] = [],
+  ) {
+    for (const key of channelKeys)
+      for (const language of languages) this.played(channelPrompt(key, language))
     for (const prompt of seed) this.played(prompt)
   }
 

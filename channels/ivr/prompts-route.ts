@@ -10,19 +10,31 @@ import type { PromptRegistry } from './prompt-registry.js'
 import { promptIdPattern } from './prompt-registry.js'
 import type { SpeechRenderer } from './speech.js'
 
-export function promptsRoute(deps: { readonly prompts: PromptRegistry; readonly speech: SpeechRenderer }): RequestHandler {
+export function promptsRoute(deps: {
+  readonly prompts: PromptRegistry
+  readonly speech: SpeechRenderer
+}): RequestHandler {
   return async (request: Request, response: Response) => {
     const file = String(request.params['file'])
     const id = file.endsWith('.wav') ? file.slice(0, -'.wav'.length) : ''
     const lang = request.query['lang']
-    const language: Language | null | undefined = lang === undefined ? null : lang === 'en' || lang === 'zh' ? lang : undefined
+    const language: Language | null | undefined =
+      lang === undefined ? null : lang === 'en' || lang === 'zh' ? lang : undefined
     if (!promptIdPattern.test(id) || language === undefined) {
-      response.status(404).type('text/plain').send('No such prompt: ask for /ivr/prompts/<prompt id>.wav, optionally ?lang=en or ?lang=zh')
+      response
+        .status(404)
+        .type('text/plain')
+        .send(
+          'No such prompt: ask for /ivr/prompts/<prompt id>.wav, optionally ?lang=en or ?lang=zh',
+        )
       return
     }
     const prompt = deps.prompts.find(id, language)
     if (prompt === null) {
-      response.status(404).type('text/plain').send(`No prompt ${id}${language === null ? '' : ` in ${language}`} is known`)
+      response
+        .status(404)
+        .type('text/plain')
+        .send(`No prompt ${id}${language === null ? '' : ` in ${language}`} is known`)
       return
     }
     const rendered = await deps.speech.render(prompt)

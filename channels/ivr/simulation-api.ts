@@ -34,15 +34,18 @@ export function answerJson(answer: CallAnswer): Json {
     prompts: answer.prompts.map((prompt) => prompt.text),
     promptIds: answer.prompts.map((prompt) => prompt.id),
     language: answer.language,
-    gather: gather === null ? null : {
-      digitsMin: gather.digitsMin,
-      digitsMax: gather.digitsMax,
-      finishOnKey: gather.finishOnKey,
-      firstDigitTimeoutMs: gather.firstDigitTimeoutMs,
-      interDigitTimeoutMs: gather.interDigitTimeoutMs,
-      validKeys: gather.validKeys,
-      secret: gather.secret,
-    },
+    gather:
+      gather === null
+        ? null
+        : {
+            digitsMin: gather.digitsMin,
+            digitsMax: gather.digitsMax,
+            finishOnKey: gather.finishOnKey,
+            firstDigitTimeoutMs: gather.firstDigitTimeoutMs,
+            interDigitTimeoutMs: gather.interDigitTimeoutMs,
+            validKeys: gather.validKeys,
+            secret: gather.secret,
+          },
     ended: answer.ended,
     outcome: answer.outcome,
   }
@@ -93,7 +96,10 @@ function send(response: Response, result: CallResult, okStatus: number): void {
 }
 
 function bodyOf(request: Request): Record<string, unknown> {
-  return (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
+  return (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >
 }
 
 /** The optional `step` of a request body: a number, null when absent, undefined when malformed. */
@@ -103,44 +109,108 @@ function stepOf(body: Record<string, unknown>): number | null | undefined {
   return typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : undefined
 }
 
-export function simulationRouter(deps: { readonly ivr: IvrService; readonly store: CallStore; readonly limits: IvrLimits }): Router {
+export function simulationRouter(deps: {
+  readonly ivr: IvrService
+  readonly store: CallStore
+  readonly limits: IvrLimits
+}): Router {
   const router = express.Router()
   const callIdOf = (request: Request): string => String(request.params['callId'])
 
   router.post('/ivr/calls', async (request: Request, response: Response) => {
     const body = bodyOf(request)
     const from = body['from']
-    if (typeof from !== 'string' || from === '' || from.length > 32) return sendError(response, 400, 'from_invalid', 'from is the caller\'s number, e.g. "8613800138000"')
+    if (typeof from !== 'string' || from === '' || from.length > 32)
+      return sendError(
+        response,
+        400,
+        'from_invalid',
+        'from is the caller\'s number, e.g. "8613800138000"',
+      )
     const to = body['to'] ?? accessNumber
-    if (typeof to !== 'string' || !/^\+?\d{1,20}$/.test(to)) return sendError(response, 400, 'to_invalid', 'to is the number called, e.g. "12588"')
+    if (typeof to !== 'string' || !/^\+?\d{1,20}$/.test(to))
+      return sendError(response, 400, 'to_invalid', 'to is the number called, e.g. "12588"')
     const callId = `sim-${randomBytes(12).toString('hex')}`
-    send(response, await deps.ivr.start({ provider: 'sim', callId, from: normalizeMsisdn(from) ?? from, to }), 201)
+    send(
+      response,
+      await deps.ivr.start({ provider: 'sim', callId, from: normalizeMsisdn(from) ?? from, to }),
+      201,
+    )
   })
 
   router.post('/ivr/calls/:callId/digits', async (request: Request, response: Response) => {
     const body = bodyOf(request)
     const digits = body['digits']
-    if (typeof digits !== 'string' || !/^[0-9*#]+$/.test(digits) || digits.length > deps.limits.keysPerEventMax) {
-      return sendError(response, 400, 'digits_invalid', `digits is a string of 1 to ${deps.limits.keysPerEventMax} keys from 0-9, * and #`)
+    if (
+      typeof digits !== 'string' ||
+      !/^[0-9*#]+$/.test(digits) ||
+      digits.length > deps.limits.keysPerEventMax
+    ) {
+      return sendError(
+        response,
+        400,
+        'digits_invalid',
+        `digits is a string of 1 to ${deps.limits.keysPerEventMax} keys from 0-9, * and #`,
+      )
     }
     const step = stepOf(body)
-    if (step === undefined) return sendError(response, 400, 'step_invalid', 'step is the step of the answer being answered (a whole number)')
-    send(response, await deps.ivr.event({ provider: 'sim', callId: callIdOf(request), step, event: { kind: 'digits', keys: digits } }), 200)
+    if (step === undefined)
+      return sendError(
+        response,
+        400,
+        'step_invalid',
+        'step is the step of the answer being answered (a whole number)',
+      )
+    send(
+      response,
+      await deps.ivr.event({
+        provider: 'sim',
+        callId: callIdOf(request),
+        step,
+        event: { kind: 'digits', keys: digits },
+      }),
+      200,
+    )
   })
 
   router.post('/ivr/calls/:callId/silence', async (request: Request, response: Response) => {
     const step = stepOf(bodyOf(request))
-    if (step === undefined) return sendError(response, 400, 'step_invalid', 'step is the step of the answer being answered (a whole number)')
-    send(response, await deps.ivr.event({ provider: 'sim', callId: callIdOf(request), step, event: { kind: 'silence' } }), 200)
+    if (step === undefined)
+      return sendError(
+        response,
+        400,
+        'step_invalid',
+        'step is the step of the answer being answered (a whole number)',
+      )
+    send(
+      response,
+      await deps.ivr.event({
+        provider: 'sim',
+        callId: callIdOf(request),
+        step,
+        event: { kind: 'silence' },
+      }),
+      200,
+    )
   })
 
   router.delete('/ivr/calls/:callId', async (request: Request, response: Response) => {
-    send(response, await deps.ivr.event({ provider: 'sim', callId: callIdOf(request), step: null, event: { kind: 'hangup' } }), 200)
+    send(
+      response,
+      await deps.ivr.event({
+        provider: 'sim',
+        callId: callIdOf(request),
+        step: null,
+        event: { kind: 'hangup' },
+      }),
+      200,
+    )
   })
 
   router.get('/ivr/calls/:callId', (request: Request, response: Response) => {
     const record = deps.store.record(callIdOf(request))
-    if (record === null) return sendError(response, 404, 'call_not_found', `no call ${callIdOf(request)}`)
+    if (record === null)
+      return sendError(response, 404, 'call_not_found', `no call ${callIdOf(request)}`)
     response.json(recordJson(record))
   })
 
@@ -148,16 +218,26 @@ export function simulationRouter(deps: { readonly ivr: IvrService; readonly stor
 }
 
 /** `GET /` of the call records, for the gateway to mount at /admin/api/calls behind the admin token. */
-export function callsAdminRouter(deps: { readonly store: CallStore; readonly limits: IvrLimits }): Router {
+export function callsAdminRouter(deps: {
+  readonly store: CallStore
+  readonly limits: IvrLimits
+}): Router {
   const router = express.Router()
   router.get('/', (request: Request, response: Response) => {
     const rawMsisdn = request.query['msisdn']
-    const msisdn = typeof rawMsisdn === 'string' && rawMsisdn !== '' ? normalizeMsisdn(rawMsisdn) : null
-    if (typeof rawMsisdn === 'string' && rawMsisdn !== '' && msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
+    const msisdn =
+      typeof rawMsisdn === 'string' && rawMsisdn !== '' ? normalizeMsisdn(rawMsisdn) : null
+    if (typeof rawMsisdn === 'string' && rawMsisdn !== '' && msisdn === null)
+      return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
     const limitText = request.query['limit']
     const limit = limitText === undefined ? 20 : Number(limitText)
     if (!Number.isInteger(limit) || limit < 1 || limit > deps.limits.callRecordsQueryRowsMax) {
-      return sendError(response, 400, 'limit_invalid', `limit is a whole number from 1 to ${deps.limits.callRecordsQueryRowsMax}`)
+      return sendError(
+        response,
+        400,
+        'limit_invalid',
+        `limit is a whole number from 1 to ${deps.limits.callRecordsQueryRowsMax}`,
+      )
     }
     response.json({ calls: deps.store.recent({ limit, msisdn }).map(recordJson) })
   })

@@ -16,7 +16,8 @@ const en: Readonly<Record<ChannelPromptKey, string>> = {
   lines_busy: 'All our lines are busy. Please call again later. Goodbye.',
   call_lost: 'Sorry, we lost track of this call. Please call again. Goodbye.',
   unavailable: 'Sorry, the service is unavailable right now. Please try again later. Goodbye.',
-  answer_by_sms: 'Your request is still being processed. You will receive the result by SMS. Goodbye.',
+  answer_by_sms:
+    'Your request is still being processed. You will receive the result by SMS. Goodbye.',
 }
 
 const zh: Readonly<Record<ChannelPromptKey, string>> = {

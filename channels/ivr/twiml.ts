@@ -19,8 +19,8 @@ import { assertNever } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { CallAnswer } from './call-store.js'
 import type { Prompt } from './contract.js'
-import type { IvrLimits } from './limits.js'
 import type { CallResult, IvrService } from './ivr-service.js'
+import type { IvrLimits } from './limits.js'
 import { channelPrompt, speechLanguageTag } from './texts.js'
 import type { XmlNode } from './xml.js'
 import { element, xmlDocument } from './xml.js'
@@ -30,15 +30,20 @@ const callSidPattern = /^[A-Za-z0-9_-]+$/
 /** Twilio's CallStatus values after which the call is gone. */
 const endedStatuses = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'])
 
-
 function say(prompt: Prompt): XmlNode {
   return element('Say', { language: speechLanguageTag(prompt.language) }, [prompt.text])
 }
 
 /** The TwiML document of an answer: a <Gather> around its prompts, or the prompts and <Hangup/>. */
-export function renderTwiml(answer: Pick<CallAnswer, 'step' | 'prompts' | 'gather' | 'ended'>): string {
+export function renderTwiml(
+  answer: Pick<CallAnswer, 'step' | 'prompts' | 'gather' | 'ended'>,
+): string {
   const { gather } = answer
-  if (answer.ended || gather === null) return xmlDocument(element('Response', {}, [...answer.prompts.map(say), element('Hangup', {})]), { indent: null })
+  if (answer.ended || gather === null)
+    return xmlDocument(
+      element('Response', {}, [...answer.prompts.map(say), element('Hangup', {})]),
+      { indent: null },
+    )
   const attributes = {
     input: 'dtmf',
     numDigits: gather.digitsMax ?? undefined,
@@ -49,7 +54,10 @@ export function renderTwiml(answer: Pick<CallAnswer, 'step' | 'prompts' | 'gathe
     method: 'POST',
     actionOnEmptyResult: 'true',
   }
-  return xmlDocument(element('Response', {}, [element('Gather', attributes, answer.prompts.map(say))]), { indent: null })
+  return xmlDocument(
+    element('Response', {}, [element('Gather', attributes, answer.prompts.map(say))]),
+    { indent: null },
+  )
 }
 
 function field(body: Record<string, unknown>, name: string): string | null {
@@ -57,21 +65,36 @@ function field(body: Record<string, unknown>, name: string): string | null {
   return typeof value === 'string' ? value : null
 }
 
-export function twimlRoute(deps: { readonly ivr: IvrService; readonly limits: IvrLimits; readonly log: Logger }): RequestHandler[] {
+export function twimlRoute(deps: {
+  readonly ivr: IvrService
+  readonly limits: IvrLimits
+  readonly log: Logger
+}): RequestHandler[] {
   const parseForm = express.urlencoded({ extended: false, limit: deps.limits.requestBodyBytesMax })
   const send = (response: Response, twiml: string): void => {
     response.status(200).type('text/xml').send(twiml)
   }
   const answer = async (request: Request, response: Response): Promise<void> => {
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
+    const body = (
+      typeof request.body === 'object' && request.body !== null ? request.body : {}
+    ) as Record<string, unknown>
     const callSid = field(body, 'CallSid')
-    if (callSid === null || callSid === '' || callSid.length > deps.limits.callIdLengthMax || !callSidPattern.test(callSid)) {
-      response.status(400).type('text/plain').send('Bad request: CallSid is missing or not a call id')
+    if (
+      callSid === null ||
+      callSid === '' ||
+      callSid.length > deps.limits.callIdLengthMax ||
+      !callSidPattern.test(callSid)
+    ) {
+      response
+        .status(400)
+        .type('text/plain')
+        .send('Bad request: CallSid is missing or not a call id')
       return
     }
     const callId = `twilio-${callSid}`
     const stepText = request.query['step']
-    const step = typeof stepText === 'string' && /^\d{1,9}$/.test(stepText) ? Number(stepText) : null
+    const step =
+      typeof stepText === 'string' && /^\d{1,9}$/.test(stepText) ? Number(stepText) : null
     if (stepText !== undefined && step === null) {
       response.status(400).type('text/plain').send('Bad request: step is a whole number')
       return
@@ -85,27 +108,55 @@ export function twimlRoute(deps: { readonly ivr: IvrService; readonly limits: Iv
     let result: CallResult
     if (step === null) {
       const from = field(body, 'From') ?? ''
-      result = await deps.ivr.start({ provider: 'twilio', callId, from: from === '' ? 'anonymous' : from, to: field(body, 'To') ?? '' })
+      result = await deps.ivr.start({
+        provider: 'twilio',
+        callId,
+        from: from === '' ? 'anonymous' : from,
+        to: field(body, 'To') ?? '',
+      })
     } else {
       const digits = field(body, 'Digits') ?? ''
       const finishedOnKey = field(body, 'FinishedOnKey') ?? ''
       if (!/^[0-9*#]*$/.test(digits + finishedOnKey)) {
-        response.status(400).type('text/plain').send('Bad request: Digits holds keys other than 0-9, * and #')
+        response
+          .status(400)
+          .type('text/plain')
+          .send('Bad request: Digits holds keys other than 0-9, * and #')
         return
       }
-      result = finishedOnKey === ''
-        ? await deps.ivr.collected({ provider: 'twilio', callId, step, keys: digits })
-        : await deps.ivr.event({ provider: 'twilio', callId, step, event: { kind: 'digits', keys: digits + finishedOnKey } })
+      result =
+        finishedOnKey === ''
+          ? await deps.ivr.collected({ provider: 'twilio', callId, step, keys: digits })
+          : await deps.ivr.event({
+              provider: 'twilio',
+              callId,
+              step,
+              event: { kind: 'digits', keys: digits + finishedOnKey },
+            })
     }
     send(response, twimlOf(result))
   }
-  return [parseForm, (request, response, next) => {
-    answer(request, response).catch((error: unknown) => {
-      deps.log.error('ivr twiml request failed', { error: error instanceof Error ? error.message : String(error), ref: randomUUID() })
-      if (response.headersSent) return next(error)
-      send(response, renderTwiml({ step: 0, prompts: [channelPrompt('unavailable', 'en')], gather: null, ended: true }))
-    })
-  }]
+  return [
+    parseForm,
+    (request, response, next) => {
+      answer(request, response).catch((error: unknown) => {
+        deps.log.error('ivr twiml request failed', {
+          error: error instanceof Error ? error.message : String(error),
+          ref: randomUUID(),
+        })
+        if (response.headersSent) return next(error)
+        send(
+          response,
+          renderTwiml({
+            step: 0,
+            prompts: [channelPrompt('unavailable', 'en')],
+            gather: null,
+            ended: true,
+          }),
+        )
+      })
+    },
+  ]
 }
 
 /** What the platform is told for a result: the answer, or the channel's goodbye for a refusal. */

@@ -21,8 +21,8 @@ import { assertNever } from '../../src/core/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { CallAnswer } from './call-store.js'
 import type { Gather, Prompt } from './contract.js'
-import type { IvrLimits } from './limits.js'
 import type { CallResult, IvrService } from './ivr-service.js'
+import type { IvrLimits } from './limits.js'
 import { channelPrompt, speechLanguageTag } from './texts.js'
 import type { XmlNode } from './xml.js'
 import { element, xmlDocument } from './xml.js'
@@ -32,7 +32,6 @@ const callIdPattern = /^[A-Za-z0-9_-]+$/
 const events = ['digits', 'noinput', 'nomatch', 'hangup'] as const
 type VxmlEvent = (typeof events)[number]
 
-
 function prompt(spoken: Prompt): XmlNode {
   return element('prompt', { 'xml:lang': speechLanguageTag(spoken.language) }, [spoken.text])
 }
@@ -40,7 +39,11 @@ function prompt(spoken: Prompt): XmlNode {
 function submit(event: VxmlEvent, withDigits: boolean): XmlNode[] {
   return [
     element('assign', { name: 'event', expr: `'${event}'` }),
-    element('submit', { next: path, method: 'post', namelist: withDigits ? 'callId step event digits' : 'callId step event' }),
+    element('submit', {
+      next: path,
+      method: 'post',
+      namelist: withDigits ? 'callId step event digits' : 'callId step event',
+    }),
   ]
 }
 
@@ -48,17 +51,31 @@ function submit(event: VxmlEvent, withDigits: boolean): XmlNode[] {
 function grammars(gather: Gather, limits: IvrLimits): XmlNode[] {
   const maxlength = gather.digitsMax ?? limits.grammarDigitsMax
   const minlength = Math.min(Math.max(1, gather.digitsMin), maxlength)
-  const nodes = [element('grammar', { mode: 'dtmf', src: `builtin:dtmf/digits?minlength=${minlength};maxlength=${maxlength}` })]
-  const keys = [...new Set(gather.validKeys)].filter((key) => (key === '*' || key === '#') && key !== gather.finishOnKey)
+  const nodes = [
+    element('grammar', {
+      mode: 'dtmf',
+      src: `builtin:dtmf/digits?minlength=${minlength};maxlength=${maxlength}`,
+    }),
+  ]
+  const keys = [...new Set(gather.validKeys)].filter(
+    (key) => (key === '*' || key === '#') && key !== gather.finishOnKey,
+  )
   if (keys.length > 0) {
     const items = keys.map((key) => element('item', {}, [key]))
-    nodes.push(element('grammar', { mode: 'dtmf', version: '1.0', root: 'key' }, [element('rule', { id: 'key', scope: 'public' }, [element('one-of', {}, items)])]))
+    nodes.push(
+      element('grammar', { mode: 'dtmf', version: '1.0', root: 'key' }, [
+        element('rule', { id: 'key', scope: 'public' }, [element('one-of', {}, items)]),
+      ]),
+    )
   }
   return nodes
 }
 
 /** The VoiceXML document of an answer: a field collecting the gather, or the prompts and a disconnect. */
-export function renderVxml(answer: Pick<CallAnswer, 'callId' | 'step' | 'language' | 'prompts' | 'gather' | 'ended'>, limits: IvrLimits): string {
+export function renderVxml(
+  answer: Pick<CallAnswer, 'callId' | 'step' | 'language' | 'prompts' | 'gather' | 'ended'>,
+  limits: IvrLimits,
+): string {
   const head = [
     element('var', { name: 'callId', expr: `'${answer.callId}'` }),
     element('var', { name: 'step', expr: String(answer.step) }),
@@ -69,8 +86,17 @@ export function renderVxml(answer: Pick<CallAnswer, 'callId' | 'step' | 'languag
   if (answer.ended || gather === null) {
     // Nothing to say (the caller hung up): the dialog just ends. No hang-up catch: we end the call.
     if (answer.prompts.length === 0) return exitDocument()
-    const goodbye = element('form', { id: 'goodbye' }, [element('block', {}, [...answer.prompts.map(prompt), element('disconnect', {})])])
-    return xmlDocument(element('vxml', { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml', 'xml:lang': language }, [goodbye]), { indent: '  ' })
+    const goodbye = element('form', { id: 'goodbye' }, [
+      element('block', {}, [...answer.prompts.map(prompt), element('disconnect', {})]),
+    ])
+    return xmlDocument(
+      element(
+        'vxml',
+        { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml', 'xml:lang': language },
+        [goodbye],
+      ),
+      { indent: '  ' },
+    )
   }
   const field = element('field', { name: 'digits' }, [
     element('property', { name: 'inputmodes', value: 'dtmf' }),
@@ -85,23 +111,42 @@ export function renderVxml(answer: Pick<CallAnswer, 'callId' | 'step' | 'languag
     element('filled', {}, submit('digits', true)),
   ])
   const form = element('form', { id: `step${answer.step}` }, [field])
-  const hangup = element('catch', { event: 'connection.disconnect.hangup' }, submit('hangup', false))
-  const root = element('vxml', { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml', 'xml:lang': language }, [...head, hangup, form])
+  const hangup = element(
+    'catch',
+    { event: 'connection.disconnect.hangup' },
+    submit('hangup', false),
+  )
+  const root = element(
+    'vxml',
+    { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml', 'xml:lang': language },
+    [...head, hangup, form],
+  )
   return xmlDocument(root, { indent: '  ' })
 }
 
 /** A document that ends the dialog without a word (a request for a call that is over). */
 function exitDocument(): string {
-  return xmlDocument(element('vxml', { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml' }, [element('form', {}, [element('block', {}, [element('exit', {})])])]), { indent: '  ' })
+  return xmlDocument(
+    element('vxml', { version: '2.1', xmlns: 'http://www.w3.org/2001/vxml' }, [
+      element('form', {}, [element('block', {}, [element('exit', {})])]),
+    ]),
+    { indent: '  ' },
+  )
 }
 
 function param(request: Request, name: string): string | null {
-  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
+  const body = (
+    typeof request.body === 'object' && request.body !== null ? request.body : {}
+  ) as Record<string, unknown>
   const value = body[name] ?? request.query[name]
   return typeof value === 'string' ? value : null
 }
 
-export function vxmlRoute(deps: { readonly ivr: IvrService; readonly limits: IvrLimits; readonly log: Logger }): RequestHandler[] {
+export function vxmlRoute(deps: {
+  readonly ivr: IvrService
+  readonly limits: IvrLimits
+  readonly log: Logger
+}): RequestHandler[] {
   const parseForm = express.urlencoded({ extended: false, limit: deps.limits.requestBodyBytesMax })
   const send = (response: Response, status: number, document: string): void => {
     response.status(status).type('application/voicexml+xml').send(document)
@@ -113,13 +158,20 @@ export function vxmlRoute(deps: { readonly ivr: IvrService; readonly limits: Ivr
     const callId = param(request, 'callId')
     if (callId === null || callId === '') {
       const from = param(request, 'from')
-      if (from === null || from === '' || from.length > 32) return bad(response, 'from (the caller) is required to start a call')
+      if (from === null || from === '' || from.length > 32)
+        return bad(response, 'from (the caller) is required to start a call')
       const to = param(request, 'to') ?? ''
       if (to.length > 32) return bad(response, 'to is not a number')
-      const started = await deps.ivr.start({ provider: 'vxml', callId: `vxml-${randomBytes(12).toString('hex')}`, from, to })
+      const started = await deps.ivr.start({
+        provider: 'vxml',
+        callId: `vxml-${randomBytes(12).toString('hex')}`,
+        from,
+        to,
+      })
       return send(response, 200, vxmlOf(started, deps.limits))
     }
-    if (callId.length > deps.limits.callIdLengthMax || !callIdPattern.test(callId)) return bad(response, 'callId is not a call id')
+    if (callId.length > deps.limits.callIdLengthMax || !callIdPattern.test(callId))
+      return bad(response, 'callId is not a call id')
     const stepText = param(request, 'step')
     const step = stepText !== null && /^\d{1,9}$/.test(stepText) ? Number(stepText) : null
     if (stepText !== null && step === null) return bad(response, 'step is a whole number')
@@ -130,7 +182,8 @@ export function vxmlRoute(deps: { readonly ivr: IvrService; readonly limits: Ivr
     switch (event) {
       case 'digits': {
         const digits = param(request, 'digits') ?? ''
-        if (!/^[0-9*#]*$/.test(digits)) return bad(response, 'digits holds keys other than 0-9, * and #')
+        if (!/^[0-9*#]*$/.test(digits))
+          return bad(response, 'digits holds keys other than 0-9, * and #')
         result = await deps.ivr.collected({ ...base, keys: digits })
         break
       }
@@ -139,7 +192,10 @@ export function vxmlRoute(deps: { readonly ivr: IvrService; readonly limits: Ivr
         break
       case 'nomatch': {
         const terminator = deps.ivr.current(callId)?.gather?.finishOnKey ?? ''
-        result = await deps.ivr.event({ ...base, event: terminator === '' ? { kind: 'silence' } : { kind: 'digits', keys: terminator } })
+        result = await deps.ivr.event({
+          ...base,
+          event: terminator === '' ? { kind: 'silence' } : { kind: 'digits', keys: terminator },
+        })
         break
       }
       case 'hangup':
@@ -150,13 +206,33 @@ export function vxmlRoute(deps: { readonly ivr: IvrService; readonly limits: Ivr
     }
     send(response, 200, vxmlOf(result, deps.limits))
   }
-  return [parseForm, (request, response, next) => {
-    answer(request, response).catch((error: unknown) => {
-      deps.log.error('ivr vxml request failed', { error: error instanceof Error ? error.message : String(error), ref: randomUUID() })
-      if (response.headersSent) return next(error)
-      send(response, 200, renderVxml({ callId: 'none', step: 0, language: 'en', prompts: [channelPrompt('unavailable', 'en')], gather: null, ended: true }, deps.limits))
-    })
-  }]
+  return [
+    parseForm,
+    (request, response, next) => {
+      answer(request, response).catch((error: unknown) => {
+        deps.log.error('ivr vxml request failed', {
+          error: error instanceof Error ? error.message : String(error),
+          ref: randomUUID(),
+        })
+        if (response.headersSent) return next(error)
+        send(
+          response,
+          200,
+          renderVxml(
+            {
+              callId: 'none',
+              step: 0,
+              language: 'en',
+              prompts: [channelPrompt('unavailable', 'en')],
+              gather: null,
+              ended: true,
+            },
+            deps.limits,
+          ),
+        )
+      })
+    },
+  ]
 }
 
 function vxmlOf(result: CallResult, limits: IvrLimits): string {
@@ -170,7 +246,17 @@ function vxmlOf(result: CallResult, limits: IvrLimits): string {
     case 'call_ended':
       return exitDocument()
     case 'call_not_found':
-      return renderVxml({ callId: 'none', step: 0, language: 'en', prompts: [channelPrompt('call_lost', 'en')], gather: null, ended: true }, limits)
+      return renderVxml(
+        {
+          callId: 'none',
+          step: 0,
+          language: 'en',
+          prompts: [channelPrompt('call_lost', 'en')],
+          gather: null,
+          ended: true,
+        },
+        limits,
+      )
     default:
       return assertNever(result.refusal)
   }

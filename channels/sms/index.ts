@@ -12,26 +12,32 @@
  * the outbox drain (`sweep`), then `close` (the sessions unbind).
  */
 import { join } from 'node:path'
+import type {
+  InboundAnswer,
+  InboundSm,
+  SmppBearer,
+  SmsTransport,
+  UssdLink,
+} from '../../src/bearer/contract.js'
+import type { NoticePush } from '../../src/bearer/notice-push.js'
+import { startOperatorTransport } from '../../src/bearer/operator-transport.js'
+import { startSimulatorTransport } from '../../src/bearer/simulator-transport.js'
+import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
+import type { SmppServer } from '../../src/bearer/smpp/server.js'
 import type { Config } from '../../src/config.js'
 import type { OperatingLimits } from '../../src/core/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
+import { InFlight } from '../../src/service/in-flight.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
-import type { NoticePush } from '../../src/bearer/notice-push.js'
-import { deliverDueSms } from './outbox.js'
-import { startOperatorTransport } from '../../src/bearer/operator-transport.js'
-import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
-import type { SmppServer } from '../../src/bearer/smpp/server.js'
-import { SmsAdapter } from './sms-adapter.js'
-import { SmsChannel } from './sms-channel.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
-import { startSimulatorTransport } from '../../src/bearer/simulator-transport.js'
-import type { InboundAnswer, InboundSm, SmppBearer, SmsTransport, UssdLink } from '../../src/bearer/contract.js'
-import { InFlight } from '../../src/service/in-flight.js'
-import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import { deliverDueSms } from './outbox.js'
+import { SmsAdapter } from './sms-adapter.js'
+import { SmsChannel } from './sms-channel.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
@@ -69,18 +75,34 @@ export interface RunningSmsChannel {
  */
 export type SmsChannelConfig = Config & { readonly smppLimits?: Partial<SmppLimits> }
 
-export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps): Promise<RunningSmsChannel | null> {
+export async function startSmsChannel(
+  config: SmsChannelConfig,
+  deps: SmsChannelDeps,
+): Promise<RunningSmsChannel | null> {
   if (config.sms.mode === 'off') return null
   const adapter = new SmsAdapter({
     service: deps.service,
     log: deps.log,
     shortCode: config.sms.shortCode,
-    languageOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+    languageOf: async (msisdn) =>
+      (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
-  const lastMos = new SqliteLastMoStore(join(config.dataDir, 'sms.sqlite'), defaultMoIdentityLimits.moFingerprintsMax, defaultMoIdentityLimits.lastMoFlushIntervalMs)
+  const lastMos = new SqliteLastMoStore(
+    join(config.dataDir, 'sms.sqlite'),
+    defaultMoIdentityLimits.moFingerprintsMax,
+    defaultMoIdentityLimits.lastMoFlushIntervalMs,
+  )
   const channel = new SmsChannel({
-    shortCode: config.sms.shortCode, adapter, clock: deps.clock, log: deps.log, metrics: deps.metrics, receipts: true, keep: deps.ledger,
-    lastMos, waitingOf: async (msisdn) => (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
+    shortCode: config.sms.shortCode,
+    adapter,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    receipts: true,
+    keep: deps.ledger,
+    lastMos,
+    waitingOf: async (msisdn) =>
+      (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
   })
   let accepting = true
   const inbound = new InFlight()
@@ -117,18 +139,33 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
   let simulatorServer: SmppServer | null = null
   if (config.sms.mode === 'simulator') {
     const simulator = await startSimulatorTransport({
-      host: config.smpp.host, port: config.smpp.port, systemId: config.smpp.systemId, password: config.smpp.password,
-      shortCode: config.sms.shortCode, log: deps.log, metrics: deps.metrics, onInbound,
+      host: config.smpp.host,
+      port: config.smpp.port,
+      systemId: config.smpp.systemId,
+      password: config.smpp.password,
+      shortCode: config.sms.shortCode,
+      log: deps.log,
+      metrics: deps.metrics,
+      onInbound,
       ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
     })
     smppPort = simulator.server.port
     simulatorServer = simulator.server
     transport = simulator
-    deps.log.info('smsc simulator listening', { smpp: `${simulator.server.host}:${simulator.server.port}`, shortCode: config.sms.shortCode })
+    deps.log.info('smsc simulator listening', {
+      smpp: `${simulator.server.host}:${simulator.server.port}`,
+      shortCode: config.sms.shortCode,
+    })
   } else {
     const upstream = config.sms.upstream
-    if (upstream === null) throw new Error('operator mode without an upstream SMSC: config.ts refuses this')
-    transport = startOperatorTransport({ upstream, log: deps.log, metrics: deps.metrics, onInbound })
+    if (upstream === null)
+      throw new Error('operator mode without an upstream SMSC: config.ts refuses this')
+    transport = startOperatorTransport({
+      upstream,
+      log: deps.log,
+      metrics: deps.metrics,
+      onInbound,
+    })
   }
   channel.attach(transport)
   const mode = transport.mode
@@ -154,7 +191,17 @@ export async function startSmsChannel(config: SmsChannelConfig, deps: SmsChannel
     async sweep() {
       channel.expireParts()
       channel.pruneIdentities()
-      await deliverDueSms({ ledger: deps.ledger, channel, clock: deps.clock, limits: deps.operating, log: deps.log, metrics: deps.metrics }, push)
+      await deliverDueSms(
+        {
+          ledger: deps.ledger,
+          channel,
+          clock: deps.clock,
+          limits: deps.operating,
+          log: deps.log,
+          metrics: deps.metrics,
+        },
+        push,
+      )
     },
     async close() {
       accepting = false

@@ -58,7 +58,11 @@ export class SqliteLastMoStore implements LastMoStore {
   private readonly flushTimer: NodeJS.Timeout
 
   /** `path` may be ':memory:' (tests, benchmarks): then nothing outlives the process. */
-  constructor(path: string, private readonly inMemoryMax: number, flushIntervalMs: number) {
+  constructor(
+    path: string,
+    private readonly inMemoryMax: number,
+    flushIntervalMs: number,
+  ) {
     this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS last_mo (
@@ -93,7 +97,11 @@ export class SqliteLastMoStore implements LastMoStore {
     // A record written while its MO ran, read back after a restart: that run died with the
     // process, and whether its command committed is for the core's log to say under the same id.
     return {
-      phone: row.phone, fingerprint: row.fingerprint, id: row.id, firstMs: row.first_ms, answered: row.answered === 1,
+      phone: row.phone,
+      fingerprint: row.fingerprint,
+      id: row.id,
+      firstMs: row.first_ms,
+      answered: row.answered === 1,
       waitingAfter: row.running === 1 ? undefined : row.waiting_after,
     }
   }
@@ -138,8 +146,13 @@ export class SqliteLastMoStore implements LastMoStore {
           continue
         }
         this.statements.upsert.run(
-          record.phone, record.fingerprint, record.id, record.firstMs, record.answered ? 1 : 0,
-          record.waitingAfter ?? null, record.waitingAfter === undefined ? 1 : 0,
+          record.phone,
+          record.fingerprint,
+          record.id,
+          record.firstMs,
+          record.answered ? 1 : 0,
+          record.waitingAfter ?? null,
+          record.waitingAfter === undefined ? 1 : 0,
         )
       }
     })()

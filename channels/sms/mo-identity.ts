@@ -71,7 +71,9 @@ export interface MoIdentified {
 
 export function moFingerprint(parts: MoFingerprintParts): string {
   const hash = createHash('sha256')
-  hash.update(`${parts.bind}\u0000${parts.source}\u0000${parts.destination}\u0000${parts.esmClass}\u0000${parts.dataCoding}\u0000${parts.extra}\u0000`)
+  hash.update(
+    `${parts.bind}\u0000${parts.source}\u0000${parts.destination}\u0000${parts.esmClass}\u0000${parts.dataCoding}\u0000${parts.extra}\u0000`,
+  )
   hash.update(parts.message)
   return hash.digest('base64url').slice(0, 22)
 }
@@ -101,14 +103,26 @@ export class MoIdentity {
   }
 
   /** The id of this MO: the first copy's for a retransmission (see the rule above), else a new one. */
-  async identify(phone: string, fingerprint: string, kind: MoKind, nowMs: number): Promise<MoIdentified> {
+  async identify(
+    phone: string,
+    fingerprint: string,
+    kind: MoKind,
+    nowMs: number,
+  ): Promise<MoIdentified> {
     if (kind === 'read_only') return { id: this.nextId(), repeat: false, answered: false }
     const last = this.store.get(phone)
     if (last !== null && (await this.repeats(last, fingerprint, kind, nowMs))) {
       return { id: last.id, repeat: true, answered: last.answered }
     }
     const id = this.nextId()
-    this.store.put({ phone, fingerprint, id, firstMs: nowMs, answered: false, waitingAfter: undefined })
+    this.store.put({
+      phone,
+      fingerprint,
+      id,
+      firstMs: nowMs,
+      answered: false,
+      waitingAfter: undefined,
+    })
     return { id, repeat: false, answered: false }
   }
 
@@ -133,8 +147,14 @@ export class MoIdentity {
     this.store.prune(nowMs - this.limits.moRepeatWindowMs)
   }
 
-  private async repeats(last: LastMo, fingerprint: string, kind: MoKind, nowMs: number): Promise<boolean> {
-    if (last.fingerprint !== fingerprint || nowMs - last.firstMs >= this.limits.moRepeatWindowMs) return false
+  private async repeats(
+    last: LastMo,
+    fingerprint: string,
+    kind: MoKind,
+    nowMs: number,
+  ): Promise<boolean> {
+    if (last.fingerprint !== fingerprint || nowMs - last.firstMs >= this.limits.moRepeatWindowMs)
+      return false
     if (kind === 'numbered') return true
     // The first copy still runs: whatever it changes, this is the same message.
     if (last.waitingAfter === undefined) return true

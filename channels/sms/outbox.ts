@@ -22,16 +22,17 @@
  * are stored rendered, go by SMS only, and survive a stop or a crash of the process.
  * Exports deliverDueSms, OutboxDeps.
  */
-import { maskMsisdn } from '../../src/core/index.js'
+
+import type { NoticePush, SmsNotice } from '../../src/bearer/notice-push.js'
 import type { OperatingLimits } from '../../src/core/index.js'
+import { maskMsisdn } from '../../src/core/index.js'
+import { renderMessage } from '../../src/gateway/reply/index.js'
 import { decodeJson } from '../../src/ledger/codec.js'
 import type { KeptSmsReply, LedgerStore } from '../../src/ledger/store.js'
-import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import { backoffMs } from '../../src/service/webhooks.js'
-import type { NoticePush, SmsNotice } from '../../src/bearer/notice-push.js'
 import type { SmsChannel } from './sms-channel.js'
 
 export interface OutboxDeps {
@@ -43,7 +44,10 @@ export interface OutboxDeps {
   readonly metrics: Metrics
 }
 
-export async function deliverDueSms(deps: OutboxDeps, push: NoticePush | null = null): Promise<number> {
+export async function deliverDueSms(
+  deps: OutboxDeps,
+  push: NoticePush | null = null,
+): Promise<number> {
   const { ledger, channel, clock, limits, log } = deps
   const due = await ledger.dueOutbox('sms', clock.nowMs(), limits.outboxBatchMax)
   let delivered = 0
@@ -55,7 +59,12 @@ export async function deliverDueSms(deps: OutboxDeps, push: NoticePush | null = 
       const attempt = await push.push(notice, item.id)
       if (attempt.pushed) {
         // Counted as an attempt: the SMS that may follow backs off from the next one.
-        await ledger.outboxFailed(item.id, attempt.answerByMs, 'shown by USSD push; waiting for the answer', clock.nowMs())
+        await ledger.outboxFailed(
+          item.id,
+          attempt.answerByMs,
+          'shown by USSD push; waiting for the answer',
+          clock.nowMs(),
+        )
         continue
       }
       // The payment may have ended while the push looked at the phone's screen.
@@ -68,10 +77,16 @@ export async function deliverDueSms(deps: OutboxDeps, push: NoticePush | null = 
       continue
     }
     const attempts = item.attempts + 1
-    const next = !result.temporary || attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
+    const next =
+      !result.temporary || attempts >= limits.webhookAttemptsMax
+        ? null
+        : clock.nowMs() + backoffMs(item.attempts, limits)
     await ledger.outboxFailed(item.id, next, result.error, clock.nowMs())
     log.warn(next === null ? 'sms notice abandoned' : 'sms notice not sent, will retry', {
-      msisdn: maskMsisdn(notice.msisdn), key: 'message' in notice ? notice.message.key : 'reply', attempt: attempts, error: result.error,
+      msisdn: maskMsisdn(notice.msisdn),
+      key: 'message' in notice ? notice.message.key : 'reply',
+      attempt: attempts,
+      error: result.error,
     })
   }
   return delivered
@@ -82,7 +97,11 @@ export async function deliverDueSms(deps: OutboxDeps, push: NoticePush | null = 
  * `expired` once past its expiry though not swept yet), or null when it still waits or the
  * notice names none (a notice about an expiry, or a row written before notices named payments).
  */
-async function staleStateOf(ledger: LedgerStore, notice: SmsNotice, nowMs: number): Promise<string | null> {
+async function staleStateOf(
+  ledger: LedgerStore,
+  notice: SmsNotice,
+  nowMs: number,
+): Promise<string | null> {
   if (notice.paymentId === undefined) return null
   const payment = await ledger.payment(notice.paymentId)
   if (payment === null) return 'unknown'
@@ -91,12 +110,30 @@ async function staleStateOf(ledger: LedgerStore, notice: SmsNotice, nowMs: numbe
 }
 
 /** Drops the notice when its payment no longer waits (see the file comment); true when it did. */
-async function droppedAsStale(deps: OutboxDeps, outboxId: number, notice: SmsNotice): Promise<boolean> {
+async function droppedAsStale(
+  deps: OutboxDeps,
+  outboxId: number,
+  notice: SmsNotice,
+): Promise<boolean> {
   const nowMs = deps.clock.nowMs()
   const state = await staleStateOf(deps.ledger, notice, nowMs)
   if (state === null) return false
-  await deps.ledger.outboxFailed(outboxId, null, `dropped: payment ${notice.paymentId ?? ''} is ${state}, no longer waiting`, nowMs)
-  deps.metrics.count('telepay_sms_notices_dropped_total', 'SMS notices dropped unsent because their payment no longer waits, by the payment\'s state', { state })
-  deps.log.info('sms notice dropped: its payment no longer waits', { msisdn: maskMsisdn(notice.msisdn), key: notice.message.key, payment: notice.paymentId, state })
+  await deps.ledger.outboxFailed(
+    outboxId,
+    null,
+    `dropped: payment ${notice.paymentId ?? ''} is ${state}, no longer waiting`,
+    nowMs,
+  )
+  deps.metrics.count(
+    'telepay_sms_notices_dropped_total',
+    "SMS notices dropped unsent because their payment no longer waits, by the payment's state",
+    { state },
+  )
+  deps.log.info('sms notice dropped: its payment no longer waits', {
+    msisdn: maskMsisdn(notice.msisdn),
+    key: notice.message.key,
+    payment: notice.paymentId,
+    state,
+  })
   return true
 }

@@ -15,13 +15,13 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { isUnlogged, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { commandOfDraft } from './grammar/command-draft.js'
 import type { ParsedMo } from './grammar/parse-mo.js'
 import { parseMo } from './grammar/parse-mo.js'
 import { helpText, partsLostText, refusalText, resultText } from './grammar/replies.js'
-import { renderMessage } from '../../src/gateway/reply/index.js'
 
 export { maskMoText } from './grammar/mask-mo.js'
 
@@ -89,18 +89,36 @@ export class SmsAdapter {
       // Not a subscriber's number (a test SMSC's "456", a short code, an alphanumeric sender):
       // no account can be behind it, but every MO an operator delivers gets an answer, so the
       // sender is told what an unregistered number is told, and nothing runs.
-      this.options.log.warn('sms mo from a number that is no MSISDN', { moId: mo.moId, to: this.shortCode, length: mo.text.length })
+      this.options.log.warn('sms mo from a number that is no MSISDN', {
+        moId: mo.moId,
+        to: this.shortCode,
+        length: mo.text.length,
+      })
       if (mo.msisdn.trim() === '') return []
       const language = parseMo(mo.text).language ?? 'en'
-      return [{ msisdn: mo.msisdn, text: renderMessage({ key: 'refusal.payer_not_registered', params: {} }, language), language }]
+      return [
+        {
+          msisdn: mo.msisdn,
+          text: renderMessage({ key: 'refusal.payer_not_registered', params: {} }, language),
+          language,
+        },
+      ]
     }
     const parsed = parseMo(mo.text)
     // The text itself may carry a PIN: only its length and the keyword are logged.
     this.options.log.info('sms mo', {
-      moId: mo.moId, msisdn: maskMsisdn(msisdn), to: this.shortCode, keyword: logKeyword(parsed),
-      language: parsed.language ?? undefined, length: mo.text.length, receivedMs: mo.receivedMs,
+      moId: mo.moId,
+      msisdn: maskMsisdn(msisdn),
+      to: this.shortCode,
+      keyword: logKeyword(parsed),
+      language: parsed.language ?? undefined,
+      length: mo.text.length,
+      receivedMs: mo.receivedMs,
     })
-    if (mo.moId === '') this.options.log.warn('sms mo without an id: its command is not idempotent', { msisdn: maskMsisdn(msisdn) })
+    if (mo.moId === '')
+      this.options.log.warn('sms mo without an id: its command is not idempotent', {
+        msisdn: maskMsisdn(msisdn),
+      })
     const reply = await this.answer(msisdn, mo.moId, parsed)
     this.remember(msisdn, reply.language)
     return [reply]
@@ -118,7 +136,7 @@ export class SmsAdapter {
   /** The lost-parts request for a number, in its last reply language if known. */
   partsLostText(msisdn: string): string {
     const normalized = normalizeMsisdn(msisdn)
-    return partsLostText(normalized === null ? null : this.languages.get(normalized) ?? null)
+    return partsLostText(normalized === null ? null : (this.languages.get(normalized) ?? null))
   }
 
   private async answer(msisdn: string, moId: string, parsed: ParsedMo): Promise<SmsReply> {
@@ -132,11 +150,16 @@ export class SmsAdapter {
       })
       // A refusal made before the core knew the subscriber (a bad new PIN, a full queue) comes
       // in English: look the subscriber's language up then, rare enough to cost nothing.
-      const language = parsed.language ?? (result.ok ? result.language : (await this.lookUpLanguage(msisdn)) ?? result.language)
+      const language =
+        parsed.language ??
+        (result.ok ? result.language : ((await this.lookUpLanguage(msisdn)) ?? result.language))
       return { msisdn, text: resultText(result, language), language }
     }
     const language = parsed.language ?? (await this.subscriberLanguage(msisdn))
-    const text = parsed.kind === 'help' ? helpText(parsed.topic, language) : refusalText(parsed.refusal, language)
+    const text =
+      parsed.kind === 'help'
+        ? helpText(parsed.topic, language)
+        : refusalText(parsed.refusal, language)
     return { msisdn, text, language }
   }
 
@@ -165,6 +188,8 @@ function logKeyword(parsed: ParsedMo): string {
     case 'help':
       return 'help'
     case 'refusal':
-      return parsed.refusal.reason === 'unknown_keyword' ? 'unknown' : `${parsed.refusal.keyword}:${parsed.refusal.reason}`
+      return parsed.refusal.reason === 'unknown_keyword'
+        ? 'unknown'
+        : `${parsed.refusal.keyword}:${parsed.refusal.reason}`
   }
 }

@@ -7,25 +7,32 @@
  * that finds no way to the phone is kept in that outbox, never in memory, so a stop or a crash
  * does not lose it.
  */
-import type { Logger } from '../../src/service/log.js'
+
+import type {
+  InboundAnswer,
+  InboundSm,
+  OutboundSm,
+  SendResult,
+  SmsTransport,
+} from '../../src/bearer/contract.js'
+import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
+import { decodeText } from '../../src/bearer/text/coding.js'
+import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
+import { smsTextLimits } from '../../src/bearer/text/limits.js'
+import { concatInfo, Reassembler } from '../../src/bearer/text/reassembly.js'
+import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
+import { splitText } from '../../src/bearer/text/segment.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
-import type { Metrics } from '../../src/service/metrics.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import { InFlight } from '../../src/service/in-flight.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
-import { MoIdentity, defaultMoIdentityLimits, moFingerprint } from './mo-identity.js'
-import type { MoIdentityLimits, MoKind } from './mo-identity.js'
+import type { Logger } from '../../src/service/log.js'
+import type { Metrics } from '../../src/service/metrics.js'
 import type { LastMoStore } from './last-mo-store.js'
-import type { InboundAnswer, InboundSm, OutboundSm, SendResult, SmsTransport } from '../../src/bearer/contract.js'
+import type { MoIdentityLimits, MoKind } from './mo-identity.js'
+import { defaultMoIdentityLimits, MoIdentity, moFingerprint } from './mo-identity.js'
 import type { SmsAdapter } from './sms-adapter.js'
 import { maskMoText } from './sms-adapter.js'
-import { decodeText } from '../../src/bearer/text/coding.js'
-import { splitText } from '../../src/bearer/text/segment.js'
-import { Reassembler, concatInfo } from '../../src/bearer/text/reassembly.js'
-import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
-import { smsTextLimits } from '../../src/bearer/text/limits.js'
-import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
-import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 
 export interface SmsChannelOptions {
   readonly shortCode: string
@@ -52,12 +59,20 @@ export class SmsChannel {
   private readonly identity: MoIdentity
   private readonly reassembler = new Reassembler(smsTextLimits)
   private concatReference = 0
-  private readonly awaitingReceipt = new Map<string, { readonly msisdn: string; readonly sentMs: number }>()
+  private readonly awaitingReceipt = new Map<
+    string,
+    { readonly msisdn: string; readonly sentMs: number }
+  >()
   /** Replies being sent or kept: a graceful stop waits for them before the sessions unbind. */
   private readonly replying = new InFlight()
 
   constructor(private readonly options: SmsChannelOptions) {
-    this.identity = new MoIdentity(options.identity ?? defaultMoIdentityLimits, options.clock.nowMs(), options.lastMos, options.waitingOf)
+    this.identity = new MoIdentity(
+      options.identity ?? defaultMoIdentityLimits,
+      options.clock.nowMs(),
+      options.lastMos,
+      options.waitingOf,
+    )
   }
 
   attach(transport: SmsTransport): void {
@@ -75,14 +90,25 @@ export class SmsChannel {
 
   /** Everything that reaches us: receipts are recorded, MOs run as commands. */
   async receive(sm: InboundSm): Promise<InboundAnswer> {
-    if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt) return this.receiveReceipt(sm)
+    if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt)
+      return this.receiveReceipt(sm)
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
     const phone = normalizeMsisdn(sm.source) ?? sm.source
-    const concat = sm.messagePayload !== null ? null : concatInfo({
-      esmClass: sm.esmClass, shortMessage: sm.shortMessage,
-      ...(sm.sar === null ? {} : { sarMsgRefNum: sm.sar.ref, sarTotalSegments: sm.sar.total, sarSegmentSeqnum: sm.sar.seq }),
-    })
+    const concat =
+      sm.messagePayload !== null
+        ? null
+        : concatInfo({
+            esmClass: sm.esmClass,
+            shortMessage: sm.shortMessage,
+            ...(sm.sar === null
+              ? {}
+              : {
+                  sarMsgRefNum: sm.sar.ref,
+                  sarTotalSegments: sm.sar.total,
+                  sarSegmentSeqnum: sm.sar.seq,
+                }),
+          })
     let text: string
     let fingerprint: string
     // A part gets an id of its own for its response; the reassembler drops a repeated part.
@@ -90,27 +116,59 @@ export class SmsChannel {
     if (concat === null) {
       text = decodeText(sm.dataCoding, body).text
       fingerprint = moFingerprint({
-        bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: sm.esmClass, dataCoding: sm.dataCoding,
-        message: body, extra: `umr:${sm.userMessageReference ?? ''}`,
+        bind: sm.origin,
+        source: sm.source,
+        destination: sm.destination,
+        esmClass: sm.esmClass,
+        dataCoding: sm.dataCoding,
+        message: body,
+        extra: `umr:${sm.userMessageReference ?? ''}`,
       })
     } else {
       responseId = this.identity.nextId()
-      const added = this.reassembler.add({ ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding }, nowMs)
-      this.options.metrics.count('telepay_sms_mo_parts_total', 'MO parts of concatenated messages received, by outcome', { outcome: added.status })
-      if (added.status === 'pending' && added.evicted !== null) this.partsLost(added.evicted.sender, added.evicted.receivedSeqs.length, added.evicted.total)
-      if (added.status !== 'complete') return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
+      const added = this.reassembler.add(
+        { ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding },
+        nowMs,
+      )
+      this.options.metrics.count(
+        'telepay_sms_mo_parts_total',
+        'MO parts of concatenated messages received, by outcome',
+        { outcome: added.status },
+      )
+      if (added.status === 'pending' && added.evicted !== null)
+        this.partsLost(added.evicted.sender, added.evicted.receivedSeqs.length, added.evicted.total)
+      if (added.status !== 'complete')
+        return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
       text = added.message.text
       // The whole message is one command, identified by its whole text and concatenation ref.
       fingerprint = moFingerprint({
-        bind: sm.origin, source: sm.source, destination: sm.destination, esmClass: 0, dataCoding: sm.dataCoding,
-        message: Buffer.from(text, 'utf8'), extra: `concat:${concat.ref}:${concat.total}`,
+        bind: sm.origin,
+        source: sm.source,
+        destination: sm.destination,
+        esmClass: 0,
+        dataCoding: sm.dataCoding,
+        message: Buffer.from(text, 'utf8'),
+        extra: `concat:${concat.ref}:${concat.total}`,
       })
     }
-    const kind: MoKind = sm.userMessageReference !== null || concat !== null ? 'numbered' : this.options.adapter.acts(text) ? 'acting' : 'read_only'
+    const kind: MoKind =
+      sm.userMessageReference !== null || concat !== null
+        ? 'numbered'
+        : this.options.adapter.acts(text)
+          ? 'acting'
+          : 'read_only'
     const mo = await this.identity.identify(phone, fingerprint, kind, nowMs)
     responseId ??= mo.id
-    const replies = await this.options.adapter.handleMo({ msisdn: sm.source, text, moId: `${sm.origin}:${mo.id}` })
-    this.options.metrics.count('telepay_sms_mo_total', 'MO messages handled as commands, by whether they repeated an earlier one', { repeat: String(mo.repeat) })
+    const replies = await this.options.adapter.handleMo({
+      msisdn: sm.source,
+      text,
+      moId: `${sm.origin}:${mo.id}`,
+    })
+    this.options.metrics.count(
+      'telepay_sms_mo_total',
+      'MO messages handled as commands, by whether they repeated an earlier one',
+      { repeat: String(mo.repeat) },
+    )
     // A retransmission whose first copy was answered: the core replayed the same answer, which
     // the phone already has.
     if (mo.answered) return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
@@ -123,9 +181,14 @@ export class SmsChannel {
       messageId: responseId,
       afterResponse: () => {
         this.identity.answered(phone, moId)
-        void this.sendReplies(replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })), sm.bind, `${sm.origin}:${moId}`).then((sent) => {
+        void this.sendReplies(
+          replies.map((reply) => ({ msisdn: reply.msisdn, text: reply.text })),
+          sm.bind,
+          `${sm.origin}:${moId}`,
+        ).then((sent) => {
           if (!sent) this.identity.answered(phone, moId, false)
-          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator') this.sendReceiptFor(sm, receiptId, text, nowMs)
+          if ((sm.registeredDelivery & 0x03) !== 0 && this.transport?.mode === 'simulator')
+            this.sendReceiptFor(sm, receiptId, text, nowMs)
         })
       },
     }
@@ -148,21 +211,35 @@ export class SmsChannel {
   /** Sends a text to a phone, split and coded; resolves when every part was accepted or refused. */
   private async sendParts(msisdn: string, text: string, bind: string | null): Promise<SendResult> {
     const transport = this.transport
-    if (transport === null) return { ok: false, error: 'the SMS channel is not started', temporary: true }
+    if (transport === null)
+      return { ok: false, error: 'the SMS channel is not started', temporary: true }
     this.concatReference = (this.concatReference + 1) % 256
     const split = splitText(text, this.concatReference)
-    if (split.truncated) this.options.log.warn('sms reply cut to fit', { msisdn: maskMsisdn(msisdn), characters: text.length })
+    if (split.truncated)
+      this.options.log.warn('sms reply cut to fit', {
+        msisdn: maskMsisdn(msisdn),
+        characters: text.length,
+      })
     let last: SendResult = { ok: false, error: 'nothing to send', temporary: false }
     for (const part of split.parts) {
       const sm: OutboundSm = {
-        source: this.options.shortCode, destination: msisdn, esmClass: split.esmClassUdhi ? esmClassOf.udhi : 0,
-        dataCoding: split.dataCoding, registeredDelivery: this.options.receipts && transport.mode === 'operator' ? 1 : 0,
-        shortMessage: part, bind,
+        source: this.options.shortCode,
+        destination: msisdn,
+        esmClass: split.esmClassUdhi ? esmClassOf.udhi : 0,
+        dataCoding: split.dataCoding,
+        registeredDelivery: this.options.receipts && transport.mode === 'operator' ? 1 : 0,
+        shortMessage: part,
+        bind,
       }
       last = await transport.send(sm)
-      this.options.metrics.count('telepay_sms_mt_total', 'MT parts sent, by result', { result: last.ok ? 'ok' : last.temporary ? 'temporary' : 'refused' })
+      this.options.metrics.count('telepay_sms_mt_total', 'MT parts sent, by result', {
+        result: last.ok ? 'ok' : last.temporary ? 'temporary' : 'refused',
+      })
       if (!last.ok) {
-        this.options.log.warn('sms part not sent', { msisdn: maskMsisdn(msisdn), error: last.error })
+        this.options.log.warn('sms part not sent', {
+          msisdn: maskMsisdn(msisdn),
+          error: last.error,
+        })
         return last
       }
       if (sm.registeredDelivery !== 0) this.rememberReceipt(last.messageId, msisdn)
@@ -173,14 +250,23 @@ export class SmsChannel {
   /** Incomplete long MOs whose parts did not all arrive: the sender is asked to send again. */
   expireParts(): number {
     const expired = this.reassembler.expire(this.options.clock.nowMs())
-    for (const message of expired) this.partsLost(message.sender, message.receivedSeqs.length, message.total)
+    for (const message of expired)
+      this.partsLost(message.sender, message.receivedSeqs.length, message.total)
     return expired.length
   }
 
   private partsLost(msisdn: string, received: number, total: number): void {
     this.options.log.info('sms parts lost', { msisdn: maskMsisdn(msisdn), received, total })
-    this.options.metrics.count('telepay_sms_mo_lost_total', 'Long MOs given up because parts never arrived', {})
-    void this.sendReplies([{ msisdn, text: this.options.adapter.partsLostText(msisdn) }], null, null)
+    this.options.metrics.count(
+      'telepay_sms_mo_lost_total',
+      'Long MOs given up because parts never arrived',
+      {},
+    )
+    void this.sendReplies(
+      [{ msisdn, text: this.options.adapter.partsLostText(msisdn) }],
+      null,
+      null,
+    )
   }
 
   /**
@@ -188,18 +274,35 @@ export class SmsChannel {
    * sweep, after a restart too). False when one was neither sent nor kept. A command whose reply
    * was kept before (an MO the SMSC sent again) is not answered again: the outbox answers it.
    */
-  private sendReplies(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null, commandKey: string | null): Promise<boolean> {
+  private sendReplies(
+    replies: readonly { readonly msisdn: string; readonly text: string }[],
+    bind: string | null,
+    commandKey: string | null,
+  ): Promise<boolean> {
     return this.replying.track(this.sendRepliesTracked(replies, bind, commandKey))
   }
 
-  private async sendRepliesTracked(replies: readonly { readonly msisdn: string; readonly text: string }[], bind: string | null, commandKey: string | null): Promise<boolean> {
-    if (commandKey !== null && await this.options.keep.smsReplyKept(commandKey).catch(() => false)) return true
+  private async sendRepliesTracked(
+    replies: readonly { readonly msisdn: string; readonly text: string }[],
+    bind: string | null,
+    commandKey: string | null,
+  ): Promise<boolean> {
+    if (
+      commandKey !== null &&
+      (await this.options.keep.smsReplyKept(commandKey).catch(() => false))
+    )
+      return true
     let allAnswered = true
     for (const [index, reply] of replies.entries()) {
-      const result = await this.sendParts(reply.msisdn, reply.text, bind).catch((error: unknown) => {
-        this.options.log.error('sms reply failed', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
-        return null
-      })
+      const result = await this.sendParts(reply.msisdn, reply.text, bind).catch(
+        (error: unknown) => {
+          this.options.log.error('sms reply failed', {
+            msisdn: maskMsisdn(reply.msisdn),
+            error: String(error),
+          })
+          return null
+        },
+      )
       if (result?.ok) continue
       if (result?.temporary === false) {
         allAnswered = false
@@ -207,14 +310,26 @@ export class SmsChannel {
       }
       // Each reply of a command is kept under its own key, so a second keep of it is a no-op.
       const key = commandKey === null ? null : `${commandKey}#${index}`
-      const kept = await this.options.keep.keepSmsReply({ msisdn: reply.msisdn, text: reply.text, commandKey: key }, this.options.clock.nowMs()).then(
-        () => true,
-        (error: unknown) => {
-          this.options.log.error('sms reply lost: neither sent nor kept', { msisdn: maskMsisdn(reply.msisdn), error: String(error) })
-          return false
-        },
+      const kept = await this.options.keep
+        .keepSmsReply(
+          { msisdn: reply.msisdn, text: reply.text, commandKey: key },
+          this.options.clock.nowMs(),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            this.options.log.error('sms reply lost: neither sent nor kept', {
+              msisdn: maskMsisdn(reply.msisdn),
+              error: String(error),
+            })
+            return false
+          },
+        )
+      this.options.metrics.count(
+        'telepay_sms_replies_kept_total',
+        'Replies that could not be sent at once, by whether the outbox kept them',
+        { kept: String(kept) },
       )
-      this.options.metrics.count('telepay_sms_replies_kept_total', 'Replies that could not be sent at once, by whether the outbox kept them', { kept: String(kept) })
       if (!kept) allAnswered = false
     }
     return allAnswered
@@ -237,17 +352,35 @@ export class SmsChannel {
     const transport = this.transport
     if (transport === null) return
     const receipt = formatReceipt({
-      id: messageId, submitted: 1, delivered: 1, submitDateMs: submitMs, doneDateMs: this.options.clock.nowMs(),
+      id: messageId,
+      submitted: 1,
+      delivered: 1,
+      submitDateMs: submitMs,
+      doneDateMs: this.options.clock.nowMs(),
       // The receipt quotes the message's start; an MO may hold a PIN.
-      stat: 'DELIVRD', err: 0, text: maskMoText(text),
+      stat: 'DELIVRD',
+      err: 0,
+      text: maskMoText(text),
     })
-    void transport.send({
-      source: sm.destination, destination: sm.source, esmClass: esmClassOf.deliveryReceipt, dataCoding: 0,
-      registeredDelivery: 0, shortMessage: encodeGsm7(gsmSafe(receipt)), bind: sm.bind,
-      receiptedMessageId: messageId, messageState: 2,
-    }).then((result) => {
-      this.options.metrics.count('telepay_sms_receipts_sent_total', 'Delivery receipts the simulator sent for MOs', { result: result.ok ? 'ok' : 'failed' })
-    })
+    void transport
+      .send({
+        source: sm.destination,
+        destination: sm.source,
+        esmClass: esmClassOf.deliveryReceipt,
+        dataCoding: 0,
+        registeredDelivery: 0,
+        shortMessage: encodeGsm7(gsmSafe(receipt)),
+        bind: sm.bind,
+        receiptedMessageId: messageId,
+        messageState: 2,
+      })
+      .then((result) => {
+        this.options.metrics.count(
+          'telepay_sms_receipts_sent_total',
+          'Delivery receipts the simulator sent for MOs',
+          { result: result.ok ? 'ok' : 'failed' },
+        )
+      })
   }
 
   private receiveReceipt(sm: InboundSm): InboundAnswer {
@@ -256,8 +389,17 @@ export class SmsChannel {
     const stat = receipt?.stat ?? 'UNKNOWN'
     const waiting = id === null ? undefined : this.awaitingReceipt.get(id)
     if (id !== null) this.awaitingReceipt.delete(id)
-    this.options.metrics.count('telepay_sms_receipts_total', 'Delivery receipts received for our MTs, by stat', { stat })
-    this.options.log.info('sms receipt', { id: id ?? undefined, stat, known: waiting !== undefined, msisdn: waiting === undefined ? undefined : maskMsisdn(waiting.msisdn) })
+    this.options.metrics.count(
+      'telepay_sms_receipts_total',
+      'Delivery receipts received for our MTs, by stat',
+      { stat },
+    )
+    this.options.log.info('sms receipt', {
+      id: id ?? undefined,
+      stat,
+      known: waiting !== undefined,
+      msisdn: waiting === undefined ? undefined : maskMsisdn(waiting.msisdn),
+    })
     return { status: smppStatus.ok, messageId: '', afterResponse: null }
   }
 

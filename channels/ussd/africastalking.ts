@@ -43,12 +43,15 @@ export function textKeyer(key: Buffer = randomBytes(32)): (text: string) => stri
 
 /** The form's fields checked; a text saying what is wrong when they are not usable. */
 export function parseAtRequest(body: unknown, limits: UssdLimits): AtRequest | string {
-  if (typeof body !== 'object' || body === null) return 'expected a form (application/x-www-form-urlencoded)'
+  if (typeof body !== 'object' || body === null)
+    return 'expected a form (application/x-www-form-urlencoded)'
   const form = body as Record<string, unknown>
-  const field = (name: string): string | undefined => (typeof form[name] === 'string' ? form[name] : undefined)
+  const field = (name: string): string | undefined =>
+    typeof form[name] === 'string' ? form[name] : undefined
   const sessionId = field('sessionId')
   if (sessionId === undefined || sessionId === '') return 'sessionId is missing'
-  if (sessionId.length > limits.sessionIdLengthMax || !sessionIdPattern.test(sessionId)) return 'sessionId is not a session id'
+  if (sessionId.length > limits.sessionIdLengthMax || !sessionIdPattern.test(sessionId))
+    return 'sessionId is not a session id'
   const phoneNumber = field('phoneNumber')
   if (phoneNumber === undefined || phoneNumber === '') return 'phoneNumber is missing'
   const msisdn = normalizeMsisdn(phoneNumber)
@@ -59,7 +62,8 @@ export function parseAtRequest(body: unknown, limits: UssdLimits): AtRequest | s
   // AT always sends text (empty on the first hop); a form without it is read as the first hop.
   const text = form['text'] === undefined ? '' : field('text')
   if (text === undefined) return 'text must be a single string'
-  if (text.length > limits.inputLengthMax) return `text is longer than ${limits.inputLengthMax} characters`
+  if (text.length > limits.inputLengthMax)
+    return `text is longer than ${limits.inputLengthMax} characters`
   return { sessionId, serviceCode, msisdn, text }
 }
 
@@ -69,7 +73,12 @@ export function dialOf(serviceCode: string, text: string): string {
 }
 
 /** The new input in an accumulated text, given the session's last one (by length and HMAC). */
-export function readAtText(text: string, record: SessionRecord | null, serviceCode: string, keyOf: (text: string) => string): HopRead {
+export function readAtText(
+  text: string,
+  record: SessionRecord | null,
+  serviceCode: string,
+  keyOf: (text: string) => string,
+): HopRead {
   if (record === null) return { kind: 'dial', dial: dialOf(serviceCode, text) }
   const previous = record.textLength
   if (text.length <= previous) return { kind: 'lost' }
@@ -86,18 +95,29 @@ interface AtDeps {
 }
 
 /** The answer to one callback: status and text/plain body. */
-async function answerAt(body: unknown, deps: AtDeps): Promise<{ readonly status: number; readonly body: string }> {
+async function answerAt(
+  body: unknown,
+  deps: AtDeps,
+): Promise<{ readonly status: number; readonly body: string }> {
   const parsed = parseAtRequest(body, deps.limits)
   if (typeof parsed === 'string') return { status: 400, body: `Bad request: ${parsed}` }
   let screen: Awaited<ReturnType<typeof deps.ussd.hop>>
   try {
     screen = await deps.ussd.hop({
-      provider: 'at', sessionId: parsed.sessionId, msisdn: parsed.msisdn,
-      requestKey: `at:${deps.keyOf(parsed.text)}`, textLength: parsed.text.length,
+      provider: 'at',
+      sessionId: parsed.sessionId,
+      msisdn: parsed.msisdn,
+      requestKey: `at:${deps.keyOf(parsed.text)}`,
+      textLength: parsed.text.length,
       read: (record) => readAtText(parsed.text, record, parsed.serviceCode, deps.keyOf),
     })
   } catch (error) {
-    deps.log.error('ussd hop failed', { provider: 'at', session: parsed.sessionId, msisdn: maskMsisdn(parsed.msisdn), error: error instanceof Error ? error.message : String(error) })
+    deps.log.error('ussd hop failed', {
+      provider: 'at',
+      session: parsed.sessionId,
+      msisdn: maskMsisdn(parsed.msisdn),
+      error: error instanceof Error ? error.message : String(error),
+    })
     screen = channelText('unavailable', 'en')
   }
   return { status: 200, body: `${screen.type} ${screen.text}` }
@@ -110,7 +130,12 @@ export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
     response.setHeader(sessionIdleHeader, String(deps.limits.sessionIdleMs))
     response.status(answered.status).type('text/plain').send(answered.body)
   }
-  return [parseForm, (request, response, next) => { answer(request, response).catch(next) }]
+  return [
+    parseForm,
+    (request, response, next) => {
+      answer(request, response).catch(next)
+    },
+  ]
 }
 
 /**
@@ -120,17 +145,29 @@ export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
  * does (status, `text/plain; charset=utf-8`, the session idle header, body); anything else (another path or method, a
  * body that is not a form) returns false and goes to express, whose route then answers it.
  */
-export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function africasTalkingFastPath(
+  deps: AtDeps,
+): (request: IncomingMessage, response: ServerResponse) => boolean {
   return (request, response) => {
     if (request.method !== 'POST' || request.url !== '/ussd') return false
-    if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false
+    if (
+      !(request.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/x-www-form-urlencoded')
+    )
+      return false
     const chunks: Buffer[] = []
     let length = 0
     let refused = false
     request.on('data', (chunk: Buffer) => {
       length += chunk.length
       if (length > deps.limits.requestBodyBytesMax) {
-        if (!refused) respond(response, 413, `Bad request: the body is longer than ${deps.limits.requestBodyBytesMax} bytes`)
+        if (!refused)
+          respond(
+            response,
+            413,
+            `Bad request: the body is longer than ${deps.limits.requestBodyBytesMax} bytes`,
+          )
         refused = true
         request.destroy()
         return
@@ -144,21 +181,37 @@ export function africasTalkingFastPath(deps: AtDeps): (request: IncomingMessage,
         if (!(name in form)) form[name] = value
       }
       answerAt(form, deps).then(
-        (answered) => respond(response, answered.status, answered.body, { [sessionIdleHeader]: String(deps.limits.sessionIdleMs) }),
+        (answered) =>
+          respond(response, answered.status, answered.body, {
+            [sessionIdleHeader]: String(deps.limits.sessionIdleMs),
+          }),
         (error: unknown) => {
-          deps.log.error('ussd fast path failed', { error: error instanceof Error ? error.message : String(error) })
+          deps.log.error('ussd fast path failed', {
+            error: error instanceof Error ? error.message : String(error),
+          })
           respond(response, 500, 'Bad request: the gateway could not answer')
         },
       )
     })
-    request.on('error', () => { refused = true })
+    request.on('error', () => {
+      refused = true
+    })
     return true
   }
 }
 
-function respond(response: ServerResponse, status: number, body: string, headers: Readonly<Record<string, string>> = {}): void {
+function respond(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (response.headersSent || response.destroyed) return
   const bytes = Buffer.from(body, 'utf8')
-  response.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes.length })
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': bytes.length,
+  })
   response.end(bytes)
 }

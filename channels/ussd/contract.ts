@@ -22,7 +22,12 @@
  *     `${sessionId}:${hop}`, so a provider's retry of the same hop replays the first answer.
  *  2. MUST call `resume` with the command's result and show the screen it returns.
  */
-import type { CommandResult, FundingKind, Language, SubscriberCommand } from '../../src/core/index.js'
+import type {
+  CommandResult,
+  FundingKind,
+  Language,
+  SubscriberCommand,
+} from '../../src/core/index.js'
 
 export type ScreenType = 'CON' | 'END'
 
@@ -77,7 +82,13 @@ export interface UssdEngine {
    * already seen that the caller is a subscriber who is not locked, so the engine need not ask
    * the core before the first screen (it asks otherwise, and ends with the core's refusal).
    */
-  start(sessionId: string, msisdn: string, language: Language, dial: string, admitted?: boolean): EngineStep
+  start(
+    sessionId: string,
+    msisdn: string,
+    language: Language,
+    dial: string,
+    admitted?: boolean,
+  ): EngineStep
   /** One input typed by the user in an open session. */
   input(session: UssdSession, text: string): EngineStep
   /** The result of the command of the previous step: the closing (or next) screen. */

@@ -19,13 +19,13 @@ import type { PaymentService } from '../../src/service/payment-service.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import { hubtelRoute } from './hubtel.js'
-import { defaultMenuDir, loadUssdEngine } from './menu/index.js'
 import type { UssdLimits } from './limits.js'
 import { checkUssdLimits, defaultUssdLimits } from './limits.js'
+import { defaultMenuDir, loadUssdEngine } from './menu/index.js'
 import type { SessionStore } from './session-store.js'
 import { SqliteSessionStore } from './session-store.js'
-import { UssdService } from './ussd-service.js'
 import { withPushFlow } from './smpp/push-flow.js'
+import { UssdService } from './ussd-service.js'
 
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
@@ -64,7 +64,10 @@ export interface RunningUssdChannel {
   close(): Promise<void>
 }
 
-export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChannelDeps): Promise<RunningUssdChannel> {
+export async function startUssdChannel(
+  config: UssdChannelConfig,
+  deps: UssdChannelDeps,
+): Promise<RunningUssdChannel> {
   const limits: UssdLimits = { ...defaultUssdLimits, ...(config.ussdLimits ?? {}) }
   const problems = checkUssdLimits(limits)
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
@@ -73,14 +76,28 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   const store = new SqliteSessionStore(join(config.dataDir, 'ussd.sqlite'), limits, deps.log)
   const notify = deps.notify ?? (() => Promise.resolve(false))
   const service = new UssdService({
-    engine, store, service: deps.service, clock: deps.clock, log: deps.log, metrics: deps.metrics, limits, notify,
+    engine,
+    store,
+    service: deps.service,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    limits,
+    notify,
     // The ledger's own read, no command: a registered, unlocked caller goes straight to the menu.
     callerOf: async (msisdn, nowMs) => {
       const detail = await deps.ledger.subscriber(msisdn)
-      return detail === null ? null : { language: detail.subscriber.language, admitted: detail.subscriber.lockedUntilMs <= nowMs }
+      return detail === null
+        ? null
+        : {
+            language: detail.subscriber.language,
+            admitted: detail.subscriber.lockedUntilMs <= nowMs,
+          }
     },
   })
-  deps.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [{ labels: {}, value: service.openCount }])
+  deps.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [
+    { labels: {}, value: service.openCount },
+  ])
 
   const router = express.Router()
   const atDeps = { ussd: service, limits, log: deps.log, keyOf: textKeyer() }
@@ -88,7 +105,11 @@ export async function startUssdChannel(config: UssdChannelConfig, deps: UssdChan
   router.post('/ussd/hubtel', hubtelRoute({ ussd: service, limits, log: deps.log }))
   let closed = false
   return {
-    router, fastPath: africasTalkingFastPath(atDeps), service, store, limits,
+    router,
+    fastPath: africasTalkingFastPath(atDeps),
+    service,
+    store,
+    limits,
     ready: () => !closed,
     async sweep() {
       if (!closed) await service.sweep()

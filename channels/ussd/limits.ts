@@ -98,12 +98,17 @@ export const defaultUssdLimits: UssdLimits = {
 export function checkUssdLimits(limits: UssdLimits): string[] {
   const problems: string[] = []
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`${key} must be a positive integer`)
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      problems.push(`${key} must be a positive integer`)
   }
-  if (limits.sessionIdleMs > limits.sessionTotalMs) problems.push('sessionIdleMs must not exceed sessionTotalMs')
-  if (limits.answerDeadlineMs >= limits.sessionIdleMs) problems.push('answerDeadlineMs must be below sessionIdleMs')
-  if (limits.sessionsDirtyMax > limits.sessionsInMemoryMax) problems.push('sessionsDirtyMax must not exceed sessionsInMemoryMax')
+  if (limits.sessionIdleMs > limits.sessionTotalMs)
+    problems.push('sessionIdleMs must not exceed sessionTotalMs')
+  if (limits.answerDeadlineMs >= limits.sessionIdleMs)
+    problems.push('answerDeadlineMs must be below sessionIdleMs')
+  if (limits.sessionsDirtyMax > limits.sessionsInMemoryMax)
+    problems.push('sessionsDirtyMax must not exceed sessionsInMemoryMax')
   // A write later than the idle timeout would let a restart find sessions older than they were.
-  if (limits.sessionFlushIntervalMs >= limits.sessionIdleMs) problems.push('sessionFlushIntervalMs must be below sessionIdleMs')
+  if (limits.sessionFlushIntervalMs >= limits.sessionIdleMs)
+    problems.push('sessionFlushIntervalMs must be below sessionIdleMs')
   return problems
 }

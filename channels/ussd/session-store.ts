@@ -119,7 +119,11 @@ export class SqliteSessionStore implements SessionStore {
   private readonly flushTimer: NodeJS.Timeout
   private closed = false
 
-  constructor(path: string, private readonly limits: UssdLimits, private readonly log: Logger | null = null) {
+  constructor(
+    path: string,
+    private readonly limits: UssdLimits,
+    private readonly log: Logger | null = null,
+  ) {
     this.db = openWorkingDatabase(path)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS ussd_sessions (
@@ -139,12 +143,16 @@ export class SqliteSessionStore implements SessionStore {
       upsert: this.db.prepare(`
         INSERT INTO ussd_sessions (key, msisdn, hop, open, started_ms, active_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (key) DO UPDATE SET hop = excluded.hop, open = excluded.open, active_ms = excluded.active_ms, record = excluded.record`),
-      openOf: this.db.prepare<[string], Row>('SELECT record FROM ussd_sessions WHERE msisdn = ? AND open = 1 ORDER BY started_ms'),
+      openOf: this.db.prepare<[string], Row>(
+        'SELECT record FROM ussd_sessions WHERE msisdn = ? AND open = 1 ORDER BY started_ms',
+      ),
       due: this.db.prepare<[number, number, number], Row>(
         'SELECT record FROM ussd_sessions WHERE open = 1 AND (active_ms <= ? OR started_ms <= ?) ORDER BY active_ms LIMIT ?',
       ),
       forget: this.db.prepare('DELETE FROM ussd_sessions WHERE open = 0 AND active_ms <= ?'),
-      openCount: this.db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM ussd_sessions WHERE open = 1'),
+      openCount: this.db.prepare<[], { count: number }>(
+        'SELECT COUNT(*) AS count FROM ussd_sessions WHERE open = 1',
+      ),
     }
     this.openOutside = this.countOpenInDb() > 0
     this.flushTimer = setInterval(() => this.flushQuietly(), limits.sessionFlushIntervalMs)
@@ -159,7 +167,8 @@ export class SqliteSessionStore implements SessionStore {
   put(record: SessionRecord, expectedHop: number | null): Promise<boolean> {
     this.assertOpen()
     const stored = this.read(record.key)
-    const wins = expectedHop === null ? stored === null : stored !== null && stored.hop === expectedHop
+    const wins =
+      expectedHop === null ? stored === null : stored !== null && stored.hop === expectedHop
     if (wins) this.write(record)
     return Promise.resolve(wins)
   }
@@ -168,10 +177,14 @@ export class SqliteSessionStore implements SessionStore {
     this.assertOpen()
     if (this.openOutside) {
       this.flush()
-      return Promise.resolve(this.statements.openOf.all(msisdn).map((row) => this.adopt(decode(row.record))))
+      return Promise.resolve(
+        this.statements.openOf.all(msisdn).map((row) => this.adopt(decode(row.record))),
+      )
     }
     const open = [...(this.openKeysByMsisdn.get(msisdn) ?? [])].map((key) => this.records.get(key))
-    return Promise.resolve(open.filter((record) => record !== undefined).sort((a, b) => a.startedMs - b.startedMs))
+    return Promise.resolve(
+      open.filter((record) => record !== undefined).sort((a, b) => a.startedMs - b.startedMs),
+    )
   }
 
   end(key: string, outcome: SessionOutcome, nowMs: number): Promise<SessionRecord | null> {
@@ -185,11 +198,14 @@ export class SqliteSessionStore implements SessionStore {
     this.flush()
     const idleBefore = nowMs - this.limits.sessionIdleMs
     const startedBefore = nowMs - this.limits.sessionTotalMs
-    const due = this.statements.due.all(idleBefore, startedBefore, this.limits.expireBatchMax).map((row) => decode(row.record))
+    const due = this.statements.due
+      .all(idleBefore, startedBefore, this.limits.expireBatchMax)
+      .map((row) => decode(row.record))
     const closed: SessionRecord[] = []
     for (const record of due) {
       // The cap is checked first: a session both idle and too old ended by its cap.
-      const outcome: SessionOutcome = record.startedMs <= startedBefore ? 'total_cap' : 'idle_timeout'
+      const outcome: SessionOutcome =
+        record.startedMs <= startedBefore ? 'total_cap' : 'idle_timeout'
       // One write for the whole sweep below, not one per session ended.
       const ended = this.endNow(record.key, outcome, nowMs, false)
       if (ended !== null) closed.push(ended)
@@ -212,15 +228,26 @@ export class SqliteSessionStore implements SessionStore {
   flush(): void {
     if (this.dirty.size === 0) return
     const batch = [...this.dirty.values()]
-    this.db.transaction(() => {
-      for (const record of batch) {
-        this.statements.upsert.run(record.key, record.msisdn, record.hop, record.outcome === null ? 1 : 0, record.startedMs, record.activeMs, JSON.stringify(record))
-      }
-    }).immediate()
+    this.db
+      .transaction(() => {
+        for (const record of batch) {
+          this.statements.upsert.run(
+            record.key,
+            record.msisdn,
+            record.hop,
+            record.outcome === null ? 1 : 0,
+            record.startedMs,
+            record.activeMs,
+            JSON.stringify(record),
+          )
+        }
+      })
+      .immediate()
     // Written (a failed transaction threw above and left everything dirty): ended sessions leave memory.
     this.dirty.clear()
     for (const record of batch) {
-      if (record.outcome !== null && this.records.get(record.key) === record) this.records.delete(record.key)
+      if (record.outcome !== null && this.records.get(record.key) === record)
+        this.records.delete(record.key)
     }
   }
 
@@ -259,7 +286,8 @@ export class SqliteSessionStore implements SessionStore {
     if (!this.records.has(record.key)) this.makeRoom()
     this.hold(deepFreeze(record))
     this.dirty.set(record.key, record)
-    if ((endedNow && record.outcome !== null) || this.dirty.size >= this.limits.sessionsDirtyMax) this.flush()
+    if ((endedNow && record.outcome !== null) || this.dirty.size >= this.limits.sessionsDirtyMax)
+      this.flush()
   }
 
   private hold(record: SessionRecord): void {
@@ -290,7 +318,10 @@ export class SqliteSessionStore implements SessionStore {
         evicted += 1
       }
     }
-    this.log?.warn('ussd sessions left to SQLite: more open than the memory bound', { evicted, sessionsInMemoryMax: this.limits.sessionsInMemoryMax })
+    this.log?.warn('ussd sessions left to SQLite: more open than the memory bound', {
+      evicted,
+      sessionsInMemoryMax: this.limits.sessionsInMemoryMax,
+    })
   }
 
   private index(record: SessionRecord): void {
@@ -309,7 +340,12 @@ export class SqliteSessionStore implements SessionStore {
     if (keys?.size === 0) this.openKeysByMsisdn.delete(record.msisdn)
   }
 
-  private endNow(key: string, outcome: SessionOutcome, nowMs: number, writeNow = true): SessionRecord | null {
+  private endNow(
+    key: string,
+    outcome: SessionOutcome,
+    nowMs: number,
+    writeNow = true,
+  ): SessionRecord | null {
     const record = this.read(key)
     if (record === null || record.outcome !== null) return null
     // activeMs keeps the last hop's time: it dates the end for endedKeepMs and for logs.
@@ -323,7 +359,10 @@ export class SqliteSessionStore implements SessionStore {
     try {
       this.flush()
     } catch (error) {
-      this.log?.error('ussd session write failed; kept in memory, retried', { dirty: this.dirty.size, error: error instanceof Error ? error.message : String(error) })
+      this.log?.error('ussd session write failed; kept in memory, retried', {
+        dirty: this.dirty.size,
+        error: error instanceof Error ? error.message : String(error),
+      })
     }
   }
 

@@ -7,7 +7,12 @@ import type { Language } from '../../src/core/index.js'
 import { renderText } from '../../src/gateway/reply/index.js'
 import type { Screen } from './contract.js'
 
-export type ChannelTextKey = 'session_ended' | 'session_timed_out' | 'session_replaced' | 'session_lost' | 'unavailable'
+export type ChannelTextKey =
+  | 'session_ended'
+  | 'session_timed_out'
+  | 'session_replaced'
+  | 'session_lost'
+  | 'unavailable'
 
 const en: Readonly<Record<ChannelTextKey, string>> = {
   session_ended: 'This session has ended. Please dial again.',

@@ -17,10 +17,10 @@ import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from './contract.js'
 import type { UssdLimits } from './limits.js'
+import { heldMode, waitingPaymentOf } from './menu/index.js'
 import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
 import type { ChannelTextKey } from './texts.js'
 import { channelText } from './texts.js'
-import { heldMode, waitingPaymentOf } from './menu/index.js'
 
 /** What a provider made of its request once it saw the stored session (null: none stored). */
 export type HopRead =
@@ -53,7 +53,10 @@ export interface UssdServiceDeps {
   readonly limits: UssdLimits
   /** The subscriber's language, or null when the MSISDN is not registered. */
   /** The caller's language, and whether it may use the menu now (a subscriber, not locked); null: not a subscriber. */
-  callerOf(msisdn: string, nowMs: number): Promise<{ readonly language: Language; readonly admitted: boolean } | null>
+  callerOf(
+    msisdn: string,
+    nowMs: number,
+  ): Promise<{ readonly language: Language; readonly admitted: boolean } | null>
   /** Sends a text by SMS outside the outbox (the SMS channel's sendText); false when it could not. */
   notify(msisdn: string, text: string): Promise<boolean>
 }
@@ -113,9 +116,11 @@ export class UssdService {
       this.countHop(request.provider, 'replay')
       return record.lastScreen
     }
-    if (record !== null && record.outcome !== null) return this.refuse(request, record.session.language, endedText(record.outcome))
+    if (record !== null && record.outcome !== null)
+      return this.refuse(request, record.session.language, endedText(record.outcome))
     if (record !== null && this.isExpired(record, nowMs)) {
-      const outcome = record.startedMs <= nowMs - this.deps.limits.sessionTotalMs ? 'total_cap' : 'idle_timeout'
+      const outcome =
+        record.startedMs <= nowMs - this.deps.limits.sessionTotalMs ? 'total_cap' : 'idle_timeout'
       const ended = await this.deps.store.end(key, outcome, nowMs)
       if (ended !== null) await this.sessionEnded(ended, outcome)
       return this.refuse(request, record.session.language, 'session_timed_out')
@@ -129,14 +134,31 @@ export class UssdService {
       return this.refuse(request, record?.session.language ?? 'en', 'session_lost')
     }
     const opened = read.kind === 'dial' ? await this.open(request, read.dial, nowMs) : null
-    const step = opened ?? this.deps.engine.input((record as SessionRecord).session, read.kind === 'input' ? read.text : '')
+    const step =
+      opened ??
+      this.deps.engine.input(
+        (record as SessionRecord).session,
+        read.kind === 'input' ? read.text : '',
+      )
     const hop = record?.hop ?? 0
     const driven = await this.drive(step, key, hop, request.msisdn)
-    const outcome: SessionOutcome | null = driven.late ? 'deadline' : driven.screen.type === 'END' ? 'completed' : null
+    const outcome: SessionOutcome | null = driven.late
+      ? 'deadline'
+      : driven.screen.type === 'END'
+        ? 'completed'
+        : null
     const next: SessionRecord = {
-      key, provider: request.provider, msisdn: request.msisdn, session: driven.session, hop: hop + 1,
-      requestKey: request.requestKey, textLength: request.textLength, lastScreen: driven.screen,
-      startedMs: record?.startedMs ?? nowMs, activeMs: nowMs, outcome,
+      key,
+      provider: request.provider,
+      msisdn: request.msisdn,
+      session: driven.session,
+      hop: hop + 1,
+      requestKey: request.requestKey,
+      textLength: request.textLength,
+      lastScreen: driven.screen,
+      startedMs: record?.startedMs ?? nowMs,
+      activeMs: nowMs,
+      outcome,
     }
     if (!(await this.deps.store.put(next, record === null ? null : record.hop))) {
       // Another request of this session answered this hop first (hops of one session are serialized
@@ -148,11 +170,21 @@ export class UssdService {
     if (outcome !== null) await this.sessionEnded(next, outcome)
     this.countHop(request.provider, driven.screen.type)
     this.deps.log.info('ussd hop', {
-      provider: request.provider, session: request.sessionId, msisdn: maskMsisdn(request.msisdn), state: driven.session.state,
-      hop, screen: driven.screen.type, chars: driven.screen.text.length, ms: Math.round(performance.now() - started),
+      provider: request.provider,
+      session: request.sessionId,
+      msisdn: maskMsisdn(request.msisdn),
+      state: driven.session.state,
+      hop,
+      screen: driven.screen.type,
+      chars: driven.screen.text.length,
+      ms: Math.round(performance.now() - started),
     })
     // The engine's trail masks PINs; the provider's raw input is never logged.
-    this.deps.log.debug('ussd input', { session: request.sessionId, hop, input: driven.session.trail.at(-1) })
+    this.deps.log.debug('ussd input', {
+      session: request.sessionId,
+      hop,
+      input: driven.session.trail.at(-1),
+    })
     return driven.screen
   }
 
@@ -163,26 +195,50 @@ export class UssdService {
       if (ended !== null) await this.sessionEnded(ended, 'replaced')
     }
     const caller = await this.deps.callerOf(request.msisdn, nowMs)
-    return this.deps.engine.start(request.sessionId, request.msisdn, caller?.language ?? 'en', dial, caller?.admitted ?? false)
+    return this.deps.engine.start(
+      request.sessionId,
+      request.msisdn,
+      caller?.language ?? 'en',
+      dial,
+      caller?.admitted ?? false,
+    )
   }
 
   /** Runs the engine's commands until it answers with a screen, or the deadline passes. */
-  private async drive(first: EngineStep, key: string, hop: number, msisdn: string): Promise<Driven> {
+  private async drive(
+    first: EngineStep,
+    key: string,
+    hop: number,
+    msisdn: string,
+  ): Promise<Driven> {
     let step = first
     for (let index = 0; step.kind === 'command'; index += 1) {
-      assert(index < this.deps.limits.commandsPerHopMax, `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands in one hop`)
+      assert(
+        index < this.deps.limits.commandsPerHopMax,
+        `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands in one hop`,
+      )
       const { session, run } = step
       if (this.lateCommands.size >= this.deps.limits.lateCommandsMax) {
-        this.deps.log.warn('ussd command refused: too many late commands', { session: key, late: this.lateCommands.size })
+        this.deps.log.warn('ussd command refused: too many late commands', {
+          session: key,
+          late: this.lateCommands.size,
+        })
         return { screen: channelText('unavailable', session.language), session, late: false }
       }
       const running = this.deps.service.execute({
         key: index === 0 ? `${key}:${hop}` : `${key}:${hop}.${index}`,
-        channel: 'ussd', command: run.command, pin: run.pin, newPin: run.newPin,
+        channel: 'ussd',
+        command: run.command,
+        pin: run.pin,
+        newPin: run.newPin,
       })
       const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
       if (result === null) {
-        this.deps.metrics.count('telepay_ussd_deadline_missed_total', 'USSD hops answered with the polite END because the core was slow', { kind: run.command.kind })
+        this.deps.metrics.count(
+          'telepay_ussd_deadline_missed_total',
+          'USSD hops answered with the polite END because the core was slow',
+          { kind: run.command.kind },
+        )
         // The dial's registration check and a cancel have nothing to tell by SMS when late.
         if (heldMode(session) === null) this.finishLate(running, key, msisdn, run.command.kind)
         return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
@@ -193,69 +249,139 @@ export class UssdService {
   }
 
   /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
-  private finishLate(running: Promise<CommandResult>, key: string, msisdn: string, kind: string): void {
-    this.deps.log.warn('ussd answer deadline missed', { session: key, msisdn: maskMsisdn(msisdn), kind, deadlineMs: this.deps.limits.answerDeadlineMs })
-    const late = running.then(async (result) => {
-      const sent = await this.deps.notify(msisdn, renderResult(result))
-      this.deps.metrics.count('telepay_ussd_late_answers_total', 'Answers of late USSD commands, by SMS delivery', { sent: String(sent) })
-      this.deps.log.info('ussd late answer', {
-        session: key, msisdn: maskMsisdn(msisdn), kind, result: result.ok ? 'ok' : result.reason ?? 'refused',
-        ref: result.reference ?? undefined, sms: sent ? 'sent' : 'not_sent',
-      })
-    }).catch((error: unknown) => {
-      this.deps.log.error('ussd late command failed', { session: key, kind, error: error instanceof Error ? error.message : String(error) })
-    }).finally(() => {
-      this.lateCommands.delete(late)
+  private finishLate(
+    running: Promise<CommandResult>,
+    key: string,
+    msisdn: string,
+    kind: string,
+  ): void {
+    this.deps.log.warn('ussd answer deadline missed', {
+      session: key,
+      msisdn: maskMsisdn(msisdn),
+      kind,
+      deadlineMs: this.deps.limits.answerDeadlineMs,
     })
+    const late = running
+      .then(async (result) => {
+        const sent = await this.deps.notify(msisdn, renderResult(result))
+        this.deps.metrics.count(
+          'telepay_ussd_late_answers_total',
+          'Answers of late USSD commands, by SMS delivery',
+          { sent: String(sent) },
+        )
+        this.deps.log.info('ussd late answer', {
+          session: key,
+          msisdn: maskMsisdn(msisdn),
+          kind,
+          result: result.ok ? 'ok' : (result.reason ?? 'refused'),
+          ref: result.reference ?? undefined,
+          sms: sent ? 'sent' : 'not_sent',
+        })
+      })
+      .catch((error: unknown) => {
+        this.deps.log.error('ussd late command failed', {
+          session: key,
+          kind,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      })
+      .finally(() => {
+        this.lateCommands.delete(late)
+      })
     this.lateCommands.add(late)
   }
 
   private isExpired(record: SessionRecord, nowMs: number): boolean {
-    return record.activeMs <= nowMs - this.deps.limits.sessionIdleMs || record.startedMs <= nowMs - this.deps.limits.sessionTotalMs
+    return (
+      record.activeMs <= nowMs - this.deps.limits.sessionIdleMs ||
+      record.startedMs <= nowMs - this.deps.limits.sessionTotalMs
+    )
   }
 
   private refuse(request: HopRequest, language: Language, key: ChannelTextKey): Screen {
     this.countHop(request.provider, 'refused')
-    this.deps.log.info('ussd hop refused', { provider: request.provider, session: request.sessionId, msisdn: maskMsisdn(request.msisdn), why: key })
+    this.deps.log.info('ussd hop refused', {
+      provider: request.provider,
+      session: request.sessionId,
+      msisdn: maskMsisdn(request.msisdn),
+      why: key,
+    })
     return channelText(key, language)
   }
 
   private sessionStarted(provider: string): void {
     this.openSessions += 1
-    this.deps.metrics.count('telepay_ussd_sessions_started_total', 'USSD sessions opened, by provider', { provider })
+    this.deps.metrics.count(
+      'telepay_ussd_sessions_started_total',
+      'USSD sessions opened, by provider',
+      { provider },
+    )
   }
 
   private async sessionEnded(record: SessionRecord, outcome: SessionOutcome): Promise<void> {
     this.openSessions = await this.deps.store.openCount()
-    this.deps.metrics.count('telepay_ussd_sessions_ended_total', 'USSD sessions ended, by outcome', { outcome })
+    this.deps.metrics.count(
+      'telepay_ussd_sessions_ended_total',
+      'USSD sessions ended, by outcome',
+      { outcome },
+    )
     if (outcome === 'completed') return
     // Asked of the session as it stood before it ended: did the core hold a payment for it? Not
     // when the session ended on the answer deadline: the user's confirm is still running and
     // its result goes by SMS; a cancel sent now could overtake it (its PIN check is slower).
-    const paymentId = outcome === 'deadline' ? null : waitingPaymentOf({ ...record.session, ended: false })
+    const paymentId =
+      outcome === 'deadline' ? null : waitingPaymentOf({ ...record.session, ended: false })
     const waiting = paymentId !== null
-    this.deps.log.info(waiting ? 'ussd session ended at a confirm screen; its waiting payment is cancelled' : 'ussd session ended', {
-      provider: record.provider, session: record.key, msisdn: maskMsisdn(record.msisdn), outcome, state: record.session.state,
-      hop: record.hop, inputs: record.session.trail.length, seconds: Math.round((record.activeMs - record.startedMs) / 1000),
-    })
+    this.deps.log.info(
+      waiting
+        ? 'ussd session ended at a confirm screen; its waiting payment is cancelled'
+        : 'ussd session ended',
+      {
+        provider: record.provider,
+        session: record.key,
+        msisdn: maskMsisdn(record.msisdn),
+        outcome,
+        state: record.session.state,
+        hop: record.hop,
+        inputs: record.session.trail.length,
+        seconds: Math.round((record.activeMs - record.startedMs) / 1000),
+      },
+    )
     // The core holds the payment this session was about to confirm: nobody will, so it is
     // cancelled now rather than left to expire (with an SMS about it) two minutes later. Named by
     // its id: a payment that replaced it from another channel meanwhile is not this session's.
     if (paymentId !== null) {
-      const cancelled = await this.deps.service.execute({
-        key: `${record.key}:${record.hop}:ended`, channel: 'ussd', command: { kind: 'cancel', msisdn: record.msisdn, paymentId }, pin: null, newPin: null,
-      }).catch((error: unknown) => {
-        this.deps.log.error('ussd cancel at session end failed', { session: record.key, error: error instanceof Error ? error.message : String(error) })
-        return null
-      })
-      if (cancelled !== null) this.deps.log.info('ussd waiting payment cancelled', { session: record.key, payment: paymentId, result: cancelled.ok ? 'ok' : cancelled.reason ?? 'refused' })
+      const cancelled = await this.deps.service
+        .execute({
+          key: `${record.key}:${record.hop}:ended`,
+          channel: 'ussd',
+          command: { kind: 'cancel', msisdn: record.msisdn, paymentId },
+          pin: null,
+          newPin: null,
+        })
+        .catch((error: unknown) => {
+          this.deps.log.error('ussd cancel at session end failed', {
+            session: record.key,
+            error: error instanceof Error ? error.message : String(error),
+          })
+          return null
+        })
+      if (cancelled !== null)
+        this.deps.log.info('ussd waiting payment cancelled', {
+          session: record.key,
+          payment: paymentId,
+          result: cancelled.ok ? 'ok' : (cancelled.reason ?? 'refused'),
+        })
     }
   }
 
   private countHop(provider: string, answer: string): void {
-    this.deps.metrics.count('telepay_ussd_hops_total', 'USSD requests answered, by provider and answer', { provider, answer })
+    this.deps.metrics.count(
+      'telepay_ussd_hops_total',
+      'USSD requests answered, by provider and answer',
+      { provider, answer },
+    )
   }
-
 }
 
 /** What a user is told who types into a session that is over. */

@@ -39,11 +39,19 @@ const amount: FieldSpec = { name: 'amount', label: 'field_amount', kind: 'amount
 
 export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
   pay_merchant: {
-    path: 'pay/merchant', key: '2', title: 'title_pay_merchant', link: 'link_pay_merchant', funding: true,
+    path: 'pay/merchant',
+    key: '2',
+    title: 'title_pay_merchant',
+    link: 'link_pay_merchant',
+    funding: true,
     fields: [{ name: 'merchant', label: 'field_merchant', kind: 'digits', lengthMax: 10 }, amount],
   },
   pay_bill: {
-    path: 'pay/bill', key: '3', title: 'title_pay_bill', link: 'link_pay_bill', funding: true,
+    path: 'pay/bill',
+    key: '3',
+    title: 'title_pay_bill',
+    link: 'link_pay_bill',
+    funding: true,
     fields: [
       { name: 'biller', label: 'field_biller', kind: 'digits', lengthMax: 10 },
       { name: 'customer', label: 'field_customer_ref', kind: 'text', lengthMax: 20 },
@@ -51,15 +59,30 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     ],
   },
   airtime: {
-    path: 'airtime', key: '4', title: 'title_airtime', link: 'link_airtime', funding: true,
-    fields: [{ name: 'beneficiary', label: 'field_beneficiary', kind: 'msisdn', lengthMax: 16 }, amount],
+    path: 'airtime',
+    key: '4',
+    title: 'title_airtime',
+    link: 'link_airtime',
+    funding: true,
+    fields: [
+      { name: 'beneficiary', label: 'field_beneficiary', kind: 'msisdn', lengthMax: 16 },
+      amount,
+    ],
   },
   send_money: {
-    path: 'send', key: '5', title: 'title_send_money', link: 'link_send_money', funding: false,
+    path: 'send',
+    key: '5',
+    title: 'title_send_money',
+    link: 'link_send_money',
+    funding: false,
     fields: [{ name: 'payee', label: 'field_payee', kind: 'msisdn', lengthMax: 16 }, amount],
   },
   pay_order: {
-    path: 'pay/order', key: '6', title: 'title_pay_order', link: 'link_pay_order', funding: true,
+    path: 'pay/order',
+    key: '6',
+    title: 'title_pay_order',
+    link: 'link_pay_order',
+    funding: true,
     fields: [{ name: 'order', label: 'field_order', kind: 'text', lengthMax: 20 }],
   },
 }
@@ -67,24 +90,40 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
 function fundingChoice(language: Language, selected: string | null): PageChoice {
   const catalogue = catalogueOf(language)
   return {
-    name: 'account', label: wapText('field_account', language),
+    name: 'account',
+    label: wapText('field_account', language),
     options: fundingKinds.map((kind) => ({ value: kind, label: catalogue[`account.${kind}`] })),
-    selected: selected !== null && (fundingKinds as readonly string[]).includes(selected) ? selected : 'wallet',
+    selected:
+      selected !== null && (fundingKinds as readonly string[]).includes(selected)
+        ? selected
+        : 'wallet',
   }
 }
 
 /** The form page; `values` refill the fields after a refusal, `notice` says what was wrong. */
 export function paymentFormPage(
-  page: PaymentPage, language: Language, urls: { action: string; home: string }, token: string,
-  values: Readonly<Record<string, string>> = {}, notice: string | null = null,
+  page: PaymentPage,
+  language: Language,
+  urls: { action: string; home: string },
+  token: string,
+  values: Readonly<Record<string, string>> = {},
+  notice: string | null = null,
 ): PageModel {
   const spec = paymentPages[page]
   return {
-    page, language, title: wapText(spec.title, language), paragraphs: notice === null ? [] : [notice],
+    page,
+    language,
+    title: wapText(spec.title, language),
+    paragraphs: notice === null ? [] : [notice],
     form: {
-      action: urls.action, token, submitLabel: wapText('submit_continue', language),
+      action: urls.action,
+      token,
+      submitLabel: wapText('submit_continue', language),
       fields: spec.fields.map((field) => ({
-        name: field.name, label: wapText(field.label, language), kind: field.kind, lengthMax: field.lengthMax,
+        name: field.name,
+        label: wapText(field.label, language),
+        kind: field.kind,
+        lengthMax: field.lengthMax,
         value: (values[field.name] ?? '').slice(0, field.lengthMax),
       })),
       choices: spec.funding ? [fundingChoice(language, values['account'] ?? null)] : [],
@@ -94,44 +133,111 @@ export function paymentFormPage(
   }
 }
 
-export type FormReading = { readonly ok: true; readonly command: PaymentCommand } | { readonly ok: false; readonly notice: string }
+export type FormReading =
+  | { readonly ok: true; readonly command: PaymentCommand }
+  | { readonly ok: false; readonly notice: string }
 
 /** Reads a submitted payment form into its command, or the notice the form is shown again with. */
-export function readPaymentForm(page: PaymentPage, msisdn: string, language: Language, body: Readonly<Record<string, string>>): FormReading {
+export function readPaymentForm(
+  page: PaymentPage,
+  msisdn: string,
+  language: Language,
+  body: Readonly<Record<string, string>>,
+): FormReading {
   const spec = paymentPages[page]
   for (const field of spec.fields) {
     const value = (body[field.name] ?? '').trim()
-    if (value === '') return { ok: false, notice: wapText('field_missing', language, { field: wapText(field.label, language) }) }
-    if (value.length > field.lengthMax) return { ok: false, notice: wapText('field_missing', language, { field: wapText(field.label, language) }) }
+    if (value === '')
+      return {
+        ok: false,
+        notice: wapText('field_missing', language, { field: wapText(field.label, language) }),
+      }
+    if (value.length > field.lengthMax)
+      return {
+        ok: false,
+        notice: wapText('field_missing', language, { field: wapText(field.label, language) }),
+      }
   }
-  const refusal = (reason: 'amount_invalid' | 'amount_too_precise' | 'amount_not_positive' | 'msisdn_invalid' | 'account_not_available'): FormReading =>
-    ({ ok: false, notice: renderMessage({ key: `refusal.${reason}`, params: {} }, language) })
+  const refusal = (
+    reason:
+      | 'amount_invalid'
+      | 'amount_too_precise'
+      | 'amount_not_positive'
+      | 'msisdn_invalid'
+      | 'account_not_available',
+  ): FormReading => ({
+    ok: false,
+    notice: renderMessage({ key: `refusal.${reason}`, params: {} }, language),
+  })
   const text = (name: string): string => (body[name] ?? '').trim()
   const fundingText = text('account') === '' ? 'wallet' : text('account')
-  if (!(fundingKinds as readonly string[]).includes(fundingText)) return refusal('account_not_available')
+  if (!(fundingKinds as readonly string[]).includes(fundingText))
+    return refusal('account_not_available')
   const funding = fundingText as FundingKind
   let amountMinor = 0n
   if (spec.fields.includes(amount)) {
     const parsed = parseAmount(text('amount'))
-    if (!parsed.ok) return refusal(parsed.reason === 'amount_too_precise' || parsed.reason === 'amount_not_positive' ? parsed.reason : 'amount_invalid')
+    if (!parsed.ok)
+      return refusal(
+        parsed.reason === 'amount_too_precise' || parsed.reason === 'amount_not_positive'
+          ? parsed.reason
+          : 'amount_invalid',
+      )
     amountMinor = parsed.minor
   }
   switch (page) {
     case 'pay_merchant':
-      return { ok: true, command: { kind: 'pay_merchant', msisdn, merchantCode: text('merchant'), amountMinor, funding, authorize: false } }
+      return {
+        ok: true,
+        command: {
+          kind: 'pay_merchant',
+          msisdn,
+          merchantCode: text('merchant'),
+          amountMinor,
+          funding,
+          authorize: false,
+        },
+      }
     case 'pay_bill':
-      return { ok: true, command: { kind: 'pay_bill', msisdn, billerCode: text('biller'), customerRef: text('customer'), amountMinor, funding, authorize: false } }
+      return {
+        ok: true,
+        command: {
+          kind: 'pay_bill',
+          msisdn,
+          billerCode: text('biller'),
+          customerRef: text('customer'),
+          amountMinor,
+          funding,
+          authorize: false,
+        },
+      }
     case 'airtime': {
       const beneficiaryMsisdn = normalizeMsisdn(text('beneficiary'))
       if (beneficiaryMsisdn === null) return refusal('msisdn_invalid')
-      return { ok: true, command: { kind: 'top_up_airtime', msisdn, beneficiaryMsisdn, amountMinor, funding, authorize: false } }
+      return {
+        ok: true,
+        command: {
+          kind: 'top_up_airtime',
+          msisdn,
+          beneficiaryMsisdn,
+          amountMinor,
+          funding,
+          authorize: false,
+        },
+      }
     }
     case 'send_money': {
       const payeeMsisdn = normalizeMsisdn(text('payee'))
       if (payeeMsisdn === null) return refusal('msisdn_invalid')
-      return { ok: true, command: { kind: 'send_money', msisdn, payeeMsisdn, amountMinor, authorize: false } }
+      return {
+        ok: true,
+        command: { kind: 'send_money', msisdn, payeeMsisdn, amountMinor, authorize: false },
+      }
     }
     case 'pay_order':
-      return { ok: true, command: { kind: 'pay_order', msisdn, orderNo: text('order'), funding, authorize: false } }
+      return {
+        ok: true,
+        command: { kind: 'pay_order', msisdn, orderNo: text('order'), funding, authorize: false },
+      }
   }
 }

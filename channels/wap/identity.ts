@@ -34,7 +34,8 @@ export function trustedGateways(entries: readonly string[]): TrustedGateways {
   for (const entry of entries) {
     const [address = '', prefix] = entry.split('/')
     const family = isIP(address)
-    if (family === 0) throw new Error(`wap trusted gateway ${JSON.stringify(entry)} is not an IP address or range`)
+    if (family === 0)
+      throw new Error(`wap trusted gateway ${JSON.stringify(entry)} is not an IP address or range`)
     const type = family === 4 ? 'ipv4' : 'ipv6'
     if (prefix === undefined) list.addAddress(address, type)
     else list.addSubnet(address, Number(prefix), type)
@@ -43,7 +44,10 @@ export function trustedGateways(entries: readonly string[]): TrustedGateways {
     has(remoteAddress) {
       if (remoteAddress === undefined) return false
       // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
-      const plain = remoteAddress.startsWith('::ffff:') && isIP(remoteAddress.slice(7)) === 4 ? remoteAddress.slice(7) : remoteAddress
+      const plain =
+        remoteAddress.startsWith('::ffff:') && isIP(remoteAddress.slice(7)) === 4
+          ? remoteAddress.slice(7)
+          : remoteAddress
       const family = isIP(plain)
       return family !== 0 && list.check(plain, family === 4 ? 'ipv4' : 'ipv6')
     },
@@ -57,10 +61,14 @@ export type HeaderIdentity =
   | { readonly kind: 'ignored'; readonly why: 'untrusted_address' | 'malformed' | 'conflicting' }
 
 export function headerIdentity(
-  headers: Readonly<Record<string, string | string[] | undefined>>, remoteAddress: string | undefined, trusted: TrustedGateways,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  remoteAddress: string | undefined,
+  trusted: TrustedGateways,
   msisdnHeaders: readonly string[] = defaultMsisdnHeaders,
 ): HeaderIdentity {
-  const values = msisdnHeaders.map((name) => headers[name.toLowerCase()]).filter((value): value is string | string[] => value !== undefined)
+  const values = msisdnHeaders
+    .map((name) => headers[name.toLowerCase()])
+    .filter((value): value is string | string[] => value !== undefined)
   if (values.length === 0) return { kind: 'none' }
   if (!trusted.has(remoteAddress)) return { kind: 'ignored', why: 'untrusted_address' }
   const numbers = new Set<string>()
@@ -76,7 +84,12 @@ export function headerIdentity(
 
 export type LoginOutcome =
   | { readonly ok: true; readonly language: Language }
-  | { readonly ok: false; readonly reason: Reason; readonly language: Language; readonly params: Readonly<Record<string, string>> }
+  | {
+      readonly ok: false
+      readonly reason: Reason
+      readonly language: Language
+      readonly params: Readonly<Record<string, string>>
+    }
 
 /** Checks a login's MSISDN and PIN; a wrong PIN counts toward the lock. */
 export type LoginCheck = (msisdn: string, pin: string, nowMs: number) => Promise<LoginOutcome>
@@ -88,8 +101,18 @@ export type LoginCheck = (msisdn: string, pin: string, nowMs: number) => Promise
  */
 export function coreLoginCheck(service: Pick<PaymentService, 'execute'>): LoginCheck {
   return async (msisdn, pin) => {
-    const result = await service.execute({ key: null, channel: 'wap', command: { kind: 'verify_pin', msisdn }, pin: pin === '' ? null : pin })
+    const result = await service.execute({
+      key: null,
+      channel: 'wap',
+      command: { kind: 'verify_pin', msisdn },
+      pin: pin === '' ? null : pin,
+    })
     if (result.ok) return { ok: true, language: result.language }
-    return { ok: false, reason: result.reason ?? 'pin_incorrect', language: result.language, params: result.message.params }
+    return {
+      ok: false,
+      reason: result.reason ?? 'pin_incorrect',
+      language: result.language,
+      params: result.message.params,
+    }
   }
 }

@@ -15,7 +15,12 @@ import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import type { LoginCheck } from './identity.js'
-import { coreLoginCheck, defaultMsisdnHeaders, defaultTrustedGateways, trustedGateways } from './identity.js'
+import {
+  coreLoginCheck,
+  defaultMsisdnHeaders,
+  defaultTrustedGateways,
+  trustedGateways,
+} from './identity.js'
 import type { WapLimits } from './limits.js'
 import { checkWapLimits, defaultWapLimits } from './limits.js'
 import { negotiate, negotiationVary, renderPage } from './render/index.js'
@@ -64,7 +69,8 @@ export interface RunningWapChannel {
 /** channels/wap/render: negotiation on Accept, Accept-Charset and User-Agent, handlebars templates. */
 export const handlebarsRenderer: WapRenderer = {
   negotiate,
-  renderPage: (model, choice) => renderPage(model, choice.markup, { charset: choice.charset, mediaType: choice.mediaType }),
+  renderPage: (model, choice) =>
+    renderPage(model, choice.markup, { charset: choice.charset, mediaType: choice.mediaType }),
   vary: negotiationVary,
 }
 
@@ -75,18 +81,34 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
   const trusted = trustedGateways(config.wapTrustedGateways ?? defaultTrustedGateways)
   const msisdnHeaders = config.wapMsisdnHeaders ?? defaultMsisdnHeaders
   const badHeader = msisdnHeaders.find((name) => !isHeaderName(name))
-  if (badHeader !== undefined || msisdnHeaders.length === 0) throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
+  if (badHeader !== undefined || msisdnHeaders.length === 0)
+    throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
   const store = new WapSessionStore(limits)
   const login = deps.login ?? coreLoginCheck(deps.service)
-  deps.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [{ labels: {}, value: store.size }])
+  deps.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [
+    { labels: {}, value: store.size },
+  ])
   const router = express.Router()
-  router.use('/wap', wapRouter({
-    store, service: deps.service, ledger: deps.ledger, clock: deps.clock, log: deps.log, limits,
-    trusted, msisdnHeaders, login, renderer: deps.renderer ?? handlebarsRenderer,
-  }))
+  router.use(
+    '/wap',
+    wapRouter({
+      store,
+      service: deps.service,
+      ledger: deps.ledger,
+      clock: deps.clock,
+      log: deps.log,
+      limits,
+      trusted,
+      msisdnHeaders,
+      login,
+      renderer: deps.renderer ?? handlebarsRenderer,
+    }),
+  )
   let closed = false
   return {
-    router, store, limits,
+    router,
+    store,
+    limits,
     ready: () => !closed,
     sweep() {
       if (!closed) {

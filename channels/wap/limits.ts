@@ -59,8 +59,10 @@ export const defaultWapLimits: WapLimits = {
 export function checkWapLimits(limits: WapLimits): string[] {
   const problems: string[] = []
   for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive integer`)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      problems.push(`${name} must be a positive integer`)
   }
-  if (limits.sessionIdleMs > limits.sessionTotalMs) problems.push('sessionIdleMs must not exceed sessionTotalMs')
+  if (limits.sessionIdleMs > limits.sessionTotalMs)
+    problems.push('sessionIdleMs must not exceed sessionTotalMs')
   return problems
 }

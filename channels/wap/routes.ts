@@ -11,9 +11,9 @@ import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { Command, CommandResult } from '../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import { requestErrorStatusOf } from '../../src/http/status.js'
+import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
@@ -25,7 +25,16 @@ import { headerIdentity } from './identity.js'
 import type { WapLimits } from './limits.js'
 import { sessionIdleHeader } from './limits.js'
 import type { SessionUrls } from './pages.js'
-import { balancePage, confirmPage, confirmQuestion, homePage, loginPage, noticePage, resultPage, statementPage } from './pages.js'
+import {
+  balancePage,
+  confirmPage,
+  confirmQuestion,
+  homePage,
+  loginPage,
+  noticePage,
+  resultPage,
+  statementPage,
+} from './pages.js'
 import type { Negotiation, RequestHeaders } from './render/index.js'
 import type { FormPurpose, WapSession, WapSessionStore } from './session-store.js'
 
@@ -63,7 +72,10 @@ function send(response: Response, deps: WapRouteDeps, model: PageModel, status =
   response.setHeader('Content-Type', page.contentType)
   // The session rides in the URL: no shared cache may keep any page; balances, results and
   // forms with tokens not even the handset's (Back must ask again, and gets the token's page).
-  response.setHeader('Cache-Control', model.noStore ? 'no-store, no-cache, max-age=0' : 'private, max-age=0')
+  response.setHeader(
+    'Cache-Control',
+    model.noStore ? 'no-store, no-cache, max-age=0' : 'private, max-age=0',
+  )
   if (model.noStore) response.setHeader('Pragma', 'no-cache')
   response.setHeader(sessionIdleHeader, String(deps.limits.sessionIdleMs))
   response.end(page.body)
@@ -77,7 +89,8 @@ function bodyOf(request: Request): Record<string, string> {
   const body: unknown = request.body
   if (typeof body !== 'object' || body === null) return {}
   const fields: Record<string, string> = {}
-  for (const [name, value] of Object.entries(body as Record<string, unknown>)) if (typeof value === 'string') fields[name] = value
+  for (const [name, value] of Object.entries(body as Record<string, unknown>))
+    if (typeof value === 'string') fields[name] = value
   return fields
 }
 
@@ -88,10 +101,15 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   router.use((request: Request, response: Response, next: NextFunction) => {
     response.setHeader('Vary', deps.renderer.vary)
     const choice = deps.renderer.negotiate({
-      accept: request.get('accept'), acceptCharset: request.get('accept-charset'), userAgent: request.get('user-agent'),
+      accept: request.get('accept'),
+      acceptCharset: request.get('accept-charset'),
+      userAgent: request.get('user-agent'),
     })
     if (choice === null) {
-      response.status(406).type('text/plain').send('None of the acceptable media types is served here: WML, XHTML-MP or cHTML.')
+      response
+        .status(406)
+        .type('text/plain')
+        .send('None of the acceptable media types is served here: WML, XHTML-MP or cHTML.')
       return
     }
     response.locals['wapChoice'] = choice
@@ -101,24 +119,46 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   /** The MSISDN a trusted gateway names, or null (a header from anyone else is logged and ignored). */
   const enriched = (request: Request, sessionId: string | null): string | null => {
-    const identity = headerIdentity(request.headers, request.socket.remoteAddress, deps.trusted, deps.msisdnHeaders)
+    const identity = headerIdentity(
+      request.headers,
+      request.socket.remoteAddress,
+      deps.trusted,
+      deps.msisdnHeaders,
+    )
     if (identity.kind === 'msisdn') return identity.msisdn
-    if (identity.kind === 'ignored') log.warn('wap msisdn header ignored', { why: identity.why, remote: request.socket.remoteAddress, session: sessionId ?? undefined })
+    if (identity.kind === 'ignored')
+      log.warn('wap msisdn header ignored', {
+        why: identity.why,
+        remote: request.socket.remoteAddress,
+        session: sessionId ?? undefined,
+      })
     return null
   }
 
   const openLogin = (response: Response, notice: string | null = null): void => {
     const session = store.open(deps.clock.nowMs(), null)
     const token = store.issue(session, 'login', deps.clock.nowMs())
-    send(response, deps, loginPage(`${urlsOf(session).base}/login`, token, session.language, '', notice))
+    send(
+      response,
+      deps,
+      loginPage(`${urlsOf(session).base}/login`, token, session.language, '', notice),
+    )
   }
 
   router.get('/', async (request, response) => {
     const msisdn = enriched(request, null)
     if (msisdn === null) return openLogin(response)
     const detail = await deps.ledger.subscriber(msisdn)
-    const session = store.open(deps.clock.nowMs(), { msisdn, language: detail?.subscriber.language ?? 'en', via: 'header' })
-    log.info('wap session opened', { session: session.id.slice(0, 6), msisdn: maskMsisdn(msisdn), via: 'header' })
+    const session = store.open(deps.clock.nowMs(), {
+      msisdn,
+      language: detail?.subscriber.language ?? 'en',
+      via: 'header',
+    })
+    log.info('wap session opened', {
+      session: session.id.slice(0, 6),
+      msisdn: maskMsisdn(msisdn),
+      via: 'header',
+    })
     // To the session's own URL, so that reload, Back and bookmarks stay in this session.
     response.setHeader('Cache-Control', 'no-store, no-cache, max-age=0')
     response.redirect(302, `${urlsOf(session).base}/`)
@@ -129,48 +169,86 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   router.use('/s/:sessionId', sessions)
 
   // Finds the session of the URL and who it is; a page other than login needs an identity.
-  sessions.use(async (request: Request<{ sessionId: string }>, response: Response, next: NextFunction) => {
-    const nowMs = deps.clock.nowMs()
-    const session = store.find(request.params.sessionId, nowMs)
-    if (session === null) return send(response, deps, noticePage('session_expired', 'en', { href: entry, label: 'link_home' }))
-    const msisdn = enriched(request, session.id)
-    if (msisdn !== null && session.msisdn !== null && msisdn !== session.msisdn) {
-      // A session URL carried to another phone (shared in a message, a proxy's log) is not theirs.
-      log.warn('wap session used by another msisdn', { session: session.id.slice(0, 6), msisdn: maskMsisdn(msisdn) })
-      return send(response, deps, noticePage('session_other_number', session.language, { href: entry, label: 'link_home' }))
-    }
-    if (msisdn !== null && session.msisdn === null) {
-      const detail = await deps.ledger.subscriber(msisdn)
-      session.msisdn = msisdn
-      session.via = 'header'
-      session.language = detail?.subscriber.language ?? session.language
-    }
-    response.locals['wapSession'] = session
-    if (session.msisdn === null && request.path !== '/login') {
-      const token = store.issue(session, 'login', nowMs)
-      return send(response, deps, loginPage(`${urlsOf(session).base}/login`, token, session.language))
-    }
-    next()
-  })
+  sessions.use(
+    async (request: Request<{ sessionId: string }>, response: Response, next: NextFunction) => {
+      const nowMs = deps.clock.nowMs()
+      const session = store.find(request.params.sessionId, nowMs)
+      if (session === null)
+        return send(
+          response,
+          deps,
+          noticePage('session_expired', 'en', { href: entry, label: 'link_home' }),
+        )
+      const msisdn = enriched(request, session.id)
+      if (msisdn !== null && session.msisdn !== null && msisdn !== session.msisdn) {
+        // A session URL carried to another phone (shared in a message, a proxy's log) is not theirs.
+        log.warn('wap session used by another msisdn', {
+          session: session.id.slice(0, 6),
+          msisdn: maskMsisdn(msisdn),
+        })
+        return send(
+          response,
+          deps,
+          noticePage('session_other_number', session.language, { href: entry, label: 'link_home' }),
+        )
+      }
+      if (msisdn !== null && session.msisdn === null) {
+        const detail = await deps.ledger.subscriber(msisdn)
+        session.msisdn = msisdn
+        session.via = 'header'
+        session.language = detail?.subscriber.language ?? session.language
+      }
+      response.locals['wapSession'] = session
+      if (session.msisdn === null && request.path !== '/login') {
+        const token = store.issue(session, 'login', nowMs)
+        return send(
+          response,
+          deps,
+          loginPage(`${urlsOf(session).base}/login`, token, session.language),
+        )
+      }
+      next()
+    },
+  )
 
   const sessionOf = (response: Response): WapSession => response.locals['wapSession'] as WapSession
   const msisdnOf = (session: WapSession): string => {
     if (session.msisdn === null) throw new Error('a page that needs an identity ran without one')
     return session.msisdn
   }
-  const execute = (command: Command, key: string | null, pin: string | null = null): Promise<CommandResult> =>
-    deps.service.execute({ key, channel, command, pin })
+  const execute = (
+    command: Command,
+    key: string | null,
+    pin: string | null = null,
+  ): Promise<CommandResult> => deps.service.execute({ key, channel, command, pin })
 
   /**
    * Runs a form's submit once per token: the first submit's page is kept and shown to every
    * later submit of the token; an unknown or expired token moves nothing and says so.
    */
-  const submit = async (response: Response, purposes: readonly FormPurpose[], token: string, run: (claim: Extract<ReturnType<WapSessionStore['claim']>, { kind: 'fresh' }>) => Promise<PageModel>): Promise<void> => {
+  const submit = async (
+    response: Response,
+    purposes: readonly FormPurpose[],
+    token: string,
+    run: (
+      claim: Extract<ReturnType<WapSessionStore['claim']>, { kind: 'fresh' }>,
+    ) => Promise<PageModel>,
+  ): Promise<void> => {
     const session = sessionOf(response)
     const claim = store.claim(session, token, purposes, deps.clock.nowMs())
     if (claim.kind === 'unknown') {
-      log.info('wap token unknown', { session: session.id.slice(0, 6), purposes: purposes.join(',') })
-      return send(response, deps, noticePage('token_unknown', session.language, { href: `${urlsOf(session).base}/`, label: 'link_home' }))
+      log.info('wap token unknown', {
+        session: session.id.slice(0, 6),
+        purposes: purposes.join(','),
+      })
+      return send(
+        response,
+        deps,
+        noticePage('token_unknown', session.language, {
+          href: `${urlsOf(session).base}/`,
+          label: 'link_home',
+        }),
+      )
     }
     if (claim.kind === 'replay') {
       log.info('wap token replayed', { session: session.id.slice(0, 6) })
@@ -194,19 +272,48 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   sessions.get('/statement', async (request, response) => {
     const session = sessionOf(response)
     const result = await execute({ kind: 'statement', msisdn: msisdnOf(session) }, null)
-    const page = Number.parseInt(typeof request.query['page'] === 'string' ? request.query['page'] : '1', 10)
-    send(response, deps, statementPage(urlsOf(session), result, Number.isFinite(page) ? page : 1, deps.limits.statementRowsPerPage))
+    const page = Number.parseInt(
+      typeof request.query['page'] === 'string' ? request.query['page'] : '1',
+      10,
+    )
+    send(
+      response,
+      deps,
+      statementPage(
+        urlsOf(session),
+        result,
+        Number.isFinite(page) ? page : 1,
+        deps.limits.statementRowsPerPage,
+      ),
+    )
   })
 
-  for (const [page, spec] of Object.entries(paymentPages) as [PaymentPage, (typeof paymentPages)[PaymentPage]][]) {
+  for (const [page, spec] of Object.entries(paymentPages) as [
+    PaymentPage,
+    (typeof paymentPages)[PaymentPage],
+  ][]) {
     const path = `/${spec.path}`
     sessions.get(path, (request, response) => {
       const session = sessionOf(response)
       const urls = urlsOf(session)
       const token = store.issue(session, page, deps.clock.nowMs())
       // Links may prefill a form (a merchant's poster: ?merchant=1001&amount=25).
-      const values = Object.fromEntries(Object.entries(request.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
-      send(response, deps, paymentFormPage(page, session.language, { action: `${urls.base}${path}`, home: `${urls.base}/` }, token, values))
+      const values = Object.fromEntries(
+        Object.entries(request.query).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      )
+      send(
+        response,
+        deps,
+        paymentFormPage(
+          page,
+          session.language,
+          { action: `${urls.base}${path}`, home: `${urls.base}/` },
+          token,
+          values,
+        ),
+      )
     })
     sessions.post(path, async (request, response) => {
       const body = bodyOf(request)
@@ -215,9 +322,22 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         const urls = urlsOf(session)
         const formUrls = { action: `${urls.base}${path}`, home: `${urls.base}/` }
         const reading = readPaymentForm(page, msisdnOf(session), session.language, body)
-        if (!reading.ok) return paymentFormPage(page, session.language, formUrls, store.issue(session, page, deps.clock.nowMs()), body, reading.notice)
+        if (!reading.ok)
+          return paymentFormPage(
+            page,
+            session.language,
+            formUrls,
+            store.issue(session, page, deps.clock.nowMs()),
+            body,
+            reading.notice,
+          )
         const result = await execute(reading.command, body['token'] ?? null)
-        if (!result.ok || result.payment === null || result.payment.state !== 'awaiting_authorization') return resultPage(urls, result, `${urls.base}${path}`)
+        if (
+          !result.ok ||
+          result.payment === null ||
+          result.payment.state !== 'awaiting_authorization'
+        )
+          return resultPage(urls, result, `${urls.base}${path}`)
         const question = confirmQuestion(result)
         const confirm = { funding: result.payment.funding, paymentId: result.payment.id, question }
         const token = store.issue(session, 'confirm', deps.clock.nowMs(), confirm)
@@ -236,33 +356,65 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       // Naming the payment this page showed: a newer one (an SMS, a merchant's request) that
       // replaced it meanwhile is not paid by this PIN.
       const named = context === null ? {} : { paymentId: context.paymentId }
-      const result = await execute({ kind: 'confirm', msisdn: msisdnOf(session), ...named }, token, body['pin'] ?? null)
+      const result = await execute(
+        { kind: 'confirm', msisdn: msisdnOf(session), ...named },
+        token,
+        body['pin'] ?? null,
+      )
       const again = result.reason === 'pin_incorrect' || result.reason === 'pin_required'
       if (!result.ok && again && context !== null) {
         // The payment still waits: ask again with a fresh token, saying what was wrong.
         const next = store.issue(session, 'confirm', deps.clock.nowMs(), context)
-        return confirmPage(urls, result.language, context.question, context.funding, next, renderMessage(result.message, result.language))
+        return confirmPage(
+          urls,
+          result.language,
+          context.question,
+          context.funding,
+          next,
+          renderMessage(result.message, result.language),
+        )
       }
       return resultPage(urls, result)
     })
   })
 
-  sessions.get('/cancel/:token', async (request: Request<{ sessionId: string; token: string }>, response) => {
-    const token = request.params.token
-    await submit(response, ['confirm'], token, async (claim) => {
-      const session = sessionOf(response)
-      const named = claim.confirm === null ? {} : { paymentId: claim.confirm.paymentId }
-      return resultPage(urlsOf(session), await execute({ kind: 'cancel', msisdn: msisdnOf(session), ...named }, token))
-    })
-  })
+  sessions.get(
+    '/cancel/:token',
+    async (request: Request<{ sessionId: string; token: string }>, response) => {
+      const token = request.params.token
+      await submit(response, ['confirm'], token, async (claim) => {
+        const session = sessionOf(response)
+        const named = claim.confirm === null ? {} : { paymentId: claim.confirm.paymentId }
+        return resultPage(
+          urlsOf(session),
+          await execute({ kind: 'cancel', msisdn: msisdnOf(session), ...named }, token),
+        )
+      })
+    },
+  )
 
   // The first answer of a used token, again (a bookmark of a result, a reload after a lost answer).
-  sessions.get('/result/:token', async (request: Request<{ sessionId: string; token: string }>, response) => {
-    const session = sessionOf(response)
-    const claim = store.claim(session, request.params.token, ['pay_merchant', 'pay_bill', 'airtime', 'send_money', 'pay_order', 'confirm'], deps.clock.nowMs())
-    if (claim.kind === 'replay') return send(response, deps, await claim.page)
-    send(response, deps, noticePage('token_unknown', session.language, { href: `${urlsOf(session).base}/`, label: 'link_home' }))
-  })
+  sessions.get(
+    '/result/:token',
+    async (request: Request<{ sessionId: string; token: string }>, response) => {
+      const session = sessionOf(response)
+      const claim = store.claim(
+        session,
+        request.params.token,
+        ['pay_merchant', 'pay_bill', 'airtime', 'send_money', 'pay_order', 'confirm'],
+        deps.clock.nowMs(),
+      )
+      if (claim.kind === 'replay') return send(response, deps, await claim.page)
+      send(
+        response,
+        deps,
+        noticePage('token_unknown', session.language, {
+          href: `${urlsOf(session).base}/`,
+          label: 'link_home',
+        }),
+      )
+    },
+  )
 
   sessions.post('/login', async (request, response) => {
     const body = bodyOf(request)
@@ -273,17 +425,38 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       const typed = body['msisdn'] ?? ''
       const msisdn = normalizeMsisdn(typed)
       const retry = (notice: string, language = session.language): PageModel =>
-        loginPage(action, store.issue(session, 'login', deps.clock.nowMs()), language, typed.slice(0, 16), notice)
-      if (msisdn === null) return retry(renderMessage({ key: 'refusal.msisdn_invalid', params: {} }, session.language))
+        loginPage(
+          action,
+          store.issue(session, 'login', deps.clock.nowMs()),
+          language,
+          typed.slice(0, 16),
+          notice,
+        )
+      if (msisdn === null)
+        return retry(renderMessage({ key: 'refusal.msisdn_invalid', params: {} }, session.language))
       const outcome = await deps.login(msisdn, body['pin'] ?? '', deps.clock.nowMs())
       if (!outcome.ok) {
-        log.info('wap login refused', { session: session.id.slice(0, 6), msisdn: maskMsisdn(msisdn), reason: outcome.reason })
-        return retry(renderMessage({ key: `refusal.${outcome.reason}`, params: outcome.params }, outcome.language), outcome.language)
+        log.info('wap login refused', {
+          session: session.id.slice(0, 6),
+          msisdn: maskMsisdn(msisdn),
+          reason: outcome.reason,
+        })
+        return retry(
+          renderMessage(
+            { key: `refusal.${outcome.reason}`, params: outcome.params },
+            outcome.language,
+          ),
+          outcome.language,
+        )
       }
       session.msisdn = msisdn
       session.via = 'login'
       session.language = outcome.language
-      log.info('wap session opened', { session: session.id.slice(0, 6), msisdn: maskMsisdn(msisdn), via: 'login' })
+      log.info('wap session opened', {
+        session: session.id.slice(0, 6),
+        msisdn: maskMsisdn(msisdn),
+        via: 'login',
+      })
       return homePage(urls, session.language)
     })
   })
@@ -291,12 +464,29 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   sessions.get('/logout', (_request, response) => {
     const session = sessionOf(response)
     store.close(session.id)
-    send(response, deps, noticePage('logged_out', session.language, { href: entry, label: 'link_login' }, 'title_logged_out'))
+    send(
+      response,
+      deps,
+      noticePage(
+        'logged_out',
+        session.language,
+        { href: entry, label: 'link_login' },
+        'title_logged_out',
+      ),
+    )
   })
 
   router.use((_request: Request, response: Response) => {
     const session = response.locals['wapSession'] as WapSession | undefined
-    send(response, deps, noticePage('not_found', session?.language ?? 'en', { href: session === undefined ? entry : `${urlsOf(session).base}/`, label: 'link_home' }), 404)
+    send(
+      response,
+      deps,
+      noticePage('not_found', session?.language ?? 'en', {
+        href: session === undefined ? entry : `${urlsOf(session).base}/`,
+        label: 'link_home',
+      }),
+      404,
+    )
   })
   router.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent || response.locals['wapChoice'] === undefined) return next(error)
@@ -307,11 +497,21 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     const refused = requestErrorStatusOf(error)
     if (refused !== null) {
       const text = refused === 413 ? 'form_too_large' : 'request_unreadable'
-      send(response, deps, noticePage(text, session?.language ?? 'en', { href: entry, label: 'link_home' }), refused)
+      send(
+        response,
+        deps,
+        noticePage(text, session?.language ?? 'en', { href: entry, label: 'link_home' }),
+        refused,
+      )
       return
     }
     log.error('wap page failed', { error: error instanceof Error ? error.message : String(error) })
-    send(response, deps, noticePage('unavailable', session?.language ?? 'en', { href: entry, label: 'link_home' }), 500)
+    send(
+      response,
+      deps,
+      noticePage('unavailable', session?.language ?? 'en', { href: entry, label: 'link_home' }),
+      500,
+    )
   })
   return router
 }

@@ -12,7 +12,14 @@ import type { FundingKind, Language } from '../../src/core/index.js'
 import type { PageModel } from './contract.js'
 import type { WapLimits } from './limits.js'
 
-export type FormPurpose = 'login' | 'pay_merchant' | 'pay_bill' | 'airtime' | 'send_money' | 'pay_order' | 'confirm'
+export type FormPurpose =
+  | 'login'
+  | 'pay_merchant'
+  | 'pay_bill'
+  | 'airtime'
+  | 'send_money'
+  | 'pay_order'
+  | 'confirm'
 
 /** What a confirm form's token remembers of the payment it confirms. */
 export interface ConfirmContext {
@@ -26,7 +33,10 @@ interface TokenEntry {
   readonly purpose: FormPurpose
   readonly issuedMs: number
   readonly confirm: ConfirmContext | null
-  state: { readonly kind: 'issued' } | { readonly kind: 'running'; readonly page: Promise<PageModel> } | { readonly kind: 'done'; readonly page: PageModel }
+  state:
+    | { readonly kind: 'issued' }
+    | { readonly kind: 'running'; readonly page: Promise<PageModel> }
+    | { readonly kind: 'done'; readonly page: PageModel }
 }
 
 export interface WapSession {
@@ -43,7 +53,12 @@ export interface WapSession {
 
 /** What submitting a token finds. */
 export type TokenClaim =
-  | { readonly kind: 'fresh'; readonly purpose: FormPurpose; readonly confirm: ConfirmContext | null; finish(page: Promise<PageModel>): Promise<PageModel> }
+  | {
+      readonly kind: 'fresh'
+      readonly purpose: FormPurpose
+      readonly confirm: ConfirmContext | null
+      finish(page: Promise<PageModel>): Promise<PageModel>
+    }
   | { readonly kind: 'replay'; readonly page: Promise<PageModel> }
   | { readonly kind: 'unknown' }
 
@@ -61,15 +76,23 @@ export class WapSessionStore {
     return this.sessions.size
   }
 
-  open(nowMs: number, identity: { msisdn: string; language: Language; via: 'header' | 'login' } | null): WapSession {
+  open(
+    nowMs: number,
+    identity: { msisdn: string; language: Language; via: 'header' | 'login' } | null,
+  ): WapSession {
     while (this.sessions.size >= this.limits.sessionsMax) {
       const oldest = this.sessions.keys().next()
       if (oldest.done === true) break
       this.sessions.delete(oldest.value)
     }
     const session: WapSession = {
-      id: newId(), msisdn: identity?.msisdn ?? null, language: identity?.language ?? 'en', via: identity?.via ?? null,
-      createdMs: nowMs, lastSeenMs: nowMs, tokens: new Map(),
+      id: newId(),
+      msisdn: identity?.msisdn ?? null,
+      language: identity?.language ?? 'en',
+      via: identity?.via ?? null,
+      createdMs: nowMs,
+      lastSeenMs: nowMs,
+      tokens: new Map(),
     }
     this.sessions.set(session.id, session)
     return session
@@ -95,7 +118,12 @@ export class WapSessionStore {
   }
 
   /** A new one-time token for a form of this session. */
-  issue(session: WapSession, purpose: FormPurpose, nowMs: number, confirm: ConfirmContext | null = null): string {
+  issue(
+    session: WapSession,
+    purpose: FormPurpose,
+    nowMs: number,
+    confirm: ConfirmContext | null = null,
+  ): string {
     this.dropStaleTokens(session, nowMs)
     while (session.tokens.size >= this.limits.tokensPerSessionMax) {
       const oldest = session.tokens.keys().next()
@@ -112,14 +140,22 @@ export class WapSessionStore {
    * page it answers; any later claim (Back and resubmit, a double tap while the first still
    * runs) gets that same page. A token unknown, expired or of another form is unknown.
    */
-  claim(session: WapSession, token: string, purposes: readonly FormPurpose[], nowMs: number): TokenClaim {
+  claim(
+    session: WapSession,
+    token: string,
+    purposes: readonly FormPurpose[],
+    nowMs: number,
+  ): TokenClaim {
     this.dropStaleTokens(session, nowMs)
     const entry = session.tokens.get(token)
     if (entry === undefined || !purposes.includes(entry.purpose)) return { kind: 'unknown' }
     if (entry.state.kind === 'running') return { kind: 'replay', page: entry.state.page }
-    if (entry.state.kind === 'done') return { kind: 'replay', page: Promise.resolve(entry.state.page) }
+    if (entry.state.kind === 'done')
+      return { kind: 'replay', page: Promise.resolve(entry.state.page) }
     return {
-      kind: 'fresh', purpose: entry.purpose, confirm: entry.confirm,
+      kind: 'fresh',
+      purpose: entry.purpose,
+      confirm: entry.confirm,
       finish: (page) => {
         entry.state = { kind: 'running', page }
         return page.then(
@@ -149,12 +185,16 @@ export class WapSessionStore {
   }
 
   private isOver(session: WapSession, nowMs: number): boolean {
-    return nowMs - session.lastSeenMs >= this.limits.sessionIdleMs || nowMs - session.createdMs >= this.limits.sessionTotalMs
+    return (
+      nowMs - session.lastSeenMs >= this.limits.sessionIdleMs ||
+      nowMs - session.createdMs >= this.limits.sessionTotalMs
+    )
   }
 
   private dropStaleTokens(session: WapSession, nowMs: number): void {
     for (const [token, entry] of session.tokens) {
-      if (nowMs - entry.issuedMs >= this.limits.tokenTtlMs && entry.state.kind !== 'running') session.tokens.delete(token)
+      if (nowMs - entry.issuedMs >= this.limits.tokenTtlMs && entry.state.kind !== 'running')
+        session.tokens.delete(token)
     }
   }
 }

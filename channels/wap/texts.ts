@@ -53,7 +53,8 @@ const en = {
   confirm_question: 'Pay CNY {amount} to {payee} from your {account}?',
   confirm_question_airtime: 'Buy CNY {amount} airtime for {payee} from your {account}?',
   confirm_question_send: 'Send CNY {amount} to {payee} from your {account}?',
-  payment_gone: 'This payment is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+  payment_gone:
+    'This payment is no longer waiting for you: it expired or was replaced. Nothing was paid.',
   confirm_pin_hint: 'Enter your PIN to pay.',
   confirm_sim_hint: 'Your phone bill is charged; no PIN is needed.',
   reference: 'Reference: {ref}',
@@ -62,7 +63,8 @@ const en = {
   logged_out: 'You are logged out.',
   session_expired: 'Your session has ended. Please start again.',
   session_other_number: 'This link belongs to another phone. Please start again.',
-  token_unknown: 'This form has expired or was already used elsewhere. Nothing was paid. Please start again.',
+  token_unknown:
+    'This form has expired or was already used elsewhere. Nothing was paid. Please start again.',
   field_missing: 'Please fill in: {field}.',
   not_found: 'There is no such page.',
   unavailable: 'Sorry, the service is unavailable right now. Please try again later.',

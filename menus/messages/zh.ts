@@ -15,26 +15,34 @@ export const zh: Catalogue = {
   'balance.summary_with_card': '余额：钱包{wallet}元，话费{phoneBill}元，银行卡{card}：{bank}元。',
   'statement.list': '最近交易：{rows}',
   'statement.empty': '您还没有交易记录。',
-  'payment.confirm_pin': '从您的{account}向{payee}支付{amount}元？回复“确认 <密码>”付款，回复“取消”放弃。',
+  'payment.confirm_pin':
+    '从您的{account}向{payee}支付{amount}元？回复“确认 <密码>”付款，回复“取消”放弃。',
   'payment.confirm_sim': '从您的{account}向{payee}支付{amount}元？回复“确认”付款，回复“取消”放弃。',
   'payment.completed': '已从您的{account}向{payee}支付{amount}元。交易号{ref}。',
-  'airtime.confirm_pin': '从您的{account}为{payee}充值话费{amount}元？回复“确认 <密码>”充值，回复“取消”放弃。',
-  'airtime.confirm_sim': '从您的{account}为{payee}充值话费{amount}元？回复“确认”充值，回复“取消”放弃。',
+  'airtime.confirm_pin':
+    '从您的{account}为{payee}充值话费{amount}元？回复“确认 <密码>”充值，回复“取消”放弃。',
+  'airtime.confirm_sim':
+    '从您的{account}为{payee}充值话费{amount}元？回复“确认”充值，回复“取消”放弃。',
   'airtime.completed': '已从您的{account}为{payee}充值话费{amount}元。交易号{ref}。',
-  'load.confirm_pin': '从您的{account}圈存{amount}元到钱包？回复“确认 <密码>”圈存，回复“取消”放弃。',
+  'load.confirm_pin':
+    '从您的{account}圈存{amount}元到钱包？回复“确认 <密码>”圈存，回复“取消”放弃。',
   'load.completed': '已从您的{account}圈存{amount}元到钱包。交易号{ref}。',
-  'send.confirm_pin': '从您的{account}向{payee}转账{amount}元？回复“确认 <密码>”转账，回复“取消”放弃。',
+  'send.confirm_pin':
+    '从您的{account}向{payee}转账{amount}元？回复“确认 <密码>”转账，回复“取消”放弃。',
   'send.completed': '已从您的{account}向{payee}转账{amount}元。交易号{ref}。',
-  'payment.processing': '正在从您的{account}向{payee}支付{amount}元，等待银行处理，结果将短信通知。',
+  'payment.processing':
+    '正在从您的{account}向{payee}支付{amount}元，等待银行处理，结果将短信通知。',
   'payment.cancelled': '已取消向{payee}支付{amount}元，未扣款。',
   'payment.expired': '向{payee}支付{amount}元未及时确认，已失效，未扣款。',
-  'request.prompt': '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认 <密码>”付款，“取消”拒绝。',
-  'request.prompt_sim': '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认”付款，“取消”拒绝。',
+  'request.prompt':
+    '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认 <密码>”付款，“取消”拒绝。',
+  'request.prompt_sim':
+    '{payee}请您从{account}支付{amount}元（{reference}）。回复“确认”付款，“取消”拒绝。',
   'request.accepted': '收款请求{amount}元已发送，等待用户确认。',
   'pin.changed': '您的密码已修改，请勿告诉任何人。',
   'language.changed': '语言已设置为中文。',
   'pin.verified': '登录成功。',
-  'registered': '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
+  registered: '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
   'order.created': '订单{orderNo}（{amount}元）已创建，用户发送“ORDER {orderNo}”即可付款。',
   'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',
   'expiry.swept': '{count}笔待确认支付已过期。',

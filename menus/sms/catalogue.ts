@@ -9,7 +9,20 @@
  * The keywords of SPEC section 4, by canonical name. The grammar maps every alias (PAY, 支付...)
  * to one of these; the catalogue has a usage hint for each, so the compiler tells when one lacks.
  */
-export const smsKeywords = ['bal', 'pay', 'order', 'bill', 'topup', 'load', 'send', 'yes', 'no', 'hist', 'pin', 'help'] as const
+export const smsKeywords = [
+  'bal',
+  'pay',
+  'order',
+  'bill',
+  'topup',
+  'load',
+  'send',
+  'yes',
+  'no',
+  'hist',
+  'pin',
+  'help',
+] as const
 
 export type SmsKeyword = (typeof smsKeywords)[number]
 

@@ -16,7 +16,8 @@ export const smsEn: SmsCatalogue = {
   usage: {
     bal: 'Send BAL to see your balances.',
     pay: 'Send PAY <merchant> <amount>, e.g. PAY 1001 25. Add W, P or B to pay by wallet, phone bill or bank card.',
-    order: 'Send ORDER <order number>, e.g. ORDER 880001. Add W, P or B to pay by wallet, phone bill or bank card.',
+    order:
+      'Send ORDER <order number>, e.g. ORDER 880001. Add W, P or B to pay by wallet, phone bill or bank card.',
     bill: 'Send BILL <biller> <customer ref> <amount>, e.g. BILL 2001 8812345 30. Add W, P or B to choose the account.',
     topup:
       'Send TOPUP <amount> for your phone or TOPUP <amount> <number> for another, e.g. TOPUP 20 8613800138001. ' +

@@ -14,7 +14,11 @@ export type HoldState = 'none' | 'authorized' | 'reserved' | 'captured' | 'relea
 
 export interface IssuingBank {
   /** Checks the card and its funds for an amount; approves with an authorization id or declines. */
-  authorize(request: { readonly reference: string; readonly cardToken: string; readonly amountMinor: bigint }): Promise<AuthorizationAnswer>
+  authorize(request: {
+    readonly reference: string
+    readonly cardToken: string
+    readonly amountMinor: bigint
+  }): Promise<AuthorizationAnswer>
   /** Holds the authorized amount on the card. */
   reserve(authorizationId: string): Promise<void>
   /** Takes the held money. */
@@ -22,10 +26,16 @@ export interface IssuingBank {
   /** Lets the held money go. */
   release(authorizationId: string): Promise<void>
   /** Puts money back on a card (a merchant's refund). */
-  refund(request: { readonly reference: string; readonly cardToken: string; readonly amountMinor: bigint }): Promise<void>
+  refund(request: {
+    readonly reference: string
+    readonly cardToken: string
+    readonly amountMinor: bigint
+  }): Promise<void>
   /** Available balance of a card, or null when the card is unknown. */
   balance(cardToken: string): Promise<bigint | null>
-  status(reference: string): Promise<{ readonly state: HoldState; readonly authorizationId: string | null }>
+  status(
+    reference: string,
+  ): Promise<{ readonly state: HoldState; readonly authorizationId: string | null }>
 }
 
 /** The bank could not be reached or did not answer in time. */

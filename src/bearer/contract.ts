@@ -32,7 +32,7 @@
  * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, SendResult, SmsTransport,
  * UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
  */
-import type { PduParams, Pdu } from './smpp/pdu.js'
+import type { Pdu, PduParams } from './smpp/pdu.js'
 
 // What channels/sms rides: short messages, MOs and receipts in, replies and notices out.
 

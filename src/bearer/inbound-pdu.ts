@@ -3,11 +3,12 @@
  * (contract.ts), and maps the session layer's send results onto the transport's. The only place
  * where SMPP field names meet the SMS channel.
  */
+
+import type { InboundSm, OutboundSm, SendResult } from './contract.js'
+import { smppStatus } from './smpp/constants.js'
 import type { Pdu } from './smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from './smpp/pdu.js'
 import type { SendResult as SessionSendResult } from './smpp/request-window.js'
-import type { InboundSm, OutboundSm, SendResult } from './contract.js'
-import { smppStatus } from './smpp/constants.js'
 
 const emptyBuffer = Buffer.alloc(0)
 
@@ -26,7 +27,10 @@ export function inboundOf(pdu: Pdu, bind: string, origin: string = bind): Inboun
     registeredDelivery: pduNumber(pdu, 'registered_delivery') ?? 0,
     shortMessage: pduBuffer(pdu, 'short_message') ?? emptyBuffer,
     messagePayload: payload !== undefined && payload.length > 0 ? payload : null,
-    sar: sarRef !== undefined && sarTotal !== undefined && sarSeq !== undefined ? { ref: sarRef, total: sarTotal, seq: sarSeq } : null,
+    sar:
+      sarRef !== undefined && sarTotal !== undefined && sarSeq !== undefined
+        ? { ref: sarRef, total: sarTotal, seq: sarSeq }
+        : null,
     userMessageReference: pduNumber(pdu, 'user_message_reference') ?? null,
     receiptedMessageId: pduString(pdu, 'receipted_message_id') ?? null,
     messageState: pduNumber(pdu, 'message_state') ?? null,
@@ -52,11 +56,24 @@ export function outboundParams(sm: OutboundSm): Record<string, string | number |
   return params
 }
 
-const temporaryStatuses: ReadonlySet<number> = new Set([smppStatus.throttled, smppStatus.queueFull, smppStatus.systemError])
+const temporaryStatuses: ReadonlySet<number> = new Set([
+  smppStatus.throttled,
+  smppStatus.queueFull,
+  smppStatus.systemError,
+])
 
 /** A session's send result as the transport's; `peer` names who answered in the error text. */
 export function sendResultOf(result: SessionSendResult, peer = 'peer'): SendResult {
   if (result.ok) return { ok: true, messageId: pduString(result.response, 'message_id') ?? '' }
-  if (result.reason === 'status') return { ok: false, error: `${peer} answered status 0x${result.status.toString(16).padStart(8, '0')}`, temporary: temporaryStatuses.has(result.status) }
-  return { ok: false, error: `${result.reason}: ${result.detail}`, temporary: result.reason !== 'invalid' }
+  if (result.reason === 'status')
+    return {
+      ok: false,
+      error: `${peer} answered status 0x${result.status.toString(16).padStart(8, '0')}`,
+      temporary: temporaryStatuses.has(result.status),
+    }
+  return {
+    ok: false,
+    error: `${result.reason}: ${result.detail}`,
+    temporary: result.reason !== 'invalid',
+  }
 }

@@ -5,16 +5,24 @@
  * A deliver_sm carrying ussd_service_op comes from the operator's USSDC: it goes to the handler
  * channels/ussd/smpp attached (UssdLink), whose screens leave as submit_sm through sendUssd.
  */
+
+import type { UpstreamSmsc } from '../config.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
-import type { UpstreamSmsc } from '../config.js'
+import type {
+  InboundHandler,
+  OutboundSm,
+  SendResult,
+  SmppBearer,
+  UssdPduHandler,
+  UssdPduSource,
+} from './contract.js'
+import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { SmppClient } from './smpp/client.js'
 import { createSmppClient } from './smpp/client.js'
 import type { SmppLimits } from './smpp/limits.js'
-import type { PduParams } from './smpp/pdu.js'
-import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
-import type { InboundHandler, OutboundSm, SendResult, SmppBearer, UssdPduHandler, UssdPduSource } from './contract.js'
 import { publishSmppCounters } from './smpp/metrics.js'
+import type { PduParams } from './smpp/pdu.js'
 
 export interface OperatorOptions {
   readonly upstream: UpstreamSmsc
@@ -43,10 +51,27 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
     logger: options.log,
     name: 'upstream',
     onEvent: (event) => {
-      if (event.type === 'bound') options.log.info('smpp bound to the operator', { smsc: `${upstream.host}:${upstream.port}`, bind: event.bindType })
-      else if (event.type === 'bind_refused') options.log.error('smpp bind refused by the operator', { smsc: `${upstream.host}:${upstream.port}`, status: event.status })
-      else if (event.type === 'reconnect_scheduled') options.log.warn('smpp reconnecting', { smsc: `${upstream.host}:${upstream.port}`, inMs: event.delayMs, failures: event.failures })
-      else if (event.type === 'disconnected') options.log.warn('smpp link down', { smsc: `${upstream.host}:${upstream.port}`, reason: event.reason })
+      if (event.type === 'bound')
+        options.log.info('smpp bound to the operator', {
+          smsc: `${upstream.host}:${upstream.port}`,
+          bind: event.bindType,
+        })
+      else if (event.type === 'bind_refused')
+        options.log.error('smpp bind refused by the operator', {
+          smsc: `${upstream.host}:${upstream.port}`,
+          status: event.status,
+        })
+      else if (event.type === 'reconnect_scheduled')
+        options.log.warn('smpp reconnecting', {
+          smsc: `${upstream.host}:${upstream.port}`,
+          inMs: event.delayMs,
+          failures: event.failures,
+        })
+      else if (event.type === 'disconnected')
+        options.log.warn('smpp link down', {
+          smsc: `${upstream.host}:${upstream.port}`,
+          reason: event.reason,
+        })
     },
     onDeliver: async (pdu) => {
       if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {
@@ -60,9 +85,13 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
     },
   })
   publishSmppCounters(options.metrics, 'esme', client.counters)
-  options.metrics.gauge('telepay_smpp_upstream_bound', 'Whether telepay is bound to the operator SMSC (1) or not (0)', () => [
-    { labels: { smsc: `${upstream.host}:${upstream.port}` }, value: client.ready() ? 1 : 0 },
-  ])
+  options.metrics.gauge(
+    'telepay_smpp_upstream_bound',
+    'Whether telepay is bound to the operator SMSC (1) or not (0)',
+    () => [
+      { labels: { smsc: `${upstream.host}:${upstream.port}` }, value: client.ready() ? 1 : 0 },
+    ],
+  )
 
   const submitted = async (params: PduParams): Promise<SendResult> => {
     const result = await client.submit(params)

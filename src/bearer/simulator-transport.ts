@@ -10,14 +10,21 @@
  */
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
+import type {
+  InboundHandler,
+  OutboundSm,
+  SendResult,
+  SmppBearer,
+  UssdPduHandler,
+  UssdPduSource,
+} from './contract.js'
+import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
+import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
+import { publishSmppCounters } from './smpp/metrics.js'
 import type { PduParams } from './smpp/pdu.js'
 import type { SmppPeer, SmppServer } from './smpp/server.js'
 import { startSmppServer } from './smpp/server.js'
-import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
-import type { InboundHandler, OutboundSm, SendResult, SmppBearer, UssdPduHandler, UssdPduSource } from './contract.js'
-import { smppStatus } from './smpp/constants.js'
-import { publishSmppCounters } from './smpp/metrics.js'
 
 export interface SimulatorOptions {
   readonly host: string
@@ -38,7 +45,9 @@ export interface SimulatorTransport extends SmppBearer {
   readonly server: SmppServer
 }
 
-export async function startSimulatorTransport(options: SimulatorOptions): Promise<SimulatorTransport> {
+export async function startSimulatorTransport(
+  options: SimulatorOptions,
+): Promise<SimulatorTransport> {
   const lastBind = new Map<string, number>()
   const remember = (msisdn: string, peerId: number): void => {
     lastBind.delete(msisdn)
@@ -71,20 +80,31 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     logger: options.log,
     onEvent: (event) => {
-      if (event.type === 'bound') options.log.info('smpp bind', { systemId: event.peer.systemId, bind: event.peer.bindType, peer: `${event.peer.remoteAddress}:${event.peer.remotePort}` })
+      if (event.type === 'bound')
+        options.log.info('smpp bind', {
+          systemId: event.peer.systemId,
+          bind: event.peer.bindType,
+          peer: `${event.peer.remoteAddress}:${event.peer.remotePort}`,
+        })
       // Refusals are logged by the server, at most one line per lockout of an address.
       else if (event.type === 'closed' && event.peer !== null) {
         ussdPeers.delete(event.peer.id)
-        options.log.info('smpp session closed', { systemId: event.peer.systemId, reason: event.reason })
+        options.log.info('smpp session closed', {
+          systemId: event.peer.systemId,
+          reason: event.reason,
+        })
       }
     },
     onSubmit: async (peer, pdu) => {
       if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {
-        const source = typeof pdu.fields['source_addr'] === 'string' ? pdu.fields['source_addr'] : ''
+        const source =
+          typeof pdu.fields['source_addr'] === 'string' ? pdu.fields['source_addr'] : ''
         rememberUssd(source, peer.id)
         const answer = await ussdHandler(pdu, { bind: bindName(peer), origin: peer.systemId })
         if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
-        return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
+        return answer.status === smppStatus.ok
+          ? { status: answer.status, messageId: answer.messageId }
+          : { status: answer.status }
       }
       const sm = inboundOf(pdu, bindName(peer), peer.systemId)
       if (sm.destination !== options.shortCode) return { status: smppStatus.invalidDestination }
@@ -93,13 +113,16 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
       // The server writes submit_sm_resp as soon as this resolves; what follows it on the
       // wire (replies, the receipt) waits a turn of the event loop so that it comes after.
       if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
-      return answer.status === smppStatus.ok ? { status: answer.status, messageId: answer.messageId } : { status: answer.status }
+      return answer.status === smppStatus.ok
+        ? { status: answer.status, messageId: answer.messageId }
+        : { status: answer.status }
     },
   })
   publishSmppCounters(options.metrics, 'smsc', server.counters)
   options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', () => {
     const counts = new Map<string, number>()
-    for (const peer of server.peers()) counts.set(peer.bindType, (counts.get(peer.bindType) ?? 0) + 1)
+    for (const peer of server.peers())
+      counts.set(peer.bindType, (counts.get(peer.bindType) ?? 0) + 1)
     return [...counts].map(([bind, value]) => ({ labels: { bind }, value }))
   })
 
@@ -123,7 +146,8 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
     server,
     async send(sm: OutboundSm): Promise<SendResult> {
       const peer = peerFor(sm)
-      if (peer === undefined) return { ok: false, error: 'no ESME is bound to receive', temporary: true }
+      if (peer === undefined)
+        return { ok: false, error: 'no ESME is bound to receive', temporary: true }
       const result = sendResultOf(await peer.send('deliver_sm', outboundParams(sm)))
       // deliver_sm_resp carries no id; the simulator's own MT ids only name receipts.
       return result
@@ -138,7 +162,12 @@ export async function startSimulatorTransport(options: SimulatorOptions): Promis
       const origin = peers.find((peer) => bindName(peer) === bind)
       const systemId = bind.slice(0, bind.lastIndexOf('#'))
       const peer = origin !== undefined ? server.receiverFor(origin) : server.findReceiver(systemId)
-      if (peer === undefined) return { ok: false, error: 'the ESME of this USSD dialogue is not bound to receive', temporary: true }
+      if (peer === undefined)
+        return {
+          ok: false,
+          error: 'the ESME of this USSD dialogue is not bound to receive',
+          temporary: true,
+        }
       return sendResultOf(await peer.send('deliver_sm', params))
     },
     pushTarget(msisdn: string): UssdPduSource | null {

@@ -19,7 +19,10 @@ export interface BenchOptionSpec<O> {
   readonly check: (options: O) => readonly string[]
 }
 
-export function parseBenchOptions<O>(args: readonly string[], spec: BenchOptionSpec<O>): ParsedBenchArgs<O> {
+export function parseBenchOptions<O>(
+  args: readonly string[],
+  spec: BenchOptionSpec<O>,
+): ParsedBenchArgs<O> {
   const options: Record<string, unknown> = { ...(spec.defaults as Record<string, unknown>) }
   let json = false
   for (let index = 0; index < args.length; index += 1) {
@@ -30,7 +33,8 @@ export function parseBenchOptions<O>(args: readonly string[], spec: BenchOptionS
       const value = args[index + 1]
       index += 1
       const parsed = Number(value)
-      if (value === undefined || value.trim() === '' || !Number.isFinite(parsed)) return { ok: false, error: `${arg} needs a number` }
+      if (value === undefined || value.trim() === '' || !Number.isFinite(parsed))
+        return { ok: false, error: `${arg} needs a number` }
       options[key as string] = parsed
     } else if (flag !== undefined) {
       options[flag as string] = true

@@ -5,14 +5,19 @@
  * after the name go to that benchmark (`telepay bench sms --help`, `telepay bench ussd --help`).
  */
 import { runBench } from './run-bench.js'
-import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
-import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
+import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
 import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
+import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
 const benches = ['ledger', 'sms', 'ussd'] as const
 
-const jsonOf = (report: unknown): string => JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)
+const jsonOf = (report: unknown): string =>
+  JSON.stringify(
+    report,
+    (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+    2,
+  )
 
 async function runSms(args: readonly string[]): Promise<number> {
   if (args.includes('--help')) {
@@ -24,7 +29,10 @@ async function runSms(args: readonly string[]): Promise<number> {
     process.stderr.write(`${parsed.error}\n`)
     return 2
   }
-  const report = await runSmsBench({ ...parsed.options, progress: (line) => process.stderr.write(`${line}\n`) })
+  const report = await runSmsBench({
+    ...parsed.options,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  })
   process.stdout.write(`${formatSmsBenchReport(report).join('\n')}\n`)
   if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
   return report.pass ? 0 : 1
@@ -40,7 +48,10 @@ async function runUssd(args: readonly string[]): Promise<number> {
     process.stderr.write(`${parsed.error}\n`)
     return 2
   }
-  const report = await runUssdBench({ ...parsed.options, progress: (line) => process.stderr.write(`${line}\n`) })
+  const report = await runUssdBench({
+    ...parsed.options,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  })
   process.stdout.write(`${formatUssdBenchReport(report).join('\n')}\n`)
   if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
   return report.pass ? 0 : 1
@@ -52,17 +63,25 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
-    process.stderr.write(`telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`)
+    process.stderr.write(
+      `telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`,
+    )
     return 2
   }
   // `all` takes no per-benchmark options: each runs with its defaults.
   const options = first === 'all' ? rest : args
   if (options.length > 0) {
-    process.stderr.write('telepay bench: options go after a benchmark name, e.g. telepay bench ledger --seconds 4\n')
+    process.stderr.write(
+      'telepay bench: options go after a benchmark name, e.g. telepay bench ledger --seconds 4\n',
+    )
     return 2
   }
   let worst = 0
-  for (const [name, run] of [['ledger', () => runBench([])], ['sms', () => runSms([])], ['ussd', () => runUssd([])]] as const) {
+  for (const [name, run] of [
+    ['ledger', () => runBench([])],
+    ['sms', () => runSms([])],
+    ['ussd', () => runUssd([])],
+  ] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)
     const code = await run()
     worst = Math.max(worst, code)

@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 export async function inBenchDir<T>(
-  options: { readonly dir: string | null; readonly keep: boolean }, prefix: string, work: (dir: string) => Promise<T>,
+  options: { readonly dir: string | null; readonly keep: boolean },
+  prefix: string,
+  work: (dir: string) => Promise<T>,
 ): Promise<T> {
   const dir = options.dir === null ? newBenchDir(prefix) : resolve(options.dir)
   mkdirSync(dir, { recursive: true })

@@ -66,10 +66,25 @@ export function buildPaymentPool(subscriberCount: number, seed: number): PoolPay
   const pool: PoolPayment[] = []
   for (let index = 0; index < subscriberCount; index += 1) {
     for (const funding of ['phone_bill', 'wallet'] as const satisfies readonly FundingKind[]) {
-      const amountMinor = funding === 'phone_bill' ? BigInt(10 + Math.floor(random() * 191)) : BigInt(50 + Math.floor(random() * 951))
-      const merchantCode = benchMerchantCodes[Math.floor(random() * benchMerchantCodes.length)] ?? '1001'
-      const command = { kind: 'pay_merchant', msisdn: benchMsisdn(index), merchantCode, amountMinor, funding, authorize: true } as const
-      pool.push({ command, commandHash: commandHashOf(command), pin: funding === 'wallet' ? 'match' : 'absent' })
+      const amountMinor =
+        funding === 'phone_bill'
+          ? BigInt(10 + Math.floor(random() * 191))
+          : BigInt(50 + Math.floor(random() * 951))
+      const merchantCode =
+        benchMerchantCodes[Math.floor(random() * benchMerchantCodes.length)] ?? '1001'
+      const command = {
+        kind: 'pay_merchant',
+        msisdn: benchMsisdn(index),
+        merchantCode,
+        amountMinor,
+        funding,
+        authorize: true,
+      } as const
+      pool.push({
+        command,
+        commandHash: commandHashOf(command),
+        pin: funding === 'wallet' ? 'match' : 'absent',
+      })
     }
   }
   for (let index = pool.length - 1; index > 0; index -= 1) {
@@ -86,7 +101,12 @@ export function commandHashOf(command: Command): string {
 }
 
 /** The envelope a channel hands the core for the pool's payment number `index`. */
-export function envelopeOf(pool: readonly PoolPayment[], index: number, keyPrefix: string, nowMs: number): Envelope {
+export function envelopeOf(
+  pool: readonly PoolPayment[],
+  index: number,
+  keyPrefix: string,
+  nowMs: number,
+): Envelope {
   const payment = pool[index % pool.length] as PoolPayment
   return {
     key: `${keyPrefix}:${index}`,

@@ -20,7 +20,8 @@ export interface LatencySummary {
 export function summarizeLatency(samples: Float64Array): LatencySummary {
   if (samples.length === 0) return { p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN }
   const sorted = Float64Array.from(samples).sort()
-  const rank = (fraction: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN
+  const rank = (fraction: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN
   return { p50Ms: rank(0.5), p99Ms: rank(0.99), maxMs: sorted[sorted.length - 1] ?? Number.NaN }
 }
 
@@ -59,7 +60,13 @@ export function machineInfo(): MachineInfo {
   const require = createRequire(import.meta.url)
   const betterSqlite3 = (require('better-sqlite3/package.json') as { version: string }).version
   const all = cpus()
-  return { cores: all.length, cpuModel: all[0]?.model.trim() ?? 'unknown', node: process.version, sqlite, betterSqlite3 }
+  return {
+    cores: all.length,
+    cpuModel: all[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    sqlite,
+    betterSqlite3,
+  }
 }
 
 export interface FsyncFigure {
@@ -87,7 +94,11 @@ export function measureFsync(dir: string, seconds: number): FsyncFigure {
     rmSync(path, { force: true })
   }
   const elapsedS = (performance.now() - started) / 1000
-  return { writes: samples.length, p50Ms: summarizeLatency(samples.toArray()).p50Ms, perSecond: samples.length / elapsedS }
+  return {
+    writes: samples.length,
+    p50Ms: summarizeLatency(samples.toArray()).p50Ms,
+    perSecond: samples.length / elapsedS,
+  }
 }
 
 /** A rate as a whole number with thousands separators ("5,758"). */

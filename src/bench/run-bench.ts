@@ -45,7 +45,9 @@ interface BenchOptions {
   readonly keep: boolean
 }
 
-type Parsed = { readonly ok: true; readonly options: BenchOptions } | { readonly ok: false; readonly error: string }
+type Parsed =
+  | { readonly ok: true; readonly options: BenchOptions }
+  | { readonly ok: false; readonly error: string }
 
 const usage = `usage: telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] [--in-flight N] [--keep] [--json]
   --seconds N      length of each of the four measurements (default 5), each after an unmeasured
@@ -59,8 +61,13 @@ const usage = `usage: telepay bench [--seconds N] [--dir PATH] [--subscribers N]
 
 export function parseBenchArgs(args: readonly string[]): Parsed {
   const options = {
-    seconds: 5, dir: null as string | null, json: false, subscribers: subscriberCountDefault, keep: false,
-    batchMax: defaultOperatingLimits.groupCommitCommandsMax, inFlight: null as number | null,
+    seconds: 5,
+    dir: null as string | null,
+    json: false,
+    subscribers: subscriberCountDefault,
+    keep: false,
+    batchMax: defaultOperatingLimits.groupCommitCommandsMax,
+    inFlight: null as number | null,
   }
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]
@@ -68,27 +75,51 @@ export function parseBenchArgs(args: readonly string[]): Parsed {
     const number = (name: string, min: number): number | string => {
       index += 1
       const parsed = Number(value)
-      return value !== undefined && Number.isFinite(parsed) && parsed >= min ? parsed : `${name} needs a number >= ${min}`
+      return value !== undefined && Number.isFinite(parsed) && parsed >= min
+        ? parsed
+        : `${name} needs a number >= ${min}`
     }
     let outcome: number | string | null = null
     switch (arg) {
-      case '--seconds': outcome = number(arg, 0.1); if (typeof outcome === 'number') options.seconds = outcome; break
-      case '--subscribers': outcome = number(arg, 10); if (typeof outcome === 'number') options.subscribers = Math.floor(outcome); break
-      case '--in-flight': outcome = number(arg, 1); if (typeof outcome === 'number') options.inFlight = Math.floor(outcome); break
-      case '--batch-max': outcome = number(arg, 1); if (typeof outcome === 'number') options.batchMax = Math.floor(outcome); break
+      case '--seconds':
+        outcome = number(arg, 0.1)
+        if (typeof outcome === 'number') options.seconds = outcome
+        break
+      case '--subscribers':
+        outcome = number(arg, 10)
+        if (typeof outcome === 'number') options.subscribers = Math.floor(outcome)
+        break
+      case '--in-flight':
+        outcome = number(arg, 1)
+        if (typeof outcome === 'number') options.inFlight = Math.floor(outcome)
+        break
+      case '--batch-max':
+        outcome = number(arg, 1)
+        if (typeof outcome === 'number') options.batchMax = Math.floor(outcome)
+        break
       case '--dir':
         if (value === undefined) return { ok: false, error: '--dir needs a path' }
         options.dir = value
         index += 1
         break
-      case '--json': options.json = true; break
-      case '--keep': options.keep = true; break
-      case '--help': case '-h': return { ok: false, error: usage }
-      default: return { ok: false, error: `unknown option ${String(arg)}\n${usage}` }
+      case '--json':
+        options.json = true
+        break
+      case '--keep':
+        options.keep = true
+        break
+      case '--help':
+      case '-h':
+        return { ok: false, error: usage }
+      default:
+        return { ok: false, error: `unknown option ${String(arg)}\n${usage}` }
     }
     if (typeof outcome === 'string') return { ok: false, error: outcome }
   }
-  return { ok: true, options: { ...options, inFlight: options.inFlight ?? options.batchMax * inFlightPerBatch } }
+  return {
+    ok: true,
+    options: { ...options, inFlight: options.inFlight ?? options.batchMax * inFlightPerBatch },
+  }
 }
 
 interface Measurement {
@@ -107,7 +138,6 @@ export async function runBench(args: string[]): Promise<number> {
   return inBenchDir(options, 'run-', (dir) => benchIn(dir, options))
 }
 
-
 async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   const machine = machineInfo()
   const fsync = measureFsync(dir, 0.5)
@@ -115,16 +145,21 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   const pool = buildPaymentPool(options.subscribers, 20_261_121)
   const seeded = join(dir, 'seeded.sqlite')
   await seedDatabase(seeded, world, Date.now())
-  if (existsSync(`${seeded}-wal`)) throw new Error('the seeded database kept a WAL file: copies of it would be incomplete')
+  if (existsSync(`${seeded}-wal`))
+    throw new Error('the seeded database kept a WAL file: copies of it would be incomplete')
   const fresh = (name: string): string => {
     // A copy of the seeded file (checkpointed and closed, so it is complete without its WAL).
     const path = join(dir, `${name}.sqlite`)
     copyFileSync(seeded, path)
     return path
   }
-  log(`telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) after a warm-up of ${pool.length.toLocaleString('en')} payments, databases in ${dir}`)
+  log(
+    `telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) after a warm-up of ${pool.length.toLocaleString('en')} payments, databases in ${dir}`,
+  )
   const rows = await compareRows(seeded, pool, rowCheckPayments)
-  log(`row check: ${rows.differences.length === 0 ? 'telepay and the raw script wrote identical rows' : 'ROWS DIFFER'} for ${rows.payments} payments`)
+  log(
+    `row check: ${rows.differences.length === 0 ? 'telepay and the raw script wrote identical rows' : 'ROWS DIFFER'} for ${rows.payments} payments`,
+  )
 
   const common = { pool, warmupPayments: pool.length }
   const measurements: Measurement[] = []
@@ -132,23 +167,63 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     measurements.push({ name, label, result })
     log(`  ${label}: ${formatRate(result.paymentsPerSecond)} payments/s`)
   }
-  const bound = options.batchMax === defaultOperatingLimits.groupCommitCommandsMax ? '' : ', NOT the gateway default'
-  const batchedTelepay = openTelepaySession({ ...common, path: fresh('telepay-batched'), inFlight: options.inFlight, batchMax: options.batchMax })
+  const bound =
+    options.batchMax === defaultOperatingLimits.groupCommitCommandsMax
+      ? ''
+      : ', NOT the gateway default'
+  const batchedTelepay = openTelepaySession({
+    ...common,
+    path: fresh('telepay-batched'),
+    inFlight: options.inFlight,
+    batchMax: options.batchMax,
+  })
   // The bare script commits as many payments at once as telepay's batches held (known after telepay's first slice).
-  const batchedRaw = openRawSession({ ...common, path: fresh('raw-batched'), batchSize: () => Math.max(1, Math.round(batchedTelepay.meanBatch())) })
-  const [batched, rawBatched] = await measurePair(batchedTelepay, batchedRaw, options.seconds, slicesPerMeasurement)
-  record('telepay_group_commit', `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ${options.inFlight.toLocaleString('en')} in flight)`, batched)
-  record('raw_batched', `raw SQLite, ${rawBatched.meanBatch.toLocaleString('en', { maximumFractionDigits: 0 })} per transaction`, rawBatched)
-  const aloneTelepay = openTelepaySession({ ...common, path: fresh('telepay-alone'), inFlight: 1, batchMax: options.batchMax })
+  const batchedRaw = openRawSession({
+    ...common,
+    path: fresh('raw-batched'),
+    batchSize: () => Math.max(1, Math.round(batchedTelepay.meanBatch())),
+  })
+  const [batched, rawBatched] = await measurePair(
+    batchedTelepay,
+    batchedRaw,
+    options.seconds,
+    slicesPerMeasurement,
+  )
+  record(
+    'telepay_group_commit',
+    `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ${options.inFlight.toLocaleString('en')} in flight)`,
+    batched,
+  )
+  record(
+    'raw_batched',
+    `raw SQLite, ${rawBatched.meanBatch.toLocaleString('en', { maximumFractionDigits: 0 })} per transaction`,
+    rawBatched,
+  )
+  const aloneTelepay = openTelepaySession({
+    ...common,
+    path: fresh('telepay-alone'),
+    inFlight: 1,
+    batchMax: options.batchMax,
+  })
   const aloneRaw = openRawSession({ ...common, path: fresh('raw-alone'), batchSize: () => 1 })
-  const [alone, rawAlone] = await measurePair(aloneTelepay, aloneRaw, options.seconds, slicesPerMeasurement)
+  const [alone, rawAlone] = await measurePair(
+    aloneTelepay,
+    aloneRaw,
+    options.seconds,
+    slicesPerMeasurement,
+  )
   record('telepay_alone', 'telepay, each payment commits alone', alone)
   record('raw_alone', 'raw SQLite, one transaction per payment', rawAlone)
 
   const verdicts = verdictsOf(batched, rawBatched, alone, rawAlone)
   process.stdout.write(`${report(machine, fsync, options, rows, measurements, verdicts)}\n`)
-  if (options.json) process.stdout.write(`${JSON.stringify(jsonSummary(machine, fsync, options, rows, measurements, verdicts), null, 2)}\n`)
-  const sound = rows.differences.length === 0 && measurements.every((measurement) => measurement.result.problems.length === 0)
+  if (options.json)
+    process.stdout.write(
+      `${JSON.stringify(jsonSummary(machine, fsync, options, rows, measurements, verdicts), null, 2)}\n`,
+    )
+  const sound =
+    rows.differences.length === 0 &&
+    measurements.every((measurement) => measurement.result.problems.length === 0)
   return sound && verdicts.every((verdict) => verdict.pass) ? 0 : 1
 }
 
@@ -164,71 +239,159 @@ interface Verdict {
   readonly text: string
 }
 
-function verdictsOf(batched: RunResult, rawBatched: RunResult, alone: RunResult, rawAlone: RunResult): Verdict[] {
+function verdictsOf(
+  batched: RunResult,
+  rawBatched: RunResult,
+  alone: RunResult,
+  rawAlone: RunResult,
+): Verdict[] {
   const batchedRatio = batched.paymentsPerSecond / rawBatched.paymentsPerSecond
   const aloneRatio = alone.paymentsPerSecond / rawAlone.paymentsPerSecond
   const targets = benchTargets
   return [
     {
-      name: 'group_commit_rate', value: batched.paymentsPerSecond, target: targets.groupCommitPaymentsPerSecondMin,
+      name: 'group_commit_rate',
+      value: batched.paymentsPerSecond,
+      target: targets.groupCommitPaymentsPerSecondMin,
       pass: batched.paymentsPerSecond >= targets.groupCommitPaymentsPerSecondMin,
       text: `telepay with group commit: ${formatRate(batched.paymentsPerSecond)}/s (target >= ${formatRate(targets.groupCommitPaymentsPerSecondMin)}/s)`,
     },
     {
-      name: 'batched_ratio', value: batchedRatio, target: targets.batchedRatioMin, pass: batchedRatio >= targets.batchedRatioMin,
+      name: 'batched_ratio',
+      value: batchedRatio,
+      target: targets.batchedRatioMin,
+      pass: batchedRatio >= targets.batchedRatioMin,
       text: `telepay / raw, batched: ${formatRate(batched.paymentsPerSecond)} / ${formatRate(rawBatched.paymentsPerSecond)} = ${batchedRatio.toFixed(3)} (target >= ${targets.batchedRatioMin})`,
     },
     {
-      name: 'unbatched_ratio', value: aloneRatio, target: targets.unbatchedRatioMin, pass: aloneRatio >= targets.unbatchedRatioMin,
+      name: 'unbatched_ratio',
+      value: aloneRatio,
+      target: targets.unbatchedRatioMin,
+      pass: aloneRatio >= targets.unbatchedRatioMin,
       text: `telepay / raw, one commit per payment: ${formatRate(alone.paymentsPerSecond)} / ${formatRate(rawAlone.paymentsPerSecond)} = ${aloneRatio.toFixed(3)} (target >= ${targets.unbatchedRatioMin})`,
     },
   ]
 }
 
-function report(machine: MachineInfo, fsync: FsyncFigure, options: BenchOptions, rows: RowComparison, measurements: readonly Measurement[], verdicts: readonly Verdict[]): string {
+function report(
+  machine: MachineInfo,
+  fsync: FsyncFigure,
+  options: BenchOptions,
+  rows: RowComparison,
+  measurements: readonly Measurement[],
+  verdicts: readonly Verdict[],
+): string {
   const lines: string[] = []
-  lines.push(`machine: ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`)
-  lines.push(`disk: fdatasync of a rewritten 4 KiB block ${fsync.p50Ms.toFixed(3)} ms p50, ${formatRate(fsync.perSecond)}/s (${fsync.writes} writes)`)
-  lines.push('durability: WAL + synchronous=FULL in every measurement; a payment counts once its commit returned')
-  lines.push(`world: ${options.subscribers.toLocaleString('en')} subscribers, default merchants; authorized merchant payments, half phone-bill (no PIN), half wallet (PIN already checked)`)
-  lines.push('excluded: PIN verification (scrypt), channel parsing, command hashing (precomputed per pooled command)')
-  lines.push(`warm-up before each measurement, not counted: ${(options.subscribers * 2).toLocaleString('en')} payments (each subscriber once from each account) in batches of 1,000`)
-  const perPayment = Object.entries(rows.rowsPerPayment).filter(([, count]) => count > 0).map(([table, count]) => `${table} ${count.toFixed(2)}`).join(', ')
-  lines.push(`rows inserted per payment: ${perPayment}; updated: payer subscriber, payer account, merchant and fee accounts`)
-  lines.push(`same rows: ${rows.differences.length === 0 ? `yes, every table identical after ${rows.payments} payments through each` : `NO\n  ${rows.differences.join('\n  ')}`}`)
+  lines.push(
+    `machine: ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
+  )
+  lines.push(
+    `disk: fdatasync of a rewritten 4 KiB block ${fsync.p50Ms.toFixed(3)} ms p50, ${formatRate(fsync.perSecond)}/s (${fsync.writes} writes)`,
+  )
+  lines.push(
+    'durability: WAL + synchronous=FULL in every measurement; a payment counts once its commit returned',
+  )
+  lines.push(
+    `world: ${options.subscribers.toLocaleString('en')} subscribers, default merchants; authorized merchant payments, half phone-bill (no PIN), half wallet (PIN already checked)`,
+  )
+  lines.push(
+    'excluded: PIN verification (scrypt), channel parsing, command hashing (precomputed per pooled command)',
+  )
+  lines.push(
+    `warm-up before each measurement, not counted: ${(options.subscribers * 2).toLocaleString('en')} payments (each subscriber once from each account) in batches of 1,000`,
+  )
+  const perPayment = Object.entries(rows.rowsPerPayment)
+    .filter(([, count]) => count > 0)
+    .map(([table, count]) => `${table} ${count.toFixed(2)}`)
+    .join(', ')
+  lines.push(
+    `rows inserted per payment: ${perPayment}; updated: payer subscriber, payer account, merchant and fee accounts`,
+  )
+  lines.push(
+    `same rows: ${rows.differences.length === 0 ? `yes, every table identical after ${rows.payments} payments through each` : `NO\n  ${rows.differences.join('\n  ')}`}`,
+  )
   lines.push('')
   const header = ['measurement', 'payments/s', 'p50 ms', 'p99 ms', 'per txn', 'payments']
   const table = measurements.map((m) => [
-    m.label, formatRate(m.result.paymentsPerSecond), m.result.latency.p50Ms.toFixed(2), m.result.latency.p99Ms.toFixed(2),
-    m.result.meanBatch.toFixed(m.result.meanBatch % 1 === 0 ? 0 : 1), m.result.payments.toLocaleString('en'),
+    m.label,
+    formatRate(m.result.paymentsPerSecond),
+    m.result.latency.p50Ms.toFixed(2),
+    m.result.latency.p99Ms.toFixed(2),
+    m.result.meanBatch.toFixed(m.result.meanBatch % 1 === 0 ? 0 : 1),
+    m.result.payments.toLocaleString('en'),
   ])
-  const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => (row[column] ?? '').length)))
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...table.map((row) => (row[column] ?? '').length)),
+  )
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ')
   lines.push(line(header))
   for (const row of table) lines.push(line(row))
-  lines.push('latency: telepay from submit to the resolved promise (after commit); raw: the transaction holding the payment, begin to commit')
-  lines.push(`each pair (telepay and raw, batched; telepay and raw, alone) ran in ${slicesPerMeasurement} alternating slices (A B B A ...) on the same disk`)
+  lines.push(
+    'latency: telepay from submit to the resolved promise (after commit); raw: the transaction holding the payment, begin to commit',
+  )
+  lines.push(
+    `each pair (telepay and raw, batched; telepay and raw, alone) ran in ${slicesPerMeasurement} alternating slices (A B B A ...) on the same disk`,
+  )
   lines.push('')
   for (const verdict of verdicts) lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
   for (const m of measurements) {
-    const state = m.result.problems.length === 0 ? 'ok' : `PROBLEMS: ${m.result.problems.join('; ')}`
-    lines.push(`check ${m.name}: ledger balanced and completed payments = acknowledged (${m.result.completedInDb.toLocaleString('en')} = ${m.result.acknowledged.toLocaleString('en')}, warm-up included): ${state}`)
+    const state =
+      m.result.problems.length === 0 ? 'ok' : `PROBLEMS: ${m.result.problems.join('; ')}`
+    lines.push(
+      `check ${m.name}: ledger balanced and completed payments = acknowledged (${m.result.completedInDb.toLocaleString('en')} = ${m.result.acknowledged.toLocaleString('en')}, warm-up included): ${state}`,
+    )
   }
   return lines.join('\n')
 }
 
-function jsonSummary(machine: MachineInfo, fsync: FsyncFigure, options: BenchOptions, rows: RowComparison, measurements: readonly Measurement[], verdicts: readonly Verdict[]) {
+function jsonSummary(
+  machine: MachineInfo,
+  fsync: FsyncFigure,
+  options: BenchOptions,
+  rows: RowComparison,
+  measurements: readonly Measurement[],
+  verdicts: readonly Verdict[],
+) {
   return {
     machine,
     fsync,
-    options: { seconds: options.seconds, warmupPayments: options.subscribers * 2, subscribers: options.subscribers, inFlight: options.inFlight, batchMax: options.batchMax },
-    sameRows: { payments: rows.payments, identical: rows.differences.length === 0, rowsPerPayment: rows.rowsPerPayment },
+    options: {
+      seconds: options.seconds,
+      warmupPayments: options.subscribers * 2,
+      subscribers: options.subscribers,
+      inFlight: options.inFlight,
+      batchMax: options.batchMax,
+    },
+    sameRows: {
+      payments: rows.payments,
+      identical: rows.differences.length === 0,
+      rowsPerPayment: rows.rowsPerPayment,
+    },
     measurements: measurements.map((m) => ({
-      name: m.name, label: m.label, paymentsPerSecond: Math.round(m.result.paymentsPerSecond), payments: m.result.payments,
-      elapsedS: m.result.elapsedS, p50Ms: m.result.latency.p50Ms, p99Ms: m.result.latency.p99Ms, maxMs: m.result.latency.maxMs,
-      transactions: m.result.transactions, meanBatch: m.result.meanBatch, largestBatch: m.result.largestBatch, problems: m.result.problems,
+      name: m.name,
+      label: m.label,
+      paymentsPerSecond: Math.round(m.result.paymentsPerSecond),
+      payments: m.result.payments,
+      elapsedS: m.result.elapsedS,
+      p50Ms: m.result.latency.p50Ms,
+      p99Ms: m.result.latency.p99Ms,
+      maxMs: m.result.latency.maxMs,
+      transactions: m.result.transactions,
+      meanBatch: m.result.meanBatch,
+      largestBatch: m.result.largestBatch,
+      problems: m.result.problems,
     })),
-    verdicts: verdicts.map((verdict) => ({ name: verdict.name, value: verdict.value, target: verdict.target, pass: verdict.pass })),
+    verdicts: verdicts.map((verdict) => ({
+      name: verdict.name,
+      value: verdict.value,
+      target: verdict.target,
+      pass: verdict.pass,
+    })),
   }
 }
 

@@ -6,8 +6,8 @@
  * openTelepaySession, openRawSession, measurePair and their types.
  */
 import { performance } from 'node:perf_hooks'
-import { defaultLimits, defaultOperatingLimits } from '../core/index.js'
 import type { Envelope } from '../core/index.js'
+import { defaultLimits, defaultOperatingLimits } from '../core/index.js'
 import { GroupCommit } from '../ledger/group-commit.js'
 import { SqliteLedger } from '../ledger/sqlite-ledger.js'
 import type { SqliteDatabase } from '../ledger/sqlite-open.js'
@@ -73,14 +73,25 @@ export interface RunSession {
 }
 
 /** telepay: `inFlight` submitters, each awaiting its payment's answer before sending the next. */
-export function openTelepaySession(options: RunOptions & { readonly inFlight: number; readonly batchMax: number }): RunSession {
+export function openTelepaySession(
+  options: RunOptions & { readonly inFlight: number; readonly batchMax: number },
+): RunSession {
   const ledger = new SqliteLedger(options.path, defaultLimits)
-  const groupCommit = new GroupCommit(ledger, options.batchMax, defaultOperatingLimits.commandQueueDepthMax)
+  const groupCommit = new GroupCommit(
+    ledger,
+    options.batchMax,
+    defaultOperatingLimits.commandQueueDepthMax,
+  )
   const tally: Tally = { ok: 0, refused: new Map(), errors: 0, firstError: null }
   const measured = { payments: 0, elapsedS: 0, transactions: 0, commands: 0, largestBatch: 0 }
   const latencies = new Samples()
   let next = 0
-  const phase = async (seconds: number, inFlight: number, payments: number, samples: Samples | null): Promise<number> => {
+  const phase = async (
+    seconds: number,
+    inFlight: number,
+    payments: number,
+    samples: Samples | null,
+  ): Promise<number> => {
     const started = performance.now()
     const deadline = started + seconds * 1000
     const last = next + payments
@@ -93,7 +104,11 @@ export function openTelepaySession(options: RunOptions & { readonly inFlight: nu
           const result = await groupCommit.submit(env)
           samples?.push(performance.now() - submitted)
           if (result.ok) tally.ok += 1
-          else tally.refused.set(result.reason ?? 'unknown', (tally.refused.get(result.reason ?? 'unknown') ?? 0) + 1)
+          else
+            tally.refused.set(
+              result.reason ?? 'unknown',
+              (tally.refused.get(result.reason ?? 'unknown') ?? 0) + 1,
+            )
         } catch (error) {
           tally.errors += 1
           tally.firstError ??= error instanceof Error ? error.message : String(error)
@@ -110,7 +125,12 @@ export function openTelepaySession(options: RunOptions & { readonly inFlight: nu
     measure: async (seconds) => {
       const before = { ok: tally.ok, ...groupCommit.stats }
       groupCommit.stats.largestBatch = 0
-      measured.elapsedS += await phase(seconds, options.inFlight, Number.POSITIVE_INFINITY, latencies)
+      measured.elapsedS += await phase(
+        seconds,
+        options.inFlight,
+        Number.POSITIVE_INFINITY,
+        latencies,
+      )
       measured.payments += tally.ok - before.ok
       measured.transactions += groupCommit.stats.batches - before.batches
       measured.commands += groupCommit.stats.commands - before.commands
@@ -122,37 +142,61 @@ export function openTelepaySession(options: RunOptions & { readonly inFlight: nu
       const completedInDb = countCompleted(ledger.db)
       await ledger.close()
       return {
-        payments: measured.payments, elapsedS: measured.elapsedS, paymentsPerSecond: measured.payments / measured.elapsedS,
-        latency: summarizeLatency(latencies.toArray()), transactions: measured.transactions,
-        meanBatch: measured.transactions === 0 ? 0 : measured.commands / measured.transactions, largestBatch: measured.largestBatch,
-        problems: problemsOf(tally, check.balanced, completedInDb), completedInDb, acknowledged: tally.ok,
+        payments: measured.payments,
+        elapsedS: measured.elapsedS,
+        paymentsPerSecond: measured.payments / measured.elapsedS,
+        latency: summarizeLatency(latencies.toArray()),
+        transactions: measured.transactions,
+        meanBatch: measured.transactions === 0 ? 0 : measured.commands / measured.transactions,
+        largestBatch: measured.largestBatch,
+        problems: problemsOf(tally, check.balanced, completedInDb),
+        completedInDb,
+        acknowledged: tally.ok,
       }
     },
   }
 }
 
 function countCompleted(db: SqliteDatabase): number {
-  return Number((db.prepare("SELECT COUNT(*) AS n FROM payments WHERE state = 'completed'").get() as { n: bigint }).n)
+  return Number(
+    (
+      db.prepare("SELECT COUNT(*) AS n FROM payments WHERE state = 'completed'").get() as {
+        n: bigint
+      }
+    ).n,
+  )
 }
 
 function problemsOf(tally: Tally, balanced: boolean, completedInDb: number): string[] {
   const problems: string[] = []
-  for (const [reason, count] of tally.refused) problems.push(`${count} payments refused (${reason})`)
-  if (tally.errors > 0) problems.push(`${tally.errors} payments failed with an error (first: ${tally.firstError ?? ''})`)
+  for (const [reason, count] of tally.refused)
+    problems.push(`${count} payments refused (${reason})`)
+  if (tally.errors > 0)
+    problems.push(
+      `${tally.errors} payments failed with an error (first: ${tally.firstError ?? ''})`,
+    )
   if (!balanced) problems.push('ledger check: not balanced')
-  if (completedInDb !== tally.ok) problems.push(`${completedInDb} completed payments in the database, ${tally.ok} acknowledged`)
+  if (completedInDb !== tally.ok)
+    problems.push(`${completedInDb} completed payments in the database, ${tally.ok} acknowledged`)
   return problems
 }
 
 /** The bare script: `batchSize()` payments per transaction, back to back. */
-export function openRawSession(options: RunOptions & { readonly batchSize: () => number }): RunSession {
+export function openRawSession(
+  options: RunOptions & { readonly batchSize: () => number },
+): RunSession {
   const writer = openRawWriter(options.path)
   const tally: Tally = { ok: 0, refused: new Map(), errors: 0, firstError: null }
   const measured = { payments: 0, elapsedS: 0, transactions: 0, largestBatch: 0 }
   const latencies = new Samples()
   let next = 0
   const batch: Envelope[] = []
-  const phase = (seconds: number, batchSize: number, payments: number, samples: Samples | null): { elapsedS: number; transactions: number } => {
+  const phase = (
+    seconds: number,
+    batchSize: number,
+    payments: number,
+    samples: Samples | null,
+  ): { elapsedS: number; transactions: number } => {
     const started = performance.now()
     const deadline = started + seconds * 1000
     const last = next + payments
@@ -198,10 +242,16 @@ export function openRawSession(options: RunOptions & { readonly batchSize: () =>
       const completedInDb = countCompleted(writer.db)
       writer.close()
       return Promise.resolve({
-        payments: measured.payments, elapsedS: measured.elapsedS, paymentsPerSecond: measured.payments / measured.elapsedS,
-        latency: summarizeLatency(latencies.toArray()), transactions: measured.transactions,
-        meanBatch: measured.transactions === 0 ? 0 : measured.payments / measured.transactions, largestBatch: measured.largestBatch,
-        problems: problemsOf(tally, check.balanced, completedInDb), completedInDb, acknowledged: tally.ok,
+        payments: measured.payments,
+        elapsedS: measured.elapsedS,
+        paymentsPerSecond: measured.payments / measured.elapsedS,
+        latency: summarizeLatency(latencies.toArray()),
+        transactions: measured.transactions,
+        meanBatch: measured.transactions === 0 ? 0 : measured.payments / measured.transactions,
+        largestBatch: measured.largestBatch,
+        problems: problemsOf(tally, check.balanced, completedInDb),
+        completedInDb,
+        acknowledged: tally.ok,
       })
     },
   }
@@ -211,7 +261,12 @@ export function openRawSession(options: RunOptions & { readonly batchSize: () =>
  * Measures two sessions for `seconds` each, in `slices` alternating slices (A B B A A B ...),
  * after warming both up: each side meets the disk in the same states as the other.
  */
-export async function measurePair(first: RunSession, second: RunSession, seconds: number, slices: number): Promise<[RunResult, RunResult]> {
+export async function measurePair(
+  first: RunSession,
+  second: RunSession,
+  seconds: number,
+  slices: number,
+): Promise<[RunResult, RunResult]> {
   await first.warmUp()
   await second.warmUp()
   for (let slice = 0; slice < slices; slice += 1) {

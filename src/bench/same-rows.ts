@@ -4,8 +4,8 @@
  * every table must come out identical. Exports compareRows.
  */
 import { copyFileSync } from 'node:fs'
-import { defaultLimits } from '../core/index.js'
 import type { Envelope } from '../core/index.js'
+import { defaultLimits } from '../core/index.js'
 import { encodeJson } from '../ledger/codec.js'
 import { SqliteLedger } from '../ledger/sqlite-ledger.js'
 import type { SqliteDatabase } from '../ledger/sqlite-open.js'
@@ -31,13 +31,19 @@ export interface RowComparison {
 }
 
 /** `seededPath` is a freshly seeded, checkpointed database; two copies of it are written. */
-export async function compareRows(seededPath: string, pool: readonly PoolPayment[], payments: number): Promise<RowComparison> {
+export async function compareRows(
+  seededPath: string,
+  pool: readonly PoolPayment[],
+  payments: number,
+): Promise<RowComparison> {
   const telepayPath = `${seededPath}.telepay-rows`
   const rawPath = `${seededPath}.raw-rows`
   copyFileSync(seededPath, telepayPath)
   copyFileSync(seededPath, rawPath)
   const nowMs = Date.now()
-  const envelopes: Envelope[] = Array.from({ length: payments }, (_, index) => envelopeOf(pool, index, 'rows', nowMs))
+  const envelopes: Envelope[] = Array.from({ length: payments }, (_, index) =>
+    envelopeOf(pool, index, 'rows', nowMs),
+  )
 
   const ledger = new SqliteLedger(telepayPath, defaultLimits)
   const before = countRows(ledger.db)
@@ -57,19 +63,35 @@ export async function compareRows(seededPath: string, pool: readonly PoolPayment
   for (const table of tables) {
     const ours = telepayRows.get(table.name) ?? []
     const theirs = rawRows.get(table.name) ?? []
-    if (ours.length !== theirs.length) differences.push(`${table.name}: telepay has ${ours.length} rows, raw ${theirs.length}`)
+    if (ours.length !== theirs.length)
+      differences.push(`${table.name}: telepay has ${ours.length} rows, raw ${theirs.length}`)
     const firstDiffering = ours.findIndex((row, index) => row !== theirs[index])
-    if (firstDiffering >= 0) differences.push(`${table.name}: first differing row\n  telepay ${ours[firstDiffering]}\n  raw     ${theirs[firstDiffering] ?? '(none)'}`)
+    if (firstDiffering >= 0)
+      differences.push(
+        `${table.name}: first differing row\n  telepay ${ours[firstDiffering]}\n  raw     ${theirs[firstDiffering] ?? '(none)'}`,
+      )
   }
   const rowsPerPayment: Record<string, number> = {}
-  for (const table of tables) rowsPerPayment[table.name] = ((after.get(table.name) ?? 0) - (before.get(table.name) ?? 0)) / payments
+  for (const table of tables)
+    rowsPerPayment[table.name] =
+      ((after.get(table.name) ?? 0) - (before.get(table.name) ?? 0)) / payments
   return { payments, rowsPerPayment, differences }
 }
 
 function countRows(db: SqliteDatabase): Map<string, number> {
-  return new Map(tables.map((table) => [table.name, Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table.name}`).get() as { n: bigint }).n)]))
+  return new Map(
+    tables.map((table) => [
+      table.name,
+      Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table.name}`).get() as { n: bigint }).n),
+    ]),
+  )
 }
 
 function dumpRows(db: SqliteDatabase): Map<string, string[]> {
-  return new Map(tables.map((table) => [table.name, db.prepare(`SELECT * FROM ${table.name} ORDER BY ${table.order}`).all().map(encodeJson)]))
+  return new Map(
+    tables.map((table) => [
+      table.name,
+      db.prepare(`SELECT * FROM ${table.name} ORDER BY ${table.order}`).all().map(encodeJson),
+    ]),
+  )
 }

@@ -11,8 +11,8 @@
  */
 import { loadavg } from 'node:os'
 import type { Gateway } from '../gateway.js'
-import { benchMsisdn } from './bench-world.js'
 import { inBenchDir } from './bench-dir.js'
+import { benchMsisdn } from './bench-world.js'
 import { machineInfo } from './measure.js'
 import { checkMoney } from './sms/money-check.js'
 import { startBareExpress } from './ussd/bare-express.js'
@@ -25,13 +25,18 @@ import type { UssdBenchReport, UssdMeasurement } from './ussd/report.js'
 import { verdictsOf } from './ussd/report.js'
 import type { LoadRunner } from './ussd/runner.js'
 import { startLoadRunner } from './ussd/runner.js'
-import { WalkSource, expectedScreen, hopTexts, shapeOf } from './ussd/walks.js'
+import { expectedScreen, hopTexts, shapeOf, WalkSource } from './ussd/walks.js'
 
+export { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 export type { UssdBenchOptions } from './ussd/options.js'
-export { checkUssdBenchOptions, ussdBenchDefaults, ussdBenchLimits, ussdBenchTargets } from './ussd/options.js'
+export {
+  checkUssdBenchOptions,
+  ussdBenchDefaults,
+  ussdBenchLimits,
+  ussdBenchTargets,
+} from './ussd/options.js'
 export type { UssdBenchReport, UssdBenchVerdict, UssdMeasurement } from './ussd/report.js'
 export { formatUssdBenchReport } from './ussd/report.js'
-export { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 
 const loopback = '127.0.0.1'
 
@@ -42,13 +47,16 @@ export async function runUssdBench(options: UssdBenchOptions): Promise<UssdBench
   return inBenchDir(options, 'ussd-run-', (dir) => benchIn(dir, options))
 }
 
-
 /**
  * Subscriber 0 walks one phone-bill and one wallet payment against telepay before the load
  * starts: they check the gateway answers the walk at all, and telepay's answer length per request
  * shape is what the bare baseline answers. Their payments join the money check.
  */
-async function probe(gateway: Gateway, options: UssdBenchOptions, acked: Map<string, AckedPayment>): Promise<Record<string, number>> {
+async function probe(
+  gateway: Gateway,
+  options: UssdBenchOptions,
+  acked: Map<string, AckedPayment>,
+): Promise<Record<string, number>> {
   const lengths: Record<string, number> = {}
   const msisdn = benchMsisdn(0)
   for (const [index, walletShare] of [0, 1].entries()) {
@@ -57,9 +65,21 @@ async function probe(gateway: Gateway, options: UssdBenchOptions, acked: Map<str
     const texts = hopTexts(walk)
     texts.forEach((text, hop) => {
       const answer = answers[hop]
-      if (answer === undefined || !answer.ok || answer.status !== 200 || !expectedScreen(walk, hop, answer.body)) {
-        const got = answer === undefined ? 'nothing' : answer.ok ? `HTTP ${answer.status}, ${answer.body.length} characters` : answer.error
-        throw new Error(`the probe ${walk.kind} walk got a wrong answer at hop ${hop} (${got}): the gateway does not walk the pay-merchant menu`)
+      if (
+        answer === undefined ||
+        !answer.ok ||
+        answer.status !== 200 ||
+        !expectedScreen(walk, hop, answer.body)
+      ) {
+        const got =
+          answer === undefined
+            ? 'nothing'
+            : answer.ok
+              ? `HTTP ${answer.status}, ${answer.body.length} characters`
+              : answer.error
+        throw new Error(
+          `the probe ${walk.kind} walk got a wrong answer at hop ${hop} (${got}): the gateway does not walk the pay-merchant menu`,
+        )
       }
       lengths[shapeOf(text)] = answer.body.length
     })
@@ -83,8 +103,16 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
       { name: 'telepay', url: gateway.url, expect: 'telepay' },
       { name: 'bare express', url: bare.url, expect: 'bare', lengths: answerLengths },
     ]
-    const plan: UssdLoadPlan = { sessions: options.sessions, subscribers: options.subscribers, walletShare: options.walletShare, seed: options.seed, thinkMs: 0 }
-    progress(`ussd bench: ${options.sessions} sessions, ${options.subscribers.toLocaleString('en')} subscribers, load generator ${options.worker ? 'in a worker thread' : 'on the main thread'}; closed loop, warm-up ${options.warmupSeconds} s per side`)
+    const plan: UssdLoadPlan = {
+      sessions: options.sessions,
+      subscribers: options.subscribers,
+      walletShare: options.walletShare,
+      seed: options.seed,
+      thinkMs: 0,
+    }
+    progress(
+      `ussd bench: ${options.sessions} sessions, ${options.subscribers.toLocaleString('en')} subscribers, load generator ${options.worker ? 'in a worker thread' : 'on the main thread'}; closed loop, warm-up ${options.warmupSeconds} s per side`,
+    )
     runner = await startLoadRunner(targets, plan, options.worker)
     for (const side of [0, 1]) await runner.run(side, options.warmupSeconds, false)
     const closed = await measure(runner, options.seconds, options.slices, 'closed loop', progress)
@@ -94,17 +122,42 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
     // sessions when the same slots start over with think time.
     progress(`ussd bench: think time ${options.thinkMs} ms +-50% before each hop`)
     runner = await startLoadRunner(targets, { ...plan, thinkMs: options.thinkMs }, options.worker)
-    const thinking = await measure(runner, options.thinkSeconds, options.slices, 'think time', progress)
-    const money = await checkMoney(gateway, options.subscribers, mergeAcked([closed.acked, thinking.acked, probeAcked]))
-    const ratio = closed.express.hopsPerSecond === 0 ? 0 : closed.telepay.hopsPerSecond / closed.express.hopsPerSecond
+    const thinking = await measure(
+      runner,
+      options.thinkSeconds,
+      options.slices,
+      'think time',
+      progress,
+    )
+    const money = await checkMoney(
+      gateway,
+      options.subscribers,
+      mergeAcked([closed.acked, thinking.acked, probeAcked]),
+    )
+    const ratio =
+      closed.express.hopsPerSecond === 0
+        ? 0
+        : closed.telepay.hopsPerSecond / closed.express.hopsPerSecond
     const verdicts = verdictsOf(closed, ratio, thinking, options)
     const sides = [closed.telepay, closed.express, thinking.telepay, thinking.express]
-    const sound = sides.every((side) => side.problems.length === 0) && money.exactlyOnce && bare.counters.refused === 0
+    const sound =
+      sides.every((side) => side.problems.length === 0) &&
+      money.exactlyOnce &&
+      bare.counters.refused === 0
     const { progress: _progress, ...shown } = options
     return {
-      machine, loadAverage: { before: loadBefore, after: loadavg() }, options: { ...shown, dir },
-      telepay: closed.telepay, express: closed.express, ratio, thinking: { telepay: thinking.telepay, express: thinking.express },
-      answerLengths, money, verdicts, sound, pass: sound && verdicts.every((verdict) => verdict.pass),
+      machine,
+      loadAverage: { before: loadBefore, after: loadavg() },
+      options: { ...shown, dir },
+      telepay: closed.telepay,
+      express: closed.express,
+      ratio,
+      thinking: { telepay: thinking.telepay, express: thinking.express },
+      answerLengths,
+      money,
+      verdicts,
+      sound,
+      pass: sound && verdicts.every((verdict) => verdict.pass),
     }
   } finally {
     await runner?.close()
@@ -115,16 +168,23 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
 
 /** Runs both sides for `seconds` each in alternating slices (A B B A ...); their results and telepay's acknowledged payments. */
 async function measure(
-  runner: LoadRunner, seconds: number, slices: number, way: string, progress: (line: string) => void,
+  runner: LoadRunner,
+  seconds: number,
+  slices: number,
+  way: string,
+  progress: (line: string) => void,
 ): Promise<UssdMeasurement & { readonly acked: ReadonlyMap<string, AckedPayment> }> {
   for (let slice = 0; slice < slices; slice += 1) {
     for (const side of slice % 2 === 0 ? [0, 1] : [1, 0]) {
       const partial = await runner.run(side, seconds / slices, true)
-      progress(`  ${way} slice ${slice + 1}/${slices} ${partial.name}: ${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, p99 ${partial.latency.p99Ms.toFixed(1)} ms`)
+      progress(
+        `  ${way} slice ${slice + 1}/${slices} ${partial.name}: ${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, p99 ${partial.latency.p99Ms.toFixed(1)} ms`,
+      )
     }
   }
   const finished = await runner.finish()
   const [telepay, express] = finished.results
-  if (telepay === undefined || express === undefined) throw new Error('the load generator returned fewer sides than it ran')
+  if (telepay === undefined || express === undefined)
+    throw new Error('the load generator returned fewer sides than it ran')
   return { telepay, express, acked: finished.acked }
 }

@@ -12,7 +12,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-export function parseArgs(args: readonly string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
+export function parseArgs(
+  args: readonly string[],
+  valued: readonly string[],
+  flags: readonly string[],
+): ParsedArgs {
   const options = new Map<string, string | true>()
   const positional: string[] = []
   for (let index = 0; index < args.length; index += 1) {

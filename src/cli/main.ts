@@ -21,8 +21,10 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async (args) => (await import('./ledger.js')).runLedger(args),
   },
   sms: {
-    summary: 'send an SMS to the short code as a phone and print the replies (needs a running gateway)',
-    usage: 'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"',
+    summary:
+      'send an SMS to the short code as a phone and print the replies (needs a running gateway)',
+    usage:
+      'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"',
     run: async (args) => (await import('./sms.js')).runSms(args),
   },
   ussd: {
@@ -31,17 +33,20 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async (args) => (await import('./ussd.js')).runUssd(args),
   },
   call: {
-    summary: 'play an IVR call in the terminal against a running gateway (type keys; empty line = silence, h = hang up)',
+    summary:
+      'play an IVR call in the terminal against a running gateway (type keys; empty line = silence, h = hang up)',
     usage: 'telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./call.js')).runCall(args),
   },
   wap: {
-    summary: 'browse the WAP pages in the terminal as a handset (links by key, f fills a form, q quits)',
+    summary:
+      'browse the WAP pages in the terminal as a handset (links by key, f fills a form, q quits)',
     usage: 'telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./wap.js')).runWap(args),
   },
   menus: {
-    summary: 'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, validators',
+    summary:
+      'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, validators',
     usage: 'telepay menus check [--dir menus/ussd] [--ivr menus/ivr]',
     run: async (args) => (await import('./menus.js')).runMenus(args),
   },
@@ -51,15 +56,19 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async (args) => (await import('../conformance/cli.js')).runConformance(args),
   },
   bench: {
-    summary: 'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), sms (SMPP commands/s vs a bare smpp echo server)',
-    usage: 'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] [--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
+    summary:
+      'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), sms (SMPP commands/s vs a bare smpp echo server)',
+    usage:
+      'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] [--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
   },
 }
 
 function help(): string {
   const width = Math.max(...Object.keys(subcommands).map((name) => name.length))
-  const lines = Object.entries(subcommands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+  const lines = Object.entries(subcommands).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  )
   return [
     'telepay - a telecom channel gateway for mobile payments',
     '',

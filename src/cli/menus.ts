@@ -5,12 +5,12 @@
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ussdMenuCheck } from '../../channels/ussd/menu/index.js'
 import { ivrScriptCheck } from '../../channels/ivr/flow/index.js'
+import { ussdMenuCheck } from '../../channels/ussd/menu/index.js'
 import type { MenuCheck } from '../gateway/menus/index.js'
 import { formatProblems } from '../gateway/menus/index.js'
-import { UsageError, parseArgs } from './args.js'
 import type { ParsedArgs } from './args.js'
+import { parseArgs, UsageError } from './args.js'
 
 const usage = 'Usage: telepay menus check [--dir menus/ussd] [--ivr menus/ivr]'
 
@@ -52,10 +52,14 @@ function report(dir: string, { what, promise, check }: MenuCheck): boolean {
   const problems = check(dir)
   if (problems.length > 0) {
     const lines = problems.map((problem) => ({ ...problem, file: join(dir, problem.file) }))
-    process.stdout.write(`${formatProblems(lines)}\n${problems.length} problem(s) in the ${what} of ${dir}\n`)
+    process.stdout.write(
+      `${formatProblems(lines)}\n${problems.length} problem(s) in the ${what} of ${dir}\n`,
+    )
     return false
   }
-  const files = readdirSync(dir).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort()
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml') || file.endsWith('.yml'))
+    .sort()
   for (const file of files) process.stdout.write(`ok ${join(dir, file)}\n`)
   process.stdout.write(`ok: the ${what} of ${dir} load (${promise})\n`)
   return true

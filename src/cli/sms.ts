@@ -5,10 +5,11 @@
  */
 import { loadConfig } from '../config.js'
 import { PhoneEsme } from '../tools/phones/phone-esme.js'
-import { UsageError, parseArgs } from './args.js'
 import type { ParsedArgs } from './args.js'
+import { parseArgs, UsageError } from './args.js'
 
-const usage = 'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"'
+const usage =
+  'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"'
 
 export async function runSms(args: string[]): Promise<number> {
   let parsed: ParsedArgs
@@ -48,10 +49,14 @@ export async function runSms(args: string[]): Promise<number> {
   try {
     const failure = await phones.bind()
     if (failure !== null) {
-      process.stderr.write(`telepay sms: cannot bind to ${host}:${port} as ${systemId}: ${failure} (is the gateway running? npm start)\n`)
+      process.stderr.write(
+        `telepay sms: cannot bind to ${host}:${port} as ${systemId}: ${failure} (is the gateway running? npm start)\n`,
+      )
       return 1
     }
-    const sent = await phones.send(msisdn, words.join(' '), { receipt: parsed.options.get('receipt') === true })
+    const sent = await phones.send(msisdn, words.join(' '), {
+      receipt: parsed.options.get('receipt') === true,
+    })
     if (!sent.ok) {
       process.stderr.write(`telepay sms: the SMSC refused the message: ${sent.error}\n`)
       return 1
@@ -61,12 +66,17 @@ export async function runSms(args: string[]): Promise<number> {
     const replies = await phones.collect(msisdn, 1_500, waitSeconds * 1000)
     for (const reply of replies) {
       const parts = reply.parts > 1 ? `, ${reply.parts} parts` : ''
-      process.stdout.write(`${reply.from} -> ${reply.to} [${reply.dataCoding === 8 ? 'UCS-2' : 'GSM'}${parts}]: ${reply.text}\n`)
+      process.stdout.write(
+        `${reply.from} -> ${reply.to} [${reply.dataCoding === 8 ? 'UCS-2' : 'GSM'}${parts}]: ${reply.text}\n`,
+      )
     }
     for (const receipt of phones.receipts) {
-      process.stdout.write(`receipt for ${receipt.receiptedMessageId ?? '?'}: ${receipt.receipt?.stat ?? 'unparsed'}\n`)
+      process.stdout.write(
+        `receipt for ${receipt.receiptedMessageId ?? '?'}: ${receipt.receipt?.stat ?? 'unparsed'}\n`,
+      )
     }
-    if (replies.length === 0) process.stderr.write(`telepay sms: no reply within ${waitSeconds} s\n`)
+    if (replies.length === 0)
+      process.stderr.write(`telepay sms: no reply within ${waitSeconds} s\n`)
     return replies.length > 0 ? 0 : 1
   } finally {
     await phones.close()

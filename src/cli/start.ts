@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig } from '../config.js'
 import type { Gateway } from '../gateway.js'
 import { startGateway } from '../gateway.js'
-import { UsageError, parseArgs } from './args.js'
+import { parseArgs, UsageError } from './args.js'
 
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway

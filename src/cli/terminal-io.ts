@@ -21,7 +21,12 @@ export interface TerminalIo {
   readonly interactive: boolean
 }
 
-export const processIo: TerminalIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, interactive: process.stdin.isTTY === true }
+export const processIo: TerminalIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  interactive: process.stdin.isTTY === true,
+}
 
 /** What one read gave: a line; the end of input (a pipe's end, Ctrl-D); Ctrl-C; or no line before the deadline. */
 export type LineRead =
@@ -68,7 +73,9 @@ function isRawTerminal(stream: Readable): stream is RawTerminal {
 }
 
 export function openLineInput(io: TerminalIo): LineInput {
-  return io.interactive && isRawTerminal(io.stdin) ? new RawLineInput(io.stdin, io.stdout) : new PipedLineInput(io)
+  return io.interactive && isRawTerminal(io.stdin)
+    ? new RawLineInput(io.stdin, io.stdout)
+    : new PipedLineInput(io)
 }
 
 /** One pending read: what settles it. */
@@ -77,7 +84,11 @@ interface Waiter {
 }
 
 /** Waits for the reader to settle a read, or for the deadline; the timer never outlives the read. */
-function awaitRead(timeoutMs: number | null | undefined, wait: (waiter: Waiter) => void, onTimeout: () => void): Promise<LineRead> {
+function awaitRead(
+  timeoutMs: number | null | undefined,
+  wait: (waiter: Waiter) => void,
+  onTimeout: () => void,
+): Promise<LineRead> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | null = null
     let settled = false
@@ -118,18 +129,27 @@ class PipedLineInput implements LineInput {
 
   read(prompt: string, options: ReadOptions = {}): Promise<LineRead> {
     this.io.stdout.write(prompt)
-    return awaitRead(options.timeoutMs, (waiter) => {
-      this.waiter = { done: (read) => {
+    return awaitRead(
+      options.timeoutMs,
+      (waiter) => {
+        this.waiter = {
+          done: (read) => {
+            this.waiter = null
+            if (read.kind === 'line' && !this.io.interactive)
+              this.io.stdout.write(
+                `${options.secret === true ? '*'.repeat(read.text.length) : read.text}\n`,
+              )
+            if (read.kind === 'end') this.io.stdout.write('\n')
+            waiter.done(read)
+          },
+        }
+        this.wake()
+      },
+      () => {
         this.waiter = null
-        if (read.kind === 'line' && !this.io.interactive) this.io.stdout.write(`${options.secret === true ? '*'.repeat(read.text.length) : read.text}\n`)
-        if (read.kind === 'end') this.io.stdout.write('\n')
-        waiter.done(read)
-      } }
-      this.wake()
-    }, () => {
-      this.waiter = null
-      this.io.stdout.write('\n')
-    })
+        this.io.stdout.write('\n')
+      },
+    )
   }
 
   close(): void {
@@ -169,7 +189,10 @@ class RawLineInput implements LineInput {
     this.consume()
   }
 
-  constructor(private readonly stdin: RawTerminal, private readonly stdout: Writable) {
+  constructor(
+    private readonly stdin: RawTerminal,
+    private readonly stdout: Writable,
+  ) {
     stdin.setRawMode(true)
     stdin.on('data', this.onData)
     stdin.on('end', this.onEnd)
@@ -180,17 +203,23 @@ class RawLineInput implements LineInput {
     this.stdout.write(prompt)
     this.line = ''
     this.secret = options.secret === true
-    return awaitRead(options.timeoutMs, (waiter) => {
-      this.waiter = { done: (read) => {
+    return awaitRead(
+      options.timeoutMs,
+      (waiter) => {
+        this.waiter = {
+          done: (read) => {
+            this.waiter = null
+            waiter.done(read)
+          },
+        }
+        this.consume()
+      },
+      () => {
         this.waiter = null
-        waiter.done(read)
-      } }
-      this.consume()
-    }, () => {
-      this.waiter = null
-      this.line = ''
-      this.stdout.write('\n')
-    })
+        this.line = ''
+        this.stdout.write('\n')
+      },
+    )
   }
 
   close(): void {

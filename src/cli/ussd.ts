@@ -10,13 +10,19 @@
  * answers an error, or the input ends first; 2 for usage. Exports runUssd.
  */
 import { randomUUID } from 'node:crypto'
-import type { TerminalIo } from './terminal-io.js'
-import { interruptedExitCode, openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
-import { gatewayUrl } from './gateway-url.js'
-import { normalizeMsisdn } from '../core/index.js'
 import { defaultUssdLimits, sessionIdleHeader } from '../../channels/ussd/limits.js'
-import { UsageError, parseArgs } from './args.js'
+import { normalizeMsisdn } from '../core/index.js'
 import type { ParsedArgs } from './args.js'
+import { parseArgs, UsageError } from './args.js'
+import { gatewayUrl } from './gateway-url.js'
+import type { TerminalIo } from './terminal-io.js'
+import {
+  interruptedExitCode,
+  openLineInput,
+  processIo,
+  secondsText,
+  timeoutNamed,
+} from './terminal-io.js'
 
 const usage = 'Usage: telepay ussd <msisdn> [*123#] [--url http://127.0.0.1:8080]'
 
@@ -55,7 +61,9 @@ export async function runUssd(args: string[], io: TerminalIo = processIo): Promi
       }
       if (inputs.length === 0) {
         idleMs = answer.idleMs ?? idleMs
-        io.stdout.write(`[${session.serviceCode} as ${session.phoneNumber}: reply to each screen within ${secondsText(idleMs)}; Ctrl-C cancels]\n`)
+        io.stdout.write(
+          `[${session.serviceCode} as ${session.phoneNumber}: reply to each screen within ${secondsText(idleMs)}; Ctrl-C cancels]\n`,
+        )
       }
       io.stdout.write(`${answer.text}\n`)
       if (answer.type === 'END') {
@@ -68,7 +76,9 @@ export async function runUssd(args: string[], io: TerminalIo = processIo): Promi
           inputs.push(read.text)
           break
         case 'timeout':
-          io.stdout.write(`[no reply within ${secondsText(idleMs)}: the session timed out]\n${sessionEnded}\n`)
+          io.stdout.write(
+            `[no reply within ${secondsText(idleMs)}: the session timed out]\n${sessionEnded}\n`,
+          )
           return 0
         case 'interrupt':
           io.stdout.write(`[you cancelled the session]\n${sessionEnded}\n`)
@@ -101,11 +111,15 @@ function parseSession(args: string[], io: TerminalIo): Session | number {
   const [msisdnText, dial = '*123#', ...extra] = parsed.positional
   const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
   if (msisdn === null || extra.length > 0) {
-    io.stderr.write(`${msisdnText === undefined || extra.length > 0 ? '' : `telepay ussd: "${msisdnText}" is not an MSISDN\n`}${usage}\n`)
+    io.stderr.write(
+      `${msisdnText === undefined || extra.length > 0 ? '' : `telepay ussd: "${msisdnText}" is not an MSISDN\n`}${usage}\n`,
+    )
     return 2
   }
   if (!/^\*\d+(?:\*\d+)*#$/.test(dial)) {
-    io.stderr.write(`telepay ussd: "${dial}" is not a USSD string like *123# or *123*1#\n${usage}\n`)
+    io.stderr.write(
+      `telepay ussd: "${dial}" is not a USSD string like *123# or *123*1#\n${usage}\n`,
+    )
     return 2
   }
   const url = gatewayUrl(parsed.options.get('url'))
@@ -120,16 +134,31 @@ async function post(session: Session, text: string): Promise<Screen | string> {
     response = await fetch(`${session.url}/ussd`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ sessionId: session.sessionId, serviceCode: session.serviceCode, phoneNumber: session.phoneNumber, networkCode: 'cli', text }).toString(),
+      body: new URLSearchParams({
+        sessionId: session.sessionId,
+        serviceCode: session.serviceCode,
+        phoneNumber: session.phoneNumber,
+        networkCode: 'cli',
+        text,
+      }).toString(),
       signal: AbortSignal.timeout(requestTimeoutMs),
     })
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error)
+    const cause =
+      error instanceof Error && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : String(error)
     return `cannot reach ${session.url}/ussd: ${cause} (is the gateway running? npm start)`
   }
   const body = await response.text()
   if (response.status !== 200) return `the gateway answered ${response.status}: ${body}`
   const match = /^(CON|END) ([\s\S]*)$/.exec(body)
   if (match === null) return `the gateway's answer is not CON or END: ${body.slice(0, 200)}`
-  return { type: match[1] === 'CON' ? 'CON' : 'END', text: match[2] ?? '', idleMs: timeoutNamed(response.headers.get(sessionIdleHeader)) }
+  return {
+    type: match[1] === 'CON' ? 'CON' : 'END',
+    text: match[2] ?? '',
+    idleMs: timeoutNamed(response.headers.get(sessionIdleHeader)),
+  }
 }

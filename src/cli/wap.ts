@@ -11,17 +11,24 @@
  * prompt). Exit 0 at `q`, the end of input or the timeout, 130 on Ctrl-C, 1 when the gateway
  * cannot be reached, 2 for usage. Exports runWap.
  */
-import type { TerminalIo } from './terminal-io.js'
-import { interruptedExitCode, openLineInput, processIo, secondsText, timeoutNamed } from './terminal-io.js'
-import { normalizeMsisdn } from '../core/index.js'
+
 import { defaultWapLimits, sessionIdleHeader } from '../../channels/wap/limits.js'
 import type { ParsedPage, WapMarkup } from '../conformance/wap-page.js'
 import { findLink, formBody } from '../conformance/wap-page.js'
 import type { WapAnswer } from '../conformance/wap-steps.js'
 import { wapRequest } from '../conformance/wap-steps.js'
-import { UsageError, parseArgs } from './args.js'
+import { normalizeMsisdn } from '../core/index.js'
 import type { ParsedArgs } from './args.js'
+import { parseArgs, UsageError } from './args.js'
 import { gatewayUrl } from './gateway-url.js'
+import type { TerminalIo } from './terminal-io.js'
+import {
+  interruptedExitCode,
+  openLineInput,
+  processIo,
+  secondsText,
+  timeoutNamed,
+} from './terminal-io.js'
 
 const usage = 'Usage: telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]'
 const markups: readonly WapMarkup[] = ['wml', 'xhtml', 'chtml']
@@ -49,11 +56,16 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
   const ask = async (prompt: string, secret = false): Promise<string | number> => {
     const read = await input.read(prompt, { secret, timeoutMs: idleMs })
     switch (read.kind) {
-      case 'line': return read.text
-      case 'end': return 0
-      case 'interrupt': return interruptedExitCode
+      case 'line':
+        return read.text
+      case 'end':
+        return 0
+      case 'interrupt':
+        return interruptedExitCode
       case 'timeout':
-        io.stdout.write(`[nothing asked for within ${secondsText(idleMs)}: the session timed out]\n`)
+        io.stdout.write(
+          `[nothing asked for within ${secondsText(idleMs)}: the session timed out]\n`,
+        )
         return 0
     }
   }
@@ -61,7 +73,9 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
     const first = await open(browsing, io, '/wap/')
     if (first === null) return 1
     idleMs = first.idleMs ?? idleMs
-    io.stdout.write(`[a link's key or label follows it, f fills the form, q quits; the session ends after ${secondsText(idleMs)} without a page]\n`)
+    io.stdout.write(
+      `[a link's key or label follows it, f fills the form, q quits; the session ends after ${secondsText(idleMs)} without a page]\n`,
+    )
     let page = first.page
     for (;;) {
       const typed = await ask(page.form === null ? '> ' : '> (f fills the form) ')
@@ -72,8 +86,14 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
       if (wanted === 'f' && page.form !== null) {
         const fields: Record<string, string> = {}
         for (const name of page.form.editable) {
-          const current = page.form.variables.size > 0 ? valueOfVariable(page, name) : page.form.defaults.get(name) ?? ''
-          const value = await ask(`  ${name}${current === '' || isSecretField(name) ? '' : ` (${current})`}: `, isSecretField(name))
+          const current =
+            page.form.variables.size > 0
+              ? valueOfVariable(page, name)
+              : (page.form.defaults.get(name) ?? '')
+          const value = await ask(
+            `  ${name}${current === '' || isSecretField(name) ? '' : ` (${current})`}: `,
+            isSecretField(name),
+          )
           if (typeof value === 'number') return value
           if (value !== '') fields[name] = value
         }
@@ -83,7 +103,9 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
       } else {
         const link = findLink(page, wanted)
         if (link === null) {
-          io.stdout.write(`no link "${wanted}" on this page${page.form === null ? '' : '; f fills the form'}; q quits\n`)
+          io.stdout.write(
+            `no link "${wanted}" on this page${page.form === null ? '' : '; f fills the form'}; q quits\n`,
+          )
           continue
         }
         next = await open(browsing, io, link.href)
@@ -102,19 +124,33 @@ function valueOfVariable(page: ParsedPage, variable: string): string {
   const form = page.form
   if (form === null) return ''
   const post = [...form.variables.entries()].find(([, name]) => name === variable)?.[0]
-  return post === undefined ? '' : form.defaults.get(post) ?? ''
+  return post === undefined ? '' : (form.defaults.get(post) ?? '')
 }
 
 /** Fetches and prints a page; null (after saying why on stderr) when the gateway cannot be reached. */
-async function open(browsing: Browsing, io: TerminalIo, path: string, body?: string): Promise<Shown | null> {
+async function open(
+  browsing: Browsing,
+  io: TerminalIo,
+  path: string,
+  body?: string,
+): Promise<Shown | null> {
   let answer: WapAnswer
   try {
-    answer = await wapRequest(browsing.url, path, { as: browsing.as, msisdn: browsing.msisdn, from: null, ...(body === undefined ? {} : { method: 'POST' as const, body }) })
+    answer = await wapRequest(browsing.url, path, {
+      as: browsing.as,
+      msisdn: browsing.msisdn,
+      from: null,
+      ...(body === undefined ? {} : { method: 'POST' as const, body }),
+    })
   } catch (error) {
-    io.stderr.write(`telepay wap: cannot reach ${browsing.url}/wap/: ${error instanceof Error ? error.message : String(error)} (is the gateway running? npm start)\n`)
+    io.stderr.write(
+      `telepay wap: cannot reach ${browsing.url}/wap/: ${error instanceof Error ? error.message : String(error)} (is the gateway running? npm start)\n`,
+    )
     return null
   }
-  io.stdout.write(`\n[${answer.status} ${answer.contentType}, ${Buffer.byteLength(answer.raw)} bytes]\n`)
+  io.stdout.write(
+    `\n[${answer.status} ${answer.contentType}, ${Buffer.byteLength(answer.raw)} bytes]\n`,
+  )
   const idleMs = timeoutNamed(answer.headers[sessionIdleHeader])
   if (answer.page === null) {
     io.stdout.write(`${answer.raw.slice(0, 400)}\n`)
@@ -136,7 +172,9 @@ function parseBrowsing(args: string[], io: TerminalIo): Browsing | number {
   const [msisdnText, ...extra] = parsed.positional
   const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
   if (extra.length > 0 || (msisdnText !== undefined && msisdn === null)) {
-    io.stderr.write(`${msisdnText !== undefined && msisdn === null ? `telepay wap: "${msisdnText}" is not an MSISDN\n` : ''}${usage}\n`)
+    io.stderr.write(
+      `${msisdnText !== undefined && msisdn === null ? `telepay wap: "${msisdnText}" is not an MSISDN\n` : ''}${usage}\n`,
+    )
     return 2
   }
   const as = parsed.options.get('as') ?? 'xhtml'

@@ -5,17 +5,20 @@
  */
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { defaultAdminToken } from '../config.js'
-import { UsageError, parseArgs } from '../cli/args.js'
 import type { ParsedArgs } from '../cli/args.js'
+import { parseArgs, UsageError } from '../cli/args.js'
+import { defaultAdminToken } from '../config.js'
 import { runScript } from './runner.js'
 import type { Script } from './script.js'
-import { ScriptError, readScript } from './script.js'
+import { readScript, ScriptError } from './script.js'
 
 function expand(paths: readonly string[]): string[] {
   return paths.flatMap((path) => {
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path]
-    return readdirSync(path).filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => join(path, name))
+    return readdirSync(path)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort()
+      .map((name) => join(path, name))
   })
 }
 
@@ -32,7 +35,9 @@ export async function runConformance(args: string[]): Promise<number> {
   }
   const files = expand(parsed.positional)
   if (files.length === 0) {
-    process.stderr.write('Usage: telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...\n')
+    process.stderr.write(
+      'Usage: telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...\n',
+    )
     return 2
   }
   const target = parsed.options.get('target')
@@ -52,11 +57,15 @@ export async function runConformance(args: string[]): Promise<number> {
     } catch (error) {
       invalid += 1
       if (!(error instanceof ScriptError)) {
-        process.stdout.write(`ERROR ${file}: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.stdout.write(
+          `ERROR ${file}: ${error instanceof Error ? error.message : String(error)}\n`,
+        )
         continue
       }
       const count = error.problems.length
-      process.stdout.write(`ERROR ${file}: ${count === 1 ? '1 problem' : `${count} problems`}\n${error.problems.map((problem) => `      ${problem}\n`).join('')}`)
+      process.stdout.write(
+        `ERROR ${file}: ${count === 1 ? '1 problem' : `${count} problems`}\n${error.problems.map((problem) => `      ${problem}\n`).join('')}`,
+      )
     }
   }
   if (invalid > 0) {
@@ -67,11 +76,16 @@ export async function runConformance(args: string[]): Promise<number> {
   for (const script of scripts) {
     const outcome = await runScript(script, {
       target: typeof target === 'string' ? target : null,
-      smpp: smppMatch === null ? null : { host: smppMatch[1] ?? '127.0.0.1', port: Number(smppMatch[2]) },
+      smpp:
+        smppMatch === null
+          ? null
+          : { host: smppMatch[1] ?? '127.0.0.1', port: Number(smppMatch[2]) },
       adminToken: typeof adminToken === 'string' ? adminToken : defaultAdminToken,
     })
     if (outcome.ok) {
-      process.stdout.write(`ok    ${script.file}: ${outcome.name} (${outcome.stepsRun} steps, ${outcome.ms} ms)\n`)
+      process.stdout.write(
+        `ok    ${script.file}: ${outcome.name} (${outcome.stepsRun} steps, ${outcome.ms} ms)\n`,
+      )
     } else {
       failed += 1
       process.stdout.write(`FAIL  ${script.file}: ${outcome.name}: ${outcome.failure ?? ''}\n`)

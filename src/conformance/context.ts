@@ -37,13 +37,18 @@ export function interpolate(value: unknown, vars: ReadonlyMap<string, string>): 
   if (typeof value === 'string') {
     return value.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_match, name: string) => {
       const saved = vars.get(name)
-      if (saved === undefined) throw new StepFailure(`no saved variable "${name}" (save it with expect_http: { save: { ${name}: field } })`)
+      if (saved === undefined)
+        throw new StepFailure(
+          `no saved variable "${name}" (save it with expect_http: { save: { ${name}: field } })`,
+        )
       return saved
     })
   }
   if (Array.isArray(value)) return value.map((item) => interpolate(item, vars))
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, vars)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, vars)]),
+    )
   }
   return value
 }

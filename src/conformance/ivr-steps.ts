@@ -13,7 +13,7 @@
  * repeated in a failure message (they may be a PIN); prompts are (the gateway never speaks one).
  */
 import type { ScriptContext } from './context.js'
-import { StepFailure, interpolate } from './context.js'
+import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'
 import { record, requireString, textExpectation } from './step-args.js'
 
@@ -63,13 +63,19 @@ async function hangUpLive(context: ScriptContext, state: IvrState): Promise<void
   for (const answer of state.calls.values()) {
     if (answer.ended) continue
     await fetch(new URL(`/ivr/calls/${encodeURIComponent(answer.callId)}`, context.target), {
-      method: 'DELETE', signal: AbortSignal.timeout(ivrStepLimits.requestTimeoutMs),
-    }).then((response) => response.text()).catch(() => undefined)
+      method: 'DELETE',
+      signal: AbortSignal.timeout(ivrStepLimits.requestTimeoutMs),
+    })
+      .then((response) => response.text())
+      .catch(() => undefined)
   }
 }
 
 function quote(text: string): string {
-  const cut = text.length > ivrStepLimits.quotedPromptCharsMax ? `${text.slice(0, ivrStepLimits.quotedPromptCharsMax)}...` : text
+  const cut =
+    text.length > ivrStepLimits.quotedPromptCharsMax
+      ? `${text.slice(0, ivrStepLimits.quotedPromptCharsMax)}...`
+      : text
   return JSON.stringify(cut)
 }
 
@@ -83,26 +89,52 @@ function parseAnswer(json: unknown): IvrAnswer | null {
   if (typeof json !== 'object' || json === null) return null
   const body = json as Record<string, unknown>
   const { callId, step, prompts, ended, outcome, gather } = body
-  if (typeof callId !== 'string' || typeof step !== 'number' || typeof ended !== 'boolean') return null
-  if (!Array.isArray(prompts) || !prompts.every((prompt): prompt is string => typeof prompt === 'string')) return null
-  return { callId, step, prompts, gathering: typeof gather === 'object' && gather !== null, ended, outcome: typeof outcome === 'string' ? outcome : null }
+  if (typeof callId !== 'string' || typeof step !== 'number' || typeof ended !== 'boolean')
+    return null
+  if (
+    !Array.isArray(prompts) ||
+    !prompts.every((prompt): prompt is string => typeof prompt === 'string')
+  )
+    return null
+  return {
+    callId,
+    step,
+    prompts,
+    gathering: typeof gather === 'object' && gather !== null,
+    ended,
+    outcome: typeof outcome === 'string' ? outcome : null,
+  }
 }
 
 /** One simulation request; the answer, or a failure naming the status and body that came instead. */
-async function request(context: ScriptContext, step: string, method: 'POST' | 'DELETE', path: string, what: string, body?: unknown): Promise<IvrAnswer> {
+async function request(
+  context: ScriptContext,
+  step: string,
+  method: 'POST' | 'DELETE',
+  path: string,
+  what: string,
+  body?: unknown,
+): Promise<IvrAnswer> {
   let response: Response
   let text: string
   try {
     response = await fetch(new URL(path, context.target), {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(ivrStepLimits.requestTimeoutMs),
     })
     text = await response.text()
   } catch (error) {
-    throw new StepFailure(`${step}: ${method} ${path} (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`)
+    throw new StepFailure(
+      `${step}: ${method} ${path} (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
-  if (response.status !== 200 && response.status !== 201) throw new StepFailure(`${step}: ${method} ${path} (${what}) answered ${response.status}: ${quote(text)}`)
+  if (response.status !== 200 && response.status !== 201)
+    throw new StepFailure(
+      `${step}: ${method} ${path} (${what}) answered ${response.status}: ${quote(text)}`,
+    )
   let json: unknown = null
   try {
     json = JSON.parse(text)
@@ -110,16 +142,24 @@ async function request(context: ScriptContext, step: string, method: 'POST' | 'D
     json = null
   }
   const answer = parseAnswer(json)
-  if (answer === null) throw new StepFailure(`${step}: ${method} ${path} (${what}) answered ${response.status} ${quote(text)}, which is not an IVR answer`)
+  if (answer === null)
+    throw new StepFailure(
+      `${step}: ${method} ${path} (${what}) answered ${response.status} ${quote(text)}, which is not an IVR answer`,
+    )
   return answer
 }
 
 /** The current call, live; a failure naming why there is none to act on. */
 function liveCall(context: ScriptContext, step: string): IvrAnswer {
   const current = stateOf(context).current
-  if (current === null) throw new StepFailure(`${step}: no call before it: start one with call: { from: "8613800138000" }`)
+  if (current === null)
+    throw new StepFailure(
+      `${step}: no call before it: start one with call: { from: "8613800138000" }`,
+    )
   if (current.ended) {
-    throw new StepFailure(`${step}: the call is over (${current.outcome ?? 'ended'}): its last prompts were ${quote(spokenText(current))}; call again to go on`)
+    throw new StepFailure(
+      `${step}: the call is over (${current.outcome ?? 'ended'}): its last prompts were ${quote(spokenText(current))}; call again to go on`,
+    )
   }
   return current
 }
@@ -139,7 +179,14 @@ const call: StepHandler = async (rawArgs, context) => {
   const from = requireString(args, 'from', 'call')
   const to = args['to'] === undefined ? undefined : requireString(args, 'to', 'call')
   stateOf(context)
-  const answer = await request(context, 'call', 'POST', '/ivr/calls', `from ${from}${to === undefined ? '' : ` to ${to}`}`, to === undefined ? { from } : { from, to })
+  const answer = await request(
+    context,
+    'call',
+    'POST',
+    '/ivr/calls',
+    `from ${from}${to === undefined ? '' : ` to ${to}`}`,
+    to === undefined ? { from } : { from, to },
+  )
   keep(context, answer)
 }
 
@@ -147,26 +194,55 @@ const dtmf: StepHandler = async (rawArgs, context) => {
   const args = record(interpolate(rawArgs, context.vars), 'dtmf')
   const digits = args['digits']
   if (typeof digits !== 'string') {
-    throw new StepFailure(`dtmf: digits must be a quoted string: YAML read this one as a ${digits === undefined ? 'missing value' : typeof digits} (0012 becomes 12); write it in quotes, e.g. digits: "1234#"`)
+    throw new StepFailure(
+      `dtmf: digits must be a quoted string: YAML read this one as a ${digits === undefined ? 'missing value' : typeof digits} (0012 becomes 12); write it in quotes, e.g. digits: "1234#"`,
+    )
   }
-  if (!/^[0-9*#]+$/.test(digits)) throw new StepFailure(`dtmf: digits are keys of a phone: 0-9, * and # (${digits.length} characters given)`)
+  if (!/^[0-9*#]+$/.test(digits))
+    throw new StepFailure(
+      `dtmf: digits are keys of a phone: 0-9, * and # (${digits.length} characters given)`,
+    )
   const current = liveCall(context, 'dtmf')
-  keep(context, await request(context, 'dtmf', 'POST', callPath(current, '/digits'), `${digits.length} keys at step ${current.step}`, { digits, step: current.step }))
+  keep(
+    context,
+    await request(
+      context,
+      'dtmf',
+      'POST',
+      callPath(current, '/digits'),
+      `${digits.length} keys at step ${current.step}`,
+      { digits, step: current.step },
+    ),
+  )
 }
 
 const silence: StepHandler = async (_rawArgs, context) => {
   const current = liveCall(context, 'silence')
-  keep(context, await request(context, 'silence', 'POST', callPath(current, '/silence'), `at step ${current.step}`, { step: current.step }))
+  keep(
+    context,
+    await request(
+      context,
+      'silence',
+      'POST',
+      callPath(current, '/silence'),
+      `at step ${current.step}`,
+      { step: current.step },
+    ),
+  )
 }
 
 const hangup: StepHandler = async (_rawArgs, context) => {
   const current = liveCall(context, 'hangup')
-  keep(context, await request(context, 'hangup', 'DELETE', callPath(current), `at step ${current.step}`))
+  keep(
+    context,
+    await request(context, 'hangup', 'DELETE', callPath(current), `at step ${current.step}`),
+  )
 }
 
 function lastAnswer(context: ScriptContext, step: string): IvrAnswer {
   const current = stateOf(context).current
-  if (current === null) throw new StepFailure(`${step}: no IVR answer before it (start a call with call: { from })`)
+  if (current === null)
+    throw new StepFailure(`${step}: no IVR answer before it (start a call with call: { from })`)
   return current
 }
 
@@ -176,20 +252,27 @@ const expectPrompt: StepHandler = async (rawArgs, context) => {
   const last = lastAnswer(context, 'expect_prompt')
   const spoken = spokenText(last)
   if (!expectation.test(spoken)) {
-    throw new StepFailure(`expect_prompt: the call's last prompts were ${quote(spoken)}, expected prompts ${expectation.describe}`)
+    throw new StepFailure(
+      `expect_prompt: the call's last prompts were ${quote(spoken)}, expected prompts ${expectation.describe}`,
+    )
   }
   return Promise.resolve()
 }
 
 const expectEnded: StepHandler = async (rawArgs, context) => {
   const args = record(interpolate(rawArgs ?? {}, context.vars), 'expect_ended')
-  const outcome = args['outcome'] === undefined ? null : requireString(args, 'outcome', 'expect_ended')
+  const outcome =
+    args['outcome'] === undefined ? null : requireString(args, 'outcome', 'expect_ended')
   const last = lastAnswer(context, 'expect_ended')
   if (!last.ended) {
-    throw new StepFailure(`expect_ended: the call is still live (${last.gathering ? 'waiting for keys' : 'not waiting for keys'}) after the prompts ${quote(spokenText(last))}`)
+    throw new StepFailure(
+      `expect_ended: the call is still live (${last.gathering ? 'waiting for keys' : 'not waiting for keys'}) after the prompts ${quote(spokenText(last))}`,
+    )
   }
   if (outcome !== null && last.outcome !== outcome) {
-    throw new StepFailure(`expect_ended: the call ended with outcome ${last.outcome ?? 'none'}, expected ${outcome}`)
+    throw new StepFailure(
+      `expect_ended: the call ended with outcome ${last.outcome ?? 'none'}, expected ${outcome}`,
+    )
   }
   return Promise.resolve()
 }

@@ -3,14 +3,15 @@
  * target it starts a fresh gateway for each script (an empty database in a temporary directory,
  * the default world, a test clock, an ephemeral port) and stops it afterwards.
  */
+
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { loadConfig } from '../config.js'
-import { startGateway } from '../gateway.js'
 import type { Gateway } from '../gateway.js'
+import { startGateway } from '../gateway.js'
 import { silentLogger } from '../service/log.js'
 import type { ScriptContext } from './context.js'
 import { StepFailure } from './context.js'
@@ -41,7 +42,14 @@ async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
   const config = loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: dir, clock: 'test', world: 'default', logLevel: 'silent', http: { host: '127.0.0.1', port: 0 }, smpp: { host: '127.0.0.1', port: 0 } },
+    overrides: {
+      dataDir: dir,
+      clock: 'test',
+      world: 'default',
+      logLevel: 'silent',
+      http: { host: '127.0.0.1', port: 0 },
+      smpp: { host: '127.0.0.1', port: 0 },
+    },
   })
   const gateway = await startGateway(config, { log: silentLogger })
   return { gateway, dir }
@@ -78,7 +86,10 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
         await handler(step.args, context)
         stepsRun += 1
       } catch (error) {
-        const message = error instanceof StepFailure ? error.message : `${error instanceof Error ? error.message : String(error)}`
+        const message =
+          error instanceof StepFailure
+            ? error.message
+            : `${error instanceof Error ? error.message : String(error)}`
         failure = `step ${step.index} (${step.kind}): ${message.startsWith(`${step.kind}: `) ? message.slice(step.kind.length + 2) : message}`
         break
       }
@@ -90,5 +101,12 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
       rmSync(fresh.dir, { recursive: true, force: true })
     }
   }
-  return { file: script.file, name: script.name, ok: failure === null, stepsRun, failure, ms: Math.round(performance.now() - started) }
+  return {
+    file: script.file,
+    name: script.name,
+    ok: failure === null,
+    stepsRun,
+    failure,
+    ms: Math.round(performance.now() - started),
+  }
 }

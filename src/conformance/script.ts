@@ -38,7 +38,9 @@ export function parseScript(file: string, text: string): Script {
   try {
     document = parse(text)
   } catch (error) {
-    throw new ScriptError(file, [`not YAML: ${error instanceof Error ? error.message : String(error)}`])
+    throw new ScriptError(file, [
+      `not YAML: ${error instanceof Error ? error.message : String(error)}`,
+    ])
   }
   const problems = validateScript(document)
   if (problems.length > 0) throw new ScriptError(file, problems)

@@ -5,7 +5,7 @@
  */
 import { PhoneEsme } from '../tools/phones/phone-esme.js'
 import type { ScriptContext } from './context.js'
-import { StepFailure, interpolate } from './context.js'
+import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'
 import { record, requireString, textExpectation } from './step-args.js'
 
@@ -17,11 +17,18 @@ const stateKey = 'sms'
 async function phonesOf(context: ScriptContext): Promise<PhoneEsme> {
   const existing = context.channelState.get(stateKey)
   if (existing instanceof PhoneEsme) return existing
-  const phones = new PhoneEsme({ host: context.smpp.host, port: context.smpp.port, systemId: context.smppSystemId, password: context.smppPassword })
+  const phones = new PhoneEsme({
+    host: context.smpp.host,
+    port: context.smpp.port,
+    systemId: context.smppSystemId,
+    password: context.smppPassword,
+  })
   const failure = await phones.bind()
   if (failure !== null) {
     await phones.close()
-    throw new StepFailure(`cannot bind to the SMSC at ${context.smpp.host}:${context.smpp.port} as ${context.smppSystemId}: ${failure}`)
+    throw new StepFailure(
+      `cannot bind to the SMSC at ${context.smpp.host}:${context.smpp.port} as ${context.smppSystemId}: ${failure}`,
+    )
   }
   context.channelState.set(stateKey, phones)
   context.cleanups.push(() => phones.close())
@@ -32,7 +39,8 @@ const sms: StepHandler = async (rawArgs, context) => {
   const args = record(interpolate(rawArgs, context.vars), 'sms')
   const from = requireString(args, 'from', 'sms')
   const text = args['text']
-  if (typeof text !== 'string' && typeof text !== 'number') throw new StepFailure('sms: text is required')
+  if (typeof text !== 'string' && typeof text !== 'number')
+    throw new StepFailure('sms: text is required')
   const to = args['to'] === undefined ? undefined : String(args['to'])
   const phones = await phonesOf(context)
   const sent = await phones.send(from, String(text), to === undefined ? {} : { to })
@@ -45,8 +53,14 @@ const expectSms: StepHandler = async (rawArgs, context) => {
   const expectation = textExpectation(args, 'expect_sms')
   const phones = await phonesOf(context)
   const mt = await phones.next(to, mtWaitMs)
-  if (mt === null) throw new StepFailure(`expect_sms: no SMS to ${to} within ${mtWaitMs / 1000} s (expected one ${expectation.describe})`)
-  if (!expectation.test(mt.text)) throw new StepFailure(`expect_sms: the SMS to ${to} was ${JSON.stringify(mt.text)}, expected one ${expectation.describe}`)
+  if (mt === null)
+    throw new StepFailure(
+      `expect_sms: no SMS to ${to} within ${mtWaitMs / 1000} s (expected one ${expectation.describe})`,
+    )
+  if (!expectation.test(mt.text))
+    throw new StepFailure(
+      `expect_sms: the SMS to ${to} was ${JSON.stringify(mt.text)}, expected one ${expectation.describe}`,
+    )
 }
 
 export const smsSteps: Readonly<Record<string, StepHandler>> = {

@@ -6,7 +6,8 @@
 import { StepFailure } from './context.js'
 
 export function record(args: unknown, step: string): Record<string, unknown> {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new StepFailure(`${step}: expected a map of arguments`)
+  if (typeof args !== 'object' || args === null || Array.isArray(args))
+    throw new StepFailure(`${step}: expected a map of arguments`)
   return args as Record<string, unknown>
 }
 
@@ -27,9 +28,14 @@ export function compilePattern(pattern: string, step: string): RegExp {
   const inline = /^\(\?([ims]+)\)/.exec(pattern)
   const flags = inline?.[1] ?? ''
   try {
-    return new RegExp(inline === null ? pattern : pattern.slice(inline[0].length), [...new Set(flags)].join(''))
+    return new RegExp(
+      inline === null ? pattern : pattern.slice(inline[0].length),
+      [...new Set(flags)].join(''),
+    )
   } catch (error) {
-    throw new StepFailure(`${step}: matches is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`)
+    throw new StepFailure(
+      `${step}: matches is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
 }
 
@@ -37,10 +43,14 @@ export function compilePattern(pattern: string, step: string): RegExp {
 export function textExpectation(args: Record<string, unknown>, step: string): TextExpectation {
   const contains = args['contains']
   const matches = args['matches']
-  if (contains !== undefined && matches !== undefined) throw new StepFailure(`${step}: give contains or matches, not both`)
+  if (contains !== undefined && matches !== undefined)
+    throw new StepFailure(`${step}: give contains or matches, not both`)
   if (contains !== undefined) {
     const needle = String(contains)
-    return { describe: `containing ${JSON.stringify(needle)}`, test: (text) => text.includes(needle) }
+    return {
+      describe: `containing ${JSON.stringify(needle)}`,
+      test: (text) => text.includes(needle),
+    }
   }
   if (matches !== undefined) {
     const pattern = compilePattern(String(matches), step)

@@ -16,7 +16,12 @@ export type ValueType =
   | { readonly type: 'enum'; readonly values: readonly string[] }
   /** An amount as telepay shows it: digits, a point and two decimals ("475.00"), quoted. */
   | { readonly type: 'money' }
-  | { readonly type: 'number'; readonly min: number; readonly max: number; readonly integer: boolean }
+  | {
+      readonly type: 'number'
+      readonly min: number
+      readonly max: number
+      readonly integer: boolean
+    }
   | { readonly type: 'boolean' }
   /** A map whose values are strings (form fields, saved variables). */
   | { readonly type: 'string_map' }
@@ -70,45 +75,118 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
   merchant: {
     args: { form: 'map' },
     keys: {
-      as: requiredString, post: string, get: string, method: { value: { type: 'enum', values: ['POST', 'GET'] } }, path: string,
+      as: requiredString,
+      post: string,
+      get: string,
+      method: { value: { type: 'enum', values: ['POST', 'GET'] } },
+      path: string,
       // Any JSON: a script may send a list or a string to see the API refuse it.
-      body: { value: { type: 'any' } }, idempotency_key: string,
+      body: { value: { type: 'any' } },
+      idempotency_key: string,
     },
-    groups: [{ keys: ['post', 'get', 'path'], min: 1, max: 1, missing: 'give post: PATH or get: PATH (or method and path)' }],
+    groups: [
+      {
+        keys: ['post', 'get', 'path'],
+        min: 1,
+        max: 1,
+        missing: 'give post: PATH or get: PATH (or method and path)',
+      },
+    ],
     needs: { path: 'method', method: 'path' },
   },
   expect_http: {
     args: { form: 'map' },
-    keys: { status: httpStatus, json: { value: { type: 'any' } }, save: { value: { type: 'string_map' } } },
-    groups: [{ keys: ['status', 'json'], min: 1, max: null, missing: 'checks nothing: give status or json' }],
+    keys: {
+      status: httpStatus,
+      json: { value: { type: 'any' } },
+      save: { value: { type: 'string_map' } },
+    },
+    groups: [
+      {
+        keys: ['status', 'json'],
+        min: 1,
+        max: null,
+        missing: 'checks nothing: give status or json',
+      },
+    ],
   },
   expect_balance: {
     args: { form: 'map' },
     keys: {
       msisdn: requiredString,
-      account: { value: { type: 'enum', values: ['wallet', 'phone_bill', 'bank'] }, required: true },
+      account: {
+        value: { type: 'enum', values: ['wallet', 'phone_bill', 'bank'] },
+        required: true,
+      },
       equals: { value: { type: 'money' }, required: true },
     },
   },
   expect_ledger: { args: { form: 'literal', word: 'balanced' }, keys: {} },
-  advance_clock: { args: { form: 'map' }, keys: { seconds: { value: { type: 'number', min: 0, max: Number.MAX_SAFE_INTEGER, integer: false }, required: true } } },
+  advance_clock: {
+    args: { form: 'map' },
+    keys: {
+      seconds: {
+        value: { type: 'number', min: 0, max: Number.MAX_SAFE_INTEGER, integer: false },
+        required: true,
+      },
+    },
+  },
   // SMS (sms-steps.ts).
-  sms: { args: { form: 'map' }, keys: { from: requiredString, text: { value: { type: 'string' }, required: true, secret: true }, to: string } },
-  expect_sms: { args: { form: 'map' }, keys: { to: requiredString, ...textKeys }, groups: [oneText] },
+  sms: {
+    args: { form: 'map' },
+    keys: {
+      from: requiredString,
+      text: { value: { type: 'string' }, required: true, secret: true },
+      to: string,
+    },
+  },
+  expect_sms: {
+    args: { form: 'map' },
+    keys: { to: requiredString, ...textKeys },
+    groups: [oneText],
+  },
   // USSD (ussd-steps.ts).
   ussd: {
     args: { form: 'map' },
-    keys: { from: requiredString, dial: string, input: { value: { type: 'string' }, secret: true } },
-    groups: [{ keys: ['dial', 'input'], min: 1, max: 1, missing: 'give dial (open a session) or input (type into the open one)' }],
+    keys: {
+      from: requiredString,
+      dial: string,
+      input: { value: { type: 'string' }, secret: true },
+    },
+    groups: [
+      {
+        keys: ['dial', 'input'],
+        min: 1,
+        max: 1,
+        missing: 'give dial (open a session) or input (type into the open one)',
+      },
+    ],
   },
   expect_ussd: {
     args: { form: 'map' },
-    keys: { type: { value: { type: 'enum', values: ['CON', 'END'] }, required: true }, ...textKeys, from: string },
+    keys: {
+      type: { value: { type: 'enum', values: ['CON', 'END'] }, required: true },
+      ...textKeys,
+      from: string,
+    },
     groups: [oneText],
   },
   // IVR (ivr-steps.ts).
   call: { args: { form: 'map' }, keys: { from: requiredString, to: string } },
-  dtmf: { args: { form: 'map' }, keys: { digits: { value: { type: 'pattern', pattern: /^[0-9*#]+$/, describe: 'keys of a phone: 0-9, * and #' }, required: true, secret: true } } },
+  dtmf: {
+    args: { form: 'map' },
+    keys: {
+      digits: {
+        value: {
+          type: 'pattern',
+          pattern: /^[0-9*#]+$/,
+          describe: 'keys of a phone: 0-9, * and #',
+        },
+        required: true,
+        secret: true,
+      },
+    },
+  },
   silence: noArgs,
   hangup: noArgs,
   expect_prompt: { args: { form: 'map' }, keys: { ...textKeys }, groups: [oneText, checksText()] },
@@ -117,12 +195,21 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
   // WAP (wap-steps.ts).
   wap_get: {
     args: { form: 'map' },
-    keys: { path: requiredString, as: { value: { type: 'enum', values: ['wml', 'xhtml', 'chtml'] } }, msisdn: string, from: string },
+    keys: {
+      path: requiredString,
+      as: { value: { type: 'enum', values: ['wml', 'xhtml', 'chtml'] } },
+      msisdn: string,
+      from: string,
+    },
   },
   wap_follow: { args: { form: 'map' }, keys: { link: requiredString } },
   wap_submit: {
     args: { form: 'map' },
-    keys: { fields: { value: { type: 'string_map' }, secret: true }, token: string, again: { value: { type: 'boolean' } } },
+    keys: {
+      fields: { value: { type: 'string_map' }, secret: true },
+      token: string,
+      again: { value: { type: 'boolean' } },
+    },
   },
   expect_page: {
     args: { form: 'map' },

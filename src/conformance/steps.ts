@@ -21,7 +21,11 @@ export const stepHandlers: Readonly<Record<string, StepHandler>> = {
 }
 
 // A script is validated against the schemas before it runs: each kind needs both, or a valid script could not run.
-assert.deepEqual(Object.keys(stepHandlers).sort(), Object.keys(stepSchemas).sort(), 'every step kind has a handler and a schema (step-schemas.ts)')
+assert.deepEqual(
+  Object.keys(stepHandlers).sort(),
+  Object.keys(stepSchemas).sort(),
+  'every step kind has a handler and a schema (step-schemas.ts)',
+)
 
 /** Step kinds of SPEC section 10 whose channel is not built yet. */
 export const plannedSteps: Readonly<Record<string, string>> = {}

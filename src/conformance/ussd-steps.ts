@@ -13,7 +13,7 @@
  * in a failure message (it may be a PIN); answers are (the gateway never shows a PIN).
  */
 import type { ScriptContext } from './context.js'
-import { StepFailure, interpolate } from './context.js'
+import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'
 import { record, requireString, textExpectation } from './step-args.js'
 
@@ -66,14 +66,26 @@ function stateOf(context: ScriptContext): UssdState {
 }
 
 function quote(text: string): string {
-  const cut = text.length > ussdStepLimits.quotedAnswerCharsMax ? `${text.slice(0, ussdStepLimits.quotedAnswerCharsMax)}...` : text
+  const cut =
+    text.length > ussdStepLimits.quotedAnswerCharsMax
+      ? `${text.slice(0, ussdStepLimits.quotedAnswerCharsMax)}...`
+      : text
   return JSON.stringify(cut)
 }
 
 /** One Africa's Talking request; the answer, or a failure naming what came instead. */
-async function post(context: ScriptContext, from: string, session: PhoneSession, what: string): Promise<UssdAnswer> {
+async function post(
+  context: ScriptContext,
+  from: string,
+  session: PhoneSession,
+  what: string,
+): Promise<UssdAnswer> {
   const form = new URLSearchParams({
-    sessionId: session.sessionId, serviceCode: session.serviceCode, phoneNumber: from, networkCode, text: session.inputs.join('*'),
+    sessionId: session.sessionId,
+    serviceCode: session.serviceCode,
+    phoneNumber: from,
+    networkCode,
+    text: session.inputs.join('*'),
   })
   let response: Response
   let body: string
@@ -86,11 +98,17 @@ async function post(context: ScriptContext, from: string, session: PhoneSession,
     })
     body = await response.text()
   } catch (error) {
-    throw new StepFailure(`ussd: POST /ussd (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`)
+    throw new StepFailure(
+      `ussd: POST /ussd (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
-  if (response.status !== 200) throw new StepFailure(`ussd: POST /ussd (${what}) answered ${response.status}: ${quote(body)}`)
+  if (response.status !== 200)
+    throw new StepFailure(`ussd: POST /ussd (${what}) answered ${response.status}: ${quote(body)}`)
   const framed = /^(CON|END) ([\s\S]*)$/.exec(body)
-  if (framed === null) throw new StepFailure(`ussd: POST /ussd (${what}) answered ${quote(body)}, which starts with neither "CON " nor "END "`)
+  if (framed === null)
+    throw new StepFailure(
+      `ussd: POST /ussd (${what}) answered ${quote(body)}, which starts with neither "CON " nor "END "`,
+    )
   return { type: framed[1] === 'CON' ? 'CON' : 'END', text: framed[2] ?? '' }
 }
 
@@ -99,14 +117,20 @@ const ussd: StepHandler = async (rawArgs, context) => {
   const from = requireString(args, 'from', 'ussd')
   const dial = args['dial']
   const input = args['input']
-  if (dial !== undefined && input !== undefined) throw new StepFailure('ussd: give dial or input, not both')
-  if (dial === undefined && input === undefined) throw new StepFailure('ussd: give dial (open a session) or input (type into the open one)')
+  if (dial !== undefined && input !== undefined)
+    throw new StepFailure('ussd: give dial or input, not both')
+  if (dial === undefined && input === undefined)
+    throw new StepFailure('ussd: give dial (open a session) or input (type into the open one)')
   const state = stateOf(context)
   if (dial !== undefined) {
-    if (typeof dial !== 'string' || dial === '') throw new StepFailure('ussd: dial is a USSD string such as "*123#"')
+    if (typeof dial !== 'string' || dial === '')
+      throw new StepFailure('ussd: dial is a USSD string such as "*123#"')
     state.opened += 1
     const session: PhoneSession = {
-      sessionId: `ATUid_conformance_${context.runId}_${state.opened}`, serviceCode: dial, inputs: [], last: { type: 'CON', text: '' },
+      sessionId: `ATUid_conformance_${context.runId}_${state.opened}`,
+      serviceCode: dial,
+      inputs: [],
+      last: { type: 'CON', text: '' },
     }
     session.last = await post(context, from, session, `dial ${dial} from ${from}`)
     state.sessions.set(from, session)
@@ -114,15 +138,27 @@ const ussd: StepHandler = async (rawArgs, context) => {
     return
   }
   if (typeof input !== 'string') {
-    throw new StepFailure(`ussd: input must be a quoted string: YAML read this one as ${JSON.stringify(input)} (00 becomes 0, 25.50 becomes 25.5); write it in quotes, e.g. input: "00"`)
+    throw new StepFailure(
+      `ussd: input must be a quoted string: YAML read this one as ${JSON.stringify(input)} (00 becomes 0, 25.50 becomes 25.5); write it in quotes, e.g. input: "00"`,
+    )
   }
   const session = state.sessions.get(from)
-  if (session === undefined) throw new StepFailure(`ussd: no USSD session open for ${from}: dial first (ussd: { from: "${from}", dial: "*123#" })`)
+  if (session === undefined)
+    throw new StepFailure(
+      `ussd: no USSD session open for ${from}: dial first (ussd: { from: "${from}", dial: "*123#" })`,
+    )
   if (session.last.type === 'END') {
-    throw new StepFailure(`ussd: the session of ${from} is over: its last answer was END ${quote(session.last.text)}; dial again to type more`)
+    throw new StepFailure(
+      `ussd: the session of ${from} is over: its last answer was END ${quote(session.last.text)}; dial again to type more`,
+    )
   }
   session.inputs.push(input)
-  session.last = await post(context, from, session, `input ${session.inputs.length} (${input.length} characters) from ${from}`)
+  session.last = await post(
+    context,
+    from,
+    session,
+    `input ${session.inputs.length} (${input.length} characters) from ${from}`,
+  )
   state.lastFrom = from
 }
 
@@ -132,13 +168,20 @@ const expectUssd: StepHandler = async (rawArgs, context) => {
   if (type !== 'CON' && type !== 'END') throw new StepFailure('expect_ussd: type is CON or END')
   const expectation = textExpectation(args, 'expect_ussd')
   const state = stateOf(context)
-  const from = args['from'] === undefined ? state.lastFrom : requireString(args, 'from', 'expect_ussd')
-  if (from === null) throw new StepFailure('expect_ussd: no USSD answer before it (open a session with ussd: { from, dial })')
+  const from =
+    args['from'] === undefined ? state.lastFrom : requireString(args, 'from', 'expect_ussd')
+  if (from === null)
+    throw new StepFailure(
+      'expect_ussd: no USSD answer before it (open a session with ussd: { from, dial })',
+    )
   const session = state.sessions.get(from)
-  if (session === undefined) throw new StepFailure(`expect_ussd: no USSD session was opened for ${from}`)
+  if (session === undefined)
+    throw new StepFailure(`expect_ussd: no USSD session was opened for ${from}`)
   const last = session.last
   if (last.type !== type || !expectation.test(last.text)) {
-    throw new StepFailure(`expect_ussd: the USSD answer to ${from} was ${last.type} ${quote(last.text)}, expected ${type} ${expectation.describe}`)
+    throw new StepFailure(
+      `expect_ussd: the USSD answer to ${from} was ${last.type} ${quote(last.text)}, expected ${type} ${expectation.describe}`,
+    )
   }
   return Promise.resolve()
 }

@@ -5,9 +5,10 @@
  * exclude each other, and an expectation that checks nothing. A value that may be a PIN is never
  * quoted. Exports validateScript, validateStep.
  */
+
+import { compilePattern } from './step-args.js'
 import type { KeySchema, StepSchema, ValueType } from './step-schemas.js'
 import { scriptKeys, stepSchemas } from './step-schemas.js'
-import { compilePattern } from './step-args.js'
 
 /** A string with `{{name}}` is filled in from a saved variable when its step runs: only its type is checked now. */
 const placeholder = /\{\{\s*[\w.-]+\s*\}\}/
@@ -19,7 +20,10 @@ function describe(value: unknown, secret: boolean): string {
   if (value === null || value === undefined) return 'nothing'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a map'
-  if (secret) return typeof value === 'string' ? `a string of ${value.length} characters` : `a ${typeof value}`
+  if (secret)
+    return typeof value === 'string'
+      ? `a string of ${value.length} characters`
+      : `a ${typeof value}`
   if (typeof value === 'string') return JSON.stringify(value)
   return `the ${typeof value} ${String(value)}`
 }
@@ -29,11 +33,18 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function quoteHint(value: unknown): string {
-  return typeof value === 'number' ? ' (YAML reads an unquoted 00 as 0 and 25.50 as 25.5: write it in quotes)' : ''
+  return typeof value === 'number'
+    ? ' (YAML reads an unquoted 00 as 0 and 25.50 as 25.5: write it in quotes)'
+    : ''
 }
 
 /** What is wrong with one value, or null. */
-function valueProblem(key: string, value: unknown, type: ValueType, secret: boolean): string | null {
+function valueProblem(
+  key: string,
+  value: unknown,
+  type: ValueType,
+  secret: boolean,
+): string | null {
   const got = describe(value, secret)
   const needString = (what: string): string | null => {
     if (typeof value === 'string' && value !== '') return null
@@ -44,7 +55,8 @@ function valueProblem(key: string, value: unknown, type: ValueType, secret: bool
       return needString('a quoted string')
     case 'pattern': {
       const wrong = needString(`a quoted string of ${type.describe}`)
-      if (wrong !== null || placeholder.test(value as string) || type.pattern.test(value as string)) return wrong
+      if (wrong !== null || placeholder.test(value as string) || type.pattern.test(value as string))
+        return wrong
       return `${key} must be ${type.describe}, got ${got}`
     }
     case 'regex': {
@@ -58,25 +70,40 @@ function valueProblem(key: string, value: unknown, type: ValueType, secret: bool
       }
     }
     case 'enum':
-      return typeof value === 'string' && type.values.includes(value) ? null : `${key} must be ${type.values.join(' | ')}, got ${got}`
+      return typeof value === 'string' && type.values.includes(value)
+        ? null
+        : `${key} must be ${type.values.join(' | ')}, got ${got}`
     case 'money': {
       const wrong = needString('money such as "475.00" (quoted, two decimals)')
-      if (wrong !== null || placeholder.test(value as string) || moneyPattern.test(value as string)) return wrong
+      if (wrong !== null || placeholder.test(value as string) || moneyPattern.test(value as string))
+        return wrong
       return `${key} must be money such as "475.00" (two decimals), got ${got}`
     }
     case 'number': {
-      const fits = typeof value === 'number' && Number.isFinite(value) && value >= type.min && value <= type.max && (!type.integer || Number.isInteger(value))
-      return fits ? null : `${key} must be ${type.integer ? 'a whole number' : 'a number'} from ${type.min}${type.max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${type.max}`}, got ${got}`
+      const fits =
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        value >= type.min &&
+        value <= type.max &&
+        (!type.integer || Number.isInteger(value))
+      return fits
+        ? null
+        : `${key} must be ${type.integer ? 'a whole number' : 'a number'} from ${type.min}${type.max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${type.max}`}, got ${got}`
     }
     case 'boolean':
       return typeof value === 'boolean' ? null : `${key} must be true or false, got ${got}`
     case 'string_map':
       if (!isMap(value)) return `${key} must be a map such as { name: "value" }, got ${got}`
       // An empty value is a field left empty on purpose.
-      return Object.entries(value)
-        .filter(([, item]) => typeof item !== 'string')
-        .map(([name, item]) => `${key}.${name} must be a quoted string, got ${describe(item, secret)}${quoteHint(item)}`)
-        .join('; ') || null
+      return (
+        Object.entries(value)
+          .filter(([, item]) => typeof item !== 'string')
+          .map(
+            ([name, item]) =>
+              `${key}.${name} must be a quoted string, got ${describe(item, secret)}${quoteHint(item)}`,
+          )
+          .join('; ') || null
+      )
     case 'any':
       return null
   }
@@ -88,7 +115,9 @@ function keyProblems(args: Record<string, unknown>, schema: StepSchema): string[
   for (const [key, value] of Object.entries(args)) {
     const keySchema: KeySchema | undefined = schema.keys[key]
     if (keySchema === undefined) {
-      problems.push(`unknown key ${JSON.stringify(key)}; known keys: ${known.length === 0 ? 'none' : [...known].sort().join(', ')}`)
+      problems.push(
+        `unknown key ${JSON.stringify(key)}; known keys: ${known.length === 0 ? 'none' : [...known].sort().join(', ')}`,
+      )
       continue
     }
     const problem = valueProblem(key, value, keySchema.value, keySchema.secret === true)
@@ -100,7 +129,8 @@ function keyProblems(args: Record<string, unknown>, schema: StepSchema): string[
   for (const group of schema.groups ?? []) {
     const given = group.keys.filter((key) => key in args)
     if (given.length < group.min) problems.push(group.missing)
-    if (group.max !== null && given.length > group.max) problems.push(`give only one of ${given.join(', ')}`)
+    if (group.max !== null && given.length > group.max)
+      problems.push(`give only one of ${given.join(', ')}`)
   }
   for (const [key, needed] of Object.entries(schema.needs ?? {})) {
     if (key in args && !(needed in args)) problems.push(`${key} needs ${needed}`)
@@ -111,13 +141,21 @@ function keyProblems(args: Record<string, unknown>, schema: StepSchema): string[
 /** The problems of one step's arguments, without the step's position (the caller adds it). */
 export function validateStep(kind: string, args: unknown): string[] {
   const schema = stepSchemas[kind]
-  if (schema === undefined) return [`unknown step kind; known kinds: ${Object.keys(stepSchemas).sort().join(', ')}`]
+  if (schema === undefined)
+    return [`unknown step kind; known kinds: ${Object.keys(stepSchemas).sort().join(', ')}`]
   if (schema.args.form === 'literal') {
-    return args === schema.args.word ? [] : [`the only expectation is ${schema.args.word} (${kind}: ${schema.args.word}), got ${describe(args, false)}`]
+    return args === schema.args.word
+      ? []
+      : [
+          `the only expectation is ${schema.args.word} (${kind}: ${schema.args.word}), got ${describe(args, false)}`,
+        ]
   }
   // `hangup:` with nothing after it is YAML's null: a step without arguments.
   if (args === null || args === undefined) return keyProblems({}, schema)
-  if (!isMap(args)) return [`expected a map of arguments such as { ${Object.keys(schema.keys)[0] ?? ''}: ... }, got ${describe(args, true)}`]
+  if (!isMap(args))
+    return [
+      `expected a map of arguments such as { ${Object.keys(schema.keys)[0] ?? ''}: ... }, got ${describe(args, true)}`,
+    ]
   return keyProblems(args, schema)
 }
 
@@ -126,10 +164,14 @@ export function validateScript(document: unknown): string[] {
   if (!isMap(document)) return ['expected a map with name and steps']
   const problems: string[] = []
   for (const key of Object.keys(document)) {
-    if (!scriptKeys.includes(key)) problems.push(`unknown key ${JSON.stringify(key)} at the top; known keys: ${scriptKeys.join(', ')}`)
+    if (!scriptKeys.includes(key))
+      problems.push(
+        `unknown key ${JSON.stringify(key)} at the top; known keys: ${scriptKeys.join(', ')}`,
+      )
   }
   const { name, steps } = document
-  if (typeof name !== 'string' || name.trim() === '') problems.push('name is required (a quoted string)')
+  if (typeof name !== 'string' || name.trim() === '')
+    problems.push('name is required (a quoted string)')
   if (!Array.isArray(steps) || steps.length === 0) {
     problems.push('steps must be a non-empty list')
     return problems
@@ -137,7 +179,9 @@ export function validateScript(document: unknown): string[] {
   steps.forEach((step: unknown, position) => {
     const index = position + 1
     if (!isMap(step)) {
-      problems.push(`step ${index}: expected a map such as { sms: {...} }, got ${describe(step, true)}`)
+      problems.push(
+        `step ${index}: expected a map such as { sms: {...} }, got ${describe(step, true)}`,
+      )
       return
     }
     const kinds = Object.keys(step)
@@ -146,7 +190,8 @@ export function validateScript(document: unknown): string[] {
       problems.push(`step ${index}: a step has exactly one kind, got ${kinds.join(', ') || 'none'}`)
       return
     }
-    for (const problem of validateStep(kind, step[kind])) problems.push(`step ${index} (${kind}): ${problem}`)
+    for (const problem of validateStep(kind, step[kind]))
+      problems.push(`step ${index} (${kind}): ${problem}`)
   })
   return problems
 }

@@ -46,14 +46,23 @@ export function markupOf(contentType: string): WapMarkup | null {
 /** Decodes a body in the charset its Content-Type names (cHTML may be Shift_JIS). */
 export function decodeBody(body: Uint8Array, contentType: string): string {
   const charset = /charset=([^;\s]+)/i.exec(contentType)?.[1]?.toLowerCase() ?? 'utf-8'
-  return new TextDecoder(charset === 'shift_jis' || charset === 'sjis' ? 'shift_jis' : charset).decode(body)
+  return new TextDecoder(
+    charset === 'shift_jis' || charset === 'sjis' ? 'shift_jis' : charset,
+  ).decode(body)
 }
 
 function decodeEntities(text: string, markup: WapMarkup): string {
   const decoded = text
-    .replace(/&#x([0-9a-f]+);/gi, (_whole, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&#x([0-9a-f]+);/gi, (_whole, hex: string) =>
+      String.fromCodePoint(Number.parseInt(hex, 16)),
+    )
     .replace(/&#(\d+);/g, (_whole, decimal: string) => String.fromCodePoint(Number(decimal)))
-    .replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
   return markup === 'wml' ? decoded.replace(/\$\$/g, '$') : decoded
 }
@@ -65,8 +74,14 @@ function attribute(tag: string, name: string, markup: WapMarkup): string | null 
 }
 
 function visibleText(markup: string, kind: WapMarkup): string {
-  const withoutHidden = markup.replace(/<(style|script|head)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<!DOCTYPE[^>]*>|<\?xml[^>]*\?>/gi, ' ')
-  return decodeEntities(withoutHidden.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, ' '), kind).replace(/[ \t\r]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n+/g, '\n').trim()
+  const withoutHidden = markup
+    .replace(/<(style|script|head)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<!DOCTYPE[^>]*>|<\?xml[^>]*\?>/gi, ' ')
+  return decodeEntities(withoutHidden.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, ' '), kind)
+    .replace(/[ \t\r]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n+/g, '\n')
+    .trim()
 }
 
 function parseLinks(text: string, markup: WapMarkup): ParsedLink[] {
@@ -75,7 +90,11 @@ function parseLinks(text: string, markup: WapMarkup): ParsedLink[] {
     const tag = match[1] ?? ''
     const href = attribute(` ${tag}`, 'href', markup)
     if (href === null) continue
-    links.push({ label: visibleText(match[2] ?? '', markup), href, key: attribute(` ${tag}`, 'accesskey', markup) })
+    links.push({
+      label: visibleText(match[2] ?? '', markup),
+      href,
+      key: attribute(` ${tag}`, 'accesskey', markup),
+    })
   }
   if (markup === 'wml') {
     for (const match of text.matchAll(/<anchor\b[^>]*>([\s\S]*?)<\/anchor>/gi)) {
@@ -83,14 +102,21 @@ function parseLinks(text: string, markup: WapMarkup): ParsedLink[] {
       const go = /<go\b([^>]*)>/i.exec(inner)
       const href = go === null ? null : attribute(` ${go[1] ?? ''}`, 'href', markup)
       if (href === null || /method\s*=\s*"post"/i.test(go?.[1] ?? '')) continue
-      links.push({ label: visibleText(inner.replace(/<go\b[\s\S]*?(\/>|<\/go>)/i, ''), markup), href, key: null })
+      links.push({
+        label: visibleText(inner.replace(/<go\b[\s\S]*?(\/>|<\/go>)/i, ''), markup),
+        href,
+        key: null,
+      })
     }
   }
   return links
 }
 
 /** Inputs' and selects' values as the page stands: WML variables, or HTML form fields. */
-function fieldValues(text: string, markup: WapMarkup): { values: Map<string, string>; editable: Set<string> } {
+function fieldValues(
+  text: string,
+  markup: WapMarkup,
+): { values: Map<string, string>; editable: Set<string> } {
   const values = new Map<string, string>()
   const editable = new Set<string>()
   for (const match of text.matchAll(/<input\b([^>]*)>/gi)) {
@@ -106,9 +132,17 @@ function fieldValues(text: string, markup: WapMarkup): { values: Map<string, str
     const tag = ` ${match[1] ?? ''}`
     const name = attribute(tag, 'name', markup)
     if (name === null) continue
-    const options = [...(match[2] ?? '').matchAll(/<option\b([^>]*)>/gi)].map((option) => ` ${option[1] ?? ''}`)
+    const options = [...(match[2] ?? '').matchAll(/<option\b([^>]*)>/gi)].map(
+      (option) => ` ${option[1] ?? ''}`,
+    )
     const selected = options.find((option) => /\sselected\b/i.test(option)) ?? options[0]
-    const value = markup === 'wml' ? attribute(tag, 'value', markup) ?? (selected === undefined ? '' : attribute(selected, 'value', markup) ?? '') : selected === undefined ? '' : attribute(selected, 'value', markup) ?? ''
+    const value =
+      markup === 'wml'
+        ? (attribute(tag, 'value', markup) ??
+          (selected === undefined ? '' : (attribute(selected, 'value', markup) ?? '')))
+        : selected === undefined
+          ? ''
+          : (attribute(selected, 'value', markup) ?? '')
     values.set(name, value)
     editable.add(name)
   }
@@ -138,7 +172,13 @@ function parseForm(text: string, markup: WapMarkup): ParsedForm | null {
         defaults.set(name, decodeEntities(raw, markup))
       }
     }
-    return { action, method: 'post', defaults, editable: new Set([...variables.values()].filter((name) => editable.has(name))), variables }
+    return {
+      action,
+      method: 'post',
+      defaults,
+      editable: new Set([...variables.values()].filter((name) => editable.has(name))),
+      variables,
+    }
   }
   const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(text)
   if (form === null) return null
@@ -147,23 +187,35 @@ function parseForm(text: string, markup: WapMarkup): ParsedForm | null {
   return {
     action: attribute(tag, 'action', markup) ?? '',
     method: (attribute(tag, 'method', markup) ?? 'get').toLowerCase() === 'post' ? 'post' : 'get',
-    defaults: inner.values, editable: inner.editable, variables: new Map(),
+    defaults: inner.values,
+    editable: inner.editable,
+    variables: new Map(),
   }
 }
 
 export function parsePage(text: string, markup: WapMarkup): ParsedPage {
-  return { markup, text: visibleText(text, markup), links: parseLinks(text, markup), form: parseForm(text, markup) }
+  return {
+    markup,
+    text: visibleText(text, markup),
+    links: parseLinks(text, markup),
+    form: parseForm(text, markup),
+  }
 }
 
 /**
  * The fields a submit sends: the form's own values with the user's typed over them. A user
  * field the form does not have is an error (the script names a field the page does not show).
  */
-export function formBody(form: ParsedForm, typed: Readonly<Record<string, string>>): { body: URLSearchParams } | { unknown: string } {
+export function formBody(
+  form: ParsedForm,
+  typed: Readonly<Record<string, string>>,
+): { body: URLSearchParams } | { unknown: string } {
   const sent = new Map(form.defaults)
   for (const [name, value] of Object.entries(typed)) {
     if (form.variables.size > 0) {
-      const posts = [...form.variables.entries()].filter(([, variable]) => variable === name).map(([post]) => post)
+      const posts = [...form.variables.entries()]
+        .filter(([, variable]) => variable === name)
+        .map(([post]) => post)
       if (posts.length === 0 && !sent.has(name)) return { unknown: name }
       if (posts.length === 0) sent.set(name, value)
       for (const post of posts) sent.set(post, value)
@@ -181,5 +233,9 @@ export function findLink(page: ParsedPage, wanted: string): ParsedLink | null {
   if (byKey !== undefined) return byKey
   const needle = wanted.trim().toLowerCase()
   const label = (link: ParsedLink): string => link.label.toLowerCase().replace(/^[0-9*#]\s+/, '')
-  return page.links.find((link) => label(link) === needle) ?? page.links.find((link) => link.label.toLowerCase().includes(needle)) ?? null
+  return (
+    page.links.find((link) => label(link) === needle) ??
+    page.links.find((link) => link.label.toLowerCase().includes(needle)) ??
+    null
+  )
 }

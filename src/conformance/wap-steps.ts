@@ -19,7 +19,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { request as httpRequest } from 'node:http'
 import type { ScriptContext } from './context.js'
-import { StepFailure, interpolate } from './context.js'
+import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'
 import { record, requireString, textExpectation } from './step-args.js'
 import type { ParsedPage, WapMarkup } from './wap-page.js'
@@ -37,10 +37,19 @@ export const wapStepLimits = {
 } as const
 
 /** Handset personas (notes ivr-wap.md 7.2): what each sends as Accept and User-Agent. */
-export const wapPersonas: Readonly<Record<WapMarkup, { readonly accept: string; readonly userAgent: string; readonly acceptCharset?: string }>> = {
-  wml: { accept: 'text/vnd.wap.wml, application/vnd.wap.wmlc, image/vnd.wap.wbmp', userAgent: 'Nokia7110/1.0 (05.01)' },
+export const wapPersonas: Readonly<
+  Record<
+    WapMarkup,
+    { readonly accept: string; readonly userAgent: string; readonly acceptCharset?: string }
+  >
+> = {
+  wml: {
+    accept: 'text/vnd.wap.wml, application/vnd.wap.wmlc, image/vnd.wap.wbmp',
+    userAgent: 'Nokia7110/1.0 (05.01)',
+  },
   xhtml: {
-    accept: 'application/vnd.wap.xhtml+xml, application/xhtml+xml, text/vnd.wap.wml;q=0.6, */*;q=0.1',
+    accept:
+      'application/vnd.wap.xhtml+xml, application/xhtml+xml, text/vnd.wap.wml;q=0.6, */*;q=0.1',
     userAgent: 'Nokia6230i/2.0 (03.80) Profile/MIDP-2.0 Configuration/CLDC-1.1',
   },
   chtml: { accept: 'text/html, */*', userAgent: 'DoCoMo/2.0 N905i(c100;TB;W24H16)' },
@@ -71,71 +80,132 @@ function stateOf(context: ScriptContext, step: string): WapState {
   return state
 }
 
-function lastPage(context: ScriptContext, step: string): { state: WapState; answer: WapAnswer; page: ParsedPage } {
+function lastPage(
+  context: ScriptContext,
+  step: string,
+): { state: WapState; answer: WapAnswer; page: ParsedPage } {
   const state = stateOf(context, step)
   const answer = state.last
-  if (answer === null || answer.page === null) throw new StepFailure(`${step}: the last answer was not a WAP page (${answer?.status ?? 'none'} ${answer?.contentType ?? ''})`)
+  if (answer === null || answer.page === null)
+    throw new StepFailure(
+      `${step}: the last answer was not a WAP page (${answer?.status ?? 'none'} ${answer?.contentType ?? ''})`,
+    )
   return { state, answer, page: answer.page }
 }
 
 /** One request as the persona; `from` binds the client socket to that local address. */
 export function wapRequest(
-  target: string, path: string, options: { as: WapMarkup; msisdn: string | null; from: string | null; method?: 'GET' | 'POST'; body?: string | undefined; redirects?: number },
+  target: string,
+  path: string,
+  options: {
+    as: WapMarkup
+    msisdn: string | null
+    from: string | null
+    method?: 'GET' | 'POST'
+    body?: string | undefined
+    redirects?: number
+  },
 ): Promise<WapAnswer> {
   const url = new URL(path, target)
   const persona = wapPersonas[options.as]
-  const headers: Record<string, string> = { accept: persona.accept, 'user-agent': persona.userAgent }
+  const headers: Record<string, string> = {
+    accept: persona.accept,
+    'user-agent': persona.userAgent,
+  }
   if (persona.acceptCharset !== undefined) headers['accept-charset'] = persona.acceptCharset
   if (options.msisdn !== null) headers['x-wap-network-client-msisdn'] = options.msisdn
   if (options.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded'
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, {
-      method: options.method ?? 'GET', headers, timeout: wapStepLimits.requestTimeoutMs,
-      ...(options.from === null ? {} : { localAddress: options.from }),
-    }, (response) => {
-      const chunks: Buffer[] = []
-      let bytes = 0
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length
-        if (bytes > wapStepLimits.pageBytesMax) request.destroy(new Error(`page over ${wapStepLimits.pageBytesMax} bytes`))
-        else chunks.push(chunk)
-      })
-      const location = response.headers.location
-      if (response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400 && location !== undefined) {
-        // A browser follows a redirect with a GET (the entry page sends a phone to its session).
-        response.resume()
-        const redirects = options.redirects ?? 0
-        if (redirects >= wapStepLimits.redirectsMax) return reject(new Error(`more than ${wapStepLimits.redirectsMax} redirects`))
-        wapRequest(target, new URL(location, url).toString(), { ...options, method: 'GET', redirects: redirects + 1, body: undefined }).then(resolve, reject)
-        return
-      }
-      response.on('end', () => {
-        const contentType = response.headers['content-type'] ?? ''
-        const body = Buffer.concat(chunks)
-        const raw = decodeBody(body, contentType)
-        const markup = markupOf(contentType)
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, contentType, raw, page: markup === null ? null : parsePage(raw, markup), url: url.pathname + url.search })
-      })
-      response.on('error', reject)
-    })
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${wapStepLimits.requestTimeoutMs} ms`)))
+    const request = httpRequest(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        timeout: wapStepLimits.requestTimeoutMs,
+        ...(options.from === null ? {} : { localAddress: options.from }),
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        let bytes = 0
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length
+          if (bytes > wapStepLimits.pageBytesMax)
+            request.destroy(new Error(`page over ${wapStepLimits.pageBytesMax} bytes`))
+          else chunks.push(chunk)
+        })
+        const location = response.headers.location
+        if (
+          response.statusCode !== undefined &&
+          response.statusCode >= 300 &&
+          response.statusCode < 400 &&
+          location !== undefined
+        ) {
+          // A browser follows a redirect with a GET (the entry page sends a phone to its session).
+          response.resume()
+          const redirects = options.redirects ?? 0
+          if (redirects >= wapStepLimits.redirectsMax)
+            return reject(new Error(`more than ${wapStepLimits.redirectsMax} redirects`))
+          wapRequest(target, new URL(location, url).toString(), {
+            ...options,
+            method: 'GET',
+            redirects: redirects + 1,
+            body: undefined,
+          }).then(resolve, reject)
+          return
+        }
+        response.on('end', () => {
+          const contentType = response.headers['content-type'] ?? ''
+          const body = Buffer.concat(chunks)
+          const raw = decodeBody(body, contentType)
+          const markup = markupOf(contentType)
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            contentType,
+            raw,
+            page: markup === null ? null : parsePage(raw, markup),
+            url: url.pathname + url.search,
+          })
+        })
+        response.on('error', reject)
+      },
+    )
+    request.on('timeout', () =>
+      request.destroy(new Error(`no answer within ${wapStepLimits.requestTimeoutMs} ms`)),
+    )
     request.on('error', reject)
     request.end(options.body)
   })
 }
 
-async function fetchPage(context: ScriptContext, state: WapState, step: string, path: string, method: 'GET' | 'POST' = 'GET', body?: string): Promise<void> {
+async function fetchPage(
+  context: ScriptContext,
+  state: WapState,
+  step: string,
+  path: string,
+  method: 'GET' | 'POST' = 'GET',
+  body?: string,
+): Promise<void> {
   try {
-    state.last = await wapRequest(context.target, path, { as: state.as, msisdn: state.msisdn, from: state.from, method, ...(body === undefined ? {} : { body }) })
+    state.last = await wapRequest(context.target, path, {
+      as: state.as,
+      msisdn: state.msisdn,
+      from: state.from,
+      method,
+      ...(body === undefined ? {} : { body }),
+    })
   } catch (error) {
-    throw new StepFailure(`${step}: ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new StepFailure(
+      `${step}: ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
 }
 
 const wapGet: StepHandler = async (rawArgs, context) => {
   const args = record(interpolate(rawArgs, context.vars), 'wap_get')
   const as = args['as'] ?? 'xhtml'
-  if (as !== 'wml' && as !== 'xhtml' && as !== 'chtml') throw new StepFailure('wap_get: as is wml, xhtml or chtml')
+  if (as !== 'wml' && as !== 'xhtml' && as !== 'chtml')
+    throw new StepFailure('wap_get: as is wml, xhtml or chtml')
   const msisdn = args['msisdn'] === undefined ? null : requireString(args, 'msisdn', 'wap_get')
   const from = args['from'] === undefined ? null : requireString(args, 'from', 'wap_get')
   const state: WapState = { as, msisdn, from, last: null, lastSubmit: null }
@@ -148,7 +218,10 @@ const wapFollow: StepHandler = async (rawArgs, context) => {
   const wanted = requireString(args, 'link', 'wap_follow')
   const { state, page } = lastPage(context, 'wap_follow')
   const link = findLink(page, wanted)
-  if (link === null) throw new StepFailure(`wap_follow: no link ${JSON.stringify(wanted)}; the page has ${page.links.map((item) => JSON.stringify(item.label)).join(', ') || 'none'}`)
+  if (link === null)
+    throw new StepFailure(
+      `wap_follow: no link ${JSON.stringify(wanted)}; the page has ${page.links.map((item) => JSON.stringify(item.label)).join(', ') || 'none'}`,
+    )
   await fetchPage(context, state, 'wap_follow', link.href)
 }
 
@@ -156,22 +229,37 @@ const wapSubmit: StepHandler = async (rawArgs, context) => {
   const args = record(interpolate(rawArgs ?? {}, context.vars), 'wap_submit')
   const state = stateOf(context, 'wap_submit')
   if (args['again'] === true) {
-    if (state.lastSubmit === null) throw new StepFailure('wap_submit: again, but nothing was submitted yet')
-    await fetchPage(context, state, 'wap_submit', state.lastSubmit.url, 'POST', state.lastSubmit.body)
+    if (state.lastSubmit === null)
+      throw new StepFailure('wap_submit: again, but nothing was submitted yet')
+    await fetchPage(
+      context,
+      state,
+      'wap_submit',
+      state.lastSubmit.url,
+      'POST',
+      state.lastSubmit.body,
+    )
     return
   }
   const { page } = lastPage(context, 'wap_submit')
-  if (page.form === null) throw new StepFailure(`wap_submit: the page has no form: ${page.text.slice(0, wapStepLimits.quotedPageCharsMax)}`)
+  if (page.form === null)
+    throw new StepFailure(
+      `wap_submit: the page has no form: ${page.text.slice(0, wapStepLimits.quotedPageCharsMax)}`,
+    )
   const fields = record(args['fields'] ?? {}, 'wap_submit')
   const typed: Record<string, string> = {}
   for (const [name, value] of Object.entries(fields)) {
     // YAML reads 0042 as a number; a PIN or code must keep its digits as written.
-    if (typeof value !== 'string') throw new StepFailure(`wap_submit: field ${name} must be a quoted string`)
+    if (typeof value !== 'string')
+      throw new StepFailure(`wap_submit: field ${name} must be a quoted string`)
     typed[name] = value
   }
   if (args['token'] !== undefined) typed['token'] = requireString(args, 'token', 'wap_submit')
   const built = formBody(page.form, typed)
-  if ('unknown' in built) throw new StepFailure(`wap_submit: the form has no field ${built.unknown}; it has ${[...page.form.editable].join(', ') || 'none'}`)
+  if ('unknown' in built)
+    throw new StepFailure(
+      `wap_submit: the form has no field ${built.unknown}; it has ${[...page.form.editable].join(', ') || 'none'}`,
+    )
   const body = built.body.toString()
   state.lastSubmit = { url: page.form.action, body }
   await fetchPage(context, state, 'wap_submit', page.form.action, 'POST', body)
@@ -182,14 +270,24 @@ const expectPage: StepHandler = async (rawArgs, context) => {
   const state = stateOf(context, 'expect_page')
   const answer = state.last
   if (answer === null) throw new StepFailure('expect_page: no page yet')
-  const quoted = JSON.stringify((answer.page?.text ?? answer.raw).slice(0, wapStepLimits.quotedPageCharsMax))
+  const quoted = JSON.stringify(
+    (answer.page?.text ?? answer.raw).slice(0, wapStepLimits.quotedPageCharsMax),
+  )
   if (args['status'] !== undefined && Number(args['status']) !== answer.status) {
-    throw new StepFailure(`expect_page: status ${answer.status}, expected ${String(args['status'])}: ${quoted}`)
+    throw new StepFailure(
+      `expect_page: status ${answer.status}, expected ${String(args['status'])}: ${quoted}`,
+    )
   }
-  if (args['status'] === undefined && answer.status !== 200) throw new StepFailure(`expect_page: status ${answer.status}: ${quoted}`)
+  if (args['status'] === undefined && answer.status !== 200)
+    throw new StepFailure(`expect_page: status ${answer.status}: ${quoted}`)
   const contentType = args['content_type']
-  if (contentType !== undefined && !answer.contentType.toLowerCase().startsWith(String(contentType).toLowerCase())) {
-    throw new StepFailure(`expect_page: content type ${answer.contentType}, expected ${String(contentType)}`)
+  if (
+    contentType !== undefined &&
+    !answer.contentType.toLowerCase().startsWith(String(contentType).toLowerCase())
+  ) {
+    throw new StepFailure(
+      `expect_page: content type ${answer.contentType}, expected ${String(contentType)}`,
+    )
   }
   const expectation = textExpectation(args, 'expect_page')
   if (!expectation.test(answer.page?.text ?? '') && !expectation.test(answer.raw)) {

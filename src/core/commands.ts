@@ -22,7 +22,12 @@ export type SubscriberCommand =
   | { readonly kind: 'verify_pin'; readonly msisdn: string }
   /** The language of every later answer, on every channel (a USSD or WAP settings page). */
   | { readonly kind: 'set_language'; readonly msisdn: string; readonly language: Language }
-  | { readonly kind: 'register'; readonly msisdn: string; readonly name: string; readonly language: Language }
+  | {
+      readonly kind: 'register'
+      readonly msisdn: string
+      readonly name: string
+      readonly language: Language
+    }
 
 /**
  * Commands that move a subscriber's money. `authorize` says the user gave consent in this very
@@ -62,7 +67,12 @@ export type PaymentCommand =
       readonly funding: FundingKind
       readonly authorize: boolean
     }
-  | { readonly kind: 'load_wallet'; readonly msisdn: string; readonly amountMinor: bigint; readonly authorize: boolean }
+  | {
+      readonly kind: 'load_wallet'
+      readonly msisdn: string
+      readonly amountMinor: bigint
+      readonly authorize: boolean
+    }
   | {
       readonly kind: 'send_money'
       readonly msisdn: string
@@ -90,7 +100,12 @@ export type MerchantCommand =
       readonly reference: string
       readonly description: string
     }
-  | { readonly kind: 'refund'; readonly merchantCode: string; readonly paymentId: string; readonly amountMinor: bigint }
+  | {
+      readonly kind: 'refund'
+      readonly merchantCode: string
+      readonly paymentId: string
+      readonly amountMinor: bigint
+    }
 
 /** Commands the gateway sends itself: the bank's answer, and the expiry sweep. */
 export type SystemCommand =

@@ -2,16 +2,17 @@
  * decide-account.ts - a subscriber's own affairs: balances, the mini statement, registration
  * and the change of PIN.
  */
+
+import { assert } from './assert.js'
 import type { Envelope } from './commands.js'
+import type { Outcome } from './decide-payment.js'
+import { checkPin } from './decide-payment.js'
 import type { Account, Language, Subscriber } from './entities.js'
 import { fundingKinds } from './entities.js'
 import type { Limits } from './limits.js'
 import { formatAmount } from './money.js'
-import type { Outcome } from './decide-payment.js'
-import { checkPin } from './decide-payment.js'
 import type { BalanceLine, StatementRow } from './results.js'
 import { refused, succeeded } from './results.js'
-import { assert } from './assert.js'
 import type { LedgerView, Write } from './view.js'
 
 export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): Outcome {
@@ -19,7 +20,8 @@ export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): 
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
   // Three wrong PINs lock the subscriber on every channel (SPEC section 3), reads included: a
   // phone in the wrong hands must not show balances while the owner is locked out.
-  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  if (subscriber.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   const lines: BalanceLine[] = []
   for (const funding of fundingKinds) {
     const account = view.accountOf(msisdn, funding)
@@ -27,38 +29,72 @@ export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): 
     lines.push({
       funding,
       balanceMinor: account.balanceMinor - account.reservedMinor,
-      creditLimitMinor: account.floorMinor === null || account.floorMinor >= 0n ? 0n : -account.floorMinor,
+      creditLimitMinor:
+        account.floorMinor === null || account.floorMinor >= 0n ? 0n : -account.floorMinor,
       card: account.card,
     })
   }
   const wallet = lines.find((line) => line.funding === 'wallet')
   const phoneBill = lines.find((line) => line.funding === 'phone_bill')
-  const params = { wallet: formatAmount(wallet?.balanceMinor ?? 0n), phoneBill: formatAmount(phoneBill?.balanceMinor ?? 0n) }
+  const params = {
+    wallet: formatAmount(wallet?.balanceMinor ?? 0n),
+    phoneBill: formatAmount(phoneBill?.balanceMinor ?? 0n),
+  }
   const message = { key: 'balance.summary' as const, params }
-  return { result: succeeded(message, subscriber.language, { data: { kind: 'balances', lines } }), writes: [] }
+  return {
+    result: succeeded(message, subscriber.language, { data: { kind: 'balances', lines } }),
+    writes: [],
+  }
 }
 
-export function decideStatement(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
+export function decideStatement(
+  env: Envelope,
+  msisdn: string,
+  view: LedgerView,
+  limits: Limits,
+): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
   // Locked on every channel, as for balances.
-  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
-  const rows: StatementRow[] = view.recentPayments(msisdn, limits.statementRowsMax).map((payment) => {
-    const direction = payment.payerMsisdn === msisdn ? 'out' : 'in'
-    const merchantName = payment.merchantCode === null ? null : view.merchant(payment.merchantCode)?.name ?? payment.merchantCode
-    const counterparty = direction === 'in' ? payment.payerMsisdn : merchantName ?? payment.payeeMsisdn ?? ''
-    return {
-      paymentId: payment.id, reference: payment.transferRef, kind: payment.kind, state: payment.state,
-      direction, amountMinor: payment.amountMinor, counterparty, createdMs: payment.createdMs,
-    }
-  })
+  if (subscriber.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  const rows: StatementRow[] = view
+    .recentPayments(msisdn, limits.statementRowsMax)
+    .map((payment) => {
+      const direction = payment.payerMsisdn === msisdn ? 'out' : 'in'
+      const merchantName =
+        payment.merchantCode === null
+          ? null
+          : (view.merchant(payment.merchantCode)?.name ?? payment.merchantCode)
+      const counterparty =
+        direction === 'in' ? payment.payerMsisdn : (merchantName ?? payment.payeeMsisdn ?? '')
+      return {
+        paymentId: payment.id,
+        reference: payment.transferRef,
+        kind: payment.kind,
+        state: payment.state,
+        direction,
+        amountMinor: payment.amountMinor,
+        counterparty,
+        createdMs: payment.createdMs,
+      }
+    })
   // The recent lists hold only payments that moved money (postPayment puts them there), so every
   // channel shows the same last five, each with its reference.
   const text = rows
-    .map((row) => `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`)
+    .map(
+      (row) =>
+        `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`,
+    )
     .join('; ')
-  const message = text === '' ? { key: 'statement.empty' as const, params: {} } : { key: 'statement.list' as const, params: { rows: text } }
-  return { result: succeeded(message, subscriber.language, { data: { kind: 'statement', rows } }), writes: [] }
+  const message =
+    text === ''
+      ? { key: 'statement.empty' as const, params: {} }
+      : { key: 'statement.list' as const, params: { rows: text } }
+  return {
+    result: succeeded(message, subscriber.language, { data: { kind: 'statement', rows } }),
+    writes: [],
+  }
 }
 
 /**
@@ -71,15 +107,42 @@ export function decideRegister(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
-  if (env.newPinHash === null) return { result: refused('pin_format_invalid', command.language), writes: [] }
-  if (view.subscriber(command.msisdn) !== null) return { result: refused('already_registered', command.language), writes: [] }
+  if (env.newPinHash === null)
+    return { result: refused('pin_format_invalid', command.language), writes: [] }
+  if (view.subscriber(command.msisdn) !== null)
+    return { result: refused('already_registered', command.language), writes: [] }
   const subscriber: Subscriber = {
-    msisdn: command.msisdn, name: command.name, language: command.language, pinHash: env.newPinHash,
-    pinFailures: 0, lockedUntilMs: 0, pendingPaymentId: null,
+    msisdn: command.msisdn,
+    name: command.name,
+    language: command.language,
+    pinHash: env.newPinHash,
+    pinFailures: 0,
+    lockedUntilMs: 0,
+    pendingPaymentId: null,
   }
-  const base = { owner: command.msisdn, balanceMinor: 0n, reservedMinor: 0n, card: null, outgoingDay: 0, outgoingMinor: 0n, recentPaymentIds: [] }
-  const wallet: Account = { ...base, id: view.nextAccountId(), kind: 'wallet', floorMinor: 0n, capMinor: limits.walletHeldMaxMinor }
-  const phoneBill: Account = { ...base, id: view.nextAccountId(), kind: 'phone_bill', floorMinor: 0n, capMinor: null }
+  const base = {
+    owner: command.msisdn,
+    balanceMinor: 0n,
+    reservedMinor: 0n,
+    card: null,
+    outgoingDay: 0,
+    outgoingMinor: 0n,
+    recentPaymentIds: [],
+  }
+  const wallet: Account = {
+    ...base,
+    id: view.nextAccountId(),
+    kind: 'wallet',
+    floorMinor: 0n,
+    capMinor: limits.walletHeldMaxMinor,
+  }
+  const phoneBill: Account = {
+    ...base,
+    id: view.nextAccountId(),
+    kind: 'phone_bill',
+    floorMinor: 0n,
+    capMinor: null,
+  }
   const writes: Write[] = [
     { kind: 'subscriber', subscriber },
     { kind: 'account', account: wallet },
@@ -89,42 +152,77 @@ export function decideRegister(
   return { result: succeeded(message, command.language), writes }
 }
 
-export function decideChangePin(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
+export function decideChangePin(
+  env: Envelope,
+  msisdn: string,
+  view: LedgerView,
+  limits: Limits,
+): Outcome {
   const subscriber = view.subscriber(msisdn)
   // Malformed input is refused before anything is looked up (as for register), so the answer to
   // a badly typed new PIN does not depend on who sent it.
-  if (env.newPinHash === null) return { result: refused('pin_format_invalid', subscriber?.language ?? 'en'), writes: [] }
+  if (env.newPinHash === null)
+    return { result: refused('pin_format_invalid', subscriber?.language ?? 'en'), writes: [] }
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  if (subscriber.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   // Changing the PIN always needs the old one, whatever account would be concerned.
   const pin = checkPin(env, subscriber, 'wallet', limits)
-  if (pin.reason !== null) return { result: refused(pin.reason, subscriber.language, { params: pin.params }), writes: pin.writes }
+  if (pin.reason !== null)
+    return {
+      result: refused(pin.reason, subscriber.language, { params: pin.params }),
+      writes: pin.writes,
+    }
   assert(env.pin === 'match', 'a PIN change passed the check without the old PIN')
   const changed = { ...pin.subscriber, pinHash: env.newPinHash }
-  return { result: succeeded({ key: 'pin.changed', params: {} }, subscriber.language), writes: [{ kind: 'subscriber', subscriber: changed }] }
+  return {
+    result: succeeded({ key: 'pin.changed', params: {} }, subscriber.language),
+    writes: [{ kind: 'subscriber', subscriber: changed }],
+  }
 }
 
 /**
  * Sets the language every channel answers the subscriber in. Needs no PIN: it moves no money and
  * is undone the same way. A locked subscriber may still change it (the lock is about PINs).
  */
-export function decideSetLanguage(_env: Envelope, msisdn: string, language: Language, view: LedgerView): Outcome {
+export function decideSetLanguage(
+  _env: Envelope,
+  msisdn: string,
+  language: Language,
+  view: LedgerView,
+): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', language), writes: [] }
   const message = { key: 'language.changed' as const, params: {} }
   if (subscriber.language === language) return { result: succeeded(message, language), writes: [] }
-  return { result: succeeded(message, language), writes: [{ kind: 'subscriber', subscriber: { ...subscriber, language } }] }
+  return {
+    result: succeeded(message, language),
+    writes: [{ kind: 'subscriber', subscriber: { ...subscriber, language } }],
+  }
 }
 
 /**
  * Checks the PIN the command came with, as a login does. A wrong PIN counts toward the lock on
  * every channel, a locked subscriber is refused, a right one clears earlier failures.
  */
-export function decideVerifyPin(env: Envelope, msisdn: string, view: LedgerView, limits: Limits): Outcome {
+export function decideVerifyPin(
+  env: Envelope,
+  msisdn: string,
+  view: LedgerView,
+  limits: Limits,
+): Outcome {
   const subscriber = view.subscriber(msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  if (subscriber.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  if (subscriber.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
   const pin = checkPin(env, subscriber, 'wallet', limits)
-  if (pin.reason !== null) return { result: refused(pin.reason, subscriber.language, { params: pin.params }), writes: pin.writes }
-  return { result: succeeded({ key: 'pin.verified', params: {} }, subscriber.language), writes: pin.writes }
+  if (pin.reason !== null)
+    return {
+      result: refused(pin.reason, subscriber.language, { params: pin.params }),
+      writes: pin.writes,
+    }
+  return {
+    result: succeeded({ key: 'pin.verified', params: {} }, subscriber.language),
+    writes: pin.writes,
+  }
 }

@@ -4,11 +4,11 @@
  * channel, and refunds.
  */
 import type { Envelope, MerchantCommand } from './commands.js'
+import type { Outcome } from './decide-payment.js'
+import { awaitAuthorization, newPayment, paymentMessage } from './decide-payment.js'
 import type { Order, Payment } from './entities.js'
 import type { Limits } from './limits.js'
 import { formatAmount } from './money.js'
-import type { Outcome } from './decide-payment.js'
-import { awaitAuthorization, newPayment, paymentMessage } from './decide-payment.js'
 import { paymentMaxMinor } from './payment-intent.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -20,20 +20,36 @@ type RequestPayment = Extract<MerchantCommand, { kind: 'request_payment' }>
  * A merchant's request to pay. Funds and daily limits are checked only when the user confirms:
  * a merchant must not learn a subscriber's balance from a refusal.
  */
-export function decideRequestPayment(env: Envelope, command: RequestPayment, view: LedgerView, limits: Limits): Outcome {
+export function decideRequestPayment(
+  env: Envelope,
+  command: RequestPayment,
+  view: LedgerView,
+  limits: Limits,
+): Outcome {
   if (command.amountMinor <= 0n) return { result: refused('amount_not_positive', 'en'), writes: [] }
   const payer = view.subscriber(command.msisdn)
   if (payer === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  if (payer.lockedUntilMs > env.nowMs) return { result: refused('subscriber_locked', 'en'), writes: [] }
+  if (payer.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', 'en'), writes: [] }
   const merchant = view.merchant(command.merchantCode)
   if (merchant === null) return { result: refused('merchant_not_found', 'en'), writes: [] }
   const payerAccount = view.accountOf(payer.msisdn, command.funding)
   if (payerAccount === null) return { result: refused('account_not_available', 'en'), writes: [] }
-  if (command.amountMinor > paymentMaxMinor(command.funding, limits)) return { result: refused('amount_above_payment_max', 'en'), writes: [] }
+  if (command.amountMinor > paymentMaxMinor(command.funding, limits))
+    return { result: refused('amount_above_payment_max', 'en'), writes: [] }
 
   const intent = {
-    kind: 'merchant' as const, payer, funding: command.funding, payerAccount, amountMinor: command.amountMinor,
-    merchant, payeeAccount: null, payeePendingMinor: 0n, payeeMsisdn: null, orderNo: null, customerRef: null,
+    kind: 'merchant' as const,
+    payer,
+    funding: command.funding,
+    payerAccount,
+    amountMinor: command.amountMinor,
+    merchant,
+    payeeAccount: null,
+    payeePendingMinor: 0n,
+    payeeMsisdn: null,
+    orderNo: null,
+    customerRef: null,
   }
   const payment: Payment = {
     ...newPayment(env, intent, view, 'merchant'),
@@ -44,14 +60,32 @@ export function decideRequestPayment(env: Envelope, command: RequestPayment, vie
   const waiting = awaitAuthorization(env, intent, payment, view, limits)
   const prompt = {
     // A phone-bill charge is confirmed by the SIM alone, so its prompt asks for YES without a PIN.
-    key: command.funding === 'phone_bill' ? ('request.prompt_sim' as const) : ('request.prompt' as const),
-    params: { ...paymentMessage('request.prompt', intent, null).params, reference: command.reference },
+    key:
+      command.funding === 'phone_bill'
+        ? ('request.prompt_sim' as const)
+        : ('request.prompt' as const),
+    params: {
+      ...paymentMessage('request.prompt', intent, null).params,
+      reference: command.reference,
+    },
   }
   const writes: Write[] = [
     ...waiting.writes,
-    { kind: 'notify', notification: { kind: 'sms', msisdn: payer.msisdn, language: payer.language, message: prompt, paymentId: payment.id } },
+    {
+      kind: 'notify',
+      notification: {
+        kind: 'sms',
+        msisdn: payer.msisdn,
+        language: payer.language,
+        message: prompt,
+        paymentId: payment.id,
+      },
+    },
   ]
-  const message = { key: 'request.accepted' as const, params: { amount: formatAmount(command.amountMinor) } }
+  const message = {
+    key: 'request.accepted' as const,
+    params: { amount: formatAmount(command.amountMinor) },
+  }
   return { result: succeeded(message, 'en', { payment: waiting.result.payment }), writes }
 }
 
@@ -61,47 +95,112 @@ export function decideCreateOrder(
   view: LedgerView,
 ): Outcome {
   if (command.amountMinor <= 0n) return { result: refused('amount_not_positive', 'en'), writes: [] }
-  if (view.merchant(command.merchantCode) === null) return { result: refused('merchant_not_found', 'en'), writes: [] }
+  if (view.merchant(command.merchantCode) === null)
+    return { result: refused('merchant_not_found', 'en'), writes: [] }
   const order: Order = {
-    orderNo: view.nextOrderNo(), merchantCode: command.merchantCode, amountMinor: command.amountMinor,
-    reference: command.reference, description: command.description, paidPaymentId: null, createdMs: env.nowMs,
+    orderNo: view.nextOrderNo(),
+    merchantCode: command.merchantCode,
+    amountMinor: command.amountMinor,
+    reference: command.reference,
+    description: command.description,
+    paidPaymentId: null,
+    createdMs: env.nowMs,
   }
-  const message = { key: 'order.created' as const, params: { orderNo: order.orderNo, amount: formatAmount(order.amountMinor) } }
-  return { result: succeeded(message, 'en', { data: { kind: 'order', order } }), writes: [{ kind: 'order', order }] }
+  const message = {
+    key: 'order.created' as const,
+    params: { orderNo: order.orderNo, amount: formatAmount(order.amountMinor) },
+  }
+  return {
+    result: succeeded(message, 'en', { data: { kind: 'order', order } }),
+    writes: [{ kind: 'order', order }],
+  }
 }
 
 /**
  * A refund is a new transfer from the merchant back to the account that paid; the fee is not
  * returned (the merchant bears it, as with card acquirers). Refunds never exceed what was paid.
  */
-export function decideRefund(env: Envelope, command: Extract<MerchantCommand, { kind: 'refund' }>, view: LedgerView): Outcome {
+export function decideRefund(
+  env: Envelope,
+  command: Extract<MerchantCommand, { kind: 'refund' }>,
+  view: LedgerView,
+): Outcome {
   if (command.amountMinor <= 0n) return { result: refused('amount_not_positive', 'en'), writes: [] }
   const payment = view.payment(command.paymentId)
-  if (payment === null || payment.merchantCode !== command.merchantCode) return { result: refused('payment_not_found', 'en'), writes: [] }
-  if (payment.state !== 'completed') return { result: refused('payment_not_refundable', 'en', { payment }), writes: [] }
+  if (payment === null || payment.merchantCode !== command.merchantCode)
+    return { result: refused('payment_not_found', 'en'), writes: [] }
+  if (payment.state !== 'completed')
+    return { result: refused('payment_not_refundable', 'en', { payment }), writes: [] }
   const remaining = payment.amountMinor - payment.refundedMinor
-  if (command.amountMinor > remaining) return { result: refused('refund_exceeds_payment', 'en', { payment }), writes: [] }
+  if (command.amountMinor > remaining)
+    return { result: refused('refund_exceeds_payment', 'en', { payment }), writes: [] }
 
   const merchant = view.merchant(command.merchantCode)
   const payerAccount = view.accountOf(payment.payerMsisdn, payment.funding)
-  if (merchant === null || payerAccount === null) return { result: refused('account_not_available', 'en', { payment }), writes: [] }
+  if (merchant === null || payerAccount === null)
+    return { result: refused('account_not_available', 'en', { payment }), writes: [] }
   const transferId = view.nextTransferId()
   const reference = transferRef(transferId)
   const legs = [
     { accountId: merchant.accountId, amountMinor: -command.amountMinor },
     { accountId: payerAccount.id, amountMinor: command.amountMinor },
   ]
-  const refunded: Payment = { ...payment, refundedMinor: payment.refundedMinor + command.amountMinor, updatedMs: env.nowMs }
+  const refunded: Payment = {
+    ...payment,
+    refundedMinor: payment.refundedMinor + command.amountMinor,
+    updatedMs: env.nowMs,
+  }
   const payer = view.subscriber(payment.payerMsisdn)
   const writes: Write[] = [
-    { kind: 'transfer', transfer: { id: transferId, kind: 'refund', paymentId: payment.id, createdMs: env.nowMs, legs } },
+    {
+      kind: 'transfer',
+      transfer: {
+        id: transferId,
+        kind: 'refund',
+        paymentId: payment.id,
+        createdMs: env.nowMs,
+        legs,
+      },
+    },
     { kind: 'payment', payment: refunded },
   ]
-  const notice = { key: 'refund.completed' as const, params: { amount: formatAmount(command.amountMinor), payee: merchant.name, ref: reference, account: payment.funding } }
-  if (payer !== null) writes.push({ kind: 'notify', notification: { kind: 'sms', msisdn: payer.msisdn, language: payer.language, message: notice } })
-  const bankStep = payment.funding === 'bank' && payerAccount.card !== null
-    ? { op: 'refund' as const, paymentId: payment.id, cardToken: payerAccount.card.token, amountMinor: command.amountMinor, reference }
-    : null
-  const data = { kind: 'refund' as const, reference, refundedMinor: refunded.refundedMinor, remainingMinor: remaining - command.amountMinor }
-  return { result: succeeded(notice, 'en', { payment: refunded, reference, bankStep, data }), writes }
+  const notice = {
+    key: 'refund.completed' as const,
+    params: {
+      amount: formatAmount(command.amountMinor),
+      payee: merchant.name,
+      ref: reference,
+      account: payment.funding,
+    },
+  }
+  if (payer !== null)
+    writes.push({
+      kind: 'notify',
+      notification: {
+        kind: 'sms',
+        msisdn: payer.msisdn,
+        language: payer.language,
+        message: notice,
+      },
+    })
+  const bankStep =
+    payment.funding === 'bank' && payerAccount.card !== null
+      ? {
+          op: 'refund' as const,
+          paymentId: payment.id,
+          cardToken: payerAccount.card.token,
+          amountMinor: command.amountMinor,
+          reference,
+        }
+      : null
+  const data = {
+    kind: 'refund' as const,
+    reference,
+    refundedMinor: refunded.refundedMinor,
+    remainingMinor: remaining - command.amountMinor,
+  }
+  return {
+    result: succeeded(notice, 'en', { payment: refunded, reference, bankStep, data }),
+    writes,
+  }
 }

@@ -3,15 +3,23 @@
  * through the view, reads no clock (the envelope carries the time) and performs no I/O; the
  * store applies the writes it returns in the same transaction.
  */
+
+import { assertNever } from './assert.js'
 import type { Envelope } from './commands.js'
 import { isUnlogged } from './commands.js'
-import { assertNever } from './assert.js'
-import type { Limits } from './limits.js'
+import {
+  decideBalance,
+  decideChangePin,
+  decideRegister,
+  decideSetLanguage,
+  decideStatement,
+  decideVerifyPin,
+} from './decide-account.js'
+import { decideBankOutcome, decideCancel, decideConfirm, decideExpireDue } from './decide-flow.js'
+import { decideCreateOrder, decideRefund, decideRequestPayment } from './decide-merchant.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
-import { decideBankOutcome, decideCancel, decideConfirm, decideExpireDue } from './decide-flow.js'
-import { decideBalance, decideChangePin, decideSetLanguage, decideVerifyPin, decideRegister, decideStatement } from './decide-account.js'
-import { decideCreateOrder, decideRefund, decideRequestPayment } from './decide-merchant.js'
+import type { Limits } from './limits.js'
 import { refused } from './results.js'
 import type { Decision, LedgerView } from './view.js'
 
@@ -27,7 +35,10 @@ export function decide(env: Envelope, view: LedgerView, limits: Limits): Decisio
   if (isUnlogged(env.command)) return outcome
   return {
     result: outcome.result,
-    writes: [...outcome.writes, { kind: 'log', key: env.key, commandHash: env.commandHash, result: outcome.result }],
+    writes: [
+      ...outcome.writes,
+      { kind: 'log', key: env.key, commandHash: env.commandHash, result: outcome.result },
+    ],
   }
 }
 

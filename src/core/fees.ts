@@ -13,9 +13,19 @@ type FeeParty = Exclude<PartyKind, 'opening'>
  * left over by rounding, so the shares always add up to the fee exactly.
  */
 export const feeShares: Readonly<Record<FundingKind, readonly (readonly [FeeParty, bigint])[]>> = {
-  phone_bill: [['operator_fees', 70n], ['platform_fees', 30n]],
-  wallet: [['operator_fees', 30n], ['platform_fees', 70n]],
-  bank: [['bank_fees', 50n], ['operator_fees', 20n], ['platform_fees', 30n]],
+  phone_bill: [
+    ['operator_fees', 70n],
+    ['platform_fees', 30n],
+  ],
+  wallet: [
+    ['operator_fees', 30n],
+    ['platform_fees', 70n],
+  ],
+  bank: [
+    ['bank_fees', 50n],
+    ['operator_fees', 20n],
+    ['platform_fees', 30n],
+  ],
 }
 
 export interface FeeSplit {
@@ -23,7 +33,11 @@ export interface FeeSplit {
   readonly shares: readonly { readonly party: FeeParty; readonly amountMinor: bigint }[]
 }
 
-export function splitMerchantFee(funding: FundingKind, amountMinor: bigint, feeBasisPoints: bigint): FeeSplit {
+export function splitMerchantFee(
+  funding: FundingKind,
+  amountMinor: bigint,
+  feeBasisPoints: bigint,
+): FeeSplit {
   const feeMinor = basisPointsOf(amountMinor, feeBasisPoints)
   const parties = feeShares[funding]
   let left = feeMinor

@@ -50,9 +50,16 @@ export const defaultLimits: Limits = {
 export function checkLimits(limits: Limits): string[] {
   const problems: string[] = []
   const positive: (keyof Limits)[] = [
-    'phoneBillPaymentMaxMinor', 'walletPaymentMaxMinor', 'walletHeldMaxMinor',
-    'bankPaymentMaxMinor', 'dailyOutgoingMaxMinor', 'authorizationTtlMs', 'pinAttemptsMax',
-    'pinLockMs', 'statementRowsMax', 'expirySweepRowsMax',
+    'phoneBillPaymentMaxMinor',
+    'walletPaymentMaxMinor',
+    'walletHeldMaxMinor',
+    'bankPaymentMaxMinor',
+    'dailyOutgoingMaxMinor',
+    'authorizationTtlMs',
+    'pinAttemptsMax',
+    'pinLockMs',
+    'statementRowsMax',
+    'expirySweepRowsMax',
   ]
   for (const key of positive) {
     const value = limits[key]

@@ -23,8 +23,10 @@ export function parseAmount(text: string): AmountParse {
   const match = amountPattern.exec(text.trim())
   if (match === null) return { ok: false, reason: 'amount_invalid' }
   const [, sign = '', whole = '0', fraction] = match
-  if (fraction !== undefined && fraction.length > 2) return { ok: false, reason: 'amount_too_precise' }
-  if (fraction !== undefined && fraction.length === 0) return { ok: false, reason: 'amount_invalid' }
+  if (fraction !== undefined && fraction.length > 2)
+    return { ok: false, reason: 'amount_too_precise' }
+  if (fraction !== undefined && fraction.length === 0)
+    return { ok: false, reason: 'amount_invalid' }
   const fen = BigInt(whole) * minorPerMajor + BigInt((fraction ?? '').padEnd(2, '0'))
   if (sign === '-' || fen === 0n) return { ok: false, reason: 'amount_not_positive' }
   return { ok: true, minor: fen }

@@ -4,7 +4,14 @@
  * guard clause returning a Reason, called in the order of `reasons`.
  */
 import type { PaymentCommand } from './commands.js'
-import type { Account, FundingKind, Merchant, PaymentKind, Payment, Subscriber } from './entities.js'
+import type {
+  Account,
+  FundingKind,
+  Merchant,
+  Payment,
+  PaymentKind,
+  Subscriber,
+} from './entities.js'
 import { fundingKinds } from './entities.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
@@ -28,7 +35,9 @@ export interface Intent {
   readonly customerRef: string | null
 }
 
-export type Resolved = { readonly ok: true; readonly intent: Intent } | { readonly ok: false; readonly reason: Reason }
+export type Resolved =
+  | { readonly ok: true; readonly intent: Intent }
+  | { readonly ok: false; readonly reason: Reason }
 
 /** What a payment asks for, whether it comes as a fresh command or from a stored payment. */
 export interface IntentRequest {
@@ -52,33 +61,75 @@ export function requestOfCommand(command: PaymentCommand): IntentRequest {
   switch (command.kind) {
     case 'pay_merchant':
       return {
-        kind: 'merchant', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
-        merchantCode: command.merchantCode, payeeMsisdn: null, orderNo: null, customerRef: null, paymentId: null,
+        kind: 'merchant',
+        payerMsisdn,
+        funding: command.funding,
+        amountMinor: command.amountMinor,
+        merchantCode: command.merchantCode,
+        payeeMsisdn: null,
+        orderNo: null,
+        customerRef: null,
+        paymentId: null,
       }
     case 'pay_order':
       return {
-        kind: 'order', payerMsisdn, funding: command.funding, amountMinor: null,
-        merchantCode: null, payeeMsisdn: null, orderNo: command.orderNo, customerRef: null, paymentId: null,
+        kind: 'order',
+        payerMsisdn,
+        funding: command.funding,
+        amountMinor: null,
+        merchantCode: null,
+        payeeMsisdn: null,
+        orderNo: command.orderNo,
+        customerRef: null,
+        paymentId: null,
       }
     case 'pay_bill':
       return {
-        kind: 'bill', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
-        merchantCode: command.billerCode, payeeMsisdn: null, orderNo: null, customerRef: command.customerRef, paymentId: null,
+        kind: 'bill',
+        payerMsisdn,
+        funding: command.funding,
+        amountMinor: command.amountMinor,
+        merchantCode: command.billerCode,
+        payeeMsisdn: null,
+        orderNo: null,
+        customerRef: command.customerRef,
+        paymentId: null,
       }
     case 'top_up_airtime':
       return {
-        kind: 'airtime', payerMsisdn, funding: command.funding, amountMinor: command.amountMinor,
-        merchantCode: null, payeeMsisdn: command.beneficiaryMsisdn, orderNo: null, customerRef: null, paymentId: null,
+        kind: 'airtime',
+        payerMsisdn,
+        funding: command.funding,
+        amountMinor: command.amountMinor,
+        merchantCode: null,
+        payeeMsisdn: command.beneficiaryMsisdn,
+        orderNo: null,
+        customerRef: null,
+        paymentId: null,
       }
     case 'load_wallet':
       return {
-        kind: 'load', payerMsisdn, funding: 'bank', amountMinor: command.amountMinor,
-        merchantCode: null, payeeMsisdn: command.msisdn, orderNo: null, customerRef: null, paymentId: null,
+        kind: 'load',
+        payerMsisdn,
+        funding: 'bank',
+        amountMinor: command.amountMinor,
+        merchantCode: null,
+        payeeMsisdn: command.msisdn,
+        orderNo: null,
+        customerRef: null,
+        paymentId: null,
       }
     case 'send_money':
       return {
-        kind: 'send', payerMsisdn, funding: 'wallet', amountMinor: command.amountMinor,
-        merchantCode: null, payeeMsisdn: command.payeeMsisdn, orderNo: null, customerRef: null, paymentId: null,
+        kind: 'send',
+        payerMsisdn,
+        funding: 'wallet',
+        amountMinor: command.amountMinor,
+        merchantCode: null,
+        payeeMsisdn: command.payeeMsisdn,
+        orderNo: null,
+        customerRef: null,
+        paymentId: null,
       }
   }
 }
@@ -99,7 +150,8 @@ export function requestOfPayment(payment: Payment): IntentRequest {
 
 /** Resolves the parties of a payment, refusing in precedence order. */
 export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: number): Resolved {
-  if (request.amountMinor !== null && request.amountMinor <= 0n) return { ok: false, reason: 'amount_not_positive' }
+  if (request.amountMinor !== null && request.amountMinor <= 0n)
+    return { ok: false, reason: 'amount_not_positive' }
   const payer = view.subscriber(request.payerMsisdn)
   if (payer === null) return { ok: false, reason: 'payer_not_registered' }
   if (payer.lockedUntilMs > nowMs) return { ok: false, reason: 'subscriber_locked' }
@@ -109,13 +161,16 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
   if (request.kind === 'merchant' || request.kind === 'bill') {
     merchant = request.merchantCode === null ? null : view.merchant(request.merchantCode)
     if (merchant === null) return { ok: false, reason: 'merchant_not_found' }
-    if (request.kind === 'bill' && merchant.category !== 'biller') return { ok: false, reason: 'merchant_not_found' }
-    if (request.kind === 'bill' && (request.customerRef ?? '').trim() === '') return { ok: false, reason: 'customer_reference_required' }
+    if (request.kind === 'bill' && merchant.category !== 'biller')
+      return { ok: false, reason: 'merchant_not_found' }
+    if (request.kind === 'bill' && (request.customerRef ?? '').trim() === '')
+      return { ok: false, reason: 'customer_reference_required' }
   }
   if (request.kind === 'order') {
     const order = request.orderNo === null ? null : view.order(request.orderNo)
     if (order === null) return { ok: false, reason: 'order_not_found' }
-    if (order.paidPaymentId !== null && order.paidPaymentId !== request.paymentId) return { ok: false, reason: 'order_already_paid' }
+    if (order.paidPaymentId !== null && order.paidPaymentId !== request.paymentId)
+      return { ok: false, reason: 'order_already_paid' }
     merchant = view.merchant(order.merchantCode)
     if (merchant === null) return { ok: false, reason: 'merchant_not_found' }
     amountMinor = order.amountMinor
@@ -127,19 +182,27 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
   if (request.kind === 'send' || request.kind === 'airtime' || request.kind === 'load') {
     const payeeMsisdn = request.payeeMsisdn ?? request.payerMsisdn
     if (view.subscriber(payeeMsisdn) === null) return { ok: false, reason: 'payee_not_registered' }
-    if (request.kind === 'send' && payeeMsisdn === payer.msisdn) return { ok: false, reason: 'payee_is_payer' }
-    if (request.kind === 'airtime' && payeeMsisdn === payer.msisdn && request.funding === 'phone_bill') {
+    if (request.kind === 'send' && payeeMsisdn === payer.msisdn)
+      return { ok: false, reason: 'payee_is_payer' }
+    if (
+      request.kind === 'airtime' &&
+      payeeMsisdn === payer.msisdn &&
+      request.funding === 'phone_bill'
+    ) {
       return { ok: false, reason: 'payee_is_payer' }
     }
     payeeAccount = view.accountOf(payeeMsisdn, request.kind === 'airtime' ? 'phone_bill' : 'wallet')
     if (payeeAccount === null) return { ok: false, reason: 'payee_not_registered' }
-    if (payeeAccount.capMinor !== null && payeeAccount.kind === 'wallet') payeePendingMinor = view.pendingWalletLoadsMinor(payeeMsisdn)
+    if (payeeAccount.capMinor !== null && payeeAccount.kind === 'wallet')
+      payeePendingMinor = view.pendingWalletLoadsMinor(payeeMsisdn)
   }
 
   const payerAccount = view.accountOf(payer.msisdn, request.funding)
   if (payerAccount === null) return { ok: false, reason: 'account_not_available' }
-  if (request.kind === 'send' && request.funding !== 'wallet') return { ok: false, reason: 'account_not_allowed' }
-  if (request.kind === 'load' && request.funding !== 'bank') return { ok: false, reason: 'account_not_allowed' }
+  if (request.kind === 'send' && request.funding !== 'wallet')
+    return { ok: false, reason: 'account_not_allowed' }
+  if (request.kind === 'load' && request.funding !== 'bank')
+    return { ok: false, reason: 'account_not_allowed' }
 
   return {
     ok: true,
@@ -190,7 +253,12 @@ export function accountOutgoingToday(account: Account, nowMs: number, limits: Li
 }
 
 /** The subscriber's outgoing total for the day of nowMs, over all their funding accounts. */
-export function outgoingToday(msisdn: string, view: LedgerView, nowMs: number, limits: Limits): bigint {
+export function outgoingToday(
+  msisdn: string,
+  view: LedgerView,
+  nowMs: number,
+  limits: Limits,
+): bigint {
   let total = 0n
   for (const kind of fundingKinds) {
     const account = view.accountOf(msisdn, kind)
@@ -200,19 +268,31 @@ export function outgoingToday(msisdn: string, view: LedgerView, nowMs: number, l
 }
 
 /** The money rules, after the parties and the authorization are settled. */
-export function checkMoney(intent: Intent, view: LedgerView, nowMs: number, limits: Limits): Reason | null {
+export function checkMoney(
+  intent: Intent,
+  view: LedgerView,
+  nowMs: number,
+  limits: Limits,
+): Reason | null {
   const amount = intent.amountMinor
   if (amount > paymentMaxMinor(intent.funding, limits)) return 'amount_above_payment_max'
-  if (countsTowardDailyLimit(intent.kind) && outgoingToday(intent.payer.msisdn, view, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor) {
+  if (
+    countsTowardDailyLimit(intent.kind) &&
+    outgoingToday(intent.payer.msisdn, view, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor
+  ) {
     return 'daily_limit_exceeded'
   }
   const payerAccount = intent.payerAccount
   if (payerAccount.floorMinor !== null) {
-    const available = payerAccount.balanceMinor - payerAccount.reservedMinor - payerAccount.floorMinor
+    const available =
+      payerAccount.balanceMinor - payerAccount.reservedMinor - payerAccount.floorMinor
     if (amount > available) return 'insufficient_funds'
   }
   const payeeAccount = intent.payeeAccount
-  if (payeeAccount?.capMinor != null && payeeAccount.balanceMinor + intent.payeePendingMinor + amount > payeeAccount.capMinor) {
+  if (
+    payeeAccount?.capMinor != null &&
+    payeeAccount.balanceMinor + intent.payeePendingMinor + amount > payeeAccount.capMinor
+  ) {
     return 'wallet_cap_exceeded'
   }
   return null

@@ -30,7 +30,12 @@ export type ResultData =
   | { readonly kind: 'balances'; readonly lines: readonly BalanceLine[] }
   | { readonly kind: 'statement'; readonly rows: readonly StatementRow[] }
   | { readonly kind: 'order'; readonly order: Order }
-  | { readonly kind: 'refund'; readonly reference: string; readonly refundedMinor: bigint; readonly remainingMinor: bigint }
+  | {
+      readonly kind: 'refund'
+      readonly reference: string
+      readonly refundedMinor: bigint
+      readonly remainingMinor: bigint
+    }
   | { readonly kind: 'expired'; readonly paymentIds: readonly string[] }
 
 /**
@@ -38,8 +43,19 @@ export type ResultData =
  * ledger transaction is ever held open across a call to the bank.
  */
 export type BankStep =
-  | { readonly op: 'capture'; readonly paymentId: string; readonly cardToken: string; readonly amountMinor: bigint }
-  | { readonly op: 'refund'; readonly paymentId: string; readonly cardToken: string; readonly amountMinor: bigint; readonly reference: string }
+  | {
+      readonly op: 'capture'
+      readonly paymentId: string
+      readonly cardToken: string
+      readonly amountMinor: bigint
+    }
+  | {
+      readonly op: 'refund'
+      readonly paymentId: string
+      readonly cardToken: string
+      readonly amountMinor: bigint
+      readonly reference: string
+    }
 
 export interface CommandResult {
   readonly ok: boolean

@@ -3,8 +3,16 @@
  * LedgerView (synchronous, already-loaded state inside one store transaction) and answers with a
  * Decision: a result plus the writes, as data, that the store applies in the same transaction.
  */
-import type { Account, Merchant, Order, PartyKind, Payment, Subscriber, Transfer } from './entities.js'
-import type { Language } from './entities.js'
+import type {
+  Account,
+  Language,
+  Merchant,
+  Order,
+  PartyKind,
+  Payment,
+  Subscriber,
+  Transfer,
+} from './entities.js'
 import type { Message } from './messages.js'
 import type { CommandResult } from './results.js'
 
@@ -43,8 +51,19 @@ export type Notification =
    * `paymentId` when the SMS asks about one payment (a merchant's request): a channel that shows
    * it instead (a USSD push) answers that payment and no other.
    */
-  | { readonly kind: 'sms'; readonly msisdn: string; readonly language: Language; readonly message: Message; readonly paymentId?: string }
-  | { readonly kind: 'webhook'; readonly paymentId: string; readonly merchantCode: string; readonly url: string }
+  | {
+      readonly kind: 'sms'
+      readonly msisdn: string
+      readonly language: Language
+      readonly message: Message
+      readonly paymentId?: string
+    }
+  | {
+      readonly kind: 'webhook'
+      readonly paymentId: string
+      readonly merchantCode: string
+      readonly url: string
+    }
 
 export type Write =
   | { readonly kind: 'subscriber'; readonly subscriber: Subscriber }
@@ -53,7 +72,12 @@ export type Write =
   | { readonly kind: 'order'; readonly order: Order }
   | { readonly kind: 'transfer'; readonly transfer: Transfer }
   | { readonly kind: 'notify'; readonly notification: Notification }
-  | { readonly kind: 'log'; readonly key: string; readonly commandHash: string; readonly result: CommandResult }
+  | {
+      readonly kind: 'log'
+      readonly key: string
+      readonly commandHash: string
+      readonly result: CommandResult
+    }
 
 export interface Decision {
   readonly result: CommandResult

@@ -31,7 +31,9 @@ export interface Channel {
 }
 
 /** The parts of a Channel a simple one need not write: it accepts until close and has nothing to settle. */
-export function channelOf(parts: Pick<Channel, 'name' | 'ready' | 'sweep' | 'close'> & Partial<Channel>): Channel {
+export function channelOf(
+  parts: Pick<Channel, 'name' | 'ready' | 'sweep' | 'close'> & Partial<Channel>,
+): Channel {
   return {
     stopAccepting: () => undefined,
     settle: () => Promise.resolve(),

@@ -5,11 +5,11 @@
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
-import { fundingKinds, formatAmount, normalizeMsisdn } from '../core/index.js'
 import { bankModes } from '../bank/simulated-bank.js'
-import { decodeJson } from '../ledger/codec.js'
-import { renderMessage } from '../gateway/reply/index.js'
 import type { Message } from '../core/index.js'
+import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
+import { renderMessage } from '../gateway/reply/index.js'
+import { decodeJson } from '../ledger/codec.js'
 import type { GatewayContext } from './context.js'
 import { checkJson, paymentJson, sendError } from './json.js'
 import { dayOfQuery } from './merchant-api.js'
@@ -23,7 +23,12 @@ import { bearerToken } from './status.js'
 const clockAdvanceSecondsMax = 366 * 86_400
 
 function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false)
+  return (
+    address === '127.0.0.1' ||
+    address === '::1' ||
+    address === '::ffff:127.0.0.1' ||
+    (address?.startsWith('127.') ?? false)
+  )
 }
 
 /** The admin token check, for the admin API and /metrics (SPEC section 9). */
@@ -31,7 +36,12 @@ export function adminAuth(context: GatewayContext) {
   return (request: Request, response: Response, next: NextFunction): void => {
     // The default token is public (it is in the SPEC): it only opens the API to this machine.
     if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
-      sendError(response, 403, 'forbidden', 'the default admin token is accepted from loopback only; set adminToken')
+      sendError(
+        response,
+        403,
+        'forbidden',
+        'the default admin token is accepted from loopback only; set adminToken',
+      )
       return
     }
     if (bearerToken(request.header('authorization')) !== context.adminToken) {
@@ -52,20 +62,31 @@ export function adminApi(context: GatewayContext): Router {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))
     if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
     const detail = await ledger.subscriber(msisdn)
-    if (detail === null) return sendError(response, 404, 'payer_not_registered', `${msisdn} is not registered`)
+    if (detail === null)
+      return sendError(response, 404, 'payer_not_registered', `${msisdn} is not registered`)
     const accounts = []
     for (const account of detail.accounts) {
       const funding = fundingKinds.find((kind) => kind === account.kind)
       if (funding === undefined) continue
       if (funding === 'bank' && account.card !== null) {
         const bankMinor = await context.bank.balance(account.card.token)
-        accounts.push({ account: funding, balance: bankMinor === null ? null : formatAmount(bankMinor), bank: account.card.bank, last4: account.card.last4, drawn: formatAmount(-account.balanceMinor), reserved: formatAmount(account.reservedMinor) })
+        accounts.push({
+          account: funding,
+          balance: bankMinor === null ? null : formatAmount(bankMinor),
+          bank: account.card.bank,
+          last4: account.card.last4,
+          drawn: formatAmount(-account.balanceMinor),
+          reserved: formatAmount(account.reservedMinor),
+        })
         continue
       }
       accounts.push({
         account: funding,
         balance: formatAmount(account.balanceMinor),
-        creditLimit: account.floorMinor !== null && account.floorMinor < 0n ? formatAmount(-account.floorMinor) : '0.00',
+        creditLimit:
+          account.floorMinor !== null && account.floorMinor < 0n
+            ? formatAmount(-account.floorMinor)
+            : '0.00',
       })
     }
     const subscriber = detail.subscriber
@@ -74,7 +95,8 @@ export function adminApi(context: GatewayContext): Router {
       name: subscriber.name,
       language: subscriber.language,
       locked: subscriber.lockedUntilMs > context.clock.nowMs(),
-      lockedUntil: subscriber.lockedUntilMs > 0 ? new Date(subscriber.lockedUntilMs).toISOString() : null,
+      lockedUntil:
+        subscriber.lockedUntilMs > 0 ? new Date(subscriber.lockedUntilMs).toISOString() : null,
       pendingPaymentId: subscriber.pendingPaymentId,
       accounts,
     })
@@ -86,22 +108,49 @@ export function adminApi(context: GatewayContext): Router {
 
   router.get('/transactions', async (request: Request, response: Response) => {
     const rawMsisdn = request.query['msisdn']
-    const msisdn = typeof rawMsisdn === 'string' && rawMsisdn !== '' ? normalizeMsisdn(rawMsisdn) : null
-    if (typeof rawMsisdn === 'string' && rawMsisdn !== '' && msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
+    const msisdn =
+      typeof rawMsisdn === 'string' && rawMsisdn !== '' ? normalizeMsisdn(rawMsisdn) : null
+    if (typeof rawMsisdn === 'string' && rawMsisdn !== '' && msisdn === null)
+      return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
     const limitText = request.query['limit']
     const limit = limitText === undefined ? 20 : Number(limitText)
-    if (!Number.isInteger(limit) || limit < 1 || limit > context.operating.transactionsQueryRowsMax) {
-      return sendError(response, 400, 'limit_invalid', `limit is a whole number from 1 to ${context.operating.transactionsQueryRowsMax}`)
+    if (
+      !Number.isInteger(limit) ||
+      limit < 1 ||
+      limit > context.operating.transactionsQueryRowsMax
+    ) {
+      return sendError(
+        response,
+        400,
+        'limit_invalid',
+        `limit is a whole number from 1 to ${context.operating.transactionsQueryRowsMax}`,
+      )
     }
     const payments = await ledger.transactions({ msisdn, limit })
     response.json({ transactions: payments.map(paymentJson) })
   })
 
   router.post('/clock', async (request: Request, response: Response) => {
-    if (context.advanceClock === null) return sendError(response, 409, 'no_test_clock', 'the gateway runs on the system clock; start it with clock "test"')
+    if (context.advanceClock === null)
+      return sendError(
+        response,
+        409,
+        'no_test_clock',
+        'the gateway runs on the system clock; start it with clock "test"',
+      )
     const seconds = (request.body as Record<string, unknown> | undefined)?.['advanceSeconds']
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > clockAdvanceSecondsMax) {
-      return sendError(response, 400, 'advance_invalid', `advanceSeconds is a number from 0 to ${clockAdvanceSecondsMax} (a year)`)
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isFinite(seconds) ||
+      seconds < 0 ||
+      seconds > clockAdvanceSecondsMax
+    ) {
+      return sendError(
+        response,
+        400,
+        'advance_invalid',
+        `advanceSeconds is a number from 0 to ${clockAdvanceSecondsMax} (a year)`,
+      )
     }
     const nowMs = await context.advanceClock(seconds)
     response.json({ now: new Date(nowMs).toISOString() })
@@ -114,42 +163,77 @@ export function adminApi(context: GatewayContext): Router {
   router.post('/bank', (request: Request, response: Response) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const mode = bankModes.find((candidate) => candidate === body['mode'])
-    if (body['mode'] !== undefined && mode === undefined) return sendError(response, 400, 'mode_invalid', `mode is one of ${bankModes.join(', ')}`)
+    if (body['mode'] !== undefined && mode === undefined)
+      return sendError(response, 400, 'mode_invalid', `mode is one of ${bankModes.join(', ')}`)
     const slowMs = body['slowMs']
-    if (slowMs !== undefined && (typeof slowMs !== 'number' || !Number.isInteger(slowMs) || slowMs < 0)) {
+    if (
+      slowMs !== undefined &&
+      (typeof slowMs !== 'number' || !Number.isInteger(slowMs) || slowMs < 0)
+    ) {
       return sendError(response, 400, 'slow_ms_invalid', 'slowMs is a whole number of milliseconds')
     }
-    context.bank.setBehaviour({ ...(mode === undefined ? {} : { mode }), ...(typeof slowMs === 'number' ? { slowMs } : {}) })
-    context.log.info('simulated bank behaviour changed', { mode: context.bank.mode.mode, slowMs: context.bank.mode.slowMs })
+    context.bank.setBehaviour({
+      ...(mode === undefined ? {} : { mode }),
+      ...(typeof slowMs === 'number' ? { slowMs } : {}),
+    })
+    context.log.info('simulated bank behaviour changed', {
+      mode: context.bank.mode.mode,
+      slowMs: context.bank.mode.slowMs,
+    })
     response.json(context.bank.mode)
   })
 
   router.get('/settlements', async (request: Request, response: Response) => {
     const day = dayOfQuery(request.query['date'], context)
-    if (day === null) return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
+    if (day === null)
+      return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
     const settlement = await ledger.partySettlement(day.startMs, day.endMs, day.date)
     response.json({
       date: settlement.day,
       currency: 'CNY',
-      parties: settlement.parties.map((party) => ({ party: party.party.replace('_fees', ''), fees: formatAmount(party.feesMinor) })),
+      parties: settlement.parties.map((party) => ({
+        party: party.party.replace('_fees', ''),
+        fees: formatAmount(party.feesMinor),
+      })),
       merchants: settlement.merchants.map((merchant) => ({
-        merchant: merchant.merchantCode, payments: merchant.payments, gross: formatAmount(merchant.grossMinor),
-        fees: formatAmount(merchant.feesMinor), refunds: formatAmount(merchant.refundsMinor), net: formatAmount(merchant.netMinor),
+        merchant: merchant.merchantCode,
+        payments: merchant.payments,
+        gross: formatAmount(merchant.grossMinor),
+        fees: formatAmount(merchant.feesMinor),
+        refunds: formatAmount(merchant.refundsMinor),
+        net: formatAmount(merchant.netMinor),
       })),
     })
   })
 
   router.get('/outbox', async (request: Request, response: Response) => {
     const kind = request.query['kind'] === 'webhook' ? 'webhook' : 'sms'
-    const items = await ledger.dueOutbox(kind, Number.MAX_SAFE_INTEGER, context.operating.transactionsQueryRowsMax)
+    const items = await ledger.dueOutbox(
+      kind,
+      Number.MAX_SAFE_INTEGER,
+      context.operating.transactionsQueryRowsMax,
+    )
     response.json({
       outbox: items.map((item) => {
-        const payload = decodeJson<{ msisdn?: string; language?: 'en' | 'zh'; message?: Message; text?: string; url?: string; paymentId?: string }>(item.payload)
+        const payload = decodeJson<{
+          msisdn?: string
+          language?: 'en' | 'zh'
+          message?: Message
+          text?: string
+          url?: string
+          paymentId?: string
+        }>(item.payload)
         return {
-          id: item.id, kind: item.kind, attempts: item.attempts, createdAt: new Date(item.createdMs).toISOString(),
+          id: item.id,
+          kind: item.kind,
+          attempts: item.attempts,
+          createdAt: new Date(item.createdMs).toISOString(),
           to: payload.msisdn ?? payload.url ?? null,
           // A kept reply is stored rendered; a notice is rendered from its message.
-          text: payload.message === undefined ? payload.text ?? null : renderMessage(payload.message, payload.language ?? 'en'),
+          text:
+            payload.message === undefined
+              ? (payload.text ?? null)
+              : renderMessage(payload.message, payload.language ?? 'en'),
           paymentId: payload.paymentId ?? null,
         }
       }),

@@ -4,13 +4,16 @@
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
-import type { GatewayContext } from './context.js'
 import { adminApi, adminAuth } from './admin-api.js'
-import { merchantApi } from './merchant-api.js'
+import type { GatewayContext } from './context.js'
 import { sendBodyInvalid, sendError } from './json.js'
+import { merchantApi } from './merchant-api.js'
 import { requestErrorStatusOf } from './status.js'
 
-export function createApp(context: GatewayContext, mount: (app: express.Express) => void = () => undefined): express.Express {
+export function createApp(
+  context: GatewayContext,
+  mount: (app: express.Express) => void = () => undefined,
+): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use(express.json({ limit: context.operating.httpBodyBytesMax }))
@@ -24,9 +27,16 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
     } catch {
       store = 'unavailable'
     }
-    const channels = Object.fromEntries(context.channels.map((channel) => [channel.name, channel.ready() ? 'ready' : 'not_ready']))
+    const channels = Object.fromEntries(
+      context.channels.map((channel) => [channel.name, channel.ready() ? 'ready' : 'not_ready']),
+    )
     const ready = store === 'ok' && Object.values(channels).every((state) => state === 'ready')
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store, channels, commandQueueDepth: context.commits.depth })
+    response.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      store,
+      channels,
+      commandQueueDepth: context.commits.depth,
+    })
   })
 
   // Health stays open for load balancers and supervisors, which rarely send credentials; the
@@ -38,7 +48,9 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
   app.use('/admin/api', adminApi(context))
   app.use('/api/v1', merchantApi(context))
 
-  app.use((_request: Request, response: Response) => sendError(response, 404, 'not_found', 'no such endpoint'))
+  app.use((_request: Request, response: Response) =>
+    sendError(response, 404, 'not_found', 'no such endpoint'),
+  )
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     const status = requestErrorStatusOf(error)
     if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
@@ -47,10 +59,29 @@ export function createApp(context: GatewayContext, mount: (app: express.Express)
       if (isJsonText((error as { body?: unknown }).body)) return sendBodyInvalid(response)
       return sendError(response, 400, 'invalid_json', 'the body is not valid JSON')
     }
-    if (status === 413) return sendError(response, 413, 'body_too_large', `bodies are limited to ${context.operating.httpBodyBytesMax} bytes`)
-    if (status !== null) return sendError(response, status, 'request_unreadable', error instanceof Error ? error.message : 'the request cannot be read')
-    context.log.error('request failed', { error: error instanceof Error ? error.stack ?? error.message : String(error) })
-    sendError(response, 500, 'internal_error', 'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key')
+    if (status === 413)
+      return sendError(
+        response,
+        413,
+        'body_too_large',
+        `bodies are limited to ${context.operating.httpBodyBytesMax} bytes`,
+      )
+    if (status !== null)
+      return sendError(
+        response,
+        status,
+        'request_unreadable',
+        error instanceof Error ? error.message : 'the request cannot be read',
+      )
+    context.log.error('request failed', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    })
+    sendError(
+      response,
+      500,
+      'internal_error',
+      'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key',
+    )
   })
   return app
 }

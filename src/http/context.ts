@@ -1,8 +1,9 @@
 /**
  * context.ts - what the HTTP routes are given: the parts of a running gateway they may use.
  */
-import type { Limits, OperatingLimits } from '../core/index.js'
+
 import type { SimulatedBank } from '../bank/simulated-bank.js'
+import type { Limits, OperatingLimits } from '../core/index.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import type { Clock } from '../service/clock.js'

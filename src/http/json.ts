@@ -2,12 +2,19 @@
  * json.ts - how money and payments look in the web APIs: amounts as strings with two decimals
  * ("25.00"), states in the merchant API's words, times as ISO 8601.
  */
-import type { LedgerCheck } from '../ledger/store.js'
+
+import type { Response } from 'express'
 import type { Payment } from '../core/index.js'
 import { formatAmount, merchantStatusOf } from '../core/index.js'
-import type { Response } from 'express'
+import type { LedgerCheck } from '../ledger/store.js'
 
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json }
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly Json[]
+  | { readonly [key: string]: Json }
 
 export function paymentJson(payment: Payment): Json {
   return {
@@ -33,7 +40,8 @@ export function paymentJson(payment: Payment): Json {
     reason: payment.reason,
     createdAt: new Date(payment.createdMs).toISOString(),
     updatedAt: new Date(payment.updatedMs).toISOString(),
-    expiresAt: payment.state === 'awaiting_authorization' ? new Date(payment.expiresMs).toISOString() : null,
+    expiresAt:
+      payment.state === 'awaiting_authorization' ? new Date(payment.expiresMs).toISOString() : null,
   }
 }
 
@@ -44,17 +52,29 @@ export function checkJson(check: LedgerCheck): Json {
     entries: check.entries,
     accounts: check.accounts,
     total: formatAmount(check.totalMinor),
-    unbalancedTransfers: check.unbalancedTransfers.map((row) => ({ transferId: row.transferId, sum: formatAmount(row.sumMinor) })),
+    unbalancedTransfers: check.unbalancedTransfers.map((row) => ({
+      transferId: row.transferId,
+      sum: formatAmount(row.sumMinor),
+    })),
     driftedAccounts: check.driftedAccounts.map((row) => ({
-      accountId: row.accountId, balance: formatAmount(row.balanceMinor), entries: formatAmount(row.entriesMinor),
+      accountId: row.accountId,
+      balance: formatAmount(row.balanceMinor),
+      entries: formatAmount(row.entriesMinor),
     })),
     reservationMismatches: check.reservationMismatches.map((row) => ({
-      accountId: row.accountId, reserved: formatAmount(row.reservedMinor), authorized: formatAmount(row.authorizedMinor),
+      accountId: row.accountId,
+      reserved: formatAmount(row.reservedMinor),
+      authorized: formatAmount(row.authorizedMinor),
     })),
   }
 }
 
-export function sendError(response: Response, status: number, error: string, message: string): void {
+export function sendError(
+  response: Response,
+  status: number,
+  error: string,
+  message: string,
+): void {
   response.status(status).json({ error, message })
 }
 
@@ -63,5 +83,10 @@ export function sendError(response: Response, status: number, error: string, mes
  * form, plain text, no body, or JSON that is an array, a string, a number, true or null.
  */
 export function sendBodyInvalid(response: Response): void {
-  sendError(response, 400, 'body_invalid', 'the body must be a JSON object, sent with Content-Type: application/json')
+  sendError(
+    response,
+    400,
+    'body_invalid',
+    'the body must be a JSON object, sent with Content-Type: application/json',
+  )
 }

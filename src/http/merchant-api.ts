@@ -6,11 +6,17 @@
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
 import type { CommandResult, FundingKind, Merchant } from '../core/index.js'
-import { dayStartMs, formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../core/index.js'
+import {
+  dayStartMs,
+  formatAmount,
+  fundingKinds,
+  normalizeMsisdn,
+  parseAmount,
+} from '../core/index.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import type { GatewayContext } from './context.js'
-import { bearerToken, httpStatusOf } from './status.js'
 import { paymentJson, sendBodyInvalid, sendError } from './json.js'
+import { bearerToken, httpStatusOf } from './status.js'
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64
@@ -43,27 +49,44 @@ function refusal(response: Response, result: CommandResult): void {
 function jsonObjectOf(request: Request, response: Response): Record<string, unknown> | null {
   const body: unknown = request.body
   const isJson = typeof request.is('application/json') === 'string'
-  if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>
+  if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body))
+    return body as Record<string, unknown>
   sendBodyInvalid(response)
   return null
 }
 
 function text(value: unknown, max: number): string | null {
-  return typeof value === 'string' && value.trim() !== '' && value.length <= max ? value.trim() : null
+  return typeof value === 'string' && value.trim() !== '' && value.length <= max
+    ? value.trim()
+    : null
 }
 
 /** The amount, reference and description every charge carries; null once a 400 has been sent. */
-function chargeOf(body: Record<string, unknown>, response: Response): { amountMinor: bigint; reference: string; description: string } | null {
+function chargeOf(
+  body: Record<string, unknown>,
+  response: Response,
+): { amountMinor: bigint; reference: string; description: string } | null {
   const amountMinor = amountOf(body, response)
   if (amountMinor === null) return null
   const reference = text(body['reference'], referenceLengthMax)
   if (reference === null) {
-    sendError(response, 400, 'reference_invalid', `reference is required, at most ${referenceLengthMax} characters`)
+    sendError(
+      response,
+      400,
+      'reference_invalid',
+      `reference is required, at most ${referenceLengthMax} characters`,
+    )
     return null
   }
-  const description = body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
+  const description =
+    body['description'] === undefined ? '' : text(body['description'], descriptionLengthMax)
   if (description === null) {
-    sendError(response, 400, 'description_invalid', `description is at most ${descriptionLengthMax} characters`)
+    sendError(
+      response,
+      400,
+      'description_invalid',
+      `description is at most ${descriptionLengthMax} characters`,
+    )
     return null
   }
   return { amountMinor, reference, description }
@@ -77,7 +100,12 @@ function amountOf(body: Record<string, unknown>, response: Response): bigint | n
   }
   const parsed = parseAmount(String(raw))
   if (!parsed.ok) {
-    sendError(response, 400, parsed.reason, renderMessage({ key: `refusal.${parsed.reason}`, params: {} }, 'en'))
+    sendError(
+      response,
+      400,
+      parsed.reason,
+      renderMessage({ key: `refusal.${parsed.reason}`, params: {} }, 'en'),
+    )
     return null
   }
   return parsed.minor
@@ -90,7 +118,12 @@ export function merchantApi(context: GatewayContext): Router {
   router.use((request: MerchantRequest, response: Response, next: NextFunction) => {
     const apiKey = bearerToken(request.header('authorization'))
     if (apiKey === null) {
-      sendError(response, 401, 'unauthorized', 'send the API key as Authorization: Bearer <api key>')
+      sendError(
+        response,
+        401,
+        'unauthorized',
+        'send the API key as Authorization: Bearer <api key>',
+      )
       return
     }
     ledger.merchantByApiKey(apiKey).then((auth) => {
@@ -101,7 +134,12 @@ export function merchantApi(context: GatewayContext): Router {
       request.merchant = auth.merchant
       const key = request.header('idempotency-key')
       if (key !== undefined && key.length > idempotencyKeyLengthMax) {
-        sendError(response, 400, 'idempotency_key_invalid', `Idempotency-Key is at most ${idempotencyKeyLengthMax} characters`)
+        sendError(
+          response,
+          400,
+          'idempotency_key_invalid',
+          `Idempotency-Key is at most ${idempotencyKeyLengthMax} characters`,
+        )
         return
       }
       next()
@@ -113,23 +151,49 @@ export function merchantApi(context: GatewayContext): Router {
     const body = jsonObjectOf(request, response)
     if (body === null) return
     const msisdn = typeof body['msisdn'] === 'string' ? normalizeMsisdn(body['msisdn']) : null
-    if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'msisdn must be an international number such as 8613800138000')
+    if (msisdn === null)
+      return sendError(
+        response,
+        400,
+        'msisdn_invalid',
+        'msisdn must be an international number such as 8613800138000',
+      )
     const charge = chargeOf(body, response)
     if (charge === null) return
     const { amountMinor, reference, description } = charge
     const account = body['account'] ?? 'wallet'
     const funding = fundingKinds.find((kind) => kind === account)
-    if (funding === undefined) return sendError(response, 400, 'account_invalid', 'account is one of wallet, phone_bill, bank')
+    if (funding === undefined)
+      return sendError(
+        response,
+        400,
+        'account_invalid',
+        'account is one of wallet, phone_bill, bank',
+      )
     const callbackUrl = body['callbackUrl'] === undefined ? null : text(body['callbackUrl'], 2_048)
-    if (body['callbackUrl'] !== undefined && (callbackUrl === null || !/^https?:\/\//i.test(callbackUrl))) {
-      return sendError(response, 400, 'callback_url_invalid', 'callbackUrl must be an http or https URL')
+    if (
+      body['callbackUrl'] !== undefined &&
+      (callbackUrl === null || !/^https?:\/\//i.test(callbackUrl))
+    ) {
+      return sendError(
+        response,
+        400,
+        'callback_url_invalid',
+        'callbackUrl must be an http or https URL',
+      )
     }
     const result = await service.execute({
       key: idempotencyKey(request, merchant),
       channel: 'api',
       command: {
-        kind: 'request_payment', merchantCode: merchant.code, msisdn, amountMinor, reference,
-        description, funding: funding satisfies FundingKind, callbackUrl,
+        kind: 'request_payment',
+        merchantCode: merchant.code,
+        msisdn,
+        amountMinor,
+        reference,
+        description,
+        funding: funding satisfies FundingKind,
+        callbackUrl,
       },
     })
     if (!result.ok || result.payment === null) return refusal(response, result)
@@ -139,7 +203,8 @@ export function merchantApi(context: GatewayContext): Router {
   router.get('/payment-requests/:id', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
     const payment = await ledger.payment(String(request.params['id']))
-    if (payment === null || payment.merchantCode !== merchant.code) return sendError(response, 404, 'payment_not_found', 'no such payment for this merchant')
+    if (payment === null || payment.merchantCode !== merchant.code)
+      return sendError(response, 404, 'payment_not_found', 'no such payment for this merchant')
     response.json(paymentJson(payment))
   })
 
@@ -153,11 +218,22 @@ export function merchantApi(context: GatewayContext): Router {
     const result = await service.execute({
       key: idempotencyKey(request, merchant),
       channel: 'api',
-      command: { kind: 'create_order', merchantCode: merchant.code, amountMinor, reference, description },
+      command: {
+        kind: 'create_order',
+        merchantCode: merchant.code,
+        amountMinor,
+        reference,
+        description,
+      },
     })
     if (!result.ok || result.data?.kind !== 'order') return refusal(response, result)
     const order = result.data.order
-    response.status(201).json({ orderNo: order.orderNo, amount: formatAmount(order.amountMinor), reference: order.reference, description: order.description })
+    response.status(201).json({
+      orderNo: order.orderNo,
+      amount: formatAmount(order.amountMinor),
+      reference: order.reference,
+      description: order.description,
+    })
   })
 
   router.post('/payments/:id/refunds', async (request: MerchantRequest, response: Response) => {
@@ -169,7 +245,12 @@ export function merchantApi(context: GatewayContext): Router {
     const result = await service.execute({
       key: idempotencyKey(request, merchant),
       channel: 'api',
-      command: { kind: 'refund', merchantCode: merchant.code, paymentId: String(request.params['id']), amountMinor },
+      command: {
+        kind: 'refund',
+        merchantCode: merchant.code,
+        paymentId: String(request.params['id']),
+        amountMinor,
+      },
     })
     if (!result.ok || result.data?.kind !== 'refund') return refusal(response, result)
     response.status(201).json({
@@ -184,7 +265,8 @@ export function merchantApi(context: GatewayContext): Router {
   router.get('/settlements', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
     const day = dayOfQuery(request.query['date'], context)
-    if (day === null) return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
+    if (day === null)
+      return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
     const settlement = await ledger.settlement(merchant.code, day.startMs, day.endMs, day.date)
     response.json({
       date: settlement.day,
@@ -211,7 +293,10 @@ function idempotencyKey(request: Request, merchant: Merchant): string | null {
 }
 
 /** A settlement day in local time (the ledger's day boundary), from ?date=YYYY-MM-DD. */
-export function dayOfQuery(value: unknown, context: GatewayContext): { date: string; startMs: number; endMs: number } | null {
+export function dayOfQuery(
+  value: unknown,
+  context: GatewayContext,
+): { date: string; startMs: number; endMs: number } | null {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
   const utcMidnight = Date.parse(`${value}T00:00:00Z`)
   if (Number.isNaN(utcMidnight)) return null

@@ -30,7 +30,10 @@ export interface StoppableServer {
 const retryAfterS = 5
 
 export async function startStoppableServer(
-  handler: (request: IncomingMessage, response: ServerResponse) => void, port: number, host: string, closeGraceMs: number,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  port: number,
+  host: string,
+  closeGraceMs: number,
 ): Promise<StoppableServer> {
   const requests = new InFlight()
   const opening = new InFlight()
@@ -40,8 +43,17 @@ export async function startStoppableServer(
   const server = createServer((request, response) => {
     firstRequestOf.get(request.socket)?.()
     if (stopping) {
-      response.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': String(retryAfterS) })
-      response.end(JSON.stringify({ error: 'system_busy', message: 'telepay is stopping; try again in a few seconds' }))
+      response.writeHead(503, {
+        'content-type': 'application/json',
+        connection: 'close',
+        'retry-after': String(retryAfterS),
+      })
+      response.end(
+        JSON.stringify({
+          error: 'system_busy',
+          message: 'telepay is stopping; try again in a few seconds',
+        }),
+      )
       return
     }
     requests.enter()

@@ -4,7 +4,9 @@
  */
 
 export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? { $bigint: item.toString() } : item))
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? { $bigint: item.toString() } : item,
+  )
 }
 
 export function decodeJson<T>(text: string): T {

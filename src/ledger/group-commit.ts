@@ -34,7 +34,8 @@ export class GroupCommit {
   ) {}
 
   submit(env: Envelope): Promise<CommandResult> {
-    if (this.queue.length >= this.queueDepthMax) return Promise.resolve(refused('system_busy', 'en'))
+    if (this.queue.length >= this.queueDepthMax)
+      return Promise.resolve(refused('system_busy', 'en'))
     return new Promise((resolve, reject) => {
       this.queue.push({ env, resolve, reject })
       this.schedule()
@@ -64,8 +65,12 @@ export class GroupCommit {
   private async runBatch(): Promise<void> {
     if (this.running || this.queue.length === 0) return
     this.running = true
-    const batch = this.queue.length <= this.batchCommandsMax ? this.queue : this.queue.slice(0, this.batchCommandsMax)
-    this.queue = this.queue.length <= this.batchCommandsMax ? [] : this.queue.slice(this.batchCommandsMax)
+    const batch =
+      this.queue.length <= this.batchCommandsMax
+        ? this.queue
+        : this.queue.slice(0, this.batchCommandsMax)
+    this.queue =
+      this.queue.length <= this.batchCommandsMax ? [] : this.queue.slice(this.batchCommandsMax)
     try {
       const outcomes = await this.store.executeBatch(batch.map((waiting) => waiting.env))
       this.stats.batches += 1
@@ -78,7 +83,8 @@ export class GroupCommit {
         else waiting.reject(outcome.error)
       })
     } catch (error) {
-      for (const waiting of batch) waiting.reject(error instanceof Error ? error : new Error(String(error)))
+      for (const waiting of batch)
+        waiting.reject(error instanceof Error ? error : new Error(String(error)))
     } finally {
       this.running = false
       if (this.queue.length > 0) this.schedule()

@@ -7,9 +7,12 @@ import type { Account, Merchant, Order, Payment, Subscriber } from '../core/inde
 export type Row = Record<string, unknown>
 
 const text = (value: unknown): string => String(value)
-const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
-const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number))
-const bigOrNull = (value: unknown): bigint | null => (value === null || value === undefined ? null : big(value))
+const textOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value)
+const big = (value: unknown): bigint =>
+  typeof value === 'bigint' ? value : BigInt(value as number)
+const bigOrNull = (value: unknown): bigint | null =>
+  value === null || value === undefined ? null : big(value)
 const num = (value: unknown): number => Number(value)
 
 export function subscriberOfRow(row: Row): Subscriber {
@@ -26,8 +29,13 @@ export function subscriberOfRow(row: Row): Subscriber {
 
 export function subscriberParams(subscriber: Subscriber): unknown[] {
   return [
-    subscriber.msisdn, subscriber.name, subscriber.language, subscriber.pinHash, subscriber.pinFailures,
-    subscriber.lockedUntilMs, subscriber.pendingPaymentId,
+    subscriber.msisdn,
+    subscriber.name,
+    subscriber.language,
+    subscriber.pinHash,
+    subscriber.pinFailures,
+    subscriber.lockedUntilMs,
+    subscriber.pendingPaymentId,
   ]
 }
 
@@ -41,7 +49,10 @@ export function accountOfRow(row: Row): Account {
     reservedMinor: big(row['reserved_minor']),
     floorMinor: bigOrNull(row['floor_minor']),
     capMinor: bigOrNull(row['cap_minor']),
-    card: token === null ? null : { bank: text(row['card_bank']), last4: text(row['card_last4']), token },
+    card:
+      token === null
+        ? null
+        : { bank: text(row['card_bank']), last4: text(row['card_last4']), token },
     outgoingDay: num(row['outgoing_day']),
     outgoingMinor: big(row['outgoing_minor']),
     recentPaymentIds: recentOfColumn(row['recent_payments']),
@@ -50,9 +61,19 @@ export function accountOfRow(row: Row): Account {
 
 export function accountParams(account: Account): unknown[] {
   return [
-    account.id, account.kind, account.owner, account.balanceMinor, account.reservedMinor, account.floorMinor,
-    account.capMinor, account.card?.bank ?? null, account.card?.last4 ?? null, account.card?.token ?? null,
-    account.outgoingDay, account.outgoingMinor, account.recentPaymentIds.join(','),
+    account.id,
+    account.kind,
+    account.owner,
+    account.balanceMinor,
+    account.reservedMinor,
+    account.floorMinor,
+    account.capMinor,
+    account.card?.bank ?? null,
+    account.card?.last4 ?? null,
+    account.card?.token ?? null,
+    account.outgoingDay,
+    account.outgoingMinor,
+    account.recentPaymentIds.join(','),
   ]
 }
 
@@ -83,7 +104,15 @@ export function orderOfRow(row: Row): Order {
 }
 
 export function orderParams(order: Order): unknown[] {
-  return [order.orderNo, order.merchantCode, order.amountMinor, order.reference, order.description, order.paidPaymentId, order.createdMs]
+  return [
+    order.orderNo,
+    order.merchantCode,
+    order.amountMinor,
+    order.reference,
+    order.description,
+    order.paidPaymentId,
+    order.createdMs,
+  ]
 }
 
 /** Payment ids are "P" and the base-36 sequence number, so the row key is recovered from the id. */
@@ -126,17 +155,55 @@ export function paymentOfRow(row: Row): Payment {
 
 /** The payments table's columns, in the order of paymentParams. */
 export const paymentColumns = [
-  'seq', 'id', 'state', 'kind', 'initiator', 'channel', 'payer_msisdn', 'funding', 'merchant_code', 'payee_msisdn', 'order_no',
-  'customer_ref', 'amount_minor', 'fee_minor', 'refunded_minor', 'merchant_reference', 'description', 'callback_url', 'reason',
-  'transfer_ref', 'created_ms', 'updated_ms', 'expires_ms',
+  'seq',
+  'id',
+  'state',
+  'kind',
+  'initiator',
+  'channel',
+  'payer_msisdn',
+  'funding',
+  'merchant_code',
+  'payee_msisdn',
+  'order_no',
+  'customer_ref',
+  'amount_minor',
+  'fee_minor',
+  'refunded_minor',
+  'merchant_reference',
+  'description',
+  'callback_url',
+  'reason',
+  'transfer_ref',
+  'created_ms',
+  'updated_ms',
+  'expires_ms',
 ] as const
 
 export function paymentParams(payment: Payment): unknown[] {
   return [
-    seqOfPaymentId(payment.id), payment.id, payment.state, payment.kind, payment.initiator, payment.channel,
-    payment.payerMsisdn, payment.funding, payment.merchantCode, payment.payeeMsisdn, payment.orderNo,
-    payment.customerRef, payment.amountMinor, payment.feeMinor, payment.refundedMinor, payment.merchantReference,
-    payment.description, payment.callbackUrl, payment.reason, payment.transferRef, payment.createdMs,
-    payment.updatedMs, payment.expiresMs,
+    seqOfPaymentId(payment.id),
+    payment.id,
+    payment.state,
+    payment.kind,
+    payment.initiator,
+    payment.channel,
+    payment.payerMsisdn,
+    payment.funding,
+    payment.merchantCode,
+    payment.payeeMsisdn,
+    payment.orderNo,
+    payment.customerRef,
+    payment.amountMinor,
+    payment.feeMinor,
+    payment.refundedMinor,
+    payment.merchantReference,
+    payment.description,
+    payment.callbackUrl,
+    payment.reason,
+    payment.transferRef,
+    payment.createdMs,
+    payment.updatedMs,
+    payment.expiresMs,
   ]
 }

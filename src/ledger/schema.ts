@@ -222,4 +222,7 @@ export const migrations: readonly Migration[] = [
   },
 ]
 
-export const schemaVersion = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0)
+export const schemaVersion = migrations.reduce(
+  (latest, migration) => Math.max(latest, migration.version),
+  0,
+)

@@ -3,9 +3,10 @@
  * its schema up to date. better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a WAL
  * database reopens with synchronous=NORMAL (not power-safe): FULL is set on every open.
  */
-import Database from 'better-sqlite3'
+
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
 import { migrations, schemaVersion } from './schema.js'
 
 export type SqliteDatabase = Database.Database
@@ -38,18 +39,25 @@ export function openWorkingDatabase(path: string): SqliteDatabase {
 }
 
 function migrate(db: SqliteDatabase): void {
-  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID')
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID',
+  )
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+    | { value: string }
+    | undefined
   const current = row === undefined ? 0 : Number(row.value)
   if (current > schemaVersion) {
-    throw new Error(`ledger database is at schema version ${current}, newer than this telepay knows (${schemaVersion})`)
+    throw new Error(
+      `ledger database is at schema version ${current}, newer than this telepay knows (${schemaVersion})`,
+    )
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue
     db.transaction(() => {
       db.exec(migration.sql)
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .run(String(migration.version))
+      db.prepare(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      ).run(String(migration.version))
     }).immediate()
   }
 }

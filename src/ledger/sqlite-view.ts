@@ -6,14 +6,44 @@
  * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
  * transaction rolls back and every cache is dropped.
  */
-import type { Account, Envelope, LedgerView, LoggedCommand, Merchant, Order, PartyKind, Payment, Subscriber, Transfer, Write } from '../core/index.js'
+
+import type { Statement } from 'better-sqlite3'
+import type {
+  Account,
+  Envelope,
+  LedgerView,
+  LoggedCommand,
+  Merchant,
+  Order,
+  PartyKind,
+  Payment,
+  Subscriber,
+  Transfer,
+  Write,
+} from '../core/index.js'
 import { assert, assertNever, fundingKinds, isFinal } from '../core/index.js'
 import { encodeJson } from './codec.js'
 import type { Row } from './rows.js'
-import { accountOfRow, accountParams, merchantOfRow, orderOfRow, orderParams, paymentIdOfSeq, paymentOfRow, paymentParams, seqOfPaymentId, subscriberOfRow, subscriberParams } from './rows.js'
-import { encodeStoredResult, isReferable, parseStoredResult, sameFixedFields } from './stored-result.js'
+import {
+  accountOfRow,
+  accountParams,
+  merchantOfRow,
+  orderOfRow,
+  orderParams,
+  paymentIdOfSeq,
+  paymentOfRow,
+  paymentParams,
+  seqOfPaymentId,
+  subscriberOfRow,
+  subscriberParams,
+} from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
-import type { Statement } from 'better-sqlite3'
+import {
+  encodeStoredResult,
+  isReferable,
+  parseStoredResult,
+  sameFixedFields,
+} from './stored-result.js'
 
 /** Entries kept per cache between batches; a batch may exceed it until its end. */
 export const cacheEntriesMax = 200_000
@@ -50,18 +80,37 @@ export class SqliteView implements LedgerView {
 
   /** Re-reads the id counters, after a rollback or a seed written outside batches. */
   reloadCounters(): void {
-    const max = (sql: string): number => Number((this.db.prepare(sql).get() as { m: bigint | null }).m ?? 0n)
+    const max = (sql: string): number =>
+      Number((this.db.prepare(sql).get() as { m: bigint | null }).m ?? 0n)
     this.paymentSeq = max('SELECT MAX(seq) AS m FROM payments')
     this.transferId = max('SELECT MAX(id) AS m FROM transfers')
     this.accountId = max('SELECT MAX(id) AS m FROM accounts')
     // Order numbers are six digits or more; merchants' new orders follow the highest one.
-    this.orderNo = Math.max(880_000, max("SELECT MAX(CAST(order_no AS INTEGER)) AS m FROM orders WHERE order_no GLOB '[0-9]*'"))
+    this.orderNo = Math.max(
+      880_000,
+      max("SELECT MAX(CAST(order_no AS INTEGER)) AS m FROM orders WHERE order_no GLOB '[0-9]*'"),
+    )
   }
 
   /** Drops every cached row: the next read goes to the database. */
   forget(): void {
-    for (const map of [this.subscribers, this.accounts, this.accountIds, this.merchants, this.orders, this.payments]) map.clear()
-    for (const set of [this.dirtySubscribers, this.dirtyAccounts, this.newAccounts, this.dirtyOrders, this.dirtyPayments]) set.clear()
+    for (const map of [
+      this.subscribers,
+      this.accounts,
+      this.accountIds,
+      this.merchants,
+      this.orders,
+      this.payments,
+    ])
+      map.clear()
+    for (const set of [
+      this.dirtySubscribers,
+      this.dirtyAccounts,
+      this.newAccounts,
+      this.dirtyOrders,
+      this.dirtyPayments,
+    ])
+      set.clear()
     this.unflushedLoads.clear()
   }
 
@@ -70,10 +119,13 @@ export class SqliteView implements LedgerView {
   }
 
   commandLog(key: string): LoggedCommand | null {
-    const row = this.sql.commandLog.get(key) as { command_hash: string; result: string; payment_seq: bigint | null } | undefined
+    const row = this.sql.commandLog.get(key) as
+      | { command_hash: string; result: string; payment_seq: bigint | null }
+      | undefined
     if (row === undefined) return null
     // The payment it names may still be in this batch's cache only (written, not flushed yet).
-    const referenced = row.payment_seq === null ? null : this.payment(paymentIdOfSeq(Number(row.payment_seq)))
+    const referenced =
+      row.payment_seq === null ? null : this.payment(paymentIdOfSeq(Number(row.payment_seq)))
     return { commandHash: row.command_hash, result: parseStoredResult(row.result, referenced) }
   }
 
@@ -152,7 +204,10 @@ export class SqliteView implements LedgerView {
   pendingWalletLoadsMinor(msisdn: string): bigint {
     const unflushed = this.unflushedLoads.get(msisdn)
     let sum = 0n
-    for (const row of this.sql.authorizedLoads.all(msisdn) as { id: string; amount_minor: bigint }[]) {
+    for (const row of this.sql.authorizedLoads.all(msisdn) as {
+      id: string
+      amount_minor: bigint
+    }[]) {
       if (unflushed?.has(row.id) !== true) sum += row.amount_minor
     }
     for (const id of unflushed ?? []) {
@@ -167,13 +222,19 @@ export class SqliteView implements LedgerView {
     const rows = this.sql.duePayments.all(nowMs, limit) as { id: string }[]
     return rows
       .map((row) => this.payment(row.id))
-      .filter((payment): payment is Payment => payment !== null && payment.state === 'awaiting_authorization' && payment.expiresMs <= nowMs)
+      .filter(
+        (payment): payment is Payment =>
+          payment !== null &&
+          payment.state === 'awaiting_authorization' &&
+          payment.expiresMs <= nowMs,
+      )
   }
 
   /** Merges the recent lists of the subscriber's funding accounts (at most statementRowsMax each). */
   recentPayments(msisdn: string, limit: number): readonly Payment[] {
     const ids = new Set<string>()
-    for (const kind of fundingKinds) for (const id of this.accountOf(msisdn, kind)?.recentPaymentIds ?? []) ids.add(id)
+    for (const kind of fundingKinds)
+      for (const id of this.accountOf(msisdn, kind)?.recentPaymentIds ?? []) ids.add(id)
     return [...ids]
       .sort((a, b) => (seqOfPaymentId(b) ?? 0) - (seqOfPaymentId(a) ?? 0))
       .slice(0, limit)
@@ -213,7 +274,10 @@ export class SqliteView implements LedgerView {
           break
         case 'payment': {
           const previous = this.payments.get(write.payment.id)
-          assert(previous === undefined || sameFixedFields(previous, write.payment), `payment ${write.payment.id} changed a field its row keeps`)
+          assert(
+            previous === undefined || sameFixedFields(previous, write.payment),
+            `payment ${write.payment.id} changed a field its row keeps`,
+          )
           this.payments.set(write.payment.id, write.payment)
           this.dirtyPayments.add(write.payment.id)
           if (write.payment.kind === 'load' && write.payment.payeeMsisdn !== null) {
@@ -231,11 +295,22 @@ export class SqliteView implements LedgerView {
           this.applyTransfer(write.transfer)
           break
         case 'notify':
-          this.sql.outbox.run(write.notification.kind, encodeJson(write.notification), this.nowMs, this.nowMs)
+          this.sql.outbox.run(
+            write.notification.kind,
+            encodeJson(write.notification),
+            this.nowMs,
+            this.nowMs,
+          )
           break
         case 'log': {
           const stored = encodeStoredResult(write.result, isReferable(write.result.payment, writes))
-          this.sql.logCommand.run(write.key, write.commandHash, stored.text, this.nowMs, stored.paymentSeq)
+          this.sql.logCommand.run(
+            write.key,
+            write.commandHash,
+            stored.text,
+            this.nowMs,
+            stored.paymentSeq,
+          )
           break
         }
         default:
@@ -247,12 +322,16 @@ export class SqliteView implements LedgerView {
   /** An account write creates the account or sets its reservation and daily total; balances move only by transfers. */
   private applyAccount(account: Account): void {
     const current = this.account(account.id)
-    const next = current === null
-      ? account
-      : {
-          ...current, reservedMinor: account.reservedMinor, outgoingDay: account.outgoingDay,
-          outgoingMinor: account.outgoingMinor, recentPaymentIds: account.recentPaymentIds,
-        }
+    const next =
+      current === null
+        ? account
+        : {
+            ...current,
+            reservedMinor: account.reservedMinor,
+            outgoingDay: account.outgoingDay,
+            outgoingMinor: account.outgoingMinor,
+            recentPaymentIds: account.recentPaymentIds,
+          }
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
     if (current === null) this.newAccounts.add(account.id)
     this.remember(next)
@@ -260,7 +339,10 @@ export class SqliteView implements LedgerView {
   }
 
   private applyTransfer(transfer: Transfer): void {
-    assert(transfer.legs.length >= 2 && transfer.legs.length <= legsMax, `transfer ${transfer.id} has ${transfer.legs.length} legs`)
+    assert(
+      transfer.legs.length >= 2 && transfer.legs.length <= legsMax,
+      `transfer ${transfer.id} has ${transfer.legs.length} legs`,
+    )
     let sum = 0n
     const params: unknown[] = []
     transfer.legs.forEach((leg, index) => {
@@ -269,8 +351,10 @@ export class SqliteView implements LedgerView {
       assert(account !== null, `transfer ${transfer.id} names unknown account ${leg.accountId}`)
       const balanceMinor = account.balanceMinor + leg.amountMinor
       // The core checked the floor; this catches a core that did not, before anything commits.
-      assert(leg.amountMinor >= 0n || account.floorMinor === null || balanceMinor >= account.floorMinor,
-        `transfer ${transfer.id} takes account ${account.id} below its floor`)
+      assert(
+        leg.amountMinor >= 0n || account.floorMinor === null || balanceMinor >= account.floorMinor,
+        `transfer ${transfer.id} takes account ${account.id} below its floor`,
+      )
       this.remember({ ...account, balanceMinor })
       this.dirtyAccounts.add(account.id)
       params.push(transfer.id, index, leg.accountId, leg.amountMinor)
@@ -291,7 +375,15 @@ export class SqliteView implements LedgerView {
       if (account === undefined) continue
       // A plain UPDATE of the columns that change: an upsert of every column costs a payment ~0.4 µs more.
       if (this.newAccounts.has(id)) this.sql.insertAccount.run(...accountParams(account))
-      else this.sql.updateAccount.run(account.balanceMinor, account.reservedMinor, account.outgoingDay, account.outgoingMinor, account.recentPaymentIds.join(','), id)
+      else
+        this.sql.updateAccount.run(
+          account.balanceMinor,
+          account.reservedMinor,
+          account.outgoingDay,
+          account.outgoingMinor,
+          account.recentPaymentIds.join(','),
+          id,
+        )
     }
     for (const orderNo of this.dirtyOrders) {
       const order = this.orders.get(orderNo)
@@ -316,7 +408,13 @@ export class SqliteView implements LedgerView {
 
   /** Keeps each cache within cacheEntriesMax, dropping the oldest loaded rows; only between batches. */
   trim(): void {
-    for (const map of [this.subscribers, this.accounts, this.merchants, this.orders, this.payments] as Map<unknown, unknown>[]) {
+    for (const map of [
+      this.subscribers,
+      this.accounts,
+      this.merchants,
+      this.orders,
+      this.payments,
+    ] as Map<unknown, unknown>[]) {
       if (map.size <= cacheEntriesMax) continue
       let excess = map.size - Math.floor(cacheEntriesMax * 0.9)
       for (const key of map.keys()) {
@@ -364,8 +462,12 @@ class AccountIdIndex {
 function prepareStatements(db: SqliteDatabase) {
   const entryStatements = new Map<number, Statement>()
   return {
-    commandLog: db.prepare('SELECT command_hash, result, payment_seq FROM command_log WHERE key = ?'),
-    logCommand: db.prepare('INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)'),
+    commandLog: db.prepare(
+      'SELECT command_hash, result, payment_seq FROM command_log WHERE key = ?',
+    ),
+    logCommand: db.prepare(
+      'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)',
+    ),
     subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
     accountOf: db.prepare('SELECT * FROM accounts WHERE owner = ? AND kind = ?'),
@@ -375,18 +477,26 @@ function prepareStatements(db: SqliteDatabase) {
     authorizedLoads: db.prepare(
       "SELECT id, amount_minor FROM payments INDEXED BY payments_authorized_payee WHERE payee_msisdn = ? AND state = 'authorized' AND kind = 'load'",
     ),
-    duePayments: db.prepare("SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?"),
-    transfer: db.prepare('INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)'),
+    duePayments: db.prepare(
+      "SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?",
+    ),
+    transfer: db.prepare(
+      'INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)',
+    ),
     entries(legs: number): Statement {
       let statement = entryStatements.get(legs)
       if (statement === undefined) {
         const values = Array.from({ length: legs }, () => '(?, ?, ?, ?)').join(', ')
-        statement = db.prepare(`INSERT INTO entries (transfer_id, leg, account_id, amount_minor) VALUES ${values}`)
+        statement = db.prepare(
+          `INSERT INTO entries (transfer_id, leg, account_id, amount_minor) VALUES ${values}`,
+        )
         entryStatements.set(legs, statement)
       }
       return statement
     },
-    outbox: db.prepare('INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)'),
+    outbox: db.prepare(
+      'INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)',
+    ),
     upsertSubscriber: db.prepare(`
       INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, pending_payment_id)
       VALUES (?, ?, ?, ?, ?, ?, ?)

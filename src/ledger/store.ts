@@ -3,10 +3,20 @@
  * network round trip (PostgreSQL) can replace SQLite without touching the core or the channels.
  * A batch's results resolve only after the batch is durable.
  */
-import type { Account, Envelope, CommandResult, Merchant, Payment, Subscriber, PartyKind } from '../core/index.js'
+import type {
+  Account,
+  CommandResult,
+  Envelope,
+  Merchant,
+  PartyKind,
+  Payment,
+  Subscriber,
+} from '../core/index.js'
 import type { World } from '../world/world.js'
 
-export type BatchOutcome = { readonly ok: true; readonly result: CommandResult } | { readonly ok: false; readonly error: Error }
+export type BatchOutcome =
+  | { readonly ok: true; readonly result: CommandResult }
+  | { readonly ok: false; readonly error: Error }
 
 export interface SubscriberDetail {
   readonly subscriber: Subscriber
@@ -25,9 +35,20 @@ export interface LedgerCheck {
   readonly accounts: number
   /** Sum of every account's balance: zero in a closed double-entry ledger. */
   readonly totalMinor: bigint
-  readonly unbalancedTransfers: readonly { readonly transferId: number; readonly sumMinor: bigint }[]
-  readonly driftedAccounts: readonly { readonly accountId: number; readonly balanceMinor: bigint; readonly entriesMinor: bigint }[]
-  readonly reservationMismatches: readonly { readonly accountId: number; readonly reservedMinor: bigint; readonly authorizedMinor: bigint }[]
+  readonly unbalancedTransfers: readonly {
+    readonly transferId: number
+    readonly sumMinor: bigint
+  }[]
+  readonly driftedAccounts: readonly {
+    readonly accountId: number
+    readonly balanceMinor: bigint
+    readonly entriesMinor: bigint
+  }[]
+  readonly reservationMismatches: readonly {
+    readonly accountId: number
+    readonly reservedMinor: bigint
+    readonly authorizedMinor: bigint
+  }[]
 }
 
 export interface MerchantSettlement {
@@ -42,7 +63,10 @@ export interface MerchantSettlement {
 
 export interface PartySettlement {
   readonly day: string
-  readonly parties: readonly { readonly party: Exclude<PartyKind, 'opening'>; readonly feesMinor: bigint }[]
+  readonly parties: readonly {
+    readonly party: Exclude<PartyKind, 'opening'>
+    readonly feesMinor: bigint
+  }[]
   readonly merchants: readonly MerchantSettlement[]
 }
 
@@ -78,12 +102,22 @@ export interface LedgerStore {
   hasDuePayments(nowMs: number): Promise<boolean>
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
   merchantAuth(code: string): Promise<MerchantAuth | null>
-  settlement(merchantCode: string, dayStartMs: number, dayEndMs: number, day: string): Promise<MerchantSettlement>
+  settlement(
+    merchantCode: string,
+    dayStartMs: number,
+    dayEndMs: number,
+    day: string,
+  ): Promise<MerchantSettlement>
   partySettlement(dayStartMs: number, dayEndMs: number, day: string): Promise<PartySettlement>
   check(): Promise<LedgerCheck>
   dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
   outboxDelivered(id: number, nowMs: number): Promise<void>
-  outboxFailed(id: number, nextAttemptMs: number | null, error: string, nowMs: number): Promise<void>
+  outboxFailed(
+    id: number,
+    nextAttemptMs: number | null,
+    error: string,
+    nowMs: number,
+  ): Promise<void>
   /**
    * Keeps a reply the SMS channel could not send as an SMS outbox row, due at once. With a
    * command key (the MO's id) it is kept once: the key's reply marker in the command log makes a

@@ -24,16 +24,30 @@ export interface StoredResult {
   readonly paymentSeq: number | null
 }
 
-type ChangingFields = [state: Payment['state'], fee: string, refunded: string, reason: Payment['reason'], transferRef: string | null, updatedMs: number, expiresMs: number]
+type ChangingFields = [
+  state: Payment['state'],
+  fee: string,
+  refunded: string,
+  reason: Payment['reason'],
+  transferRef: string | null,
+  updatedMs: number,
+  expiresMs: number,
+]
 
 interface FullRow {
   readonly $row: readonly unknown[]
 }
 
 type StoredArray = [
-  ok: boolean, reason: CommandResult['reason'], key: CommandResult['message']['key'], params: CommandResult['message']['params'],
-  language: CommandResult['language'], reference: string | null, payment: ChangingFields | FullRow | null,
-  bankStep: CommandResult['bankStep'], data: CommandResult['data'],
+  ok: boolean,
+  reason: CommandResult['reason'],
+  key: CommandResult['message']['key'],
+  params: CommandResult['message']['params'],
+  language: CommandResult['language'],
+  reference: string | null,
+  payment: ChangingFields | FullRow | null,
+  bankStep: CommandResult['bankStep'],
+  data: CommandResult['data'],
 ]
 
 /**
@@ -44,25 +58,41 @@ export function encodeStoredResult(result: CommandResult, referable: boolean): S
   const payment = result.payment
   const paymentSeq = payment !== null && referable ? seqOfPaymentId(payment.id) : null
   const stored: StoredArray = [
-    result.ok, result.reason, result.message.key, result.message.params, result.language, result.reference,
+    result.ok,
+    result.reason,
+    result.message.key,
+    result.message.params,
+    result.language,
+    result.reference,
     payment === null ? null : paymentSeq !== null ? changingFields(payment) : fullRow(payment),
-    result.bankStep, result.data,
+    result.bankStep,
+    result.data,
   ]
   // Most results carry no bigint outside the payment: they skip encodeJson's replacer, which
   // costs a payment about 2 µs. The text is the same either way.
-  const text = result.data === null && result.bankStep === null ? JSON.stringify(stored) : encodeJson(stored)
+  const text =
+    result.data === null && result.bankStep === null ? JSON.stringify(stored) : encodeJson(stored)
   return { text, paymentSeq }
 }
 
 function changingFields(payment: Payment): ChangingFields {
   return [
-    payment.state, payment.feeMinor.toString(), payment.refundedMinor.toString(), payment.reason, payment.transferRef,
-    payment.updatedMs, payment.expiresMs,
+    payment.state,
+    payment.feeMinor.toString(),
+    payment.refundedMinor.toString(),
+    payment.reason,
+    payment.transferRef,
+    payment.updatedMs,
+    payment.expiresMs,
   ]
 }
 
 function fullRow(payment: Payment): FullRow {
-  return { $row: paymentParams(payment).map((value) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)) }
+  return {
+    $row: paymentParams(payment).map((value) =>
+      typeof value === 'bigint' ? { $bigint: value.toString() } : value,
+    ),
+  }
 }
 
 /**
@@ -72,13 +102,22 @@ function fullRow(payment: Payment): FullRow {
  */
 export function parseStoredResult(text: string, referenced: Payment | null): CommandResult {
   if (!text.startsWith('[')) return parseObjectFormat(text)
-  const [ok, reason, key, params, language, reference, stored, bankStep, data] = decodeJson<StoredArray>(text)
+  const [ok, reason, key, params, language, reference, stored, bankStep, data] =
+    decodeJson<StoredArray>(text)
   let payment: Payment | null = null
   if (Array.isArray(stored)) {
-    if (referenced === null) throw new Error('stored result refers to a payment row that does not exist')
+    if (referenced === null)
+      throw new Error('stored result refers to a payment row that does not exist')
     const [state, fee, refunded, paymentReason, transferRef, updatedMs, expiresMs] = stored
     payment = {
-      ...referenced, state, feeMinor: BigInt(fee), refundedMinor: BigInt(refunded), reason: paymentReason, transferRef, updatedMs, expiresMs,
+      ...referenced,
+      state,
+      feeMinor: BigInt(fee),
+      refundedMinor: BigInt(refunded),
+      reason: paymentReason,
+      transferRef,
+      updatedMs,
+      expiresMs,
     }
   } else if (stored !== null) {
     payment = paymentOfFullRow(stored)
@@ -88,13 +127,17 @@ export function parseStoredResult(text: string, referenced: Payment | null): Com
 
 /** Results logged before migration 7: an object, the payment as a row of values. */
 function parseObjectFormat(text: string): CommandResult {
-  const stored = decodeJson<Omit<CommandResult, 'payment'> & { readonly payment: FullRow | null }>(text)
+  const stored = decodeJson<Omit<CommandResult, 'payment'> & { readonly payment: FullRow | null }>(
+    text,
+  )
   return { ...stored, payment: stored.payment === null ? null : paymentOfFullRow(stored.payment) }
 }
 
 function paymentOfFullRow(stored: FullRow): Payment {
   const values = stored.$row
-  return paymentOfRow(Object.fromEntries(paymentColumns.map((column, index) => [column, values[index] ?? null])))
+  return paymentOfRow(
+    Object.fromEntries(paymentColumns.map((column, index) => [column, values[index] ?? null])),
+  )
 }
 
 /**
@@ -102,11 +145,23 @@ function paymentOfFullRow(stored: FullRow): Payment {
  * format relies on it, so a write that changed one would be a programmer error.
  */
 export function sameFixedFields(a: Payment, b: Payment): boolean {
-  return a.id === b.id && a.kind === b.kind && a.initiator === b.initiator && a.channel === b.channel
-    && a.payerMsisdn === b.payerMsisdn && a.funding === b.funding && a.merchantCode === b.merchantCode
-    && a.payeeMsisdn === b.payeeMsisdn && a.orderNo === b.orderNo && a.customerRef === b.customerRef
-    && a.amountMinor === b.amountMinor && a.merchantReference === b.merchantReference && a.description === b.description
-    && a.callbackUrl === b.callbackUrl && a.createdMs === b.createdMs
+  return (
+    a.id === b.id &&
+    a.kind === b.kind &&
+    a.initiator === b.initiator &&
+    a.channel === b.channel &&
+    a.payerMsisdn === b.payerMsisdn &&
+    a.funding === b.funding &&
+    a.merchantCode === b.merchantCode &&
+    a.payeeMsisdn === b.payeeMsisdn &&
+    a.orderNo === b.orderNo &&
+    a.customerRef === b.customerRef &&
+    a.amountMinor === b.amountMinor &&
+    a.merchantReference === b.merchantReference &&
+    a.description === b.description &&
+    a.callbackUrl === b.callbackUrl &&
+    a.createdMs === b.createdMs
+  )
 }
 
 /** Whether `payment` is written by the same decision (the payment write holding this very object). */

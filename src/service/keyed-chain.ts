@@ -10,7 +10,10 @@ export class KeyedChain {
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve()
     const run = previous.then(work, work)
-    const settled = run.then(() => undefined, () => undefined)
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    )
     this.tails.set(key, settled)
     void settled.then(() => {
       if (this.tails.get(key) === settled) this.tails.delete(key)

@@ -20,7 +20,10 @@ function formatValue(value: string | number | bigint | boolean | null | undefine
   return /[\s"=]/.test(text) ? JSON.stringify(text) : text
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Logger {
   const threshold = logLevels.indexOf(level)
   const emit = (at: LogLevel, message: string, fields: Fields = {}): void => {
     if (logLevels.indexOf(at) < threshold) return

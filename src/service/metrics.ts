@@ -6,7 +6,9 @@
 type Labels = Readonly<Record<string, string>>
 
 function labelText(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/["\\\n]/g, '_')}"`)
+  const pairs = Object.entries(labels).map(
+    ([key, value]) => `${key}="${value.replace(/["\\\n]/g, '_')}"`,
+  )
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`
 }
 
@@ -18,8 +20,18 @@ const seriesMax = 1_000
 
 export class Metrics {
   private readonly counters = new Map<string, { help: string; values: Map<string, number> }>()
-  private readonly histograms = new Map<string, { help: string; series: Map<string, { buckets: number[]; sum: number; count: number }> }>()
-  private readonly gauges = new Map<string, { help: string; read: () => readonly { labels: Labels; value: number }[]; type: 'gauge' | 'counter' }>()
+  private readonly histograms = new Map<
+    string,
+    { help: string; series: Map<string, { buckets: number[]; sum: number; count: number }> }
+  >()
+  private readonly gauges = new Map<
+    string,
+    {
+      help: string
+      read: () => readonly { labels: Labels; value: number }[]
+      type: 'gauge' | 'counter'
+    }
+  >()
 
   count(name: string, help: string, labels: Labels, by = 1): void {
     let counter = this.counters.get(name)
@@ -46,19 +58,28 @@ export class Metrics {
       histogram.series.set(key, series)
     }
     bucketsSeconds.forEach((bound, index) => {
-      if (seconds <= bound && series !== undefined) series.buckets[index] = (series.buckets[index] ?? 0) + 1
+      if (seconds <= bound && series !== undefined)
+        series.buckets[index] = (series.buckets[index] ?? 0) + 1
     })
     series.sum += seconds
     series.count += 1
   }
 
   /** A value read when scraped (queue depth, open sessions). */
-  gauge(name: string, help: string, read: () => readonly { labels: Labels; value: number }[]): void {
+  gauge(
+    name: string,
+    help: string,
+    read: () => readonly { labels: Labels; value: number }[],
+  ): void {
     this.gauges.set(name, { help, read, type: 'gauge' })
   }
 
   /** A counter kept elsewhere (the SMPP layer's own counts), read when /metrics is scraped. */
-  counterFrom(name: string, help: string, read: () => readonly { labels: Labels; value: number }[]): void {
+  counterFrom(
+    name: string,
+    help: string,
+    read: () => readonly { labels: Labels; value: number }[],
+  ): void {
     this.gauges.set(name, { help, read, type: 'counter' })
   }
 
@@ -73,13 +94,19 @@ export class Metrics {
       for (const [labels, series] of histogram.series) {
         const inner = labels === '' ? '' : labels.slice(1, -1)
         const withLe = (le: string): string => `{${inner === '' ? '' : `${inner},`}le="${le}"}`
-        for (const [index, bound] of bucketsSeconds.entries()) lines.push(`${name}_bucket${withLe(String(bound))} ${series.buckets[index] ?? 0}`)
-        lines.push(`${name}_bucket${withLe('+Inf')} ${series.count}`, `${name}_sum${labels} ${series.sum}`, `${name}_count${labels} ${series.count}`)
+        for (const [index, bound] of bucketsSeconds.entries())
+          lines.push(`${name}_bucket${withLe(String(bound))} ${series.buckets[index] ?? 0}`)
+        lines.push(
+          `${name}_bucket${withLe('+Inf')} ${series.count}`,
+          `${name}_sum${labels} ${series.sum}`,
+          `${name}_count${labels} ${series.count}`,
+        )
       }
     }
     for (const [name, gauge] of this.gauges) {
       lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} ${gauge.type}`)
-      for (const sample of gauge.read()) lines.push(`${name}${labelText(sample.labels)} ${sample.value}`)
+      for (const sample of gauge.read())
+        lines.push(`${name}${labelText(sample.labels)} ${sample.value}`)
     }
     return `${lines.join('\n')}\n`
   }

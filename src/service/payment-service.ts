@@ -6,11 +6,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import type { BankOutcome, Command, CommandResult, Envelope, Limits, OperatingLimits, PinCheck } from '../core/index.js'
-import { formatAmount, maskMsisdn, refused, succeeded } from '../core/index.js'
 import type { IssuingBank } from '../bank/issuing-bank.js'
-import type { GroupCommit } from '../ledger/group-commit.js'
+import type {
+  BankOutcome,
+  Command,
+  CommandResult,
+  Envelope,
+  Limits,
+  OperatingLimits,
+  PinCheck,
+} from '../core/index.js'
+import { formatAmount, maskMsisdn, refused, succeeded } from '../core/index.js'
 import { encodeJson } from '../ledger/codec.js'
+import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import { captureAtBank, recoverAtBank, refundAtBank, withTimeout } from './bank-steps.js'
 import type { Clock } from './clock.js'
@@ -59,13 +67,27 @@ export class PaymentService {
     const { command, channel } = request
     const result = await this.executeUnmeasured(request)
     const seconds = (performance.now() - started) / 1000
-    const outcome = result.ok ? 'ok' : result.reason ?? 'refused'
-    this.deps.metrics.count('telepay_commands_total', 'Commands by channel, kind and result', { channel, kind: command.kind, result: outcome })
-    this.deps.metrics.observe('telepay_command_seconds', 'Time from a command to its durable answer', { channel, kind: command.kind }, seconds)
+    const outcome = result.ok ? 'ok' : (result.reason ?? 'refused')
+    this.deps.metrics.count('telepay_commands_total', 'Commands by channel, kind and result', {
+      channel,
+      kind: command.kind,
+      result: outcome,
+    })
+    this.deps.metrics.observe(
+      'telepay_command_seconds',
+      'Time from a command to its durable answer',
+      { channel, kind: command.kind },
+      seconds,
+    )
     const msisdn = msisdnOf(command)
     this.deps.log.info('command', {
-      channel, kind: command.kind, msisdn: msisdn === null ? undefined : maskMsisdn(msisdn), result: outcome,
-      payment: result.payment?.id, ref: result.reference ?? undefined, ms: Math.round(seconds * 10_000) / 10,
+      channel,
+      kind: command.kind,
+      msisdn: msisdn === null ? undefined : maskMsisdn(msisdn),
+      result: outcome,
+      payment: result.payment?.id,
+      ref: result.reference ?? undefined,
+      ms: Math.round(seconds * 10_000) / 10,
     })
     return result
   }
@@ -111,16 +133,40 @@ export class PaymentService {
     }
     const current = await this.deps.ledger.payment(step.paymentId)
     // A replayed command whose card payment was settled already: answer with how it ended.
-    const outcome: BankOutcome = current !== null && current.state !== 'authorized'
-      ? (current.state === 'completed' ? 'captured' : 'unavailable')
-      : await captureAtBank(this.deps.bank, step, this.deps.operating.bankTimeoutMs, this.deps.log)
-    return this.commitBankOutcome(`${env.key}#bank:${outcome}`, env.channel, step.paymentId, outcome)
+    const outcome: BankOutcome =
+      current !== null && current.state !== 'authorized'
+        ? current.state === 'completed'
+          ? 'captured'
+          : 'unavailable'
+        : await captureAtBank(
+            this.deps.bank,
+            step,
+            this.deps.operating.bankTimeoutMs,
+            this.deps.log,
+          )
+    return this.commitBankOutcome(
+      `${env.key}#bank:${outcome}`,
+      env.channel,
+      step.paymentId,
+      outcome,
+    )
   }
 
-  private commitBankOutcome(key: string, channel: string, paymentId: string, outcome: BankOutcome): Promise<CommandResult> {
+  private commitBankOutcome(
+    key: string,
+    channel: string,
+    paymentId: string,
+    outcome: BankOutcome,
+  ): Promise<CommandResult> {
     const command: Command = { kind: 'bank_outcome', paymentId, outcome }
     return this.deps.commits.submit({
-      key, commandHash: commandHash(command), channel, nowMs: this.deps.clock.nowMs(), pin: 'absent', newPinHash: null, command,
+      key,
+      commandHash: commandHash(command),
+      channel,
+      nowMs: this.deps.clock.nowMs(),
+      pin: 'absent',
+      newPinHash: null,
+      command,
     })
   }
 
@@ -131,17 +177,25 @@ export class PaymentService {
     if (cardLine?.card == null) return result
     let bankMinor: bigint | null = null
     try {
-      bankMinor = await withTimeout(this.deps.bank.balance(cardLine.card.token), this.deps.operating.bankTimeoutMs, 'balance')
+      bankMinor = await withTimeout(
+        this.deps.bank.balance(cardLine.card.token),
+        this.deps.operating.bankTimeoutMs,
+        'balance',
+      )
     } catch {
       bankMinor = null
     }
-    const lines = result.data.lines.map((line) => (line === cardLine && bankMinor !== null ? { ...line, balanceMinor: bankMinor } : line))
+    const lines = result.data.lines.map((line) =>
+      line === cardLine && bankMinor !== null ? { ...line, balanceMinor: bankMinor } : line,
+    )
     const params = {
       ...result.message.params,
       card: `${cardLine.card.bank} *${cardLine.card.last4}`,
       bank: bankMinor === null ? '-' : formatAmount(bankMinor),
     }
-    return succeeded({ key: 'balance.summary_with_card', params }, result.language, { data: { kind: 'balances', lines } })
+    return succeeded({ key: 'balance.summary_with_card', params }, result.language, {
+      data: { kind: 'balances', lines },
+    })
   }
 
   /** Expires waiting payments that are due; cheap when none is. */
@@ -150,7 +204,13 @@ export class PaymentService {
     if (!(await this.deps.ledger.hasDuePayments(nowMs))) return 0
     const command: Command = { kind: 'expire_due' }
     const result = await this.deps.commits.submit({
-      key: 'system:expire', commandHash: commandHash(command), channel: 'system', nowMs, pin: 'absent', newPinHash: null, command,
+      key: 'system:expire',
+      commandHash: commandHash(command),
+      channel: 'system',
+      nowMs,
+      pin: 'absent',
+      newPinHash: null,
+      command,
     })
     const expired = result.data?.kind === 'expired' ? result.data.paymentIds.length : 0
     if (expired > 0) this.deps.log.info('payments expired', { count: expired })
@@ -161,9 +221,19 @@ export class PaymentService {
   async recoverCardPayments(): Promise<number> {
     let settled = 0
     for (const payment of await this.deps.ledger.authorizedPayments()) {
-      const outcome = await recoverAtBank(this.deps.bank, payment.id, this.deps.operating.bankTimeoutMs, this.deps.log)
+      const outcome = await recoverAtBank(
+        this.deps.bank,
+        payment.id,
+        this.deps.operating.bankTimeoutMs,
+        this.deps.log,
+      )
       if (outcome === null) continue
-      await this.commitBankOutcome(`system:recover:${payment.id}:${outcome}`, 'system', payment.id, outcome)
+      await this.commitBankOutcome(
+        `system:recover:${payment.id}:${outcome}`,
+        'system',
+        payment.id,
+        outcome,
+      )
       settled += 1
     }
     if (settled > 0) this.deps.log.info('card payments recovered', { count: settled })

@@ -18,10 +18,16 @@ const keyLength = 32
 function scryptAsync(pin: string, salt: Buffer, cost: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem grows with the cost: 128 * N * r bytes plus headroom.
-    scrypt(pin, salt, keyLength, { N: cost, r: 8, p: 1, maxmem: 256 * cost * 8 + 1024 * 1024 }, (error, key) => {
-      if (error === null) resolve(key)
-      else reject(error)
-    })
+    scrypt(
+      pin,
+      salt,
+      keyLength,
+      { N: cost, r: 8, p: 1, maxmem: 256 * cost * 8 + 1024 * 1024 },
+      (error, key) => {
+        if (error === null) resolve(key)
+        else reject(error)
+      },
+    )
   })
 }
 
@@ -50,7 +56,10 @@ export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> 
 }
 
 /** `cost` is scrypt's N: 16384 by default (interactive logins); tests may lower it. */
-export function createPinHasher(cost: number, inFlightMax: number = pinHashesInFlightMax): PinHasher {
+export function createPinHasher(
+  cost: number,
+  inFlightMax: number = pinHashesInFlightMax,
+): PinHasher {
   const inTurn = limiter(inFlightMax)
   return {
     async hash(pin: string): Promise<string> {
@@ -60,9 +69,17 @@ export function createPinHasher(cost: number, inFlightMax: number = pinHashesInF
     },
     async verify(pin: string, stored: string): Promise<boolean> {
       const [scheme, storedCost, salt, key] = stored.split('$')
-      if (scheme !== 'scrypt' || storedCost === undefined || salt === undefined || key === undefined) return false
+      if (
+        scheme !== 'scrypt' ||
+        storedCost === undefined ||
+        salt === undefined ||
+        key === undefined
+      )
+        return false
       const expected = Buffer.from(key, 'base64')
-      const actual = await inTurn(() => scryptAsync(pin, Buffer.from(salt, 'base64'), Number(storedCost)))
+      const actual = await inTurn(() =>
+        scryptAsync(pin, Buffer.from(salt, 'base64'), Number(storedCost)),
+      )
       return actual.length === expected.length && timingSafeEqual(actual, expected)
     },
   }

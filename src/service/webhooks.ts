@@ -36,7 +36,12 @@ export function backoffMs(attempts: number, limits: OperatingLimits): number {
   return limits.webhookBackoffBaseMs * 2 ** Math.min(attempts, 20)
 }
 
-export async function deliverDueWebhooks(ledger: LedgerStore, clock: Clock, limits: OperatingLimits, log: Logger): Promise<number> {
+export async function deliverDueWebhooks(
+  ledger: LedgerStore,
+  clock: Clock,
+  limits: OperatingLimits,
+  log: Logger,
+): Promise<number> {
   const due = await ledger.dueOutbox('webhook', clock.nowMs(), limits.outboxBatchMax)
   let delivered = 0
   for (const item of due) {
@@ -45,8 +50,16 @@ export async function deliverDueWebhooks(ledger: LedgerStore, clock: Clock, limi
   return delivered
 }
 
-async function deliverOne(ledger: LedgerStore, item: OutboxItem, clock: Clock, limits: OperatingLimits, log: Logger): Promise<boolean> {
-  const notification = decodeJson<{ paymentId: string; merchantCode: string; url: string }>(item.payload)
+async function deliverOne(
+  ledger: LedgerStore,
+  item: OutboxItem,
+  clock: Clock,
+  limits: OperatingLimits,
+  log: Logger,
+): Promise<boolean> {
+  const notification = decodeJson<{ paymentId: string; merchantCode: string; url: string }>(
+    item.payload,
+  )
   const payment = await ledger.payment(notification.paymentId)
   const merchant = await ledger.merchantAuth(notification.merchantCode)
   if (payment === null || merchant === null) {
@@ -58,13 +71,21 @@ async function deliverOne(ledger: LedgerStore, item: OutboxItem, clock: Clock, l
   try {
     const response = await fetch(notification.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telepay-signature': signWebhook(body, merchant.webhookSecret), 'x-telepay-event-id': String(item.id) },
+      headers: {
+        'content-type': 'application/json',
+        'x-telepay-signature': signWebhook(body, merchant.webhookSecret),
+        'x-telepay-event-id': String(item.id),
+      },
       body,
       signal: AbortSignal.timeout(limits.webhookTimeoutMs),
     })
     if (response.ok) {
       await ledger.outboxDelivered(item.id, clock.nowMs())
-      log.info('webhook delivered', { payment: payment.id, status: response.status, attempt: item.attempts + 1 })
+      log.info('webhook delivered', {
+        payment: payment.id,
+        status: response.status,
+        attempt: item.attempts + 1,
+      })
       return true
     }
     failure = `HTTP ${response.status}`
@@ -72,8 +93,13 @@ async function deliverOne(ledger: LedgerStore, item: OutboxItem, clock: Clock, l
     failure = error instanceof Error ? error.message : String(error)
   }
   const attempts = item.attempts + 1
-  const next = attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
+  const next =
+    attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
   await ledger.outboxFailed(item.id, next, failure, clock.nowMs())
-  log.warn(next === null ? 'webhook abandoned' : 'webhook failed, will retry', { payment: payment.id, attempt: attempts, error: failure })
+  log.warn(next === null ? 'webhook abandoned' : 'webhook failed, will retry', {
+    payment: payment.id,
+    attempt: attempts,
+    error: failure,
+  })
   return false
 }

@@ -14,9 +14,17 @@ export interface WorldSpec {
     readonly language: Language
     readonly phoneBill: { readonly balance: string; readonly creditLimit: string }
     readonly wallet: string
-    readonly card: { readonly bank: string; readonly last4: string; readonly bankBalance: string } | null
+    readonly card: {
+      readonly bank: string
+      readonly last4: string
+      readonly bankBalance: string
+    } | null
   }[]
-  readonly merchants: readonly { readonly code: string; readonly name: string; readonly category: MerchantCategory }[]
+  readonly merchants: readonly {
+    readonly code: string
+    readonly name: string
+    readonly category: MerchantCategory
+  }[]
   readonly orders: readonly {
     readonly orderNo: string
     readonly merchantCode: string
@@ -34,7 +42,12 @@ export interface WorldSubscriber {
   readonly phoneBillMinor: bigint
   readonly creditLimitMinor: bigint
   readonly walletMinor: bigint
-  readonly card: { readonly bank: string; readonly last4: string; readonly token: string; readonly bankBalanceMinor: bigint } | null
+  readonly card: {
+    readonly bank: string
+    readonly last4: string
+    readonly token: string
+    readonly bankBalanceMinor: bigint
+  } | null
 }
 
 export interface World {
@@ -68,7 +81,10 @@ export function cardTokenOf(msisdn: string, bank: string, last4: string): string
 }
 
 /** Turns a written world into ledger form; hashPin is asked once per distinct PIN. */
-export async function prepareWorld(spec: WorldSpec, hashPin: (pin: string) => Promise<string>): Promise<World> {
+export async function prepareWorld(
+  spec: WorldSpec,
+  hashPin: (pin: string) => Promise<string>,
+): Promise<World> {
   const hashes = new Map<string, string>()
   for (const subscriber of spec.subscribers) {
     if (!hashes.has(subscriber.pin)) hashes.set(subscriber.pin, await hashPin(subscriber.pin))
@@ -85,12 +101,15 @@ export async function prepareWorld(spec: WorldSpec, hashPin: (pin: string) => Pr
       phoneBillMinor: amountOf(subscriber.phoneBill.balance, `${where} phone bill`),
       creditLimitMinor: amountOf(subscriber.phoneBill.creditLimit, `${where} credit limit`),
       walletMinor: amountOf(subscriber.wallet, `${where} wallet`),
-      card: subscriber.card === null ? null : {
-        bank: subscriber.card.bank,
-        last4: subscriber.card.last4,
-        token: cardTokenOf(msisdn, subscriber.card.bank, subscriber.card.last4),
-        bankBalanceMinor: amountOf(subscriber.card.bankBalance, `${where} bank balance`),
-      },
+      card:
+        subscriber.card === null
+          ? null
+          : {
+              bank: subscriber.card.bank,
+              last4: subscriber.card.last4,
+              token: cardTokenOf(msisdn, subscriber.card.bank, subscriber.card.last4),
+              bankBalanceMinor: amountOf(subscriber.card.bankBalance, `${where} bank balance`),
+            },
     }
   })
   const merchants = spec.merchants.map((merchant) => ({

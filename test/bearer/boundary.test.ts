@@ -24,7 +24,8 @@ function importsInto(folder: string, target: string): string[] {
   for (const file of sourceFiles(folder)) {
     for (const match of readFileSync(join(root, file), 'utf8').matchAll(specifier)) {
       const landing = relative(root, resolve(root, dirname(file), match[1] ?? ''))
-      if (landing === target || landing.startsWith(`${target}/`)) found.push(`${file} -> ${landing}`)
+      if (landing === target || landing.startsWith(`${target}/`))
+        found.push(`${file} -> ${landing}`)
     }
   }
   return found

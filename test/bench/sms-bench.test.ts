@@ -9,20 +9,33 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 import { benchMsisdn } from '../../src/bench/bench-world.js'
-import { formatSmsBenchReport, parseSmsBenchArgs, runSmsBench, smsBenchDefaults } from '../../src/bench/sms-bench.js'
 import { startSmsBenchGateway } from '../../src/bench/sms/bench-gateway.js'
 import { startEchoServer } from '../../src/bench/sms/echo-server.js'
 import { FlowSource } from '../../src/bench/sms/flows.js'
 import { checkMoney } from '../../src/bench/sms/money-check.js'
+import {
+  formatSmsBenchReport,
+  parseSmsBenchArgs,
+  runSmsBench,
+  smsBenchDefaults,
+} from '../../src/bench/sms-bench.js'
+import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
 const root = mkdtempSync(join(tmpdir(), 'telepay-sms-bench-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const small = {
-  ...smsBenchDefaults, seconds: 0.6, slices: 2, warmupSeconds: 0.2, binds: 2, windowMax: 8, flowsPerBind: 8, subscribers: 40,
-  walletShare: 0.2, pinHashCost: 16,
+  ...smsBenchDefaults,
+  seconds: 0.6,
+  slices: 2,
+  warmupSeconds: 0.2,
+  binds: 2,
+  windowMax: 8,
+  flowsPerBind: 8,
+  subscribers: 40,
+  walletShare: 0.2,
+  pinHashCost: 16,
 }
 
 describe('runSmsBench', () => {
@@ -35,11 +48,16 @@ describe('runSmsBench', () => {
     expect(report.echo.commands).toBeGreaterThan(0)
     expect(report.telepay.flowsCompleted.phone_bill_pay).toBeGreaterThan(0)
     expect(report.telepay.flowsCompleted.wallet_pay).toBeGreaterThan(0)
-    expect(report.ratio).toBeCloseTo(report.telepay.commandsPerSecond / report.echo.commandsPerSecond, 9)
+    expect(report.ratio).toBeCloseTo(
+      report.telepay.commandsPerSecond / report.echo.commandsPerSecond,
+      9,
+    )
     expect(report.telepay.latency.p99Ms).toBeGreaterThanOrEqual(report.telepay.latency.p50Ms)
     const { money } = report
     expect(money.ledgerBalanced).toBe(true)
-    expect(money.paymentsAcked).toBe(report.telepay.flowsCompleted.phone_bill_pay + report.telepay.flowsCompleted.wallet_pay)
+    expect(money.paymentsAcked).toBe(
+      report.telepay.flowsCompleted.phone_bill_pay + report.telepay.flowsCompleted.wallet_pay,
+    )
     expect(money.paymentsCompletedInDb).toBe(money.paymentsAcked)
     expect(money.phoneBillMovedMinor).toBe(money.phoneBillAckedMinor)
     expect(money.walletMovedMinor).toBe(money.walletAckedMinor)
@@ -47,10 +65,20 @@ describe('runSmsBench', () => {
     expect(report.sound).toBe(true)
     expect(report.pass).toBe(report.verdicts.every((verdict) => verdict.pass))
     const lines = formatSmsBenchReport(report)
-    expect(lines).toContainEqual(expect.stringMatching(/^check ledger: balanced \([\d,]+ transfers\): ok$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^check ledger: balanced \([\d,]+ transfers\): ok$/),
+    )
     expect(lines).toContainEqual(expect.stringMatching(/^check money: .*: ok$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay SMS commands with their reply: [\d,]+\/s \(target >= 5,000\/s\)$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay \/ bare smpp echo: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.25\)$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^(PASS|FAIL) {2}telepay SMS commands with their reply: [\d,]+\/s \(target >= 5,000\/s\)$/,
+      ),
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^(PASS|FAIL) {2}telepay \/ bare smpp echo: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.25\)$/,
+      ),
+    )
     expect(lines.join('\n')).toContain('scrypt N=16')
     expect(existsSync(dir)).toBe(false)
   })
@@ -78,22 +106,45 @@ describe('the bare smpp echo', () => {
 describe('checkMoney', () => {
   it('holds when the acknowledged payments are what moved, and fails on a payment nobody saw acknowledged', async () => {
     const dir = join(root, 'money')
-    const gateway = await startSmsBenchGateway(dir, { subscribers: 3, pinHashCost: 16, windowMax: 4, flowsPerBind: 4 })
+    const gateway = await startSmsBenchGateway(dir, {
+      subscribers: 3,
+      pinHashCost: 16,
+      windowMax: 4,
+      flowsPerBind: 4,
+    })
     const smpp = gateway.smpp
     if (smpp === null) throw new Error('no SMSC simulator')
     const phones = new PhoneEsme({ host: smpp.host, port: smpp.port })
     try {
       expect(await phones.bind()).toBeNull()
       const payer = benchMsisdn(1)
-      expect(await checkMoney(gateway, 3, new Map())).toMatchObject({ exactlyOnce: true, paymentsAcked: 0, subscribersMismatched: 0 })
+      expect(await checkMoney(gateway, 3, new Map())).toMatchObject({
+        exactlyOnce: true,
+        paymentsAcked: 0,
+        subscribersMismatched: 0,
+      })
       await phones.send(payer, 'PAY 1001 0.25 P', { userMessageReference: 1 })
       expect((await phones.next(payer, 5_000))?.text).toMatch(/Reply YES/)
       await phones.send(payer, 'YES', { userMessageReference: 2 })
       expect((await phones.next(payer, 5_000))?.text).toMatch(/^Paid CNY 0\.25 /)
       const unseen = await checkMoney(gateway, 3, new Map())
-      expect(unseen).toMatchObject({ exactlyOnce: false, subscribersMismatched: 1, paymentsCompletedInDb: 1, phoneBillMovedMinor: 25n })
-      const seen = await checkMoney(gateway, 3, new Map([[payer, { phoneBillMinor: 25n, walletMinor: 0n, payments: 1 }]]))
-      expect(seen).toMatchObject({ exactlyOnce: true, ledgerBalanced: true, paymentsAcked: 1, subscribersMismatched: 0 })
+      expect(unseen).toMatchObject({
+        exactlyOnce: false,
+        subscribersMismatched: 1,
+        paymentsCompletedInDb: 1,
+        phoneBillMovedMinor: 25n,
+      })
+      const seen = await checkMoney(
+        gateway,
+        3,
+        new Map([[payer, { phoneBillMinor: 25n, walletMinor: 0n, payments: 1 }]]),
+      )
+      expect(seen).toMatchObject({
+        exactlyOnce: true,
+        ledgerBalanced: true,
+        paymentsAcked: 1,
+        subscribersMismatched: 0,
+      })
     } finally {
       await phones.close()
       await gateway.close()
@@ -114,24 +165,55 @@ describe('the flows', () => {
     for (const flow of flows) {
       if (flow.kind === 'balance') expect(flow.steps.map((step) => step.text)).toEqual(['BAL'])
       else {
-        expect(flow.steps[0]?.text).toMatch(flow.kind === 'wallet_pay' ? /^PAY \d{4} \d+\.\d\d W$/ : /^PAY \d{4} \d+\.\d\d P$/)
+        expect(flow.steps[0]?.text).toMatch(
+          flow.kind === 'wallet_pay' ? /^PAY \d{4} \d+\.\d\d W$/ : /^PAY \d{4} \d+\.\d\d P$/,
+        )
         expect(flow.steps[1]?.text).toBe(flow.kind === 'wallet_pay' ? 'YES 1234' : 'YES')
         expect(flow.amountMinor).toBeGreaterThan(0n)
       }
     }
-    expect(take(7, { balanceShare: 1, walletShare: 0 }).every((flow) => flow.kind === 'balance')).toBe(true)
-    expect(take(7, { balanceShare: 0, walletShare: 0 }).every((flow) => flow.kind === 'phone_bill_pay')).toBe(true)
+    expect(
+      take(7, { balanceShare: 1, walletShare: 0 }).every((flow) => flow.kind === 'balance'),
+    ).toBe(true)
+    expect(
+      take(7, { balanceShare: 0, walletShare: 0 }).every((flow) => flow.kind === 'phone_bill_pay'),
+    ).toBe(true)
   })
 })
 
 describe('parseSmsBenchArgs', () => {
   it('takes the defaults, reads numbers and refuses what cannot run', () => {
     expect(parseSmsBenchArgs([])).toEqual({ ok: true, options: smsBenchDefaults, json: false })
-    const parsed = parseSmsBenchArgs(['--binds', '4', '--window', '16', '--wallet-share', '0', '--keep', '--json'])
-    expect(parsed).toMatchObject({ ok: true, json: true, options: { binds: 4, windowMax: 16, walletShare: 0, keep: true } })
-    expect(parseSmsBenchArgs(['--fast'])).toMatchObject({ ok: false, error: expect.stringContaining('unknown option --fast') })
-    expect(parseSmsBenchArgs(['--binds'])).toMatchObject({ ok: false, error: '--binds needs a number' })
-    expect(parseSmsBenchArgs(['--balance-share', '0.7', '--wallet-share', '0.5'])).toMatchObject({ ok: false, error: expect.stringContaining('balanceShare + walletShare must be <= 1') })
-    expect(parseSmsBenchArgs(['--pin-hash-cost', '1000'])).toMatchObject({ ok: false, error: expect.stringContaining('pinHashCost must be a power of two') })
+    const parsed = parseSmsBenchArgs([
+      '--binds',
+      '4',
+      '--window',
+      '16',
+      '--wallet-share',
+      '0',
+      '--keep',
+      '--json',
+    ])
+    expect(parsed).toMatchObject({
+      ok: true,
+      json: true,
+      options: { binds: 4, windowMax: 16, walletShare: 0, keep: true },
+    })
+    expect(parseSmsBenchArgs(['--fast'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown option --fast'),
+    })
+    expect(parseSmsBenchArgs(['--binds'])).toMatchObject({
+      ok: false,
+      error: '--binds needs a number',
+    })
+    expect(parseSmsBenchArgs(['--balance-share', '0.7', '--wallet-share', '0.5'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('balanceShare + walletShare must be <= 1'),
+    })
+    expect(parseSmsBenchArgs(['--pin-hash-cost', '1000'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('pinHashCost must be a power of two'),
+    })
   })
 })

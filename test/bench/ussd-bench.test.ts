@@ -15,23 +15,45 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { benchMsisdn } from '../../src/bench/bench-world.js'
 import { checkMoney } from '../../src/bench/sms/money-check.js'
-import { formatUssdBenchReport, parseUssdBenchArgs, runUssdBench, ussdBenchDefaults } from '../../src/bench/ussd-bench.js'
 import { startBareExpress } from '../../src/bench/ussd/bare-express.js'
 import { startUssdBenchGateway } from '../../src/bench/ussd/bench-gateway.js'
 import { walkOnce } from '../../src/bench/ussd/load.js'
-import { WalkSource, expectedScreen, hopForm, hopTexts, shapeOf } from '../../src/bench/ussd/walks.js'
+import {
+  expectedScreen,
+  hopForm,
+  hopTexts,
+  shapeOf,
+  WalkSource,
+} from '../../src/bench/ussd/walks.js'
+import {
+  formatUssdBenchReport,
+  parseUssdBenchArgs,
+  runUssdBench,
+  ussdBenchDefaults,
+} from '../../src/bench/ussd-bench.js'
 
 const root = mkdtempSync(join(tmpdir(), 'telepay-ussd-bench-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const small = {
-  ...ussdBenchDefaults, seconds: 0.6, slices: 2, warmupSeconds: 0.2, sessions: 4, subscribers: 30, walletShare: 0.3, pinHashCost: 16,
-  thinkMs: 40, thinkSeconds: 1.2,
+  ...ussdBenchDefaults,
+  seconds: 0.6,
+  slices: 2,
+  warmupSeconds: 0.2,
+  sessions: 4,
+  subscribers: 30,
+  walletShare: 0.3,
+  pinHashCost: 16,
+  thinkMs: 40,
+  thinkSeconds: 1.2,
 }
 
 /** Requests in flight on average (Little's law): hops per second times the mean latency. */
-function inFlight(side: { readonly hopsPerSecond: number; readonly meanLatencyMs: number }): number {
-  return side.hopsPerSecond * side.meanLatencyMs / 1_000
+function inFlight(side: {
+  readonly hopsPerSecond: number
+  readonly meanLatencyMs: number
+}): number {
+  return (side.hopsPerSecond * side.meanLatencyMs) / 1_000
 }
 
 describe('runUssdBench', () => {
@@ -45,7 +67,8 @@ describe('runUssdBench', () => {
     expect(report.telepay.walksCompleted.phone_bill_pay).toBeGreaterThan(0)
     expect(report.telepay.walksCompleted.wallet_pay).toBeGreaterThan(0)
     // Six hops a walk: every completed walk answered six requests.
-    const walks = report.telepay.walksCompleted.phone_bill_pay + report.telepay.walksCompleted.wallet_pay
+    const walks =
+      report.telepay.walksCompleted.phone_bill_pay + report.telepay.walksCompleted.wallet_pay
     expect(report.telepay.hopsTotal).toBe(walks * 6)
     expect(report.ratio).toBeCloseTo(report.telepay.hopsPerSecond / report.express.hopsPerSecond, 9)
     expect(report.telepay.latency.p99Ms).toBeGreaterThanOrEqual(report.telepay.latency.p50Ms)
@@ -57,10 +80,13 @@ describe('runUssdBench', () => {
       expect(side.problems).toEqual([])
       expect(side.hops).toBeGreaterThan(0)
       expect(side.latency.p99Ms).toBeGreaterThanOrEqual(side.latency.p50Ms)
-      expect(inFlight(side)).toBeLessThan(inFlight(report.telepay.name === side.name ? report.telepay : report.express))
+      expect(inFlight(side)).toBeLessThan(
+        inFlight(report.telepay.name === side.name ? report.telepay : report.express),
+      )
       expect(inFlight(side)).toBeLessThan(small.sessions / 2)
     }
-    const thinkWalks = thinking.telepay.walksCompleted.phone_bill_pay + thinking.telepay.walksCompleted.wallet_pay
+    const thinkWalks =
+      thinking.telepay.walksCompleted.phone_bill_pay + thinking.telepay.walksCompleted.wallet_pay
     expect(thinkWalks).toBeGreaterThan(0)
     expect(thinking.telepay.latencyByHop.pay_phone_bill.p50Ms).toBeGreaterThan(0)
     expect(thinking.telepay.hopsTotal).toBeGreaterThanOrEqual(thinkWalks * 6)
@@ -78,18 +104,43 @@ describe('runUssdBench', () => {
     expect(money.exactlyOnce).toBe(true)
     expect(report.sound).toBe(true)
     expect(report.pass).toBe(report.verdicts.every((verdict) => verdict.pass))
-    expect(Object.keys(report.answerLengths).sort()).toEqual(['0', '1', '2', '3', '4:1', '4:2', '5:1', '5:2'])
+    expect(Object.keys(report.answerLengths).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4:1',
+      '4:2',
+      '5:1',
+      '5:2',
+    ])
     const lines = formatUssdBenchReport(report)
-    expect(lines).toContainEqual(expect.stringMatching(/^check ledger: balanced \([\d,]+ transfers\): ok$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^check ledger: balanced \([\d,]+ transfers\): ok$/),
+    )
     expect(lines).toContainEqual(expect.stringMatching(/^check money: .*: ok$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay \/ bare express hops per second, closed loop of 4 sessions: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.6\)$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^(PASS|FAIL) {2}telepay hop p99 with think time: [\d.]+ ms at 4 sessions thinking 40 ms \+-50% before each hop \(target < 50 ms at 200 sessions; measured at 4 sessions/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^(PASS|FAIL) {2}telepay \/ bare express hops per second, closed loop of 4 sessions: [\d,]+ \/ [\d,]+ = \d\.\d{3} \(target >= 0\.6\)$/,
+      ),
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^(PASS|FAIL) {2}telepay hop p99 with think time: [\d.]+ ms at 4 sessions thinking 40 ms \+-50% before each hop \(target < 50 ms at 200 sessions; measured at 4 sessions/,
+      ),
+    )
     const p99Verdict = report.verdicts.find((verdict) => verdict.name === 'p99_ms')
     expect(p99Verdict?.value).toBe(thinking.telepay.latency.p99Ms)
     expect(lines).toContainEqual(expect.stringMatching(/^method: closed loop .*Little's law/))
     expect(lines).toContainEqual(expect.stringMatching(/^method: think time .*40 ms \+-50%/))
-    expect(lines).toContainEqual(expect.stringMatching(/^machine: .*load average \(1\/5\/15 min\) [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/))
-    expect(lines.filter((line) => /^ {2}(closed loop|think time) (telepay|bare express): /.test(line))).toHaveLength(4)
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^machine: .*load average \(1\/5\/15 min\) [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end/,
+      ),
+    )
+    expect(
+      lines.filter((line) => /^ {2}(closed loop|think time) (telepay|bare express): /.test(line)),
+    ).toHaveLength(4)
     expect(lines.join('\n')).toContain('scrypt N=16')
     expect(existsSync(dir)).toBe(false)
   })
@@ -114,10 +165,18 @@ describe('the bare express baseline', () => {
     const bare = await startBareExpress('127.0.0.1', (shape) => lengths[shape] ?? 0)
     try {
       const post = async (body: string): Promise<{ status: number; text: string }> => {
-        const response = await fetch(`${bare.url}/ussd`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
+        const response = await fetch(`${bare.url}/ussd`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        })
         return { status: response.status, text: await response.text() }
       }
-      for (const [text, length] of [['', 30], ['2', 12], ['2*1001*1.50*1', 50]] as const) {
+      for (const [text, length] of [
+        ['', 30],
+        ['2', 12],
+        ['2*1001*1.50*1', 50],
+      ] as const) {
         const answer = await post(hopForm('s-1', benchMsisdn(1), text))
         expect(answer.status).toBe(200)
         expect(answer.text.startsWith('CON ')).toBe(true)
@@ -133,17 +192,35 @@ describe('the bare express baseline', () => {
 
 describe('checkMoney after USSD walks', () => {
   it('holds when the acknowledged payments are what moved, and fails on a payment nobody saw acknowledged', async () => {
-    const gateway = await startUssdBenchGateway(join(root, 'money'), { subscribers: 3, pinHashCost: 16 })
+    const gateway = await startUssdBenchGateway(join(root, 'money'), {
+      subscribers: 3,
+      pinHashCost: 16,
+    })
     try {
       const payer = benchMsisdn(1)
       const walk = new WalkSource(5, 1).next()
       const answers = await walkOnce(gateway.url, payer, 'money-1', walk)
       expect(answers).toHaveLength(6)
-      for (const [hop, answer] of answers.entries()) expect(answer.ok && expectedScreen(walk, hop, answer.body)).toBe(true)
+      for (const [hop, answer] of answers.entries())
+        expect(answer.ok && expectedScreen(walk, hop, answer.body)).toBe(true)
       const unseen = await checkMoney(gateway, 3, new Map())
-      expect(unseen).toMatchObject({ exactlyOnce: false, subscribersMismatched: 1, paymentsCompletedInDb: 1, walletMovedMinor: walk.amountMinor })
-      const seen = await checkMoney(gateway, 3, new Map([[payer, { phoneBillMinor: 0n, walletMinor: walk.amountMinor, payments: 1 }]]))
-      expect(seen).toMatchObject({ exactlyOnce: true, ledgerBalanced: true, paymentsAcked: 1, subscribersMismatched: 0 })
+      expect(unseen).toMatchObject({
+        exactlyOnce: false,
+        subscribersMismatched: 1,
+        paymentsCompletedInDb: 1,
+        walletMovedMinor: walk.amountMinor,
+      })
+      const seen = await checkMoney(
+        gateway,
+        3,
+        new Map([[payer, { phoneBillMinor: 0n, walletMinor: walk.amountMinor, payments: 1 }]]),
+      )
+      expect(seen).toMatchObject({
+        exactlyOnce: true,
+        ledgerBalanced: true,
+        paymentsAcked: 1,
+        subscribersMismatched: 0,
+      })
     } finally {
       await gateway.close()
     }
@@ -177,22 +254,68 @@ describe('the walks', () => {
   })
 
   it('give each request a shape from its text alone, the account telling the last two apart', () => {
-    expect(['', '2', '2*1001', '2*1001*1.50', '2*1001*1.50*1', '2*1001*1.50*2*1'].map(shapeOf)).toEqual(['0', '1', '2', '3', '4:1', '5:2'])
+    expect(
+      ['', '2', '2*1001', '2*1001*1.50', '2*1001*1.50*1', '2*1001*1.50*2*1'].map(shapeOf),
+    ).toEqual(['0', '1', '2', '3', '4:1', '5:2'])
   })
 })
 
 describe('parseUssdBenchArgs', () => {
   it('takes the defaults, reads numbers and refuses what cannot run', () => {
     expect(parseUssdBenchArgs([])).toEqual({ ok: true, options: ussdBenchDefaults, json: false })
-    const parsed = parseUssdBenchArgs(['--sessions', '50', '--wallet-share', '0', '--worker', '--keep', '--json', '--think-ms', '2000', '--think-seconds', '20'])
-    expect(parsed).toMatchObject({ ok: true, json: true, options: { sessions: 50, walletShare: 0, worker: true, keep: true, thinkMs: 2_000, thinkSeconds: 20 } })
-    expect(parseUssdBenchArgs(['--think-ms', '0'])).toMatchObject({ ok: false, error: expect.stringContaining('thinkMs must be an integer from 1') })
+    const parsed = parseUssdBenchArgs([
+      '--sessions',
+      '50',
+      '--wallet-share',
+      '0',
+      '--worker',
+      '--keep',
+      '--json',
+      '--think-ms',
+      '2000',
+      '--think-seconds',
+      '20',
+    ])
+    expect(parsed).toMatchObject({
+      ok: true,
+      json: true,
+      options: {
+        sessions: 50,
+        walletShare: 0,
+        worker: true,
+        keep: true,
+        thinkMs: 2_000,
+        thinkSeconds: 20,
+      },
+    })
+    expect(parseUssdBenchArgs(['--think-ms', '0'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('thinkMs must be an integer from 1'),
+    })
     // Slices of 30 s leave a paused walk's session idle past the channel's 30 s idle timeout.
-    expect(parseUssdBenchArgs(['--think-seconds', '120', '--slices', '4'])).toMatchObject({ ok: false, error: expect.stringContaining('idle timeout') })
-    expect(parseUssdBenchArgs(['--fast'])).toMatchObject({ ok: false, error: expect.stringContaining('unknown option --fast') })
-    expect(parseUssdBenchArgs(['--sessions'])).toMatchObject({ ok: false, error: '--sessions needs a number' })
-    expect(parseUssdBenchArgs(['--sessions', '300', '--subscribers', '300'])).toMatchObject({ ok: false, error: expect.stringContaining('subscribers must be > sessions') })
-    expect(parseUssdBenchArgs(['--wallet-share', '1.5'])).toMatchObject({ ok: false, error: expect.stringContaining('walletShare must be in [0, 1]') })
-    expect(parseUssdBenchArgs(['--pin-hash-cost', '1000'])).toMatchObject({ ok: false, error: expect.stringContaining('pinHashCost must be a power of two') })
+    expect(parseUssdBenchArgs(['--think-seconds', '120', '--slices', '4'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('idle timeout'),
+    })
+    expect(parseUssdBenchArgs(['--fast'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown option --fast'),
+    })
+    expect(parseUssdBenchArgs(['--sessions'])).toMatchObject({
+      ok: false,
+      error: '--sessions needs a number',
+    })
+    expect(parseUssdBenchArgs(['--sessions', '300', '--subscribers', '300'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('subscribers must be > sessions'),
+    })
+    expect(parseUssdBenchArgs(['--wallet-share', '1.5'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('walletShare must be in [0, 1]'),
+    })
+    expect(parseUssdBenchArgs(['--pin-hash-cost', '1000'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('pinHashCost must be a power of two'),
+    })
   })
 })

@@ -4,12 +4,19 @@
  * gateway wrote; the corruption is a raw SQL UPDATE, as a careless operator would make it.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LI, LI_PIN, RINGTONES, httpRequest, requestPayment, startTestGateway } from '../support/gateway-fixture.js'
+import {
+  httpRequest,
+  LI,
+  LI_PIN,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
+} from '../support/gateway-fixture.js'
 
 const bin = resolve('bin/telepay.js')
 
@@ -22,25 +29,41 @@ interface Run {
 /** The environment of the test run without any TELEPAY_* setting, plus the given ones. */
 function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TELEPAY_')) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('TELEPAY_')) env[key] = value
   return { ...env, ...extra }
 }
 
-function telepay(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
+function telepay(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: envWith(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: envWith(options.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
     child.once('error', reject)
     child.once('close', (code) => resolvePromise({ code, stdout, stderr }))
   })
 }
 
 let scratch: string
-beforeAll(() => { scratch = mkdtempSync(join(tmpdir(), 'telepay-cli-')) })
-afterAll(() => { rmSync(scratch, { recursive: true, force: true }) })
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'telepay-cli-'))
+})
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true })
+})
 
 describe('telepay --help and unknown commands', () => {
   it('lists the commands on --help and exits 0; an unknown command exits 2 naming it', async () => {
@@ -51,7 +74,8 @@ describe('telepay --help and unknown commands', () => {
       telepay(['ledger', '--help'], { cwd: scratch }),
     ])
     expect(help.code).toBe(0)
-    for (const command of ['start', 'ledger', 'conformance', 'bench']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, 'm'))
+    for (const command of ['start', 'ledger', 'conformance', 'bench'])
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s+\\S`, 'm'))
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown command "frobnicate"')
     // No command at all is a usage error too: the help goes out, the exit code is not 0.
@@ -71,12 +95,21 @@ describe('telepay ledger check', () => {
     const t = await startTestGateway()
     dir = t.dir
     ledgerFile = t.gateway.config.ledgerFile
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '100.00', reference: 'cli' })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '100.00',
+      reference: 'cli',
+    })
     expect((await t.confirm(LI, LI_PIN)).ok).toBe(true)
-    expect((await t.merchant(RINGTONES, 'POST', `/api/v1/payments/${id}/refunds`, { amount: '40.00' })).status).toBe(201)
+    expect(
+      (await t.merchant(RINGTONES, 'POST', `/api/v1/payments/${id}/refunds`, { amount: '40.00' }))
+        .status,
+    ).toBe(201)
     await t.close({ keepDir: true })
   })
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   it('prints "balanced" and exits 0 on a ledger the gateway wrote, by --file or --data-dir', async () => {
     const [byFile, byDir, asJson] = await Promise.all([
@@ -89,7 +122,12 @@ describe('telepay ledger check', () => {
     expect(byDir.code).toBe(0)
     expect(byDir.stdout).toMatch(/^balanced:/)
     expect(asJson.code).toBe(0)
-    expect(JSON.parse(asJson.stdout)).toMatchObject({ balanced: true, transfers: 6, total: '0.00', driftedAccounts: [] })
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      balanced: true,
+      transfers: 6,
+      total: '0.00',
+      driftedAccounts: [],
+    })
   })
 
   it('exits 1 and names the account after a raw UPDATE of a balance, and 2 when it cannot check', async () => {
@@ -99,8 +137,12 @@ describe('telepay ledger check', () => {
     source.close()
     const db = new Database(copy)
     db.defaultSafeIntegers(true)
-    const wallet = db.prepare("SELECT id FROM accounts WHERE owner = ? AND kind = 'wallet'").get(LI) as { id: bigint }
-    db.prepare('UPDATE accounts SET balance_minor = balance_minor + 10000 WHERE id = ?').run(wallet.id)
+    const wallet = db
+      .prepare("SELECT id FROM accounts WHERE owner = ? AND kind = 'wallet'")
+      .get(LI) as { id: bigint }
+    db.prepare('UPDATE accounts SET balance_minor = balance_minor + 10000 WHERE id = ?').run(
+      wallet.id,
+    )
     db.close()
 
     const notALedger = join(scratch, 'notes.sqlite')
@@ -108,10 +150,15 @@ describe('telepay ledger check', () => {
 
     const [corrupt, missing, wrongUse, unreadable, badConfig] = await Promise.all([
       telepay(['ledger', 'check', '--file', copy], { cwd: scratch }),
-      telepay(['ledger', 'check', '--file', join(scratch, 'nothing-here.sqlite')], { cwd: scratch }),
+      telepay(['ledger', 'check', '--file', join(scratch, 'nothing-here.sqlite')], {
+        cwd: scratch,
+      }),
       telepay(['ledger', 'audit'], { cwd: scratch }),
       telepay(['ledger', 'check', '--file', notALedger], { cwd: scratch }),
-      telepay(['ledger', 'check', '--file', ledgerFile], { cwd: scratch, env: { TELEPAY_PIN_HASH_COST: '1000' } }),
+      telepay(['ledger', 'check', '--file', ledgerFile], {
+        cwd: scratch,
+        env: { TELEPAY_PIN_HASH_COST: '1000' },
+      }),
     ])
     expect(corrupt.code).toBe(1)
     expect(corrupt.stdout).toMatch(/^NOT BALANCED:/)
@@ -132,10 +179,16 @@ describe('telepay ledger check', () => {
 describe('telepay start', () => {
   it('refuses a bad configuration value with exit code 2 and a message naming the key', async () => {
     const badFileDir = mkdtempSync(join(scratch, 'conf-'))
-    writeFileSync(join(badFileDir, 'telepay.config.json'), JSON.stringify({ operating: { bankTimeoutMs: 0 } }))
+    writeFileSync(
+      join(badFileDir, 'telepay.config.json'),
+      JSON.stringify({ operating: { bankTimeoutMs: 0 } }),
+    )
     const dataDir = join(scratch, 'never-created')
     const [badPort, badFile, badOption] = await Promise.all([
-      telepay(['start'], { cwd: scratch, env: { TELEPAY_HTTP_PORT: 'abc', TELEPAY_DATA_DIR: dataDir } }),
+      telepay(['start'], {
+        cwd: scratch,
+        env: { TELEPAY_HTTP_PORT: 'abc', TELEPAY_DATA_DIR: dataDir },
+      }),
       telepay(['start'], { cwd: badFileDir, env: { TELEPAY_DATA_DIR: dataDir } }),
       telepay(['start', '--colour'], { cwd: scratch, env: { TELEPAY_DATA_DIR: dataDir } }),
     ])
@@ -153,7 +206,14 @@ describe('telepay start', () => {
     const dataDir = join(scratch, 'started')
     const child = spawn(process.execPath, [bin, 'start'], {
       cwd: scratch,
-      env: envWith({ TELEPAY_HTTP_PORT: '0', TELEPAY_SMPP_PORT: '0', TELEPAY_DATA_DIR: dataDir, TELEPAY_PIN_HASH_COST: '1024', TELEPAY_CLOCK: 'test', TELEPAY_LOG_LEVEL: 'info' }),
+      env: envWith({
+        TELEPAY_HTTP_PORT: '0',
+        TELEPAY_SMPP_PORT: '0',
+        TELEPAY_DATA_DIR: dataDir,
+        TELEPAY_PIN_HASH_COST: '1024',
+        TELEPAY_CLOCK: 'test',
+        TELEPAY_LOG_LEVEL: 'info',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const exited = new Promise<number | null>((resolveExit) => child.once('close', resolveExit))
@@ -164,7 +224,9 @@ describe('telepay start', () => {
         const match = /telepay listening http=(http:\/\/\S+)/.exec(log)
         if (match?.[1] !== undefined) resolveUrl(match[1])
       })
-      void exited.then((code) => reject(new Error(`telepay start exited ${String(code)} before listening:\n${log}`)))
+      void exited.then((code) =>
+        reject(new Error(`telepay start exited ${String(code)} before listening:\n${log}`)),
+      )
     })
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -172,9 +234,18 @@ describe('telepay start', () => {
       expect(health.status).toBe(200)
       expect(health.json).toMatchObject({ status: 'ready', store: 'ok' })
       // The default world is loaded on first start.
-      const li = await httpRequest(url, 'GET', `/admin/api/subscribers/${LI}`, { token: 'test_admin_token' })
-      expect(li.json.accounts[0]).toEqual({ account: 'wallet', balance: '500.00', creditLimit: '0.00' })
-      const clock = await httpRequest(url, 'POST', '/admin/api/clock', { token: 'test_admin_token', body: { advanceSeconds: 1 } })
+      const li = await httpRequest(url, 'GET', `/admin/api/subscribers/${LI}`, {
+        token: 'test_admin_token',
+      })
+      expect(li.json.accounts[0]).toEqual({
+        account: 'wallet',
+        balance: '500.00',
+        creditLimit: '0.00',
+      })
+      const clock = await httpRequest(url, 'POST', '/admin/api/clock', {
+        token: 'test_admin_token',
+        body: { advanceSeconds: 1 },
+      })
       expect(clock.status).toBe(200)
     } finally {
       child.kill('SIGTERM')

@@ -8,7 +8,9 @@ const dir = 'fixtures/conformance'
 const options = { target: null, smpp: null, adminToken: 'test_admin_token' }
 
 describe('the conformance scripts under fixtures/conformance', () => {
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()) {
     it(`passes ${file} against a fresh gateway`, async () => {
       const script = readScript(join(dir, file))
       const outcome = await runScript(script, options)
@@ -20,45 +22,71 @@ describe('the conformance scripts under fixtures/conformance', () => {
 
 describe('the conformance runner', () => {
   it('fails a script whose expectation does not hold, naming the step and what it saw', async () => {
-    const script = parseScript('inline.yaml', `
+    const script = parseScript(
+      'inline.yaml',
+      `
 name: wrong balance
 steps:
   - expect_balance: { msisdn: "8613800138000", account: wallet, equals: "499.99" }
-`)
+`,
+    )
     const outcome = await runScript(script, options)
     expect(outcome.ok).toBe(false)
-    expect(outcome.failure).toBe('step 1 (expect_balance): 8613800138000 wallet is 500.00, expected 499.99')
+    expect(outcome.failure).toBe(
+      'step 1 (expect_balance): 8613800138000 wallet is 500.00, expected 499.99',
+    )
   })
 
   it('refuses a step of an unknown kind before running, instead of skipping it', () => {
-    expect(() => parseScript('inline.yaml', 'name: mms\nsteps:\n  - mms_send: { to: "8613800138000" }\n')).toThrow(/step 1 \(mms_send\): unknown step kind; known kinds: /)
+    expect(() =>
+      parseScript('inline.yaml', 'name: mms\nsteps:\n  - mms_send: { to: "8613800138000" }\n'),
+    ).toThrow(/step 1 \(mms_send\): unknown step kind; known kinds: /)
   })
 
   it('fails expect_sms with what the SMS said, and when no SMS comes', async () => {
-    const wrong = parseScript('inline.yaml', `
+    const wrong = parseScript(
+      'inline.yaml',
+      `
 name: wrong sms
 steps:
   - sms: { from: "8613800138000", text: "BAL" }
   - expect_sms: { to: "8613800138000", matches: "(?i)PAID" }
-`)
+`,
+    )
     const outcome = await runScript(wrong, options)
-    expect(outcome.failure).toMatch(/^step 2 \(expect_sms\): the SMS to 8613800138000 was "Balance: wallet CNY 500\.00.*", expected one matching \/PAID\/i$/)
-    const silent = parseScript('inline.yaml', `
+    expect(outcome.failure).toMatch(
+      /^step 2 \(expect_sms\): the SMS to 8613800138000 was "Balance: wallet CNY 500\.00.*", expected one matching \/PAID\/i$/,
+    )
+    const silent = parseScript(
+      'inline.yaml',
+      `
 name: no sms
 steps:
   - expect_sms: { to: "8613800138000", contains: "anything" }
-`)
-    expect((await runScript(silent, options)).failure).toBe('step 1 (expect_sms): no SMS to 8613800138000 within 5 s (expected one containing "anything")')
+`,
+    )
+    expect((await runScript(silent, options)).failure).toBe(
+      'step 1 (expect_sms): no SMS to 8613800138000 within 5 s (expected one containing "anything")',
+    )
   })
 
   it('fails an sms step the SMSC refuses, naming the status', async () => {
-    const script = parseScript('inline.yaml', 'name: wrong number\nsteps:\n  - sms: { from: "8613800138000", to: "10086", text: "BAL" }\n')
-    expect((await runScript(script, options)).failure).toBe('step 1 (sms): the SMSC refused the MO from 8613800138000: refused with status 0xb')
+    const script = parseScript(
+      'inline.yaml',
+      'name: wrong number\nsteps:\n  - sms: { from: "8613800138000", to: "10086", text: "BAL" }\n',
+    )
+    expect((await runScript(script, options)).failure).toBe(
+      'step 1 (sms): the SMSC refused the MO from 8613800138000: refused with status 0xb',
+    )
   })
 
   it('refuses a malformed script with the position of the bad step', () => {
-    expect(() => parseScript('bad.yaml', 'name: x\nsteps:\n  - { a: 1, b: 2 }\n')).toThrow(ScriptError)
-    expect(() => parseScript('bad.yaml', 'name: x\nsteps:\n  - { a: 1, b: 2 }\n')).toThrow(/step 1: a step has exactly one kind/)
+    expect(() => parseScript('bad.yaml', 'name: x\nsteps:\n  - { a: 1, b: 2 }\n')).toThrow(
+      ScriptError,
+    )
+    expect(() => parseScript('bad.yaml', 'name: x\nsteps:\n  - { a: 1, b: 2 }\n')).toThrow(
+      /step 1: a step has exactly one kind/,
+    )
     expect(() => parseScript('bad.yaml', 'steps: []')).toThrow(/name is required/)
   })
 })

@@ -5,7 +5,7 @@
  * nothing is refused, a PIN is never quoted, and `telepay conformance` prints every problem and
  * exits 2 without running anything. Every script under fixtures/conformance passes validation.
  */
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -32,7 +32,11 @@ describe('validating a conformance script before it runs', () => {
   it('accepts every script under fixtures/conformance', () => {
     const files = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name))
     expect(files.length).toBeGreaterThan(0)
-    for (const file of files) expect({ file, problems: validateScript(parse(readFileSync(join(dir, file), 'utf8'))) }).toEqual({ file, problems: [] })
+    for (const file of files)
+      expect({
+        file,
+        problems: validateScript(parse(readFileSync(join(dir, file), 'utf8'))),
+      }).toEqual({ file, problems: [] })
   })
 
   it('has a schema for every step kind the runner can run, and no more', () => {
@@ -40,29 +44,45 @@ describe('validating a conformance script before it runs', () => {
   })
 
   it('refuses a misspelled argument key, naming the keys the step knows', () => {
-    expect(problemsOf('name: x\nsteps:\n  - expect_sms: { to: "8613800138000", contain: "25.00" }\n'))
-      .toEqual(['step 1 (expect_sms): unknown key "contain"; known keys: contains, matches, to'])
-    expect(problemsOf('name: x\nsteps:\n  - merchant: { as: "1001", get: "orders" }\n  - expect_http: { status: 200, jsn: { ok: true } }\n'))
-      .toEqual(['step 2 (expect_http): unknown key "jsn"; known keys: json, save, status'])
+    expect(
+      problemsOf('name: x\nsteps:\n  - expect_sms: { to: "8613800138000", contain: "25.00" }\n'),
+    ).toEqual(['step 1 (expect_sms): unknown key "contain"; known keys: contains, matches, to'])
+    expect(
+      problemsOf(
+        'name: x\nsteps:\n  - merchant: { as: "1001", get: "orders" }\n  - expect_http: { status: 200, jsn: { ok: true } }\n',
+      ),
+    ).toEqual(['step 2 (expect_http): unknown key "jsn"; known keys: json, save, status'])
   })
 
   it('refuses an unknown step kind and top-level key, naming the known ones', () => {
-    const problems = problemsOf('name: x\nstep_delay: 5\nsteps:\n  - mms_send: { to: "8613800138000" }\n')
+    const problems = problemsOf(
+      'name: x\nstep_delay: 5\nsteps:\n  - mms_send: { to: "8613800138000" }\n',
+    )
     expect(problems[0]).toBe('unknown key "step_delay" at the top; known keys: name, steps')
-    expect(problems[1]).toMatch(/^step 1 \(mms_send\): unknown step kind; known kinds: advance_clock, call, dtmf, expect_balance, .*wap_submit$/)
+    expect(problems[1]).toMatch(
+      /^step 1 \(mms_send\): unknown step kind; known kinds: advance_clock, call, dtmf, expect_balance, .*wap_submit$/,
+    )
   })
 
   it('names the values of an enumeration', () => {
-    expect(problemsOf('name: x\nsteps:\n  - expect_balance: { msisdn: "8613800138000", account: walet, equals: "500.00" }\n'))
-      .toEqual(['step 1 (expect_balance): account must be wallet | phone_bill | bank, got "walet"'])
-    expect(problemsOf('name: x\nsteps:\n  - wap_get: { path: /wap/, as: html }\n  - expect_ussd: { type: con }\n')).toEqual([
+    expect(
+      problemsOf(
+        'name: x\nsteps:\n  - expect_balance: { msisdn: "8613800138000", account: walet, equals: "500.00" }\n',
+      ),
+    ).toEqual(['step 1 (expect_balance): account must be wallet | phone_bill | bank, got "walet"'])
+    expect(
+      problemsOf(
+        'name: x\nsteps:\n  - wap_get: { path: /wap/, as: html }\n  - expect_ussd: { type: con }\n',
+      ),
+    ).toEqual([
       'step 1 (wap_get): as must be wml | xhtml | chtml, got "html"',
       'step 2 (expect_ussd): type must be CON | END, got "con"',
     ])
   })
 
   it('refuses wrong types: a number for a string, an amount that is not money, a bad pattern', () => {
-    expect(problemsOf(`name: x
+    expect(
+      problemsOf(`name: x
 steps:
   - sms: { from: 008613800138000, text: "BAL" }
   - expect_balance: { msisdn: "8613800138000", account: wallet, equals: 475 }
@@ -70,7 +90,8 @@ steps:
   - expect_sms: { to: "8613800138000", matches: "(unclosed" }
   - advance_clock: { seconds: "ten" }
   - expect_http: { status: "200" }
-`)).toEqual([
+`),
+    ).toEqual([
       'step 1 (sms): from must be a quoted string, got the number 8613800138000 (YAML reads an unquoted 00 as 0 and 25.50 as 25.5: write it in quotes)',
       'step 2 (expect_balance): equals must be money such as "475.00" (quoted, two decimals), got the number 475 (YAML reads an unquoted 00 as 0 and 25.50 as 25.5: write it in quotes)',
       'step 3 (expect_balance): equals must be money such as "475.00" (two decimals), got "475.5"',
@@ -81,7 +102,8 @@ steps:
   })
 
   it('refuses an expectation that checks nothing, and keys that exclude each other', () => {
-    expect(problemsOf(`name: x
+    expect(
+      problemsOf(`name: x
 steps:
   - expect_prompt: {}
   - expect_page: {}
@@ -89,7 +111,8 @@ steps:
   - expect_sms: { to: "8613800138000", contains: "a", matches: "b" }
   - ussd: { from: "8613800138000" }
   - expect_ledger: balance
-`)).toEqual([
+`),
+    ).toEqual([
       'step 1 (expect_prompt): checks nothing: give contains or matches',
       'step 2 (expect_page): checks nothing: give contains or matches or content_type or status',
       'step 3 (expect_http): checks nothing: give status or json',
@@ -120,7 +143,11 @@ steps:
   })
 
   it('checks only the type of a value filled in later from a saved variable', () => {
-    expect(problemsOf('name: x\nsteps:\n  - expect_balance: { msisdn: "8613800138000", account: wallet, equals: "{{before}}" }\n')).toEqual([])
+    expect(
+      problemsOf(
+        'name: x\nsteps:\n  - expect_balance: { msisdn: "8613800138000", account: wallet, equals: "{{before}}" }\n',
+      ),
+    ).toEqual([])
   })
 })
 
@@ -137,7 +164,10 @@ describe('telepay conformance with a script that is not valid', () => {
     const good = join(scratch, 'a-good.yaml')
     const bad = join(scratch, 'b-bad.yaml')
     writeFileSync(good, 'name: good\nsteps:\n  - expect_ledger: balanced\n')
-    writeFileSync(bad, 'name: bad\nsteps:\n  - expect_sms: { to: "8613800138000", contain: "x" }\n  - expect_balance: { msisdn: "8613800138000", account: walet, equals: "1.00" }\n')
+    writeFileSync(
+      bad,
+      'name: bad\nsteps:\n  - expect_sms: { to: "8613800138000", contain: "x" }\n  - expect_balance: { msisdn: "8613800138000", account: walet, equals: "1.00" }\n',
+    )
     let out = ''
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk)
@@ -146,12 +176,14 @@ describe('telepay conformance with a script that is not valid', () => {
     const code = await runConformance([good, bad])
     vi.restoreAllMocks()
     expect(code).toBe(2)
-    expect(out).toBe([
-      `ERROR ${bad}: 2 problems`,
-      '      step 1 (expect_sms): unknown key "contain"; known keys: contains, matches, to',
-      '      step 2 (expect_balance): account must be wallet | phone_bill | bank, got "walet"',
-      '1 of 2 scripts are not valid; nothing was run',
-      '',
-    ].join('\n'))
+    expect(out).toBe(
+      [
+        `ERROR ${bad}: 2 problems`,
+        '      step 1 (expect_sms): unknown key "contain"; known keys: contains, matches, to',
+        '      step 2 (expect_balance): account must be wallet | phone_bill | bank, got "walet"',
+        '1 of 2 scripts are not valid; nothing was run',
+        '',
+      ].join('\n'),
+    )
   })
 })

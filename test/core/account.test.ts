@@ -9,11 +9,32 @@ import { formatAmount } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  HAN, LI, NOBODY, RINGTONES, TRANSFER_REF, WATER, ZHANG, balance, changePin, confirm, expectBalanced, lockOut,
-  ok, payBill, payMerchant, refusalTable, sendMoney, statement,
+  balance,
+  changePin,
+  confirm,
+  expectBalanced,
+  HAN,
+  LI,
+  lockOut,
+  NOBODY,
+  ok,
+  payBill,
+  payMerchant,
+  RINGTONES,
+  refusalTable,
+  sendMoney,
+  statement,
+  TRANSFER_REF,
+  WATER,
+  ZHANG,
 } from './helpers.js'
 
-const register = (msisdn: string) => ({ kind: 'register' as const, msisdn, name: 'Wang Fang', language: 'zh' as const })
+const register = (msisdn: string) => ({
+  kind: 'register' as const,
+  msisdn,
+  name: 'Wang Fang',
+  language: 'zh' as const,
+})
 
 async function pinHashOf(t: TestLedger, msisdn: string): Promise<string | undefined> {
   return (await t.ledger.subscriber(msisdn))?.subscriber.pinHash
@@ -33,15 +54,33 @@ function rowsOf(t: TestLedger, msisdn: string): readonly StatementRow[] {
 
 describe('BAL: refusals by descending precedence', () => {
   refusalTable([
-    { reason: 'payer_not_registered', name: 'an unregistered number', when: (t) => t.run(balance(NOBODY)) },
-    { reason: 'subscriber_locked', name: 'locked by three wrong PINs', given: (t) => lockOut(t, LI), when: (t) => t.run(balance(LI)) },
+    {
+      reason: 'payer_not_registered',
+      name: 'an unregistered number',
+      when: (t) => t.run(balance(NOBODY)),
+    },
+    {
+      reason: 'subscriber_locked',
+      name: 'locked by three wrong PINs',
+      given: (t) => lockOut(t, LI),
+      when: (t) => t.run(balance(LI)),
+    },
   ])
 })
 
 describe('HIST: refusals by descending precedence', () => {
   refusalTable([
-    { reason: 'payer_not_registered', name: 'an unregistered number', when: (t) => t.run(statement(NOBODY)) },
-    { reason: 'subscriber_locked', name: 'locked by three wrong PINs', given: (t) => lockOut(t, LI), when: (t) => t.run(statement(LI)) },
+    {
+      reason: 'payer_not_registered',
+      name: 'an unregistered number',
+      when: (t) => t.run(statement(NOBODY)),
+    },
+    {
+      reason: 'subscriber_locked',
+      name: 'locked by three wrong PINs',
+      given: (t) => lockOut(t, LI),
+      when: (t) => t.run(statement(LI)),
+    },
   ])
 })
 
@@ -50,7 +89,9 @@ describe('registration: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier registration, for another number',
-      given: (t) => { ok(t, register(NOBODY), { key: 'ussd:r1:2', newPinHash: 'fake$2468' }) },
+      given: (t) => {
+        ok(t, register(NOBODY), { key: 'ussd:r1:2', newPinHash: 'fake$2468' })
+      },
       when: (t) => t.run(register('8613700137001'), { key: 'ussd:r1:2', newPinHash: 'fake$2468' }),
     },
     {
@@ -71,7 +112,9 @@ describe('PIN <old> <new>: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier PIN change, from another number',
-      given: (t) => { ok(t, changePin(LI), { key: 'sms:300', pin: 'match', newPinHash: 'fake$5678' }) },
+      given: (t) => {
+        ok(t, changePin(LI), { key: 'sms:300', pin: 'match', newPinHash: 'fake$5678' })
+      },
       when: (t) => t.run(changePin(HAN), { key: 'sms:300', pin: 'match', newPinHash: 'fake$5678' }),
     },
     {
@@ -120,8 +163,12 @@ describe('PIN <old> <new>: refusals by descending precedence', () => {
 
 describe('account commands: what they answer', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('BAL shows every account of Li Lei, in English', () => {
     const result = ok(t, balance(LI))
@@ -130,13 +177,21 @@ describe('account commands: what they answer', () => {
     expect(linesOf(t, LI)).toEqual([
       { funding: 'wallet', balanceMinor: 50_000n, creditLimitMinor: 0n, card: null },
       { funding: 'phone_bill', balanceMinor: 5_000n, creditLimitMinor: 10_000n, card: null },
-      { funding: 'bank', balanceMinor: 0n, creditLimitMinor: 0n, card: { bank: 'ICBC', last4: '1234', token: expect.any(String) as string } },
+      {
+        funding: 'bank',
+        balanceMinor: 0n,
+        creditLimitMinor: 0n,
+        card: { bank: 'ICBC', last4: '1234', token: expect.any(String) as string },
+      },
     ])
   })
 
-  it('BAL shows Han Meimei\'s two accounts, in Chinese, and no card', () => {
+  it("BAL shows Han Meimei's two accounts, in Chinese, and no card", () => {
     expect(ok(t, balance(HAN)).language).toBe('zh')
-    expect(linesOf(t, HAN).map((line) => [line.funding, line.balanceMinor])).toEqual([['wallet', 2_000n], ['phone_bill', 2_000n]])
+    expect(linesOf(t, HAN).map((line) => [line.funding, line.balanceMinor])).toEqual([
+      ['wallet', 2_000n],
+      ['phone_bill', 2_000n],
+    ])
   })
 
   it('BAL follows payments: a phone bill on credit shows below zero', () => {
@@ -155,33 +210,52 @@ describe('account commands: what they answer', () => {
   })
 
   it('HIST lists the last five payments that moved money, newest first, with references', () => {
-    for (const amount of [100n, 200n, 300n, 400n, 500n]) ok(t, payMerchant(LI, RINGTONES, amount, 'wallet', true), { pin: 'match' })
+    for (const amount of [100n, 200n, 300n, 400n, 500n])
+      ok(t, payMerchant(LI, RINGTONES, amount, 'wallet', true), { pin: 'match' })
     // A payment still waiting has moved nothing: it takes no slot of the five.
     ok(t, payBill(LI, WATER, 'ACC-1', 600n))
     const rows = rowsOf(t, LI)
     expect(rows.map((row) => [row.amountMinor, row.state])).toEqual([
-      [500n, 'completed'], [400n, 'completed'], [300n, 'completed'], [200n, 'completed'], [100n, 'completed'],
+      [500n, 'completed'],
+      [400n, 'completed'],
+      [300n, 'completed'],
+      [200n, 'completed'],
+      [100n, 'completed'],
     ])
     for (const row of rows) expect(row.reference).toMatch(TRANSFER_REF)
     expect(rows[0]).toMatchObject({ direction: 'out', counterparty: 'Ringtone Store' })
     // The SMS text shows the same rows, with references, and no internal state names.
     const text = ok(t, statement(LI)).message.params['rows'] ?? ''
-    expect(text.split('; ')).toEqual(rows.map((row) => `${row.reference ?? ''} -${formatAmount(row.amountMinor)} Ringtone Store`))
+    expect(text.split('; ')).toEqual(
+      rows.map((row) => `${row.reference ?? ''} -${formatAmount(row.amountMinor)} Ringtone Store`),
+    )
     expect(text).not.toMatch(/completed|awaiting/)
   })
 
   it('HIST shows money received from another subscriber as incoming', () => {
     ok(t, sendMoney(LI, HAN, 1_000n, true), { pin: 'match' })
-    expect(rowsOf(t, HAN)).toEqual([expect.objectContaining({ direction: 'in', counterparty: LI, amountMinor: 1_000n, state: 'completed' })])
-    expect(rowsOf(t, LI)).toEqual([expect.objectContaining({ direction: 'out', counterparty: HAN })])
+    expect(rowsOf(t, HAN)).toEqual([
+      expect.objectContaining({
+        direction: 'in',
+        counterparty: LI,
+        amountMinor: 1_000n,
+        state: 'completed',
+      }),
+    ])
+    expect(rowsOf(t, LI)).toEqual([
+      expect.objectContaining({ direction: 'out', counterparty: HAN }),
+    ])
   })
 
   it('registers a new number with an empty wallet and phone bill, able to receive and then pay', async () => {
     const registered = ok(t, register(NOBODY), { newPinHash: 'fake$2468' })
     expect(registered.message).toEqual({ key: 'registered', params: { name: 'Wang Fang' } })
     expect(registered.language).toBe('zh')
-    expect(linesOf(t, NOBODY).map((line) => [line.funding, line.balanceMinor, line.creditLimitMinor])).toEqual([
-      ['wallet', 0n, 0n], ['phone_bill', 0n, 0n],
+    expect(
+      linesOf(t, NOBODY).map((line) => [line.funding, line.balanceMinor, line.creditLimitMinor]),
+    ).toEqual([
+      ['wallet', 0n, 0n],
+      ['phone_bill', 0n, 0n],
     ])
     expect(await pinHashOf(t, NOBODY)).toBe('fake$2468')
     expect(t.run(payMerchant(NOBODY, RINGTONES, 100n)).reason).toBe('insufficient_funds')
@@ -207,7 +281,9 @@ describe('account commands: what they answer', () => {
     expect(JSON.stringify(changed.message.params)).not.toMatch(/5678|1234/)
     expect(await pinHashOf(t, LI)).toBe('fake$5678')
     // The wrong PINs before the change no longer count toward a lock.
-    expect(t.run(changePin(LI), { pin: 'mismatch', newPinHash: 'fake$0000' }).reason).toBe('pin_incorrect')
+    expect(t.run(changePin(LI), { pin: 'mismatch', newPinHash: 'fake$0000' }).reason).toBe(
+      'pin_incorrect',
+    )
   })
 
   it('a refused PIN change keeps the old PIN', async () => {
@@ -227,10 +303,18 @@ describe('account commands: what they answer', () => {
 
 describe('set_language', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
-  const setLanguage = (msisdn: string, language: 'en' | 'zh') => ({ kind: 'set_language' as const, msisdn, language })
+  const setLanguage = (msisdn: string, language: 'en' | 'zh') => ({
+    kind: 'set_language' as const,
+    msisdn,
+    language,
+  })
 
   it('answers in the new language from then on, on every command, and needs no PIN', () => {
     const changed = ok(t, setLanguage(LI, 'zh'))
@@ -243,14 +327,22 @@ describe('set_language', () => {
   it('works while the subscriber is locked, and refuses an unregistered number in the language asked for', () => {
     lockOut(t, LI)
     expect(ok(t, setLanguage(LI, 'zh')).language).toBe('zh')
-    expect(t.run(setLanguage(NOBODY, 'zh'))).toMatchObject({ ok: false, reason: 'payer_not_registered', language: 'zh' })
+    expect(t.run(setLanguage(NOBODY, 'zh'))).toMatchObject({
+      ok: false,
+      reason: 'payer_not_registered',
+      language: 'zh',
+    })
   })
 })
 
 describe('verify_pin (a WAP login)', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
   const verify = (msisdn: string) => ({ kind: 'verify_pin' as const, msisdn })
 
   it('accepts the right PIN, asks for one when none came, and counts wrong ones toward the lock on every channel', () => {
@@ -260,7 +352,9 @@ describe('verify_pin (a WAP login)', () => {
     expect(t.run(verify(LI), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '1' })
     expect(t.run(verify(LI), { pin: 'mismatch' }).reason).toBe('pin_attempts_exceeded')
     expect(t.run(verify(LI), { pin: 'match' }).reason).toBe('subscriber_locked')
-    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' }).reason).toBe('subscriber_locked')
+    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' }).reason).toBe(
+      'subscriber_locked',
+    )
     expect(t.run(verify(NOBODY), { pin: 'match' }).reason).toBe('payer_not_registered')
   })
 })

@@ -5,29 +5,64 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { reasonRank } from '../../src/core/index.js'
+import { decodeJson } from '../../src/ledger/codec.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
-import { decodeJson } from '../../src/ledger/codec.js'
 import {
-  CINEMA, CINEMA_ORDER, LI, MINUTE_MS, RINGTONES, TRANSFER_REF, ZHANG, bankOutcome, confirm, expectBalanced,
-  loadWallet, merchantBalance, moneySnapshot, ok, partyBalance, payMerchant, payOrder, paymentIdOf, requestPayment,
-  reservedOnCard, stateOf,
+  bankOutcome,
+  CINEMA,
+  CINEMA_ORDER,
+  confirm,
+  expectBalanced,
+  LI,
+  loadWallet,
+  MINUTE_MS,
+  merchantBalance,
+  moneySnapshot,
+  ok,
+  partyBalance,
+  payMerchant,
+  paymentIdOf,
+  payOrder,
+  RINGTONES,
+  requestPayment,
+  reservedOnCard,
+  stateOf,
+  TRANSFER_REF,
+  ZHANG,
 } from './helpers.js'
 
 /** Li pays Ringtone Store by card with the PIN: reserved, waiting for the bank. */
 function reserve(t: TestLedger, amountMinor: bigint, msisdn = LI): string {
-  const reserved = ok(t, payMerchant(msisdn, RINGTONES, amountMinor, 'bank', true), { pin: 'match' })
+  const reserved = ok(t, payMerchant(msisdn, RINGTONES, amountMinor, 'bank', true), {
+    pin: 'match',
+  })
   expect(reserved.message.key).toBe('payment.processing')
   expect(reserved.reference).toBeNull()
-  expect(reserved.bankStep).toEqual({ op: 'capture', paymentId: paymentIdOf(reserved), cardToken: expect.stringMatching(/^tok_/) as string, amountMinor })
+  expect(reserved.bankStep).toEqual({
+    op: 'capture',
+    paymentId: paymentIdOf(reserved),
+    cardToken: expect.stringMatching(/^tok_/) as string,
+    amountMinor,
+  })
   return paymentIdOf(reserved)
 }
 
 describe('bank_outcome: refusals by descending precedence', () => {
   const rows = [
-    { reason: 'payment_not_found', name: 'a declined answer for a payment that does not exist', outcome: 'declined', unknown: true },
+    {
+      reason: 'payment_not_found',
+      name: 'a declined answer for a payment that does not exist',
+      outcome: 'declined',
+      unknown: true,
+    },
     { reason: 'bank_declined', name: 'the issuer declined', outcome: 'declined', unknown: false },
-    { reason: 'bank_unavailable', name: 'the issuer did not answer', outcome: 'unavailable', unknown: false },
+    {
+      reason: 'bank_unavailable',
+      name: 'the issuer did not answer',
+      outcome: 'unavailable',
+      unknown: false,
+    },
   ] as const
 
   it('lists its rows in the order of reasons precedence', () => {
@@ -49,7 +84,9 @@ describe('bank_outcome: refusals by descending precedence', () => {
         if (!row.unknown) {
           expect(reservedOnCard(t, LI)).toBe(0n)
           expect(moneySnapshot(t)).toEqual(before)
-          expect(await stateOf(t, paymentId)).toBe(row.outcome === 'declined' ? 'declined' : 'failed')
+          expect(await stateOf(t, paymentId)).toBe(
+            row.outcome === 'declined' ? 'declined' : 'failed',
+          )
           expect((await t.ledger.payment(paymentId))?.reason).toBe(row.reason)
         }
         await expectBalanced(t)
@@ -62,8 +99,12 @@ describe('bank_outcome: refusals by descending precedence', () => {
 
 describe('card payments', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('captured: the card account is drawn, the merchant is paid net of the fee, the fee is shared', async () => {
     const paymentId = reserve(t, 10_000n)
@@ -71,23 +112,35 @@ describe('card payments', () => {
     const captured = ok(t, bankOutcome(paymentId, 'captured'))
     expect(captured.message.key).toBe('payment.completed')
     expect(captured.reference).toMatch(TRANSFER_REF)
-    expect(captured.payment).toMatchObject({ state: 'completed', feeMinor: 100n, transferRef: captured.reference })
+    expect(captured.payment).toMatchObject({
+      state: 'completed',
+      feeMinor: 100n,
+      transferRef: captured.reference,
+    })
     expect(reservedOnCard(t, LI)).toBe(0n)
     expect(await t.balance(LI, 'bank')).toBe(-10_000n)
     expect(merchantBalance(t, RINGTONES)).toBe(9_900n)
-    expect([partyBalance(t, 'bank_fees'), partyBalance(t, 'operator_fees'), partyBalance(t, 'platform_fees')]).toEqual([50n, 20n, 30n])
+    expect([
+      partyBalance(t, 'bank_fees'),
+      partyBalance(t, 'operator_fees'),
+      partyBalance(t, 'platform_fees'),
+    ]).toEqual([50n, 20n, 30n])
     expect(await t.balance(LI, 'wallet')).toBe(50_000n)
     await expectBalanced(t)
   })
 
-  it('declined: the day\'s allowance comes back, so the same amount can be paid again today', async () => {
+  it("declined: the day's allowance comes back, so the same amount can be paid again today", async () => {
     const declined = reserve(t, 400_000n)
-    expect(t.run(payMerchant(LI, RINGTONES, 200_000n, 'bank', true), { pin: 'match' }).reason).toBe('daily_limit_exceeded')
+    expect(t.run(payMerchant(LI, RINGTONES, 200_000n, 'bank', true), { pin: 'match' }).reason).toBe(
+      'daily_limit_exceeded',
+    )
     expect(t.run(bankOutcome(declined, 'declined')).reason).toBe('bank_declined')
     const again = reserve(t, 400_000n)
     ok(t, bankOutcome(again, 'captured'))
     expect(await t.balance(LI, 'bank')).toBe(-400_000n)
-    expect(t.run(payMerchant(LI, RINGTONES, 100_001n, 'bank', true), { pin: 'match' }).reason).toBe('daily_limit_exceeded')
+    expect(t.run(payMerchant(LI, RINGTONES, 100_001n, 'bank', true), { pin: 'match' }).reason).toBe(
+      'daily_limit_exceeded',
+    )
     await expectBalanced(t)
   })
 
@@ -100,15 +153,17 @@ describe('card payments', () => {
     await expectBalanced(t)
   })
 
-  it('a decline answered the next day does not give back the new day\'s allowance', async () => {
+  it("a decline answered the next day does not give back the new day's allowance", async () => {
     const yesterday = reserve(t, 300_000n)
     t.nowMs += 16 * 60 * MINUTE_MS
     reserve(t, 400_000n)
     t.run(bankOutcome(yesterday, 'declined'))
-    expect(t.run(payMerchant(LI, RINGTONES, 100_001n, 'bank', true), { pin: 'match' }).reason).toBe('daily_limit_exceeded')
+    expect(t.run(payMerchant(LI, RINGTONES, 100_001n, 'bank', true), { pin: 'match' }).reason).toBe(
+      'daily_limit_exceeded',
+    )
   })
 
-  it('Zhang Wei\'s card (200.00 at the bank) is declined for 250.00 and nothing moves', async () => {
+  it("Zhang Wei's card (200.00 at the bank) is declined for 250.00 and nothing moves", async () => {
     const before = moneySnapshot(t)
     const paymentId = reserve(t, 25_000n, ZHANG)
     expect(t.run(bankOutcome(paymentId, 'declined')).reason).toBe('bank_declined')
@@ -160,7 +215,9 @@ describe('card payments', () => {
 
   it('an order paid by card is held while the bank decides, and open again after a decline', async () => {
     const reserved = ok(t, payOrder(LI, CINEMA_ORDER, 'bank', true), { pin: 'match' })
-    expect(t.run(payOrder(ZHANG, CINEMA_ORDER, 'bank', true), { pin: 'match' }).reason).toBe('order_already_paid')
+    expect(t.run(payOrder(ZHANG, CINEMA_ORDER, 'bank', true), { pin: 'match' }).reason).toBe(
+      'order_already_paid',
+    )
     t.run(bankOutcome(paymentIdOf(reserved), 'declined'))
     ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' })
     expect(await t.balance(LI, 'wallet')).toBe(42_000n)
@@ -175,12 +232,17 @@ describe('card payments', () => {
     expect(await t.balance(LI, 'bank')).toBe(0n)
   })
 
-  it('a merchant\'s request paid by card tells the merchant once the bank has answered', async () => {
-    const requested = ok(t, requestPayment(CINEMA, LI, 8_000n, 'bank', 'https://cinema.example/hook'))
+  it("a merchant's request paid by card tells the merchant once the bank has answered", async () => {
+    const requested = ok(
+      t,
+      requestPayment(CINEMA, LI, 8_000n, 'bank', 'https://cinema.example/hook'),
+    )
     ok(t, confirm(LI), { pin: 'match' })
     expect(await t.ledger.dueOutbox('webhook', t.nowMs, 10)).toEqual([])
     ok(t, bankOutcome(paymentIdOf(requested), 'captured'))
-    const hooks = (await t.ledger.dueOutbox('webhook', t.nowMs, 10)).map((item) => decodeJson<{ paymentId: string }>(item.payload))
+    const hooks = (await t.ledger.dueOutbox('webhook', t.nowMs, 10)).map((item) =>
+      decodeJson<{ paymentId: string }>(item.payload),
+    )
     expect(hooks).toEqual([expect.objectContaining({ paymentId: paymentIdOf(requested) })])
     expect(merchantBalance(t, CINEMA)).toBe(7_920n)
   })

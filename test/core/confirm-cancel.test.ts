@@ -5,13 +5,42 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../src/core/index.js'
+import { decodeJson } from '../../src/ledger/codec.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
-import { decodeJson } from '../../src/ledger/codec.js'
 import {
-  CINEMA, CINEMA_ORDER, HAN, LI, MINUTE_MS, NOBODY, RINGTONES, SECOND_MS, TRANSFER_REF, WATER, ZHANG, balance, cancel,
-  changePin, confirm, expectBalanced, loadWallet, lockOut, merchantBalance, moneySnapshot, ok, payBill, payByCard,
-  payMerchant, payOrder, paymentIdOf, refusalTable, requestPayment, sendMoney, stateOf, statement, topUp,
+  balance,
+  CINEMA,
+  CINEMA_ORDER,
+  cancel,
+  changePin,
+  confirm,
+  expectBalanced,
+  HAN,
+  LI,
+  loadWallet,
+  lockOut,
+  MINUTE_MS,
+  merchantBalance,
+  moneySnapshot,
+  NOBODY,
+  ok,
+  payBill,
+  payByCard,
+  payMerchant,
+  paymentIdOf,
+  payOrder,
+  RINGTONES,
+  refusalTable,
+  requestPayment,
+  SECOND_MS,
+  sendMoney,
+  statement,
+  stateOf,
+  TRANSFER_REF,
+  topUp,
+  WATER,
+  ZHANG,
 } from './helpers.js'
 
 /** The payment a confirm page showed, before a newer one replaced it (rows run one at a time). */
@@ -22,7 +51,9 @@ describe('YES: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'a NO under the key of an earlier YES',
-      given: (t) => { t.run(confirm(LI), { key: 'sms:100', pin: 'match' }) },
+      given: (t) => {
+        t.run(confirm(LI), { key: 'sms:100', pin: 'match' })
+      },
       when: (t) => t.run(cancel(LI), { key: 'sms:100' }),
     },
     {
@@ -33,7 +64,10 @@ describe('YES: refusals by descending precedence', () => {
     {
       reason: 'subscriber_locked',
       name: 'locked while a payment waits, with the right PIN now',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); lockOut(t, LI) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+        lockOut(t, LI)
+      },
       when: (t) => t.run(confirm(LI), { pin: 'match' }),
     },
     {
@@ -44,19 +78,28 @@ describe('YES: refusals by descending precedence', () => {
     {
       reason: 'no_pending_payment',
       name: 'the payment a page showed was replaced by a newer one, which a YES naming the old one must not pay',
-      given: (t) => { shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n))); ok(t, payMerchant(LI, CINEMA, 30_000n)) },
+      given: (t) => {
+        shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
+        ok(t, payMerchant(LI, CINEMA, 30_000n))
+      },
       when: (t) => t.run(confirm(LI, shown), { pin: 'match' }),
     },
     {
       reason: 'no_pending_payment',
       name: 'the waiting payment was confirmed already',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); ok(t, confirm(LI), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+        ok(t, confirm(LI), { pin: 'match' })
+      },
       when: (t) => t.run(confirm(LI), { pin: 'match' }),
     },
     {
       reason: 'payment_expired',
       name: '120 s after the request, with a wrong PIN',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); t.nowMs += 120 * SECOND_MS },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+        t.nowMs += 120 * SECOND_MS
+      },
       when: (t) => t.run(confirm(LI), { pin: 'mismatch' }),
     },
     {
@@ -98,7 +141,7 @@ describe('YES: refusals by descending precedence', () => {
     },
     {
       reason: 'daily_limit_exceeded',
-      name: 'a card payment used the day\'s allowance while this one waited',
+      name: "a card payment used the day's allowance while this one waited",
       given: (t) => {
         ok(t, payMerchant(LI, RINGTONES, 10_000n))
         ok(t, payMerchant(LI, RINGTONES, 495_000n, 'bank', true), { pin: 'match' })
@@ -116,7 +159,7 @@ describe('YES: refusals by descending precedence', () => {
     },
     {
       reason: 'wallet_cap_exceeded',
-      name: 'the payee\'s wallet filled up while the SEND waited',
+      name: "the payee's wallet filled up while the SEND waited",
       given: (t) => {
         ok(t, sendMoney(HAN, LI, 100n))
         payByCard(t, loadWallet(LI, 950_000n, true))
@@ -131,7 +174,9 @@ describe('NO: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'a YES under the key of an earlier NO',
-      given: (t) => { t.run(cancel(LI), { key: 'sms:200' }) },
+      given: (t) => {
+        t.run(cancel(LI), { key: 'sms:200' })
+      },
       when: (t) => t.run(confirm(LI), { key: 'sms:200', pin: 'match' }),
     },
     {
@@ -142,7 +187,10 @@ describe('NO: refusals by descending precedence', () => {
     {
       reason: 'subscriber_locked',
       name: 'locked while a payment waits',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); lockOut(t, LI) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+        lockOut(t, LI)
+      },
       when: (t) => t.run(cancel(LI)),
     },
     {
@@ -153,13 +201,19 @@ describe('NO: refusals by descending precedence', () => {
     {
       reason: 'no_pending_payment',
       name: 'the payment a page showed was replaced by a newer one, which a NO naming the old one must not cancel',
-      given: (t) => { shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n))); ok(t, payMerchant(LI, CINEMA, 30_000n)) },
+      given: (t) => {
+        shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
+        ok(t, payMerchant(LI, CINEMA, 30_000n))
+      },
       when: (t) => t.run(cancel(LI, shown)),
     },
     {
       reason: 'payment_expired',
       name: '120 s after the request, before the sweep ran',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)); t.nowMs += 120 * SECOND_MS },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+        t.nowMs += 120 * SECOND_MS
+      },
       when: (t) => t.run(cancel(LI)),
     },
   ])
@@ -167,8 +221,12 @@ describe('NO: refusals by descending precedence', () => {
 
 describe('the two-step flow', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('a YES or NO naming a replaced payment leaves the newer one waiting; naming the newer one answers it', async () => {
     const old = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
@@ -186,7 +244,11 @@ describe('the two-step flow', () => {
     const asked = ok(t, payMerchant(LI, RINGTONES, 2_500n))
     const paid = ok(t, confirm(LI), { pin: 'match' })
     expect(paid.message.key).toBe('payment.completed')
-    expect(paid.message.params).toMatchObject({ amount: '25.00', payee: 'Ringtone Store', ref: paid.reference })
+    expect(paid.message.params).toMatchObject({
+      amount: '25.00',
+      payee: 'Ringtone Store',
+      ref: paid.reference,
+    })
     expect(paid.reference).toMatch(TRANSFER_REF)
     expect(await stateOf(t, paymentIdOf(asked))).toBe('completed')
     expect(await t.balance(LI, 'wallet')).toBe(47_500n)
@@ -235,12 +297,22 @@ describe('the two-step flow', () => {
     await expectBalanced(t)
   })
 
-  it('a subscriber\'s own PAY cancels a merchant\'s waiting request, and the merchant is told', async () => {
-    const requested = ok(t, requestPayment(CINEMA, LI, 8_000n, 'wallet', 'https://cinema.example/hook'))
+  it("a subscriber's own PAY cancels a merchant's waiting request, and the merchant is told", async () => {
+    const requested = ok(
+      t,
+      requestPayment(CINEMA, LI, 8_000n, 'wallet', 'https://cinema.example/hook'),
+    )
     ok(t, payMerchant(LI, RINGTONES, 2_500n))
     expect(await stateOf(t, paymentIdOf(requested))).toBe('cancelled')
-    const hooks = (await t.ledger.dueOutbox('webhook', t.nowMs, 10)).map((item) => decodeJson<{ paymentId: string }>(item.payload))
-    expect(hooks).toEqual([expect.objectContaining({ paymentId: paymentIdOf(requested), url: 'https://cinema.example/hook' })])
+    const hooks = (await t.ledger.dueOutbox('webhook', t.nowMs, 10)).map((item) =>
+      decodeJson<{ paymentId: string }>(item.payload),
+    )
+    expect(hooks).toEqual([
+      expect.objectContaining({
+        paymentId: paymentIdOf(requested),
+        url: 'https://cinema.example/hook',
+      }),
+    ])
   })
 
   describe('expiry after 120 s', () => {
@@ -290,7 +362,10 @@ describe('the two-step flow', () => {
     /** Every command of a subscriber, and a merchant's request naming them. */
     const everyCommand: readonly { name: string; command: Command }[] = [
       { name: 'PAY', command: payMerchant(LI, RINGTONES, 100n, 'wallet', true) },
-      { name: 'PAY from the phone bill', command: payMerchant(LI, RINGTONES, 100n, 'phone_bill', true) },
+      {
+        name: 'PAY from the phone bill',
+        command: payMerchant(LI, RINGTONES, 100n, 'phone_bill', true),
+      },
       { name: 'ORDER', command: payOrder(LI, CINEMA_ORDER) },
       { name: 'BILL', command: payBill(LI, WATER, 'ACC-1', 100n) },
       { name: 'TOPUP', command: topUp(LI, HAN, 100n) },
@@ -301,7 +376,7 @@ describe('the two-step flow', () => {
       { name: 'PIN', command: changePin(LI) },
       { name: 'BAL', command: balance(LI) },
       { name: 'HIST', command: statement(LI) },
-      { name: 'a merchant\'s payment request', command: requestPayment(CINEMA, LI, 100n) },
+      { name: "a merchant's payment request", command: requestPayment(CINEMA, LI, 100n) },
     ]
 
     it('lock the subscriber: the third declines the waiting payment', async () => {
@@ -340,17 +415,27 @@ describe('the two-step flow', () => {
     it('after the lock, the count of wrong PINs starts again from zero', () => {
       lockOut(t, LI)
       t.nowMs += 15 * MINUTE_MS
-      expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason).toBe('pin_incorrect')
-      expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason).toBe('pin_incorrect')
-      expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason).toBe('pin_attempts_exceeded')
+      expect(
+        t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason,
+      ).toBe('pin_incorrect')
+      expect(
+        t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason,
+      ).toBe('pin_incorrect')
+      expect(
+        t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason,
+      ).toBe('pin_attempts_exceeded')
     })
 
     it('are counted across commands and channels: two on YES and one on PIN lock', () => {
       ok(t, payMerchant(LI, RINGTONES, 2_500n))
       t.run(confirm(LI), { pin: 'mismatch', channel: 'sms' })
       t.run(confirm(LI), { pin: 'mismatch', channel: 'ussd' })
-      expect(t.run(changePin(LI), { pin: 'mismatch', newPinHash: 'fake$5678', channel: 'wap' }).reason).toBe('pin_attempts_exceeded')
-      expect(t.run(payMerchant(LI, CINEMA, 100n, 'phone_bill', true), { channel: 'ivr' }).reason).toBe('subscriber_locked')
+      expect(
+        t.run(changePin(LI), { pin: 'mismatch', newPinHash: 'fake$5678', channel: 'wap' }).reason,
+      ).toBe('pin_attempts_exceeded')
+      expect(
+        t.run(payMerchant(LI, CINEMA, 100n, 'phone_bill', true), { channel: 'ivr' }).reason,
+      ).toBe('subscriber_locked')
     })
   })
 })

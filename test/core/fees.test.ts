@@ -6,19 +6,41 @@
  * from the SQLite ledger itself.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dayOf, dayStartMs, defaultLimits } from '../../src/core/index.js'
 import type { FundingKind } from '../../src/core/index.js'
+import { dayOf, dayStartMs, defaultLimits } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  CINEMA_ORDER, CINEMA, HAN, LI, RINGTONES, WATER, bankOutcome, expectBalanced, loadWallet, merchantBalance, ok,
-  partyBalance, payBill, payByCard, payMerchant, payOrder, paymentIdOf, refund, sendMoney, topUp,
+  bankOutcome,
+  CINEMA,
+  CINEMA_ORDER,
+  expectBalanced,
+  HAN,
+  LI,
+  loadWallet,
+  merchantBalance,
+  ok,
+  partyBalance,
+  payBill,
+  payByCard,
+  payMerchant,
+  paymentIdOf,
+  payOrder,
+  RINGTONES,
+  refund,
+  sendMoney,
+  topUp,
+  WATER,
 } from './helpers.js'
 
 type Shares = { readonly bank: bigint; readonly operator: bigint; readonly platform: bigint }
 
 function shares(t: TestLedger): Shares {
-  return { bank: partyBalance(t, 'bank_fees'), operator: partyBalance(t, 'operator_fees'), platform: partyBalance(t, 'platform_fees') }
+  return {
+    bank: partyBalance(t, 'bank_fees'),
+    operator: partyBalance(t, 'operator_fees'),
+    platform: partyBalance(t, 'platform_fees'),
+  }
 }
 
 /** Li pays Ringtone Store at once from the account; a card payment is captured by the bank. */
@@ -28,24 +50,99 @@ function pay(t: TestLedger, funding: FundingKind, amountMinor: bigint): string {
   return paymentIdOf(ok(t, command, { pin: funding === 'phone_bill' ? 'absent' : 'match' }))
 }
 
-const rows: readonly { funding: FundingKind; amountMinor: bigint; feeMinor: bigint; shares: Shares }[] = [
+const rows: readonly {
+  funding: FundingKind
+  amountMinor: bigint
+  feeMinor: bigint
+  shares: Shares
+}[] = [
   // Exact percentages.
-  { funding: 'phone_bill', amountMinor: 5_000n, feeMinor: 50n, shares: { bank: 0n, operator: 35n, platform: 15n } },
-  { funding: 'wallet', amountMinor: 10_000n, feeMinor: 100n, shares: { bank: 0n, operator: 30n, platform: 70n } },
-  { funding: 'bank', amountMinor: 10_000n, feeMinor: 100n, shares: { bank: 50n, operator: 20n, platform: 30n } },
+  {
+    funding: 'phone_bill',
+    amountMinor: 5_000n,
+    feeMinor: 50n,
+    shares: { bank: 0n, operator: 35n, platform: 15n },
+  },
+  {
+    funding: 'wallet',
+    amountMinor: 10_000n,
+    feeMinor: 100n,
+    shares: { bank: 0n, operator: 30n, platform: 70n },
+  },
+  {
+    funding: 'bank',
+    amountMinor: 10_000n,
+    feeMinor: 100n,
+    shares: { bank: 50n, operator: 20n, platform: 30n },
+  },
   // The fee rounds half up: 0.49 fen is nothing, 0.50 fen is one.
-  { funding: 'wallet', amountMinor: 49n, feeMinor: 0n, shares: { bank: 0n, operator: 0n, platform: 0n } },
-  { funding: 'wallet', amountMinor: 50n, feeMinor: 1n, shares: { bank: 0n, operator: 0n, platform: 1n } },
-  { funding: 'phone_bill', amountMinor: 149n, feeMinor: 1n, shares: { bank: 0n, operator: 0n, platform: 1n } },
-  { funding: 'bank', amountMinor: 150n, feeMinor: 2n, shares: { bank: 1n, operator: 0n, platform: 1n } },
-  { funding: 'wallet', amountMinor: 9_999n, feeMinor: 100n, shares: { bank: 0n, operator: 30n, platform: 70n } },
+  {
+    funding: 'wallet',
+    amountMinor: 49n,
+    feeMinor: 0n,
+    shares: { bank: 0n, operator: 0n, platform: 0n },
+  },
+  {
+    funding: 'wallet',
+    amountMinor: 50n,
+    feeMinor: 1n,
+    shares: { bank: 0n, operator: 0n, platform: 1n },
+  },
+  {
+    funding: 'phone_bill',
+    amountMinor: 149n,
+    feeMinor: 1n,
+    shares: { bank: 0n, operator: 0n, platform: 1n },
+  },
+  {
+    funding: 'bank',
+    amountMinor: 150n,
+    feeMinor: 2n,
+    shares: { bank: 1n, operator: 0n, platform: 1n },
+  },
+  {
+    funding: 'wallet',
+    amountMinor: 9_999n,
+    feeMinor: 100n,
+    shares: { bank: 0n, operator: 30n, platform: 70n },
+  },
   // Shares that do not divide: each share is rounded down, the platform takes what is left.
-  { funding: 'phone_bill', amountMinor: 1_234n, feeMinor: 12n, shares: { bank: 0n, operator: 8n, platform: 4n } },
-  { funding: 'wallet', amountMinor: 1_234n, feeMinor: 12n, shares: { bank: 0n, operator: 3n, platform: 9n } },
-  { funding: 'bank', amountMinor: 1_234n, feeMinor: 12n, shares: { bank: 6n, operator: 2n, platform: 4n } },
-  { funding: 'phone_bill', amountMinor: 3_333n, feeMinor: 33n, shares: { bank: 0n, operator: 23n, platform: 10n } },
-  { funding: 'wallet', amountMinor: 3_333n, feeMinor: 33n, shares: { bank: 0n, operator: 9n, platform: 24n } },
-  { funding: 'bank', amountMinor: 3_333n, feeMinor: 33n, shares: { bank: 16n, operator: 6n, platform: 11n } },
+  {
+    funding: 'phone_bill',
+    amountMinor: 1_234n,
+    feeMinor: 12n,
+    shares: { bank: 0n, operator: 8n, platform: 4n },
+  },
+  {
+    funding: 'wallet',
+    amountMinor: 1_234n,
+    feeMinor: 12n,
+    shares: { bank: 0n, operator: 3n, platform: 9n },
+  },
+  {
+    funding: 'bank',
+    amountMinor: 1_234n,
+    feeMinor: 12n,
+    shares: { bank: 6n, operator: 2n, platform: 4n },
+  },
+  {
+    funding: 'phone_bill',
+    amountMinor: 3_333n,
+    feeMinor: 33n,
+    shares: { bank: 0n, operator: 23n, platform: 10n },
+  },
+  {
+    funding: 'wallet',
+    amountMinor: 3_333n,
+    feeMinor: 33n,
+    shares: { bank: 0n, operator: 9n, platform: 24n },
+  },
+  {
+    funding: 'bank',
+    amountMinor: 3_333n,
+    feeMinor: 33n,
+    shares: { bank: 16n, operator: 6n, platform: 11n },
+  },
 ]
 
 describe('merchant fee and its shares, by funding account', () => {
@@ -70,15 +167,21 @@ describe('merchant fee and its shares, by funding account', () => {
 
 describe('fees on the ledger', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
-  it('posts the fee shares as legs of the payment\'s own transfer', async () => {
+  it("posts the fee shares as legs of the payment's own transfer", async () => {
     const paymentId = pay(t, 'bank', 10_000n)
-    const legs = t.ledger.db.prepare(`
+    const legs = t.ledger.db
+      .prepare(`
       SELECT a.owner AS owner, a.kind AS kind, e.amount_minor AS amount FROM transfers tr
       JOIN entries e ON e.transfer_id = tr.id JOIN accounts a ON a.id = e.account_id
-      WHERE tr.payment_id = ? AND tr.kind = 'payment' ORDER BY e.leg`).all(paymentId) as { owner: string; kind: string; amount: bigint }[]
+      WHERE tr.payment_id = ? AND tr.kind = 'payment' ORDER BY e.leg`)
+      .all(paymentId) as { owner: string; kind: string; amount: bigint }[]
     expect(legs.map((leg) => [leg.owner, leg.kind, leg.amount])).toEqual([
       [LI, 'bank', -10_000n],
       [RINGTONES, 'merchant', 9_900n],
@@ -92,7 +195,11 @@ describe('fees on the ledger', () => {
     ok(t, payMerchant(LI, RINGTONES, 10_000n, 'wallet', true), { pin: 'match' })
     ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' })
     ok(t, payBill(LI, WATER, 'ACC-1', 5_000n, 'phone_bill', true))
-    expect([merchantBalance(t, RINGTONES), merchantBalance(t, CINEMA), merchantBalance(t, WATER)]).toEqual([9_900n, 7_920n, 4_950n])
+    expect([
+      merchantBalance(t, RINGTONES),
+      merchantBalance(t, CINEMA),
+      merchantBalance(t, WATER),
+    ]).toEqual([9_900n, 7_920n, 4_950n])
     expect(shares(t)).toEqual({ bank: 0n, operator: 30n + 24n + 35n, platform: 70n + 56n + 15n })
     await expectBalanced(t)
   })
@@ -122,7 +229,7 @@ describe('fees on the ledger', () => {
     await expectBalanced(t)
   })
 
-  it('the day\'s settlement shows the merchant gross, fees, refunds and net', async () => {
+  it("the day's settlement shows the merchant gross, fees, refunds and net", async () => {
     const first = pay(t, 'wallet', 10_000n)
     pay(t, 'bank', 1_234n)
     ok(t, refund(RINGTONES, first, 2_000n))
@@ -130,8 +237,13 @@ describe('fees on the ledger', () => {
     const start = dayStartMs(day, defaultLimits)
     const settlement = await t.ledger.settlement(RINGTONES, start, start + 86_400_000, '2026-11-21')
     expect(settlement).toEqual({
-      merchantCode: RINGTONES, day: '2026-11-21', payments: 2,
-      grossMinor: 11_234n, feesMinor: 112n, refundsMinor: 2_000n, netMinor: 9_122n,
+      merchantCode: RINGTONES,
+      day: '2026-11-21',
+      payments: 2,
+      grossMinor: 11_234n,
+      feesMinor: 112n,
+      refundsMinor: 2_000n,
+      netMinor: 9_122n,
     })
     expect(merchantBalance(t, RINGTONES)).toBe(settlement.netMinor)
   })

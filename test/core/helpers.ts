@@ -34,19 +34,43 @@ export const MINUTE_MS = 60_000
 
 type Opts = { key?: string; pin?: PinCheck; newPinHash?: string | null }
 
-export function payMerchant(msisdn: string, merchantCode: string, amountMinor: bigint, funding: FundingKind = 'wallet', authorize = false): Command {
+export function payMerchant(
+  msisdn: string,
+  merchantCode: string,
+  amountMinor: bigint,
+  funding: FundingKind = 'wallet',
+  authorize = false,
+): Command {
   return { kind: 'pay_merchant', msisdn, merchantCode, amountMinor, funding, authorize }
 }
 
-export function payOrder(msisdn: string, orderNo: string, funding: FundingKind = 'wallet', authorize = false): Command {
+export function payOrder(
+  msisdn: string,
+  orderNo: string,
+  funding: FundingKind = 'wallet',
+  authorize = false,
+): Command {
   return { kind: 'pay_order', msisdn, orderNo, funding, authorize }
 }
 
-export function payBill(msisdn: string, billerCode: string, customerRef: string, amountMinor: bigint, funding: FundingKind = 'wallet', authorize = false): Command {
+export function payBill(
+  msisdn: string,
+  billerCode: string,
+  customerRef: string,
+  amountMinor: bigint,
+  funding: FundingKind = 'wallet',
+  authorize = false,
+): Command {
   return { kind: 'pay_bill', msisdn, billerCode, customerRef, amountMinor, funding, authorize }
 }
 
-export function topUp(msisdn: string, beneficiaryMsisdn: string, amountMinor: bigint, funding: FundingKind = 'wallet', authorize = false): Command {
+export function topUp(
+  msisdn: string,
+  beneficiaryMsisdn: string,
+  amountMinor: bigint,
+  funding: FundingKind = 'wallet',
+  authorize = false,
+): Command {
   return { kind: 'top_up_airtime', msisdn, beneficiaryMsisdn, amountMinor, funding, authorize }
 }
 
@@ -54,29 +78,60 @@ export function loadWallet(msisdn: string, amountMinor: bigint, authorize = fals
   return { kind: 'load_wallet', msisdn, amountMinor, authorize }
 }
 
-export function sendMoney(msisdn: string, payeeMsisdn: string, amountMinor: bigint, authorize = false): Command {
+export function sendMoney(
+  msisdn: string,
+  payeeMsisdn: string,
+  amountMinor: bigint,
+  authorize = false,
+): Command {
   return { kind: 'send_money', msisdn, payeeMsisdn, amountMinor, authorize }
 }
 
-export const confirm = (msisdn: string, paymentId?: string): Command => (paymentId === undefined ? { kind: 'confirm', msisdn } : { kind: 'confirm', msisdn, paymentId })
-export const cancel = (msisdn: string, paymentId?: string): Command => (paymentId === undefined ? { kind: 'cancel', msisdn } : { kind: 'cancel', msisdn, paymentId })
+export const confirm = (msisdn: string, paymentId?: string): Command =>
+  paymentId === undefined ? { kind: 'confirm', msisdn } : { kind: 'confirm', msisdn, paymentId }
+export const cancel = (msisdn: string, paymentId?: string): Command =>
+  paymentId === undefined ? { kind: 'cancel', msisdn } : { kind: 'cancel', msisdn, paymentId }
 export const balance = (msisdn: string): Command => ({ kind: 'balance', msisdn })
 export const statement = (msisdn: string): Command => ({ kind: 'statement', msisdn })
 export const changePin = (msisdn: string): Command => ({ kind: 'change_pin', msisdn })
 
-export function requestPayment(merchantCode: string, msisdn: string, amountMinor: bigint, funding: FundingKind = 'wallet', callbackUrl: string | null = null): Command {
-  return { kind: 'request_payment', merchantCode, msisdn, amountMinor, reference: 'INV-1', description: 'Invoice 1', funding, callbackUrl }
+export function requestPayment(
+  merchantCode: string,
+  msisdn: string,
+  amountMinor: bigint,
+  funding: FundingKind = 'wallet',
+  callbackUrl: string | null = null,
+): Command {
+  return {
+    kind: 'request_payment',
+    merchantCode,
+    msisdn,
+    amountMinor,
+    reference: 'INV-1',
+    description: 'Invoice 1',
+    funding,
+    callbackUrl,
+  }
 }
 
 export function createOrder(merchantCode: string, amountMinor: bigint): Command {
-  return { kind: 'create_order', merchantCode, amountMinor, reference: 'web-1', description: 'Web order' }
+  return {
+    kind: 'create_order',
+    merchantCode,
+    amountMinor,
+    reference: 'web-1',
+    description: 'Web order',
+  }
 }
 
 export function refund(merchantCode: string, paymentId: string, amountMinor: bigint): Command {
   return { kind: 'refund', merchantCode, paymentId, amountMinor }
 }
 
-export function bankOutcome(paymentId: string, outcome: 'captured' | 'declined' | 'unavailable'): Command {
+export function bankOutcome(
+  paymentId: string,
+  outcome: 'captured' | 'declined' | 'unavailable',
+): Command {
   return { kind: 'bank_outcome', paymentId, outcome }
 }
 
@@ -95,7 +150,11 @@ export function paymentIdOf(result: CommandResult): string {
 }
 
 /** Pays at once with the PIN from the card, and lets the bank answer: the usual card payment. */
-export function payByCard(t: TestLedger, command: Command, outcome: 'captured' | 'declined' | 'unavailable' = 'captured'): CommandResult {
+export function payByCard(
+  t: TestLedger,
+  command: Command,
+  outcome: 'captured' | 'declined' | 'unavailable' = 'captured',
+): CommandResult {
   const reserved = ok(t, command, { pin: 'match' })
   expect(reserved.bankStep?.op).toBe('capture')
   return t.run(bankOutcome(paymentIdOf(reserved), outcome))
@@ -116,30 +175,48 @@ export interface MoneySnapshot {
 }
 
 export function moneySnapshot(t: TestLedger): MoneySnapshot {
-  const rows = t.ledger.db.prepare('SELECT owner, kind, balance_minor, reserved_minor FROM accounts ORDER BY id').all() as {
-    owner: string; kind: string; balance_minor: bigint; reserved_minor: bigint
+  const rows = t.ledger.db
+    .prepare('SELECT owner, kind, balance_minor, reserved_minor FROM accounts ORDER BY id')
+    .all() as {
+    owner: string
+    kind: string
+    balance_minor: bigint
+    reserved_minor: bigint
   }[]
   const accounts: Record<string, { balanceMinor: bigint; reservedMinor: bigint }> = {}
-  for (const row of rows) accounts[`${row.owner}/${row.kind}`] = { balanceMinor: row.balance_minor, reservedMinor: row.reserved_minor }
+  for (const row of rows)
+    accounts[`${row.owner}/${row.kind}`] = {
+      balanceMinor: row.balance_minor,
+      reservedMinor: row.reserved_minor,
+    }
   const { n } = t.ledger.db.prepare('SELECT COUNT(*) AS n FROM transfers').get() as { n: bigint }
   return { accounts, transfers: n }
 }
 
 /** A merchant's account balance in fen. */
 export function merchantBalance(t: TestLedger, code: string): bigint {
-  const row = t.ledger.db.prepare("SELECT balance_minor FROM accounts WHERE owner = ? AND kind = 'merchant'").get(code) as { balance_minor: bigint }
+  const row = t.ledger.db
+    .prepare("SELECT balance_minor FROM accounts WHERE owner = ? AND kind = 'merchant'")
+    .get(code) as { balance_minor: bigint }
   return row.balance_minor
 }
 
 /** A fee party's account balance in fen. */
-export function partyBalance(t: TestLedger, party: 'operator_fees' | 'bank_fees' | 'platform_fees'): bigint {
-  const row = t.ledger.db.prepare("SELECT balance_minor FROM accounts WHERE owner = 'platform' AND kind = ?").get(party) as { balance_minor: bigint }
+export function partyBalance(
+  t: TestLedger,
+  party: 'operator_fees' | 'bank_fees' | 'platform_fees',
+): bigint {
+  const row = t.ledger.db
+    .prepare("SELECT balance_minor FROM accounts WHERE owner = 'platform' AND kind = ?")
+    .get(party) as { balance_minor: bigint }
   return row.balance_minor
 }
 
 /** What was reserved on a subscriber's card account and not yet captured or released. */
 export function reservedOnCard(t: TestLedger, msisdn: string): bigint {
-  const row = t.ledger.db.prepare("SELECT reserved_minor FROM accounts WHERE owner = ? AND kind = 'bank'").get(msisdn) as { reserved_minor: bigint }
+  const row = t.ledger.db
+    .prepare("SELECT reserved_minor FROM accounts WHERE owner = ? AND kind = 'bank'")
+    .get(msisdn) as { reserved_minor: bigint }
   return row.reserved_minor
 }
 

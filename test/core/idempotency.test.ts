@@ -8,8 +8,25 @@ import type { Command, CommandResult } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  CINEMA, HAN, LI, NOBODY, RINGTONES, TRANSFER_REF, bankOutcome, confirm, createOrder, expectBalanced, merchantBalance,
-  moneySnapshot, ok, payMerchant, paymentIdOf, refund, requestPayment, sendMoney, stateOf,
+  bankOutcome,
+  CINEMA,
+  confirm,
+  createOrder,
+  expectBalanced,
+  HAN,
+  LI,
+  merchantBalance,
+  moneySnapshot,
+  NOBODY,
+  ok,
+  payMerchant,
+  paymentIdOf,
+  RINGTONES,
+  refund,
+  requestPayment,
+  sendMoney,
+  stateOf,
+  TRANSFER_REF,
 } from './helpers.js'
 
 function paymentCount(t: TestLedger): bigint {
@@ -18,11 +35,19 @@ function paymentCount(t: TestLedger): bigint {
 
 describe('idempotency keys', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   /** Runs the command twice under one key and checks the second is the first, moving nothing. */
-  function replayed(command: Command, key: string, pin: 'match' | 'mismatch' | 'absent' = 'match'): CommandResult {
+  function replayed(
+    command: Command,
+    key: string,
+    pin: 'match' | 'mismatch' | 'absent' = 'match',
+  ): CommandResult {
     const first = t.run(command, { key, pin, newPinHash: 'fake$2468' })
     const before = moneySnapshot(t)
     const payments = paymentCount(t)
@@ -85,29 +110,49 @@ describe('idempotency keys', () => {
   })
 
   it('a repeated registration registers once', () => {
-    const register: Command = { kind: 'register', msisdn: NOBODY, name: 'Wang Fang', language: 'zh' }
+    const register: Command = {
+      kind: 'register',
+      msisdn: NOBODY,
+      name: 'Wang Fang',
+      language: 'zh',
+    }
     expect(replayed(register, 'ussd:r:1').ok).toBe(true)
   })
 
   it('the same key with another command is refused and moves nothing; the first answer stays', async () => {
-    const first = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:5', pin: 'match' })
+    const first = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), {
+      key: 'sms:5',
+      pin: 'match',
+    })
     const before = moneySnapshot(t)
-    for (const other of [payMerchant(LI, RINGTONES, 2_600n, 'wallet', true), payMerchant(LI, CINEMA, 2_500n, 'wallet', true), sendMoney(LI, HAN, 2_500n, true), confirm(LI)]) {
+    for (const other of [
+      payMerchant(LI, RINGTONES, 2_600n, 'wallet', true),
+      payMerchant(LI, CINEMA, 2_500n, 'wallet', true),
+      sendMoney(LI, HAN, 2_500n, true),
+      confirm(LI),
+    ]) {
       const reused = t.run(other, { key: 'sms:5', pin: 'match' })
       expect(reused.reason).toBe('idempotency_key_reused')
       expect(reused.ok).toBe(false)
     }
     expect(moneySnapshot(t)).toEqual(before)
-    expect(t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:5', pin: 'match' })).toEqual(first)
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:5', pin: 'match' }),
+    ).toEqual(first)
     await expectBalanced(t)
   })
 
   it('a refused command replayed stays refused, even once it could succeed', async () => {
-    const refused = t.run(payMerchant(HAN, RINGTONES, 3_000n, 'wallet', true), { key: 'sms:6', pin: 'match' })
+    const refused = t.run(payMerchant(HAN, RINGTONES, 3_000n, 'wallet', true), {
+      key: 'sms:6',
+      pin: 'match',
+    })
     expect(refused.reason).toBe('insufficient_funds')
     ok(t, sendMoney(LI, HAN, 5_000n, true), { pin: 'match' })
     const before = moneySnapshot(t)
-    expect(t.run(payMerchant(HAN, RINGTONES, 3_000n, 'wallet', true), { key: 'sms:6', pin: 'match' })).toEqual(refused)
+    expect(
+      t.run(payMerchant(HAN, RINGTONES, 3_000n, 'wallet', true), { key: 'sms:6', pin: 'match' }),
+    ).toEqual(refused)
     expect(moneySnapshot(t)).toEqual(before)
     // A new message is a new command: it pays.
     ok(t, payMerchant(HAN, RINGTONES, 3_000n, 'wallet', true), { key: 'sms:7', pin: 'match' })
@@ -116,14 +161,20 @@ describe('idempotency keys', () => {
 
   it('a wrong PIN replayed is counted once, not once per repeat', () => {
     ok(t, payMerchant(LI, RINGTONES, 2_500n))
-    for (let i = 0; i < 3; i += 1) expect(t.run(confirm(LI), { key: 'sms:8', pin: 'mismatch' }).reason).toBe('pin_incorrect')
+    for (let i = 0; i < 3; i += 1)
+      expect(t.run(confirm(LI), { key: 'sms:8', pin: 'mismatch' }).reason).toBe('pin_incorrect')
     expect(t.run(confirm(LI), { key: 'sms:9', pin: 'mismatch' }).reason).toBe('pin_incorrect')
-    expect(t.run(confirm(LI), { key: 'sms:10', pin: 'mismatch' }).reason).toBe('pin_attempts_exceeded')
+    expect(t.run(confirm(LI), { key: 'sms:10', pin: 'mismatch' }).reason).toBe(
+      'pin_attempts_exceeded',
+    )
   })
 
   it('a repeat in the same batch as the first answers as the first', async () => {
     const command = payMerchant(LI, RINGTONES, 2_500n, 'wallet', true)
-    const [first, again] = t.runBatch([t.envelope(command, { key: 'smpp:77', pin: 'match' }), t.envelope(command, { key: 'smpp:77', pin: 'match' })])
+    const [first, again] = t.runBatch([
+      t.envelope(command, { key: 'smpp:77', pin: 'match' }),
+      t.envelope(command, { key: 'smpp:77', pin: 'match' }),
+    ])
     expect(again).toEqual(first)
     expect(await t.balance(LI, 'wallet')).toBe(47_500n)
     await expectBalanced(t)

@@ -5,28 +5,60 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Notification } from '../../src/core/index.js'
+import { decodeJson } from '../../src/ledger/codec.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
-import { decodeJson } from '../../src/ledger/codec.js'
 import {
-  CINEMA, HAN, LI, NOBODY, RINGTONES, SECOND_MS, TRANSFER_REF, bankOutcome, cancel, confirm, createOrder,
-  expectBalanced, lockOut, merchantBalance, moneySnapshot, ok, partyBalance, payMerchant, payOrder, paymentIdOf,
-  refund, refusalTable, requestPayment, stateOf,
+  bankOutcome,
+  CINEMA,
+  cancel,
+  confirm,
+  createOrder,
+  expectBalanced,
+  HAN,
+  LI,
+  lockOut,
+  merchantBalance,
+  moneySnapshot,
+  NOBODY,
+  ok,
+  partyBalance,
+  payMerchant,
+  paymentIdOf,
+  payOrder,
+  RINGTONES,
+  refund,
+  refusalTable,
+  requestPayment,
+  SECOND_MS,
+  stateOf,
+  TRANSFER_REF,
 } from './helpers.js'
 
 const HOOK = 'https://cinema.example/telepay'
 
 function lastPaymentId(t: TestLedger): string {
-  return (t.ledger.db.prepare('SELECT id FROM payments ORDER BY seq DESC LIMIT 1').get() as { id: string }).id
+  return (
+    t.ledger.db.prepare('SELECT id FROM payments ORDER BY seq DESC LIMIT 1').get() as { id: string }
+  ).id
 }
 
-async function outbox<K extends Notification['kind']>(t: TestLedger, kind: K): Promise<Extract<Notification, { kind: K }>[]> {
-  return (await t.ledger.dueOutbox(kind, t.nowMs, 50)).map((item) => decodeJson<Extract<Notification, { kind: K }>>(item.payload))
+async function outbox<K extends Notification['kind']>(
+  t: TestLedger,
+  kind: K,
+): Promise<Extract<Notification, { kind: K }>[]> {
+  return (await t.ledger.dueOutbox(kind, t.nowMs, 50)).map((item) =>
+    decodeJson<Extract<Notification, { kind: K }>>(item.payload),
+  )
 }
 
 /** Li pays Ringtone Store 25.00 from the given account at once: the merchant receives 24.75. */
 function paidByLi(t: TestLedger, funding: 'wallet' | 'phone_bill' = 'wallet'): string {
-  return paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n, funding, true), { pin: funding === 'wallet' ? 'match' : 'absent' }))
+  return paymentIdOf(
+    ok(t, payMerchant(LI, RINGTONES, 2_500n, funding, true), {
+      pin: funding === 'wallet' ? 'match' : 'absent',
+    }),
+  )
 }
 
 describe('payment request: refusals by descending precedence', () => {
@@ -34,7 +66,9 @@ describe('payment request: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the Idempotency-Key of an earlier request, for another amount',
-      given: (t) => { ok(t, requestPayment(CINEMA, LI, 8_000n), { key: 'api:1002:inv-1' }) },
+      given: (t) => {
+        ok(t, requestPayment(CINEMA, LI, 8_000n), { key: 'api:1002:inv-1' })
+      },
       when: (t) => t.run(requestPayment(CINEMA, LI, 9_000n), { key: 'api:1002:inv-1' }),
     },
     {
@@ -76,11 +110,21 @@ describe('order creation: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the Idempotency-Key of an earlier order, for another amount',
-      given: (t) => { ok(t, createOrder(CINEMA, 3_500n), { key: 'api:1002:o-1' }) },
+      given: (t) => {
+        ok(t, createOrder(CINEMA, 3_500n), { key: 'api:1002:o-1' })
+      },
       when: (t) => t.run(createOrder(CINEMA, 4_000n), { key: 'api:1002:o-1' }),
     },
-    { reason: 'amount_not_positive', name: 'zero, for an unknown merchant', when: (t) => t.run(createOrder('9999', 0n)) },
-    { reason: 'merchant_not_found', name: 'an unknown merchant', when: (t) => t.run(createOrder('9999', 3_500n)) },
+    {
+      reason: 'amount_not_positive',
+      name: 'zero, for an unknown merchant',
+      when: (t) => t.run(createOrder('9999', 0n)),
+    },
+    {
+      reason: 'merchant_not_found',
+      name: 'an unknown merchant',
+      when: (t) => t.run(createOrder('9999', 3_500n)),
+    },
   ])
 })
 
@@ -89,7 +133,9 @@ describe('refund: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the Idempotency-Key of an earlier refund, for another amount',
-      given: (t) => { ok(t, refund(RINGTONES, paidByLi(t), 1_000n), { key: 'api:1001:r-1' }) },
+      given: (t) => {
+        ok(t, refund(RINGTONES, paidByLi(t), 1_000n), { key: 'api:1001:r-1' })
+      },
       when: (t) => t.run(refund(RINGTONES, lastPaymentId(t), 500n), { key: 'api:1001:r-1' }),
     },
     {
@@ -104,14 +150,18 @@ describe('refund: refusals by descending precedence', () => {
     },
     {
       reason: 'payment_not_found',
-      name: 'another merchant\'s payment, for more than was paid',
-      given: (t) => { paidByLi(t) },
+      name: "another merchant's payment, for more than was paid",
+      given: (t) => {
+        paidByLi(t)
+      },
       when: (t) => t.run(refund(CINEMA, lastPaymentId(t), 9_999n)),
     },
     {
       reason: 'payment_not_refundable',
       name: 'a payment still waiting for YES, for more than its amount',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n)) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n))
+      },
       when: (t) => t.run(refund(RINGTONES, lastPaymentId(t), 9_999n)),
     },
     {
@@ -126,19 +176,25 @@ describe('refund: refusals by descending precedence', () => {
     {
       reason: 'payment_not_refundable',
       name: 'a card payment still waiting for the bank',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(refund(RINGTONES, lastPaymentId(t), 1_000n)),
     },
     {
       reason: 'refund_exceeds_payment',
       name: 'one fen more than was paid',
-      given: (t) => { paidByLi(t) },
+      given: (t) => {
+        paidByLi(t)
+      },
       when: (t) => t.run(refund(RINGTONES, lastPaymentId(t), 2_501n)),
     },
     {
       reason: 'refund_exceeds_payment',
       name: 'one fen more than is left after a partial refund',
-      given: (t) => { ok(t, refund(RINGTONES, paidByLi(t), 1_000n)) },
+      given: (t) => {
+        ok(t, refund(RINGTONES, paidByLi(t), 1_000n))
+      },
       when: (t) => t.run(refund(RINGTONES, lastPaymentId(t), 1_501n)),
     },
   ])
@@ -146,20 +202,40 @@ describe('refund: refusals by descending precedence', () => {
 
 describe('merchant API: what it does', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   describe('payment request (Paybox)', () => {
     it('asks the subscriber by SMS, in their language, and waits', async () => {
       const accepted = ok(t, requestPayment(CINEMA, HAN, 1_500n, 'wallet', HOOK))
       expect(accepted.message).toEqual({ key: 'request.accepted', params: { amount: '15.00' } })
-      expect(accepted.payment).toMatchObject({ state: 'awaiting_authorization', initiator: 'merchant', merchantReference: 'INV-1', callbackUrl: HOOK })
-      expect(await outbox(t, 'sms')).toEqual([{
-        kind: 'sms', msisdn: HAN, language: 'zh',
-        message: { key: 'request.prompt', params: expect.objectContaining({ amount: '15.00', payee: 'Cinema Tickets', reference: 'INV-1' }) as object },
-        // The payment it asks about, so that a channel showing it instead answers that one only.
-        paymentId: accepted.payment?.id,
-      }])
+      expect(accepted.payment).toMatchObject({
+        state: 'awaiting_authorization',
+        initiator: 'merchant',
+        merchantReference: 'INV-1',
+        callbackUrl: HOOK,
+      })
+      expect(await outbox(t, 'sms')).toEqual([
+        {
+          kind: 'sms',
+          msisdn: HAN,
+          language: 'zh',
+          message: {
+            key: 'request.prompt',
+            params: expect.objectContaining({
+              amount: '15.00',
+              payee: 'Cinema Tickets',
+              reference: 'INV-1',
+            }) as object,
+          },
+          // The payment it asks about, so that a channel showing it instead answers that one only.
+          paymentId: accepted.payment?.id,
+        },
+      ])
       expect(await outbox(t, 'webhook')).toEqual([])
       expect(await t.balance(HAN, 'wallet')).toBe(2_000n)
     })
@@ -171,7 +247,9 @@ describe('merchant API: what it does', () => {
       expect(await stateOf(t, paymentIdOf(requested))).toBe('completed')
       expect(await t.balance(LI, 'wallet')).toBe(42_000n)
       expect(merchantBalance(t, CINEMA)).toBe(7_920n)
-      expect(await outbox(t, 'webhook')).toEqual([{ kind: 'webhook', paymentId: paymentIdOf(requested), merchantCode: CINEMA, url: HOOK }])
+      expect(await outbox(t, 'webhook')).toEqual([
+        { kind: 'webhook', paymentId: paymentIdOf(requested), merchantCode: CINEMA, url: HOOK },
+      ])
       await expectBalanced(t)
     })
 
@@ -188,14 +266,18 @@ describe('merchant API: what it does', () => {
       expect(declined.reason).toBe('insufficient_funds')
       expect(await stateOf(t, paymentIdOf(requested))).toBe('declined')
       expect(moneySnapshot(t)).toEqual(before)
-      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([paymentIdOf(requested)])
+      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([
+        paymentIdOf(requested),
+      ])
     })
 
     it('NO cancels the request and the merchant is told', async () => {
       const requested = ok(t, requestPayment(CINEMA, LI, 8_000n, 'wallet', HOOK))
       ok(t, cancel(LI))
       expect(await stateOf(t, paymentIdOf(requested))).toBe('cancelled')
-      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([paymentIdOf(requested)])
+      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([
+        paymentIdOf(requested),
+      ])
       expect(await t.balance(LI, 'wallet')).toBe(50_000n)
     })
 
@@ -204,7 +286,9 @@ describe('merchant API: what it does', () => {
       t.nowMs += 120 * SECOND_MS
       ok(t, { kind: 'expire_due' })
       expect(await stateOf(t, paymentIdOf(requested))).toBe('expired')
-      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([paymentIdOf(requested)])
+      expect((await outbox(t, 'webhook')).map((hook) => hook.paymentId)).toEqual([
+        paymentIdOf(requested),
+      ])
     })
 
     it('a newer request replaces the older one waiting for the same subscriber', async () => {
@@ -221,9 +305,19 @@ describe('merchant API: what it does', () => {
   describe('orders', () => {
     it('creates an order after 880001 that any subscriber can then pay', async () => {
       const created = ok(t, createOrder(CINEMA, 3_500n))
-      expect(created.data).toMatchObject({ kind: 'order', order: { orderNo: '880002', merchantCode: CINEMA, amountMinor: 3_500n, paidPaymentId: null } })
+      expect(created.data).toMatchObject({
+        kind: 'order',
+        order: {
+          orderNo: '880002',
+          merchantCode: CINEMA,
+          amountMinor: 3_500n,
+          paidPaymentId: null,
+        },
+      })
       expect(created.message.params).toEqual({ orderNo: '880002', amount: '35.00' })
-      expect(ok(t, createOrder(CINEMA, 1_000n)).data).toMatchObject({ order: { orderNo: '880003' } })
+      expect(ok(t, createOrder(CINEMA, 1_000n)).data).toMatchObject({
+        order: { orderNo: '880003' },
+      })
       ok(t, payOrder(LI, '880002', 'phone_bill', true))
       expect(await t.balance(LI, 'phone_bill')).toBe(1_500n)
       expect(merchantBalance(t, CINEMA)).toBe(3_465n)
@@ -237,7 +331,12 @@ describe('merchant API: what it does', () => {
       const paymentId = paidByLi(t)
       const refunded = ok(t, refund(RINGTONES, paymentId, 1_000n))
       expect(refunded.reference).toMatch(TRANSFER_REF)
-      expect(refunded.data).toEqual({ kind: 'refund', reference: refunded.reference, refundedMinor: 1_000n, remainingMinor: 1_500n })
+      expect(refunded.data).toEqual({
+        kind: 'refund',
+        reference: refunded.reference,
+        refundedMinor: 1_000n,
+        remainingMinor: 1_500n,
+      })
       expect(await t.balance(LI, 'wallet')).toBe(48_500n)
       expect(merchantBalance(t, RINGTONES)).toBe(1_475n)
       expect(partyBalance(t, 'operator_fees') + partyBalance(t, 'platform_fees')).toBe(25n)
@@ -247,9 +346,15 @@ describe('merchant API: what it does', () => {
 
     it('tells the subscriber by SMS', async () => {
       ok(t, refund(RINGTONES, paidByLi(t), 1_000n))
-      expect(await outbox(t, 'sms')).toEqual([expect.objectContaining({
-        msisdn: LI, message: { key: 'refund.completed', params: expect.objectContaining({ amount: '10.00', payee: 'Ringtone Store' }) as object },
-      })])
+      expect(await outbox(t, 'sms')).toEqual([
+        expect.objectContaining({
+          msisdn: LI,
+          message: {
+            key: 'refund.completed',
+            params: expect.objectContaining({ amount: '10.00', payee: 'Ringtone Store' }) as object,
+          },
+        }),
+      ])
     })
 
     it('a full refund returns everything paid; the merchant is left minus the fee', async () => {
@@ -262,7 +367,10 @@ describe('merchant API: what it does', () => {
     it('partial refunds add up to the payment and no further', async () => {
       const paymentId = paidByLi(t)
       ok(t, refund(RINGTONES, paymentId, 1_000n))
-      expect(ok(t, refund(RINGTONES, paymentId, 1_500n)).data).toMatchObject({ refundedMinor: 2_500n, remainingMinor: 0n })
+      expect(ok(t, refund(RINGTONES, paymentId, 1_500n)).data).toMatchObject({
+        refundedMinor: 2_500n,
+        remainingMinor: 0n,
+      })
       const before = moneySnapshot(t)
       expect(t.run(refund(RINGTONES, paymentId, 1n)).reason).toBe('refund_exceeds_payment')
       expect(moneySnapshot(t)).toEqual(before)
@@ -278,7 +386,12 @@ describe('merchant API: what it does', () => {
       const reserved = ok(t, payMerchant(LI, RINGTONES, 10_000n, 'bank', true), { pin: 'match' })
       ok(t, bankOutcome(paymentIdOf(reserved), 'captured'))
       const refunded = ok(t, refund(RINGTONES, paymentIdOf(reserved), 4_000n))
-      expect(refunded.bankStep).toMatchObject({ op: 'refund', paymentId: paymentIdOf(reserved), amountMinor: 4_000n, reference: refunded.reference })
+      expect(refunded.bankStep).toMatchObject({
+        op: 'refund',
+        paymentId: paymentIdOf(reserved),
+        amountMinor: 4_000n,
+        reference: refunded.reference,
+      })
       expect(await t.balance(LI, 'bank')).toBe(-6_000n)
       await expectBalanced(t)
     })

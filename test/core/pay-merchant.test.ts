@@ -7,8 +7,23 @@ import { parseAmount } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  HAN, LI, MINUTE_MS, NOBODY, RINGTONES, TRANSFER_REF, ZHANG, confirm, expectBalanced, lockOut, merchantBalance,
-  ok, payMerchant, paymentIdOf, refusalTable, reservedOnCard, stateOf,
+  confirm,
+  expectBalanced,
+  HAN,
+  LI,
+  lockOut,
+  MINUTE_MS,
+  merchantBalance,
+  NOBODY,
+  ok,
+  payMerchant,
+  paymentIdOf,
+  RINGTONES,
+  refusalTable,
+  reservedOnCard,
+  stateOf,
+  TRANSFER_REF,
+  ZHANG,
 } from './helpers.js'
 
 describe('PAY: refusals by descending precedence', () => {
@@ -16,7 +31,9 @@ describe('PAY: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier payment, for another amount',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 2_500n), { key: 'sms:42' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 2_500n), { key: 'sms:42' })
+      },
       when: (t) => t.run(payMerchant(LI, RINGTONES, 2_600n), { key: 'sms:42' }),
     },
     {
@@ -93,13 +110,17 @@ describe('PAY: refusals by descending precedence', () => {
     {
       reason: 'daily_limit_exceeded',
       name: 'past 5000.00 today with an empty wallet',
-      given: (t) => { ok(t, payMerchant(ZHANG, RINGTONES, 499_999n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(ZHANG, RINGTONES, 499_999n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(payMerchant(ZHANG, RINGTONES, 2n)),
     },
     {
       reason: 'daily_limit_exceeded',
       name: 'past 5000.00 today, with enough in the wallet',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 499_000n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 499_000n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(payMerchant(LI, RINGTONES, 1_001n)),
     },
     {
@@ -137,7 +158,12 @@ describe('the amount as typed (PAY 1001 <amount>)', () => {
       expect(parseAmount(row.typed)).toEqual({ ok: false, reason: row.reason })
     })
   }
-  for (const [typed, minor] of [['25', 2_500n], ['25.5', 2_550n], ['25.50', 2_550n], [' 0.01 ', 1n]] as const) {
+  for (const [typed, minor] of [
+    ['25', 2_500n],
+    ['25.5', 2_550n],
+    ['25.50', 2_550n],
+    [' 0.01 ', 1n],
+  ] as const) {
     it(`reads "${typed}" as ${minor} fen`, () => {
       expect(parseAmount(typed)).toEqual({ ok: true, minor })
     })
@@ -146,8 +172,12 @@ describe('the amount as typed (PAY 1001 <amount>)', () => {
 
 describe('PAY: what a payment does', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('asks for YES and the PIN first, and moves nothing until then', async () => {
     const asked = ok(t, payMerchant(LI, RINGTONES, 2_500n))
@@ -191,7 +221,11 @@ describe('PAY: what a payment does', () => {
     const reserved = ok(t, payMerchant(LI, RINGTONES, 10_000n, 'bank', true), { pin: 'match' })
     expect(reserved.message.key).toBe('payment.processing')
     expect(reserved.payment?.state).toBe('authorized')
-    expect(reserved.bankStep).toMatchObject({ op: 'capture', amountMinor: 10_000n, paymentId: paymentIdOf(reserved) })
+    expect(reserved.bankStep).toMatchObject({
+      op: 'capture',
+      amountMinor: 10_000n,
+      paymentId: paymentIdOf(reserved),
+    })
     expect(reservedOnCard(t, LI)).toBe(10_000n)
     expect(await t.balance(LI, 'bank')).toBe(0n)
     expect(merchantBalance(t, RINGTONES)).toBe(0n)
@@ -202,7 +236,9 @@ describe('PAY: what a payment does', () => {
   it('counts exactly 5000.00 a day, and starts again the next local day', async () => {
     ok(t, payMerchant(LI, RINGTONES, 490_000n, 'bank', true), { pin: 'match' })
     ok(t, payMerchant(LI, RINGTONES, 10_000n, 'wallet', true), { pin: 'match' })
-    expect(t.run(payMerchant(LI, RINGTONES, 1n, 'wallet', true), { pin: 'match' }).reason).toBe('daily_limit_exceeded')
+    expect(t.run(payMerchant(LI, RINGTONES, 1n, 'wallet', true), { pin: 'match' }).reason).toBe(
+      'daily_limit_exceeded',
+    )
     // The test clock starts at 10:00 China Standard Time: 14 hours later is the next local day.
     t.nowMs += 14 * 60 * MINUTE_MS
     ok(t, payMerchant(LI, RINGTONES, 1n, 'wallet', true), { pin: 'match' })
@@ -213,14 +249,22 @@ describe('PAY: what a payment does', () => {
     t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' })
     t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' })
     ok(t, payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' })
-    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason).toBe('pin_incorrect')
-    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason).toBe('pin_incorrect')
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason,
+    ).toBe('pin_incorrect')
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).reason,
+    ).toBe('pin_incorrect')
     ok(t, payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'match' })
   })
 
   it('a wrong PIN tells how many tries are left, and the lock how long it lasts', () => {
-    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '2' })
-    expect(t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '1' })
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params,
+    ).toEqual({ triesLeft: '2' })
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' }).message.params,
+    ).toEqual({ triesLeft: '1' })
     const locked = t.run(payMerchant(LI, RINGTONES, 100n, 'wallet', true), { pin: 'mismatch' })
     expect(locked.reason).toBe('pin_attempts_exceeded')
     expect(locked.message.params).toEqual({ lockMinutes: '15' })

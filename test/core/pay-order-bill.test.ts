@@ -7,12 +7,33 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  CINEMA, CINEMA_ORDER, HAN, LI, NOBODY, RINGTONES, TRANSFER_REF, WATER, ZHANG, confirm, expectBalanced, lockOut,
-  merchantBalance, moneySnapshot, ok, payBill, payMerchant, payOrder, paymentIdOf, refusalTable, stateOf,
+  CINEMA,
+  CINEMA_ORDER,
+  confirm,
+  expectBalanced,
+  HAN,
+  LI,
+  lockOut,
+  merchantBalance,
+  moneySnapshot,
+  NOBODY,
+  ok,
+  payBill,
+  payMerchant,
+  paymentIdOf,
+  payOrder,
+  RINGTONES,
+  refusalTable,
+  stateOf,
+  TRANSFER_REF,
+  WATER,
+  ZHANG,
 } from './helpers.js'
 
 function orderPaidBy(t: TestLedger, orderNo: string): string | null {
-  const row = t.ledger.db.prepare('SELECT paid_payment_id FROM orders WHERE order_no = ?').get(orderNo) as { paid_payment_id: string | null }
+  const row = t.ledger.db
+    .prepare('SELECT paid_payment_id FROM orders WHERE order_no = ?')
+    .get(orderNo) as { paid_payment_id: string | null }
   return row.paid_payment_id
 }
 
@@ -21,7 +42,9 @@ describe('ORDER: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier ORDER, for another order',
-      given: (t) => { ok(t, payOrder(LI, CINEMA_ORDER), { key: 'ussd:s1:3' }) },
+      given: (t) => {
+        ok(t, payOrder(LI, CINEMA_ORDER), { key: 'ussd:s1:3' })
+      },
       when: (t) => t.run(payOrder(LI, '880002'), { key: 'ussd:s1:3' }),
     },
     {
@@ -43,19 +66,25 @@ describe('ORDER: refusals by descending precedence', () => {
     {
       reason: 'order_already_paid',
       name: 'paid by another subscriber, and from a card the payer does not have',
-      given: (t) => { ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' })
+      },
       when: (t) => t.run(payOrder(HAN, CINEMA_ORDER, 'bank')),
     },
     {
       reason: 'order_already_paid',
       name: 'paid already by the same subscriber',
-      given: (t) => { ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' })
+      },
       when: (t) => t.run(payOrder(LI, CINEMA_ORDER, 'wallet', true), { pin: 'match' }),
     },
     {
       reason: 'order_already_paid',
       name: 'held by a card payment the bank has not answered yet',
-      given: (t) => { ok(t, payOrder(LI, CINEMA_ORDER, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payOrder(LI, CINEMA_ORDER, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(payOrder(HAN, CINEMA_ORDER)),
     },
     {
@@ -81,7 +110,9 @@ describe('ORDER: refusals by descending precedence', () => {
     {
       reason: 'daily_limit_exceeded',
       name: '80.00 after 4950.00 today',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 495_000n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 495_000n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(payOrder(LI, CINEMA_ORDER)),
     },
     {
@@ -97,7 +128,9 @@ describe('BILL: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier BILL, for another customer reference',
-      given: (t) => { ok(t, payBill(LI, WATER, 'ACC-1', 3_000n), { key: 'wap:f1' }) },
+      given: (t) => {
+        ok(t, payBill(LI, WATER, 'ACC-1', 3_000n), { key: 'wap:f1' })
+      },
       when: (t) => t.run(payBill(LI, WATER, 'ACC-2', 3_000n), { key: 'wap:f1' }),
     },
     {
@@ -144,7 +177,8 @@ describe('BILL: refusals by descending precedence', () => {
     {
       reason: 'pin_incorrect',
       name: 'a wrong PIN, over the wallet maximum',
-      when: (t) => t.run(payBill(LI, WATER, 'ACC-1', 200_001n, 'wallet', true), { pin: 'mismatch' }),
+      when: (t) =>
+        t.run(payBill(LI, WATER, 'ACC-1', 200_001n, 'wallet', true), { pin: 'mismatch' }),
     },
     {
       reason: 'amount_above_payment_max',
@@ -161,8 +195,12 @@ describe('BILL: refusals by descending precedence', () => {
 
 describe('ORDER and BILL: what a payment does', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('pays order 880001 for its own amount, after YES and the PIN', async () => {
     const asked = ok(t, payOrder(LI, CINEMA_ORDER))
@@ -195,7 +233,12 @@ describe('ORDER and BILL: what a payment does', () => {
   it('pays a water bill with its customer reference, net of the fee to the biller', async () => {
     const paid = ok(t, payBill(LI, WATER, 'ACC-778', 12_000n, 'wallet', true), { pin: 'match' })
     expect(paid.reference).toMatch(TRANSFER_REF)
-    expect(paid.payment).toMatchObject({ kind: 'bill', customerRef: 'ACC-778', merchantCode: WATER, state: 'completed' })
+    expect(paid.payment).toMatchObject({
+      kind: 'bill',
+      customerRef: 'ACC-778',
+      merchantCode: WATER,
+      state: 'completed',
+    })
     expect(await t.balance(LI, 'wallet')).toBe(38_000n)
     expect(merchantBalance(t, WATER)).toBe(11_880n)
     await expectBalanced(t)

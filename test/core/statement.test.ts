@@ -6,12 +6,23 @@
  */
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultLimits } from '../../src/core/index.js'
 import type { StatementRow } from '../../src/core/index.js'
+import { defaultLimits } from '../../src/core/index.js'
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
-import { LI, MINUTE_MS, RINGTONES, bankOutcome, cancel, loadWallet, ok, payMerchant, paymentIdOf, statement } from './helpers.js'
+import {
+  bankOutcome,
+  cancel,
+  LI,
+  loadWallet,
+  MINUTE_MS,
+  ok,
+  payMerchant,
+  paymentIdOf,
+  RINGTONES,
+  statement,
+} from './helpers.js'
 
 function rowsOf(t: TestLedger): readonly StatementRow[] {
   const result = ok(t, statement(LI))
@@ -20,7 +31,9 @@ function rowsOf(t: TestLedger): readonly StatementRow[] {
 
 /** Pays Ringtone Store `amountMinor` from the wallet at once (the PIN came with it). */
 function pay(t: TestLedger, amountMinor: bigint): string {
-  return paymentIdOf(ok(t, payMerchant(LI, RINGTONES, amountMinor, 'wallet', true), { pin: 'match' }))
+  return paymentIdOf(
+    ok(t, payMerchant(LI, RINGTONES, amountMinor, 'wallet', true), { pin: 'match' }),
+  )
 }
 
 /** Starts payments that end without moving money: cancelled, expired, declined by the bank. */
@@ -38,8 +51,12 @@ function moveNothing(t: TestLedger): void {
 
 describe('the mini statement', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   it('lists the last five payments that moved money, newest first, past requests that moved nothing', () => {
     const paid = [pay(t, 101n), pay(t, 102n), pay(t, 103n), pay(t, 104n)]
@@ -61,13 +78,21 @@ describe('the mini statement', () => {
     const paid = [pay(t, 101n), pay(t, 102n)]
     moveNothing(t)
     // The lists as telepay kept them before: every payment the subscriber started, newest first.
-    const started = (t.ledger.db.prepare('SELECT id FROM payments WHERE payer_msisdn = ? ORDER BY seq DESC').all(LI) as { id: string }[]).map((row) => row.id)
-    t.ledger.db.prepare("UPDATE accounts SET recent_payments = ? WHERE owner = ? AND kind = 'wallet'").run(started.slice(0, 5).join(','), LI)
+    const started = (
+      t.ledger.db
+        .prepare('SELECT id FROM payments WHERE payer_msisdn = ? ORDER BY seq DESC')
+        .all(LI) as { id: string }[]
+    ).map((row) => row.id)
+    t.ledger.db
+      .prepare("UPDATE accounts SET recent_payments = ? WHERE owner = ? AND kind = 'wallet'")
+      .run(started.slice(0, 5).join(','), LI)
     t.ledger.db.prepare("UPDATE meta SET value = '7' WHERE key = 'schema_version'").run()
     await t.ledger.close()
     const reopened = new SqliteLedger(join(t.dir, 'ledger.sqlite'), defaultLimits)
     try {
-      const recent = reopened.db.prepare("SELECT recent_payments FROM accounts WHERE owner = ? AND kind = 'wallet'").get(LI) as { recent_payments: string }
+      const recent = reopened.db
+        .prepare("SELECT recent_payments FROM accounts WHERE owner = ? AND kind = 'wallet'")
+        .get(LI) as { recent_payments: string }
       expect(recent.recent_payments).toBe([...paid].reverse().join(','))
     } finally {
       reopened.db.close()

@@ -8,8 +8,26 @@ import { normalizeMsisdn } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
-  HAN, LI, NOBODY, RINGTONES, TRANSFER_REF, ZHANG, bankOutcome, confirm, expectBalanced, loadWallet, lockOut,
-  ok, partyBalance, payByCard, payMerchant, paymentIdOf, refusalTable, reservedOnCard, sendMoney, topUp,
+  bankOutcome,
+  confirm,
+  expectBalanced,
+  HAN,
+  LI,
+  loadWallet,
+  lockOut,
+  NOBODY,
+  ok,
+  partyBalance,
+  payByCard,
+  payMerchant,
+  paymentIdOf,
+  RINGTONES,
+  refusalTable,
+  reservedOnCard,
+  sendMoney,
+  TRANSFER_REF,
+  topUp,
+  ZHANG,
 } from './helpers.js'
 
 /** Li loads 9500.00 from the card: the wallet then holds exactly its 10000.00 cap. */
@@ -23,7 +41,9 @@ describe('TOPUP: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier TOPUP, for another number',
-      given: (t) => { ok(t, topUp(LI, LI, 1_000n), { key: 'sms:7' }) },
+      given: (t) => {
+        ok(t, topUp(LI, LI, 1_000n), { key: 'sms:7' })
+      },
       when: (t) => t.run(topUp(LI, HAN, 1_000n), { key: 'sms:7' }),
     },
     {
@@ -49,7 +69,7 @@ describe('TOPUP: refusals by descending precedence', () => {
     },
     {
       reason: 'payee_is_payer',
-      name: 'airtime for one\'s own phone bill paid from that phone bill',
+      name: "airtime for one's own phone bill paid from that phone bill",
       when: (t) => t.run(topUp(LI, LI, 1_000n, 'phone_bill')),
     },
     {
@@ -75,7 +95,9 @@ describe('TOPUP: refusals by descending precedence', () => {
     {
       reason: 'daily_limit_exceeded',
       name: 'past 5000.00 today',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 499_500n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 499_500n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(topUp(LI, LI, 501n)),
     },
     {
@@ -91,7 +113,9 @@ describe('LOAD: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier LOAD, for another amount',
-      given: (t) => { ok(t, loadWallet(LI, 1_000n), { key: 'sms:8' }) },
+      given: (t) => {
+        ok(t, loadWallet(LI, 1_000n), { key: 'sms:8' })
+      },
       when: (t) => t.run(loadWallet(LI, 2_000n), { key: 'sms:8' }),
     },
     {
@@ -147,7 +171,9 @@ describe('LOAD: refusals by descending precedence', () => {
     {
       reason: 'wallet_cap_exceeded',
       name: 'fits alone, but not with an earlier LOAD still waiting for the bank',
-      given: (t) => { ok(t, loadWallet(LI, 500_000n, true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, loadWallet(LI, 500_000n, true), { pin: 'match' })
+      },
       when: (t) => t.run(loadWallet(LI, 450_001n, true), { pin: 'match' }),
     },
   ])
@@ -158,7 +184,9 @@ describe('SEND: refusals by descending precedence', () => {
     {
       reason: 'idempotency_key_reused',
       name: 'the key of an earlier SEND, to another subscriber',
-      given: (t) => { ok(t, sendMoney(LI, HAN, 1_000n), { key: 'sms:9' }) },
+      given: (t) => {
+        ok(t, sendMoney(LI, HAN, 1_000n), { key: 'sms:9' })
+      },
       when: (t) => t.run(sendMoney(LI, ZHANG, 1_000n), { key: 'sms:9' }),
     },
     {
@@ -205,7 +233,9 @@ describe('SEND: refusals by descending precedence', () => {
     {
       reason: 'daily_limit_exceeded',
       name: 'past 5000.00 today',
-      given: (t) => { ok(t, payMerchant(LI, RINGTONES, 499_500n, 'bank', true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, payMerchant(LI, RINGTONES, 499_500n, 'bank', true), { pin: 'match' })
+      },
       when: (t) => t.run(sendMoney(LI, HAN, 501n)),
     },
     {
@@ -223,14 +253,21 @@ describe('SEND: refusals by descending precedence', () => {
     {
       reason: 'wallet_cap_exceeded',
       name: 'to a wallet a pending LOAD will fill to 10000.00',
-      given: (t) => { ok(t, loadWallet(LI, 950_000n, true), { pin: 'match' }) },
+      given: (t) => {
+        ok(t, loadWallet(LI, 950_000n, true), { pin: 'match' })
+      },
       when: (t) => t.run(sendMoney(HAN, LI, 1n)),
     },
   ])
 })
 
 describe('MSISDNs as typed (SEND <msisdn>, TOPUP <amount> <msisdn>)', () => {
-  for (const typed of ['8613800138001', '+8613800138001', '008613800138001', ' +86 138-0013-8001 ']) {
+  for (const typed of [
+    '8613800138001',
+    '+8613800138001',
+    '008613800138001',
+    ' +86 138-0013-8001 ',
+  ]) {
     it(`reads "${typed}" as 8613800138001`, () => {
       expect(normalizeMsisdn(typed)).toBe(HAN)
     })
@@ -244,10 +281,14 @@ describe('MSISDNs as typed (SEND <msisdn>, TOPUP <amount> <msisdn>)', () => {
 
 describe('TOPUP, LOAD and SEND: what they do', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
-  it('tops up one\'s own phone bill from the wallet, without a fee', async () => {
+  it("tops up one's own phone bill from the wallet, without a fee", async () => {
     ok(t, topUp(LI, LI, 3_000n))
     const paid = ok(t, confirm(LI), { pin: 'match' })
     expect(paid.reference).toMatch(TRANSFER_REF)
@@ -280,7 +321,9 @@ describe('TOPUP, LOAD and SEND: what they do', () => {
 
   it('two LOADs waiting for the bank never fill the wallet past 10000.00', async () => {
     const first = ok(t, loadWallet(LI, 500_000n, true), { pin: 'match' })
-    expect(t.run(loadWallet(LI, 450_001n, true), { pin: 'match' }).reason).toBe('wallet_cap_exceeded')
+    expect(t.run(loadWallet(LI, 450_001n, true), { pin: 'match' }).reason).toBe(
+      'wallet_cap_exceeded',
+    )
     const second = ok(t, loadWallet(LI, 450_000n, true), { pin: 'match' })
     ok(t, bankOutcome(paymentIdOf(first), 'captured'))
     ok(t, bankOutcome(paymentIdOf(second), 'captured'))
@@ -302,7 +345,7 @@ describe('TOPUP, LOAD and SEND: what they do', () => {
     expect(t.run(loadWallet(LI, 1n)).reason).toBe('wallet_cap_exceeded')
   })
 
-  it('does not count a LOAD toward the daily outgoing limit: it moves money between one\'s own accounts', async () => {
+  it("does not count a LOAD toward the daily outgoing limit: it moves money between one's own accounts", async () => {
     ok(t, payMerchant(LI, RINGTONES, 500_000n, 'bank', true), { pin: 'match' })
     payByCard(t, loadWallet(LI, 10_000n, true))
     expect(await t.balance(LI, 'wallet')).toBe(60_000n)

@@ -21,11 +21,18 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Row } from '../../src/ledger/rows.js'
 import { paymentOfRow } from '../../src/ledger/rows.js'
-import { parseStoredResult } from '../../src/ledger/stored-result.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
+import { parseStoredResult } from '../../src/ledger/stored-result.js'
+import {
+  acknowledgedButMissing,
+  inspectLoad,
+  runUntilSignal,
+  signalChild,
+  sleep,
+  startGatewayChild,
+} from '../support/gateway-child.js'
 import { crashPayers, plannedPayment } from './plan.js'
-import { acknowledgedButMissing, inspectLoad, runUntilSignal, signalChild, sleep, startGatewayChild } from '../support/gateway-child.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..')
@@ -45,19 +52,38 @@ interface ChildRun {
 }
 
 /** Runs a child on the ledger file; kills it with SIGKILL once it has acknowledged killAfter payments. */
-function runChild(path: string, inFlight: number, killAfter: number | null, ackDelayMs = 0): Promise<ChildRun> {
+function runChild(
+  path: string,
+  inFlight: number,
+  killAfter: number | null,
+  ackDelayMs = 0,
+): Promise<ChildRun> {
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript, path, String(paymentCount), String(inFlight), String(ackDelayMs)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      childScript,
+      path,
+      String(paymentCount),
+      String(inFlight),
+      String(ackDelayMs),
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const acks = new Map<string, string>()
   const others: string[] = []
   let done = false
   let stderr = ''
   let killed = false
   child.stderr.setEncoding('utf8')
-  child.stderr.on('data', (chunk: string) => { stderr += chunk })
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk
+  })
   const lines = createInterface({ input: child.stdout })
   lines.on('line', (line) => {
     const [word, key, ref] = line.split(' ')
@@ -75,7 +101,15 @@ function runChild(path: string, inFlight: number, killAfter: number | null, ackD
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) => {
-      resolve({ acks, others, done, signal, code, stderr, ms: Math.round(performance.now() - started) })
+      resolve({
+        acks,
+        others,
+        done,
+        signal,
+        code,
+        stderr,
+        ms: Math.round(performance.now() - started),
+      })
     })
   })
 }
@@ -88,7 +122,10 @@ interface Inspection {
   readonly payments: number
   readonly notCompleted: number
   /** Per key: the payment and reference stored in the command log. */
-  readonly logged: Map<string, { paymentId: string; reference: string | null; transferPaymentId: string | null }>
+  readonly logged: Map<
+    string,
+    { paymentId: string; reference: string | null; transferPaymentId: string | null }
+  >
   readonly balances: Map<string, bigint>
   readonly opening: Map<string, bigint>
 }
@@ -98,25 +135,50 @@ function inspect(path: string): Inspection {
   try {
     return db.transaction(() => {
       const count = (sql: string): number => Number((db.prepare(sql).get() as { n: bigint }).n)
-      const logged = new Map<string, { paymentId: string; reference: string | null; transferPaymentId: string | null }>()
+      const logged = new Map<
+        string,
+        { paymentId: string; reference: string | null; transferPaymentId: string | null }
+      >()
       const transferPayment = db.prepare('SELECT payment_id FROM transfers WHERE id = ?')
       const paymentRow = db.prepare('SELECT * FROM payments WHERE seq = ?')
-      for (const row of db.prepare("SELECT key, result, payment_seq FROM command_log WHERE key LIKE 'crash:%'").all() as { key: string; result: string; payment_seq: bigint | null }[]) {
-        const referenced = row.payment_seq === null ? undefined : paymentRow.get(row.payment_seq) as Row | undefined
-        const result = parseStoredResult(row.result, referenced === undefined ? null : paymentOfRow(referenced))
-        const transferId = result.reference === null ? null : Number.parseInt(result.reference.slice(1), 36)
-        const transfer = transferId === null ? undefined : transferPayment.get(transferId) as { payment_id: string } | undefined
-        logged.set(row.key, { paymentId: result.payment?.id ?? '', reference: result.reference, transferPaymentId: transfer?.payment_id ?? null })
+      for (const row of db
+        .prepare("SELECT key, result, payment_seq FROM command_log WHERE key LIKE 'crash:%'")
+        .all() as { key: string; result: string; payment_seq: bigint | null }[]) {
+        const referenced =
+          row.payment_seq === null
+            ? undefined
+            : (paymentRow.get(row.payment_seq) as Row | undefined)
+        const result = parseStoredResult(
+          row.result,
+          referenced === undefined ? null : paymentOfRow(referenced),
+        )
+        const transferId =
+          result.reference === null ? null : Number.parseInt(result.reference.slice(1), 36)
+        const transfer =
+          transferId === null
+            ? undefined
+            : (transferPayment.get(transferId) as { payment_id: string } | undefined)
+        logged.set(row.key, {
+          paymentId: result.payment?.id ?? '',
+          reference: result.reference,
+          transferPaymentId: transfer?.payment_id ?? null,
+        })
       }
       const balances = new Map<string, bigint>()
-      for (const row of db.prepare('SELECT owner, kind, balance_minor FROM accounts').all() as { owner: string; kind: string; balance_minor: bigint }[]) {
+      for (const row of db.prepare('SELECT owner, kind, balance_minor FROM accounts').all() as {
+        owner: string
+        kind: string
+        balance_minor: bigint
+      }[]) {
         balances.set(`${row.owner}/${row.kind}`, row.balance_minor)
       }
       const opening = new Map<string, bigint>()
-      for (const row of db.prepare(`
+      for (const row of db
+        .prepare(`
         SELECT a.owner AS owner, a.kind AS kind, SUM(e.amount_minor) AS s FROM entries e
         JOIN transfers t ON t.id = e.transfer_id JOIN accounts a ON a.id = e.account_id
-        WHERE t.kind = 'opening' GROUP BY a.id`).all() as { owner: string; kind: string; s: bigint }[]) {
+        WHERE t.kind = 'opening' GROUP BY a.id`)
+        .all() as { owner: string; kind: string; s: bigint }[]) {
         opening.set(`${row.owner}/${row.kind}`, row.s)
       }
       const check = checkLedger(db)
@@ -124,7 +186,9 @@ function inspect(path: string): Inspection {
         balanced: check.balanced,
         totalMinor: check.totalMinor,
         paymentTransfers: count("SELECT COUNT(*) AS n FROM transfers WHERE kind = 'payment'"),
-        paymentsWithTwoTransfers: count("SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)"),
+        paymentsWithTwoTransfers: count(
+          "SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)",
+        ),
         payments: count('SELECT COUNT(*) AS n FROM payments'),
         notCompleted: count("SELECT COUNT(*) AS n FROM payments WHERE state != 'completed'"),
         logged,
@@ -138,19 +202,28 @@ function inspect(path: string): Inspection {
 }
 
 /** Right after a kill, before any retry: every acknowledged key is already durable, with its reference. */
-function expectAcksDurable(path: string, run: ChildRun): { committed: number; committedUnacked: number } {
+function expectAcksDurable(
+  path: string,
+  run: ChildRun,
+): { committed: number; committedUnacked: number } {
   const state = inspect(path)
   expect(state.balanced, 'ledger check right after the kill').toBe(true)
-  for (const [key, ref] of run.acks) expect(state.logged.get(key)?.reference, `${key} acknowledged but not durable`).toBe(ref)
+  for (const [key, ref] of run.acks)
+    expect(state.logged.get(key)?.reference, `${key} acknowledged but not durable`).toBe(ref)
   expect(state.paymentsWithTwoTransfers).toBe(0)
   expect(state.paymentTransfers).toBe(state.logged.size)
   return { committed: state.logged.size, committedUnacked: state.logged.size - run.acks.size }
 }
 
 /** The balances the plan must produce: opening, moved once by each of the first `count` payments. */
-function expectedBalances(opening: ReadonlyMap<string, bigint>, count: number): Map<string, bigint> {
+function expectedBalances(
+  opening: ReadonlyMap<string, bigint>,
+  count: number,
+): Map<string, bigint> {
   const expected = new Map(opening)
-  const move = (key: string, minor: bigint): void => { expected.set(key, (expected.get(key) ?? 0n) + minor) }
+  const move = (key: string, minor: bigint): void => {
+    expected.set(key, (expected.get(key) ?? 0n) + minor)
+  }
   for (let n = 0; n < count; n += 1) {
     const planned = plannedPayment(n)
     move(`${planned.payer}/${planned.from}`, -planned.amountMinor)
@@ -174,86 +247,98 @@ describe('SIGKILL in the middle of group commits, then retry of every key', () =
     [1_000, 1_500, 4_000, 20],
   ]
 
-  it.each(scenarios)('in flight %i, killed after %i ACKs, recovery killed after %s ACKs, ACKs %i ms after commit', async (inFlight, killAfter, killRecoveryAfter, ackDelayMs) => {
-    const dir = mkdtempSync(join(tmpdir(), 'telepay-crash-'))
-    dirs.push(dir)
-    const path = join(dir, 'ledger.sqlite')
+  it.each(scenarios)(
+    'in flight %i, killed after %i ACKs, recovery killed after %s ACKs, ACKs %i ms after commit',
+    async (inFlight, killAfter, killRecoveryAfter, ackDelayMs) => {
+      const dir = mkdtempSync(join(tmpdir(), 'telepay-crash-'))
+      dirs.push(dir)
+      const path = join(dir, 'ledger.sqlite')
 
-    const runs: ChildRun[] = []
-    const afterKills: { committed: number; committedUnacked: number }[] = []
-    const first = await runChild(path, inFlight, killAfter, ackDelayMs)
-    runs.push(first)
-    expect(first.signal, first.stderr).toBe('SIGKILL')
-    expect(first.done, 'the first child finished before the kill: nothing was tested').toBe(false)
-    expect(first.acks.size).toBeGreaterThanOrEqual(killAfter)
-    afterKills.push(expectAcksDurable(path, first))
-    if (killRecoveryAfter !== null) {
-      const second = await runChild(path, inFlight, killRecoveryAfter, ackDelayMs)
-      runs.push(second)
-      expect(second.signal, second.stderr).toBe('SIGKILL')
-      expect(second.done).toBe(false)
-      afterKills.push(expectAcksDurable(path, second))
-    }
-    const final = await runChild(path, inFlight, null)
-    runs.push(final)
-    expect(final.code, final.stderr).toBe(0)
-    expect(final.done).toBe(true)
-    for (const run of runs) expect(run.others, 'NACK, ERR or duplicate ACK lines').toEqual([])
-
-    // Every payment acknowledged by any run answers again with the same reference.
-    expect(final.acks.size).toBe(paymentCount)
-    for (const run of runs.slice(0, -1)) {
-      for (const [key, ref] of run.acks) expect(final.acks.get(key), key).toBe(ref)
-    }
-    // One transfer per key: the references are all different.
-    expect(new Set(final.acks.values()).size).toBe(paymentCount)
-
-    const state = inspect(path)
-    expect(state.balanced).toBe(true)
-    expect(state.totalMinor).toBe(0n)
-    // Exactly one payment and one transfer per key, none applied twice, none lost.
-    expect(state.payments).toBe(paymentCount)
-    expect(state.notCompleted).toBe(0)
-    expect(state.paymentTransfers).toBe(paymentCount)
-    expect(state.paymentsWithTwoTransfers).toBe(0)
-    expect(state.logged.size).toBe(paymentCount)
-    const paymentIds = new Set<string>()
-    for (let n = 0; n < paymentCount; n += 1) {
-      const key = `crash:${n}`
-      const logged = state.logged.get(key)
-      expect(logged?.reference, key).toBe(final.acks.get(key))
-      expect(logged?.transferPaymentId, `${key}: transfer of its reference`).toBe(logged?.paymentId)
-      paymentIds.add(logged?.paymentId ?? '')
-    }
-    expect(paymentIds.size).toBe(paymentCount)
-
-    // Balances: opening, moved by each distinct payment exactly once.
-    const expected = expectedBalances(state.opening, paymentCount)
-    for (const msisdn of crashPayers) {
-      for (const kind of ['wallet', 'phone_bill'] as const) {
-        expect(state.balances.get(`${msisdn}/${kind}`), `${msisdn} ${kind}`).toBe(expected.get(`${msisdn}/${kind}`))
+      const runs: ChildRun[] = []
+      const afterKills: { committed: number; committedUnacked: number }[] = []
+      const first = await runChild(path, inFlight, killAfter, ackDelayMs)
+      runs.push(first)
+      expect(first.signal, first.stderr).toBe('SIGKILL')
+      expect(first.done, 'the first child finished before the kill: nothing was tested').toBe(false)
+      expect(first.acks.size).toBeGreaterThanOrEqual(killAfter)
+      afterKills.push(expectAcksDurable(path, first))
+      if (killRecoveryAfter !== null) {
+        const second = await runChild(path, inFlight, killRecoveryAfter, ackDelayMs)
+        runs.push(second)
+        expect(second.signal, second.stderr).toBe('SIGKILL')
+        expect(second.done).toBe(false)
+        afterKills.push(expectAcksDurable(path, second))
       }
-    }
-    let paidToMerchants = 0n
-    for (let n = 0; n < paymentCount; n += 1) {
-      const planned = plannedPayment(n)
-      if (planned.payeeWallet === null) paidToMerchants += planned.amountMinor
-    }
-    const merchantsAndParties = [...state.balances.entries()]
-      .filter(([key]) => !key.startsWith('861') && !key.endsWith('/opening'))
-      .reduce((sum, [, minor]) => sum + minor, 0n)
-    expect(merchantsAndParties).toBe(paidToMerchants)
+      const final = await runChild(path, inFlight, null)
+      runs.push(final)
+      expect(final.code, final.stderr).toBe(0)
+      expect(final.done).toBe(true)
+      for (const run of runs) expect(run.others, 'NACK, ERR or duplicate ACK lines').toEqual([])
 
-    // What each kill left behind: committed keys, and those committed but never acknowledged.
-    console.info(
-      `crash scenario in flight ${inFlight}: ` +
-      runs.map((run, index) => {
-        const after = afterKills[index]
-        const left = after === undefined ? '' : `, ${after.committed} committed, ${after.committedUnacked} of them unacknowledged`
-        return `${run.signal === null ? 'final' : 'killed'} run ${run.acks.size} ACKs in ${run.ms} ms${left}`
-      }).join('; '),
-    )
-  })
+      // Every payment acknowledged by any run answers again with the same reference.
+      expect(final.acks.size).toBe(paymentCount)
+      for (const run of runs.slice(0, -1)) {
+        for (const [key, ref] of run.acks) expect(final.acks.get(key), key).toBe(ref)
+      }
+      // One transfer per key: the references are all different.
+      expect(new Set(final.acks.values()).size).toBe(paymentCount)
+
+      const state = inspect(path)
+      expect(state.balanced).toBe(true)
+      expect(state.totalMinor).toBe(0n)
+      // Exactly one payment and one transfer per key, none applied twice, none lost.
+      expect(state.payments).toBe(paymentCount)
+      expect(state.notCompleted).toBe(0)
+      expect(state.paymentTransfers).toBe(paymentCount)
+      expect(state.paymentsWithTwoTransfers).toBe(0)
+      expect(state.logged.size).toBe(paymentCount)
+      const paymentIds = new Set<string>()
+      for (let n = 0; n < paymentCount; n += 1) {
+        const key = `crash:${n}`
+        const logged = state.logged.get(key)
+        expect(logged?.reference, key).toBe(final.acks.get(key))
+        expect(logged?.transferPaymentId, `${key}: transfer of its reference`).toBe(
+          logged?.paymentId,
+        )
+        paymentIds.add(logged?.paymentId ?? '')
+      }
+      expect(paymentIds.size).toBe(paymentCount)
+
+      // Balances: opening, moved by each distinct payment exactly once.
+      const expected = expectedBalances(state.opening, paymentCount)
+      for (const msisdn of crashPayers) {
+        for (const kind of ['wallet', 'phone_bill'] as const) {
+          expect(state.balances.get(`${msisdn}/${kind}`), `${msisdn} ${kind}`).toBe(
+            expected.get(`${msisdn}/${kind}`),
+          )
+        }
+      }
+      let paidToMerchants = 0n
+      for (let n = 0; n < paymentCount; n += 1) {
+        const planned = plannedPayment(n)
+        if (planned.payeeWallet === null) paidToMerchants += planned.amountMinor
+      }
+      const merchantsAndParties = [...state.balances.entries()]
+        .filter(([key]) => !key.startsWith('861') && !key.endsWith('/opening'))
+        .reduce((sum, [, minor]) => sum + minor, 0n)
+      expect(merchantsAndParties).toBe(paidToMerchants)
+
+      // What each kill left behind: committed keys, and those committed but never acknowledged.
+      console.info(
+        `crash scenario in flight ${inFlight}: ` +
+          runs
+            .map((run, index) => {
+              const after = afterKills[index]
+              const left =
+                after === undefined
+                  ? ''
+                  : `, ${after.committed} committed, ${after.committedUnacked} of them unacknowledged`
+              return `${run.signal === null ? 'final' : 'killed'} run ${run.acks.size} ACKs in ${run.ms} ms${left}`
+            })
+            .join('; '),
+      )
+    },
+  )
 })
 
 describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant API), then a restart', () => {
@@ -263,7 +348,13 @@ describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant AP
   it('keeps every acknowledged payment, applies none twice and stays balanced', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'telepay-kill-'))
     dirs.push(dir)
-    const { load, exit } = await runUntilSignal(dir, { binds, phonesPerBind, loadMs: 2_500, signal: 'SIGKILL', exitWaitMs: 10_000 })
+    const { load, exit } = await runUntilSignal(dir, {
+      binds,
+      phonesPerBind,
+      loadMs: 2_500,
+      signal: 'SIGKILL',
+      exitWaitMs: 10_000,
+    })
     expect(exit.signal).toBe('SIGKILL')
     const ackedBeforeKill = load.ackedYes.length
 
@@ -278,9 +369,16 @@ describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant AP
 
     const state = inspectLoad(dir, [...load.smsPayers, ...load.askedPayers])
     const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
-    console.info(`gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ${load.ackedYes.length} in all, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed`)
-    expect(ackedBeforeKill, 'nothing was acknowledged before the kill: nothing was tested').toBeGreaterThan(binds * phonesPerBind)
-    expect(load.ackedYes.length, 'the restarted gateway took no payment').toBeGreaterThan(ackedBeforeKill)
+    console.info(
+      `gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ${load.ackedYes.length} in all, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed`,
+    )
+    expect(
+      ackedBeforeKill,
+      'nothing was acknowledged before the kill: nothing was tested',
+    ).toBeGreaterThan(binds * phonesPerBind)
+    expect(load.ackedYes.length, 'the restarted gateway took no payment').toBeGreaterThan(
+      ackedBeforeKill,
+    )
     expect(unconfirmed, 'acknowledged YES whose payment is not completed').toEqual([])
     expect(unknownRequests, 'accepted merchant requests missing from the ledger').toEqual([])
     expect(state.appliedTwice).toBe(0)

@@ -10,7 +10,14 @@
 import type { Command, PinCheck } from '../../src/core/index.js'
 import type { WorldSpec } from '../../src/world/world.js'
 
-export const crashPayers = ['8613000000001', '8613000000002', '8613000000003', '8613000000004', '8613000000005', '8613000000006'] as const
+export const crashPayers = [
+  '8613000000001',
+  '8613000000002',
+  '8613000000003',
+  '8613000000004',
+  '8613000000005',
+  '8613000000006',
+] as const
 
 export const crashWorld: WorldSpec = {
   subscribers: crashPayers.map((msisdn, index) => ({
@@ -50,8 +57,20 @@ export function plannedPayment(n: number): PlannedPayment {
       // A merchant payment from the wallet, with fee legs (1.00% of 1.00 to 2.00).
       const amountMinor = 100n + BigInt(n % 101)
       return {
-        key, payer, from: 'wallet', amountMinor, payeeWallet: null, pin: 'match',
-        command: { kind: 'pay_merchant', msisdn: payer, merchantCode: n % 2 === 0 ? '1001' : '1002', amountMinor, funding: 'wallet', authorize: true },
+        key,
+        payer,
+        from: 'wallet',
+        amountMinor,
+        payeeWallet: null,
+        pin: 'match',
+        command: {
+          kind: 'pay_merchant',
+          msisdn: payer,
+          merchantCode: n % 2 === 0 ? '1001' : '1002',
+          amountMinor,
+          funding: 'wallet',
+          authorize: true,
+        },
       }
     }
     case 1: {
@@ -59,16 +78,40 @@ export function plannedPayment(n: number): PlannedPayment {
       const payee = crashPayers[(Math.floor(n / 3) + 1) % crashPayers.length] ?? crashPayers[1]
       const amountMinor = 100n + BigInt(n % 53)
       return {
-        key, payer, from: 'wallet', amountMinor, payeeWallet: payee, pin: 'match',
-        command: { kind: 'send_money', msisdn: payer, payeeMsisdn: payee, amountMinor, authorize: true },
+        key,
+        payer,
+        from: 'wallet',
+        amountMinor,
+        payeeWallet: payee,
+        pin: 'match',
+        command: {
+          kind: 'send_money',
+          msisdn: payer,
+          payeeMsisdn: payee,
+          amountMinor,
+          authorize: true,
+        },
       }
     }
     default: {
       // A bill on the phone bill, confirmed by the SIM alone.
       const amountMinor = 1n + BigInt(n % 9)
       return {
-        key, payer, from: 'phone_bill', amountMinor, payeeWallet: null, pin: 'absent',
-        command: { kind: 'pay_bill', msisdn: payer, billerCode: '2001', customerRef: `HOUSE-${n % 17}`, amountMinor, funding: 'phone_bill', authorize: true },
+        key,
+        payer,
+        from: 'phone_bill',
+        amountMinor,
+        payeeWallet: null,
+        pin: 'absent',
+        command: {
+          kind: 'pay_bill',
+          msisdn: payer,
+          billerCode: '2001',
+          customerRef: `HOUSE-${n % 17}`,
+          amountMinor,
+          funding: 'phone_bill',
+          authorize: true,
+        },
       }
     }
   }

@@ -12,10 +12,22 @@ function recording(name: string, calls: string[], settleMs = 0): Channel {
   return channelOf({
     name,
     ready: () => true,
-    sweep: async () => { calls.push(`sweep ${name}`) },
-    stopAccepting: () => { calls.push(`stop ${name}`) },
-    settle: () => new Promise((resolve) => setTimeout(() => { calls.push(`settled ${name}`); resolve() }, settleMs)),
-    close: async () => { calls.push(`close ${name}`) },
+    sweep: async () => {
+      calls.push(`sweep ${name}`)
+    },
+    stopAccepting: () => {
+      calls.push(`stop ${name}`)
+    },
+    settle: () =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          calls.push(`settled ${name}`)
+          resolve()
+        }, settleMs),
+      ),
+    close: async () => {
+      calls.push(`close ${name}`)
+    },
   })
 }
 
@@ -26,7 +38,14 @@ describe('the channel registry', () => {
     for (const name of ['sms', 'ussd', 'wap']) registry.register(recording(name, calls))
     await registry.sweep()
     await registry.close()
-    expect(calls).toEqual(['sweep sms', 'sweep ussd', 'sweep wap', 'close wap', 'close ussd', 'close sms'])
+    expect(calls).toEqual([
+      'sweep sms',
+      'sweep ussd',
+      'sweep wap',
+      'close wap',
+      'close ussd',
+      'close sms',
+    ])
   })
 
   it('stops every channel taking input, then waits until the slowest has settled', async () => {
@@ -41,11 +60,18 @@ describe('the channel registry', () => {
 
   it('gives a simple channel a stop that accepts until close, and refuses a second of one name', async () => {
     const registry = new ChannelRegistry()
-    const simple = channelOf({ name: 'ivr', ready: () => false, sweep: async () => undefined, close: async () => undefined })
+    const simple = channelOf({
+      name: 'ivr',
+      ready: () => false,
+      sweep: async () => undefined,
+      close: async () => undefined,
+    })
     registry.register(simple)
     simple.stopAccepting()
     await expect(simple.settle()).resolves.toBeUndefined()
-    expect(registry.health().map((channel) => [channel.name, channel.ready()])).toEqual([['ivr', false]])
+    expect(registry.health().map((channel) => [channel.name, channel.ready()])).toEqual([
+      ['ivr', false],
+    ])
     expect(() => registry.register(simple)).toThrow(/ivr is registered already/)
   })
 })

@@ -7,7 +7,17 @@ import { networkInterfaces } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
-  ADMIN_TOKEN, CINEMA, HAN, HAN_PIN, LI, LI_PIN, NOBODY, RINGTONES, httpRequest, requestPayment, startTestGateway,
+  ADMIN_TOKEN,
+  CINEMA,
+  HAN,
+  HAN_PIN,
+  httpRequest,
+  LI,
+  LI_PIN,
+  NOBODY,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
 } from '../support/gateway-fixture.js'
 
 let fixtures: GatewayFixture[] = []
@@ -23,8 +33,11 @@ async function open(overrides: Record<string, unknown> = {}): Promise<GatewayFix
 }
 
 /** An address of this machine that is not loopback, if it has one. */
-const externalAddress = Object.values(networkInterfaces()).flat()
-  .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal)?.address
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find(
+    (address) => address !== undefined && address.family === 'IPv4' && !address.internal,
+  )?.address
 
 describe('admin authentication', () => {
   it('answers 401 without the admin token or with a wrong one, and changes nothing', async () => {
@@ -41,7 +54,13 @@ describe('admin authentication', () => {
     for (const [method, path, body] of calls) {
       for (const token of [null, 'wrong', `test_key_${RINGTONES}`]) {
         const answer = await t.request(method, path, { token, body })
-        expect({ method, path, token, status: answer.status, error: answer.json?.error }).toEqual({ method, path, token, status: 401, error: 'unauthorized' })
+        expect({ method, path, token, status: answer.status, error: answer.json?.error }).toEqual({
+          method,
+          path,
+          token,
+          status: 401,
+          error: 'unauthorized',
+        })
       }
     }
     expect(t.nowMs()).toBe(before)
@@ -53,47 +72,94 @@ describe('admin authentication', () => {
     const t = await open()
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
       for (const path of ['/admin/api/ledger/check', '/metrics']) {
-        const answer = await httpRequest(t.url, 'GET', path, { headers: { authorization: `${scheme} ${ADMIN_TOKEN}` } })
+        const answer = await httpRequest(t.url, 'GET', path, {
+          headers: { authorization: `${scheme} ${ADMIN_TOKEN}` },
+        })
         expect({ scheme, path, status: answer.status }).toEqual({ scheme, path, status: 200 })
       }
     }
-    const wrongCase = await httpRequest(t.url, 'GET', '/admin/api/ledger/check', { headers: { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` } })
+    const wrongCase = await httpRequest(t.url, 'GET', '/admin/api/ledger/check', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` },
+    })
     expect(wrongCase.status).toBe(401)
   })
 
-  it.skipIf(externalAddress === undefined)('accepts the default token from loopback only; a configured token works from anywhere', async () => {
-    const open0 = await open({ http: { host: '0.0.0.0' } })
-    const port = new URL(open0.url).port
-    const remote = `http://${externalAddress ?? ''}:${port}`
-    const fromOutside = await httpRequest(remote, 'GET', '/admin/api/ledger/check', { token: ADMIN_TOKEN })
-    expect(fromOutside.status).toBe(403)
-    expect(fromOutside.json.error).toBe('forbidden')
-    const fromLoopback = await httpRequest(`http://127.0.0.1:${port}`, 'GET', '/admin/api/ledger/check', { token: ADMIN_TOKEN })
-    expect(fromLoopback.status).toBe(200)
+  it.skipIf(externalAddress === undefined)(
+    'accepts the default token from loopback only; a configured token works from anywhere',
+    async () => {
+      const open0 = await open({ http: { host: '0.0.0.0' } })
+      const port = new URL(open0.url).port
+      const remote = `http://${externalAddress ?? ''}:${port}`
+      const fromOutside = await httpRequest(remote, 'GET', '/admin/api/ledger/check', {
+        token: ADMIN_TOKEN,
+      })
+      expect(fromOutside.status).toBe(403)
+      expect(fromOutside.json.error).toBe('forbidden')
+      const fromLoopback = await httpRequest(
+        `http://127.0.0.1:${port}`,
+        'GET',
+        '/admin/api/ledger/check',
+        { token: ADMIN_TOKEN },
+      )
+      expect(fromLoopback.status).toBe(200)
 
-    const configured = await open({ http: { host: '0.0.0.0' }, adminToken: 'ops-secret-7f3a' })
-    const remoteConfigured = `http://${externalAddress ?? ''}:${new URL(configured.url).port}`
-    expect((await httpRequest(remoteConfigured, 'GET', '/admin/api/ledger/check', { token: 'ops-secret-7f3a' })).status).toBe(200)
-    expect((await httpRequest(remoteConfigured, 'GET', '/admin/api/ledger/check', { token: ADMIN_TOKEN })).status).toBe(401)
-  })
+      const configured = await open({ http: { host: '0.0.0.0' }, adminToken: 'ops-secret-7f3a' })
+      const remoteConfigured = `http://${externalAddress ?? ''}:${new URL(configured.url).port}`
+      expect(
+        (
+          await httpRequest(remoteConfigured, 'GET', '/admin/api/ledger/check', {
+            token: 'ops-secret-7f3a',
+          })
+        ).status,
+      ).toBe(200)
+      expect(
+        (
+          await httpRequest(remoteConfigured, 'GET', '/admin/api/ledger/check', {
+            token: ADMIN_TOKEN,
+          })
+        ).status,
+      ).toBe(401)
+    },
+  )
 })
 
 describe('subscribers', () => {
-  it('shows each account\'s balance, the card\'s from the bank, in any accepted MSISDN form', async () => {
+  it("shows each account's balance, the card's from the bank, in any accepted MSISDN form", async () => {
     const t = await open()
     const li = await t.admin('GET', '/admin/api/subscribers/+8613800138000')
     expect(li.status).toBe(200)
-    expect(li.json).toMatchObject({ msisdn: LI, name: 'Li Lei', language: 'en', locked: false, lockedUntil: null, pendingPaymentId: null })
+    expect(li.json).toMatchObject({
+      msisdn: LI,
+      name: 'Li Lei',
+      language: 'en',
+      locked: false,
+      lockedUntil: null,
+      pendingPaymentId: null,
+    })
     expect(li.json.accounts).toEqual([
       { account: 'wallet', balance: '500.00', creditLimit: '0.00' },
       { account: 'phone_bill', balance: '50.00', creditLimit: '100.00' },
-      { account: 'bank', balance: '10000.00', bank: 'ICBC', last4: '1234', drawn: '0.00', reserved: '0.00' },
+      {
+        account: 'bank',
+        balance: '10000.00',
+        bank: 'ICBC',
+        last4: '1234',
+        drawn: '0.00',
+        reserved: '0.00',
+      },
     ])
     const han = await t.admin('GET', '/admin/api/subscribers/008613800138001')
     expect(han.json).toMatchObject({ msisdn: HAN, language: 'zh' })
-    expect(han.json.accounts.map((line: { account: string }) => line.account)).toEqual(['wallet', 'phone_bill'])
+    expect(han.json.accounts.map((line: { account: string }) => line.account)).toEqual([
+      'wallet',
+      'phone_bill',
+    ])
 
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '8.00', reference: 'shown' })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '8.00',
+      reference: 'shown',
+    })
     expect((await t.subscriber(LI)).pendingPaymentId).toBe(id)
 
     const unknown = await t.admin('GET', `/admin/api/subscribers/${NOBODY}`)
@@ -108,17 +174,32 @@ describe('health and metrics', () => {
     const t = await open()
     const ready = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(ready.status).toBe(200)
-    expect(ready.json).toMatchObject({ status: 'ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready' }, commandQueueDepth: 0 })
+    expect(ready.json).toMatchObject({
+      status: 'ready',
+      store: 'ok',
+      channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready' },
+      commandQueueDepth: 0,
+    })
 
     let otherUp = false
     t.gateway.context.channels.push({ name: 'other', ready: () => otherUp })
     const notReady = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(notReady.status).toBe(503)
-    expect(notReady.json).toMatchObject({ status: 'not_ready', store: 'ok', channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'not_ready' } })
+    expect(notReady.json).toMatchObject({
+      status: 'not_ready',
+      store: 'ok',
+      channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'not_ready' },
+    })
     otherUp = true
     const again = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(again.status).toBe(200)
-    expect(again.json.channels).toEqual({ sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'ready' })
+    expect(again.json.channels).toEqual({
+      sms: 'ready',
+      ussd: 'ready',
+      ivr: 'ready',
+      wap: 'ready',
+      other: 'ready',
+    })
   })
 
   it('/metrics counts commands by channel, kind and result in the Prometheus text format', async () => {
@@ -139,24 +220,49 @@ describe('health and metrics', () => {
     const after = (await t.request('GET', '/metrics', { token: ADMIN_TOKEN })).text
     expect(after).toContain('# TYPE telepay_commands_total counter')
     expect(after).toMatch(/^telepay_commands_total\{channel="sms",kind="balance",result="ok"\} 2$/m)
-    expect(after).toMatch(/^telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 1$/m)
-    expect(after).toMatch(/^telepay_commands_total\{channel="api",kind="request_payment",result="ok"\} 1$/m)
-    expect(after).toMatch(/^telepay_commands_total\{channel="sms",kind="confirm",result="pin_incorrect"\} 1$/m)
+    expect(after).toMatch(
+      /^telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 1$/m,
+    )
+    expect(after).toMatch(
+      /^telepay_commands_total\{channel="api",kind="request_payment",result="ok"\} 1$/m,
+    )
+    expect(after).toMatch(
+      /^telepay_commands_total\{channel="sms",kind="confirm",result="pin_incorrect"\} 1$/m,
+    )
     expect(after).toMatch(/^telepay_commands_total\{channel="sms",kind="confirm",result="ok"\} 1$/m)
     expect(after).toContain('# TYPE telepay_command_seconds histogram')
     expect(after).toMatch(/^telepay_command_seconds_count\{channel="sms",kind="balance"\} 2$/m)
-    expect(after).toMatch(/^telepay_command_seconds_bucket\{channel="sms",kind="balance",le="\+Inf"\} 2$/m)
+    expect(after).toMatch(
+      /^telepay_command_seconds_bucket\{channel="sms",kind="balance",le="\+Inf"\} 2$/m,
+    )
     expect(after).toMatch(/^telepay_command_queue_depth 0$/m)
   })
 })
 
 describe('recent transactions', () => {
   async function threePayments(t: GatewayFixture): Promise<string[]> {
-    const first = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '10.00', reference: 'one' })
+    const first = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '10.00',
+      reference: 'one',
+    })
     expect((await t.confirm(LI, LI_PIN)).ok).toBe(true)
-    const second = await t.phone({ kind: 'pay_merchant', msisdn: HAN, merchantCode: CINEMA, amountMinor: 5_00n, funding: 'wallet', authorize: true }, { pin: HAN_PIN, channel: 'ussd' })
+    const second = await t.phone(
+      {
+        kind: 'pay_merchant',
+        msisdn: HAN,
+        merchantCode: CINEMA,
+        amountMinor: 5_00n,
+        funding: 'wallet',
+        authorize: true,
+      },
+      { pin: HAN_PIN, channel: 'ussd' },
+    )
     expect(second.ok).toBe(true)
-    const third = await t.phone({ kind: 'send_money', msisdn: LI, payeeMsisdn: HAN, amountMinor: 3_00n, authorize: true }, { pin: LI_PIN, channel: 'wap' })
+    const third = await t.phone(
+      { kind: 'send_money', msisdn: LI, payeeMsisdn: HAN, amountMinor: 3_00n, authorize: true },
+      { pin: LI_PIN, channel: 'wap' },
+    )
     expect(third.ok).toBe(true)
     return [first, second.payment?.id ?? '', third.payment?.id ?? '']
   }
@@ -177,16 +283,37 @@ describe('recent transactions', () => {
     expect(await ids('?limit=1')).toEqual([third])
     expect(await ids(`?msisdn=${LI}&limit=1`)).toEqual([third])
 
-    const rows = (await t.admin('GET', `/admin/api/transactions?msisdn=${HAN}`)).json.transactions as Record<string, unknown>[]
-    expect(rows[0]).toMatchObject({ id: third, kind: 'send', channel: 'wap', msisdn: LI, payee: HAN, amount: '3.00', status: 'completed' })
-    expect(rows[1]).toMatchObject({ id: second, kind: 'merchant', channel: 'ussd', msisdn: HAN, merchant: CINEMA, amount: '5.00', fee: '0.05' })
+    const rows = (await t.admin('GET', `/admin/api/transactions?msisdn=${HAN}`)).json
+      .transactions as Record<string, unknown>[]
+    expect(rows[0]).toMatchObject({
+      id: third,
+      kind: 'send',
+      channel: 'wap',
+      msisdn: LI,
+      payee: HAN,
+      amount: '3.00',
+      status: 'completed',
+    })
+    expect(rows[1]).toMatchObject({
+      id: second,
+      kind: 'merchant',
+      channel: 'ussd',
+      msisdn: HAN,
+      merchant: CINEMA,
+      amount: '5.00',
+      fee: '0.05',
+    })
   })
 
   it('refuses a limit below 1 or above the configured maximum, and a malformed MSISDN', async () => {
     const t = await open()
     for (const limit of ['0', '501', '-1', 'abc', '2.5', '']) {
       const answer = await t.admin('GET', `/admin/api/transactions?limit=${limit}`)
-      expect({ limit, status: answer.status, error: answer.json.error }).toEqual({ limit, status: 400, error: 'limit_invalid' })
+      expect({ limit, status: answer.status, error: answer.json.error }).toEqual({
+        limit,
+        status: 400,
+        error: 'limit_invalid',
+      })
     }
     expect((await t.admin('GET', '/admin/api/transactions?limit=500')).status).toBe(200)
     expect((await t.admin('GET', '/admin/api/transactions?limit=1')).status).toBe(200)
@@ -203,20 +330,37 @@ describe('recent transactions', () => {
 describe('the test clock', () => {
   it('moves forward by advanceSeconds and runs what became due', async () => {
     const t = await open()
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '10.00', reference: 'clock' })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '10.00',
+      reference: 'clock',
+    })
     const before = t.nowMs()
     const moved = await t.admin('POST', '/admin/api/clock', { advanceSeconds: 90 })
     expect(moved.status).toBe(200)
     expect(moved.json).toEqual({ now: new Date(before + 90_000).toISOString() })
-    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)).json.status).toBe('pending_authorization')
+    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)).json.status).toBe(
+      'pending_authorization',
+    )
     await t.admin('POST', '/admin/api/clock', { advanceSeconds: 31 })
-    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)).json.status).toBe('expired')
+    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)).json.status).toBe(
+      'expired',
+    )
     expect((await t.subscriber(LI)).pendingPaymentId).toBeNull()
 
     const at = t.nowMs()
-    for (const body of [{ advanceSeconds: -5 }, { advanceSeconds: '10' }, {}, { advanceSeconds: null }]) {
+    for (const body of [
+      { advanceSeconds: -5 },
+      { advanceSeconds: '10' },
+      {},
+      { advanceSeconds: null },
+    ]) {
       const answer = await t.admin('POST', '/admin/api/clock', body)
-      expect({ body, status: answer.status, error: answer.json.error }).toEqual({ body, status: 400, error: 'advance_invalid' })
+      expect({ body, status: answer.status, error: answer.json.error }).toEqual({
+        body,
+        status: 400,
+        error: 'advance_invalid',
+      })
     }
     expect(t.nowMs()).toBe(at)
   })
@@ -231,7 +375,7 @@ describe('the test clock', () => {
 })
 
 describe('the simulated bank and the ledger check', () => {
-  it('switches the bank\'s mode and refuses an unknown one', async () => {
+  it("switches the bank's mode and refuses an unknown one", async () => {
     const t = await open()
     expect((await t.admin('GET', '/admin/api/bank')).json).toMatchObject({ mode: 'approve' })
     const slow = await t.admin('POST', '/admin/api/bank', { mode: 'slow', slowMs: 50 })
@@ -264,8 +408,12 @@ describe('the simulated bank and the ledger check', () => {
     expect(check.json.entries).toBe(12)
 
     // Someone edits a balance behind the ledger's back.
-    const wallet = t.gateway.ledger.db.prepare("SELECT id FROM accounts WHERE owner = ? AND kind = 'wallet'").get(LI) as { id: bigint }
-    t.gateway.ledger.db.prepare('UPDATE accounts SET balance_minor = balance_minor + 1 WHERE id = ?').run(wallet.id)
+    const wallet = t.gateway.ledger.db
+      .prepare("SELECT id FROM accounts WHERE owner = ? AND kind = 'wallet'")
+      .get(LI) as { id: bigint }
+    t.gateway.ledger.db
+      .prepare('UPDATE accounts SET balance_minor = balance_minor + 1 WHERE id = ?')
+      .run(wallet.id)
     const broken = await t.admin('GET', '/admin/api/ledger/check')
     expect(broken.status).toBe(200)
     expect(broken.json).toMatchObject({

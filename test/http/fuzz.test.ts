@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../src/bench/bench-world.js'
 import { createLogger } from '../../src/service/log.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { ADMIN_TOKEN, HAN, LI, RINGTONES, requestPayment, startTestGateway } from '../support/gateway-fixture.js'
+import {
+  ADMIN_TOKEN,
+  HAN,
+  LI,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
+} from '../support/gateway-fixture.js'
 
 /** Requests per run: enough to reach every endpoint with many shapes, small enough for CI (a few seconds). */
 const requestCount = 1_200
@@ -51,7 +58,9 @@ function send(port: number, request: HostileRequest): Promise<Answer> {
       socket.destroy()
       const text = Buffer.concat(chunks).toString('latin1')
       // Skip interim answers (100 Continue): the first final status line is the answer.
-      const statuses = [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1])).filter((status) => status >= 200)
+      const statuses = [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)]
+        .map((match) => Number(match[1]))
+        .filter((status) => status >= 200)
       resolve({ status: statuses[0] ?? null, ms: Date.now() - started, head: text.slice(0, 300) })
     }
     const timer = setTimeout(finish, answerWaitMs)
@@ -59,7 +68,11 @@ function send(port: number, request: HostileRequest): Promise<Answer> {
     socket.on('end', finish)
     socket.on('close', finish)
     socket.on('error', finish)
-    const lines = [`${request.method} ${request.target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close']
+    const lines = [
+      `${request.method} ${request.target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+    ]
     for (const [name, value] of request.headers) lines.push(`${name}: ${value}`)
     if (request.body !== null && request.chunked) lines.push('Transfer-Encoding: chunked')
     else if (request.body !== null) lines.push(`Content-Length: ${request.body.length}`)
@@ -67,7 +80,14 @@ function send(port: number, request: HostileRequest): Promise<Answer> {
     if (request.body !== null && request.chunked) {
       const half = Math.floor(request.body.length / 2)
       for (const part of [request.body.subarray(0, half), request.body.subarray(half)]) {
-        if (part.length > 0) socket.write(Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]))
+        if (part.length > 0)
+          socket.write(
+            Buffer.concat([
+              Buffer.from(`${part.length.toString(16)}\r\n`),
+              part,
+              Buffer.from('\r\n'),
+            ]),
+          )
       }
       socket.write('0\r\n\r\n')
     } else if (request.body !== null) {
@@ -90,9 +110,26 @@ interface Ids {
 function endpoints(ids: Ids): readonly Endpoint[] {
   const wap = `/wap/s/${ids.wapSession}`
   const atFields = ['sessionId', 'serviceCode', 'phoneNumber', 'networkCode', 'text']
-  const hubtelFields = ['Mobile', 'SessionId', 'ServiceCode', 'Type', 'Message', 'Operator', 'Sequence']
+  const hubtelFields = [
+    'Mobile',
+    'SessionId',
+    'ServiceCode',
+    'Type',
+    'Message',
+    'Operator',
+    'Sequence',
+  ]
   const twilioFields = ['CallSid', 'From', 'To', 'Digits']
-  const formFields = ['token', 'merchant', 'amount', 'account', 'pin', 'msisdn', 'payee', 'reference']
+  const formFields = [
+    'token',
+    'merchant',
+    'amount',
+    'account',
+    'pin',
+    'msisdn',
+    'payee',
+    'reference',
+  ]
   return [
     ['GET', '/healthz', []],
     ['GET', '/metrics', []],
@@ -105,7 +142,11 @@ function endpoints(ids: Ids): readonly Endpoint[] {
     ['GET', '/admin/api/settlements?date=2026-11-21', []],
     ['GET', '/admin/api/outbox?kind=sms', []],
     ['GET', '/admin/api/calls/', []],
-    ['POST', '/api/v1/payment-requests', ['msisdn', 'amount', 'reference', 'description', 'account', 'callbackUrl']],
+    [
+      'POST',
+      '/api/v1/payment-requests',
+      ['msisdn', 'amount', 'reference', 'description', 'account', 'callbackUrl'],
+    ],
     ['GET', `/api/v1/payment-requests/${ids.paymentId}`, []],
     ['POST', '/api/v1/orders', ['amount', 'reference', 'description']],
     ['POST', `/api/v1/payments/${ids.paymentId}/refunds`, ['amount']],
@@ -137,50 +178,156 @@ function endpoints(ids: Ids): readonly Endpoint[] {
   ]
 }
 
-const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get']
+const methods = [
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'HEAD',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'get',
+]
 
 const contentTypes = [
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin2', 'application/json; charset=utf-16',
-  'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=koi8-r', 'text/plain', 'text/xml',
-  'multipart/form-data; boundary=xyz', 'application/octet-stream', 'application/vnd.api+json', '*/*', ';;;', 'application/json; charset=',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin2',
+  'application/json; charset=utf-16',
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=koi8-r',
+  'text/plain',
+  'text/xml',
+  'multipart/form-data; boundary=xyz',
+  'application/octet-stream',
+  'application/vnd.api+json',
+  '*/*',
+  ';;;',
+  'application/json; charset=',
 ]
 
 const acceptValues = [
-  'text/vnd.wap.wml', 'application/vnd.wap.xhtml+xml', 'text/html', '*/*', 'image/png', 'text/vnd.wap.wml;q=0, */*;q=0',
-  'application/json', ';q=abc', 'text/*;q=1.5', '',
+  'text/vnd.wap.wml',
+  'application/vnd.wap.xhtml+xml',
+  'text/html',
+  '*/*',
+  'image/png',
+  'text/vnd.wap.wml;q=0, */*;q=0',
+  'application/json',
+  ';q=abc',
+  'text/*;q=1.5',
+  '',
 ]
 
 /** Headers hostile or merely unusual clients send, by name. */
 const oddHeaderValues: Readonly<Record<string, readonly string[]>> = {
-  'Authorization': [`Bearer ${ADMIN_TOKEN}`, `bearer test_key_${RINGTONES}`, 'Basic dGVzdDp0ZXN0', 'Bearer', `Bearer ${'k'.repeat(4_000)}`, 'Bearer \u00e9\u00e8'],
+  Authorization: [
+    `Bearer ${ADMIN_TOKEN}`,
+    `bearer test_key_${RINGTONES}`,
+    'Basic dGVzdDp0ZXN0',
+    'Bearer',
+    `Bearer ${'k'.repeat(4_000)}`,
+    'Bearer \u00e9\u00e8',
+  ],
   'Idempotency-Key': ['x'.repeat(300), '\u00ff\u00fe'],
   'Content-Encoding': ['gzip', 'br', 'deflate, identity', 'x-unknown'],
   'Accept-Charset': ['shift_jis, utf-8;q=0.1', '\u00ff;q=2'],
-  'User-Agent': ['DoCoMo/2.0 N905i(c100;TB;W24H16)', 'Nokia6230/2.0 (04.44) Profile/MIDP-2.0', 'z'.repeat(6_000)],
+  'User-Agent': [
+    'DoCoMo/2.0 N905i(c100;TB;W24H16)',
+    'Nokia6230/2.0 (04.44) Profile/MIDP-2.0',
+    'z'.repeat(6_000),
+  ],
   'X-WAP-Network-Client-MSISDN': [LI, '+86 138 0013 8000', '\u00e9'.repeat(40)],
   'X-Forwarded-For': ['203.0.113.9, 127.0.0.1'],
-  'Expect': ['100-continue'],
-  'Cookie': ['session=../../etc/passwd'],
-  'Range': ['bytes=0-1,5-2'],
+  Expect: ['100-continue'],
+  Cookie: ['session=../../etc/passwd'],
+  Range: ['bytes=0-1,5-2'],
 }
-const oddHeaders: readonly (readonly [string, string])[] = Object.entries(oddHeaderValues).flatMap(([name, values]) => values.map((value) => [name, value] as const))
+const oddHeaders: readonly (readonly [string, string])[] = Object.entries(oddHeaderValues).flatMap(
+  ([name, values]) => values.map((value) => [name, value] as const),
+)
 
 /** Fields the endpoints read, so that random bodies sometimes reach past the first check. */
 const fieldNames = [
-  'msisdn', 'amount', 'reference', 'description', 'account', 'callbackUrl', 'advanceSeconds', 'mode', 'sessionId', 'serviceCode',
-  'phoneNumber', 'networkCode', 'text', 'from', 'to', 'digits', 'step', 'CallSid', 'From', 'To', 'Digits', 'token', 'pin', 'merchant',
-  'Mobile', 'SessionId', 'ServiceCode', 'Type', 'Message', 'Operator', 'Sequence', 'page', '__proto__', 'constructor',
+  'msisdn',
+  'amount',
+  'reference',
+  'description',
+  'account',
+  'callbackUrl',
+  'advanceSeconds',
+  'mode',
+  'sessionId',
+  'serviceCode',
+  'phoneNumber',
+  'networkCode',
+  'text',
+  'from',
+  'to',
+  'digits',
+  'step',
+  'CallSid',
+  'From',
+  'To',
+  'Digits',
+  'token',
+  'pin',
+  'merchant',
+  'Mobile',
+  'SessionId',
+  'ServiceCode',
+  'Type',
+  'Message',
+  'Operator',
+  'Sequence',
+  'page',
+  '__proto__',
+  'constructor',
 ]
 
 /** A field value: a string, a number or another JSON value, each kind as likely (numbers at their edges). */
 function fieldValue(random: () => number): unknown {
   const strings = [
-    '', '0', '-1', '25', '25.00', '1e309', 'NaN', '99999999999999999999999.99', LI, `+${HAN}`, '*123#', '*123*2*1001*25#', '1*2*3',
-    'YES 1234', '\u0000', '\u202e\u0041', '\ud800', '\u{1f4b8}'.repeat(50), 'x'.repeat(3_000), 'wallet', 'bank', 'Initiation',
-    'Response', 'approve', 'down', 'http://127.0.0.1:1/x', 'javascript:alert(1)', 'ftp://a',
+    '',
+    '0',
+    '-1',
+    '25',
+    '25.00',
+    '1e309',
+    'NaN',
+    '99999999999999999999999.99',
+    LI,
+    `+${HAN}`,
+    '*123#',
+    '*123*2*1001*25#',
+    '1*2*3',
+    'YES 1234',
+    '\u0000',
+    '\u202e\u0041',
+    '\ud800',
+    '\u{1f4b8}'.repeat(50),
+    'x'.repeat(3_000),
+    'wallet',
+    'bank',
+    'Initiation',
+    'Response',
+    'approve',
+    'down',
+    'http://127.0.0.1:1/x',
+    'javascript:alert(1)',
+    'ftp://a',
   ]
   const numbers = [0, -1, 1.5, 1e308, 2 ** 53 + 1, 1e13, -0, 86_400, Number.MAX_SAFE_INTEGER, 1e-7]
-  const others: unknown[] = [true, null, [], ['a', 'b'], {}, { nested: { deeper: [1, 2, { x: 'y' }] } }]
+  const others: unknown[] = [
+    true,
+    null,
+    [],
+    ['a', 'b'],
+    {},
+    { nested: { deeper: [1, 2, { x: 'y' }] } },
+  ]
   return pick(random, pick(random, [strings, numbers, others]))
 }
 
@@ -193,15 +340,41 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 /** A piece of path or query text that hostile clients send: unicode, control characters, bad escapes. */
 function hostileText(random: () => number): string {
   return pick(random, [
-    '%00', '%0d%0aX-Injected:%201', '%ff%fe', '%E0%A4%A', '%', '%%', '%u0041', '%C0%AE%C0%AE%2F', '..%2f..%2f', '%2e%2e/', '\u00e9',
-    '%E6%94%AF%E4%BB%98', '%F0%9F%92%B8', '%ED%A0%80', '~', '@', ';jsessionid=1', '\\', '/', '//', '*', `${'a'.repeat(2_000)}`,
-    '%20', '+', '\x01', '\x7f', '\u0085',
+    '%00',
+    '%0d%0aX-Injected:%201',
+    '%ff%fe',
+    '%E0%A4%A',
+    '%',
+    '%%',
+    '%u0041',
+    '%C0%AE%C0%AE%2F',
+    '..%2f..%2f',
+    '%2e%2e/',
+    '\u00e9',
+    '%E6%94%AF%E4%BB%98',
+    '%F0%9F%92%B8',
+    '%ED%A0%80',
+    '~',
+    '@',
+    ';jsessionid=1',
+    '\\',
+    '/',
+    '//',
+    '*',
+    `${'a'.repeat(2_000)}`,
+    '%20',
+    '+',
+    '\x01',
+    '\x7f',
+    '\u0085',
   ])
 }
 
 /** Percent-encodes what a raw request line may not carry, leaving bad escapes as they are. */
 function requestLineSafe(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1').replace(/[\x00-\x20\x7f]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return Buffer.from(text, 'utf8')
+    .toString('latin1')
+    .replace(/[\x00-\x20\x7f]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 function hostilePath(random: () => number, base: string): string {
@@ -218,8 +391,10 @@ function hostilePath(random: () => number, base: string): string {
   let search = query ?? ''
   const queryRoll = random()
   if (queryRoll < 0.25) search = `${search}&${pick(random, fieldNames)}=${hostileText(random)}`
-  else if (queryRoll < 0.35) search = `${search}&date=1&date=2&limit=1&limit=x&page=-9&page[]=1&msisdn[a]=b`
-  else if (queryRoll < 0.45) search = `limit=${pick(random, ['-1', '0', '1e9', '99999999999999999999', 'NaN', '5.5'])}&page=${pick(random, ['0', '-1', '1e400', 'x'])}&date=${pick(random, ['2026-02-30', '9999-99-99', '0000-00-00', '2026-11-21T00:00'])}&kind=${pick(random, ['webhook', 'sms', ''])}`
+  else if (queryRoll < 0.35)
+    search = `${search}&date=1&date=2&limit=1&limit=x&page=-9&page[]=1&msisdn[a]=b`
+  else if (queryRoll < 0.45)
+    search = `limit=${pick(random, ['-1', '0', '1e9', '99999999999999999999', 'NaN', '5.5'])}&page=${pick(random, ['0', '-1', '1e400', 'x'])}&date=${pick(random, ['2026-02-30', '9999-99-99', '0000-00-00', '2026-11-21T00:00'])}&kind=${pick(random, ['webhook', 'sms', ''])}`
   return requestLineSafe(search === '' ? target : `${target}?${search}`)
 }
 
@@ -231,13 +406,20 @@ function fieldName(random: () => number, known: readonly string[]): string {
 function jsonBody(random: () => number, known: readonly string[]): string {
   const fields: Record<string, unknown> = {}
   const count = Math.floor(random() * 6)
-  for (let index = 0; index < count; index += 1) fields[fieldName(random, known)] = fieldValue(random)
+  for (let index = 0; index < count; index += 1)
+    fields[fieldName(random, known)] = fieldValue(random)
   return JSON.stringify(fields)
 }
 
 /** Form encoding of any string, lone surrogates included (as UTF-8 of U+FFFD, as a browser sends them). */
 function percentEncoded(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`)).join('')
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).padStart(2, '0')}`,
+    )
+    .join('')
 }
 
 function formBody(random: () => number, known: readonly string[]): string {
@@ -245,27 +427,69 @@ function formBody(random: () => number, known: readonly string[]): string {
   const count = Math.floor(random() * 7)
   for (let index = 0; index < count; index += 1) {
     const value = fieldValue(random)
-    pairs.push(`${percentEncoded(fieldName(random, known))}=${percentEncoded(typeof value === 'string' ? value : JSON.stringify(value) ?? '')}`)
+    pairs.push(
+      `${percentEncoded(fieldName(random, known))}=${percentEncoded(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))}`,
+    )
   }
   return pairs.join('&')
 }
 
 /** A body and the content type it claims: mostly its own, sometimes another or none. */
-function hostileBody(random: () => number, known: readonly string[]): { body: Buffer | null; type: string } {
+function hostileBody(
+  random: () => number,
+  known: readonly string[],
+): { body: Buffer | null; type: string } {
   const roll = random()
   const json = 'application/json'
   const form = 'application/x-www-form-urlencoded'
   if (roll < 0.15) return { body: null, type: json }
   if (roll < 0.35) return { body: Buffer.from(jsonBody(random, known)), type: json }
   if (roll < 0.5) return { body: Buffer.from(formBody(random, known)), type: form }
-  if (roll < 0.6) return { body: Buffer.from(pick(random, ['{', '{"a":', '[1,2', '"str"', 'null', '12', 'true', '{"a":1}}', '\ufeff{}', '{"__proto__":{"x":1}}', '[]', '', '{"a":"\\ud800"}'])), type: json }
+  if (roll < 0.6)
+    return {
+      body: Buffer.from(
+        pick(random, [
+          '{',
+          '{"a":',
+          '[1,2',
+          '"str"',
+          'null',
+          '12',
+          'true',
+          '{"a":1}}',
+          '\ufeff{}',
+          '{"__proto__":{"x":1}}',
+          '[]',
+          '',
+          '{"a":"\\ud800"}',
+        ]),
+      ),
+      type: json,
+    }
   if (roll < 0.7) {
     const bytes = Buffer.alloc(Math.floor(random() * 2_000))
     for (let index = 0; index < bytes.length; index += 1) bytes[index] = Math.floor(random() * 256)
     return { body: bytes, type: 'application/octet-stream' }
   }
-  if (roll < 0.8) return { body: Buffer.from(`${formBody(random, known)}&pad=${'p'.repeat(pick(random, [4_000, 5_000, 9_000, 70_000]))}`), type: form }
-  if (roll < 0.9) return { body: Buffer.from(JSON.stringify({ msisdn: LI, amount: '1.00', reference: 'r', pad: 'p'.repeat(pick(random, [8_000, 60_000, 70_000])) })), type: json }
+  if (roll < 0.8)
+    return {
+      body: Buffer.from(
+        `${formBody(random, known)}&pad=${'p'.repeat(pick(random, [4_000, 5_000, 9_000, 70_000]))}`,
+      ),
+      type: form,
+    }
+  if (roll < 0.9)
+    return {
+      body: Buffer.from(
+        JSON.stringify({
+          msisdn: LI,
+          amount: '1.00',
+          reference: 'r',
+          pad: 'p'.repeat(pick(random, [8_000, 60_000, 70_000])),
+        }),
+      ),
+      type: json,
+    }
   return { body: Buffer.from('a=1&'.repeat(pick(random, [10, 1_100, 2_000]))), type: form }
 }
 
@@ -274,9 +498,20 @@ function hostileRequest(random: () => number, ids: Ids): HostileRequest {
   const method = random() < 0.6 ? usualMethod : pick(random, methods)
   const headers: [string, string][] = []
   // Mostly the right credentials, in a scheme of random case, so that requests get past the door.
-  const credential = path.startsWith('/admin/api') || path.startsWith('/metrics') ? ADMIN_TOKEN : path.startsWith('/api/v1') ? `test_key_${RINGTONES}` : null
-  if (credential !== null && random() < 0.7) headers.push(['Authorization', `${pick(random, ['Bearer', 'bearer', 'BEARER'])} ${credential}`])
-  const sent = method === 'GET' || method === 'HEAD' ? (random() < 0.1 ? hostileBody(random, known) : null) : hostileBody(random, known)
+  const credential =
+    path.startsWith('/admin/api') || path.startsWith('/metrics')
+      ? ADMIN_TOKEN
+      : path.startsWith('/api/v1')
+        ? `test_key_${RINGTONES}`
+        : null
+  if (credential !== null && random() < 0.7)
+    headers.push(['Authorization', `${pick(random, ['Bearer', 'bearer', 'BEARER'])} ${credential}`])
+  const sent =
+    method === 'GET' || method === 'HEAD'
+      ? random() < 0.1
+        ? hostileBody(random, known)
+        : null
+      : hostileBody(random, known)
   const typeRoll = random()
   if (typeRoll < 0.6 && sent !== null) headers.push(['Content-Type', sent.type])
   else if (typeRoll < 0.9) headers.push(['Content-Type', pick(random, contentTypes)])
@@ -296,8 +531,13 @@ function documentedUnavailable(target: string, status: number): boolean {
 }
 
 function describeRequest(index: number, request: HostileRequest): string {
-  const body = request.body === null ? 'no body' : `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ${JSON.stringify(request.body.subarray(0, 80).toString('latin1'))}`
-  const headers = request.headers.map(([name, value]) => `${name}: ${value.slice(0, 60)}`).join(' | ')
+  const body =
+    request.body === null
+      ? 'no body'
+      : `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ${JSON.stringify(request.body.subarray(0, 80).toString('latin1'))}`
+  const headers = request.headers
+    .map(([name, value]) => `${name}: ${value.slice(0, 60)}`)
+    .join(' | ')
   return `seed ${seed} request ${index}: ${request.method} ${request.target.slice(0, 120)} [${headers}] ${body}`
 }
 
@@ -307,11 +547,18 @@ let ids: Ids
 
 beforeAll(async () => {
   t = await startTestGateway({ log: createLogger('error', (line) => errorLines.push(line)) })
-  const paymentId = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '3.00', reference: 'fuzz' })
+  const paymentId = await requestPayment(t, RINGTONES, {
+    msisdn: LI,
+    amount: '3.00',
+    reference: 'fuzz',
+  })
   const call = await t.request('POST', '/ivr/calls', { body: { from: LI, to: '12588' } })
-  const home = await t.request('GET', '/wap/', { headers: { accept: 'application/vnd.wap.xhtml+xml', 'x-wap-network-client-msisdn': LI } })
+  const home = await t.request('GET', '/wap/', {
+    headers: { accept: 'application/vnd.wap.xhtml+xml', 'x-wap-network-client-msisdn': LI },
+  })
   const wapSession = /\/wap\/s\/([^/"]+)\//.exec(home.text)?.[1]
-  if (call.status !== 201 || wapSession === undefined) throw new Error(`fixture: call ${call.status}, wap ${home.status}`)
+  if (call.status !== 201 || wapSession === undefined)
+    throw new Error(`fixture: call ${call.status}, wap ${home.status}`)
   ids = { paymentId, callId: String(call.json.callId), wapSession }
 })
 afterAll(async () => {
@@ -334,8 +581,14 @@ describe(`hostile HTTP on every endpoint (seed ${seed})`, () => {
     for (let index = 0; index < requestCount; index += 1) {
       const request = hostileRequest(random, ids)
       const answer = await send(port, request)
-      if (answer.status === null) failures.push(`${describeRequest(index, request)} -> no answer within ${answerWaitMs} ms (${JSON.stringify(answer.head)})`)
-      else if (answer.status >= 500 && !documentedUnavailable(request.target, answer.status)) failures.push(`${describeRequest(index, request)} -> ${answer.status} ${JSON.stringify(answer.head.slice(0, 200))}`)
+      if (answer.status === null)
+        failures.push(
+          `${describeRequest(index, request)} -> no answer within ${answerWaitMs} ms (${JSON.stringify(answer.head)})`,
+        )
+      else if (answer.status >= 500 && !documentedUnavailable(request.target, answer.status))
+        failures.push(
+          `${describeRequest(index, request)} -> ${answer.status} ${JSON.stringify(answer.head.slice(0, 200))}`,
+        )
     }
     expect(failures).toEqual([])
     expect(errorLines).toEqual([])
@@ -355,20 +608,72 @@ describe(`hostile HTTP on every endpoint (seed ${seed})`, () => {
  * parameter that does not decode (`%%`), which the router refuses with a bare 400.
  */
 describe('requests the gateway cannot read, found by the fuzzer', () => {
-  const refused: readonly (readonly [string, string, readonly (readonly [string, string])[], number])[] = [
-    ['POST', '/api/v1/payment-requests', [['Content-Type', 'application/json; charset=latin2'], ['Authorization', `Bearer test_key_${RINGTONES}`]], 415],
+  const refused: readonly (readonly [
+    string,
+    string,
+    readonly (readonly [string, string])[],
+    number,
+  ])[] = [
+    [
+      'POST',
+      '/api/v1/payment-requests',
+      [
+        ['Content-Type', 'application/json; charset=latin2'],
+        ['Authorization', `Bearer test_key_${RINGTONES}`],
+      ],
+      415,
+    ],
     ['POST', '/ivr/calls', [['Content-Type', 'application/json; charset=iso-8859-1']], 415],
-    ['POST', '/admin/api/clock', [['Content-Type', 'application/json'], ['Content-Encoding', 'x-unknown'], ['Authorization', `Bearer ${ADMIN_TOKEN}`]], 415],
-    ['POST', '/ussd/hubtel', [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], 400],
-    ['GET', '/healthz', [['Content-Type', 'application/json'], ['Content-Encoding', 'deflate']], 400],
+    [
+      'POST',
+      '/admin/api/clock',
+      [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'x-unknown'],
+        ['Authorization', `Bearer ${ADMIN_TOKEN}`],
+      ],
+      415,
+    ],
+    [
+      'POST',
+      '/ussd/hubtel',
+      [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      400,
+    ],
+    [
+      'GET',
+      '/healthz',
+      [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'deflate'],
+      ],
+      400,
+    ],
     ['GET', '/ivr/calls/%%', [], 400],
-    ['GET', '/api/v1/payment-requests/%E0%A4%A', [['Authorization', `Bearer test_key_${RINGTONES}`]], 400],
+    [
+      'GET',
+      '/api/v1/payment-requests/%E0%A4%A',
+      [['Authorization', `Bearer test_key_${RINGTONES}`]],
+      400,
+    ],
   ]
   for (const [method, path, headers, status] of refused) {
-    const named = headers.length === 0 ? 'no headers of its own' : headers.map(([name, value]) => `${name}: ${value}`).join(', ')
+    const named =
+      headers.length === 0
+        ? 'no headers of its own'
+        : headers.map(([name, value]) => `${name}: ${value}`).join(', ')
     it(`answers ${method} ${path} with ${named} by ${status}, logging no error`, async () => {
       const before = errorLines.length
-      const answer = await send(Number(new URL(t.url).port), { method, target: path, headers, body: Buffer.from('{"from": "8613800138000"}'), chunked: false })
+      const answer = await send(Number(new URL(t.url).port), {
+        method,
+        target: path,
+        headers,
+        body: Buffer.from('{"from": "8613800138000"}'),
+        chunked: false,
+      })
       expect(answer.status).toBe(status)
       expect(answer.head).toContain('application/json')
       expect(errorLines.slice(before)).toEqual([])
@@ -386,11 +691,18 @@ describe('an advance of the test clock past what a date can show, found by the f
     const before = t.nowMs()
     for (const advanceSeconds of [1e308, 1e13, 366 * 86_400 + 1]) {
       const answer = await t.admin('POST', '/admin/api/clock', { advanceSeconds })
-      expect({ advanceSeconds, status: answer.status, error: answer.json.error }).toEqual({ advanceSeconds, status: 400, error: 'advance_invalid' })
+      expect({ advanceSeconds, status: answer.status, error: answer.json.error }).toEqual({
+        advanceSeconds,
+        status: 400,
+        error: 'advance_invalid',
+      })
     }
     expect(t.nowMs()).toBe(before)
-    expect((await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${ids.paymentId}`)).status).toBe(200)
-    expect((await t.admin('POST', '/admin/api/clock', { advanceSeconds: 366 * 86_400 })).status).toBe(200)
+    expect(
+      (await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${ids.paymentId}`)).status,
+    ).toBe(200)
+    expect(
+      (await t.admin('POST', '/admin/api/clock', { advanceSeconds: 366 * 86_400 })).status,
+    ).toBe(200)
   })
 })
-

@@ -7,7 +7,15 @@
 import { createHmac } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CallbackServer, GatewayFixture } from '../support/gateway-fixture.js'
-import { LI, LI_PIN, RINGTONES, TRANSFER_REF, requestPayment, startCallbackServer, startTestGateway } from '../support/gateway-fixture.js'
+import {
+  LI,
+  LI_PIN,
+  RINGTONES,
+  requestPayment,
+  startCallbackServer,
+  startTestGateway,
+  TRANSFER_REF,
+} from '../support/gateway-fixture.js'
 
 function hmacHex(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('hex')
@@ -24,7 +32,10 @@ afterEach(async () => {
   receiver = undefined
 })
 
-async function setUp(answer?: (count: number) => number | Promise<number>, overrides: Record<string, unknown> = {}): Promise<{ t: GatewayFixture; receiver: CallbackServer }> {
+async function setUp(
+  answer?: (count: number) => number | Promise<number>,
+  overrides: Record<string, unknown> = {},
+): Promise<{ t: GatewayFixture; receiver: CallbackServer }> {
   const gateway = await startTestGateway({ overrides })
   t = gateway
   receiver = await startCallbackServer(() => gateway.nowMs(), answer)
@@ -32,9 +43,14 @@ async function setUp(answer?: (count: number) => number | Promise<number>, overr
 }
 
 describe('merchant webhooks', () => {
-  it('posts the final status once, signed with the merchant\'s webhook secret', async () => {
+  it("posts the final status once, signed with the merchant's webhook secret", async () => {
     const { t, receiver } = await setUp()
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'ring-7', callbackUrl: receiver.url })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'ring-7',
+      callbackUrl: receiver.url,
+    })
     await t.advance(0)
     expect(receiver.received).toHaveLength(0) // nothing final yet
 
@@ -51,7 +67,14 @@ describe('merchant webhooks', () => {
     expect(signature).toBe(hmacHex(callback.body, `test_secret_${RINGTONES}`))
     expect(signature).not.toBe(hmacHex(callback.body, 'test_secret_1002'))
     const body = JSON.parse(callback.body) as Record<string, unknown>
-    expect(body).toMatchObject({ id, status: 'completed', amount: '25.00', currency: 'CNY', reference: 'ring-7', transactionRef: paid.reference })
+    expect(body).toMatchObject({
+      id,
+      status: 'completed',
+      amount: '25.00',
+      currency: 'CNY',
+      reference: 'ring-7',
+      transactionRef: paid.reference,
+    })
     expect(body['transactionRef']).toMatch(TRANSFER_REF)
     expect(callback.headers['x-telepay-event-id']).toBe(String(body['eventId']))
 
@@ -64,8 +87,15 @@ describe('merchant webhooks', () => {
   })
 
   it('retries a failing receiver at base, 2x and 4x the backoff, then abandons it after the attempt limit', async () => {
-    const { t, receiver } = await setUp(() => 500, { operating: { webhookAttemptsMax: 4, webhookBackoffBaseMs: 1_000 } })
-    await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'retry', callbackUrl: receiver.url })
+    const { t, receiver } = await setUp(() => 500, {
+      operating: { webhookAttemptsMax: 4, webhookBackoffBaseMs: 1_000 },
+    })
+    await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'retry',
+      callbackUrl: receiver.url,
+    })
     expect((await t.confirm(LI, LI_PIN)).ok).toBe(true)
     const t0 = t.nowMs()
 
@@ -82,15 +112,22 @@ describe('merchant webhooks', () => {
     await t.advance(3.999)
     expect(receiver.received).toHaveLength(3)
     const pending = await t.admin('GET', '/admin/api/outbox?kind=webhook')
-    expect(pending.json.outbox).toEqual([expect.objectContaining({ attempts: 3, to: receiver.url })])
+    expect(pending.json.outbox).toEqual([
+      expect.objectContaining({ attempts: 3, to: receiver.url }),
+    ])
     await t.advance(0.001) // t0 + 7 s: the fourth and last attempt
     expect(receiver.received).toHaveLength(4)
 
-    expect(receiver.received.map((callback) => callback.atMs - t0)).toEqual([0, 1_000, 3_000, 7_000])
+    expect(receiver.received.map((callback) => callback.atMs - t0)).toEqual([
+      0, 1_000, 3_000, 7_000,
+    ])
     // Every attempt carries the same event, signed the same way.
     const bodies = new Set(receiver.received.map((callback) => callback.body))
     expect(bodies.size).toBe(1)
-    for (const callback of receiver.received) expect(callback.headers['x-telepay-signature']).toBe(hmacHex(callback.body, `test_secret_${RINGTONES}`))
+    for (const callback of receiver.received)
+      expect(callback.headers['x-telepay-signature']).toBe(
+        hmacHex(callback.body, `test_secret_${RINGTONES}`),
+      )
 
     // Abandoned: no more attempts, however long we wait.
     await t.advance(16)
@@ -101,8 +138,15 @@ describe('merchant webhooks', () => {
   })
 
   it('stops retrying once the receiver answers 2xx', async () => {
-    const { t, receiver } = await setUp((count) => (count < 3 ? 503 : 204), { operating: { webhookAttemptsMax: 8, webhookBackoffBaseMs: 2_000 } })
-    await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'third-time', callbackUrl: receiver.url })
+    const { t, receiver } = await setUp((count) => (count < 3 ? 503 : 204), {
+      operating: { webhookAttemptsMax: 8, webhookBackoffBaseMs: 2_000 },
+    })
+    await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'third-time',
+      callbackUrl: receiver.url,
+    })
     await t.confirm(LI, LI_PIN)
     const t0 = t.nowMs()
     await t.advance(0)
@@ -116,7 +160,12 @@ describe('merchant webhooks', () => {
 
   it('posts `expired` when the subscriber does not confirm within 120 s', async () => {
     const { t, receiver } = await setUp()
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'too-slow', callbackUrl: receiver.url })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'too-slow',
+      callbackUrl: receiver.url,
+    })
     await t.advance(119)
     expect(receiver.received).toHaveLength(0)
     const waiting = await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)
@@ -126,8 +175,16 @@ describe('merchant webhooks', () => {
     expect(receiver.received).toHaveLength(1)
     const callback = receiver.received[0]
     if (callback === undefined) throw new Error('no callback')
-    expect(callback.headers['x-telepay-signature']).toBe(hmacHex(callback.body, `test_secret_${RINGTONES}`))
-    expect(JSON.parse(callback.body)).toMatchObject({ id, status: 'expired', amount: '25.00', reference: 'too-slow', transactionRef: null })
+    expect(callback.headers['x-telepay-signature']).toBe(
+      hmacHex(callback.body, `test_secret_${RINGTONES}`),
+    )
+    expect(JSON.parse(callback.body)).toMatchObject({
+      id,
+      status: 'expired',
+      amount: '25.00',
+      reference: 'too-slow',
+      transactionRef: null,
+    })
     const ended = await t.merchant(RINGTONES, 'GET', `/api/v1/payment-requests/${id}`)
     expect(ended.json.status).toBe('expired')
 
@@ -141,21 +198,41 @@ describe('merchant webhooks', () => {
 
   it('posts `cancelled` when the subscriber answers NO', async () => {
     const { t, receiver } = await setUp()
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'changed-mind', callbackUrl: receiver.url })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'changed-mind',
+      callbackUrl: receiver.url,
+    })
     expect((await t.phone({ kind: 'cancel', msisdn: LI })).ok).toBe(true)
     await t.advance(0)
     expect(receiver.received).toHaveLength(1)
-    expect(JSON.parse(receiver.received[0]?.body ?? '{}')).toMatchObject({ id, status: 'cancelled', transactionRef: null })
+    expect(JSON.parse(receiver.received[0]?.body ?? '{}')).toMatchObject({
+      id,
+      status: 'cancelled',
+      transactionRef: null,
+    })
   })
 
   it('retries a receiver that cannot be reached at all, counting each attempt', async () => {
-    const { t, receiver } = await setUp(undefined, { operating: { webhookAttemptsMax: 3, webhookBackoffBaseMs: 500 } })
+    const { t, receiver } = await setUp(undefined, {
+      operating: { webhookAttemptsMax: 3, webhookBackoffBaseMs: 500 },
+    })
     const deadUrl = receiver.url
     await receiver.close() // nobody listens on that port any more
-    await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'nobody-home', callbackUrl: deadUrl })
+    await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'nobody-home',
+      callbackUrl: deadUrl,
+    })
     await t.confirm(LI, LI_PIN)
     const attempts = async (): Promise<number[]> =>
-      ((await t.admin('GET', '/admin/api/outbox?kind=webhook')).json.outbox as { attempts: number }[]).map((item) => item.attempts)
+      (
+        (await t.admin('GET', '/admin/api/outbox?kind=webhook')).json.outbox as {
+          attempts: number
+        }[]
+      ).map((item) => item.attempts)
     await t.advance(0)
     expect(await attempts()).toEqual([1])
     await t.advance(0.5)
@@ -169,7 +246,12 @@ describe('merchant webhooks', () => {
   it('delivers after a restart what a stopped gateway had not delivered yet', async () => {
     let healthy = false
     const { t: first, receiver } = await setUp(() => (healthy ? 200 : 500))
-    const id = await requestPayment(first, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'across-restart', callbackUrl: receiver.url })
+    const id = await requestPayment(first, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'across-restart',
+      callbackUrl: receiver.url,
+    })
     await first.confirm(LI, LI_PIN)
     await first.advance(0)
     expect(receiver.received).toHaveLength(1)
@@ -180,14 +262,22 @@ describe('merchant webhooks', () => {
     t = second // closed (and its directory removed) after the test
     await second.advance(3_600)
     expect(receiver.received).toHaveLength(2)
-    expect(JSON.parse(receiver.received[1]?.body ?? '{}')).toMatchObject({ id, status: 'completed' })
+    expect(JSON.parse(receiver.received[1]?.body ?? '{}')).toMatchObject({
+      id,
+      status: 'completed',
+    })
     await second.advance(3_600)
     expect(receiver.received).toHaveLength(2)
   })
 
   it('posts `declined` after the third wrong PIN', async () => {
     const { t, receiver } = await setUp()
-    const id = await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'thief', callbackUrl: receiver.url })
+    const id = await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'thief',
+      callbackUrl: receiver.url,
+    })
     await t.confirm(LI, '1111')
     await t.confirm(LI, '2222')
     await t.advance(0)
@@ -195,15 +285,29 @@ describe('merchant webhooks', () => {
     await t.confirm(LI, '3333')
     await t.advance(0)
     expect(receiver.received).toHaveLength(1)
-    expect(JSON.parse(receiver.received[0]?.body ?? '{}')).toMatchObject({ id, status: 'declined', reason: 'pin_attempts_exceeded', transactionRef: null })
+    expect(JSON.parse(receiver.received[0]?.body ?? '{}')).toMatchObject({
+      id,
+      status: 'declined',
+      reason: 'pin_attempts_exceeded',
+      transactionRef: null,
+    })
   })
 
   it('delivers once even when the periodic sweep and a clock advance overlap', async () => {
     // The receiver holds the first delivery open; meanwhile the clock is advanced, which sweeps too.
     let releaseFirst: (status: number) => void = () => undefined
-    const first = new Promise<number>((resolve) => { releaseFirst = resolve })
-    const { t, receiver } = await setUp((count) => (count === 1 ? first : 200), { operating: { sweepIntervalMs: 1 } })
-    await requestPayment(t, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'overlap', callbackUrl: receiver.url })
+    const first = new Promise<number>((resolve) => {
+      releaseFirst = resolve
+    })
+    const { t, receiver } = await setUp((count) => (count === 1 ? first : 200), {
+      operating: { sweepIntervalMs: 1 },
+    })
+    await requestPayment(t, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'overlap',
+      callbackUrl: receiver.url,
+    })
     await t.confirm(LI, LI_PIN)
     await receiver.arrival(1) // posted by the periodic sweep, and still in flight
 

@@ -7,14 +7,14 @@
  */
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultLimits } from '../../src/core/index.js'
 import type { CommandResult } from '../../src/core/index.js'
+import { defaultLimits } from '../../src/core/index.js'
 import { encodeJson } from '../../src/ledger/codec.js'
 import { paymentParams, seqOfPaymentId } from '../../src/ledger/rows.js'
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
+import { LI, ok, payMerchant, paymentIdOf, RINGTONES, refund } from '../core/helpers.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
-import { LI, RINGTONES, ok, payMerchant, paymentIdOf, refund } from '../core/helpers.js'
 
 interface LogRow {
   readonly result: string
@@ -23,24 +23,42 @@ interface LogRow {
 
 describe('the idempotency log of a payment', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger() })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger()
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
-  const logRow = (key: string): LogRow => t.ledger.db.prepare('SELECT result, payment_seq FROM command_log WHERE key = ?').get(key) as LogRow
+  const logRow = (key: string): LogRow =>
+    t.ledger.db
+      .prepare('SELECT result, payment_seq FROM command_log WHERE key = ?')
+      .get(key) as LogRow
 
   it('refers to the payment row and keeps what may change, far below the snapshot', () => {
-    const first = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:1', pin: 'match' })
+    const first = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), {
+      key: 'sms:1',
+      pin: 'match',
+    })
     const row = logRow('sms:1')
     expect(row.payment_seq).toBe(BigInt(seqOfPaymentId(paymentIdOf(first)) ?? -1))
-    const snapshot = encodeJson({ ...first, payment: { $row: paymentParams(first.payment ?? fail()) } })
+    const snapshot = encodeJson({
+      ...first,
+      payment: { $row: paymentParams(first.payment ?? fail()) },
+    })
     expect(row.result.length).toBeLessThan(snapshot.length * 0.6)
   })
 
   it('a refusal keeps no reference', () => {
-    const refused = t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:2', pin: 'absent' })
+    const refused = t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), {
+      key: 'sms:2',
+      pin: 'absent',
+    })
     expect(refused.ok).toBe(false)
     expect(logRow('sms:2').payment_seq).toBeNull()
-    expect(t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:2', pin: 'absent' })).toEqual(refused)
+    expect(
+      t.run(payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { key: 'sms:2', pin: 'absent' }),
+    ).toEqual(refused)
   })
 
   it('replays the first answer after a refund changed the payment row', () => {
@@ -59,7 +77,9 @@ describe('the idempotency log of a payment', () => {
     t.ledger.db.close()
     const reopened = new SqliteLedger(join(t.dir, 'ledger.sqlite'), defaultLimits)
     try {
-      const [outcome] = reopened.executeBatchNow([t.envelope(command, { key: 'sms:4', pin: 'match' })])
+      const [outcome] = reopened.executeBatchNow([
+        t.envelope(command, { key: 'sms:4', pin: 'match' }),
+      ])
       expect(outcome?.ok && outcome.result).toEqual(first)
     } finally {
       reopened.db.close()
@@ -70,7 +90,9 @@ describe('the idempotency log of a payment', () => {
     const command = payMerchant(LI, RINGTONES, 2_500n, 'wallet', true)
     const first = ok(t, command, { key: 'sms:5', pin: 'match' })
     const old = encodeJson({ ...first, payment: { $row: paymentParams(first.payment ?? fail()) } })
-    t.ledger.db.prepare('UPDATE command_log SET result = ?, payment_seq = NULL WHERE key = ?').run(old, 'sms:5')
+    t.ledger.db
+      .prepare('UPDATE command_log SET result = ?, payment_seq = NULL WHERE key = ?')
+      .run(old, 'sms:5')
     const again: CommandResult = t.run(command, { key: 'sms:5', pin: 'match' })
     expect(again).toEqual(first)
   })

@@ -5,13 +5,20 @@
  * maxima, one transfer per completed payment) read straight from the database.
  */
 import { expect } from 'vitest'
-import type { Command, CommandResult, Envelope, FundingKind, Payment, PinCheck } from '../../src/core/index.js'
-import { defaultLimits, dayOf, isUnlogged } from '../../src/core/index.js'
-import { GroupCommit } from '../../src/ledger/group-commit.js'
-import type { SubscriberDetail } from '../../src/ledger/store.js'
+import type {
+  Command,
+  CommandResult,
+  Envelope,
+  FundingKind,
+  Payment,
+  PinCheck,
+} from '../../src/core/index.js'
+import { dayOf, defaultLimits, isUnlogged } from '../../src/core/index.js'
 import { encodeJson } from '../../src/ledger/codec.js'
-import { paymentOfRow } from '../../src/ledger/rows.js'
+import { GroupCommit } from '../../src/ledger/group-commit.js'
 import type { Row } from '../../src/ledger/rows.js'
+import { paymentOfRow } from '../../src/ledger/rows.js'
+import type { SubscriberDetail } from '../../src/ledger/store.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 
@@ -20,7 +27,10 @@ export const limits = defaultLimits
 /** A subscriber's outgoing total for the local day of nowMs: the sum kept on their funding accounts. */
 export function outgoingOn(detail: SubscriberDetail | null, nowMs: number): bigint {
   const today = dayOf(nowMs, limits)
-  return (detail?.accounts ?? []).reduce((total, account) => total + (account.outgoingDay === today ? account.outgoingMinor : 0n), 0n)
+  return (detail?.accounts ?? []).reduce(
+    (total, account) => total + (account.outgoingDay === today ? account.outgoingMinor : 0n),
+    0n,
+  )
 }
 
 /** The default world (SPEC section 2). */
@@ -100,7 +110,11 @@ export async function openHarness(options: { batchMax?: number } = {}): Promise<
       answers.set(env.key, list)
     }
     const payment = result.payment
-    if (payment !== null && (payment.state === 'authorized' || payment.state === 'completed') && !authorizedAt.has(payment.id)) {
+    if (
+      payment !== null &&
+      (payment.state === 'authorized' || payment.state === 'completed') &&
+      !authorizedAt.has(payment.id)
+    ) {
       authorizedAt.set(payment.id, env.nowMs)
     }
   }
@@ -112,7 +126,11 @@ export async function openHarness(options: { batchMax?: number } = {}): Promise<
     authorizedAt,
     answers,
     envelope(command, opts) {
-      return t.envelope(command, { key: opts.key, pin: opts.pin ?? 'absent', channel: opts.channel ?? 'test' })
+      return t.envelope(command, {
+        key: opts.key,
+        pin: opts.pin ?? 'absent',
+        channel: opts.channel ?? 'test',
+      })
     },
     async submit(env, opts = {}) {
       const result = await gc.submit(env)
@@ -124,7 +142,9 @@ export async function openHarness(options: { batchMax?: number } = {}): Promise<
     },
     accounts: readAccounts,
     account(owner, kind) {
-      const found = readAccounts().find((account) => account.owner === owner && account.kind === kind)
+      const found = readAccounts().find(
+        (account) => account.owner === owner && account.kind === kind,
+      )
       if (found === undefined) throw new Error(`no ${kind} account for ${owner}`)
       return found
     },
@@ -151,12 +171,16 @@ export function paymentMax(funding: FundingKind): bigint {
 }
 
 /** Transfers per payment id and kind, read from the ledger. */
-export function transfersOf(h: Harness): Map<string, { payments: number; refundsMinor: bigint; refunds: number }> {
-  const rows = h.t.ledger.db.prepare(`
+export function transfersOf(
+  h: Harness,
+): Map<string, { payments: number; refundsMinor: bigint; refunds: number }> {
+  const rows = h.t.ledger.db
+    .prepare(`
     SELECT t.payment_id AS payment_id, t.kind AS kind, COUNT(DISTINCT t.id) AS n,
       COALESCE(SUM(CASE WHEN e.amount_minor > 0 THEN e.amount_minor ELSE 0 END), 0) AS credited
     FROM transfers t JOIN entries e ON e.transfer_id = t.id
-    WHERE t.payment_id IS NOT NULL GROUP BY t.payment_id, t.kind`).all() as { payment_id: string; kind: string; n: bigint; credited: bigint }[]
+    WHERE t.payment_id IS NOT NULL GROUP BY t.payment_id, t.kind`)
+    .all() as { payment_id: string; kind: string; n: bigint; credited: bigint }[]
   const out = new Map<string, { payments: number; refundsMinor: bigint; refunds: number }>()
   for (const row of rows) {
     const entry = out.get(row.payment_id) ?? { payments: 0, refundsMinor: 0n, refunds: 0 }
@@ -183,7 +207,10 @@ export interface InvariantOptions {
  * The ledger-wide invariants, checked against the database after a round of commands.
  * Every failure message names the account or payment.
  */
-export async function checkInvariants(h: Harness, options: InvariantOptions = { walletCap: 'strict' }): Promise<void> {
+export async function checkInvariants(
+  h: Harness,
+  options: InvariantOptions = { walletCap: 'strict' },
+): Promise<void> {
   await h.gc.drained()
   // I1: every transfer sums to zero, every balance equals its entries, reservations match.
   const check = await h.t.ledger.check()
@@ -194,9 +221,15 @@ export async function checkInvariants(h: Harness, options: InvariantOptions = { 
   expect(total, 'sum of all balances').toBe(0n)
   // The opening account never moves after seeding; everything else is a closed system.
   const openingAccount = accounts.find((account) => account.kind === 'opening')
-  expect(openingAccount?.balanceMinor, 'opening account').toBe(h.opening.get(openingAccount?.id ?? -1))
-  const openingTotal = [...h.opening.entries()].filter(([id]) => id !== openingAccount?.id).reduce((sum, [, minor]) => sum + minor, 0n)
-  const inside = accounts.filter((account) => account.kind !== 'opening').reduce((sum, account) => sum + account.balanceMinor, 0n)
+  expect(openingAccount?.balanceMinor, 'opening account').toBe(
+    h.opening.get(openingAccount?.id ?? -1),
+  )
+  const openingTotal = [...h.opening.entries()]
+    .filter(([id]) => id !== openingAccount?.id)
+    .reduce((sum, [, minor]) => sum + minor, 0n)
+  const inside = accounts
+    .filter((account) => account.kind !== 'opening')
+    .reduce((sum, account) => sum + account.balanceMinor, 0n)
   expect(inside, 'subscriber + merchant + party balances').toBe(openingTotal)
 
   const payments = h.payments()
@@ -206,9 +239,14 @@ export async function checkInvariants(h: Harness, options: InvariantOptions = { 
     const moved = transfers.get(payment.id) ?? { payments: 0, refundsMinor: 0n, refunds: 0 }
     const where = `payment ${payment.id} (${payment.kind} ${payment.funding} ${payment.amountMinor} ${payment.state})`
     // One transfer per completed payment, none for any other state.
-    expect(moved.payments, `${where}: payment transfers`).toBe(payment.state === 'completed' ? 1 : 0)
+    expect(moved.payments, `${where}: payment transfers`).toBe(
+      payment.state === 'completed' ? 1 : 0,
+    )
     // I7: refunds never exceed what was paid, and the ledger holds exactly what the payment says.
-    expect(payment.refundedMinor <= payment.amountMinor, `${where}: refunded ${payment.refundedMinor}`).toBe(true)
+    expect(
+      payment.refundedMinor <= payment.amountMinor,
+      `${where}: refunded ${payment.refundedMinor}`,
+    ).toBe(true)
     expect(moved.refundsMinor, `${where}: refund transfers`).toBe(payment.refundedMinor)
     if (payment.refundedMinor > 0n) {
       const key = `${payment.payerMsisdn}/${payment.funding}`
@@ -216,24 +254,41 @@ export async function checkInvariants(h: Harness, options: InvariantOptions = { 
     }
     // Per-payment maxima hold for every payment that got as far as authorization.
     if (payment.state === 'authorized' || payment.state === 'completed') {
-      expect(payment.amountMinor <= paymentMax(payment.funding), `${where}: above the ${payment.funding} maximum`).toBe(true)
-      expect(payment.transferRef !== null || payment.state === 'authorized', `${where}: reference`).toBe(true)
+      expect(
+        payment.amountMinor <= paymentMax(payment.funding),
+        `${where}: above the ${payment.funding} maximum`,
+      ).toBe(true)
+      expect(
+        payment.transferRef !== null || payment.state === 'authorized',
+        `${where}: reference`,
+      ).toBe(true)
     }
   }
 
   // I2: balance bounds.
   for (const account of accounts) {
     const where = `account ${account.id} ${account.kind} of ${account.owner}: balance ${account.balanceMinor}`
-    if (account.floorMinor !== null) expect(account.balanceMinor >= account.floorMinor, `${where} below floor ${account.floorMinor}`).toBe(true)
+    if (account.floorMinor !== null)
+      expect(
+        account.balanceMinor >= account.floorMinor,
+        `${where} below floor ${account.floorMinor}`,
+      ).toBe(true)
     expect(account.reservedMinor >= 0n, `${where} reserved ${account.reservedMinor}`).toBe(true)
     if (account.kind === 'wallet') {
       expect(account.balanceMinor >= 0n, `${where} wallet below zero`).toBe(true)
-      const slack = options.walletCap === 'strict' ? 0n : refundedTo.get(`${account.owner}/wallet`) ?? 0n
-      expect(account.balanceMinor <= limits.walletHeldMaxMinor + slack, `${where} wallet above its cap`).toBe(true)
+      const slack =
+        options.walletCap === 'strict' ? 0n : (refundedTo.get(`${account.owner}/wallet`) ?? 0n)
+      expect(
+        account.balanceMinor <= limits.walletHeldMaxMinor + slack,
+        `${where} wallet above its cap`,
+      ).toBe(true)
     }
     if (account.kind === 'phone_bill') {
       const credit = account.owner === LI_LEI ? 10_000n : 0n
-      expect(account.balanceMinor >= -credit, `${where} phone bill below minus its credit limit`).toBe(true)
+      expect(
+        account.balanceMinor >= -credit,
+        `${where} phone bill below minus its credit limit`,
+      ).toBe(true)
     }
   }
 
@@ -253,7 +308,10 @@ export async function checkInvariants(h: Harness, options: InvariantOptions = { 
   }
 
   // A key reused for another command (channel 'conflict') must never have taken effect.
-  expect(payments.filter((payment) => payment.channel === 'conflict'), 'payments made by a reused key').toEqual([])
+  expect(
+    payments.filter((payment) => payment.channel === 'conflict'),
+    'payments made by a reused key',
+  ).toEqual([])
 
   // I3: every answer under one key is the same answer.
   for (const [key, list] of h.answers) {

@@ -15,21 +15,26 @@ import { opArb, preambleArb, roundsArb, runPreamble, runRound } from './ops.js'
 describe('mixed concurrent workload on the SQLite ledger', () => {
   it('conserves money and keeps every bound after each round', async () => {
     await fc.assert(
-      fc.asyncProperty(preambleArb, roundsArb(opArb, 10, 16), fc.integer({ min: 1, max: 40 }), async (preamble, rounds, batchMax) => {
-        const h = await openHarness({ batchMax })
-        try {
-          await runPreamble(h, preamble)
-          await checkInvariants(h)
-          const earlier: Envelope[] = []
-          for (const [index, round] of rounds.entries()) {
-            await runRound(h, round, index, earlier)
-            // Refunds go back to wallets without a cap check, so the cap is relaxed by them here.
-            await checkInvariants(h, { walletCap: 'allow_refunds' })
+      fc.asyncProperty(
+        preambleArb,
+        roundsArb(opArb, 10, 16),
+        fc.integer({ min: 1, max: 40 }),
+        async (preamble, rounds, batchMax) => {
+          const h = await openHarness({ batchMax })
+          try {
+            await runPreamble(h, preamble)
+            await checkInvariants(h)
+            const earlier: Envelope[] = []
+            for (const [index, round] of rounds.entries()) {
+              await runRound(h, round, index, earlier)
+              // Refunds go back to wallets without a cap check, so the cap is relaxed by them here.
+              await checkInvariants(h, { walletCap: 'allow_refunds' })
+            }
+          } finally {
+            await h.close()
           }
-        } finally {
-          await h.close()
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     )
   })

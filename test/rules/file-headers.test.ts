@@ -8,7 +8,11 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
-const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { encoding: 'utf8' })
+const sources = execFileSync(
+  'git',
+  ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'],
+  { encoding: 'utf8' },
+)
   .split('\n')
   .filter((path) => path !== '' && !path.endsWith('.d.ts'))
 
@@ -21,16 +25,29 @@ function listedExports(source: string): string[] {
   if (sentence === undefined) return []
   return [...sentence.matchAll(/`?\b([A-Za-z_$][\w$]*)\b`?/g)]
     .map((match) => match[1] ?? '')
-    .filter((name) => /^[a-z]+[A-Z]/.test(name) || /^[A-Z][a-z]+[A-Z]/.test(name) || /^[A-Z][a-z]+$/.test(name) && name.length > 3)
+    .filter(
+      (name) =>
+        /^[a-z]+[A-Z]/.test(name) ||
+        /^[A-Z][a-z]+[A-Z]/.test(name) ||
+        (/^[A-Z][a-z]+$/.test(name) && name.length > 3),
+    )
 }
 
 function exportedNames(source: string): Set<string> {
   const names = new Set<string>()
-  for (const match of source.matchAll(/export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|interface|type|enum)\s+([\w$]+)/g)) {
+  for (const match of source.matchAll(
+    /export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|interface|type|enum)\s+([\w$]+)/g,
+  )) {
     names.add(match[1] ?? '')
   }
   for (const match of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
-    for (const part of (match[1] ?? '').split(',')) names.add(part.trim().split(/\s+as\s+/).pop() ?? '')
+    for (const part of (match[1] ?? '').split(','))
+      names.add(
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop() ?? '',
+      )
   }
   return names
 }
@@ -42,14 +59,19 @@ describe('file headers', () => {
       const source = readFileSync(path, 'utf8')
       const exported = exportedNames(source)
       // A capitalised prose word ("Tests", "Exports") is no claim about the code.
-      const missing = listedExports(source).filter((name) => !exported.has(name) && /[a-z][A-Z]|^[a-z]/.test(name))
+      const missing = listedExports(source).filter(
+        (name) => !exported.has(name) && /[a-z][A-Z]|^[a-z]/.test(name),
+      )
       if (missing.length > 0) stale.push(`${path}: ${missing.join(', ')}`)
     }
     expect(stale).toEqual([])
   })
 
   it('catches a header that names a function the file no longer has', () => {
-    const source = '/**\n * money.ts - amounts. Exports parseAmount,\n * percentOf.\n */\nexport function parseAmount(): void {}\n'
-    expect(listedExports(source).filter((name) => !exportedNames(source).has(name))).toEqual(['percentOf'])
+    const source =
+      '/**\n * money.ts - amounts. Exports parseAmount,\n * percentOf.\n */\nexport function parseAmount(): void {}\n'
+    expect(listedExports(source).filter((name) => !exportedNames(source).has(name))).toEqual([
+      'percentOf',
+    ])
   })
 })

@@ -23,9 +23,18 @@ import { describe, expect, it } from 'vitest'
 
 const debtPath = 'test/rules/import-debt.json'
 
-const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { encoding: 'utf8' })
+const sources = execFileSync(
+  'git',
+  ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'],
+  { encoding: 'utf8' },
+)
   .split('\n')
-  .filter((path) => path !== '' && !path.endsWith('.d.ts') && (path.startsWith('src/') || path.startsWith('channels/') || path.startsWith('menus/')))
+  .filter(
+    (path) =>
+      path !== '' &&
+      !path.endsWith('.d.ts') &&
+      (path.startsWith('src/') || path.startsWith('channels/') || path.startsWith('menus/')),
+  )
 
 interface Edge {
   readonly from: string
@@ -42,7 +51,9 @@ function importsOf(path: string): Edge[] {
   ].map((match) => match[1] ?? '')
   return specifiers.map((specifier) => ({
     from: path,
-    to: specifier.startsWith('.') ? normalize(join(dirname(path), specifier)).replace(/\.js$/, '') : specifier,
+    to: specifier.startsWith('.')
+      ? normalize(join(dirname(path), specifier)).replace(/\.js$/, '')
+      : specifier,
   }))
 }
 
@@ -52,12 +63,20 @@ function channelOf(path: string): string | null {
 }
 
 const toolFolders = ['src/bench/', 'src/cli/', 'src/conformance/', 'src/tools/']
-const gatewayContract = [/^src\/gateway\//, /^src\/bearer\//, /^src\/core\/index$/, /^src\/service\/(log|clock|metrics)$/]
+const gatewayContract = [
+  /^src\/gateway\//,
+  /^src\/bearer\//,
+  /^src\/core\/index$/,
+  /^src\/service\/(log|clock|metrics)$/,
+]
 const registries = ['src/gateway.ts', 'src/gateway/registry.ts']
 
 /** Which rule the edge breaks, or null. */
 function breach(edge: Edge): string | null {
-  const relative = !edge.to.startsWith('node:') && edge.to.includes('/') && /^(src|channels|menus|test)\//.test(edge.to)
+  const relative =
+    !edge.to.startsWith('node:') &&
+    edge.to.includes('/') &&
+    /^(src|channels|menus|test)\//.test(edge.to)
   if (edge.from.startsWith('src/core/')) {
     return relative && edge.to.startsWith('src/core/') ? null : 'core imports outside the core'
   }
@@ -65,11 +84,16 @@ function breach(edge: Edge): string | null {
   if (from !== null && relative) {
     const to = channelOf(`${edge.to}/`)
     if (to !== null && to !== from) return 'channel imports another channel'
-    if (edge.to.startsWith('src/') && !gatewayContract.some((allowed) => allowed.test(edge.to))) return 'channel imports src/ beyond the gateway contract'
+    if (edge.to.startsWith('src/') && !gatewayContract.some((allowed) => allowed.test(edge.to)))
+      return 'channel imports src/ beyond the gateway contract'
     return null
   }
   if (edge.from.startsWith('src/') && relative && edge.to.startsWith('channels/')) {
-    if (registries.includes(edge.from) || toolFolders.some((folder) => edge.from.startsWith(folder))) return null
+    if (
+      registries.includes(edge.from) ||
+      toolFolders.some((folder) => edge.from.startsWith(folder))
+    )
+      return null
     return 'src/ imports a channel outside the registry'
   }
   return null
@@ -86,24 +110,40 @@ describe('dependency rules', () => {
   it('the core imports nothing outside itself, and no channel imports another channel', () => {
     // No debt here: both rules hold today (the bearer and the one menu model removed the last
     // 26 cross-channel imports), so any breach fails.
-    expect(breaches().filter((line) => line.startsWith('core imports') || line.startsWith('channel imports another'))).toEqual([])
+    expect(
+      breaches().filter(
+        (line) => line.startsWith('core imports') || line.startsWith('channel imports another'),
+      ),
+    ).toEqual([])
   })
 
   it('breaks rules 3 and 4 only where import-debt.json says, and every listed breach still exists', () => {
     const found = [...new Set(breaches())].sort()
-    if (process.env['TELEPAY_WRITE_IMPORT_DEBT'] === '1') writeFileSync(debtPath, `${JSON.stringify(found, null, 2)}\n`)
+    if (process.env['TELEPAY_WRITE_IMPORT_DEBT'] === '1')
+      writeFileSync(debtPath, `${JSON.stringify(found, null, 2)}\n`)
     const listed = JSON.parse(readFileSync(debtPath, 'utf8')) as string[]
-    expect({ new: found.filter((line) => !listed.includes(line)), gone: listed.filter((line) => !found.includes(line)) }).toEqual({ new: [], gone: [] })
+    expect({
+      new: found.filter((line) => !listed.includes(line)),
+      gone: listed.filter((line) => !found.includes(line)),
+    }).toEqual({ new: [], gone: [] })
   })
 
   it('tells each breach from a clean import', () => {
-    expect(breach({ from: 'src/core/decide.ts', to: 'node:crypto' })).toBe('core imports outside the core')
+    expect(breach({ from: 'src/core/decide.ts', to: 'node:crypto' })).toBe(
+      'core imports outside the core',
+    )
     expect(breach({ from: 'src/core/decide.ts', to: 'src/core/money' })).toBeNull()
-    expect(breach({ from: 'channels/ussd/smpp/link.ts', to: 'channels/sms/smpp/pdu' })).toBe('channel imports another channel')
+    expect(breach({ from: 'channels/ussd/smpp/link.ts', to: 'channels/sms/smpp/pdu' })).toBe(
+      'channel imports another channel',
+    )
     expect(breach({ from: 'channels/ussd/index.ts', to: 'channels/ussd/limits' })).toBeNull()
-    expect(breach({ from: 'channels/wap/routes.ts', to: 'src/ledger/store' })).toBe('channel imports src/ beyond the gateway contract')
+    expect(breach({ from: 'channels/wap/routes.ts', to: 'src/ledger/store' })).toBe(
+      'channel imports src/ beyond the gateway contract',
+    )
     expect(breach({ from: 'channels/wap/routes.ts', to: 'src/core/index' })).toBeNull()
-    expect(breach({ from: 'src/http/app.ts', to: 'channels/wap/index' })).toBe('src/ imports a channel outside the registry')
+    expect(breach({ from: 'src/http/app.ts', to: 'channels/wap/index' })).toBe(
+      'src/ imports a channel outside the registry',
+    )
     expect(breach({ from: 'src/gateway.ts', to: 'channels/wap/index' })).toBeNull()
   })
 })

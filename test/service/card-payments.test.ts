@@ -9,7 +9,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../src/core/index.js'
 import { commandHash } from '../../src/service/payment-service.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { LI, LI_PIN, RINGTONES, TRANSFER_REF, ZHANG, ZHANG_PIN, startTestGateway } from '../support/gateway-fixture.js'
+import {
+  LI,
+  LI_PIN,
+  RINGTONES,
+  startTestGateway,
+  TRANSFER_REF,
+  ZHANG,
+  ZHANG_PIN,
+} from '../support/gateway-fixture.js'
 
 /** The simulated bank's token for Li Lei's ICBC card (src/world/world.ts cardTokenOf). */
 const LI_CARD = 'tok_icbc_1234_8000'
@@ -20,14 +28,24 @@ afterEach(async () => {
   fixtures = []
 })
 
-async function open(overrides: Record<string, unknown> = {}, dir?: string): Promise<GatewayFixture> {
+async function open(
+  overrides: Record<string, unknown> = {},
+  dir?: string,
+): Promise<GatewayFixture> {
   const fixture = await startTestGateway({ overrides, ...(dir === undefined ? {} : { dir }) })
   fixtures.push(fixture)
   return fixture
 }
 
 function payByCard(msisdn: string, amountMinor: bigint, merchantCode = RINGTONES): Command {
-  return { kind: 'pay_merchant', msisdn, merchantCode, amountMinor, funding: 'bank', authorize: true }
+  return {
+    kind: 'pay_merchant',
+    msisdn,
+    merchantCode,
+    amountMinor,
+    funding: 'bank',
+    authorize: true,
+  }
 }
 
 function load(msisdn: string, amountMinor: bigint): Command {
@@ -35,20 +53,37 @@ function load(msisdn: string, amountMinor: bigint): Command {
 }
 
 /** What an operator sees of a subscriber's card: the bank's balance, and what the ledger drew and holds. */
-async function card(t: GatewayFixture, msisdn = LI): Promise<{ balance: string | null; drawn?: string; reserved?: string }> {
+async function card(
+  t: GatewayFixture,
+  msisdn = LI,
+): Promise<{ balance: string | null; drawn?: string; reserved?: string }> {
   const line = (await t.subscriber(msisdn)).accounts.find((account) => account.account === 'bank')
   if (line === undefined) throw new Error(`${msisdn} has no card`)
-  return { balance: line.balance, ...(line.drawn === undefined ? {} : { drawn: line.drawn }), ...(line.reserved === undefined ? {} : { reserved: line.reserved }) }
+  return {
+    balance: line.balance,
+    ...(line.drawn === undefined ? {} : { drawn: line.drawn }),
+    ...(line.reserved === undefined ? {} : { reserved: line.reserved }),
+  }
 }
 
 async function expectBalanced(t: GatewayFixture): Promise<void> {
   const check = await t.admin('GET', '/admin/api/ledger/check')
-  expect(check.json).toMatchObject({ balanced: true, unbalancedTransfers: [], driftedAccounts: [], reservationMismatches: [] })
+  expect(check.json).toMatchObject({
+    balanced: true,
+    unbalancedTransfers: [],
+    driftedAccounts: [],
+    reservationMismatches: [],
+  })
 }
 
-async function merchantStatus(t: GatewayFixture, paymentId: string): Promise<Record<string, unknown>> {
+async function merchantStatus(
+  t: GatewayFixture,
+  paymentId: string,
+): Promise<Record<string, unknown>> {
   const transactions = await t.admin('GET', `/admin/api/transactions?msisdn=${LI}&limit=50`)
-  const payment = (transactions.json.transactions as Record<string, unknown>[]).find((row) => row['id'] === paymentId)
+  const payment = (transactions.json.transactions as Record<string, unknown>[]).find(
+    (row) => row['id'] === paymentId,
+  )
   if (payment === undefined) throw new Error(`payment ${paymentId} not listed`)
   return payment
 }
@@ -67,7 +102,7 @@ describe('card payments with the bank approving', () => {
     await expectBalanced(t)
   })
 
-  it('pays a merchant from the card with the PIN, with the bank\'s share of the fee', async () => {
+  it("pays a merchant from the card with the PIN, with the bank's share of the fee", async () => {
     const t = await open()
     const paid = await t.phone(payByCard(LI, 400_00n), { pin: LI_PIN, channel: 'ussd' })
     expect(paid.ok).toBe(true)
@@ -75,10 +110,23 @@ describe('card payments with the bank approving', () => {
     expect(await card(t)).toEqual({ balance: '9600.00', drawn: '400.00', reserved: '0.00' })
     expect(await t.balance(LI, 'wallet')).toBe('500.00')
     const day = await t.admin('GET', `/admin/api/settlements?date=${t.localDate()}`)
-    expect(day.json.parties).toEqual(expect.arrayContaining([
-      { party: 'bank', fees: '2.00' }, { party: 'operator', fees: '0.80' }, { party: 'platform', fees: '1.20' },
-    ]))
-    expect(day.json.merchants).toEqual([{ merchant: RINGTONES, payments: 1, gross: '400.00', fees: '4.00', refunds: '0.00', net: '396.00' }])
+    expect(day.json.parties).toEqual(
+      expect.arrayContaining([
+        { party: 'bank', fees: '2.00' },
+        { party: 'operator', fees: '0.80' },
+        { party: 'platform', fees: '1.20' },
+      ]),
+    )
+    expect(day.json.merchants).toEqual([
+      {
+        merchant: RINGTONES,
+        payments: 1,
+        gross: '400.00',
+        fees: '4.00',
+        refunds: '0.00',
+        net: '396.00',
+      },
+    ])
     await expectBalanced(t)
   })
 
@@ -92,7 +140,7 @@ describe('card payments with the bank approving', () => {
     await expectBalanced(t)
   })
 
-  it('passes on the bank\'s refusal when the card lacks the money', async () => {
+  it("passes on the bank's refusal when the card lacks the money", async () => {
     const t = await open()
     // Zhang's CCB card holds 200.00 at the bank; the ledger does not know card balances.
     const paid = await t.phone(payByCard(ZHANG, 250_00n), { pin: ZHANG_PIN })
@@ -103,7 +151,10 @@ describe('card payments with the bank approving', () => {
   })
 
   it('completes in slow mode when the bank answers within the timeout', async () => {
-    const t = await open({ bank: { mode: 'slow', slowMs: 20 }, operating: { bankTimeoutMs: 2_000 } })
+    const t = await open({
+      bank: { mode: 'slow', slowMs: 20 },
+      operating: { bankTimeoutMs: 2_000 },
+    })
     const paid = await t.phone(load(LI, 50_00n), { pin: LI_PIN })
     expect(paid.ok).toBe(true)
     expect(await t.balance(LI, 'wallet')).toBe('550.00')
@@ -112,14 +163,18 @@ describe('card payments with the bank approving', () => {
 })
 
 describe('card payments the bank does not approve', () => {
-  it('decline: the payment is declined, nothing moves, and the day\'s allowance is given back', async () => {
+  it("decline: the payment is declined, nothing moves, and the day's allowance is given back", async () => {
     const t = await open()
     t.gateway.bank.setBehaviour({ mode: 'decline' })
     const declined = await t.phone(payByCard(LI, 4000_00n), { pin: LI_PIN })
     expect(declined.ok).toBe(false)
     expect(declined.reason).toBe('bank_declined')
     const paymentId = declined.payment?.id ?? ''
-    expect(await merchantStatus(t, paymentId)).toMatchObject({ status: 'declined', reason: 'bank_declined', transactionRef: null })
+    expect(await merchantStatus(t, paymentId)).toMatchObject({
+      status: 'declined',
+      reason: 'bank_declined',
+      transactionRef: null,
+    })
     expect(await card(t)).toEqual({ balance: '10000.00', drawn: '0.00', reserved: '0.00' })
     expect(await t.balance(LI, 'wallet')).toBe('500.00')
     const loadDeclined = await t.phone(load(LI, 100_00n), { pin: LI_PIN })
@@ -145,7 +200,10 @@ describe('card payments the bank does not approve', () => {
     const failed = await t.phone(payByCard(LI, 300_00n), { pin: LI_PIN })
     expect(failed.ok).toBe(false)
     expect(failed.reason).toBe('bank_unavailable')
-    expect(await merchantStatus(t, failed.payment?.id ?? '')).toMatchObject({ status: 'failed', reason: 'bank_unavailable' })
+    expect(await merchantStatus(t, failed.payment?.id ?? '')).toMatchObject({
+      status: 'failed',
+      reason: 'bank_unavailable',
+    })
     const loadFailed = await t.phone(load(LI, 300_00n), { pin: LI_PIN })
     expect(loadFailed.reason).toBe('bank_unavailable')
     expect(await card(t)).toEqual({ balance: '10000.00', drawn: '0.00', reserved: '0.00' })
@@ -173,14 +231,20 @@ describe('card payments the bank does not approve', () => {
   })
 })
 
-describe('recovery of card payments a stop left between reservation and the bank\'s answer', () => {
+describe("recovery of card payments a stop left between reservation and the bank's answer", () => {
   /**
    * Commits a card payment's reservation as the service's first step does, without the bank
    * step that follows: the state a crash right after the commit leaves behind.
    */
   async function reserveOnly(t: GatewayFixture, command: Command): Promise<string> {
     const result = await t.gateway.context.commits.submit({
-      key: `sms:crash-${command.kind}`, commandHash: commandHash(command), channel: 'sms', nowMs: t.nowMs(), pin: 'match', newPinHash: null, command,
+      key: `sms:crash-${command.kind}`,
+      commandHash: commandHash(command),
+      channel: 'sms',
+      nowMs: t.nowMs(),
+      pin: 'match',
+      newPinHash: null,
+      command,
     })
     expect(result.ok).toBe(true)
     expect(result.bankStep?.op).toBe('capture')
@@ -195,8 +259,17 @@ describe('recovery of card payments a stop left between reservation and the bank
   }
 
   /** The bank's side before the stop: nothing, an authorization, a hold, or the capture. */
-  async function bankReached(t: GatewayFixture, paymentId: string, amountMinor: bigint, upTo: 'authorized' | 'reserved' | 'captured'): Promise<void> {
-    const answer = await t.gateway.bank.authorize({ reference: paymentId, cardToken: LI_CARD, amountMinor })
+  async function bankReached(
+    t: GatewayFixture,
+    paymentId: string,
+    amountMinor: bigint,
+    upTo: 'authorized' | 'reserved' | 'captured',
+  ): Promise<void> {
+    const answer = await t.gateway.bank.authorize({
+      reference: paymentId,
+      cardToken: LI_CARD,
+      amountMinor,
+    })
     if (!answer.approved) throw new Error('bank declined')
     if (upTo === 'authorized') return
     await t.gateway.bank.reserve(answer.authorizationId)
@@ -208,14 +281,25 @@ describe('recovery of card payments a stop left between reservation and the bank
     const first = await open()
     const id = await reserveOnly(first, payByCard(LI, 250_00n))
     await bankReached(first, id, 250_00n, 'captured')
-    expect(await card(first)).toMatchObject({ balance: '9750.00', drawn: '0.00', reserved: '250.00' })
+    expect(await card(first)).toMatchObject({
+      balance: '9750.00',
+      drawn: '0.00',
+      reserved: '250.00',
+    })
     await expectBalanced(first)
     await first.close({ keepDir: true })
 
     const second = await open({}, first.dir)
-    expect(await merchantStatus(second, id)).toMatchObject({ status: 'completed', transactionRef: expect.stringMatching(TRANSFER_REF) })
+    expect(await merchantStatus(second, id)).toMatchObject({
+      status: 'completed',
+      transactionRef: expect.stringMatching(TRANSFER_REF),
+    })
     expect(await card(second)).toEqual({ balance: '9750.00', drawn: '250.00', reserved: '0.00' })
-    const day = await second.merchant(RINGTONES, 'GET', `/api/v1/settlements?date=${second.localDate()}`)
+    const day = await second.merchant(
+      RINGTONES,
+      'GET',
+      `/api/v1/settlements?date=${second.localDate()}`,
+    )
     expect(day.json).toMatchObject({ payments: 1, gross: '250.00', fees: '2.50', net: '247.50' })
     await expectBalanced(second)
     // Recovery again finds nothing left to do.
@@ -230,10 +314,16 @@ describe('recovery of card payments a stop left between reservation and the bank
       await first.close({ keepDir: true })
 
       const second = await open({}, first.dir)
-      expect(await merchantStatus(second, id)).toMatchObject({ status: 'failed', reason: 'bank_unavailable', transactionRef: null })
+      expect(await merchantStatus(second, id)).toMatchObject({
+        status: 'failed',
+        reason: 'bank_unavailable',
+        transactionRef: null,
+      })
       expect(await card(second)).toEqual({ balance: '10000.00', drawn: '0.00', reserved: '0.00' })
       expect(await second.balance(LI, 'wallet')).toBe('500.00')
-      expect((await second.gateway.bank.status(id)).state).toBe(upTo === 'nothing' ? 'none' : 'released')
+      expect((await second.gateway.bank.status(id)).state).toBe(
+        upTo === 'nothing' ? 'none' : 'released',
+      )
       await expectBalanced(second)
       // The card is usable again for the whole amount.
       expect((await second.phone(load(LI, 120_00n), { pin: LI_PIN })).ok).toBe(true)
@@ -262,7 +352,10 @@ describe('recovery of card payments a stop left between reservation and the bank
   it('settles a payment whose gateway was closed while it waited for a silent bank', async () => {
     const first = await open({ bank: { mode: 'timeout' }, operating: { bankTimeoutMs: 300 } })
     const waiting = first.phone(payByCard(LI, 60_00n), { pin: LI_PIN })
-    const settled = waiting.then(() => 'answered', () => 'lost with the gateway')
+    const settled = waiting.then(
+      () => 'answered',
+      () => 'lost with the gateway',
+    )
     // Wait until the reservation is durable, then stop the gateway under the waiting payment.
     let authorized: readonly { id: string }[] = []
     while (authorized.length === 0) {
@@ -275,7 +368,10 @@ describe('recovery of card payments a stop left between reservation and the bank
     expect(await settled).toBe('lost with the gateway')
 
     const second = await open({}, first.dir)
-    expect(await merchantStatus(second, id)).toMatchObject({ status: 'failed', reason: 'bank_unavailable' })
+    expect(await merchantStatus(second, id)).toMatchObject({
+      status: 'failed',
+      reason: 'bank_unavailable',
+    })
     expect(await card(second)).toEqual({ balance: '10000.00', drawn: '0.00', reserved: '0.00' })
     await expectBalanced(second)
   })

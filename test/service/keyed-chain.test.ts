@@ -7,7 +7,9 @@ import { KeyedChain } from '../../src/service/keyed-chain.js'
 
 function gate(): { readonly opened: Promise<void>; open(): void } {
   let open = (): void => undefined
-  const opened = new Promise<void>((resolve) => { open = resolve })
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
   return { opened, open }
 }
 
@@ -16,9 +18,20 @@ describe('KeyedChain', () => {
     const chain = new KeyedChain()
     const events: string[] = []
     const first = gate()
-    const a1 = chain.run('a', async () => { events.push('a1 start'); await first.opened; events.push('a1 end'); return 1 })
-    const a2 = chain.run('a', async () => { events.push('a2 start'); return 2 })
-    const b1 = chain.run('b', async () => { events.push('b1 start'); return 3 })
+    const a1 = chain.run('a', async () => {
+      events.push('a1 start')
+      await first.opened
+      events.push('a1 end')
+      return 1
+    })
+    const a2 = chain.run('a', async () => {
+      events.push('a2 start')
+      return 2
+    })
+    const b1 = chain.run('b', async () => {
+      events.push('b1 start')
+      return 3
+    })
     await b1
     expect(events).toEqual(['a1 start', 'b1 start'])
     first.open()

@@ -11,7 +11,9 @@ describe('PIN hashing', () => {
     const stored = await pins.hash('1234')
     expect(stored).toMatch(/^scrypt\$1024\$/)
     expect(stored).not.toContain('1234')
-    const checks = await Promise.all(['1234', '4321', '12345', '1234'].map((pin) => pins.verify(pin, stored)))
+    const checks = await Promise.all(
+      ['1234', '4321', '12345', '1234'].map((pin) => pins.verify(pin, stored)),
+    )
     expect(checks).toEqual([true, false, false, true])
   })
 
@@ -20,14 +22,15 @@ describe('PIN hashing', () => {
     let running = 0
     let most = 0
     const order: number[] = []
-    const work = (n: number) => inTurn(async () => {
-      running += 1
-      most = Math.max(most, running)
-      await new Promise((resolve) => setImmediate(resolve))
-      order.push(n)
-      running -= 1
-      return n
-    })
+    const work = (n: number) =>
+      inTurn(async () => {
+        running += 1
+        most = Math.max(most, running)
+        await new Promise((resolve) => setImmediate(resolve))
+        order.push(n)
+        running -= 1
+        return n
+      })
     expect(await Promise.all([1, 2, 3, 4].map(work))).toEqual([1, 2, 3, 4])
     expect(most).toBe(1)
     expect(order).toEqual([1, 2, 3, 4])

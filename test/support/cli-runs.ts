@@ -18,13 +18,23 @@ export interface CliRun {
 }
 
 /** `node bin/telepay.js <subcommand> ...args` with `stdin` written to its pipe and closed. */
-export function telepayChild(subcommand: string, args: readonly string[], stdin: string): Promise<CliRun> {
+export function telepayChild(
+  subcommand: string,
+  args: readonly string[],
+  stdin: string,
+): Promise<CliRun> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [resolve('bin/telepay.js'), subcommand, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [resolve('bin/telepay.js'), subcommand, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
     child.on('error', reject)
     child.on('close', (code) => done({ code, stdout, stderr }))
     child.stdin.end(stdin)
@@ -33,15 +43,26 @@ export function telepayChild(subcommand: string, args: readonly string[], stdin:
 
 /** A subcommand's run function with `lines` as piped input (not a terminal). */
 export async function inProcess(
-  run: (args: string[], io: TerminalIo) => Promise<number>, args: string[], lines: readonly string[] = [],
+  run: (args: string[], io: TerminalIo) => Promise<number>,
+  args: string[],
+  lines: readonly string[] = [],
 ): Promise<CliRun & { readonly code: number }> {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
   let err = ''
-  stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8') })
-  stderr.on('data', (chunk: Buffer) => { err += chunk.toString('utf8') })
-  const code = await run(args, { stdin: Readable.from(lines.map((line) => `${line}\n`)), stdout, stderr, interactive: false })
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8')
+  })
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8')
+  })
+  const code = await run(args, {
+    stdin: Readable.from(lines.map((line) => `${line}\n`)),
+    stdout,
+    stderr,
+    interactive: false,
+  })
   return { code, stdout: out, stderr: err }
 }
 
@@ -64,9 +85,13 @@ const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`
 
 /** `node bin/telepay.js <subcommand> ...args` on a pseudo-terminal of its own, as a person runs it in a shell. */
 export function telepayOnTerminal(subcommand: string, args: readonly string[]): TerminalRun {
-  const command = [process.execPath, resolve('bin/telepay.js'), subcommand, ...args].map(quote).join(' ')
+  const command = [process.execPath, resolve('bin/telepay.js'), subcommand, ...args]
+    .map(quote)
+    .join(' ')
   // -e: script exits with the program's code; -f: output as it comes; -q: no banner.
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let shown = ''
   const listeners = new Set<() => void>()
   const onOutput = (chunk: Buffer): void => {
@@ -78,30 +103,41 @@ export function telepayOnTerminal(subcommand: string, args: readonly string[]): 
   const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
   return {
     screen: () => shown,
-    type: (keys) => { child.stdin.write(keys) },
-    waitFor: (pattern, withinMs = 10_000) => new Promise((done, reject) => {
-      const check = (): void => {
-        if (!pattern.test(shown)) return
-        clearTimeout(timer)
-        listeners.delete(check)
-        done()
-      }
-      const timer = setTimeout(() => {
-        listeners.delete(check)
-        reject(new Error(`the terminal never showed ${String(pattern)} in ${withinMs} ms; it shows:\n${shown}`))
-      }, withinMs)
-      listeners.add(check)
-      check()
-    }),
+    type: (keys) => {
+      child.stdin.write(keys)
+    },
+    waitFor: (pattern, withinMs = 10_000) =>
+      new Promise((done, reject) => {
+        const check = (): void => {
+          if (!pattern.test(shown)) return
+          clearTimeout(timer)
+          listeners.delete(check)
+          done()
+        }
+        const timer = setTimeout(() => {
+          listeners.delete(check)
+          reject(
+            new Error(
+              `the terminal never showed ${String(pattern)} in ${withinMs} ms; it shows:\n${shown}`,
+            ),
+          )
+        }, withinMs)
+        listeners.add(check)
+        check()
+      }),
     exit: async (withinMs) => {
       let timer: NodeJS.Timeout | undefined
-      const late = new Promise<'late'>((done) => { timer = setTimeout(() => done('late'), withinMs) })
+      const late = new Promise<'late'>((done) => {
+        timer = setTimeout(() => done('late'), withinMs)
+      })
       const code = await Promise.race([closed, late])
       clearTimeout(timer)
       if (code !== 'late') return code
       child.kill('SIGKILL')
       await closed
-      throw new Error(`the program did not exit by itself within ${withinMs} ms; the terminal shows:\n${shown}`)
+      throw new Error(
+        `the program did not exit by itself within ${withinMs} ms; the terminal shows:\n${shown}`,
+      )
     },
   }
 }
@@ -111,7 +147,10 @@ export function telepayOnTerminal(subcommand: string, args: readonly string[]): 
  * `prompt`, is typed its keys, and must then exit by itself; each run with its exit code.
  */
 export async function endedByKeys(
-  subcommand: string, args: readonly string[], prompt: RegExp, keys: readonly string[],
+  subcommand: string,
+  args: readonly string[],
+  prompt: RegExp,
+  keys: readonly string[],
 ): Promise<{ readonly run: TerminalRun; readonly code: number | null }[]> {
   const runs = keys.map(() => telepayOnTerminal(subcommand, args))
   await Promise.all(runs.map((run) => run.waitFor(prompt)))

@@ -27,14 +27,23 @@ function say(line: string): void {
 
 async function main(): Promise<void> {
   const [path, countText, inFlightText] = process.argv.slice(2)
-  if (path === undefined || countText === undefined) throw new Error('usage: crash-child.ts <ledger file> <payments> [in flight]')
+  if (path === undefined || countText === undefined)
+    throw new Error('usage: crash-child.ts <ledger file> <payments> [in flight]')
   const count = Number(countText)
   const inFlight = Number(inFlightText ?? '200')
   const ackDelayMs = Number(process.argv[5] ?? '0')
   const printed: Promise<void>[] = []
   const acknowledge = (line: string): void => {
     if (ackDelayMs <= 0) say(line)
-    else printed.push(new Promise((resolve) => setTimeout(() => { say(line); resolve() }, ackDelayMs)))
+    else
+      printed.push(
+        new Promise((resolve) =>
+          setTimeout(() => {
+            say(line)
+            resolve()
+          }, ackDelayMs),
+        ),
+      )
   }
 
   const ledger = new SqliteLedger(path, defaultLimits)
@@ -62,14 +71,22 @@ async function main(): Promise<void> {
           newPinHash: null,
           command: planned.command,
         }
-        gc.submit(env).then(
-          (result) => acknowledge(result.ok ? `ACK ${planned.key} ${result.reference ?? '-'}` : `NACK ${planned.key} ${result.reason ?? '-'}`),
-          (error: unknown) => say(`ERR ${planned.key} ${error instanceof Error ? error.message : String(error)}`),
-        ).finally(() => {
-          outstanding -= 1
-          if (next >= count && outstanding === 0) resolve()
-          else pump()
-        })
+        gc.submit(env)
+          .then(
+            (result) =>
+              acknowledge(
+                result.ok
+                  ? `ACK ${planned.key} ${result.reference ?? '-'}`
+                  : `NACK ${planned.key} ${result.reason ?? '-'}`,
+              ),
+            (error: unknown) =>
+              say(`ERR ${planned.key} ${error instanceof Error ? error.message : String(error)}`),
+          )
+          .finally(() => {
+            outstanding -= 1
+            if (next >= count && outstanding === 0) resolve()
+            else pump()
+          })
       }
     }
     pump()
@@ -80,6 +97,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`crash-child: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+  process.stderr.write(
+    `crash-child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
   process.exit(1)
 })

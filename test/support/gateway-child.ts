@@ -8,15 +8,16 @@
  * became. Exports seedLoadWorld, startGatewayChild, signalChild, runUntilSignal, sleep, httpCall,
  * MixedLoad, inspectLoad, acknowledgedButMissing.
  */
-import { spawn } from 'node:child_process'
+
 import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 import { benchMsisdn, buildBenchWorld, seedDatabase } from '../../src/bench/bench-world.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
 import { checkLedger } from '../../src/ledger/sqlite-reports.js'
+import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
 const ledgerName = 'telepay.sqlite'
 
@@ -36,10 +37,14 @@ export interface GatewayChild {
 
 /** Starts `telepay start` on `dir` with ephemeral HTTP and SMPP ports; resolves once both listen. */
 export function startGatewayChild(dir: string): Promise<GatewayChild> {
-  const child = spawn(process.execPath, [resolve('bin/telepay.js'), 'start', '--port', '0', '--data-dir', dir], {
-    env: { ...withoutTelepaySettings(), TELEPAY_SMPP_PORT: '0', TELEPAY_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [resolve('bin/telepay.js'), 'start', '--port', '0', '--data-dir', dir],
+    {
+      env: { ...withoutTelepaySettings(), TELEPAY_SMPP_PORT: '0', TELEPAY_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let log = ''
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
     child.once('close', (code, signal) => done({ code, signal }))
@@ -59,12 +64,18 @@ export function startGatewayChild(dir: string): Promise<GatewayChild> {
         done(started)
       }
     })
-    void exited.then(({ code, signal }) => fail(new Error(`gateway exited (${code ?? signal}) before it listened:\n${log}`)))
+    void exited.then(({ code, signal }) =>
+      fail(new Error(`gateway exited (${code ?? signal}) before it listened:\n${log}`)),
+    )
   })
 }
 
 /** Sends `signal` and waits for the exit; a child still running after `waitMs` is killed (SIGKILL). */
-export async function signalChild(child: GatewayChild, signal: NodeJS.Signals, waitMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function signalChild(
+  child: GatewayChild,
+  signal: NodeJS.Signals,
+  waitMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   child.process.kill(signal)
   const timer = setTimeout(() => child.process.kill('SIGKILL'), waitMs)
   try {
@@ -74,11 +85,13 @@ export async function signalChild(child: GatewayChild, signal: NodeJS.Signals, w
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms))
 
 function withoutTelepaySettings(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TELEPAY_')) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('TELEPAY_')) env[key] = value
   return env
 }
 
@@ -95,28 +108,61 @@ export interface HttpCall {
  * A request on a connection of its own (no keep-alive reuse): `connectedMs` says when it reached
  * the gateway. A URLSearchParams body goes as a form (a USSD provider's callback), others as JSON.
  */
-export function httpCall(url: string, method: string, path: string, token: string, body?: unknown): Promise<HttpCall> {
+export function httpCall(
+  url: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<HttpCall> {
   return new Promise((done) => {
     let connectedMs: number | null = null
     const form = body instanceof URLSearchParams
     const payload = body === undefined ? undefined : form ? body.toString() : JSON.stringify(body)
     const contentType = form ? 'application/x-www-form-urlencoded' : 'application/json'
-    const req = request(`${url}${path}`, {
-      method, agent: false,
-      headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': contentType }) },
-    }, (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => { text += chunk })
-      response.on('end', () => {
-        let json: unknown = text
-        try { json = JSON.parse(text) } catch { json = text }
-        done({ connectedMs, status: response.statusCode ?? null, error: null, json })
-      })
-      response.on('error', (error) => done({ connectedMs, status: null, error: error.message, json: null }))
-    })
-    req.on('socket', (socket) => socket.once('connect', () => { connectedMs = Date.now() }))
-    req.on('error', (error) => done({ connectedMs, status: null, error: (error as NodeJS.ErrnoException).code ?? error.message, json: null }))
+    const req = request(
+      `${url}${path}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload === undefined ? {} : { 'content-type': contentType }),
+        },
+      },
+      (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+        })
+        response.on('end', () => {
+          let json: unknown = text
+          try {
+            json = JSON.parse(text)
+          } catch {
+            json = text
+          }
+          done({ connectedMs, status: response.statusCode ?? null, error: null, json })
+        })
+        response.on('error', (error) =>
+          done({ connectedMs, status: null, error: error.message, json: null }),
+        )
+      },
+    )
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connectedMs = Date.now()
+      }),
+    )
+    req.on('error', (error) =>
+      done({
+        connectedMs,
+        status: null,
+        error: (error as NodeJS.ErrnoException).code ?? error.message,
+        json: null,
+      }),
+    )
     req.end(payload)
   })
 }
@@ -165,21 +211,28 @@ export class MixedLoad {
       for (let phone = 0; phone < plan.phonesPerBind; phone += 1) {
         // Even bench subscribers are English; every payer is English so replies read alike.
         this.smsPayers.push(benchMsisdn(2 * (bind * plan.phonesPerBind + phone)))
-        this.askedPayers.push(benchMsisdn(2 * (plan.binds * plan.phonesPerBind + bind * plan.phonesPerBind + phone)))
+        this.askedPayers.push(
+          benchMsisdn(2 * (plan.binds * plan.phonesPerBind + bind * plan.phonesPerBind + phone)),
+        )
       }
     }
   }
 
   /** Binds `binds` ESMEs to the gateway at `smppPort`, keeping every MT they receive. */
   async bind(smppPort: number): Promise<void> {
-    this.esmes = Array.from({ length: this.plan.binds }, () => new PhoneEsme({
-      host: '127.0.0.1', port: smppPort,
-      onMt: (mt) => {
-        const list = this.mts.get(mt.to) ?? []
-        list.push(mt.text)
-        this.mts.set(mt.to, list)
-      },
-    }))
+    this.esmes = Array.from(
+      { length: this.plan.binds },
+      () =>
+        new PhoneEsme({
+          host: '127.0.0.1',
+          port: smppPort,
+          onMt: (mt) => {
+            const list = this.mts.get(mt.to) ?? []
+            list.push(mt.text)
+            this.mts.set(mt.to, list)
+          },
+        }),
+    )
     const errors = await Promise.all(this.esmes.map((esme) => esme.bind()))
     const failed = errors.find((error) => error !== null)
     if (failed !== undefined) throw new Error(`ESME bind failed: ${failed}`)
@@ -195,7 +248,8 @@ export class MixedLoad {
       }
     })
     for (const msisdn of this.askedPayers) this.loops.push(this.merchantClient(msisdn))
-    for (let bind = 0; bind < this.plan.binds; bind += 1) this.loops.push(this.ussdDialer(this.smsPayers[bind * this.plan.phonesPerBind] ?? '', bind))
+    for (let bind = 0; bind < this.plan.binds; bind += 1)
+      this.loops.push(this.ussdDialer(this.smsPayers[bind * this.plan.phonesPerBind] ?? '', bind))
   }
 
   /** Stops starting new rounds and waits for the rounds under way. */
@@ -211,18 +265,20 @@ export class MixedLoad {
 
   /** MTs received for `msisdn` so far that name the reference `ref`. */
   receiptsOf(msisdn: string, ref: string): number {
-    return (this.mts.get(msisdn) ?? []).filter((text) => [...text.matchAll(refPattern)].some((match) => match[0] === ref)).length
+    return (this.mts.get(msisdn) ?? []).filter((text) =>
+      [...text.matchAll(refPattern)].some((match) => match[0] === ref),
+    ).length
   }
 
   private async smsPayer(esme: PhoneEsme, msisdn: string): Promise<void> {
     while (this.running) {
       const amountMinor = BigInt(this.nextRound(msisdn))
       const pay = await esme.send(msisdn, `PAY 1001 ${(Number(amountMinor) / 100).toFixed(2)} P`)
-      if (!pay.ok || await esme.next(msisdn, replyWaitMs) === null) return
+      if (!pay.ok || (await esme.next(msisdn, replyWaitMs)) === null) return
       const yes = await esme.send(msisdn, 'YES')
       if (!yes.ok) return
       this.ackedYes.push({ msisdn, amountMinor })
-      if (await esme.next(msisdn, replyWaitMs) === null) return
+      if ((await esme.next(msisdn, replyWaitMs)) === null) return
     }
   }
 
@@ -237,8 +293,9 @@ export class MixedLoad {
       reference = (reference + 1) % 256
       const yes = await esme.send(msisdn, 'YES', { userMessageReference: reference })
       if (!yes.ok) return
-      if (amount !== undefined) this.ackedYes.push({ msisdn, amountMinor: BigInt(Math.round(Number(amount) * 100)) })
-      if (await esme.next(msisdn, replyWaitMs) === null) return
+      if (amount !== undefined)
+        this.ackedYes.push({ msisdn, amountMinor: BigInt(Math.round(Number(amount) * 100)) })
+      if ((await esme.next(msisdn, replyWaitMs)) === null) return
     }
   }
 
@@ -251,7 +308,10 @@ export class MixedLoad {
       const round = this.nextRound(msisdn)
       // Amounts of their own, above the SMS payers' (a merchant's payer pays 5.00 and up).
       const call = await this.http('POST', '/api/v1/payment-requests', {
-        msisdn, amount: ((500 + round) / 100).toFixed(2), reference: `stop-${msisdn}-${round}`, account: 'phone_bill',
+        msisdn,
+        amount: ((500 + round) / 100).toFixed(2),
+        reference: `stop-${msisdn}-${round}`,
+        account: 'phone_bill',
       })
       if (call.status === null) return
       const id = (call.json as { id?: string } | null)?.id
@@ -275,13 +335,18 @@ export class MixedLoad {
     for (let session = 0; this.running; session += 1) {
       const sessionId = `stop-${dialer}-${Date.now()}-${session}`
       for (const text of ['', '1']) {
-        const hop = await this.http('POST', '/ussd', new URLSearchParams({ sessionId, serviceCode: '*123#', phoneNumber: `+${msisdn}`, text }))
+        const hop = await this.http(
+          'POST',
+          '/ussd',
+          new URLSearchParams({ sessionId, serviceCode: '*123#', phoneNumber: `+${msisdn}`, text }),
+        )
         if (hop.status === null) return
         if (hop.status !== 200) {
           await sleep(200)
           break
         }
-        if (text === '1' && typeof hop.json === 'string' && hop.json.startsWith('END')) this.ussdBalances += 1
+        if (text === '1' && typeof hop.json === 'string' && hop.json.startsWith('END'))
+          this.ussdBalances += 1
       }
     }
   }
@@ -313,12 +378,24 @@ export interface SignalledRun {
  * for the exit (at most `exitWaitMs`) and for the load's rounds under way; the ESMEs are closed.
  */
 export async function runUntilSignal(
-  dir: string, plan: { readonly binds: number; readonly phonesPerBind: number; readonly loadMs: number; readonly signal: NodeJS.Signals; readonly exitWaitMs: number },
+  dir: string,
+  plan: {
+    readonly binds: number
+    readonly phonesPerBind: number
+    readonly loadMs: number
+    readonly signal: NodeJS.Signals
+    readonly exitWaitMs: number
+  },
 ): Promise<SignalledRun> {
   // Twice the payers the load uses, every other one English (bench subscribers alternate).
   await seedLoadWorld(dir, 4 * plan.binds * plan.phonesPerBind)
   const child = await startGatewayChild(dir)
-  const load = new MixedLoad({ url: child.url, smppPort: child.smppPort, binds: plan.binds, phonesPerBind: plan.phonesPerBind })
+  const load = new MixedLoad({
+    url: child.url,
+    smppPort: child.smppPort,
+    binds: plan.binds,
+    phonesPerBind: plan.phonesPerBind,
+  })
   await load.bind(child.smppPort)
   load.start()
   await sleep(plan.loadMs)
@@ -330,9 +407,17 @@ export async function runUntilSignal(
 }
 
 /** What the load was told that the ledger does not show: a YES acknowledged for no completed payment, a 202 for no payment. */
-export function acknowledgedButMissing(load: MixedLoad, state: LoadInspection): { readonly unconfirmed: readonly AckedYes[]; readonly unknownRequests: readonly string[] } {
+export function acknowledgedButMissing(
+  load: MixedLoad,
+  state: LoadInspection,
+): { readonly unconfirmed: readonly AckedYes[]; readonly unknownRequests: readonly string[] } {
   return {
-    unconfirmed: load.ackedYes.filter((yes) => !state.completed.some((payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor)),
+    unconfirmed: load.ackedYes.filter(
+      (yes) =>
+        !state.completed.some(
+          (payment) => payment.msisdn === yes.msisdn && payment.amountMinor === yes.amountMinor,
+        ),
+    ),
     unknownRequests: load.requested.filter((id) => !state.paymentIds.has(id)),
   }
 }
@@ -342,7 +427,12 @@ export interface LoadInspection {
   /** Payments moved twice (more than one payment transfer). */
   readonly appliedTwice: number
   /** Completed payments of the load's payers, with the reference their receipt names. */
-  readonly completed: readonly { readonly id: string; readonly msisdn: string; readonly amountMinor: bigint; readonly ref: string }[]
+  readonly completed: readonly {
+    readonly id: string
+    readonly msisdn: string
+    readonly amountMinor: bigint
+    readonly ref: string
+  }[]
   readonly paymentIds: ReadonlySet<string>
   /** SMS replies the gateway could not send at once and kept in the outbox. */
   readonly keptReplies: number
@@ -353,16 +443,44 @@ export function inspectLoad(dir: string, payers: readonly string[]): LoadInspect
   const db = openLedgerDatabase(join(dir, ledgerName))
   try {
     const wanted = new Set(payers)
-    const rows = db.prepare("SELECT id, payer_msisdn, amount_minor, transfer_ref FROM payments WHERE state = 'completed'").all() as
-      { id: string; payer_msisdn: string; amount_minor: bigint; transfer_ref: string | null }[]
-    const twice = db.prepare("SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)").get() as { n: bigint }
+    const rows = db
+      .prepare(
+        "SELECT id, payer_msisdn, amount_minor, transfer_ref FROM payments WHERE state = 'completed'",
+      )
+      .all() as {
+      id: string
+      payer_msisdn: string
+      amount_minor: bigint
+      transfer_ref: string | null
+    }[]
+    const twice = db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)",
+      )
+      .get() as { n: bigint }
     return {
       balanced: checkLedger(db).balanced,
       appliedTwice: Number(twice.n),
-      completed: rows.filter((row) => wanted.has(row.payer_msisdn))
-        .map((row) => ({ id: row.id, msisdn: row.payer_msisdn, amountMinor: row.amount_minor, ref: row.transfer_ref ?? '' })),
-      paymentIds: new Set((db.prepare('SELECT id FROM payments').all() as { id: string }[]).map((row) => row.id)),
-      keptReplies: Number((db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'sms' AND payload LIKE '%"commandKey"%'`).get() as { n: bigint }).n),
+      completed: rows
+        .filter((row) => wanted.has(row.payer_msisdn))
+        .map((row) => ({
+          id: row.id,
+          msisdn: row.payer_msisdn,
+          amountMinor: row.amount_minor,
+          ref: row.transfer_ref ?? '',
+        })),
+      paymentIds: new Set(
+        (db.prepare('SELECT id FROM payments').all() as { id: string }[]).map((row) => row.id),
+      ),
+      keptReplies: Number(
+        (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'sms' AND payload LIKE '%"commandKey"%'`,
+            )
+            .get() as { n: bigint }
+        ).n,
+      ),
     }
   } finally {
     db.close()

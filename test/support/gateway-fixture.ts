@@ -13,11 +13,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { WapLimits } from '../../channels/wap/limits.js'
 import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
-import type { WapLimits } from '../../channels/wap/limits.js'
 import type { Logger } from '../../src/service/log.js'
 
 /** Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with 10000.00. */
@@ -86,7 +86,13 @@ export interface GatewayFixture {
   readonly url: string
   request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>
   /** A merchant API call authenticated with `test_key_<code>`. */
-  merchant(code: string, method: string, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<HttpAnswer>
+  merchant(
+    code: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<HttpAnswer>
   /** An admin API call with the default admin token. */
   admin(method: string, path: string, body?: unknown): Promise<HttpAnswer>
   /** A command typed on a phone, handed to the payment service as a channel would. */
@@ -130,24 +136,38 @@ export interface SubscriberJson {
 
 let keyCounter = 0
 
-function mergeOverrides(base: Record<string, unknown>, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function mergeOverrides(
+  base: Record<string, unknown>,
+  extra: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(extra)) {
     const current = merged[key]
-    const isPlain = (item: unknown): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item)
+    const isPlain = (item: unknown): item is Record<string, unknown> =>
+      typeof item === 'object' && item !== null && !Array.isArray(item)
     merged[key] = isPlain(value) && isPlain(current) ? { ...current, ...value } : value
   }
   return merged
 }
 
-export async function httpRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+export async function httpRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) }
-  if (options.token !== undefined && options.token !== null) headers['authorization'] = `Bearer ${options.token}`
+  if (options.token !== undefined && options.token !== null)
+    headers['authorization'] = `Bearer ${options.token}`
   let body: string | undefined
   if (options.rawBody !== undefined) body = options.rawBody
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   if (body !== undefined) headers['content-type'] ??= 'application/json'
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  })
   const text = await response.text()
   let json: unknown = null
   if ((response.headers.get('content-type') ?? '').includes('json')) json = JSON.parse(text)
@@ -170,10 +190,17 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     logLevel: 'silent',
     pinHashCost: 1024,
   }
-  const config = loadConfig({ env: {}, cwd: dir, overrides: mergeOverrides(base, options.overrides ?? {}) })
+  const config = loadConfig({
+    env: {},
+    cwd: dir,
+    overrides: mergeOverrides(base, options.overrides ?? {}),
+  })
   let gateway: Gateway
   try {
-    gateway = await startGateway(options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits }, options.log === undefined ? {} : { log: options.log })
+    gateway = await startGateway(
+      options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits },
+      options.log === undefined ? {} : { log: options.log },
+    )
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
     throw error
@@ -186,7 +213,11 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     url,
     request: (method, path, requestOptions) => httpRequest(url, method, path, requestOptions),
     merchant: (code, method, path, body, headers) =>
-      httpRequest(url, method, path, { token: `test_key_${code}`, body, ...(headers === undefined ? {} : { headers }) }),
+      httpRequest(url, method, path, {
+        token: `test_key_${code}`,
+        body,
+        ...(headers === undefined ? {} : { headers }),
+      }),
     admin: (method, path, body) => httpRequest(url, method, path, { token: ADMIN_TOKEN, body }),
     phone(command, phoneOptions = {}) {
       keyCounter += 1
@@ -212,27 +243,35 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
       let target = localMidnight + ((hours * 60 + minutes) * 60 + seconds) * 1000
       if (target <= now) target += DAY_MS
       await fixture.advance((target - now) / 1000)
-      if (gateway.clock.nowMs() !== target) throw new Error(`clock at ${gateway.clock.nowMs()}, wanted ${target}`)
+      if (gateway.clock.nowMs() !== target)
+        throw new Error(`clock at ${gateway.clock.nowMs()}, wanted ${target}`)
     },
     nowMs: () => gateway.clock.nowMs(),
     localDate: (offsetDays = 0) => localDateOf(gateway.clock.nowMs() + offsetDays * DAY_MS),
     async subscriber(msisdn) {
       const answer = await fixture.admin('GET', `/admin/api/subscribers/${msisdn}`)
-      if (answer.status !== 200) throw new Error(`GET subscriber ${msisdn}: ${answer.status} ${answer.text}`)
+      if (answer.status !== 200)
+        throw new Error(`GET subscriber ${msisdn}: ${answer.status} ${answer.text}`)
       return answer.json as SubscriberJson
     },
     async balance(msisdn, account) {
       const subscriber = await fixture.subscriber(msisdn)
       const line = subscriber.accounts.find((candidate) => candidate.account === account)
       if (line === undefined) throw new Error(`${msisdn} has no ${account} account`)
-      if (line.balance === null) throw new Error(`${msisdn} ${account}: the bank does not know the card`)
+      if (line.balance === null)
+        throw new Error(`${msisdn} ${account}: the bank does not know the card`)
       return line.balance
     },
     async smsTo(msisdn) {
       const answer = await fixture.admin('GET', '/admin/api/outbox')
       if (answer.status !== 200) throw new Error(`GET outbox: ${answer.status} ${answer.text}`)
-      const items = (answer.json as { outbox: { to: string | null; text: string | null; id: number }[] }).outbox
-      return items.filter((item) => item.to === msisdn).sort((a, b) => a.id - b.id).map((item) => item.text ?? '')
+      const items = (
+        answer.json as { outbox: { to: string | null; text: string | null; id: number }[] }
+      ).outbox
+      return items
+        .filter((item) => item.to === msisdn)
+        .sort((a, b) => a.id - b.id)
+        .map((item) => item.text ?? '')
     },
     async close(closeOptions = {}) {
       await gateway.close()
@@ -246,10 +285,23 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
 export async function requestPayment(
   t: GatewayFixture,
   merchantCode: string,
-  body: { msisdn: string; amount: string; reference: string; description?: string; account?: FundingKind; callbackUrl?: string },
+  body: {
+    msisdn: string
+    amount: string
+    reference: string
+    description?: string
+    account?: FundingKind
+    callbackUrl?: string
+  },
   idempotencyKey?: string,
 ): Promise<string> {
-  const answer = await t.merchant(merchantCode, 'POST', '/api/v1/payment-requests', body, idempotencyKey === undefined ? undefined : { 'idempotency-key': idempotencyKey })
+  const answer = await t.merchant(
+    merchantCode,
+    'POST',
+    '/api/v1/payment-requests',
+    body,
+    idempotencyKey === undefined ? undefined : { 'idempotency-key': idempotencyKey },
+  )
   if (answer.status !== 202) throw new Error(`payment request: ${answer.status} ${answer.text}`)
   return (answer.json as { id: string }).id
 }
@@ -274,17 +326,26 @@ export interface CallbackServer {
  * A merchant's webhook receiver on a loopback port. `answer` decides each response from the
  * number of the request (1-based): a status code, or a promise of one to hold the request open.
  */
-export async function startCallbackServer(clock: () => number, answer: (count: number) => number | Promise<number> = () => 200): Promise<CallbackServer> {
+export async function startCallbackServer(
+  clock: () => number,
+  answer: (count: number) => number | Promise<number> = () => 200,
+): Promise<CallbackServer> {
   const received: ReceivedCallback[] = []
   const waiters: { count: number; resolve: (callback: ReceivedCallback) => void }[] = []
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      const callback: ReceivedCallback = { path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), atMs: clock() }
+      const callback: ReceivedCallback = {
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        atMs: clock(),
+      }
       received.push(callback)
       const count = received.length
-      for (const waiter of waiters.filter((candidate) => candidate.count === count)) waiter.resolve(callback)
+      for (const waiter of waiters.filter((candidate) => candidate.count === count))
+        waiter.resolve(callback)
       void Promise.resolve(answer(count)).then((status) => {
         response.writeHead(status, { 'content-type': 'text/plain' })
         response.end(status < 300 ? 'ok' : 'not ok')
@@ -301,9 +362,10 @@ export async function startCallbackServer(clock: () => number, answer: (count: n
       if (already !== undefined) return Promise.resolve(already)
       return new Promise((resolve) => waiters.push({ count, resolve }))
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }

@@ -22,12 +22,15 @@ export const driveSmppPath = '/usr/lib/kannel/test/drive_smpp'
 
 /** Why a Kannel test cannot run here, or null when it can. */
 export function kannelMissing(): string | null {
-  if (!existsSync(bearerboxPath) || !existsSync(smsboxPath)) return 'Kannel is not installed (Debian package kannel; .ci/run installs it)'
+  if (!existsSync(bearerboxPath) || !existsSync(smsboxPath))
+    return 'Kannel is not installed (Debian package kannel; .ci/run installs it)'
   return null
 }
 
 export function driveSmppMissing(): string | null {
-  return existsSync(driveSmppPath) ? null : 'Kannel test SMSC drive_smpp is not installed (Debian package kannel-extras; .ci/run installs it)'
+  return existsSync(driveSmppPath)
+    ? null
+    : 'Kannel test SMSC drive_smpp is not installed (Debian package kannel-extras; .ci/run installs it)'
 }
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
@@ -50,18 +53,24 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
       socket.once('error', () => resolve(false))
     })
     if (open) return
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
+    if (Date.now() > deadline)
+      throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
 /** waitFor for probes that must await (an HTTP status page, say). */
-export async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+export async function waitForAsync<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
     if (value !== undefined && value !== null && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
@@ -78,18 +87,32 @@ export async function waitForListening(port: number, timeoutMs: number): Promise
   }
   // Rows read "sl local_address rem_address st ...": local "0100007F:1F90", state 0A = LISTEN.
   const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`
-  await waitFor(`a listener on port ${port}`, () => tables.some((path) => readFileSync(path, 'utf8').split('\n').some((row) => {
-    const columns = row.trim().split(/\s+/)
-    return columns[1]?.endsWith(suffix) === true && columns[3] === '0A'
-  })), timeoutMs)
+  await waitFor(
+    `a listener on port ${port}`,
+    () =>
+      tables.some((path) =>
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .some((row) => {
+            const columns = row.trim().split(/\s+/)
+            return columns[1]?.endsWith(suffix) === true && columns[3] === '0A'
+          }),
+      ),
+    timeoutMs,
+  )
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = probe()
     if (value !== undefined && value !== null && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
@@ -124,15 +147,30 @@ export interface KannelPdu {
 export class KannelApp {
   readonly inbound: KannelInbound[] = []
   readonly reports: KannelReport[] = []
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<KannelApp> {
     let app: KannelApp | null = null
     const server = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1')
       const get = (name: string): string => url.searchParams.get(name) ?? ''
-      if (url.pathname === '/mo') app?.inbound.push({ from: get('from'), to: get('to'), text: get('text'), coding: get('coding') })
-      if (url.pathname === '/dlr') app?.reports.push({ type: Number(get('type')), id: get('id'), reply: get('reply'), params: Object.fromEntries(url.searchParams) })
+      if (url.pathname === '/mo')
+        app?.inbound.push({
+          from: get('from'),
+          to: get('to'),
+          text: get('text'),
+          coding: get('coding'),
+        })
+      if (url.pathname === '/dlr')
+        app?.reports.push({
+          type: Number(get('type')),
+          id: get('id'),
+          reply: get('reply'),
+          params: Object.fromEntries(url.searchParams),
+        })
       response.writeHead(200, { 'content-type': 'text/plain' })
       response.end('')
     })
@@ -167,7 +205,9 @@ export class KannelProcesses {
 
   /** Starts a program on dir/kannel.conf and waits until `ready`; if it never is, stops everything. */
   async start(program: string, ready: () => Promise<void>): Promise<void> {
-    this.processes.push(spawn(program, [join(this.dir, 'kannel.conf')], { cwd: this.dir, stdio: 'ignore' }))
+    this.processes.push(
+      spawn(program, [join(this.dir, 'kannel.conf')], { cwd: this.dir, stdio: 'ignore' }),
+    )
     try {
       await ready()
     } catch (error) {
@@ -198,7 +238,11 @@ export class KannelEsme {
   static async start(options: KannelEsmeOptions): Promise<KannelEsme> {
     const run = new KannelProcesses()
     const dir = run.dir
-    const [adminPort, smsboxPort, sendsmsPort] = [await freePort(), await freePort(), await freePort()]
+    const [adminPort, smsboxPort, sendsmsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ]
     const appUrl = `http://127.0.0.1:${options.app.port}`
     // %p sender, %P receiver, %a the whole text, %c coding (0 GSM, 1 8-bit, 2 UCS-2).
     const config = `
@@ -264,14 +308,28 @@ get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
    * submit_sm. With a dlrUrl, Kannel asks for a delivery receipt (registered_delivery) and calls
    * the URL when our receipt arrives.
    */
-  async sendsms(from: string, to: string, text: string, options: { dlrUrl?: string; coding?: number } = {}): Promise<{ status: number; body: string }> {
-    const query = new URLSearchParams({ username: 'tester', password: 'secret', from, to, text, charset: 'UTF-8' })
+  async sendsms(
+    from: string,
+    to: string,
+    text: string,
+    options: { dlrUrl?: string; coding?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    const query = new URLSearchParams({
+      username: 'tester',
+      password: 'secret',
+      from,
+      to,
+      text,
+      charset: 'UTF-8',
+    })
     if (options.coding !== undefined) query.set('coding', String(options.coding))
     if (options.dlrUrl !== undefined) {
       query.set('dlr-mask', '3')
       query.set('dlr-url', options.dlrUrl)
     }
-    const response = await fetch(`http://127.0.0.1:${this.sendsmsPort}/cgi-bin/sendsms?${query.toString()}`)
+    const response = await fetch(
+      `http://127.0.0.1:${this.sendsmsPort}/cgi-bin/sendsms?${query.toString()}`,
+    )
     return { status: response.status, body: await response.text() }
   }
 
@@ -301,18 +359,30 @@ get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
       const current = open.get(thread)
       if (current === undefined) continue
       if (text === 'SMPP PDU dump ends.') {
-        pdus.push({ type: current.fields['type_name'] ?? '', fields: current.fields, shortMessage: Buffer.from(current.octets) })
+        pdus.push({
+          type: current.fields['type_name'] ?? '',
+          fields: current.fields,
+          shortMessage: Buffer.from(current.octets),
+        })
         open.delete(thread)
         continue
       }
       const data = /^ {5}data: ((?:[0-9a-f]{2} ){1,16})/.exec(text)
       if (data !== null) {
-        current.octets.push(...(data[1] ?? '').trim().split(' ').map((octet) => Number.parseInt(octet, 16)))
+        current.octets.push(
+          ...(data[1] ?? '')
+            .trim()
+            .split(' ')
+            .map((octet) => Number.parseInt(octet, 16)),
+        )
         continue
       }
       // "  data_coding: 8 = 0x00000008" or '  source_addr: "12588"': keep the decimal or the string.
       const field = /^ {2}(\w+): (.*)$/.exec(text)
-      if (field !== null) current.fields[field[1] ?? ''] = (field[2] ?? '').replace(/ = 0x[0-9a-f]+$/, '').replace(/^"(.*)"$/, '$1')
+      if (field !== null)
+        current.fields[field[1] ?? ''] = (field[2] ?? '')
+          .replace(/ = 0x[0-9a-f]+$/, '')
+          .replace(/^"(.*)"$/, '$1')
     }
     return pdus
   }
@@ -344,9 +414,17 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
  */
 export class DriveSmpp {
   private output = ''
-  private constructor(private readonly child: ChildProcess, private readonly boxStandIn: import('node:net').Server, readonly port: number) {
-    child.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString('utf8') })
-    child.stderr?.on('data', (chunk: Buffer) => { this.output += chunk.toString('utf8') })
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly boxStandIn: import('node:net').Server,
+    readonly port: number,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString('utf8')
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString('utf8')
+    })
   }
 
   static async start(messages: number): Promise<DriveSmpp> {
@@ -357,7 +435,9 @@ export class DriveSmpp {
       boxStandIn.listen(13001, '127.0.0.1', resolve)
     })
     const port = await freePort()
-    const child = spawn(driveSmppPath, ['-p', String(port), '-m', String(messages), '-v', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(driveSmppPath, ['-p', String(port), '-m', String(messages), '-v', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const drive = new DriveSmpp(child, boxStandIn, port)
     try {
       // Not waitForPort: drive_smpp takes any connection for its ESME and quits for good when
@@ -388,7 +468,9 @@ export class DriveSmpp {
 
   /** How drive_smpp ended: its exit code, or the signal that ended it (SIGKILL: finished() timed out); null while it runs. */
   get exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null {
-    return this.child.exitCode === null && this.child.signalCode === null ? null : { code: this.child.exitCode, signal: this.child.signalCode }
+    return this.child.exitCode === null && this.child.signalCode === null
+      ? null
+      : { code: this.child.exitCode, signal: this.child.signalCode }
   }
 
   async stop(): Promise<void> {
@@ -400,9 +482,11 @@ export class DriveSmpp {
 /** Whether this process may capture on the loopback interface with tshark (root or dumpcap rights). */
 export function tsharkMissing(): string | null {
   const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' })
-  if (version.status !== 0) return 'tshark is not installed (Debian package tshark; .ci/run installs it)'
+  if (version.status !== 0)
+    return 'tshark is not installed (Debian package tshark; .ci/run installs it)'
   // Listing lo's link types opens the device, which needs the same rights as capturing on it.
   const open = spawnSync('dumpcap', ['-i', 'lo', '-L'], { encoding: 'utf8' })
-  if (open.status !== 0) return `capture on lo is not permitted (not root, and dumpcap lacks cap_net_raw): ${(open.stderr ?? '').trim().split('\n')[0] ?? ''}`
+  if (open.status !== 0)
+    return `capture on lo is not permitted (not root, and dumpcap lacks cap_net_raw): ${(open.stderr ?? '').trim().split('\n')[0] ?? ''}`
   return null
 }

@@ -3,14 +3,15 @@
  * the core through the store. PINs are hashed with a cheap fake here: the core only ever sees
  * the outcome of a PIN check (match / mismatch / absent), which tests pass directly.
  */
+
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createHash } from 'node:crypto'
 import type { Command, CommandResult, Envelope, Limits, PinCheck } from '../../src/core/index.js'
 import { defaultLimits } from '../../src/core/index.js'
-import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
 import { encodeJson } from '../../src/ledger/codec.js'
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
 import { defaultWorld } from '../../src/world/default-world.js'
 import type { WorldSpec } from '../../src/world/world.js'
 import { prepareWorld } from '../../src/world/world.js'
@@ -24,10 +25,16 @@ export interface TestLedger {
   /** The test clock: tests move it, nothing reads the real time. */
   nowMs: number
   /** Runs one command through decide() in its own batch; key defaults to a fresh one. */
-  run(command: Command, options?: { key?: string; pin?: PinCheck; newPinHash?: string | null; channel?: string }): CommandResult
+  run(
+    command: Command,
+    options?: { key?: string; pin?: PinCheck; newPinHash?: string | null; channel?: string },
+  ): CommandResult
   /** Runs several commands in one batch, as group commit would. */
   runBatch(envelopes: readonly Envelope[]): CommandResult[]
-  envelope(command: Command, options?: { key?: string; pin?: PinCheck; newPinHash?: string | null; channel?: string }): Envelope
+  envelope(
+    command: Command,
+    options?: { key?: string; pin?: PinCheck; newPinHash?: string | null; channel?: string },
+  ): Envelope
   balance(msisdn: string, kind: 'wallet' | 'phone_bill' | 'bank'): Promise<bigint>
   close(): Promise<void>
 }
@@ -36,11 +43,18 @@ export function commandHashOf(command: Command): string {
   return createHash('sha256').update(encodeJson(command)).digest('hex')
 }
 
-export async function openTestLedger(options: { limits?: Limits; world?: WorldSpec; file?: boolean } = {}): Promise<TestLedger> {
+export async function openTestLedger(
+  options: { limits?: Limits; world?: WorldSpec; file?: boolean } = {},
+): Promise<TestLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'telepay-test-'))
   const limits = options.limits ?? defaultLimits
-  const ledger = new SqliteLedger(options.file === false ? ':memory:' : join(dir, 'ledger.sqlite'), limits)
-  const world = await prepareWorld(options.world ?? defaultWorld, (pin) => Promise.resolve(`fake$${pin}`))
+  const ledger = new SqliteLedger(
+    options.file === false ? ':memory:' : join(dir, 'ledger.sqlite'),
+    limits,
+  )
+  const world = await prepareWorld(options.world ?? defaultWorld, (pin) =>
+    Promise.resolve(`fake$${pin}`),
+  )
   await ledger.seedWorld(world, testStartMs)
   let counter = 0
   const fixture: TestLedger = {

@@ -10,7 +10,7 @@ import { createSocket } from 'node:dgram'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KannelProcesses, bearerboxPath, freePort, waitForAsync, waitForPort } from './kannel.js'
+import { bearerboxPath, freePort, KannelProcesses, waitForAsync, waitForPort } from './kannel.js'
 
 export const wapboxPath = '/usr/sbin/wapbox'
 export const wbxml2xmlPath = '/usr/bin/wbxml2xml'
@@ -25,14 +25,19 @@ export const wspConnectionlessPort = 9200
 const wspReplyTimeoutMs = 10_000
 
 export function wapboxMissing(): string | null {
-  if (!existsSync(bearerboxPath) || !existsSync(wapboxPath)) return 'Kannel is not installed (Debian package kannel; .ci/run installs it)'
-  if (!existsSync(wbxml2xmlPath)) return 'wbxml2xml is not installed (Debian package libwbxml2-utils; .ci/run installs it)'
+  if (!existsSync(bearerboxPath) || !existsSync(wapboxPath))
+    return 'Kannel is not installed (Debian package kannel; .ci/run installs it)'
+  if (!existsSync(wbxml2xmlPath))
+    return 'wbxml2xml is not installed (Debian package libwbxml2-utils; .ci/run installs it)'
   return null
 }
 
 /** bearerbox with its WDP interface on 127.0.0.1, and a wapbox connected to it. */
 export class KannelWapGateway {
-  private constructor(private readonly run: KannelProcesses, readonly adminPort: number) {}
+  private constructor(
+    private readonly run: KannelProcesses,
+    readonly adminPort: number,
+  ) {}
 
   static async start(): Promise<KannelWapGateway> {
     const run = new KannelProcesses()
@@ -60,7 +65,11 @@ syslog-level = none
     const gateway = new KannelWapGateway(run, adminPort)
     await run.start(bearerboxPath, () => waitForPort(wapboxPort, 10_000))
     await run.start(wapboxPath, async () => {
-      await waitForAsync('wapbox on-line at bearerbox', async () => /wapbox, IP 127\.0\.0\.1 \(on-line/.test(await gateway.status()), 10_000)
+      await waitForAsync(
+        'wapbox on-line at bearerbox',
+        async () => /wapbox, IP 127\.0\.0\.1 \(on-line/.test(await gateway.status()),
+        10_000,
+      )
     })
     return gateway
   }
@@ -80,7 +89,9 @@ syslog-level = none
 
   /** What wapbox's WML compiler complained about ("WARNING: WML compiler: ..."), line by line. */
   compilerComplaints(): string[] {
-    return this.log('wapbox').split('\n').filter((line) => /(WARNING|ERROR): WML compiler/.test(line))
+    return this.log('wapbox')
+      .split('\n')
+      .filter((line) => /(WARNING|ERROR): WML compiler/.test(line))
   }
 
   log(name: 'bearerbox' | 'wapbox'): string {
@@ -105,7 +116,10 @@ export interface WspReply {
 
 /** WSP well-known content types (WAP-230 Table 40) that a WAP gateway sends back. */
 const wellKnownContentTypes: Readonly<Record<number, string>> = {
-  2: 'text/html', 3: 'text/plain', 8: 'text/vnd.wap.wml', 20: 'application/vnd.wap.wmlc',
+  2: 'text/html',
+  3: 'text/plain',
+  8: 'text/vnd.wap.wml',
+  20: 'application/vnd.wap.wmlc',
   59: 'application/vnd.wap.xhtml+xml',
 }
 
@@ -142,7 +156,8 @@ function httpStatusOf(code: number): number {
 
 function contentTypeOf(bytes: Buffer, start: number): string {
   const first = bytes[start] ?? 0
-  if (first >= 0x80) return wellKnownContentTypes[first & 0x7f] ?? `well-known 0x${(first & 0x7f).toString(16)}`
+  if (first >= 0x80)
+    return wellKnownContentTypes[first & 0x7f] ?? `well-known 0x${(first & 0x7f).toString(16)}`
   if (first >= 0x20) return bytes.toString('latin1', start, bytes.indexOf(0, start))
   // Value-length form (a type with parameters): the media type follows the length.
   const mediaAt = first === 0x1f ? readUintvar(bytes, start + 1).next : start + 1
@@ -155,17 +170,34 @@ export class WspHandset {
   private readonly scratch = mkdtempSync(join(tmpdir(), 'telepay-wsp-'))
 
   /** `textHeaders` go out as WSP application headers (name and value as text), e.g. a forged MSISDN. */
-  constructor(private readonly userAgent: string, private readonly textHeaders: Readonly<Record<string, string>> = {}) {}
+  constructor(
+    private readonly userAgent: string,
+    private readonly textHeaders: Readonly<Record<string, string>> = {},
+  ) {}
 
   async get(url: string): Promise<WspReply> {
     const uri = Buffer.from(url)
-    return this.exchange(Buffer.concat([Buffer.from([this.nextTid(), 0x40]), uintvar(uri.length), uri, this.headers()]))
+    return this.exchange(
+      Buffer.concat([
+        Buffer.from([this.nextTid(), 0x40]),
+        uintvar(uri.length),
+        uri,
+        this.headers(),
+      ]),
+    )
   }
 
   async post(url: string, fields: URLSearchParams): Promise<WspReply> {
     const uri = Buffer.from(url)
     const headers = Buffer.concat([formUrlencoded, this.headers()])
-    const pdu = Buffer.concat([Buffer.from([this.nextTid(), 0x60]), uintvar(uri.length), uintvar(headers.length), uri, headers, Buffer.from(fields.toString())])
+    const pdu = Buffer.concat([
+      Buffer.from([this.nextTid(), 0x60]),
+      uintvar(uri.length),
+      uintvar(headers.length),
+      uri,
+      headers,
+      Buffer.from(fields.toString()),
+    ])
     return this.exchange(pdu)
   }
 
@@ -180,7 +212,9 @@ export class WspHandset {
 
   private headers(): Buffer {
     const userAgent = Buffer.concat([Buffer.from([0xa9]), Buffer.from(`${this.userAgent}\0`)])
-    const text = Object.entries(this.textHeaders).map(([name, value]) => Buffer.from(`${name}\0${value}\0`))
+    const text = Object.entries(this.textHeaders).map(([name, value]) =>
+      Buffer.from(`${name}\0${value}\0`),
+    )
     return Buffer.concat([acceptWmlc, userAgent, ...text])
   }
 
@@ -189,7 +223,11 @@ export class WspHandset {
       const socket = createSocket('udp4')
       const timer = setTimeout(() => {
         socket.close()
-        reject(new Error(`no WSP reply from 127.0.0.1:${wspConnectionlessPort} within ${wspReplyTimeoutMs} ms`))
+        reject(
+          new Error(
+            `no WSP reply from 127.0.0.1:${wspConnectionlessPort} within ${wspReplyTimeoutMs} ms`,
+          ),
+        )
       }, wspReplyTimeoutMs)
       socket.on('message', (datagram) => {
         clearTimeout(timer)
@@ -199,11 +237,18 @@ export class WspHandset {
       socket.send(pdu, wspConnectionlessPort, '127.0.0.1')
     })
     // Reply PDU: TID, type 0x04, status, uintvar length of content type + headers, those, body.
-    if (reply[1] !== 0x04) throw new Error(`WSP PDU type 0x${(reply[1] ?? 0).toString(16)} is not a Reply`)
+    if (reply[1] !== 0x04)
+      throw new Error(`WSP PDU type 0x${(reply[1] ?? 0).toString(16)} is not a Reply`)
     const { value: headersLength, next: contentTypeAt } = readUintvar(reply, 3)
     const contentType = contentTypeOf(reply, contentTypeAt)
     const body = reply.subarray(contentTypeAt + headersLength)
-    return { status: httpStatusOf(reply[2] ?? 0), contentType, body, text: contentType === 'application/vnd.wap.wmlc' ? this.decompile(body) : body.toString('utf8') }
+    return {
+      status: httpStatusOf(reply[2] ?? 0),
+      contentType,
+      body,
+      text:
+        contentType === 'application/vnd.wap.wmlc' ? this.decompile(body) : body.toString('utf8'),
+    }
   }
 
   private decompile(wmlc: Buffer): string {
@@ -212,7 +257,8 @@ export class WspHandset {
     writeFileSync(input, wmlc)
     rmSync(output, { force: true })
     const run = spawnSync(wbxml2xmlPath, ['-o', output, input], { encoding: 'utf8' })
-    if (run.status !== 0 || !existsSync(output)) throw new Error(`wbxml2xml could not decode the deck: ${run.stderr}${run.stdout}`)
+    if (run.status !== 0 || !existsSync(output))
+      throw new Error(`wbxml2xml could not decode the deck: ${run.stderr}${run.stdout}`)
     return readFileSync(output, 'utf8')
   }
 }

@@ -28,15 +28,31 @@ export interface Collecting {
 }
 
 /** Why a gather ended (jambonz `reason`, Asterisk READSTATUS in the notes 1.9.2). */
-export type CompletionReason = 'max_digits' | 'terminator' | 'inter_digit_timeout' | 'no_input' | 'invalid_key' | 'too_many_keys'
+export type CompletionReason =
+  | 'max_digits'
+  | 'terminator'
+  | 'inter_digit_timeout'
+  | 'no_input'
+  | 'invalid_key'
+  | 'too_many_keys'
 
 export type Collected =
   /** Still collecting; the running timer fires at `deadlineMs`. */
   | { readonly kind: 'pending'; readonly collecting: Collecting; readonly deadlineMs: number }
   /** A complete input (terminator excluded); `rest` is type-ahead for the next gather. */
-  | { readonly kind: 'match'; readonly digits: string; readonly reason: CompletionReason; readonly rest: string }
+  | {
+      readonly kind: 'match'
+      readonly digits: string
+      readonly reason: CompletionReason
+      readonly rest: string
+    }
   /** Input that breaks the gather's rules; the type-ahead is flushed. */
-  | { readonly kind: 'no_match'; readonly digits: string; readonly reason: CompletionReason; readonly rest: '' }
+  | {
+      readonly kind: 'no_match'
+      readonly digits: string
+      readonly reason: CompletionReason
+      readonly rest: ''
+    }
   /** Nothing usable was pressed; `rest` holds keys that came after the timer fired. */
   | { readonly kind: 'no_input'; readonly reason: CompletionReason; readonly rest: string }
 
@@ -81,21 +97,34 @@ export function pressKeys(
     const rest = keys.slice(index + 1)
     if (gather.finishOnKey !== '' && key === gather.finishOnKey) {
       if (digits === '') return emptyInput(options, rest)
-      if (digits.length >= gather.digitsMin) return { kind: 'match', digits, reason: 'terminator', rest } // D4
+      if (digits.length >= gather.digitsMin)
+        return { kind: 'match', digits, reason: 'terminator', rest } // D4
       return { kind: 'no_match', digits, reason: 'terminator', rest: '' } // D5
     }
-    if (!gather.validKeys.includes(key)) return { kind: 'no_match', digits: digits + key, reason: 'invalid_key', rest: '' }
+    if (!gather.validKeys.includes(key))
+      return { kind: 'no_match', digits: digits + key, reason: 'invalid_key', rest: '' }
     digits += key
-    if (gather.digitsMax !== null && digits.length >= gather.digitsMax) return { kind: 'match', digits, reason: 'max_digits', rest } // D3
+    if (gather.digitsMax !== null && digits.length >= gather.digitsMax)
+      return { kind: 'match', digits, reason: 'max_digits', rest } // D3
     // Without digitsMax or a terminator a gather could grow for ever; past the bound it is no prompt's answer.
-    if (digits.length >= digitLimits.keysPerGatherMax) return { kind: 'no_match', digits, reason: 'too_many_keys', rest: '' }
+    if (digits.length >= digitLimits.keysPerGatherMax)
+      return { kind: 'no_match', digits, reason: 'too_many_keys', rest: '' }
   }
-  const next: Collecting = { digits, lastKeyMs: keys === '' ? collecting.lastKeyMs : nowMs, promptEndMs: collecting.promptEndMs }
+  const next: Collecting = {
+    digits,
+    lastKeyMs: keys === '' ? collecting.lastKeyMs : nowMs,
+    promptEndMs: collecting.promptEndMs,
+  }
   return { kind: 'pending', collecting: next, deadlineMs: timerDeadlineMs(gather, next) }
 }
 
 /** The running timer at `nowMs`: still pending before its deadline, else the gather ends (D1, D2, D5). */
-export function expireTimer(gather: Gather, collecting: Collecting, nowMs: number, _options: CollectOptions = defaultOptions): Collected {
+export function expireTimer(
+  gather: Gather,
+  collecting: Collecting,
+  nowMs: number,
+  _options: CollectOptions = defaultOptions,
+): Collected {
   const deadlineMs = timerDeadlineMs(gather, collecting)
   if (nowMs < deadlineMs) return { kind: 'pending', collecting, deadlineMs }
   if (collecting.digits === '') return { kind: 'no_input', reason: 'no_input', rest: '' } // D1
@@ -106,6 +135,7 @@ export function expireTimer(gather: Gather, collecting: Collecting, nowMs: numbe
 }
 
 function emptyInput(options: CollectOptions, rest: string): Collected {
-  if (options.emptyInput === 'no_match') return { kind: 'no_match', digits: '', reason: 'terminator', rest: '' }
+  if (options.emptyInput === 'no_match')
+    return { kind: 'no_match', digits: '', reason: 'terminator', rest: '' }
   return { kind: 'no_input', reason: 'terminator', rest }
 }

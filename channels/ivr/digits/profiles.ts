@@ -23,24 +23,52 @@ export const dialectProfiles: Readonly<Record<Dialect, DialectProfile>> = {
   // VoiceXML leaves timeouts to the platform: Plum's 3 s / 1 s; termchar `#`, termtimeout 0.
   // The terminator on an empty input does not match a digits grammar (Appendix D rule 5).
   voicexml: {
-    defaults: { digitsMax: null, digitsMin: 1, finishOnKey: '#', firstDigitTimeoutMs: 3_000, interDigitTimeoutMs: 1_000, validKeys: allKeys },
+    defaults: {
+      digitsMax: null,
+      digitsMin: 1,
+      finishOnKey: '#',
+      firstDigitTimeoutMs: 3_000,
+      interDigitTimeoutMs: 1_000,
+      validKeys: allKeys,
+    },
     collect: { emptyInput: 'no_match' },
   },
   // TwiML <Gather>: timeout 5 s serves as first-digit and between-digit timer; numDigits
   // unlimited; finishOnKey `#`; finishOnKey before any digit falls through like silence.
   twiml: {
-    defaults: { digitsMax: null, digitsMin: 1, finishOnKey: '#', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 5_000, validKeys: allKeys },
+    defaults: {
+      digitsMax: null,
+      digitsMin: 1,
+      finishOnKey: '#',
+      firstDigitTimeoutMs: 5_000,
+      interDigitTimeoutMs: 5_000,
+      validKeys: allKeys,
+    },
     collect: { emptyInput: 'no_input' },
   },
   // Plivo <GetDigits>: timeout 5 s, digitTimeout 2 s, numDigits 99, validDigits `1234567890*#`.
   plivo: {
-    defaults: { digitsMax: 99, digitsMin: 1, finishOnKey: '#', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 2_000, validKeys: allKeys },
+    defaults: {
+      digitsMax: 99,
+      digitsMin: 1,
+      finishOnKey: '#',
+      firstDigitTimeoutMs: 5_000,
+      interDigitTimeoutMs: 2_000,
+      validKeys: allKeys,
+    },
     collect: { emptyInput: 'no_input' },
   },
   // Africa's Talking <GetDigits>: timeout 30 s and no other timer, so it serves between keys
   // too; no finishOnKey by default, and then the first key pressed is the answer.
   africastalking: {
-    defaults: { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 30_000, interDigitTimeoutMs: 30_000, validKeys: allKeys },
+    defaults: {
+      digitsMax: 1,
+      digitsMin: 1,
+      finishOnKey: '',
+      firstDigitTimeoutMs: 30_000,
+      interDigitTimeoutMs: 30_000,
+      validKeys: allKeys,
+    },
     collect: { emptyInput: 'no_input' },
   },
 }
@@ -52,6 +80,10 @@ export const dialectProfiles: Readonly<Record<Dialect, DialectProfile>> = {
  */
 export function dialectGather(dialect: Dialect, given: Partial<Gather> = {}): Gather {
   const defaults = dialectProfiles[dialect].defaults
-  const firstKeyOnly = dialect === 'africastalking' && given.digitsMax === undefined && given.finishOnKey !== undefined && given.finishOnKey !== ''
+  const firstKeyOnly =
+    dialect === 'africastalking' &&
+    given.digitsMax === undefined &&
+    given.finishOnKey !== undefined &&
+    given.finishOnKey !== ''
   return { ...defaults, ...(firstKeyOnly ? { digitsMax: null } : {}), secret: false, ...given }
 }

@@ -7,12 +7,31 @@
  * (src/gateway/menus/check.ts); this file words them and adds the call's own rules.
  */
 import { assertNever } from '../../../src/core/index.js'
-import type { CommandRules, Edge, MenuGraph } from '../../../src/gateway/menus/index.js'
-import { commandFaults, isValidatorName, knownMessageKeys, mainFile, resultParamNames, unknownTargets, unreachable, validators } from '../../../src/gateway/menus/index.js'
+import type {
+  CommandKindName,
+  CommandRules,
+  Edge,
+  FieldKind,
+  MenuGraph,
+} from '../../../src/gateway/menus/index.js'
+import {
+  commandFaults,
+  isValidatorName,
+  knownMessageKeys,
+  mainFile,
+  resultParamNames,
+  unknownTargets,
+  unreachable,
+  validators,
+} from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
 import { placeholdersOf } from './prompt-text.js'
-import { isScriptCommandKind, scriptCommandKinds, scriptFieldsOf, spokenPaymentValue } from './script-commands.js'
-import type { CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
+import {
+  isScriptCommandKind,
+  scriptCommandKinds,
+  scriptFieldsOf,
+  spokenPaymentValue,
+} from './script-commands.js'
 import type { GatherSpec, Problem, ScriptSet, ScriptState, Texts } from './script-model.js'
 
 /**
@@ -44,35 +63,58 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
   const stateOf = (name: string): ScriptState | undefined => states.get(name)
   const graph = graphOf(scripts)
   const target = (file: string, from: string, what: string, name: string | null): void => {
-    if (name !== null && name !== '' && !states.has(name)) note(file, from, `${what} names an unknown state "${name}"`)
+    if (name !== null && name !== '' && !states.has(name))
+      note(file, from, `${what} names an unknown state "${name}"`)
   }
 
   checkEntries(scripts, note)
   for (const [key, to] of Object.entries(scripts.then)) {
-    if (!knownMessageKeys.has(key)) note(mainFile, '-', `then names an unknown message key "${key}"`)
+    if (!knownMessageKeys.has(key))
+      note(mainFile, '-', `then names an unknown message key "${key}"`)
     target(mainFile, '-', `then.${key}`, to)
   }
   for (const key of Object.keys(scripts.results)) {
-    if (!knownMessageKeys.has(key)) note(mainFile, '-', `results names an unknown message key "${key}"`)
+    if (!knownMessageKeys.has(key))
+      note(mainFile, '-', `results names an unknown message key "${key}"`)
   }
-  checkGather(scripts.gathers.menu, limits, (message) => note(mainFile, '-', `gathers.menu: ${message}`))
-  checkGather(scripts.gathers.input, limits, (message) => note(mainFile, '-', `gathers.input: ${message}`))
+  checkGather(scripts.gathers.menu, limits, (message) =>
+    note(mainFile, '-', `gathers.menu: ${message}`),
+  )
+  checkGather(scripts.gathers.input, limits, (message) =>
+    note(mainFile, '-', `gathers.input: ${message}`),
+  )
 
   const valueNames = new Set<string>([...builtinNames, ...resultParamNames])
   for (const state of states.values()) {
-    const setNames = state.kind === 'input' ? [state.input.name] : state.kind === 'menu' ? state.choices.flatMap((choice) => Object.keys(choice.set)) : []
+    const setNames =
+      state.kind === 'input'
+        ? [state.input.name]
+        : state.kind === 'menu'
+          ? state.choices.flatMap((choice) => Object.keys(choice.set))
+          : []
     if (setNames.includes(spokenPaymentValue)) {
       // A script that set it could make a confirm or cancel answer a payment the caller never heard about.
-      note(state.file, state.name, `"${spokenPaymentValue}" is the engine's own value (the payment the call spoke of): a script cannot set it`)
+      note(
+        state.file,
+        state.name,
+        `"${spokenPaymentValue}" is the engine's own value (the payment the call spoke of): a script cannot set it`,
+      )
     }
     if (state.kind === 'input' && !isSecretInput(state)) valueNames.add(state.input.name)
-    if (state.kind === 'menu') for (const choice of state.choices) for (const name of Object.keys(choice.set)) valueNames.add(name)
+    if (state.kind === 'menu')
+      for (const choice of state.choices)
+        for (const name of Object.keys(choice.set)) valueNames.add(name)
   }
   const checkTexts = (state: ScriptState, what: string, texts: Texts | null): void => {
     if (texts === null) return
     for (const text of [texts.en, texts.zh]) {
       for (const name of placeholdersOf(text)) {
-        if (!valueNames.has(name)) note(state.file, state.name, `${what} speaks {${name}}, which no input, choice or result sets`)
+        if (!valueNames.has(name))
+          note(
+            state.file,
+            state.name,
+            `${what} speaks {${name}}, which no input, choice or result sets`,
+          )
       }
     }
   }
@@ -97,7 +139,8 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
         break
       }
     }
-    for (const edge of unknownTargets(graph, state)) note(file, name, `${edge.what} names an unknown state "${edge.to}"`)
+    for (const edge of unknownTargets(graph, state))
+      note(file, name, `${edge.what} names an unknown state "${edge.to}"`)
   }
   for (const name of unreachable(graph)) {
     const state = states.get(name)
@@ -113,30 +156,53 @@ function checkEntries(scripts: ScriptSet, note: Note): void {
   if (home === undefined) note(mainFile, '-', `home names an unknown state "${scripts.home}"`)
   else if (home.kind !== 'menu') note(mainFile, '-', 'home must be a menu state')
   const identify = scripts.states.get(scripts.identify)
-  if (identify === undefined) note(mainFile, '-', `identify names an unknown state "${scripts.identify}"`)
+  if (identify === undefined)
+    note(mainFile, '-', `identify names an unknown state "${scripts.identify}"`)
   else if (identify.kind !== 'input' || identify.input.name !== 'msisdn') {
-    note(mainFile, '-', 'identify must be an input named msisdn: an unregistered caller has no number until it gives one')
+    note(
+      mainFile,
+      '-',
+      'identify must be an input named msisdn: an unregistered caller has no number until it gives one',
+    )
   }
   const failure = scripts.states.get(scripts.onFailure)
-  if (failure === undefined) note(mainFile, '-', `on_failure names an unknown state "${scripts.onFailure}"`)
+  if (failure === undefined)
+    note(mainFile, '-', `on_failure names an unknown state "${scripts.onFailure}"`)
 }
 
-function checkGather(gather: GatherSpec, limits: IvrFlowLimits, note: (message: string) => void): void {
+function checkGather(
+  gather: GatherSpec,
+  limits: IvrFlowLimits,
+  note: (message: string) => void,
+): void {
   if (gather.digitsMin < 1) note('digitsMin must be at least 1')
-  if (gather.digitsMax !== null && gather.digitsMax < gather.digitsMin) note(`digitsMax ${gather.digitsMax} is below digitsMin ${gather.digitsMin}: no input can complete it`)
-  for (const [name, value] of [['firstDigitTimeoutMs', gather.firstDigitTimeoutMs], ['interDigitTimeoutMs', gather.interDigitTimeoutMs]] as const) {
-    if (value < limits.timeoutMsMin || value > limits.timeoutMsMax) note(`${name} ${value} is outside ${limits.timeoutMsMin}..${limits.timeoutMsMax}`)
+  if (gather.digitsMax !== null && gather.digitsMax < gather.digitsMin)
+    note(
+      `digitsMax ${gather.digitsMax} is below digitsMin ${gather.digitsMin}: no input can complete it`,
+    )
+  for (const [name, value] of [
+    ['firstDigitTimeoutMs', gather.firstDigitTimeoutMs],
+    ['interDigitTimeoutMs', gather.interDigitTimeoutMs],
+  ] as const) {
+    if (value < limits.timeoutMsMin || value > limits.timeoutMsMax)
+      note(`${name} ${value} is outside ${limits.timeoutMsMin}..${limits.timeoutMsMax}`)
   }
 }
 
 function checkMenu(state: Extract<ScriptState, { kind: 'menu' }>, note: Note): void {
   const { file, name } = state
-  if (state.gather.digitsMax !== 1) note(file, name, 'a menu is answered by one key: its gather needs digitsMax 1')
+  if (state.gather.digitsMax !== 1)
+    note(file, name, 'a menu is answered by one key: its gather needs digitsMax 1')
   for (const choice of state.choices) {
     if (choice.key.length !== 1 || !menuChoiceKeys.includes(choice.key)) {
-      note(file, name, `menu key "${choice.key}" must be one of 0-8 (9 repeats and * goes back in every menu)`)
+      note(
+        file,
+        name,
+        `menu key "${choice.key}" must be one of 0-8 (9 repeats and * goes back in every menu)`,
+      )
     }
-    if (choice.key === state.gather.finishOnKey) note(file, name, `menu key "${choice.key}" is also the terminator`)
+    if (choice.key === state.gather.finishOnKey)
+      note(file, name, `menu key "${choice.key}" is also the terminator`)
   }
 }
 
@@ -147,16 +213,35 @@ function checkInput(
 ): void {
   const { file, name, input, gather } = state
   if (!isValidatorName(input.validator) || keyedExamples[input.validator] === undefined) {
-    note(file, name, `unknown validator "${input.validator}" (one of ${Object.keys(keyedExamples).join(', ')})`)
+    note(
+      file,
+      name,
+      `unknown validator "${input.validator}" (one of ${Object.keys(keyedExamples).join(', ')})`,
+    )
     return
   }
-  if (gather.finishOnKey === '*') note(file, name, "an input cannot end with '*': it goes back (and is an amount's decimal point)")
+  if (gather.finishOnKey === '*')
+    note(
+      file,
+      name,
+      "an input cannot end with '*': it goes back (and is an amount's decimal point)",
+    )
   const example = keyedExamples[input.validator] ?? ''
   if (gather.digitsMax !== null && example.length > gather.digitsMax) {
-    note(file, name, `the gather stops at ${gather.digitsMax} keys, shorter than a typical ${input.validator} (${example.length} keys): it cannot complete`)
+    note(
+      file,
+      name,
+      `the gather stops at ${gather.digitsMax} keys, shorter than a typical ${input.validator} (${example.length} keys): it cannot complete`,
+    )
   }
-  if (example.length < gather.digitsMin) note(file, name, `digitsMin ${gather.digitsMin} refuses a typical ${input.validator} (${example.length} keys)`)
-  if (gather.digitsMax === null && gather.finishOnKey === '') note(file, name, 'an input needs a terminator or digitsMax: only a timeout could end it')
+  if (example.length < gather.digitsMin)
+    note(
+      file,
+      name,
+      `digitsMin ${gather.digitsMin} refuses a typical ${input.validator} (${example.length} keys)`,
+    )
+  if (gather.digitsMax === null && gather.finishOnKey === '')
+    note(file, name, 'an input needs a terminator or digitsMax: only a timeout could end it')
   if (validators[input.validator].secret) {
     // A PIN is never kept in the call: it must go straight into the command that needs it.
     const next = stateOf(input.next)
@@ -165,20 +250,37 @@ function checkInput(
     const takesIt =
       command !== null &&
       isScriptCommandKind(kind) &&
-      Object.entries(command.fields).some(([field, value]) => value === input.name && fieldKindOf(kind, field) === 'secret')
-    if (next !== undefined && !takesIt) note(file, name, `the secret "${input.name}" must go straight to a command that takes it, not to ${input.next}`)
+      Object.entries(command.fields).some(
+        ([field, value]) => value === input.name && fieldKindOf(kind, field) === 'secret',
+      )
+    if (next !== undefined && !takesIt)
+      note(
+        file,
+        name,
+        `the secret "${input.name}" must go straight to a command that takes it, not to ${input.next}`,
+      )
   }
 }
 
-function checkCommand(state: Extract<ScriptState, { kind: 'command' }>, scripts: ScriptSet, valueNames: ReadonlySet<string>, note: Note): void {
+function checkCommand(
+  state: Extract<ScriptState, { kind: 'command' }>,
+  scripts: ScriptSet,
+  valueNames: ReadonlySet<string>,
+  note: Note,
+): void {
   const { file, name, command } = state
   const secretNames = new Set<string>()
-  for (const other of scripts.states.values()) if (other.kind === 'input' && isSecretInput(other)) secretNames.add(other.input.name)
+  for (const other of scripts.states.values())
+    if (other.kind === 'input' && isSecretInput(other)) secretNames.add(other.input.name)
   const faults = commandFaults(command, scriptCommands, { plain: valueNames, secret: secretNames })
   for (const fault of faults) {
     switch (fault.kind) {
       case 'unknown_kind':
-        note(file, name, `unknown command "${command.kind}" (one of ${scriptCommandKinds.join(', ')})`)
+        note(
+          file,
+          name,
+          `unknown command "${command.kind}" (one of ${scriptCommandKinds.join(', ')})`,
+        )
         return
       case 'missing_field':
         note(file, name, `command ${command.kind} needs the field ${fault.field}`)
@@ -187,7 +289,11 @@ function checkCommand(state: Extract<ScriptState, { kind: 'command' }>, scripts:
         note(file, name, `command ${command.kind} has no field ${fault.field}`)
         break
       case 'unknown_value':
-        note(file, name, `field ${fault.field} takes "${fault.value}", which no input or choice sets`)
+        note(
+          file,
+          name,
+          `field ${fault.field} takes "${fault.value}", which no input or choice sets`,
+        )
         break
       default:
         assertNever(fault)
@@ -220,16 +326,31 @@ function graphOf(scripts: ScriptSet): MenuGraph<ScriptState> {
       case 'input': {
         const listening: Edge[] = [
           { what: 'back', to: state.back ?? scripts.home, implied: state.back === null },
-          { what: 'on_failure', to: state.onFailure ?? scripts.onFailure, implied: state.onFailure === null },
+          {
+            what: 'on_failure',
+            to: state.onFailure ?? scripts.onFailure,
+            implied: state.onFailure === null,
+          },
         ]
-        if (state.kind === 'input') return [{ what: 'input next', to: state.input.next }, ...listening]
-        return [...state.choices.map((choice) => ({ what: `menu key ${choice.key}`, to: choice.to })), ...listening]
+        if (state.kind === 'input')
+          return [{ what: 'input next', to: state.input.next }, ...listening]
+        return [
+          ...state.choices.map((choice) => ({ what: `menu key ${choice.key}`, to: choice.to })),
+          ...listening,
+        ]
       }
       case 'command':
-        return [{ what: 'next', to: state.command.next }, ...Object.entries(state.command.then).map(([key, to]) => ({ what: `then.${key}`, to }))]
+        return [
+          { what: 'next', to: state.command.next },
+          ...Object.entries(state.command.then).map(([key, to]) => ({ what: `then.${key}`, to })),
+        ]
       case 'end':
         return []
     }
   }
-  return { states: scripts.states, roots: [scripts.home, scripts.identify, scripts.onFailure, ...Object.values(scripts.then)], edges }
+  return {
+    states: scripts.states,
+    roots: [scripts.home, scripts.identify, scripts.onFailure, ...Object.values(scripts.then)],
+    edges,
+  }
 }

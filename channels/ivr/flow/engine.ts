@@ -49,7 +49,13 @@ class ScriptEngine implements IvrEngine {
     private readonly limits: IvrFlowLimits,
   ) {}
 
-  start(callId: string, from: string, to: string, registered: { readonly msisdn: string; readonly language: Language } | null, nowMs: number): IvrStep {
+  start(
+    callId: string,
+    from: string,
+    to: string,
+    registered: { readonly msisdn: string; readonly language: Language } | null,
+    nowMs: number,
+  ): IvrStep {
     const call: IvrCall = {
       callId,
       msisdn: registered?.msisdn ?? null,
@@ -69,7 +75,12 @@ class ScriptEngine implements IvrEngine {
       reference: null,
     }
     const target = registered === null ? this.scripts.identify : this.scripts.home
-    const welcome = this.prompt(`${target}.welcome`, this.scripts.texts.welcome, call.language, this.lookup(call))
+    const welcome = this.prompt(
+      `${target}.welcome`,
+      this.scripts.texts.welcome,
+      call.language,
+      this.lookup(call),
+    )
     return this.enter(call, target, [welcome], nowMs, null, { transitions: 0 })
   }
 
@@ -86,7 +97,9 @@ class ScriptEngine implements IvrEngine {
     // The engine cannot know how long a prompt plays: keys before any other are in time (barge-in),
     // and the channel, which does know, reports a first-digit timeout by `silence`.
     const collecting =
-      next.collecting.lastKeyMs === null ? { ...next.collecting, promptEndMs: Math.max(next.collecting.promptEndMs, nowMs) } : next.collecting
+      next.collecting.lastKeyMs === null
+        ? { ...next.collecting, promptEndMs: Math.max(next.collecting.promptEndMs, nowMs) }
+        : next.collecting
     return this.feed({ ...next, collecting }, state, keys, nowMs, [], { transitions: 0 })
   }
 
@@ -95,12 +108,19 @@ class ScriptEngine implements IvrEngine {
     const next = this.answer(call)
     if (next.step > this.limits.stepsPerCallMax) return this.cannotContinue(next, [])
     const state = this.listening(next)
-    if (state === null || next.collecting === null) return { kind: 'say', call: next, prompts: [], gather: null, ended: false }
+    if (state === null || next.collecting === null)
+      return { kind: 'say', call: next, prompts: [], gather: null, ended: false }
     // The running timer fired: judged at its deadline even when the channel reports it late or early.
     const gather = this.gatherOf(state)
-    const collected = expireTimer(gather, next.collecting, Math.max(nowMs, timerDeadlineMs(gather, next.collecting)))
+    const collected = expireTimer(
+      gather,
+      next.collecting,
+      Math.max(nowMs, timerDeadlineMs(gather, next.collecting)),
+    )
     assert(collected.kind !== 'pending', 'a timer judged at its deadline has fired')
-    return this.complete({ ...next, collecting: null }, state, collected, nowMs, [], { transitions: 0 })
+    return this.complete({ ...next, collecting: null }, state, collected, nowMs, [], {
+      transitions: 0,
+    })
   }
 
   resume(call: IvrCall, result: CommandResult, nowMs: number): IvrStep {
@@ -109,7 +129,10 @@ class ScriptEngine implements IvrEngine {
     assert(state?.kind === 'command', `resume at ${call.state}, which runs no command`)
     const answered = this.answer(call)
     const next: IvrCall = {
-      ...answered, language: result.language, reference: result.reference ?? call.reference, values: withSpokenPayment(answered.values, result.payment),
+      ...answered,
+      language: result.language,
+      reference: result.reference ?? call.reference,
+      values: withSpokenPayment(answered.values, result.payment),
     }
     const key = result.message.key
     const command = state.command
@@ -117,10 +140,13 @@ class ScriptEngine implements IvrEngine {
     const spoken = command.results[key] ?? this.scripts.results[key] ?? null
     const params = result.message.params
     const callLookup = this.lookup(next)
-    const lookup: Lookup = (name) => (Object.hasOwn(params, name) ? (params[name] ?? null) : callLookup(name))
+    const lookup: Lookup = (name) =>
+      Object.hasOwn(params, name) ? (params[name] ?? null) : callLookup(name)
     const id = `${state.name}.result.${key}`
     const said: Prompt =
-      spoken === null ? { id, language: next.language, text: renderMessage(result.message, next.language) } : this.prompt(id, spoken, next.language, lookup)
+      spoken === null
+        ? { id, language: next.language, text: renderMessage(result.message, next.language) }
+        : this.prompt(id, spoken, next.language, lookup)
     const turn = { transitions: 0 }
     if (target === undefined) return this.enter(next, command.next, [said], nowMs, null, turn)
     // The state after a payment's first answer speaks what it is: keep only those params.
@@ -136,7 +162,13 @@ class ScriptEngine implements IvrEngine {
     if (call.ended) return call
     // No command runs: a payment left waiting for its PIN expires in the core (SPEC section 3),
     // and one started meanwhile on another channel is left alone.
-    return { ...this.answer(call), ended: true, outcome: 'hung_up', collecting: null, typeAhead: '' }
+    return {
+      ...this.answer(call),
+      ended: true,
+      outcome: 'hung_up',
+      collecting: null,
+      typeAhead: '',
+    }
   }
 
   private answer(call: IvrCall): IvrCall {
@@ -148,7 +180,14 @@ class ScriptEngine implements IvrEngine {
     return state !== undefined && (state.kind === 'menu' || state.kind === 'input') ? state : null
   }
 
-  private enter(call: IvrCall, name: string, prompts: readonly Prompt[], nowMs: number, pin: string | null, turn: Turn): IvrStep {
+  private enter(
+    call: IvrCall,
+    name: string,
+    prompts: readonly Prompt[],
+    nowMs: number,
+    pin: string | null,
+    turn: Turn,
+  ): IvrStep {
     turn.transitions += 1
     assert(turn.transitions <= this.limits.transitionsPerEventMax, `the scripts loop at ${name}`)
     const state = this.scripts.states.get(name)
@@ -157,19 +196,43 @@ class ScriptEngine implements IvrEngine {
     const at: IvrCall = { ...call, state: name, failures: 0, collecting: null }
     switch (state.kind) {
       case 'end':
-        return this.end(at, [...prompts, this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))], state.outcome)
+        return this.end(
+          at,
+          [...prompts, this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))],
+          state.outcome,
+        )
       case 'command':
         return this.command(at, state, prompts, nowMs, pin, turn)
       default:
-        return this.listen(at, state, prompts, [this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))], nowMs, turn)
+        return this.listen(
+          at,
+          state,
+          prompts,
+          [this.prompt(`${name}.say`, state.say, at.language, this.lookup(at))],
+          nowMs,
+          turn,
+        )
     }
   }
 
-  private command(call: IvrCall, state: Command, prompts: readonly Prompt[], nowMs: number, pin: string | null, turn: Turn): IvrStep {
+  private command(
+    call: IvrCall,
+    state: Command,
+    prompts: readonly Prompt[],
+    nowMs: number,
+    pin: string | null,
+    turn: Turn,
+  ): IvrStep {
     const command = state.command
-    if (call.msisdn === null || !isScriptCommandKind(command.kind)) return this.cannotContinue(call, prompts)
+    if (call.msisdn === null || !isScriptCommandKind(command.kind))
+      return this.cannotContinue(call, prompts)
     if (command.callerIdOnly && normalizeMsisdn(call.from) !== call.msisdn) {
-      const refusal = this.prompt(`${state.name}.caller_id_only`, this.scripts.texts.caller_id_only, call.language, this.lookup(call))
+      const refusal = this.prompt(
+        `${state.name}.caller_id_only`,
+        this.scripts.texts.caller_id_only,
+        call.language,
+        this.lookup(call),
+      )
       return this.enter(call, command.next, [...prompts, refusal], nowMs, null, turn)
     }
     const lookup = this.lookup(call)
@@ -182,58 +245,130 @@ class ScriptEngine implements IvrEngine {
         return valueName === undefined ? null : lookup(valueName)
       },
       pin,
-      Object.hasOwn(call.values, spokenPaymentValue) ? (call.values[spokenPaymentValue] ?? null) : null,
+      Object.hasOwn(call.values, spokenPaymentValue)
+        ? (call.values[spokenPaymentValue] ?? null)
+        : null,
     )
     if (!built.ok) return this.cannotContinue(call, prompts)
     return { kind: 'command', call, prompts, run: built.run }
   }
 
   /** Asks the state's question; keys typed ahead answer it at once, and its prompt is skipped. */
-  private listen(call: IvrCall, state: Listening, prefix: readonly Prompt[], question: readonly Prompt[], nowMs: number, turn: Turn): IvrStep {
+  private listen(
+    call: IvrCall,
+    state: Listening,
+    prefix: readonly Prompt[],
+    question: readonly Prompt[],
+    nowMs: number,
+    turn: Turn,
+  ): IvrStep {
     const collecting = startCollecting(nowMs)
     if (call.typeAhead === '') {
-      return { kind: 'say', call: { ...call, collecting }, prompts: [...prefix, ...question], gather: this.gatherOf(state), ended: false }
+      return {
+        kind: 'say',
+        call: { ...call, collecting },
+        prompts: [...prefix, ...question],
+        gather: this.gatherOf(state),
+        ended: false,
+      }
     }
-    return this.feed({ ...call, typeAhead: '', collecting }, state, call.typeAhead, nowMs, prefix, turn)
+    return this.feed(
+      { ...call, typeAhead: '', collecting },
+      state,
+      call.typeAhead,
+      nowMs,
+      prefix,
+      turn,
+    )
   }
 
-  private feed(call: IvrCall, state: Listening, keys: string, nowMs: number, prompts: readonly Prompt[], turn: Turn): IvrStep {
+  private feed(
+    call: IvrCall,
+    state: Listening,
+    keys: string,
+    nowMs: number,
+    prompts: readonly Prompt[],
+    turn: Turn,
+  ): IvrStep {
     assert(call.collecting !== null, 'keys fed to a state that is not collecting')
     const gather = this.gatherOf(state)
     const collected = pressKeys(gather, call.collecting, keys, nowMs)
-    if (collected.kind === 'pending') return { kind: 'say', call: { ...call, collecting: collected.collecting }, prompts, gather, ended: false }
+    if (collected.kind === 'pending')
+      return {
+        kind: 'say',
+        call: { ...call, collecting: collected.collecting },
+        prompts,
+        gather,
+        ended: false,
+      }
     return this.complete({ ...call, collecting: null }, state, collected, nowMs, prompts, turn)
   }
 
-  private complete(call: IvrCall, state: Listening, collected: Finished, nowMs: number, prompts: readonly Prompt[], turn: Turn): IvrStep {
+  private complete(
+    call: IvrCall,
+    state: Listening,
+    collected: Finished,
+    nowMs: number,
+    prompts: readonly Prompt[],
+    turn: Turn,
+  ): IvrStep {
     const rest = { ...call, typeAhead: collected.rest.slice(0, this.limits.typeAheadCharsMax) }
-    if (collected.kind === 'no_input') return this.fail(rest, state, 'no_input', null, nowMs, prompts, turn)
+    if (collected.kind === 'no_input')
+      return this.fail(rest, state, 'no_input', null, nowMs, prompts, turn)
     const digits = collected.digits
     const gather = this.gatherOf(state)
-    const typed = gather.secret ? maskedInput : digits + (collected.reason === 'terminator' ? gather.finishOnKey : '')
-    const done: IvrCall = { ...rest, trail: [...rest.trail, typed].slice(-this.limits.trailEntriesMax) }
-    if (digits === backKey) return this.enter(done, state.back ?? this.scripts.home, prompts, nowMs, null, turn)
-    if (collected.kind === 'no_match') return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
+    const typed = gather.secret
+      ? maskedInput
+      : digits + (collected.reason === 'terminator' ? gather.finishOnKey : '')
+    const done: IvrCall = {
+      ...rest,
+      trail: [...rest.trail, typed].slice(-this.limits.trailEntriesMax),
+    }
+    if (digits === backKey)
+      return this.enter(done, state.back ?? this.scripts.home, prompts, nowMs, null, turn)
+    if (collected.kind === 'no_match')
+      return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
     if (state.kind === 'menu') {
       if (digits === repeatKey) return this.enter(done, state.name, prompts, nowMs, null, turn)
       const choice = state.choices.find((item) => item.key === digits)
-      if (choice === undefined) return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
+      if (choice === undefined)
+        return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
       const values: Record<string, string> = { ...done.values }
-      for (const [name, value] of Object.entries(choice.set)) values[name] = fillText(value, done.language, this.lookup(done))
+      for (const [name, value] of Object.entries(choice.set))
+        values[name] = fillText(value, done.language, this.lookup(done))
       return this.enter({ ...done, values }, choice.to, prompts, nowMs, null, turn)
     }
     const input = state.input
-    assert(isValidatorName(input.validator), `unknown validator ${input.validator} (the script check missed it)`)
+    assert(
+      isValidatorName(input.validator),
+      `unknown validator ${input.validator} (the script check missed it)`,
+    )
     const validator = validators[input.validator]
     // DTMF has no decimal point: * stands for it in an amount (VoiceXML builtin currency).
     const text = input.validator === 'amount' ? digits.replaceAll('*', '.') : digits
     if (!new RegExp(validator.pattern(null)).test(text)) {
-      return this.fail(done, state, 'no_match', validator.reprompt(text, done.language), nowMs, prompts, turn)
+      return this.fail(
+        done,
+        state,
+        'no_match',
+        validator.reprompt(text, done.language),
+        nowMs,
+        prompts,
+        turn,
+      )
     }
     if (validator.secret) return this.enter(done, input.next, prompts, nowMs, text, turn)
     const value = validator.normalize(text)
-    if (input.name === 'msisdn') return this.enter({ ...done, msisdn: value }, input.next, prompts, nowMs, null, turn)
-    return this.enter({ ...done, values: { ...done.values, [input.name]: value } }, input.next, prompts, nowMs, null, turn)
+    if (input.name === 'msisdn')
+      return this.enter({ ...done, msisdn: value }, input.next, prompts, nowMs, null, turn)
+    return this.enter(
+      { ...done, values: { ...done.values, [input.name]: value } },
+      input.next,
+      prompts,
+      nowMs,
+      null,
+      turn,
+    )
   }
 
   /**
@@ -251,14 +386,23 @@ class ScriptEngine implements IvrEngine {
   ): IvrStep {
     const failures = call.failures + 1
     if (failures >= this.limits.failuresMax) {
-      return this.enter({ ...call, typeAhead: '' }, state.onFailure ?? this.scripts.onFailure, prompts, nowMs, null, turn)
+      return this.enter(
+        { ...call, typeAhead: '' },
+        state.onFailure ?? this.scripts.onFailure,
+        prompts,
+        nowMs,
+        null,
+        turn,
+      )
     }
     const level = failures === 1 ? 1 : 2
     const lookup = this.lookup(call)
     const id = `${state.name}.${kind}.${level}`
     let sorry: Prompt
-    if (kind === 'no_match' && level === 1 && state.noMatch !== null) sorry = this.prompt(id, state.noMatch, call.language, lookup)
-    else if (kind === 'no_match' && level === 1 && detail !== null) sorry = { id, language: call.language, text: detail }
+    if (kind === 'no_match' && level === 1 && state.noMatch !== null)
+      sorry = this.prompt(id, state.noMatch, call.language, lookup)
+    else if (kind === 'no_match' && level === 1 && detail !== null)
+      sorry = { id, language: call.language, text: detail }
     else sorry = this.prompt(id, this.scripts.texts[`${kind}_${level}`], call.language, lookup)
     const question =
       level === 2 && state.help !== null
@@ -267,25 +411,46 @@ class ScriptEngine implements IvrEngine {
     // A no match flushes the type-ahead (Nuance), the validator's included; after no input the
     // keys that came once the timer fired answer the re-prompt.
     const typeAhead = kind === 'no_match' ? '' : call.typeAhead
-    return this.listen({ ...call, failures, typeAhead }, state, [...prompts, sorry], [question], nowMs, turn)
+    return this.listen(
+      { ...call, failures, typeAhead },
+      state,
+      [...prompts, sorry],
+      [question],
+      nowMs,
+      turn,
+    )
   }
 
   private end(call: IvrCall, prompts: readonly Prompt[], outcome: string): IvrStep {
-    return { kind: 'say', call: { ...call, ended: true, outcome, collecting: null, typeAhead: '' }, prompts, gather: null, ended: true }
+    return {
+      kind: 'say',
+      call: { ...call, ended: true, outcome, collecting: null, typeAhead: '' },
+      prompts,
+      gather: null,
+      ended: true,
+    }
   }
 
   private cannotContinue(call: IvrCall, prompts: readonly Prompt[]): IvrStep {
-    const sorry = this.prompt(`${call.state || this.scripts.home}.cannot_continue`, this.scripts.texts.cannot_continue, call.language, this.lookup(call))
+    const sorry = this.prompt(
+      `${call.state || this.scripts.home}.cannot_continue`,
+      this.scripts.texts.cannot_continue,
+      call.language,
+      this.lookup(call),
+    )
     return this.end(call, [...prompts, sorry], 'error')
   }
 
   private gatherOf(state: Listening): Gather {
     const spec = state.gather
     if (state.kind === 'menu') {
-      const keys = [...new Set([...state.choices.map((choice) => choice.key), repeatKey, backKey])].join('')
+      const keys = [
+        ...new Set([...state.choices.map((choice) => choice.key), repeatKey, backKey]),
+      ].join('')
       return { ...spec, validKeys: keys, secret: false }
     }
-    const secret = isValidatorName(state.input.validator) && validators[state.input.validator].secret
+    const secret =
+      isValidatorName(state.input.validator) && validators[state.input.validator].secret
     return { ...spec, validKeys: inputKeys, secret }
   }
 
@@ -309,7 +474,10 @@ class ScriptEngine implements IvrEngine {
  * which a later confirm or cancel names. A result about none (a balance, or a refusal before any
  * payment was made) leaves the one spoken of before.
  */
-function withSpokenPayment(values: Readonly<Record<string, string>>, payment: Payment | null): Readonly<Record<string, string>> {
+function withSpokenPayment(
+  values: Readonly<Record<string, string>>,
+  payment: Payment | null,
+): Readonly<Record<string, string>> {
   if (payment === null || values[spokenPaymentValue] === payment.id) return values
   return { ...values, [spokenPaymentValue]: payment.id }
 }

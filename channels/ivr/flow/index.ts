@@ -14,19 +14,21 @@ import { ivrFlowLimits } from './limits.js'
 import { readScripts } from './load-scripts.js'
 
 export { checkScriptSet } from './check-scripts.js'
-export { createIvrEngine } from './engine.js'
 export type { IvrEngineOptions } from './engine.js'
-export { ivrFlowLimits } from './limits.js'
+export { createIvrEngine } from './engine.js'
 export type { IvrFlowLimits } from './limits.js'
+export { ivrFlowLimits } from './limits.js'
 export { readScripts } from './load-scripts.js'
 export type { Problem, ScriptSet, ScriptState } from './script-model.js'
 
 /** The scripts shipped with telepay, wherever the process was started from. */
 export const defaultIvrScriptDir = fileURLToPath(new URL('../../../menus/ivr', import.meta.url))
 
-
 /** Every problem of the scripts in `dir` (none: they load); for `telepay menus check`. */
-export function checkIvrScripts(dir: string = defaultIvrScriptDir, options: IvrEngineOptions = {}): Problem[] {
+export function checkIvrScripts(
+  dir: string = defaultIvrScriptDir,
+  options: IvrEngineOptions = {},
+): Problem[] {
   const limits = options.limits ?? ivrFlowLimits
   const read = readScripts(dir, limits)
   return [...read.problems, ...checkScriptSet(read.scripts, limits)]
@@ -41,7 +43,10 @@ export const ivrScriptCheck: MenuCheck = {
 }
 
 /** The engine over the scripts of `dir`; throws with every problem when the scripts are invalid. */
-export function loadIvrEngine(dir: string = defaultIvrScriptDir, options: IvrEngineOptions = {}): IvrEngine {
+export function loadIvrEngine(
+  dir: string = defaultIvrScriptDir,
+  options: IvrEngineOptions = {},
+): IvrEngine {
   const limits = options.limits ?? ivrFlowLimits
   const read = readScripts(dir, limits)
   const problems = [...read.problems, ...checkScriptSet(read.scripts, limits)]

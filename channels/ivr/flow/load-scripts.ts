@@ -6,9 +6,17 @@
  * the one menu loader (src/gateway/menus/load.ts).
  */
 import type { MenuDialect, Raw } from '../../../src/gateway/menus/index.js'
-import { MenuFileReader, isRecord, readMenuFolder } from '../../../src/gateway/menus/index.js'
+import { isRecord, MenuFileReader, readMenuFolder } from '../../../src/gateway/menus/index.js'
 import type { IvrFlowLimits } from './limits.js'
-import type { GatherSpec, MenuChoice, Problem, ScriptSet, ScriptState, SystemTextKey, Texts } from './script-model.js'
+import type {
+  GatherSpec,
+  MenuChoice,
+  Problem,
+  ScriptSet,
+  ScriptState,
+  SystemTextKey,
+  Texts,
+} from './script-model.js'
 import { systemTextKeys } from './script-model.js'
 
 export interface ScriptRead {
@@ -17,7 +25,13 @@ export interface ScriptRead {
 }
 
 const outcomes = ['completed', 'failed_input', 'unregistered', 'error'] as const
-const fallbackGather: GatherSpec = { digitsMax: 1, digitsMin: 1, finishOnKey: '', firstDigitTimeoutMs: 5_000, interDigitTimeoutMs: 3_000 }
+const fallbackGather: GatherSpec = {
+  digitsMax: 1,
+  digitsMin: 1,
+  finishOnKey: '',
+  firstDigitTimeoutMs: 5_000,
+  interDigitTimeoutMs: 3_000,
+}
 
 class FileReader extends MenuFileReader {
   optionalTexts(state: string, what: string, raw: unknown): Texts | null {
@@ -35,7 +49,13 @@ class FileReader extends MenuFileReader {
       this.problem(state, `${what} must be a map`)
       return base
     }
-    this.unknownKeys(state, what, raw, ['digitsMax', 'digitsMin', 'finishOnKey', 'firstDigitTimeoutMs', 'interDigitTimeoutMs'])
+    this.unknownKeys(state, what, raw, [
+      'digitsMax',
+      'digitsMin',
+      'finishOnKey',
+      'firstDigitTimeoutMs',
+      'interDigitTimeoutMs',
+    ])
     const count = (key: string, fallback: number): number => {
       const value = raw[key]
       if (value === undefined) return fallback
@@ -71,7 +91,11 @@ class FileReader extends MenuFileReader {
         return { key, to: '', set: {} }
       }
       this.unknownKeys(state, `menu key ${key}`, item, ['to', 'set'])
-      return { key, to: this.string(state, `menu key ${key} to`, item['to']), set: this.stringMap(state, `menu key ${key} set`, item['set']) }
+      return {
+        key,
+        to: this.string(state, `menu key ${key} to`, item['to']),
+        set: this.stringMap(state, `menu key ${key} set`, item['set']),
+      }
     })
   }
 
@@ -80,7 +104,9 @@ class FileReader extends MenuFileReader {
       this.problem(name, 'a state must be a map')
       return null
     }
-    const kinds = (['menu', 'input', 'command', 'end'] as const).filter((kind) => raw[kind] !== undefined)
+    const kinds = (['menu', 'input', 'command', 'end'] as const).filter(
+      (kind) => raw[kind] !== undefined,
+    )
     const kind = kinds[0]
     if (kind === undefined || kinds.length > 1) {
       this.problem(name, 'a state must have exactly one of menu, input, command or end')
@@ -88,18 +114,41 @@ class FileReader extends MenuFileReader {
     }
     const base = { name, file: this.file }
     if (kind === 'command') {
-      this.unknownKeys(name, 'a command state', raw, ['command', 'then', 'next', 'results', 'caller_id_only'])
+      this.unknownKeys(name, 'a command state', raw, [
+        'command',
+        'then',
+        'next',
+        'results',
+        'caller_id_only',
+      ])
       const command = this.menuCommand(name, raw)
       if (command === null) return null
-      return { ...base, kind, command: { ...command, next: this.string(name, 'next', raw['next']), callerIdOnly: raw['caller_id_only'] === true } }
+      return {
+        ...base,
+        kind,
+        command: {
+          ...command,
+          next: this.string(name, 'next', raw['next']),
+          callerIdOnly: raw['caller_id_only'] === true,
+        },
+      }
     }
     if (kind === 'end') {
       this.unknownKeys(name, 'an end state', raw, ['end', 'say'])
       const outcome = this.string(name, 'end', raw['end'])
-      if (outcome !== '' && !(outcomes as readonly string[]).includes(outcome)) this.problem(name, `end must be one of ${outcomes.join(', ')}`)
+      if (outcome !== '' && !(outcomes as readonly string[]).includes(outcome))
+        this.problem(name, `end must be one of ${outcomes.join(', ')}`)
       return { ...base, kind, say: this.texts(name, 'say', raw['say']), outcome }
     }
-    this.unknownKeys(name, `a ${kind} state`, raw, [kind, 'say', 'help', 'no_match', 'gather', 'back', 'on_failure'])
+    this.unknownKeys(name, `a ${kind} state`, raw, [
+      kind,
+      'say',
+      'help',
+      'no_match',
+      'gather',
+      'back',
+      'on_failure',
+    ])
     const listening = {
       ...base,
       say: this.texts(name, 'say', raw['say']),
@@ -112,7 +161,11 @@ class FileReader extends MenuFileReader {
     if (kind === 'menu') return { ...listening, kind, choices: this.choices(name, raw['menu']) }
     const input = this.menuInput(name, raw['input'])
     if (input === null) return null
-    return { ...listening, kind, input: { name: input.name, validator: input.validator, next: input.next } }
+    return {
+      ...listening,
+      kind,
+      input: { name: input.name, validator: input.validator, next: input.next },
+    }
   }
 }
 
@@ -127,7 +180,11 @@ const ivrDialect: MenuDialect<Omit<ScriptSet, 'states'>, ScriptState, FileReader
 
 /** Reads every *.yaml of `dir`; a missing folder or main.yaml is a problem, not an exception. */
 export function readScripts(dir: string, limits: IvrFlowLimits): ScriptRead {
-  const read = readMenuFolder(dir, { filesMax: limits.scriptFilesMax, fileBytesMax: limits.scriptFileBytesMax }, ivrDialect)
+  const read = readMenuFolder(
+    dir,
+    { filesMax: limits.scriptFilesMax, fileBytesMax: limits.scriptFileBytesMax },
+    ivrDialect,
+  )
   return { scripts: { ...read.settings, states: read.states }, problems: read.problems }
 }
 
@@ -136,7 +193,11 @@ function readSettings(reader: FileReader, raw: Raw): Omit<ScriptSet, 'states'> {
   if (!isRecord(raw['gathers'])) reader.problem('-', 'gathers must be a map with menu and input')
   const gathers = {
     menu: reader.gather('-', 'gathers.menu', rawGathers['menu'] ?? {}, fallbackGather),
-    input: reader.gather('-', 'gathers.input', rawGathers['input'] ?? {}, { ...fallbackGather, digitsMax: null, finishOnKey: '#' }),
+    input: reader.gather('-', 'gathers.input', rawGathers['input'] ?? {}, {
+      ...fallbackGather,
+      digitsMax: null,
+      finishOnKey: '#',
+    }),
   }
   const rawTexts = isRecord(raw['texts']) ? raw['texts'] : {}
   const texts = {} as Record<SystemTextKey, Texts>

@@ -12,7 +12,16 @@ import type { BuiltCommand, CommandKindName, FieldKind } from '../../../src/gate
 import { buildCommand, commandKinds } from '../../../src/gateway/menus/index.js'
 
 /** The kinds a call script may run: no PIN change or language switch by phone call. */
-export const scriptCommandKinds: readonly CommandKindName[] = ['balance', 'statement', 'pay_merchant', 'pay_bill', 'pay_order', 'top_up_airtime', 'confirm', 'cancel']
+export const scriptCommandKinds: readonly CommandKindName[] = [
+  'balance',
+  'statement',
+  'pay_merchant',
+  'pay_bill',
+  'pay_order',
+  'top_up_airtime',
+  'confirm',
+  'cancel',
+]
 
 export function isScriptCommandKind(kind: string): kind is CommandKindName {
   return (scriptCommandKinds as readonly string[]).includes(kind)
@@ -48,6 +57,14 @@ export function buildIvrCommand(
   pin: string | null,
   paymentId: string | null,
 ): BuiltCommand {
-  const field = (name: string, fieldKind: FieldKind): string | null => (fieldKind === 'secret' ? pin : value(name))
-  return buildCommand(kind, msisdn, language, field, paymentId === '' ? null : paymentId, () => true)
+  const field = (name: string, fieldKind: FieldKind): string | null =>
+    fieldKind === 'secret' ? pin : value(name)
+  return buildCommand(
+    kind,
+    msisdn,
+    language,
+    field,
+    paymentId === '' ? null : paymentId,
+    () => true,
+  )
 }

@@ -5,7 +5,14 @@
  * and caller-id rule, and the call-wide settings. Plain data; the YAML shape is described in
  * menus/ivr/main.yaml.
  */
-import type { MenuChoice as SharedChoice, MenuCommand, MenuInput, MenuSetBase, StateBase, Texts } from '../../../src/gateway/menus/index.js'
+import type {
+  MenuCommand,
+  MenuInput,
+  MenuSetBase,
+  MenuChoice as SharedChoice,
+  StateBase,
+  Texts,
+} from '../../../src/gateway/menus/index.js'
 
 export type { Problem, Texts } from '../../../src/gateway/menus/index.js'
 

@@ -11,7 +11,12 @@ export type CommandDraft =
   | { readonly kind: 'confirm' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'change_pin' }
-  | { readonly kind: 'pay_merchant'; readonly merchantCode: string; readonly amountMinor: bigint; readonly funding: FundingKind }
+  | {
+      readonly kind: 'pay_merchant'
+      readonly merchantCode: string
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+    }
   | { readonly kind: 'pay_order'; readonly orderNo: string; readonly funding: FundingKind }
   | {
       readonly kind: 'pay_bill'
@@ -21,7 +26,12 @@ export type CommandDraft =
       readonly funding: FundingKind
     }
   /** beneficiaryMsisdn null: the sender's own phone. */
-  | { readonly kind: 'top_up_airtime'; readonly beneficiaryMsisdn: string | null; readonly amountMinor: bigint; readonly funding: FundingKind }
+  | {
+      readonly kind: 'top_up_airtime'
+      readonly beneficiaryMsisdn: string | null
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+    }
   | { readonly kind: 'load_wallet'; readonly amountMinor: bigint }
   | { readonly kind: 'send_money'; readonly payeeMsisdn: string; readonly amountMinor: bigint }
 
@@ -40,23 +50,51 @@ export function commandOfDraft(draft: CommandDraft, msisdn: string): SubscriberC
     case 'change_pin':
       return { kind: draft.kind, msisdn }
     case 'pay_merchant':
-      return { kind: 'pay_merchant', msisdn, merchantCode: draft.merchantCode, amountMinor: draft.amountMinor, funding: draft.funding, authorize }
+      return {
+        kind: 'pay_merchant',
+        msisdn,
+        merchantCode: draft.merchantCode,
+        amountMinor: draft.amountMinor,
+        funding: draft.funding,
+        authorize,
+      }
     case 'pay_order':
-      return { kind: 'pay_order', msisdn, orderNo: draft.orderNo, funding: draft.funding, authorize }
+      return {
+        kind: 'pay_order',
+        msisdn,
+        orderNo: draft.orderNo,
+        funding: draft.funding,
+        authorize,
+      }
     case 'pay_bill':
       return {
-        kind: 'pay_bill', msisdn, billerCode: draft.billerCode, customerRef: draft.customerRef,
-        amountMinor: draft.amountMinor, funding: draft.funding, authorize,
+        kind: 'pay_bill',
+        msisdn,
+        billerCode: draft.billerCode,
+        customerRef: draft.customerRef,
+        amountMinor: draft.amountMinor,
+        funding: draft.funding,
+        authorize,
       }
     case 'top_up_airtime':
       return {
-        kind: 'top_up_airtime', msisdn, beneficiaryMsisdn: draft.beneficiaryMsisdn ?? msisdn,
-        amountMinor: draft.amountMinor, funding: draft.funding, authorize,
+        kind: 'top_up_airtime',
+        msisdn,
+        beneficiaryMsisdn: draft.beneficiaryMsisdn ?? msisdn,
+        amountMinor: draft.amountMinor,
+        funding: draft.funding,
+        authorize,
       }
     case 'load_wallet':
       return { kind: 'load_wallet', msisdn, amountMinor: draft.amountMinor, authorize }
     case 'send_money':
-      return { kind: 'send_money', msisdn, payeeMsisdn: draft.payeeMsisdn, amountMinor: draft.amountMinor, authorize }
+      return {
+        kind: 'send_money',
+        msisdn,
+        payeeMsisdn: draft.payeeMsisdn,
+        amountMinor: draft.amountMinor,
+        authorize,
+      }
     default:
       return assertNever(draft)
   }

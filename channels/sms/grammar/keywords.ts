@@ -3,8 +3,9 @@
  * and Chinese, and the account words. Exports keywordOf, accountOf, chineseKeywordWords and the
  * sets of keywords that carry PINs (for masking).
  */
-import type { FundingKind } from '../../../src/core/index.js'
+
 import type { SmsKeyword } from '../../../menus/sms/catalogue.js'
+import type { FundingKind } from '../../../src/core/index.js'
 
 /**
  * Aliases per keyword, upper case. The Chinese words beyond SPEC section 4 (订单, 缴费, 圈存,
@@ -26,7 +27,9 @@ const keywordWords: { readonly [K in SmsKeyword]: readonly string[] } = {
 }
 
 const keywordByWord: ReadonlyMap<string, SmsKeyword> = new Map(
-  Object.entries(keywordWords).flatMap(([keyword, words]) => words.map((word) => [word, keyword as SmsKeyword] as const)),
+  Object.entries(keywordWords).flatMap(([keyword, words]) =>
+    words.map((word) => [word, keyword as SmsKeyword] as const),
+  ),
 )
 
 /**
@@ -43,9 +46,15 @@ export function keywordOf(word: string): SmsKeyword | null {
 }
 
 const accountByWord: ReadonlyMap<string, FundingKind> = new Map([
-  ['W', 'wallet'], ['WALLET', 'wallet'], ['钱包', 'wallet'],
-  ['P', 'phone_bill'], ['PHONE', 'phone_bill'], ['话费', 'phone_bill'],
-  ['B', 'bank'], ['BANK', 'bank'], ['银行卡', 'bank'],
+  ['W', 'wallet'],
+  ['WALLET', 'wallet'],
+  ['钱包', 'wallet'],
+  ['P', 'phone_bill'],
+  ['PHONE', 'phone_bill'],
+  ['话费', 'phone_bill'],
+  ['B', 'bank'],
+  ['BANK', 'bank'],
+  ['银行卡', 'bank'],
 ])
 
 /** The funding account an account word names (W, PHONE, 银行卡...); null when it names none. */

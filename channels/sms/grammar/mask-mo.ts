@@ -10,7 +10,14 @@ import { tokenizeMo } from './tokens.js'
 const mask = '****'
 
 /** What each argument of a keyword is: it decides whether digits there may be a PIN. */
-type ArgumentKind = 'code' | 'amount' | 'text' | 'msisdn' | 'account' | 'msisdn_or_account' | 'keyword'
+type ArgumentKind =
+  | 'code'
+  | 'amount'
+  | 'text'
+  | 'msisdn'
+  | 'account'
+  | 'msisdn_or_account'
+  | 'keyword'
 
 const argumentKinds: { readonly [K in SmsKeyword]: readonly ArgumentKind[] } = {
   bal: [],
@@ -44,7 +51,9 @@ export function maskMoText(text: string): string {
   if (first === undefined || keyword === null) return text.replace(pinLikePattern, mask)
   if (pinKeywords.has(keyword)) return [first, ...args.map(() => mask)].join(' ')
   const kinds = argumentKinds[keyword]
-  return [first, ...args.map((word, index) => (mayBePin(word, kinds[index]) ? mask : word))].join(' ')
+  return [first, ...args.map((word, index) => (mayBePin(word, kinds[index]) ? mask : word))].join(
+    ' ',
+  )
 }
 
 function mayBePin(word: string, kind: ArgumentKind | undefined): boolean {

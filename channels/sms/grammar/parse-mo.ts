@@ -3,15 +3,20 @@
  * an MO asks for (a command draft with its PINs, help) or why it cannot be run, and whether it
  * was written in Chinese. Exports parseMo, ParsedMo, MoMeaning, MoRefusal, InputReason.
  */
+
+import type { SmsKeyword } from '../../../menus/sms/catalogue.js'
 import type { FundingKind, Language } from '../../../src/core/index.js'
 import { assertNever, normalizeMsisdn, parseAmount } from '../../../src/core/index.js'
-import type { SmsKeyword } from '../../../menus/sms/catalogue.js'
 import type { CommandDraft } from './command-draft.js'
 import { accountOf, keywordOf } from './keywords.js'
 import { tokenizeMo } from './tokens.js'
 
 /** Refusals of the words themselves, with the core's reason codes (and their catalogue texts). */
-export type InputReason = 'amount_invalid' | 'amount_too_precise' | 'amount_not_positive' | 'msisdn_invalid'
+export type InputReason =
+  | 'amount_invalid'
+  | 'amount_too_precise'
+  | 'amount_not_positive'
+  | 'msisdn_invalid'
 
 export type MoRefusal =
   /** An argument that is no amount or no phone number. */
@@ -80,7 +85,12 @@ function parseKeyword(keyword: SmsKeyword, args: readonly string[]): MoMeaning {
   }
 }
 
-function command(keyword: SmsKeyword, draft: CommandDraft, pin: string | null = null, newPin: string | null = null): MoMeaning {
+function command(
+  keyword: SmsKeyword,
+  draft: CommandDraft,
+  pin: string | null = null,
+  newPin: string | null = null,
+): MoMeaning {
   return { kind: 'command', keyword, draft, pin, newPin }
 }
 
@@ -116,7 +126,9 @@ function parsePin(args: readonly string[]): MoMeaning {
   return command('pin', { kind: 'change_pin' }, oldPin, newPin)
 }
 
-type AmountWord = { readonly ok: true; readonly minor: bigint } | { readonly ok: false; readonly reason: InputReason }
+type AmountWord =
+  | { readonly ok: true; readonly minor: bigint }
+  | { readonly ok: false; readonly reason: InputReason }
 
 /** An amount as typed: "25", "25.50", with a Chinese "元" after or a "¥" before it allowed. */
 function amountOf(word: string): AmountWord {
@@ -138,7 +150,8 @@ function fundingOf(word: string | undefined): FundingKind | null {
 
 function parsePay(args: readonly string[]): MoMeaning {
   const [merchantCode, amountWord, accountWord] = args
-  if (args.length < 2 || args.length > 3 || merchantCode === undefined || amountWord === undefined) return usage('pay')
+  if (args.length < 2 || args.length > 3 || merchantCode === undefined || amountWord === undefined)
+    return usage('pay')
   const funding = fundingOf(accountWord)
   if (funding === null) return usage('pay')
   const amount = amountOf(amountWord)
@@ -156,14 +169,26 @@ function parseOrder(args: readonly string[]): MoMeaning {
 
 function parseBill(args: readonly string[]): MoMeaning {
   const [billerCode, customerRef, amountWord, accountWord] = args
-  if (args.length < 3 || args.length > 4 || billerCode === undefined || customerRef === undefined || amountWord === undefined) {
+  if (
+    args.length < 3 ||
+    args.length > 4 ||
+    billerCode === undefined ||
+    customerRef === undefined ||
+    amountWord === undefined
+  ) {
     return usage('bill')
   }
   const funding = fundingOf(accountWord)
   if (funding === null) return usage('bill')
   const amount = amountOf(amountWord)
   if (!amount.ok) return refusal('bill', amount.reason)
-  return command('bill', { kind: 'pay_bill', billerCode, customerRef, amountMinor: amount.minor, funding })
+  return command('bill', {
+    kind: 'pay_bill',
+    billerCode,
+    customerRef,
+    amountMinor: amount.minor,
+    funding,
+  })
 }
 
 // Digits with an optional + or 00: meant as a phone number, so a bad one is msisdn_invalid
@@ -186,14 +211,25 @@ function parseTopUp(args: readonly string[]): MoMeaning {
       funding = account
       continue
     }
-    if (account !== null || beneficiaryMsisdn !== null || badNumber || !numberLikePattern.test(word)) return usage('topup')
+    if (
+      account !== null ||
+      beneficiaryMsisdn !== null ||
+      badNumber ||
+      !numberLikePattern.test(word)
+    )
+      return usage('topup')
     beneficiaryMsisdn = normalizeMsisdn(word)
     badNumber = beneficiaryMsisdn === null
   }
   const amount = amountOf(amountWord)
   if (!amount.ok) return refusal('topup', amount.reason)
   if (badNumber) return refusal('topup', 'msisdn_invalid')
-  return command('topup', { kind: 'top_up_airtime', beneficiaryMsisdn, amountMinor: amount.minor, funding: funding ?? 'wallet' })
+  return command('topup', {
+    kind: 'top_up_airtime',
+    beneficiaryMsisdn,
+    amountMinor: amount.minor,
+    funding: funding ?? 'wallet',
+  })
 }
 
 function parseLoad(args: readonly string[]): MoMeaning {

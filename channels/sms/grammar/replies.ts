@@ -4,6 +4,10 @@
  * word, lost parts) from menus/sms. Exports resultText, refusalText, helpText, partsLostText,
  * smsCatalogueOf.
  */
+
+import type { SmsCatalogue, SmsKeyword } from '../../../menus/sms/catalogue.js'
+import { smsEn } from '../../../menus/sms/en.js'
+import { smsZh } from '../../../menus/sms/zh.js'
 import type { CommandResult, Language } from '../../../src/core/index.js'
 import { assertNever, isFinal } from '../../../src/core/index.js'
 import {
@@ -12,9 +16,6 @@ import {
   lookupIn,
   renderMessage,
 } from '../../../src/gateway/reply/index.js'
-import type { SmsCatalogue, SmsKeyword } from '../../../menus/sms/catalogue.js'
-import { smsEn } from '../../../menus/sms/en.js'
-import { smsZh } from '../../../menus/sms/zh.js'
 import type { MoRefusal } from './parse-mo.js'
 
 export function smsCatalogueOf(language: Language): SmsCatalogue {

@@ -26,7 +26,9 @@ export function tokenizeMo(text: string): MoTokens {
   if (normalized === '') return { words: [], language }
   const words = normalized.split(/\s+/u)
   const first = words[0] ?? ''
-  const glued = chineseKeywordWords.find((keyword) => first.length > keyword.length && first.startsWith(keyword))
+  const glued = chineseKeywordWords.find(
+    (keyword) => first.length > keyword.length && first.startsWith(keyword),
+  )
   if (glued !== undefined) words.splice(0, 1, glued, first.slice(glued.length))
   return { words, language }
 }

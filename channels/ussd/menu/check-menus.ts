@@ -8,8 +8,27 @@
  */
 import type { Language } from '../../../src/core/index.js'
 import { assertNever } from '../../../src/core/index.js'
-import type { CommandKindName, CommandRules, Edge, MenuGraph, Values } from '../../../src/gateway/menus/index.js'
-import { commandFaults, commandKinds, isCommandKind, isSuccessKey, knownMessageKeys, mainFile, unknownTargets, unreachable, isPaymentKind, isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
+import type {
+  CommandKindName,
+  CommandRules,
+  Edge,
+  MenuGraph,
+  Values,
+} from '../../../src/gateway/menus/index.js'
+import {
+  commandFaults,
+  commandKinds,
+  isCommandKind,
+  isPaymentKind,
+  isSuccessKey,
+  isValidatorName,
+  knownMessageKeys,
+  mainFile,
+  resultParamNames,
+  unknownTargets,
+  unreachable,
+  validators,
+} from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import { readMenus } from './load-menus.js'
@@ -38,7 +57,8 @@ function producedValues(menus: MenuSet): Values {
       ;(validators[state.input.validator].secret ? secret : plain).add(state.input.name)
     }
     if (state.kind === 'options') {
-      for (const option of state.options) for (const key of Object.keys(option.set)) if (key !== languageKey) plain.add(key)
+      for (const option of state.options)
+        for (const key of Object.keys(option.set)) if (key !== languageKey) plain.add(key)
     }
   }
   return { plain, secret }
@@ -63,30 +83,56 @@ function graphOf(menus: MenuSet): MenuGraph<MenuState> {
 }
 
 /** A USSD screen may run every command: a phone's SIM identity confirms a phone-bill micro-payment without a PIN. */
-const ussdCommands: CommandRules = { kinds: Object.keys(commandKinds) as CommandKindName[], everyFieldRequired: false }
+const ussdCommands: CommandRules = {
+  kinds: Object.keys(commandKinds) as CommandKindName[],
+  everyFieldRequired: false,
+}
 
 function checkResultTexts(results: MenuSet['results'], problem: (message: string) => void): void {
   for (const key of Object.keys(results)) {
-    if (!knownMessageKeys.has(key)) problem(`results has ${key}, which is no message key of the core`)
+    if (!knownMessageKeys.has(key))
+      problem(`results has ${key}, which is no message key of the core`)
   }
 }
 
 export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLimits): Problem[] {
   const problems: Problem[] = []
   const homeFile = mainFile
-  if (menus.service !== '' && !/^\*\d+#$/.test(menus.service)) problems.push({ file: homeFile, state: '-', message: `service ${menus.service} is not a service code such as *123#` })
-  if (menus.home !== '' && !menus.states.has(menus.home)) problems.push({ file: homeFile, state: '-', message: `home state ${menus.home} does not exist` })
+  if (menus.service !== '' && !/^\*\d+#$/.test(menus.service))
+    problems.push({
+      file: homeFile,
+      state: '-',
+      message: `service ${menus.service} is not a service code such as *123#`,
+    })
+  if (menus.home !== '' && !menus.states.has(menus.home))
+    problems.push({
+      file: homeFile,
+      state: '-',
+      message: `home state ${menus.home} does not exist`,
+    })
   for (const key of systemTextKeys) {
     for (const language of languages) {
       const text = menus.texts[key][language]
       for (const name of placeholdersOf(text)) {
-        if (name !== 'service') problems.push({ file: homeFile, state: 'texts', message: `text ${key} ${language} has unknown placeholder {${name}}` })
+        if (name !== 'service')
+          problems.push({
+            file: homeFile,
+            state: 'texts',
+            message: `text ${key} ${language} has unknown placeholder {${name}}`,
+          })
       }
       // The engine's own screens are never paged: each must fit one page as it is.
-      if (!fitsPage(text.replaceAll('{service}', menus.service), limits)) problems.push({ file: homeFile, state: 'texts', message: `text ${key} ${language} does not fit one page` })
+      if (!fitsPage(text.replaceAll('{service}', menus.service), limits))
+        problems.push({
+          file: homeFile,
+          state: 'texts',
+          message: `text ${key} ${language} does not fit one page`,
+        })
     }
   }
-  checkResultTexts(menus.results, (message) => problems.push({ file: homeFile, state: 'results', message }))
+  checkResultTexts(menus.results, (message) =>
+    problems.push({ file: homeFile, state: 'results', message }),
+  )
   const values = producedValues(menus)
   // A state after a command (`then`) also shows what the core said the payment is.
   const known = new Set([...builtinPlaceholders, ...values.plain, ...resultParamNames])
@@ -95,10 +141,13 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
     const problem = (message: string): void => {
       problems.push({ file: state.file, state: state.name, message })
     }
-    if (!namePattern.test(state.name.replaceAll('.', '_'))) problem(`state name ${state.name} must be letters, digits, _ and . and start with a letter`)
-    for (const edge of unknownTargets(graphOf(menus), state)) problem(`goes to unknown state ${edge.to}`)
+    if (!namePattern.test(state.name.replaceAll('.', '_')))
+      problem(`state name ${state.name} must be letters, digits, _ and . and start with a letter`)
+    for (const edge of unknownTargets(graphOf(menus), state))
+      problem(`goes to unknown state ${edge.to}`)
     if (state.kind !== 'command') {
-      for (const language of languages) checkPlaceholders(state.text[language], `${language} text`, known, values.secret, problem)
+      for (const language of languages)
+        checkPlaceholders(state.text[language], `${language} text`, known, values.secret, problem)
     }
     switch (state.kind) {
       case 'options':
@@ -120,7 +169,13 @@ export function checkMenuSet(menus: MenuSet, limits: UssdMenuLimits = ussdMenuLi
   return problems
 }
 
-function checkPlaceholders(text: string, what: string, known: ReadonlySet<string>, secret: ReadonlySet<string>, problem: (message: string) => void): void {
+function checkPlaceholders(
+  text: string,
+  what: string,
+  known: ReadonlySet<string>,
+  secret: ReadonlySet<string>,
+  problem: (message: string) => void,
+): void {
   for (const name of placeholdersOf(text)) {
     if (secret.has(name)) problem(`${what} shows {${name}}, which holds a PIN`)
     else if (!known.has(name)) problem(`${what} has unknown placeholder {${name}}`)
@@ -135,39 +190,62 @@ function checkOptions(
   secret: ReadonlySet<string>,
   problem: (message: string) => void,
 ): void {
-  if (state.options.length > limits.optionsMax) problem(`${state.options.length} options, more than ${limits.optionsMax}`)
+  if (state.options.length > limits.optionsMax)
+    problem(`${state.options.length} options, more than ${limits.optionsMax}`)
   state.options.forEach((option, index) => {
     for (const language of languages) {
       const line = `${index + 1} ${option.label[language]}`
-      if (placeholdersOf(option.label[language]).length > 0) problem(`option ${index + 1} ${language} label has a placeholder; labels are fixed text`)
+      if (placeholdersOf(option.label[language]).length > 0)
+        problem(`option ${index + 1} ${language} label has a placeholder; labels are fixed text`)
       // Paging never splits an option: each must fit a page beside both navigation lines.
       const page = [line, menus.texts.more[language], menus.texts.back[language]].join('\n')
-      if (!fitsPage(page, limits)) problem(`option ${index + 1} ${language} label cannot fit a page even when paged`)
+      if (!fitsPage(page, limits))
+        problem(`option ${index + 1} ${language} label cannot fit a page even when paged`)
     }
     for (const [key, value] of Object.entries(option.set)) {
       if (key === languageKey) {
-        if (!(languages as readonly string[]).includes(value)) problem(`option ${index + 1} sets language to ${value}, not one of ${languages.join(', ')}`)
+        if (!(languages as readonly string[]).includes(value))
+          problem(
+            `option ${index + 1} sets language to ${value}, not one of ${languages.join(', ')}`,
+          )
         continue
       }
-      if (!namePattern.test(key) || key.startsWith('_')) problem(`option ${index + 1} sets a bad value name ${key}`)
+      if (!namePattern.test(key) || key.startsWith('_'))
+        problem(`option ${index + 1} sets a bad value name ${key}`)
       checkPlaceholders(value, `option ${index + 1} set ${key}`, known, secret, problem)
     }
   })
 }
 
-function checkInput(state: Extract<MenuState, { kind: 'input' }>, menus: MenuSet, problem: (message: string) => void): void {
+function checkInput(
+  state: Extract<MenuState, { kind: 'input' }>,
+  menus: MenuSet,
+  problem: (message: string) => void,
+): void {
   const { input } = state
-  if (input.name !== '' && (!namePattern.test(input.name) || input.name.startsWith('_'))) problem(`input name ${input.name} must be letters, digits and _`)
-  if (input.validator !== '' && !isValidatorName(input.validator)) problem(`unknown validator ${input.validator}`)
+  if (input.name !== '' && (!namePattern.test(input.name) || input.name.startsWith('_')))
+    problem(`input name ${input.name} must be letters, digits and _`)
+  if (input.validator !== '' && !isValidatorName(input.validator))
+    problem(`unknown validator ${input.validator}`)
   if (input.validator === 'new_pin_repeat') {
-    const repeated = [...menus.states.values()].some((other) => other.kind === 'input' && other.input.validator === 'new_pin' && other.input.name === input.sameAs)
-    if (!repeated) problem(`new_pin_repeat needs same_as naming a new_pin input (has ${input.sameAs ?? 'none'})`)
+    const repeated = [...menus.states.values()].some(
+      (other) =>
+        other.kind === 'input' &&
+        other.input.validator === 'new_pin' &&
+        other.input.name === input.sameAs,
+    )
+    if (!repeated)
+      problem(`new_pin_repeat needs same_as naming a new_pin input (has ${input.sameAs ?? 'none'})`)
   } else if (input.sameAs !== null) {
     problem('same_as is only for the new_pin_repeat validator')
   }
 }
 
-function checkCommand(state: Extract<MenuState, { kind: 'command' }>, values: Values, problem: (message: string) => void): void {
+function checkCommand(
+  state: Extract<MenuState, { kind: 'command' }>,
+  values: Values,
+  problem: (message: string) => void,
+): void {
   const { kind } = state.command
   for (const fault of commandFaults(state.command, ussdCommands, values)) {
     switch (fault.kind) {
@@ -181,7 +259,9 @@ function checkCommand(state: Extract<MenuState, { kind: 'command' }>, values: Va
         problem(`command ${kind} has no field ${fault.field}`)
         break
       case 'unknown_value':
-        problem(`command field ${fault.field} takes unknown ${fault.secret ? 'PIN ' : ''}value ${fault.value}`)
+        problem(
+          `command field ${fault.field} takes unknown ${fault.secret ? 'PIN ' : ''}value ${fault.value}`,
+        )
         break
       default:
         assertNever(fault)
@@ -189,21 +269,33 @@ function checkCommand(state: Extract<MenuState, { kind: 'command' }>, values: Va
   }
 }
 
-function checkThen(state: Extract<MenuState, { kind: 'command' }>, menus: MenuSet, problem: (message: string) => void): void {
+function checkThen(
+  state: Extract<MenuState, { kind: 'command' }>,
+  menus: MenuSet,
+  problem: (message: string) => void,
+): void {
   const { kind, then } = state.command
   // Without a screen to go on to, a payment would stay waiting behind an SMS-worded END.
   if (isCommandKind(kind) && isPaymentKind(kind) && Object.keys(then).length === 0) {
-    problem(`command ${kind} leaves a payment waiting: it needs then: { <confirm message key>: <confirm state> }`)
+    problem(
+      `command ${kind} leaves a payment waiting: it needs then: { <confirm message key>: <confirm state> }`,
+    )
   }
   for (const [key, target] of Object.entries(then)) {
-    if (!isSuccessKey(key)) problem(`then has ${key}, which is no message key of a successful result`)
+    if (!isSuccessKey(key))
+      problem(`then has ${key}, which is no message key of a successful result`)
     // One command per answer: a command straight after a command would chain them in one hop.
-    if (menus.states.get(target)?.kind === 'command') problem(`then ${key} goes to command state ${target}; it must show a screen`)
+    if (menus.states.get(target)?.kind === 'command')
+      problem(`then ${key} goes to command state ${target}; it must show a screen`)
   }
 }
 
 function unreachableStates(menus: MenuSet): Problem[] {
   // Without a home state nothing is reachable; the missing home is the problem to report.
   if (!menus.states.has(menus.home)) return []
-  return unreachable(graphOf(menus)).map((name) => ({ file: menus.states.get(name)?.file ?? '?', state: name, message: `unreachable from the home state ${menus.home}` }))
+  return unreachable(graphOf(menus)).map((name) => ({
+    file: menus.states.get(name)?.file ?? '?',
+    state: name,
+    message: `unreachable from the home state ${menus.home}`,
+  }))
 }

@@ -20,14 +20,25 @@
  * A dial that would show a screen at once is held behind a `balance` check, so that an
  * unregistered (or locked) number hears so at once.
  */
-import type { CommandResult, Language, Message, SubscriberCommand } from '../../../src/core/index.js'
+import type {
+  CommandResult,
+  Language,
+  Message,
+  SubscriberCommand,
+} from '../../../src/core/index.js'
 import { assert, fundingKinds } from '../../../src/core/index.js'
+import {
+  buildCommand,
+  isCommandKind,
+  resultParamNames,
+  runsFromShortcut,
+  validators,
+} from '../../../src/gateway/menus/index.js'
 import { catalogueOf, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import { languageKey } from './check-menus.js'
-import { buildCommand, isCommandKind, resultParamNames, runsFromShortcut, validators } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import type { TransitionRule } from './menu-builder.js'
@@ -88,7 +99,7 @@ export function waitsForConfirm(session: UssdSession): boolean {
  * payment that replaced it meanwhile.
  */
 export function waitingPaymentOf(session: UssdSession): string | null {
-  return session.ended ? null : session.values[pendingKey] ?? null
+  return session.ended ? null : (session.values[pendingKey] ?? null)
 }
 
 type Outcome =
@@ -101,7 +112,10 @@ type Outcome =
 
 const invalid: Outcome = { kind: 'invalid' }
 
-function withoutKeys(values: Readonly<Record<string, string>>, drop: (key: string, value: string) => boolean): Record<string, string> {
+function withoutKeys(
+  values: Readonly<Record<string, string>>,
+  drop: (key: string, value: string) => boolean,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([key, value]) => !drop(key, value)))
 }
 
@@ -121,9 +135,25 @@ class MenuEngine implements UssdEngine {
     this.pageCache = new PageCache(limits.pageCacheEntriesMax)
   }
 
-  start(sessionId: string, msisdn: string, language: Language, dial: string, admitted = false): EngineStep {
+  start(
+    sessionId: string,
+    msisdn: string,
+    language: Language,
+    dial: string,
+    admitted = false,
+  ): EngineStep {
     const fresh: UssdSession = {
-      sessionId, msisdn, language, state: this.menus.home, page: 0, back: [], values: {}, trail: [], hop: 0, lastScreen: null, ended: false,
+      sessionId,
+      msisdn,
+      language,
+      state: this.menus.home,
+      page: 0,
+      back: [],
+      values: {},
+      trail: [],
+      hop: 0,
+      lastScreen: null,
+      ended: false,
     }
     const parts = this.shortcutParts(dial)
     if (parts === null) {
@@ -141,14 +171,23 @@ class MenuEngine implements UssdEngine {
     // A command reached by the dial is refused by the core for an unregistered or locked number
     // anyway; a screen waits for the core to say the number may use the menu, unless the channel
     // already saw that it may.
-    if (!admitted && step.kind === 'screen' && !step.session.ended) step = this.hold(step, 'gate', { kind: 'balance', msisdn })
+    if (!admitted && step.kind === 'screen' && !step.session.ended)
+      step = this.hold(step, 'gate', { kind: 'balance', msisdn })
     this.logStep('ussd menu start', step, parts.length)
     return step
   }
 
   input(session: UssdSession, text: string): EngineStep {
-    if (session.ended) return { kind: 'screen', session, screen: session.lastScreen ?? this.endScreen(session, 'restart') }
-    const step = this.leavingPayment(session, this.apply({ ...session, hop: session.hop + 1 }, text))
+    if (session.ended)
+      return {
+        kind: 'screen',
+        session,
+        screen: session.lastScreen ?? this.endScreen(session, 'restart'),
+      }
+    const step = this.leavingPayment(
+      session,
+      this.apply({ ...session, hop: session.hop + 1 }, text),
+    )
     this.logStep('ussd menu input', step, text.length)
     return step
   }
@@ -171,18 +210,30 @@ class MenuEngine implements UssdEngine {
     if (result.ok && waiting) {
       // The menu check makes every payment name a confirm screen, but not for every key the core
       // may answer with: the payment waits behind an END until it expires.
-      this.log.warn('ussd menu has no confirm screen for a waiting payment', { session: session.sessionId, state: session.state, key: result.message.key })
+      this.log.warn('ussd menu has no confirm screen for a waiting payment', {
+        session: session.sessionId,
+        state: session.state,
+        key: result.message.key,
+      })
     }
     // The session's language, not the result's: the user may have switched it in this session.
     const text = this.resultText(result.message, command, session.language)
     const previous = session.back.at(-1)
-    if (!result.ok && waiting && session.values[pendingKey] === waitingId && previous !== undefined) {
+    if (
+      !result.ok &&
+      waiting &&
+      session.values[pendingKey] === waitingId &&
+      previous !== undefined
+    ) {
       // A wrong PIN leaves the payment waiting (the core counts the tries and locks at the
       // last): the confirm screen asks again, saying what was wrong. Only for the payment it
       // shows: another one waiting is not this screen's to ask about.
       const screenState = this.menus.states.get(previous)
       if (screenState !== undefined && screenState.kind !== 'command') {
-        return this.show({ ...session, state: previous, back: session.back.slice(0, -1), page: 0 }, text)
+        return this.show(
+          { ...session, state: previous, back: session.back.slice(0, -1), page: 0 },
+          text,
+        )
       }
     }
     return this.close(session, text)
@@ -190,16 +241,30 @@ class MenuEngine implements UssdEngine {
 
   /** The answer of a gate or a cancel: the screen held behind it, or the gate's refusal. */
   private resumeHeld(session: UssdSession, result: CommandResult, mode: HeldMode): EngineStep {
-    if (mode === 'gate' && !result.ok) return this.close(session, this.resultText(result.message, null, session.language))
+    if (mode === 'gate' && !result.ok)
+      return this.close(session, this.resultText(result.message, null, session.language))
     const screen = session.lastScreen
     if (screen === null) return this.end(session, 'restart')
-    return { kind: 'screen', session: { ...session, values: withoutKeys(session.values, (key) => key === heldKey) }, screen }
+    return {
+      kind: 'screen',
+      session: { ...session, values: withoutKeys(session.values, (key) => key === heldKey) },
+      screen,
+    }
   }
 
   /** The state after a command (`then`): the flow goes on with what the core said the payment is. */
-  private goOn(session: UssdSession, message: Message, waitingId: string | null, target: string): EngineStep {
-    assert(this.menus.states.get(target)?.kind !== 'command', `then ${target} is a command state (the menu check lets no such menu load)`)
-    if (target === this.menus.home) return this.show({ ...session, state: target, page: 0, back: [], values: {} }, null)
+  private goOn(
+    session: UssdSession,
+    message: Message,
+    waitingId: string | null,
+    target: string,
+  ): EngineStep {
+    assert(
+      this.menus.states.get(target)?.kind !== 'command',
+      `then ${target} is a command state (the menu check lets no such menu load)`,
+    )
+    if (target === this.menus.home)
+      return this.show({ ...session, state: target, page: 0, back: [], values: {} }, null)
     const values: Record<string, string> = withoutKeys(session.values, (key) => key === pendingKey)
     for (const name of resultParamNames) {
       const value = message.params[name]
@@ -212,8 +277,14 @@ class MenuEngine implements UssdEngine {
   /** The closing screen with a command's answer, page by page. */
   private close(session: UssdSession, said: string): EngineStep {
     const chars = Array.from(said)
-    const text = chars.length > this.limits.resultCharsMax ? `${chars.slice(0, this.limits.resultCharsMax - 3).join('')}...` : said
-    return this.show({ ...session, state: resultState, page: 0, back: [], values: { [resultKey]: text } }, null)
+    const text =
+      chars.length > this.limits.resultCharsMax
+        ? `${chars.slice(0, this.limits.resultCharsMax - 3).join('')}...`
+        : said
+    return this.show(
+      { ...session, state: resultState, page: 0, back: [], values: { [resultKey]: text } },
+      null,
+    )
   }
 
   /**
@@ -227,18 +298,31 @@ class MenuEngine implements UssdEngine {
     if (paymentId === undefined || step.kind !== 'screen') return step
     if (step.session.state === before.state && !step.session.ended) return step
     const values = withoutKeys(step.session.values, (key) => key === pendingKey)
-    return this.hold({ ...step, session: { ...step.session, values } }, 'cancel', { kind: 'cancel', msisdn: before.msisdn, paymentId })
+    return this.hold({ ...step, session: { ...step.session, values } }, 'cancel', {
+      kind: 'cancel',
+      msisdn: before.msisdn,
+      paymentId,
+    })
   }
 
   /** Runs `command` before the screen of `step`, which resume() shows (see HeldMode). */
-  private hold(step: Extract<EngineStep, { kind: 'screen' }>, mode: HeldMode, command: SubscriberCommand): EngineStep {
-    const session: UssdSession = { ...step.session, lastScreen: step.screen, values: { ...step.session.values, [heldKey]: mode } }
+  private hold(
+    step: Extract<EngineStep, { kind: 'screen' }>,
+    mode: HeldMode,
+    command: SubscriberCommand,
+  ): EngineStep {
+    const session: UssdSession = {
+      ...step.session,
+      lastScreen: step.screen,
+      values: { ...step.session.values, [heldKey]: mode },
+    }
     return { kind: 'command', session, run: { command, pin: null, newPin: null } }
   }
 
   /** A result in USSD words: the command state's text, else main.yaml's, else the catalogue's. */
   private resultText(message: Message, command: MenuCommand | null, language: Language): string {
-    const texts: Texts | undefined = command?.results[message.key] ?? this.menus.results[message.key]
+    const texts: Texts | undefined =
+      command?.results[message.key] ?? this.menus.results[message.key]
     if (texts === undefined) return renderMessage(message, language)
     return fillPlaceholders(texts[language], (name) => {
       if (name === 'service') return this.menus.service
@@ -259,7 +343,10 @@ class MenuEngine implements UssdEngine {
     const code = this.menus.service.slice(1, -1)
     const match = new RegExp(`^\\*${code}((?:\\*[^*#]*)*)#$`).exec(trimmed)
     if (match === null) return null
-    return (match[1] ?? '').split('*').slice(1).filter((part) => part !== '')
+    return (match[1] ?? '')
+      .split('*')
+      .slice(1)
+      .filter((part) => part !== '')
   }
 
   /**
@@ -270,10 +357,19 @@ class MenuEngine implements UssdEngine {
     const state = this.menus.states.get(session.state)
     if (state === undefined) return true
     if (state.kind === 'input' && validators[this.validatorOf(state)].secret) return true
-    const targets = state.kind === 'options' ? state.options.map((option) => option.to) : state.kind === 'input' ? [state.input.next] : []
+    const targets =
+      state.kind === 'options'
+        ? state.options.map((option) => option.to)
+        : state.kind === 'input'
+          ? [state.input.next]
+          : []
     return targets.some((target) => {
       const next = this.menus.states.get(target)
-      return next?.kind === 'command' && isCommandKind(next.command.kind) && !runsFromShortcut(next.command.kind)
+      return (
+        next?.kind === 'command' &&
+        isCommandKind(next.command.kind) &&
+        !runsFromShortcut(next.command.kind)
+      )
     })
   }
 
@@ -283,19 +379,26 @@ class MenuEngine implements UssdEngine {
     if (state === undefined || state?.kind === 'command' || state?.kind === 'end') {
       // A state the menus no longer have (reloaded between hops) or a command the channel did
       // not resume: nothing sensible to show but a fresh start.
-      this.log.warn('ussd menu input at a state that takes none', { session: session.sessionId, state: session.state })
+      this.log.warn('ussd menu input at a state that takes none', {
+        session: session.sessionId,
+        state: session.state,
+      })
       return this.end(session, 'restart')
     }
     const rules = this.rulesFor(session, state ?? null)
     if (rules === null) return this.end(session, 'restart')
-    const outcome = text.length > this.limits.inputCharsMax ? invalid : resolveTransition(rules, text, invalid)
+    const outcome =
+      text.length > this.limits.inputCharsMax ? invalid : resolveTransition(rules, text, invalid)
     // Masked: anything typed at a PIN screen, and any refused input, which may be a PIN typed
     // at the wrong screen.
     const secretScreen = state?.kind === 'input' && validators[this.validatorOf(state)].secret
     const shown = secretScreen || outcome.kind === 'invalid' ? maskedInput : text
     const trail = [...session.trail, shown].slice(-this.limits.trailEntriesMax)
     const typed: UssdSession = { ...session, trail }
-    const clean: UssdSession = { ...typed, values: withoutKeys(typed.values, (key) => key === wrongKey) }
+    const clean: UssdSession = {
+      ...typed,
+      values: withoutKeys(typed.values, (key) => key === wrongKey),
+    }
     switch (outcome.kind) {
       case 'home':
         return this.show({ ...clean, state: this.menus.home, page: 0, back: [], values: {} }, null)
@@ -319,7 +422,9 @@ class MenuEngine implements UssdEngine {
         assert(state?.kind === 'input', 'an accepted input outside an input state')
         const validator = validators[this.validatorOf(state)]
         const value = validator.normalize(text)
-        return this.enter(clean, state.input.next, { [state.input.name]: validator.secret ? sealSecret(value) : value })
+        return this.enter(clean, state.input.next, {
+          [state.input.name]: validator.secret ? sealSecret(value) : value,
+        })
       }
       case 'invalid':
         return this.wrongInput(typed, state ?? null, text)
@@ -327,13 +432,18 @@ class MenuEngine implements UssdEngine {
   }
 
   /** Navigation first (00, 98 while a next page exists, 0), then the state's own rules. */
-  private rulesFor(session: UssdSession, state: MenuState | null): TransitionRule<Outcome>[] | null {
+  private rulesFor(
+    session: UssdSession,
+    state: MenuState | null,
+  ): TransitionRule<Outcome>[] | null {
     const rules: TransitionRule<Outcome>[] = [{ pattern: '^00$', outcome: { kind: 'home' } }]
     // The pages of the screen on show: split when it was shown, so a cache hit here.
-    if (session.page < this.pages(session, null).length - 1) rules.push({ pattern: '^98$', outcome: { kind: 'more' } })
+    if (session.page < this.pages(session, null).length - 1)
+      rules.push({ pattern: '^98$', outcome: { kind: 'more' } })
     rules.push({ pattern: '^0$', outcome: { kind: 'back' } })
     if (state?.kind === 'options') {
-      for (const index of state.options.keys()) rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } })
+      for (const index of state.options.keys())
+        rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } })
     }
     if (state?.kind === 'input') {
       let repeat: string | null = null
@@ -343,7 +453,10 @@ class MenuEngine implements UssdEngine {
         // A PIN sealed by another process (restart) cannot be compared: start again.
         if (sealed !== undefined && repeat === null) return null
       }
-      rules.push({ pattern: validators[this.validatorOf(state)].pattern(repeat), outcome: { kind: 'accept' } })
+      rules.push({
+        pattern: validators[this.validatorOf(state)].pattern(repeat),
+        outcome: { kind: 'accept' },
+      })
     }
     return rules
   }
@@ -351,10 +464,14 @@ class MenuEngine implements UssdEngine {
   private wrongInput(session: UssdSession, state: MenuState | null, text: string): EngineStep {
     const wrong = Number(session.values[wrongKey] ?? '0') + 1
     if (wrong >= this.limits.wrongInputsMax) return this.end(session, 'too_many_wrong')
-    const reprompt = state?.kind === 'input'
-      ? validators[this.validatorOf(state)].reprompt(text, session.language)
-      : this.systemText('wrong_choice', session.language)
-    return this.show({ ...session, page: 0, values: { ...session.values, [wrongKey]: String(wrong) } }, reprompt)
+    const reprompt =
+      state?.kind === 'input'
+        ? validators[this.validatorOf(state)].reprompt(text, session.language)
+        : this.systemText('wrong_choice', session.language)
+    return this.show(
+      { ...session, page: 0, values: { ...session.values, [wrongKey]: String(wrong) } },
+      reprompt,
+    )
   }
 
   private goBack(session: UssdSession): EngineStep {
@@ -365,33 +482,75 @@ class MenuEngine implements UssdEngine {
     if (previous === undefined || !this.menus.states.has(previous)) {
       return this.show({ ...session, state: this.menus.home, page: 0, back: [], values: {} }, null)
     }
-    return this.show({ ...session, state: previous, page: 0, back: session.back.slice(0, -1), values }, null)
+    return this.show(
+      { ...session, state: previous, page: 0, back: session.back.slice(0, -1), values },
+      null,
+    )
   }
 
-  private enter(session: UssdSession, target: string, set: Readonly<Record<string, string>>): EngineStep {
+  private enter(
+    session: UssdSession,
+    target: string,
+    set: Readonly<Record<string, string>>,
+  ): EngineStep {
     const state = this.menus.states.get(target)
-    assert(state !== undefined, `state ${target} does not exist (the menu check lets no such menu load)`)
-    const back = session.state === target || session.state === resultState ? session.back : [...session.back, session.state].slice(-this.limits.backDepthMax)
-    const moved: UssdSession = { ...session, state: target, page: 0, back, values: { ...session.values, ...set } }
+    assert(
+      state !== undefined,
+      `state ${target} does not exist (the menu check lets no such menu load)`,
+    )
+    const back =
+      session.state === target || session.state === resultState
+        ? session.back
+        : [...session.back, session.state].slice(-this.limits.backDepthMax)
+    const moved: UssdSession = {
+      ...session,
+      state: target,
+      page: 0,
+      back,
+      values: { ...session.values, ...set },
+    }
     return state.kind === 'command' ? this.command(moved, state) : this.show(moved, null)
   }
 
-  private command(session: UssdSession, state: Extract<MenuState, { kind: 'command' }>): EngineStep {
+  private command(
+    session: UssdSession,
+    state: Extract<MenuState, { kind: 'command' }>,
+  ): EngineStep {
     const { kind, fields } = state.command
-    assert(isCommandKind(kind), `unknown command kind ${kind} (the menu check lets no such menu load)`)
-    const built = buildCommand(kind, session.msisdn, session.language, (field) => {
-      const name = fields[field]
-      const raw = name === undefined ? undefined : session.values[name]
-      if (raw === undefined) return null
-      return isSealed(raw) ? unsealSecret(raw) : raw
-    }, session.values[pendingKey] ?? null)
+    assert(
+      isCommandKind(kind),
+      `unknown command kind ${kind} (the menu check lets no such menu load)`,
+    )
+    const built = buildCommand(
+      kind,
+      session.msisdn,
+      session.language,
+      (field) => {
+        const name = fields[field]
+        const raw = name === undefined ? undefined : session.values[name]
+        if (raw === undefined) return null
+        return isSealed(raw) ? unsealSecret(raw) : raw
+      },
+      session.values[pendingKey] ?? null,
+    )
     if (!built.ok) {
-      this.log.warn('ussd menu command lacks a value', { session: session.sessionId, state: state.name, field: built.field })
+      this.log.warn('ussd menu command lacks a value', {
+        session: session.sessionId,
+        state: state.name,
+        field: built.field,
+      })
       return this.end(session, 'restart')
     }
     // Every PIN the command needs went into it: no sealed one outlives it. The other values stay
     // for the screen after it (`then`) or a confirm screen asked again.
-    return { kind: 'command', session: { ...session, values: withoutKeys(session.values, (_key, value) => isSealed(value)) }, run: built.run }
+    return {
+      kind: 'command',
+      session: {
+        ...session,
+        values: withoutKeys(session.values, (_key, value) => isSealed(value)),
+      },
+      run: built.run,
+    }
   }
 
   /**
@@ -402,16 +561,34 @@ class MenuEngine implements UssdEngine {
     const language = session.language
     if (session.state === resultState) {
       const said = session.values[resultKey] ?? ''
-      return this.pageCache.pages(`${resultState}\u0000${language}\u0000${said}`, () => paginate(said, [], { ...this.nav(language), backOnFirst: false, closing: true }, this.limits))
+      return this.pageCache.pages(`${resultState}\u0000${language}\u0000${said}`, () =>
+        paginate(
+          said,
+          [],
+          { ...this.nav(language), backOnFirst: false, closing: true },
+          this.limits,
+        ),
+      )
     }
     const state = this.menus.states.get(session.state)
-    assert(state !== undefined && state.kind !== 'command', `state ${session.state} shows no screen`)
+    assert(
+      state !== undefined && state.kind !== 'command',
+      `state ${session.state} shows no screen`,
+    )
     const text = fillPlaceholders(state.text[language], (name) => this.placeholder(session, name))
     const header = reprompt === null ? text : `${reprompt}\n${text}`
     return this.pageCache.pages(`${state.name}\u0000${language}\u0000${header}`, () => {
-      const options = state.kind === 'options' ? state.options.map((option, index) => `${index + 1} ${option.label[language]}`) : []
+      const options =
+        state.kind === 'options'
+          ? state.options.map((option, index) => `${index + 1} ${option.label[language]}`)
+          : []
       const backOnFirst = state.kind === 'options' && state.name !== this.menus.home
-      return paginate(header, options, { ...this.nav(language), backOnFirst, closing: state.kind === 'end' }, this.limits)
+      return paginate(
+        header,
+        options,
+        { ...this.nav(language), backOnFirst, closing: state.kind === 'end' },
+        this.limits,
+      )
     })
   }
 
@@ -423,14 +600,23 @@ class MenuEngine implements UssdEngine {
     const pages = this.pages(session, reprompt)
     const page = Math.min(Math.max(session.page, 0), pages.length - 1)
     const last = page === pages.length - 1
-    const closing = session.state === resultState || this.menus.states.get(session.state)?.kind === 'end'
+    const closing =
+      session.state === resultState || this.menus.states.get(session.state)?.kind === 'end'
     const screen: Screen = { type: closing && last ? 'END' : 'CON', text: pages[page] ?? '' }
-    return { kind: 'screen', session: { ...session, page, lastScreen: screen, ended: screen.type === 'END' }, screen }
+    return {
+      kind: 'screen',
+      session: { ...session, page, lastScreen: screen, ended: screen.type === 'END' },
+      screen,
+    }
   }
 
   private end(session: UssdSession, key: SystemTextKey): EngineStep {
     const screen = this.endScreen(session, key)
-    return { kind: 'screen', session: { ...session, values: {}, back: [], lastScreen: screen, ended: true }, screen }
+    return {
+      kind: 'screen',
+      session: { ...session, values: {}, back: [], lastScreen: screen, ended: true },
+      screen,
+    }
   }
 
   private endScreen(session: UssdSession, key: SystemTextKey): Screen {
@@ -438,7 +624,9 @@ class MenuEngine implements UssdEngine {
   }
 
   private systemText(key: SystemTextKey, language: Language): string {
-    return fillPlaceholders(this.menus.texts[key][language], (name) => (name === 'service' ? this.menus.service : null))
+    return fillPlaceholders(this.menus.texts[key][language], (name) =>
+      name === 'service' ? this.menus.service : null,
+    )
   }
 
   private placeholder(session: UssdSession, name: string): string | null {
@@ -457,14 +645,21 @@ class MenuEngine implements UssdEngine {
 
   private validatorOf(state: Extract<MenuState, { kind: 'input' }>): keyof typeof validators {
     const name = state.input.validator
-    assert(Object.hasOwn(validators, name), `unknown validator ${name} (the menu check lets no such menu load)`)
+    assert(
+      Object.hasOwn(validators, name),
+      `unknown validator ${name} (the menu check lets no such menu load)`,
+    )
     return name as keyof typeof validators
   }
 
   private logStep(message: string, step: EngineStep, inputChars: number): void {
     this.log.debug(message, {
-      session: step.session.sessionId, hop: step.session.hop, state: step.session.state, page: step.session.page,
-      step: step.kind === 'command' ? `command:${step.run.command.kind}` : step.screen.type, inputChars,
+      session: step.session.sessionId,
+      hop: step.session.hop,
+      state: step.session.state,
+      page: step.session.page,
+      step: step.kind === 'command' ? `command:${step.run.command.kind}` : step.screen.type,
+      inputChars,
       screenChars: step.kind === 'screen' ? step.screen.text.length : undefined,
     })
   }

@@ -13,11 +13,17 @@ import { createUssdEngine } from './engine.js'
 import { ussdMenuLimits } from './limits.js'
 import { readMenus } from './load-menus.js'
 
-export { checkMenus, checkMenuSet } from './check-menus.js'
-export { createUssdEngine, heldMode, resultState, waitingPaymentOf, waitsForConfirm } from './engine.js'
+export { checkMenuSet, checkMenus } from './check-menus.js'
 export type { HeldMode, UssdEngineOptions } from './engine.js'
-export { ussdMenuLimits } from './limits.js'
+export {
+  createUssdEngine,
+  heldMode,
+  resultState,
+  waitingPaymentOf,
+  waitsForConfirm,
+} from './engine.js'
 export type { UssdMenuLimits } from './limits.js'
+export { ussdMenuLimits } from './limits.js'
 export type { MenuSet, MenuState, Problem } from './menu-model.js'
 
 /** The menus shipped with telepay, wherever the process was started from. */
@@ -32,7 +38,10 @@ export const ussdMenuCheck: MenuCheck = {
 }
 
 /** The engine over the menus of `dir`; throws with every problem when the menus are invalid. */
-export function loadUssdEngine(dir: string = defaultMenuDir, options: UssdEngineOptions = {}): UssdEngine {
+export function loadUssdEngine(
+  dir: string = defaultMenuDir,
+  options: UssdEngineOptions = {},
+): UssdEngine {
   const limits = options.limits ?? ussdMenuLimits
   const read = readMenus(dir, limits)
   const problems = [...read.problems, ...checkMenuSet(read.menus, limits)]

@@ -6,9 +6,17 @@
  * states map are read by the one menu loader (src/gateway/menus/load.ts).
  */
 import type { MenuDialect } from '../../../src/gateway/menus/index.js'
-import { MenuFileReader, isRecord, readMenuFolder } from '../../../src/gateway/menus/index.js'
+import { isRecord, MenuFileReader, readMenuFolder } from '../../../src/gateway/menus/index.js'
 import type { UssdMenuLimits } from './limits.js'
-import type { MenuInput, MenuOption, MenuSet, MenuState, Problem, SystemTextKey, Texts } from './menu-model.js'
+import type {
+  MenuInput,
+  MenuOption,
+  MenuSet,
+  MenuState,
+  Problem,
+  SystemTextKey,
+  Texts,
+} from './menu-model.js'
 import { systemTextKeys } from './menu-model.js'
 
 export interface MenuRead {
@@ -29,7 +37,11 @@ class FileReader extends MenuFileReader {
         return { label: { en: '', zh: '' }, to: '', set: {} }
       }
       this.unknownKeys(state, what, item, ['label', 'to', 'set'])
-      return { label: this.texts(state, `${what} label`, item['label']), to: this.string(state, `${what} to`, item['to']), set: this.stringMap(state, `${what} set`, item['set']) }
+      return {
+        label: this.texts(state, `${what} label`, item['label']),
+        to: this.string(state, `${what} to`, item['to']),
+        set: this.stringMap(state, `${what} set`, item['set']),
+      }
     })
   }
 
@@ -37,7 +49,12 @@ class FileReader extends MenuFileReader {
     const input = this.menuInput(state, raw, ['same_as'])
     if (input === null) return { name: '', validator: '', next: '', sameAs: null }
     const sameAs = input.raw['same_as']
-    return { name: input.name, validator: input.validator, next: input.next, sameAs: sameAs === undefined ? null : this.string(state, 'input same_as', sameAs) }
+    return {
+      name: input.name,
+      validator: input.validator,
+      next: input.next,
+      sameAs: sameAs === undefined ? null : this.string(state, 'input same_as', sameAs),
+    }
   }
 
   state(name: string, raw: unknown): MenuState | null {
@@ -45,27 +62,52 @@ class FileReader extends MenuFileReader {
       this.problem(name, 'a state must be a map')
       return null
     }
-    this.unknownKeys(name, 'the state', raw, ['text', 'options', 'input', 'command', 'end', 'then', 'results'])
-    const kinds = (['options', 'input', 'command', 'end'] as const).filter((kind) => raw[kind] !== undefined)
+    this.unknownKeys(name, 'the state', raw, [
+      'text',
+      'options',
+      'input',
+      'command',
+      'end',
+      'then',
+      'results',
+    ])
+    const kinds = (['options', 'input', 'command', 'end'] as const).filter(
+      (kind) => raw[kind] !== undefined,
+    )
     const [kind] = kinds
     if (kind === undefined || kinds.length > 1) {
-      this.problem(name, `a state needs exactly one of options, input, command or end (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`)
+      this.problem(
+        name,
+        `a state needs exactly one of options, input, command or end (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`,
+      )
       return null
     }
     if (kind !== 'command') {
-      for (const key of ['then', 'results']) if (raw[key] !== undefined) this.problem(name, `${key} is only for a command state`)
+      for (const key of ['then', 'results'])
+        if (raw[key] !== undefined) this.problem(name, `${key} is only for a command state`)
     }
     const base = { name, file: this.file }
     switch (kind) {
       case 'options':
-        return { ...base, kind, text: this.texts(name, 'text', raw['text']), options: this.options(name, raw['options']) }
+        return {
+          ...base,
+          kind,
+          text: this.texts(name, 'text', raw['text']),
+          options: this.options(name, raw['options']),
+        }
       case 'input':
-        return { ...base, kind, text: this.texts(name, 'text', raw['text']), input: this.input(name, raw['input']) }
+        return {
+          ...base,
+          kind,
+          text: this.texts(name, 'text', raw['text']),
+          input: this.input(name, raw['input']),
+        }
       case 'end':
         if (raw['end'] !== true) this.problem(name, 'end must be true')
         return { ...base, kind, text: this.texts(name, 'text', raw['text']) }
       case 'command': {
-        if (raw['text'] !== undefined) this.problem(name, 'a command state shows no text: the result is the screen')
+        if (raw['text'] !== undefined)
+          this.problem(name, 'a command state shows no text: the result is the screen')
         const command = this.menuCommand(name, raw)
         return command === null ? null : { ...base, kind, command }
       }
@@ -73,7 +115,9 @@ class FileReader extends MenuFileReader {
   }
 }
 
-const emptyTexts = Object.fromEntries(systemTextKeys.map((key) => [key, { en: '', zh: '' }])) as Record<SystemTextKey, Texts>
+const emptyTexts = Object.fromEntries(
+  systemTextKeys.map((key) => [key, { en: '', zh: '' }]),
+) as Record<SystemTextKey, Texts>
 
 /** What a USSD menu folder adds to the one loader: main.yaml's service, home and texts, and screens. */
 const ussdDialect: MenuDialect<Omit<MenuSet, 'states'>, MenuState, FileReader> = {
@@ -93,8 +137,15 @@ const ussdDialect: MenuDialect<Omit<MenuSet, 'states'>, MenuState, FileReader> =
 }
 
 /** Reads every `*.yaml` of `dir`; never throws for what is in the files, only notes problems. */
-export function readMenus(dir: string, limits: Pick<UssdMenuLimits, 'menuFilesMax' | 'menuFileBytesMax'>): MenuRead {
-  const read = readMenuFolder(dir, { filesMax: limits.menuFilesMax, fileBytesMax: limits.menuFileBytesMax }, ussdDialect)
+export function readMenus(
+  dir: string,
+  limits: Pick<UssdMenuLimits, 'menuFilesMax' | 'menuFileBytesMax'>,
+): MenuRead {
+  const read = readMenuFolder(
+    dir,
+    { filesMax: limits.menuFilesMax, fileBytesMax: limits.menuFileBytesMax },
+    ussdDialect,
+  )
   return { menus: { ...read.settings, states: read.states }, problems: read.problems }
 }
 

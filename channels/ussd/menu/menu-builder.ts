@@ -32,7 +32,11 @@ const noop = (): void => {}
  * The outcome of the first rule whose pattern matches the whole of `input`, else `otherwise`.
  * Input with `*` (the library's hop separator) or empty input matches nothing.
  */
-export function resolveTransition<T>(rules: readonly TransitionRule<T>[], input: string, otherwise: T): T {
+export function resolveTransition<T>(
+  rules: readonly TransitionRule<T>[],
+  input: string,
+  otherwise: T,
+): T {
   const menu: LibraryMenu = new UssdMenu({ provider: 'africasTalking' })
   let failure: Error | null = null
   menu.on('error', (error) => {
@@ -40,7 +44,10 @@ export function resolveTransition<T>(rules: readonly TransitionRule<T>[], input:
   })
   const next: Record<string, string> = {}
   rules.forEach((rule, index) => {
-    assert(rule.pattern.startsWith('^') && rule.pattern.endsWith('$'), `transition rule ${rule.pattern} is not anchored`)
+    assert(
+      rule.pattern.startsWith('^') && rule.pattern.endsWith('$'),
+      `transition rule ${rule.pattern} is not anchored`,
+    )
     const key = `*${rule.pattern}`
     // Two rules with one pattern: the first wins, as the library would if keys could repeat.
     if (Object.hasOwn(next, key)) return

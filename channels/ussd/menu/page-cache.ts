@@ -11,7 +11,10 @@ export class PageCache {
   private readonly entries = new Map<string, readonly string[]>()
 
   constructor(private readonly entriesMax: number) {
-    assert(Number.isInteger(entriesMax) && entriesMax >= 0, `page cache bound ${entriesMax} must be a whole number`)
+    assert(
+      Number.isInteger(entriesMax) && entriesMax >= 0,
+      `page cache bound ${entriesMax} must be a whole number`,
+    )
   }
 
   get size(): number {

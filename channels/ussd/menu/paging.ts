@@ -21,7 +21,9 @@ type PageBudget = Pick<UssdMenuLimits, 'pageGsmCharsMax' | 'pageUcs2CharsMax'>
 
 export function fitsPage(text: string, limits: PageBudget): boolean {
   const septets = gsm7Length(text)
-  return septets === null ? text.length <= limits.pageUcs2CharsMax : septets <= limits.pageGsmCharsMax
+  return septets === null
+    ? text.length <= limits.pageUcs2CharsMax
+    : septets <= limits.pageGsmCharsMax
 }
 
 function navLines(nav: PageNav, pageIndex: number, last: boolean): string[] {
@@ -52,7 +54,8 @@ function compose(blocks: readonly string[], nav: readonly string[], headerPieces
  */
 const breakLevels: readonly ((char: string, next: string) => boolean)[] = [
   (char, next) => char === '\n' || char === '；' || (char === ';' && (next === ' ' || next === '')),
-  (char, next) => '。，、：！？）'.includes(char) || ('.,:!?)'.includes(char) && (next === ' ' || next === '')),
+  (char, next) =>
+    '。，、：！？）'.includes(char) || ('.,:!?)'.includes(char) && (next === ' ' || next === '')),
   (char) => char === ' ',
 ]
 
@@ -95,9 +98,17 @@ function splitText(text: string, fits: (chunk: string) => boolean): string[] {
  * The pages of a screen: `header` (free text, cut where needed) followed by `options` (whole
  * lines, never cut), each page ending with its navigation lines.
  */
-export function paginate(header: string, options: readonly string[], nav: PageNav, limits: PageBudget): string[] {
+export function paginate(
+  header: string,
+  options: readonly string[],
+  nav: PageNav,
+  limits: PageBudget,
+): string[] {
   const worstNav = [nav.more, nav.back]
-  const headerChunks = header.trim() === '' ? [] : splitText(header, (chunk) => fitsPage(compose([chunk], worstNav), limits))
+  const headerChunks =
+    header.trim() === ''
+      ? []
+      : splitText(header, (chunk) => fitsPage(compose([chunk], worstNav), limits))
   const blocks = [...headerChunks, ...options]
   const pages: string[] = []
   let next = 0
@@ -112,7 +123,11 @@ export function paginate(header: string, options: readonly string[], nav: PageNa
     }
     const moreNav = navLines(nav, pageIndex, false)
     let taken = 1
-    while (taken < rest.length && fitsPage(compose(rest.slice(0, taken + 1), moreNav, pieces), limits)) taken += 1
+    while (
+      taken < rest.length &&
+      fitsPage(compose(rest.slice(0, taken + 1), moreNav, pieces), limits)
+    )
+      taken += 1
     pages.push(compose(rest.slice(0, taken), moreNav, pieces))
     next += taken
   }

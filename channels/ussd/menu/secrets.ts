@@ -34,7 +34,10 @@ export function unsealSecret(value: string): string | null {
   try {
     const decipher = createDecipheriv('aes-256-gcm', sealKey, bytes.subarray(0, ivBytes))
     decipher.setAuthTag(bytes.subarray(ivBytes, ivBytes + tagBytes))
-    return Buffer.concat([decipher.update(bytes.subarray(ivBytes + tagBytes)), decipher.final()]).toString('utf8')
+    return Buffer.concat([
+      decipher.update(bytes.subarray(ivBytes + tagBytes)),
+      decipher.final(),
+    ]).toString('utf8')
   } catch {
     // An authentication failure is an expected outcome here (restart, tampering): a value, not a throw.
     return null

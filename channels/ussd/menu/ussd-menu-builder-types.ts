@@ -32,8 +32,13 @@ export interface LibraryMenu {
    * Walks `route` (inputs joined by `*`) from `__start__`. With string targets only, the
    * callback runs before resolveRoute returns (async@2 calls back synchronously).
    */
-  resolveRoute(route: string, callback: (error: Error | null, state: LibraryState | undefined) => void): void
+  resolveRoute(
+    route: string,
+    callback: (error: Error | null, state: LibraryState | undefined) => void,
+  ): void
   on(event: 'error', listener: (error: Error) => void): LibraryMenu
 }
 
-export type LibraryMenuConstructor = new (options?: { readonly provider?: 'africasTalking' | 'hubtel' }) => LibraryMenu
+export type LibraryMenuConstructor = new (options?: {
+  readonly provider?: 'africasTalking' | 'hubtel'
+}) => LibraryMenu

@@ -62,18 +62,32 @@ export interface PushRequest {
 type PageLimits = Pick<UssdMenuLimits, 'pageGsmCharsMax' | 'pageUcs2CharsMax' | 'wrongInputsMax'>
 
 /** The first screen of a push and its session; null when the notice is not a payment prompt. */
-export function openPush(request: PushRequest, limits: PageLimits = ussdMenuLimits): { readonly session: UssdSession; readonly screen: Screen } | null {
+export function openPush(
+  request: PushRequest,
+  limits: PageLimits = ussdMenuLimits,
+): { readonly session: UssdSession; readonly screen: Screen } | null {
   const key = request.message.key
   if (key !== 'request.prompt' && key !== 'request.prompt_sim') return null
   const params = request.message.params
   const session: UssdSession = {
-    sessionId: request.sessionId, msisdn: request.msisdn, language: request.language,
-    state: key === 'request.prompt' ? pushStates.pin : pushStates.sim, page: 0, back: [],
+    sessionId: request.sessionId,
+    msisdn: request.msisdn,
+    language: request.language,
+    state: key === 'request.prompt' ? pushStates.pin : pushStates.sim,
+    page: 0,
+    back: [],
     values: {
-      payee: params['payee'] ?? '', amount: params['amount'] ?? '', account: params['account'] ?? '', reference: params['reference'] ?? '',
-      [outboxKey]: String(request.outboxId), [paymentKey]: request.paymentId,
+      payee: params['payee'] ?? '',
+      amount: params['amount'] ?? '',
+      account: params['account'] ?? '',
+      reference: params['reference'] ?? '',
+      [outboxKey]: String(request.outboxId),
+      [paymentKey]: request.paymentId,
     },
-    trail: [], hop: 0, lastScreen: null, ended: false,
+    trail: [],
+    hop: 0,
+    lastScreen: null,
+    ended: false,
   }
   const screen: Screen = { type: 'CON', text: promptText(session, null, limits) }
   return { session: { ...session, lastScreen: screen }, screen }
@@ -84,7 +98,9 @@ export function openPush(request: PushRequest, limits: PageLimits = ussdMenuLimi
  * command (the SMS is no longer needed), `abandoned` when it ended without one (send the SMS
  * now). Null for a menu session.
  */
-export function pushBookkeeping(session: UssdSession): { readonly outboxId: number; readonly answered: boolean; readonly abandoned: boolean } | null {
+export function pushBookkeeping(
+  session: UssdSession,
+): { readonly outboxId: number; readonly answered: boolean; readonly abandoned: boolean } | null {
   const outbox = session.values[outboxKey]
   if (!isPushState(session.state) || outbox === undefined) return null
   const answered = session.values[answeredKey] === '1'
@@ -94,15 +110,25 @@ export function pushBookkeeping(session: UssdSession): { readonly outboxId: numb
 /** The menu engine with the push flow in front of it (see the file comment). */
 export function withPushFlow(engine: UssdEngine, limits: PageLimits = ussdMenuLimits): UssdEngine {
   return {
-    start: (sessionId, msisdn, language, dial, admitted) => engine.start(sessionId, msisdn, language, dial, admitted),
-    input: (session, text) => (isPushState(session.state) ? pushInput(session, text, limits) : engine.input(session, text)),
-    resume: (session, result) => (isPushState(session.state) ? pushResume(session, result, limits) : engine.resume(session, result)),
+    start: (sessionId, msisdn, language, dial, admitted) =>
+      engine.start(sessionId, msisdn, language, dial, admitted),
+    input: (session, text) =>
+      isPushState(session.state) ? pushInput(session, text, limits) : engine.input(session, text),
+    resume: (session, result) =>
+      isPushState(session.state)
+        ? pushResume(session, result, limits)
+        : engine.resume(session, result),
     timeoutScreen: (language) => engine.timeoutScreen(language),
   }
 }
 
 function pushInput(session: UssdSession, raw: string, limits: PageLimits): EngineStep {
-  if (session.ended) return { kind: 'screen', session, screen: session.lastScreen ?? endScreen('too_many_wrong', session.language) }
+  if (session.ended)
+    return {
+      kind: 'screen',
+      session,
+      screen: session.lastScreen ?? endScreen('too_many_wrong', session.language),
+    }
   const text = raw.trim()
   const moved: UssdSession = { ...session, hop: session.hop + 1 }
   const answer = (command: 'confirm' | 'cancel', pin: string | null, shown: string): EngineStep => {
@@ -112,7 +138,11 @@ function pushInput(session: UssdSession, raw: string, limits: PageLimits): Engin
     // tell which payment it asked about, and a bare answer might move another one.
     if (paymentId === undefined) {
       const screen = endScreen('gone', session.language)
-      return { kind: 'screen', session: { ...moved, trail, lastScreen: screen, ended: true }, screen }
+      return {
+        kind: 'screen',
+        session: { ...moved, trail, lastScreen: screen, ended: true },
+        screen,
+      }
     }
     return {
       kind: 'command',
@@ -136,16 +166,30 @@ function wrongInput(session: UssdSession, key: PushTextKey, limits: PageLimits):
   const trail = [...session.trail, maskedInput]
   if (wrong >= limits.wrongInputsMax) {
     const screen = endScreen('too_many_wrong', session.language)
-    return { kind: 'screen', session: { ...session, trail, lastScreen: screen, ended: true }, screen }
+    return {
+      kind: 'screen',
+      session: { ...session, trail, lastScreen: screen, ended: true },
+      screen,
+    }
   }
-  const next: UssdSession = { ...session, trail, values: { ...session.values, [wrongKey]: String(wrong) } }
-  const screen: Screen = { type: 'CON', text: promptText(next, pushTexts[session.language][key], limits) }
+  const next: UssdSession = {
+    ...session,
+    trail,
+    values: { ...session.values, [wrongKey]: String(wrong) },
+  }
+  const screen: Screen = {
+    type: 'CON',
+    text: promptText(next, pushTexts[session.language][key], limits),
+  }
   return { kind: 'screen', session: { ...next, lastScreen: screen }, screen }
 }
 
 function pushResume(session: UssdSession, result: CommandResult, limits: PageLimits): EngineStep {
   // The catalogue's text asks to send the payment again, in SMS words; the prompt says what happened.
-  const said = !result.ok && result.reason === 'no_pending_payment' ? pushTexts[session.language].gone : renderMessage(result.message, session.language)
+  const said =
+    !result.ok && result.reason === 'no_pending_payment'
+      ? pushTexts[session.language].gone
+      : renderMessage(result.message, session.language)
   // A wrong PIN leaves the payment waiting (the core counts the tries and locks at three):
   // ask again on the same screen rather than send the user to SMS.
   if (!result.ok && result.reason === 'pin_incorrect' && session.state === pushStates.pin) {
@@ -173,7 +217,8 @@ function promptText(session: UssdSession, reprompt: string | null, limits: PageL
   const values = session.values
   const account = values['account'] ?? ''
   const accountShown = accountName(account, session.language) ?? account
-  const options = session.state === pushStates.sim ? [`1 ${texts.confirm}`, `2 ${texts.decline}`] : []
+  const options =
+    session.state === pushStates.sim ? [`1 ${texts.confirm}`, `2 ${texts.decline}`] : []
   const attempts: readonly [string, string, string | null][] = [
     [values['payee'] ?? '', values['reference'] ?? '', reprompt],
     [values['payee'] ?? '', shorten(values['reference'] ?? '', 8), reprompt],

@@ -22,16 +22,19 @@ export function promptDescribes(message: Message, payment: Payment): boolean {
   if (message.key !== 'request.prompt' && message.key !== 'request.prompt_sim') return false
   // The SIM alone confirms a phone-bill charge: its prompt asks 1/2, not the PIN.
   if ((message.key === 'request.prompt_sim') !== (payment.funding === 'phone_bill')) return false
-  return payment.state === 'awaiting_authorization'
-    && payment.initiator === 'merchant'
-    && payment.funding === params['account']
-    && formatAmount(payment.amountMinor) === params['amount']
-    && (payment.merchantReference ?? '') === (params['reference'] ?? '')
+  return (
+    payment.state === 'awaiting_authorization' &&
+    payment.initiator === 'merchant' &&
+    payment.funding === params['account'] &&
+    formatAmount(payment.amountMinor) === params['amount'] &&
+    (payment.merchantReference ?? '') === (params['reference'] ?? '')
+  )
 }
 
 /** The id of the waiting payment the notice to `msisdn` asks about, or null when none is (see the file comment). */
 export async function pushedPaymentId(
-  ledger: Pick<LedgerStore, 'subscriber' | 'payment'>, notice: { readonly msisdn: string; readonly message: Message; readonly paymentId?: string },
+  ledger: Pick<LedgerStore, 'subscriber' | 'payment'>,
+  notice: { readonly msisdn: string; readonly message: Message; readonly paymentId?: string },
 ): Promise<string | null> {
   const detail = await ledger.subscriber(notice.msisdn)
   const pendingId = detail?.subscriber.pendingPaymentId ?? null

@@ -20,7 +20,8 @@ export type PushTextKey =
 
 export const pushTexts: Readonly<Record<Language, Readonly<Record<PushTextKey, string>>>> = {
   en: {
-    prompt_pin: '{payee} asks for CNY {amount} from your {account} for {reference}.\nEnter your PIN to pay, or 0 to decline',
+    prompt_pin:
+      '{payee} asks for CNY {amount} from your {account} for {reference}.\nEnter your PIN to pay, or 0 to decline',
     prompt_sim: '{payee} asks for CNY {amount} on your {account} for {reference}.',
     confirm: 'Confirm',
     decline: 'Decline',

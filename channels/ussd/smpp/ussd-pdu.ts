@@ -14,10 +14,10 @@
 import { smppStatus } from '../../../src/bearer/smpp/command-status.js'
 import type { Pdu, PduParams } from '../../../src/bearer/smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
+import { isSessionInfo } from '../../../src/bearer/smpp/ussd-op.js'
 import { decodeText, encodeUcs2 } from '../../../src/bearer/text/coding.js'
 import { encodeGsm7, isGsm7 } from '../../../src/bearer/text/gsm7.js'
 import type { UssdSmppLimits } from './limits.js'
-import { isSessionInfo } from '../../../src/bearer/smpp/ussd-op.js'
 
 /** data_coding of our GSM screens (see the file comment), and of UCS-2 ones. */
 export const ussdDataCoding = { gsm: 0x0f, smscDefault: 0x00, ucs2: 0x08 } as const
@@ -55,14 +55,23 @@ export type UssdPduRead =
 
 export function readUssdPdu(pdu: Pdu, limits: UssdSmppLimits): UssdPduRead {
   const op = pduNumber(pdu, 'ussd_service_op')
-  if (op === undefined) return { ok: false, status: ussdStatus.invalidTlvValue, why: 'no ussd_service_op' }
+  if (op === undefined)
+    return { ok: false, status: ussdStatus.invalidTlvValue, why: 'no ussd_service_op' }
   const sessionInfo = pduBuffer(pdu, 'its_session_info') ?? null
   if (sessionInfo !== null && !isSessionInfo(sessionInfo)) {
-    return { ok: false, status: ussdStatus.invalidTlvValue, why: `its_session_info of ${sessionInfo.length} octets` }
+    return {
+      ok: false,
+      status: ussdStatus.invalidTlvValue,
+      why: `its_session_info of ${sessionInfo.length} octets`,
+    }
   }
   const payload = pduBuffer(pdu, 'message_payload')
-  const bytes = payload !== undefined && payload.length > 0 ? payload : pduBuffer(pdu, 'short_message') ?? Buffer.alloc(0)
-  if (bytes.length > limits.textOctetsMax) return { ok: false, status: ussdStatus.invalidLength, why: `${bytes.length} octets of text` }
+  const bytes =
+    payload !== undefined && payload.length > 0
+      ? payload
+      : (pduBuffer(pdu, 'short_message') ?? Buffer.alloc(0))
+  if (bytes.length > limits.textOctetsMax)
+    return { ok: false, status: ussdStatus.invalidLength, why: `${bytes.length} octets of text` }
   const dataCoding = pduNumber(pdu, 'data_coding') ?? 0
   return {
     ok: true,

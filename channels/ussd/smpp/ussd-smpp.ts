@@ -28,14 +28,16 @@
  * startUssdOverSmpp, UssdSmppOptions, UssdSmppDeps, RunningUssdSmpp.
  */
 import { randomBytes } from 'node:crypto'
+import type { InboundAnswer, UssdLink, UssdPduSource } from '../../../src/bearer/contract.js'
+import type { NoticePush, PushAttempt, SmsNotice } from '../../../src/bearer/notice-push.js'
+import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
+import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
 import type { Message } from '../../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../../src/core/index.js'
 import type { LedgerStore } from '../../../src/ledger/store.js'
 import type { Clock } from '../../../src/service/clock.js'
 import type { Logger } from '../../../src/service/log.js'
 import type { Metrics } from '../../../src/service/metrics.js'
-import type { NoticePush, PushAttempt, SmsNotice } from '../../../src/bearer/notice-push.js'
-import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import type { Screen } from '../contract.js'
 import type { UssdLimits } from '../limits.js'
 import type { SessionRecord, SessionStore } from '../session-store.js'
@@ -43,12 +45,17 @@ import { channelText } from '../texts.js'
 import type { HopRead, UssdService } from '../ussd-service.js'
 import type { UssdSmppLimits } from './limits.js'
 import { defaultUssdSmppLimits } from './limits.js'
-import type { InboundAnswer, UssdLink, UssdPduSource } from '../../../src/bearer/contract.js'
 import { openPush, pushBookkeeping } from './push-flow.js'
 import { pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
-import { dialOf, namesService, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
-import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
+import {
+  dialOf,
+  namesService,
+  readUssdPdu,
+  screenParams,
+  ussdDataCoding,
+  ussdStatus,
+} from './ussd-pdu.js'
 
 export interface UssdSmppOptions {
   /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */
@@ -60,7 +67,11 @@ export interface UssdSmppOptions {
 
 export interface UssdSmppDeps {
   readonly link: UssdLink
-  readonly ussd: { readonly service: UssdService; readonly store: SessionStore; readonly limits: UssdLimits }
+  readonly ussd: {
+    readonly service: UssdService
+    readonly store: SessionStore
+    readonly limits: UssdLimits
+  }
   /** subscriber and payment: which waiting payment a pushed request is (push-payment.ts). */
   readonly ledger: Pick<LedgerStore, 'outboxDelivered' | 'outboxFailed' | 'subscriber' | 'payment'>
   readonly clock: Clock
@@ -102,7 +113,10 @@ class UssdOverSmpp {
   private nextSessionInfo = randomBytes(2).readUInt16BE(0) & 0xfffe
   private readonly processTag = randomBytes(3).toString('hex')
 
-  constructor(private readonly options: UssdSmppOptions, private readonly deps: UssdSmppDeps) {
+  constructor(
+    private readonly options: UssdSmppOptions,
+    private readonly deps: UssdSmppDeps,
+  ) {
     this.limits = { ...defaultUssdSmppLimits, ...(options.limits ?? {}) }
   }
 
@@ -113,22 +127,56 @@ class UssdOverSmpp {
   /** One USSD PDU from a phone or the USSDC: acknowledged now, its screen sent after the response. */
   receive(raw: Pdu, from: UssdPduSource): Promise<InboundAnswer> {
     const read = readUssdPdu(raw, this.limits)
-    if (!read.ok) return Promise.resolve(this.refuse(read.status, read.why, from, raw.fields['ussd_service_op']))
+    if (!read.ok)
+      return Promise.resolve(
+        this.refuse(read.status, read.why, from, raw.fields['ussd_service_op']),
+      )
     const pdu = read.pdu
     const msisdn = normalizeMsisdn(pdu.source)
-    if (msisdn === null) return Promise.resolve(this.refuse(ussdStatus.invalidSource, 'source_addr is not an MSISDN', from, pdu.op))
+    if (msisdn === null)
+      return Promise.resolve(
+        this.refuse(ussdStatus.invalidSource, 'source_addr is not an MSISDN', from, pdu.op),
+      )
     if (pdu.op === ussdOp.ussnConfirm) {
       this.countPdu(pdu.op, 'ok')
-      return Promise.resolve({ status: ussdStatus.ok, messageId: this.messageId(), afterResponse: null })
+      return Promise.resolve({
+        status: ussdStatus.ok,
+        messageId: this.messageId(),
+        afterResponse: null,
+      })
     }
     if (pdu.op !== ussdOp.pssrIndication && pdu.op !== ussdOp.ussrConfirm) {
-      return Promise.resolve(this.refuse(ussdStatus.invalidTlvValue, `ussd_service_op ${ussdOpName(pdu.op)} is not served`, from, pdu.op))
+      return Promise.resolve(
+        this.refuse(
+          ussdStatus.invalidTlvValue,
+          `ussd_service_op ${ussdOpName(pdu.op)} is not served`,
+          from,
+          pdu.op,
+        ),
+      )
     }
-    if (pdu.op === ussdOp.pssrIndication && !namesService(pdu.destination, this.options.serviceCode)) {
-      return Promise.resolve(this.refuse(ussdStatus.invalidDestination, 'destination_addr names another service', from, pdu.op))
+    if (
+      pdu.op === ussdOp.pssrIndication &&
+      !namesService(pdu.destination, this.options.serviceCode)
+    ) {
+      return Promise.resolve(
+        this.refuse(
+          ussdStatus.invalidDestination,
+          'destination_addr names another service',
+          from,
+          pdu.op,
+        ),
+      )
     }
     if (this.closing || this.accepted >= this.limits.hopsInFlightMax) {
-      return Promise.resolve(this.refuse(ussdStatus.throttled, this.closing ? 'closing' : 'too many USSD hops in flight', from, pdu.op))
+      return Promise.resolve(
+        this.refuse(
+          ussdStatus.throttled,
+          this.closing ? 'closing' : 'too many USSD hops in flight',
+          from,
+          pdu.op,
+        ),
+      )
     }
     this.accepted += 1
     this.countPdu(pdu.op, 'ok')
@@ -145,7 +193,8 @@ class UssdOverSmpp {
     if (this.closing) return this.notPushed(notice, 'closing')
     if (!isPaymentPrompt(notice.message)) return { pushed: false, why: 'not a payment prompt' }
     const open = await this.deps.ussd.store.openOf(notice.msisdn)
-    if (open.some((record) => !this.isExpired(record, started))) return this.notPushed(notice, 'busy')
+    if (open.some((record) => !this.isExpired(record, started)))
+      return this.notPushed(notice, 'busy')
     const target = this.deps.link.pushTarget(notice.msisdn)
     if (target === null) return this.notPushed(notice, 'no_bind')
     const paymentId = await pushedPaymentId(this.deps.ledger, notice)
@@ -154,25 +203,60 @@ class UssdOverSmpp {
     sessionInfo.writeUInt16BE(this.nextSessionInfo)
     this.nextSessionInfo = (this.nextSessionInfo + 2) & 0xfffe
     const sessionId = `${target.origin}/${notice.msisdn}/${sessionInfoKey(sessionInfo)}/n${this.stamp(started)}`
-    const opened = openPush({ sessionId, msisdn: notice.msisdn, language: notice.language, message: notice.message, outboxId, paymentId })
+    const opened = openPush({
+      sessionId,
+      msisdn: notice.msisdn,
+      language: notice.language,
+      message: notice.message,
+      outboxId,
+      paymentId,
+    })
     if (opened === null) return { pushed: false, why: 'not a payment prompt' }
     const key = `${provider}:${sessionId}`
     const record: SessionRecord = {
-      key, provider, msisdn: notice.msisdn, session: opened.session, hop: 1, requestKey: `${provider}:push`, textLength: 0,
-      lastScreen: opened.screen, startedMs: started, activeMs: started, outcome: null,
+      key,
+      provider,
+      msisdn: notice.msisdn,
+      session: opened.session,
+      hop: 1,
+      requestKey: `${provider}:push`,
+      textLength: 0,
+      lastScreen: opened.screen,
+      startedMs: started,
+      activeMs: started,
+      outcome: null,
     }
     // Stored before it is sent: the phone may answer before deliver_sm_resp reaches us.
-    if (!(await this.deps.ussd.store.put(record, null))) return this.notPushed(notice, 'session_clash')
-    const sent = await this.deps.link.sendUssd(target.bind, screenParams({
-      op: ussdOp.ussrRequest, sessionInfo, source: this.options.serviceCode, msisdn: notice.msisdn, text: opened.screen.text, gsmDataCoding: ussdDataCoding.gsm,
-    }))
+    if (!(await this.deps.ussd.store.put(record, null)))
+      return this.notPushed(notice, 'session_clash')
+    const sent = await this.deps.link.sendUssd(
+      target.bind,
+      screenParams({
+        op: ussdOp.ussrRequest,
+        sessionInfo,
+        source: this.options.serviceCode,
+        msisdn: notice.msisdn,
+        text: opened.screen.text,
+        gsmDataCoding: ussdDataCoding.gsm,
+      }),
+    )
     if (!sent.ok) {
       await this.deps.ussd.store.end(key, 'released', this.deps.clock.nowMs())
-      this.deps.log.warn('ussd push refused', { msisdn: maskMsisdn(notice.msisdn), bind: target.bind, error: sent.error })
+      this.deps.log.warn('ussd push refused', {
+        msisdn: maskMsisdn(notice.msisdn),
+        bind: target.bind,
+        error: sent.error,
+      })
       return this.notPushed(notice, 'refused')
     }
     this.countPush('pushed')
-    this.deps.log.info('ussd push sent', { msisdn: maskMsisdn(notice.msisdn), session: sessionId, bind: target.bind, key: notice.message.key, chars: opened.screen.text.length })
+    this.deps.log.info('ussd push sent', {
+      msisdn: maskMsisdn(notice.msisdn),
+      session: sessionId,
+      bind: target.bind,
+      key: notice.message.key,
+      chars: opened.screen.text.length,
+    })
     return { pushed: true, answerByMs: started + this.deps.ussd.limits.sessionIdleMs }
   }
 
@@ -202,19 +286,50 @@ class UssdOverSmpp {
     let screen: Screen
     try {
       screen = await this.deps.ussd.service.hop({
-        provider, sessionId, msisdn, requestKey: `${provider}:${from.bind}:${pdu.sequence}`, textLength: 0, read,
+        provider,
+        sessionId,
+        msisdn,
+        requestKey: `${provider}:${from.bind}:${pdu.sequence}`,
+        textLength: 0,
+        read,
       })
     } catch (error) {
-      this.deps.log.error('ussd hop failed', { provider, session: sessionId, msisdn: maskMsisdn(msisdn), error: error instanceof Error ? error.message : String(error) })
+      this.deps.log.error('ussd hop failed', {
+        provider,
+        session: sessionId,
+        msisdn: maskMsisdn(msisdn),
+        error: error instanceof Error ? error.message : String(error),
+      })
       screen = channelText('unavailable', 'en')
     }
     const networkInitiated = sessionId.slice(prefix.length).startsWith('n')
-    const op = screen.type === 'CON' ? ussdOp.ussrRequest : networkInitiated ? ussdOp.ussnRequest : ussdOp.pssrResponse
-    const sent = await this.deps.link.sendUssd(from.bind, screenParams({
-      op, sessionInfo: pdu.sessionInfo, source: pdu.destination === '' ? this.options.serviceCode : pdu.destination, msisdn, text: screen.text,
-      gsmDataCoding: pdu.dataCoding === ussdDataCoding.smscDefault ? ussdDataCoding.smscDefault : ussdDataCoding.gsm,
-    }))
-    if (!sent.ok) this.deps.log.warn('ussd screen not delivered', { session: sessionId, msisdn: maskMsisdn(msisdn), op: ussdOpName(op), error: sent.error })
+    const op =
+      screen.type === 'CON'
+        ? ussdOp.ussrRequest
+        : networkInitiated
+          ? ussdOp.ussnRequest
+          : ussdOp.pssrResponse
+    const sent = await this.deps.link.sendUssd(
+      from.bind,
+      screenParams({
+        op,
+        sessionInfo: pdu.sessionInfo,
+        source: pdu.destination === '' ? this.options.serviceCode : pdu.destination,
+        msisdn,
+        text: screen.text,
+        gsmDataCoding:
+          pdu.dataCoding === ussdDataCoding.smscDefault
+            ? ussdDataCoding.smscDefault
+            : ussdDataCoding.gsm,
+      }),
+    )
+    if (!sent.ok)
+      this.deps.log.warn('ussd screen not delivered', {
+        session: sessionId,
+        msisdn: maskMsisdn(msisdn),
+        op: ussdOpName(op),
+        error: sent.error,
+      })
     if (networkInitiated) await this.settleOutbox(sessionId, before)
   }
 
@@ -229,18 +344,27 @@ class UssdOverSmpp {
       await this.deps.ledger.outboxDelivered(book.outboxId, nowMs)
       this.countPush('answered')
     } else if (!book.answered && after.outcome !== null) {
-      await this.deps.ledger.outboxFailed(book.outboxId, nowMs, 'USSD push ended without an answer', nowMs)
+      await this.deps.ledger.outboxFailed(
+        book.outboxId,
+        nowMs,
+        'USSD push ended without an answer',
+        nowMs,
+      )
       this.countPush('abandoned')
     }
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => {
-      this.deps.log.error('ussd over smpp failed', { error: error instanceof Error ? error.message : String(error) })
-    }).finally(() => {
-      this.accepted -= 1
-      this.running.delete(tracked)
-    })
+    const tracked = work
+      .catch((error: unknown) => {
+        this.deps.log.error('ussd over smpp failed', {
+          error: error instanceof Error ? error.message : String(error),
+        })
+      })
+      .finally(() => {
+        this.accepted -= 1
+        this.running.delete(tracked)
+      })
     this.running.add(tracked)
   }
 
@@ -253,13 +377,20 @@ class UssdOverSmpp {
 
   private notPushed(notice: SmsNotice, why: string): PushAttempt {
     this.countPush(why)
-    this.deps.log.info('ussd push not possible; the notice goes by SMS', { msisdn: maskMsisdn(notice.msisdn), key: notice.message.key, why })
+    this.deps.log.info('ussd push not possible; the notice goes by SMS', {
+      msisdn: maskMsisdn(notice.msisdn),
+      key: notice.message.key,
+      why,
+    })
     return { pushed: false, why }
   }
 
   private isExpired(record: SessionRecord, nowMs: number): boolean {
     const limits = this.deps.ussd.limits
-    return record.activeMs <= nowMs - limits.sessionIdleMs || record.startedMs <= nowMs - limits.sessionTotalMs
+    return (
+      record.activeMs <= nowMs - limits.sessionIdleMs ||
+      record.startedMs <= nowMs - limits.sessionTotalMs
+    )
   }
 
   private messageId(): string {
@@ -273,11 +404,19 @@ class UssdOverSmpp {
   }
 
   private countPdu(op: number, result: string): void {
-    this.deps.metrics.count('telepay_ussd_smpp_pdus_total', 'USSD PDUs received over SMPP, by ussd_service_op and result', { op: op < 0 ? 'none' : ussdOpName(op), result })
+    this.deps.metrics.count(
+      'telepay_ussd_smpp_pdus_total',
+      'USSD PDUs received over SMPP, by ussd_service_op and result',
+      { op: op < 0 ? 'none' : ussdOpName(op), result },
+    )
   }
 
   private countPush(result: string): void {
-    this.deps.metrics.count('telepay_ussd_push_total', 'Network-initiated USSD payment prompts, by result', { result })
+    this.deps.metrics.count(
+      'telepay_ussd_push_total',
+      'Network-initiated USSD payment prompts, by result',
+      { result },
+    )
   }
 }
 

@@ -10,7 +10,13 @@ import type { Charset } from './negotiate.js'
 // XML 1.0 forbids C0 controls other than tab and newlines; a stray one makes a deck uncompilable.
 const forbiddenControls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g
 
-const xmlEntities: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const xmlEntities: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 
 function escapeXml(text: string): string {
   return text.replace(forbiddenControls, '').replace(/[&<>"']/g, (c) => xmlEntities[c] ?? c)
@@ -25,7 +31,9 @@ function escapeChtml(text: string, charset: Charset): string {
   const escaped = escapeXml(text)
   if (charset !== 'Shift_JIS') return escaped
   // Only characters outside ASCII can be missing from Shift_JIS; test those one code point at a time.
-  return escaped.replace(/[^\u0000-\u007F]/gu, (char) => (representableInShiftJis(char) ? char : `&#${char.codePointAt(0) ?? 0};`))
+  return escaped.replace(/[^\u0000-\u007F]/gu, (char) =>
+    representableInShiftJis(char) ? char : `&#${char.codePointAt(0) ?? 0};`,
+  )
 }
 
 /** Escapes text or an attribute value (always double-quoted in our templates) for the markup. */

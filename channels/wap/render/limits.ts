@@ -29,4 +29,17 @@ export const defaultRenderLimits: RenderLimits = {
  * Keypad keys in the order they are handed to links that name none: digits first (every handset
  * has them; cHTML and WML accesskeys are reliable only on digits), then '*' and '#'.
  */
-export const linkKeys: readonly string[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#']
+export const linkKeys: readonly string[] = [
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '0',
+  '*',
+  '#',
+]

@@ -88,7 +88,13 @@ function acceptanceOf(ranges: readonly Range[], mediaType: string): Acceptance {
   let best: Acceptance = notAccepted
   for (const range of ranges) {
     const specificity =
-      range.type === type && range.subtype === subtype ? 3 : range.type === type && range.subtype === '*' ? 2 : range.type === '*' && range.subtype === '*' ? 1 : 0
+      range.type === type && range.subtype === subtype
+        ? 3
+        : range.type === type && range.subtype === '*'
+          ? 2
+          : range.type === '*' && range.subtype === '*'
+            ? 1
+            : 0
     if (specificity > best.specificity) best = { q: range.q, specificity, position: range.position }
   }
   return best.q > 0 ? best : notAccepted
@@ -101,7 +107,10 @@ function better(a: Acceptance, b: Acceptance): boolean {
 }
 
 function bestOf(candidates: readonly Acceptance[]): Acceptance {
-  return candidates.reduce((best, candidate) => (better(candidate, best) ? candidate : best), notAccepted)
+  return candidates.reduce(
+    (best, candidate) => (better(candidate, best) ? candidate : best),
+    notAccepted,
+  )
 }
 
 /** q of a charset in Accept-Charset; an absent header accepts every charset (RFC 9110 12.5.2). */
@@ -113,7 +122,11 @@ function charsetQ(header: string | undefined, charset: string): number {
     const [name = '', ...params] = item.split(';')
     const key = name.trim().toLowerCase()
     const q = parseQ(params)
-    if (key === charset.toLowerCase() || (charset === 'shift_jis' && (key === 'sjis' || key === 'x-sjis'))) return q
+    if (
+      key === charset.toLowerCase() ||
+      (charset === 'shift_jis' && (key === 'sjis' || key === 'x-sjis'))
+    )
+      return q
     if (key === '*') wildcard = q
   }
   return wildcard
@@ -125,7 +138,9 @@ function chtmlCharset(headers: RequestHeaders): Charset {
   if (/^DoCoMo\//i.test(headers.userAgent ?? '')) return 'Shift_JIS'
   const named = (headers.acceptCharset ?? '').toLowerCase()
   if (!/shift_jis|sjis/.test(named)) return 'utf-8'
-  return charsetQ(headers.acceptCharset, 'shift_jis') >= charsetQ(headers.acceptCharset, 'utf-8') ? 'Shift_JIS' : 'utf-8'
+  return charsetQ(headers.acceptCharset, 'shift_jis') >= charsetQ(headers.acceptCharset, 'utf-8')
+    ? 'Shift_JIS'
+    : 'utf-8'
 }
 
 export function negotiate(headers: RequestHeaders): Negotiation | null {
@@ -138,9 +153,16 @@ export function negotiate(headers: RequestHeaders): Negotiation | null {
   const xhtmlWap = acceptanceOf(ranges, mediaTypes.xhtmlWap)
   const xhtml = acceptanceOf(ranges, mediaTypes.xhtml)
   const xhtmlFamily = bestOf([xhtmlWap, xhtml, html])
-  if (wml.q > 0 && better(wml, xhtmlFamily)) return { markup: 'wml', charset: 'utf-8', mediaType: mediaTypes.wml }
+  if (wml.q > 0 && better(wml, xhtmlFamily))
+    return { markup: 'wml', charset: 'utf-8', mediaType: mediaTypes.wml }
   if (xhtmlFamily.q === 0) return null
   const mediaType =
-    xhtmlWap.specificity === 3 ? mediaTypes.xhtmlWap : xhtml.q > 0 ? mediaTypes.xhtml : xhtmlWap.q > 0 ? mediaTypes.xhtmlWap : mediaTypes.html
+    xhtmlWap.specificity === 3
+      ? mediaTypes.xhtmlWap
+      : xhtml.q > 0
+        ? mediaTypes.xhtml
+        : xhtmlWap.q > 0
+          ? mediaTypes.xhtmlWap
+          : mediaTypes.html
   return { markup: 'xhtml', charset: 'utf-8', mediaType }
 }

@@ -44,29 +44,52 @@ function optionsOf(options: Charset | RenderOptions | undefined): RenderOptions 
 function renderSized(model: PageModel, markup: Markup, options: RenderOptions): Rendered {
   const charset = options.charset ?? 'utf-8'
   const limits = options.limits ?? defaultRenderLimits
-  assert.ok(charset === 'utf-8' || markup === 'chtml', `${markup} is rendered in utf-8 only, not ${charset}`)
-  const text = templateFor(markup, options.templatesDir ?? defaultTemplatesDir)(buildView(model, markup, charset))
+  assert.ok(
+    charset === 'utf-8' || markup === 'chtml',
+    `${markup} is rendered in utf-8 only, not ${charset}`,
+  )
+  const text = templateFor(
+    markup,
+    options.templatesDir ?? defaultTemplatesDir,
+  )(buildView(model, markup, charset))
   switch (markup) {
     case 'wml': {
       const body = Buffer.from(text, 'utf8')
-      return { contentType: `${mediaTypes.wml}; charset=utf-8`, body, size: { bytes: wbxmlSize(text), bytesMax: limits.wbxmlBytesMax } }
+      return {
+        contentType: `${mediaTypes.wml}; charset=utf-8`,
+        body,
+        size: { bytes: wbxmlSize(text), bytesMax: limits.wbxmlBytesMax },
+      }
     }
     case 'xhtml': {
       const mediaType = options.mediaType ?? mediaTypes.xhtmlWap
       assert.ok(xhtmlMediaTypes.includes(mediaType), `not an XHTML media type: ${mediaType}`)
       const body = Buffer.from(text, 'utf8')
-      return { contentType: `${mediaType}; charset=utf-8`, body, size: { bytes: body.length, bytesMax: limits.xhtmlBytesMax } }
+      return {
+        contentType: `${mediaType}; charset=utf-8`,
+        body,
+        size: { bytes: body.length, bytesMax: limits.xhtmlBytesMax },
+      }
     }
     case 'chtml': {
       // Escaping already turned every character Shift_JIS lacks into a numeric reference.
-      const body = charset === 'Shift_JIS' ? iconv.encode(text, 'Shift_JIS') : Buffer.from(text, 'utf8')
-      return { contentType: `${mediaTypes.html}; charset=${charset}`, body, size: { bytes: body.length, bytesMax: limits.chtmlBytesMax } }
+      const body =
+        charset === 'Shift_JIS' ? iconv.encode(text, 'Shift_JIS') : Buffer.from(text, 'utf8')
+      return {
+        contentType: `${mediaTypes.html}; charset=${charset}`,
+        body,
+        size: { bytes: body.length, bytesMax: limits.chtmlBytesMax },
+      }
     }
   }
 }
 
 /** The page's size against its markup's budget, for a page deciding how many list rows fit. */
-export function measurePage(model: PageModel, markup: Markup, options?: Charset | RenderOptions): PageSize {
+export function measurePage(
+  model: PageModel,
+  markup: Markup,
+  options?: Charset | RenderOptions,
+): PageSize {
   return renderSized(model, markup, optionsOf(options)).size
 }
 
@@ -74,8 +97,15 @@ export function measurePage(model: PageModel, markup: Markup, options?: Charset 
  * Renders the page. A model that breaks the budget of its markup, names a field twice or gives
  * two links one key is a programmer error of the page (contract.ts rule 2): it throws.
  */
-export function renderPage(model: PageModel, markup: Markup, options?: Charset | RenderOptions): RenderedPage {
+export function renderPage(
+  model: PageModel,
+  markup: Markup,
+  options?: Charset | RenderOptions,
+): RenderedPage {
   const { contentType, body, size } = renderSized(model, markup, optionsOf(options))
-  assert.ok(size.bytes <= size.bytesMax, `page ${model.page} as ${markup} is ${size.bytes} bytes, over its budget of ${size.bytesMax}: page the list`)
+  assert.ok(
+    size.bytes <= size.bytesMax,
+    `page ${model.page} as ${markup} is ${size.bytes} bytes, over its budget of ${size.bytesMax}: page the list`,
+  )
   return { contentType, body }
 }

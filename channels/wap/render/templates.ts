@@ -36,7 +36,10 @@ function compileMarkup(dir: string): PageTemplate {
   return (view) => template(view)
 }
 
-export function templateFor(markup: Markup, templatesDir: string = defaultTemplatesDir): PageTemplate {
+export function templateFor(
+  markup: Markup,
+  templatesDir: string = defaultTemplatesDir,
+): PageTemplate {
   const dir = join(templatesDir, markup)
   let template = compiled.get(dir)
   if (template === undefined) {

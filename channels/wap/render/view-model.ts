@@ -39,7 +39,11 @@ export interface ChoiceView {
   readonly label: Safe
   readonly selected: Safe
   readonly hasSelected: boolean
-  readonly options: readonly { readonly value: Safe; readonly label: Safe; readonly selected: boolean }[]
+  readonly options: readonly {
+    readonly value: Safe
+    readonly label: Safe
+    readonly selected: boolean
+  }[]
 }
 
 export interface FormView {
@@ -120,13 +124,19 @@ export function buildView(model: PageModel, markup: Markup, charset: Charset): P
   const safe = (text: string): Safe => new Handlebars.SafeString(escapeText(text, markup, charset))
   const names = new Set<string>([formTokenField])
   const checkName = (name: string): void => {
-    assert.ok(variableName.test(name), `form field name ${JSON.stringify(name)} is not a WML variable name`)
+    assert.ok(
+      variableName.test(name),
+      `form field name ${JSON.stringify(name)} is not a WML variable name`,
+    )
     assert.ok(!names.has(name), `form field name ${name} used twice (or is the token field)`)
     names.add(name)
   }
   const field = (f: PageField): FieldView => {
     checkName(f.name)
-    assert.ok(Number.isInteger(f.lengthMax) && f.lengthMax > 0, `field ${f.name}: lengthMax must be a positive integer`)
+    assert.ok(
+      Number.isInteger(f.lengthMax) && f.lengthMax > 0,
+      `field ${f.name}: lengthMax must be a positive integer`,
+    )
     const secret = f.kind === 'pin'
     // A PIN is never written back into a page, whatever the model carries.
     const value = secret ? '' : f.value
@@ -153,7 +163,11 @@ export function buildView(model: PageModel, markup: Markup, charset: Charset): P
       label: safe(c.label),
       selected: safe(c.selected ?? ''),
       hasSelected: c.selected !== null,
-      options: c.options.map((o) => ({ value: safe(o.value), label: safe(o.label), selected: o.value === c.selected })),
+      options: c.options.map((o) => ({
+        value: safe(o.value),
+        label: safe(o.label),
+        selected: o.value === c.selected,
+      })),
     }
   }
   const form = (f: PageForm): FormView => ({
@@ -172,7 +186,11 @@ export function buildView(model: PageModel, markup: Markup, charset: Charset): P
     title: safe(model.title),
     paragraphs: model.paragraphs.map(safe),
     form: model.form === null ? null : form(model.form),
-    links: model.links.map((link, index) => ({ label: safe(link.label), href: safe(link.href), key: safe(keys[index] ?? '') })),
+    links: model.links.map((link, index) => ({
+      label: safe(link.label),
+      href: safe(link.href),
+      key: safe(keys[index] ?? ''),
+    })),
     noStore: model.noStore,
   }
 }

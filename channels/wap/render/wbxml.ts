@@ -21,7 +21,13 @@ function mbUintBytes(value: number): number {
   return bytes
 }
 
-const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+const entities: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+}
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, ref: string) => {
@@ -49,7 +55,8 @@ class Counter {
       if (literal !== '') bytes += 2 + utf8.encode(literal).length
       literal = ''
     }
-    const pattern = /\$\$|\$\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z]+\s*)?\)|\$([A-Za-z_][A-Za-z0-9_]*)|[^$]+|\$/g
+    const pattern =
+      /\$\$|\$\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z]+\s*)?\)|\$([A-Za-z_][A-Za-z0-9_]*)|[^$]+|\$/g
     for (const match of text.matchAll(pattern)) {
       const name = match[1] ?? match[2]
       if (match[0] === '$$') literal += '$'
@@ -83,11 +90,17 @@ class Counter {
       for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1)
       return counts
     }
-    const stripped = this.strings.map((s) => s.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter((s) => utf8.encode(s).length >= sharedStringBytesMin)
+    const stripped = this.strings
+      .map((s) => s.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+      .filter((s) => utf8.encode(s).length >= sharedStringBytesMin)
     const wholeCounts = countOf(stripped)
     const shared = [...wholeCounts].filter(([, count]) => count > 1)
     const words = stripped.filter((s) => (wholeCounts.get(s) ?? 0) < 2).flatMap((s) => s.split(' '))
-    shared.push(...[...countOf(words)].filter(([word, count]) => count > 1 && utf8.encode(word).length >= sharedStringBytesMin))
+    shared.push(
+      ...[...countOf(words)].filter(
+        ([word, count]) => count > 1 && utf8.encode(word).length >= sharedStringBytesMin,
+      ),
+    )
     let bytes = 0
     for (const [string, count] of shared) {
       const length = utf8.encode(string).length
@@ -121,10 +134,24 @@ const tokenisedValues: Readonly<Record<string, readonly string[]>> = {
   optional: ['false', 'true'],
   ordered: ['false', 'true'],
   sendreferer: ['false', 'true'],
-  type: ['accept', 'delete', 'help', 'password', 'onpick', 'onenterbackward', 'onenterforward', 'ontimer', 'options', 'prev', 'reset', 'text'],
+  type: [
+    'accept',
+    'delete',
+    'help',
+    'password',
+    'onpick',
+    'onenterbackward',
+    'onenterforward',
+    'ontimer',
+    'options',
+    'prev',
+    'reset',
+    'text',
+  ],
 }
 
-const tokenPattern = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<\/([^\s>]+)\s*>|<([A-Za-z][\w.-]*)((?:\s+[^\s=/>]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)|</g
+const tokenPattern =
+  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<\/([^\s>]+)\s*>|<([A-Za-z][\w.-]*)((?:\s+[^\s=/>]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)|</g
 const attributePattern = /([^\s=/>]+)\s*=\s*"([^"]*)"/g
 
 /** Compiled size in bytes of a well-formed WML deck. */
@@ -163,11 +190,17 @@ export function wbxmlSize(wml: string): number {
       } else stack.push(element)
     } else if (closing !== undefined) {
       const element = stack.pop()
-      assert.ok(element !== undefined && element.name === closing, `WML not well formed at </${closing}>`)
+      assert.ok(
+        element !== undefined && element.name === closing,
+        `WML not well formed at </${closing}>`,
+      )
       top().bytes += element.bytes + (element.hasContent ? 1 : 0)
       top().hasContent = true
     } else {
-      assert.ok(whole.startsWith('<!--') || whole.startsWith('<?') || whole.startsWith('<!DOCTYPE'), 'WML not well formed: stray <')
+      assert.ok(
+        whole.startsWith('<!--') || whole.startsWith('<?') || whole.startsWith('<!DOCTYPE'),
+        'WML not well formed: stray <',
+      )
     }
   }
   assert.ok(stack.length === 1, `WML not well formed: <${top().name}> not closed`)

@@ -12,13 +12,24 @@
 import { isIPv6 } from 'node:net'
 import type { SmppLimits } from './limits.js'
 
-export type BindGuardLimits = Pick<SmppLimits,
-  'bindFailuresMax' | 'bindLockoutBaseMs' | 'bindLockoutMaxMs' | 'bindFailureMemoryMs' | 'bindGuardAddressesMax'>
+export type BindGuardLimits = Pick<
+  SmppLimits,
+  | 'bindFailuresMax'
+  | 'bindLockoutBaseMs'
+  | 'bindLockoutMaxMs'
+  | 'bindFailureMemoryMs'
+  | 'bindGuardAddressesMax'
+>
 
 /** What one failed bind did: counted (lockout not yet), or started a lockout of lockoutMs. */
 export type BindFailureOutcome =
   | { readonly kind: 'counted'; readonly key: string; readonly failures: number }
-  | { readonly kind: 'locked'; readonly key: string; readonly failures: number; readonly lockoutMs: number }
+  | {
+      readonly kind: 'locked'
+      readonly key: string
+      readonly failures: number
+      readonly lockoutMs: number
+    }
 
 interface AddressRecord {
   failures: number
@@ -49,12 +60,20 @@ export class BindGuard {
   /** Counts a wrong password or unknown system_id from this address (not during a lockout). */
   failed(address: string, nowMs: number): BindFailureOutcome {
     const key = addressKeyOf(address)
-    const record = this.current(key, nowMs) ?? { failures: 0, lockouts: 0, lockedUntilMs: 0, forgetAtMs: 0 }
+    const record = this.current(key, nowMs) ?? {
+      failures: 0,
+      lockouts: 0,
+      lockedUntilMs: 0,
+      forgetAtMs: 0,
+    }
     // The count stays at the maximum after a lockout, so the next failure locks again at once.
     record.failures = Math.min(record.failures + 1, this.limits.bindFailuresMax)
     let outcome: BindFailureOutcome = { kind: 'counted', key, failures: record.failures }
     if (record.failures >= this.limits.bindFailuresMax) {
-      const lockoutMs = Math.min(this.limits.bindLockoutBaseMs * 2 ** record.lockouts, this.limits.bindLockoutMaxMs)
+      const lockoutMs = Math.min(
+        this.limits.bindLockoutBaseMs * 2 ** record.lockouts,
+        this.limits.bindLockoutMaxMs,
+      )
       record.lockouts = Math.min(record.lockouts + 1, lockoutDoublingsMax)
       record.lockedUntilMs = nowMs + lockoutMs
       outcome = { kind: 'locked', key, failures: record.failures, lockoutMs }
@@ -82,7 +101,8 @@ export class BindGuard {
   /** Drops forgotten records from the old end, then the oldest ones past the table's bound. */
   private forgetOldest(nowMs: number): void {
     for (const [key, record] of this.records) {
-      if (this.records.size <= this.limits.bindGuardAddressesMax && nowMs < record.forgetAtMs) return
+      if (this.records.size <= this.limits.bindGuardAddressesMax && nowMs < record.forgetAtMs)
+        return
       this.records.delete(key)
     }
   }
@@ -103,9 +123,13 @@ export function addressKeyOf(address: string): string {
 
 /** The eight 16-bit groups of a valid IPv6 address, in lower-case hex without leading zeros. */
 function ipv6Groups(address: string): string[] {
-  const split = (part: string): string[] => part === '' ? [] : part.split(':').flatMap((group) =>
-    // A trailing dotted quad (::1.2.3.4) stands for the last two groups.
-    group.includes('.') ? ['0', '0'] : [Number.parseInt(group, 16).toString(16)])
+  const split = (part: string): string[] =>
+    part === ''
+      ? []
+      : part.split(':').flatMap((group) =>
+          // A trailing dotted quad (::1.2.3.4) stands for the last two groups.
+          group.includes('.') ? ['0', '0'] : [Number.parseInt(group, 16).toString(16)],
+        )
   const [head = '', tail] = address.split('::')
   const front = split(head)
   if (tail === undefined) return front

@@ -17,9 +17,9 @@ import { resolveSmppLimits } from './limits.js'
 import type { Pdu, PduParams } from './pdu.js'
 import { pduString } from './pdu.js'
 import type { SendOptions, SendResult } from './request-window.js'
-import type { BindType } from './session-rules.js'
 import type { CloseReason, IncomingAnswer } from './session.js'
 import { SmppSession } from './session.js'
+import type { BindType } from './session-rules.js'
 import { silentLogger } from './silent-logger.js'
 
 /** transmitter_receiver: two sessions, submits on one, deliveries on the other. */
@@ -56,13 +56,27 @@ export type SmppClientEvent =
   | { readonly type: 'bind_refused'; readonly bindType: BindType; readonly status: number }
   | { readonly type: 'connect_failed'; readonly bindType: BindType; readonly detail: string }
   | { readonly type: 'disconnected'; readonly bindType: BindType; readonly reason: CloseReason }
-  | { readonly type: 'reconnect_scheduled'; readonly bindType: BindType; readonly delayMs: number; readonly failures: number }
+  | {
+      readonly type: 'reconnect_scheduled'
+      readonly bindType: BindType
+      readonly delayMs: number
+      readonly failures: number
+    }
   | { readonly type: 'closed' }
 
 export type ReadyResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'bind_refused'; readonly status: number; readonly detail: string }
-  | { readonly ok: false; readonly reason: 'timeout' | 'closed' | 'connect_failed'; readonly detail: string }
+  | {
+      readonly ok: false
+      readonly reason: 'bind_refused'
+      readonly status: number
+      readonly detail: string
+    }
+  | {
+      readonly ok: false
+      readonly reason: 'timeout' | 'closed' | 'connect_failed'
+      readonly detail: string
+    }
 
 export type SubmitResult =
   | { readonly ok: true; readonly messageId: string; readonly response: Pdu }
@@ -90,7 +104,11 @@ export interface SmppClient {
 }
 
 /** Delay before reconnect attempt `failures + 1`: base doubling to max, +-jitterRatio. */
-export function reconnectDelayMs(failures: number, limits: SmppLimits, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  failures: number,
+  limits: SmppLimits,
+  random: () => number = Math.random,
+): number {
   const exponential = limits.reconnectDelayBaseMs * 2 ** Math.min(failures, 30)
   const capped = Math.min(limits.reconnectDelayMaxMs, exponential)
   const jitter = 1 + limits.reconnectJitterRatio * (2 * random() - 1)
@@ -114,10 +132,18 @@ class ClientLink {
   private retryTimer: NodeJS.Timeout | null = null
   private stopped = false
 
-  constructor(readonly bindType: BindType, private readonly context: LinkContext) {}
+  constructor(
+    readonly bindType: BindType,
+    private readonly context: LinkContext,
+  ) {}
 
   get bound(): boolean {
-    return this.session !== null && this.session.bindType !== null && this.session.state !== 'unbinding' && this.session.state !== 'closed'
+    return (
+      this.session !== null &&
+      this.session.bindType !== null &&
+      this.session.state !== 'unbinding' &&
+      this.session.state !== 'closed'
+    )
   }
 
   start(): void {
@@ -128,7 +154,10 @@ class ClientLink {
     let connected = false
     const socket = connect({ host: options.host, port: options.port })
     this.socket = socket
-    const timer = setTimeout(() => socket.destroy(new Error(`connect timeout after ${limits.connectTimeoutMs} ms`)), limits.connectTimeoutMs)
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`connect timeout after ${limits.connectTimeoutMs} ms`)),
+      limits.connectTimeoutMs,
+    )
     socket.once('connect', () => {
       connected = true
       clearTimeout(timer)
@@ -183,7 +212,11 @@ class ClientLink {
     if (result.reason === 'status') {
       this.context.emit({ type: 'bind_refused', bindType: this.bindType, status: result.status })
     } else {
-      this.context.emit({ type: 'connect_failed', bindType: this.bindType, detail: `bind: ${result.detail}` })
+      this.context.emit({
+        type: 'connect_failed',
+        bindType: this.bindType,
+        detail: `bind: ${result.detail}`,
+      })
     }
     session.close('closed_by_us')
   }
@@ -191,7 +224,8 @@ class ClientLink {
   private onClosed(session: SmppSession, reason: CloseReason): void {
     if (this.session !== session) return
     this.session = null
-    if (session.bindType !== null) this.context.emit({ type: 'disconnected', bindType: this.bindType, reason })
+    if (session.bindType !== null)
+      this.context.emit({ type: 'disconnected', bindType: this.bindType, reason })
     this.retry()
   }
 
@@ -199,7 +233,12 @@ class ClientLink {
     if (this.stopped || this.retryTimer !== null || this.context.options.reconnect === false) return
     const delayMs = reconnectDelayMs(this.failures, this.context.limits)
     this.failures += 1
-    this.context.emit({ type: 'reconnect_scheduled', bindType: this.bindType, delayMs, failures: this.failures })
+    this.context.emit({
+      type: 'reconnect_scheduled',
+      bindType: this.bindType,
+      delayMs,
+      failures: this.failures,
+    })
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       this.start()
@@ -209,10 +248,14 @@ class ClientLink {
 
 function bindTypesOf(mode: SmppClientMode): BindType[] {
   switch (mode) {
-    case 'transceiver': return ['transceiver']
-    case 'transmitter_receiver': return ['transmitter', 'receiver']
-    case 'transmitter': return ['transmitter']
-    case 'receiver': return ['receiver']
+    case 'transceiver':
+      return ['transceiver']
+    case 'transmitter_receiver':
+      return ['transmitter', 'receiver']
+    case 'transmitter':
+      return ['transmitter']
+    case 'receiver':
+      return ['receiver']
   }
 }
 
@@ -230,14 +273,25 @@ export function createSmppClient(options: SmppClientOptions): SmppClient {
     }
     for (const waiter of [...waiters]) waiter(event)
   }
-  const links = bindTypesOf(options.mode ?? 'transceiver').map((type) => new ClientLink(type, { options, limits, counters, logger, emit }))
+  const links = bindTypesOf(options.mode ?? 'transceiver').map(
+    (type) => new ClientLink(type, { options, limits, counters, logger, emit }),
+  )
   const ready = (): boolean => !closed && links.every((link) => link.bound)
   const transmitting = (): SmppSession | null =>
     links.find((link) => link.bindType !== 'receiver')?.session ?? null
 
-  const send = (command: string, params: PduParams, sendOptions?: SendOptions): Promise<SendResult> => {
+  const send = (
+    command: string,
+    params: PduParams,
+    sendOptions?: SendOptions,
+  ): Promise<SendResult> => {
     const session = transmitting()
-    if (session === null) return Promise.resolve({ ok: false, reason: closed ? 'closed' : 'not_bound', detail: 'no transmitting session is bound' })
+    if (session === null)
+      return Promise.resolve({
+        ok: false,
+        reason: closed ? 'closed' : 'not_bound',
+        detail: 'no transmitting session is bound',
+      })
     return session.send(command, params, sendOptions)
   }
 
@@ -259,26 +313,42 @@ export function createSmppClient(options: SmppClientOptions): SmppClient {
         }
         const check = (event: SmppClientEvent): void => {
           if (ready()) finish({ ok: true })
-          else if (event.type === 'bind_refused') finish({ ok: false, reason: 'bind_refused', status: event.status, detail: `${event.bindType} bind refused: ${statusName(event.status)}` })
-          else if (event.type === 'closed') finish({ ok: false, reason: 'closed', detail: 'client closed' })
+          else if (event.type === 'bind_refused')
+            finish({
+              ok: false,
+              reason: 'bind_refused',
+              status: event.status,
+              detail: `${event.bindType} bind refused: ${statusName(event.status)}`,
+            })
+          else if (event.type === 'closed')
+            finish({ ok: false, reason: 'closed', detail: 'client closed' })
           else if (event.type === 'connect_failed') {
             lastProblem = event.detail
-            if (options.reconnect === false) finish({ ok: false, reason: 'connect_failed', detail: event.detail })
+            if (options.reconnect === false)
+              finish({ ok: false, reason: 'connect_failed', detail: event.detail })
           }
         }
-        const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', detail: lastProblem }), timeoutMs)
+        const timer = setTimeout(
+          () => finish({ ok: false, reason: 'timeout', detail: lastProblem }),
+          timeoutMs,
+        )
         waiters.add(check)
       })
     },
     async submit(params, sendOptions) {
       const result = await send('submit_sm', params, sendOptions)
       if (!result.ok) return result
-      return { ok: true, messageId: pduString(result.response, 'message_id') ?? '', response: result.response }
+      return {
+        ok: true,
+        messageId: pduString(result.response, 'message_id') ?? '',
+        response: result.response,
+      }
     },
     send,
     enquireLink() {
       const session = links.find((link) => link.session !== null)?.session ?? null
-      if (session === null) return Promise.resolve({ ok: false, reason: 'not_bound', detail: 'no session' })
+      if (session === null)
+        return Promise.resolve({ ok: false, reason: 'not_bound', detail: 'no session' })
       return session.enquireLink()
     },
     sessions: () => links.flatMap((link) => (link.session === null ? [] : [link.session])),

@@ -15,8 +15,19 @@ import { decodePdu, headerLength } from './pdu.js'
 
 export type FrameEvent =
   | { readonly kind: 'pdu'; readonly pdu: Pdu }
-  | { readonly kind: 'nack'; readonly status: number; readonly commandId: number; readonly sequence: number; readonly detail: string }
-  | { readonly kind: 'fatal'; readonly status: number; readonly sequence: number; readonly detail: string }
+  | {
+      readonly kind: 'nack'
+      readonly status: number
+      readonly commandId: number
+      readonly sequence: number
+      readonly detail: string
+    }
+  | {
+      readonly kind: 'fatal'
+      readonly status: number
+      readonly sequence: number
+      readonly detail: string
+    }
 
 export class FrameReader {
   private chunks: Buffer[] = []
@@ -46,7 +57,12 @@ export class FrameReader {
           this.broken = true
           this.chunks = []
           this.bufferedLength = 0
-          events.push({ kind: 'fatal', status: smppStatus.ESME_RINVCMDLEN, sequence: 0, detail: `command_length ${length}` })
+          events.push({
+            kind: 'fatal',
+            status: smppStatus.ESME_RINVCMDLEN,
+            sequence: 0,
+            detail: `command_length ${length}`,
+          })
           break
         }
         this.expectedLength = length
@@ -83,6 +99,13 @@ export class FrameReader {
 function judgeFrame(frame: Buffer): FrameEvent {
   const decoded = decodePdu(frame)
   if (decoded.ok) return { kind: 'pdu', pdu: decoded.pdu }
-  const status = decoded.reason === 'unknown_command' ? smppStatus.ESME_RINVCMDID : smppStatus.ESME_RINVCMDLEN
-  return { kind: 'nack', status, commandId: decoded.commandId, sequence: decoded.sequence, detail: decoded.detail }
+  const status =
+    decoded.reason === 'unknown_command' ? smppStatus.ESME_RINVCMDID : smppStatus.ESME_RINVCMDLEN
+  return {
+    kind: 'nack',
+    status,
+    commandId: decoded.commandId,
+    sequence: decoded.sequence,
+    detail: decoded.detail,
+  }
 }

@@ -125,7 +125,8 @@ export function checkSmppLimits(limits: SmppLimits): string[] {
     if (key === 'reconnectJitterRatio') continue
     // Zero resends is a real policy (fail at the first ESME_RTHROTTLED); zero elsewhere is a bug.
     const least = key === 'peerThrottleRetriesMax' ? 0 : 1
-    if (!Number.isInteger(value) || value < least) problems.push(`${key} must be an integer >= ${least}`)
+    if (!Number.isInteger(value) || value < least)
+      problems.push(`${key} must be an integer >= ${least}`)
   }
   if (!(limits.reconnectJitterRatio >= 0 && limits.reconnectJitterRatio < 1)) {
     problems.push('reconnectJitterRatio must be in [0, 1)')

@@ -14,7 +14,11 @@ interface KeyWindow {
 export class LogWindow {
   private readonly windows = new Map<string, KeyWindow>()
 
-  constructor(private readonly linesMax: number, private readonly windowMs: number, private readonly keysMax: number) {}
+  constructor(
+    private readonly linesMax: number,
+    private readonly windowMs: number,
+    private readonly keysMax: number,
+  ) {}
 
   /** Whether a line for this key may be written now; if so, how many the last window left out. */
   allow(key: string, nowMs: number): { readonly allowed: boolean; readonly suppressed: number } {

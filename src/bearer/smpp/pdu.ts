@@ -4,8 +4,9 @@
  * (pduString, pduNumber, pduBuffer) and the command table helpers (commandById, isResponseId).
  * Text fields stay raw bytes both ways: text coding belongs to src/bearer/text/.
  */
-import smpp from 'smpp'
+
 import type { ParamType } from 'smpp'
+import smpp from 'smpp'
 
 // The codec decodes short_message / message_payload into strings with its own charset guesses
 // (dc 0 and 1 read as unpacked GSM, dc & 0x0F ignores the DCS groups, UDH stripped). Those
@@ -33,9 +34,7 @@ export interface Pdu {
 export type PduValue = string | number | Buffer | Date | readonly object[]
 export type PduParams = Readonly<Record<string, PduValue | undefined>>
 
-export type DecodeResult =
-  | { readonly ok: true; readonly pdu: Pdu }
-  | DecodeFailure
+export type DecodeResult = { readonly ok: true; readonly pdu: Pdu } | DecodeFailure
 
 export interface DecodeFailure {
   readonly ok: false
@@ -77,7 +76,12 @@ export function responseCommandOf(command: string): string | undefined {
  * past 0x7FFFFFFF, a text field that is not a Buffer, text without an explicit data_coding, short_message over 254 octets.
  * A non-zero status yields the header alone (SMPP 3.4 error responses carry no body).
  */
-export function encodePdu(command: string, sequence: number, params: PduParams = {}, status = 0): Buffer {
+export function encodePdu(
+  command: string,
+  sequence: number,
+  params: PduParams = {},
+  status = 0,
+): Buffer {
   const def = smpp.commands[command]
   if (def === undefined) throw new TypeError(`unknown SMPP command ${command}`)
   const highest = isResponseId(def.id) ? echoedSequenceMax : sequenceMax
@@ -93,7 +97,11 @@ export function encodePdu(command: string, sequence: number, params: PduParams =
     if (textFields.has(name)) encodePduCheckText(name, value, params)
     options[name] = value
   }
-  if (command.startsWith('bind_') && !command.endsWith('_resp') && options['interface_version'] === undefined) {
+  if (
+    command.startsWith('bind_') &&
+    !command.endsWith('_resp') &&
+    options['interface_version'] === undefined
+  ) {
     options['interface_version'] = interfaceVersion
   }
   options['sequence_number'] = sequence
@@ -113,31 +121,60 @@ function encodePduCheckText(name: string, value: PduValue, params: PduParams): v
 
 /** Decodes one whole PDU (exactly command_length octets), checking its structure first. */
 export function decodePdu(buffer: Buffer): DecodeResult {
-  const fail = (reason: DecodeFailure['reason'], detail: string, commandId = 0, sequence = 0): DecodeFailure =>
-    ({ ok: false, reason, commandId, sequence, detail })
-  if (buffer.length < headerLength) return fail('bad_length', `${buffer.length} octets is shorter than a header`)
+  const fail = (
+    reason: DecodeFailure['reason'],
+    detail: string,
+    commandId = 0,
+    sequence = 0,
+  ): DecodeFailure => ({ ok: false, reason, commandId, sequence, detail })
+  if (buffer.length < headerLength)
+    return fail('bad_length', `${buffer.length} octets is shorter than a header`)
   const length = buffer.readUInt32BE(0)
   const commandId = buffer.readUInt32BE(4)
   const sequence = buffer.readUInt32BE(12)
-  if (length !== buffer.length) return fail('bad_length', `command_length ${length} but ${buffer.length} octets`, commandId, sequence)
+  if (length !== buffer.length)
+    return fail(
+      'bad_length',
+      `command_length ${length} but ${buffer.length} octets`,
+      commandId,
+      sequence,
+    )
   const def = smpp.commandsById[commandId]
-  if (def === undefined) return fail('unknown_command', `command_id 0x${commandId.toString(16)}`, commandId, sequence)
+  if (def === undefined)
+    return fail('unknown_command', `command_id 0x${commandId.toString(16)}`, commandId, sequence)
   const problem = checkBody(buffer, def.params ?? {}, isResponseId(commandId))
   if (problem !== null) return fail('bad_body', `${def.command}: ${problem}`, commandId, sequence)
   let decoded: InstanceType<typeof smpp.PDU>
   try {
     decoded = new smpp.PDU(buffer)
   } catch (error) {
-    return fail('bad_body', `${def.command}: codec refused (${(error as Error).message})`, commandId, sequence)
+    return fail(
+      'bad_body',
+      `${def.command}: codec refused (${(error as Error).message})`,
+      commandId,
+      sequence,
+    )
   }
   const fields: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(decoded)) {
-    if (name !== 'command' && name !== 'command_length' && name !== 'command_id' &&
-        name !== 'command_status' && name !== 'sequence_number') fields[name] = value
+    if (
+      name !== 'command' &&
+      name !== 'command_length' &&
+      name !== 'command_id' &&
+      name !== 'command_status' &&
+      name !== 'sequence_number'
+    )
+      fields[name] = value
   }
   return {
     ok: true,
-    pdu: { command: def.command, command_id: commandId, command_status: decoded.command_status, sequence_number: sequence, fields },
+    pdu: {
+      command: def.command,
+      command_id: commandId,
+      command_status: decoded.command_status,
+      sequence_number: sequence,
+      fields,
+    },
   }
 }
 
@@ -147,7 +184,11 @@ export function decodePdu(buffer: Buffer): DecodeResult {
  * that does not add up exactly is refused here instead. Responses may stop at a field boundary
  * (many SMSCs send deliver_sm_resp or error responses without a body).
  */
-function checkBody(buffer: Buffer, params: Readonly<Record<string, { readonly type: ParamType }>>, isResponse: boolean): string | null {
+function checkBody(
+  buffer: Buffer,
+  params: Readonly<Record<string, { readonly type: ParamType }>>,
+  isResponse: boolean,
+): string | null {
   const end = buffer.length
   let offset = headerLength
   for (const [name, param] of Object.entries(params)) {
@@ -162,7 +203,8 @@ function checkBody(buffer: Buffer, params: Readonly<Record<string, { readonly ty
     const length = buffer.readUInt16BE(offset + 2)
     if (offset + 4 + length > end) return `TLV 0x${tag.toString(16)} runs past the end of the PDU`
     const fixed = fixedSize(smpp.tlvsById[tag]?.type)
-    if (fixed !== null && length !== fixed) return `TLV 0x${tag.toString(16)} has length ${length}, not ${fixed}`
+    if (fixed !== null && length !== fixed)
+      return `TLV 0x${tag.toString(16)} has length ${length}, not ${fixed}`
     offset += 4 + length
   }
   return null
@@ -194,7 +236,11 @@ function cstringSize(buffer: Buffer, offset: number): number | null {
   return nul < 0 ? null : nul - offset + 1
 }
 
-function listSize(buffer: Buffer, offset: number, itemSize: (buffer: Buffer, offset: number) => number | null): number | null {
+function listSize(
+  buffer: Buffer,
+  offset: number,
+  itemSize: (buffer: Buffer, offset: number) => number | null,
+): number | null {
   const count = buffer[offset]
   if (count === undefined) return null
   let at = offset + 1

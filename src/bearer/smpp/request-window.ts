@@ -18,7 +18,13 @@ export type SendFailureReason = 'not_bound' | 'queue_full' | 'timeout' | 'closed
 /** What became of a request: its response, the peer's refusal, or why it got none. */
 export type SendResult =
   | { readonly ok: true; readonly response: Pdu }
-  | { readonly ok: false; readonly reason: 'status'; readonly status: number; readonly response: Pdu; readonly detail: string }
+  | {
+      readonly ok: false
+      readonly reason: 'status'
+      readonly status: number
+      readonly response: Pdu
+      readonly detail: string
+    }
   | { readonly ok: false; readonly reason: SendFailureReason; readonly detail: string }
 
 export interface SendOptions {
@@ -58,7 +64,8 @@ export class RequestWindow {
 
   constructor(private readonly deps: RequestWindowDeps) {
     const start = deps.sequenceStart ?? 1
-    if (!Number.isInteger(start) || start < 1 || start > sequenceMax) throw new RangeError(`sequenceStart ${start} out of range`)
+    if (!Number.isInteger(start) || start < 1 || start > sequenceMax)
+      throw new RangeError(`sequenceStart ${start} out of range`)
     this.nextSequence = start
   }
 
@@ -76,17 +83,28 @@ export class RequestWindow {
   }
 
   send(command: string, params: PduParams, options: SendOptions = {}): Promise<SendResult> {
-    if (this.closedDetail !== null) return Promise.resolve({ ok: false, reason: 'closed', detail: this.closedDetail })
+    if (this.closedDetail !== null)
+      return Promise.resolve({ ok: false, reason: 'closed', detail: this.closedDetail })
     return new Promise<SendResult>((resolve) => {
       const request: Outgoing = {
-        command, params, resolve, sequence: 0, timer: null, throttleRetries: 0,
+        command,
+        params,
+        resolve,
+        sequence: 0,
+        timer: null,
+        throttleRetries: 0,
         control: options.control === true,
         timeoutMs: options.timeoutMs ?? this.deps.limits.responseTimeoutMs,
       }
       if (request.control) this.write(request)
       else if (this.queue.length === 0 && this.hasRoom()) this.write(request)
       else if (this.queue.length < this.deps.limits.sendQueueMax) this.queue.push(request)
-      else resolve({ ok: false, reason: 'queue_full', detail: `${this.queue.length} sends already wait for the window` })
+      else
+        resolve({
+          ok: false,
+          reason: 'queue_full',
+          detail: `${this.queue.length} sends already wait for the window`,
+        })
     })
   }
 
@@ -98,14 +116,24 @@ export class RequestWindow {
     const status = pdu.command_status
     if (status === 0 && pdu.command !== 'generic_nack') {
       request.resolve({ ok: true, response: pdu })
-    } else if (isPeerThrottle(status) && !request.control && request.throttleRetries < this.deps.limits.peerThrottleRetriesMax) {
+    } else if (
+      isPeerThrottle(status) &&
+      !request.control &&
+      request.throttleRetries < this.deps.limits.peerThrottleRetriesMax
+    ) {
       this.deps.counters.throttledReceived += 1
       request.throttleRetries += 1
       this.queue.unshift(request)
       this.pause()
     } else {
       if (isPeerThrottle(status)) this.deps.counters.throttledReceived += 1
-      request.resolve({ ok: false, reason: 'status', status, response: pdu, detail: `${pdu.command} ${statusName(status)}` })
+      request.resolve({
+        ok: false,
+        reason: 'status',
+        status,
+        response: pdu,
+        detail: `${pdu.command} ${statusName(status)}`,
+      })
     }
     this.pump()
     return true
@@ -186,7 +214,11 @@ export class RequestWindow {
     this.deps.counters.responseTimeouts += 1
     // The slot is freed although the peer may still answer: keeping it would stall the session
     // for good behind a peer that lost the request. A late answer counts as unmatched.
-    request.resolve({ ok: false, reason: 'timeout', detail: `no ${request.command}_resp within ${request.timeoutMs} ms` })
+    request.resolve({
+      ok: false,
+      reason: 'timeout',
+      detail: `no ${request.command}_resp within ${request.timeoutMs} ms`,
+    })
     this.pump()
   }
 

@@ -13,7 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Server, Socket } from 'node:net'
 import { createServer } from 'node:net'
 import type { Logger } from '../../service/log.js'
-import { BindGuard, addressKeyOf } from './bind-guard.js'
+import { addressKeyOf, BindGuard } from './bind-guard.js'
 import { smppStatus, statusName } from './command-status.js'
 import { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'
@@ -21,9 +21,9 @@ import { resolveSmppLimits } from './limits.js'
 import { LogWindow } from './log-window.js'
 import type { Pdu, PduParams } from './pdu.js'
 import type { SendOptions, SendResult } from './request-window.js'
-import type { BindType } from './session-rules.js'
 import type { BindDecision, BindRequest, CloseReason } from './session.js'
 import { SmppSession } from './session.js'
+import type { BindType } from './session-rules.js'
 import { silentLogger } from './silent-logger.js'
 
 export interface SmppAccount {
@@ -53,7 +53,12 @@ export interface SmppPeer {
 
 export type SmppServerEvent =
   | { readonly type: 'bound'; readonly peer: SmppPeer }
-  | { readonly type: 'bind_refused'; readonly systemId: string; readonly status: number; readonly remoteAddress: string }
+  | {
+      readonly type: 'bind_refused'
+      readonly systemId: string
+      readonly status: number
+      readonly remoteAddress: string
+    }
   | { readonly type: 'closed'; readonly peer: SmppPeer | null; readonly reason: CloseReason }
 
 export interface SmppServerOptions {
@@ -102,7 +107,9 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   let closing = false
 
   const findReceiver = (systemId: string): SmppPeer | undefined => {
-    const candidates = [...peers.values()].filter((peer) => peer.systemId === systemId && peer.canReceive)
+    const candidates = [...peers.values()].filter(
+      (peer) => peer.systemId === systemId && peer.canReceive,
+    )
     if (candidates.length === 0) return undefined
     receiverTurn = (receiverTurn + 1) % candidates.length
     return candidates[receiverTurn]
@@ -118,19 +125,32 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
 
   const guard = new BindGuard(limits)
   // Keyed by the same addresses as the guard, so held to the same bound on how many.
-  const refusalLog = new LogWindow(limits.refusalLogLinesMax, limits.refusalLogWindowMs, limits.bindGuardAddressesMax)
+  const refusalLog = new LogWindow(
+    limits.refusalLogLinesMax,
+    limits.refusalLogWindowMs,
+    limits.bindGuardAddressesMax,
+  )
 
   /** A checked bind with wrong credentials: counted, logged until its lockout, then once for it. */
   const failBind = (request: BindRequest, remote: string, status: number, nowMs: number): void => {
     counters.countBindFailure(status)
     const outcome = guard.failed(remote, nowMs)
-    const fields = { systemId: request.systemId, status: statusName(status), remote, failures: outcome.failures }
+    const fields = {
+      systemId: request.systemId,
+      status: statusName(status),
+      remote,
+      failures: outcome.failures,
+    }
     if (outcome.kind === 'counted') {
       logger.warn('smpp bind refused', { ...fields, failuresMax: limits.bindFailuresMax })
       return
     }
     counters.bindLockouts += 1
-    logger.warn('smpp binds from this address locked out', { ...fields, key: outcome.key, lockoutMs: outcome.lockoutMs })
+    logger.warn('smpp binds from this address locked out', {
+      ...fields,
+      key: outcome.key,
+      lockoutMs: outcome.lockoutMs,
+    })
   }
 
   const decideBind = (request: BindRequest, session: SmppSession): BindDecision => {
@@ -149,8 +169,18 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
         status = refusal
       } else {
         guard.succeeded(remote)
-        status = closing || peers.size >= limits.sessionsMax ? smppStatus.ESME_RBINDFAIL : smppStatus.ESME_ROK
-        if (status !== smppStatus.ESME_ROK) logger.warn('smpp bind refused', { systemId: request.systemId, status: statusName(status), remote, sessions: peers.size, closing })
+        status =
+          closing || peers.size >= limits.sessionsMax
+            ? smppStatus.ESME_RBINDFAIL
+            : smppStatus.ESME_ROK
+        if (status !== smppStatus.ESME_ROK)
+          logger.warn('smpp bind refused', {
+            systemId: request.systemId,
+            status: statusName(status),
+            remote,
+            sessions: peers.size,
+            closing,
+          })
       }
     }
     if (status !== smppStatus.ESME_ROK) {
@@ -223,8 +253,11 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
     stopListening,
     async close() {
       stopListening()
-      await Promise.all([...sessions].map((session) =>
-        session.bindType === null ? closeUnbound(session) : session.unbind()))
+      await Promise.all(
+        [...sessions].map((session) =>
+          session.bindType === null ? closeUnbound(session) : session.unbind(),
+        ),
+      )
       await stopped
       logger.info('smpp server closed', { port })
     },

@@ -25,9 +25,12 @@ export function bindCommandOf(type: BindType): string {
 
 export function boundStateOf(type: BindType): SessionState {
   switch (type) {
-    case 'transmitter': return 'bound_tx'
-    case 'receiver': return 'bound_rx'
-    case 'transceiver': return 'bound_trx'
+    case 'transmitter':
+      return 'bound_tx'
+    case 'receiver':
+      return 'bound_rx'
+    case 'transceiver':
+      return 'bound_trx'
   }
 }
 
@@ -76,5 +79,10 @@ export function maySend(role: SessionRole, bindType: BindType | null, command: s
 
 /** Requests that carry a message: counted against the per-bind incoming rate. */
 export function isMessageCommand(command: string): boolean {
-  return command === 'submit_sm' || command === 'deliver_sm' || command === 'data_sm' || command === 'submit_multi'
+  return (
+    command === 'submit_sm' ||
+    command === 'deliver_sm' ||
+    command === 'data_sm' ||
+    command === 'submit_multi'
+  )
 }

@@ -8,8 +8,8 @@ import type { Logger } from '../../service/log.js'
 import type { SmppCounters } from './counters.js'
 import type { SmppLimits } from './limits.js'
 import type { Pdu, PduParams } from './pdu.js'
-import type { BindType, SessionRole } from './session-rules.js'
 import type { SmppSession } from './session.js'
+import type { BindType, SessionRole } from './session-rules.js'
 
 export type CloseReason =
   | 'peer_unbind' // the peer sent unbind; we answered unbind_resp
@@ -74,6 +74,9 @@ export interface SmppSessionOptions {
    * Whether a line about a refused PDU may be logged now, and how many were left out before it
    * (the server's per-address LogWindow); absent, the per-session cap alone applies.
    */
-  readonly mayLogRefusal?: (session: SmppSession) => { readonly allowed: boolean; readonly suppressed: number }
+  readonly mayLogRefusal?: (session: SmppSession) => {
+    readonly allowed: boolean
+    readonly suppressed: number
+  }
   readonly onClose?: (reason: CloseReason, session: SmppSession) => void
 }

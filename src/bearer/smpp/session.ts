@@ -16,18 +16,44 @@ import { smppStatus, statusName } from './command-status.js'
 import { fieldRefusal } from './field-limits.js'
 import type { FrameEvent } from './frame-reader.js'
 import { FrameReader } from './frame-reader.js'
-import type { Pdu, PduParams } from './pdu.js'
-import { encodePdu, interfaceVersion, isResponseId, pduNumber, pduString, responseCommandOf } from './pdu.js'
 import { LinkProbe } from './link-probe.js'
+import type { Pdu, PduParams } from './pdu.js'
+import {
+  encodePdu,
+  interfaceVersion,
+  isResponseId,
+  pduNumber,
+  pduString,
+  responseCommandOf,
+} from './pdu.js'
 import type { SendOptions, SendResult } from './request-window.js'
 import { RequestWindow } from './request-window.js'
 import type { BindType, SessionRole, SessionState } from './session-rules.js'
-import { bindCommandOf, bindTypeOf, boundStateOf, isMessageCommand, mayReceive, maySend } from './session-rules.js'
-import type { BindCredentials, BindDecision, BindRequest, CloseReason, SmppSessionOptions } from './session-types.js'
+import {
+  bindCommandOf,
+  bindTypeOf,
+  boundStateOf,
+  isMessageCommand,
+  mayReceive,
+  maySend,
+} from './session-rules.js'
+import type {
+  BindCredentials,
+  BindDecision,
+  BindRequest,
+  CloseReason,
+  SmppSessionOptions,
+} from './session-types.js'
 import { TokenBucket } from './token-bucket.js'
 
 export type {
-  BindCredentials, BindDecision, BindRequest, CloseReason, IncomingAnswer, RequestHandler, SmppSessionOptions,
+  BindCredentials,
+  BindDecision,
+  BindRequest,
+  CloseReason,
+  IncomingAnswer,
+  RequestHandler,
+  SmppSessionOptions,
 } from './session-types.js'
 
 let sessionsCreated = 0
@@ -67,7 +93,9 @@ export class SmppSession {
     this.remoteAddress = socket.remoteAddress ?? 'unknown'
     this.remotePort = socket.remotePort ?? 0
     this.name = `${options.name ?? `smpp-${options.role}`}#${this.id}`
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve })
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve
+    })
     this.reader = new FrameReader(limits.pduLengthMax)
     this.bucket = new TokenBucket(limits.inboundRatePerSecond, limits.inboundBurstMax, Date.now())
     this.window = new RequestWindow({
@@ -125,15 +153,28 @@ export class SmppSession {
 
   /** A request the bind allows (submit_sm, deliver_sm...): windowed, queued, timed out. */
   send(command: string, params: PduParams, options: SendOptions = {}): Promise<SendResult> {
-    if (this.currentState === 'closed') return Promise.resolve({ ok: false, reason: 'closed', detail: `session ${this.closeReason ?? ''}` })
+    if (this.currentState === 'closed')
+      return Promise.resolve({
+        ok: false,
+        reason: 'closed',
+        detail: `session ${this.closeReason ?? ''}`,
+      })
     if (!maySend(this.role, this.activeBindType(), command)) {
-      return Promise.resolve({ ok: false, reason: 'not_bound', detail: `${command} not allowed in ${this.currentState} as ${this.role}` })
+      return Promise.resolve({
+        ok: false,
+        reason: 'not_bound',
+        detail: `${command} not allowed in ${this.currentState} as ${this.role}`,
+      })
     }
     return this.window.send(command, params, { ...options, control: false })
   }
 
   enquireLink(): Promise<SendResult> {
-    return this.window.send('enquire_link', {}, { control: true, timeoutMs: this.options.limits.enquireLinkTimeoutMs })
+    return this.window.send(
+      'enquire_link',
+      {},
+      { control: true, timeoutMs: this.options.limits.enquireLinkTimeoutMs },
+    )
   }
 
   /** esme role: binds; on success the session is bound and probes the link when quiet. */
@@ -144,15 +185,19 @@ export class SmppSession {
     }
     this.bindPending = true
     this.pendingBindType = bindType
-    const result = await this.window.send(bindCommandOf(bindType), {
-      system_id: credentials.systemId,
-      password: credentials.password,
-      system_type: credentials.systemType ?? '',
-      interface_version: interfaceVersion,
-      addr_ton: credentials.addrTon ?? 0,
-      addr_npi: credentials.addrNpi ?? 0,
-      address_range: credentials.addressRange ?? '',
-    }, { control: true })
+    const result = await this.window.send(
+      bindCommandOf(bindType),
+      {
+        system_id: credentials.systemId,
+        password: credentials.password,
+        system_type: credentials.systemType ?? '',
+        interface_version: interfaceVersion,
+        addr_ton: credentials.addrTon ?? 0,
+        addr_npi: credentials.addrNpi ?? 0,
+        address_range: credentials.addressRange ?? '',
+      },
+      { control: true },
+    )
     this.bindPending = false
     this.pendingBindType = null
     if (result.ok && this.currentState === 'open') {
@@ -182,7 +227,10 @@ export class SmppSession {
     const { unbindTimeoutMs } = this.options.limits
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, unbindTimeoutMs)
-      void this.window.whenIdle().then(() => { clearTimeout(timer); resolve() })
+      void this.window.whenIdle().then(() => {
+        clearTimeout(timer)
+        resolve()
+      })
     })
     if (this.closeReason === null) {
       await this.window.send('unbind', {}, { control: true, timeoutMs: unbindTimeoutMs })
@@ -200,7 +248,12 @@ export class SmppSession {
     this.window.close(`session closed: ${reason}`)
     this.options.counters.sessionsClosed += 1
     const { socket } = this.options
-    if (reason === 'peer_closed' || reason === 'socket_error' || reason === 'dead_link' || reason === 'peer_not_reading') {
+    if (
+      reason === 'peer_closed' ||
+      reason === 'socket_error' ||
+      reason === 'dead_link' ||
+      reason === 'peer_not_reading'
+    ) {
       socket.destroy()
     } else if (!socket.destroyed) {
       // end() flushes what we wrote last (unbind_resp, a refusal, a generic_nack) before FIN.
@@ -211,18 +264,33 @@ export class SmppSession {
     }
     // A session that never bound (a scanner, a refused or locked-out bind) closes at debug level:
     // one line per connection would let any peer that can connect write our log.
-    const level = reason === 'internal_error' || reason === 'dead_link' ? 'warn' : this.currentBindType === null ? 'debug' : 'info'
-    this.options.logger[level]('smpp session closed', { session: this.name, reason, systemId: this.peer, remote: this.remoteAddress })
+    const level =
+      reason === 'internal_error' || reason === 'dead_link'
+        ? 'warn'
+        : this.currentBindType === null
+          ? 'debug'
+          : 'info'
+    this.options.logger[level]('smpp session closed', {
+      session: this.name,
+      reason,
+      systemId: this.peer,
+      remote: this.remoteAddress,
+    })
     this.resolveClosed(reason)
     try {
       this.options.onClose?.(reason, this)
     } catch (error) {
-      this.options.logger.error('smpp onClose callback threw', { session: this.name, error: (error as Error).message })
+      this.options.logger.error('smpp onClose callback threw', {
+        session: this.name,
+        error: (error as Error).message,
+      })
     }
   }
 
   private activeBindType(): BindType | null {
-    return this.currentState === 'bound_tx' || this.currentState === 'bound_rx' || this.currentState === 'bound_trx'
+    return this.currentState === 'bound_tx' ||
+      this.currentState === 'bound_rx' ||
+      this.currentState === 'bound_trx'
       ? this.currentBindType
       : null
   }
@@ -233,7 +301,12 @@ export class SmppSession {
     if (this.initTimer !== null) clearTimeout(this.initTimer)
     this.initTimer = null
     this.options.counters.bindsAccepted += 1
-    this.options.logger.info('smpp session bound', { session: this.name, bindType, systemId: this.peer, remote: this.remoteAddress })
+    this.options.logger.info('smpp session bound', {
+      session: this.name,
+      bindType,
+      systemId: this.peer,
+      remote: this.remoteAddress,
+    })
     this.probe.start()
     this.options.onBound?.(this)
   }
@@ -245,7 +318,10 @@ export class SmppSession {
         this.onFrame(event)
       }
     } catch (error) {
-      this.options.logger.error('smpp input handling failed', { session: this.name, error: (error as Error).message })
+      this.options.logger.error('smpp input handling failed', {
+        session: this.name,
+        error: (error as Error).message,
+      })
       this.close('internal_error')
     }
   }
@@ -258,7 +334,12 @@ export class SmppSession {
       case 'nack':
         // Logged for the first few per session only: a hostile peer must not flood the log.
         this.nacksLogged += 1
-        if (this.nacksLogged <= nackLogsPerSessionMax) this.logRefusal('smpp pdu refused', { status: statusName(event.status), sequence: event.sequence, detail: event.detail })
+        if (this.nacksLogged <= nackLogsPerSessionMax)
+          this.logRefusal('smpp pdu refused', {
+            status: statusName(event.status),
+            sequence: event.sequence,
+            detail: event.detail,
+          })
         // A generic_nack is never answered with one: two peers would nack each other forever.
         if (event.commandId !== 0x80000000) this.sendNack(event.status, event.sequence)
         return
@@ -275,7 +356,12 @@ export class SmppSession {
     const gate = this.options.mayLogRefusal?.(this) ?? { allowed: true, suppressed: 0 }
     if (!gate.allowed) return
     const left = gate.suppressed > 0 ? { suppressedBefore: gate.suppressed } : {}
-    this.options.logger.warn(message, { session: this.name, remote: this.remoteAddress, ...fields, ...left })
+    this.options.logger.warn(message, {
+      session: this.name,
+      remote: this.remoteAddress,
+      ...fields,
+      ...left,
+    })
   }
 
   private onPdu(pdu: Pdu): void {
@@ -284,13 +370,22 @@ export class SmppSession {
     if (isResponseId(pdu.command_id)) {
       // An SMSC may send its queued deliver_sm in the same TCP segment as bind_*_resp: the
       // session is bound from this very PDU on, not from when bind()'s await resumes.
-      if (this.pendingBindType !== null && pdu.command_status === smppStatus.ESME_ROK && pdu.command === `${bindCommandOf(this.pendingBindType)}_resp` && this.currentState === 'open') {
+      if (
+        this.pendingBindType !== null &&
+        pdu.command_status === smppStatus.ESME_ROK &&
+        pdu.command === `${bindCommandOf(this.pendingBindType)}_resp` &&
+        this.currentState === 'open'
+      ) {
         this.peer = pduString(pdu, 'system_id') ?? ''
         this.becomeBound(this.pendingBindType)
       }
       if (!this.window.onResponse(pdu)) {
         this.options.counters.unmatchedResponses += 1
-        this.options.logger.debug('smpp response matches no request', { session: this.name, command: pdu.command, sequence: pdu.sequence_number })
+        this.options.logger.debug('smpp response matches no request', {
+          session: this.name,
+          command: pdu.command,
+          sequence: pdu.sequence_number,
+        })
       }
       return
     }
@@ -309,7 +404,10 @@ export class SmppSession {
       case 'outbind':
       case 'alert_notification':
         // Neither has a response; telepay binds on its own schedule and keeps no alerts.
-        this.options.logger.debug('smpp request ignored', { session: this.name, command: pdu.command })
+        this.options.logger.debug('smpp request ignored', {
+          session: this.name,
+          command: pdu.command,
+        })
         return
       default:
         this.onRequest(pdu)
@@ -330,7 +428,12 @@ export class SmppSession {
     // taken as it comes (refusing its MO over a length rule it does not keep would lose it).
     const refusal = this.role === 'smsc' ? fieldRefusal(pdu) : null
     if (refusal !== null) {
-      this.options.logger.debug('smpp field refused', { session: this.name, command: pdu.command, field: refusal.field, status: statusName(refusal.status) })
+      this.options.logger.debug('smpp field refused', {
+        session: this.name,
+        command: pdu.command,
+        field: refusal.field,
+        status: statusName(refusal.status),
+      })
       this.respond(pdu, refusal.status)
       return
     }
@@ -345,18 +448,27 @@ export class SmppSession {
       .then(
         (answer) => this.respond(pdu, answer?.status ?? smppStatus.ESME_ROK, answer?.params),
         (error: unknown) => {
-          this.options.logger.error('smpp request handler failed', { session: this.name, command: pdu.command, sequence: pdu.sequence_number, error: (error as Error)?.message ?? String(error) })
+          this.options.logger.error('smpp request handler failed', {
+            session: this.name,
+            command: pdu.command,
+            sequence: pdu.sequence_number,
+            error: (error as Error)?.message ?? String(error),
+          })
           this.respond(pdu, smppStatus.ESME_RSYSERR)
         },
       )
-      .finally(() => { this.inFlight -= 1 })
+      .finally(() => {
+        this.inFlight -= 1
+      })
   }
 
   private async onBind(pdu: Pdu): Promise<void> {
     const bindType = bindTypeOf(pdu.command)
     if (bindType === undefined) return
-    if (this.currentBindType !== null || this.bindPending) return this.respond(pdu, smppStatus.ESME_RALYBND)
-    if (this.role !== 'smsc' || this.currentState !== 'open') return this.respond(pdu, smppStatus.ESME_RINVBNDSTS)
+    if (this.currentBindType !== null || this.bindPending)
+      return this.respond(pdu, smppStatus.ESME_RALYBND)
+    if (this.role !== 'smsc' || this.currentState !== 'open')
+      return this.respond(pdu, smppStatus.ESME_RINVBNDSTS)
     const request: BindRequest = {
       bindType,
       systemId: pduString(pdu, 'system_id') ?? '',
@@ -367,11 +479,15 @@ export class SmppSession {
     this.bindPending = true
     let decision: BindDecision
     try {
-      decision = this.options.onBind === undefined
-        ? { status: smppStatus.ESME_RBINDFAIL, systemId: '' }
-        : await this.options.onBind(request, this)
+      decision =
+        this.options.onBind === undefined
+          ? { status: smppStatus.ESME_RBINDFAIL, systemId: '' }
+          : await this.options.onBind(request, this)
     } catch (error) {
-      this.options.logger.error('smpp bind handler failed', { session: this.name, error: (error as Error).message })
+      this.options.logger.error('smpp bind handler failed', {
+        session: this.name,
+        error: (error as Error).message,
+      })
       decision = { status: smppStatus.ESME_RBINDFAIL, systemId: '' }
     }
     this.bindPending = false
@@ -379,13 +495,21 @@ export class SmppSession {
     if (decision.status !== smppStatus.ESME_ROK) {
       this.options.counters.bindsRefused += 1
       // Debug only: the onBind handler logs refusals by its own rule (one line per lockout).
-      this.options.logger.debug('smpp bind refused', { session: this.name, systemId: request.systemId, status: statusName(decision.status), remote: this.remoteAddress })
+      this.options.logger.debug('smpp bind refused', {
+        session: this.name,
+        systemId: request.systemId,
+        status: statusName(decision.status),
+        remote: this.remoteAddress,
+      })
       this.respond(pdu, decision.status)
       this.close('bind_refused')
       return
     }
     this.peer = request.systemId
-    this.respond(pdu, smppStatus.ESME_ROK, { system_id: decision.systemId, sc_interface_version: interfaceVersion })
+    this.respond(pdu, smppStatus.ESME_ROK, {
+      system_id: decision.systemId,
+      sc_interface_version: interfaceVersion,
+    })
     this.becomeBound(bindType)
   }
 
@@ -405,7 +529,11 @@ export class SmppSession {
     try {
       buffer = encodePdu(command, pdu.sequence_number, params, status)
     } catch (error) {
-      this.options.logger.error('smpp response fields refused by the codec', { session: this.name, command, error: (error as Error).message })
+      this.options.logger.error('smpp response fields refused by the codec', {
+        session: this.name,
+        command,
+        error: (error as Error).message,
+      })
       status = smppStatus.ESME_RSYSERR
       buffer = encodePdu(command, pdu.sequence_number, {}, status)
     }
@@ -434,6 +562,7 @@ export class SmppSession {
     socket.write(buffer)
     this.options.counters.countOut(command, status)
     // A peer that sends requests but never reads the answers would grow this buffer forever.
-    if (socket.writableLength > this.options.limits.writeBufferMaxBytes) this.close('peer_not_reading')
+    if (socket.writableLength > this.options.limits.writeBufferMaxBytes)
+      this.close('peer_not_reading')
   }
 }

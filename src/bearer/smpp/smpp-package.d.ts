@@ -73,7 +73,9 @@ declare module 'smpp' {
     readonly buffer: ParamType
     readonly dest_address_array: ParamType
     readonly unsuccess_sme_array: ParamType
-    readonly tlv: Readonly<Record<'int8' | 'int16' | 'int32' | 'cstring' | 'string' | 'buffer', ParamType>>
+    readonly tlv: Readonly<
+      Record<'int8' | 'int16' | 'int32' | 'cstring' | 'string' | 'buffer', ParamType>
+    >
   }
   /** Mutable on purpose: telepay replaces `message.decode` (see pdu.ts). */
   export const filters: { message: Filter; time: Filter } & Record<string, Filter>

@@ -107,7 +107,10 @@ export function alphabetOf(dataCoding: number, options: DecodeOptions = {}): Alp
 }
 
 /** GSM-7 when every character fits, else UCS-2 (UTF-16BE, surrogate pairs kept). */
-export function encodeText(text: string): { readonly dataCoding: 0x00 | 0x08; readonly bytes: Buffer } {
+export function encodeText(text: string): {
+  readonly dataCoding: 0x00 | 0x08
+  readonly bytes: Buffer
+} {
   if (isGsm7(text)) return { dataCoding: dataCodings.smscDefault, bytes: encodeGsm7(text) }
   return { dataCoding: dataCodings.ucs2, bytes: encodeUcs2(text) }
 }
@@ -132,7 +135,11 @@ function decodeAscii(bytes: Uint8Array): string {
 }
 
 /** Decodes the bytes of short_message or message_payload (UDH already removed). */
-export function decodeText(dataCoding: number, bytes: Uint8Array, options: DecodeOptions = {}): DecodedText {
+export function decodeText(
+  dataCoding: number,
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): DecodedText {
   const info = alphabetOf(dataCoding, options)
   return { ...info, text: decodeInAlphabet(info.alphabet, bytes) }
 }

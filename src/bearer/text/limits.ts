@@ -72,7 +72,10 @@ export function checkSmsTextLimits(limits: SmsTextLimits): void {
   assert(limits.partSeptetsMax >= 5 && limits.partUcs2UnitsMax >= 5, 'parts hold at least 5 units')
   // The UDH carries total and sequence in one octet each.
   assert(limits.segmentPartsMax >= 1 && limits.segmentPartsMax <= 255, 'segmentPartsMax in 1..255')
-  assert(limits.reassemblyPartsMax >= 1 && limits.reassemblyPartsMax <= 255, 'reassemblyPartsMax in 1..255')
+  assert(
+    limits.reassemblyPartsMax >= 1 && limits.reassemblyPartsMax <= 255,
+    'reassemblyPartsMax in 1..255',
+  )
   assert(limits.reassemblyPendingMax >= 1, 'reassemblyPendingMax at least 1')
   assert(limits.reassemblyRecentMax >= 0, 'reassemblyRecentMax not negative')
   assert(limits.reassemblyTimeoutMs > 0, 'reassemblyTimeoutMs positive')

@@ -65,7 +65,8 @@ function userDataBytes(input: ConcatInput): Buffer {
 /** Splits user data into UDH elements and body (GSM 03.40 §9.2.3.24). */
 export function userDataOf(input: ConcatInput): UserData {
   const bytes = userDataBytes(input)
-  if ((input.esmClass & esmClassUdhi) === 0) return { elements: [], body: bytes, udhMalformed: false }
+  if ((input.esmClass & esmClassUdhi) === 0)
+    return { elements: [], body: bytes, udhMalformed: false }
   const headerLength = bytes[0]
   if (headerLength === undefined || 1 + headerLength > bytes.length) {
     return { elements: [], body: bytes, udhMalformed: true }
@@ -198,9 +199,15 @@ function joinParts(parts: readonly ReassemblyPart[], options: DecodeOptions): Jo
   const known = infos.every((info) => info.known)
   if (infos.every((info) => info.alphabet === firstInfo.alphabet)) {
     const bytes = Buffer.concat(parts.map((part) => part.body))
-    return { text: decodeInAlphabet(firstInfo.alphabet, bytes), alphabet: firstInfo.alphabet, known }
+    return {
+      text: decodeInAlphabet(firstInfo.alphabet, bytes),
+      alphabet: firstInfo.alphabet,
+      known,
+    }
   }
-  const texts = parts.map((part, index) => decodeInAlphabet((infos[index] ?? firstInfo).alphabet, part.body))
+  const texts = parts.map((part, index) =>
+    decodeInAlphabet((infos[index] ?? firstInfo).alphabet, part.body),
+  )
   const text = texts.join('')
   return { text, alphabet: firstInfo.alphabet, known }
 }
@@ -228,7 +235,8 @@ export class Reassembler {
 
   add(part: ReassemblyPart, nowMs: number): AddOutcome {
     assert(validParts(part.total, part.seq), `Reassembler.add: seq ${part.seq} of ${part.total}`)
-    if (part.total > this.limits.reassemblyPartsMax) return { status: 'rejected', reason: 'too_many_parts' }
+    if (part.total > this.limits.reassemblyPartsMax)
+      return { status: 'rejected', reason: 'too_many_parts' }
     const key = keyOf(part)
     if (this.isLateDuplicate(key, part, nowMs)) return { status: 'duplicate' }
 
@@ -237,7 +245,14 @@ export class Reassembler {
     let evicted: IncompleteMessage | null = null
     if (entry === undefined && total === 1) {
       // A one-part "concatenated" message needs no slot, so it must not evict anyone.
-      const single: Pending = { sender, receiver, ref, total, firstPartAtMs: nowMs, parts: new Map([[1, part]]) }
+      const single: Pending = {
+        sender,
+        receiver,
+        ref,
+        total,
+        firstPartAtMs: nowMs,
+        parts: new Map([[1, part]]),
+      }
       return { status: 'complete', message: this.complete(key, single, nowMs) }
     }
     if (entry === undefined) {
@@ -264,7 +279,8 @@ export class Reassembler {
       expired.push(this.incomplete(entry, 'timeout'))
     }
     for (const [key, recent] of this.recent) {
-      if (nowMs - recent.completedAtMs >= this.limits.reassemblyDuplicateWindowMs) this.recent.delete(key)
+      if (nowMs - recent.completedAtMs >= this.limits.reassemblyDuplicateWindowMs)
+        this.recent.delete(key)
     }
     return expired
   }
@@ -319,7 +335,10 @@ export class Reassembler {
       if (oldestKey.done === true) break
       this.recent.delete(oldestKey.value)
     }
-    this.recent.set(key, { completedAtMs: nowMs, bodies: new Map(parts.map((part) => [part.seq, part.body])) })
+    this.recent.set(key, {
+      completedAtMs: nowMs,
+      bodies: new Map(parts.map((part) => [part.seq, part.body])),
+    })
   }
 
   // A part equal to one of a message completed within the duplicate window is a re-send; a

@@ -87,9 +87,15 @@ export function formatReceiptDate(dateMs: number): string {
 
 export function formatReceipt(fields: ReceiptFields): string {
   assert(fields.id.length > 0 && !/\s/.test(fields.id), 'formatReceipt: id is a non-empty token')
-  assert(Number.isInteger(fields.err) && fields.err >= 0, 'formatReceipt: err is a non-negative integer')
+  assert(
+    Number.isInteger(fields.err) && fields.err >= 0,
+    'formatReceipt: err is a non-negative integer',
+  )
   // Line breaks in a receipt confuse line-oriented parsers downstream.
-  const text = [...fields.text].slice(0, smsTextLimits.receiptTextLengthMax).join('').replace(/[\r\n]/g, ' ')
+  const text = [...fields.text]
+    .slice(0, smsTextLimits.receiptTextLengthMax)
+    .join('')
+    .replace(/[\r\n]/g, ' ')
   return (
     `id:${fields.id} sub:${pad(fields.submitted, 3)} dlvrd:${pad(fields.delivered, 3)} ` +
     `submit date:${formatReceiptDate(fields.submitDateMs)} done date:${formatReceiptDate(fields.doneDateMs)} ` +
@@ -117,7 +123,9 @@ export function parseReceiptDate(value: string): number | null {
   if (match === null) return null
   const [, yearText = '', ...rest] = match
   const year = yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText)
-  const [month = 0, day = 0, hour = 0, minute = 0, second = 0] = rest.map((digits) => Number(digits ?? '0'))
+  const [month = 0, day = 0, hour = 0, minute = 0, second = 0] = rest.map((digits) =>
+    Number(digits ?? '0'),
+  )
   const ms = Date.UTC(year, month - 1, day, hour, minute, second)
   const date = new Date(ms)
   // Date.UTC rolls 31 Feb into March: refuse dates that do not round-trip.
@@ -182,6 +190,7 @@ export function messageIdVariants(id: string): string[] {
   const trimmed = id.toLowerCase().replace(/^0+(?=.)/, '')
   variants.add(trimmed)
   if (/^\d+$/.test(trimmed) && trimmed.length <= 30) variants.add(BigInt(trimmed).toString(16))
-  if (/^[0-9a-f]+$/.test(trimmed) && trimmed.length <= 24) variants.add(BigInt(`0x${trimmed}`).toString(10))
+  if (/^[0-9a-f]+$/.test(trimmed) && trimmed.length <= 24)
+    variants.add(BigInt(`0x${trimmed}`).toString(10))
   return [...variants]
 }

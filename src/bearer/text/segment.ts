@@ -149,7 +149,12 @@ export function splitText(
   const plan = planParts(text, limits)
   const total = plan.bodies.length
   if (total === 1) {
-    return { dataCoding: plan.dataCoding, parts: plan.bodies, esmClassUdhi: false, truncated: plan.truncated }
+    return {
+      dataCoding: plan.dataCoding,
+      parts: plan.bodies,
+      esmClassUdhi: false,
+      truncated: plan.truncated,
+    }
   }
   const parts = plan.bodies.map((body, index) =>
     Buffer.concat([Buffer.from([0x05, 0x00, 0x03, reference, total, index + 1]), body]),
@@ -172,7 +177,10 @@ export function splitTextSar(
   const total = plan.bodies.length
   const parts = plan.bodies.map((body, index) => ({
     body,
-    sar: total === 1 ? null : { sarMsgRefNum: reference, sarTotalSegments: total, sarSegmentSeqnum: index + 1 },
+    sar:
+      total === 1
+        ? null
+        : { sarMsgRefNum: reference, sarTotalSegments: total, sarSegmentSeqnum: index + 1 },
   }))
   return { dataCoding: plan.dataCoding, parts, truncated: plan.truncated }
 }

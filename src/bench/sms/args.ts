@@ -2,10 +2,11 @@
  * args.ts - the SMS benchmark's command-line options, for `telepay
  * bench sms` (src/bench/bench-cli.ts). Exports parseSmsBenchArgs and smsBenchUsage.
  */
-import type { SmsBenchOptions } from './options.js'
-import { checkSmsBenchOptions, smsBenchDefaults } from './options.js'
+
 import type { ParsedBenchArgs } from '../bench-args.js'
 import { parseBenchOptions } from '../bench-args.js'
+import type { SmsBenchOptions } from './options.js'
+import { checkSmsBenchOptions, smsBenchDefaults } from './options.js'
 
 export type ParsedSmsBenchArgs = ParsedBenchArgs<SmsBenchOptions>
 
@@ -27,11 +28,24 @@ export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N
   --json              also print the report as JSON`
 
 const numeric: Readonly<Record<string, keyof SmsBenchOptions>> = {
-  '--seconds': 'seconds', '--slices': 'slices', '--warmup': 'warmupSeconds', '--binds': 'binds', '--window': 'windowMax',
-  '--flows-per-bind': 'flowsPerBind', '--subscribers': 'subscribers', '--balance-share': 'balanceShare',
-  '--wallet-share': 'walletShare', '--pin-hash-cost': 'pinHashCost',
+  '--seconds': 'seconds',
+  '--slices': 'slices',
+  '--warmup': 'warmupSeconds',
+  '--binds': 'binds',
+  '--window': 'windowMax',
+  '--flows-per-bind': 'flowsPerBind',
+  '--subscribers': 'subscribers',
+  '--balance-share': 'balanceShare',
+  '--wallet-share': 'walletShare',
+  '--pin-hash-cost': 'pinHashCost',
 }
 
 export function parseSmsBenchArgs(args: readonly string[]): ParsedSmsBenchArgs {
-  return parseBenchOptions(args, { defaults: smsBenchDefaults, numeric, flags: { '--keep': 'keep' }, usage: smsBenchUsage, check: checkSmsBenchOptions })
+  return parseBenchOptions(args, {
+    defaults: smsBenchDefaults,
+    numeric,
+    flags: { '--keep': 'keep' },
+    usage: smsBenchUsage,
+    check: checkSmsBenchOptions,
+  })
 }

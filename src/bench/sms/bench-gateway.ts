@@ -20,7 +20,9 @@ import { buildSmsBenchWorld } from './world.js'
 const loopback = '127.0.0.1'
 
 /** The simulator's limits for the bench: no throttle, and a deliver_sm window as wide as the phones' submit window. */
-export function simulatorLimitsOf(options: Pick<SmsBenchOptions, 'windowMax' | 'flowsPerBind'>): Partial<SmppLimits> {
+export function simulatorLimitsOf(
+  options: Pick<SmsBenchOptions, 'windowMax' | 'flowsPerBind'>,
+): Partial<SmppLimits> {
   return {
     inboundRatePerSecond: smsBenchLimits.inboundRatePerSecond,
     inboundBurstMax: smsBenchLimits.inboundBurstMax,
@@ -44,8 +46,12 @@ export async function startSmsBenchGateway(
     env: {},
     cwd: dir,
     overrides: {
-      dataDir: dir, world: 'none', pinHashCost: options.pinHashCost, logLevel: 'warn',
-      http: { host: loopback, port: 0 }, smpp: { host: loopback, port: 0 },
+      dataDir: dir,
+      world: 'none',
+      pinHashCost: options.pinHashCost,
+      logLevel: 'warn',
+      http: { host: loopback, port: 0 },
+      smpp: { host: loopback, port: 0 },
     },
   })
   // smppLimits is not a key of config.ts yet: startSmsChannel reads it from the object it is given.

@@ -34,7 +34,9 @@ interface BareServer extends Server {
   readonly sessions: BareSession[]
 }
 
-const bareSmpp = smpp as unknown as { createServer(listener: (session: BareSession) => void): BareServer }
+const bareSmpp = smpp as unknown as {
+  createServer(listener: (session: BareSession) => void): BareServer
+}
 
 export interface EchoServer {
   readonly host: string
@@ -44,7 +46,11 @@ export interface EchoServer {
   close(): Promise<void>
 }
 
-const bindCommands: ReadonlySet<string> = new Set(['bind_transceiver', 'bind_transmitter', 'bind_receiver'])
+const bindCommands: ReadonlySet<string> = new Set([
+  'bind_transceiver',
+  'bind_transmitter',
+  'bind_receiver',
+])
 /** ESME_RSYSERR: the codec patch was missing, so the text is not the bytes that came. */
 const systemError = 0x08
 
@@ -76,9 +82,15 @@ export async function startEchoServer(host: string): Promise<EchoServer> {
     messageId += 1
     session.send(pdu.response({ message_id: String(messageId) }))
     session.deliver_sm({
-      source_addr_ton: pdu['dest_addr_ton'], source_addr_npi: pdu['dest_addr_npi'], source_addr: pdu['destination_addr'],
-      dest_addr_ton: pdu['source_addr_ton'], dest_addr_npi: pdu['source_addr_npi'], destination_addr: pdu['source_addr'],
-      esm_class: pdu['esm_class'], data_coding: pdu['data_coding'], short_message: text,
+      source_addr_ton: pdu['dest_addr_ton'],
+      source_addr_npi: pdu['dest_addr_npi'],
+      source_addr: pdu['destination_addr'],
+      dest_addr_ton: pdu['source_addr_ton'],
+      dest_addr_npi: pdu['source_addr_npi'],
+      destination_addr: pdu['source_addr'],
+      esm_class: pdu['esm_class'],
+      data_coding: pdu['data_coding'],
+      short_message: text,
     })
     counters.echoed += 1
   }
@@ -94,9 +106,10 @@ export async function startEchoServer(host: string): Promise<EchoServer> {
     host,
     port,
     counters,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      for (const session of [...server.sessions]) session.destroy()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const session of [...server.sessions]) session.destroy()
+      }),
   }
 }

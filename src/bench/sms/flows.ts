@@ -42,14 +42,19 @@ const walletAmountMinor = { least: 50, span: 950 } as const
 export class FlowSource {
   private readonly random: () => number
 
-  constructor(seed: number, private readonly mix: { readonly balanceShare: number; readonly walletShare: number }) {
+  constructor(
+    seed: number,
+    private readonly mix: { readonly balanceShare: number; readonly walletShare: number },
+  ) {
     this.random = seededRandom(seed)
   }
 
   next(): Flow {
     const draw = this.random()
-    const merchant = benchMerchantCodes[Math.floor(this.random() * benchMerchantCodes.length)] ?? '1001'
-    if (draw < this.mix.balanceShare) return { kind: 'balance', amountMinor: 0n, steps: [{ text: 'BAL', reply: 'balance' }] }
+    const merchant =
+      benchMerchantCodes[Math.floor(this.random() * benchMerchantCodes.length)] ?? '1001'
+    if (draw < this.mix.balanceShare)
+      return { kind: 'balance', amountMinor: 0n, steps: [{ text: 'BAL', reply: 'balance' }] }
     const wallet = draw < this.mix.balanceShare + this.mix.walletShare
     const range = wallet ? walletAmountMinor : phoneBillAmountMinor
     const amountMinor = BigInt(range.least + Math.floor(this.random() * range.span))
@@ -57,7 +62,10 @@ export class FlowSource {
     return {
       kind: wallet ? 'wallet_pay' : 'phone_bill_pay',
       amountMinor,
-      steps: [{ text: pay, reply: 'confirm_ask' }, { text: wallet ? `YES ${benchPin}` : 'YES', reply: 'paid' }],
+      steps: [
+        { text: pay, reply: 'confirm_ask' },
+        { text: wallet ? `YES ${benchPin}` : 'YES', reply: 'paid' },
+      ],
     }
   }
 }
@@ -71,9 +79,11 @@ export function replyMatches(step: FlowStep, flow: Flow, text: string): boolean 
     case 'balance':
       return text.startsWith('Balance: ')
     case 'confirm_ask':
-      return text.startsWith(`Pay CNY ${formatAmount(flow.amountMinor)} to `) && text.includes('Reply YES')
+      return (
+        text.startsWith(`Pay CNY ${formatAmount(flow.amountMinor)} to `) &&
+        text.includes('Reply YES')
+      )
     case 'paid':
       return text.startsWith(`Paid CNY ${formatAmount(flow.amountMinor)} to `)
   }
 }
-

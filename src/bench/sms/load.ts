@@ -9,11 +9,11 @@
  * the slice returns. Exports LoadSide, LoadTarget, LoadPlan, SideResult, AckedPayment.
  */
 import { performance } from 'node:perf_hooks'
-import { PhoneEsme } from '../../tools/phones/phone-esme.js'
 import type { SmppLimits } from '../../bearer/smpp/limits.js'
+import { PhoneEsme } from '../../tools/phones/phone-esme.js'
+import { benchMsisdn } from '../bench-world.js'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
-import { benchMsisdn } from '../bench-world.js'
 import type { Flow, FlowKind, FlowStep } from './flows.js'
 import { FlowSource } from './flows.js'
 import { smsBenchLimits } from './options.js'
@@ -95,20 +95,40 @@ export function phoneLimitsOf(plan: LoadPlan): Partial<SmppLimits> {
 
 export class LoadSide {
   readonly acked = new Map<string, AckedPayment>()
-  private readonly tally: Tally = { replies: 0, lost: 0, sendFailures: 0, firstSendError: null, wrong: new Map(), flows: { balance: 0, phone_bill_pay: 0, wallet_pay: 0 } }
+  private readonly tally: Tally = {
+    replies: 0,
+    lost: 0,
+    sendFailures: 0,
+    firstSendError: null,
+    wrong: new Map(),
+    flows: { balance: 0, phone_bill_pay: 0, wallet_pay: 0 },
+  }
   private readonly measured = { commands: 0, elapsedS: 0 }
   private readonly latencies = new Samples()
   /** user_message_reference per subscriber, 0..65535 (a 16-bit TLV). */
   private readonly references = new Map<string, number>()
 
-  private constructor(readonly target: LoadTarget, private readonly esmes: readonly PhoneEsme[], private readonly drivers: readonly Driver[]) {}
+  private constructor(
+    readonly target: LoadTarget,
+    private readonly esmes: readonly PhoneEsme[],
+    private readonly drivers: readonly Driver[],
+  ) {}
 
   /** Binds every ESME; an error text when one cannot bind (the others are closed again). */
   static async open(target: LoadTarget, plan: LoadPlan): Promise<LoadSide | string> {
     const limits = phoneLimitsOf(plan)
-    const esmes = Array.from({ length: plan.binds }, () => new PhoneEsme({
-      host: target.host, port: target.port, systemId: target.systemId, password: target.password, shortCode: target.shortCode, limits,
-    }))
+    const esmes = Array.from(
+      { length: plan.binds },
+      () =>
+        new PhoneEsme({
+          host: target.host,
+          port: target.port,
+          systemId: target.systemId,
+          password: target.password,
+          shortCode: target.shortCode,
+          limits,
+        }),
+    )
     const problems = await Promise.all(esmes.map((esme) => esme.bind(smsBenchLimits.bindTimeoutMs)))
     const problem = problems.find((item) => item !== null)
     if (problem !== undefined && problem !== null) {
@@ -128,14 +148,22 @@ export class LoadSide {
 
   result(): SideResult {
     const problems: string[] = []
-    if (this.tally.lost > 0) problems.push(`${this.tally.lost} MOs got no reply within ${smsBenchLimits.replyTimeoutMs} ms`)
-    if (this.tally.sendFailures > 0) problems.push(`${this.tally.sendFailures} MOs not accepted (first: ${this.tally.firstSendError ?? ''})`)
-    for (const [expected, count] of this.tally.wrong) problems.push(`${count} replies were not the expected ${expected}`)
+    if (this.tally.lost > 0)
+      problems.push(
+        `${this.tally.lost} MOs got no reply within ${smsBenchLimits.replyTimeoutMs} ms`,
+      )
+    if (this.tally.sendFailures > 0)
+      problems.push(
+        `${this.tally.sendFailures} MOs not accepted (first: ${this.tally.firstSendError ?? ''})`,
+      )
+    for (const [expected, count] of this.tally.wrong)
+      problems.push(`${count} replies were not the expected ${expected}`)
     return {
       name: this.target.name,
       commands: this.measured.commands,
       elapsedS: this.measured.elapsedS,
-      commandsPerSecond: this.measured.elapsedS === 0 ? 0 : this.measured.commands / this.measured.elapsedS,
+      commandsPerSecond:
+        this.measured.elapsedS === 0 ? 0 : this.measured.commands / this.measured.elapsedS,
       latency: summarizeLatency(this.latencies.toArray()),
       repliesTotal: this.tally.replies,
       flowsCompleted: { ...this.tally.flows },
@@ -160,7 +188,13 @@ export class LoadSide {
   }
 
   /** One flow, step by step; a failed step is tallied and ends the flow, a refused submit ends the slice for this driver. */
-  private async runFlow(esme: PhoneEsme, msisdn: string, flow: Flow, deadline: number, measure: boolean): Promise<'done' | 'failed' | 'stop'> {
+  private async runFlow(
+    esme: PhoneEsme,
+    msisdn: string,
+    flow: Flow,
+    deadline: number,
+    measure: boolean,
+  ): Promise<'done' | 'failed' | 'stop'> {
     for (const step of flow.steps) {
       const reference = ((this.references.get(msisdn) ?? -1) + 1) % 65_536
       this.references.set(msisdn, reference)
@@ -210,11 +244,15 @@ function driversOf(esmes: readonly PhoneEsme[], plan: LoadPlan): Driver[] {
   const drivers: Driver[] = []
   esmes.forEach((esme, bind) => {
     const mine: string[] = []
-    for (let index = bind; index < plan.subscribers; index += plan.binds) mine.push(benchMsisdn(index))
+    for (let index = bind; index < plan.subscribers; index += plan.binds)
+      mine.push(benchMsisdn(index))
     const slots = Math.min(plan.flowsPerBind, mine.length)
     for (let slot = 0; slot < slots; slot += 1) {
       const subscribers = mine.filter((_, position) => position % slots === slot)
-      const flows = new FlowSource(plan.seed + bind * 100_003 + slot, { balanceShare: plan.balanceShare, walletShare: plan.walletShare })
+      const flows = new FlowSource(plan.seed + bind * 100_003 + slot, {
+        balanceShare: plan.balanceShare,
+        walletShare: plan.walletShare,
+      })
       drivers.push({ esme, subscribers, flows, cursor: 0 })
     }
   })

@@ -26,13 +26,25 @@ export interface MoneyCheck {
   readonly exactlyOnce: boolean
 }
 
-export async function checkMoney(gateway: Gateway, subscribers: number, acked: ReadonlyMap<string, AckedPayment>): Promise<MoneyCheck> {
+export async function checkMoney(
+  gateway: Gateway,
+  subscribers: number,
+  acked: ReadonlyMap<string, AckedPayment>,
+): Promise<MoneyCheck> {
   const ledger = await gateway.ledger.check()
-  const totals = { paymentsAcked: 0, phoneBillAckedMinor: 0n, phoneBillMovedMinor: 0n, walletAckedMinor: 0n, walletMovedMinor: 0n, mismatched: 0 }
+  const totals = {
+    paymentsAcked: 0,
+    phoneBillAckedMinor: 0n,
+    phoneBillMovedMinor: 0n,
+    walletAckedMinor: 0n,
+    walletMovedMinor: 0n,
+    mismatched: 0,
+  }
   for (let index = 0; index < subscribers; index += 1) {
     const msisdn = benchMsisdn(index)
     const detail = await gateway.ledger.subscriber(msisdn)
-    const balanceOf = (kind: 'phone_bill' | 'wallet'): bigint | null => detail?.accounts.find((account) => account.kind === kind)?.balanceMinor ?? null
+    const balanceOf = (kind: 'phone_bill' | 'wallet'): bigint | null =>
+      detail?.accounts.find((account) => account.kind === kind)?.balanceMinor ?? null
     const phoneBill = balanceOf('phone_bill')
     const wallet = balanceOf('wallet')
     const mine = acked.get(msisdn) ?? { phoneBillMinor: 0n, walletMinor: 0n, payments: 0 }
@@ -47,9 +59,12 @@ export async function checkMoney(gateway: Gateway, subscribers: number, acked: R
     const walletMoved = openingWalletMinor - wallet
     totals.phoneBillMovedMinor += phoneBillMoved
     totals.walletMovedMinor += walletMoved
-    if (phoneBillMoved !== mine.phoneBillMinor || walletMoved !== mine.walletMinor) totals.mismatched += 1
+    if (phoneBillMoved !== mine.phoneBillMinor || walletMoved !== mine.walletMinor)
+      totals.mismatched += 1
   }
-  const completed = gateway.ledger.db.prepare("SELECT COUNT(*) AS n FROM payments WHERE state = 'completed'").get() as { n: number | bigint }
+  const completed = gateway.ledger.db
+    .prepare("SELECT COUNT(*) AS n FROM payments WHERE state = 'completed'")
+    .get() as { n: number | bigint }
   const paymentsCompletedInDb = Number(completed.n)
   return {
     ledgerBalanced: ledger.balanced,
@@ -61,6 +76,7 @@ export async function checkMoney(gateway: Gateway, subscribers: number, acked: R
     walletAckedMinor: totals.walletAckedMinor,
     walletMovedMinor: totals.walletMovedMinor,
     subscribersMismatched: totals.mismatched,
-    exactlyOnce: ledger.balanced && totals.mismatched === 0 && paymentsCompletedInDb === totals.paymentsAcked,
+    exactlyOnce:
+      ledger.balanced && totals.mismatched === 0 && paymentsCompletedInDb === totals.paymentsAcked,
   }
 }

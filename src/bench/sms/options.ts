@@ -89,7 +89,8 @@ export const smsBenchTargets = {
 export function checkSmsBenchOptions(options: SmsBenchOptions): string[] {
   const problems: string[] = []
   const positiveInteger = (name: keyof SmsBenchOptions, value: number, max: number): void => {
-    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${name} must be an integer from 1 to ${max}`)
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      problems.push(`${name} must be an integer from 1 to ${max}`)
   }
   if (!(options.seconds > 0)) problems.push('seconds must be > 0')
   if (!(options.warmupSeconds >= 0)) problems.push('warmupSeconds must be >= 0')
@@ -98,14 +99,23 @@ export function checkSmsBenchOptions(options: SmsBenchOptions): string[] {
   positiveInteger('windowMax', options.windowMax, smsBenchLimits.windowMaxMax)
   positiveInteger('flowsPerBind', options.flowsPerBind, 100_000)
   positiveInteger('subscribers', options.subscribers, 10_000_000)
-  if (Number.isInteger(options.subscribers) && options.subscribers < options.binds) problems.push('subscribers must be >= binds (each bind needs one)')
+  if (Number.isInteger(options.subscribers) && options.subscribers < options.binds)
+    problems.push('subscribers must be >= binds (each bind needs one)')
   for (const name of ['balanceShare', 'walletShare'] as const) {
     if (!(options[name] >= 0 && options[name] <= 1)) problems.push(`${name} must be in [0, 1]`)
   }
-  if (options.balanceShare + options.walletShare > 1) problems.push('balanceShare + walletShare must be <= 1')
+  if (options.balanceShare + options.walletShare > 1)
+    problems.push('balanceShare + walletShare must be <= 1')
   const cost = options.pinHashCost
-  if (!Number.isInteger(cost) || cost < smsBenchLimits.pinHashCostMin || cost > smsBenchLimits.pinHashCostMax || (cost & (cost - 1)) !== 0) {
-    problems.push(`pinHashCost must be a power of two from ${smsBenchLimits.pinHashCostMin} to ${smsBenchLimits.pinHashCostMax}`)
+  if (
+    !Number.isInteger(cost) ||
+    cost < smsBenchLimits.pinHashCostMin ||
+    cost > smsBenchLimits.pinHashCostMax ||
+    (cost & (cost - 1)) !== 0
+  ) {
+    problems.push(
+      `pinHashCost must be a power of two from ${smsBenchLimits.pinHashCostMin} to ${smsBenchLimits.pinHashCostMax}`,
+    )
   }
   return problems
 }

@@ -36,16 +36,25 @@ export interface SmsBenchReport {
   readonly pass: boolean
 }
 
-export function verdictsOf(commandsPerSecond: number, ratio: number, echoPerSecond: number): SmsBenchVerdict[] {
+export function verdictsOf(
+  commandsPerSecond: number,
+  ratio: number,
+  echoPerSecond: number,
+): SmsBenchVerdict[] {
   const targets = smsBenchTargets
   return [
     {
-      name: 'commands_per_second', value: commandsPerSecond, target: targets.commandsPerSecondMin,
+      name: 'commands_per_second',
+      value: commandsPerSecond,
+      target: targets.commandsPerSecondMin,
       pass: commandsPerSecond >= targets.commandsPerSecondMin,
       text: `telepay SMS commands with their reply: ${rate(commandsPerSecond)}/s (target >= ${rate(targets.commandsPerSecondMin)}/s)`,
     },
     {
-      name: 'echo_ratio', value: ratio, target: targets.echoRatioMin, pass: ratio >= targets.echoRatioMin,
+      name: 'echo_ratio',
+      value: ratio,
+      target: targets.echoRatioMin,
+      pass: ratio >= targets.echoRatioMin,
       text: `telepay / bare smpp echo: ${rate(commandsPerSecond)} / ${rate(echoPerSecond)} = ${ratio.toFixed(3)} (target >= ${targets.echoRatioMin})`,
     },
   ]
@@ -67,15 +76,21 @@ export function formatSmsBenchReport(report: SmsBenchReport): string[] {
   for (const side of [report.telepay, report.echo]) {
     for (const problem of side.problems) lines.push(`problem ${side.name}: ${problem}`)
   }
-  lines.push(`check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} (${money.ledgerTransfers.toLocaleString('en')} transfers): ${money.ledgerBalanced ? 'ok' : 'FAILED'}`)
-  lines.push(`check money: ${money.paymentsAcked.toLocaleString('en')} payments acknowledged, ${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ${formatAmount(money.phoneBillAckedMinor)} acknowledged, wallets ${formatAmount(money.walletMovedMinor)} for ${formatAmount(money.walletAckedMinor)}; ${money.subscribersMismatched} subscribers off: ${money.exactlyOnce ? 'ok' : 'FAILED'}`)
-  for (const verdict of report.verdicts) lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
+  lines.push(
+    `check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} (${money.ledgerTransfers.toLocaleString('en')} transfers): ${money.ledgerBalanced ? 'ok' : 'FAILED'}`,
+  )
+  lines.push(
+    `check money: ${money.paymentsAcked.toLocaleString('en')} payments acknowledged, ${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ${formatAmount(money.phoneBillAckedMinor)} acknowledged, wallets ${formatAmount(money.walletMovedMinor)} for ${formatAmount(money.walletAckedMinor)}; ${money.subscribersMismatched} subscribers off: ${money.exactlyOnce ? 'ok' : 'FAILED'}`,
+  )
+  for (const verdict of report.verdicts)
+    lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
   if (!report.sound) lines.push('FAIL  the run was not sound (see the problems and checks above)')
   return lines
 }
 
 function sideLine(side: SideResult): string {
-  const flows = Object.entries(side.flowsCompleted).map(([kind, count]) => `${kind} ${count.toLocaleString('en')}`).join(', ')
+  const flows = Object.entries(side.flowsCompleted)
+    .map(([kind, count]) => `${kind} ${count.toLocaleString('en')}`)
+    .join(', ')
   return `  ${side.name}: ${rate(side.commandsPerSecond)} commands/s, p50 ${ms(side.latency.p50Ms)}, p99 ${ms(side.latency.p99Ms)}, max ${ms(side.latency.maxMs)} (${side.commands.toLocaleString('en')} in ${side.elapsedS.toFixed(1)} s; flows completed in all: ${flows})`
 }
-

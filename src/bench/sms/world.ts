@@ -19,7 +19,10 @@ export const openingPhoneBillMinor = 100_000n
 export const openingCreditLimitMinor = 100_000n
 export const openingWalletMinor = 500_000n
 
-export async function buildSmsBenchWorld(subscriberCount: number, pinHashCost: number): Promise<World> {
+export async function buildSmsBenchWorld(
+  subscriberCount: number,
+  pinHashCost: number,
+): Promise<World> {
   const pins = createPinHasher(pinHashCost)
   const spec: WorldSpec = {
     subscribers: Array.from({ length: subscriberCount }, (_, index) => ({
@@ -28,7 +31,10 @@ export async function buildSmsBenchWorld(subscriberCount: number, pinHashCost: n
       pin: benchPin,
       // English only: the bench reads every reply to check it (Chinese replies would add UCS-2).
       language: 'en' as const,
-      phoneBill: { balance: formatAmount(openingPhoneBillMinor), creditLimit: formatAmount(openingCreditLimitMinor) },
+      phoneBill: {
+        balance: formatAmount(openingPhoneBillMinor),
+        creditLimit: formatAmount(openingCreditLimitMinor),
+      },
       wallet: formatAmount(openingWalletMinor),
       card: null,
     })),

@@ -2,10 +2,11 @@
  * args.ts - the USSD benchmark's command-line options, for `telepay bench ussd`
  * (src/bench/bench-cli.ts). Exports parseUssdBenchArgs, ParsedUssdBenchArgs and ussdBenchUsage.
  */
-import type { UssdBenchOptions } from './options.js'
-import { checkUssdBenchOptions, ussdBenchDefaults } from './options.js'
+
 import type { ParsedBenchArgs } from '../bench-args.js'
 import { parseBenchOptions } from '../bench-args.js'
+import type { UssdBenchOptions } from './options.js'
+import { checkUssdBenchOptions, ussdBenchDefaults } from './options.js'
 
 export type ParsedUssdBenchArgs = ParsedBenchArgs<UssdBenchOptions>
 
@@ -27,11 +28,23 @@ export const ussdBenchUsage = `usage: telepay bench ussd [--seconds N] [--slices
   --json              also print the report as JSON`
 
 const numeric: Readonly<Record<string, keyof UssdBenchOptions>> = {
-  '--seconds': 'seconds', '--slices': 'slices', '--warmup': 'warmupSeconds', '--sessions': 'sessions', '--subscribers': 'subscribers',
-  '--think-ms': 'thinkMs', '--think-seconds': 'thinkSeconds',
-  '--wallet-share': 'walletShare', '--pin-hash-cost': 'pinHashCost',
+  '--seconds': 'seconds',
+  '--slices': 'slices',
+  '--warmup': 'warmupSeconds',
+  '--sessions': 'sessions',
+  '--subscribers': 'subscribers',
+  '--think-ms': 'thinkMs',
+  '--think-seconds': 'thinkSeconds',
+  '--wallet-share': 'walletShare',
+  '--pin-hash-cost': 'pinHashCost',
 }
 
 export function parseUssdBenchArgs(args: readonly string[]): ParsedUssdBenchArgs {
-  return parseBenchOptions(args, { defaults: ussdBenchDefaults, numeric, flags: { '--keep': 'keep', '--worker': 'worker' }, usage: ussdBenchUsage, check: checkUssdBenchOptions })
+  return parseBenchOptions(args, {
+    defaults: ussdBenchDefaults,
+    numeric,
+    flags: { '--keep': 'keep', '--worker': 'worker' },
+    usage: ussdBenchUsage,
+    check: checkUssdBenchOptions,
+  })
 }

@@ -26,7 +26,10 @@ const formFields = ['sessionId', 'serviceCode', 'phoneNumber', 'networkCode', 't
  * `lengthOf(shape)` is the length of telepay's whole answer (`CON ` or `END ` and the screen)
  * to a request of that shape; the baseline answers `CON ` and that many characters less four.
  */
-export async function startBareExpress(host: string, lengthOf: (shape: string) => number): Promise<BareExpress> {
+export async function startBareExpress(
+  host: string,
+  lengthOf: (shape: string) => number,
+): Promise<BareExpress> {
   const counters = { answered: 0, refused: 0 }
   const app = express()
   app.disable('x-powered-by')
@@ -39,16 +42,23 @@ export async function startBareExpress(host: string, lengthOf: (shape: string) =
     }
     return filler
   }
-  app.post('/ussd', express.urlencoded({ extended: false, limit: defaultUssdLimits.requestBodyBytesMax }), (request: Request, response: Response) => {
-    const form = (request.body ?? {}) as Record<string, unknown>
-    if (!formFields.every((name) => typeof form[name] === 'string')) {
-      counters.refused += 1
-      response.status(400).type('text/plain').send('Bad request')
-      return
-    }
-    counters.answered += 1
-    response.status(200).type('text/plain').send(`CON ${fillerOf(lengthOf(shapeOf(form['text'] as string)))}`)
-  })
+  app.post(
+    '/ussd',
+    express.urlencoded({ extended: false, limit: defaultUssdLimits.requestBodyBytesMax }),
+    (request: Request, response: Response) => {
+      const form = (request.body ?? {}) as Record<string, unknown>
+      if (!formFields.every((name) => typeof form[name] === 'string')) {
+        counters.refused += 1
+        response.status(400).type('text/plain').send('Bad request')
+        return
+      }
+      counters.answered += 1
+      response
+        .status(200)
+        .type('text/plain')
+        .send(`CON ${fillerOf(lengthOf(shapeOf(form['text'] as string)))}`)
+    },
+  )
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(0, host, () => resolve(listening))
     listening.once('error', reject)
@@ -57,9 +67,10 @@ export async function startBareExpress(host: string, lengthOf: (shape: string) =
   return {
     url: `http://${host}:${address.port}`,
     counters,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }

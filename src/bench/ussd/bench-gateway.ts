@@ -18,7 +18,10 @@ import type { UssdBenchOptions } from './options.js'
 const loopback = '127.0.0.1'
 
 /** Creates `dir` if need be, seeds `dir`/telepay.sqlite with the bench world and starts a gateway on it. */
-export async function startUssdBenchGateway(dir: string, options: Pick<UssdBenchOptions, 'subscribers' | 'pinHashCost'>): Promise<Gateway> {
+export async function startUssdBenchGateway(
+  dir: string,
+  options: Pick<UssdBenchOptions, 'subscribers' | 'pinHashCost'>,
+): Promise<Gateway> {
   mkdirSync(dir, { recursive: true })
   const world = await buildSmsBenchWorld(options.subscribers, options.pinHashCost)
   // Seeded before the gateway opens it (world: none), as a gateway starts on a full database.
@@ -27,8 +30,12 @@ export async function startUssdBenchGateway(dir: string, options: Pick<UssdBench
     env: {},
     cwd: dir,
     overrides: {
-      dataDir: dir, world: 'none', pinHashCost: options.pinHashCost, logLevel: 'warn',
-      http: { host: loopback, port: 0 }, sms: { mode: 'off' },
+      dataDir: dir,
+      world: 'none',
+      pinHashCost: options.pinHashCost,
+      logLevel: 'warn',
+      http: { host: loopback, port: 0 },
+      sms: { mode: 'off' },
     },
   })
   return startGateway(config)

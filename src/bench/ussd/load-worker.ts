@@ -8,14 +8,19 @@ import { LoadSide, mergeAcked } from './load.js'
 import type { LoadWorkerCommand, LoadWorkerData, LoadWorkerReply } from './runner.js'
 
 const port = parentPort
-if (port === null) throw new Error('load-worker.ts runs only as a worker thread (runner.ts starts it)')
+if (port === null)
+  throw new Error('load-worker.ts runs only as a worker thread (runner.ts starts it)')
 const data = workerData as LoadWorkerData
 const sides = data.targets.map((target) => new LoadSide(target, data.plan))
 
 async function answer(command: LoadWorkerCommand): Promise<LoadWorkerReply> {
   if (command.type === 'finish') {
     for (const side of sides) side.close()
-    return { type: 'finished', results: sides.map((side) => side.result()), acked: [...mergeAcked(sides.map((side) => side.acked))] }
+    return {
+      type: 'finished',
+      results: sides.map((side) => side.result()),
+      acked: [...mergeAcked(sides.map((side) => side.acked))],
+    }
   }
   const side = sides[command.side]
   if (side === undefined) return { type: 'failed', error: `no load side ${command.side}` }
@@ -27,6 +32,10 @@ async function answer(command: LoadWorkerCommand): Promise<LoadWorkerReply> {
 port.on('message', (command: LoadWorkerCommand) => {
   answer(command).then(
     (reply) => port.postMessage(reply),
-    (error: unknown) => port.postMessage({ type: 'failed', error: error instanceof Error ? error.message : String(error) } satisfies LoadWorkerReply),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies LoadWorkerReply),
   )
 })

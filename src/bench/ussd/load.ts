@@ -21,13 +21,13 @@
 import { randomBytes } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { benchMsisdn, seededRandom } from '../bench-world.js'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
-import { benchMsisdn, seededRandom } from '../bench-world.js'
 import type { AckedPayment } from '../sms/load.js'
 import { ussdBenchLimits } from './options.js'
 import type { Walk, WalkKind } from './walks.js'
-import { WalkSource, expectedScreen, hopForm, hopTexts, shapeOf } from './walks.js'
+import { expectedScreen, hopForm, hopTexts, shapeOf, WalkSource } from './walks.js'
 
 export type { AckedPayment } from '../sms/load.js'
 
@@ -38,7 +38,12 @@ export type { AckedPayment } from '../sms/load.js'
  */
 export type UssdTarget =
   | { readonly name: string; readonly url: string; readonly expect: 'telepay' }
-  | { readonly name: string; readonly url: string; readonly expect: 'bare'; readonly lengths: Readonly<Record<string, number>> }
+  | {
+      readonly name: string
+      readonly url: string
+      readonly expect: 'bare'
+      readonly lengths: Readonly<Record<string, number>>
+    }
 
 export interface UssdLoadPlan {
   readonly sessions: number
@@ -86,29 +91,52 @@ export function answerMatches(target: UssdTarget, walk: Walk, hop: number, body:
   return body.startsWith('CON ') && body.length === target.lengths[shapeOf(text)]
 }
 
-type Answer = { readonly ok: true; readonly status: number; readonly body: string } | { readonly ok: false; readonly error: string }
+type Answer =
+  | { readonly ok: true; readonly status: number; readonly body: string }
+  | { readonly ok: false; readonly error: string }
 
 /** One `POST /ussd` over the agent; an error text when no whole answer came within hopTimeoutMs. */
 function postHop(agent: Agent, url: URL, body: string): Promise<Answer> {
   return new Promise((resolve) => {
-    const request = httpRequest({
-      host: url.hostname, port: url.port, path: '/ussd', method: 'POST', agent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => { text += chunk })
-      response.on('end', () => resolve({ ok: true, status: response.statusCode ?? 0, body: text }))
-      response.on('error', (error) => resolve({ ok: false, error: error.message }))
-    })
-    request.setTimeout(ussdBenchLimits.hopTimeoutMs, () => request.destroy(new Error(`no answer within ${ussdBenchLimits.hopTimeoutMs} ms`)))
+    const request = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: '/ussd',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+        })
+        response.on('end', () =>
+          resolve({ ok: true, status: response.statusCode ?? 0, body: text }),
+        )
+        response.on('error', (error) => resolve({ ok: false, error: error.message }))
+      },
+    )
+    request.setTimeout(ussdBenchLimits.hopTimeoutMs, () =>
+      request.destroy(new Error(`no answer within ${ussdBenchLimits.hopTimeoutMs} ms`)),
+    )
     request.on('error', (error) => resolve({ ok: false, error: error.message }))
     request.end(body)
   })
 }
 
 /** The whole answers to one walk, hop by hop, stopping at the first failed request. */
-export async function walkOnce(url: string, msisdn: string, sessionId: string, walk: Walk): Promise<Answer[]> {
+export async function walkOnce(
+  url: string,
+  msisdn: string,
+  sessionId: string,
+  walk: Walk,
+): Promise<Answer[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   const answers: Answer[] = []
   try {
@@ -152,10 +180,21 @@ interface Tally {
 
 export class LoadSide {
   readonly acked = new Map<string, AckedPayment>()
-  private readonly tally: Tally = { hops: 0, lost: 0, firstLostError: null, refused: 0, wrong: new Map(), walks: { phone_bill_pay: 0, wallet_pay: 0 } }
+  private readonly tally: Tally = {
+    hops: 0,
+    lost: 0,
+    firstLostError: null,
+    refused: 0,
+    wrong: new Map(),
+    walks: { phone_bill_pay: 0, wallet_pay: 0 },
+  }
   private readonly measured = { hops: 0, elapsedS: 0 }
   private readonly latencies = new Samples()
-  private readonly latenciesByHop: Record<HopKind, Samples> = { menu: new Samples(), pay_phone_bill: new Samples(), pay_wallet_pin: new Samples() }
+  private readonly latenciesByHop: Record<HopKind, Samples> = {
+    menu: new Samples(),
+    pay_phone_bill: new Samples(),
+    pay_wallet_pin: new Samples(),
+  }
   private readonly agent: Agent
   private readonly url: URL
   /** Session ids of this side and run: unique, so a new walk never lands in an old session. */
@@ -164,10 +203,17 @@ export class LoadSide {
   private sessionsStarted = 0
   private readonly thinkMs: number
 
-  constructor(readonly target: UssdTarget, plan: UssdLoadPlan) {
+  constructor(
+    readonly target: UssdTarget,
+    plan: UssdLoadPlan,
+  ) {
     this.thinkMs = plan.thinkMs
     // A socket per session slot: a request never waits for a socket, as it would not at an aggregator.
-    this.agent = new Agent({ keepAlive: true, maxSockets: plan.sessions, maxFreeSockets: plan.sessions })
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: plan.sessions,
+      maxFreeSockets: plan.sessions,
+    })
     this.url = new URL(target.url)
     this.slots = slotsOf(plan)
   }
@@ -182,16 +228,24 @@ export class LoadSide {
   result(): UssdSideResult {
     const problems: string[] = []
     const latencies = this.latencies.toArray()
-    if (this.tally.lost > 0) problems.push(`${this.tally.lost} hops got no answer (first: ${this.tally.firstLostError ?? ''})`)
-    if (this.tally.refused > 0) problems.push(`${this.tally.refused} hops answered with an HTTP status other than 200`)
-    for (const [expected, count] of this.tally.wrong) problems.push(`${count} answers were not the expected ${expected}`)
+    if (this.tally.lost > 0)
+      problems.push(
+        `${this.tally.lost} hops got no answer (first: ${this.tally.firstLostError ?? ''})`,
+      )
+    if (this.tally.refused > 0)
+      problems.push(`${this.tally.refused} hops answered with an HTTP status other than 200`)
+    for (const [expected, count] of this.tally.wrong)
+      problems.push(`${count} answers were not the expected ${expected}`)
     return {
       name: this.target.name,
       hops: this.measured.hops,
       elapsedS: this.measured.elapsedS,
       hopsPerSecond: this.measured.elapsedS === 0 ? 0 : this.measured.hops / this.measured.elapsedS,
       latency: summarizeLatency(latencies),
-      meanLatencyMs: latencies.length === 0 ? Number.NaN : latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
+      meanLatencyMs:
+        latencies.length === 0
+          ? Number.NaN
+          : latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
       latencyByHop: {
         menu: summarizeLatency(this.latenciesByHop.menu.toArray()),
         pay_phone_bill: summarizeLatency(this.latenciesByHop.pay_phone_bill.toArray()),
@@ -224,7 +278,12 @@ export class LoadSide {
     const msisdn = slot.subscribers[slot.cursor % slot.subscribers.length] ?? ''
     slot.cursor += 1
     this.sessionsStarted += 1
-    return { walk: slot.walks.next(), sessionId: `${this.sessionPrefix}-${this.sessionsStarted}`, msisdn, hop: 0 }
+    return {
+      walk: slot.walks.next(),
+      sessionId: `${this.sessionPrefix}-${this.sessionsStarted}`,
+      msisdn,
+      hop: 0,
+    }
   }
 
   /**
@@ -232,7 +291,12 @@ export class LoadSide {
    * hop ends this slot's slice. With think time the user thinks before each hop, and the walk
    * pauses when its next hop would go after the deadline.
    */
-  private async walk(slot: Slot, walking: Walking, deadline: number, measure: boolean): Promise<'done' | 'failed' | 'stop' | 'paused'> {
+  private async walk(
+    slot: Slot,
+    walking: Walking,
+    deadline: number,
+    measure: boolean,
+  ): Promise<'done' | 'failed' | 'stop' | 'paused'> {
     const { walk, sessionId, msisdn } = walking
     const texts = hopTexts(walk)
     const thinking = this.thinkMs > 0
@@ -243,7 +307,11 @@ export class LoadSide {
         if (performance.now() >= deadline) return 'paused'
       }
       const sent = performance.now()
-      const answer = await postHop(this.agent, this.url, hopForm(sessionId, msisdn, texts[hop] ?? ''))
+      const answer = await postHop(
+        this.agent,
+        this.url,
+        hopForm(sessionId, msisdn, texts[hop] ?? ''),
+      )
       const arrived = performance.now()
       if (!answer.ok) {
         this.tally.lost += 1
@@ -284,12 +352,18 @@ export function recordPayment(acked: Map<string, AckedPayment>, msisdn: string, 
 }
 
 /** The payments of several tallies, summed per subscriber. */
-export function mergeAcked(tallies: Iterable<ReadonlyMap<string, AckedPayment>>): Map<string, AckedPayment> {
+export function mergeAcked(
+  tallies: Iterable<ReadonlyMap<string, AckedPayment>>,
+): Map<string, AckedPayment> {
   const merged = new Map<string, AckedPayment>()
   for (const tally of tallies) {
     for (const [msisdn, mine] of tally) {
       const sum = merged.get(msisdn) ?? { phoneBillMinor: 0n, walletMinor: 0n, payments: 0 }
-      merged.set(msisdn, { phoneBillMinor: sum.phoneBillMinor + mine.phoneBillMinor, walletMinor: sum.walletMinor + mine.walletMinor, payments: sum.payments + mine.payments })
+      merged.set(msisdn, {
+        phoneBillMinor: sum.phoneBillMinor + mine.phoneBillMinor,
+        walletMinor: sum.walletMinor + mine.walletMinor,
+        payments: sum.payments + mine.payments,
+      })
     }
   }
   return merged
@@ -303,9 +377,16 @@ export function mergeAcked(tallies: Iterable<ReadonlyMap<string, AckedPayment>>)
 function slotsOf(plan: UssdLoadPlan): Slot[] {
   return Array.from({ length: plan.sessions }, (_, slot) => {
     const subscribers: string[] = []
-    for (let index = 1 + slot; index < plan.subscribers; index += plan.sessions) subscribers.push(benchMsisdn(index))
+    for (let index = 1 + slot; index < plan.subscribers; index += plan.sessions)
+      subscribers.push(benchMsisdn(index))
     const seed = plan.seed + slot * 100_003
-    return { subscribers, walks: new WalkSource(seed, plan.walletShare), think: seededRandom(seed ^ 0x5bd1e995), cursor: 0, current: null }
+    return {
+      subscribers,
+      walks: new WalkSource(seed, plan.walletShare),
+      think: seededRandom(seed ^ 0x5bd1e995),
+      cursor: 0,
+      current: null,
+    }
   })
 }
 

@@ -102,7 +102,8 @@ export const ussdBenchTargets = {
 export function checkUssdBenchOptions(options: UssdBenchOptions): string[] {
   const problems: string[] = []
   const positiveInteger = (name: keyof UssdBenchOptions, value: number, max: number): void => {
-    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${name} must be an integer from 1 to ${max}`)
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      problems.push(`${name} must be an integer from 1 to ${max}`)
   }
   if (!(options.seconds > 0)) problems.push('seconds must be > 0')
   if (!(options.warmupSeconds >= 0)) problems.push('warmupSeconds must be >= 0')
@@ -110,17 +111,29 @@ export function checkUssdBenchOptions(options: UssdBenchOptions): string[] {
   positiveInteger('thinkMs', options.thinkMs, ussdBenchLimits.thinkMsMax)
   // A walk paused at a slice's end waits out up to two slices of the other side between two
   // thinks: the session must outlive that, or telepay rightly answers that it timed out.
-  const pauseMs = 2 * (options.thinkSeconds * 1_000) / options.slices + 3 * options.thinkMs
-  if (pauseMs >= defaultUssdLimits.sessionIdleMs) problems.push(`thinkSeconds / slices and thinkMs leave a paused session idle up to ${Math.round(pauseMs)} ms, past the ${defaultUssdLimits.sessionIdleMs} ms idle timeout`)
+  const pauseMs = (2 * (options.thinkSeconds * 1_000)) / options.slices + 3 * options.thinkMs
+  if (pauseMs >= defaultUssdLimits.sessionIdleMs)
+    problems.push(
+      `thinkSeconds / slices and thinkMs leave a paused session idle up to ${Math.round(pauseMs)} ms, past the ${defaultUssdLimits.sessionIdleMs} ms idle timeout`,
+    )
   positiveInteger('slices', options.slices, 1_000)
   positiveInteger('sessions', options.sessions, ussdBenchLimits.sessionsMax)
   positiveInteger('subscribers', options.subscribers, 10_000_000)
   // Subscriber 0 walks the probe walks before the load starts; every session needs its own subscriber.
-  if (Number.isInteger(options.subscribers) && options.subscribers < options.sessions + 1) problems.push('subscribers must be > sessions (each session needs its own)')
-  if (!(options.walletShare >= 0 && options.walletShare <= 1)) problems.push('walletShare must be in [0, 1]')
+  if (Number.isInteger(options.subscribers) && options.subscribers < options.sessions + 1)
+    problems.push('subscribers must be > sessions (each session needs its own)')
+  if (!(options.walletShare >= 0 && options.walletShare <= 1))
+    problems.push('walletShare must be in [0, 1]')
   const cost = options.pinHashCost
-  if (!Number.isInteger(cost) || cost < ussdBenchLimits.pinHashCostMin || cost > ussdBenchLimits.pinHashCostMax || (cost & (cost - 1)) !== 0) {
-    problems.push(`pinHashCost must be a power of two from ${ussdBenchLimits.pinHashCostMin} to ${ussdBenchLimits.pinHashCostMax}`)
+  if (
+    !Number.isInteger(cost) ||
+    cost < ussdBenchLimits.pinHashCostMin ||
+    cost > ussdBenchLimits.pinHashCostMax ||
+    (cost & (cost - 1)) !== 0
+  ) {
+    problems.push(
+      `pinHashCost must be a power of two from ${ussdBenchLimits.pinHashCostMin} to ${ussdBenchLimits.pinHashCostMax}`,
+    )
   }
   return problems
 }

@@ -52,19 +52,33 @@ export interface UssdBenchReport {
   readonly pass: boolean
 }
 
-export function verdictsOf(closed: UssdMeasurement, ratio: number, thinking: UssdMeasurement, options: Pick<UssdBenchOptions, 'sessions' | 'thinkMs'>): UssdBenchVerdict[] {
+export function verdictsOf(
+  closed: UssdMeasurement,
+  ratio: number,
+  thinking: UssdMeasurement,
+  options: Pick<UssdBenchOptions, 'sessions' | 'thinkMs'>,
+): UssdBenchVerdict[] {
   const targets = ussdBenchTargets
   const p99Ms = thinking.telepay.latency.p99Ms
   const { sessions } = options
-  const atStated = sessions === targets.sessionsStated ? '' : `; measured at ${sessions} sessions, the target is stated at ${targets.sessionsStated}`
+  const atStated =
+    sessions === targets.sessionsStated
+      ? ''
+      : `; measured at ${sessions} sessions, the target is stated at ${targets.sessionsStated}`
   return [
     {
-      name: 'express_ratio', value: ratio, target: targets.expressRatioMin, pass: ratio >= targets.expressRatioMin,
+      name: 'express_ratio',
+      value: ratio,
+      target: targets.expressRatioMin,
+      pass: ratio >= targets.expressRatioMin,
       text: `telepay / bare express hops per second, closed loop of ${sessions} sessions: ${rate(closed.telepay.hopsPerSecond)} / ${rate(closed.express.hopsPerSecond)} = ${ratio.toFixed(3)} (target >= ${targets.expressRatioMin})`,
     },
     {
       // NaN (nothing measured) fails: a comparison with NaN is false.
-      name: 'p99_ms', value: p99Ms, target: targets.p99MsMax, pass: p99Ms < targets.p99MsMax,
+      name: 'p99_ms',
+      value: p99Ms,
+      target: targets.p99MsMax,
+      pass: p99Ms < targets.p99MsMax,
       text: `telepay hop p99 with think time: ${ms(p99Ms)} at ${sessions} sessions thinking ${thinkText(options.thinkMs)} before each hop (target < ${targets.p99MsMax} ms at ${targets.sessionsStated} sessions${atStated})`,
     },
   ]
@@ -72,7 +86,9 @@ export function verdictsOf(closed: UssdMeasurement, ratio: number, thinking: Uss
 
 export function formatUssdBenchReport(report: UssdBenchReport): string[] {
   const { options, machine, money, thinking } = report
-  const lengths = Object.entries(report.answerLengths).map(([shape, length]) => `${shape}=${length}`).join(' ')
+  const lengths = Object.entries(report.answerLengths)
+    .map(([shape, length]) => `${shape}=${length}`)
+    .join(' ')
   const lines = [
     `telepay USSD bench: ${options.sessions} sessions per side, ${options.subscribers.toLocaleString('en')} subscribers; closed loop ${options.seconds} s per side in ${options.slices} alternating slices after ${options.warmupSeconds} s of warm-up each, then think time ${options.thinkSeconds} s per side in ${options.slices} alternating slices`,
     `method: each session is one subscriber walking *123# -> 2 Pay merchant -> merchant code -> amount -> account -> confirm -> END (6 hops), then the next subscriber dials; ${percent(1 - options.walletShare)} phone bill (1 Confirm, no PIN), ${percent(options.walletShare)} wallet (PIN)`,
@@ -88,22 +104,42 @@ export function formatUssdBenchReport(report: UssdBenchReport): string[] {
     sideLine('think time', thinking.telepay),
     sideLine('think time', thinking.express),
   ]
-  for (const [way, side] of [['closed loop', report.telepay], ['closed loop', report.express], ['think time', thinking.telepay], ['think time', thinking.express]] as const) {
+  for (const [way, side] of [
+    ['closed loop', report.telepay],
+    ['closed loop', report.express],
+    ['think time', thinking.telepay],
+    ['think time', thinking.express],
+  ] as const) {
     for (const problem of side.problems) lines.push(`problem ${way} ${side.name}: ${problem}`)
   }
-  lines.push(`check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} (${money.ledgerTransfers.toLocaleString('en')} transfers): ${money.ledgerBalanced ? 'ok' : 'FAILED'}`)
-  lines.push(`check money: ${money.paymentsAcked.toLocaleString('en')} payments answered END Paid, ${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ${formatAmount(money.phoneBillAckedMinor)} acknowledged, wallets ${formatAmount(money.walletMovedMinor)} for ${formatAmount(money.walletAckedMinor)}; ${money.subscribersMismatched} subscribers off: ${money.exactlyOnce ? 'ok' : 'FAILED'}`)
-  for (const verdict of report.verdicts) lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
+  lines.push(
+    `check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} (${money.ledgerTransfers.toLocaleString('en')} transfers): ${money.ledgerBalanced ? 'ok' : 'FAILED'}`,
+  )
+  lines.push(
+    `check money: ${money.paymentsAcked.toLocaleString('en')} payments answered END Paid, ${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ${formatAmount(money.phoneBillAckedMinor)} acknowledged, wallets ${formatAmount(money.walletMovedMinor)} for ${formatAmount(money.walletAckedMinor)}; ${money.subscribersMismatched} subscribers off: ${money.exactlyOnce ? 'ok' : 'FAILED'}`,
+  )
+  for (const verdict of report.verdicts)
+    lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
   if (!report.sound) lines.push('FAIL  the run was not sound (see the problems and checks above)')
   return lines
 }
 
 function sideLine(way: string, side: UssdSideResult): string {
-  const walks = Object.entries(side.walksCompleted).map(([kind, count]) => `${kind} ${count.toLocaleString('en')}`).join(', ')
-  const underWay = side.walksUnderWay > 0 ? `, ${side.walksUnderWay.toLocaleString('en')} under way at the end` : ''
-  const byHop = hopKinds.map((kind) => `${kind} ${ms(side.latencyByHop[kind].p50Ms)} / ${ms(side.latencyByHop[kind].p99Ms)}`).join(', ')
+  const walks = Object.entries(side.walksCompleted)
+    .map(([kind, count]) => `${kind} ${count.toLocaleString('en')}`)
+    .join(', ')
+  const underWay =
+    side.walksUnderWay > 0
+      ? `, ${side.walksUnderWay.toLocaleString('en')} under way at the end`
+      : ''
+  const byHop = hopKinds
+    .map(
+      (kind) =>
+        `${kind} ${ms(side.latencyByHop[kind].p50Ms)} / ${ms(side.latencyByHop[kind].p99Ms)}`,
+    )
+    .join(', ')
   // Little's law: requests in flight on average = arrival rate x time in the system.
-  const inFlight = side.hopsPerSecond * side.meanLatencyMs / 1_000
+  const inFlight = (side.hopsPerSecond * side.meanLatencyMs) / 1_000
   return `  ${way} ${side.name}: ${rate(side.hopsPerSecond)} hops/s, p50 ${ms(side.latency.p50Ms)}, p99 ${ms(side.latency.p99Ms)}, max ${ms(side.latency.maxMs)}, ${inFlight.toFixed(1)} requests in flight on average (${side.hops.toLocaleString('en')} in ${side.elapsedS.toFixed(1)} s; walks completed in all: ${walks}${underWay}; p50 / p99 by hop: ${byHop})`
 }
 
@@ -114,4 +150,3 @@ function thinkText(thinkMs: number): string {
 function loadText(load: readonly number[]): string {
   return load.map((value) => value.toFixed(2)).join(' ')
 }
-

@@ -14,7 +14,10 @@ export interface LoadRunner {
   /** Runs side `side` (an index into the targets) for `seconds`; its result so far. */
   run(side: number, seconds: number, measure: boolean): Promise<UssdSideResult>
   /** Every side's result and the payments telepay's sides answered END "Paid" to, warm-up included. */
-  finish(): Promise<{ readonly results: readonly UssdSideResult[]; readonly acked: ReadonlyMap<string, AckedPayment> }>
+  finish(): Promise<{
+    readonly results: readonly UssdSideResult[]
+    readonly acked: ReadonlyMap<string, AckedPayment>
+  }>
   close(): Promise<void>
 }
 
@@ -25,12 +28,21 @@ export interface LoadWorkerData {
 }
 
 export type LoadWorkerCommand =
-  | { readonly type: 'run'; readonly side: number; readonly seconds: number; readonly measure: boolean }
+  | {
+      readonly type: 'run'
+      readonly side: number
+      readonly seconds: number
+      readonly measure: boolean
+    }
   | { readonly type: 'finish' }
 
 export type LoadWorkerReply =
   | { readonly type: 'ran'; readonly result: UssdSideResult }
-  | { readonly type: 'finished'; readonly results: readonly UssdSideResult[]; readonly acked: readonly (readonly [string, AckedPayment])[] }
+  | {
+      readonly type: 'finished'
+      readonly results: readonly UssdSideResult[]
+      readonly acked: readonly (readonly [string, AckedPayment])[]
+    }
   | { readonly type: 'failed'; readonly error: string }
 
 /** Evaluated as CommonJS in the worker: workerData.bootstrap says where tsx's API and the entry are. */
@@ -41,8 +53,14 @@ import(workerData.bootstrap.tsxApi)
   .catch((error) => { setImmediate(() => { throw error }) })
 `
 
-export function startLoadRunner(targets: readonly UssdTarget[], plan: UssdLoadPlan, inWorker: boolean): Promise<LoadRunner> {
-  return inWorker ? startWorkerRunner({ targets, plan }) : Promise.resolve(inProcessRunner(targets, plan))
+export function startLoadRunner(
+  targets: readonly UssdTarget[],
+  plan: UssdLoadPlan,
+  inWorker: boolean,
+): Promise<LoadRunner> {
+  return inWorker
+    ? startWorkerRunner({ targets, plan })
+    : Promise.resolve(inProcessRunner(targets, plan))
 }
 
 function inProcessRunner(targets: readonly UssdTarget[], plan: UssdLoadPlan): LoadRunner {
@@ -57,7 +75,11 @@ function inProcessRunner(targets: readonly UssdTarget[], plan: UssdLoadPlan): Lo
       await sideAt(side).run(seconds, measure)
       return sideAt(side).result()
     },
-    finish: () => Promise.resolve({ results: sides.map((side) => side.result()), acked: mergeAcked(sides.map((side) => side.acked)) }),
+    finish: () =>
+      Promise.resolve({
+        results: sides.map((side) => side.result()),
+        acked: mergeAcked(sides.map((side) => side.acked)),
+      }),
     close() {
       for (const side of sides) side.close()
       return Promise.resolve()
@@ -93,7 +115,11 @@ async function startWorkerRunner(data: LoadWorkerData): Promise<LoadRunner> {
     let timer: NodeJS.Timeout | undefined
     const reply = await new Promise<LoadWorkerReply>((resolve, reject) => {
       pending = { resolve, reject }
-      timer = setTimeout(() => fail(new Error(`the load worker did not answer ${command.type} within ${allowedMs} ms`)), allowedMs)
+      timer = setTimeout(
+        () =>
+          fail(new Error(`the load worker did not answer ${command.type} within ${allowedMs} ms`)),
+        allowedMs,
+      )
       worker.postMessage(command)
     }).finally(() => clearTimeout(timer))
     if (reply.type === 'failed') throw new Error(`load worker: ${reply.error}`)
@@ -101,7 +127,10 @@ async function startWorkerRunner(data: LoadWorkerData): Promise<LoadRunner> {
   }
   return {
     async run(side, seconds, measure) {
-      const reply = await ask({ type: 'run', side, seconds, measure }, seconds * 1_000 + ussdBenchLimits.workerReplyTimeoutMs)
+      const reply = await ask(
+        { type: 'run', side, seconds, measure },
+        seconds * 1_000 + ussdBenchLimits.workerReplyTimeoutMs,
+      )
       if (reply.type !== 'ran') throw new Error(`load worker answered ${reply.type} to run`)
       return reply.result
     },

@@ -39,28 +39,42 @@ const walletAmountMinor = { least: 50, span: 950 } as const
 export class WalkSource {
   private readonly random: () => number
 
-  constructor(seed: number, private readonly walletShare: number) {
+  constructor(
+    seed: number,
+    private readonly walletShare: number,
+  ) {
     this.random = seededRandom(seed)
   }
 
   next(): Walk {
     const wallet = this.random() < this.walletShare
-    const merchantCode = benchMerchantCodes[Math.floor(this.random() * benchMerchantCodes.length)] ?? '1001'
+    const merchantCode =
+      benchMerchantCodes[Math.floor(this.random() * benchMerchantCodes.length)] ?? '1001'
     const range = wallet ? walletAmountMinor : phoneBillAmountMinor
     const amountMinor = BigInt(range.least + Math.floor(this.random() * range.span))
-    const inputs = wallet ? ['2', merchantCode, formatAmount(amountMinor), '1', benchPin] : ['2', merchantCode, formatAmount(amountMinor), '2', '1']
+    const inputs = wallet
+      ? ['2', merchantCode, formatAmount(amountMinor), '1', benchPin]
+      : ['2', merchantCode, formatAmount(amountMinor), '2', '1']
     return { kind: wallet ? 'wallet_pay' : 'phone_bill_pay', merchantCode, amountMinor, inputs }
   }
 }
 
 /** The accumulated `text` of each hop: '' for the dial, then the inputs so far joined by `*`. */
 export function hopTexts(walk: Walk): string[] {
-  return Array.from({ length: walk.inputs.length + 1 }, (_, hop) => walk.inputs.slice(0, hop).join('*'))
+  return Array.from({ length: walk.inputs.length + 1 }, (_, hop) =>
+    walk.inputs.slice(0, hop).join('*'),
+  )
 }
 
 /** The urlencoded body Africa's Talking posts for one hop. */
 export function hopForm(sessionId: string, msisdn: string, text: string): string {
-  return new URLSearchParams({ sessionId, serviceCode: benchServiceCode, phoneNumber: `+${msisdn}`, networkCode: benchNetworkCode, text }).toString()
+  return new URLSearchParams({
+    sessionId,
+    serviceCode: benchServiceCode,
+    phoneNumber: `+${msisdn}`,
+    networkCode: benchNetworkCode,
+    text,
+  }).toString()
 }
 
 /**
@@ -82,7 +96,9 @@ export function expectedScreen(walk: Walk, hop: number, body: string): boolean {
     case 4:
       // The payee is named by code ("merchant 1001") or, once the core was asked, by name.
       return walk.kind === 'wallet_pay'
-        ? body.startsWith(`CON Pay CNY ${amount} to `) && body.includes(' from your wallet.') && body.includes('PIN')
+        ? body.startsWith(`CON Pay CNY ${amount} to `) &&
+            body.includes(' from your wallet.') &&
+            body.includes('PIN')
         : body.startsWith(`CON Pay CNY ${amount} to `) && body.includes(' on your phone bill?')
     case 5:
       return body.startsWith(`END Paid CNY ${amount} to `)
@@ -101,4 +117,3 @@ export function shapeOf(text: string): string {
   const inputs = text.split('*')
   return inputs.length < 4 ? String(inputs.length) : `${inputs.length}:${inputs[3] ?? ''}`
 }
-

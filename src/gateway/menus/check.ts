@@ -13,7 +13,10 @@ import type { Problem } from './model.js'
 import { formatProblems } from './model.js'
 
 /** Keys the core answers with: the static ones and `refusal.<reason>`. */
-export const knownMessageKeys: ReadonlySet<string> = new Set<string>([...messageKeys, ...reasons.map((reason) => `refusal.${reason}`)])
+export const knownMessageKeys: ReadonlySet<string> = new Set<string>([
+  ...messageKeys,
+  ...reasons.map((reason) => `refusal.${reason}`),
+])
 
 /** Whether a key is one a successful result of the core carries (what a `then` may name). */
 export function isSuccessKey(key: string): boolean {
@@ -40,7 +43,9 @@ export interface MenuGraph<State> {
 
 /** The written transitions of `state` that name no state (an empty name is the loader's problem). */
 export function unknownTargets<State>(graph: MenuGraph<State>, state: State): Edge[] {
-  return graph.edges(state).filter((edge) => edge.implied !== true && edge.to !== '' && !graph.states.has(edge.to))
+  return graph
+    .edges(state)
+    .filter((edge) => edge.implied !== true && edge.to !== '' && !graph.states.has(edge.to))
 }
 
 /** The names of the states no path reaches from a root, in the order they were read. */
@@ -71,7 +76,12 @@ export type CommandFault =
   | { readonly kind: 'unknown_kind' }
   | { readonly kind: 'missing_field'; readonly field: string }
   | { readonly kind: 'no_such_field'; readonly field: string }
-  | { readonly kind: 'unknown_value'; readonly field: string; readonly value: string; readonly secret: boolean }
+  | {
+      readonly kind: 'unknown_value'
+      readonly field: string
+      readonly value: string
+      readonly secret: boolean
+    }
 
 /** How a medium runs commands: the kinds it offers, and whether every field needs a value. */
 export interface CommandRules {
@@ -80,13 +90,19 @@ export interface CommandRules {
 }
 
 /** What is wrong with a command state's `command:` (kind and field -> value name). */
-export function commandFaults(command: { readonly kind: string; readonly fields: Readonly<Record<string, string>> }, rules: CommandRules, values: Values): CommandFault[] {
+export function commandFaults(
+  command: { readonly kind: string; readonly fields: Readonly<Record<string, string>> },
+  rules: CommandRules,
+  values: Values,
+): CommandFault[] {
   const { kind, fields } = command
   if (!isCommandKind(kind) || !rules.kinds.includes(kind)) return [{ kind: 'unknown_kind' }]
   const faults: CommandFault[] = []
-  const specs: Readonly<Record<string, { readonly kind: FieldKind; readonly required: boolean }>> = commandKinds[kind]
+  const specs: Readonly<Record<string, { readonly kind: FieldKind; readonly required: boolean }>> =
+    commandKinds[kind]
   for (const [field, spec] of Object.entries(specs)) {
-    if ((rules.everyFieldRequired || spec.required) && fields[field] === undefined) faults.push({ kind: 'missing_field', field })
+    if ((rules.everyFieldRequired || spec.required) && fields[field] === undefined)
+      faults.push({ kind: 'missing_field', field })
   }
   for (const [field, value] of Object.entries(fields)) {
     const spec = specs[field]
@@ -95,14 +111,18 @@ export function commandFaults(command: { readonly kind: string; readonly fields:
       continue
     }
     const secret = spec.kind === 'secret'
-    if (!(secret ? values.secret : values.plain).has(value)) faults.push({ kind: 'unknown_value', field, value, secret })
+    if (!(secret ? values.secret : values.plain).has(value))
+      faults.push({ kind: 'unknown_value', field, value, secret })
   }
   return faults
 }
 
 /** Throws with every problem, one per line, when there is any: a channel never starts on broken menus. */
 export function refuseProblems(what: string, dir: string, problems: readonly Problem[]): void {
-  if (problems.length > 0) throw new Error(`the ${what} in ${dir} have ${problems.length} problem(s):\n${formatProblems(problems)}`)
+  if (problems.length > 0)
+    throw new Error(
+      `the ${what} in ${dir} have ${problems.length} problem(s):\n${formatProblems(problems)}`,
+    )
 }
 
 /** One medium's menus as `telepay menus check` sees them: where they are and how to check them. */

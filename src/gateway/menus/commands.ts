@@ -10,7 +10,13 @@
  * pay or cancel a newer payment that replaced it meanwhile from another channel (SPEC section 4).
  */
 import type { FundingKind, Language, SubscriberCommand } from '../../core/index.js'
-import { assert, assertNever, fundingKinds, normalizeMsisdn, parseAmount } from '../../core/index.js'
+import {
+  assert,
+  assertNever,
+  fundingKinds,
+  normalizeMsisdn,
+  parseAmount,
+} from '../../core/index.js'
 
 /** text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: a sealed PIN. */
 export type FieldKind = 'text' | 'amount' | 'funding' | 'msisdn' | 'secret'
@@ -29,10 +35,23 @@ export const commandKinds = {
   statement: {},
   /** The session's language (just switched by the option that led here) for every channel. */
   set_language: {},
-  pay_merchant: { merchantCode: required('text'), amount: required('amount'), funding: required('funding') },
-  pay_bill: { billerCode: required('text'), customerRef: required('text'), amount: required('amount'), funding: required('funding') },
+  pay_merchant: {
+    merchantCode: required('text'),
+    amount: required('amount'),
+    funding: required('funding'),
+  },
+  pay_bill: {
+    billerCode: required('text'),
+    customerRef: required('text'),
+    amount: required('amount'),
+    funding: required('funding'),
+  },
   pay_order: { orderNo: required('text'), funding: required('funding') },
-  top_up_airtime: { beneficiary: required('msisdn'), amount: required('amount'), funding: required('funding') },
+  top_up_airtime: {
+    beneficiary: required('msisdn'),
+    amount: required('amount'),
+    funding: required('funding'),
+  },
   send_money: { payee: required('msisdn'), amount: required('amount') },
   load_wallet: { amount: required('amount') },
   /** Authorizes the payment the confirm screen shows, named by its id (not a menu field). */
@@ -48,7 +67,14 @@ export function isCommandKind(kind: string): kind is CommandKindName {
   return Object.hasOwn(commandKinds, kind)
 }
 
-const paymentKinds: ReadonlySet<CommandKindName> = new Set(['pay_merchant', 'pay_bill', 'pay_order', 'top_up_airtime', 'send_money', 'load_wallet'])
+const paymentKinds: ReadonlySet<CommandKindName> = new Set([
+  'pay_merchant',
+  'pay_bill',
+  'pay_order',
+  'top_up_airtime',
+  'send_money',
+  'load_wallet',
+])
 
 /** Commands that leave a payment waiting for the user's confirm: their menu state needs `then`. */
 export function isPaymentKind(kind: CommandKindName): boolean {
@@ -61,7 +87,9 @@ export function isPaymentKind(kind: CommandKindName): boolean {
  * confirm, a cancel or a PIN change: those answer a question the user has not seen yet.
  */
 export function runsFromShortcut(kind: CommandKindName): boolean {
-  return kind === 'balance' || kind === 'statement' || kind === 'set_language' || paymentKinds.has(kind)
+  return (
+    kind === 'balance' || kind === 'statement' || kind === 'set_language' || paymentKinds.has(kind)
+  )
 }
 
 /**
@@ -77,7 +105,9 @@ export interface MenuCommandRun {
   readonly newPin: string | null
 }
 
-export type BuiltCommand = { readonly ok: true; readonly run: MenuCommandRun } | { readonly ok: false; readonly field: string }
+export type BuiltCommand =
+  | { readonly ok: true; readonly run: MenuCommandRun }
+  | { readonly ok: false; readonly field: string }
 
 /** The pseudo-field a `confirm` or `cancel` lacks when no payment waits for the session's screen. */
 export const paymentIdField = 'paymentId'
@@ -99,7 +129,8 @@ export function buildCommand(
   isRequired: (spec: FieldSpec) => boolean = (spec) => spec.required,
 ): BuiltCommand {
   // A bare confirm or cancel would answer whatever waits now, perhaps a payment this session never showed.
-  if ((kind === 'confirm' || kind === 'cancel') && waitingPaymentId === null) return { ok: false, field: paymentIdField }
+  if ((kind === 'confirm' || kind === 'cancel') && waitingPaymentId === null)
+    return { ok: false, field: paymentIdField }
   const fields: Readonly<Record<string, FieldSpec>> = commandKinds[kind]
   const parsed: Record<string, string | bigint | FundingKind | null> = {}
   for (const [field, spec] of Object.entries(fields)) {
@@ -116,7 +147,8 @@ export function buildCommand(
   const text = (field: string): string => String(parsed[field])
   const amount = (): bigint => parsed['amount'] as bigint
   const funding = (): FundingKind => parsed['funding'] as FundingKind
-  const secret = (field: string): string | null => (parsed[field] === null || parsed[field] === undefined ? null : String(parsed[field]))
+  const secret = (field: string): string | null =>
+    parsed[field] === null || parsed[field] === undefined ? null : String(parsed[field])
   const pin = secret('pin')
   const command = ((): SubscriberCommand => {
     switch (kind) {
@@ -131,15 +163,35 @@ export function buildCommand(
       case 'set_language':
         return { kind, msisdn, language }
       case 'pay_merchant':
-        return { kind, msisdn, merchantCode: text('merchantCode'), amountMinor: amount(), funding: funding(), authorize: false }
+        return {
+          kind,
+          msisdn,
+          merchantCode: text('merchantCode'),
+          amountMinor: amount(),
+          funding: funding(),
+          authorize: false,
+        }
       case 'pay_bill':
         return {
-          kind, msisdn, billerCode: text('billerCode'), customerRef: text('customerRef'), amountMinor: amount(), funding: funding(), authorize: false,
+          kind,
+          msisdn,
+          billerCode: text('billerCode'),
+          customerRef: text('customerRef'),
+          amountMinor: amount(),
+          funding: funding(),
+          authorize: false,
         }
       case 'pay_order':
         return { kind, msisdn, orderNo: text('orderNo'), funding: funding(), authorize: false }
       case 'top_up_airtime':
-        return { kind, msisdn, beneficiaryMsisdn: text('beneficiary'), amountMinor: amount(), funding: funding(), authorize: false }
+        return {
+          kind,
+          msisdn,
+          beneficiaryMsisdn: text('beneficiary'),
+          amountMinor: amount(),
+          funding: funding(),
+          authorize: false,
+        }
       case 'send_money':
         return { kind, msisdn, payeeMsisdn: text('payee'), amountMinor: amount(), authorize: false }
       case 'load_wallet':
@@ -148,7 +200,10 @@ export function buildCommand(
         return assertNever(kind)
     }
   })()
-  return { ok: true, run: { command, pin, newPin: kind === 'change_pin' ? secret('newPin') : null } }
+  return {
+    ok: true,
+    run: { command, pin, newPin: kind === 'change_pin' ? secret('newPin') : null },
+  }
 }
 
 /** A typed value as its field's kind, or null when it is not one. */

@@ -49,7 +49,8 @@ export class MenuFileReader {
       return { en: '', zh: '' }
     }
     for (const key of Object.keys(raw)) {
-      if (!(languages as readonly string[]).includes(key)) this.problem(state, `${what} has an unknown language "${key}"`)
+      if (!(languages as readonly string[]).includes(key))
+        this.problem(state, `${what} has an unknown language "${key}"`)
     }
     const pick = (language: Language): string => {
       const text = raw[language]
@@ -74,7 +75,8 @@ export class MenuFileReader {
       return {}
     }
     const map: Record<string, string> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.string(state, `${what}.${key}`, value)
+    for (const [key, value] of Object.entries(raw))
+      map[key] = this.string(state, `${what}.${key}`, value)
     return map
   }
 
@@ -86,7 +88,8 @@ export class MenuFileReader {
       return {}
     }
     const map: Record<string, Texts> = {}
-    for (const [key, value] of Object.entries(raw)) map[key] = this.texts(state, `${what}.${key}`, value)
+    for (const [key, value] of Object.entries(raw))
+      map[key] = this.texts(state, `${what}.${key}`, value)
     return map
   }
 
@@ -107,7 +110,11 @@ export class MenuFileReader {
   }
 
   /** An input state's `input:` (name, validator, next and the medium's `extraKeys`), or null when it is no map. */
-  menuInput(state: string, raw: unknown, extraKeys: readonly string[] = []): (MenuInput & { readonly raw: Raw }) | null {
+  menuInput(
+    state: string,
+    raw: unknown,
+    extraKeys: readonly string[] = [],
+  ): (MenuInput & { readonly raw: Raw }) | null {
     if (!isRecord(raw)) {
       this.problem(state, 'input must be a map with name, validator and next')
       return null

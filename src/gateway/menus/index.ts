@@ -9,8 +9,23 @@
  * USSD screens, paging and shortcuts (channels/ussd/menu/), the IVR prompts, DTMF collection and
  * timeouts (channels/ivr/flow/, channels/ivr/digits/).
  */
-export { commandFaults, isSuccessKey, knownMessageKeys, refuseProblems, unknownTargets, unreachable } from './check.js'
+
 export type { CommandFault, CommandRules, Edge, MenuCheck, MenuGraph, Values } from './check.js'
+export {
+  commandFaults,
+  isSuccessKey,
+  knownMessageKeys,
+  refuseProblems,
+  unknownTargets,
+  unreachable,
+} from './check.js'
+export type {
+  BuiltCommand,
+  CommandKindName,
+  FieldKind,
+  FieldSpec,
+  MenuCommandRun,
+} from './commands.js'
 export {
   buildCommand,
   commandKinds,
@@ -21,12 +36,18 @@ export {
   resultParamNames,
   runsFromShortcut,
 } from './commands.js'
-export type { BuiltCommand, CommandKindName, FieldKind, FieldSpec, MenuCommandRun } from './commands.js'
-export { MenuFileReader, isRecord } from './file-reader.js'
 export type { FileProblem, Raw, Texts } from './file-reader.js'
-export { mainFile, readMenuFolder } from './load.js'
+export { isRecord, MenuFileReader } from './file-reader.js'
 export type { MenuDialect, MenuFolder, MenuFolderLimits } from './load.js'
+export { mainFile, readMenuFolder } from './load.js'
+export type {
+  MenuChoice,
+  MenuCommand,
+  MenuInput,
+  MenuSetBase,
+  Problem,
+  StateBase,
+} from './model.js'
 export { formatProblems } from './model.js'
-export type { MenuChoice, MenuCommand, MenuInput, MenuSetBase, Problem, StateBase } from './model.js'
-export { isValidatorName, validatorNames, validators } from './validators.js'
 export type { Validator, ValidatorName } from './validators.js'
+export { isValidatorName, validatorNames, validators } from './validators.js'

@@ -43,7 +43,11 @@ export interface MenuFolder<Settings, State> {
 }
 
 /** Reads every `*.yaml` of `dir`; never throws for what is in the files, only notes problems. */
-export function readMenuFolder<Settings, State extends { readonly file: string }, Reader extends MenuFileReader>(
+export function readMenuFolder<
+  Settings,
+  State extends { readonly file: string },
+  Reader extends MenuFileReader,
+>(
   dir: string,
   limits: MenuFolderLimits,
   dialect: MenuDialect<Settings, State, Reader>,
@@ -51,13 +55,24 @@ export function readMenuFolder<Settings, State extends { readonly file: string }
   const problems: Problem[] = []
   let files: string[] = []
   try {
-    files = readdirSync(dir).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort()
-    if (!files.includes(mainFile)) problems.push({ file: mainFile, state: '-', message: `${mainFile} is missing from ${dir}` })
+    files = readdirSync(dir)
+      .filter((file) => file.endsWith('.yaml') || file.endsWith('.yml'))
+      .sort()
+    if (!files.includes(mainFile))
+      problems.push({ file: mainFile, state: '-', message: `${mainFile} is missing from ${dir}` })
   } catch (error) {
-    problems.push({ file: '.', state: '-', message: `cannot read the ${dialect.noun} folder: ${error instanceof Error ? error.message : String(error)}` })
+    problems.push({
+      file: '.',
+      state: '-',
+      message: `cannot read the ${dialect.noun} folder: ${error instanceof Error ? error.message : String(error)}`,
+    })
   }
   if (files.length > limits.filesMax) {
-    problems.push({ file: '.', state: '-', message: `${files.length} ${dialect.noun} files, more than ${limits.filesMax}` })
+    problems.push({
+      file: '.',
+      state: '-',
+      message: `${files.length} ${dialect.noun} files, more than ${limits.filesMax}`,
+    })
     files = files.slice(0, limits.filesMax)
   }
   // main.yaml first: its settings (an IVR's default gathers) shape the states of every file.
@@ -66,7 +81,13 @@ export function readMenuFolder<Settings, State extends { readonly file: string }
   const raws = new Map<string, Raw | null>()
   for (const file of files) {
     const raw = readYaml(join(dir, file), readerOf(file), limits.fileBytesMax)
-    if (raw !== null) readerOf(file).unknownKeys('-', 'the file', raw, file === mainFile ? [...dialect.settingsKeys, 'states'] : ['states'])
+    if (raw !== null)
+      readerOf(file).unknownKeys(
+        '-',
+        'the file',
+        raw,
+        file === mainFile ? [...dialect.settingsKeys, 'states'] : ['states'],
+      )
     raws.set(file, raw)
   }
   const main = readerOf(mainFile)
@@ -104,7 +125,10 @@ function readYaml(path: string, reader: MenuFileReader, bytesMax: number): Raw |
     if (isRecord(raw)) return raw
     reader.problem('-', 'the file must be a YAML map')
   } catch (error) {
-    reader.problem('-', `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+    reader.problem(
+      '-',
+      `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    )
   }
   return null
 }

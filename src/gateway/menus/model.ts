@@ -14,6 +14,7 @@ interface StateBase {
   /** The file the state is written in (basename), for problems and logs. */
   readonly file: string
 }
+
 export type { StateBase }
 
 /** A choice of a USSD screen's options or of an IVR menu's keys: where it goes and what it sets. */
@@ -65,5 +66,7 @@ export interface Problem {
 
 /** One line per problem: `file: state: message`. */
 export function formatProblems(problems: readonly Problem[]): string {
-  return problems.map((problem) => `${problem.file}: ${problem.state}: ${problem.message}`).join('\n')
+  return problems
+    .map((problem) => `${problem.file}: ${problem.state}: ${problem.message}`)
+    .join('\n')
 }

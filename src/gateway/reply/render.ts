@@ -3,11 +3,12 @@
  * reads or hears, in their language, through the one placeholder rule of fill.ts. Exports
  * ByLanguage, inLanguage, catalogueOf, accountName, renderMessage, renderResult and renderText.
  */
-import type { CommandResult, FundingKind, Language, Message } from '../../core/index.js'
-import { assert, fundingKinds } from '../../core/index.js'
+
 import type { Catalogue } from '../../../menus/messages/catalogue.js'
 import { en } from '../../../menus/messages/en.js'
 import { zh } from '../../../menus/messages/zh.js'
+import type { CommandResult, FundingKind, Language, Message } from '../../core/index.js'
+import { assert, fundingKinds } from '../../core/index.js'
 import type { Values } from './fill.js'
 import { fillTemplate, lookupIn } from './fill.js'
 

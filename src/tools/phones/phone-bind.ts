@@ -21,7 +21,11 @@ export interface PhoneBindOptions {
  * A transceiver bind as `telepay`/`telepay` unless told otherwise; `name` labels its logs, and
  * `onDeliver` answers each deliver_sm with the command_status it returns.
  */
-export function openPhoneBind(options: PhoneBindOptions, name: string, onDeliver: (pdu: Pdu) => number): SmppClient {
+export function openPhoneBind(
+  options: PhoneBindOptions,
+  name: string,
+  onDeliver: (pdu: Pdu) => number,
+): SmppClient {
   return createSmppClient({
     host: options.host,
     port: options.port,
@@ -43,7 +47,9 @@ export async function bindPhone(client: SmppClient, timeoutMs: number): Promise<
 
 /** Why a submit_sm did not go through, as the phones report it. */
 export function refusalOf(result: Exclude<SubmitResult, { readonly ok: true }>): string {
-  return result.reason === 'status' ? `refused with status 0x${result.status.toString(16)}` : `${result.reason}: ${result.detail}`
+  return result.reason === 'status'
+    ? `refused with status 0x${result.status.toString(16)}`
+    : `${result.reason}: ${result.detail}`
 }
 
 /** Items per key (an MSISDN), taken in arrival order; a taker may wait for the next one. */
@@ -72,7 +78,10 @@ export class Mailbox<T> {
         resolve(item)
       }
       const timer = setTimeout(() => {
-        this.waiters.set(key, (this.waiters.get(key) ?? []).filter((candidate) => candidate !== waiter))
+        this.waiters.set(
+          key,
+          (this.waiters.get(key) ?? []).filter((candidate) => candidate !== waiter),
+        )
         resolve(null)
       }, timeoutMs)
       this.waiters.set(key, [...(this.waiters.get(key) ?? []), waiter])

@@ -4,17 +4,18 @@
  * long, and collects the MTs that come back as deliver_sm, reassembled and decoded, per MSISDN.
  * Used by `telepay sms`, the conformance runner, the benchmark and the tests.
  */
-import type { SmppClient } from '../../bearer/smpp/client.js'
-import type { Pdu } from '../../bearer/smpp/pdu.js'
+
 import { inboundOf } from '../../bearer/inbound-pdu.js'
-import { decodeText } from '../../bearer/text/coding.js'
-import { Reassembler, concatInfo } from '../../bearer/text/reassembly.js'
-import { parseReceipt } from '../../bearer/text/receipt.js'
-import type { Receipt } from '../../bearer/text/receipt.js'
-import { splitText } from '../../bearer/text/segment.js'
+import type { SmppClient } from '../../bearer/smpp/client.js'
 import { esmClassOf } from '../../bearer/smpp/constants.js'
+import type { Pdu } from '../../bearer/smpp/pdu.js'
+import { decodeText } from '../../bearer/text/coding.js'
+import { concatInfo, Reassembler } from '../../bearer/text/reassembly.js'
+import type { Receipt } from '../../bearer/text/receipt.js'
+import { parseReceipt } from '../../bearer/text/receipt.js'
+import { splitText } from '../../bearer/text/segment.js'
 import type { PhoneBindOptions } from './phone-bind.js'
-import { Mailbox, bindPhone, openPhoneBind, refusalOf } from './phone-bind.js'
+import { bindPhone, Mailbox, openPhoneBind, refusalOf } from './phone-bind.js'
 
 export interface PhoneMt {
   readonly from: string
@@ -39,7 +40,9 @@ export interface PhoneEsmeOptions extends PhoneBindOptions {
   readonly onMt?: (mt: PhoneMt) => void
 }
 
-export type MoResult = { readonly ok: true; readonly messageIds: readonly string[] } | { readonly ok: false; readonly error: string }
+export type MoResult =
+  | { readonly ok: true; readonly messageIds: readonly string[] }
+  | { readonly ok: false; readonly error: string }
 
 export class PhoneEsme {
   private readonly client: SmppClient
@@ -61,19 +64,29 @@ export class PhoneEsme {
   }
 
   /** Sends an MO from `msisdn`; `to` defaults to the short code; registered_delivery asks for a receipt. */
-  async send(msisdn: string, text: string, options: { to?: string; receipt?: boolean; userMessageReference?: number } = {}): Promise<MoResult> {
+  async send(
+    msisdn: string,
+    text: string,
+    options: { to?: string; receipt?: boolean; userMessageReference?: number } = {},
+  ): Promise<MoResult> {
     this.reference = (this.reference + 1) % 256
     const split = splitText(text, this.reference)
     const messageIds: string[] = []
     for (const part of split.parts) {
       const result = await this.client.submit({
-        source_addr_ton: 1, source_addr_npi: 1, source_addr: msisdn,
-        dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: options.to ?? this.options.shortCode ?? '12588',
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: msisdn,
+        dest_addr_ton: 0,
+        dest_addr_npi: 1,
+        destination_addr: options.to ?? this.options.shortCode ?? '12588',
         esm_class: split.esmClassUdhi ? esmClassOf.udhi : 0,
         registered_delivery: options.receipt === true ? 1 : 0,
         data_coding: split.dataCoding,
         short_message: part,
-        ...(options.userMessageReference === undefined ? {} : { user_message_reference: options.userMessageReference }),
+        ...(options.userMessageReference === undefined
+          ? {}
+          : { user_message_reference: options.userMessageReference }),
       })
       if (!result.ok) return { ok: false, error: refusalOf(result) }
       messageIds.push(result.messageId)
@@ -93,7 +106,10 @@ export class PhoneEsme {
     for (;;) {
       const remaining = deadline - Date.now()
       if (remaining <= 0) return collected
-      const mt = await this.next(msisdn, collected.length === 0 ? remaining : Math.min(quietMs, remaining))
+      const mt = await this.next(
+        msisdn,
+        collected.length === 0 ? remaining : Math.min(quietMs, remaining),
+      )
       if (mt === null) return collected
       collected.push(mt)
     }
@@ -116,19 +132,42 @@ export class PhoneEsme {
     const sm = inboundOf(pdu, 'smsc')
     if ((sm.esmClass & esmClassOf.typeMask) === esmClassOf.deliveryReceipt) {
       this.receipts.push({
-        to: sm.destination, receiptedMessageId: sm.receiptedMessageId, messageState: sm.messageState,
+        to: sm.destination,
+        receiptedMessageId: sm.receiptedMessageId,
+        messageState: sm.messageState,
         receipt: parseReceipt(decodeText(sm.dataCoding, sm.shortMessage).text),
       })
       return
     }
-    const concat = concatInfo({ esmClass: sm.esmClass, shortMessage: sm.shortMessage, messagePayload: sm.messagePayload ?? undefined })
+    const concat = concatInfo({
+      esmClass: sm.esmClass,
+      shortMessage: sm.shortMessage,
+      messagePayload: sm.messagePayload ?? undefined,
+    })
     if (concat === null) {
-      this.deliver({ from: sm.source, to: sm.destination, text: decodeText(sm.dataCoding, sm.messagePayload ?? sm.shortMessage).text, dataCoding: sm.dataCoding, parts: 1, receivedMs: Date.now() })
+      this.deliver({
+        from: sm.source,
+        to: sm.destination,
+        text: decodeText(sm.dataCoding, sm.messagePayload ?? sm.shortMessage).text,
+        dataCoding: sm.dataCoding,
+        parts: 1,
+        receivedMs: Date.now(),
+      })
       return
     }
-    const added = this.reassembler.add({ ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding }, Date.now())
+    const added = this.reassembler.add(
+      { ...concat, sender: sm.source, receiver: sm.destination, dataCoding: sm.dataCoding },
+      Date.now(),
+    )
     if (added.status === 'complete') {
-      this.deliver({ from: sm.source, to: sm.destination, text: added.message.text, dataCoding: sm.dataCoding, parts: added.message.total, receivedMs: Date.now() })
+      this.deliver({
+        from: sm.source,
+        to: sm.destination,
+        text: added.message.text,
+        dataCoding: sm.dataCoding,
+        parts: added.message.total,
+        receivedMs: Date.now(),
+      })
     }
   }
 

@@ -10,12 +10,12 @@
 import type { SmppClient } from '../../bearer/smpp/client.js'
 import type { Pdu, PduParams } from '../../bearer/smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from '../../bearer/smpp/pdu.js'
+import { ussdOp } from '../../bearer/smpp/ussd-op.js'
 import { decodeText, encodeUcs2 } from '../../bearer/text/coding.js'
 import { encodeGsm7, isGsm7 } from '../../bearer/text/gsm7.js'
-import { Reassembler, concatInfo } from '../../bearer/text/reassembly.js'
-import { ussdOp } from '../../bearer/smpp/ussd-op.js'
+import { concatInfo, Reassembler } from '../../bearer/text/reassembly.js'
 import type { PhoneBindOptions } from './phone-bind.js'
-import { Mailbox, bindPhone, openPhoneBind, refusalOf } from './phone-bind.js'
+import { bindPhone, Mailbox, openPhoneBind, refusalOf } from './phone-bind.js'
 
 /** A screen telepay sent: the op says whether it waits for input (0x02) or closes (0x11, 0x03). */
 export interface UssdScreen {
@@ -28,7 +28,9 @@ export interface UssdScreen {
   readonly text: string
 }
 
-export type UssdSendResult = { readonly ok: true; readonly messageId: string } | { readonly ok: false; readonly status: number | null; readonly error: string }
+export type UssdSendResult =
+  | { readonly ok: true; readonly messageId: string }
+  | { readonly ok: false; readonly status: number | null; readonly error: string }
 
 export interface UssdPhoneOptions extends PhoneBindOptions {
   /** The service dialled when none is given, and the default destination_addr. */
@@ -70,23 +72,50 @@ export class UssdPhone {
   }
 
   /** A PSSR indication: `msisdn` dials `dial` (the service code by default). */
-  dial(msisdn: string, dial = this.options.serviceCode ?? '*123#', options: DialOptions = {}): Promise<UssdSendResult> {
-    return this.sendUssd(msisdn, ussdOp.pssrIndication, dial, options.sessionInfo === undefined ? this.newSessionInfo() : options.sessionInfo, options)
+  dial(
+    msisdn: string,
+    dial = this.options.serviceCode ?? '*123#',
+    options: DialOptions = {},
+  ): Promise<UssdSendResult> {
+    return this.sendUssd(
+      msisdn,
+      ussdOp.pssrIndication,
+      dial,
+      options.sessionInfo === undefined ? this.newSessionInfo() : options.sessionInfo,
+      options,
+    )
   }
 
   /** A USSR confirm: the user's answer to the screen of dialogue `sessionInfo`. */
-  answer(msisdn: string, text: string, sessionInfo: Buffer | null, options: DialOptions = {}): Promise<UssdSendResult> {
+  answer(
+    msisdn: string,
+    text: string,
+    sessionInfo: Buffer | null,
+    options: DialOptions = {},
+  ): Promise<UssdSendResult> {
     return this.sendUssd(msisdn, ussdOp.ussrConfirm, text, sessionInfo, options)
   }
 
   /** Any USSD PDU (an op telepay does not serve, a USSN confirm...). */
-  sendUssd(msisdn: string, op: number, text: string, sessionInfo: Buffer | null, options: DialOptions = {}): Promise<UssdSendResult> {
+  sendUssd(
+    msisdn: string,
+    op: number,
+    text: string,
+    sessionInfo: Buffer | null,
+    options: DialOptions = {},
+  ): Promise<UssdSendResult> {
     const gsm = isGsm7(text)
     return this.submit({
-      service_type: 'USSD', source_addr_ton: 1, source_addr_npi: 1, source_addr: msisdn,
-      dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: options.to ?? this.options.serviceCode ?? '*123#',
-      esm_class: 0, registered_delivery: 0,
-      data_coding: gsm ? options.gsmDataCoding ?? 0x0f : 0x08,
+      service_type: 'USSD',
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: msisdn,
+      dest_addr_ton: 0,
+      dest_addr_npi: 0,
+      destination_addr: options.to ?? this.options.serviceCode ?? '*123#',
+      esm_class: 0,
+      registered_delivery: 0,
+      data_coding: gsm ? (options.gsmDataCoding ?? 0x0f) : 0x08,
       short_message: gsm ? encodeGsm7(text) : encodeUcs2(text),
       ussd_service_op: op,
       ...(sessionInfo === null ? {} : { its_session_info: sessionInfo }),
@@ -96,7 +125,11 @@ export class UssdPhone {
   async submit(params: PduParams): Promise<UssdSendResult> {
     const result = await this.client.submit(params)
     if (result.ok) return { ok: true, messageId: result.messageId }
-    return { ok: false, status: result.reason === 'status' ? result.status : null, error: refusalOf(result) }
+    return {
+      ok: false,
+      status: result.reason === 'status' ? result.status : null,
+      error: refusalOf(result),
+    }
   }
 
   /** The next screen to `msisdn`, waiting up to `timeoutMs`; null when none came. */
@@ -126,8 +159,13 @@ export class UssdPhone {
     const op = pduNumber(pdu, 'ussd_service_op')
     if (op !== undefined) {
       const screen: UssdScreen = {
-        from, to, op, dataCoding, sessionInfo: pduBuffer(pdu, 'its_session_info') ?? null,
-        serviceType: pduString(pdu, 'service_type') ?? '', text: decodeText(dataCoding, shortMessage).text,
+        from,
+        to,
+        op,
+        dataCoding,
+        sessionInfo: pduBuffer(pdu, 'its_session_info') ?? null,
+        serviceType: pduString(pdu, 'service_type') ?? '',
+        text: decodeText(dataCoding, shortMessage).text,
       }
       const status = this.options.screenStatus?.(screen) ?? 0
       if (status === 0) this.screens.put(to, screen)

@@ -4,7 +4,7 @@
  * The same rule over real sockets is bind-throttle.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { BindGuard, addressKeyOf } from '../../../src/bearer/smpp/bind-guard.js'
+import { addressKeyOf, BindGuard } from '../../../src/bearer/smpp/bind-guard.js'
 
 const limits = {
   bindFailuresMax: 5,
@@ -18,10 +18,19 @@ describe('BindGuard', () => {
   it('counts 4 failures, locks out at the 5th for bindLockoutBaseMs, then lets the address try again', () => {
     const guard = new BindGuard(limits)
     for (let failure = 1; failure <= 4; failure++) {
-      expect(guard.failed('10.0.0.1', failure)).toEqual({ kind: 'counted', key: '10.0.0.1', failures: failure })
+      expect(guard.failed('10.0.0.1', failure)).toEqual({
+        kind: 'counted',
+        key: '10.0.0.1',
+        failures: failure,
+      })
       expect(guard.isLocked('10.0.0.1', failure)).toBe(false)
     }
-    expect(guard.failed('10.0.0.1', 5)).toEqual({ kind: 'locked', key: '10.0.0.1', failures: 5, lockoutMs: 1_000 })
+    expect(guard.failed('10.0.0.1', 5)).toEqual({
+      kind: 'locked',
+      key: '10.0.0.1',
+      failures: 5,
+      lockoutMs: 1_000,
+    })
     expect(guard.isLocked('10.0.0.1', 1_004)).toBe(true)
     expect(guard.isLocked('10.0.0.2', 1_004)).toBe(false)
     expect(guard.isLocked('10.0.0.1', 1_005)).toBe(false)
@@ -56,7 +65,8 @@ describe('BindGuard', () => {
     for (const address of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) guard.failed(address, 1)
     expect(guard.size).toBe(3)
     expect(guard.isLocked('10.0.0.1', 2)).toBe(false)
-    for (let address = 10; address < 1_000; address++) guard.failed(`10.0.${address >> 8}.${address & 255}`, 3)
+    for (let address = 10; address < 1_000; address++)
+      guard.failed(`10.0.${address >> 8}.${address & 255}`, 3)
     expect(guard.size).toBe(3)
   })
 

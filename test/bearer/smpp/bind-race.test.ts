@@ -22,15 +22,27 @@ it('takes deliver_sm that arrive in the same segment as the bind response', asyn
   const statuses: number[] = []
   smsc = await startRawSmsc((pdu, connection) => {
     if (pdu.pdu?.command === 'bind_receiver') {
-      const deliveries = [1, 2, 3].map((n) => encodePdu('deliver_sm', 100 + n, submitParams(`BAL ${n}`)))
-      connection.socket.write(Buffer.concat([encodePdu('bind_receiver_resp', pdu.sequence, { system_id: 'fake' }), ...deliveries]))
+      const deliveries = [1, 2, 3].map((n) =>
+        encodePdu('deliver_sm', 100 + n, submitParams(`BAL ${n}`)),
+      )
+      connection.socket.write(
+        Buffer.concat([
+          encodePdu('bind_receiver_resp', pdu.sequence, { system_id: 'fake' }),
+          ...deliveries,
+        ]),
+      )
     } else if (pdu.pdu?.command === 'deliver_sm_resp') {
       statuses.push(pdu.status)
     }
   }, false)
   const delivered: Pdu[] = []
   client = createSmppClient({
-    host: '127.0.0.1', port: smsc.port, systemId: 'telepay', password: 'telepay', mode: 'receiver', reconnect: false,
+    host: '127.0.0.1',
+    port: smsc.port,
+    systemId: 'telepay',
+    password: 'telepay',
+    mode: 'receiver',
+    reconnect: false,
     onDeliver: async (pdu) => {
       delivered.push(pdu)
       return { status: 0 }

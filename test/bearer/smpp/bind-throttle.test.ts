@@ -6,14 +6,14 @@
  * server's log, its /metrics series, and a real gateway's /metrics over HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
+import { publishSmppCounters } from '../../../src/bearer/smpp/metrics.js'
 import type { SmppServer } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
-import { publishSmppCounters } from '../../../src/bearer/smpp/metrics.js'
 import { createLogger } from '../../../src/service/log.js'
 import { Metrics } from '../../../src/service/metrics.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
-import { RawPeer, bindParams, telepayAccount } from './raw-peer.js'
+import { bindParams, RawPeer, telepayAccount } from './raw-peer.js'
 
 const ESME_RBINDFAIL = 0x0d
 const ESME_RINVPASWD = 0x0e
@@ -24,11 +24,18 @@ afterEach(async () => {
 })
 
 /** One bind_transceiver from localAddress on a fresh connection: its status and how long it took. */
-async function bindFrom(port: number, localAddress: string, password: string): Promise<{ status: number | null; tookMs: number }> {
+async function bindFrom(
+  port: number,
+  localAddress: string,
+  password: string,
+): Promise<{ status: number | null; tookMs: number }> {
   const startedMs = Date.now()
   const peer = await RawPeer.connect(port, localAddress)
   try {
-    const resp = await peer.request('bind_transceiver', bindParams(telepayAccount.systemId, password))
+    const resp = await peer.request(
+      'bind_transceiver',
+      bindParams(telepayAccount.systemId, password),
+    )
     return { status: resp?.status ?? null, tookMs: Date.now() - startedMs }
   } finally {
     peer.close()
@@ -54,19 +61,26 @@ describe('failed SMPP binds per address', () => {
       port: 0,
       accounts: [telepayAccount],
       logger: createLogger('info', (line) => lines.push(line)),
-      limits: { bindFailuresMax: 5, bindLockoutBaseMs: lockoutMs, bindLockoutMaxMs: 10_000, bindFailureMemoryMs: 60_000 },
+      limits: {
+        bindFailuresMax: 5,
+        bindLockoutBaseMs: lockoutMs,
+        bindLockoutMaxMs: 10_000,
+        bindFailureMemoryMs: 60_000,
+      },
       onSubmit: async () => ({ status: 0, messageId: 'm1' }),
     })
     cleanups.push(() => smsc.close())
     publishSmppCounters(metrics, 'smsc', smsc.counters)
 
     const checked: (number | null)[] = []
-    for (let guess = 0; guess < 5; guess++) checked.push((await bindFrom(smsc.port, '127.0.0.2', `guess${guess}`)).status)
+    for (let guess = 0; guess < 5; guess++)
+      checked.push((await bindFrom(smsc.port, '127.0.0.2', `guess${guess}`)).status)
     expect(checked).toEqual(Array(5).fill(ESME_RINVPASWD))
     const lockedAtMs = Date.now()
     // The lockout answers every bind, the right password included, without checking it.
     const locked: (number | null)[] = []
-    for (let guess = 0; guess < 30; guess++) locked.push((await bindFrom(smsc.port, '127.0.0.2', `guess${guess + 5}`)).status)
+    for (let guess = 0; guess < 30; guess++)
+      locked.push((await bindFrom(smsc.port, '127.0.0.2', `guess${guess + 5}`)).status)
     locked.push((await bindFrom(smsc.port, '127.0.0.2', telepayAccount.password)).status)
     expect(locked).toEqual(Array(31).fill(ESME_RBINDFAIL))
     const other = await bindFrom(smsc.port, '127.0.0.3', telepayAccount.password)
@@ -77,12 +91,22 @@ describe('failed SMPP binds per address', () => {
     // Four lines for the failures, one for the lockout; nothing for the 31 refused in it.
     const bindLines = lines.filter((line) => / warn +smpp bind/.test(line))
     expect(bindLines).toHaveLength(5)
-    expect(bindLines.slice(0, 4).every((line) => line.includes('smpp bind refused') && line.includes('remote=127.0.0.2'))).toBe(true)
-    expect(bindLines[4]).toMatch(/smpp binds from this address locked out .*remote=127\.0\.0\.2 .*lockoutMs=1500/)
-    expect(lines.filter((line) => / (info|warn|error) /.test(line) && line.includes('127.0.0.2'))).toHaveLength(5)
+    expect(
+      bindLines
+        .slice(0, 4)
+        .every((line) => line.includes('smpp bind refused') && line.includes('remote=127.0.0.2')),
+    ).toBe(true)
+    expect(bindLines[4]).toMatch(
+      /smpp binds from this address locked out .*remote=127\.0\.0\.2 .*lockoutMs=1500/,
+    )
+    expect(
+      lines.filter((line) => / (info|warn|error) /.test(line) && line.includes('127.0.0.2')),
+    ).toHaveLength(5)
 
     const text = metrics.render()
-    expect(sample(text, 'telepay_smpp_binds_failed_total{role="smsc",status="ESME_RINVPASWD"}')).toBe(5)
+    expect(
+      sample(text, 'telepay_smpp_binds_failed_total{role="smsc",status="ESME_RINVPASWD"}'),
+    ).toBe(5)
     expect(sample(text, 'telepay_smpp_binds_throttled_total{role="smsc"}')).toBe(31)
     expect(sample(text, 'telepay_smpp_bind_lockouts_total{role="smsc"}')).toBe(1)
     expect(sample(text, 'telepay_smpp_events_total{role="smsc",event="bind_refused"}')).toBe(36)
@@ -90,7 +114,8 @@ describe('failed SMPP binds per address', () => {
     await sleep(lockoutMs - (Date.now() - lockedAtMs) + 50)
     expect((await bindFrom(smsc.port, '127.0.0.2', telepayAccount.password)).status).toBe(0)
     // The correct bind forgot the failures: four more wrong guesses lock nothing.
-    for (let guess = 0; guess < 4; guess++) expect((await bindFrom(smsc.port, '127.0.0.2', 'again')).status).toBe(ESME_RINVPASWD)
+    for (let guess = 0; guess < 4; guess++)
+      expect((await bindFrom(smsc.port, '127.0.0.2', 'again')).status).toBe(ESME_RINVPASWD)
     expect((await bindFrom(smsc.port, '127.0.0.2', telepayAccount.password)).status).toBe(0)
   })
 
@@ -103,7 +128,8 @@ describe('failed SMPP binds per address', () => {
     cleanups.push(() => phones.close())
     expect(await phones.bind()).toBeNull()
     const statuses: (number | null)[] = []
-    for (let guess = 0; guess < 8; guess++) statuses.push((await bindFrom(smpp.port, '127.0.0.4', `pw${guess}`)).status)
+    for (let guess = 0; guess < 8; guess++)
+      statuses.push((await bindFrom(smpp.port, '127.0.0.4', `pw${guess}`)).status)
     expect(statuses).toEqual([...Array(5).fill(ESME_RINVPASWD), ...Array(3).fill(ESME_RBINDFAIL)])
     expect((await bindFrom(smpp.port, '127.0.0.4', 'telepay')).status).toBe(ESME_RBINDFAIL)
     expect((await bindFrom(smpp.port, '127.0.0.5', 'telepay')).status).toBe(0)
@@ -111,7 +137,9 @@ describe('failed SMPP binds per address', () => {
     expect((await phones.next(LI, 5_000))?.text).toContain('500.00')
 
     const text = (await gw.admin('GET', '/metrics')).text
-    expect(sample(text, 'telepay_smpp_binds_failed_total{role="smsc",status="ESME_RINVPASWD"}')).toBe(5)
+    expect(
+      sample(text, 'telepay_smpp_binds_failed_total{role="smsc",status="ESME_RINVPASWD"}'),
+    ).toBe(5)
     expect(sample(text, 'telepay_smpp_binds_throttled_total{role="smsc"}')).toBe(4)
     expect(sample(text, 'telepay_smpp_bind_lockouts_total{role="smsc"}')).toBe(1)
   })

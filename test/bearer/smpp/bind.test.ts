@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SmppClient, SmppClientOptions } from '../../../src/bearer/smpp/client.js'
 import { createSmppClient } from '../../../src/bearer/smpp/client.js'
-import type { SmppServer, SmppServerEvent, SmppServerOptions } from '../../../src/bearer/smpp/server.js'
-import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
-import { RawPeer, bindParams, submitParams, telepayAccount, waitFor } from './raw-peer.js'
+import type {
+  SmppServer,
+  SmppServerEvent,
+  SmppServerOptions,
+} from '../../../src/bearer/smpp/server.js'
+import { startSmppServer } from '../../../src/bearer/smpp/server.js'
+import { bindParams, RawPeer, submitParams, telepayAccount, waitFor } from './raw-peer.js'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -23,7 +27,13 @@ async function server(options: Partial<SmppServerOptions> = {}): Promise<SmppSer
 }
 
 function client(port: number, options: Partial<SmppClientOptions> = {}): SmppClient {
-  const created = createSmppClient({ host: '127.0.0.1', port, ...telepayAccount, reconnect: false, ...options })
+  const created = createSmppClient({
+    host: '127.0.0.1',
+    port,
+    ...telepayAccount,
+    reconnect: false,
+    ...options,
+  })
   cleanups.push(() => created.close())
   return created
 }
@@ -50,13 +60,27 @@ describe('binding to the SMPP server', () => {
     const events: SmppServerEvent[] = []
     const smsc = await server({ onEvent: (event) => events.push(event) })
     const wrong = await raw(smsc.port)
-    expect(await wrong.request('bind_transmitter', bindParams('telepay', 'nope'))).toMatchObject({ commandId: 0x80000002, status: 0x0e })
+    expect(await wrong.request('bind_transmitter', bindParams('telepay', 'nope'))).toMatchObject({
+      commandId: 0x80000002,
+      status: 0x0e,
+    })
     expect(await wrong.waitClosed()).toBe(true)
     const unknown = await raw(smsc.port)
-    expect(await unknown.request('bind_receiver', bindParams('mallory', 'telepay'))).toMatchObject({ commandId: 0x80000001, status: 0x0f })
+    expect(await unknown.request('bind_receiver', bindParams('mallory', 'telepay'))).toMatchObject({
+      commandId: 0x80000001,
+      status: 0x0f,
+    })
     expect(await unknown.waitClosed()).toBe(true)
-    expect(await client(smsc.port, { password: 'bad' }).whenReady(2_000)).toMatchObject({ ok: false, reason: 'bind_refused', status: 0x0e })
-    expect(events.filter((e) => e.type === 'bind_refused').map((e) => e.type === 'bind_refused' && e.status)).toEqual([0x0e, 0x0f, 0x0e])
+    expect(await client(smsc.port, { password: 'bad' }).whenReady(2_000)).toMatchObject({
+      ok: false,
+      reason: 'bind_refused',
+      status: 0x0e,
+    })
+    expect(
+      events
+        .filter((e) => e.type === 'bind_refused')
+        .map((e) => e.type === 'bind_refused' && e.status),
+    ).toEqual([0x0e, 0x0f, 0x0e])
     expect(smsc.counters.bindsRefused).toBe(3)
   })
 
@@ -64,20 +88,40 @@ describe('binding to the SMPP server', () => {
     const smsc = await server()
     const peer = await raw(smsc.port)
     expect((await peer.request('bind_transceiver', bindParams()))?.status).toBe(0)
-    expect(await peer.request('bind_transmitter', bindParams())).toMatchObject({ commandId: 0x80000002, status: 0x05 })
-    expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
+    expect(await peer.request('bind_transmitter', bindParams())).toMatchObject({
+      commandId: 0x80000002,
+      status: 0x05,
+    })
+    expect(await peer.request('submit_sm', submitParams())).toMatchObject({
+      commandId: 0x80000004,
+      status: 0,
+    })
   })
 
   it('answers submit_sm before bind, and on a receiver bind, with ESME_RINVBNDSTS', async () => {
     const seen: string[] = []
-    const smsc = await server({ onSubmit: async (_peer, pdu) => { seen.push(pdu.command); return { status: 0 } } })
+    const smsc = await server({
+      onSubmit: async (_peer, pdu) => {
+        seen.push(pdu.command)
+        return { status: 0 }
+      },
+    })
     const early = await raw(smsc.port)
-    expect(await early.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0x04 })
+    expect(await early.request('submit_sm', submitParams())).toMatchObject({
+      commandId: 0x80000004,
+      status: 0x04,
+    })
     expect(await early.request('enquire_link')).toMatchObject({ commandId: 0x80000015, status: 0 })
     const receiver = await raw(smsc.port)
     expect((await receiver.request('bind_receiver', bindParams()))?.status).toBe(0)
-    expect(await receiver.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0x04 })
-    expect(await receiver.request('deliver_sm', submitParams())).toMatchObject({ commandId: 0x80000005, status: 0x04 })
+    expect(await receiver.request('submit_sm', submitParams())).toMatchObject({
+      commandId: 0x80000004,
+      status: 0x04,
+    })
+    expect(await receiver.request('deliver_sm', submitParams())).toMatchObject({
+      commandId: 0x80000005,
+      status: 0x04,
+    })
     expect(seen).toEqual([])
   })
 
@@ -103,31 +147,56 @@ describe('messages, enquire_link and unbind', () => {
       onSubmit: async (peer, pdu) => {
         submitted = pdu.fields['short_message'] as Buffer
         const receiver = smsc.receiverFor(peer)
-        void receiver?.send('deliver_sm', { source_addr: '12588', destination_addr: String(pdu.fields['source_addr']), short_message: Buffer.from('Balance 10.00'), data_coding: 0 })
+        void receiver?.send('deliver_sm', {
+          source_addr: '12588',
+          destination_addr: String(pdu.fields['source_addr']),
+          short_message: Buffer.from('Balance 10.00'),
+          data_coding: 0,
+        })
         return { status: 0, messageId: 'mo-1' }
       },
     })
     const delivered: Buffer[] = []
     const esme = client(smsc.port, {
       mode: 'transmitter_receiver',
-      onDeliver: async (pdu) => { delivered.push(pdu.fields['short_message'] as Buffer); return undefined },
+      onDeliver: async (pdu) => {
+        delivered.push(pdu.fields['short_message'] as Buffer)
+        return undefined
+      },
     })
     expect(await esme.whenReady(2_000)).toEqual({ ok: true })
-    expect(smsc.peers().map((p) => p.bindType).sort()).toEqual(['receiver', 'transmitter'])
+    expect(
+      smsc
+        .peers()
+        .map((p) => p.bindType)
+        .sort(),
+    ).toEqual(['receiver', 'transmitter'])
     const result = await esme.submit(submitParams('BAL'))
     expect(result).toMatchObject({ ok: true, messageId: 'mo-1' })
     expect(submitted).toEqual(Buffer.from('BAL'))
     expect(await waitFor(() => delivered.length === 1)).toBe(true)
     expect(delivered[0]).toEqual(Buffer.from('Balance 10.00'))
-    expect(await waitFor(() => smsc.counters.pdusIn['deliver_sm_resp']?.['ESME_ROK'] === 1)).toBe(true)
+    expect(await waitFor(() => smsc.counters.pdusIn['deliver_sm_resp']?.['ESME_ROK'] === 1)).toBe(
+      true,
+    )
   })
 
   it('answers ESME_RSYSERR when onSubmit throws, and keeps serving', async () => {
     let calls = 0
-    const smsc = await server({ onSubmit: async () => { calls += 1; if (calls === 1) throw new Error('boom'); return { status: 0, messageId: 'm2' } } })
+    const smsc = await server({
+      onSubmit: async () => {
+        calls += 1
+        if (calls === 1) throw new Error('boom')
+        return { status: 0, messageId: 'm2' }
+      },
+    })
     const esme = client(smsc.port)
     await esme.whenReady(2_000)
-    expect(await esme.submit(submitParams())).toMatchObject({ ok: false, reason: 'status', status: 0x08 })
+    expect(await esme.submit(submitParams())).toMatchObject({
+      ok: false,
+      reason: 'status',
+      status: 0x08,
+    })
     expect(await esme.submit(submitParams())).toMatchObject({ ok: true, messageId: 'm2' })
   })
 
@@ -135,10 +204,17 @@ describe('messages, enquire_link and unbind', () => {
     const smsc = await server({ limits: { enquireLinkIntervalMs: 100 } })
     const esme = client(smsc.port)
     await esme.whenReady(2_000)
-    expect(await esme.enquireLink()).toMatchObject({ ok: true, response: { command: 'enquire_link_resp' } })
+    expect(await esme.enquireLink()).toMatchObject({
+      ok: true,
+      response: { command: 'enquire_link_resp' },
+    })
     // The server probes a quiet link; our client answers every probe.
-    expect(await waitFor(() => (esme.counters.pdusIn['enquire_link']?.['ESME_ROK'] ?? 0) >= 2)).toBe(true)
-    expect(await waitFor(() => (smsc.counters.pdusIn['enquire_link_resp']?.['ESME_ROK'] ?? 0) >= 2)).toBe(true)
+    expect(
+      await waitFor(() => (esme.counters.pdusIn['enquire_link']?.['ESME_ROK'] ?? 0) >= 2),
+    ).toBe(true)
+    expect(
+      await waitFor(() => (smsc.counters.pdusIn['enquire_link_resp']?.['ESME_ROK'] ?? 0) >= 2),
+    ).toBe(true)
     expect(esme.ready()).toBe(true)
   })
 
@@ -157,7 +233,11 @@ describe('messages, enquire_link and unbind', () => {
   it('unbinds cleanly from the server side', async () => {
     const smsc = await server()
     const reasons: string[] = []
-    const esme = client(smsc.port, { onEvent: (event) => { if (event.type === 'disconnected') reasons.push(event.reason) } })
+    const esme = client(smsc.port, {
+      onEvent: (event) => {
+        if (event.type === 'disconnected') reasons.push(event.reason)
+      },
+    })
     await esme.whenReady(2_000)
     await smsc.close()
     expect(await waitFor(() => reasons.length === 1)).toBe(true)

@@ -12,13 +12,24 @@ afterEach(async () => {
 })
 
 function client(port: number, options: Partial<SmppClientOptions> = {}) {
-  const created = createSmppClient({ host: '127.0.0.1', port, ...telepayAccount, reconnect: false, ...options })
+  const created = createSmppClient({
+    host: '127.0.0.1',
+    port,
+    ...telepayAccount,
+    reconnect: false,
+    ...options,
+  })
   cleanups.push(() => created.close())
   return created
 }
 
 async function server(options: Partial<SmppServerOptions>) {
-  const started = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0, messageId: 'm' }), ...options })
+  const started = await startSmppServer({
+    port: 0,
+    accounts: [telepayAccount],
+    onSubmit: async () => ({ status: 0, messageId: 'm' }),
+    ...options,
+  })
   cleanups.push(() => started.close())
   return started
 }
@@ -31,7 +42,10 @@ describe('window and queue', () => {
       if (pdu.pdu?.command !== 'submit_sm') return
       outstanding += 1
       outstandingMax = Math.max(outstandingMax, outstanding)
-      setTimeout(() => { outstanding -= 1; connection.respond(pdu, 0, { message_id: String(pdu.sequence) }) }, 20)
+      setTimeout(() => {
+        outstanding -= 1
+        connection.respond(pdu, 0, { message_id: String(pdu.sequence) })
+      }, 20)
     })
     cleanups.push(() => fake.close())
     const esme = client(fake.port, { limits: { windowMax: 3 } })
@@ -44,7 +58,8 @@ describe('window and queue', () => {
 
   it('fails sends past the queue bound at once with queue_full', async () => {
     const fake = await startRawSmsc((pdu, connection) => {
-      if (pdu.pdu?.command === 'submit_sm') setTimeout(() => connection.respond(pdu, 0, { message_id: 'x' }), 50)
+      if (pdu.pdu?.command === 'submit_sm')
+        setTimeout(() => connection.respond(pdu, 0, { message_id: 'x' }), 50)
     })
     cleanups.push(() => fake.close())
     const esme = client(fake.port, { limits: { windowMax: 2, sendQueueMax: 3 } })
@@ -58,21 +73,29 @@ describe('window and queue', () => {
 describe('throttling', () => {
   it('answers ESME_RTHROTTLED beyond the bind rate; our client backs off and gets everything through', async () => {
     const smsc = await server({ limits: { inboundRatePerSecond: 40, inboundBurstMax: 5 } })
-    const esme = client(smsc.port, { limits: { peerThrottleBackoffMs: 100, peerThrottleRetriesMax: 50, windowMax: 10 } })
+    const esme = client(smsc.port, {
+      limits: { peerThrottleBackoffMs: 100, peerThrottleRetriesMax: 50, windowMax: 10 },
+    })
     await esme.whenReady(2_000)
     const results = await Promise.all(Array.from({ length: 25 }, () => esme.submit(submitParams())))
     expect(results.filter((result) => result.ok)).toHaveLength(25)
     expect(smsc.counters.throttledSent).toBeGreaterThan(0)
-    expect(smsc.counters.pdusOut['submit_sm_resp']?.['ESME_RTHROTTLED']).toBe(smsc.counters.throttledSent)
+    expect(smsc.counters.pdusOut['submit_sm_resp']?.['ESME_RTHROTTLED']).toBe(
+      smsc.counters.throttledSent,
+    )
     expect(esme.counters.throttledReceived).toBe(smsc.counters.throttledSent)
   })
 
   it('hands a throttled submit back as a failure once retries are spent', async () => {
     const smsc = await server({ limits: { inboundRatePerSecond: 1, inboundBurstMax: 2 } })
-    const esme = client(smsc.port, { limits: { peerThrottleRetriesMax: 1, peerThrottleBackoffMs: 50 } })
+    const esme = client(smsc.port, {
+      limits: { peerThrottleRetriesMax: 1, peerThrottleBackoffMs: 50 },
+    })
     await esme.whenReady(2_000)
     const results = await Promise.all(Array.from({ length: 6 }, () => esme.submit(submitParams())))
-    const throttled = results.filter((result) => !result.ok && result.reason === 'status' && result.status === 0x58)
+    const throttled = results.filter(
+      (result) => !result.ok && result.reason === 'status' && result.status === 0x58,
+    )
     expect(results.filter((result) => result.ok).length).toBeGreaterThanOrEqual(2)
     expect(throttled.length).toBeGreaterThan(0)
   })
@@ -81,13 +104,16 @@ describe('throttling', () => {
     const releases: (() => void)[] = []
     const smsc = await server({
       limits: { inboundInFlightMax: 2 },
-      onSubmit: () => new Promise((resolve) => releases.push(() => resolve({ status: 0, messageId: 'slow' }))),
+      onSubmit: () =>
+        new Promise((resolve) => releases.push(() => resolve({ status: 0, messageId: 'slow' }))),
     })
     const esme = client(smsc.port, { limits: { peerThrottleRetriesMax: 0 } })
     await esme.whenReady(2_000)
     const pending = Array.from({ length: 5 }, () => esme.submit(submitParams()))
     const early = await Promise.all(pending.slice(2))
-    expect(early.every((result) => !result.ok && result.reason === 'status' && result.status === 0x58)).toBe(true)
+    expect(
+      early.every((result) => !result.ok && result.reason === 'status' && result.status === 0x58),
+    ).toBe(true)
     for (const release of releases) release()
     expect(await Promise.all(pending.slice(0, 2))).toMatchObject([{ ok: true }, { ok: true }])
   })

@@ -14,7 +14,10 @@ function feed(chunks: readonly Buffer[]): FrameEvent[] {
 
 function summary(events: readonly FrameEvent[]): string[] {
   return events.map((event) =>
-    event.kind === 'pdu' ? `pdu ${event.pdu.command} ${event.pdu.sequence_number}` : `${event.kind} ${event.status} ${event.sequence}`)
+    event.kind === 'pdu'
+      ? `pdu ${event.pdu.command} ${event.pdu.sequence_number}`
+      : `${event.kind} ${event.status} ${event.sequence}`,
+  )
 }
 
 const stream = Buffer.concat([
@@ -23,7 +26,12 @@ const stream = Buffer.concat([
   encodePdu('bind_transceiver', 3, { system_id: 'telepay', password: 'telepay' }),
   encodePdu('submit_sm_resp', 4, { message_id: 'abc' }),
 ])
-const expected = ['pdu enquire_link 1', 'pdu submit_sm 2', 'pdu bind_transceiver 3', 'pdu submit_sm_resp 4']
+const expected = [
+  'pdu enquire_link 1',
+  'pdu submit_sm 2',
+  'pdu bind_transceiver 3',
+  'pdu submit_sm_resp 4',
+]
 
 describe('FrameReader', () => {
   it('splits many PDUs in one chunk', () => {
@@ -35,11 +43,16 @@ describe('FrameReader', () => {
   })
 
   it('gives the same PDUs however the stream is cut', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 12 }), (cuts) => {
-      const points = [0, ...[...cuts].sort((a, b) => a - b), stream.length]
-      const chunks = points.slice(1).map((end, i) => stream.subarray(points[i], end))
-      expect(summary(feed(chunks))).toEqual(expected)
-    }))
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 12 }),
+        (cuts) => {
+          const points = [0, ...[...cuts].sort((a, b) => a - b), stream.length]
+          const chunks = points.slice(1).map((end, i) => stream.subarray(points[i], end))
+          expect(summary(feed(chunks))).toEqual(expected)
+        },
+      ),
+    )
   })
 
   it('gives up on command_length 8 and on 0xFFFFFFFF, and reads nothing after', () => {
@@ -63,11 +76,18 @@ describe('FrameReader', () => {
   })
 
   it('never throws on random octets, cut anywhere', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 50 }), (octets, size) => {
-      const reader = new FrameReader(limit)
-      const all = Buffer.from(octets)
-      for (let at = 0; at < all.length; at += size) reader.push(all.subarray(at, at + size))
-      expect(reader.buffered).toBeLessThanOrEqual(limit)
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.integer({ min: 1, max: 50 }),
+        (octets, size) => {
+          const reader = new FrameReader(limit)
+          const all = Buffer.from(octets)
+          for (let at = 0; at < all.length; at += size) reader.push(all.subarray(at, at + size))
+          expect(reader.buffered).toBeLessThanOrEqual(limit)
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })

@@ -4,7 +4,7 @@ import { createSmppClient } from '../../../src/bearer/smpp/client.js'
 import type { SmppServer } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
 import { createLogger } from '../../../src/service/log.js'
-import { RawPeer, bindParams, header, submitParams, telepayAccount } from './raw-peer.js'
+import { bindParams, header, RawPeer, submitParams, telepayAccount } from './raw-peer.js'
 
 let smsc: SmppServer
 let bystander: SmppClient
@@ -14,8 +14,20 @@ const submitted: string[] = []
 
 beforeEach(async () => {
   submitted.length = 0
-  smsc = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async (_peer, pdu) => { submitted.push(pdu.command); return { status: 0, messageId: 'ok' } } })
-  bystander = createSmppClient({ host: '127.0.0.1', port: smsc.port, ...telepayAccount, reconnect: false })
+  smsc = await startSmppServer({
+    port: 0,
+    accounts: [telepayAccount],
+    onSubmit: async (_peer, pdu) => {
+      submitted.push(pdu.command)
+      return { status: 0, messageId: 'ok' }
+    },
+  })
+  bystander = createSmppClient({
+    host: '127.0.0.1',
+    port: smsc.port,
+    ...telepayAccount,
+    reconnect: false,
+  })
   expect(await bystander.whenReady(2_000)).toEqual({ ok: true })
 })
 
@@ -53,26 +65,50 @@ describe('malformed input from a raw socket', () => {
 
   // A sequence_number past SMPP 3.4's 0x7FFFFFFF used to make the codec throw and close the
   // session unanswered (found by fuzz.test.ts): it is echoed like any other.
-  it.each([0x1234, 0x80000001])('an unknown command_id 0x00000999 numbered %d gets generic_nack ESME_RINVCMDID and the session goes on', async (sequence) => {
-    const peer = await boundPeer()
-    peer.write(Buffer.concat([header(20, 0x00000999, 0, sequence), Buffer.from([1, 2, 3, 4])]))
-    expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence })
-    peer.write(header(16, 0x15, 0, 0xffffffff))
-    expect(await peer.next()).toMatchObject({ commandId: 0x80000015, status: 0, sequence: 0xffffffff })
-    expect(await peer.request('submit_sm', submitParams())).toMatchObject({ commandId: 0x80000004, status: 0 })
-    await expectBystanderServed()
-  })
+  it.each([0x1234, 0x80000001])(
+    'an unknown command_id 0x00000999 numbered %d gets generic_nack ESME_RINVCMDID and the session goes on',
+    async (sequence) => {
+      const peer = await boundPeer()
+      peer.write(Buffer.concat([header(20, 0x00000999, 0, sequence), Buffer.from([1, 2, 3, 4])]))
+      expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence })
+      peer.write(header(16, 0x15, 0, 0xffffffff))
+      expect(await peer.next()).toMatchObject({
+        commandId: 0x80000015,
+        status: 0,
+        sequence: 0xffffffff,
+      })
+      expect(await peer.request('submit_sm', submitParams())).toMatchObject({
+        commandId: 0x80000004,
+        status: 0,
+      })
+      await expectBystanderServed()
+    },
+  )
 
-  it('fields over their SMPP 3.4 size get the field\'s status and never reach onSubmit (found by fuzz.test.ts)', async () => {
+  it("fields over their SMPP 3.4 size get the field's status and never reach onSubmit (found by fuzz.test.ts)", async () => {
     const peer = await boundPeer()
     const long = '9'.repeat(21)
-    expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long })).toMatchObject({ commandId: 0x80000004, status: 0x0a })
-    expect(await peer.request('submit_sm', { ...submitParams(), destination_addr: long })).toMatchObject({ commandId: 0x80000004, status: 0x0b })
-    expect(await peer.request('submit_sm', { ...submitParams(), service_type: 'LONGER' })).toMatchObject({ commandId: 0x80000004, status: 0x15 })
+    expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long })).toMatchObject(
+      { commandId: 0x80000004, status: 0x0a },
+    )
+    expect(
+      await peer.request('submit_sm', { ...submitParams(), destination_addr: long }),
+    ).toMatchObject({ commandId: 0x80000004, status: 0x0b })
+    expect(
+      await peer.request('submit_sm', { ...submitParams(), service_type: 'LONGER' }),
+    ).toMatchObject({ commandId: 0x80000004, status: 0x15 })
     expect(submitted).toEqual([])
     // At the limits they pass: 20 digits, and data_sm's addresses of up to 64.
-    expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long.slice(1) })).toMatchObject({ status: 0 })
-    expect(await peer.request('data_sm', { source_addr: '9'.repeat(64), destination_addr: '12588', data_coding: 0 })).toMatchObject({ commandId: 0x80000103, status: 0 })
+    expect(
+      await peer.request('submit_sm', { ...submitParams(), source_addr: long.slice(1) }),
+    ).toMatchObject({ status: 0 })
+    expect(
+      await peer.request('data_sm', {
+        source_addr: '9'.repeat(64),
+        destination_addr: '12588',
+        data_coding: 0,
+      }),
+    ).toMatchObject({ commandId: 0x80000103, status: 0 })
     expect(submitted).toEqual(['submit_sm', 'data_sm'])
   })
 
@@ -87,7 +123,9 @@ describe('malformed input from a raw socket', () => {
   it('random garbage never takes the server down', async () => {
     let seed = 0x2545f491
     const random = (): number => {
-      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
       return (seed >>> 0) / 0x100000000
     }
     for (let round = 0; round < 20; round++) {
@@ -108,15 +146,26 @@ describe('malformed input from a raw socket', () => {
   it('one address writes at most refusalLogLinesMax refusal lines per window, however often it reconnects', async () => {
     const lines: string[] = []
     const noisy = await startSmppServer({
-      port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0 }),
-      logger: createLogger('info', (line) => lines.push(line)), limits: { refusalLogLinesMax: 3, refusalLogWindowMs: 60_000 },
+      port: 0,
+      accounts: [telepayAccount],
+      onSubmit: async () => ({ status: 0 }),
+      logger: createLogger('info', (line) => lines.push(line)),
+      limits: { refusalLogLinesMax: 3, refusalLogWindowMs: 60_000 },
     })
     try {
       for (let round = 0; round < 20; round++) {
         const peer = await RawPeer.connect(noisy.port, '127.0.0.9')
         peer.write(Buffer.concat([header(16, 0x999, 0, round + 1), header(8, 0x15, 0, 1)]))
-        expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x03, sequence: round + 1 })
-        expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x02, sequence: 0 })
+        expect(await peer.next()).toMatchObject({
+          commandId: 0x80000000,
+          status: 0x03,
+          sequence: round + 1,
+        })
+        expect(await peer.next()).toMatchObject({
+          commandId: 0x80000000,
+          status: 0x02,
+          sequence: 0,
+        })
         expect(await peer.waitClosed()).toBe(true)
       }
       const other = await RawPeer.connect(noisy.port, '127.0.0.10')

@@ -34,10 +34,15 @@ print "unbind=$resp->{status}\n";
 
 function runPerl(port: number, password: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('perl', ['-e', script, String(port), password], { timeout: 15_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`))
-      else resolve(stdout)
-    })
+    execFile(
+      'perl',
+      ['-e', script, String(port), password],
+      { timeout: 15_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`))
+        else resolve(stdout)
+      },
+    )
   })
 }
 
@@ -51,15 +56,31 @@ afterEach(async () => {
 describe.skipIf(!available)('Net::SMPP (Perl, an independent ESME) against our server', () => {
   it('binds, submits, enquires and unbinds', async () => {
     const submitted: Pdu[] = []
-    smsc = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async (_peer, pdu) => { submitted.push(pdu); return { status: 0, messageId: 'np-1' } } })
+    smsc = await startSmppServer({
+      port: 0,
+      accounts: [telepayAccount],
+      onSubmit: async (_peer, pdu) => {
+        submitted.push(pdu)
+        return { status: 0, messageId: 'np-1' }
+      },
+    })
     const output = await runPerl(smsc.port, 'telepay')
-    expect(output.trim().split('\n')).toEqual(['bind=0', 'submit=0 id=np-1', 'enquire=0', 'unbind=0'])
+    expect(output.trim().split('\n')).toEqual([
+      'bind=0',
+      'submit=0 id=np-1',
+      'enquire=0',
+      'unbind=0',
+    ])
     expect(submitted[0]?.fields['short_message']).toEqual(Buffer.from('PAY 1001 25.00'))
     expect(smsc.counters.genericNacksSent).toBe(0)
   })
 
   it('gets ESME_RINVPASWD (0x0E = 14) for a wrong password', async () => {
-    smsc = await startSmppServer({ port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0 }) })
+    smsc = await startSmppServer({
+      port: 0,
+      accounts: [telepayAccount],
+      onSubmit: async () => ({ status: 0 }),
+    })
     expect((await runPerl(smsc.port, 'wrong')).trim()).toBe('bind=14')
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { decodePdu, encodePdu, pduBuffer, pduNumber, pduString } from '../../../src/bearer/smpp/pdu.js'
+import {
+  decodePdu,
+  encodePdu,
+  pduBuffer,
+  pduNumber,
+  pduString,
+} from '../../../src/bearer/smpp/pdu.js'
 import { header } from './raw-peer.js'
 
 function decodeOk(octets: Buffer) {
@@ -12,9 +18,16 @@ describe('encodePdu / decodePdu', () => {
   it('moves short_message as raw bytes with the data_coding we set (no charset guessing)', () => {
     // GSM 03.38 '@' is 0x00, '$' is 0x02, '_' is 0x11: the codec would have decoded them.
     const text = Buffer.from([0x50, 0x41, 0x59, 0x20, 0x00, 0x02, 0x11])
-    const octets = encodePdu('submit_sm', 7, { source_addr: '8613800138000', destination_addr: '12588', short_message: text, data_coding: 0 })
+    const octets = encodePdu('submit_sm', 7, {
+      source_addr: '8613800138000',
+      destination_addr: '12588',
+      short_message: text,
+      data_coding: 0,
+    })
     expect(octets.readUInt32BE(0)).toBe(octets.length)
-    expect(octets.subarray(octets.length - text.length - 1)).toEqual(Buffer.concat([Buffer.from([text.length]), text]))
+    expect(octets.subarray(octets.length - text.length - 1)).toEqual(
+      Buffer.concat([Buffer.from([text.length]), text]),
+    )
     const pdu = decodeOk(octets)
     expect(pdu.command).toBe('submit_sm')
     expect(pdu.sequence_number).toBe(7)
@@ -26,7 +39,9 @@ describe('encodePdu / decodePdu', () => {
   it('keeps a UDH inside short_message and a 300-octet message_payload as bytes', () => {
     const udhAndText = Buffer.from([0x05, 0x00, 0x03, 0x2a, 0x02, 0x01, 0x41, 0x42])
     const payload = Buffer.alloc(300, 0x61)
-    const pdu = decodeOk(encodePdu('deliver_sm', 1, { esm_class: 0x40, short_message: udhAndText, data_coding: 0 }))
+    const pdu = decodeOk(
+      encodePdu('deliver_sm', 1, { esm_class: 0x40, short_message: udhAndText, data_coding: 0 }),
+    )
     expect(pduBuffer(pdu, 'short_message')).toEqual(udhAndText)
     const long = decodeOk(encodePdu('submit_sm', 2, { message_payload: payload, data_coding: 8 }))
     expect(pduBuffer(long, 'message_payload')).toEqual(payload)
@@ -34,14 +49,22 @@ describe('encodePdu / decodePdu', () => {
   })
 
   it('binds with interface_version 0x34 unless told otherwise', () => {
-    const pdu = decodeOk(encodePdu('bind_transceiver', 1, { system_id: 'telepay', password: 'telepay' }))
+    const pdu = decodeOk(
+      encodePdu('bind_transceiver', 1, { system_id: 'telepay', password: 'telepay' }),
+    )
     expect(pduNumber(pdu, 'interface_version')).toBe(0x34)
   })
 
   it('refuses text that is not bytes, text without data_coding, over 254 octets, unknown fields', () => {
-    expect(() => encodePdu('submit_sm', 1, { short_message: 'BAL', data_coding: 0 })).toThrow(/Buffer/)
-    expect(() => encodePdu('submit_sm', 1, { short_message: Buffer.from('BAL') })).toThrow(/data_coding/)
-    expect(() => encodePdu('submit_sm', 1, { short_message: Buffer.alloc(255), data_coding: 0 })).toThrow(/254/)
+    expect(() => encodePdu('submit_sm', 1, { short_message: 'BAL', data_coding: 0 })).toThrow(
+      /Buffer/,
+    )
+    expect(() => encodePdu('submit_sm', 1, { short_message: Buffer.from('BAL') })).toThrow(
+      /data_coding/,
+    )
+    expect(() =>
+      encodePdu('submit_sm', 1, { short_message: Buffer.alloc(255), data_coding: 0 }),
+    ).toThrow(/254/)
     expect(() => encodePdu('submit_sm', 1, { shortmessage: Buffer.from('x') })).toThrow(/no field/)
     expect(() => encodePdu('submit_sm', 0x80000000, {})).toThrow(RangeError)
   })
@@ -58,7 +81,12 @@ describe('encodePdu / decodePdu', () => {
   })
 
   it('refuses a body whose C-string, sm_length, TLV or tail does not add up', () => {
-    const good = encodePdu('submit_sm', 4, { source_addr: '1', destination_addr: '2', short_message: Buffer.from('hi'), data_coding: 0 })
+    const good = encodePdu('submit_sm', 4, {
+      source_addr: '1',
+      destination_addr: '2',
+      short_message: Buffer.from('hi'),
+      data_coding: 0,
+    })
     const lyingSmLength = Buffer.from(good)
     lyingSmLength[lyingSmLength.length - 3] = 200
     expect(decodePdu(lyingSmLength)).toMatchObject({ ok: false, reason: 'bad_body' })
@@ -73,6 +101,10 @@ describe('encodePdu / decodePdu', () => {
   })
 
   it('reports an unknown command_id with its sequence_number', () => {
-    expect(decodePdu(header(16, 0x00000999, 0, 77))).toMatchObject({ ok: false, reason: 'unknown_command', sequence: 77 })
+    expect(decodePdu(header(16, 0x00000999, 0, 77))).toMatchObject({
+      ok: false,
+      reason: 'unknown_command',
+      sequence: 77,
+    })
   })
 })

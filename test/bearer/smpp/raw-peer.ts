@@ -64,7 +64,10 @@ class RawStream {
       if (this.closed || leftMs <= 0) return null
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, leftMs)
-        this.waiters.push(() => { clearTimeout(timer); resolve() })
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
     }
   }
@@ -74,7 +77,10 @@ class RawStream {
     while (!this.closed && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deadline - Date.now())
-        this.waiters.push(() => { clearTimeout(timer); resolve() })
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
     }
     return this.closed
@@ -83,7 +89,10 @@ class RawStream {
 
 export class RawPeer {
   private sequence = 0
-  private constructor(readonly socket: Socket, readonly stream: RawStream) {}
+  private constructor(
+    readonly socket: Socket,
+    readonly stream: RawStream,
+  ) {}
 
   /** localAddress picks the source address (127.0.0.2, 127.0.0.3... are all loopback on Linux). */
   static connect(port: number, localAddress = '127.0.0.1'): Promise<RawPeer> {
@@ -125,12 +134,27 @@ export class RawPeer {
 
 export const telepayAccount = { systemId: 'telepay', password: 'telepay' } as const
 
-export function bindParams(systemId: string = telepayAccount.systemId, password: string = telepayAccount.password): PduParams {
-  return { system_id: systemId, password, system_type: '', addr_ton: 0, addr_npi: 0, address_range: '' }
+export function bindParams(
+  systemId: string = telepayAccount.systemId,
+  password: string = telepayAccount.password,
+): PduParams {
+  return {
+    system_id: systemId,
+    password,
+    system_type: '',
+    addr_ton: 0,
+    addr_npi: 0,
+    address_range: '',
+  }
 }
 
 /** A 16-octet header with any values, for hand-made malformed PDUs. */
-export function header(length: number, commandId: number, status: number, sequence: number): Buffer {
+export function header(
+  length: number,
+  commandId: number,
+  status: number,
+  sequence: number,
+): Buffer {
   const octets = Buffer.alloc(16)
   octets.writeUInt32BE(length >>> 0, 0)
   octets.writeUInt32BE(commandId >>> 0, 4)
@@ -140,7 +164,12 @@ export function header(length: number, commandId: number, status: number, sequen
 }
 
 export function submitParams(text = 'BAL', source = '8613800138000'): PduParams {
-  return { source_addr: source, destination_addr: '12588', short_message: Buffer.from(text, 'latin1'), data_coding: 0 }
+  return {
+    source_addr: source,
+    destination_addr: '12588',
+    short_message: Buffer.from(text, 'latin1'),
+    data_coding: 0,
+  }
 }
 
 /** One connection to the fake SMSC: what it received, and a way to answer. */
@@ -159,7 +188,10 @@ export interface RawSmsc {
  * A fake SMSC: onPdu sees every PDU of every connection and answers (or not) via respond.
  * `answerControl` answers binds and unbinds with ESME_ROK; onPdu sees everything else.
  */
-export async function startRawSmsc(onPdu: (pdu: RawPdu, connection: RawSmscConnection) => void, answerControl = true): Promise<RawSmsc> {
+export async function startRawSmsc(
+  onPdu: (pdu: RawPdu, connection: RawSmscConnection) => void,
+  answerControl = true,
+): Promise<RawSmsc> {
   const connections: RawSmscConnection[] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
@@ -180,7 +212,8 @@ export async function startRawSmsc(onPdu: (pdu: RawPdu, connection: RawSmscConne
         const pdu = await stream.next(60_000)
         if (pdu === null) return
         const command = pdu.pdu?.command ?? ''
-        if (answerControl && command.startsWith('bind_')) connection.respond(pdu, 0, { system_id: 'fake' })
+        if (answerControl && command.startsWith('bind_'))
+          connection.respond(pdu, 0, { system_id: 'fake' })
         else if (answerControl && command === 'unbind') connection.respond(pdu)
         else onPdu(pdu, connection)
       }
@@ -192,10 +225,11 @@ export async function startRawSmsc(onPdu: (pdu: RawPdu, connection: RawSmscConne
   return {
     port,
     connections,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
   }
 }
 

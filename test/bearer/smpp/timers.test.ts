@@ -3,7 +3,14 @@ import type { SmppClientEvent } from '../../../src/bearer/smpp/client.js'
 import { createSmppClient } from '../../../src/bearer/smpp/client.js'
 import type { SmppServerEvent } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
-import { RawPeer, bindParams, startRawSmsc, submitParams, telepayAccount, waitFor } from './raw-peer.js'
+import {
+  bindParams,
+  RawPeer,
+  startRawSmsc,
+  submitParams,
+  telepayAccount,
+  waitFor,
+} from './raw-peer.js'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -14,7 +21,9 @@ describe('timers', () => {
   it('the server declares a bind dead when its enquire_link goes unanswered', async () => {
     const events: SmppServerEvent[] = []
     const smsc = await startSmppServer({
-      port: 0, accounts: [telepayAccount], onSubmit: async () => ({ status: 0 }),
+      port: 0,
+      accounts: [telepayAccount],
+      onSubmit: async () => ({ status: 0 }),
       limits: { enquireLinkIntervalMs: 100, enquireLinkTimeoutMs: 150 },
       onEvent: (event) => events.push(event),
     })
@@ -34,7 +43,9 @@ describe('timers', () => {
     cleanups.push(() => fake.close())
     const events: SmppClientEvent[] = []
     const esme = createSmppClient({
-      host: '127.0.0.1', port: fake.port, ...telepayAccount,
+      host: '127.0.0.1',
+      port: fake.port,
+      ...telepayAccount,
       limits: { enquireLinkIntervalMs: 100, enquireLinkTimeoutMs: 100, reconnectDelayBaseMs: 50 },
       onEvent: (event) => events.push(event),
     })
@@ -53,7 +64,13 @@ describe('timers', () => {
       if (pdu.pdu?.command === 'enquire_link') connection.respond(pdu)
     })
     cleanups.push(() => fake.close())
-    const esme = createSmppClient({ host: '127.0.0.1', port: fake.port, ...telepayAccount, reconnect: false, limits: { responseTimeoutMs: 200 } })
+    const esme = createSmppClient({
+      host: '127.0.0.1',
+      port: fake.port,
+      ...telepayAccount,
+      reconnect: false,
+      limits: { responseTimeoutMs: 200 },
+    })
     cleanups.push(() => esme.close())
     await esme.whenReady(2_000)
     expect(await esme.submit(submitParams())).toMatchObject({ ok: false, reason: 'timeout' })
@@ -69,7 +86,13 @@ describe('timers', () => {
       if (pdu.pdu?.command === 'bind_transceiver') connection.respond(pdu, 0, { system_id: 'fake' })
     }, false)
     cleanups.push(() => fake.close())
-    const esme = createSmppClient({ host: '127.0.0.1', port: fake.port, ...telepayAccount, reconnect: false, limits: { unbindTimeoutMs: 150 } })
+    const esme = createSmppClient({
+      host: '127.0.0.1',
+      port: fake.port,
+      ...telepayAccount,
+      reconnect: false,
+      limits: { unbindTimeoutMs: 150 },
+    })
     await esme.whenReady(2_000)
     const session = esme.sessions()[0]
     await esme.close()

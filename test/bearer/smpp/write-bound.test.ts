@@ -21,7 +21,8 @@ describe('a peer that sends but never reads', () => {
       counters,
       logger: silentLogger,
     })
-    for (let sequence = 1; sequence <= 100; sequence++) socket.push(encodePdu('enquire_link', sequence))
+    for (let sequence = 1; sequence <= 100; sequence++)
+      socket.push(encodePdu('enquire_link', sequence))
     expect(await session.closed).toBe('peer_not_reading')
     expect(counters.pdusOut['enquire_link_resp']?.['ESME_ROK']).toBeLessThan(100)
   })

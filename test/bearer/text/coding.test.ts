@@ -42,7 +42,13 @@ describe('decodeText', () => {
     ['0x03 Latin-1', 0x03, '6e61ef7665', 'naïve', 'latin1'],
     ['0x08 UCS-2 with a surrogate pair', 0x08, '4f60d83dde00', '你😀', 'ucs2'],
     ['0x08 an odd trailing octet is replaced', 0x08, '004100', 'A\uFFFD', 'ucs2'],
-    ['0x02 binary keeps every octet as Latin-1', 0x02, '00ff7f80', '\u0000\u00ff\u007f\u0080', 'binary'],
+    [
+      '0x02 binary keeps every octet as Latin-1',
+      0x02,
+      '00ff7f80',
+      '\u0000\u00ff\u007f\u0080',
+      'binary',
+    ],
     ['0x04 binary', 0x04, 'c0de', '\u00c0\u00de', 'binary'],
     ['0x10 GSM class 0 (flash)', 0x10, '48690011', 'Hi@_', 'gsm7'],
     ['0x11 GSM class 1', 0x11, '4869', 'Hi', 'gsm7'],
@@ -58,7 +64,11 @@ describe('decodeText', () => {
     ['0xD8 MWI store, GSM', 0xd8, '11', '_', 'gsm7'],
     ['0xE0 MWI store, UCS-2', 0xe0, '4f60', '你', 'ucs2'],
   ])('%s', (_name, dataCoding, bytes, text, alphabet) => {
-    expect(decodeText(dataCoding, Buffer.from(bytes, 'hex'))).toMatchObject({ text, alphabet, known: true })
+    expect(decodeText(dataCoding, Buffer.from(bytes, 'hex'))).toMatchObject({
+      text,
+      alphabet,
+      known: true,
+    })
   })
 
   it.each([
@@ -72,12 +82,20 @@ describe('decodeText', () => {
     ['0x80 reserved group', 0x80],
     ['0xBF reserved group', 0xbf],
   ])('%s is read as GSM-7 and flagged unknown', (_name, dataCoding) => {
-    expect(decodeText(dataCoding, Buffer.from('4100', 'hex'))).toMatchObject({ text: 'A@', alphabet: 'gsm7', known: false })
+    expect(decodeText(dataCoding, Buffer.from('4100', 'hex'))).toMatchObject({
+      text: 'A@',
+      alphabet: 'gsm7',
+      known: false,
+    })
   })
 
   it('reads data_coding 0 as ASCII or Latin-1 on links configured so', () => {
-    expect(decodeText(0x00, Buffer.from('40245f', 'hex'), { smscDefaultAlphabet: 'ascii' }).text).toBe('@$_')
-    expect(decodeText(0x00, Buffer.from('e9', 'hex'), { smscDefaultAlphabet: 'latin1' }).text).toBe('é')
+    expect(
+      decodeText(0x00, Buffer.from('40245f', 'hex'), { smscDefaultAlphabet: 'ascii' }).text,
+    ).toBe('@$_')
+    expect(decodeText(0x00, Buffer.from('e9', 'hex'), { smscDefaultAlphabet: 'latin1' }).text).toBe(
+      'é',
+    )
   })
 
   it('reports the GSM message class when the DCS carries one', () => {

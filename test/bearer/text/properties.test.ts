@@ -10,10 +10,12 @@ import { decodeText } from '../../../src/bearer/text/coding.js'
 import type { SmsTextLimits } from '../../../src/bearer/text/limits.js'
 import { smsTextLimits } from '../../../src/bearer/text/limits.js'
 import type { ReassemblyPart } from '../../../src/bearer/text/reassembly.js'
-import { Reassembler, concatInfo } from '../../../src/bearer/text/reassembly.js'
+import { concatInfo, Reassembler } from '../../../src/bearer/text/reassembly.js'
 import { splitText, splitTextSar } from '../../../src/bearer/text/segment.js'
 
-const gsmBasic = [...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà']
+const gsmBasic = [
+  ...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà',
+]
 const gsmExtension = [...'\f^{}\\[~]|€']
 const latinNotGsm = [...'çáíóúâêîôûãõ`']
 
@@ -21,8 +23,14 @@ const charArb = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...gsmBasic) },
   { weight: 3, arbitrary: fc.constantFrom(...gsmExtension) },
   { weight: 1, arbitrary: fc.constantFrom(...latinNotGsm) },
-  { weight: 1, arbitrary: fc.integer({ min: 0x4e00, max: 0x9fff }).map((code) => String.fromCodePoint(code)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0x1f300, max: 0x1faff }).map((code) => String.fromCodePoint(code)) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0x4e00, max: 0x9fff }).map((code) => String.fromCodePoint(code)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0x1f300, max: 0x1faff }).map((code) => String.fromCodePoint(code)),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
 )
 // Pure-GSM texts exercise the septet path (one foreign character turns a text into UCS-2);
@@ -56,46 +64,72 @@ function reassemble(parts: readonly ReassemblyPart[]): string | null {
 describe('split then reassemble', () => {
   it('gives back the original text with UDH parts in any order', () => {
     fc.assert(
-      fc.property(textArb, fc.integer({ min: 0, max: 255 }), fc.array(fc.integer(), { minLength: 1, maxLength: 40 }), (text, reference, keys) => {
-        const split = splitText(text, reference, unbounded)
-        expect(split.truncated).toBe(false)
-        if (!split.esmClassUdhi) {
-          expect(split.parts).toHaveLength(1)
-          expect(decodeText(split.dataCoding, split.parts[0] ?? Buffer.alloc(0)).text).toBe(text)
-          return
-        }
-        const parts = split.parts.map((shortMessage) => {
-          const info = concatInfo({ esmClass: 0x40, shortMessage })
-          expect(info).not.toBeNull()
-          return { ...(info as NonNullable<typeof info>), sender, receiver, dataCoding: split.dataCoding }
-        })
-        expect(reassemble(shuffle(parts, keys))).toBe(text)
-      }),
+      fc.property(
+        textArb,
+        fc.integer({ min: 0, max: 255 }),
+        fc.array(fc.integer(), { minLength: 1, maxLength: 40 }),
+        (text, reference, keys) => {
+          const split = splitText(text, reference, unbounded)
+          expect(split.truncated).toBe(false)
+          if (!split.esmClassUdhi) {
+            expect(split.parts).toHaveLength(1)
+            expect(decodeText(split.dataCoding, split.parts[0] ?? Buffer.alloc(0)).text).toBe(text)
+            return
+          }
+          const parts = split.parts.map((shortMessage) => {
+            const info = concatInfo({ esmClass: 0x40, shortMessage })
+            expect(info).not.toBeNull()
+            return {
+              ...(info as NonNullable<typeof info>),
+              sender,
+              receiver,
+              dataCoding: split.dataCoding,
+            }
+          })
+          expect(reassemble(shuffle(parts, keys))).toBe(text)
+        },
+      ),
       { numRuns: 300 },
     )
   })
 
   it('gives back the original text with SAR parts in any order', () => {
     fc.assert(
-      fc.property(textArb, fc.integer({ min: 0, max: 0xffff }), fc.array(fc.integer(), { minLength: 1, maxLength: 40 }), (text, reference, keys) => {
-        const split = splitTextSar(text, reference, unbounded)
-        const parts = split.parts.map(({ body, sar }) => {
-          const info = concatInfo({
-            esmClass: 0,
-            shortMessage: body,
-            sarMsgRefNum: sar?.sarMsgRefNum,
-            sarTotalSegments: sar?.sarTotalSegments,
-            sarSegmentSeqnum: sar?.sarSegmentSeqnum,
+      fc.property(
+        textArb,
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.array(fc.integer(), { minLength: 1, maxLength: 40 }),
+        (text, reference, keys) => {
+          const split = splitTextSar(text, reference, unbounded)
+          const parts = split.parts.map(({ body, sar }) => {
+            const info = concatInfo({
+              esmClass: 0,
+              shortMessage: body,
+              sarMsgRefNum: sar?.sarMsgRefNum,
+              sarTotalSegments: sar?.sarTotalSegments,
+              sarSegmentSeqnum: sar?.sarSegmentSeqnum,
+            })
+            return info === null
+              ? null
+              : { ...info, sender, receiver, dataCoding: split.dataCoding }
           })
-          return info === null ? null : { ...info, sender, receiver, dataCoding: split.dataCoding }
-        })
-        if (parts.length === 1) {
-          expect(parts[0]).toBeNull()
-          expect(decodeText(split.dataCoding, split.parts[0]?.body ?? Buffer.alloc(0)).text).toBe(text)
-          return
-        }
-        expect(reassemble(shuffle(parts.filter((part) => part !== null), keys))).toBe(text)
-      }),
+          if (parts.length === 1) {
+            expect(parts[0]).toBeNull()
+            expect(decodeText(split.dataCoding, split.parts[0]?.body ?? Buffer.alloc(0)).text).toBe(
+              text,
+            )
+            return
+          }
+          expect(
+            reassemble(
+              shuffle(
+                parts.filter((part) => part !== null),
+                keys,
+              ),
+            ),
+          ).toBe(text)
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -109,7 +143,9 @@ describe('every part', () => {
         for (const part of split.parts) {
           const body = split.esmClassUdhi ? part.subarray(6) : part
           // Unpacked GSM: 160 septets alone, or a 6-octet UDH and 153 septets; UCS-2: 140 octets.
-          expect(part.length).toBeLessThanOrEqual(split.dataCoding === 0x00 ? (split.esmClassUdhi ? 159 : 160) : 140)
+          expect(part.length).toBeLessThanOrEqual(
+            split.dataCoding === 0x00 ? (split.esmClassUdhi ? 159 : 160) : 140,
+          )
           // A cut surrogate pair leaves a lone surrogate; a cut escape pair leaves a trailing ESC.
           expect(decodeText(split.dataCoding, body).text).not.toMatch(loneSurrogate)
           if (split.dataCoding === 0x00) expect(body.at(-1)).not.toBe(0x1b)
@@ -121,17 +157,25 @@ describe('every part', () => {
 
   it('with the default bound, a cut text is a prefix of the original plus "..."', () => {
     fc.assert(
-      fc.property(fc.string({ unit: charArb, minLength: 600, maxLength: 2500, size: 'max' }), (text) => {
-        const split = splitText(text, 1)
-        const joined = decodeText(split.dataCoding, Buffer.concat(split.parts.map((part) => (split.esmClassUdhi ? part.subarray(6) : part)))).text
-        if (!split.truncated) {
-          expect(joined).toBe(text)
-          return
-        }
-        expect(split.parts).toHaveLength(smsTextLimits.segmentPartsMax)
-        expect(joined.endsWith('...')).toBe(true)
-        expect(text.startsWith(joined.slice(0, -3))).toBe(true)
-      }),
+      fc.property(
+        fc.string({ unit: charArb, minLength: 600, maxLength: 2500, size: 'max' }),
+        (text) => {
+          const split = splitText(text, 1)
+          const joined = decodeText(
+            split.dataCoding,
+            Buffer.concat(
+              split.parts.map((part) => (split.esmClassUdhi ? part.subarray(6) : part)),
+            ),
+          ).text
+          if (!split.truncated) {
+            expect(joined).toBe(text)
+            return
+          }
+          expect(split.parts).toHaveLength(smsTextLimits.segmentPartsMax)
+          expect(joined.endsWith('...')).toBe(true)
+          expect(text.startsWith(joined.slice(0, -3))).toBe(true)
+        },
+      ),
       { numRuns: 100 },
     )
   })

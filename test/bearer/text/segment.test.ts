@@ -11,7 +11,10 @@ import { splitText, splitTextSar } from '../../../src/bearer/text/segment.js'
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 const bodyOf = (part: Buffer): Buffer => part.subarray(6)
 const joinedText = (split: ReturnType<typeof splitText>): string =>
-  decodeText(split.dataCoding, Buffer.concat(split.parts.map((part) => (split.esmClassUdhi ? bodyOf(part) : part)))).text
+  decodeText(
+    split.dataCoding,
+    Buffer.concat(split.parts.map((part) => (split.esmClassUdhi ? bodyOf(part) : part))),
+  ).text
 
 describe('single message or parts', () => {
   it.each([
@@ -23,7 +26,12 @@ describe('single message or parts', () => {
     ['71 UCS-2 units need two parts', '你'.repeat(71), 0x08, [134, 8]],
     ['68 Chinese + one emoji is 70 units', `${'你'.repeat(68)}😀`, 0x08, [140]],
     ['69 Chinese + one emoji is 71 units', `${'你'.repeat(69)}😀`, 0x08, [134, 8]],
-    ['66 Chinese + emoji + 5 Chinese: the emoji would straddle unit 67', `${'你'.repeat(66)}😀${'你'.repeat(5)}`, 0x08, [132, 14]],
+    [
+      '66 Chinese + emoji + 5 Chinese: the emoji would straddle unit 67',
+      `${'你'.repeat(66)}😀${'你'.repeat(5)}`,
+      0x08,
+      [132, 14],
+    ],
     ['306 GSM characters are exactly two parts', 'a'.repeat(306), 0x00, [153, 153]],
     ['307 GSM characters need three parts', 'a'.repeat(307), 0x00, [153, 153, 1]],
     ['the empty text is one empty SM', '', 0x00, [0]],
@@ -50,8 +58,12 @@ describe('the UDH', () => {
   })
 
   it('carries references 0 and 255', () => {
-    expect(hex(splitText('x'.repeat(200), 0).parts[0]?.subarray(0, 6) ?? Buffer.alloc(0))).toBe('050003000201')
-    expect(hex(splitText('x'.repeat(200), 255).parts[1]?.subarray(0, 6) ?? Buffer.alloc(0))).toBe('050003ff0202')
+    expect(hex(splitText('x'.repeat(200), 0).parts[0]?.subarray(0, 6) ?? Buffer.alloc(0))).toBe(
+      '050003000201',
+    )
+    expect(hex(splitText('x'.repeat(200), 255).parts[1]?.subarray(0, 6) ?? Buffer.alloc(0))).toBe(
+      '050003ff0202',
+    )
   })
 
   it.each([-1, 256, 1.5, Number.NaN])('refuses reference %d as a programmer error', (reference) => {

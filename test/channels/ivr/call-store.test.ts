@@ -24,9 +24,33 @@ afterEach(() => {
 })
 
 function stateOf(callId: string, startedMs: number): CallState {
-  const step = fakeIvrEngine().start(callId, '8613800138000', '12588', { msisdn: '8613800138000', language: 'en' }, startedMs)
-  const answer = { callId, step: 1, language: 'en' as const, prompts: step.prompts, gather: step.kind === 'say' ? step.gather : null, ended: false, outcome: null }
-  return { callId, provider: 'sim', caller: '8613800138000', number: '12588', call: step.call, step: 1, lastAnswer: answer, startedMs, activeMs: startedMs }
+  const step = fakeIvrEngine().start(
+    callId,
+    '8613800138000',
+    '12588',
+    { msisdn: '8613800138000', language: 'en' },
+    startedMs,
+  )
+  const answer = {
+    callId,
+    step: 1,
+    language: 'en' as const,
+    prompts: step.prompts,
+    gather: step.kind === 'say' ? step.gather : null,
+    ended: false,
+    outcome: null,
+  }
+  return {
+    callId,
+    provider: 'sim',
+    caller: '8613800138000',
+    number: '12588',
+    call: step.call,
+    step: 1,
+    lastAnswer: answer,
+    startedMs,
+    activeMs: startedMs,
+  }
 }
 
 describe('the IVR call store', () => {
@@ -38,22 +62,40 @@ describe('the IVR call store', () => {
     first.close()
     const second = new CallStore(path, defaultIvrLimits)
     expect(second.get('c1')).toBeNull()
-    expect(second.record('c1')).toMatchObject({ outcome: 'gateway_restart', endedMs: 4_000, durationMs: 3_000, steps: 2 })
+    expect(second.record('c1')).toMatchObject({
+      outcome: 'gateway_restart',
+      endedMs: 4_000,
+      durationMs: 3_000,
+      steps: 2,
+    })
     second.close()
   })
 
   it('refuses a call past callsMax and forgets the oldest ended records past callRecordsKeptMax', () => {
-    const store = new CallStore(join(dir, 'ivr.sqlite'), { ...defaultIvrLimits, callsMax: 2, callRecordsKeptMax: 3 })
+    const store = new CallStore(join(dir, 'ivr.sqlite'), {
+      ...defaultIvrLimits,
+      callsMax: 2,
+      callRecordsKeptMax: 3,
+    })
     expect(store.open(stateOf('a', 1))).toBe(true)
     expect(store.open(stateOf('b', 2))).toBe(true)
     expect(store.open(stateOf('c', 3))).toBe(false)
-    for (const [callId, startedMs] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) {
+    for (const [callId, startedMs] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+      ['d', 4],
+    ] as const) {
       if (store.get(callId) === null) store.open(stateOf(callId, startedMs))
       store.end(stateOf(callId, startedMs), 'completed', startedMs + 10)
     }
     store.open(stateOf('e', 5))
     expect(store.prune()).toBe(2)
-    expect(store.recent({ limit: 10, msisdn: null }).map((record) => record.callId)).toEqual(['e', 'd', 'c'])
+    expect(store.recent({ limit: 10, msisdn: null }).map((record) => record.callId)).toEqual([
+      'e',
+      'd',
+      'c',
+    ])
     expect(store.record('a')).toBeNull()
     store.close()
   })

@@ -8,16 +8,23 @@
  * test) is said and applied as silence until the script gives up and ends the call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCall } from '../../../src/cli/call.js'
-import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
-import { LI, LI_PIN, NOBODY } from '../../support/gateway-fixture.js'
 import type { IvrEngine, IvrStep } from '../../../channels/ivr/contract.js'
+import { runCall } from '../../../src/cli/call.js'
+import {
+  endedByKeys,
+  inProcess as runInProcess,
+  telepayChild,
+  telepayOnTerminal,
+  terminalExitBoundMs,
+} from '../../support/cli-runs.js'
+import { LI, LI_PIN, NOBODY } from '../../support/gateway-fixture.js'
 import { fakeIvrEngine, fakePromptText } from './fake-engine.js'
 import type { IvrHarness } from './ivr-harness.js'
 import { startIvrHarness } from './ivr-harness.js'
 
 const child = (args: readonly string[], stdin: string) => telepayChild('call', args, stdin)
-const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runCall, args, lines)
+const inProcess = (args: string[], lines: readonly string[] = []) =>
+  runInProcess(runCall, args, lines)
 
 let h: IvrHarness
 
@@ -36,11 +43,18 @@ async function lastCall(): Promise<{ outcome: string | null; inputs: string[] }>
 
 describe('telepay call', () => {
   it('pays an order from a pipe to the end of the call and exits 0; the PIN is echoed masked; the money moved', async () => {
-    const run = await child([LI, '12588', '--url', h.url], `${['2', '880001#', `${LI_PIN}#`].join('\n')}\n`)
+    const run = await child(
+      [LI, '12588', '--url', h.url],
+      `${['2', '880001#', `${LI_PIN}#`].join('\n')}\n`,
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`${fakePromptText('main.menu')}\n[1 key; 5 s] > 2\n${fakePromptText('order.number')}\n[6+ keys, then #; 8 s] > 880001#\n`)
-    expect(run.stdout).toContain(`${fakePromptText('order.pin')}\n[4 keys, then #, secret; 8 s] > *****\n`)
+    expect(run.stdout).toContain(
+      `${fakePromptText('main.menu')}\n[1 key; 5 s] > 2\n${fakePromptText('order.number')}\n[6+ keys, then #; 8 s] > 880001#\n`,
+    )
+    expect(run.stdout).toContain(
+      `${fakePromptText('order.pin')}\n[4 keys, then #, secret; 8 s] > *****\n`,
+    )
     expect(run.stdout).not.toContain(LI_PIN)
     expect(run.stdout).toMatch(/80\.00[^\n]*\n\[call ended: completed\]\n$/)
     expect(await h.gw.balance(LI, 'wallet')).toBe('420.00')
@@ -71,7 +85,9 @@ describe('telepay call', () => {
   it('exits 1 with a hint when no gateway listens', async () => {
     const run = await inProcess([LI, '--url', 'http://127.0.0.1:1'], [])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/ivr\/calls: .*is the gateway running/)
+    expect(run.stderr).toMatch(
+      /cannot reach http:\/\/127\.0\.0\.1:1\/ivr\/calls: .*is the gateway running/,
+    )
   })
 
   it('exits 2 on a bad MSISDN, number or option', async () => {
@@ -82,7 +98,6 @@ describe('telepay call', () => {
     expect((await inProcess([LI, '--bogus'], [])).code).toBe(2)
   })
 })
-
 
 describe('telepay call on a terminal', () => {
   it('exits 0 by itself when the gateway ends the call (an unregistered caller)', async () => {
@@ -107,20 +122,30 @@ describe('telepay call on a terminal', () => {
   })
 
   it('hangs up and exits by itself on h (0), Ctrl-C (130) and Ctrl-D (1)', async () => {
-    const [byH, byCtrlC, byCtrlD] = await endedByKeys('call', [LI, '--url', h.url], /\[1 key; 5 s\] > $/, ['h\r', '\x03', '\x04'])
+    const [byH, byCtrlC, byCtrlD] = await endedByKeys(
+      'call',
+      [LI, '--url', h.url],
+      /\[1 key; 5 s\] > $/,
+      ['h\r', '\x03', '\x04'],
+    )
     expect([byH?.code, byCtrlC?.code, byCtrlD?.code]).toEqual([0, 130, 1])
     expect(byH?.run.screen()).toMatch(/\[you hung up: hung_up\]\n$/)
     expect(byCtrlC?.run.screen()).toMatch(/\[you hung up: hung_up\]\n$/)
     const listed = await h.request('GET', '/admin/api/calls?limit=3')
-    expect(listed.json.calls.map((call: { outcome: string }) => call.outcome)).toEqual(['hung_up', 'hung_up', 'hung_up'])
+    expect(listed.json.calls.map((call: { outcome: string }) => call.outcome)).toEqual([
+      'hung_up',
+      'hung_up',
+      'hung_up',
+    ])
   })
 })
 
 /** The fake scripts with every question's timeouts cut to `ms`, as a test configures them. */
 function withTimeouts(engine: IvrEngine, ms: number): IvrEngine {
-  const cut = (step: IvrStep): IvrStep => step.kind === 'say' && step.gather !== null
-    ? { ...step, gather: { ...step.gather, firstDigitTimeoutMs: ms, interDigitTimeoutMs: ms } }
-    : step
+  const cut = (step: IvrStep): IvrStep =>
+    step.kind === 'say' && step.gather !== null
+      ? { ...step, gather: { ...step.gather, firstDigitTimeoutMs: ms, interDigitTimeoutMs: ms } }
+      : step
   return {
     ...engine,
     start: (...args) => cut(engine.start(...args)),
@@ -142,7 +167,7 @@ describe('telepay call on a terminal, silent past the timeout', () => {
     await short.close()
   })
 
-  it('says each question\'s timeout, sends silence when no key comes within it, and exits 0 when the script gives up', async () => {
+  it("says each question's timeout, sends silence when no key comes within it, and exits 0 when the script gives up", async () => {
     const run = telepayOnTerminal('call', [LI, '--url', short.url])
     await run.waitFor(/\[1 key; 1 s\] > $/)
     const askedMs = Date.now()
@@ -151,6 +176,8 @@ describe('telepay call on a terminal, silent past the timeout', () => {
     const screen = run.screen()
     expect(screen.split('[no key within 1 s: silence]').length - 1).toBe(3)
     expect(screen).toContain(fakePromptText('retry.noinput'))
-    expect(screen.endsWith(`${fakePromptText('goodbye.failed')}\n[call ended: failed_input]\n`)).toBe(true)
+    expect(
+      screen.endsWith(`${fakePromptText('goodbye.failed')}\n[call ended: failed_input]\n`),
+    ).toBe(true)
   })
 })

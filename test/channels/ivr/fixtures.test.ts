@@ -19,7 +19,9 @@ interface FixtureLine {
 }
 
 const dir = resolve('fixtures/ivr')
-const files = readdirSync(dir).filter((name) => name.endsWith('.jsonl')).sort()
+const files = readdirSync(dir)
+  .filter((name) => name.endsWith('.jsonl'))
+  .sort()
 
 let gw: GatewayFixture
 
@@ -38,11 +40,16 @@ describe('Twilio webhook fixtures', () => {
 
   for (const file of files) {
     it(`replays ${file}`, async () => {
-      const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as FixtureLine)
+      const lines = readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as FixtureLine)
       let previous = ''
       for (const line of lines) {
         const response = await fetch(`${gw.url}/ivr/twiml${line.query}`, {
-          method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(line.form).toString(),
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(line.form).toString(),
         })
         const body = await response.text()
         expect(response.status, line.comment).toBe(200)
@@ -51,8 +58,12 @@ describe('Twilio webhook fixtures', () => {
         previous = body
       }
       // Whatever a fixture does, the ledger stays balanced and a record of the call is kept.
-      expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({ balanced: true })
-      expect((await gw.admin('GET', `/admin/api/calls?msisdn=${LI}`)).json.calls.length).toBeGreaterThan(0)
+      expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({
+        balanced: true,
+      })
+      expect(
+        (await gw.admin('GET', `/admin/api/calls?msisdn=${LI}`)).json.calls.length,
+      ).toBeGreaterThan(0)
     })
   }
 })

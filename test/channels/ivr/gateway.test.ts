@@ -6,8 +6,9 @@
  * the call records behind the admin token (PINs masked, in the API and in ivr.sqlite); TwiML
  * and the simulation API telling the same call; health and metrics.
  */
-import Database from 'better-sqlite3'
+
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import twilio from 'twilio'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
@@ -27,7 +28,12 @@ interface Answer {
   readonly callId: string
   readonly step: number
   readonly prompts: string[]
-  readonly gather: { readonly secret: boolean; readonly finishOnKey: string; readonly digitsMax: number | null; readonly firstDigitTimeoutMs: number } | null
+  readonly gather: {
+    readonly secret: boolean
+    readonly finishOnKey: string
+    readonly digitsMax: number | null
+    readonly firstDigitTimeoutMs: number
+  } | null
   readonly ended: boolean
   readonly outcome: string | null
 }
@@ -77,12 +83,20 @@ describe('IVR in the gateway', () => {
     expect(paid).toMatchObject({ ended: true, outcome: 'completed', gather: null })
     expect(spoken(paid)).toMatch(/Paid 80\.00/)
     expect(await gw.balance(LI, 'wallet')).toBe('420.00')
-    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({ balanced: true })
+    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({
+      balanced: true,
+    })
 
     const records = await gw.admin('GET', `/admin/api/calls?msisdn=${LI}&limit=5`)
     expect(records.status).toBe(200)
     const [record] = records.json.calls
-    expect(record).toMatchObject({ callId: call.callId, caller: LI, number: '12588', outcome: 'completed', reference: expect.stringMatching(/^T[0-9A-Z]{6}$/) })
+    expect(record).toMatchObject({
+      callId: call.callId,
+      caller: LI,
+      number: '12588',
+      outcome: 'completed',
+      reference: expect.stringMatching(/^T[0-9A-Z]{6}$/),
+    })
     expect(JSON.stringify(record.inputs)).not.toContain(LI_PIN)
     expect(record.inputs.at(-1)).toMatch(/^\*+#?$/)
     const db = new Database(join(gw.dir, 'ivr.sqlite'), { readonly: true })
@@ -123,7 +137,10 @@ describe('IVR in the gateway', () => {
     const hungUp = await gw.request('DELETE', `/ivr/calls/${call.callId}`)
     expect(hungUp.json).toMatchObject({ ended: true, outcome: 'hung_up' })
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
-    expect((await gw.request('POST', `/ivr/calls/${call.callId}/digits`, { body: { digits: '34#' } })).status).toBe(409)
+    expect(
+      (await gw.request('POST', `/ivr/calls/${call.callId}/digits`, { body: { digits: '34#' } }))
+        .status,
+    ).toBe(409)
     // The payment left waiting expires (SPEC section 3: 120 s); the order is then paid in a new call.
     await gw.advance(121)
     const again = await dial(LI)
@@ -142,17 +159,33 @@ describe('IVR in the gateway', () => {
     await press(call, '2')
     const refused = await press(call, '880001#')
     expect(refused).toMatchObject({ ended: true, outcome: 'unregistered' })
-    expect((await gw.admin('GET', `/admin/api/calls?msisdn=${NOBODY}`)).json.calls[0]).toMatchObject({ caller: NOBODY, outcome: 'unregistered' })
+    expect(
+      (await gw.admin('GET', `/admin/api/calls?msisdn=${NOBODY}`)).json.calls[0],
+    ).toMatchObject({ caller: NOBODY, outcome: 'unregistered' })
   })
 
   it('speaks the same call by TwiML as by the simulation API', async () => {
     const simulated = await dial(LI)
-    const form = new URLSearchParams({ CallSid: `CA${'1'.repeat(32)}`, From: `+${LI}`, To: '+12588', CallStatus: 'ringing' })
-    const response = await fetch(`${gw.url}/ivr/twiml`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })
+    const form = new URLSearchParams({
+      CallSid: `CA${'1'.repeat(32)}`,
+      From: `+${LI}`,
+      To: '+12588',
+      CallStatus: 'ringing',
+    })
+    const response = await fetch(`${gw.url}/ivr/twiml`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    })
     const expected = new twilio.twiml.VoiceResponse()
     const gather = expected.gather({
-      input: ['dtmf'], numDigits: simulated.gather?.digitsMax ?? 0, finishOnKey: simulated.gather?.finishOnKey ?? '',
-      timeout: Math.ceil((simulated.gather?.firstDigitTimeoutMs ?? 0) / 1000), action: '/ivr/twiml?step=1', method: 'POST', actionOnEmptyResult: true,
+      input: ['dtmf'],
+      numDigits: simulated.gather?.digitsMax ?? 0,
+      finishOnKey: simulated.gather?.finishOnKey ?? '',
+      timeout: Math.ceil((simulated.gather?.firstDigitTimeoutMs ?? 0) / 1000),
+      action: '/ivr/twiml?step=1',
+      method: 'POST',
+      actionOnEmptyResult: true,
     })
     for (const text of simulated.prompts) gather.say({ language: 'en-US' }, text)
     expect(await response.text()).toBe(expected.toString())
@@ -164,6 +197,8 @@ describe('IVR in the gateway', () => {
     expect((await gw.request('GET', '/admin/api/calls')).status).toBe(401)
     expect((await gw.admin('GET', '/admin/api/calls')).json.calls).toHaveLength(1)
     expect((await gw.request('GET', '/healthz')).json).toMatchObject({ channels: { ivr: 'ready' } })
-    expect((await gw.admin('GET', '/metrics')).text).toContain('telepay_ivr_calls_ended_total{outcome="hung_up"} 1')
+    expect((await gw.admin('GET', '/metrics')).text).toContain(
+      'telepay_ivr_calls_ended_total{outcome="hung_up"} 1',
+    )
   })
 })

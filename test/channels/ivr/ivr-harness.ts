@@ -26,7 +26,10 @@ export interface IvrHarness {
   readonly dataDir: string
   request(method: string, path: string, body?: unknown): Promise<HttpAnswer>
   /** Posts a form (TwiML webhooks, VoiceXML submits); `path` may carry a query. */
-  form(path: string, fields: Readonly<Record<string, string>>): Promise<{ status: number; contentType: string; body: string }>
+  form(
+    path: string,
+    fields: Readonly<Record<string, string>>,
+  ): Promise<{ status: number; contentType: string; body: string }>
   /** Moves the gateway's test clock, runs its sweeps and the channel's. */
   advance(seconds: number): Promise<void>
   close(): Promise<void>
@@ -46,7 +49,11 @@ export async function startIvrHarness(options: HarnessOptions = {}): Promise<Ivr
   const channel = startIvrChannel(
     { dataDir, ...(options.limits === undefined ? {} : { ivrLimits: options.limits }) },
     {
-      service: context.service, ledger: context.ledger, clock: context.clock, log: options.log ?? silentLogger, metrics: context.metrics,
+      service: context.service,
+      ledger: context.ledger,
+      clock: context.clock,
+      log: options.log ?? silentLogger,
+      metrics: context.metrics,
       engine: options.engine ?? fakeIvrEngine(),
       ...(options.speechCommands === undefined ? {} : { speechCommands: options.speechCommands }),
     },
@@ -61,15 +68,23 @@ export async function startIvrHarness(options: HarnessOptions = {}): Promise<Ivr
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
   return {
-    gw, channel, url, dataDir,
-    request: (method, path, body) => httpRequest(url, method, path, body === undefined ? {} : { body }),
+    gw,
+    channel,
+    url,
+    dataDir,
+    request: (method, path, body) =>
+      httpRequest(url, method, path, body === undefined ? {} : { body }),
     async form(path, fields) {
       const response = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(fields).toString(),
       })
-      return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body: await response.text(),
+      }
     },
     async advance(seconds) {
       await gw.advance(seconds)

@@ -6,8 +6,9 @@
  * moving nothing, an unregistered caller, the 4xx refusals, the bound on calls, the idle and
  * duration caps on the test clock, and the call records (PINs masked) with their admin listing.
  */
-import Database from 'better-sqlite3'
+
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/service/log.js'
 import { LI, LI_PIN, NOBODY, TRANSFER_REF } from '../../support/gateway-fixture.js'
@@ -20,16 +21,36 @@ afterEach(async () => {
   await h.close()
 })
 
-async function call(from: string): Promise<{ callId: string; step: number; json: any; status: number }> {
+async function call(
+  from: string,
+): Promise<{ callId: string; step: number; json: any; status: number }> {
   const answer = await h.request('POST', '/ivr/calls', { from, to: '12588' })
-  return { callId: answer.json?.callId, step: answer.json?.step, json: answer.json, status: answer.status }
+  return {
+    callId: answer.json?.callId,
+    step: answer.json?.step,
+    json: answer.json,
+    status: answer.status,
+  }
 }
 
 function press(callId: string, digits: string, step?: number) {
-  return h.request('POST', `/ivr/calls/${callId}/digits`, step === undefined ? { digits } : { digits, step })
+  return h.request(
+    'POST',
+    `/ivr/calls/${callId}/digits`,
+    step === undefined ? { digits } : { digits, step },
+  )
 }
 
-function cdrRows(): { call_id: string; outcome: string | null; inputs: string; reference: string | null; caller: string; number: string; started_ms: number; ended_ms: number | null }[] {
+function cdrRows(): {
+  call_id: string
+  outcome: string | null
+  inputs: string
+  reference: string | null
+  caller: string
+  number: string
+  started_ms: number
+  ended_ms: number | null
+}[] {
   const db = new Database(join(h.dataDir, 'ivr.sqlite'), { readonly: true })
   try {
     return db.prepare('SELECT * FROM ivr_calls ORDER BY started_ms').all() as never
@@ -47,9 +68,21 @@ describe('the IVR simulation API', () => {
     const answered = await call(LI)
     expect(answered.status).toBe(201)
     expect(answered.json).toMatchObject({
-      callId: expect.stringMatching(/^sim-/), step: 1, ended: false, language: 'en',
-      prompts: [expect.stringMatching(/Press 1/)], promptIds: ['main.menu'],
-      gather: { digitsMin: 1, digitsMax: 1, finishOnKey: '', validKeys: '12', secret: false, firstDigitTimeoutMs: 5000, interDigitTimeoutMs: 3000 },
+      callId: expect.stringMatching(/^sim-/),
+      step: 1,
+      ended: false,
+      language: 'en',
+      prompts: [expect.stringMatching(/Press 1/)],
+      promptIds: ['main.menu'],
+      gather: {
+        digitsMin: 1,
+        digitsMax: 1,
+        finishOnKey: '',
+        validKeys: '12',
+        secret: false,
+        firstDigitTimeoutMs: 5000,
+        interDigitTimeoutMs: 3000,
+      },
     })
   })
 
@@ -60,13 +93,20 @@ describe('the IVR simulation API', () => {
     expect(balance.json).toMatchObject({ ended: true, gather: null, outcome: 'completed' })
     expect(balance.json.prompts.join(' ')).toContain('500.00')
     const [row] = cdrRows()
-    expect(row).toMatchObject({ call_id: callId, outcome: 'completed', caller: LI, number: '12588' })
+    expect(row).toMatchObject({
+      call_id: callId,
+      outcome: 'completed',
+      caller: LI,
+      number: '12588',
+    })
     expect(row?.ended_ms).toBe(row?.started_ms)
   })
 
   it('pays order 880001 with the PIN; a retried request replays its answer and moves no money twice', async () => {
     const { callId } = await call(LI)
-    expect((await press(callId, '2', 1)).json.prompts).toEqual([expect.stringMatching(/order number/)])
+    expect((await press(callId, '2', 1)).json.prompts).toEqual([
+      expect.stringMatching(/order number/),
+    ])
     // Keys may come in pieces: the engine keeps collecting until the `#`.
     const partial = await press(callId, '8800', 2)
     expect(partial.json).toMatchObject({ prompts: [], ended: false, gather: { finishOnKey: '#' } })
@@ -79,7 +119,9 @@ describe('the IVR simulation API', () => {
     expect(again.status).toBe(200)
     expect(again.json).toEqual(paid.json)
     expect(await h.gw.balance(LI, 'wallet')).toBe('420.00')
-    expect((await h.gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({ balanced: true })
+    expect((await h.gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({
+      balanced: true,
+    })
     const [row] = cdrRows()
     expect(row?.reference).toMatch(TRANSFER_REF)
     expect(JSON.parse(row?.inputs ?? '[]')).toEqual(['2', '880001', '****'])
@@ -101,7 +143,12 @@ describe('the IVR simulation API', () => {
     expect(first.json).toMatchObject({ ended: false, promptIds: ['retry.noinput', 'main.menu'] })
     await h.request('POST', `/ivr/calls/${callId}/silence`)
     const last = await h.request('POST', `/ivr/calls/${callId}/silence`)
-    expect(last.json).toMatchObject({ ended: true, outcome: 'failed_input', gather: null, promptIds: ['goodbye.failed'] })
+    expect(last.json).toMatchObject({
+      ended: true,
+      outcome: 'failed_input',
+      gather: null,
+      promptIds: ['goodbye.failed'],
+    })
     expect(cdrRows()[0]?.outcome).toBe('failed_input')
   })
 
@@ -139,7 +186,9 @@ describe('the IVR simulation API', () => {
       expect(bad.json.error).toBe('digits_invalid')
     }
     expect((await h.request('POST', '/ivr/calls', { to: '12588' })).json.error).toBe('from_invalid')
-    expect((await h.request('POST', '/ivr/calls', { from: LI, to: 'abc' })).json.error).toBe('to_invalid')
+    expect((await h.request('POST', '/ivr/calls', { from: LI, to: 'abc' })).json.error).toBe(
+      'to_invalid',
+    )
     const stale = await press(callId, '1', 7)
     expect(stale.status).toBe(409)
     expect(stale.json.error).toBe('step_stale')
@@ -155,10 +204,20 @@ describe('the IVR simulation API', () => {
     await call(NOBODY)
     const listed = await h.request('GET', `/admin/api/calls?limit=10&msisdn=${LI}`)
     expect(listed.status).toBe(200)
-    expect(listed.json.calls.map((row: { callId: string }) => row.callId)).toEqual([hanging.callId, paying.callId])
+    expect(listed.json.calls.map((row: { callId: string }) => row.callId)).toEqual([
+      hanging.callId,
+      paying.callId,
+    ])
     expect(listed.json.calls[1]).toMatchObject({
-      caller: LI, msisdn: LI, number: '12588', outcome: 'completed', reference: expect.stringMatching(TRANSFER_REF),
-      startedAt: expect.any(String), endedAt: expect.any(String), durationSeconds: 0, inputs: ['2', '880001', '****'],
+      caller: LI,
+      msisdn: LI,
+      number: '12588',
+      outcome: 'completed',
+      reference: expect.stringMatching(TRANSFER_REF),
+      startedAt: expect.any(String),
+      endedAt: expect.any(String),
+      durationSeconds: 0,
+      inputs: ['2', '880001', '****'],
     })
     expect((await h.request('GET', '/admin/api/calls')).json.calls).toHaveLength(3)
     expect((await h.request('GET', '/admin/api/calls?limit=0')).status).toBe(400)
@@ -181,9 +240,13 @@ describe('the logs of the IVR channel', () => {
     await press(callId, '880001#')
     await press(callId, `${LI_PIN}#`)
     expect(lines.some((line) => line.includes('ivr step') && line.includes('keys=5'))).toBe(true)
-    expect(lines.some((line) => line.includes('ivr call ended') && line.includes('outcome=completed'))).toBe(true)
+    expect(
+      lines.some((line) => line.includes('ivr call ended') && line.includes('outcome=completed')),
+    ).toBe(true)
     // Call ids are random hex: taken out first, so that one holding "1234" cannot fail the test.
-    expect(lines.map((line) => line.replaceAll(callId, 'CALL')).filter((line) => line.includes(LI_PIN))).toEqual([])
+    expect(
+      lines.map((line) => line.replaceAll(callId, 'CALL')).filter((line) => line.includes(LI_PIN)),
+    ).toEqual([])
     expect(lines.filter((line) => line.includes(LI))).toEqual([])
   })
 })
@@ -203,14 +266,20 @@ describe('the bounds of the IVR channel', () => {
     h = await startIvrHarness({ limits: { callIdleMaxMs: 60_000, callDurationMaxMs: 120_000 } })
     const idle = await call(LI)
     await h.advance(61)
-    expect((await press(idle.callId, '1')).json).toMatchObject({ error: 'call_ended', outcome: 'idle_timeout' })
+    expect((await press(idle.callId, '1')).json).toMatchObject({
+      error: 'call_ended',
+      outcome: 'idle_timeout',
+    })
     const busy = await call(LI)
     await press(busy.callId, '2')
     for (let step = 0; step < 4; step += 1) {
       await h.advance(40)
       await press(busy.callId, '8')
     }
-    expect((await press(busy.callId, '8')).json).toMatchObject({ error: 'call_ended', outcome: 'duration_cap' })
+    expect((await press(busy.callId, '8')).json).toMatchObject({
+      error: 'call_ended',
+      outcome: 'duration_cap',
+    })
     expect(cdrRows().map((row) => row.outcome)).toEqual(['idle_timeout', 'duration_cap'])
     expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
   })

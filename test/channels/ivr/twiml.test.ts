@@ -27,7 +27,11 @@ afterAll(async () => {
 })
 
 /** What Twilio's builder writes for a gather around `says`, posting back to `step`. */
-function builderGather(gather: Gather, step: number, says: readonly (readonly [string, string])[]): string {
+function builderGather(
+  gather: Gather,
+  step: number,
+  says: readonly (readonly [string, string])[],
+): string {
   const response = new twilio.twiml.VoiceResponse()
   const verb = response.gather({
     input: ['dtmf'],
@@ -49,13 +53,23 @@ function builderHangup(says: readonly (readonly [string, string])[]): string {
   return response.toString()
 }
 
-function newCall(from: string = LI): { sid: string; post: (fields: Record<string, string>, step?: number) => Promise<string> } {
+function newCall(from: string = LI): {
+  sid: string
+  post: (fields: Record<string, string>, step?: number) => Promise<string>
+} {
   sids += 1
   const sid = `CA${String(sids).padStart(32, '0')}`
   return {
     sid,
     async post(fields, step) {
-      const answer = await h.form(step === undefined ? '/ivr/twiml' : `/ivr/twiml?step=${step}`, { CallSid: sid, From: `+${from}`, To: '+12588', AccountSid: 'AC0', CallStatus: 'in-progress', ...fields })
+      const answer = await h.form(step === undefined ? '/ivr/twiml' : `/ivr/twiml?step=${step}`, {
+        CallSid: sid,
+        From: `+${from}`,
+        To: '+12588',
+        AccountSid: 'AC0',
+        CallStatus: 'in-progress',
+        ...fields,
+      })
       expect(answer.status).toBe(200)
       expect(answer.contentType).toMatch(/^text\/xml/)
       return answer.body
@@ -66,9 +80,15 @@ function newCall(from: string = LI): { sid: string; post: (fields: Record<string
 describe('TwiML at POST /ivr/twiml', () => {
   it('walks a call to a paid order, each document equal to the twilio builder output', async () => {
     const twiml = newCall()
-    expect(await twiml.post({})).toBe(builderGather(fakeGathers.menu, 1, [['en-US', fakePromptText('main.menu')]]))
-    expect(await twiml.post({ Digits: '2' }, 1)).toBe(builderGather(fakeGathers.order, 2, [['en-US', fakePromptText('order.number')]]))
-    expect(await twiml.post({ Digits: '880001', FinishedOnKey: '#' }, 2)).toBe(builderGather(fakeGathers.pin, 3, [['en-US', fakePromptText('order.pin')]]))
+    expect(await twiml.post({})).toBe(
+      builderGather(fakeGathers.menu, 1, [['en-US', fakePromptText('main.menu')]]),
+    )
+    expect(await twiml.post({ Digits: '2' }, 1)).toBe(
+      builderGather(fakeGathers.order, 2, [['en-US', fakePromptText('order.number')]]),
+    )
+    expect(await twiml.post({ Digits: '880001', FinishedOnKey: '#' }, 2)).toBe(
+      builderGather(fakeGathers.pin, 3, [['en-US', fakePromptText('order.pin')]]),
+    )
     const paid = await twiml.post({ Digits: LI_PIN, FinishedOnKey: '#' }, 3)
     const spoken = /<Say language="en-US">([^<]*)<\/Say>/.exec(paid)?.[1] ?? ''
     expect(spoken).toContain('80.00')
@@ -81,7 +101,12 @@ describe('TwiML at POST /ivr/twiml', () => {
   it('hears an empty Digits after the timeout as silence and re-prompts', async () => {
     const twiml = newCall()
     await twiml.post({})
-    expect(await twiml.post({ Digits: '' }, 1)).toBe(builderGather(fakeGathers.menu, 2, [['en-US', fakePromptText('retry.noinput')], ['en-US', fakePromptText('main.menu')]]))
+    expect(await twiml.post({ Digits: '' }, 1)).toBe(
+      builderGather(fakeGathers.menu, 2, [
+        ['en-US', fakePromptText('retry.noinput')],
+        ['en-US', fakePromptText('main.menu')],
+      ]),
+    )
   })
 
   it('judges Digits that came by the timer after the inter-digit silence: too short is a no match', async () => {
@@ -89,9 +114,16 @@ describe('TwiML at POST /ivr/twiml', () => {
     await twiml.post({})
     await twiml.post({ Digits: '2' }, 1)
     // Four keys then the timeout: no FinishedOnKey. The keys, then the silence: a no match (six needed).
-    expect(await twiml.post({ Digits: '8800' }, 2)).toBe(builderGather(fakeGathers.order, 4, [['en-US', fakePromptText('retry.nomatch')], ['en-US', fakePromptText('order.number')]]))
+    expect(await twiml.post({ Digits: '8800' }, 2)).toBe(
+      builderGather(fakeGathers.order, 4, [
+        ['en-US', fakePromptText('retry.nomatch')],
+        ['en-US', fakePromptText('order.number')],
+      ]),
+    )
     // Six keys by the timer: complete, accepted.
-    expect(await twiml.post({ Digits: '880001' }, 4)).toBe(builderGather(fakeGathers.pin, 6, [['en-US', fakePromptText('order.pin')]]))
+    expect(await twiml.post({ Digits: '880001' }, 4)).toBe(
+      builderGather(fakeGathers.pin, 6, [['en-US', fakePromptText('order.pin')]]),
+    )
   })
 
   it('takes CallStatus=completed as the hang-up: nothing paid, the record says hung_up', async () => {
@@ -99,9 +131,15 @@ describe('TwiML at POST /ivr/twiml', () => {
     await twiml.post({})
     await twiml.post({ Digits: '2' }, 1)
     await twiml.post({ Digits: '880001', FinishedOnKey: '#' }, 2)
-    expect(await twiml.post({ CallStatus: 'completed' })).toBe(new twilio.twiml.VoiceResponse().toString())
+    expect(await twiml.post({ CallStatus: 'completed' })).toBe(
+      new twilio.twiml.VoiceResponse().toString(),
+    )
     const record = await h.request('GET', `/ivr/calls/twilio-${twiml.sid}`)
-    expect(record.json).toMatchObject({ outcome: 'hung_up', provider: 'twilio', inputs: ['2', '880001'] })
+    expect(record.json).toMatchObject({
+      outcome: 'hung_up',
+      provider: 'twilio',
+      inputs: ['2', '880001'],
+    })
     expect(await twiml.post({ Digits: LI_PIN, FinishedOnKey: '#' }, 3)).toBe(builderHangup([]))
     expect(await h.gw.balance(LI, 'wallet')).toBe('420.00')
   })
@@ -109,12 +147,16 @@ describe('TwiML at POST /ivr/twiml', () => {
   it('says goodbye to a request for a call it does not hold', async () => {
     const twiml = newCall()
     const lost = await twiml.post({ Digits: '1' }, 5)
-    expect(lost).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Say language="en-US">[^<]+<\/Say><Hangup\/><\/Response>$/)
+    expect(lost).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Say language="en-US">[^<]+<\/Say><Hangup\/><\/Response>$/,
+    )
   })
 
   it('speaks Chinese with language zh-CN to a Chinese subscriber', async () => {
     const twiml = newCall(HAN)
-    expect(await twiml.post({})).toBe(builderGather(fakeGathers.menu, 1, [['zh-CN', fakePromptText('main.menu', 'zh')]]))
+    expect(await twiml.post({})).toBe(
+      builderGather(fakeGathers.menu, 1, [['zh-CN', fakePromptText('main.menu', 'zh')]]),
+    )
   })
 
   it('refuses a request without a CallSid with 400', async () => {
@@ -126,18 +168,64 @@ describe('TwiML at POST /ivr/twiml', () => {
 describe('renderTwiml', () => {
   const prompt: Prompt = { id: 'p', language: 'en', text: 'Fish & chips <cost> "5" dollars' }
   const cases: readonly [string, Gather][] = [
-    ['a fixed length without terminator', { digitsMin: 4, digitsMax: 4, finishOnKey: '', firstDigitTimeoutMs: 3_000, interDigitTimeoutMs: 2_000, validKeys: '0123456789', secret: true }],
-    ['an open length up to #', { digitsMin: 1, digitsMax: null, finishOnKey: '#', firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 5_000, validKeys: '0123456789', secret: false }],
-    ['a star terminator and a fractional timeout', { digitsMin: 1, digitsMax: 12, finishOnKey: '*', firstDigitTimeoutMs: 4_500, interDigitTimeoutMs: 1_000, validKeys: '0123456789', secret: false }],
+    [
+      'a fixed length without terminator',
+      {
+        digitsMin: 4,
+        digitsMax: 4,
+        finishOnKey: '',
+        firstDigitTimeoutMs: 3_000,
+        interDigitTimeoutMs: 2_000,
+        validKeys: '0123456789',
+        secret: true,
+      },
+    ],
+    [
+      'an open length up to #',
+      {
+        digitsMin: 1,
+        digitsMax: null,
+        finishOnKey: '#',
+        firstDigitTimeoutMs: 10_000,
+        interDigitTimeoutMs: 5_000,
+        validKeys: '0123456789',
+        secret: false,
+      },
+    ],
+    [
+      'a star terminator and a fractional timeout',
+      {
+        digitsMin: 1,
+        digitsMax: 12,
+        finishOnKey: '*',
+        firstDigitTimeoutMs: 4_500,
+        interDigitTimeoutMs: 1_000,
+        validKeys: '0123456789',
+        secret: false,
+      },
+    ],
   ]
   for (const [name, gather] of cases) {
     it(`writes ${name} as the twilio builder does`, () => {
-      expect(renderTwiml({ step: 7, prompts: [prompt], gather, ended: false })).toBe(builderGather(gather, 7, [['en-US', prompt.text]]))
+      expect(renderTwiml({ step: 7, prompts: [prompt], gather, ended: false })).toBe(
+        builderGather(gather, 7, [['en-US', prompt.text]]),
+      )
     })
   }
 
   it('writes an ended answer as its prompts and <Hangup/>', () => {
-    expect(renderTwiml({ step: 2, prompts: [prompt, { ...prompt, language: 'zh', text: '再见' }], gather: null, ended: true }))
-      .toBe(builderHangup([['en-US', prompt.text], ['zh-CN', '再见']]))
+    expect(
+      renderTwiml({
+        step: 2,
+        prompts: [prompt, { ...prompt, language: 'zh', text: '再见' }],
+        gather: null,
+        ended: true,
+      }),
+    ).toBe(
+      builderHangup([
+        ['en-US', prompt.text],
+        ['zh-CN', '再见'],
+      ]),
+    )
   })
 })

@@ -16,11 +16,18 @@ import { startIvrHarness } from './ivr-harness.js'
  * The well-formedness checker: xmllint (libxml2-utils), else Python's expat parser, else none
  * (the check is skipped, saying so).
  */
-const checker: readonly [string, string[]] | null = spawnSync('xmllint', ['--version']).status === 0
-  ? ['xmllint', ['--noout', '-']]
-  : spawnSync('python3', ['-c', 'import xml.parsers.expat']).status === 0
-    ? ['python3', ['-c', 'import sys, xml.parsers.expat as e; e.ParserCreate().Parse(sys.stdin.buffer.read(), True)']]
-    : null
+const checker: readonly [string, string[]] | null =
+  spawnSync('xmllint', ['--version']).status === 0
+    ? ['xmllint', ['--noout', '-']]
+    : spawnSync('python3', ['-c', 'import xml.parsers.expat']).status === 0
+      ? [
+          'python3',
+          [
+            '-c',
+            'import sys, xml.parsers.expat as e; e.ParserCreate().Parse(sys.stdin.buffer.read(), True)',
+          ],
+        ]
+      : null
 const documents: string[] = []
 
 let h: IvrHarness
@@ -56,7 +63,12 @@ async function start(from: string): Promise<Doc> {
 }
 
 async function submit(doc: Doc, event: string, digits?: string): Promise<Doc> {
-  const answer = await h.form('/ivr/vxml', { callId: doc.callId, step: String(doc.step), event, ...(digits === undefined ? {} : { digits }) })
+  const answer = await h.form('/ivr/vxml', {
+    callId: doc.callId,
+    step: String(doc.step),
+    event,
+    ...(digits === undefined ? {} : { digits }),
+  })
   expect(answer.status).toBe(200)
   return read(answer.body)
 }
@@ -68,13 +80,17 @@ function property(doc: Doc, name: string): string | undefined {
 describe('VoiceXML at /ivr/vxml', () => {
   it('walks a call to a paid order; each field carries the gather as properties and a DTMF grammar', async () => {
     const menu = await start(LI)
-    expect(menu.text).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<vxml version="2\.1" xmlns="http:\/\/www\.w3\.org\/2001\/vxml" xml:lang="en-US">/)
+    expect(menu.text).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<vxml version="2\.1" xmlns="http:\/\/www\.w3\.org\/2001\/vxml" xml:lang="en-US">/,
+    )
     expect(menu.callId).toMatch(/^vxml-/)
     expect(menu.step).toBe(1)
     expect(property(menu, 'timeout')).toBe(`${fakeGathers.menu.firstDigitTimeoutMs}ms`)
     expect(property(menu, 'interdigittimeout')).toBe(`${fakeGathers.menu.interDigitTimeoutMs}ms`)
     expect(property(menu, 'termchar')).toBe('')
-    expect(menu.text).toContain('<grammar mode="dtmf" src="builtin:dtmf/digits?minlength=1;maxlength=1"/>')
+    expect(menu.text).toContain(
+      '<grammar mode="dtmf" src="builtin:dtmf/digits?minlength=1;maxlength=1"/>',
+    )
     expect(menu.text).toContain(`<prompt xml:lang="en-US">${fakePromptText('main.menu')}</prompt>`)
 
     const order = await submit(menu, 'digits', '2')
@@ -84,16 +100,26 @@ describe('VoiceXML at /ivr/vxml', () => {
     expect(property(order, 'termchar')).toBe('#')
     expect(property(order, 'termtimeout')).toBe('0s')
     // No maximum: the grammar's cap; `*` (allowed to go back) gets its own one-key grammar.
-    expect(order.text).toContain('<grammar mode="dtmf" src="builtin:dtmf/digits?minlength=6;maxlength=32"/>')
-    expect(order.text).toMatch(/<grammar mode="dtmf" version="1\.0" root="key">\s*<rule id="key" scope="public">\s*<one-of>\s*<item>\*<\/item>/)
-    expect(order.text).toMatch(/<noinput>\s*<assign name="event" expr="'noinput'"\/>\s*<submit next="\/ivr\/vxml" method="post" namelist="callId step event"\/>/)
-    expect(order.text).toMatch(/<filled>\s*<assign name="event" expr="'digits'"\/>\s*<submit next="\/ivr\/vxml" method="post" namelist="callId step event digits"\/>/)
+    expect(order.text).toContain(
+      '<grammar mode="dtmf" src="builtin:dtmf/digits?minlength=6;maxlength=32"/>',
+    )
+    expect(order.text).toMatch(
+      /<grammar mode="dtmf" version="1\.0" root="key">\s*<rule id="key" scope="public">\s*<one-of>\s*<item>\*<\/item>/,
+    )
+    expect(order.text).toMatch(
+      /<noinput>\s*<assign name="event" expr="'noinput'"\/>\s*<submit next="\/ivr\/vxml" method="post" namelist="callId step event"\/>/,
+    )
+    expect(order.text).toMatch(
+      /<filled>\s*<assign name="event" expr="'digits'"\/>\s*<submit next="\/ivr\/vxml" method="post" namelist="callId step event digits"\/>/,
+    )
 
     // The platform strips the termchar: the field's value is the order number alone.
     const pin = await submit(order, 'digits', '880001')
     expect(pin.text).toContain(`<prompt xml:lang="en-US">${fakePromptText('order.pin')}</prompt>`)
     const paid = await submit(pin, 'digits', LI_PIN)
-    expect(paid.text).toMatch(/<form id="goodbye">\s*<block>\s*<prompt xml:lang="en-US">[^<]*80\.00[^<]*<\/prompt>\s*<disconnect\/>/)
+    expect(paid.text).toMatch(
+      /<form id="goodbye">\s*<block>\s*<prompt xml:lang="en-US">[^<]*80\.00[^<]*<\/prompt>\s*<disconnect\/>/,
+    )
     // A submit the platform repeats gets the same document; no second payment.
     expect((await submit(pin, 'digits', LI_PIN)).text).toBe(paid.text)
     expect(await h.gw.balance(LI, 'wallet')).toBe('420.00')
@@ -106,25 +132,43 @@ describe('VoiceXML at /ivr/vxml', () => {
     expect(noinput.text).toContain(fakePromptText('retry.noinput'))
     const nomatch = await submit(noinput, 'nomatch')
     expect(nomatch.text).toContain(fakePromptText('retry.nomatch'))
-    expect(nomatch.text).toMatch(/<catch event="connection\.disconnect\.hangup">\s*<assign name="event" expr="'hangup'"\/>/)
+    expect(nomatch.text).toMatch(
+      /<catch event="connection\.disconnect\.hangup">\s*<assign name="event" expr="'hangup'"\/>/,
+    )
     const bye = await submit(nomatch, 'hangup')
     expect(bye.text).toContain('<exit/>')
-    expect((await h.request('GET', `/ivr/calls/${menu.callId}`)).json).toMatchObject({ provider: 'vxml', outcome: 'hung_up' })
+    expect((await h.request('GET', `/ivr/calls/${menu.callId}`)).json).toMatchObject({
+      provider: 'vxml',
+      outcome: 'hung_up',
+    })
   })
 
   it('refuses a start without the caller, and an unknown event, with 400', async () => {
     expect((await fetch(`${h.url}/ivr/vxml`)).status).toBe(400)
     const menu = await start(LI)
-    expect((await h.form('/ivr/vxml', { callId: menu.callId, step: '1', event: 'dance' })).status).toBe(400)
+    expect(
+      (await h.form('/ivr/vxml', { callId: menu.callId, step: '1', event: 'dance' })).status,
+    ).toBe(400)
   })
 
-  it.skipIf(checker === null)('writes well-formed documents (xmllint --noout, or Python expat; skipped when neither is installed)', () => {
-    const [command, args] = checker ?? ['', []]
-    expect(documents.length).toBeGreaterThan(8)
-    for (const document of documents) {
-      expect(() => execFileSync(command, args, { input: document, stdio: ['pipe', 'pipe', 'pipe'] }), document).not.toThrow()
-    }
-    // The checker can fail: a document cut short is refused.
-    expect(() => execFileSync(command, args, { input: (documents[0] ?? '').slice(0, -10), stdio: ['pipe', 'pipe', 'pipe'] })).toThrow()
-  })
+  it.skipIf(checker === null)(
+    'writes well-formed documents (xmllint --noout, or Python expat; skipped when neither is installed)',
+    () => {
+      const [command, args] = checker ?? ['', []]
+      expect(documents.length).toBeGreaterThan(8)
+      for (const document of documents) {
+        expect(
+          () => execFileSync(command, args, { input: document, stdio: ['pipe', 'pipe', 'pipe'] }),
+          document,
+        ).not.toThrow()
+      }
+      // The checker can fail: a document cut short is refused.
+      expect(() =>
+        execFileSync(command, args, {
+          input: (documents[0] ?? '').slice(0, -10),
+          stdio: ['pipe', 'pipe', 'pipe'],
+        }),
+      ).toThrow()
+    },
+  )
 })

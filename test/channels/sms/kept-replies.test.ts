@@ -4,8 +4,8 @@
  * sweep delivers it once a receiver binds, once. The ledger keeps a command's reply once, marked in the command log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { createSmppClient } from '../../../src/bearer/smpp/client.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 
@@ -24,11 +24,27 @@ describe('SMS replies that cannot be sent', () => {
     const smpp = gw.gateway.smpp
     if (smpp === null) throw new Error('the SMSC simulator did not start')
     // A transmitter alone: the MO is taken, its reply finds no bind to go to.
-    const transmitter = createSmppClient({ host: smpp.host, port: smpp.port, systemId: 'telepay', password: 'telepay', mode: 'transmitter', reconnect: false, name: 'tx-only' })
+    const transmitter = createSmppClient({
+      host: smpp.host,
+      port: smpp.port,
+      systemId: 'telepay',
+      password: 'telepay',
+      mode: 'transmitter',
+      reconnect: false,
+      name: 'tx-only',
+    })
     expect((await transmitter.whenReady(5_000)).ok).toBe(true)
     const sent = await transmitter.submit({
-      source_addr_ton: 1, source_addr_npi: 1, source_addr: LI, dest_addr_ton: 0, dest_addr_npi: 1, destination_addr: '12588',
-      esm_class: 0, registered_delivery: 0, data_coding: 0, short_message: Buffer.from('BAL'),
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: LI,
+      dest_addr_ton: 0,
+      dest_addr_npi: 1,
+      destination_addr: '12588',
+      esm_class: 0,
+      registered_delivery: 0,
+      data_coding: 0,
+      short_message: Buffer.from('BAL'),
     })
     expect(sent.ok).toBe(true)
     let listed: { to: string; text: string | null }[] = []
@@ -58,7 +74,11 @@ describe('SMS replies that cannot be sent', () => {
 
   it('are kept once per command, and the command log says a command has one kept', async () => {
     const ledger = gw.gateway.ledger
-    const reply = { msisdn: LI, text: 'Paid CNY 1.00 to Ringtone Store. Ref T000001.', commandKey: 'phones:17#0' }
+    const reply = {
+      msisdn: LI,
+      text: 'Paid CNY 1.00 to Ringtone Store. Ref T000001.',
+      commandKey: 'phones:17#0',
+    }
     expect(await ledger.keepSmsReply(reply, gw.nowMs())).toBe(true)
     expect(await ledger.keepSmsReply(reply, gw.nowMs())).toBe(false)
     expect(await ledger.smsReplyKept('phones:17')).toBe(true)

@@ -14,15 +14,23 @@ import { SqliteLastMoStore } from '../../../channels/sms/last-mo-store.js'
 import { MoIdentity, moFingerprint } from '../../../channels/sms/mo-identity.js'
 
 const base = {
-  bind: 'esme-1', source: '8613800138000', destination: '12588', esmClass: 0, dataCoding: 0,
-  message: new TextEncoder().encode('YES 1234'), extra: '',
+  bind: 'esme-1',
+  source: '8613800138000',
+  destination: '12588',
+  esmClass: 0,
+  dataCoding: 0,
+  message: new TextEncoder().encode('YES 1234'),
+  extra: '',
 }
 const fp = (change: Partial<typeof base> = {}): string => moFingerprint({ ...base, ...change })
 const LI = '8613800138000'
 const limits = { moRepeatWindowMs: 60_000, moFingerprintsMax: 10, lastMoFlushIntervalMs: 60_000 }
 
 /** An identity over a store in memory, with the phone's waiting payment set by the test. */
-function identity(store = new SqliteLastMoStore(':memory:', limits.moFingerprintsMax, limits.lastMoFlushIntervalMs), origin = 1_000) {
+function identity(
+  store = new SqliteLastMoStore(':memory:', limits.moFingerprintsMax, limits.lastMoFlushIntervalMs),
+  origin = 1_000,
+) {
   const waiting = new Map<string, string>()
   const ids = new MoIdentity(limits, origin, store, async (phone) => waiting.get(phone) ?? null)
   return { ids, waiting, store }
@@ -31,13 +39,29 @@ function identity(store = new SqliteLastMoStore(':memory:', limits.moFingerprint
 describe('MO identity', () => {
   it('gives a retransmission of an acting MO the first id, and says whether its first copy was answered', async () => {
     const { ids } = identity()
-    expect(await ids.identify(LI, fp(), 'acting', 0)).toEqual({ id: '1000000001', repeat: false, answered: false })
+    expect(await ids.identify(LI, fp(), 'acting', 0)).toEqual({
+      id: '1000000001',
+      repeat: false,
+      answered: false,
+    })
     // Still running: the same message whatever it changes.
-    expect(await ids.identify(LI, fp(), 'acting', 10)).toEqual({ id: '1000000001', repeat: true, answered: false })
+    expect(await ids.identify(LI, fp(), 'acting', 10)).toEqual({
+      id: '1000000001',
+      repeat: true,
+      answered: false,
+    })
     await ids.handled(LI, '1000000001')
-    expect(await ids.identify(LI, fp(), 'acting', 59_999)).toEqual({ id: '1000000001', repeat: true, answered: false })
+    expect(await ids.identify(LI, fp(), 'acting', 59_999)).toEqual({
+      id: '1000000001',
+      repeat: true,
+      answered: false,
+    })
     ids.answered(LI, '1000000001')
-    expect(await ids.identify(LI, fp(), 'acting', 59_999)).toEqual({ id: '1000000001', repeat: true, answered: true })
+    expect(await ids.identify(LI, fp(), 'acting', 59_999)).toEqual({
+      id: '1000000001',
+      repeat: true,
+      answered: true,
+    })
   })
 
   it('answers the same words again once a new payment waits for the phone (a second merchant request)', async () => {
@@ -67,8 +91,20 @@ describe('MO identity', () => {
     expect(two.id).not.toBe(one.id)
     const numbered = fp({ message: new TextEncoder().encode('BAL'), extra: 'umr:42' })
     const first = await ids.identify(LI, numbered, 'numbered', 2)
-    expect(await ids.identify(LI, numbered, 'numbered', 3)).toMatchObject({ id: first.id, repeat: true })
-    expect((await ids.identify(LI, fp({ message: new TextEncoder().encode('BAL'), extra: 'umr:43' }), 'numbered', 4)).repeat).toBe(false)
+    expect(await ids.identify(LI, numbered, 'numbered', 3)).toMatchObject({
+      id: first.id,
+      repeat: true,
+    })
+    expect(
+      (
+        await ids.identify(
+          LI,
+          fp({ message: new TextEncoder().encode('BAL'), extra: 'umr:43' }),
+          'numbered',
+          4,
+        )
+      ).repeat,
+    ).toBe(false)
   })
 
   it('holds a numbered MO to its number even when the phone changed meanwhile', async () => {
@@ -79,7 +115,10 @@ describe('MO identity', () => {
     waiting.set(LI, 'P2')
     // The phone numbers every new message: the same number is the same YES, delayed, and must
     // not confirm the payment that arrived since.
-    expect(await ids.identify(LI, numbered, 'numbered', 1_000)).toMatchObject({ id: first.id, repeat: true })
+    expect(await ids.identify(LI, numbered, 'numbered', 1_000)).toMatchObject({
+      id: first.id,
+      repeat: true,
+    })
   })
 
   it('gives the same words a new id after another MO, another phone, a change, or the window', async () => {
@@ -88,15 +127,25 @@ describe('MO identity', () => {
     await ids.handled(LI, first.id)
     await ids.identify(LI, fp({ message: new TextEncoder().encode('PAY 1001 5') }), 'acting', 1_000)
     expect((await ids.identify(LI, fp(), 'acting', 2_000)).repeat).toBe(false)
-    for (const change of [{ destination: '12589' }, { dataCoding: 8 }, { message: new TextEncoder().encode('YES 1235') }, { bind: 'esme-2' }]) {
+    for (const change of [
+      { destination: '12589' },
+      { dataCoding: 8 },
+      { message: new TextEncoder().encode('YES 1235') },
+      { bind: 'esme-2' },
+    ]) {
       const fresh = identity().ids
       await fresh.handled(LI, (await fresh.identify(LI, fp(), 'acting', 0)).id)
-      expect((await fresh.identify(LI, fp(change), 'acting', 1)).repeat, JSON.stringify(change)).toBe(false)
+      expect(
+        (await fresh.identify(LI, fp(change), 'acting', 1)).repeat,
+        JSON.stringify(change),
+      ).toBe(false)
     }
     const late = identity().ids
     await late.handled(LI, (await late.identify(LI, fp(), 'acting', 0)).id)
     expect((await late.identify(LI, fp(), 'acting', 60_000)).repeat).toBe(false)
-    expect((await late.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 1)).repeat).toBe(false)
+    expect(
+      (await late.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 1)).repeat,
+    ).toBe(false)
   })
 
   describe('across restarts', () => {
@@ -113,13 +162,29 @@ describe('MO identity', () => {
       const answered = await before.ids.identify(LI, fp(), 'acting', 0)
       await before.ids.handled(LI, answered.id)
       before.ids.answered(LI, answered.id)
-      const running = await before.ids.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 0)
+      const running = await before.ids.identify(
+        '8613800138001',
+        fp({ source: '8613800138001' }),
+        'acting',
+        0,
+      )
       before.store.close()
 
       const after = identity(new SqliteLastMoStore(path, 10, 60_000), 2_000)
-      expect(await after.ids.identify(LI, fp(), 'acting', 30_000)).toEqual({ id: answered.id, repeat: true, answered: true })
+      expect(await after.ids.identify(LI, fp(), 'acting', 30_000)).toEqual({
+        id: answered.id,
+        repeat: true,
+        answered: true,
+      })
       // Its run died with the process: the core's log says whether it committed, under the same id.
-      expect(await after.ids.identify('8613800138001', fp({ source: '8613800138001' }), 'acting', 30_000)).toMatchObject({ id: running.id, repeat: true })
+      expect(
+        await after.ids.identify(
+          '8613800138001',
+          fp({ source: '8613800138001' }),
+          'acting',
+          30_000,
+        ),
+      ).toMatchObject({ id: running.id, repeat: true })
       after.store.prune(60_000)
       after.store.close()
       const pruned = identity(new SqliteLastMoStore(path, 10, 60_000), 3_000)

@@ -6,7 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
-import { HAN, LI, NOBODY, RINGTONES, requestPayment, startTestGateway } from '../../support/gateway-fixture.js'
+import {
+  HAN,
+  LI,
+  NOBODY,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
+} from '../../support/gateway-fixture.js'
 
 let gw: GatewayFixture
 let phones: PhoneEsme
@@ -64,7 +71,10 @@ describe('SMS over the SMSC simulator', () => {
   })
 
   it('refuses an MO to another number than the short code with ESME_RINVDSTADR', async () => {
-    expect(await phones.send(LI, 'BAL', { to: '10086' })).toEqual({ ok: false, error: 'refused with status 0xb' })
+    expect(await phones.send(LI, 'BAL', { to: '10086' })).toEqual({
+      ok: false,
+      error: 'refused with status 0xb',
+    })
   })
 })
 
@@ -104,7 +114,11 @@ describe('MO ids, retransmissions and receipts', () => {
     await reply(LI)
     const receipt = await waitForReceipt()
     expect(sent.ok && receipt.receiptedMessageId === sent.messageIds[0]).toBe(true)
-    expect(receipt).toMatchObject({ to: LI, messageState: 2, receipt: { stat: 'DELIVRD', submitted: 1, delivered: 1 } })
+    expect(receipt).toMatchObject({
+      to: LI,
+      messageState: 2,
+      receipt: { stat: 'DELIVRD', submitted: 1, delivered: 1 },
+    })
     expect(receipt.receipt?.id).toBe(receipt.receiptedMessageId)
     expect(receipt.receipt?.text).not.toContain('1234')
   })
@@ -112,11 +126,21 @@ describe('MO ids, retransmissions and receipts', () => {
 
 describe('the same words twice (issue 11)', () => {
   it('confirms two merchant requests in a row with the same YES 1234, and answers both', async () => {
-    for (const [amount, left] of [['3.00', '497.00'], ['4.00', '493.00']] as const) {
-      await requestPayment(gw, RINGTONES, { msisdn: LI, amount, reference: `same-yes-${amount}`, description: 'Ringtone' })
+    for (const [amount, left] of [
+      ['3.00', '497.00'],
+      ['4.00', '493.00'],
+    ] as const) {
+      await requestPayment(gw, RINGTONES, {
+        msisdn: LI,
+        amount,
+        reference: `same-yes-${amount}`,
+        description: 'Ringtone',
+      })
       expect(await reply(LI)).toContain(`CNY ${amount}`)
       await phones.send(LI, 'YES 1234')
-      expect(await reply(LI)).toMatch(new RegExp(`^Paid CNY ${amount.replace('.', '\\.')} to Ringtone Store`))
+      expect(await reply(LI)).toMatch(
+        new RegExp(`^Paid CNY ${amount.replace('.', '\\.')} to Ringtone Store`),
+      )
       expect(await gw.balance(LI, 'wallet')).toBe(left)
     }
     expect((await gw.subscriber(LI)).pendingPaymentId).toBeNull()
@@ -155,7 +179,12 @@ describe('the same words twice (issue 11)', () => {
     expect((await gw.subscriber(LI)).pendingPaymentId).toBe(waiting)
     // A merchant's request reaches the phone (and replaces the waiting PAY): the same PAY now
     // is the person asking again.
-    await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '2.00', reference: 'after-restart', description: 'Ringtone' })
+    await requestPayment(gw, RINGTONES, {
+      msisdn: LI,
+      amount: '2.00',
+      reference: 'after-restart',
+      description: 'Ringtone',
+    })
     expect(await reply(LI)).toContain('CNY 2.00')
     expect(await phones.send(LI, 'PAY 1001 25')).not.toEqual(first)
     expect(await reply(LI)).toContain('25.00')
@@ -224,10 +253,16 @@ describe('metrics', () => {
       })
       socket.once('error', reject)
     })
-    const text = await (await fetch(`${gw.gateway.url}/metrics`, { headers: { authorization: 'Bearer test_admin_token' } })).text()
+    const text = await (
+      await fetch(`${gw.gateway.url}/metrics`, {
+        headers: { authorization: 'Bearer test_admin_token' },
+      })
+    ).text()
     expect(text).toMatch(/telepay_smpp_binds\{bind="transceiver"\} 1/)
     expect(text).toMatch(/# TYPE telepay_smpp_pdus_total counter/)
-    expect(text).toMatch(/telepay_smpp_pdus_total\{role="smsc",direction="in",command="submit_sm",status="ESME_ROK"\} 1/)
+    expect(text).toMatch(
+      /telepay_smpp_pdus_total\{role="smsc",direction="in",command="submit_sm",status="ESME_ROK"\} 1/,
+    )
     expect(text).toMatch(/telepay_smpp_events_total\{role="smsc",event="generic_nack_sent"\} 1/)
     expect(text).toMatch(/telepay_commands_total\{channel="sms",kind="balance",result="ok"\} 1/)
   })

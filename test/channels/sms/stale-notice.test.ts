@@ -7,10 +7,17 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { ussdOp } from '../../../src/bearer/smpp/ussd-op.js'
-import { UssdPhone } from '../../../src/tools/phones/ussd-phone.js'
 import { createLogger } from '../../../src/service/log.js'
+import { UssdPhone } from '../../../src/tools/phones/ussd-phone.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
-import { ADMIN_TOKEN, LI, RINGTONES, httpRequest, requestPayment, startTestGateway } from '../../support/gateway-fixture.js'
+import {
+  ADMIN_TOKEN,
+  httpRequest,
+  LI,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
+} from '../../support/gateway-fixture.js'
 import { screenFor, typeIn } from '../ussd/smpp/harness.js'
 
 let gw: GatewayFixture | null = null
@@ -51,7 +58,11 @@ async function smsWithin(bound: UssdPhone, msisdn: string, waitMs: number): Prom
 
 async function droppedCount(t: GatewayFixture, state: string): Promise<number> {
   const metrics = await httpRequest(t.url, 'GET', '/metrics', { token: ADMIN_TOKEN })
-  const line = metrics.text.split('\n').find((candidate) => candidate.startsWith(`telepay_sms_notices_dropped_total{state="${state}"}`))
+  const line = metrics.text
+    .split('\n')
+    .find((candidate) =>
+      candidate.startsWith(`telepay_sms_notices_dropped_total{state="${state}"}`),
+    )
   return line === undefined ? 0 : Number(line.split(' ').at(-1))
 }
 
@@ -67,8 +78,12 @@ describe('a merchant payment prompt whose payment stopped waiting before the out
     await t.advance(60)
     expect(await smsWithin(bound, LI, 500)).toEqual([])
     expect(await t.smsTo(LI)).toEqual([])
-    expect(lines.filter((line) => line.includes('sms notice dropped: its payment no longer waits'))).toEqual([
-      expect.stringMatching(/ info {2}sms notice dropped: its payment no longer waits msisdn=\S+ key=request\.prompt payment=P\S+ state=cancelled$/),
+    expect(
+      lines.filter((line) => line.includes('sms notice dropped: its payment no longer waits')),
+    ).toEqual([
+      expect.stringMatching(
+        / info {2}sms notice dropped: its payment no longer waits msisdn=\S+ key=request\.prompt payment=P\S+ state=cancelled$/,
+      ),
     ])
     expect(await droppedCount(t, 'cancelled')).toBe(1)
 

@@ -5,8 +5,9 @@
  * idle timeout and total cap on the test clock, malformed requests, and no PIN in the session
  * store or the logs.
  */
-import Database from 'better-sqlite3'
+
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/service/log.js'
 import { HAN, LI, LI_PIN, NOBODY } from '../../support/gateway-fixture.js'
@@ -35,7 +36,13 @@ describe("Africa's Talking at POST /ussd", () => {
   it('walks to the balance: CON menu, then END with the wallet balance, in text/plain', async () => {
     const li = phone(LI)
     expect(await li.dial()).toBe('CON Telepay\n1 Balance\n2 Pay merchant')
-    const answer = await postAt(h.url, { sessionId: li.sessionId, serviceCode: '*123#', phoneNumber: LI, networkCode: '46000', text: '1' })
+    const answer = await postAt(h.url, {
+      sessionId: li.sessionId,
+      serviceCode: '*123#',
+      phoneNumber: LI,
+      networkCode: '46000',
+      text: '1',
+    })
     expect(answer.status).toBe(200)
     expect(answer.contentType).toMatch(/^text\/plain/)
     expect(answer.body).toMatch(/^END /)
@@ -55,7 +62,7 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('475.00')
   })
 
-  it("replays a hop the provider retries and moves no money twice", async () => {
+  it('replays a hop the provider retries and moves no money twice', async () => {
     const li = phone(LI)
     await li.dial('2*1001*25*1')
     const first = await li.type(LI_PIN)
@@ -63,14 +70,26 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(again).toBe(first)
     expect(await h.gw.balance(LI, 'wallet')).toBe('475.00')
     // A retry of an earlier hop of the session is no longer the last request: the session is over.
-    expect(await postAt(h.url, { sessionId: li.sessionId, serviceCode: '*123#', phoneNumber: LI, text: '2*1001' })).toMatchObject({ status: 200, body: expect.stringMatching(/^END /) })
+    expect(
+      await postAt(h.url, {
+        sessionId: li.sessionId,
+        serviceCode: '*123#',
+        phoneNumber: LI,
+        text: '2*1001',
+      }),
+    ).toMatchObject({ status: 200, body: expect.stringMatching(/^END /) })
     expect(await h.gw.balance(LI, 'wallet')).toBe('475.00')
   })
 
   it('answers two concurrent copies of one hop once, with the same screen', async () => {
     const li = phone(LI)
     await li.dial('2*1001*25*1')
-    const form = { sessionId: li.sessionId, serviceCode: '*123#', phoneNumber: LI, text: `2*1001*25*1*${LI_PIN}` }
+    const form = {
+      sessionId: li.sessionId,
+      serviceCode: '*123#',
+      phoneNumber: LI,
+      text: `2*1001*25*1*${LI_PIN}`,
+    }
     const [a, b] = await Promise.all([postAt(h.url, form), postAt(h.url, form)])
     expect(a.body).toBe(b.body)
     expect(a.body).toMatch(/^END .*25\.00/s)
@@ -94,7 +113,9 @@ describe("Africa's Talking at POST /ussd", () => {
     await older.dial('2')
     const newer = phone(LI)
     await newer.dial()
-    expect(await older.type('1001')).toBe('END This session was closed because a newer one was opened.')
+    expect(await older.type('1001')).toBe(
+      'END This session was closed because a newer one was opened.',
+    )
     expect(await newer.type('1')).toContain('500.00')
   })
 
@@ -104,7 +125,11 @@ describe("Africa's Talking at POST /ussd", () => {
     await h.advance(31)
     expect(await idle.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
     expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
-    expect(logLines.some((line) => line.includes('ussd session ended') && line.includes('outcome=idle_timeout'))).toBe(true)
+    expect(
+      logLines.some(
+        (line) => line.includes('ussd session ended') && line.includes('outcome=idle_timeout'),
+      ),
+    ).toBe(true)
 
     const long = phone(LI)
     await long.dial('2')
@@ -130,22 +155,41 @@ describe("Africa's Talking at POST /ussd", () => {
     await li.dial()
     await li.type('1')
     expect(await li.type('1')).toBe('END This session has ended. Please dial again.')
-    const lost = await postAt(h.url, { sessionId: 'never-seen-before', serviceCode: '*123#', phoneNumber: LI, text: '' })
+    const lost = await postAt(h.url, {
+      sessionId: 'never-seen-before',
+      serviceCode: '*123#',
+      phoneNumber: LI,
+      text: '',
+    })
     expect(lost.body).toMatch(/^CON Telepay/)
   })
 
   it('ends a session whose text no longer extends what it answered', async () => {
     const li = phone(LI)
     await li.dial('2*1001')
-    const answer = await postAt(h.url, { sessionId: li.sessionId, serviceCode: '*123#', phoneNumber: LI, text: '2*1002*5' })
+    const answer = await postAt(h.url, {
+      sessionId: li.sessionId,
+      serviceCode: '*123#',
+      phoneNumber: LI,
+      text: '2*1002*5',
+    })
     expect(answer.body).toBe('END Sorry, we lost track of this session. Please dial again.')
   })
 
   it('refuses malformed requests with 400 and a text saying what is wrong', async () => {
     const base = { sessionId: 'ATUid_bad', serviceCode: '*123#', phoneNumber: LI, text: '' }
-    expect(await postAt(h.url, { ...base, sessionId: '' })).toMatchObject({ status: 400, body: 'Bad request: sessionId is missing' })
-    expect(await postAt(h.url, { ...base, phoneNumber: 'abc' })).toMatchObject({ status: 400, body: 'Bad request: phoneNumber is not an international number' })
-    expect(await postAt(h.url, { ...base, serviceCode: '123' })).toMatchObject({ status: 400, body: 'Bad request: serviceCode is not a USSD string like *123#' })
+    expect(await postAt(h.url, { ...base, sessionId: '' })).toMatchObject({
+      status: 400,
+      body: 'Bad request: sessionId is missing',
+    })
+    expect(await postAt(h.url, { ...base, phoneNumber: 'abc' })).toMatchObject({
+      status: 400,
+      body: 'Bad request: phoneNumber is not an international number',
+    })
+    expect(await postAt(h.url, { ...base, serviceCode: '123' })).toMatchObject({
+      status: 400,
+      body: 'Bad request: serviceCode is not a USSD string like *123#',
+    })
     const notForm = await fetch(`${h.url}/ussd`, { method: 'POST' })
     expect(notForm.status).toBe(400)
     expect(await notForm.text()).toMatch(/expected a form/)

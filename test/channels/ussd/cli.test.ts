@@ -8,13 +8,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runUssd } from '../../../src/cli/ussd.js'
-import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
+import {
+  endedByKeys,
+  inProcess as runInProcess,
+  telepayChild,
+  telepayOnTerminal,
+  terminalExitBoundMs,
+} from '../../support/cli-runs.js'
 import { LI, LI_PIN } from '../../support/gateway-fixture.js'
 import type { UssdHarness } from './ussd-harness.js'
 import { startUssdHarness } from './ussd-harness.js'
 
 const child = (args: readonly string[], stdin: string) => telepayChild('ussd', args, stdin)
-const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runUssd, args, lines)
+const inProcess = (args: string[], lines: readonly string[] = []) =>
+  runInProcess(runUssd, args, lines)
 
 let h: UssdHarness
 
@@ -28,10 +35,15 @@ afterAll(async () => {
 
 describe('telepay ussd', () => {
   it('plays a session from a pipe to the END and exits 0; the money moved', async () => {
-    const run = await child([LI, '*123#', '--url', h.url], `${['2', '1001', '12.50', '1', LI_PIN].join('\n')}\n`)
+    const run = await child(
+      [LI, '*123#', '--url', h.url],
+      `${['2', '1001', '12.50', '1', LI_PIN].join('\n')}\n`,
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain('Telepay\n1 Balance\n2 Pay merchant\n> 2\nMerchant code:\n> 1001\nAmount:\n> 12.50\n')
+    expect(run.stdout).toContain(
+      'Telepay\n1 Balance\n2 Pay merchant\n> 2\nMerchant code:\n> 1001\nAmount:\n> 12.50\n',
+    )
     expect(run.stdout).toMatch(/> \*\*\*\*|> 1234/)
     expect(run.stdout).toMatch(/12\.50/)
     expect(await h.gw.balance(LI, 'wallet')).toBe('487.50')
@@ -52,7 +64,9 @@ describe('telepay ussd', () => {
   it('exits 1 with a hint when no gateway listens', async () => {
     const run = await inProcess([LI, '--url', 'http://127.0.0.1:1'], [])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/ussd: .*is the gateway running/)
+    expect(run.stderr).toMatch(
+      /cannot reach http:\/\/127\.0\.0\.1:1\/ussd: .*is the gateway running/,
+    )
   })
 
   it('exits 2 on a bad MSISDN or dial string', async () => {
@@ -63,7 +77,6 @@ describe('telepay ussd', () => {
   })
 })
 
-
 describe('telepay ussd on a terminal', () => {
   it('exits 0 by itself at the END, after saying the session ended', async () => {
     const run = telepayOnTerminal('ussd', [LI, '*123*1#', '--url', h.url])
@@ -72,10 +85,15 @@ describe('telepay ussd on a terminal', () => {
     expect(run.screen()).toMatch(/\n— session ended —\n$/)
   })
 
-  it('shows the PIN as stars, never its digits, and pays; the channel\'s idle timeout is said', async () => {
+  it("shows the PIN as stars, never its digits, and pays; the channel's idle timeout is said", async () => {
     const before = await h.gw.balance(LI, 'wallet')
     const run = telepayOnTerminal('ussd', [LI, '--url', h.url])
-    for (const [screen, keys] of [[/2 Pay merchant\n> $/, '2'], [/Merchant code:\n> $/, '1001'], [/Amount:\n> $/, '1.50'], [/3 Bank card\n> $/, '1']] as const) {
+    for (const [screen, keys] of [
+      [/2 Pay merchant\n> $/, '2'],
+      [/Merchant code:\n> $/, '1001'],
+      [/Amount:\n> $/, '1.50'],
+      [/3 Bank card\n> $/, '1'],
+    ] as const) {
       await run.waitFor(screen)
       run.type(`${keys}\r`)
     }
@@ -92,7 +110,12 @@ describe('telepay ussd on a terminal', () => {
   })
 
   it('cancels the session on Ctrl-C (exit 130) and ends the input on Ctrl-D (exit 1), each by itself', async () => {
-    const [interrupted, ended] = await endedByKeys('ussd', [LI, '--url', h.url], /2 Pay merchant\n> $/, ['\x03', '\x04'])
+    const [interrupted, ended] = await endedByKeys(
+      'ussd',
+      [LI, '--url', h.url],
+      /2 Pay merchant\n> $/,
+      ['\x03', '\x04'],
+    )
     expect([interrupted?.code, ended?.code]).toEqual([130, 1])
     expect(interrupted?.run.screen()).toContain('[you cancelled the session]\n— session ended —\n')
     expect(ended?.run.screen()).toContain('input ended before the session did')
@@ -111,13 +134,15 @@ describe('telepay ussd on a terminal, idle past the timeout', () => {
     await short.close()
   })
 
-  it('says the channel\'s idle timeout, and when nothing is typed within it says the session timed out and exits 0', async () => {
+  it("says the channel's idle timeout, and when nothing is typed within it says the session timed out and exits 0", async () => {
     const run = telepayOnTerminal('ussd', [LI, '--url', short.url])
     await run.waitFor(/2 Pay merchant\n> $/)
     const shownMs = Date.now()
     expect(await run.exit(idleMs + terminalExitBoundMs)).toBe(0)
     expect(Date.now() - shownMs).toBeGreaterThanOrEqual(idleMs - 500)
     expect(run.screen()).toContain('reply to each screen within 1.5 s')
-    expect(run.screen()).toMatch(/> \n\[no reply within 1\.5 s: the session timed out\]\n— session ended —\n$/)
+    expect(run.screen()).toMatch(
+      /> \n\[no reply within 1\.5 s: the session timed out\]\n— session ended —\n$/,
+    )
   })
 })

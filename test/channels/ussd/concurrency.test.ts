@@ -35,8 +35,13 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'telepay-ussd-many-'))
   const spec: WorldSpec = {
     subscribers: Array.from({ length: subscriberCount }, (_, index) => ({
-      msisdn: msisdnOf(index), name: `Subscriber ${index}`, pin: '2468', language: 'en' as const,
-      phoneBill: { balance: '0.00', creditLimit: '0.00' }, wallet: walletOf(index), card: null,
+      msisdn: msisdnOf(index),
+      name: `Subscriber ${index}`,
+      pin: '2468',
+      language: 'en' as const,
+      phoneBill: { balance: '0.00', creditLimit: '0.00' },
+      wallet: walletOf(index),
+      card: null,
     })),
     merchants: defaultWorld.merchants,
     orders: [],
@@ -59,7 +64,13 @@ async function balanceScreen(index: number): Promise<string> {
     await phone.dial()
     return phone.type('1')
   }
-  const base = { ServiceCode: '123', Operator: 'mtn', ClientState: '', Mobile: msisdn, SessionId: `hubtel-many-${index}` }
+  const base = {
+    ServiceCode: '123',
+    Operator: 'mtn',
+    ClientState: '',
+    Mobile: msisdn,
+    SessionId: `hubtel-many-${index}`,
+  }
   await postHubtel(h.url, { ...base, Type: 'initiation', Message: '*123#', Sequence: 1 })
   const answer = await postHubtel(h.url, { ...base, Type: 'response', Message: '1', Sequence: 2 })
   return `${answer.json.Type === 'release' ? 'END' : 'CON'} ${answer.json.Message}`
@@ -67,14 +78,20 @@ async function balanceScreen(index: number): Promise<string> {
 
 describe('many concurrent sessions', () => {
   it(`gives each of ${subscriberCount} subscribers its own balance and no one else's`, async () => {
-    const screens = await Promise.all(Array.from({ length: subscriberCount }, (_, index) => balanceScreen(index)))
+    const screens = await Promise.all(
+      Array.from({ length: subscriberCount }, (_, index) => balanceScreen(index)),
+    )
     screens.forEach((screen, index) => {
       expect(screen, `subscriber ${index}`).toMatch(/^END /)
       const amounts = (screen.match(/\d+\.\d{2}/g) ?? []).filter((amount) => amount !== '0.00')
       expect([...new Set(amounts)], `subscriber ${index}: ${screen}`).toEqual([walletOf(index)])
     })
     const metrics = await h.gw.admin('GET', '/metrics')
-    expect(metrics.text).toContain(`telepay_ussd_sessions_started_total{provider="at"} ${subscriberCount / 2}`)
-    expect(metrics.text).toContain(`telepay_ussd_sessions_started_total{provider="hubtel"} ${subscriberCount / 2}`)
+    expect(metrics.text).toContain(
+      `telepay_ussd_sessions_started_total{provider="at"} ${subscriberCount / 2}`,
+    )
+    expect(metrics.text).toContain(
+      `telepay_ussd_sessions_started_total{provider="hubtel"} ${subscriberCount / 2}`,
+    )
   })
 })

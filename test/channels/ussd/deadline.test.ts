@@ -6,8 +6,8 @@
  * shortened through the channel's limits.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { loadUssdEngine } from '../../../channels/ussd/menu/index.js'
+import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { ADMIN_TOKEN, LI, LI_PIN } from '../../support/gateway-fixture.js'
 import type { UssdHarness } from './ussd-harness.js'
 import { AtPhone, startUssdHarness } from './ussd-harness.js'
@@ -34,7 +34,10 @@ afterEach(async () => {
 describe('the answer deadline', () => {
   it('answers a slow card payment with the polite END, then sends the result by SMS', async () => {
     // Each of the bank's three steps (authorize, reserve, capture) takes 250 ms: 750 ms in all.
-    const bank = await h.gw.request('POST', '/admin/api/bank', { token: ADMIN_TOKEN, body: { mode: 'slow', slowMs: 250 } })
+    const bank = await h.gw.request('POST', '/admin/api/bank', {
+      token: ADMIN_TOKEN,
+      body: { mode: 'slow', slowMs: 250 },
+    })
     expect(bank.status).toBe(200)
     const li = new AtPhone(h.url, LI, 'ATUid_deadline_1')
     expect(await li.dial('2*1001*40*3')).toMatch(/^CON .*PIN/s)
@@ -59,7 +62,11 @@ describe('the answer deadline', () => {
     // session ends on the polite END while the confirm is still on its way to the core. Nothing
     // may overtake it and cancel the payment.
     await h.close()
-    h = await startUssdHarness({ engine, limits: { answerDeadlineMs: 5 }, gateway: { overrides: { pinHashCost: 16_384 } } })
+    h = await startUssdHarness({
+      engine,
+      limits: { answerDeadlineMs: 5 },
+      gateway: { overrides: { pinHashCost: 16_384 } },
+    })
     await phones.close()
     const smpp = h.gw.gateway.smpp
     if (smpp === null) throw new Error('the SMSC simulator did not start')

@@ -5,8 +5,9 @@
  * on the test clock moved with POST /admin/api/clock; one session per subscriber; health and
  * metrics.
  */
-import Database from 'better-sqlite3'
+
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
@@ -40,7 +41,9 @@ describe('USSD in the gateway', () => {
     expect(final).toMatch(/^END .*25\.00/s)
     expect(final).toMatch(/T[0-9A-Z]{6}/)
     expect(await gw.balance(LI, 'wallet')).toBe('475.00')
-    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({ balanced: true })
+    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({
+      balanced: true,
+    })
     // The provider did not get our answer and sends the hop again: same screen, no second payment.
     expect(await li.send()).toBe(final)
     expect(await gw.balance(LI, 'wallet')).toBe('475.00')
@@ -54,12 +57,31 @@ describe('USSD in the gateway', () => {
   })
 
   it('pays a merchant by Hubtel in Chinese, from a shortcut dial', async () => {
-    const base = { ServiceCode: '123', Operator: 'mtn', ClientState: '', Mobile: HAN, SessionId: `hubtel-gw-${process.pid}` }
-    const opened = await postHubtel(gw.url, { ...base, Type: 'Initiation', Message: '*123*2*1001*5#', Sequence: 1 })
-    expect(opened.json).toMatchObject({ Type: 'response', Message: expect.stringContaining('5.00') })
+    const base = {
+      ServiceCode: '123',
+      Operator: 'mtn',
+      ClientState: '',
+      Mobile: HAN,
+      SessionId: `hubtel-gw-${process.pid}`,
+    }
+    const opened = await postHubtel(gw.url, {
+      ...base,
+      Type: 'Initiation',
+      Message: '*123*2*1001*5#',
+      Sequence: 1,
+    })
+    expect(opened.json).toMatchObject({
+      Type: 'response',
+      Message: expect.stringContaining('5.00'),
+    })
     const pin = await postHubtel(gw.url, { ...base, Type: 'Response', Message: '1', Sequence: 2 })
     expect(pin.json.Type).toBe('response')
-    const paid = await postHubtel(gw.url, { ...base, Type: 'Response', Message: HAN_PIN, Sequence: 3 })
+    const paid = await postHubtel(gw.url, {
+      ...base,
+      Type: 'Response',
+      Message: HAN_PIN,
+      Sequence: 3,
+    })
     expect(paid.json).toMatchObject({ Type: 'release', Message: expect.stringContaining('5.00') })
     expect(await gw.balance(HAN, 'wallet')).toBe('15.00')
   })
@@ -70,7 +92,9 @@ describe('USSD in the gateway', () => {
     await gw.advance(31)
     expect(await li.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
-    expect((await gw.admin('GET', '/metrics')).text).toContain('telepay_ussd_sessions_ended_total{outcome="idle_timeout"} 1')
+    expect((await gw.admin('GET', '/metrics')).text).toContain(
+      'telepay_ussd_sessions_ended_total{outcome="idle_timeout"} 1',
+    )
     // Nothing waits any more: a YES by SMS finds no payment, and no expiry notice will follow.
     const yes = await gw.confirm(LI, LI_PIN)
     expect(yes.reason).toBe('no_pending_payment')
@@ -86,7 +110,9 @@ describe('USSD in the gateway', () => {
     }
     await gw.advance(6)
     expect(await li.type('1')).toBe('END Your session timed out. Please dial again.')
-    expect((await gw.admin('GET', '/metrics')).text).toContain('telepay_ussd_sessions_ended_total{outcome="total_cap"} 1')
+    expect((await gw.admin('GET', '/metrics')).text).toContain(
+      'telepay_ussd_sessions_ended_total{outcome="total_cap"} 1',
+    )
   })
 
   it('keeps one session per subscriber', async () => {
@@ -94,7 +120,9 @@ describe('USSD in the gateway', () => {
     await older.dial('2')
     const newer = phone(LI)
     await newer.dial()
-    expect(await older.type('1001')).toBe('END This session was closed because a newer one was opened.')
+    expect(await older.type('1001')).toBe(
+      'END This session was closed because a newer one was opened.',
+    )
     expect(await newer.type('1')).toMatch(/^END .*500\.00/s)
   })
 

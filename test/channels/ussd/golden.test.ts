@@ -14,12 +14,20 @@ import { postAt, postHubtel } from './ussd-harness.js'
 interface Golden {
   readonly name: string
   readonly provider: 'africastalking' | 'hubtel'
-  readonly steps: readonly { readonly request: Record<string, unknown>; readonly response: Record<string, unknown> }[]
+  readonly steps: readonly {
+    readonly request: Record<string, unknown>
+    readonly response: Record<string, unknown>
+  }[]
 }
 
 const fixtureDir = resolve('fixtures/ussd')
-const goldens = readdirSync(fixtureDir).filter((file) => file.endsWith('.json')).sort()
-  .map((file) => ({ file, golden: JSON.parse(readFileSync(join(fixtureDir, file), 'utf8')) as Golden }))
+const goldens = readdirSync(fixtureDir)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => ({
+    file,
+    golden: JSON.parse(readFileSync(join(fixtureDir, file), 'utf8')) as Golden,
+  }))
 
 let gw: GatewayFixture
 
@@ -34,17 +42,28 @@ afterAll(async () => {
 describe('golden USSD fixtures', () => {
   it('has a balance walk and a pay-merchant walk for each provider', () => {
     expect(goldens.map(({ file }) => file)).toEqual([
-      'africastalking-balance.json', 'africastalking-pay-merchant.json', 'hubtel-balance.json', 'hubtel-pay-merchant.json',
+      'africastalking-balance.json',
+      'africastalking-pay-merchant.json',
+      'hubtel-balance.json',
+      'hubtel-pay-merchant.json',
     ])
   })
 
   for (const { file, golden } of goldens) {
     it(`${file}: ${golden.name}`, async () => {
       for (const [index, step] of golden.steps.entries()) {
-        const actual = golden.provider === 'africastalking'
-          ? await postAt(gw.url, step.request as Record<string, string>)
-          : await postHubtel(gw.url, step.request)
-        const shown = golden.provider === 'africastalking' ? { status: actual.status, contentType: (actual as { contentType: string }).contentType, body: (actual as { body: string }).body } : actual
+        const actual =
+          golden.provider === 'africastalking'
+            ? await postAt(gw.url, step.request as Record<string, string>)
+            : await postHubtel(gw.url, step.request)
+        const shown =
+          golden.provider === 'africastalking'
+            ? {
+                status: actual.status,
+                contentType: (actual as { contentType: string }).contentType,
+                body: (actual as { body: string }).body,
+              }
+            : actual
         expect(shown, `${file} step ${index + 1}`).toEqual(step.response)
       }
     })

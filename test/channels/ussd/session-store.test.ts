@@ -6,10 +6,11 @@
  * (a restart) still answers get, openOf, openCount, expire and the compare-and-set, a crash
  * loses only what was not written, and past the memory bound sessions are served from SQLite.
  */
-import Database from 'better-sqlite3'
+
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { UssdLimits } from '../../../channels/ussd/limits.js'
 import { defaultUssdLimits } from '../../../channels/ussd/limits.js'
@@ -20,11 +21,37 @@ let dir: string
 let store: SqliteSessionStore
 const t0 = 1_700_000_000_000
 
-function record(key: string, msisdn: string, hop: number, startedMs: number, activeMs: number): SessionRecord {
+function record(
+  key: string,
+  msisdn: string,
+  hop: number,
+  startedMs: number,
+  activeMs: number,
+): SessionRecord {
   return {
-    key, provider: 'at', msisdn, hop, requestKey: `r${hop}`, textLength: 0, startedMs, activeMs, outcome: null,
+    key,
+    provider: 'at',
+    msisdn,
+    hop,
+    requestKey: `r${hop}`,
+    textLength: 0,
+    startedMs,
+    activeMs,
+    outcome: null,
     lastScreen: { type: 'CON', text: `screen ${hop}` },
-    session: { sessionId: key, msisdn, language: 'en', state: 'main', page: 0, back: [], values: {}, trail: [], hop, lastScreen: null, ended: false },
+    session: {
+      sessionId: key,
+      msisdn,
+      language: 'en',
+      state: 'main',
+      page: 0,
+      back: [],
+      values: {},
+      trail: [],
+      hop,
+      lastScreen: null,
+      ended: false,
+    },
   }
 }
 
@@ -43,7 +70,12 @@ describe('SqliteSessionStore', () => {
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(true)
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(false)
     expect(await store.put(record('at:a', '861', 2, t0, t0 + 1), 1)).toBe(true)
-    expect(await store.put({ ...record('at:a', '861', 2, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } }, 1)).toBe(false)
+    expect(
+      await store.put(
+        { ...record('at:a', '861', 2, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } },
+        1,
+      ),
+    ).toBe(false)
     expect((await store.get('at:a'))?.lastScreen.text).toBe('screen 2')
   })
 
@@ -86,7 +118,11 @@ const noTimer: UssdLimits = { ...defaultUssdLimits, sessionFlushIntervalMs: 25_0
 function rowsOnDisk(): { key: string; hop: number; open: number }[] {
   const db = new Database(join(dir, 'ussd.sqlite'), { readonly: true })
   try {
-    return db.prepare('SELECT key, hop, open FROM ussd_sessions ORDER BY key').all() as { key: string; hop: number; open: number }[]
+    return db.prepare('SELECT key, hop, open FROM ussd_sessions ORDER BY key').all() as {
+      key: string
+      hop: number
+      open: number
+    }[]
   } finally {
     db.close()
   }
@@ -124,10 +160,16 @@ describe('SqliteSessionStore write-behind', () => {
     await store.put(record('at:b', '862', 1, t0, t0), null)
     await store.put({ ...record('at:b', '862', 2, t0, t0 + 1), outcome: 'completed' }, 1)
     // The end carries the other waiting change along: one write.
-    expect(rowsOnDisk()).toEqual([{ key: 'at:a', hop: 1, open: 1 }, { key: 'at:b', hop: 2, open: 0 }])
+    expect(rowsOnDisk()).toEqual([
+      { key: 'at:a', hop: 1, open: 1 },
+      { key: 'at:b', hop: 2, open: 0 },
+    ])
     await store.put(record('at:a', '861', 2, t0, t0 + 2), 1)
     expect((await store.end('at:a', 'released', t0 + 3))?.outcome).toBe('released')
-    expect(rowsOnDisk()).toEqual([{ key: 'at:a', hop: 2, open: 0 }, { key: 'at:b', hop: 2, open: 0 }])
+    expect(rowsOnDisk()).toEqual([
+      { key: 'at:a', hop: 2, open: 0 },
+      { key: 'at:b', hop: 2, open: 0 },
+    ])
     await store.put(record('at:c', '863', 1, t0, t0), null)
     await store.close()
     expect(rowsOnDisk().map((row) => row.key)).toEqual(['at:a', 'at:b', 'at:c'])
@@ -138,10 +180,20 @@ describe('SqliteSessionStore write-behind', () => {
     await reopen()
     await store.put(record('at:a', '861', 1, t0, t0), null)
     await store.put(record('at:a', '861', 2, t0, t0 + 1), 1)
-    expect(await store.put({ ...record('at:a', '861', 2, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } }, 1)).toBe(false)
+    expect(
+      await store.put(
+        { ...record('at:a', '861', 2, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } },
+        1,
+      ),
+    ).toBe(false)
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(false)
     await reopen()
-    expect(await store.put({ ...record('at:a', '861', 3, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } }, 1)).toBe(false)
+    expect(
+      await store.put(
+        { ...record('at:a', '861', 3, t0, t0 + 2), lastScreen: { type: 'CON', text: 'loser' } },
+        1,
+      ),
+    ).toBe(false)
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(false)
     expect(await store.put(record('at:a', '861', 3, t0, t0 + 3), 2)).toBe(true)
     expect((await store.get('at:a'))?.lastScreen.text).toBe('screen 3')
@@ -160,7 +212,9 @@ describe('SqliteSessionStore write-behind', () => {
     expect((await store.openOf('861')).map((open) => open.key)).toEqual(['at:new'])
     expect(await store.openCount()).toBe(2)
     const expired = await store.expire(t0 + 20_000 + defaultUssdLimits.sessionIdleMs)
-    expect(expired.map((ended) => [ended.key, ended.outcome])).toEqual([['at:busy', 'idle_timeout']])
+    expect(expired.map((ended) => [ended.key, ended.outcome])).toEqual([
+      ['at:busy', 'idle_timeout'],
+    ])
     expect(await store.openCount()).toBe(1)
     await reopen()
     expect((await store.get('at:old'))?.outcome).toBe('replaced')
@@ -186,7 +240,8 @@ describe('SqliteSessionStore write-behind', () => {
   it('past sessionsInMemoryMax leaves the least recently written to SQLite and still answers for every one', async () => {
     await reopen({ ...noTimer, sessionsInMemoryMax: 10, sessionsDirtyMax: 5 })
     const keys = Array.from({ length: 25 }, (_, index) => `at:s${String(index).padStart(2, '0')}`)
-    for (const [index, key] of keys.entries()) await store.put(record(key, `86${index}`, 1, t0, t0 + index), null)
+    for (const [index, key] of keys.entries())
+      await store.put(record(key, `86${index}`, 1, t0, t0 + index), null)
     // The first sessions left memory: each is read back from the file, and its hop still compare-and-sets.
     expect((await store.get('at:s00'))?.hop).toBe(1)
     expect(await store.put(record('at:s01', '861', 2, t0, t0 + 30), 2)).toBe(false)
@@ -203,7 +258,7 @@ describe('SqliteSessionStore write-behind', () => {
     await store.put(record('at:a', '861', 1, t0, t0), null)
     const stored = await store.get('at:a')
     expect(() => {
-      (stored?.session.values as Record<string, string>)['amount'] = '1000000'
+      ;(stored?.session.values as Record<string, string>)['amount'] = '1000000'
     }).toThrow(TypeError)
     expect((await store.get('at:a'))?.session.values).toEqual({})
   })

@@ -30,7 +30,14 @@ function phone(msisdn: string): AtPhone {
 /** Li Lei sends `PAY 1002 300` by SMS: 300.00 to Cinema Tickets from the wallet, waiting for YES. */
 async function payBySms(): Promise<string> {
   const result: CommandResult = await gw.phone(
-    { kind: 'pay_merchant', msisdn: LI, merchantCode: CINEMA, amountMinor: 30_000n, funding: 'wallet', authorize: false },
+    {
+      kind: 'pay_merchant',
+      msisdn: LI,
+      merchantCode: CINEMA,
+      amountMinor: 30_000n,
+      funding: 'wallet',
+      authorize: false,
+    },
     { channel: 'sms' },
   )
   expect(result.payment?.state).toBe('awaiting_authorization')
@@ -40,7 +47,9 @@ async function payBySms(): Promise<string> {
 /** Li Lei at the USSD PIN screen of 25.00 to Ringtone Store; its payment's id as the ledger has it. */
 async function atConfirmScreen(li: AtPhone, screens: string[]): Promise<string> {
   screens.push(await li.dial('2*1001*25*1'))
-  expect(screens.at(-1)).toMatch(/^CON Pay CNY 25\.00 to Ringtone Store from your wallet\.\nEnter your PIN to confirm/)
+  expect(screens.at(-1)).toMatch(
+    /^CON Pay CNY 25\.00 to Ringtone Store from your wallet\.\nEnter your PIN to confirm/,
+  )
   const shown = (await gw.subscriber(LI)).pendingPaymentId
   expect(shown).not.toBeNull()
   return shown ?? ''
@@ -54,7 +63,9 @@ describe('a USSD confirm screen whose payment was replaced from another channel'
     const bySms = await payBySms()
     expect(bySms).not.toBe(shown)
     screens.push(await li.type(LI_PIN))
-    expect(screens.at(-1)).toBe('END This payment is no longer waiting for you: it expired or was replaced. Nothing was paid. Dial *123# to pay again.')
+    expect(screens.at(-1)).toBe(
+      'END This payment is no longer waiting for you: it expired or was replaced. Nothing was paid. Dial *123# to pay again.',
+    )
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
     expect((await gw.subscriber(LI)).pendingPaymentId).toBe(bySms)
     const yes = await gw.confirm(LI, LI_PIN)
@@ -68,18 +79,28 @@ describe('a USSD confirm screen whose payment was replaced from another channel'
   })
 
   it.each([
-    ['0 (back)', async (li: AtPhone) => expect(await li.type('0')).toMatch(/^CON Pay CNY 25\.00 to merchant 1001 from:/)],
+    [
+      '0 (back)',
+      async (li: AtPhone) =>
+        expect(await li.type('0')).toMatch(/^CON Pay CNY 25\.00 to merchant 1001 from:/),
+    ],
     ['00 (home)', async (li: AtPhone) => expect(await li.type('00')).toMatch(/^CON .*1 Balance/s)],
-    ['too many wrong entries', async (li: AtPhone) => {
-      await li.type('12')
-      await li.type('12')
-      expect(await li.type('12')).toMatch(/^END Too many wrong entries\. Nothing was paid\./)
-    }],
+    [
+      'too many wrong entries',
+      async (li: AtPhone) => {
+        await li.type('12')
+        await li.type('12')
+        expect(await li.type('12')).toMatch(/^END Too many wrong entries\. Nothing was paid\./)
+      },
+    ],
     ['a new dial', async () => expect(await phone(LI).dial()).toMatch(/^CON .*1 Balance/s)],
-    ['the idle timeout', async (li: AtPhone) => {
-      await gw.advance(31)
-      expect(await li.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
-    }],
+    [
+      'the idle timeout',
+      async (li: AtPhone) => {
+        await gw.advance(31)
+        expect(await li.type(LI_PIN)).toBe('END Your session timed out. Please dial again.')
+      },
+    ],
   ])('cancels nothing when left by %s: the new payment still waits', async (_how, leave) => {
     const li = phone(LI)
     await atConfirmScreen(li, [])

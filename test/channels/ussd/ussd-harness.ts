@@ -41,11 +41,23 @@ export async function startUssdHarness(options: HarnessOptions = {}): Promise<Us
   const context = gw.gateway.context
   const sms = gw.gateway.sms
   const channel = await startUssdChannel(
-    { dataDir: join(gw.dir, 'harness'), ...(options.limits === undefined ? {} : { ussdLimits: options.limits }) },
     {
-      service: context.service, ledger: context.ledger, clock: context.clock, log: options.log ?? silentLogger, metrics: context.metrics,
+      dataDir: join(gw.dir, 'harness'),
+      ...(options.limits === undefined ? {} : { ussdLimits: options.limits }),
+    },
+    {
+      service: context.service,
+      ledger: context.ledger,
+      clock: context.clock,
+      log: options.log ?? silentLogger,
+      metrics: context.metrics,
       engine: options.engine ?? fakeEngine(),
-      ...(sms === null ? {} : { notify: async (msisdn: string, text: string) => (await sms.channel.sendText(msisdn, text)).ok }),
+      ...(sms === null
+        ? {}
+        : {
+            notify: async (msisdn: string, text: string) =>
+              (await sms.channel.sendText(msisdn, text)).ok,
+          }),
     },
   )
   const app = express()
@@ -56,7 +68,9 @@ export async function startUssdHarness(options: HarnessOptions = {}): Promise<Us
   })
   const { port } = server.address() as AddressInfo
   return {
-    gw, channel, url: `http://127.0.0.1:${port}`,
+    gw,
+    channel,
+    url: `http://127.0.0.1:${port}`,
     async advance(seconds) {
       await gw.advance(seconds)
       await channel.sweep()
@@ -79,13 +93,20 @@ export interface AtAnswer {
 }
 
 /** One Africa's Talking callback, form-encoded. */
-export async function postAt(url: string, form: Readonly<Record<string, string>>): Promise<AtAnswer> {
+export async function postAt(
+  url: string,
+  form: Readonly<Record<string, string>>,
+): Promise<AtAnswer> {
   const response = await fetch(`${url}/ussd`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form).toString(),
   })
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    body: await response.text(),
+  }
 }
 
 /** An Africa's Talking session as a phone drives it: `text` accumulates every input with `*`. */
@@ -116,14 +137,27 @@ export class AtPhone {
 
   /** Sends the current text again, as a provider's retry does. */
   async send(): Promise<string> {
-    const answer = await postAt(this.url, { sessionId: this.sessionId, serviceCode: this.serviceCode, phoneNumber: `+${this.msisdn}`, networkCode: '46000', text: this.text })
+    const answer = await postAt(this.url, {
+      sessionId: this.sessionId,
+      serviceCode: this.serviceCode,
+      phoneNumber: `+${this.msisdn}`,
+      networkCode: '46000',
+      text: this.text,
+    })
     if (answer.status !== 200) throw new Error(`POST /ussd: ${answer.status} ${answer.body}`)
     return answer.body
   }
 }
 
 /** One Hubtel callback. */
-export async function postHubtel(url: string, body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${url}/ussd/hubtel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+export async function postHubtel(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${url}/ussd/hubtel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   return { status: response.status, json: await response.json() }
 }

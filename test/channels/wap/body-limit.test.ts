@@ -26,7 +26,10 @@ describe('a WAP form post over the body limit', () => {
     for (const path of ['/wap/login', '/wap/s/nosuchsession/pay/merchant']) {
       const answer = await t.request('POST', path, {
         rawBody: `msisdn=8613800138000&pin=1234&pad=${'x'.repeat(5_000)}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/vnd.wap.wml' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/vnd.wap.wml',
+        },
       })
       expect(answer.status).toBe(413)
       expect(answer.headers.get('content-type')).toMatch(/^text\/vnd\.wap\.wml/)

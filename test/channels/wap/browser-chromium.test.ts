@@ -29,7 +29,16 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     // The machine's network is closed: background services would only fail to connect.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   mkdirSync(shots, { recursive: true })
 }, 60_000)
@@ -48,33 +57,46 @@ async function payRingtonesFromWallet(page: Page): Promise<void> {
 }
 
 describe('headless Chromium on the XHTML-MP pages', () => {
-  it.skipIf(!installed)(`pays a merchant with the PIN and keeps a screenshot of each page (skipped without ${chromiumPath})`, async () => {
-    const context = await browser.newContext({ extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI }, viewport: { width: 240, height: 320 } })
-    const page = await context.newPage()
-    const seen: string[] = []
-    page.on('response', (response) => { if (response.url().includes('/wap/') && response.status() === 200) seen.push(response.headers()['content-type'] ?? '') })
+  it.skipIf(!installed)(
+    `pays a merchant with the PIN and keeps a screenshot of each page (skipped without ${chromiumPath})`,
+    async () => {
+      const context = await browser.newContext({
+        extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI },
+        viewport: { width: 240, height: 320 },
+      })
+      const page = await context.newPage()
+      const seen: string[] = []
+      page.on('response', (response) => {
+        if (response.url().includes('/wap/') && response.status() === 200)
+          seen.push(response.headers()['content-type'] ?? '')
+      })
 
-    await page.goto(`${gw.url}/wap/`)
-    await page.screenshot({ path: join(shots, '1-home.png') })
-    expect(await page.textContent('body')).toContain('Pay merchant')
-    await page.getByRole('link', { name: /Pay merchant/ }).click()
-    await page.screenshot({ path: join(shots, '2-pay-merchant.png') })
-    await payRingtonesFromWallet(page)
-    // The test is typed for Node (no DOM library): the page-side check is a string.
-    await page.waitForFunction("document.body.textContent.includes('Pay CNY 25.00')")
-    await page.screenshot({ path: join(shots, '3-confirm.png') })
-    expect(await page.textContent('body')).toMatch(/Pay CNY 25\.00 to .+ from your wallet\?/)
-    await page.locator('input[name="pin"]').fill('1234')
-    await page.locator('input[type="submit"], button[type="submit"]').first().click()
-    await page.waitForFunction("document.body.textContent.includes('Paid')")
-    await page.screenshot({ path: join(shots, '4-result.png') })
-    expect(await page.textContent('body')).toMatch(/Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/)
-    expect(await gw.balance(LI, 'wallet')).toBe('475.00')
-    // Chromium names application/xhtml+xml, not the WAP type: XHTML-MP comes as application/xhtml+xml.
-    expect(seen.filter((type) => !type.startsWith('application/xhtml+xml'))).toEqual([])
-    for (const name of ['1-home', '2-pay-merchant', '3-confirm', '4-result']) expect(existsSync(join(shots, `${name}.png`))).toBe(true)
-    await context.close()
-  }, 60_000)
+      await page.goto(`${gw.url}/wap/`)
+      await page.screenshot({ path: join(shots, '1-home.png') })
+      expect(await page.textContent('body')).toContain('Pay merchant')
+      await page.getByRole('link', { name: /Pay merchant/ }).click()
+      await page.screenshot({ path: join(shots, '2-pay-merchant.png') })
+      await payRingtonesFromWallet(page)
+      // The test is typed for Node (no DOM library): the page-side check is a string.
+      await page.waitForFunction("document.body.textContent.includes('Pay CNY 25.00')")
+      await page.screenshot({ path: join(shots, '3-confirm.png') })
+      expect(await page.textContent('body')).toMatch(/Pay CNY 25\.00 to .+ from your wallet\?/)
+      await page.locator('input[name="pin"]').fill('1234')
+      await page.locator('input[type="submit"], button[type="submit"]').first().click()
+      await page.waitForFunction("document.body.textContent.includes('Paid')")
+      await page.screenshot({ path: join(shots, '4-result.png') })
+      expect(await page.textContent('body')).toMatch(
+        /Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/,
+      )
+      expect(await gw.balance(LI, 'wallet')).toBe('475.00')
+      // Chromium names application/xhtml+xml, not the WAP type: XHTML-MP comes as application/xhtml+xml.
+      expect(seen.filter((type) => !type.startsWith('application/xhtml+xml'))).toEqual([])
+      for (const name of ['1-home', '2-pay-merchant', '3-confirm', '4-result'])
+        expect(existsSync(join(shots, `${name}.png`))).toBe(true)
+      await context.close()
+    },
+    60_000,
+  )
 })
 
 /** What a user checks on a phone page, measured in the page (the test has no DOM types: a string). */
@@ -100,31 +122,39 @@ interface PhoneLayout {
 }
 
 describe('headless Chromium as a modern phone on the pay and confirm pages', () => {
-  it.skipIf(!installed)(`lays them out for a 390 px wide touch screen (skipped without ${chromiumPath})`, async () => {
-    const context = await browser.newContext({
-      extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI }, viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
-    })
-    const page = await context.newPage()
-    await page.goto(`${gw.url}/wap/`)
-    await page.getByRole('link', { name: /Pay merchant/ }).click()
-    await page.waitForSelector('input[name="amount"]')
-    await page.screenshot({ path: join(shots, 'phone-1-pay.png') })
-    const pay = await page.evaluate<PhoneLayout>(phoneLayout)
-    await payRingtonesFromWallet(page)
-    await page.waitForSelector('input[name="pin"]')
-    await page.screenshot({ path: join(shots, 'phone-2-confirm.png') })
-    const confirm = await page.evaluate<PhoneLayout>(phoneLayout)
-    await context.close()
+  it.skipIf(!installed)(
+    `lays them out for a 390 px wide touch screen (skipped without ${chromiumPath})`,
+    async () => {
+      const context = await browser.newContext({
+        extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI },
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+      })
+      const page = await context.newPage()
+      await page.goto(`${gw.url}/wap/`)
+      await page.getByRole('link', { name: /Pay merchant/ }).click()
+      await page.waitForSelector('input[name="amount"]')
+      await page.screenshot({ path: join(shots, 'phone-1-pay.png') })
+      const pay = await page.evaluate<PhoneLayout>(phoneLayout)
+      await payRingtonesFromWallet(page)
+      await page.waitForSelector('input[name="pin"]')
+      await page.screenshot({ path: join(shots, 'phone-2-confirm.png') })
+      const confirm = await page.evaluate<PhoneLayout>(phoneLayout)
+      await context.close()
 
-    for (const layout of [pay, confirm]) {
-      // The viewport meta is honoured: the page is laid out 390 px wide, not at a desktop's 980 px.
-      expect(layout.layoutWidth).toBe(390)
-      expect(layout.scrollWidth).toBeLessThanOrEqual(390)
-      expect(layout.smallestTextPx).toBeGreaterThanOrEqual(16)
-      expect(layout.lowTargets).toEqual([])
-    }
-    // Chromium reports only the HTML keywords it honours: a digits keypad, one with a point, a phone keypad.
-    expect(pay.keypads).toMatchObject({ merchant: 'numeric', amount: 'decimal' })
-    expect(confirm.keypads).toEqual({ pin: 'numeric' })
-  }, 60_000)
+      for (const layout of [pay, confirm]) {
+        // The viewport meta is honoured: the page is laid out 390 px wide, not at a desktop's 980 px.
+        expect(layout.layoutWidth).toBe(390)
+        expect(layout.scrollWidth).toBeLessThanOrEqual(390)
+        expect(layout.smallestTextPx).toBeGreaterThanOrEqual(16)
+        expect(layout.lowTargets).toEqual([])
+      }
+      // Chromium reports only the HTML keywords it honours: a digits keypad, one with a point, a phone keypad.
+      expect(pay.keypads).toMatchObject({ merchant: 'numeric', amount: 'decimal' })
+      expect(confirm.keypads).toEqual({ pin: 'numeric' })
+    },
+    60_000,
+  )
 })

@@ -20,9 +20,17 @@ export class Browser {
     private readonly identity: { msisdn?: string; from?: string } = {},
   ) {}
 
-  private async fetch(path: string, method: 'GET' | 'POST' = 'GET', body?: string): Promise<Answer> {
+  private async fetch(
+    path: string,
+    method: 'GET' | 'POST' = 'GET',
+    body?: string,
+  ): Promise<Answer> {
     this.last = await wapRequest(this.target, path, {
-      as: this.as, msisdn: this.identity.msisdn ?? null, from: this.identity.from ?? null, method, ...(body === undefined ? {} : { body }),
+      as: this.as,
+      msisdn: this.identity.msisdn ?? null,
+      from: this.identity.from ?? null,
+      method,
+      ...(body === undefined ? {} : { body }),
     })
     return this.last
   }

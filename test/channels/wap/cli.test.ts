@@ -8,12 +8,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWap } from '../../../src/cli/wap.js'
-import { inProcess as runInProcess, endedByKeys, telepayChild, telepayOnTerminal, terminalExitBoundMs } from '../../support/cli-runs.js'
+import {
+  endedByKeys,
+  inProcess as runInProcess,
+  telepayChild,
+  telepayOnTerminal,
+  terminalExitBoundMs,
+} from '../../support/cli-runs.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, HAN_PIN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
 
 const child = (args: readonly string[], stdin: string) => telepayChild('wap', args, stdin)
-const inProcess = (args: string[], lines: readonly string[] = []) => runInProcess(runWap, args, lines)
+const inProcess = (args: string[], lines: readonly string[] = []) =>
+  runInProcess(runWap, args, lines)
 
 let gw: GatewayFixture
 
@@ -27,7 +34,10 @@ afterAll(async () => {
 
 describe('telepay wap', () => {
   it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; the money moved', async () => {
-    const run = await child([LI, '--as', 'wml', '--url', gw.url], `${['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n')}\n`)
+    const run = await child(
+      [LI, '--as', 'wml', '--url', gw.url],
+      `${['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n')}\n`,
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('text/vnd.wap.wml')
@@ -35,12 +45,17 @@ describe('telepay wap', () => {
     expect(run.stdout).toContain('Pay CNY 12.50 to Ringtone Store from your wallet?')
     expect(run.stdout).toContain('  pin: ****\n')
     expect(run.stdout).not.toContain(LI_PIN)
-    expect(run.stdout).toMatch(/Paid CNY 12\.50 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/)
+    expect(run.stdout).toMatch(
+      /Paid CNY 12\.50 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/,
+    )
     expect(await gw.balance(LI, 'wallet')).toBe('487.50')
   })
 
   it('logs in without an MSISDN, says so for an unknown link, and ends at the end of input', async () => {
-    const run = await child(['--url', gw.url], `${['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n')}\n`)
+    const run = await child(
+      ['--url', gw.url],
+      `${['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n')}\n`,
+    )
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('application/vnd.wap.xhtml+xml')
     expect(run.stdout).toContain('Enter your mobile number and PIN.')
@@ -53,7 +68,9 @@ describe('telepay wap', () => {
   it('exits 1 with a hint when no gateway listens', async () => {
     const run = await inProcess([LI, '--url', 'http://127.0.0.1:1'])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/wap\/: .*is the gateway running/)
+    expect(run.stderr).toMatch(
+      /cannot reach http:\/\/127\.0\.0\.1:1\/wap\/: .*is the gateway running/,
+    )
   })
 
   it('exits 2 on a bad MSISDN or markup', async () => {
@@ -63,7 +80,6 @@ describe('telepay wap', () => {
     expect(markup.stderr).toContain('--as is one of wml, xhtml, chtml')
   })
 })
-
 
 describe('telepay wap on a terminal', () => {
   it('logs in with the PIN shown as stars, never its digits, says the session timeout and exits 0 by itself on q', async () => {
@@ -101,13 +117,15 @@ describe('telepay wap on a terminal, idle past the session timeout', () => {
     await short.close()
   })
 
-  it('says the gateway\'s session timeout, and when nothing is typed within it says the session timed out and exits 0', async () => {
+  it("says the gateway's session timeout, and when nothing is typed within it says the session timed out and exits 0", async () => {
     const run = telepayOnTerminal('wap', [LI, '--url', short.url])
     await run.waitFor(/\n> $/)
     const shownMs = Date.now()
     expect(await run.exit(idleMs + terminalExitBoundMs)).toBe(0)
     expect(Date.now() - shownMs).toBeGreaterThanOrEqual(idleMs - 500)
     expect(run.screen()).toContain('the session ends after 1.5 s without a page')
-    expect(run.screen()).toMatch(/> \n\[nothing asked for within 1\.5 s: the session timed out\]\n$/)
+    expect(run.screen()).toMatch(
+      /> \n\[nothing asked for within 1\.5 s: the session timed out\]\n$/,
+    )
   })
 })

@@ -7,7 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
-import { HAN, LI, LI_PIN, RINGTONES, ZHANG, ZHANG_PIN, startTestGateway } from '../../support/gateway-fixture.js'
+import {
+  HAN,
+  LI,
+  LI_PIN,
+  RINGTONES,
+  startTestGateway,
+  ZHANG,
+  ZHANG_PIN,
+} from '../../support/gateway-fixture.js'
 import { Browser } from './browser.js'
 
 let t: GatewayFixture
@@ -18,7 +26,11 @@ afterAll(async () => {
   await t.close()
 })
 
-const contentTypes = { wml: 'text/vnd.wap.wml', xhtml: 'application/vnd.wap.xhtml+xml', chtml: 'text/html' } as const
+const contentTypes = {
+  wml: 'text/vnd.wap.wml',
+  xhtml: 'application/vnd.wap.xhtml+xml',
+  chtml: 'text/html',
+} as const
 
 describe('every page in every markup', () => {
   for (const as of ['wml', 'xhtml', 'chtml'] as const) {
@@ -28,7 +40,16 @@ describe('every page in every markup', () => {
       expect(home.status).toBe(200)
       expect(home.contentType.startsWith(contentTypes[as])).toBe(true)
       expect(home.headers['vary']).toMatch(/Accept.*User-Agent/)
-      expect(home.page?.links.map((link) => link.key)).toEqual(['1', '2', '3', '4', '5', '6', '7', '9'])
+      expect(home.page?.links.map((link) => link.key)).toEqual([
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+        '9',
+      ])
       const homePath = home.url
 
       const balance = await phone.follow('1')
@@ -36,7 +57,13 @@ describe('every page in every markup', () => {
       expect(balance.headers['cache-control']).toContain('no-store')
       expect(balance.headers['vary']).toMatch(/Accept.*User-Agent/)
 
-      const forms = { '2': ['merchant', 'amount', 'account'], '3': ['biller', 'customer', 'amount', 'account'], '4': ['beneficiary', 'amount', 'account'], '5': ['payee', 'amount'], '6': ['order', 'account'] }
+      const forms = {
+        '2': ['merchant', 'amount', 'account'],
+        '3': ['biller', 'customer', 'amount', 'account'],
+        '4': ['beneficiary', 'amount', 'account'],
+        '5': ['payee', 'amount'],
+        '6': ['order', 'account'],
+      }
       for (const [key, fields] of Object.entries(forms)) {
         await phone.get(homePath)
         const form = await phone.follow(key)
@@ -55,7 +82,9 @@ describe('every page in every markup', () => {
   }
 
   it('answers 406 when the handset accepts none of the markups', async () => {
-    const answer = await fetch(`${t.url}/wap/`, { headers: { accept: 'image/png', 'user-agent': 'Camera/1.0' } })
+    const answer = await fetch(`${t.url}/wap/`, {
+      headers: { accept: 'image/png', 'user-agent': 'Camera/1.0' },
+    })
     expect(answer.status).toBe(406)
     expect(answer.headers.get('vary')).toMatch(/Accept.*User-Agent/)
   })
@@ -96,14 +125,20 @@ describe('identity', () => {
   })
 
   it('believes the header the operator names in wap.msisdnHeaders, and no other', async () => {
-    const openwave = await startTestGateway({ overrides: { wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } } })
+    const openwave = await startTestGateway({
+      overrides: { wap: { msisdnHeaders: ['X-Up-Calling-Line-Id'] } },
+    })
     try {
       const open = async (headers: Record<string, string>): Promise<string> => {
-        const response = await fetch(`${openwave.url}/wap/`, { headers: { accept: 'application/vnd.wap.xhtml+xml', ...headers } })
+        const response = await fetch(`${openwave.url}/wap/`, {
+          headers: { accept: 'application/vnd.wap.xhtml+xml', ...headers },
+        })
         return response.text()
       }
       expect(await open({ 'X-Up-Calling-Line-Id': LI })).toContain('Pay merchant')
-      expect(await open({ 'X-WAP-Network-Client-MSISDN': LI })).toContain('Enter your mobile number and PIN.')
+      expect(await open({ 'X-WAP-Network-Client-MSISDN': LI })).toContain(
+        'Enter your mobile number and PIN.',
+      )
     } finally {
       await openwave.close()
     }
@@ -146,7 +181,9 @@ describe('payments and one-time tokens', () => {
     await phone.get('/wap/')
     await phone.follow('Pay merchant')
     await phone.submit({ merchant: RINGTONES, amount: '5', token: 'AAAAAAAAAAAAAAAAAAAAAA' })
-    expect(phone.text).toContain('This form has expired or was already used elsewhere. Nothing was paid.')
+    expect(phone.text).toContain(
+      'This form has expired or was already used elsewhere. Nothing was paid.',
+    )
     expect(await t.balance(LI, 'wallet')).toBe(before)
     expect((await t.subscriber(LI)).pendingPaymentId).toBeNull()
   })
@@ -185,7 +222,17 @@ describe('payments and one-time tokens', () => {
   it('pages a statement longer than a page', async () => {
     // The core keeps the last five payments; three show on a page.
     for (const amount of [1n, 2n]) {
-      await t.phone({ kind: 'pay_merchant', msisdn: LI, merchantCode: RINGTONES, amountMinor: amount * 100n, funding: 'wallet', authorize: true }, { pin: LI_PIN })
+      await t.phone(
+        {
+          kind: 'pay_merchant',
+          msisdn: LI,
+          merchantCode: RINGTONES,
+          amountMinor: amount * 100n,
+          funding: 'wallet',
+          authorize: true,
+        },
+        { pin: LI_PIN },
+      )
     }
     const phone = new Browser(t.url, 'wml', { msisdn: LI })
     await phone.get('/wap/')

@@ -9,7 +9,15 @@ import { headerIdentity, trustedGateways } from '../../../channels/wap/identity.
 import { defaultWapLimits } from '../../../channels/wap/limits.js'
 import { WapSessionStore } from '../../../channels/wap/session-store.js'
 
-const page = (title: string): PageModel => ({ page: 'result', language: 'en', title, paragraphs: [], form: null, links: [], noStore: true })
+const page = (title: string): PageModel => ({
+  page: 'result',
+  language: 'en',
+  title,
+  paragraphs: [],
+  form: null,
+  links: [],
+  noStore: true,
+})
 
 describe('one-time tokens', () => {
   it('run a submit once; a second submit, even while the first runs, gets the first page', async () => {
@@ -20,7 +28,12 @@ describe('one-time tokens', () => {
     let release: (model: PageModel) => void = () => undefined
     const first = store.claim(session, token, ['pay_merchant'], 1)
     if (first.kind !== 'fresh') throw new Error('first claim not fresh')
-    const answered = first.finish(new Promise((resolve) => { runs += 1; release = resolve }))
+    const answered = first.finish(
+      new Promise((resolve) => {
+        runs += 1
+        release = resolve
+      }),
+    )
     const second = store.claim(session, token, ['pay_merchant'], 2)
     expect(second.kind).toBe('replay')
     release(page('paid'))
@@ -56,7 +69,8 @@ describe('sessions', () => {
     expect(store.find(b.id, 2)?.id).toBe(b.id)
 
     let kept = store.open(0, null)
-    for (let at = 60_000; at < limits.sessionTotalMs; at += 60_000) kept = store.find(kept.id, at) ?? kept
+    for (let at = 60_000; at < limits.sessionTotalMs; at += 60_000)
+      kept = store.find(kept.id, at) ?? kept
     expect(store.find(kept.id, limits.sessionTotalMs)).toBeNull()
   })
 })
@@ -66,31 +80,82 @@ describe('identity from enrichment headers', () => {
 
   it('believes the header only from allow-listed addresses and ranges', () => {
     const headers = { 'x-wap-network-client-msisdn': '+8613800138000' }
-    expect(headerIdentity(headers, '127.0.0.1', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
-    expect(headerIdentity(headers, '::ffff:127.0.0.1', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
-    expect(headerIdentity(headers, '10.20.3.4', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
-    expect(headerIdentity(headers, '127.0.0.2', trusted)).toEqual({ kind: 'ignored', why: 'untrusted_address' })
-    expect(headerIdentity(headers, '10.21.0.1', trusted)).toEqual({ kind: 'ignored', why: 'untrusted_address' })
+    expect(headerIdentity(headers, '127.0.0.1', trusted)).toEqual({
+      kind: 'msisdn',
+      msisdn: '8613800138000',
+    })
+    expect(headerIdentity(headers, '::ffff:127.0.0.1', trusted)).toEqual({
+      kind: 'msisdn',
+      msisdn: '8613800138000',
+    })
+    expect(headerIdentity(headers, '10.20.3.4', trusted)).toEqual({
+      kind: 'msisdn',
+      msisdn: '8613800138000',
+    })
+    expect(headerIdentity(headers, '127.0.0.2', trusted)).toEqual({
+      kind: 'ignored',
+      why: 'untrusted_address',
+    })
+    expect(headerIdentity(headers, '10.21.0.1', trusted)).toEqual({
+      kind: 'ignored',
+      why: 'untrusted_address',
+    })
     expect(headerIdentity({}, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
   })
 
   it('by default believes only X-WAP-Network-Client-MSISDN: a passed-through X-MSISDN names nobody', () => {
     // Kannel's wapbox forwards a handset's own X-MSISDN unchanged (kannel-wapbox.test.ts).
-    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
-    expect(headerIdentity({ 'x-msisdn': '8613800138001', 'x-wap-network-client-msisdn': '8613800138000' }, '127.0.0.1', trusted)).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
+    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({
+      kind: 'none',
+    })
+    expect(
+      headerIdentity(
+        { 'x-msisdn': '8613800138001', 'x-wap-network-client-msisdn': '8613800138000' },
+        '127.0.0.1',
+        trusted,
+      ),
+    ).toEqual({ kind: 'msisdn', msisdn: '8613800138000' })
   })
 
   it('reads the headers configured, and refuses headers that disagree or are not numbers', () => {
     const names = ['X-MSISDN', 'X-Up-Calling-Line-Id']
-    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
-    expect(headerIdentity({ 'x-up-calling-line-id': '8613800138001' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
-    expect(headerIdentity({ 'x-wap-network-client-msisdn': '8613800138000' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'none' })
-    expect(headerIdentity({ 'x-msisdn': '8613800138001', 'x-up-calling-line-id': '8613800138000' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'ignored', why: 'conflicting' })
-    expect(headerIdentity({ 'x-msisdn': 'anonymous' }, '127.0.0.1', trusted, names)).toEqual({ kind: 'ignored', why: 'malformed' })
+    expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted, names)).toEqual({
+      kind: 'msisdn',
+      msisdn: '8613800138001',
+    })
+    expect(
+      headerIdentity({ 'x-up-calling-line-id': '8613800138001' }, '127.0.0.1', trusted, names),
+    ).toEqual({ kind: 'msisdn', msisdn: '8613800138001' })
+    expect(
+      headerIdentity(
+        { 'x-wap-network-client-msisdn': '8613800138000' },
+        '127.0.0.1',
+        trusted,
+        names,
+      ),
+    ).toEqual({ kind: 'none' })
+    expect(
+      headerIdentity(
+        { 'x-msisdn': '8613800138001', 'x-up-calling-line-id': '8613800138000' },
+        '127.0.0.1',
+        trusted,
+        names,
+      ),
+    ).toEqual({ kind: 'ignored', why: 'conflicting' })
+    expect(headerIdentity({ 'x-msisdn': 'anonymous' }, '127.0.0.1', trusted, names)).toEqual({
+      kind: 'ignored',
+      why: 'malformed',
+    })
   })
 
   it('trusts nobody with an empty allow-list and refuses a bad entry', () => {
-    expect(headerIdentity({ 'x-wap-network-client-msisdn': '8613800138001' }, '127.0.0.1', trustedGateways([]))).toEqual({ kind: 'ignored', why: 'untrusted_address' })
+    expect(
+      headerIdentity(
+        { 'x-wap-network-client-msisdn': '8613800138001' },
+        '127.0.0.1',
+        trustedGateways([]),
+      ),
+    ).toEqual({ kind: 'ignored', why: 'untrusted_address' })
     expect(() => trustedGateways(['gateway.example'])).toThrow(/not an IP address/)
   })
 })

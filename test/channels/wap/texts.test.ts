@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { Language } from '../../../src/core/index.js'
 import { confirmPage } from '../../../channels/wap/pages.js'
 import { renderPage } from '../../../channels/wap/render/index.js'
 import type { WapTextKey } from '../../../channels/wap/texts.js'
 import { wapText } from '../../../channels/wap/texts.js'
+import type { Language } from '../../../src/core/index.js'
 
 interface MissingParamCase {
   readonly why: string

@@ -3,9 +3,9 @@
  * core supplies, never asking to echo a PIN, SMS-sized, and rendered as a phone should see them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Catalogue, CatalogueKey } from '../../../menus/messages/catalogue.js'
 import type { Language, Message, MessageKey, StaticMessageKey } from '../../../src/core/index.js'
 import { messageKeys, reasons } from '../../../src/core/index.js'
-import type { Catalogue, CatalogueKey } from '../../../menus/messages/catalogue.js'
 import { catalogueOf, renderMessage, renderResult } from '../../../src/gateway/reply/index.js'
 import type { TestLedger } from '../../support/ledger-fixture.js'
 import { openTestLedger } from '../../support/ledger-fixture.js'
@@ -40,7 +40,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'pin.changed': [],
   'language.changed': [],
   'pin.verified': [],
-  'registered': ['name'],
+  registered: ['name'],
   'order.created': ['orderNo', 'amount'],
   'refund.completed': ['amount', 'payee', 'ref', 'account'],
   'expiry.swept': ['count'],
@@ -53,7 +53,9 @@ const refusalParams: Partial<Record<MessageKey, readonly string[]>> = {
 }
 
 function paramsOf(key: MessageKey): readonly string[] {
-  return key.startsWith('refusal.') ? refusalParams[key] ?? [] : staticParams[key as StaticMessageKey]
+  return key.startsWith('refusal.')
+    ? (refusalParams[key] ?? [])
+    : staticParams[key as StaticMessageKey]
 }
 
 /** Params a text must show: what to pay, whom, from where; and the reference of a final reply. */
@@ -75,13 +77,32 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
 
 /** Long but realistic values, for the length checks. */
 const typicalParams: Readonly<Record<string, string>> = {
-  amount: '2000.00', payee: 'State Grid Power', account: 'phone_bill', ref: 'T00002S',
-  reference: 'INV-000123', name: 'Han Meimei', orderNo: '880001', count: '12', triesLeft: '2', lockMinutes: '15',
-  wallet: '10000.00', phoneBill: '-100.00', card: 'ICBC *1234', bank: '10000.00', rows: '',
+  amount: '2000.00',
+  payee: 'State Grid Power',
+  account: 'phone_bill',
+  ref: 'T00002S',
+  reference: 'INV-000123',
+  name: 'Han Meimei',
+  orderNo: '880001',
+  count: '12',
+  triesLeft: '2',
+  lockMinutes: '15',
+  wallet: '10000.00',
+  phoneBill: '-100.00',
+  card: 'ICBC *1234',
+  bank: '10000.00',
+  rows: '',
 }
 
-const allKeys: readonly MessageKey[] = [...messageKeys, ...reasons.map((reason) => `refusal.${reason}` as const)]
-const accountKeys: readonly CatalogueKey[] = ['account.wallet', 'account.phone_bill', 'account.bank']
+const allKeys: readonly MessageKey[] = [
+  ...messageKeys,
+  ...reasons.map((reason) => `refusal.${reason}` as const),
+]
+const accountKeys: readonly CatalogueKey[] = [
+  'account.wallet',
+  'account.phone_bill',
+  'account.bank',
+]
 
 function placeholdersOf(text: string): string[] {
   return [...text.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1] ?? '')
@@ -105,18 +126,23 @@ function gsmLength(text: string): number | null {
 }
 
 describe('the catalogues', () => {
-  it.each(languages)('%s has a non-empty text for every message key and account, and nothing else', (language) => {
-    const catalogue: Catalogue = catalogueOf(language)
-    const expected = [...allKeys, ...accountKeys].sort()
-    expect(Object.keys(catalogue).sort()).toEqual(expected)
-    for (const key of expected) expect(catalogue[key].trim(), key).not.toBe('')
-  })
+  it.each(languages)(
+    '%s has a non-empty text for every message key and account, and nothing else',
+    (language) => {
+      const catalogue: Catalogue = catalogueOf(language)
+      const expected = [...allKeys, ...accountKeys].sort()
+      expect(Object.keys(catalogue).sort()).toEqual(expected)
+      for (const key of expected) expect(catalogue[key].trim(), key).not.toBe('')
+    },
+  )
 
   it.each(languages)('%s uses only placeholders the core supplies for each key', (language) => {
     const catalogue = catalogueOf(language)
     for (const key of allKeys) {
-      for (const name of placeholdersOf(catalogue[key])) expect(paramsOf(key), `${key} uses {${name}}`).toContain(name)
-      for (const name of requiredParams[key] ?? []) expect(catalogue[key], `${key} shows {${name}}`).toContain(`{${name}}`)
+      for (const name of placeholdersOf(catalogue[key]))
+        expect(paramsOf(key), `${key} uses {${name}}`).toContain(name)
+      for (const name of requiredParams[key] ?? [])
+        expect(catalogue[key], `${key} shows {${name}}`).toContain(`{${name}}`)
     }
     for (const key of accountKeys) expect(placeholdersOf(catalogue[key])).toEqual([])
   })
@@ -141,11 +167,19 @@ describe('the catalogues', () => {
 
   it('English refusals for the money reasons fit in 160 characters', () => {
     const moneyReasons = [
-      'amount_above_payment_max', 'daily_limit_exceeded', 'insufficient_funds', 'wallet_cap_exceeded',
-      'refund_exceeds_payment', 'bank_declined', 'bank_unavailable',
+      'amount_above_payment_max',
+      'daily_limit_exceeded',
+      'insufficient_funds',
+      'wallet_cap_exceeded',
+      'refund_exceeds_payment',
+      'bank_declined',
+      'bank_unavailable',
     ] as const
     for (const reason of moneyReasons) {
-      expect(renderMessage({ key: `refusal.${reason}`, params: {} }, 'en').length, reason).toBeLessThanOrEqual(160)
+      expect(
+        renderMessage({ key: `refusal.${reason}`, params: {} }, 'en').length,
+        reason,
+      ).toBeLessThanOrEqual(160)
     }
   })
 
@@ -159,34 +193,62 @@ describe('the catalogues', () => {
 })
 
 describe('renderMessage', () => {
-  const confirm: Message = { key: 'payment.confirm_pin', params: { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' } }
+  const confirm: Message = {
+    key: 'payment.confirm_pin',
+    params: { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' },
+  }
 
   it('asks for confirmation with the PIN from a wallet', () => {
-    expect(renderMessage(confirm, 'en')).toBe('Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.')
-    expect(renderMessage(confirm, 'zh')).toBe('从您的钱包向Ringtone Store支付25.00元？回复“确认 <密码>”付款，回复“取消”放弃。')
+    expect(renderMessage(confirm, 'en')).toBe(
+      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.',
+    )
+    expect(renderMessage(confirm, 'zh')).toBe(
+      '从您的钱包向Ringtone Store支付25.00元？回复“确认 <密码>”付款，回复“取消”放弃。',
+    )
   })
 
   it('asks for a plain YES on a phone-bill micro-payment', () => {
-    const sim: Message = { key: 'payment.confirm_sim', params: { amount: '5.00', payee: 'Metro', account: 'phone_bill' } }
-    expect(renderMessage(sim, 'en')).toBe('Pay CNY 5.00 to Metro from your phone bill? Reply YES to confirm or NO to cancel.')
-    expect(renderMessage(sim, 'zh')).toBe('从您的话费账户向Metro支付5.00元？回复“确认”付款，回复“取消”放弃。')
+    const sim: Message = {
+      key: 'payment.confirm_sim',
+      params: { amount: '5.00', payee: 'Metro', account: 'phone_bill' },
+    }
+    expect(renderMessage(sim, 'en')).toBe(
+      'Pay CNY 5.00 to Metro from your phone bill? Reply YES to confirm or NO to cancel.',
+    )
+    expect(renderMessage(sim, 'zh')).toBe(
+      '从您的话费账户向Metro支付5.00元？回复“确认”付款，回复“取消”放弃。',
+    )
   })
 
   it('carries the reference on a final reply', () => {
-    const done: Message = { key: 'payment.completed', params: { amount: '80.00', payee: 'Cinema Tickets', account: 'bank', ref: 'T00000A' } }
-    expect(renderMessage(done, 'en')).toBe('Paid CNY 80.00 to Cinema Tickets from your bank card. Ref T00000A.')
-    expect(renderMessage(done, 'zh')).toBe('已从您的银行卡向Cinema Tickets支付80.00元。交易号T00000A。')
+    const done: Message = {
+      key: 'payment.completed',
+      params: { amount: '80.00', payee: 'Cinema Tickets', account: 'bank', ref: 'T00000A' },
+    }
+    expect(renderMessage(done, 'en')).toBe(
+      'Paid CNY 80.00 to Cinema Tickets from your bank card. Ref T00000A.',
+    )
+    expect(renderMessage(done, 'zh')).toBe(
+      '已从您的银行卡向Cinema Tickets支付80.00元。交易号T00000A。',
+    )
   })
 
   it('says what to do on a refusal', () => {
     const refusal: Message = { key: 'refusal.insufficient_funds', params: {} }
-    expect(renderMessage(refusal, 'en')).toBe('Not enough money in this account. Top up or choose another account, then try again.')
+    expect(renderMessage(refusal, 'en')).toBe(
+      'Not enough money in this account. Top up or choose another account, then try again.',
+    )
     expect(renderMessage(refusal, 'zh')).toBe('账户余额不足，请充值或选择其他账户后重试。')
   })
 
   it('leaves out a missing param cleanly and never prints a placeholder', () => {
-    const prompt: Message = { key: 'request.prompt', params: { amount: '9.90', payee: 'Ringtone Store', account: 'wallet' } }
-    expect(renderMessage(prompt, 'zh')).toBe('Ringtone Store请您从钱包支付9.90元。回复“确认 <密码>”付款，“取消”拒绝。')
+    const prompt: Message = {
+      key: 'request.prompt',
+      params: { amount: '9.90', payee: 'Ringtone Store', account: 'wallet' },
+    }
+    expect(renderMessage(prompt, 'zh')).toBe(
+      'Ringtone Store请您从钱包支付9.90元。回复“确认 <密码>”付款，“取消”拒绝。',
+    )
     for (const language of languages) {
       for (const key of allKeys) {
         const text = renderMessage({ key, params: {} }, language)
@@ -196,34 +258,62 @@ describe('renderMessage', () => {
   })
 
   it('shows an unknown account kind as nothing rather than an internal code', () => {
-    const odd: Message = { key: 'payment.completed', params: { amount: '1.00', payee: 'Metro', account: 'opening', ref: 'T000001' } }
+    const odd: Message = {
+      key: 'payment.completed',
+      params: { amount: '1.00', payee: 'Metro', account: 'opening', ref: 'T000001' },
+    }
     expect(renderMessage(odd, 'en')).not.toContain('opening')
     expect(renderMessage(odd, 'zh')).toBe('已从您的向Metro支付1.00元。交易号T000001。')
   })
 
   it('does not substitute a placeholder found inside a param value', () => {
     const tricky: Message = { key: 'registered', params: { name: '{account}' } }
-    expect(renderMessage(tricky, 'en')).toBe('Welcome {account}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.')
+    expect(renderMessage(tricky, 'en')).toBe(
+      'Welcome {account}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',
+    )
   })
 })
 
 describe('renderResult on answers of the real core', () => {
   let t: TestLedger
-  beforeEach(async () => { t = await openTestLedger({ file: false }) })
-  afterEach(async () => { await t.close() })
+  beforeEach(async () => {
+    t = await openTestLedger({ file: false })
+  })
+  afterEach(async () => {
+    await t.close()
+  })
 
   function expectKnownParams(message: Message): void {
-    for (const name of Object.keys(message.params)) expect(paramsOf(message.key), `${message.key} got ${name}`).toContain(name)
+    for (const name of Object.keys(message.params))
+      expect(paramsOf(message.key), `${message.key} got ${name}`).toContain(name)
   }
 
   it('renders a payment asked, confirmed and refused, in the payer language', () => {
-    const asked = t.run({ kind: 'pay_merchant', msisdn: '8613800138000', merchantCode: '1001', amountMinor: 2500n, funding: 'wallet', authorize: false })
+    const asked = t.run({
+      kind: 'pay_merchant',
+      msisdn: '8613800138000',
+      merchantCode: '1001',
+      amountMinor: 2500n,
+      funding: 'wallet',
+      authorize: false,
+    })
     expectKnownParams(asked.message)
-    expect(renderResult(asked)).toBe('Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.')
+    expect(renderResult(asked)).toBe(
+      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.',
+    )
     const paid = t.run({ kind: 'confirm', msisdn: '8613800138000' }, { pin: 'match' })
     expectKnownParams(paid.message)
-    expect(renderResult(paid)).toBe(`Paid CNY 25.00 to Ringtone Store from your wallet. Ref ${paid.reference ?? ''}.`)
-    const poor = t.run({ kind: 'pay_merchant', msisdn: '8613800138001', merchantCode: '1002', amountMinor: 3000n, funding: 'wallet', authorize: false })
+    expect(renderResult(paid)).toBe(
+      `Paid CNY 25.00 to Ringtone Store from your wallet. Ref ${paid.reference ?? ''}.`,
+    )
+    const poor = t.run({
+      kind: 'pay_merchant',
+      msisdn: '8613800138001',
+      merchantCode: '1002',
+      amountMinor: 3000n,
+      funding: 'wallet',
+      authorize: false,
+    })
     expect(renderResult(poor)).toBe('账户余额不足，请充值或选择其他账户后重试。')
   })
 
@@ -231,13 +321,24 @@ describe('renderResult on answers of the real core', () => {
     const balance = t.run({ kind: 'balance', msisdn: '8613800138001' })
     expectKnownParams(balance.message)
     expect(renderResult(balance)).toBe('余额：钱包20.00元，话费20.00元。')
-    const sim = t.run({ kind: 'top_up_airtime', msisdn: '8613800138000', beneficiaryMsisdn: '8613800138001', amountMinor: 1000n, funding: 'phone_bill', authorize: false })
+    const sim = t.run({
+      kind: 'top_up_airtime',
+      msisdn: '8613800138000',
+      beneficiaryMsisdn: '8613800138001',
+      amountMinor: 1000n,
+      funding: 'phone_bill',
+      authorize: false,
+    })
     expectKnownParams(sim.message)
-    expect(renderResult(sim)).toBe('Buy CNY 10.00 airtime for 8613800138001 on your phone bill? Reply YES to confirm or NO to cancel.')
+    expect(renderResult(sim)).toBe(
+      'Buy CNY 10.00 airtime for 8613800138001 on your phone bill? Reply YES to confirm or NO to cancel.',
+    )
   })
 
   it('tells an unregistered number that it is not registered', () => {
     const stranger = t.run({ kind: 'balance', msisdn: '8613700137000' })
-    expect(renderResult(stranger)).toBe('Your number is not registered for telepay payments. Ask your operator or an agent to register it.')
+    expect(renderResult(stranger)).toBe(
+      'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+    )
   })
 })

@@ -8,25 +8,25 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { Language } from '../../../src/core/index.js'
-import { messageKeys } from '../../../src/core/index.js'
-import { fillTemplate, renderMessage } from '../../../src/gateway/reply/index.js'
-import { smsKeywords } from '../../../menus/sms/catalogue.js'
+import { fillText } from '../../../channels/ivr/flow/prompt-text.js'
+import type { ChannelPromptKey } from '../../../channels/ivr/texts.js'
+import { channelPrompt } from '../../../channels/ivr/texts.js'
 import {
   helpText,
   partsLostText,
   refusalText,
   smsCatalogueOf,
 } from '../../../channels/sms/grammar/replies.js'
+import { fillPlaceholders } from '../../../channels/ussd/menu/placeholders.js'
+import { pushTexts } from '../../../channels/ussd/smpp/push-texts.js'
 import type { ChannelTextKey } from '../../../channels/ussd/texts.js'
 import { channelText } from '../../../channels/ussd/texts.js'
-import { pushTexts } from '../../../channels/ussd/smpp/push-texts.js'
-import { fillPlaceholders } from '../../../channels/ussd/menu/placeholders.js'
-import type { ChannelPromptKey } from '../../../channels/ivr/texts.js'
-import { channelPrompt } from '../../../channels/ivr/texts.js'
-import { fillText } from '../../../channels/ivr/flow/prompt-text.js'
 import type { WapTextKey } from '../../../channels/wap/texts.js'
 import { wapText } from '../../../channels/wap/texts.js'
+import { smsKeywords } from '../../../menus/sms/catalogue.js'
+import type { Language } from '../../../src/core/index.js'
+import { messageKeys } from '../../../src/core/index.js'
+import { fillTemplate, renderMessage } from '../../../src/gateway/reply/index.js'
 
 const languages: readonly Language[] = ['en', 'zh']
 const missing = (): null => null

@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Gather } from '../../../../channels/ivr/contract.js'
 import type { Collected, CollectOptions, Dialect } from '../../../../channels/ivr/digits/index.js'
-import { dialectGather, dialectProfiles, digitLimits, expireTimer, pressKeys, startCollecting } from '../../../../channels/ivr/digits/index.js'
+import {
+  dialectGather,
+  dialectProfiles,
+  digitLimits,
+  expireTimer,
+  pressKeys,
+  startCollecting,
+} from '../../../../channels/ivr/digits/index.js'
 
 const base: Gather = {
   digitsMax: null,
@@ -31,11 +38,19 @@ interface Row {
 }
 
 /** Plays the events until the gather ends; the last result otherwise. */
-function play(gather: Gather, promptEndMs: number, events: readonly Event[], options?: CollectOptions): Collected {
+function play(
+  gather: Gather,
+  promptEndMs: number,
+  events: readonly Event[],
+  options?: CollectOptions,
+): Collected {
   let collecting = startCollecting(promptEndMs)
   let result: Collected = { kind: 'pending', collecting, deadlineMs: 0 }
   for (const event of events) {
-    result = 'keys' in event ? pressKeys(gather, collecting, event.keys, event.atMs, options) : expireTimer(gather, collecting, event.timerAtMs, options)
+    result =
+      'keys' in event
+        ? pressKeys(gather, collecting, event.keys, event.atMs, options)
+        : expireTimer(gather, collecting, event.timerAtMs, options)
     if (result.kind !== 'pending') return result
     collecting = result.collecting
   }
@@ -43,14 +58,23 @@ function play(gather: Gather, promptEndMs: number, events: readonly Event[], opt
 }
 
 function summary(result: Collected): Record<string, unknown> {
-  if (result.kind === 'pending') return { kind: 'pending', digits: result.collecting.digits, deadlineMs: result.deadlineMs }
+  if (result.kind === 'pending')
+    return { kind: 'pending', digits: result.collecting.digits, deadlineMs: result.deadlineMs }
   return result
 }
 
 const rows: readonly Row[] = [
   // D1: nothing before the timeout -> noinput; the first-digit timer runs from the end of the prompt.
-  { rule: 'D1 no key until the first-digit timeout is no input', events: [{ timerAtMs: 5_000 }], expected: { kind: 'no_input', reason: 'no_input', rest: '' } },
-  { rule: 'D1 the first-digit timer has not fired a moment before it', events: [{ timerAtMs: 4_999 }], expected: { kind: 'pending', digits: '', deadlineMs: 5_000 } },
+  {
+    rule: 'D1 no key until the first-digit timeout is no input',
+    events: [{ timerAtMs: 5_000 }],
+    expected: { kind: 'no_input', reason: 'no_input', rest: '' },
+  },
+  {
+    rule: 'D1 the first-digit timer has not fired a moment before it',
+    events: [{ timerAtMs: 4_999 }],
+    expected: { kind: 'pending', digits: '', deadlineMs: 5_000 },
+  },
   {
     rule: 'D1 / checklist 1.9.1 the first-digit timer starts after the prompt',
     promptEndMs: 2_000,
@@ -83,7 +107,10 @@ const rows: readonly Row[] = [
   {
     rule: 'D2 a key after the inter-digit timer fired is type-ahead for the next gather',
     gather: { digitsMin: 2 },
-    events: [{ keys: '12', atMs: 0 }, { keys: '3', atMs: 3_001 }],
+    events: [
+      { keys: '12', atMs: 0 },
+      { keys: '3', atMs: 3_001 },
+    ],
     expected: { kind: 'match', digits: '12', reason: 'inter_digit_timeout', rest: '3' },
   },
   // D3: input that completes the grammar is accepted at once (termtimeout 0).
@@ -119,7 +146,11 @@ const rows: readonly Row[] = [
   },
   {
     rule: 'D4 keys pressed one at a time then the terminator',
-    events: [{ keys: '8', atMs: 0 }, { keys: '8', atMs: 1_000 }, { keys: '#', atMs: 2_000 }],
+    events: [
+      { keys: '8', atMs: 0 },
+      { keys: '8', atMs: 1_000 },
+      { keys: '#', atMs: 2_000 },
+    ],
     expected: { kind: 'match', digits: '88', reason: 'terminator', rest: '' },
   },
   {
@@ -182,14 +213,21 @@ const rows: readonly Row[] = [
     rule: 'limits: a gather without digitsMax or terminator ends at keysPerGatherMax',
     gather: { finishOnKey: '' },
     events: [{ keys: '1'.repeat(digitLimits.keysPerGatherMax + 3), atMs: 0 }],
-    expected: { kind: 'no_match', digits: '1'.repeat(digitLimits.keysPerGatherMax), reason: 'too_many_keys', rest: '' },
+    expected: {
+      kind: 'no_match',
+      digits: '1'.repeat(digitLimits.keysPerGatherMax),
+      reason: 'too_many_keys',
+      rest: '',
+    },
   },
 ]
 
 describe('digit collector: VoiceXML Appendix D and the checklist', () => {
   it.each(rows)('$rule', (row) => {
     const gather: Gather = { ...base, ...row.gather }
-    expect(summary(play(gather, row.promptEndMs ?? 0, row.events, row.options))).toEqual(row.expected)
+    expect(summary(play(gather, row.promptEndMs ?? 0, row.events, row.options))).toEqual(
+      row.expected,
+    )
   })
 })
 
@@ -202,7 +240,12 @@ interface ProfileRow {
 }
 
 const profileRows: readonly ProfileRow[] = [
-  { row: 'VoiceXML: Plum timeout 3 s', dialect: 'voicexml', events: [{ timerAtMs: 3_000 }], expected: { kind: 'no_input', reason: 'no_input', rest: '' } },
+  {
+    row: 'VoiceXML: Plum timeout 3 s',
+    dialect: 'voicexml',
+    events: [{ timerAtMs: 3_000 }],
+    expected: { kind: 'no_input', reason: 'no_input', rest: '' },
+  },
   {
     row: 'VoiceXML: Plum interdigittimeout 1 s',
     dialect: 'voicexml',
@@ -215,7 +258,12 @@ const profileRows: readonly ProfileRow[] = [
     events: [{ keys: '#', atMs: 0 }],
     expected: { kind: 'no_match', digits: '', reason: 'terminator', rest: '' },
   },
-  { row: 'TwiML: timeout 5 s before the first digit', dialect: 'twiml', events: [{ timerAtMs: 4_999 }], expected: { kind: 'pending', digits: '', deadlineMs: 5_000 } },
+  {
+    row: 'TwiML: timeout 5 s before the first digit',
+    dialect: 'twiml',
+    events: [{ timerAtMs: 4_999 }],
+    expected: { kind: 'pending', digits: '', deadlineMs: 5_000 },
+  },
   {
     row: 'TwiML: the same 5 s between digits',
     dialect: 'twiml',
@@ -278,7 +326,9 @@ const profileRows: readonly ProfileRow[] = [
 describe('digit collector: dialect profiles (notes table 1.8)', () => {
   it.each(profileRows)('$row', (row) => {
     const gather = dialectGather(row.dialect, row.given)
-    expect(summary(play(gather, 0, row.events, dialectProfiles[row.dialect].collect))).toEqual(row.expected)
+    expect(summary(play(gather, 0, row.events, dialectProfiles[row.dialect].collect))).toEqual(
+      row.expected,
+    )
   })
 
   it('a profile never decides secrecy: a gather is secret only when the script says so', () => {

@@ -97,7 +97,10 @@ describe('timers', () => {
     const caller = Caller.dial(engine)
     caller.press('2')
     caller.press('12')
-    expect(ids(sayOf(caller.wait(5_000).silence()))).toEqual(['pay_order.no_match.1', 'pay_order.say'])
+    expect(ids(sayOf(caller.wait(5_000).silence()))).toEqual([
+      'pay_order.no_match.1',
+      'pay_order.say',
+    ])
   })
 
   it('keys after the inter-digit timer fired do not join the earlier ones', () => {
@@ -130,8 +133,15 @@ describe('timers', () => {
 
   it('the gathers carry the timeouts of the scripts', () => {
     const caller = Caller.dial(engine)
-    expect(sayOf(caller.last).gather).toMatchObject({ firstDigitTimeoutMs: 6_000, interDigitTimeoutMs: 3_000 })
-    expect(sayOf(caller.press('2')).gather).toMatchObject({ firstDigitTimeoutMs: 10_000, interDigitTimeoutMs: 5_000, digitsMax: null })
+    expect(sayOf(caller.last).gather).toMatchObject({
+      firstDigitTimeoutMs: 6_000,
+      interDigitTimeoutMs: 3_000,
+    })
+    expect(sayOf(caller.press('2')).gather).toMatchObject({
+      firstDigitTimeoutMs: 10_000,
+      interDigitTimeoutMs: 5_000,
+      digitsMax: null,
+    })
   })
 })
 
@@ -142,7 +152,9 @@ describe('three failures with a payment waiting', () => {
     caller.silence()
     caller.press('12#')
     expect(caller.pressForCommand('#').command.kind).toBe('cancel')
-    const step = sayOf(caller.resume(answer('payment.cancelled', 'en', { amount: '25.00', payee: 'Ringtones Ltd' })))
+    const step = sayOf(
+      caller.resume(answer('payment.cancelled', 'en', { amount: '25.00', payee: 'Ringtones Ltd' })),
+    )
     expect(ids(step)).toEqual(['pay.abandon.result.payment.cancelled', 'goodbye_failed.say'])
     expect(step.ended).toBe(true)
     expect(caller.call.outcome).toBe('failed_input')
@@ -163,7 +175,11 @@ describe('hang-up', () => {
     caller.press('12')
     const call = caller.hangup()
     expect(call).toMatchObject({ ended: true, outcome: 'hung_up', collecting: null, typeAhead: '' })
-    for (const step of [caller.press('34#'), caller.silence(), caller.resume(answer('payment.cancelled', 'en'))]) {
+    for (const step of [
+      caller.press('34#'),
+      caller.silence(),
+      caller.resume(answer('payment.cancelled', 'en')),
+    ]) {
       expect(step).toMatchObject({ kind: 'say', prompts: [], gather: null, ended: true })
     }
     expect(caller.call.outcome).toBe('hung_up')
@@ -181,7 +197,9 @@ describe('hang-up', () => {
     const caller = Caller.dial(engine)
     caller.pressForCommand('1')
     caller.hangup()
-    expect(caller.resume(answer('balance.summary', 'en', { wallet: '1.00', phoneBill: '1.00' })).prompts).toEqual([])
+    expect(
+      caller.resume(answer('balance.summary', 'en', { wallet: '1.00', phoneBill: '1.00' })).prompts,
+    ).toEqual([])
   })
 })
 
@@ -200,13 +218,23 @@ describe('the PIN', () => {
   it.each([
     ['typed at once', [`${pin}#`]],
     ['typed key by key', [...pin, '#']],
-  ])('%s is not in the stored call once its command is produced, nor in the trail', (_how, keys) => {
-    const caller = payWithPin(keys)
-    expect(JSON.stringify(caller.call)).not.toContain(pin)
-    expect(caller.call.trail).toEqual(['2', '880001#', '1', '****'])
-    caller.resume(answer('payment.completed', 'en', { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet', ref: 'T9ZZ9ZZ' }, 'T9ZZ9ZZ'))
-    expect(JSON.stringify(caller.call)).not.toContain(pin)
-  })
+  ])(
+    '%s is not in the stored call once its command is produced, nor in the trail',
+    (_how, keys) => {
+      const caller = payWithPin(keys)
+      expect(JSON.stringify(caller.call)).not.toContain(pin)
+      expect(caller.call.trail).toEqual(['2', '880001#', '1', '****'])
+      caller.resume(
+        answer(
+          'payment.completed',
+          'en',
+          { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet', ref: 'T9ZZ9ZZ' },
+          'T9ZZ9ZZ',
+        ),
+      )
+      expect(JSON.stringify(caller.call)).not.toContain(pin)
+    },
+  )
 
   it('typed ahead with the whole flow is not in the stored call after the confirm command', () => {
     const caller = Caller.dial(engine)

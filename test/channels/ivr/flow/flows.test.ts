@@ -5,9 +5,23 @@
  * questions asked, the command the core receives, what is said after its answer.
  */
 import { describe, expect, it } from 'vitest'
-import type { Language } from '../../../../src/core/index.js'
 import { loadIvrEngine } from '../../../../channels/ivr/flow/index.js'
-import { answer, Caller, commandOf, HAN, ids, isInLanguage, LI, paymentIdOf, refusal, sayOf, spoken, STRANGER, waitingForPin } from './ivr-driver.js'
+import type { Language } from '../../../../src/core/index.js'
+import {
+  answer,
+  Caller,
+  commandOf,
+  HAN,
+  ids,
+  isInLanguage,
+  LI,
+  paymentIdOf,
+  refusal,
+  STRANGER,
+  sayOf,
+  spoken,
+  waitingForPin,
+} from './ivr-driver.js'
 
 const engine = loadIvrEngine()
 const languages: readonly Language[] = ['en', 'zh']
@@ -33,7 +47,9 @@ describe.each(languages)('IVR flows in %s', (language) => {
     const run = caller.pressForCommand('1')
     expect(run.command).toEqual({ kind: 'balance', msisdn: LI })
     expect(run.pin).toBeNull()
-    const step = sayOf(caller.resume(answer('balance.summary', language, { wallet: '500.00', phoneBill: '50.00' })))
+    const step = sayOf(
+      caller.resume(answer('balance.summary', language, { wallet: '500.00', phoneBill: '50.00' })),
+    )
     expect(ids(step)).toEqual(['balance.result.balance.summary', 'main.say'])
     expect(step.prompts[0]?.text).toContain('500.00')
     expect(step.prompts[0]?.text).toContain('50.00')
@@ -48,7 +64,13 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(ask.gather).toMatchObject({ finishOnKey: '#', secret: false })
 
     const pay = caller.pressForCommand('880001#')
-    expect(pay.command).toEqual({ kind: 'pay_order', msisdn: LI, orderNo: '880001', funding: 'wallet', authorize: false })
+    expect(pay.command).toEqual({
+      kind: 'pay_order',
+      msisdn: LI,
+      orderNo: '880001',
+      funding: 'wallet',
+      authorize: false,
+    })
 
     const waiting = waitingForPin(language)
     const confirm = sayOf(caller.resume(waiting))
@@ -68,7 +90,16 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(run.command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) })
     expect(run.pin).toBe('1234')
 
-    const done = sayOf(caller.resume(answer('payment.completed', language, { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet', ref: 'T1A2B3C' }, 'T1A2B3C')))
+    const done = sayOf(
+      caller.resume(
+        answer(
+          'payment.completed',
+          language,
+          { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet', ref: 'T1A2B3C' },
+          'T1A2B3C',
+        ),
+      ),
+    )
     expect(ids(done)).toEqual(['pay.confirm.result.payment.completed', 'goodbye.say'])
     expect(spoken(done)).toContain('T 1 A 2 B 3 C')
     expect(isInLanguage(spoken(done), language)).toBe(true)
@@ -84,8 +115,16 @@ describe.each(languages)('IVR flows in %s', (language) => {
     caller.pressForCommand('880001#')
     const waiting = waitingForPin(language)
     caller.resume(waiting)
-    expect(caller.pressForCommand('2').command).toEqual({ kind: 'cancel', msisdn: LI, paymentId: paymentIdOf(waiting) })
-    const step = sayOf(caller.resume(answer('payment.cancelled', language, { amount: '25.00', payee: 'Ringtones Ltd' })))
+    expect(caller.pressForCommand('2').command).toEqual({
+      kind: 'cancel',
+      msisdn: LI,
+      paymentId: paymentIdOf(waiting),
+    })
+    const step = sayOf(
+      caller.resume(
+        answer('payment.cancelled', language, { amount: '25.00', payee: 'Ringtones Ltd' }),
+      ),
+    )
     expect(ids(step)).toEqual(['pay.cancel.result.payment.cancelled', 'main.say'])
     expect(spoken(step)).toContain('25.00')
     expect(step.ended).toBe(false)
@@ -98,7 +137,13 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(ids(sayOf(caller.press('12345#')))).toEqual(['pay_bill.amount.say'])
     const run = caller.pressForCommand('25*5#')
     expect(run.command).toEqual({
-      kind: 'pay_bill', msisdn: LI, billerCode: '2001', customerRef: '12345', amountMinor: 2550n, funding: 'wallet', authorize: false,
+      kind: 'pay_bill',
+      msisdn: LI,
+      billerCode: '2001',
+      customerRef: '12345',
+      amountMinor: 2550n,
+      funding: 'wallet',
+      authorize: false,
     })
     const waiting = waitingForPin(language, 'City Water', '25.50')
     const confirm = sayOf(caller.resume(waiting))
@@ -106,7 +151,10 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(spoken(confirm)).toContain('City Water')
     expect(spoken(confirm)).toContain('1 2 3 4 5')
     caller.press('1')
-    expect(caller.pressForCommand('4321#')).toMatchObject({ command: { kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) }, pin: '4321' })
+    expect(caller.pressForCommand('4321#')).toMatchObject({
+      command: { kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) },
+      pin: '4321',
+    })
   })
 
   it('a biller the core does not know is spoken as a biller, then the main menu', () => {
@@ -125,8 +173,19 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(ids(sayOf(caller.press('4')))).toEqual(['airtime.say'])
     expect(ids(sayOf(caller.press('1')))).toEqual(['airtime.amount.say'])
     const run = caller.pressForCommand('30#')
-    expect(run.command).toEqual({ kind: 'top_up_airtime', msisdn: LI, beneficiaryMsisdn: LI, amountMinor: 3000n, funding: 'wallet', authorize: false })
-    const confirm = sayOf(caller.resume(answer('airtime.confirm_pin', language, { amount: '30.00', payee: LI, account: 'wallet' })))
+    expect(run.command).toEqual({
+      kind: 'top_up_airtime',
+      msisdn: LI,
+      beneficiaryMsisdn: LI,
+      amountMinor: 3000n,
+      funding: 'wallet',
+      authorize: false,
+    })
+    const confirm = sayOf(
+      caller.resume(
+        answer('airtime.confirm_pin', language, { amount: '30.00', payee: LI, account: 'wallet' }),
+      ),
+    )
     expect(ids(confirm)).toEqual(['airtime.confirm.say'])
     expect(spoken(confirm)).toContain('30.00')
   })
@@ -136,7 +195,11 @@ describe.each(languages)('IVR flows in %s', (language) => {
     caller.press('4')
     expect(ids(sayOf(caller.press('2')))).toEqual(['airtime.number.say'])
     caller.press(`${HAN}#`)
-    expect(caller.pressForCommand('20#').command).toMatchObject({ kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2000n })
+    expect(caller.pressForCommand('20#').command).toMatchObject({
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: HAN,
+      amountMinor: 2000n,
+    })
   })
 
   it('9 repeats the question without counting a failure', () => {
@@ -219,7 +282,9 @@ describe.each(languages)('IVR flows in %s', (language) => {
     caller.resume(waitingForPin(language))
     caller.press('1')
     caller.pressForCommand('9999#')
-    const step = sayOf(caller.resume(refusal('pin_attempts_exceeded', language, { lockMinutes: '15' })))
+    const step = sayOf(
+      caller.resume(refusal('pin_attempts_exceeded', language, { lockMinutes: '15' })),
+    )
     expect(ids(step)).toEqual(['pay.confirm.result.refusal.pin_attempts_exceeded', 'goodbye.say'])
     expect(spoken(step)).toContain('15')
     expect(step.ended).toBe(true)
@@ -251,7 +316,9 @@ describe('type-ahead', () => {
     caller.pressForCommand('1')
     const held = sayOf(caller.press('2'))
     expect(held.prompts).toEqual([])
-    const step = sayOf(caller.resume(answer('balance.summary', 'en', { wallet: '1.00', phoneBill: '2.00' })))
+    const step = sayOf(
+      caller.resume(answer('balance.summary', 'en', { wallet: '1.00', phoneBill: '2.00' })),
+    )
     // The balance is still spoken; the main menu question is skipped because 2 answered it.
     expect(ids(step)).toEqual(['balance.result.balance.summary', 'pay_order.say'])
     expect(step.gather).toMatchObject({ finishOnKey: '#' })
@@ -284,7 +351,10 @@ describe('a caller from an unregistered number', () => {
     expect(caller.call.msisdn).toBeNull()
     expect(ids(sayOf(caller.press(`${HAN}#`)))).toEqual(['main.say'])
     expect(caller.call.msisdn).toBe(HAN)
-    expect(caller.pressForCommand('2880001#').command).toMatchObject({ kind: 'pay_order', msisdn: HAN })
+    expect(caller.pressForCommand('2880001#').command).toMatchObject({
+      kind: 'pay_order',
+      msisdn: HAN,
+    })
   })
 
   it('switches to the language of the subscriber once the core answers', () => {

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IvrStep } from '../../../../channels/ivr/contract.js'
 import { loadIvrEngine } from '../../../../channels/ivr/flow/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
-import { HAN, HAN_PIN, LI, LI_PIN, RINGTONES, startTestGateway, TRANSFER_REF, WATER, ZHANG } from '../../../support/gateway-fixture.js'
+import {
+  HAN,
+  HAN_PIN,
+  LI,
+  LI_PIN,
+  RINGTONES,
+  startTestGateway,
+  TRANSFER_REF,
+  WATER,
+  ZHANG,
+} from '../../../support/gateway-fixture.js'
 import { Caller, ids, isInLanguage, sayOf, settle, spoken } from './ivr-driver.js'
 
 const engine = loadIvrEngine()
@@ -22,13 +32,16 @@ afterAll(async () => {
   await fixture.close()
 })
 
-
 async function press(caller: Caller, keys: string): Promise<IvrStep> {
   return settle(fixture.gateway.context.service, caller, caller.press(keys))
 }
 
 async function newOrder(amount: string): Promise<string> {
-  const answer = await fixture.merchant(RINGTONES, 'POST', '/api/v1/orders', { amount, reference: `ivr-${amount}-${Date.now()}`, description: 'Ringtone' })
+  const answer = await fixture.merchant(RINGTONES, 'POST', '/api/v1/orders', {
+    amount,
+    reference: `ivr-${amount}-${Date.now()}`,
+    description: 'Ringtone',
+  })
   expect(answer.status).toBe(201)
   return String(answer.json.orderNo)
 }
@@ -87,7 +100,7 @@ describe('IVR calls against a real gateway', () => {
     expect(Number(await fixture.balance(HAN, 'wallet'))).toBeCloseTo(Number(before) - 5, 2)
   })
 
-  it('an order the wallet cannot pay is refused before any PIN, in the caller\'s language', async () => {
+  it("an order the wallet cannot pay is refused before any PIN, in the caller's language", async () => {
     const orderNo = await newOrder('900.00')
     const caller = Caller.dial(engine, { from: HAN, language: 'zh' })
     const step = await press(caller, `2${orderNo}#`)
@@ -96,7 +109,7 @@ describe('IVR calls against a real gateway', () => {
     expect((await fixture.subscriber(HAN)).pendingPaymentId).toBeNull()
   })
 
-  it('an unregistered caller who gives a subscriber\'s number pays as that subscriber', async () => {
+  it("an unregistered caller who gives a subscriber's number pays as that subscriber", async () => {
     const orderNo = await newOrder('1.00')
     const caller = Caller.dial(engine, { from: '8613700137000', registered: false })
     await press(caller, `${LI}#`)

@@ -4,8 +4,20 @@
  * fake core answers built with the core's own result constructors.
  */
 import { expect } from 'vitest'
-import type { IvrCall, IvrCommand, IvrEngine, IvrStep, Prompt } from '../../../../channels/ivr/contract.js'
-import type { CommandResult, Language, MessageKey, Payment, Reason } from '../../../../src/core/index.js'
+import type {
+  IvrCall,
+  IvrCommand,
+  IvrEngine,
+  IvrStep,
+  Prompt,
+} from '../../../../channels/ivr/contract.js'
+import type {
+  CommandResult,
+  Language,
+  MessageKey,
+  Payment,
+  Reason,
+} from '../../../../src/core/index.js'
 import { refused, succeeded } from '../../../../src/core/index.js'
 import type { PaymentService } from '../../../../src/service/payment-service.js'
 
@@ -36,13 +48,21 @@ export class Caller {
     this.call = this.keep(first.call)
   }
 
-  static dial(engine: IvrEngine, options: { from?: string; language?: Language; registered?: boolean; atMs?: number } = {}): Caller {
+  static dial(
+    engine: IvrEngine,
+    options: { from?: string; language?: Language; registered?: boolean; atMs?: number } = {},
+  ): Caller {
     const from = options.from ?? LI
     const atMs = options.atMs ?? 1_000_000
-    const registered = options.registered === false ? null : { msisdn: from, language: options.language ?? 'en' }
+    const registered =
+      options.registered === false ? null : { msisdn: from, language: options.language ?? 'en' }
     callCounter += 1
     // Call ids are unique: the channel's idempotency key is `${callId}:${step}`.
-    return new Caller(engine, engine.start(`call-${process.pid}-${callCounter}`, from, '12588', registered, atMs), atMs)
+    return new Caller(
+      engine,
+      engine.start(`call-${process.pid}-${callCounter}`, from, '12588', registered, atMs),
+      atMs,
+    )
   }
 
   private keep(call: IvrCall): IvrCall {
@@ -95,12 +115,20 @@ export class Caller {
  * Runs every command the call asks for through a real gateway's payment service, as the channel
  * would, until the caller hears something.
  */
-export async function settle(service: Pick<PaymentService, 'execute'>, caller: Caller, first: IvrStep): Promise<IvrStep> {
+export async function settle(
+  service: Pick<PaymentService, 'execute'>,
+  caller: Caller,
+  first: IvrStep,
+): Promise<IvrStep> {
   let step = first
   while (step.kind === 'command') {
     const run = step.run
     const result = await service.execute({
-      key: `${caller.call.callId}:${caller.call.step}`, channel: 'ivr', command: run.command, pin: run.pin, newPin: run.newPin,
+      key: `${caller.call.callId}:${caller.call.step}`,
+      channel: 'ivr',
+      command: run.command,
+      pin: run.pin,
+      newPin: run.newPin,
     })
     step = caller.resume(result)
   }
@@ -131,30 +159,68 @@ export function isInLanguage(text: string, language: Language): boolean {
   return language === 'zh' ? han : !han
 }
 
-export function answer(key: MessageKey, language: Language, params: Record<string, string> = {}, reference: string | null = null): CommandResult {
+export function answer(
+  key: MessageKey,
+  language: Language,
+  params: Record<string, string> = {},
+  reference: string | null = null,
+): CommandResult {
   return succeeded({ key, params }, language, { reference })
 }
 
-export function refusal(reason: Reason, language: Language, params: Record<string, string> = {}): CommandResult {
+export function refusal(
+  reason: Reason,
+  language: Language,
+  params: Record<string, string> = {},
+): CommandResult {
   return refused(reason, language, { params })
 }
 
 let paymentCounter = 0
 
 /** A payment as the core keeps it; every call gives a new id, as the core does for every new payment. */
-export function corePayment(state: Payment['state'] = 'awaiting_authorization', id: string | null = null): Payment {
+export function corePayment(
+  state: Payment['state'] = 'awaiting_authorization',
+  id: string | null = null,
+): Payment {
   paymentCounter += 1
   return {
-    id: id ?? `P${String(paymentCounter).padStart(7, '0')}`, state, kind: 'merchant', initiator: 'payer', channel: 'ivr', payerMsisdn: LI,
-    funding: 'wallet', merchantCode: '1001', payeeMsisdn: null, orderNo: null, customerRef: null, amountMinor: 2500n, feeMinor: 0n,
-    refundedMinor: 0n, merchantReference: null, description: null, callbackUrl: null, reason: null, transferRef: null, createdMs: 0,
-    updatedMs: 0, expiresMs: 120_000,
+    id: id ?? `P${String(paymentCounter).padStart(7, '0')}`,
+    state,
+    kind: 'merchant',
+    initiator: 'payer',
+    channel: 'ivr',
+    payerMsisdn: LI,
+    funding: 'wallet',
+    merchantCode: '1001',
+    payeeMsisdn: null,
+    orderNo: null,
+    customerRef: null,
+    amountMinor: 2500n,
+    feeMinor: 0n,
+    refundedMinor: 0n,
+    merchantReference: null,
+    description: null,
+    callbackUrl: null,
+    reason: null,
+    transferRef: null,
+    createdMs: 0,
+    updatedMs: 0,
+    expiresMs: 120_000,
   }
 }
 
 /** What the core answers a payment asked with `authorize: false`: it waits for the PIN, and this is the payment. */
-export function waitingForPin(language: Language, payee = 'Ringtones Ltd', amount = '25.00'): CommandResult {
-  return succeeded({ key: 'payment.confirm_pin', params: { amount, payee, account: 'wallet' } }, language, { payment: corePayment() })
+export function waitingForPin(
+  language: Language,
+  payee = 'Ringtones Ltd',
+  amount = '25.00',
+): CommandResult {
+  return succeeded(
+    { key: 'payment.confirm_pin', params: { amount, payee, account: 'wallet' } },
+    language,
+    { payment: corePayment() },
+  )
 }
 
 /** The id of the payment a result is about; fails the test when it is about none. */

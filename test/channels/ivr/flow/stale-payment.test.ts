@@ -11,8 +11,25 @@ import { loadIvrEngine } from '../../../../channels/ivr/flow/index.js'
 import type { CommandResult, Language } from '../../../../src/core/index.js'
 import { refused } from '../../../../src/core/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
-import { CINEMA, LI, LI_PIN, requestPayment, RINGTONES, startTestGateway } from '../../../support/gateway-fixture.js'
-import { answer, Caller, ids, paymentIdOf, refusal, sayOf, settle, spoken, waitingForPin } from './ivr-driver.js'
+import {
+  CINEMA,
+  LI,
+  LI_PIN,
+  RINGTONES,
+  requestPayment,
+  startTestGateway,
+} from '../../../support/gateway-fixture.js'
+import {
+  answer,
+  Caller,
+  ids,
+  paymentIdOf,
+  refusal,
+  sayOf,
+  settle,
+  spoken,
+  waitingForPin,
+} from './ivr-driver.js'
 
 const engine = loadIvrEngine()
 
@@ -30,7 +47,11 @@ describe('the commands a call sends for the payment it spoke of', () => {
     const waiting = waitingForPin('en')
     const caller = atConfirm(waiting)
     const id = paymentIdOf(waiting)
-    const heard = [spoken(caller.last), spoken(sayOf(caller.press('9'))), spoken(sayOf(caller.press('1')))]
+    const heard = [
+      spoken(caller.last),
+      spoken(sayOf(caller.press('9'))),
+      spoken(sayOf(caller.press('1'))),
+    ]
     const run = caller.pressForCommand(`${LI_PIN}#`)
     expect(run.command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: id })
     expect(run.pin).toBe(LI_PIN)
@@ -59,9 +80,19 @@ describe('the commands a call sends for the payment it spoke of', () => {
     const caller = atConfirm(waiting)
     caller.press('1')
     caller.pressForCommand('9999#')
-    const still = refused('pin_incorrect', 'en', { params: { triesLeft: '2' }, payment: waiting.payment })
-    expect(ids(sayOf(caller.resume(still)))).toEqual(['pay.confirm.result.refusal.pin_incorrect', 'pay.pin.say'])
-    expect(caller.pressForCommand(`${LI_PIN}#`).command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) })
+    const still = refused('pin_incorrect', 'en', {
+      params: { triesLeft: '2' },
+      payment: waiting.payment,
+    })
+    expect(ids(sayOf(caller.resume(still)))).toEqual([
+      'pay.confirm.result.refusal.pin_incorrect',
+      'pay.pin.say',
+    ])
+    expect(caller.pressForCommand(`${LI_PIN}#`).command).toEqual({
+      kind: 'confirm',
+      msisdn: LI,
+      paymentId: paymentIdOf(waiting),
+    })
   })
 
   it('a second payment in the same call is the one named, not the first', () => {
@@ -85,11 +116,21 @@ describe('the commands a call sends for the payment it spoke of', () => {
     const waiting = waitingForPin('en')
     const step = caller.resume(waiting)
     expect(step.kind).toBe('command')
-    expect(step.kind === 'command' ? step.run.command : null).toEqual({ kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) })
+    expect(step.kind === 'command' ? step.run.command : null).toEqual({
+      kind: 'confirm',
+      msisdn: LI,
+      paymentId: paymentIdOf(waiting),
+    })
   })
 
   it('a PIN for no payment the call heard of is not sent bare (it would pay whatever waits): the call ends politely', () => {
-    const caller = atConfirm(answer('payment.confirm_pin', 'en', { amount: '25.00', payee: 'Ringtones Ltd', account: 'wallet' }))
+    const caller = atConfirm(
+      answer('payment.confirm_pin', 'en', {
+        amount: '25.00',
+        payee: 'Ringtones Ltd',
+        account: 'wallet',
+      }),
+    )
     caller.press('1')
     const step = sayOf(caller.press(`${LI_PIN}#`))
     expect(ids(step)).toEqual(['pay.confirm.cannot_continue'])
@@ -104,25 +145,30 @@ describe('what the caller hears when the payment it spoke of is gone', () => {
     zh: /^该笔支付已不在等待确认，可能已失效或被替代，未扣款。/,
   }
 
-  it.each(['en', 'zh'] as const)('at the PIN, in %s: it is no longer waiting and nothing was paid, then goodbye', (language) => {
-    const caller = atConfirm(waitingForPin(language), language)
-    caller.press('1')
-    caller.pressForCommand(`${LI_PIN}#`)
-    const step = sayOf(caller.resume(refusal('no_pending_payment', language)))
-    expect(ids(step)).toEqual(['pay.confirm.result.refusal.no_pending_payment', 'goodbye.say'])
-    expect(spoken(step)).toMatch(gone[language])
-    expect(step.ended).toBe(true)
-  })
+  it.each(['en', 'zh'] as const)(
+    'at the PIN, in %s: it is no longer waiting and nothing was paid, then goodbye',
+    (language) => {
+      const caller = atConfirm(waitingForPin(language), language)
+      caller.press('1')
+      caller.pressForCommand(`${LI_PIN}#`)
+      const step = sayOf(caller.resume(refusal('no_pending_payment', language)))
+      expect(ids(step)).toEqual(['pay.confirm.result.refusal.no_pending_payment', 'goodbye.say'])
+      expect(spoken(step)).toMatch(gone[language])
+      expect(step.ended).toBe(true)
+    },
+  )
 
-  it.each(['en', 'zh'] as const)('at 2, in %s: it is no longer waiting and nothing was paid, then the main menu', (language) => {
-    const caller = atConfirm(waitingForPin(language), language)
-    caller.pressForCommand('2')
-    const step = sayOf(caller.resume(refusal('no_pending_payment', language)))
-    expect(ids(step)).toEqual(['pay.cancel.result.refusal.no_pending_payment', 'main.say'])
-    expect(spoken(step)).toMatch(gone[language])
-    expect(step.ended).toBe(false)
-  })
-
+  it.each(['en', 'zh'] as const)(
+    'at 2, in %s: it is no longer waiting and nothing was paid, then the main menu',
+    (language) => {
+      const caller = atConfirm(waitingForPin(language), language)
+      caller.pressForCommand('2')
+      const step = sayOf(caller.resume(refusal('no_pending_payment', language)))
+      expect(ids(step)).toEqual(['pay.cancel.result.refusal.no_pending_payment', 'main.say'])
+      expect(spoken(step)).toMatch(gone[language])
+      expect(step.ended).toBe(false)
+    },
+  )
 })
 
 describe('against a real gateway: a payment started meanwhile on another channel', () => {
@@ -136,11 +182,15 @@ describe('against a real gateway: a payment started meanwhile on another channel
     await fixture.close()
   })
 
-
-  const press = (caller: Caller, keys: string): Promise<IvrStep> => settle(fixture.gateway.context.service, caller, caller.press(keys))
+  const press = (caller: Caller, keys: string): Promise<IvrStep> =>
+    settle(fixture.gateway.context.service, caller, caller.press(keys))
 
   async function newOrder(amount: string): Promise<string> {
-    const made = await fixture.merchant(RINGTONES, 'POST', '/api/v1/orders', { amount, reference: `stale-${amount}-${Date.now()}`, description: 'Ringtone' })
+    const made = await fixture.merchant(RINGTONES, 'POST', '/api/v1/orders', {
+      amount,
+      reference: `stale-${amount}-${Date.now()}`,
+      description: 'Ringtone',
+    })
     expect(made.status).toBe(201)
     return String(made.json.orderNo)
   }
@@ -149,13 +199,24 @@ describe('against a real gateway: a payment started meanwhile on another channel
     const orderNo = await newOrder('11.00')
     const before = Number(await fixture.balance(LI, 'wallet'))
     const caller = Caller.dial(engine, { from: LI, language: 'en' })
-    expect(spoken(await press(caller, `2${orderNo}#`))).toContain('pay 11.00 yuan to Ringtone Store')
+    expect(spoken(await press(caller, `2${orderNo}#`))).toContain(
+      'pay 11.00 yuan to Ringtone Store',
+    )
     await press(caller, '1')
-    const sms = await fixture.phone({ kind: 'pay_merchant', msisdn: LI, merchantCode: CINEMA, amountMinor: 3000n, funding: 'wallet', authorize: false })
+    const sms = await fixture.phone({
+      kind: 'pay_merchant',
+      msisdn: LI,
+      merchantCode: CINEMA,
+      amountMinor: 3000n,
+      funding: 'wallet',
+      authorize: false,
+    })
     expect(sms.payment?.state).toBe('awaiting_authorization')
 
     const step = sayOf(await press(caller, `${LI_PIN}#`))
-    expect(spoken(step)).toMatch(/^This payment is no longer waiting for you: it expired or was replaced\. Nothing was paid\./)
+    expect(spoken(step)).toMatch(
+      /^This payment is no longer waiting for you: it expired or was replaced\. Nothing was paid\./,
+    )
     expect(Number(await fixture.balance(LI, 'wallet'))).toBeCloseTo(before, 2)
     expect((await fixture.subscriber(LI)).pendingPaymentId).toBe(sms.payment?.id)
 
@@ -170,7 +231,11 @@ describe('against a real gateway: a payment started meanwhile on another channel
       const orderNo = await newOrder('4.00')
       const caller = Caller.dial(engine, { from: LI, language: 'en' })
       await press(caller, `2${orderNo}#`)
-      const request = await requestPayment(fixture, RINGTONES, { msisdn: LI, amount: '2.00', reference: `stale-request-${keys.length}` })
+      const request = await requestPayment(fixture, RINGTONES, {
+        msisdn: LI,
+        amount: '2.00',
+        reference: `stale-request-${keys.length}`,
+      })
       let step = caller.last
       for (const key of keys) step = await press(caller, key)
       expect(spoken(step)).toContain('This payment is no longer waiting for you')

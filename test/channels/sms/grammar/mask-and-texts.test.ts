@@ -4,8 +4,8 @@
  * Chinese help naming the Chinese keywords, a usage hint per keyword.
  */
 import { describe, expect, it } from 'vitest'
-import { maskMoText } from '../../../../channels/sms/sms-adapter.js'
 import { helpText, partsLostText, refusalText } from '../../../../channels/sms/grammar/replies.js'
+import { maskMoText } from '../../../../channels/sms/sms-adapter.js'
 import { smsKeywords } from '../../../../menus/sms/catalogue.js'
 import { smsEn } from '../../../../menus/sms/en.js'
 import { smsZh } from '../../../../menus/sms/zh.js'
@@ -59,30 +59,70 @@ const smsPartUcs2UnitsMax = 67
 
 describe('SMS texts', () => {
   // The reference line as sent, with its placeholder filled.
-  const englishTexts = [smsEn.help, smsEn.unknown, smsEn.reference.replace('{ref}', 'T00000A'), smsEn.partsLost, ...Object.values(smsEn.usage)]
+  const englishTexts = [
+    smsEn.help,
+    smsEn.unknown,
+    smsEn.reference.replace('{ref}', 'T00000A'),
+    smsEn.partsLost,
+    ...Object.values(smsEn.usage),
+  ]
 
   it('keeps English inside the GSM 03.38 basic set', () => {
     expect(englishTexts.flatMap(outsideGsm)).toEqual([])
   })
 
   it('fits the English unknown-word answer with the help, and every usage hint, in one SMS', () => {
-    expect(refusalText({ reason: 'unknown_keyword' }, 'en').length).toBeLessThanOrEqual(smsSingleSeptetsMax)
-    for (const keyword of smsKeywords) expect(helpText(keyword, 'en').length).toBeLessThanOrEqual(smsSingleSeptetsMax)
+    expect(refusalText({ reason: 'unknown_keyword' }, 'en').length).toBeLessThanOrEqual(
+      smsSingleSeptetsMax,
+    )
+    for (const keyword of smsKeywords)
+      expect(helpText(keyword, 'en').length).toBeLessThanOrEqual(smsSingleSeptetsMax)
   })
 
   it('fits every Chinese usage hint in one UCS-2 SMS and the Chinese help in two parts', () => {
-    for (const keyword of smsKeywords) expect(smsZh.usage[keyword].length).toBeLessThanOrEqual(smsSingleUcs2UnitsMax)
-    expect(refusalText({ reason: 'unknown_keyword' }, 'zh').length).toBeLessThanOrEqual(2 * smsPartUcs2UnitsMax)
+    for (const keyword of smsKeywords)
+      expect(smsZh.usage[keyword].length).toBeLessThanOrEqual(smsSingleUcs2UnitsMax)
+    expect(refusalText({ reason: 'unknown_keyword' }, 'zh').length).toBeLessThanOrEqual(
+      2 * smsPartUcs2UnitsMax,
+    )
   })
 
   it('names every English keyword in the English help and the Chinese aliases in the Chinese help', () => {
-    for (const word of ['BAL', 'HIST', 'PAY', 'ORDER', 'BILL', 'TOPUP', 'LOAD', 'SEND', 'PIN']) expect(smsEn.help).toContain(word)
-    for (const word of ['余额', '支付', '订单', '缴费', '充值', '圈存', '转账', '记录', '改密码']) expect(smsZh.help).toContain(word)
+    for (const word of ['BAL', 'HIST', 'PAY', 'ORDER', 'BILL', 'TOPUP', 'LOAD', 'SEND', 'PIN'])
+      expect(smsEn.help).toContain(word)
+    for (const word of ['余额', '支付', '订单', '缴费', '充值', '圈存', '转账', '记录', '改密码'])
+      expect(smsZh.help).toContain(word)
   })
 
-  it('shows each keyword\'s own words in its usage hint', () => {
-    const english = { bal: 'BAL', pay: 'PAY', order: 'ORDER', bill: 'BILL', topup: 'TOPUP', load: 'LOAD', send: 'SEND', yes: 'YES', no: 'NO', hist: 'HIST', pin: 'PIN', help: 'HELP' }
-    const chinese = { bal: '余额', pay: '支付', order: '订单', bill: '缴费', topup: '充值', load: '圈存', send: '转账', yes: '确认', no: '取消', hist: '记录', pin: '改密码', help: '帮助' }
+  it("shows each keyword's own words in its usage hint", () => {
+    const english = {
+      bal: 'BAL',
+      pay: 'PAY',
+      order: 'ORDER',
+      bill: 'BILL',
+      topup: 'TOPUP',
+      load: 'LOAD',
+      send: 'SEND',
+      yes: 'YES',
+      no: 'NO',
+      hist: 'HIST',
+      pin: 'PIN',
+      help: 'HELP',
+    }
+    const chinese = {
+      bal: '余额',
+      pay: '支付',
+      order: '订单',
+      bill: '缴费',
+      topup: '充值',
+      load: '圈存',
+      send: '转账',
+      yes: '确认',
+      no: '取消',
+      hist: '记录',
+      pin: '改密码',
+      help: '帮助',
+    }
     for (const keyword of smsKeywords) {
       expect(smsEn.usage[keyword]).toContain(english[keyword])
       expect(smsZh.usage[keyword]).toContain(chinese[keyword])
@@ -97,8 +137,10 @@ describe('SMS texts', () => {
     expect(partsLostText('zh')).toBe(smsZh.partsLost)
   })
 
-  it('answers a bad amount or number with the core\'s refusal text in the MO\'s language', () => {
-    expect(refusalText({ reason: 'amount_too_precise', keyword: 'pay' }, 'en')).toContain('2 decimals')
+  it("answers a bad amount or number with the core's refusal text in the MO's language", () => {
+    expect(refusalText({ reason: 'amount_too_precise', keyword: 'pay' }, 'en')).toContain(
+      '2 decimals',
+    )
     expect(refusalText({ reason: 'amount_not_positive', keyword: 'pay' }, 'zh')).toContain('大于0')
     expect(refusalText({ reason: 'msisdn_invalid', keyword: 'send' }, 'en')).toMatch(/phone number/)
   })

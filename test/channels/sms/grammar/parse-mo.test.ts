@@ -15,17 +15,42 @@ const HAN = '8613800138001'
 
 type Row = readonly [text: string, expected: ParsedMo]
 
-function run(keyword: SmsKeyword, draft: CommandDraft, language: Language | null = null, pin: string | null = null, newPin: string | null = null): ParsedMo {
+function run(
+  keyword: SmsKeyword,
+  draft: CommandDraft,
+  language: Language | null = null,
+  pin: string | null = null,
+  newPin: string | null = null,
+): ParsedMo {
   return { kind: 'command', keyword, draft, pin, newPin, language }
 }
 const zh = 'zh' as const
-const usage = (keyword: SmsKeyword, language: Language | null = null): ParsedMo => ({ kind: 'refusal', refusal: { reason: 'usage', keyword }, language })
-const refused = (keyword: SmsKeyword, reason: InputReason, language: Language | null = null): ParsedMo => ({ kind: 'refusal', refusal: { reason, keyword }, language })
-const unknown = (language: Language | null = null): ParsedMo => ({ kind: 'refusal', refusal: { reason: 'unknown_keyword' }, language })
-const help = (topic: SmsKeyword | null, language: Language | null = null): ParsedMo => ({ kind: 'help', topic, language })
+const usage = (keyword: SmsKeyword, language: Language | null = null): ParsedMo => ({
+  kind: 'refusal',
+  refusal: { reason: 'usage', keyword },
+  language,
+})
+const refused = (
+  keyword: SmsKeyword,
+  reason: InputReason,
+  language: Language | null = null,
+): ParsedMo => ({ kind: 'refusal', refusal: { reason, keyword }, language })
+const unknown = (language: Language | null = null): ParsedMo => ({
+  kind: 'refusal',
+  refusal: { reason: 'unknown_keyword' },
+  language,
+})
+const help = (topic: SmsKeyword | null, language: Language | null = null): ParsedMo => ({
+  kind: 'help',
+  topic,
+  language,
+})
 
-const pay = (merchantCode: string, amountMinor: bigint, funding: 'wallet' | 'phone_bill' | 'bank' = 'wallet'): CommandDraft =>
-  ({ kind: 'pay_merchant', merchantCode, amountMinor, funding })
+const pay = (
+  merchantCode: string,
+  amountMinor: bigint,
+  funding: 'wallet' | 'phone_bill' | 'bank' = 'wallet',
+): CommandDraft => ({ kind: 'pay_merchant', merchantCode, amountMinor, funding })
 
 function table(name: string, rows: readonly Row[]): void {
   describe(name, () => {
@@ -72,29 +97,126 @@ table('ORDER / 订单, BILL / 缴费', [
   ['ORDER 880001', run('order', { kind: 'pay_order', orderNo: '880001', funding: 'wallet' })],
   ['order 880001 p', run('order', { kind: 'pay_order', orderNo: '880001', funding: 'phone_bill' })],
   ['ORDER 880001 BANK', run('order', { kind: 'pay_order', orderNo: '880001', funding: 'bank' })],
-  ['订单 880001 银行卡', run('order', { kind: 'pay_order', orderNo: '880001', funding: 'bank' }, zh)],
-  ['BILL 2001 8812345 30', run('bill', { kind: 'pay_bill', billerCode: '2001', customerRef: '8812345', amountMinor: 3_000n, funding: 'wallet' })],
-  ['bill 2001 AB-77 30.05 P', run('bill', { kind: 'pay_bill', billerCode: '2001', customerRef: 'AB-77', amountMinor: 3_005n, funding: 'phone_bill' })],
-  ['缴费 2001 8812345 30 钱包', run('bill', { kind: 'pay_bill', billerCode: '2001', customerRef: '8812345', amountMinor: 3_000n, funding: 'wallet' }, zh)],
+  [
+    '订单 880001 银行卡',
+    run('order', { kind: 'pay_order', orderNo: '880001', funding: 'bank' }, zh),
+  ],
+  [
+    'BILL 2001 8812345 30',
+    run('bill', {
+      kind: 'pay_bill',
+      billerCode: '2001',
+      customerRef: '8812345',
+      amountMinor: 3_000n,
+      funding: 'wallet',
+    }),
+  ],
+  [
+    'bill 2001 AB-77 30.05 P',
+    run('bill', {
+      kind: 'pay_bill',
+      billerCode: '2001',
+      customerRef: 'AB-77',
+      amountMinor: 3_005n,
+      funding: 'phone_bill',
+    }),
+  ],
+  [
+    '缴费 2001 8812345 30 钱包',
+    run(
+      'bill',
+      {
+        kind: 'pay_bill',
+        billerCode: '2001',
+        customerRef: '8812345',
+        amountMinor: 3_000n,
+        funding: 'wallet',
+      },
+      zh,
+    ),
+  ],
 ])
 
 table('TOPUP / 充值 for self or another number, with or without an account', [
-  ['TOPUP 20', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: null, amountMinor: 2_000n, funding: 'wallet' })],
-  ['topup 20 B', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: null, amountMinor: 2_000n, funding: 'bank' })],
-  ['TOPUP 20 8613800138001', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2_000n, funding: 'wallet' })],
-  ['TOPUP 20 +8613800138001 P', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2_000n, funding: 'phone_bill' })],
-  ['TOPUP 20 wallet 008613800138001', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2_000n, funding: 'wallet' })],
-  ['充值 20 8613800138001 银行卡', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2_000n, funding: 'bank' }, zh)],
-  ['充值 20', run('topup', { kind: 'top_up_airtime', beneficiaryMsisdn: null, amountMinor: 2_000n, funding: 'wallet' }, zh)],
+  [
+    'TOPUP 20',
+    run('topup', {
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: null,
+      amountMinor: 2_000n,
+      funding: 'wallet',
+    }),
+  ],
+  [
+    'topup 20 B',
+    run('topup', {
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: null,
+      amountMinor: 2_000n,
+      funding: 'bank',
+    }),
+  ],
+  [
+    'TOPUP 20 8613800138001',
+    run('topup', {
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: HAN,
+      amountMinor: 2_000n,
+      funding: 'wallet',
+    }),
+  ],
+  [
+    'TOPUP 20 +8613800138001 P',
+    run('topup', {
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: HAN,
+      amountMinor: 2_000n,
+      funding: 'phone_bill',
+    }),
+  ],
+  [
+    'TOPUP 20 wallet 008613800138001',
+    run('topup', {
+      kind: 'top_up_airtime',
+      beneficiaryMsisdn: HAN,
+      amountMinor: 2_000n,
+      funding: 'wallet',
+    }),
+  ],
+  [
+    '充值 20 8613800138001 银行卡',
+    run(
+      'topup',
+      { kind: 'top_up_airtime', beneficiaryMsisdn: HAN, amountMinor: 2_000n, funding: 'bank' },
+      zh,
+    ),
+  ],
+  [
+    '充值 20',
+    run(
+      'topup',
+      { kind: 'top_up_airtime', beneficiaryMsisdn: null, amountMinor: 2_000n, funding: 'wallet' },
+      zh,
+    ),
+  ],
 ])
 
 table('LOAD / 圈存, SEND / 转账', [
   ['LOAD 100', run('load', { kind: 'load_wallet', amountMinor: 10_000n })],
   ['load 0.5', run('load', { kind: 'load_wallet', amountMinor: 50n })],
   ['圈存 100', run('load', { kind: 'load_wallet', amountMinor: 10_000n }, zh)],
-  ['SEND 8613800138001 10', run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_000n })],
-  ['send +8613800138001 10.5', run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_050n })],
-  ['转账 008613800138001 10', run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_000n }, zh)],
+  [
+    'SEND 8613800138001 10',
+    run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_000n }),
+  ],
+  [
+    'send +8613800138001 10.5',
+    run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_050n }),
+  ],
+  [
+    '转账 008613800138001 10',
+    run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_000n }, zh),
+  ],
 ])
 
 table('YES / Y / 确认 with and without a PIN, NO / N / 取消', [
@@ -210,7 +332,14 @@ describe('commandOfDraft', () => {
   const LI = '8613800138000'
 
   it('puts the sender into every command and never authorizes a payment in the same message', () => {
-    const texts = ['PAY 1001 25 P', 'ORDER 880001', 'BILL 2001 8812345 30', 'TOPUP 20 8613800138001', 'LOAD 100', 'SEND 8613800138001 10']
+    const texts = [
+      'PAY 1001 25 P',
+      'ORDER 880001',
+      'BILL 2001 8812345 30',
+      'TOPUP 20 8613800138001',
+      'LOAD 100',
+      'SEND 8613800138001 10',
+    ]
     for (const text of texts) {
       const parsed = parseMo(text)
       if (parsed.kind !== 'command') throw new Error(`${text} was not read as a command`)
@@ -219,23 +348,31 @@ describe('commandOfDraft', () => {
     }
   })
 
-  it('tops up the sender\'s own phone when TOPUP names no number', () => {
+  it("tops up the sender's own phone when TOPUP names no number", () => {
     const parsed = parseMo('TOPUP 20')
     if (parsed.kind !== 'command') throw new Error('TOPUP 20 was not read as a command')
     expect(commandOfDraft(parsed.draft, LI)).toEqual({
-      kind: 'top_up_airtime', msisdn: LI, beneficiaryMsisdn: LI, amountMinor: 2_000n, funding: 'wallet', authorize: false,
+      kind: 'top_up_airtime',
+      msisdn: LI,
+      beneficiaryMsisdn: LI,
+      amountMinor: 2_000n,
+      funding: 'wallet',
+      authorize: false,
     })
   })
 
-  it('turns YES, NO, BAL, HIST and PIN into the sender\'s commands', () => {
+  it("turns YES, NO, BAL, HIST and PIN into the sender's commands", () => {
     const kinds = ['YES 1234', 'NO', 'BAL', 'HIST', 'PIN 1234 5678'].map((text) => {
       const parsed = parseMo(text)
       if (parsed.kind !== 'command') throw new Error(`${text} was not read as a command`)
       return commandOfDraft(parsed.draft, LI)
     })
     expect(kinds).toEqual([
-      { kind: 'confirm', msisdn: LI }, { kind: 'cancel', msisdn: LI }, { kind: 'balance', msisdn: LI },
-      { kind: 'statement', msisdn: LI }, { kind: 'change_pin', msisdn: LI },
+      { kind: 'confirm', msisdn: LI },
+      { kind: 'cancel', msisdn: LI },
+      { kind: 'balance', msisdn: LI },
+      { kind: 'statement', msisdn: LI },
+      { kind: 'change_pin', msisdn: LI },
     ])
   })
 })

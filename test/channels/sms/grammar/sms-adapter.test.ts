@@ -12,7 +12,16 @@ import { smsEn } from '../../../../menus/sms/en.js'
 import { smsZh } from '../../../../menus/sms/zh.js'
 import { createLogger } from '../../../../src/service/log.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
-import { HAN, HAN_PIN, LI, LI_PIN, NOBODY, TRANSFER_REF, ZHANG, startTestGateway } from '../../../support/gateway-fixture.js'
+import {
+  HAN,
+  HAN_PIN,
+  LI,
+  LI_PIN,
+  NOBODY,
+  startTestGateway,
+  TRANSFER_REF,
+  ZHANG,
+} from '../../../support/gateway-fixture.js'
 
 /** A payment's id, the reference of a final reply that moved no money. */
 const PAYMENT_ID = /\bP[0-9A-Z]{7}\b/
@@ -46,7 +55,8 @@ async function open(): Promise<Phone> {
     // Without the leading timestamp, whose digits could look like a PIN.
     log: createLogger('debug', (line) => logs.push(line.slice(line.indexOf(' ') + 1))),
     shortCode: '12588',
-    languageOf: async (msisdn) => (await context.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+    languageOf: async (msisdn) =>
+      (await context.ledger.subscriber(msisdn))?.subscriber.language ?? null,
   })
   return {
     t,
@@ -64,7 +74,7 @@ async function open(): Promise<Phone> {
 }
 
 describe('BAL', () => {
-  it('shows each default-world subscriber\'s balances in their language', async () => {
+  it("shows each default-world subscriber's balances in their language", async () => {
     const { send } = await open()
     const li = await send(LI, 'BAL')
     expect(li.language).toBe('en')
@@ -81,7 +91,7 @@ describe('BAL', () => {
     expect(zhang.text).toContain('CCB *9000 CNY 200.00')
   })
 
-  it('answers an English subscriber\'s Chinese MO in Chinese', async () => {
+  it("answers an English subscriber's Chinese MO in Chinese", async () => {
     const { send } = await open()
     const reply = await send(LI, '余额')
     expect(reply.language).toBe('zh')
@@ -106,7 +116,7 @@ describe('PAY and the confirmation', () => {
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
   })
 
-  it('cancels on NO, with the payment\'s reference, and takes nothing', async () => {
+  it("cancels on NO, with the payment's reference, and takes nothing", async () => {
     const { t, send } = await open()
     await send(LI, 'PAY 1001 25')
     const cancelled = await send(LI, 'no')
@@ -166,7 +176,7 @@ describe('PAY and the confirmation', () => {
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
   })
 
-  it('answers a Chinese subscriber\'s English MO in Chinese', async () => {
+  it("answers a Chinese subscriber's English MO in Chinese", async () => {
     const { t, send } = await open()
     const asked = await send(HAN, 'PAY 1001 5')
     expect(asked.language).toBe('zh')
@@ -217,13 +227,17 @@ describe('the other keywords', () => {
     const self = await send(LI, 'TOPUP 20')
     expect(self.text).toContain('20.00')
     expect(self.text).toContain('YES <PIN>')
-    expect((await send(LI, `YES ${LI_PIN}`)).text).toMatch(/^Bought CNY 20\.00 airtime for 8613800138000/)
+    expect((await send(LI, `YES ${LI_PIN}`)).text).toMatch(
+      /^Bought CNY 20\.00 airtime for 8613800138000/,
+    )
     expect(await t.balance(LI, 'phone_bill')).toBe('70.00')
     expect(await t.balance(LI, 'wallet')).toBe('480.00')
 
     const other = await send(LI, 'TOPUP 10 +8613800138001')
     expect(other.text).toContain(HAN)
-    expect((await send(LI, `YES ${LI_PIN}`)).text).toMatch(/^Bought CNY 10\.00 airtime for 8613800138001/)
+    expect((await send(LI, `YES ${LI_PIN}`)).text).toMatch(
+      /^Bought CNY 10\.00 airtime for 8613800138001/,
+    )
     expect(await t.balance(HAN, 'phone_bill')).toBe('30.00')
     expect(await t.balance(LI, 'wallet')).toBe('470.00')
   })
@@ -309,7 +323,7 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect(await t.balance(LI, 'wallet')).toBe('500.00')
   })
 
-  it('gives the help in the subscriber\'s language, or the MO\'s', async () => {
+  it("gives the help in the subscriber's language, or the MO's", async () => {
     const { send } = await open()
     expect((await send(HAN, 'HELLO')).text).toBe(`${smsZh.unknown}${smsZh.help}`)
     expect((await send(HAN, 'PAY 1001')).text).toBe(smsZh.usage.pay)
@@ -317,7 +331,7 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect((await send(LI, 'HELP SEND')).text).toBe(smsEn.usage.send)
   })
 
-  it('refuses a Chinese subscriber\'s badly formed new PIN in Chinese', async () => {
+  it("refuses a Chinese subscriber's badly formed new PIN in Chinese", async () => {
     const { send } = await open()
     const reply = await send(HAN, `PIN ${HAN_PIN} 12`)
     expect(reply.language).toBe('zh')
@@ -335,7 +349,7 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect((await send(NOBODY, '余额')).text).toContain('尚未开通')
   })
 
-  it('answers to the stored form of the sender\'s number', async () => {
+  it("answers to the stored form of the sender's number", async () => {
     const { send } = await open()
     const reply = await send('008613800138000', 'BAL')
     expect(reply.msisdn).toBe(LI)
@@ -345,7 +359,11 @@ describe('words the grammar refuses, and senders it does not know', () => {
   it('tells a sender that is no phone number that it is not registered, and runs nothing', async () => {
     const { sms } = await open()
     expect(await sms.handleMo({ msisdn: '456', text: 'PAY 1001 5', moId: 'smsc:bad' })).toEqual([
-      { msisdn: '456', text: expect.stringContaining('not registered for telepay'), language: 'en' },
+      {
+        msisdn: '456',
+        text: expect.stringContaining('not registered for telepay'),
+        language: 'en',
+      },
     ])
     expect(await sms.handleMo({ msisdn: 'INFO', text: '余额', moId: 'smsc:bad2' })).toEqual([
       { msisdn: 'INFO', text: expect.stringContaining('尚未开通'), language: 'zh' },

@@ -7,10 +7,18 @@
  * dial, and the language kept by the core.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Language } from '../../../../src/core/index.js'
 import type { EngineStep } from '../../../../channels/ussd/contract.js'
+import type { Language } from '../../../../src/core/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
-import { HAN, LI, LI_PIN, NOBODY, ZHANG, ZHANG_PIN, startTestGateway } from '../../../support/gateway-fixture.js'
+import {
+  HAN,
+  LI,
+  LI_PIN,
+  NOBODY,
+  startTestGateway,
+  ZHANG,
+  ZHANG_PIN,
+} from '../../../support/gateway-fixture.js'
 import { engine, fitsOnePage, screenOf } from './drive.js'
 
 let t: GatewayFixture
@@ -30,14 +38,24 @@ async function settle(from: EngineStep): Promise<EngineStep> {
   for (let guard = 0; step.kind === 'command'; guard += 1) {
     expect(guard).toBeLessThan(2)
     const { session, run } = step
-    const result = await t.phone(run.command, { pin: run.pin, newPin: run.newPin, channel: 'ussd', key: `ussd:${session.sessionId}:${session.hop}` })
+    const result = await t.phone(run.command, {
+      pin: run.pin,
+      newPin: run.newPin,
+      channel: 'ussd',
+      key: `ussd:${session.sessionId}:${session.hop}`,
+    })
     step = engine.resume(session, result)
   }
   return step
 }
 
 /** Dials, types each input, and returns the final screen after the commands ran. */
-async function walk(msisdn: string, language: Language, dialString: string, ...inputs: string[]): Promise<EngineStep> {
+async function walk(
+  msisdn: string,
+  language: Language,
+  dialString: string,
+  ...inputs: string[]
+): Promise<EngineStep> {
   sessions += 1
   let step = await settle(engine.start(`e2e-${sessions}`, msisdn, language, dialString))
   for (const input of inputs) {
@@ -52,7 +70,9 @@ describe('walks against a real gateway', () => {
   it('pays a merchant from the wallet with the PIN on the confirm screen', async () => {
     const step = await walk(LI, 'en', '*123#', '2', '1001', '25', '1', LI_PIN)
     expect(screenOf(step).type).toBe('END')
-    expect(screenOf(step).text).toMatch(/^Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}\.$/)
+    expect(screenOf(step).text).toMatch(
+      /^Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}\.$/,
+    )
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
   })
 
@@ -65,23 +85,32 @@ describe('walks against a real gateway', () => {
   it('asks again after a wrong PIN, moving no money, and the right PIN then pays', async () => {
     const step = await walk(LI, 'en', '*123#', '5', ZHANG, '5', '9999')
     expect(screenOf(step)).toEqual({
-      type: 'CON', text: `Wrong PIN. Tries left before your account is locked: 2.\nSend CNY 5.00 to ${ZHANG} from your wallet.\nEnter your PIN to confirm`,
+      type: 'CON',
+      text: `Wrong PIN. Tries left before your account is locked: 2.\nSend CNY 5.00 to ${ZHANG} from your wallet.\nEnter your PIN to confirm`,
     })
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
     const paid = await settle(engine.input(step.session, LI_PIN))
-    expect(screenOf(paid).text).toMatch(/^Sent CNY 5\.00 to 8613900139000 from your wallet\. Ref T[0-9A-Z]{6}\.$/)
+    expect(screenOf(paid).text).toMatch(
+      /^Sent CNY 5\.00 to 8613900139000 from your wallet\. Ref T[0-9A-Z]{6}\.$/,
+    )
     expect(await t.balance(LI, 'wallet')).toBe('470.00')
   })
 
-  it('shows the order\'s payee and amount on the confirm screen, which the core told', async () => {
+  it("shows the order's payee and amount on the confirm screen, which the core told", async () => {
     const step = await walk(ZHANG, 'en', '*123#', '6', '880001', '3')
-    expect(screenOf(step)).toEqual({ type: 'CON', text: 'Pay CNY 80.00 to Cinema Tickets for order 880001 from your bank card.\nEnter your PIN to confirm' })
+    expect(screenOf(step)).toEqual({
+      type: 'CON',
+      text: 'Pay CNY 80.00 to Cinema Tickets for order 880001 from your bank card.\nEnter your PIN to confirm',
+    })
     expect((await t.subscriber(ZHANG)).pendingPaymentId).not.toBeNull()
   })
 
   it('refuses before the PIN: an unknown merchant, and too little money', async () => {
     const unknown = await walk(HAN, 'en', '*123*2*9999*5*1#')
-    expect(screenOf(unknown)).toEqual({ type: 'END', text: 'Merchant not found. Nothing was paid. Check the merchant code and dial *123# again.' })
+    expect(screenOf(unknown)).toEqual({
+      type: 'END',
+      text: 'Merchant not found. Nothing was paid. Check the merchant code and dial *123# again.',
+    })
     const poor = await walk(HAN, 'zh', '*123#', '2', '1001', '100', '1')
     expect(screenOf(poor).type).toBe('END')
     expect(screenOf(poor).text).toContain('账户余额不足')
@@ -103,7 +132,10 @@ describe('walks against a real gateway', () => {
 
   it('tells an unregistered number so at the dial', async () => {
     const step = await walk(NOBODY, 'en', '*123#')
-    expect(screenOf(step)).toEqual({ type: 'END', text: 'Your number is not registered for telepay payments. Ask your operator or an agent to register it.' })
+    expect(screenOf(step)).toEqual({
+      type: 'END',
+      text: 'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+    })
   })
 
   it('keeps the language chosen in Settings for every later answer', async () => {
@@ -134,7 +166,10 @@ describe('walks against a real gateway', () => {
 
   it('changes a PIN, after which the old one is wrong', async () => {
     const changed = await walk(ZHANG, 'en', '*123#', '8', '1', ZHANG_PIN, '2468', '2468')
-    expect(screenOf(changed)).toEqual({ type: 'END', text: 'Your PIN has been changed. Never share it with anyone.' })
+    expect(screenOf(changed)).toEqual({
+      type: 'END',
+      text: 'Your PIN has been changed. Never share it with anyone.',
+    })
     const again = await walk(ZHANG, 'en', '*123#', '8', '1', ZHANG_PIN, '1357', '1357')
     expect(screenOf(again).text).toMatch(/^Wrong PIN\./)
   })

@@ -4,10 +4,15 @@
  * bound of 0) shows exactly the same screens as one with it, 98 More included.
  */
 import { describe, expect, it } from 'vitest'
-import type { Language } from '../../../../src/core/index.js'
 import type { EngineStep } from '../../../../channels/ussd/contract.js'
+import {
+  defaultMenuDir,
+  heldMode,
+  loadUssdEngine,
+  ussdMenuLimits,
+} from '../../../../channels/ussd/menu/index.js'
 import { PageCache } from '../../../../channels/ussd/menu/page-cache.js'
-import { defaultMenuDir, heldMode, loadUssdEngine, ussdMenuLimits } from '../../../../channels/ussd/menu/index.js'
+import type { Language } from '../../../../src/core/index.js'
 import { fakeResult, registered } from './drive.js'
 
 describe('PageCache', () => {
@@ -40,15 +45,25 @@ describe('PageCache', () => {
 
 describe('an engine with and without the cache', () => {
   const cached = loadUssdEngine(defaultMenuDir)
-  const uncached = loadUssdEngine(defaultMenuDir, { limits: { ...ussdMenuLimits, pageCacheEntriesMax: 0 } })
-  const rows = Array.from({ length: 6 }, (_unused, index) => `T00000${index} -1000.00 State Grid Power`).join('; ')
+  const uncached = loadUssdEngine(defaultMenuDir, {
+    limits: { ...ussdMenuLimits, pageCacheEntriesMax: 0 },
+  })
+  const rows = Array.from(
+    { length: 6 },
+    (_unused, index) => `T00000${index} -1000.00 State Grid Power`,
+  ).join('; ')
 
   function screens(engine: typeof cached, language: Language, inputs: readonly string[]): string[] {
     let step: EngineStep = engine.start('cache', '8613800138000', language, '*123#')
-    if (step.kind === 'command' && heldMode(step.session) === 'gate') step = engine.resume(step.session, registered)
+    if (step.kind === 'command' && heldMode(step.session) === 'gate')
+      step = engine.resume(step.session, registered)
     const shown: string[] = []
     for (const input of inputs) {
-      if (step.kind === 'command') step = engine.resume(step.session, fakeResult({ key: 'statement.list', params: { rows } }, language))
+      if (step.kind === 'command')
+        step = engine.resume(
+          step.session,
+          fakeResult({ key: 'statement.list', params: { rows } }, language),
+        )
       if (step.kind === 'screen') shown.push(`${step.screen.type} ${step.screen.text}`)
       step = engine.input(step.session, input)
     }
@@ -57,7 +72,23 @@ describe('an engine with and without the cache', () => {
   }
 
   it.each(['en', 'zh'] as const)('shows the same screens in %s', (language) => {
-    const walk = ['9', '2', 'abc', '1001', '98', '0', '0', '0', '00', '7', '98', '0', '98', '98', '98']
+    const walk = [
+      '9',
+      '2',
+      'abc',
+      '1001',
+      '98',
+      '0',
+      '0',
+      '0',
+      '00',
+      '7',
+      '98',
+      '0',
+      '98',
+      '98',
+      '98',
+    ]
     const expected = screens(uncached, language, walk)
     expect(screens(cached, language, walk)).toEqual(expected)
     // Twice through the cached engine: the second walk is all cache hits.

@@ -5,21 +5,38 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { EngineStep } from '../../../../channels/ussd/contract.js'
-import { createLogger } from '../../../../src/service/log.js'
 import { defaultMenuDir, heldMode, loadUssdEngine } from '../../../../channels/ussd/menu/index.js'
-import { PIN, commandOf, refusedWaiting, registered, screenOf, sessionJson, waiting } from './drive.js'
+import { createLogger } from '../../../../src/service/log.js'
+import {
+  commandOf,
+  PIN,
+  refusedWaiting,
+  registered,
+  screenOf,
+  sessionJson,
+  waiting,
+} from './drive.js'
 
 const NEW_PIN = '5860'
 
 describe('PINs in the session', () => {
   const lines: string[] = []
-  const engine = loadUssdEngine(defaultMenuDir, { logger: createLogger('debug', (line) => lines.push(line)) })
+  const engine = loadUssdEngine(defaultMenuDir, {
+    logger: createLogger('debug', (line) => lines.push(line)),
+  })
   /** Dials as Li Lei, a registered subscriber; a payment the dial asks for is left waiting. */
   const start = (sessionId: string, dialString: string): EngineStep => {
     const step = engine.start(sessionId, '8613800138000', 'en', dialString)
     if (step.kind === 'screen') return step
     if (heldMode(step.session) === 'gate') return engine.resume(step.session, registered)
-    return engine.resume(step.session, waiting('payment.confirm_pin', { amount: '25.00', payee: 'Ringtone Store', account: 'wallet' }))
+    return engine.resume(
+      step.session,
+      waiting('payment.confirm_pin', {
+        amount: '25.00',
+        payee: 'Ringtone Store',
+        account: 'wallet',
+      }),
+    )
   }
 
   it('keeps no PIN in clear through a PIN change, and masks every PIN in the trail and logs', () => {
@@ -36,7 +53,11 @@ describe('PINs in the session', () => {
       }
     }
     const run = commandOf(step)
-    expect(run).toEqual({ command: { kind: 'change_pin', msisdn: '8613800138000' }, pin: PIN, newPin: NEW_PIN })
+    expect(run).toEqual({
+      command: { kind: 'change_pin', msisdn: '8613800138000' },
+      pin: PIN,
+      newPin: NEW_PIN,
+    })
     expect(step.session.values).toEqual({})
     expect(step.session.trail).toEqual(['8', '1', '****', '****', '****'])
     expect(sessionJson(step.session)).not.toContain(PIN)
@@ -57,8 +78,13 @@ describe('PINs in the session', () => {
     expect(commandOf(confirming).pin).toBe(PIN)
     // The command carries the PIN; the session that waits for its answer holds none of it.
     expect(sessionJson(confirming.session)).not.toContain(PIN)
-    const reasked = engine.resume(confirming.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
-    expect(screenOf(reasked).text).toMatch(/^Wrong PIN\. Tries left before your account is locked: 2/)
+    const reasked = engine.resume(
+      confirming.session,
+      refusedWaiting('pin_incorrect', { triesLeft: '2' }),
+    )
+    expect(screenOf(reasked).text).toMatch(
+      /^Wrong PIN\. Tries left before your account is locked: 2/,
+    )
     expect(reasked.session.trail.slice(-1)).toEqual(['****'])
     expect(sessionJson(reasked.session)).not.toContain(PIN)
   })
@@ -84,8 +110,14 @@ describe('PINs in the session', () => {
     let step = start('secret-4', '*123*8*1#')
     step = engine.input(step.session, PIN)
     step = engine.input(step.session, NEW_PIN)
-    const altered = { ...step.session, values: { ...step.session.values, newPin: 'sealed:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }
+    const altered = {
+      ...step.session,
+      values: { ...step.session.values, newPin: 'sealed:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    }
     const screen = screenOf(engine.input(altered, NEW_PIN))
-    expect(screen).toEqual({ type: 'END', text: 'Sorry, this session cannot continue. Nothing was paid. Dial *123# to start again.' })
+    expect(screen).toEqual({
+      type: 'END',
+      text: 'Sorry, this session cannot continue. Nothing was paid. Dial *123# to start again.',
+    })
   })
 })

@@ -26,15 +26,39 @@ const rules: TransitionRule<string>[] = [
 
 describe('the library adapter', () => {
   it('matches the hand-written resolver on random inputs', () => {
-    const input = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('0', '00', '98', '1', '2', '12', '25.50', '5*0', 'abc12', '12abc', '0.00', '*', ''))
-    fc.assert(fc.property(input, (text) => {
-      expect(resolveTransition(rules, text, 'invalid')).toBe(expected(rules, text, 'invalid'))
-    }), { numRuns: 2000 })
+    const input = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom(
+        '0',
+        '00',
+        '98',
+        '1',
+        '2',
+        '12',
+        '25.50',
+        '5*0',
+        'abc12',
+        '12abc',
+        '0.00',
+        '*',
+        '',
+      ),
+    )
+    fc.assert(
+      fc.property(input, (text) => {
+        expect(resolveTransition(rules, text, 'invalid')).toBe(expected(rules, text, 'invalid'))
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('anchors every rule: the library alone would take "abc12" for an amount', () => {
-    expect(resolveTransition([{ pattern: '^\\d+$', outcome: 'digits' }], 'abc12', 'invalid')).toBe('invalid')
-    expect(() => resolveTransition([{ pattern: '\\d+', outcome: 'digits' }], '12', 'invalid')).toThrow(/not anchored/)
+    expect(resolveTransition([{ pattern: '^\\d+$', outcome: 'digits' }], 'abc12', 'invalid')).toBe(
+      'invalid',
+    )
+    expect(() =>
+      resolveTransition([{ pattern: '\\d+', outcome: 'digits' }], '12', 'invalid'),
+    ).toThrow(/not anchored/)
   })
 
   it('gives the first matching rule, in order', () => {

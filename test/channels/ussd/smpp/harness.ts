@@ -14,8 +14,12 @@ export interface UssdWorld {
   close(): Promise<void>
 }
 
-export async function startUssdWorld(options: { readonly overrides?: Readonly<Record<string, unknown>> } = {}): Promise<UssdWorld> {
-  const gw = await startTestGateway(options.overrides === undefined ? {} : { overrides: options.overrides })
+export async function startUssdWorld(
+  options: { readonly overrides?: Readonly<Record<string, unknown>> } = {},
+): Promise<UssdWorld> {
+  const gw = await startTestGateway(
+    options.overrides === undefined ? {} : { overrides: options.overrides },
+  )
   const smpp = gw.gateway.smpp
   if (smpp === null) throw new Error('the SMSC simulator does not run')
   const phone = new UssdPhone({ host: smpp.host, port: smpp.port })
@@ -39,14 +43,23 @@ export async function screenFor(phone: UssdPhone, msisdn: string): Promise<UssdS
 }
 
 /** Sends the answer in the dialogue `info`, expecting the PDU to be accepted, and returns the next screen. */
-export async function typeIn(phone: UssdPhone, msisdn: string, text: string, info: Buffer | null): Promise<UssdScreen> {
+export async function typeIn(
+  phone: UssdPhone,
+  msisdn: string,
+  text: string,
+  info: Buffer | null,
+): Promise<UssdScreen> {
   const sent = await phone.answer(msisdn, text, info)
   expect(sent.ok).toBe(true)
   return screenFor(phone, msisdn)
 }
 
 /** Polls until `probe` gives a value (real time; the gateway sweeps every second). */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5_000,
+): Promise<T> {
   for (let waited = 0; waited <= timeoutMs; waited += 25) {
     const value = await probe()
     if (value !== undefined) return value

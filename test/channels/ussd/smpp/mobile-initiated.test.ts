@@ -6,8 +6,9 @@
  * walked to completion (wallet over the admin API), a Chinese subscriber in UCS-2, shortcut
  * dials, the service-code forms of destination_addr, and refusals.
  */
-import Database from 'better-sqlite3'
+
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
 import { HAN, HAN_PIN, LI, LI_PIN, NOBODY } from '../../../support/gateway-fixture.js'
@@ -58,9 +59,13 @@ describe('USSD over SMPP, mobile-initiated', () => {
     expect(paid.text).toMatch(/25\.00/)
     expect(paid.text).toMatch(/T[0-9A-Z]{6}/)
     expect(await gw.balance(LI, 'wallet')).toBe('475.00')
-    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({ balanced: true })
+    expect((await gw.admin('GET', '/admin/api/ledger/check')).json).toMatchObject({
+      balanced: true,
+    })
     const db = new Database(join(gw.dir, 'ussd.sqlite'), { readonly: true })
-    const records = (db.prepare('SELECT record FROM ussd_sessions').all() as { record: string }[]).map((row) => row.record)
+    const records = (
+      db.prepare('SELECT record FROM ussd_sessions').all() as { record: string }[]
+    ).map((row) => row.record)
     db.close()
     expect(records).toHaveLength(1)
     expect(records[0]).toContain('"****"')
@@ -113,9 +118,17 @@ describe('USSD over SMPP, mobile-initiated', () => {
   it('refuses what it does not serve at the PDU, and ends a dialogue it does not know', async () => {
     world = await startUssdWorld()
     const { phone } = world
-    expect(await phone.dial(LI, '*124#', { to: '*124#' })).toMatchObject({ ok: false, status: 0x0b })
-    expect(await phone.sendUssd(LI, ussdOp.pssdIndication, '*123#', phone.newSessionInfo())).toMatchObject({ ok: false, status: 0xc4 })
-    expect(await phone.dial(LI, '*123#', { sessionInfo: Buffer.from([1, 2, 3]) })).toMatchObject({ ok: false, status: 0xc4 })
+    expect(await phone.dial(LI, '*124#', { to: '*124#' })).toMatchObject({
+      ok: false,
+      status: 0x0b,
+    })
+    expect(
+      await phone.sendUssd(LI, ussdOp.pssdIndication, '*123#', phone.newSessionInfo()),
+    ).toMatchObject({ ok: false, status: 0xc4 })
+    expect(await phone.dial(LI, '*123#', { sessionInfo: Buffer.from([1, 2, 3]) })).toMatchObject({
+      ok: false,
+      status: 0xc4,
+    })
     expect(await phone.dial('not-a-number', '*123#')).toMatchObject({ ok: false, status: 0x0a })
     // An answer in a dialogue that was never opened: a polite END, not a menu.
     const lost = await typeIn(phone, LI, '1', Buffer.from([0x7f, 0x00]))

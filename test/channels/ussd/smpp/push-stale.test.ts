@@ -18,11 +18,17 @@ afterEach(async () => {
 })
 
 async function statusOf(world: UssdWorld, merchant: string, id: string): Promise<string> {
-  return (await world.gw.merchant(merchant, 'GET', `/api/v1/payment-requests/${id}`)).json.status as string
+  return (await world.gw.merchant(merchant, 'GET', `/api/v1/payment-requests/${id}`)).json
+    .status as string
 }
 
 /** A world where Ringtone Store's request for 25.00 is on Li Lei's screen and 300.00 by SMS replaced it. */
-async function replacedPrompt(): Promise<{ world: UssdWorld; request: string; bySms: string; info: Buffer | null }> {
+async function replacedPrompt(): Promise<{
+  world: UssdWorld
+  request: string
+  bySms: string
+  info: Buffer | null
+}> {
   const started = await startUssdWorld()
   world = started
   const { phone, gw } = started
@@ -31,11 +37,22 @@ async function replacedPrompt(): Promise<{ world: UssdWorld; request: string; by
   await phone.dial(LI, '*123#', { sessionInfo: info })
   await screenFor(phone, LI)
   expect((await typeIn(phone, LI, '1', info)).op).toBe(ussdOp.pssrResponse)
-  const request = await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'song-7' })
+  const request = await requestPayment(gw, RINGTONES, {
+    msisdn: LI,
+    amount: '25.00',
+    reference: 'song-7',
+  })
   const prompt = await screenFor(phone, LI)
   expect(prompt.text).toMatch(/^Ringtone Store asks for CNY 25\.00 from your wallet for song-7\./)
   const sms: CommandResult = await gw.phone(
-    { kind: 'pay_merchant', msisdn: LI, merchantCode: CINEMA, amountMinor: 30_000n, funding: 'wallet', authorize: false },
+    {
+      kind: 'pay_merchant',
+      msisdn: LI,
+      merchantCode: CINEMA,
+      amountMinor: 30_000n,
+      funding: 'wallet',
+      authorize: false,
+    },
     { channel: 'sms' },
   )
   expect(sms.payment?.state).toBe('awaiting_authorization')
@@ -47,7 +64,9 @@ describe('a pushed payment prompt whose request was replaced', () => {
     const { world, request, bySms, info } = await replacedPrompt()
     const done = await typeIn(world.phone, LI, LI_PIN, info)
     expect(done.op).toBe(ussdOp.ussnRequest)
-    expect(done.text).toBe('This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.')
+    expect(done.text).toBe(
+      'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+    )
     expect(done.text).not.toContain(request)
     expect(await world.gw.balance(LI, 'wallet')).toBe('500.00')
     expect(await statusOf(world, RINGTONES, request)).not.toBe('completed')

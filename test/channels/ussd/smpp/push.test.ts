@@ -10,7 +10,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ussdOp } from '../../../../src/bearer/smpp/ussd-op.js'
 import { UssdPhone } from '../../../../src/tools/phones/ussd-phone.js'
-import { CINEMA, HAN, LI, LI_PIN, RINGTONES, requestPayment } from '../../../support/gateway-fixture.js'
+import {
+  CINEMA,
+  HAN,
+  LI,
+  LI_PIN,
+  RINGTONES,
+  requestPayment,
+} from '../../../support/gateway-fixture.js'
 import type { UssdWorld } from './harness.js'
 import { screenFor, startUssdWorld, typeIn, until } from './harness.js'
 
@@ -31,7 +38,8 @@ async function speakUssd(phone: UssdPhone, msisdn: string): Promise<void> {
 }
 
 async function statusOf(world: UssdWorld, merchant: string, id: string): Promise<string> {
-  return (await world.gw.merchant(merchant, 'GET', `/api/v1/payment-requests/${id}`)).json.status as string
+  return (await world.gw.merchant(merchant, 'GET', `/api/v1/payment-requests/${id}`)).json
+    .status as string
 }
 
 describe('USSD push of a merchant payment request', () => {
@@ -39,12 +47,18 @@ describe('USSD push of a merchant payment request', () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
-    const id = await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'song-7' })
+    const id = await requestPayment(gw, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'song-7',
+    })
     const prompt = await screenFor(phone, LI)
     expect(prompt.op).toBe(ussdOp.ussrRequest)
     expect(prompt.from).toBe('*123#')
     expect(prompt.sessionInfo).toHaveLength(2)
-    expect(prompt.text).toMatch(/^Ringtone Store asks for CNY 25\.00 from your wallet for song-7\.\nEnter your PIN/)
+    expect(prompt.text).toMatch(
+      /^Ringtone Store asks for CNY 25\.00 from your wallet for song-7\.\nEnter your PIN/,
+    )
     expect(await statusOf(world, RINGTONES, id)).toBe('pending_authorization')
 
     const done = await typeIn(phone, LI, LI_PIN, prompt.sessionInfo)
@@ -64,10 +78,17 @@ describe('USSD push of a merchant payment request', () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, HAN)
-    const id = await requestPayment(gw, CINEMA, { msisdn: HAN, amount: '5.00', reference: 'seat-3', account: 'phone_bill' })
+    const id = await requestPayment(gw, CINEMA, {
+      msisdn: HAN,
+      amount: '5.00',
+      reference: 'seat-3',
+      account: 'phone_bill',
+    })
     const prompt = await screenFor(phone, HAN)
     expect(prompt.dataCoding).toBe(0x08)
-    expect(prompt.text).toMatch(/Cinema Tickets请您从话费账户支付5\.00元（seat-3）。\n1 确认\n2 拒绝$/)
+    expect(prompt.text).toMatch(
+      /Cinema Tickets请您从话费账户支付5\.00元（seat-3）。\n1 确认\n2 拒绝$/,
+    )
     // A wrong choice asks again; 2 declines.
     const again = await typeIn(phone, HAN, '7', prompt.sessionInfo)
     expect(again.op).toBe(ussdOp.ussrRequest)
@@ -82,14 +103,23 @@ describe('USSD push of a merchant payment request', () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
-    const bill = await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '3.00', reference: 'tone', account: 'phone_bill' })
+    const bill = await requestPayment(gw, RINGTONES, {
+      msisdn: LI,
+      amount: '3.00',
+      reference: 'tone',
+      account: 'phone_bill',
+    })
     const prompt = await screenFor(phone, LI)
     expect(prompt.text).toMatch(/\n1 Confirm\n2 Decline$/)
     expect((await typeIn(phone, LI, '1', prompt.sessionInfo)).op).toBe(ussdOp.ussnRequest)
     expect(await statusOf(world, RINGTONES, bill)).toBe('completed')
     expect(await gw.balance(LI, 'phone_bill')).toBe('47.00')
 
-    const wallet = await requestPayment(gw, CINEMA, { msisdn: LI, amount: '10.00', reference: 'row-9' })
+    const wallet = await requestPayment(gw, CINEMA, {
+      msisdn: LI,
+      amount: '10.00',
+      reference: 'row-9',
+    })
     const ask = await screenFor(phone, LI)
     const wrong = await typeIn(phone, LI, '9999', ask.sessionInfo)
     expect(wrong.op).toBe(ussdOp.ussrRequest)
@@ -117,11 +147,17 @@ describe('USSD push of a merchant payment request', () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
-    const id = await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'song-9' })
+    const id = await requestPayment(gw, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'song-9',
+    })
     const prompt = await screenFor(phone, LI)
     expect(await phone.nextSms(LI, 300)).toBeNull()
     await gw.advance(gw.gateway.ussd.limits.sessionIdleMs / 1000)
-    expect(await phone.nextSms(LI, 5_000)).toMatch(/^Ringtone Store asks for CNY 25\.00 .*song-9.*YES <PIN>/)
+    expect(await phone.nextSms(LI, 5_000)).toMatch(
+      /^Ringtone Store asks for CNY 25\.00 .*song-9.*YES <PIN>/,
+    )
     // The sweep closed the dialogue with the timeout: an answer now ends it politely, pays nothing.
     const late = await typeIn(phone, LI, LI_PIN, prompt.sessionInfo)
     expect(late.op).not.toBe(ussdOp.ussrRequest)
@@ -133,7 +169,11 @@ describe('USSD push of a merchant payment request', () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
-    const id = await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'song-12' })
+    const id = await requestPayment(gw, RINGTONES, {
+      msisdn: LI,
+      amount: '25.00',
+      reference: 'song-12',
+    })
     const prompt = await screenFor(phone, LI)
     await typeIn(phone, LI, 'x', prompt.sessionInfo)
     await typeIn(phone, LI, '12', prompt.sessionInfo)
@@ -158,13 +198,21 @@ describe('USSD push of a merchant payment request', () => {
     const smpp = gw.gateway.smpp
     if (smpp === null) throw new Error('no SMSC simulator')
     let refusing = false
-    const refuser = new UssdPhone({ host: smpp.host, port: smpp.port, screenStatus: () => (refusing ? 0x08 : 0) })
+    const refuser = new UssdPhone({
+      host: smpp.host,
+      port: smpp.port,
+      screenStatus: () => (refusing ? 0x08 : 0),
+    })
     extraPhones.push(refuser)
     expect(await refuser.bind()).toBeNull()
     await speakUssd(refuser, LI)
     refusing = true
     await requestPayment(gw, RINGTONES, { msisdn: LI, amount: '25.00', reference: 'song-11' })
-    const sms = await until('the SMS prompt', async () => (await Promise.all([refuser.nextSms(LI, 50), world?.phone.nextSms(LI, 50)])).find((text) => typeof text === 'string'))
+    const sms = await until('the SMS prompt', async () =>
+      (await Promise.all([refuser.nextSms(LI, 50), world?.phone.nextSms(LI, 50)])).find(
+        (text) => typeof text === 'string',
+      ),
+    )
     expect(sms).toMatch(/^Ringtone Store asks for CNY 25\.00 .*song-11/)
     expect(await gw.smsTo(LI)).toEqual([])
   })

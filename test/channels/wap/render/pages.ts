@@ -10,7 +10,14 @@ const session = '/wap/s/Zx81kQ'
 const homeLink: PageLink = { label: 'Home', href: `${session}/`, key: '0' }
 
 function page(overrides: Partial<PageModel> & Pick<PageModel, 'page' | 'title'>): PageModel {
-  return { language: 'en', paragraphs: [], form: null, links: [homeLink], noStore: false, ...overrides }
+  return {
+    language: 'en',
+    paragraphs: [],
+    form: null,
+    links: [homeLink],
+    noStore: false,
+    ...overrides,
+  }
 }
 
 export const everyKindForm: PageForm = {
@@ -21,7 +28,13 @@ export const everyKindForm: PageForm = {
     { name: 'merchant', label: 'Merchant number', kind: 'digits', lengthMax: 8, value: '' },
     { name: 'amount', label: 'Amount', kind: 'amount', lengthMax: 10, value: '12.50' },
     { name: 'msisdn', label: 'Phone', kind: 'msisdn', lengthMax: 15, value: '+8613800138000' },
-    { name: 'reference', label: 'Reference "order" <1> & co', kind: 'text', lengthMax: 20, value: 'INV-7 & $x' },
+    {
+      name: 'reference',
+      label: 'Reference "order" <1> & co',
+      kind: 'text',
+      lengthMax: 20,
+      value: 'INV-7 & $x',
+    },
     { name: 'pin', label: 'PIN', kind: 'pin', lengthMax: 6, value: '' },
   ],
   choices: [
@@ -58,24 +71,53 @@ export const pageModels: Readonly<Record<string, PageModel>> = {
       { label: 'Help', href: `${session}/help`, key: null },
     ],
   }),
-  balance: page({ page: 'balance', title: 'Balance', paragraphs: ['Wallet: KES 1,250.00', 'Available: KES 1,000.00'], noStore: true }),
-  payMerchant: page({ page: 'pay_merchant', title: 'Pay merchant', form: everyKindForm, noStore: true }),
+  balance: page({
+    page: 'balance',
+    title: 'Balance',
+    paragraphs: ['Wallet: KES 1,250.00', 'Available: KES 1,000.00'],
+    noStore: true,
+  }),
+  payMerchant: page({
+    page: 'pay_merchant',
+    title: 'Pay merchant',
+    form: everyKindForm,
+    noStore: true,
+  }),
   confirm: page({
     page: 'confirm',
     title: 'Confirm',
     paragraphs: ['Pay KES 12.50 to Mama Mboga (00123)?'],
-    form: { action: `${session}/confirm`, token: 'tk_77aa01', submitLabel: 'OK', fields: [{ name: 'pin', label: 'PIN', kind: 'pin', lengthMax: 6, value: '' }], choices: [] },
+    form: {
+      action: `${session}/confirm`,
+      token: 'tk_77aa01',
+      submitLabel: 'OK',
+      fields: [{ name: 'pin', label: 'PIN', kind: 'pin', lengthMax: 6, value: '' }],
+      choices: [],
+    },
     links: [{ label: 'Cancel', href: `${session}/cancel`, key: '9' }, homeLink],
     noStore: true,
   }),
-  result: page({ page: 'result', title: 'Done', paragraphs: ['Paid KES 12.50 to Mama Mboga.', 'Receipt: TP7Q2K9X', 'Balance: KES 987.50'], noStore: true }),
-  longParagraphs: page({ page: 'result', title: 'Pending', paragraphs: longParagraphs, noStore: true }),
+  result: page({
+    page: 'result',
+    title: 'Done',
+    paragraphs: ['Paid KES 12.50 to Mama Mboga.', 'Receipt: TP7Q2K9X', 'Balance: KES 987.50'],
+    noStore: true,
+  }),
+  longParagraphs: page({
+    page: 'result',
+    title: 'Pending',
+    paragraphs: longParagraphs,
+    noStore: true,
+  }),
   chinese: page({
     page: 'balance',
     language: 'zh',
     title: '余额查询',
     paragraphs: ['钱包余额: 1,250.00 元', '可用余额: 1,000.00 元', '谢谢使用电话支付。'],
-    links: [{ label: '主菜单', href: `${session}/`, key: '0' }, { label: '交易记录', href: `${session}/statement`, key: null }],
+    links: [
+      { label: '主菜单', href: `${session}/`, key: '0' },
+      { label: '交易记录', href: `${session}/statement`, key: null },
+    ],
     noStore: true,
   }),
   chineseForm: page({
@@ -95,17 +137,29 @@ export const pageModels: Readonly<Record<string, PageModel>> = {
     },
     noStore: true,
   }),
-  japanese: page({ page: 'balance', title: '残高', paragraphs: ['残高: 1,000円', 'ご利用ありがとうございます。'], noStore: true }),
+  japanese: page({
+    page: 'balance',
+    title: '残高',
+    paragraphs: ['残高: 1,000円', 'ご利用ありがとうございます。'],
+    noStore: true,
+  }),
   dollars: page({
     page: 'result',
     title: 'Paid $5 <ok> & "done"',
-    paragraphs: ['You paid $5.00 (USD $5) to A&B <Shop>.', 'Costs $(fee) and $amount are not variables.'],
+    paragraphs: [
+      'You paid $5.00 (USD $5) to A&B <Shop>.',
+      'Costs $(fee) and $amount are not variables.',
+    ],
     links: [{ label: 'Back to $ menu', href: `${session}/?next=$home&x=1`, key: '0' }],
   }),
   statement: page({
     page: 'statement',
     title: 'Statement 1/3',
-    paragraphs: Array.from({ length: 8 }, (_, i) => `2026-11-${String(10 + i)} Paid merchant 0012${String(i)} KES ${String(100 + i * 7)}.00 ref TP${String(4000 + i)}`),
+    paragraphs: Array.from(
+      { length: 8 },
+      (_, i) =>
+        `2026-11-${String(10 + i)} Paid merchant 0012${String(i)} KES ${String(100 + i * 7)}.00 ref TP${String(4000 + i)}`,
+    ),
     links: [{ label: 'Next', href: `${session}/statement?page=2`, key: '#' }, homeLink],
     noStore: true,
   }),

@@ -8,16 +8,30 @@
  * absent is skipped, saying which package is missing.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import iconv from 'iconv-lite'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PageModel } from '../../../../channels/wap/contract.js'
-import { defaultRenderLimits, measurePage, renderPage, wbxmlSize } from '../../../../channels/wap/render/index.js'
+import {
+  defaultRenderLimits,
+  measurePage,
+  renderPage,
+  wbxmlSize,
+} from '../../../../channels/wap/render/index.js'
 import { pageModels } from './pages.js'
 
-const xhtmlBasicDtd = '/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml-basic-20101123/xhtml-basic11.dtd'
+const xhtmlBasicDtd =
+  '/usr/share/xml/w3c-sgml-lib/schema/dtd/REC-xhtml-basic-20101123/xhtml-basic11.dtd'
 const wmlTester = '/usr/lib/kannel/test/wml_tester'
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0
 const hasDtd = existsSync(xhtmlBasicDtd)
@@ -30,13 +44,25 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
   if (sizes.size === 0) return
   mkdirSync(join('test-artifacts', 'wap'), { recursive: true })
-  const rows = [...sizes].map(([name, [text, counted, compiled]]) => `${name.padEnd(28)} ${String(text).padStart(6)} ${String(counted).padStart(8)} ${String(compiled).padStart(9)}`)
-  writeFileSync(join('test-artifacts', 'wap', 'wml-compiled-sizes.txt'), [`${'deck'.padEnd(28)} ${'WML'.padStart(6)} ${'counted'.padStart(8)} ${'compiled'.padStart(9)}  (bytes; budget ${defaultRenderLimits.wbxmlBytesMax})`, ...rows, ''].join('\n'))
+  const rows = [...sizes].map(
+    ([name, [text, counted, compiled]]) =>
+      `${name.padEnd(28)} ${String(text).padStart(6)} ${String(counted).padStart(8)} ${String(compiled).padStart(9)}`,
+  )
+  writeFileSync(
+    join('test-artifacts', 'wap', 'wml-compiled-sizes.txt'),
+    [
+      `${'deck'.padEnd(28)} ${'WML'.padStart(6)} ${'counted'.padStart(8)} ${'compiled'.padStart(9)}  (bytes; budget ${defaultRenderLimits.wbxmlBytesMax})`,
+      ...rows,
+      '',
+    ].join('\n'),
+  )
 })
 
 function xmllint(file: string): { status: number | null; errors: string } {
   // --nonet: the DTD's modules resolve through /etc/xml/catalog to w3c-sgml-lib, never the web.
-  const run = spawnSync('xmllint', ['--noout', '--nonet', '--dtdvalid', xhtmlBasicDtd, file], { encoding: 'utf8' })
+  const run = spawnSync('xmllint', ['--noout', '--nonet', '--dtdvalid', xhtmlBasicDtd, file], {
+    encoding: 'utf8',
+  })
   return { status: run.status, errors: run.stderr }
 }
 
@@ -49,7 +75,9 @@ interface Compiled {
 function compileWml(file: string): Compiled {
   // Kannel logs warnings only without -b, so compile twice: once for the log, once for the bytes.
   const logged = spawnSync(wmlTester, [file], { encoding: 'utf8' })
-  const complaints = `${logged.stdout}\n${logged.stderr}`.split('\n').filter((line) => /\b(WARNING|ERROR|PANIC):/.test(line))
+  const complaints = `${logged.stdout}\n${logged.stderr}`
+    .split('\n')
+    .filter((line) => /\b(WARNING|ERROR|PANIC):/.test(line))
   const output = `${file}c`
   // wml_tester -f appends to an existing file.
   rmSync(output, { force: true })
@@ -63,22 +91,27 @@ function compileWml(file: string): Compiled {
 
 const pages = Object.entries(pageModels)
 
-describe.skipIf(!hasXmllint || !hasDtd)('XHTML-MP against the XHTML Basic 1.1 DTD (needs libxml2-utils, w3c-sgml-lib)', () => {
-  it.each(pages)('%s validates', (name, model) => {
-    const file = join(dir, `${name}.xhtml`)
-    writeFileSync(file, renderPage(model, 'xhtml').body)
-    expect(xmllint(file)).toEqual({ status: 0, errors: '' })
-  })
+describe.skipIf(!hasXmllint || !hasDtd)(
+  'XHTML-MP against the XHTML Basic 1.1 DTD (needs libxml2-utils, w3c-sgml-lib)',
+  () => {
+    it.each(pages)('%s validates', (name, model) => {
+      const file = join(dir, `${name}.xhtml`)
+      writeFileSync(file, renderPage(model, 'xhtml').body)
+      expect(xmllint(file)).toEqual({ status: 0, errors: '' })
+    })
 
-  it('catches an invalid page (the check can fail)', () => {
-    const file = join(dir, 'invalid.xhtml')
-    const page = renderPage(pageModels['home'] as PageModel, 'xhtml').body.toString('utf8').replace('<h1>', '<blink>x</blink><h1>')
-    writeFileSync(file, page)
-    const result = xmllint(file)
-    expect(result.status).not.toBe(0)
-    expect(result.errors).toContain('blink')
-  })
-})
+    it('catches an invalid page (the check can fail)', () => {
+      const file = join(dir, 'invalid.xhtml')
+      const page = renderPage(pageModels['home'] as PageModel, 'xhtml')
+        .body.toString('utf8')
+        .replace('<h1>', '<blink>x</blink><h1>')
+      writeFileSync(file, page)
+      const result = xmllint(file)
+      expect(result.status).not.toBe(0)
+      expect(result.errors).toContain('blink')
+    })
+  },
+)
 
 describe.skipIf(!hasWmlTester)("WML with Kannel's compiler (needs kannel-extras)", () => {
   it.each(pages)('%s compiles without a warning within 1,400 bytes', (name, model) => {
@@ -98,16 +131,26 @@ describe.skipIf(!hasWmlTester)("WML with Kannel's compiler (needs kannel-extras)
 
   it('catches a deck with an unknown tag (the check can fail)', () => {
     const file = join(dir, 'invalid.wml')
-    const deck = renderPage(pageModels['home'] as PageModel, 'wml').body.toString('utf8').replace('<p>', '<p><blink>x</blink>')
+    const deck = renderPage(pageModels['home'] as PageModel, 'wml')
+      .body.toString('utf8')
+      .replace('<p>', '<p><blink>x</blink>')
     writeFileSync(file, deck)
     expect(compileWml(file).complaints.join('\n')).toContain('Unknown tag in WML source: <blink>')
   })
 
   it('compiles the largest statement our count lets through within 1,400 bytes (the guard is safe at its edge)', () => {
     const statement = pageModels['statement'] as PageModel
-    const withRows = (n: number): PageModel => ({ ...statement, paragraphs: Array.from({ length: n }, (_, i) => `${String(i + 1)}. ${statement.paragraphs[i % statement.paragraphs.length] ?? ''}`) })
+    const withRows = (n: number): PageModel => ({
+      ...statement,
+      paragraphs: Array.from(
+        { length: n },
+        (_, i) =>
+          `${String(i + 1)}. ${statement.paragraphs[i % statement.paragraphs.length] ?? ''}`,
+      ),
+    })
     let rows = 1
-    while (measurePage(withRows(rows + 1), 'wml').bytes <= defaultRenderLimits.wbxmlBytesMax) rows += 1
+    while (measurePage(withRows(rows + 1), 'wml').bytes <= defaultRenderLimits.wbxmlBytesMax)
+      rows += 1
     expect(() => renderPage(withRows(rows + 1), 'wml')).toThrow(/over its budget/)
     const file = join(dir, 'largest.wml')
     writeFileSync(file, renderPage(withRows(rows), 'wml').body)
@@ -115,7 +158,11 @@ describe.skipIf(!hasWmlTester)("WML with Kannel's compiler (needs kannel-extras)
     expect(compiled.complaints).toEqual([])
     expect(compiled.bytes).toBeLessThanOrEqual(defaultRenderLimits.wbxmlBytesMax)
     const body = renderPage(withRows(rows), 'wml').body
-    sizes.set(`statement, ${String(rows)} rows (largest)`, [body.length, wbxmlSize(body.toString('utf8')), compiled.bytes])
+    sizes.set(`statement, ${String(rows)} rows (largest)`, [
+      body.length,
+      wbxmlSize(body.toString('utf8')),
+      compiled.bytes,
+    ])
   })
 })
 
