@@ -8,12 +8,13 @@ import express from 'express'
 import { bankModes } from '../bank/simulated-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
+import { paymentJson, sendError } from '../gateway/http/json.js'
+import { bearerToken } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
+import { checkJson } from './check-json.js'
 import type { GatewayContext } from './context.js'
-import { checkJson, paymentJson, sendError } from './json.js'
 import { dayOfQuery } from './merchant-api.js'
-import { bearerToken } from './status.js'
 
 /**
  * Most the test clock moves in one call: a year. Tests move it by seconds to days (expiry, PIN

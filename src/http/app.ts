@@ -4,11 +4,11 @@
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
+import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
+import { requestErrorStatusOf } from '../gateway/http/status.js'
 import { adminApi, adminAuth } from './admin-api.js'
 import type { GatewayContext } from './context.js'
-import { sendBodyInvalid, sendError } from './json.js'
 import { merchantApi } from './merchant-api.js'
-import { requestErrorStatusOf } from './status.js'
 
 export function createApp(
   context: GatewayContext,

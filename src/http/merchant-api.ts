@@ -13,10 +13,10 @@ import {
   normalizeMsisdn,
   parseAmount,
 } from '../core/index.js'
+import { paymentJson, sendBodyInvalid, sendError } from '../gateway/http/json.js'
+import { bearerToken, httpStatusOf } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import type { GatewayContext } from './context.js'
-import { paymentJson, sendBodyInvalid, sendError } from './json.js'
-import { bearerToken, httpStatusOf } from './status.js'
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64

@@ -1,8 +1,9 @@
 /**
  * status.ts - the one translation from the core's refusal reasons to HTTP status codes for the
- * web APIs. A refused payment is not an HTTP error of the request: it is 422 with the reason.
+ * web channels and the admin API. A refused payment is not an HTTP error of the request: it is
+ * 422 with the reason. Also the status of a request that cannot be read, and the bearer token.
  */
-import type { Reason } from '../core/index.js'
+import type { Reason } from '../../core/index.js'
 
 export function httpStatusOf(reason: Reason): number {
   switch (reason) {

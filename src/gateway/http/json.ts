@@ -1,12 +1,12 @@
 /**
- * json.ts - how money and payments look in the web APIs: amounts as strings with two decimals
- * ("25.00"), states in the merchant API's words, times as ISO 8601.
+ * json.ts - what the web channels (the merchant API, WAP, IVR's simulation API) and the admin
+ * API share of JSON: how money and payments look (amounts as strings with two decimals, "25.00",
+ * states in the merchant API's words, times as ISO 8601) and how an error is answered.
  */
 
 import type { Response } from 'express'
-import type { Payment } from '../core/index.js'
-import { formatAmount, merchantStatusOf } from '../core/index.js'
-import type { LedgerCheck } from '../ledger/store.js'
+import type { Payment } from '../../core/index.js'
+import { formatAmount, merchantStatusOf } from '../../core/index.js'
 
 export type Json =
   | string
@@ -42,30 +42,6 @@ export function paymentJson(payment: Payment): Json {
     updatedAt: new Date(payment.updatedMs).toISOString(),
     expiresAt:
       payment.state === 'awaiting_authorization' ? new Date(payment.expiresMs).toISOString() : null,
-  }
-}
-
-export function checkJson(check: LedgerCheck): Json {
-  return {
-    balanced: check.balanced,
-    transfers: check.transfers,
-    entries: check.entries,
-    accounts: check.accounts,
-    total: formatAmount(check.totalMinor),
-    unbalancedTransfers: check.unbalancedTransfers.map((row) => ({
-      transferId: row.transferId,
-      sum: formatAmount(row.sumMinor),
-    })),
-    driftedAccounts: check.driftedAccounts.map((row) => ({
-      accountId: row.accountId,
-      balance: formatAmount(row.balanceMinor),
-      entries: formatAmount(row.entriesMinor),
-    })),
-    reservationMismatches: check.reservationMismatches.map((row) => ({
-      accountId: row.accountId,
-      reserved: formatAmount(row.reservedMinor),
-      authorized: formatAmount(row.authorizedMinor),
-    })),
   }
 }
 
