@@ -1,8 +1,9 @@
 /**
  * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
  * into an empty database, starts group commit, the payment service, the sweeps and the HTTP
- * server. Channels plug into the same start-up as they arrive. USSD over SMPP rides the SMS
- * channel's SMPP transport and may push merchants' payment prompts before their SMS.
+ * server. Channels (SMS, USSD, IVR, WAP, the merchant API) start here, register in the channel
+ * registry and mount their routers on the HTTP app. USSD over SMPP rides the SMS channel's SMPP
+ * transport and may push merchants' payment prompts before their SMS.
  *
  * close() is the graceful stop (SIGTERM): no new input (new HTTP requests and MOs are refused,
  * no new bind); the HTTP requests and MOs in flight are answered (bounded by
@@ -13,6 +14,8 @@
 
 import type { RunningIvrChannel } from '../channels/ivr/index.js'
 import { startIvrChannel } from '../channels/ivr/index.js'
+import type { RunningMerchantChannel } from '../channels/merchant/index.js'
+import { startMerchantChannel } from '../channels/merchant/index.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
 import type { RunningUssdChannel } from '../channels/ussd/index.js'
@@ -63,6 +66,7 @@ export interface Gateway {
   readonly ussdSmpp: RunningUssdSmpp | null
   readonly ivr: RunningIvrChannel
   readonly wap: RunningWapChannel
+  readonly merchant: RunningMerchantChannel
   close(): Promise<void>
 }
 
@@ -149,6 +153,7 @@ export async function startGateway(
     },
     { service, ledger, limits: config.limits, clock, log, metrics },
   )
+  const merchant = startMerchantChannel({ service, ledger, limits: config.limits })
   // Registered in the order they started; stopped in the reverse (registry.ts).
   const registry = new ChannelRegistry()
   if (sms !== null) {
@@ -190,6 +195,16 @@ export async function startGateway(
       sweep: () => wap.sweep(),
       close: () => wap.close(),
     }),
+  )
+  // The merchant API is ready when the store is, which /healthz reports as `store` already.
+  registry.register(
+    channelOf({
+      name: 'merchant',
+      ready: () => merchant.ready(),
+      sweep: () => merchant.sweep(),
+      close: () => merchant.close(),
+    }),
+    { health: false },
   )
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
@@ -249,6 +264,7 @@ export async function startGateway(
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
+    mounted.use('/api/v1', merchant.router)
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
   const server = await startStoppableServer(
@@ -277,6 +293,7 @@ export async function startGateway(
     ussdSmpp,
     ivr,
     wap,
+    merchant,
     async close() {
       clearInterval(timer)
       // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.

@@ -21,7 +21,7 @@
  */
 
 export interface Channel {
-  /** The name /healthz and the metrics use: sms, ussd, ivr, wap. */
+  /** The name /healthz and the metrics use: sms, ussd, ivr, wap, merchant. */
   readonly name: string
   ready(): boolean
   sweep(): Promise<void>

@@ -8,13 +8,13 @@ import express from 'express'
 import { bankModes } from '../bank/simulated-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
+import { dayOfQuery } from '../gateway/http/day.js'
 import { paymentJson, sendError } from '../gateway/http/json.js'
 import { bearerToken } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import { checkJson } from './check-json.js'
 import type { GatewayContext } from './context.js'
-import { dayOfQuery } from './merchant-api.js'
 
 /**
  * Most the test clock moves in one call: a year. Tests move it by seconds to days (expiry, PIN
@@ -185,7 +185,7 @@ export function adminApi(context: GatewayContext): Router {
   })
 
   router.get('/settlements', async (request: Request, response: Response) => {
-    const day = dayOfQuery(request.query['date'], context)
+    const day = dayOfQuery(request.query['date'], context.limits)
     if (day === null)
       return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
     const settlement = await ledger.partySettlement(day.startMs, day.endMs, day.date)

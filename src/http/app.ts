@@ -1,6 +1,6 @@
 /**
- * app.ts - the HTTP face of the gateway on one port: health and metrics, the admin API and the
- * merchant API. Channels that speak HTTP (USSD, IVR, WAP) mount their routers here too.
+ * app.ts - the HTTP face of the gateway on one port: health and metrics and the admin API.
+ * Channels that speak HTTP (USSD, IVR, WAP, the merchant API) mount their routers here too.
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
@@ -8,7 +8,6 @@ import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
 import { requestErrorStatusOf } from '../gateway/http/status.js'
 import { adminApi, adminAuth } from './admin-api.js'
 import type { GatewayContext } from './context.js'
-import { merchantApi } from './merchant-api.js'
 
 export function createApp(
   context: GatewayContext,
@@ -46,7 +45,6 @@ export function createApp(
   })
 
   app.use('/admin/api', adminApi(context))
-  app.use('/api/v1', merchantApi(context))
 
   app.use((_request: Request, response: Response) =>
     sendError(response, 404, 'not_found', 'no such endpoint'),

@@ -1,7 +1,8 @@
 /**
  * registry.test.ts - the gateway loops over its channels: sweeps in the order they started,
  * stops in the reverse (a channel that rides another closes first), waits for every channel to
- * settle, and refuses two channels of one name (their health and metrics would mix).
+ * settle, refuses two channels of one name (their health and metrics would mix), and leaves a
+ * channel registered without health (the merchant API) out of /healthz.
  */
 import { describe, expect, it } from 'vitest'
 import type { Channel } from '../../src/gateway/channel.js'
@@ -73,5 +74,16 @@ describe('the channel registry', () => {
       ['ivr', false],
     ])
     expect(() => registry.register(simple)).toThrow(/ivr is registered already/)
+  })
+
+  it('sweeps and closes a channel registered without health, but leaves it out of /healthz', async () => {
+    const calls: string[] = []
+    const registry = new ChannelRegistry()
+    registry.register(recording('wap', calls))
+    registry.register(recording('merchant', calls), { health: false })
+    expect(registry.health().map((channel) => channel.name)).toEqual(['wap'])
+    await registry.sweep()
+    await registry.close()
+    expect(calls).toEqual(['sweep wap', 'sweep merchant', 'close merchant', 'close wap'])
   })
 })

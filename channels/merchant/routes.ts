@@ -1,22 +1,25 @@
 /**
- * merchant-api.ts - the merchant web API of SPEC section 8: payment requests to a subscriber
- * (the Paybox model), orders, refunds and the day's settlement. It only translates between HTTP
- * and core commands; every rule is the core's.
+ * routes.ts - the merchant web API of SPEC section 8, under /api/v1: payment requests to a
+ * subscriber (the Paybox model), orders, refunds and the day's settlement. It only translates
+ * between HTTP and core commands; every rule is the core's. Exports merchantRouter and
+ * MerchantRouteDeps.
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
-import type { CommandResult, FundingKind, Merchant } from '../core/index.js'
-import {
-  dayStartMs,
-  formatAmount,
-  fundingKinds,
-  normalizeMsisdn,
-  parseAmount,
-} from '../core/index.js'
-import { paymentJson, sendBodyInvalid, sendError } from '../gateway/http/json.js'
-import { bearerToken, httpStatusOf } from '../gateway/http/status.js'
-import { renderMessage } from '../gateway/reply/index.js'
-import type { GatewayContext } from './context.js'
+import type { CommandResult, FundingKind, Limits, Merchant } from '../../src/core/index.js'
+import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
+import { dayOfQuery } from '../../src/gateway/http/day.js'
+import { paymentJson, sendBodyInvalid, sendError } from '../../src/gateway/http/json.js'
+import { bearerToken, httpStatusOf } from '../../src/gateway/http/status.js'
+import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
+import { renderMessage } from '../../src/gateway/reply/index.js'
+
+/** What the routes use: the command port, three ledger reads, the limits' day boundary. */
+export interface MerchantRouteDeps {
+  readonly service: CommandPort
+  readonly ledger: LedgerReads<'merchantByApiKey' | 'payment' | 'settlement'>
+  readonly limits: Limits
+}
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
 const referenceLengthMax = 64
@@ -111,9 +114,9 @@ function amountOf(body: Record<string, unknown>, response: Response): bigint | n
   return parsed.minor
 }
 
-export function merchantApi(context: GatewayContext): Router {
+export function merchantRouter(deps: MerchantRouteDeps): Router {
   const router = express.Router()
-  const { service, ledger } = context
+  const { service, ledger } = deps
 
   router.use((request: MerchantRequest, response: Response, next: NextFunction) => {
     const apiKey = bearerToken(request.header('authorization'))
@@ -264,7 +267,7 @@ export function merchantApi(context: GatewayContext): Router {
 
   router.get('/settlements', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
-    const day = dayOfQuery(request.query['date'], context)
+    const day = dayOfQuery(request.query['date'], deps.limits)
     if (day === null)
       return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
     const settlement = await ledger.settlement(merchant.code, day.startMs, day.endMs, day.date)
@@ -290,16 +293,4 @@ export function merchantApi(context: GatewayContext): Router {
 function idempotencyKey(request: Request, merchant: Merchant): string | null {
   const key = request.header('idempotency-key')
   return key === undefined || key === '' ? null : `${merchant.code}:${key}`
-}
-
-/** A settlement day in local time (the ledger's day boundary), from ?date=YYYY-MM-DD. */
-export function dayOfQuery(
-  value: unknown,
-  context: GatewayContext,
-): { date: string; startMs: number; endMs: number } | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null
-  const utcMidnight = Date.parse(`${value}T00:00:00Z`)
-  if (Number.isNaN(utcMidnight)) return null
-  const startMs = dayStartMs(Math.floor(utcMidnight / 86_400_000), context.limits)
-  return { date: value, startMs, endMs: startMs + 86_400_000 }
 }
