@@ -12,11 +12,11 @@ import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
 import type { Language } from '../../src/core/index.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import { CallStore } from './call-store.js'
 import type { IvrEngine, Prompt } from './contract.js'
 import { defaultIvrScriptDir, ivrFlowLimits, loadIvrEngine, readScripts } from './flow/index.js'
@@ -41,7 +41,7 @@ export interface IvrChannelConfig {
 }
 
 export interface IvrChannelDeps {
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly ledger: Pick<LedgerStore, 'subscriber'>
   readonly clock: Clock
   readonly log: Logger

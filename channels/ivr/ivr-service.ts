@@ -12,12 +12,12 @@
  */
 import type { CommandResult, Language } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderResult } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import type { CallAnswer, CallState, CallStore } from './call-store.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
@@ -65,7 +65,7 @@ export type CallResult =
 export interface IvrServiceDeps {
   readonly engine: IvrEngine
   readonly store: CallStore
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics

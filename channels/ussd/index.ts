@@ -11,11 +11,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import { hubtelRoute } from './hubtel.js'
@@ -38,7 +38,7 @@ export interface UssdChannelConfig {
 }
 
 export interface UssdChannelDeps {
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly ledger: Pick<LedgerStore, 'subscriber'>
   readonly clock: Clock
   readonly log: Logger

@@ -9,12 +9,12 @@
  */
 import type { CommandResult, Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderResult } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from './contract.js'
 import type { UssdLimits } from './limits.js'
 import { heldMode, waitingPaymentOf } from './menu/index.js'
@@ -46,7 +46,7 @@ export interface HopRequest {
 export interface UssdServiceDeps {
   readonly engine: UssdEngine
   readonly store: SessionStore
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics

@@ -10,7 +10,7 @@
 import { BlockList, isIP } from 'node:net'
 import type { Language, Reason } from '../../src/core/index.js'
 import { normalizeMsisdn } from '../../src/core/index.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 
 /**
  * The enrichment headers believed by default: only the WAP Forum's name. A gateway overwrites
@@ -99,7 +99,7 @@ export type LoginCheck = (msisdn: string, pin: string, nowMs: number) => Promise
  * toward the same three-strikes lock as on every other channel, and a locked subscriber is
  * refused. Nothing moves; the PIN is checked by the payment service and never stored.
  */
-export function coreLoginCheck(service: Pick<PaymentService, 'execute'>): LoginCheck {
+export function coreLoginCheck(service: CommandPort): LoginCheck {
   return async (msisdn, pin) => {
     const result = await service.execute({
       key: null,

@@ -9,11 +9,11 @@ import type { Router } from 'express'
 import express from 'express'
 import { isHeaderName } from '../../src/config.js'
 import type { Limits } from '../../src/core/index.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import type { LoginCheck } from './identity.js'
 import {
   coreLoginCheck,
@@ -43,7 +43,7 @@ export interface WapChannelConfig {
 }
 
 export interface WapChannelDeps {
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly ledger: Pick<LedgerStore, 'subscriber'>
   readonly limits: Pick<Limits, 'pinAttemptsMax' | 'pinLockMs'>
   readonly clock: Clock

@@ -12,11 +12,11 @@ import express from 'express'
 import type { Command, CommandResult } from '../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import { requestErrorStatusOf } from '../../src/gateway/http/status.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import type { PageModel, RenderedPage } from './contract.js'
 import type { PaymentPage } from './forms.js'
 import { paymentFormPage, paymentPages, readPaymentForm } from './forms.js'
@@ -49,7 +49,7 @@ export interface WapRenderer {
 
 export interface WapRouteDeps {
   readonly store: WapSessionStore
-  readonly service: Pick<PaymentService, 'execute'>
+  readonly service: CommandPort
   readonly ledger: Pick<LedgerStore, 'subscriber'>
   readonly clock: Clock
   readonly log: Logger
