@@ -5,11 +5,11 @@
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
-import { bankModes } from '../bank/simulated-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
+import { bankModes } from '../tools/bank/simulated-bank.js'
 import type { GatewayContext } from './context.js'
 import { checkJson, paymentJson, sendError } from './json.js'
 import { dayOfQuery } from './merchant-api.js'

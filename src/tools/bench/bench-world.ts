@@ -9,9 +9,9 @@ import type { Command, Envelope, FundingKind, PinCheck } from '../../core/index.
 import { defaultLimits } from '../../core/index.js'
 import { encodeJson } from '../../ledger/codec.js'
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
-import { defaultWorld } from '../../world/default-world.js'
 import type { World, WorldSpec } from '../../world/world.js'
 import { prepareWorld } from '../../world/world.js'
+import { defaultWorld } from '../world/default-world.js'
 
 /** Merchants that sell (not billers): every payment of the pool goes to one of them. */
 export const benchMerchantCodes: readonly string[] = ['1001', '1002', '3001']

@@ -5,9 +5,9 @@
  */
 import { formatAmount } from '../../../core/index.js'
 import { createPinHasher } from '../../../service/pin-hasher.js'
-import { defaultWorld } from '../../../world/default-world.js'
 import type { World, WorldSpec } from '../../../world/world.js'
 import { prepareWorld } from '../../../world/world.js'
+import { defaultWorld } from '../../world/default-world.js'
 import { benchMsisdn } from '../bench-world.js'
 import { benchPin } from './flows.js'
 

@@ -2,7 +2,7 @@
  * default-world.ts - the default fixture world of SPEC section 2, loaded by `npm start` on an
  * empty database and by the conformance runner for every script.
  */
-import type { WorldSpec } from './world.js'
+import type { WorldSpec } from '../../world/world.js'
 
 export const defaultWorld: WorldSpec = {
   subscribers: [

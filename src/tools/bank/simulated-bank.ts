@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import DatabaseConstructor from 'better-sqlite3'
-import type { AuthorizationAnswer, HoldState, IssuingBank } from './issuing-bank.js'
-import { BankUnavailableError } from './issuing-bank.js'
+import type { AuthorizationAnswer, HoldState, IssuingBank } from '../../bank/issuing-bank.js'
+import { BankUnavailableError } from '../../bank/issuing-bank.js'
 
 export const bankModes = ['approve', 'decline', 'slow', 'timeout', 'down'] as const
 export type BankMode = (typeof bankModes)[number]
