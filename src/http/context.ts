@@ -2,7 +2,6 @@
  * context.ts - what the HTTP routes are given: the parts of a running gateway they may use.
  */
 
-import type { SimulatedBank } from '../bank/simulated-bank.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
@@ -10,6 +9,7 @@ import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type { PaymentService } from '../service/payment-service.js'
+import type { SimulatedBank } from '../tools/bank/simulated-bank.js'
 
 /** A channel's readiness, as /healthz reports it. */
 export interface ChannelHealth {

@@ -9,17 +9,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { benchMsisdn } from '../../src/bench/bench-world.js'
-import { startSmsBenchGateway } from '../../src/bench/sms/bench-gateway.js'
-import { startEchoServer } from '../../src/bench/sms/echo-server.js'
-import { FlowSource } from '../../src/bench/sms/flows.js'
-import { checkMoney } from '../../src/bench/sms/money-check.js'
+import { benchMsisdn } from '../../src/tools/bench/bench-world.js'
+import { startSmsBenchGateway } from '../../src/tools/bench/sms/bench-gateway.js'
+import { startEchoServer } from '../../src/tools/bench/sms/echo-server.js'
+import { FlowSource } from '../../src/tools/bench/sms/flows.js'
+import { checkMoney } from '../../src/tools/bench/sms/money-check.js'
 import {
   formatSmsBenchReport,
   parseSmsBenchArgs,
   runSmsBench,
   smsBenchDefaults,
-} from '../../src/bench/sms-bench.js'
+} from '../../src/tools/bench/sms-bench.js'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
 const root = mkdtempSync(join(tmpdir(), 'telepay-sms-bench-'))

@@ -13,24 +13,24 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { benchMsisdn } from '../../src/bench/bench-world.js'
-import { checkMoney } from '../../src/bench/sms/money-check.js'
-import { startBareExpress } from '../../src/bench/ussd/bare-express.js'
-import { startUssdBenchGateway } from '../../src/bench/ussd/bench-gateway.js'
-import { walkOnce } from '../../src/bench/ussd/load.js'
+import { benchMsisdn } from '../../src/tools/bench/bench-world.js'
+import { checkMoney } from '../../src/tools/bench/sms/money-check.js'
+import { startBareExpress } from '../../src/tools/bench/ussd/bare-express.js'
+import { startUssdBenchGateway } from '../../src/tools/bench/ussd/bench-gateway.js'
+import { walkOnce } from '../../src/tools/bench/ussd/load.js'
 import {
   expectedScreen,
   hopForm,
   hopTexts,
   shapeOf,
   WalkSource,
-} from '../../src/bench/ussd/walks.js'
+} from '../../src/tools/bench/ussd/walks.js'
 import {
   formatUssdBenchReport,
   parseUssdBenchArgs,
   runUssdBench,
   ussdBenchDefaults,
-} from '../../src/bench/ussd-bench.js'
+} from '../../src/tools/bench/ussd-bench.js'
 
 const root = mkdtempSync(join(tmpdir(), 'telepay-ussd-bench-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

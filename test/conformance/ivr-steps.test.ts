@@ -11,12 +11,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { ScriptContext } from '../../src/conformance/context.js'
-import { StepFailure } from '../../src/conformance/context.js'
-import { ivrSteps } from '../../src/conformance/ivr-steps.js'
-import { runScript } from '../../src/conformance/runner.js'
-import { parseScript } from '../../src/conformance/script.js'
-import { plannedSteps, stepHandlers } from '../../src/conformance/steps.js'
+import type { ScriptContext } from '../../src/tools/conformance/context.js'
+import { StepFailure } from '../../src/tools/conformance/context.js'
+import { ivrSteps } from '../../src/tools/conformance/ivr-steps.js'
+import { runScript } from '../../src/tools/conformance/runner.js'
+import { parseScript } from '../../src/tools/conformance/script.js'
+import { plannedSteps, stepHandlers } from '../../src/tools/conformance/steps.js'
 
 interface Received {
   readonly method: string

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runScript } from '../../src/conformance/runner.js'
-import { parseScript, readScript, ScriptError } from '../../src/conformance/script.js'
+import { runScript } from '../../src/tools/conformance/runner.js'
+import { parseScript, readScript, ScriptError } from '../../src/tools/conformance/script.js'
 
 const dir = 'fixtures/conformance'
 const options = { target: null, smpp: null, adminToken: 'test_admin_token' }

@@ -10,12 +10,12 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { ScriptContext } from '../../src/conformance/context.js'
-import { StepFailure } from '../../src/conformance/context.js'
-import { runScript } from '../../src/conformance/runner.js'
-import { parseScript } from '../../src/conformance/script.js'
-import { stepHandlers } from '../../src/conformance/steps.js'
-import { ussdSteps } from '../../src/conformance/ussd-steps.js'
+import type { ScriptContext } from '../../src/tools/conformance/context.js'
+import { StepFailure } from '../../src/tools/conformance/context.js'
+import { runScript } from '../../src/tools/conformance/runner.js'
+import { parseScript } from '../../src/tools/conformance/script.js'
+import { stepHandlers } from '../../src/tools/conformance/steps.js'
+import { ussdSteps } from '../../src/tools/conformance/ussd-steps.js'
 
 interface Posted {
   readonly contentType: string | undefined

@@ -11,8 +11,8 @@
  */
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seededRandom } from '../../src/bench/bench-world.js'
 import { createLogger } from '../../src/service/log.js'
+import { seededRandom } from '../../src/tools/bench/bench-world.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,

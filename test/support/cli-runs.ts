@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import type { TerminalIo } from '../../src/cli/terminal-io.js'
+import type { TerminalIo } from '../../src/tools/cli/terminal-io.js'
 
 export interface CliRun {
   readonly code: number | null

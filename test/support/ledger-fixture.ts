@@ -12,7 +12,7 @@ import type { Command, CommandResult, Envelope, Limits, PinCheck } from '../../s
 import { defaultLimits } from '../../src/core/index.js'
 import { encodeJson } from '../../src/ledger/codec.js'
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
-import { defaultWorld } from '../../src/world/default-world.js'
+import { defaultWorld } from '../../src/tools/world/default-world.js'
 import type { WorldSpec } from '../../src/world/world.js'
 import { prepareWorld } from '../../src/world/world.js'
 

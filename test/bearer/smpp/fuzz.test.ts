@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PduParams } from '../../../src/bearer/smpp/pdu.js'
 import { encodePdu } from '../../../src/bearer/smpp/pdu.js'
-import { seededRandom } from '../../../src/bench/bench-world.js'
+import { seededRandom } from '../../../src/tools/bench/bench-world.js'
 import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IvrEngine, IvrStep } from '../../../channels/ivr/contract.js'
-import { runCall } from '../../../src/cli/call.js'
+import { runCall } from '../../../src/tools/cli/call.js'
 import {
   endedByKeys,
   inProcess as runInProcess,

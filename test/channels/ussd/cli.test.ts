@@ -7,7 +7,7 @@
  * idle timeout drops the session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runUssd } from '../../../src/cli/ussd.js'
+import { runUssd } from '../../../src/tools/cli/ussd.js'
 import {
   endedByKeys,
   inProcess as runInProcess,

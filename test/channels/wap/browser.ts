@@ -4,9 +4,9 @@
  * header and from a chosen local address, keeps the last page parsed, follows links by key or
  * label and submits forms. Exports Browser.
  */
-import type { WapMarkup } from '../../../src/conformance/wap-page.js'
-import { findLink, formBody } from '../../../src/conformance/wap-page.js'
-import { wapRequest } from '../../../src/conformance/wap-steps.js'
+import type { WapMarkup } from '../../../src/tools/conformance/wap-page.js'
+import { findLink, formBody } from '../../../src/tools/conformance/wap-page.js'
+import { wapRequest } from '../../../src/tools/conformance/wap-steps.js'
 
 type Answer = Awaited<ReturnType<typeof wapRequest>>
 

@@ -7,7 +7,7 @@
  * idle timeout is left waiting past it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runWap } from '../../../src/cli/wap.js'
+import { runWap } from '../../../src/tools/cli/wap.js'
 import {
   endedByKeys,
   inProcess as runInProcess,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { checkMenus, defaultMenuDir, loadUssdEngine } from '../../../../channels/ussd/menu/index.js'
-import { runMenus } from '../../../../src/cli/menus.js'
+import { runMenus } from '../../../../src/tools/cli/menus.js'
 
 const copies: string[] = []
 

@@ -1,0 +1,79 @@
+/**
+ * ledger.ts - `telepay ledger check`: opens the ledger database (read alongside a running
+ * gateway is safe: WAL) and reports whether every transfer sums to zero, every balance equals
+ * its entries and every card reservation matches its payments. Exits 1 when it is not balanced.
+ */
+import { existsSync } from 'node:fs'
+import type { Config } from '../../config.js'
+import { ConfigError, loadConfig } from '../../config.js'
+import { formatAmount } from '../../core/index.js'
+import { checkJson } from '../../http/check-json.js'
+import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
+import type { ParsedArgs } from './args.js'
+import { parseArgs } from './args.js'
+
+export async function runLedger(args: string[]): Promise<number> {
+  let parsed: ParsedArgs
+  try {
+    parsed = parseArgs(args, ['data-dir', 'file'], ['json'])
+  } catch (error) {
+    process.stderr.write(
+      `telepay ledger: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
+    return 2
+  }
+  if (parsed.positional[0] !== 'check') {
+    process.stderr.write('Usage: telepay ledger check [--data-dir DIR | --file PATH] [--json]\n')
+    return 2
+  }
+  const dataDir = parsed.options.get('data-dir')
+  const file = parsed.options.get('file')
+  let config: Config
+  try {
+    config = loadConfig({ overrides: typeof dataDir === 'string' ? { dataDir } : {} })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`telepay ledger: ${error.message}\n`)
+    return 2
+  }
+  const path = typeof file === 'string' ? file : config.ledgerFile
+  if (!existsSync(path)) {
+    process.stderr.write(
+      `telepay ledger: no ledger at ${path} (start the gateway once, or pass --file)\n`,
+    )
+    return 2
+  }
+  let ledger: SqliteLedger
+  try {
+    ledger = new SqliteLedger(path, config.limits)
+  } catch (error) {
+    // Exit 1 means "not balanced": a file that cannot be read as a ledger is a usage error.
+    process.stderr.write(
+      `telepay ledger: cannot open ${path} as a ledger: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
+    return 2
+  }
+  try {
+    const check = await ledger.check()
+    if (parsed.options.get('json') === true) {
+      process.stdout.write(`${JSON.stringify(checkJson(check), null, 2)}\n`)
+    } else {
+      process.stdout.write(
+        `${check.balanced ? 'balanced' : 'NOT BALANCED'}: ${check.transfers} transfers, ${check.entries} entries, ${check.accounts} accounts, total ${formatAmount(check.totalMinor)} (${path})\n`,
+      )
+      for (const row of check.unbalancedTransfers)
+        process.stdout.write(`  transfer ${row.transferId} sums to ${formatAmount(row.sumMinor)}\n`)
+      for (const row of check.driftedAccounts)
+        process.stdout.write(
+          `  account ${row.accountId} balance ${formatAmount(row.balanceMinor)} but entries ${formatAmount(row.entriesMinor)}\n`,
+        )
+      for (const row of check.reservationMismatches)
+        process.stdout.write(
+          `  account ${row.accountId} reserved ${formatAmount(row.reservedMinor)} but authorized payments ${formatAmount(row.authorizedMinor)}\n`,
+        )
+    }
+    return check.balanced ? 0 : 1
+  } finally {
+    await ledger.close()
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * start.ts - `telepay start` (what `npm start` runs): loads the configuration, starts the
+ * gateway, and stops it cleanly on SIGINT or SIGTERM.
+ */
+import { ConfigError, loadConfig } from '../../config.js'
+import type { Gateway } from '../../gateway.js'
+import { startGateway } from '../../gateway.js'
+import { parseArgs, UsageError } from './args.js'
+
+export async function runStart(args: string[]): Promise<number> {
+  let gateway: Gateway
+  try {
+    const parsed = parseArgs(args, ['port', 'host', 'data-dir'], ['test-clock'])
+    const overrides: Record<string, unknown> = {}
+    const http: Record<string, unknown> = {}
+    const port = parsed.options.get('port')
+    const host = parsed.options.get('host')
+    const dataDir = parsed.options.get('data-dir')
+    if (typeof port === 'string') http['port'] = port
+    if (typeof host === 'string') http['host'] = host
+    if (Object.keys(http).length > 0) overrides['http'] = http
+    if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
+    if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
+    gateway = await startGateway(loadConfig({ overrides }))
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`telepay: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  const running = gateway
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      running.close().then(resolve, resolve)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  return 0
+}

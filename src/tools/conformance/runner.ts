@@ -1,0 +1,112 @@
+/**
+ * runner.ts - runs conformance scripts against a gateway over its real protocols. Without a
+ * target it starts a fresh gateway for each script (an empty database in a temporary directory,
+ * the default world, a test clock, an ephemeral port) and stops it afterwards.
+ */
+
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { loadConfig } from '../../config.js'
+import type { Gateway } from '../../gateway.js'
+import { startGateway } from '../../gateway.js'
+import { silentLogger } from '../../service/log.js'
+import type { ScriptContext } from './context.js'
+import { StepFailure } from './context.js'
+import type { Script } from './script.js'
+import { plannedSteps, stepHandlers } from './steps.js'
+
+export interface RunOptions {
+  /** A running gateway's base URL; null starts a fresh one per script. */
+  readonly target: string | null
+  readonly smpp: { readonly host: string; readonly port: number } | null
+  readonly adminToken: string
+  /** Bind credentials for --smpp; default telepay/telepay (SPEC section 1). */
+  readonly smppSystemId?: string
+  readonly smppPassword?: string
+}
+
+export interface ScriptOutcome {
+  readonly file: string
+  readonly name: string
+  readonly ok: boolean
+  readonly stepsRun: number
+  readonly failure: string | null
+  readonly ms: number
+}
+
+async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'telepay-conformance-'))
+  const config = loadConfig({
+    env: {},
+    cwd: dir,
+    overrides: {
+      dataDir: dir,
+      clock: 'test',
+      world: 'default',
+      logLevel: 'silent',
+      http: { host: '127.0.0.1', port: 0 },
+      smpp: { host: '127.0.0.1', port: 0 },
+    },
+  })
+  const gateway = await startGateway(config, { log: silentLogger })
+  return { gateway, dir }
+}
+
+export async function runScript(script: Script, options: RunOptions): Promise<ScriptOutcome> {
+  const started = performance.now()
+  const fresh = options.target === null ? await freshGateway() : null
+  const target = options.target ?? fresh?.gateway.url ?? ''
+  const context: ScriptContext = {
+    target,
+    smpp: options.smpp ?? fresh?.gateway.smpp ?? { host: '127.0.0.1', port: 2775 },
+    adminToken: options.adminToken,
+    smppSystemId: options.smppSystemId ?? fresh?.gateway.config.smpp.systemId ?? 'telepay',
+    smppPassword: options.smppPassword ?? fresh?.gateway.config.smpp.password ?? 'telepay',
+    runId: randomUUID().slice(0, 8),
+    scriptName: script.name,
+    vars: new Map(),
+    lastHttp: null,
+    channelState: new Map(),
+    cleanups: [],
+  }
+  let stepsRun = 0
+  let failure: string | null = null
+  try {
+    for (const step of script.steps) {
+      const handler = stepHandlers[step.kind]
+      if (handler === undefined) {
+        const planned = plannedSteps[step.kind]
+        failure = `step ${step.index} (${step.kind}): ${planned === undefined ? 'unknown step kind' : `needs ${planned}, which this telepay does not have yet`}`
+        break
+      }
+      try {
+        await handler(step.args, context)
+        stepsRun += 1
+      } catch (error) {
+        const message =
+          error instanceof StepFailure
+            ? error.message
+            : `${error instanceof Error ? error.message : String(error)}`
+        failure = `step ${step.index} (${step.kind}): ${message.startsWith(`${step.kind}: `) ? message.slice(step.kind.length + 2) : message}`
+        break
+      }
+    }
+  } finally {
+    for (const cleanup of context.cleanups.reverse()) await cleanup().catch(() => undefined)
+    if (fresh !== null) {
+      await fresh.gateway.close()
+      rmSync(fresh.dir, { recursive: true, force: true })
+    }
+  }
+  return {
+    file: script.file,
+    name: script.name,
+    ok: failure === null,
+    stepsRun,
+    failure,
+    ms: Math.round(performance.now() - started),
+  }
+}
