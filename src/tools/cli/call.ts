@@ -10,10 +10,7 @@
  * then hung up); 2 for usage. Exports runCall.
  */
 
-import { normalizeMsisdn } from '../../core/index.js'
-import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
-import { gatewayUrl } from './gateway-url.js'
+import { parsePhoneArgs } from './phone-args.js'
 import type { LineInput, TerminalIo } from './terminal-io.js'
 import { interruptedExitCode, openLineInput, processIo, secondsText } from './terminal-io.js'
 
@@ -156,28 +153,14 @@ function parseTarget(
   args: string[],
   io: TerminalIo,
 ): { url: string; msisdn: string; number: string } | number {
-  let parsed: ParsedArgs
-  try {
-    parsed = parseArgs(args, ['url'], [])
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    io.stderr.write(`telepay call: ${error.message}\n${usage}\n`)
-    return 2
-  }
-  const [msisdnText, number = '12588', ...extra] = parsed.positional
-  const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
-  if (msisdn === null || extra.length > 0) {
-    io.stderr.write(
-      `${msisdnText === undefined || extra.length > 0 ? '' : `telepay call: "${msisdnText}" is not an MSISDN\n`}${usage}\n`,
-    )
-    return 2
-  }
-  if (!/^\d{1,20}$/.test(number)) {
-    io.stderr.write(`telepay call: "${number}" is not a number to call, like 12588\n${usage}\n`)
-    return 2
-  }
-  const url = gatewayUrl(parsed.options.get('url'))
-  return { url, msisdn, number }
+  const parsed = parsePhoneArgs(args, io, 'call', usage, {
+    fallback: '12588',
+    pattern: /^\d{1,20}$/,
+    described: 'a number to call, like 12588',
+  })
+  return typeof parsed === 'number'
+    ? parsed
+    : { url: parsed.url, msisdn: parsed.msisdn, number: parsed.dial }
 }
 
 /** One request of the simulation API; the answer, or a text saying why there is none. */

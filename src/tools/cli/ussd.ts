@@ -11,10 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { defaultUssdLimits, sessionIdleHeader } from '../../../channels/ussd/limits.js'
-import { normalizeMsisdn } from '../../core/index.js'
-import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
-import { gatewayUrl } from './gateway-url.js'
+import { parsePhoneArgs } from './phone-args.js'
 import type { TerminalIo } from './terminal-io.js'
 import {
   interruptedExitCode,
@@ -100,31 +97,19 @@ function asksForPin(text: string): boolean {
 }
 
 function parseSession(args: string[], io: TerminalIo): Session | number {
-  let parsed: ParsedArgs
-  try {
-    parsed = parseArgs(args, ['url'], [])
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    io.stderr.write(`telepay ussd: ${error.message}\n${usage}\n`)
-    return 2
-  }
-  const [msisdnText, dial = '*123#', ...extra] = parsed.positional
-  const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
-  if (msisdn === null || extra.length > 0) {
-    io.stderr.write(
-      `${msisdnText === undefined || extra.length > 0 ? '' : `telepay ussd: "${msisdnText}" is not an MSISDN\n`}${usage}\n`,
-    )
-    return 2
-  }
-  if (!/^\*\d+(?:\*\d+)*#$/.test(dial)) {
-    io.stderr.write(
-      `telepay ussd: "${dial}" is not a USSD string like *123# or *123*1#\n${usage}\n`,
-    )
-    return 2
-  }
-  const url = gatewayUrl(parsed.options.get('url'))
+  const parsed = parsePhoneArgs(args, io, 'ussd', usage, {
+    fallback: '*123#',
+    pattern: /^\*\d+(?:\*\d+)*#$/,
+    described: 'a USSD string like *123# or *123*1#',
+  })
+  if (typeof parsed === 'number') return parsed
   // The session id is ours to choose, as an aggregator's would be: unique per session.
-  return { url, sessionId: `cli-${randomUUID()}`, serviceCode: dial, phoneNumber: `+${msisdn}` }
+  return {
+    url: parsed.url,
+    sessionId: `cli-${randomUUID()}`,
+    serviceCode: parsed.dial,
+    phoneNumber: `+${parsed.msisdn}`,
+  }
 }
 
 /** One hop; the screen, or a text saying why there is none. */
