@@ -7,8 +7,8 @@
  * goes through Promise.resolve), but the engine contract (channels/ussd/contract.ts) is
  * synchronous and pure. resolveRoute is the part the library does well - matching rules in
  * order with a default - and with string targets it calls back synchronously, which this file
- * asserts. Provider formats, sessions, paging, limits and logging stay ours (see the pitfalls
- * in ../shared/notes/ussd.md section 1.5): we feed the latest input only, never a whole path,
+ * asserts. Provider formats, sessions, paging, limits and logging stay ours (the library keeps
+ * shared menu state and replays a whole path): we feed the latest input only, never a whole path,
  * so a `*` typed inside an input cannot become extra hops, and nothing here has side effects.
  */
 import { createRequire } from 'node:module'
