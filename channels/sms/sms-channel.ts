@@ -94,7 +94,7 @@ export class SmsChannel {
       return this.receiveReceipt(sm)
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
-    const phone = normalizeMsisdn(sm.source) ?? sm.source
+    const phone = phoneOf(sm.source)
     const concat =
       sm.messagePayload !== null
         ? null
@@ -199,7 +199,7 @@ export class SmsChannel {
    * answer): it ends the phone's retransmission chain, so the same words after it are new.
    */
   async sendText(msisdn: string, text: string, bind: string | null = null): Promise<SendResult> {
-    this.identity.forget(normalizeMsisdn(msisdn) ?? msisdn)
+    this.identity.forget(phoneOf(msisdn))
     return this.sendParts(msisdn, text, bind)
   }
 
@@ -338,7 +338,7 @@ export class SmsChannel {
   /** Sends a text answering a command of another channel (a late USSD or IVR answer); kept in the outbox if it cannot go now. */
   sendOrKeep(msisdn: string, text: string): Promise<boolean> {
     // Not asked for by the phone's last SMS: its retransmission chain ends (mo-identity.ts).
-    this.identity.forget(normalizeMsisdn(msisdn) ?? msisdn)
+    this.identity.forget(phoneOf(msisdn))
     return this.sendReplies([{ msisdn, text }], null, null)
   }
 
@@ -417,4 +417,9 @@ function gsmSafe(text: string): string {
   let safe = ''
   for (const char of text) safe += gsm7Septets(char) === null ? '?' : char
   return safe
+}
+
+/** The key a phone's last MO is kept under: its stored MSISDN, or the sender as given when it is none. */
+function phoneOf(sender: string): string {
+  return normalizeMsisdn(sender) ?? sender
 }
