@@ -2,20 +2,20 @@
  * ivr-service.ts - one request of an IVR call, whatever face carried it (the JSON simulation API,
  * TwiML, VoiceXML): start, digits, silence or hang-up in; a CallAnswer out (prompts, how digits
  * are collected next, whether the call ended). It asks the call engine for the next step, runs
- * the engine's commands through the PaymentService under the key `${callId}:${step}` (channel
- * 'ivr'), and stores the call. A request that carries the step it answers is retry-safe: the
+ * the engine's commands through the gateway's dialog runner (its key `${callId}:${step}`, its
+ * answer deadline, its late answer by SMS), and stores the call. A request that carries the step it answers is retry-safe: the
  * previous step's answer is replayed and nothing runs again. Calls are bounded in number and in
  * duration; the time is the gateway's Clock. A command that misses the answer deadline ends the
  * call politely and finishes in the background, its answer going out by SMS. Refusals are values.
  * Exports IvrService, IvrServiceDeps, CallEvent, CallResult, CallRefusal, StartRequest,
  * EventRequest.
  */
-import type { CommandResult, Language } from '../../src/core/index.js'
+import type { Language } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import type { Notify } from '../../src/gateway/dialog/index.js'
+import { DialogRunner } from '../../src/gateway/dialog/index.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
-import { renderResult } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
-import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { CallAnswer, CallState, CallStore } from './call-store.js'
@@ -73,8 +73,8 @@ export interface IvrServiceDeps {
   readonly prompts: PromptRegistry
   /** The subscriber's language, or null when the MSISDN is not registered. */
   languageOf(msisdn: string): Promise<Language | null>
-  /** Sends a text by SMS outside the outbox; false when it could not. */
-  notify(msisdn: string, text: string): Promise<boolean>
+  /** Sends a late answer by SMS, or keeps it to be sent; false when it could do neither. */
+  readonly notify: Notify | null
 }
 
 interface Driven {
@@ -89,13 +89,21 @@ interface Driven {
 const keysPattern = /^[0-9*#]+$/
 
 export class IvrService {
-  /** Per-call chains: two requests of one call never interleave. */
-  private readonly chains = new KeyedChain()
-  private readonly lateCommands = new Set<Promise<void>>()
+  /** Per-call chains, step keys, the deadline and late answers: the gateway's, shared. */
+  private readonly runner: DialogRunner
   /** Starts past the capacity check and not yet stored: they hold a place among callsMax. */
   private starting = 0
 
-  constructor(private readonly deps: IvrServiceDeps) {}
+  constructor(private readonly deps: IvrServiceDeps) {
+    this.runner = new DialogRunner({
+      channel: 'ivr',
+      commands: deps.service,
+      notify: deps.notify,
+      log: deps.log,
+      metrics: deps.metrics,
+      limits: deps.limits,
+    })
+  }
 
   get openCount(): number {
     return this.deps.store.openCount
@@ -103,12 +111,12 @@ export class IvrService {
 
   /** A call is answered. A platform's retry of the first request gets the first answer again. */
   start(request: StartRequest): Promise<CallResult> {
-    return this.chains.run(request.callId, () => this.startNow(request))
+    return this.runner.serialize(request.callId, () => this.startNow(request))
   }
 
   /** Keys, silence or hang-up in a call in progress. */
   event(request: EventRequest): Promise<CallResult> {
-    return this.chains.run(request.callId, () => this.eventNow(request))
+    return this.runner.serialize(request.callId, () => this.eventNow(request))
   }
 
   /** The last answer of a call in progress, or null when it is not in progress. */
@@ -151,7 +159,7 @@ export class IvrService {
     const nowMs = this.deps.clock.nowMs()
     let ended = 0
     for (const { state, outcome } of this.deps.store.due(nowMs)) {
-      await this.chains.run(state.callId, () => {
+      await this.runner.serialize(state.callId, () => {
         const current = this.deps.store.get(state.callId)
         if (current === null || current.activeMs !== state.activeMs) return Promise.resolve()
         this.finish(
@@ -168,8 +176,8 @@ export class IvrService {
   }
 
   /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
-  async drained(): Promise<void> {
-    while (this.lateCommands.size > 0) await Promise.allSettled([...this.lateCommands])
+  drained(): Promise<void> {
+    return this.runner.drained()
   }
 
   private async startNow(request: StartRequest): Promise<CallResult> {
@@ -367,38 +375,28 @@ export class IvrService {
         `the IVR engine chained more than ${this.deps.limits.commandsPerStepMax} commands in one step`,
       )
       const { call, run } = current
-      if (this.lateCommands.size >= this.deps.limits.lateCommandsMax) {
-        this.deps.log.warn('ivr command refused: too many late commands', {
-          call: callId,
-          late: this.lateCommands.size,
-        })
-        return {
-          call,
-          prompts: [...prompts, channelPrompt('unavailable', call.language)],
-          gather: null,
-          ended: true,
-          outcome: 'unavailable',
-        }
-      }
-      const running = this.deps.service.execute({
-        key: index === 0 ? `${callId}:${step}` : `${callId}:${step}.${index}`,
-        channel: 'ivr',
-        command: run.command,
-        pin: run.pin,
-        newPin: run.newPin,
+      const outcome = await this.runner.execute({
+        dialog: callId,
+        step,
+        index,
+        run,
+        lateAnswerTo: msisdn ?? run.command.msisdn,
       })
-      const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
-      if (result === null) {
-        this.finishLate(running, callId, msisdn ?? run.command.msisdn, run.command.kind)
+      if (outcome.kind !== 'answered') {
+        // Busy: too many commands already late; late: this one is, and its answer goes by SMS.
+        const busy = outcome.kind === 'busy'
         return {
           call,
-          prompts: [...prompts, channelPrompt('answer_by_sms', call.language)],
+          prompts: [
+            ...prompts,
+            channelPrompt(busy ? 'unavailable' : 'answer_by_sms', call.language),
+          ],
           gather: null,
           ended: true,
-          outcome: 'deadline',
+          outcome: busy ? 'unavailable' : 'deadline',
         }
       }
-      current = this.deps.engine.resume(call, result, this.deps.clock.nowMs())
+      current = this.deps.engine.resume(call, outcome.result, this.deps.clock.nowMs())
       prompts.push(...current.prompts)
     }
     // The contract: a step without a gather hangs up; one that neither gathers nor ends is an engine bug.
@@ -413,48 +411,6 @@ export class IvrService {
       ended: current.ended,
       outcome: null,
     }
-  }
-
-  /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
-  private finishLate(
-    running: Promise<CommandResult>,
-    callId: string,
-    msisdn: string,
-    kind: string,
-  ): void {
-    this.deps.metrics.count(
-      'telepay_ivr_deadline_missed_total',
-      'IVR calls ended politely because the core was slow',
-      { kind },
-    )
-    this.deps.log.warn('ivr answer deadline missed', {
-      call: callId,
-      msisdn: maskMsisdn(msisdn),
-      kind,
-      deadlineMs: this.deps.limits.answerDeadlineMs,
-    })
-    const late = running
-      .then(async (result) => {
-        const sent = await this.deps.notify(msisdn, renderResult(result))
-        this.deps.log.info('ivr late answer', {
-          call: callId,
-          kind,
-          result: result.ok ? 'ok' : (result.reason ?? 'refused'),
-          ref: result.reference ?? undefined,
-          sms: sent ? 'sent' : 'not_sent',
-        })
-      })
-      .catch((error: unknown) => {
-        this.deps.log.error('ivr late command failed', {
-          call: callId,
-          kind,
-          error: error instanceof Error ? error.message : String(error),
-        })
-      })
-      .finally(() => {
-        this.lateCommands.delete(late)
-      })
-    this.lateCommands.add(late)
   }
 
   private answerOf(callId: string, step: number, driven: Driven): CallAnswer {
@@ -511,13 +467,4 @@ export class IvrService {
 
 function refuse(refusal: CallRefusal, message: string, answer: CallAnswer | null): CallResult {
   return { ok: false, refusal, message, answer }
-}
-
-/** The command's answer, or null when it did not come within `deadlineMs` (real time). */
-function withinDeadline<T>(running: Promise<T>, deadlineMs: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), deadlineMs)
-  })
-  return Promise.race([running, deadline]).finally(() => clearTimeout(timer))
 }

@@ -1,18 +1,19 @@
 /**
  * ussd-service.ts - one USSD hop, whatever provider carried it: (session, MSISDN, dial or input,
  * time) in, a Screen out. It loads or opens the session, asks the menu engine for the next step,
- * runs the engine's command through the PaymentService under the key `${session}:${hop}`, and
- * stores the session with compare-and-set on its hop count. A provider's retry of a hop gets the
- * stored screen again and runs nothing. A command that misses the answer deadline leaves the
- * user with the engine's polite END and finishes in the background; its answer then goes out by
- * SMS. Exports UssdService, HopRequest, HopRead, UssdServiceDeps.
+ * runs the engine's command through the gateway's dialog runner (its key `${session}:${hop}`,
+ * its answer deadline, its late answer by SMS), and stores the session in the dialog store with
+ * compare-and-set on its hop count. A provider's retry of a hop gets the stored screen again and
+ * runs nothing. What is USSD's own: the session rules (one per subscriber, what a hop that does
+ * not follow means), the polite END, and cancelling a payment left waiting at a confirm screen.
+ * Exports UssdService, HopRequest, HopRead, UssdServiceDeps.
  */
-import type { CommandResult, Language } from '../../src/core/index.js'
+import type { Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
+import type { Notify } from '../../src/gateway/dialog/index.js'
+import { commandKey, DialogRunner } from '../../src/gateway/dialog/index.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
-import { renderResult } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
-import { KeyedChain } from '../../src/service/keyed-chain.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from './contract.js'
@@ -51,14 +52,13 @@ export interface UssdServiceDeps {
   readonly log: Logger
   readonly metrics: Metrics
   readonly limits: UssdLimits
-  /** The subscriber's language, or null when the MSISDN is not registered. */
   /** The caller's language, and whether it may use the menu now (a subscriber, not locked); null: not a subscriber. */
   callerOf(
     msisdn: string,
     nowMs: number,
   ): Promise<{ readonly language: Language; readonly admitted: boolean } | null>
-  /** Sends a text by SMS outside the outbox (the SMS channel's sendText); false when it could not. */
-  notify(msisdn: string, text: string): Promise<boolean>
+  /** Sends a late answer by SMS, or keeps it to be sent; false when it could do neither. */
+  readonly notify: Notify | null
 }
 
 interface Driven {
@@ -68,12 +68,20 @@ interface Driven {
 }
 
 export class UssdService {
-  /** Per-session chains: two requests of one session never interleave in this process. */
-  private readonly chains = new KeyedChain()
-  private readonly lateCommands = new Set<Promise<void>>()
+  /** Per-session chains, step keys, the deadline and late answers: the gateway's, shared. */
+  private readonly runner: DialogRunner
   private openSessions = 0
 
-  constructor(private readonly deps: UssdServiceDeps) {}
+  constructor(private readonly deps: UssdServiceDeps) {
+    this.runner = new DialogRunner({
+      channel: 'ussd',
+      commands: deps.service,
+      notify: deps.notify,
+      log: deps.log,
+      metrics: deps.metrics,
+      limits: deps.limits,
+    })
+  }
 
   /** Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps). */
   get openCount(): number {
@@ -82,13 +90,15 @@ export class UssdService {
 
   /** Answers one request; never throws for what a user or provider does. */
   hop(request: HopRequest): Promise<Screen> {
-    return this.chains.run(`${request.provider}:${request.sessionId}`, () => this.hopNow(request))
+    return this.runner.serialize(`${request.provider}:${request.sessionId}`, () =>
+      this.hopNow(request),
+    )
   }
 
   /** The provider says the session is over (user hung up, network timeout). */
   release(provider: string, sessionId: string, outcome: SessionOutcome): Promise<void> {
     const key = `${provider}:${sessionId}`
-    return this.chains.run(key, async () => {
+    return this.runner.serialize(key, async () => {
       const ended = await this.deps.store.end(key, outcome, this.deps.clock.nowMs())
       if (ended !== null) await this.sessionEnded(ended, outcome)
     })
@@ -103,8 +113,8 @@ export class UssdService {
   }
 
   /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
-  async drained(): Promise<void> {
-    while (this.lateCommands.size > 0) await Promise.allSettled([...this.lateCommands])
+  drained(): Promise<void> {
+    return this.runner.drained()
   }
 
   private async hopNow(request: HopRequest): Promise<Screen> {
@@ -140,7 +150,7 @@ export class UssdService {
         (record as SessionRecord).session,
         read.kind === 'input' ? read.text : '',
       )
-    const hop = record?.hop ?? 0
+    const hop = record?.step ?? 0
     const driven = await this.drive(step, key, hop, request.msisdn)
     const outcome: SessionOutcome | null = driven.late
       ? 'deadline'
@@ -152,7 +162,7 @@ export class UssdService {
       provider: request.provider,
       msisdn: request.msisdn,
       session: driven.session,
-      hop: hop + 1,
+      step: hop + 1,
       requestKey: request.requestKey,
       textLength: request.textLength,
       lastScreen: driven.screen,
@@ -160,7 +170,7 @@ export class UssdService {
       activeMs: nowMs,
       outcome,
     }
-    if (!(await this.deps.store.put(next, record === null ? null : record.hop))) {
+    if (!(await this.deps.store.put(next, record === null ? null : record.step))) {
       // Another request of this session answered this hop first (hops of one session are serialized
       // here, so it came through another way in, e.g. a provider's duplicate): show its screen.
       const winner = await this.deps.store.get(key)
@@ -218,77 +228,22 @@ export class UssdService {
         `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands in one hop`,
       )
       const { session, run } = step
-      if (this.lateCommands.size >= this.deps.limits.lateCommandsMax) {
-        this.deps.log.warn('ussd command refused: too many late commands', {
-          session: key,
-          late: this.lateCommands.size,
-        })
-        return { screen: channelText('unavailable', session.language), session, late: false }
-      }
-      const running = this.deps.service.execute({
-        key: index === 0 ? `${key}:${hop}` : `${key}:${hop}.${index}`,
-        channel: 'ussd',
-        command: run.command,
-        pin: run.pin,
-        newPin: run.newPin,
+      // The dial's registration check and a cancel have nothing to tell by SMS when late.
+      const lateAnswerTo = heldMode(session) === null ? msisdn : null
+      const outcome = await this.runner.execute({
+        dialog: key,
+        step: hop,
+        index,
+        run,
+        lateAnswerTo,
       })
-      const result = await withinDeadline(running, this.deps.limits.answerDeadlineMs)
-      if (result === null) {
-        this.deps.metrics.count(
-          'telepay_ussd_deadline_missed_total',
-          'USSD hops answered with the polite END because the core was slow',
-          { kind: run.command.kind },
-        )
-        // The dial's registration check and a cancel have nothing to tell by SMS when late.
-        if (heldMode(session) === null) this.finishLate(running, key, msisdn, run.command.kind)
+      if (outcome.kind === 'busy')
+        return { screen: channelText('unavailable', session.language), session, late: false }
+      if (outcome.kind === 'late')
         return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
-      }
-      step = this.deps.engine.resume(session, result)
+      step = this.deps.engine.resume(session, outcome.result)
     }
     return { screen: step.screen, session: step.session, late: false }
-  }
-
-  /** A command that missed its deadline: its answer goes to the phone by SMS when it comes. */
-  private finishLate(
-    running: Promise<CommandResult>,
-    key: string,
-    msisdn: string,
-    kind: string,
-  ): void {
-    this.deps.log.warn('ussd answer deadline missed', {
-      session: key,
-      msisdn: maskMsisdn(msisdn),
-      kind,
-      deadlineMs: this.deps.limits.answerDeadlineMs,
-    })
-    const late = running
-      .then(async (result) => {
-        const sent = await this.deps.notify(msisdn, renderResult(result))
-        this.deps.metrics.count(
-          'telepay_ussd_late_answers_total',
-          'Answers of late USSD commands, by SMS delivery',
-          { sent: String(sent) },
-        )
-        this.deps.log.info('ussd late answer', {
-          session: key,
-          msisdn: maskMsisdn(msisdn),
-          kind,
-          result: result.ok ? 'ok' : (result.reason ?? 'refused'),
-          ref: result.reference ?? undefined,
-          sms: sent ? 'sent' : 'not_sent',
-        })
-      })
-      .catch((error: unknown) => {
-        this.deps.log.error('ussd late command failed', {
-          session: key,
-          kind,
-          error: error instanceof Error ? error.message : String(error),
-        })
-      })
-      .finally(() => {
-        this.lateCommands.delete(late)
-      })
-    this.lateCommands.add(late)
   }
 
   private isExpired(record: SessionRecord, nowMs: number): boolean {
@@ -342,7 +297,7 @@ export class UssdService {
         msisdn: maskMsisdn(record.msisdn),
         outcome,
         state: record.session.state,
-        hop: record.hop,
+        hop: record.step,
         inputs: record.session.trail.length,
         seconds: Math.round((record.activeMs - record.startedMs) / 1000),
       },
@@ -353,7 +308,7 @@ export class UssdService {
     if (paymentId !== null) {
       const cancelled = await this.deps.service
         .execute({
-          key: `${record.key}:${record.hop}:ended`,
+          key: commandKey(record.key, `${record.step}:ended`, 0),
           channel: 'ussd',
           command: { kind: 'cancel', msisdn: record.msisdn, paymentId },
           pin: null,
@@ -402,13 +357,4 @@ function endedText(outcome: SessionOutcome): ChannelTextKey {
     default:
       return assertNever(outcome)
   }
-}
-
-/** The command's answer, or null when it did not come within `deadlineMs` (real time). */
-function withinDeadline<T>(running: Promise<T>, deadlineMs: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), deadlineMs)
-  })
-  return Promise.race([running, deadline]).finally(() => clearTimeout(timer))
 }

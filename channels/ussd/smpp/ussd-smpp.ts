@@ -218,7 +218,7 @@ class UssdOverSmpp {
       provider,
       msisdn: notice.msisdn,
       session: opened.session,
-      hop: 1,
+      step: 1,
       requestKey: `${provider}:push`,
       textLength: 0,
       lastScreen: opened.screen,

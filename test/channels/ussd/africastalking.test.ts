@@ -206,7 +206,7 @@ describe("Africa's Talking at POST /ussd", () => {
     await li.dial('2*1001*25*1')
     await li.type(LI_PIN)
     const db = new Database(join(h.gw.dir, 'harness', 'ussd.sqlite'), { readonly: true })
-    const rows = db.prepare('SELECT record FROM ussd_sessions').all() as { record: string }[]
+    const rows = db.prepare('SELECT record FROM dialogs').all() as { record: string }[]
     db.close()
     expect(rows).toHaveLength(1)
     const record = JSON.parse(rows[0]?.record ?? '{}') as { session: { trail: string[] } }

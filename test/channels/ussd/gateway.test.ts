@@ -49,7 +49,7 @@ describe('USSD in the gateway', () => {
     expect(await gw.balance(LI, 'wallet')).toBe('475.00')
     // The session kept in ussd.sqlite shows the PIN masked and holds it nowhere in clear.
     const db = new Database(join(gw.dir, 'ussd.sqlite'), { readonly: true })
-    const rows = db.prepare('SELECT record FROM ussd_sessions').all() as { record: string }[]
+    const rows = db.prepare('SELECT record FROM dialogs').all() as { record: string }[]
     db.close()
     expect(rows).toHaveLength(1)
     expect(rows[0]?.record).toContain('"****"')

@@ -32,7 +32,7 @@ function record(
     key,
     provider: 'at',
     msisdn,
-    hop,
+    step: hop,
     requestKey: `r${hop}`,
     textLength: 0,
     startedMs,
@@ -118,7 +118,7 @@ const noTimer: UssdLimits = { ...defaultUssdLimits, sessionFlushIntervalMs: 25_0
 function rowsOnDisk(): { key: string; hop: number; open: number }[] {
   const db = new Database(join(dir, 'ussd.sqlite'), { readonly: true })
   try {
-    return db.prepare('SELECT key, hop, open FROM ussd_sessions ORDER BY key').all() as {
+    return db.prepare('SELECT key, step AS hop, open FROM dialogs ORDER BY key').all() as {
       key: string
       hop: number
       open: number
@@ -139,7 +139,7 @@ describe('SqliteSessionStore write-behind', () => {
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(true)
     expect(await store.put(record('at:a', '861', 2, t0, t0 + 1), 1)).toBe(true)
     expect((await store.get('at:a'))?.lastScreen.text).toBe('screen 2')
-    expect((await store.openOf('861')).map((open) => open.hop)).toEqual([2])
+    expect((await store.openOf('861')).map((open) => open.step)).toEqual([2])
     expect(rowsOnDisk()).toEqual([])
     store.flush()
     expect(rowsOnDisk()).toEqual([{ key: 'at:a', hop: 2, open: 1 }])
@@ -230,7 +230,7 @@ describe('SqliteSessionStore write-behind', () => {
     // Another store opening the file while this one never wrote hop 2: what a restart after a crash finds.
     const restarted = new SqliteSessionStore(join(dir, 'ussd.sqlite'), noTimer)
     try {
-      expect((await restarted.get('at:a'))?.hop).toBe(1)
+      expect((await restarted.get('at:a'))?.step).toBe(1)
       expect(await restarted.put(record('at:a', '861', 2, t0, t0 + 5), 1)).toBe(true)
     } finally {
       await restarted.close()
@@ -243,7 +243,7 @@ describe('SqliteSessionStore write-behind', () => {
     for (const [index, key] of keys.entries())
       await store.put(record(key, `86${index}`, 1, t0, t0 + index), null)
     // The first sessions left memory: each is read back from the file, and its hop still compare-and-sets.
-    expect((await store.get('at:s00'))?.hop).toBe(1)
+    expect((await store.get('at:s00'))?.step).toBe(1)
     expect(await store.put(record('at:s01', '861', 2, t0, t0 + 30), 2)).toBe(false)
     expect(await store.put(record('at:s01', '861', 2, t0, t0 + 30), 1)).toBe(true)
     expect((await store.openOf('862')).map((open) => open.key)).toEqual(['at:s02'])

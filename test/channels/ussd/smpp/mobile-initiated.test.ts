@@ -63,9 +63,9 @@ describe('USSD over SMPP, mobile-initiated', () => {
       balanced: true,
     })
     const db = new Database(join(gw.dir, 'ussd.sqlite'), { readonly: true })
-    const records = (
-      db.prepare('SELECT record FROM ussd_sessions').all() as { record: string }[]
-    ).map((row) => row.record)
+    const records = (db.prepare('SELECT record FROM dialogs').all() as { record: string }[]).map(
+      (row) => row.record,
+    )
     db.close()
     expect(records).toHaveLength(1)
     expect(records[0]).toContain('"****"')

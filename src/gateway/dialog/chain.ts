@@ -1,5 +1,5 @@
 /**
- * keyed-chain.ts - runs work one at a time per key (a USSD session, an IVR call): two requests
+ * chain.ts - runs work one at a time per key (a USSD session, an IVR call): two requests
  * of one key never interleave, requests of different keys run side by side. A key's entry is
  * dropped once its last work settles, so the map holds only keys with work in flight. A failure
  * of one work does not stop the next. Exports KeyedChain.

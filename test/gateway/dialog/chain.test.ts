@@ -1,9 +1,9 @@
 /**
- * keyed-chain.test.ts - one key's work runs one at a time and in order, other keys run beside it,
+ * chain.test.ts - one key's work runs one at a time and in order, other keys run beside it,
  * and a failed work does not block the next.
  */
 import { describe, expect, it } from 'vitest'
-import { KeyedChain } from '../../src/service/keyed-chain.js'
+import { KeyedChain } from '../../../src/gateway/dialog/chain.js'
 
 function gate(): { readonly opened: Promise<void>; open(): void } {
   let open = (): void => undefined
