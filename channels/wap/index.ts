@@ -97,6 +97,7 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
       ledger: deps.ledger,
       clock: deps.clock,
       log: deps.log,
+      metrics: deps.metrics,
       limits,
       trusted,
       msisdnHeaders,

@@ -4,19 +4,22 @@
  * home, balance, statement, the five payment forms, confirm, cancel, result, login and logout.
  * Every answer is negotiated (406 when no markup fits) and carries Vary; pages with balances,
  * results or form tokens are not cached. A form's token is claimed once; its first answer is
- * what any resubmit gets, and it is the command's idempotency key (`wap:<token>`).
+ * what any resubmit gets, and the command runs through the gateway's dialog runner with the
+ * token as its step (key `form:<token>`, so the ledger answers a second run with the first).
  * Exports wapRouter, WapRenderer and WapRouteDeps.
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { Command, CommandResult } from '../../src/core/index.js'
-import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import { DialogRunner } from '../../src/gateway/dialog/index.js'
 import { requestErrorStatusOf } from '../../src/gateway/http/status.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
+import type { Metrics } from '../../src/service/metrics.js'
 import type { PageModel, RenderedPage } from './contract.js'
 import type { PaymentPage } from './forms.js'
 import { paymentFormPage, paymentPages, readPaymentForm } from './forms.js'
@@ -53,6 +56,7 @@ export interface WapRouteDeps {
   readonly ledger: Pick<LedgerStore, 'subscriber'>
   readonly clock: Clock
   readonly log: Logger
+  readonly metrics: Metrics
   readonly limits: WapLimits
   readonly trusted: TrustedGateways
   /** The enrichment headers believed from a trusted gateway (wap.msisdnHeaders). */
@@ -97,6 +101,15 @@ function bodyOf(request: Request): Record<string, string> {
 export function wapRouter(deps: WapRouteDeps): express.Router {
   const router = express.Router()
   const { store, log } = deps
+  // The form's one-time token claim (session-store.ts) already serializes a form's submits.
+  const runner = new DialogRunner({
+    channel,
+    commands: deps.service,
+    notify: null,
+    log,
+    metrics: deps.metrics,
+    limits: { answerDeadlineMs: null, lateCommandsMax: 1 },
+  })
 
   router.use((request: Request, response: Response, next: NextFunction) => {
     response.setHeader('Vary', deps.renderer.vary)
@@ -220,7 +233,17 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     command: Command,
     key: string | null,
     pin: string | null = null,
-  ): Promise<CommandResult> => deps.service.execute({ key, channel, command, pin })
+  ): Promise<CommandResult> => {
+    // Reads (balance, statement) need no key: asking again is asking again.
+    if (key === null) return deps.service.execute({ key, channel, command, pin })
+    return runner
+      .execute({ dialog: 'form', step: key, index: 0, run: { command, pin }, lateAnswerTo: null })
+      .then((outcome) => {
+        // No answer deadline on WAP (a page may wait), so no step is late or refused as busy.
+        assert(outcome.kind === 'answered', `a WAP command came back ${outcome.kind}`)
+        return outcome.result
+      })
+  }
 
   /**
    * Runs a form's submit once per token: the first submit's page is kept and shown to every
