@@ -1,8 +1,9 @@
 /**
- * call-store.ts - where IVR calls live: calls in progress in memory (bounded by callsMax), and a
- * call-detail record for every call in SQLite (ivr.sqlite in the data directory, WAL with
- * synchronous=NORMAL), written when the call starts, after each answered request and when it
- * ends. A record holds the caller, the number called, start, end, duration, outcome, the
+ * call-store.ts - where IVR calls live: calls in progress in the gateway's dialog store (the
+ * `dialogs` table, compare-and-set on the step, bounded by callsMax), and a call-detail record
+ * for every call (`ivr_calls`), both in ivr.sqlite in the data directory (WAL with
+ * synchronous=NORMAL); the record is written when the call starts, after each answered request
+ * and when it ends. A record holds the caller, the number called, start, end, duration, outcome, the
  * transaction reference of a payment made in the call, and the inputs as the engine's trail
  * gives them (PINs masked as "****"). Exports CallState, CallAnswer, CallDetailRecord,
  * CallStore.
@@ -10,6 +11,8 @@
 import type Database from 'better-sqlite3'
 import type { Language } from '../../src/core/index.js'
 import { assert } from '../../src/core/index.js'
+import type { DialogRecord } from '../../src/gateway/dialog/index.js'
+import { SqliteDialogStore } from '../../src/gateway/dialog/index.js'
 import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
 import type { Gather, IvrCall, Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
@@ -27,8 +30,8 @@ export interface CallAnswer {
   readonly outcome: string | null
 }
 
-/** A call in progress, between requests. */
-export interface CallState {
+/** A call in progress, between requests: a dialog whose key is the call id, its MSISDN the caller. */
+export interface CallState extends DialogRecord {
   readonly callId: string
   /** Which face carries the call: 'sim' (the JSON simulation API), 'twilio', 'vxml'. */
   readonly provider: string
@@ -82,16 +85,19 @@ interface Row {
 }
 
 /**
- * Calls in progress are kept in memory only: a restart of the gateway drops its calls as a
- * switch restart would, and their records are closed as `gateway_restart` when the store opens
- * again. The record of a call is written at every answered request (a human presses keys
+ * Calls in progress do not outlive the process: a restart of the gateway drops its calls as a
+ * switch restart would, and their dialogs and records are closed as `gateway_restart` when the
+ * store opens again (no platform can resume a call that lost its media). The record of a call is written at every answered request (a human presses keys
  * seconds apart, so this is a few writes a second even on a busy line), which keeps the trail of
  * a call that was in progress at a crash.
  */
 export class CallStore {
   private readonly db: Database.Database
   private readonly statements
-  private readonly calls = new Map<string, CallState>()
+  /** Calls in progress. */
+  private readonly calls: SqliteDialogStore<CallState, string>
+  /** Calls in progress, counted here: this store is the only writer of the IVR dialogs. */
+  private inProgress = 0
   /** Records in the file, counted once at open: prune() then costs nothing until there are too many. */
   private recordCount: number
   private closed = false
@@ -144,26 +150,45 @@ export class CallStore {
       prune: this.db.prepare(`DELETE FROM ivr_calls WHERE rowid IN (
         SELECT rowid FROM ivr_calls WHERE outcome IS NOT NULL ORDER BY started_ms LIMIT ?)`),
     }
-    // Calls in progress when the gateway stopped are gone with its memory: their records end here.
+    this.calls = new SqliteDialogStore<CallState, string>({
+      path,
+      name: 'ivr',
+      limits: {
+        idleMs: limits.callIdleMaxMs,
+        totalMs: limits.callDurationMaxMs,
+        expireBatchMax: limits.callsMax,
+        // An ended call's last answer, for a platform's late retry, is in its record.
+        endedKeepMs: 0,
+        inMemoryMax: limits.callsMax,
+        dirtyMax: limits.callsMax,
+        flushIntervalMs: limits.callFlushIntervalMs,
+      },
+      outcomes: { idle: 'idle_timeout', cap: 'duration_cap' },
+    })
+    // Calls in progress when the gateway stopped are gone with its memory: they end here.
+    void this.calls.endAllOpen('gateway_restart', Date.now())
+    this.calls.forget(Number.MAX_SAFE_INTEGER)
     this.statements.closeOrphans.run()
     this.recordCount = Number(this.statements.count.get()?.count ?? 0)
   }
 
   get openCount(): number {
-    return this.calls.size
+    return this.inProgress
   }
 
   /** The call in progress, or null (unknown or ended: see record()). */
-  get(callId: string): CallState | null {
+  async get(callId: string): Promise<CallState | null> {
     this.assertOpen()
-    return this.calls.get(callId) ?? null
+    const state = await this.calls.get(callId)
+    return state === null || state.outcome !== null ? null : state
   }
 
   /** A new call; false when callsMax calls are in progress (nothing written). */
-  open(state: CallState): boolean {
+  async open(state: CallState): Promise<boolean> {
     this.assertOpen()
-    assert(!this.calls.has(state.callId), `call ${state.callId} is already in progress`)
-    if (this.calls.size >= this.limits.callsMax) return false
+    if (this.inProgress >= this.limits.callsMax) return false
+    assert(await this.calls.put(state, null), `call ${state.callId} was already in progress`)
+    this.inProgress += 1
     const { call } = state
     this.statements.insert.run(
       state.callId,
@@ -179,40 +204,49 @@ export class CallStore {
       JSON.stringify(state.lastAnswer),
     )
     this.recordCount += 1
-    this.calls.set(state.callId, state)
     return true
   }
 
-  /** The call after an answered request. */
-  put(state: CallState): void {
+  /** The call after an answered request: one step on from the stored one (compare-and-set). */
+  async put(state: CallState): Promise<void> {
     this.assertOpen()
-    assert(this.calls.has(state.callId), `call ${state.callId} is not in progress`)
-    this.calls.set(state.callId, state)
+    assert(
+      await this.calls.put(state, state.step - 1),
+      `call ${state.callId} is not in progress at step ${state.step - 1}: it moved on meanwhile`,
+    )
     this.write(state, null, null)
   }
 
   /** Ends a call in progress and returns its record; null when it was not in progress. */
-  end(state: CallState, outcome: string, nowMs: number): CallDetailRecord | null {
+  async end(state: CallState, outcome: string, nowMs: number): Promise<CallDetailRecord | null> {
     this.assertOpen()
-    if (!this.calls.delete(state.callId)) return null
+    const stored = await this.get(state.callId)
+    if (stored === null) return null
+    // The call ends as it stood (a cap) or with the request that ended it (one step on).
+    assert(
+      state.step === stored.step || state.step === stored.step + 1,
+      `call ${state.callId} ends at step ${state.step}, stored at ${stored.step}`,
+    )
+    const activeMs = Math.max(state.activeMs, nowMs)
+    if (!(await this.calls.put({ ...state, outcome, activeMs }, stored.step))) return null
+    this.inProgress -= 1
     const endedMs = Math.max(nowMs, state.startedMs)
     this.write(state, endedMs, outcome)
     return this.record(state.callId)
   }
 
-  /** Calls in progress past the duration cap or idle for too long at `nowMs`. */
-  due(
+  /**
+   * Calls in progress past the duration cap or idle for too long at `nowMs` (the cap checked
+   * first: a call both idle and too long ended by its cap), still in progress: the service ends
+   * each under the call's own lock.
+   */
+  async due(
     nowMs: number,
-  ): readonly { readonly state: CallState; readonly outcome: 'duration_cap' | 'idle_timeout' }[] {
-    const due = []
-    for (const state of this.calls.values()) {
-      // The cap is checked first: a call both idle and too long ended by its cap.
-      if (state.startedMs <= nowMs - this.limits.callDurationMaxMs)
-        due.push({ state, outcome: 'duration_cap' as const })
-      else if (state.activeMs <= nowMs - this.limits.callIdleMaxMs)
-        due.push({ state, outcome: 'idle_timeout' as const })
-    }
-    return due
+  ): Promise<readonly { readonly state: CallState; readonly outcome: string }[]> {
+    this.assertOpen()
+    const due = await this.calls.due(nowMs)
+    this.calls.forget(nowMs)
+    return due.map(({ record, outcome }) => ({ state: record, outcome }))
   }
 
   /** A call's record, in progress or ended; null when the call never was. */
@@ -246,9 +280,10 @@ export class CallStore {
     return pruned
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.calls.close()
     this.db.close()
   }
 

@@ -126,7 +126,7 @@ export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps):
     async close() {
       closed = true
       await service.drained()
-      store.close()
+      await store.close()
     },
   }
 }

@@ -120,8 +120,8 @@ export class IvrService {
   }
 
   /** The last answer of a call in progress, or null when it is not in progress. */
-  current(callId: string): CallAnswer | null {
-    return this.deps.store.get(callId)?.lastAnswer ?? null
+  async current(callId: string): Promise<CallAnswer | null> {
+    return (await this.deps.store.get(callId))?.lastAnswer ?? null
   }
 
   /**
@@ -158,17 +158,16 @@ export class IvrService {
   async sweep(): Promise<number> {
     const nowMs = this.deps.clock.nowMs()
     let ended = 0
-    for (const { state, outcome } of this.deps.store.due(nowMs)) {
-      await this.runner.serialize(state.callId, () => {
-        const current = this.deps.store.get(state.callId)
-        if (current === null || current.activeMs !== state.activeMs) return Promise.resolve()
-        this.finish(
+    for (const { state, outcome } of await this.deps.store.due(nowMs)) {
+      await this.runner.serialize(state.callId, async () => {
+        const current = await this.deps.store.get(state.callId)
+        if (current === null || current.activeMs !== state.activeMs) return
+        await this.finish(
           { ...current, call: this.deps.engine.hangup(current.call, nowMs) },
           outcome,
           nowMs,
         )
         ended += 1
-        return Promise.resolve()
       })
     }
     this.deps.store.prune()
@@ -182,7 +181,7 @@ export class IvrService {
 
   private async startNow(request: StartRequest): Promise<CallResult> {
     const { store } = this.deps
-    const held = store.get(request.callId)
+    const held = await store.get(request.callId)
     const record = held === null ? store.record(request.callId) : null
     const firstAnswered = held?.step === 1 || (record !== null && record.steps === 1)
     const previous = held?.lastAnswer ?? record?.lastAnswer ?? null
@@ -238,6 +237,9 @@ export class IvrService {
       )
       const driven = await this.drive(first, request.callId, 0, msisdn)
       const state: CallState = {
+        key: request.callId,
+        msisdn: msisdn ?? request.from,
+        outcome: null,
         callId: request.callId,
         provider: request.provider,
         caller: msisdn ?? request.from,
@@ -248,7 +250,7 @@ export class IvrService {
         startedMs: nowMs,
         activeMs: nowMs,
       }
-      assert(store.open(state), 'the IVR call store refused a call within callsMax')
+      assert(await store.open(state), 'the IVR call store refused a call within callsMax')
       this.deps.metrics.count('telepay_ivr_calls_started_total', 'IVR calls answered, by face', {
         provider: request.provider,
       })
@@ -262,7 +264,7 @@ export class IvrService {
         prompts: driven.prompts.length,
       })
       if (driven.ended)
-        this.finish(state, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
+        await this.finish(state, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
       this.count(request.provider, 'start', driven.ended ? 'ended' : 'gather')
       return { ok: true, answer: state.lastAnswer, replay: false }
     } finally {
@@ -272,7 +274,7 @@ export class IvrService {
 
   private async eventNow(request: EventRequest): Promise<CallResult> {
     const { store } = this.deps
-    const state = store.get(request.callId)
+    const state = await store.get(request.callId)
     if (state === null) {
       const record = store.record(request.callId)
       if (record === null) return refuse('call_not_found', `no call ${request.callId}`, null)
@@ -316,7 +318,7 @@ export class IvrService {
         ended: true,
         outcome,
       }
-      this.finish(
+      await this.finish(
         { ...state, call, step: state.step + 1, lastAnswer: answer, activeMs: nowMs },
         outcome,
         nowMs,
@@ -336,8 +338,9 @@ export class IvrService {
       lastAnswer: this.answerOf(request.callId, state.step + 1, driven),
       activeMs: nowMs,
     }
-    if (driven.ended) this.finish(next, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
-    else store.put(next)
+    if (driven.ended)
+      await this.finish(next, driven.outcome ?? driven.call.outcome ?? 'completed', nowMs)
+    else await store.put(next)
     this.count(request.provider, event.kind, driven.ended ? 'ended' : 'gather')
     this.deps.log.info('ivr step', {
       provider: request.provider,
@@ -427,13 +430,13 @@ export class IvrService {
     }
   }
 
-  private finish(state: CallState, outcome: string, nowMs: number): void {
+  private async finish(state: CallState, outcome: string, nowMs: number): Promise<void> {
     // A call ended by the channel (a cap) was last told to keep typing: its record says it ended.
     const last = state.lastAnswer
     const ended: CallState = last.ended
       ? state
       : { ...state, lastAnswer: { ...last, prompts: [], gather: null, ended: true, outcome } }
-    const record = this.deps.store.end(ended, outcome, nowMs)
+    const record = await this.deps.store.end(ended, outcome, nowMs)
     if (record === null) return
     this.deps.metrics.count('telepay_ivr_calls_ended_total', 'IVR calls ended, by outcome', {
       outcome,

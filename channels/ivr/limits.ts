@@ -59,6 +59,12 @@ export interface IvrLimits {
   readonly speechCacheFilesMax: number
   /** Prompt ids and texts remembered for GET /ivr/prompts/:id.wav (the last text of each id and language). */
   readonly promptsKnownMax: number
+  /**
+   * How often the calls in progress are written behind to the dialog store (its record, the
+   * call-detail record, is written at once at every request). 50 ms, as USSD: a crash loses no
+   * more than that of a call that cannot outlive the process anyway.
+   */
+  readonly callFlushIntervalMs: number
 }
 
 export const defaultIvrLimits: IvrLimits = {
@@ -79,6 +85,7 @@ export const defaultIvrLimits: IvrLimits = {
   speechTextLengthMax: 1_000,
   speechCacheFilesMax: 2_000,
   promptsKnownMax: 5_000,
+  callFlushIntervalMs: 50,
 }
 
 /** Returns the problems of a limit set, each naming its key; empty when the set is sound. */

@@ -191,7 +191,7 @@ export function vxmlRoute(deps: {
         result = await deps.ivr.event({ ...base, event: { kind: 'silence' } })
         break
       case 'nomatch': {
-        const terminator = deps.ivr.current(callId)?.gather?.finishOnKey ?? ''
+        const terminator = (await deps.ivr.current(callId))?.gather?.finishOnKey ?? ''
         result = await deps.ivr.event({
           ...base,
           event: terminator === '' ? { kind: 'silence' } : { kind: 'digits', keys: terminator },

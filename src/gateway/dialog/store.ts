@@ -72,6 +72,14 @@ export interface DialogStore<
    * expireBatchMax) and returns them closed; also forgets dialogs ended long ago.
    */
   expire(nowMs: number): Promise<readonly R[]>
+  /**
+   * The open dialogs expire() would close, with the outcome it would give, closing none: for a
+   * channel that ends each under its own lock (IVR hangs the call up first). At most
+   * expireBatchMax.
+   */
+  due(nowMs: number): Promise<readonly { readonly record: R; readonly outcome: O }[]>
+  /** Forgets the dialogs ended more than endedKeepMs ago (expire() does it too). */
+  forget(nowMs: number): void
   /** Closes every open dialog (a channel whose dialogs cannot outlive the process, at start). */
   endAllOpen(outcome: O, nowMs: number): Promise<number>
   openCount(): Promise<number>
@@ -211,29 +219,29 @@ export class SqliteDialogStore<
     return Promise.resolve(this.endNow(key, outcome, nowMs))
   }
 
+  due(nowMs: number): Promise<readonly { readonly record: R; readonly outcome: O }[]> {
+    this.assertOpen()
+    return Promise.resolve(this.dueNow(nowMs))
+  }
+
   expire(nowMs: number): Promise<readonly R[]> {
     this.assertOpen()
-    // Written first, SQLite holds every session: its activity index finds the due ones.
-    this.flush()
-    const idleBefore = nowMs - this.limits.idleMs
-    const startedBefore = nowMs - this.limits.totalMs
-    const due = this.statements.due
-      .all(idleBefore, startedBefore, this.limits.expireBatchMax)
-      .map((row) => decode<R>(row.record))
     const closed: R[] = []
-    for (const record of due) {
-      // The cap is checked first: a session both idle and too old ended by its cap.
-      const outcome =
-        record.startedMs <= startedBefore ? this.options.outcomes.cap : this.options.outcomes.idle
-      // One write for the whole sweep below, not one per session ended.
+    for (const { record, outcome } of this.dueNow(nowMs)) {
+      // One write for the whole sweep below, not one per dialog ended.
       const ended = this.endNow(record.key, outcome, nowMs, false)
       if (ended !== null) closed.push(ended)
     }
     this.flush()
-    this.statements.forget.run(nowMs - this.limits.endedKeepMs)
-    // Once SQLite has no open session memory lacks, openOf and openCount answer from memory again.
-    if (this.openOutside && this.countOpenInDb() === this.openInMemory) this.openOutside = false
+    this.forget(nowMs)
     return Promise.resolve(closed)
+  }
+
+  forget(nowMs: number): void {
+    this.assertOpen()
+    this.statements.forget.run(nowMs - this.limits.endedKeepMs)
+    // Once SQLite has no open dialog memory lacks, openOf and openCount answer from memory again.
+    if (this.openOutside && this.countOpenInDb() === this.openInMemory) this.openOutside = false
   }
 
   openCount(): Promise<number> {
@@ -295,6 +303,22 @@ export class SqliteDialogStore<
       this.db.close()
     }
     return Promise.resolve()
+  }
+
+  /** The open dialogs past the idle timeout or the total cap, with the outcome that ends them. */
+  private dueNow(nowMs: number): { readonly record: R; readonly outcome: O }[] {
+    // Written first, SQLite holds every dialog: its activity index finds the due ones.
+    this.flush()
+    const idleBefore = nowMs - this.limits.idleMs
+    const startedBefore = nowMs - this.limits.totalMs
+    return this.statements.due
+      .all(idleBefore, startedBefore, this.limits.expireBatchMax)
+      .map((row) => {
+        const record = decode<R>(row.record)
+        // The cap is checked first: a dialog both idle and too old ended by its cap.
+        const { cap, idle } = this.options.outcomes
+        return { record, outcome: record.startedMs <= startedBefore ? cap : idle }
+      })
   }
 
   /** The stored record: memory's, else SQLite's (taken into memory when open). */
