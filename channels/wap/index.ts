@@ -5,6 +5,8 @@
  * the gateway passes in. The gateway calls sweep() with its other sweeps and close() on shutdown.
  * Exports startWapChannel, handlebarsRenderer, RunningWapChannel, WapChannelConfig, WapChannelDeps, WapRenderer.
  */
+
+import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
 import { isHeaderName } from '../../src/config.js'
@@ -37,6 +39,8 @@ export type { WapRenderer }
  * X-WAP-Network-Client-MSISDN only, see identity.ts), `wapLimits` overrides of limits.ts.
  */
 export interface WapChannelConfig {
+  /** Where wap.sqlite (the sessions) lives; absent: sessions are kept in memory only. */
+  readonly dataDir?: string
   readonly wapTrustedGateways?: readonly string[]
   readonly wapMsisdnHeaders?: readonly string[]
   readonly wapLimits?: Partial<WapLimits>
@@ -83,7 +87,10 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
   const badHeader = msisdnHeaders.find((name) => !isHeaderName(name))
   if (badHeader !== undefined || msisdnHeaders.length === 0)
     throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
-  const store = new WapSessionStore(limits)
+  const store = new WapSessionStore(limits, {
+    ...(config.dataDir === undefined ? {} : { path: join(config.dataDir, 'wap.sqlite') }),
+    log: deps.log,
+  })
   const login = deps.login ?? coreLoginCheck(deps.service)
   deps.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [
     { labels: {}, value: store.size },
@@ -111,16 +118,15 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
     store,
     limits,
     ready: () => !closed,
-    sweep() {
-      if (!closed) {
-        const ended = store.sweep(deps.clock.nowMs())
-        if (ended > 0) deps.log.debug('wap sessions ended', { count: ended })
-      }
-      return Promise.resolve()
+    async sweep() {
+      if (closed) return
+      const ended = await store.sweep(deps.clock.nowMs())
+      if (ended > 0) deps.log.debug('wap sessions ended', { count: ended })
     },
-    close() {
+    async close() {
+      if (closed) return
       closed = true
-      return Promise.resolve()
+      await store.shutdown()
     },
   }
 }

@@ -43,6 +43,12 @@ export interface WapLimits {
   readonly statementRowsPerPage: number
   /** Bytes of a form post: the largest form has four short fields and a token. */
   readonly requestBodyBytesMax: number
+  /**
+   * How often changed sessions are written behind to wap.sqlite. 50 ms, as USSD: a crash loses
+   * at most that much of a session (a token's page, which the ledger's idempotency log still
+   * answers under the token's key).
+   */
+  readonly sessionFlushIntervalMs: number
 }
 
 export const defaultWapLimits: WapLimits = {
@@ -53,6 +59,7 @@ export const defaultWapLimits: WapLimits = {
   tokenTtlMs: 10 * 60_000,
   statementRowsPerPage: 3,
   requestBodyBytesMax: 4096,
+  sessionFlushIntervalMs: 50,
 }
 
 /** Names each bound that is not a positive integer, or out of order with another. */

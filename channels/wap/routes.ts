@@ -185,7 +185,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   sessions.use(
     async (request: Request<{ sessionId: string }>, response: Response, next: NextFunction) => {
       const nowMs = deps.clock.nowMs()
-      const session = store.find(request.params.sessionId, nowMs)
+      const session = await store.find(request.params.sessionId, nowMs)
       if (session === null)
         return send(
           response,
@@ -207,9 +207,11 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       }
       if (msisdn !== null && session.msisdn === null) {
         const detail = await deps.ledger.subscriber(msisdn)
-        session.msisdn = msisdn
-        session.via = 'header'
-        session.language = detail?.subscriber.language ?? session.language
+        store.identify(session, {
+          msisdn,
+          via: 'header',
+          language: detail?.subscriber.language ?? session.language,
+        })
       }
       response.locals['wapSession'] = session
       if (session.msisdn === null && request.path !== '/login') {
@@ -288,7 +290,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   sessions.get('/balance', async (_request, response) => {
     const session = sessionOf(response)
     const result = await execute({ kind: 'balance', msisdn: msisdnOf(session) }, null)
-    session.language = result.language
+    store.speak(session, result.language)
     send(response, deps, balancePage(urlsOf(session), result))
   })
 
@@ -472,9 +474,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
           outcome.language,
         )
       }
-      session.msisdn = msisdn
-      session.via = 'login'
-      session.language = outcome.language
+      store.identify(session, { msisdn, via: 'login', language: outcome.language })
       log.info('wap session opened', {
         session: session.id.slice(0, 6),
         msisdn: maskMsisdn(msisdn),
@@ -486,7 +486,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   sessions.get('/logout', (_request, response) => {
     const session = sessionOf(response)
-    store.close(session.id)
+    store.close(session.id, deps.clock.nowMs())
     send(
       response,
       deps,

@@ -1,8 +1,11 @@
 /**
  * session-store.test.ts - sessions and one-time tokens without HTTP: a token's first submit runs
  * once and every later one gets its page; tokens expire; sessions end when idle or too old and
- * are bounded in number; and the gateway allow-list and enrichment headers of identity.ts.
+ * are bounded in number; they outlive a restart in wap.sqlite; and the gateway allow-list and enrichment headers of identity.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PageModel } from '../../../channels/wap/contract.js'
 import { headerIdentity, trustedGateways } from '../../../channels/wap/identity.js'
@@ -54,24 +57,59 @@ describe('one-time tokens', () => {
 })
 
 describe('sessions', () => {
-  it('end after the idle time or the total life, and the least recently used goes when full', () => {
+  it('end after the idle time or the total life, and the least recently used goes when full', async () => {
     const limits = { ...defaultWapLimits, sessionsMax: 2 }
     const store = new WapSessionStore(limits)
     const a = store.open(0, null)
-    expect(store.find(a.id, limits.sessionIdleMs - 1)?.id).toBe(a.id)
-    expect(store.find(a.id, 2 * limits.sessionIdleMs)).toBeNull()
+    expect((await store.find(a.id, limits.sessionIdleMs - 1))?.id).toBe(a.id)
+    expect(await store.find(a.id, 2 * limits.sessionIdleMs)).toBeNull()
 
     const b = store.open(0, null)
     const c = store.open(0, null)
-    store.find(b.id, 1)
+    await store.find(b.id, 1)
     store.open(1, null)
-    expect(store.find(c.id, 2)).toBeNull()
-    expect(store.find(b.id, 2)?.id).toBe(b.id)
+    expect(await store.find(c.id, 2)).toBeNull()
+    expect((await store.find(b.id, 2))?.id).toBe(b.id)
 
     let kept = store.open(0, null)
     for (let at = 60_000; at < limits.sessionTotalMs; at += 60_000)
-      kept = store.find(kept.id, at) ?? kept
-    expect(store.find(kept.id, limits.sessionTotalMs)).toBeNull()
+      kept = (await store.find(kept.id, at)) ?? kept
+    expect(await store.find(kept.id, limits.sessionTotalMs)).toBeNull()
+    await store.shutdown()
+  })
+
+  it('outlive a restart in the dialog store: the login, and a done token that answers its resubmit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telepay-wap-store-'))
+    try {
+      const path = join(dir, 'wap.sqlite')
+      const first = new WapSessionStore(defaultWapLimits, { path })
+      const session = first.open(0, null)
+      first.identify(session, { msisdn: '8613800138000', language: 'zh', via: 'login' })
+      const token = first.issue(session, 'pay_merchant', 0)
+      const claim = first.claim(session, token, ['pay_merchant'], 1)
+      if (claim.kind !== 'fresh') throw new Error('first claim not fresh')
+      await claim.finish(Promise.resolve(page('paid')))
+      const loggedOut = first.open(0, null)
+      first.close(loggedOut.id, 2)
+      await first.shutdown()
+
+      const second = new WapSessionStore(defaultWapLimits, { path })
+      const back = await second.find(session.id, 3)
+      expect(back).toMatchObject({ msisdn: '8613800138000', language: 'zh', via: 'login' })
+      if (back === null) throw new Error('session lost')
+      const again = second.claim(back, token, ['pay_merchant'], 4)
+      expect(again.kind).toBe('replay')
+      if (again.kind === 'replay') expect((await again.page).title).toBe('paid')
+      expect(await second.find(loggedOut.id, 3)).toBeNull()
+      // Ended by the sweep in the file too, not only in memory.
+      expect(await second.sweep(defaultWapLimits.sessionTotalMs + 10)).toBe(1)
+      await second.shutdown()
+      const third = new WapSessionStore(defaultWapLimits, { path })
+      expect(await third.find(session.id, 5)).toBeNull()
+      await third.shutdown()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
