@@ -1,0 +1,101 @@
+/**
+ * context.ts - what the gateway gives every channel: the ChannelContext. A channel submits
+ * commands, identifies the caller, notifies a phone, renders replies, runs its dialogs and
+ * finds its working files through it, and reads the clock, the log and the metrics from it; it
+ * imports no service, ledger or configuration module of src/ (test/rules/imports.test.ts), so a
+ * test or another gateway (several processes on one database) can hand it other parts.
+ * Exports ChannelContext, Caller, ChannelContextParts, createChannelContext.
+ */
+import { join } from 'node:path'
+import type { Language } from '../core/index.js'
+import type { Clock } from '../service/clock.js'
+import type { Logger } from '../service/log.js'
+import type { Metrics } from '../service/metrics.js'
+import type { DialogLimits, DialogRecord, Notify } from './dialog/index.js'
+import { DialogRunner, SqliteDialogStore } from './dialog/index.js'
+import type { DialogStoreLimits } from './dialog/store.js'
+import type { CommandPort, LedgerReads } from './ports.js'
+import { renderMessage, renderResult } from './reply/index.js'
+
+/** Who is calling, as the ledger knows the MSISDN: what a channel decides on before a command. */
+export interface Caller {
+  readonly msisdn: string
+  readonly language: Language
+  /** Until when three wrong PINs lock the subscriber out (0: not locked). */
+  readonly lockedUntilMs: number
+  /** The payment waiting for this subscriber's confirm, or null. */
+  readonly pendingPaymentId: string | null
+}
+
+export interface ChannelContext {
+  /** Submit a payment command and get its answer (idempotent on the request's key). */
+  readonly commands: CommandPort
+  /** The subscriber of an MSISDN, or null when it is not registered. A read, not a command. */
+  identify(msisdn: string): Promise<Caller | null>
+  /** Tell a phone by SMS, now or from the outbox; false when it could do neither. */
+  readonly notify: Notify
+  /** The one reply renderer (src/gateway/reply): a phone never sees a template. */
+  readonly reply: { readonly result: typeof renderResult; readonly message: typeof renderMessage }
+  /** The dialog runner of one channel: per-dialog chain, step keys, deadline, late answer. */
+  dialogRunner(channel: 'ussd' | 'ivr' | 'wap', limits: DialogLimits): DialogRunner
+  /** A dialog store in the channel's own working file (`file`, e.g. ussd.sqlite). */
+  dialogStore<R extends DialogRecord & { readonly outcome: O | null }, O extends string>(options: {
+    readonly file: string
+    readonly name: string
+    readonly limits: DialogStoreLimits
+    readonly outcomes: { readonly idle: O; readonly cap: O }
+  }): SqliteDialogStore<R, O>
+  /** The path of a working file of the channel in the data directory (beside the ledger). */
+  workingFile(name: string): string
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+}
+
+/** What the gateway builds a context from. */
+export interface ChannelContextParts {
+  readonly commands: CommandPort
+  readonly ledger: LedgerReads<'subscriber'>
+  /** Absent: no route to a phone runs (no SMS); a notice is then not sent. */
+  readonly notify?: Notify
+  readonly dataDir: string
+  readonly clock: Clock
+  readonly log: Logger
+  readonly metrics: Metrics
+}
+
+export function createChannelContext(parts: ChannelContextParts): ChannelContext {
+  const { commands, clock, log, metrics } = parts
+  const workingFile = (name: string): string =>
+    parts.dataDir === ':memory:' ? ':memory:' : join(parts.dataDir, name)
+  return {
+    commands,
+    async identify(msisdn) {
+      const detail = await parts.ledger.subscriber(msisdn)
+      if (detail === null) return null
+      const { subscriber } = detail
+      return {
+        msisdn,
+        language: subscriber.language,
+        lockedUntilMs: subscriber.lockedUntilMs,
+        pendingPaymentId: subscriber.pendingPaymentId,
+      }
+    },
+    notify: parts.notify ?? (() => Promise.resolve(false)),
+    reply: { result: renderResult, message: renderMessage },
+    dialogRunner: (channel, limits) =>
+      new DialogRunner({ channel, commands, notify: parts.notify ?? null, log, metrics, limits }),
+    dialogStore: (options) =>
+      new SqliteDialogStore({
+        path: workingFile(options.file),
+        name: options.name,
+        limits: options.limits,
+        outcomes: options.outcomes,
+        log,
+      }),
+    workingFile,
+    clock,
+    log,
+    metrics,
+  }
+}
