@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Limits, OperatingLimits } from './core/index.js'
 import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
+import { isHeaderName } from './gateway/http/headers.js'
 import type { LogLevel } from './service/log.js'
 import { logLevels } from './service/log.js'
 import type { BankMode } from './tools/bank/simulated-bank.js'
@@ -450,11 +451,6 @@ export function loadConfig(
       ),
     },
   }
-}
-
-/** An HTTP header name (an RFC 9110 token). */
-export function isHeaderName(name: string): boolean {
-  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
 }
 
 /** Header names, as a JSON list or a comma-separated string (the environment); never empty. */

@@ -13,7 +13,7 @@ import type { Language } from '../../src/core/index.js'
 import { assert } from '../../src/core/index.js'
 import type { DialogRecord } from '../../src/gateway/dialog/index.js'
 import { SqliteDialogStore } from '../../src/gateway/dialog/index.js'
-import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
+import { openWorkingDatabase } from '../../src/gateway/working-db.js'
 import type { Gather, IvrCall, Prompt } from './contract.js'
 import type { IvrLimits } from './limits.js'
 

@@ -12,8 +12,7 @@ import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
 import type { Language } from '../../src/core/index.js'
-import type { CommandPort } from '../../src/gateway/ports.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
@@ -42,7 +41,7 @@ export interface IvrChannelConfig {
 
 export interface IvrChannelDeps {
   readonly service: CommandPort
-  readonly ledger: Pick<LedgerStore, 'subscriber'>
+  readonly ledger: LedgerReads<'subscriber'>
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics

@@ -9,7 +9,7 @@
  * payment it confirms); it is never a way to pay twice.
  */
 import type Database from 'better-sqlite3'
-import { openWorkingDatabase } from '../../src/ledger/sqlite-open.js'
+import { openWorkingDatabase } from '../../src/gateway/working-db.js'
 
 export interface LastMo {
   /** The sender's number (international digits when it is an MSISDN). */

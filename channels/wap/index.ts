@@ -9,10 +9,9 @@
 import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
-import { isHeaderName } from '../../src/config.js'
 import type { Limits } from '../../src/core/index.js'
-import type { CommandPort } from '../../src/gateway/ports.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import { isHeaderName } from '../../src/gateway/http/headers.js'
+import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
@@ -48,7 +47,7 @@ export interface WapChannelConfig {
 
 export interface WapChannelDeps {
   readonly service: CommandPort
-  readonly ledger: Pick<LedgerStore, 'subscriber'>
+  readonly ledger: LedgerReads<'subscriber'>
   readonly limits: Pick<Limits, 'pinAttemptsMax' | 'pinLockMs'>
   readonly clock: Clock
   readonly log: Logger

@@ -14,9 +14,8 @@ import type { Command, CommandResult } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import { DialogRunner } from '../../src/gateway/dialog/index.js'
 import { requestErrorStatusOf } from '../../src/gateway/http/status.js'
-import type { CommandPort } from '../../src/gateway/ports.js'
+import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
@@ -53,7 +52,7 @@ export interface WapRenderer {
 export interface WapRouteDeps {
   readonly store: WapSessionStore
   readonly service: CommandPort
-  readonly ledger: Pick<LedgerStore, 'subscriber'>
+  readonly ledger: LedgerReads<'subscriber'>
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics

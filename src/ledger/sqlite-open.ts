@@ -23,21 +23,6 @@ export function openLedgerDatabase(path: string): SqliteDatabase {
   return db
 }
 
-/**
- * Opens a channel's working database beside the ledger (USSD sessions, IVR calls, the last MO
- * of each phone): WAL with synchronous=NORMAL, because what it holds can be lost to a power cut
- * without losing or doubling money (the ledger, with FULL, is the record), and every write stays
- * an append to the log.
- */
-export function openWorkingDatabase(path: string): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
-  return db
-}
-
 function migrate(db: SqliteDatabase): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID',

@@ -8,8 +8,8 @@
  * Exports DialogRecord, DialogStore, DialogStoreLimits, DialogStoreOptions, SqliteDialogStore.
  */
 import type Database from 'better-sqlite3'
-import { openWorkingDatabase } from '../../ledger/sqlite-open.js'
 import type { Logger } from '../../service/log.js'
+import { openWorkingDatabase } from '../working-db.js'
 
 /** What every dialog record holds; a channel's record adds its own fields (plain data, never a PIN). */
 export interface DialogRecord {
