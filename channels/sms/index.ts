@@ -3,13 +3,13 @@
  * under it (src/bearer): the SMSC simulator (default), operator mode bound to an upstream SMSC,
  * or nothing. Both modes feed one SmsChannel, which feeds one SmsAdapter; the core never knows
  * which mode carried a command. The same bearer also carries USSD over SMPP (`ussdLink`, which
- * the gateway hands to channels/ussd/smpp), and the outbox sweep may try a USSD push before a
- * notice's SMS (`attachPush`).
+ * the gateway hands to channels/ussd/smpp). The channel is the SMS route (`route`) of the
+ * gateway's notices outbox (src/gateway/notices), and keeps there the replies it cannot send.
  *
  * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
  * refused with ESME_RTHROTTLED, so the SMSC sends them again later; the simulator takes no new
  * bind), `settle` (the MOs in flight are answered and their replies sent or kept in the outbox),
- * the outbox drain (`sweep`), then `close` (the sessions unbind).
+ * the gateway's outbox drain over the SMS route, then `close` (the sessions unbind).
  */
 import { join } from 'node:path'
 import type {
@@ -19,15 +19,14 @@ import type {
   SmsTransport,
   UssdLink,
 } from '../../src/bearer/contract.js'
-import type { NoticePush } from '../../src/bearer/notice-push.js'
 import { startOperatorTransport } from '../../src/bearer/operator-transport.js'
 import { startSimulatorTransport } from '../../src/bearer/simulator-transport.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
 import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
 import type { SmppServer } from '../../src/bearer/smpp/server.js'
 import type { Config } from '../../src/config.js'
-import type { OperatingLimits } from '../../src/core/index.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
+import type { LedgerReads } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
 import { InFlight } from '../../src/service/in-flight.js'
 import type { Logger } from '../../src/service/log.js'
@@ -35,17 +34,19 @@ import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
-import { deliverDueSms } from './outbox.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
+import { smsRoute } from './sms-route.js'
 
 export interface SmsChannelDeps {
   readonly service: PaymentService
-  readonly ledger: LedgerStore
+  /** The subscriber's language and waiting payment. */
+  readonly ledger: LedgerReads<'subscriber'>
+  /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */
+  readonly keep: ReplyKeeper
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
-  readonly operating: OperatingLimits
 }
 
 export interface RunningSmsChannel {
@@ -56,14 +57,14 @@ export interface RunningSmsChannel {
   readonly smppPort: number | null
   /** The same transport as the path of USSD over SMPP (channels/ussd/smpp). */
   readonly ussdLink: UssdLink
-  /** From now on the outbox sweep offers each notice's first attempt to `push` (null: SMS only). */
-  attachPush(push: NoticePush | null): void
+  /** The SMS route of the gateway's notices outbox. */
+  readonly route: NoticeRoute
   ready(): boolean
   /** Stop, step 1: new MOs are refused (the SMSC retries them), the simulator takes no new bind. */
   stopAccepting(): void
   /** Stop, step 2: resolves once the MOs in flight are answered and their replies sent or kept. */
   settle(): Promise<void>
-  /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
+  /** Gives up on long MOs whose parts never came and forgets MOs too old to come again. */
   sweep(): Promise<void>
   close(): Promise<void>
 }
@@ -99,7 +100,7 @@ export async function startSmsChannel(
     log: deps.log,
     metrics: deps.metrics,
     receipts: true,
-    keep: deps.ledger,
+    keep: deps.keep,
     lastMos,
     waitingOf: async (msisdn) =>
       (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
@@ -169,16 +170,13 @@ export async function startSmsChannel(
   }
   channel.attach(transport)
   const mode = transport.mode
-  let push: NoticePush | null = null
   return {
     mode,
     channel,
     transport,
     smppPort,
     ussdLink: transport,
-    attachPush(next) {
-      push = next
-    },
+    route: smsRoute(channel),
     ready: () => transport.ready(),
     stopAccepting() {
       accepting = false
@@ -191,17 +189,6 @@ export async function startSmsChannel(
     async sweep() {
       channel.expireParts()
       channel.pruneIdentities()
-      await deliverDueSms(
-        {
-          ledger: deps.ledger,
-          channel,
-          clock: deps.clock,
-          limits: deps.operating,
-          log: deps.log,
-          metrics: deps.metrics,
-        },
-        push,
-      )
     },
     async close() {
       accepting = false

@@ -43,7 +43,7 @@ export interface UssdChannelDeps {
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
-  /** Sends an SMS outside the outbox (the SMS channel's sendText); absent: no SMS channel runs. */
+  /** Answers a phone after its dialogue ended (the gateway's notices outbox: sent now or kept); absent: none. */
   readonly notify?: (msisdn: string, text: string) => Promise<boolean>
   /** The menu engine; absent: channels/ussd/menu's, over the menus in `menusDir` (menus/ussd/). */
   readonly engine?: UssdEngine

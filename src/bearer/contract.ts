@@ -26,8 +26,9 @@
  * A channel that rides the bearer:
  *  a. MUST send only through `send` / `sendUssd`, and MUST NOT open or write to an SMPP session
  *     of its own: binds, windows, throttling and reconnects are the bearer's.
- *  b. MUST NOT import another channel: what SMS and USSD share (this contract, the SMPP stack in
- *     smpp/, the text coding in text/, the notice push in notice-push.ts) lives in src/bearer/.
+ *  b. MUST NOT import another channel: what SMS and USSD share lives in src/bearer/ (this
+ *     contract, the SMPP stack in smpp/, the text coding in text/) or in the gateway (the notices
+ *     outbox whose routes they are, src/gateway/notices/).
  *  c. MUST NOT learn which mode carries it beyond `mode`.
  * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, SendResult, SmsTransport,
  * UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
