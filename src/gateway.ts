@@ -1,11 +1,13 @@
 /**
  * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
- * into an empty database, starts group commit, the payment service, the notices outbox, the
- * sweeps and the HTTP server. Channels (SMS, USSD, IVR, WAP, the merchant API) start here,
- * register in the channel registry and mount their routers on the HTTP app. USSD over SMPP rides
- * the SMS channel's SMPP transport. The notices outbox (src/gateway/notices) carries notices to
- * phones over the routes registered with it: the USSD push first, then SMS; USSD and IVR answer a
- * phone late through its `notify`.
+ * into an empty database, starts group commit, the payment service, the notices outbox, the SMPP
+ * bearer, the sweeps and the HTTP server. Channels (SMS, USSD, IVR, WAP, the merchant API) start
+ * here, register in the channel registry and mount their routers on the HTTP app. The SMPP
+ * bearer (src/bearer/start.ts: the SMSC simulator, or operator mode's bind) starts before the
+ * channels that ride it, which are each handed their side: short messages to SMS, USSD PDUs to
+ * USSD over SMPP. The notices outbox (src/gateway/notices) carries notices to phones over the
+ * routes registered with it: the USSD push first, then SMS; USSD and IVR answer a phone late
+ * through its `notify`.
  *
  * close() is the graceful stop (SIGTERM): no new input (new HTTP requests and MOs are refused,
  * no new bind); the HTTP requests and MOs in flight are answered (bounded by
@@ -27,6 +29,9 @@ import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
+import type { SmppLimits } from './bearer/smpp/limits.js'
+import type { RunningSmppBearer } from './bearer/start.js'
+import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
@@ -51,8 +56,13 @@ import { SimulatedBank } from './tools/bank/simulated-bank.js'
 import { defaultWorld } from './tools/world/default-world.js'
 import { prepareWorld } from './world/world.js'
 
-/** `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap` section. */
-export type GatewayConfig = Config & WapChannelConfig
+/**
+ * `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap`
+ * section. `smppLimits` (not in config.ts yet) overrides the SMSC simulator's session limits: the
+ * SMS benchmark raises the per-bind rate limit and the deliver_sm window with it.
+ */
+export type GatewayConfig = Config &
+  WapChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
 
 export interface Gateway {
   readonly url: string
@@ -61,12 +71,14 @@ export interface Gateway {
   readonly ledger: SqliteLedger
   readonly bank: SimulatedBank
   readonly clock: Clock
+  /** The SMPP bearer under SMS and USSD over SMPP, or null when SMS is configured off. */
+  readonly bearer: RunningSmppBearer | null
   /** The SMS channel, or null when configured off. */
   readonly sms: RunningSmsChannel | null
   /** Where the SMSC simulator listens, or null when it does not run. */
   readonly smpp: { readonly host: string; readonly port: number } | null
   readonly ussd: RunningUssdChannel
-  /** USSD over SMPP, or null when no SMPP transport runs (SMS off). */
+  /** USSD over SMPP, or null when no SMPP bearer runs (SMS off). */
   readonly ussdSmpp: RunningUssdSmpp | null
   readonly ivr: RunningIvrChannel
   readonly wap: RunningWapChannel
@@ -127,17 +139,41 @@ export async function startGateway(
 
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
-  const sms = await startSmsChannel(config, { service, ledger, keep: notices, clock, log, metrics })
+  // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
+  const bearer =
+    config.sms.mode === 'off'
+      ? null
+      : await startSmppBearer({
+          mode: config.sms.mode,
+          simulator: config.smpp,
+          shortCode: config.sms.shortCode,
+          upstream: config.sms.upstream,
+          ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
+          log,
+          metrics,
+        })
+  const sms =
+    bearer === null
+      ? null
+      : startSmsChannel(config, {
+          link: bearer.sms,
+          service,
+          ledger,
+          keep: notices,
+          clock,
+          log,
+          metrics,
+        })
   // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
   const notify = (msisdn: string, text: string): Promise<boolean> => notices.notify(msisdn, text)
   const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, notify })
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp =
-    sms === null
+    bearer === null
       ? null
       : startUssdOverSmpp(
-          { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
-          { link: sms.ussdLink, ussd, ledger, held: notices, clock, log, metrics },
+          { serviceCode: '*123#', push: config.ussd.push ?? bearer.mode === 'simulator' },
+          { link: bearer.ussd, ussd, ledger, held: notices, clock, log, metrics },
         )
   // The push first, when the phone can take the prompt on its screen; SMS for the rest.
   if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)
@@ -173,7 +209,7 @@ export async function startGateway(
       name: 'ussd',
       ready: () => ussd.ready(),
       sweep: () => ussd.sweep(),
-      // USSD over SMPP rides the SMS bearer and answers into the USSD sessions: it closes first.
+      // USSD over SMPP answers into the USSD sessions: it closes first.
       close: async () => {
         await ussdSmpp?.close()
         await ussd.close()
@@ -280,7 +316,7 @@ export async function startGateway(
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
-  const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
+  const smpp = bearer?.port == null ? null : { host: config.smpp.host, port: bearer.port }
   return {
     url,
     config,
@@ -288,6 +324,7 @@ export async function startGateway(
     ledger,
     bank,
     clock,
+    bearer,
     sms,
     smpp,
     ussd,
@@ -302,6 +339,7 @@ export async function startGateway(
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()
+      bearer?.stopListening()
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
       const limits = config.operating
@@ -325,10 +363,11 @@ export async function startGateway(
         log.warn('stop: SMS outbox not drained within the bound; the rest waits for the restart', {
           boundMs: limits.stopOutboxDrainMs,
         })
-      // 5. The channels close, in the reverse order of their start, and the SMPP sessions unbind:
+      // 5. The channels close, in the reverse order of their start, then the SMPP sessions unbind:
       // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it
       // ends, over SMPP hops that are still up.
       await registry.close()
+      await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
       await commits.drained()

@@ -14,7 +14,7 @@ import type {
   InboundSm,
   OutboundSm,
   SendResult,
-  SmsTransport,
+  SmsLink,
 } from '../../src/bearer/contract.js'
 import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 import { decodeText } from '../../src/bearer/text/coding.js'
@@ -56,7 +56,7 @@ export interface SmsChannelOptions {
 const pendingReceiptsMax = 100_000
 
 export class SmsChannel {
-  private transport: SmsTransport | null = null
+  private transport: Pick<SmsLink, 'mode' | 'send' | 'ready'> | null = null
   private readonly identity: MoIdentity
   private readonly reassembler = new Reassembler(smsTextLimits)
   private concatReference = 0
@@ -76,7 +76,7 @@ export class SmsChannel {
     )
   }
 
-  attach(transport: SmsTransport): void {
+  attach(transport: Pick<SmsLink, 'mode' | 'send' | 'ready'>): void {
     this.transport = transport
   }
 

@@ -29,7 +29,7 @@ import { UssdService } from './ussd-service.js'
 
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
- * the bounds of limits.ts, as `smppLimits` does for the SMS channel; `menusDir` the menu files' folder.
+ * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files' folder.
  */
 export interface UssdChannelConfig {
   readonly dataDir: string

@@ -74,6 +74,7 @@ export interface UssdSmppOptions {
 }
 
 export interface UssdSmppDeps {
+  /** The USSD side of the SMPP bearer the gateway started (src/bearer/start.ts). */
   readonly link: UssdLink
   readonly ussd: {
     readonly service: UssdService
