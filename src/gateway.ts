@@ -1,15 +1,20 @@
 /**
  * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
- * into an empty database, starts group commit, the payment service, the sweeps and the HTTP
- * server. Channels (SMS, USSD, IVR, WAP, the merchant API) start here, register in the channel
- * registry and mount their routers on the HTTP app. USSD over SMPP rides the SMS channel's SMPP
- * transport and may push merchants' payment prompts before their SMS.
+ * into an empty database, starts group commit, the payment service, the notices outbox, the SMPP
+ * bearer, the sweeps and the HTTP server. Channels (SMS, USSD, IVR, WAP, the merchant API) start
+ * here, register in the channel registry and mount their routers on the HTTP app. The SMPP
+ * bearer (src/bearer/start.ts: the SMSC simulator, or operator mode's bind) starts before the
+ * channels that ride it, which are each handed their side: short messages to SMS, USSD PDUs to
+ * USSD over SMPP. The notices outbox (src/gateway/notices) carries notices to phones over the
+ * routes registered with it: the USSD push first, then SMS; USSD and IVR answer a phone late
+ * through its `notify`.
  *
  * close() is the graceful stop (SIGTERM): no new input (new HTTP requests and MOs are refused,
  * no new bind); the HTTP requests and MOs in flight are answered (bounded by
- * operating.stopInFlightMs); their SMS replies are sent or kept in the outbox; the outbox is
- * delivered over the sessions still bound (operating.stopOutboxDrainMs); then the channels close,
- * the SMPP sessions unbind, the last ledger batch commits and the files close.
+ * operating.stopInFlightMs); their replies are sent or kept in the outbox; the outbox is
+ * delivered over its routes' sessions still bound (operating.stopOutboxDrainMs); then the
+ * channels close, the SMPP sessions unbind, the last ledger batch commits and the files close.
+ * Exports startGateway, Gateway, GatewayConfig.
  */
 
 import type { RunningIvrChannel } from '../channels/ivr/index.js'
@@ -24,9 +29,13 @@ import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
+import type { SmppLimits } from './bearer/smpp/limits.js'
+import type { RunningSmppBearer } from './bearer/start.js'
+import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
+import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { adminAuth } from './http/admin-api.js'
 import { createApp } from './http/app.js'
@@ -47,8 +56,13 @@ import { SimulatedBank } from './tools/bank/simulated-bank.js'
 import { defaultWorld } from './tools/world/default-world.js'
 import { prepareWorld } from './world/world.js'
 
-/** `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap` section. */
-export type GatewayConfig = Config & WapChannelConfig
+/**
+ * `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap`
+ * section. `smppLimits` (not in config.ts yet) overrides the SMSC simulator's session limits: the
+ * SMS benchmark raises the per-bind rate limit and the deliver_sm window with it.
+ */
+export type GatewayConfig = Config &
+  WapChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
 
 export interface Gateway {
   readonly url: string
@@ -57,16 +71,20 @@ export interface Gateway {
   readonly ledger: SqliteLedger
   readonly bank: SimulatedBank
   readonly clock: Clock
+  /** The SMPP bearer under SMS and USSD over SMPP, or null when SMS is configured off. */
+  readonly bearer: RunningSmppBearer | null
   /** The SMS channel, or null when configured off. */
   readonly sms: RunningSmsChannel | null
   /** Where the SMSC simulator listens, or null when it does not run. */
   readonly smpp: { readonly host: string; readonly port: number } | null
   readonly ussd: RunningUssdChannel
-  /** USSD over SMPP, or null when no SMPP transport runs (SMS off). */
+  /** USSD over SMPP, or null when no SMPP bearer runs (SMS off). */
   readonly ussdSmpp: RunningUssdSmpp | null
   readonly ivr: RunningIvrChannel
   readonly wap: RunningWapChannel
   readonly merchant: RunningMerchantChannel
+  /** The notices outbox and its routes (the USSD push, SMS); `notify` answers a phone late. */
+  readonly notices: NoticeOutbox
   close(): Promise<void>
 }
 
@@ -119,30 +137,48 @@ export async function startGateway(
     metrics,
   })
 
-  const sms = await startSmsChannel(config, {
-    service,
-    ledger,
-    clock,
-    log,
-    metrics,
-    operating: config.operating,
-  })
+  // One outbox of notices to phones, over the routes registered below (none: SMS is off).
+  const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
+  // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
+  const bearer =
+    config.sms.mode === 'off'
+      ? null
+      : await startSmppBearer({
+          mode: config.sms.mode,
+          simulator: config.smpp,
+          shortCode: config.sms.shortCode,
+          upstream: config.sms.upstream,
+          ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
+          log,
+          metrics,
+        })
+  const sms =
+    bearer === null
+      ? null
+      : startSmsChannel(config, {
+          link: bearer.sms,
+          service,
+          ledger,
+          keep: notices,
+          clock,
+          log,
+          metrics,
+        })
   // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
-  const notify =
-    sms === null
-      ? {}
-      : { notify: (msisdn: string, text: string) => sms.channel.sendOrKeep(msisdn, text) }
-  const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, ...notify })
+  const notify = (msisdn: string, text: string): Promise<boolean> => notices.notify(msisdn, text)
+  const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, notify })
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp =
-    sms === null
+    bearer === null
       ? null
       : startUssdOverSmpp(
-          { serviceCode: '*123#', push: config.ussd.push ?? sms.mode === 'simulator' },
-          { link: sms.ussdLink, ussd, ledger, clock, log, metrics },
+          { serviceCode: '*123#', push: config.ussd.push ?? bearer.mode === 'simulator' },
+          { link: bearer.ussd, ussd, ledger, held: notices, clock, log, metrics },
         )
-  if (sms !== null && ussdSmpp !== null) sms.attachPush(ussdSmpp.push)
-  const ivr = startIvrChannel(config, { service, ledger, clock, log, metrics, ...notify })
+  // The push first, when the phone can take the prompt on its screen; SMS for the rest.
+  if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)
+  if (sms !== null) notices.register(sms.route)
+  const ivr = startIvrChannel(config, { service, ledger, clock, log, metrics, notify })
   const wap = startWapChannel(
     {
       ...config,
@@ -173,7 +209,7 @@ export async function startGateway(
       name: 'ussd',
       ready: () => ussd.ready(),
       sweep: () => ussd.sweep(),
-      // USSD over SMPP rides the SMS bearer and answers into the USSD sessions: it closes first.
+      // USSD over SMPP answers into the USSD sessions: it closes first.
       close: async () => {
         await ussdSmpp?.close()
         await ussd.close()
@@ -209,6 +245,7 @@ export async function startGateway(
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
+    await notices.sweep()
     await registry.sweep()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
@@ -223,10 +260,10 @@ export async function startGateway(
     lastSweep = run.catch(() => undefined)
     return run
   }
-  // Sweeps until no SMS is due (one that fails is due later, after the restart perhaps).
+  // Sweeps until no notice is due (one that fails is due later, after the restart perhaps).
   let drainCut = false
-  const drainSmsOutbox = async (): Promise<void> => {
-    while (!drainCut && (await ledger.dueOutbox('sms', clock.nowMs(), 1)).length > 0) await sweep()
+  const drainOutbox = async (): Promise<void> => {
+    while (!drainCut && (await notices.hasDue())) await sweep()
   }
   const channels: ChannelHealth[] = [...registry.health()]
   const context: GatewayContext = {
@@ -279,7 +316,7 @@ export async function startGateway(
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
-  const smpp = sms?.smppPort == null ? null : { host: config.smpp.host, port: sms.smppPort }
+  const smpp = bearer?.port == null ? null : { host: config.smpp.host, port: bearer.port }
   return {
     url,
     config,
@@ -287,6 +324,7 @@ export async function startGateway(
     ledger,
     bank,
     clock,
+    bearer,
     sms,
     smpp,
     ussd,
@@ -294,17 +332,19 @@ export async function startGateway(
     ivr,
     wap,
     merchant,
+    notices,
     async close() {
       clearInterval(timer)
       // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()
+      bearer?.stopListening()
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
       const limits = config.operating
       const settled = await within(
-        Promise.all([server.answered(), registry.settle()]),
+        Promise.all([server.answered(), registry.settle(), notices.settled()]),
         limits.stopInFlightMs,
       )
       if (!settled)
@@ -314,21 +354,20 @@ export async function startGateway(
         })
       await server.close()
       log.info('stop: commands in flight answered', { ms: Date.now() - stopStartedMs })
-      // 4. The outbox (kept replies, notices) goes out over the sessions still bound, for a bounded time.
-      sms?.attachPush(null)
-      if (sms !== null) {
-        const drained = await within(drainSmsOutbox(), limits.stopOutboxDrainMs)
-        drainCut = true
-        if (!drained)
-          log.warn(
-            'stop: SMS outbox not drained within the bound; the rest waits for the restart',
-            { boundMs: limits.stopOutboxDrainMs },
-          )
-      }
-      // 5. The channels close, in the reverse order of their start, and the SMPP sessions unbind:
+      // 4. The outbox (kept replies, notices) goes out over the routes' sessions still bound, for a
+      // bounded time; a route that would wait for the phone's answer (the push) is passed over.
+      notices.drainStarts()
+      const drained = await within(drainOutbox(), limits.stopOutboxDrainMs)
+      drainCut = true
+      if (!drained)
+        log.warn('stop: SMS outbox not drained within the bound; the rest waits for the restart', {
+          boundMs: limits.stopOutboxDrainMs,
+        })
+      // 5. The channels close, in the reverse order of their start, then the SMPP sessions unbind:
       // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it
       // ends, over SMPP hops that are still up.
       await registry.close()
+      await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
       await commits.drained()

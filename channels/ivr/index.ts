@@ -45,7 +45,7 @@ export interface IvrChannelDeps {
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
-  /** Sends an SMS outside the outbox (the SMS channel's sendText); absent: no SMS channel runs. */
+  /** Answers a phone after its dialogue ended (the gateway's notices outbox: sent now or kept); absent: none. */
   readonly notify?: (msisdn: string, text: string) => Promise<boolean>
   /** The call engine; absent: channels/ivr/flow's, over the scripts in `ivrScriptsDir`. */
   readonly engine?: IvrEngine

@@ -1,33 +1,22 @@
 /**
- * index.ts - starts the SMS channel the configuration asks for, on the SMPP bearer it starts
- * under it (src/bearer): the SMSC simulator (default), operator mode bound to an upstream SMSC,
- * or nothing. Both modes feed one SmsChannel, which feeds one SmsAdapter; the core never knows
- * which mode carried a command. The same bearer also carries USSD over SMPP (`ussdLink`, which
- * the gateway hands to channels/ussd/smpp), and the outbox sweep may try a USSD push before a
- * notice's SMS (`attachPush`).
+ * index.ts - starts the SMS channel on the SMS side of the SMPP bearer the gateway started
+ * (src/bearer/start.ts: the SMSC simulator, or operator mode bound to an upstream SMSC). Both
+ * modes feed one SmsChannel, which feeds one SmsAdapter; the core never knows which mode carried
+ * a command, and the channel neither starts nor stops the bearer. The channel is the SMS route
+ * (`route`) of the gateway's notices outbox (src/gateway/notices), and keeps there the replies it
+ * cannot send.
  *
  * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
- * refused with ESME_RTHROTTLED, so the SMSC sends them again later; the simulator takes no new
- * bind), `settle` (the MOs in flight are answered and their replies sent or kept in the outbox),
- * the outbox drain (`sweep`), then `close` (the sessions unbind).
+ * refused with ESME_RTHROTTLED, so the SMSC sends them again later), `settle` (the MOs in flight
+ * are answered and their replies sent or kept in the outbox), the gateway's outbox drain over the
+ * SMS route, then `close` (the channel lets go of the bearer, which the gateway unbinds after).
+ * Exports startSmsChannel, SmsChannelConfig, SmsChannelDeps, RunningSmsChannel.
  */
 import { join } from 'node:path'
-import type {
-  InboundAnswer,
-  InboundSm,
-  SmppBearer,
-  SmsTransport,
-  UssdLink,
-} from '../../src/bearer/contract.js'
-import type { NoticePush } from '../../src/bearer/notice-push.js'
-import { startOperatorTransport } from '../../src/bearer/operator-transport.js'
-import { startSimulatorTransport } from '../../src/bearer/simulator-transport.js'
+import type { InboundAnswer, InboundSm, SmsLink } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
-import type { SmppLimits } from '../../src/bearer/smpp/limits.js'
-import type { SmppServer } from '../../src/bearer/smpp/server.js'
-import type { Config } from '../../src/config.js'
-import type { OperatingLimits } from '../../src/core/index.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
+import type { LedgerReads } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
 import { InFlight } from '../../src/service/in-flight.js'
 import type { Logger } from '../../src/service/log.js'
@@ -35,51 +24,44 @@ import type { Metrics } from '../../src/service/metrics.js'
 import type { PaymentService } from '../../src/service/payment-service.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
-import { deliverDueSms } from './outbox.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
+import { smsRoute } from './sms-route.js'
+
+/** What the channel reads of the configuration (config.ts): its files' folder and the short code. */
+export interface SmsChannelConfig {
+  readonly dataDir: string
+  readonly sms: { readonly shortCode: string }
+}
 
 export interface SmsChannelDeps {
+  /** The SMS side of the SMPP bearer the gateway started. */
+  readonly link: SmsLink
   readonly service: PaymentService
-  readonly ledger: LedgerStore
+  /** The subscriber's language and waiting payment. */
+  readonly ledger: LedgerReads<'subscriber'>
+  /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */
+  readonly keep: ReplyKeeper
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
-  readonly operating: OperatingLimits
 }
 
 export interface RunningSmsChannel {
-  readonly mode: 'simulator' | 'operator'
   readonly channel: SmsChannel
-  readonly transport: SmsTransport
-  /** The SMSC simulator's port (its configured one, or the one picked for port 0); null in operator mode. */
-  readonly smppPort: number | null
-  /** The same transport as the path of USSD over SMPP (channels/ussd/smpp). */
-  readonly ussdLink: UssdLink
-  /** From now on the outbox sweep offers each notice's first attempt to `push` (null: SMS only). */
-  attachPush(push: NoticePush | null): void
+  /** The SMS route of the gateway's notices outbox. */
+  readonly route: NoticeRoute
   ready(): boolean
-  /** Stop, step 1: new MOs are refused (the SMSC retries them), the simulator takes no new bind. */
+  /** Stop, step 1: new MOs are refused (the SMSC retries them). */
   stopAccepting(): void
   /** Stop, step 2: resolves once the MOs in flight are answered and their replies sent or kept. */
   settle(): Promise<void>
-  /** Sends due notices from the outbox and gives up on long MOs whose parts never came. */
+  /** Gives up on long MOs whose parts never came and forgets MOs too old to come again. */
   sweep(): Promise<void>
   close(): Promise<void>
 }
 
-/**
- * The configuration the channel reads. `smppLimits` (optional, not in config.ts yet) overrides
- * the SMSC simulator's session limits: the SMS benchmark raises the per-bind rate limit and the
- * deliver_sm window with it, passing a Config extended with this key through startGateway.
- */
-export type SmsChannelConfig = Config & { readonly smppLimits?: Partial<SmppLimits> }
-
-export async function startSmsChannel(
-  config: SmsChannelConfig,
-  deps: SmsChannelDeps,
-): Promise<RunningSmsChannel | null> {
-  if (config.sms.mode === 'off') return null
+export function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps): RunningSmsChannel {
   const adapter = new SmsAdapter({
     service: deps.service,
     log: deps.log,
@@ -99,7 +81,7 @@ export async function startSmsChannel(
     log: deps.log,
     metrics: deps.metrics,
     receipts: true,
-    keep: deps.ledger,
+    keep: deps.keep,
     lastMos,
     waitingOf: async (msisdn) =>
       (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
@@ -134,79 +116,29 @@ export async function startSmsChannel(
       },
     }
   }
-  let transport: SmppBearer
-  let smppPort: number | null = null
-  let simulatorServer: SmppServer | null = null
-  if (config.sms.mode === 'simulator') {
-    const simulator = await startSimulatorTransport({
-      host: config.smpp.host,
-      port: config.smpp.port,
-      systemId: config.smpp.systemId,
-      password: config.smpp.password,
-      shortCode: config.sms.shortCode,
-      log: deps.log,
-      metrics: deps.metrics,
-      onInbound,
-      ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
-    })
-    smppPort = simulator.server.port
-    simulatorServer = simulator.server
-    transport = simulator
-    deps.log.info('smsc simulator listening', {
-      smpp: `${simulator.server.host}:${simulator.server.port}`,
-      shortCode: config.sms.shortCode,
-    })
-  } else {
-    const upstream = config.sms.upstream
-    if (upstream === null)
-      throw new Error('operator mode without an upstream SMSC: config.ts refuses this')
-    transport = startOperatorTransport({
-      upstream,
-      log: deps.log,
-      metrics: deps.metrics,
-      onInbound,
-    })
-  }
-  channel.attach(transport)
-  const mode = transport.mode
-  let push: NoticePush | null = null
+  channel.attach(deps.link)
+  deps.link.attachSms(onInbound)
   return {
-    mode,
     channel,
-    transport,
-    smppPort,
-    ussdLink: transport,
-    attachPush(next) {
-      push = next
-    },
-    ready: () => transport.ready(),
+    route: smsRoute(channel),
+    ready: () => channel.ready(),
     stopAccepting() {
       accepting = false
-      if (simulatorServer !== null) simulatorServer.stopListening()
     },
     async settle() {
       await inbound.idle()
       await channel.repliesSettled()
     },
-    async sweep() {
+    sweep() {
       channel.expireParts()
       channel.pruneIdentities()
-      await deliverDueSms(
-        {
-          ledger: deps.ledger,
-          channel,
-          clock: deps.clock,
-          limits: deps.operating,
-          log: deps.log,
-          metrics: deps.metrics,
-        },
-        push,
-      )
+      return Promise.resolve()
     },
-    async close() {
+    close() {
       accepting = false
-      await transport.close()
+      deps.link.attachSms(null)
       lastMos.close()
+      return Promise.resolve()
     },
   }
 }

@@ -3,8 +3,9 @@
  * keyword adapter: tells receipts from MOs, gives each MO its id (the idempotency key),
  * reassembles long MOs, decodes their text, hands it to the adapter, and sends the replies split
  * and coded for the wire, with a delivery receipt for the MO when the sender asked for one.
- * Also sends the notices the core queues in the outbox (merchant requests, expiries). A reply
- * that finds no way to the phone is kept in that outbox, never in memory, so a stop or a crash
+ * Also carries the texts of the gateway's notices outbox (`sendText`, the SMS route of
+ * sms-route.ts): merchant requests, expiries, late answers of other channels. A reply that finds
+ * no way to the phone is kept in that outbox (`keep`), never in memory, so a stop or a crash
  * does not lose it.
  */
 
@@ -13,7 +14,7 @@ import type {
   InboundSm,
   OutboundSm,
   SendResult,
-  SmsTransport,
+  SmsLink,
 } from '../../src/bearer/contract.js'
 import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 import { decodeText } from '../../src/bearer/text/coding.js'
@@ -23,7 +24,7 @@ import { concatInfo, Reassembler } from '../../src/bearer/text/reassembly.js'
 import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
 import { splitText } from '../../src/bearer/text/segment.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
-import type { LedgerStore } from '../../src/ledger/store.js'
+import type { ReplyKeeper } from '../../src/gateway/notices/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import { InFlight } from '../../src/service/in-flight.js'
 import type { Logger } from '../../src/service/log.js'
@@ -47,15 +48,15 @@ export interface SmsChannelOptions {
   readonly waitingOf: (msisdn: string) => Promise<string | null>
   /** Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks for receipts of our MTs. */
   readonly receipts: boolean
-  /** Where replies that could not be sent are kept (the SMS outbox), and whether an MO's reply already was. */
-  readonly keep: Pick<LedgerStore, 'keepSmsReply' | 'smsReplyKept'>
+  /** Where replies that could not be sent are kept (the gateway's notices outbox), and whether an MO's reply already was. */
+  readonly keep: ReplyKeeper
 }
 
 /** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
 const pendingReceiptsMax = 100_000
 
 export class SmsChannel {
-  private transport: SmsTransport | null = null
+  private transport: Pick<SmsLink, 'mode' | 'send' | 'ready'> | null = null
   private readonly identity: MoIdentity
   private readonly reassembler = new Reassembler(smsTextLimits)
   private concatReference = 0
@@ -75,7 +76,7 @@ export class SmsChannel {
     )
   }
 
-  attach(transport: SmsTransport): void {
+  attach(transport: Pick<SmsLink, 'mode' | 'send' | 'ready'>): void {
     this.transport = transport
   }
 
@@ -333,13 +334,6 @@ export class SmsChannel {
       if (!kept) allAnswered = false
     }
     return allAnswered
-  }
-
-  /** Sends a text answering a command of another channel (a late USSD or IVR answer); kept in the outbox if it cannot go now. */
-  sendOrKeep(msisdn: string, text: string): Promise<boolean> {
-    // Not asked for by the phone's last SMS: its retransmission chain ends (mo-identity.ts).
-    this.identity.forget(phoneOf(msisdn))
-    return this.sendReplies([{ msisdn, text }], null, null)
   }
 
   /** Resolves once every reply under way was sent or kept (a graceful stop waits for it). */

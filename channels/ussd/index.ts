@@ -28,7 +28,7 @@ import { UssdService } from './ussd-service.js'
 
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
- * the bounds of limits.ts, as `smppLimits` does for the SMS channel; `menusDir` the menu files' folder.
+ * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files' folder.
  */
 export interface UssdChannelConfig {
   readonly dataDir: string
@@ -42,7 +42,7 @@ export interface UssdChannelDeps {
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
-  /** Sends an SMS outside the outbox (the SMS channel's sendText); absent: no SMS channel runs. */
+  /** Answers a phone after its dialogue ended (the gateway's notices outbox: sent now or kept); absent: none. */
   readonly notify?: (msisdn: string, text: string) => Promise<boolean>
   /** The menu engine; absent: channels/ussd/menu's, over the menus in `menusDir` (menus/ussd/). */
   readonly engine?: UssdEngine

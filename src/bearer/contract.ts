@@ -2,15 +2,17 @@
  * contract.ts - the SMPP bearer's contract with the channels that ride it, in the manner of
  * Kannel's bearerbox: the bearer holds the SMPP sessions (the built-in SMSC simulator, where
  * ESMEs stand in for phones, or our bind to an operator's SMSC and USSDC) and hands each channel
- * what is its own: short messages to channels/sms (`SmsTransport`), PDUs that carry
- * ussd_service_op to channels/ussd (`UssdLink`). Simulator mode: MOs and USSD input come as
- * submit_sm, replies and screens go back as deliver_sm. Operator mode: the other way round.
+ * what is its own: short messages to channels/sms (`SmsLink`), PDUs that carry ussd_service_op
+ * to channels/ussd (`UssdLink`). The gateway starts it (start.ts) and hands each channel its
+ * side. Simulator mode: MOs and USSD input come as submit_sm, replies and screens go back as
+ * deliver_sm. Operator mode: the other way round.
  *
- * The bearer (simulator-transport.ts, operator-transport.ts):
- *  1. MUST hand every short message addressed to us to `InboundHandler`, with its raw bytes and
- *     the fields the sender set, and answer the PDU with the status the handler returns, only
- *     after the handler resolves (the handler resolves after the command is durable, so an
- *     acknowledged MO is never lost).
+ * The bearer (start.ts, simulator-transport.ts, operator-transport.ts):
+ *  1. MUST hand every short message addressed to us to the attached `InboundHandler`, with its
+ *     raw bytes and the fields the sender set, and answer the PDU with the status the handler
+ *     returns, only after the handler resolves (the handler resolves after the command is
+ *     durable, so an acknowledged MO is never lost); with no handler attached it MUST answer
+ *     ESME_RTHROTTLED, so the SMSC sends the message again later.
  *  2. MUST hand every PDU carrying `ussd_service_op` to the attached UssdPduHandler instead of
  *     the SMS path, and answer it with the status the handler returns; with no handler attached
  *     it MUST treat the PDU as before USSD existed (an SMS).
@@ -26,11 +28,12 @@
  * A channel that rides the bearer:
  *  a. MUST send only through `send` / `sendUssd`, and MUST NOT open or write to an SMPP session
  *     of its own: binds, windows, throttling and reconnects are the bearer's.
- *  b. MUST NOT import another channel: what SMS and USSD share (this contract, the SMPP stack in
- *     smpp/, the text coding in text/, the notice push in notice-push.ts) lives in src/bearer/.
+ *  b. MUST NOT import another channel: what SMS and USSD share lives in src/bearer/ (this
+ *     contract, the SMPP stack in smpp/, the text coding in text/) or in the gateway (the notices
+ *     outbox whose routes they are, src/gateway/notices/).
  *  c. MUST NOT learn which mode carries it beyond `mode`.
  * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, SendResult, SmsTransport,
- * UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
+ * SmsLink, UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
  */
 import type { Pdu, PduParams } from './smpp/pdu.js'
 
@@ -90,6 +93,12 @@ export interface SmsTransport {
   /** Bound and able to carry traffic both ways. */
   ready(): boolean
   close(): Promise<void>
+}
+
+/** The SMS side of the bearer the gateway hands channels/sms: send, and take what comes in. */
+export interface SmsLink extends Omit<SmsTransport, 'close'> {
+  /** Takes the short messages addressed to us from now on; null refuses them (ESME_RTHROTTLED). */
+  attachSms(handler: InboundHandler | null): void
 }
 
 // What channels/ussd rides: PDUs that carry ussd_service_op, both ways.

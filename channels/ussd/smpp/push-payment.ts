@@ -10,7 +10,7 @@
  */
 import type { Message, Payment } from '../../../src/core/index.js'
 import { formatAmount } from '../../../src/core/index.js'
-import type { LedgerStore } from '../../../src/ledger/store.js'
+import type { LedgerReads } from '../../../src/gateway/ports.js'
 
 /**
  * Whether `payment` is what the prompt shows and still waits: a merchant's request, for the
@@ -33,7 +33,7 @@ export function promptDescribes(message: Message, payment: Payment): boolean {
 
 /** The id of the waiting payment the notice to `msisdn` asks about, or null when none is (see the file comment). */
 export async function pushedPaymentId(
-  ledger: Pick<LedgerStore, 'subscriber' | 'payment'>,
+  ledger: LedgerReads<'subscriber' | 'payment'>,
   notice: { readonly msisdn: string; readonly message: Message; readonly paymentId?: string },
 ): Promise<string | null> {
   const detail = await ledger.subscriber(notice.msisdn)

@@ -18,9 +18,11 @@
  * not pushed), and the dialogue ends with a USSN request (0x03): an NI
  * dialogue has no processUnstructuredSS-Request to answer with a PSSR response, so the network
  * closes it with unstructuredSS-Notify and releases after the handset's USSN confirm (0x13),
- * which we acknowledge and otherwise ignore. No push (no bind, busy, refused) means the SMS
- * goes at once; a push without an answer within the idle timeout leaves it to the outbox, whose
- * SMS then goes (outbox.ts).
+ * which we acknowledge and otherwise ignore. The push is a route of the gateway's notices outbox
+ * (src/gateway/notices/route.ts), tried before SMS: no push (no bind, busy, refused) passes the
+ * notice to SMS at once; a push holds the outbox row until its answer is due, reports the
+ * answer (the row delivered) or an end without one (the row due now) through HeldNotices, and a
+ * push without either within the idle timeout leaves the row to the outbox, whose SMS then goes.
  *
  * The USSD session id is `${origin}/${msisdn}/${its_session_info hex}/${m|n}${stamp}`: origin is
  * the ESME's system_id (or the upstream), so ESMEs' its_session_info spaces stay apart; the
@@ -29,12 +31,18 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { InboundAnswer, UssdLink, UssdPduSource } from '../../../src/bearer/contract.js'
-import type { NoticePush, PushAttempt, SmsNotice } from '../../../src/bearer/notice-push.js'
 import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
 import type { Message } from '../../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../../src/core/index.js'
-import type { LedgerStore } from '../../../src/ledger/store.js'
+import type {
+  HeldNotices,
+  Notice,
+  NoticeRoute,
+  QueuedNotice,
+  RouteAnswer,
+} from '../../../src/gateway/notices/index.js'
+import type { LedgerReads } from '../../../src/gateway/ports.js'
 import type { Clock } from '../../../src/service/clock.js'
 import type { Logger } from '../../../src/service/log.js'
 import type { Metrics } from '../../../src/service/metrics.js'
@@ -66,22 +74,25 @@ export interface UssdSmppOptions {
 }
 
 export interface UssdSmppDeps {
+  /** The USSD side of the SMPP bearer the gateway started (src/bearer/start.ts). */
   readonly link: UssdLink
   readonly ussd: {
     readonly service: UssdService
     readonly store: SessionStore
     readonly limits: UssdLimits
   }
-  /** subscriber and payment: which waiting payment a pushed request is (push-payment.ts). */
-  readonly ledger: Pick<LedgerStore, 'outboxDelivered' | 'outboxFailed' | 'subscriber' | 'payment'>
+  /** Which waiting payment a pushed request is (push-payment.ts). */
+  readonly ledger: LedgerReads<'subscriber' | 'payment'>
+  /** Where the push reports on the outbox rows it holds (the gateway's notices outbox). */
+  readonly held: HeldNotices
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
 }
 
 export interface RunningUssdSmpp {
-  /** The push for the SMS outbox (channels/sms attachPush); null when push is off. */
-  readonly push: NoticePush | null
+  /** The push, a route of the gateway's notices outbox tried before SMS; null when push is off. */
+  readonly route: NoticeRoute | null
   /** USSD PDUs acknowledged whose screen is not sent yet. */
   readonly inFlight: number
   /** Refuses new USSD PDUs (ESME_RTHROTTLED, so peers retry elsewhere or later) and waits for those in flight. */
@@ -94,7 +105,19 @@ export function startUssdOverSmpp(options: UssdSmppOptions, deps: UssdSmppDeps):
   const handler = new UssdOverSmpp(options, deps)
   deps.link.attachUssd((pdu, from) => handler.receive(pdu, from))
   return {
-    push: options.push ? { push: (notice, outboxId) => handler.push(notice, outboxId) } : null,
+    route: options.push
+      ? {
+          name: 'ussd_push',
+          awaitsAnswer: true,
+          // Only a payment prompt's first try: a later one is the SMS after a push unanswered.
+          canDeliver: (notice) =>
+            notice.attempts === 0 &&
+            notice.outboxId !== null &&
+            notice.queued !== null &&
+            isPaymentPrompt(notice.queued.message),
+          deliver: (notice) => handler.push(notice),
+        }
+      : null,
     get inFlight() {
       return handler.inFlight
     },
@@ -187,11 +210,14 @@ class UssdOverSmpp {
     })
   }
 
-  /** The NoticePush of the SMS outbox: a payment prompt on the phone's screen, if it can be. */
-  async push(notice: SmsNotice, outboxId: number): Promise<PushAttempt> {
+  /** The push route's delivery: a payment prompt on the phone's screen, if it can be. */
+  async push(offered: Notice): Promise<RouteAnswer> {
     const started = this.deps.clock.nowMs()
+    const notice = offered.queued
+    const outboxId = offered.outboxId
+    if (notice === null || outboxId === null) return { outcome: 'passed', why: 'not a notice' }
     if (this.closing) return this.notPushed(notice, 'closing')
-    if (!isPaymentPrompt(notice.message)) return { pushed: false, why: 'not a payment prompt' }
+    if (!isPaymentPrompt(notice.message)) return { outcome: 'passed', why: 'not a payment prompt' }
     const open = await this.deps.ussd.store.openOf(notice.msisdn)
     if (open.some((record) => !this.isExpired(record, started)))
       return this.notPushed(notice, 'busy')
@@ -211,7 +237,7 @@ class UssdOverSmpp {
       outboxId,
       paymentId,
     })
-    if (opened === null) return { pushed: false, why: 'not a payment prompt' }
+    if (opened === null) return { outcome: 'passed', why: 'not a payment prompt' }
     const key = `${provider}:${sessionId}`
     const record: SessionRecord = {
       key,
@@ -257,7 +283,7 @@ class UssdOverSmpp {
       key: notice.message.key,
       chars: opened.screen.text.length,
     })
-    return { pushed: true, answerByMs: started + this.deps.ussd.limits.sessionIdleMs }
+    return { outcome: 'shown', answerByMs: started + this.deps.ussd.limits.sessionIdleMs }
   }
 
   async close(): Promise<void> {
@@ -338,18 +364,12 @@ class UssdOverSmpp {
     const after = await this.deps.ussd.store.get(`${provider}:${sessionId}`)
     const book = after === null ? null : pushBookkeeping(after.session)
     if (after === null || book === null) return
-    const nowMs = this.deps.clock.nowMs()
     const earlier = before === null ? null : pushBookkeeping((before as SessionRecord).session)
     if (book.answered && earlier?.answered !== true) {
-      await this.deps.ledger.outboxDelivered(book.outboxId, nowMs)
+      await this.deps.held.answered(book.outboxId)
       this.countPush('answered')
     } else if (!book.answered && after.outcome !== null) {
-      await this.deps.ledger.outboxFailed(
-        book.outboxId,
-        nowMs,
-        'USSD push ended without an answer',
-        nowMs,
-      )
+      await this.deps.held.unanswered(book.outboxId, 'USSD push ended without an answer')
       this.countPush('abandoned')
     }
   }
@@ -375,14 +395,14 @@ class UssdOverSmpp {
     return { status, messageId: '', afterResponse: null }
   }
 
-  private notPushed(notice: SmsNotice, why: string): PushAttempt {
+  private notPushed(notice: QueuedNotice, why: string): RouteAnswer {
     this.countPush(why)
     this.deps.log.info('ussd push not possible; the notice goes by SMS', {
       msisdn: maskMsisdn(notice.msisdn),
       key: notice.message.key,
       why,
     })
-    return { pushed: false, why }
+    return { outcome: 'passed', why }
   }
 
   private isExpired(record: SessionRecord, nowMs: number): boolean {

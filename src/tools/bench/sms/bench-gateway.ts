@@ -7,10 +7,9 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { SmsChannelConfig } from '../../../../channels/sms/index.js'
 import type { SmppLimits } from '../../../bearer/smpp/limits.js'
 import { loadConfig } from '../../../config.js'
-import type { Gateway } from '../../../gateway.js'
+import type { Gateway, GatewayConfig } from '../../../gateway.js'
 import { startGateway } from '../../../gateway.js'
 import { seedDatabase } from '../bench-world.js'
 import type { SmsBenchOptions } from './options.js'
@@ -54,7 +53,7 @@ export async function startSmsBenchGateway(
       smpp: { host: loopback, port: 0 },
     },
   })
-  // smppLimits is not a key of config.ts yet: startSmsChannel reads it from the object it is given.
-  const config: SmsChannelConfig = { ...base, smppLimits: simulatorLimitsOf(options) }
+  // smppLimits is not a key of config.ts yet: the gateway reads it from the object it is given.
+  const config: GatewayConfig = { ...base, smppLimits: simulatorLimitsOf(options) }
   return startGateway(config)
 }
