@@ -35,6 +35,7 @@ import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
+import { createChannelContext } from './gateway/context.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { adminAuth } from './http/admin-api.js'
@@ -166,7 +167,17 @@ export async function startGateway(
         })
   // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
   const notify = (msisdn: string, text: string): Promise<boolean> => notices.notify(msisdn, text)
-  const ussd = await startUssdChannel(config, { service, ledger, clock, log, metrics, notify })
+  // What every channel is given: commands, the caller, notify, replies, dialogs, working files.
+  const channelContext = createChannelContext({
+    commands: service,
+    ledger,
+    notify,
+    dataDir: config.dataDir,
+    clock,
+    log,
+    metrics,
+  })
+  const ussd = await startUssdChannel({}, channelContext)
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp =
     bearer === null
@@ -178,7 +189,7 @@ export async function startGateway(
   // The push first, when the phone can take the prompt on its screen; SMS for the rest.
   if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)
   if (sms !== null) notices.register(sms.route)
-  const ivr = startIvrChannel(config, { service, ledger, clock, log, metrics, notify })
+  const ivr = startIvrChannel({}, channelContext)
   const wap = startWapChannel(
     {
       ...config,
@@ -187,7 +198,7 @@ export async function startGateway(
         : { wapTrustedGateways: config.wap.trustedGateways }),
       ...(config.wap.msisdnHeaders === null ? {} : { wapMsisdnHeaders: config.wap.msisdnHeaders }),
     },
-    { service, ledger, limits: config.limits, clock, log, metrics },
+    channelContext,
   )
   const merchant = startMerchantChannel({ service, ledger, limits: config.limits })
   // Registered in the order they started; stopped in the reverse (registry.ts).

@@ -1,21 +1,17 @@
 /**
- * index.ts - starts the IVR channel: its call store (calls in progress in memory, call records in
- * ivr.sqlite in the data directory), the call service over the call engine (channels/ivr/flow
+ * index.ts - starts the IVR channel on the gateway's ChannelContext: its call store (calls in
+ * progress in the dialog store and call records, both in ivr.sqlite in the data directory), the call service over the call engine (channels/ivr/flow
  * over the scripts in menus/ivr), and an express Router with the channel's faces for
  * src/http/app.ts to mount: the JSON simulation API (`/ivr/calls`), TwiML (`POST /ivr/twiml`),
  * VoiceXML (`/ivr/vxml`) and spoken prompts (`GET /ivr/prompts/:id.wav`); plus `adminRouter`,
  * the call records, for the gateway to mount at /admin/api/calls behind the admin token. The
  * gateway calls sweep() with its other sweeps (duration and idle caps) and close() on shutdown.
- * Exports startIvrChannel, RunningIvrChannel, IvrChannelConfig, IvrChannelDeps.
+ * Exports startIvrChannel, RunningIvrChannel, IvrChannelConfig, IvrChannelOptions.
  */
-import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
 import type { Language } from '../../src/core/index.js'
-import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
-import type { Clock } from '../../src/service/clock.js'
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import { CallStore } from './call-store.js'
 import type { IvrEngine, Prompt } from './contract.js'
 import { defaultIvrScriptDir, ivrFlowLimits, loadIvrEngine, readScripts } from './flow/index.js'
@@ -34,19 +30,11 @@ import { vxmlRoute } from './vxml.js'
  * bounds of limits.ts; `ivrScriptsDir` the scripts' folder (menus/ivr).
  */
 export interface IvrChannelConfig {
-  readonly dataDir: string
   readonly ivrLimits?: Partial<IvrLimits>
   readonly ivrScriptsDir?: string
 }
 
-export interface IvrChannelDeps {
-  readonly service: CommandPort
-  readonly ledger: LedgerReads<'subscriber'>
-  readonly clock: Clock
-  readonly log: Logger
-  readonly metrics: Metrics
-  /** Answers a phone after its dialogue ended (the gateway's notices outbox: sent now or kept); absent: none. */
-  readonly notify?: (msisdn: string, text: string) => Promise<boolean>
+export interface IvrChannelOptions {
   /** The call engine; absent: channels/ivr/flow's, over the scripts in `ivrScriptsDir`. */
   readonly engine?: IvrEngine
   /** The speech tools' commands (tests point them at missing programs). */
@@ -69,44 +57,47 @@ export interface RunningIvrChannel {
   close(): Promise<void>
 }
 
-export function startIvrChannel(config: IvrChannelConfig, deps: IvrChannelDeps): RunningIvrChannel {
+export function startIvrChannel(
+  config: IvrChannelConfig,
+  ctx: ChannelContext,
+  options: IvrChannelOptions = {},
+): RunningIvrChannel {
   const limits: IvrLimits = { ...defaultIvrLimits, ...(config.ivrLimits ?? {}) }
   const problems = checkIvrLimits(limits)
   if (problems.length > 0) throw new Error(`ivr limits: ${problems.join('; ')}`)
   // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config value.
-  const engine = deps.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
-  const store = new CallStore(join(config.dataDir, 'ivr.sqlite'), limits)
+  const engine = options.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
+  const store = new CallStore(ctx.workingFile('ivr.sqlite'), limits)
   const prompts = new PromptRegistry(
     limits.promptsKnownMax,
-    deps.engine === undefined ? scriptPrompts(config.ivrScriptsDir ?? defaultIvrScriptDir) : [],
+    options.engine === undefined ? scriptPrompts(config.ivrScriptsDir ?? defaultIvrScriptDir) : [],
   )
   const speech = new SpeechRenderer(
-    join(config.dataDir, 'ivr-prompts'),
+    ctx.workingFile('ivr-prompts'),
     limits,
-    deps.log,
-    deps.speechCommands,
+    ctx.log,
+    options.speechCommands,
   )
   const service = new IvrService({
     engine,
     store,
-    service: deps.service,
-    clock: deps.clock,
-    log: deps.log,
-    metrics: deps.metrics,
+    runner: ctx.dialogRunner('ivr', limits),
+    clock: ctx.clock,
+    log: ctx.log,
+    metrics: ctx.metrics,
     limits,
     prompts,
-    notify: deps.notify ?? (() => Promise.resolve(false)),
     languageOf: async (msisdn): Promise<Language | null> =>
-      (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+      (await ctx.identify(msisdn))?.language ?? null,
   })
-  deps.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [
+  ctx.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [
     { labels: {}, value: store.openCount },
   ])
 
   const router = express.Router()
   router.use(simulationRouter({ ivr: service, store, limits }))
-  router.post('/ivr/twiml', ...twimlRoute({ ivr: service, limits, log: deps.log }))
-  const vxml = vxmlRoute({ ivr: service, limits, log: deps.log })
+  router.post('/ivr/twiml', ...twimlRoute({ ivr: service, limits, log: ctx.log }))
+  const vxml = vxmlRoute({ ivr: service, limits, log: ctx.log })
   router.get('/ivr/vxml', ...vxml)
   router.post('/ivr/vxml', ...vxml)
   router.get('/ivr/prompts/:file', promptsRoute({ prompts, speech }))

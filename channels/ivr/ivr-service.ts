@@ -12,9 +12,7 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
-import type { Notify } from '../../src/gateway/dialog/index.js'
-import { DialogRunner } from '../../src/gateway/dialog/index.js'
-import type { CommandPort } from '../../src/gateway/ports.js'
+import type { DialogRunner } from '../../src/gateway/dialog/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
@@ -65,7 +63,8 @@ export type CallResult =
 export interface IvrServiceDeps {
   readonly engine: IvrEngine
   readonly store: CallStore
-  readonly service: CommandPort
+  /** The gateway's dialog runner for IVR: per-call chain, step keys, deadline, late answer. */
+  readonly runner: DialogRunner
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
@@ -73,8 +72,6 @@ export interface IvrServiceDeps {
   readonly prompts: PromptRegistry
   /** The subscriber's language, or null when the MSISDN is not registered. */
   languageOf(msisdn: string): Promise<Language | null>
-  /** Sends a late answer by SMS, or keeps it to be sent; false when it could do neither. */
-  readonly notify: Notify | null
 }
 
 interface Driven {
@@ -95,14 +92,7 @@ export class IvrService {
   private starting = 0
 
   constructor(private readonly deps: IvrServiceDeps) {
-    this.runner = new DialogRunner({
-      channel: 'ivr',
-      commands: deps.service,
-      notify: deps.notify,
-      log: deps.log,
-      metrics: deps.metrics,
-      limits: deps.limits,
-    })
+    this.runner = deps.runner
   }
 
   get openCount(): number {

@@ -1,20 +1,17 @@
 /**
- * index.ts - starts the USSD channel: its session store (ussd.sqlite in the data directory),
+ * index.ts - starts the USSD channel on the gateway's ChannelContext: its session store
+ * (ussd.sqlite in the data directory),
  * the hop service over the menu engine, and an express Router with the providers' callbacks
  * (`POST /ussd` Africa's Talking, `POST /ussd/hubtel` Hubtel) for src/http/app.ts to mount.
  * The gateway calls sweep() with its other sweeps (idle and total timeouts) and close() on
  * shutdown. The engine answers network-initiated payment prompts too (smpp/push-flow.ts), whose
  * sessions USSD over SMPP opens in the same store (smpp/). Exports startUssdChannel,
- * RunningUssdChannel, UssdChannelConfig, UssdChannelDeps.
+ * RunningUssdChannel, UssdChannelConfig, UssdChannelOptions.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
-import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
-import type { Clock } from '../../src/service/clock.js'
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import { hubtelRoute } from './hubtel.js'
@@ -31,19 +28,11 @@ import { UssdService } from './ussd-service.js'
  * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files' folder.
  */
 export interface UssdChannelConfig {
-  readonly dataDir: string
   readonly ussdLimits?: Partial<UssdLimits>
   readonly menusDir?: string
 }
 
-export interface UssdChannelDeps {
-  readonly service: CommandPort
-  readonly ledger: LedgerReads<'subscriber'>
-  readonly clock: Clock
-  readonly log: Logger
-  readonly metrics: Metrics
-  /** Answers a phone after its dialogue ended (the gateway's notices outbox: sent now or kept); absent: none. */
-  readonly notify?: (msisdn: string, text: string) => Promise<boolean>
+export interface UssdChannelOptions {
   /** The menu engine; absent: channels/ussd/menu's, over the menus in `menusDir` (menus/ussd/). */
   readonly engine?: UssdEngine
 }
@@ -65,43 +54,40 @@ export interface RunningUssdChannel {
 
 export async function startUssdChannel(
   config: UssdChannelConfig,
-  deps: UssdChannelDeps,
+  ctx: ChannelContext,
+  options: UssdChannelOptions = {},
 ): Promise<RunningUssdChannel> {
   const limits: UssdLimits = { ...defaultUssdLimits, ...(config.ussdLimits ?? {}) }
   const problems = checkUssdLimits(limits)
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
   // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config value.
-  const engine = withPushFlow(deps.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
-  const store = new SqliteSessionStore(join(config.dataDir, 'ussd.sqlite'), limits, deps.log)
-  const notify = deps.notify ?? (() => Promise.resolve(false))
+  const engine = withPushFlow(options.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
+  const store = new SqliteSessionStore(ctx.workingFile('ussd.sqlite'), limits, ctx.log)
   const service = new UssdService({
     engine,
     store,
-    service: deps.service,
-    clock: deps.clock,
-    log: deps.log,
-    metrics: deps.metrics,
+    runner: ctx.dialogRunner('ussd', limits),
+    service: ctx.commands,
+    clock: ctx.clock,
+    log: ctx.log,
+    metrics: ctx.metrics,
     limits,
-    notify,
     // The ledger's own read, no command: a registered, unlocked caller goes straight to the menu.
     callerOf: async (msisdn, nowMs) => {
-      const detail = await deps.ledger.subscriber(msisdn)
-      return detail === null
+      const caller = await ctx.identify(msisdn)
+      return caller === null
         ? null
-        : {
-            language: detail.subscriber.language,
-            admitted: detail.subscriber.lockedUntilMs <= nowMs,
-          }
+        : { language: caller.language, admitted: caller.lockedUntilMs <= nowMs }
     },
   })
-  deps.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [
+  ctx.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [
     { labels: {}, value: service.openCount },
   ])
 
   const router = express.Router()
-  const atDeps = { ussd: service, limits, log: deps.log, keyOf: textKeyer() }
+  const atDeps = { ussd: service, limits, log: ctx.log, keyOf: textKeyer() }
   router.post('/ussd', ...africasTalkingRoute(atDeps))
-  router.post('/ussd/hubtel', hubtelRoute({ ussd: service, limits, log: deps.log }))
+  router.post('/ussd/hubtel', hubtelRoute({ ussd: service, limits, log: ctx.log }))
   let closed = false
   return {
     router,

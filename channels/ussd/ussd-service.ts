@@ -10,8 +10,8 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
-import type { Notify } from '../../src/gateway/dialog/index.js'
-import { commandKey, DialogRunner } from '../../src/gateway/dialog/index.js'
+import type { DialogRunner } from '../../src/gateway/dialog/index.js'
+import { commandKey } from '../../src/gateway/dialog/index.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
@@ -47,6 +47,9 @@ export interface HopRequest {
 export interface UssdServiceDeps {
   readonly engine: UssdEngine
   readonly store: SessionStore
+  /** The gateway's dialog runner for USSD: per-session chain, step keys, deadline, late answer. */
+  readonly runner: DialogRunner
+  /** For the cancel of a payment left waiting when a session ends (no deadline: nobody waits). */
   readonly service: CommandPort
   readonly clock: Clock
   readonly log: Logger
@@ -57,8 +60,6 @@ export interface UssdServiceDeps {
     msisdn: string,
     nowMs: number,
   ): Promise<{ readonly language: Language; readonly admitted: boolean } | null>
-  /** Sends a late answer by SMS, or keeps it to be sent; false when it could do neither. */
-  readonly notify: Notify | null
 }
 
 interface Driven {
@@ -73,14 +74,7 @@ export class UssdService {
   private openSessions = 0
 
   constructor(private readonly deps: UssdServiceDeps) {
-    this.runner = new DialogRunner({
-      channel: 'ussd',
-      commands: deps.service,
-      notify: deps.notify,
-      log: deps.log,
-      metrics: deps.metrics,
-      limits: deps.limits,
-    })
+    this.runner = deps.runner
   }
 
   /** Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps). */

@@ -1,20 +1,17 @@
 /**
- * index.ts - starts the WAP channel's pages: the session store (memory, bounded), the identity
+ * index.ts - starts the WAP channel's pages on the gateway's ChannelContext: the session store
+ * (bounded, written behind to wap.sqlite), the identity
  * rules (trusted gateways' MSISDN header, else login), and the express Router under /wap/ for
  * src/http/app.ts to mount; pages are rendered by channels/wap/render through the WapRenderer
  * the gateway passes in. The gateway calls sweep() with its other sweeps and close() on shutdown.
- * Exports startWapChannel, handlebarsRenderer, RunningWapChannel, WapChannelConfig, WapChannelDeps, WapRenderer.
+ * Exports startWapChannel, handlebarsRenderer, RunningWapChannel, WapChannelConfig,
+ * WapChannelOptions, WapRenderer.
  */
 
-import { join } from 'node:path'
 import type { Router } from 'express'
 import express from 'express'
-import type { Limits } from '../../src/core/index.js'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import { isHeaderName } from '../../src/gateway/http/headers.js'
-import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
-import type { Clock } from '../../src/service/clock.js'
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
 import type { LoginCheck } from './identity.js'
 import {
   coreLoginCheck,
@@ -38,20 +35,12 @@ export type { WapRenderer }
  * X-WAP-Network-Client-MSISDN only, see identity.ts), `wapLimits` overrides of limits.ts.
  */
 export interface WapChannelConfig {
-  /** Where wap.sqlite (the sessions) lives; absent: sessions are kept in memory only. */
-  readonly dataDir?: string
   readonly wapTrustedGateways?: readonly string[]
   readonly wapMsisdnHeaders?: readonly string[]
   readonly wapLimits?: Partial<WapLimits>
 }
 
-export interface WapChannelDeps {
-  readonly service: CommandPort
-  readonly ledger: LedgerReads<'subscriber'>
-  readonly limits: Pick<Limits, 'pinAttemptsMax' | 'pinLockMs'>
-  readonly clock: Clock
-  readonly log: Logger
-  readonly metrics: Metrics
+export interface WapChannelOptions {
   /** The pages' renderer; absent: channels/wap/render's handlebars templates. */
   readonly renderer?: WapRenderer
   /** How a login checks MSISDN and PIN; absent: the channel's own check (identity.ts). */
@@ -77,7 +66,11 @@ export const handlebarsRenderer: WapRenderer = {
   vary: negotiationVary,
 }
 
-export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps): RunningWapChannel {
+export function startWapChannel(
+  config: WapChannelConfig,
+  ctx: ChannelContext,
+  options: WapChannelOptions = {},
+): RunningWapChannel {
   const limits: WapLimits = { ...defaultWapLimits, ...(config.wapLimits ?? {}) }
   const problems = checkWapLimits(limits)
   if (problems.length > 0) throw new Error(`wap limits: ${problems.join('; ')}`)
@@ -86,12 +79,9 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
   const badHeader = msisdnHeaders.find((name) => !isHeaderName(name))
   if (badHeader !== undefined || msisdnHeaders.length === 0)
     throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
-  const store = new WapSessionStore(limits, {
-    ...(config.dataDir === undefined ? {} : { path: join(config.dataDir, 'wap.sqlite') }),
-    log: deps.log,
-  })
-  const login = deps.login ?? coreLoginCheck(deps.service)
-  deps.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [
+  const store = new WapSessionStore(limits, { path: ctx.workingFile('wap.sqlite'), log: ctx.log })
+  const login = options.login ?? coreLoginCheck(ctx.commands)
+  ctx.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [
     { labels: {}, value: store.size },
   ])
   const router = express.Router()
@@ -99,16 +89,16 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
     '/wap',
     wapRouter({
       store,
-      service: deps.service,
-      ledger: deps.ledger,
-      clock: deps.clock,
-      log: deps.log,
-      metrics: deps.metrics,
+      service: ctx.commands,
+      identify: (msisdn) => ctx.identify(msisdn),
+      clock: ctx.clock,
+      log: ctx.log,
+      metrics: ctx.metrics,
       limits,
       trusted,
       msisdnHeaders,
       login,
-      renderer: deps.renderer ?? handlebarsRenderer,
+      renderer: options.renderer ?? handlebarsRenderer,
     }),
   )
   let closed = false
@@ -119,8 +109,8 @@ export function startWapChannel(config: WapChannelConfig, deps: WapChannelDeps):
     ready: () => !closed,
     async sweep() {
       if (closed) return
-      const ended = await store.sweep(deps.clock.nowMs())
-      if (ended > 0) deps.log.debug('wap sessions ended', { count: ended })
+      const ended = await store.sweep(ctx.clock.nowMs())
+      if (ended > 0) ctx.log.debug('wap sessions ended', { count: ended })
     },
     async close() {
       if (closed) return

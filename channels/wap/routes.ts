@@ -12,9 +12,10 @@ import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
 import type { Command, CommandResult } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import { DialogRunner } from '../../src/gateway/dialog/index.js'
 import { requestErrorStatusOf } from '../../src/gateway/http/status.js'
-import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
@@ -52,7 +53,8 @@ export interface WapRenderer {
 export interface WapRouteDeps {
   readonly store: WapSessionStore
   readonly service: CommandPort
-  readonly ledger: LedgerReads<'subscriber'>
+  /** Who an MSISDN is (its language), from the gateway's context. */
+  readonly identify: ChannelContext['identify']
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
@@ -160,10 +162,10 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   router.get('/', async (request, response) => {
     const msisdn = enriched(request, null)
     if (msisdn === null) return openLogin(response)
-    const detail = await deps.ledger.subscriber(msisdn)
+    const caller = await deps.identify(msisdn)
     const session = store.open(deps.clock.nowMs(), {
       msisdn,
-      language: detail?.subscriber.language ?? 'en',
+      language: caller?.language ?? 'en',
       via: 'header',
     })
     log.info('wap session opened', {
@@ -205,11 +207,11 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         )
       }
       if (msisdn !== null && session.msisdn === null) {
-        const detail = await deps.ledger.subscriber(msisdn)
+        const caller = await deps.identify(msisdn)
         store.identify(session, {
           msisdn,
           via: 'header',
-          language: detail?.subscriber.language ?? session.language,
+          language: caller?.language ?? session.language,
         })
       }
       response.locals['wapSession'] = session

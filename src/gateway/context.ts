@@ -1,7 +1,8 @@
 /**
  * context.ts - what the gateway gives every channel: the ChannelContext. A channel submits
- * commands, identifies the caller, notifies a phone, renders replies, runs its dialogs and
- * finds its working files through it, and reads the clock, the log and the metrics from it; it
+ * commands, identifies the caller, notifies a phone, renders replies, runs its dialogs (the
+ * runner; its store over src/gateway/dialog in a working file) and finds its working files
+ * through it, and reads the clock, the log and the metrics from it; it
  * imports no service, ledger or configuration module of src/ (test/rules/imports.test.ts), so a
  * test or another gateway (several processes on one database) can hand it other parts.
  * Exports ChannelContext, Caller, ChannelContextParts, createChannelContext.
@@ -11,9 +12,8 @@ import type { Language } from '../core/index.js'
 import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
-import type { DialogLimits, DialogRecord, Notify } from './dialog/index.js'
-import { DialogRunner, SqliteDialogStore } from './dialog/index.js'
-import type { DialogStoreLimits } from './dialog/store.js'
+import type { DialogLimits, Notify } from './dialog/index.js'
+import { DialogRunner } from './dialog/index.js'
 import type { CommandPort, LedgerReads } from './ports.js'
 import { renderMessage, renderResult } from './reply/index.js'
 
@@ -38,13 +38,6 @@ export interface ChannelContext {
   readonly reply: { readonly result: typeof renderResult; readonly message: typeof renderMessage }
   /** The dialog runner of one channel: per-dialog chain, step keys, deadline, late answer. */
   dialogRunner(channel: 'ussd' | 'ivr' | 'wap', limits: DialogLimits): DialogRunner
-  /** A dialog store in the channel's own working file (`file`, e.g. ussd.sqlite). */
-  dialogStore<R extends DialogRecord & { readonly outcome: O | null }, O extends string>(options: {
-    readonly file: string
-    readonly name: string
-    readonly limits: DialogStoreLimits
-    readonly outcomes: { readonly idle: O; readonly cap: O }
-  }): SqliteDialogStore<R, O>
   /** The path of a working file of the channel in the data directory (beside the ledger). */
   workingFile(name: string): string
   readonly clock: Clock
@@ -66,8 +59,7 @@ export interface ChannelContextParts {
 
 export function createChannelContext(parts: ChannelContextParts): ChannelContext {
   const { commands, clock, log, metrics } = parts
-  const workingFile = (name: string): string =>
-    parts.dataDir === ':memory:' ? ':memory:' : join(parts.dataDir, name)
+  const workingFile = (name: string): string => join(parts.dataDir, name)
   return {
     commands,
     async identify(msisdn) {
@@ -85,14 +77,6 @@ export function createChannelContext(parts: ChannelContextParts): ChannelContext
     reply: { result: renderResult, message: renderMessage },
     dialogRunner: (channel, limits) =>
       new DialogRunner({ channel, commands, notify: parts.notify ?? null, log, metrics, limits }),
-    dialogStore: (options) =>
-      new SqliteDialogStore({
-        path: workingFile(options.file),
-        name: options.name,
-        limits: options.limits,
-        outcomes: options.outcomes,
-        log,
-      }),
     workingFile,
     clock,
     log,

@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import express from 'express'
 import type { IvrEngine } from '../../../channels/ivr/contract.js'
-import type { IvrChannelDeps, RunningIvrChannel } from '../../../channels/ivr/index.js'
+import type { IvrChannelOptions, RunningIvrChannel } from '../../../channels/ivr/index.js'
 import { startIvrChannel } from '../../../channels/ivr/index.js'
 import type { IvrLimits } from '../../../channels/ivr/limits.js'
+import { createChannelContext } from '../../../src/gateway/context.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { GatewayFixture, HttpAnswer } from '../../support/gateway-fixture.js'
@@ -39,7 +40,7 @@ export interface HarnessOptions {
   readonly engine?: IvrEngine
   readonly limits?: Partial<IvrLimits>
   readonly log?: Logger
-  readonly speechCommands?: IvrChannelDeps['speechCommands']
+  readonly speechCommands?: IvrChannelOptions['speechCommands']
 }
 
 export async function startIvrHarness(options: HarnessOptions = {}): Promise<IvrHarness> {
@@ -47,13 +48,16 @@ export async function startIvrHarness(options: HarnessOptions = {}): Promise<Ivr
   const context = gw.gateway.context
   const dataDir = join(gw.dir, 'harness')
   const channel = startIvrChannel(
-    { dataDir, ...(options.limits === undefined ? {} : { ivrLimits: options.limits }) },
-    {
-      service: context.service,
+    options.limits === undefined ? {} : { ivrLimits: options.limits },
+    createChannelContext({
+      commands: context.service,
       ledger: context.ledger,
+      dataDir,
       clock: context.clock,
       log: options.log ?? silentLogger,
       metrics: context.metrics,
+    }),
+    {
       engine: options.engine ?? fakeIvrEngine(),
       ...(options.speechCommands === undefined ? {} : { speechCommands: options.speechCommands }),
     },

@@ -13,6 +13,7 @@ import type { UssdEngine } from '../../../channels/ussd/contract.js'
 import type { RunningUssdChannel } from '../../../channels/ussd/index.js'
 import { startUssdChannel } from '../../../channels/ussd/index.js'
 import type { UssdLimits } from '../../../channels/ussd/limits.js'
+import { createChannelContext } from '../../../src/gateway/context.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { FixtureOptions, GatewayFixture } from '../../support/gateway-fixture.js'
@@ -41,24 +42,22 @@ export async function startUssdHarness(options: HarnessOptions = {}): Promise<Us
   const context = gw.gateway.context
   const sms = gw.gateway.sms
   const channel = await startUssdChannel(
-    {
-      dataDir: join(gw.dir, 'harness'),
-      ...(options.limits === undefined ? {} : { ussdLimits: options.limits }),
-    },
-    {
-      service: context.service,
+    options.limits === undefined ? {} : { ussdLimits: options.limits },
+    createChannelContext({
+      commands: context.service,
       ledger: context.ledger,
+      dataDir: join(gw.dir, 'harness'),
       clock: context.clock,
       log: options.log ?? silentLogger,
       metrics: context.metrics,
-      engine: options.engine ?? fakeEngine(),
       ...(sms === null
         ? {}
         : {
             notify: async (msisdn: string, text: string) =>
               (await sms.channel.sendText(msisdn, text)).ok,
           }),
-    },
+    }),
+    { engine: options.engine ?? fakeEngine() },
   )
   const app = express()
   app.use(express.json())
