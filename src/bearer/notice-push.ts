@@ -18,16 +18,24 @@ export interface SmsNotice {
   readonly msisdn: string
   readonly language: Language
   readonly message: Message
-  /** The payment the notice asks about (a merchant's request); absent in rows written before it was kept. */
+  /**
+   * The payment the notice asks about (a merchant's request); absent in rows written before it was
+   * kept.
+   */
   readonly paymentId?: string
 }
 
-/** pushed: on the phone's screen, its answer awaited until `answerByMs`; else why not (then SMS). */
+/**
+ * pushed: on the phone's screen, its answer awaited until `answerByMs`; else why not (then SMS).
+ */
 export type PushAttempt =
   | { readonly pushed: true; readonly answerByMs: number }
   | { readonly pushed: false; readonly why: string }
 
 export interface NoticePush {
-  /** Tries to show the notice on the phone; it owns outbox row `outboxId` while it waits for the answer. */
+  /**
+   * Tries to show the notice on the phone; it owns outbox row `outboxId` while it waits for the
+   * answer.
+   */
   push(notice: SmsNotice, outboxId: number): Promise<PushAttempt>
 }
