@@ -71,7 +71,7 @@ describe('the IVR call store', () => {
     second.close()
   })
 
-  it('refuses a call past callsMax and forgets the oldest ended records past callRecordsKeptMax', () => {
+  it('refuses a call past callsMax, forgets the oldest ended past callRecordsKeptMax', () => {
     const store = new CallStore(join(dir, 'ivr.sqlite'), {
       ...defaultIvrLimits,
       callsMax: 2,

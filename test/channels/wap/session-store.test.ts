@@ -20,7 +20,7 @@ const page = (title: string): PageModel => ({
 })
 
 describe('one-time tokens', () => {
-  it('run a submit once; a second submit, even while the first runs, gets the first page', async () => {
+  it('run a submit once; a second submit, even during the first, gets the first page', async () => {
     const store = new WapSessionStore(defaultWapLimits)
     const session = store.open(0, { msisdn: '8613800138000', language: 'en', via: 'login' })
     const token = store.issue(session, 'pay_merchant', 0)
@@ -54,7 +54,7 @@ describe('one-time tokens', () => {
 })
 
 describe('sessions', () => {
-  it('end after the idle time or the total life, and the least recently used goes when full', () => {
+  it('end after the idle time or the total life; the least recently used goes when full', () => {
     const limits = { ...defaultWapLimits, sessionsMax: 2 }
     const store = new WapSessionStore(limits)
     const a = store.open(0, null)
@@ -103,7 +103,7 @@ describe('identity from enrichment headers', () => {
     expect(headerIdentity({}, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
   })
 
-  it('by default believes only X-WAP-Network-Client-MSISDN: a passed-through X-MSISDN names nobody', () => {
+  it('by default believes only X-WAP-Network-Client-MSISDN: a passed X-MSISDN names nobody', () => {
     // Kannel's wapbox forwards a handset's own X-MSISDN unchanged (kannel-wapbox.test.ts).
     expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({
       kind: 'none',
