@@ -20,7 +20,7 @@ function withFile(content: unknown): { env: NodeJS.ProcessEnv; cwd: string } {
 }
 
 describe('SMS configuration', () => {
-  it('defaults to the SMSC simulator of SPEC section 1 on 127.0.0.1:2775, telepay/telepay, short code 12588', () => {
+  it('defaults to the SPEC 1 SMSC simulator, 127.0.0.1:2775, telepay/telepay, code 12588', () => {
     const config = loadConfig({ env: {}, cwd: dir })
     expect(config.smpp).toEqual({
       host: '127.0.0.1',
@@ -32,7 +32,7 @@ describe('SMS configuration', () => {
     expect(config.ussd).toEqual({ push: null })
   })
 
-  it('reads the WAP gateways trusted for the MSISDN header and the header names believed, from the file or the environment', () => {
+  it('reads the WAP gateways trusted for the MSISDN header and its names, from file or env', () => {
     expect(loadConfig({ env: {}, cwd: dir }).wap.trustedGateways).toBeNull()
     expect(
       loadConfig(withFile({ wap: { trustedGateways: ['10.0.0.0/8', '::1'] } })).wap.trustedGateways,

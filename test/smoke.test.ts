@@ -11,7 +11,7 @@ describe('a payment through the SQLite ledger', () => {
     await t.close()
   })
 
-  it('asks for confirmation, then pays the merchant net of the fee on YES with the PIN', async () => {
+  it('asks for confirmation, then pays the merchant net of the fee on YES + PIN', async () => {
     const asked = t.run({
       kind: 'pay_merchant',
       msisdn: '8613800138000',

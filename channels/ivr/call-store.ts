@@ -3,7 +3,8 @@
  * `dialogs` table, compare-and-set on the step, bounded by callsMax), and a call-detail record
  * for every call (`ivr_calls`), both in ivr.sqlite in the data directory (WAL with
  * synchronous=NORMAL); the record is written when the call starts, after each answered request
- * and when it ends. A record holds the caller, the number called, start, end, duration, outcome, the
+ * and when it ends. A record holds the caller, the number called, start, end, duration, outcome,
+ * the
  * transaction reference of a payment made in the call, and the inputs as the engine's trail
  * gives them (PINs masked as "****"). Exports CallState, CallAnswer, CallDetailRecord,
  * CallStore.
@@ -26,11 +27,16 @@ export interface CallAnswer {
   readonly prompts: readonly Prompt[]
   readonly gather: Gather | null
   readonly ended: boolean
-  /** Why the call ended (completed, hung_up, failed_input, ..., duration_cap, idle_timeout); null while it runs. */
+  /**
+   * Why the call ended (completed, hung_up, failed_input, ..., duration_cap, idle_timeout); null
+   * while it runs.
+   */
   readonly outcome: string | null
 }
 
-/** A call in progress, between requests: a dialog whose key is the call id, its MSISDN the caller. */
+/**
+ * A call in progress, between requests: a dialog whose key is the call id, its MSISDN the caller.
+ */
 export interface CallState extends DialogRecord {
   readonly callId: string
   /** Which face carries the call: 'sim' (the JSON simulation API), 'twilio', 'vxml'. */
@@ -87,7 +93,8 @@ interface Row {
 /**
  * Calls in progress do not outlive the process: a restart of the gateway drops its calls as a
  * switch restart would, and their dialogs and records are closed as `gateway_restart` when the
- * store opens again (no platform can resume a call that lost its media). The record of a call is written at every answered request (a human presses keys
+ * store opens again (no platform can resume a call that lost its media). The record of a call is
+ * written at every answered request (a human presses keys
  * seconds apart, so this is a few writes a second even on a busy line), which keeps the trail of
  * a call that was in progress at a crash.
  */
@@ -98,7 +105,9 @@ export class CallStore {
   private readonly calls: SqliteDialogStore<CallState, string>
   /** Calls in progress, counted here: this store is the only writer of the IVR dialogs. */
   private inProgress = 0
-  /** Records in the file, counted once at open: prune() then costs nothing until there are too many. */
+  /**
+   * Records in the file, counted once at open: prune() then costs nothing until there are too many.
+   */
   private recordCount: number
   private closed = false
 
@@ -128,23 +137,28 @@ export class CallStore {
       CREATE INDEX IF NOT EXISTS ivr_calls_by_msisdn ON ivr_calls (msisdn, started_ms);
     `)
     const columns =
-      'call_id, provider, caller, msisdn, number, language, started_ms, ended_ms, outcome, reference, steps, inputs, last_answer'
+      'call_id, provider, caller, msisdn, number, language, started_ms, ended_ms, outcome, ' +
+      'reference, steps, inputs, last_answer'
     this.statements = {
       insert: this.db.prepare(`
-        INSERT INTO ivr_calls (call_id, provider, caller, msisdn, number, language, started_ms, active_ms, steps, inputs, last_answer)
+        INSERT INTO ivr_calls (call_id, provider, caller, msisdn, number, language, started_ms,
+          active_ms, steps, inputs, last_answer)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       update: this.db.prepare(`
-        UPDATE ivr_calls SET msisdn = ?, language = ?, active_ms = ?, ended_ms = ?, outcome = ?, reference = ?, steps = ?, inputs = ?, last_answer = ?
+        UPDATE ivr_calls SET msisdn = ?, language = ?, active_ms = ?, ended_ms = ?, outcome = ?,
+          reference = ?, steps = ?, inputs = ?, last_answer = ?
         WHERE call_id = ?`),
       get: this.db.prepare<[string], Row>(`SELECT ${columns} FROM ivr_calls WHERE call_id = ?`),
       recent: this.db.prepare<[number], Row>(
         `SELECT ${columns} FROM ivr_calls ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
       ),
       recentOf: this.db.prepare<[string, string, number], Row>(
-        `SELECT ${columns} FROM ivr_calls WHERE msisdn = ? OR caller = ? ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
+        `SELECT ${columns} FROM ivr_calls WHERE msisdn = ? OR caller = ?
+         ORDER BY started_ms DESC, rowid DESC LIMIT ?`,
       ),
       closeOrphans: this.db.prepare(
-        `UPDATE ivr_calls SET outcome = 'gateway_restart', ended_ms = active_ms WHERE outcome IS NULL`,
+        `UPDATE ivr_calls SET outcome = 'gateway_restart', ended_ms = active_ms
+         WHERE outcome IS NULL`,
       ),
       count: this.db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM ivr_calls'),
       prune: this.db.prepare(`DELETE FROM ivr_calls WHERE rowid IN (
@@ -256,7 +270,10 @@ export class CallStore {
     return row === undefined ? null : recordOf(row)
   }
 
-  /** The latest calls first; of one subscriber (as caller or as the MSISDN given) when `msisdn` is set. */
+  /**
+   * The latest calls first; of one subscriber (as caller or as the MSISDN given) when `msisdn` is
+   * set.
+   */
   recent(options: {
     readonly limit: number
     readonly msisdn: string | null

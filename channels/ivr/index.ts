@@ -1,6 +1,7 @@
 /**
  * index.ts - starts the IVR channel on the gateway's ChannelContext: its call store (calls in
- * progress in the dialog store and call records, both in ivr.sqlite in the data directory), the call service over the call engine (channels/ivr/flow
+ * progress in the dialog store and call records, both in ivr.sqlite in the data directory), the
+ * call service over the call engine (channels/ivr/flow
  * over the scripts in menus/ivr), and an express Router with the channel's faces for
  * src/http/app.ts to mount: the JSON simulation API (`/ivr/calls`), TwiML (`POST /ivr/twiml`),
  * VoiceXML (`/ivr/vxml`) and spoken prompts (`GET /ivr/prompts/:id.wav`); plus `adminRouter`,
@@ -65,7 +66,8 @@ export function startIvrChannel(
   const limits: IvrLimits = { ...defaultIvrLimits, ...(config.ivrLimits ?? {}) }
   const problems = checkIvrLimits(limits)
   if (problems.length > 0) throw new Error(`ivr limits: ${problems.join('; ')}`)
-  // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config value.
+  // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config
+  // value.
   const engine = options.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
   const store = new CallStore(ctx.workingFile('ivr.sqlite'), limits)
   const prompts = new PromptRegistry(

@@ -3,7 +3,8 @@
  * TwiML, VoiceXML): start, digits, silence or hang-up in; a CallAnswer out (prompts, how digits
  * are collected next, whether the call ended). It asks the call engine for the next step, runs
  * the engine's commands through the gateway's dialog runner (its key `${callId}:${step}`, its
- * answer deadline, its late answer by SMS), and stores the call. A request that carries the step it answers is retry-safe: the
+ * answer deadline, its late answer by SMS), and stores the call. A request that carries the step it
+ * answers is retry-safe: the
  * previous step's answer is replayed and nothing runs again. Calls are bounded in number and in
  * duration; the time is the gateway's Clock. A command that misses the answer deadline ends the
  * call politely and finishes in the background, its answer going out by SMS. Refusals are values.
@@ -38,7 +39,9 @@ export interface StartRequest {
 export interface EventRequest {
   readonly provider: string
   readonly callId: string
-  /** The step the request answers (from the previous answer); null: not retry-safe, taken as new. */
+  /**
+   * The step the request answers (from the previous answer); null: not retry-safe, taken as new.
+   */
   readonly step: number | null
   readonly event: CallEvent
 }
@@ -365,7 +368,8 @@ export class IvrService {
     for (let index = 0; current.kind === 'command'; index += 1) {
       assert(
         index < this.deps.limits.commandsPerStepMax,
-        `the IVR engine chained more than ${this.deps.limits.commandsPerStepMax} commands in one step`,
+        `the IVR engine chained more than ${this.deps.limits.commandsPerStepMax} commands ` +
+          'in one step',
       )
       const { call, run } = current
       const outcome = await this.runner.execute({
@@ -392,7 +396,8 @@ export class IvrService {
       current = this.deps.engine.resume(call, outcome.result, this.deps.clock.nowMs())
       prompts.push(...current.prompts)
     }
-    // The contract: a step without a gather hangs up; one that neither gathers nor ends is an engine bug.
+    // The contract: a step without a gather hangs up; one that neither gathers nor ends is an
+    // engine bug.
     assert(
       current.gather !== null || current.ended,
       `the IVR engine answered state ${current.call.state} with no gather and no end`,

@@ -196,7 +196,9 @@ export class WapSessionStore {
     this.save(live)
   }
 
-  /** The language the core last answered in (a subscriber may have changed it on another channel). */
+  /**
+   * The language the core last answered in (a subscriber may have changed it on another channel).
+   */
   speak(session: WapSession, language: Language): void {
     const live = this.live(session)
     if (live.language === language) return

@@ -39,11 +39,16 @@ import type { Pdu, PduParams } from './smpp/pdu.js'
 
 // What channels/sms rides: short messages, MOs and receipts in, replies and notices out.
 
-/** A short message that reached us: an MO from a phone, or a delivery receipt for one of our MTs. */
+/**
+ * A short message that reached us: an MO from a phone, or a delivery receipt for one of our MTs.
+ */
 export interface InboundSm {
   /** Which session it came by: simulator replies go back there. */
   readonly bind: string
-  /** Who sent it, stable across reconnects (the ESME's system_id, or the upstream SMSC): scopes MO ids. */
+  /**
+   * Who sent it, stable across reconnects (the ESME's system_id, or the upstream SMSC): scopes MO
+   * ids.
+   */
   readonly origin: string
   readonly source: string
   readonly destination: string
@@ -117,7 +122,9 @@ export interface UssdLink {
   readonly mode: 'simulator' | 'operator'
   /** Takes PDUs with ussd_service_op from now on; null gives them back to the SMS path. */
   attachUssd(handler: UssdPduHandler | null): void
-  /** Sends one USSD PDU toward a phone by `bind` (or, if that bind is gone, another of its origin). */
+  /**
+   * Sends one USSD PDU toward a phone by `bind` (or, if that bind is gone, another of its origin).
+   */
   sendUssd(bind: string, params: PduParams): Promise<SendResult>
   /**
    * Where a network-initiated dialogue with `msisdn` can be opened: simulator mode, the bind that

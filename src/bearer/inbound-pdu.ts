@@ -37,7 +37,9 @@ export function inboundOf(pdu: Pdu, bind: string, origin: string = bind): Inboun
   }
 }
 
-/** submit_sm / deliver_sm fields of an outbound message; TON/NPI say "international" for MSISDNs. */
+/**
+ * submit_sm / deliver_sm fields of an outbound message; TON/NPI say "international" for MSISDNs.
+ */
 export function outboundParams(sm: OutboundSm): Record<string, string | number | Buffer> {
   const params: Record<string, string | number | Buffer> = {
     source_addr_ton: /^\d{6,}$/.test(sm.source) ? 1 : 0,

@@ -45,7 +45,9 @@ export interface RunningSmppBearer {
   readonly sms: SmsLink
   /** What channels/ussd/smpp rides: PDUs that carry ussd_service_op, both ways. */
   readonly ussd: UssdLink
-  /** The simulator's port (its configured one, or the one picked for port 0); null in operator mode. */
+  /**
+   * The simulator's port (its configured one, or the one picked for port 0); null in operator mode.
+   */
   readonly port: number | null
   /** Bound and able to carry traffic both ways. */
   ready(): boolean

@@ -18,7 +18,10 @@ export type SubscriberCommand =
   | { readonly kind: 'confirm'; readonly msisdn: string; readonly paymentId?: string }
   | { readonly kind: 'cancel'; readonly msisdn: string; readonly paymentId?: string }
   | { readonly kind: 'change_pin'; readonly msisdn: string }
-  /** Checks the PIN that comes with it (a WAP login): a wrong one counts toward the lock like any other. */
+  /**
+   * Checks the PIN that comes with it (a WAP login): a wrong one counts toward the lock like any
+   * other.
+   */
   | { readonly kind: 'verify_pin'; readonly msisdn: string }
   /** The language of every later answer, on every channel (a USSD or WAP settings page). */
   | { readonly kind: 'set_language'; readonly msisdn: string; readonly language: Language }

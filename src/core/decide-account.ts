@@ -84,7 +84,9 @@ export function decideStatement(
   const text = rows
     .map(
       (row) =>
-        `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`,
+        `${row.reference ?? row.paymentId} ` +
+        `${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ` +
+        `${row.counterparty}`,
     )
     .join('; ')
   const message =

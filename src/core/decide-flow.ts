@@ -193,7 +193,8 @@ export function decideBankOutcome(
     `reservation of ${payment.id} exceeds the account's reserved total`,
   )
   if (outcome === 'captured') {
-    // postPayment writes the payer's account: the reservation released, the payment on its recent list.
+    // postPayment writes the payer's account: the reservation released, the payment on its recent
+    // list.
     const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits)
     const writes: Write[] = posted.writes
     const result = succeeded(

@@ -32,7 +32,10 @@ export interface Account {
   readonly balanceMinor: bigint
   /** Debits authorized and waiting for the bank's capture. */
   readonly reservedMinor: bigint
-  /** Lowest the balance may go (0 for a wallet, minus the credit limit for a phone bill); null: unbounded. */
+  /**
+   * Lowest the balance may go (0 for a wallet, minus the credit limit for a phone bill); null:
+   * unbounded.
+   */
   readonly floorMinor: bigint | null
   /** Most the balance may reach (the wallet's holding cap); null: unbounded. */
   readonly capMinor: bigint | null
@@ -45,8 +48,8 @@ export interface Account {
   readonly outgoingDay: number
   readonly outgoingMinor: bigint
   /**
-   * The latest payments that moved money on this account, newest first, at most statementRowsMax: the
-   * mini statement reads them from the row each payment rewrites anyway, instead of an index of
+   * The latest payments that moved money on this account, newest first, at most statementRowsMax:
+   * the mini statement reads them from the row each payment rewrites anyway, instead of an index of
    * payments by payer, which would cost a randomly placed page write per payment.
    */
   readonly recentPaymentIds: readonly string[]

@@ -78,7 +78,8 @@ export function createApp(
       response,
       500,
       'internal_error',
-      'the gateway could not handle this request; nothing was charged twice, retry with the same Idempotency-Key',
+      'the gateway could not handle this request; nothing was charged twice, ' +
+        'retry with the same Idempotency-Key',
     )
   })
   return app

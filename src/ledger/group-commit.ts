@@ -55,7 +55,8 @@ export class GroupCommit {
   private schedule(): void {
     if (this.running || this.scheduled) return
     this.scheduled = true
-    // setImmediate lets the requests that arrived while the last batch was committing join the next one.
+    // setImmediate lets the requests that arrived while the last batch was committing join the next
+    // one.
     setImmediate(() => {
       this.scheduled = false
       void this.runBatch()

@@ -124,7 +124,8 @@ export const migrations: readonly Migration[] = [
         abandoned_ms INTEGER,
         last_error TEXT
       );
-      CREATE INDEX outbox_due ON outbox (kind, next_attempt_ms) WHERE delivered_ms IS NULL AND abandoned_ms IS NULL;
+      CREATE INDEX outbox_due ON outbox (kind, next_attempt_ms)
+        WHERE delivered_ms IS NULL AND abandoned_ms IS NULL;
     `,
   },
   {
@@ -143,7 +144,8 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE accounts ADD COLUMN outgoing_minor INTEGER NOT NULL DEFAULT 0;
       UPDATE accounts SET
         outgoing_day = (SELECT s.outgoing_day FROM subscribers s WHERE s.msisdn = accounts.owner),
-        outgoing_minor = (SELECT s.outgoing_minor FROM subscribers s WHERE s.msisdn = accounts.owner)
+        outgoing_minor =
+          (SELECT s.outgoing_minor FROM subscribers s WHERE s.msisdn = accounts.owner)
       WHERE kind = 'wallet' AND owner IN (SELECT msisdn FROM subscribers);
       ALTER TABLE subscribers DROP COLUMN outgoing_day;
       ALTER TABLE subscribers DROP COLUMN outgoing_minor;
@@ -162,7 +164,8 @@ export const migrations: readonly Migration[] = [
         result TEXT NOT NULL,
         created_ms INTEGER NOT NULL
       );
-      INSERT INTO command_log_v4 (key, command_hash, result, created_ms) SELECT key, command_hash, result, created_ms FROM command_log;
+      INSERT INTO command_log_v4 (key, command_hash, result, created_ms)
+        SELECT key, command_hash, result, created_ms FROM command_log;
       DROP TABLE command_log;
       ALTER TABLE command_log_v4 RENAME TO command_log;
     `,
@@ -177,9 +180,12 @@ export const migrations: readonly Migration[] = [
         SELECT group_concat(id, ',') FROM (
           SELECT p.id FROM payments p
           WHERE (p.payer_msisdn = accounts.owner AND p.funding = accounts.kind)
-             OR (p.payee_msisdn = accounts.owner AND p.state = 'completed' AND p.payer_msisdn != accounts.owner
-                 AND ((p.kind = 'airtime' AND accounts.kind = 'phone_bill') OR (p.kind = 'send' AND accounts.kind = 'wallet')))
-             OR (p.payee_msisdn = accounts.owner AND p.kind = 'load' AND p.state = 'completed' AND accounts.kind = 'wallet')
+             OR (p.payee_msisdn = accounts.owner AND p.state = 'completed'
+                 AND p.payer_msisdn != accounts.owner
+                 AND ((p.kind = 'airtime' AND accounts.kind = 'phone_bill')
+                   OR (p.kind = 'send' AND accounts.kind = 'wallet')))
+             OR (p.payee_msisdn = accounts.owner AND p.kind = 'load' AND p.state = 'completed'
+                 AND accounts.kind = 'wallet')
           ORDER BY p.seq DESC LIMIT 5)), '')
       WHERE kind IN ('wallet', 'phone_bill', 'bank');
       DROP INDEX payments_payer;
@@ -214,7 +220,8 @@ export const migrations: readonly Migration[] = [
           WHERE p.state = 'completed' AND (
                 (p.payer_msisdn = accounts.owner AND p.funding = accounts.kind)
              OR (p.payee_msisdn = accounts.owner AND p.payer_msisdn != accounts.owner
-                 AND ((p.kind = 'airtime' AND accounts.kind = 'phone_bill') OR (p.kind = 'send' AND accounts.kind = 'wallet')))
+                 AND ((p.kind = 'airtime' AND accounts.kind = 'phone_bill')
+                   OR (p.kind = 'send' AND accounts.kind = 'wallet')))
              OR (p.payee_msisdn = accounts.owner AND p.kind = 'load' AND accounts.kind = 'wallet'))
           ORDER BY p.seq DESC LIMIT 5)), '')
       WHERE kind IN ('wallet', 'phone_bill', 'bank');

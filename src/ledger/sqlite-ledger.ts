@@ -79,7 +79,8 @@ export class SqliteLedger implements LedgerStore {
 
   private ensurePartyAccounts(): void {
     const insert = this.db.prepare(
-      "INSERT OR IGNORE INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor) VALUES (?, 'platform', 0, 0, NULL, NULL)",
+      'INSERT OR IGNORE INTO accounts (kind, owner, balance_minor, reserved_minor, ' +
+        "floor_minor, cap_minor) VALUES (?, 'platform', 0, 0, NULL, NULL)",
     )
     this.db
       .transaction(() => {
@@ -115,16 +116,20 @@ export class SqliteLedger implements LedgerStore {
   seedWorld(world: World, nowMs: number): Promise<void> {
     const db = this.db
     const insertSubscriber = db.prepare(
-      'INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, pending_payment_id) VALUES (?, ?, ?, ?, 0, 0, NULL)',
+      'INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, ' +
+        'locked_until_ms, pending_payment_id) VALUES (?, ?, ?, ?, 0, 0, NULL)',
     )
     const insertAccount = db.prepare(
-      'INSERT INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)',
+      'INSERT INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor, ' +
+        'cap_minor, card_bank, card_last4, card_token) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)',
     )
     const insertMerchant = db.prepare(
-      'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
+        'webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
     )
     const insertOrder = db.prepare(
-      'INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+      'INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, ' +
+        'paid_payment_id, created_ms) VALUES (?, ?, ?, ?, ?, NULL, ?)',
     )
     const insertTransfer = db.prepare(
       "INSERT INTO transfers (kind, payment_id, created_ms) VALUES ('opening', NULL, ?)",
@@ -179,7 +184,8 @@ export class SqliteLedger implements LedgerStore {
         open(BigInt(wallet), subscriber.walletMinor)
         open(BigInt(phoneBill), subscriber.phoneBillMinor)
         if (subscriber.card !== null) {
-          // The card's balance lives at the issuing bank; this account records what was drawn from it.
+          // The card's balance lives at the issuing bank; this account records what was drawn from
+          // it.
           insertAccount.run(
             'bank',
             subscriber.msisdn,
@@ -362,13 +368,15 @@ export class SqliteLedger implements LedgerStore {
     if (nextAttemptMs === null) {
       this.db
         .prepare(
-          'UPDATE outbox SET abandoned_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?',
+          'UPDATE outbox SET abandoned_ms = ?, attempts = attempts + 1, ' +
+            'last_error = ? WHERE id = ?',
         )
         .run(nowMs, error, id)
     } else {
       this.db
         .prepare(
-          'UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?',
+          'UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + 1, ' +
+            'last_error = ? WHERE id = ?',
         )
         .run(nextAttemptMs, error, id)
     }
@@ -380,7 +388,8 @@ export class SqliteLedger implements LedgerStore {
       if (reply.commandKey !== null) {
         const marked = this.db
           .prepare(
-            "INSERT OR IGNORE INTO command_log (key, command_hash, result, created_ms) VALUES (?, 'sms_reply_kept', '{}', ?)",
+            'INSERT OR IGNORE INTO command_log (key, command_hash, result, created_ms) ' +
+              "VALUES (?, 'sms_reply_kept', '{}', ?)",
           )
           .run(smsReplyMarker(reply.commandKey), nowMs)
         if (marked.changes === 0) return false

@@ -33,7 +33,8 @@ function migrate(db: SqliteDatabase): void {
   const current = row === undefined ? 0 : Number(row.value)
   if (current > schemaVersion) {
     throw new Error(
-      `ledger database is at schema version ${current}, newer than this telepay knows (${schemaVersion})`,
+      `ledger database is at schema version ${current}, newer than this telepay knows ` +
+        `(${schemaVersion})`,
     )
   }
   for (const migration of migrations) {
@@ -41,7 +42,8 @@ function migrate(db: SqliteDatabase): void {
     db.transaction(() => {
       db.exec(migration.sql)
       db.prepare(
-        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) " +
+          'DO UPDATE SET value = excluded.value',
       ).run(String(migration.version))
     }).immediate()
   }

@@ -14,17 +14,20 @@ export function checkLedger(db: SqliteDatabase): LedgerCheck {
     .transaction(() => {
       const counts = db
         .prepare(
-          'SELECT (SELECT COUNT(*) FROM transfers) AS t, (SELECT COUNT(*) FROM entries) AS e, (SELECT COUNT(*) FROM accounts) AS a',
+          'SELECT (SELECT COUNT(*) FROM transfers) AS t, (SELECT COUNT(*) FROM entries) ' +
+            'AS e, (SELECT COUNT(*) FROM accounts) AS a',
         )
         .get() as { t: bigint; e: bigint; a: bigint }
       const unbalanced = db
         .prepare(
-          'SELECT transfer_id, SUM(amount_minor) AS s FROM entries GROUP BY transfer_id HAVING s != 0 LIMIT ?',
+          'SELECT transfer_id, SUM(amount_minor) AS s FROM entries GROUP BY transfer_id ' +
+            'HAVING s != 0 LIMIT ?',
         )
         .all(discrepanciesShownMax) as { transfer_id: bigint; s: bigint }[]
       const orphanTransfers = db
         .prepare(
-          'SELECT COUNT(*) AS n FROM transfers t WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.transfer_id = t.id)',
+          'SELECT COUNT(*) AS n FROM transfers t ' +
+            'WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.transfer_id = t.id)',
         )
         .get() as { n: bigint }
       const sums = new Map<bigint, bigint>()
@@ -36,7 +39,8 @@ export function checkLedger(db: SqliteDatabase): LedgerCheck {
       const reserved = new Map<string, bigint>()
       for (const row of db
         .prepare(
-          "SELECT payer_msisdn, SUM(amount_minor) AS s FROM payments WHERE state = 'authorized' GROUP BY payer_msisdn",
+          'SELECT payer_msisdn, SUM(amount_minor) AS s FROM payments ' +
+            "WHERE state = 'authorized' GROUP BY payer_msisdn",
         )
         .iterate() as Iterable<{ payer_msisdn: string; s: bigint }>) {
         reserved.set(row.payer_msisdn, row.s)
@@ -103,14 +107,16 @@ export function merchantSettlement(
 ): MerchantSettlement {
   const paid = db
     .prepare(`
-    SELECT COUNT(*) AS n, COALESCE(SUM(p.amount_minor), 0) AS gross, COALESCE(SUM(p.fee_minor), 0) AS fees
+    SELECT COUNT(*) AS n, COALESCE(SUM(p.amount_minor), 0) AS gross,
+      COALESCE(SUM(p.fee_minor), 0) AS fees
     FROM transfers t JOIN payments p ON p.id = t.payment_id
     WHERE t.kind = 'payment' AND p.merchant_code = ? AND t.created_ms >= ? AND t.created_ms < ?`)
     .get(merchantCode, startMs, endMs) as { n: bigint; gross: bigint; fees: bigint }
   const refunded = db
     .prepare(`
     SELECT COALESCE(SUM(-e.amount_minor), 0) AS refunds
-    FROM transfers t JOIN entries e ON e.transfer_id = t.id JOIN merchants m ON m.account_id = e.account_id
+    FROM transfers t JOIN entries e ON e.transfer_id = t.id
+      JOIN merchants m ON m.account_id = e.account_id
     WHERE t.kind = 'refund' AND m.code = ? AND t.created_ms >= ? AND t.created_ms < ?`)
     .get(merchantCode, startMs, endMs) as { refunds: bigint }
   return {
@@ -133,7 +139,8 @@ export function partySettlement(
   const parties = (['operator_fees', 'bank_fees', 'platform_fees'] as const).map((party) => {
     const row = db
       .prepare(`
-      SELECT COALESCE(SUM(e.amount_minor), 0) AS s FROM transfers t JOIN entries e ON e.transfer_id = t.id
+      SELECT COALESCE(SUM(e.amount_minor), 0) AS s
+      FROM transfers t JOIN entries e ON e.transfer_id = t.id
       JOIN accounts a ON a.id = e.account_id
       WHERE a.owner = 'platform' AND a.kind = ? AND t.created_ms >= ? AND t.created_ms < ?`)
       .get(party, startMs, endMs) as { s: bigint }

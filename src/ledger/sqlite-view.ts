@@ -230,7 +230,9 @@ export class SqliteView implements LedgerView {
       )
   }
 
-  /** Merges the recent lists of the subscriber's funding accounts (at most statementRowsMax each). */
+  /**
+   * Merges the recent lists of the subscriber's funding accounts (at most statementRowsMax each).
+   */
   recentPayments(msisdn: string, limit: number): readonly Payment[] {
     const ids = new Set<string>()
     for (const kind of fundingKinds)
@@ -319,7 +321,10 @@ export class SqliteView implements LedgerView {
     }
   }
 
-  /** An account write creates the account or sets its reservation and daily total; balances move only by transfers. */
+  /**
+   * An account write creates the account or sets its reservation and daily total; balances move
+   * only by transfers.
+   */
   private applyAccount(account: Account): void {
     const current = this.account(account.id)
     const next =
@@ -364,7 +369,9 @@ export class SqliteView implements LedgerView {
     this.sql.entries(transfer.legs.length).run(...params)
   }
 
-  /** Writes every dirty row; called at the end of a batch and before queries that bypass the cache. */
+  /**
+   * Writes every dirty row; called at the end of a batch and before queries that bypass the cache.
+   */
   flush(): void {
     for (const msisdn of this.dirtySubscribers) {
       const subscriber = this.subscribers.get(msisdn)
@@ -373,7 +380,8 @@ export class SqliteView implements LedgerView {
     for (const id of this.dirtyAccounts) {
       const account = this.accounts.get(id)
       if (account === undefined) continue
-      // A plain UPDATE of the columns that change: an upsert of every column costs a payment ~0.4 µs more.
+      // A plain UPDATE of the columns that change: an upsert of every column costs a payment
+      // ~0.4 µs more.
       if (this.newAccounts.has(id)) this.sql.insertAccount.run(...accountParams(account))
       else
         this.sql.updateAccount.run(
@@ -406,7 +414,9 @@ export class SqliteView implements LedgerView {
     this.unflushedLoads.clear()
   }
 
-  /** Keeps each cache within cacheEntriesMax, dropping the oldest loaded rows; only between batches. */
+  /**
+   * Keeps each cache within cacheEntriesMax, dropping the oldest loaded rows; only between batches.
+   */
   trim(): void {
     for (const map of [
       this.subscribers,
@@ -466,7 +476,8 @@ function prepareStatements(db: SqliteDatabase) {
       'SELECT command_hash, result, payment_seq FROM command_log WHERE key = ?',
     ),
     logCommand: db.prepare(
-      'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) ' +
+        'VALUES (?, ?, ?, ?, ?)',
     ),
     subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
@@ -475,10 +486,12 @@ function prepareStatements(db: SqliteDatabase) {
     order: db.prepare('SELECT * FROM orders WHERE order_no = ?'),
     payment: db.prepare('SELECT * FROM payments WHERE id = ?'),
     authorizedLoads: db.prepare(
-      "SELECT id, amount_minor FROM payments INDEXED BY payments_authorized_payee WHERE payee_msisdn = ? AND state = 'authorized' AND kind = 'load'",
+      'SELECT id, amount_minor FROM payments INDEXED BY payments_authorized_payee WHERE ' +
+        "payee_msisdn = ? AND state = 'authorized' AND kind = 'load'",
     ),
     duePayments: db.prepare(
-      "SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?",
+      "SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? " +
+        'ORDER BY expires_ms LIMIT ?',
     ),
     transfer: db.prepare(
       'INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)',
@@ -498,28 +511,37 @@ function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)',
     ),
     upsertSubscriber: db.prepare(`
-      INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms, pending_payment_id)
+      INSERT INTO subscribers (msisdn, name, language, pin_hash, pin_failures, locked_until_ms,
+        pending_payment_id)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name, language = excluded.language, pin_hash = excluded.pin_hash,
-        pin_failures = excluded.pin_failures, locked_until_ms = excluded.locked_until_ms,
+      ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name, language = excluded.language,
+        pin_hash = excluded.pin_hash, pin_failures = excluded.pin_failures,
+        locked_until_ms = excluded.locked_until_ms,
         pending_payment_id = excluded.pending_payment_id`),
     insertAccount: db.prepare(`
-      INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor, card_bank, card_last4, card_token,
-        outgoing_day, outgoing_minor, recent_payments)
+      INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor,
+        card_bank, card_last4, card_token, outgoing_day, outgoing_minor, recent_payments)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateAccount: db.prepare(`
-      UPDATE accounts SET balance_minor = ?, reserved_minor = ?, outgoing_day = ?, outgoing_minor = ?, recent_payments = ? WHERE id = ?`),
+      UPDATE accounts SET balance_minor = ?, reserved_minor = ?, outgoing_day = ?,
+        outgoing_minor = ?, recent_payments = ?
+      WHERE id = ?`),
     upsertOrder: db.prepare(`
-      INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, paid_payment_id, created_ms)
+      INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description,
+        paid_payment_id, created_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (order_no) DO UPDATE SET paid_payment_id = excluded.paid_payment_id`),
-    // Only these columns change after the insert: logged results refer to the row for the rest (stored-result.ts).
+    // Only these columns change after the insert: logged results refer to the row for the rest
+    // (stored-result.ts).
     upsertPayment: db.prepare(`
-      INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding, merchant_code, payee_msisdn, order_no,
-        customer_ref, amount_minor, fee_minor, refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
+      INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding,
+        merchant_code, payee_msisdn, order_no, customer_ref, amount_minor, fee_minor,
+        refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
         created_ms, updated_ms, expires_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (seq) DO UPDATE SET state = excluded.state, fee_minor = excluded.fee_minor, refunded_minor = excluded.refunded_minor,
-        reason = excluded.reason, transfer_ref = excluded.transfer_ref, updated_ms = excluded.updated_ms, expires_ms = excluded.expires_ms`),
+      ON CONFLICT (seq) DO UPDATE SET state = excluded.state, fee_minor = excluded.fee_minor,
+        refunded_minor = excluded.refunded_minor, reason = excluded.reason,
+        transfer_ref = excluded.transfer_ref, updated_ms = excluded.updated_ms,
+        expires_ms = excluded.expires_ms`),
   }
 }

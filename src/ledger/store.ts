@@ -98,7 +98,10 @@ export interface LedgerStore {
   payment(id: string): Promise<Payment | null>
   transactions(filter: TransactionFilter): Promise<readonly Payment[]>
   authorizedPayments(): Promise<readonly Payment[]>
-  /** Whether any payment waiting for authorization has expired by nowMs: a cheap check before a sweep. */
+  /**
+   * Whether any payment waiting for authorization has expired by nowMs: a cheap check before a
+   * sweep.
+   */
   hasDuePayments(nowMs: number): Promise<boolean>
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
   merchantAuth(code: string): Promise<MerchantAuth | null>
@@ -124,7 +127,10 @@ export interface LedgerStore {
    * second keep of the same command a no-op (false).
    */
   keepSmsReply(reply: KeptSmsReply, nowMs: number): Promise<boolean>
-  /** Whether a reply of this command (kept under `<commandKey>#<n>`) is in the outbox: it must not be sent again. */
+  /**
+   * Whether a reply of this command (kept under `<commandKey>#<n>`) is in the outbox: it must not
+   * be sent again.
+   */
   smsReplyKept(commandKey: string): Promise<boolean>
   close(): Promise<void>
 }

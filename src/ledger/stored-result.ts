@@ -164,7 +164,9 @@ export function sameFixedFields(a: Payment, b: Payment): boolean {
   )
 }
 
-/** Whether `payment` is written by the same decision (the payment write holding this very object). */
+/**
+ * Whether `payment` is written by the same decision (the payment write holding this very object).
+ */
 export function isReferable(payment: Payment | null, writes: readonly Write[]): boolean {
   if (payment === null) return false
   for (const write of writes) if (write.kind === 'payment' && write.payment === payment) return true

@@ -67,7 +67,9 @@ async function releaseQuietly(
   }
 }
 
-/** Puts a refund back on the card; false when the bank could not be reached (logged for follow-up). */
+/**
+ * Puts a refund back on the card; false when the bank could not be reached (logged for follow-up).
+ */
 export async function refundAtBank(
   bank: IssuingBank,
   step: Extract<BankStep, { op: 'refund' }>,

@@ -28,7 +28,9 @@ import type { PinHasher } from './pin-hasher.js'
 import { pinPattern } from './pin-hasher.js'
 
 export interface ServiceRequest {
-  /** The transport's own id for this input (SMPP message id, USSD session and step...); null: none. */
+  /**
+   * The transport's own id for this input (SMPP message id, USSD session and step...); null: none.
+   */
   readonly key: string | null
   /** Which channel or API the command came by: scopes the key, labels logs and metrics. */
   readonly channel: string
@@ -113,7 +115,9 @@ export class PaymentService {
     return this.followBankStep(env, result)
   }
 
-  /** Checks a typed PIN against the stored hash; a locked or unknown subscriber is not hashed for. */
+  /**
+   * Checks a typed PIN against the stored hash; a locked or unknown subscriber is not hashed for.
+   */
   private async checkPin(command: Command, pin: string | null, nowMs: number): Promise<PinCheck> {
     if (pin === null || pin === '') return 'absent'
     const msisdn = msisdnOf(command)

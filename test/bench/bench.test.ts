@@ -39,7 +39,8 @@ describe('telepay bench ledger', () => {
     for (const name of ['telepay_group_commit', 'raw_batched', 'telepay_alone', 'raw_alone']) {
       expect(out).toMatch(
         new RegExp(
-          `^check ${name}: ledger balanced and completed payments = acknowledged \\((\\d[\\d,]*) = \\1,.*: ok$`,
+          `^check ${name}: ledger balanced and completed payments = acknowledged ` +
+            `\\((\\d[\\d,]*) = \\1,.*: ok$`,
           'm',
         ),
       )

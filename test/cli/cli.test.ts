@@ -111,7 +111,7 @@ describe('telepay ledger check', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('prints "balanced" and exits 0 on a ledger the gateway wrote, by --file or --data-dir', async () => {
+  it('prints "balanced", exits 0 on the gateway ledger, by --file or --data-dir', async () => {
     const [byFile, byDir, asJson] = await Promise.all([
       telepay(['ledger', 'check', '--file', ledgerFile], { cwd: scratch }),
       telepay(['ledger', 'check', '--data-dir', dir], { cwd: scratch }),
@@ -130,7 +130,7 @@ describe('telepay ledger check', () => {
     })
   })
 
-  it('exits 1 and names the account after a raw UPDATE of a balance, and 2 when it cannot check', async () => {
+  it('exits 1 naming the account after a raw balance UPDATE; 2 if it cannot check', async () => {
     const copy = join(scratch, 'corrupt.sqlite')
     const source = new Database(ledgerFile, { readonly: true })
     await source.backup(copy)
@@ -177,7 +177,7 @@ describe('telepay ledger check', () => {
 })
 
 describe('telepay start', () => {
-  it('refuses a bad configuration value with exit code 2 and a message naming the key', async () => {
+  it('refuses a bad configuration value with exit code 2, a message naming the key', async () => {
     const badFileDir = mkdtempSync(join(scratch, 'conf-'))
     writeFileSync(
       join(badFileDir, 'telepay.config.json'),

@@ -17,6 +17,7 @@ import { ivrSteps } from '../../src/tools/conformance/ivr-steps.js'
 import { runScript } from '../../src/tools/conformance/runner.js'
 import { parseScript } from '../../src/tools/conformance/script.js'
 import { plannedSteps, stepHandlers } from '../../src/tools/conformance/steps.js'
+import { pattern } from '../support/pattern.js'
 
 interface Received {
   readonly method: string
@@ -147,21 +148,23 @@ describe('the IVR steps against a stub simulation', () => {
     ]
     await step('call')({ from: '8613800138000' }, context)
     expect(await failureOf(step('expect_prompt')({ contains: 'Goodbye' }, context))).toBe(
-      'expect_prompt: the call\'s last prompts were "Welcome to telepay. For your balance, press 1.", expected prompts containing "Goodbye"',
+      'expect_prompt: the call\'s last prompts were "Welcome to telepay. For your balance, ' +
+        'press 1.", expected prompts containing "Goodbye"',
     )
     expect(await failureOf(step('expect_prompt')({ matches: '(?i)^paid' }, context))).toMatch(
       /expected prompts matching \/\^paid\/i$/,
     )
   })
 
-  it('fails expect_ended on a live call, and on an ending other than the one expected', async () => {
+  it('fails expect_ended on a live call, and on an ending other than expected', async () => {
     stub.answers = [
       { status: 201, body: liveAnswer(['Enter your PIN, then press hash.']) },
       { status: 200, body: endedAnswer(['Goodbye.'], 'failed_input') },
     ]
     await step('call')({ from: '8613800138000' }, context)
     expect(await failureOf(step('expect_ended')({}, context))).toBe(
-      'expect_ended: the call is still live (waiting for keys) after the prompts "Enter your PIN, then press hash."',
+      'expect_ended: the call is still live (waiting for keys) after the prompts "Enter ' +
+        'your PIN, then press hash."',
     )
     await step('silence')({}, context)
     await step('expect_ended')({}, context)
@@ -170,7 +173,7 @@ describe('the IVR steps against a stub simulation', () => {
     )
   })
 
-  it('fails dtmf, silence, hangup and the expectations without a call, sending nothing', async () => {
+  it('fails dtmf, silence, hangup and expectations without a call, sending nothing', async () => {
     expect(await failureOf(step('dtmf')({ digits: '1' }, context))).toBe(
       'dtmf: no call before it: start one with call: { from: "8613800138000" }',
     )
@@ -193,7 +196,8 @@ describe('the IVR steps against a stub simulation', () => {
     await step('call')({ from: '8613800138000' }, context)
     await step('dtmf')({ digits: '1' }, context)
     expect(await failureOf(step('dtmf')({ digits: '2' }, context))).toBe(
-      'dtmf: the call is over (completed): its last prompts were "Thank you for calling telepay. Goodbye."; call again to go on',
+      'dtmf: the call is over (completed): its last prompts were "Thank you for calling ' +
+        'telepay. Goodbye."; call again to go on',
     )
     expect(stub.received).toHaveLength(2)
   })
@@ -206,7 +210,8 @@ describe('the IVR steps against a stub simulation', () => {
     await step('call')({ from: '8613800138000' }, context)
     const message = await failureOf(step('dtmf')({ digits: '4321#' }, context))
     expect(message).toBe(
-      'dtmf: POST /ivr/calls/sim-1/digits (5 keys at step 6) answered 409: "{\\"error\\":\\"step_stale\\",\\"message\\":\\"step 6 was answered already\\"}"',
+      'dtmf: POST /ivr/calls/sim-1/digits (5 keys at step 6) answered 409: ' +
+        '"{\\"error\\":\\"step_stale\\",\\"message\\":\\"step 6 was answered already\\"}"',
     )
     expect(message).not.toContain('4321')
   })
@@ -214,11 +219,12 @@ describe('the IVR steps against a stub simulation', () => {
   it('fails on an answer that is not an IVR answer, quoting it', async () => {
     stub.answers = [{ status: 201, body: '<Response><Say>Hello</Say></Response>' }]
     expect(await failureOf(step('call')({ from: '8613800138000' }, context))).toBe(
-      'call: POST /ivr/calls (from 8613800138000) answered 201 "<Response><Say>Hello</Say></Response>", which is not an IVR answer',
+      'call: POST /ivr/calls (from 8613800138000) answered 201 ' +
+        '"<Response><Say>Hello</Say></Response>", which is not an IVR answer',
     )
   })
 
-  it('refuses digits YAML read as a number and keys a phone does not have, sending nothing', async () => {
+  it('refuses digits YAML read as a number, and keys a phone lacks, sending nothing', async () => {
     await step('call')({ from: '8613800138000' }, context)
     const args = parse('{ digits: 0012 }')
     expect(await failureOf(step('dtmf')(args, context))).toMatch(
@@ -229,7 +235,7 @@ describe('the IVR steps against a stub simulation', () => {
     expect(stub.received).toHaveLength(1)
   })
 
-  it('keeps the older call when a new one starts, and hangs up every live call when the script ends', async () => {
+  it('keeps the older call when a new one starts; hangs up live calls at the end', async () => {
     stub.answers = [
       { status: 201, body: liveAnswer(['First.'], 1, 'sim-a') },
       { status: 201, body: liveAnswer(['Second.'], 1, 'sim-b') },
@@ -277,17 +283,22 @@ steps:
     )
     const outcome = await runScript(script, options)
     expect(outcome.failure).toMatch(
-      /^step 3 \(expect_prompt\): the call's last prompts were "Your wallet balance is 500\.00 yuan, .*press 9\.", expected prompts containing "Your wallet balance is 499\.00 yuan"$/,
+      pattern(
+        /^step 3 \(expect_prompt\): the call's last prompts were "Your wallet balance is 500\.00 /,
+        /yuan, .*press 9\.", expected prompts containing "Your wallet balance is 499\.00 yuan"$/,
+      ),
     )
   })
 
   it('fail expect_ended on a live call, and dtmf without a call', async () => {
     const live = parseScript(
       'inline.yaml',
-      'name: live\nsteps:\n  - call: { from: "8613800138000" }\n  - dtmf: { digits: "2" }\n  - expect_ended: {}\n',
+      'name: live\nsteps:\n  - call: { from: "8613800138000" }\n' +
+        '  - dtmf: { digits: "2" }\n  - expect_ended: {}\n',
     )
     expect((await runScript(live, options)).failure).toBe(
-      'step 3 (expect_ended): the call is still live (waiting for keys) after the prompts "Enter the order number, then press hash."',
+      'step 3 (expect_ended): the call is still live (waiting for keys) after the prompts ' +
+        '"Enter the order number, then press hash."',
     )
     const noCall = parseScript(
       'inline.yaml',
@@ -299,7 +310,7 @@ steps:
     )
   })
 
-  it('fail a PIN refused by the gateway without repeating it, and digits after the goodbye', async () => {
+  it('fail a PIN the gateway refused without repeating it, and digits after goodbye', async () => {
     const script = parseScript(
       'inline.yaml',
       `
@@ -315,7 +326,10 @@ steps:
     )
     const outcome = await runScript(script, options)
     expect(outcome.failure).toMatch(
-      /^step 6 \(dtmf\): the call is over \(completed\): its last prompts were "Paid 80\.00 yuan to Cinema Tickets .*Goodbye\."; call again to go on$/,
+      pattern(
+        /^step 6 \(dtmf\): the call is over \(completed\): its last prompts were /,
+        /"Paid 80\.00 yuan to Cinema Tickets .*Goodbye\."; call again to go on$/,
+      ),
     )
     expect(outcome.failure).not.toContain('4321')
     expect(outcome.stepsRun).toBe(5)

@@ -104,7 +104,7 @@ describe('the ussd step against a stub aggregator peer', () => {
     context = contextFor(target)
   })
 
-  it("posts the form Africa's Talking posts: the dial as serviceCode, text empty, then inputs joined by *", async () => {
+  it("posts as Africa's Talking: dial as serviceCode, text empty, inputs joined by *", async () => {
     peer.answers = [
       { status: 200, body: 'CON Pay CNY 25.00 to merchant 1001 from:' },
       { status: 200, body: 'CON Enter your PIN' },
@@ -154,13 +154,15 @@ describe('the ussd step against a stub aggregator peer', () => {
         step('expect_ussd')({ from: '8613800138001', type: 'CON', contains: 'A anew' }, context),
       ),
     ).toBe(
-      'expect_ussd: the USSD answer to 8613800138001 was CON "B again", expected CON containing "A anew"',
+      'expect_ussd: the USSD answer to 8613800138001 was CON "B again", ' +
+        'expected CON containing "A anew"',
     )
   })
 
   it('fails an input without an open session, naming the MSISDN and how to open one', async () => {
     expect(await failureOf(step('ussd')({ from: '8613800138000', input: '1' }, context))).toBe(
-      'ussd: no USSD session open for 8613800138000: dial first (ussd: { from: "8613800138000", dial: "*123#" })',
+      'ussd: no USSD session open for 8613800138000: dial first (ussd: { from: ' +
+        '"8613800138000", dial: "*123#" })',
     )
     peer.answers = [{ status: 200, body: 'CON menu' }]
     await step('ussd')({ from: '8613800138000', dial: '*123#' }, context)
@@ -174,7 +176,8 @@ describe('the ussd step against a stub aggregator peer', () => {
     peer.answers = [{ status: 200, body: 'END Balance: wallet CNY 500.00' }]
     await step('ussd')({ from: '8613800138000', dial: '*123*1#' }, context)
     expect(await failureOf(step('ussd')({ from: '8613800138000', input: '1' }, context))).toBe(
-      'ussd: the session of 8613800138000 is over: its last answer was END "Balance: wallet CNY 500.00"; dial again to type more',
+      'ussd: the session of 8613800138000 is over: its last answer was END "Balance: ' +
+        'wallet CNY 500.00"; dial again to type more',
     )
     expect(peer.posted).toHaveLength(1)
   })
@@ -205,7 +208,8 @@ describe('the ussd step against a stub aggregator peer', () => {
     expect(
       await failureOf(step('ussd')({ from: '8613800138000', dial: '*123*R1#' }, context)),
     ).toBe(
-      'ussd: POST /ussd (dial *123*R1# from 8613800138000) answered 400: "Bad request: serviceCode is not a USSD string like *123#"',
+      'ussd: POST /ussd (dial *123*R1# from 8613800138000) answered 400: "Bad request: ' +
+        'serviceCode is not a USSD string like *123#"',
     )
     peer.answers = [
       { status: 200, body: 'CON menu' },
@@ -214,7 +218,8 @@ describe('the ussd step against a stub aggregator peer', () => {
     await step('ussd')({ from: '8613800138000', dial: '*123#' }, context)
     const message = await failureOf(step('ussd')({ from: '8613800138000', input: '1234' }, context))
     expect(message).toBe(
-      'ussd: POST /ussd (input 1 (4 characters) from 8613800138000) answered "Welcome", which starts with neither "CON " nor "END "',
+      'ussd: POST /ussd (input 1 (4 characters) from 8613800138000) answered "Welcome", ' +
+        'which starts with neither "CON " nor "END "',
     )
     // An input may be a PIN: the failure says how long it was, never what it was.
     expect(message).not.toContain('1234')
@@ -265,7 +270,9 @@ steps:
 `,
     )
     expect((await runScript(wrongType, options)).failure).toBe(
-      'step 3 (expect_ussd): the USSD answer to 8613800138000 was END "Balance: wallet CNY 500.00, phone bill CNY 50.00, bank card ICBC *1234 CNY 10000.00.", expected CON containing "wallet CNY 500.00"',
+      'step 3 (expect_ussd): the USSD answer to 8613800138000 was END "Balance: ' +
+        'wallet CNY 500.00, phone bill CNY 50.00, bank card ICBC *1234 CNY 10000.00.", ' +
+        'expected CON containing "wallet CNY 500.00"',
     )
     const wrongText = parseScript(
       'inline.yaml',
@@ -277,7 +284,8 @@ steps:
 `,
     )
     expect((await runScript(wrongText, options)).failure).toBe(
-      'step 2 (expect_ussd): the USSD answer to 8613800138001 was CON "请输入商户编号", expected CON matching /merchant code/i',
+      'step 2 (expect_ussd): the USSD answer to 8613800138001 was CON "请输入商户编号", ' +
+        'expected CON matching /merchant code/i',
     )
   })
 
@@ -289,7 +297,8 @@ steps:
     const outcome = await runScript(script, options)
     expect(outcome.stepsRun).toBe(0)
     expect(outcome.failure).toBe(
-      'step 1 (ussd): no USSD session open for 8613800138000: dial first (ussd: { from: "8613800138000", dial: "*123#" })',
+      'step 1 (ussd): no USSD session open for 8613800138000: dial first (ussd: { from: ' +
+        '"8613800138000", dial: "*123#" })',
     )
   })
 })

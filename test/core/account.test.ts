@@ -247,7 +247,7 @@ describe('account commands: what they answer', () => {
     ])
   })
 
-  it('registers a new number with an empty wallet and phone bill, able to receive and then pay', async () => {
+  it('registers a number with an empty wallet and phone bill, to receive, then pay', async () => {
     const registered = ok(t, register(NOBODY), { newPinHash: 'fake$2468' })
     expect(registered.message).toEqual({ key: 'registered', params: { name: 'Wang Fang' } })
     expect(registered.language).toBe('zh')
@@ -324,7 +324,7 @@ describe('set_language', () => {
     expect(ok(t, balance(LI)).language).toBe('en')
   })
 
-  it('works while the subscriber is locked, and refuses an unregistered number in the language asked for', () => {
+  it('works while the subscriber is locked; refuses an unregistered number in its language', () => {
     lockOut(t, LI)
     expect(ok(t, setLanguage(LI, 'zh')).language).toBe('zh')
     expect(t.run(setLanguage(NOBODY, 'zh'))).toMatchObject({
@@ -345,7 +345,7 @@ describe('verify_pin (a WAP login)', () => {
   })
   const verify = (msisdn: string) => ({ kind: 'verify_pin' as const, msisdn })
 
-  it('accepts the right PIN, asks for one when none came, and counts wrong ones toward the lock on every channel', () => {
+  it('takes the right PIN, asks one if none came, counts wrong ones to the lock everywhere', () => {
     expect(ok(t, verify(LI), { pin: 'match' }).message.key).toBe('pin.verified')
     expect(t.run(verify(LI)).reason).toBe('pin_required')
     expect(t.run(verify(LI), { pin: 'mismatch' }).message.params).toEqual({ triesLeft: '2' })

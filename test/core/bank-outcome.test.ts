@@ -106,7 +106,7 @@ describe('card payments', () => {
     await t.close()
   })
 
-  it('captured: the card account is drawn, the merchant is paid net of the fee, the fee is shared', async () => {
+  it('captured: the card drawn, the merchant paid net of the fee, the fee shared', async () => {
     const paymentId = reserve(t, 10_000n)
     expect(merchantBalance(t, RINGTONES)).toBe(0n)
     const captured = ok(t, bankOutcome(paymentId, 'captured'))
@@ -129,7 +129,7 @@ describe('card payments', () => {
     await expectBalanced(t)
   })
 
-  it("declined: the day's allowance comes back, so the same amount can be paid again today", async () => {
+  it("declined: the day's allowance comes back; the amount can be paid again today", async () => {
     const declined = reserve(t, 400_000n)
     expect(t.run(payMerchant(LI, RINGTONES, 200_000n, 'bank', true), { pin: 'match' }).reason).toBe(
       'daily_limit_exceeded',
@@ -183,7 +183,7 @@ describe('card payments', () => {
     await expectBalanced(t)
   })
 
-  it('a late or repeated answer changes nothing: captured stays captured, declined stays declined', async () => {
+  it('a late or repeated answer changes nothing: captured or declined stays so', async () => {
     const captured = reserve(t, 10_000n)
     const first = ok(t, bankOutcome(captured, 'captured'))
     const afterCapture = moneySnapshot(t)
@@ -213,7 +213,7 @@ describe('card payments', () => {
     await expectBalanced(t)
   })
 
-  it('an order paid by card is held while the bank decides, and open again after a decline', async () => {
+  it('an order paid by card is held while the bank decides, open after a decline', async () => {
     const reserved = ok(t, payOrder(LI, CINEMA_ORDER, 'bank', true), { pin: 'match' })
     expect(t.run(payOrder(ZHANG, CINEMA_ORDER, 'bank', true), { pin: 'match' }).reason).toBe(
       'order_already_paid',
@@ -232,7 +232,7 @@ describe('card payments', () => {
     expect(await t.balance(LI, 'bank')).toBe(0n)
   })
 
-  it("a merchant's request paid by card tells the merchant once the bank has answered", async () => {
+  it("a merchant's request paid by card tells the merchant once the bank answered", async () => {
     const requested = ok(
       t,
       requestPayment(CINEMA, LI, 8_000n, 'bank', 'https://cinema.example/hook'),

@@ -77,7 +77,9 @@ describe('YES: refusals by descending precedence', () => {
     },
     {
       reason: 'no_pending_payment',
-      name: 'the payment a page showed was replaced by a newer one, which a YES naming the old one must not pay',
+      name:
+        'the payment a page showed was replaced by a newer one, which a YES naming the old ' +
+        'one must not pay',
       given: (t) => {
         shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
         ok(t, payMerchant(LI, CINEMA, 30_000n))
@@ -200,7 +202,9 @@ describe('NO: refusals by descending precedence', () => {
     },
     {
       reason: 'no_pending_payment',
-      name: 'the payment a page showed was replaced by a newer one, which a NO naming the old one must not cancel',
+      name:
+        'the payment a page showed was replaced by a newer one, which a NO naming the old one ' +
+        'must not cancel',
       given: (t) => {
         shown = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
         ok(t, payMerchant(LI, CINEMA, 30_000n))
@@ -228,7 +232,7 @@ describe('the two-step flow', () => {
     await t.close()
   })
 
-  it('a YES or NO naming a replaced payment leaves the newer one waiting; naming the newer one answers it', async () => {
+  it('YES or NO naming a replaced payment leaves the newer one; naming it answers it', async () => {
     const old = paymentIdOf(ok(t, payMerchant(LI, RINGTONES, 2_500n)))
     const newer = paymentIdOf(ok(t, payMerchant(LI, CINEMA, 30_000n)))
     expect(t.run(confirm(LI, old), { pin: 'match' }).reason).toBe('no_pending_payment')
@@ -297,7 +301,7 @@ describe('the two-step flow', () => {
     await expectBalanced(t)
   })
 
-  it("a subscriber's own PAY cancels a merchant's waiting request, and the merchant is told", async () => {
+  it("a subscriber's own PAY cancels a waiting merchant request; the merchant hears", async () => {
     const requested = ok(
       t,
       requestPayment(CINEMA, LI, 8_000n, 'wallet', 'https://cinema.example/hook'),

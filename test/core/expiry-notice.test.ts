@@ -26,7 +26,7 @@ describe('a payment nobody confirms', () => {
     await t.close()
   })
 
-  it('expires at the sweep after 120 s and the payer is told by SMS, in their language, that nothing was taken', () => {
+  it('expires at the sweep after 120 s; an SMS in their language says nothing was taken', () => {
     t.run({
       kind: 'pay_merchant',
       msisdn: '8613800138001',

@@ -147,7 +147,9 @@ const rows: readonly {
 
 describe('merchant fee and its shares, by funding account', () => {
   for (const row of rows) {
-    it(`${row.funding} ${row.amountMinor} fen: fee ${row.feeMinor}, bank/operator/platform ${row.shares.bank}/${row.shares.operator}/${row.shares.platform}`, async () => {
+    const split = `${row.shares.bank}/${row.shares.operator}/${row.shares.platform}`
+    const fee = `fee ${row.feeMinor}, bank/operator/platform ${split}`
+    it(`${row.funding} ${row.amountMinor} fen: ${fee}`, async () => {
       const t = await openTestLedger()
       try {
         const payerBefore = await t.balance(LI, row.funding)

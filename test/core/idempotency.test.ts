@@ -91,7 +91,7 @@ describe('idempotency keys', () => {
     expect(await t.balance(HAN, 'wallet')).toBe(3_000n)
   })
 
-  it('a repeated card payment reserves once, and a repeated bank answer captures once', async () => {
+  it('a repeated card payment reserves once, a repeated bank answer captures once', async () => {
     const reserved = replayed(payMerchant(LI, RINGTONES, 10_000n, 'bank', true), 'wap:t1')
     replayed(bankOutcome(paymentIdOf(reserved), 'captured'), 'bank:capture:1')
     expect(await t.balance(LI, 'bank')).toBe(-10_000n)
@@ -119,7 +119,7 @@ describe('idempotency keys', () => {
     expect(replayed(register, 'ussd:r:1').ok).toBe(true)
   })
 
-  it('the same key with another command is refused and moves nothing; the first answer stays', async () => {
+  it('one key with another command is refused, moves nothing; the first answer stays', async () => {
     const first = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), {
       key: 'sms:5',
       pin: 'match',

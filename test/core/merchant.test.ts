@@ -259,7 +259,7 @@ describe('merchant API: what it does', () => {
       expect(await t.balance(LI, 'phone_bill')).toBe(2_000n)
     })
 
-    it('does not tell the merchant the balance: a request beyond the wallet is accepted, then declined at YES', async () => {
+    it('hides the balance: a request past the wallet is accepted, declined at YES', async () => {
       const requested = ok(t, requestPayment(CINEMA, HAN, 40_000n, 'wallet', HOOK))
       const before = moneySnapshot(t)
       const declined = t.run(confirm(HAN), { pin: 'match' })
@@ -327,7 +327,7 @@ describe('merchant API: what it does', () => {
   })
 
   describe('refunds', () => {
-    it('a partial refund returns money to the wallet that paid; the merchant bears the fee', async () => {
+    it('a partial refund goes back to the paying wallet; the merchant bears the fee', async () => {
       const paymentId = paidByLi(t)
       const refunded = ok(t, refund(RINGTONES, paymentId, 1_000n))
       expect(refunded.reference).toMatch(TRANSFER_REF)
@@ -382,7 +382,7 @@ describe('merchant API: what it does', () => {
       expect(await t.balance(LI, 'phone_bill')).toBe(5_000n)
     })
 
-    it('a refund of a card payment credits the card account and asks the bank to refund', async () => {
+    it('a refund of a card payment credits the card account, asks the bank to refund', async () => {
       const reserved = ok(t, payMerchant(LI, RINGTONES, 10_000n, 'bank', true), { pin: 'match' })
       ok(t, bankOutcome(paymentIdOf(reserved), 'captured'))
       const refunded = ok(t, refund(RINGTONES, paymentIdOf(reserved), 4_000n))

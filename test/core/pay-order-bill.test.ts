@@ -214,7 +214,7 @@ describe('ORDER and BILL: what a payment does', () => {
     await expectBalanced(t)
   })
 
-  it('two subscribers wait on one order: the first YES pays it, the second is declined and pays nothing', async () => {
+  it('two wait on one order: the first YES pays it, the second is declined, unpaid', async () => {
     const liWaits = ok(t, payOrder(LI, CINEMA_ORDER))
     const zhangWaits = ok(t, payOrder(ZHANG, CINEMA_ORDER, 'bank'))
     ok(t, confirm(LI), { pin: 'match' })

@@ -58,7 +58,7 @@ describe('the mini statement', () => {
     await t.close()
   })
 
-  it('lists the last five payments that moved money, newest first, past requests that moved nothing', () => {
+  it('lists the last five payments that moved money, newest first, past ones that did not', () => {
     const paid = [pay(t, 101n), pay(t, 102n), pay(t, 103n), pay(t, 104n)]
     moveNothing(t)
     paid.push(pay(t, 105n))

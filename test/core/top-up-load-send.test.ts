@@ -306,7 +306,7 @@ describe('TOPUP, LOAD and SEND: what they do', () => {
     await expectBalanced(t)
   })
 
-  it('loads the wallet from the card: reserved first, credited when the bank captures', async () => {
+  it('loads the wallet from the card: reserved first, credited as the bank captures', async () => {
     const reserved = ok(t, loadWallet(LI, 20_000n, true), { pin: 'match' })
     expect(reserved.bankStep).toMatchObject({ op: 'capture', amountMinor: 20_000n })
     expect(reservedOnCard(t, LI)).toBe(20_000n)
@@ -345,7 +345,7 @@ describe('TOPUP, LOAD and SEND: what they do', () => {
     expect(t.run(loadWallet(LI, 1n)).reason).toBe('wallet_cap_exceeded')
   })
 
-  it("does not count a LOAD toward the daily outgoing limit: it moves money between one's own accounts", async () => {
+  it('does not count a LOAD to the daily limit: it moves money between own accounts', async () => {
     ok(t, payMerchant(LI, RINGTONES, 500_000n, 'bank', true), { pin: 'match' })
     payByCard(t, loadWallet(LI, 10_000n, true))
     expect(await t.balance(LI, 'wallet')).toBe(60_000n)

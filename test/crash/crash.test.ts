@@ -51,7 +51,10 @@ interface ChildRun {
   readonly ms: number
 }
 
-/** Runs a child on the ledger file; kills it with SIGKILL once it has acknowledged killAfter payments. */
+/**
+ * Runs a child on the ledger file; kills it with SIGKILL once it has acknowledged killAfter
+ * payments.
+ */
 function runChild(
   path: string,
   inFlight: number,
@@ -187,7 +190,8 @@ function inspect(path: string): Inspection {
         totalMinor: check.totalMinor,
         paymentTransfers: count("SELECT COUNT(*) AS n FROM transfers WHERE kind = 'payment'"),
         paymentsWithTwoTransfers: count(
-          "SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)",
+          'SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = ' +
+            "'payment' GROUP BY payment_id HAVING COUNT(*) > 1)",
         ),
         payments: count('SELECT COUNT(*) AS n FROM payments'),
         notCompleted: count("SELECT COUNT(*) AS n FROM payments WHERE state != 'completed'"),
@@ -201,7 +205,10 @@ function inspect(path: string): Inspection {
   }
 }
 
-/** Right after a kill, before any retry: every acknowledged key is already durable, with its reference. */
+/**
+ * Right after a kill, before any retry: every acknowledged key is already durable, with its
+ * reference.
+ */
 function expectAcksDurable(
   path: string,
   run: ChildRun,
@@ -215,7 +222,9 @@ function expectAcksDurable(
   return { committed: state.logged.size, committedUnacked: state.logged.size - run.acks.size }
 }
 
-/** The balances the plan must produce: opening, moved once by each of the first `count` payments. */
+/**
+ * The balances the plan must produce: opening, moved once by each of the first `count` payments.
+ */
 function expectedBalances(
   opening: ReadonlyMap<string, bigint>,
   count: number,
@@ -332,8 +341,12 @@ describe('SIGKILL in the middle of group commits, then retry of every key', () =
               const left =
                 after === undefined
                   ? ''
-                  : `, ${after.committed} committed, ${after.committedUnacked} of them unacknowledged`
-              return `${run.signal === null ? 'final' : 'killed'} run ${run.acks.size} ACKs in ${run.ms} ms${left}`
+                  : `, ${after.committed} committed, ${after.committedUnacked} of them ` +
+                    `unacknowledged`
+              return (
+                `${run.signal === null ? 'final' : 'killed'} run ${run.acks.size} ACKs in ` +
+                `${run.ms} ms${left}`
+              )
             })
             .join('; '),
       )
@@ -341,7 +354,7 @@ describe('SIGKILL in the middle of group commits, then retry of every key', () =
   )
 })
 
-describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant API), then a restart', () => {
+describe('SIGKILL of a real gateway in mixed load (SMS over SMPP, merchant API), restart', () => {
   const binds = 3
   const phonesPerBind = 3
 
@@ -370,7 +383,9 @@ describe('SIGKILL of a real gateway under mixed load (SMS over SMPP, merchant AP
     const state = inspectLoad(dir, [...load.smsPayers, ...load.askedPayers])
     const { unconfirmed, unknownRequests } = acknowledgedButMissing(load, state)
     console.info(
-      `gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ${load.ackedYes.length} in all, ${load.requested.length} merchant requests accepted, ${state.completed.length} payments completed`,
+      `gateway SIGKILL: ${ackedBeforeKill} YES acknowledged before the kill, ` +
+        `${load.ackedYes.length} in all, ${load.requested.length} merchant requests ` +
+        `accepted, ${state.completed.length} payments completed`,
     )
     expect(
       ackedBeforeKill,

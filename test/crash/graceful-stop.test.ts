@@ -25,7 +25,10 @@ const binds = 4
 const phonesPerBind = 4
 /** Load before the signal: long enough for every kind of flow to be under way many times. */
 const loadBeforeSignalMs = 3_000
-/** A stop takes its bounds at worst: stopInFlightMs 10 s, stopHttpCloseGraceMs 1 s, stopOutboxDrainMs 5 s, the unbind 5 s. */
+/**
+ * A stop takes its bounds at worst: stopInFlightMs 10 s, stopHttpCloseGraceMs 1 s,
+ * stopOutboxDrainMs 5 s, the unbind 5 s.
+ */
 const exitWaitMs = 25_000
 const receiptsWaitMs = 10_000
 
@@ -35,7 +38,7 @@ afterAll(() => {
 })
 
 describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
-  it('answers the requests in flight and gets every completed payment its receipt, once, with nothing moved twice', async () => {
+  it('answers in-flight requests; one receipt per completed payment; no double moves', async () => {
     const started = Date.now()
     const dir = mkdtempSync(join(tmpdir(), 'telepay-stop-'))
     dirs.push(dir)
@@ -97,9 +100,14 @@ describe('SIGTERM of a real gateway under mixed load, then a restart', () => {
         ),
     )
     console.info(
-      `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached the gateway before SIGTERM, ${cut.length} of them cut), ` +
-        `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests accepted, ${load.ussdBalances} USSD balances, ${state.completed.length} payments completed, ` +
-        `${unanswered.length} completed by an unanswered YES, ${state.keptReplies} replies kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent twice; ${Date.now() - started} ms`,
+      `graceful stop: ${load.httpCalls.length} HTTP requests (${inFlight.length} reached ` +
+        `the gateway before SIGTERM, ${cut.length} of them cut), ` +
+        `${ackedBeforeRestart} acknowledged YES, ${load.requested.length} merchant requests ` +
+        `accepted, ${load.ussdBalances} USSD balances, ${state.completed.length} ` +
+        `payments completed, ` +
+        `${unanswered.length} completed by an unanswered YES, ${state.keptReplies} replies ` +
+        `kept in the outbox, ${missing.length} receipts missing, ${twice.length} sent ` +
+        `twice; ${Date.now() - started} ms`,
     )
     expect(
       state.completed.length,

@@ -137,7 +137,7 @@ const firstTryOfPrompt = (notice: Notice): boolean =>
   notice.attempts === 0 && notice.queued?.message.key === 'request.prompt'
 
 describe('the notices outbox', () => {
-  it('offers a notice to the routes in order: a push that passes hands it to SMS at once', async () => {
+  it('offers a notice to the routes in order: a push that passes hands it to SMS', async () => {
     const clock = new TestClock(1_000)
     const memory = memoryOutbox(clock)
     const outbox = outboxOver(clock, memory.ledger)
@@ -186,7 +186,7 @@ describe('the notices outbox', () => {
     expect(memory.rows[0]?.delivered).toBe(true)
   })
 
-  it('lets the route that holds a row mark it answered, or due at once for the next route', async () => {
+  it('lets the route holding a row mark it answered, or due at once for the next', async () => {
     const clock = new TestClock(1_000)
     const memory = memoryOutbox(clock)
     const outbox = outboxOver(clock, memory.ledger)
@@ -257,7 +257,7 @@ describe('the notices outbox', () => {
     expect(await outbox.hasDue()).toBe(false)
   })
 
-  it('carries a late answer at once, keeps it when it cannot go now, and refuses it without routes', async () => {
+  it('carries a late answer at once, keeps it if it cannot go, refuses it without routes', async () => {
     const clock = new TestClock(1_000)
     const memory = memoryOutbox(clock)
     const outbox = outboxOver(clock, memory.ledger)

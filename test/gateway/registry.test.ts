@@ -59,7 +59,7 @@ describe('the channel registry', () => {
     expect(calls).toEqual(['stop sms', 'stop ussd', 'settled ussd', 'settled sms'])
   })
 
-  it('gives a simple channel a stop that accepts until close, and refuses a second of one name', async () => {
+  it('gives a simple channel a stop that accepts until close; refuses a name twice', async () => {
     const registry = new ChannelRegistry()
     const simple = channelOf({
       name: 'ivr',
@@ -76,7 +76,7 @@ describe('the channel registry', () => {
     expect(() => registry.register(simple)).toThrow(/ivr is registered already/)
   })
 
-  it('sweeps and closes a channel registered without health, but leaves it out of /healthz', async () => {
+  it('sweeps and closes a channel registered without health, left out of /healthz', async () => {
     const calls: string[] = []
     const registry = new ChannelRegistry()
     registry.register(recording('wap', calls))

@@ -68,7 +68,7 @@ describe('admin authentication', () => {
     expect((await t.admin('GET', '/admin/api/ledger/check')).status).toBe(200)
   })
 
-  it('takes the Bearer scheme in any case (RFC 9110), on the API and /metrics, and the token only exactly', async () => {
+  it('takes Bearer in any case (RFC 9110) on the API and /metrics; the token exactly', async () => {
     const t = await open()
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
       for (const path of ['/admin/api/ledger/check', '/metrics']) {
@@ -124,7 +124,7 @@ describe('admin authentication', () => {
 })
 
 describe('subscribers', () => {
-  it("shows each account's balance, the card's from the bank, in any accepted MSISDN form", async () => {
+  it("shows each account's balance, the card's from the bank, for any MSISDN form", async () => {
     const t = await open()
     const li = await t.admin('GET', '/admin/api/subscribers/+8613800138000')
     expect(li.status).toBe(200)
@@ -170,7 +170,7 @@ describe('subscribers', () => {
 })
 
 describe('health and metrics', () => {
-  it('/healthz reports the store and each channel, and is not ready while a channel is not', async () => {
+  it('/healthz reports the store and each channel, not ready while a channel is not', async () => {
     const t = await open()
     const ready = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
     expect(ready.status).toBe(200)
@@ -202,7 +202,7 @@ describe('health and metrics', () => {
     })
   })
 
-  it('/metrics counts commands by channel, kind and result in the Prometheus text format', async () => {
+  it('/metrics counts commands by channel, kind and result in Prometheus text format', async () => {
     const t = await open()
     expect((await t.request('GET', '/metrics')).status).toBe(401)
     const before = await t.request('GET', '/metrics', { token: ADMIN_TOKEN })
@@ -305,7 +305,7 @@ describe('recent transactions', () => {
     })
   })
 
-  it('refuses a limit below 1 or above the configured maximum, and a malformed MSISDN', async () => {
+  it('refuses a limit below 1 or above the configured maximum, and a bad MSISDN', async () => {
     const t = await open()
     for (const limit of ['0', '501', '-1', 'abc', '2.5', '']) {
       const answer = await t.admin('GET', `/admin/api/transactions?limit=${limit}`)
@@ -387,7 +387,7 @@ describe('the simulated bank and the ledger check', () => {
     expect(t.gateway.bank.mode).toEqual({ mode: 'slow', slowMs: 50 })
   })
 
-  it('reports a balanced ledger as JSON, and names the account whose balance no longer equals its entries', async () => {
+  it('reports a balanced ledger as JSON; names an account whose entries differ', async () => {
     const t = await open()
     await requestPayment(t, RINGTONES, { msisdn: LI, amount: '10.00', reference: 'check' })
     await t.confirm(LI, LI_PIN)
@@ -403,7 +403,8 @@ describe('the simulated bank and the ledger check', () => {
       driftedAccounts: [],
       reservationMismatches: [],
     })
-    // Four non-zero opening balances (2 legs each) and the payment (payer, merchant, 2 fee parties).
+    // Four non-zero opening balances (2 legs each) and the payment (payer, merchant, 2 fee
+    // parties).
     expect(check.json.transfers).toBe(5)
     expect(check.json.entries).toBe(12)
 

@@ -23,7 +23,10 @@ import {
   startTestGateway,
 } from '../support/gateway-fixture.js'
 
-/** Requests per run: enough to reach every endpoint with many shapes, small enough for CI (a few seconds). */
+/**
+ * Requests per run: enough to reach every endpoint with many shapes, small enough for CI (a few
+ * seconds).
+ */
 const requestCount = 1_200
 /** A request unanswered after this long counts as a hang. */
 const answerWaitMs = 5_000
@@ -97,7 +100,9 @@ function send(port: number, request: HostileRequest): Promise<Answer> {
 }
 
 /** Ids the generator fills paths with: real ones found in the fixture world, and junk. */
-/** Method, path (with a query where the endpoint reads one) and the body fields the endpoint reads. */
+/**
+ * Method, path (with a query where the endpoint reads one) and the body fields the endpoint reads.
+ */
 type Endpoint = readonly [string, string, readonly string[]]
 
 interface Ids {
@@ -106,7 +111,10 @@ interface Ids {
   readonly wapSession: string
 }
 
-/** Every HTTP endpoint of the gateway (src/http and channels/*: routes): usual method, path, the body fields it reads. */
+/**
+ * Every HTTP endpoint of the gateway (src/http and channels/*: routes): usual method, path, the
+ * body fields it reads.
+ */
 function endpoints(ids: Ids): readonly Endpoint[] {
   const wap = `/wap/s/${ids.wapSession}`
   const atFields = ['sessionId', 'serviceCode', 'phoneNumber', 'networkCode', 'text']
@@ -287,7 +295,10 @@ const fieldNames = [
   'constructor',
 ]
 
-/** A field value: a string, a number or another JSON value, each kind as likely (numbers at their edges). */
+/**
+ * A field value: a string, a number or another JSON value, each kind as likely (numbers at their
+ * edges).
+ */
 function fieldValue(random: () => number): unknown {
   const strings = [
     '',
@@ -337,7 +348,10 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item
 }
 
-/** A piece of path or query text that hostile clients send: unicode, control characters, bad escapes. */
+/**
+ * A piece of path or query text that hostile clients send: unicode, control characters, bad
+ * escapes.
+ */
 function hostileText(random: () => number): string {
   return pick(random, [
     '%00',
@@ -394,7 +408,11 @@ function hostilePath(random: () => number, base: string): string {
   else if (queryRoll < 0.35)
     search = `${search}&date=1&date=2&limit=1&limit=x&page=-9&page[]=1&msisdn[a]=b`
   else if (queryRoll < 0.45)
-    search = `limit=${pick(random, ['-1', '0', '1e9', '99999999999999999999', 'NaN', '5.5'])}&page=${pick(random, ['0', '-1', '1e400', 'x'])}&date=${pick(random, ['2026-02-30', '9999-99-99', '0000-00-00', '2026-11-21T00:00'])}&kind=${pick(random, ['webhook', 'sms', ''])}`
+    search =
+      `limit=${pick(random, ['-1', '0', '1e9', '99999999999999999999', 'NaN', '5.5'])}` +
+      `&page=${pick(random, ['0', '-1', '1e400', 'x'])}` +
+      `&date=${pick(random, ['2026-02-30', '9999-99-99', '0000-00-00', '2026-11-21T00:00'])}` +
+      `&kind=${pick(random, ['webhook', 'sms', ''])}`
   return requestLineSafe(search === '' ? target : `${target}?${search}`)
 }
 
@@ -411,7 +429,10 @@ function jsonBody(random: () => number, known: readonly string[]): string {
   return JSON.stringify(fields)
 }
 
-/** Form encoding of any string, lone surrogates included (as UTF-8 of U+FFFD, as a browser sends them). */
+/**
+ * Form encoding of any string, lone surrogates included (as UTF-8 of U+FFFD, as a browser sends
+ * them).
+ */
 function percentEncoded(text: string): string {
   return [...Buffer.from(text, 'utf8')]
     .map((byte) =>
@@ -427,9 +448,8 @@ function formBody(random: () => number, known: readonly string[]): string {
   const count = Math.floor(random() * 7)
   for (let index = 0; index < count; index += 1) {
     const value = fieldValue(random)
-    pairs.push(
-      `${percentEncoded(fieldName(random, known))}=${percentEncoded(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))}`,
-    )
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
+    pairs.push(`${percentEncoded(fieldName(random, known))}=${percentEncoded(text)}`)
   }
   return pairs.join('&')
 }
@@ -534,11 +554,15 @@ function describeRequest(index: number, request: HostileRequest): string {
   const body =
     request.body === null
       ? 'no body'
-      : `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ${JSON.stringify(request.body.subarray(0, 80).toString('latin1'))}`
+      : `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ` +
+        `${JSON.stringify(request.body.subarray(0, 80).toString('latin1'))}`
   const headers = request.headers
     .map(([name, value]) => `${name}: ${value.slice(0, 60)}`)
     .join(' | ')
-  return `seed ${seed} request ${index}: ${request.method} ${request.target.slice(0, 120)} [${headers}] ${body}`
+  return (
+    `seed ${seed} request ${index}: ${request.method} ${request.target.slice(0, 120)} ` +
+    `[${headers}] ${body}`
+  )
 }
 
 const errorLines: string[] = []
@@ -572,7 +596,10 @@ async function moneyState(): Promise<unknown> {
 }
 
 describe(`hostile HTTP on every endpoint (seed ${seed})`, () => {
-  it(`answers ${requestCount} hostile requests without a 5xx or a hang, logs no error, and moves no money`, async () => {
+  const everyRequestAnswered =
+    `answers ${requestCount} hostile requests without a 5xx or a hang, logs no error, ` +
+    'and moves no money'
+  it(everyRequestAnswered, async () => {
     const before = await moneyState()
     expect(before).toMatchObject({ check: { balanced: true } })
     const random = seededRandom(seed)
@@ -583,11 +610,13 @@ describe(`hostile HTTP on every endpoint (seed ${seed})`, () => {
       const answer = await send(port, request)
       if (answer.status === null)
         failures.push(
-          `${describeRequest(index, request)} -> no answer within ${answerWaitMs} ms (${JSON.stringify(answer.head)})`,
+          `${describeRequest(index, request)} -> no answer within ${answerWaitMs} ms ` +
+            `(${JSON.stringify(answer.head)})`,
         )
       else if (answer.status >= 500 && !documentedUnavailable(request.target, answer.status))
         failures.push(
-          `${describeRequest(index, request)} -> ${answer.status} ${JSON.stringify(answer.head.slice(0, 200))}`,
+          `${describeRequest(index, request)} -> ${answer.status} ` +
+            `${JSON.stringify(answer.head.slice(0, 200))}`,
         )
     }
     expect(failures).toEqual([])
@@ -687,7 +716,7 @@ describe('requests the gateway cannot read, found by the fuzzer', () => {
  * over a year is refused, and the clock stays where it was.
  */
 describe('an advance of the test clock past what a date can show, found by the fuzzer', () => {
-  it('is refused with 400 advance_invalid and leaves the clock and the gateway as they were', async () => {
+  it('is refused with 400 advance_invalid, leaving the clock and the gateway as is', async () => {
     const before = t.nowMs()
     for (const advanceSeconds of [1e308, 1e13, 366 * 86_400 + 1]) {
       const answer = await t.admin('POST', '/admin/api/clock', { advanceSeconds })

@@ -61,7 +61,7 @@ async function paid(
 }
 
 describe('a merchant payment request (Paybox model)', () => {
-  it('prompts the subscriber by SMS, refuses a wrong PIN, completes on the right one and settles the merchant net of the fee', async () => {
+  it('prompts by SMS, refuses a wrong PIN, pays on the right one, settles net of fee', async () => {
     const created = await t.merchant(
       RINGTONES,
       'POST',
@@ -139,7 +139,7 @@ describe('a merchant payment request (Paybox model)', () => {
     await ledgerBalanced()
   })
 
-  it('answers a repeated request with the same Idempotency-Key with the first payment, and prompts once', async () => {
+  it('answers a request repeated with its Idempotency-Key by its payment; one prompt', async () => {
     const body = { msisdn: LI, amount: '12.50', reference: 'dup-1' }
     const first = await t.merchant(RINGTONES, 'POST', '/api/v1/payment-requests', body, {
       'idempotency-key': 'k-1',
@@ -169,7 +169,7 @@ describe('a merchant payment request (Paybox model)', () => {
     expect(cinema.json.id).not.toBe(first.json.id)
   })
 
-  it('refuses an Idempotency-Key over 255 characters instead of cutting it, and moves nothing', async () => {
+  it('refuses an Idempotency-Key over 255 characters, not cut, and moves nothing', async () => {
     const body = { msisdn: LI, amount: '12.50', reference: 'long-key' }
     const stem = 'k'.repeat(255)
     const tooLong = await t.merchant(RINGTONES, 'POST', '/api/v1/payment-requests', body, {
@@ -220,7 +220,7 @@ describe('a merchant payment request (Paybox model)', () => {
     await ledgerBalanced()
   })
 
-  it('splits the 1.00% fee by the funding account and shows it in the party settlement of the day', async () => {
+  it("splits the 1.00% fee by funding account, shown in the day's party settlement", async () => {
     await paid(RINGTONES, '100.00', 'wallet')
     await paid(CINEMA, '50.00', 'phone_bill')
     await paid(METRO, '200.00', 'bank')
@@ -321,7 +321,7 @@ describe('a merchant payment request (Paybox model)', () => {
 })
 
 describe('refunds', () => {
-  it('refunds part, then the rest, refuses to refund more than was paid, and the merchant bears the fee', async () => {
+  it('refunds part, then the rest, never more than paid; the merchant bears the fee', async () => {
     const id = await paid(RINGTONES, '100.00')
     expect(await t.balance(LI, 'wallet')).toBe('400.00')
 
@@ -409,7 +409,7 @@ describe('refunds', () => {
     await ledgerBalanced()
   })
 
-  it("refuses to refund a payment that is not completed, or that is another merchant's", async () => {
+  it("refuses to refund a payment not completed, or another merchant's", async () => {
     const pending = await requestPayment(t, RINGTONES, {
       msisdn: LI,
       amount: '10.00',
@@ -435,7 +435,7 @@ describe('refunds', () => {
 })
 
 describe('PIN lockout', () => {
-  it('declines the request after 3 wrong PINs and locks the subscriber on every command for 15 minutes', async () => {
+  it('declines after 3 wrong PINs; locks the subscriber on every command for 15 min', async () => {
     const id = await requestPayment(t, RINGTONES, {
       msisdn: LI,
       amount: '10.00',
@@ -504,7 +504,7 @@ describe('PIN lockout', () => {
 })
 
 describe('what the merchant API refuses', () => {
-  it("answers 401 without an API key or with a wrong one, and never with another merchant's payment", async () => {
+  it("answers 401 with no API key or a wrong one, never another merchant's payment", async () => {
     const id = await requestPayment(t, RINGTONES, {
       msisdn: LI,
       amount: '10.00',
@@ -537,7 +537,7 @@ describe('what the merchant API refuses', () => {
     )
   })
 
-  it('refuses a body that is not a JSON object as body_invalid, on every call that takes one, without prompting anyone', async () => {
+  it('refuses a body not a JSON object as body_invalid on every call, prompting none', async () => {
     const key = { authorization: `Bearer test_key_${RINGTONES}` }
     const bodies: [string, string | undefined][] = [
       ['msisdn=8613800138000&amount=1.00&reference=r', 'application/x-www-form-urlencoded'],
@@ -587,7 +587,7 @@ describe('what the merchant API refuses', () => {
     expect(wrongCase.status).toBe(401)
   })
 
-  it('answers 400 invalid_json to a malformed body, and 400 to a bad field, without prompting anyone', async () => {
+  it('answers 400 invalid_json to a bad body, 400 to a bad field, prompting no one', async () => {
     const malformed = await t.request('POST', '/api/v1/payment-requests', {
       token: `test_key_${RINGTONES}`,
       rawBody: '{"msisdn": "8613800138000", "amount": ',

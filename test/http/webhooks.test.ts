@@ -86,7 +86,7 @@ describe('merchant webhooks', () => {
     expect(outbox.json.outbox).toEqual([])
   })
 
-  it('retries a failing receiver at base, 2x and 4x the backoff, then abandons it after the attempt limit', async () => {
+  it('retries a failing receiver at 1x, 2x, 4x the backoff, abandons at the limit', async () => {
     const { t, receiver } = await setUp(() => 500, {
       operating: { webhookAttemptsMax: 4, webhookBackoffBaseMs: 1_000 },
     })
@@ -294,7 +294,8 @@ describe('merchant webhooks', () => {
   })
 
   it('delivers once even when the periodic sweep and a clock advance overlap', async () => {
-    // The receiver holds the first delivery open; meanwhile the clock is advanced, which sweeps too.
+    // The receiver holds the first delivery open; meanwhile the clock is advanced, which sweeps
+    // too.
     let releaseFirst: (status: number) => void = () => undefined
     const first = new Promise<number>((resolve) => {
       releaseFirst = resolve

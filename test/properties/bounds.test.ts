@@ -87,7 +87,7 @@ async function balancesOf(h: Harness): Promise<Map<string, bigint>> {
 }
 
 describe('racing commands on one payer', () => {
-  it('never overdraw, pass a per-payment maximum or the daily limit, and answer in queue order', async () => {
+  it('never overdraw, pass a payment maximum or the daily limit; answer in order', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(LI_LEI, HAN_MEIMEI, ZHANG_WEI),
@@ -154,7 +154,8 @@ describe('racing commands on one payer', () => {
             })
             expect(results.map((result) => result.reason)).toEqual(expected)
 
-            // What the ledger says agrees: each payer account moved by exactly the accepted amounts.
+            // What the ledger says agrees: each payer account moved by exactly the accepted
+            // amounts.
             const after = await balancesOf(h)
             for (const funding of ['wallet', 'phone_bill'] as const) {
               const key = `${payer}/${funding}`
@@ -195,7 +196,7 @@ describe('racing commands on one payer', () => {
 })
 
 describe('racing credits into one wallet', () => {
-  it('counts a load waiting for the bank against the cap (the shrunk counterexample, as an example)', async () => {
+  it('counts a load waiting for the bank against the cap (a shrunk counterexample)', async () => {
     const h = await openHarness()
     try {
       await runPreamble(h, { liLei: 300_000n, zhangWei: 0n })
@@ -240,7 +241,7 @@ describe('racing credits into one wallet', () => {
     }
   })
 
-  it('never take the wallet above 10000.00, counting loads still waiting for the bank', async () => {
+  it('never take the wallet above 10000.00, counting loads waiting for the bank', async () => {
     const creditArb = fc.oneof(
       fc.record({
         kind: fc.constant('send' as const),
@@ -397,7 +398,8 @@ describe('racing payers of one order', () => {
                   ],
             )
             await h.submitAll([...asks, ...yeses])
-            // The bank answers for the card payment, if any, possibly declining so the order reopens.
+            // The bank answers for the card payment, if any, possibly declining so the order
+            // reopens.
             for (const [round, answer] of bankAnswers.entries()) {
               const waiting = h.payments().filter((payment) => payment.state === 'authorized')
               await h.submitAll(

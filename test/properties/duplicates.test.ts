@@ -102,7 +102,10 @@ async function snapshot(h: Harness): Promise<Snapshot> {
   }
 }
 
-/** Submits copies of one envelope: some in the same batch, some yielding so that they land in later ones. */
+/**
+ * Submits copies of one envelope: some in the same batch, some yielding so that they land in later
+ * ones.
+ */
 async function submitCopies(h: Harness, env: Envelope, copies: readonly Copy[]): Promise<string[]> {
   const pending: Promise<unknown>[] = []
   for (const copy of copies) {
@@ -233,7 +236,7 @@ describe('duplicates and racing retries', () => {
     )
   })
 
-  it('another command under a used key is refused and moves nothing, whichever comes first', async () => {
+  it('another command under a used key is refused, moves nothing, whichever first', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.bigInt({ min: 1n, max: 20_000n }),
@@ -255,7 +258,8 @@ describe('duplicates and racing retries', () => {
             const b = h.envelope(pay(amountB), { key: 'api:same', pin: 'match' })
             const envs = order.map((useA) => (useA ? a : b))
             const results = await Promise.all(envs.map((env) => h.submit(env, { answers: false })))
-            // The first in the queue owns the key; every copy of it gets its answer, the other is refused.
+            // The first in the queue owns the key; every copy of it gets its answer, the other is
+            // refused.
             const owner = envs[0]
             results.forEach((result, index) => {
               if (envs[index]?.commandHash === owner?.commandHash)
@@ -275,7 +279,7 @@ describe('duplicates and racing retries', () => {
     )
   })
 
-  it('a YES, a bank answer and a refund delivered many times, under one key or several, apply once', async () => {
+  it('a YES, bank answer and refund sent many times, by one key or more, apply once', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('wallet' as const, 'phone_bill' as const, 'bank' as const),

@@ -24,7 +24,9 @@ import { openTestLedger } from '../support/ledger-fixture.js'
 
 export const limits = defaultLimits
 
-/** A subscriber's outgoing total for the local day of nowMs: the sum kept on their funding accounts. */
+/**
+ * A subscriber's outgoing total for the local day of nowMs: the sum kept on their funding accounts.
+ */
 export function outgoingOn(detail: SubscriberDetail | null, nowMs: number): bigint {
   const today = dayOf(nowMs, limits)
   return (detail?.accounts ?? []).reduce(
@@ -33,10 +35,13 @@ export function outgoingOn(detail: SubscriberDetail | null, nowMs: number): bigi
   )
 }
 
-/** The default world (SPEC section 2). */
-export const LI_LEI = '8613800138000' // wallet 500.00, phone bill 50.00 with 100.00 credit, ICBC card
-export const HAN_MEIMEI = '8613800138001' // wallet 20.00, phone bill 20.00 without credit, no card
-export const ZHANG_WEI = '8613900139000' // wallet 0.00, phone bill 0.00, CCB card
+// The default world (SPEC section 2).
+/** Wallet 500.00, phone bill 50.00 with 100.00 credit, ICBC card. */
+export const LI_LEI = '8613800138000'
+/** Wallet 20.00, phone bill 20.00 without credit, no card. */
+export const HAN_MEIMEI = '8613800138001'
+/** Wallet 0.00, phone bill 0.00, CCB card. */
+export const ZHANG_WEI = '8613900139000'
 export const subscribers = [LI_LEI, HAN_MEIMEI, ZHANG_WEI] as const
 export const merchants = ['1001', '1002', '3001'] as const
 export const billers = ['2001', '2002'] as const
@@ -237,7 +242,9 @@ export async function checkInvariants(
   const refundedTo = new Map<string, bigint>()
   for (const payment of payments) {
     const moved = transfers.get(payment.id) ?? { payments: 0, refundsMinor: 0n, refunds: 0 }
-    const where = `payment ${payment.id} (${payment.kind} ${payment.funding} ${payment.amountMinor} ${payment.state})`
+    const where =
+      `payment ${payment.id} (${payment.kind} ${payment.funding} ${payment.amountMinor} ` +
+      `${payment.state})`
     // One transfer per completed payment, none for any other state.
     expect(moved.payments, `${where}: payment transfers`).toBe(
       payment.state === 'completed' ? 1 : 0,
@@ -267,7 +274,9 @@ export async function checkInvariants(
 
   // I2: balance bounds.
   for (const account of accounts) {
-    const where = `account ${account.id} ${account.kind} of ${account.owner}: balance ${account.balanceMinor}`
+    const where =
+      `account ${account.id} ${account.kind} of ${account.owner}: ` +
+      `balance ${account.balanceMinor}`
     if (account.floorMinor !== null)
       expect(
         account.balanceMinor >= account.floorMinor,

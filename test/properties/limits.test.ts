@@ -302,7 +302,7 @@ class DailyModel {
 }
 
 describe('daily outgoing limit', () => {
-  it('refuses what would pass 5000.00 a day, allows landing exactly on it, and starts again at local midnight', async () => {
+  it('refuses passing 5000.00 a day, allows landing on it, resets at local midnight', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.bigInt({ min: 1n, max: 500_000n }),
@@ -334,7 +334,8 @@ describe('daily outgoing limit', () => {
             h.t.nowMs = Date.UTC(2026, 10, 21, 15, 59, 59, 999)
             await dailyBurst(h, [card(1n)], model, 'last-ms')
             expect(chinaDay(h.t.nowMs)).toBe(chinaDay(testStartMs))
-            // ...and local midnight (16:00 UTC) starts from zero: 5000.00 fits exactly, a fen more does not.
+            // ...and local midnight (16:00 UTC) starts from zero: 5000.00 fits exactly, a fen more
+            // does not.
             h.t.nowMs = Date.UTC(2026, 10, 21, 16, 0, 0, 0)
             await dailyBurst(h, [card(1n), card(499_999n), card(1n)], model, 'midnight')
             expect(model.today).toBe(500_000n)
@@ -383,7 +384,7 @@ describe('daily outgoing limit', () => {
 })
 
 describe('authorization TTL', () => {
-  it('a waiting payment confirms until 120 s - 1 ms and is expired from 120 s, whether YES or the sweep comes first', async () => {
+  it('a waiting payment confirms to 120 s - 1 ms, expires at 120 s, by YES or sweep', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom<FundingKind>('wallet', 'phone_bill', 'bank'),
@@ -447,7 +448,8 @@ describe('authorization TTL', () => {
             const payment = await h.t.ledger.payment(paymentId)
             if (expired) {
               expect(payment?.state).toBe('expired')
-              // YES after the sweep finds nothing waiting; YES before it finds the payment past its TTL.
+              // YES after the sweep finds nothing waiting; YES before it finds the payment past its
+              // TTL.
               expect(yes?.reason).toBe(
                 order === 'sweep_first' ? 'no_pending_payment' : 'payment_expired',
               )
@@ -461,7 +463,8 @@ describe('authorization TTL', () => {
             if (order !== 'confirm_only') {
               const swept = results[envs.indexOf(sweep)]
               const sweptIds = swept?.data?.kind === 'expired' ? swept.data.paymentIds : []
-              // The sweep ends it only when it comes first; after a YES at the edge the YES already did.
+              // The sweep ends it only when it comes first; after a YES at the edge the YES already
+              // did.
               expect(sweptIds.includes(paymentId)).toBe(expired && order === 'sweep_first')
             }
             const subscriber = await h.t.ledger.subscriber(LI_LEI)

@@ -152,7 +152,10 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('conflict' as const), pick: fc.nat() }) },
 )
 
-/** Clock moves between rounds: none, tiny, and the edges of the 120 s TTL, the 15 min lock and the day. */
+/**
+ * Clock moves between rounds: none, tiny, and the edges of the 120 s TTL, the 15 min lock and the
+ * day.
+ */
 export const advanceArb: fc.Arbitrary<number> = fc.constantFrom(
   0,
   1,
@@ -250,7 +253,9 @@ function refundAmount(payment: Payment, shape: RefundShape): bigint {
   return amount > 0n ? amount : 1n
 }
 
-/** Turns an op into an envelope against the state at the start of the round (null: nothing to do). */
+/**
+ * Turns an op into an envelope against the state at the start of the round (null: nothing to do).
+ */
 export function resolveOp(
   h: Harness,
   op: Op,
@@ -380,7 +385,8 @@ export async function runRound(
         h.submit(resolved.env, { answers: false }).then((result) => {
           if (result.reason !== 'idempotency_key_reused')
             throw new Error(
-              `key ${resolved.env.key} reused for another command answered ${JSON.stringify(result.reason)}`,
+              `key ${resolved.env.key} reused for another command answered ` +
+                `${JSON.stringify(result.reason)}`,
             )
         }),
       )
@@ -395,7 +401,9 @@ export async function runRound(
   h.t.nowMs += round.advanceMs
 }
 
-/** Opening top-ups: each subscriber with a card loads its wallet from the card, captured at once. */
+/**
+ * Opening top-ups: each subscriber with a card loads its wallet from the card, captured at once.
+ */
 export const preambleArb = fc.record({
   liLei: fc.bigInt({ min: 0n, max: 950_000n }),
   zhangWei: fc.bigInt({ min: 0n, max: 1_000_000n }),

@@ -52,7 +52,10 @@ function load(msisdn: string, amountMinor: bigint): Command {
   return { kind: 'load_wallet', msisdn, amountMinor, authorize: true }
 }
 
-/** What an operator sees of a subscriber's card: the bank's balance, and what the ledger drew and holds. */
+/**
+ * What an operator sees of a subscriber's card: the bank's balance, and what the ledger drew and
+ * holds.
+ */
 async function card(
   t: GatewayFixture,
   msisdn = LI,
@@ -89,7 +92,7 @@ async function merchantStatus(
 }
 
 describe('card payments with the bank approving', () => {
-  it('LOAD moves money from the card into the wallet: the bank balance goes down, the wallet up, nothing stays reserved', async () => {
+  it('LOAD moves money from card to wallet: bank balance down, wallet up, none held', async () => {
     const t = await open()
     const loaded = await t.phone(load(LI, 100_00n), { pin: LI_PIN })
     expect(loaded.ok).toBe(true)
@@ -163,7 +166,7 @@ describe('card payments with the bank approving', () => {
 })
 
 describe('card payments the bank does not approve', () => {
-  it("decline: the payment is declined, nothing moves, and the day's allowance is given back", async () => {
+  it("decline: the payment declined, nothing moves, the day's allowance given back", async () => {
     const t = await open()
     t.gateway.bank.setBehaviour({ mode: 'decline' })
     const declined = await t.phone(payByCard(LI, 4000_00n), { pin: LI_PIN })
@@ -215,7 +218,7 @@ describe('card payments the bank does not approve', () => {
     expect(await card(t)).toMatchObject({ balance: '9700.00', drawn: '300.00' })
   })
 
-  it('timeout: with no answer within operating.bankTimeoutMs the payment fails and the hold is released', async () => {
+  it('timeout: no answer in operating.bankTimeoutMs fails it and releases the hold', async () => {
     const t = await open({ bank: { mode: 'timeout' }, operating: { bankTimeoutMs: 200 } })
     const failed = await t.phone(load(LI, 100_00n), { pin: LI_PIN })
     expect(failed.ok).toBe(false)
@@ -307,7 +310,8 @@ describe("recovery of card payments a stop left between reservation and the bank
   })
 
   for (const upTo of ['nothing', 'authorized', 'reserved'] as const) {
-    it(`fails a payment the bank had ${upTo === 'nothing' ? 'never heard of' : upTo} and releases the money on both sides`, async () => {
+    const state = upTo === 'nothing' ? 'never heard of' : upTo
+    it(`fails a payment the bank had ${state} and releases the money on both sides`, async () => {
       const first = await open()
       const id = await reserveOnly(first, load(LI, 120_00n))
       if (upTo !== 'nothing') await bankReached(first, id, 120_00n, upTo)
@@ -331,7 +335,7 @@ describe("recovery of card payments a stop left between reservation and the bank
     })
   }
 
-  it('leaves the payment reserved while the bank is down at start, and settles it when asked again', async () => {
+  it('leaves the payment reserved while the bank is down at start; settles it later', async () => {
     const first = await open()
     const id = await reserveOnly(first, payByCard(LI, 80_00n))
     await bankReached(first, id, 80_00n, 'captured')

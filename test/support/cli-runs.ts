@@ -69,21 +69,33 @@ export async function inProcess(
 /** How long a program on a terminal may take to exit by itself once its session is over. */
 export const terminalExitBoundMs = 3_000
 
-/** The program on a pseudo-terminal: what it showed, the keys typed, and whether it exited by itself. */
+/**
+ * The program on a pseudo-terminal: what it showed, the keys typed, and whether it exited by
+ * itself.
+ */
 export interface TerminalRun {
-  /** Everything the terminal showed so far: the program's output and the terminal's own echo, without CRs. */
+  /**
+   * Everything the terminal showed so far: the program's output and the terminal's own echo,
+   * without CRs.
+   */
   screen(): string
   /** Writes keys to the terminal as typed: `\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D. */
   type(keys: string): void
   /** Resolves once the screen matches; rejects with the screen after `withinMs`. */
   waitFor(pattern: RegExp, withinMs?: number): Promise<void>
-  /** The exit code once the program ended by itself within `withinMs`; else it is killed and this rejects. */
+  /**
+   * The exit code once the program ended by itself within `withinMs`; else it is killed and this
+   * rejects.
+   */
   exit(withinMs: number): Promise<number | null>
 }
 
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`
 
-/** `node bin/telepay.js <subcommand> ...args` on a pseudo-terminal of its own, as a person runs it in a shell. */
+/**
+ * `node bin/telepay.js <subcommand> ...args` on a pseudo-terminal of its own, as a person runs it
+ * in a shell.
+ */
 export function telepayOnTerminal(subcommand: string, args: readonly string[]): TerminalRun {
   const command = [process.execPath, resolve('bin/telepay.js'), subcommand, ...args]
     .map(quote)

@@ -1,15 +1,17 @@
 /**
  * crash-child.ts - the process the crash test kills. Run as
  *
- *   node --import tsx test/support/crash-child.ts <ledger file> <payments> <in flight> [ack delay ms]
+ *   node --import tsx test/support/crash-child.ts \
+ *     <ledger file> <payments> <in flight> [ack delay ms]
  *
  * It opens (and on first use seeds) a SQLite ledger, then submits payments crash:0 .. crash:N-1
  * through group commit, keeping <in flight> submissions outstanding at any time, and prints
  * `ACK <key> <transfer reference>` only once a payment's promise has resolved, that is after
  * the batch holding it committed. An ack delay holds each ACK back a little longer (never less),
- * so that a kill also lands between commits and their acknowledgements. A restarted child re-submits every key from the start: the
- * ones already applied must answer with their first result. Other lines: `READY`, `NACK <key>
- * <reason>` (a refusal, never expected), `ERR <key> <message>` (a rejected promise), `DONE <n>`.
+ * so that a kill also lands between commits and their acknowledgements. A restarted child
+ * re-submits every key from the start: the ones already applied must answer with their first
+ * result. Other lines: `READY`, `NACK <key> <reason>` (a refusal, never expected),
+ * `ERR <key> <message>` (a rejected promise), `DONE <n>`.
  */
 import type { Envelope } from '../../src/core/index.js'
 import { defaultLimits } from '../../src/core/index.js'

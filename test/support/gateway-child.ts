@@ -21,7 +21,10 @@ import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
 const ledgerName = 'telepay.sqlite'
 
-/** A ledger of `subscribers` bench subscribers (PIN 1234, phone bill 100.00 with 500.00 credit) and the default merchants. */
+/**
+ * A ledger of `subscribers` bench subscribers (PIN 1234, phone bill 100.00 with 500.00 credit) and
+ * the default merchants.
+ */
 export async function seedLoadWorld(dir: string, subscribers: number): Promise<void> {
   await seedDatabase(join(dir, ledgerName), await buildBenchWorld(subscribers), Date.now())
 }
@@ -35,7 +38,9 @@ export interface GatewayChild {
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
 }
 
-/** Starts `telepay start` on `dir` with ephemeral HTTP and SMPP ports; resolves once both listen. */
+/**
+ * Starts `telepay start` on `dir` with ephemeral HTTP and SMPP ports; resolves once both listen.
+ */
 export function startGatewayChild(dir: string): Promise<GatewayChild> {
   const child = spawn(
     process.execPath,
@@ -70,7 +75,9 @@ export function startGatewayChild(dir: string): Promise<GatewayChild> {
   })
 }
 
-/** Sends `signal` and waits for the exit; a child still running after `waitMs` is killed (SIGKILL). */
+/**
+ * Sends `signal` and waits for the exit; a child still running after `waitMs` is killed (SIGKILL).
+ */
 export async function signalChild(
   child: GatewayChild,
   signal: NodeJS.Signals,
@@ -176,7 +183,10 @@ export interface AckedYes {
 export interface LoadPlanOptions {
   readonly url: string
   readonly smppPort: number
-  /** ESMEs bound, each carrying `phonesPerBind` SMS payers and as many payers a merchant asks (one client each). */
+  /**
+   * ESMEs bound, each carrying `phonesPerBind` SMS payers and as many payers a merchant asks (one
+   * client each).
+   */
   readonly binds: number
   readonly phonesPerBind: number
 }
@@ -406,7 +416,10 @@ export async function runUntilSignal(
   return { load, child, signalMs, exit }
 }
 
-/** What the load was told that the ledger does not show: a YES acknowledged for no completed payment, a 202 for no payment. */
+/**
+ * What the load was told that the ledger does not show: a YES acknowledged for no completed
+ * payment, a 202 for no payment.
+ */
 export function acknowledgedButMissing(
   load: MixedLoad,
   state: LoadInspection,
@@ -445,7 +458,8 @@ export function inspectLoad(dir: string, payers: readonly string[]): LoadInspect
     const wanted = new Set(payers)
     const rows = db
       .prepare(
-        "SELECT id, payer_msisdn, amount_minor, transfer_ref FROM payments WHERE state = 'completed'",
+        'SELECT id, payer_msisdn, amount_minor, transfer_ref FROM payments WHERE state = ' +
+          "'completed'",
       )
       .all() as {
       id: string
@@ -455,7 +469,8 @@ export function inspectLoad(dir: string, payers: readonly string[]): LoadInspect
     }[]
     const twice = db
       .prepare(
-        "SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' GROUP BY payment_id HAVING COUNT(*) > 1)",
+        "SELECT COUNT(*) AS n FROM (SELECT payment_id FROM transfers WHERE kind = 'payment' " +
+          'GROUP BY payment_id HAVING COUNT(*) > 1)',
       )
       .get() as { n: bigint }
     return {
@@ -476,7 +491,8 @@ export function inspectLoad(dir: string, payers: readonly string[]): LoadInspect
         (
           db
             .prepare(
-              `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'sms' AND payload LIKE '%"commandKey"%'`,
+              `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'sms' AND payload LIKE ` +
+                `'%"commandKey"%'`,
             )
             .get() as { n: bigint }
         ).n,

@@ -20,7 +20,10 @@ import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
 import type { Logger } from '../../src/service/log.js'
 
-/** Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with 10000.00. */
+/**
+ * Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with
+ * 10000.00.
+ */
 export const LI = '8613800138000'
 export const LI_PIN = '1234'
 /** Han Meimei, zh, PIN 4321: phone bill 20.00 (no credit), wallet 20.00, no card. */
@@ -66,9 +69,13 @@ export interface FixtureOptions {
   readonly dir?: string
   /** Config overrides on top of the test defaults; objects are merged one level deep. */
   readonly overrides?: Readonly<Record<string, unknown>>
-  /** The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout. */
+  /**
+   * The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout.
+   */
   readonly wapLimits?: Partial<WapLimits>
-  /** The gateway's logger (a test that reads the log lines); by default the configured silent one. */
+  /**
+   * The gateway's logger (a test that reads the log lines); by default the configured silent one.
+   */
   readonly log?: Logger
 }
 
@@ -101,7 +108,9 @@ export interface GatewayFixture {
   confirm(msisdn: string, pin?: string | null, channel?: string): Promise<CommandResult>
   /** Moves the test clock and runs what became due (expiry, webhooks). */
   advance(seconds: number): Promise<void>
-  /** Moves the test clock forward to the next moment the local (China) wall clock shows hh:mm:ss. */
+  /**
+   * Moves the test clock forward to the next moment the local (China) wall clock shows hh:mm:ss.
+   */
   advanceToLocal(hours: number, minutes: number, seconds?: number): Promise<void>
   nowMs(): number
   /** The local (China) date of the gateway's clock, YYYY-MM-DD. */

@@ -30,7 +30,8 @@ export function kannelMissing(): string | null {
 export function driveSmppMissing(): string | null {
   return existsSync(driveSmppPath)
     ? null
-    : 'Kannel test SMSC drive_smpp is not installed (Debian package kannel-extras; .ci/run installs it)'
+    : 'Kannel test SMSC drive_smpp is not installed (Debian package kannel-extras; ' +
+        '.ci/run installs it)'
 }
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
@@ -203,7 +204,9 @@ export class KannelProcesses {
   private readonly processes: ChildProcess[] = []
   readonly dir = mkdtempSync(join(tmpdir(), 'telepay-kannel-'))
 
-  /** Starts a program on dir/kannel.conf and waits until `ready`; if it never is, stops everything. */
+  /**
+   * Starts a program on dir/kannel.conf and waits until `ready`; if it never is, stops everything.
+   */
   async start(program: string, ready: () => Promise<void>): Promise<void> {
     this.processes.push(
       spawn(program, [join(this.dir, 'kannel.conf')], { cwd: this.dir, stdio: 'ignore' }),
@@ -377,7 +380,8 @@ get-url = "${appUrl}/mo?from=%p&to=%P&text=%a&coding=%c"
         )
         continue
       }
-      // "  data_coding: 8 = 0x00000008" or '  source_addr: "12588"': keep the decimal or the string.
+      // "  data_coding: 8 = 0x00000008" or '  source_addr: "12588"': keep the decimal or the
+      // string.
       const field = /^ {2}(\w+): (.*)$/.exec(text)
       if (field !== null)
         current.fields[field[1] ?? ''] = (field[2] ?? '')
@@ -466,7 +470,10 @@ export class DriveSmpp {
     return this.output
   }
 
-  /** How drive_smpp ended: its exit code, or the signal that ended it (SIGKILL: finished() timed out); null while it runs. */
+  /**
+   * How drive_smpp ended: its exit code, or the signal that ended it (SIGKILL: finished() timed
+   * out); null while it runs.
+   */
   get exit(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | null {
     return this.child.exitCode === null && this.child.signalCode === null
       ? null
@@ -479,7 +486,9 @@ export class DriveSmpp {
   }
 }
 
-/** Whether this process may capture on the loopback interface with tshark (root or dumpcap rights). */
+/**
+ * Whether this process may capture on the loopback interface with tshark (root or dumpcap rights).
+ */
 export function tsharkMissing(): string | null {
   const version = spawnSync('tshark', ['--version'], { encoding: 'utf8' })
   if (version.status !== 0)
@@ -487,6 +496,9 @@ export function tsharkMissing(): string | null {
   // Listing lo's link types opens the device, which needs the same rights as capturing on it.
   const open = spawnSync('dumpcap', ['-i', 'lo', '-L'], { encoding: 'utf8' })
   if (open.status !== 0)
-    return `capture on lo is not permitted (not root, and dumpcap lacks cap_net_raw): ${(open.stderr ?? '').trim().split('\n')[0] ?? ''}`
+    return (
+      `capture on lo is not permitted (not root, and dumpcap lacks cap_net_raw): ` +
+      `${(open.stderr ?? '').trim().split('\n')[0] ?? ''}`
+    )
   return null
 }

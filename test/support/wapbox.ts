@@ -17,11 +17,14 @@ export const wbxml2xmlPath = '/usr/bin/wbxml2xml'
 
 /**
  * Kannel binds connectionless WSP to UDP 9200 on `wdp-interface-name` and offers no setting for
- * the port, so one such gateway runs on a machine at a time (the tests that use it are in one file).
+ * the port, so one such gateway runs on a machine at a time (the tests that use it are in one
+ * file).
  */
 export const wspConnectionlessPort = 9200
 
-/** How long a handset waits for a WSP reply: wapbox answers in milliseconds; a lost datagram never. */
+/**
+ * How long a handset waits for a WSP reply: wapbox answers in milliseconds; a lost datagram never.
+ */
 const wspReplyTimeoutMs = 10_000
 
 export function wapboxMissing(): string | null {
@@ -169,7 +172,9 @@ export class WspHandset {
   private transactionId = 0
   private readonly scratch = mkdtempSync(join(tmpdir(), 'telepay-wsp-'))
 
-  /** `textHeaders` go out as WSP application headers (name and value as text), e.g. a forged MSISDN. */
+  /**
+   * `textHeaders` go out as WSP application headers (name and value as text), e.g. a forged MSISDN.
+   */
   constructor(
     private readonly userAgent: string,
     private readonly textHeaders: Readonly<Record<string, string>> = {},

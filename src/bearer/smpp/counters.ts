@@ -25,7 +25,9 @@ export class SmppCounters {
   /** Sessions closed because an enquire_link went unanswered. */
   deadLinks = 0
   bindsAccepted = 0
-  /** Binds refused for any reason (credentials, a lockout, sessionsMax), and ours refused (client). */
+  /**
+   * Binds refused for any reason (credentials, a lockout, sessionsMax), and ours refused (client).
+   */
   bindsRefused = 0
   /** Server: binds whose credentials were checked and wrong, by status name (ESME_RINVPASWD...). */
   readonly bindsFailed: Record<string, number> = {}

@@ -76,7 +76,9 @@ export interface SmppLimits {
    * the capped lockout allows (with 1 h it would gain 5 every 61 minutes).
    */
   readonly bindFailureMemoryMs: number
-  /** Addresses with failures remembered at once; past it the least recently failing is forgotten. */
+  /**
+   * Addresses with failures remembered at once; past it the least recently failing is forgotten.
+   */
   readonly bindGuardAddressesMax: number
   /**
    * Lines about refused PDUs (generic_nack, lost framing) one peer address may cause per

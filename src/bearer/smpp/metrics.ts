@@ -30,7 +30,8 @@ export function publishSmppCounters(
   )
   metrics.counterFrom(
     'telepay_smpp_events_total',
-    'SMPP session events by role: generic_nacks sent, throttling, timeouts, dead links, binds, reconnects',
+    'SMPP session events by role: generic_nacks sent, throttling, timeouts, dead links, ' +
+      'binds, reconnects',
     () => [
       { labels: { role, event: 'generic_nack_sent' }, value: counters.genericNacksSent },
       { labels: { role, event: 'throttled_sent' }, value: counters.throttledSent },
@@ -55,7 +56,8 @@ export function publishSmppCounters(
   )
   metrics.counterFrom(
     'telepay_smpp_binds_throttled_total',
-    'Binds refused with ESME_RBINDFAIL, credentials unchecked, because their address was locked out after failed binds',
+    'Binds refused with ESME_RBINDFAIL, credentials unchecked, because their address was ' +
+      'locked out after failed binds',
     () => [{ labels: { role }, value: counters.bindsThrottled }],
   )
   metrics.counterFrom(

@@ -73,8 +73,9 @@ export function responseCommandOf(command: string): string | undefined {
 
 /**
  * Encodes one PDU. Throws on a programmer error: unknown command or field, a request numbered
- * past 0x7FFFFFFF, a text field that is not a Buffer, text without an explicit data_coding, short_message over 254 octets.
- * A non-zero status yields the header alone (SMPP 3.4 error responses carry no body).
+ * past 0x7FFFFFFF, a text field that is not a Buffer, text without an explicit data_coding,
+ * short_message over 254 octets. A non-zero status yields the header alone (SMPP 3.4 error
+ * responses carry no body).
  */
 export function encodePdu(
   command: string,

@@ -98,7 +98,8 @@ export function formatReceipt(fields: ReceiptFields): string {
     .replace(/[\r\n]/g, ' ')
   return (
     `id:${fields.id} sub:${pad(fields.submitted, 3)} dlvrd:${pad(fields.delivered, 3)} ` +
-    `submit date:${formatReceiptDate(fields.submitDateMs)} done date:${formatReceiptDate(fields.doneDateMs)} ` +
+    `submit date:${formatReceiptDate(fields.submitDateMs)} ` +
+    `done date:${formatReceiptDate(fields.doneDateMs)} ` +
     `stat:${fields.stat} err:${pad(fields.err, 3)} text:${text}`
   )
 }

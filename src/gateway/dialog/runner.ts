@@ -21,7 +21,10 @@ import { withinDeadline } from './deadline.js'
 export type Notify = (msisdn: string, text: string) => Promise<boolean>
 
 export interface DialogLimits {
-  /** How long a step waits for the core before the channel answers politely; null: it waits (WAP: a page may). */
+  /**
+   * How long a step waits for the core before the channel answers politely; null: it waits (WAP: a
+   * page may).
+   */
   readonly answerDeadlineMs: number | null
   /** Commands that missed their deadline and still run: past it, new steps are refused. */
   readonly lateCommandsMax: number

@@ -11,7 +11,9 @@ import type Database from 'better-sqlite3'
 import type { Logger } from '../../service/log.js'
 import { openWorkingDatabase } from '../working-db.js'
 
-/** What every dialog record holds; a channel's record adds its own fields (plain data, never a PIN). */
+/**
+ * What every dialog record holds; a channel's record adds its own fields (plain data, never a PIN).
+ */
 export interface DialogRecord {
   /** The dialog's key: `${provider}:${session}` for USSD, the call id for IVR. */
   readonly key: string
@@ -165,13 +167,16 @@ export class SqliteDialogStore<
     this.statements = {
       get: this.db.prepare<[string], Row>('SELECT record FROM dialogs WHERE key = ?'),
       upsert: this.db.prepare(`
-        INSERT INTO dialogs (key, msisdn, step, open, started_ms, active_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (key) DO UPDATE SET step = excluded.step, open = excluded.open, active_ms = excluded.active_ms, record = excluded.record`),
+        INSERT INTO dialogs (key, msisdn, step, open, started_ms, active_ms, record)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET step = excluded.step, open = excluded.open,
+          active_ms = excluded.active_ms, record = excluded.record`),
       openOf: this.db.prepare<[string], Row>(
         'SELECT record FROM dialogs WHERE msisdn = ? AND open = 1 ORDER BY started_ms',
       ),
       due: this.db.prepare<[number, number, number], Row>(
-        'SELECT record FROM dialogs WHERE open = 1 AND (active_ms <= ? OR started_ms <= ?) ORDER BY active_ms LIMIT ?',
+        'SELECT record FROM dialogs WHERE open = 1 AND (active_ms <= ? OR started_ms <= ?) ' +
+          'ORDER BY active_ms LIMIT ?',
       ),
       allOpen: this.db.prepare<[number], Row>(
         'SELECT record FROM dialogs WHERE open = 1 ORDER BY active_ms LIMIT ?',
@@ -285,7 +290,8 @@ export class SqliteDialogStore<
         }
       })
       .immediate()
-    // Written (a failed transaction threw above and left everything dirty): ended sessions leave memory.
+    // Written (a failed transaction threw above and left everything dirty): ended sessions leave
+    // memory.
     this.dirty.clear()
     for (const record of batch) {
       if (record.outcome !== null && this.records.get(record.key) === record)
@@ -329,7 +335,9 @@ export class SqliteDialogStore<
     return row === undefined ? null : this.adopt(decode<R>(row.record))
   }
 
-  /** A record read from SQLite: an open one joins the working copy, unless memory has a newer one. */
+  /**
+   * A record read from SQLite: an open one joins the working copy, unless memory has a newer one.
+   */
   private adopt(record: R): R {
     const held = this.records.get(record.key)
     if (held !== undefined) return held
@@ -339,7 +347,10 @@ export class SqliteDialogStore<
     return record
   }
 
-  /** Stores a new version in memory, to be written by the next flush, or now when the session ended (`endedNow`). */
+  /**
+   * Stores a new version in memory, to be written by the next flush, or now when the session ended
+   * (`endedNow`).
+   */
   private write(record: R, endedNow = true): void {
     if (!this.records.has(record.key)) this.makeRoom()
     this.hold(deepFreeze(record))
@@ -407,7 +418,9 @@ export class SqliteDialogStore<
     return ended
   }
 
-  /** The timer's flush: a failure (disk full, I/O error) keeps the records to try again next time. */
+  /**
+   * The timer's flush: a failure (disk full, I/O error) keeps the records to try again next time.
+   */
   private flushQuietly(): void {
     try {
       this.flush()

@@ -124,7 +124,9 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
     return this.notifying.track(this.notifyTracked(msisdn, text))
   }
 
-  /** Resolves once every late answer under way was carried or kept (a graceful stop waits for it). */
+  /**
+   * Resolves once every late answer under way was carried or kept (a graceful stop waits for it).
+   */
   settled(): Promise<void> {
     return this.notifying.idle()
   }

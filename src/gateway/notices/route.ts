@@ -33,7 +33,10 @@ export interface QueuedNotice {
   readonly msisdn: string
   readonly language: Language
   readonly message: Message
-  /** The payment the notice asks about (a merchant's request); absent in rows written before it was kept. */
+  /**
+   * The payment the notice asks about (a merchant's request); absent in rows written before it was
+   * kept.
+   */
   readonly paymentId?: string
 }
 
@@ -42,7 +45,9 @@ export interface Notice {
   readonly msisdn: string
   /** Rendered in the subscriber's language, or kept as it was written. */
   readonly text: string
-  /** The catalogue message the core queued; null for a text kept as it is (a reply, a late answer). */
+  /**
+   * The catalogue message the core queued; null for a text kept as it is (a reply, a late answer).
+   */
   readonly queued: QueuedNotice | null
   /** The outbox row; null for a late answer that is not kept yet (NoticeOutbox.notify). */
   readonly outboxId: number | null
@@ -50,7 +55,10 @@ export interface Notice {
   readonly attempts: number
 }
 
-/** delivered: done; shown: on the phone's screen until `answerByMs` (rule 4); passed: try the next route. */
+/**
+ * delivered: done; shown: on the phone's screen until `answerByMs` (rule 4); passed: try the next
+ * route.
+ */
 export type RouteAnswer =
   | { readonly outcome: 'delivered' }
   | { readonly outcome: 'shown'; readonly answerByMs: number }
@@ -83,7 +91,10 @@ export interface KeptReply {
 
 /** Where the SMS channel keeps the replies it could not send, for the outbox to send later. */
 export interface ReplyKeeper {
-  /** Keeps the reply as an outbox row, due at once; a second keep under one command key is a no-op (false). */
+  /**
+   * Keeps the reply as an outbox row, due at once; a second keep under one command key is a no-op
+   * (false).
+   */
   keepSmsReply(reply: KeptReply, nowMs: number): Promise<boolean>
   /** Whether a reply of the command (kept under `<commandKey>#<n>`) is in the outbox already. */
   smsReplyKept(commandKey: string): Promise<boolean>

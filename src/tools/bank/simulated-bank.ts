@@ -31,11 +31,14 @@ export class SimulatedBank implements IssuingBank {
     this.db.pragma('synchronous = FULL')
     this.db.defaultSafeIntegers(true)
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS cards (token TEXT PRIMARY KEY, bank TEXT NOT NULL, last4 TEXT NOT NULL,
-        balance_minor INTEGER NOT NULL, held_minor INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS holds (authorization_id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQUE,
-        token TEXT NOT NULL, amount_minor INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS refunds (reference TEXT PRIMARY KEY, token TEXT NOT NULL, amount_minor INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS cards (token TEXT PRIMARY KEY, bank TEXT NOT NULL,
+        last4 TEXT NOT NULL, balance_minor INTEGER NOT NULL,
+        held_minor INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS holds (authorization_id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL UNIQUE, token TEXT NOT NULL, amount_minor INTEGER NOT NULL,
+        state TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS refunds (reference TEXT PRIMARY KEY, token TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL) WITHOUT ROWID;
     `)
   }
 
@@ -95,7 +98,8 @@ export class SimulatedBank implements IssuingBank {
       const authorizationId = `A-${request.reference}`
       this.db
         .prepare(
-          "INSERT INTO holds (authorization_id, reference, token, amount_minor, state) VALUES (?, ?, ?, ?, 'authorized')",
+          'INSERT INTO holds (authorization_id, reference, token, amount_minor, state) ' +
+            "VALUES (?, ?, ?, ?, 'authorized')",
         )
         .run(authorizationId, request.reference, request.cardToken, request.amountMinor)
       return { approved: true as const, authorizationId }
@@ -129,7 +133,8 @@ export class SimulatedBank implements IssuingBank {
             throw new Error(`authorization ${authorizationId} is ${hold.state}, not reserved`)
           this.db
             .prepare(
-              'UPDATE cards SET held_minor = held_minor - ?, balance_minor = balance_minor - ? WHERE token = ?',
+              'UPDATE cards SET held_minor = held_minor - ?, ' +
+                'balance_minor = balance_minor - ? WHERE token = ?',
             )
             .run(hold.amount_minor, hold.amount_minor, hold.token)
           this.db

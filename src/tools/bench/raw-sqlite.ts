@@ -148,11 +148,13 @@ function prepareRawStatements(db: SqliteDatabase) {
     logged: db.prepare('SELECT 1 FROM command_log WHERE key = ?'),
     locked: db.prepare('SELECT 1 FROM subscribers WHERE msisdn = ? AND locked_until_ms > ?'),
     outgoingToday: db.prepare(
-      'SELECT COALESCE(SUM(outgoing_minor), 0) AS s FROM accounts WHERE outgoing_day = ? AND owner = ?',
+      'SELECT COALESCE(SUM(outgoing_minor), 0) AS s FROM accounts ' +
+        'WHERE outgoing_day = ? AND owner = ?',
     ),
     debit: db.prepare(`
       UPDATE accounts SET balance_minor = balance_minor - ?, outgoing_day = ?,
-        outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?, recent_payments = ?
+        outgoing_minor = (CASE WHEN outgoing_day = ? THEN outgoing_minor ELSE 0 END) + ?,
+        recent_payments = ?
       WHERE id = ? AND (floor_minor IS NULL OR balance_minor - reserved_minor - ? >= floor_minor)`),
     credit: db.prepare('UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ?'),
     transfer: db.prepare(
@@ -162,12 +164,14 @@ function prepareRawStatements(db: SqliteDatabase) {
       'INSERT INTO entries (transfer_id, leg, account_id, amount_minor) VALUES (?, ?, ?, ?)',
     ),
     payment: db.prepare(`
-      INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding, merchant_code, payee_msisdn, order_no,
-        customer_ref, amount_minor, fee_minor, refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
+      INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding,
+        merchant_code, payee_msisdn, order_no, customer_ref, amount_minor, fee_minor,
+        refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
         created_ms, updated_ms, expires_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     log: db.prepare(
-      'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) ' +
+        'VALUES (?, ?, ?, ?, ?)',
     ),
   }
 }

@@ -49,12 +49,17 @@ type Parsed =
   | { readonly ok: true; readonly options: BenchOptions }
   | { readonly ok: false; readonly error: string }
 
-const usage = `usage: telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] [--in-flight N] [--keep] [--json]
+// A backslash that ends a line of the text below continues that line: the usage prints as written
+// on one line, the source stays within 100 columns.
+const usage = `usage: telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] \
+[--in-flight N] [--keep] [--json]
   --seconds N      length of each of the four measurements (default 5), each after an unmeasured
                    warm-up: every pooled payment once (two per subscriber), in batches
-  --dir PATH       where the database files go (default: a new directory under ./data/bench, the gateway's disk)
+  --dir PATH       where the database files go (default: a new directory under ./data/bench, the \
+gateway's disk)
   --subscribers N  subscribers in the world (default ${subscriberCountDefault})
-  --batch-max N    commands per group commit (default ${defaultOperatingLimits.groupCommitCommandsMax}, the gateway's groupCommitCommandsMax)
+  --batch-max N    commands per group commit \
+(default ${defaultOperatingLimits.groupCommitCommandsMax}, the gateway's groupCommitCommandsMax)
   --in-flight N    concurrent submitters for the group-commit run (default twice the batch bound)
   --keep           keep the database files
   --json           also print a JSON summary`
@@ -154,12 +159,16 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     return path
   }
   log(
-    `telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) after a warm-up of ${pool.length.toLocaleString('en')} payments, databases in ${dir}`,
+    `telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ` +
+      `${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) ` +
+      `after a warm-up of ${pool.length.toLocaleString('en')} payments, databases in ${dir}`,
   )
   const rows = await compareRows(seeded, pool, rowCheckPayments)
-  log(
-    `row check: ${rows.differences.length === 0 ? 'telepay and the raw script wrote identical rows' : 'ROWS DIFFER'} for ${rows.payments} payments`,
-  )
+  const rowVerdict =
+    rows.differences.length === 0
+      ? 'telepay and the raw script wrote identical rows'
+      : 'ROWS DIFFER'
+  log(`row check: ${rowVerdict} for ${rows.payments} payments`)
 
   const common = { pool, warmupPayments: pool.length }
   const measurements: Measurement[] = []
@@ -177,7 +186,8 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     inFlight: options.inFlight,
     batchMax: options.batchMax,
   })
-  // The bare script commits as many payments at once as telepay's batches held (known after telepay's first slice).
+  // The bare script commits as many payments at once as telepay's batches held (known after
+  // telepay's first slice).
   const batchedRaw = openRawSession({
     ...common,
     path: fresh('raw-batched'),
@@ -191,12 +201,14 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   )
   record(
     'telepay_group_commit',
-    `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ${options.inFlight.toLocaleString('en')} in flight)`,
+    `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ` +
+      `${options.inFlight.toLocaleString('en')} in flight)`,
     batched,
   )
   record(
     'raw_batched',
-    `raw SQLite, ${rawBatched.meanBatch.toLocaleString('en', { maximumFractionDigits: 0 })} per transaction`,
+    `raw SQLite, ${rawBatched.meanBatch.toLocaleString('en', { maximumFractionDigits: 0 })} ` +
+      `per transaction`,
     rawBatched,
   )
   const aloneTelepay = openTelepaySession({
@@ -217,10 +229,10 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
 
   const verdicts = verdictsOf(batched, rawBatched, alone, rawAlone)
   process.stdout.write(`${report(machine, fsync, options, rows, measurements, verdicts)}\n`)
-  if (options.json)
-    process.stdout.write(
-      `${JSON.stringify(jsonSummary(machine, fsync, options, rows, measurements, verdicts), null, 2)}\n`,
-    )
+  if (options.json) {
+    const summary = jsonSummary(machine, fsync, options, rows, measurements, verdicts)
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
+  }
   const sound =
     rows.differences.length === 0 &&
     measurements.every((measurement) => measurement.result.problems.length === 0)
@@ -254,21 +266,29 @@ function verdictsOf(
       value: batched.paymentsPerSecond,
       target: targets.groupCommitPaymentsPerSecondMin,
       pass: batched.paymentsPerSecond >= targets.groupCommitPaymentsPerSecondMin,
-      text: `telepay with group commit: ${formatRate(batched.paymentsPerSecond)}/s (target >= ${formatRate(targets.groupCommitPaymentsPerSecondMin)}/s)`,
+      text:
+        `telepay with group commit: ${formatRate(batched.paymentsPerSecond)}/s ` +
+        `(target >= ${formatRate(targets.groupCommitPaymentsPerSecondMin)}/s)`,
     },
     {
       name: 'batched_ratio',
       value: batchedRatio,
       target: targets.batchedRatioMin,
       pass: batchedRatio >= targets.batchedRatioMin,
-      text: `telepay / raw, batched: ${formatRate(batched.paymentsPerSecond)} / ${formatRate(rawBatched.paymentsPerSecond)} = ${batchedRatio.toFixed(3)} (target >= ${targets.batchedRatioMin})`,
+      text:
+        `telepay / raw, batched: ${formatRate(batched.paymentsPerSecond)} / ` +
+        `${formatRate(rawBatched.paymentsPerSecond)} = ${batchedRatio.toFixed(3)} ` +
+        `(target >= ${targets.batchedRatioMin})`,
     },
     {
       name: 'unbatched_ratio',
       value: aloneRatio,
       target: targets.unbatchedRatioMin,
       pass: aloneRatio >= targets.unbatchedRatioMin,
-      text: `telepay / raw, one commit per payment: ${formatRate(alone.paymentsPerSecond)} / ${formatRate(rawAlone.paymentsPerSecond)} = ${aloneRatio.toFixed(3)} (target >= ${targets.unbatchedRatioMin})`,
+      text:
+        `telepay / raw, one commit per payment: ${formatRate(alone.paymentsPerSecond)} / ` +
+        `${formatRate(rawAlone.paymentsPerSecond)} = ${aloneRatio.toFixed(3)} ` +
+        `(target >= ${targets.unbatchedRatioMin})`,
     },
   ]
 }
@@ -283,33 +303,43 @@ function report(
 ): string {
   const lines: string[] = []
   lines.push(
-    `machine: ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ` +
+      `SQLite ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
   )
   lines.push(
-    `disk: fdatasync of a rewritten 4 KiB block ${fsync.p50Ms.toFixed(3)} ms p50, ${formatRate(fsync.perSecond)}/s (${fsync.writes} writes)`,
+    `disk: fdatasync of a rewritten 4 KiB block ${fsync.p50Ms.toFixed(3)} ms p50, ` +
+      `${formatRate(fsync.perSecond)}/s (${fsync.writes} writes)`,
   )
   lines.push(
-    'durability: WAL + synchronous=FULL in every measurement; a payment counts once its commit returned',
+    'durability: WAL + synchronous=FULL in every measurement; a payment counts once its ' +
+      'commit returned',
   )
   lines.push(
-    `world: ${options.subscribers.toLocaleString('en')} subscribers, default merchants; authorized merchant payments, half phone-bill (no PIN), half wallet (PIN already checked)`,
+    `world: ${options.subscribers.toLocaleString('en')} subscribers, default merchants; ` +
+      `authorized merchant payments, half phone-bill (no PIN), half wallet (PIN already checked)`,
   )
   lines.push(
-    'excluded: PIN verification (scrypt), channel parsing, command hashing (precomputed per pooled command)',
+    'excluded: PIN verification (scrypt), channel parsing, command hashing ' +
+      '(precomputed per pooled command)',
   )
   lines.push(
-    `warm-up before each measurement, not counted: ${(options.subscribers * 2).toLocaleString('en')} payments (each subscriber once from each account) in batches of 1,000`,
+    `warm-up before each measurement, not counted: ` +
+      `${(options.subscribers * 2).toLocaleString('en')} payments ` +
+      `(each subscriber once from each account) in batches of 1,000`,
   )
   const perPayment = Object.entries(rows.rowsPerPayment)
     .filter(([, count]) => count > 0)
     .map(([table, count]) => `${table} ${count.toFixed(2)}`)
     .join(', ')
   lines.push(
-    `rows inserted per payment: ${perPayment}; updated: payer subscriber, payer account, merchant and fee accounts`,
+    `rows inserted per payment: ${perPayment}; updated: payer subscriber, payer account, ` +
+      `merchant and fee accounts`,
   )
-  lines.push(
-    `same rows: ${rows.differences.length === 0 ? `yes, every table identical after ${rows.payments} payments through each` : `NO\n  ${rows.differences.join('\n  ')}`}`,
-  )
+  const sameRows =
+    rows.differences.length === 0
+      ? `yes, every table identical after ${rows.payments} payments through each`
+      : `NO\n  ${rows.differences.join('\n  ')}`
+  lines.push(`same rows: ${sameRows}`)
   lines.push('')
   const header = ['measurement', 'payments/s', 'p50 ms', 'p99 ms', 'per txn', 'payments']
   const table = measurements.map((m) => [
@@ -332,10 +362,12 @@ function report(
   lines.push(line(header))
   for (const row of table) lines.push(line(row))
   lines.push(
-    'latency: telepay from submit to the resolved promise (after commit); raw: the transaction holding the payment, begin to commit',
+    'latency: telepay from submit to the resolved promise (after commit); raw: ' +
+      'the transaction holding the payment, begin to commit',
   )
   lines.push(
-    `each pair (telepay and raw, batched; telepay and raw, alone) ran in ${slicesPerMeasurement} alternating slices (A B B A ...) on the same disk`,
+    `each pair (telepay and raw, batched; telepay and raw, alone) ` +
+      `ran in ${slicesPerMeasurement} alternating slices (A B B A ...) on the same disk`,
   )
   lines.push('')
   for (const verdict of verdicts) lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
@@ -343,7 +375,9 @@ function report(
     const state =
       m.result.problems.length === 0 ? 'ok' : `PROBLEMS: ${m.result.problems.join('; ')}`
     lines.push(
-      `check ${m.name}: ledger balanced and completed payments = acknowledged (${m.result.completedInDb.toLocaleString('en')} = ${m.result.acknowledged.toLocaleString('en')}, warm-up included): ${state}`,
+      `check ${m.name}: ledger balanced and completed payments = acknowledged ` +
+        `(${m.result.completedInDb.toLocaleString('en')} = ` +
+        `${m.result.acknowledged.toLocaleString('en')}, warm-up included): ${state}`,
     )
   }
   return lines.join('\n')

@@ -23,14 +23,18 @@ export interface RunResult {
   readonly payments: number
   readonly elapsedS: number
   readonly paymentsPerSecond: number
-  /** telepay: submit to resolved promise; raw: the transaction holding the payment, begin to commit. */
+  /**
+   * telepay: submit to resolved promise; raw: the transaction holding the payment, begin to commit.
+   */
   readonly latency: LatencySummary
   readonly transactions: number
   readonly meanBatch: number
   readonly largestBatch: number
   /** Problems found: refusals, errors, an unbalanced ledger, a count mismatch. Empty when sound. */
   readonly problems: readonly string[]
-  /** Completed payments in the database after the run (warm-up included) and the ones acknowledged. */
+  /**
+   * Completed payments in the database after the run (warm-up included) and the ones acknowledged.
+   */
   readonly completedInDb: number
   readonly acknowledged: number
 }

@@ -68,7 +68,8 @@ export async function compareRows(
     const firstDiffering = ours.findIndex((row, index) => row !== theirs[index])
     if (firstDiffering >= 0)
       differences.push(
-        `${table.name}: first differing row\n  telepay ${ours[firstDiffering]}\n  raw     ${theirs[firstDiffering] ?? '(none)'}`,
+        `${table.name}: first differing row\n  telepay ${ours[firstDiffering]}\n  raw     ` +
+          `${theirs[firstDiffering] ?? '(none)'}`,
       )
   }
   const rowsPerPayment: Record<string, number> = {}

@@ -81,7 +81,10 @@ async function benchIn(dir: string, options: SmsBenchOptions): Promise<SmsBenchR
     }
     const [telepay, bare] = sides as [LoadSide, LoadSide]
     progress(
-      `sms bench: ${options.binds} binds x window ${options.windowMax}, ${options.flowsPerBind} flows per bind, ${options.subscribers.toLocaleString('en')} subscribers; warm-up ${options.warmupSeconds} s per side`,
+      `sms bench: ${options.binds} binds x window ${options.windowMax}, ` +
+        `${options.flowsPerBind} flows per bind, ` +
+        `${options.subscribers.toLocaleString('en')} subscribers; ` +
+        `warm-up ${options.warmupSeconds} s per side`,
     )
     for (const side of sides) await side.run(options.warmupSeconds, false)
     for (let slice = 0; slice < options.slices; slice += 1) {
@@ -90,7 +93,8 @@ async function benchIn(dir: string, options: SmsBenchOptions): Promise<SmsBenchR
         await side.run(options.seconds / options.slices, true)
         const partial = side.result()
         progress(
-          `  slice ${slice + 1}/${options.slices} ${side.target.name}: ${Math.round(partial.commandsPerSecond).toLocaleString('en')} commands/s so far`,
+          `  slice ${slice + 1}/${options.slices} ${side.target.name}: ` +
+            `${Math.round(partial.commandsPerSecond).toLocaleString('en')} commands/s so far`,
         )
       }
     }

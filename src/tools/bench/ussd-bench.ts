@@ -40,7 +40,9 @@ export { formatUssdBenchReport } from './ussd/report.js'
 
 const loopback = '127.0.0.1'
 
-/** Runs the benchmark; options must pass checkUssdBenchOptions (a bad set is a programmer error). */
+/**
+ * Runs the benchmark; options must pass checkUssdBenchOptions (a bad set is a programmer error).
+ */
 export async function runUssdBench(options: UssdBenchOptions): Promise<UssdBenchReport> {
   const problems = checkUssdBenchOptions(options)
   if (problems.length > 0) throw new RangeError(`bad USSD bench options: ${problems.join('; ')}`)
@@ -78,7 +80,8 @@ async function probe(
               ? `HTTP ${answer.status}, ${answer.body.length} characters`
               : answer.error
         throw new Error(
-          `the probe ${walk.kind} walk got a wrong answer at hop ${hop} (${got}): the gateway does not walk the pay-merchant menu`,
+          `the probe ${walk.kind} walk got a wrong answer at hop ${hop} (${got}): ` +
+            `the gateway does not walk the pay-merchant menu`,
         )
       }
       lengths[shapeOf(text)] = answer.body.length
@@ -111,7 +114,10 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
       thinkMs: 0,
     }
     progress(
-      `ussd bench: ${options.sessions} sessions, ${options.subscribers.toLocaleString('en')} subscribers, load generator ${options.worker ? 'in a worker thread' : 'on the main thread'}; closed loop, warm-up ${options.warmupSeconds} s per side`,
+      `ussd bench: ${options.sessions} sessions, ` +
+        `${options.subscribers.toLocaleString('en')} subscribers, load generator ` +
+        `${options.worker ? 'in a worker thread' : 'on the main thread'}; ` +
+        `closed loop, warm-up ${options.warmupSeconds} s per side`,
     )
     runner = await startLoadRunner(targets, plan, options.worker)
     for (const side of [0, 1]) await runner.run(side, options.warmupSeconds, false)
@@ -166,7 +172,10 @@ async function benchIn(dir: string, options: UssdBenchOptions): Promise<UssdBenc
   }
 }
 
-/** Runs both sides for `seconds` each in alternating slices (A B B A ...); their results and telepay's acknowledged payments. */
+/**
+ * Runs both sides for `seconds` each in alternating slices (A B B A ...); their results and
+ * telepay's acknowledged payments.
+ */
 async function measure(
   runner: LoadRunner,
   seconds: number,
@@ -178,7 +187,9 @@ async function measure(
     for (const side of slice % 2 === 0 ? [0, 1] : [1, 0]) {
       const partial = await runner.run(side, seconds / slices, true)
       progress(
-        `  ${way} slice ${slice + 1}/${slices} ${partial.name}: ${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, p99 ${partial.latency.p99Ms.toFixed(1)} ms`,
+        `  ${way} slice ${slice + 1}/${slices} ${partial.name}: ` +
+          `${Math.round(partial.hopsPerSecond).toLocaleString('en')} hops/s so far, ` +
+          `p99 ${partial.latency.p99Ms.toFixed(1)} ms`,
       )
     }
   }

@@ -16,7 +16,8 @@ import { interruptedExitCode, openLineInput, processIo, secondsText } from './te
 
 const usage = 'Usage: telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]'
 const help =
-  'Type keys (0-9 * #, several at once), an empty line to stay silent, h to hang up; no key within the seconds shown is silence.'
+  'Type keys (0-9 * #, several at once), an empty line to stay silent, h to hang up; ' +
+  'no key within the seconds shown is silence.'
 
 /** One request of a call: the gateway may wait for a bank, under its own deadline. */
 const requestTimeoutMs = 30_000
@@ -109,7 +110,10 @@ export async function runCall(args: string[], io: TerminalIo = processIo): Promi
   }
 }
 
-/** The caller's next usable line of keys, silence (an empty line or the timeout), `h`, Ctrl-C or the end of input. */
+/**
+ * The caller's next usable line of keys, silence (an empty line or the timeout), `h`, Ctrl-C or the
+ * end of input.
+ */
 async function readKeys(
   io: TerminalIo,
   input: LineInput,
@@ -134,7 +138,10 @@ async function readKeys(
   }
 }
 
-/** What the caller is expected to type and how long the line waits, e.g. "[1 key; 5 s]" or "[6+ keys, then #; 8 s]". */
+/**
+ * What the caller is expected to type and how long the line waits, e.g. "[1 key; 5 s]" or
+ * "[6+ keys, then #; 8 s]".
+ */
 function hint(gather: GatherJson, timeoutMs: number): string {
   const count =
     gather.digitsMax === gather.digitsMin

@@ -49,7 +49,8 @@ export async function runLedger(args: string[]): Promise<number> {
   } catch (error) {
     // Exit 1 means "not balanced": a file that cannot be read as a ledger is a usage error.
     process.stderr.write(
-      `telepay ledger: cannot open ${path} as a ledger: ${error instanceof Error ? error.message : String(error)}\n`,
+      `telepay ledger: cannot open ${path} as a ledger: ` +
+        `${error instanceof Error ? error.message : String(error)}\n`,
     )
     return 2
   }
@@ -59,17 +60,21 @@ export async function runLedger(args: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(checkJson(check), null, 2)}\n`)
     } else {
       process.stdout.write(
-        `${check.balanced ? 'balanced' : 'NOT BALANCED'}: ${check.transfers} transfers, ${check.entries} entries, ${check.accounts} accounts, total ${formatAmount(check.totalMinor)} (${path})\n`,
+        `${check.balanced ? 'balanced' : 'NOT BALANCED'}: ${check.transfers} transfers, ` +
+          `${check.entries} entries, ${check.accounts} accounts, ` +
+          `total ${formatAmount(check.totalMinor)} (${path})\n`,
       )
       for (const row of check.unbalancedTransfers)
         process.stdout.write(`  transfer ${row.transferId} sums to ${formatAmount(row.sumMinor)}\n`)
       for (const row of check.driftedAccounts)
         process.stdout.write(
-          `  account ${row.accountId} balance ${formatAmount(row.balanceMinor)} but entries ${formatAmount(row.entriesMinor)}\n`,
+          `  account ${row.accountId} balance ${formatAmount(row.balanceMinor)} but entries ` +
+            `${formatAmount(row.entriesMinor)}\n`,
         )
       for (const row of check.reservationMismatches)
         process.stdout.write(
-          `  account ${row.accountId} reserved ${formatAmount(row.reservedMinor)} but authorized payments ${formatAmount(row.authorizedMinor)}\n`,
+          `  account ${row.accountId} reserved ${formatAmount(row.reservedMinor)} but ` +
+            `authorized payments ${formatAmount(row.authorizedMinor)}\n`,
         )
     }
     return check.balanced ? 0 : 1

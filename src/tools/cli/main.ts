@@ -24,7 +24,8 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     summary:
       'send an SMS to the short code as a phone and print the replies (needs a running gateway)',
     usage:
-      'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"',
+      'telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] ' +
+      '[--wait SECONDS] [--receipt] <msisdn> "<text>"',
     run: async (args) => (await import('./sms.js')).runSms(args),
   },
   ussd: {
@@ -34,7 +35,8 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   call: {
     summary:
-      'play an IVR call in the terminal against a running gateway (type keys; empty line = silence, h = hang up)',
+      'play an IVR call in the terminal against a running gateway (type keys; ' +
+      'empty line = silence, h = hang up)',
     usage: 'telepay call <msisdn> [12588] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./call.js')).runCall(args),
   },
@@ -46,7 +48,8 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   menus: {
     summary:
-      'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, validators',
+      'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, ' +
+      'validators',
     usage: 'telepay menus check [--dir menus/ussd] [--ivr menus/ivr]',
     run: async (args) => (await import('./menus.js')).runMenus(args),
   },
@@ -57,9 +60,11 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   bench: {
     summary:
-      'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), sms (SMPP commands/s vs a bare smpp echo server)',
+      'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), ' +
+      'sms (SMPP commands/s vs a bare smpp echo server)',
     usage:
-      'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] [--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
+      'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
+      '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
   },
 }
@@ -78,7 +83,8 @@ function help(): string {
     ...lines,
     '',
     'Run `telepay <command> --help` for the options of one command.',
-    'Configuration: telepay.config.json in the working directory (or TELEPAY_CONFIG), then TELEPAY_* variables; see README.md.',
+    'Configuration: telepay.config.json in the working directory (or TELEPAY_CONFIG), ' +
+      'then TELEPAY_* variables; see README.md.',
   ].join('\n')
 }
 

@@ -17,7 +17,9 @@ export interface PhoneArgs {
   readonly dial: string
 }
 
-/** What the phone may dial: its default, its form, and the words that name the form in a refusal. */
+/**
+ * What the phone may dial: its default, its form, and the words that name the form in a refusal.
+ */
 export interface DialRule {
   readonly fallback: string
   readonly pattern: RegExp

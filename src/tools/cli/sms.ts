@@ -9,7 +9,8 @@ import type { ParsedArgs } from './args.js'
 import { parseArgs, UsageError } from './args.js'
 
 const usage =
-  'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] [--wait SECONDS] [--receipt] <msisdn> "<text>"'
+  'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] ' +
+  '[--wait SECONDS] [--receipt] <msisdn> "<text>"'
 
 export async function runSms(args: string[]): Promise<number> {
   let parsed: ParsedArgs
@@ -50,7 +51,8 @@ export async function runSms(args: string[]): Promise<number> {
     const failure = await phones.bind()
     if (failure !== null) {
       process.stderr.write(
-        `telepay sms: cannot bind to ${host}:${port} as ${systemId}: ${failure} (is the gateway running? npm start)\n`,
+        `telepay sms: cannot bind to ${host}:${port} as ${systemId}: ${failure} ` +
+          `(is the gateway running? npm start)\n`,
       )
       return 1
     }
@@ -67,12 +69,14 @@ export async function runSms(args: string[]): Promise<number> {
     for (const reply of replies) {
       const parts = reply.parts > 1 ? `, ${reply.parts} parts` : ''
       process.stdout.write(
-        `${reply.from} -> ${reply.to} [${reply.dataCoding === 8 ? 'UCS-2' : 'GSM'}${parts}]: ${reply.text}\n`,
+        `${reply.from} -> ${reply.to} ` +
+          `[${reply.dataCoding === 8 ? 'UCS-2' : 'GSM'}${parts}]: ${reply.text}\n`,
       )
     }
     for (const receipt of phones.receipts) {
       process.stdout.write(
-        `receipt for ${receipt.receiptedMessageId ?? '?'}: ${receipt.receipt?.stat ?? 'unparsed'}\n`,
+        `receipt for ${receipt.receiptedMessageId ?? '?'}: ` +
+          `${receipt.receipt?.stat ?? 'unparsed'}\n`,
       )
     }
     if (replies.length === 0)

@@ -17,7 +17,10 @@ export interface TerminalIo {
   readonly stdin: Readable
   readonly stdout: Writable
   readonly stderr: Writable
-  /** Whether stdin is a terminal (we edit and echo the line in raw mode) or a pipe (we echo whole lines). */
+  /**
+   * Whether stdin is a terminal (we edit and echo the line in raw mode) or a pipe (we echo whole
+   * lines).
+   */
   readonly interactive: boolean
 }
 
@@ -28,7 +31,10 @@ export const processIo: TerminalIo = {
   interactive: process.stdin.isTTY === true,
 }
 
-/** What one read gave: a line; the end of input (a pipe's end, Ctrl-D); Ctrl-C; or no line before the deadline. */
+/**
+ * What one read gave: a line; the end of input (a pipe's end, Ctrl-D); Ctrl-C; or no line before
+ * the deadline.
+ */
 export type LineRead =
   | { readonly kind: 'line'; readonly text: string }
   | { readonly kind: 'end' }
@@ -83,7 +89,9 @@ interface Waiter {
   readonly done: (read: LineRead) => void
 }
 
-/** Waits for the reader to settle a read, or for the deadline; the timer never outlives the read. */
+/**
+ * Waits for the reader to settle a read, or for the deadline; the timer never outlives the read.
+ */
 function awaitRead(
   timeoutMs: number | null | undefined,
   wait: (waiter: Waiter) => void,

@@ -59,7 +59,8 @@ export async function runUssd(args: string[], io: TerminalIo = processIo): Promi
       if (inputs.length === 0) {
         idleMs = answer.idleMs ?? idleMs
         io.stdout.write(
-          `[${session.serviceCode} as ${session.phoneNumber}: reply to each screen within ${secondsText(idleMs)}; Ctrl-C cancels]\n`,
+          `[${session.serviceCode} as ${session.phoneNumber}: reply to each screen within ` +
+            `${secondsText(idleMs)}; Ctrl-C cancels]\n`,
         )
       }
       io.stdout.write(`${answer.text}\n`)
@@ -90,7 +91,10 @@ export async function runUssd(args: string[], io: TerminalIo = processIo): Promi
   }
 }
 
-/** Whether a screen asks for a PIN: its last line names one and is not a menu option ("3 Change PIN"). */
+/**
+ * Whether a screen asks for a PIN: its last line names one and is not a menu option
+ * ("3 Change PIN").
+ */
 function asksForPin(text: string): boolean {
   const last = text.trimEnd().split('\n').at(-1) ?? ''
   return !/^\d+[ .)]/.test(last) && /\bPIN\b|密码/i.test(last)

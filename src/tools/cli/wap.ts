@@ -52,7 +52,9 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
   if (typeof browsing === 'number') return browsing
   const input = openLineInput(io)
   let idleMs: number = defaultWapLimits.sessionIdleMs
-  /** The typed line, or the exit code when the input, the user or the timeout ended the browsing. */
+  /**
+   * The typed line, or the exit code when the input, the user or the timeout ended the browsing.
+   */
   const ask = async (prompt: string, secret = false): Promise<string | number> => {
     const read = await input.read(prompt, { secret, timeoutMs: idleMs })
     switch (read.kind) {
@@ -74,7 +76,8 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
     if (first === null) return 1
     idleMs = first.idleMs ?? idleMs
     io.stdout.write(
-      `[a link's key or label follows it, f fills the form, q quits; the session ends after ${secondsText(idleMs)} without a page]\n`,
+      `[a link's key or label follows it, f fills the form, q quits; the session ends after ` +
+        `${secondsText(idleMs)} without a page]\n`,
     )
     let page = first.page
     for (;;) {
@@ -104,7 +107,8 @@ export async function runWap(args: string[], io: TerminalIo = processIo): Promis
         const link = findLink(page, wanted)
         if (link === null) {
           io.stdout.write(
-            `no link "${wanted}" on this page${page.form === null ? '' : '; f fills the form'}; q quits\n`,
+            `no link "${wanted}" on this page` +
+              `${page.form === null ? '' : '; f fills the form'}; q quits\n`,
           )
           continue
         }
@@ -127,7 +131,9 @@ function valueOfVariable(page: ParsedPage, variable: string): string {
   return post === undefined ? '' : (form.defaults.get(post) ?? '')
 }
 
-/** Fetches and prints a page; null (after saying why on stderr) when the gateway cannot be reached. */
+/**
+ * Fetches and prints a page; null (after saying why on stderr) when the gateway cannot be reached.
+ */
 async function open(
   browsing: Browsing,
   io: TerminalIo,
@@ -144,7 +150,9 @@ async function open(
     })
   } catch (error) {
     io.stderr.write(
-      `telepay wap: cannot reach ${browsing.url}/wap/: ${error instanceof Error ? error.message : String(error)} (is the gateway running? npm start)\n`,
+      `telepay wap: cannot reach ${browsing.url}/wap/: ` +
+        `${error instanceof Error ? error.message : String(error)} ` +
+        `(is the gateway running? npm start)\n`,
     )
     return null
   }
@@ -172,9 +180,11 @@ function parseBrowsing(args: string[], io: TerminalIo): Browsing | number {
   const [msisdnText, ...extra] = parsed.positional
   const msisdn = msisdnText === undefined ? null : normalizeMsisdn(msisdnText)
   if (extra.length > 0 || (msisdnText !== undefined && msisdn === null)) {
-    io.stderr.write(
-      `${msisdnText !== undefined && msisdn === null ? `telepay wap: "${msisdnText}" is not an MSISDN\n` : ''}${usage}\n`,
-    )
+    const why =
+      msisdnText !== undefined && msisdn === null
+        ? `telepay wap: "${msisdnText}" is not an MSISDN\n`
+        : ''
+    io.stderr.write(`${why}${usage}\n`)
     return 2
   }
   const as = parsed.options.get('as') ?? 'xhtml'

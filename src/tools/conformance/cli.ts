@@ -36,7 +36,8 @@ export async function runConformance(args: string[]): Promise<number> {
   const files = expand(parsed.positional)
   if (files.length === 0) {
     process.stderr.write(
-      'Usage: telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...\n',
+      'Usage: telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] ' +
+        'FILES...\n',
     )
     return 2
   }
@@ -63,8 +64,9 @@ export async function runConformance(args: string[]): Promise<number> {
         continue
       }
       const count = error.problems.length
+      const problems = error.problems.map((problem) => `      ${problem}\n`).join('')
       process.stdout.write(
-        `ERROR ${file}: ${count === 1 ? '1 problem' : `${count} problems`}\n${error.problems.map((problem) => `      ${problem}\n`).join('')}`,
+        `ERROR ${file}: ${count === 1 ? '1 problem' : `${count} problems`}\n${problems}`,
       )
     }
   }

@@ -51,7 +51,9 @@ async function admin(
   return answer
 }
 
-/** Whether `actual` has every field of `expected` with an equal value (arrays element by element). */
+/**
+ * Whether `actual` has every field of `expected` with an equal value (arrays element by element).
+ */
 export function jsonSubset(expected: unknown, actual: unknown): boolean {
   if (Array.isArray(expected)) {
     return (
@@ -98,11 +100,13 @@ const merchant: StepHandler = async (rawArgs, context) => {
   const path = rawPath.startsWith('/') ? rawPath : `/api/v1/${rawPath}`
   const apiKey = as.startsWith('test_key_') ? as : `test_key_${as}`
   merchantCalls += 1
-  // A default key unique to this run, script and call; hashed so that a long script name keeps it short.
+  // A default key unique to this run, script and call; hashed so that a long script name keeps it
+  // short.
+  const scriptHash = createHash('sha256').update(context.scriptName).digest('hex').slice(0, 16)
   const key =
     typeof args['idempotency_key'] === 'string'
       ? args['idempotency_key']
-      : `${context.runId}:${createHash('sha256').update(context.scriptName).digest('hex').slice(0, 16)}:${merchantCalls}`
+      : `${context.runId}:${scriptHash}:${merchantCalls}`
   const headers: Record<string, string> = { authorization: `Bearer ${apiKey}` }
   if (method === 'POST') headers['idempotency-key'] = key
   context.lastHttp = await httpCall(
@@ -120,12 +124,14 @@ const expectHttp: StepHandler = async (rawArgs, context) => {
   if (last === null) throw new StepFailure('expect_http: no HTTP call before it')
   if (args['status'] !== undefined && Number(args['status']) !== last.status) {
     throw new StepFailure(
-      `expect_http: expected status ${String(args['status'])}, got ${last.status}: ${last.text.slice(0, 300)}`,
+      `expect_http: expected status ${String(args['status'])}, got ${last.status}: ` +
+        `${last.text.slice(0, 300)}`,
     )
   }
   if (args['json'] !== undefined && !jsonSubset(args['json'], last.json)) {
     throw new StepFailure(
-      `expect_http: body ${last.text.slice(0, 400)} does not contain ${JSON.stringify(args['json'])}`,
+      `expect_http: body ${last.text.slice(0, 400)} does not contain ` +
+        `${JSON.stringify(args['json'])}`,
     )
   }
   const save = args['save']

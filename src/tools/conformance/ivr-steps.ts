@@ -24,7 +24,10 @@ export const ivrStepLimits = {
    * machine without hanging a script on a gateway that never answers.
    */
   requestTimeoutMs: 15_000,
-  /** Characters of the prompts quoted in a failure message: a question with its re-prompt is a few hundred. */
+  /**
+   * Characters of the prompts quoted in a failure message: a question with its re-prompt is a few
+   * hundred.
+   */
   quotedPromptCharsMax: 400,
 } as const
 
@@ -106,7 +109,9 @@ function parseAnswer(json: unknown): IvrAnswer | null {
   }
 }
 
-/** One simulation request; the answer, or a failure naming the status and body that came instead. */
+/**
+ * One simulation request; the answer, or a failure naming the status and body that came instead.
+ */
 async function request(
   context: ScriptContext,
   step: string,
@@ -128,7 +133,8 @@ async function request(
     text = await response.text()
   } catch (error) {
     throw new StepFailure(
-      `${step}: ${method} ${path} (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`,
+      `${step}: ${method} ${path} (${what}) got no answer: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     )
   }
   if (response.status !== 200 && response.status !== 201)
@@ -144,7 +150,8 @@ async function request(
   const answer = parseAnswer(json)
   if (answer === null)
     throw new StepFailure(
-      `${step}: ${method} ${path} (${what}) answered ${response.status} ${quote(text)}, which is not an IVR answer`,
+      `${step}: ${method} ${path} (${what}) answered ${response.status} ${quote(text)}, ` +
+        `which is not an IVR answer`,
     )
   return answer
 }
@@ -158,7 +165,8 @@ function liveCall(context: ScriptContext, step: string): IvrAnswer {
     )
   if (current.ended) {
     throw new StepFailure(
-      `${step}: the call is over (${current.outcome ?? 'ended'}): its last prompts were ${quote(spokenText(current))}; call again to go on`,
+      `${step}: the call is over (${current.outcome ?? 'ended'}): its last prompts were ` +
+        `${quote(spokenText(current))}; call again to go on`,
     )
   }
   return current
@@ -195,7 +203,9 @@ const dtmf: StepHandler = async (rawArgs, context) => {
   const digits = args['digits']
   if (typeof digits !== 'string') {
     throw new StepFailure(
-      `dtmf: digits must be a quoted string: YAML read this one as a ${digits === undefined ? 'missing value' : typeof digits} (0012 becomes 12); write it in quotes, e.g. digits: "1234#"`,
+      `dtmf: digits must be a quoted string: YAML read this one as a ` +
+        `${digits === undefined ? 'missing value' : typeof digits} (0012 becomes 12); ` +
+        `write it in quotes, e.g. digits: "1234#"`,
     )
   }
   if (!/^[0-9*#]+$/.test(digits))
@@ -253,7 +263,8 @@ const expectPrompt: StepHandler = async (rawArgs, context) => {
   const spoken = spokenText(last)
   if (!expectation.test(spoken)) {
     throw new StepFailure(
-      `expect_prompt: the call's last prompts were ${quote(spoken)}, expected prompts ${expectation.describe}`,
+      `expect_prompt: the call's last prompts were ${quote(spoken)}, ` +
+        `expected prompts ${expectation.describe}`,
     )
   }
   return Promise.resolve()
@@ -266,7 +277,9 @@ const expectEnded: StepHandler = async (rawArgs, context) => {
   const last = lastAnswer(context, 'expect_ended')
   if (!last.ended) {
     throw new StepFailure(
-      `expect_ended: the call is still live (${last.gathering ? 'waiting for keys' : 'not waiting for keys'}) after the prompts ${quote(spokenText(last))}`,
+      `expect_ended: the call is still live ` +
+        `(${last.gathering ? 'waiting for keys' : 'not waiting for keys'}) ` +
+        `after the prompts ${quote(spokenText(last))}`,
     )
   }
   if (outcome !== null && last.outcome !== outcome) {

@@ -79,7 +79,11 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
       const handler = stepHandlers[step.kind]
       if (handler === undefined) {
         const planned = plannedSteps[step.kind]
-        failure = `step ${step.index} (${step.kind}): ${planned === undefined ? 'unknown step kind' : `needs ${planned}, which this telepay does not have yet`}`
+        const why =
+          planned === undefined
+            ? 'unknown step kind'
+            : `needs ${planned}, which this telepay does not have yet`
+        failure = `step ${step.index} (${step.kind}): ${why}`
         break
       }
       try {
@@ -90,7 +94,10 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
           error instanceof StepFailure
             ? error.message
             : `${error instanceof Error ? error.message : String(error)}`
-        failure = `step ${step.index} (${step.kind}): ${message.startsWith(`${step.kind}: `) ? message.slice(step.kind.length + 2) : message}`
+        const own = message.startsWith(`${step.kind}: `)
+          ? message.slice(step.kind.length + 2)
+          : message
+        failure = `step ${step.index} (${step.kind}): ${own}`
         break
       }
     }

@@ -27,7 +27,8 @@ async function phonesOf(context: ScriptContext): Promise<PhoneEsme> {
   if (failure !== null) {
     await phones.close()
     throw new StepFailure(
-      `cannot bind to the SMSC at ${context.smpp.host}:${context.smpp.port} as ${context.smppSystemId}: ${failure}`,
+      `cannot bind to the SMSC at ${context.smpp.host}:${context.smpp.port} as ` +
+        `${context.smppSystemId}: ${failure}`,
     )
   }
   context.channelState.set(stateKey, phones)
@@ -55,11 +56,13 @@ const expectSms: StepHandler = async (rawArgs, context) => {
   const mt = await phones.next(to, mtWaitMs)
   if (mt === null)
     throw new StepFailure(
-      `expect_sms: no SMS to ${to} within ${mtWaitMs / 1000} s (expected one ${expectation.describe})`,
+      `expect_sms: no SMS to ${to} within ${mtWaitMs / 1000} s ` +
+        `(expected one ${expectation.describe})`,
     )
   if (!expectation.test(mt.text))
     throw new StepFailure(
-      `expect_sms: the SMS to ${to} was ${JSON.stringify(mt.text)}, expected one ${expectation.describe}`,
+      `expect_sms: the SMS to ${to} was ${JSON.stringify(mt.text)}, ` +
+        `expected one ${expectation.describe}`,
     )
 }
 

@@ -34,7 +34,8 @@ export function compilePattern(pattern: string, step: string): RegExp {
     )
   } catch (error) {
     throw new StepFailure(
-      `${step}: matches is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`,
+      `${step}: matches is not a valid regular expression: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     )
   }
 }

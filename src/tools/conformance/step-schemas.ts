@@ -6,7 +6,9 @@
  * Exports ValueType, KeySchema, KeyGroup, StepSchema, stepSchemas, scriptKeys.
  */
 
-/** A value a key takes. Every string type refuses a number: YAML reads 00 as 0 and 25.50 as 25.5. */
+/**
+ * A value a key takes. Every string type refuses a number: YAML reads 00 as 0 and 25.50 as 25.5.
+ */
 export type ValueType =
   | { readonly type: 'string' }
   /** A string the runner checks against `pattern` before sending it (phone keys). */
@@ -45,7 +47,10 @@ export interface KeyGroup {
 }
 
 export interface StepSchema {
-  /** `map`: a map of the keys below (an empty map or nothing at all when none is required); `literal`: one fixed word. */
+  /**
+   * `map`: a map of the keys below (an empty map or nothing at all when none is required);
+   * `literal`: one fixed word.
+   */
   readonly args: { readonly form: 'map' } | { readonly form: 'literal'; readonly word: string }
   readonly keys: Readonly<Record<string, KeySchema>>
   readonly groups?: readonly KeyGroup[]

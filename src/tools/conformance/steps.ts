@@ -20,7 +20,8 @@ export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...wapSteps,
 }
 
-// A script is validated against the schemas before it runs: each kind needs both, or a valid script could not run.
+// A script is validated against the schemas before it runs: each kind needs both, or a valid script
+// could not run.
 assert.deepEqual(
   Object.keys(stepHandlers).sort(),
   Object.keys(stepSchemas).sort(),

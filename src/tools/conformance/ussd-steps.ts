@@ -99,7 +99,8 @@ async function post(
     body = await response.text()
   } catch (error) {
     throw new StepFailure(
-      `ussd: POST /ussd (${what}) got no answer: ${error instanceof Error ? error.message : String(error)}`,
+      `ussd: POST /ussd (${what}) got no answer: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
     )
   }
   if (response.status !== 200)
@@ -107,7 +108,8 @@ async function post(
   const framed = /^(CON|END) ([\s\S]*)$/.exec(body)
   if (framed === null)
     throw new StepFailure(
-      `ussd: POST /ussd (${what}) answered ${quote(body)}, which starts with neither "CON " nor "END "`,
+      `ussd: POST /ussd (${what}) answered ${quote(body)}, which starts with neither "CON " ` +
+        `nor "END "`,
     )
   return { type: framed[1] === 'CON' ? 'CON' : 'END', text: framed[2] ?? '' }
 }
@@ -139,17 +141,20 @@ const ussd: StepHandler = async (rawArgs, context) => {
   }
   if (typeof input !== 'string') {
     throw new StepFailure(
-      `ussd: input must be a quoted string: YAML read this one as ${JSON.stringify(input)} (00 becomes 0, 25.50 becomes 25.5); write it in quotes, e.g. input: "00"`,
+      `ussd: input must be a quoted string: YAML read this one as ${JSON.stringify(input)} ` +
+        `(00 becomes 0, 25.50 becomes 25.5); write it in quotes, e.g. input: "00"`,
     )
   }
   const session = state.sessions.get(from)
   if (session === undefined)
     throw new StepFailure(
-      `ussd: no USSD session open for ${from}: dial first (ussd: { from: "${from}", dial: "*123#" })`,
+      `ussd: no USSD session open for ${from}: dial first ` +
+        `(ussd: { from: "${from}", dial: "*123#" })`,
     )
   if (session.last.type === 'END') {
     throw new StepFailure(
-      `ussd: the session of ${from} is over: its last answer was END ${quote(session.last.text)}; dial again to type more`,
+      `ussd: the session of ${from} is over: its last answer was END ` +
+        `${quote(session.last.text)}; dial again to type more`,
     )
   }
   session.inputs.push(input)
@@ -180,7 +185,8 @@ const expectUssd: StepHandler = async (rawArgs, context) => {
   const last = session.last
   if (last.type !== type || !expectation.test(last.text)) {
     throw new StepFailure(
-      `expect_ussd: the USSD answer to ${from} was ${last.type} ${quote(last.text)}, expected ${type} ${expectation.describe}`,
+      `expect_ussd: the USSD answer to ${from} was ${last.type} ${quote(last.text)}, ` +
+        `expected ${type} ${expectation.describe}`,
     )
   }
   return Promise.resolve()

@@ -10,7 +10,10 @@ import { compilePattern } from './step-args.js'
 import type { KeySchema, StepSchema, ValueType } from './step-schemas.js'
 import { scriptKeys, stepSchemas } from './step-schemas.js'
 
-/** A string with `{{name}}` is filled in from a saved variable when its step runs: only its type is checked now. */
+/**
+ * A string with `{{name}}` is filled in from a saved variable when its step runs: only its type is
+ * checked now.
+ */
 const placeholder = /\{\{\s*[\w.-]+\s*\}\}/
 
 /** Money as telepay writes it (SPEC section 1: two decimals; a phone bill may be below zero). */
@@ -86,9 +89,10 @@ function valueProblem(
         value >= type.min &&
         value <= type.max &&
         (!type.integer || Number.isInteger(value))
-      return fits
-        ? null
-        : `${key} must be ${type.integer ? 'a whole number' : 'a number'} from ${type.min}${type.max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${type.max}`}, got ${got}`
+      if (fits) return null
+      const what = type.integer ? 'a whole number' : 'a number'
+      const upTo = type.max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${type.max}`
+      return `${key} must be ${what} from ${type.min}${upTo}, got ${got}`
     }
     case 'boolean':
       return typeof value === 'boolean' ? null : `${key} must be true or false, got ${got}`
@@ -100,7 +104,8 @@ function valueProblem(
           .filter(([, item]) => typeof item !== 'string')
           .map(
             ([name, item]) =>
-              `${key}.${name} must be a quoted string, got ${describe(item, secret)}${quoteHint(item)}`,
+              `${key}.${name} must be a quoted string, ` +
+              `got ${describe(item, secret)}${quoteHint(item)}`,
           )
           .join('; ') || null
       )
@@ -116,7 +121,8 @@ function keyProblems(args: Record<string, unknown>, schema: StepSchema): string[
     const keySchema: KeySchema | undefined = schema.keys[key]
     if (keySchema === undefined) {
       problems.push(
-        `unknown key ${JSON.stringify(key)}; known keys: ${known.length === 0 ? 'none' : [...known].sort().join(', ')}`,
+        `unknown key ${JSON.stringify(key)}; known keys: ` +
+          `${known.length === 0 ? 'none' : [...known].sort().join(', ')}`,
       )
       continue
     }
@@ -147,14 +153,16 @@ export function validateStep(kind: string, args: unknown): string[] {
     return args === schema.args.word
       ? []
       : [
-          `the only expectation is ${schema.args.word} (${kind}: ${schema.args.word}), got ${describe(args, false)}`,
+          `the only expectation is ${schema.args.word} (${kind}: ${schema.args.word}), ` +
+            `got ${describe(args, false)}`,
         ]
   }
   // `hangup:` with nothing after it is YAML's null: a step without arguments.
   if (args === null || args === undefined) return keyProblems({}, schema)
   if (!isMap(args))
     return [
-      `expected a map of arguments such as { ${Object.keys(schema.keys)[0] ?? ''}: ... }, got ${describe(args, true)}`,
+      `expected a map of arguments such as { ${Object.keys(schema.keys)[0] ?? ''}: ... }, ` +
+        `got ${describe(args, true)}`,
     ]
   return keyProblems(args, schema)
 }

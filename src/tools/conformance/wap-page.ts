@@ -4,7 +4,8 @@
  * general HTML parser). WML: `<a href>` / `<anchor><go href>` links, a `<go method="post">` with
  * `<postfield>`s whose `$(var)` values come from `<input>`/`<select>` variables. XHTML-MP and
  * cHTML: `<a href accesskey>` links and a `<form>` with `<input>` and `<select>` fields.
- * Exports WapMarkup, ParsedPage, ParsedLink, ParsedForm, markupOf, decodeBody, parsePage, formBody, findLink.
+ * Exports WapMarkup, ParsedPage, ParsedLink, ParsedForm, markupOf, decodeBody, parsePage, formBody,
+ * findLink.
  */
 export type WapMarkup = 'wml' | 'xhtml' | 'chtml'
 

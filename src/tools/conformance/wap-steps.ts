@@ -88,7 +88,8 @@ function lastPage(
   const answer = state.last
   if (answer === null || answer.page === null)
     throw new StepFailure(
-      `${step}: the last answer was not a WAP page (${answer?.status ?? 'none'} ${answer?.contentType ?? ''})`,
+      `${step}: the last answer was not a WAP page (${answer?.status ?? 'none'} ` +
+        `${answer?.contentType ?? ''})`,
     )
   return { state, answer, page: answer.page }
 }
@@ -220,7 +221,8 @@ const wapFollow: StepHandler = async (rawArgs, context) => {
   const link = findLink(page, wanted)
   if (link === null)
     throw new StepFailure(
-      `wap_follow: no link ${JSON.stringify(wanted)}; the page has ${page.links.map((item) => JSON.stringify(item.label)).join(', ') || 'none'}`,
+      `wap_follow: no link ${JSON.stringify(wanted)}; the page has ` +
+        `${page.links.map((item) => JSON.stringify(item.label)).join(', ') || 'none'}`,
     )
   await fetchPage(context, state, 'wap_follow', link.href)
 }
@@ -258,7 +260,8 @@ const wapSubmit: StepHandler = async (rawArgs, context) => {
   const built = formBody(page.form, typed)
   if ('unknown' in built)
     throw new StepFailure(
-      `wap_submit: the form has no field ${built.unknown}; it has ${[...page.form.editable].join(', ') || 'none'}`,
+      `wap_submit: the form has no field ${built.unknown}; ` +
+        `it has ${[...page.form.editable].join(', ') || 'none'}`,
     )
   const body = built.body.toString()
   state.lastSubmit = { url: page.form.action, body }

@@ -63,7 +63,10 @@ export class PhoneEsme {
     return bindPhone(this.client, timeoutMs)
   }
 
-  /** Sends an MO from `msisdn`; `to` defaults to the short code; registered_delivery asks for a receipt. */
+  /**
+   * Sends an MO from `msisdn`; `to` defaults to the short code; registered_delivery asks for a
+   * receipt.
+   */
   async send(
     msisdn: string,
     text: string,
@@ -99,7 +102,10 @@ export class PhoneEsme {
     return this.inbox.next(msisdn, timeoutMs)
   }
 
-  /** Every MT to `msisdn` that arrives until `quietMs` pass without one (at most `timeoutMs` in all). */
+  /**
+   * Every MT to `msisdn` that arrives until `quietMs` pass without one (at most `timeoutMs` in
+   * all).
+   */
   async collect(msisdn: string, quietMs: number, timeoutMs: number): Promise<PhoneMt[]> {
     const deadline = Date.now() + timeoutMs
     const collected: PhoneMt[] = []

@@ -35,7 +35,9 @@ export type UssdSendResult =
 export interface UssdPhoneOptions extends PhoneBindOptions {
   /** The service dialled when none is given, and the default destination_addr. */
   readonly serviceCode?: string
-  /** deliver_sm_resp status for a screen (0 accepts); a phone that refuses pushes answers non-zero. */
+  /**
+   * deliver_sm_resp status for a screen (0 accepts); a phone that refuses pushes answers non-zero.
+   */
   readonly screenStatus?: (screen: UssdScreen) => number
 }
 
@@ -137,7 +139,9 @@ export class UssdPhone {
     return this.screens.next(msisdn, timeoutMs)
   }
 
-  /** The next SMS text to `msisdn` (reassembled), waiting up to `timeoutMs`; null when none came. */
+  /**
+   * The next SMS text to `msisdn` (reassembled), waiting up to `timeoutMs`; null when none came.
+   */
   nextSms(msisdn: string, timeoutMs: number): Promise<string | null> {
     return this.sms.next(msisdn, timeoutMs)
   }

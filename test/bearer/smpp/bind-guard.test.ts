@@ -15,7 +15,7 @@ const limits = {
 }
 
 describe('BindGuard', () => {
-  it('counts 4 failures, locks out at the 5th for bindLockoutBaseMs, then lets the address try again', () => {
+  it('counts 4 failures, locks out at the 5th for bindLockoutBaseMs, then lets it retry', () => {
     const guard = new BindGuard(limits)
     for (let failure = 1; failure <= 4; failure++) {
       expect(guard.failed('10.0.0.1', failure)).toEqual({
@@ -36,7 +36,7 @@ describe('BindGuard', () => {
     expect(guard.isLocked('10.0.0.1', 1_005)).toBe(false)
   })
 
-  it('locks again at the first failure after a lockout, twice as long each time, up to bindLockoutMaxMs', () => {
+  it('relocks at the first failure after a lockout, each twice longer, to bindLockoutMaxMs', () => {
     const guard = new BindGuard(limits)
     let nowMs = 0
     for (let failure = 0; failure < 4; failure++) guard.failed('10.0.0.1', nowMs)

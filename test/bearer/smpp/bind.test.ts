@@ -45,7 +45,7 @@ async function raw(port: number): Promise<RawPeer> {
 }
 
 describe('binding to the SMPP server', () => {
-  it('binds a transceiver; the resp carries system_id telepay and sc_interface_version 0x34', async () => {
+  it('binds a transceiver; the resp has system_id telepay, sc_interface_version 0x34', async () => {
     const smsc = await server()
     const peer = await raw(smsc.port)
     const resp = await peer.request('bind_transceiver', bindParams())
@@ -56,7 +56,7 @@ describe('binding to the SMPP server', () => {
     expect(await client(smsc.port).whenReady(2_000)).toEqual({ ok: true })
   })
 
-  it('refuses a wrong password with 0x0E and an unknown system_id with 0x0F, then closes', async () => {
+  it('refuses a wrong password with 0x0E, an unknown system_id with 0x0F, and closes', async () => {
     const events: SmppServerEvent[] = []
     const smsc = await server({ onEvent: (event) => events.push(event) })
     const wrong = await raw(smsc.port)
@@ -141,7 +141,7 @@ describe('binding to the SMPP server', () => {
 })
 
 describe('messages, enquire_link and unbind', () => {
-  it('hands submit_sm bytes to onSubmit and sends the reply to a receiver bind of the same system_id', async () => {
+  it('hands submit_sm to onSubmit, its reply to a receiver of the same system_id', async () => {
     let submitted: Buffer | undefined
     const smsc = await server({
       onSubmit: async (peer, pdu) => {

@@ -71,7 +71,7 @@ describe('window and queue', () => {
 })
 
 describe('throttling', () => {
-  it('answers ESME_RTHROTTLED beyond the bind rate; our client backs off and gets everything through', async () => {
+  it('answers ESME_RTHROTTLED past the bind rate; our client backs off, all gets in', async () => {
     const smsc = await server({ limits: { inboundRatePerSecond: 40, inboundBurstMax: 5 } })
     const esme = client(smsc.port, {
       limits: { peerThrottleBackoffMs: 100, peerThrottleRetriesMax: 50, windowMax: 10 },

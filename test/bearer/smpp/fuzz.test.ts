@@ -1,13 +1,13 @@
 /**
  * fuzz.test.ts - hostile SMPP input against a real gateway's SMSC simulator, for a few seconds,
  * from a seeded generator (SMPP_FUZZ_SEED=n reproduces a run; every failure names its seed,
- * worker and case; FUZZ_LOG=warn shows the gateway's log). Workers on their own loopback addresses send command_lengths too small, too
- * large or lying about the body, unknown command_ids, requests before bind, truncated PDUs,
- * C-strings without a terminator, over-long fields, responses nobody asked for and random
- * octets. Each answer is checked against SMPP 3.4 (generic_nack ESME_RINVCMDLEN / RINVCMDID
- * with the sequence echoed, ESME_RINVBNDSTS before bind, the field's own status for an
- * over-long field, a close when the framing cannot be trusted) and, where the stream must
- * still be in step, an enquire_link afterwards must be answered with its own sequence.
+ * worker and case; FUZZ_LOG=warn shows the gateway's log). Workers on their own loopback addresses
+ * send command_lengths too small, too large or lying about the body, unknown command_ids, requests
+ * before bind, truncated PDUs, C-strings without a terminator, over-long fields, responses nobody
+ * asked for and random octets. Each answer is checked against SMPP 3.4 (generic_nack
+ * ESME_RINVCMDLEN / RINVCMDID with the sequence echoed, ESME_RINVBNDSTS before bind, the field's
+ * own status for an over-long field, a close when the framing cannot be trusted) and, where the
+ * stream must still be in step, an enquire_link afterwards must be answered with its own sequence.
  * Meanwhile an honest phone ESME keeps asking BAL and must keep getting its reply; afterwards
  * the ledger is unchanged, /healthz is 200 and a fresh ESME binds.
  */
@@ -85,7 +85,9 @@ const digits = (f: Fuzzer, length: number): string =>
 const letters = (f: Fuzzer, length: number): string =>
   Array.from({ length }, () => String.fromCharCode(97 + int(f, 26))).join('')
 
-/** A well-formed PDU numbered with any 32-bit sequence (encodePdu numbers ours up to 0x7FFFFFFF). */
+/**
+ * A well-formed PDU numbered with any 32-bit sequence (encodePdu numbers ours up to 0x7FFFFFFF).
+ */
 function numbered(
   command: string,
   sequence: number,
@@ -508,7 +510,7 @@ async function runWorker(
 }
 
 describe('SMPP fuzzing against a real gateway', () => {
-  it(`answers hostile input by SMPP 3.4 while an honest ESME is served (seed ${seed})`, async () => {
+  it(`answers hostile input by SMPP 3.4 while serving an honest ESME (seed ${seed})`, async () => {
     const before = await gw.gateway.ledger.check()
     const wallet = await gw.balance(LI, 'wallet')
     const phones = new PhoneEsme({ host: '127.0.0.1', port })
@@ -559,7 +561,8 @@ describe('SMPP fuzzing against a real gateway', () => {
     expect(await fresh.bind()).toBeNull()
     await fresh.close()
     console.log(
-      `smpp fuzz seed ${seed}: ${cases} cases ${JSON.stringify(Object.fromEntries(tally))}; honest BAL ${honestMs.length}x, slowest ${Math.max(...honestMs)} ms`,
+      `smpp fuzz seed ${seed}: ${cases} cases ${JSON.stringify(Object.fromEntries(tally))}; ` +
+        `honest BAL ${honestMs.length}x, slowest ${Math.max(...honestMs)} ms`,
     )
   }, 30_000)
 })

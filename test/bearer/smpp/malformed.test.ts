@@ -66,7 +66,8 @@ describe('malformed input from a raw socket', () => {
   // A sequence_number past SMPP 3.4's 0x7FFFFFFF used to make the codec throw and close the
   // session unanswered (found by fuzz.test.ts): it is echoed like any other.
   it.each([0x1234, 0x80000001])(
-    'an unknown command_id 0x00000999 numbered %d gets generic_nack ESME_RINVCMDID and the session goes on',
+    'an unknown command_id 0x00000999 numbered %d gets generic_nack ESME_RINVCMDID and the ' +
+      'session goes on',
     async (sequence) => {
       const peer = await boundPeer()
       peer.write(Buffer.concat([header(20, 0x00000999, 0, sequence), Buffer.from([1, 2, 3, 4])]))
@@ -85,7 +86,7 @@ describe('malformed input from a raw socket', () => {
     },
   )
 
-  it("fields over their SMPP 3.4 size get the field's status and never reach onSubmit (found by fuzz.test.ts)", async () => {
+  it('a field over its SMPP 3.4 size gets its status, never onSubmit (found by fuzz)', async () => {
     const peer = await boundPeer()
     const long = '9'.repeat(21)
     expect(await peer.request('submit_sm', { ...submitParams(), source_addr: long })).toMatchObject(
@@ -112,7 +113,7 @@ describe('malformed input from a raw socket', () => {
     expect(submitted).toEqual(['submit_sm', 'data_sm'])
   })
 
-  it('a submit_sm with a truncated body gets generic_nack ESME_RINVCMDLEN and the session goes on', async () => {
+  it('a truncated submit_sm gets generic_nack ESME_RINVCMDLEN; the session goes on', async () => {
     const peer = await boundPeer()
     peer.write(Buffer.concat([header(23, 0x00000004, 0, 77), Buffer.from('\0\x01\x018613')]))
     expect(await peer.next()).toMatchObject({ commandId: 0x80000000, status: 0x02, sequence: 77 })
@@ -143,7 +144,7 @@ describe('malformed input from a raw socket', () => {
     expect(smsc.peers().length).toBeGreaterThanOrEqual(1)
   })
 
-  it('one address writes at most refusalLogLinesMax refusal lines per window, however often it reconnects', async () => {
+  it('an address logs at most refusalLogLinesMax refusals a window, however often', async () => {
     const lines: string[] = []
     const noisy = await startSmppServer({
       port: 0,

@@ -55,7 +55,7 @@ describe('encodePdu / decodePdu', () => {
     expect(pduNumber(pdu, 'interface_version')).toBe(0x34)
   })
 
-  it('refuses text that is not bytes, text without data_coding, over 254 octets, unknown fields', () => {
+  it('refuses text not bytes, text without data_coding, over 254 octets, unknown fields', () => {
     expect(() => encodePdu('submit_sm', 1, { short_message: 'BAL', data_coding: 0 })).toThrow(
       /Buffer/,
     )

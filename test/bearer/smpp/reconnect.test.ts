@@ -43,7 +43,7 @@ describe('reconnect', () => {
     expect(esme.counters.reconnects).toBe(1)
   })
 
-  it('keeps retrying while the server is down and binds when it is back on the same port', async () => {
+  it('keeps retrying while the server is down, binds when it is back on its port', async () => {
     const options = {
       accounts: [telepayAccount],
       onSubmit: async () => ({ status: 0, messageId: 'back' }),

@@ -29,7 +29,8 @@ describe('formatReceipt', () => {
       text: 'Paid 25.00 to shop 1001, ref A7',
     })
     expect(text).toBe(
-      'id:1234567890 sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 stat:DELIVRD err:000 text:Paid 25.00 to shop 1',
+      'id:1234567890 sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 ' +
+        'stat:DELIVRD err:000 text:Paid 25.00 to shop 1',
     )
   })
 
@@ -59,7 +60,8 @@ describe('formatReceipt', () => {
       text: '',
     })
     expect(text).toBe(
-      'id:x sub:002 dlvrd:002 submit date:2512312359 done date:2601010000 stat:DELIVRD err:000 text:',
+      'id:x sub:002 dlvrd:002 submit date:2512312359 done date:2601010000 stat:DELIVRD ' +
+        'err:000 text:',
     )
   })
 
@@ -107,7 +109,8 @@ describe('message_state', () => {
 })
 
 const canonical =
-  'id:1234567890 sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 stat:DELIVRD err:000 text:Hello'
+  'id:1234567890 sub:001 dlvrd:001 submit date:2401021530 done date:2401021531 stat:DELIVRD ' +
+  'err:000 text:Hello'
 
 describe('parseReceipt variants', () => {
   it.each([
@@ -162,7 +165,8 @@ describe('parseReceipt variants', () => {
     ],
     [
       'extra spaces',
-      '  id: 77  sub: 001   dlvrd:001 submit date: 2401021530  done date:2401021531 stat:  UNDELIV err: 034 text:  Hi  ',
+      '  id: 77  sub: 001   dlvrd:001 submit date: 2401021530  done date:2401021531 stat:  ' +
+        'UNDELIV err: 034 text:  Hi  ',
       { id: '77', stat: 'UNDELIV', err: '034', text: 'Hi', submitDateMs, doneDateMs, submitted: 1 },
     ],
     [

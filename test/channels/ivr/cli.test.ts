@@ -42,7 +42,7 @@ async function lastCall(): Promise<{ outcome: string | null; inputs: string[] }>
 }
 
 describe('telepay call', () => {
-  it('pays an order from a pipe to the end of the call and exits 0; the PIN is echoed masked; the money moved', async () => {
+  it('pays an order from a pipe to the end, exit 0; PIN echoed masked; money moved', async () => {
     const run = await child(
       [LI, '12588', '--url', h.url],
       `${['2', '880001#', `${LI_PIN}#`].join('\n')}\n`,
@@ -50,7 +50,8 @@ describe('telepay call', () => {
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(
-      `${fakePromptText('main.menu')}\n[1 key; 5 s] > 2\n${fakePromptText('order.number')}\n[6+ keys, then #; 8 s] > 880001#\n`,
+      `${fakePromptText('main.menu')}\n[1 key; 5 s] > 2\n` +
+        `${fakePromptText('order.number')}\n[6+ keys, then #; 8 s] > 880001#\n`,
     )
     expect(run.stdout).toContain(
       `${fakePromptText('order.pin')}\n[4 keys, then #, secret; 8 s] > *****\n`,
@@ -106,7 +107,7 @@ describe('telepay call on a terminal', () => {
     expect(await run.exit(terminalExitBoundMs)).toBe(0)
   })
 
-  it('pays an order with the PIN shown as stars, never its digits, and exits 0 by itself when the call ends', async () => {
+  it('pays an order, the PIN as stars, never digits; exits 0 itself as the call ends', async () => {
     const run = telepayOnTerminal('call', [LI, '--url', h.url])
     await run.waitFor(/\[1 key; 5 s\] > $/)
     run.type('2\r')
@@ -167,7 +168,7 @@ describe('telepay call on a terminal, silent past the timeout', () => {
     await short.close()
   })
 
-  it("says each question's timeout, sends silence when no key comes within it, and exits 0 when the script gives up", async () => {
+  it('says each timeout, silence if no key comes, exits 0 when the script gives up', async () => {
     const run = telepayOnTerminal('call', [LI, '--url', short.url])
     await run.waitFor(/\[1 key; 1 s\] > $/)
     const askedMs = Date.now()

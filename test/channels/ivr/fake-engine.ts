@@ -3,7 +3,8 @@
  * the channel's faces can be tested apart from the scripts in menus/ivr: a main menu (`1`
  * balance, `2` pay an order), the order number then `#`, the PIN then `#` (secret, masked in the
  * trail), a payment command, no input and wrong input re-prompted, three failures and goodbye.
- * Unregistered callers are told so and the call ends. Exports fakeIvrEngine, fakePromptText and fakeGathers.
+ * Unregistered callers are told so and the call ends. Exports fakeIvrEngine, fakePromptText and
+ * fakeGathers.
  */
 
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../../../channels/ivr/contract.js'

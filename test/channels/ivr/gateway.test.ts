@@ -71,7 +71,7 @@ describe('IVR in the gateway', () => {
     expect(hungUp.json).toMatchObject({ ended: true, outcome: 'hung_up' })
   })
 
-  it('pays order 880001 to completion with the PIN: the wallet debited, the ledger balanced, the record masked', async () => {
+  it('pays order 880001 with the PIN: wallet debited, ledger balanced, record masked', async () => {
     const call = await dial(LI)
     await press(call, '2')
     const confirm = await press(call, '880001#')
@@ -116,7 +116,7 @@ describe('IVR in the gateway', () => {
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
   })
 
-  it('re-prompts on silence, more explicitly the second time, and says goodbye after three', async () => {
+  it('re-prompts on silence, more explicitly the second time, goodbye after three', async () => {
     const call = await dial(LI)
     const first = await silence(call)
     const second = await silence(call)
@@ -128,7 +128,7 @@ describe('IVR in the gateway', () => {
     expect(spoken(third)).toMatch(/goodbye/i)
   })
 
-  it('leaves no money moved when the caller hangs up while typing the PIN; the order stays payable', async () => {
+  it('moves no money when the caller hangs up typing the PIN; the order is payable', async () => {
     const call = await dial(LI)
     await press(call, '2')
     await press(call, '880001#')
@@ -141,7 +141,8 @@ describe('IVR in the gateway', () => {
       (await gw.request('POST', `/ivr/calls/${call.callId}/digits`, { body: { digits: '34#' } }))
         .status,
     ).toBe(409)
-    // The payment left waiting expires (SPEC section 3: 120 s); the order is then paid in a new call.
+    // The payment left waiting expires (SPEC section 3: 120 s); the order is then paid in a new
+    // call.
     await gw.advance(121)
     const again = await dial(LI)
     await press(again, '2')
@@ -151,7 +152,7 @@ describe('IVR in the gateway', () => {
     expect(await gw.balance(LI, 'wallet')).toBe('420.00')
   })
 
-  it('asks an unregistered caller for the number and ends the call when it is not registered either', async () => {
+  it('asks an unregistered caller for a number, ends the call if it is unregistered', async () => {
     const call = await dial(NOBODY)
     expect(call.gather).toMatchObject({ finishOnKey: '#' })
     expect(spoken(call)).toMatch(/mobile number/i)
@@ -191,7 +192,7 @@ describe('IVR in the gateway', () => {
     expect(await response.text()).toBe(expected.toString())
   })
 
-  it('keeps the call records behind the admin token and reports the channel in health and metrics', async () => {
+  it('keeps call records behind the admin token, the channel in health and metrics', async () => {
     const call = await dial(LI)
     await gw.request('DELETE', `/ivr/calls/${call.callId}`)
     expect((await gw.request('GET', '/admin/api/calls')).status).toBe(401)

@@ -61,7 +61,8 @@ async function get(path: string): Promise<{ status: number; type: string; bytes:
 
 describe('spoken prompts', () => {
   it.skipIf(!tools)(
-    'renders a prompt heard in a call as 8 kHz mono WAV, in English and Chinese, cached on disk (skipped without espeak-ng and sox)',
+    'renders a prompt heard in a call as 8 kHz mono WAV, in English and Chinese, ' +
+      'cached on disk (skipped without espeak-ng and sox)',
     async () => {
       h = await startIvrHarness()
       await h.request('POST', '/ivr/calls', { from: LI })
@@ -71,7 +72,8 @@ describe('spoken prompts', () => {
       expect(english.type).toMatch(/^audio\/wav/)
       const wav = readWav(english.bytes)
       expect(wav).toMatchObject({ channels: 1, sampleRate: 8000, bitsPerSample: 16 })
-      // A sentence of speech lasts seconds: at 16 000 bytes a second, well over one second of audio.
+      // A sentence of speech lasts seconds: at 16 000 bytes a second, well over one second of
+      // audio.
       expect(wav.dataBytes).toBeGreaterThan(16_000)
       const chinese = await get('/ivr/prompts/main.menu.wav?lang=zh')
       expect(readWav(chinese.bytes)).toMatchObject({ channels: 1, sampleRate: 8000 })
@@ -86,7 +88,8 @@ describe('spoken prompts', () => {
   )
 
   it.skipIf(!tools)(
-    "renders the scripts' fixed prompts before any call played them (skipped without espeak-ng and sox)",
+    "renders the scripts' fixed prompts before any call played them " +
+      '(skipped without espeak-ng and sox)',
     async () => {
       const gw = await startTestGateway()
       try {
@@ -112,7 +115,7 @@ describe('spoken prompts', () => {
     expect((await get('/ivr/prompts/main.menu.mp3')).status).toBe(404)
   })
 
-  it('answers 503 saying what is missing when espeak-ng is not installed; calls go on', async () => {
+  it('answers 503 saying what is missing without espeak-ng installed; calls go on', async () => {
     h = await startIvrHarness({ speechCommands: { espeak: '/nonexistent/espeak-ng', sox: 'sox' } })
     const call = await h.request('POST', '/ivr/calls', { from: LI })
     expect(call.status).toBe(201)

@@ -86,7 +86,7 @@ describe('the IVR simulation API', () => {
     })
   })
 
-  it('plays a balance call to its end: the balance is spoken and the call record says completed', async () => {
+  it('plays a balance call to its end: the balance spoken, the call record completed', async () => {
     const { callId } = await call(LI)
     const balance = await press(callId, '1')
     expect(balance.status).toBe(200)
@@ -102,7 +102,7 @@ describe('the IVR simulation API', () => {
     expect(row?.ended_ms).toBe(row?.started_ms)
   })
 
-  it('pays order 880001 with the PIN; a retried request replays its answer and moves no money twice', async () => {
+  it('pays order 880001 with the PIN; a retried request replays, moves nothing twice', async () => {
     const { callId } = await call(LI)
     expect((await press(callId, '2', 1)).json.prompts).toEqual([
       expect.stringMatching(/order number/),
@@ -152,7 +152,7 @@ describe('the IVR simulation API', () => {
     expect(cdrRows()[0]?.outcome).toBe('failed_input')
   })
 
-  it('hangs up at the PIN prompt: the call ends as hung_up, no money moves, later keys are refused', async () => {
+  it('hangs up at the PIN prompt: call hung_up, no money moves, later keys refused', async () => {
     const { callId } = await call(LI)
     await press(callId, '2')
     await press(callId, '880001#')
@@ -194,7 +194,7 @@ describe('the IVR simulation API', () => {
     expect(stale.json.error).toBe('step_stale')
   })
 
-  it('keeps a call record for every call, readable by the admin listing, newest first, PINs nowhere', async () => {
+  it("keeps every call's record for the admin listing, newest first, PINs nowhere", async () => {
     const paying = await call(LI)
     await press(paying.callId, '2')
     await press(paying.callId, '880001#')
@@ -262,7 +262,7 @@ describe('the bounds of the IVR channel', () => {
     expect((await call(LI)).status).toBe(201)
   })
 
-  it('ends a call idle past the idle cap, and one past the duration cap although it kept going', async () => {
+  it('ends a call idle past the idle cap, and one past the duration cap though busy', async () => {
     h = await startIvrHarness({ limits: { callIdleMaxMs: 60_000, callDurationMaxMs: 120_000 } })
     const idle = await call(LI)
     await h.advance(61)

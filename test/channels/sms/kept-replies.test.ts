@@ -1,7 +1,8 @@
 /**
  * kept-replies.test.ts - a reply the SMS channel cannot send (no ESME bound to receive) is kept
  * in the SMS outbox, not in memory: the admin API lists it, it survives a restart, and the outbox
- * sweep delivers it once a receiver binds, once. The ledger keeps a command's reply once, marked in the command log.
+ * sweep delivers it once a receiver binds, once. The ledger keeps a command's reply once, marked in
+ * the command log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSmppClient } from '../../../src/bearer/smpp/client.js'
@@ -20,7 +21,7 @@ afterEach(async () => {
 })
 
 describe('SMS replies that cannot be sent', () => {
-  it('are kept in the outbox, across a restart, and delivered, once, when a receiver binds', async () => {
+  it('are kept in the outbox, across a restart, delivered once when a receiver binds', async () => {
     const smpp = gw.gateway.smpp
     if (smpp === null) throw new Error('the SMSC simulator did not start')
     // A transmitter alone: the MO is taken, its reply finds no bind to go to.

@@ -3,8 +3,9 @@
  * core replays the first answer) from a person sending the same words again (a new id, a new
  * answer): numbered MOs by their numbers, reads never repeat, acting MOs only while nothing
  * happened to the phone. The bugs this guards: "YES 1234" for two merchant requests in a row,
- * and BAL twice, were taken for retransmissions and got no answer (issue 11); earlier, "YES
- * 1234" after another PAY replayed the first receipt (fixtures/conformance/sms-topup-load-send.yaml).
+ * and BAL twice, were taken for retransmissions and got no answer (issue 11); earlier,
+ * "YES 1234" after another PAY replayed the first receipt
+ * (fixtures/conformance/sms-topup-load-send.yaml).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -37,7 +38,7 @@ function identity(
 }
 
 describe('MO identity', () => {
-  it('gives a retransmission of an acting MO the first id, and says whether its first copy was answered', async () => {
+  it('gives a retransmitted acting MO the first id, saying if its first was answered', async () => {
     const { ids } = identity()
     expect(await ids.identify(LI, fp(), 'acting', 0)).toEqual({
       id: '1000000001',
@@ -64,7 +65,7 @@ describe('MO identity', () => {
     })
   })
 
-  it('answers the same words again once a new payment waits for the phone (a second merchant request)', async () => {
+  it('answers the same words again once a new payment waits (a 2nd merchant request)', async () => {
     const { ids, waiting } = identity()
     const first = await ids.identify(LI, fp(), 'acting', 0)
     await ids.handled(LI, first.id)
@@ -74,7 +75,7 @@ describe('MO identity', () => {
     expect(second.id).not.toBe(first.id)
   })
 
-  it('ends the chain when anything else was sent to the phone, however quickly the words repeat', async () => {
+  it('ends the chain when anything else went to the phone, however fast words repeat', async () => {
     const { ids } = identity()
     const first = await ids.identify(LI, fp(), 'acting', 0)
     await ids.handled(LI, first.id)
@@ -121,7 +122,7 @@ describe('MO identity', () => {
     })
   })
 
-  it('gives the same words a new id after another MO, another phone, a change, or the window', async () => {
+  it('gives the same words a new id after another MO, phone, a change or the window', async () => {
     const { ids } = identity()
     const first = await ids.identify(LI, fp(), 'acting', 0)
     await ids.handled(LI, first.id)
@@ -155,7 +156,7 @@ describe('MO identity', () => {
       dir = null
     })
 
-    it('recognizes a retransmission after a restart from the file, answered or still running', async () => {
+    it('knows a retransmission after a restart from the file, answered or running', async () => {
       dir = mkdtempSync(join(tmpdir(), 'telepay-last-mo-'))
       const path = join(dir, 'sms.sqlite')
       const before = identity(new SqliteLastMoStore(path, 10, 60_000), 1_000)

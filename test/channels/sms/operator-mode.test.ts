@@ -100,7 +100,9 @@ async function startBoundGateway(bind: 'transceiver' | 'transmitter+receiver') {
     overrides: {
       sms: {
         mode: 'operator',
-        upstream: `smpp://telepay:opsecret@127.0.0.1:${operator.server.port}?bind=${encodeURIComponent(bind)}`,
+        upstream:
+          `smpp://telepay:opsecret@127.0.0.1:${operator.server.port}` +
+          `?bind=${encodeURIComponent(bind)}`,
       },
     },
   })
@@ -130,7 +132,7 @@ describe('operator mode', () => {
     },
   )
 
-  it('reassembles a long MO whose UDH parts arrive out of order, and one whose SAR parts do', async () => {
+  it('reassembles a long MO whose UDH parts come out of order, and SAR parts too', async () => {
     const { peer, submitted } = await startBoundGateway('transceiver')
     const long = `PAY 1001 25${' '.repeat(300)}P`
     const split = splitText(long, 77)
@@ -198,7 +200,8 @@ describe('operator mode', () => {
     await peer.send('deliver_sm', mo(LI, Buffer.from('BAL', 'latin1')))
     await until('the reply', () => submitted[0])
     const receipt =
-      'id:op2 sub:001 dlvrd:001 submit date:2611210800 done date:2611210801 stat:DELIVRD err:000 text:Balance'
+      'id:op2 sub:001 dlvrd:001 submit date:2611210800 done date:2611210801 stat:DELIVRD ' +
+      'err:000 text:Balance'
     const answer = await peer.send('deliver_sm', {
       ...mo(LI, Buffer.from(receipt, 'latin1'), { esm_class: 0x04 }),
       receipted_message_id: 'op2',

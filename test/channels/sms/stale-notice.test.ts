@@ -18,6 +18,7 @@ import {
   requestPayment,
   startTestGateway,
 } from '../../support/gateway-fixture.js'
+import { pattern } from '../../support/pattern.js'
 import { screenFor, typeIn } from '../ussd/smpp/harness.js'
 
 let gw: GatewayFixture | null = null
@@ -68,8 +69,8 @@ async function droppedCount(t: GatewayFixture, state: string): Promise<number> {
 
 const prompt = /asks for CNY 3\.00/
 
-describe('a merchant payment prompt whose payment stopped waiting before the outbox sent it', () => {
-  it('is dropped when the subscriber declined first: no SMS, the row is gone, the drop logged and counted', async () => {
+describe('a merchant payment prompt whose payment stopped waiting before it was sent', () => {
+  it('is dropped when the subscriber declined first: no SMS, no row, logged, counted', async () => {
     const t = await start()
     await requestPayment(t, RINGTONES, { msisdn: LI, amount: '3.00', reference: 'tone-3' })
     // No phone is bound yet: the prompt waits in the outbox while the subscriber says NO.
@@ -82,7 +83,10 @@ describe('a merchant payment prompt whose payment stopped waiting before the out
       lines.filter((line) => line.includes('sms notice dropped: its payment no longer waits')),
     ).toEqual([
       expect.stringMatching(
-        / info {2}sms notice dropped: its payment no longer waits msisdn=\S+ key=request\.prompt payment=P\S+ state=cancelled$/,
+        pattern(
+          / info {2}sms notice dropped: its payment no longer waits msisdn=\S+ /,
+          /key=request\.prompt payment=P\S+ state=cancelled$/,
+        ),
       ),
     ])
     expect(await droppedCount(t, 'cancelled')).toBe(1)
@@ -92,7 +96,7 @@ describe('a merchant payment prompt whose payment stopped waiting before the out
     expect(await bound.nextSms(LI, 5_000)).toMatch(/asks for CNY 3\.00 .*tone-4/)
   })
 
-  it('is dropped when the request expired first; the SMS saying it expired still goes', async () => {
+  it('is dropped when the request expired first; the SMS saying so still goes', async () => {
     const t = await start()
     await requestPayment(t, RINGTONES, { msisdn: LI, amount: '3.00', reference: 'tone-5' })
     await t.advance(121)
@@ -104,7 +108,7 @@ describe('a merchant payment prompt whose payment stopped waiting before the out
     expect(await droppedCount(t, 'expired')).toBe(1)
   })
 
-  it('is dropped when declined while the USSD push was on the screen, instead of following by SMS', async () => {
+  it('is dropped when declined while the USSD push was on screen, not sent by SMS', async () => {
     const t = await start()
     const bound = await bindPhone(t)
     // The phone's bind speaks USSD for Li Lei, so the prompt is pushed to the screen first.

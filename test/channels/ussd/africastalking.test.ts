@@ -33,7 +33,7 @@ afterEach(async () => {
 })
 
 describe("Africa's Talking at POST /ussd", () => {
-  it('walks to the balance: CON menu, then END with the wallet balance, in text/plain', async () => {
+  it('walks to the balance: CON menu, then END with the wallet balance, text/plain', async () => {
     const li = phone(LI)
     expect(await li.dial()).toBe('CON Telepay\n1 Balance\n2 Pay merchant')
     const answer = await postAt(h.url, {
@@ -96,12 +96,12 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('475.00')
   })
 
-  it('takes a shortcut as serviceCode *123*2*1001# or as text prefilled on the first hop', async () => {
+  it('takes a shortcut as serviceCode *123*2*1001# or as text on the first hop', async () => {
     expect(await phone(LI, '*123*2*1001#').dial()).toBe('CON Amount:')
     expect(await phone(HAN).dial('2*1001*5')).toMatch(/^CON Pay from/)
   })
 
-  it('keeps a * typed inside an input in that input (the menu refuses it as an amount)', async () => {
+  it('keeps a * typed inside an input in it (the menu refuses it as an amount)', async () => {
     const li = phone(LI)
     await li.dial('2*1001')
     expect(await li.type('5*0')).toBe('CON Invalid amount.\nAmount:')
@@ -119,7 +119,7 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await newer.type('1')).toContain('500.00')
   })
 
-  it('ends a session idle for 30 s, and one older than 180 s even when active; no money moves', async () => {
+  it('ends a session idle 30 s, and one older than 180 s though active; none moves', async () => {
     const idle = phone(LI)
     await idle.dial('2*1001*25*1')
     await h.advance(31)
@@ -150,7 +150,7 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await li.type('1001')).toBe('END Your session timed out. Please dial again.')
   })
 
-  it('answers an input for an ended session with a polite END, and an unknown session as a new dial', async () => {
+  it('answers input in an ended session with a polite END, unknown ones as new dials', async () => {
     const li = phone(LI)
     await li.dial()
     await li.type('1')
@@ -195,7 +195,7 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await notForm.text()).toMatch(/expected a form/)
   })
 
-  it('lets an unregistered number through to the menu, whose command the core refuses', async () => {
+  it('lets an unregistered number through to the menu, whose command is refused', async () => {
     const nobody = phone(NOBODY)
     await nobody.dial()
     expect(await nobody.type('1')).toMatch(/^END /)

@@ -85,7 +85,7 @@ describe('telepay ussd on a terminal', () => {
     expect(run.screen()).toMatch(/\n— session ended —\n$/)
   })
 
-  it("shows the PIN as stars, never its digits, and pays; the channel's idle timeout is said", async () => {
+  it('shows the PIN as stars, never its digits, and pays; says the idle timeout', async () => {
     const before = await h.gw.balance(LI, 'wallet')
     const run = telepayOnTerminal('ussd', [LI, '--url', h.url])
     for (const [screen, keys] of [
@@ -109,7 +109,7 @@ describe('telepay ussd on a terminal', () => {
     expect(await h.gw.balance(LI, 'wallet')).not.toBe(before)
   })
 
-  it('cancels the session on Ctrl-C (exit 130) and ends the input on Ctrl-D (exit 1), each by itself', async () => {
+  it('cancels on Ctrl-C (exit 130), ends the input on Ctrl-D (exit 1), each alone', async () => {
     const [interrupted, ended] = await endedByKeys(
       'ussd',
       [LI, '--url', h.url],
@@ -134,7 +134,7 @@ describe('telepay ussd on a terminal, idle past the timeout', () => {
     await short.close()
   })
 
-  it("says the channel's idle timeout, and when nothing is typed within it says the session timed out and exits 0", async () => {
+  it('says the idle timeout; once it passes, says the session timed out, exits 0', async () => {
     const run = telepayOnTerminal('ussd', [LI, '--url', short.url])
     await run.waitFor(/2 Pay merchant\n> $/)
     const shownMs = Date.now()

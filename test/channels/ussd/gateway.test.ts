@@ -30,7 +30,7 @@ function phone(msisdn: string): AtPhone {
 }
 
 describe('USSD in the gateway', () => {
-  it("pays a merchant by Africa's Talking with the PIN: END with the amount, the wallet debited, the ledger balanced", async () => {
+  it("pays via Africa's Talking with the PIN: END, wallet debited, ledger balanced", async () => {
     const li = phone(LI)
     expect(await li.dial()).toMatch(/^CON .*\n1 Balance\n2 Pay merchant/s)
     await li.type('2')
@@ -86,7 +86,7 @@ describe('USSD in the gateway', () => {
     expect(await gw.balance(HAN, 'wallet')).toBe('15.00')
   })
 
-  it('times out a session idle for 30 s at its confirm screen: no money moves, the waiting payment is cancelled', async () => {
+  it('times out a session idle 30 s at confirm: no money moves, payment cancelled', async () => {
     const li = phone(LI)
     expect(await li.dial('2*1001*25*1')).toMatch(/^CON Pay CNY 25\.00 to Ringtone Store/)
     await gw.advance(31)
@@ -140,7 +140,8 @@ describe('USSD in the gateway', () => {
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="CON"} 1')
     expect(metrics).toContain('telepay_ussd_hops_total{provider="at",answer="END"} 1')
     expect(metrics).toContain('telepay_ussd_sessions_active 0')
-    // One balance command, the one asked for: a registered caller's dial needs no check by the core.
+    // One balance command, the one asked for: a registered caller's dial needs no check by the
+    // core.
     expect(metrics).toMatch(/telepay_commands_total\{channel="ussd",kind="balance",result="ok"\} 1/)
   })
 })

@@ -87,7 +87,7 @@ describe('Hubtel at POST /ussd/hubtel', () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('490.00')
   })
 
-  it('loses the session on a Sequence older than the last answered one, applying nothing', async () => {
+  it('loses the session on a Sequence older than the last answered, applying nothing', async () => {
     const base = {
       ServiceCode: '123',
       Operator: 'mtn',
@@ -113,7 +113,7 @@ describe('Hubtel at POST /ussd/hubtel', () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
   })
 
-  it('ends the session on release and on timeout: a later response gets a polite release', async () => {
+  it('ends the session on release or timeout: a later response gets a polite release', async () => {
     for (const type of ['release', 'Timeout']) {
       const li = hubtel(LI)
       await li.send('initiation', '*123#')

@@ -90,7 +90,7 @@ describe('SqliteSessionStore', () => {
     expect(await store.openCount()).toBe(2)
   })
 
-  it('expires sessions idle for sessionIdleMs or older than sessionTotalMs, by the time it is given', async () => {
+  it('expires sessions idle sessionIdleMs or older than sessionTotalMs, at a time', async () => {
     const { sessionIdleMs, sessionTotalMs } = defaultUssdLimits
     await store.put(record('at:idle', '861', 1, t0, t0), null)
     await store.put(record('at:busy', '862', 1, t0, t0 + sessionTotalMs - 1_000), null)
@@ -111,7 +111,10 @@ describe('SqliteSessionStore', () => {
   })
 })
 
-/** Limits whose flush timer does not fire within a test: what is in the file was written by flush, end or close. */
+/**
+ * Limits whose flush timer does not fire within a test: what is in the file was written by flush,
+ * end or close.
+ */
 const noTimer: UssdLimits = { ...defaultUssdLimits, sessionFlushIntervalMs: 25_000 }
 
 /** The rows in the file as another connection sees them: key, hop and open. */
@@ -134,7 +137,7 @@ async function reopen(limits: UssdLimits = noTimer): Promise<void> {
 }
 
 describe('SqliteSessionStore write-behind', () => {
-  it('reads a put back at once, before the file has it; flush writes it, and a reopened file has it', async () => {
+  it('reads a put at once, before the file has it; flush writes it; a reopen has it', async () => {
     await reopen()
     expect(await store.put(record('at:a', '861', 1, t0, t0), null)).toBe(true)
     expect(await store.put(record('at:a', '861', 2, t0, t0 + 1), 1)).toBe(true)
@@ -199,7 +202,7 @@ describe('SqliteSessionStore write-behind', () => {
     expect((await store.get('at:a'))?.lastScreen.text).toBe('screen 3')
   })
 
-  it('after a restart finds, counts, replaces and expires the sessions only the file holds', async () => {
+  it('after a restart finds, counts, replaces, expires sessions only the file holds', async () => {
     await reopen()
     await store.put(record('at:old', '861', 2, t0, t0), null)
     await store.put(record('at:busy', '862', 1, t0, t0 + 20_000), null)
@@ -222,12 +225,13 @@ describe('SqliteSessionStore write-behind', () => {
     expect((await store.openOf('861')).map((open) => open.key)).toEqual(['at:new'])
   })
 
-  it('loses in a crash only the updates not yet written: the session comes back a hop behind', async () => {
+  it('loses in a crash only unwritten updates: the session comes back a hop behind', async () => {
     await reopen()
     await store.put(record('at:a', '861', 1, t0, t0), null)
     store.flush()
     await store.put(record('at:a', '861', 2, t0, t0 + 1), 1)
-    // Another store opening the file while this one never wrote hop 2: what a restart after a crash finds.
+    // Another store opening the file while this one never wrote hop 2: what a restart after a crash
+    // finds.
     const restarted = new SqliteSessionStore(join(dir, 'ussd.sqlite'), noTimer)
     try {
       expect((await restarted.get('at:a'))?.step).toBe(1)
@@ -237,12 +241,13 @@ describe('SqliteSessionStore write-behind', () => {
     }
   })
 
-  it('past sessionsInMemoryMax leaves the least recently written to SQLite and still answers for every one', async () => {
+  it('past sessionsInMemoryMax leaves the least recent to SQLite, still answers all', async () => {
     await reopen({ ...noTimer, sessionsInMemoryMax: 10, sessionsDirtyMax: 5 })
     const keys = Array.from({ length: 25 }, (_, index) => `at:s${String(index).padStart(2, '0')}`)
     for (const [index, key] of keys.entries())
       await store.put(record(key, `86${index}`, 1, t0, t0 + index), null)
-    // The first sessions left memory: each is read back from the file, and its hop still compare-and-sets.
+    // The first sessions left memory: each is read back from the file, and its hop still
+    // compare-and-sets.
     expect((await store.get('at:s00'))?.step).toBe(1)
     expect(await store.put(record('at:s01', '861', 2, t0, t0 + 30), 2)).toBe(false)
     expect(await store.put(record('at:s01', '861', 2, t0, t0 + 30), 1)).toBe(true)

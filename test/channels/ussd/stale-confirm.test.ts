@@ -27,7 +27,9 @@ function phone(msisdn: string): AtPhone {
   return new AtPhone(gw.url, msisdn, `ATUid_stale_${counter}_${process.pid}`)
 }
 
-/** Li Lei sends `PAY 1002 300` by SMS: 300.00 to Cinema Tickets from the wallet, waiting for YES. */
+/**
+ * Li Lei sends `PAY 1002 300` by SMS: 300.00 to Cinema Tickets from the wallet, waiting for YES.
+ */
 async function payBySms(): Promise<string> {
   const result: CommandResult = await gw.phone(
     {
@@ -44,7 +46,9 @@ async function payBySms(): Promise<string> {
   return result.payment?.id ?? ''
 }
 
-/** Li Lei at the USSD PIN screen of 25.00 to Ringtone Store; its payment's id as the ledger has it. */
+/**
+ * Li Lei at the USSD PIN screen of 25.00 to Ringtone Store; its payment's id as the ledger has it.
+ */
 async function atConfirmScreen(li: AtPhone, screens: string[]): Promise<string> {
   screens.push(await li.dial('2*1001*25*1'))
   expect(screens.at(-1)).toMatch(
@@ -56,7 +60,7 @@ async function atConfirmScreen(li: AtPhone, screens: string[]): Promise<string> 
 }
 
 describe('a USSD confirm screen whose payment was replaced from another channel', () => {
-  it('pays nothing with the PIN typed on it, says the payment no longer waits, and leaves the new one to its YES', async () => {
+  it('pays nothing with its PIN, says it no longer waits; the new one awaits YES', async () => {
     const li = phone(LI)
     const screens: string[] = []
     const shown = await atConfirmScreen(li, screens)
@@ -64,7 +68,8 @@ describe('a USSD confirm screen whose payment was replaced from another channel'
     expect(bySms).not.toBe(shown)
     screens.push(await li.type(LI_PIN))
     expect(screens.at(-1)).toBe(
-      'END This payment is no longer waiting for you: it expired or was replaced. Nothing was paid. Dial *123# to pay again.',
+      'END This payment is no longer waiting for you: it expired or was replaced. Nothing ' +
+        'was paid. Dial *123# to pay again.',
     )
     expect(await gw.balance(LI, 'wallet')).toBe('500.00')
     expect((await gw.subscriber(LI)).pendingPaymentId).toBe(bySms)

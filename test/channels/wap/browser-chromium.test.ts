@@ -58,7 +58,8 @@ async function payRingtonesFromWallet(page: Page): Promise<void> {
 
 describe('headless Chromium on the XHTML-MP pages', () => {
   it.skipIf(!installed)(
-    `pays a merchant with the PIN and keeps a screenshot of each page (skipped without ${chromiumPath})`,
+    `pays a merchant with the PIN and keeps a screenshot of each page ` +
+      `(skipped without ${chromiumPath})`,
     async () => {
       const context = await browser.newContext({
         extraHTTPHeaders: { 'X-WAP-Network-Client-MSISDN': LI },
@@ -89,7 +90,8 @@ describe('headless Chromium on the XHTML-MP pages', () => {
         /Paid CNY 25\.00 to Ringtone Store from your wallet\. Ref T[0-9A-Z]{6}/,
       )
       expect(await gw.balance(LI, 'wallet')).toBe('475.00')
-      // Chromium names application/xhtml+xml, not the WAP type: XHTML-MP comes as application/xhtml+xml.
+      // Chromium names application/xhtml+xml, not the WAP type: XHTML-MP comes as
+      // application/xhtml+xml.
       expect(seen.filter((type) => !type.startsWith('application/xhtml+xml'))).toEqual([])
       for (const name of ['1-home', '2-pay-merchant', '3-confirm', '4-result'])
         expect(existsSync(join(shots, `${name}.png`))).toBe(true)
@@ -99,17 +101,30 @@ describe('headless Chromium on the XHTML-MP pages', () => {
   )
 })
 
-/** What a user checks on a phone page, measured in the page (the test has no DOM types: a string). */
+/**
+ * What a user checks on a phone page, measured in the page (the test has no DOM types: a string).
+ */
 const phoneLayout = `(() => {
-  const visible = (element) => element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden'
-  const texts = [...document.body.querySelectorAll('h1, p, label, a, input, select, option')].filter(visible)
-  const targets = [...document.querySelectorAll('a, input:not([type=hidden]), select')].filter(visible)
+  const visible = (element) =>
+    element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden'
+  const texts = [...document.body.querySelectorAll('h1, p, label, a, input, select, option')]
+    .filter(visible)
+  const targets = [...document.querySelectorAll('a, input:not([type=hidden]), select')]
+    .filter(visible)
+  const inputs = document.querySelectorAll('input:not([type=hidden]):not([type=submit])')
   return {
     layoutWidth: document.documentElement.clientWidth,
     scrollWidth: document.documentElement.scrollWidth,
-    smallestTextPx: Math.min(...texts.map((element) => parseFloat(getComputedStyle(element).fontSize))),
-    lowTargets: targets.map((element) => ({ what: element.outerHTML.slice(0, 60), height: element.getBoundingClientRect().height })).filter((target) => target.height < 44),
-    keypads: Object.fromEntries([...document.querySelectorAll('input:not([type=hidden]):not([type=submit])')].map((input) => [input.name, input.inputMode])),
+    smallestTextPx: Math.min(
+      ...texts.map((element) => parseFloat(getComputedStyle(element).fontSize)),
+    ),
+    lowTargets: targets
+      .map((element) => ({
+        what: element.outerHTML.slice(0, 60),
+        height: element.getBoundingClientRect().height,
+      }))
+      .filter((target) => target.height < 44),
+    keypads: Object.fromEntries([...inputs].map((input) => [input.name, input.inputMode])),
   }
 })()`
 
@@ -145,13 +160,15 @@ describe('headless Chromium as a modern phone on the pay and confirm pages', () 
       await context.close()
 
       for (const layout of [pay, confirm]) {
-        // The viewport meta is honoured: the page is laid out 390 px wide, not at a desktop's 980 px.
+        // The viewport meta is honoured: the page is laid out 390 px wide, not at a desktop's 980
+        // px.
         expect(layout.layoutWidth).toBe(390)
         expect(layout.scrollWidth).toBeLessThanOrEqual(390)
         expect(layout.smallestTextPx).toBeGreaterThanOrEqual(16)
         expect(layout.lowTargets).toEqual([])
       }
-      // Chromium reports only the HTML keywords it honours: a digits keypad, one with a point, a phone keypad.
+      // Chromium reports only the HTML keywords it honours: a digits keypad, one with a point, a
+      // phone keypad.
       expect(pay.keypads).toMatchObject({ merchant: 'numeric', amount: 'decimal' })
       expect(confirm.keypads).toEqual({ pin: 'numeric' })
     },

@@ -33,7 +33,7 @@ afterAll(async () => {
 })
 
 describe('telepay wap', () => {
-  it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; the money moved', async () => {
+  it('pays a merchant on the WML deck from a pipe, the PIN echoed as stars; paid', async () => {
     const run = await child(
       [LI, '--as', 'wml', '--url', gw.url],
       `${['2', 'f', '1001', '12.50', '', 'f', LI_PIN, 'q'].join('\n')}\n`,
@@ -51,7 +51,7 @@ describe('telepay wap', () => {
     expect(await gw.balance(LI, 'wallet')).toBe('487.50')
   })
 
-  it('logs in without an MSISDN, says so for an unknown link, and ends at the end of input', async () => {
+  it('logs in without an MSISDN, says so for an unknown link, ends with the input', async () => {
     const run = await child(
       ['--url', gw.url],
       `${['f', HAN, HAN_PIN, 'Nowhere', '1'].join('\n')}\n`,
@@ -82,7 +82,7 @@ describe('telepay wap', () => {
 })
 
 describe('telepay wap on a terminal', () => {
-  it('logs in with the PIN shown as stars, never its digits, says the session timeout and exits 0 by itself on q', async () => {
+  it('logs in, the PIN as stars, not digits, says the session timeout, exits 0 on q', async () => {
     const run = telepayOnTerminal('wap', ['--url', gw.url])
     await run.waitFor(/> \(f fills the form\) $/)
     run.type('f\r')
@@ -117,7 +117,7 @@ describe('telepay wap on a terminal, idle past the session timeout', () => {
     await short.close()
   })
 
-  it("says the gateway's session timeout, and when nothing is typed within it says the session timed out and exits 0", async () => {
+  it('says the session timeout; once it passes, says the session timed out, exits 0', async () => {
     const run = telepayOnTerminal('wap', [LI, '--url', short.url])
     await run.waitFor(/\n> $/)
     const shownMs = Date.now()

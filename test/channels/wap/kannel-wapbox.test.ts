@@ -18,6 +18,7 @@ import type { WspReply } from '../../support/wapbox.js'
 import { KannelWapGateway, WspHandset, wapboxMissing } from '../../support/wapbox.js'
 
 const missing = wapboxMissing()
+const skipNote = missing === null ? '' : ` (skipped: ${missing})`
 const nokia = 'Nokia6230/2.0 (05.43) Profile/MIDP-2.0 Configuration/CLDC-1.1'
 
 let gw: GatewayFixture
@@ -39,14 +40,17 @@ afterAll(async () => {
     )
     writeFileSync(
       join('test-artifacts', 'wap', 'wmlc-over-the-air.txt'),
-      `WMLC decks as Kannel wapbox compiled them (budget ${defaultRenderLimits.wbxmlBytesMax} bytes)\n${rows.join('\n')}\n`,
+      `WMLC decks as Kannel wapbox compiled them ` +
+        `(budget ${defaultRenderLimits.wbxmlBytesMax} bytes)\n${rows.join('\n')}\n`,
     )
   }
   await kannel?.stop()
   await gw?.close()
 })
 
-/** A handset's view of one deck: checks what every deck from the gateway must be, then parses it. */
+/**
+ * A handset's view of one deck: checks what every deck from the gateway must be, then parses it.
+ */
 function deck(reply: WspReply): ParsedPage {
   expect(reply.status).toBe(200)
   expect(reply.contentType).toBe('application/vnd.wap.wmlc')
@@ -78,9 +82,9 @@ async function follow(handset: WspHandset, page: ParsedPage, label: string): Pro
 }
 
 describe.skipIf(missing !== null)(
-  `through Kannel bearerbox + wapbox to a WSP handset${missing === null ? '' : ` (skipped: ${missing})`}`,
+  `through Kannel bearerbox + wapbox to a WSP handset${skipNote}`,
   () => {
-    it('logs in with MSISDN and PIN, pays a merchant from the wallet, and a resubmitted confirm pays once', async () => {
+    it('logs in by MSISDN and PIN, pays from the wallet; a resent confirm pays once', async () => {
       const handset = new WspHandset(nokia)
       try {
         const before = await kannel.wdpCounts()
@@ -109,7 +113,8 @@ describe.skipIf(missing !== null)(
         // The PIN went out in the postfields only: the deck that comes back does not carry it.
         expect(result.text).not.toContain(LI_PIN)
 
-        // The confirm resubmitted as it was (a retry after a lost reply): the first receipt, no second payment.
+        // The confirm resubmitted as it was (a retry after a lost reply): the first receipt, no
+        // second payment.
         const again = deck(await handset.post(paid.url, paid.body))
         expect(again.text).toContain(`Ref ${ref}`)
         expect(await gw.balance(LI, 'wallet')).toBe('490.00')
@@ -128,7 +133,7 @@ describe.skipIf(missing !== null)(
       }
     }, 30_000)
 
-    it('does not believe an MSISDN header the handset forged: the login deck comes back', async () => {
+    it('does not believe an MSISDN header the handset forged: the login deck is back', async () => {
       const handset = new WspHandset(nokia, { 'X-WAP-Network-Client-MSISDN': LI, 'X-MSISDN': LI })
       try {
         const page = deck(await handset.get(`${gw.url}/wap/`))
@@ -139,7 +144,7 @@ describe.skipIf(missing !== null)(
       }
     }, 30_000)
 
-    it('keeps every deck of the page set within the WBXML budget as wapbox compiles it', async () => {
+    it('keeps every deck of the page set in the WBXML budget as wapbox compiles it', async () => {
       const handset = new WspHandset(nokia)
       try {
         const home = deck(

@@ -91,7 +91,7 @@ describe('every page in every markup', () => {
 })
 
 describe('identity', () => {
-  it('logs in with MSISDN and PIN when no gateway names the phone; a wrong PIN says how many tries are left', async () => {
+  it('logs in by MSISDN and PIN when no gateway names the phone; bad PINs tell tries', async () => {
     const phone = new Browser(t.url, 'xhtml')
     await phone.get('/wap/')
     expect(phone.text).toContain('Enter your mobile number and PIN.')
@@ -162,7 +162,8 @@ describe('payments and one-time tokens', () => {
     await phone.submit({ merchant: RINGTONES, amount: '12.50', account: 'wallet' })
     expect(phone.text).toContain('Pay CNY 12.50 to Ringtone Store from your wallet?')
     const confirmForm = phone.last?.page?.form
-    // Submitting the payment form again answers the same confirm page (same token): no second payment waits.
+    // Submitting the payment form again answers the same confirm page (same token): no second
+    // payment waits.
     await phone.resubmit()
     expect(phone.last?.page?.form?.defaults.get('token')).toBe(confirmForm?.defaults.get('token'))
     await phone.submit({ pin: LI_PIN })

@@ -1,7 +1,8 @@
 /**
  * session-store.test.ts - sessions and one-time tokens without HTTP: a token's first submit runs
  * once and every later one gets its page; tokens expire; sessions end when idle or too old and
- * are bounded in number; they outlive a restart in wap.sqlite; and the gateway allow-list and enrichment headers of identity.ts.
+ * are bounded in number; they outlive a restart in wap.sqlite; and the gateway allow-list and
+ * enrichment headers of identity.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +24,7 @@ const page = (title: string): PageModel => ({
 })
 
 describe('one-time tokens', () => {
-  it('run a submit once; a second submit, even while the first runs, gets the first page', async () => {
+  it('run a submit once; a second submit, even during the first, gets the first page', async () => {
     const store = new WapSessionStore(defaultWapLimits)
     const session = store.open(0, { msisdn: '8613800138000', language: 'en', via: 'login' })
     const token = store.issue(session, 'pay_merchant', 0)
@@ -57,7 +58,7 @@ describe('one-time tokens', () => {
 })
 
 describe('sessions', () => {
-  it('end after the idle time or the total life, and the least recently used goes when full', async () => {
+  it('end when idle or too old, and the least recently used goes when full', async () => {
     const limits = { ...defaultWapLimits, sessionsMax: 2 }
     const store = new WapSessionStore(limits)
     const a = store.open(0, null)
@@ -78,7 +79,7 @@ describe('sessions', () => {
     await store.shutdown()
   })
 
-  it('outlive a restart in the dialog store: the login, and a done token that answers its resubmit', async () => {
+  it('outlive a restart: the login, and a done token answering its resubmit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'telepay-wap-store-'))
     try {
       const path = join(dir, 'wap.sqlite')
@@ -141,7 +142,7 @@ describe('identity from enrichment headers', () => {
     expect(headerIdentity({}, '127.0.0.1', trusted)).toEqual({ kind: 'none' })
   })
 
-  it('by default believes only X-WAP-Network-Client-MSISDN: a passed-through X-MSISDN names nobody', () => {
+  it('by default believes only X-WAP-Network-Client-MSISDN: a passed X-MSISDN names nobody', () => {
     // Kannel's wapbox forwards a handset's own X-MSISDN unchanged (kannel-wapbox.test.ts).
     expect(headerIdentity({ 'x-msisdn': '8613800138001' }, '127.0.0.1', trusted)).toEqual({
       kind: 'none',

@@ -14,7 +14,7 @@ function gate(): { readonly opened: Promise<void>; open(): void } {
 }
 
 describe('KeyedChain', () => {
-  it('runs the works of one key in order, never two at once, while another key runs beside them', async () => {
+  it("runs one key's works in order, never two at once, another key running beside", async () => {
     const chain = new KeyedChain()
     const events: string[] = []
     const first = gate()
@@ -39,7 +39,7 @@ describe('KeyedChain', () => {
     expect(events).toEqual(['a1 start', 'b1 start', 'a1 end', 'a2 start'])
   })
 
-  it('runs the next work of a key after one that failed, and the failure reaches its own caller', async () => {
+  it("runs a key's next work after one that failed; the failure reaches its caller", async () => {
     const chain = new KeyedChain()
     const failed = chain.run('a', () => Promise.reject(new Error('bank down')))
     const next = chain.run('a', () => Promise.resolve('ok'))

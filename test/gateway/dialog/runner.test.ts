@@ -81,7 +81,7 @@ describe('the dialog runner', () => {
     expect(commandKey('form', 'tok', 0)).toBe('form:tok')
   })
 
-  it('answers late past the deadline, then sends the answer by SMS rendered, with no template', async () => {
+  it('answers late past the deadline, then sends the rendered answer by SMS', async () => {
     const core = slowCore()
     const sent: { to: string; text: string }[] = []
     const { runner, metrics, lines } = runnerOf(core.port, (to, text) => {

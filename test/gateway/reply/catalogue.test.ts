@@ -18,7 +18,8 @@ const languages: readonly Language[] = ['en', 'zh']
  */
 const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'balance.summary': ['wallet', 'phoneBill'],
-  'balance.summary_with_card': ['wallet', 'phoneBill', 'card', 'bank'], // not produced by the core yet
+  // Not produced by the core yet.
+  'balance.summary_with_card': ['wallet', 'phoneBill', 'card', 'bank'],
   'statement.list': ['rows'],
   'statement.empty': [],
   'payment.confirm_pin': ['amount', 'payee', 'account'],
@@ -110,7 +111,8 @@ function placeholdersOf(text: string): string[] {
 
 // GSM 03.38 basic set, and the extension set whose characters take two septets.
 const gsmBasic = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 )
 const gsmExtension = new Set('^{}\\[~]|€\f')
 
@@ -200,7 +202,8 @@ describe('renderMessage', () => {
 
   it('asks for confirmation with the PIN from a wallet', () => {
     expect(renderMessage(confirm, 'en')).toBe(
-      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.',
+      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO ' +
+        'to cancel.',
     )
     expect(renderMessage(confirm, 'zh')).toBe(
       '从您的钱包向Ringtone Store支付25.00元？回复“确认 <密码>”付款，回复“取消”放弃。',
@@ -269,7 +272,8 @@ describe('renderMessage', () => {
   it('does not substitute a placeholder found inside a param value', () => {
     const tricky: Message = { key: 'registered', params: { name: '{account}' } }
     expect(renderMessage(tricky, 'en')).toBe(
-      'Welcome {account}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',
+      'Welcome {account}! Your telepay wallet and phone bill account are ready. Reply HELP ' +
+        'for commands.',
     )
   })
 })
@@ -299,7 +303,8 @@ describe('renderResult on answers of the real core', () => {
     })
     expectKnownParams(asked.message)
     expect(renderResult(asked)).toBe(
-      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO to cancel.',
+      'Pay CNY 25.00 to Ringtone Store from your wallet? Reply YES <PIN> to confirm or NO ' +
+        'to cancel.',
     )
     const paid = t.run({ kind: 'confirm', msisdn: '8613800138000' }, { pin: 'match' })
     expectKnownParams(paid.message)
@@ -331,14 +336,16 @@ describe('renderResult on answers of the real core', () => {
     })
     expectKnownParams(sim.message)
     expect(renderResult(sim)).toBe(
-      'Buy CNY 10.00 airtime for 8613800138001 on your phone bill? Reply YES to confirm or NO to cancel.',
+      'Buy CNY 10.00 airtime for 8613800138001 on your phone bill? Reply YES to confirm or ' +
+        'NO to cancel.',
     )
   })
 
   it('tells an unregistered number that it is not registered', () => {
     const stranger = t.run({ kind: 'balance', msisdn: '8613700137000' })
     expect(renderResult(stranger)).toBe(
-      'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+      'Your number is not registered for telepay payments. Ask your operator or an agent to ' +
+        'register it.',
     )
   })
 })

@@ -11,9 +11,14 @@ import { checkSmsBenchOptions, smsBenchDefaults } from './options.js'
 export type ParsedSmsBenchArgs = ParsedBenchArgs<SmsBenchOptions>
 
 const d = smsBenchDefaults
-export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N] [--warmup N] [--binds N] [--window N] [--flows-per-bind N]
-                 [--subscribers N] [--balance-share F] [--wallet-share F] [--pin-hash-cost N] [--dir PATH] [--keep] [--json]
-  --seconds N         measured seconds per side, telepay and the bare smpp echo (default ${d.seconds})
+// A backslash that ends a line of the text below continues that line: the usage prints as written
+// on one line, the source stays within 100 columns.
+export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N] [--warmup N] \
+[--binds N] [--window N] [--flows-per-bind N]
+                 [--subscribers N] [--balance-share F] [--wallet-share F] [--pin-hash-cost N] \
+[--dir PATH] [--keep] [--json]
+  --seconds N         measured seconds per side, telepay and the bare smpp echo \
+(default ${d.seconds})
   --slices N          alternating slices the seconds are cut into (default ${d.slices})
   --warmup N          unmeasured seconds per side first (default ${d.warmupSeconds})
   --binds N           ESME binds per side (default ${d.binds})
@@ -21,7 +26,8 @@ export const smsBenchUsage = `usage: telepay bench sms [--seconds N] [--slices N
   --flows-per-bind N  subscribers with a flow in flight per bind (default ${d.flowsPerBind})
   --subscribers N     subscribers in the world (default ${d.subscribers})
   --balance-share F   share of flows that are BAL (default ${d.balanceShare})
-  --wallet-share F    share that are wallet PAY + YES <PIN>; the rest are phone-bill PAY + YES (default ${d.walletShare})
+  --wallet-share F    share that are wallet PAY + YES <PIN>; the rest are phone-bill PAY + YES \
+(default ${d.walletShare})
   --pin-hash-cost N   scrypt N of the bench PIN hash, a power of two (default ${d.pinHashCost})
   --dir PATH          where the database goes (default: a new directory under ./data/bench)
   --keep              keep the database

@@ -18,7 +18,10 @@ import { buildSmsBenchWorld } from './world.js'
 
 const loopback = '127.0.0.1'
 
-/** The simulator's limits for the bench: no throttle, and a deliver_sm window as wide as the phones' submit window. */
+/**
+ * The simulator's limits for the bench: no throttle, and a deliver_sm window as wide as the phones'
+ * submit window.
+ */
 export function simulatorLimitsOf(
   options: Pick<SmsBenchOptions, 'windowMax' | 'flowsPerBind'>,
 ): Partial<SmppLimits> {
@@ -32,7 +35,10 @@ export function simulatorLimitsOf(
   }
 }
 
-/** Creates `dir` if need be, seeds `dir`/telepay.sqlite with the bench world and starts a gateway on it. */
+/**
+ * Creates `dir` if need be, seeds `dir`/telepay.sqlite with the bench world and starts a gateway on
+ * it.
+ */
 export async function startSmsBenchGateway(
   dir: string,
   options: Pick<SmsBenchOptions, 'subscribers' | 'pinHashCost' | 'windowMax' | 'flowsPerBind'>,

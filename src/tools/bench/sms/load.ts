@@ -28,7 +28,9 @@ export interface LoadTarget {
   readonly shortCode: string
   /** Whether the reply text is the right one for the step. */
   readonly replyMatches: (step: FlowStep, flow: Flow, text: string) => boolean
-  /** Whether a matching reply to YES means money moved (telepay), so it is kept for the money check. */
+  /**
+   * Whether a matching reply to YES means money moved (telepay), so it is kept for the money check.
+   */
   readonly movesMoney: boolean
 }
 
@@ -187,7 +189,10 @@ export class LoadSide {
     }
   }
 
-  /** One flow, step by step; a failed step is tallied and ends the flow, a refused submit ends the slice for this driver. */
+  /**
+   * One flow, step by step; a failed step is tallied and ends the flow, a refused submit ends the
+   * slice for this driver.
+   */
   private async runFlow(
     esme: PhoneEsme,
     msisdn: string,

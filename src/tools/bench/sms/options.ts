@@ -15,17 +15,29 @@ export interface SmsBenchOptions {
   readonly binds: number
   /** submit_sm awaiting submit_sm_resp per bind (the client's windowMax). */
   readonly windowMax: number
-  /** Subscribers with a flow in flight per bind at once; each waits for its reply before its next MO. */
+  /**
+   * Subscribers with a flow in flight per bind at once; each waits for its reply before its next
+   * MO.
+   */
   readonly flowsPerBind: number
   /** Subscribers in the world, shared out among the binds. */
   readonly subscribers: number
   /** Share of flows that are BAL (one command). */
   readonly balanceShare: number
-  /** Share of flows that are a wallet PAY then YES <PIN> (scrypt on every YES); the rest are phone-bill PAY then YES. */
+  /**
+   * Share of flows that are a wallet PAY then YES <PIN> (scrypt on every YES); the rest are
+   * phone-bill PAY then YES.
+   */
   readonly walletShare: number
-  /** scrypt N of the bench PIN hash (16384 in production): makes YES <PIN> cheap enough to run thousands of. */
+  /**
+   * scrypt N of the bench PIN hash (16384 in production): makes YES <PIN> cheap enough to run
+   * thousands of.
+   */
   readonly pinHashCost: number
-  /** Where the gateway's database goes; null: a new directory under ./data/bench (the gateway's disk). */
+  /**
+   * Where the gateway's database goes; null: a new directory under ./data/bench (the gateway's
+   * disk).
+   */
   readonly dir: string | null
   /** Keep the database directory after the run. */
   readonly keep: boolean
@@ -41,7 +53,8 @@ export const smsBenchDefaults: SmsBenchOptions = {
   slices: 4,
   warmupSeconds: 2,
   binds: 8,
-  // Kannel recommends 10 pending submits; a gateway's own ESMEs run wider. 8 x 32 = 256 MOs in flight.
+  // Kannel recommends 10 pending submits; a gateway's own ESMEs run wider. 8 x 32 = 256 MOs in
+  // flight.
   windowMax: 32,
   // One subscriber per window slot: more only queues in the client and adds latency, not rate.
   flowsPerBind: 32,
@@ -58,7 +71,10 @@ export const smsBenchDefaults: SmsBenchOptions = {
 }
 
 export const smsBenchLimits = {
-  /** A reply later than this counts as lost: the gateway's own response timeout is 30 s, a loaded run answers in milliseconds. */
+  /**
+   * A reply later than this counts as lost: the gateway's own response timeout is 30 s, a loaded
+   * run answers in milliseconds.
+   */
   replyTimeoutMs: 10_000,
   /** Binding every ESME of a side; loopback binds take milliseconds. */
   bindTimeoutMs: 10_000,
@@ -68,11 +84,17 @@ export const smsBenchLimits = {
    * ESMEs get the same value, so the bare echo is measured with the same client.
    */
   inboundRatePerSecond: 1_000_000,
-  /** Token-bucket depth that goes with the raised rate (a bucket smaller than a window would throttle bursts). */
+  /**
+   * Token-bucket depth that goes with the raised rate (a bucket smaller than a window would
+   * throttle bursts).
+   */
   inboundBurstMax: 100_000,
   /** Most binds a side may open: the simulator's sessionsMax default is 100. */
   bindsMax: 100,
-  /** Largest client window; the simulator's in-flight bound and deliver_sm window are raised to match it, so this bounds them too. */
+  /**
+   * Largest client window; the simulator's in-flight bound and deliver_sm window are raised to
+   * match it, so this bounds them too.
+   */
   windowMaxMax: 1_000,
   /** Bench PIN hash cost bounds: a power of two, as the gateway's pinHashCost config demands. */
   pinHashCostMin: 2,
@@ -114,7 +136,8 @@ export function checkSmsBenchOptions(options: SmsBenchOptions): string[] {
     (cost & (cost - 1)) !== 0
   ) {
     problems.push(
-      `pinHashCost must be a power of two from ${smsBenchLimits.pinHashCostMin} to ${smsBenchLimits.pinHashCostMax}`,
+      `pinHashCost must be a power of two from ${smsBenchLimits.pinHashCostMin} to ` +
+        `${smsBenchLimits.pinHashCostMax}`,
     )
   }
   return problems

@@ -17,7 +17,10 @@ import type { UssdBenchOptions } from './options.js'
 
 const loopback = '127.0.0.1'
 
-/** Creates `dir` if need be, seeds `dir`/telepay.sqlite with the bench world and starts a gateway on it. */
+/**
+ * Creates `dir` if need be, seeds `dir`/telepay.sqlite with the bench world and starts a gateway on
+ * it.
+ */
 export async function startUssdBenchGateway(
   dir: string,
   options: Pick<UssdBenchOptions, 'subscribers' | 'pinHashCost'>,

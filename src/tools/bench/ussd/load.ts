@@ -64,18 +64,25 @@ export interface UssdSideResult {
   readonly latency: LatencySummary
   /** Their mean: hops per second times it is the requests in flight on average (Little's law). */
   readonly meanLatencyMs: number
-  /** The same by what the hop does: a menu screen (hops 1-5), or the payment hop of each walk kind. */
+  /**
+   * The same by what the hop does: a menu screen (hops 1-5), or the payment hop of each walk kind.
+   */
   readonly latencyByHop: Readonly<Record<HopKind, LatencySummary>>
   /** Every hop answered, warm-up and slice ends included. */
   readonly hopsTotal: number
   readonly walksCompleted: Readonly<Record<WalkKind, number>>
-  /** Think time only: walks paused before their next hop now (none paid: paying is the last hop). */
+  /**
+   * Think time only: walks paused before their next hop now (none paid: paying is the last hop).
+   */
   readonly walksUnderWay: number
   /** Lost hops, refused requests, wrong answers; empty when sound. */
   readonly problems: readonly string[]
 }
 
-/** What a hop does: the five menu hops, or the last hop, which runs the payment (and, for the wallet, the PIN check). */
+/**
+ * What a hop does: the five menu hops, or the last hop, which runs the payment (and, for the
+ * wallet, the PIN check).
+ */
 export const hopKinds = ['menu', 'pay_phone_bill', 'pay_wallet_pin'] as const
 export type HopKind = (typeof hopKinds)[number]
 
@@ -208,7 +215,8 @@ export class LoadSide {
     plan: UssdLoadPlan,
   ) {
     this.thinkMs = plan.thinkMs
-    // A socket per session slot: a request never waits for a socket, as it would not at an aggregator.
+    // A socket per session slot: a request never waits for a socket, as it would not at an
+    // aggregator.
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: plan.sessions,

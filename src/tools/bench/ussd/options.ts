@@ -7,13 +7,19 @@
 import { defaultUssdLimits } from '../../../../channels/ussd/limits.js'
 
 export interface UssdBenchOptions {
-  /** Closed loop: measured seconds per side (telepay, bare express), split into `slices` alternating slices. */
+  /**
+   * Closed loop: measured seconds per side (telepay, bare express), split into `slices` alternating
+   * slices.
+   */
   readonly seconds: number
   /** Slices per side; the sides alternate A B B A A B ... so drift hits both alike. */
   readonly slices: number
   /** Unmeasured load per side before the first slice: JIT, caches, every socket opened. */
   readonly warmupSeconds: number
-  /** USSD sessions at once per side, each a different subscriber, each one hop at a time (both measurements). */
+  /**
+   * USSD sessions at once per side, each a different subscriber, each one hop at a time (both
+   * measurements).
+   */
   readonly sessions: number
   /**
    * Think time: the mean time a user takes to read a screen and type, before every hop, drawn
@@ -25,13 +31,25 @@ export interface UssdBenchOptions {
   readonly thinkSeconds: number
   /** Subscribers in the world, shared out among the sessions. */
   readonly subscribers: number
-  /** Share of walks that pay from the wallet and confirm with the PIN (one scrypt); the rest pay on the phone bill (Confirm, no PIN). */
+  /**
+   * Share of walks that pay from the wallet and confirm with the PIN (one scrypt); the rest pay on
+   * the phone bill (Confirm, no PIN).
+   */
   readonly walletShare: number
-  /** scrypt N of the bench PIN hash (16384 in production): makes the PIN screen cheap enough to run thousands of. */
+  /**
+   * scrypt N of the bench PIN hash (16384 in production): makes the PIN screen cheap enough to run
+   * thousands of.
+   */
   readonly pinHashCost: number
-  /** Run the load generator in a worker thread (its own event loop, so the other core) instead of beside the servers. */
+  /**
+   * Run the load generator in a worker thread (its own event loop, so the other core) instead of
+   * beside the servers.
+   */
   readonly worker: boolean
-  /** Where the gateway's database goes; null: a new directory under ./data/bench (the gateway's disk). */
+  /**
+   * Where the gateway's database goes; null: a new directory under ./data/bench (the gateway's
+   * disk).
+   */
   readonly dir: string | null
   /** Keep the database directory after the run. */
   readonly keep: boolean
@@ -78,14 +96,18 @@ export const ussdBenchLimits = {
    * (a late command gets the polite END then), so 10 s means the server never answered.
    */
   hopTimeoutMs: 10_000,
-  /** Most sessions a side may run: each holds a keep-alive socket, and the servers' backlog is 511. */
+  /**
+   * Most sessions a side may run: each holds a keep-alive socket, and the servers' backlog is 511.
+   */
   sessionsMax: 500,
   /** Longest mean think time: its +50% stays well below the channel's idle timeout (30 s). */
   thinkMsMax: 10_000,
   /** Bench PIN hash cost bounds: a power of two, as the gateway's pinHashCost config demands. */
   pinHashCostMin: 2,
   pinHashCostMax: 1 << 20,
-  /** Longest the worker thread may take to start or to answer a command beyond the slice it runs. */
+  /**
+   * Longest the worker thread may take to start or to answer a command beyond the slice it runs.
+   */
   workerReplyTimeoutMs: 60_000,
 } as const
 
@@ -93,7 +115,10 @@ export const ussdBenchLimits = {
 export const ussdBenchTargets = {
   /** telepay's hops per second over the bare express handler's, same load generator. */
   expressRatioMin: 0.6,
-  /** p99 of a hop (request sent to answer read) at `sessionsStated` sessions of users with think time. */
+  /**
+   * p99 of a hop (request sent to answer read) at `sessionsStated` sessions of users with think
+   * time.
+   */
   p99MsMax: 50,
   sessionsStated: 200,
 } as const
@@ -114,12 +139,14 @@ export function checkUssdBenchOptions(options: UssdBenchOptions): string[] {
   const pauseMs = (2 * (options.thinkSeconds * 1_000)) / options.slices + 3 * options.thinkMs
   if (pauseMs >= defaultUssdLimits.sessionIdleMs)
     problems.push(
-      `thinkSeconds / slices and thinkMs leave a paused session idle up to ${Math.round(pauseMs)} ms, past the ${defaultUssdLimits.sessionIdleMs} ms idle timeout`,
+      `thinkSeconds / slices and thinkMs leave a paused session idle up to ` +
+        `${Math.round(pauseMs)} ms, past the ${defaultUssdLimits.sessionIdleMs} ms idle timeout`,
     )
   positiveInteger('slices', options.slices, 1_000)
   positiveInteger('sessions', options.sessions, ussdBenchLimits.sessionsMax)
   positiveInteger('subscribers', options.subscribers, 10_000_000)
-  // Subscriber 0 walks the probe walks before the load starts; every session needs its own subscriber.
+  // Subscriber 0 walks the probe walks before the load starts; every session needs its own
+  // subscriber.
   if (Number.isInteger(options.subscribers) && options.subscribers < options.sessions + 1)
     problems.push('subscribers must be > sessions (each session needs its own)')
   if (!(options.walletShare >= 0 && options.walletShare <= 1))
@@ -132,7 +159,8 @@ export function checkUssdBenchOptions(options: UssdBenchOptions): string[] {
     (cost & (cost - 1)) !== 0
   ) {
     problems.push(
-      `pinHashCost must be a power of two from ${ussdBenchLimits.pinHashCostMin} to ${ussdBenchLimits.pinHashCostMax}`,
+      `pinHashCost must be a power of two from ${ussdBenchLimits.pinHashCostMin} to ` +
+        `${ussdBenchLimits.pinHashCostMax}`,
     )
   }
   return problems

@@ -42,11 +42,17 @@ export interface UssdBenchReport {
   readonly ratio: number
   /** Sessions of users who think between hops: the latency a user sees. */
   readonly thinking: UssdMeasurement
-  /** The length of telepay's whole answer per request shape (from the probe walks): what the baseline answers. */
+  /**
+   * The length of telepay's whole answer per request shape (from the probe walks): what the
+   * baseline answers.
+   */
   readonly answerLengths: Readonly<Record<string, number>>
   readonly money: MoneyCheck
   readonly verdicts: readonly UssdBenchVerdict[]
-  /** No lost, refused or wrong answer on either side in either measurement, and every payment moved its money exactly once. */
+  /**
+   * No lost, refused or wrong answer on either side in either measurement, and every payment moved
+   * its money exactly once.
+   */
   readonly sound: boolean
   /** Sound, and every target met. */
   readonly pass: boolean
@@ -71,7 +77,10 @@ export function verdictsOf(
       value: ratio,
       target: targets.expressRatioMin,
       pass: ratio >= targets.expressRatioMin,
-      text: `telepay / bare express hops per second, closed loop of ${sessions} sessions: ${rate(closed.telepay.hopsPerSecond)} / ${rate(closed.express.hopsPerSecond)} = ${ratio.toFixed(3)} (target >= ${targets.expressRatioMin})`,
+      text:
+        `telepay / bare express hops per second, closed loop of ${sessions} sessions: ` +
+        `${rate(closed.telepay.hopsPerSecond)} / ${rate(closed.express.hopsPerSecond)} = ` +
+        `${ratio.toFixed(3)} (target >= ${targets.expressRatioMin})`,
     },
     {
       // NaN (nothing measured) fails: a comparison with NaN is false.
@@ -79,7 +88,10 @@ export function verdictsOf(
       value: p99Ms,
       target: targets.p99MsMax,
       pass: p99Ms < targets.p99MsMax,
-      text: `telepay hop p99 with think time: ${ms(p99Ms)} at ${sessions} sessions thinking ${thinkText(options.thinkMs)} before each hop (target < ${targets.p99MsMax} ms at ${targets.sessionsStated} sessions${atStated})`,
+      text:
+        `telepay hop p99 with think time: ${ms(p99Ms)} at ${sessions} sessions thinking ` +
+        `${thinkText(options.thinkMs)} before each hop (target < ${targets.p99MsMax} ms ` +
+        `at ${targets.sessionsStated} sessions${atStated})`,
     },
   ]
 }
@@ -89,16 +101,43 @@ export function formatUssdBenchReport(report: UssdBenchReport): string[] {
   const lengths = Object.entries(report.answerLengths)
     .map(([shape, length]) => `${shape}=${length}`)
     .join(' ')
+  const generatorPlace = options.worker
+    ? 'in a worker thread (its own event loop); gateway and baseline on the main thread'
+    : 'on the main thread beside the gateway and the baseline'
   const lines = [
-    `telepay USSD bench: ${options.sessions} sessions per side, ${options.subscribers.toLocaleString('en')} subscribers; closed loop ${options.seconds} s per side in ${options.slices} alternating slices after ${options.warmupSeconds} s of warm-up each, then think time ${options.thinkSeconds} s per side in ${options.slices} alternating slices`,
-    `method: each session is one subscriber walking *123# -> 2 Pay merchant -> merchant code -> amount -> account -> confirm -> END (6 hops), then the next subscriber dials; ${percent(1 - options.walletShare)} phone bill (1 Confirm, no PIN), ${percent(options.walletShare)} wallet (PIN)`,
-    `method: a hop = one POST /ussd (Africa's Talking form); latency = request written to whole answer read; node:http keep-alive agent, a socket per session`,
-    `method: closed loop (hops/s, the ratio): each session sends its next hop the moment the last is answered, so ${options.sessions} requests are always in flight and latency = sessions / hops per second (Little's law): its latency prices saturation, not a user's wait; hops answered within a slice count`,
-    `method: think time (p99): each of the ${options.sessions} sessions' users waits ${thinkText(options.thinkMs)} (uniform, seeded) before each hop, the dial included, as people read and type between screens; hops sent within a slice count, however late answered; a walk under way at a slice's end pauses before its next hop and goes on in that side's next slice`,
-    `method: bench PIN hash scrypt N=${options.pinHashCost} (production 16384), at most two at a time; gateway log level warn, SMS channel off, USSD limits as in production`,
-    `method: baseline = bare express 5 POST /ussd parsing the same form with express.urlencoded and answering CON and a filler as long as telepay's answer to the same request shape (${lengths}), driven by the same load generator with the same walks`,
-    `method: load generator ${options.worker ? 'in a worker thread (its own event loop); gateway and baseline on the main thread' : 'on the main thread beside the gateway and the baseline'}: one Node process`,
-    `machine: ${machine.cores} cores, ${machine.cpuModel}, node ${machine.node}, SQLite ${machine.sqlite}; load average (1/5/15 min) ${loadText(report.loadAverage.before)} at the start, ${loadText(report.loadAverage.after)} at the end; database in ${options.dir}`,
+    `telepay USSD bench: ${options.sessions} sessions per side, ` +
+      `${options.subscribers.toLocaleString('en')} subscribers; ` +
+      `closed loop ${options.seconds} s per side in ${options.slices} alternating ` +
+      `slices after ${options.warmupSeconds} s of warm-up each, ` +
+      `then think time ${options.thinkSeconds} s per side in ` +
+      `${options.slices} alternating slices`,
+    `method: each session is one subscriber walking *123# -> 2 Pay merchant -> merchant ` +
+      `code -> amount -> account -> confirm -> END (6 hops), then the next subscriber ` +
+      `dials; ${percent(1 - options.walletShare)} phone bill (1 Confirm, no PIN), ` +
+      `${percent(options.walletShare)} wallet (PIN)`,
+    `method: a hop = one POST /ussd (Africa's Talking form); latency = request written to ` +
+      `whole answer read; node:http keep-alive agent, a socket per session`,
+    `method: closed loop (hops/s, the ratio): each session sends its next hop the moment ` +
+      `the last is answered, so ${options.sessions} requests are always in flight and ` +
+      `latency = sessions / hops per second (Little's law): its latency prices ` +
+      `saturation, not a user's wait; hops answered within a slice count`,
+    `method: think time (p99): each of the ${options.sessions} sessions' users waits ` +
+      `${thinkText(options.thinkMs)} (uniform, seeded) before each hop, ` +
+      `the dial included, as people read and type between screens; hops sent within a ` +
+      `slice count, however late answered; a walk under way at a slice's end ` +
+      `pauses before its next hop and goes on in that side's next slice`,
+    `method: bench PIN hash scrypt N=${options.pinHashCost} (production 16384), ` +
+      `at most two at a time; gateway log level warn, SMS channel off, ` +
+      `USSD limits as in production`,
+    `method: baseline = bare express 5 POST /ussd parsing the same form with ` +
+      `express.urlencoded and answering CON and a filler as long as telepay's answer to ` +
+      `the same request shape (${lengths}), driven by the same load generator with ` +
+      `the same walks`,
+    `method: load generator ${generatorPlace}: one Node process`,
+    `machine: ${machine.cores} cores, ${machine.cpuModel}, node ${machine.node}, ` +
+      `SQLite ${machine.sqlite}; load average (1/5/15 min) ` +
+      `${loadText(report.loadAverage.before)} at the start, ` +
+      `${loadText(report.loadAverage.after)} at the end; database in ${options.dir}`,
     sideLine('closed loop', report.telepay),
     sideLine('closed loop', report.express),
     sideLine('think time', thinking.telepay),
@@ -113,10 +152,19 @@ export function formatUssdBenchReport(report: UssdBenchReport): string[] {
     for (const problem of side.problems) lines.push(`problem ${way} ${side.name}: ${problem}`)
   }
   lines.push(
-    `check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} (${money.ledgerTransfers.toLocaleString('en')} transfers): ${money.ledgerBalanced ? 'ok' : 'FAILED'}`,
+    `check ledger: ${money.ledgerBalanced ? 'balanced' : 'NOT BALANCED'} ` +
+      `(${money.ledgerTransfers.toLocaleString('en')} transfers): ` +
+      `${money.ledgerBalanced ? 'ok' : 'FAILED'}`,
   )
   lines.push(
-    `check money: ${money.paymentsAcked.toLocaleString('en')} payments answered END Paid, ${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ${formatAmount(money.phoneBillAckedMinor)} acknowledged, wallets ${formatAmount(money.walletMovedMinor)} for ${formatAmount(money.walletAckedMinor)}; ${money.subscribersMismatched} subscribers off: ${money.exactlyOnce ? 'ok' : 'FAILED'}`,
+    `check money: ${money.paymentsAcked.toLocaleString('en')} payments answered END Paid, ` +
+      `${money.paymentsCompletedInDb.toLocaleString('en')} completed in the database; ` +
+      `phone bills moved ${formatAmount(money.phoneBillMovedMinor)} for ` +
+      `${formatAmount(money.phoneBillAckedMinor)} acknowledged, ` +
+      `wallets ${formatAmount(money.walletMovedMinor)} for ` +
+      `${formatAmount(money.walletAckedMinor)}; ` +
+      `${money.subscribersMismatched} subscribers off: ` +
+      `${money.exactlyOnce ? 'ok' : 'FAILED'}`,
   )
   for (const verdict of report.verdicts)
     lines.push(`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.text}`)
@@ -140,7 +188,13 @@ function sideLine(way: string, side: UssdSideResult): string {
     .join(', ')
   // Little's law: requests in flight on average = arrival rate x time in the system.
   const inFlight = (side.hopsPerSecond * side.meanLatencyMs) / 1_000
-  return `  ${way} ${side.name}: ${rate(side.hopsPerSecond)} hops/s, p50 ${ms(side.latency.p50Ms)}, p99 ${ms(side.latency.p99Ms)}, max ${ms(side.latency.maxMs)}, ${inFlight.toFixed(1)} requests in flight on average (${side.hops.toLocaleString('en')} in ${side.elapsedS.toFixed(1)} s; walks completed in all: ${walks}${underWay}; p50 / p99 by hop: ${byHop})`
+  return (
+    `  ${way} ${side.name}: ${rate(side.hopsPerSecond)} hops/s, ` +
+    `p50 ${ms(side.latency.p50Ms)}, p99 ${ms(side.latency.p99Ms)}, ` +
+    `max ${ms(side.latency.maxMs)}, ${inFlight.toFixed(1)} requests in flight on ` +
+    `average (${side.hops.toLocaleString('en')} in ${side.elapsedS.toFixed(1)} s; ` +
+    `walks completed in all: ${walks}${underWay}; p50 / p99 by hop: ${byHop})`
+  )
 }
 
 function thinkText(thinkMs: number): string {

@@ -13,7 +13,9 @@ import { ussdBenchLimits } from './options.js'
 export interface LoadRunner {
   /** Runs side `side` (an index into the targets) for `seconds`; its result so far. */
   run(side: number, seconds: number, measure: boolean): Promise<UssdSideResult>
-  /** Every side's result and the payments telepay's sides answered END "Paid" to, warm-up included. */
+  /**
+   * Every side's result and the payments telepay's sides answered END "Paid" to, warm-up included.
+   */
   finish(): Promise<{
     readonly results: readonly UssdSideResult[]
     readonly acked: ReadonlyMap<string, AckedPayment>
@@ -45,7 +47,9 @@ export type LoadWorkerReply =
     }
   | { readonly type: 'failed'; readonly error: string }
 
-/** Evaluated as CommonJS in the worker: workerData.bootstrap says where tsx's API and the entry are. */
+/**
+ * Evaluated as CommonJS in the worker: workerData.bootstrap says where tsx's API and the entry are.
+ */
 const workerBootstrap = `
 const { workerData } = require('node:worker_threads')
 import(workerData.bootstrap.tsxApi)

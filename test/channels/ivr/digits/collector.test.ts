@@ -64,7 +64,8 @@ function summary(result: Collected): Record<string, unknown> {
 }
 
 const rows: readonly Row[] = [
-  // D1: nothing before the timeout -> noinput; the first-digit timer runs from the end of the prompt.
+  // D1: nothing before the timeout -> noinput; the first-digit timer runs from the end of the
+  // prompt.
   {
     rule: 'D1 no key until the first-digit timeout is no input',
     events: [{ timerAtMs: 5_000 }],
@@ -121,7 +122,9 @@ const rows: readonly Row[] = [
     expected: { kind: 'match', digits: '1234', reason: 'max_digits', rest: '' },
   },
   {
-    rule: 'D3 / Nuance termtimeout 0: a terminator after a complete input waits for the next gather',
+    rule:
+      'D3 / Nuance termtimeout 0: a terminator after a complete input waits for the next ' +
+      'gather',
     gather: { digitsMax: 4 },
     events: [{ keys: '1234#', atMs: 0 }],
     expected: { kind: 'match', digits: '1234', reason: 'max_digits', rest: '#' },
@@ -180,7 +183,9 @@ const rows: readonly Row[] = [
   },
   // Checklist 1.9.3: terminator first = empty input; '' disables the terminator.
   {
-    rule: 'checklist 1.9.3 / TwiML: the terminator first is an empty input, which falls through as no input',
+    rule:
+      'checklist 1.9.3 / TwiML: the terminator first is an empty input, which falls through ' +
+      'as no input',
     events: [{ keys: '#', atMs: 0 }],
     expected: { kind: 'no_input', reason: 'terminator', rest: '' },
   },

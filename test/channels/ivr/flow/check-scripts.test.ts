@@ -13,6 +13,7 @@ import {
   defaultIvrScriptDir,
   loadIvrEngine,
 } from '../../../../channels/ivr/flow/index.js'
+import { pattern } from '../../../support/pattern.js'
 
 type Yaml = Record<string, unknown>
 
@@ -115,8 +116,10 @@ describe('checkIvrScripts', () => {
       edit: (yaml) => {
         node(yaml, 'states', 'pay_order.ask', 'command')['orderNo'] = 'order_number'
       },
-      expected:
-        /^pay-order\.yaml: pay_order\.ask: field orderNo takes "order_number", which no input or choice sets$/,
+      expected: pattern(
+        /^pay-order\.yaml: pay_order\.ask: field orderNo takes "order_number", /,
+        /which no input or choice sets$/,
+      ),
     },
     {
       name: 'a command without a field it needs',
@@ -132,8 +135,10 @@ describe('checkIvrScripts', () => {
       edit: (yaml) => {
         node(yaml, 'states', 'pay_order')['gather'] = { digitsMax: 3 }
       },
-      expected:
-        /^pay-order\.yaml: pay_order: the gather stops at 3 keys, shorter than a typical order_no \(6 keys\): it cannot complete$/,
+      expected: pattern(
+        /^pay-order\.yaml: pay_order: the gather stops at 3 keys, shorter than a typical /,
+        /order_no \(6 keys\): it cannot complete$/,
+      ),
     },
     {
       name: 'a gather whose minimum is above its maximum',
@@ -141,8 +146,10 @@ describe('checkIvrScripts', () => {
       edit: (yaml) => {
         node(yaml, 'states', 'airtime.amount')['gather'] = { digitsMin: 5, digitsMax: 4 }
       },
-      expected:
-        /^airtime\.yaml: airtime\.amount: gather: digitsMax 4 is below digitsMin 5: no input can complete it$/,
+      expected: pattern(
+        /^airtime\.yaml: airtime\.amount: gather: digitsMax 4 is below digitsMin 5: /,
+        /no input can complete it$/,
+      ),
     },
     {
       name: 'an input with neither terminator nor digitsMax',
@@ -182,8 +189,10 @@ describe('checkIvrScripts', () => {
       edit: (yaml) => {
         node(yaml, 'states', 'pay.pin', 'input')['next'] = 'main'
       },
-      expected:
-        /^main\.yaml: pay\.pin: the secret "pin" must go straight to a command that takes it, not to main$/,
+      expected: pattern(
+        /^main\.yaml: pay\.pin: the secret "pin" must go straight to a command that takes it, /,
+        /not to main$/,
+      ),
     },
     {
       name: 'an unknown message key in then',
@@ -199,8 +208,10 @@ describe('checkIvrScripts', () => {
       edit: (yaml) => {
         node(yaml, 'states', 'pay_order.confirm', 'say')['en'] = 'Pay {total} yuan?'
       },
-      expected:
-        /^pay-order\.yaml: pay_order\.confirm: say speaks \{total\}, which no input, choice or result sets$/,
+      expected: pattern(
+        /^pay-order\.yaml: pay_order\.confirm: say speaks \{total\}, which no input, choice or /,
+        /result sets$/,
+      ),
     },
     {
       name: 'an identify state that does not take the MSISDN',
@@ -228,8 +239,10 @@ describe('checkIvrScripts', () => {
           set: { '@payment': 'P0000001' },
         }
       },
-      expected:
-        /^pay-order\.yaml: pay_order\.confirm: "@payment" is the engine's own value \(the payment the call spoke of\): a script cannot set it$/,
+      expected: pattern(
+        /^pay-order\.yaml: pay_order\.confirm: "@payment" is the engine's own value \(the /,
+        /payment the call spoke of\): a script cannot set it$/,
+      ),
     },
     {
       name: 'an unknown outcome',

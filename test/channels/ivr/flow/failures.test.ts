@@ -121,7 +121,7 @@ describe('timers', () => {
     expect(caller.wait(4_000).pressForCommand('1#').command).toMatchObject({ orderNo: '880001' })
   })
 
-  it('a first key after a long prompt is in time: the channel reports the first-digit timeout', () => {
+  it('a first key after a long prompt is in time: the channel reports first-digit timeout', () => {
     const caller = Caller.dial(engine)
     expect(caller.wait(30_000).pressForCommand('1').command.kind).toBe('balance')
   })

@@ -292,7 +292,7 @@ describe.each(languages)('IVR flows in %s', (language) => {
 })
 
 describe('type-ahead', () => {
-  it('"2880001#" typed during the main menu prompt asks the core at once, skipping the order question', () => {
+  it('"2880001#" during the main menu asks the core at once, skipping the order question', () => {
     const caller = Caller.dial(engine)
     const step = caller.last
     expect(step.kind).toBe('say')

@@ -54,7 +54,7 @@ describe('IVR calls against a real gateway', () => {
     expect(spoken(step)).toContain(await fixture.balance(ZHANG, 'wallet'))
   })
 
-  it('pays an order with the PIN: the wallet is debited and the call has the reference', async () => {
+  it('pays an order with the PIN: the wallet is debited, the call has the reference', async () => {
     const orderNo = await newOrder('12.00')
     const before = await fixture.balance(LI, 'wallet')
     const caller = Caller.dial(engine, { from: LI, language: 'en' })
@@ -100,7 +100,7 @@ describe('IVR calls against a real gateway', () => {
     expect(Number(await fixture.balance(HAN, 'wallet'))).toBeCloseTo(Number(before) - 5, 2)
   })
 
-  it("an order the wallet cannot pay is refused before any PIN, in the caller's language", async () => {
+  it("refuses an order the wallet cannot pay before a PIN, in the caller's language", async () => {
     const orderNo = await newOrder('900.00')
     const caller = Caller.dial(engine, { from: HAN, language: 'zh' })
     const step = await press(caller, `2${orderNo}#`)
@@ -124,7 +124,7 @@ describe('IVR calls against a real gateway', () => {
     expect(await fixture.balance(LI, 'wallet')).toBe(before)
   })
 
-  it('a hang-up at the confirm menu leaves the payment to expire, with no money moved', async () => {
+  it('a hang-up at the confirm menu leaves the payment to expire, no money moved', async () => {
     const orderNo = await newOrder('7.00')
     const before = await fixture.balance(LI, 'wallet')
     const caller = Caller.dial(engine, { from: LI, language: 'en' })

@@ -178,7 +178,10 @@ export function refusal(
 
 let paymentCounter = 0
 
-/** A payment as the core keeps it; every call gives a new id, as the core does for every new payment. */
+/**
+ * A payment as the core keeps it; every call gives a new id, as the core does for every new
+ * payment.
+ */
 export function corePayment(
   state: Payment['state'] = 'awaiting_authorization',
   id: string | null = null,
@@ -210,7 +213,10 @@ export function corePayment(
   }
 }
 
-/** What the core answers a payment asked with `authorize: false`: it waits for the PIN, and this is the payment. */
+/**
+ * What the core answers a payment asked with `authorize: false`: it waits for the PIN, and this is
+ * the payment.
+ */
 export function waitingForPin(
   language: Language,
   payee = 'Ringtones Ltd',

@@ -50,7 +50,8 @@ describe('maskMoText', () => {
 
 // GSM 03.38 basic character set (no escape to the extension table).
 const gsmBasic = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 )
 const outsideGsm = (text: string): string[] => [...text].filter((char) => !gsmBasic.has(char))
 const smsSingleSeptetsMax = 160
@@ -87,7 +88,7 @@ describe('SMS texts', () => {
     )
   })
 
-  it('names every English keyword in the English help and the Chinese aliases in the Chinese help', () => {
+  it('names every English keyword in the English help, the Chinese aliases in the Chinese', () => {
     for (const word of ['BAL', 'HIST', 'PAY', 'ORDER', 'BILL', 'TOPUP', 'LOAD', 'SEND', 'PIN'])
       expect(smsEn.help).toContain(word)
     for (const word of ['余额', '支付', '订单', '缴费', '充值', '圈存', '转账', '记录', '改密码'])
@@ -129,7 +130,7 @@ describe('SMS texts', () => {
     }
   })
 
-  it('asks in both languages, within one UCS-2 SMS, for a lost long MO when the language is unknown', () => {
+  it('asks in both languages, in one UCS-2 SMS, for a lost long MO of an unknown language', () => {
     const both = partsLostText(null)
     expect(both).toContain(smsEn.partsLost)
     expect(both).toContain(smsZh.partsLost)

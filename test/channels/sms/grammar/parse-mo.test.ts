@@ -331,7 +331,7 @@ table('unknown words and empty texts get the short help', [
 describe('commandOfDraft', () => {
   const LI = '8613800138000'
 
-  it('puts the sender into every command and never authorizes a payment in the same message', () => {
+  it('puts the sender into every command, never authorizes a payment in the same message', () => {
     const texts = [
       'PAY 1001 25 P',
       'ORDER 880001',

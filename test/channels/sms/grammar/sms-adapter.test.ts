@@ -100,7 +100,7 @@ describe('BAL', () => {
 })
 
 describe('PAY and the confirmation', () => {
-  it('asks for YES <PIN> naming merchant, amount and account; YES <PIN> pays with a reference', async () => {
+  it('asks YES <PIN> naming merchant, amount, account; YES <PIN> pays with a ref', async () => {
     const { t, send } = await open()
     const asked = await send(LI, 'PAY 1001 25')
     expect(asked.text).toContain('Ringtone Store')
@@ -128,7 +128,7 @@ describe('PAY and the confirmation', () => {
     expect(await t.balance(LI, 'wallet')).toBe('500.00')
   })
 
-  it('says how many tries are left after a wrong PIN, locks after the third, never repeats a PIN', async () => {
+  it('says the tries left after a wrong PIN, locks at the third, never repeats a PIN', async () => {
     const { t, send, logs } = await open()
     await send(LI, 'PAY 1001 25')
     const first = await send(LI, 'YES 9991')
@@ -186,7 +186,7 @@ describe('PAY and the confirmation', () => {
     expect(await t.balance(HAN, 'wallet')).toBe('15.00')
   })
 
-  it('expires a payment nobody confirmed within 120 s: a later YES finds nothing and nothing moves', async () => {
+  it('expires a payment unconfirmed in 120 s: a later YES finds nothing, none moves', async () => {
     const { t, send } = await open()
     await send(LI, 'PAY 1001 25')
     await t.advance(121)
@@ -209,7 +209,7 @@ describe('the other keywords', () => {
     expect(history.text).toContain(`${ref ?? '?'} -25.00 Ringtone Store`)
   })
 
-  it('PIN <old> <new> changes the PIN without repeating either; a bad new PIN is refused', async () => {
+  it('PIN <old> <new> changes the PIN, repeating neither; a bad new PIN is refused', async () => {
     const { t, send } = await open()
     const changed = await send(LI, `PIN ${LI_PIN} 5678`)
     expect(changed.text).toContain('PIN has been changed')
@@ -298,7 +298,7 @@ describe('idempotency by MO id', () => {
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
   })
 
-  it('answers a retransmitted PAY with the first answer and keeps one payment waiting', async () => {
+  it('answers a retransmitted PAY with the first answer, keeps one payment waiting', async () => {
     const { t, send } = await open()
     const first = await send(LI, 'PAY 1001 25', 'smsc:pay-2')
     const waitingId = (await t.subscriber(LI)).pendingPaymentId
@@ -311,7 +311,7 @@ describe('idempotency by MO id', () => {
 })
 
 describe('words the grammar refuses, and senders it does not know', () => {
-  it('answers a bad amount, missing words and an unknown word without running anything', async () => {
+  it('answers a bad amount, missing words, an unknown word without running anything', async () => {
     const { t, send } = await open()
     expect((await send(LI, 'PAY 1001 abc')).text).toContain('Amount not understood')
     expect((await send(LI, 'PAY 1001 25.555')).text).toContain('2 decimals')
@@ -356,7 +356,7 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect(reply.text).toContain('500.00')
   })
 
-  it('tells a sender that is no phone number that it is not registered, and runs nothing', async () => {
+  it('tells a sender that is no phone number it is not registered, runs nothing', async () => {
     const { sms } = await open()
     expect(await sms.handleMo({ msisdn: '456', text: 'PAY 1001 5', moId: 'smsc:bad' })).toEqual([
       {
@@ -371,7 +371,7 @@ describe('words the grammar refuses, and senders it does not know', () => {
     expect(await sms.handleMo({ msisdn: '', text: 'BAL', moId: 'smsc:bad3' })).toEqual([])
   })
 
-  it('asks for a lost long MO again in the language of the last reply, both when unknown', async () => {
+  it("asks for a lost long MO again in the last reply's language, both when unknown", async () => {
     const { sms, send } = await open()
     await send(HAN, 'BAL')
     expect(sms.partsLostText(HAN)).toBe(smsZh.partsLost)

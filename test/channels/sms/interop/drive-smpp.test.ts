@@ -44,7 +44,9 @@ async function metric(name: string): Promise<number> {
   )
 }
 
-/** drive_smpp's closing line "Number of messages sent to <what>: <n>", or null when it is missing. */
+/**
+ * drive_smpp's closing line "Number of messages sent to <what>: <n>", or null when it is missing.
+ */
 function printedCount(what: string): number | null {
   const match = new RegExp(`Number of messages sent to ${what}: (\\d+)`).exec(printed ?? '')
   return match === null ? null : Number(match[1])
@@ -106,7 +108,7 @@ describe.skipIf(missing !== null)(
       ).toBe(messages)
     })
 
-    it('unbinds cleanly when the gateway closes: drive_smpp ends by itself and prints its counts', async () => {
+    it('unbinds cleanly as the gateway closes: drive_smpp ends, printing its counts', async () => {
       const box = drive
       if (box === null || gw === null) throw new Error('the gateway or drive_smpp did not start')
       // Replies, if any, are given time to arrive before the unbind: drive_smpp says when it has

@@ -43,7 +43,10 @@ function asKannelSees(msisdn: string): string {
   return `+${msisdn}`
 }
 
-/** The next message our gateway sent to `msisdn` as Kannel's application saw it, after `seen` earlier ones. */
+/**
+ * The next message our gateway sent to `msisdn` as Kannel's application saw it, after `seen`
+ * earlier ones.
+ */
 async function replyTo(msisdn: string, seen: number, what: string): Promise<KannelInbound> {
   const { app: application } = started()
   return waitFor(
@@ -114,7 +117,7 @@ describe.skipIf(missing !== null)(
       expect(link).toMatch(/online/)
     })
 
-    it('BAL: our reply reaches the get-url from the short code, and Kannel matches our receipt (dlr type 1)', async () => {
+    it('BAL: our reply reaches get-url from the short code; Kannel matches our DLR', async () => {
       await send(LI, 'BAL', 'bal')
       const reply = await replyTo(LI, 0, 'the BAL reply at the get-url')
       expect(reply).toMatchObject({ from: shortCode, to: asKannelSees(LI), coding: '0' })
@@ -139,7 +142,7 @@ describe.skipIf(missing !== null)(
       )
     })
 
-    it('PAY 1001 25 then YES <PIN> through Kannel pays; the wallet shows 475.00 over the admin API', async () => {
+    it('PAY 1001 25, YES <PIN> through Kannel pays; the admin API shows 475.00', async () => {
       const before = countTo(LI)
       await send(LI, 'PAY 1001 25', 'pay')
       const ask = await replyTo(LI, before, 'the PAY confirmation request')
@@ -164,7 +167,7 @@ describe.skipIf(missing !== null)(
       expect(reports[0]?.id).not.toBe(reports[1]?.id)
     })
 
-    it('BAL after the payment shows the new balance (a repeated text is a new MO, not a retransmission)', async () => {
+    it('BAL after the payment shows the new balance (a repeated text is a new MO)', async () => {
       // Kannel submits the same bytes for the same text from the same number: nothing in the
       // submit_sm tells this BAL from the first one but the time between them.
       const before = countTo(LI)
@@ -173,7 +176,7 @@ describe.skipIf(missing !== null)(
       expect(reply.text).toContain('475.00')
     })
 
-    it('a Chinese MO (UCS-2 from Kannel) is answered in Chinese, coded UCS-2 on the wire', async () => {
+    it('a Chinese MO (UCS-2 from Kannel) is answered in Chinese, UCS-2 on the wire', async () => {
       const before = countTo(HAN)
       // coding=2 with charset=UTF-8: Kannel converts the text to UCS-2 for the submit_sm.
       await send(HAN, '余额', 'zh', 2)
@@ -199,7 +202,7 @@ describe.skipIf(missing !== null)(
       expect(report.type).toBe(1)
     })
 
-    it('our two-part Chinese help text reaches the get-url whole: Kannel reassembles our UDH parts', async () => {
+    it('our two-part Chinese help reaches get-url whole: Kannel reassembles our UDH', async () => {
       const before = countTo(HAN)
       await send(HAN, '帮助', 'zh-help', 2)
       const reply = await replyTo(HAN, before, 'the Chinese help text')

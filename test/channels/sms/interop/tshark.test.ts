@@ -158,7 +158,10 @@ function layersOf(value: unknown): unknown[] {
 
 const fieldNumber = (pdu: DecodedPdu, name: string): number => Number(pdu[name] ?? Number.NaN)
 
-/** esm_class rebuilt from tshark's three sub-fields (mode bits 1-0, type bits 5-2, features bits 7-6). */
+/**
+ * esm_class rebuilt from tshark's three sub-fields (mode bits 1-0, type bits 5-2, features bits
+ * 7-6).
+ */
 function esmClassOf(pdu: DecodedPdu): number {
   return (
     fieldNumber(pdu, 'smpp.esm.submit.msg_mode') |
@@ -179,6 +182,7 @@ function fromUtf16be(octets: Buffer): string {
 const commandIds = { submitSm: 0x00000004, deliverSm: 0x00000005, responseBit: 0x80000000 } as const
 
 const missing = tsharkMissing()
+const skipNote = missing === null ? '' : ` (skipped: ${missing})`
 let gw: GatewayFixture | null = null
 let phones: PhoneEsme | null = null
 let capture: LoopbackCapture | null = null
@@ -277,7 +281,7 @@ async function send(msisdn: string, text: string): Promise<PhoneMt> {
 }
 
 describe.skipIf(missing !== null)(
-  `a live capture of an SMPP session, judged by tshark${missing === null ? '' : ` (skipped: ${missing})`}`,
+  `a live capture of an SMPP session, judged by tshark${skipNote}`,
   () => {
     beforeAll(async () => {
       directory = mkdtempSync(join(tmpdir(), 'telepay-tshark-'))
@@ -374,7 +378,7 @@ describe.skipIf(missing !== null)(
       expect(deliverSms()).toHaveLength(replyParts + receiptsReceived)
     })
 
-    it('codes GSM replies with data_coding 0 and Chinese ones with 8, and tshark reads the same text', () => {
+    it('codes GSM replies with data_coding 0, Chinese with 8; tshark reads the same text', () => {
       const replies = deliverSms().filter((pdu) => !isReceipt(pdu))
       for (const record of session) {
         const mine = replies.filter((pdu) => pdu['smpp.destination_addr'] === record.msisdn)
@@ -394,7 +398,7 @@ describe.skipIf(missing !== null)(
       expect(decodedTexts).toEqual(singles)
     })
 
-    it('marks the parts of the long reply with UDHI (esm_class 0x40) and receipts with 0x04 for the right message ids', () => {
+    it('marks long-reply parts UDHI (esm_class 0x40), receipts 0x04 for the right ids', () => {
       const long = session.find((record) => record.reply.parts > 1)
       expect(long).toBeDefined()
       const parts = deliverSms().filter(
@@ -407,7 +411,8 @@ describe.skipIf(missing !== null)(
       expect(parts.map(esmClassOf)).toEqual(parts.map(() => 0x40))
       const receipts = deliverSms().filter(isReceipt)
       expect(receipts.map(esmClassOf)).toEqual(receipts.map(() => 0x04))
-      // Each MO was asked a receipt (registered_delivery 1) and got one quoting its submit_sm_resp id.
+      // Each MO was asked a receipt (registered_delivery 1) and got one quoting its submit_sm_resp
+      // id.
       for (const record of session) {
         for (const messageId of record.messageIds) {
           const receipt = receipts.find((pdu) => pdu['smpp.receipted_message_id'] === messageId)
@@ -436,7 +441,7 @@ describe.skipIf(missing !== null)(
       expect(fromUtf16be(octets)).toBe(long.reply.text)
     })
 
-    it('puts only 7-bit octets in GSM-coded (data_coding 0) deliver_sm, receipts of Chinese MOs included', () => {
+    it('puts only 7-bit octets in GSM-coded deliver_sm, receipts of Chinese MOs included', () => {
       const gsmCoded = deliverSms().filter(
         (candidate) => fieldNumber(candidate, 'smpp.data_coding') === 0,
       )
@@ -445,8 +450,10 @@ describe.skipIf(missing !== null)(
       const offenders = gsmCoded.flatMap((pdu) => {
         const wide = [...hexOctets(pdu['smpp.message'] ?? '')].filter((octet) => octet > 0x7f)
         if (wide.length === 0) return []
+        const octets = wide.map((octet) => `0x${octet.toString(16)}`).join(' ')
         return [
-          `deliver_sm #${pdu['smpp.sequence_number']} to ${pdu['smpp.destination_addr']} esm_class 0x${esmClassOf(pdu).toString(16)}: ${wide.map((octet) => `0x${octet.toString(16)}`).join(' ')}`,
+          `deliver_sm #${pdu['smpp.sequence_number']} to ${pdu['smpp.destination_addr']} ` +
+            `esm_class 0x${esmClassOf(pdu).toString(16)}: ${octets}`,
         ]
       })
       expect(offenders).toEqual([])

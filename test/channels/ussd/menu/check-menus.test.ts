@@ -204,7 +204,8 @@ describe('checkMenus', () => {
       edit: (text: string) =>
         text.replace(
           'input: { name: order, validator: order_no, next: pay_order.account }',
-          'input: { name: order, validator: order_no, next: pay_order.account }\n    then: { language.changed: main }',
+          'input: { name: order, validator: order_no, next: pay_order.account }\n' +
+            '    then: { language.changed: main }',
         ),
     },
     {

@@ -61,7 +61,8 @@ describe('refusals come before the PIN', () => {
     [
       'merchant_not_found',
       ['3', '2999', 'A1', '5', '1'],
-      'Biller not found. Nothing was paid. Check the biller code on your bill and dial *123# again.',
+      'Biller not found. Nothing was paid. Check the biller code on your bill and dial ' +
+        '*123# again.',
     ],
     [
       'order_already_paid',
@@ -71,12 +72,14 @@ describe('refusals come before the PIN', () => {
     [
       'payee_not_registered',
       ['5', '8613700137000', '5'],
-      'The recipient number is not registered for telepay. Nothing was paid. Check the number and dial *123# again.',
+      'The recipient number is not registered for telepay. Nothing was paid. Check the ' +
+        'number and dial *123# again.',
     ],
     [
       'payee_is_payer',
       ['4', '1', '5', '2'],
-      'Airtime for your own number cannot come from your own phone bill. Nothing was paid. Dial *123# and choose Wallet or Bank card.',
+      'Airtime for your own number cannot come from your own phone bill. Nothing was paid. ' +
+        'Dial *123# and choose Wallet or Bank card.',
     ],
     [
       'insufficient_funds',
@@ -111,7 +114,9 @@ describe('the PIN on the confirm screen', () => {
     const again = engine.resume(first.session, refusedWaiting('pin_incorrect', { triesLeft: '2' }))
     expect(screenOf(again)).toEqual({
       type: 'CON',
-      text: 'Wrong PIN. Tries left before your account is locked: 2.\nPay CNY 25.00 to Ringtone Store from your wallet.\nEnter your PIN to confirm',
+      text:
+        'Wrong PIN. Tries left before your account is locked: 2.\nPay CNY 25.00 to Ringtone ' +
+        'Store from your wallet.\nEnter your PIN to confirm',
     })
     const second = engine.input(again.session, PIN)
     expect(commandOf(second).pin).toBe(PIN)
@@ -198,7 +203,7 @@ describe('leaving the confirm screen cancels the waiting payment', () => {
     expect(closing.session.ended).toBe(true)
   })
 
-  it('tells the channel while a payment waits for the session, and no longer once it is left or answered', () => {
+  it('tells the channel while a payment waits for the session, not once left or answered', () => {
     const pinScreen = atPinScreen()
     expect(waitsForConfirm(pinScreen.session)).toBe(true)
     expect(waitsForConfirm(type(dial(), '2', '1001', '25').session)).toBe(false)
@@ -238,7 +243,7 @@ describe('a confirm screen answers the payment it shows, and no other', () => {
     )
   }
 
-  it('names that payment in the confirm, the Cancel and every cancel of leaving, and keeps its id off the screens', () => {
+  it('names that payment in the confirm, Cancel and cancels of leaving; its id off screen', () => {
     const pinScreen = atScreenOf()
     expect(waitingPaymentOf(pinScreen.session)).toBe(shown)
     expect(screenOf(pinScreen).text).not.toContain(shown)
@@ -284,7 +289,8 @@ describe('a confirm screen answers the payment it shows, and no other', () => {
     [
       'en',
       PIN,
-      'This payment is no longer waiting for you: it expired or was replaced. Nothing was paid. Dial *123# to pay again.',
+      'This payment is no longer waiting for you: it expired or was replaced. Nothing was ' +
+        'paid. Dial *123# to pay again.',
     ],
     ['zh', PIN, '该笔支付已不在等待确认（已失效或被替代），未扣款。请重新拨打*123#支付。'],
   ] as const)(
@@ -307,7 +313,7 @@ describe('a confirm screen answers the payment it shows, and no other', () => {
     )
   })
 
-  it('does not ask again about another payment a wrong-PIN answer carries: that one is not on the screen', () => {
+  it('does not ask about another payment a wrong-PIN answer carries: it is not on screen', () => {
     const confirming = engine.input(atScreenOf().session, '9999')
     const other = refused('pin_incorrect', 'en', {
       params: { triesLeft: '2' },

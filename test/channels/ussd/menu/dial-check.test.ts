@@ -36,7 +36,9 @@ describe('the check at the dial', () => {
     const closing = engine.resume(checking.session, refused('payer_not_registered', 'en'))
     expect(screenOf(closing)).toEqual({
       type: 'END',
-      text: 'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+      text:
+        'Your number is not registered for telepay payments. Ask your operator or an agent to ' +
+        'register it.',
     })
     expect(closing.session.ended).toBe(true)
   })
@@ -57,7 +59,7 @@ describe('the check at the dial', () => {
     )
   })
 
-  it('runs a command the dial reaches without a check: it is refused there for such a number', () => {
+  it('runs a command the dial reaches without a check: it is refused there for the number', () => {
     const balance = engine.start('check-5', UNREGISTERED, 'en', '*123*1#')
     expect(heldMode(balance.session)).toBeNull()
     expect(

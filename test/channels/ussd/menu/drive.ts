@@ -67,7 +67,9 @@ export function type(from: EngineStep, ...inputs: string[]): EngineStep {
   return step
 }
 
-/** Whether a screen's text fits one USSD page: 182 GSM characters, or 80 with any UCS-2 character. */
+/**
+ * Whether a screen's text fits one USSD page: 182 GSM characters, or 80 with any UCS-2 character.
+ */
 export function fitsOnePage(text: string): boolean {
   const septets = gsm7Length(text)
   return septets === null ? text.length <= 80 : septets <= 182
@@ -81,7 +83,10 @@ export function fakeResult(
   return succeeded(message, language, { reference })
 }
 
-/** The id of the payment waitingPayment() describes: the confirm screen's confirm and cancel name it. */
+/**
+ * The id of the payment waitingPayment() describes: the confirm screen's confirm and cancel name
+ * it.
+ */
 export const WAITING_ID = 'P000001'
 
 /** A payment as the core keeps it while it waits for the subscriber's confirm. */

@@ -86,7 +86,9 @@ describe('walks against a real gateway', () => {
     const step = await walk(LI, 'en', '*123#', '5', ZHANG, '5', '9999')
     expect(screenOf(step)).toEqual({
       type: 'CON',
-      text: `Wrong PIN. Tries left before your account is locked: 2.\nSend CNY 5.00 to ${ZHANG} from your wallet.\nEnter your PIN to confirm`,
+      text:
+        `Wrong PIN. Tries left before your account is locked: 2.\nSend CNY 5.00 to ${ZHANG} ` +
+        `from your wallet.\nEnter your PIN to confirm`,
     })
     expect(await t.balance(LI, 'wallet')).toBe('475.00')
     const paid = await settle(engine.input(step.session, LI_PIN))
@@ -100,7 +102,9 @@ describe('walks against a real gateway', () => {
     const step = await walk(ZHANG, 'en', '*123#', '6', '880001', '3')
     expect(screenOf(step)).toEqual({
       type: 'CON',
-      text: 'Pay CNY 80.00 to Cinema Tickets for order 880001 from your bank card.\nEnter your PIN to confirm',
+      text:
+        'Pay CNY 80.00 to Cinema Tickets for order 880001 from your bank card.\nEnter your ' +
+        'PIN to confirm',
     })
     expect((await t.subscriber(ZHANG)).pendingPaymentId).not.toBeNull()
   })
@@ -134,7 +138,9 @@ describe('walks against a real gateway', () => {
     const step = await walk(NOBODY, 'en', '*123#')
     expect(screenOf(step)).toEqual({
       type: 'END',
-      text: 'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+      text:
+        'Your number is not registered for telepay payments. Ask your operator or an agent to ' +
+        'register it.',
     })
   })
 

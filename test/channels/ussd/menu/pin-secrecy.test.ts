@@ -39,7 +39,7 @@ describe('PINs in the session', () => {
     )
   }
 
-  it('keeps no PIN in clear through a PIN change, and masks every PIN in the trail and logs', () => {
+  it('keeps no PIN in clear through a PIN change, masks every PIN in the trail and logs', () => {
     let step = start('secret-1', '*123*8*1#')
     expect(step.session.state).toBe('settings.pin_current')
     const typed = [PIN, NEW_PIN, NEW_PIN]
@@ -106,7 +106,7 @@ describe('PINs in the session', () => {
     expect(step.session.state).toBe('settings.pin_current')
   })
 
-  it('asks to dial again when a sealed PIN cannot be opened (altered, or sealed by another process)', () => {
+  it("asks to dial again when a sealed PIN cannot be opened (altered, another process's)", () => {
     let step = start('secret-4', '*123*8*1#')
     step = engine.input(step.session, PIN)
     step = engine.input(step.session, NEW_PIN)

@@ -35,7 +35,7 @@ describe('shortcut dialling', () => {
     })
   })
 
-  it('asks the core for the payment, stops at the PIN screen and ignores the parts left over, PIN included', () => {
+  it('asks the core for the payment, stops at the PIN screen, ignores the rest, PIN too', () => {
     const asking = dial(`*123*2*1001*25*1*${PIN}#`)
     expect(commandOf(asking)).toEqual({
       command: {

@@ -339,7 +339,8 @@ describe.each(['en', 'zh'] as const)('every payment flow in %s', (language) => {
   it.each(payments)('$name', (flow) => {
     const asking = type(dial('*123#', language), ...flow.inputs)
     const ask = commandOf(asking)
-    // The core is asked first, with no PIN and no consent: it refuses or leaves the payment waiting.
+    // The core is asked first, with no PIN and no consent: it refuses or leaves the payment
+    // waiting.
     expect(ask).toEqual({ command: flow.ask, pin: null, newPin: null })
     expect(asking.session.hop).toBe(flow.inputs.length)
 
@@ -363,7 +364,9 @@ describe.each(['en', 'zh'] as const)('every payment flow in %s', (language) => {
   })
 })
 
-/** Walks Li Lei to the confirm screen of "pay 25.00 to 1001" on `account` (1 wallet, 2 phone bill). */
+/**
+ * Walks Li Lei to the confirm screen of "pay 25.00 to 1001" on `account` (1 wallet, 2 phone bill).
+ */
 function atConfirm(language: Language, account: '1' | '2'): ReturnType<typeof dial> {
   const asking = type(dial('*123#', language), '2', '1001', '25', account)
   const answer =
@@ -384,7 +387,8 @@ function atConfirm(language: Language, account: '1' | '2'): ReturnType<typeof di
 describe('screens in each language', () => {
   it('opens the SPEC main menu in English and in Chinese', () => {
     expect(screenOf(dial('*123#', 'en')).text).toBe(
-      'telepay\n1 Balance\n2 Pay merchant\n3 Pay bill\n4 Buy airtime\n5 Send money\n6 Pay order\n7 Mini statement\n8 Settings',
+      'telepay\n1 Balance\n2 Pay merchant\n3 Pay bill\n4 Buy airtime\n5 Send money\n' +
+        '6 Pay order\n7 Mini statement\n8 Settings',
     )
     const zh = screenOf(dial('*123#', 'zh')).text
     expect(zh.split('\n').slice(1)).toEqual([
@@ -469,7 +473,7 @@ describe('closing screens', () => {
     expect(closing.session.values).not.toHaveProperty('_pending')
   })
 
-  it('ends with a refusal that ended the payment, in the catalogue words where the menus have none', () => {
+  it('ends with a refusal that ended the payment, in catalogue words where menus have none', () => {
     const step = engine.input(atConfirm('en', '1').session, PIN)
     const closing = screenOf(engine.resume(step.session, refused('insufficient_funds', 'en')))
     expect(closing).toEqual({

@@ -42,7 +42,10 @@ export async function screenFor(phone: UssdPhone, msisdn: string): Promise<UssdS
   return screen
 }
 
-/** Sends the answer in the dialogue `info`, expecting the PDU to be accepted, and returns the next screen. */
+/**
+ * Sends the answer in the dialogue `info`, expecting the PDU to be accepted, and returns the next
+ * screen.
+ */
 export async function typeIn(
   phone: UssdPhone,
   msisdn: string,

@@ -22,7 +22,7 @@ afterEach(async () => {
 })
 
 describe('USSD over SMPP, mobile-initiated', () => {
-  it('answers *123# with the main menu as a USSR request in the same its_session_info, and 1 with the balance as a PSSR response', async () => {
+  it('answers *123# by a USSR menu in its its_session_info, and 1 by a balance PSSR', async () => {
     world = await startUssdWorld()
     const { phone } = world
     const info = Buffer.from([0x2a, 0x10])
@@ -42,7 +42,7 @@ describe('USSD over SMPP, mobile-initiated', () => {
     expect(phone.pending()).toBe(0)
   })
 
-  it('walks a merchant payment to completion with the PIN: wallet 475.00, the PIN stored nowhere in clear', async () => {
+  it('walks a merchant payment with the PIN to its end: wallet 475.00, no PIN clear', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     const info = phone.newSessionInfo()
@@ -91,7 +91,7 @@ describe('USSD over SMPP, mobile-initiated', () => {
     expect(await gw.balance(HAN, 'wallet')).toBe('15.00')
   })
 
-  it('opens a shortcut dial at the account choice, whichever form destination_addr takes', async () => {
+  it('opens a shortcut dial at the account choice, whatever destination_addr form', async () => {
     world = await startUssdWorld()
     const { phone } = world
     for (const to of ['*123#', '123', '*123*2*1001*25#']) {
@@ -105,7 +105,7 @@ describe('USSD over SMPP, mobile-initiated', () => {
     }
   })
 
-  it('answers a GSM dial labelled 0x00 in 0x00, and a dial of no session info without the TLV', async () => {
+  it('answers a GSM dial labelled 0x00 in 0x00, one without session info without TLV', async () => {
     world = await startUssdWorld()
     const { phone } = world
     await phone.dial(LI, '*123#', { sessionInfo: null, gsmDataCoding: 0x00 })
@@ -115,7 +115,7 @@ describe('USSD over SMPP, mobile-initiated', () => {
     expect((await typeIn(phone, LI, '1', null)).op).toBe(ussdOp.pssrResponse)
   })
 
-  it('refuses what it does not serve at the PDU, and ends a dialogue it does not know', async () => {
+  it('refuses what it does not serve at the PDU, ends a dialogue it does not know', async () => {
     world = await startUssdWorld()
     const { phone } = world
     expect(await phone.dial(LI, '*124#', { to: '*124#' })).toMatchObject({
@@ -142,7 +142,7 @@ describe('USSD over SMPP, mobile-initiated', () => {
     expect(refused.text).toMatch(/not registered/i)
   })
 
-  it('keeps two dialogues of one ESME apart by its_session_info, and a new dial replaces the older one', async () => {
+  it("an ESME's dialogues stay apart by its_session_info; a new dial replaces old", async () => {
     world = await startUssdWorld()
     const { phone } = world
     const first = phone.newSessionInfo()

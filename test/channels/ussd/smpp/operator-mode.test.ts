@@ -113,7 +113,7 @@ function fromUser(
 }
 
 describe('USSD over SMPP in operator mode', () => {
-  it("answers the USSDC's deliver_sm with submit_sm screens in the same its_session_info", async () => {
+  it("answers the USSDC's deliver_sm with submit_sm screens, same its_session_info", async () => {
     const operator = await startUssdc()
     usdc = operator.server
     gateway = await startOperatorGateway(operator.server.port)
@@ -149,7 +149,7 @@ describe('USSD over SMPP in operator mode', () => {
     expect(sms.text).toMatch(/500\.00/)
   })
 
-  it("pushes a payment request by submit_sm when ussdPush is on, and completes it on the USSDC's answer", async () => {
+  it('pushes a request by submit_sm with ussdPush on, completed by the USSDC answer', async () => {
     const operator = await startUssdc()
     usdc = operator.server
     gateway = await startOperatorGateway(operator.server.port, { ussdPush: true })
@@ -181,7 +181,7 @@ describe('USSD over SMPP in operator mode', () => {
     expect(status.json.status).toBe('completed')
   })
 
-  it('sends the SMS prompt without trying a push when ussdPush is left at its operator-mode default', async () => {
+  it('sends the SMS prompt with no push while ussdPush keeps its operator default', async () => {
     const operator = await startUssdc()
     usdc = operator.server
     gateway = await startOperatorGateway(operator.server.port)

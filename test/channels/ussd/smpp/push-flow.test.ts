@@ -51,10 +51,12 @@ function sessionOf(step: EngineStep): UssdSession {
 const basic = { payee: 'Ringtone Store', amount: '25.00', account: 'wallet', reference: 'song-7' }
 
 describe('the push flow', () => {
-  it("opens with a PIN prompt for a wallet request and a 1/2 choice for a phone-bill one, in the subscriber's language", () => {
+  it('opens with a PIN prompt for a wallet request, 1/2 for a phone bill, in its language', () => {
     expect(prompt('request.prompt', basic).screen).toEqual({
       type: 'CON',
-      text: 'Ringtone Store asks for CNY 25.00 from your wallet for song-7.\nEnter your PIN to pay, or 0 to decline',
+      text:
+        'Ringtone Store asks for CNY 25.00 from your wallet for song-7.\nEnter your PIN to ' +
+        'pay, or 0 to decline',
     })
     const sim = prompt('request.prompt_sim', { ...basic, account: 'phone_bill' }, 'zh')
     expect(sim.session.state).toBe(pushStates.sim)
@@ -73,7 +75,7 @@ describe('the push flow', () => {
     ).toBeNull()
   })
 
-  it('keeps a long payee and reference within one page, shortening them rather than the question', () => {
+  it('keeps a long payee and reference in one page, shortening them, not the question', () => {
     const long = {
       payee: 'A Very Long Merchant Name That Goes On And On',
       amount: '1999.99',
@@ -92,7 +94,7 @@ describe('the push flow', () => {
     }
   })
 
-  it('turns the PIN into a confirm of the requested payment carrying it, never into the session, and 0 into its cancel', () => {
+  it("turns the PIN into a confirm of the request, never the session's, and 0 a cancel", () => {
     const { session } = prompt('request.prompt', basic)
     const step = engine.input(session, ' 1234 ')
     expect(step.kind).toBe('command')
@@ -182,16 +184,19 @@ describe('the push flow', () => {
     [
       'en',
       '1234',
-      'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+      'This payment request is no longer waiting for you: it expired or was replaced. ' +
+        'Nothing was paid.',
     ],
     [
       'en',
       '0',
-      'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+      'This payment request is no longer waiting for you: it expired or was replaced. ' +
+        'Nothing was paid.',
     ],
     ['zh', '1234', '该笔付款请求已不在等待确认（已失效或被替代），未扣款。'],
   ] as const)(
-    'in %s, answering %s when the requested payment no longer waits says so and that nothing was paid',
+    'in %s, answering %s when the requested payment no longer waits says so and that ' +
+      'nothing was paid',
     (language, input, text) => {
       const step = engine.input(prompt('request.prompt', basic, language).session, input)
       if (step.kind !== 'command') throw new Error('expected a command')
@@ -241,7 +246,7 @@ describe('which waiting payment a prompt describes', () => {
   }
   const notice = { key: 'request.prompt' as const, params: basic }
 
-  it("is the merchant's request for the amount, account and reference the notice names, while it waits", () => {
+  it("is the merchant's request for the amount, account and reference named, while waiting", () => {
     expect(promptDescribes(notice, request)).toBe(true)
     expect(
       promptDescribes(
@@ -268,7 +273,7 @@ describe('which waiting payment a prompt describes', () => {
     expect(promptDescribes({ key: 'payment.expired', params: basic }, request)).toBe(false)
   })
 
-  it('is looked up as the payment now waiting for the subscriber, or none when that one is another', async () => {
+  it('is the payment now waiting for the subscriber, or none when that is another', async () => {
     const ledger = (pending: Payment | null) => ({
       subscriber: (msisdn: string) =>
         Promise.resolve(

@@ -22,7 +22,10 @@ async function statusOf(world: UssdWorld, merchant: string, id: string): Promise
     .status as string
 }
 
-/** A world where Ringtone Store's request for 25.00 is on Li Lei's screen and 300.00 by SMS replaced it. */
+/**
+ * A world where Ringtone Store's request for 25.00 is on Li Lei's screen and 300.00 by SMS replaced
+ * it.
+ */
 async function replacedPrompt(): Promise<{
   world: UssdWorld
   request: string
@@ -60,12 +63,13 @@ async function replacedPrompt(): Promise<{
 }
 
 describe('a pushed payment prompt whose request was replaced', () => {
-  it('pays nothing with the PIN typed on it and says so; the SMS payment waits for its YES', async () => {
+  it('pays nothing with the PIN typed on it, says so; the SMS payment awaits its YES', async () => {
     const { world, request, bySms, info } = await replacedPrompt()
     const done = await typeIn(world.phone, LI, LI_PIN, info)
     expect(done.op).toBe(ussdOp.ussnRequest)
     expect(done.text).toBe(
-      'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+      'This payment request is no longer waiting for you: it expired or was replaced. ' +
+        'Nothing was paid.',
     )
     expect(done.text).not.toContain(request)
     expect(await world.gw.balance(LI, 'wallet')).toBe('500.00')

@@ -43,7 +43,7 @@ async function statusOf(world: UssdWorld, merchant: string, id: string): Promise
 }
 
 describe('USSD push of a merchant payment request', () => {
-  it('prompts for the PIN by USSR request; the PIN completes the payment and a USSN closes the dialogue; no SMS', async () => {
+  it('asks the PIN by USSR request; it completes the payment, a USSN closes; no SMS', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
@@ -74,7 +74,7 @@ describe('USSD push of a merchant payment request', () => {
     expect(await phone.nextSms(LI, 300)).toBeNull()
   })
 
-  it('asks a phone-bill charge with 1 Confirm / 2 Decline, in Chinese for a Chinese subscriber; 2 declines', async () => {
+  it('asks a phone-bill charge by 1 Confirm / 2 Decline, in Chinese too; 2 declines', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, HAN)
@@ -99,7 +99,7 @@ describe('USSD push of a merchant payment request', () => {
     expect(await gw.balance(HAN, 'phone_bill')).toBe('20.00')
   })
 
-  it('confirms a phone-bill charge with 1, and re-asks after a wrong PIN on a wallet request', async () => {
+  it('confirms a phone-bill charge by 1; re-asks after a wrong PIN on a wallet one', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
@@ -143,7 +143,7 @@ describe('USSD push of a merchant payment request', () => {
     expect((await typeIn(phone, LI, '1', info)).text).toMatch(/500\.00/)
   })
 
-  it('sends the SMS after the idle timeout when the push gets no answer; a late answer finds the dialogue over', async () => {
+  it('sends the SMS once an unanswered push idles out; a late answer finds it over', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)
@@ -165,7 +165,7 @@ describe('USSD push of a merchant payment request', () => {
     expect(await statusOf(world, RINGTONES, id)).toBe('pending_authorization')
   })
 
-  it('sends the SMS at once when the push ends without an answer (three wrong entries)', async () => {
+  it('sends the SMS at once when the push ends unanswered (three wrong entries)', async () => {
     world = await startUssdWorld()
     const { phone, gw } = world
     await speakUssd(phone, LI)

@@ -67,7 +67,7 @@ function decoded(bytes: Buffer): Pdu {
 }
 
 describe('USSD TLVs on the wire', () => {
-  it("writes a USSR request screen as deliver_sm with ussd_service_op 02 and the phone's its_session_info", () => {
+  it('writes a USSR request as deliver_sm, ussd_service_op 02, its its_session_info', () => {
     const info = Buffer.from([0x2a, 0x10])
     const bytes = encodePdu(
       'deliver_sm',
@@ -102,7 +102,7 @@ describe('USSD TLVs on the wire', () => {
     expect(bytes.toString('hex')).toBe(expected.toString('hex'))
   })
 
-  it('writes a PSSR response in UCS-2 (0x08) as submit_sm, and no its_session_info when the phone sent none', () => {
+  it('writes a PSSR response in UCS-2 (0x08) as submit_sm, no its_session_info if none', () => {
     const bytes = encodePdu(
       'submit_sm',
       9,
@@ -134,7 +134,7 @@ describe('USSD TLVs on the wire', () => {
     expect(bytes.toString('hex')).toBe(expected.toString('hex'))
   })
 
-  it("reads a phone's PSSR indication: op, its_session_info, the dial string, addresses, coding", () => {
+  it("reads a phone's PSSR indication: op, its_session_info, dial, addresses, coding", () => {
     const bytes = frame(
       0x00000004,
       3,
@@ -167,7 +167,7 @@ describe('USSD TLVs on the wire', () => {
     })
   })
 
-  it("reads a USSDC's PSSR indication as real ones come: service_type P2, no its_session_info", () => {
+  it("reads a USSDC's PSSR indication as they come: service_type P2, no its_session_info", () => {
     // The shape of the deliver_sm in jookies/jasmin issue 842 (a USSDC that Jasmin could not read).
     const bytes = frame(
       0x00000005,

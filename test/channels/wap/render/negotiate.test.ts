@@ -36,7 +36,8 @@ const table: readonly (readonly [string, RequestHeaders, Negotiation | null])[] 
     'Openwave 6: XHTML first, WML last',
     {
       accept:
-        'application/xhtml+xml, application/vnd.wap.xhtml+xml, application/vnd.wap.wmlc;type=4365, text/vnd.wap.wml, */*;q=0.1',
+        'application/xhtml+xml, application/vnd.wap.xhtml+xml, ' +
+        'application/vnd.wap.wmlc;type=4365, text/vnd.wap.wml, */*;q=0.1',
       userAgent: 'OPWV-SDK/62 UP.Browser/6.2.2.1.208 (GUI) MMP/2.0',
     },
     xhtmlWap,

@@ -51,9 +51,15 @@ export const everyKindForm: PageForm = {
 }
 
 const longParagraphs = [
-  'Your payment request has been received and is being processed by the bank; you will receive an SMS with the receipt number once it completes, usually within two minutes. If no SMS arrives within an hour, call customer care on 100 and quote the reference below.',
-  'Reference TP-2026-11-21-000417. Keep this page until the SMS arrives; do not pay the same merchant again for this order, the bank will not charge you twice for one reference.',
-  'Fees: none for merchant payments below KES 1,000. Your daily limit is KES 70,000 and resets at midnight; the bank may hold payments above KES 50,000 for review.',
+  'Your payment request has been received and is being processed by the bank; ' +
+    'you will receive an SMS with the receipt number once it completes, ' +
+    'usually within two minutes. If no SMS arrives within an hour, call customer care ' +
+    'on 100 and quote the reference below.',
+  'Reference TP-2026-11-21-000417. Keep this page until the SMS arrives; ' +
+    'do not pay the same merchant again for this order, the bank will not charge you ' +
+    'twice for one reference.',
+  'Fees: none for merchant payments below KES 1,000. Your daily limit is KES 70,000 and ' +
+    'resets at midnight; the bank may hold payments above KES 50,000 for review.',
 ]
 
 export const pageModels: Readonly<Record<string, PageModel>> = {
@@ -158,7 +164,8 @@ export const pageModels: Readonly<Record<string, PageModel>> = {
     paragraphs: Array.from(
       { length: 8 },
       (_, i) =>
-        `2026-11-${String(10 + i)} Paid merchant 0012${String(i)} KES ${String(100 + i * 7)}.00 ref TP${String(4000 + i)}`,
+        `2026-11-${String(10 + i)} Paid merchant 0012${String(i)} KES ` +
+        `${String(100 + i * 7)}.00 ref TP${String(4000 + i)}`,
     ),
     links: [{ label: 'Next', href: `${session}/statement?page=2`, key: '#' }, homeLink],
     noStore: true,
