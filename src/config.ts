@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { BankMode } from './bank/gateway-bank.js'
+import { bankModes } from './bank/gateway-bank.js'
 import type { Limits, OperatingLimits } from './core/index.js'
 import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
 import { isHeaderName } from './gateway/http/headers.js'
 import type { LogLevel } from './service/log.js'
 import { logLevels } from './service/log.js'
-import type { BankMode } from './tools/bank/simulated-bank.js'
-import { bankModes } from './tools/bank/simulated-bank.js'
 
 export interface Config {
   readonly http: { readonly host: string; readonly port: number }

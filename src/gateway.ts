@@ -1,6 +1,8 @@
 /**
- * gateway.ts - wiring only: opens the ledger and the simulated bank, loads the default world
- * into an empty database, starts group commit, the payment service, the notices outbox, the SMPP
+ * gateway.ts - wiring only: opens the ledger, loads the world it is given into an empty
+ * database (and its cards into the bank it is given: `telepay start` and the tests pass the
+ * simulated bank and the default fixture world of src/tools, which the product does not
+ * import), starts group commit, the payment service, the notices outbox, the SMPP
  * bearer, the sweeps and the HTTP server. Channels (SMS, USSD, IVR, WAP, the merchant API) start
  * here, register in the channel registry and mount their routers on the HTTP app. The SMPP
  * bearer (src/bearer/start.ts: the SMSC simulator, or operator mode's bind) starts before the
@@ -14,7 +16,7 @@
  * operating.stopInFlightMs); their replies are sent or kept in the outbox; the outbox is
  * delivered over its routes' sessions still bound (operating.stopOutboxDrainMs); then the
  * channels close, the SMPP sessions unbind, the last ledger batch commits and the files close.
- * Exports startGateway, Gateway, GatewayConfig.
+ * Exports startGateway, Gateway, GatewayConfig, GatewayParts.
  */
 
 import type { RunningIvrChannel } from '../channels/ivr/index.js'
@@ -29,6 +31,7 @@ import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
+import type { GatewayBank } from './bank/gateway-bank.js'
 import type { SmppLimits } from './bearer/smpp/limits.js'
 import type { RunningSmppBearer } from './bearer/start.js'
 import { startSmppBearer } from './bearer/start.js'
@@ -36,6 +39,7 @@ import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
+import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { adminAuth } from './http/admin-api.js'
@@ -46,16 +50,14 @@ import { GroupCommit } from './ledger/group-commit.js'
 import { SqliteLedger } from './ledger/sqlite-ledger.js'
 import type { Clock } from './service/clock.js'
 import { systemClock, TestClock } from './service/clock.js'
-import { within } from './service/in-flight.js'
 import type { Logger } from './service/log.js'
 import { createLogger } from './service/log.js'
 import { Metrics } from './service/metrics.js'
 import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
-import { SimulatedBank } from './tools/bank/simulated-bank.js'
-import { defaultWorld } from './tools/world/default-world.js'
-import { prepareWorld } from './world/world.js'
+import { seedEmptyLedger } from './world/seed.js'
+import type { WorldSpec } from './world/world.js'
 
 /**
  * `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap`
@@ -65,12 +67,22 @@ import { prepareWorld } from './world/world.js'
 export type GatewayConfig = Config &
   WapChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
 
+/** What whoever starts the gateway gives it besides the configuration (`telepay start`, tests). */
+export interface GatewayParts {
+  /** The issuing bank; the gateway closes it on stop. */
+  readonly bank: GatewayBank
+  /** Loaded into the ledger when it is empty (a fresh data directory); null: nothing is. */
+  readonly world: WorldSpec | null
+  /** By default, a logger at the configured level on stderr. */
+  readonly log?: Logger
+}
+
 export interface Gateway {
   readonly url: string
   readonly config: Config
   readonly context: GatewayContext
   readonly ledger: SqliteLedger
-  readonly bank: SimulatedBank
+  readonly bank: GatewayBank
   readonly clock: Clock
   /** The SMPP bearer under SMS and USSD over SMPP, or null when SMS is configured off. */
   readonly bearer: RunningSmppBearer | null
@@ -89,24 +101,22 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-export async function startGateway(
-  config: GatewayConfig,
-  options: { log?: Logger } = {},
-): Promise<Gateway> {
-  const log = options.log ?? createLogger(config.logLevel)
+export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
+  const log = parts.log ?? createLogger(config.logLevel)
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits)
-  const bank = new SimulatedBank(config.bankFile)
-  bank.setBehaviour(config.bank)
+  const bank = parts.bank
   const pins = createPinHasher(config.pinHashCost)
 
-  if (config.world === 'default' && (await ledger.isEmpty())) {
-    const world = await prepareWorld(defaultWorld, (pin) => pins.hash(pin))
-    await ledger.seedWorld(world, clock.nowMs())
-    for (const subscriber of world.subscribers) {
-      if (subscriber.card !== null)
-        bank.openCard({ ...subscriber.card, balanceMinor: subscriber.card.bankBalanceMinor })
-    }
+  const world =
+    parts.world === null
+      ? null
+      : await seedEmptyLedger(
+          parts.world,
+          { ledger, bank, hashPin: (pin) => pins.hash(pin) },
+          clock.nowMs(),
+        )
+  if (world !== null) {
     log.info('default world loaded', {
       subscribers: world.subscribers.length,
       merchants: world.merchants.length,

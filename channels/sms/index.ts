@@ -15,13 +15,12 @@
 import { join } from 'node:path'
 import type { InboundAnswer, InboundSm, SmsLink } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import { InFlight } from '../../src/gateway/in-flight.js'
 import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
-import type { LedgerReads } from '../../src/gateway/ports.js'
+import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
-import { InFlight } from '../../src/service/in-flight.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
 import { SmsAdapter } from './sms-adapter.js'
@@ -37,7 +36,8 @@ export interface SmsChannelConfig {
 export interface SmsChannelDeps {
   /** The SMS side of the SMPP bearer the gateway started. */
   readonly link: SmsLink
-  readonly service: PaymentService
+  /** Where commands go: the payment service's execute. */
+  readonly service: CommandPort
   /** The subscriber's language and waiting payment. */
   readonly ledger: LedgerReads<'subscriber'>
   /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */

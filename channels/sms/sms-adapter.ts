@@ -15,9 +15,9 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { isUnlogged, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import type { Logger } from '../../src/service/log.js'
-import type { PaymentService } from '../../src/service/payment-service.js'
 import { commandOfDraft } from './grammar/command-draft.js'
 import type { ParsedMo } from './grammar/parse-mo.js'
 import { parseMo } from './grammar/parse-mo.js'
@@ -39,7 +39,8 @@ export const defaultSmsAdapterLimits: SmsAdapterLimits = {
 }
 
 export interface SmsAdapterOptions {
-  readonly service: PaymentService
+  /** Where commands go: the payment service's execute. */
+  readonly service: CommandPort
   readonly log: Logger
   /** The number MOs are sent to (12588); named in logs. */
   readonly shortCode: string

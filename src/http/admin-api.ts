@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
+import { bankModes } from '../bank/gateway-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
 import { dayOfQuery } from '../gateway/http/day.js'
@@ -12,7 +13,6 @@ import { paymentJson, sendError } from '../gateway/http/json.js'
 import { bearerToken } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
-import { bankModes } from '../tools/bank/simulated-bank.js'
 import { checkJson } from './check-json.js'
 import type { GatewayContext } from './context.js'
 

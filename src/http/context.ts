@@ -2,6 +2,7 @@
  * context.ts - what the HTTP routes are given: the parts of a running gateway they may use.
  */
 
+import type { GatewayBank } from '../bank/gateway-bank.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
@@ -9,7 +10,6 @@ import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type { PaymentService } from '../service/payment-service.js'
-import type { SimulatedBank } from '../tools/bank/simulated-bank.js'
 
 /** A channel's readiness, as /healthz reports it. */
 export interface ChannelHealth {
@@ -21,7 +21,7 @@ export interface GatewayContext {
   readonly service: PaymentService
   readonly ledger: LedgerStore
   readonly commits: GroupCommit
-  readonly bank: SimulatedBank
+  readonly bank: GatewayBank
   readonly clock: Clock
   readonly limits: Limits
   readonly operating: OperatingLimits

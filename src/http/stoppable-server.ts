@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { InFlight, within } from '../service/in-flight.js'
+import { InFlight, within } from '../gateway/in-flight.js'
 
 export interface StoppableServer {
   readonly address: AddressInfo

@@ -11,21 +11,16 @@
  *    src/gateway/registry.ts once it exists); the tools (src/tools/: phones, bench, cli,
  *    conformance, the simulated bank, the fixture world) are apart.
  * 5. The product does not import the tools: a product that needs its simulator to start is not
- *    apart from it (the gateway still builds the simulated bank and seeds the fixture world).
+ *    apart from it (whoever starts the gateway gives it the simulated bank and the fixture world).
  *
- * Rules 1 and 2 hold. Rules 3, 4 and 5 are where the tree is going (the gateway layer of issue
- * 12): the imports that break them today are listed in import-debt.json, one line each. The test
- * fails on a breach that is not listed, and on a listed one that is gone, so the list only shrinks
- * and stays true. Regenerate it with
- * `TELEPAY_WRITE_IMPORT_DEBT=1 npx vitest run test/rules/imports.test.ts` only when a move makes a
- * breach disappear or change its name.
+ * All five hold, with no exception and no debt list: the gateway layer of issue 12 removed the
+ * last of the 31 cross-channel imports and of the 84 channel imports of src/ internals, so any
+ * breach fails the test with the import that made it.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const debtPath = 'test/rules/import-debt.json'
 
 const sources = execFileSync(
   'git',
@@ -115,25 +110,8 @@ function breaches(): string[] {
 }
 
 describe('dependency rules', () => {
-  it('the core imports nothing outside itself, and no channel imports another channel', () => {
-    // No debt here: both rules hold today (the bearer and the one menu model removed the last
-    // 26 cross-channel imports), so any breach fails.
-    expect(
-      breaches().filter(
-        (line) => line.startsWith('core imports') || line.startsWith('channel imports another'),
-      ),
-    ).toEqual([])
-  })
-
-  it('breaks rules 3, 4 and 5 only where import-debt.json says; each listed breach exists', () => {
-    const found = [...new Set(breaches())].sort()
-    if (process.env['TELEPAY_WRITE_IMPORT_DEBT'] === '1')
-      writeFileSync(debtPath, `${JSON.stringify(found, null, 2)}\n`)
-    const listed = JSON.parse(readFileSync(debtPath, 'utf8')) as string[]
-    expect({
-      new: found.filter((line) => !listed.includes(line)),
-      gone: listed.filter((line) => !found.includes(line)),
-    }).toEqual({ new: [], gone: [] })
+  it('holds all five rules: every import of src/, channels/ and menus/ keeps them', () => {
+    expect([...new Set(breaches())].sort()).toEqual([])
   })
 
   it('tells each breach from a clean import', () => {

@@ -1,6 +1,7 @@
 /**
  * gateway-fixture.ts - a real gateway for tests: a temporary data directory with real SQLite
- * files (ledger and simulated bank), the default world, a test clock that only moves when a test
+ * files (ledger and simulated bank), the default world (both given to the gateway as
+ * `telepay start` gives them, src/tools/world/simulated-parties.ts), a test clock that only moves when a test
  * says so, and HTTP on an ephemeral loopback port. Helpers speak to it as a merchant, an operator
  * and a phone would: merchant and admin calls go over real HTTP; a phone's command goes through
  * the payment service, which is where every channel hands its commands in.
@@ -19,6 +20,7 @@ import type { Command, CommandResult, FundingKind } from '../../src/core/index.j
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
 import type { Logger } from '../../src/service/log.js'
+import { simulatedParties } from '../../src/tools/world/simulated-parties.js'
 
 /**
  * Li Lei, en, PIN 1234: phone bill 50.00 (credit 100.00), wallet 500.00, ICBC card *1234 with
@@ -208,7 +210,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
   try {
     gateway = await startGateway(
       options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits },
-      options.log === undefined ? {} : { log: options.log },
+      { ...simulatedParties(config), ...(options.log === undefined ? {} : { log: options.log }) },
     )
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })

@@ -27,10 +27,10 @@ import { maskMsisdn } from '../../core/index.js'
 import { decodeJson } from '../../ledger/codec.js'
 import type { LedgerStore } from '../../ledger/store.js'
 import type { Clock } from '../../service/clock.js'
-import { InFlight } from '../../service/in-flight.js'
 import type { Logger } from '../../service/log.js'
 import type { Metrics } from '../../service/metrics.js'
 import { backoffMs } from '../../service/webhooks.js'
+import { InFlight } from '../in-flight.js'
 import { renderMessage } from '../reply/index.js'
 import type {
   HeldNotices,

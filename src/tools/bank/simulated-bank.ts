@@ -1,26 +1,19 @@
 /**
  * simulated-bank.ts - an issuing bank for tests and demos, with its own SQLite database (it is a
  * separate party: its books are not the gateway's ledger). It can be told to approve, decline,
- * be slow, time out or be down, to exercise every path of a card payment.
+ * be slow, time out or be down, to exercise every path of a card payment. It is the GatewayBank
+ * (src/bank/gateway-bank.ts) `telepay start` and the tests start the gateway with.
  */
 
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import DatabaseConstructor from 'better-sqlite3'
-import type { AuthorizationAnswer, HoldState, IssuingBank } from '../../bank/issuing-bank.js'
+import type { BankBehaviour, CardOpening, GatewayBank } from '../../bank/gateway-bank.js'
+import type { AuthorizationAnswer, HoldState } from '../../bank/issuing-bank.js'
 import { BankUnavailableError } from '../../bank/issuing-bank.js'
 
-export const bankModes = ['approve', 'decline', 'slow', 'timeout', 'down'] as const
-export type BankMode = (typeof bankModes)[number]
-
-export interface BankBehaviour {
-  readonly mode: BankMode
-  /** Delay of every answer in `slow` mode. */
-  readonly slowMs: number
-}
-
-export class SimulatedBank implements IssuingBank {
+export class SimulatedBank implements GatewayBank {
   private readonly db: Database
   private behaviour: BankBehaviour = { mode: 'approve', slowMs: 2_000 }
 
@@ -51,7 +44,7 @@ export class SimulatedBank implements IssuingBank {
   }
 
   /** Opens a card with a balance, unless the bank already has it. */
-  openCard(card: { token: string; bank: string; last4: string; balanceMinor: bigint }): void {
+  openCard(card: CardOpening): void {
     this.db
       .prepare(
         'INSERT OR IGNORE INTO cards (token, bank, last4, balance_minor) VALUES (?, ?, ?, ?)',

@@ -1,10 +1,12 @@
 /**
  * start.ts - `telepay start` (what `npm start` runs): loads the configuration, starts the
- * gateway, and stops it cleanly on SIGINT or SIGTERM.
+ * gateway with the simulated bank and (unless `world: none`) the default fixture world, and
+ * stops it cleanly on SIGINT or SIGTERM.
  */
 import { ConfigError, loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
+import { simulatedParties } from '../world/simulated-parties.js'
 import { parseArgs, UsageError } from './args.js'
 
 export async function runStart(args: string[]): Promise<number> {
@@ -21,7 +23,8 @@ export async function runStart(args: string[]): Promise<number> {
     if (Object.keys(http).length > 0) overrides['http'] = http
     if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
     if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
-    gateway = await startGateway(loadConfig({ overrides }))
+    const config = loadConfig({ overrides })
+    gateway = await startGateway(config, simulatedParties(config))
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`telepay: ${error.message}\n`)

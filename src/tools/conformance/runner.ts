@@ -13,6 +13,7 @@ import { loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
 import { silentLogger } from '../../service/log.js'
+import { simulatedParties } from '../world/simulated-parties.js'
 import type { ScriptContext } from './context.js'
 import { StepFailure } from './context.js'
 import type { Script } from './script.js'
@@ -51,7 +52,7 @@ async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
       smpp: { host: '127.0.0.1', port: 0 },
     },
   })
-  const gateway = await startGateway(config, { log: silentLogger })
+  const gateway = await startGateway(config, { ...simulatedParties(config), log: silentLogger })
   return { gateway, dir }
 }
 

@@ -11,6 +11,7 @@ import type { SmppLimits } from '../../../bearer/smpp/limits.js'
 import { loadConfig } from '../../../config.js'
 import type { Gateway, GatewayConfig } from '../../../gateway.js'
 import { startGateway } from '../../../gateway.js'
+import { simulatedParties } from '../../world/simulated-parties.js'
 import { seedDatabase } from '../bench-world.js'
 import type { SmsBenchOptions } from './options.js'
 import { smsBenchLimits } from './options.js'
@@ -61,5 +62,5 @@ export async function startSmsBenchGateway(
   })
   // smppLimits is not a key of config.ts yet: the gateway reads it from the object it is given.
   const config: GatewayConfig = { ...base, smppLimits: simulatorLimitsOf(options) }
-  return startGateway(config)
+  return startGateway(config, simulatedParties(config))
 }

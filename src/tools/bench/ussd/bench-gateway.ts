@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../../../config.js'
 import type { Gateway } from '../../../gateway.js'
 import { startGateway } from '../../../gateway.js'
+import { simulatedParties } from '../../world/simulated-parties.js'
 import { seedDatabase } from '../bench-world.js'
 import { buildSmsBenchWorld } from '../sms/world.js'
 import type { UssdBenchOptions } from './options.js'
@@ -41,5 +42,5 @@ export async function startUssdBenchGateway(
       sms: { mode: 'off' },
     },
   })
-  return startGateway(config)
+  return startGateway(config, simulatedParties(config))
 }

@@ -18,6 +18,7 @@ import { encodeGsm7 } from '../../../../src/bearer/text/gsm7.js'
 import { loadConfig } from '../../../../src/config.js'
 import type { Gateway } from '../../../../src/gateway.js'
 import { startGateway } from '../../../../src/gateway.js'
+import { simulatedParties } from '../../../../src/tools/world/simulated-parties.js'
 import { httpRequest, LI, LI_PIN, RINGTONES } from '../../../support/gateway-fixture.js'
 import { until } from './harness.js'
 
@@ -87,7 +88,7 @@ async function startOperatorGateway(
       ...(extra.ussdPush === undefined ? {} : { ussd: { push: extra.ussdPush } }),
     },
   })
-  return startGateway(config)
+  return startGateway(config, simulatedParties(config))
 }
 
 /** A deliver_sm from the USSDC carrying a user's USSD string. */

@@ -1,6 +1,7 @@
 /**
  * in-flight.ts - counts work under way (HTTP requests, MOs being answered, replies being sent)
- * so that a graceful stop can wait for it to end, within a bound. Exports InFlight, within.
+ * so that a graceful stop can wait for it to end, within a bound: what a channel's settle()
+ * (channel.ts, rule 4) waits on. Exports InFlight, within.
  */
 
 export class InFlight {

@@ -1,0 +1,26 @@
+/**
+ * simulated-parties.ts - the parties outside the gateway that `telepay start`, the conformance
+ * runner, the benchmarks and the tests start it with: the simulated bank (its file and behaviour
+ * from the configuration's bankFile and bank keys) and, unless the configuration says
+ * `world: none`, the default fixture world to load into an empty ledger. The product only names
+ * their ports (src/bank/gateway-bank.ts, src/world/world.ts); the simulators stay tools.
+ * Exports simulatedParties, SimulatedParties.
+ */
+import type { Config } from '../../config.js'
+import type { WorldSpec } from '../../world/world.js'
+import { SimulatedBank } from '../bank/simulated-bank.js'
+import { defaultWorld } from './default-world.js'
+
+export interface SimulatedParties {
+  readonly bank: SimulatedBank
+  /** Seeded into an empty ledger; null: nothing is. */
+  readonly world: WorldSpec | null
+}
+
+export function simulatedParties(
+  config: Pick<Config, 'bankFile' | 'bank' | 'world'>,
+): SimulatedParties {
+  const bank = new SimulatedBank(config.bankFile)
+  bank.setBehaviour(config.bank)
+  return { bank, world: config.world === 'default' ? defaultWorld : null }
+}
