@@ -13,6 +13,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { IvrLimits } from '../../channels/ivr/limits.js'
+import type { UssdLimits } from '../../channels/ussd/limits.js'
 import type { WapLimits } from '../../channels/wap/limits.js'
 import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
@@ -68,6 +70,10 @@ export interface FixtureOptions {
   readonly overrides?: Readonly<Record<string, unknown>>
   /** The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout. */
   readonly wapLimits?: Partial<WapLimits>
+  /** The USSD channel's limits (not in the configuration file), e.g. a short answer deadline. */
+  readonly ussdLimits?: Partial<UssdLimits>
+  /** The IVR channel's limits (not in the configuration file), e.g. a short answer deadline. */
+  readonly ivrLimits?: Partial<IvrLimits>
   /** The gateway's logger (a test that reads the log lines); by default the configured silent one. */
   readonly log?: Logger
 }
@@ -195,10 +201,18 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     cwd: dir,
     overrides: mergeOverrides(base, options.overrides ?? {}),
   })
+  // ussdLimits and ivrLimits are not keys of GatewayConfig: the channels read them from the
+  // object the gateway hands them, as the benches pass smppLimits.
+  const channelLimits = {
+    ...config,
+    ...(options.wapLimits === undefined ? {} : { wapLimits: options.wapLimits }),
+    ...(options.ussdLimits === undefined ? {} : { ussdLimits: options.ussdLimits }),
+    ...(options.ivrLimits === undefined ? {} : { ivrLimits: options.ivrLimits }),
+  }
   let gateway: Gateway
   try {
     gateway = await startGateway(
-      options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits },
+      channelLimits,
       options.log === undefined ? {} : { log: options.log },
     )
   } catch (error) {
