@@ -45,7 +45,7 @@ function spokenIn(document: string, tag: string): string[] {
   )
 }
 
-/** One call's keys, whatever face carries them: `keys` with `#` ends an input, without a menu choice. */
+/** One call, whatever face carries it: keys ending in `#` end an input, a single key answers a menu. */
 abstract class IvrPhone implements ChannelPhone {
   private lastRequest: (() => Promise<Answer>) | null = null
 
