@@ -60,7 +60,10 @@ export interface SmsConfig {
   /** simulator: serve the SMSC simulator; operator: bind to `upstream` as an ESME; off: no SMS. */
   readonly mode: SmsMode
   readonly shortCode: string
-  /** The operator's SMSC, from `smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver&systemType=X`. */
+  /**
+   * The operator's SMSC, from
+   * `smpp://systemId:password@host:port?bind=transceiver|transmitter+receiver&systemType=X`.
+   */
   readonly upstream: UpstreamSmsc | null
 }
 
@@ -229,7 +232,10 @@ export function parseUpstream(value: unknown): UpstreamSmsc | undefined {
   }
 }
 
-/** Builds the configuration; `overrides` win over everything (used by tests and the conformance runner). */
+/**
+ * Builds the configuration; `overrides` win over everything (used by tests and the conformance
+ * runner).
+ */
 export function loadConfig(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: Source } = {},
 ): Config {
@@ -319,7 +325,8 @@ export function loadConfig(
         )
   if (smsMode === 'operator' && upstream === null)
     throw new ConfigError(
-      'config: sms.upstream: operator mode needs the SMSC to bind to, e.g. smpp://user:secret@smsc.example:2775',
+      'config: sms.upstream: operator mode needs the SMSC to bind to, ' +
+        'e.g. smpp://user:secret@smsc.example:2775',
     )
   const dataDir = resolve(
     cwd,

@@ -19,13 +19,13 @@
  * Exports startGateway, Gateway, GatewayConfig, GatewayParts.
  */
 
-import type { RunningIvrChannel } from '../channels/ivr/index.js'
+import type { IvrChannelConfig, RunningIvrChannel } from '../channels/ivr/index.js'
 import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningMerchantChannel } from '../channels/merchant/index.js'
 import { startMerchantChannel } from '../channels/merchant/index.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
-import type { RunningUssdChannel } from '../channels/ussd/index.js'
+import type { RunningUssdChannel, UssdChannelConfig } from '../channels/ussd/index.js'
 import { startUssdChannel } from '../channels/ussd/index.js'
 import type { RunningUssdSmpp } from '../channels/ussd/smpp/index.js'
 import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
@@ -60,12 +60,15 @@ import { seedEmptyLedger } from './world/seed.js'
 import type { WorldSpec } from './world/world.js'
 
 /**
- * `wapLimits` rides along for tests and benches; the trusted gateways come from config.ts's `wap`
- * section. `smppLimits` (not in config.ts yet) overrides the SMSC simulator's session limits: the
- * SMS benchmark raises the per-bind rate limit and the deliver_sm window with it.
+ * `wapLimits`, `ussdLimits` and `ivrLimits` ride along for tests and benches (a short answer
+ * deadline); the trusted gateways come from config.ts's `wap` section. `smppLimits` (not in
+ * config.ts yet) overrides the SMSC simulator's session limits: the SMS benchmark raises the
+ * per-bind rate limit and the deliver_sm window with it.
  */
 export type GatewayConfig = Config &
-  WapChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
+  WapChannelConfig &
+  UssdChannelConfig &
+  IvrChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
 
 /** What whoever starts the gateway gives it besides the configuration (`telepay start`, tests). */
 export interface GatewayParts {
@@ -187,7 +190,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     log,
     metrics,
   })
-  const ussd = await startUssdChannel({}, channelContext)
+  const ussd = await startUssdChannel(config, channelContext)
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp =
     bearer === null
@@ -199,7 +202,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
   // The push first, when the phone can take the prompt on its screen; SMS for the rest.
   if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)
   if (sms !== null) notices.register(sms.route)
-  const ivr = startIvrChannel({}, channelContext)
+  const ivr = startIvrChannel(config, channelContext)
   const wap = startWapChannel(
     {
       ...config,
@@ -334,7 +337,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     config.operating.stopHttpCloseGraceMs,
   )
   const address = server.address
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
   log.info('telepay listening', { http: url, clock: config.clock, ledger: config.ledgerFile })
 
   const smpp = bearer?.port == null ? null : { host: config.smpp.host, port: bearer.port }
@@ -356,7 +360,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     notices,
     async close() {
       clearInterval(timer)
-      // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new bind.
+      // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new
+      // bind.
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()

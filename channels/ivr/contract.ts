@@ -64,14 +64,17 @@ export interface IvrCall {
   readonly step: number
   /**
    * Inputs collected so far by name (order, amount, account...). Never a PIN. `@payment` is the
-   * engine's own: the id of the payment the call spoke of, named by confirm and cancel, never spoken.
+   * engine's own: the id of the payment the call spoke of, named by confirm and cancel, never
+   * spoken.
    */
   readonly values: Readonly<Record<string, string>>
   /** Failures (no input or no match) on the current state, for escalation and the 3-strikes end. */
   readonly failures: number
   /** Keys typed ahead and not yet consumed by a gather. */
   readonly typeAhead: string
-  /** The digits of the gather in progress and when the last one came (for the inter-digit timer). */
+  /**
+   * The digits of the gather in progress and when the last one came (for the inter-digit timer).
+   */
   readonly collecting: {
     readonly digits: string
     readonly lastKeyMs: number | null
@@ -110,7 +113,10 @@ export type IvrStep =
     }
 
 export interface IvrEngine {
-  /** A call from `from` to `to` answered at `nowMs`; `registered` says whether `from` is a subscriber. */
+  /**
+   * A call from `from` to `to` answered at `nowMs`; `registered` says whether `from` is a
+   * subscriber.
+   */
   start(
     callId: string,
     from: string,

@@ -45,9 +45,13 @@ export interface IvrLimits {
   readonly requestBodyBytesMax: number
   /** Call records one admin request may read. */
   readonly callRecordsQueryRowsMax: number
-  /** Digits a VoiceXML digits grammar allows when the gather has no maximum (up to its terminator). */
+  /**
+   * Digits a VoiceXML digits grammar allows when the gather has no maximum (up to its terminator).
+   */
   readonly grammarDigitsMax: number
-  /** Call records kept in ivr.sqlite: about 500 bytes each, so a year of a busy line fits in 100 MB. */
+  /**
+   * Call records kept in ivr.sqlite: about 500 bytes each, so a year of a busy line fits in 100 MB.
+   */
   readonly callRecordsKeptMax: number
   /** espeak-ng and sox runs at once: the machine has two cores shared with the payment path. */
   readonly speechRendersMax: number
@@ -55,9 +59,15 @@ export interface IvrLimits {
   readonly speechRenderTimeoutMs: number
   /** Characters of a prompt text sent to espeak-ng: prompts are a sentence or two. */
   readonly speechTextLengthMax: number
-  /** WAV files kept in the prompt cache: prompts with amounts differ per call, so the cache is bounded. */
+  /**
+   * WAV files kept in the prompt cache: prompts with amounts differ per call, so the cache is
+   * bounded.
+   */
   readonly speechCacheFilesMax: number
-  /** Prompt ids and texts remembered for GET /ivr/prompts/:id.wav (the last text of each id and language). */
+  /**
+   * Prompt ids and texts remembered for GET /ivr/prompts/:id.wav (the last text of each id and
+   * language).
+   */
   readonly promptsKnownMax: number
   /**
    * How often the calls in progress are written behind to the dialog store (its record, the

@@ -217,7 +217,9 @@ export function simulationRouter(deps: {
   return router
 }
 
-/** `GET /` of the call records, for the gateway to mount at /admin/api/calls behind the admin token. */
+/**
+ * `GET /` of the call records, for the gateway to mount at /admin/api/calls behind the admin token.
+ */
 export function callsAdminRouter(deps: {
   readonly store: CallStore
   readonly limits: IvrLimits

@@ -138,7 +138,9 @@ export class SpeechRenderer {
     }
   }
 
-  /** Keeps speechCacheFilesMax files: past it the oldest tenth goes (a tenth, so trims are rare). */
+  /**
+   * Keeps speechCacheFilesMax files: past it the oldest tenth goes (a tenth, so trims are rare).
+   */
   private trimCache(): void {
     const files = readdirSync(this.cacheDir).filter((name) => /^[0-9a-f]{32}\.wav$/.test(name))
     if (files.length <= this.limits.speechCacheFilesMax) return

@@ -71,7 +71,10 @@ function grammars(gather: Gather, limits: IvrLimits): XmlNode[] {
   return nodes
 }
 
-/** The VoiceXML document of an answer: a field collecting the gather, or the prompts and a disconnect. */
+/**
+ * The VoiceXML document of an answer: a field collecting the gather, or the prompts and a
+ * disconnect.
+ */
 export function renderVxml(
   answer: Pick<CallAnswer, 'callId' | 'step' | 'language' | 'prompts' | 'gather' | 'ended'>,
   limits: IvrLimits,

@@ -49,7 +49,8 @@ function serialize(node: XmlNode, indent: string | null, depth: number): string 
   if (node.children.length === 0) return `<${node.name}${attributes}/>`
   const onlyElements = node.children.every((child) => child.kind === 'element')
   if (indent === null || !onlyElements) {
-    return `<${node.name}${attributes}>${node.children.map((child) => serialize(child, null, 0)).join('')}</${node.name}>`
+    const inline = node.children.map((child) => serialize(child, null, 0)).join('')
+    return `<${node.name}${attributes}>${inline}</${node.name}>`
   }
   const inner = indent.repeat(depth + 1)
   const lines = node.children.map((child) => `${inner}${serialize(child, indent, depth + 1)}`)

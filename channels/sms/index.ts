@@ -27,7 +27,9 @@ import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { smsRoute } from './sms-route.js'
 
-/** What the channel reads of the configuration (config.ts): its files' folder and the short code. */
+/**
+ * What the channel reads of the configuration (config.ts): its files' folder and the short code.
+ */
 export interface SmsChannelConfig {
   readonly dataDir: string
   readonly sms: { readonly shortCode: string }

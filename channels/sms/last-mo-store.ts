@@ -19,7 +19,9 @@ export interface LastMo {
   /** The MO's message id: the idempotency key its command ran under. */
   readonly id: string
   readonly firstMs: number
-  /** Its replies went out (true), so a retransmission is acknowledged without sending them again. */
+  /**
+   * Its replies went out (true), so a retransmission is acknowledged without sending them again.
+   */
   readonly answered: boolean
   /**
    * The phone's waiting payment once the MO was handled (null: none); undefined while the MO
@@ -79,9 +81,11 @@ export class SqliteLastMoStore implements LastMoStore {
     this.statements = {
       get: this.db.prepare<[string], Row>('SELECT * FROM last_mo WHERE phone = ?'),
       upsert: this.db.prepare(`
-        INSERT INTO last_mo (phone, fingerprint, id, first_ms, answered, waiting_after, running) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (phone) DO UPDATE SET fingerprint = excluded.fingerprint, id = excluded.id, first_ms = excluded.first_ms,
-          answered = excluded.answered, waiting_after = excluded.waiting_after, running = excluded.running`),
+        INSERT INTO last_mo (phone, fingerprint, id, first_ms, answered, waiting_after, running)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (phone) DO UPDATE SET fingerprint = excluded.fingerprint, id = excluded.id,
+          first_ms = excluded.first_ms, answered = excluded.answered,
+          waiting_after = excluded.waiting_after, running = excluded.running`),
       forget: this.db.prepare('DELETE FROM last_mo WHERE phone = ?'),
       prune: this.db.prepare('DELETE FROM last_mo WHERE first_ms < ?'),
     }

@@ -71,9 +71,16 @@ export interface MoIdentified {
 
 export function moFingerprint(parts: MoFingerprintParts): string {
   const hash = createHash('sha256')
-  hash.update(
-    `${parts.bind}\u0000${parts.source}\u0000${parts.destination}\u0000${parts.esmClass}\u0000${parts.dataCoding}\u0000${parts.extra}\u0000`,
-  )
+  const fields = [
+    parts.bind,
+    parts.source,
+    parts.destination,
+    parts.esmClass,
+    parts.dataCoding,
+    parts.extra,
+  ]
+  // Each field ends in a NUL, so that no two field lists hash the same text.
+  hash.update(fields.map((field) => `${field}\u0000`).join(''))
   hash.update(parts.message)
   return hash.digest('base64url').slice(0, 22)
 }
@@ -102,7 +109,9 @@ export class MoIdentity {
     return `${this.prefix}${String(this.counter).padStart(6, '0')}`
   }
 
-  /** The id of this MO: the first copy's for a retransmission (see the rule above), else a new one. */
+  /**
+   * The id of this MO: the first copy's for a retransmission (see the rule above), else a new one.
+   */
   async identify(
     phone: string,
     fingerprint: string,

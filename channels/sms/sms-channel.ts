@@ -46,9 +46,15 @@ export interface SmsChannelOptions {
   readonly lastMos: LastMoStore
   /** The phone's waiting payment (null: none), from the ledger. */
   readonly waitingOf: (msisdn: string) => Promise<string | null>
-  /** Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks for receipts of our MTs. */
+  /**
+   * Offer delivery receipts: simulator mode answers an MO's registered_delivery; operator mode asks
+   * for receipts of our MTs.
+   */
   readonly receipts: boolean
-  /** Where replies that could not be sent are kept (the gateway's notices outbox), and whether an MO's reply already was. */
+  /**
+   * Where replies that could not be sent are kept (the gateway's notices outbox), and whether an
+   * MO's reply already was.
+   */
   readonly keep: ReplyKeeper
 }
 
@@ -84,7 +90,10 @@ export class SmsChannel {
     return this.transport?.ready() ?? false
   }
 
-  /** A new message id for a submit_sm the simulator accepts that is not an MO (a receipt from an ESME, say). */
+  /**
+   * A new message id for a submit_sm the simulator accepts that is not an MO (a receipt from an
+   * ESME, say).
+   */
   nextMessageId(): string {
     return this.identity.nextId()
   }
@@ -413,7 +422,10 @@ function gsmSafe(text: string): string {
   return safe
 }
 
-/** The key a phone's last MO is kept under: its stored MSISDN, or the sender as given when it is none. */
+/**
+ * The key a phone's last MO is kept under: its stored MSISDN, or the sender as given when it is
+ * none.
+ */
 function phoneOf(sender: string): string {
   return normalizeMsisdn(sender) ?? sender
 }

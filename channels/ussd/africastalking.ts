@@ -142,7 +142,8 @@ export function africasTalkingRoute(deps: AtDeps): RequestHandler[] {
  * The same callback served before express sees the request: `POST /ussd` with a form body is
  * the gateway's hottest request (one per keypress of every USSD user), and express's routing,
  * body parser and response helpers cost more than the hop itself. Answers exactly as the route
- * does (status, `text/plain; charset=utf-8`, the session idle header, body); anything else (another path or method, a
+ * does (status, `text/plain; charset=utf-8`, the session idle header, body); anything else (another
+ * path or method, a
  * body that is not a form) returns false and goes to express, whose route then answers it.
  */
 export function africasTalkingFastPath(

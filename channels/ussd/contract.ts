@@ -38,7 +38,10 @@ export interface Screen {
 }
 
 export interface UssdSession {
-  /** The provider's session id (Africa's Talking sessionId, Hubtel SessionId, SMPP its_session_info). */
+  /**
+   * The provider's session id (Africa's Talking sessionId, Hubtel SessionId, SMPP
+   * its_session_info).
+   */
   readonly sessionId: string
   /** Normalized MSISDN (src/core/msisdn.ts). */
   readonly msisdn: string
@@ -97,5 +100,8 @@ export interface UssdEngine {
   timeoutScreen(language: Language): Screen
 }
 
-/** Funding kinds in the order of the account menu of SPEC section 5 (1 wallet, 2 phone bill, 3 bank card). */
+/**
+ * Funding kinds in the order of the account menu of SPEC section 5 (1 wallet, 2 phone bill, 3 bank
+ * card).
+ */
 export const accountMenuOrder: readonly FundingKind[] = ['wallet', 'phone_bill', 'bank']

@@ -69,9 +69,13 @@ export function parseHubtelRequest(body: unknown, limits: UssdLimits): HubtelReq
   if (code === null && !(type === 'initiation' && dialPattern.test(message)))
     return 'ServiceCode is not a USSD code like 123'
   const sequenceValue = json['Sequence']
-  // Hubtel always sends it; without it a retry could not be told from a new input (see hubtelRoute).
+  // Hubtel always sends it; without it a retry could not be told from a new input (see
+  // hubtelRoute).
   if (sequenceValue === undefined || sequenceValue === null || sequenceValue === '') {
-    return 'Sequence is missing: Hubtel numbers the requests of a session from 1, and a repeated Sequence is how a retry is told from a new input'
+    return (
+      'Sequence is missing: Hubtel numbers the requests of a session from 1, ' +
+      'and a repeated Sequence is how a retry is told from a new input'
+    )
   }
   const sequence =
     typeof sequenceValue === 'string' && /^\d+$/.test(sequenceValue)

@@ -25,7 +25,8 @@ import { UssdService } from './ussd-service.js'
 
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
- * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files' folder.
+ * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files'
+ * folder.
  */
 export interface UssdChannelConfig {
   readonly ussdLimits?: Partial<UssdLimits>
@@ -60,7 +61,8 @@ export async function startUssdChannel(
   const limits: UssdLimits = { ...defaultUssdLimits, ...(config.ussdLimits ?? {}) }
   const problems = checkUssdLimits(limits)
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
-  // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config value.
+  // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config
+  // value.
   const engine = withPushFlow(options.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
   const store = new SqliteSessionStore(ctx.workingFile('ussd.sqlite'), limits, ctx.log)
   const service = new UssdService({

@@ -55,7 +55,10 @@ export interface UssdServiceDeps {
   readonly log: Logger
   readonly metrics: Metrics
   readonly limits: UssdLimits
-  /** The caller's language, and whether it may use the menu now (a subscriber, not locked); null: not a subscriber. */
+  /**
+   * The caller's language, and whether it may use the menu now (a subscriber, not locked); null:
+   * not a subscriber.
+   */
   callerOf(
     msisdn: string,
     nowMs: number,
@@ -77,7 +80,9 @@ export class UssdService {
     this.runner = deps.runner
   }
 
-  /** Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps). */
+  /**
+   * Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps).
+   */
   get openCount(): number {
     return this.openSessions
   }
@@ -219,7 +224,8 @@ export class UssdService {
     for (let index = 0; step.kind === 'command'; index += 1) {
       assert(
         index < this.deps.limits.commandsPerHopMax,
-        `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands in one hop`,
+        `the USSD engine chained more than ${this.deps.limits.commandsPerHopMax} commands ` +
+          'in one hop',
       )
       const { session, run } = step
       // The dial's registration check and a cancel have nothing to tell by SMS when late.

@@ -23,7 +23,10 @@ export interface PageLink {
   readonly label: string
   /** Complete URL (session in it). */
   readonly href: string
-  /** The keypad key that follows the link (cHTML accesskey, WML/XHTML accesskey): '1'..'9', '0', '*', '#'. */
+  /**
+   * The keypad key that follows the link (cHTML accesskey, WML/XHTML accesskey): '1'..'9', '0',
+   * '*', '#'.
+   */
   readonly key: string | null
 }
 
@@ -53,7 +56,10 @@ export interface PageForm {
 }
 
 export interface PageModel {
-  /** Which page (home, balance, pay_merchant, pay_bill, airtime, send_money, pay_order, statement, confirm, result, login, error). */
+  /**
+   * Which page (home, balance, pay_merchant, pay_bill, airtime, send_money, pay_order, statement,
+   * confirm, result, login, error).
+   */
   readonly page: string
   readonly language: Language
   readonly title: string

@@ -4,7 +4,8 @@
  * allow-listed gateway addresses (default: this host's loopback, 127.0.0.1 and ::1 - not all of
  * 127/8, so a test can play an outsider from 127.0.0.2). From anywhere else the header is ignored
  * (and logged), and the user logs in with MSISDN and PIN (see LoginCheck).
- * Exports defaultMsisdnHeaders, defaultTrustedGateways, TrustedGateways, headerIdentity, LoginCheck,
+ * Exports defaultMsisdnHeaders, defaultTrustedGateways, TrustedGateways, headerIdentity,
+ * LoginCheck,
  * LoginOutcome and coreLoginCheck.
  */
 import { BlockList, isIP } from 'node:net'
@@ -28,7 +29,10 @@ export interface TrustedGateways {
   has(remoteAddress: string | undefined): boolean
 }
 
-/** Builds the allow-list from addresses and CIDR ranges ("10.1.0.0/16"); throws on a bad entry (a config error). */
+/**
+ * Builds the allow-list from addresses and CIDR ranges ("10.1.0.0/16"); throws on a bad entry (a
+ * config error).
+ */
 export function trustedGateways(entries: readonly string[]): TrustedGateways {
   const list = new BlockList()
   for (const entry of entries) {

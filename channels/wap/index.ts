@@ -58,7 +58,9 @@ export interface RunningWapChannel {
   close(): Promise<void>
 }
 
-/** channels/wap/render: negotiation on Accept, Accept-Charset and User-Agent, handlebars templates. */
+/**
+ * channels/wap/render: negotiation on Accept, Accept-Charset and User-Agent, handlebars templates.
+ */
 export const handlebarsRenderer: WapRenderer = {
   negotiate,
   renderPage: (model, choice) =>

@@ -120,7 +120,8 @@ export function statementPage(
 }
 
 function rowText(row: StatementRow): string {
-  return `${row.reference ?? row.paymentId} ${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)} ${row.counterparty}`
+  const signed = `${row.direction === 'out' ? '-' : '+'}${formatAmount(row.amountMinor)}`
+  return `${row.reference ?? row.paymentId} ${signed} ${row.counterparty}`
 }
 
 /** The question a confirm page asks, from the core's answer to the payment command. */
@@ -186,7 +187,10 @@ export function confirmPage(
   }
 }
 
-/** The answer to a command: the catalogue's text, and the reference on its own line when the text lacks it. */
+/**
+ * The answer to a command: the catalogue's text, and the reference on its own line when the text
+ * lacks it.
+ */
 export function resultPage(
   urls: SessionUrls,
   result: CommandResult,
@@ -260,7 +264,10 @@ export function loginPage(
 }
 
 /** A notice with a way on: back to the session's home, or to the channel's start. */
-/** A page that only says something; titled "Sorry" unless it is news the user asked for (logged out). */
+/**
+ * A page that only says something; titled "Sorry" unless it is news the user asked for (logged
+ * out).
+ */
 export function noticePage(
   text: WapTextKey,
   language: Language,

@@ -131,7 +131,9 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
   })
   router.use(express.urlencoded({ extended: false, limit: deps.limits.requestBodyBytesMax }))
 
-  /** The MSISDN a trusted gateway names, or null (a header from anyone else is logged and ignored). */
+  /**
+   * The MSISDN a trusted gateway names, or null (a header from anyone else is logged and ignored).
+   */
   const enriched = (request: Request, sessionId: string | null): string | null => {
     const identity = headerIdentity(
       request.headers,
@@ -195,7 +197,8 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         )
       const msisdn = enriched(request, session.id)
       if (msisdn !== null && session.msisdn !== null && msisdn !== session.msisdn) {
-        // A session URL carried to another phone (shared in a message, a proxy's log) is not theirs.
+        // A session URL carried to another phone (shared in a message, a proxy's log) is not
+        // theirs.
         log.warn('wap session used by another msisdn', {
           session: session.id.slice(0, 6),
           msisdn: maskMsisdn(msisdn),

@@ -18,6 +18,12 @@
  * 6. MUST NOT let a template, an internal error or a PIN reach a phone or a log.
  * 7. MAY NOT import another channel: what two channels share (the SMPP bearer, the dialog
  *    runner, the renderer) lives in the gateway layer or the bearer (test/rules/imports.test.ts).
+ *
+ * What a phone sees of this contract (a retry replays the first answer, a missed deadline
+ * answers by SMS, a stale confirm touches only its own payment, no template or internal error
+ * text reaches a phone, a stop with drain answers every accepted input) is checked against every
+ * channel, over its own protocol, by test/gateway/channel-contract.test.ts: a new channel adds
+ * its driver there.
  */
 
 export interface Channel {
@@ -30,7 +36,10 @@ export interface Channel {
   close(): Promise<void>
 }
 
-/** The parts of a Channel a simple one need not write: it accepts until close and has nothing to settle. */
+/**
+ * The parts of a Channel a simple one need not write: it accepts until close and has nothing to
+ * settle.
+ */
 export function channelOf(
   parts: Pick<Channel, 'name' | 'ready' | 'sweep' | 'close'> & Partial<Channel>,
 ): Channel {

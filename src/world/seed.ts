@@ -10,7 +10,9 @@ import type { CardOpening } from '../bank/gateway-bank.js'
 import type { World, WorldSpec } from './world.js'
 import { prepareWorld } from './world.js'
 
-/** What seeding writes to: the ledger, the bank's cards, and the PIN hasher it asks once per PIN. */
+/**
+ * What seeding writes to: the ledger, the bank's cards, and the PIN hasher it asks once per PIN.
+ */
 export interface SeedPorts {
   readonly ledger: {
     isEmpty(): Promise<boolean>

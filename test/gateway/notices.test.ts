@@ -257,7 +257,7 @@ describe('the notices outbox', () => {
     expect(await outbox.hasDue()).toBe(false)
   })
 
-  it('carries a late answer at once, keeps it if it cannot go, refuses it without routes', async () => {
+  it('carries a late answer at once, keeps it if it cannot go, else refuses it', async () => {
     const clock = new TestClock(1_000)
     const memory = memoryOutbox(clock)
     const outbox = outboxOver(clock, memory.ledger)

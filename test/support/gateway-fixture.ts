@@ -1,7 +1,8 @@
 /**
  * gateway-fixture.ts - a real gateway for tests: a temporary data directory with real SQLite
  * files (ledger and simulated bank), the default world (both given to the gateway as
- * `telepay start` gives them, src/tools/world/simulated-parties.ts), a test clock that only moves when a test
+ * `telepay start` gives them, src/tools/world/simulated-parties.ts), a test clock that only moves
+ * when a test
  * says so, and HTTP on an ephemeral loopback port. Helpers speak to it as a merchant, an operator
  * and a phone would: merchant and admin calls go over real HTTP; a phone's command goes through
  * the payment service, which is where every channel hands its commands in.
@@ -14,6 +15,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { IvrLimits } from '../../channels/ivr/limits.js'
+import type { UssdLimits } from '../../channels/ussd/limits.js'
 import type { WapLimits } from '../../channels/wap/limits.js'
 import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
@@ -75,6 +78,10 @@ export interface FixtureOptions {
    * The WAP channel's limits (not in the configuration file), e.g. a short session idle timeout.
    */
   readonly wapLimits?: Partial<WapLimits>
+  /** The USSD channel's limits (not in the configuration file), e.g. a short answer deadline. */
+  readonly ussdLimits?: Partial<UssdLimits>
+  /** The IVR channel's limits (not in the configuration file), e.g. a short answer deadline. */
+  readonly ivrLimits?: Partial<IvrLimits>
   /**
    * The gateway's logger (a test that reads the log lines); by default the configured silent one.
    */
@@ -206,12 +213,20 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     cwd: dir,
     overrides: mergeOverrides(base, options.overrides ?? {}),
   })
+  // The channels' limits ride along in the gateway's configuration (GatewayConfig), as the
+  // benches pass smppLimits.
+  const channelLimits = {
+    ...config,
+    ...(options.wapLimits === undefined ? {} : { wapLimits: options.wapLimits }),
+    ...(options.ussdLimits === undefined ? {} : { ussdLimits: options.ussdLimits }),
+    ...(options.ivrLimits === undefined ? {} : { ivrLimits: options.ivrLimits }),
+  }
   let gateway: Gateway
   try {
-    gateway = await startGateway(
-      options.wapLimits === undefined ? config : { ...config, wapLimits: options.wapLimits },
-      { ...simulatedParties(config), ...(options.log === undefined ? {} : { log: options.log }) },
-    )
+    gateway = await startGateway(channelLimits, {
+      ...simulatedParties(config),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    })
   } catch (error) {
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true })
     throw error

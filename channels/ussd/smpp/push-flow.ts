@@ -185,7 +185,8 @@ function wrongInput(session: UssdSession, key: PushTextKey, limits: PageLimits):
 }
 
 function pushResume(session: UssdSession, result: CommandResult, limits: PageLimits): EngineStep {
-  // The catalogue's text asks to send the payment again, in SMS words; the prompt says what happened.
+  // The catalogue's text asks to send the payment again, in SMS words; the prompt says what
+  // happened.
   const said =
     !result.ok && result.reason === 'no_pending_payment'
       ? pushTexts[session.language].gone

@@ -31,7 +31,10 @@ export function promptDescribes(message: Message, payment: Payment): boolean {
   )
 }
 
-/** The id of the waiting payment the notice to `msisdn` asks about, or null when none is (see the file comment). */
+/**
+ * The id of the waiting payment the notice to `msisdn` asks about, or null when none is (see the
+ * file comment).
+ */
 export async function pushedPaymentId(
   ledger: LedgerReads<'subscriber' | 'payment'>,
   notice: { readonly msisdn: string; readonly message: Message; readonly paymentId?: string },

@@ -15,20 +15,26 @@ export type PushTextKey =
   | 'wrong_pin_format'
   | 'wrong_choice'
   | 'too_many_wrong'
-  /** The answer found the requested payment no longer waiting (expired, or replaced from another channel). */
+  /**
+   * The answer found the requested payment no longer waiting (expired, or replaced from another
+   * channel).
+   */
   | 'gone'
 
 export const pushTexts: Readonly<Record<Language, Readonly<Record<PushTextKey, string>>>> = {
   en: {
     prompt_pin:
-      '{payee} asks for CNY {amount} from your {account} for {reference}.\nEnter your PIN to pay, or 0 to decline',
+      '{payee} asks for CNY {amount} from your {account} for {reference}.\n' +
+      'Enter your PIN to pay, or 0 to decline',
     prompt_sim: '{payee} asks for CNY {amount} on your {account} for {reference}.',
     confirm: 'Confirm',
     decline: 'Decline',
     wrong_pin_format: 'A PIN is 4 to 6 digits.',
     wrong_choice: 'Please choose 1 or 2.',
     too_many_wrong: 'Too many wrong entries. Nothing was paid. The request follows by SMS.',
-    gone: 'This payment request is no longer waiting for you: it expired or was replaced. Nothing was paid.',
+    gone:
+      'This payment request is no longer waiting for you: it expired or was replaced. ' +
+      'Nothing was paid.',
   },
   zh: {
     prompt_pin: '{payee}请您从{account}支付{amount}元（{reference}）。\n输入密码付款，输入0拒绝',

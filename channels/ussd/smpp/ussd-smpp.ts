@@ -68,7 +68,9 @@ import {
 export interface UssdSmppOptions {
   /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */
   readonly serviceCode: string
-  /** Offer payment requests to the phone's screen before the SMS (default: on in simulator mode). */
+  /**
+   * Offer payment requests to the phone's screen before the SMS (default: on in simulator mode).
+   */
   readonly push: boolean
   readonly limits?: Partial<UssdSmppLimits>
 }
@@ -95,7 +97,10 @@ export interface RunningUssdSmpp {
   readonly route: NoticeRoute | null
   /** USSD PDUs acknowledged whose screen is not sent yet. */
   readonly inFlight: number
-  /** Refuses new USSD PDUs (ESME_RTHROTTLED, so peers retry elsewhere or later) and waits for those in flight. */
+  /**
+   * Refuses new USSD PDUs (ESME_RTHROTTLED, so peers retry elsewhere or later) and waits for those
+   * in flight.
+   */
   close(): Promise<void>
 }
 
@@ -147,7 +152,9 @@ class UssdOverSmpp {
     return this.accepted
   }
 
-  /** One USSD PDU from a phone or the USSDC: acknowledged now, its screen sent after the response. */
+  /**
+   * One USSD PDU from a phone or the USSDC: acknowledged now, its screen sent after the response.
+   */
   receive(raw: Pdu, from: UssdPduSource): Promise<InboundAnswer> {
     const read = readUssdPdu(raw, this.limits)
     if (!read.ok)
@@ -228,7 +235,8 @@ class UssdOverSmpp {
     const sessionInfo = Buffer.alloc(2)
     sessionInfo.writeUInt16BE(this.nextSessionInfo)
     this.nextSessionInfo = (this.nextSessionInfo + 2) & 0xfffe
-    const sessionId = `${target.origin}/${notice.msisdn}/${sessionInfoKey(sessionInfo)}/n${this.stamp(started)}`
+    const info = sessionInfoKey(sessionInfo)
+    const sessionId = `${target.origin}/${notice.msisdn}/${info}/n${this.stamp(started)}`
     const opened = openPush({
       sessionId,
       msisdn: notice.msisdn,

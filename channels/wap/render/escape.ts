@@ -30,7 +30,8 @@ function representableInShiftJis(char: string): boolean {
 function escapeChtml(text: string, charset: Charset): string {
   const escaped = escapeXml(text)
   if (charset !== 'Shift_JIS') return escaped
-  // Only characters outside ASCII can be missing from Shift_JIS; test those one code point at a time.
+  // Only characters outside ASCII can be missing from Shift_JIS; test those one code point at a
+  // time.
   return escaped.replace(/[^\u0000-\u007F]/gu, (char) =>
     representableInShiftJis(char) ? char : `&#${char.codePointAt(0) ?? 0};`,
   )

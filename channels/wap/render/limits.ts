@@ -10,7 +10,9 @@ export interface RenderLimits {
    * Compiled, not text, size: that is what the handset stores.
    */
   readonly wbxmlBytesMax: number
-  /** Bytes of a cHTML page: i-mode handsets truncate pages over their 5 KB default with an error. */
+  /**
+   * Bytes of a cHTML page: i-mode handsets truncate pages over their 5 KB default with an error.
+   */
   readonly chtmlBytesMax: number
   /**
    * Bytes of an XHTML-MP page. Not a handset rule (S40/S60 take far more) but a guard against a

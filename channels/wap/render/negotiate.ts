@@ -49,7 +49,9 @@ interface Range {
   readonly position: number
 }
 
-/** How well a media type is accepted: by q, then specificity of the range that matched, then order. */
+/**
+ * How well a media type is accepted: by q, then specificity of the range that matched, then order.
+ */
 interface Acceptance {
   readonly q: number
   /** 3 = named exactly, 2 = `type/*`, 1 = `* / *`, 0 = not matched. */

@@ -105,7 +105,8 @@ export function renderPage(
   const { contentType, body, size } = renderSized(model, markup, optionsOf(options))
   assert.ok(
     size.bytes <= size.bytesMax,
-    `page ${model.page} as ${markup} is ${size.bytes} bytes, over its budget of ${size.bytesMax}: page the list`,
+    `page ${model.page} as ${markup} is ${size.bytes} bytes, ` +
+      `over its budget of ${size.bytesMax}: page the list`,
   )
   return { contentType, body }
 }

@@ -55,8 +55,17 @@ class Counter {
       if (literal !== '') bytes += 2 + utf8.encode(literal).length
       literal = ''
     }
-    const pattern =
-      /\$\$|\$\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[A-Za-z]+\s*)?\)|\$([A-Za-z_][A-Za-z0-9_]*)|[^$]+|\$/g
+    // $$, $(name) or $(name:escape), $name, a run of text, or a lone $.
+    const pattern = new RegExp(
+      [
+        '\\$\\$',
+        '\\$\\(\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?::\\s*[A-Za-z]+\\s*)?\\)',
+        '\\$([A-Za-z_][A-Za-z0-9_]*)',
+        '[^$]+',
+        '\\$',
+      ].join('|'),
+      'g',
+    )
     for (const match of text.matchAll(pattern)) {
       const name = match[1] ?? match[2]
       if (match[0] === '$$') literal += '$'
@@ -150,8 +159,20 @@ const tokenisedValues: Readonly<Record<string, readonly string[]>> = {
   ],
 }
 
-const tokenPattern =
-  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<\/([^\s>]+)\s*>|<([A-Za-z][\w.-]*)((?:\s+[^\s=/>]+\s*=\s*"[^"]*")*)\s*(\/?)>|([^<]+)|</g
+// A comment, a processing instruction, a doctype, an end tag, a start tag with its attributes,
+// a run of text, or a lone <.
+const tokenPattern = new RegExp(
+  [
+    '<!--[\\s\\S]*?-->',
+    '<\\?[\\s\\S]*?\\?>',
+    '<!DOCTYPE[^>]*>',
+    '<\\/([^\\s>]+)\\s*>',
+    '<([A-Za-z][\\w.-]*)((?:\\s+[^\\s=/>]+\\s*=\\s*"[^"]*")*)\\s*(\\/?)>',
+    '([^<]+)',
+    '<',
+  ].join('|'),
+  'g',
+)
 const attributePattern = /([^\s=/>]+)\s*=\s*"([^"]*)"/g
 
 /** Compiled size in bytes of a well-formed WML deck. */

@@ -92,7 +92,7 @@ describe('the IVR call store', () => {
     await store.close()
   })
 
-  it('refuses a call past callsMax; forgets the oldest ended records past callRecordsKeptMax', async () => {
+  it('refuses a call past callsMax; forgets ended records past callRecordsKeptMax', async () => {
     const store = new CallStore(join(dir, 'ivr.sqlite'), {
       ...defaultIvrLimits,
       callsMax: 2,

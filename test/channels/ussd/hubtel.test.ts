@@ -1,9 +1,10 @@
 /**
  * hubtel.test.ts - the channel over Hubtel's JSON at POST /ussd/hubtel, on real HTTP in front of
  * a real gateway with the fake menu engine: a walk to a paid merchant, Type in any case, the
- * dial string with shortcut inputs in Message, a repeated Sequence replayed, an older one lost,
+ * dial string with shortcut inputs in Message, a Sequence older than the last answered one lost,
  * release and timeout ending the session, and malformed requests (a missing Sequence) refused
- * with 400.
+ * with 400. A repeated Sequence replayed is a row of the channel contract suite
+ * (test/gateway/channel-contract.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HAN, LI, LI_PIN } from '../../support/gateway-fixture.js'
@@ -76,15 +77,6 @@ describe('Hubtel at POST /ussd/hubtel', () => {
       Type: 'response',
       Message: 'Amount:',
     })
-  })
-
-  it('replays a repeated Sequence and runs nothing twice', async () => {
-    const li = hubtel(LI)
-    await li.send('initiation', '*123*2*1001*10*1#')
-    const first = await li.send('response', LI_PIN)
-    const again = await li.send('response', LI_PIN, true)
-    expect(again.json).toEqual(first.json)
-    expect(await h.gw.balance(LI, 'wallet')).toBe('490.00')
   })
 
   it('loses the session on a Sequence older than the last answered, applying nothing', async () => {

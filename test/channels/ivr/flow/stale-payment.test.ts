@@ -4,7 +4,8 @@
  * payment started meanwhile by SMS or a merchant's request (which replaces it, SPEC section 4) is
  * neither paid nor cancelled by the call; the caller hears that the payment is no longer waiting.
  * Against fake core answers (what the engine sends) and against a real gateway (where the money
- * is).
+ * is). That the PIN of a replaced payment pays nothing, over every IVR face, is a row of the
+ * channel contract suite (test/gateway/channel-contract.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IvrStep } from '../../../../channels/ivr/contract.js'
@@ -13,7 +14,6 @@ import type { CommandResult, Language } from '../../../../src/core/index.js'
 import { refused } from '../../../../src/core/index.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
 import {
-  CINEMA,
   LI,
   LI_PIN,
   RINGTONES,
@@ -200,38 +200,7 @@ describe('against a real gateway: a payment started meanwhile on another channel
     return String(made.json.orderNo)
   }
 
-  it('is not paid by the PIN typed at the call; the caller hears so; its YES pays it', async () => {
-    const orderNo = await newOrder('11.00')
-    const before = Number(await fixture.balance(LI, 'wallet'))
-    const caller = Caller.dial(engine, { from: LI, language: 'en' })
-    expect(spoken(await press(caller, `2${orderNo}#`))).toContain(
-      'pay 11.00 yuan to Ringtone Store',
-    )
-    await press(caller, '1')
-    const sms = await fixture.phone({
-      kind: 'pay_merchant',
-      msisdn: LI,
-      merchantCode: CINEMA,
-      amountMinor: 3000n,
-      funding: 'wallet',
-      authorize: false,
-    })
-    expect(sms.payment?.state).toBe('awaiting_authorization')
-
-    const step = sayOf(await press(caller, `${LI_PIN}#`))
-    expect(spoken(step)).toMatch(
-      /^This payment is no longer waiting for you: it expired or was replaced\. Nothing was paid\./,
-    )
-    expect(Number(await fixture.balance(LI, 'wallet'))).toBeCloseTo(before, 2)
-    expect((await fixture.subscriber(LI)).pendingPaymentId).toBe(sms.payment?.id)
-
-    const yes = await fixture.confirm(LI, LI_PIN)
-    expect(yes.ok).toBe(true)
-    expect(yes.payment?.id).toBe(sms.payment?.id)
-    expect(Number(await fixture.balance(LI, 'wallet'))).toBeCloseTo(before - 30, 2)
-  })
-
-  it('is not cancelled by 2 at confirm nor 3 PIN failures; a merchant request waits', async () => {
+  it('a merchant request still waits after 2 at the confirm or three failed PINs', async () => {
     for (const keys of [['2'], ['1', '#', '#', '#']]) {
       const orderNo = await newOrder('4.00')
       const caller = Caller.dial(engine, { from: LI, language: 'en' })
