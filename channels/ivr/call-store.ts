@@ -32,6 +32,12 @@ export interface CallAnswer {
    * while it runs.
    */
   readonly outcome: string | null
+  /**
+   * The step of the platform's request this answers, when it is not `step - 1`: the keys a
+   * platform collected and the silence that ended its gather are two events of one request
+   * (IvrService.collected), and a retry of that request must get this answer again.
+   */
+  readonly answers?: number
 }
 
 /**

@@ -44,6 +44,8 @@ export interface EventRequest {
    */
   readonly step: number | null
   readonly event: CallEvent
+  /** The platform's request this event is the rest of (collected()): its step, for a retry. */
+  readonly partOf?: number
 }
 
 export type CallRefusal =
@@ -144,7 +146,13 @@ export class IvrService {
       first.answer.prompts.length > 0
     )
       return first
-    return this.event({ provider, callId, step: first.answer.step, event: { kind: 'silence' } })
+    return this.event({
+      provider,
+      callId,
+      step: first.answer.step,
+      event: { kind: 'silence' },
+      ...(step === null ? {} : { partOf: step }),
+    })
   }
 
   /** Ends calls past the duration cap or idle too long, and forgets the oldest records. */
@@ -271,7 +279,11 @@ export class IvrService {
     if (state === null) {
       const record = store.record(request.callId)
       if (record === null) return refuse('call_not_found', `no call ${request.callId}`, null)
-      if (request.step !== null && request.step === record.steps - 1 && record.lastAnswer !== null)
+      if (
+        request.step !== null &&
+        record.lastAnswer !== null &&
+        request.step === answeredStep(record.lastAnswer)
+      )
         return this.replay(request.provider, record.lastAnswer)
       return refuse(
         'call_ended',
@@ -279,7 +291,7 @@ export class IvrService {
         record.lastAnswer,
       )
     }
-    if (request.step !== null && request.step === state.step - 1)
+    if (request.step !== null && request.step === answeredStep(state.lastAnswer))
       return this.replay(request.provider, state.lastAnswer)
     if (request.step !== null && request.step !== state.step) {
       return refuse(
@@ -328,7 +340,10 @@ export class IvrService {
       ...state,
       call: driven.call,
       step: state.step + 1,
-      lastAnswer: this.answerOf(request.callId, state.step + 1, driven),
+      lastAnswer: {
+        ...this.answerOf(request.callId, state.step + 1, driven),
+        ...(request.partOf === undefined ? {} : { answers: request.partOf }),
+      },
       activeMs: nowMs,
     }
     if (driven.ended)
@@ -461,6 +476,11 @@ export class IvrService {
       { provider, event, answer },
     )
   }
+}
+
+/** The step of the request an answer answers: the one before its own, unless it says (collected). */
+function answeredStep(answer: CallAnswer): number {
+  return answer.answers ?? answer.step - 1
 }
 
 function refuse(refusal: CallRefusal, message: string, answer: CallAnswer | null): CallResult {

@@ -17,9 +17,17 @@ export interface UssdSmppLimits {
    * one per octet as over SMPP; anything longer is not a USSD string (ESME_RINVMSGLEN).
    */
   readonly textOctetsMax: number
+  /**
+   * Dialogues remembered after their last hop, by phone and its_session_info, so that a PDU the
+   * USSDC sends again after the END (its answer was lost) finds the ended dialogue and gets the
+   * same END back instead of "lost track". One per phone that used USSD in the last moments is
+   * enough: 10,000 covers a busy minute, the oldest forgotten first.
+   */
+  readonly recentDialoguesMax: number
 }
 
 export const defaultUssdSmppLimits: UssdSmppLimits = {
   hopsInFlightMax: 1_000,
   textOctetsMax: 182,
+  recentDialoguesMax: 10_000,
 }

@@ -140,6 +140,8 @@ class UssdOverSmpp {
   /** Our its_session_info for NI dialogues; bit 0 of the second octet (end of session) stays 0. */
   private nextSessionInfo = randomBytes(2).readUInt16BE(0) & 0xfffe
   private readonly processTag = randomBytes(3).toString('hex')
+  /** The last session id of each phone's dialogue (origin/msisdn/its_session_info/), oldest first. */
+  private readonly recent = new Map<string, string>()
 
   constructor(
     private readonly options: UssdSmppOptions,
@@ -294,6 +296,26 @@ class UssdOverSmpp {
     return { outcome: 'shown', answerByMs: started + this.deps.ussd.limits.sessionIdleMs }
   }
 
+  /**
+   * The ended dialogue whose last answered PDU this one repeats (same bind and sequence_number),
+   * so that the service replays its END; otherwise an id no session has (the hop is then lost).
+   */
+  private async endedWith(prefix: string, requestKey: string): Promise<string> {
+    const sessionId = this.recent.get(prefix)
+    if (sessionId === undefined) return `${prefix}x`
+    const record = await this.deps.ussd.store.get(`${provider}:${sessionId}`)
+    return record?.requestKey === requestKey ? sessionId : `${prefix}x`
+  }
+
+  private remember(prefix: string, sessionId: string): void {
+    this.recent.delete(prefix)
+    this.recent.set(prefix, sessionId)
+    if (this.recent.size > this.limits.recentDialoguesMax) {
+      const oldest = this.recent.keys().next()
+      if (oldest.done !== true) this.recent.delete(oldest.value)
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true
     while (this.running.size > 0) await Promise.allSettled([...this.running])
@@ -311,12 +333,16 @@ class UssdOverSmpp {
     } else {
       const open = await this.deps.ussd.store.openOf(msisdn)
       const found = open.filter((record) => record.key.startsWith(`${provider}:${prefix}`)).at(-1)
-      sessionId = found === undefined ? `${prefix}x` : found.key.slice(provider.length + 1)
+      sessionId =
+        found === undefined
+          ? await this.endedWith(prefix, `${provider}:${from.bind}:${pdu.sequence}`)
+          : found.key.slice(provider.length + 1)
       read = (record) => {
         before = record
         return record === null ? { kind: 'lost' } : { kind: 'input', text: pdu.text }
       }
     }
+    if (sessionId !== `${prefix}x`) this.remember(prefix, sessionId)
     let screen: Screen
     try {
       screen = await this.deps.ussd.service.hop({

@@ -230,10 +230,6 @@ export const vxmlDriver: ChannelDriver = {
   name: 'IVR via VoiceXML',
   done,
   skip: {},
-  breaches: {
-    retry:
-      'the PIN submitted again (without its # as VoiceXML sends it) is two steps behind the ' +
-      'ended call, keys then silence, and gets <exit/> instead of the receipt',
-  },
+  breaches: {},
   open: (gw) => open(gw, VxmlPhone),
 }

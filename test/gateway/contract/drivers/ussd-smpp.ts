@@ -172,10 +172,6 @@ export const ussdSmppDriver: ChannelDriver = {
   name: 'USSD over SMPP (ussd_service_op)',
   done: /^Paid CNY 25\.00 to Ringtone Store/,
   skip: {},
-  breaches: {
-    retry:
-      'the PIN sent again after the END finds no open dialogue of its its_session_info and ' +
-      'answers "Sorry, we lost track of this session" instead of the receipt',
-  },
+  breaches: {},
   open: (gw) => RawUssdPhone.open(gw),
 }
