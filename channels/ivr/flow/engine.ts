@@ -16,14 +16,14 @@ import type { Question, Turn } from '../../../src/gateway/menus/index.js'
 import {
   answer,
   commandOf,
+  dialogLookup,
   enterState,
   firstTurn,
-  isValidatorName,
+  isSecret,
   remember,
   resultTexts,
   routeResult,
   sayResult,
-  validators,
 } from '../../../src/gateway/menus/index.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../contract.js'
 import type { Collected } from '../digits/index.js'
@@ -442,19 +442,13 @@ class ScriptEngine implements IvrEngine {
       ].join('')
       return { ...spec, validKeys: keys, secret: false }
     }
-    const secret =
-      isValidatorName(state.input.validator) && validators[state.input.validator].secret
-    return { ...spec, validKeys: inputKeys, secret }
+    return { ...spec, validKeys: inputKeys, secret: isSecret(state.input) }
   }
 
   private lookup(call: IvrCall): Lookup {
-    return (name) => {
-      if (name === 'number') return this.scripts.number
-      if (name === 'msisdn') return call.msisdn
-      // The payment's id is the engine's own: it names the payment to the core, never to the caller.
-      if (name === spokenPaymentValue) return null
-      return Object.hasOwn(call.values, name) ? (call.values[name] ?? null) : null
-    }
+    const builtins = { number: this.scripts.number, msisdn: call.msisdn }
+    // The payment's id is the engine's own: it names the payment to the core, never to the caller.
+    return dialogLookup(call.values, builtins, (name) => name === spokenPaymentValue)
   }
 
   private prompt(id: string, texts: Texts, language: Language, lookup: Lookup): Prompt {

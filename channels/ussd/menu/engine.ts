@@ -36,17 +36,18 @@ import type { Question, Routed } from '../../../src/gateway/menus/index.js'
 import {
   answer,
   commandOf,
+  dialogLookup,
   enterState,
   fillText,
   firstTurn,
   isCommandKind,
+  isSecret,
   refuse,
   remember,
   resultTexts,
   routeResult,
   runsFromShortcut,
   sayResult,
-  validators,
 } from '../../../src/gateway/menus/index.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
@@ -355,7 +356,7 @@ class MenuEngine implements UssdEngine {
   private shortcutStopsAt(session: UssdSession): boolean {
     const state = this.menus.states.get(session.state)
     if (state === undefined) return true
-    if (state.kind === 'input' && validators[this.validatorOf(state)].secret) return true
+    if (state.kind === 'input' && isSecret(state.input)) return true
     const targets =
       state.kind === 'options'
         ? state.options.map((option) => option.to)
@@ -400,7 +401,7 @@ class MenuEngine implements UssdEngine {
           : refuse(question, text, session.language)
     // Masked: anything typed at a PIN screen, and any refused input, which may be a PIN typed
     // at the wrong screen.
-    const secretScreen = state?.kind === 'input' && validators[this.validatorOf(state)].secret
+    const secretScreen = state?.kind === 'input' && isSecret(state.input)
     const masked = secretScreen || move?.kind === 'refused'
     const trail = remember(session.trail, text, masked, this.limits.trailEntriesMax)
     const typed: UssdSession = { ...session, trail }
@@ -610,21 +611,9 @@ class MenuEngine implements UssdEngine {
 
   /** A menu text filled from the session: its values (never a sealed one) and the built-ins. */
   private fill(session: UssdSession, template: string, language: Language): string {
-    return fillText(template, language, (name) => {
-      if (name === 'msisdn') return session.msisdn
-      if (name === 'service') return this.menus.service
-      const value = session.values[name]
-      return value === undefined || isSealed(value) ? null : value
-    })
-  }
-
-  private validatorOf(state: Extract<MenuState, { kind: 'input' }>): keyof typeof validators {
-    const name = state.input.validator
-    assert(
-      Object.hasOwn(validators, name),
-      `unknown validator ${name} (the menu check lets no such menu load)`,
-    )
-    return name as keyof typeof validators
+    const builtins = { msisdn: session.msisdn, service: this.menus.service }
+    const lookup = dialogLookup(session.values, builtins, (_name, value) => isSealed(value))
+    return fillText(template, language, lookup)
   }
 
   private logStep(message: string, step: EngineStep, inputChars: number): void {

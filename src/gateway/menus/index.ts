@@ -62,9 +62,11 @@ export type {
 export {
   answer,
   commandOf,
+  dialogLookup,
   enterState,
   fillText,
   firstTurn,
+  isSecret,
   maskedInput,
   refuse,
   remember,

@@ -4,8 +4,8 @@
  * judged by its validator and kept under its name, a secret handed back apart), a command built
  * from a command state's fields, a result routed by its message key through `then` with what the
  * payment is, result texts chosen and texts filled with the dialog's values. Exports DialogValues,
- * Turn, firstTurn, enterState, Question, Move, answer, refuse, commandOf, ValueOf, Routed,
- * routeResult, resultTexts, fillText, sayResult, maskedInput and remember.
+ * Turn, firstTurn, enterState, Question, Move, answer, refuse, isSecret, commandOf, ValueOf,
+ * Routed, routeResult, resultTexts, dialogLookup, fillText, sayResult, maskedInput and remember.
  *
  * Why apart from the engines: the two media walk the same graph and differed only by accident
  * (two copies of each rule); what is left to each is its own: USSD turns text into an answer and
@@ -124,6 +124,11 @@ export function refuse<Choice extends MenuChoice>(
   }
 }
 
+/** Whether an input takes a secret (a PIN): never kept in clear, masked in the trail. */
+export function isSecret(input: MenuInput): boolean {
+  return validators[validatorOf(input)].secret
+}
+
 function validatorOf(input: MenuInput): keyof typeof validators {
   assert(
     isValidatorName(input.validator),
@@ -203,6 +208,23 @@ export function resultTexts(
   message: Message,
 ): Texts | null {
   return command?.results[message.key] ?? results[message.key] ?? null
+}
+
+/**
+ * A dialog's values as placeholders: the medium's built-ins first (the caller's number, the
+ * service code or access number), then the values it does not hide (a sealed PIN, an id the
+ * dialog keeps for itself), own properties only.
+ */
+export function dialogLookup(
+  values: DialogValues,
+  builtins: Readonly<Record<string, string | null>>,
+  hidden: (name: string, value: string) => boolean,
+): ValueLookup {
+  return (name) => {
+    if (Object.hasOwn(builtins, name)) return builtins[name] ?? null
+    const value = Object.hasOwn(values, name) ? values[name] : undefined
+    return value === undefined || hidden(name, value) ? null : value
+  }
 }
 
 /**

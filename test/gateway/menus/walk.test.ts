@@ -15,9 +15,11 @@ import type {
 import {
   answer,
   commandOf,
+  dialogLookup,
   enterState,
   fillText,
   firstTurn,
+  isSecret,
   refuse,
   remember,
   resultTexts,
@@ -96,6 +98,12 @@ describe('an input', () => {
       kind: 'refused',
       reprompt: '金额无法识别，请输入数字，如25或25.50。',
     })
+  })
+
+  it('is secret when its validator takes a PIN', () => {
+    expect(isSecret({ name: 'pin', validator: 'pin', next: 'x' })).toBe(true)
+    expect(isSecret({ name: 'again', validator: 'new_pin_repeat', next: 'x' })).toBe(true)
+    expect(isSecret({ name: 'amount', validator: 'amount', next: 'x' })).toBe(false)
   })
 
   it('hands a secret back apart, never among the values', () => {
@@ -233,6 +241,22 @@ describe('texts and the trail', () => {
     expect(fillText('Pay {payee} from your {account}.', 'en', lookup)).toBe(
       'Pay from your phone bill.',
     )
+  })
+
+  it('take the built-ins first, and never a value the medium hides', () => {
+    const lookup = dialogLookup(
+      { merchant: '1001', msisdn: 'typed', pin: 'sealed:x' },
+      { msisdn: '8613800138000', number: null },
+      (_name, value) => value.startsWith('sealed:'),
+    )
+    expect(['merchant', 'msisdn', 'number', 'pin', 'constructor', 'payee'].map(lookup)).toEqual([
+      '1001',
+      '8613800138000',
+      null,
+      null,
+      null,
+      null,
+    ])
   })
 
   it('masks a secret answer and keeps the latest answers only', () => {
