@@ -478,7 +478,9 @@ export class IvrService {
   }
 }
 
-/** The step of the request an answer answers: the one before its own, unless it says (collected). */
+/**
+ * The step of the request an answer answers: the one before its own, unless it says (collected).
+ */
 function answeredStep(answer: CallAnswer): number {
   return answer.answers ?? answer.step - 1
 }

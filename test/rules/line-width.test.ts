@@ -6,19 +6,12 @@
  * test is what holds them there. It reads every .ts file under src/, channels/, test/ and bin/
  * (and bin/'s .js entry) and counts characters, as grep '.\{101,\}' does.
  *
- * Files another change is rewriting keep their long lines for now: line-width-debt.json lists
- * them as `path: count of lines over 100`, counted per file so that an edit elsewhere in a file
- * does not move its entry. The test fails on a line over 100 in a file not listed, on a listed
- * file whose count grew (naming every long line of it), and on a listed count that is now
- * higher than the file's, so the list only shrinks and stays exact. Regenerate it with
- * `TELEPAY_WRITE_LINE_DEBT=1 npx vitest run test/rules/line-width.test.ts` only when a file of
- * the list got shorter lines or was moved.
+ * It holds with no exception: a line over 100 fails the test with its file, line and width.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
-const debtPath = 'test/rules/line-width-debt.json'
 const columnsMax = 100
 
 const sources = execFileSync(
@@ -65,27 +58,8 @@ function longLinesByFile(): Map<string, LongLine[]> {
 const described = (long: LongLine): string => `${long.path}:${long.line} (${long.columns} columns)`
 
 describe('line width', () => {
-  it('keeps every line within 100 columns, but for the files line-width-debt.json lists', () => {
-    const found = longLinesByFile()
-    if (process.env['TELEPAY_WRITE_LINE_DEBT'] === '1') {
-      const debt = Object.fromEntries(
-        [...found.keys()].sort().map((path) => [path, found.get(path)?.length ?? 0]),
-      )
-      writeFileSync(debtPath, `${JSON.stringify(debt, null, 2)}\n`)
-    }
-    const listed = JSON.parse(readFileSync(debtPath, 'utf8')) as Record<string, number>
-    const over = [...found.entries()].flatMap(([path, long]) => {
-      const count = listed[path]
-      if (long.length <= (count ?? 0)) return []
-      const grew =
-        count === undefined ? [] : [`${path}: ${long.length} lines over 100, ${count} listed`]
-      return [...grew, ...long.map(described)]
-    })
-    const shrunk = Object.entries(listed).flatMap(([path, count]) => {
-      const now = found.get(path)?.length ?? 0
-      return now < count ? [`${path}: ${now} lines over 100, ${count} listed: lower the debt`] : []
-    })
-    expect({ over, shrunk }).toEqual({ over: [], shrunk: [] })
+  it('keeps every line of the code within 100 columns', () => {
+    expect([...longLinesByFile().values()].flat().map(described)).toEqual([])
   })
 
   it('counts characters, not bytes, and only past the 100th', () => {

@@ -57,7 +57,9 @@ export type Collected =
   | { readonly kind: 'no_input'; readonly reason: CompletionReason; readonly rest: string }
 
 export interface CollectOptions {
-  /** How an input of only the terminator ends: TwiML falls through (no input), VoiceXML D5 no match. */
+  /**
+   * How an input of only the terminator ends: TwiML falls through (no input), VoiceXML D5 no match.
+   */
   readonly emptyInput: 'no_input' | 'no_match'
 }
 
@@ -106,7 +108,8 @@ export function pressKeys(
     digits += key
     if (gather.digitsMax !== null && digits.length >= gather.digitsMax)
       return { kind: 'match', digits, reason: 'max_digits', rest } // D3
-    // Without digitsMax or a terminator a gather could grow for ever; past the bound it is no prompt's answer.
+    // Without digitsMax or a terminator a gather could grow for ever; past the bound it is no
+    // prompt's answer.
     if (digits.length >= digitLimits.keysPerGatherMax)
       return { kind: 'no_match', digits, reason: 'too_many_keys', rest: '' }
   }
@@ -118,7 +121,10 @@ export function pressKeys(
   return { kind: 'pending', collecting: next, deadlineMs: timerDeadlineMs(gather, next) }
 }
 
-/** The running timer at `nowMs`: still pending before its deadline, else the gather ends (D1, D2, D5). */
+/**
+ * The running timer at `nowMs`: still pending before its deadline, else the gather ends (D1, D2,
+ * D5).
+ */
 export function expireTimer(
   gather: Gather,
   collecting: Collecting,
@@ -129,9 +135,11 @@ export function expireTimer(
   if (nowMs < deadlineMs) return { kind: 'pending', collecting, deadlineMs }
   if (collecting.digits === '') return { kind: 'no_input', reason: 'no_input', rest: '' } // D1
   if (collecting.digits.length >= gather.digitsMin) {
-    return { kind: 'match', digits: collecting.digits, reason: 'inter_digit_timeout', rest: '' } // D2
+    // D2
+    return { kind: 'match', digits: collecting.digits, reason: 'inter_digit_timeout', rest: '' }
   }
-  return { kind: 'no_match', digits: collecting.digits, reason: 'inter_digit_timeout', rest: '' } // D5
+  // D5
+  return { kind: 'no_match', digits: collecting.digits, reason: 'inter_digit_timeout', rest: '' }
 }
 
 function emptyInput(options: CollectOptions, rest: string): Collected {

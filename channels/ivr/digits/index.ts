@@ -1,4 +1,7 @@
-/** index.ts - the digit engine's import surface: the collector, its limits and the dialect profiles. Re-exports only. */
+/**
+ * index.ts - the digit engine's import surface: the collector, its limits and the dialect profiles.
+ * Re-exports only.
+ */
 
 export type { Collected, Collecting, CollectOptions, CompletionReason } from './collector.js'
 export { expireTimer, pressKeys, startCollecting, timerDeadlineMs } from './collector.js'

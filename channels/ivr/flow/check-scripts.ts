@@ -93,11 +93,13 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
           ? state.choices.flatMap((choice) => Object.keys(choice.set))
           : []
     if (setNames.includes(spokenPaymentValue)) {
-      // A script that set it could make a confirm or cancel answer a payment the caller never heard about.
+      // A script that set it could make a confirm or cancel answer a payment the caller never heard
+      // about.
       note(
         state.file,
         state.name,
-        `"${spokenPaymentValue}" is the engine's own value (the payment the call spoke of): a script cannot set it`,
+        `"${spokenPaymentValue}" is the engine's own value (the payment the call spoke of): ` +
+          'a script cannot set it',
       )
     }
     if (state.kind === 'input' && !isSecretInput(state)) valueNames.add(state.input.name)
@@ -162,7 +164,8 @@ function checkEntries(scripts: ScriptSet, note: Note): void {
     note(
       mainFile,
       '-',
-      'identify must be an input named msisdn: an unregistered caller has no number until it gives one',
+      'identify must be an input named msisdn: ' +
+        'an unregistered caller has no number until it gives one',
     )
   }
   const failure = scripts.states.get(scripts.onFailure)
@@ -178,7 +181,8 @@ function checkGather(
   if (gather.digitsMin < 1) note('digitsMin must be at least 1')
   if (gather.digitsMax !== null && gather.digitsMax < gather.digitsMin)
     note(
-      `digitsMax ${gather.digitsMax} is below digitsMin ${gather.digitsMin}: no input can complete it`,
+      `digitsMax ${gather.digitsMax} is below digitsMin ${gather.digitsMin}: ` +
+        'no input can complete it',
     )
   for (const [name, value] of [
     ['firstDigitTimeoutMs', gather.firstDigitTimeoutMs],
@@ -231,7 +235,8 @@ function checkInput(
     note(
       file,
       name,
-      `the gather stops at ${gather.digitsMax} keys, shorter than a typical ${input.validator} (${example.length} keys): it cannot complete`,
+      `the gather stops at ${gather.digitsMax} keys, shorter than a typical ` +
+        `${input.validator} (${example.length} keys): it cannot complete`,
     )
   }
   if (example.length < gather.digitsMin)
@@ -257,7 +262,8 @@ function checkInput(
       note(
         file,
         name,
-        `the secret "${input.name}" must go straight to a command that takes it, not to ${input.next}`,
+        `the secret "${input.name}" must go straight to a command that takes it, ` +
+          `not to ${input.next}`,
       )
   }
 }
@@ -312,7 +318,9 @@ function isSecretInput(state: Extract<ScriptState, { kind: 'input' }>): boolean 
   return isValidatorName(state.input.validator) && validators[state.input.validator].secret
 }
 
-/** A call can run every command but a PIN change or a language switch, and each field needs a value. */
+/**
+ * A call can run every command but a PIN change or a language switch, and each field needs a value.
+ */
 const scriptCommands: CommandRules = { kinds: scriptCommandKinds, everyFieldRequired: true }
 
 /**

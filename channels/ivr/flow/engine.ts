@@ -3,11 +3,28 @@
  * hears next and how keys are collected, or into a payment command, per channels/ivr/contract.ts.
  * Pure: every fact of a call is in IvrCall, time comes in as `nowMs`. Exports createIvrEngine,
  * IvrEngineOptions.
+ *
+ * The walk itself (entering states under the loop guard, choices and their `set`, inputs under
+ * their validators, a command's fields, a result routed by `then`) is the menus' one walk
+ * (src/gateway/menus/walk.ts); what is left here is the call's: prompts and their ids, gathers
+ * and the digit engine's timers, `9` repeat and `*` back, type-ahead, escalating re-prompts, the
+ * PIN handed to its command without ever being kept, and the caller identified by a typed number.
  */
 import type { CommandResult, Language, Payment } from '../../../src/core/index.js'
 import { assert, normalizeMsisdn } from '../../../src/core/index.js'
-import { isValidatorName, resultParamNames, validators } from '../../../src/gateway/menus/index.js'
-import { renderMessage } from '../../../src/gateway/reply/index.js'
+import type { Question, Turn } from '../../../src/gateway/menus/index.js'
+import {
+  answer,
+  commandOf,
+  dialogLookup,
+  enterState,
+  firstTurn,
+  isSecret,
+  remember,
+  resultTexts,
+  routeResult,
+  sayResult,
+} from '../../../src/gateway/menus/index.js'
 import type { Gather, IvrCall, IvrEngine, IvrStep, Prompt } from '../contract.js'
 import type { Collected } from '../digits/index.js'
 import { expireTimer, pressKeys, startCollecting, timerDeadlineMs } from '../digits/index.js'
@@ -15,8 +32,8 @@ import type { IvrFlowLimits } from './limits.js'
 import { ivrFlowLimits } from './limits.js'
 import type { Lookup } from './prompt-text.js'
 import { fillText } from './prompt-text.js'
-import { buildIvrCommand, isScriptCommandKind, spokenPaymentValue } from './script-commands.js'
-import type { ScriptSet, ScriptState, Texts } from './script-model.js'
+import { isScriptCommandKind, spokenPaymentValue } from './script-commands.js'
+import type { MenuChoice, ScriptSet, ScriptState, Texts } from './script-model.js'
 
 export interface IvrEngineOptions {
   readonly limits?: IvrFlowLimits
@@ -31,13 +48,6 @@ const repeatKey = '9'
 const backKey = '*'
 /** An input takes digits, and * alone to go back (or as the decimal point of an amount). */
 const inputKeys = '0123456789*'
-/** How a secret input appears in the trail, whatever its length. */
-const maskedInput = '****'
-
-/** States entered while answering one event: a guard against a script loop. */
-interface Turn {
-  transitions: number
-}
 
 export function createIvrEngine(scripts: ScriptSet, options: IvrEngineOptions = {}): IvrEngine {
   return new ScriptEngine(scripts, options.limits ?? ivrFlowLimits)
@@ -81,7 +91,7 @@ class ScriptEngine implements IvrEngine {
       call.language,
       this.lookup(call),
     )
-    return this.enter(call, target, [welcome], nowMs, null, { transitions: 0 })
+    return this.enter(call, target, [welcome], nowMs, null, this.firstTurn())
   }
 
   digits(call: IvrCall, keys: string, nowMs: number): IvrStep {
@@ -100,7 +110,7 @@ class ScriptEngine implements IvrEngine {
       next.collecting.lastKeyMs === null
         ? { ...next.collecting, promptEndMs: Math.max(next.collecting.promptEndMs, nowMs) }
         : next.collecting
-    return this.feed({ ...next, collecting }, state, keys, nowMs, [], { transitions: 0 })
+    return this.feed({ ...next, collecting }, state, keys, nowMs, [], this.firstTurn())
   }
 
   silence(call: IvrCall, nowMs: number): IvrStep {
@@ -110,7 +120,8 @@ class ScriptEngine implements IvrEngine {
     const state = this.listening(next)
     if (state === null || next.collecting === null)
       return { kind: 'say', call: next, prompts: [], gather: null, ended: false }
-    // The running timer fired: judged at its deadline even when the channel reports it late or early.
+    // The running timer fired: judged at its deadline even when the channel reports it late or
+    // early.
     const gather = this.gatherOf(state)
     const collected = expireTimer(
       gather,
@@ -118,9 +129,14 @@ class ScriptEngine implements IvrEngine {
       Math.max(nowMs, timerDeadlineMs(gather, next.collecting)),
     )
     assert(collected.kind !== 'pending', 'a timer judged at its deadline has fired')
-    return this.complete({ ...next, collecting: null }, state, collected, nowMs, [], {
-      transitions: 0,
-    })
+    return this.complete(
+      { ...next, collecting: null },
+      state,
+      collected,
+      nowMs,
+      [],
+      this.firstTurn(),
+    )
   }
 
   resume(call: IvrCall, result: CommandResult, nowMs: number): IvrStep {
@@ -134,28 +150,25 @@ class ScriptEngine implements IvrEngine {
       reference: result.reference ?? call.reference,
       values: withSpokenPayment(answered.values, result.payment),
     }
-    const key = result.message.key
+    const message = result.message
     const command = state.command
-    const target = command.then[key] ?? this.scripts.then[key]
-    const spoken = command.results[key] ?? this.scripts.results[key] ?? null
-    const params = result.message.params
+    const spoken = resultTexts(command, this.scripts.results, message)
+    const params = message.params
     const callLookup = this.lookup(next)
     const lookup: Lookup = (name) =>
       Object.hasOwn(params, name) ? (params[name] ?? null) : callLookup(name)
-    const id = `${state.name}.result.${key}`
-    const said: Prompt =
-      spoken === null
-        ? { id, language: next.language, text: renderMessage(result.message, next.language) }
-        : this.prompt(id, spoken, next.language, lookup)
-    const turn = { transitions: 0 }
-    if (target === undefined) return this.enter(next, command.next, [said], nowMs, null, turn)
-    // The state after a payment's first answer speaks what it is: keep only those params.
-    const values: Record<string, string> = { ...next.values }
-    for (const name of resultParamNames) {
-      const value = params[name]
-      if (value !== undefined) values[name] = value
+    const said: Prompt = {
+      id: `${state.name}.result.${message.key}`,
+      language: next.language,
+      text: sayResult(message, spoken, next.language, lookup),
     }
-    return this.enter({ ...next, values }, target, spoken === null ? [] : [said], nowMs, null, turn)
+    const turn = this.firstTurn()
+    // An empty param is kept: it blanks what was typed, as the call always did.
+    const routed = routeResult(command, message, this.scripts.then, true)
+    if (routed === null) return this.enter(next, command.next, [said], nowMs, null, turn)
+    const values = { ...next.values, ...routed.set }
+    const prompts = spoken === null ? [] : [said]
+    return this.enter({ ...next, values }, routed.to, prompts, nowMs, null, turn)
   }
 
   hangup(call: IvrCall, _nowMs: number): IvrCall {
@@ -175,6 +188,10 @@ class ScriptEngine implements IvrEngine {
     return { ...call, step: call.step + 1 }
   }
 
+  private firstTurn(): Turn {
+    return firstTurn(this.limits.transitionsPerEventMax)
+  }
+
   private listening(call: IvrCall): Listening | null {
     const state = this.scripts.states.get(call.state)
     return state !== undefined && (state.kind === 'menu' || state.kind === 'input') ? state : null
@@ -186,12 +203,9 @@ class ScriptEngine implements IvrEngine {
     prompts: readonly Prompt[],
     nowMs: number,
     pin: string | null,
-    turn: Turn,
+    before: Turn,
   ): IvrStep {
-    turn.transitions += 1
-    assert(turn.transitions <= this.limits.transitionsPerEventMax, `the scripts loop at ${name}`)
-    const state = this.scripts.states.get(name)
-    assert(state !== undefined, `unknown state ${name} (the script check missed it)`)
+    const { state, turn } = enterState(this.scripts.states, name, before)
     assert(pin === null || state.kind === 'command', `a PIN went to ${name}, which runs no command`)
     const at: IvrCall = { ...call, state: name, failures: 0, collecting: null }
     switch (state.kind) {
@@ -236,18 +250,19 @@ class ScriptEngine implements IvrEngine {
       return this.enter(call, command.next, [...prompts, refusal], nowMs, null, turn)
     }
     const lookup = this.lookup(call)
-    const built = buildIvrCommand(
-      command.kind,
+    const spokenOf = Object.hasOwn(call.values, spokenPaymentValue)
+      ? call.values[spokenPaymentValue]
+      : undefined
+    // A call keeps no secret: a PIN field takes the one typed just before. And a call has no SIM
+    // identity to stand for a PIN, so every field needs a value.
+    const built = commandOf(
+      command,
       call.msisdn,
       call.language,
-      (field) => {
-        const valueName = command.fields[field]
-        return valueName === undefined ? null : lookup(valueName)
-      },
-      pin,
-      Object.hasOwn(call.values, spokenPaymentValue)
-        ? (call.values[spokenPaymentValue] ?? null)
-        : null,
+      (valueName, kind) =>
+        kind === 'secret' ? pin : valueName === null ? null : lookup(valueName),
+      spokenOf === undefined || spokenOf === '' ? null : spokenOf,
+      () => true,
     )
     if (!built.ok) return this.cannotContinue(call, prompts)
     return { kind: 'command', call, prompts, run: built.run }
@@ -317,58 +332,37 @@ class ScriptEngine implements IvrEngine {
       return this.fail(rest, state, 'no_input', null, nowMs, prompts, turn)
     const digits = collected.digits
     const gather = this.gatherOf(state)
-    const typed = gather.secret
-      ? maskedInput
-      : digits + (collected.reason === 'terminator' ? gather.finishOnKey : '')
+    const typed = digits + (collected.reason === 'terminator' ? gather.finishOnKey : '')
     const done: IvrCall = {
       ...rest,
-      trail: [...rest.trail, typed].slice(-this.limits.trailEntriesMax),
+      trail: remember(rest.trail, typed, gather.secret, this.limits.trailEntriesMax),
     }
     if (digits === backKey)
       return this.enter(done, state.back ?? this.scripts.home, prompts, nowMs, null, turn)
     if (collected.kind === 'no_match')
       return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
-    if (state.kind === 'menu') {
-      if (digits === repeatKey) return this.enter(done, state.name, prompts, nowMs, null, turn)
-      const choice = state.choices.find((item) => item.key === digits)
-      if (choice === undefined)
-        return this.fail(done, state, 'no_match', null, nowMs, prompts, turn)
-      const values: Record<string, string> = { ...done.values }
-      for (const [name, value] of Object.entries(choice.set))
-        values[name] = fillText(value, done.language, this.lookup(done))
-      return this.enter({ ...done, values }, choice.to, prompts, nowMs, null, turn)
-    }
-    const input = state.input
-    assert(
-      isValidatorName(input.validator),
-      `unknown validator ${input.validator} (the script check missed it)`,
-    )
-    const validator = validators[input.validator]
+    if (state.kind === 'menu' && digits === repeatKey)
+      return this.enter(done, state.name, prompts, nowMs, null, turn)
     // DTMF has no decimal point: * stands for it in an amount (VoiceXML builtin currency).
-    const text = input.validator === 'amount' ? digits.replaceAll('*', '.') : digits
-    if (!new RegExp(validator.pattern(null)).test(text)) {
-      return this.fail(
-        done,
-        state,
-        'no_match',
-        validator.reprompt(text, done.language),
-        nowMs,
-        prompts,
-        turn,
-      )
-    }
-    if (validator.secret) return this.enter(done, input.next, prompts, nowMs, text, turn)
-    const value = validator.normalize(text)
-    if (input.name === 'msisdn')
-      return this.enter({ ...done, msisdn: value }, input.next, prompts, nowMs, null, turn)
-    return this.enter(
-      { ...done, values: { ...done.values, [input.name]: value } },
-      input.next,
-      prompts,
-      nowMs,
-      null,
-      turn,
+    const text =
+      state.kind === 'input' && state.input.validator === 'amount'
+        ? digits.replaceAll('*', '.')
+        : digits
+    const lookup = this.lookup(done)
+    const move = answer(questionOf(state), text, done.language, (value) =>
+      fillText(value, done.language, lookup),
     )
+    if (move.kind === 'refused')
+      return this.fail(done, state, 'no_match', move.reprompt, nowMs, prompts, turn)
+    // A PIN is never kept: it goes straight to the command state that needs it.
+    if (move.secret !== null) return this.enter(done, move.to, prompts, nowMs, move.secret, turn)
+    // `name: msisdn` identifies the caller rather than keeping a value.
+    if (state.kind === 'input' && state.input.name === 'msisdn') {
+      const msisdn = move.set[state.input.name] ?? null
+      return this.enter({ ...done, msisdn }, move.to, prompts, nowMs, null, turn)
+    }
+    const values = { ...done.values, ...move.set }
+    return this.enter({ ...done, values }, move.to, prompts, nowMs, null, turn)
   }
 
   /**
@@ -449,24 +443,25 @@ class ScriptEngine implements IvrEngine {
       ].join('')
       return { ...spec, validKeys: keys, secret: false }
     }
-    const secret =
-      isValidatorName(state.input.validator) && validators[state.input.validator].secret
-    return { ...spec, validKeys: inputKeys, secret }
+    return { ...spec, validKeys: inputKeys, secret: isSecret(state.input) }
   }
 
   private lookup(call: IvrCall): Lookup {
-    return (name) => {
-      if (name === 'number') return this.scripts.number
-      if (name === 'msisdn') return call.msisdn
-      // The payment's id is the engine's own: it names the payment to the core, never to the caller.
-      if (name === spokenPaymentValue) return null
-      return Object.hasOwn(call.values, name) ? (call.values[name] ?? null) : null
-    }
+    const builtins = { number: this.scripts.number, msisdn: call.msisdn }
+    // The payment's id is the engine's own: it names the payment to the core, never to the caller.
+    return dialogLookup(call.values, builtins, (name) => name === spokenPaymentValue)
   }
 
   private prompt(id: string, texts: Texts, language: Language, lookup: Lookup): Prompt {
     return { id, language, text: fillText(texts[language], language, lookup) }
   }
+}
+
+/** A menu asks for one of its keys, an input for digits its validator accepts. */
+function questionOf(state: Listening): Question<MenuChoice> {
+  if (state.kind === 'menu')
+    return { kind: 'choices', choices: state.choices, keyOf: (choice) => choice.key }
+  return { kind: 'input', input: state.input, repeat: null }
 }
 
 /**

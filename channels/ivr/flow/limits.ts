@@ -28,7 +28,10 @@ export interface IvrFlowLimits {
    * script loop, a programmer error.
    */
   readonly transitionsPerEventMax: number
-  /** Bounds on a script's timeouts: under 1 s no caller can react, over 60 s (Plum's cap) a call idles. */
+  /**
+   * Bounds on a script's timeouts: under 1 s no caller can react, over 60 s (Plum's cap) a call
+   * idles.
+   */
   readonly timeoutMsMin: number
   readonly timeoutMsMax: number
   /** Script files read from the folder: one per flow, a dozen at most. */

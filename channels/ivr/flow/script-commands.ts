@@ -1,15 +1,15 @@
 /**
  * script-commands.ts - what a call adds to the menus' commands (src/gateway/menus/commands.ts):
  * the kinds a call script may run, the call value naming the payment the call spoke of, and the
- * rule that every field needs a value. A payment goes to the core first with `authorize: false`:
- * the core refuses it at once or leaves it waiting and answers with the payee and amount, which
+ * fields a call must fill (every one; the engine builds the command by the menus' one walk). A
+ * payment goes to the core first with `authorize: false`: the core refuses it at once or leaves
+ * it waiting and answers with the payee and amount, which
  * the confirm menu speaks; the PIN typed after `1` goes with the `confirm` command (the caller's
  * consent in the call), `2` runs `cancel`. Both name the payment the call spoke of, so that
  * neither answers a newer one started meanwhile on another channel.
  */
-import type { Language } from '../../../src/core/index.js'
-import type { BuiltCommand, CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
-import { buildCommand, commandKinds } from '../../../src/gateway/menus/index.js'
+import type { CommandKindName, FieldKind } from '../../../src/gateway/menus/index.js'
+import { commandKinds } from '../../../src/gateway/menus/index.js'
 
 /** The kinds a call script may run: no PIN change or language switch by phone call. */
 export const scriptCommandKinds: readonly CommandKindName[] = [
@@ -27,7 +27,10 @@ export function isScriptCommandKind(kind: string): kind is CommandKindName {
   return (scriptCommandKinds as readonly string[]).includes(kind)
 }
 
-/** The fields of a kind a call must fill: all of them (a call has no SIM identity to stand for a PIN). */
+/**
+ * The fields of a kind a call must fill: all of them (a call has no SIM identity to stand for a
+ * PIN).
+ */
 export function scriptFieldsOf(kind: CommandKindName): Readonly<Record<string, FieldKind>> {
   const specs: Readonly<Record<string, { readonly kind: FieldKind }>> = commandKinds[kind]
   return Object.fromEntries(Object.entries(specs).map(([field, spec]) => [field, spec.kind]))
@@ -41,30 +44,3 @@ export function scriptFieldsOf(kind: CommandKindName): Readonly<Record<string, F
  * keeps it out of speech: no {placeholder} can name it, and no script may set it.
  */
 export const spokenPaymentValue = '@payment'
-
-/**
- * The command of a command state. `value(field)` gives the call value the script maps the
- * field to, or null; `pin` the secret typed just before; `paymentId` the payment the call spoke
- * of (spokenPaymentValue), or null. A missing or malformed value means the caller reached the
- * state by a path that skipped an input: the engine ends the call politely. A confirm or cancel
- * with no payment spoken of is such a path: sent bare, it would answer whatever waits.
- */
-export function buildIvrCommand(
-  kind: CommandKindName,
-  msisdn: string,
-  language: Language,
-  value: (field: string) => string | null,
-  pin: string | null,
-  paymentId: string | null,
-): BuiltCommand {
-  const field = (name: string, fieldKind: FieldKind): string | null =>
-    fieldKind === 'secret' ? pin : value(name)
-  return buildCommand(
-    kind,
-    msisdn,
-    language,
-    field,
-    paymentId === '' ? null : paymentId,
-    () => true,
-  )
-}

@@ -82,7 +82,10 @@ function graphOf(menus: MenuSet): MenuGraph<MenuState> {
   return { states: menus.states, roots: [menus.home], edges: edgesOf }
 }
 
-/** A USSD screen may run every command: a phone's SIM identity confirms a phone-bill micro-payment without a PIN. */
+/**
+ * A USSD screen may run every command: a phone's SIM identity confirms a phone-bill micro-payment
+ * without a PIN.
+ */
 const ussdCommands: CommandRules = {
   kinds: Object.keys(commandKinds) as CommandKindName[],
   everyFieldRequired: false,
@@ -260,7 +263,8 @@ function checkCommand(
         break
       case 'unknown_value':
         problem(
-          `command field ${fault.field} takes unknown ${fault.secret ? 'PIN ' : ''}value ${fault.value}`,
+          `command field ${fault.field} takes unknown ` +
+            `${fault.secret ? 'PIN ' : ''}value ${fault.value}`,
         )
         break
       default:
@@ -278,7 +282,8 @@ function checkThen(
   // Without a screen to go on to, a payment would stay waiting behind an SMS-worded END.
   if (isCommandKind(kind) && isPaymentKind(kind) && Object.keys(then).length === 0) {
     problem(
-      `command ${kind} leaves a payment waiting: it needs then: { <confirm message key>: <confirm state> }`,
+      `command ${kind} leaves a payment waiting: ` +
+        'it needs then: { <confirm message key>: <confirm state> }',
     )
   }
   for (const [key, target] of Object.entries(then)) {

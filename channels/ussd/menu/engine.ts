@@ -1,9 +1,14 @@
 /**
  * engine.ts - the USSD menu engine of channels/ussd/contract.ts: (session, input) -> next screen
- * or a command, driven by the menu data (menus/ussd) with ussd-menu-builder choosing each
- * transition. Pure: no I/O, no clock, no core calls; every fact lives in the UssdSession, and
- * every answer of the core comes back through resume(). Exports createUssdEngine,
- * UssdEngineOptions, resultState, heldMode, HeldMode, waitsForConfirm and waitingPaymentOf.
+ * or a command, driven by the menu data (menus/ussd). Pure: no I/O, no clock, no core calls;
+ * every fact lives in the UssdSession, and every answer of the core comes back through resume().
+ * Exports createUssdEngine, UssdEngineOptions, resultState, heldMode, HeldMode, waitsForConfirm
+ * and waitingPaymentOf.
+ *
+ * The walk itself (a choice and its `set`, an input under its validator, a command's fields, a
+ * result routed by `then`, texts filled) is the menus' one walk (src/gateway/menus/walk.ts), the
+ * same as a call's; what is left here is the screen's: text in and screens out (CON/END, pages),
+ * the navigation keys, the back stack, sealed PINs, shortcuts, and the checks held before a screen.
  *
  * Navigation on every screen: `00` home, `0` back (the previous page, or on the first page the
  * previous state), `98` the next page - only while a next page exists, so that 98 stays a
@@ -26,27 +31,33 @@ import type {
   Message,
   SubscriberCommand,
 } from '../../../src/core/index.js'
-import { assert, fundingKinds } from '../../../src/core/index.js'
+import { assert } from '../../../src/core/index.js'
+import type { Question, Routed } from '../../../src/gateway/menus/index.js'
 import {
-  buildCommand,
+  answer,
+  commandOf,
+  dialogLookup,
+  enterState,
+  fillText,
+  firstTurn,
   isCommandKind,
-  resultParamNames,
+  isSecret,
+  refuse,
+  remember,
+  resultTexts,
+  routeResult,
   runsFromShortcut,
-  validators,
+  sayResult,
 } from '../../../src/gateway/menus/index.js'
-import { catalogueOf, renderMessage } from '../../../src/gateway/reply/index.js'
 import type { Logger } from '../../../src/service/log.js'
 import { silentLogger } from '../../../src/service/log.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from '../contract.js'
 import { languageKey } from './check-menus.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
-import type { TransitionRule } from './menu-builder.js'
-import { resolveTransition } from './menu-builder.js'
-import type { MenuCommand, MenuSet, MenuState, SystemTextKey, Texts } from './menu-model.js'
+import type { MenuCommand, MenuOption, MenuSet, MenuState, SystemTextKey } from './menu-model.js'
 import { PageCache } from './page-cache.js'
 import { paginate } from './paging.js'
-import { fillPlaceholders } from './placeholders.js'
 import { isSealed, sealSecret, unsealSecret } from './secrets.js'
 
 export interface UssdEngineOptions {
@@ -62,12 +73,17 @@ const wrongKey = '_wrong'
 const resultKey = '_result'
 /**
  * The id of the payment the core holds waiting for the confirm screen of this session, set while
- * it waits. `_` keeps it out of every screen: menu value names and placeholders cannot start with one.
+ * it waits. `_` keeps it out of every screen: menu value names and placeholders cannot start with
+ * one.
  */
 const pendingKey = '_pending'
 /** The HeldMode of a command whose answer only decides whether the held lastScreen is shown. */
 const heldKey = '_held'
-const maskedInput = '****'
+/**
+ * A screen's answer enters one state: no USSD state moves on by itself (a command waits for its
+ * result), so a second in one input is a loop.
+ */
+const oneState = firstTurn(1)
 
 /**
  * gate: the check before the first screen of a dial - a refusal ends the session with its text.
@@ -102,15 +118,8 @@ export function waitingPaymentOf(session: UssdSession): string | null {
   return session.ended ? null : (session.values[pendingKey] ?? null)
 }
 
-type Outcome =
-  | { readonly kind: 'home' }
-  | { readonly kind: 'back' }
-  | { readonly kind: 'more' }
-  | { readonly kind: 'option'; readonly index: number }
-  | { readonly kind: 'accept' }
-  | { readonly kind: 'invalid' }
-
-const invalid: Outcome = { kind: 'invalid' }
+/** The keys every screen answers before its own question: 00, 98 (while a next page exists), 0. */
+type Navigation = 'home' | 'more' | 'back'
 
 function withoutKeys(
   values: Readonly<Record<string, string>>,
@@ -205,8 +214,8 @@ class MenuEngine implements UssdEngine {
     const command = state?.kind === 'command' ? state.command : null
     const waitingId = result.payment?.state === 'awaiting_authorization' ? result.payment.id : null
     const waiting = waitingId !== null
-    const then = result.ok && command !== null ? command.then[result.message.key] : undefined
-    if (then !== undefined) return this.goOn(session, result.message, waitingId, then)
+    const routed = result.ok && command !== null ? routeResult(command, result.message) : null
+    if (routed !== null) return this.goOn(session, routed, waitingId)
     if (result.ok && waiting) {
       // The menu check makes every payment name a confirm screen, but not for every key the core
       // may answer with: the payment waits behind an END until it expires.
@@ -252,23 +261,20 @@ class MenuEngine implements UssdEngine {
     }
   }
 
-  /** The state after a command (`then`): the flow goes on with what the core said the payment is. */
-  private goOn(
-    session: UssdSession,
-    message: Message,
-    waitingId: string | null,
-    target: string,
-  ): EngineStep {
+  /**
+   * The state after a command (`then`): the flow goes on with what the core said the payment is.
+   */
+  private goOn(session: UssdSession, routed: Routed, waitingId: string | null): EngineStep {
+    const target = routed.to
     assert(
-      this.menus.states.get(target)?.kind !== 'command',
+      enterState(this.menus.states, target, oneState).state.kind !== 'command',
       `then ${target} is a command state (the menu check lets no such menu load)`,
     )
     if (target === this.menus.home)
       return this.show({ ...session, state: target, page: 0, back: [], values: {} }, null)
-    const values: Record<string, string> = withoutKeys(session.values, (key) => key === pendingKey)
-    for (const name of resultParamNames) {
-      const value = message.params[name]
-      if (value !== undefined && value !== '') values[name] = value
+    const values: Record<string, string> = {
+      ...withoutKeys(session.values, (key) => key === pendingKey),
+      ...routed.set,
     }
     if (waitingId !== null) values[pendingKey] = waitingId
     return this.show({ ...session, state: target, page: 0, values }, null)
@@ -321,14 +327,11 @@ class MenuEngine implements UssdEngine {
 
   /** A result in USSD words: the command state's text, else main.yaml's, else the catalogue's. */
   private resultText(message: Message, command: MenuCommand | null, language: Language): string {
-    const texts: Texts | undefined =
-      command?.results[message.key] ?? this.menus.results[message.key]
-    if (texts === undefined) return renderMessage(message, language)
-    return fillPlaceholders(texts[language], (name) => {
+    const texts = resultTexts(command, this.menus.results, message)
+    return sayResult(message, texts, language, (name) => {
       if (name === 'service') return this.menus.service
       const value = message.params[name]
-      if (value === undefined || value === '') return null
-      return name === 'account' ? this.accountName(value, language) : value
+      return value === undefined || value === '' ? null : value
     })
   }
 
@@ -336,7 +339,10 @@ class MenuEngine implements UssdEngine {
     return { type: 'END', text: this.systemText('timeout', language) }
   }
 
-  /** The parts after the service code (`*123*2*1001#` -> 2, 1001), or null for another code or garbage. */
+  /**
+   * The parts after the service code (`*123*2*1001#` -> 2, 1001), or null for another code or
+   * garbage.
+   */
   private shortcutParts(dial: string): string[] | null {
     const trimmed = dial.trim()
     if (trimmed.length > this.limits.dialCharsMax) return null
@@ -356,7 +362,7 @@ class MenuEngine implements UssdEngine {
   private shortcutStopsAt(session: UssdSession): boolean {
     const state = this.menus.states.get(session.state)
     if (state === undefined) return true
-    if (state.kind === 'input' && validators[this.validatorOf(state)].secret) return true
+    if (state.kind === 'input' && isSecret(state.input)) return true
     const targets =
       state.kind === 'options'
         ? state.options.map((option) => option.to)
@@ -385,89 +391,79 @@ class MenuEngine implements UssdEngine {
       })
       return this.end(session, 'restart')
     }
-    const rules = this.rulesFor(session, state ?? null)
-    if (rules === null) return this.end(session, 'restart')
-    const outcome =
-      text.length > this.limits.inputCharsMax ? invalid : resolveTransition(rules, text, invalid)
+    const question = this.questionOf(session, state ?? null)
+    if (question === null) return this.end(session, 'restart')
+    // Text that answers nothing: longer than any answer, empty, or with a `*` (the dial's hop
+    // separator, never part of an answer).
+    const answers = text.length <= this.limits.inputCharsMax && text !== '' && !text.includes('*')
+    const navigation = answers ? this.navigation(session, text) : null
+    const move =
+      navigation !== null
+        ? null
+        : answers
+          ? answer(question, text, session.language, (value) =>
+              this.fill(session, value, session.language),
+            )
+          : refuse(question, text, session.language)
     // Masked: anything typed at a PIN screen, and any refused input, which may be a PIN typed
     // at the wrong screen.
-    const secretScreen = state?.kind === 'input' && validators[this.validatorOf(state)].secret
-    const shown = secretScreen || outcome.kind === 'invalid' ? maskedInput : text
-    const trail = [...session.trail, shown].slice(-this.limits.trailEntriesMax)
+    const secretScreen = state?.kind === 'input' && isSecret(state.input)
+    const masked = secretScreen || move?.kind === 'refused'
+    const trail = remember(session.trail, text, masked, this.limits.trailEntriesMax)
     const typed: UssdSession = { ...session, trail }
     const clean: UssdSession = {
       ...typed,
       values: withoutKeys(typed.values, (key) => key === wrongKey),
     }
-    switch (outcome.kind) {
-      case 'home':
-        return this.show({ ...clean, state: this.menus.home, page: 0, back: [], values: {} }, null)
-      case 'more':
-        return this.show({ ...clean, page: clean.page + 1 }, null)
-      case 'back':
-        return this.goBack(clean)
-      case 'option': {
-        assert(state?.kind === 'options', 'an option outcome outside an options state')
-        const option = state.options[outcome.index]
-        assert(option !== undefined, `option ${outcome.index} does not exist`)
-        let language = clean.language
-        const set: Record<string, string> = {}
-        for (const [key, value] of Object.entries(option.set)) {
-          if (key === languageKey) language = value === 'zh' ? 'zh' : 'en'
-          else set[key] = fillPlaceholders(value, (name) => this.placeholder(clean, name))
-        }
-        return this.enter({ ...clean, language }, option.to, set)
-      }
-      case 'accept': {
-        assert(state?.kind === 'input', 'an accepted input outside an input state')
-        const validator = validators[this.validatorOf(state)]
-        const value = validator.normalize(text)
-        return this.enter(clean, state.input.next, {
-          [state.input.name]: validator.secret ? sealSecret(value) : value,
-        })
-      }
-      case 'invalid':
-        return this.wrongInput(typed, state ?? null, text)
-    }
-  }
-
-  /** Navigation first (00, 98 while a next page exists, 0), then the state's own rules. */
-  private rulesFor(
-    session: UssdSession,
-    state: MenuState | null,
-  ): TransitionRule<Outcome>[] | null {
-    const rules: TransitionRule<Outcome>[] = [{ pattern: '^00$', outcome: { kind: 'home' } }]
-    // The pages of the screen on show: split when it was shown, so a cache hit here.
-    if (session.page < this.pages(session, null).length - 1)
-      rules.push({ pattern: '^98$', outcome: { kind: 'more' } })
-    rules.push({ pattern: '^0$', outcome: { kind: 'back' } })
-    if (state?.kind === 'options') {
-      for (const index of state.options.keys())
-        rules.push({ pattern: `^${index + 1}$`, outcome: { kind: 'option', index } })
-    }
+    if (navigation === 'home')
+      return this.show({ ...clean, state: this.menus.home, page: 0, back: [], values: {} }, null)
+    if (navigation === 'more') return this.show({ ...clean, page: clean.page + 1 }, null)
+    if (navigation === 'back') return this.goBack(clean)
+    assert(move !== null, 'neither a navigation key nor an answer')
+    if (move.kind === 'refused')
+      return this.wrongInput(
+        typed,
+        move.reprompt ?? this.systemText('wrong_choice', session.language),
+      )
     if (state?.kind === 'input') {
-      let repeat: string | null = null
-      if (state.input.sameAs !== null) {
-        const sealed = session.values[state.input.sameAs]
-        repeat = sealed === undefined ? null : unsealSecret(sealed)
-        // A PIN sealed by another process (restart) cannot be compared: start again.
-        if (sealed !== undefined && repeat === null) return null
-      }
-      rules.push({
-        pattern: validators[this.validatorOf(state)].pattern(repeat),
-        outcome: { kind: 'accept' },
-      })
+      // A secret outlives this hop only sealed; it is dropped with the command that needs it.
+      const set = move.secret === null ? move.set : { [state.input.name]: sealSecret(move.secret) }
+      return this.enter(clean, move.to, set)
     }
-    return rules
+    const { [languageKey]: language, ...set } = move.set
+    if (language === undefined) return this.enter(clean, move.to, set)
+    return this.enter({ ...clean, language: language === 'zh' ? 'zh' : 'en' }, move.to, set)
   }
 
-  private wrongInput(session: UssdSession, state: MenuState | null, text: string): EngineStep {
+  /** 00 home, 98 more while a next page exists, 0 back; null for any other text. */
+  private navigation(session: UssdSession, text: string): Navigation | null {
+    if (text === '00') return 'home'
+    // The pages of the screen on show: split when it was shown, so a cache hit here.
+    if (text === '98' && session.page < this.pages(session, null).length - 1) return 'more'
+    if (text === '0') return 'back'
+    return null
+  }
+
+  /**
+   * What the screen asks: an option by its number, or an input (a new PIN typed again repeats
+   * the sealed one). Null when the PIN to repeat was sealed by another process (a restart) and
+   * cannot be compared: the session starts again. The closing screen of a result asks nothing.
+   */
+  private questionOf(session: UssdSession, state: MenuState | null): Question<MenuOption> | null {
+    if (state?.kind !== 'input') {
+      const choices = state?.kind === 'options' ? state.options : []
+      return { kind: 'choices', choices, keyOf: (_option, index) => String(index + 1) }
+    }
+    const sameAs = state.input.sameAs
+    const sealed = sameAs === null ? undefined : session.values[sameAs]
+    if (sealed === undefined) return { kind: 'input', input: state.input, repeat: null }
+    const repeat = unsealSecret(sealed)
+    return repeat === null ? null : { kind: 'input', input: state.input, repeat }
+  }
+
+  private wrongInput(session: UssdSession, reprompt: string): EngineStep {
     const wrong = Number(session.values[wrongKey] ?? '0') + 1
     if (wrong >= this.limits.wrongInputsMax) return this.end(session, 'too_many_wrong')
-    const reprompt =
-      state?.kind === 'input'
-        ? validators[this.validatorOf(state)].reprompt(text, session.language)
-        : this.systemText('wrong_choice', session.language)
     return this.show(
       { ...session, page: 0, values: { ...session.values, [wrongKey]: String(wrong) } },
       reprompt,
@@ -493,11 +489,7 @@ class MenuEngine implements UssdEngine {
     target: string,
     set: Readonly<Record<string, string>>,
   ): EngineStep {
-    const state = this.menus.states.get(target)
-    assert(
-      state !== undefined,
-      `state ${target} does not exist (the menu check lets no such menu load)`,
-    )
+    const { state } = enterState(this.menus.states, target, oneState)
     const back =
       session.state === target || session.state === resultState
         ? session.back
@@ -516,18 +508,12 @@ class MenuEngine implements UssdEngine {
     session: UssdSession,
     state: Extract<MenuState, { kind: 'command' }>,
   ): EngineStep {
-    const { kind, fields } = state.command
-    assert(
-      isCommandKind(kind),
-      `unknown command kind ${kind} (the menu check lets no such menu load)`,
-    )
-    const built = buildCommand(
-      kind,
+    const built = commandOf(
+      state.command,
       session.msisdn,
       session.language,
-      (field) => {
-        const name = fields[field]
-        const raw = name === undefined ? undefined : session.values[name]
+      (name) => {
+        const raw = name === null ? undefined : session.values[name]
         if (raw === undefined) return null
         return isSealed(raw) ? unsealSecret(raw) : raw
       },
@@ -575,7 +561,7 @@ class MenuEngine implements UssdEngine {
       state !== undefined && state.kind !== 'command',
       `state ${session.state} shows no screen`,
     )
-    const text = fillPlaceholders(state.text[language], (name) => this.placeholder(session, name))
+    const text = this.fill(session, state.text[language], language)
     const header = reprompt === null ? text : `${reprompt}\n${text}`
     return this.pageCache.pages(`${state.name}\u0000${language}\u0000${header}`, () => {
       const options =
@@ -624,32 +610,16 @@ class MenuEngine implements UssdEngine {
   }
 
   private systemText(key: SystemTextKey, language: Language): string {
-    return fillPlaceholders(this.menus.texts[key][language], (name) =>
+    return fillText(this.menus.texts[key][language], language, (name) =>
       name === 'service' ? this.menus.service : null,
     )
   }
 
-  private placeholder(session: UssdSession, name: string): string | null {
-    if (name === 'msisdn') return session.msisdn
-    if (name === 'service') return this.menus.service
-    const value = session.values[name]
-    if (value === undefined || isSealed(value)) return null
-    return name === 'account' ? this.accountName(value, session.language) : value
-  }
-
-  /** `account` holds a funding kind, shown by its name, as in the message catalogue. */
-  private accountName(value: string, language: Language): string {
-    if (!(fundingKinds as readonly string[]).includes(value)) return value
-    return catalogueOf(language)[`account.${value as (typeof fundingKinds)[number]}`]
-  }
-
-  private validatorOf(state: Extract<MenuState, { kind: 'input' }>): keyof typeof validators {
-    const name = state.input.validator
-    assert(
-      Object.hasOwn(validators, name),
-      `unknown validator ${name} (the menu check lets no such menu load)`,
-    )
-    return name as keyof typeof validators
+  /** A menu text filled from the session: its values (never a sealed one) and the built-ins. */
+  private fill(session: UssdSession, template: string, language: Language): string {
+    const builtins = { msisdn: session.msisdn, service: this.menus.service }
+    const lookup = dialogLookup(session.values, builtins, (_name, value) => isSealed(value))
+    return fillText(template, language, lookup)
   }
 
   private logStep(message: string, step: EngineStep, inputChars: number): void {

@@ -19,7 +19,9 @@ export interface UssdMenuLimits {
    * keys (0, 00, 98); beyond 20 choices a USSD menu is unusable anyway.
    */
   readonly optionsMax: number
-  /** Parts of a shortcut dial (`*123*2*1001*25#` has 3): the longest flow needs 5 before its PIN. */
+  /**
+   * Parts of a shortcut dial (`*123*2*1001*25#` has 3): the longest flow needs 5 before its PIN.
+   */
   readonly shortcutPartsMax: number
   /** Characters of a dial string; a handset sends at most 182 anyway. */
   readonly dialCharsMax: number

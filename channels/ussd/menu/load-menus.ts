@@ -78,7 +78,8 @@ class FileReader extends MenuFileReader {
     if (kind === undefined || kinds.length > 1) {
       this.problem(
         name,
-        `a state needs exactly one of options, input, command or end (has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`,
+        'a state needs exactly one of options, input, command or end ' +
+          `(has ${kinds.length === 0 ? 'none' : kinds.join(', ')})`,
       )
       return null
     }
@@ -119,7 +120,9 @@ const emptyTexts = Object.fromEntries(
   systemTextKeys.map((key) => [key, { en: '', zh: '' }]),
 ) as Record<SystemTextKey, Texts>
 
-/** What a USSD menu folder adds to the one loader: main.yaml's service, home and texts, and screens. */
+/**
+ * What a USSD menu folder adds to the one loader: main.yaml's service, home and texts, and screens.
+ */
 const ussdDialect: MenuDialect<Omit<MenuSet, 'states'>, MenuState, FileReader> = {
   noun: 'menu',
   settingsKeys: ['service', 'home', 'texts', 'results'],

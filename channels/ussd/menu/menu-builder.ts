@@ -3,6 +3,12 @@
  * matches (anchored rules, first match in order, an explicit defaultNext for "no match"), one
  * fresh library menu per call, never shared. Exports resolveTransition and TransitionRule.
  *
+ * No longer on the engine's path: all the library did for the engine (the first anchored rule
+ * that matches the whole input) is what the menus' one walk (src/gateway/menus/walk.ts) does for
+ * both media, with the navigation keys checked by the engine before it. The adapter stays while
+ * its differential test (test/channels/ussd/menu/transitions.test.ts) names it; with that test's
+ * first part gone, this file, ussd-menu-builder-types.ts and the dependency can go.
+ *
  * Why only resolveRoute and not run(): run() answers through a promise (its route lookup always
  * goes through Promise.resolve), but the engine contract (channels/ussd/contract.ts) is
  * synchronous and pure. resolveRoute is the part the library does well - matching rules in

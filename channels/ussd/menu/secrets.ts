@@ -39,7 +39,8 @@ export function unsealSecret(value: string): string | null {
       decipher.final(),
     ]).toString('utf8')
   } catch {
-    // An authentication failure is an expected outcome here (restart, tampering): a value, not a throw.
+    // An authentication failure is an expected outcome here (restart, tampering): a value, not a
+    // throw.
     return null
   }
 }

@@ -140,7 +140,9 @@ class UssdOverSmpp {
   /** Our its_session_info for NI dialogues; bit 0 of the second octet (end of session) stays 0. */
   private nextSessionInfo = randomBytes(2).readUInt16BE(0) & 0xfffe
   private readonly processTag = randomBytes(3).toString('hex')
-  /** The last session id of each phone's dialogue (origin/msisdn/its_session_info/), oldest first. */
+  /**
+   * The last session id of each phone's dialogue (origin/msisdn/its_session_info/), oldest first.
+   */
   private readonly recent = new Map<string, string>()
 
   constructor(

@@ -3,7 +3,8 @@
  * transitions to unknown states, states no path reaches, commands of a kind the medium does not
  * run, fields missing or unknown, and values nothing sets (a PIN field fed by anything but a
  * secret input), message keys the core never answers with. It finds faults as data; the medium
- * words them in its own check (channels/ussd/menu/check-menus.ts, channels/ivr/flow/check-scripts.ts)
+ * words them in its own check (channels/ussd/menu/check-menus.ts,
+ * channels/ivr/flow/check-scripts.ts)
  * beside its own rules (pages and paging for USSD; gathers, keys and timeouts for IVR).
  */
 import { messageKeys, reasons } from '../../core/index.js'
@@ -41,7 +42,9 @@ export interface MenuGraph<State> {
   readonly edges: (state: State) => readonly Edge[]
 }
 
-/** The written transitions of `state` that name no state (an empty name is the loader's problem). */
+/**
+ * The written transitions of `state` that name no state (an empty name is the loader's problem).
+ */
 export function unknownTargets<State>(graph: MenuGraph<State>, state: State): Edge[] {
   return graph
     .edges(state)
@@ -117,7 +120,10 @@ export function commandFaults(
   return faults
 }
 
-/** Throws with every problem, one per line, when there is any: a channel never starts on broken menus. */
+/**
+ * Throws with every problem, one per line, when there is any: a channel never starts on broken
+ * menus.
+ */
 export function refuseProblems(what: string, dir: string, problems: readonly Problem[]): void {
   if (problems.length > 0)
     throw new Error(

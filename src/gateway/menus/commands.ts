@@ -1,7 +1,8 @@
 /**
  * commands.ts - the commands a menu state may produce (a USSD screen or an IVR call script), the
  * fields each takes from the dialog's values, and how those values become a SubscriberCommand.
- * Each medium offers the kinds it can run (a call offers no PIN change or language switch). A payment goes to the core
+ * Each medium offers the kinds it can run (a call offers no PIN change or language switch). A
+ * payment goes to the core
  * first with `authorize: false`: the core refuses it at once (unknown merchant, order paid, not
  * enough money, a limit) or leaves it waiting and answers with what it is (amount, payee,
  * account), which the confirm screen shows; the PIN typed there (none for a phone-bill
@@ -18,7 +19,10 @@ import {
   parseAmount,
 } from '../../core/index.js'
 
-/** text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: a sealed PIN. */
+/**
+ * text: as typed; amount: "25.00"; funding: a FundingKind; msisdn: stored form; secret: a sealed
+ * PIN.
+ */
 export type FieldKind = 'text' | 'amount' | 'funding' | 'msisdn' | 'secret'
 
 export interface FieldSpec {
@@ -109,7 +113,9 @@ export type BuiltCommand =
   | { readonly ok: true; readonly run: MenuCommandRun }
   | { readonly ok: false; readonly field: string }
 
-/** The pseudo-field a `confirm` or `cancel` lacks when no payment waits for the session's screen. */
+/**
+ * The pseudo-field a `confirm` or `cancel` lacks when no payment waits for the session's screen.
+ */
 export const paymentIdField = 'paymentId'
 
 /**
@@ -128,7 +134,8 @@ export function buildCommand(
   waitingPaymentId: string | null = null,
   isRequired: (spec: FieldSpec) => boolean = (spec) => spec.required,
 ): BuiltCommand {
-  // A bare confirm or cancel would answer whatever waits now, perhaps a payment this session never showed.
+  // A bare confirm or cancel would answer whatever waits now, perhaps a payment this session never
+  // showed.
   if ((kind === 'confirm' || kind === 'cancel') && waitingPaymentId === null)
     return { ok: false, field: paymentIdField }
   const fields: Readonly<Record<string, FieldSpec>> = commandKinds[kind]

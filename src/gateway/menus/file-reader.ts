@@ -93,7 +93,10 @@ export class MenuFileReader {
     return map
   }
 
-  /** A command state's `command:` (kind and fields), `then` and `results`, or null when it is no map. */
+  /**
+   * A command state's `command:` (kind and fields), `then` and `results`, or null when it is no
+   * map.
+   */
   menuCommand(state: string, raw: Raw): MenuCommand | null {
     const command = raw['command']
     if (!isRecord(command)) {
@@ -109,7 +112,10 @@ export class MenuFileReader {
     }
   }
 
-  /** An input state's `input:` (name, validator, next and the medium's `extraKeys`), or null when it is no map. */
+  /**
+   * An input state's `input:` (name, validator, next and the medium's `extraKeys`), or null when it
+   * is no map.
+   */
   menuInput(
     state: string,
     raw: unknown,

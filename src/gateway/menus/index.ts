@@ -1,7 +1,7 @@
 /**
  * index.ts - the menus' import surface: the one model, reader and checker of the dialogs written
- * as data under menus/ (USSD screens in menus/ussd, IVR call scripts in menus/ivr), which the
- * USSD and IVR channels drive with their own engines. Re-exports only.
+ * as data under menus/ (USSD screens in menus/ussd, IVR call scripts in menus/ivr), and the one
+ * walk over them (walk.ts), on which the USSD and IVR engines are thin media. Re-exports only.
  *
  * Why here: the machinery is shared by two channels, so it belongs to neither (a channel must not
  * import another), and menus/ stays data that imports only the core, as the style guide asks; the
@@ -51,3 +51,26 @@ export type {
 export { formatProblems } from './model.js'
 export type { Validator, ValidatorName } from './validators.js'
 export { isValidatorName, validatorNames, validators } from './validators.js'
+export type {
+  DialogValues,
+  Move,
+  Question,
+  Routed,
+  Turn,
+  ValueOf,
+} from './walk.js'
+export {
+  answer,
+  commandOf,
+  dialogLookup,
+  enterState,
+  fillText,
+  firstTurn,
+  isSecret,
+  maskedInput,
+  refuse,
+  remember,
+  resultTexts,
+  routeResult,
+  sayResult,
+} from './walk.js'

@@ -64,7 +64,9 @@ export function readMenuFolder<
     problems.push({
       file: '.',
       state: '-',
-      message: `cannot read the ${dialect.noun} folder: ${error instanceof Error ? error.message : String(error)}`,
+      message:
+        `cannot read the ${dialect.noun} folder: ` +
+        (error instanceof Error ? error.message : String(error)),
     })
   }
   if (files.length > limits.filesMax) {

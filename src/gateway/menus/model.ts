@@ -2,7 +2,8 @@
  * model.ts - what the menus of every medium share once loaded: texts in both languages, states
  * that know their file, choices, inputs and commands, the set of states with its home, texts
  * and result texts, and the problems a read or a check finds. The medium's states (USSD
- * screens in channels/ussd/menu/menu-model.ts, IVR call states in channels/ivr/flow/script-model.ts)
+ * screens in channels/ussd/menu/menu-model.ts, IVR call states in
+ * channels/ivr/flow/script-model.ts)
  * build on these.
  */
 import type { Texts } from './file-reader.js'
@@ -26,7 +27,9 @@ export interface MenuChoice {
 
 /** An input state's answer: kept under `name` once `validator` accepts it, then on to `next`. */
 export interface MenuInput {
-  /** The dialog value the input is kept under (a secret is sealed or never kept: the medium's rule). */
+  /**
+   * The dialog value the input is kept under (a secret is sealed or never kept: the medium's rule).
+   */
   readonly name: string
   readonly validator: string
   readonly next: string
@@ -52,7 +55,9 @@ export interface MenuSetBase<State, TextKey extends string> {
   readonly home: string
   /** The texts the engine itself shows or speaks, written in main.yaml under `texts:`. */
   readonly texts: Readonly<Record<TextKey, Texts>>
-  /** The medium's texts for the core's answers by message key, instead of the SMS-worded catalogue. */
+  /**
+   * The medium's texts for the core's answers by message key, instead of the SMS-worded catalogue.
+   */
   readonly results: Readonly<Record<string, Texts>>
   readonly states: ReadonlyMap<string, State>
 }
