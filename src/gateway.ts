@@ -166,18 +166,6 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
           log,
           metrics,
         })
-  const sms =
-    bearer === null
-      ? null
-      : startSmsChannel(config, {
-          link: bearer.sms,
-          service,
-          ledger,
-          keep: notices,
-          clock,
-          log,
-          metrics,
-        })
   // A late USSD or IVR answer goes by SMS, or waits in the outbox when it cannot go now.
   const notify = (msisdn: string, text: string): Promise<boolean> => notices.notify(msisdn, text)
   // What every channel is given: commands, the caller, notify, replies, dialogs, working files.
@@ -190,6 +178,10 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     log,
     metrics,
   })
+  const sms =
+    bearer === null
+      ? null
+      : startSmsChannel(config, channelContext, { link: bearer.sms, keep: notices })
   const ussd = await startUssdChannel(config, channelContext)
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
   const ussdSmpp =
@@ -213,7 +205,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     },
     channelContext,
   )
-  const merchant = startMerchantChannel({ service, ledger, limits: config.limits })
+  const merchant = startMerchantChannel(channelContext, { ledger, limits: config.limits })
   // Registered in the order they started; stopped in the reverse (registry.ts).
   const registry = new ChannelRegistry()
   if (sms !== null) {

@@ -2,15 +2,18 @@
  * index.ts - starts the merchant channel: the merchant web API (routes.ts) as an express Router
  * for the gateway to mount under /api/v1. It holds no sessions, timers or sockets of its own (the
  * HTTP server is the gateway's, and refuses new requests on stop), so it is ready while the
- * gateway runs, has nothing to sweep and nothing to release. Exports startMerchantChannel,
- * MerchantChannelDeps and RunningMerchantChannel.
+ * gateway runs, has nothing to sweep and nothing to release. It submits commands through the
+ * ChannelContext like every channel, and reads the merchants, payments and settlements it
+ * answers for through the narrow ledger reads it is given. Exports startMerchantChannel,
+ * MerchantChannelOptions and RunningMerchantChannel.
  */
 import type { Router } from 'express'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import type { MerchantRouteDeps } from './routes.js'
 import { merchantRouter } from './routes.js'
 
-/** The payment service's execute, the ledger reads of the API, the limits' day boundary. */
-export type MerchantChannelDeps = MerchantRouteDeps
+/** The ledger reads of the API and the limits' day boundary. */
+export type MerchantChannelOptions = Omit<MerchantRouteDeps, 'service'>
 
 export interface RunningMerchantChannel {
   /** The merchant API; mount under /api/v1. */
@@ -20,9 +23,12 @@ export interface RunningMerchantChannel {
   close(): Promise<void>
 }
 
-export function startMerchantChannel(deps: MerchantChannelDeps): RunningMerchantChannel {
+export function startMerchantChannel(
+  ctx: ChannelContext,
+  options: MerchantChannelOptions,
+): RunningMerchantChannel {
   return {
-    router: merchantRouter(deps),
+    router: merchantRouter({ ...options, service: ctx.commands }),
     ready: () => true,
     sweep: () => Promise.resolve(),
     close: () => Promise.resolve(),

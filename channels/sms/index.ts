@@ -10,43 +10,29 @@
  * refused with ESME_RTHROTTLED, so the SMSC sends them again later), `settle` (the MOs in flight
  * are answered and their replies sent or kept in the outbox), the gateway's outbox drain over the
  * SMS route, then `close` (the channel lets go of the bearer, which the gateway unbinds after).
- * Exports startSmsChannel, SmsChannelConfig, SmsChannelDeps, RunningSmsChannel.
+ * Exports startSmsChannel, SmsChannelConfig, SmsChannelOptions, RunningSmsChannel.
  */
-import { join } from 'node:path'
 import type { InboundAnswer, InboundSm, SmsLink } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
+import type { ChannelContext } from '../../src/gateway/context.js'
 import { InFlight } from '../../src/gateway/in-flight.js'
 import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
-import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
-import type { Clock } from '../../src/service/clock.js'
-import type { Logger } from '../../src/service/log.js'
-import type { Metrics } from '../../src/service/metrics.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
 import { defaultMoIdentityLimits } from './mo-identity.js'
 import { SmsAdapter } from './sms-adapter.js'
 import { SmsChannel } from './sms-channel.js'
 import { smsRoute } from './sms-route.js'
 
-/**
- * What the channel reads of the configuration (config.ts): its files' folder and the short code.
- */
+/** What the channel reads of the configuration (config.ts): the short code. */
 export interface SmsChannelConfig {
-  readonly dataDir: string
   readonly sms: { readonly shortCode: string }
 }
 
-export interface SmsChannelDeps {
+export interface SmsChannelOptions {
   /** The SMS side of the SMPP bearer the gateway started. */
   readonly link: SmsLink
-  /** Where commands go: the payment service's execute. */
-  readonly service: CommandPort
-  /** The subscriber's language and waiting payment. */
-  readonly ledger: LedgerReads<'subscriber'>
   /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */
   readonly keep: ReplyKeeper
-  readonly clock: Clock
-  readonly log: Logger
-  readonly metrics: Metrics
 }
 
 export interface RunningSmsChannel {
@@ -63,30 +49,32 @@ export interface RunningSmsChannel {
   close(): Promise<void>
 }
 
-export function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps): RunningSmsChannel {
+export function startSmsChannel(
+  config: SmsChannelConfig,
+  ctx: ChannelContext,
+  options: SmsChannelOptions,
+): RunningSmsChannel {
   const adapter = new SmsAdapter({
-    service: deps.service,
-    log: deps.log,
+    service: ctx.commands,
+    log: ctx.log,
     shortCode: config.sms.shortCode,
-    languageOf: async (msisdn) =>
-      (await deps.ledger.subscriber(msisdn))?.subscriber.language ?? null,
+    languageOf: async (msisdn) => (await ctx.identify(msisdn))?.language ?? null,
   })
   const lastMos = new SqliteLastMoStore(
-    join(config.dataDir, 'sms.sqlite'),
+    ctx.workingFile('sms.sqlite'),
     defaultMoIdentityLimits.moFingerprintsMax,
     defaultMoIdentityLimits.lastMoFlushIntervalMs,
   )
   const channel = new SmsChannel({
     shortCode: config.sms.shortCode,
     adapter,
-    clock: deps.clock,
-    log: deps.log,
-    metrics: deps.metrics,
+    clock: ctx.clock,
+    log: ctx.log,
+    metrics: ctx.metrics,
     receipts: true,
-    keep: deps.keep,
+    keep: options.keep,
     lastMos,
-    waitingOf: async (msisdn) =>
-      (await deps.ledger.subscriber(msisdn))?.subscriber.pendingPaymentId ?? null,
+    waitingOf: async (msisdn) => (await ctx.identify(msisdn))?.pendingPaymentId ?? null,
   })
   let accepting = true
   const inbound = new InFlight()
@@ -118,8 +106,8 @@ export function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps):
       },
     }
   }
-  channel.attach(deps.link)
-  deps.link.attachSms(onInbound)
+  channel.attach(options.link)
+  options.link.attachSms(onInbound)
   return {
     channel,
     route: smsRoute(channel),
@@ -138,7 +126,7 @@ export function startSmsChannel(config: SmsChannelConfig, deps: SmsChannelDeps):
     },
     close() {
       accepting = false
-      deps.link.attachSms(null)
+      options.link.attachSms(null)
       lastMos.close()
       return Promise.resolve()
     },
