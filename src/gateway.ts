@@ -206,58 +206,27 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     channelContext,
   )
   const merchant = startMerchantChannel(channelContext, { ledger, limits: config.limits })
-  // Registered in the order they started; stopped in the reverse (registry.ts).
+  // Registered in the order they started; stopped in the reverse (registry.ts). A running
+  // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's
+  // close closes it first.
   const registry = new ChannelRegistry()
-  if (sms !== null) {
-    registry.register(
-      channelOf({
-        name: 'sms',
-        ready: () => sms.ready(),
-        sweep: () => sms.sweep(),
-        close: () => sms.close(),
-        stopAccepting: () => sms.stopAccepting(),
-        settle: () => sms.settle(),
-      }),
-    )
+  const ussdWithSmpp = {
+    ...ussd,
+    close: async () => {
+      await ussdSmpp?.close()
+      await ussd.close()
+    },
   }
-  registry.register(
-    channelOf({
-      name: 'ussd',
-      ready: () => ussd.ready(),
-      sweep: () => ussd.sweep(),
-      // USSD over SMPP answers into the USSD sessions: it closes first.
-      close: async () => {
-        await ussdSmpp?.close()
-        await ussd.close()
-      },
-    }),
-  )
-  registry.register(
-    channelOf({
-      name: 'ivr',
-      ready: () => ivr.ready(),
-      sweep: () => ivr.sweep(),
-      close: () => ivr.close(),
-    }),
-  )
-  registry.register(
-    channelOf({
-      name: 'wap',
-      ready: () => wap.ready(),
-      sweep: () => wap.sweep(),
-      close: () => wap.close(),
-    }),
-  )
+  const started = [
+    ['sms', sms],
+    ['ussd', ussdWithSmpp],
+    ['ivr', ivr],
+    ['wap', wap],
+  ] as const
+  for (const [name, running] of started)
+    if (running !== null) registry.register(channelOf({ ...running, name }))
   // The merchant API is ready when the store is, which /healthz reports as `store` already.
-  registry.register(
-    channelOf({
-      name: 'merchant',
-      ready: () => merchant.ready(),
-      sweep: () => merchant.sweep(),
-      close: () => merchant.close(),
-    }),
-    { health: false },
-  )
+  registry.register(channelOf({ ...merchant, name: 'merchant' }), { health: false })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
