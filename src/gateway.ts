@@ -189,7 +189,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
       ? null
       : startUssdOverSmpp(
           { serviceCode: '*123#', push: config.ussd.push ?? bearer.mode === 'simulator' },
-          { link: bearer.ussd, ussd, ledger, held: notices, clock, log, metrics },
+          channelContext,
+          { link: bearer.ussd, ussd, held: notices },
         )
   // The push first, when the phone can take the prompt on its screen; SMS for the rest.
   if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)

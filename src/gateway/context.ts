@@ -8,7 +8,7 @@
  * Exports ChannelContext, Caller, ChannelContextParts, createChannelContext.
  */
 import { join } from 'node:path'
-import type { Language } from '../core/index.js'
+import type { Language, Payment } from '../core/index.js'
 import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
@@ -32,6 +32,8 @@ export interface ChannelContext {
   readonly commands: CommandPort
   /** The subscriber of an MSISDN, or null when it is not registered. A read, not a command. */
   identify(msisdn: string): Promise<Caller | null>
+  /** A payment a phone is asked about (a merchant's request), as the ledger has it; null: none. */
+  payment(paymentId: string): Promise<Payment | null>
   /** Tell a phone by SMS, now or from the outbox; false when it could do neither. */
   readonly notify: Notify
   /** The one reply renderer (src/gateway/reply): a phone never sees a template. */
@@ -48,7 +50,7 @@ export interface ChannelContext {
 /** What the gateway builds a context from. */
 export interface ChannelContextParts {
   readonly commands: CommandPort
-  readonly ledger: LedgerReads<'subscriber'>
+  readonly ledger: LedgerReads<'subscriber' | 'payment'>
   /** Absent: no route to a phone runs (no SMS); a notice is then not sent. */
   readonly notify?: Notify
   readonly dataDir: string
@@ -73,6 +75,7 @@ export function createChannelContext(parts: ChannelContextParts): ChannelContext
         pendingPaymentId: subscriber.pendingPaymentId,
       }
     },
+    payment: (paymentId) => parts.ledger.payment(paymentId),
     notify: parts.notify ?? (() => Promise.resolve(false)),
     reply: { result: renderResult, message: renderMessage },
     dialogRunner: (channel, limits) =>

@@ -10,7 +10,7 @@
  */
 import type { Message, Payment } from '../../../src/core/index.js'
 import { formatAmount } from '../../../src/core/index.js'
-import type { LedgerReads } from '../../../src/gateway/ports.js'
+import type { ChannelContext } from '../../../src/gateway/context.js'
 
 /**
  * Whether `payment` is what the prompt shows and still waits: a merchant's request, for the
@@ -36,13 +36,12 @@ export function promptDescribes(message: Message, payment: Payment): boolean {
  * file comment).
  */
 export async function pushedPaymentId(
-  ledger: LedgerReads<'subscriber' | 'payment'>,
+  reads: Pick<ChannelContext, 'identify' | 'payment'>,
   notice: { readonly msisdn: string; readonly message: Message; readonly paymentId?: string },
 ): Promise<string | null> {
-  const detail = await ledger.subscriber(notice.msisdn)
-  const pendingId = detail?.subscriber.pendingPaymentId ?? null
+  const pendingId = (await reads.identify(notice.msisdn))?.pendingPaymentId ?? null
   if (pendingId === null) return null
   if (notice.paymentId !== undefined && notice.paymentId !== pendingId) return null
-  const payment = await ledger.payment(pendingId)
+  const payment = await reads.payment(pendingId)
   return payment !== null && promptDescribes(notice.message, payment) ? payment.id : null
 }

@@ -35,6 +35,7 @@ import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
 import type { Message } from '../../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../../src/core/index.js'
+import type { ChannelContext } from '../../../src/gateway/context.js'
 import type {
   HeldNotices,
   Notice,
@@ -42,10 +43,6 @@ import type {
   QueuedNotice,
   RouteAnswer,
 } from '../../../src/gateway/notices/index.js'
-import type { LedgerReads } from '../../../src/gateway/ports.js'
-import type { Clock } from '../../../src/service/clock.js'
-import type { Logger } from '../../../src/service/log.js'
-import type { Metrics } from '../../../src/service/metrics.js'
 import type { Screen } from '../contract.js'
 import type { UssdLimits } from '../limits.js'
 import type { SessionRecord, SessionStore } from '../session-store.js'
@@ -83,13 +80,8 @@ export interface UssdSmppDeps {
     readonly store: SessionStore
     readonly limits: UssdLimits
   }
-  /** Which waiting payment a pushed request is (push-payment.ts). */
-  readonly ledger: LedgerReads<'subscriber' | 'payment'>
   /** Where the push reports on the outbox rows it holds (the gateway's notices outbox). */
   readonly held: HeldNotices
-  readonly clock: Clock
-  readonly log: Logger
-  readonly metrics: Metrics
 }
 
 export interface RunningUssdSmpp {
@@ -106,8 +98,12 @@ export interface RunningUssdSmpp {
 
 const provider = 'smpp'
 
-export function startUssdOverSmpp(options: UssdSmppOptions, deps: UssdSmppDeps): RunningUssdSmpp {
-  const handler = new UssdOverSmpp(options, deps)
+export function startUssdOverSmpp(
+  options: UssdSmppOptions,
+  ctx: ChannelContext,
+  deps: UssdSmppDeps,
+): RunningUssdSmpp {
+  const handler = new UssdOverSmpp(options, ctx, deps)
   deps.link.attachUssd((pdu, from) => handler.receive(pdu, from))
   return {
     route: options.push
@@ -147,6 +143,7 @@ class UssdOverSmpp {
 
   constructor(
     private readonly options: UssdSmppOptions,
+    private readonly ctx: ChannelContext,
     private readonly deps: UssdSmppDeps,
   ) {
     this.limits = { ...defaultUssdSmppLimits, ...(options.limits ?? {}) }
@@ -223,7 +220,7 @@ class UssdOverSmpp {
 
   /** The push route's delivery: a payment prompt on the phone's screen, if it can be. */
   async push(offered: Notice): Promise<RouteAnswer> {
-    const started = this.deps.clock.nowMs()
+    const started = this.ctx.clock.nowMs()
     const notice = offered.queued
     const outboxId = offered.outboxId
     if (notice === null || outboxId === null) return { outcome: 'passed', why: 'not a notice' }
@@ -234,7 +231,7 @@ class UssdOverSmpp {
       return this.notPushed(notice, 'busy')
     const target = this.deps.link.pushTarget(notice.msisdn)
     if (target === null) return this.notPushed(notice, 'no_bind')
-    const paymentId = await pushedPaymentId(this.deps.ledger, notice)
+    const paymentId = await pushedPaymentId(this.ctx, notice)
     if (paymentId === null) return this.notPushed(notice, 'not_waiting')
     const sessionInfo = Buffer.alloc(2)
     sessionInfo.writeUInt16BE(this.nextSessionInfo)
@@ -279,8 +276,8 @@ class UssdOverSmpp {
       }),
     )
     if (!sent.ok) {
-      await this.deps.ussd.store.end(key, 'released', this.deps.clock.nowMs())
-      this.deps.log.warn('ussd push refused', {
+      await this.deps.ussd.store.end(key, 'released', this.ctx.clock.nowMs())
+      this.ctx.log.warn('ussd push refused', {
         msisdn: maskMsisdn(notice.msisdn),
         bind: target.bind,
         error: sent.error,
@@ -288,7 +285,7 @@ class UssdOverSmpp {
       return this.notPushed(notice, 'refused')
     }
     this.countPush('pushed')
-    this.deps.log.info('ussd push sent', {
+    this.ctx.log.info('ussd push sent', {
       msisdn: maskMsisdn(notice.msisdn),
       session: sessionId,
       bind: target.bind,
@@ -329,7 +326,7 @@ class UssdOverSmpp {
     let before: SessionRecord | null = null
     let read: (record: SessionRecord | null) => HopRead
     if (pdu.op === ussdOp.pssrIndication) {
-      sessionId = `${prefix}m${this.stamp(this.deps.clock.nowMs())}`
+      sessionId = `${prefix}m${this.stamp(this.ctx.clock.nowMs())}`
       const dial = dialOf(pdu.text, pdu.destination, this.options.serviceCode)
       read = (record) => (record === null ? { kind: 'dial', dial } : { kind: 'lost' })
     } else {
@@ -356,7 +353,7 @@ class UssdOverSmpp {
         read,
       })
     } catch (error) {
-      this.deps.log.error('ussd hop failed', {
+      this.ctx.log.error('ussd hop failed', {
         provider,
         session: sessionId,
         msisdn: maskMsisdn(msisdn),
@@ -386,7 +383,7 @@ class UssdOverSmpp {
       }),
     )
     if (!sent.ok)
-      this.deps.log.warn('ussd screen not delivered', {
+      this.ctx.log.warn('ussd screen not delivered', {
         session: sessionId,
         msisdn: maskMsisdn(msisdn),
         op: ussdOpName(op),
@@ -413,7 +410,7 @@ class UssdOverSmpp {
   private track(work: Promise<void>): void {
     const tracked = work
       .catch((error: unknown) => {
-        this.deps.log.error('ussd over smpp failed', {
+        this.ctx.log.error('ussd over smpp failed', {
           error: error instanceof Error ? error.message : String(error),
         })
       })
@@ -427,13 +424,13 @@ class UssdOverSmpp {
   private refuse(status: number, why: string, from: UssdPduSource, op: unknown): InboundAnswer {
     const opName = typeof op === 'number' ? ussdOpName(op) : 'none'
     this.countPdu(typeof op === 'number' ? op : -1, 'refused')
-    this.deps.log.info('ussd pdu refused', { bind: from.bind, op: opName, status, why })
+    this.ctx.log.info('ussd pdu refused', { bind: from.bind, op: opName, status, why })
     return { status, messageId: '', afterResponse: null }
   }
 
   private notPushed(notice: QueuedNotice, why: string): RouteAnswer {
     this.countPush(why)
-    this.deps.log.info('ussd push not possible; the notice goes by SMS', {
+    this.ctx.log.info('ussd push not possible; the notice goes by SMS', {
       msisdn: maskMsisdn(notice.msisdn),
       key: notice.message.key,
       why,
@@ -460,7 +457,7 @@ class UssdOverSmpp {
   }
 
   private countPdu(op: number, result: string): void {
-    this.deps.metrics.count(
+    this.ctx.metrics.count(
       'telepay_ussd_smpp_pdus_total',
       'USSD PDUs received over SMPP, by ussd_service_op and result',
       { op: op < 0 ? 'none' : ussdOpName(op), result },
@@ -468,7 +465,7 @@ class UssdOverSmpp {
   }
 
   private countPush(result: string): void {
-    this.deps.metrics.count(
+    this.ctx.metrics.count(
       'telepay_ussd_push_total',
       'Network-initiated USSD payment prompts, by result',
       { result },

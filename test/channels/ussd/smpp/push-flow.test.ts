@@ -20,6 +20,7 @@ import {
 } from '../../../../channels/ussd/smpp/index.js'
 import type { CommandResult, Payment } from '../../../../src/core/index.js'
 import { refused, succeeded } from '../../../../src/core/index.js'
+import type { Caller, ChannelContext } from '../../../../src/gateway/context.js'
 import { fakeEngine } from '../fake-engine.js'
 
 const LI = '8613800138000'
@@ -49,6 +50,38 @@ function sessionOf(step: EngineStep): UssdSession {
 }
 
 const basic = { payee: 'Ringtone Store', amount: '25.00', account: 'wallet', reference: 'song-7' }
+
+/** The context's two reads pushedPaymentId uses, over a ledger's subscriber and payment reads. */
+function readsOf(ledger: {
+  subscriber(msisdn: string): Promise<{ readonly subscriber: Caller } | null>
+  payment(id: string): Promise<Payment | null>
+}): Pick<ChannelContext, 'identify' | 'payment'> {
+  return {
+    identify: async (msisdn) => (await ledger.subscriber(msisdn))?.subscriber ?? null,
+    payment: (id) => ledger.payment(id),
+  }
+}
+
+/** LI's reads when `pending` waits for LI (or nothing does); another MSISDN is nobody. */
+function readsWaiting(pending: Payment | null): Pick<ChannelContext, 'identify' | 'payment'> {
+  return readsOf({
+    subscriber: (msisdn: string) =>
+      Promise.resolve(
+        msisdn !== LI
+          ? null
+          : {
+              subscriber: {
+                msisdn: LI,
+                language: 'en' as const,
+                lockedUntilMs: 0,
+                pendingPaymentId: pending?.id ?? null,
+              },
+            },
+      ),
+    payment: (id: string) =>
+      Promise.resolve(pending !== null && pending.id === id ? pending : null),
+  })
+}
 
 describe('the push flow', () => {
   it('opens with a PIN prompt for a wallet request, 1/2 for a phone bill, in its language', () => {
@@ -274,65 +307,33 @@ describe('which waiting payment a prompt describes', () => {
   })
 
   it('is the payment now waiting for the subscriber, or none when that is another', async () => {
-    const ledger = (pending: Payment | null) => ({
-      subscriber: (msisdn: string) =>
-        Promise.resolve(
-          msisdn !== LI
-            ? null
-            : {
-                subscriber: {
-                  msisdn: LI,
-                  name: 'Li Lei',
-                  language: 'en' as const,
-                  pinHash: '',
-                  pinFailures: 0,
-                  lockedUntilMs: 0,
-                  pendingPaymentId: pending?.id ?? null,
-                },
-                accounts: [],
-              },
-        ),
-      payment: (id: string) =>
-        Promise.resolve(pending !== null && pending.id === id ? pending : null),
-    })
     // A notice written before notices named their payment: matched by what it says.
-    expect(await pushedPaymentId(ledger(request), { msisdn: LI, message: notice })).toBe(REQUESTED)
+    expect(await pushedPaymentId(readsWaiting(request), { msisdn: LI, message: notice })).toBe(
+      REQUESTED,
+    )
     expect(
       await pushedPaymentId(
-        ledger({ ...request, id: 'P000050', initiator: 'payer', merchantReference: null }),
+        readsWaiting({ ...request, id: 'P000050', initiator: 'payer', merchantReference: null }),
         { msisdn: LI, message: notice },
       ),
     ).toBeNull()
-    expect(await pushedPaymentId(ledger(null), { msisdn: LI, message: notice })).toBeNull()
+    expect(await pushedPaymentId(readsWaiting(null), { msisdn: LI, message: notice })).toBeNull()
     expect(
-      await pushedPaymentId(ledger(request), { msisdn: '8613700137000', message: notice }),
+      await pushedPaymentId(readsWaiting(request), { msisdn: '8613700137000', message: notice }),
     ).toBeNull()
   })
 
   it('is the payment the notice names, only while that one waits', async () => {
-    const ledger = (pending: Payment | null) => ({
-      subscriber: () =>
-        Promise.resolve({
-          subscriber: {
-            msisdn: LI,
-            name: 'Li Lei',
-            language: 'en' as const,
-            pinHash: '',
-            pinFailures: 0,
-            lockedUntilMs: 0,
-            pendingPaymentId: pending?.id ?? null,
-          },
-          accounts: [],
-        }),
-      payment: (id: string) =>
-        Promise.resolve(pending !== null && pending.id === id ? pending : null),
-    })
     expect(
-      await pushedPaymentId(ledger(request), { msisdn: LI, message: notice, paymentId: REQUESTED }),
+      await pushedPaymentId(readsWaiting(request), {
+        msisdn: LI,
+        message: notice,
+        paymentId: REQUESTED,
+      }),
     ).toBe(REQUESTED)
     // An identical request (same amount, account, reference) that replaced the named one is not it.
     expect(
-      await pushedPaymentId(ledger({ ...request, id: 'P000051' }), {
+      await pushedPaymentId(readsWaiting({ ...request, id: 'P000051' }), {
         msisdn: LI,
         message: notice,
         paymentId: REQUESTED,
