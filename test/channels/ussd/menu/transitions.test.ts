@@ -1,72 +1,9 @@
 /**
- * transitions.test.ts - differential checks of the ussd-menu-builder adapter: the library's
- * choice of rule equals a hand-written first-full-match resolver on random inputs, and the
- * engine's hops through the shipped menus equal a hand-written expectation.
+ * transitions.test.ts - the engine's hops through the shipped menus equal a hand-written
+ * expectation (what an answer means is the menus' walk's: test/gateway/menus/walk.test.ts).
  */
-import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { TransitionRule } from '../../../../channels/ussd/menu/menu-builder.js'
-import { resolveTransition } from '../../../../channels/ussd/menu/menu-builder.js'
 import { dial, engine } from './drive.js'
-
-/** What the adapter must do, written without the library. */
-function expected<T>(rules: readonly TransitionRule<T>[], input: string, otherwise: T): T {
-  if (input === '' || input.includes('*')) return otherwise
-  return rules.find((rule) => new RegExp(rule.pattern).test(input))?.outcome ?? otherwise
-}
-
-const rules: TransitionRule<string>[] = [
-  { pattern: '^00$', outcome: 'home' },
-  { pattern: '^98$', outcome: 'more' },
-  { pattern: '^0$', outcome: 'back' },
-  { pattern: '^1$', outcome: 'one' },
-  { pattern: '^2$', outcome: 'two' },
-  { pattern: '^(?=[\\d.]*[1-9])\\d{1,7}(?:\\.\\d{1,2})?$', outcome: 'amount' },
-]
-
-describe('the library adapter', () => {
-  it('matches the hand-written resolver on random inputs', () => {
-    const input = fc.oneof(
-      fc.string({ maxLength: 12 }),
-      fc.constantFrom(
-        '0',
-        '00',
-        '98',
-        '1',
-        '2',
-        '12',
-        '25.50',
-        '5*0',
-        'abc12',
-        '12abc',
-        '0.00',
-        '*',
-        '',
-      ),
-    )
-    fc.assert(
-      fc.property(input, (text) => {
-        expect(resolveTransition(rules, text, 'invalid')).toBe(expected(rules, text, 'invalid'))
-      }),
-      { numRuns: 2000 },
-    )
-  })
-
-  it('anchors every rule: the library alone would take "abc12" for an amount', () => {
-    expect(resolveTransition([{ pattern: '^\\d+$', outcome: 'digits' }], 'abc12', 'invalid')).toBe(
-      'invalid',
-    )
-    expect(() =>
-      resolveTransition([{ pattern: '\\d+', outcome: 'digits' }], '12', 'invalid'),
-    ).toThrow(/not anchored/)
-  })
-
-  it('gives the first matching rule, in order', () => {
-    expect(resolveTransition(rules, '98', 'invalid')).toBe('more')
-    expect(resolveTransition(rules, '1', 'invalid')).toBe('one')
-    expect(resolveTransition(rules, '3', 'invalid')).toBe('amount')
-  })
-})
 
 describe('engine hops against a hand-written expectation', () => {
   // [input, state after it], from *123# in English.
