@@ -17,4 +17,4 @@ export type {
 } from './runner.js'
 export { commandKey, DialogRunner } from './runner.js'
 export type { DialogRecord, DialogStore, DialogStoreLimits, DialogStoreOptions } from './store.js'
-export { SqliteDialogStore } from './store.js'
+export { dialogQueries, SqliteDialogStore } from './store.js'
