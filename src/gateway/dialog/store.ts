@@ -230,16 +230,20 @@ export class SqliteDialogStore<
 
   openOf(msisdn: string): Promise<readonly R[]> {
     this.assertOpen()
+    const open = new Map<string, R>()
     if (this.openOutside) {
-      this.flush()
-      return Promise.resolve(
-        this.statements.openOf.all(msisdn).map((row) => this.adopt(decode<R>(row.record))),
-      )
+      // No flush first (a commit per dial): memory's version of a row wins (adopt), so a row the
+      // file still has open but memory has ended drops out, and one only memory has comes below.
+      for (const row of this.statements.openOf.all(msisdn)) {
+        const record = this.adopt(decode<R>(row.record))
+        if (record.outcome === null) open.set(record.key, record)
+      }
     }
-    const open = [...(this.openKeysByMsisdn.get(msisdn) ?? [])].map((key) => this.records.get(key))
-    return Promise.resolve(
-      open.filter((record) => record !== undefined).sort((a, b) => a.startedMs - b.startedMs),
-    )
+    for (const key of this.openKeysByMsisdn.get(msisdn) ?? []) {
+      const record = this.records.get(key)
+      if (record !== undefined) open.set(key, record)
+    }
+    return Promise.resolve([...open.values()].sort((a, b) => a.startedMs - b.startedMs))
   }
 
   end(key: string, outcome: O, nowMs: number): Promise<R | null> {

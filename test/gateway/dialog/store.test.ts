@@ -122,6 +122,25 @@ describe('the dialog store', () => {
     await restarted.close()
   })
 
+  it('answers a dial past the memory bound from the file and memory, memory winning', async () => {
+    const path = join(dir, 'dialogs.sqlite')
+    const store = storeAt(path)
+    for (let index = 0; index < 250; index += 1) await store.put(dialog(index, index), null)
+    // d20 left memory for the file at step 1; its step 2 is in memory only, not written yet.
+    await store.put({ ...dialog(20, 20), step: 2, activeMs: 500 }, 1)
+    // A second dialog of d20's number, in memory only.
+    await store.put({ ...dialog(20, 600), key: 'd20b' }, null)
+    const open = await store.openOf(dialog(20, 0).msisdn)
+    expect(open.map((record) => [record.key, record.step])).toEqual([
+      ['d20', 2],
+      ['d20b', 1],
+    ])
+    const onDisk = new Database(path, { readonly: true })
+    expect(onDisk.prepare("SELECT step FROM dialogs WHERE key = 'd20'").get()).toEqual({ step: 1 })
+    onDisk.close()
+    await store.close()
+  })
+
   it('ends a dialog past the total cap by its cap, even while it is busy', async () => {
     const store = storeAt(join(dir, 'dialogs.sqlite'))
     await store.put(dialog(1, 0), null)
