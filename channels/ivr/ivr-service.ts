@@ -91,14 +91,10 @@ interface Driven {
 const keysPattern = /^[0-9*#]+$/
 
 export class IvrService {
-  /** Per-call chains, step keys, the deadline and late answers: the gateway's, shared. */
-  private readonly runner: DialogRunner
   /** Starts past the capacity check and not yet stored: they hold a place among callsMax. */
   private starting = 0
 
-  constructor(private readonly deps: IvrServiceDeps) {
-    this.runner = deps.runner
-  }
+  constructor(private readonly deps: IvrServiceDeps) {}
 
   get openCount(): number {
     return this.deps.store.openCount
@@ -106,12 +102,12 @@ export class IvrService {
 
   /** A call is answered. A platform's retry of the first request gets the first answer again. */
   start(request: StartRequest): Promise<CallResult> {
-    return this.runner.serialize(request.callId, () => this.startNow(request))
+    return this.deps.runner.serialize(request.callId, () => this.startNow(request))
   }
 
   /** Keys, silence or hang-up in a call in progress. */
   event(request: EventRequest): Promise<CallResult> {
-    return this.runner.serialize(request.callId, () => this.eventNow(request))
+    return this.deps.runner.serialize(request.callId, () => this.eventNow(request))
   }
 
   /** The last answer of a call in progress, or null when it is not in progress. */
@@ -160,7 +156,7 @@ export class IvrService {
     const nowMs = this.deps.clock.nowMs()
     let ended = 0
     for (const { state, outcome } of await this.deps.store.due(nowMs)) {
-      await this.runner.serialize(state.callId, async () => {
+      await this.deps.runner.serialize(state.callId, async () => {
         const current = await this.deps.store.get(state.callId)
         if (current === null || current.activeMs !== state.activeMs) return
         await this.finish(
@@ -177,7 +173,7 @@ export class IvrService {
 
   /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
   drained(): Promise<void> {
-    return this.runner.drained()
+    return this.deps.runner.drained()
   }
 
   private async startNow(request: StartRequest): Promise<CallResult> {
@@ -387,7 +383,7 @@ export class IvrService {
           'in one step',
       )
       const { call, run } = current
-      const outcome = await this.runner.execute({
+      const outcome = await this.deps.runner.execute({
         dialog: callId,
         step,
         index,

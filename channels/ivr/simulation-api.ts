@@ -20,7 +20,7 @@ import { normalizeMsisdn } from '../../src/core/index.js'
 import type { Json } from '../../src/gateway/http/json.js'
 import { sendError } from '../../src/gateway/http/json.js'
 import type { CallAnswer, CallDetailRecord, CallStore } from './call-store.js'
-import type { CallRefusal, CallResult, IvrService } from './ivr-service.js'
+import type { CallEvent, CallRefusal, CallResult, IvrService } from './ivr-service.js'
 import type { IvrLimits } from './limits.js'
 
 /** The access number of SPEC section 1, when a simulated call names none. */
@@ -138,6 +138,28 @@ export function simulationRouter(deps: {
     )
   })
 
+  /** A keys or silence event of a call, answering the step the body names (retry-safe). */
+  const answerStep = async (
+    request: Request,
+    response: Response,
+    body: Record<string, unknown>,
+    event: CallEvent,
+  ): Promise<void> => {
+    const step = stepOf(body)
+    if (step === undefined)
+      return sendError(
+        response,
+        400,
+        'step_invalid',
+        'step is the step of the answer being answered (a whole number)',
+      )
+    send(
+      response,
+      await deps.ivr.event({ provider: 'sim', callId: callIdOf(request), step, event }),
+      200,
+    )
+  }
+
   router.post('/ivr/calls/:callId/digits', async (request: Request, response: Response) => {
     const body = bodyOf(request)
     const digits = body['digits']
@@ -153,46 +175,12 @@ export function simulationRouter(deps: {
         `digits is a string of 1 to ${deps.limits.keysPerEventMax} keys from 0-9, * and #`,
       )
     }
-    const step = stepOf(body)
-    if (step === undefined)
-      return sendError(
-        response,
-        400,
-        'step_invalid',
-        'step is the step of the answer being answered (a whole number)',
-      )
-    send(
-      response,
-      await deps.ivr.event({
-        provider: 'sim',
-        callId: callIdOf(request),
-        step,
-        event: { kind: 'digits', keys: digits },
-      }),
-      200,
-    )
+    await answerStep(request, response, body, { kind: 'digits', keys: digits })
   })
 
-  router.post('/ivr/calls/:callId/silence', async (request: Request, response: Response) => {
-    const step = stepOf(bodyOf(request))
-    if (step === undefined)
-      return sendError(
-        response,
-        400,
-        'step_invalid',
-        'step is the step of the answer being answered (a whole number)',
-      )
-    send(
-      response,
-      await deps.ivr.event({
-        provider: 'sim',
-        callId: callIdOf(request),
-        step,
-        event: { kind: 'silence' },
-      }),
-      200,
-    )
-  })
+  router.post('/ivr/calls/:callId/silence', (request: Request, response: Response) =>
+    answerStep(request, response, bodyOf(request), { kind: 'silence' }),
+  )
 
   router.delete('/ivr/calls/:callId', async (request: Request, response: Response) => {
     send(

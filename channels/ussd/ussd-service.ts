@@ -72,13 +72,9 @@ interface Driven {
 }
 
 export class UssdService {
-  /** Per-session chains, step keys, the deadline and late answers: the gateway's, shared. */
-  private readonly runner: DialogRunner
   private openSessions = 0
 
-  constructor(private readonly deps: UssdServiceDeps) {
-    this.runner = deps.runner
-  }
+  constructor(private readonly deps: UssdServiceDeps) {}
 
   /**
    * Sessions open at the last count (refreshed by every hop that opens or ends one, and by sweeps).
@@ -89,7 +85,7 @@ export class UssdService {
 
   /** Answers one request; never throws for what a user or provider does. */
   hop(request: HopRequest): Promise<Screen> {
-    return this.runner.serialize(`${request.provider}:${request.sessionId}`, () =>
+    return this.deps.runner.serialize(`${request.provider}:${request.sessionId}`, () =>
       this.hopNow(request),
     )
   }
@@ -97,7 +93,7 @@ export class UssdService {
   /** The provider says the session is over (user hung up, network timeout). */
   release(provider: string, sessionId: string, outcome: SessionOutcome): Promise<void> {
     const key = `${provider}:${sessionId}`
-    return this.runner.serialize(key, async () => {
+    return this.deps.runner.serialize(key, async () => {
       const ended = await this.deps.store.end(key, outcome, this.deps.clock.nowMs())
       if (ended !== null) await this.sessionEnded(ended, outcome)
     })
@@ -113,7 +109,7 @@ export class UssdService {
 
   /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
   drained(): Promise<void> {
-    return this.runner.drained()
+    return this.deps.runner.drained()
   }
 
   private async hopNow(request: HopRequest): Promise<Screen> {
@@ -230,7 +226,7 @@ export class UssdService {
       const { session, run } = step
       // The dial's registration check and a cancel have nothing to tell by SMS when late.
       const lateAnswerTo = heldMode(session) === null ? msisdn : null
-      const outcome = await this.runner.execute({
+      const outcome = await this.deps.runner.execute({
         dialog: key,
         step: hop,
         index,

@@ -1,10 +1,11 @@
 /**
  * context.ts - what the gateway gives every channel: the ChannelContext. A channel submits
- * commands, identifies the caller, notifies a phone, renders replies, runs its dialogs (the
- * runner; its store over src/gateway/dialog in a working file) and finds its working files
- * through it, and reads the clock, the log and the metrics from it; it
- * imports no service, ledger or configuration module of src/ (test/rules/imports.test.ts), so a
- * test or another gateway (several processes on one database) can hand it other parts.
+ * commands, identifies the caller, notifies a phone, runs its dialogs (the runner; its store
+ * over src/gateway/dialog in a working file) and finds its working files through it, and reads
+ * the clock, the log and the metrics from it; it imports no service, ledger or configuration
+ * module of src/ (test/rules/imports.test.ts), so a test or another gateway (several processes
+ * on one database) can hand it other parts. Replies are rendered by importing
+ * src/gateway/reply, not through the context: the renderer is pure (no I/O, nothing to swap).
  * Exports ChannelContext, Caller, ChannelContextParts, createChannelContext.
  */
 import { join } from 'node:path'
@@ -15,7 +16,6 @@ import type { Metrics } from '../service/metrics.js'
 import type { DialogLimits, Notify } from './dialog/index.js'
 import { DialogRunner } from './dialog/index.js'
 import type { CommandPort, LedgerReads } from './ports.js'
-import { renderMessage, renderResult } from './reply/index.js'
 
 /** Who is calling, as the ledger knows the MSISDN: what a channel decides on before a command. */
 export interface Caller {
@@ -36,8 +36,6 @@ export interface ChannelContext {
   payment(paymentId: string): Promise<Payment | null>
   /** Tell a phone by SMS, now or from the outbox; false when it could do neither. */
   readonly notify: Notify
-  /** The one reply renderer (src/gateway/reply): a phone never sees a template. */
-  readonly reply: { readonly result: typeof renderResult; readonly message: typeof renderMessage }
   /** The dialog runner of one channel: per-dialog chain, step keys, deadline, late answer. */
   dialogRunner(channel: 'ussd' | 'ivr' | 'wap', limits: DialogLimits): DialogRunner
   /** The path of a working file of the channel in the data directory (beside the ledger). */
@@ -77,7 +75,6 @@ export function createChannelContext(parts: ChannelContextParts): ChannelContext
     },
     payment: (paymentId) => parts.ledger.payment(paymentId),
     notify: parts.notify ?? (() => Promise.resolve(false)),
-    reply: { result: renderResult, message: renderMessage },
     dialogRunner: (channel, limits) =>
       new DialogRunner({ channel, commands, notify: parts.notify ?? null, log, metrics, limits }),
     workingFile,
