@@ -13,6 +13,9 @@ import { paymentJson, sendError } from '../gateway/http/json.js'
 import { bearerToken } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
+import { seqOfPaymentId } from '../ledger/rows.js'
+import type { CheckJob } from './check-jobs.js'
+import { CheckJobs } from './check-jobs.js'
 import { checkJson } from './check-json.js'
 import type { GatewayContext } from './context.js'
 
@@ -103,8 +106,35 @@ export function adminApi(context: GatewayContext): Router {
     })
   })
 
-  router.get('/ledger/check', async (_request: Request, response: Response) => {
-    response.json(checkJson(await ledger.check()))
+  router.get('/ledger/check', async (request: Request, response: Response) => {
+    const mode = request.query['mode'] ?? 'incremental'
+    if (mode !== 'incremental' && mode !== 'full')
+      return sendError(response, 400, 'mode_invalid', 'mode is incremental or full')
+    response.json(checkJson(await ledger.check({ mode })))
+  })
+
+  const checkJobs = new CheckJobs(ledger, () => context.clock.nowMs(), context.log)
+  const jobJson = (job: CheckJob) => ({
+    id: job.id,
+    state: job.state,
+    startedAt: new Date(job.startedMs).toISOString(),
+    finishedAt: job.finishedMs === null ? null : new Date(job.finishedMs).toISOString(),
+    transfersRead: job.readTransfers,
+    transfersTotal: job.totalTransfers,
+    result: job.result === null ? null : checkJson(job.result),
+    error: job.error,
+  })
+  router.post('/ledger/checks', (_request: Request, response: Response) => {
+    const { job, started } = checkJobs.start()
+    response
+      .status(started ? 202 : 200)
+      .location(`/admin/api/ledger/checks/${job.id}`)
+      .json(jobJson(job))
+  })
+  router.get('/ledger/checks/:id', (request: Request, response: Response) => {
+    const job = checkJobs.get(String(request.params['id']))
+    if (job === null) return sendError(response, 404, 'not_found', 'no such check job')
+    response.json(jobJson(job))
   })
 
   router.get('/transactions', async (request: Request, response: Response) => {
@@ -127,8 +157,18 @@ export function adminApi(context: GatewayContext): Router {
         `limit is a whole number from 1 to ${context.operating.transactionsQueryRowsMax}`,
       )
     }
-    const payments = await ledger.transactions({ msisdn, limit })
-    response.json({ transactions: payments.map(paymentJson) })
+    const beforeText = request.query['before']
+    const beforeSeq =
+      typeof beforeText === 'string' && beforeText !== '' ? seqOfPaymentId(beforeText) : null
+    if (beforeText !== undefined && beforeSeq === null)
+      return sendError(response, 400, 'before_invalid', 'before is a payment id, as P0000001')
+    const payments = await ledger.transactions({ msisdn, limit, beforeSeq })
+    const last = payments.at(-1)
+    response.json({
+      transactions: payments.map(paymentJson),
+      // Where the next page starts; null once a page comes back short.
+      nextBefore: payments.length === limit && last !== undefined ? last.id : null,
+    })
   })
 
   router.post('/clock', async (request: Request, response: Response) => {

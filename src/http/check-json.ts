@@ -10,10 +10,14 @@ import type { LedgerCheck } from '../ledger/store.js'
 export function checkJson(check: LedgerCheck): Json {
   return {
     balanced: check.balanced,
+    mode: check.mode,
+    checkedThroughTransfer: check.throughTransferId,
+    transfersRead: check.readTransfers,
     transfers: check.transfers,
     entries: check.entries,
     accounts: check.accounts,
     total: formatAmount(check.totalMinor),
+    orphanTransfers: check.orphanTransfers,
     unbalancedTransfers: check.unbalancedTransfers.map((row) => ({
       transferId: row.transferId,
       sum: formatAmount(row.sumMinor),

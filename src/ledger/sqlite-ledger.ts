@@ -10,11 +10,15 @@ import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
 import { decide } from '../core/index.js'
 import type { World } from '../world/world.js'
 import { encodeJson } from './codec.js'
+import { attachCheckState } from './reports/check-state.js'
+import { ReportWorker } from './reports/client.js'
+import type { ReportJob, ReportResult } from './reports/jobs.js'
+import { runReport } from './reports/jobs.js'
+import type { CheckProgress } from './reports/ledger-check.js'
 import type { Row } from './rows.js'
 import { accountOfRow, merchantOfRow, paymentOfRow, subscriberOfRow } from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import { openLedgerDatabase } from './sqlite-open.js'
-import { checkLedger, merchantSettlement, partySettlement } from './sqlite-reports.js'
 import { SqliteView } from './sqlite-view.js'
 import type {
   BatchOutcome,
@@ -45,23 +49,58 @@ export function sha256Hex(text: string): string {
 export const walAutocheckpointPages = 10_000
 
 /**
- * How far back the operator's search of one subscriber's transactions looks, in payments. There
- * is no index of payments by subscriber (each payment would pay a random page write for it), so
- * the search reads the newest payments backwards, and this bounds that read.
+ * The operator's search of payments, newest first, a page at a time (`before`: the seq of the
+ * last row of the page before). One subscriber's payments are read through the indexes by payer
+ * and by payee (schema version 9), each no further than one page: the cost is the page's, however
+ * old the payments or long the history.
  */
-export const transactionsScanRowsMax = 200_000
+export const transactionsQueries = {
+  all: 'SELECT * FROM payments WHERE seq < @before ORDER BY seq DESC LIMIT @limit',
+  // INDEXED BY and CROSS JOIN keep the planner on this plan (the page's seqs from the two
+  // indexes, then their rows by key) even where the statistics of a small world with few payers
+  // make a scan of the newest payments look cheaper: on years of history it is not.
+  ofSubscriber: `
+    SELECT p.* FROM (
+      SELECT seq FROM (SELECT seq FROM payments INDEXED BY payments_payer
+        WHERE payer_msisdn = @msisdn AND seq < @before
+        ORDER BY seq DESC LIMIT @limit)
+      UNION
+      SELECT seq FROM (SELECT seq FROM payments INDEXED BY payments_payee
+        WHERE payee_msisdn = @msisdn AND seq < @before
+        ORDER BY seq DESC LIMIT @limit)) s
+    CROSS JOIN payments p ON p.seq = s.seq
+    ORDER BY s.seq DESC LIMIT @limit`,
+} as const
+
+export interface SqliteLedgerOptions {
+  /**
+   * Where reports run. `worker`: on threads of their own with their own connections, so that a
+   * check of all history or a busy day's settlement never holds up the gateway's event loop (a
+   * USSD hop has a 5 s deadline); the gateway's choice. `inline`: on this connection, for tools
+   * that have nothing else to do, and for a ledger in memory, which no other connection can see.
+   */
+  readonly reports?: 'inline' | 'worker'
+}
 
 export class SqliteLedger implements LedgerStore {
   readonly db: SqliteDatabase
   private readonly view: SqliteView
+  /** Checks and settlements; a full re-check has a thread of its own so it delays neither. */
+  private readonly workers: { readonly quick: ReportWorker; readonly long: ReportWorker } | null
+  private checkStateAttached = false
   /** Built once: better-sqlite3 builds four wrapper functions per db.transaction() call. */
   private readonly decideAndWrite: Transaction<(envelopes: readonly Envelope[]) => CommandResult[]>
 
   constructor(
     readonly path: string,
     private readonly limits: Limits,
+    options: SqliteLedgerOptions = {},
   ) {
     this.db = openLedgerDatabase(path)
+    this.workers =
+      options.reports === 'worker' && path !== ':memory:'
+        ? { quick: new ReportWorker(path), long: new ReportWorker(path) }
+        : null
     this.db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`)
     this.ensurePartyAccounts()
     this.view = new SqliteView(this.db)
@@ -263,16 +302,15 @@ export class SqliteLedger implements LedgerStore {
   }
 
   transactions(filter: TransactionFilter): Promise<readonly Payment[]> {
-    const rows =
-      filter.msisdn === null
-        ? this.db.prepare('SELECT * FROM payments ORDER BY seq DESC LIMIT ?').all(filter.limit)
-        : this.db
-            .prepare(`
-          SELECT * FROM payments WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM payments) - @scan
-            AND (payer_msisdn = @msisdn OR payee_msisdn = @msisdn)
-          ORDER BY seq DESC LIMIT @limit`)
-            .all({ msisdn: filter.msisdn, limit: filter.limit, scan: transactionsScanRowsMax })
-    return Promise.resolve((rows as Row[]).map(paymentOfRow))
+    const params = {
+      msisdn: filter.msisdn,
+      limit: filter.limit,
+      before: filter.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+    }
+    const rows = this.statement(
+      filter.msisdn === null ? transactionsQueries.all : transactionsQueries.ofSubscriber,
+    ).all(params) as Row[]
+    return Promise.resolve(rows.map(paymentOfRow))
   }
 
   authorizedPayments(): Promise<readonly Payment[]> {
@@ -313,21 +351,58 @@ export class SqliteLedger implements LedgerStore {
     )
   }
 
-  settlement(
+  async settlement(
     merchantCode: string,
     dayStartMs: number,
     dayEndMs: number,
     day: string,
   ): Promise<MerchantSettlement> {
-    return Promise.resolve(merchantSettlement(this.db, merchantCode, dayStartMs, dayEndMs, day))
+    return (await this.report({
+      kind: 'merchant_settlement',
+      merchantCode,
+      startMs: dayStartMs,
+      endMs: dayEndMs,
+      day,
+    })) as MerchantSettlement
   }
 
-  partySettlement(dayStartMs: number, dayEndMs: number, day: string): Promise<PartySettlement> {
-    return Promise.resolve(partySettlement(this.db, dayStartMs, dayEndMs, day))
+  async partySettlement(
+    dayStartMs: number,
+    dayEndMs: number,
+    day: string,
+  ): Promise<PartySettlement> {
+    return (await this.report({
+      kind: 'party_settlement',
+      startMs: dayStartMs,
+      endMs: dayEndMs,
+      day,
+    })) as PartySettlement
   }
 
-  check(): Promise<LedgerCheck> {
-    return Promise.resolve(checkLedger(this.db))
+  async check(
+    options: {
+      readonly mode?: 'incremental' | 'full'
+      readonly progress?: (progress: CheckProgress) => void
+    } = {},
+  ): Promise<LedgerCheck> {
+    const mode = options.mode ?? 'incremental'
+    return (await this.report({ kind: 'check', mode }, options.progress)) as LedgerCheck
+  }
+
+  private report(
+    job: ReportJob,
+    progress: (progress: CheckProgress) => void = () => {},
+  ): Promise<ReportResult> {
+    if (this.workers !== null) {
+      const worker =
+        job.kind === 'check' && job.mode === 'full' ? this.workers.long : this.workers.quick
+      return worker.run(job, progress)
+    }
+    if (!this.checkStateAttached) {
+      attachCheckState(this.db, this.path)
+      this.checkStateAttached = true
+    }
+    return Promise.resolve(runReport(this.db, job, progress))
   }
 
   dueOutbox(
@@ -414,9 +489,10 @@ export class SqliteLedger implements LedgerStore {
     )
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.workers?.quick.close()
+    await this.workers?.long.close()
     if (this.db.open) this.db.close()
-    return Promise.resolve()
   }
 }
 

@@ -30,11 +30,19 @@ export interface MerchantAuth {
 
 export interface LedgerCheck {
   readonly balanced: boolean
+  /** incremental: read the transfers since the last check; full: read all history again. */
+  readonly mode: 'incremental' | 'full'
+  /** The last transfer the check read: the history through it is checked. */
+  readonly throughTransferId: number
+  /** Transfers this run read (all of them for a full check). */
+  readonly readTransfers: number
   readonly transfers: number
   readonly entries: number
   readonly accounts: number
   /** Sum of every account's balance: zero in a closed double-entry ledger. */
   readonly totalMinor: bigint
+  /** Transfers without entries. */
+  readonly orphanTransfers: number
   readonly unbalancedTransfers: readonly {
     readonly transferId: number
     readonly sumMinor: bigint
@@ -88,6 +96,8 @@ export interface KeptSmsReply {
 export interface TransactionFilter {
   readonly msisdn: string | null
   readonly limit: number
+  /** Payments older than this one (its seq): the next page. */
+  readonly beforeSeq: number | null
 }
 
 export interface LedgerStore {
@@ -112,7 +122,14 @@ export interface LedgerStore {
     day: string,
   ): Promise<MerchantSettlement>
   partySettlement(dayStartMs: number, dayEndMs: number, day: string): Promise<PartySettlement>
-  check(): Promise<LedgerCheck>
+  /**
+   * The ledger check (reports/ledger-check.ts), incremental unless told `full`; progress is
+   * reported in transfers read.
+   */
+  check(options?: {
+    readonly mode?: 'incremental' | 'full'
+    readonly progress?: (progress: { doneTransfers: number; totalTransfers: number }) => void
+  }): Promise<LedgerCheck>
   dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
   outboxDelivered(id: number, nowMs: number): Promise<void>
   outboxFailed(

@@ -19,10 +19,10 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { checkLedger } from '../../src/ledger/reports/ledger-check.js'
 import type { Row } from '../../src/ledger/rows.js'
 import { paymentOfRow } from '../../src/ledger/rows.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
-import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { parseStoredResult } from '../../src/ledger/stored-result.js'
 import {
   acknowledgedButMissing,
@@ -184,7 +184,7 @@ function inspect(path: string): Inspection {
         .all() as { owner: string; kind: string; s: bigint }[]) {
         opening.set(`${row.owner}/${row.kind}`, row.s)
       }
-      const check = checkLedger(db)
+      const check = checkLedger(db, { mode: 'full' })
       return {
         balanced: check.balanced,
         totalMinor: check.totalMinor,

@@ -305,6 +305,35 @@ describe('recent transactions', () => {
     })
   })
 
+  it('pages back with before= and nextBefore, one subscriber or all, to the last', async () => {
+    const t = await open()
+    const [first, second, third] = await threePayments(t)
+    const page = async (query: string) => {
+      const answer = await t.admin('GET', `/admin/api/transactions${query}`)
+      expect(answer.status).toBe(200)
+      return {
+        ids: (answer.json.transactions as { id: string }[]).map((row) => row.id),
+        next: answer.json.nextBefore as string | null,
+      }
+    }
+    expect(await page(`?msisdn=${HAN}&limit=1`)).toEqual({ ids: [third], next: third })
+    expect(await page(`?msisdn=${HAN}&limit=1&before=${third}`)).toEqual({
+      ids: [second],
+      next: second,
+    })
+    expect(await page(`?msisdn=${HAN}&limit=1&before=${second}`)).toEqual({ ids: [], next: null })
+    expect(await page(`?limit=2&before=${third}`)).toEqual({ ids: [second, first], next: first })
+    expect(await page(`?limit=5`)).toEqual({ ids: [third, second, first], next: null })
+    for (const before of ['', 'x', 'P%20', '12']) {
+      const answer = await t.admin('GET', `/admin/api/transactions?before=${before}`)
+      expect({ before, status: answer.status, error: answer.json.error }).toEqual({
+        before,
+        status: 400,
+        error: 'before_invalid',
+      })
+    }
+  })
+
   it('refuses a limit below 1 or above the configured maximum, and a bad MSISDN', async () => {
     const t = await open()
     for (const limit of ['0', '501', '-1', 'abc', '2.5', '']) {
@@ -387,6 +416,36 @@ describe('the simulated bank and the ledger check', () => {
     expect(t.gateway.bank.mode).toEqual({ mode: 'slow', slowMs: 50 })
   })
 
+  it('runs a full re-check as a job to watch; refuses an unknown mode', async () => {
+    const t = await open()
+    const started = await t.admin('POST', '/admin/api/ledger/checks')
+    expect(started.status).toBe(202)
+    const id = started.json.id as string
+    expect(started.json).toMatchObject({ id: expect.stringMatching(/^check-/), state: 'running' })
+    let job = started.json
+    for (let poll = 0; poll < 100 && job.state === 'running'; poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      job = (await t.admin('GET', `/admin/api/ledger/checks/${id}`)).json
+    }
+    expect(job).toMatchObject({
+      id,
+      state: 'done',
+      error: null,
+      result: { balanced: true, mode: 'full', total: '0.00' },
+    })
+    expect(job.transfersRead).toBe((job.result as { transfers: number }).transfers)
+    const again = await t.admin('POST', '/admin/api/ledger/checks')
+    expect(again.json.id).not.toBe(id)
+    expect((await t.admin('GET', '/admin/api/ledger/checks/check-999')).status).toBe(404)
+    const full = await t.admin('GET', '/admin/api/ledger/check?mode=full')
+    expect(full.json).toMatchObject({ balanced: true, mode: 'full' })
+    const bad = await t.admin('GET', '/admin/api/ledger/check?mode=quick')
+    expect({ status: bad.status, error: bad.json.error }).toEqual({
+      status: 400,
+      error: 'mode_invalid',
+    })
+  })
+
   it('reports a balanced ledger as JSON; names an account whose entries differ', async () => {
     const t = await open()
     await requestPayment(t, RINGTONES, { msisdn: LI, amount: '10.00', reference: 'check' })
@@ -395,6 +454,10 @@ describe('the simulated bank and the ledger check', () => {
     expect(check.status).toBe(200)
     expect(check.json).toEqual({
       balanced: true,
+      mode: 'incremental',
+      checkedThroughTransfer: 5,
+      transfersRead: 5,
+      orphanTransfers: 0,
       transfers: expect.any(Number) as number,
       entries: expect.any(Number) as number,
       accounts: expect.any(Number) as number,

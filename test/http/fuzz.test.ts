@@ -590,7 +590,7 @@ afterAll(async () => {
 })
 
 async function moneyState(): Promise<unknown> {
-  const check = await t.admin('GET', '/admin/api/ledger/check')
+  const check = await t.admin('GET', '/admin/api/ledger/check?mode=full')
   const balances = await Promise.all([LI, HAN].map((msisdn) => t.subscriber(msisdn)))
   return { check: check.json, accounts: balances.map((subscriber) => subscriber.accounts) }
 }

@@ -14,8 +14,8 @@ import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { checkLedger } from '../../src/ledger/reports/ledger-check.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
-import { checkLedger } from '../../src/ledger/sqlite-reports.js'
 import { benchMsisdn, buildBenchWorld, seedDatabase } from '../../src/tools/bench/bench-world.js'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
@@ -474,7 +474,7 @@ export function inspectLoad(dir: string, payers: readonly string[]): LoadInspect
       )
       .get() as { n: bigint }
     return {
-      balanced: checkLedger(db).balanced,
+      balanced: checkLedger(db, { mode: 'full' }).balanced,
       appliedTwice: Number(twice.n),
       completed: rows
         .filter((row) => wanted.has(row.payer_msisdn))

@@ -9,9 +9,9 @@ import { performance } from 'node:perf_hooks'
 import type { Envelope } from '../../core/index.js'
 import { defaultLimits, defaultOperatingLimits } from '../../core/index.js'
 import { GroupCommit } from '../../ledger/group-commit.js'
+import { checkLedger } from '../../ledger/reports/ledger-check.js'
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
 import type { SqliteDatabase } from '../../ledger/sqlite-open.js'
-import { checkLedger } from '../../ledger/sqlite-reports.js'
 import type { PoolPayment } from './bench-world.js'
 import { envelopeOf } from './bench-world.js'
 import type { LatencySummary } from './measure.js'
@@ -142,7 +142,7 @@ export function openTelepaySession(
     },
     meanBatch: () => (measured.transactions === 0 ? 0 : measured.commands / measured.transactions),
     finish: async () => {
-      const check = checkLedger(ledger.db)
+      const check = checkLedger(ledger.db, { mode: 'full' })
       const completedInDb = countCompleted(ledger.db)
       await ledger.close()
       return {
@@ -242,7 +242,7 @@ export function openRawSession(
     },
     meanBatch: () => (measured.transactions === 0 ? 0 : measured.payments / measured.transactions),
     finish: () => {
-      const check = checkLedger(writer.db)
+      const check = checkLedger(writer.db, { mode: 'full' })
       const completedInDb = countCompleted(writer.db)
       writer.close()
       return Promise.resolve({

@@ -2,6 +2,8 @@
  * ledger.ts - `telepay ledger check`: opens the ledger database (read alongside a running
  * gateway is safe: WAL) and reports whether every transfer sums to zero, every balance equals
  * its entries and every card reservation matches its payments. Exits 1 when it is not balanced.
+ * The check reads the history written since the last check (its state beside the ledger);
+ * --full reads it all again.
  */
 import { existsSync } from 'node:fs'
 import type { Config } from '../../config.js'
@@ -12,10 +14,13 @@ import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
 import type { ParsedArgs } from './args.js'
 import { parseArgs } from './args.js'
 
+/** How often a long check prints how far it is. */
+const progressEveryMs = 1_000
+
 export async function runLedger(args: string[]): Promise<number> {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['data-dir', 'file'], ['json'])
+    parsed = parseArgs(args, ['data-dir', 'file'], ['json', 'full'])
   } catch (error) {
     process.stderr.write(
       `telepay ledger: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -23,7 +28,9 @@ export async function runLedger(args: string[]): Promise<number> {
     return 2
   }
   if (parsed.positional[0] !== 'check') {
-    process.stderr.write('Usage: telepay ledger check [--data-dir DIR | --file PATH] [--json]\n')
+    process.stderr.write(
+      'Usage: telepay ledger check [--data-dir DIR | --file PATH] [--full] [--json]\n',
+    )
     return 2
   }
   const dataDir = parsed.options.get('data-dir')
@@ -55,15 +62,33 @@ export async function runLedger(args: string[]): Promise<number> {
     return 2
   }
   try {
-    const check = await ledger.check()
+    const startedMs = Date.now()
+    let shownMs = startedMs
+    const check = await ledger.check({
+      mode: parsed.options.get('full') === true ? 'full' : 'incremental',
+      // A long check (the first one, or --full, on years of payments) says how far it is.
+      progress: ({ doneTransfers, totalTransfers }) => {
+        if (Date.now() - shownMs < progressEveryMs) return
+        shownMs = Date.now()
+        const percent = Math.floor((100 * doneTransfers) / Math.max(1, totalTransfers))
+        process.stderr.write(
+          `checking: ${doneTransfers.toLocaleString('en')} of ` +
+            `${totalTransfers.toLocaleString('en')} transfers (${percent} %)\n`,
+        )
+      },
+    })
     if (parsed.options.get('json') === true) {
       process.stdout.write(`${JSON.stringify(checkJson(check), null, 2)}\n`)
     } else {
       process.stdout.write(
         `${check.balanced ? 'balanced' : 'NOT BALANCED'}: ${check.transfers} transfers, ` +
           `${check.entries} entries, ${check.accounts} accounts, ` +
-          `total ${formatAmount(check.totalMinor)} (${path})\n`,
+          `total ${formatAmount(check.totalMinor)} (${path})\n` +
+          `  ${check.mode} check: read ${check.readTransfers} transfers, history checked ` +
+          `through transfer ${check.throughTransferId}, ${Date.now() - startedMs} ms\n`,
       )
+      if (check.orphanTransfers > 0)
+        process.stdout.write(`  ${check.orphanTransfers} transfers have no entries\n`)
       for (const row of check.unbalancedTransfers)
         process.stdout.write(`  transfer ${row.transferId} sums to ${formatAmount(row.sumMinor)}\n`)
       for (const row of check.driftedAccounts)

@@ -17,7 +17,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   ledger: {
     summary: 'check the ledger: every transfer sums to zero, every balance equals its entries',
-    usage: 'telepay ledger check [--data-dir DIR | --file PATH] [--json]',
+    usage: 'telepay ledger check [--data-dir DIR | --file PATH] [--full] [--json]',
     run: async (args) => (await import('./ledger.js')).runLedger(args),
   },
   sms: {

@@ -1,0 +1,54 @@
+/**
+ * jobs.ts - the reports a ledger runs off its writer (the ledger check and the settlements of a
+ * day), as messages a report worker takes, and the one function that runs them on a connection:
+ * the worker's own, or the ledger's when it reports inline (a ledger in memory, the CLI).
+ */
+import type { SqliteDatabase } from '../sqlite-open.js'
+import type { LedgerCheck, MerchantSettlement, PartySettlement } from '../store.js'
+import type { CheckMode, CheckProgress } from './ledger-check.js'
+import { checkLedger } from './ledger-check.js'
+import { merchantSettlement, partySettlement } from './settlement.js'
+
+export type ReportJob =
+  | { readonly kind: 'check'; readonly mode: CheckMode }
+  | {
+      readonly kind: 'party_settlement'
+      readonly startMs: number
+      readonly endMs: number
+      readonly day: string
+    }
+  | {
+      readonly kind: 'merchant_settlement'
+      readonly merchantCode: string
+      readonly startMs: number
+      readonly endMs: number
+      readonly day: string
+    }
+
+export type ReportResult = LedgerCheck | PartySettlement | MerchantSettlement
+
+/** A job for a worker, and what it sends back: progress on the way, then a result or an error. */
+export interface ReportRequest {
+  readonly id: number
+  readonly job: ReportJob
+}
+
+export type ReportReply =
+  | { readonly id: number; readonly progress: CheckProgress }
+  | { readonly id: number; readonly result: ReportResult }
+  | { readonly id: number; readonly error: string }
+
+export function runReport(
+  db: SqliteDatabase,
+  job: ReportJob,
+  progress: (progress: CheckProgress) => void,
+): ReportResult {
+  switch (job.kind) {
+    case 'check':
+      return checkLedger(db, { mode: job.mode, progress })
+    case 'party_settlement':
+      return partySettlement(db, job.startMs, job.endMs, job.day)
+    case 'merchant_settlement':
+      return merchantSettlement(db, job.merchantCode, job.startMs, job.endMs, job.day)
+  }
+}

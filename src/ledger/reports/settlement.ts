@@ -1,0 +1,132 @@
+/**
+ * settlement.ts - the settlement of a day, per merchant and per fee party, read from that day's
+ * transfers only (the transfers_time index, schema version 9): its cost is the day's traffic,
+ * whatever the history holds. A payment counts on the day its transfer was written; a refund on
+ * the day of its own transfer.
+ */
+import type { SqliteDatabase } from '../sqlite-open.js'
+import type { MerchantSettlement, PartySettlement } from '../store.js'
+
+const feeParties = ['operator_fees', 'bank_fees', 'platform_fees'] as const
+
+/** The day's payments to merchants: count, gross and fees, by merchant (all, or one). */
+const paymentsSql = `
+  SELECT p.merchant_code AS code, COUNT(*) AS n, SUM(p.amount_minor) AS gross,
+    SUM(p.fee_minor) AS fees
+  FROM transfers t JOIN payments p ON p.id = t.payment_id
+  WHERE t.created_ms >= @startMs AND t.created_ms < @endMs AND t.kind = 'payment'
+    AND p.merchant_code IS NOT NULL AND (@code IS NULL OR p.merchant_code = @code)
+  GROUP BY p.merchant_code`
+
+/**
+ * The day's movements on the accounts a settlement reports (merchants, fee parties), by account
+ * and kind of transfer. The account filter is a set built once from the platform's accounts and
+ * the merchants' (never from all accounts), so the payers' legs are skipped without being grouped.
+ */
+const movementsSql = `
+  SELECT e.account_id AS accountId, t.kind AS kind, SUM(e.amount_minor) AS s
+  FROM transfers t JOIN entries e ON e.transfer_id = t.id
+  WHERE t.created_ms >= @startMs AND t.created_ms < @endMs
+    AND e.account_id IN (
+      SELECT id FROM accounts WHERE owner = 'platform' UNION SELECT account_id FROM merchants)
+  GROUP BY e.account_id, t.kind`
+
+/** The statements a settlement runs, by name: what the query-plan test reads. */
+export const settlementQueries = { payments: paymentsSql, movements: movementsSql } as const
+
+interface DayTotals {
+  readonly paid: Map<string, { n: bigint; gross: bigint; fees: bigint }>
+  /** Refunds paid out of each merchant's account, by merchant code (positive). */
+  readonly refunds: Map<string, bigint>
+  readonly fees: Map<string, bigint>
+}
+
+function dayTotals(
+  db: SqliteDatabase,
+  startMs: number,
+  endMs: number,
+  code: string | null,
+): DayTotals {
+  const params = { startMs, endMs, code }
+  const paid = new Map<string, { n: bigint; gross: bigint; fees: bigint }>()
+  for (const row of db.prepare(paymentsSql).iterate(params) as Iterable<{
+    code: string
+    n: bigint
+    gross: bigint
+    fees: bigint
+  }>) {
+    paid.set(row.code, { n: row.n, gross: row.gross, fees: row.fees })
+  }
+  const merchantOf = new Map<bigint, string>()
+  for (const row of db.prepare('SELECT code, account_id FROM merchants').iterate() as Iterable<{
+    code: string
+    account_id: bigint
+  }>) {
+    merchantOf.set(row.account_id, row.code)
+  }
+  const partyOf = new Map<bigint, string>()
+  for (const row of db
+    .prepare("SELECT id, kind FROM accounts WHERE owner = 'platform'")
+    .iterate() as Iterable<{ id: bigint; kind: string }>) {
+    partyOf.set(row.id, row.kind)
+  }
+  const refunds = new Map<string, bigint>()
+  const fees = new Map<string, bigint>()
+  for (const row of db.prepare(movementsSql).iterate(params) as Iterable<{
+    accountId: bigint
+    kind: string
+    s: bigint
+  }>) {
+    const party = partyOf.get(row.accountId)
+    if (party !== undefined) {
+      fees.set(party, (fees.get(party) ?? 0n) + row.s)
+      continue
+    }
+    const merchant = merchantOf.get(row.accountId)
+    if (merchant === undefined || row.kind !== 'refund') continue
+    if (code !== null && merchant !== code) continue
+    refunds.set(merchant, (refunds.get(merchant) ?? 0n) - row.s)
+  }
+  return { paid, refunds, fees }
+}
+
+function settlementOf(totals: DayTotals, code: string, day: string): MerchantSettlement {
+  const paid = totals.paid.get(code) ?? { n: 0n, gross: 0n, fees: 0n }
+  const refundsMinor = totals.refunds.get(code) ?? 0n
+  return {
+    merchantCode: code,
+    day,
+    payments: Number(paid.n),
+    grossMinor: paid.gross,
+    feesMinor: paid.fees,
+    refundsMinor,
+    netMinor: paid.gross - paid.fees - refundsMinor,
+  }
+}
+
+export function merchantSettlement(
+  db: SqliteDatabase,
+  merchantCode: string,
+  startMs: number,
+  endMs: number,
+  day: string,
+): MerchantSettlement {
+  return settlementOf(dayTotals(db, startMs, endMs, merchantCode), merchantCode, day)
+}
+
+export function partySettlement(
+  db: SqliteDatabase,
+  startMs: number,
+  endMs: number,
+  day: string,
+): PartySettlement {
+  const totals = dayTotals(db, startMs, endMs, null)
+  const codes = [...new Set([...totals.paid.keys(), ...totals.refunds.keys()])].sort()
+  return {
+    day,
+    parties: feeParties.map((party) => ({ party, feesMinor: totals.fees.get(party) ?? 0n })),
+    merchants: codes
+      .map((code) => settlementOf(totals, code, day))
+      .filter((settlement) => settlement.payments > 0 || settlement.refundsMinor > 0n),
+  }
+}
