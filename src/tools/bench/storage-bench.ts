@@ -118,6 +118,8 @@ export interface StorageRun {
   readonly tables: readonly TableBytes[]
   readonly logRows: number
   readonly pruneSteps: { readonly count: number; readonly rows: number } & LatencySummary
+  /** executeBatchNow of one batch: how long a payment batch holds the writer, for comparison. */
+  readonly batches: LatencySummary
   readonly problems: readonly string[]
 }
 
@@ -164,6 +166,7 @@ async function storageRun(
   const pool = buildPaymentPool(options.subscribers, 1)
   const problems: string[] = []
   const steps = new Samples()
+  const batches = new Samples()
   let rowsPruned = 0
   let halfBytes = 0
   let nowMs = startMs
@@ -173,7 +176,10 @@ async function storageRun(
       const env = envelopeOf(pool, done + index, 'storage', nowMs)
       return options.sequentialKeys ? env : { ...env, key: uuidShapedKey(done + index) }
     })
-    for (const outcome of ledger.executeBatchNow(envelopes)) {
+    const batchStarted = performance.now()
+    const outcomes = ledger.executeBatchNow(envelopes)
+    batches.push(performance.now() - batchStarted)
+    for (const outcome of outcomes) {
       const problem = outcome.ok
         ? outcome.result.ok
           ? null
@@ -209,6 +215,7 @@ async function storageRun(
     })),
     logRows: count('SELECT COUNT(*) AS n FROM command_log'),
     pruneSteps: { count: steps.length, rows: rowsPruned, ...summarizeLatency(steps.toArray()) },
+    batches: summarizeLatency(batches.toArray()),
     problems,
   }
   return { run, ledger, nowMs }
@@ -289,6 +296,10 @@ export function formatStorageReport(report: StorageReport): string[] {
         (run.logRows > 0
           ? ` (${perPayment(log?.finalBytes ?? 0, run.logRows)} a row with its key index)`
           : ''),
+    )
+    lines.push(
+      `  batches of ${rate(batchPayments)} payments: p50 ${ms(run.batches.p50Ms)}, ` +
+        `p99 ${ms(run.batches.p99Ms)}, max ${ms(run.batches.maxMs)}`,
     )
     if (run.pruned)
       lines.push(
