@@ -8,7 +8,13 @@ import { join, resolve } from 'node:path'
 import type { BankMode } from './bank/gateway-bank.js'
 import { bankModes } from './bank/gateway-bank.js'
 import type { Limits, OperatingLimits } from './core/index.js'
-import { checkLimits, defaultLimits, defaultOperatingLimits, parseAmount } from './core/index.js'
+import {
+  checkLimits,
+  checkOperatingLimits,
+  defaultLimits,
+  defaultOperatingLimits,
+  parseAmount,
+} from './core/index.js'
 import { isHeaderName } from './gateway/http/headers.js'
 import type { LogLevel } from './service/log.js'
 import { logLevels } from './service/log.js'
@@ -170,7 +176,10 @@ function readOperating(source: unknown): OperatingLimits {
       'a positive integer',
     )
   }
-  return result as unknown as OperatingLimits
+  const operating = result as unknown as OperatingLimits
+  const problems = checkOperatingLimits(operating)
+  if (problems.length > 0) throw new ConfigError(`config: operating.${problems[0] ?? ''}`)
+  return operating
 }
 
 function readFile(path: string): Source {

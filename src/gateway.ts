@@ -55,6 +55,7 @@ import { createLogger } from './service/log.js'
 import { Metrics } from './service/metrics.js'
 import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
+import { IdempotencyRetention } from './service/retention.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
 import { seedEmptyLedger } from './world/seed.js'
 import type { WorldSpec } from './world/world.js'
@@ -228,11 +229,21 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     if (running !== null) registry.register(channelOf({ ...running, name }))
   // The merchant API is ready when the store is, which /healthz reports as `store` already.
   registry.register(channelOf({ ...merchant, name: 'merchant' }), { health: false })
+  // The idempotency log keeps a command's answer for operating.idempotencyKeepMs: one bounded
+  // step a sweep forgets the keys past it (a backlog goes over many sweeps).
+  const retention = new IdempotencyRetention({
+    ledger,
+    clock,
+    operating: config.operating,
+    log,
+    metrics,
+  })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
     await deliverDueWebhooks(ledger, clock, config.operating, log)
     await notices.sweep()
     await registry.sweep()
+    await retention.step()
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.

@@ -108,3 +108,25 @@ describe('SMS configuration', () => {
     expect(() => loadConfig(withFile(content))).toThrow(`config: ${key}`)
   })
 })
+
+describe('the idempotency log retention', () => {
+  it('keeps keys 7 days by default, pruned 1,000 rows a step; both may be set in the file', () => {
+    const defaults = loadConfig({ env: {}, cwd: dir }).operating
+    expect(defaults.idempotencyKeepMs).toBe(7 * 86_400_000)
+    expect(defaults.idempotencyPruneRowsMax).toBe(1_000)
+    const set = loadConfig(
+      withFile({ operating: { idempotencyKeepMs: 2 * 86_400_000, idempotencyPruneRowsMax: 50 } }),
+    ).operating
+    expect(set.idempotencyKeepMs).toBe(2 * 86_400_000)
+    expect(set.idempotencyPruneRowsMax).toBe(50)
+  })
+
+  it.each([
+    [{ operating: { idempotencyKeepMs: 3_600_000 } }, 'operating.idempotencyKeepMs must be'],
+    [{ operating: { idempotencyKeepMs: '7 days' } }, 'operating.idempotencyKeepMs: expected'],
+    [{ operating: { idempotencyPruneRowsMax: 0 } }, 'operating.idempotencyPruneRowsMax: expected'],
+  ])('refuses %j naming its key', (content, message) => {
+    expect(() => loadConfig(withFile(content))).toThrow(ConfigError)
+    expect(() => loadConfig(withFile(content))).toThrow(`config: ${message}`)
+  })
+})

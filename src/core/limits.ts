@@ -125,6 +125,22 @@ export interface OperatingLimits {
    * those still open are cut (a client that does not read its answer cannot hold the stop).
    */
   readonly stopHttpCloseGraceMs: number
+  /**
+   * How long a command's first answer is kept for a retry under the same idempotency key; past
+   * it the key is forgotten and a repeat runs as a new command (Stripe prunes its keys once they
+   * are 24 hours old). A week outlasts an SMSC's retries of an MO (until the message expires,
+   * days at most) and a merchant's retry queue through a long weekend's outage. A logged answer
+   * takes 340-400 bytes with its key (telepay bench storage), so the window bounds the log at
+   * the commands of one week.
+   */
+  readonly idempotencyKeepMs: number
+  /**
+   * Idempotency-log rows one pruning step deletes. A step holds the writer (and the event loop)
+   * for its transaction and fsync: at 1,000 rows a fraction of a batch of 1,000 payments (16 ms
+   * at p50 beside 116 ms, telepay bench storage). One runs per sweep, so a backlog (a database
+   * that never pruned) is worked off at this many rows a sweep, without one long block.
+   */
+  readonly idempotencyPruneRowsMax: number
 }
 
 export const defaultOperatingLimits: OperatingLimits = {
@@ -141,4 +157,26 @@ export const defaultOperatingLimits: OperatingLimits = {
   stopInFlightMs: 10_000,
   stopOutboxDrainMs: 5_000,
   stopHttpCloseGraceMs: 1_000,
+  idempotencyKeepMs: 7 * 86_400_000,
+  idempotencyPruneRowsMax: 1_000,
+}
+
+/**
+ * The shortest idempotency window taken: an SMSC and a merchant retry for hours, and a retry
+ * that comes after its key was forgotten pays a second time.
+ */
+export const idempotencyKeepMsMin = 86_400_000
+
+/**
+ * Returns the problems of an operating set beyond each key being a positive integer (config.ts
+ * checks that), each naming its key; empty when the set is sound.
+ */
+export function checkOperatingLimits(limits: OperatingLimits): string[] {
+  const problems: string[] = []
+  if (limits.idempotencyKeepMs < idempotencyKeepMsMin)
+    problems.push(
+      `idempotencyKeepMs must be at least ${idempotencyKeepMsMin} (one day): a retry after ` +
+        'its key is forgotten pays again',
+    )
+  return problems
 }

@@ -489,6 +489,48 @@ export class SqliteLedger implements LedgerStore {
     )
   }
 
+  /**
+   * Rows are appended in the order their commands ran (a rowid one above the highest) and
+   * stamped with their command's time, so the oldest sit at the lowest ids: the step reads the
+   * first `rowsMax` rows by primary key and deletes the run of them stamped before the cutoff.
+   * No index on the stamp (each payment would pay another index write) and no scan; in the steady
+   * state it reads one row, the oldest, still inside the window.
+   *
+   * The run stops at the first row inside the window. A clock that stepped back (an NTP
+   * correction, a restored VM) stamps the rows written after the step earlier than the ones
+   * before them: those wait behind the first later-stamped row until it leaves the window too,
+   * kept longer than the window by at most the step back and never deleted inside it. A clock
+   * that jumped forward by more than the window would forget keys early, as it would expire
+   * authorizations and lift PIN locks early: the gateway trusts its clock throughout.
+   *
+   * The view does not cache the log (each lookup reads the row) and caches nothing a pruned row
+   * holds: the payments a logged answer refers to stay, and its id counters come from payments,
+   * transfers and accounts. So a pruned key is new at the next command, and no cache is dropped.
+   *
+   * A kept SMS reply's markers (`sms-reply-kept:<MO key>#<n>`) go too. A marker keeps an MO the
+   * SMSC sends again from being answered twice while the outbox holds its reply, and the outbox
+   * delivers or abandons a reply within minutes (its doubling backoff, webhookAttemptsMax
+   * attempts), far inside the window. A marker is stamped at the keep, just after its command's
+   * own row, so both leave the window together: an MO sent again after that is a new command
+   * with an answer of its own, and there is nothing left for the marker to hold back. (In the
+   * seconds between the two rows' expiry a resent MO would run anew and its reply be taken as
+   * kept: an SMSC retrying an MO a week later to the second is not worth a lookup per MO.)
+   */
+  pruneCommandLog(beforeMs: number, rowsMax: number): Promise<number> {
+    const oldest = this.statement('SELECT id, created_ms FROM command_log ORDER BY id LIMIT ?')
+    const deleteThrough = this.statement('DELETE FROM command_log WHERE id <= ?')
+    const before = BigInt(beforeMs)
+    const prune = this.db.transaction((): number => {
+      let lastId: bigint | null = null
+      for (const row of oldest.iterate(rowsMax) as Iterable<{ id: bigint; created_ms: bigint }>) {
+        if (row.created_ms >= before) break
+        lastId = row.id
+      }
+      return lastId === null ? 0 : deleteThrough.run(lastId).changes
+    })
+    return Promise.resolve(prune.immediate())
+  }
+
   async close(): Promise<void> {
     await this.workers?.quick.close()
     await this.workers?.long.close()

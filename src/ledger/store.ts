@@ -149,5 +149,12 @@ export interface LedgerStore {
    * be sent again.
    */
   smsReplyKept(commandKey: string): Promise<boolean>
+  /**
+   * One bounded step of the idempotency log's retention: deletes logged commands (and kept-reply
+   * markers) stamped before `beforeMs`, at most `rowsMax` of them, oldest first, in a short
+   * transaction of its own; returns how many went. A row stamped at or after `beforeMs` is never
+   * deleted. Payments, transfers, entries and the outbox are never touched.
+   */
+  pruneCommandLog(beforeMs: number, rowsMax: number): Promise<number>
   close(): Promise<void>
 }

@@ -1,16 +1,24 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|all] [options]` (what `npm run bench` runs: all).
- * Each benchmark prints its figures beside a baseline measured in the same run and exits 1 when
- * a target is missed; `all` runs them one after the other and fails when any failed. Options
- * after the name go to that benchmark (`telepay bench sms --help`, `telepay bench ussd --help`).
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|storage|all] [options]` (what `npm run bench`
+ * runs: all). Each benchmark prints its figures beside a baseline measured in the same run and
+ * exits 1 when a target is missed; `all` runs them one after the other and fails when any failed.
+ * `storage` measures the database's bytes per payment, has no target and runs by name only.
+ * Options after the name go to that benchmark (`telepay bench sms --help`, `telepay bench ussd
+ * --help`).
  */
 import { runBench } from './run-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
 import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
+import {
+  formatStorageReport,
+  parseStorageBenchArgs,
+  runStorageBench,
+  storageBenchUsage,
+} from './storage-bench.js'
 import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
-const benches = ['ledger', 'sms', 'ussd'] as const
+const benches = ['ledger', 'sms', 'ussd', 'storage'] as const
 
 const jsonOf = (report: unknown): string =>
   JSON.stringify(
@@ -57,9 +65,28 @@ async function runUssd(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+/** A measurement without targets: it is run by name, never by `all`. */
+async function runStorage(args: readonly string[]): Promise<number> {
+  if (args.includes('--help')) {
+    process.stdout.write(`${storageBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseStorageBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runStorageBench(parsed.options, (line) => process.stderr.write(`${line}\n`))
+  process.stdout.write(`${formatStorageReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  const problems = report.unpruned.problems.length + report.pruned.problems.length
+  return problems === 0 ? 0 : 1
+}
+
 export async function runBenchCommand(args: string[]): Promise<number> {
   const [first, ...rest] = args
   if (first === 'ledger') return runBench(rest)
+  if (first === 'storage') return runStorage(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {

@@ -1,0 +1,52 @@
+/**
+ * storage-bench.test.ts - `telepay bench storage` still runs and still checks itself: both runs
+ * complete every payment on a balanced ledger, the pruned one keeps only the window in its
+ * idempotency log and grows by fewer bytes a payment. Its figures are for the README, measured
+ * with the defaults; this run is far too small to mean anything.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const dir = mkdtempSync(join(tmpdir(), 'telepay-storage-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('telepay bench storage', () => {
+  it('measures bytes a payment without pruning and with it, and checks both runs', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        'bin/telepay.js',
+        'bench',
+        'storage',
+        '--payments',
+        '4000',
+        '--subscribers',
+        '200',
+        '--window-payments',
+        '1000',
+        '--backlog-steps',
+        '2',
+        '--dir',
+        join(dir, 'run'),
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    )
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.match(/check: every payment completed, ledger balanced: ok/g)).toHaveLength(2)
+    const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1)) as {
+      unpruned: { logRows: number; seededBytes: number; halfBytes: number; finalBytes: number }
+      pruned: { logRows: number; seededBytes: number; halfBytes: number; finalBytes: number }
+      backlog: { rows: number }
+    }
+    expect(report.unpruned.logRows).toBe(4000)
+    // The window's 1,000 and the one stamped at its first instant.
+    expect(report.pruned.logRows).toBe(1001)
+    const secondHalf = (side: typeof report.pruned): number => side.finalBytes - side.halfBytes
+    expect(secondHalf(report.pruned)).toBeLessThan(secondHalf(report.unpruned) * 0.6)
+    expect(report.backlog.rows).toBe(2000)
+  })
+})
