@@ -7,15 +7,17 @@
  * The mix: 45 % phone-bill micro-payments to merchants (the SIM authorizes them, no PIN), 45 %
  * wallet payments to merchants and 10 % wallet-to-wallet SENDs, with their PIN already checked as
  * a channel checks it before the core. Payers are drawn at random; the fill keeps its own tally
- * of every payer's money and daily outgoing total, read from the ledger first, and draws again
- * when the payer it drew could not pay, so a fill far larger than the world still completes.
- * What the core refuses anyway is counted by reason, never hidden.
+ * of every payer's money and daily outgoing total, read from the ledger when first drawn, and
+ * draws again when the payer it drew could not pay: no payment is refused while the world can
+ * still pay it. What the core refuses anyway (a fill larger than the world's money) is counted
+ * by reason, never hidden.
  *
  * Exports fillHistory, FillOptions, FillProgress, FillSummary and fillKeyStyles.
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import type { Statement } from 'better-sqlite3'
 import type { Command, Envelope, Limits, PinCheck } from '../../core/index.js'
 import { dayOf, defaultLimits } from '../../core/index.js'
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
@@ -73,92 +75,93 @@ export interface FillSummary {
 
 const dayMs = 86_400_000
 
-/** What the fill knows of every subscriber that can pay: index i is msisdns[i]. */
-interface Payers {
+/**
+ * What the fill knows of every subscriber's money, by number (msisdns[i]), read from the ledger
+ * the first time the subscriber is drawn and kept up to date as payments are made: a fill of
+ * 100,000 payments over a million subscribers reads only the accounts it touches (reading all
+ * 2.1 million first took 11 s of a 30 s fill).
+ */
+class Tally {
   readonly msisdns: string[]
   /** Money each account can still pay from (balance - reserved - floor); Infinity: no floor. */
-  readonly walletAvailable: number[]
-  readonly phoneAvailable: number[]
+  readonly walletAvailable: Float64Array
+  readonly phoneAvailable: Float64Array
   /** Room left under each wallet's cap, for SENDs into it; Infinity: no cap. */
-  readonly walletRoom: number[]
+  readonly walletRoom: Float64Array
   /** Each account's outgoing day and total, as the core keeps them (accounts.outgoing_*). */
-  readonly walletDay: number[]
-  readonly walletOut: number[]
-  readonly phoneDay: number[]
-  readonly phoneOut: number[]
-  readonly bankDay: number[]
-  readonly bankOut: number[]
-}
+  readonly walletDay: Float64Array
+  readonly walletOut: Float64Array
+  readonly phoneDay: Float64Array
+  readonly phoneOut: Float64Array
+  readonly bankDay: Float64Array
+  readonly bankOut: Float64Array
+  private readonly loaded: Uint8Array
+  private readonly accounts: Statement
 
-interface AccountRow {
-  owner: string
-  kind: string
-  balance: number
-  reserved: number
-  floor: number | null
-  cap: number | null
-  day: number
-  out: number
-}
-
-function readPayers(ledger: SqliteLedger): Payers {
-  const payers: Payers = {
-    msisdns: [],
-    walletAvailable: [],
-    phoneAvailable: [],
-    walletRoom: [],
-    walletDay: [],
-    walletOut: [],
-    phoneDay: [],
-    phoneOut: [],
-    bankDay: [],
-    bankOut: [],
+  constructor(ledger: SqliteLedger) {
+    this.msisdns = ledger.db
+      .prepare('SELECT msisdn FROM subscribers ORDER BY msisdn')
+      .pluck()
+      .all() as string[]
+    const count = this.msisdns.length
+    this.walletAvailable = new Float64Array(count)
+    this.phoneAvailable = new Float64Array(count)
+    this.walletRoom = new Float64Array(count)
+    this.walletDay = new Float64Array(count)
+    this.walletOut = new Float64Array(count)
+    this.phoneDay = new Float64Array(count)
+    this.phoneOut = new Float64Array(count)
+    this.bankDay = new Float64Array(count)
+    this.bankOut = new Float64Array(count)
+    this.loaded = new Uint8Array(count)
+    this.accounts = ledger.db
+      .prepare(
+        'SELECT kind, balance_minor, reserved_minor, floor_minor, cap_minor, outgoing_day, ' +
+          'outgoing_minor FROM accounts WHERE owner = ?',
+      )
+      .raw()
+      .safeIntegers(false)
   }
-  // In owner order (the accounts' unique index), so one subscriber's accounts come together.
-  const rows = ledger.db
-    .prepare(
-      'SELECT owner, kind, balance_minor AS balance, reserved_minor AS reserved, ' +
-        'floor_minor AS floor, cap_minor AS cap, outgoing_day AS day, outgoing_minor AS out ' +
-        "FROM accounts WHERE kind IN ('wallet', 'phone_bill', 'bank') ORDER BY owner",
+
+  /** Reads subscriber `index`'s accounts, once: later the tally knows better than the file. */
+  load(index: number): void {
+    if (this.loaded[index] === 1) return
+    this.loaded[index] = 1
+    const rows = this.accounts.all(this.msisdns[index]) as [
+      string,
+      number,
+      number,
+      number | null,
+      number | null,
+      number,
+      number,
+    ][]
+    for (const [kind, balance, reserved, floor, cap, day, out] of rows) {
+      const available = floor === null ? Number.POSITIVE_INFINITY : balance - reserved - floor
+      if (kind === 'wallet') {
+        this.walletAvailable[index] = available
+        this.walletRoom[index] = cap === null ? Number.POSITIVE_INFINITY : cap - balance
+        this.walletDay[index] = day
+        this.walletOut[index] = out
+      } else if (kind === 'phone_bill') {
+        this.phoneAvailable[index] = available
+        this.phoneDay[index] = day
+        this.phoneOut[index] = out
+      } else if (kind === 'bank') {
+        this.bankDay[index] = day
+        this.bankOut[index] = out
+      }
+    }
+  }
+
+  /** What left subscriber `index` on `day`, over its accounts, as the core's daily limit sums. */
+  outgoingOn(index: number, day: number): number {
+    return (
+      (this.walletDay[index] === day ? (this.walletOut[index] ?? 0) : 0) +
+      (this.phoneDay[index] === day ? (this.phoneOut[index] ?? 0) : 0) +
+      (this.bankDay[index] === day ? (this.bankOut[index] ?? 0) : 0)
     )
-    .safeIntegers(false)
-    .iterate() as Iterable<AccountRow>
-  let owner = ''
-  let index = -1
-  for (const row of rows) {
-    if (row.owner !== owner) {
-      owner = row.owner
-      index += 1
-      payers.msisdns.push(owner)
-      for (const list of [payers.walletAvailable, payers.phoneAvailable, payers.walletRoom])
-        list.push(0)
-      for (const list of [
-        payers.walletDay,
-        payers.walletOut,
-        payers.phoneDay,
-        payers.phoneOut,
-        payers.bankDay,
-        payers.bankOut,
-      ])
-        list.push(0)
-    }
-    const available =
-      row.floor === null ? Number.POSITIVE_INFINITY : row.balance - row.reserved - row.floor
-    if (row.kind === 'wallet') {
-      payers.walletAvailable[index] = available
-      payers.walletRoom[index] = row.cap === null ? Number.POSITIVE_INFINITY : row.cap - row.balance
-      payers.walletDay[index] = row.day
-      payers.walletOut[index] = row.out
-    } else if (row.kind === 'phone_bill') {
-      payers.phoneAvailable[index] = available
-      payers.phoneDay[index] = row.day
-      payers.phoneOut[index] = row.out
-    } else {
-      payers.bankDay[index] = row.day
-      payers.bankOut[index] = row.out
-    }
   }
-  return payers
 }
 
 function merchantCodes(ledger: SqliteLedger): string[] {
@@ -170,16 +173,14 @@ function merchantCodes(ledger: SqliteLedger): string[] {
   return (selling.length > 0 ? selling : rows).map((row) => row.code)
 }
 
-function outgoingOn(payers: Payers, payer: number, day: number): number {
-  return (
-    (payers.walletDay[payer] === day ? (payers.walletOut[payer] ?? 0) : 0) +
-    (payers.phoneDay[payer] === day ? (payers.phoneOut[payer] ?? 0) : 0) +
-    (payers.bankDay[payer] === day ? (payers.bankOut[payer] ?? 0) : 0)
-  )
-}
-
 /** Counts `amount` on the account's daily total as the core does (a new day starts at zero). */
-function addOutgoing(days: number[], totals: number[], payer: number, day: number, amount: number) {
+function addOutgoing(
+  days: Float64Array,
+  totals: Float64Array,
+  payer: number,
+  day: number,
+  amount: number,
+): void {
   totals[payer] = (days[payer] === day ? (totals[payer] ?? 0) : 0) + amount
   days[payer] = day
 }
@@ -231,7 +232,7 @@ async function fillInto(
   started: number,
   progress: ((progress: FillProgress) => void) | undefined,
 ): Promise<FillSummary> {
-  const payers = readPayers(ledger)
+  const payers = new Tally(ledger)
   const merchants = merchantCodes(ledger)
   const payerCount = payers.msisdns.length
   if (payerCount === 0) throw new RangeError('the ledger has no subscriber to pay from')
@@ -289,7 +290,9 @@ async function fillInto(
           payee = Math.floor(random() * (payerCount - 1))
           if (payee >= payer) payee += 1
         }
-        if (outgoingOn(payers, payer, day) + amount > dailyMax) continue
+        payers.load(payer)
+        if (funding === 'send') payers.load(payee)
+        if (payers.outgoingOn(payer, day) + amount > dailyMax) continue
         const available =
           funding === 'phone_bill' ? payers.phoneAvailable[payer] : payers.walletAvailable[payer]
         if ((available ?? 0) < amount) continue
