@@ -41,7 +41,7 @@ export interface FillOptions {
   readonly batchSize?: number
   /** The newest payment's time, roughly; now by default. */
   readonly endMs?: number
-  /** The money rules, when `ledger` is a path; defaultLimits by default. */
+  /** The money rules the ledger runs with (payers are drawn within them); defaultLimits. */
   readonly limits?: Limits
 }
 
