@@ -9,6 +9,8 @@ import type { Statement, Transaction } from 'better-sqlite3'
 import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
 import { decide } from '../core/index.js'
 import type { World } from '../world/world.js'
+import type { BulkWorld } from './bulk-seed.js'
+import { seedWorldBulk } from './bulk-seed.js'
 import { encodeJson } from './codec.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
@@ -271,6 +273,17 @@ export class SqliteLedger implements LedgerStore {
     this.view.forget()
     this.view.reloadCounters()
     return Promise.resolve()
+  }
+
+  /**
+   * seedWorld for worlds of millions (telepay world generate): the same rows, written by
+   * bulk-seed.ts with the subscribers streamed. Returns how many subscribers were written.
+   */
+  seedWorldBulk(world: BulkWorld, nowMs: number): number {
+    const count = seedWorldBulk(this.db, this.limits, world, nowMs)
+    this.view.forget()
+    this.view.reloadCounters()
+    return count
   }
 
   // Channels read a subscriber before every PIN check and a payment after every card capture:

@@ -52,6 +52,24 @@ export class SimulatedBank implements GatewayBank {
       .run(card.token, card.bank, card.last4, card.balanceMinor)
   }
 
+  /**
+   * Opens many cards in one transaction (telepay world generate): one fsync for the lot, where
+   * openCard pays one per card. Returns how many were opened.
+   */
+  openCards(cards: Iterable<CardOpening>): number {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO cards (token, bank, last4, balance_minor) VALUES (?, ?, ?, ?)',
+    )
+    return this.db
+      .transaction(() => {
+        let opened = 0
+        for (const card of cards)
+          opened += insert.run(card.token, card.bank, card.last4, card.balanceMinor).changes
+        return opened
+      })
+      .immediate()
+  }
+
   /** Every call passes here first: it is where the bank is slow, silent or down. */
   private async answer<T>(work: () => T): Promise<T> {
     switch (this.behaviour.mode) {

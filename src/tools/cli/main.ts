@@ -1,11 +1,14 @@
 /**
  * main.ts - the `telepay` command: start the gateway, check the ledger, run conformance scripts
- * and the benchmark. Each subcommand lives in its own module, loaded only when asked for.
+ * and the benchmark, generate big worlds. Each subcommand lives in its own module, loaded only
+ * when asked for.
  */
 
 interface Subcommand {
   readonly summary: string
   readonly usage: string
+  /** The command's own commands answer `--help` themselves (`telepay world fill --help`). */
+  readonly ownHelp?: true
   run(args: string[]): Promise<number>
 }
 
@@ -66,6 +69,19 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
+    ownHelp: true,
+  },
+  world: {
+    summary:
+      'big generated worlds for scale tests: generate N subscribers and M merchants into a ' +
+      "data directory, fill its history with payments, list the merchants' API keys",
+    usage:
+      'telepay world generate --subscribers N --merchants M [--data-dir DIR] [--seed S] ' +
+      '[--pin 1234] [--cards-every K] [--force] | fill --payments N [--days D] ' +
+      '[--data-dir DIR] [--keys random|sequential] | merchants [--data-dir DIR] [--seed S] ' +
+      '(telepay world generate --help, telepay world fill --help)',
+    run: async (args) => (await import('./world.js')).runWorld(args),
+    ownHelp: true,
   },
 }
 
@@ -99,7 +115,11 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`telepay: unknown command "${name}"\n\n${help()}\n`)
     return 2
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const asksHelp =
+    command.ownHelp === true
+      ? rest[0] === '--help' || rest[0] === '-h'
+      : rest.includes('--help') || rest.includes('-h')
+  if (asksHelp) {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`)
     return 0
   }
