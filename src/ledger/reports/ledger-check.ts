@@ -24,6 +24,20 @@ const discrepanciesShownMax = 20
  */
 export const checkStepTransfersMax = 100_000
 
+/**
+ * Card reservations against the card payments awaiting capture. Those payments are read through
+ * their partial index: grouped by payer, the planner would rather read every payment in the
+ * payer index's order (3 s at 1,000,000 payments against a few ms).
+ */
+export const reservationsSql = `
+  SELECT a.id, a.reserved_minor AS reserved,
+    CASE WHEN a.kind = 'bank' THEN COALESCE(r.s, 0) ELSE 0 END AS authorized
+  FROM main.accounts a LEFT JOIN (
+    SELECT payer_msisdn, SUM(amount_minor) AS s FROM main.payments INDEXED BY payments_authorized
+    WHERE state = 'authorized' GROUP BY payer_msisdn) r ON r.payer_msisdn = a.owner
+  WHERE a.reserved_minor != (CASE WHEN a.kind = 'bank' THEN COALESCE(r.s, 0) ELSE 0 END)
+  ORDER BY a.id LIMIT ?`
+
 export type CheckMode = 'incremental' | 'full'
 
 export interface CheckProgress {
@@ -142,16 +156,11 @@ function present(
     FROM main.accounts a LEFT JOIN ${schema}.sums s ON s.account_id = a.id
     WHERE a.balance_minor != COALESCE(s.entries_minor, 0) ORDER BY a.id LIMIT ?`)
     .all(discrepanciesShownMax) as { id: bigint; balance: bigint; entries: bigint }[]
-  const mismatches = db
-    .prepare(`
-    SELECT a.id, a.reserved_minor AS reserved,
-      CASE WHEN a.kind = 'bank' THEN COALESCE(r.s, 0) ELSE 0 END AS authorized
-    FROM main.accounts a LEFT JOIN (
-      SELECT payer_msisdn, SUM(amount_minor) AS s FROM main.payments
-      WHERE state = 'authorized' GROUP BY payer_msisdn) r ON r.payer_msisdn = a.owner
-    WHERE a.reserved_minor != (CASE WHEN a.kind = 'bank' THEN COALESCE(r.s, 0) ELSE 0 END)
-    ORDER BY a.id LIMIT ?`)
-    .all(discrepanciesShownMax) as { id: bigint; reserved: bigint; authorized: bigint }[]
+  const mismatches = db.prepare(reservationsSql).all(discrepanciesShownMax) as {
+    id: bigint
+    reserved: bigint
+    authorized: bigint
+  }[]
   const accounts = db
     .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(balance_minor), 0) AS total FROM main.accounts')
     .get() as { n: bigint; total: bigint }

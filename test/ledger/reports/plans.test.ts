@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../../src/core/index.js'
+import { reservationsSql } from '../../../src/ledger/reports/ledger-check.js'
 import { settlementQueries } from '../../../src/ledger/reports/settlement.js'
 import { transactionsQueries } from '../../../src/ledger/sqlite-ledger.js'
 import type { TestLedger } from '../../support/ledger-fixture.js'
@@ -52,6 +53,10 @@ describe('reports that cost their day or their subscriber', () => {
       expect(plan).toMatch(/USING (COVERING )?INDEX payments_payer/)
       expect(plan).toMatch(/USING (COVERING )?INDEX payments_payee/)
       expect(plan).not.toMatch(/SCAN payments(?! USING)/)
+      // The ledger check reads the card payments awaiting capture, not every payment.
+      const reservations = planOf(reservationsSql.replace('LIMIT ?', 'LIMIT 20'), {})
+      expect(reservations).toMatch(/payments USING INDEX payments_authorized/)
+      expect(reservations).not.toMatch(/payments_payer/)
     }
   })
 
