@@ -1,16 +1,18 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|all] [options]` (what `npm run bench` runs: all).
- * Each benchmark prints its figures beside a baseline measured in the same run and exits 1 when
- * a target is missed; `all` runs them one after the other and fails when any failed. Options
- * after the name go to that benchmark (`telepay bench sms --help`, `telepay bench ussd --help`).
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|scale|all] [options]` (what `npm run bench` runs:
+ * all). Each benchmark prints its figures beside a baseline measured in the same run and exits 1
+ * when a target is missed; `all` runs ledger, sms and ussd one after the other and fails when any
+ * failed (not scale: at the issue's sizes it takes minutes; CI runs `bench scale --small`).
+ * Options after the name go to that benchmark (`telepay bench sms --help`, `bench scale --help`).
  */
 import { runBench } from './run-bench.js'
+import { formatScaleBenchReport, parseScaleBenchArgs, runScaleBench } from './scale-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
 import { formatSmsBenchReport, runSmsBench } from './sms-bench.js'
 import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
-const benches = ['ledger', 'sms', 'ussd'] as const
+const benches = ['ledger', 'sms', 'ussd', 'scale'] as const
 
 const jsonOf = (report: unknown): string =>
   JSON.stringify(
@@ -57,11 +59,29 @@ async function runUssd(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+async function runScale(args: readonly string[]): Promise<number> {
+  const parsed = parseScaleBenchArgs(args)
+  if (!parsed.ok) {
+    // The usage asked for is an answer; the usage after a wrong option is an error.
+    const help = args.includes('--help') || args.includes('-h')
+    ;(help ? process.stdout : process.stderr).write(`${parsed.error}\n`)
+    return help ? 0 : 2
+  }
+  const report = await runScaleBench({
+    ...parsed.options,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  })
+  process.stdout.write(`${formatScaleBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
 export async function runBenchCommand(args: string[]): Promise<number> {
   const [first, ...rest] = args
   if (first === 'ledger') return runBench(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
+  if (first === 'scale') return runScale(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
     process.stderr.write(
       `telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`,

@@ -61,10 +61,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   bench: {
     summary:
       'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), ' +
-      'sms (SMPP commands/s vs a bare smpp echo server)',
+      'sms (SMPP commands/s vs a bare smpp echo server), ussd (hops/s vs bare express), ' +
+      'scale (the same at 1,000,000 subscribers and 100,000 open sessions; not in all)',
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
-      '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help)]',
+      '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
+      'ussd ... | scale [--small] [--sections A,D] [--subscribers N,N] [--sessions N] ... ' +
+      '(telepay bench scale --help)]',
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
   },
 }
