@@ -4,9 +4,10 @@
  * balanced ledgers, section D opening every session it dialled in a gateway process of its own
  * and hopping among them with every answer the right screen; the report lists each check with
  * its figure, baseline and bound, and its verdict follows the checks. The options parse and
- * refuse what cannot run. Its speed is judged by the benchmark itself, never here: the figures
- * are only checked to be figures.
+ * refuse what cannot run, and `telepay bench scale --help` prints them. Its speed is judged by
+ * the benchmark itself, never here: the figures are only checked to be figures.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -120,5 +121,14 @@ describe('parseScaleBenchArgs', () => {
     expect(refused(['--sessions', '100'])).toContain('sessions must be >=')
     expect(refused(['--fast'])).toContain('unknown option --fast')
     expect(refused(['--help'])).toContain('usage: telepay bench scale')
+  })
+
+  it('is what `telepay bench scale --help` prints, exiting 0', () => {
+    const run = spawnSync(process.execPath, ['bin/telepay.js', 'bench', 'scale', '--help'], {
+      encoding: 'utf8',
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('usage: telepay bench scale [--small]')
+    expect(run.stdout).toContain('A (group-commit), D (open-sessions)')
   })
 })

@@ -22,7 +22,7 @@ const jsonOf = (report: unknown): string =>
   )
 
 async function runSms(args: readonly string[]): Promise<number> {
-  if (args.includes('--help')) {
+  if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${smsBenchUsage}\n`)
     return 0
   }
@@ -41,7 +41,7 @@ async function runSms(args: readonly string[]): Promise<number> {
 }
 
 async function runUssd(args: readonly string[]): Promise<number> {
-  if (args.includes('--help')) {
+  if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${ussdBenchUsage}\n`)
     return 0
   }
@@ -87,6 +87,13 @@ export async function runBenchCommand(args: string[]): Promise<number> {
       `telepay bench: unknown benchmark "${first}"; choose ${benches.join(', ')} or all\n`,
     )
     return 2
+  }
+  if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(
+      'usage: telepay bench all: ledger, sms and ussd one after the other, each with its ' +
+        'defaults (no options; scale is not in it)\n',
+    )
+    return 0
   }
   // `all` takes no per-benchmark options: each runs with its defaults.
   const options = first === 'all' ? rest : args

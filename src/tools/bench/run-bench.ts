@@ -136,6 +136,10 @@ interface Measurement {
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${usage}\n`)
+    return 0
+  }
   const parsed = parseBenchArgs(args)
   if (!parsed.ok) {
     process.stderr.write(`${parsed.error}\n`)

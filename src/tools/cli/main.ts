@@ -6,6 +6,11 @@
 interface Subcommand {
   readonly summary: string
   readonly usage: string
+  /**
+   * `--help` after a first word is that word's own (`telepay bench scale --help`): the command
+   * prints it, not this usage.
+   */
+  readonly nestedHelp?: boolean
   run(args: string[]): Promise<number>
 }
 
@@ -68,6 +73,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
       'ussd ... | scale [--small] [--sections A,D] [--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',
+    nestedHelp: true,
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
   },
 }
@@ -102,7 +108,8 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`telepay: unknown command "${name}"\n\n${help()}\n`)
     return 2
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const nested = command.nestedHelp === true && rest[0] !== undefined && !rest[0].startsWith('-')
+  if (!nested && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`)
     return 0
   }
