@@ -5,11 +5,13 @@
  * closes (the bench ended or died), the gateway closes and the process exits. Nothing is
  * exported: the module is the process's entry point.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { startBenchGatewayOn } from '../ussd/bench-gateway.js'
 import type {
   GatewayChildCommand,
   GatewayChildReply,
   GatewayChildStart,
+  GatewayLoopDelay,
   GatewayMemory,
 } from './gateway-process.js'
 
@@ -21,6 +23,21 @@ const send = (reply: GatewayChildReply): void => {
 }
 const start = JSON.parse(process.argv[2] ?? '{}') as GatewayChildStart
 const gateway = await startBenchGatewayOn(start.dir, start, start.ussdLimits)
+
+// 10 ms resolution: the hop latencies it explains are tens to hundreds of ms.
+const loop = monitorEventLoopDelay({ resolution: 10 })
+loop.enable()
+
+function loopDelay(): GatewayLoopDelay {
+  const toMs = (ns: number): number => ns / 1e6
+  const delay = {
+    p50Ms: toMs(loop.percentile(50)),
+    p99Ms: toMs(loop.percentile(99)),
+    maxMs: toMs(loop.max),
+  }
+  loop.reset()
+  return delay
+}
 
 function memory(): GatewayMemory {
   // Twice: the first collection's finalizers may free more for the second.
@@ -40,6 +57,8 @@ async function answer(command: GatewayChildCommand): Promise<GatewayChildReply> 
   switch (command.type) {
     case 'memory':
       return { type: 'memory', memory: memory() }
+    case 'loop-delay':
+      return { type: 'loop-delay', delay: loopDelay() }
     case 'open-count':
       return { type: 'open-count', open: await gateway.ussd.store.openCount() }
     case 'stop':

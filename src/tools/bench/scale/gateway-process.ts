@@ -2,9 +2,9 @@
  * gateway-process.ts - section D's gateway in a child process of its own (gateway-child.ts), so
  * that its resident memory is the gateway's alone, not the load generator's too, and so that on
  * two cores the gateway has one and the load generator the other. The bench talks to it over
- * the IPC channel: its memory after a full garbage collection, its USSD store's open count, stop.
- * Exports startGatewayProcess, GatewayProcess, GatewayChildStart, GatewayChildCommand,
- * GatewayChildReply, GatewayMemory.
+ * the IPC channel: its memory after a full garbage collection, how late its event loop ran, its
+ * USSD store's open count, stop. Exports startGatewayProcess, GatewayProcess, GatewayChildStart,
+ * GatewayChildCommand, GatewayChildReply, GatewayMemory, GatewayLoopDelay.
  */
 import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
@@ -26,14 +26,23 @@ export interface GatewayMemory {
   readonly external: number
 }
 
+/** The gateway's event loop delay since the last ask (perf_hooks.monitorEventLoopDelay). */
+export interface GatewayLoopDelay {
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly maxMs: number
+}
+
 export type GatewayChildCommand =
   | { readonly type: 'memory' }
+  | { readonly type: 'loop-delay' }
   | { readonly type: 'open-count' }
   | { readonly type: 'stop' }
 
 export type GatewayChildReply =
   | { readonly type: 'ready'; readonly url: string }
   | { readonly type: 'memory'; readonly memory: GatewayMemory }
+  | { readonly type: 'loop-delay'; readonly delay: GatewayLoopDelay }
   | { readonly type: 'open-count'; readonly open: number }
   | { readonly type: 'stopped' }
   | { readonly type: 'failed'; readonly error: string }
@@ -42,6 +51,8 @@ export interface GatewayProcess {
   readonly url: string
   readonly pid: number
   memory(): Promise<GatewayMemory>
+  /** How late the gateway's event loop ran since the last call (or its start). */
+  loopDelay(): Promise<GatewayLoopDelay>
   /** Open USSD sessions in the gateway's dialog store, in memory or in its file. */
   openCount(): Promise<number>
   /** Stops the gateway gracefully and waits for the process to end. */
@@ -86,6 +97,7 @@ export async function startGatewayProcess(start: GatewayChildStart): Promise<Gat
       url: ready.url,
       pid: child.pid ?? 0,
       memory: async () => (await ask({ type: 'memory' }, 'memory')).memory,
+      loopDelay: async () => (await ask({ type: 'loop-delay' }, 'loop-delay')).delay,
       openCount: async () => (await ask({ type: 'open-count' }, 'open-count')).open,
       stop: async () => {
         await ask({ type: 'stop' }, 'stopped')

@@ -18,7 +18,7 @@ import { defaultUssdLimits } from '../../../../channels/ussd/limits.js'
 import { rate } from '../measure.js'
 import { seedUssdBenchDatabase } from '../ussd/bench-gateway.js'
 import { ussdBenchDefaults } from '../ussd/options.js'
-import type { GatewayMemory } from './gateway-process.js'
+import type { GatewayLoopDelay, GatewayMemory } from './gateway-process.js'
 import { startGatewayProcess } from './gateway-process.js'
 import type { ScaleCheck, ScaleSectionReport } from './report.js'
 import { checkOf } from './report.js'
@@ -65,6 +65,11 @@ export interface OpenSessionsData {
   /** The last tenth's rate over the first's. */
   readonly flatRatio: number
   readonly hops: HopResult
+  /**
+   * How late the gateway's event loop ran while the sessions opened and while the users hopped:
+   * a hop's latency beyond it was spent elsewhere (the load generator, the machine's other work).
+   */
+  readonly loopDelay: { readonly opening: GatewayLoopDelay; readonly hops: GatewayLoopDelay }
   readonly memoryBefore: GatewayMemory
   readonly memoryAfter: GatewayMemory
   readonly rssPerSessionBytes: number
@@ -116,13 +121,16 @@ async function runOpenSessions(context: SectionContext): Promise<ScaleSectionRep
         `${count} sessions, ${options.inFlight} dials in flight`,
     )
     const sessionPrefix = `scale-${randomBytes(4).toString('hex')}`
+    await gateway.loopDelay()
     const plan = { firstSubscriber: warmSubscribers, sessionPrefix, sessions: options.sessions }
     const open = await openSessions(
       connections,
       { ...plan, inFlight: options.inFlight, parts },
       progress,
     )
+    const loopOpening = await gateway.loopDelay()
     const memoryAfter = await gateway.memory()
+    await gateway.loopDelay()
     progress(
       `D: ${open.opened.toLocaleString('en')} open, ${mib(memoryAfter.rss)} resident; ` +
         `${options.users} users hop among them for ${options.hopSeconds} s`,
@@ -134,6 +142,7 @@ async function runOpenSessions(context: SectionContext): Promise<ScaleSectionRep
       seconds: options.hopSeconds,
       seed,
     })
+    const loopHops = await gateway.loopDelay()
     const openAtEnd = await gateway.openCount()
     await gateway.stop()
     stopped = true
@@ -151,6 +160,7 @@ async function runOpenSessions(context: SectionContext): Promise<ScaleSectionRep
       open,
       flatRatio: first > 0 ? last / first : 0,
       hops,
+      loopDelay: { opening: loopOpening, hops: loopHops },
       memoryBefore,
       memoryAfter,
       rssPerSessionBytes: (memoryAfter.rss - memoryBefore.rss) / options.sessions,
@@ -244,6 +254,9 @@ function linesOf(data: OpenSessionsData): string[] {
     `  menu steps p50 ${ms(hops.latencyByStep.menu.p50Ms)} p99 ` +
       `${ms(hops.latencyByStep.menu.p99Ms)}; the step asking the core p50 ` +
       `${ms(hops.latencyByStep.core.p50Ms)} p99 ${ms(hops.latencyByStep.core.p99Ms)}`,
+    `gateway event loop delay: opening p99 ${ms(data.loopDelay.opening.p99Ms)}, max ` +
+      `${ms(data.loopDelay.opening.maxMs)}; hopping p99 ${ms(data.loopDelay.hops.p99Ms)}, max ` +
+      `${ms(data.loopDelay.hops.maxMs)}`,
     `memory of the gateway process after a full collection: resident ` +
       `${mib(data.memoryBefore.rss)} before opening, ${mib(data.memoryAfter.rss)} after; heap ` +
       `${mib(data.memoryBefore.heapUsed)} -> ${mib(data.memoryAfter.heapUsed)}`,
