@@ -79,29 +79,30 @@ export class UssdConnections {
 const connectionRampMs = 5
 
 /**
- * `dials` dials (at least one per connection) from as many subscribers as there are connections
- * (indexes 0 to sockets - 1), each dialling again once answered: a dial replaces the subscriber's
- * session before, so one session per connection stays open. The JIT and the store's statements
- * warm up, and every connection opens, before anything is timed.
+ * `dials` subscribers (indexes 0 to dials - 1) dial once each, as the timed opening does, one
+ * per connection in flight, the connections opening one after another: the dial path of a new
+ * session (a subscriber read, the menu, the store's insert and, past its memory bound, its
+ * eviction) is compiled and warm, and every connection is open, before anything is timed. Their
+ * sessions stay open too.
  */
 export async function warmUpDials(
   connections: UssdConnections,
   dials: number,
-): Promise<{ readonly dials: number; readonly problems: readonly string[] }> {
+): Promise<{ readonly opened: number; readonly problems: readonly string[] }> {
   const prefix = `scale-warm-${randomBytes(4).toString('hex')}`
   const tally = new Tally()
-  let sent = 0
-  const dialler = async (subscriber: number): Promise<void> => {
-    await sleep(subscriber * connectionRampMs)
-    for (let first = true; first || sent < dials; first = false) {
-      const dial = sent
-      sent += 1
-      const answer = await connections.post(`${prefix}-${dial}`, benchMsisdn(subscriber), '')
-      if (!tally.judge(answer, 0, anyWalk)) return
+  let next = 0
+  const dialler = async (slot: number): Promise<void> => {
+    await sleep(slot * connectionRampMs)
+    while (next < dials) {
+      const subscriber = next
+      next += 1
+      const answer = await connections.post(`${prefix}-${subscriber}`, benchMsisdn(subscriber), '')
+      tally.judge(answer, 0, anyWalk)
     }
   }
-  await Promise.all(Array.from({ length: connections.sockets }, (_, index) => dialler(index)))
-  return { dials: sent, problems: tally.problems('warm-up dial') }
+  await Promise.all(Array.from({ length: connections.sockets }, (_, slot) => dialler(slot)))
+  return { opened: tally.right, problems: tally.problems('warm-up dial') }
 }
 
 /** Dials `plan.sessions` sessions open, one per connection in flight. */
