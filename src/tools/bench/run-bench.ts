@@ -3,7 +3,8 @@
  * SqliteLedger -> decide), beside a bare-SQLite script writing the same rows on the same disk with
  * the same durability (WAL + synchronous=FULL), each with and without batching, measured in the
  * same run; the ratios, p50/p99 latency, and PASS/FAIL against the targets of the benchmark
- * issue. Speed targets are checked here, never by timed unit tests. Exports runBench.
+ * issue. Speed targets are checked here, never by timed unit tests. Exports runBench,
+ * seedBenchFiles, measureBatchedPair, BenchFiles and slicesPerMeasurement.
  *
  * Excluded from every figure: PIN verification (scrypt, done before the core; all subscribers
  * share one hash), channel parsing, and the sha256 command hash, computed once per command of
@@ -13,6 +14,7 @@ import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultOperatingLimits } from '../../core/index.js'
 import { inBenchDir } from './bench-dir.js'
+import type { PoolPayment } from './bench-world.js'
 import { buildBenchWorld, buildPaymentPool, seedDatabase } from './bench-world.js'
 import type { FsyncFigure, MachineInfo } from './measure.js'
 import { machineInfo, measureFsync } from './measure.js'
@@ -33,7 +35,7 @@ const subscriberCountDefault = 10_000
 const inFlightPerBatch = 2
 const rowCheckPayments = 200
 /** Each measurement runs in this many slices, alternating with the one it is compared with. */
-const slicesPerMeasurement = 4
+export const slicesPerMeasurement = 4
 
 interface BenchOptions {
   readonly seconds: number
@@ -134,6 +136,10 @@ interface Measurement {
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${usage}\n`)
+    return 0
+  }
   const parsed = parseBenchArgs(args)
   if (!parsed.ok) {
     process.stderr.write(`${parsed.error}\n`)
@@ -146,18 +152,7 @@ export async function runBench(args: string[]): Promise<number> {
 async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   const machine = machineInfo()
   const fsync = measureFsync(dir, 0.5)
-  const world = await buildBenchWorld(options.subscribers)
-  const pool = buildPaymentPool(options.subscribers, 20_261_121)
-  const seeded = join(dir, 'seeded.sqlite')
-  await seedDatabase(seeded, world, Date.now())
-  if (existsSync(`${seeded}-wal`))
-    throw new Error('the seeded database kept a WAL file: copies of it would be incomplete')
-  const fresh = (name: string): string => {
-    // A copy of the seeded file (checkpointed and closed, so it is complete without its WAL).
-    const path = join(dir, `${name}.sqlite`)
-    copyFileSync(seeded, path)
-    return path
-  }
+  const { pool, seeded, fresh } = await seedBenchFiles(dir, options.subscribers)
   log(
     `telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ` +
       `${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) ` +
@@ -180,25 +175,7 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     options.batchMax === defaultOperatingLimits.groupCommitCommandsMax
       ? ''
       : ', NOT the gateway default'
-  const batchedTelepay = openTelepaySession({
-    ...common,
-    path: fresh('telepay-batched'),
-    inFlight: options.inFlight,
-    batchMax: options.batchMax,
-  })
-  // The bare script commits as many payments at once as telepay's batches held (known after
-  // telepay's first slice).
-  const batchedRaw = openRawSession({
-    ...common,
-    path: fresh('raw-batched'),
-    batchSize: () => Math.max(1, Math.round(batchedTelepay.meanBatch())),
-  })
-  const [batched, rawBatched] = await measurePair(
-    batchedTelepay,
-    batchedRaw,
-    options.seconds,
-    slicesPerMeasurement,
-  )
+  const [batched, rawBatched] = await measureBatchedPair({ ...options, pool, fresh })
   record(
     'telepay_group_commit',
     `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ` +
@@ -237,6 +214,58 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     rows.differences.length === 0 &&
     measurements.every((measurement) => measurement.result.problems.length === 0)
   return sound && verdicts.every((verdict) => verdict.pass) ? 0 : 1
+}
+
+/** The seeded world's files: the payment pool, the seeded file, and fresh copies of it by name. */
+export interface BenchFiles {
+  readonly pool: readonly PoolPayment[]
+  readonly seeded: string
+  /** A new copy of the seeded file, `dir`/`name`.sqlite. */
+  readonly fresh: (name: string) => string
+}
+
+/** Builds the world of `subscribers` and its payment pool, and seeds `dir`/seeded.sqlite. */
+export async function seedBenchFiles(dir: string, subscribers: number): Promise<BenchFiles> {
+  const world = await buildBenchWorld(subscribers)
+  const pool = buildPaymentPool(subscribers, 20_261_121)
+  const seeded = join(dir, 'seeded.sqlite')
+  await seedDatabase(seeded, world, Date.now())
+  if (existsSync(`${seeded}-wal`))
+    throw new Error('the seeded database kept a WAL file: copies of it would be incomplete')
+  const fresh = (name: string): string => {
+    // A copy of the seeded file (checkpointed and closed, so it is complete without its WAL).
+    const path = join(dir, `${name}.sqlite`)
+    copyFileSync(seeded, path)
+    return path
+  }
+  return { pool, seeded, fresh }
+}
+
+/**
+ * The group-commit pair on fresh copies: telepay with `inFlight` submitters and batches of at
+ * most `batchMax`, and the bare script committing as many payments at once as telepay's batches
+ * held, each warmed up with every pooled payment once, then measured for `seconds` in alternating
+ * slices. Also what `telepay bench scale` runs at each world size.
+ */
+export function measureBatchedPair(
+  options: Pick<BenchOptions, 'seconds' | 'inFlight' | 'batchMax'> &
+    Pick<BenchFiles, 'pool' | 'fresh'>,
+): Promise<[RunResult, RunResult]> {
+  const common = { pool: options.pool, warmupPayments: options.pool.length }
+  const batchedTelepay = openTelepaySession({
+    ...common,
+    path: options.fresh('telepay-batched'),
+    inFlight: options.inFlight,
+    batchMax: options.batchMax,
+  })
+  // The bare script commits as many payments at once as telepay's batches held (known after
+  // telepay's first slice).
+  const batchedRaw = openRawSession({
+    ...common,
+    path: options.fresh('raw-batched'),
+    batchSize: () => Math.max(1, Math.round(batchedTelepay.meanBatch())),
+  })
+  return measurePair(batchedTelepay, batchedRaw, options.seconds, slicesPerMeasurement)
 }
 
 function log(line: string): void {

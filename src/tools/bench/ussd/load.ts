@@ -15,8 +15,8 @@
  *    still paused when the bench ends stay unfinished (they paid nothing: paying is the last hop).
  * Latency is request written to whole answer read. Targets and results are plain data, so the
  * same code runs in a worker thread (runner.ts, load-worker.ts). Exports LoadSide, UssdTarget,
- * UssdLoadPlan, UssdSideResult, AckedPayment, HopKind, hopKinds, walkOnce, answerMatches,
- * recordPayment, mergeAcked.
+ * UssdLoadPlan, UssdSideResult, AckedPayment, HopKind, hopKinds, walkOnce, postHop, Answer,
+ * answerMatches, recordPayment, mergeAcked.
  */
 import { randomBytes } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
@@ -98,12 +98,12 @@ export function answerMatches(target: UssdTarget, walk: Walk, hop: number, body:
   return body.startsWith('CON ') && body.length === target.lengths[shapeOf(text)]
 }
 
-type Answer =
+export type Answer =
   | { readonly ok: true; readonly status: number; readonly body: string }
   | { readonly ok: false; readonly error: string }
 
 /** One `POST /ussd` over the agent; an error text when no whole answer came within hopTimeoutMs. */
-function postHop(agent: Agent, url: URL, body: string): Promise<Answer> {
+export function postHop(agent: Agent, url: URL, body: string): Promise<Answer> {
   return new Promise((resolve) => {
     const request = httpRequest(
       {
