@@ -5,6 +5,7 @@
  * alternate with the session it is compared with, and checks what it wrote. Exports
  * openTelepaySession, openRawSession, measurePair and their types.
  */
+import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { Envelope } from '../../core/index.js'
 import { defaultLimits, defaultOperatingLimits } from '../../core/index.js'
@@ -48,6 +49,19 @@ export interface RunOptions {
    * and grows each database alike before its measurement starts.
    */
   readonly warmupPayments: number
+  /**
+   * Idempotency keys: `sequential` counters (as SMPP message ids are) or `random` UUIDs (as a
+   * merchant's Idempotency-Key usually is: each lands anywhere in the key's index). Default
+   * sequential.
+   */
+  readonly keys?: 'sequential' | 'random'
+  /** Told every 100,000 warm-up payments: a warm-up can be a history of millions. */
+  readonly warmupProgress?: (done: number) => void
+}
+
+/** The key of payment number `index` of a run. */
+function keyOf(options: RunOptions, index: number): string {
+  return options.keys === 'random' ? randomUUID() : `bench:${index}`
 }
 
 /** Batch size (raw) and submitters in flight (telepay) of the warm-up. */
@@ -101,8 +115,12 @@ export function openTelepaySession(
     const last = next + payments
     const submitter = async (): Promise<void> => {
       while (performance.now() < deadline && next < last) {
-        const env = envelopeOf(options.pool, next, 'bench', Date.now())
+        const env = {
+          ...envelopeOf(options.pool, next, 'bench', Date.now()),
+          key: keyOf(options, next),
+        }
         next += 1
+        if (samples === null && next % 100_000 === 0) options.warmupProgress?.(next)
         const submitted = performance.now()
         try {
           const result = await groupCommit.submit(env)
@@ -209,7 +227,10 @@ export function openRawSession(
       batch.length = 0
       const count = Math.min(batchSize, last - next)
       for (let index = 0; index < count; index += 1) {
-        batch.push(envelopeOf(options.pool, next, 'bench', Date.now()))
+        batch.push({
+          ...envelopeOf(options.pool, next, 'bench', Date.now()),
+          key: keyOf(options, next),
+        })
         next += 1
       }
       const begun = performance.now()

@@ -18,7 +18,7 @@ const sectionList = scaleSections.map((section) => `${section.id} (${section.nam
 
 // A backslash that ends a line of the text below continues that line: the usage prints as written
 // on one line, the source stays within 100 columns.
-export const scaleBenchUsage = `usage: telepay bench scale [--small] [--sections A,D] \
+export const scaleBenchUsage = `usage: telepay bench scale [--small] [--sections A,B,D] \
 [--subscribers N,N,...] [--seconds N] [--sessions N]
                    [--in-flight N] [--users N] [--think-ms N] [--hop-seconds N] \
 [--sessions-in-memory N] [--dir PATH] [--keep] [--json]
@@ -30,6 +30,11 @@ Sections: ${sectionList}. Defaults are the issue's sizes; --small (CI) in bracke
 [${list(s.subscribers)}])
   --seconds N             measured seconds per side at each size (default ${d.seconds} \
 [${s.seconds}])
+  B: group commit with random keys, millions of payments stored beside none
+  --history-subscribers N the world the history is written in (default \
+${d.historySubscribers} [${s.historySubscribers}])
+  --stored N              payments stored first (default ${d.storedPayments} \
+[${s.storedPayments}])
   D: open USSD sessions over HTTP
   --sessions N            sessions opened and left open (default ${d.sessions} [${s.sessions}])
   --in-flight N           dials in flight while opening (default ${d.inFlight})
@@ -44,6 +49,8 @@ channel's [${s.sessionsInMemory}])
 
 const numeric: Readonly<Record<string, keyof ScaleBenchOptions>> = {
   '--seconds': 'seconds',
+  '--history-subscribers': 'historySubscribers',
+  '--stored': 'storedPayments',
   '--sessions': 'sessions',
   '--in-flight': 'inFlight',
   '--users': 'users',

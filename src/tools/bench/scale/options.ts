@@ -12,6 +12,10 @@ export interface ScaleBenchOptions {
   readonly subscribers: readonly number[]
   /** Section A: measured seconds per side (telepay, raw SQLite) at each size. */
   readonly seconds: number
+  /** Sections B and C: the world the stored history is written in. */
+  readonly historySubscribers: number
+  /** Sections B and C: payments already stored before measuring. */
+  readonly storedPayments: number
   /** Section D: USSD sessions opened and left open, each a different subscriber. */
   readonly sessions: number
   /** Section D: dials in flight while the sessions open (a closed loop: its rate is the figure). */
@@ -38,8 +42,10 @@ export interface ScaleBenchOptions {
 
 /** The sizes. */
 export const scaleBenchDefaults: ScaleBenchOptions = {
-  sections: ['A', 'D'],
+  sections: ['A', 'B', 'D'],
   subscribers: [10_000, 100_000, 1_000_000],
+  historySubscribers: 100_000,
+  storedPayments: 5_000_000,
   // As the ledger bench: four alternating slices of 1.25 s per side hold tens of group commits.
   seconds: 5,
   sessions: 100_000,
@@ -66,6 +72,8 @@ export const scaleBenchDefaults: ScaleBenchOptions = {
 export const scaleBenchSmall: ScaleBenchOptions = {
   ...scaleBenchDefaults,
   subscribers: [2_000, 10_000],
+  historySubscribers: 2_000,
+  storedPayments: 50_000,
   seconds: 1,
   sessions: 5_000,
   hopSeconds: 4,
@@ -96,6 +104,8 @@ export function checkScaleBenchOptions(
   if (sizes.some((size, index) => index > 0 && size <= (sizes[index - 1] ?? 0)))
     problems.push('subscribers: sizes must grow (smallest first)')
   if (!(options.seconds > 0)) problems.push('seconds must be > 0')
+  integer('historySubscribers', options.historySubscribers, 10, 10_000_000)
+  integer('storedPayments', options.storedPayments, 1_000, 100_000_000)
   integer('sessions', options.sessions, 10, 10_000_000)
   integer('inFlight', options.inFlight, 1, 1_000)
   integer('users', options.users, 1, 1_000)

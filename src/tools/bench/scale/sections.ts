@@ -1,13 +1,14 @@
 /**
  * sections.ts - the sections of `telepay bench scale`, each one module of this folder, in the
- * issue's order: a section is added by writing its module and listing it here (sections B and C
- * of the issue come with the work they measure; until then they are simply not listed). Exports
+ * issue's order: a section is added by writing its module and listing it here (section C of the
+ * issue comes with the work it measures; until then it is simply not listed). Exports
  * ScaleSection, SectionContext, scaleSections, sectionById.
  */
 import { groupCommitSection } from './group-commit.js'
 import { openSessionsSection } from './open-sessions.js'
 import type { ScaleBenchOptions } from './options.js'
 import type { ScaleSectionReport } from './report.js'
+import { storedHistorySection } from './stored-history.js'
 
 /** What a section is given to run. */
 export interface SectionContext {
@@ -25,7 +26,11 @@ export interface ScaleSection {
   run(context: SectionContext): Promise<ScaleSectionReport>
 }
 
-export const scaleSections: readonly ScaleSection[] = [groupCommitSection, openSessionsSection]
+export const scaleSections: readonly ScaleSection[] = [
+  groupCommitSection,
+  storedHistorySection,
+  openSessionsSection,
+]
 
 /** The section named by its letter (either case) or its name; undefined when none is. */
 export function sectionById(idOrName: string): ScaleSection | undefined {
