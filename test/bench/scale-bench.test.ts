@@ -14,6 +14,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { GroupCommitScaleData } from '../../src/tools/bench/scale/group-commit.js'
 import type { OpenSessionsData } from '../../src/tools/bench/scale/open-sessions.js'
+import type { ReportsUnderLoadData } from '../../src/tools/bench/scale/reports-under-load.js'
+import type { StoredHistoryData } from '../../src/tools/bench/scale/stored-history.js'
 import {
   formatScaleBenchReport,
   parseScaleBenchArgs,
@@ -28,7 +30,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('runScaleBench', () => {
   it('runs sections A and D at the small size and reports every check', async () => {
-    const report = await runScaleBench({ ...scaleBenchSmall, dir: join(root, 'run') })
+    const report = await runScaleBench({
+      ...scaleBenchSmall,
+      sections: ['A', 'D'],
+      dir: join(root, 'run'),
+    })
     expect(report.sections.map((section) => section.id)).toEqual(['A', 'D'])
     const [a, d] = report.sections
     if (a === undefined || d === undefined) throw new Error('a section is missing')
@@ -95,7 +101,8 @@ describe('parseScaleBenchArgs', () => {
   it('takes the issue sizes by default, the CI sizes with --small, and overrides either', () => {
     const full = parseScaleBenchArgs([])
     expect(full.ok && full.options).toMatchObject({
-      sections: ['A', 'D'],
+      sections: ['A', 'B', 'C', 'D'],
+      storedPayments: 5_000_000,
       subscribers: scaleBenchDefaults.subscribers,
       sessions: 100_000,
     })
@@ -116,11 +123,45 @@ describe('parseScaleBenchArgs', () => {
       const parsed = parseScaleBenchArgs(args)
       return parsed.ok ? '' : parsed.error
     }
-    expect(refused(['--sections', 'B'])).toContain('no section B')
+    expect(refused(['--sections', 'E'])).toContain('no section E')
     expect(refused(['--subscribers', '100000,10000'])).toContain('sizes must grow')
     expect(refused(['--sessions', '100'])).toContain('sessions must be >=')
     expect(refused(['--fast'])).toContain('unknown option --fast')
     expect(refused(['--help'])).toContain('usage: telepay bench scale')
+  })
+
+  it('runs sections B and C on a stored history and reports what they measured', async () => {
+    const report = await runScaleBench({
+      ...scaleBenchSmall,
+      sections: ['B', 'C'],
+      storedPayments: 20_000,
+      seconds: 0.5,
+      users: 50,
+      hopSeconds: 2,
+      dir: join(root, 'history'),
+    })
+    expect(report.sections.map((section) => section.id)).toEqual(['B', 'C'])
+    const [b, c] = report.sections
+    if (b === undefined || c === undefined) throw new Error('sections missing')
+    expect(b.problems).toEqual([])
+    expect(c.problems).toEqual([])
+    const stored = b.data as StoredHistoryData
+    expect(stored.storedPayments).toBe(20_000)
+    expect(stored.withHistoryPerSecond).toBeGreaterThan(0)
+    expect(stored.withoutPerSecond).toBeGreaterThan(0)
+    expect(stored.ratio).toBeCloseTo(stored.withHistoryPerSecond / stored.withoutPerSecond, 9)
+    expect(b.checks.map((check) => check.name)).toEqual(['ratio_stored'])
+    const reports = c.data as ReportsUnderLoadData
+    expect(reports.fill.completed).toBe(20_000)
+    expect(reports.busiestDayPayments).toBeGreaterThan(0)
+    expect(reports.quiet.hops).toBeGreaterThan(0)
+    expect(reports.underReports.hops).toBeGreaterThan(0)
+    expect(reports.checkMs.length).toBeGreaterThan(0)
+    expect(reports.settlementMs.length).toBeGreaterThan(0)
+    // A full check reads every transfer: the history's and the world's opening ones.
+    expect(reports.checkTransfers).toBeGreaterThan(20_000)
+    expect(c.checks.map((check) => check.name)).toEqual(['hop_p99_under_reports', 'settlement_ms'])
+    expect(report.pass).toBe(report.sections.every((section) => section.pass))
   })
 
   it('is what `telepay bench scale --help` prints, exiting 0', () => {
@@ -129,6 +170,8 @@ describe('parseScaleBenchArgs', () => {
     })
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('usage: telepay bench scale [--small]')
-    expect(run.stdout).toContain('A (group-commit), D (open-sessions)')
+    expect(run.stdout).toContain(
+      'A (group-commit), B (stored-history), C (reports-under-load), D (open-sessions)',
+    )
   })
 })

@@ -73,7 +73,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
-      'ussd ... | scale [--small] [--sections A,B,D] [--subscribers N,N] [--sessions N] ... ' +
+      'ussd ... | scale [--small] [--sections A,B,C,D] [--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',
     nestedHelp: true,
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),

@@ -18,7 +18,7 @@ const sectionList = scaleSections.map((section) => `${section.id} (${section.nam
 
 // A backslash that ends a line of the text below continues that line: the usage prints as written
 // on one line, the source stays within 100 columns.
-export const scaleBenchUsage = `usage: telepay bench scale [--small] [--sections A,B,D] \
+export const scaleBenchUsage = `usage: telepay bench scale [--small] [--sections A,B,C,D] \
 [--subscribers N,N,...] [--seconds N] [--sessions N]
                    [--in-flight N] [--users N] [--think-ms N] [--hop-seconds N] \
 [--sessions-in-memory N] [--dir PATH] [--keep] [--json]
@@ -35,6 +35,8 @@ Sections: ${sectionList}. Defaults are the issue's sizes; --small (CI) in bracke
 ${d.historySubscribers} [${s.historySubscribers}])
   --stored N              payments stored first (default ${d.storedPayments} \
 [${s.storedPayments}])
+  C: USSD hops while full checks and a day's settlement run on the stored history
+     (--history-subscribers, --stored as B; --users, --think-ms, --hop-seconds as D)
   D: open USSD sessions over HTTP
   --sessions N            sessions opened and left open (default ${d.sessions} [${s.sessions}])
   --in-flight N           dials in flight while opening (default ${d.inFlight})

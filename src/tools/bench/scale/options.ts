@@ -42,7 +42,7 @@ export interface ScaleBenchOptions {
 
 /** The sizes. */
 export const scaleBenchDefaults: ScaleBenchOptions = {
-  sections: ['A', 'B', 'D'],
+  sections: ['A', 'B', 'C', 'D'],
   subscribers: [10_000, 100_000, 1_000_000],
   historySubscribers: 100_000,
   storedPayments: 5_000_000,

@@ -1,13 +1,13 @@
 /**
  * sections.ts - the sections of `telepay bench scale`, each one module of this folder, in the
- * issue's order: a section is added by writing its module and listing it here (section C of the
- * issue comes with the work it measures; until then it is simply not listed). Exports
+ * issue's order: a section is added by writing its module and listing it here. Exports
  * ScaleSection, SectionContext, scaleSections, sectionById.
  */
 import { groupCommitSection } from './group-commit.js'
 import { openSessionsSection } from './open-sessions.js'
 import type { ScaleBenchOptions } from './options.js'
 import type { ScaleSectionReport } from './report.js'
+import { reportsUnderLoadSection } from './reports-under-load.js'
 import { storedHistorySection } from './stored-history.js'
 
 /** What a section is given to run. */
@@ -29,6 +29,7 @@ export interface ScaleSection {
 export const scaleSections: readonly ScaleSection[] = [
   groupCommitSection,
   storedHistorySection,
+  reportsUnderLoadSection,
   openSessionsSection,
 ]
 

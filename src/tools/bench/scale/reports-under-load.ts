@@ -1,0 +1,229 @@
+/**
+ * reports-under-load.ts - section C of `telepay bench scale`: the ledger's reports on a ledger
+ * holding millions of payments, while users keep hopping through USSD menus. A gateway runs in a
+ * process of its own on a seeded world whose history was written through the core beforehand
+ * (fillHistory: payments dated over days, random keys). Users who think between hops answer menu
+ * steps for a while with nothing else running (the baseline), then again while the admin API
+ * runs a full ledger check and the settlement of the busiest day, over and over until the hopping
+ * ends. Its checks: the hop p99 under the reports stays under 50 ms, and a day's settlement of its
+ * payments (100,000 or more at the issue's size) answers within 1 s. Exports
+ * reportsUnderLoadSection, reportsUnderLoadTargets, ReportsUnderLoadData.
+ */
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { defaultUssdLimits } from '../../../../channels/ussd/limits.js'
+import type { FillSummary } from '../../world/fill-history.js'
+import { fillHistory } from '../../world/fill-history.js'
+import { rate } from '../measure.js'
+import { seedUssdBenchDatabase } from '../ussd/bench-gateway.js'
+import { ussdBenchDefaults } from '../ussd/options.js'
+import type { GatewayLoopDelay } from './gateway-process.js'
+import { startGatewayProcess } from './gateway-process.js'
+import type { ScaleSectionReport } from './report.js'
+import { checkOf } from './report.js'
+import type { ScaleSection, SectionContext } from './sections.js'
+import type { HopResult } from './session-load.js'
+import { hopAmongOpen, openSessions, UssdConnections } from './session-load.js'
+
+export const reportsUnderLoadTargets = {
+  /** A hop among open sessions while the reports run, request sent to answer read. */
+  hopP99MsMax: 50,
+  /** The settlement of one day, request to answer, at 100,000 payments that day or more. */
+  settlementMsMax: 1_000,
+} as const
+
+/** Each user walks four menu steps of a session, at most one hop per half a think time. */
+const stepsPerSession = 4
+const seed = 20_261_207
+const adminToken = 'test_admin_token'
+
+export interface ReportsUnderLoadData {
+  readonly storedPayments: number
+  readonly fill: Pick<FillSummary, 'completed' | 'elapsedS' | 'paymentsPerSecond'>
+  readonly busiestDay: string
+  readonly busiestDayPayments: number
+  readonly quiet: HopResult
+  readonly underReports: HopResult
+  readonly quietLoopDelay: GatewayLoopDelay
+  readonly reportsLoopDelay: GatewayLoopDelay
+  /** Each full check's and settlement's time, request to answer, while the users hopped. */
+  readonly checkMs: readonly number[]
+  readonly settlementMs: readonly number[]
+  readonly checkTransfers: number
+}
+
+export const reportsUnderLoadSection: ScaleSection = {
+  id: 'C',
+  name: 'reports-under-load',
+  run: runReportsUnderLoad,
+}
+
+async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectionReport> {
+  const { options, progress } = context
+  const dir = join(context.dir, 'reports')
+  const users = options.users
+  const hopsPerUser = Math.ceil((options.hopSeconds * 1_000) / (options.thinkMs * 0.5))
+  const sessionsPerRun = users * Math.ceil(hopsPerUser / stepsPerSession)
+  const subscribers = Math.max(options.historySubscribers, 2 * sessionsPerRun)
+  const pinHashCost = ussdBenchDefaults.pinHashCost
+  progress(`C: seeding a world of ${subscribers.toLocaleString('en')} subscribers`)
+  await seedUssdBenchDatabase(dir, { subscribers, pinHashCost })
+  const days = Math.max(2, Math.ceil(options.storedPayments / 150_000))
+  progress(
+    `C: writing ${options.storedPayments.toLocaleString('en')} payments over ${days} days ` +
+      'through the core (random keys)',
+  )
+  let shownMs = performance.now()
+  const fill = await fillHistory(
+    join(dir, 'telepay.sqlite'),
+    { payments: options.storedPayments, days, keys: 'random', seed },
+    (step) => {
+      if (performance.now() - shownMs < 5_000) return
+      shownMs = performance.now()
+      progress(
+        `C: history ${step.submitted.toLocaleString('en')} of ${step.total.toLocaleString('en')} ` +
+          `(${rate(step.paymentsPerSecond)}/s)`,
+      )
+    },
+  )
+  const [busiestDay, busiestDayPayments] = Object.entries(fill.byDay).reduce(
+    (best, entry) => (entry[1] > best[1] ? entry : best),
+    ['', 0] as [string, number],
+  )
+  const ussdLimits = {
+    sessionsInMemoryMax: defaultUssdLimits.sessionsInMemoryMax,
+    sessionIdleMs: 60 * 60_000,
+    sessionTotalMs: 60 * 60_000,
+  }
+  progress(`C: starting the gateway process; ${sessionsPerRun * 2} sessions open for the users`)
+  const gateway = await startGatewayProcess({ dir, pinHashCost, ussdLimits })
+  const connections = new UssdConnections(gateway.url, Math.max(users, 200))
+  let stopped = false
+  try {
+    const prefix = `reports-${randomBytes(4).toString('hex')}`
+    const planOf = (run: number) => ({
+      firstSubscriber: run * sessionsPerRun,
+      sessionPrefix: `${prefix}-${run}`,
+      sessions: sessionsPerRun,
+      users,
+      thinkMs: options.thinkMs,
+      seconds: options.hopSeconds,
+      seed: seed + run,
+    })
+    const plans = [planOf(0), planOf(1)] as const
+    for (const plan of plans)
+      await openSessions(connections, { ...plan, inFlight: 200, parts: 1 }, () => {})
+    progress(`C: ${users} users hop for ${options.hopSeconds} s with nothing else running`)
+    await gateway.loopDelay()
+    const quiet = await hopAmongOpen(connections, plans[0])
+    const quietLoopDelay = await gateway.loopDelay()
+    progress(
+      `C: quiet hop p99 ${quiet.latency.p99Ms.toFixed(1)} ms; now again while full checks and ` +
+        `the settlement of ${busiestDay} (${busiestDayPayments.toLocaleString('en')} payments) run`,
+    )
+    const checkMs: number[] = []
+    const settlementMs: number[] = []
+    let checkTransfers = 0
+    let hopping = true
+    const admin = async (path: string): Promise<{ ms: number; body: Record<string, unknown> }> => {
+      const started = performance.now()
+      const answer = await fetch(`${gateway.url}${path}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+      const body = (await answer.json()) as Record<string, unknown>
+      if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(body)}`)
+      return { ms: performance.now() - started, body }
+    }
+    const reports = (async () => {
+      while (hopping) {
+        const check = await admin('/admin/api/ledger/check?mode=full')
+        checkMs.push(check.ms)
+        checkTransfers = Number(check.body['transfersRead'] ?? 0)
+        if (!hopping) break
+        settlementMs.push((await admin(`/admin/api/settlements?date=${busiestDay}`)).ms)
+      }
+    })()
+    const underReports = await hopAmongOpen(connections, plans[1])
+    hopping = false
+    await reports
+    const reportsLoopDelay = await gateway.loopDelay()
+    await gateway.stop()
+    stopped = true
+    const data: ReportsUnderLoadData = {
+      storedPayments: options.storedPayments,
+      fill: {
+        completed: fill.completed,
+        elapsedS: fill.elapsedS,
+        paymentsPerSecond: fill.paymentsPerSecond,
+      },
+      busiestDay,
+      busiestDayPayments,
+      quiet,
+      underReports,
+      quietLoopDelay,
+      reportsLoopDelay,
+      checkMs,
+      settlementMs,
+      checkTransfers,
+    }
+    const problems = [...quiet.problems, ...underReports.problems]
+    if (fill.completed !== options.storedPayments)
+      problems.push(`${fill.completed} of ${options.storedPayments} history payments completed`)
+    if (checkMs.length === 0 || settlementMs.length === 0)
+      problems.push('no full check or settlement finished while the users hopped')
+    const settlementWorst = Math.max(0, ...settlementMs)
+    const checks = [
+      checkOf({
+        name: 'hop_p99_under_reports',
+        label: `hop p99, ${users} users, full checks and settlements running`,
+        figure: `${underReports.latency.p99Ms.toFixed(1)} ms`,
+        baseline: `quiet ${quiet.latency.p99Ms.toFixed(1)} ms`,
+        value: underReports.latency.p99Ms,
+        valueText: `${underReports.latency.p99Ms.toFixed(1)} ms`,
+        bound: { op: '<', limit: reportsUnderLoadTargets.hopP99MsMax, unit: 'ms' },
+      }),
+      checkOf({
+        name: 'settlement_ms',
+        label: `settlement of a day of ${busiestDayPayments.toLocaleString('en')} payments`,
+        figure: `${settlementWorst.toFixed(0)} ms (slowest)`,
+        baseline: null,
+        value: settlementWorst,
+        valueText: `${settlementWorst.toFixed(0)} ms`,
+        bound: { op: '<', limit: reportsUnderLoadTargets.settlementMsMax, unit: 'ms' },
+      }),
+    ]
+    return {
+      id: 'C',
+      title: 'USSD hops while the ledger check and a settlement run on a long history',
+      lines: linesOf(data),
+      checks,
+      problems,
+      data,
+      pass: problems.length === 0 && checks.every((check) => check.pass),
+    }
+  } finally {
+    connections.close()
+    if (!stopped) gateway.kill()
+  }
+}
+
+function linesOf(data: ReportsUnderLoadData): string[] {
+  const list = (values: readonly number[]): string =>
+    values.map((value) => `${Math.round(value).toLocaleString('en')}`).join(', ')
+  return [
+    `history: ${data.fill.completed.toLocaleString('en')} payments written through the core ` +
+      `first (${data.fill.elapsedS.toFixed(0)} s, ${rate(data.fill.paymentsPerSecond)}/s); ` +
+      `busiest day ${data.busiestDay}, ${data.busiestDayPayments.toLocaleString('en')} payments`,
+    `hops, quiet: ${data.quiet.hops.toLocaleString('en')}, p50 ` +
+      `${data.quiet.latency.p50Ms.toFixed(1)} ms, p99 ${data.quiet.latency.p99Ms.toFixed(1)} ms; ` +
+      `gateway loop delay p99 ${data.quietLoopDelay.p99Ms.toFixed(1)} ms`,
+    `hops, under reports: ${data.underReports.hops.toLocaleString('en')}, p50 ` +
+      `${data.underReports.latency.p50Ms.toFixed(1)} ms, p99 ` +
+      `${data.underReports.latency.p99Ms.toFixed(1)} ms; gateway loop delay p99 ` +
+      `${data.reportsLoopDelay.p99Ms.toFixed(1)} ms, max ${data.reportsLoopDelay.maxMs.toFixed(1)} ms`,
+    `full checks meanwhile (${data.checkTransfers.toLocaleString('en')} transfers each), ms: ` +
+      `${list(data.checkMs)}`,
+    `settlements of ${data.busiestDay} meanwhile, ms: ${list(data.settlementMs)}`,
+  ]
+}
