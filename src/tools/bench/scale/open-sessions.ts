@@ -254,8 +254,10 @@ function linesOf(data: OpenSessionsData): string[] {
     `  menu steps p50 ${ms(hops.latencyByStep.menu.p50Ms)} p99 ` +
       `${ms(hops.latencyByStep.menu.p99Ms)}; the step asking the core p50 ` +
       `${ms(hops.latencyByStep.core.p50Ms)} p99 ${ms(hops.latencyByStep.core.p99Ms)}`,
-    `gateway event loop delay while hopping: p50 ${ms(data.hopLoopDelay.p50Ms)}, ` +
-      `p99 ${ms(data.hopLoopDelay.p99Ms)}, max ${ms(data.hopLoopDelay.maxMs)}`,
+    `event loop delay while hopping (how late a 10 ms timer ran): gateway p50 ` +
+      `${ms(data.hopLoopDelay.p50Ms)}, p99 ${ms(data.hopLoopDelay.p99Ms)}, max ` +
+      `${ms(data.hopLoopDelay.maxMs)}; load generator p99 ${ms(hops.loadLoopDelay.p99Ms)}, max ` +
+      `${ms(hops.loadLoopDelay.maxMs)}`,
     `memory of the gateway process after a full collection: resident ` +
       `${mib(data.memoryBefore.rss)} before opening, ${mib(data.memoryAfter.rss)} after; heap ` +
       `${mib(data.memoryBefore.heapUsed)} -> ${mib(data.memoryAfter.heapUsed)}`,

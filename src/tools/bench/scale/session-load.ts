@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { Agent } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { benchMsisdn, seededRandom } from '../bench-world.js'
 import type { LatencySummary } from '../measure.js'
 import { Samples, summarizeLatency } from '../measure.js'
@@ -21,6 +21,8 @@ import { expectedScreen, hopForm, hopTexts, WalkSource } from '../ussd/walks.js'
 
 /** Any walk: the dial's answer (the main menu) is the same for all. */
 const anyWalk: Walk = new WalkSource(1, 0).next()
+/** The load generator's event loop is watched with a 10 ms timer while the users hop. */
+const loopResolutionMs = 10
 /** The menu steps a user answers in a session: hops 1 to 4 of a phone-bill walk. */
 const stepsPerSession = 4
 
@@ -188,6 +190,11 @@ export interface HopResult {
   readonly latencyByStep: { readonly menu: LatencySummary; readonly core: LatencySummary }
   /** Open sessions the users answered in. */
   readonly sessionsTouched: number
+  /**
+   * How late the load generator's own event loop ran meanwhile: a hop it sent or read late is
+   * late by this much without the gateway's doing.
+   */
+  readonly loadLoopDelay: LatencySummary
   readonly problems: readonly string[]
 }
 
@@ -206,6 +213,8 @@ export async function hopAmongOpen(
   const menu = new Samples()
   const core = new Samples()
   let touched = 0
+  const loop = monitorEventLoopDelay({ resolution: loopResolutionMs })
+  loop.enable()
   const started = performance.now()
   const deadline = started + plan.seconds * 1_000
   const user = async (index: number): Promise<void> => {
@@ -232,6 +241,7 @@ export async function hopAmongOpen(
     }
   }
   await Promise.all(Array.from({ length: plan.users }, (_, index) => user(index)))
+  loop.disable()
   const elapsedS = (performance.now() - started) / 1000
   return {
     hops: all.length,
@@ -243,6 +253,12 @@ export async function hopAmongOpen(
       core: summarizeLatency(core.toArray()),
     },
     sessionsTouched: touched,
+    // The histogram holds the timer's whole intervals: its lateness is beyond the resolution.
+    loadLoopDelay: {
+      p50Ms: Math.max(0, loop.percentile(50) / 1e6 - loopResolutionMs),
+      p99Ms: Math.max(0, loop.percentile(99) / 1e6 - loopResolutionMs),
+      maxMs: Math.max(0, loop.max / 1e6 - loopResolutionMs),
+    },
     problems: tally.problems('hop'),
   }
 }
