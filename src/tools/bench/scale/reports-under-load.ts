@@ -221,7 +221,8 @@ function linesOf(data: ReportsUnderLoadData): string[] {
     `hops, under reports: ${data.underReports.hops.toLocaleString('en')}, p50 ` +
       `${data.underReports.latency.p50Ms.toFixed(1)} ms, p99 ` +
       `${data.underReports.latency.p99Ms.toFixed(1)} ms; gateway loop delay p99 ` +
-      `${data.reportsLoopDelay.p99Ms.toFixed(1)} ms, max ${data.reportsLoopDelay.maxMs.toFixed(1)} ms`,
+      `${data.reportsLoopDelay.p99Ms.toFixed(1)} ms, ` +
+      `max ${data.reportsLoopDelay.maxMs.toFixed(1)} ms`,
     `full checks meanwhile (${data.checkTransfers.toLocaleString('en')} transfers each), ms: ` +
       `${list(data.checkMs)}`,
     `settlements of ${data.busiestDay} meanwhile, ms: ${list(data.settlementMs)}`,
