@@ -161,21 +161,13 @@ export class SqliteView implements LedgerView {
     const id = this.accountIds.get(owner, kind)
     if (id === noAccount) return null
     if (id !== undefined) return this.account(id)
-    // One read brings all of the owner's accounts: the daily total asks for all three funding
-    // accounts of a payer on every payment, so a payer read once costs one query, not three
-    // (in a world larger than the caches, most payers are read again).
-    let found: Account | null = null
-    for (const row of this.sql.accountsOfOwner.all(owner) as Row[]) {
-      const account = this.remember(accountOfRow(row))
-      if (account.kind === kind) found = account
-    }
-    // The kinds the owner has no account of are remembered as absent too: most subscribers have
-    // no card. Only this process creates accounts, and remember() replaces the mark when it does.
-    if (found === null) this.accountIds.set(owner, kind, noAccount)
-    for (const funding of fundingKinds)
-      if (this.accountIds.get(owner, funding) === undefined)
-        this.accountIds.set(owner, funding, noAccount)
-    return found
+    const row = this.sql.accountOf.get(owner, kind) as Row | undefined
+    if (row !== undefined) return this.remember(accountOfRow(row))
+    // Remembered as absent too: the daily total asks for all three funding accounts of a payer
+    // on every payment, and most subscribers have no card. Only this process creates accounts,
+    // and remember() replaces the mark when it does.
+    this.accountIds.set(owner, kind, noAccount)
+    return null
   }
 
   private remember(account: Account): Account {
@@ -517,7 +509,7 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
-    accountsOfOwner: db.prepare('SELECT * FROM accounts WHERE owner = ?'),
+    accountOf: db.prepare('SELECT * FROM accounts WHERE owner = ? AND kind = ?'),
     merchant: db.prepare('SELECT * FROM merchants WHERE code = ?'),
     order: db.prepare('SELECT * FROM orders WHERE order_no = ?'),
     payment: db.prepare('SELECT * FROM payments WHERE id = ?'),
