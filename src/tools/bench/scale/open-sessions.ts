@@ -22,7 +22,7 @@ import { ussdBenchDefaults } from '../ussd/options.js'
 import type { GatewayLoopDelay, GatewayMemory } from './gateway-process.js'
 import { startGatewayProcess } from './gateway-process.js'
 import type { ScaleCheck, ScaleSectionReport } from './report.js'
-import { checkOf } from './report.js'
+import { checkOf, sectionOf } from './report.js'
 import type { ScaleSection, SectionContext } from './sections.js'
 import type { HopResult, OpenResult } from './session-load.js'
 import { hopAmongOpen, openSessions, UssdConnections, warmUpDials } from './session-load.js'
@@ -178,15 +178,14 @@ async function runOpenSessions(context: SectionContext): Promise<ScaleSectionRep
           `${data.openExpected} open (${open.opened} opened, the rest from the warm-up)`,
       )
     const checks = checksOf(data)
-    return {
+    return sectionOf({
       id: 'D',
       title: `${count} open USSD sessions over HTTP, end to end`,
       lines: linesOf(data),
       checks,
       problems,
       data,
-      pass: problems.length === 0 && checks.every((check) => check.pass),
-    }
+    })
   } finally {
     connections.close()
     if (!stopped) gateway.kill()

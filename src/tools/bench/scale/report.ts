@@ -67,6 +67,14 @@ export function checkOf(fields: Omit<ScaleCheck, 'pass'>): ScaleCheck {
   return { ...fields, pass }
 }
 
+/** A section's report, its verdict derived: sound, and every check passed. */
+export function sectionOf(fields: Omit<ScaleSectionReport, 'pass'>): ScaleSectionReport {
+  return {
+    ...fields,
+    pass: fields.problems.length === 0 && fields.checks.every((check) => check.pass),
+  }
+}
+
 export function formatScaleBenchReport(report: ScaleBenchReport): string[] {
   const { machine } = report
   const lines: string[] = [
