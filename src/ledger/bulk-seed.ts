@@ -5,7 +5,8 @@
  * fourteen statements a subscriber; here the ids are counted in advance, each account row is
  * written with its final balance, the opening account is moved once at the end, and rows go
  * many to a statement. The subscribers come as an iterable, so a world of millions is never held
- * in memory at once. Exports BulkWorld, seedWorldBulk.
+ * in memory at once. Exports BulkWorld, seedWorldBulk, and merchantWriter and orderWriter, which
+ * both seeding paths write merchants and orders with.
  */
 import { createHash } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
@@ -135,14 +136,8 @@ export function seedWorldBulk(
       'cap_minor, card_bank, card_last4, card_token)',
     '(?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
   )
-  const insertMerchant = db.prepare(
-    'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
-      'webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
-  )
-  const insertOrder = db.prepare(
-    'INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, ' +
-      'paid_payment_id, created_ms) VALUES (?, ?, ?, ?, ?, NULL, ?)',
-  )
+  const insertMerchant = merchantWriter(db)
+  const insertOrder = orderWriter(db)
   const walletCap = limits.walletHeldMaxMinor
 
   return db
@@ -199,28 +194,56 @@ export function seedWorldBulk(
         accounts.values.push(accountId, 'merchant', merchant.code, 0n, null, null, null, null)
         accounts.values.push(null)
         accounts.added()
-        insertMerchant.run(
-          merchant.code,
-          merchant.name,
-          merchant.category,
-          accountId,
-          createHash('sha256').update(merchant.apiKey).digest('hex'),
-          merchant.webhookSecret,
-        )
+        insertMerchant(merchant, accountId)
         accountId += 1n
       }
       for (const pending of [subscribers, accounts]) pending.flush()
       openBalances(db, firstAccountId, nextId(db, 'transfers'), openingId, nowMs)
-      for (const order of world.orders)
-        insertOrder.run(
-          order.orderNo,
-          order.merchantCode,
-          order.amountMinor,
-          order.reference,
-          order.description,
-          nowMs,
-        )
+      for (const order of world.orders) insertOrder(order, nowMs)
       return count
     })
     .immediate()
+}
+
+/**
+ * Writes a world's merchant row (its API key kept as a SHA-256), for both seeding paths: the
+ * merchants are few, so the bulk path writes them as seedWorld does.
+ */
+export function merchantWriter(
+  db: SqliteDatabase,
+): (merchant: World['merchants'][number], accountId: bigint | number) => void {
+  const insert = db.prepare(
+    'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
+      'webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
+  )
+  return (merchant, accountId) => {
+    insert.run(
+      merchant.code,
+      merchant.name,
+      merchant.category,
+      accountId,
+      createHash('sha256').update(merchant.apiKey).digest('hex'),
+      merchant.webhookSecret,
+    )
+  }
+}
+
+/** Writes a world's open order, unpaid, created at `nowMs`, for both seeding paths. */
+export function orderWriter(
+  db: SqliteDatabase,
+): (order: World['orders'][number], nowMs: number) => void {
+  const insert = db.prepare(
+    'INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, ' +
+      'paid_payment_id, created_ms) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+  )
+  return (order, nowMs) => {
+    insert.run(
+      order.orderNo,
+      order.merchantCode,
+      order.amountMinor,
+      order.reference,
+      order.description,
+      nowMs,
+    )
+  }
 }

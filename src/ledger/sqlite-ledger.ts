@@ -10,7 +10,7 @@ import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
 import { decide } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
-import { seedWorldBulk } from './bulk-seed.js'
+import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
 import { encodeJson } from './codec.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
@@ -164,14 +164,8 @@ export class SqliteLedger implements LedgerStore {
       'INSERT INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor, ' +
         'cap_minor, card_bank, card_last4, card_token) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)',
     )
-    const insertMerchant = db.prepare(
-      'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
-        'webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
-    )
-    const insertOrder = db.prepare(
-      'INSERT INTO orders (order_no, merchant_code, amount_minor, reference, description, ' +
-        'paid_payment_id, created_ms) VALUES (?, ?, ?, ?, ?, NULL, ?)',
-    )
+    const insertMerchant = merchantWriter(db)
+    const insertOrder = orderWriter(db)
     const insertTransfer = db.prepare(
       "INSERT INTO transfers (kind, payment_id, created_ms) VALUES ('opening', NULL, ?)",
     )
@@ -250,25 +244,9 @@ export class SqliteLedger implements LedgerStore {
           null,
           null,
         ).lastInsertRowid
-        insertMerchant.run(
-          merchant.code,
-          merchant.name,
-          merchant.category,
-          accountId,
-          sha256Hex(merchant.apiKey),
-          merchant.webhookSecret,
-        )
+        insertMerchant(merchant, accountId)
       }
-      for (const order of world.orders) {
-        insertOrder.run(
-          order.orderNo,
-          order.merchantCode,
-          order.amountMinor,
-          order.reference,
-          order.description,
-          nowMs,
-        )
-      }
+      for (const order of world.orders) insertOrder(order, nowMs)
     }).immediate()
     this.view.forget()
     this.view.reloadCounters()
