@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CliRun } from '../support/cli-runs.js'
+import { envWith, telepayIn } from '../support/cli-runs.js'
 import {
   httpRequest,
   LI,
@@ -20,41 +22,11 @@ import {
 
 const bin = resolve('bin/telepay.js')
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** The environment of the test run without any TELEPAY_* setting, plus the given ones. */
-function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('TELEPAY_')) env[key] = value
-  return { ...env, ...extra }
-}
-
 function telepay(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string> },
-): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd,
-      env: envWith(options.env ?? {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8')
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    child.once('error', reject)
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }))
-  })
+): Promise<CliRun> {
+  return telepayIn(args, options)
 }
 
 let scratch: string

@@ -3,9 +3,11 @@
  * would script them: the real program in a child process with its stdin a pipe, or the
  * subcommand's function in-process on in-memory streams; and as a person runs them: the real
  * program on a pseudo-terminal (util-linux `script`), keys typed into it and its screen read
- * back. Exports CliRun, telepayChild, inProcess, TerminalRun, telepayOnTerminal,
- * terminalExitBoundMs and endedByKeys.
+ * back; and any command run in a directory of its own (telepayIn). Exports CliRun, telepayChild,
+ * telepayIn, envWith, inProcess, TerminalRun, telepayOnTerminal, terminalExitBoundMs and
+ * endedByKeys.
  */
+import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
@@ -23,21 +25,50 @@ export function telepayChild(
   args: readonly string[],
   stdin: string,
 ): Promise<CliRun> {
+  const child = spawn(process.execPath, [resolve('bin/telepay.js'), subcommand, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  child.stdin.end(stdin)
+  return finished(child)
+}
+
+/**
+ * `node bin/telepay.js ...args` in `cwd`, without the test run's TELEPAY_* settings (a developer's
+ * own would change what the command reads) but with `env`'s, and no input.
+ */
+export function telepayIn(
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env?: Record<string, string> },
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [resolve('bin/telepay.js'), ...args], {
+    cwd: options.cwd,
+    env: envWith(options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return finished(child)
+}
+
+/** The environment of the test run without any TELEPAY_* setting, plus the given ones. */
+export function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env))
+    if (!key.startsWith('TELEPAY_')) env[key] = value
+  return { ...env, ...extra }
+}
+
+/** What a child printed, once it ended. */
+function finished(child: ChildProcess): Promise<CliRun> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [resolve('bin/telepay.js'), subcommand, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8')
     })
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8')
     })
-    child.on('error', reject)
-    child.on('close', (code) => done({ code, stdout, stderr }))
-    child.stdin.end(stdin)
+    child.once('error', reject)
+    child.once('close', (code) => done({ code, stdout, stderr }))
   })
 }
 

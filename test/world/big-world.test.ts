@@ -6,10 +6,9 @@
  * documented PIN, the card opened at the bank; then the history a fill adds, spread over the
  * days, balanced, and settled for a past day by the admin API.
  */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultLimits, formatAmount } from '../../src/core/index.js'
@@ -19,39 +18,15 @@ import {
   generatedMsisdn,
   generatedSubscriber,
 } from '../../src/tools/world/generate-world.js'
+import type { CliRun } from '../support/cli-runs.js'
+import { telepayIn } from '../support/cli-runs.js'
 import { localDateOf, startTestGateway } from '../support/gateway-fixture.js'
 
-const bin = resolve('bin/telepay.js')
 const DAY_MS = 86_400_000
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** `telepay ...` with no TELEPAY_* setting of the test run's environment. */
-function telepay(args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('TELEPAY_')) env[key] = value
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: scratch,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8')
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    child.once('error', reject)
-    child.once('close', (code) => done({ code, stdout, stderr }))
-  })
+/** `telepay ...` in the scratch directory, with no TELEPAY_* setting of the test run's. */
+function telepay(args: readonly string[]): Promise<CliRun> {
+  return telepayIn(args, { cwd: scratch })
 }
 
 /** One hop of an Africa's Talking USSD session (POST /ussd): the answer's body. */
@@ -66,7 +41,7 @@ async function ussd(url: string, msisdn: string, sessionId: string, text: string
 
 let scratch: string
 let dataDir: string
-let generated: Run
+let generated: CliRun
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'telepay-world-'))
   dataDir = join(scratch, 'data')
