@@ -77,11 +77,7 @@ export function readMark(
   const still =
     throughTransferId === 0 ||
     (throughTransferId <= lastTransferId &&
-      (
-        db.prepare('SELECT created_ms FROM main.transfers WHERE id = ?').get(throughTransferId) as
-          | { created_ms: bigint }
-          | undefined
-      )?.created_ms === row.createdMs)
+      transferCreatedMs(db, throughTransferId) === Number(row.createdMs))
   if (!still) {
     db.exec(`DELETE FROM ${schema}.sums; DELETE FROM ${schema}.unbalanced`)
     return nothingRead
@@ -92,4 +88,12 @@ export function readMark(
     entries: Number(row.entries),
     orphans: Number(row.orphans),
   }
+}
+
+/** When a transfer was written, which names it in the state with its id; null: no such one. */
+export function transferCreatedMs(db: SqliteDatabase, transferId: number): number | null {
+  const row = db.prepare('SELECT created_ms FROM main.transfers WHERE id = ?').get(transferId) as
+    | { created_ms: bigint }
+    | undefined
+  return row === undefined ? null : Number(row.created_ms)
 }

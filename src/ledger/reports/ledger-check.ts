@@ -13,7 +13,7 @@
  */
 import type { SqliteDatabase } from '../sqlite-open.js'
 import type { LedgerCheck } from '../store.js'
-import { checkStateSchema, readMark } from './check-state.js'
+import { checkStateSchema, readMark, transferCreatedMs } from './check-state.js'
 
 /** Rows of each kind of discrepancy reported in full; the counts stay exact. */
 const discrepanciesShownMax = 20
@@ -102,16 +102,7 @@ function checkInSnapshot(db: SqliteDatabase, options: CheckOptions): LedgerCheck
       totalTransfers: lastTransferId - firstTransferId,
     })
   }
-  const createdMs =
-    lastTransferId === 0
-      ? 0
-      : Number(
-          (
-            db.prepare('SELECT created_ms FROM main.transfers WHERE id = ?').get(lastTransferId) as
-              | { created_ms: bigint }
-              | undefined
-          )?.created_ms ?? 0,
-        )
+  const createdMs = lastTransferId === 0 ? 0 : (transferCreatedMs(db, lastTransferId) ?? 0)
   db.prepare(`
     INSERT INTO ${schema}.mark (id, through_transfer_id, through_created_ms, transfers, entries,
       orphans) VALUES (1, @id, @createdMs, @transfers, @entries, @orphans)
