@@ -108,7 +108,10 @@ export interface Gateway {
 export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
   const log = parts.log ?? createLogger(config.logLevel)
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
-  const ledger = new SqliteLedger(config.ledgerFile, config.limits, { reports: 'worker' })
+  const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
+    reports: 'worker',
+    cacheRowsMax: config.operating.ledgerCacheRowsMax,
+  })
   const bank = parts.bank
   const pins = createPinHasher(config.pinHashCost)
 

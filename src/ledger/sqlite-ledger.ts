@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Statement, Transaction } from 'better-sqlite3'
 import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
-import { decide } from '../core/index.js'
+import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
 import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
@@ -82,6 +82,8 @@ export interface SqliteLedgerOptions {
    * that have nothing else to do, and for a ledger in memory, which no other connection can see.
    */
   readonly reports?: 'inline' | 'worker'
+  /** The bound of each party cache; operating.ledgerCacheRowsMax by default. */
+  readonly cacheRowsMax?: number | undefined
 }
 
 export class SqliteLedger implements LedgerStore {
@@ -105,7 +107,10 @@ export class SqliteLedger implements LedgerStore {
         : null
     this.db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`)
     this.ensurePartyAccounts()
-    this.view = new SqliteView(this.db)
+    this.view = new SqliteView(
+      this.db,
+      options.cacheRowsMax ?? defaultOperatingLimits.ledgerCacheRowsMax,
+    )
     this.decideAndWrite = this.db.transaction((envelopes: readonly Envelope[]) => {
       const decided = envelopes.map((env) => {
         this.view.beginCommand(env)

@@ -11,6 +11,16 @@ import { migrations, schemaVersion } from './schema.js'
 
 export type SqliteDatabase = Database.Database
 
+/**
+ * Pages SQLite keeps in its own cache for the writer, outside the JavaScript heap (the default is
+ * 2 MiB). With a million subscribers the payers the row caches miss are read from here: their
+ * account and subscriber pages, and every index's inner pages. The cache fills only as pages are
+ * read, so start-up memory does not grow with it. At 400,000 subscribers the raw-SQLite baseline
+ * went from 7,073 to 10,954 payments/s with it (telepay bench scale --sections A), and telepay's
+ * payer misses cost two reads from memory instead of from the file.
+ */
+export const ledgerPageCacheKib = 256 * 1024
+
 export function openLedgerDatabase(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path)
@@ -19,6 +29,7 @@ export function openLedgerDatabase(path: string): SqliteDatabase {
   // Another process (telepay ledger check) may read while the gateway writes.
   db.pragma('busy_timeout = 5000')
   db.defaultSafeIntegers(true)
+  db.pragma(`cache_size = -${ledgerPageCacheKib}`)
   migrate(db)
   return db
 }

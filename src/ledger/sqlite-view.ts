@@ -4,8 +4,8 @@
  * bounded caches; rows changed by a batch are marked dirty and written once at the end of the
  * batch (a hot merchant account gets one UPDATE per batch, not one per payment). Append-only rows
  * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
- * transaction rolls back and every cache is dropped. Exports SqliteView, AccountIdIndex,
- * partyCacheEntriesMax and paymentCacheEntriesMax.
+ * transaction rolls back and every cache is dropped. Exports SqliteView and
+ * paymentCacheEntriesMax.
  */
 
 import type { Statement } from 'better-sqlite3'
@@ -24,6 +24,7 @@ import type {
 } from '../core/index.js'
 import { assert, assertNever, fundingKinds, isFinal } from '../core/index.js'
 import { encodeJson } from './codec.js'
+import { LruMap } from './lru-map.js'
 import type { Row } from './rows.js'
 import {
   accountOfRow,
@@ -47,28 +48,24 @@ import {
 } from './stored-result.js'
 
 /**
- * Rows kept between batches (a batch may exceed them until its end), the oldest loaded dropped
- * first. The parties (subscribers, their accounts and the account-id index) are read on every
- * payment of any of them, so their bound is the working set of a large operator: with 100,000
- * subscribers (about 300,000 accounts) a bound of 200,000 made every batch evict and reload
- * accounts and the ledger ran at 0.70 of raw SQLite; at 1,000,000 it runs at 0.89 (telepay bench
- * ledger --subscribers 100000). A cached party row is a few hundred bytes, so the bound costs at
- * most some hundreds of MB, and only for rows the traffic reads. Payments and orders are read
- * again only while they wait (minutes): their bound stays small.
+ * Payments and orders kept between batches: they are read again only while they wait (minutes).
+ * The party caches' bound is the operator's (operating.ledgerCacheRowsMax).
  */
-export const partyCacheEntriesMax = 1_000_000
 export const paymentCacheEntriesMax = 200_000
+
+/** Each owner's account ids by kind; a kind absent means the owner has no such account. */
+type OwnerAccounts = Partial<Record<Account['kind'], number>>
 
 /** Legs of the largest transfer: payer, payee and three fee parties. */
 const legsMax = 6
 
 export class SqliteView implements LedgerView {
-  private readonly subscribers = new Map<string, Subscriber>()
-  private readonly accounts = new Map<number, Account>()
-  private readonly accountIds = new AccountIdIndex()
-  private readonly merchants = new Map<string, Merchant>()
-  private readonly orders = new Map<string, Order>()
-  private readonly payments = new Map<string, Payment>()
+  private readonly subscribers: LruMap<string, Subscriber>
+  private readonly accounts: LruMap<number, Account>
+  private readonly owners: LruMap<string, OwnerAccounts>
+  private readonly merchants: LruMap<string, Merchant>
+  private readonly orders = new LruMap<string, Order>(paymentCacheEntriesMax)
+  private readonly payments = new LruMap<string, Payment>(paymentCacheEntriesMax)
   private readonly dirtySubscribers = new Set<string>()
   private readonly dirtyAccounts = new Set<number>()
   /** Accounts created since the last flush: the only ones flush inserts; the others it updates. */
@@ -84,7 +81,15 @@ export class SqliteView implements LedgerView {
   private readonly sql: ReturnType<typeof prepareStatements>
   private nowMs = 0
 
-  constructor(private readonly db: SqliteDatabase) {
+  /** `partyRowsMax`: the bound of each party cache (operating.ledgerCacheRowsMax). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    partyRowsMax: number,
+  ) {
+    this.subscribers = new LruMap(partyRowsMax)
+    this.accounts = new LruMap(partyRowsMax)
+    this.owners = new LruMap(partyRowsMax)
+    this.merchants = new LruMap(partyRowsMax)
     this.sql = prepareStatements(db)
     this.reloadCounters()
   }
@@ -105,15 +110,7 @@ export class SqliteView implements LedgerView {
 
   /** Drops every cached row: the next read goes to the database. */
   forget(): void {
-    for (const map of [
-      this.subscribers,
-      this.accounts,
-      this.accountIds,
-      this.merchants,
-      this.orders,
-      this.payments,
-    ])
-      map.clear()
+    for (const cache of this.caches()) cache.clear()
     for (const set of [
       this.dirtySubscribers,
       this.dirtyAccounts,
@@ -158,21 +155,29 @@ export class SqliteView implements LedgerView {
   }
 
   accountOf(owner: string, kind: Account['kind']): Account | null {
-    const id = this.accountIds.get(owner, kind)
-    if (id === noAccount) return null
-    if (id !== undefined) return this.account(id)
-    const row = this.sql.accountOf.get(owner, kind) as Row | undefined
-    if (row !== undefined) return this.remember(accountOfRow(row))
-    // Remembered as absent too: the daily total asks for all three funding accounts of a payer
-    // on every payment, and most subscribers have no card. Only this process creates accounts,
-    // and remember() replaces the mark when it does.
-    this.accountIds.set(owner, kind, noAccount)
-    return null
+    const id = this.accountIdsOf(owner)[kind]
+    return id === undefined ? null : this.account(id)
+  }
+
+  /**
+   * All of an owner's account ids, read in one query when not cached: the daily total asks for
+   * every funding account of a payer on each payment, and most payers have no card.
+   */
+  private accountIdsOf(owner: string): OwnerAccounts {
+    const cached = this.owners.get(owner)
+    if (cached !== undefined) return cached
+    const ids: OwnerAccounts = {}
+    for (const row of this.sql.accountsOf.all(owner) as Row[]) {
+      const account = this.accounts.peek(Number(row['id'])) ?? accountOfRow(row)
+      this.accounts.set(account.id, account)
+      ids[account.kind] = account.id
+    }
+    this.owners.set(owner, ids)
+    return ids
   }
 
   private remember(account: Account): Account {
     this.accounts.set(account.id, account)
-    this.accountIds.set(account.owner, account.kind, account.id)
     return account
   }
 
@@ -349,7 +354,11 @@ export class SqliteView implements LedgerView {
             recentPaymentIds: account.recentPaymentIds,
           }
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
-    if (current === null) this.newAccounts.add(account.id)
+    if (current === null) {
+      // Read the owner's ids before the new one joins them: the row is not written until flush.
+      this.accountIdsOf(account.owner)[account.kind] = account.id
+      this.newAccounts.add(account.id)
+    }
     this.remember(next)
     this.dirtyAccounts.add(account.id)
   }
@@ -385,11 +394,11 @@ export class SqliteView implements LedgerView {
    */
   flush(): void {
     for (const msisdn of this.dirtySubscribers) {
-      const subscriber = this.subscribers.get(msisdn)
+      const subscriber = this.subscribers.peek(msisdn)
       if (subscriber !== undefined) this.sql.upsertSubscriber.run(...subscriberParams(subscriber))
     }
     for (const id of this.dirtyAccounts) {
-      const account = this.accounts.get(id)
+      const account = this.accounts.peek(id)
       if (account === undefined) continue
       // A plain UPDATE of the columns that change: an upsert of every column costs a payment
       // ~0.4 µs more.
@@ -405,11 +414,11 @@ export class SqliteView implements LedgerView {
         )
     }
     for (const orderNo of this.dirtyOrders) {
-      const order = this.orders.get(orderNo)
+      const order = this.orders.peek(orderNo)
       if (order !== undefined) this.sql.upsertOrder.run(...orderParams(order))
     }
     for (const id of this.dirtyPayments) {
-      const payment = this.payments.get(id)
+      const payment = this.payments.peek(id)
       if (payment === undefined) continue
       this.sql.upsertPayment.run(...paymentParams(payment))
       // A payment in a final state is rarely read again (a refund, a statement), and every one kept
@@ -425,75 +434,20 @@ export class SqliteView implements LedgerView {
     this.unflushedLoads.clear()
   }
 
-  /**
-   * Keeps each cache within its bound, dropping the oldest loaded rows; only between batches.
-   */
+  /** Keeps each cache within its bound, least recently used rows first; between batches only. */
   trim(): void {
-    const bounded: [Map<unknown, unknown>, number][] = [
-      [this.subscribers, partyCacheEntriesMax],
-      [this.accounts, partyCacheEntriesMax],
-      [this.merchants, partyCacheEntriesMax],
-      [this.orders, paymentCacheEntriesMax],
-      [this.payments, paymentCacheEntriesMax],
-    ]
-    for (const [map, entriesMax] of bounded) {
-      if (map.size <= entriesMax) continue
-      let excess = map.size - Math.floor(entriesMax * 0.9)
-      for (const key of map.keys()) {
-        if (excess-- <= 0) break
-        map.delete(key)
-      }
-    }
-    // Trimmed like the others, never cleared whole: clearing it sent every payer's next account
-    // lookups to SQLite at once.
-    if (this.accountIds.size > partyCacheEntriesMax)
-      this.accountIds.evict(this.accountIds.size - Math.floor(partyCacheEntriesMax * 0.9))
-  }
-}
-
-/**
- * Account ids by owner and kind. One map per kind, keyed by the owner string itself: a key built
- * by concatenation would be a new string to hash on every lookup, and lookups run several times
- * per payment.
- */
-/** The id an AccountIdIndex holds for an owner known to have no account of a kind. */
-const noAccount = -1
-
-export class AccountIdIndex {
-  private readonly byKind = new Map<Account['kind'], Map<string, number>>()
-  size = 0
-
-  get(owner: string, kind: Account['kind']): number | undefined {
-    return this.byKind.get(kind)?.get(owner)
+    for (const cache of this.caches()) cache.trim()
   }
 
-  set(owner: string, kind: Account['kind'], id: number): void {
-    let owners = this.byKind.get(kind)
-    if (owners === undefined) {
-      owners = new Map()
-      this.byKind.set(kind, owners)
-    }
-    const before = owners.size
-    owners.set(owner, id)
-    this.size += owners.size - before
-  }
-
-  clear(): void {
-    this.byKind.clear()
-    this.size = 0
-  }
-
-  /** Drops `count` ids, the oldest of each kind first, in proportion to the kind's share. */
-  evict(count: number): void {
-    const total = this.size
-    for (const owners of this.byKind.values()) {
-      let excess = Math.ceil((count * owners.size) / total)
-      for (const owner of owners.keys()) {
-        if (excess-- <= 0) break
-        owners.delete(owner)
-        this.size -= 1
-      }
-    }
+  private caches(): readonly LruMap<unknown, unknown>[] {
+    return [
+      this.subscribers,
+      this.accounts,
+      this.owners,
+      this.merchants,
+      this.orders,
+      this.payments,
+    ] as readonly LruMap<unknown, unknown>[]
   }
 }
 
@@ -509,7 +463,7 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     subscriber: db.prepare('SELECT * FROM subscribers WHERE msisdn = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
-    accountOf: db.prepare('SELECT * FROM accounts WHERE owner = ? AND kind = ?'),
+    accountsOf: db.prepare('SELECT * FROM accounts WHERE owner = ?'),
     merchant: db.prepare('SELECT * FROM merchants WHERE code = ?'),
     order: db.prepare('SELECT * FROM orders WHERE order_no = ?'),
     payment: db.prepare('SELECT * FROM payments WHERE id = ?'),

@@ -89,8 +89,10 @@ export interface Harness {
  * Opens a fresh ledger. batchMax bounds one group commit, so the same submissions split into
  * different batches from run to run.
  */
-export async function openHarness(options: { batchMax?: number } = {}): Promise<Harness> {
-  const t = await openTestLedger()
+export async function openHarness(
+  options: { batchMax?: number; cacheRowsMax?: number | undefined } = {},
+): Promise<Harness> {
+  const t = await openTestLedger({ cacheRowsMax: options.cacheRowsMax })
   const gc = new GroupCommit(t.ledger, options.batchMax ?? 1_000, 1_000_000)
   const db = t.ledger.db
   const readAccounts = (): AccountRow[] =>

@@ -44,13 +44,19 @@ export function commandHashOf(command: Command): string {
 }
 
 export async function openTestLedger(
-  options: { limits?: Limits; world?: WorldSpec; file?: boolean } = {},
+  options: {
+    limits?: Limits
+    world?: WorldSpec
+    file?: boolean
+    cacheRowsMax?: number | undefined
+  } = {},
 ): Promise<TestLedger> {
   const dir = mkdtempSync(join(tmpdir(), 'telepay-test-'))
   const limits = options.limits ?? defaultLimits
   const ledger = new SqliteLedger(
     options.file === false ? ':memory:' : join(dir, 'ledger.sqlite'),
     limits,
+    { cacheRowsMax: options.cacheRowsMax },
   )
   const world = await prepareWorld(options.world ?? defaultWorld, (pin) =>
     Promise.resolve(`fake$${pin}`),

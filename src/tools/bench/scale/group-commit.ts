@@ -3,8 +3,8 @@
  * each world size (10,000, 100,000 and 1,000,000 subscribers by default). Each world is built
  * and seeded once; telepay (GroupCommit -> SqliteLedger, 2,000 submitters in flight, batches of
  * up to 1,000) and the raw-SQLite script writing the same rows in batches as large run on two
- * copies of it, each warmed up with two payments per subscriber (every subscriber and account
- * in telepay's caches, as in a running gateway), then measured in alternating slices, exactly
+ * copies of it, each warmed up with two payments per subscriber (telepay's caches as full as
+ * their bound lets them be, as in a running gateway), then measured in alternating slices, exactly
  * as `telepay bench ledger` does (run-bench.ts measureBatchedPair). The checks: the ratio at
  * every size, and no cliff between sizes. Exports groupCommitSection, groupCommitTargets,
  * GroupCommitScaleData, GroupCommitAtSize.
