@@ -144,10 +144,12 @@ export interface OperatingLimits {
   /**
    * Rows of each party cache of the ledger (subscribers, accounts, each owner's account ids),
    * the least recently used dropped first. Size it for the subscribers who pay within minutes of
-   * each other, not for the world: the three caches full at 150,000 rows each hold 143 MB of heap
-   * (~330 bytes a row, measured after 300,000 payments of 400,000 subscribers), and a gateway that
-   * kept a million subscribers' rows spent its time collecting garbage (telepay bench scale, A).
-   * A payer not cached costs two indexed reads of pages SQLite keeps in its own cache.
+   * each other, not for the world: a row costs ~330 bytes of heap (the three caches held 143 MB at
+   * 150,000 rows each), and a gateway that kept a million subscribers' rows spent its time
+   * collecting garbage. A payer not cached costs two indexed reads from SQLite's page cache, but
+   * more than that in the core: at 100,000 subscribers paying at random, 400,000 rows (all of
+   * them cached) ran at 0.91 of raw SQLite and 150,000 (their 200,000 accounts not) at 0.69
+   * (telepay bench scale --sections A --subscribers 100000). Full, 400,000 is ~400 MB of heap.
    */
   readonly ledgerCacheRowsMax: number
 }
@@ -168,7 +170,7 @@ export const defaultOperatingLimits: OperatingLimits = {
   stopHttpCloseGraceMs: 1_000,
   idempotencyKeepMs: 7 * 86_400_000,
   idempotencyPruneRowsMax: 1_000,
-  ledgerCacheRowsMax: 150_000,
+  ledgerCacheRowsMax: 400_000,
 }
 
 /**
