@@ -144,12 +144,12 @@ export interface OperatingLimits {
   /**
    * Rows of each party cache of the ledger (subscribers, accounts, each owner's account ids),
    * the least recently used dropped first. Size it for the subscribers who pay within minutes of
-   * each other, not for the world: a row costs ~330 bytes of heap (the three caches held 143 MB at
-   * 150,000 rows each), and a gateway that kept a million subscribers' rows spent its time
-   * collecting garbage. A payer not cached costs two indexed reads from SQLite's page cache, but
-   * more than that in the core: at 100,000 subscribers paying at random, 400,000 rows (all of
-   * them cached) ran at 0.91 of raw SQLite and 150,000 (their 200,000 accounts not) at 0.69
-   * (telepay bench scale --sections A --subscribers 100000). Full, 400,000 is ~400 MB of heap.
+   * each other, not for the world: a row costs ~330 bytes of heap (143 MB for the three caches
+   * full at 150,000 rows each). A cache smaller than the paying world churns, and the churn costs
+   * garbage collection: with subscribers paying at random (telepay bench scale --sections A),
+   * 400,000 rows ran at 0.91 of raw SQLite with 100,000 subscribers (all cached) but at 0.29,
+   * p99 3.4 s, with 1,000,000; 150,000 rows at 0.69 and 0.48, p99 0.3 and 0.6 s. The default
+   * keeps the tail short and the heap small; an operator whose paying subscribers fit may raise it.
    */
   readonly ledgerCacheRowsMax: number
 }
@@ -170,7 +170,7 @@ export const defaultOperatingLimits: OperatingLimits = {
   stopHttpCloseGraceMs: 1_000,
   idempotencyKeepMs: 7 * 86_400_000,
   idempotencyPruneRowsMax: 1_000,
-  ledgerCacheRowsMax: 400_000,
+  ledgerCacheRowsMax: 150_000,
 }
 
 /**
