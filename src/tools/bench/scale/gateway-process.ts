@@ -1,15 +1,17 @@
 /**
- * gateway-process.ts - section D's gateway in a child process of its own (gateway-child.ts), so
- * that its resident memory is the gateway's alone, not the load generator's too, and so that on
- * two cores the gateway has one and the load generator the other. The bench talks to it over
- * the IPC channel: its memory after a full garbage collection, how late its event loop ran, its
- * USSD store's open count, stop. Exports startGatewayProcess, GatewayProcess, GatewayChildStart,
- * GatewayChildCommand, GatewayChildReply, GatewayMemory, GatewayLoopDelay.
+ * gateway-process.ts - sections C and D's gateway in a child process of its own
+ * (gateway-child.ts), so that its resident memory is the gateway's alone, not the load
+ * generator's too, and so that on two cores the gateway has one and the load generator the
+ * other. The bench talks to it over the IPC channel: its memory after a full garbage collection,
+ * how late its event loop ran, its USSD store's open count, stop. Exports startGatewayProcess,
+ * withGatewayProcess, GatewayProcess, GatewayChildStart, GatewayChildCommand, GatewayChildReply,
+ * GatewayMemory, GatewayLoopDelay.
  */
 import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { UssdLimits } from '../../../../channels/ussd/limits.js'
+import { UssdConnections } from './session-load.js'
 
 /** What the child is started with (its one argument, as JSON). */
 export interface GatewayChildStart {
@@ -65,6 +67,30 @@ export interface GatewayProcess {
 const startTimeoutMs = 120_000
 const replyTimeoutMs = 60_000
 const stderrTailLines = 40
+
+/**
+ * Starts the gateway, opens `sockets` connections to it, runs `measure`, then stops the gateway
+ * gracefully; if anything throws, the connections close and the process is killed, so a failed
+ * section leaves no gateway behind.
+ */
+export async function withGatewayProcess<T>(
+  start: GatewayChildStart,
+  sockets: number,
+  measure: (gateway: GatewayProcess, connections: UssdConnections) => Promise<T>,
+): Promise<T> {
+  const gateway = await startGatewayProcess(start)
+  const connections = new UssdConnections(gateway.url, sockets)
+  let stopped = false
+  try {
+    const measured = await measure(gateway, connections)
+    await gateway.stop()
+    stopped = true
+    return measured
+  } finally {
+    connections.close()
+    if (!stopped) gateway.kill()
+  }
+}
 
 export async function startGatewayProcess(start: GatewayChildStart): Promise<GatewayProcess> {
   const entry = fileURLToPath(new URL('./gateway-child.ts', import.meta.url))

@@ -20,12 +20,12 @@ import { rate } from '../measure.js'
 import { seedUssdBenchDatabase } from '../ussd/bench-gateway.js'
 import { ussdBenchDefaults } from '../ussd/options.js'
 import type { GatewayLoopDelay, GatewayMemory } from './gateway-process.js'
-import { startGatewayProcess } from './gateway-process.js'
+import { withGatewayProcess } from './gateway-process.js'
 import type { ScaleCheck, ScaleSectionReport } from './report.js'
 import { checkOf, sectionOf } from './report.js'
 import type { ScaleSection, SectionContext } from './sections.js'
 import type { HopResult, OpenResult } from './session-load.js'
-import { hopAmongOpen, openSessions, UssdConnections, warmUpDials } from './session-load.js'
+import { hopAmongOpen, openSessions, warmUpDials } from './session-load.js'
 
 export const openSessionsTargets = {
   /** The last tenth's dials per second over the first tenth's. */
@@ -114,82 +114,80 @@ async function runOpenSessions(context: SectionContext): Promise<ScaleSectionRep
     sessionsDirtyMax: Math.min(defaultUssdLimits.sessionsDirtyMax, options.sessionsInMemory),
   }
   progress(`D: seeded in ${seedSeconds.toFixed(1)} s; starting the gateway process`)
-  const gateway = await startGatewayProcess({ dir, pinHashCost, ussdLimits })
-  const connections = new UssdConnections(gateway.url, sockets)
-  let stopped = false
-  try {
-    const warm = await warmUpDials(connections, warmSubscribers)
-    const memoryBefore = await gateway.memory()
-    progress(
-      `D: gateway pid ${gateway.pid} warmed up, ${mib(memoryBefore.rss)} resident; opening ` +
-        `${count} sessions, ${options.inFlight} dials in flight`,
+  const { warm, memoryBefore, memoryAfter, open, hops, loopHops, openAtEnd } =
+    await withGatewayProcess(
+      { dir, pinHashCost, ussdLimits },
+      sockets,
+      async (gateway, connections) => {
+        const warm = await warmUpDials(connections, warmSubscribers)
+        const memoryBefore = await gateway.memory()
+        progress(
+          `D: gateway pid ${gateway.pid} warmed up, ${mib(memoryBefore.rss)} resident; opening ` +
+            `${count} sessions, ${options.inFlight} dials in flight`,
+        )
+        const sessionPrefix = `scale-${randomBytes(4).toString('hex')}`
+        const plan = { firstSubscriber: warmSubscribers, sessionPrefix, sessions: options.sessions }
+        const open = await openSessions(
+          connections,
+          { ...plan, inFlight: options.inFlight, parts },
+          progress,
+        )
+        const memoryAfter = await gateway.memory()
+        await gateway.loopDelay()
+        progress(
+          `D: ${open.opened.toLocaleString('en')} open, ${mib(memoryAfter.rss)} resident; ` +
+            `${options.users} users hop among them for ${options.hopSeconds} s`,
+        )
+        const hops = await hopAmongOpen(connections, {
+          ...plan,
+          users: options.users,
+          thinkMs: options.thinkMs,
+          seconds: options.hopSeconds,
+          seed,
+        })
+        const loopHops = await gateway.loopDelay()
+        const openAtEnd = await gateway.openCount()
+        return { warm, memoryBefore, memoryAfter, open, hops, loopHops, openAtEnd }
+      },
     )
-    const sessionPrefix = `scale-${randomBytes(4).toString('hex')}`
-    const plan = { firstSubscriber: warmSubscribers, sessionPrefix, sessions: options.sessions }
-    const open = await openSessions(
-      connections,
-      { ...plan, inFlight: options.inFlight, parts },
-      progress,
-    )
-    const memoryAfter = await gateway.memory()
-    await gateway.loopDelay()
-    progress(
-      `D: ${open.opened.toLocaleString('en')} open, ${mib(memoryAfter.rss)} resident; ` +
-        `${options.users} users hop among them for ${options.hopSeconds} s`,
-    )
-    const hops = await hopAmongOpen(connections, {
-      ...plan,
-      users: options.users,
-      thinkMs: options.thinkMs,
-      seconds: options.hopSeconds,
-      seed,
-    })
-    const loopHops = await gateway.loopDelay()
-    const openAtEnd = await gateway.openCount()
-    await gateway.stop()
-    stopped = true
-    const first = open.partRates[0] ?? 0
-    const last = open.partRates[open.partRates.length - 1] ?? 0
-    const data: OpenSessionsData = {
-      sessions: options.sessions,
-      inFlight: options.inFlight,
-      users: options.users,
-      thinkMs: options.thinkMs,
-      ussdLimits,
-      seedSeconds,
-      warmSubscribers,
-      open,
-      flatRatio: first > 0 ? last / first : 0,
-      hops,
-      hopLoopDelay: loopHops,
-      memoryBefore,
-      memoryAfter,
-      rssPerSessionBytes: (memoryAfter.rss - memoryBefore.rss) / options.sessions,
-      heapPerSessionBytes: (memoryAfter.heapUsed - memoryBefore.heapUsed) / options.sessions,
-      openAtEnd,
-      openExpected: open.opened + warm.opened,
-    }
-    const problems = [...warm.problems, ...open.problems, ...hops.problems]
-    if (open.opened !== options.sessions)
-      problems.push(`${open.opened} sessions opened of the ${options.sessions} dialled`)
-    if (openAtEnd !== data.openExpected)
-      problems.push(
-        `the gateway counted ${openAtEnd} sessions open at the end, the bench left ` +
-          `${data.openExpected} open (${open.opened} opened, the rest from the warm-up)`,
-      )
-    const checks = checksOf(data)
-    return sectionOf({
-      id: 'D',
-      title: `${count} open USSD sessions over HTTP, end to end`,
-      lines: linesOf(data),
-      checks,
-      problems,
-      data,
-    })
-  } finally {
-    connections.close()
-    if (!stopped) gateway.kill()
+  const first = open.partRates[0] ?? 0
+  const last = open.partRates[open.partRates.length - 1] ?? 0
+  const data: OpenSessionsData = {
+    sessions: options.sessions,
+    inFlight: options.inFlight,
+    users: options.users,
+    thinkMs: options.thinkMs,
+    ussdLimits,
+    seedSeconds,
+    warmSubscribers,
+    open,
+    flatRatio: first > 0 ? last / first : 0,
+    hops,
+    hopLoopDelay: loopHops,
+    memoryBefore,
+    memoryAfter,
+    rssPerSessionBytes: (memoryAfter.rss - memoryBefore.rss) / options.sessions,
+    heapPerSessionBytes: (memoryAfter.heapUsed - memoryBefore.heapUsed) / options.sessions,
+    openAtEnd,
+    openExpected: open.opened + warm.opened,
   }
+  const problems = [...warm.problems, ...open.problems, ...hops.problems]
+  if (open.opened !== options.sessions)
+    problems.push(`${open.opened} sessions opened of the ${options.sessions} dialled`)
+  if (openAtEnd !== data.openExpected)
+    problems.push(
+      `the gateway counted ${openAtEnd} sessions open at the end, the bench left ` +
+        `${data.openExpected} open (${open.opened} opened, the rest from the warm-up)`,
+    )
+  const checks = checksOf(data)
+  return sectionOf({
+    id: 'D',
+    title: `${count} open USSD sessions over HTTP, end to end`,
+    lines: linesOf(data),
+    checks,
+    problems,
+    data,
+  })
 }
 
 function checksOf(data: OpenSessionsData): ScaleCheck[] {

@@ -19,12 +19,12 @@ import { rate } from '../measure.js'
 import { seedUssdBenchDatabase } from '../ussd/bench-gateway.js'
 import { ussdBenchDefaults } from '../ussd/options.js'
 import type { GatewayLoopDelay } from './gateway-process.js'
-import { startGatewayProcess } from './gateway-process.js'
+import { withGatewayProcess } from './gateway-process.js'
 import type { ScaleSectionReport } from './report.js'
 import { checkOf, sectionOf } from './report.js'
 import type { ScaleSection, SectionContext } from './sections.js'
 import type { HopResult } from './session-load.js'
-import { hopAmongOpen, openSessions, UssdConnections } from './session-load.js'
+import { hopAmongOpen, openSessions } from './session-load.js'
 
 export const reportsUnderLoadTargets = {
   /** A hop among open sessions while the reports run, request sent to answer read. */
@@ -97,114 +97,117 @@ async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectio
     sessionTotalMs: 60 * 60_000,
   }
   progress(`C: starting the gateway process; ${sessionsPerRun * 2} sessions open for the users`)
-  const gateway = await startGatewayProcess({ dir, pinHashCost, ussdLimits })
-  const connections = new UssdConnections(gateway.url, Math.max(users, 200))
-  let stopped = false
-  try {
-    const prefix = `reports-${randomBytes(4).toString('hex')}`
-    const planOf = (run: number) => ({
-      firstSubscriber: run * sessionsPerRun,
-      sessionPrefix: `${prefix}-${run}`,
-      sessions: sessionsPerRun,
-      users,
-      thinkMs: options.thinkMs,
-      seconds: options.hopSeconds,
-      seed: seed + run,
-    })
-    const plans = [planOf(0), planOf(1)] as const
-    for (const plan of plans)
-      await openSessions(connections, { ...plan, inFlight: 200, parts: 1 }, () => {})
-    progress(`C: ${users} users hop for ${options.hopSeconds} s with nothing else running`)
-    await gateway.loopDelay()
-    const quiet = await hopAmongOpen(connections, plans[0])
-    const quietLoopDelay = await gateway.loopDelay()
-    progress(
-      `C: quiet hop p99 ${quiet.latency.p99Ms.toFixed(1)} ms; now again while full checks and ` +
-        `the settlement of ${busiestDay} (${busiestDayPayments.toLocaleString('en')} payments) run`,
-    )
-    const checkMs: number[] = []
-    const settlementMs: number[] = []
-    let checkTransfers = 0
-    let hopping = true
-    const admin = async (path: string): Promise<{ ms: number; body: Record<string, unknown> }> => {
-      const started = performance.now()
-      const answer = await fetch(`${gateway.url}${path}`, {
-        headers: { authorization: `Bearer ${adminToken}` },
+  const measured = await withGatewayProcess(
+    { dir, pinHashCost, ussdLimits },
+    Math.max(users, 200),
+    async (gateway, connections) => {
+      const prefix = `reports-${randomBytes(4).toString('hex')}`
+      const planOf = (run: number) => ({
+        firstSubscriber: run * sessionsPerRun,
+        sessionPrefix: `${prefix}-${run}`,
+        sessions: sessionsPerRun,
+        users,
+        thinkMs: options.thinkMs,
+        seconds: options.hopSeconds,
+        seed: seed + run,
       })
-      const body = (await answer.json()) as Record<string, unknown>
-      if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(body)}`)
-      return { ms: performance.now() - started, body }
-    }
-    const reports = (async () => {
-      while (hopping) {
-        const check = await admin('/admin/api/ledger/check?mode=full')
-        checkMs.push(check.ms)
-        checkTransfers = Number(check.body['transfersRead'] ?? 0)
-        if (!hopping) break
-        settlementMs.push((await admin(`/admin/api/settlements?date=${busiestDay}`)).ms)
+      const plans = [planOf(0), planOf(1)] as const
+      for (const plan of plans)
+        await openSessions(connections, { ...plan, inFlight: 200, parts: 1 }, () => {})
+      progress(`C: ${users} users hop for ${options.hopSeconds} s with nothing else running`)
+      await gateway.loopDelay()
+      const quiet = await hopAmongOpen(connections, plans[0])
+      const quietLoopDelay = await gateway.loopDelay()
+      progress(
+        `C: quiet hop p99 ${quiet.latency.p99Ms.toFixed(1)} ms; now again while full checks and ` +
+          `the settlement of ${busiestDay} (${busiestDayPayments.toLocaleString('en')} ` +
+          'payments) run',
+      )
+      const checkMs: number[] = []
+      const settlementMs: number[] = []
+      let checkTransfers = 0
+      let hopping = true
+      const admin = async (
+        path: string,
+      ): Promise<{ ms: number; body: Record<string, unknown> }> => {
+        const started = performance.now()
+        const answer = await fetch(`${gateway.url}${path}`, {
+          headers: { authorization: `Bearer ${adminToken}` },
+        })
+        const body = (await answer.json()) as Record<string, unknown>
+        if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(body)}`)
+        return { ms: performance.now() - started, body }
       }
-    })()
-    const underReports = await hopAmongOpen(connections, plans[1])
-    hopping = false
-    await reports
-    const reportsLoopDelay = await gateway.loopDelay()
-    await gateway.stop()
-    stopped = true
-    const data: ReportsUnderLoadData = {
-      storedPayments: options.storedPayments,
-      fill: {
-        completed: fill.completed,
-        elapsedS: fill.elapsedS,
-        paymentsPerSecond: fill.paymentsPerSecond,
-      },
-      busiestDay,
-      busiestDayPayments,
-      quiet,
-      underReports,
-      quietLoopDelay,
-      reportsLoopDelay,
-      checkMs,
-      settlementMs,
-      checkTransfers,
-    }
-    const problems = [...quiet.problems, ...underReports.problems]
-    if (fill.completed !== options.storedPayments)
-      problems.push(`${fill.completed} of ${options.storedPayments} history payments completed`)
-    if (checkMs.length === 0 || settlementMs.length === 0)
-      problems.push('no full check or settlement finished while the users hopped')
-    const settlementWorst = Math.max(0, ...settlementMs)
-    const checks = [
-      checkOf({
-        name: 'hop_p99_under_reports',
-        label: `hop p99, ${users} users, full checks and settlements running`,
-        figure: `${underReports.latency.p99Ms.toFixed(1)} ms`,
-        baseline: `quiet ${quiet.latency.p99Ms.toFixed(1)} ms`,
-        value: underReports.latency.p99Ms,
-        valueText: `${underReports.latency.p99Ms.toFixed(1)} ms`,
-        bound: { op: '<', limit: reportsUnderLoadTargets.hopP99MsMax, unit: 'ms' },
-      }),
-      checkOf({
-        name: 'settlement_ms',
-        label: `settlement of a day of ${busiestDayPayments.toLocaleString('en')} payments`,
-        figure: `${settlementWorst.toFixed(0)} ms (slowest)`,
-        baseline: null,
-        value: settlementWorst,
-        valueText: `${settlementWorst.toFixed(0)} ms`,
-        bound: { op: '<', limit: reportsUnderLoadTargets.settlementMsMax, unit: 'ms' },
-      }),
-    ]
-    return sectionOf({
-      id: 'C',
-      title: 'USSD hops while the ledger check and a settlement run on a long history',
-      lines: linesOf(data),
-      checks,
-      problems,
-      data,
-    })
-  } finally {
-    connections.close()
-    if (!stopped) gateway.kill()
+      const reports = (async () => {
+        while (hopping) {
+          const check = await admin('/admin/api/ledger/check?mode=full')
+          checkMs.push(check.ms)
+          checkTransfers = Number(check.body['transfersRead'] ?? 0)
+          if (!hopping) break
+          settlementMs.push((await admin(`/admin/api/settlements?date=${busiestDay}`)).ms)
+        }
+      })()
+      const underReports = await hopAmongOpen(connections, plans[1])
+      hopping = false
+      await reports
+      const reportsLoopDelay = await gateway.loopDelay()
+      return {
+        quiet,
+        underReports,
+        quietLoopDelay,
+        reportsLoopDelay,
+        checkMs,
+        settlementMs,
+        checkTransfers,
+      }
+    },
+  )
+  const { quiet, underReports, checkMs, settlementMs } = measured
+  const data: ReportsUnderLoadData = {
+    storedPayments: options.storedPayments,
+    fill: {
+      completed: fill.completed,
+      elapsedS: fill.elapsedS,
+      paymentsPerSecond: fill.paymentsPerSecond,
+    },
+    busiestDay,
+    busiestDayPayments,
+    ...measured,
   }
+  const problems = [...quiet.problems, ...underReports.problems]
+  if (fill.completed !== options.storedPayments)
+    problems.push(`${fill.completed} of ${options.storedPayments} history payments completed`)
+  if (checkMs.length === 0 || settlementMs.length === 0)
+    problems.push('no full check or settlement finished while the users hopped')
+  const settlementWorst = Math.max(0, ...settlementMs)
+  const checks = [
+    checkOf({
+      name: 'hop_p99_under_reports',
+      label: `hop p99, ${users} users, full checks and settlements running`,
+      figure: `${underReports.latency.p99Ms.toFixed(1)} ms`,
+      baseline: `quiet ${quiet.latency.p99Ms.toFixed(1)} ms`,
+      value: underReports.latency.p99Ms,
+      valueText: `${underReports.latency.p99Ms.toFixed(1)} ms`,
+      bound: { op: '<', limit: reportsUnderLoadTargets.hopP99MsMax, unit: 'ms' },
+    }),
+    checkOf({
+      name: 'settlement_ms',
+      label: `settlement of a day of ${busiestDayPayments.toLocaleString('en')} payments`,
+      figure: `${settlementWorst.toFixed(0)} ms (slowest)`,
+      baseline: null,
+      value: settlementWorst,
+      valueText: `${settlementWorst.toFixed(0)} ms`,
+      bound: { op: '<', limit: reportsUnderLoadTargets.settlementMsMax, unit: 'ms' },
+    }),
+  ]
+  return sectionOf({
+    id: 'C',
+    title: 'USSD hops while the ledger check and a settlement run on a long history',
+    lines: linesOf(data),
+    checks,
+    problems,
+    data,
+  })
 }
 
 function linesOf(data: ReportsUnderLoadData): string[] {
