@@ -34,10 +34,7 @@ export class LruMap<K, V> {
   get(key: K): V | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
-    if (entry !== this.newest) {
-      this.unlink(entry)
-      this.pushNewest(entry)
-    }
+    this.touch(entry)
     return entry.value
   }
 
@@ -55,10 +52,7 @@ export class LruMap<K, V> {
       return
     }
     entry.value = value
-    if (entry !== this.newest) {
-      this.unlink(entry)
-      this.pushNewest(entry)
-    }
+    this.touch(entry)
   }
 
   delete(key: K): void {
@@ -84,6 +78,13 @@ export class LruMap<K, V> {
       dropped += 1
     }
     return dropped
+  }
+
+  /** Makes the entry the most recently used. */
+  private touch(entry: Entry<K, V>): void {
+    if (entry === this.newest) return
+    this.unlink(entry)
+    this.pushNewest(entry)
   }
 
   private unlink(entry: Entry<K, V>): void {

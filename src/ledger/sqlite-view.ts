@@ -447,7 +447,7 @@ export class SqliteView implements LedgerView {
       this.merchants,
       this.orders,
       this.payments,
-    ] as readonly LruMap<unknown, unknown>[]
+    ]
   }
 }
 
