@@ -142,14 +142,14 @@ export interface OperatingLimits {
    */
   readonly idempotencyPruneRowsMax: number
   /**
-   * Rows of each party cache of the ledger (subscribers, accounts, each owner's account ids),
-   * the least recently used dropped first. Size it for the subscribers who pay within minutes of
-   * each other, not for the world: a row costs ~330 bytes of heap (143 MB for the three caches
-   * full at 150,000 rows each). A cache smaller than the paying world churns, and the churn costs
-   * garbage collection: with subscribers paying at random (telepay bench scale --sections A),
-   * 400,000 rows ran at 0.91 of raw SQLite with 100,000 subscribers (all cached) but at 0.29,
-   * p99 3.4 s, with 1,000,000; 150,000 rows at 0.69 and 0.48, p99 0.3 and 0.6 s. The default
-   * keeps the tail short and the heap small; an operator whose paying subscribers fit may raise it.
+   * Rows of each party cache of the ledger (subscribers, accounts, each owner's account ids).
+   * A row costs ~330 bytes of heap (143 MB for the three caches full at 150,000 rows each). New
+   * rows wait on probation and stay only when used again in a later batch, so a world larger
+   * than the bound does not churn it (src/ledger/lru-map.ts). Measured with subscribers paying at
+   * random (telepay bench scale --sections A): 0.955 of raw SQLite at 100,000 subscribers, 0.57
+   * at 1,000,000; 400,000 rows were no faster at 1,000,000 (most payers miss either way) and cost
+   * 250 MB more heap. Raise it when the subscribers who pay within minutes of each other do not
+   * fit.
    */
   readonly ledgerCacheRowsMax: number
 }
