@@ -107,6 +107,8 @@ export interface Gateway {
 
 export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
   const log = parts.log ?? createLogger(config.logLevel)
+  // One model until the operating models are configurable (issue 14).
+  const operatingModel = 'cooperative'
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
     reports: 'worker',
@@ -210,7 +212,11 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     },
     channelContext,
   )
-  const merchant = startMerchantChannel(channelContext, { ledger, limits: config.limits })
+  const merchant = startMerchantChannel(channelContext, {
+    ledger,
+    limits: config.limits,
+    operatingModel,
+  })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running
   // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's
   // close closes it first.
@@ -274,6 +280,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     clock,
     limits: config.limits,
     operating: config.operating,
+    operatingModel,
     adminToken: config.adminToken,
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
     log,

@@ -11,6 +11,7 @@ import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../
 import { dayOfQuery } from '../../src/gateway/http/day.js'
 import { paymentJson, sendBodyInvalid, sendError } from '../../src/gateway/http/json.js'
 import { bearerToken, httpStatusOf } from '../../src/gateway/http/status.js'
+import { trailJson } from '../../src/gateway/http/trail-json.js'
 import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 
@@ -19,6 +20,8 @@ export interface MerchantRouteDeps {
   readonly service: CommandPort
   readonly ledger: LedgerReads<'merchantByApiKey' | 'payment' | 'settlement'>
   readonly limits: Limits
+  /** Named in the trails the routes answer. */
+  readonly operatingModel: string
 }
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
@@ -211,6 +214,17 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
     response.json(paymentJson(payment))
   })
 
+  router.get(
+    '/payment-requests/:id/trail',
+    async (request: MerchantRequest, response: Response) => {
+      const merchant = merchantOf(request)
+      const payment = await ledger.payment(String(request.params['id']))
+      if (payment === null || payment.merchantCode !== merchant.code)
+        return sendError(response, 404, 'payment_not_found', 'no such payment for this merchant')
+      response.json(trailJson(payment, deps.operatingModel))
+    },
+  )
+
   router.post('/orders', async (request: MerchantRequest, response: Response) => {
     const merchant = merchantOf(request)
     const body = jsonObjectOf(request, response)
@@ -263,6 +277,31 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
       refunded: formatAmount(result.data.refundedMinor),
       remaining: formatAmount(result.data.remainingMinor),
     })
+  })
+
+  // Step 9 of the flow. A body is optional: { note } with the merchant's words, at most 140
+  // characters. Reporting twice records once and answers alike.
+  router.post('/payments/:id/delivery', async (request: MerchantRequest, response: Response) => {
+    const merchant = merchantOf(request)
+    // No body at all is a delivery without a note; a body must be a JSON object.
+    const fields = request.body === undefined ? {} : jsonObjectOf(request, response)
+    if (fields === null) return
+    const note = fields['note'] === undefined ? '' : text(fields['note'], descriptionLengthMax)
+    if (note === null)
+      return sendError(
+        response,
+        400,
+        'note_invalid',
+        `note is text of at most ${descriptionLengthMax} characters`,
+      )
+    const paymentId = String(request.params['id'])
+    const result = await service.execute({
+      key: idempotencyKey(request, merchant),
+      channel: 'api',
+      command: { kind: 'report_delivery', merchantCode: merchant.code, paymentId, note },
+    })
+    if (!result.ok || result.payment === null) return refusal(response, result)
+    response.json(trailJson(result.payment, deps.operatingModel))
   })
 
   router.get('/settlements', async (request: MerchantRequest, response: Response) => {

@@ -52,6 +52,7 @@ export const en: Catalogue = {
   'order.created':
     'Order {orderNo} for CNY {amount} created. Customers pay it by SMS: ORDER {orderNo}',
   'refund.completed': 'Refund of CNY {amount} from {payee} credited to your {account}. Ref {ref}.',
+  'delivery.recorded': 'Delivery of payment {paymentId} recorded.',
   'expiry.swept': '{count} unconfirmed payments expired.',
 
   'refusal.idempotency_key_reused':
@@ -82,6 +83,8 @@ export const en: Catalogue = {
     'The payment expired before it was confirmed. No money was taken. Please send it again.',
   'refusal.payment_not_found': 'Payment not found. Check the payment reference.',
   'refusal.payment_not_refundable': 'This payment cannot be refunded because it was not completed.',
+  'refusal.payment_not_completed':
+    'This payment is not completed, so no delivery can be reported for it.',
   'refusal.account_not_available':
     'You have no such account. Choose your wallet, phone bill or bank card instead.',
   'refusal.account_not_allowed':

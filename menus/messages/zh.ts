@@ -45,6 +45,7 @@ export const zh: Catalogue = {
   registered: '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
   'order.created': '订单{orderNo}（{amount}元）已创建，用户发送“ORDER {orderNo}”即可付款。',
   'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',
+  'delivery.recorded': '支付{paymentId}的发货已登记。',
   'expiry.swept': '{count}笔待确认支付已过期。',
 
   'refusal.idempotency_key_reused': '请求编号重复，无法处理，请重新发送。',
@@ -66,6 +67,7 @@ export const zh: Catalogue = {
   'refusal.payment_expired': '支付已超时失效，未扣款，请重新发起。',
   'refusal.payment_not_found': '找不到该笔支付，请核对交易号。',
   'refusal.payment_not_refundable': '该笔支付未完成，不能退款。',
+  'refusal.payment_not_completed': '该笔支付未完成，不能登记发货。',
   'refusal.account_not_available': '您未开通该账户，请改用钱包、话费或银行卡。',
   'refusal.account_not_allowed': '该账户不能用于此笔支付，请选择其他账户。',
   'refusal.pin_required': '此笔支付需要密码，请回复“确认 <密码>”，或回复“取消”。',

@@ -109,6 +109,14 @@ export type MerchantCommand =
       readonly paymentId: string
       readonly amountMinor: bigint
     }
+  /** Step 9 of the flow: the merchant says the goods went to the consumer. */
+  | {
+      readonly kind: 'report_delivery'
+      readonly merchantCode: string
+      readonly paymentId: string
+      /** The merchant's own words (a tracking number, "ticket issued"); may be empty. */
+      readonly note: string
+    }
 
 /** Commands the gateway sends itself: the bank's answer, and the expiry sweep. */
 export type SystemCommand =

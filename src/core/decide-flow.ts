@@ -26,6 +26,7 @@ import {
   resolveIntent,
 } from './payment-intent.js'
 import { nextState } from './payment-states.js'
+import { bankResultStep, creditInstitutionOf, withSteps } from './payment-trail.js'
 import type { Reason } from './reasons.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -116,7 +117,7 @@ export function decideCancel(
   if (env.nowMs >= payment.expiresMs)
     return decline(payment, subscriber, 'payment_expired', env.nowMs, 'expired')
   const writes: Write[] = [
-    ...endPayment(payment, 'cancelled', null, env.nowMs),
+    ...endPayment(payment, 'cancelled', null, env.nowMs, 'the payer said no'),
     { kind: 'subscriber', subscriber: { ...subscriber, pendingPaymentId: null } },
   ]
   const cancelled: Payment = { ...payment, state: 'cancelled', updatedMs: env.nowMs }
@@ -195,7 +196,10 @@ export function decideBankOutcome(
   if (outcome === 'captured') {
     // postPayment writes the payer's account: the reservation released, the payment on its recent
     // list.
-    const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits)
+    const answered = withSteps(payment, [
+      bankResultStep(payment, intent.payerAccount, env.nowMs, true),
+    ])
+    const posted = postPayment(env, { ...intent, payerAccount: released }, answered, view, limits)
     const writes: Write[] = posted.writes
     const result = succeeded(
       paymentMessage('payment.completed', intent, posted.payment.transferRef),
@@ -208,9 +212,19 @@ export function decideBankOutcome(
     return { result, writes }
   }
   const reason: Reason = outcome === 'declined' ? 'bank_declined' : 'bank_unavailable'
+  const institution = creditInstitutionOf(payment.funding, intent.payerAccount)
+  const ending =
+    outcome === 'declined'
+      ? endPayment(
+          withSteps(payment, [bankResultStep(payment, intent.payerAccount, env.nowMs, false)]),
+          'declined',
+          reason,
+          env.nowMs,
+        )
+      : endPayment(payment, 'failed', reason, env.nowMs, 'the bank did not answer', institution)
   const writes: Write[] = [
     { kind: 'account', account: withoutOutgoing(released, payment, limits) },
-    ...endPayment(payment, outcome === 'declined' ? 'declined' : 'failed', reason, env.nowMs),
+    ...ending,
   ]
   if (payment.orderNo !== null) {
     const order = view.order(payment.orderNo)

@@ -10,6 +10,7 @@ import type { Order, Payment } from './entities.js'
 import type { Limits } from './limits.js'
 import { formatAmount } from './money.js'
 import { paymentMaxMinor } from './payment-intent.js'
+import { deliveryStep, refundStep, withSteps } from './payment-trail.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
 import { transferRef } from './view.js'
@@ -52,7 +53,7 @@ export function decideRequestPayment(
     customerRef: null,
   }
   const payment: Payment = {
-    ...newPayment(env, intent, view, 'merchant'),
+    ...newPayment(env, intent, view, 'merchant', command.reference),
     merchantReference: command.reference,
     description: command.description,
     callbackUrl: command.callbackUrl,
@@ -145,11 +146,14 @@ export function decideRefund(
     { accountId: merchant.accountId, amountMinor: -command.amountMinor },
     { accountId: payerAccount.id, amountMinor: command.amountMinor },
   ]
-  const refunded: Payment = {
-    ...payment,
-    refundedMinor: payment.refundedMinor + command.amountMinor,
-    updatedMs: env.nowMs,
-  }
+  const refunded: Payment = withSteps(
+    {
+      ...payment,
+      refundedMinor: payment.refundedMinor + command.amountMinor,
+      updatedMs: env.nowMs,
+    },
+    [refundStep(payment, env.nowMs, command.amountMinor, reference)],
+  )
   const payer = view.subscriber(payment.payerMsisdn)
   const writes: Write[] = [
     {
@@ -202,5 +206,29 @@ export function decideRefund(
   return {
     result: succeeded(notice, 'en', { payment: refunded, reference, bankStep, data }),
     writes,
+  }
+}
+
+/**
+ * Step 9: the merchant reports the goods delivered. Once only: a second report (a retry with a
+ * new key, a double click) answers with the payment as it is and records nothing more.
+ */
+export function decideDelivery(
+  env: Envelope,
+  command: Extract<MerchantCommand, { kind: 'report_delivery' }>,
+  view: LedgerView,
+): Outcome {
+  const payment = view.payment(command.paymentId)
+  if (payment === null || payment.merchantCode !== command.merchantCode)
+    return { result: refused('payment_not_found', 'en'), writes: [] }
+  if (payment.state !== 'completed')
+    return { result: refused('payment_not_completed', 'en', { payment }), writes: [] }
+  const message = { key: 'delivery.recorded' as const, params: { paymentId: payment.id } }
+  if (payment.trail.some((entry) => entry.code === 9))
+    return { result: succeeded(message, 'en', { payment }), writes: [] }
+  const delivered = withSteps(payment, [deliveryStep(payment, env.nowMs, command.note)])
+  return {
+    result: succeeded(message, 'en', { payment: delivered }),
+    writes: [{ kind: 'payment', payment: delivered }],
   }
 }

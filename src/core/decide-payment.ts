@@ -19,6 +19,14 @@ import {
   resolveIntent,
 } from './payment-intent.js'
 import { nextState } from './payment-states.js'
+import {
+  authorizationRequestStep,
+  authorizedSteps,
+  endedStep,
+  postedSteps,
+  requestSteps,
+  withSteps,
+} from './payment-trail.js'
 import type { Reason } from './reasons.js'
 import type { CommandResult } from './results.js'
 import { refused, succeeded } from './results.js'
@@ -69,8 +77,9 @@ export function newPayment(
   intent: Intent,
   view: LedgerView,
   initiator: Payment['initiator'],
+  reference: string | null = null,
 ): Payment {
-  return {
+  const payment: Payment = {
     id: view.nextPaymentId(),
     state: 'requested',
     kind: intent.kind,
@@ -93,7 +102,9 @@ export function newPayment(
     createdMs: env.nowMs,
     updatedMs: env.nowMs,
     expiresMs: env.nowMs + 0,
+    trail: [],
   }
+  return withSteps(payment, requestSteps(payment, intent, env.nowMs, reference))
 }
 
 /**
@@ -111,14 +122,19 @@ export function awaitAuthorization(
   const previous =
     intent.payer.pendingPaymentId === null ? null : view.payment(intent.payer.pendingPaymentId)
   if (previous !== null && previous.state === 'awaiting_authorization') {
-    writes.push(...endPayment(previous, 'cancelled', null, env.nowMs))
+    writes.push(
+      ...endPayment(previous, 'cancelled', null, env.nowMs, 'replaced by a newer payment'),
+    )
   }
-  const waiting: Payment = {
-    ...payment,
-    state: nextState(payment.state, 'awaiting_authorization'),
-    expiresMs: env.nowMs + limits.authorizationTtlMs,
-    updatedMs: env.nowMs,
-  }
+  const waiting: Payment = withSteps(
+    {
+      ...payment,
+      state: nextState(payment.state, 'awaiting_authorization'),
+      expiresMs: env.nowMs + limits.authorizationTtlMs,
+      updatedMs: env.nowMs,
+    },
+    [authorizationRequestStep(payment, env.nowMs, pinRequired(intent.funding))],
+  )
   // Not on the account's recent list yet: the mini statement lists payments that moved money,
   // and this one may still be declined, cancelled or expire.
   writes.push({ kind: 'payment', payment: waiting })
@@ -130,19 +146,23 @@ export function awaitAuthorization(
   return { result, writes }
 }
 
-/** Moves a payment to a final state without moving money, telling the merchant if it asked. */
+/**
+ * Moves a payment to a final state without moving money, telling the merchant if it asked; its
+ * trail says why (the reason, or `why` when there is none) and who ended it (`actor`: the
+ * platform unless said otherwise).
+ */
 export function endPayment(
   payment: Payment,
   state: 'cancelled' | 'expired' | 'declined' | 'failed',
   reason: Reason | null,
   nowMs: number,
+  why: string = reason ?? state,
+  actor: string = state === 'cancelled' ? payment.payerMsisdn : 'platform',
 ): Write[] {
-  const ended: Payment = {
-    ...payment,
-    state: nextState(payment.state, state),
-    reason,
-    updatedMs: nowMs,
-  }
+  const ended: Payment = withSteps(
+    { ...payment, state: nextState(payment.state, state), reason, updatedMs: nowMs },
+    [endedStep(payment, state, nowMs, why, actor)],
+  )
   return [{ kind: 'payment', payment: ended }, ...webhookOf(ended)]
 }
 
@@ -229,6 +249,10 @@ export function executeAuthorized(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
+  payment = withSteps(
+    payment,
+    authorizedSteps(payment, intent, env.nowMs, env.channel, env.pin === 'match'),
+  )
   const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
   const payer =
     intent.payer.pendingPaymentId === payment.id
@@ -330,13 +354,14 @@ export function postPayment(
       ? []
       : [{ kind: 'account', account: withRecent(intent.payeeAccount, payment.id, limits) }]
   const transferId = view.nextTransferId()
-  const completed: Payment = {
+  const posted: Payment = {
     ...payment,
     state: nextState(payment.state, 'completed'),
     feeMinor,
     transferRef: transferRef(transferId),
     updatedMs: env.nowMs,
   }
+  const completed = withSteps(posted, postedSteps(posted, env.nowMs))
   const writes: Write[] = [
     { kind: 'account', account: withRecent(intent.payerAccount, payment.id, limits) },
     ...payeeWrites,

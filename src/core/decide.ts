@@ -16,7 +16,12 @@ import {
   decideVerifyPin,
 } from './decide-account.js'
 import { decideBankOutcome, decideCancel, decideConfirm, decideExpireDue } from './decide-flow.js'
-import { decideCreateOrder, decideRefund, decideRequestPayment } from './decide-merchant.js'
+import {
+  decideCreateOrder,
+  decideDelivery,
+  decideRefund,
+  decideRequestPayment,
+} from './decide-merchant.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
 import type { Limits } from './limits.js'
@@ -74,6 +79,8 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideCreateOrder(env, command, view)
     case 'refund':
       return decideRefund(env, command, view)
+    case 'report_delivery':
+      return decideDelivery(env, command, view)
     case 'bank_outcome':
       return decideBankOutcome(env, command.paymentId, command.outcome, view, limits)
     case 'expire_due':

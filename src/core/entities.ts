@@ -4,6 +4,7 @@
  */
 import type { PaymentState } from './payment-states.js'
 import type { Reason } from './reasons.js'
+import type { TrailStep } from './trail.js'
 
 export type Language = 'en' | 'zh'
 
@@ -115,6 +116,11 @@ export interface Payment {
   readonly createdMs: number
   readonly updatedMs: number
   readonly expiresMs: number
+  /**
+   * The nine-step record of the flow so far, oldest first (src/core/trail.ts): every change of the
+   * payment appends to it in the same decision, so the store writes both in one row.
+   */
+  readonly trail: readonly TrailStep[]
 }
 
 /** One leg of a transfer: positive credits the account, negative debits it. */

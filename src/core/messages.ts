@@ -32,6 +32,7 @@ export const messageKeys = [
   'registered',
   'order.created',
   'refund.completed',
+  'delivery.recorded',
   'expiry.swept',
 ] as const
 

@@ -24,6 +24,7 @@ export const reasons = [
   'payment_expired',
   'payment_not_found',
   'payment_not_refundable',
+  'payment_not_completed',
   // What they ask about.
   'merchant_not_found',
   'customer_reference_required',
@@ -84,6 +85,7 @@ export function isTransient(reason: Reason): boolean {
     case 'payment_expired':
     case 'payment_not_found':
     case 'payment_not_refundable':
+    case 'payment_not_completed':
     case 'account_not_available':
     case 'account_not_allowed':
     case 'pin_required':

@@ -25,6 +25,8 @@ export interface GatewayContext {
   readonly clock: Clock
   readonly limits: Limits
   readonly operating: OperatingLimits
+  /** The operating model the platform runs under, as the trails name it. */
+  readonly operatingModel: string
   readonly adminToken: string
   readonly adminTokenIsDefault: boolean
   readonly log: Logger

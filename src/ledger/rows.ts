@@ -3,6 +3,7 @@
  * core's entities. Nothing here decides anything.
  */
 import type { Account, Merchant, Order, Payment, Subscriber } from '../core/index.js'
+import { decodeTrail, encodeTrail } from './trail-codec.js'
 
 export type Row = Record<string, unknown>
 
@@ -150,6 +151,11 @@ export function paymentOfRow(row: Row): Payment {
     createdMs: num(row['created_ms']),
     updatedMs: num(row['updated_ms']),
     expiresMs: num(row['expires_ms']),
+    trail: decodeTrail(textOrNull(row['trail'] ?? null), {
+      payerMsisdn: text(row['payer_msisdn']),
+      merchantCode: textOrNull(row['merchant_code']),
+      createdMs: num(row['created_ms']),
+    }),
   }
 }
 
@@ -178,6 +184,7 @@ export const paymentColumns = [
   'created_ms',
   'updated_ms',
   'expires_ms',
+  'trail',
 ] as const
 
 export function paymentParams(payment: Payment): unknown[] {
@@ -205,5 +212,6 @@ export function paymentParams(payment: Payment): unknown[] {
     payment.createdMs,
     payment.updatedMs,
     payment.expiresMs,
+    encodeTrail(payment.trail, payment),
   ]
 }

@@ -242,6 +242,14 @@ export const migrations: readonly Migration[] = [
         WHERE payee_msisdn IS NOT NULL;
     `,
   },
+  {
+    // The nine-step trail of each payment (src/core/trail.ts), on the row every state change
+    // rewrites anyway. Payments written before have none ('').
+    version: 10,
+    sql: `
+      ALTER TABLE payments ADD COLUMN trail TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

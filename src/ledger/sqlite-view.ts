@@ -519,11 +519,11 @@ function prepareStatements(db: SqliteDatabase) {
       INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding,
         merchant_code, payee_msisdn, order_no, customer_ref, amount_minor, fee_minor,
         refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
-        created_ms, updated_ms, expires_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_ms, updated_ms, expires_ms, trail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (seq) DO UPDATE SET state = excluded.state, fee_minor = excluded.fee_minor,
         refunded_minor = excluded.refunded_minor, reason = excluded.reason,
         transfer_ref = excluded.transfer_ref, updated_ms = excluded.updated_ms,
-        expires_ms = excluded.expires_ms`),
+        expires_ms = excluded.expires_ms, trail = excluded.trail`),
   }
 }

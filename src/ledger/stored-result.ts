@@ -32,6 +32,8 @@ type ChangingFields = [
   transferRef: string | null,
   updatedMs: number,
   expiresMs: number,
+  /** How long the trail was: later steps (a refund, a delivery) are not part of this answer. */
+  trailSteps?: number,
 ]
 
 interface FullRow {
@@ -84,6 +86,7 @@ function changingFields(payment: Payment): ChangingFields {
     payment.transferRef,
     payment.updatedMs,
     payment.expiresMs,
+    payment.trail.length,
   ]
 }
 
@@ -108,7 +111,8 @@ export function parseStoredResult(text: string, referenced: Payment | null): Com
   if (Array.isArray(stored)) {
     if (referenced === null)
       throw new Error('stored result refers to a payment row that does not exist')
-    const [state, fee, refunded, paymentReason, transferRef, updatedMs, expiresMs] = stored
+    const [state, fee, refunded, paymentReason, transferRef, updatedMs, expiresMs, trailSteps] =
+      stored
     payment = {
       ...referenced,
       state,
@@ -118,6 +122,7 @@ export function parseStoredResult(text: string, referenced: Payment | null): Com
       transferRef,
       updatedMs,
       expiresMs,
+      trail: trailSteps === undefined ? referenced.trail : referenced.trail.slice(0, trailSteps),
     }
   } else if (stored !== null) {
     payment = paymentOfFullRow(stored)

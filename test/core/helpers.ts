@@ -32,7 +32,7 @@ export const TRANSFER_REF = /^T[0-9A-Z]{6}$/
 export const SECOND_MS = 1_000
 export const MINUTE_MS = 60_000
 
-type Opts = { key?: string; pin?: PinCheck; newPinHash?: string | null }
+type Opts = { key?: string; pin?: PinCheck; newPinHash?: string | null; channel?: string }
 
 export function payMerchant(
   msisdn: string,

@@ -13,7 +13,13 @@ import type {
   Payment,
   PinCheck,
 } from '../../src/core/index.js'
-import { dayOf, defaultLimits, isUnlogged } from '../../src/core/index.js'
+import {
+  dayOf,
+  defaultLimits,
+  isCompleteTrail,
+  isInTimeOrder,
+  isUnlogged,
+} from '../../src/core/index.js'
 import { encodeJson } from '../../src/ledger/codec.js'
 import { GroupCommit } from '../../src/ledger/group-commit.js'
 import type { Row } from '../../src/ledger/rows.js'
@@ -166,6 +172,32 @@ export async function openHarness(
   return harness
 }
 
+/**
+ * I9: the trail agrees with the ledger. It starts with the purchase and charge requests, its
+ * times never go back, a completed payment has steps 1-8 and names its transfer at step 7, a
+ * payment that ended early ends with the branch of its state, and each refund transfer is one
+ * refund step.
+ */
+function checkTrail(payment: Payment, refundTransfers: number, where: string): void {
+  const trail = payment.trail
+  const codes = trail.map((entry) => entry.code)
+  expect(codes.slice(0, 2), `${where}: trail ${codes.join(' ')}`).toEqual([1, 2])
+  expect(isInTimeOrder(trail), `${where}: trail times`).toBe(true)
+  expect(codes.includes(7), `${where}: step 7 in ${codes.join(' ')}`).toBe(
+    payment.state === 'completed',
+  )
+  if (payment.state === 'completed') {
+    expect(isCompleteTrail(trail), `${where}: complete trail ${codes.join(' ')}`).toBe(true)
+    const charged = trail.find((entry) => entry.code === 7)
+    expect(charged?.detail, `${where}: step 7`).toContain(payment.transferRef ?? '?')
+  } else if (payment.state !== 'authorized' && payment.state !== 'awaiting_authorization') {
+    expect(codes.at(-1), `${where}: trail ${codes.join(' ')}`).toBe(payment.state)
+  }
+  expect(codes.filter((code) => code === 'refund').length, `${where}: refund steps`).toBe(
+    refundTransfers,
+  )
+}
+
 export function paymentMax(funding: FundingKind): bigint {
   switch (funding) {
     case 'phone_bill':
@@ -257,6 +289,7 @@ export async function checkInvariants(
       `${where}: refunded ${payment.refundedMinor}`,
     ).toBe(true)
     expect(moved.refundsMinor, `${where}: refund transfers`).toBe(payment.refundedMinor)
+    checkTrail(payment, moved.refunds, where)
     if (payment.refundedMinor > 0n) {
       const key = `${payment.payerMsisdn}/${payment.funding}`
       refundedTo.set(key, (refundedTo.get(key) ?? 0n) + payment.refundedMinor)

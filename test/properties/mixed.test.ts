@@ -4,7 +4,8 @@
  * reused keys) against the real SQLite ledger through group commit, with the clock moved between
  * rounds. After every round: money is conserved (I1), bounds hold (I2), refunds stay within
  * payments (I7), daily limits hold (I8), each completed payment has exactly one transfer and
- * every answer under one key is the same (I3).
+ * every answer under one key is the same (I3), and every payment's nine-step trail agrees with
+ * the ledger (I9: complete and in time order when completed, ending in its branch otherwise).
  */
 import fc from 'fast-check'
 import { describe, it } from 'vitest'

@@ -32,6 +32,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'no_pending_payment':
     case 'payment_expired':
     case 'payment_not_refundable':
+    case 'payment_not_completed':
     case 'account_not_available':
     case 'account_not_allowed':
     case 'pin_required':

@@ -115,6 +115,7 @@ export function openRawWriter(path: string): RawWriter {
       if (leg > 0) sql.credit.run(amountMinor, accountId)
       sql.entry.run(counters.transferId, leg, accountId, amountMinor)
     })
+    const trail = trailText(paymentId, env, merchant.name, split.feeMinor, reference)
     const payment = paymentValues(
       paymentId,
       env,
@@ -122,6 +123,7 @@ export function openRawWriter(path: string): RawWriter {
       amount,
       split.feeMinor,
       reference,
+      trail,
     )
     sql.payment.run(counters.seq, ...payment)
     const result = resultText(payment, payer.language, merchant.name, reference)
@@ -167,8 +169,8 @@ function prepareRawStatements(db: SqliteDatabase) {
       INSERT INTO payments (seq, id, state, kind, initiator, channel, payer_msisdn, funding,
         merchant_code, payee_msisdn, order_no, customer_ref, amount_minor, fee_minor,
         refunded_minor, merchant_reference, description, callback_url, reason, transfer_ref,
-        created_ms, updated_ms, expires_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        created_ms, updated_ms, expires_ms, trail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     log: db.prepare(
       'INSERT INTO command_log (key, command_hash, result, created_ms, payment_seq) ' +
         'VALUES (?, ?, ?, ?, ?)',
@@ -199,6 +201,7 @@ type PaymentValues = [
   createdMs: number,
   updatedMs: number,
   expiresMs: number,
+  trail: string,
 ]
 
 function paymentValues(
@@ -208,6 +211,7 @@ function paymentValues(
   amount: bigint,
   fee: bigint,
   reference: string,
+  trail: string,
 ): PaymentValues {
   const command = env.command as Extract<Envelope['command'], { kind: 'pay_merchant' }>
   return [
@@ -233,7 +237,59 @@ function paymentValues(
     env.nowMs,
     env.nowMs,
     env.nowMs,
+    trail,
   ]
+}
+
+/**
+ * The nine-step trail of a payment that came with its authorization (src/core/trail.ts, stored
+ * as src/ledger/trail-codec.ts writes it), all at the payment's time: a script that records the
+ * flow writes these words too.
+ */
+function trailText(
+  paymentId: string,
+  env: Envelope,
+  payee: string,
+  fee: bigint,
+  reference: string,
+): string {
+  const command = env.command as Extract<Envelope['command'], { kind: 'pay_merchant' }>
+  const amount = formatAmount(command.amountMinor)
+  const net = formatAmount(command.amountMinor - fee)
+  const code = command.merchantCode
+  const micro = 'micro-payment: the SIM identity the network delivered authenticates the payer'
+  const institution: [string, string, string][] =
+    command.funding === 'phone_bill'
+      ? [
+          ['3', '1', micro],
+          ['4', '1', micro],
+        ]
+      : [
+          ['3', '0', `ask platform: debit ${amount} from the wallet`],
+          ['4', '0', 'approved: PIN verified, funds and limits checked'],
+        ]
+  const authorized =
+    env.pin === 'match'
+      ? 'PIN with the request, not kept'
+      : 'the request itself: no PIN for a micro-payment'
+  const steps: [string, string, string, string][] = [
+    ['1', '0', '', `merchant ${amount} to ${code} ${payee} by ${env.channel}`],
+    ['2', '0', '', `serial ${paymentId}, ${amount} from the ${command.funding} account`],
+    ['5', '1', '', 'the request carried the authorization'],
+    ['6', '0', '', authorized],
+    ...institution.map(([step, skip, detail]): [string, string, string, string] => [
+      step,
+      skip,
+      step === '4' && command.funding === 'phone_bill' ? 'operator' : '',
+      detail,
+    ]),
+    ['7', '0', '', `transfer ${reference}: ${net} to the merchant, fee ${formatAmount(fee)}`],
+    ['8', '0', '', `receipt ${reference} to the payer`],
+  ]
+  const stored = steps.map(
+    ([step, skip, actor, detail]) => `[${step},${skip},0,"${actor}","${detail}"]`,
+  )
+  return `[${stored.join(',')}]`
 }
 
 /**
@@ -271,6 +327,7 @@ function resultText(
     updatedMs,
     expiresMs,
   ] = payment
+  const trailSteps = 8
   return JSON.stringify([
     true,
     null,
@@ -278,7 +335,16 @@ function resultText(
     { amount: formatAmount(amount), payee, account: funding, ref: reference },
     language,
     reference,
-    [state, fee.toString(), refunded.toString(), reason, reference, updatedMs, expiresMs],
+    [
+      state,
+      fee.toString(),
+      refunded.toString(),
+      reason,
+      reference,
+      updatedMs,
+      expiresMs,
+      trailSteps,
+    ],
     null,
     null,
   ])

@@ -44,6 +44,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   registered: ['name'],
   'order.created': ['orderNo', 'amount'],
   'refund.completed': ['amount', 'payee', 'ref', 'account'],
+  'delivery.recorded': ['paymentId'],
   'expiry.swept': ['count'],
 }
 

@@ -210,6 +210,7 @@ export function corePayment(
     createdMs: 0,
     updatedMs: 0,
     expiresMs: 120_000,
+    trail: [],
   }
 }
 

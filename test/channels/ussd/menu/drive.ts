@@ -114,6 +114,7 @@ export function waitingPayment(funding: FundingKind = 'wallet', id = WAITING_ID)
     createdMs: 0,
     updatedMs: 0,
     expiresMs: 120_000,
+    trail: [],
   }
 }
 

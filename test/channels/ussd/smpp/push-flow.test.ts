@@ -276,6 +276,7 @@ describe('which waiting payment a prompt describes', () => {
     createdMs: 0,
     updatedMs: 0,
     expiresMs: 120_000,
+    trail: [],
   }
   const notice = { key: 'request.prompt' as const, params: basic }
 
