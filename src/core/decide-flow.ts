@@ -117,7 +117,7 @@ export function decideCancel(
   if (env.nowMs >= payment.expiresMs)
     return decline(payment, subscriber, 'payment_expired', env.nowMs, 'expired')
   const writes: Write[] = [
-    ...endPayment(payment, 'cancelled', null, env.nowMs, 'the payer said no'),
+    ...endPayment(payment, 'cancelled', null, env.nowMs),
     { kind: 'subscriber', subscriber: { ...subscriber, pendingPaymentId: null } },
   ]
   const cancelled: Payment = { ...payment, state: 'cancelled', updatedMs: env.nowMs }
@@ -196,9 +196,7 @@ export function decideBankOutcome(
   if (outcome === 'captured') {
     // postPayment writes the payer's account: the reservation released, the payment on its recent
     // list.
-    const answered = withSteps(payment, [
-      bankResultStep(payment, intent.payerAccount, env.nowMs, true),
-    ])
+    const answered = withSteps(payment, [bankResultStep(payment, intent.payerAccount, env.nowMs)])
     const posted = postPayment(env, { ...intent, payerAccount: released }, answered, view, limits)
     const writes: Write[] = posted.writes
     const result = succeeded(
@@ -216,12 +214,14 @@ export function decideBankOutcome(
   const ending =
     outcome === 'declined'
       ? endPayment(
-          withSteps(payment, [bankResultStep(payment, intent.payerAccount, env.nowMs, false)]),
+          withSteps(payment, [
+            bankResultStep({ ...payment, reason }, intent.payerAccount, env.nowMs),
+          ]),
           'declined',
           reason,
           env.nowMs,
         )
-      : endPayment(payment, 'failed', reason, env.nowMs, 'the bank did not answer', institution)
+      : endPayment(payment, 'failed', reason, env.nowMs, null, institution)
   const writes: Write[] = [
     { kind: 'account', account: withoutOutgoing(released, payment, limits) },
     ...ending,

@@ -52,12 +52,11 @@ export function decideRequestPayment(
     orderNo: null,
     customerRef: null,
   }
-  const payment: Payment = {
-    ...newPayment(env, intent, view, 'merchant', command.reference),
+  const payment = newPayment(env, intent, view, 'merchant', {
     merchantReference: command.reference,
     description: command.description,
     callbackUrl: command.callbackUrl,
-  }
+  })
   const waiting = awaitAuthorization(env, intent, payment, view, limits)
   const prompt = {
     // A phone-bill charge is confirmed by the SIM alone, so its prompt asks for YES without a PIN.

@@ -77,7 +77,7 @@ export function newPayment(
   intent: Intent,
   view: LedgerView,
   initiator: Payment['initiator'],
-  reference: string | null = null,
+  merchantFields: Partial<Pick<Payment, 'merchantReference' | 'description' | 'callbackUrl'>> = {},
 ): Payment {
   const payment: Payment = {
     id: view.nextPaymentId(),
@@ -103,8 +103,9 @@ export function newPayment(
     updatedMs: env.nowMs,
     expiresMs: env.nowMs + 0,
     trail: [],
+    ...merchantFields,
   }
-  return withSteps(payment, requestSteps(payment, intent, env.nowMs, reference))
+  return withSteps(payment, requestSteps(payment, env.nowMs))
 }
 
 /**
@@ -133,7 +134,7 @@ export function awaitAuthorization(
       expiresMs: env.nowMs + limits.authorizationTtlMs,
       updatedMs: env.nowMs,
     },
-    [authorizationRequestStep(payment, env.nowMs, pinRequired(intent.funding))],
+    [authorizationRequestStep(payment, env.nowMs)],
   )
   // Not on the account's recent list yet: the mini statement lists payments that moved money,
   // and this one may still be declined, cancelled or expire.
@@ -156,13 +157,11 @@ export function endPayment(
   state: 'cancelled' | 'expired' | 'declined' | 'failed',
   reason: Reason | null,
   nowMs: number,
-  why: string = reason ?? state,
-  actor: string = state === 'cancelled' ? payment.payerMsisdn : 'platform',
+  why: string | null = null,
+  actor: string | null = null,
 ): Write[] {
-  const ended: Payment = withSteps(
-    { ...payment, state: nextState(payment.state, state), reason, updatedMs: nowMs },
-    [endedStep(payment, state, nowMs, why, actor)],
-  )
+  const final = { ...payment, state: nextState(payment.state, state), reason, updatedMs: nowMs }
+  const ended = withSteps(final, [endedStep(final, state, nowMs, why, actor)])
   return [{ kind: 'payment', payment: ended }, ...webhookOf(ended)]
 }
 
@@ -251,7 +250,7 @@ export function executeAuthorized(
 ): Outcome {
   payment = withSteps(
     payment,
-    authorizedSteps(payment, intent, env.nowMs, env.channel, env.pin === 'match'),
+    authorizedSteps(payment, intent.payerAccount, env.nowMs, env.channel, env.pin === 'match'),
   )
   const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
   const payer =

@@ -1,18 +1,38 @@
 /**
  * payment-trail.ts - what each decision adds to a payment's nine-step trail (src/core/trail.ts).
- * The decisions call these where they change a payment, so the steps are written with the change;
- * the words of each step are here, in one place. Nothing here reads a PIN: step 6 says how the
- * user authorized, never with what.
+ * The decisions call these where they change a payment, so the steps are written with the change.
+ * A step takes its usual words (src/core/trail-words.ts) unless something unusual happened (the
+ * YES came by another channel, a newer payment replaced this one, a card's bank by name). Nothing
+ * here reads a PIN: step 6 says how the user authorized, never with what.
  */
 import type { Account, Payment } from './entities.js'
 import { formatAmount } from './money.js'
-import type { Intent } from './payment-intent.js'
-import type { TrailStep } from './trail.js'
+import type { TrailCode, TrailStep, TrailStepNumber } from './trail.js'
 import { skipped, step } from './trail.js'
+import { authorizationWords, usualActor, usualWords } from './trail-words.js'
 
 /** The payment with `steps` appended to its trail. */
 export function withSteps(payment: Payment, steps: readonly TrailStep[]): Payment {
   return { ...payment, trail: [...payment.trail, ...steps] }
+}
+
+/**
+ * A step as usual for `payment` (the payment as it is once the step is taken), after `earlier`
+ * steps of this decision that are not on the payment yet.
+ */
+function usual(
+  code: TrailCode,
+  payment: Payment,
+  nowMs: number,
+  earlier: readonly TrailStep[] = [],
+): TrailStep {
+  const words = usualWords(code, 'done', payment, [...payment.trail, ...earlier]) ?? ''
+  return step(code, nowMs, usualActor(code, payment) ?? 'platform', words)
+}
+
+function usualSkip(code: TrailStepNumber, payment: Payment, nowMs: number): TrailStep {
+  const words = usualWords(code, 'skipped', payment, payment.trail) ?? ''
+  return skipped(code, nowMs, usualActor(code, payment) ?? 'platform', words)
 }
 
 /** Who answers step 3 for a funding account: the operator, the wallet's holder, the card's bank. */
@@ -22,123 +42,80 @@ export function creditInstitutionOf(funding: Payment['funding'], account: Accoun
   return account?.card?.bank ?? 'bank'
 }
 
-function payeeOf(intent: Intent): string {
-  if (intent.merchant !== null) return `${intent.merchant.code} ${intent.merchant.name}`
-  return intent.payeeMsisdn ?? intent.payer.msisdn
-}
-
 /** Steps 1 and 2: the purchase request and the platform's charge request with its serial. */
-export function requestSteps(
-  payment: Payment,
-  intent: Intent,
-  nowMs: number,
-  reference: string | null,
-): TrailStep[] {
-  const amount = formatAmount(intent.amountMinor)
-  const what = `${payment.kind} ${amount} to ${payeeOf(intent)}`
-  const purchase =
-    payment.initiator === 'merchant'
-      ? step(1, nowMs, payment.payerMsisdn, `at the merchant${reference ? `: ${reference}` : ''}`)
-      : step(1, nowMs, payment.payerMsisdn, `${what} by ${payment.channel}`)
-  // A payment to a person or for airtime has no merchant: the platform charges on its own behalf.
-  const charger = intent.merchant?.code ?? 'platform'
-  return [
-    purchase,
-    step(2, nowMs, charger, `serial ${payment.id}, ${amount} from the ${payment.funding} account`),
-  ]
+export function requestSteps(payment: Payment, nowMs: number): TrailStep[] {
+  return [usual(1, payment, nowMs), usual(2, payment, nowMs)]
 }
 
 /** Step 5: the platform asks the user to authorize. */
-export function authorizationRequestStep(
-  payment: Payment,
-  nowMs: number,
-  pinAsked: boolean,
-): TrailStep {
-  const how = pinAsked ? 'YES and PIN' : 'YES (the SIM identifies the payer)'
-  return step(5, nowMs, 'platform', `asked by ${payment.channel}: ${how}`)
+export function authorizationRequestStep(payment: Payment, nowMs: number): TrailStep {
+  return usual(5, payment, nowMs)
 }
 
 /**
  * Step 6, the user's authorization (step 5 skipped when it came with the request), then the
- * credit institution's steps as far as they go at once: for a wallet or a phone bill the platform
- * holds the answer now; a card's bank is asked (3) and answers later (4, decideBankOutcome).
+ * credit institution's steps as far as they go at once: for a wallet or a phone bill the answer
+ * is at hand; a card's bank is asked (3) and answers later (4, decideBankOutcome).
  */
 export function authorizedSteps(
   payment: Payment,
-  intent: Intent,
+  account: Account,
   nowMs: number,
   channel: string,
   pinGiven: boolean,
 ): TrailStep[] {
   const steps: TrailStep[] = []
   const waited = payment.trail.some((entry) => entry.code === 5)
-  if (!waited) steps.push(skipped(5, nowMs, 'platform', 'the request carried the authorization'))
-  steps.push(step(6, nowMs, payment.payerMsisdn, authorizationOf(waited, pinGiven, channel)))
-  const institution = creditInstitutionOf(payment.funding, intent.payerAccount)
-  const amount = formatAmount(payment.amountMinor)
+  if (!waited) steps.push(usualSkip(5, payment, nowMs))
+  steps.push(step(6, nowMs, payment.payerMsisdn, authorizationWords(waited, pinGiven, channel)))
+  const institution = creditInstitutionOf(payment.funding, account)
   if (payment.funding === 'phone_bill') {
-    const why = 'micro-payment: the SIM identity the network delivered authenticates the payer'
-    steps.push(skipped(3, nowMs, 'platform', why), skipped(4, nowMs, institution, why))
+    steps.push(usualSkip(3, payment, nowMs), {
+      ...usualSkip(4, payment, nowMs),
+      actor: institution,
+    })
   } else if (payment.funding === 'wallet') {
-    steps.push(
-      step(3, nowMs, 'platform', `ask ${institution}: debit ${amount} from the wallet`),
-      step(4, nowMs, institution, 'approved: PIN verified, funds and limits checked'),
-    )
+    steps.push(usual(3, payment, nowMs), { ...usual(4, payment, nowMs), actor: institution })
   } else {
-    const card = intent.payerAccount.card
-    const last4 = card === null ? '' : ` ending ${card.last4}`
-    steps.push(step(3, nowMs, 'platform', `ask ${institution}: ${amount} on the card${last4}`))
+    steps.push(usual(3, payment, nowMs))
   }
   return steps
 }
 
-/** How the user authorized, in words; never with what. */
-function authorizationOf(waited: boolean, pinGiven: boolean, channel: string): string {
-  if (waited) return pinGiven ? `YES and PIN by ${channel}, PIN not kept` : `YES by ${channel}`
-  return pinGiven
-    ? 'PIN with the request, not kept'
-    : 'the request itself: no PIN for a micro-payment'
-}
-
-/** Step 4 from a card's bank. */
-export function bankResultStep(
-  payment: Payment,
-  account: Account | null,
-  nowMs: number,
-  approved: boolean,
-): TrailStep {
-  const institution = creditInstitutionOf(payment.funding, account)
-  return step(4, nowMs, institution, approved ? 'approved: captured' : 'declined')
+/** Step 4 from a card's bank; `payment` as it is with the bank's answer applied. */
+export function bankResultStep(payment: Payment, account: Account, nowMs: number): TrailStep {
+  return { ...usual(4, payment, nowMs), actor: creditInstitutionOf(payment.funding, account) }
 }
 
 /**
  * Steps 7 and 8: the charge complete, told to the merchant with the transfer, and the receipt to
  * the user; a payment to a person or for airtime has no goods to deliver, so 9 is skipped too.
+ * `payment` is the completed payment, with its transfer's reference.
  */
 export function postedSteps(payment: Payment, nowMs: number): TrailStep[] {
-  const reference = payment.transferRef ?? ''
-  const net = formatAmount(payment.amountMinor - payment.feeMinor)
-  const fee = formatAmount(payment.feeMinor)
-  const charged =
-    payment.merchantCode === null
-      ? step(7, nowMs, 'platform', `transfer ${reference}: ${net} credited to the payee`)
-      : step(7, nowMs, 'platform', `transfer ${reference}: ${net} to the merchant, fee ${fee}`)
-  const steps = [charged, step(8, nowMs, 'platform', `receipt ${reference} to the payer`)]
-  if (payment.merchantCode === null)
-    steps.push(skipped(9, nowMs, 'platform', `nothing to deliver: ${payment.kind}`))
+  const steps = [usual(7, payment, nowMs), usual(8, payment, nowMs)]
+  if (payment.merchantCode === null) steps.push(usualSkip(9, payment, nowMs))
   return steps
 }
 
-/** How a payment ended early, told to both sides. */
+/**
+ * How a payment ended early (`ended`: the payment in its final state), told to both sides; `why`
+ * and `actor` when they are not the usual ones.
+ */
 export function endedStep(
-  payment: Payment,
+  ended: Payment,
   state: 'cancelled' | 'expired' | 'declined' | 'failed',
   nowMs: number,
-  why: string,
-  actor: string,
+  why: string | null,
+  actor: string | null,
 ): TrailStep {
-  const told = payment.merchantCode === null ? 'the payer told' : 'payer and merchant told'
-  return step(state, nowMs, actor, `${why}; ${told}`)
+  const entry = usual(state, ended, nowMs)
+  const told = ended.merchantCode === null ? 'the payer told' : 'payer and merchant told'
+  return {
+    ...entry,
+    actor: actor ?? entry.actor,
+    detail: why === null ? entry.detail : `${why}; ${told}`,
+  }
 }
 
 /** A refund, on the payment it gives money back from. */
@@ -152,8 +129,8 @@ export function refundStep(
   return step('refund', nowMs, actor, `${formatAmount(amountMinor)} back, transfer ${reference}`)
 }
 
-/** Step 9: the merchant reports the goods delivered. */
+/** Step 9: the merchant reports the goods delivered, in its own words if it gave any. */
 export function deliveryStep(payment: Payment, nowMs: number, note: string): TrailStep {
-  const actor = payment.merchantCode ?? 'platform'
-  return step(9, nowMs, actor, note === '' ? 'goods delivered' : `goods delivered: ${note}`)
+  const entry = usual(9, payment, nowMs)
+  return note === '' ? entry : { ...entry, detail: `${entry.detail}: ${note}` }
 }

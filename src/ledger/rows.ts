@@ -128,7 +128,7 @@ export function seqOfPaymentId(id: string): number | null {
 }
 
 export function paymentOfRow(row: Row): Payment {
-  return {
+  const payment: Payment = {
     id: text(row['id']),
     state: text(row['state']) as Payment['state'],
     kind: text(row['kind']) as Payment['kind'],
@@ -151,12 +151,12 @@ export function paymentOfRow(row: Row): Payment {
     createdMs: num(row['created_ms']),
     updatedMs: num(row['updated_ms']),
     expiresMs: num(row['expires_ms']),
-    trail: decodeTrail(textOrNull(row['trail'] ?? null), {
-      payerMsisdn: text(row['payer_msisdn']),
-      merchantCode: textOrNull(row['merchant_code']),
-      createdMs: num(row['created_ms']),
-    }),
+    trail: [],
   }
+  const trail = textOrNull(row['trail'] ?? null)
+  return trail === null || trail === ''
+    ? payment
+    : { ...payment, trail: decodeTrail(trail, payment) }
 }
 
 /** The payments table's columns, in the order of paymentParams. */
@@ -212,6 +212,6 @@ export function paymentParams(payment: Payment): unknown[] {
     payment.createdMs,
     payment.updatedMs,
     payment.expiresMs,
-    encodeTrail(payment.trail, payment),
+    encodeTrail(payment),
   ]
 }

@@ -63,7 +63,7 @@ describe('the nine-step trail', () => {
     const [purchase, charge, ask, yes] = trail
     expect(purchase).toMatchObject({
       actor: LI,
-      detail: 'merchant 25.00 to 1001 Ringtone Store by sms',
+      detail: 'merchant 25.00 to 1001 by sms',
     })
     expect(charge?.actor).toBe(RINGTONES)
     expect(charge?.detail).toContain(`serial ${id}`)
@@ -94,7 +94,7 @@ describe('the nine-step trail', () => {
     const reserved = ok(t, payMerchant(LI, RINGTONES, 10_000n, 'bank', true), { pin: 'match' })
     const id = paymentIdOf(reserved)
     expect(codes(await trailOf(id))).toEqual(['1', '2', '5 skipped', '6', '3'])
-    expect((await trailOf(id))[4]?.detail).toBe('ask ICBC: 100.00 on the card ending 1234')
+    expect((await trailOf(id))[4]?.detail).toBe('authorize 100.00 on the card')
     t.nowMs += 2 * SECOND_MS
     ok(t, bankOutcome(id, 'captured'))
     const trail = await trailOf(id)
@@ -184,6 +184,32 @@ describe('the nine-step trail', () => {
     const other = { kind: 'report_delivery', merchantCode: '1002', paymentId: waiting, note: '' }
     expect(t.run(other as Command).reason).toBe('payment_not_found')
     expect(codes(await trailOf(waiting))).toEqual(['1', '2', '5'])
+  })
+
+  it('stores only what the payment row does not say: codes for a usual payment', async () => {
+    const stored = (id: string): string =>
+      (t.ledger.db.prepare('SELECT trail FROM payments WHERE id = ?').get(id) as { trail: string })
+        .trail
+    const wallet = paymentIdOf(
+      ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { pin: 'match' }),
+    )
+    expect(stored(wallet)).toBe('1|2|5s|6|3|4|7|8')
+    const asked = paymentIdOf(
+      ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet'), { channel: 'sms' }),
+    )
+    t.nowMs += 1_500
+    ok(t, confirm(LI), { pin: 'match', channel: 'wap' })
+    // The YES came 1.5 s later by another channel: its time and words are stored, nothing else.
+    expect(stored(asked)).toBe(
+      '1|2|5|6+1500:YES and PIN by wap, PIN not kept|3+1500|4+1500|7+1500|8+1500',
+    )
+    // Words with the separators in them come back as they were written.
+    ok(t, delivery(asked, 'ticket 7|8: seat +12 @ row C 100%'))
+    const trail = await trailOf(asked)
+    expect(trail.at(-1)?.detail).toBe('goods delivered: ticket 7|8: seat +12 @ row C 100%')
+    expect(stored(asked)).toContain(
+      '|9+1500:goods delivered%3A ticket 7%7C8%3A seat %2B12 %40 row C 100%25',
+    )
   })
 
   it('replays a logged answer with the trail as it was, not as it grew since', async () => {

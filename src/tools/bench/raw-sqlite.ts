@@ -115,7 +115,7 @@ export function openRawWriter(path: string): RawWriter {
       if (leg > 0) sql.credit.run(amountMinor, accountId)
       sql.entry.run(counters.transferId, leg, accountId, amountMinor)
     })
-    const trail = trailText(paymentId, env, merchant.name, split.feeMinor, reference)
+    const trail = trailText(env)
     const payment = paymentValues(
       paymentId,
       env,
@@ -242,54 +242,13 @@ function paymentValues(
 }
 
 /**
- * The nine-step trail of a payment that came with its authorization (src/core/trail.ts, stored
- * as src/ledger/trail-codec.ts writes it), all at the payment's time: a script that records the
- * flow writes these words too.
+ * The nine-step trail of a payment that came with its authorization, all at the payment's time,
+ * as src/ledger/trail-codec.ts stores it: every step as usual, so codes only, but for the
+ * operator answering step 4 of a phone-bill payment (its usual actor is the platform's).
  */
-function trailText(
-  paymentId: string,
-  env: Envelope,
-  payee: string,
-  fee: bigint,
-  reference: string,
-): string {
+function trailText(env: Envelope): string {
   const command = env.command as Extract<Envelope['command'], { kind: 'pay_merchant' }>
-  const amount = formatAmount(command.amountMinor)
-  const net = formatAmount(command.amountMinor - fee)
-  const code = command.merchantCode
-  const micro = 'micro-payment: the SIM identity the network delivered authenticates the payer'
-  const institution: [string, string, string][] =
-    command.funding === 'phone_bill'
-      ? [
-          ['3', '1', micro],
-          ['4', '1', micro],
-        ]
-      : [
-          ['3', '0', `ask platform: debit ${amount} from the wallet`],
-          ['4', '0', 'approved: PIN verified, funds and limits checked'],
-        ]
-  const authorized =
-    env.pin === 'match'
-      ? 'PIN with the request, not kept'
-      : 'the request itself: no PIN for a micro-payment'
-  const steps: [string, string, string, string][] = [
-    ['1', '0', '', `merchant ${amount} to ${code} ${payee} by ${env.channel}`],
-    ['2', '0', '', `serial ${paymentId}, ${amount} from the ${command.funding} account`],
-    ['5', '1', '', 'the request carried the authorization'],
-    ['6', '0', '', authorized],
-    ...institution.map(([step, skip, detail]): [string, string, string, string] => [
-      step,
-      skip,
-      step === '4' && command.funding === 'phone_bill' ? 'operator' : '',
-      detail,
-    ]),
-    ['7', '0', '', `transfer ${reference}: ${net} to the merchant, fee ${formatAmount(fee)}`],
-    ['8', '0', '', `receipt ${reference} to the payer`],
-  ]
-  const stored = steps.map(
-    ([step, skip, actor, detail]) => `[${step},${skip},0,"${actor}","${detail}"]`,
-  )
-  return `[${stored.join(',')}]`
+  return command.funding === 'phone_bill' ? '1|2|5s|6|3s|4s|7|8' : '1|2|5s|6|3|4|7|8'
 }
 
 /**
