@@ -6,7 +6,7 @@
  * (declined, cancelled, expired, failed, refund) is drawn with = and marked !. A header names the
  * payment, a footer says whether steps 1-8 and the delivery (9) are recorded. Pure, answer in and
  * lines out: plain ASCII within 100 columns, so that it reads the same in a pipe or a log, with
- * ANSI colours only when asked. Exports TrailDiagramOptions and renderTrailDiagram.
+ * ANSI colours only when asked. Exports TrailDiagramOptions, renderTrailDiagram and printable.
  */
 import type { TrailCode, TrailRole } from '../../core/index.js'
 import { trailRoles } from '../../core/index.js'
@@ -67,7 +67,7 @@ const lookStyles: Readonly<Record<Look, Style | null>> = {
  * Text from the wire (a merchant's reference, a bank's message) may carry terminal escapes: every
  * control character is shown as ? so that a trail can never drive the terminal it is printed on.
  */
-function clean(text: string): string {
+export function printable(text: string): string {
   return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 }
 
@@ -208,8 +208,8 @@ function labelOf(step: TrailAnswerStep): string {
 }
 
 function detailOf(step: TrailAnswerStep): string {
-  const actor = clean(step.actor)
-  const detail = clean(step.detail)
+  const actor = printable(step.actor)
+  const detail = printable(step.detail)
   if (step.status === 'skipped') {
     const why = detail === '' ? 'no reason given' : detail
     return `skipped: ${why}${actor === '' ? '' : ` (${actor})`}`
@@ -227,7 +227,7 @@ function headerLines(answer: TrailAnswer, options: TrailDiagramOptions): string[
   const zone = zoneName(options.utcOffsetMinutes)
   return [
     words([
-      `payment ${clean(payment.id)}`,
+      `payment ${printable(payment.id)}`,
       payment.amount,
       payment.state,
       answer.model !== null && `(model ${answer.model})`,
@@ -246,7 +246,7 @@ function headerLines(answer: TrailAnswer, options: TrailDiagramOptions): string[
         : `times ${zone}, from ${started.date}`,
   ]
     .filter((line) => line !== '')
-    .map(clean)
+    .map(printable)
 }
 
 function footerLines(answer: TrailAnswer, layout: Layout, timeOf: (ms: number) => string) {
