@@ -151,14 +151,14 @@ describe('drawing a trail as a sequence diagram', () => {
 
   it('never lets text from the wire drive the terminal: control characters show as ?', () => {
     const evil = trailJson(walletBySms.payment, 'cooperative', false, [
-      { ...walletBySms.steps[0]!, detail: 'PAY\u001b[2J\u001b]0;owned\u0007 1001\r\n25.00' },
+      { ...walletBySms.steps[0]!, detail: 'PAY\u001b[2J\u001b]0;owned\u0007 1001\r\n25.00\u202e' },
     ])
     const lines = draw(evil)
     expect(lines.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/)
-    expect(lines).toContain(
-      '                  |           |           |           |   ' +
-        '8613800138000: PAY?[2J?]0;owned? 1001',
-    )
+    const lifelines = '                  |           |           |           |   '
+    expect(lines).toContain(`${lifelines}8613800138000: PAY?[2J?]0;owned? 1001`)
+    // A direction override would show what follows it reversed.
+    expect(lines).toContain(`${lifelines}25.00?`)
   })
 
   it('draws a trail with no steps as such, and every step missing', () => {

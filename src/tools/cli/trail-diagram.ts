@@ -64,11 +64,14 @@ const lookStyles: Readonly<Record<Look, Style | null>> = {
 }
 
 /**
- * Text from the wire (a merchant's reference, a bank's message) may carry terminal escapes: every
- * control character is shown as ? so that a trail can never drive the terminal it is printed on.
+ * Text from the wire (a merchant's reference, a bank's message) may carry terminal escapes, line
+ * separators or direction overrides that make a line read other than it is: each shows as ?, so
+ * that a trail can never drive or disguise the terminal it is printed on.
  */
 export function printable(text: string): string {
-  return text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  return text
+    .replace(/[\t\n\r]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?')
 }
 
 function wrap(text: string, width: number): string[] {
