@@ -10,6 +10,7 @@
  * then hung up); 2 for usage. Exports runCall.
  */
 
+import { unreachableCause } from './gateway-url.js'
 import { parsePhoneArgs } from './phone-args.js'
 import type { LineInput, TerminalIo } from './terminal-io.js'
 import { interruptedExitCode, openLineInput, processIo, secondsText } from './terminal-io.js'
@@ -188,12 +189,7 @@ async function request(
       signal: AbortSignal.timeout(requestTimeoutMs),
     })
   } catch (error) {
-    const cause =
-      error instanceof Error && error.cause instanceof Error
-        ? error.cause.message
-        : error instanceof Error
-          ? error.message
-          : String(error)
+    const cause = unreachableCause(error)
     return `cannot reach ${url}${path}: ${cause} (is the gateway running? npm start)`
   }
   const text = await response.text()

@@ -1,7 +1,7 @@
 /**
- * main.ts - the `telepay` command: start the gateway, check the ledger, run conformance scripts
- * and the benchmark, generate big worlds. Each subcommand lives in its own module, loaded only
- * when asked for.
+ * main.ts - the `telepay` command: start the gateway, check the ledger, show a payment's trail,
+ * run conformance scripts and the benchmark, generate big worlds. Each subcommand lives in its
+ * own module, loaded only when asked for.
  */
 
 interface Subcommand {
@@ -25,6 +25,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     summary: 'check the ledger: every transfer sums to zero, every balance equals its entries',
     usage: 'telepay ledger check [--data-dir DIR | --file PATH] [--full] [--json]',
     run: async (args) => (await import('./ledger.js')).runLedger(args),
+  },
+  trail: {
+    summary:
+      "print a payment's nine-step trail as a sequence diagram (consumer, merchant, platform, " +
+      'credit institution) from a running gateway; last = the newest payment',
+    usage:
+      'telepay trail <payment id | last> [--url http://127.0.0.1:8080] [--admin-token TOKEN] ' +
+      '[--relative] [--json]',
+    run: async (args) => (await import('./trail.js')).runTrail(args),
   },
   sms: {
     summary:

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { defaultUssdLimits, sessionIdleHeader } from '../../../channels/ussd/limits.js'
+import { unreachableCause } from './gateway-url.js'
 import { parsePhoneArgs } from './phone-args.js'
 import type { TerminalIo } from './terminal-io.js'
 import {
@@ -133,12 +134,7 @@ async function post(session: Session, text: string): Promise<Screen | string> {
       signal: AbortSignal.timeout(requestTimeoutMs),
     })
   } catch (error) {
-    const cause =
-      error instanceof Error && error.cause instanceof Error
-        ? error.cause.message
-        : error instanceof Error
-          ? error.message
-          : String(error)
+    const cause = unreachableCause(error)
     return `cannot reach ${session.url}/ussd: ${cause} (is the gateway running? npm start)`
   }
   const body = await response.text()

@@ -1,7 +1,8 @@
 /**
  * step-args.ts - reading a step's arguments: a map, required strings, and the text expectations
  * `contains` (a plain substring) and `matches` (a regular expression, with the leading inline
- * flags `(?i)`, `(?s)`, `(?m)` that scripts written for other engines use, as in SPEC section 10).
+ * flags `(?i)`, `(?s)`, `(?m)` that scripts written for other engines use, as in SPEC section 10);
+ * and how a value is named in a problem with it.
  */
 import { StepFailure } from './context.js'
 
@@ -16,6 +17,22 @@ export function requireString(args: Record<string, unknown>, key: string, step: 
   if (typeof value === 'string' && value !== '') return value
   if (typeof value === 'number') return String(value)
   throw new StepFailure(`${step}: ${key} is required`)
+}
+
+/**
+ * A value as a problem names it ("the number 475", "a list"); a secret one (a PIN) by its type and
+ * length only.
+ */
+export function describeValue(value: unknown, secret: boolean): string {
+  if (value === null || value === undefined) return 'nothing'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a map'
+  if (secret)
+    return typeof value === 'string'
+      ? `a string of ${value.length} characters`
+      : `a ${typeof value}`
+  if (typeof value === 'string') return JSON.stringify(value)
+  return `the ${typeof value} ${String(value)}`
 }
 
 export interface TextExpectation {

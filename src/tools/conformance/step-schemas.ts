@@ -29,6 +29,8 @@ export type ValueType =
   | { readonly type: 'string_map' }
   /** Any YAML value (a JSON body to send, a JSON subset to expect). */
   | { readonly type: 'any' }
+  /** The steps of a payment's trail as expect_trail lists them (trail-expectation.ts). */
+  | { readonly type: 'trail_steps' }
 
 export interface KeySchema {
   readonly value: ValueType
@@ -67,10 +69,14 @@ const httpStatus: KeySchema = { value: { type: 'number', min: 100, max: 599, int
 const textKeys = { contains: string, matches: regex } as const
 const oneText: KeyGroup = { keys: ['contains', 'matches'], min: 0, max: 1, missing: '' }
 
+/** An expectation must make at least one of its checks. */
+function checksOneOf(keys: readonly string[]): KeyGroup {
+  return { keys, min: 1, max: null, missing: `checks nothing: give ${keys.join(' or ')}` }
+}
+
 /** An expectation whose only checks are its text keys must have one of them. */
 function checksText(extra: readonly string[] = []): KeyGroup {
-  const keys = ['contains', 'matches', ...extra]
-  return { keys, min: 1, max: null, missing: `checks nothing: give ${keys.join(' or ')}` }
+  return checksOneOf(['contains', 'matches', ...extra])
 }
 
 const noArgs: StepSchema = { args: { form: 'map' }, keys: {} }
@@ -106,14 +112,7 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
       json: { value: { type: 'any' } },
       save: { value: { type: 'string_map' } },
     },
-    groups: [
-      {
-        keys: ['status', 'json'],
-        min: 1,
-        max: null,
-        missing: 'checks nothing: give status or json',
-      },
-    ],
+    groups: [checksOneOf(['status', 'json'])],
   },
   expect_balance: {
     args: { form: 'map' },
@@ -135,6 +134,16 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
         required: true,
       },
     },
+  },
+  // The trail of a payment (trail-steps.ts).
+  expect_trail: {
+    args: { form: 'map' },
+    keys: {
+      payment: string,
+      steps: { value: { type: 'trail_steps' } },
+      complete: { value: { type: 'boolean' } },
+    },
+    groups: [checksOneOf(['steps', 'complete'])],
   },
   // SMS (sms-steps.ts).
   sms: {

@@ -9,11 +9,13 @@ import { httpSteps } from './http-steps.js'
 import { ivrSteps } from './ivr-steps.js'
 import { smsSteps } from './sms-steps.js'
 import { stepSchemas } from './step-schemas.js'
+import { trailConformanceSteps } from './trail-steps.js'
 import { ussdSteps } from './ussd-steps.js'
 import { wapSteps } from './wap-steps.js'
 
 export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...httpSteps,
+  ...trailConformanceSteps,
   ...smsSteps,
   ...ussdSteps,
   ...ivrSteps,

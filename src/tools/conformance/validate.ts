@@ -1,14 +1,15 @@
 /**
  * validate.ts - checks a whole conformance script against step-schemas.ts before any step runs,
  * and returns every problem at once, each naming its step number and kind: an unknown key (with
- * the known ones), a missing or wrongly typed value, an enumeration's valid values, keys that
- * exclude each other, and an expectation that checks nothing. A value that may be a PIN is never
- * quoted. Exports validateScript, validateStep.
+ * the known ones), a missing or wrongly typed value (a trail's steps item by item), an
+ * enumeration's valid values, keys that exclude each other, and an expectation that checks
+ * nothing. A value that may be a PIN is never quoted. Exports validateScript, validateStep.
  */
 
-import { compilePattern } from './step-args.js'
+import { compilePattern, describeValue } from './step-args.js'
 import type { KeySchema, StepSchema, ValueType } from './step-schemas.js'
 import { scriptKeys, stepSchemas } from './step-schemas.js'
+import { readExpectedSteps } from './trail-expectation.js'
 
 /**
  * A string with `{{name}}` is filled in from a saved variable when its step runs: only its type is
@@ -18,18 +19,6 @@ const placeholder = /\{\{\s*[\w.-]+\s*\}\}/
 
 /** Money as telepay writes it (SPEC section 1: two decimals; a phone bill may be below zero). */
 const moneyPattern = /^-?\d+\.\d{2}$/
-
-function describe(value: unknown, secret: boolean): string {
-  if (value === null || value === undefined) return 'nothing'
-  if (Array.isArray(value)) return 'a list'
-  if (typeof value === 'object') return 'a map'
-  if (secret)
-    return typeof value === 'string'
-      ? `a string of ${value.length} characters`
-      : `a ${typeof value}`
-  if (typeof value === 'string') return JSON.stringify(value)
-  return `the ${typeof value} ${String(value)}`
-}
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -41,14 +30,14 @@ function quoteHint(value: unknown): string {
     : ''
 }
 
-/** What is wrong with one value, or null. */
+/** What is wrong with one value, or null; a list's items each have their own problems. */
 function valueProblem(
   key: string,
   value: unknown,
   type: ValueType,
   secret: boolean,
-): string | null {
-  const got = describe(value, secret)
+): string | readonly string[] | null {
+  const got = describeValue(value, secret)
   const needString = (what: string): string | null => {
     if (typeof value === 'string' && value !== '') return null
     return `${key} must be ${what}, got ${got}${quoteHint(value)}`
@@ -105,12 +94,14 @@ function valueProblem(
           .map(
             ([name, item]) =>
               `${key}.${name} must be a quoted string, ` +
-              `got ${describe(item, secret)}${quoteHint(item)}`,
+              `got ${describeValue(item, secret)}${quoteHint(item)}`,
           )
           .join('; ') || null
       )
     case 'any':
       return null
+    case 'trail_steps':
+      return readExpectedSteps(value).problems
   }
 }
 
@@ -127,7 +118,7 @@ function keyProblems(args: Record<string, unknown>, schema: StepSchema): string[
       continue
     }
     const problem = valueProblem(key, value, keySchema.value, keySchema.secret === true)
-    if (problem !== null) problems.push(problem)
+    if (problem !== null) problems.push(...(typeof problem === 'string' ? [problem] : problem))
   }
   for (const [key, keySchema] of Object.entries(schema.keys)) {
     if (keySchema.required === true && !(key in args)) problems.push(`${key} is required`)
@@ -154,7 +145,7 @@ export function validateStep(kind: string, args: unknown): string[] {
       ? []
       : [
           `the only expectation is ${schema.args.word} (${kind}: ${schema.args.word}), ` +
-            `got ${describe(args, false)}`,
+            `got ${describeValue(args, false)}`,
         ]
   }
   // `hangup:` with nothing after it is YAML's null: a step without arguments.
@@ -162,7 +153,7 @@ export function validateStep(kind: string, args: unknown): string[] {
   if (!isMap(args))
     return [
       `expected a map of arguments such as { ${Object.keys(schema.keys)[0] ?? ''}: ... }, ` +
-        `got ${describe(args, true)}`,
+        `got ${describeValue(args, true)}`,
     ]
   return keyProblems(args, schema)
 }
@@ -188,7 +179,7 @@ export function validateScript(document: unknown): string[] {
     const index = position + 1
     if (!isMap(step)) {
       problems.push(
-        `step ${index}: expected a map such as { sms: {...} }, got ${describe(step, true)}`,
+        `step ${index}: expected a map such as { sms: {...} }, got ${describeValue(step, true)}`,
       )
       return
     }
