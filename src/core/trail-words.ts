@@ -51,13 +51,13 @@ export function usualWords(
     case 5:
       if (status === 'skipped') return 'the request carried the authorization'
       return pinAsked(payment)
-        ? `asked by ${payment.channel}: YES and PIN`
-        : `asked by ${payment.channel}: YES (the SIM identifies the payer)`
+        ? `asked by ${askedBy(payment)}: YES and PIN`
+        : `asked by ${askedBy(payment)}: YES (the SIM identifies the payer)`
     case 6:
       return authorizationWords(
         earlier.some((entry) => entry.code === 5 && entry.status === 'done'),
         pinAsked(payment),
-        payment.channel,
+        askedBy(payment),
       )
     case 7: {
       const net = formatAmount(payment.amountMinor - payment.feeMinor)
@@ -87,6 +87,11 @@ export function authorizationWords(waited: boolean, pinGiven: boolean, channel: 
   return pinGiven
     ? 'PIN with the request, not kept'
     : 'the request itself: no PIN for a micro-payment'
+}
+
+/** A merchant's request reaches the phone by SMS; a payer's own asks on the channel it came by. */
+function askedBy(payment: Payment): string {
+  return payment.initiator === 'merchant' ? 'sms' : payment.channel
 }
 
 function payeeOf(payment: Payment): string {
