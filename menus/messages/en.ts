@@ -87,7 +87,7 @@ export const en: Catalogue = {
   'refusal.payment_not_completed':
     'This payment is not completed, so no delivery can be reported for it.',
   'refusal.account_not_offered':
-    'This service takes no payments from your {account}. Please choose another account, such as your bank card.',
+    'This service offers no payments with your {account}. Please choose another account, such as your bank card.',
   'refusal.account_not_available':
     'You have no such account. Choose your wallet, phone bill or bank card instead.',
   'refusal.account_not_allowed':

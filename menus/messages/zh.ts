@@ -69,7 +69,7 @@ export const zh: Catalogue = {
   'refusal.payment_not_found': '找不到该笔支付，请核对交易号。',
   'refusal.payment_not_refundable': '该笔支付未完成，不能退款。',
   'refusal.payment_not_completed': '该笔支付未完成，不能登记发货。',
-  'refusal.account_not_offered': '本服务不受理从{account}付款，请选择其他账户，例如银行卡。',
+  'refusal.account_not_offered': '本服务不提供{account}支付，请选择其他账户，例如银行卡。',
   'refusal.account_not_available': '您未开通该账户，请改用钱包、话费或银行卡。',
   'refusal.account_not_allowed': '该账户不能用于此笔支付，请选择其他账户。',
   'refusal.merchant_bank_mismatch':

@@ -95,6 +95,11 @@ export function dayOf(nowMs: number, limits: Limits): number {
   return Math.floor((nowMs + limits.dayOffsetMs) / 86_400_000)
 }
 
+/** The local date of an instant, YYYY-MM-DD: the settlement day it belongs to. */
+export function localDateOf(nowMs: number, limits: Limits): string {
+  return new Date(dayOf(nowMs, limits) * 86_400_000).toISOString().slice(0, 10)
+}
+
 /** The UTC instant at which a local day starts. */
 export function dayStartMs(day: number, limits: Limits): number {
   return day * 86_400_000 - limits.dayOffsetMs
