@@ -4,9 +4,11 @@
  * 50.00 line) and a merchant of the card's own bank or another (Li's ICBC card; 1001 settles with
  * ICBC, 2001 with CCB), the payment is either refused with its reason and moves nothing, or it
  * completes and the 1.00 % fee is split by the model's shares (bank, operator, platform, in fen).
- * Then the refusals' texts, the other payments a model rules on, a merchant's request, and the
- * table's start-up check and names.
+ * Then the refusals' texts, the other payments a model rules on, a merchant's request, a payment
+ * confirmed after a restart in another model, and the table's start-up check and names.
  */
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FundingKind, OperatingModelId, Reason } from '../../src/core/index.js'
 import {
@@ -16,10 +18,12 @@ import {
   operatingModels,
   partyNameOf,
 } from '../../src/core/index.js'
+import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
   bankOutcome,
+  confirm,
   expectBalanced,
   HAN,
   LI,
@@ -243,6 +247,25 @@ describe('the payments besides merchant payments under a model', () => {
       expect(asked.payment?.state).toBe('awaiting_authorization')
     } finally {
       await provider.close()
+    }
+  })
+})
+
+describe('a restart in another model', () => {
+  it('declines at YES a payment left waiting, by the running model', async () => {
+    const t = await openTestLedger()
+    const waiting = t.run(payMerchant(LI, RINGTONES, 2_000n, 'wallet'))
+    expect(waiting.payment?.state).toBe('awaiting_authorization')
+    await t.ledger.close()
+    const limits = { ...defaultLimits, operatingModel: 'bank' as const }
+    const restarted = new SqliteLedger(join(t.dir, 'ledger.sqlite'), limits)
+    try {
+      const [outcome] = restarted.executeBatchNow([t.envelope(confirm(LI), { pin: 'match' })])
+      expect(outcome?.ok && outcome.result.reason).toBe('account_not_offered')
+      expect(outcome?.ok && outcome.result.payment?.state).toBe('declined')
+    } finally {
+      await restarted.close()
+      rmSync(t.dir, { recursive: true, force: true })
     }
   })
 })
