@@ -7,12 +7,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BankMode } from './bank/gateway-bank.js'
 import { bankModes } from './bank/gateway-bank.js'
-import type { Limits, OperatingLimits } from './core/index.js'
+import type { Limits, OperatingLimits, OperatingModelId } from './core/index.js'
 import {
   checkLimits,
   checkOperatingLimits,
+  checkOperatingModels,
   defaultLimits,
   defaultOperatingLimits,
+  operatingModelIds,
   parseAmount,
 } from './core/index.js'
 import { isHeaderName } from './gateway/http/headers.js'
@@ -34,6 +36,10 @@ export interface Config {
   readonly pinHashCost: number
   readonly logLevel: LogLevel
   readonly bank: { readonly mode: BankMode; readonly slowMs: number }
+  /**
+   * The money rules, with the operating model (the top-level key `operatingModel`) among them:
+   * the core reads both from what it is given.
+   */
   readonly limits: Limits
   readonly operating: OperatingLimits
   /** The built-in SMSC simulator (SPEC section 1): ESMEs bind here to stand in for phones. */
@@ -131,12 +137,14 @@ const asMinor = (value: unknown): bigint | undefined => {
   return parsed.ok ? parsed.minor : undefined
 }
 
-function readLimits(source: unknown): Limits {
-  if (source === undefined) return defaultLimits
+function readLimits(source: unknown, operatingModel: OperatingModelId): Limits {
+  if (source === undefined) return { ...defaultLimits, operatingModel }
   if (!isObject(source)) throw new ConfigError('config: limits: expected an object')
-  const result: Record<string, unknown> = { ...defaultLimits }
+  const result: Record<string, unknown> = { ...defaultLimits, operatingModel }
   for (const [key, value] of Object.entries(source)) {
     const fallback = (defaultLimits as unknown as Record<string, unknown>)[key]
+    if (key === 'operatingModel')
+      throw new ConfigError('config: limits.operatingModel: unknown key (it is a top-level key)')
     if (fallback === undefined) throw new ConfigError(`config: limits.${key}: unknown key`)
     result[key] =
       typeof fallback === 'bigint'
@@ -205,6 +213,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_WORLD: 'world',
   TELEPAY_PIN_HASH_COST: 'pinHashCost',
   TELEPAY_LOG_LEVEL: 'logLevel',
+  TELEPAY_OPERATING_MODEL: 'operatingModel',
   TELEPAY_BANK_MODE: 'bank.mode',
   TELEPAY_SMPP_HOST: 'smpp.host',
   TELEPAY_SMPP_PORT: 'smpp.port',
@@ -287,6 +296,7 @@ export function loadConfig(
     'world',
     'pinHashCost',
     'logLevel',
+    'operatingModel',
     'bank',
     'limits',
     'operating',
@@ -341,6 +351,17 @@ export function loadConfig(
     cwd,
     pick('dataDir', source['dataDir'], './data', asString, 'a directory path'),
   )
+  const operatingModel = pick(
+    'operatingModel',
+    source['operatingModel'],
+    defaultLimits.operatingModel,
+    oneOf(operatingModelIds),
+    operatingModelIds.join(' | '),
+  )
+  // The table is code, but it is the operator's business rules: a broken row stops start-up.
+  const modelProblems = checkOperatingModels()
+  if (modelProblems.length > 0)
+    throw new ConfigError(`config: operatingModel: the model table: ${modelProblems.join('; ')}`)
   return {
     http: {
       host: pick('http.host', http['host'], '127.0.0.1', asString, 'a host name or address'),
@@ -409,7 +430,7 @@ export function loadConfig(
       ),
       slowMs: pick('bank.slowMs', bank['slowMs'], 2_000, asInteger(0, 600_000), 'milliseconds'),
     },
-    limits: readLimits(source['limits']),
+    limits: readLimits(source['limits'], operatingModel),
     operating: readOperating(source['operating']),
     smpp: {
       host: pick('smpp.host', smpp['host'], '127.0.0.1', asString, 'a host name or address'),

@@ -130,3 +130,27 @@ describe('the idempotency log retention', () => {
     expect(() => loadConfig(withFile(content))).toThrow(`config: ${message}`)
   })
 })
+
+describe('the operating model', () => {
+  it('is cooperative by default, and is read from the file or TELEPAY_OPERATING_MODEL', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).limits.operatingModel).toBe('cooperative')
+    expect(loadConfig(withFile({ operatingModel: 'bank' })).limits.operatingModel).toBe('bank')
+    const fromEnv = loadConfig({ env: { TELEPAY_OPERATING_MODEL: 'third_party' }, cwd: dir })
+    expect(fromEnv.limits.operatingModel).toBe('third_party')
+    // Beside other limits, which keep their own values.
+    const both = loadConfig(
+      withFile({ operatingModel: 'operator', limits: { phoneBillPaymentMaxMinor: '30.00' } }),
+    ).limits
+    expect(both.operatingModel).toBe('operator')
+    expect(both.phoneBillPaymentMaxMinor).toBe(3_000n)
+  })
+
+  it('refuses a model it does not know, naming the key and the four it takes', () => {
+    expect(() => loadConfig(withFile({ operatingModel: 'telco' }))).toThrow(
+      'config: operatingModel: expected operator | bank | third_party | cooperative, got "telco"',
+    )
+    expect(() => loadConfig(withFile({ limits: { operatingModel: 'bank' } }))).toThrow(
+      'config: limits.operatingModel: unknown key (it is a top-level key)',
+    )
+  })
+})

@@ -10,15 +10,19 @@ import type { CommandResult, FundingKind, Limits, Merchant } from '../../src/cor
 import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
 import { dayOfQuery } from '../../src/gateway/http/day.js'
 import { paymentJson, sendBodyInvalid, sendError } from '../../src/gateway/http/json.js'
+import { partyFeesJson, partyNamesJson } from '../../src/gateway/http/parties.js'
 import { bearerToken, httpStatusOf } from '../../src/gateway/http/status.js'
 import { trailJson } from '../../src/gateway/http/trail-json.js'
 import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 
-/** What the routes use: the command port, three ledger reads, the limits' day boundary. */
+/**
+ * What the routes use: the command port, four ledger reads, the limits' day boundary and
+ * operating model.
+ */
 export interface MerchantRouteDeps {
   readonly service: CommandPort
-  readonly ledger: LedgerReads<'merchantByApiKey' | 'payment' | 'settlement'>
+  readonly ledger: LedgerReads<'merchantByApiKey' | 'payment' | 'settlement' | 'merchantPartyFees'>
   readonly limits: Limits
   /** Named in the trails the routes answer. */
   readonly operatingModel: string
@@ -309,7 +313,10 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
     const day = dayOfQuery(request.query['date'], deps.limits)
     if (day === null)
       return sendError(response, 400, 'date_invalid', 'date is required as YYYY-MM-DD')
-    const settlement = await ledger.settlement(merchant.code, day.startMs, day.endMs, day.date)
+    const [settlement, parties] = await Promise.all([
+      ledger.settlement(merchant.code, day.startMs, day.endMs, day.date),
+      ledger.merchantPartyFees(merchant.code, day.startMs, day.endMs),
+    ])
     response.json({
       date: settlement.day,
       merchant: merchant.code,
@@ -319,6 +326,10 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
       fees: formatAmount(settlement.feesMinor),
       refunds: formatAmount(settlement.refundsMinor),
       net: formatAmount(settlement.netMinor),
+      // Who took the fees, named as the running operating model names them.
+      operatingModel: deps.limits.operatingModel,
+      partyNames: partyNamesJson(deps.limits.operatingModel),
+      parties: partyFeesJson(parties),
     })
   })
 

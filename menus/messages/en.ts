@@ -6,8 +6,9 @@ import type { Catalogue } from './catalogue.js'
 
 // Texts stay inside the GSM-7 basic set (no curly quotes, no braces besides placeholders) so
 // that an English reply is not sent as UCS-2, which would cut it to 70 characters.
-// Limits (lock time, PIN length) appear as the defaults of SPEC section 3: refusals carry no
-// params, so a changed limit needs the text changed too.
+// Limits (lock time, PIN length) appear as the defaults of SPEC section 3: most refusals carry no
+// params, so a changed limit needs the text changed too. The most one payment may be comes as
+// {max} (with its {account}), since the micro-payment line is the operator's to set.
 export const en: Catalogue = {
   'account.wallet': 'wallet',
   'account.phone_bill': 'phone bill',
@@ -85,17 +86,21 @@ export const en: Catalogue = {
   'refusal.payment_not_refundable': 'This payment cannot be refunded because it was not completed.',
   'refusal.payment_not_completed':
     'This payment is not completed, so no delivery can be reported for it.',
+  'refusal.account_not_offered':
+    'This service offers no payments with your {account}. Please choose another account, such as your bank card.',
   'refusal.account_not_available':
     'You have no such account. Choose your wallet, phone bill or bank card instead.',
   'refusal.account_not_allowed':
     'That account cannot be used for this payment. Please choose another account.',
+  'refusal.merchant_bank_mismatch':
+    'Your {bank} card pays only merchants that settle with {bank}, and this one does not. No money was taken.',
   'refusal.pin_required':
     'This payment needs your PIN. Reply YES <PIN> to confirm or NO to cancel.',
   'refusal.pin_incorrect': 'Wrong PIN. Tries left before your account is locked: {triesLeft}.',
   'refusal.pin_attempts_exceeded':
     'Too many wrong PINs. Your account is locked; please try again in {lockMinutes} minutes.',
   'refusal.amount_above_payment_max':
-    'The amount is above the limit for one payment from this account. Pay less or choose another account.',
+    'The amount is above the limit for one payment from this account. At most CNY {max} from your {account}: pay less or choose another account.',
   'refusal.daily_limit_exceeded':
     'This would exceed your daily payment limit. Pay a smaller amount or try again tomorrow.',
   'refusal.insufficient_funds':

@@ -5,7 +5,8 @@
 import type { Catalogue } from './catalogue.js'
 
 // Replies name the Chinese keywords of SPEC section 4 (确认, 取消, 余额, 帮助), since a Chinese
-// MO gets a Chinese reply. Lock time and PIN length are the SPEC defaults: refusals carry no params.
+// MO gets a Chinese reply. Lock time and PIN length are the SPEC defaults: refusals carry no params
+// but the most one payment may be ({max}, {account}) and the card's bank ({bank}).
 export const zh: Catalogue = {
   'account.wallet': '钱包',
   'account.phone_bill': '话费账户',
@@ -68,12 +69,16 @@ export const zh: Catalogue = {
   'refusal.payment_not_found': '找不到该笔支付，请核对交易号。',
   'refusal.payment_not_refundable': '该笔支付未完成，不能退款。',
   'refusal.payment_not_completed': '该笔支付未完成，不能登记发货。',
+  'refusal.account_not_offered': '本服务不提供{account}支付，请选择其他账户，例如银行卡。',
   'refusal.account_not_available': '您未开通该账户，请改用钱包、话费或银行卡。',
   'refusal.account_not_allowed': '该账户不能用于此笔支付，请选择其他账户。',
+  'refusal.merchant_bank_mismatch':
+    '您的{bank}银行卡只能向在{bank}结算的商户付款，该商户不在此列，未扣款。',
   'refusal.pin_required': '此笔支付需要密码，请回复“确认 <密码>”，或回复“取消”。',
   'refusal.pin_incorrect': '密码错误，还可尝试{triesLeft}次，用完将锁定账户。',
   'refusal.pin_attempts_exceeded': '密码错误次数过多，账户已锁定，请{lockMinutes}分钟后再试。',
-  'refusal.amount_above_payment_max': '金额超过该账户单笔限额，请减少金额或选择其他账户。',
+  'refusal.amount_above_payment_max':
+    '金额超过该账户单笔限额：{account}每笔最多{max}元，请减少金额或选择其他账户。',
   'refusal.daily_limit_exceeded': '超过每日支付限额，请减少金额或明天再试。',
   'refusal.insufficient_funds': '账户余额不足，请充值或选择其他账户后重试。',
   'refusal.wallet_cap_exceeded': '钱包余额将超过上限，请减少金额。',

@@ -66,8 +66,9 @@ export function decideConfirm(
 
   if (env.nowMs >= payment.expiresMs)
     return decline(payment, subscriber, 'payment_expired', env.nowMs, 'expired')
-  const resolved = resolveIntent(requestOfPayment(payment), view, env.nowMs)
-  if (!resolved.ok) return decline(payment, subscriber, resolved.reason, env.nowMs, 'declined')
+  const resolved = resolveIntent(requestOfPayment(payment), view, env.nowMs, limits)
+  if (!resolved.ok)
+    return decline(payment, subscriber, resolved.reason, env.nowMs, 'declined', resolved.params)
 
   const pin = checkPin(env, subscriber, payment.funding, limits)
   if (pin.reason === 'pin_attempts_exceeded')
@@ -80,7 +81,8 @@ export function decideConfirm(
 
   const intent: Intent = { ...resolved.intent, payer: pin.subscriber }
   const reason = checkMoney(intent, view, env.nowMs, limits)
-  if (reason !== null) return decline(payment, pin.subscriber, reason, env.nowMs, 'declined')
+  if (reason !== null)
+    return decline(payment, pin.subscriber, reason.reason, env.nowMs, 'declined', reason.params)
   const authorized = { ...payment, state: nextState(payment.state, 'authorized') }
   return executeAuthorized(env, intent, authorized, view, limits)
 }

@@ -9,7 +9,7 @@ import { awaitAuthorization, newPayment, paymentMessage } from './decide-payment
 import type { Order, Payment } from './entities.js'
 import type { Limits } from './limits.js'
 import { formatAmount } from './money.js'
-import { paymentMaxMinor } from './payment-intent.js'
+import { checkAccountOffered, checkMerchantBank, checkPaymentMax } from './payment-intent.js'
 import { deliveryStep, refundStep, withSteps } from './payment-trail.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -34,10 +34,16 @@ export function decideRequestPayment(
     return { result: refused('subscriber_locked', 'en'), writes: [] }
   const merchant = view.merchant(command.merchantCode)
   if (merchant === null) return { result: refused('merchant_not_found', 'en'), writes: [] }
+  const model = limits.operatingModel
+  const notOffered = checkAccountOffered('merchant', command.funding, model)
+  if (notOffered !== null) return { result: refused(notOffered, 'en'), writes: [] }
   const payerAccount = view.accountOf(payer.msisdn, command.funding)
   if (payerAccount === null) return { result: refused('account_not_available', 'en'), writes: [] }
-  if (command.amountMinor > paymentMaxMinor(command.funding, limits))
-    return { result: refused('amount_above_payment_max', 'en'), writes: [] }
+  // The merchant learns only that the subscriber is another bank's customer, as its bank would.
+  const otherBank = checkMerchantBank(payerAccount, merchant, model)
+  if (otherBank !== null) return { result: refused(otherBank, 'en'), writes: [] }
+  const overMax = checkPaymentMax(command.funding, command.amountMinor, limits)
+  if (overMax !== null) return { result: refused(overMax, 'en'), writes: [] }
 
   const intent = {
     kind: 'merchant' as const,

@@ -4,11 +4,11 @@
  */
 import type { Envelope, PaymentCommand } from './commands.js'
 import type { Account, Leg, Payment, PaymentKind, Subscriber } from './entities.js'
-import { splitMerchantFee } from './fees.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
 import type { Message, MessageKey } from './messages.js'
 import { formatAmount } from './money.js'
+import { feeSplitOf } from './operating-models.js'
 import type { Intent } from './payment-intent.js'
 import {
   accountOutgoingToday,
@@ -44,9 +44,9 @@ export function decidePaymentCommand(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
-  const resolved = resolveIntent(requestOfCommand(command), view, env.nowMs)
+  const resolved = resolveIntent(requestOfCommand(command), view, env.nowMs, limits)
   const language = view.subscriber(command.msisdn)?.language ?? 'en'
-  if (!resolved.ok) return { result: refused(resolved.reason, language), writes: [] }
+  if (!resolved.ok) return { result: refused(resolved, language), writes: [] }
   const intent = resolved.intent
 
   if (!command.authorize) {
@@ -339,7 +339,7 @@ export function postPayment(
   const legs: Leg[] = [{ accountId: intent.payerAccount.id, amountMinor: -amount }]
   let feeMinor = 0n
   if (intent.merchant !== null) {
-    const split = splitMerchantFee(intent.funding, amount, limits.merchantFeeBasisPoints)
+    const split = feeSplitOf(intent.funding, amount, limits)
     feeMinor = split.feeMinor
     legs.push({ accountId: intent.merchant.accountId, amountMinor: amount - feeMinor })
     for (const share of split.shares)

@@ -75,6 +75,11 @@ export interface Merchant {
   readonly name: string
   readonly category: MerchantCategory
   readonly accountId: number
+  /**
+   * The bank the merchant settles with ("ICBC", the name cards carry), or null when none is
+   * known. Under the bank operating model a card pays only merchants of its own bank.
+   */
+  readonly settlementBank: string | null
 }
 
 export interface Order {

@@ -3,9 +3,20 @@
  * SPEC section 3; an operator may override them in the config file (see src/config.ts), and
  * checkLimits() refuses a set whose relations do not hold.
  */
+import type { OperatingModelId } from './operating-models.js'
+import { isOperatingModelId, operatingModelIds } from './operating-models.js'
 
 export interface Limits {
-  /** A phone-bill payment is a micro-payment authorized by the SIM alone, so it stays small. */
+  /**
+   * Who runs the platform (operating-models.ts): which accounts are offered, who may pay whom and
+   * how the merchant fee is shared. The config file sets it as the top-level `operatingModel`.
+   */
+  readonly operatingModel: OperatingModelId
+  /**
+   * The micro/macro-payment line. Below it the SIM identity the network delivers is enough to
+   * authorize a payment; above it the PIN and the account's credit institution authenticate. The
+   * phone bill takes micro-payments only (SIM-authorized), so this is also its most a payment.
+   */
   readonly phoneBillPaymentMaxMinor: bigint
   /** The prepaid wallet is an e-money purse: bounded per payment... */
   readonly walletPaymentMaxMinor: bigint
@@ -32,6 +43,7 @@ export interface Limits {
 }
 
 export const defaultLimits: Limits = {
+  operatingModel: 'cooperative',
   phoneBillPaymentMaxMinor: 5_000n,
   walletPaymentMaxMinor: 200_000n,
   walletHeldMaxMinor: 1_000_000n,
@@ -49,7 +61,9 @@ export const defaultLimits: Limits = {
 /** Returns the problems of a limit set, each naming its key; empty when the set is sound. */
 export function checkLimits(limits: Limits): string[] {
   const problems: string[] = []
-  const positive: (keyof Limits)[] = [
+  if (!isOperatingModelId(limits.operatingModel))
+    problems.push(`operatingModel must be one of ${operatingModelIds.join(', ')}`)
+  const positive: Exclude<keyof Limits, 'operatingModel'>[] = [
     'phoneBillPaymentMaxMinor',
     'walletPaymentMaxMinor',
     'walletHeldMaxMinor',
@@ -79,6 +93,11 @@ export function checkLimits(limits: Limits): string[] {
 /** The local day number of an instant, for daily limits and settlement days. */
 export function dayOf(nowMs: number, limits: Limits): number {
   return Math.floor((nowMs + limits.dayOffsetMs) / 86_400_000)
+}
+
+/** The local date of an instant, YYYY-MM-DD: the settlement day it belongs to. */
+export function localDateOf(nowMs: number, limits: Limits): string {
+  return new Date(dayOf(nowMs, limits) * 86_400_000).toISOString().slice(0, 10)
 }
 
 /** The UTC instant at which a local day starts. */

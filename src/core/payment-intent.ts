@@ -1,7 +1,8 @@
 /**
  * payment-intent.ts - the checks every payment passes, whatever channel or initiator: who pays,
- * whom, from which account, whether the user authorized it, and the money rules. Each check is a
- * guard clause returning a Reason, called in the order of `reasons`.
+ * whom, from which account (and whether the operating model offers it), whether the user
+ * authorized it, and the money rules. Each check is a guard clause returning a Reason, called in
+ * the order of `reasons`; a refusal whose text shows a value carries it as params.
  */
 import type { PaymentCommand } from './commands.js'
 import type {
@@ -15,7 +16,10 @@ import type {
 import { fundingKinds } from './entities.js'
 import type { Limits } from './limits.js'
 import { dayOf } from './limits.js'
-import type { Reason } from './reasons.js'
+import { formatAmount } from './money.js'
+import type { OperatingModelId } from './operating-models.js'
+import { offersAccount, operatingModels } from './operating-models.js'
+import type { Refusal } from './results.js'
 import type { LedgerView } from './view.js'
 
 /** A payment with every party resolved and loaded. */
@@ -37,7 +41,7 @@ export interface Intent {
 
 export type Resolved =
   | { readonly ok: true; readonly intent: Intent }
-  | { readonly ok: false; readonly reason: Reason }
+  | ({ readonly ok: false } & Refusal)
 
 /** What a payment asks for, whether it comes as a fresh command or from a stored payment. */
 export interface IntentRequest {
@@ -149,7 +153,12 @@ export function requestOfPayment(payment: Payment): IntentRequest {
 }
 
 /** Resolves the parties of a payment, refusing in precedence order. */
-export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: number): Resolved {
+export function resolveIntent(
+  request: IntentRequest,
+  view: LedgerView,
+  nowMs: number,
+  limits: Limits,
+): Resolved {
   if (request.amountMinor !== null && request.amountMinor <= 0n)
     return { ok: false, reason: 'amount_not_positive' }
   const payer = view.subscriber(request.payerMsisdn)
@@ -197,12 +206,16 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
       payeePendingMinor = view.pendingWalletLoadsMinor(payeeMsisdn)
   }
 
+  const notOffered = checkAccountOffered(request.kind, request.funding, limits.operatingModel)
+  if (notOffered !== null) return { ok: false, ...notOffered }
   const payerAccount = view.accountOf(payer.msisdn, request.funding)
   if (payerAccount === null) return { ok: false, reason: 'account_not_available' }
   if (request.kind === 'send' && request.funding !== 'wallet')
     return { ok: false, reason: 'account_not_allowed' }
   if (request.kind === 'load' && request.funding !== 'bank')
     return { ok: false, reason: 'account_not_allowed' }
+  const otherBank = checkMerchantBank(payerAccount, merchant, limits.operatingModel)
+  if (otherBank !== null) return { ok: false, ...otherBank }
 
   return {
     ok: true,
@@ -220,6 +233,39 @@ export function resolveIntent(request: IntentRequest, view: LedgerView, nowMs: n
       customerRef: request.customerRef,
     },
   }
+}
+
+/**
+ * Whether the running model offers the account a payment comes from, and for a load the wallet
+ * it goes to (a model without wallets has nothing to load). Airtime needs no phone-bill account
+ * offered: buying airtime pays the operator, whatever account pays.
+ */
+export function checkAccountOffered(
+  kind: PaymentKind,
+  funding: FundingKind,
+  model: OperatingModelId,
+): Refusal | null {
+  if (!offersAccount(model, funding))
+    return { reason: 'account_not_offered', params: { account: funding } }
+  if (kind === 'load' && !offersAccount(model, 'wallet'))
+    return { reason: 'account_not_offered', params: { account: 'wallet' } }
+  return null
+}
+
+/**
+ * Under a model whose banks serve only their own customers, a card pays only merchants that
+ * settle with the card's bank; a merchant that names no bank is no bank's.
+ */
+export function checkMerchantBank(
+  payerAccount: Account,
+  merchant: Merchant | null,
+  model: OperatingModelId,
+): Refusal | null {
+  if (!operatingModels[model].cardPaysOwnBankOnly || merchant === null) return null
+  if (payerAccount.kind !== 'bank') return null
+  const bank = payerAccount.card?.bank ?? null
+  if (bank !== null && merchant.settlementBank === bank) return null
+  return { reason: 'merchant_bank_mismatch', params: { bank: bank ?? '' } }
 }
 
 /** Every payment needs the PIN except a phone-bill micro-payment, which the SIM authorizes. */
@@ -267,33 +313,52 @@ export function outgoingToday(
   return total
 }
 
+/**
+ * The refusal of a payment over the most one payment from its account may be. Its text shows
+ * that most: for the phone bill, the micro-payment line ("At most CNY 50.00 from your phone
+ * bill").
+ */
+export function checkPaymentMax(
+  funding: FundingKind,
+  amountMinor: bigint,
+  limits: Limits,
+): Refusal | null {
+  const max = paymentMaxMinor(funding, limits)
+  if (amountMinor <= max) return null
+  return {
+    reason: 'amount_above_payment_max',
+    params: { max: formatAmount(max), account: funding },
+  }
+}
+
 /** The money rules, after the parties and the authorization are settled. */
 export function checkMoney(
   intent: Intent,
   view: LedgerView,
   nowMs: number,
   limits: Limits,
-): Reason | null {
+): Refusal | null {
   const amount = intent.amountMinor
-  if (amount > paymentMaxMinor(intent.funding, limits)) return 'amount_above_payment_max'
+  const overMax = checkPaymentMax(intent.funding, amount, limits)
+  if (overMax !== null) return overMax
   if (
     countsTowardDailyLimit(intent.kind) &&
     outgoingToday(intent.payer.msisdn, view, nowMs, limits) + amount > limits.dailyOutgoingMaxMinor
   ) {
-    return 'daily_limit_exceeded'
+    return { reason: 'daily_limit_exceeded' }
   }
   const payerAccount = intent.payerAccount
   if (payerAccount.floorMinor !== null) {
     const available =
       payerAccount.balanceMinor - payerAccount.reservedMinor - payerAccount.floorMinor
-    if (amount > available) return 'insufficient_funds'
+    if (amount > available) return { reason: 'insufficient_funds' }
   }
   const payeeAccount = intent.payeeAccount
   if (
     payeeAccount?.capMinor != null &&
     payeeAccount.balanceMinor + intent.payeePendingMinor + amount > payeeAccount.capMinor
   ) {
-    return 'wallet_cap_exceeded'
+    return { reason: 'wallet_cap_exceeded' }
   }
   return null
 }

@@ -32,8 +32,12 @@ export const reasons = [
   'order_already_paid',
   'payee_not_registered',
   'payee_is_payer',
+  // The operating model does not offer the account (the bank model has no wallet).
+  'account_not_offered',
   'account_not_available',
   'account_not_allowed',
+  // The operating model's bank serves only its own customers' payments to its own merchants.
+  'merchant_bank_mismatch',
   // The user's authorization.
   'pin_required',
   'pin_incorrect',
@@ -86,8 +90,10 @@ export function isTransient(reason: Reason): boolean {
     case 'payment_not_found':
     case 'payment_not_refundable':
     case 'payment_not_completed':
+    case 'account_not_offered':
     case 'account_not_available':
     case 'account_not_allowed':
+    case 'merchant_bank_mismatch':
     case 'pin_required':
     case 'pin_incorrect':
     case 'pin_attempts_exceeded':

@@ -69,15 +69,23 @@ export interface CommandResult {
   readonly data: ResultData | null
 }
 
+/** A refusal with what its text shows (the most a payment may be, the card's bank...). */
+export interface Refusal {
+  readonly reason: Reason
+  readonly params?: Readonly<Record<string, string>>
+}
+
 export function refused(
-  reason: Reason,
+  refusal: Reason | Refusal,
   language: Language,
-  extra: { params?: Record<string, string>; payment?: Payment | null } = {},
+  extra: { params?: Readonly<Record<string, string>>; payment?: Payment | null } = {},
 ): CommandResult {
+  const reason = typeof refusal === 'string' ? refusal : refusal.reason
+  const params = extra.params ?? (typeof refusal === 'string' ? undefined : refusal.params)
   return {
     ok: false,
     reason,
-    message: { key: `refusal.${reason}`, params: extra.params ?? {} },
+    message: { key: `refusal.${reason}`, params: params ?? {} },
     language,
     reference: null,
     payment: extra.payment ?? null,

@@ -1,7 +1,8 @@
 /**
  * admin-api.ts - the operations API of SPEC section 9: subscribers and balances, the ledger
- * check, recent transactions, the test clock; plus the simulated bank's behaviour, the party
- * settlement of a day and the notification outbox, which operators of the simulator need.
+ * check, recent transactions, the test clock; plus the simulated bank's behaviour, the running
+ * operating model, the party settlement of a day and the notification outbox, which operators of
+ * the simulator need.
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
@@ -10,6 +11,7 @@ import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { paymentJson, sendError } from '../gateway/http/json.js'
+import { operatingModelJson, partyFeesJson, partyNamesJson } from '../gateway/http/parties.js'
 import { bearerToken } from '../gateway/http/status.js'
 import { trailJson } from '../gateway/http/trail-json.js'
 import { renderMessage } from '../gateway/reply/index.js'
@@ -210,6 +212,10 @@ export function adminApi(context: GatewayContext): Router {
     response.json({ now: new Date(nowMs).toISOString() })
   })
 
+  router.get('/operating-model', (_request: Request, response: Response) => {
+    response.json(operatingModelJson(context.limits))
+  })
+
   router.get('/bank', (_request: Request, response: Response) => {
     response.json(context.bank.mode)
   })
@@ -245,10 +251,9 @@ export function adminApi(context: GatewayContext): Router {
     response.json({
       date: settlement.day,
       currency: 'CNY',
-      parties: settlement.parties.map((party) => ({
-        party: party.party.replace('_fees', ''),
-        fees: formatAmount(party.feesMinor),
-      })),
+      operatingModel: context.limits.operatingModel,
+      partyNames: partyNamesJson(context.limits.operatingModel),
+      parties: partyFeesJson(settlement.parties),
       merchants: settlement.merchants.map((merchant) => ({
         merchant: merchant.merchantCode,
         payments: merchant.payments,

@@ -214,7 +214,7 @@ export function merchantWriter(
 ): (merchant: World['merchants'][number], accountId: bigint | number) => void {
   const insert = db.prepare(
     'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
-      'webhook_secret) VALUES (?, ?, ?, ?, ?, ?)',
+      'webhook_secret, settlement_bank) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
   return (merchant, accountId) => {
     insert.run(
@@ -224,6 +224,7 @@ export function merchantWriter(
       accountId,
       createHash('sha256').update(merchant.apiKey).digest('hex'),
       merchant.webhookSecret,
+      merchant.settlementBank ?? null,
     )
   }
 }

@@ -89,6 +89,7 @@ export function merchantOfRow(row: Row): Merchant {
     name: text(row['name']),
     category: row['category'] === 'biller' ? 'biller' : 'merchant',
     accountId: num(row['account_id']),
+    settlementBank: textOrNull(row['settlement_bank']),
   }
 }
 

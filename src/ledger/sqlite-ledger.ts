@@ -30,6 +30,7 @@ import type {
   MerchantAuth,
   MerchantSettlement,
   OutboxItem,
+  PartyFees,
   PartySettlement,
   SubscriberDetail,
   TransactionFilter,
@@ -360,6 +361,19 @@ export class SqliteLedger implements LedgerStore {
       endMs: dayEndMs,
       day,
     })) as MerchantSettlement
+  }
+
+  async merchantPartyFees(
+    merchantCode: string,
+    dayStartMs: number,
+    dayEndMs: number,
+  ): Promise<readonly PartyFees[]> {
+    return (await this.report({
+      kind: 'merchant_party_fees',
+      merchantCode,
+      startMs: dayStartMs,
+      endMs: dayEndMs,
+    })) as readonly PartyFees[]
   }
 
   async partySettlement(

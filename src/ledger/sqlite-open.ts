@@ -51,7 +51,8 @@ function migrate(db: SqliteDatabase): void {
   for (const migration of migrations) {
     if (migration.version <= current) continue
     db.transaction(() => {
-      db.exec(migration.sql)
+      if (migration.unless === undefined || db.prepare(migration.unless).get() === undefined)
+        db.exec(migration.sql)
       db.prepare(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) " +
           'DO UPDATE SET value = excluded.value',

@@ -69,12 +69,15 @@ export interface MerchantSettlement {
   readonly netMinor: bigint
 }
 
+/** The fees one party took in a day: of all merchants' payments, or of one merchant's. */
+export interface PartyFees {
+  readonly party: Exclude<PartyKind, 'opening'>
+  readonly feesMinor: bigint
+}
+
 export interface PartySettlement {
   readonly day: string
-  readonly parties: readonly {
-    readonly party: Exclude<PartyKind, 'opening'>
-    readonly feesMinor: bigint
-  }[]
+  readonly parties: readonly PartyFees[]
   readonly merchants: readonly MerchantSettlement[]
 }
 
@@ -121,6 +124,12 @@ export interface LedgerStore {
     dayEndMs: number,
     day: string,
   ): Promise<MerchantSettlement>
+  /** Who took the fees of one merchant's payments of a day: every fee party, zero included. */
+  merchantPartyFees(
+    merchantCode: string,
+    dayStartMs: number,
+    dayEndMs: number,
+  ): Promise<readonly PartyFees[]>
   partySettlement(dayStartMs: number, dayEndMs: number, day: string): Promise<PartySettlement>
   /**
    * The ledger check (reports/ledger-check.ts), incremental unless told `full`; progress is

@@ -24,6 +24,8 @@ export interface WorldSpec {
     readonly code: string
     readonly name: string
     readonly category: MerchantCategory
+    /** The bank it settles with, named as cards name theirs ("ICBC"); absent: none known. */
+    readonly settlementBank?: string
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -58,6 +60,7 @@ export interface World {
     readonly category: MerchantCategory
     readonly apiKey: string
     readonly webhookSecret: string
+    readonly settlementBank?: string
   }[]
   readonly orders: readonly {
     readonly orderNo: string

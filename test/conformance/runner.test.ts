@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runScript } from '../../src/tools/conformance/runner.js'
 import { parseScript, readScript, ScriptError } from '../../src/tools/conformance/script.js'
+import { startTestGateway } from '../support/gateway-fixture.js'
 import { pattern } from '../support/pattern.js'
 
 const dir = 'fixtures/conformance'
@@ -36,6 +37,50 @@ steps:
     expect(outcome.failure).toBe(
       'step 1 (expect_balance): 8613800138000 wallet is 500.00, expected 499.99',
     )
+  })
+
+  it('starts the fresh gateway in the operating model a script names', async () => {
+    const script = parseScript(
+      'inline.yaml',
+      `
+name: the bank model takes no wallet payment
+operating_model: bank
+steps:
+  - sms: { from: "8613800138000", text: "PAY 1001 25 W" }
+  - expect_sms: { to: "8613800138000", contains: "offers no payments with your wallet" }
+`,
+    )
+    expect((await runScript(script, options)).failure).toBeNull()
+  })
+
+  it('runs no step of a script whose model a target does not run; runs one it does', async () => {
+    const fresh = await startTestGateway()
+    try {
+      const script = parseScript(
+        'inline.yaml',
+        'name: x\noperating_model: bank\nsteps:\n  - expect_ledger: balanced\n',
+      )
+      const outcome = await runScript(script, { ...options, target: fresh.url })
+      expect(outcome.stepsRun).toBe(0)
+      expect(outcome.failure).toBe(
+        'the target runs operating model cooperative; this script needs bank ' +
+          '(telepay start --operating-model bank)',
+      )
+      // The model it runs: the script runs, `{{today}}` read from the target's test clock.
+      const today = parseScript(
+        'inline.yaml',
+        `
+name: today's settlement on a target
+operating_model: cooperative
+steps:
+  - merchant: { as: "1001", get: "/api/v1/settlements?date={{today}}" }
+  - expect_http: { status: 200, json: { date: "${fresh.localDate()}", payments: 0 } }
+`,
+      )
+      expect((await runScript(today, { ...options, target: fresh.url })).failure).toBeNull()
+    } finally {
+      await fresh.close()
+    }
   })
 
   it('refuses a step of an unknown kind before running, instead of skipping it', () => {

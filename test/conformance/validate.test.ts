@@ -60,13 +60,27 @@ describe('validating a conformance script before it runs', () => {
     const problems = problemsOf(
       'name: x\nstep_delay: 5\nsteps:\n  - mms_send: { to: "8613800138000" }\n',
     )
-    expect(problems[0]).toBe('unknown key "step_delay" at the top; known keys: name, steps')
+    expect(problems[0]).toBe(
+      'unknown key "step_delay" at the top; known keys: name, operating_model, steps',
+    )
     expect(problems[1]).toMatch(
       pattern(
         /^step 1 \(mms_send\): unknown step kind; known kinds: advance_clock, call, dtmf, /,
         /expect_balance, .*wap_submit$/,
       ),
     )
+  })
+
+  it('takes operating_model at the top, one of the four models', () => {
+    const steps = 'steps:\n  - expect_ledger: balanced\n'
+    expect(problemsOf(`name: x\noperating_model: bank\n${steps}`)).toEqual([])
+    expect(parseScript('inline.yaml', `name: x\n${steps}`).operatingModel).toBeNull()
+    expect(
+      parseScript('inline.yaml', `name: x\noperating_model: third_party\n${steps}`).operatingModel,
+    ).toBe('third_party')
+    expect(problemsOf(`name: x\noperating_model: telco\n${steps}`)).toEqual([
+      'operating_model must be operator | bank | third_party | cooperative, got "telco"',
+    ])
   })
 
   it('names the values of an enumeration', () => {

@@ -33,8 +33,10 @@ export function httpStatusOf(reason: Reason): number {
     case 'payment_expired':
     case 'payment_not_refundable':
     case 'payment_not_completed':
+    case 'account_not_offered':
     case 'account_not_available':
     case 'account_not_allowed':
+    case 'merchant_bank_mismatch':
     case 'pin_required':
     case 'pin_incorrect':
     case 'pin_attempts_exceeded':

@@ -4,10 +4,10 @@
  * the worker's own, or the ledger's when it reports inline (a ledger in memory, the CLI).
  */
 import type { SqliteDatabase } from '../sqlite-open.js'
-import type { LedgerCheck, MerchantSettlement, PartySettlement } from '../store.js'
+import type { LedgerCheck, MerchantSettlement, PartyFees, PartySettlement } from '../store.js'
 import type { CheckMode, CheckProgress } from './ledger-check.js'
 import { checkLedger } from './ledger-check.js'
-import { merchantSettlement, partySettlement } from './settlement.js'
+import { merchantPartyFees, merchantSettlement, partySettlement } from './settlement.js'
 
 export type ReportJob =
   | { readonly kind: 'check'; readonly mode: CheckMode }
@@ -24,8 +24,14 @@ export type ReportJob =
       readonly endMs: number
       readonly day: string
     }
+  | {
+      readonly kind: 'merchant_party_fees'
+      readonly merchantCode: string
+      readonly startMs: number
+      readonly endMs: number
+    }
 
-export type ReportResult = LedgerCheck | PartySettlement | MerchantSettlement
+export type ReportResult = LedgerCheck | PartySettlement | MerchantSettlement | readonly PartyFees[]
 
 /** A job for a worker, and what it sends back: progress on the way, then a result or an error. */
 export interface ReportRequest {
@@ -50,5 +56,7 @@ export function runReport(
       return partySettlement(db, job.startMs, job.endMs, job.day)
     case 'merchant_settlement':
       return merchantSettlement(db, job.merchantCode, job.startMs, job.endMs, job.day)
+    case 'merchant_party_fees':
+      return merchantPartyFees(db, job.merchantCode, job.startMs, job.endMs)
   }
 }

@@ -1,11 +1,11 @@
 /**
- * settlement.ts - the settlement of a day, per merchant and per fee party, read from that day's
- * transfers only (the transfers_time index, schema version 9): its cost is the day's traffic,
- * whatever the history holds. A payment counts on the day its transfer was written; a refund on
- * the day of its own transfer.
+ * settlement.ts - the settlement of a day, per merchant and per fee party, and who took one
+ * merchant's fees, read from that day's transfers only (the transfers_time index, schema version
+ * 9): its cost is the day's traffic, whatever the history holds. A payment counts on the day its
+ * transfer was written; a refund on the day of its own transfer (a refund returns no fee).
  */
 import type { SqliteDatabase } from '../sqlite-open.js'
-import type { MerchantSettlement, PartySettlement } from '../store.js'
+import type { MerchantSettlement, PartyFees, PartySettlement } from '../store.js'
 
 const feeParties = ['operator_fees', 'bank_fees', 'platform_fees'] as const
 
@@ -31,8 +31,24 @@ const movementsSql = `
       SELECT id FROM accounts WHERE owner = 'platform' UNION SELECT account_id FROM merchants)
   GROUP BY e.account_id, t.kind`
 
+/**
+ * The fee legs of one merchant's payments of the day, by party: the day's transfers, each one's
+ * payment by id and its legs by transfer, so the cost is the day's traffic as above.
+ */
+const merchantPartiesSql = `
+  SELECT a.kind AS party, SUM(e.amount_minor) AS s
+  FROM transfers t JOIN payments p ON p.id = t.payment_id
+    JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
+  WHERE t.created_ms >= @startMs AND t.created_ms < @endMs AND t.kind = 'payment'
+    AND p.merchant_code = @code AND a.owner = 'platform'
+  GROUP BY a.kind`
+
 /** The statements a settlement runs, by name: what the query-plan test reads. */
-export const settlementQueries = { payments: paymentsSql, movements: movementsSql } as const
+export const settlementQueries = {
+  payments: paymentsSql,
+  movements: movementsSql,
+  merchantParties: merchantPartiesSql,
+} as const
 
 interface DayTotals {
   readonly paid: Map<string, { n: bigint; gross: bigint; fees: bigint }>
@@ -129,4 +145,21 @@ export function partySettlement(
       .map((code) => settlementOf(totals, code, day))
       .filter((settlement) => settlement.payments > 0 || settlement.refundsMinor > 0n),
   }
+}
+
+export function merchantPartyFees(
+  db: SqliteDatabase,
+  merchantCode: string,
+  startMs: number,
+  endMs: number,
+): PartyFees[] {
+  const fees = new Map<string, bigint>()
+  const params = { startMs, endMs, code: merchantCode }
+  for (const row of db.prepare(merchantPartiesSql).iterate(params) as Iterable<{
+    party: string
+    s: bigint
+  }>) {
+    fees.set(row.party, row.s)
+  }
+  return feeParties.map((party) => ({ party, feesMinor: fees.get(party) ?? 0n }))
 }

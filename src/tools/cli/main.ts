@@ -3,6 +3,7 @@
  * run conformance scripts and the benchmark, generate big worlds. Each subcommand lives in its
  * own module, loaded only when asked for.
  */
+import { operatingModelIds } from '../../core/operating-models.js'
 
 interface Subcommand {
   readonly summary: string
@@ -18,7 +19,9 @@ interface Subcommand {
 const subcommands: Readonly<Record<string, Subcommand>> = {
   start: {
     summary: 'start the gateway (HTTP on 127.0.0.1:8080, SQLite under ./data/, the default world)',
-    usage: 'telepay start [--port N] [--data-dir DIR] [--test-clock]',
+    usage:
+      'telepay start [--port N] [--data-dir DIR] [--test-clock] ' +
+      `[--operating-model ${operatingModelIds.join('|')}]`,
     run: async (args) => (await import('./start.js')).runStart(args),
   },
   ledger: {

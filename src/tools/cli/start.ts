@@ -12,7 +12,7 @@ import { parseArgs, UsageError } from './args.js'
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway
   try {
-    const parsed = parseArgs(args, ['port', 'host', 'data-dir'], ['test-clock'])
+    const parsed = parseArgs(args, ['port', 'host', 'data-dir', 'operating-model'], ['test-clock'])
     const overrides: Record<string, unknown> = {}
     const http: Record<string, unknown> = {}
     const port = parsed.options.get('port')
@@ -22,6 +22,8 @@ export async function runStart(args: string[]): Promise<number> {
     if (typeof host === 'string') http['host'] = host
     if (Object.keys(http).length > 0) overrides['http'] = http
     if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
+    const operatingModel = parsed.options.get('operating-model')
+    if (typeof operatingModel === 'string') overrides['operatingModel'] = operatingModel
     if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
     const config = loadConfig({ overrides })
     gateway = await startGateway(config, simulatedParties(config))

@@ -1,7 +1,9 @@
 /**
  * runner.ts - runs conformance scripts against a gateway over its real protocols. Without a
  * target it starts a fresh gateway for each script (an empty database in a temporary directory,
- * the default world, a test clock, an ephemeral port) and stops it afterwards.
+ * the default world, a test clock, an ephemeral port, the operating model the script names) and
+ * stops it afterwards; a target must already run the model a script names. `{{today}}` in a
+ * step is the gateway's local date.
  */
 
 import { randomUUID } from 'node:crypto'
@@ -10,12 +12,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { loadConfig } from '../../config.js'
+import type { OperatingModelId } from '../../core/index.js'
+import { defaultLimits, localDateOf } from '../../core/index.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
 import { silentLogger } from '../../service/log.js'
 import { simulatedParties } from '../world/simulated-parties.js'
 import type { ScriptContext } from './context.js'
 import { StepFailure } from './context.js'
+import { httpCall } from './http-steps.js'
 import type { Script } from './script.js'
 import { plannedSteps, stepHandlers } from './steps.js'
 
@@ -38,7 +43,9 @@ export interface ScriptOutcome {
   readonly ms: number
 }
 
-async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
+async function freshGateway(
+  operatingModel: OperatingModelId | null,
+): Promise<{ gateway: Gateway; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'telepay-conformance-'))
   const config = loadConfig({
     env: {},
@@ -50,6 +57,7 @@ async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
       logLevel: 'silent',
       http: { host: '127.0.0.1', port: 0 },
       smpp: { host: '127.0.0.1', port: 0 },
+      ...(operatingModel === null ? {} : { operatingModel }),
     },
   })
   const gateway = await startGateway(config, { ...simulatedParties(config), log: silentLogger })
@@ -58,7 +66,7 @@ async function freshGateway(): Promise<{ gateway: Gateway; dir: string }> {
 
 export async function runScript(script: Script, options: RunOptions): Promise<ScriptOutcome> {
   const started = performance.now()
-  const fresh = options.target === null ? await freshGateway() : null
+  const fresh = options.target === null ? await freshGateway(script.operatingModel) : null
   const target = options.target ?? fresh?.gateway.url ?? ''
   const context: ScriptContext = {
     target,
@@ -76,7 +84,9 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
   let stepsRun = 0
   let failure: string | null = null
   try {
-    for (const step of script.steps) {
+    // A target running another model would fail the script for the wrong reason: none runs.
+    failure = fresh === null ? await targetModelProblem(script, context) : null
+    for (const step of failure === null ? script.steps : []) {
       const handler = stepHandlers[step.kind]
       if (handler === undefined) {
         const planned = plannedSteps[step.kind]
@@ -88,6 +98,8 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
         break
       }
       try {
+        if (todayPattern.test(JSON.stringify(step.args ?? null)))
+          context.vars.set('today', await todayOf(fresh?.gateway ?? null, context))
         await handler(step.args, context)
         stepsRun += 1
       } catch (error) {
@@ -117,4 +129,48 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
     failure,
     ms: Math.round(performance.now() - started),
   }
+}
+
+const todayPattern = /\{\{\s*today\s*\}\}/
+
+/**
+ * `{{today}}`: the gateway's local date as the step runs (a settlement of the day's payments
+ * names it). A fresh gateway's clock and day boundary are known; a target's test clock says its
+ * time when moved by nothing, and a target on the system clock shares the runner's. A target is
+ * taken to keep SPEC's day boundary (China Standard Time).
+ */
+async function todayOf(gateway: Gateway | null, context: ScriptContext): Promise<string> {
+  if (gateway !== null) return localDateOf(gateway.clock.nowMs(), gateway.config.limits)
+  const clock = await httpCall(
+    context,
+    'POST',
+    '/admin/api/clock',
+    { authorization: `Bearer ${context.adminToken}` },
+    { advanceSeconds: 0 },
+  )
+  const now = (clock.json as { now?: unknown } | null)?.now
+  const nowMs = clock.status === 200 && typeof now === 'string' ? Date.parse(now) : Date.now()
+  return localDateOf(nowMs, defaultLimits)
+}
+
+/**
+ * Why a running target cannot run the script: it runs another operating model than the script
+ * needs (its rules and fees would fail the script for the wrong reason). Null when it may run.
+ */
+async function targetModelProblem(script: Script, context: ScriptContext): Promise<string | null> {
+  if (script.operatingModel === null) return null
+  const answer = await httpCall(context, 'GET', '/admin/api/operating-model', {
+    authorization: `Bearer ${context.adminToken}`,
+  })
+  const running = (answer.json as { operatingModel?: unknown } | null)?.operatingModel
+  if (answer.status !== 200 || typeof running !== 'string')
+    return (
+      'the target does not say its operating model ' +
+      `(GET /admin/api/operating-model answered ${answer.status})`
+    )
+  if (running === script.operatingModel) return null
+  return (
+    `the target runs operating model ${running}; this script needs ${script.operatingModel} ` +
+    `(telepay start --operating-model ${script.operatingModel})`
+  )
 }

@@ -1,10 +1,12 @@
 /**
- * script.ts - a conformance script (SPEC section 10): YAML with a name and a list of steps, each
- * step a one-key map `{ kind: arguments }`. Parsing validates the whole script against the step
- * schemas before any step can run, and refuses it with every problem found.
+ * script.ts - a conformance script (SPEC section 10): YAML with a name, optionally the operating
+ * model it needs, and a list of steps, each step a one-key map `{ kind: arguments }`. Parsing
+ * validates the whole script against the step schemas before any step can run, and refuses it
+ * with every problem found.
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import type { OperatingModelId } from '../../core/index.js'
 import { validateScript } from './validate.js'
 
 export interface Step {
@@ -17,6 +19,8 @@ export interface Step {
 export interface Script {
   readonly file: string
   readonly name: string
+  /** The operating model the gateway must run; null: any (a fresh gateway: the default). */
+  readonly operatingModel: OperatingModelId | null
   readonly steps: readonly Step[]
 }
 
@@ -44,10 +48,15 @@ export function parseScript(file: string, text: string): Script {
   }
   const problems = validateScript(document)
   if (problems.length > 0) throw new ScriptError(file, problems)
-  const { name, steps } = document as { name: string; steps: Record<string, unknown>[] }
+  const { name, steps, operating_model } = document as {
+    name: string
+    operating_model?: OperatingModelId
+    steps: Record<string, unknown>[]
+  }
   return {
     file,
     name,
+    operatingModel: operating_model ?? null,
     steps: steps.map((step, position) => {
       const [kind, args] = Object.entries(step)[0] ?? ['', null]
       return { kind, args, index: position + 1 }

@@ -232,5 +232,8 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
   },
 }
 
-/** The keys of a script itself. */
-export const scriptKeys: readonly string[] = ['name', 'steps']
+/**
+ * The keys of a script itself. `operating_model` names the model the gateway must run (SPEC
+ * section 12): the fresh gateway starts with it, a target must already run it.
+ */
+export const scriptKeys: readonly string[] = ['name', 'operating_model', 'steps']

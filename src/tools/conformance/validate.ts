@@ -2,10 +2,12 @@
  * validate.ts - checks a whole conformance script against step-schemas.ts before any step runs,
  * and returns every problem at once, each naming its step number and kind: an unknown key (with
  * the known ones), a missing or wrongly typed value (a trail's steps item by item), an
- * enumeration's valid values, keys that exclude each other, and an expectation that checks
- * nothing. A value that may be a PIN is never quoted. Exports validateScript, validateStep.
+ * enumeration's valid values, keys that exclude each other, an expectation that checks nothing,
+ * and an operating model telepay does not have. A value that may be a PIN is never quoted.
+ * Exports validateScript, validateStep.
  */
 
+import { isOperatingModelId, operatingModelIds } from '../../core/index.js'
 import { compilePattern, describeValue } from './step-args.js'
 import type { KeySchema, StepSchema, ValueType } from './step-schemas.js'
 import { scriptKeys, stepSchemas } from './step-schemas.js'
@@ -171,6 +173,11 @@ export function validateScript(document: unknown): string[] {
   const { name, steps } = document
   if (typeof name !== 'string' || name.trim() === '')
     problems.push('name is required (a quoted string)')
+  if ('operating_model' in document && !isOperatingModelId(document['operating_model']))
+    problems.push(
+      `operating_model must be ${operatingModelIds.join(' | ')}, ` +
+        `got ${describeValue(document['operating_model'], false)}`,
+    )
   if (!Array.isArray(steps) || steps.length === 0) {
     problems.push('steps must be a non-empty list')
     return problems

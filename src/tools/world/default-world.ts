@@ -1,6 +1,8 @@
 /**
  * default-world.ts - the default fixture world of SPEC section 2, loaded by `npm start` on an
- * empty database and by the conformance runner for every script.
+ * empty database and by the conformance runner for every script. Its merchants settle with the
+ * two banks whose cards it holds: Li's ICBC card can pay 1001, 1002 and 3001 under the bank
+ * operating model, Zhang's CCB card the two billers.
  */
 import type { WorldSpec } from '../../world/world.js'
 
@@ -35,11 +37,11 @@ export const defaultWorld: WorldSpec = {
     },
   ],
   merchants: [
-    { code: '1001', name: 'Ringtone Store', category: 'merchant' },
-    { code: '1002', name: 'Cinema Tickets', category: 'merchant' },
-    { code: '2001', name: 'City Water', category: 'biller' },
-    { code: '2002', name: 'State Grid Power', category: 'biller' },
-    { code: '3001', name: 'Metro', category: 'merchant' },
+    { code: '1001', name: 'Ringtone Store', category: 'merchant', settlementBank: 'ICBC' },
+    { code: '1002', name: 'Cinema Tickets', category: 'merchant', settlementBank: 'ICBC' },
+    { code: '2001', name: 'City Water', category: 'biller', settlementBank: 'CCB' },
+    { code: '2002', name: 'State Grid Power', category: 'biller', settlementBank: 'CCB' },
+    { code: '3001', name: 'Metro', category: 'merchant', settlementBank: 'ICBC' },
   ],
   orders: [
     {

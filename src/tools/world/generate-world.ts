@@ -93,6 +93,7 @@ export interface GeneratedMerchant {
   readonly category: MerchantCategory
   readonly apiKey: string
   readonly webhookSecret: string
+  readonly settlementBank: string
 }
 
 /** The ledger, or the bank's file, already holds something: generate replaces it only if forced. */
@@ -247,7 +248,8 @@ function keyOf(seed: number, what: string, code: string): string {
 /**
  * Merchant `index` of the world of `seed`: code 600001 + index, a biller every tenth (index 9,
  * 19...), API key `tpk_` and webhook secret `whs_` each followed by the first 32 hex digits of
- * sha256("telepay-world:<seed>:api-key:<code>") and of sha256("...:webhook-secret:<code>").
+ * sha256("telepay-world:<seed>:api-key:<code>") and of sha256("...:webhook-secret:<code>"),
+ * settling with ICBC (even index) or CCB (odd).
  */
 export function generatedMerchant(seed: number, index: number): GeneratedMerchant {
   const code = String(generatedMerchantCodeFirst + index)
@@ -260,6 +262,7 @@ export function generatedMerchant(seed: number, index: number): GeneratedMerchan
     category: biller ? 'biller' : 'merchant',
     apiKey: `tpk_${keyOf(seed, 'api-key', code).slice(0, 32)}`,
     webhookSecret: `whs_${keyOf(seed, 'webhook-secret', code).slice(0, 32)}`,
+    settlementBank: index % 2 === 0 ? 'ICBC' : 'CCB',
   }
 }
 

@@ -48,10 +48,16 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'expiry.swept': ['count'],
 }
 
-/** The refusals that carry params (src/core/decide-payment.ts checkPin); the others carry none. */
+/**
+ * The refusals that carry params (src/core/decide-payment.ts checkPin, the payment maximum and the
+ * operating model's checks in src/core/payment-intent.ts); the others carry none.
+ */
 const refusalParams: Partial<Record<MessageKey, readonly string[]>> = {
   'refusal.pin_incorrect': ['triesLeft'],
   'refusal.pin_attempts_exceeded': ['lockMinutes'],
+  'refusal.account_not_offered': ['account'],
+  'refusal.merchant_bank_mismatch': ['bank'],
+  'refusal.amount_above_payment_max': ['max', 'account'],
 }
 
 function paramsOf(key: MessageKey): readonly string[] {
@@ -75,6 +81,7 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
   'request.prompt': ['amount', 'payee', 'reference'],
   'request.prompt_sim': ['amount', 'payee', 'reference'],
   'refusal.pin_incorrect': ['triesLeft'],
+  'refusal.amount_above_payment_max': ['max', 'account'],
 }
 
 /** Long but realistic values, for the length checks. */
@@ -94,6 +101,7 @@ const typicalParams: Readonly<Record<string, string>> = {
   card: 'ICBC *1234',
   bank: '10000.00',
   rows: '',
+  max: '50000.00',
 }
 
 const allKeys: readonly MessageKey[] = [

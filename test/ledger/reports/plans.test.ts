@@ -60,6 +60,18 @@ describe('reports that cost their day or their subscriber', () => {
     }
   })
 
+  it("plans who took a merchant's fees on the day's transfers, not its history", async () => {
+    t = await openTestLedger()
+    for (let index = 0; index < 30; index += 1) t.run(micro(LI))
+    const day = { startMs: 0, endMs: 1, code: '1001' }
+    for (const analyzed of [false, true]) {
+      if (analyzed) t.ledger.db.exec('ANALYZE')
+      const plan = planOf(settlementQueries.merchantParties, day)
+      expect(plan).toMatch(/SEARCH t USING INDEX transfers_time/)
+      expect(plan).not.toMatch(/SCAN (accounts|entries|payments)/)
+    }
+  })
+
   it('pages back through every payment of one subscriber, the oldest included', async () => {
     t = await openTestLedger()
     const mine: string[] = []
