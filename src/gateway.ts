@@ -107,8 +107,7 @@ export interface Gateway {
 
 export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
   const log = parts.log ?? createLogger(config.logLevel)
-  // One model until the operating models are configurable (issue 14).
-  const operatingModel = 'cooperative'
+  const operatingModel = config.limits.operatingModel
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
     reports: 'worker',

@@ -26,7 +26,7 @@ import {
   resolveIntent,
 } from './payment-intent.js'
 import { nextState } from './payment-states.js'
-import { bankResultStep, creditInstitutionOf, withSteps } from './payment-trail.js'
+import { bankResultStep, institutionOf, withSteps } from './payment-trail.js'
 import type { Reason } from './reasons.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -198,7 +198,9 @@ export function decideBankOutcome(
   if (outcome === 'captured') {
     // postPayment writes the payer's account: the reservation released, the payment on its recent
     // list.
-    const answered = withSteps(payment, [bankResultStep(payment, intent.payerAccount, env.nowMs)])
+    const answered = withSteps(payment, [
+      bankResultStep(payment, intent.payerAccount, env.nowMs, limits.operatingModel),
+    ])
     const posted = postPayment(env, { ...intent, payerAccount: released }, answered, view, limits)
     const writes: Write[] = posted.writes
     const result = succeeded(
@@ -212,12 +214,17 @@ export function decideBankOutcome(
     return { result, writes }
   }
   const reason: Reason = outcome === 'declined' ? 'bank_declined' : 'bank_unavailable'
-  const institution = creditInstitutionOf(payment.funding, intent.payerAccount)
+  const institution = institutionOf(limits.operatingModel, payment.funding, intent.payerAccount)
   const ending =
     outcome === 'declined'
       ? endPayment(
           withSteps(payment, [
-            bankResultStep({ ...payment, reason }, intent.payerAccount, env.nowMs),
+            bankResultStep(
+              { ...payment, reason },
+              intent.payerAccount,
+              env.nowMs,
+              limits.operatingModel,
+            ),
           ]),
           'declined',
           reason,

@@ -250,7 +250,14 @@ export function executeAuthorized(
 ): Outcome {
   payment = withSteps(
     payment,
-    authorizedSteps(payment, intent.payerAccount, env.nowMs, env.channel, env.pin === 'match'),
+    authorizedSteps(
+      payment,
+      intent.payerAccount,
+      env.nowMs,
+      env.channel,
+      env.pin === 'match',
+      limits.operatingModel,
+    ),
   )
   const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
   const payer =

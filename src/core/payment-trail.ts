@@ -7,6 +7,8 @@
  */
 import type { Account, Payment } from './entities.js'
 import { formatAmount } from './money.js'
+import type { OperatingModelId } from './operating-models.js'
+import { creditInstitutionOf } from './operating-models.js'
 import type { TrailCode, TrailStep, TrailStepNumber } from './trail.js'
 import { skipped, step } from './trail.js'
 import { authorizationWords, usualActor, usualWords } from './trail-words.js'
@@ -35,11 +37,13 @@ function usualSkip(code: TrailStepNumber, payment: Payment, nowMs: number): Trai
   return skipped(code, nowMs, usualActor(code, payment) ?? 'platform', words)
 }
 
-/** Who answers step 3 for a funding account: the operator, the wallet's holder, the card's bank. */
-export function creditInstitutionOf(funding: Payment['funding'], account: Account | null): string {
-  if (funding === 'phone_bill') return 'operator'
-  if (funding === 'wallet') return 'platform'
-  return account?.card?.bank ?? 'bank'
+/** Who answers step 3 under `model`: the operator, the wallet's holder, the card's bank. */
+export function institutionOf(
+  model: OperatingModelId,
+  funding: Payment['funding'],
+  account: Account | null,
+): string {
+  return creditInstitutionOf(model, funding, account?.card?.bank ?? null)
 }
 
 /** Steps 1 and 2: the purchase request and the platform's charge request with its serial. */
@@ -63,12 +67,13 @@ export function authorizedSteps(
   nowMs: number,
   channel: string,
   pinGiven: boolean,
+  model: OperatingModelId,
 ): TrailStep[] {
   const steps: TrailStep[] = []
   const waited = payment.trail.some((entry) => entry.code === 5)
   if (!waited) steps.push(usualSkip(5, payment, nowMs))
   steps.push(step(6, nowMs, payment.payerMsisdn, authorizationWords(waited, pinGiven, channel)))
-  const institution = creditInstitutionOf(payment.funding, account)
+  const institution = institutionOf(model, payment.funding, account)
   if (payment.funding === 'phone_bill') {
     steps.push(usualSkip(3, payment, nowMs), {
       ...usualSkip(4, payment, nowMs),
@@ -83,8 +88,13 @@ export function authorizedSteps(
 }
 
 /** Step 4 from a card's bank; `payment` as it is with the bank's answer applied. */
-export function bankResultStep(payment: Payment, account: Account, nowMs: number): TrailStep {
-  return { ...usual(4, payment, nowMs), actor: creditInstitutionOf(payment.funding, account) }
+export function bankResultStep(
+  payment: Payment,
+  account: Account,
+  nowMs: number,
+  model: OperatingModelId,
+): TrailStep {
+  return { ...usual(4, payment, nowMs), actor: institutionOf(model, payment.funding, account) }
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command, TrailStep } from '../../src/core/index.js'
-import { isCompleteTrail, isInTimeOrder } from '../../src/core/index.js'
+import { defaultLimits, isCompleteTrail, isInTimeOrder } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
@@ -223,5 +223,22 @@ describe('the nine-step trail', () => {
       pin: 'match',
     })
     expect(replayed.payment?.trail).toEqual(paid.payment?.trail)
+  })
+})
+
+describe('the trail under an operating model', () => {
+  it('names the wallet holder of the running model as the credit institution', async () => {
+    const t = await openTestLedger({ limits: { ...defaultLimits, operatingModel: 'third_party' } })
+    try {
+      const paid = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { pin: 'match' })
+      const payment = await t.ledger.payment(paymentIdOf(paid))
+      expect(payment?.trail.find((entry) => entry.code === 4)?.actor).toBe('provider')
+      const stored = t.ledger.db
+        .prepare('SELECT trail FROM payments WHERE id = ?')
+        .get(paymentIdOf(paid)) as { trail: string }
+      expect(stored.trail).toBe('1|2|5s|6|3|4@provider|7|8')
+    } finally {
+      await t.close()
+    }
   })
 })

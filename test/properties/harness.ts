@@ -10,6 +10,7 @@ import type {
   CommandResult,
   Envelope,
   FundingKind,
+  OperatingModelId,
   Payment,
   PinCheck,
 } from '../../src/core/index.js'
@@ -96,9 +97,17 @@ export interface Harness {
  * different batches from run to run.
  */
 export async function openHarness(
-  options: { batchMax?: number; cacheRowsMax?: number | undefined } = {},
+  options: {
+    batchMax?: number
+    cacheRowsMax?: number | undefined
+    /** The operating model the core decides by (the default limits' otherwise). */
+    model?: OperatingModelId
+  } = {},
 ): Promise<Harness> {
-  const t = await openTestLedger({ cacheRowsMax: options.cacheRowsMax })
+  const t = await openTestLedger({
+    cacheRowsMax: options.cacheRowsMax,
+    limits: { ...limits, operatingModel: options.model ?? limits.operatingModel },
+  })
   const gc = new GroupCommit(t.ledger, options.batchMax ?? 1_000, 1_000_000)
   const db = t.ledger.db
   const readAccounts = (): AccountRow[] =>

@@ -2,7 +2,8 @@
  * mixed.test.ts - random concurrent workloads over the whole command set (payments from every
  * account, request/confirm/cancel, merchant requests, refunds, bank outcomes, expiry, retries,
  * reused keys) against the real SQLite ledger through group commit, with the clock moved between
- * rounds. After every round: money is conserved (I1), bounds hold (I2), refunds stay within
+ * rounds, under each operating model in turn (accounts offered, banks, fee shares differ). After
+ * every round: money is conserved (I1), bounds hold (I2), refunds stay within
  * payments (I7), daily limits hold (I8), each completed payment has exactly one transfer and
  * every answer under one key is the same (I3), and every payment's nine-step trail agrees with
  * the ledger (I9: complete and in time order when completed, ending in its branch otherwise).
@@ -10,6 +11,7 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import type { Envelope } from '../../src/core/index.js'
+import { operatingModelIds } from '../../src/core/index.js'
 import { checkInvariants, openHarness } from './harness.js'
 import { opArb, preambleArb, roundsArb, runPreamble, runRound } from './ops.js'
 
@@ -20,8 +22,9 @@ describe('mixed concurrent workload on the SQLite ledger', () => {
         preambleArb,
         roundsArb(opArb, 10, 16),
         fc.integer({ min: 1, max: 40 }),
-        async (preamble, rounds, batchMax) => {
-          const h = await openHarness({ batchMax })
+        fc.constantFrom(...operatingModelIds),
+        async (preamble, rounds, batchMax, model) => {
+          const h = await openHarness({ batchMax, model })
           try {
             await runPreamble(h, preamble)
             await checkInvariants(h)

@@ -425,6 +425,8 @@ export async function runPreamble(
         { key: `preamble:load:${msisdn}`, pin: 'match' },
       ),
     )
+    // Under a model without wallets (bank) there is nothing to fill.
+    if (loaded.reason === 'account_not_offered') continue
     if (!loaded.ok || loaded.payment === null)
       throw new Error(`preamble load refused: ${loaded.reason}`)
     const captured = await h.submit(
