@@ -198,10 +198,10 @@ export function decideBankOutcome(
   if (outcome === 'captured') {
     // postPayment writes the payer's account: the reservation released, the payment on its recent
     // list.
-    const answered = withSteps(payment, [
-      bankResultStep(payment, intent.payerAccount, env.nowMs, limits.operatingModel),
+    const answer = bankResultStep(payment, intent.payerAccount, env.nowMs, limits.operatingModel)
+    const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits, [
+      answer,
     ])
-    const posted = postPayment(env, { ...intent, payerAccount: released }, answered, view, limits)
     const writes: Write[] = posted.writes
     const result = succeeded(
       paymentMessage('payment.completed', intent, posted.payment.transferRef),

@@ -157,7 +157,7 @@ export function decideRefund(
       refundedMinor: payment.refundedMinor + command.amountMinor,
       updatedMs: env.nowMs,
     },
-    [refundStep(payment, env.nowMs, command.amountMinor, reference)],
+    [refundStep(env.nowMs, command.amountMinor, reference)],
   )
   const payer = view.subscriber(payment.payerMsisdn)
   const writes: Write[] = [
@@ -231,7 +231,7 @@ export function decideDelivery(
   const message = { key: 'delivery.recorded' as const, params: { paymentId: payment.id } }
   if (payment.trail.some((entry) => entry.code === 9))
     return { result: succeeded(message, 'en', { payment }), writes: [] }
-  const delivered = withSteps(payment, [deliveryStep(payment, env.nowMs, command.note)])
+  const delivered = withSteps(payment, [deliveryStep(env.nowMs, command.note)])
   return {
     result: succeeded(message, 'en', { payment: delivered }),
     writes: [{ kind: 'payment', payment: delivered }],

@@ -30,6 +30,7 @@ import {
 import type { Reason } from './reasons.js'
 import type { CommandResult } from './results.js'
 import { refused, succeeded } from './results.js'
+import type { TrailStep } from './trail.js'
 import type { LedgerView, Write } from './view.js'
 import { transferRef } from './view.js'
 
@@ -102,10 +103,10 @@ export function newPayment(
     createdMs: env.nowMs,
     updatedMs: env.nowMs,
     expiresMs: env.nowMs + 0,
-    trail: [],
+    trail: requestSteps(env.nowMs),
     ...merchantFields,
   }
-  return withSteps(payment, requestSteps(payment, env.nowMs))
+  return payment
 }
 
 /**
@@ -134,7 +135,7 @@ export function awaitAuthorization(
       expiresMs: env.nowMs + limits.authorizationTtlMs,
       updatedMs: env.nowMs,
     },
-    [authorizationRequestStep(payment, env.nowMs)],
+    [authorizationRequestStep(env.nowMs)],
   )
   // Not on the account's recent list yet: the mini statement lists payments that moved money,
   // and this one may still be declined, cancelled or expire.
@@ -160,8 +161,13 @@ export function endPayment(
   why: string | null = null,
   actor: string | null = null,
 ): Write[] {
-  const final = { ...payment, state: nextState(payment.state, state), reason, updatedMs: nowMs }
-  const ended = withSteps(final, [endedStep(final, state, nowMs, why, actor)])
+  const ended: Payment = {
+    ...payment,
+    state: nextState(payment.state, state),
+    reason,
+    updatedMs: nowMs,
+    trail: [...payment.trail, endedStep(payment, state, nowMs, why, actor)],
+  }
   return [{ kind: 'payment', payment: ended }, ...webhookOf(ended)]
 }
 
@@ -248,16 +254,15 @@ export function executeAuthorized(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
-  payment = withSteps(
+  // Appended where the payment is next written (reserved here, or posted), not by a copy of
+  // the payment of its own: this runs for every payment.
+  const steps = authorizedSteps(
     payment,
-    authorizedSteps(
-      payment,
-      intent.payerAccount,
-      env.nowMs,
-      env.channel,
-      env.pin === 'match',
-      limits.operatingModel,
-    ),
+    intent.payerAccount,
+    env.nowMs,
+    env.channel,
+    env.pin === 'match',
+    limits.operatingModel,
   )
   const payerAccount = withOutgoing(intent.payerAccount, intent, env.nowMs, limits)
   const payer =
@@ -275,7 +280,11 @@ export function executeAuthorized(
       ...payerAccount,
       reservedMinor: payerAccount.reservedMinor + intent.amountMinor,
     }
-    const authorized: Payment = { ...payment, updatedMs: env.nowMs }
+    const authorized: Payment = {
+      ...payment,
+      updatedMs: env.nowMs,
+      trail: [...payment.trail, ...steps],
+    }
     writes.push({ kind: 'account', account: reservedAccount })
     writes.push({ kind: 'payment', payment: authorized })
     if (intent.orderNo !== null) writes.push(...orderPaid(intent.orderNo, authorized.id, view))
@@ -293,7 +302,7 @@ export function executeAuthorized(
     return { result, writes }
   }
 
-  const posted = postPayment(env, { ...intent, payerAccount }, payment, view, limits)
+  const posted = postPayment(env, { ...intent, payerAccount }, payment, view, limits, steps)
   writes.push(...posted.writes)
   const result = succeeded(
     paymentMessage('payment.completed', intent, posted.payment.transferRef),
@@ -341,6 +350,7 @@ export function postPayment(
   payment: Payment,
   view: LedgerView,
   limits: Limits,
+  steps: readonly TrailStep[] = [],
 ): { payment: Payment; writes: Write[] } {
   const amount = intent.amountMinor
   const legs: Leg[] = [{ accountId: intent.payerAccount.id, amountMinor: -amount }]
@@ -360,14 +370,14 @@ export function postPayment(
       ? []
       : [{ kind: 'account', account: withRecent(intent.payeeAccount, payment.id, limits) }]
   const transferId = view.nextTransferId()
-  const posted: Payment = {
+  const completed: Payment = {
     ...payment,
     state: nextState(payment.state, 'completed'),
     feeMinor,
     transferRef: transferRef(transferId),
     updatedMs: env.nowMs,
+    trail: [...payment.trail, ...steps, ...postedSteps(payment, env.nowMs)],
   }
-  const completed = withSteps(posted, postedSteps(posted, env.nowMs))
   const writes: Write[] = [
     { kind: 'account', account: withRecent(intent.payerAccount, payment.id, limits) },
     ...payeeWrites,

@@ -1,9 +1,10 @@
 /**
  * trail-words.ts - the words and actor a trail step has when nothing unusual happened, worked out
- * from the payment's own fields and the steps before it. The decisions write these words, and the
- * store writes only what differs from them (src/ledger/trail-codec.ts): a payment's eight usual
- * steps then cost a few bytes on its row instead of a few hundred. Exports usualWords and
- * usualActor.
+ * from the payment's own fields and the steps before it. A decision records a usual step as null
+ * actor and words, so a payment's eight usual steps cost the hot path no strings and the row a few
+ * bytes (src/ledger/trail-codec.ts); the words are made here when the trail is shown. Exports
+ * usualWords, usualActor, describeTrail and what the decisions compare against (pinAsked,
+ * askedBy, authorizationWords).
  */
 import type { Payment } from './entities.js'
 import { formatAmount } from './money.js'
@@ -14,8 +15,31 @@ import { trailSteps } from './trail.js'
 export const microPaymentWords =
   'micro-payment: the SIM identity the network delivered authenticates the payer'
 
+/** A trail step with its actor and words made out, as the APIs show it. */
+export interface DescribedStep {
+  readonly code: TrailCode
+  readonly status: TrailStatus
+  readonly atMs: number
+  readonly actor: string
+  readonly detail: string
+}
+
+/** The payment's trail with every usual actor and words made out. */
+export function describeTrail(payment: Payment): DescribedStep[] {
+  return payment.trail.map((entry, index) => ({
+    code: entry.code,
+    status: entry.status,
+    atMs: entry.atMs,
+    actor: entry.actor ?? usualActor(entry.code, payment) ?? 'credit institution',
+    detail:
+      entry.detail ??
+      usualWords(entry.code, entry.status, payment, payment.trail.slice(0, index)) ??
+      '',
+  }))
+}
+
 /** Every payment needs the PIN but a phone-bill micro-payment (as pinRequired in the core). */
-function pinAsked(payment: Payment): boolean {
+export function pinAsked(payment: Payment): boolean {
   return payment.funding !== 'phone_bill'
 }
 
@@ -90,7 +114,7 @@ export function authorizationWords(waited: boolean, pinGiven: boolean, channel: 
 }
 
 /** A merchant's request reaches the phone by SMS; a payer's own asks on the channel it came by. */
-function askedBy(payment: Payment): string {
+export function askedBy(payment: Payment): string {
   return payment.initiator === 'merchant' ? 'sms' : payment.channel
 }
 

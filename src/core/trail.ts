@@ -47,10 +47,15 @@ export interface TrailStep {
   /**
    * Who acted, by name where the role has several (the bank of a card, the holder of the
    * wallet, the operator for the phone bill): "ICBC", "operator", "platform", a merchant code.
+   * null: the usual party of the step in this payment (src/core/trail-words.ts), which it is for
+   * most steps: the hot path then builds no name and the row stores none.
    */
-  readonly actor: string
-  /** What passed, in a few words (never a PIN): a serial, an amount, a reason, a reference. */
-  readonly detail: string
+  readonly actor: string | null
+  /**
+   * What passed, in a few words (never a PIN): a serial, an amount, a reason, a reference. null:
+   * the usual words, worked out from the payment when the trail is shown.
+   */
+  readonly detail: string | null
 }
 
 export interface TrailStepInfo {
@@ -98,17 +103,22 @@ export function isTrailCode(value: unknown): value is TrailCode {
   return trailCodes.includes(value as TrailCode)
 }
 
-/** A done step. */
-export function step(code: TrailCode, atMs: number, actor: string, detail: string): TrailStep {
+/** A done step; null actor or words: the usual ones. */
+export function step(
+  code: TrailCode,
+  atMs: number,
+  actor: string | null = null,
+  detail: string | null = null,
+): TrailStep {
   return { code, status: 'done', atMs, actor, detail }
 }
 
-/** A step the flow did not take, and why. */
+/** A step the flow did not take; null actor or why: the usual ones. */
 export function skipped(
   code: TrailStepNumber,
   atMs: number,
-  actor: string,
-  why: string,
+  actor: string | null = null,
+  why: string | null = null,
 ): TrailStep {
   return { code, status: 'skipped', atMs, actor, detail: why }
 }

@@ -4,14 +4,14 @@
  * no row and no index of its own and is always in the same transaction as the change.
  *
  * Compact because every payment carries eight or more steps: a step is its code, `s` when
- * skipped, `+<ms>` after the payment's creation when not at once, `@<actor>` when not the usual
- * party and `:<words>` when not the usual words (src/core/trail-words.ts), steps joined by `|`:
- * a wallet payment's usual trail is `1|2|5s|6|3|4|7|8` (16 bytes where its words take ~500).
- * `%`, `|`, `@`, `:` and `+` inside an actor or words are escaped as %XX. Exports encodeTrail and
- * decodeTrail.
+ * skipped, `+<ms>` after the payment's creation when not at once, `@<actor>` when it names one
+ * and `:<words>` when it has its own words (a usual step has neither: src/core/trail-words.ts
+ * makes them out when shown), steps joined by `|`: a wallet payment's usual trail is
+ * `1|2|5s|6|3|4|7|8`. `%`, `|`, `@`, `:` and `+` inside an actor or words are escaped as %XX.
+ * Exports encodeTrail and decodeTrail.
  */
-import type { Payment, TrailStep } from '../core/index.js'
-import { isTrailCode, usualActor, usualWords } from '../core/index.js'
+import type { Payment, TrailCode, TrailStep } from '../core/index.js'
+import { isTrailCode } from '../core/index.js'
 
 function escapeField(text: string): string {
   return text.replace(/[%|@:+]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
@@ -23,18 +23,17 @@ function unescapeField(text: string): string {
   )
 }
 
-/** The column's text for `payment`'s trail, saying only what its own fields do not. */
+/** The column's text for `payment`'s trail. */
 export function encodeTrail(payment: Payment): string {
   const trail = payment.trail
   let text = ''
   for (let index = 0; index < trail.length; index += 1) {
     const entry = trail[index] as TrailStep
-    let part = `${entry.code}${entry.status === 'skipped' ? 's' : ''}`
+    let part = entry.status === 'skipped' ? `${entry.code}s` : `${entry.code}`
     const afterMs = entry.atMs - payment.createdMs
     if (afterMs !== 0) part += `+${afterMs}`
-    if (entry.actor !== usualActor(entry.code, payment)) part += `@${escapeField(entry.actor)}`
-    const words = usualWords(entry.code, entry.status, payment, trail.slice(0, index))
-    if (entry.detail !== words) part += `:${escapeField(entry.detail)}`
+    if (entry.actor !== null) part += `@${escapeField(entry.actor)}`
+    if (entry.detail !== null) part += `:${escapeField(entry.detail)}`
     text += index === 0 ? part : `|${part}`
   }
   return text
@@ -42,32 +41,29 @@ export function encodeTrail(payment: Payment): string {
 
 const stepPattern = /^([0-9]|[a-z]+?)(s?)(?:\+(-?[0-9]+))?(?:@([^:]*))?(?::(.*))?$/
 
+function codeOf(text: string | undefined): TrailCode | null {
+  if (text === undefined) return null
+  const code = /^[0-9]$/.test(text) ? Number(text) : text
+  return isTrailCode(code) ? code : null
+}
+
 /**
  * The trail of a row; `payment` is the row's payment without its trail. A row written before
  * trails were kept (migration 10) has none.
  */
 export function decodeTrail(text: string | null, payment: Payment): TrailStep[] {
   if (text === null || text === '') return []
-  const trail: TrailStep[] = []
-  for (const part of text.split('|')) {
+  return text.split('|').map((part) => {
     const match = stepPattern.exec(part)
-    const code =
-      match?.[1] === undefined ? undefined : /^[0-9]$/.test(match[1]) ? Number(match[1]) : match[1]
-    if (match === null || !isTrailCode(code))
+    const code = codeOf(match?.[1])
+    if (match === null || code === null)
       throw new Error(`payment ${payment.id} has a malformed trail step: ${part}`)
-    const status = match[2] === 's' ? 'skipped' : 'done'
-    const actor = match[4] === undefined ? usualActor(code, payment) : unescapeField(match[4])
-    const words =
-      match[5] === undefined ? usualWords(code, status, payment, trail) : unescapeField(match[5])
-    if (actor === null || words === null)
-      throw new Error(`payment ${payment.id} has a trail step without its actor or words: ${part}`)
-    trail.push({
+    return {
       code,
-      status,
+      status: match[2] === 's' ? 'skipped' : 'done',
       atMs: payment.createdMs + Number(match[3] ?? 0),
-      actor,
-      detail: words,
-    })
-  }
-  return trail
+      actor: match[4] === undefined ? null : unescapeField(match[4]),
+      detail: match[5] === undefined ? null : unescapeField(match[5]),
+    }
+  })
 }

@@ -5,8 +5,13 @@
  * trail of an answer replayed from the idempotency log is the trail as it was then.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Command, TrailStep } from '../../src/core/index.js'
-import { defaultLimits, isCompleteTrail, isInTimeOrder } from '../../src/core/index.js'
+import type { Command, DescribedStep, TrailStep } from '../../src/core/index.js'
+import {
+  defaultLimits,
+  describeTrail,
+  isCompleteTrail,
+  isInTimeOrder,
+} from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
@@ -27,7 +32,7 @@ import {
 } from './helpers.js'
 
 /** A trail as "code" or "code skipped" per step, in order: what a reader checks first. */
-function codes(trail: readonly TrailStep[]): string[] {
+function codes(trail: readonly (TrailStep | DescribedStep)[]): string[] {
   return trail.map((entry) => `${entry.code}${entry.status === 'skipped' ? ' skipped' : ''}`)
 }
 
@@ -44,10 +49,11 @@ describe('the nine-step trail', () => {
     await t.close()
   })
 
-  async function trailOf(paymentId: string): Promise<readonly TrailStep[]> {
+  /** The stored trail with its usual actors and words made out, as the APIs show it. */
+  async function trailOf(paymentId: string): Promise<readonly DescribedStep[]> {
     const payment = await t.ledger.payment(paymentId)
     expect(payment).not.toBeNull()
-    return payment?.trail ?? []
+    return payment === null ? [] : describeTrail(payment)
   }
 
   it('records a wallet payment confirmed later: 1 2 5, then 6 3 4 7 8 at the YES', async () => {
@@ -162,8 +168,8 @@ describe('the nine-step trail', () => {
     const paid = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { pin: 'match' })
     const id = paymentIdOf(paid)
     t.nowMs += MINUTE_MS
-    const delivered = ok(t, delivery(id, 'ringtone sent'))
-    expect(delivered.payment?.trail.at(-1)).toMatchObject({
+    ok(t, delivery(id, 'ringtone sent'))
+    expect((await trailOf(id)).at(-1)).toMatchObject({
       code: 9,
       actor: RINGTONES,
       detail: 'goods delivered: ringtone sent',
@@ -233,6 +239,7 @@ describe('the trail under an operating model', () => {
       const paid = ok(t, payMerchant(LI, RINGTONES, 2_500n, 'wallet', true), { pin: 'match' })
       const payment = await t.ledger.payment(paymentIdOf(paid))
       expect(payment?.trail.find((entry) => entry.code === 4)?.actor).toBe('provider')
+      expect(payment?.trail.find((entry) => entry.code === 6)?.actor).toBeNull()
       const stored = t.ledger.db
         .prepare('SELECT trail FROM payments WHERE id = ?')
         .get(paymentIdOf(paid)) as { trail: string }

@@ -17,6 +17,7 @@ import type {
 import {
   dayOf,
   defaultLimits,
+  describeTrail,
   isCompleteTrail,
   isInTimeOrder,
   isUnlogged,
@@ -197,7 +198,7 @@ function checkTrail(payment: Payment, refundTransfers: number, where: string): v
   )
   if (payment.state === 'completed') {
     expect(isCompleteTrail(trail), `${where}: complete trail ${codes.join(' ')}`).toBe(true)
-    const charged = trail.find((entry) => entry.code === 7)
+    const charged = describeTrail(payment).find((entry) => entry.code === 7)
     expect(charged?.detail, `${where}: step 7`).toContain(payment.transferRef ?? '?')
   } else if (payment.state !== 'authorized' && payment.state !== 'awaiting_authorization') {
     expect(codes.at(-1), `${where}: trail ${codes.join(' ')}`).toBe(payment.state)

@@ -5,7 +5,13 @@
  * its time, actor and what passed. Exports trailJson.
  */
 import type { Payment } from '../../core/index.js'
-import { formatAmount, isCompleteTrail, merchantStatusOf, trailSteps } from '../../core/index.js'
+import {
+  describeTrail,
+  formatAmount,
+  isCompleteTrail,
+  merchantStatusOf,
+  trailSteps,
+} from '../../core/index.js'
 import type { Json } from './json.js'
 
 export function trailJson(payment: Payment, model: string): Json {
@@ -27,7 +33,7 @@ export function trailJson(payment: Payment, model: string): Json {
     model,
     complete: isCompleteTrail(payment.trail),
     delivered: payment.trail.some((entry) => entry.code === 9 && entry.status === 'done'),
-    steps: payment.trail.map((entry) => ({
+    steps: describeTrail(payment).map((entry) => ({
       step: entry.code,
       name: trailSteps[entry.code].name,
       status: entry.status,
