@@ -13,7 +13,7 @@
  *   should let the SMSC retransmit it under the same id.
  * - The caller owns the returned replies and may send them in order, each to `reply.msisdn`.
  */
-import type { Language } from '../../src/core/index.js'
+import type { FundingKind, Language } from '../../src/core/index.js'
 import { isUnlogged, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
@@ -51,6 +51,8 @@ export interface SmsAdapterOptions {
    */
   readonly languageOf?: (msisdn: string) => Promise<Language | null>
   readonly limits?: SmsAdapterLimits
+  /** The account of a payment that names none (the operating model's; the wallet by default). */
+  readonly defaultFunding?: FundingKind
 }
 
 /** A mobile-originated SMS as the channel decoded (and, if long, reassembled) it. */
@@ -96,7 +98,7 @@ export class SmsAdapter {
         length: mo.text.length,
       })
       if (mo.msisdn.trim() === '') return []
-      const language = parseMo(mo.text).language ?? 'en'
+      const language = parseMo(mo.text, this.options.defaultFunding).language ?? 'en'
       return [
         {
           msisdn: mo.msisdn,
@@ -105,7 +107,7 @@ export class SmsAdapter {
         },
       ]
     }
-    const parsed = parseMo(mo.text)
+    const parsed = parseMo(mo.text, this.options.defaultFunding)
     // The text itself may carry a PIN: only its length and the keyword are logged.
     this.options.log.info('sms mo', {
       moId: mo.moId,
@@ -130,7 +132,7 @@ export class SmsAdapter {
    * change): what a retransmission must not run twice. Reads and unreadable texts do not.
    */
   acts(text: string): boolean {
-    const parsed = parseMo(text)
+    const parsed = parseMo(text, this.options.defaultFunding)
     return parsed.kind === 'command' && !isUnlogged(commandOfDraft(parsed.draft, ''))
   }
 

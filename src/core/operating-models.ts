@@ -110,6 +110,15 @@ export function isOperatingModelId(value: unknown): value is OperatingModelId {
   return operatingModelIds.includes(value as OperatingModelId)
 }
 
+/**
+ * The account a payment comes from when the subscriber names none: the wallet (SPEC section 4)
+ * where the model offers one, else the model's first account (the card under `bank`).
+ */
+export function defaultFundingOf(model: OperatingModelId): FundingKind {
+  const accounts = operatingModels[model].accounts
+  return accounts.includes('wallet') ? 'wallet' : (accounts[0] ?? 'bank')
+}
+
 export function offersAccount(model: OperatingModelId, funding: FundingKind): boolean {
   return operatingModels[model].accounts.includes(funding)
 }

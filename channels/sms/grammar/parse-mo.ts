@@ -45,16 +45,24 @@ export type ParsedMo = MoMeaning & {
   readonly language: Language | null
 }
 
-/** Reads one MO text. Never throws: every text gets an answer. */
-export function parseMo(text: string): ParsedMo {
+/**
+ * Reads one MO text. Never throws: every text gets an answer. `defaultFunding` is the account a
+ * payment that names none comes from: the wallet (SPEC section 4), or the card under an operating
+ * model without wallets (bank).
+ */
+export function parseMo(text: string, defaultFunding: FundingKind = 'wallet'): ParsedMo {
   const { words, language } = tokenizeMo(text)
   const first = words[0]
   const keyword = first === undefined ? null : keywordOf(first)
   if (keyword === null) return { kind: 'refusal', refusal: { reason: 'unknown_keyword' }, language }
-  return { ...parseKeyword(keyword, words.slice(1)), language }
+  return { ...parseKeyword(keyword, words.slice(1), defaultFunding), language }
 }
 
-function parseKeyword(keyword: SmsKeyword, args: readonly string[]): MoMeaning {
+function parseKeyword(
+  keyword: SmsKeyword,
+  args: readonly string[],
+  defaultFunding: FundingKind,
+): MoMeaning {
   switch (keyword) {
     case 'bal':
       return args.length === 0 ? command(keyword, { kind: 'balance' }) : usage(keyword)
@@ -69,13 +77,13 @@ function parseKeyword(keyword: SmsKeyword, args: readonly string[]): MoMeaning {
     case 'pin':
       return parsePin(args)
     case 'pay':
-      return parsePay(args)
+      return parsePay(args, defaultFunding)
     case 'order':
-      return parseOrder(args)
+      return parseOrder(args, defaultFunding)
     case 'bill':
-      return parseBill(args)
+      return parseBill(args, defaultFunding)
     case 'topup':
-      return parseTopUp(args)
+      return parseTopUp(args, defaultFunding)
     case 'load':
       return parseLoad(args)
     case 'send':
@@ -143,31 +151,31 @@ function amountOf(word: string): AmountWord {
   }
 }
 
-/** The funding account of an optional last word: absent means the wallet (SPEC section 4). */
-function fundingOf(word: string | undefined): FundingKind | null {
-  return word === undefined ? 'wallet' : accountOf(word)
+/** The funding account of an optional last word: absent means the default account. */
+function fundingOf(word: string | undefined, defaultFunding: FundingKind): FundingKind | null {
+  return word === undefined ? defaultFunding : accountOf(word)
 }
 
-function parsePay(args: readonly string[]): MoMeaning {
+function parsePay(args: readonly string[], defaultFunding: FundingKind): MoMeaning {
   const [merchantCode, amountWord, accountWord] = args
   if (args.length < 2 || args.length > 3 || merchantCode === undefined || amountWord === undefined)
     return usage('pay')
-  const funding = fundingOf(accountWord)
+  const funding = fundingOf(accountWord, defaultFunding)
   if (funding === null) return usage('pay')
   const amount = amountOf(amountWord)
   if (!amount.ok) return refusal('pay', amount.reason)
   return command('pay', { kind: 'pay_merchant', merchantCode, amountMinor: amount.minor, funding })
 }
 
-function parseOrder(args: readonly string[]): MoMeaning {
+function parseOrder(args: readonly string[], defaultFunding: FundingKind): MoMeaning {
   const [orderNo, accountWord] = args
   if (args.length < 1 || args.length > 2 || orderNo === undefined) return usage('order')
-  const funding = fundingOf(accountWord)
+  const funding = fundingOf(accountWord, defaultFunding)
   if (funding === null) return usage('order')
   return command('order', { kind: 'pay_order', orderNo, funding })
 }
 
-function parseBill(args: readonly string[]): MoMeaning {
+function parseBill(args: readonly string[], defaultFunding: FundingKind): MoMeaning {
   const [billerCode, customerRef, amountWord, accountWord] = args
   if (
     args.length < 3 ||
@@ -178,7 +186,7 @@ function parseBill(args: readonly string[]): MoMeaning {
   ) {
     return usage('bill')
   }
-  const funding = fundingOf(accountWord)
+  const funding = fundingOf(accountWord, defaultFunding)
   if (funding === null) return usage('bill')
   const amount = amountOf(amountWord)
   if (!amount.ok) return refusal('bill', amount.reason)
@@ -199,7 +207,7 @@ const numberLikePattern = /^\+?\d+$/
  * TOPUP <amount> [<msisdn>] [<acct>]: after the amount, each word is an account word or a phone
  * number, told apart by what it is; either may be left out.
  */
-function parseTopUp(args: readonly string[]): MoMeaning {
+function parseTopUp(args: readonly string[], defaultFunding: FundingKind): MoMeaning {
   const [amountWord, ...rest] = args
   if (amountWord === undefined || rest.length > 2) return usage('topup')
   let funding: FundingKind | null = null
@@ -228,7 +236,7 @@ function parseTopUp(args: readonly string[]): MoMeaning {
     kind: 'top_up_airtime',
     beneficiaryMsisdn,
     amountMinor: amount.minor,
-    funding: funding ?? 'wallet',
+    funding: funding ?? defaultFunding,
   })
 }
 

@@ -10,6 +10,7 @@ import type { InputReason, ParsedMo } from '../../../../channels/sms/grammar/par
 import { parseMo } from '../../../../channels/sms/grammar/parse-mo.js'
 import type { SmsKeyword } from '../../../../menus/sms/catalogue.js'
 import type { Language } from '../../../../src/core/index.js'
+import { defaultFundingOf, operatingModelIds } from '../../../../src/core/index.js'
 
 const HAN = '8613800138001'
 
@@ -373,6 +374,31 @@ describe('commandOfDraft', () => {
       { kind: 'balance', msisdn: LI },
       { kind: 'statement', msisdn: LI },
       { kind: 'change_pin', msisdn: LI },
+    ])
+  })
+})
+
+describe('the account of a payment that names none', () => {
+  const fundingOf = (parsed: ParsedMo): string | null =>
+    parsed.kind === 'command' && 'funding' in parsed.draft ? String(parsed.draft.funding) : null
+
+  it('is the wallet by default (SPEC section 4); the operating model can make it the card', () => {
+    expect(fundingOf(parseMo('PAY 1001 25'))).toBe('wallet')
+    expect(fundingOf(parseMo('PAY 1001 25', defaultFundingOf('bank')))).toBe('bank')
+    expect(fundingOf(parseMo('ORDER 880001', 'bank'))).toBe('bank')
+    expect(fundingOf(parseMo('BILL 2001 8812345 30', 'bank'))).toBe('bank')
+    expect(fundingOf(parseMo('TOPUP 20', 'bank'))).toBe('bank')
+    // An account the subscriber names is taken as named, offered or not: the core refuses it.
+    expect(fundingOf(parseMo('PAY 1001 25 W', 'bank'))).toBe('wallet')
+    expect(fundingOf(parseMo('PAY 1001 25 P', 'bank'))).toBe('phone_bill')
+  })
+
+  it('follows the model: the wallet wherever one is offered, the card under bank', () => {
+    expect(operatingModelIds.map((model) => defaultFundingOf(model))).toEqual([
+      'wallet',
+      'bank',
+      'wallet',
+      'wallet',
     ])
   })
 })
