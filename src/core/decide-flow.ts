@@ -187,6 +187,8 @@ export function decideBankOutcome(
         : refused(payment.reason ?? 'bank_unavailable', language, { payment })
     return { result: answer, writes: [] }
   }
+  // Step 4's actor, the card's bank, whatever it answered.
+  const institution = institutionOf(limits.operatingModel, payment.funding, intent.payerAccount)
   const released = {
     ...intent.payerAccount,
     reservedMinor: intent.payerAccount.reservedMinor - payment.amountMinor,
@@ -198,7 +200,7 @@ export function decideBankOutcome(
   if (outcome === 'captured') {
     // postPayment writes the payer's account: the reservation released, the payment on its recent
     // list.
-    const answer = bankResultStep(payment, intent.payerAccount, env.nowMs, limits.operatingModel)
+    const answer = bankResultStep(env.nowMs, institution)
     const posted = postPayment(env, { ...intent, payerAccount: released }, payment, view, limits, [
       answer,
     ])
@@ -214,18 +216,10 @@ export function decideBankOutcome(
     return { result, writes }
   }
   const reason: Reason = outcome === 'declined' ? 'bank_declined' : 'bank_unavailable'
-  const institution = institutionOf(limits.operatingModel, payment.funding, intent.payerAccount)
   const ending =
     outcome === 'declined'
       ? endPayment(
-          withSteps(payment, [
-            bankResultStep(
-              { ...payment, reason },
-              intent.payerAccount,
-              env.nowMs,
-              limits.operatingModel,
-            ),
-          ]),
+          withSteps(payment, [bankResultStep(env.nowMs, institution)]),
           'declined',
           reason,
           env.nowMs,

@@ -11,9 +11,10 @@ import type { Account, Payment } from './entities.js'
 import { formatAmount } from './money.js'
 import type { OperatingModelId } from './operating-models.js'
 import { creditInstitutionOf } from './operating-models.js'
+import { pinRequired } from './payment-intent.js'
 import type { TrailStep } from './trail.js'
 import { skipped, step } from './trail.js'
-import { askedBy, authorizationWords, pinAsked, usualActor } from './trail-words.js'
+import { askedBy, authorizationWords, usualActor } from './trail-words.js'
 
 /** The payment with `steps` appended to its trail. */
 export function withSteps(payment: Payment, steps: readonly TrailStep[]): Payment {
@@ -65,7 +66,8 @@ export function authorizedSteps(
   const steps: TrailStep[] = []
   const waited = payment.trail.some((entry) => entry.code === 5)
   if (!waited) steps.push(skipped(5, nowMs))
-  const usualAuthorization = pinGiven === pinAsked(payment) && channel === askedBy(payment)
+  const usualAuthorization =
+    pinGiven === pinRequired(payment.funding) && channel === askedBy(payment)
   steps.push(
     step(6, nowMs, null, usualAuthorization ? null : authorizationWords(waited, pinGiven, channel)),
   )
@@ -76,14 +78,9 @@ export function authorizedSteps(
   return steps
 }
 
-/** Step 4 from a card's bank, named (a card's bank has no usual name). */
-export function bankResultStep(
-  payment: Payment,
-  account: Account,
-  nowMs: number,
-  model: OperatingModelId,
-): TrailStep {
-  return step(4, nowMs, institutionOf(model, payment.funding, account))
+/** Step 4 from a card's bank, named (a card's bank has no usual name): `institutionOf`. */
+export function bankResultStep(nowMs: number, institution: string): TrailStep {
+  return step(4, nowMs, institution)
 }
 
 /**

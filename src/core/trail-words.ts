@@ -3,11 +3,12 @@
  * from the payment's own fields and the steps before it. A decision records a usual step as null
  * actor and words, so a payment's eight usual steps cost the hot path no strings and the row a few
  * bytes (src/ledger/trail-codec.ts); the words are made here when the trail is shown. Exports
- * usualWords, usualActor, describeTrail and what the decisions compare against (pinAsked,
- * askedBy, authorizationWords).
+ * usualWords, usualActor, describeTrail and what the decisions compare against (askedBy,
+ * authorizationWords).
  */
 import type { Payment } from './entities.js'
 import { formatAmount } from './money.js'
+import { pinRequired } from './payment-intent.js'
 import type { TrailCode, TrailStatus, TrailStep } from './trail.js'
 import { trailSteps } from './trail.js'
 
@@ -36,11 +37,6 @@ export function describeTrail(payment: Payment): DescribedStep[] {
       usualWords(entry.code, entry.status, payment, payment.trail.slice(0, index)) ??
       '',
   }))
-}
-
-/** Every payment needs the PIN but a phone-bill micro-payment (as pinRequired in the core). */
-export function pinAsked(payment: Payment): boolean {
-  return payment.funding !== 'phone_bill'
 }
 
 function told(payment: Payment): string {
@@ -74,13 +70,13 @@ export function usualWords(
       return payment.reason === 'bank_declined' ? 'declined' : 'approved: captured'
     case 5:
       if (status === 'skipped') return 'the request carried the authorization'
-      return pinAsked(payment)
+      return pinRequired(payment.funding)
         ? `asked by ${askedBy(payment)}: YES and PIN`
         : `asked by ${askedBy(payment)}: YES (the SIM identifies the payer)`
     case 6:
       return authorizationWords(
         earlier.some((entry) => entry.code === 5 && entry.status === 'done'),
-        pinAsked(payment),
+        pinRequired(payment.funding),
         askedBy(payment),
       )
     case 7: {

@@ -49,6 +49,12 @@ class Segment<K, V> {
     this.size -= 1
   }
 
+  reset(): void {
+    this.newest = null
+    this.oldest = null
+    this.size = 0
+  }
+
   push(entry: Entry<K, V>): void {
     entry.older = this.newest
     entry.newer = null
@@ -112,14 +118,14 @@ export class LruMap<K, V> {
 
   delete(key: K): void {
     const entry = this.entries.get(key)
-    if (entry === undefined) return
-    entry.segment.unlink(entry)
-    this.entries.delete(key)
+    if (entry !== undefined) this.drop(entry)
   }
 
+  /** Forgets every entry at once: the entries go with the map, the segments start empty. */
   clear(): void {
-    for (const entry of this.entries.values()) entry.segment.unlink(entry)
     this.entries.clear()
+    this.probation.reset()
+    this.protected.reset()
   }
 
   /**

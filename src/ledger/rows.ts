@@ -129,8 +129,10 @@ export function seqOfPaymentId(id: string): number | null {
 }
 
 export function paymentOfRow(row: Row): Payment {
-  const payment: Payment = {
-    id: text(row['id']),
+  const id = text(row['id'])
+  const createdMs = num(row['created_ms'])
+  return {
+    id,
     state: text(row['state']) as Payment['state'],
     kind: text(row['kind']) as Payment['kind'],
     initiator: row['initiator'] === 'merchant' ? 'merchant' : 'payer',
@@ -149,15 +151,11 @@ export function paymentOfRow(row: Row): Payment {
     callbackUrl: textOrNull(row['callback_url']),
     reason: textOrNull(row['reason']) as Payment['reason'],
     transferRef: textOrNull(row['transfer_ref']),
-    createdMs: num(row['created_ms']),
+    createdMs,
     updatedMs: num(row['updated_ms']),
     expiresMs: num(row['expires_ms']),
-    trail: [],
+    trail: decodeTrail(textOrNull(row['trail'] ?? null), id, createdMs),
   }
-  const trail = textOrNull(row['trail'] ?? null)
-  return trail === null || trail === ''
-    ? payment
-    : { ...payment, trail: decodeTrail(trail, payment) }
 }
 
 /** The payments table's columns, in the order of paymentParams. */

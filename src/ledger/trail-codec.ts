@@ -48,20 +48,24 @@ function codeOf(text: string | undefined): TrailCode | null {
 }
 
 /**
- * The trail of a row; `payment` is the row's payment without its trail. A row written before
+ * The trail of the row of payment `paymentId`, created at `createdMs`. A row written before
  * trails were kept (migration 10) has none.
  */
-export function decodeTrail(text: string | null, payment: Payment): TrailStep[] {
+export function decodeTrail(
+  text: string | null,
+  paymentId: string,
+  createdMs: number,
+): TrailStep[] {
   if (text === null || text === '') return []
   return text.split('|').map((part) => {
     const match = stepPattern.exec(part)
     const code = codeOf(match?.[1])
     if (match === null || code === null)
-      throw new Error(`payment ${payment.id} has a malformed trail step: ${part}`)
+      throw new Error(`payment ${paymentId} has a malformed trail step: ${part}`)
     return {
       code,
       status: match[2] === 's' ? 'skipped' : 'done',
-      atMs: payment.createdMs + Number(match[3] ?? 0),
+      atMs: createdMs + Number(match[3] ?? 0),
       actor: match[4] === undefined ? null : unescapeField(match[4]),
       detail: match[5] === undefined ? null : unescapeField(match[5]),
     }
