@@ -37,7 +37,6 @@ import type { RunningSmppBearer } from './bearer/start.js'
 import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
-import { defaultFundingOf } from './core/index.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
 import { within } from './gateway/in-flight.js'
@@ -180,6 +179,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
     ledger,
     notify,
     dataDir: config.dataDir,
+    operatingModel,
     clock,
     log,
     metrics,
@@ -190,7 +190,6 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
       : startSmsChannel(config, channelContext, {
           link: bearer.sms,
           keep: notices,
-          defaultFunding: defaultFundingOf(config.limits.operatingModel),
         })
   const ussd = await startUssdChannel(config, channelContext)
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.

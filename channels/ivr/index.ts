@@ -68,7 +68,11 @@ export function startIvrChannel(
   if (problems.length > 0) throw new Error(`ivr limits: ${problems.join('; ')}`)
   // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config
   // value.
-  const engine = options.engine ?? loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir)
+  const engine =
+    options.engine ??
+    loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir, {
+      defaultFunding: ctx.accounts.defaultFunding,
+    })
   const store = new CallStore(ctx.workingFile('ivr.sqlite'), limits)
   const prompts = new PromptRegistry(
     limits.promptsKnownMax,

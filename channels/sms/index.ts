@@ -14,7 +14,6 @@
  */
 import type { InboundAnswer, InboundSm, SmsLink } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
-import type { FundingKind } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { InFlight } from '../../src/gateway/in-flight.js'
 import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
@@ -34,8 +33,6 @@ export interface SmsChannelOptions {
   readonly link: SmsLink
   /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */
   readonly keep: ReplyKeeper
-  /** The account of a payment that names none: the operating model's (defaultFundingOf). */
-  readonly defaultFunding?: FundingKind
 }
 
 export interface RunningSmsChannel {
@@ -62,7 +59,8 @@ export function startSmsChannel(
     log: ctx.log,
     shortCode: config.sms.shortCode,
     languageOf: async (msisdn) => (await ctx.identify(msisdn))?.language ?? null,
-    ...(options.defaultFunding === undefined ? {} : { defaultFunding: options.defaultFunding }),
+    // A payment that names no account comes from the operating model's default.
+    defaultFunding: ctx.accounts.defaultFunding,
   })
   const lastMos = new SqliteLastMoStore(
     ctx.workingFile('sms.sqlite'),

@@ -63,7 +63,9 @@ export async function startUssdChannel(
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
   // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config
   // value.
-  const engine = withPushFlow(options.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir))
+  const engine = withPushFlow(
+    options.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir, { accounts: ctx.accounts }),
+  )
   const store = new SqliteSessionStore(ctx.workingFile('ussd.sqlite'), limits, ctx.log)
   const service = new UssdService({
     engine,

@@ -5,7 +5,7 @@
  * and keeps the payment waiting for the confirm page). Exports PaymentPage, paymentPages,
  * paymentFormPage and readPaymentForm.
  */
-import type { FundingKind, Language, PaymentCommand } from '../../src/core/index.js'
+import type { AccountOffer, FundingKind, Language, PaymentCommand } from '../../src/core/index.js'
 import { fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
 import { catalogueOf, renderMessage } from '../../src/gateway/reply/index.js'
 import type { PageChoice, PageField, PageModel } from './contract.js'
@@ -29,8 +29,11 @@ interface PaymentPageSpec {
   readonly title: WapTextKey
   readonly link: WapTextKey
   readonly fields: readonly FieldSpec[]
-  /** Whether the user picks the account (send money is always from the wallet). */
-  readonly funding: boolean
+  /**
+   * The account the payment always comes from (send money: the wallet), or null: the user picks
+   * one of the accounts the operating model offers.
+   */
+  readonly fixedAccount: FundingKind | null
 }
 
 // Lengths: codes are short numbers in the world; a customer or order number up to 20; an MSISDN
@@ -43,7 +46,7 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     key: '2',
     title: 'title_pay_merchant',
     link: 'link_pay_merchant',
-    funding: true,
+    fixedAccount: null,
     fields: [{ name: 'merchant', label: 'field_merchant', kind: 'digits', lengthMax: 10 }, amount],
   },
   pay_bill: {
@@ -51,7 +54,7 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     key: '3',
     title: 'title_pay_bill',
     link: 'link_pay_bill',
-    funding: true,
+    fixedAccount: null,
     fields: [
       { name: 'biller', label: 'field_biller', kind: 'digits', lengthMax: 10 },
       { name: 'customer', label: 'field_customer_ref', kind: 'text', lengthMax: 20 },
@@ -63,7 +66,7 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     key: '4',
     title: 'title_airtime',
     link: 'link_airtime',
-    funding: true,
+    fixedAccount: null,
     fields: [
       { name: 'beneficiary', label: 'field_beneficiary', kind: 'msisdn', lengthMax: 16 },
       amount,
@@ -74,7 +77,7 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     key: '5',
     title: 'title_send_money',
     link: 'link_send_money',
-    funding: false,
+    fixedAccount: 'wallet',
     fields: [{ name: 'payee', label: 'field_payee', kind: 'msisdn', lengthMax: 16 }, amount],
   },
   pay_order: {
@@ -82,21 +85,26 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     key: '6',
     title: 'title_pay_order',
     link: 'link_pay_order',
-    funding: true,
+    fixedAccount: null,
     fields: [{ name: 'order', label: 'field_order', kind: 'text', lengthMax: 20 }],
   },
 }
 
-function fundingChoice(language: Language, selected: string | null): PageChoice {
+function fundingChoice(
+  language: Language,
+  accounts: AccountOffer,
+  selected: string | null,
+): PageChoice {
   const catalogue = catalogueOf(language)
+  const offered: readonly string[] = accounts.accounts
   return {
     name: 'account',
     label: wapText('field_account', language),
-    options: fundingKinds.map((kind) => ({ value: kind, label: catalogue[`account.${kind}`] })),
-    selected:
-      selected !== null && (fundingKinds as readonly string[]).includes(selected)
-        ? selected
-        : 'wallet',
+    options: accounts.accounts.map((kind) => ({
+      value: kind,
+      label: catalogue[`account.${kind}`],
+    })),
+    selected: selected !== null && offered.includes(selected) ? selected : accounts.defaultFunding,
   }
 }
 
@@ -104,6 +112,7 @@ function fundingChoice(language: Language, selected: string | null): PageChoice 
 export function paymentFormPage(
   page: PaymentPage,
   language: Language,
+  accounts: AccountOffer,
   urls: { action: string; home: string },
   token: string,
   values: Readonly<Record<string, string>> = {},
@@ -126,7 +135,10 @@ export function paymentFormPage(
         lengthMax: field.lengthMax,
         value: (values[field.name] ?? '').slice(0, field.lengthMax),
       })),
-      choices: spec.funding ? [fundingChoice(language, values['account'] ?? null)] : [],
+      choices:
+        spec.fixedAccount === null
+          ? [fundingChoice(language, accounts, values['account'] ?? null)]
+          : [],
     },
     links: [{ label: wapText('link_home', language), href: urls.home, key: '0' }],
     noStore: true,
@@ -137,12 +149,17 @@ export type FormReading =
   | { readonly ok: true; readonly command: PaymentCommand }
   | { readonly ok: false; readonly notice: string }
 
-/** Reads a submitted payment form into its command, or the notice the form is shown again with. */
+/**
+ * Reads a submitted payment form into its command, or the notice the form is shown again with.
+ * A form without an account pays from `defaultFunding`, the operating model's; an account the
+ * model does not offer (a form kept from before a change of model) is the core's to refuse.
+ */
 export function readPaymentForm(
   page: PaymentPage,
   msisdn: string,
   language: Language,
   body: Readonly<Record<string, string>>,
+  defaultFunding: FundingKind,
 ): FormReading {
   const spec = paymentPages[page]
   for (const field of spec.fields) {
@@ -170,7 +187,8 @@ export function readPaymentForm(
     notice: renderMessage({ key: `refusal.${reason}`, params: {} }, language),
   })
   const text = (name: string): string => (body[name] ?? '').trim()
-  const fundingText = text('account') === '' ? 'wallet' : text('account')
+  const fundingText =
+    spec.fixedAccount ?? (text('account') === '' ? defaultFunding : text('account'))
   if (!(fundingKinds as readonly string[]).includes(fundingText))
     return refusal('account_not_available')
   const funding = fundingText as FundingKind

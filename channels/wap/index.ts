@@ -101,6 +101,7 @@ export function startWapChannel(
       msisdnHeaders,
       login,
       renderer: options.renderer ?? handlebarsRenderer,
+      accounts: ctx.accounts,
     }),
   )
   let closed = false

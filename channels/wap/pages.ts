@@ -4,7 +4,13 @@
  * bill pays), result, login and the channel's notices. Every URL is complete: the session's
  * base (`/wap/s/<id>`) is passed in. Exports the page builders and SessionUrls.
  */
-import type { CommandResult, FundingKind, Language, StatementRow } from '../../src/core/index.js'
+import type {
+  AccountOffer,
+  CommandResult,
+  FundingKind,
+  Language,
+  StatementRow,
+} from '../../src/core/index.js'
 import { formatAmount } from '../../src/core/index.js'
 import { catalogueOf, renderResult } from '../../src/gateway/reply/index.js'
 import type { PageLink, PageModel } from './contract.js'
@@ -26,14 +32,18 @@ function homeLink(urls: SessionUrls, language: Language): PageLink {
   return link('link_home', language, `${urls.base}/`, '0')
 }
 
+/** The home page: a payment whose account is fixed shows only where the model offers it. */
 export function homePage(
   urls: SessionUrls,
   language: Language,
+  accounts: AccountOffer,
   notice: string | null = null,
 ): PageModel {
   const links: PageLink[] = [link('link_balance', language, `${urls.base}/balance`, '1')]
-  for (const spec of Object.values(paymentPages))
+  for (const spec of Object.values(paymentPages)) {
+    if (spec.fixedAccount !== null && !accounts.accounts.includes(spec.fixedAccount)) continue
     links.push(link(spec.link, language, `${urls.base}/${spec.path}`, spec.key))
+  }
   links.push(link('link_statement', language, `${urls.base}/statement`, '7'))
   links.push(link('link_logout', language, `${urls.base}/logout`, '9'))
   return {

@@ -10,7 +10,7 @@
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
-import type { Command, CommandResult } from '../../src/core/index.js'
+import type { AccountOffer, Command, CommandResult } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { DialogRunner } from '../../src/gateway/dialog/index.js'
@@ -64,6 +64,8 @@ export interface WapRouteDeps {
   readonly msisdnHeaders: readonly string[]
   readonly login: LoginCheck
   readonly renderer: WapRenderer
+  /** The accounts the operating model offers: the forms list no other. */
+  readonly accounts: AccountOffer
 }
 
 /** Where the router is mounted; every URL of a page is absolute. */
@@ -288,7 +290,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   sessions.get('/', (_request, response) => {
     const session = sessionOf(response)
-    send(response, deps, homePage(urlsOf(session), session.language))
+    send(response, deps, homePage(urlsOf(session), session.language, deps.accounts))
   })
 
   sessions.get('/balance', async (_request, response) => {
@@ -338,6 +340,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         paymentFormPage(
           page,
           session.language,
+          deps.accounts,
           { action: `${urls.base}${path}`, home: `${urls.base}/` },
           token,
           values,
@@ -350,11 +353,18 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         const session = sessionOf(response)
         const urls = urlsOf(session)
         const formUrls = { action: `${urls.base}${path}`, home: `${urls.base}/` }
-        const reading = readPaymentForm(page, msisdnOf(session), session.language, body)
+        const reading = readPaymentForm(
+          page,
+          msisdnOf(session),
+          session.language,
+          body,
+          deps.accounts.defaultFunding,
+        )
         if (!reading.ok)
           return paymentFormPage(
             page,
             session.language,
+            deps.accounts,
             formUrls,
             store.issue(session, page, deps.clock.nowMs()),
             body,
@@ -484,7 +494,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         msisdn: maskMsisdn(msisdn),
         via: 'login',
       })
-      return homePage(urls, session.language)
+      return homePage(urls, session.language, deps.accounts)
     })
   })
 

@@ -6,8 +6,9 @@
  * reads the running model from `Limits.operatingModel`, so its decisions stay pure. Who
  * authenticates a macro-payment follows from the table: the credit institution of the account it
  * comes from (creditInstitutionOf). Exports OperatingModelId, operatingModelIds,
- * OperatingModel, operatingModels, isOperatingModelId, offersAccount, feeSplitOf,
- * checkOperatingModels, creditInstitutionOf and partyNameOf.
+ * OperatingModel, operatingModels, isOperatingModelId, AccountOffer, accountOfferOf,
+ * defaultFundingOf, offersAccount, feeSplitOf, checkOperatingModels, creditInstitutionOf and
+ * partyNameOf.
  */
 import type { FundingKind } from './entities.js'
 import { fundingKinds } from './entities.js'
@@ -117,6 +118,23 @@ export function isOperatingModelId(value: unknown): value is OperatingModelId {
 export function defaultFundingOf(model: OperatingModelId): FundingKind {
   const accounts = operatingModels[model].accounts
   return accounts.includes('wallet') ? 'wallet' : (accounts[0] ?? 'bank')
+}
+
+/**
+ * What a channel offers a subscriber to pay from under a model: the accounts, in the order menus
+ * and forms list them, and the one a payment that names none comes from.
+ */
+export interface AccountOffer {
+  readonly accounts: readonly FundingKind[]
+  readonly defaultFunding: FundingKind
+}
+
+export function accountOfferOf(model: OperatingModelId): AccountOffer {
+  const offered = operatingModels[model].accounts
+  return {
+    accounts: fundingKinds.filter((funding) => offered.includes(funding)),
+    defaultFunding: defaultFundingOf(model),
+  }
 }
 
 export function offersAccount(model: OperatingModelId, funding: FundingKind): boolean {

@@ -2,14 +2,16 @@
  * context.ts - what the gateway gives every channel: the ChannelContext. A channel submits
  * commands, identifies the caller, notifies a phone, runs its dialogs (the runner; its store
  * over src/gateway/dialog in a working file) and finds its working files through it, and reads
- * the clock, the log and the metrics from it; it imports no service, ledger or configuration
- * module of src/ (test/rules/imports.test.ts), so a test or another gateway (several processes
- * on one database) can hand it other parts. Replies are rendered by importing
- * src/gateway/reply, not through the context: the renderer is pure (no I/O, nothing to swap).
+ * the clock, the log, the metrics and the accounts the operating model offers from it; it
+ * imports no service, ledger or configuration module of src/ (test/rules/imports.test.ts), so a
+ * test or another gateway (several processes on one database) can hand it other parts. Replies
+ * are rendered by importing src/gateway/reply, not through the context: the renderer is pure
+ * (no I/O, nothing to swap).
  * Exports ChannelContext, Caller, ChannelContextParts, createChannelContext.
  */
 import { join } from 'node:path'
-import type { Language, Payment } from '../core/index.js'
+import type { AccountOffer, Language, OperatingModelId, Payment } from '../core/index.js'
+import { accountOfferOf } from '../core/index.js'
 import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
@@ -40,6 +42,11 @@ export interface ChannelContext {
   dialogRunner(channel: 'ussd' | 'ivr' | 'wap', limits: DialogLimits): DialogRunner
   /** The path of a working file of the channel in the data directory (beside the ledger). */
   workingFile(name: string): string
+  /**
+   * The accounts the operating model offers, which a menu or form lists (no other), and the one
+   * a payment that names none comes from.
+   */
+  readonly accounts: AccountOffer
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
@@ -52,6 +59,8 @@ export interface ChannelContextParts {
   /** Absent: no route to a phone runs (no SMS); a notice is then not sent. */
   readonly notify?: Notify
   readonly dataDir: string
+  /** Absent: `cooperative`, the default model, which offers every account. */
+  readonly operatingModel?: OperatingModelId
   readonly clock: Clock
   readonly log: Logger
   readonly metrics: Metrics
@@ -78,6 +87,7 @@ export function createChannelContext(parts: ChannelContextParts): ChannelContext
     dialogRunner: (channel, limits) =>
       new DialogRunner({ channel, commands, notify: parts.notify ?? null, log, metrics, limits }),
     workingFile,
+    accounts: accountOfferOf(parts.operatingModel ?? 'cooperative'),
     clock,
     log,
     metrics,

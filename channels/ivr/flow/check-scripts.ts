@@ -15,6 +15,7 @@ import type {
   MenuGraph,
 } from '../../../src/gateway/menus/index.js'
 import {
+  accountValueProblem,
   commandFaults,
   isValidatorName,
   knownMessageKeys,
@@ -104,8 +105,12 @@ export function checkScriptSet(scripts: ScriptSet, limits: IvrFlowLimits): Probl
     }
     if (state.kind === 'input' && !isSecretInput(state)) valueNames.add(state.input.name)
     if (state.kind === 'menu')
-      for (const choice of state.choices)
+      for (const choice of state.choices) {
         for (const name of Object.keys(choice.set)) valueNames.add(name)
+        const account = choice.set['account']
+        const problem = account === undefined ? null : accountValueProblem(account)
+        if (problem !== null) note(state.file, state.name, `key ${choice.key} ${problem}`)
+      }
   }
   const checkTexts = (state: ScriptState, what: string, texts: Texts | null): void => {
     if (texts === null) return

@@ -10,12 +10,13 @@
  * and the digit engine's timers, `9` repeat and `*` back, type-ahead, escalating re-prompts, the
  * PIN handed to its command without ever being kept, and the caller identified by a typed number.
  */
-import type { CommandResult, Language, Payment } from '../../../src/core/index.js'
-import { assert, normalizeMsisdn } from '../../../src/core/index.js'
+import type { CommandResult, FundingKind, Language, Payment } from '../../../src/core/index.js'
+import { assert, defaultFundingOf, normalizeMsisdn } from '../../../src/core/index.js'
 import type { Question, Turn } from '../../../src/gateway/menus/index.js'
 import {
   answer,
   commandOf,
+  defaultAccountName,
   dialogLookup,
   enterState,
   firstTurn,
@@ -37,6 +38,11 @@ import type { MenuChoice, ScriptSet, ScriptState, Texts } from './script-model.j
 
 export interface IvrEngineOptions {
   readonly limits?: IvrFlowLimits
+  /**
+   * What `{default_account}` fills in: the operating model's default account (a call asks no
+   * account). Absent: the wallet, as under the cooperative model.
+   */
+  readonly defaultFunding?: FundingKind
 }
 
 type Listening = Extract<ScriptState, { kind: 'menu' | 'input' }>
@@ -50,13 +56,18 @@ const backKey = '*'
 const inputKeys = '0123456789*'
 
 export function createIvrEngine(scripts: ScriptSet, options: IvrEngineOptions = {}): IvrEngine {
-  return new ScriptEngine(scripts, options.limits ?? ivrFlowLimits)
+  return new ScriptEngine(
+    scripts,
+    options.limits ?? ivrFlowLimits,
+    options.defaultFunding ?? defaultFundingOf('cooperative'),
+  )
 }
 
 class ScriptEngine implements IvrEngine {
   constructor(
     private readonly scripts: ScriptSet,
     private readonly limits: IvrFlowLimits,
+    private readonly defaultFunding: FundingKind,
   ) {}
 
   start(
@@ -447,7 +458,11 @@ class ScriptEngine implements IvrEngine {
   }
 
   private lookup(call: IvrCall): Lookup {
-    const builtins = { number: this.scripts.number, msisdn: call.msisdn }
+    const builtins = {
+      number: this.scripts.number,
+      msisdn: call.msisdn,
+      [defaultAccountName]: this.defaultFunding,
+    }
     // The payment's id is the engine's own: it names the payment to the core, never to the caller.
     return dialogLookup(call.values, builtins, (name) => name === spokenPaymentValue)
   }

@@ -51,5 +51,8 @@ export function loadIvrEngine(
   const read = readScripts(dir, limits)
   const problems = [...read.problems, ...checkScriptSet(read.scripts, limits)]
   refuseProblems('IVR scripts', dir, problems)
-  return createIvrEngine(read.scripts, { limits })
+  return createIvrEngine(read.scripts, {
+    limits,
+    ...(options.defaultFunding === undefined ? {} : { defaultFunding: options.defaultFunding }),
+  })
 }

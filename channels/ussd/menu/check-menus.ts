@@ -16,6 +16,7 @@ import type {
   Values,
 } from '../../../src/gateway/menus/index.js'
 import {
+  accountValueProblem,
   commandFaults,
   commandKinds,
   isCommandKind,
@@ -196,6 +197,9 @@ function checkOptions(
   if (state.options.length > limits.optionsMax)
     problem(`${state.options.length} options, more than ${limits.optionsMax}`)
   state.options.forEach((option, index) => {
+    const account = option.set['account']
+    const accountProblem = account === undefined ? null : accountValueProblem(account)
+    if (accountProblem !== null) problem(`option ${index + 1} ${accountProblem}`)
     for (const language of languages) {
       const line = `${index + 1} ${option.label[language]}`
       if (placeholdersOf(option.label[language]).length > 0)

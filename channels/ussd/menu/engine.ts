@@ -26,20 +26,24 @@
  * unregistered (or locked) number hears so at once.
  */
 import type {
+  AccountOffer,
   CommandResult,
+  FundingKind,
   Language,
   Message,
   SubscriberCommand,
 } from '../../../src/core/index.js'
-import { assert } from '../../../src/core/index.js'
+import { accountOfferOf, assert } from '../../../src/core/index.js'
 import type { Question, Routed } from '../../../src/gateway/menus/index.js'
 import {
   answer,
   commandOf,
+  defaultAccountName,
   dialogLookup,
   enterState,
   fillText,
   firstTurn,
+  formatProblems,
   isCommandKind,
   isSecret,
   refuse,
@@ -56,12 +60,18 @@ import { languageKey } from './check-menus.js'
 import type { UssdMenuLimits } from './limits.js'
 import { ussdMenuLimits } from './limits.js'
 import type { MenuCommand, MenuOption, MenuSet, MenuState, SystemTextKey } from './menu-model.js'
+import { offeredMenus } from './offered.js'
 import { PageCache } from './page-cache.js'
 import { paginate } from './paging.js'
 import { isSealed, sealSecret, unsealSecret } from './secrets.js'
 
 export interface UssdEngineOptions {
   readonly limits?: UssdMenuLimits
+  /**
+   * The accounts the operating model offers: an option setting another is not shown
+   * (offered.ts). Absent: every account (the cooperative model).
+   */
+  readonly accounts?: AccountOffer
   /** Debug lines per step (state, hop, lengths); never an input's text. */
   readonly logger?: Logger
 }
@@ -129,7 +139,15 @@ function withoutKeys(
 }
 
 export function createUssdEngine(menus: MenuSet, options: UssdEngineOptions = {}): UssdEngine {
-  return new MenuEngine(menus, options.limits ?? ussdMenuLimits, options.logger ?? silentLogger)
+  const accounts = options.accounts ?? accountOfferOf('cooperative')
+  const offered = offeredMenus(menus, accounts.accounts)
+  assert(offered.problems.length === 0, formatProblems(offered.problems))
+  return new MenuEngine(
+    offered.menus,
+    options.limits ?? ussdMenuLimits,
+    options.logger ?? silentLogger,
+    accounts.defaultFunding,
+  )
 }
 
 class MenuEngine implements UssdEngine {
@@ -139,6 +157,8 @@ class MenuEngine implements UssdEngine {
     private readonly menus: MenuSet,
     private readonly limits: UssdMenuLimits,
     private readonly log: Logger,
+    /** What `{default_account}` fills in: the operating model's default account. */
+    private readonly defaultFunding: FundingKind,
   ) {
     assert(menus.states.has(menus.home), `the home state ${menus.home} does not exist`)
     this.pageCache = new PageCache(limits.pageCacheEntriesMax)
@@ -617,7 +637,11 @@ class MenuEngine implements UssdEngine {
 
   /** A menu text filled from the session: its values (never a sealed one) and the built-ins. */
   private fill(session: UssdSession, template: string, language: Language): string {
-    const builtins = { msisdn: session.msisdn, service: this.menus.service }
+    const builtins = {
+      msisdn: session.msisdn,
+      service: this.menus.service,
+      [defaultAccountName]: this.defaultFunding,
+    }
     const lookup = dialogLookup(session.values, builtins, (_name, value) => isSealed(value))
     return fillText(template, language, lookup)
   }

@@ -12,6 +12,7 @@ import type { UssdEngineOptions } from './engine.js'
 import { createUssdEngine } from './engine.js'
 import { ussdMenuLimits } from './limits.js'
 import { readMenus } from './load-menus.js'
+import { offeredMenus } from './offered.js'
 
 export { checkMenuSet, checkMenus } from './check-menus.js'
 export type { HeldMode, UssdEngineOptions } from './engine.js'
@@ -45,6 +46,9 @@ export function loadUssdEngine(
   const limits = options.limits ?? ussdMenuLimits
   const read = readMenus(dir, limits)
   const problems = [...read.problems, ...checkMenuSet(read.menus, limits)]
+  // Menus that cannot serve the operating model (a screen left with no option) stop start-up too.
+  if (problems.length === 0 && options.accounts !== undefined)
+    problems.push(...offeredMenus(read.menus, options.accounts.accounts).problems)
   refuseProblems('USSD menus', dir, problems)
   return createUssdEngine(read.menus, { ...options, limits })
 }

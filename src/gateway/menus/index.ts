@@ -49,6 +49,7 @@ export type {
   StateBase,
 } from './model.js'
 export { formatProblems } from './model.js'
+export { accountValueProblem, defaultAccountName, isOffered } from './offer.js'
 export type { Validator, ValidatorName } from './validators.js'
 export { isValidatorName, validatorNames, validators } from './validators.js'
 export type {

@@ -245,6 +245,17 @@ describe('checkIvrScripts', () => {
       ),
     },
     {
+      name: 'a choice that sets an account that is none',
+      file: 'main.yaml',
+      edit: (yaml) => {
+        node(yaml, 'states', 'main', 'menu')['2'] = { to: 'pay_order', set: { account: 'purse' } }
+      },
+      expected: pattern(
+        /^main\.yaml: main: key 2 sets account to "purse", which is no account \(wallet, /,
+        /phone_bill, bank or \{default_account\}\)$/,
+      ),
+    },
+    {
       name: 'an unknown outcome',
       file: 'main.yaml',
       edit: (yaml) => {

@@ -68,6 +68,17 @@ describe('checkMenus', () => {
       edit: (text: string) => text.replace("zh: '商户付款'", `zh: '${'商户付款'.repeat(20)}'`),
     },
     {
+      kind: 'option that sets an account that is none',
+      file: 'pay-bill.yaml',
+      state: 'pay_bill.account',
+      message: /option 3 sets account to "card", which is no account \(wallet, phone_bill, bank/,
+      edit: (text: string) =>
+        text.replace(
+          'set: { account: bank }, to: pay_bill.ask',
+          'set: { account: card }, to: pay_bill.ask',
+        ),
+    },
+    {
       kind: 'missing translation',
       file: 'pay-order.yaml',
       state: 'pay_order',
