@@ -49,7 +49,7 @@ export const en: Catalogue = {
   'language.changed': 'Your language is now English.',
   'pin.verified': 'You are logged in.',
   registered:
-    'Welcome {name}! Your telepay wallet and phone bill account are ready. Reply HELP for commands.',
+    'Welcome {name}! This number is registered for telepay and your PIN is set. Send BAL for your balances, HELP for commands.',
   'order.created':
     'Order {orderNo} for CNY {amount} created. Customers pay it by SMS: ORDER {orderNo}',
   'refund.completed': 'Refund of CNY {amount} from {payee} credited to your {account}. Ref {ref}.',
@@ -67,6 +67,8 @@ export const en: Catalogue = {
   'refusal.pin_format_invalid': 'A PIN is 4 to 6 digits. Please send again.',
   'refusal.payer_not_registered':
     'Your number is not registered for telepay payments. Ask your operator or an agent to register it.',
+  'refusal.registration_not_offered':
+    'This service does not register numbers by SMS. Ask your bank or operator to register you for telepay.',
   'refusal.already_registered': 'This number is already registered. Send BAL to see your balances.',
   'refusal.subscriber_locked':
     'Your account is locked after too many wrong PINs. Please try again in 15 minutes.',

@@ -43,7 +43,8 @@ export const zh: Catalogue = {
   'pin.changed': '您的密码已修改，请勿告诉任何人。',
   'language.changed': '语言已设置为中文。',
   'pin.verified': '登录成功。',
-  registered: '{name}，欢迎使用telepay！钱包和话费账户已开通，回复“帮助”查看指令。',
+  registered:
+    '{name}，欢迎使用telepay！本机号码已开通，密码已设置。发送“余额”查询余额，“帮助”查看指令。',
   'order.created': '订单{orderNo}（{amount}元）已创建，用户发送“ORDER {orderNo}”即可付款。',
   'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',
   'delivery.recorded': '支付{paymentId}的发货已登记。',
@@ -56,6 +57,7 @@ export const zh: Catalogue = {
   'refusal.msisdn_invalid': '手机号码无效，请核对后重新发送。',
   'refusal.pin_format_invalid': '密码应为4至6位数字，请重新发送。',
   'refusal.payer_not_registered': '您的号码尚未开通telepay支付，请到营业厅或代理点办理开通。',
+  'refusal.registration_not_offered': '本服务不支持短信注册，请到银行或营业厅办理开通。',
   'refusal.already_registered': '该号码已注册，发送“余额”查询余额。',
   'refusal.subscriber_locked': '密码错误次数过多，账户已锁定，请15分钟后再试。',
   'refusal.merchant_not_found': '商户不存在，请核对商户编号后重新发送。',

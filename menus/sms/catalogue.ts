@@ -21,6 +21,7 @@ export const smsKeywords = [
   'no',
   'hist',
   'pin',
+  'reg',
   'help',
 ] as const
 

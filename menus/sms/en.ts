@@ -10,8 +10,8 @@ import type { SmsCatalogue } from './catalogue.js'
 // Chinese forms too (订单, 缴费, 圈存, 记录/明细, 改密码/密码); zh.ts names them.
 export const smsEn: SmsCatalogue = {
   help:
-    'BAL, HIST, PAY merchant amt, ORDER no, BILL biller ref amt, TOPUP amt (number), LOAD amt, ' +
-    'SEND number amt, PIN old new. W/P/B picks account.',
+    'BAL, HIST, PAY merchant amt, ORDER no, BILL biller ref amt, TOPUP amt (no.), LOAD amt, ' +
+    'SEND no. amt, PIN old new, REG name PIN. W/P/B: account.',
   unknown: 'Unknown command.',
   usage: {
     bal: 'Send BAL to see your balances.',
@@ -28,6 +28,7 @@ export const smsEn: SmsCatalogue = {
     no: 'Reply NO to cancel the payment waiting for your confirmation.',
     hist: 'Send HIST to see your last 5 transactions.',
     pin: 'Send PIN <old PIN> <new PIN> to change your PIN. A PIN is 4 to 6 digits.',
+    reg: 'Send REG <your name> <PIN> to register this number, e.g. REG Wang Fang 2468. A PIN is 4 to 6 digits.',
     help: 'Send HELP for all commands, or HELP PAY for one of them.',
   },
   reference: 'Ref {ref}.',

@@ -6,11 +6,11 @@ import type { SmsCatalogue } from './catalogue.js'
 
 // The help lists the Chinese keywords: 余额, 支付, 订单 (ORDER), 缴费 (BILL), 充值, 圈存 (LOAD,
 // loading the wallet from the bank card), 转账, 记录 or 明细 (HIST), 改密码 or 密码 (PIN), 确认,
-// 取消, 帮助. It takes two 67-character UCS-2 parts; a usage hint fits one 70-character SMS.
+// 取消, 注册 (REG), 帮助. It takes two 67-character UCS-2 parts; a usage hint fits one 70-character SMS.
 export const smsZh: SmsCatalogue = {
   help:
     '指令：余额；支付 商户号 金额；订单 订单号；缴费 商户号 户号 金额；充值 金额 [号码]；圈存 金额；' +
-    '转账 号码 金额；记录；改密码 旧密码 新密码。付款可在末尾加钱包、话费或银行卡。',
+    '转账 号码 金额；记录；改密码 旧密码 新密码；注册 姓名 密码。付款可在末尾加钱包、话费或银行卡。',
   unknown: '无法识别该指令。',
   usage: {
     bal: '发送“余额”查询各账户余额。',
@@ -24,6 +24,7 @@ export const smsZh: SmsCatalogue = {
     no: '回复“取消”取消待确认的支付。',
     hist: '发送“记录”查看最近5笔交易。',
     pin: '用法：改密码 旧密码 新密码，密码为4至6位数字。',
+    reg: '用法：注册 姓名 密码，为本机号码开通，如“注册 王芳 2468”，密码为4至6位数字。',
     help: '发送“帮助”查看全部指令，“帮助 支付”查看单项用法。',
   },
   reference: '交易号{ref}。',

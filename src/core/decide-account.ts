@@ -11,6 +11,7 @@ import type { Account, Language, Subscriber } from './entities.js'
 import { fundingKinds } from './entities.js'
 import type { Limits } from './limits.js'
 import { formatAmount } from './money.js'
+import { operatingModels } from './operating-models.js'
 import type { BalanceLine, StatementRow } from './results.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -100,8 +101,10 @@ export function decideStatement(
 }
 
 /**
- * Opens a subscriber with an empty wallet and a phone-bill account without credit; a card is
- * linked by the bank, not by the subscriber.
+ * Opens a subscriber with an empty wallet and a phone-bill account without credit, where the
+ * operating model lets a number register itself (third party); a card is linked by the bank,
+ * not by the subscriber. The phone-bill account is the operator's billing of the line, there
+ * under every model; whether it pays is the model's (account_not_offered).
  */
 export function decideRegister(
   env: Envelope,
@@ -111,6 +114,8 @@ export function decideRegister(
 ): Outcome {
   if (env.newPinHash === null)
     return { result: refused('pin_format_invalid', command.language), writes: [] }
+  if (!operatingModels[limits.operatingModel].selfRegistration)
+    return { result: refused('registration_not_offered', command.language), writes: [] }
   if (view.subscriber(command.msisdn) !== null)
     return { result: refused('already_registered', command.language), writes: [] }
   const subscriber: Subscriber = {

@@ -27,6 +27,12 @@ export interface OperatingModel {
    * card's bank (merchant_bank_mismatch otherwise).
    */
   readonly cardPaysOwnBankOnly: boolean
+  /**
+   * Whether a number may register itself (SMS `REG <name> <PIN>`): the provider's users register
+   * and bind their phone; under the other models the operator or the bank registers its own
+   * subscribers (registration_not_offered).
+   */
+  readonly selfRegistration: boolean
   readonly feeShares: FeeShareTable
   /**
    * What each fee party is under this model, as settlement reports name it. The platform's
@@ -47,6 +53,7 @@ export const operatingModels: Readonly<Record<OperatingModelId, OperatingModel>>
   operator: {
     accounts: ['wallet', 'phone_bill', 'bank'],
     cardPaysOwnBankOnly: false,
+    selfRegistration: false,
     feeShares: {
       phone_bill: [
         ['operator_fees', 80n],
@@ -69,6 +76,7 @@ export const operatingModels: Readonly<Record<OperatingModelId, OperatingModel>>
   bank: {
     accounts: ['bank'],
     cardPaysOwnBankOnly: true,
+    selfRegistration: false,
     feeShares: {
       bank: [
         ['bank_fees', 60n],
@@ -84,6 +92,7 @@ export const operatingModels: Readonly<Record<OperatingModelId, OperatingModel>>
   third_party: {
     accounts: ['wallet', 'bank'],
     cardPaysOwnBankOnly: false,
+    selfRegistration: true,
     feeShares: {
       wallet: [
         ['operator_fees', 25n],
@@ -102,6 +111,7 @@ export const operatingModels: Readonly<Record<OperatingModelId, OperatingModel>>
   cooperative: {
     accounts: ['wallet', 'phone_bill', 'bank'],
     cardPaysOwnBankOnly: false,
+    selfRegistration: false,
     feeShares,
     partyNames: { operator_fees: 'operator', bank_fees: 'bank', platform_fees: 'platform' },
   },

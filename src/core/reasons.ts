@@ -14,6 +14,8 @@ export const reasons = [
   'amount_not_positive',
   'msisdn_invalid',
   'pin_format_invalid',
+  // The operating model does not let a subscriber register themselves (only a provider does).
+  'registration_not_offered',
   // Who is asking.
   'payer_not_registered',
   'already_registered',
@@ -77,6 +79,7 @@ export function isTransient(reason: Reason): boolean {
     case 'amount_not_positive':
     case 'msisdn_invalid':
     case 'pin_format_invalid':
+    case 'registration_not_offered':
     case 'payer_not_registered':
     case 'already_registered':
     case 'merchant_not_found':

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BalanceLine, StatementRow } from '../../src/core/index.js'
-import { formatAmount } from '../../src/core/index.js'
+import { defaultLimits, formatAmount } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import {
@@ -28,6 +28,9 @@ import {
   WATER,
   ZHANG,
 } from './helpers.js'
+
+/** Numbers register themselves under the third-party model only. */
+const thirdParty = { ...defaultLimits, operatingModel: 'third_party' as const }
 
 const register = (msisdn: string) => ({
   kind: 'register' as const,
@@ -93,16 +96,23 @@ describe('registration: refusals by descending precedence', () => {
         ok(t, register(NOBODY), { key: 'ussd:r1:2', newPinHash: 'fake$2468' })
       },
       when: (t) => t.run(register('8613700137001'), { key: 'ussd:r1:2', newPinHash: 'fake$2468' }),
+      limits: thirdParty,
     },
     {
       reason: 'pin_format_invalid',
-      name: 'no valid PIN, for a number already registered',
+      name: 'no valid PIN, for a number already registered, under a model without registration',
       when: (t) => t.run(register(LI), { newPinHash: null }),
+    },
+    {
+      reason: 'registration_not_offered',
+      name: 'a new number, under a model whose operator or bank registers its subscribers',
+      when: (t) => t.run(register(NOBODY), { newPinHash: 'fake$2468' }),
     },
     {
       reason: 'already_registered',
       name: 'a number already registered',
       when: (t) => t.run(register(LI), { newPinHash: 'fake$2468' }),
+      limits: thirdParty,
     },
   ])
 })
@@ -248,6 +258,8 @@ describe('account commands: what they answer', () => {
   })
 
   it('registers a number with an empty wallet and phone bill, to receive, then pay', async () => {
+    await t.close()
+    t = await openTestLedger({ limits: thirdParty })
     const registered = ok(t, register(NOBODY), { newPinHash: 'fake$2468' })
     expect(registered.message).toEqual({ key: 'registered', params: { name: 'Wang Fang' } })
     expect(registered.language).toBe('zh')
@@ -266,7 +278,9 @@ describe('account commands: what they answer', () => {
     await expectBalanced(t)
   })
 
-  it('a registered wallet holds at most 10000.00 like any other', () => {
+  it('a registered wallet holds at most 10000.00 like any other', async () => {
+    await t.close()
+    t = await openTestLedger({ limits: thirdParty })
     ok(t, register(NOBODY), { newPinHash: 'fake$2468' })
     for (let i = 0; i < 5; i += 1) ok(t, sendMoney(LI, NOBODY, 10_000n, true), { pin: 'match' })
     expect(linesOf(t, NOBODY)[0]?.balanceMinor).toBe(50_000n)

@@ -6,7 +6,14 @@
  * no money).
  */
 import { expect, it } from 'vitest'
-import type { Command, CommandResult, FundingKind, PinCheck, Reason } from '../../src/core/index.js'
+import type {
+  Command,
+  CommandResult,
+  FundingKind,
+  Limits,
+  PinCheck,
+  Reason,
+} from '../../src/core/index.js'
 import { reasonRank } from '../../src/core/index.js'
 import type { TestLedger } from '../support/ledger-fixture.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
@@ -239,6 +246,8 @@ export interface RefusalRow {
   readonly name: string
   readonly given?: (t: TestLedger) => void
   readonly when: (t: TestLedger) => CommandResult
+  /** The limits of the row's ledger (an operating model); absent: the defaults. */
+  readonly limits?: Limits
 }
 
 /**
@@ -254,7 +263,7 @@ export function refusalTable(rows: readonly RefusalRow[]): void {
   })
   for (const row of rows) {
     it(`${row.reason}: ${row.name}`, async () => {
-      const t = await openTestLedger()
+      const t = await openTestLedger(row.limits === undefined ? {} : { limits: row.limits })
       try {
         row.given?.(t)
         const before = moneySnapshot(t)

@@ -88,6 +88,7 @@ describe('GET /admin/api/operating-model', () => {
       operatingModel: 'bank',
       accounts: ['bank'],
       cardPaysOwnBankOnly: true,
+      selfRegistration: false,
       microPaymentMax: '30.00',
       feeShares: {
         bank: [

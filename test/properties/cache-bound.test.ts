@@ -9,6 +9,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Envelope } from '../../src/core/index.js'
+import { defaultLimits } from '../../src/core/index.js'
 import { encodeJson } from '../../src/ledger/codec.js'
 import { openTestLedger } from '../support/ledger-fixture.js'
 import type { Harness } from './harness.js'
@@ -65,7 +66,9 @@ describe('the ledger with its caches bounded to one row', () => {
   })
 
   it('finds an account created earlier in the same batch, for an owner it never read', async () => {
-    const t = await openTestLedger({ cacheRowsMax: 1 })
+    // Numbers register themselves under the third-party model only.
+    const limits = { ...defaultLimits, operatingModel: 'third_party' as const }
+    const t = await openTestLedger({ cacheRowsMax: 1, limits })
     try {
       const newcomer = '8613700137009'
       const [registered, sent, balance] = t.runBatch([

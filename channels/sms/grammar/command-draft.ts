@@ -2,7 +2,7 @@
  * command-draft.ts - what an MO asks the core to do, before the sender is known: the core's
  * subscriber commands without their msisdn. Exports CommandDraft and commandOfDraft.
  */
-import type { FundingKind, SubscriberCommand } from '../../../src/core/index.js'
+import type { FundingKind, Language, SubscriberCommand } from '../../../src/core/index.js'
 import { assertNever } from '../../../src/core/index.js'
 
 export type CommandDraft =
@@ -34,6 +34,8 @@ export type CommandDraft =
     }
   | { readonly kind: 'load_wallet'; readonly amountMinor: bigint }
   | { readonly kind: 'send_money'; readonly payeeMsisdn: string; readonly amountMinor: bigint }
+  /** REG <name> <PIN>: the number registers itself, answered in the language it wrote in. */
+  | { readonly kind: 'register'; readonly name: string; readonly language: Language }
 
 /**
  * The core command for a draft sent by `msisdn` (already normalized). An SMS payment never
@@ -95,6 +97,8 @@ export function commandOfDraft(draft: CommandDraft, msisdn: string): SubscriberC
         amountMinor: draft.amountMinor,
         authorize,
       }
+    case 'register':
+      return { kind: 'register', msisdn, name: draft.name, language: draft.language }
     default:
       return assertNever(draft)
   }

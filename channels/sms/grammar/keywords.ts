@@ -23,6 +23,7 @@ const keywordWords: { readonly [K in SmsKeyword]: readonly string[] } = {
   no: ['NO', 'N', '取消'],
   hist: ['HIST', '记录', '明细'],
   pin: ['PIN', '改密码', '密码'],
+  reg: ['REG', 'REGISTER', '注册'],
   help: ['HELP', '帮助', '?'],
 }
 
@@ -63,4 +64,4 @@ export function accountOf(word: string): FundingKind | null {
 }
 
 /** Keywords whose words after the keyword are all PINs (YES <PIN>, PIN <old> <new>). */
-export const pinKeywords: ReadonlySet<SmsKeyword> = new Set<SmsKeyword>(['yes', 'pin'])
+export const pinKeywords: ReadonlySet<SmsKeyword> = new Set<SmsKeyword>(['yes', 'pin', 'reg'])

@@ -25,6 +25,7 @@ const argumentKinds: { readonly [K in SmsKeyword]: readonly ArgumentKind[] } = {
   no: [],
   yes: [],
   pin: [],
+  reg: [],
   help: ['keyword'],
   pay: ['code', 'amount', 'account'],
   order: ['code', 'account'],

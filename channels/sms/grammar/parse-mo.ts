@@ -55,13 +55,14 @@ export function parseMo(text: string, defaultFunding: FundingKind = 'wallet'): P
   const first = words[0]
   const keyword = first === undefined ? null : keywordOf(first)
   if (keyword === null) return { kind: 'refusal', refusal: { reason: 'unknown_keyword' }, language }
-  return { ...parseKeyword(keyword, words.slice(1), defaultFunding), language }
+  return { ...parseKeyword(keyword, words.slice(1), defaultFunding, language ?? 'en'), language }
 }
 
 function parseKeyword(
   keyword: SmsKeyword,
   args: readonly string[],
   defaultFunding: FundingKind,
+  language: Language,
 ): MoMeaning {
   switch (keyword) {
     case 'bal':
@@ -76,6 +77,8 @@ function parseKeyword(
       return parseYes(args)
     case 'pin':
       return parsePin(args)
+    case 'reg':
+      return parseRegister(args, language)
     case 'pay':
       return parsePay(args, defaultFunding)
     case 'order':
@@ -132,6 +135,18 @@ function parsePin(args: readonly string[]): MoMeaning {
   if (args.length !== 2 || oldPin === undefined || newPin === undefined) return usage('pin')
   // The core checks the new PIN's format (pin_format_invalid) and counts a wrong old one.
   return command('pin', { kind: 'change_pin' }, oldPin, newPin)
+}
+
+/** The longest name REG takes: a name as a person writes it, not a message. */
+const registerNameCharsMax = 40
+
+/** REG <name> <PIN>: the words before the PIN are the name, as typed. */
+function parseRegister(args: readonly string[], language: Language): MoMeaning {
+  const pin = args[args.length - 1]
+  const name = args.slice(0, -1).join(' ')
+  if (pin === undefined || name === '' || name.length > registerNameCharsMax) return usage('reg')
+  // The core checks the PIN's format (pin_format_invalid), as for a new PIN.
+  return command('reg', { kind: 'register', name, language }, null, pin)
 }
 
 type AmountWord =

@@ -44,6 +44,7 @@ export function operatingModelJson(limits: Limits): Record<string, unknown> {
     operatingModel: limits.operatingModel,
     accounts: model.accounts,
     cardPaysOwnBankOnly: model.cardPaysOwnBankOnly,
+    selfRegistration: model.selfRegistration,
     microPaymentMax: formatAmount(limits.phoneBillPaymentMaxMinor),
     feeShares,
     partyNames: partyNamesJson(limits.operatingModel),

@@ -22,6 +22,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'msisdn_invalid':
     case 'pin_format_invalid':
       return 400
+    case 'registration_not_offered':
     case 'payer_not_registered':
     case 'already_registered':
     case 'subscriber_locked':

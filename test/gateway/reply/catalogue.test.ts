@@ -281,8 +281,8 @@ describe('renderMessage', () => {
   it('does not substitute a placeholder found inside a param value', () => {
     const tricky: Message = { key: 'registered', params: { name: '{account}' } }
     expect(renderMessage(tricky, 'en')).toBe(
-      'Welcome {account}! Your telepay wallet and phone bill account are ready. Reply HELP ' +
-        'for commands.',
+      'Welcome {account}! This number is registered for telepay and your PIN is set. Send BAL ' +
+        'for your balances, HELP for commands.',
     )
   })
 })

@@ -21,6 +21,9 @@ describe('maskMoText', () => {
     ['确认1234', '确认 ****'],
     ['确认　4321', '确认 ****'],
     ['改密码 4321 8765', '改密码 **** ****'],
+    // A registration carries a PIN and a person's name: neither is logged.
+    ['REG Wang Fang 2468', 'REG **** **** ****'],
+    ['注册王芳 2468', '注册 **** ****'],
     // A PIN typed where the grammar expects no number.
     ['PAY 1001 25 1234', 'PAY 1001 25 ****'],
     ['SEND 8613800138001 10 1234', 'SEND 8613800138001 10 ****'],
@@ -108,6 +111,7 @@ describe('SMS texts', () => {
       no: 'NO',
       hist: 'HIST',
       pin: 'PIN',
+      reg: 'REG',
       help: 'HELP',
     }
     const chinese = {
@@ -122,6 +126,7 @@ describe('SMS texts', () => {
       no: '取消',
       hist: '记录',
       pin: '改密码',
+      reg: '注册',
       help: '帮助',
     }
     for (const keyword of smsKeywords) {

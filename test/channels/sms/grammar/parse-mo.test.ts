@@ -259,6 +259,28 @@ table('HIST, PIN, HELP and their Chinese forms', [
   ['HELP ME PLEASE', help(null)],
 ])
 
+table('REG / REGISTER / 注册: a name of one or more words, then the PIN', [
+  [
+    'REG Wang Fang 2468',
+    run('reg', { kind: 'register', name: 'Wang Fang', language: 'en' }, null, null, '2468'),
+  ],
+  [
+    'register wang 2468',
+    run('reg', { kind: 'register', name: 'wang', language: 'en' }, null, null, '2468'),
+  ],
+  [
+    '注册 王芳 2468',
+    run('reg', { kind: 'register', name: '王芳', language: zh }, zh, null, '2468'),
+  ],
+  ['注册王芳 2468', run('reg', { kind: 'register', name: '王芳', language: zh }, zh, null, '2468')],
+  // The core judges the PIN's format (pin_format_invalid), as for a new PIN.
+  ['REG Wang 24', run('reg', { kind: 'register', name: 'Wang', language: 'en' }, null, null, '24')],
+  ['REG 2468', usage('reg')],
+  ['REG', usage('reg')],
+  [`REG ${'W'.repeat(41)} 2468`, usage('reg')],
+  ['注册', usage('reg', zh)],
+])
+
 table('amount refusals, for every keyword that takes an amount', [
   ['PAY 1001 -5', refused('pay', 'amount_not_positive')],
   ['PAY 1001 0', refused('pay', 'amount_not_positive')],
@@ -362,18 +384,21 @@ describe('commandOfDraft', () => {
     })
   })
 
-  it("turns YES, NO, BAL, HIST and PIN into the sender's commands", () => {
-    const kinds = ['YES 1234', 'NO', 'BAL', 'HIST', 'PIN 1234 5678'].map((text) => {
-      const parsed = parseMo(text)
-      if (parsed.kind !== 'command') throw new Error(`${text} was not read as a command`)
-      return commandOfDraft(parsed.draft, LI)
-    })
+  it("turns YES, NO, BAL, HIST, PIN and REG into the sender's commands", () => {
+    const kinds = ['YES 1234', 'NO', 'BAL', 'HIST', 'PIN 1234 5678', '注册 王芳 2468'].map(
+      (text) => {
+        const parsed = parseMo(text)
+        if (parsed.kind !== 'command') throw new Error(`${text} was not read as a command`)
+        return commandOfDraft(parsed.draft, LI)
+      },
+    )
     expect(kinds).toEqual([
       { kind: 'confirm', msisdn: LI },
       { kind: 'cancel', msisdn: LI },
       { kind: 'balance', msisdn: LI },
       { kind: 'statement', msisdn: LI },
       { kind: 'change_pin', msisdn: LI },
+      { kind: 'register', msisdn: LI, name: '王芳', language: 'zh' },
     ])
   })
 })
