@@ -49,6 +49,9 @@ describe('runScaleBench', () => {
       expect(size.ratio).toBeCloseTo(size.telepayPerSecond / size.rawPerSecond, 9)
       expect(size.payments).toBeGreaterThan(0)
       expect(size.telepayP99Ms).toBeGreaterThanOrEqual(size.telepayP50Ms)
+      // The caches sized for the world (three accounts a subscriber), and what they cost.
+      expect(size.cacheRowsMax).toBe(size.subscribers * 3 + 1_000)
+      expect(size.telepayHeapBytes).toBeGreaterThan(0)
     }
     expect(a.checks.map((check) => check.name)).toEqual([
       'ratio_2000',
@@ -116,6 +119,9 @@ describe('parseScaleBenchArgs', () => {
     const chosen = parseScaleBenchArgs(['--sections', 'open-sessions', '--subscribers', '10,20'])
     expect(chosen.ok && chosen.options).toMatchObject({ sections: ['D'], subscribers: [10, 20] })
     expect(parseScaleBenchArgs(['--sections', 'd,a']).ok).toBe(true)
+    const bounded = parseScaleBenchArgs(['--cache-rows', '150_000'])
+    expect(bounded.ok && bounded.options.cacheRows).toBe(150_000)
+    expect(full.ok && full.options.cacheRows).toBe('world')
   })
 
   it('refuses what cannot run', () => {
@@ -127,6 +133,10 @@ describe('parseScaleBenchArgs', () => {
     expect(refused(['--subscribers', '100000,10000'])).toContain('sizes must grow')
     expect(refused(['--sessions', '100'])).toContain('sessions must be >=')
     expect(refused(['--fast'])).toContain('unknown option --fast')
+    expect(refused(['--cache-rows', 'many'])).toContain(
+      '--cache-rows needs a number of rows or world',
+    )
+    expect(refused(['--cache-rows', '0'])).toContain('--cache-rows needs')
     expect(refused(['--help'])).toContain('usage: telepay bench scale')
   })
 

@@ -16,6 +16,7 @@ import { defaultOperatingLimits } from '../../core/index.js'
 import { inBenchDir } from './bench-dir.js'
 import type { PoolPayment } from './bench-world.js'
 import { buildBenchWorld, buildPaymentPool, seedDatabase } from './bench-world.js'
+import { openIsolatedSession } from './isolated/isolated-session.js'
 import type { FsyncFigure, MachineInfo } from './measure.js'
 import { machineInfo, measureFsync } from './measure.js'
 import type { RunResult } from './runs.js'
@@ -152,7 +153,10 @@ export async function runBench(args: string[]): Promise<number> {
 async function benchIn(dir: string, options: BenchOptions): Promise<number> {
   const machine = machineInfo()
   const fsync = measureFsync(dir, 0.5)
-  const { pool, seeded, fresh } = await seedBenchFiles(dir, options.subscribers)
+  const { pool, subscribers, poolSeed, seeded, fresh } = await seedBenchFiles(
+    dir,
+    options.subscribers,
+  )
   log(
     `telepay bench: ${options.subscribers.toLocaleString('en')} subscribers, ` +
       `${options.seconds} s per measurement (${slicesPerMeasurement} alternating slices) ` +
@@ -175,7 +179,13 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
     options.batchMax === defaultOperatingLimits.groupCommitCommandsMax
       ? ''
       : ', NOT the gateway default'
-  const [batched, rawBatched] = await measureBatchedPair({ ...options, pool, fresh })
+  const { telepay: batched, raw: rawBatched } = await measureBatchedPair({
+    ...options,
+    pool,
+    subscribers,
+    poolSeed,
+    fresh,
+  })
   record(
     'telepay_group_commit',
     `telepay, group commit (<= ${options.batchMax.toLocaleString('en')} per batch${bound}, ` +
@@ -219,6 +229,9 @@ async function benchIn(dir: string, options: BenchOptions): Promise<number> {
 /** The seeded world's files: the payment pool, the seeded file, and fresh copies of it by name. */
 export interface BenchFiles {
   readonly pool: readonly PoolPayment[]
+  /** What the pool is built from (buildPaymentPool), for a session that rebuilds it. */
+  readonly subscribers: number
+  readonly poolSeed: number
   readonly seeded: string
   /** A new copy of the seeded file, `dir`/`name`.sqlite. */
   readonly fresh: (name: string) => string
@@ -227,7 +240,7 @@ export interface BenchFiles {
 /** Builds the world of `subscribers` and its payment pool, and seeds `dir`/seeded.sqlite. */
 export async function seedBenchFiles(dir: string, subscribers: number): Promise<BenchFiles> {
   const world = await buildBenchWorld(subscribers)
-  const pool = buildPaymentPool(subscribers, 20_261_121)
+  const pool = buildPaymentPool(subscribers, poolSeed)
   const seeded = join(dir, 'seeded.sqlite')
   await seedDatabase(seeded, world, Date.now())
   if (existsSync(`${seeded}-wal`))
@@ -238,34 +251,59 @@ export async function seedBenchFiles(dir: string, subscribers: number): Promise<
     copyFileSync(seeded, path)
     return path
   }
-  return { pool, seeded, fresh }
+  return { pool, subscribers, poolSeed, seeded, fresh }
 }
+
+/** The seed of every bench's payment pool: the same payments in every run. */
+const poolSeed = 20_261_121
 
 /**
  * The group-commit pair on fresh copies: telepay with `inFlight` submitters and batches of at
  * most `batchMax`, and the bare script committing as many payments at once as telepay's batches
  * held, each warmed up with every pooled payment once, then measured for `seconds` in alternating
- * slices. Also what `telepay bench scale` runs at each world size.
+ * slices. Each side runs in a worker thread of its own (isolated/), with its own heap, as it
+ * would in a process of its own. Also what `telepay bench scale` runs at each world size.
  */
-export function measureBatchedPair(
+export async function measureBatchedPair(
   options: Pick<BenchOptions, 'seconds' | 'inFlight' | 'batchMax'> &
-    Pick<BenchFiles, 'pool' | 'fresh'>,
-): Promise<[RunResult, RunResult]> {
-  const common = { pool: options.pool, warmupPayments: options.pool.length }
-  const batchedTelepay = openTelepaySession({
+    Pick<BenchFiles, 'pool' | 'subscribers' | 'poolSeed' | 'fresh'> & {
+      /** telepay's row caches' bound; absent: the default (ledgerCacheRowsMax). */
+      readonly cacheRowsMax?: number
+    },
+): Promise<BatchedPair> {
+  const common = {
+    subscribers: options.subscribers,
+    poolSeed: options.poolSeed,
+    warmupPayments: options.pool.length,
+  }
+  const batchedTelepay = openIsolatedSession({
+    side: 'telepay',
     ...common,
     path: options.fresh('telepay-batched'),
     inFlight: options.inFlight,
     batchMax: options.batchMax,
+    ...(options.cacheRowsMax === undefined ? {} : { cacheRowsMax: options.cacheRowsMax }),
   })
   // The bare script commits as many payments at once as telepay's batches held (known after
   // telepay's first slice).
-  const batchedRaw = openRawSession({
-    ...common,
-    path: options.fresh('raw-batched'),
-    batchSize: () => Math.max(1, Math.round(batchedTelepay.meanBatch())),
-  })
-  return measurePair(batchedTelepay, batchedRaw, options.seconds, slicesPerMeasurement)
+  const batchedRaw = openIsolatedSession(
+    { side: 'raw', ...common, path: options.fresh('raw-batched') },
+    () => Math.max(1, Math.round(batchedTelepay.meanBatch())),
+  )
+  const [telepay, raw] = await measurePair(
+    batchedTelepay,
+    batchedRaw,
+    options.seconds,
+    slicesPerMeasurement,
+  )
+  return { telepay, raw, telepayHeapBytes: batchedTelepay.heapAfterWarmUpBytes() }
+}
+
+/** The two sides' results, and telepay's heap after its warm-up (its caches' cost). */
+export interface BatchedPair {
+  readonly telepay: RunResult
+  readonly raw: RunResult
+  readonly telepayHeapBytes: number | null
 }
 
 function log(line: string): void {

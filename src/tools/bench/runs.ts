@@ -92,9 +92,16 @@ export interface RunSession {
 
 /** telepay: `inFlight` submitters, each awaiting its payment's answer before sending the next. */
 export function openTelepaySession(
-  options: RunOptions & { readonly inFlight: number; readonly batchMax: number },
+  options: RunOptions & {
+    readonly inFlight: number
+    readonly batchMax: number
+    /** The ledger's row caches' bound (ledgerCacheRowsMax); absent: the default. */
+    readonly cacheRowsMax?: number
+  },
 ): RunSession {
-  const ledger = new SqliteLedger(options.path, defaultLimits)
+  const ledger = new SqliteLedger(options.path, defaultLimits, {
+    cacheRowsMax: options.cacheRowsMax,
+  })
   const groupCommit = new GroupCommit(
     ledger,
     options.batchMax,

@@ -30,6 +30,8 @@ Sections: ${sectionList}. Defaults are the issue's sizes; --small (CI) in bracke
 [${list(s.subscribers)}])
   --seconds N             measured seconds per side at each size (default ${d.seconds} \
 [${s.seconds}])
+  --cache-rows N|world    telepay's row caches' bound (default world: 3 rows a subscriber, \
+the working set when all pay at random; 150000 is the gateway's default)
   B: group commit with random keys, millions of payments stored beside none
   --history-subscribers N the world the history is written in (default \
 ${d.historySubscribers} [${s.historySubscribers}])
@@ -95,6 +97,13 @@ export function parseScaleBenchArgs(args: readonly string[]): ParsedScaleBenchAr
             `there are ${sectionList}`,
         }
       options['sections'] = names.map((name) => sectionById(name)?.id ?? name)
+    } else if (arg === '--cache-rows') {
+      index += 1
+      const rows = Number((value ?? '').replaceAll('_', ''))
+      if (value === 'world') options['cacheRows'] = 'world'
+      else if (value !== undefined && Number.isInteger(rows) && rows > 0)
+        options['cacheRows'] = rows
+      else return { ok: false, error: '--cache-rows needs a number of rows or world' }
     } else if (arg === '--dir') {
       index += 1
       if (value === undefined || value === '') return { ok: false, error: '--dir needs a path' }

@@ -12,6 +12,11 @@ export interface ScaleBenchOptions {
   readonly subscribers: readonly number[]
   /** Section A: measured seconds per side (telepay, raw SQLite) at each size. */
   readonly seconds: number
+  /**
+   * Section A: the bound of telepay's row caches: `world` sizes it for the world (the working
+   * set when everyone pays at random), a number is taken as given.
+   */
+  readonly cacheRows: number | 'world'
   /** Sections B and C: the world the stored history is written in. */
   readonly historySubscribers: number
   /** Sections B and C: payments already stored before measuring. */
@@ -48,6 +53,7 @@ export const scaleBenchDefaults: ScaleBenchOptions = {
   storedPayments: 5_000_000,
   // As the ledger bench: four alternating slices of 1.25 s per side hold tens of group commits.
   seconds: 5,
+  cacheRows: 'world',
   sessions: 100_000,
   // The USSD bench's closed loop runs 200 sessions at once: the same pressure while opening.
   inFlight: 200,

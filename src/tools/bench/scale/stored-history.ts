@@ -11,10 +11,10 @@
 import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultOperatingLimits } from '../../../core/index.js'
+import { openIsolatedSession } from '../isolated/isolated-session.js'
 import { rate } from '../measure.js'
 import { seedBenchFiles, slicesPerMeasurement } from '../run-bench.js'
 import type { RunResult } from '../runs.js'
-import { openTelepaySession } from '../runs.js'
 import type { ScaleSectionReport } from './report.js'
 import { checkOf, sectionOf } from './report.js'
 import type { ScaleSection, SectionContext } from './sections.js'
@@ -53,7 +53,9 @@ async function runStoredHistory(context: SectionContext): Promise<ScaleSectionRe
   progress(`B: seeding a world of ${subscribers.toLocaleString('en')} subscribers`)
   const files = await seedBenchFiles(dir, subscribers)
   const common = {
-    pool: files.pool,
+    side: 'telepay' as const,
+    subscribers: files.subscribers,
+    poolSeed: files.poolSeed,
     keys: 'random' as const,
     inFlight,
     batchMax: defaultOperatingLimits.groupCommitCommandsMax,
@@ -61,11 +63,12 @@ async function runStoredHistory(context: SectionContext): Promise<ScaleSectionRe
   const fillStarted = performance.now()
   let shownMs = fillStarted
   const withHistoryPath = files.fresh('with-history')
-  const withHistory = openTelepaySession({
-    ...common,
-    path: withHistoryPath,
-    warmupPayments: stored,
-    warmupProgress: (done) => {
+  // Each side in a worker thread of its own (isolated/): the history's caches and the empty
+  // side's do not share a heap.
+  const withHistory = openIsolatedSession(
+    { ...common, path: withHistoryPath, warmupPayments: stored },
+    undefined,
+    (done) => {
       if (performance.now() - shownMs < 5_000) return
       shownMs = performance.now()
       const perSecond = done / ((shownMs - fillStarted) / 1000)
@@ -74,8 +77,8 @@ async function runStoredHistory(context: SectionContext): Promise<ScaleSectionRe
           `(${rate(perSecond)}/s)`,
       )
     },
-  })
-  const without = openTelepaySession({
+  )
+  const without = openIsolatedSession({
     ...common,
     path: files.fresh('without'),
     warmupPayments: files.pool.length,
