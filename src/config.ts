@@ -30,8 +30,11 @@ export interface Config {
   readonly adminToken: string
   /** `test`: a clock that only moves by POST /admin/api/clock (for conformance scripts). */
   readonly clock: 'system' | 'test'
-  /** Load the default world (SPEC section 2) into an empty database. */
-  readonly world: 'default' | 'none'
+  /**
+   * What an empty database is loaded with: `default` (fixtures/world/default.yaml, the contract's
+   * section 2), `none`, or a world file's absolute path (given relative to the working directory).
+   */
+  readonly world: string
   /** scrypt's cost parameter N for PIN hashes. */
   readonly pinHashCost: number
   readonly logLevel: LogLevel
@@ -399,9 +402,13 @@ export function loadConfig(
     world: pick(
       'world',
       source['world'],
-      'default' as const,
-      oneOf(['default', 'none'] as const),
-      '"default" or "none"',
+      'default',
+      (value) => {
+        const text = asString(value)
+        if (text === undefined) return undefined
+        return text === 'default' || text === 'none' ? text : resolve(cwd, text)
+      },
+      '"default", "none" or the path of a world file',
     ),
     pinHashCost: pick(
       'pinHashCost',

@@ -125,7 +125,8 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
           clock.nowMs(),
         )
   if (world !== null) {
-    log.info('default world loaded', {
+    log.info('world loaded', {
+      world: config.world,
       subscribers: world.subscribers.length,
       merchants: world.merchants.length,
       ledger: config.ledgerFile,

@@ -26,6 +26,10 @@ export interface WorldSpec {
     readonly category: MerchantCategory
     /** The bank it settles with, named as cards name theirs ("ICBC"); absent: none known. */
     readonly settlementBank?: string
+    /** Its merchant API key; absent: `test_key_<code>`. */
+    readonly apiKey?: string
+    /** The secret its webhooks are signed with; absent: `test_secret_<code>`. */
+    readonly webhookSecret?: string
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -117,8 +121,8 @@ export async function prepareWorld(
   })
   const merchants = spec.merchants.map((merchant) => ({
     ...merchant,
-    apiKey: `test_key_${merchant.code}`,
-    webhookSecret: `test_secret_${merchant.code}`,
+    apiKey: merchant.apiKey ?? `test_key_${merchant.code}`,
+    webhookSecret: merchant.webhookSecret ?? `test_secret_${merchant.code}`,
   }))
   const orders = spec.orders.map((order) => ({
     orderNo: order.orderNo,

@@ -223,7 +223,7 @@ describe('telepay start', () => {
       child.kill('SIGTERM')
     }
     expect(await exited).toBe(0)
-    expect(log).toContain('default world loaded')
+    expect(log).toContain('world loaded world=default')
     const check = await telepay(['ledger', 'check', '--data-dir', dataDir], { cwd: scratch })
     expect(check.code).toBe(0)
     expect(check.stdout).toMatch(/^balanced:/)

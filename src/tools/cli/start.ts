@@ -1,18 +1,24 @@
 /**
  * start.ts - `telepay start` (what `npm start` runs): loads the configuration, starts the
- * gateway with the simulated bank and (unless `world: none`) the default fixture world, and
- * stops it cleanly on SIGINT or SIGTERM.
+ * gateway with the simulated bank and the world it names (the default fixture world, a world
+ * file, or none) for an empty database, and stops it cleanly on SIGINT or SIGTERM. A world file
+ * with problems stops it with every problem listed, as a bad configuration does.
  */
 import { ConfigError, loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
+import { WorldFileError } from '../../world/world-file.js'
 import { simulatedParties } from '../world/simulated-parties.js'
 import { parseArgs, UsageError } from './args.js'
 
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway
   try {
-    const parsed = parseArgs(args, ['port', 'host', 'data-dir', 'operating-model'], ['test-clock'])
+    const parsed = parseArgs(
+      args,
+      ['port', 'host', 'data-dir', 'operating-model', 'world'],
+      ['test-clock'],
+    )
     const overrides: Record<string, unknown> = {}
     const http: Record<string, unknown> = {}
     const port = parsed.options.get('port')
@@ -24,11 +30,17 @@ export async function runStart(args: string[]): Promise<number> {
     if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
     const operatingModel = parsed.options.get('operating-model')
     if (typeof operatingModel === 'string') overrides['operatingModel'] = operatingModel
+    const world = parsed.options.get('world')
+    if (typeof world === 'string') overrides['world'] = world
     if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
     const config = loadConfig({ overrides })
     gateway = await startGateway(config, simulatedParties(config))
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof WorldFileError
+    ) {
       process.stderr.write(`telepay: ${error.message}\n`)
       return 2
     }

@@ -1,13 +1,14 @@
 /**
  * simulated-parties.ts - the parties outside the gateway that `telepay start`, the conformance
  * runner, the benchmarks and the tests start it with: the simulated bank (its file and behaviour
- * from the configuration's bankFile and bank keys) and, unless the configuration says
- * `world: none`, the default fixture world to load into an empty ledger. The product only names
+ * from the configuration's bankFile and bank keys) and the world to load into an empty ledger:
+ * the default fixture world, a world file the configuration names, or none. The product only names
  * their ports (src/bank/gateway-bank.ts, src/world/world.ts); the simulators stay tools.
  * Exports simulatedParties, SimulatedParties.
  */
 import type { Config } from '../../config.js'
 import type { WorldSpec } from '../../world/world.js'
+import { readWorldFile } from '../../world/world-file.js'
 import { SimulatedBank } from '../bank/simulated-bank.js'
 import { defaultWorld } from './default-world.js'
 
@@ -22,5 +23,12 @@ export function simulatedParties(
 ): SimulatedParties {
   const bank = new SimulatedBank(config.bankFile)
   bank.setBehaviour(config.bank)
-  return { bank, world: config.world === 'default' ? defaultWorld : null }
+  // A world file with problems stops start-up here, naming every problem (WorldFileError).
+  const world =
+    config.world === 'default'
+      ? defaultWorld
+      : config.world === 'none'
+        ? null
+        : readWorldFile(config.world)
+  return { bank, world }
 }

@@ -1,0 +1,119 @@
+/**
+ * world-schema.ts - the JSON Schema of a world file (YAML or JSON): subscribers with their PIN,
+ * accounts, balances and card, merchants and billers with their settlement bank and keys, open
+ * orders. Amounts are strings ("50.00"), never numbers: a YAML number is a float. Each leaf
+ * carries a `hint`, the words a problem is reported with. docs/world.schema.json is this object
+ * (test/world/world-file.test.ts compares). Exports worldSchema and hintKeyword.
+ */
+
+/** The schema keyword holding a field's hint: not JSON Schema's, registered with the validator. */
+export const hintKeyword = 'hint'
+
+const amount = {
+  type: 'string',
+  pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$',
+  hint: 'must be an amount in yuan written as a string, such as "50.00"',
+} as const
+
+const bank = {
+  type: 'string',
+  pattern: '^[A-Z][A-Z0-9]{1,9}$',
+  hint: 'must be a bank code in capitals, such as "ICBC"',
+} as const
+
+const subscriber = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['msisdn', 'name', 'pin'],
+  properties: {
+    msisdn: {
+      type: 'string',
+      pattern: '^\\+?[0-9]{8,15}$',
+      hint: 'must be an international number of 8 to 15 digits, such as "8613800138000"',
+    },
+    name: { type: 'string', minLength: 1, maxLength: 40, hint: 'must be 1 to 40 characters' },
+    pin: {
+      type: 'string',
+      pattern: '^[0-9]{4,6}$',
+      hint: 'must be 4 to 6 digits written as a string, such as "1234"',
+    },
+    language: { enum: ['en', 'zh'], hint: 'must be "en" or "zh" (default "en")' },
+    phoneBill: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { balance: amount, creditLimit: amount },
+      hint: 'must be { balance, creditLimit } (each default "0.00")',
+    },
+    wallet: amount,
+    card: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['bank', 'last4'],
+          properties: {
+            bank,
+            last4: { type: 'string', pattern: '^[0-9]{4}$', hint: 'must be 4 digits' },
+            bankBalance: amount,
+          },
+        },
+      ],
+      hint: 'must be null or { bank, last4, bankBalance }',
+    },
+  },
+} as const
+
+const merchant = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'name'],
+  properties: {
+    code: { type: 'string', pattern: '^[0-9]{3,8}$', hint: 'must be 3 to 8 digits' },
+    name: { type: 'string', minLength: 1, maxLength: 60, hint: 'must be 1 to 60 characters' },
+    category: {
+      enum: ['merchant', 'biller'],
+      hint: 'must be "merchant" or "biller" (default "merchant")',
+    },
+    settlementBank: bank,
+    apiKey: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{16,128}$',
+      hint: 'must be 16 to 128 letters, digits, _ . or - (default test_key_<code>)',
+    },
+    webhookSecret: {
+      type: 'string',
+      minLength: 16,
+      maxLength: 128,
+      hint: 'must be 16 to 128 characters (default test_secret_<code>)',
+    },
+  },
+} as const
+
+const order = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['orderNo', 'merchantCode', 'amount'],
+  properties: {
+    orderNo: { type: 'string', pattern: '^[0-9]{4,12}$', hint: 'must be 4 to 12 digits' },
+    merchantCode: { type: 'string', hint: 'must be the code of a merchant in this file' },
+    amount,
+    reference: { type: 'string', maxLength: 64, hint: 'must be at most 64 characters' },
+    description: { type: 'string', maxLength: 140, hint: 'must be at most 140 characters' },
+  },
+} as const
+
+export const worldSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'telepay world',
+  description:
+    'Subscribers, merchants and billers, and open orders that telepay loads into an empty ledger.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['subscribers', 'merchants'],
+  properties: {
+    subscribers: { type: 'array', maxItems: 1_000_000, items: subscriber },
+    merchants: { type: 'array', maxItems: 100_000, items: merchant },
+    orders: { type: 'array', maxItems: 100_000, items: order },
+  },
+} as const
