@@ -50,6 +50,8 @@ import { GroupCommit } from './ledger/group-commit.js'
 import { SqliteLedger } from './ledger/sqlite-ledger.js'
 import type { Clock } from './service/clock.js'
 import { systemClock, TestClock } from './service/clock.js'
+import type { DataDirLock } from './service/data-dir-lock.js'
+import { lockDataDir } from './service/data-dir-lock.js'
 import type { Logger } from './service/log.js'
 import { createLogger } from './service/log.js'
 import { Metrics } from './service/metrics.js'
@@ -105,7 +107,25 @@ export interface Gateway {
   close(): Promise<void>
 }
 
+/**
+ * Starts a gateway on the data directory of `config`, which it holds until close(): a second
+ * gateway on the same directory is refused (DataDirInUseError) before it opens a file.
+ */
 export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
+  const lock = lockDataDir(config.dataDir, Date.now())
+  try {
+    return await startOnLockedDir(config, parts, lock)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+async function startOnLockedDir(
+  config: GatewayConfig,
+  parts: GatewayParts,
+  lock: DataDirLock,
+): Promise<Gateway> {
   const log = parts.log ?? createLogger(config.logLevel)
   const operatingModel = config.limits.operatingModel
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
@@ -386,6 +406,7 @@ export async function startGateway(config: GatewayConfig, parts: GatewayParts): 
       await commits.drained()
       await ledger.close()
       bank.close()
+      lock.release()
       log.info('stop: done', { ms: Date.now() - stopStartedMs })
     },
   }

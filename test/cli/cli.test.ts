@@ -219,13 +219,56 @@ describe('telepay start', () => {
         body: { advanceSeconds: 1 },
       })
       expect(clock.status).toBe(200)
+      // One gateway per data directory: a second start and a reset are refused while it runs.
+      const second = await telepay(['start', '--port', '0', '--smpp-port', '0'], {
+        cwd: scratch,
+        env: { TELEPAY_DATA_DIR: dataDir },
+      })
+      expect(second.code).toBe(2)
+      expect(second.stderr).toMatch(
+        /^telepay: the data directory .*started is in use by another telepay \(pid \d+, started /,
+      )
+      const reset = await telepay(['reset', '--data-dir', dataDir, '--yes'], { cwd: scratch })
+      expect(reset.code).toBe(1)
+      expect(reset.stderr).toContain('is in use by a running telepay')
+      expect(existsSync(join(dataDir, 'telepay.sqlite'))).toBe(true)
     } finally {
       child.kill('SIGTERM')
     }
     expect(await exited).toBe(0)
     expect(log).toContain('world loaded world=default')
+    // Stopped, it left no lock: a reset without --yes off a terminal asks for it, with it deletes.
+    expect(existsSync(join(dataDir, 'telepay.lock'))).toBe(false)
+    const unasked = await telepay(['reset', '--data-dir', dataDir], { cwd: scratch })
+    expect(unasked.code).toBe(2)
+    expect(unasked.stderr).toContain('not on a terminal: add --yes')
+    expect(unasked.stdout).toContain(join(dataDir, 'telepay.sqlite'))
     const check = await telepay(['ledger', 'check', '--data-dir', dataDir], { cwd: scratch })
     expect(check.code).toBe(0)
     expect(check.stdout).toMatch(/^balanced:/)
+    const reset = await telepay(['reset', '--data-dir', dataDir, '--yes'], { cwd: scratch })
+    expect(reset.code).toBe(0)
+    expect(reset.stdout).toContain('deleted; the next telepay start loads its world')
+    expect(existsSync(join(dataDir, 'telepay.sqlite'))).toBe(false)
+  })
+
+  it('checks a world file without loading it, every problem with its place', async () => {
+    const good = await telepay(['world', 'check', resolve('fixtures/world/default.yaml')], {
+      cwd: scratch,
+    })
+    expect(good.code).toBe(0)
+    expect(good.stdout).toContain('3 subscribers, 5 merchants and billers, 1 open orders: ok')
+    const file = join(scratch, 'broken-world.yaml')
+    writeFileSync(file, "subscribers: [{ msisdn: '1', name: x, pin: '1' }]\nmerchants: []\n")
+    const bad = await telepay(['world', 'check', file], { cwd: scratch })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('has 2 problem(s)')
+    expect(bad.stderr).toContain('subscribers[0].pin: must be 4 to 6 digits')
+    const start = await telepay(['start', '--world', file, '--port', '0', '--smpp-port', '0'], {
+      cwd: scratch,
+      env: { TELEPAY_DATA_DIR: join(scratch, 'never') },
+    })
+    expect(start.code).toBe(2)
+    expect(start.stderr).toContain('subscribers[0].msisdn: must be an international number')
   })
 })

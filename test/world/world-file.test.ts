@@ -4,30 +4,21 @@
  * out; every problem of a broken file is reported at once with its path; a gateway started with
  * `world: <file>` serves that world; docs/world.schema.json is the schema the reader uses.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { defaultWorld, defaultWorldFile } from '../../src/tools/world/default-world.js'
 import { simulatedParties } from '../../src/tools/world/simulated-parties.js'
 import { parseWorldText, readWorldFile, WorldFileError } from '../../src/world/world-file.js'
 import { worldSchema } from '../../src/world/world-schema.js'
-import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { startTestGateway } from '../support/gateway-fixture.js'
+import { scratchSpace } from '../support/scratch.js'
 
-const dirs: string[] = []
-let gateway: GatewayFixture | null = null
-afterEach(async () => {
-  await gateway?.close()
-  gateway = null
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const space = scratchSpace('telepay-world-')
 
 function fileWith(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'telepay-world-'))
-  dirs.push(dir)
-  const path = join(dir, name)
+  const path = join(space.dir(), name)
   writeFileSync(path, text)
   return path
 }
@@ -161,7 +152,8 @@ orders:
     const config = loadConfig({ env: {}, cwd: join(path, '..'), overrides: { world: 'tea.yaml' } })
     expect(config.world).toBe(path)
     expect(simulatedParties(config).world?.merchants[0]?.name).toBe('Tea House')
-    gateway = await startTestGateway({ overrides: { world: path } })
+    const gateway = await startTestGateway({ overrides: { world: path } })
+    space.gateway = gateway
     const body = { msisdn: '8613500135000', amount: '18.00', reference: 'tea-1' }
     const asked = await gateway.request('POST', '/api/v1/payment-requests', {
       token: 'tea_house_key_0001',

@@ -20,7 +20,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   start: {
     summary: 'start the gateway (HTTP on 127.0.0.1:8080, SQLite under ./data/, the default world)',
     usage:
-      'telepay start [--port N] [--data-dir DIR] [--test-clock] ' +
+      'telepay start [--port N] [--smpp-port N] [--data-dir DIR] [--test-clock] ' +
       `[--operating-model ${operatingModelIds.join('|')}] [--world default|none|FILE]`,
     run: async (args) => (await import('./start.js')).runStart(args),
   },
@@ -64,6 +64,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./wap.js')).runWap(args),
   },
+  reset: {
+    summary:
+      'delete the ledger and the working files of a data directory (asks first; a running ' +
+      'gateway on it is refused), so that the next start loads its world again',
+    usage: 'telepay reset [--data-dir DIR] [--yes]',
+    run: async (args) => (await import('./reset.js')).runReset(args),
+  },
   menus: {
     summary:
       'check the USSD menus (menus/ussd) and IVR call scripts (menus/ivr): states, texts, ' +
@@ -92,10 +99,12 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   world: {
     summary:
-      'big generated worlds for scale tests: generate N subscribers and M merchants into a ' +
-      "data directory, fill its history with payments, list the merchants' API keys",
+      'world files and big generated worlds: check a world file, generate N subscribers and ' +
+      "M merchants into a data directory, fill its history with payments, list the merchants' " +
+      'API keys',
     usage:
-      'telepay world generate --subscribers N --merchants M [--data-dir DIR] [--seed S] ' +
+      'telepay world check <file> | generate --subscribers N --merchants M [--data-dir DIR] ' +
+      '[--seed S] ' +
       '[--pin 1234] [--cards-every K] [--force] | fill --payments N [--days D] ' +
       '[--data-dir DIR] [--keys random|sequential] | merchants [--data-dir DIR] [--seed S] ' +
       '(telepay world generate --help, telepay world fill --help)',

@@ -4,45 +4,58 @@
  * file, or none) for an empty database, and stops it cleanly on SIGINT or SIGTERM. A world file
  * with problems stops it with every problem listed, as a bad configuration does.
  */
+import type { Config } from '../../config.js'
 import { ConfigError, loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
+import { DataDirInUseError } from '../../service/data-dir-lock.js'
 import { WorldFileError } from '../../world/world-file.js'
 import { simulatedParties } from '../world/simulated-parties.js'
 import { parseArgs, UsageError } from './args.js'
 
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway
+  let config: Config | null = null
   try {
     const parsed = parseArgs(
       args,
-      ['port', 'host', 'data-dir', 'operating-model', 'world'],
+      ['port', 'host', 'smpp-port', 'data-dir', 'operating-model', 'world'],
       ['test-clock'],
     )
     const overrides: Record<string, unknown> = {}
     const http: Record<string, unknown> = {}
     const port = parsed.options.get('port')
     const host = parsed.options.get('host')
+    const smppPort = parsed.options.get('smpp-port')
     const dataDir = parsed.options.get('data-dir')
     if (typeof port === 'string') http['port'] = port
     if (typeof host === 'string') http['host'] = host
     if (Object.keys(http).length > 0) overrides['http'] = http
+    if (typeof smppPort === 'string') overrides['smpp'] = { port: smppPort }
     if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
     const operatingModel = parsed.options.get('operating-model')
     if (typeof operatingModel === 'string') overrides['operatingModel'] = operatingModel
     const world = parsed.options.get('world')
     if (typeof world === 'string') overrides['world'] = world
     if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
-    const config = loadConfig({ overrides })
+    config = loadConfig({ overrides })
     gateway = await startGateway(config, simulatedParties(config))
   } catch (error) {
     if (
       error instanceof ConfigError ||
       error instanceof UsageError ||
-      error instanceof WorldFileError
+      error instanceof WorldFileError ||
+      error instanceof DataDirInUseError
     ) {
       process.stderr.write(`telepay: ${error.message}\n`)
       return 2
+    }
+    const inUse = config === null ? null : portInUse(error, config)
+    if (inUse !== null) {
+      process.stderr.write(`telepay: ${inUse}\n`)
+      // What started before the port was refused (the SMSC simulator, the ledger) would keep the
+      // process alive; nothing was acknowledged yet, so it ends here (SQLite's WAL is safe).
+      process.exit(2)
     }
     throw error
   }
@@ -55,4 +68,21 @@ export async function runStart(args: string[]): Promise<number> {
     process.once('SIGTERM', stop)
   })
   return 0
+}
+
+/** The one line for a port another program holds, naming the setting that chose it; else null. */
+function portInUse(error: unknown, config: Config): string | null {
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number }
+  if (failure.code !== 'EADDRINUSE') return null
+  const where = `${failure.address ?? '?'}:${failure.port ?? '?'}`
+  const setting =
+    failure.port === config.http.port
+      ? 'http.port, --port'
+      : failure.port === config.smpp.port
+        ? 'smpp.port, --smpp-port'
+        : 'see the configuration'
+  return (
+    `${where} is already in use by another program: stop it, or choose another port ` +
+    `(${setting})`
+  )
 }

@@ -1,8 +1,9 @@
 /**
- * world.ts - `telepay world generate | fill | merchants`: big generated worlds and their history
- * for scale tests, written into the data directory `telepay start --data-dir DIR` serves. The
- * work is done by src/tools/world/generate-world.ts and fill-history.ts (which a benchmark calls
- * directly); this is their command line: options, progress on stderr, the summary on stdout.
+ * world.ts - `telepay world check | generate | fill | merchants`: a world file checked before it
+ * is loaded, and big generated worlds and their history for scale tests, written into the data
+ * directory `telepay start --data-dir DIR` serves. The work is done by
+ * src/tools/world/generate-world.ts and fill-history.ts (which a benchmark calls directly); this
+ * is their command line: options, progress on stderr, the summary on stdout.
  * Exports runWorld.
  */
 import { createHash } from 'node:crypto'
@@ -11,6 +12,7 @@ import Database from 'better-sqlite3'
 import type { Config } from '../../config.js'
 import { ConfigError, loadConfig } from '../../config.js'
 import { pinPattern } from '../../service/pin-hasher.js'
+import { readWorldFile, WorldFileError } from '../../world/world-file.js'
 import { fillHistory, fillKeyStyles } from '../world/fill-history.js'
 import {
   generatedMerchant,
@@ -77,8 +79,15 @@ secrets, one per line: code, category, API key, webhook secret, name. The API ke
 code C is tpk_ and the first 32 hex digits of sha256("telepay-world:<seed>:api-key:<C>"); give
 the --seed the world was generated with (default 1): the keys are checked against the ledger.`
 
+const checkUsage = `Usage: telepay world check <file>
+
+Reads a world file (YAML or JSON, docs/world.md) as \`telepay start --world <file>\` would, and
+prints every problem with its place in the file, or what the file holds. Exits 1 when it has
+problems. Loads nothing.`
+
 const worldUsage =
-  'telepay world generate --subscribers N --merchants M [--data-dir DIR] [--seed S] ' +
+  'telepay world check <file> | generate --subscribers N --merchants M [--data-dir DIR] ' +
+  '[--seed S] ' +
   '[--pin 1234] [--cards-every K] [--force] | fill --payments N [--days D] [--data-dir DIR] ' +
   '[--seed S] [--keys random|sequential] | merchants [--data-dir DIR] [--seed S] ' +
   '(telepay world generate --help, telepay world fill --help)'
@@ -339,6 +348,25 @@ function runMerchants(args: readonly string[]): number {
   return 0
 }
 
+function runCheck(args: string[]): number {
+  const parsed = parseArgs(args, [], [])
+  const [file, ...extra] = parsed.positional
+  if (file === undefined || extra.length > 0) throw new UsageError('give one world file')
+  try {
+    const world = readWorldFile(file)
+    process.stdout.write(
+      `${file}: ${number(world.subscribers.length)} subscribers, ` +
+        `${number(world.merchants.length)} merchants and billers, ` +
+        `${number(world.orders.length)} open orders: ok\n`,
+    )
+    return 0
+  } catch (error) {
+    if (!(error instanceof WorldFileError)) throw error
+    process.stderr.write(`telepay world check: ${error.message}\n`)
+    return 1
+  }
+}
+
 export async function runWorld(args: string[]): Promise<number> {
   const [command, ...rest] = args
   const usage =
@@ -348,12 +376,15 @@ export async function runWorld(args: string[]): Promise<number> {
         ? fillUsage
         : command === 'merchants'
           ? merchantsUsage
-          : null
+          : command === 'check'
+            ? checkUsage
+            : null
   if (usage === null) {
     const help = command === undefined || command === '--help' || command === '-h'
     if (!help) process.stderr.write(`telepay world: unknown command "${command}"\n`)
     ;(help ? process.stdout : process.stderr).write(
-      `Usage: ${worldUsage}\n\n${generateUsage}\n\n${fillUsage}\n\n${merchantsUsage}\n`,
+      `Usage: ${worldUsage}\n\n${checkUsage}\n\n${generateUsage}\n\n${fillUsage}\n\n` +
+        `${merchantsUsage}\n`,
     )
     return help && command !== undefined ? 0 : 2
   }
@@ -364,6 +395,7 @@ export async function runWorld(args: string[]): Promise<number> {
   try {
     if (command === 'generate') return await runGenerate(rest)
     if (command === 'fill') return await runFill(rest)
+    if (command === 'check') return runCheck(rest)
     return runMerchants(rest)
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
