@@ -189,6 +189,10 @@ describe('telepay start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const exited = new Promise<number | null>((resolveExit) => child.once('close', resolveExit))
+    let banner = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      banner += chunk.toString('utf8')
+    })
     let log = ''
     const url = await new Promise<string>((resolveUrl, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -237,6 +241,11 @@ describe('telepay start', () => {
     }
     expect(await exited).toBe(0)
     expect(log).toContain('world loaded world=default')
+    // The banner says where it listens and what to try there, on stdout.
+    expect(banner).toContain('telepay is ready: operating model cooperative, world default')
+    expect(banner).toContain(`  http   ${url}  (/healthz`)
+    expect(banner).toContain(`  data   ${dataDir}`)
+    expect(banner).toContain(`npx telepay ussd ${LI} --url ${url}`)
     // Stopped, it left no lock: a reset without --yes off a terminal asks for it, with it deletes.
     expect(existsSync(join(dataDir, 'telepay.lock'))).toBe(false)
     const unasked = await telepay(['reset', '--data-dir', dataDir], { cwd: scratch })

@@ -12,6 +12,7 @@ import { DataDirInUseError } from '../../service/data-dir-lock.js'
 import { WorldFileError } from '../../world/world-file.js'
 import { simulatedParties } from '../world/simulated-parties.js'
 import { parseArgs, UsageError } from './args.js'
+import { startBanner } from './banner.js'
 
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway
@@ -39,7 +40,9 @@ export async function runStart(args: string[]): Promise<number> {
     if (typeof world === 'string') overrides['world'] = world
     if (parsed.options.get('test-clock') === true) overrides['clock'] = 'test'
     config = loadConfig({ overrides })
-    gateway = await startGateway(config, simulatedParties(config))
+    const parties = simulatedParties(config)
+    gateway = await startGateway(config, parties)
+    process.stdout.write(startBanner(gateway, parties.world?.subscribers[0]?.msisdn ?? null))
   } catch (error) {
     if (
       error instanceof ConfigError ||

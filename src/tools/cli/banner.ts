@@ -1,0 +1,33 @@
+/**
+ * banner.ts - what `telepay start` prints once the gateway is ready: where it listens, what runs
+ * it (operating model, world, clock), where its data is, and one line to try per channel, on
+ * stdout (the log is on stderr). Exports startBanner.
+ */
+import type { Gateway } from '../../gateway.js'
+
+/** The banner of a started gateway; `firstSubscriber` is the world's first number (or a sample). */
+export function startBanner(gateway: Gateway, firstSubscriber: string | null): string {
+  const { config } = gateway
+  const msisdn = firstSubscriber ?? '8613800138000'
+  const url = gateway.url
+  const sameUrl = url === 'http://127.0.0.1:8080' ? '' : ` --url ${url}`
+  const smpp = gateway.smpp
+  const smppFlag = smpp === null || smpp.port === 2775 ? '' : ` --smpp ${smpp.host}:${smpp.port}`
+  const lines = [
+    `telepay is ready: operating model ${config.limits.operatingModel}, world ${config.world}, ` +
+      `${config.clock} clock`,
+    `  http   ${url}  (/healthz, merchant API /api/v1, admin API /admin/api, WAP /wap/)`,
+    smpp === null
+      ? '  smpp   off (sms.mode: off)'
+      : `  smpp   ${smpp.host}:${smpp.port}  (SMSC simulator; phones text ${config.sms.shortCode})`,
+    `  data   ${config.dataDir}  (ledger ${config.ledgerFile})`,
+    '  try    (in another terminal)',
+    ...(smpp === null ? [] : [`    npx telepay sms${smppFlag} ${msisdn} "BAL"`]),
+    `    npx telepay ussd ${msisdn}${sameUrl}`,
+    `    npx telepay call ${msisdn}${sameUrl}`,
+    `    npx telepay wap ${msisdn}${sameUrl}`,
+    `    curl -s ${url}/healthz`,
+    '  stop   Ctrl-C: stops taking work, answers what is in flight, then exits',
+  ]
+  return `${lines.join('\n')}\n`
+}
