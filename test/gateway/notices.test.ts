@@ -14,6 +14,7 @@ import { NoticeOutbox } from '../../src/gateway/notices/index.js'
 import type { NoticeOutboxDeps } from '../../src/gateway/notices/outbox.js'
 import type { OutboxItem } from '../../src/ledger/store.js'
 import { TestClock } from '../../src/service/clock.js'
+import type { Logger } from '../../src/service/log.js'
 import { silentLogger } from '../../src/service/log.js'
 import { Metrics } from '../../src/service/metrics.js'
 
@@ -105,14 +106,25 @@ function outboxOver(
   clock: TestClock,
   ledger: NoticeOutboxDeps['ledger'],
   limits: Partial<OperatingLimits> = {},
+  log: Logger = silentLogger,
 ): NoticeOutbox {
   return new NoticeOutbox({
     ledger,
     clock,
     limits: { ...defaultOperatingLimits, ...limits },
-    log: silentLogger,
+    log,
     metrics: new Metrics(),
   })
+}
+
+/** A logger that keeps `level message` lines. */
+function keeping(lines: string[]): Logger {
+  const keep =
+    (level: string) =>
+    (message: string): void => {
+      lines.push(`${level} ${message}`)
+    }
+  return { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') }
 }
 
 /** A route that answers from `answer` and records each notice it was offered as `name:text`. */
@@ -201,10 +213,13 @@ describe('the notices outbox', () => {
   it('backs off a failed try, doubling, and abandons the row at the attempt limit', async () => {
     const clock = new TestClock(1_000)
     const memory = memoryOutbox(clock)
-    const outbox = outboxOver(clock, memory.ledger, {
-      webhookAttemptsMax: 3,
-      webhookBackoffBaseMs: 1_000,
-    })
+    const logged: string[] = []
+    const outbox = outboxOver(
+      clock,
+      memory.ledger,
+      { webhookAttemptsMax: 3, webhookBackoffBaseMs: 1_000 },
+      keeping(logged),
+    )
     const offered: string[] = []
     outbox.register(
       recording('sms', offered, () => ({ outcome: 'failed', error: 'no bind', temporary: true })),
@@ -219,6 +234,13 @@ describe('the notices outbox', () => {
     await outbox.sweep()
     expect(memory.rows[0]).toMatchObject({ attempts: 3, nextMs: null, delivered: false })
     expect(offered).toHaveLength(3)
+    // No phone bound is the simulator's usual state: one line at info, the retries at debug,
+    // a warning only for the notice given up on.
+    expect(logged).toEqual([
+      'info sms notice not sent, will retry',
+      'debug sms notice not sent again, will retry',
+      'warn sms notice abandoned',
+    ])
   })
 
   it('drops a request whose payment no longer waits before any route sees it', async () => {

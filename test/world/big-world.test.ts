@@ -254,6 +254,6 @@ describe('telepay world: refusals and bad options', () => {
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('One scrypt hash is computed and')
     const top = await telepay(['--help'])
-    expect(top.stdout).toMatch(/^\s+world\s+big generated worlds/m)
+    expect(top.stdout).toMatch(/^\s+world\s+world files and big generated worlds/m)
   })
 })

@@ -190,17 +190,18 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
         ? null
         : clock.nowMs() + backoffMs(notice.attempts, limits)
     await ledger.outboxFailed(outboxId, next, failure.error, clock.nowMs())
-    log.warn(
-      next === null
-        ? `${failure.route} notice abandoned`
-        : `${failure.route} notice not sent, will retry`,
-      {
-        msisdn: maskMsisdn(notice.msisdn),
-        key: queued === null ? 'reply' : queued.message.key,
-        attempt: attempts,
-        error: failure.error,
-      },
-    )
+    const fields = {
+      msisdn: maskMsisdn(notice.msisdn),
+      key: queued === null ? 'reply' : queued.message.key,
+      attempt: attempts,
+      error: failure.error,
+    }
+    // A phone out of reach is the usual state of a simulator with no ESME bound, and a notice is
+    // tried up to webhookAttemptsMax times: the first miss is told, the retries only at debug,
+    // and a notice given up on is a warning (GET /admin/api/outbox lists it).
+    if (next === null) log.warn(`${failure.route} notice abandoned`, fields)
+    else if (attempts === 1) log.info(`${failure.route} notice not sent, will retry`, fields)
+    else log.debug(`${failure.route} notice not sent again, will retry`, fields)
     return false
   }
 
