@@ -110,7 +110,9 @@ function pick<T>(
   parse: (value: unknown) => T | undefined,
   expected: string,
 ): T {
-  if (value === undefined) return fallback
+  // A key whose unset value is null (the channel decides) takes an explicit null as unset too,
+  // as telepay.config.example.json writes it.
+  if (value === undefined || (value === null && fallback === null)) return fallback
   const parsed = parse(value)
   if (parsed === undefined)
     throw new ConfigError(`config: ${key}: expected ${expected}, got ${JSON.stringify(value)}`)
@@ -206,6 +208,41 @@ function readFile(path: string): Source {
   return parsed
 }
 
+/**
+ * The top-level keys of the configuration, in the order the reference lists them
+ * (docs/configuration.md, generated from these lists and the limits' own comments).
+ */
+export const configKeys = [
+  'http',
+  'dataDir',
+  'ledgerFile',
+  'bankFile',
+  'adminToken',
+  'clock',
+  'world',
+  'pinHashCost',
+  'logLevel',
+  'operatingModel',
+  'bank',
+  'limits',
+  'operating',
+  'smpp',
+  'sms',
+  'ussd',
+  'wap',
+] as const
+export type ConfigKey = (typeof configKeys)[number]
+
+/** The keys of each section that is a map of its own (limits and operating: their defaults'). */
+export const sectionKeys = {
+  http: ['host', 'port'],
+  bank: ['mode', 'slowMs'],
+  smpp: ['host', 'port', 'systemId', 'password'],
+  sms: ['mode', 'shortCode', 'upstream'],
+  ussd: ['push'],
+  wap: ['trustedGateways', 'msisdnHeaders'],
+} as const satisfies Partial<Record<ConfigKey, readonly string[]>>
+
 /** Environment variables and the config keys they set. */
 export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_HTTP_HOST: 'http.host',
@@ -289,25 +326,7 @@ export function loadConfig(
     source[key] =
       isObject(value) && isObject(source[key]) ? { ...(source[key] as Source), ...value } : value
   }
-  const known = new Set([
-    'http',
-    'dataDir',
-    'ledgerFile',
-    'bankFile',
-    'adminToken',
-    'clock',
-    'world',
-    'pinHashCost',
-    'logLevel',
-    'operatingModel',
-    'bank',
-    'limits',
-    'operating',
-    'smpp',
-    'sms',
-    'ussd',
-    'wap',
-  ])
+  const known = new Set<string>(configKeys)
   for (const key of Object.keys(source))
     if (!known.has(key)) throw new ConfigError(`config: ${key}: unknown key`)
 
@@ -317,12 +336,7 @@ export function loadConfig(
   const sms = source['sms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
-  for (const [name, keys] of [
-    ['smpp', ['host', 'port', 'systemId', 'password']],
-    ['sms', ['mode', 'shortCode', 'upstream']],
-    ['ussd', ['push']],
-    ['wap', ['trustedGateways', 'msisdnHeaders']],
-  ] as const) {
+  for (const [name, keys] of Object.entries(sectionKeys)) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key))
         throw new ConfigError(`config: ${name}.${key}: unknown key`)

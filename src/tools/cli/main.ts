@@ -64,6 +64,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./wap.js')).runWap(args),
   },
+  config: {
+    summary:
+      'print the configuration reference (every key, its default, variable and meaning) or ' +
+      'a configuration file with every key at its default',
+    usage: 'telepay config reference | example',
+    run: async (args) => (await import('./config.js')).runConfig(args),
+  },
   reset: {
     summary:
       'delete the ledger and the working files of a data directory (asks first; a running ' +

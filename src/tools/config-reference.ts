@@ -1,0 +1,217 @@
+/**
+ * config-reference.ts - docs/configuration.md and telepay.config.example.json, generated from
+ * what the configuration reader itself uses: its key lists (configKeys, sectionKeys), its
+ * environment variables, the defaults it returns when nothing is set, and the doc comments of
+ * the Limits and OperatingLimits interfaces (read from src/core/limits.ts with the TypeScript
+ * compiler), so the reference cannot drift from the reader; test/tools/config-reference.test.ts
+ * compares the files with what this makes. `telepay config reference|example` prints them.
+ * Exports configReference and configExample.
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import type { Config, ConfigKey } from '../config.js'
+import { configKeys, environmentKeys, loadConfig, sectionKeys } from '../config.js'
+import { defaultLimits, defaultOperatingLimits, formatAmount } from '../core/index.js'
+
+/** What each key outside limits and operating means; the compiler asks for every key. */
+const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, string>> & {
+  readonly sections: Readonly<Record<string, string>>
+} = {
+  http: 'the HTTP server (merchant API, admin API, the channels, /healthz)',
+  dataDir: 'where the SQLite files and the lock live (relative to the working directory)',
+  ledgerFile: 'the ledger database, inside dataDir unless absolute',
+  bankFile: "the simulated bank's database, inside dataDir unless absolute",
+  adminToken:
+    'the admin API bearer token; the default is accepted from loopback only, so set one ' +
+    'before listening beyond it',
+  clock: '`system`, or `test`: a clock moved only by POST /admin/api/clock (conformance scripts)',
+  world:
+    'what an empty database is loaded with: `default` (fixtures/world/default.yaml), `none`, ' +
+    'or the path of a world file (docs/world.md)',
+  pinHashCost: "scrypt's cost N for PIN hashes (a power of two from 2 to 1048576)",
+  logLevel: '`debug`, `info`, `warn`, `error` or `silent`',
+  operatingModel:
+    'who runs the platform: `operator`, `bank`, `third_party` or `cooperative` (README, ' +
+    '"Operating models")',
+  bank: 'the simulated issuing bank',
+  smpp: 'the built-in SMSC simulator that ESMEs bind to (simulator mode)',
+  sms: 'the SMS channel',
+  ussd: 'the USSD channel',
+  wap: 'the WAP channel',
+  sections: {
+    'http.host': 'the address it listens on',
+    'http.port': 'its port (0: a free one)',
+    'bank.mode': '`approve`, `decline`, `slow`, `timeout` or `down`',
+    'bank.slowMs': 'how long a `slow` bank takes to answer',
+    'smpp.host': 'the address the SMSC simulator listens on',
+    'smpp.port': 'its port (0: a free one)',
+    'smpp.systemId': 'the system_id ESMEs bind with (others: ESME_RINVSYSID)',
+    'smpp.password': 'their password (others: ESME_RINVPASWD)',
+    'sms.mode':
+      '`simulator` (serve the SMSC simulator), `operator` (bind to sms.upstream) or `off`',
+    'sms.shortCode': 'the number MOs go to and replies come from',
+    'sms.upstream':
+      "operator mode's SMSC: `smpp://systemId:password@host:port?bind=transceiver` " +
+      '(or `bind=transmitter%2Breceiver`, `&systemType=X`)',
+    'ussd.push':
+      "push a merchant's payment request as a USSD prompt before the SMS (`true`/`false`; " +
+      'default: on with the simulator, off in operator mode)',
+    'wap.trustedGateways':
+      'addresses or CIDR ranges whose MSISDN header is believed (default loopback)',
+    'wap.msisdnHeaders':
+      'the header names believed from those gateways (default X-WAP-Network-Client-MSISDN)',
+  },
+}
+
+interface Row {
+  readonly key: string
+  readonly value: unknown
+  readonly env: string | null
+  readonly meaning: string
+}
+
+/** The reference's rows, in the reader's order, with the reader's defaults. */
+function rows(): Row[] {
+  const defaults = defaultConfig()
+  const envOf = new Map(Object.entries(environmentKeys).map(([name, key]) => [key, name]))
+  const docs = limitDocs()
+  const result: Row[] = []
+  for (const key of configKeys) {
+    if (key === 'limits' || key === 'operating') {
+      const values = (key === 'limits'
+        ? defaultLimits
+        : defaultOperatingLimits) as unknown as Readonly<Record<string, unknown>>
+      for (const [name, value] of Object.entries(values)) {
+        if (name === 'operatingModel') continue
+        result.push({
+          key: `${key}.${name}`,
+          value,
+          env: null,
+          meaning: docs.get(name) ?? '',
+        })
+      }
+      continue
+    }
+    const sections: Readonly<Record<string, readonly string[]>> = sectionKeys
+    const inner = sections[key]
+    if (inner === undefined) {
+      result.push({
+        key,
+        value:
+          key === 'operatingModel'
+            ? defaults.limits.operatingModel
+            : (defaults as unknown as Record<string, unknown>)[key],
+        env: envOf.get(key) ?? null,
+        meaning: meanings[key],
+      })
+      continue
+    }
+    const section = (defaults as unknown as Record<string, Record<string, unknown>>)[key] ?? {}
+    for (const name of inner) {
+      const path = `${key}.${name}`
+      result.push({
+        key: path,
+        value: section[name],
+        env: envOf.get(path) ?? null,
+        meaning: meanings.sections[path] ?? meanings[key],
+      })
+    }
+  }
+  return result
+}
+
+/** The reader's configuration when nothing is set, its paths as written (relative). */
+function defaultConfig(): Config {
+  const cwd = '/telepay'
+  const config = loadConfig({ env: {}, cwd })
+  const under = (dir: string, path: string): string =>
+    path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path
+  return {
+    ...config,
+    dataDir: `./${under(cwd, config.dataDir)}`,
+    ledgerFile: under(config.dataDir, config.ledgerFile),
+    bankFile: under(config.dataDir, config.bankFile),
+  }
+}
+
+/** The doc comment of every member of Limits and OperatingLimits, joined into one line. */
+function limitDocs(): Map<string, string> {
+  const path = fileURLToPath(new URL('../core/limits.ts', import.meta.url))
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true)
+  const docs = new Map<string, string>()
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isInterfaceDeclaration(node) &&
+      (node.name.text === 'Limits' || node.name.text === 'OperatingLimits')
+    ) {
+      for (const member of node.members) {
+        if (!ts.isPropertySignature(member) || !ts.isIdentifier(member.name)) continue
+        const text = ts
+          .getJSDocCommentsAndTags(member)
+          .map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+        docs.set(member.name.text, text)
+      }
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return docs
+}
+
+/** Money keys end in Minor (fen); another bigint (basis points) is a plain integer. */
+function isMoney(key: string, value: unknown): value is bigint {
+  return typeof value === 'bigint' && key.endsWith('Minor')
+}
+
+function shown(key: string, value: unknown): string {
+  if (isMoney(key, value)) return `${value} (${formatAmount(value)} yuan)`
+  if (typeof value === 'bigint') return String(value)
+  if (value === null || value === undefined) return '(none)'
+  return JSON.stringify(value)
+}
+
+/** docs/configuration.md. */
+export function configReference(): string {
+  const lines = [
+    '# Configuration reference',
+    '',
+    '<!-- Generated by `telepay config reference` from the configuration reader; do not edit. -->',
+    '',
+    'telepay reads its defaults, then `telepay.config.json` in the working directory (or the file',
+    'named by `TELEPAY_CONFIG`), then the environment variables below, then the options of',
+    '`telepay start`. A bad value or an unknown key stops start-up with one line naming the key.',
+    'Amounts (`...Minor`) are fen as an integer, or yuan as a string such as `"2000.00"`; times',
+    'ending in `Ms` are milliseconds. `telepay.config.example.json` holds every key at its',
+    'default.',
+    '',
+    '| key | default | environment | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows().map((row) => {
+      const env = row.env === null ? '' : `\`${row.env}\``
+      const meaning = row.meaning.replaceAll('|', '\\|')
+      return `| \`${row.key}\` | \`${shown(row.key, row.value)}\` | ${env} | ${meaning} |`
+    }),
+    '',
+  ]
+  return lines.join('\n')
+}
+
+/** telepay.config.example.json: every key at its default (amounts in yuan). */
+export function configExample(): string {
+  const example: Record<string, unknown> = {}
+  for (const row of rows()) {
+    const [outer = '', inner] = row.key.split('.')
+    const value = isMoney(row.key, row.value)
+      ? formatAmount(row.value)
+      : typeof row.value === 'bigint'
+        ? Number(row.value)
+        : row.value
+    if (inner === undefined) example[outer] = value
+    else example[outer] = { ...((example[outer] as object | undefined) ?? {}), [inner]: value }
+  }
+  return `${JSON.stringify(example, null, 2)}\n`
+}
