@@ -2,14 +2,13 @@
  * config-reference.ts - docs/configuration.md and telepay.config.example.json, generated from
  * what the configuration reader itself uses: its key lists (configKeys, sectionKeys), its
  * environment variables, the defaults it returns when nothing is set, and the doc comments of
- * the Limits and OperatingLimits interfaces (read from src/core/limits.ts with the TypeScript
- * compiler), so the reference cannot drift from the reader; test/tools/config-reference.test.ts
+ * the Limits and OperatingLimits interfaces (read from src/core/limits.ts), so the reference
+ * cannot drift from the reader; test/tools/config-reference.test.ts
  * compares the files with what this makes. `telepay config reference|example` prints them.
  * Exports configReference and configExample.
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
 import type { Config, ConfigKey } from '../config.js'
 import { configKeys, environmentKeys, loadConfig, sectionKeys } from '../config.js'
 import { defaultLimits, defaultOperatingLimits, formatAmount } from '../core/index.js'
@@ -135,30 +134,25 @@ function defaultConfig(): Config {
   }
 }
 
-/** The doc comment of every member of Limits and OperatingLimits, joined into one line. */
+/**
+ * The doc comment of every member of Limits and OperatingLimits, joined into one line. Read as
+ * text (a doc comment right before `readonly name:`): the file is ours and written that way, and
+ * the compiler is a development tool an installed telepay does not have.
+ */
 function limitDocs(): Map<string, string> {
   const path = fileURLToPath(new URL('../core/limits.ts', import.meta.url))
-  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true)
+  const text = readFileSync(path, 'utf8')
   const docs = new Map<string, string>()
-  const visit = (node: ts.Node): void => {
-    if (
-      ts.isInterfaceDeclaration(node) &&
-      (node.name.text === 'Limits' || node.name.text === 'OperatingLimits')
-    ) {
-      for (const member of node.members) {
-        if (!ts.isPropertySignature(member) || !ts.isIdentifier(member.name)) continue
-        const text = ts
-          .getJSDocCommentsAndTags(member)
-          .map((doc) => (typeof doc.comment === 'string' ? doc.comment : ''))
-          .join(' ')
-          .replace(/\s+/g, ' ')
-          .trim()
-        docs.set(member.name.text, text)
-      }
-    }
-    ts.forEachChild(node, visit)
+  for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*readonly (\w+)\??:/g)) {
+    const [, comment = '', name = ''] = match
+    const words = comment
+      .split('\n')
+      .map((line) => line.replace(/^\s*\*\s?/, '').trim())
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+    docs.set(name, words)
   }
-  visit(source)
   return docs
 }
 
