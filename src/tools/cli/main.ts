@@ -4,6 +4,7 @@
  * own module, loaded only when asked for.
  */
 import { operatingModelIds } from '../../core/operating-models.js'
+import { optionsHelp } from './options-help.js'
 
 interface Subcommand {
   readonly summary: string
@@ -20,7 +21,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   start: {
     summary: 'start the gateway (HTTP on 127.0.0.1:8080, SQLite under ./data/, the default world)',
     usage:
-      'telepay start [--port N] [--smpp-port N] [--data-dir DIR] [--test-clock] ' +
+      'telepay start [--port N] [--host ADDRESS] [--smpp-port N] [--data-dir DIR] [--test-clock] ' +
       `[--operating-model ${operatingModelIds.join('|')}] [--world default|none|FILE]`,
     run: async (args) => (await import('./start.js')).runStart(args),
   },
@@ -87,7 +88,9 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   },
   conformance: {
     summary: 'run conformance scripts (YAML) against a gateway over its real protocols',
-    usage: 'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] FILES...',
+    usage:
+      'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] ' +
+      '[--admin-token TOKEN] FILES...',
     run: async (args) => (await import('../conformance/cli.js')).runConformance(args),
   },
   bench: {
@@ -118,6 +121,24 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     run: async (args) => (await import('./world.js')).runWorld(args),
     nestedHelp: true,
   },
+}
+
+/** One command's help: what it does, its usage, and each option's meaning. */
+function commandHelp(name: string, command: Subcommand): string {
+  const options = optionsHelp[name] ?? []
+  const width = Math.max(0, ...options.map(([option]) => option.length))
+  return [
+    command.summary,
+    '',
+    `Usage: ${command.usage}`,
+    ...(options.length === 0 ? [] : ['', 'Options:']),
+    ...options.map(([option, meaning]) => `  ${option.padEnd(width)}  ${meaning}`),
+  ].join('\n')
+}
+
+/** Each subcommand's usage line, for the test that every option in it is explained. */
+export function usageLines(): Readonly<Record<string, string>> {
+  return Object.fromEntries(Object.entries(subcommands).map(([name, c]) => [name, c.usage]))
 }
 
 function help(): string {
@@ -152,7 +173,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const nested = command.nestedHelp === true && rest[0] !== undefined && !rest[0].startsWith('-')
   if (!nested && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`)
+    process.stdout.write(`${commandHelp(name, command)}\n`)
     return 0
   }
   return command.run(rest)

@@ -1,0 +1,70 @@
+/**
+ * options-help.ts - what each option of each subcommand means, printed by `telepay <command>
+ * --help` under its usage (bench and world print their own, longer help). A test holds every
+ * option of a usage line to a line here and back. Exports optionsHelp.
+ */
+
+type OptionLines = readonly (readonly [option: string, meaning: string])[]
+
+const url: readonly [string, string] = [
+  '--url URL',
+  'the gateway to talk to (default http://127.0.0.1:8080)',
+]
+
+export const optionsHelp: Readonly<Record<string, OptionLines>> = {
+  start: [
+    ['--port N', 'HTTP port (http.port; default 8080; 0 picks a free one)'],
+    ['--host ADDRESS', 'HTTP address (http.host; default 127.0.0.1)'],
+    ['--smpp-port N', "the SMSC simulator's port (smpp.port; default 2775; 0 picks a free one)"],
+    ['--data-dir DIR', 'where the SQLite files and the lock live (dataDir; default ./data)'],
+    ['--test-clock', 'a clock moved only by POST /admin/api/clock (clock: test)'],
+    ['--operating-model MODEL', 'who runs the platform (operatingModel; default cooperative)'],
+    [
+      '--world default|none|FILE',
+      'what an empty database is loaded with (world; a FILE is YAML or JSON, docs/world.md)',
+    ],
+  ],
+  ledger: [
+    ['--data-dir DIR', 'the data directory whose ledger to check (default ./data)'],
+    ['--file PATH', 'a ledger file instead'],
+    ['--full', 'check all history again, not only what was written since the last check'],
+    ['--json', 'print the result as JSON'],
+  ],
+  trail: [
+    url,
+    ['--admin-token TOKEN', 'the admin API token (default test_admin_token)'],
+    ['--relative', 'times as offsets from the first step, not clock times'],
+    ['--json', 'print the trail as JSON instead of the drawing'],
+  ],
+  sms: [
+    ['--smpp HOST:PORT', 'the SMSC to bind to (default 127.0.0.1:2775)'],
+    ['--system-id ID', 'the system_id to bind with (default telepay)'],
+    ['--password PW', 'its password (default telepay)'],
+    ['--to NUMBER', 'the short code the MO goes to (default 12588)'],
+    [
+      '--wait SECONDS',
+      'wait at most this long for replies (default 10; done 1.5 s after the last)',
+    ],
+    ['--receipt', 'ask for a delivery receipt of the MO and print it'],
+  ],
+  ussd: [url],
+  call: [url],
+  wap: [url, ['--as wml|xhtml|chtml', 'the markup the handset asks for (default xhtml)']],
+  menus: [
+    ['--dir DIR', 'the USSD menu folder to check (default menus/ussd)'],
+    ['--ivr DIR', 'the IVR script folder to check (default menus/ivr)'],
+  ],
+  conformance: [
+    [
+      '--target URL',
+      'a running gateway to drive (default: each script starts a fresh gateway of its own)',
+    ],
+    ['--smpp HOST:PORT', "the target's SMSC simulator (with --target)"],
+    ['--admin-token TOKEN', "the target's admin token (default test_admin_token)"],
+  ],
+  config: [],
+  reset: [
+    ['--data-dir DIR', 'the data directory to reset (default ./data)'],
+    ['--yes', 'delete without asking (for scripts; off a terminal it is required)'],
+  ],
+}
