@@ -153,16 +153,16 @@ async function startOnLockedDir(
     })
   }
 
-  const metrics = new Metrics()
+  const metrics = new Metrics({ processMetrics: true })
   const commits = new GroupCommit(
     ledger,
     config.operating.groupCommitCommandsMax,
     config.operating.commandQueueDepthMax,
   )
-  metrics.gauge('telepay_command_queue_depth', 'Commands waiting for the ledger writer', () => [
+  metrics.gauge('telepay_command_queue_depth', 'Commands waiting for the ledger writer', [], () => [
     { labels: {}, value: commits.depth },
   ])
-  metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', () => [
+  metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', [], () => [
     { labels: {}, value: commits.stats.batches },
   ])
   const service = new PaymentService({

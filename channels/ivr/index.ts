@@ -96,7 +96,7 @@ export function startIvrChannel(
     languageOf: async (msisdn): Promise<Language | null> =>
       (await ctx.identify(msisdn))?.language ?? null,
   })
-  ctx.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', () => [
+  ctx.metrics.gauge('telepay_ivr_calls_active', 'IVR calls in progress', [], () => [
     { labels: {}, value: store.openCount },
   ])
 

@@ -84,7 +84,7 @@ export async function startUssdChannel(
         : { language: caller.language, admitted: caller.lockedUntilMs <= nowMs }
     },
   })
-  ctx.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', () => [
+  ctx.metrics.gauge('telepay_ussd_sessions_active', 'USSD sessions open', [], () => [
     { labels: {}, value: service.openCount },
   ])
 

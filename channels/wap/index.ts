@@ -83,7 +83,7 @@ export function startWapChannel(
     throw new Error(`wap msisdn headers: ${JSON.stringify(badHeader ?? [])} is not a header name`)
   const store = new WapSessionStore(limits, { path: ctx.workingFile('wap.sqlite'), log: ctx.log })
   const login = options.login ?? coreLoginCheck(ctx.commands)
-  ctx.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', () => [
+  ctx.metrics.gauge('telepay_wap_sessions_active', 'WAP sessions open', [], () => [
     { labels: {}, value: store.size },
   ])
   const router = express.Router()

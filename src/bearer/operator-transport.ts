@@ -88,6 +88,7 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
   options.metrics.gauge(
     'telepay_smpp_upstream_bound',
     'Whether telepay is bound to the operator SMSC (1) or not (0)',
+    ['smsc'],
     () => [
       { labels: { smsc: `${upstream.host}:${upstream.port}` }, value: client.ready() ? 1 : 0 },
     ],

@@ -119,7 +119,7 @@ export async function startSimulatorTransport(
     },
   })
   publishSmppCounters(options.metrics, 'smsc', server.counters)
-  options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', () => {
+  options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', ['bind'], () => {
     const counts = new Map<string, number>()
     for (const peer of server.peers())
       counts.set(peer.bindType, (counts.get(peer.bindType) ?? 0) + 1)

@@ -40,8 +40,11 @@ export function createApp(
 
   // Health stays open for load balancers and supervisors, which rarely send credentials; the
   // metrics reveal traffic, so they take the admin token like the rest of SPEC section 9.
-  app.get('/metrics', adminAuth(context), (_request: Request, response: Response) => {
-    response.type('text/plain; version=0.0.4').send(context.metrics.render())
+  app.get('/metrics', adminAuth(context), (_request: Request, response: Response, next) => {
+    context.metrics
+      .render()
+      .then((text) => response.type(context.metrics.contentType).send(text))
+      .catch(next)
   })
 
   app.use('/admin/api', adminApi(context))

@@ -1,16 +1,15 @@
 /**
- * metrics.ts - counters and latency histograms in the Prometheus text format, without a client
- * library: the gateway exposes a handful of series and their names are part of its contract.
+ * metrics.ts - the gateway's Prometheus metrics on prom-client: counters and latency histograms
+ * made on first use, gauges and counters read from elsewhere when scraped, each gateway with a
+ * registry of its own (tests run several), and the process's own metrics (memory, CPU, event-loop
+ * lag, garbage collection: prom-client's defaults) once per process, since they describe it and
+ * not one gateway. Their names are part of the gateway's contract (README, docs/).
  */
+import type { LabelValues } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 type Labels = Readonly<Record<string, string>>
-
-function labelText(labels: Labels): string {
-  const pairs = Object.entries(labels).map(
-    ([key, value]) => `${key}="${value.replace(/["\\\n]/g, '_')}"`,
-  )
-  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`
-}
+type Sample = { readonly labels: Labels; readonly value: number }
 
 /** Latency buckets in seconds: from a cached read to a slow bank call. */
 const bucketsSeconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -18,96 +17,133 @@ const bucketsSeconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 /** Label combinations one series may hold; a bound so that a bad label cannot grow memory. */
 const seriesMax = 1_000
 
+/** The process's metrics, collected once however many gateways the process runs. */
+const processRegistry = new Registry()
+let processCollected = false
+
+/** Label values fit the text format: quotes, backslashes and newlines become `_`. */
+function clean(labels: Labels): LabelValues<string> {
+  return Object.fromEntries(
+    Object.entries(labels).map(([key, value]) => [key, value.replace(/["\\\n]/g, '_')]),
+  )
+}
+
+function seriesKey(labels: Labels): string {
+  return JSON.stringify(Object.entries(labels).sort())
+}
+
 export class Metrics {
-  private readonly counters = new Map<string, { help: string; values: Map<string, number> }>()
-  private readonly histograms = new Map<
-    string,
-    { help: string; series: Map<string, { buckets: number[]; sum: number; count: number }> }
-  >()
-  private readonly gauges = new Map<
-    string,
-    {
-      help: string
-      read: () => readonly { labels: Labels; value: number }[]
-      type: 'gauge' | 'counter'
+  readonly registry = new Registry()
+  private readonly counters = new Map<string, Counter>()
+  private readonly histograms = new Map<string, Histogram>()
+  private readonly series = new Map<string, Set<string>>()
+  private readonly withProcess: boolean
+  /** What counterFrom reads before each scrape. */
+  private readonly collectors = new Map<string, () => void>()
+
+  /** `processMetrics`: also publish the process's own (the gateway does; unit tests need not). */
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    if (options.processMetrics === true && !processCollected) {
+      processCollected = true
+      collectDefaultMetrics({ register: processRegistry })
     }
-  >()
+    this.withProcess = options.processMetrics === true
+  }
 
   count(name: string, help: string, labels: Labels, by = 1): void {
+    if (!this.admits(name, labels)) return
     let counter = this.counters.get(name)
     if (counter === undefined) {
-      counter = { help, values: new Map() }
+      counter = new Counter({
+        name,
+        help,
+        labelNames: Object.keys(labels),
+        registers: [this.registry],
+      })
       this.counters.set(name, counter)
     }
-    const key = labelText(labels)
-    if (!counter.values.has(key) && counter.values.size >= seriesMax) return
-    counter.values.set(key, (counter.values.get(key) ?? 0) + by)
+    counter.inc(clean(labels), by)
   }
 
   observe(name: string, help: string, labels: Labels, seconds: number): void {
+    if (!this.admits(name, labels)) return
     let histogram = this.histograms.get(name)
     if (histogram === undefined) {
-      histogram = { help, series: new Map() }
+      histogram = new Histogram({
+        name,
+        help,
+        labelNames: Object.keys(labels),
+        buckets: bucketsSeconds,
+        registers: [this.registry],
+      })
       this.histograms.set(name, histogram)
     }
-    const key = labelText(labels)
-    let series = histogram.series.get(key)
-    if (series === undefined) {
-      if (histogram.series.size >= seriesMax) return
-      series = { buckets: bucketsSeconds.map(() => 0), sum: 0, count: 0 }
-      histogram.series.set(key, series)
-    }
-    bucketsSeconds.forEach((bound, index) => {
-      if (seconds <= bound && series !== undefined)
-        series.buckets[index] = (series.buckets[index] ?? 0) + 1
-    })
-    series.sum += seconds
-    series.count += 1
+    histogram.observe(clean(labels), seconds)
   }
 
-  /** A value read when scraped (queue depth, open sessions). */
+  /** A value read when scraped (queue depth, open sessions), with the label names it carries. */
   gauge(
     name: string,
     help: string,
-    read: () => readonly { labels: Labels; value: number }[],
+    labelNames: readonly string[],
+    read: () => readonly Sample[],
   ): void {
-    this.gauges.set(name, { help, read, type: 'gauge' })
+    const { registry } = this
+    // A second registration of a name replaces the first (a channel started again on the same
+    // metrics, as test harnesses do).
+    registry.removeSingleMetric(name)
+    new Gauge({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const sample of read()) this.set(clean(sample.labels), sample.value)
+      },
+    })
   }
 
   /** A counter kept elsewhere (the SMPP layer's own counts), read when /metrics is scraped. */
   counterFrom(
     name: string,
     help: string,
-    read: () => readonly { labels: Labels; value: number }[],
+    labelNames: readonly string[],
+    read: () => readonly Sample[],
   ): void {
-    this.gauges.set(name, { help, read, type: 'counter' })
+    // A counter cannot be set: it is emptied and counted up to what was read.
+    const counter = new Counter({ name, help, labelNames: [...labelNames], registers: [] })
+    this.registry.removeSingleMetric(name)
+    this.registry.registerMetric(counter)
+    this.collectors.set(name, () => {
+      counter.reset()
+      for (const sample of read()) counter.inc(clean(sample.labels), sample.value)
+    })
   }
 
-  render(): string {
-    const lines: string[] = []
-    for (const [name, counter] of this.counters) {
-      lines.push(`# HELP ${name} ${counter.help}`, `# TYPE ${name} counter`)
-      for (const [labels, value] of counter.values) lines.push(`${name}${labels} ${value}`)
+  /** The text format of every series, the process's first when this gateway publishes them. */
+  async render(): Promise<string> {
+    for (const collect of this.collectors.values()) collect()
+    const registries = this.withProcess ? [processRegistry, this.registry] : [this.registry]
+    return Registry.merge(registries).metrics()
+  }
+
+  /** The content type of render()'s text. */
+  get contentType(): string {
+    return this.registry.contentType
+  }
+
+  /** Whether a new label combination fits under seriesMax (a known one always does). */
+  private admits(name: string, labels: Labels): boolean {
+    let known = this.series.get(name)
+    if (known === undefined) {
+      known = new Set()
+      this.series.set(name, known)
     }
-    for (const [name, histogram] of this.histograms) {
-      lines.push(`# HELP ${name} ${histogram.help}`, `# TYPE ${name} histogram`)
-      for (const [labels, series] of histogram.series) {
-        const inner = labels === '' ? '' : labels.slice(1, -1)
-        const withLe = (le: string): string => `{${inner === '' ? '' : `${inner},`}le="${le}"}`
-        for (const [index, bound] of bucketsSeconds.entries())
-          lines.push(`${name}_bucket${withLe(String(bound))} ${series.buckets[index] ?? 0}`)
-        lines.push(
-          `${name}_bucket${withLe('+Inf')} ${series.count}`,
-          `${name}_sum${labels} ${series.sum}`,
-          `${name}_count${labels} ${series.count}`,
-        )
-      }
-    }
-    for (const [name, gauge] of this.gauges) {
-      lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} ${gauge.type}`)
-      for (const sample of gauge.read())
-        lines.push(`${name}${labelText(sample.labels)} ${sample.value}`)
-    }
-    return `${lines.join('\n')}\n`
+    const key = seriesKey(labels)
+    if (known.has(key)) return true
+    if (known.size >= seriesMax) return false
+    known.add(key)
+    return true
   }
 }

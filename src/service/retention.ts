@@ -28,6 +28,7 @@ export class IdempotencyRetention {
     deps.metrics.counterFrom(
       'telepay_idempotency_keys_pruned_total',
       'Idempotency-log rows deleted once older than operating.idempotencyKeepMs',
+      [],
       () => [{ labels: {}, value: this.pruned }],
     )
   }

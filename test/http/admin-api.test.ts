@@ -233,9 +233,13 @@ describe('health and metrics', () => {
     expect(after).toContain('# TYPE telepay_command_seconds histogram')
     expect(after).toMatch(/^telepay_command_seconds_count\{channel="sms",kind="balance"\} 2$/m)
     expect(after).toMatch(
-      /^telepay_command_seconds_bucket\{channel="sms",kind="balance",le="\+Inf"\} 2$/m,
+      /^telepay_command_seconds_bucket\{le="\+Inf",channel="sms",kind="balance"\} 2$/m,
     )
     expect(after).toMatch(/^telepay_command_queue_depth 0$/m)
+    // The process's own, from prom-client: memory, event-loop lag, garbage collection.
+    expect(after).toMatch(/^process_resident_memory_bytes \d+/m)
+    expect(after).toContain('# TYPE nodejs_eventloop_lag_p99_seconds gauge')
+    expect(after).toContain('# TYPE nodejs_gc_duration_seconds histogram')
   })
 })
 

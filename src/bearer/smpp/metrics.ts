@@ -14,6 +14,7 @@ export function publishSmppCounters(
   metrics.counterFrom(
     'telepay_smpp_pdus_total',
     'SMPP PDUs by role, direction, command and command_status',
+    ['role', 'direction', 'command', 'status'],
     () => {
       const series: { labels: Record<string, string>; value: number }[] = []
       for (const [direction, counts] of [
@@ -32,6 +33,7 @@ export function publishSmppCounters(
     'telepay_smpp_events_total',
     'SMPP session events by role: generic_nacks sent, throttling, timeouts, dead links, ' +
       'binds, reconnects',
+    ['role', 'event'],
     () => [
       { labels: { role, event: 'generic_nack_sent' }, value: counters.genericNacksSent },
       { labels: { role, event: 'throttled_sent' }, value: counters.throttledSent },
@@ -48,6 +50,7 @@ export function publishSmppCounters(
   metrics.counterFrom(
     'telepay_smpp_binds_failed_total',
     'Binds to the SMSC with a wrong password or unknown system_id, by command_status',
+    ['role', 'status'],
     () =>
       Object.entries(counters.bindsFailed).map(([status, value]) => ({
         labels: { role, status },
@@ -58,11 +61,13 @@ export function publishSmppCounters(
     'telepay_smpp_binds_throttled_total',
     'Binds refused with ESME_RBINDFAIL, credentials unchecked, because their address was ' +
       'locked out after failed binds',
+    ['role'],
     () => [{ labels: { role }, value: counters.bindsThrottled }],
   )
   metrics.counterFrom(
     'telepay_smpp_bind_lockouts_total',
     'Lockouts begun: an address reached the failed-bind limit, or failed again after a lockout',
+    ['role'],
     () => [{ labels: { role }, value: counters.bindLockouts }],
   )
 }

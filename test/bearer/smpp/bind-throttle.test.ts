@@ -105,7 +105,7 @@ describe('failed SMPP binds per address', () => {
       lines.filter((line) => / (info|warn|error) /.test(line) && line.includes('127.0.0.2')),
     ).toHaveLength(5)
 
-    const text = metrics.render()
+    const text = await metrics.render()
     expect(
       sample(text, 'telepay_smpp_binds_failed_total{role="smsc",status="ESME_RINVPASWD"}'),
     ).toBe(5)

@@ -105,8 +105,9 @@ describe('the dialog runner', () => {
     expect(sent[0]?.to).toBe('8613800138000')
     expect(sent[0]?.text).toContain('Not enough money')
     expect(sent[0]?.text).not.toMatch(/[{}]|refusal\./)
-    expect(metrics.render()).toMatch(/telepay_ussd_deadline_missed_total\{kind="balance"\} 1/)
-    expect(metrics.render()).toMatch(/telepay_ussd_late_answers_total\{sent="true"\} 1/)
+    const text = await metrics.render()
+    expect(text).toMatch(/telepay_ussd_deadline_missed_total\{kind="balance"\} 1/)
+    expect(text).toMatch(/telepay_ussd_late_answers_total\{sent="true"\} 1/)
     // The PIN never reaches a log line.
     expect(lines.join('\n')).not.toContain('1234')
   })
