@@ -30,6 +30,12 @@ export type SubscriberCommand =
       readonly msisdn: string
       readonly name: string
       readonly language: Language
+      /**
+       * Who registers it: the number itself (SMS REG; only where the operating model lets
+       * numbers register themselves) or the operator's admin API (under every model). Absent:
+       * the number itself.
+       */
+      readonly by?: 'self' | 'operator'
     }
 
 /**

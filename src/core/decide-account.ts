@@ -108,13 +108,13 @@ export function decideStatement(
  */
 export function decideRegister(
   env: Envelope,
-  command: { msisdn: string; name: string; language: Language },
+  command: { msisdn: string; name: string; language: Language; by?: 'self' | 'operator' },
   view: LedgerView,
   limits: Limits,
 ): Outcome {
   if (env.newPinHash === null)
     return { result: refused('pin_format_invalid', command.language), writes: [] }
-  if (!operatingModels[limits.operatingModel].selfRegistration)
+  if (command.by !== 'operator' && !operatingModels[limits.operatingModel].selfRegistration)
     return { result: refused('registration_not_offered', command.language), writes: [] }
   if (view.subscriber(command.msisdn) !== null)
     return { result: refused('already_registered', command.language), writes: [] }

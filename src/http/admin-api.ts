@@ -2,7 +2,7 @@
  * admin-api.ts - the operations API of SPEC section 9: subscribers and balances, the ledger
  * check, recent transactions, the test clock; plus the simulated bank's behaviour, the running
  * operating model, the party settlement of a day and the notification outbox, which operators of
- * the simulator need.
+ * the simulator need; and registering a subscriber (POST /subscribers).
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
@@ -12,7 +12,7 @@ import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { paymentJson, sendError } from '../gateway/http/json.js'
 import { operatingModelJson, partyFeesJson, partyNamesJson } from '../gateway/http/parties.js'
-import { bearerToken } from '../gateway/http/status.js'
+import { bearerToken, httpStatusOf } from '../gateway/http/status.js'
 import { trailJson } from '../gateway/http/trail-json.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
@@ -68,45 +68,44 @@ export function adminApi(context: GatewayContext): Router {
   router.get('/subscribers/:msisdn', async (request: Request, response: Response) => {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))
     if (msisdn === null) return sendError(response, 400, 'msisdn_invalid', 'not an MSISDN')
-    const detail = await ledger.subscriber(msisdn)
-    if (detail === null)
+    const json = await subscriberJson(context, msisdn)
+    if (json === null)
       return sendError(response, 404, 'payer_not_registered', `${msisdn} is not registered`)
-    const accounts = []
-    for (const account of detail.accounts) {
-      const funding = fundingKinds.find((kind) => kind === account.kind)
-      if (funding === undefined) continue
-      if (funding === 'bank' && account.card !== null) {
-        const bankMinor = await context.bank.balance(account.card.token)
-        accounts.push({
-          account: funding,
-          balance: bankMinor === null ? null : formatAmount(bankMinor),
-          bank: account.card.bank,
-          last4: account.card.last4,
-          drawn: formatAmount(-account.balanceMinor),
-          reserved: formatAmount(account.reservedMinor),
-        })
-        continue
-      }
-      accounts.push({
-        account: funding,
-        balance: formatAmount(account.balanceMinor),
-        creditLimit:
-          account.floorMinor !== null && account.floorMinor < 0n
-            ? formatAmount(-account.floorMinor)
-            : '0.00',
-      })
-    }
-    const subscriber = detail.subscriber
-    response.json({
-      msisdn: subscriber.msisdn,
-      name: subscriber.name,
-      language: subscriber.language,
-      locked: subscriber.lockedUntilMs > context.clock.nowMs(),
-      lockedUntil:
-        subscriber.lockedUntilMs > 0 ? new Date(subscriber.lockedUntilMs).toISOString() : null,
-      pendingPaymentId: subscriber.pendingPaymentId,
-      accounts,
+    response.json(json)
+  })
+
+  // The operator registers a subscriber under any operating model (SMS REG is the number's own
+  // way, where the model has it): the core's register command, so the PIN is hashed, the
+  // accounts opened empty and a retry under the same Idempotency-Key registers once.
+  router.post('/subscribers', async (request: Request, response: Response) => {
+    const body = request.body as Record<string, unknown> | undefined
+    const msisdn = typeof body?.['msisdn'] === 'string' ? normalizeMsisdn(body['msisdn']) : null
+    if (msisdn === null)
+      return sendError(response, 400, 'msisdn_invalid', 'msisdn is a mobile number in E.164')
+    const name = typeof body?.['name'] === 'string' ? body['name'].trim() : ''
+    if (name === '' || name.length > subscriberNameCharsMax)
+      return sendError(
+        response,
+        400,
+        'name_invalid',
+        `name is 1 to ${subscriberNameCharsMax} characters`,
+      )
+    const language = body?.['language'] ?? 'en'
+    if (language !== 'en' && language !== 'zh')
+      return sendError(response, 400, 'language_invalid', 'language is "en" or "zh"')
+    const pin = typeof body?.['pin'] === 'string' ? body['pin'] : ''
+    const key = request.header('idempotency-key')
+    const result = await context.service.execute({
+      key: key === undefined ? null : `admin:${key}`,
+      channel: 'admin',
+      command: { kind: 'register', msisdn, name, language, by: 'operator' },
+      newPin: pin,
     })
+    if (!result.ok) {
+      const reason = result.reason ?? 'system_busy'
+      return sendError(response, httpStatusOf(reason), reason, renderMessage(result.message, 'en'))
+    }
+    response.status(201).json(await subscriberJson(context, msisdn))
   })
 
   router.get('/ledger/check', async (request: Request, response: Response) => {
@@ -300,4 +299,52 @@ export function adminApi(context: GatewayContext): Router {
   })
 
   return router
+}
+
+/** The longest name the operator gives a subscriber, as a world file takes. */
+const subscriberNameCharsMax = 40
+
+/** A subscriber and the balance of each account, as the admin API shows it; null: none. */
+async function subscriberJson(
+  context: GatewayContext,
+  msisdn: string,
+): Promise<Record<string, unknown> | null> {
+  const detail = await context.ledger.subscriber(msisdn)
+  if (detail === null) return null
+  const accounts = []
+  for (const account of detail.accounts) {
+    const funding = fundingKinds.find((kind) => kind === account.kind)
+    if (funding === undefined) continue
+    if (funding === 'bank' && account.card !== null) {
+      const bankMinor = await context.bank.balance(account.card.token)
+      accounts.push({
+        account: funding,
+        balance: bankMinor === null ? null : formatAmount(bankMinor),
+        bank: account.card.bank,
+        last4: account.card.last4,
+        drawn: formatAmount(-account.balanceMinor),
+        reserved: formatAmount(account.reservedMinor),
+      })
+      continue
+    }
+    accounts.push({
+      account: funding,
+      balance: formatAmount(account.balanceMinor),
+      creditLimit:
+        account.floorMinor !== null && account.floorMinor < 0n
+          ? formatAmount(-account.floorMinor)
+          : '0.00',
+    })
+  }
+  const subscriber = detail.subscriber
+  return {
+    msisdn: subscriber.msisdn,
+    name: subscriber.name,
+    language: subscriber.language,
+    locked: subscriber.lockedUntilMs > context.clock.nowMs(),
+    lockedUntil:
+      subscriber.lockedUntilMs > 0 ? new Date(subscriber.lockedUntilMs).toISOString() : null,
+    pendingPaymentId: subscriber.pendingPaymentId,
+    accounts,
+  }
 }

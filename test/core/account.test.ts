@@ -278,6 +278,15 @@ describe('account commands: what they answer', () => {
     await expectBalanced(t)
   })
 
+  it('registers a number the operator enters where no number registers itself', () => {
+    // The default model (cooperative) refuses the number's own REG; the operator's is taken.
+    expect(t.run(register(NOBODY), { newPinHash: 'fake$2468' }).reason).toBe(
+      'registration_not_offered',
+    )
+    const byOperator = { ...register(NOBODY), by: 'operator' as const }
+    expect(ok(t, byOperator, { newPinHash: 'fake$2468' }).message.key).toBe('registered')
+  })
+
   it('a registered wallet holds at most 10000.00 like any other', async () => {
     await t.close()
     t = await openTestLedger({ limits: thirdParty })
