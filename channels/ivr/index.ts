@@ -13,6 +13,7 @@ import type { Router } from 'express'
 import express from 'express'
 import type { Language } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
+import { swappable } from '../../src/gateway/menus/index.js'
 import { CallStore } from './call-store.js'
 import type { IvrEngine, Prompt } from './contract.js'
 import { defaultIvrScriptDir, ivrFlowLimits, loadIvrEngine, readScripts } from './flow/index.js'
@@ -52,6 +53,11 @@ export interface RunningIvrChannel {
   readonly limits: IvrLimits
   readonly speech: SpeechRenderer
   ready(): boolean
+  /**
+   * Reads the call scripts again and serves them to every call from its next event; throws with
+   * every problem and keeps the scripts it had. False: the channel was given its engine.
+   */
+  reloadScripts(): boolean
   /** Ends calls past the duration cap or idle too long. */
   sweep(): Promise<void>
   /** Waits for commands that missed their deadline (their SMS), then closes the store. */
@@ -68,11 +74,14 @@ export function startIvrChannel(
   if (problems.length > 0) throw new Error(`ivr limits: ${problems.join('; ')}`)
   // Scripts with problems stop start-up (loadIvrEngine throws, naming each), like a bad config
   // value.
-  const engine =
+  const load = (): IvrEngine =>
     options.engine ??
     loadIvrEngine(config.ivrScriptsDir ?? defaultIvrScriptDir, {
       defaultFunding: ctx.accounts.defaultFunding,
     })
+  // Swappable: a reload of the script files (SIGHUP) replaces it under the calls in progress.
+  const engines = swappable(load())
+  const engine = engines.value
   const store = new CallStore(ctx.workingFile('ivr.sqlite'), limits)
   const prompts = new PromptRegistry(
     limits.promptsKnownMax,
@@ -116,6 +125,11 @@ export function startIvrChannel(
     limits,
     speech,
     ready: () => !closed,
+    reloadScripts() {
+      if (options.engine !== undefined) return false
+      engines.replace(load())
+      return true
+    },
     async sweep() {
       if (!closed) await service.sweep()
     },

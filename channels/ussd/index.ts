@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Router } from 'express'
 import express from 'express'
 import type { ChannelContext } from '../../src/gateway/context.js'
+import { swappable } from '../../src/gateway/menus/index.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import { hubtelRoute } from './hubtel.js'
@@ -47,6 +48,12 @@ export interface RunningUssdChannel {
   readonly store: SessionStore
   readonly limits: UssdLimits
   ready(): boolean
+  /**
+   * Reads the menu files again and serves the new menus to every session from its next hop;
+   * throws with every problem and keeps the menus it had when the files have problems. False:
+   * the channel was given its engine (a test), there is nothing to read.
+   */
+  reloadMenus(): boolean
   /** Ends sessions past the idle timeout or the total cap. */
   sweep(): Promise<void>
   /** Waits for commands that missed their deadline (their SMS), then closes the store. */
@@ -63,9 +70,12 @@ export async function startUssdChannel(
   if (problems.length > 0) throw new Error(`ussd limits: ${problems.join('; ')}`)
   // Menus with problems stop start-up (loadUssdEngine throws, naming each), like a bad config
   // value.
-  const engine = withPushFlow(
-    options.engine ?? loadUssdEngine(config.menusDir ?? defaultMenuDir, { accounts: ctx.accounts }),
-  )
+  const menusDir = config.menusDir ?? defaultMenuDir
+  const load = (): UssdEngine =>
+    withPushFlow(options.engine ?? loadUssdEngine(menusDir, { accounts: ctx.accounts }))
+  // Swappable: a reload of the menu files (SIGHUP) replaces it under the open sessions.
+  const engines = swappable(load())
+  const engine = engines.value
   const store = new SqliteSessionStore(ctx.workingFile('ussd.sqlite'), limits, ctx.log)
   const service = new UssdService({
     engine,
@@ -100,6 +110,11 @@ export async function startUssdChannel(
     store,
     limits,
     ready: () => !closed,
+    reloadMenus() {
+      if (options.engine !== undefined) return false
+      engines.replace(load())
+      return true
+    },
     async sweep() {
       if (!closed) await service.sweep()
     },

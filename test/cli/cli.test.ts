@@ -236,6 +236,13 @@ describe('telepay start', () => {
       expect(reset.code).toBe(1)
       expect(reset.stderr).toContain('is in use by a running telepay')
       expect(existsSync(join(dataDir, 'telepay.sqlite'))).toBe(true)
+      // SIGHUP reads the menus and call scripts again, and the gateway goes on.
+      child.kill('SIGHUP')
+      for (let waited = 0; waited < 50 && !log.includes('IVR call scripts reloaded'); waited += 1)
+        await new Promise((resolveWait) => setTimeout(resolveWait, 100))
+      expect(log).toContain('USSD menus reloaded (SIGHUP)')
+      expect(log).toContain('IVR call scripts reloaded (SIGHUP)')
+      expect((await httpRequest(url, 'GET', '/healthz')).status).toBe(200)
     } finally {
       child.kill('SIGTERM')
     }

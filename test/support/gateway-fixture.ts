@@ -82,6 +82,8 @@ export interface FixtureOptions {
   readonly ussdLimits?: Partial<UssdLimits>
   /** The IVR channel's limits (not in the configuration file), e.g. a short answer deadline. */
   readonly ivrLimits?: Partial<IvrLimits>
+  /** The USSD menu folder (a copy a test edits); by default the shipped menus/ussd. */
+  readonly menusDir?: string
   /**
    * The gateway's logger (a test that reads the log lines); by default the configured silent one.
    */
@@ -220,6 +222,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     ...(options.wapLimits === undefined ? {} : { wapLimits: options.wapLimits }),
     ...(options.ussdLimits === undefined ? {} : { ussdLimits: options.ussdLimits }),
     ...(options.ivrLimits === undefined ? {} : { ivrLimits: options.ivrLimits }),
+    ...(options.menusDir === undefined ? {} : { menusDir: options.menusDir }),
   }
   let gateway: Gateway
   try {

@@ -50,6 +50,8 @@ export type {
 } from './model.js'
 export { formatProblems } from './model.js'
 export { accountValueProblem, defaultAccountName, isOffered } from './offer.js'
+export type { Swappable } from './swappable.js'
+export { swappable } from './swappable.js'
 export type { Validator, ValidatorName } from './validators.js'
 export { isValidatorName, validatorNames, validators } from './validators.js'
 export type {

@@ -63,6 +63,9 @@ export async function runStart(args: string[]): Promise<number> {
     throw error
   }
   const running = gateway
+  // SIGHUP reads the USSD menus and IVR call scripts again; dialogs in progress go on in the new
+  // ones. Files with problems are refused whole and the old menus stay.
+  process.on('SIGHUP', () => reloadMenus(running))
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       running.close().then(resolve, resolve)
@@ -88,4 +91,22 @@ function portInUse(error: unknown, config: Config): string | null {
     `${where} is already in use by another program: stop it, or choose another port ` +
     `(${setting})`
   )
+}
+
+function reloadMenus(gateway: Gateway): void {
+  const log = gateway.context.log
+  const reloads = [
+    ['USSD menus', () => gateway.ussd.reloadMenus()],
+    ['IVR call scripts', () => gateway.ivr.reloadScripts()],
+  ] as const
+  for (const [what, reload] of reloads) {
+    try {
+      reload()
+      log.info(`${what} reloaded (SIGHUP)`)
+    } catch (error) {
+      log.error(`${what} not reloaded: the files have problems; the ones in use stay`, {
+        problems: error instanceof Error ? error.message : String(error),
+      })
+    }
+  }
 }

@@ -1,0 +1,29 @@
+/**
+ * swappable.ts - an engine that can be replaced while dialogs run: the channel holds the proxy,
+ * every call goes to the engine of the moment. A reload of the menu files (SIGHUP) swaps in the
+ * new engine; sessions and calls keep their state name and walk on in the new menus (a state the
+ * new files lack ends that dialog politely, as a session from an older menu would). Exports
+ * swappable and Swappable.
+ */
+
+export interface Swappable<T extends object> {
+  /** Calls go to the current engine. */
+  readonly value: T
+  replace(next: T): void
+}
+
+export function swappable<T extends object>(initial: T): Swappable<T> {
+  let current = initial
+  const value = new Proxy(initial, {
+    get(_target, property) {
+      const member: unknown = Reflect.get(current, property)
+      return typeof member === 'function' ? member.bind(current) : member
+    },
+  })
+  return {
+    value,
+    replace(next) {
+      current = next
+    },
+  }
+}
