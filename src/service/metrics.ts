@@ -38,7 +38,7 @@ export class Metrics {
   private readonly histograms = new Map<string, Histogram>()
   private readonly series = new Map<string, Set<string>>()
   private readonly withProcess: boolean
-  /** What counterFrom reads before each scrape. */
+  /** What gauge and counterFrom read before each scrape, by metric name. */
   private readonly collectors = new Map<string, () => void>()
 
   /** `processMetrics`: also publish the process's own (the gateway does; unit tests need not). */
@@ -88,19 +88,10 @@ export class Metrics {
     labelNames: readonly string[],
     read: () => readonly Sample[],
   ): void {
-    const { registry } = this
-    // A second registration of a name replaces the first (a channel started again on the same
-    // metrics, as test harnesses do).
-    registry.removeSingleMetric(name)
-    new Gauge({
-      name,
-      help,
-      labelNames: [...labelNames],
-      registers: [registry],
-      collect() {
-        this.reset()
-        for (const sample of read()) this.set(clean(sample.labels), sample.value)
-      },
+    const gauge = new Gauge({ name, help, labelNames: [...labelNames], registers: [] })
+    this.readWhenScraped(name, gauge, () => {
+      gauge.reset()
+      for (const sample of read()) gauge.set(clean(sample.labels), sample.value)
     })
   }
 
@@ -113,12 +104,21 @@ export class Metrics {
   ): void {
     // A counter cannot be set: it is emptied and counted up to what was read.
     const counter = new Counter({ name, help, labelNames: [...labelNames], registers: [] })
-    this.registry.removeSingleMetric(name)
-    this.registry.registerMetric(counter)
-    this.collectors.set(name, () => {
+    this.readWhenScraped(name, counter, () => {
       counter.reset()
       for (const sample of read()) counter.inc(clean(sample.labels), sample.value)
     })
+  }
+
+  /**
+   * Registers `metric`, brought up to date by `update` before each scrape. A second registration
+   * of a name replaces the first (a channel started again on the same metrics, as test harnesses
+   * do).
+   */
+  private readWhenScraped(name: string, metric: Gauge | Counter, update: () => void): void {
+    this.registry.removeSingleMetric(name)
+    this.registry.registerMetric(metric)
+    this.collectors.set(name, update)
   }
 
   /** The text format of every series, the process's first when this gateway publishes them. */
