@@ -14,16 +14,23 @@ export interface Swappable<T extends object> {
 
 export function swappable<T extends object>(initial: T): Swappable<T> {
   let current = initial
+  // Each method bound once per engine, not on every call: the proxy sits on every USSD hop.
+  let bound = new Map<PropertyKey, unknown>()
   const value = new Proxy(initial, {
     get(_target, property) {
+      if (bound.has(property)) return bound.get(property)
       const member: unknown = Reflect.get(current, property)
-      return typeof member === 'function' ? member.bind(current) : member
+      if (typeof member !== 'function') return member
+      const method: unknown = member.bind(current)
+      bound.set(property, method)
+      return method
     },
   })
   return {
     value,
     replace(next) {
       current = next
+      bound = new Map()
     },
   }
 }
