@@ -6,7 +6,7 @@
  * Defaults fill what the file leaves out (language en, balances 0.00, no card, category
  * merchant). Exports readWorldFile, parseWorldText and WorldFileError.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { Ajv, type ErrorObject } from 'ajv'
 import { parse } from 'yaml'
 import { normalizeMsisdn } from '../core/index.js'
@@ -35,12 +35,14 @@ const validate = ajv.compile(worldSchema)
 export function readWorldFile(path: string): WorldSpec {
   let text: string
   try {
+    // Measured before it is read, as the menu files are: a huge file is refused, not loaded.
+    if (statSync(path).size > worldFileBytesMax)
+      throw new WorldFileError(path, [`it is larger than ${worldFileBytesMax} bytes`])
     text = readFileSync(path, 'utf8')
   } catch (error) {
+    if (error instanceof WorldFileError) throw error
     throw new WorldFileError(path, [`cannot read it: ${(error as Error).message}`])
   }
-  if (Buffer.byteLength(text) > worldFileBytesMax)
-    throw new WorldFileError(path, [`it is larger than ${worldFileBytesMax} bytes`])
   const read = parseWorldText(text)
   if (!read.ok) throw new WorldFileError(path, read.problems)
   return read.world
