@@ -55,6 +55,11 @@ export const en: Catalogue = {
   'refund.completed': 'Refund of CNY {amount} from {payee} credited to your {account}. Ref {ref}.',
   'delivery.recorded': 'Delivery of payment {paymentId} recorded.',
   'expiry.swept': '{count} unconfirmed payments expired.',
+  'account.funded':
+    'CNY {amount} was credited to your {account}. New balance CNY {balance}. Ref {ref}.',
+  'subscriber.changed': 'The details of {msisdn} were changed.',
+  'merchant.opened': 'Merchant {code} ({name}) was opened.',
+  'merchant.changed': 'Merchant {code} ({name}) was changed.',
 
   'refusal.idempotency_key_reused':
     'Your request could not be matched to an earlier one. Please send it again.',
@@ -73,6 +78,7 @@ export const en: Catalogue = {
   'refusal.subscriber_locked':
     'Your account is locked after too many wrong PINs. Please try again in 15 minutes.',
   'refusal.merchant_not_found': 'Merchant not found. Check the merchant code and send again.',
+  'refusal.merchant_already_exists': 'A merchant with this code exists already.',
   'refusal.customer_reference_required':
     'This biller needs your customer reference from the bill. Please send again with it.',
   'refusal.order_not_found': 'Order not found. Check the order number and send again.',
@@ -103,6 +109,7 @@ export const en: Catalogue = {
     'Too many wrong PINs. Your account is locked; please try again in {lockMinutes} minutes.',
   'refusal.amount_above_payment_max':
     'The amount is above the limit for one payment from this account. At most CNY {max} from your {account}: pay less or choose another account.',
+  'refusal.amount_above_funding_max': 'At most CNY {max} can be credited at once.',
   'refusal.daily_limit_exceeded':
     'This would exceed your daily payment limit. Pay a smaller amount or try again tomorrow.',
   'refusal.insufficient_funds':

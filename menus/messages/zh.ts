@@ -49,6 +49,10 @@ export const zh: Catalogue = {
   'refund.completed': '{payee}退款{amount}元已退回您的{account}。交易号{ref}。',
   'delivery.recorded': '支付{paymentId}的发货已登记。',
   'expiry.swept': '{count}笔待确认支付已过期。',
+  'account.funded': '您的{account}已到账{amount}元，余额{balance}元。交易号{ref}。',
+  'subscriber.changed': '{msisdn}的资料已修改。',
+  'merchant.opened': '商户{code}（{name}）已开通。',
+  'merchant.changed': '商户{code}（{name}）的资料已修改。',
 
   'refusal.idempotency_key_reused': '请求编号重复，无法处理，请重新发送。',
   'refusal.amount_invalid': '金额无法识别，请输入数字，如25或25.50。',
@@ -61,6 +65,7 @@ export const zh: Catalogue = {
   'refusal.already_registered': '该号码已注册，发送“余额”查询余额。',
   'refusal.subscriber_locked': '密码错误次数过多，账户已锁定，请15分钟后再试。',
   'refusal.merchant_not_found': '商户不存在，请核对商户编号后重新发送。',
+  'refusal.merchant_already_exists': '该商户编号已被使用。',
   'refusal.customer_reference_required': '缴费需提供账单上的户号，请附上户号重新发送。',
   'refusal.order_not_found': '订单不存在，请核对订单号后重新发送。',
   'refusal.order_already_paid': '该订单已支付，本次未扣款。',
@@ -81,6 +86,7 @@ export const zh: Catalogue = {
   'refusal.pin_attempts_exceeded': '密码错误次数过多，账户已锁定，请{lockMinutes}分钟后再试。',
   'refusal.amount_above_payment_max':
     '金额超过该账户单笔限额：{account}每笔最多{max}元，请减少金额或选择其他账户。',
+  'refusal.amount_above_funding_max': '单次入账最多{max}元。',
   'refusal.daily_limit_exceeded': '超过每日支付限额，请减少金额或明天再试。',
   'refusal.insufficient_funds': '账户余额不足，请充值或选择其他账户后重试。',
   'refusal.wallet_cap_exceeded': '钱包余额将超过上限，请减少金额。',

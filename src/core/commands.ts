@@ -3,7 +3,7 @@
  * envelope that carries a command into the core with its idempotency key, clock reading and
  * PIN check. Amounts arrive already parsed into fen; MSISDNs already normalized.
  */
-import type { FundingKind, Language } from './entities.js'
+import type { FundingKind, Language, MerchantCategory } from './entities.js'
 
 /** Commands a subscriber sends from a phone. */
 export type SubscriberCommand =
@@ -124,6 +124,56 @@ export type MerchantCommand =
       readonly note: string
     }
 
+/**
+ * Commands of the operator's admin API: what a provider's back office does to its world. None
+ * needs a subscriber's PIN (the operator authenticated with its token); each is logged for
+ * idempotent replay like a payment.
+ */
+export type OperatorCommand =
+  /**
+   * Credits a subscriber's wallet or phone bill with money received outside telepay (cash at an
+   * agent, a bank deposit): a transfer from the platform's funding account, never a balance set.
+   */
+  | {
+      readonly kind: 'fund_account'
+      readonly msisdn: string
+      readonly funding: Exclude<FundingKind, 'bank'>
+      readonly amountMinor: bigint
+    }
+  /**
+   * Changes what is given; a PIN reset comes as the envelope's newPinHash and also clears the
+   * wrong-PIN count and any lock. `card` links a bank card (the bank has opened it).
+   */
+  | {
+      readonly kind: 'change_subscriber'
+      readonly msisdn: string
+      readonly name?: string
+      readonly language?: Language
+      /** The phone bill's credit: how far below zero it may go. */
+      readonly creditLimitMinor?: bigint
+      readonly card?: { readonly bank: string; readonly last4: string; readonly token: string }
+    }
+  | {
+      readonly kind: 'open_merchant'
+      readonly code: string
+      readonly name: string
+      readonly category: MerchantCategory
+      readonly settlementBank: string | null
+      readonly feeBasisPoints: bigint | null
+      /** The API key's SHA-256: the key itself is shown once, to whoever opened the merchant. */
+      readonly apiKeySha256: string
+      readonly webhookSecret: string
+    }
+  | {
+      readonly kind: 'change_merchant'
+      readonly code: string
+      readonly name?: string
+      readonly settlementBank?: string | null
+      readonly feeBasisPoints?: bigint | null
+      readonly apiKeySha256?: string
+      readonly webhookSecret?: string
+    }
+
 /** Commands the gateway sends itself: the bank's answer, and the expiry sweep. */
 export type SystemCommand =
   | { readonly kind: 'bank_outcome'; readonly paymentId: string; readonly outcome: BankOutcome }
@@ -132,7 +182,7 @@ export type SystemCommand =
 /** What the issuing bank finally said about a reserved card payment. */
 export type BankOutcome = 'captured' | 'declined' | 'unavailable'
 
-export type Command = SubscriberCommand | MerchantCommand | SystemCommand
+export type Command = SubscriberCommand | MerchantCommand | OperatorCommand | SystemCommand
 export type CommandKind = Command['kind']
 
 /**

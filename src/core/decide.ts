@@ -22,6 +22,12 @@ import {
   decideRefund,
   decideRequestPayment,
 } from './decide-merchant.js'
+import {
+  decideChangeMerchant,
+  decideChangeSubscriber,
+  decideFundAccount,
+  decideOpenMerchant,
+} from './decide-operator.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
 import type { Limits } from './limits.js'
@@ -81,6 +87,14 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideRefund(env, command, view)
     case 'report_delivery':
       return decideDelivery(env, command, view)
+    case 'fund_account':
+      return decideFundAccount(env, command, view, limits)
+    case 'change_subscriber':
+      return decideChangeSubscriber(env, command, view)
+    case 'open_merchant':
+      return decideOpenMerchant(env, command, view)
+    case 'change_merchant':
+      return decideChangeMerchant(env, command, view)
     case 'bank_outcome':
       return decideBankOutcome(env, command.paymentId, command.outcome, view, limits)
     case 'expire_due':

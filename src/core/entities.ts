@@ -12,8 +12,13 @@ export type Language = 'en' | 'zh'
 export type FundingKind = 'wallet' | 'phone_bill' | 'bank'
 export const fundingKinds: readonly FundingKind[] = ['wallet', 'phone_bill', 'bank']
 
-/** Accounts that belong to the platform and its partners rather than to a subscriber. */
-export type PartyKind = 'operator_fees' | 'bank_fees' | 'platform_fees' | 'opening'
+/**
+ * Accounts that belong to the platform and its partners rather than to a subscriber. `opening`
+ * is the other side of the balances a world starts with; `funding` the other side of the money
+ * the operator credits later (cash at an agent, a bank deposit): money that entered from outside
+ * telepay, so neither is ever settled to anyone.
+ */
+export type PartyKind = 'operator_fees' | 'bank_fees' | 'platform_fees' | 'opening' | 'funding'
 
 export type AccountKind = FundingKind | 'merchant' | PartyKind
 
@@ -80,6 +85,8 @@ export interface Merchant {
    * known. Under the bank operating model a card pays only merchants of its own bank.
    */
   readonly settlementBank: string | null
+  /** Its own merchant fee in basis points (a contract rate); null: the platform's default. */
+  readonly feeBasisPoints: bigint | null
 }
 
 export interface Order {
@@ -134,7 +141,7 @@ export interface Leg {
   readonly amountMinor: bigint
 }
 
-export type TransferKind = 'payment' | 'refund' | 'opening'
+export type TransferKind = 'payment' | 'refund' | 'opening' | 'funding'
 
 export interface Transfer {
   readonly id: number

@@ -9,7 +9,7 @@ import { assert } from './assert.js'
 import type { FundingKind, PartyKind } from './entities.js'
 import { basisPointsOf } from './money.js'
 
-export type FeeParty = Exclude<PartyKind, 'opening'>
+export type FeeParty = Exclude<PartyKind, 'opening' | 'funding'>
 
 /**
  * Percent shares of the merchant fee by the funding account a payment comes from. The party

@@ -34,6 +34,11 @@ export interface Limits {
   readonly pinLockMs: number
   /** Merchant fee in basis points of the payment (100 = 1.00 %). */
   readonly merchantFeeBasisPoints: bigint
+  /**
+   * Most one operator top-up credits (admin API, world load): money comes in from outside, so a
+   * slip of a few zeros would create it; larger sums come in several top-ups, each on record.
+   */
+  readonly fundingMaxMinor: bigint
   /** Local day boundary for daily limits and settlement: CNY is kept in China Standard Time. */
   readonly dayOffsetMs: number
   /** Rows shown by a mini statement (SMS HIST). */
@@ -53,6 +58,7 @@ export const defaultLimits: Limits = {
   pinAttemptsMax: 3,
   pinLockMs: 15 * 60_000,
   merchantFeeBasisPoints: 100n,
+  fundingMaxMinor: 10_000_000n,
   dayOffsetMs: 8 * 3_600_000,
   statementRowsMax: 5,
   expirySweepRowsMax: 500,
@@ -69,6 +75,7 @@ export function checkLimits(limits: Limits): string[] {
     'walletHeldMaxMinor',
     'bankPaymentMaxMinor',
     'dailyOutgoingMaxMinor',
+    'fundingMaxMinor',
     'authorizationTtlMs',
     'pinAttemptsMax',
     'pinLockMs',

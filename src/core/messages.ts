@@ -34,6 +34,10 @@ export const messageKeys = [
   'refund.completed',
   'delivery.recorded',
   'expiry.swept',
+  'account.funded',
+  'subscriber.changed',
+  'merchant.opened',
+  'merchant.changed',
 ] as const
 
 export type StaticMessageKey = (typeof messageKeys)[number]

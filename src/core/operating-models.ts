@@ -151,10 +151,19 @@ export function offersAccount(model: OperatingModelId, funding: FundingKind): bo
   return operatingModels[model].accounts.includes(funding)
 }
 
-/** The merchant fee of a payment and its shares, under the running model. */
-export function feeSplitOf(funding: FundingKind, amountMinor: bigint, limits: Limits): FeeSplit {
+/**
+ * The merchant fee of a payment and its shares, under the running model: at the merchant's own
+ * rate when its contract has one (`merchantBasisPoints`), else at the platform's.
+ */
+export function feeSplitOf(
+  funding: FundingKind,
+  amountMinor: bigint,
+  limits: Limits,
+  merchantBasisPoints: bigint | null = null,
+): FeeSplit {
   const shares = operatingModels[limits.operatingModel].feeShares
-  return splitMerchantFee(funding, amountMinor, limits.merchantFeeBasisPoints, shares)
+  const basisPoints = merchantBasisPoints ?? limits.merchantFeeBasisPoints
+  return splitMerchantFee(funding, amountMinor, basisPoints, shares)
 }
 
 /** Returns the problems of the model table, each naming its model; empty when it is sound. */

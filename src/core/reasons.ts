@@ -29,6 +29,8 @@ export const reasons = [
   'payment_not_completed',
   // What they ask about.
   'merchant_not_found',
+  // The operator opens a merchant under a code another merchant has.
+  'merchant_already_exists',
   'customer_reference_required',
   'order_not_found',
   'order_already_paid',
@@ -46,6 +48,8 @@ export const reasons = [
   'pin_attempts_exceeded',
   // Money rules.
   'amount_above_payment_max',
+  // One operator top-up: a slip of a few zeros must not credit a fortune.
+  'amount_above_funding_max',
   'daily_limit_exceeded',
   'insufficient_funds',
   'wallet_cap_exceeded',
@@ -83,6 +87,7 @@ export function isTransient(reason: Reason): boolean {
     case 'payer_not_registered':
     case 'already_registered':
     case 'merchant_not_found':
+    case 'merchant_already_exists':
     case 'customer_reference_required':
     case 'order_not_found':
     case 'order_already_paid':
@@ -101,6 +106,7 @@ export function isTransient(reason: Reason): boolean {
     case 'pin_incorrect':
     case 'pin_attempts_exceeded':
     case 'amount_above_payment_max':
+    case 'amount_above_funding_max':
     case 'refund_exceeds_payment':
       return false
   }

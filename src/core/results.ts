@@ -37,6 +37,13 @@ export type ResultData =
       readonly remainingMinor: bigint
     }
   | { readonly kind: 'expired'; readonly paymentIds: readonly string[] }
+  /** An operator top-up: its transfer and the account's balance after it. */
+  | {
+      readonly kind: 'funded'
+      readonly transferId: number
+      readonly reference: string
+      readonly balanceMinor: bigint
+    }
 
 /**
  * A step the gateway must take with the issuing bank after this result is committed: no

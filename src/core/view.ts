@@ -70,6 +70,17 @@ export type Write =
   | { readonly kind: 'account'; readonly account: Account }
   | { readonly kind: 'payment'; readonly payment: Payment }
   | { readonly kind: 'order'; readonly order: Order }
+  /**
+   * A merchant opened (`opened`: its row is new) or changed; the API key's hash and the webhook
+   * secret are not on the Merchant the core reads, so they come beside it, when set.
+   */
+  | {
+      readonly kind: 'merchant'
+      readonly merchant: Merchant
+      readonly opened: boolean
+      readonly apiKeySha256?: string
+      readonly webhookSecret?: string
+    }
   | { readonly kind: 'transfer'; readonly transfer: Transfer }
   | { readonly kind: 'notify'; readonly notification: Notification }
   | {

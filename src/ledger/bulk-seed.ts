@@ -214,7 +214,7 @@ export function merchantWriter(
 ): (merchant: World['merchants'][number], accountId: bigint | number) => void {
   const insert = db.prepare(
     'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
-      'webhook_secret, settlement_bank) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'webhook_secret, settlement_bank, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   )
   return (merchant, accountId) => {
     insert.run(
@@ -225,6 +225,7 @@ export function merchantWriter(
       createHash('sha256').update(merchant.apiKey).digest('hex'),
       merchant.webhookSecret,
       merchant.settlementBank ?? null,
+      merchant.feeBasisPoints ?? null,
     )
   }
 }

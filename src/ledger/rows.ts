@@ -90,6 +90,7 @@ export function merchantOfRow(row: Row): Merchant {
     category: row['category'] === 'biller' ? 'biller' : 'merchant',
     accountId: num(row['account_id']),
     settlementBank: textOrNull(row['settlement_bank']),
+    feeBasisPoints: row['fee_basis_points'] == null ? null : big(row['fee_basis_points']),
   }
 }
 

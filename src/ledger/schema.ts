@@ -265,6 +265,15 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM pragma_table_info('merchants') WHERE name = 'settlement_bank'",
   },
+  {
+    // A merchant's own fee rate, where its contract sets one; NULL: the platform's default
+    // (limits.merchantFeeBasisPoints), as every merchant written before.
+    version: 12,
+    sql: `
+      ALTER TABLE merchants ADD COLUMN fee_basis_points INTEGER;
+    `,
+    unless: "SELECT 1 FROM pragma_table_info('merchants') WHERE name = 'fee_basis_points'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

@@ -131,7 +131,7 @@ export class SqliteLedger implements LedgerStore {
     )
     this.db
       .transaction(() => {
-        for (const kind of ['opening', 'operator_fees', 'bank_fees', 'platform_fees'])
+        for (const kind of ['opening', 'funding', 'operator_fees', 'bank_fees', 'platform_fees'])
           insert.run(kind)
       })
       .immediate()

@@ -70,6 +70,10 @@ export class SqliteView implements LedgerView {
   private readonly dirtyAccounts = new Set<number>()
   /** Accounts created since the last flush: the only ones flush inserts; the others it updates. */
   private readonly newAccounts = new Set<number>()
+  /** Accounts whose terms (floor, cap, card) changed since the last flush. */
+  private readonly reshapedAccounts = new Set<number>()
+  /** Merchants opened or changed since the last flush, with what the write carried. */
+  private readonly dirtyMerchants = new Map<string, Extract<Write, { kind: 'merchant' }>>()
   private readonly dirtyOrders = new Set<string>()
   private readonly dirtyPayments = new Set<string>()
   /** Wallet loads written by this batch and not flushed yet, by payee: the database lags them. */
@@ -115,10 +119,12 @@ export class SqliteView implements LedgerView {
       this.dirtySubscribers,
       this.dirtyAccounts,
       this.newAccounts,
+      this.reshapedAccounts,
       this.dirtyOrders,
       this.dirtyPayments,
     ])
       set.clear()
+    this.dirtyMerchants.clear()
     this.unflushedLoads.clear()
   }
 
@@ -309,6 +315,17 @@ export class SqliteView implements LedgerView {
           this.orders.set(write.order.orderNo, write.order)
           this.dirtyOrders.add(write.order.orderNo)
           break
+        case 'merchant': {
+          const previous = this.dirtyMerchants.get(write.merchant.code)
+          this.merchants.set(write.merchant.code, write.merchant)
+          // Opened and changed in one batch: still one INSERT, with the latest key and secret.
+          this.dirtyMerchants.set(write.merchant.code, {
+            ...previous,
+            ...write,
+            opened: write.opened || (previous?.opened ?? false),
+          })
+          break
+        }
         case 'transfer':
           this.applyTransfer(write.transfer)
           break
@@ -343,6 +360,7 @@ export class SqliteView implements LedgerView {
    */
   private applyAccount(account: Account): void {
     const current = this.account(account.id)
+    // Balances move only by transfers (applyTransfer); what else a write changes is taken.
     const next =
       current === null
         ? account
@@ -352,7 +370,21 @@ export class SqliteView implements LedgerView {
             outgoingDay: account.outgoingDay,
             outgoingMinor: account.outgoingMinor,
             recentPaymentIds: account.recentPaymentIds,
+            floorMinor: account.floorMinor,
+            capMinor: account.capMinor,
+            card: account.card,
           }
+    // The rare write that changes an account's terms (the operator's credit limit, a new card):
+    // its row gets those columns too, which the UPDATE of every payment leaves out.
+    if (
+      current !== null &&
+      (current.floorMinor !== account.floorMinor ||
+        current.capMinor !== account.capMinor ||
+        current.card?.token !== account.card?.token ||
+        current.card?.bank !== account.card?.bank ||
+        current.card?.last4 !== account.card?.last4)
+    )
+      this.reshapedAccounts.add(account.id)
     assert(next.reservedMinor >= 0n, `account ${account.id} reservation below zero`)
     if (current === null) {
       // Read the owner's ids before the new one joins them: the row is not written until flush.
@@ -402,15 +434,51 @@ export class SqliteView implements LedgerView {
       if (account === undefined) continue
       // A plain UPDATE of the columns that change: an upsert of every column costs a payment
       // ~0.4 µs more.
-      if (this.newAccounts.has(id)) this.sql.insertAccount.run(...accountParams(account))
-      else
-        this.sql.updateAccount.run(
-          account.balanceMinor,
-          account.reservedMinor,
-          account.outgoingDay,
-          account.outgoingMinor,
-          account.recentPaymentIds.join(','),
+      if (this.newAccounts.has(id)) {
+        this.sql.insertAccount.run(...accountParams(account))
+        continue
+      }
+      this.sql.updateAccount.run(
+        account.balanceMinor,
+        account.reservedMinor,
+        account.outgoingDay,
+        account.outgoingMinor,
+        account.recentPaymentIds.join(','),
+        id,
+      )
+      if (this.reshapedAccounts.has(id))
+        this.sql.reshapeAccount.run(
+          account.floorMinor,
+          account.capMinor,
+          account.card?.bank ?? null,
+          account.card?.last4 ?? null,
+          account.card?.token ?? null,
           id,
+        )
+    }
+    // After the accounts: a new merchant's row names its account.
+    for (const write of this.dirtyMerchants.values()) {
+      const { merchant } = write
+      if (write.opened)
+        this.sql.insertMerchant.run(
+          merchant.code,
+          merchant.name,
+          merchant.category,
+          merchant.accountId,
+          write.apiKeySha256 ?? null,
+          write.webhookSecret ?? null,
+          merchant.settlementBank,
+          merchant.feeBasisPoints,
+        )
+      else
+        this.sql.updateMerchant.run(
+          merchant.name,
+          merchant.category,
+          merchant.settlementBank,
+          merchant.feeBasisPoints,
+          write.apiKeySha256 ?? null,
+          write.webhookSecret ?? null,
+          merchant.code,
         )
     }
     for (const orderNo of this.dirtyOrders) {
@@ -429,6 +497,8 @@ export class SqliteView implements LedgerView {
     this.dirtySubscribers.clear()
     this.dirtyAccounts.clear()
     this.newAccounts.clear()
+    this.reshapedAccounts.clear()
+    this.dirtyMerchants.clear()
     this.dirtyOrders.clear()
     this.dirtyPayments.clear()
     this.unflushedLoads.clear()
@@ -504,6 +574,19 @@ function prepareStatements(db: SqliteDatabase) {
       INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor,
         card_bank, card_last4, card_token, outgoing_day, outgoing_minor, recent_payments)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    reshapeAccount: db.prepare(`
+      UPDATE accounts SET floor_minor = ?, cap_minor = ?, card_bank = ?, card_last4 = ?,
+        card_token = ?
+      WHERE id = ?`),
+    insertMerchant: db.prepare(`
+      INSERT INTO merchants (code, name, category, account_id, api_key_sha256, webhook_secret,
+        settlement_bank, fee_basis_points)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    // A key or secret left out (NULL) stays as it was.
+    updateMerchant: db.prepare(`
+      UPDATE merchants SET name = ?, category = ?, settlement_bank = ?, fee_basis_points = ?,
+        api_key_sha256 = COALESCE(?, api_key_sha256), webhook_secret = COALESCE(?, webhook_secret)
+      WHERE code = ?`),
     updateAccount: db.prepare(`
       UPDATE accounts SET balance_minor = ?, reserved_minor = ?, outgoing_day = ?,
         outgoing_minor = ?, recent_payments = ?

@@ -7,8 +7,8 @@ import type {
   Account,
   CommandResult,
   Envelope,
+  FeeParty,
   Merchant,
-  PartyKind,
   Payment,
   Subscriber,
 } from '../core/index.js'
@@ -71,7 +71,7 @@ export interface MerchantSettlement {
 
 /** The fees one party took in a day: of all merchants' payments, or of one merchant's. */
 export interface PartyFees {
-  readonly party: Exclude<PartyKind, 'opening'>
+  readonly party: FeeParty
   readonly feesMinor: bigint
 }
 

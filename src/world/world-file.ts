@@ -69,7 +69,8 @@ interface RawWorld {
   readonly subscribers: readonly {
     readonly msisdn: string
     readonly name: string
-    readonly pin: string
+    readonly pin?: string
+    readonly pinHash?: string
     readonly language?: 'en' | 'zh'
     readonly phoneBill?: { readonly balance?: string; readonly creditLimit?: string }
     readonly wallet?: string
@@ -82,6 +83,7 @@ interface RawWorld {
     readonly settlementBank?: string
     readonly apiKey?: string
     readonly webhookSecret?: string
+    readonly feeBasisPoints?: number
   }[]
   readonly orders?: readonly {
     readonly orderNo: string
@@ -99,7 +101,8 @@ function withDefaults(raw: RawWorld): WorldSpec {
     subscribers: raw.subscribers.map((subscriber) => ({
       msisdn: subscriber.msisdn,
       name: subscriber.name,
-      pin: subscriber.pin,
+      pin: subscriber.pin ?? null,
+      ...(subscriber.pinHash === undefined ? {} : { pinHash: subscriber.pinHash }),
       language: subscriber.language ?? 'en',
       phoneBill: {
         balance: subscriber.phoneBill?.balance ?? zero,
@@ -122,6 +125,7 @@ function withDefaults(raw: RawWorld): WorldSpec {
       ...(merchant.settlementBank === undefined ? {} : { settlementBank: merchant.settlementBank }),
       ...(merchant.apiKey === undefined ? {} : { apiKey: merchant.apiKey }),
       ...(merchant.webhookSecret === undefined ? {} : { webhookSecret: merchant.webhookSecret }),
+      ...(merchant.feeBasisPoints === undefined ? {} : { feeBasisPoints: merchant.feeBasisPoints }),
     })),
     orders: (raw.orders ?? []).map((order) => ({
       orderNo: order.orderNo,
@@ -143,6 +147,12 @@ function crossProblems(world: WorldSpec): string[] {
     else problems.push(`${where}: ${kind} ${value} is also ${earlier}`)
   }
   world.subscribers.forEach((subscriber, index) => {
+    const hashed = subscriber.pinHash !== undefined
+    if ((subscriber.pin === null) !== hashed)
+      problems.push(
+        `subscribers[${index}]: ${hashed ? 'has both "pin" and "pinHash"' : '"pin" is missing'}` +
+          ' (give the PIN, or the pinHash of an export)',
+      )
     const where = `subscribers[${index}].msisdn`
     const msisdn = normalizeMsisdn(subscriber.msisdn)
     if (msisdn === null) problems.push(`${where}: ${subscriber.msisdn} is not a mobile number`)

@@ -24,7 +24,9 @@ const bank = {
 const subscriber = {
   type: 'object',
   additionalProperties: false,
-  required: ['msisdn', 'name', 'pin'],
+  // A PIN in clear (a fixture) or its hash (an export: telepay never knows a PIN it stored);
+  // exactly one of them, which world-file.ts checks with a clearer answer than the schema's.
+  required: ['msisdn', 'name'],
   properties: {
     msisdn: {
       type: 'string',
@@ -36,6 +38,11 @@ const subscriber = {
       type: 'string',
       pattern: '^[0-9]{4,6}$',
       hint: 'must be 4 to 6 digits written as a string, such as "1234"',
+    },
+    pinHash: {
+      type: 'string',
+      pattern: '^scrypt\\$[0-9]{1,7}\\$[A-Za-z0-9+/]{4,64}={0,2}\\$[A-Za-z0-9+/]{4,128}={0,2}$',
+      hint: 'must be a PIN hash as telepay exports it (scrypt$<cost>$<salt>$<key>)',
     },
     language: { enum: ['en', 'zh'], hint: 'must be "en" or "zh" (default "en")' },
     phoneBill: {
@@ -87,6 +94,12 @@ const merchant = {
       maxLength: 128,
       hint: 'must be 16 to 128 characters (default test_secret_<code>)',
     },
+    feeBasisPoints: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10_000,
+      hint: 'must be a whole number of basis points from 0 to 10000 (150 = 1.50 %)',
+    },
   },
 } as const
 
@@ -107,7 +120,7 @@ export const worldSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'telepay world',
   description:
-    'Subscribers, merchants and billers, and open orders that telepay loads into an empty ledger.',
+    'Subscribers, merchants and billers, and open orders that telepay loads into a ledger.',
   type: 'object',
   additionalProperties: false,
   required: ['subscribers', 'merchants'],

@@ -10,7 +10,9 @@ export interface WorldSpec {
   readonly subscribers: readonly {
     readonly msisdn: string
     readonly name: string
-    readonly pin: string
+    /** The PIN in clear (a fixture), or null when `pinHash` holds its hash (an export). */
+    readonly pin: string | null
+    readonly pinHash?: string
     readonly language: Language
     readonly phoneBill: { readonly balance: string; readonly creditLimit: string }
     readonly wallet: string
@@ -30,6 +32,8 @@ export interface WorldSpec {
     readonly apiKey?: string
     /** The secret its webhooks are signed with; absent: `test_secret_<code>`. */
     readonly webhookSecret?: string
+    /** Its own fee rate; absent: the platform's (limits.merchantFeeBasisPoints). */
+    readonly feeBasisPoints?: number
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -65,6 +69,7 @@ export interface World {
     readonly apiKey: string
     readonly webhookSecret: string
     readonly settlementBank?: string
+    readonly feeBasisPoints?: number
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -93,8 +98,8 @@ export async function prepareWorld(
   hashPin: (pin: string) => Promise<string>,
 ): Promise<World> {
   const hashes = new Map<string, string>()
-  for (const subscriber of spec.subscribers) {
-    if (!hashes.has(subscriber.pin)) hashes.set(subscriber.pin, await hashPin(subscriber.pin))
+  for (const { pin } of spec.subscribers) {
+    if (pin !== null && !hashes.has(pin)) hashes.set(pin, await hashPin(pin))
   }
   const subscribers = spec.subscribers.map((subscriber): WorldSubscriber => {
     const msisdn = normalizeMsisdn(subscriber.msisdn)
@@ -103,7 +108,8 @@ export async function prepareWorld(
     return {
       msisdn,
       name: subscriber.name,
-      pinHash: hashes.get(subscriber.pin) ?? '',
+      pinHash:
+        subscriber.pin === null ? (subscriber.pinHash ?? '') : (hashes.get(subscriber.pin) ?? ''),
       language: subscriber.language,
       phoneBillMinor: amountOf(subscriber.phoneBill.balance, `${where} phone bill`),
       creditLimitMinor: amountOf(subscriber.phoneBill.creditLimit, `${where} credit limit`),

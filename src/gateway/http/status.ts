@@ -8,6 +8,7 @@ import type { Reason } from '../../core/index.js'
 export function httpStatusOf(reason: Reason): number {
   switch (reason) {
     case 'idempotency_key_reused':
+    case 'merchant_already_exists':
       return 409
     case 'merchant_not_found':
     case 'order_not_found':
@@ -42,6 +43,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'pin_incorrect':
     case 'pin_attempts_exceeded':
     case 'amount_above_payment_max':
+    case 'amount_above_funding_max':
     case 'daily_limit_exceeded':
     case 'insufficient_funds':
     case 'wallet_cap_exceeded':

@@ -46,6 +46,10 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'refund.completed': ['amount', 'payee', 'ref', 'account'],
   'delivery.recorded': ['paymentId'],
   'expiry.swept': ['count'],
+  'account.funded': ['amount', 'account', 'balance', 'ref'],
+  'subscriber.changed': ['msisdn'],
+  'merchant.opened': ['code', 'name'],
+  'merchant.changed': ['code', 'name'],
 }
 
 /**
@@ -58,6 +62,7 @@ const refusalParams: Partial<Record<MessageKey, readonly string[]>> = {
   'refusal.account_not_offered': ['account'],
   'refusal.merchant_bank_mismatch': ['bank'],
   'refusal.amount_above_payment_max': ['max', 'account'],
+  'refusal.amount_above_funding_max': ['max'],
 }
 
 function paramsOf(key: MessageKey): readonly string[] {
