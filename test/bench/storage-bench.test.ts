@@ -1,8 +1,9 @@
 /**
  * storage-bench.test.ts - `telepay bench storage` still runs and still checks itself: both runs
  * complete every payment on a balanced ledger, the pruned one keeps only the window in its
- * idempotency log and grows by fewer bytes a payment. Its figures are for the README, measured
- * with the defaults; this run is far too small to mean anything.
+ * idempotency log and grows by fewer bytes a payment. Its figures are for docs/benchmarks.md
+ * ("Storage: bytes a payment"), measured with the defaults; this run is far too small to mean
+ * anything.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'

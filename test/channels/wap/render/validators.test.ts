@@ -39,7 +39,8 @@ const hasWmlTester = existsSync(wmlTester)
 
 const dir = mkdtempSync(join(tmpdir(), 'telepay-wap-render-'))
 /**
- * Page shape → [WML text bytes, our WBXML count, wml_tester's compiled bytes], kept for the README.
+ * Page shape → [WML text bytes, our WBXML count, wml_tester's compiled bytes], kept for the deck
+ * sizes of docs/channels/wap.md.
  */
 const sizes = new Map<string, readonly [number, number, number]>()
 afterAll(() => {
