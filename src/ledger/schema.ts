@@ -239,7 +239,7 @@ export const migrations: readonly Migration[] = [
     // its right edge and costs little to write), and the operator's search of one subscriber
     // reads that subscriber's payments, older ones included, a page at a time. The payer and payee
     // indexes cost a randomly placed page write per payment (migrations 5 and 6 dropped them for
-    // that); the search past the newest 200,000 payments needs them (README, "Scale").
+    // that); the search past the newest 200,000 payments needs them (docs/benchmarks.md, "Scale").
     version: 9,
     sql: `
       CREATE INDEX IF NOT EXISTS transfers_time ON transfers (created_ms);

@@ -3,7 +3,7 @@
  * made on first use, gauges and counters read from elsewhere when scraped, each gateway with a
  * registry of its own (tests run several), and the process's own metrics (memory, CPU, event-loop
  * lag, garbage collection: prom-client's defaults) once per process, since they describe it and
- * not one gateway. Their names are part of the gateway's contract (README, docs/).
+ * not one gateway. Their names are part of the gateway's contract (docs/apis.md).
  */
 import type { LabelValues } from 'prom-client'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'

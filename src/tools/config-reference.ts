@@ -31,8 +31,8 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
   pinHashCost: "scrypt's cost N for PIN hashes (a power of two from 2 to 1048576)",
   logLevel: '`debug`, `info`, `warn`, `error` or `silent`',
   operatingModel:
-    'who runs the platform: `operator`, `bank`, `third_party` or `cooperative` (README, ' +
-    '"Operating models")',
+    'who runs the platform: `operator`, `bank`, `third_party` or `cooperative` ' +
+    '(docs/payments.md, "Operating models")',
   bank: 'the simulated issuing bank',
   smpp: 'the built-in SMSC simulator that ESMEs bind to (simulator mode)',
   sms: 'the SMS channel',

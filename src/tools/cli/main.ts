@@ -156,7 +156,7 @@ function help(): string {
     '',
     'Run `telepay <command> --help` for the options of one command.',
     'Configuration: telepay.config.json in the working directory (or TELEPAY_CONFIG), ' +
-      'then TELEPAY_* variables; see README.md.',
+      'then TELEPAY_* variables; see docs/configuration.md.',
   ].join('\n')
 }
 
