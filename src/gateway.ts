@@ -307,6 +307,7 @@ async function startOnLockedDir(
     operatingModel,
     adminToken: config.adminToken,
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
+    hashPin: (pin) => pins.hash(pin),
     log,
     metrics,
     channels,

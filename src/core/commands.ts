@@ -108,6 +108,8 @@ export type MerchantCommand =
       readonly amountMinor: bigint
       readonly reference: string
       readonly description: string
+      /** The number the operator gives it (a world file's order); absent: the next free one. */
+      readonly orderNo?: string
     }
   | {
       readonly kind: 'refund'
@@ -139,6 +141,11 @@ export type OperatorCommand =
       readonly msisdn: string
       readonly funding: Exclude<FundingKind, 'bank'>
       readonly amountMinor: bigint
+      /**
+       * No SMS to the subscriber: a balance carried over by a world load is not news to them, and
+       * a load of a million subscribers must not text them all.
+       */
+      readonly silent?: boolean
     }
   /**
    * Changes what is given; a PIN reset comes as the envelope's newPinHash and also clears the

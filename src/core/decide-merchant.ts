@@ -103,8 +103,10 @@ export function decideCreateOrder(
   if (command.amountMinor <= 0n) return { result: refused('amount_not_positive', 'en'), writes: [] }
   if (view.merchant(command.merchantCode) === null)
     return { result: refused('merchant_not_found', 'en'), writes: [] }
+  if (command.orderNo !== undefined && view.order(command.orderNo) !== null)
+    return { result: refused('order_already_exists', 'en'), writes: [] }
   const order: Order = {
-    orderNo: view.nextOrderNo(),
+    orderNo: command.orderNo ?? view.nextOrderNo(),
     merchantCode: command.merchantCode,
     amountMinor: command.amountMinor,
     reference: command.reference,

@@ -76,8 +76,12 @@ export function decideFundAccount(
         ],
       },
     },
-    { kind: 'notify', notification: { kind: 'sms', msisdn: command.msisdn, language, message } },
   ]
+  if (command.silent !== true)
+    writes.push({
+      kind: 'notify',
+      notification: { kind: 'sms', msisdn: command.msisdn, language, message },
+    })
   return {
     result: succeeded(message, language, {
       reference,

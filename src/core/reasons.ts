@@ -33,6 +33,8 @@ export const reasons = [
   'merchant_already_exists',
   'customer_reference_required',
   'order_not_found',
+  // The operator gives an order a number another order has.
+  'order_already_exists',
   'order_already_paid',
   'payee_not_registered',
   'payee_is_payer',
@@ -90,6 +92,7 @@ export function isTransient(reason: Reason): boolean {
     case 'merchant_already_exists':
     case 'customer_reference_required':
     case 'order_not_found':
+    case 'order_already_exists':
     case 'order_already_paid':
     case 'payee_not_registered':
     case 'payee_is_payer':

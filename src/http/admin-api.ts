@@ -17,6 +17,8 @@ import { trailJson } from '../gateway/http/trail-json.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import { seqOfPaymentId } from '../ledger/rows.js'
+import { worldRoutes } from './admin-world.js'
+import { worldFileRoutes } from './admin-world-file.js'
 import type { CheckJob } from './check-jobs.js'
 import { CheckJobs } from './check-jobs.js'
 import { checkJson } from './check-json.js'
@@ -64,6 +66,8 @@ export function adminApi(context: GatewayContext): Router {
   const { ledger } = context
 
   router.use(adminAuth(context))
+  router.use(worldRoutes(context, (msisdn) => subscriberJson(context, msisdn)))
+  router.use(worldFileRoutes(context))
 
   router.get('/subscribers/:msisdn', async (request: Request, response: Response) => {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))

@@ -29,6 +29,8 @@ export interface GatewayContext {
   readonly operatingModel: string
   readonly adminToken: string
   readonly adminTokenIsDefault: boolean
+  /** Hashes a PIN as the gateway stores it (a world's load hashes each distinct PIN once). */
+  hashPin(pin: string): Promise<string>
   readonly log: Logger
   readonly metrics: Metrics
   readonly channels: ChannelHealth[]

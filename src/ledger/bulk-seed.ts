@@ -222,7 +222,7 @@ export function merchantWriter(
       merchant.name,
       merchant.category,
       accountId,
-      createHash('sha256').update(merchant.apiKey).digest('hex'),
+      merchant.apiKeySha256 ?? createHash('sha256').update(merchant.apiKey).digest('hex'),
       merchant.webhookSecret,
       merchant.settlementBank ?? null,
       merchant.feeBasisPoints ?? null,

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Statement, Transaction } from 'better-sqlite3'
-import type { CommandResult, Envelope, Limits, Payment } from '../core/index.js'
+import type { CommandResult, Envelope, Limits, Merchant, Payment } from '../core/index.js'
 import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
@@ -35,6 +35,8 @@ import type {
   SubscriberDetail,
   TransactionFilter,
 } from './store.js'
+import type { WorldRows } from './world-rows.js'
+import { readWorldRows } from './world-rows.js'
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex')
@@ -346,6 +348,35 @@ export class SqliteLedger implements LedgerStore {
         ? null
         : { merchant: merchantOfRow(row), webhookSecret: String(row['webhook_secret']) },
     )
+  }
+
+  merchants(): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT m.*, a.balance_minor FROM merchants m JOIN accounts a ON a.id = m.account_id ' +
+          'ORDER BY m.code',
+      )
+      .all() as Row[]
+    return Promise.resolve(
+      rows.map((row) => ({
+        merchant: merchantOfRow(row),
+        balanceMinor: BigInt(row['balance_minor'] as bigint),
+      })),
+    )
+  }
+
+  orderExists(orderNo: string): Promise<boolean> {
+    const row = this.db.prepare('SELECT 1 FROM orders WHERE order_no = ?').get(orderNo)
+    return Promise.resolve(row !== undefined)
+  }
+
+  commandLogged(key: string): Promise<boolean> {
+    const row = this.db.prepare('SELECT 1 FROM command_log WHERE key = ?').get(key)
+    return Promise.resolve(row !== undefined)
+  }
+
+  worldRows(): Promise<WorldRows> {
+    return Promise.resolve(readWorldRows(this.db))
   }
 
   async settlement(

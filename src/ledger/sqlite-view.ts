@@ -312,6 +312,10 @@ export class SqliteView implements LedgerView {
           break
         }
         case 'order':
+          // An order numbered by the operator moves the counter past it, so that the next order
+          // numbered here does not take the same number.
+          if (/^[0-9]{1,15}$/.test(write.order.orderNo))
+            this.orderNo = Math.max(this.orderNo, Number(write.order.orderNo))
           this.orders.set(write.order.orderNo, write.order)
           this.dirtyOrders.add(write.order.orderNo)
           break

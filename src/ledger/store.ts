@@ -13,6 +13,7 @@ import type {
   Subscriber,
 } from '../core/index.js'
 import type { World } from '../world/world.js'
+import type { WorldRows } from './world-rows.js'
 
 export type BatchOutcome =
   | { readonly ok: true; readonly result: CommandResult }
@@ -118,6 +119,14 @@ export interface LedgerStore {
   hasDuePayments(nowMs: number): Promise<boolean>
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
   merchantAuth(code: string): Promise<MerchantAuth | null>
+  /** Every merchant and biller, by code, with its account's balance. */
+  merchants(): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]>
+  /** Whether an order of this number exists, paid or not. */
+  orderExists(orderNo: string): Promise<boolean>
+  /** Whether a command is in the command log under this key. */
+  commandLogged(key: string): Promise<boolean>
+  /** The world the ledger holds now, for an export (src/ledger/world-rows.ts). */
+  worldRows(): Promise<WorldRows>
   settlement(
     merchantCode: string,
     dayStartMs: number,

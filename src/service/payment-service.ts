@@ -39,6 +39,11 @@ export interface ServiceRequest {
   readonly pin?: string | null
   /** A new PIN, for register and change_pin. */
   readonly newPin?: string | null
+  /**
+   * A new PIN already hashed, as a world file exported by telepay carries it (the operator loads
+   * a world; telepay never had the PIN in clear to give back).
+   */
+  readonly newPinHash?: string
 }
 
 export interface ServiceDeps {
@@ -96,7 +101,7 @@ export class PaymentService {
 
   private async executeUnmeasured(request: ServiceRequest): Promise<CommandResult> {
     const nowMs = this.deps.clock.nowMs()
-    let newPinHash: string | null = null
+    let newPinHash: string | null = request.newPinHash ?? null
     if (request.newPin !== undefined && request.newPin !== null) {
       if (!pinPattern.test(request.newPin)) return refused('pin_format_invalid', 'en')
       newPinHash = await this.deps.pins.hash(request.newPin)

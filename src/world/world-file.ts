@@ -25,7 +25,7 @@ export class WorldFileError extends Error {
 }
 
 /** The largest world file read: a million subscribers written out fit well within it. */
-const worldFileBytesMax = 256 * 1024 * 1024
+export const worldFileBytesMax = 256 * 1024 * 1024
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true })
 ajv.addKeyword({ keyword: hintKeyword, schemaType: 'string' })
@@ -82,6 +82,7 @@ interface RawWorld {
     readonly category?: 'merchant' | 'biller'
     readonly settlementBank?: string
     readonly apiKey?: string
+    readonly apiKeySha256?: string
     readonly webhookSecret?: string
     readonly feeBasisPoints?: number
   }[]
@@ -124,6 +125,7 @@ function withDefaults(raw: RawWorld): WorldSpec {
       category: merchant.category ?? 'merchant',
       ...(merchant.settlementBank === undefined ? {} : { settlementBank: merchant.settlementBank }),
       ...(merchant.apiKey === undefined ? {} : { apiKey: merchant.apiKey }),
+      ...(merchant.apiKeySha256 === undefined ? {} : { apiKeySha256: merchant.apiKeySha256 }),
       ...(merchant.webhookSecret === undefined ? {} : { webhookSecret: merchant.webhookSecret }),
       ...(merchant.feeBasisPoints === undefined ? {} : { feeBasisPoints: merchant.feeBasisPoints }),
     })),
@@ -164,6 +166,10 @@ function crossProblems(world: WorldSpec): string[] {
     once('code', merchant.code, `merchants[${index}].code`)
     if (merchant.apiKey !== undefined)
       once('API key', merchant.apiKey, `merchants[${index}].apiKey`)
+    if (merchant.apiKey !== undefined && merchant.apiKeySha256 !== undefined)
+      problems.push(`merchants[${index}]: has both "apiKey" and "apiKeySha256" (give one)`)
+    if (merchant.apiKeySha256 !== undefined)
+      once('API key hash', merchant.apiKeySha256, `merchants[${index}].apiKeySha256`)
   })
   world.orders.forEach((order, index) => {
     once('order number', order.orderNo, `orders[${index}].orderNo`)

@@ -48,7 +48,15 @@ const subscriber = {
     phoneBill: {
       type: 'object',
       additionalProperties: false,
-      properties: { balance: amount, creditLimit: amount },
+      properties: {
+        // Below zero when the subscriber has used the line's credit (an export).
+        balance: {
+          type: 'string',
+          pattern: '^-?[0-9]{1,12}(\\.[0-9]{1,2})?$',
+          hint: 'must be an amount in yuan written as a string, such as "50.00" or "-12.00"',
+        },
+        creditLimit: amount,
+      },
       hint: 'must be { balance, creditLimit } (each default "0.00")',
     },
     wallet: amount,
@@ -87,6 +95,11 @@ const merchant = {
       type: 'string',
       pattern: '^[A-Za-z0-9_.-]{16,128}$',
       hint: 'must be 16 to 128 letters, digits, _ . or - (default test_key_<code>)',
+    },
+    apiKeySha256: {
+      type: 'string',
+      pattern: '^[0-9a-f]{64}$',
+      hint: 'must be the SHA-256 of an API key in hex, as telepay exports it (instead of apiKey)',
     },
     webhookSecret: {
       type: 'string',

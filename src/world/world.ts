@@ -30,6 +30,8 @@ export interface WorldSpec {
     readonly settlementBank?: string
     /** Its merchant API key; absent: `test_key_<code>`. */
     readonly apiKey?: string
+    /** Instead of the key, its SHA-256 (an export: telepay keeps only the hash). */
+    readonly apiKeySha256?: string
     /** The secret its webhooks are signed with; absent: `test_secret_<code>`. */
     readonly webhookSecret?: string
     /** Its own fee rate; absent: the platform's (limits.merchantFeeBasisPoints). */
@@ -66,7 +68,9 @@ export interface World {
     readonly code: string
     readonly name: string
     readonly category: MerchantCategory
+    /** The key in clear; '' when the world gave only its hash. */
     readonly apiKey: string
+    readonly apiKeySha256?: string
     readonly webhookSecret: string
     readonly settlementBank?: string
     readonly feeBasisPoints?: number
@@ -80,7 +84,9 @@ export interface World {
   }[]
 }
 
-function amountOf(text: string, where: string): bigint {
+/** An amount as a world file writes it ("50.00"), in fen; throws naming `where`. */
+export function amountOf(text: string, where: string): bigint {
+  if (text.startsWith('-')) return -amountOf(text.slice(1), where)
   if (/^0+(\.0{1,2})?$/.test(text.trim())) return 0n
   const parsed = parseAmount(text)
   if (!parsed.ok) throw new Error(`world: ${where}: "${text}" is not an amount (${parsed.reason})`)
@@ -127,7 +133,8 @@ export async function prepareWorld(
   })
   const merchants = spec.merchants.map((merchant) => ({
     ...merchant,
-    apiKey: merchant.apiKey ?? `test_key_${merchant.code}`,
+    apiKey:
+      merchant.apiKey ?? (merchant.apiKeySha256 === undefined ? `test_key_${merchant.code}` : ''),
     webhookSecret: merchant.webhookSecret ?? `test_secret_${merchant.code}`,
   }))
   const orders = spec.orders.map((order) => ({

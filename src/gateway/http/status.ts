@@ -9,6 +9,7 @@ export function httpStatusOf(reason: Reason): number {
   switch (reason) {
     case 'idempotency_key_reused':
     case 'merchant_already_exists':
+    case 'order_already_exists':
       return 409
     case 'merchant_not_found':
     case 'order_not_found':

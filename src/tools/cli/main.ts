@@ -113,7 +113,8 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       "M merchants into a data directory, fill its history with payments, list the merchants' " +
       'API keys',
     usage:
-      'telepay world check <file> | generate --subscribers N --merchants M [--data-dir DIR] ' +
+      'telepay world check <file> | load <file> | export [--out FILE] | ' +
+      'generate --subscribers N --merchants M [--data-dir DIR] ' +
       '[--seed S] ' +
       '[--pin 1234] [--cards-every K] [--force] | fill --payments N [--days D] ' +
       '[--data-dir DIR] [--keys random|sequential] | merchants [--data-dir DIR] [--seed S] ' +

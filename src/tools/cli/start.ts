@@ -8,8 +8,11 @@ import type { Config } from '../../config.js'
 import { ConfigError, loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
+import { worldLoadPorts } from '../../http/admin-world-file.js'
 import { DataDirInUseError } from '../../service/data-dir-lock.js'
-import { WorldFileError } from '../../world/world-file.js'
+import { loadWorld } from '../../world/load-world.js'
+import type { WorldSpec } from '../../world/world.js'
+import { readWorldFile, WorldFileError } from '../../world/world-file.js'
 import { simulatedParties } from '../world/simulated-parties.js'
 import { parseArgs, UsageError } from './args.js'
 import { startBanner } from './banner.js'
@@ -42,6 +45,10 @@ export async function runStart(args: string[]): Promise<number> {
     config = loadConfig({ overrides })
     const parties = simulatedParties(config)
     gateway = await startGateway(config, parties)
+    // Listening for SIGHUP before the banner says it is ready: whoever reads the banner may send
+    // one at once, and Node's default for SIGHUP is to end the process.
+    const started = gateway
+    process.on('SIGHUP', () => reloadOnHangup(started))
     process.stdout.write(startBanner(gateway, parties.world?.subscribers[0]?.msisdn ?? null))
   } catch (error) {
     if (
@@ -63,9 +70,6 @@ export async function runStart(args: string[]): Promise<number> {
     throw error
   }
   const running = gateway
-  // SIGHUP reads the USSD menus and IVR call scripts again; dialogs in progress go on in the new
-  // ones. Files with problems are refused whole and the old menus stay.
-  process.on('SIGHUP', () => reloadMenus(running))
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       running.close().then(resolve, resolve)
@@ -91,6 +95,41 @@ function portInUse(error: unknown, config: Config): string | null {
     `${where} is already in use by another program: stop it, or choose another port ` +
     `(${setting})`
   )
+}
+
+/**
+ * SIGHUP reads the USSD menus and IVR call scripts again; dialogs in progress go on in the new
+ * ones. Files with problems are refused whole and the old menus stay. A world file (world:
+ * <file>) is loaded again beside what the ledger holds: what it gained since is added.
+ */
+function reloadOnHangup(gateway: Gateway): void {
+  reloadMenus(gateway)
+  reloadWorld(gateway).catch((error: unknown) =>
+    gateway.context.log.error('world file not reloaded', { error: String(error) }),
+  )
+}
+
+async function reloadWorld(gateway: Gateway): Promise<void> {
+  const file = gateway.config.world
+  if (file === 'default' || file === 'none') return
+  const log = gateway.context.log
+  let spec: WorldSpec
+  try {
+    spec = readWorldFile(file)
+  } catch (error) {
+    if (!(error instanceof WorldFileError)) throw error
+    log.error('world file not reloaded: it has problems; nothing was changed', {
+      file,
+      problems: error.problems.join('; '),
+    })
+    return
+  }
+  const report = await loadWorld(spec, worldLoadPorts(gateway.context))
+  log.info('world file reloaded (SIGHUP)', {
+    file,
+    added: `${report.added.subscribers}/${report.added.merchants}/${report.added.orders}`,
+    refused: report.refused.join('; ') || undefined,
+  })
 }
 
 function reloadMenus(gateway: Gateway): void {

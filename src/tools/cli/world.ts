@@ -1,7 +1,8 @@
 /**
- * world.ts - `telepay world check | generate | fill | merchants`: a world file checked before it
- * is loaded, and big generated worlds and their history for scale tests, written into the data
- * directory `telepay start --data-dir DIR` serves. The work is done by
+ * world.ts - `telepay world check | load | export | generate | fill | merchants`: a world
+ * file checked before it is loaded, a world loaded into or exported from a running gateway
+ * (world-transfer.ts), and big generated worlds and their history for scale tests, written into
+ * the data directory `telepay start --data-dir DIR` serves. The work is done by
  * src/tools/world/generate-world.ts and fill-history.ts (which a benchmark calls directly); this
  * is their command line: options, progress on stderr, the summary on stdout.
  * Exports runWorld.
@@ -25,6 +26,7 @@ import {
 } from '../world/generate-world.js'
 import type { ParsedArgs } from './args.js'
 import { parseArgs, UsageError } from './args.js'
+import { exportUsage, loadUsage, runWorldExport, runWorldLoad } from './world-transfer.js'
 
 const generateUsage = [
   'Usage: telepay world generate --subscribers N --merchants M [--data-dir DIR] [--seed S]',
@@ -86,7 +88,8 @@ prints every problem with its place in the file, or what the file holds. Exits 1
 problems. Loads nothing.`
 
 const worldUsage =
-  'telepay world check <file> | generate --subscribers N --merchants M [--data-dir DIR] ' +
+  'telepay world check <file> | load <file> | export [--out FILE] | ' +
+  'generate --subscribers N --merchants M [--data-dir DIR] ' +
   '[--seed S] ' +
   '[--pin 1234] [--cards-every K] [--force] | fill --payments N [--days D] [--data-dir DIR] ' +
   '[--seed S] [--keys random|sequential] | merchants [--data-dir DIR] [--seed S] ' +
@@ -378,13 +381,17 @@ export async function runWorld(args: string[]): Promise<number> {
           ? merchantsUsage
           : command === 'check'
             ? checkUsage
-            : null
+            : command === 'load'
+              ? loadUsage
+              : command === 'export'
+                ? exportUsage
+                : null
   if (usage === null) {
     const help = command === undefined || command === '--help' || command === '-h'
     if (!help) process.stderr.write(`telepay world: unknown command "${command}"\n`)
     ;(help ? process.stdout : process.stderr).write(
-      `Usage: ${worldUsage}\n\n${checkUsage}\n\n${generateUsage}\n\n${fillUsage}\n\n` +
-        `${merchantsUsage}\n`,
+      `Usage: ${worldUsage}\n\n${checkUsage}\n\n${loadUsage}\n\n${exportUsage}\n\n` +
+        `${generateUsage}\n\n${fillUsage}\n\n${merchantsUsage}\n`,
     )
     return help && command !== undefined ? 0 : 2
   }
@@ -396,6 +403,8 @@ export async function runWorld(args: string[]): Promise<number> {
     if (command === 'generate') return await runGenerate(rest)
     if (command === 'fill') return await runFill(rest)
     if (command === 'check') return runCheck(rest)
+    if (command === 'load') return await runWorldLoad(rest)
+    if (command === 'export') return await runWorldExport(rest)
     return runMerchants(rest)
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
