@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { usageLines } from '../../src/tools/cli/main.js'
-import { optionsHelp } from '../../src/tools/cli/options-help.js'
+import { optionLinesOf } from '../../src/tools/cli/options-help.js'
 
 const flagsOf = (text: string): string[] => [...new Set(text.match(/--[a-z][a-z-]*/g) ?? [])]
 const ownHelp = new Set(['bench', 'world'])
@@ -13,8 +13,8 @@ describe('telepay <command> --help', () => {
   const commands = Object.entries(usageLines()).filter(([name]) => !ownHelp.has(name))
 
   it.each(commands)('%s explains every option of its usage', (name, usage) => {
-    const explained = (optionsHelp[name] ?? []).map(([option]) => option.split(' ')[0])
+    const explained = optionLinesOf(name).map(([option]) => option.split(' ')[0])
     expect(explained.sort()).toEqual(flagsOf(usage).sort())
-    for (const [, meaning] of optionsHelp[name] ?? []) expect(meaning.length).toBeGreaterThan(5)
+    for (const [, meaning] of optionLinesOf(name)) expect(meaning.length).toBeGreaterThan(5)
   })
 })
