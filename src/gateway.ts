@@ -81,6 +81,11 @@ export interface GatewayParts {
   readonly world: WorldSpec | null
   /** By default, a logger at the configured level on stderr. */
   readonly log?: Logger
+  /**
+   * Hashes already made of some of the world's PINs (PIN -> hash), used instead of hashing them
+   * again when the world is seeded; a PIN without one is hashed with a fresh salt.
+   */
+  readonly pinHashes?: ReadonlyMap<string, string>
 }
 
 export interface Gateway {
@@ -141,7 +146,11 @@ async function startOnLockedDir(
       ? null
       : await seedEmptyLedger(
           parts.world,
-          { ledger, bank, hashPin: (pin) => pins.hash(pin) },
+          {
+            ledger,
+            bank,
+            hashPin: async (pin) => parts.pinHashes?.get(pin) ?? (await pins.hash(pin)),
+          },
           clock.nowMs(),
         )
   if (world !== null) {

@@ -8,10 +8,10 @@
  * Exports configReference and configExample.
  */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Config, ConfigKey } from '../config.js'
 import { configKeys, environmentKeys, loadConfig, sectionKeys } from '../config.js'
 import { defaultLimits, defaultOperatingLimits, formatAmount } from '../core/index.js'
+import { repositoryPath } from '../gateway/repository-path.js'
 
 /** What each key outside limits and operating means; the compiler asks for every key. */
 const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, string>> & {
@@ -140,7 +140,7 @@ function defaultConfig(): Config {
  * the compiler is a development tool an installed telepay does not have.
  */
 function limitDocs(): Map<string, string> {
-  const path = fileURLToPath(new URL('../core/limits.ts', import.meta.url))
+  const path = repositoryPath('src/core/limits.ts')
   const text = readFileSync(path, 'utf8')
   const docs = new Map<string, string>()
   for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*readonly (\w+)\??:/g)) {

@@ -3,9 +3,9 @@
  * of menus/ivr, refuses scripts with problems), checkIvrScripts for `telepay menus check`, and
  * the types. Re-exports and the loader only.
  */
-import { fileURLToPath } from 'node:url'
 import type { MenuCheck, Problem } from '../../../src/gateway/menus/index.js'
 import { refuseProblems } from '../../../src/gateway/menus/index.js'
+import { repositoryPath } from '../../../src/gateway/repository-path.js'
 import type { IvrEngine } from '../contract.js'
 import { checkScriptSet } from './check-scripts.js'
 import type { IvrEngineOptions } from './engine.js'
@@ -22,7 +22,7 @@ export { readScripts } from './load-scripts.js'
 export type { Problem, ScriptSet, ScriptState } from './script-model.js'
 
 /** The scripts shipped with telepay, wherever the process was started from. */
-export const defaultIvrScriptDir = fileURLToPath(new URL('../../../menus/ivr', import.meta.url))
+export const defaultIvrScriptDir = repositoryPath('menus/ivr')
 
 /** Every problem of the scripts in `dir` (none: they load); for `telepay menus check`. */
 export function checkIvrScripts(

@@ -3,9 +3,9 @@
  * files, refuses menus with problems), the menus' check for `telepay menus check`, and the types.
  * Re-exports and the loader only.
  */
-import { fileURLToPath } from 'node:url'
 import type { MenuCheck } from '../../../src/gateway/menus/index.js'
 import { refuseProblems } from '../../../src/gateway/menus/index.js'
+import { repositoryPath } from '../../../src/gateway/repository-path.js'
 import type { UssdEngine } from '../contract.js'
 import { checkMenuSet, checkMenus } from './check-menus.js'
 import type { UssdEngineOptions } from './engine.js'
@@ -28,7 +28,7 @@ export { ussdMenuLimits } from './limits.js'
 export type { MenuSet, MenuState, Problem } from './menu-model.js'
 
 /** The menus shipped with telepay, wherever the process was started from. */
-export const defaultMenuDir = fileURLToPath(new URL('../../../menus/ussd', import.meta.url))
+export const defaultMenuDir = repositoryPath('menus/ussd')
 
 /** The USSD menus for `telepay menus check`. */
 export const ussdMenuCheck: MenuCheck = {

@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Handlebars from 'handlebars'
+import { repositoryPath } from '../../../src/gateway/repository-path.js'
 import type { Markup } from '../contract.js'
 import type { PageView } from './view-model.js'
 
 /** Where the operator-editable templates live. */
-export const defaultTemplatesDir = fileURLToPath(new URL('../../../menus/wap/', import.meta.url))
+export const defaultTemplatesDir = repositoryPath('menus/wap/')
 
 export type PageTemplate = (view: PageView) => string
 

@@ -54,8 +54,8 @@ type Parsed =
 
 // A backslash that ends a line of the text below continues that line: the usage prints as written
 // on one line, the source stays within 100 columns.
-const usage = `usage: telepay bench [--seconds N] [--dir PATH] [--subscribers N] [--batch-max N] \
-[--in-flight N] [--keep] [--json]
+const usage = `usage: telepay bench ledger [--seconds N] [--dir PATH] [--subscribers N] \
+[--batch-max N] [--in-flight N] [--keep] [--json]
   --seconds N      length of each of the four measurements (default 5), each after an unmeasured
                    warm-up: every pooled payment once (two per subscriber), in batches
   --dir PATH       where the database files go (default: a new directory under ./data/bench, the \

@@ -12,7 +12,8 @@ import { formatAmount } from '../../core/index.js'
 import { checkJson } from '../../http/check-json.js'
 import { SqliteLedger } from '../../ledger/sqlite-ledger.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs } from './args.js'
+import { parseOptions } from './args.js'
+import { optionsHelp } from './options-help.js'
 
 /** How often a long check prints how far it is. */
 const progressEveryMs = 1_000
@@ -20,7 +21,7 @@ const progressEveryMs = 1_000
 export async function runLedger(args: string[]): Promise<number> {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['data-dir', 'file'], ['json', 'full'])
+    parsed = parseOptions(args, optionsHelp.ledger)
   } catch (error) {
     process.stderr.write(
       `telepay ledger: ${error instanceof Error ? error.message : String(error)}\n`,

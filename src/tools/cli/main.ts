@@ -4,7 +4,7 @@
  * own module, loaded only when asked for.
  */
 import { operatingModelIds } from '../../core/operating-models.js'
-import { optionsHelp } from './options-help.js'
+import { formatOptionLines, optionLinesOf } from './options-help.js'
 
 interface Subcommand {
   readonly summary: string
@@ -97,12 +97,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     summary:
       'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), ' +
       'sms (SMPP commands/s vs a bare smpp echo server), ussd (hops/s vs bare express), ' +
+      'startup (time to a ready /healthz and idle memory, compiled and through tsx, vs a bare ' +
+      'node:http server), ' +
       'scale (the same at 1,000,000 subscribers and 100,000 open sessions; not in all), ' +
       'storage (bytes a payment; not in all)',
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
-      'ussd ... | scale [--small] [--sections A,B,C,D] [--subscribers N,N] [--sessions N] ... ' +
+      'ussd ... | startup [--runs N] [--idle-seconds S] | scale [--small] [--sections A,B,C,D] ' +
+      '[--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',
     nestedHelp: true,
     run: async (args) => (await import('../bench/bench-cli.js')).runBenchCommand(args),
@@ -126,14 +129,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
 
 /** One command's help: what it does, its usage, and each option's meaning. */
 function commandHelp(name: string, command: Subcommand): string {
-  const options = optionsHelp[name] ?? []
-  const width = Math.max(0, ...options.map(([option]) => option.length))
+  const options = optionLinesOf(name)
   return [
     command.summary,
     '',
     `Usage: ${command.usage}`,
     ...(options.length === 0 ? [] : ['', 'Options:']),
-    ...options.map(([option, meaning]) => `  ${option.padEnd(width)}  ${meaning}`),
+    ...formatOptionLines(options),
   ].join('\n')
 }
 

@@ -10,7 +10,8 @@ import { ussdMenuCheck } from '../../../channels/ussd/menu/index.js'
 import type { MenuCheck } from '../../gateway/menus/index.js'
 import { formatProblems } from '../../gateway/menus/index.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
+import { optionsHelp } from './options-help.js'
 
 const usage = 'Usage: telepay menus check [--dir menus/ussd] [--ivr menus/ivr]'
 
@@ -23,17 +24,13 @@ const media: readonly (readonly [string, MenuCheck])[] = [
 export async function runMenus(args: string[]): Promise<number> {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['dir', 'ivr'], ['help'])
+    parsed = parseOptions(args, optionsHelp.menus)
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`telepay menus: ${error.message}\n${usage}\n`)
       return 2
     }
     throw error
-  }
-  if (parsed.options.get('help') === true) {
-    process.stdout.write(`${usage}\n`)
-    return 0
   }
   const [action, ...extra] = parsed.positional
   if (action !== 'check' || extra.length > 0) {

@@ -1,17 +1,33 @@
 /**
  * options-help.ts - what each option of each subcommand means, printed by `telepay <command>
- * --help` under its usage (bench and world print their own, longer help). A test holds every
- * option of a usage line to a line here and back. Exports optionsHelp.
+ * --help` under its usage (bench and world print their own, longer help), and what the command
+ * parses (args.ts's parseOptions reads the same lines). A test holds every option of a usage line
+ * to a line here and back. Exports optionsHelp,
+ * optionLinesOf and formatOptionLines.
  */
 
-type OptionLines = readonly (readonly [option: string, meaning: string])[]
+import type { OptionLines } from './args.js'
 
 const url: readonly [string, string] = [
   '--url URL',
   'the gateway to talk to (default http://127.0.0.1:8080)',
 ]
 
-export const optionsHelp: Readonly<Record<string, OptionLines>> = {
+type Documented =
+  | 'start'
+  | 'ledger'
+  | 'trail'
+  | 'sms'
+  | 'ussd'
+  | 'call'
+  | 'wap'
+  | 'menus'
+  | 'conformance'
+  | 'config'
+  | 'reset'
+
+/** Each command's options; the command parses exactly these (parseOptions), no others. */
+export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
   start: [
     ['--port N', 'HTTP port (http.port; default 8080; 0 picks a free one)'],
     ['--host ADDRESS', 'HTTP address (http.host; default 127.0.0.1)'],
@@ -67,4 +83,34 @@ export const optionsHelp: Readonly<Record<string, OptionLines>> = {
     ['--data-dir DIR', 'the data directory to reset (default ./data)'],
     ['--yes', 'delete without asking (for scripts; off a terminal it is required)'],
   ],
+}
+
+/** The option lines of the command `name`; none for a command without options of its own. */
+export function optionLinesOf(name: string): OptionLines {
+  return Object.hasOwn(optionsHelp, name) ? optionsHelp[name as Documented] : []
+}
+
+/**
+ * `lines` as a help prints them: each option in a column of its own and its meaning beside it,
+ * wrapped within `columnsMax` under the meaning's column.
+ */
+export function formatOptionLines(lines: OptionLines, columnsMax = 100): string[] {
+  const width = Math.max(0, ...lines.map(([option]) => option.length))
+  const indent = ' '.repeat(2 + width + 2)
+  const out: string[] = []
+  for (const [option, meaning] of lines) {
+    let line = `  ${option.padEnd(width)}  `
+    let fresh = true
+    for (const word of meaning.split(' ')) {
+      if (!fresh && line.length + 1 + word.length > columnsMax) {
+        out.push(line)
+        line = indent
+        fresh = true
+      }
+      line += fresh ? word : ` ${word}`
+      fresh = false
+    }
+    out.push(line)
+  }
+  return out
 }

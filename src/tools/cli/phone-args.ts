@@ -5,8 +5,9 @@
  */
 import { normalizeMsisdn } from '../../core/index.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
 import { gatewayUrl } from './gateway-url.js'
+import { optionLinesOf } from './options-help.js'
 import type { TerminalIo } from './terminal-io.js'
 
 export interface PhoneArgs {
@@ -40,7 +41,7 @@ export function parsePhoneArgs(
   }
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['url'], [])
+    parsed = parseOptions(args, optionLinesOf(program))
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     return refuse(error.message)

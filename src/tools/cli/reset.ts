@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ConfigError, loadConfig } from '../../config.js'
 import { dataDirHolder, lockFileName } from '../../service/data-dir-lock.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
+import { optionsHelp } from './options-help.js'
 
 /** The channels' working files in the data directory (ChannelContext.workingFile). */
 const workingFiles = ['ussd.sqlite', 'ivr.sqlite', 'sms.sqlite', 'wap.sqlite', 'ivr-prompts']
@@ -20,7 +21,7 @@ const sqliteSuffixes = ['', '-wal', '-shm']
 
 export async function runReset(args: string[]): Promise<number> {
   try {
-    const parsed = parseArgs(args, ['data-dir'], ['yes'])
+    const parsed = parseOptions(args, optionsHelp.reset)
     if (parsed.positional.length > 0) throw new UsageError(`unexpected ${parsed.positional[0]}`)
     const dataDir = parsed.options.get('data-dir')
     const config = loadConfig({

@@ -6,7 +6,8 @@
 import { loadConfig } from '../../config.js'
 import { PhoneEsme } from '../phones/phone-esme.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
+import { optionsHelp } from './options-help.js'
 
 const usage =
   'Usage: telepay sms [--smpp HOST:PORT] [--system-id ID --password PW] [--to 12588] ' +
@@ -15,7 +16,7 @@ const usage =
 export async function runSms(args: string[]): Promise<number> {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['smpp', 'system-id', 'password', 'to', 'wait'], ['receipt'])
+    parsed = parseOptions(args, optionsHelp.sms)
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`telepay sms: ${error.message}\n${usage}\n`)

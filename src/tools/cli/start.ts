@@ -14,18 +14,15 @@ import { loadWorld } from '../../world/load-world.js'
 import type { WorldSpec } from '../../world/world.js'
 import { readWorldFile, WorldFileError } from '../../world/world-file.js'
 import { simulatedParties } from '../world/simulated-parties.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
 import { startBanner } from './banner.js'
+import { optionsHelp } from './options-help.js'
 
 export async function runStart(args: string[]): Promise<number> {
   let gateway: Gateway
   let config: Config | null = null
   try {
-    const parsed = parseArgs(
-      args,
-      ['port', 'host', 'smpp-port', 'data-dir', 'operating-model', 'world'],
-      ['test-clock'],
-    )
+    const parsed = parseOptions(args, optionsHelp.start)
     const overrides: Record<string, unknown> = {}
     const http: Record<string, unknown> = {}
     const port = parsed.options.get('port')

@@ -12,8 +12,9 @@
 import type { Writable } from 'node:stream'
 import { ConfigError, loadConfig } from '../../config.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
 import { gatewayUrl, unreachableCause } from './gateway-url.js'
+import { optionsHelp } from './options-help.js'
 import type { TerminalIo } from './terminal-io.js'
 import { processIo } from './terminal-io.js'
 import { readTrailAnswer } from './trail-answer.js'
@@ -125,7 +126,7 @@ export async function runTrail(
   let parsed: ParsedArgs
   let target: Target
   try {
-    parsed = parseArgs(args, ['url', 'admin-token'], ['json', 'relative'])
+    parsed = parseOptions(args, optionsHelp.trail)
     target = targetOf(parsed)
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) return fail(error.message, 2)

@@ -19,8 +19,9 @@ import { findLink, formBody } from '../conformance/wap-page.js'
 import type { WapAnswer } from '../conformance/wap-steps.js'
 import { wapRequest } from '../conformance/wap-steps.js'
 import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
+import { parseOptions, UsageError } from './args.js'
 import { gatewayUrl } from './gateway-url.js'
+import { optionsHelp } from './options-help.js'
 import type { TerminalIo } from './terminal-io.js'
 import {
   interruptedExitCode,
@@ -171,7 +172,7 @@ async function open(
 function parseBrowsing(args: string[], io: TerminalIo): Browsing | number {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['url', 'as'], [])
+    parsed = parseOptions(args, optionsHelp.wap)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     io.stderr.write(`telepay wap: ${error.message}\n${usage}\n`)

@@ -7,8 +7,25 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { loadConfig } from '../../config.js'
 import { readWorldFile, WorldFileError, worldFileBytesMax } from '../../world/world-file.js'
-import { parseArgs } from './args.js'
+import type { OptionLines } from './args.js'
+import { parseOptions } from './args.js'
 import { gatewayUrl, unreachableCause } from './gateway-url.js'
+import { formatOptionLines } from './options-help.js'
+
+const gatewayLines: OptionLines = [
+  ['--url URL', 'the gateway (default: where the configuration makes it listen)'],
+  ['--admin-token TOKEN', 'its admin token (default: adminToken of the configuration)'],
+]
+
+/** What load and export parse, as their help explains it. */
+export const loadOptions: OptionLines = [
+  ...gatewayLines,
+  ['--json', "the gateway's answer as JSON"],
+]
+export const exportOptions: OptionLines = [
+  ['--out FILE', 'write the file there, readable by its owner only (default: stdout)'],
+  ...gatewayLines,
+]
 
 export const loadUsage = `Usage: telepay world load <file> [--url URL] [--admin-token TOKEN]
          [--json]
@@ -20,9 +37,7 @@ and new orders created under their numbers. What exists already is left as it is
 Running the same file again after a load that stopped half-way finishes it without crediting
 anything twice. The file is checked first, every problem listed with its path.
 
-  --url URL            the gateway (default: where the configuration makes it listen)
-  --admin-token TOKEN  its admin token (default: adminToken of the configuration)
-  --json               the gateway's answer as JSON
+${formatOptionLines(loadOptions).join('\n')}
 
 Exit 0: loaded (what the core refused, if anything, is listed); 1: the file has problems, the
 gateway refused it or cannot be reached; 2: bad options.`
@@ -35,6 +50,8 @@ subscriber with its balances as they are now, credit limit, card and PIN hash; e
 and biller with its API key's hash, webhook secret and fee rate; the orders still open. It holds
 secrets (webhook secrets, PIN hashes): keep it as you keep the database. \`telepay world load\` or
 \`world: <file>\` takes it back.
+
+${formatOptionLines(exportOptions).join('\n')}
 
 Exit 0: written; 1: the gateway refused or cannot be reached; 2: bad options.`
 
@@ -83,7 +100,7 @@ async function call(
 }
 
 export async function runWorldLoad(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['url', 'admin-token'], ['json'])
+  const parsed = parseOptions(args, loadOptions)
   const [file, ...extra] = parsed.positional
   if (file === undefined || extra.length > 0) {
     process.stderr.write(`telepay world load: give one world file\n\n${loadUsage}\n`)
@@ -144,7 +161,7 @@ export async function runWorldLoad(args: string[]): Promise<number> {
 }
 
 export async function runWorldExport(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['url', 'admin-token', 'out'], [])
+  const parsed = parseOptions(args, exportOptions)
   if (parsed.positional.length > 0) {
     process.stderr.write(`telepay world export: takes no file; use --out FILE\n\n${exportUsage}\n`)
     return 2

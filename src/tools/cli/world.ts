@@ -5,7 +5,7 @@
  * the data directory `telepay start --data-dir DIR` serves. The work is done by
  * src/tools/world/generate-world.ts and fill-history.ts (which a benchmark calls directly); this
  * is their command line: options, progress on stderr, the summary on stdout.
- * Exports runWorld.
+ * Exports runWorld and worldOptions.
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -24,9 +24,78 @@ import {
   generateWorld,
   WorldExistsError,
 } from '../world/generate-world.js'
-import type { ParsedArgs } from './args.js'
-import { parseArgs, UsageError } from './args.js'
-import { exportUsage, loadUsage, runWorldExport, runWorldLoad } from './world-transfer.js'
+import type { OptionLines, ParsedArgs } from './args.js'
+import { parseOptions, UsageError } from './args.js'
+import { formatOptionLines } from './options-help.js'
+import {
+  exportOptions,
+  exportUsage,
+  loadOptions,
+  loadUsage,
+  runWorldExport,
+  runWorldLoad,
+} from './world-transfer.js'
+
+const dataDirLine = [
+  '--data-dir DIR',
+  'the data directory (default ./data, or dataDir of the configuration)',
+] as const
+
+/** Each subcommand's options: what its help explains and what it parses. */
+export const worldOptions = {
+  generate: [
+    [
+      '--subscribers N',
+      '1 to 100,000,000: subscriber i has MSISDN 8615000000000 + i (8615000000000, ' +
+        '8615000000001, ...), en for even i and zh for odd, wallet 100.00-5000.00, phone bill ' +
+        '20.00-200.00 with a credit limit of 0, 100.00 or 500.00',
+    ],
+    [
+      '--merchants M',
+      '0 to 399,999: codes 600001, 600002, ... (every 10th a biller); their API keys and ' +
+        'webhook secrets follow from the seed (telepay world merchants)',
+    ],
+    dataDirLine,
+    ['--seed S', '0 to 4294967295 (default 1): names, balances, merchant keys'],
+    [
+      '--pin PIN',
+      "every subscriber's PIN (default 1234). One scrypt hash is computed and shared by all: " +
+        'hashing a PIN per subscriber would take hours at a million',
+    ],
+    [
+      '--cards-every K',
+      'every K-th subscriber (i = 0, K, 2K ...) holds a bank card, ICBC and CCB in turn, ' +
+        '1000.00-50000.00 at the bank (default 10; 0: no cards)',
+    ],
+    [
+      '--force',
+      'replace a ledger or bank file that already holds something (stop the gateway first); ' +
+        'without it generate refuses and exits 1',
+    ],
+    ['--json', 'the summary as JSON'],
+  ],
+  fill: [
+    ['--payments N', 'payments to add, 1 to 1,000,000,000'],
+    ['--days D', 'dated over the last D days, 1 to 3650 (default 7)'],
+    dataDirLine,
+    ['--seed S', 'who pays whom, what and when (default 1)'],
+    [
+      '--keys random|sequential',
+      'idempotency keys: random (fill:<uuid>, default) or sequential (fill:<time>:<number>, ' +
+        'rising)',
+    ],
+    ['--batch N', 'payments a transaction, 1 to 100,000 (default 1000)'],
+    ['--json', 'the summary as JSON'],
+  ],
+  merchants: [
+    dataDirLine,
+    ['--seed S', 'the seed the world was generated with (default 1)'],
+    ['--json', 'the list as JSON'],
+  ],
+  check: [],
+  load: loadOptions,
+  export: exportOptions,
+} as const satisfies Readonly<Record<string, OptionLines>>
 
 const generateUsage = [
   'Usage: telepay world generate --subscribers N --merchants M [--data-dir DIR] [--seed S]',
@@ -36,20 +105,7 @@ const generateUsage = [
   "configuration): the ledger, and the simulated bank's card file. `telepay start --data-dir DIR`",
   'then serves it.',
   '',
-  '  --subscribers N   1 to 100,000,000: subscriber i has MSISDN 8615000000000 + i',
-  '                    (8615000000000, 8615000000001, ...), en for even i and zh for odd, wallet',
-  '                    100.00-5000.00, phone bill 20.00-200.00 with a credit limit of 0, 100.00',
-  '                    or 500.00',
-  '  --merchants M     0 to 399,999: codes 600001, 600002, ... (every 10th a biller); their API',
-  '                    keys and webhook secrets follow from the seed (telepay world merchants)',
-  '  --seed S          0 to 4294967295 (default 1): names, balances, merchant keys',
-  "  --pin PIN         every subscriber's PIN (default 1234). One scrypt hash is computed and",
-  '                    shared by all: hashing a PIN per subscriber would take hours at a million',
-  '  --cards-every K   every K-th subscriber (i = 0, K, 2K ...) holds a bank card, ICBC and CCB',
-  '                    in turn, 1000.00-50000.00 at the bank (default 10; 0: no cards)',
-  '  --force           replace a ledger or bank file that already holds something (stop the',
-  '                    gateway first); without it generate refuses and exits 1',
-  '  --json            the summary as JSON',
+  ...formatOptionLines(worldOptions.generate),
   '',
   'The ledger is built beside its place (telepay.sqlite.building) without a journal or fsync,',
   'then renamed into place: a run cut short leaves nothing to recover, only to run again.',
@@ -61,15 +117,13 @@ const fillUsage = `Usage: telepay world fill --payments N [--days D] [--data-dir
          [--keys random|sequential] [--batch N] [--json]
 
 Adds N payments to the ledger of the data directory through the payment core, in batches of
---batch (default 1000) as the gateway's group commit writes them, dated over the last D days
-(default 7) in increasing time order: 45% phone-bill micro-payments and 45% wallet payments to
-merchants, 10% SENDs between subscribers. Amounts are small, and payers are drawn so that none
-runs out or meets the daily limit; what the core refuses anyway is counted and printed.
-Stop the gateway first: it keeps the ledger's state in memory and would not see the payments.
+--batch as the gateway's group commit writes them, dated over the last D days in increasing
+time order: 45% phone-bill micro-payments and 45% wallet payments to merchants, 10% SENDs
+between subscribers. Amounts are small, and payers are drawn so that none runs out or meets the
+daily limit; what the core refuses anyway is counted and printed. Stop the gateway first: it
+keeps the ledger's state in memory and would not see the payments.
 
-  --keys            idempotency keys: random (fill:<uuid>, default) or sequential
-                    (fill:<time>:<number>, rising)
-  --seed S          who pays whom, what and when (default 1)
+${formatOptionLines(worldOptions.fill).join('\n')}
 
 Progress goes to stderr every second. Exit 0: every payment completed; 1: some did not
 (counted by reason in the summary); 2: bad options or no ledger.`
@@ -78,8 +132,10 @@ const merchantsUsage = `Usage: telepay world merchants [--data-dir DIR] [--seed 
 
 Lists the generated merchants of the data directory's ledger with their API keys and webhook
 secrets, one per line: code, category, API key, webhook secret, name. The API key of merchant
-code C is tpk_ and the first 32 hex digits of sha256("telepay-world:<seed>:api-key:<C>"); give
-the --seed the world was generated with (default 1): the keys are checked against the ledger.`
+code C is tpk_ and the first 32 hex digits of sha256("telepay-world:<seed>:api-key:<C>"): the
+keys are checked against the ledger.
+
+${formatOptionLines(worldOptions.merchants).join('\n')}`
 
 const checkUsage = `Usage: telepay world check <file>
 
@@ -141,11 +197,7 @@ const jsonOf = (value: unknown): string =>
   )
 
 async function runGenerate(args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(
-    args,
-    ['subscribers', 'merchants', 'data-dir', 'seed', 'pin', 'cards-every'],
-    ['force', 'json'],
-  )
+  const parsed = parseOptions(args, worldOptions.generate)
   onlyOptions(parsed, 'generate')
   const subscribers = integerOption(parsed, 'subscribers', 1, generatedSubscribersMax, null)
   const merchants = integerOption(parsed, 'merchants', 0, generatedMerchantsMax, null)
@@ -224,11 +276,7 @@ async function runGenerate(args: readonly string[]): Promise<number> {
 }
 
 async function runFill(args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(
-    args,
-    ['payments', 'days', 'data-dir', 'seed', 'keys', 'batch'],
-    ['json'],
-  )
+  const parsed = parseOptions(args, worldOptions.fill)
   onlyOptions(parsed, 'fill')
   const payments = integerOption(parsed, 'payments', 1, 1_000_000_000, null)
   const days = integerOption(parsed, 'days', 1, 3_650, 7)
@@ -298,7 +346,7 @@ interface MerchantRow {
 }
 
 function runMerchants(args: readonly string[]): number {
-  const parsed = parseArgs(args, ['data-dir', 'seed'], ['json'])
+  const parsed = parseOptions(args, worldOptions.merchants)
   onlyOptions(parsed, 'merchants')
   const seed = integerOption(parsed, 'seed', 0, 0xffff_ffff, 1)
   const config = configOf(parsed)
@@ -352,7 +400,7 @@ function runMerchants(args: readonly string[]): number {
 }
 
 function runCheck(args: string[]): number {
-  const parsed = parseArgs(args, [], [])
+  const parsed = parseOptions(args, worldOptions.check)
   const [file, ...extra] = parsed.positional
   if (file === undefined || extra.length > 0) throw new UsageError('give one world file')
   try {

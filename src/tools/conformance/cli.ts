@@ -7,7 +7,8 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultAdminToken } from '../../config.js'
 import type { ParsedArgs } from '../cli/args.js'
-import { parseArgs, UsageError } from '../cli/args.js'
+import { parseOptions, UsageError } from '../cli/args.js'
+import { optionsHelp } from '../cli/options-help.js'
 import { runScript } from './runner.js'
 import type { Script } from './script.js'
 import { readScript, ScriptError } from './script.js'
@@ -25,7 +26,7 @@ function expand(paths: readonly string[]): string[] {
 export async function runConformance(args: string[]): Promise<number> {
   let parsed: ParsedArgs
   try {
-    parsed = parseArgs(args, ['target', 'smpp', 'admin-token'], [])
+    parsed = parseOptions(args, optionsHelp.conformance)
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`telepay conformance: ${error.message}\n`)

@@ -4,13 +4,11 @@
  * loaded by `npm start` on an empty database and by the conformance runner for every script.
  * Exports defaultWorldFile and defaultWorld.
  */
-import { fileURLToPath } from 'node:url'
+import { repositoryPath } from '../../gateway/repository-path.js'
 import type { WorldSpec } from '../../world/world.js'
 import { readWorldFile } from '../../world/world-file.js'
 
 /** The file, wherever the process was started from. */
-export const defaultWorldFile = fileURLToPath(
-  new URL('../../../fixtures/world/default.yaml', import.meta.url),
-)
+export const defaultWorldFile = repositoryPath('fixtures/world/default.yaml')
 
 export const defaultWorld: WorldSpec = readWorldFile(defaultWorldFile)

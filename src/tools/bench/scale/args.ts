@@ -19,9 +19,10 @@ const sectionList = scaleSections.map((section) => `${section.id} (${section.nam
 // A backslash that ends a line of the text below continues that line: the usage prints as written
 // on one line, the source stays within 100 columns.
 export const scaleBenchUsage = `usage: telepay bench scale [--small] [--sections A,B,C,D] \
-[--subscribers N,N,...] [--seconds N] [--sessions N]
-                   [--in-flight N] [--users N] [--think-ms N] [--hop-seconds N] \
-[--sessions-in-memory N] [--dir PATH] [--keep] [--json]
+[--subscribers N,N,...] [--seconds N] [--cache-rows N]
+                   [--history-subscribers N] [--stored N] [--sessions N] [--in-flight N] \
+[--users N] [--think-ms N] [--hop-seconds N]
+                   [--sessions-in-memory N] [--dir PATH] [--keep] [--json]
 Sections: ${sectionList}. Defaults are the issue's sizes; --small (CI) in brackets.
   --small                 CI's sizes as the defaults; any other option still overrides them
   --sections LIST         which sections, by letter or name (default ${d.sections.join(',')})

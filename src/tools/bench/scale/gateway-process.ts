@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { UssdLimits } from '../../../../channels/ussd/limits.js'
+import { runsCompiled } from '../../../gateway/repository-path.js'
 import { UssdConnections } from './session-load.js'
 
 /** What the child is started with (its one argument, as JSON). */
@@ -93,11 +94,15 @@ export async function withGatewayProcess<T>(
 }
 
 export async function startGatewayProcess(start: GatewayChildStart): Promise<GatewayProcess> {
-  const entry = fileURLToPath(new URL('./gateway-child.ts', import.meta.url))
-  // The child runs TypeScript through tsx's loader as bin/telepay.js does; --expose-gc lets it
-  // collect before it reports its memory, so that garbage does not count as sessions.
+  const entry = fileURLToPath(
+    new URL(runsCompiled ? './gateway-child.js' : './gateway-child.ts', import.meta.url),
+  )
+  // From the sources the child runs TypeScript through tsx's loader as bin/telepay.js does;
+  // --expose-gc lets it collect before it reports its memory, so that garbage does not count as
+  // sessions.
+  const loader = runsCompiled ? [] : ['--import', import.meta.resolve('tsx')]
   const child = fork(entry, [JSON.stringify(start)], {
-    execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')],
+    execArgv: ['--expose-gc', ...loader],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   })
   const tail: string[] = []

@@ -6,6 +6,7 @@
  * Exports LoadRunner, startLoadRunner and the worker's message types.
  */
 import { Worker } from 'node:worker_threads'
+import { runsCompiled } from '../../../gateway/repository-path.js'
 import type { AckedPayment, UssdLoadPlan, UssdSideResult, UssdTarget } from './load.js'
 import { LoadSide, mergeAcked } from './load.js'
 import { ussdBenchLimits } from './options.js'
@@ -48,12 +49,14 @@ export type LoadWorkerReply =
   | { readonly type: 'failed'; readonly error: string }
 
 /**
- * Evaluated as CommonJS in the worker: workerData.bootstrap says where tsx's API and the entry are.
+ * Evaluated as CommonJS in the worker: workerData.bootstrap says where the entry is and where
+ * tsx's API is (null when the entry is compiled JavaScript and needs no loader).
  */
 const workerBootstrap = `
 const { workerData } = require('node:worker_threads')
-import(workerData.bootstrap.tsxApi)
-  .then((tsx) => { tsx.register(); return import(workerData.bootstrap.entry) })
+const { tsxApi, entry } = workerData.bootstrap
+;(tsxApi === null ? Promise.resolve() : import(tsxApi).then((tsx) => tsx.register()))
+  .then(() => import(entry))
   .catch((error) => { setImmediate(() => { throw error }) })
 `
 
@@ -92,12 +95,13 @@ function inProcessRunner(targets: readonly UssdTarget[], plan: UssdLoadPlan): Lo
 }
 
 async function startWorkerRunner(data: LoadWorkerData): Promise<LoadRunner> {
-  // The worker runs TypeScript too: a worker does not inherit the loader bin/telepay.js (or
-  // vitest) registered, nor does Node 20 honour `--import` in a worker's execArgv, so a small
-  // CommonJS bootstrap registers tsx's loader in the worker, then imports its entry.
+  // From the sources the worker runs TypeScript too: a worker does not inherit the loader
+  // bin/telepay.js (or vitest) registered, nor does Node 20 honour `--import` in a worker's
+  // execArgv, so a small CommonJS bootstrap registers tsx's loader in the worker, then imports
+  // its entry. Compiled, the entry is JavaScript and loads as it is.
   const bootstrap = {
-    tsxApi: import.meta.resolve('tsx/esm/api'),
-    entry: new URL('./load-worker.ts', import.meta.url).href,
+    tsxApi: runsCompiled ? null : import.meta.resolve('tsx/esm/api'),
+    entry: new URL(runsCompiled ? './load-worker.js' : './load-worker.ts', import.meta.url).href,
   }
   const worker = new Worker(workerBootstrap, { eval: true, workerData: { ...data, bootstrap } })
   // Commands go one at a time (the bench awaits each), so one pending answer is all there is.
