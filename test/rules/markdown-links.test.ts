@@ -15,10 +15,9 @@ import { dirname, join, normalize } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 /**
- * Documents the README links to that other work in progress adds: the logs (docs/logging.md) and
- * the compiled build (docs/build.md). A link to one is let through only while the file does not
- * exist; once it does, its links and headings are checked like any other. Take a name off this
- * list when its document has arrived.
+ * Documents the README links to that other work in progress adds: the logs (docs/logging.md). A
+ * link to one is let through only while the file does not exist; once it does, its links and
+ * headings are checked like any other. Take a name off this list when its document has arrived.
  */
 const arrivingDocuments = new Set(['docs/logging.md'])
 
