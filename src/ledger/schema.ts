@@ -274,6 +274,29 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM pragma_table_info('merchants') WHERE name = 'fee_basis_points'",
   },
+  {
+    // The settlement's running totals by local day, account and kind of transfer
+    // (src/ledger/day-totals.ts), and from when and for which day boundary they hold.
+    version: 13,
+    sql: `
+      CREATE TABLE day_totals (
+        day_start_ms INTEGER NOT NULL,
+        account_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payments INTEGER NOT NULL,
+        gross_minor INTEGER NOT NULL,
+        fees_minor INTEGER NOT NULL,
+        moved_minor INTEGER NOT NULL,
+        PRIMARY KEY (day_start_ms, account_id, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE settlement_rollup (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        day_offset_ms INTEGER NOT NULL,
+        since_ms INTEGER NOT NULL
+      );
+    `,
+    unless: "SELECT 1 FROM sqlite_master WHERE name = 'day_totals'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

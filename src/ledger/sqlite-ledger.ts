@@ -12,6 +12,7 @@ import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
 import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
 import { encodeJson } from './codec.js'
+import { startDayTotals } from './day-totals.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
 import type { ReportJob, ReportResult } from './reports/jobs.js'
@@ -110,9 +111,11 @@ export class SqliteLedger implements LedgerStore {
         : null
     this.db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`)
     this.ensurePartyAccounts()
+    startDayTotals(this.db, limits.dayOffsetMs)
     this.view = new SqliteView(
       this.db,
       options.cacheRowsMax ?? defaultOperatingLimits.ledgerCacheRowsMax,
+      limits.dayOffsetMs,
     )
     this.decideAndWrite = this.db.transaction((envelopes: readonly Envelope[]) => {
       const decided = envelopes.map((env) => {

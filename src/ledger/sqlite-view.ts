@@ -24,6 +24,7 @@ import type {
 } from '../core/index.js'
 import { assert, assertNever, fundingKinds, isFinal } from '../core/index.js'
 import { encodeJson } from './codec.js'
+import { DayTotals } from './day-totals.js'
 import { LruMap } from './lru-map.js'
 import type { Row } from './rows.js'
 import {
@@ -85,11 +86,18 @@ export class SqliteView implements LedgerView {
   private readonly sql: ReturnType<typeof prepareStatements>
   private nowMs = 0
 
-  /** `partyRowsMax`: the bound of each party cache (operating.ledgerCacheRowsMax). */
+  private readonly dayTotals: DayTotals
+
+  /**
+   * `partyRowsMax`: the bound of each party cache (operating.ledgerCacheRowsMax); `dayOffsetMs`:
+   * where local days begin (limits.dayOffsetMs), for the settlement's day totals.
+   */
   constructor(
     private readonly db: SqliteDatabase,
     partyRowsMax: number,
+    dayOffsetMs: number,
   ) {
+    this.dayTotals = new DayTotals(dayOffsetMs)
     this.subscribers = new LruMap(partyRowsMax)
     this.accounts = new LruMap(partyRowsMax)
     this.owners = new LruMap(partyRowsMax)
@@ -126,6 +134,7 @@ export class SqliteView implements LedgerView {
       set.clear()
     this.dirtyMerchants.clear()
     this.unflushedLoads.clear()
+    this.dayTotals.clear()
   }
 
   beginCommand(env: Envelope): void {
@@ -421,6 +430,7 @@ export class SqliteView implements LedgerView {
       params.push(transfer.id, index, leg.accountId, leg.amountMinor)
     })
     assert(sum === 0n, `transfer ${transfer.id} does not sum to zero`)
+    this.dayTotals.record(transfer, (id) => this.accounts.peek(id) ?? null)
     this.sql.transfer.run(transfer.id, transfer.kind, transfer.paymentId, transfer.createdMs)
     this.sql.entries(transfer.legs.length).run(...params)
   }
@@ -506,6 +516,7 @@ export class SqliteView implements LedgerView {
     this.dirtyOrders.clear()
     this.dirtyPayments.clear()
     this.unflushedLoads.clear()
+    this.dayTotals.flush(this.sql.addDayTotals)
   }
 
   /** Keeps each cache within its bound, least recently used rows first; between batches only. */
@@ -578,6 +589,15 @@ function prepareStatements(db: SqliteDatabase) {
       INSERT INTO accounts (id, kind, owner, balance_minor, reserved_minor, floor_minor, cap_minor,
         card_bank, card_last4, card_token, outgoing_day, outgoing_minor, recent_payments)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    addDayTotals: db.prepare(`
+      INSERT INTO day_totals (day_start_ms, account_id, kind, payments, gross_minor, fees_minor,
+        moved_minor)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (day_start_ms, account_id, kind) DO UPDATE SET
+        payments = payments + excluded.payments,
+        gross_minor = gross_minor + excluded.gross_minor,
+        fees_minor = fees_minor + excluded.fees_minor,
+        moved_minor = moved_minor + excluded.moved_minor`),
     reshapeAccount: db.prepare(`
       UPDATE accounts SET floor_minor = ?, cap_minor = ?, card_bank = ?, card_last4 = ?,
         card_token = ?

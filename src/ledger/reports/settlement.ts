@@ -1,9 +1,11 @@
 /**
  * settlement.ts - the settlement of a day, per merchant and per fee party, and who took one
  * merchant's fees, read from that day's transfers only (the transfers_time index, schema version
- * 9): its cost is the day's traffic, whatever the history holds. A payment counts on the day its
- * transfer was written; a refund on the day of its own transfer (a refund returns no fee).
+ * 9): its cost is the day's traffic, whatever the history holds; or, for a day the running day
+ * totals cover (day-totals.ts), from those: a row per merchant and party. A payment counts on the
+ * day its transfer was written; a refund on the day of its own transfer (a refund returns no fee).
  */
+import { rollupValidFor } from '../day-totals.js'
 import type { SqliteDatabase } from '../sqlite-open.js'
 import type { MerchantSettlement, PartyFees, PartySettlement } from '../store.js'
 
@@ -43,11 +45,17 @@ const merchantPartiesSql = `
     AND p.merchant_code = @code AND a.owner = 'platform'
   GROUP BY a.kind`
 
+/** A day's running totals, by its start: one row per merchant and party account and kind. */
+const dayTotalsSql = `
+  SELECT account_id, kind, payments, gross_minor, fees_minor, moved_minor
+  FROM day_totals WHERE day_start_ms = ?`
+
 /** The statements a settlement runs, by name: what the query-plan test reads. */
 export const settlementQueries = {
   payments: paymentsSql,
   movements: movementsSql,
   merchantParties: merchantPartiesSql,
+  dayTotals: dayTotalsSql,
 } as const
 
 interface DayTotals {
@@ -63,6 +71,7 @@ function dayTotals(
   endMs: number,
   code: string | null,
 ): DayTotals {
+  if (rollupValidFor(db, startMs, endMs)) return rolledUpTotals(db, startMs, code)
   const params = { startMs, endMs, code }
   const paid = new Map<string, { n: bigint; gross: bigint; fees: bigint }>()
   for (const row of db.prepare(paymentsSql).iterate(params) as Iterable<{
@@ -102,6 +111,44 @@ function dayTotals(
     if (merchant === undefined || row.kind !== 'refund') continue
     if (code !== null && merchant !== code) continue
     refunds.set(merchant, (refunds.get(merchant) ?? 0n) - row.s)
+  }
+  return { paid, refunds, fees }
+}
+
+/** The day's totals from the running totals the ledger writer keeps (day-totals.ts). */
+function rolledUpTotals(db: SqliteDatabase, startMs: number, code: string | null): DayTotals {
+  const merchantOf = new Map<bigint, string>()
+  for (const row of db.prepare('SELECT code, account_id FROM merchants').iterate() as Iterable<{
+    code: string
+    account_id: bigint
+  }>)
+    merchantOf.set(row.account_id, row.code)
+  const partyOf = new Map<bigint, string>()
+  for (const row of db
+    .prepare("SELECT id, kind FROM accounts WHERE owner = 'platform'")
+    .iterate() as Iterable<{ id: bigint; kind: string }>)
+    partyOf.set(row.id, row.kind)
+  const paid = new Map<string, { n: bigint; gross: bigint; fees: bigint }>()
+  const refunds = new Map<string, bigint>()
+  const fees = new Map<string, bigint>()
+  for (const row of db.prepare(dayTotalsSql).iterate(startMs) as Iterable<{
+    account_id: bigint
+    kind: string
+    payments: bigint
+    gross_minor: bigint
+    fees_minor: bigint
+    moved_minor: bigint
+  }>) {
+    const party = partyOf.get(row.account_id)
+    if (party !== undefined) {
+      fees.set(party, (fees.get(party) ?? 0n) + row.moved_minor)
+      continue
+    }
+    const merchant = merchantOf.get(row.account_id)
+    if (merchant === undefined || (code !== null && merchant !== code)) continue
+    if (row.kind === 'payment' && row.payments > 0n)
+      paid.set(merchant, { n: row.payments, gross: row.gross_minor, fees: row.fees_minor })
+    if (row.kind === 'refund') refunds.set(merchant, -row.moved_minor)
   }
   return { paid, refunds, fees }
 }
