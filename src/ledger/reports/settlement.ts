@@ -65,6 +65,25 @@ interface DayTotals {
   readonly fees: Map<string, bigint>
 }
 
+/** The accounts a settlement reports: each merchant's by its code, the platform's by kind. */
+function settledAccounts(db: SqliteDatabase): {
+  merchantOf: Map<bigint, string>
+  partyOf: Map<bigint, string>
+} {
+  const merchantOf = new Map<bigint, string>()
+  for (const row of db.prepare('SELECT code, account_id FROM merchants').iterate() as Iterable<{
+    code: string
+    account_id: bigint
+  }>)
+    merchantOf.set(row.account_id, row.code)
+  const partyOf = new Map<bigint, string>()
+  for (const row of db
+    .prepare("SELECT id, kind FROM accounts WHERE owner = 'platform'")
+    .iterate() as Iterable<{ id: bigint; kind: string }>)
+    partyOf.set(row.id, row.kind)
+  return { merchantOf, partyOf }
+}
+
 function dayTotals(
   db: SqliteDatabase,
   startMs: number,
@@ -82,19 +101,7 @@ function dayTotals(
   }>) {
     paid.set(row.code, { n: row.n, gross: row.gross, fees: row.fees })
   }
-  const merchantOf = new Map<bigint, string>()
-  for (const row of db.prepare('SELECT code, account_id FROM merchants').iterate() as Iterable<{
-    code: string
-    account_id: bigint
-  }>) {
-    merchantOf.set(row.account_id, row.code)
-  }
-  const partyOf = new Map<bigint, string>()
-  for (const row of db
-    .prepare("SELECT id, kind FROM accounts WHERE owner = 'platform'")
-    .iterate() as Iterable<{ id: bigint; kind: string }>) {
-    partyOf.set(row.id, row.kind)
-  }
+  const { merchantOf, partyOf } = settledAccounts(db)
   const refunds = new Map<string, bigint>()
   const fees = new Map<string, bigint>()
   for (const row of db.prepare(movementsSql).iterate(params) as Iterable<{
@@ -117,17 +124,7 @@ function dayTotals(
 
 /** The day's totals from the running totals the ledger writer keeps (day-totals.ts). */
 function rolledUpTotals(db: SqliteDatabase, startMs: number, code: string | null): DayTotals {
-  const merchantOf = new Map<bigint, string>()
-  for (const row of db.prepare('SELECT code, account_id FROM merchants').iterate() as Iterable<{
-    code: string
-    account_id: bigint
-  }>)
-    merchantOf.set(row.account_id, row.code)
-  const partyOf = new Map<bigint, string>()
-  for (const row of db
-    .prepare("SELECT id, kind FROM accounts WHERE owner = 'platform'")
-    .iterate() as Iterable<{ id: bigint; kind: string }>)
-    partyOf.set(row.id, row.kind)
+  const { merchantOf, partyOf } = settledAccounts(db)
   const paid = new Map<string, { n: bigint; gross: bigint; fees: bigint }>()
   const refunds = new Map<string, bigint>()
   const fees = new Map<string, bigint>()
