@@ -126,7 +126,7 @@ async function startOnLockedDir(
   parts: GatewayParts,
   lock: DataDirLock,
 ): Promise<Gateway> {
-  const log = parts.log ?? createLogger(config.logLevel)
+  const log = parts.log ?? createLogger(config.logLevel, { format: config.logFormat })
   const operatingModel = config.limits.operatingModel
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
