@@ -60,9 +60,11 @@ export function startGatewayChild(dir: string): Promise<GatewayChild> {
     const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream })
     lines.on('line', (line) => {
       log += `${line}\n`
-      url ??= /telepay listening http=(\S+)/.exec(line)?.[1] ?? null
-      const smpp = /smsc simulator listening smpp=\S+:(\d+)/.exec(line)?.[1]
-      if (smpp !== undefined) smppPort = Number(smpp)
+      // stderr is no terminal: the lines are JSON.
+      const entry = line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : {}
+      if (entry['msg'] === 'telepay listening') url ??= String(entry['http'])
+      if (entry['msg'] === 'smsc simulator listening')
+        smppPort = Number(/:(\d+)$/.exec(String(entry['smpp']))?.[1])
       if (url !== null && smppPort !== null) {
         const started = { process: child, url, smppPort, log: () => log, exited }
         url = null
