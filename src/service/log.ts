@@ -10,7 +10,7 @@
  * writes all its lines as JSON at debug, whatever its own level (even silent): the test run sets
  * it and reads the copies at its end for PINs (test/support/log-collector.ts).
  * Exports logLevels, LogLevel, logFormats, LogFormat, Fields, Logger, LoggerOptions,
- * createLogger, formatFor, silentLogger.
+ * logCopyDirVariable, createLogger, formatFor, silentLogger.
  */
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
@@ -51,14 +51,22 @@ export function formatFor(format: LogFormat, toTerminal: boolean): 'json' | 'pre
   return toTerminal ? 'pretty' : 'json'
 }
 
-const copyDirVariable = 'TELEPAY_LOG_COPY_DIR'
-let copyStream: DestinationStream | null | undefined
+/** The environment variable naming the directory of the copy (see the header). */
+export const logCopyDirVariable = 'TELEPAY_LOG_COPY_DIR'
+/**
+ * Where the process keeps its copy's file: on the global object, not in this module, because a
+ * test runner loads this module afresh for every test file, and each would open one more file.
+ */
+const copyStreamKey = Symbol.for('telepay.logCopyStream')
+type WithCopyStream = { [copyStreamKey]?: DestinationStream | null }
 
 /** The process's copy of every line (see the header), opened once; null when not asked for. */
 function copyDestination(): DestinationStream | null {
-  if (copyStream !== undefined) return copyStream
-  const dir = process.env[copyDirVariable]
-  copyStream =
+  const holder = globalThis as WithCopyStream
+  const opened = holder[copyStreamKey]
+  if (opened !== undefined) return opened
+  const dir = process.env[logCopyDirVariable]
+  const stream =
     dir === undefined || dir === ''
       ? null
       : pino.destination({
@@ -67,13 +75,16 @@ function copyDestination(): DestinationStream | null {
           append: true,
           mkdir: true,
         })
-  return copyStream
+  holder[copyStreamKey] = stream
+  return stream
 }
 
 function prettyStream(colorize: boolean, write: (text: string) => void): DestinationStream {
   const prettify = prettyFactory({
     colorize,
     singleLine: true,
+    // Our `error` fields are texts, not Error objects: kept on the line, not set out below it.
+    errorLikeObjectKeys: [],
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
   })

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { checkLedger } from '../../src/ledger/reports/ledger-check.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
+import { logCopyDirVariable } from '../../src/service/log.js'
 import { benchMsisdn, buildBenchWorld, seedDatabase } from '../../src/tools/bench/bench-world.js'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
@@ -100,7 +101,7 @@ export const sleep = (ms: number): Promise<void> =>
 function withoutTelepaySettings(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('TELEPAY_')) env[key] = value
+    if (!key.startsWith('TELEPAY_') || key === logCopyDirVariable) env[key] = value
   return env
 }
 
