@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger, formatFor } from '../../src/service/log.js'
 import { captureLog } from '../support/log-capture.js'
+import { pattern } from '../support/pattern.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -92,7 +93,10 @@ describe('the format', () => {
     log.info('sms notice delivered', { key: 'request.prompt', pin: '1234' })
     expect(lines).toEqual([
       expect.stringMatching(
-        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: sms notice delivered \{"key":"request\.prompt","pin":"\[redacted\]"\}$/,
+        pattern(
+          /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: sms notice delivered /,
+          /\{"key":"request\.prompt","pin":"\[redacted\]"\}$/,
+        ),
       ),
     ])
   })
