@@ -2,7 +2,9 @@
  * log-redaction.ts - what pino removes from every log line, whoever wrote the call: the paths
  * of PINs, card numbers, keys, secrets and credentials, at the top of a line's fields and one
  * object down (a request's headers, a command). The callers already leave them out; this is the
- * net under them, so a field added later under one of these names cannot leak.
+ * net under them, so a field added later under one of these names cannot leak. A name that
+ * means something else in a line (the IVR's `secret`, whether a gather hides its keys) is not
+ * here: its value would be lost.
  * Exports redactedPaths and redactionCensor.
  */
 
@@ -22,7 +24,7 @@ const secretNames = [
   'api_key',
   'webhookSecret',
   'webhook_secret',
-  'secret',
+  'clientSecret',
   'password',
   'adminToken',
   'authorization',
