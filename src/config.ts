@@ -18,8 +18,8 @@ import {
   parseAmount,
 } from './core/index.js'
 import { isHeaderName } from './gateway/http/headers.js'
-import type { LogLevel } from './service/log.js'
-import { logLevels } from './service/log.js'
+import type { LogFormat, LogLevel } from './service/log.js'
+import { logFormats, logLevels } from './service/log.js'
 
 export interface Config {
   readonly http: { readonly host: string; readonly port: number }
@@ -38,6 +38,8 @@ export interface Config {
   /** scrypt's cost parameter N for PIN hashes. */
   readonly pinHashCost: number
   readonly logLevel: LogLevel
+  /** `json`, `pretty`, or `auto`: pretty when stderr is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat
   readonly bank: { readonly mode: BankMode; readonly slowMs: number }
   /**
    * The money rules, with the operating model (the top-level key `operatingModel`) among them:
@@ -222,6 +224,7 @@ export const configKeys = [
   'world',
   'pinHashCost',
   'logLevel',
+  'logFormat',
   'operatingModel',
   'bank',
   'limits',
@@ -253,6 +256,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_WORLD: 'world',
   TELEPAY_PIN_HASH_COST: 'pinHashCost',
   TELEPAY_LOG_LEVEL: 'logLevel',
+  TELEPAY_LOG_FORMAT: 'logFormat',
   TELEPAY_OPERATING_MODEL: 'operatingModel',
   TELEPAY_BANK_MODE: 'bank.mode',
   TELEPAY_SMPP_HOST: 'smpp.host',
@@ -440,6 +444,13 @@ export function loadConfig(
       'info' as const,
       oneOf(logLevels),
       logLevels.join(' | '),
+    ),
+    logFormat: pick(
+      'logFormat',
+      source['logFormat'],
+      'auto' as const,
+      oneOf(logFormats),
+      logFormats.join(' | '),
     ),
     bank: {
       mode: pick(

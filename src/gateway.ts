@@ -4,7 +4,8 @@
  * simulated bank and the default fixture world of src/tools, which the product does not
  * import), starts group commit, the payment service, the notices outbox, the SMPP
  * bearer, the sweeps and the HTTP server. Channels (SMS, USSD, IVR, WAP, the merchant API) start
- * here, register in the channel registry and mount their routers on the HTTP app. The SMPP
+ * here, register in the channel registry and mount their routers on the HTTP app; every HTTP
+ * request is logged once, under its X-Request-Id (src/http/access-log.ts). The SMPP
  * bearer (src/bearer/start.ts: the SMSC simulator, or operator mode's bind) starts before the
  * channels that ride it, which are each handed their side: short messages to SMS, USSD PDUs to
  * USSD over SMPP. The notices outbox (src/gateway/notices) carries notices to phones over the
@@ -42,6 +43,7 @@ import { createChannelContext } from './gateway/context.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
+import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
 import { createApp } from './http/app.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
@@ -50,6 +52,7 @@ import { GroupCommit } from './ledger/group-commit.js'
 import { SqliteLedger } from './ledger/sqlite-ledger.js'
 import type { Clock } from './service/clock.js'
 import { systemClock, TestClock } from './service/clock.js'
+import { CorrelationIds, correlatedLogger } from './service/correlation.js'
 import type { DataDirLock } from './service/data-dir-lock.js'
 import { lockDataDir } from './service/data-dir-lock.js'
 import type { Logger } from './service/log.js'
@@ -131,7 +134,12 @@ async function startOnLockedDir(
   parts: GatewayParts,
   lock: DataDirLock,
 ): Promise<Gateway> {
-  const log = parts.log ?? createLogger(config.logLevel)
+  // Every line a payment's HTTP call caused carries its id, and so do its payment's later lines.
+  const correlations = new CorrelationIds(config.operating.correlationIdsMax)
+  const log = correlatedLogger(
+    parts.log ?? createLogger(config.logLevel, { format: config.logFormat }),
+    correlations,
+  )
   const operatingModel = config.limits.operatingModel
   const clock: Clock = config.clock === 'test' ? new TestClock(Date.now()) : systemClock
   const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
@@ -184,6 +192,7 @@ async function startOnLockedDir(
     operating: config.operating,
     log,
     metrics,
+    correlations,
   })
 
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
@@ -282,7 +291,7 @@ async function startOnLockedDir(
   })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
-    await deliverDueWebhooks(ledger, clock, config.operating, log)
+    await deliverDueWebhooks(ledger, clock, config.operating, log, correlations)
     await notices.sweep()
     await registry.sweep()
     await retention.step()
@@ -346,9 +355,9 @@ async function startOnLockedDir(
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
   const server = await startStoppableServer(
-    (request, response) => {
+    withAccessLog(log, (request, response) => {
       if (!ussd.fastPath(request, response)) app(request, response)
-    },
+    }),
     config.http.port,
     config.http.host,
     config.operating.stopHttpCloseGraceMs,

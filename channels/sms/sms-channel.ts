@@ -246,10 +246,12 @@ export class SmsChannel {
         result: last.ok ? 'ok' : last.temporary ? 'temporary' : 'refused',
       })
       if (!last.ok) {
-        this.options.log.warn('sms part not sent', {
-          msisdn: maskMsisdn(msisdn),
-          error: last.error,
-        })
+        // A temporary failure (no ESME bound, the link down, throttled) is the usual state of a
+        // simulator nobody bound to, and it comes back on every retry: the caller logs what
+        // follows (the outbox's retry, a kept reply). A refusal for good is a warning.
+        const fields = { msisdn: maskMsisdn(msisdn), error: last.error }
+        if (last.temporary) this.options.log.debug('sms part not sent', fields)
+        else this.options.log.warn('sms part not sent', fields)
         return last
       }
       if (sm.registeredDelivery !== 0) this.rememberReceipt(last.messageId, msisdn)

@@ -178,6 +178,13 @@ export interface OperatingLimits {
    * fit.
    */
   readonly ledgerCacheRowsMax: number
+  /**
+   * Payments whose correlation id (the X-Request-Id of the HTTP call that asked for them) is kept
+   * in memory to label their later log lines (src/service/correlation.ts); the oldest is forgotten
+   * first. A payment's prompt, confirmation and webhook retries take minutes: 100,000 covers
+   * five minutes of 300 merchant requests a second, in about 20 MB of heap (measured).
+   */
+  readonly correlationIdsMax: number
 }
 
 export const defaultOperatingLimits: OperatingLimits = {
@@ -197,6 +204,7 @@ export const defaultOperatingLimits: OperatingLimits = {
   idempotencyKeepMs: 7 * 86_400_000,
   idempotencyPruneRowsMax: 1_000,
   ledgerCacheRowsMax: 150_000,
+  correlationIdsMax: 100_000,
 }
 
 /**

@@ -63,7 +63,8 @@ async function releaseQuietly(
     await withTimeout(bank.release(authorizationId), timeoutMs, 'release')
   } catch (error) {
     // A hold the bank keeps expires on its side; the recovery at start-up asks again.
-    log.warn('bank release failed', { authorization: authorizationId, error: String(error) })
+    // Not `authorization`: that name is an HTTP credential's, which the logger redacts.
+    log.warn('bank release failed', { bankAuthorization: authorizationId, error: String(error) })
   }
 }
 

@@ -22,6 +22,7 @@ import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import { captureAtBank, recoverAtBank, refundAtBank, withTimeout } from './bank-steps.js'
 import type { Clock } from './clock.js'
+import type { CorrelationIds } from './correlation.js'
 import type { Logger } from './log.js'
 import type { Metrics } from './metrics.js'
 import type { PinHasher } from './pin-hasher.js'
@@ -56,6 +57,8 @@ export interface ServiceDeps {
   readonly operating: OperatingLimits
   readonly log: Logger
   readonly metrics: Metrics
+  /** Ties the payments commands name to the HTTP request in scope, for the log lines' ids. */
+  readonly correlations?: CorrelationIds
 }
 
 export function commandHash(command: Command): string {
@@ -64,6 +67,12 @@ export function commandHash(command: Command): string {
 
 function msisdnOf(command: Command): string | null {
   return 'msisdn' in command ? command.msisdn : null
+}
+
+/** The amount the command moves: the payment's, else what the command asked for (refused). */
+function amountMinorOf(command: Command, result: CommandResult): bigint | undefined {
+  if (result.payment !== null) return result.payment.amountMinor
+  return 'amountMinor' in command ? command.amountMinor : undefined
 }
 
 export class PaymentService {
@@ -86,6 +95,9 @@ export class PaymentService {
       { channel, kind: command.kind },
       seconds,
     )
+    if (result.payment !== null) this.deps.correlations?.adopt(result.payment.id)
+    // The one line of a command, whichever channel it came by: a retransmitted MO or a retried
+    // merchant call that the idempotency log answers is asked again, and logged again.
     const msisdn = msisdnOf(command)
     this.deps.log.info('command', {
       channel,
@@ -93,8 +105,10 @@ export class PaymentService {
       msisdn: msisdn === null ? undefined : maskMsisdn(msisdn),
       result: outcome,
       payment: result.payment?.id,
-      ref: result.reference ?? undefined,
-      ms: Math.round(seconds * 10_000) / 10,
+      state: result.payment?.state,
+      ref: result.reference ?? result.payment?.transferRef ?? undefined,
+      amountMinor: amountMinorOf(command, result),
+      durationMs: Math.round(seconds * 10_000) / 10,
     })
     return result
   }

@@ -2,7 +2,9 @@
  * webhooks.ts - delivers a merchant's payment result to its callbackUrl from the outbox: the
  * JSON body is signed with HMAC-SHA256 under the merchant's webhook secret (X-Telepay-Signature,
  * lowercase hex), carries an event id for de-duplication, and is retried with exponential
- * backoff until a 2xx answer or the attempt limit.
+ * backoff until a 2xx answer or the attempt limit. A payment asked for by an HTTP call that the
+ * gateway still remembers (correlation.ts) is delivered with that call's id as X-Request-Id, so
+ * the merchant can match the webhook to its request as the gateway's log lines do.
  */
 import { createHmac } from 'node:crypto'
 import type { OperatingLimits, Payment } from '../core/index.js'
@@ -10,6 +12,7 @@ import { formatAmount, merchantStatusOf } from '../core/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import type { LedgerStore, OutboxItem } from '../ledger/store.js'
 import type { Clock } from './clock.js'
+import type { CorrelationIds } from './correlation.js'
 import type { Logger } from './log.js'
 
 export function signWebhook(body: string, secret: string): string {
@@ -41,11 +44,12 @@ export async function deliverDueWebhooks(
   clock: Clock,
   limits: OperatingLimits,
   log: Logger,
+  correlations: CorrelationIds | null = null,
 ): Promise<number> {
   const due = await ledger.dueOutbox('webhook', clock.nowMs(), limits.outboxBatchMax)
   let delivered = 0
   for (const item of due) {
-    if (await deliverOne(ledger, item, clock, limits, log)) delivered += 1
+    if (await deliverOne(ledger, item, clock, limits, log, correlations)) delivered += 1
   }
   return delivered
 }
@@ -56,6 +60,7 @@ async function deliverOne(
   clock: Clock,
   limits: OperatingLimits,
   log: Logger,
+  correlations: CorrelationIds | null,
 ): Promise<boolean> {
   const notification = decodeJson<{ paymentId: string; merchantCode: string; url: string }>(
     item.payload,
@@ -67,6 +72,7 @@ async function deliverOne(
     return false
   }
   const body = webhookBody(payment, item.id)
+  const requestId = correlations?.of(payment.id)
   let failure: string
   try {
     const response = await fetch(notification.url, {
@@ -75,6 +81,7 @@ async function deliverOne(
         'content-type': 'application/json',
         'x-telepay-signature': signWebhook(body, merchant.webhookSecret),
         'x-telepay-event-id': String(item.id),
+        ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
       },
       body,
       signal: AbortSignal.timeout(limits.webhookTimeoutMs),

@@ -30,6 +30,9 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
     'or the path of a world file (docs/world.md)',
   pinHashCost: "scrypt's cost N for PIN hashes (a power of two from 2 to 1048576)",
   logLevel: '`debug`, `info`, `warn`, `error` or `silent`',
+  logFormat:
+    'log lines as `json`, `pretty`, or `auto`: pretty when stderr is a terminal, JSON ' +
+    'otherwise (docs/logging.md)',
   operatingModel:
     'who runs the platform: `operator`, `bank`, `third_party` or `cooperative` ' +
     '(docs/payments.md, "Operating models")',

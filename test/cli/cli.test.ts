@@ -197,7 +197,7 @@ describe('telepay start', () => {
     const url = await new Promise<string>((resolveUrl, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
         log += chunk.toString('utf8')
-        const match = /telepay listening http=(http:\/\/\S+)/.exec(log)
+        const match = /"http":"(http:\/\/[^"]+)".*"msg":"telepay listening"/.exec(log)
         if (match?.[1] !== undefined) resolveUrl(match[1])
       })
       void exited.then((code) =>
@@ -247,7 +247,16 @@ describe('telepay start', () => {
       child.kill('SIGTERM')
     }
     expect(await exited).toBe(0)
-    expect(log).toContain('world loaded world=default')
+    // stderr is a pipe, not a terminal: every line is JSON (logFormat auto).
+    const entries = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(entries.find((entry) => entry['msg'] === 'world loaded')).toMatchObject({
+      level: 'info',
+      world: 'default',
+    })
+    expect(entries.at(-1)).toMatchObject({ level: 'info', msg: 'stop: done' })
     // The banner says where it listens and what to try there, on stdout.
     expect(banner).toContain('telepay is ready: operating model cooperative, world default')
     expect(banner).toContain(`  http   ${url}  (/healthz`)

@@ -570,7 +570,9 @@ let t: GatewayFixture
 let ids: Ids
 
 beforeAll(async () => {
-  t = await startTestGateway({ log: createLogger('error', (line) => errorLines.push(line)) })
+  t = await startTestGateway({
+    log: createLogger('error', { write: (line) => errorLines.push(line) }),
+  })
   const paymentId = await requestPayment(t, RINGTONES, {
     msisdn: LI,
     amount: '3.00',

@@ -7,9 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { TestClock } from '../../src/service/clock.js'
-import { createLogger } from '../../src/service/log.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { ADMIN_TOKEN, LI, LI_PIN, RINGTONES, startTestGateway } from '../support/gateway-fixture.js'
+import type { LogEntry } from '../support/log-capture.js'
+import { captureLog } from '../support/log-capture.js'
 
 const DAY_S = 86_400
 
@@ -22,16 +23,16 @@ afterEach(async () => {
 /** A gateway whose sweeps run only when the test moves the clock, with its log lines kept. */
 async function gateway(operating: Record<string, number> = {}): Promise<{
   t: GatewayFixture
-  pruneLines: () => string[]
+  pruneLines: () => LogEntry[]
 }> {
-  const lines: string[] = []
+  const captured = captureLog('info')
   running = await startTestGateway({
     overrides: { operating: { sweepIntervalMs: 3_600_000, ...operating } },
-    log: createLogger('info', (line) => lines.push(line)),
+    log: captured.log,
   })
   return {
     t: running,
-    pruneLines: () => lines.filter((line) => line.includes('idempotency log pruned')),
+    pruneLines: () => captured.entries().filter((line) => line.msg === 'idempotency log pruned'),
   }
 }
 
@@ -68,12 +69,17 @@ describe('the idempotency log retention in the gateway', () => {
     const payments = count(t, 'payments')
     await advanceDays(t, 2)
     const [line] = pruneLines()
-    expect(line).toMatch(/idempotency log pruned rows=\d+ before=\S+Z$/)
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'idempotency log pruned',
+      rows: expect.any(Number),
+      before: expect.stringMatching(/Z$/),
+    })
     expect(count(t, 'command_log')).toBe(0)
     expect(count(t, 'payments')).toBe(payments)
     const metrics = await t.request('GET', '/metrics', { token: ADMIN_TOKEN })
     const pruned = /^telepay_idempotency_keys_pruned_total (\d+)$/m.exec(metrics.text)?.[1]
-    expect(Number(pruned)).toBe(Number(/rows=(\d+)/.exec(line ?? '')?.[1]))
+    expect(Number(pruned)).toBe(line?.['rows'])
 
     const again = await ask()
     expect(again.status).toBe(202)
@@ -104,7 +110,7 @@ describe('the idempotency log retention in the gateway', () => {
     while (count(t, 'command_log') > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20))
     expect(count(t, 'command_log')).toBe(0)
-    const rows = pruneLines().map((line) => Number(/rows=(\d+)/.exec(line)?.[1]))
+    const rows = pruneLines().map((line) => Number(line['rows']))
     expect(rows.every((row) => row >= 1 && row <= 3)).toBe(true)
     expect(rows.reduce((sum, row) => sum + row, 0)).toBe(logged)
     expect(rows).toHaveLength(Math.ceil(logged / 3))

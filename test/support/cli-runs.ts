@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
+import { logCopyDirVariable } from '../../src/service/log.js'
 import type { TerminalIo } from '../../src/tools/cli/terminal-io.js'
 
 export interface CliRun {
@@ -52,7 +53,7 @@ export function telepayIn(
 export function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('TELEPAY_')) env[key] = value
+    if (!key.startsWith('TELEPAY_') || key === logCopyDirVariable) env[key] = value
   return { ...env, ...extra }
 }
 

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { checkLedger } from '../../src/ledger/reports/ledger-check.js'
 import { openLedgerDatabase } from '../../src/ledger/sqlite-open.js'
+import { logCopyDirVariable } from '../../src/service/log.js'
 import { benchMsisdn, buildBenchWorld, seedDatabase } from '../../src/tools/bench/bench-world.js'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 
@@ -60,9 +61,11 @@ export function startGatewayChild(dir: string): Promise<GatewayChild> {
     const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream })
     lines.on('line', (line) => {
       log += `${line}\n`
-      url ??= /telepay listening http=(\S+)/.exec(line)?.[1] ?? null
-      const smpp = /smsc simulator listening smpp=\S+:(\d+)/.exec(line)?.[1]
-      if (smpp !== undefined) smppPort = Number(smpp)
+      // stderr is no terminal: the lines are JSON.
+      const entry = line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : {}
+      if (entry['msg'] === 'telepay listening') url ??= String(entry['http'])
+      if (entry['msg'] === 'smsc simulator listening')
+        smppPort = Number(/:(\d+)$/.exec(String(entry['smpp']))?.[1])
       if (url !== null && smppPort !== null) {
         const started = { process: child, url, smppPort, log: () => log, exited }
         url = null
@@ -98,7 +101,7 @@ export const sleep = (ms: number): Promise<void> =>
 function withoutTelepaySettings(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('TELEPAY_')) env[key] = value
+    if (!key.startsWith('TELEPAY_') || key === logCopyDirVariable) env[key] = value
   return env
 }
 

@@ -7,6 +7,9 @@
  * and a phone would: merchant and admin calls go over real HTTP; a phone's command goes through
  * the payment service, which is where every channel hands its commands in.
  *
+ * Its log is silent on the console; every line is still copied at debug for the test run's
+ * search for PINs (log-collector.ts), so each gateway a test starts is searched.
+ *
  * Also here: a real local HTTP server to receive merchant webhooks.
  */
 import { mkdtempSync, rmSync } from 'node:fs'

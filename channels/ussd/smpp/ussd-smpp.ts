@@ -279,6 +279,7 @@ class UssdOverSmpp {
       await this.deps.ussd.store.end(key, 'released', this.ctx.clock.nowMs())
       this.ctx.log.warn('ussd push refused', {
         msisdn: maskMsisdn(notice.msisdn),
+        payment: notice.paymentId,
         bind: target.bind,
         error: sent.error,
       })
@@ -287,6 +288,7 @@ class UssdOverSmpp {
     this.countPush('pushed')
     this.ctx.log.info('ussd push sent', {
       msisdn: maskMsisdn(notice.msisdn),
+      payment: notice.paymentId,
       session: sessionId,
       bind: target.bind,
       key: notice.message.key,
@@ -430,11 +432,17 @@ class UssdOverSmpp {
 
   private notPushed(notice: QueuedNotice, why: string): RouteAnswer {
     this.countPush(why)
-    this.ctx.log.info('ussd push not possible; the notice goes by SMS', {
+    // No phone bound is the simulator's usual state, met on every try of every notice: the
+    // outbox's own line tells what became of the notice.
+    const fields = {
       msisdn: maskMsisdn(notice.msisdn),
       key: notice.message.key,
+      payment: notice.paymentId,
       why,
-    })
+    }
+    if (why === 'no_bind')
+      this.ctx.log.debug('ussd push not possible; the notice goes by SMS', fields)
+    else this.ctx.log.info('ussd push not possible; the notice goes by SMS', fields)
     return { outcome: 'passed', why }
   }
 

@@ -27,7 +27,7 @@ import { maskMsisdn } from '../../core/index.js'
 import { decodeJson } from '../../ledger/codec.js'
 import type { LedgerStore } from '../../ledger/store.js'
 import type { Clock } from '../../service/clock.js'
-import type { Logger } from '../../service/log.js'
+import type { Fields, Logger } from '../../service/log.js'
 import type { Metrics } from '../../service/metrics.js'
 import { backoffMs } from '../../service/webhooks.js'
 import { InFlight } from '../in-flight.js'
@@ -168,6 +168,7 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
       const answer: RouteAnswer = await route.deliver(notice)
       if (answer.outcome === 'delivered') {
         await ledger.outboxDelivered(outboxId, clock.nowMs())
+        log.info(`${route.name} notice delivered`, this.noticeFields(notice))
         return true
       }
       if (answer.outcome === 'shown') {
@@ -190,12 +191,7 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
         ? null
         : clock.nowMs() + backoffMs(notice.attempts, limits)
     await ledger.outboxFailed(outboxId, next, failure.error, clock.nowMs())
-    const fields = {
-      msisdn: maskMsisdn(notice.msisdn),
-      key: queued === null ? 'reply' : queued.message.key,
-      attempt: attempts,
-      error: failure.error,
-    }
+    const fields = { ...this.noticeFields(notice), error: failure.error }
     // A phone out of reach is the usual state of a simulator with no ESME bound, and a notice is
     // tried up to webhookAttemptsMax times: the first miss is told, the retries only at debug,
     // and a notice given up on is a warning (GET /admin/api/outbox lists it).
@@ -203,6 +199,16 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
     else if (attempts === 1) log.info(`${failure.route} notice not sent, will retry`, fields)
     else log.debug(`${failure.route} notice not sent again, will retry`, fields)
     return false
+  }
+
+  /** What the lines about a notice say of it; `payment` ties them to the payment's other lines. */
+  private noticeFields(notice: Notice): Fields {
+    return {
+      msisdn: maskMsisdn(notice.msisdn),
+      key: notice.queued === null ? 'reply' : notice.queued.message.key,
+      payment: notice.queued?.paymentId,
+      attempt: notice.attempts + 1,
+    }
   }
 
   private async notifyTracked(msisdn: string, text: string): Promise<boolean> {

@@ -9,10 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { publishSmppCounters } from '../../../src/bearer/smpp/metrics.js'
 import type { SmppServer } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
-import { createLogger } from '../../../src/service/log.js'
 import { Metrics } from '../../../src/service/metrics.js'
 import { PhoneEsme } from '../../../src/tools/phones/phone-esme.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
+import { captureLog } from '../../support/log-capture.js'
 import { bindParams, RawPeer, telepayAccount } from './raw-peer.js'
 
 const ESME_RBINDFAIL = 0x0d
@@ -56,13 +56,13 @@ function sample(text: string, series: string): number | null {
 
 describe('failed SMPP binds per address', () => {
   it('locks 127.0.0.2 out after 5 bad passwords, not 127.0.0.3; after it, .2 binds', async () => {
-    const lines: string[] = []
+    const captured = captureLog('info')
     const metrics = new Metrics()
     const lockoutMs = 1_500
     const smsc: SmppServer = await startSmppServer({
       port: 0,
       accounts: [telepayAccount],
-      logger: createLogger('info', (line) => lines.push(line)),
+      logger: captured.log,
       limits: {
         bindFailuresMax: 5,
         bindLockoutBaseMs: lockoutMs,
@@ -91,19 +91,20 @@ describe('failed SMPP binds per address', () => {
     expect(Date.now() - lockedAtMs).toBeLessThan(lockoutMs)
 
     // Four lines for the failures, one for the lockout; nothing for the 31 refused in it.
-    const bindLines = lines.filter((line) => / warn +smpp bind/.test(line))
+    const entries = captured.entries()
+    const bindLines = entries.filter((line) => line.level === 'warn' && /^smpp bind/.test(line.msg))
     expect(bindLines).toHaveLength(5)
     expect(
       bindLines
         .slice(0, 4)
-        .every((line) => line.includes('smpp bind refused') && line.includes('remote=127.0.0.2')),
+        .every((line) => line.msg === 'smpp bind refused' && line['remote'] === '127.0.0.2'),
     ).toBe(true)
-    expect(bindLines[4]).toMatch(
-      /smpp binds from this address locked out .*remote=127\.0\.0\.2 .*lockoutMs=1500/,
-    )
-    expect(
-      lines.filter((line) => / (info|warn|error) /.test(line) && line.includes('127.0.0.2')),
-    ).toHaveLength(5)
+    expect(bindLines[4]).toMatchObject({
+      msg: expect.stringMatching(/^smpp binds from this address locked out/),
+      remote: '127.0.0.2',
+      lockoutMs: 1500,
+    })
+    expect(captured.lines.filter((line) => line.includes('127.0.0.2'))).toHaveLength(5)
 
     const text = await metrics.render()
     expect(

@@ -3,7 +3,7 @@ import type { SmppClient } from '../../../src/bearer/smpp/client.js'
 import { createSmppClient } from '../../../src/bearer/smpp/client.js'
 import type { SmppServer } from '../../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../../src/bearer/smpp/server.js'
-import { createLogger } from '../../../src/service/log.js'
+import { captureLog } from '../../support/log-capture.js'
 import { bindParams, header, RawPeer, submitParams, telepayAccount } from './raw-peer.js'
 
 let smsc: SmppServer
@@ -145,12 +145,12 @@ describe('malformed input from a raw socket', () => {
   })
 
   it('an address logs at most refusalLogLinesMax refusals a window, however often', async () => {
-    const lines: string[] = []
+    const captured = captureLog('info')
     const noisy = await startSmppServer({
       port: 0,
       accounts: [telepayAccount],
       onSubmit: async () => ({ status: 0 }),
-      logger: createLogger('info', (line) => lines.push(line)),
+      logger: captured.log,
       limits: { refusalLogLinesMax: 3, refusalLogWindowMs: 60_000 },
     })
     try {
@@ -173,9 +173,13 @@ describe('malformed input from a raw socket', () => {
       other.write(header(16, 0x999, 0, 7))
       expect(await other.next()).toMatchObject({ status: 0x03, sequence: 7 })
       other.close()
-      const refusals = lines.filter((line) => / warn +smpp (pdu refused|framing lost)/.test(line))
-      expect(refusals.filter((line) => line.includes('remote=127.0.0.9'))).toHaveLength(3)
-      expect(refusals.filter((line) => line.includes('remote=127.0.0.10'))).toHaveLength(1)
+      const refusals = captured
+        .entries()
+        .filter(
+          (line) => line.level === 'warn' && /^smpp (pdu refused|framing lost)/.test(line.msg),
+        )
+      expect(refusals.filter((line) => line['remote'] === '127.0.0.9')).toHaveLength(3)
+      expect(refusals.filter((line) => line['remote'] === '127.0.0.10')).toHaveLength(1)
       expect(noisy.counters.genericNacksSent).toBe(41)
     } finally {
       await noisy.close()

@@ -234,14 +234,16 @@ describe('the IVR simulation API', () => {
 describe('the logs of the IVR channel', () => {
   it('never carry the PIN, at any level: lengths, ids and states only', async () => {
     const lines: string[] = []
-    h = await startIvrHarness({ log: createLogger('debug', (line) => lines.push(line)) })
+    h = await startIvrHarness({ log: createLogger('debug', { write: (line) => lines.push(line) }) })
     const { callId } = await call(LI)
     await press(callId, '2')
     await press(callId, '880001#')
     await press(callId, `${LI_PIN}#`)
-    expect(lines.some((line) => line.includes('ivr step') && line.includes('keys=5'))).toBe(true)
+    expect(lines.some((line) => line.includes('ivr step') && line.includes('"keys":5'))).toBe(true)
     expect(
-      lines.some((line) => line.includes('ivr call ended') && line.includes('outcome=completed')),
+      lines.some(
+        (line) => line.includes('ivr call ended') && line.includes('"outcome":"completed"'),
+      ),
     ).toBe(true)
     // Call ids are random hex: taken out first, so that one holding "1234" cannot fail the test.
     expect(

@@ -25,7 +25,9 @@ function phone(msisdn: string, serviceCode = '*123#'): AtPhone {
 
 beforeEach(async () => {
   logLines.length = 0
-  h = await startUssdHarness({ log: createLogger('debug', (line) => logLines.push(line)) })
+  h = await startUssdHarness({
+    log: createLogger('debug', { write: (line) => logLines.push(line) }),
+  })
 })
 
 afterEach(async () => {
@@ -127,7 +129,7 @@ describe("Africa's Talking at POST /ussd", () => {
     expect(await h.gw.balance(LI, 'wallet')).toBe('500.00')
     expect(
       logLines.some(
-        (line) => line.includes('ussd session ended') && line.includes('outcome=idle_timeout'),
+        (line) => line.includes('ussd session ended') && line.includes('"outcome":"idle_timeout"'),
       ),
     ).toBe(true)
 
@@ -140,7 +142,7 @@ describe("Africa's Talking at POST /ussd", () => {
     await h.advance(6)
     // 181 s after the dial, 6 s after the last input: past the cap, well within the idle timeout.
     expect(await long.type('1001')).toMatch(/^END /)
-    expect(logLines.some((line) => line.includes('outcome=total_cap'))).toBe(true)
+    expect(logLines.some((line) => line.includes('"outcome":"total_cap"'))).toBe(true)
   })
 
   it('ends an expired session at its next hop even before a sweep ran', async () => {

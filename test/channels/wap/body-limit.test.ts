@@ -12,13 +12,13 @@ const lines: string[] = []
 let t: GatewayFixture
 
 beforeAll(async () => {
-  t = await startTestGateway({ log: createLogger('debug', (line) => lines.push(line)) })
+  t = await startTestGateway({ log: createLogger('debug', { write: (line) => lines.push(line) }) })
 })
 afterAll(async () => {
   await t.close()
 })
 
-const errorLines = (): string[] => lines.filter((line) => / error /.test(line))
+const errorLines = (): string[] => lines.filter((line) => line.includes('"level":"error"'))
 
 describe('a WAP form post over the body limit', () => {
   it('is answered 413 with a page, and nothing is logged at error level', async () => {

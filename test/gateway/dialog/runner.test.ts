@@ -10,8 +10,8 @@ import { refused } from '../../../src/core/index.js'
 import type { DialogLimits, Notify } from '../../../src/gateway/dialog/index.js'
 import { commandKey, DialogRunner } from '../../../src/gateway/dialog/index.js'
 import type { CommandPort } from '../../../src/gateway/ports.js'
-import { createLogger } from '../../../src/service/log.js'
 import { Metrics } from '../../../src/service/metrics.js'
+import { captureLog } from '../../support/log-capture.js'
 
 const balance = { command: { kind: 'balance', msisdn: '8613800138000' } as const, pin: null }
 const answer: CommandResult = refused('insufficient_funds', 'en')
@@ -44,12 +44,12 @@ function runnerOf(
   limits: DialogLimits = { answerDeadlineMs: 20, lateCommandsMax: 5 },
 ) {
   const metrics = new Metrics()
-  const lines: string[] = []
+  const { log, lines } = captureLog('info')
   const runner = new DialogRunner({
     channel: 'ussd',
     commands: port,
     notify,
-    log: createLogger('info', (line) => lines.push(line)),
+    log,
     metrics,
     limits,
   })

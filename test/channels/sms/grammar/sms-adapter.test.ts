@@ -53,7 +53,9 @@ async function open(): Promise<Phone> {
   const sms = new SmsAdapter({
     service: context.service,
     // Without the leading timestamp, whose digits could look like a PIN.
-    log: createLogger('debug', (line) => logs.push(line.slice(line.indexOf(' ') + 1))),
+    log: createLogger('debug', {
+      write: (line) => logs.push(line.replace(/"time":"[^"]*",/, '')),
+    }),
     shortCode: '12588',
     languageOf: async (msisdn) =>
       (await context.ledger.subscriber(msisdn))?.subscriber.language ?? null,
@@ -147,7 +149,7 @@ describe('PAY and the confirmation', () => {
     expect((await send(LI, `YES ${LI_PIN}`)).text).toContain('locked')
     expect(await t.balance(LI, 'wallet')).toBe('500.00')
     expect(logs.join('\n')).not.toMatch(/999\d|1234/)
-    expect(logs.some((line) => line.includes('keyword=yes'))).toBe(true)
+    expect(logs.some((line) => line.includes('"keyword":"yes"'))).toBe(true)
   })
 
   it('asks for YES alone for a phone-bill payment, and YES alone completes it', async () => {

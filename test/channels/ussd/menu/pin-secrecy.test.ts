@@ -22,7 +22,7 @@ const NEW_PIN = '5860'
 describe('PINs in the session', () => {
   const lines: string[] = []
   const engine = loadUssdEngine(defaultMenuDir, {
-    logger: createLogger('debug', (line) => lines.push(line)),
+    logger: createLogger('debug', { write: (line) => lines.push(line) }),
   })
   /** Dials as Li Lei, a registered subscriber; a payment the dial asks for is left waiting. */
   const start = (sessionId: string, dialString: string): EngineStep => {
