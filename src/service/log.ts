@@ -12,11 +12,11 @@
  * Exports logLevels, LogLevel, logFormats, LogFormat, Fields, Logger, LoggerOptions,
  * logCopyDirVariable, createLogger, formatFor, silentLogger.
  */
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import type { DestinationStream, LoggerOptions as PinoOptions, StreamEntry } from 'pino'
 import pino from 'pino'
-import { prettyFactory } from 'pino-pretty'
 import { redactedPaths, redactionCensor } from './log-redaction.js'
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const
@@ -79,7 +79,15 @@ function copyDestination(): DestinationStream | null {
   return stream
 }
 
+/**
+ * pino-pretty is loaded only for a pretty stream: a gateway logging JSON (a service, the bench)
+ * does not pay its import at every start (about 30 ms of the start-up; docs/build.md). It is a
+ * CommonJS package, so require loads it synchronously here.
+ */
+const requireLazily = createRequire(import.meta.url)
+
 function prettyStream(colorize: boolean, write: (text: string) => void): DestinationStream {
+  const { prettyFactory } = requireLazily('pino-pretty') as typeof import('pino-pretty')
   const prettify = prettyFactory({
     colorize,
     singleLine: true,
