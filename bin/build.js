@@ -52,6 +52,12 @@ if (build.status !== 0) {
   )
   process.exit(ifPossible ? 0 : 1)
 }
+// The world file's validator as plain code, so that the compiled gateway needs no ajv compile at
+// start (src/world/world-validator.ts).
+const { standaloneWorldValidator } = await import(
+  join(repositoryRoot, 'dist/src/world/world-validator.js')
+)
+writeFileSync(join(repositoryRoot, 'dist/src/world/world-validate.cjs'), standaloneWorldValidator())
 mkdirSync(dirname(builtStampPath), { recursive: true })
 writeFileSync(builtStampPath, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`)
 utimesSync(builtStampPath, startedAt, startedAt)

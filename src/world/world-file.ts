@@ -7,11 +7,12 @@
  * merchant). Exports readWorldFile, parseWorldText and WorldFileError.
  */
 import { readFileSync, statSync } from 'node:fs'
-import { Ajv, type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import { parse } from 'yaml'
 import { normalizeMsisdn } from '../core/index.js'
 import type { WorldSpec } from './world.js'
-import { hintKeyword, worldSchema } from './world-schema.js'
+import { hintKeyword } from './world-schema.js'
+import { worldValidator } from './world-validator.js'
 
 /** A world file that cannot be loaded: `problems` has one line per problem, each with its path. */
 export class WorldFileError extends Error {
@@ -26,10 +27,6 @@ export class WorldFileError extends Error {
 
 /** The largest world file read: a million subscribers written out fit well within it. */
 export const worldFileBytesMax = 256 * 1024 * 1024
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true })
-ajv.addKeyword({ keyword: hintKeyword, schemaType: 'string' })
-const validate = ajv.compile(worldSchema)
 
 /** The world of the file at `path`; throws WorldFileError naming every problem. */
 export function readWorldFile(path: string): WorldSpec {
@@ -58,6 +55,7 @@ export function parseWorldText(
   } catch (error) {
     return { ok: false, problems: [`not valid YAML or JSON: ${firstLine(error)}`] }
   }
+  const validate = worldValidator()
   if (!validate(raw)) return { ok: false, problems: schemaProblems(validate.errors ?? []) }
   const world = withDefaults(raw as RawWorld)
   const problems = crossProblems(world)

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
-import Handlebars from 'handlebars'
 import { repositoryPath } from '../../../src/gateway/repository-path.js'
 import type { Markup } from '../contract.js'
+import { handlebars } from './handlebars.js'
 import type { PageView } from './view-model.js'
 
 /** Where the operator-editable templates live. */
@@ -20,7 +20,7 @@ export type PageTemplate = (view: PageView) => string
 const compiled = new Map<string, PageTemplate>()
 
 function compileMarkup(dir: string): PageTemplate {
-  const env = Handlebars.create()
+  const env = handlebars().create()
   let layout: string | null = null
   for (const file of readdirSync(dir).sort()) {
     const ext = extname(file)

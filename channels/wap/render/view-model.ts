@@ -5,9 +5,10 @@
  * none, selected options) taken here, once for the three markups.
  */
 import assert from 'node:assert/strict'
-import Handlebars from 'handlebars'
+import type Handlebars from 'handlebars'
 import type { Markup, PageChoice, PageField, PageForm, PageLink, PageModel } from '../contract.js'
 import { escapeText } from './escape.js'
+import { handlebars } from './handlebars.js'
 import { linkKeys } from './limits.js'
 import type { Charset } from './negotiate.js'
 
@@ -121,7 +122,8 @@ function assignKeys(links: readonly PageLink[]): string[] {
 }
 
 export function buildView(model: PageModel, markup: Markup, charset: Charset): PageView {
-  const safe = (text: string): Safe => new Handlebars.SafeString(escapeText(text, markup, charset))
+  const safe = (text: string): Safe =>
+    new (handlebars().SafeString)(escapeText(text, markup, charset))
   const names = new Set<string>([formTokenField])
   const checkName = (name: string): void => {
     assert.ok(

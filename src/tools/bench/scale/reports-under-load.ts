@@ -4,10 +4,10 @@
  * process of its own on a seeded world whose history was written through the core beforehand
  * (fillHistory: payments dated over days, random keys). Users who think between hops answer menu
  * steps for a while with nothing else running (the baseline), then again while the admin API
- * runs a full ledger check and the settlement of the busiest day, over and over until the hopping
- * ends. Its checks: the hop p99 under the reports stays under 50 ms, and a day's settlement of its
- * payments (100,000 or more at the issue's size) answers within 1 s. Exports
- * reportsUnderLoadSection, reportsUnderLoadTargets, ReportsUnderLoadData.
+ * runs a full ledger check, and the settlement of the busiest day every second meanwhile, over
+ * and over until the hopping ends. Its checks: the hop p99 under the reports stays under 50 ms,
+ * and a day's settlement of its payments (100,000 or more at the issue's size) answers within 1 s.
+ * Exports reportsUnderLoadSection, reportsUnderLoadTargets, ReportsUnderLoadData.
  */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -25,6 +25,9 @@ import { checkOf, sectionOf } from './report.js'
 import type { ScaleSection, SectionContext } from './sections.js'
 import type { HopResult } from './session-load.js'
 import { hopAmongOpen, openSessions } from './session-load.js'
+
+/** Between two settlements of the day while a check runs: a dashboard refreshing each second. */
+const settlementPauseMs = 1_000
 
 export const reportsUnderLoadTargets = {
   /** A hop among open sessions while the reports run, request sent to answer read. */
@@ -138,13 +141,22 @@ async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectio
         if (!answer.ok) throw new Error(`${path}: ${answer.status} ${JSON.stringify(body)}`)
         return { ms: performance.now() - started, body }
       }
+      // A full check at a time, and meanwhile the busiest day's settlement every second or so (an
+      // operator's dashboard): both run while the users hop. A check of millions of transfers may
+      // outlast the hopping; it is waited for, and counted, after.
       const reports = (async () => {
         while (hopping) {
-          const check = await admin('/admin/api/ledger/check?mode=full')
-          checkMs.push(check.ms)
-          checkTransfers = Number(check.body['transfersRead'] ?? 0)
-          if (!hopping) break
-          settlementMs.push((await admin(`/admin/api/settlements?date=${busiestDay}`)).ms)
+          let checking = true
+          const check = admin('/admin/api/ledger/check?mode=full').then((answer) => {
+            checkMs.push(answer.ms)
+            checkTransfers = Number(answer.body['transfersRead'] ?? 0)
+            checking = false
+          })
+          while (hopping && checking) {
+            settlementMs.push((await admin(`/admin/api/settlements?date=${busiestDay}`)).ms)
+            await new Promise((pause) => setTimeout(pause, settlementPauseMs))
+          }
+          await check
         }
       })()
       const underReports = await hopAmongOpen(connections, plans[1])
