@@ -42,13 +42,13 @@ export class DayTotals {
 
   constructor(private readonly dayOffsetMs: number) {}
 
-  /** Adds a transfer being written; `accountOf` gives each leg's account (already loaded). */
-  record(transfer: Transfer, accountOf: (id: number) => Account | null): void {
+  /** Adds a transfer being written; `accounts` are its legs' accounts, leg by leg. */
+  record(transfer: Transfer, accounts: readonly Account[]): void {
     let merchantLeg: { accountId: number; amountMinor: bigint } | null = null
     let partyMinor = 0n
     const dayStartMs = dayStartOf(transfer.createdMs, this.dayOffsetMs)
-    for (const leg of transfer.legs) {
-      const kind = accountOf(leg.accountId)?.kind
+    for (const [index, leg] of transfer.legs.entries()) {
+      const kind = accounts[index]?.kind
       if (kind === undefined || !settledKinds.has(kind)) continue
       if (kind === 'merchant') merchantLeg = leg
       else partyMinor += leg.amountMinor

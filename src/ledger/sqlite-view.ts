@@ -415,10 +415,12 @@ export class SqliteView implements LedgerView {
     )
     let sum = 0n
     const params: unknown[] = []
+    const accounts: Account[] = []
     transfer.legs.forEach((leg, index) => {
       sum += leg.amountMinor
       const account = this.account(leg.accountId)
       assert(account !== null, `transfer ${transfer.id} names unknown account ${leg.accountId}`)
+      accounts.push(account)
       const balanceMinor = account.balanceMinor + leg.amountMinor
       // The core checked the floor; this catches a core that did not, before anything commits.
       assert(
@@ -430,7 +432,7 @@ export class SqliteView implements LedgerView {
       params.push(transfer.id, index, leg.accountId, leg.amountMinor)
     })
     assert(sum === 0n, `transfer ${transfer.id} does not sum to zero`)
-    this.dayTotals.record(transfer, (id) => this.accounts.peek(id) ?? null)
+    this.dayTotals.record(transfer, accounts)
     this.sql.transfer.run(transfer.id, transfer.kind, transfer.paymentId, transfer.createdMs)
     this.sql.entries(transfer.legs.length).run(...params)
   }
