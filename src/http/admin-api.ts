@@ -17,7 +17,7 @@ import { trailJson } from '../gateway/http/trail-json.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import { seqOfPaymentId } from '../ledger/rows.js'
-import { worldRoutes } from './admin-world.js'
+import { subscriberNameCharsMax, worldRoutes } from './admin-world.js'
 import { worldFileRoutes } from './admin-world-file.js'
 import type { CheckJob } from './check-jobs.js'
 import { CheckJobs } from './check-jobs.js'
@@ -304,9 +304,6 @@ export function adminApi(context: GatewayContext): Router {
 
   return router
 }
-
-/** The longest name the operator gives a subscriber, as a world file takes. */
-const subscriberNameCharsMax = 40
 
 /** A subscriber and the balance of each account, as the admin API shows it; null: none. */
 async function subscriberJson(

@@ -4,7 +4,7 @@
  * service (so an Idempotency-Key makes a retry safe and every change is in the command log), and
  * money only ever enters as a transfer from the platform's funding account. Exports worldRoutes.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
 import express from 'express'
 import type { Command, CommandResult, Merchant } from '../core/index.js'
@@ -12,6 +12,7 @@ import { formatAmount, normalizeMsisdn } from '../core/index.js'
 import { sendError } from '../gateway/http/json.js'
 import { httpStatusOf } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
+import { sha256Hex } from '../ledger/sqlite-ledger.js'
 import { cardTokenOf } from '../world/world.js'
 import type { Body } from './admin-fields.js'
 import {
@@ -27,7 +28,7 @@ import {
 import type { GatewayContext } from './context.js'
 
 /** The longest names the operator gives, as a world file takes them. */
-const subscriberNameCharsMax = 40
+export const subscriberNameCharsMax = 40
 const merchantNameCharsMax = 60
 const orderReferenceCharsMax = 64
 const orderDescriptionCharsMax = 140
@@ -278,10 +279,6 @@ function secretField(body: Body): string | undefined {
 /** A random key or secret: 192 bits, URL-safe. */
 function newSecret(prefix: string): string {
   return `${prefix}${randomBytes(24).toString('base64url')}`
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 function merchantJson(merchant: Merchant, balanceMinor: bigint): Record<string, unknown> {
