@@ -11,9 +11,9 @@
 import { createHash } from 'node:crypto'
 import type { CardOpening } from '../bank/gateway-bank.js'
 import type { Command, CommandResult } from '../core/index.js'
-import { normalizeMsisdn } from '../core/index.js'
-import type { WorldSpec } from './world.js'
-import { amountOf, cardTokenOf } from './world.js'
+import { formatAmount } from '../core/index.js'
+import type { WorldSpec, WorldSubscriber } from './world.js'
+import { prepareWorld } from './world.js'
 
 export interface WorldLoadPorts {
   /** Runs one command as the operator (the admin channel), with its key. */
@@ -58,17 +58,16 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
     return result.ok
   }
 
+  // The file's fields in ledger form, as seeding takes them: amounts in fen, each distinct PIN
+  // hashed once, the cards' tokens, the merchants' default keys and secrets.
+  const world = await prepareWorld(spec, (pin) => ports.hashPin(pin))
+
   // Merchants first: the world's orders name them.
-  for (const merchant of spec.merchants) {
+  for (const merchant of world.merchants) {
     if (await ports.merchantExists(merchant.code)) {
       report.kept.merchants += 1
       continue
     }
-    const apiKeySha256 =
-      merchant.apiKeySha256 ??
-      createHash('sha256')
-        .update(merchant.apiKey ?? `test_key_${merchant.code}`)
-        .digest('hex')
     const opened = await run(`merchant:${merchant.code}`, {
       kind: 'open_merchant',
       code: merchant.code,
@@ -77,19 +76,15 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
       settlementBank: merchant.settlementBank ?? null,
       feeBasisPoints:
         merchant.feeBasisPoints === undefined ? null : BigInt(merchant.feeBasisPoints),
-      apiKeySha256,
-      webhookSecret: merchant.webhookSecret ?? `test_secret_${merchant.code}`,
+      apiKeySha256:
+        merchant.apiKeySha256 ?? createHash('sha256').update(merchant.apiKey).digest('hex'),
+      webhookSecret: merchant.webhookSecret,
     })
     if (opened) report.added.merchants += 1
   }
 
-  const hashes = new Map<string, string>()
-  for (const { pin } of spec.subscribers)
-    if (pin !== null && !hashes.has(pin)) hashes.set(pin, await ports.hashPin(pin))
-
-  const loadSubscriber = async (subscriber: WorldSpec['subscribers'][number]): Promise<void> => {
-    const msisdn = normalizeMsisdn(subscriber.msisdn)
-    if (msisdn === null) return
+  const loadSubscriber = async (subscriber: WorldSubscriber): Promise<void> => {
+    const msisdn = subscriber.msisdn
     // A subscriber this world registered in an earlier run that stopped half-way gets its
     // remaining steps (those that ran answer again and move nothing); one that was there before
     // the world is left alone.
@@ -98,7 +93,6 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
       report.kept.subscribers += 1
       return
     }
-    const pinHash = subscriber.pin === null ? subscriber.pinHash : hashes.get(subscriber.pin)
     const registered = await run(
       `subscriber:${msisdn}`,
       {
@@ -108,20 +102,20 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
         language: subscriber.language,
         by: 'operator',
       },
-      pinHash,
+      subscriber.pinHash,
     )
     if (!registered) return
     if (again) report.kept.subscribers += 1
     else report.added.subscribers += 1
-    const where = `subscriber ${msisdn}`
-    for (const [funding, text] of [
-      ['wallet', subscriber.wallet],
-      ['phone_bill', subscriber.phoneBill.balance],
+    for (const [funding, amountMinor] of [
+      ['wallet', subscriber.walletMinor],
+      ['phone_bill', subscriber.phoneBillMinor],
     ] as const) {
-      const amountMinor = amountOf(text, `${where} ${funding}`)
       // Money is only ever credited from outside: a phone bill that owes is not carried over.
       if (amountMinor < 0n)
-        report.refused.push(`subscriber:${msisdn}:${funding}: owes ${text}, not carried over`)
+        report.refused.push(
+          `subscriber:${msisdn}:${funding}: owes ${formatAmount(amountMinor)}, not carried over`,
+        )
       if (amountMinor > 0n)
         await run(`subscriber:${msisdn}:${funding}`, {
           kind: 'fund_account',
@@ -131,27 +125,23 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
           silent: true,
         })
     }
-    const creditLimitMinor = amountOf(subscriber.phoneBill.creditLimit, `${where} credit limit`)
-    const card = subscriber.card
+    const { creditLimitMinor, card } = subscriber
     if (creditLimitMinor === 0n && card === null) return
-    const token = card === null ? null : cardTokenOf(msisdn, card.bank, card.last4)
     const changed = await run(`subscriber:${msisdn}:terms`, {
       kind: 'change_subscriber',
       msisdn,
       ...(creditLimitMinor === 0n ? {} : { creditLimitMinor }),
-      ...(card === null || token === null
-        ? {}
-        : { card: { bank: card.bank, last4: card.last4, token } }),
+      ...(card === null ? {} : { card: { bank: card.bank, last4: card.last4, token: card.token } }),
     })
-    if (changed && card !== null && token !== null)
+    if (changed && card !== null)
       ports.openCard({
-        token,
+        token: card.token,
         bank: card.bank,
         last4: card.last4,
-        balanceMinor: amountOf(card.bankBalance, `${where} bank balance`),
+        balanceMinor: card.bankBalanceMinor,
       })
   }
-  const queue = [...spec.subscribers]
+  const queue = [...world.subscribers]
   const workers = Array.from(
     { length: Math.min(subscribersInFlightMax, queue.length) },
     async () => {
@@ -161,7 +151,7 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
   )
   await Promise.all(workers)
 
-  for (const order of spec.orders) {
+  for (const order of world.orders) {
     if (await ports.orderExists(order.orderNo)) {
       report.kept.orders += 1
       continue
@@ -169,7 +159,7 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
     const created = await run(`order:${order.orderNo}`, {
       kind: 'create_order',
       merchantCode: order.merchantCode,
-      amountMinor: amountOf(order.amount, `order ${order.orderNo}`),
+      amountMinor: order.amountMinor,
       reference: order.reference,
       description: order.description,
       orderNo: order.orderNo,
