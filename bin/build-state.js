@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url'
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url))
 export const builtStampPath = join(repositoryRoot, 'dist', '.built')
-export const compiledMainPath = join(repositoryRoot, 'dist', 'src', 'tools', 'cli', 'main.js')
+/** The bundle bin/telepay.js runs (bin/build.js makes it from tsc's dist/src/tools/cli/main.js). */
+export const compiledMainPath = join(repositoryRoot, 'dist', 'bundle', 'main.js')
 
 /** What the build compiles (tsconfig.build.json's include) and what decides how. */
 const sourceFolders = ['src', 'channels', 'menus']

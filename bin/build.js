@@ -6,13 +6,22 @@
  * program keeps running the sources through tsx. With --if-possible (`prepare`, run by `npm
  * install` and `npm ci`) a missing compiler (an install without devDependencies) or missing
  * sources (a container layer holding only package.json) skip the build, and a failed build is
- * reported without failing the install.
+ * reported without failing the install. It also writes what the compiled gateway would otherwise
+ * work out at every start: the world file's validator as code, and the shipped YAML parsed.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { builtStampPath, repositoryRoot, sourceFiles } from './build-state.js'
+import { builtStampPath, compiledMainPath, repositoryRoot, sourceFiles } from './build-state.js'
 
 const ifPossible = process.argv.includes('--if-possible')
 
@@ -57,7 +66,48 @@ if (build.status !== 0) {
 const { standaloneWorldValidator } = await import(
   join(repositoryRoot, 'dist/src/world/world-validator.js')
 )
-writeFileSync(join(repositoryRoot, 'dist/src/world/world-validate.cjs'), standaloneWorldValidator())
+const { standaloneValidatorPath } = await import(
+  join(repositoryRoot, 'dist/src/world/world-validator.js')
+)
+writeFileSync(join(repositoryRoot, standaloneValidatorPath), standaloneWorldValidator())
+// The shipped menus and the default world, parsed once here, so that the compiled gateway starts
+// without loading the yaml package (src/gateway/yaml-text.ts).
+const { parsedYamlEntries, parsedYamlPath } = await import(
+  join(repositoryRoot, 'dist/src/gateway/yaml-text.js')
+)
+const shippedYaml = ['menus', 'fixtures/world'].flatMap((folder) =>
+  readdirSync(join(repositoryRoot, folder), { recursive: true })
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => readFileSync(join(repositoryRoot, folder, file), 'utf8')),
+)
+writeFileSync(join(repositoryRoot, parsedYamlPath), JSON.stringify(parsedYamlEntries(shippedYaml)))
+// The program itself as one bundle (dist/bundle/main.js, what bin/telepay.js runs), the commands
+// it loads on demand in chunks beside it: Node resolves, reads and links each of tsc's 300
+// modules and each file of the packages (about 270, 51 of them @opentelemetry/api's, which
+// prom-client imports) one by one, which was half of the compiled start. better-sqlite3 stays
+// outside (a native addon found by its own path); tsc's tree stays too, as the entries workers
+// and child processes start from (src/gateway/repository-path.ts, compiledModuleUrl).
+const bundleDir = dirname(compiledMainPath)
+rmSync(bundleDir, { recursive: true, force: true })
+const { build: bundle } = await import('esbuild')
+await bundle({
+  entryPoints: { main: join(repositoryRoot, 'dist/src/tools/cli/main.js') },
+  outdir: bundleDir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  // CommonJS packages inside an ES module bundle still call require for Node's own modules.
+  banner: {
+    js:
+      "import { createRequire as createRequireOfBundle } from 'node:module'\n" +
+      'const require = createRequireOfBundle(import.meta.url)',
+  },
+  sourcemap: true,
+  logLevel: 'warning',
+})
 mkdirSync(dirname(builtStampPath), { recursive: true })
 writeFileSync(builtStampPath, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`)
 utimesSync(builtStampPath, startedAt, startedAt)

@@ -3,8 +3,8 @@
  * `telepay world load` or `world: <file>` takes back: balances as they are now, PINs and API keys
  * as their hashes (telepay never keeps them in clear), open orders only. Exports worldFileOf.
  */
-import { stringify } from 'yaml'
 import { formatAmount } from '../core/index.js'
+import { yamlPackage } from '../gateway/yaml-text.js'
 import type { WorldRows } from '../ledger/world-rows.js'
 
 /** The file's text: YAML with a header saying what it is, the rows in a stable order. */
@@ -13,6 +13,8 @@ export async function worldFileOf(
   bankBalanceOf: (token: string) => Promise<bigint | null>,
   exportedAt: string,
 ): Promise<string> {
+  // Loaded here, not with the module: the gateway imports this file, and starts without yaml.
+  const { stringify } = yamlPackage()
   const subscribers = []
   for (const row of rows.subscribers) {
     const bankBalance = row.card === null ? null : await bankBalanceOf(row.card.token)

@@ -8,8 +8,8 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
-import { parse } from 'yaml'
 import { normalizeMsisdn } from '../core/index.js'
+import { parseYamlText } from '../gateway/yaml-text.js'
 import type { WorldSpec } from './world.js'
 import { hintKeyword } from './world-schema.js'
 import { worldValidator } from './world-validator.js'
@@ -51,7 +51,7 @@ export function parseWorldText(
 ): { readonly ok: true; readonly world: WorldSpec } | { readonly ok: false; problems: string[] } {
   let raw: unknown
   try {
-    raw = parse(text, { uniqueKeys: true, maxAliasCount: 100 })
+    raw = parseYamlText(text)
   } catch (error) {
     return { ok: false, problems: [`not valid YAML or JSON: ${firstLine(error)}`] }
   }

@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module'
 import type { ErrorObject } from 'ajv'
+import { repositoryPath, runsCompiled } from '../gateway/repository-path.js'
 import { hintKeyword, worldSchema } from './world-schema.js'
 
 export interface WorldValidate {
@@ -30,13 +31,18 @@ function newAjv(source: boolean) {
   return ajv
 }
 
+/** Where the build writes the generated validator (bin/build.js). */
+export const standaloneValidatorPath = 'dist/src/world/world-validate.cjs'
+
 let validator: WorldValidate | null = null
 
 /** The validator: the build's generated code when it is there, else compiled now (once). */
 export function worldValidator(): WorldValidate {
   if (validator !== null) return validator
   try {
-    validator = requireHere('./world-validate.cjs') as WorldValidate
+    // Only the compiled code takes the build's validator: the sources may hold a newer schema.
+    if (!runsCompiled) throw new Error('the sources compile their own validator')
+    validator = requireHere(repositoryPath(standaloneValidatorPath)) as WorldValidate
   } catch {
     validator = newAjv(false).compile(worldSchema)
   }

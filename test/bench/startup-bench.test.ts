@@ -4,13 +4,17 @@
  * memory and CPU, the ratios, a verdict per target), its JSON agrees with them, its exit code
  * follows the verdicts, and it leaves no data directory behind; bad options are refused naming
  * them. The timings themselves are the benchmark's to judge, never this test's: the machine is
- * shared, and a dist/ older than the sources is built first.
+ * shared, and a dist/ older than the sources is built first. Then the build the bench measured, as
+ * a user runs it: the bundle starts, exports the world (the yaml package, loaded on demand), loads
+ * a world file (a text the build did not parse) and checks the ledger in the report worker, which
+ * starts from tsc's tree beside the bundle.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../src/tools/bench/startup/launch.js'
 
 const root = mkdtempSync(join(tmpdir(), 'telepay-startup-bench-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -93,4 +97,60 @@ describe('telepay bench startup', () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown option --frob')
   })
+})
+
+describe('the compiled program (dist/bundle, built by the bench above when stale)', () => {
+  it('starts, exports and loads a world, and checks the ledger in its report worker', async () => {
+    const [http, smpp] = [await freePort(), await freePort()]
+    const dir = mkdtempSync(join(root, 'compiled-'))
+    const child = spawn(
+      process.execPath,
+      [resolve('bin/telepay.js'), 'start', '--port', `${http}`, '--smpp-port', `${smpp}`],
+      {
+        env: { ...process.env, TELEPAY_CODE: 'compiled', TELEPAY_DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    const closed = new Promise((done) => child.once('close', done))
+    try {
+      await new Promise<void>((ready, failed) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8')
+          if (stdout.includes('telepay is ready')) ready()
+        })
+        child.once('close', (code) => failed(new Error(`exited ${code}: ${stderr}`)))
+      })
+      const base = `http://127.0.0.1:${http}/admin/api`
+      const headers = { authorization: 'Bearer test_admin_token' }
+      const exported = await fetch(`${base}/world`, { headers })
+      expect(exported.status).toBe(200)
+      const world = await exported.text()
+      expect(world).toContain('msisdn: "8613800138000"')
+
+      const extra =
+        'subscribers:\n  - msisdn: "8613900000042"\n    name: Wang Fang\n    pin: "2468"\n'
+      const loaded = await fetch(`${base}/world`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/yaml' },
+        body: `${extra}merchants: []\n`,
+      })
+      expect(loaded.status, await loaded.clone().text()).toBe(200)
+      const subscriber = await fetch(`${base}/subscribers/8613900000042`, { headers })
+      expect(await subscriber.json()).toMatchObject({ msisdn: '8613900000042', name: 'Wang Fang' })
+
+      const check = await fetch(`${base}/ledger/check`, { headers })
+      expect(await check.json()).toMatchObject({ balanced: true, unbalancedTransfers: [] })
+    } finally {
+      child.kill('SIGTERM')
+      await closed
+    }
+    // The log (JSON on stderr off a terminal) has no warning or error: nothing fell back.
+    expect(stderr).toContain('"msg":"telepay listening"')
+    expect(stderr).not.toMatch(/"level":"(warn|error|fatal)"/)
+  }, 60_000)
 })

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'yaml'
+import { parseYamlText } from '../yaml-text.js'
 import type { MenuFileReader, Raw } from './file-reader.js'
 import { isRecord } from './file-reader.js'
 import type { Problem } from './model.js'
@@ -123,7 +123,7 @@ function readYaml(path: string, reader: MenuFileReader, bytesMax: number): Raw |
       reader.problem('-', `the file is larger than ${bytesMax} bytes`)
       return null
     }
-    const raw: unknown = parse(readFileSync(path, 'utf8'), { uniqueKeys: true, maxAliasCount: 100 })
+    const raw: unknown = parseYamlText(readFileSync(path, 'utf8'))
     if (isRecord(raw)) return raw
     reader.problem('-', 'the file must be a YAML map')
   } catch (error) {

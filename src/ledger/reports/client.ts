@@ -4,7 +4,7 @@
  * run one after the other in the order sent; a caller waits on a promise, never on the thread.
  */
 import { Worker } from 'node:worker_threads'
-import { runsCompiled } from '../../gateway/repository-path.js'
+import { compiledModuleUrl, runsCompiled } from '../../gateway/repository-path.js'
 import type { ReportJob, ReportReply, ReportResult } from './jobs.js'
 import type { CheckProgress } from './ledger-check.js'
 
@@ -47,8 +47,10 @@ export class ReportWorker {
     if (this.worker !== null) return this.worker
     // From the sources, worker-boot.mjs registers tsx before it loads worker.ts; compiled code
     // runs worker.js as it is.
-    const entry = runsCompiled ? './worker.js' : './worker-boot.mjs'
-    const worker = new Worker(new URL(entry, import.meta.url), {
+    const entry = runsCompiled
+      ? compiledModuleUrl('src/ledger/reports/worker.ts')
+      : new URL('./worker-boot.mjs', import.meta.url)
+    const worker = new Worker(entry, {
       workerData: { ledgerPath: this.ledgerPath },
     })
     worker.on('message', (reply: ReportReply) => this.answer(reply))

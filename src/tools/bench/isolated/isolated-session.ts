@@ -6,7 +6,7 @@
  * IsolatedSession.
  */
 import { Worker } from 'node:worker_threads'
-import { runsCompiled } from '../../../gateway/repository-path.js'
+import { compiledModuleUrl, runsCompiled } from '../../../gateway/repository-path.js'
 import type { RunResult, RunSession } from '../runs.js'
 import type { IsolatedSpec, SessionReply, SessionRequest } from './protocol.js'
 
@@ -25,8 +25,10 @@ export function openIsolatedSession(
   batchSize: () => number = () => 1,
   warmupProgress: (done: number) => void = () => undefined,
 ): IsolatedSession {
-  const entry = runsCompiled ? './session-worker.js' : './boot.mjs'
-  const worker = new Worker(new URL(entry, import.meta.url), { workerData: spec })
+  const entry = runsCompiled
+    ? compiledModuleUrl('src/tools/bench/isolated/session-worker.ts')
+    : new URL('./boot.mjs', import.meta.url)
+  const worker = new Worker(entry, { workerData: spec })
   let meanBatch = 0
   let heapAfterWarmUp: number | null = null
   let failedWith: Error | null = null

@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { UssdLimits } from '../../../../channels/ussd/limits.js'
-import { runsCompiled } from '../../../gateway/repository-path.js'
+import { compiledModuleUrl, runsCompiled } from '../../../gateway/repository-path.js'
 import { UssdConnections } from './session-load.js'
 
 /** What the child is started with (its one argument, as JSON). */
@@ -95,7 +95,9 @@ export async function withGatewayProcess<T>(
 
 export async function startGatewayProcess(start: GatewayChildStart): Promise<GatewayProcess> {
   const entry = fileURLToPath(
-    new URL(runsCompiled ? './gateway-child.js' : './gateway-child.ts', import.meta.url),
+    runsCompiled
+      ? compiledModuleUrl('src/tools/bench/scale/gateway-child.ts')
+      : new URL('./gateway-child.ts', import.meta.url),
   )
   // From the sources the child runs TypeScript through tsx's loader as bin/telepay.js does;
   // --expose-gc lets it collect before it reports its memory, so that garbage does not count as

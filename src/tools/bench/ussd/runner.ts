@@ -6,7 +6,7 @@
  * Exports LoadRunner, startLoadRunner and the worker's message types.
  */
 import { Worker } from 'node:worker_threads'
-import { runsCompiled } from '../../../gateway/repository-path.js'
+import { compiledModuleUrl, runsCompiled } from '../../../gateway/repository-path.js'
 import type { AckedPayment, UssdLoadPlan, UssdSideResult, UssdTarget } from './load.js'
 import { LoadSide, mergeAcked } from './load.js'
 import { ussdBenchLimits } from './options.js'
@@ -101,7 +101,10 @@ async function startWorkerRunner(data: LoadWorkerData): Promise<LoadRunner> {
   // its entry. Compiled, the entry is JavaScript and loads as it is.
   const bootstrap = {
     tsxApi: runsCompiled ? null : import.meta.resolve('tsx/esm/api'),
-    entry: new URL(runsCompiled ? './load-worker.js' : './load-worker.ts', import.meta.url).href,
+    entry: (runsCompiled
+      ? compiledModuleUrl('src/tools/bench/ussd/load-worker.ts')
+      : new URL('./load-worker.ts', import.meta.url)
+    ).href,
   }
   const worker = new Worker(workerBootstrap, { eval: true, workerData: { ...data, bootstrap } })
   // Commands go one at a time (the bench awaits each), so one pending answer is all there is.
