@@ -151,7 +151,7 @@ export function worldRoutes(
 
   router.get('/merchants/:code', async (request: Request, response: Response) => {
     const code = String(request.params['code'])
-    const found = (await context.ledger.merchants()).find((row) => row.merchant.code === code)
+    const found = (await context.ledger.merchants(code))[0]
     if (found === undefined)
       return sendError(response, 404, 'merchant_not_found', `no merchant ${code}`)
     response.json(merchantJson(found.merchant, found.balanceMinor))
@@ -222,7 +222,7 @@ export function worldRoutes(
         ...(webhookSecret === undefined ? {} : { webhookSecret }),
       }
       if ((await run(request, response, command)) === null) return
-      const found = (await context.ledger.merchants()).find((row) => row.merchant.code === code)
+      const found = (await context.ledger.merchants(code))[0]
       if (found === undefined) throw new Error(`merchant ${code} was changed but is not found`)
       response.json({
         ...merchantJson(found.merchant, found.balanceMinor),

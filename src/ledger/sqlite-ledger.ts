@@ -353,13 +353,14 @@ export class SqliteLedger implements LedgerStore {
     )
   }
 
-  merchants(): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT m.*, a.balance_minor FROM merchants m JOIN accounts a ON a.id = m.account_id ' +
-          'ORDER BY m.code',
-      )
-      .all() as Row[]
+  merchants(code?: string): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]> {
+    const select =
+      'SELECT m.*, a.balance_minor FROM merchants m JOIN accounts a ON a.id = m.account_id '
+    const rows = (
+      code === undefined
+        ? this.db.prepare(`${select} ORDER BY m.code`).all()
+        : this.db.prepare(`${select} WHERE m.code = ?`).all(code)
+    ) as Row[]
     return Promise.resolve(
       rows.map((row) => ({
         merchant: merchantOfRow(row),

@@ -119,8 +119,8 @@ export interface LedgerStore {
   hasDuePayments(nowMs: number): Promise<boolean>
   merchantByApiKey(apiKey: string): Promise<MerchantAuth | null>
   merchantAuth(code: string): Promise<MerchantAuth | null>
-  /** Every merchant and biller, by code, with its account's balance. */
-  merchants(): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]>
+  /** Every merchant and biller (or the one of `code`), by code, with its account's balance. */
+  merchants(code?: string): Promise<readonly { merchant: Merchant; balanceMinor: bigint }[]>
   /** Whether an order of this number exists, paid or not. */
   orderExists(orderNo: string): Promise<boolean>
   /** Whether a command is in the command log under this key. */

@@ -176,7 +176,8 @@ describe('SIGHUP with a world file', () => {
       )
       child.kill('SIGHUP')
       let found = 0
-      for (let waited = 0; waited < 50 && found !== 200; waited += 1) {
+      // Up to 15 s: the load hashes the new PIN with scrypt, slow on a loaded machine under tsx.
+      for (let waited = 0; waited < 150 && found !== 200; waited += 1) {
         await new Promise((wait) => setTimeout(wait, 100))
         const answer = await fetch(`${url}/admin/api/subscribers/8613500135000`, {
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
