@@ -6,12 +6,16 @@
  * kept as typed), shortcuts, END closing the session, a provider's retry answered without asking
  * the app again, the idle timeout as for the menus, each fault of the app ending the session with
  * one clear END and a warn line that holds no input, and `*123#` served by the menus as before.
+ * Hubtel's callback reaches the same app: where a dial goes does not depend on the way in.
  */
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../../../src/service/log.js'
 import type { GatewayFixture } from '../../../support/gateway-fixture.js'
 import { HAN, LI, NOBODY, startTestGateway } from '../../../support/gateway-fixture.js'
-import { AtPhone } from '../ussd-harness.js'
+import { until } from '../smpp/harness.js'
+import { AtPhone, postHubtel } from '../ussd-harness.js'
 import type { AppReply, AppRequest, FakeApp } from './fake-app.js'
 import { closedPort, startFakeApp } from './fake-app.js'
 
@@ -171,7 +175,7 @@ describe('an external app over POST /ussd', () => {
     expect(await gw.smsTo(LI)).toEqual([])
   })
 
-  it('ends on a fault mid-session, and no log line holds what the user typed', async () => {
+  it('ends on a fault mid-session; no log line nor stored session holds an input', async () => {
     const li = phone(LI)
     await li.dial()
     expect(await li.type('86420')).toBe('CON You sent 5 characters')
@@ -179,6 +183,33 @@ describe('an external app over POST /ussd', () => {
     expect(app.texts()).toEqual(['', '86420', '86420*9'])
     expect(logLines.some((line) => line.includes('"fault":"http_error"'))).toBe(true)
     expect(logLines.filter((line) => line.includes('86420'))).toEqual([])
+    // The session store writes behind: wait for this session's ended record in ussd.sqlite.
+    const stored = await until('the session in ussd.sqlite', () => {
+      const db = new Database(join(gw.dir, 'ussd.sqlite'), { readonly: true })
+      const row = db
+        .prepare('SELECT record FROM dialogs WHERE key = ? AND open = 0')
+        .get(`at:${li.sessionId}`) as { record: string } | undefined
+      db.close()
+      return row?.record
+    })
+    expect(stored).toContain('"sealedText":"sealed:')
+    expect(stored).not.toContain('86420')
+  })
+
+  it("serves the app over Hubtel's callback too, its latest inputs joined into text", async () => {
+    const base = { Operator: 'mtn', ClientState: '', Mobile: LI, SessionId: `hubtel${sessions}` }
+    const dial = { ...base, Type: 'initiation', Message: '*384*2468#', ServiceCode: '384*2468' }
+    expect((await postHubtel(gw.url, { ...dial, Sequence: 1 })).json).toMatchObject({
+      Type: 'response',
+      Message: 'What would you like to check\n1. My account\n2. My number',
+    })
+    const input = { ...base, Type: 'response', ServiceCode: '384*2468' }
+    await postHubtel(gw.url, { ...input, Message: '1', Sequence: 2 })
+    expect((await postHubtel(gw.url, { ...input, Message: '1', Sequence: 3 })).json).toMatchObject({
+      Type: 'release',
+      Message: 'Your account number is ACC1001',
+    })
+    expect(app.texts()).toEqual(['', '1', '1*1'])
   })
 
   it('leaves *123# to the menus, and a code nobody serves to their refusal', async () => {
