@@ -19,13 +19,12 @@ import type { Logger } from '../../../src/service/log.js'
 import type { Metrics } from '../../../src/service/metrics.js'
 import type { Screen, UssdSession } from '../contract.js'
 import type { UssdLimits } from '../limits.js'
+import type { UssdMenuLimits } from '../menu/index.js'
 import { ussdMenuLimits } from '../menu/index.js'
 import { sealSecret, unsealSecret } from '../menu/secrets.js'
 import type { SessionOutcome } from '../session-store.js'
 import type { ChannelTextKey } from '../texts.js'
 import { channelText } from '../texts.js'
-import type { AppAnswer } from './answer.js'
-import type { AppForm } from './client.js'
 import { postToApp } from './client.js'
 import type { DialRoute, DialRoutes } from './routes.js'
 
@@ -56,8 +55,6 @@ export interface ExternalAppsDeps {
   readonly limits: UssdLimits
   readonly log: Logger
   readonly metrics: Metrics
-  /** The request to an app; client.ts's by default (a test may count them). */
-  readonly post?: (url: string, form: AppForm, limits: UssdLimits) => Promise<AppAnswer>
 }
 
 /**
@@ -70,11 +67,11 @@ const networkCode = '46000'
 const maskedInput = '****'
 
 export class ExternalApps {
-  private readonly post: (url: string, form: AppForm, limits: UssdLimits) => Promise<AppAnswer>
+  /** The channel's bounds of a request, and the page a screen must fit. */
+  private readonly clientLimits: UssdLimits & UssdMenuLimits
 
   constructor(private readonly deps: ExternalAppsDeps) {
-    this.post =
-      deps.post ?? ((url, form, limits) => postToApp(url, form, { ...ussdMenuLimits, ...limits }))
+    this.clientLimits = { ...ussdMenuLimits, ...deps.limits }
   }
 
   route(dial: string): DialRoute {
@@ -122,8 +119,11 @@ export class ExternalApps {
     if (previous === null || url === undefined)
       return Promise.resolve(this.ended(app, session, 'session_lost', 'lost_track'))
     const text = app.inputs === 0 ? input : `${previous}*${input}`
-    if (text.length > this.deps.limits.inputLengthMax) {
-      this.failed(app, session, 'inputs_too_long', `more than ${this.deps.limits.inputLengthMax}`)
+    // Our bound (the same as on AT's text coming in), not the app's fault; the user cannot tell
+    // the two apart and is told the same, the log line says which.
+    const textCharsMax = this.deps.limits.inputLengthMax
+    if (text.length > textCharsMax) {
+      this.failed(app, session, 'text_too_long', `text past ${textCharsMax} characters`)
       return Promise.resolve(this.ended(app, session, 'app_failed', 'app_failed'))
     }
     const next: AppSession = { ...app, sealedText: sealSecret(text), inputs: app.inputs + 1 }
@@ -137,7 +137,7 @@ export class ExternalApps {
     text: string,
   ): Promise<AppStep> {
     const started = performance.now()
-    const answer = await this.post(
+    const answer = await postToApp(
       url,
       {
         sessionId: app.sessionId,
@@ -146,7 +146,7 @@ export class ExternalApps {
         networkCode,
         text,
       },
-      this.deps.limits,
+      this.clientLimits,
     )
     const ms = Math.round(performance.now() - started)
     if (!answer.ok) {
