@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BankMode } from './bank/gateway-bank.js'
 import { bankModes } from './bank/gateway-bank.js'
+import type { ExternalAppConfig } from './config-external-apps.js'
+import { readExternalApps } from './config-external-apps.js'
 import type { Limits, OperatingLimits, OperatingModelId } from './core/index.js'
 import {
   checkLimits,
@@ -68,6 +70,11 @@ export interface UssdConfig {
    * the SMSC simulator, off in operator mode (the upstream may be an SMSC without a USSDC).
    */
   readonly push: boolean | null
+  /**
+   * USSD codes served by someone else's app at a URL, in Africa's Talking's callback format
+   * (channels/ussd/external/); none by default.
+   */
+  readonly externalApps: readonly ExternalAppConfig[]
 }
 
 export const smsModes = ['simulator', 'operator', 'off'] as const
@@ -242,7 +249,7 @@ export const sectionKeys = {
   bank: ['mode', 'slowMs'],
   smpp: ['host', 'port', 'systemId', 'password'],
   sms: ['mode', 'shortCode', 'upstream'],
-  ussd: ['push'],
+  ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
 } as const satisfies Partial<Record<ConfigKey, readonly string[]>>
 
@@ -267,6 +274,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
   TELEPAY_USSD_PUSH: 'ussd.push',
+  TELEPAY_USSD_EXTERNAL_APPS: 'ussd.externalApps',
   TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
   TELEPAY_WAP_MSISDN_HEADERS: 'wap.msisdnHeaders',
 }
@@ -379,6 +387,8 @@ export function loadConfig(
     oneOf(operatingModelIds),
     operatingModelIds.join(' | '),
   )
+  const externalApps = readExternalApps(ussd['externalApps'])
+  if (typeof externalApps === 'string') throw new ConfigError(`config: ${externalApps}`)
   // The table is code, but it is the operator's business rules: a broken row stops start-up.
   const modelProblems = checkOperatingModels()
   if (modelProblems.length > 0)
@@ -502,6 +512,7 @@ export function loadConfig(
     },
     ussd: {
       push: pick('ussd.push', ussd['push'], null, asBoolean, 'true or false'),
+      externalApps,
     },
     wap: {
       trustedGateways: pick(

@@ -231,12 +231,13 @@ async function startOnLockedDir(
           keep: notices,
         })
   const ussd = await startUssdChannel(config, channelContext)
-  // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
+  // The codes served are the USSD channel's routes: the menus' (menus/ussd/main.yaml, SPEC section
+  // 1's *123#) and the external apps' (ussd.externalApps).
   const ussdSmpp =
     bearer === null
       ? null
       : startUssdOverSmpp(
-          { serviceCode: '*123#', push: config.ussd.push ?? bearer.mode === 'simulator' },
+          { routes: ussd.routes, push: config.ussd.push ?? bearer.mode === 'simulator' },
           channelContext,
           { link: bearer.ussd, ussd, held: notices },
         )

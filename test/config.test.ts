@@ -1,6 +1,7 @@
 /**
  * config.test.ts - the configuration a user writes: defaults of SPEC section 1, the SMS sections
- * from a file and from TELEPAY_* variables, and refusals that name the key.
+ * from a file and from TELEPAY_* variables, the external USSD apps, and refusals that name the
+ * key (for an external app, the entry and its field).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,7 +30,7 @@ describe('SMS configuration', () => {
       password: 'telepay',
     })
     expect(config.sms).toEqual({ mode: 'simulator', shortCode: '12588', upstream: null })
-    expect(config.ussd).toEqual({ push: null })
+    expect(config.ussd).toEqual({ push: null, externalApps: [] })
   })
 
   it('reads the WAP gateways trusted for the MSISDN header and its names, from file or env', () => {
@@ -54,6 +55,57 @@ describe('SMS configuration', () => {
   it('reads ussd.push as a boolean from the file or TELEPAY_USSD_PUSH', () => {
     expect(loadConfig(withFile({ ussd: { push: false } })).ussd.push).toBe(false)
     expect(loadConfig({ env: { TELEPAY_USSD_PUSH: 'true' }, cwd: dir }).ussd.push).toBe(true)
+  })
+
+  it('reads ussd.externalApps from a file or TELEPAY_USSD_EXTERNAL_APPS (pairs or JSON)', () => {
+    const app = { serviceCode: '*384*2468#', url: 'http://127.0.0.1:9000/ussd' }
+    const other = { serviceCode: '*500#', url: 'https://apps.example/ussd?key=1' }
+    expect(
+      loadConfig(withFile({ ussd: { externalApps: [app, other] } })).ussd.externalApps,
+    ).toEqual([app, other])
+    const pairs = '*384*2468#=http://127.0.0.1:9000/ussd, *500#=https://apps.example/ussd?key=1'
+    expect(
+      loadConfig({ env: { TELEPAY_USSD_EXTERNAL_APPS: pairs }, cwd: dir }).ussd.externalApps,
+    ).toEqual([app, other])
+    const json = JSON.stringify([app])
+    expect(
+      loadConfig({ env: { TELEPAY_USSD_EXTERNAL_APPS: json }, cwd: dir }).ussd.externalApps,
+    ).toEqual([app])
+    // The example file writes the default, an empty list; null reads the same.
+    expect(loadConfig(withFile({ ussd: { externalApps: null } })).ussd.externalApps).toEqual([])
+  })
+
+  it.each([
+    [{ externalApps: { serviceCode: '*384#', url: 'http://h/' } }, 'ussd.externalApps: expected'],
+    [[{ serviceCode: '384', url: 'http://h/' }], 'ussd.externalApps[0].serviceCode: expected'],
+    [[{ serviceCode: '*384*24#6#', url: 'http://h/' }], 'ussd.externalApps[0].serviceCode'],
+    [[{ url: 'http://h/' }], 'ussd.externalApps[0].serviceCode: expected a USSD code'],
+    [[{ serviceCode: '*384#', url: 'ftp://h/' }], 'ussd.externalApps[0].url: expected an http'],
+    [[{ serviceCode: '*384#', url: 'not a url' }], 'ussd.externalApps[0].url'],
+    [[{ serviceCode: '*384#' }], 'ussd.externalApps[0].url: expected'],
+    [[{ serviceCode: '*384#', url: 'http://h/', timeout: 9 }], 'ussd.externalApps[0].timeout'],
+    [
+      [
+        { serviceCode: '*384#', url: 'http://h/a' },
+        { serviceCode: '*384#', url: 'http://h/b' },
+      ],
+      'ussd.externalApps[1].serviceCode: *384# is already served by ussd.externalApps[0]',
+    ],
+  ])('refuses external apps %j in one line: %s', (apps, message) => {
+    const content = { ussd: Array.isArray(apps) ? { externalApps: apps } : apps }
+    expect(() => loadConfig(withFile(content))).toThrow(ConfigError)
+    expect(() => loadConfig(withFile(content))).toThrow(`config: ${message}`)
+    // One line: start-up prints it as `telepay: config: ...` and stops.
+    expect(() => loadConfig(withFile(content))).toThrow(/^config: [^\n]+$/)
+  })
+
+  it('refuses TELEPAY_USSD_EXTERNAL_APPS that is neither pairs nor a JSON list', () => {
+    const env = (value: string) => ({ env: { TELEPAY_USSD_EXTERNAL_APPS: value }, cwd: dir })
+    expect(() => loadConfig(env('*384#'))).toThrow('config: ussd.externalApps[0]: expected')
+    expect(() => loadConfig(env('[{"serviceCode"'))).toThrow(
+      'config: ussd.externalApps: not a JSON list',
+    )
+    expect(() => loadConfig(env('*384#=mailto:x@y'))).toThrow('config: ussd.externalApps[0].url')
   })
 
   it('reads operator mode and the upstream SMSC from a URL, in the file or the environment', () => {

@@ -79,6 +79,11 @@ export type EngineStep =
 
 export interface UssdEngine {
   /**
+   * The service code the menus serve (`*123#`): the channel routes its family here and refuses
+   * to give any of it to an external app (external/routes.ts).
+   */
+  readonly serviceCode: string
+  /**
    * A new session from a dial string: `*123#` opens the main menu; `*123*2*1001*25#` replays
    * 2, 1001, 25 as inputs and stops at the first screen they do not answer, never past a PIN.
    * A dial string of another service code gets an END saying so. `admitted`: the channel has

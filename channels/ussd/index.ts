@@ -1,12 +1,13 @@
 /**
  * index.ts - starts the USSD channel on the gateway's ChannelContext: its session store
- * (ussd.sqlite in the data directory),
- * the hop service over the menu engine, and an express Router with the providers' callbacks
- * (`POST /ussd` Africa's Talking, `POST /ussd/hubtel` Hubtel) for src/http/app.ts to mount.
+ * (ussd.sqlite in the data directory), the routes of dials to the menus or to external apps
+ * (`ussd.externalApps`, external/), the hop service over the menu engine and those apps, and
+ * an express Router with the providers' callbacks (`POST /ussd` Africa's Talking, `POST
+ * /ussd/hubtel` Hubtel) for src/http/app.ts to mount.
  * The gateway calls sweep() with its other sweeps (idle and total timeouts) and close() on
  * shutdown. The engine answers network-initiated payment prompts too (smpp/push-flow.ts), whose
- * sessions USSD over SMPP opens in the same store (smpp/). Exports startUssdChannel,
- * RunningUssdChannel, UssdChannelConfig, UssdChannelOptions.
+ * sessions USSD over SMPP opens in the same store (smpp/), with the same routes. Exports
+ * startUssdChannel, RunningUssdChannel, UssdChannelConfig, UssdChannelOptions.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Router } from 'express'
@@ -15,6 +16,8 @@ import type { ChannelContext } from '../../src/gateway/context.js'
 import { swappable } from '../../src/gateway/menus/index.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
+import type { DialRoutes, ExternalApp } from './external/index.js'
+import { dialRoutes, ExternalApps } from './external/index.js'
 import { hubtelRoute } from './hubtel.js'
 import type { UssdLimits } from './limits.js'
 import { checkUssdLimits, defaultUssdLimits } from './limits.js'
@@ -27,11 +30,12 @@ import { UssdService } from './ussd-service.js'
 /**
  * What the channel reads of the configuration. `ussdLimits` (not in config.ts yet) overrides
  * the bounds of limits.ts, as `smppLimits` does for the SMPP bearer; `menusDir` the menu files'
- * folder.
+ * folder; `ussd.externalApps` the codes served by someone else's app (config.ts checks each).
  */
 export interface UssdChannelConfig {
   readonly ussdLimits?: Partial<UssdLimits>
   readonly menusDir?: string
+  readonly ussd?: { readonly externalApps?: readonly ExternalApp[] }
 }
 
 export interface UssdChannelOptions {
@@ -47,6 +51,8 @@ export interface RunningUssdChannel {
   readonly service: UssdService
   readonly store: SessionStore
   readonly limits: UssdLimits
+  /** Where a dial goes: the menus' code and the external apps (USSD over SMPP reads it too). */
+  readonly routes: DialRoutes
   ready(): boolean
   /**
    * Reads the menu files again and serves the new menus to every session from its next hop;
@@ -76,9 +82,12 @@ export async function startUssdChannel(
   // Swappable: a reload of the menu files (SIGHUP) replaces it under the open sessions.
   const engines = swappable(load())
   const engine = engines.value
+  // A code of the menus' own family given to an app stops start-up, as a bad config value does.
+  const routes = dialRoutes(engine.serviceCode, config.ussd?.externalApps ?? [], limits)
   const store = new SqliteSessionStore(ctx.workingFile('ussd.sqlite'), limits, ctx.log)
   const service = new UssdService({
     engine,
+    apps: new ExternalApps({ routes, limits, log: ctx.log, metrics: ctx.metrics }),
     store,
     runner: ctx.dialogRunner('ussd', limits),
     service: ctx.commands,
@@ -109,6 +118,7 @@ export async function startUssdChannel(
     service,
     store,
     limits,
+    routes,
     ready: () => !closed,
     reloadMenus() {
       if (options.engine !== undefined) return false

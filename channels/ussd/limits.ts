@@ -1,8 +1,8 @@
 /**
  * limits.ts - every bound of the USSD channel in one object: session timers, the answer
- * deadline, request sizes, the work one sweep or one hop may do, and the session store's memory
- * and write-behind bounds. Exports UssdLimits,
- * defaultUssdLimits, checkUssdLimits and sessionIdleHeader.
+ * deadline, request sizes, the work one sweep or one hop may do, the session store's memory
+ * and write-behind bounds, and what an external app (a service code served at a URL) may take.
+ * Exports UssdLimits, defaultUssdLimits, checkUssdLimits and sessionIdleHeader.
  */
 
 /**
@@ -76,6 +76,24 @@ export interface UssdLimits {
    * ~20 ms even when the clock of the flush timer falls behind a burst.
    */
   readonly sessionsDirtyMax: number
+  /**
+   * How long telepay, as the aggregator, waits for an external app's answer to one request
+   * (connect, status and body). Africa's Talking gives an app about 5 s before it fails the
+   * session, and the user holds a USSD dialogue the network drops within 20-60 s; past it the
+   * session ends with a polite END.
+   */
+  readonly appAnswerTimeoutMs: number
+  /**
+   * Bytes of an external app's answer read at most. One USSD page is 182 characters, about 550
+   * bytes of UTF-8 at worst with its `CON ` prefix; an answer past this bound is too long for
+   * a screen anyway, and reading no further keeps a runaway app from filling memory.
+   */
+  readonly appAnswerBytesMax: number
+  /**
+   * External apps configured (`ussd.externalApps`). Every dial is matched against each code; a
+   * test network serves a handful, and a hundred keeps the match trivial.
+   */
+  readonly externalAppsMax: number
 }
 
 export const defaultUssdLimits: UssdLimits = {
@@ -92,6 +110,9 @@ export const defaultUssdLimits: UssdLimits = {
   sessionsInMemoryMax: 20_000,
   sessionFlushIntervalMs: 50,
   sessionsDirtyMax: 2_000,
+  appAnswerTimeoutMs: 5_000,
+  appAnswerBytesMax: 2 * 1024,
+  externalAppsMax: 100,
 }
 
 /** Returns the problems of a limit set, each naming its key; empty when the set is sound. */
@@ -110,5 +131,8 @@ export function checkUssdLimits(limits: UssdLimits): string[] {
   // A write later than the idle timeout would let a restart find sessions older than they were.
   if (limits.sessionFlushIntervalMs >= limits.sessionIdleMs)
     problems.push('sessionFlushIntervalMs must be below sessionIdleMs')
+  // The user waits on the app with the dialogue open: an answer after the idle timeout is lost.
+  if (limits.appAnswerTimeoutMs >= limits.sessionIdleMs)
+    problems.push('appAnswerTimeoutMs must be below sessionIdleMs')
   return problems
 }

@@ -8,6 +8,7 @@ import type { DialogStore } from '../../src/gateway/dialog/index.js'
 import { SqliteDialogStore } from '../../src/gateway/dialog/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Screen, UssdSession } from './contract.js'
+import type { AppSession } from './external/app-sessions.js'
 import type { UssdLimits } from './limits.js'
 
 /** How a session ended; null while it is open. */
@@ -20,6 +21,7 @@ export type SessionOutcome =
   | 'total_cap' // older than sessionTotalMs
   | 'deadline' // the core did not answer in time: the user got the polite END
   | 'lost_track' // the provider's text no longer extends what we answered
+  | 'app_failed' // the external app serving the code failed: the user got the polite END
 
 export interface SessionRecord {
   /** `${provider}:${provider session id}`: providers' id spaces are separate. */
@@ -42,6 +44,11 @@ export interface SessionRecord {
   readonly startedMs: number
   readonly activeMs: number
   readonly outcome: SessionOutcome | null
+  /**
+   * The external app serving the session (external/), absent for the platform's menus; `session`
+   * then only counts hops and holds the last screen.
+   */
+  readonly app?: AppSession
 }
 
 export type SessionStore = DialogStore<SessionRecord, SessionOutcome>

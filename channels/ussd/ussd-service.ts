@@ -6,6 +6,8 @@
  * compare-and-set on its hop count. A provider's retry of a hop gets the stored screen again and
  * runs nothing. What is USSD's own: the session rules (one per subscriber, what a hop that does
  * not follow means), the polite END, and cancelling a payment left waiting at a confirm screen.
+ * A dial the routes (external/routes.ts) give to an external app opens a session that app
+ * answers instead of the menus (external/app-sessions.ts), under the same session rules.
  * Exports UssdService, HopRequest, HopRead, UssdServiceDeps.
  */
 import type { Language } from '../../src/core/index.js'
@@ -17,6 +19,7 @@ import type { Clock } from '../../src/service/clock.js'
 import type { Logger } from '../../src/service/log.js'
 import type { Metrics } from '../../src/service/metrics.js'
 import type { EngineStep, Screen, UssdEngine, UssdSession } from './contract.js'
+import type { AppSession, ExternalApps } from './external/app-sessions.js'
 import type { UssdLimits } from './limits.js'
 import { heldMode, waitingPaymentOf } from './menu/index.js'
 import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
@@ -46,6 +49,8 @@ export interface HopRequest {
 
 export interface UssdServiceDeps {
   readonly engine: UssdEngine
+  /** Where a dial goes (the menus or an external app), and the external apps' hops. */
+  readonly apps: ExternalApps
   readonly store: SessionStore
   /** The gateway's dialog runner for USSD: per-session chain, step keys, deadline, late answer. */
   readonly runner: DialogRunner
@@ -68,7 +73,10 @@ export interface UssdServiceDeps {
 interface Driven {
   readonly screen: Screen
   readonly session: UssdSession
-  readonly late: boolean
+  /** The external app serving the session; absent for the menus. */
+  readonly app?: AppSession
+  /** How the hop ended the session when its screen does not say (null: END completes it). */
+  readonly outcome: SessionOutcome | null
 }
 
 export class UssdService {
@@ -138,20 +146,13 @@ export class UssdService {
       }
       return this.refuse(request, record?.session.language ?? 'en', 'session_lost')
     }
-    const opened = read.kind === 'dial' ? await this.open(request, read.dial, nowMs) : null
-    const step =
-      opened ??
-      this.deps.engine.input(
-        (record as SessionRecord).session,
-        read.kind === 'input' ? read.text : '',
-      )
     const hop = record?.step ?? 0
-    const driven = await this.drive(step, key, hop, request.msisdn)
-    const outcome: SessionOutcome | null = driven.late
-      ? 'deadline'
-      : driven.screen.type === 'END'
-        ? 'completed'
-        : null
+    const driven =
+      read.kind === 'dial'
+        ? await this.open(request, read.dial, key, nowMs)
+        : await this.next(record as SessionRecord, read.kind === 'input' ? read.text : '', key)
+    const outcome: SessionOutcome | null =
+      driven.outcome ?? (driven.screen.type === 'END' ? 'completed' : null)
     const next: SessionRecord = {
       key,
       provider: request.provider,
@@ -164,6 +165,7 @@ export class UssdService {
       startedMs: record?.startedMs ?? nowMs,
       activeMs: nowMs,
       outcome,
+      ...(driven.app === undefined ? {} : { app: driven.app }),
     }
     if (!(await this.deps.store.put(next, record === null ? null : record.step))) {
       // Another request of this session answered this hop first (hops of one session are serialized
@@ -193,20 +195,44 @@ export class UssdService {
     return driven.screen
   }
 
-  /** A new session: the subscriber's older open sessions end (one USSD session per subscriber). */
-  private async open(request: HopRequest, dial: string, nowMs: number): Promise<EngineStep> {
+  /**
+   * A new session, on the menus or the external app the dial routes to: the subscriber's older
+   * open sessions end (one USSD session per subscriber, whoever serves it).
+   */
+  private async open(
+    request: HopRequest,
+    dial: string,
+    key: string,
+    nowMs: number,
+  ): Promise<Driven> {
     for (const older of await this.deps.store.openOf(request.msisdn)) {
       const ended = await this.deps.store.end(older.key, 'replaced', nowMs)
       if (ended !== null) await this.sessionEnded(ended, 'replaced')
     }
     const caller = await this.deps.callerOf(request.msisdn, nowMs)
-    return this.deps.engine.start(
+    const language = caller?.language ?? 'en'
+    const route = this.deps.apps.route(dial)
+    if (route.kind === 'app')
+      return this.deps.apps.open(route, {
+        sessionId: request.sessionId,
+        msisdn: request.msisdn,
+        language,
+      })
+    const step = this.deps.engine.start(
       request.sessionId,
       request.msisdn,
-      caller?.language ?? 'en',
+      language,
       dial,
       caller?.admitted ?? false,
     )
+    return this.drive(step, key, 0, request.msisdn)
+  }
+
+  /** An input in an open session, to whoever serves it. */
+  private next(record: SessionRecord, text: string, key: string): Promise<Driven> {
+    if (record.app !== undefined) return this.deps.apps.input(record.app, record.session, text)
+    const step = this.deps.engine.input(record.session, text)
+    return this.drive(step, key, record.step, record.msisdn)
   }
 
   /** Runs the engine's commands until it answers with a screen, or the deadline passes. */
@@ -234,12 +260,14 @@ export class UssdService {
         lateAnswerTo,
       })
       if (outcome.kind === 'busy')
-        return { screen: channelText('unavailable', session.language), session, late: false }
-      if (outcome.kind === 'late')
-        return { screen: this.deps.engine.timeoutScreen(session.language), session, late: true }
+        return { screen: channelText('unavailable', session.language), session, outcome: null }
+      if (outcome.kind === 'late') {
+        const screen = this.deps.engine.timeoutScreen(session.language)
+        return { screen, session, outcome: 'deadline' }
+      }
       step = this.deps.engine.resume(session, outcome.result)
     }
-    return { screen: step.screen, session: step.session, late: false }
+    return { screen: step.screen, session: step.session, outcome: null }
   }
 
   private isExpired(record: SessionRecord, nowMs: number): boolean {
@@ -349,6 +377,7 @@ function endedText(outcome: SessionOutcome): ChannelTextKey {
     case 'completed':
     case 'released':
     case 'deadline':
+    case 'app_failed':
       return 'session_ended'
     default:
       return assertNever(outcome)

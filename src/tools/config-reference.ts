@@ -59,6 +59,11 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
     'ussd.push':
       "push a merchant's payment request as a USSD prompt before the SMS (`true`/`false`; " +
       'default: on with the simulator, off in operator mode)',
+    'ussd.externalApps':
+      "USSD codes served by someone else's app in Africa's Talking's callback format, " +
+      '`[{ "serviceCode": "*384*2468#", "url": "http://127.0.0.1:9000/ussd" }]`; from the ' +
+      'environment `*384*2468#=http://127.0.0.1:9000/ussd`, comma-separated ' +
+      '(docs/channels/ussd.md)',
     'wap.trustedGateways':
       'addresses or CIDR ranges whose MSISDN header is believed (default loopback)',
     'wap.msisdnHeaders':

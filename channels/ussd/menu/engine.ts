@@ -164,6 +164,10 @@ class MenuEngine implements UssdEngine {
     this.pageCache = new PageCache(limits.pageCacheEntriesMax)
   }
 
+  get serviceCode(): string {
+    return this.menus.service
+  }
+
   start(
     sessionId: string,
     msisdn: string,

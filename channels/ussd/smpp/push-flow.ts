@@ -110,6 +110,7 @@ export function pushBookkeeping(
 /** The menu engine with the push flow in front of it (see the file comment). */
 export function withPushFlow(engine: UssdEngine, limits: PageLimits = ussdMenuLimits): UssdEngine {
   return {
+    serviceCode: engine.serviceCode,
     start: (sessionId, msisdn, language, dial, admitted) =>
       engine.start(sessionId, msisdn, language, dial, admitted),
     input: (session, text) =>

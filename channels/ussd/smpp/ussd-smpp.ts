@@ -7,7 +7,9 @@
  * its_session_info is the next input. The PDU is acknowledged at once; the screen follows as
  * USSR request (0x02, a CON that waits for input) or PSSR response (0x11, the END that closes
  * the dialogue), echoing its_session_info, from the service code to the MSISDN: deliver_sm in
- * simulator mode, submit_sm in operator mode (the USSDC sends deliver_sm).
+ * simulator mode, submit_sm in operator mode (the USSDC sends deliver_sm). A dial of an external
+ * app's code (`ussd.externalApps`, `*384*2468#`) is taken the same way, and its session answered
+ * by that app (../external/): where a dial goes is the USSD channel's routes, not this file's.
  *
  * Network-initiated (NI) push. A merchant's payment request (outbox notice `request.prompt` or
  * `request.prompt_sim`) is first offered here: when a bind can take it and the subscriber has
@@ -44,6 +46,7 @@ import type {
   RouteAnswer,
 } from '../../../src/gateway/notices/index.js'
 import type { Screen } from '../contract.js'
+import type { DialRoutes } from '../external/index.js'
 import type { UssdLimits } from '../limits.js'
 import type { SessionRecord, SessionStore } from '../session-store.js'
 import { channelText } from '../texts.js'
@@ -53,18 +56,14 @@ import { defaultUssdSmppLimits } from './limits.js'
 import { openPush, pushBookkeeping } from './push-flow.js'
 import { pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
-import {
-  dialOf,
-  namesService,
-  readUssdPdu,
-  screenParams,
-  ussdDataCoding,
-  ussdStatus,
-} from './ussd-pdu.js'
+import { dialOf, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
 
 export interface UssdSmppOptions {
-  /** The service code served, as the menus have it (menus/ussd/main.yaml): `*123#`. */
-  readonly serviceCode: string
+  /**
+   * The codes served and where each dial goes: the menus' `*123#` (menus/ussd/main.yaml, which
+   * also sends the push), and the external apps' (the USSD channel's routes).
+   */
+  readonly routes: DialRoutes
   /**
    * Offer payment requests to the phone's screen before the SMS (default: on in simulator mode).
    */
@@ -186,10 +185,7 @@ class UssdOverSmpp {
         ),
       )
     }
-    if (
-      pdu.op === ussdOp.pssrIndication &&
-      !namesService(pdu.destination, this.options.serviceCode)
-    ) {
+    if (pdu.op === ussdOp.pssrIndication && !this.options.routes.namesServed(pdu.destination)) {
       return Promise.resolve(
         this.refuse(
           ussdStatus.invalidDestination,
@@ -269,7 +265,7 @@ class UssdOverSmpp {
       screenParams({
         op: ussdOp.ussrRequest,
         sessionInfo,
-        source: this.options.serviceCode,
+        source: this.options.routes.platformCode,
         msisdn: notice.msisdn,
         text: opened.screen.text,
         gsmDataCoding: ussdDataCoding.gsm,
@@ -327,9 +323,13 @@ class UssdOverSmpp {
     let sessionId: string
     let before: SessionRecord | null = null
     let read: (record: SessionRecord | null) => HopRead
+    // The code the screens come from when the phone addressed none: the dial's, else the session's.
+    let servedCode = this.options.routes.platformCode
     if (pdu.op === ussdOp.pssrIndication) {
       sessionId = `${prefix}m${this.stamp(this.ctx.clock.nowMs())}`
-      const dial = dialOf(pdu.text, pdu.destination, this.options.serviceCode)
+      const dial = dialOf(pdu.text, pdu.destination, this.options.routes.platformCode)
+      const route = this.options.routes.route(dial)
+      if (route.kind === 'app') servedCode = route.app.serviceCode
       read = (record) => (record === null ? { kind: 'dial', dial } : { kind: 'lost' })
     } else {
       const open = await this.deps.ussd.store.openOf(msisdn)
@@ -338,6 +338,7 @@ class UssdOverSmpp {
         found === undefined
           ? await this.endedWith(prefix, `${provider}:${from.bind}:${pdu.sequence}`)
           : found.key.slice(provider.length + 1)
+      if (found?.app !== undefined) servedCode = found.app.serviceCode
       read = (record) => {
         before = record
         return record === null ? { kind: 'lost' } : { kind: 'input', text: pdu.text }
@@ -375,7 +376,7 @@ class UssdOverSmpp {
       screenParams({
         op,
         sessionInfo: pdu.sessionInfo,
-        source: pdu.destination === '' ? this.options.serviceCode : pdu.destination,
+        source: pdu.destination === '' ? servedCode : pdu.destination,
         msisdn,
         text: screen.text,
         gsmDataCoding:

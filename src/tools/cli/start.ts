@@ -2,8 +2,10 @@
  * start.ts - `telepay start` (what `npm start` runs): loads the configuration, starts the
  * gateway with the simulated bank and the world it names (the default fixture world, a world
  * file, or none) for an empty database, and stops it cleanly on SIGINT or SIGTERM. A world file
- * with problems stops it with every problem listed, as a bad configuration does.
+ * with problems stops it with every problem listed, as a bad configuration does; so does an
+ * external USSD app on a code of the menus' own family, in one line naming the setting.
  */
+import { ExternalAppsError } from '../../../channels/ussd/external/index.js'
 import type { Config } from '../../config.js'
 import { ConfigError, loadConfig } from '../../config.js'
 import type { Gateway } from '../../gateway.js'
@@ -56,6 +58,12 @@ export async function runStart(args: string[]): Promise<number> {
     ) {
       process.stderr.write(`telepay: ${error.message}\n`)
       return 2
+    }
+    // Found by the USSD channel when the menus are loaded, after the ledger and the SMSC
+    // simulator opened: they would keep the process alive, and nothing was acknowledged yet.
+    if (error instanceof ExternalAppsError) {
+      process.stderr.write(`telepay: config: ${error.message}\n`)
+      process.exit(2)
     }
     const inUse = config === null ? null : portInUse(error, config)
     if (inUse !== null) {

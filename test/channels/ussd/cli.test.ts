@@ -127,7 +127,10 @@ describe('telepay ussd on a terminal, idle past the timeout', () => {
   const idleMs = 1_500
 
   beforeAll(async () => {
-    short = await startUssdHarness({ limits: { sessionIdleMs: idleMs, answerDeadlineMs: 1_000 } })
+    // The answer deadline and an external app's timeout must stay below the idle timeout.
+    short = await startUssdHarness({
+      limits: { sessionIdleMs: idleMs, answerDeadlineMs: 1_000, appAnswerTimeoutMs: 1_000 },
+    })
   })
 
   afterAll(async () => {

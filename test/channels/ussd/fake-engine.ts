@@ -56,6 +56,7 @@ function moveTo(
 
 export function fakeEngine(): UssdEngine {
   const engine: UssdEngine = {
+    serviceCode: '*123#',
     start(sessionId, msisdn, language, dial) {
       const match = /^\*123((?:\*\d+)*)#$/.exec(dial)
       const session: UssdSession = {

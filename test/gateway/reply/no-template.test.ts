@@ -48,6 +48,7 @@ const ussdKeys = keysOf<ChannelTextKey>({
   session_replaced: true,
   session_lost: true,
   unavailable: true,
+  app_failed: true,
 })
 const ivrKeys = keysOf<ChannelPromptKey>({
   lines_busy: true,
