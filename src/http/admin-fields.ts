@@ -9,6 +9,7 @@ import type { Language } from '../core/index.js'
 import { parseAmount } from '../core/index.js'
 import { sendError } from '../gateway/http/json.js'
 import { renderMessage } from '../gateway/reply/index.js'
+import type { FieldFormat } from '../world/field-formats.js'
 
 export class FieldError extends Error {
   constructor(
@@ -68,18 +69,17 @@ export function textField(
   return value.trim()
 }
 
-/** A text matching `pattern`, described by `what`; undefined when absent and not required. */
-export function patternField(
+/** A text of `format` (field-formats.ts); undefined when absent and not required. */
+export function formatField(
   body: Body,
   name: string,
-  pattern: RegExp,
-  what: string,
+  format: FieldFormat,
   required = false,
 ): string | undefined {
   const value = body[name]
   if (value === undefined && !required) return undefined
-  if (typeof value !== 'string' || !pattern.test(value))
-    throw new FieldError(`${name}_invalid`, `${name} ${what}`)
+  if (typeof value !== 'string' || !new RegExp(format.pattern).test(value))
+    throw new FieldError(`${name}_invalid`, `${name} is ${format.words}`)
   return value
 }
 

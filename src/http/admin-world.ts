@@ -13,6 +13,7 @@ import { sendError } from '../gateway/http/json.js'
 import { httpStatusOf } from '../gateway/http/status.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { sha256Hex } from '../ledger/sqlite-ledger.js'
+import { fieldFormats } from '../world/field-formats.js'
 import { cardTokenOf } from '../world/world.js'
 import type { Body } from './admin-fields.js'
 import {
@@ -20,8 +21,8 @@ import {
   basisPointsField,
   bodyOf,
   FieldError,
+  formatField,
   languageField,
-  patternField,
   textField,
   withFields,
 } from './admin-fields.js'
@@ -32,10 +33,6 @@ export const subscriberNameCharsMax = 40
 const merchantNameCharsMax = 60
 const orderReferenceCharsMax = 64
 const orderDescriptionCharsMax = 140
-
-const merchantCodePattern = /^[0-9]{3,8}$/
-const bankPattern = /^[A-Z][A-Z0-9]{1,9}$/
-const apiKeyPattern = /^[A-Za-z0-9_.-]{16,128}$/
 
 export function worldRoutes(
   context: GatewayContext,
@@ -76,7 +73,7 @@ export function worldRoutes(
       const body = bodyOf(request)
       const name = textField(body, 'name', subscriberNameCharsMax)
       const language = languageField(body)
-      const pin = patternField(body, 'pin', /^[0-9]{4,6}$/, 'is 4 to 6 digits')
+      const pin = formatField(body, 'pin', fieldFormats.pin)
       const creditLimitMinor = amountField(body, 'creditLimit')
       const command: Command = {
         kind: 'change_subscriber',
@@ -99,15 +96,8 @@ export function worldRoutes(
     withFields(async (request, response) => {
       const msisdn = msisdnOf(request)
       const body = bodyOf(request)
-      const bank =
-        patternField(
-          body,
-          'bank',
-          bankPattern,
-          'is a bank code in capitals, such as "ICBC"',
-          true,
-        ) ?? ''
-      const last4 = patternField(body, 'last4', /^[0-9]{4}$/, 'is 4 digits', true) ?? ''
+      const bank = formatField(body, 'bank', fieldFormats.bank, true) ?? ''
+      const last4 = formatField(body, 'last4', fieldFormats.last4, true) ?? ''
       const bankBalanceMinor = amountField(body, 'bankBalance') ?? 0n
       const token = cardTokenOf(msisdn, bank, last4)
       const command: Command = { kind: 'change_subscriber', msisdn, card: { bank, last4, token } }
@@ -162,22 +152,14 @@ export function worldRoutes(
     '/merchants',
     withFields(async (request, response) => {
       const body = bodyOf(request)
-      const code = patternField(body, 'code', merchantCodePattern, 'is 3 to 8 digits', true) ?? ''
+      const code = formatField(body, 'code', fieldFormats.merchantCode, true) ?? ''
       const name = textField(body, 'name', merchantNameCharsMax, true)
       const category = body['category'] ?? 'merchant'
       if (category !== 'merchant' && category !== 'biller')
         throw new FieldError('category_invalid', 'category is "merchant" or "biller"')
-      const settlementBank =
-        patternField(
-          body,
-          'settlementBank',
-          bankPattern,
-          'is a bank code in capitals, such as "ICBC"',
-        ) ?? null
+      const settlementBank = formatField(body, 'settlementBank', fieldFormats.bank) ?? null
       const feeBasisPoints = basisPointsField(body, 'feeBasisPoints') ?? null
-      const apiKey =
-        patternField(body, 'apiKey', apiKeyPattern, 'is 16 to 128 letters, digits, _ . or -') ??
-        newSecret('tp_key_')
+      const apiKey = formatField(body, 'apiKey', fieldFormats.apiKey) ?? newSecret('tp_key_')
       const webhookSecret = secretField(body) ?? newSecret('tp_whsec_')
       if ((await context.ledger.merchantByApiKey(apiKey)) !== null)
         return sendError(response, 409, 'api_key_in_use', 'another merchant has this API key')
@@ -207,7 +189,10 @@ export function worldRoutes(
       const settlementBank =
         body['settlementBank'] === null
           ? null
-          : patternField(body, 'settlementBank', bankPattern, 'is a bank code in capitals, or null')
+          : formatField(body, 'settlementBank', {
+              ...fieldFormats.bank,
+              words: `${fieldFormats.bank.words}, or null`,
+            })
       const feeBasisPoints = basisPointsField(body, 'feeBasisPoints')
       const rotate = body['rotateApiKey'] === true
       const apiKey = rotate ? newSecret('tp_key_') : undefined
@@ -236,10 +221,9 @@ export function worldRoutes(
     '/orders',
     withFields(async (request, response) => {
       const body = bodyOf(request)
-      const merchantCode =
-        patternField(body, 'merchantCode', merchantCodePattern, 'is 3 to 8 digits', true) ?? ''
+      const merchantCode = formatField(body, 'merchantCode', fieldFormats.merchantCode, true) ?? ''
       const amountMinor = amountField(body, 'amount', true) ?? 0n
-      const orderNo = patternField(body, 'orderNo', /^[0-9]{4,12}$/, 'is 4 to 12 digits')
+      const orderNo = formatField(body, 'orderNo', fieldFormats.orderNo)
       const reference =
         textField(body, 'reference', orderReferenceCharsMax) ?? `order-${context.clock.nowMs()}`
       const description = textField(body, 'description', orderDescriptionCharsMax) ?? ''

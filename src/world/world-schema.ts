@@ -3,8 +3,10 @@
  * accounts, balances and card, merchants and billers with their settlement bank and keys, open
  * orders. Amounts are strings ("50.00"), never numbers: a YAML number is a float. Each leaf
  * carries a `hint`, the words a problem is reported with. docs/world.schema.json is this object
- * (test/world/world-file.test.ts compares). Exports worldSchema and hintKeyword.
+ * (test/world/world-file.test.ts compares). The formats the admin API shares come from
+ * field-formats.ts. Exports worldSchema and hintKeyword.
  */
+import { fieldFormats } from './field-formats.js'
 
 /** The schema keyword holding a field's hint: not JSON Schema's, registered with the validator. */
 export const hintKeyword = 'hint'
@@ -17,8 +19,8 @@ const amount = {
 
 const bank = {
   type: 'string',
-  pattern: '^[A-Z][A-Z0-9]{1,9}$',
-  hint: 'must be a bank code in capitals, such as "ICBC"',
+  pattern: fieldFormats.bank.pattern,
+  hint: `must be ${fieldFormats.bank.words}`,
 } as const
 
 const subscriber = {
@@ -36,8 +38,8 @@ const subscriber = {
     name: { type: 'string', minLength: 1, maxLength: 40, hint: 'must be 1 to 40 characters' },
     pin: {
       type: 'string',
-      pattern: '^[0-9]{4,6}$',
-      hint: 'must be 4 to 6 digits written as a string, such as "1234"',
+      pattern: fieldFormats.pin.pattern,
+      hint: `must be ${fieldFormats.pin.words} written as a string, such as "1234"`,
     },
     pinHash: {
       type: 'string',
@@ -69,7 +71,11 @@ const subscriber = {
           required: ['bank', 'last4'],
           properties: {
             bank,
-            last4: { type: 'string', pattern: '^[0-9]{4}$', hint: 'must be 4 digits' },
+            last4: {
+              type: 'string',
+              pattern: fieldFormats.last4.pattern,
+              hint: `must be ${fieldFormats.last4.words}`,
+            },
             bankBalance: amount,
           },
         },
@@ -84,7 +90,11 @@ const merchant = {
   additionalProperties: false,
   required: ['code', 'name'],
   properties: {
-    code: { type: 'string', pattern: '^[0-9]{3,8}$', hint: 'must be 3 to 8 digits' },
+    code: {
+      type: 'string',
+      pattern: fieldFormats.merchantCode.pattern,
+      hint: `must be ${fieldFormats.merchantCode.words}`,
+    },
     name: { type: 'string', minLength: 1, maxLength: 60, hint: 'must be 1 to 60 characters' },
     category: {
       enum: ['merchant', 'biller'],
@@ -93,8 +103,8 @@ const merchant = {
     settlementBank: bank,
     apiKey: {
       type: 'string',
-      pattern: '^[A-Za-z0-9_.-]{16,128}$',
-      hint: 'must be 16 to 128 letters, digits, _ . or - (default test_key_<code>)',
+      pattern: fieldFormats.apiKey.pattern,
+      hint: `must be ${fieldFormats.apiKey.words} (default test_key_<code>)`,
     },
     apiKeySha256: {
       type: 'string',
@@ -121,7 +131,11 @@ const order = {
   additionalProperties: false,
   required: ['orderNo', 'merchantCode', 'amount'],
   properties: {
-    orderNo: { type: 'string', pattern: '^[0-9]{4,12}$', hint: 'must be 4 to 12 digits' },
+    orderNo: {
+      type: 'string',
+      pattern: fieldFormats.orderNo.pattern,
+      hint: `must be ${fieldFormats.orderNo.words}`,
+    },
     merchantCode: { type: 'string', hint: 'must be the code of a merchant in this file' },
     amount,
     reference: { type: 'string', maxLength: 64, hint: 'must be at most 64 characters' },
