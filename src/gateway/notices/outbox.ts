@@ -100,6 +100,7 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
     for (const item of due) {
       const payload = decodeJson<QueuedNotice | KeptReply>(item.payload)
       const queued = 'message' in payload ? payload : null
+      const kept = queued === null ? (payload as KeptReply) : null
       const notice: Notice = {
         msisdn: payload.msisdn,
         text:
@@ -109,6 +110,7 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
         queued,
         outboxId: item.id,
         attempts: item.attempts,
+        ...(kept?.messageId === undefined ? {} : { messageId: kept.messageId }),
       }
       if (await this.deliverRow(notice, item.id)) delivered += 1
     }

@@ -53,6 +53,8 @@ export interface Notice {
   readonly outboxId: number | null
   /** Earlier tries of the row: 0 on its first. */
   readonly attempts: number
+  /** The message log's id of a kept reply tried before it was kept (KeptReply.messageId). */
+  readonly messageId?: string
 }
 
 /**
@@ -87,6 +89,11 @@ export interface KeptReply {
   readonly msisdn: string
   readonly text: string
   readonly commandKey: string | null
+  /**
+   * The id the message log recorded it under when it was first tried, so a later try updates that
+   * row (src/gateway/handset); absent for rows kept before the log, or kept untried.
+   */
+  readonly messageId?: string
 }
 
 /** Where the SMS channel keeps the replies it could not send, for the outbox to send later. */
