@@ -40,6 +40,7 @@ import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
+import { HandsetHub, handsetLimits, SqliteMessageLog } from './gateway/handset/index.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
@@ -47,6 +48,8 @@ import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
 import { createApp } from './http/app.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
+import { handsetStream } from './http/handset-stream.js'
+import { simulatorApi } from './http/simulator-api.js'
 import { startStoppableServer } from './http/stoppable-server.js'
 import { GroupCommit } from './ledger/group-commit.js'
 import { SqliteLedger } from './ledger/sqlite-ledger.js'
@@ -112,6 +115,10 @@ export interface Gateway {
   readonly merchant: RunningMerchantChannel
   /** The notices outbox and its routes (the USSD push, SMS); `notify` answers a phone late. */
   readonly notices: NoticeOutbox
+  /** Every phone's SMS (GET /admin/api/messages), written behind to the ledger file. */
+  readonly messages: SqliteMessageLog
+  /** The live events per MSISDN that web handsets' streams listen to. */
+  readonly hub: HandsetHub
   close(): Promise<void>
 }
 
@@ -197,6 +204,10 @@ async function startOnLockedDir(
 
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
+  // Every phone's SMS, for the operator and the web handsets (src/gateway/handset): recorded by
+  // the SMS channel and the simulator's network, told to the hub at once, written behind.
+  const hub = new HandsetHub(handsetLimits)
+  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetLimits })
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
     config.sms.mode === 'off'
@@ -207,6 +218,11 @@ async function startOnLockedDir(
           shortCode: config.sms.shortCode,
           upstream: config.sms.upstream,
           ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
+          handsets: {
+            isOpen: (msisdn) => hub.isOpen(msisdn),
+            messages,
+            nowMs: () => clock.nowMs(),
+          },
           log,
           metrics,
         })
@@ -229,6 +245,7 @@ async function startOnLockedDir(
       : startSmsChannel(config, channelContext, {
           link: bearer.sms,
           keep: notices,
+          messages,
         })
   const ussd = await startUssdChannel(config, channelContext)
   // The service code is the menus' (menus/ussd/main.yaml) and SPEC section 1's default.
@@ -295,6 +312,7 @@ async function startOnLockedDir(
     await notices.sweep()
     await registry.sweep()
     await retention.step()
+    messages.step(clock.nowMs())
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -323,6 +341,7 @@ async function startOnLockedDir(
     limits: config.limits,
     operating: config.operating,
     operatingModel,
+    messages,
     adminToken: config.adminToken,
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
     hashPin: (pin) => pins.hash(pin),
@@ -346,8 +365,20 @@ async function startOnLockedDir(
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
+  // Web handsets' live streams; the simulator's HTTP ways in and out for phones and services.
+  const streams = handsetStream({ hub, messages, limits: handsetLimits })
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
+    mounted.use(streams.router)
+    if (bearer?.network != null)
+      mounted.use(
+        simulatorApi({
+          network: bearer.network,
+          shortCode: config.sms.shortCode,
+          sendsms: config.sendsms,
+          log,
+        }),
+      )
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
@@ -384,6 +415,8 @@ async function startOnLockedDir(
     wap,
     merchant,
     notices,
+    messages,
+    hub,
     async close() {
       clearInterval(timer)
       // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new
@@ -391,6 +424,8 @@ async function startOnLockedDir(
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()
+      // A stream never ends by itself: ended now, it is no request in flight to wait for.
+      streams.closeAll()
       bearer?.stopListening()
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
@@ -422,6 +457,8 @@ async function startOnLockedDir(
       await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
+      // The last recorded messages, written before the ledger's connection closes.
+      messages.close()
       await commits.drained()
       await ledger.close()
       bank.close()
