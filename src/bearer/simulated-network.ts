@@ -17,7 +17,12 @@
  * NetworkOptions, PhoneTarget, HandsetMoResult, handsetBind, bindNameOf.
  */
 import { normalizeMsisdn } from '../core/index.js'
-import type { MessageRecorder, SmsDirection, SmsState } from '../gateway/handset/messages.js'
+import type {
+  MessageRecorder,
+  SmsDirection,
+  SmsRecord,
+  SmsState,
+} from '../gateway/handset/messages.js'
 import type {
   HandsetDelivery,
   InboundAnswer,
@@ -167,13 +172,15 @@ export class SimulatedNetwork {
     const service = this.serviceFor(sm.destination)
     if (service === undefined)
       return { status: smppStatus.invalidDestination, messageId: '', afterResponse: null }
+    // Recorded before it goes, so that it comes before the service's answer in the log.
+    const messageId = this.nextId()
+    const recorded = this.observe(sm, 'mo', sm.source, sm.destination, messageId, 'delivered')
     const result = sendResultOf(await service.send('deliver_sm', forwardParams(sm)))
     if (!result.ok) {
+      if (recorded !== null) this.update({ ...recorded, state: 'undelivered' })
       const status = result.temporary ? smppStatus.throttled : smppStatus.systemError
       return { status, messageId: '', afterResponse: null }
     }
-    const messageId = this.nextId()
-    this.observe(sm, 'mo', sm.source, sm.destination, messageId, 'delivered')
     return { status: smppStatus.ok, messageId, afterResponse: null }
   }
 
@@ -266,7 +273,7 @@ export class SimulatedNetwork {
     return 'submitted'
   }
 
-  /** Records a message read from its PDUs, once its last part passed. */
+  /** Records a message read from its PDUs once its last part passes; what it recorded, if so. */
   private observe(
     sm: InboundSm,
     direction: SmsDirection,
@@ -274,9 +281,9 @@ export class SimulatedNetwork {
     party: string,
     messageId: string,
     state: SmsState,
-  ): void {
+  ): SmsRecord | null {
     const handsets = this.options.handsets
-    if (handsets === null) return
+    if (handsets === null) return null
     const concat =
       sm.messagePayload !== null
         ? null
@@ -294,8 +301,7 @@ export class SimulatedNetwork {
     const base = { msisdn: phone, direction, party, messageId, state }
     if (concat === null) {
       const decoded = decodeText(sm.dataCoding, sm.messagePayload ?? sm.shortMessage)
-      this.record({ ...base, text: decoded.text, coding: decoded.alphabet, parts: 1 })
-      return
+      return this.record({ ...base, text: decoded.text, coding: decoded.alphabet, parts: 1 })
     }
     const part = {
       ...concat,
@@ -304,16 +310,30 @@ export class SimulatedNetwork {
       dataCoding: sm.dataCoding,
     }
     const added = this.reassembler.add(part, handsets.nowMs())
-    if (added.status !== 'complete') return
+    if (added.status !== 'complete') return null
     const message = added.message
-    this.record({ ...base, text: message.text, coding: message.alphabet, parts: message.total })
+    return this.record({
+      ...base,
+      text: message.text,
+      coding: message.alphabet,
+      parts: message.total,
+    })
   }
 
-  private record(message: Parameters<MessageRecorder['record']>[0]): void {
+  /** Records a message under the phone's stored number; what it recorded (null: no log). */
+  private record(message: SmsRecord): SmsRecord | null {
     const handsets = this.options.handsets
-    if (handsets === null) return
+    if (handsets === null) return null
     const msisdn = normalizeMsisdn(message.msisdn) ?? message.msisdn
-    handsets.messages.record({ ...message, msisdn }, handsets.nowMs())
+    const recorded = { ...message, msisdn }
+    handsets.messages.record(recorded, handsets.nowMs())
+    return recorded
+  }
+
+  /** A recorded message moved on (an MO its service refused). */
+  private update(message: SmsRecord): void {
+    const handsets = this.options.handsets
+    handsets?.messages.update(message, handsets.nowMs())
   }
 
   /** Where a bind's MTs are received: itself, else a receiver of its system_id and kind. */
