@@ -40,7 +40,13 @@ import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
-import { HandsetHub, handsetLimits, SqliteMessageLog } from './gateway/handset/index.js'
+import type { HandsetLimits } from './gateway/handset/index.js'
+import {
+  checkHandsetLimits,
+  HandsetHub,
+  handsetLimits,
+  SqliteMessageLog,
+} from './gateway/handset/index.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
@@ -72,12 +78,16 @@ import type { WorldSpec } from './world/world.js'
  * `wapLimits`, `ussdLimits` and `ivrLimits` ride along for tests and benches (a short answer
  * deadline); the trusted gateways come from config.ts's `wap` section. `smppLimits` (not in
  * config.ts yet) overrides the SMSC simulator's session limits: the SMS benchmark raises the
- * per-bind rate limit and the deliver_sm window with it.
+ * per-bind rate limit and the deliver_sm window with it. `handsetLimits` overrides the message
+ * log's and the web handsets' bounds (tests: a heartbeat within a test).
  */
 export type GatewayConfig = Config &
   WapChannelConfig &
   UssdChannelConfig &
-  IvrChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
+  IvrChannelConfig & {
+    readonly smppLimits?: Partial<SmppLimits>
+    readonly handsetLimits?: Partial<HandsetLimits>
+  }
 
 /** What whoever starts the gateway gives it besides the configuration (`telepay start`, tests). */
 export interface GatewayParts {
@@ -206,8 +216,10 @@ async function startOnLockedDir(
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
   // Every phone's SMS, for the operator and the web handsets (src/gateway/handset): recorded by
   // the SMS channel and the simulator's network, told to the hub at once, written behind.
-  const hub = new HandsetHub(handsetLimits)
-  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetLimits })
+  const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
+  checkHandsetLimits(handsetBounds)
+  const hub = new HandsetHub(handsetBounds)
+  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds })
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
     config.sms.mode === 'off'
@@ -365,20 +377,24 @@ async function startOnLockedDir(
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
-  // Web handsets' live streams; the simulator's HTTP ways in and out for phones and services.
-  const streams = handsetStream({ hub, messages, limits: handsetLimits })
+  // Web handsets' live streams, and the simulator's HTTP ways in and out for phones and services:
+  // simulator mode only, as they take no token (in operator mode the log holds real subscribers'
+  // messages, which only the admin API shows).
+  const network = bearer?.network ?? null
+  const streams = handsetStream({ hub, messages, limits: handsetBounds })
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
-    mounted.use(streams.router)
-    if (bearer?.network != null)
+    if (network !== null) {
+      mounted.use(streams.router)
       mounted.use(
         simulatorApi({
-          network: bearer.network,
+          network,
           shortCode: config.sms.shortCode,
           sendsms: config.sendsms,
           log,
         }),
       )
+    }
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
