@@ -219,7 +219,7 @@ async function startOnLockedDir(
   const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
   checkHandsetLimits(handsetBounds)
   const hub = new HandsetHub(handsetBounds)
-  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds })
+  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds, log })
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
     config.sms.mode === 'off'

@@ -90,6 +90,7 @@ export class SimulatedNetwork {
   private readonly idPrefix = `S${Date.now()}`
   private idCounter = 0
   private reference = 0
+  private receiverTurn = 0
 
   constructor(private readonly options: NetworkOptions) {}
 
@@ -244,7 +245,7 @@ export class SimulatedNetwork {
     const target = this.targetFor(sm.destination, null)
     const state =
       target?.kind === 'esme'
-        ? sendResultOf(await target.peer.send('deliver_sm', forwardParams(sm))).ok
+        ? (await delivered(target.peer, forwardParams(sm)))
           ? 'submitted'
           : 'undelivered'
         : stateOfHandset(target)
@@ -264,11 +265,8 @@ export class SimulatedNetwork {
     for (const part of parts) {
       const esmClass = udhi ? esmClassOf.udhi : 0
       const sm = { source, destination, esmClass, dataCoding, registeredDelivery: 0, bind: null }
-      const sent = await target.peer.send(
-        'deliver_sm',
-        outboundParams({ ...sm, shortMessage: part }),
-      )
-      if (!sendResultOf(sent).ok) return 'undelivered'
+      if (!(await delivered(target.peer, outboundParams({ ...sm, shortMessage: part }))))
+        return 'undelivered'
     }
     return 'submitted'
   }
@@ -340,15 +338,28 @@ export class SimulatedNetwork {
   private receiverOf(peer: SmppPeer, peers: readonly SmppPeer[]): SmppPeer | undefined {
     if (peer.canReceive) return peer
     const code = this.serviceCodeOf(peer)
-    return peers.find(
+    const receivers = peers.filter(
       (other) =>
         other.canReceive && other.systemId === peer.systemId && this.serviceCodeOf(other) === code,
     )
+    if (receivers.length === 0) return undefined
+    // In turn, as the server's findReceiver does for an ESME with several receiver binds.
+    this.receiverTurn = (this.receiverTurn + 1) % receivers.length
+    return receivers[this.receiverTurn]
   }
 
   private nextId(): string {
     this.idCounter += 1
     return `${this.idPrefix}${String(this.idCounter).padStart(6, '0')}`
+  }
+}
+
+/** Whether a deliver_sm was taken; a send that threw (a closed session) was not. */
+async function delivered(peer: SmppPeer, params: PduParams): Promise<boolean> {
+  try {
+    return sendResultOf(await peer.send('deliver_sm', params)).ok
+  } catch {
+    return false
   }
 }
 

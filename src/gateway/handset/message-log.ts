@@ -19,6 +19,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type { Alphabet } from '../../bearer/text/coding.js'
+import type { Logger } from '../../service/log.js'
 import type { HandsetHub } from './hub.js'
 import type { HandsetLimits } from './limits.js'
 import type { LoggedSms, MessageRecorder, SmsDirection, SmsRecord, SmsState } from './messages.js'
@@ -50,6 +51,8 @@ export interface MessageLogOptions {
   readonly db: Database
   readonly hub: HandsetHub
   readonly limits: HandsetLimits
+  /** Where a failed write is told (never with a text); absent: nowhere (tests). */
+  readonly log?: Logger
 }
 
 /** A page of one MSISDN's messages, newest first; `beforeSeq` null: from the newest. */
@@ -182,11 +185,23 @@ export class SqliteMessageLog implements MessageRecorder {
     this.closed = true
   }
 
+  /**
+   * A write that fails (the disk full, the file gone) loses its batch rather than hold memory
+   * without bound or throw into the SMS path or a timer: the log is a view, not a record of money.
+   */
   private writePending(nowMs: number | null): number {
     const batch = this.pending
     this.pending = []
     this.unwritten.clear()
-    return this.writeBatch(batch, nowMs)
+    try {
+      return this.writeBatch(batch, nowMs)
+    } catch (error) {
+      this.options.log?.error('message log write failed; its batch is lost', {
+        messages: batch.length,
+        error: error instanceof Error ? error.message : String(error),
+      })
+      return 0
+    }
   }
 
   private queue(item: Pending): void {

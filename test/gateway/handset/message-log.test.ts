@@ -2,10 +2,11 @@
  * message-log.test.ts - the message log on a real ledger file: a ledger written before the log
  * (schema version 13) gains its table when it opens (migration 14); recorded messages are read
  * back before they are written (a read flushes), newest first a page at a time; a held MT that
- * moves on keeps its seq; retention trims each MSISDN to its cap and drops rows past their age,
- * in bounded steps; a seq is never given twice, even after the newest rows were pruned; and every
- * query runs on its index or the primary key, never a scan of the table (EXPLAIN QUERY PLAN, with
- * and without the planner's statistics).
+ * moves on keeps its seq; a batch that cannot be written is lost and told, never thrown;
+ * retention trims each MSISDN to its cap and drops rows past their age, in bounded steps; a seq is
+ * never given twice, even after the newest rows were pruned; and every query runs on its index or
+ * the primary key, never a scan of the table (EXPLAIN QUERY PLAN, with and without the planner's
+ * statistics).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,6 +22,7 @@ import {
 } from '../../../src/gateway/handset/index.js'
 import type { SqliteDatabase } from '../../../src/ledger/sqlite-open.js'
 import { openLedgerDatabase } from '../../../src/ledger/sqlite-open.js'
+import { captureLog } from '../../support/log-capture.js'
 
 const LI = '8613800138000'
 const HAN = '8613800138001'
@@ -179,6 +181,23 @@ describe('the message log', () => {
     }
     expect(rowsOf(LI)).toBe(0)
     expect(rowsOf(HAN)).toBe(10)
+    log.close()
+  })
+
+  it('loses a batch it cannot write, telling the log, and throws into no caller', () => {
+    const capture = captureLog()
+    const log = new SqliteMessageLog({
+      db,
+      hub: new HandsetHub(handsetLimits),
+      limits: handsetLimits,
+      log: capture.log,
+    })
+    log.record(sms(LI, 0, { text: 'Balance: wallet CNY 500.00' }), 1_000)
+    db.exec('DROP TABLE message_log')
+    expect(() => log.flush()).not.toThrow()
+    const [failed] = capture.entries()
+    expect(failed).toMatchObject({ level: 'error', messages: 1 })
+    expect(capture.lines.join('\n')).not.toContain('500.00')
     log.close()
   })
 
