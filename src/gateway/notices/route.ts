@@ -53,7 +53,10 @@ export interface Notice {
   readonly outboxId: number | null
   /** Earlier tries of the row: 0 on its first. */
   readonly attempts: number
-  /** The message log's id of a kept reply tried before it was kept (KeptReply.messageId). */
+  /**
+   * The message log's id of a kept reply tried before it was kept (KeptReply.messageId), or of a
+   * late answer (NoticeOutbox.notify), which has one before its first try.
+   */
   readonly messageId?: string
 }
 
