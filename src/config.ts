@@ -57,6 +57,11 @@ export interface Config {
     readonly password: string
   }
   readonly sms: SmsConfig
+  /**
+   * The credentials of the simulator's Kannel-style sendsms (GET /cgi-bin/sendsms), through which
+   * services that speak HTTP send MTs to simulated phones.
+   */
+  readonly sendsms: { readonly username: string; readonly password: string }
   readonly ussd: UssdConfig
   readonly wap: {
     readonly trustedGateways: readonly string[] | null
@@ -238,6 +243,7 @@ export const configKeys = [
   'operating',
   'smpp',
   'sms',
+  'sendsms',
   'ussd',
   'wap',
 ] as const
@@ -249,6 +255,7 @@ export const sectionKeys = {
   bank: ['mode', 'slowMs'],
   smpp: ['host', 'port', 'systemId', 'password'],
   sms: ['mode', 'shortCode', 'upstream'],
+  sendsms: ['username', 'password'],
   ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
 } as const satisfies Partial<Record<ConfigKey, readonly string[]>>
@@ -273,6 +280,8 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMS_MODE: 'sms.mode',
   TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
+  TELEPAY_SENDSMS_USERNAME: 'sendsms.username',
+  TELEPAY_SENDSMS_PASSWORD: 'sendsms.password',
   TELEPAY_USSD_PUSH: 'ussd.push',
   TELEPAY_USSD_EXTERNAL_APPS: 'ussd.externalApps',
   TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
@@ -322,6 +331,7 @@ export function loadConfig(
     bank: section('bank'),
     smpp: section('smpp'),
     sms: section('sms'),
+    sendsms: section('sendsms'),
     ussd: section('ussd'),
     wap: section('wap'),
   }
@@ -346,6 +356,7 @@ export function loadConfig(
   const bank = source['bank'] as Source
   const smpp = source['smpp'] as Source
   const sms = source['sms'] as Source
+  const sendsms = source['sendsms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
   for (const [name, keys] of Object.entries(sectionKeys)) {
@@ -509,6 +520,22 @@ export function loadConfig(
         'digits, 3 to 15',
       ),
       upstream,
+    },
+    sendsms: {
+      username: pick(
+        'sendsms.username',
+        sendsms['username'],
+        'telepay',
+        asString,
+        'a non-empty user name',
+      ),
+      password: pick(
+        'sendsms.password',
+        sendsms['password'],
+        'telepay',
+        asString,
+        'a non-empty password',
+      ),
     },
     ussd: {
       push: pick('ussd.push', ussd['push'], null, asBoolean, 'true or false'),

@@ -40,6 +40,13 @@ import type { Config } from './config.js'
 import { defaultAdminToken } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
+import type { HandsetLimits } from './gateway/handset/index.js'
+import {
+  checkHandsetLimits,
+  HandsetHub,
+  handsetLimits,
+  SqliteMessageLog,
+} from './gateway/handset/index.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
@@ -47,6 +54,8 @@ import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
 import { createApp } from './http/app.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
+import { handsetStream } from './http/handset-stream.js'
+import { simulatorApi } from './http/simulator-api.js'
 import { startStoppableServer } from './http/stoppable-server.js'
 import { GroupCommit } from './ledger/group-commit.js'
 import { SqliteLedger } from './ledger/sqlite-ledger.js'
@@ -69,12 +78,16 @@ import type { WorldSpec } from './world/world.js'
  * `wapLimits`, `ussdLimits` and `ivrLimits` ride along for tests and benches (a short answer
  * deadline); the trusted gateways come from config.ts's `wap` section. `smppLimits` (not in
  * config.ts yet) overrides the SMSC simulator's session limits: the SMS benchmark raises the
- * per-bind rate limit and the deliver_sm window with it.
+ * per-bind rate limit and the deliver_sm window with it. `handsetLimits` overrides the message
+ * log's and the web handsets' bounds (tests: a heartbeat within a test).
  */
 export type GatewayConfig = Config &
   WapChannelConfig &
   UssdChannelConfig &
-  IvrChannelConfig & { readonly smppLimits?: Partial<SmppLimits> }
+  IvrChannelConfig & {
+    readonly smppLimits?: Partial<SmppLimits>
+    readonly handsetLimits?: Partial<HandsetLimits>
+  }
 
 /** What whoever starts the gateway gives it besides the configuration (`telepay start`, tests). */
 export interface GatewayParts {
@@ -112,6 +125,10 @@ export interface Gateway {
   readonly merchant: RunningMerchantChannel
   /** The notices outbox and its routes (the USSD push, SMS); `notify` answers a phone late. */
   readonly notices: NoticeOutbox
+  /** Every phone's SMS (GET /admin/api/messages), written behind to the ledger file. */
+  readonly messages: SqliteMessageLog
+  /** The live events per MSISDN that web handsets' streams listen to. */
+  readonly hub: HandsetHub
   close(): Promise<void>
 }
 
@@ -197,6 +214,12 @@ async function startOnLockedDir(
 
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
+  // Every phone's SMS, for the operator and the web handsets (src/gateway/handset): recorded by
+  // the SMS channel and the simulator's network, told to the hub at once, written behind.
+  const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
+  checkHandsetLimits(handsetBounds)
+  const hub = new HandsetHub(handsetBounds)
+  const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds, log })
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
     config.sms.mode === 'off'
@@ -207,6 +230,11 @@ async function startOnLockedDir(
           shortCode: config.sms.shortCode,
           upstream: config.sms.upstream,
           ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
+          handsets: {
+            isOpen: (msisdn) => hub.isOpen(msisdn),
+            messages,
+            nowMs: () => clock.nowMs(),
+          },
           log,
           metrics,
         })
@@ -229,6 +257,7 @@ async function startOnLockedDir(
       : startSmsChannel(config, channelContext, {
           link: bearer.sms,
           keep: notices,
+          messages,
         })
   const ussd = await startUssdChannel(config, channelContext)
   // The codes served are the USSD channel's routes: the menus' (menus/ussd/main.yaml, SPEC section
@@ -296,6 +325,7 @@ async function startOnLockedDir(
     await notices.sweep()
     await registry.sweep()
     await retention.step()
+    messages.step(clock.nowMs())
   }
   // Sweeps run one at a time: two overlapping sweeps (the timer's and a clock advance's) would
   // both read the same due webhook and post it twice, and count two attempts for one.
@@ -324,6 +354,7 @@ async function startOnLockedDir(
     limits: config.limits,
     operating: config.operating,
     operatingModel,
+    messages,
     adminToken: config.adminToken,
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
     hashPin: (pin) => pins.hash(pin),
@@ -347,8 +378,24 @@ async function startOnLockedDir(
   }, config.operating.sweepIntervalMs)
   timer.unref()
 
+  // Web handsets' live streams, and the simulator's HTTP ways in and out for phones and services:
+  // simulator mode only, as they take no token (in operator mode the log holds real subscribers'
+  // messages, which only the admin API shows).
+  const network = bearer?.network ?? null
+  const streams = handsetStream({ hub, messages, limits: handsetBounds })
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
+    if (network !== null) {
+      mounted.use(streams.router)
+      mounted.use(
+        simulatorApi({
+          network,
+          shortCode: config.sms.shortCode,
+          sendsms: config.sendsms,
+          log,
+        }),
+      )
+    }
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
@@ -385,6 +432,8 @@ async function startOnLockedDir(
     wap,
     merchant,
     notices,
+    messages,
+    hub,
     async close() {
       clearInterval(timer)
       // 1. No new input: new HTTP requests are refused (503), new MOs too (ESME_RTHROTTLED), no new
@@ -392,6 +441,8 @@ async function startOnLockedDir(
       const stopStartedMs = Date.now()
       log.info('stop: no new input')
       server.stopAccepting()
+      // A stream never ends by itself: ended now, it is no request in flight to wait for.
+      streams.closeAll()
       bearer?.stopListening()
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.
@@ -423,6 +474,8 @@ async function startOnLockedDir(
       await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
+      // The last recorded messages, written before the ledger's connection closes.
+      messages.close()
       await commits.drained()
       await ledger.close()
       bank.close()

@@ -4,7 +4,7 @@
  * modes feed one SmsChannel, which feeds one SmsAdapter; the core never knows which mode carried
  * a command, and the channel neither starts nor stops the bearer. The channel is the SMS route
  * (`route`) of the gateway's notices outbox (src/gateway/notices), and keeps there the replies it
- * cannot send.
+ * cannot send; it records every whole MO and MT in the gateway's message log (`messages`).
  *
  * A graceful stop goes in steps the gateway calls in order: `stopAccepting` (new MOs are
  * refused with ESME_RTHROTTLED, so the SMSC sends them again later), `settle` (the MOs in flight
@@ -15,6 +15,7 @@
 import type { InboundAnswer, InboundSm, SmsLink } from '../../src/bearer/contract.js'
 import { smppStatus } from '../../src/bearer/smpp/constants.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
+import type { MessageRecorder } from '../../src/gateway/handset/index.js'
 import { InFlight } from '../../src/gateway/in-flight.js'
 import type { NoticeRoute, ReplyKeeper } from '../../src/gateway/notices/index.js'
 import { SqliteLastMoStore } from './last-mo-store.js'
@@ -33,6 +34,8 @@ export interface SmsChannelOptions {
   readonly link: SmsLink
   /** Where replies that cannot be sent now are kept: the gateway's notices outbox. */
   readonly keep: ReplyKeeper
+  /** The gateway's message log, where every whole MO and MT is recorded; absent: none. */
+  readonly messages?: MessageRecorder | null
 }
 
 export interface RunningSmsChannel {
@@ -75,6 +78,7 @@ export function startSmsChannel(
     metrics: ctx.metrics,
     receipts: true,
     keep: options.keep,
+    messages: options.messages ?? null,
     lastMos,
     waitingOf: async (msisdn) => (await ctx.identify(msisdn))?.pendingPaymentId ?? null,
   })

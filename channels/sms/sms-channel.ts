@@ -6,7 +6,9 @@
  * Also carries the texts of the gateway's notices outbox (`sendText`, the SMS route of
  * sms-route.ts): merchant requests, expiries, late answers of other channels. A reply that finds
  * no way to the phone is kept in that outbox (`keep`), never in memory, so a stop or a crash
- * does not lose it.
+ * does not lose it. Every whole MO and MT is recorded in the gateway's message log
+ * (src/gateway/handset), with its coding, its parts and where it went; a receipt is not a
+ * message and is not. Exports SmsChannel, SmsChannelOptions.
  */
 
 import type {
@@ -17,13 +19,16 @@ import type {
   SmsLink,
 } from '../../src/bearer/contract.js'
 import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
+import type { Alphabet } from '../../src/bearer/text/coding.js'
 import { decodeText } from '../../src/bearer/text/coding.js'
 import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
 import { smsTextLimits } from '../../src/bearer/text/limits.js'
 import { concatInfo, Reassembler } from '../../src/bearer/text/reassembly.js'
 import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
+import type { SplitText } from '../../src/bearer/text/segment.js'
 import { splitText } from '../../src/bearer/text/segment.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
+import type { MessageRecorder } from '../../src/gateway/handset/index.js'
 import { InFlight } from '../../src/gateway/in-flight.js'
 import type { ReplyKeeper } from '../../src/gateway/notices/index.js'
 import type { Clock } from '../../src/service/clock.js'
@@ -34,6 +39,8 @@ import type { MoIdentityLimits, MoKind } from './mo-identity.js'
 import { defaultMoIdentityLimits, MoIdentity, moFingerprint } from './mo-identity.js'
 import type { SmsAdapter } from './sms-adapter.js'
 import { maskMoText } from './sms-adapter.js'
+import type { MtLogAs } from './sms-records.js'
+import { recordMt } from './sms-records.js'
 
 export interface SmsChannelOptions {
   readonly shortCode: string
@@ -56,6 +63,8 @@ export interface SmsChannelOptions {
    * MO's reply already was.
    */
   readonly keep: ReplyKeeper
+  /** The message log every whole MO and MT is recorded in; absent: none (bearer tests). */
+  readonly messages?: MessageRecorder | null
 }
 
 /** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
@@ -123,8 +132,12 @@ export class SmsChannel {
     let fingerprint: string
     // A part gets an id of its own for its response; the reassembler drops a repeated part.
     let responseId: string | null = null
+    let coding: Alphabet
+    let parts = 1
     if (concat === null) {
-      text = decodeText(sm.dataCoding, body).text
+      const decoded = decodeText(sm.dataCoding, body)
+      text = decoded.text
+      coding = decoded.alphabet
       fingerprint = moFingerprint({
         bind: sm.origin,
         source: sm.source,
@@ -150,6 +163,8 @@ export class SmsChannel {
       if (added.status !== 'complete')
         return { status: smppStatus.ok, messageId: responseId, afterResponse: null }
       text = added.message.text
+      coding = added.message.alphabet
+      parts = added.message.total
       // The whole message is one command, identified by its whole text and concatenation ref.
       fingerprint = moFingerprint({
         bind: sm.origin,
@@ -169,6 +184,19 @@ export class SmsChannel {
           : 'read_only'
     const mo = await this.identity.identify(phone, fingerprint, kind, nowMs)
     responseId ??= mo.id
+    this.options.messages?.record(
+      {
+        msisdn: phone,
+        direction: 'mo',
+        party: sm.destination,
+        text,
+        coding,
+        parts,
+        messageId: responseId,
+        state: 'delivered',
+      },
+      nowMs,
+    )
     const replies = await this.options.adapter.handleMo({
       msisdn: sm.source,
       text,
@@ -208,9 +236,19 @@ export class SmsChannel {
    * Sends a text to a phone that its last MO did not ask for (a notice, another channel's
    * answer): it ends the phone's retransmission chain, so the same words after it are new.
    */
-  async sendText(msisdn: string, text: string, bind: string | null = null): Promise<SendResult> {
+  async sendText(
+    msisdn: string,
+    text: string,
+    bind: string | null = null,
+    logAs: MtLogAs | null = null,
+  ): Promise<SendResult> {
     this.identity.forget(phoneOf(msisdn))
-    return this.sendParts(msisdn, text, bind)
+    return this.sendParts(msisdn, text, bind, logAs ?? this.freshLogAs())
+  }
+
+  /** An MT recorded for the first time: a new id from the MO ids' sequence. */
+  private freshLogAs(): MtLogAs {
+    return { messageId: this.identity.nextId(), mayBeLogged: false }
   }
 
   /** Forgets MOs too old to be retransmitted (the channel's sweep). */
@@ -219,10 +257,12 @@ export class SmsChannel {
   }
 
   /** Sends a text to a phone, split and coded; resolves when every part was accepted or refused. */
-  private async sendParts(msisdn: string, text: string, bind: string | null): Promise<SendResult> {
-    const transport = this.transport
-    if (transport === null)
-      return { ok: false, error: 'the SMS channel is not started', temporary: true }
+  private async sendParts(
+    msisdn: string,
+    text: string,
+    bind: string | null,
+    logAs: MtLogAs,
+  ): Promise<SendResult> {
     this.concatReference = (this.concatReference + 1) % 256
     const split = splitText(text, this.concatReference)
     if (split.truncated)
@@ -230,6 +270,23 @@ export class SmsChannel {
         msisdn: maskMsisdn(msisdn),
         characters: text.length,
       })
+    const result = await this.sendSplit(msisdn, split, bind)
+    const recorder = this.options.messages
+    if (recorder != null) {
+      const mt = { phone: phoneOf(msisdn), shortCode: this.options.shortCode, text }
+      recordMt(recorder, mt, split, result, logAs, this.options.clock.nowMs())
+    }
+    return result
+  }
+
+  private async sendSplit(
+    msisdn: string,
+    split: SplitText,
+    bind: string | null,
+  ): Promise<SendResult> {
+    const transport = this.transport
+    if (transport === null)
+      return { ok: false, error: 'the SMS channel is not started', temporary: true }
     let last: SendResult = { ok: false, error: 'nothing to send', temporary: false }
     for (const part of split.parts) {
       const sm: OutboundSm = {
@@ -306,7 +363,8 @@ export class SmsChannel {
       return true
     let allAnswered = true
     for (const [index, reply] of replies.entries()) {
-      const result = await this.sendParts(reply.msisdn, reply.text, bind).catch(
+      const logAs = this.freshLogAs()
+      const result = await this.sendParts(reply.msisdn, reply.text, bind, logAs).catch(
         (error: unknown) => {
           this.options.log.error('sms reply failed', {
             msisdn: maskMsisdn(reply.msisdn),
@@ -324,7 +382,7 @@ export class SmsChannel {
       const key = commandKey === null ? null : `${commandKey}#${index}`
       const kept = await this.options.keep
         .keepSmsReply(
-          { msisdn: reply.msisdn, text: reply.text, commandKey: key },
+          { msisdn: reply.msisdn, text: reply.text, commandKey: key, messageId: logAs.messageId },
           this.options.clock.nowMs(),
         )
         .then(

@@ -20,10 +20,16 @@
  *     reply, a receipt or a screen never overtakes the response that carries its message id.
  *  4. MUST send `sendUssd` params unchanged (TLVs included) as deliver_sm (simulator) or
  *     submit_sm (operator), to the bind named when it is still there.
- *  5. MUST NOT look into message text: coding, concatenation, keywords and menus are the
- *     channels' (text/ is a library they call, not a step the bearer applies).
+ *  5. MUST NOT look into the text of the messages it carries for the channels: coding,
+ *     concatenation, keywords and menus are the channels' (text/ is a library they call, not a
+ *     step the bearer applies). The simulator's network (simulated-network.ts) reads the text
+ *     only of what passes between phones and other services' ESMEs, which no channel sees, to
+ *     record it in the message log.
  *  6. MAY refuse a PDU itself (bind states, throttling, malformed input) without a handler.
  *  7. MAY offer no push target (`pushTarget` null): the caller then falls back to SMS.
+ *  8. MAY, in simulator mode, deliver an MT to a web handset (src/gateway/handset) instead of a
+ *     bind, saying so in `SendResult.handset`: a reply to an MO the handset sent, or an MT to a
+ *     number no ESME last spoke for while a handset of that number listens.
  *
  * A channel that rides the bearer:
  *  a. MUST send only through `send` / `sendUssd`, and MUST NOT open or write to an SMPP session
@@ -32,8 +38,8 @@
  *     contract, the SMPP stack in smpp/, the text coding in text/) or in the gateway (the notices
  *     outbox whose routes they are, src/gateway/notices/).
  *  c. MUST NOT learn which mode carries it beyond `mode`.
- * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, SendResult, SmsTransport,
- * SmsLink, UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
+ * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, HandsetDelivery, SendResult,
+ * SmsTransport, SmsLink, UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
  */
 import type { Pdu, PduParams } from './smpp/pdu.js'
 
@@ -88,8 +94,20 @@ export interface OutboundSm {
   readonly messageState?: number
 }
 
+/**
+ * Where the simulator put a message for a phone no ESME took (simulated-network.ts): `open`, on
+ * a web handset listening to that number now; `closed`, kept in the message log for the handset
+ * of that number to read when it opens (a reply to an MO it sent while no longer listening).
+ */
+export type HandsetDelivery = 'open' | 'closed'
+
 export type SendResult =
-  | { readonly ok: true; readonly messageId: string }
+  | {
+      readonly ok: true
+      readonly messageId: string
+      /** Set when the simulator gave it to a web handset instead of a bind. */
+      readonly handset?: HandsetDelivery
+    }
   | { readonly ok: false; readonly error: string; readonly temporary: boolean }
 
 export interface SmsTransport {

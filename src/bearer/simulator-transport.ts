@@ -4,13 +4,17 @@
  * submit_sm_resp carries the MO's message id, the replies come back to that bind (or a receiver
  * bind of the same system_id) as deliver_sm, and a delivery receipt follows when asked for.
  * Notices (merchant requests, expiries) go to the bind that last spoke for that MSISDN, else to
- * any bind that can receive. A submit_sm carrying ussd_service_op is USSD, not SMS: it goes to
- * the handler channels/ussd/smpp attached (UssdLink), which answers with deliver_sm through
- * sendUssd; binds that spoke USSD are remembered as the places a USSD push can go.
+ * a web handset listening to it, else to any bind that can receive (simulated-network.ts, which
+ * also carries what passes between phones and services bound with their own short code as
+ * address_range, and takes the MOs of web handsets). A submit_sm carrying ussd_service_op is
+ * USSD, not SMS: it goes to the handler channels/ussd/smpp attached (UssdLink), which answers
+ * with deliver_sm through sendUssd; binds that spoke USSD are remembered as the places a USSD
+ * push can go. Exports startSimulatorTransport, SimulatorOptions, SimulatorTransport.
  */
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type {
+  InboundAnswer,
   InboundHandler,
   OutboundSm,
   SendResult,
@@ -18,12 +22,14 @@ import type {
   UssdPduHandler,
   UssdPduSource,
 } from './contract.js'
-import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
+import { inboundOf, sendResultOf } from './inbound-pdu.js'
+import type { HandsetSide } from './simulated-network.js'
+import { bindNameOf, SimulatedNetwork } from './simulated-network.js'
 import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
 import { publishSmppCounters } from './smpp/metrics.js'
 import type { PduParams } from './smpp/pdu.js'
-import type { SmppPeer, SmppServer } from './smpp/server.js'
+import type { SmppServer } from './smpp/server.js'
 import { startSmppServer } from './smpp/server.js'
 
 export interface SimulatorOptions {
@@ -36,28 +42,24 @@ export interface SimulatorOptions {
   readonly log: Logger
   readonly metrics: Metrics
   readonly onInbound: InboundHandler
+  /** The web handsets and the message log (src/gateway/handset); null: none. */
+  readonly handsets?: HandsetSide | null
 }
 
-/** MSISDNs whose last MO's bind we remember, for notices; oldest forgotten first. */
+/** MSISDNs whose last USSD bind we remember, for the push; oldest forgotten first. */
 const lastBindsMax = 100_000
 
 export interface SimulatorTransport extends SmppBearer {
   readonly server: SmppServer
+  /** Where MTs go, and what passes between phones, handsets and services. */
+  readonly network: SimulatedNetwork
 }
 
 export async function startSimulatorTransport(
   options: SimulatorOptions,
 ): Promise<SimulatorTransport> {
-  const lastBind = new Map<string, number>()
-  const remember = (msisdn: string, peerId: number): void => {
-    lastBind.delete(msisdn)
-    lastBind.set(msisdn, peerId)
-    if (lastBind.size > lastBindsMax) {
-      const oldest = lastBind.keys().next()
-      if (oldest.done !== true) lastBind.delete(oldest.value)
-    }
-  }
-  const bindName = (peer: SmppPeer): string => `${peer.systemId}#${peer.id}`
+  // Set once the server listens, before any bind can submit.
+  let network: SimulatedNetwork | null = null
   // USSD over SMPP: who speaks it, and where each MSISDN last spoke it (same bound as lastBind).
   let ussdHandler: UssdPduHandler | null = null
   const ussdPeers = new Set<number>()
@@ -100,16 +102,29 @@ export async function startSimulatorTransport(
         const source =
           typeof pdu.fields['source_addr'] === 'string' ? pdu.fields['source_addr'] : ''
         rememberUssd(source, peer.id)
-        const answer = await ussdHandler(pdu, { bind: bindName(peer), origin: peer.systemId })
+        const answer = await ussdHandler(pdu, { bind: bindNameOf(peer), origin: peer.systemId })
         if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
         return answer.status === smppStatus.ok
           ? { status: answer.status, messageId: answer.messageId }
           : { status: answer.status }
       }
-      const sm = inboundOf(pdu, bindName(peer), peer.systemId)
-      if (sm.destination !== options.shortCode) return { status: smppStatus.invalidDestination }
-      remember(sm.source, peer.id)
-      const answer = await options.onInbound(sm)
+      const sm = inboundOf(pdu, bindNameOf(peer), peer.systemId)
+      if (network === null) return { status: smppStatus.throttled }
+      const serviceCode = network.serviceCodeOf(peer)
+      let answer: InboundAnswer
+      if (serviceCode !== null && sm.source === serviceCode) {
+        // A service's MT from its own code to a phone.
+        answer = network.submitFromService(sm)
+      } else if (sm.destination !== options.shortCode) {
+        // An MO to another service's code, or to no one (ESME_RINVDSTADR, as before services).
+        if (network.serviceFor(sm.destination) === undefined)
+          return { status: smppStatus.invalidDestination }
+        network.remember(sm.source, peer.id)
+        answer = await network.moToService(sm)
+      } else {
+        network.remember(sm.source, peer.id)
+        answer = await options.onInbound(sm)
+      }
       // The server writes submit_sm_resp as soon as this resolves; what follows it on the
       // wire (replies, the receipt) waits a turn of the event loop so that it comes after.
       if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
@@ -118,6 +133,13 @@ export async function startSimulatorTransport(
         : { status: answer.status }
     },
   })
+  const simulated = new SimulatedNetwork({
+    server,
+    shortCode: options.shortCode,
+    handsets: options.handsets ?? null,
+    onInbound: options.onInbound,
+  })
+  network = simulated
   publishSmppCounters(options.metrics, 'smsc', server.counters)
   options.metrics.gauge('telepay_smpp_binds', 'ESMEs bound to the SMSC simulator', ['bind'], () => {
     const counts = new Map<string, number>()
@@ -126,32 +148,11 @@ export async function startSimulatorTransport(
     return [...counts].map(([bind, value]) => ({ labels: { bind }, value }))
   })
 
-  const peerFor = (sm: OutboundSm): SmppPeer | undefined => {
-    const peers = server.peers()
-    if (sm.bind !== null) {
-      const origin = peers.find((peer) => bindName(peer) === sm.bind)
-      if (origin !== undefined) return server.receiverFor(origin)
-    }
-    const last = lastBind.get(sm.destination)
-    const lastPeer = last === undefined ? undefined : peers.find((peer) => peer.id === last)
-    if (lastPeer !== undefined) {
-      const receiver = server.receiverFor(lastPeer)
-      if (receiver !== undefined) return receiver
-    }
-    return peers.find((peer) => peer.canReceive)
-  }
-
   return {
     mode: 'simulator',
     server,
-    async send(sm: OutboundSm): Promise<SendResult> {
-      const peer = peerFor(sm)
-      if (peer === undefined)
-        return { ok: false, error: 'no ESME is bound to receive', temporary: true }
-      const result = sendResultOf(await peer.send('deliver_sm', outboundParams(sm)))
-      // deliver_sm_resp carries no id; the simulator's own MT ids only name receipts.
-      return result
-    },
+    network: simulated,
+    send: (sm: OutboundSm): Promise<SendResult> => simulated.deliver(sm),
     ready: () => true,
     close: () => server.close(),
     attachUssd(handler) {
@@ -159,7 +160,7 @@ export async function startSimulatorTransport(
     },
     async sendUssd(bind: string, params: PduParams): Promise<SendResult> {
       const peers = server.peers()
-      const origin = peers.find((peer) => bindName(peer) === bind)
+      const origin = peers.find((peer) => bindNameOf(peer) === bind)
       const systemId = bind.slice(0, bind.lastIndexOf('#'))
       const peer = origin !== undefined ? server.receiverFor(origin) : server.findReceiver(systemId)
       if (peer === undefined)
@@ -176,7 +177,7 @@ export async function startSimulatorTransport(
       const candidates = [...peers.filter((peer) => peer.id === last), ...peers]
       for (const candidate of candidates) {
         const receiver = server.receiverFor(candidate)
-        if (receiver !== undefined) return { bind: bindName(receiver), origin: receiver.systemId }
+        if (receiver !== undefined) return { bind: bindNameOf(receiver), origin: receiver.systemId }
       }
       return null
     },

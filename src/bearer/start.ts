@@ -15,6 +15,7 @@ import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type { InboundAnswer, InboundHandler, SmppBearer, SmsLink, UssdLink } from './contract.js'
 import { startOperatorTransport } from './operator-transport.js'
+import type { HandsetSide, SimulatedNetwork } from './simulated-network.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
@@ -35,6 +36,8 @@ export interface SmppBearerOptions {
   readonly upstream: UpstreamSmsc | null
   /** Overrides the simulator's session limits (the SMS benchmark raises the throttle). */
   readonly limits?: Partial<SmppLimits>
+  /** The simulator's web handsets and message log (src/gateway/handset); absent: none. */
+  readonly handsets?: HandsetSide | null
   readonly log: Logger
   readonly metrics: Metrics
 }
@@ -49,6 +52,10 @@ export interface RunningSmppBearer {
    * The simulator's port (its configured one, or the one picked for port 0); null in operator mode.
    */
   readonly port: number | null
+  /**
+   * The simulator's network (web handsets' MOs, services' MTs over HTTP); null in operator mode.
+   */
+  readonly network: SimulatedNetwork | null
   /** Bound and able to carry traffic both ways. */
   ready(): boolean
   /** Stop, step 1: the simulator takes no new bind (its listener closes); binds made stay. */
@@ -65,6 +72,7 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
       : smsHandler(sm)
   let transport: SmppBearer
   let server: SmppServer | null = null
+  let network: SimulatedNetwork | null = null
   if (options.mode === 'simulator') {
     const simulator = await startSimulatorTransport({
       ...options.simulator,
@@ -73,8 +81,10 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
       metrics: options.metrics,
       onInbound,
       ...(options.limits === undefined ? {} : { limits: options.limits }),
+      handsets: options.handsets ?? null,
     })
     server = simulator.server
+    network = simulator.network
     transport = simulator
     options.log.info('smsc simulator listening', {
       smpp: `${simulator.server.host}:${simulator.server.port}`,
@@ -108,6 +118,7 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
       pushTarget: (msisdn) => bearer.pushTarget(msisdn),
     },
     port: server?.port ?? null,
+    network,
     ready: () => bearer.ready(),
     stopListening() {
       server?.stopListening()

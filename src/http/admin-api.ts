@@ -2,13 +2,15 @@
  * admin-api.ts - the operations API of SPEC section 9: subscribers and balances, the ledger
  * check, recent transactions, the test clock; plus the simulated bank's behaviour, the running
  * operating model, the party settlement of a day and the notification outbox, which operators of
- * the simulator need; and registering a subscriber (POST /subscribers).
+ * the simulator need; registering a subscriber (POST /subscribers); and the message log of one
+ * phone's SMS (GET /messages).
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
 import { bankModes } from '../bank/gateway-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
+import { handsetLimits, smsJson } from '../gateway/handset/index.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { paymentJson, sendError } from '../gateway/http/json.js'
 import { operatingModelJson, partyFeesJson, partyNamesJson } from '../gateway/http/parties.js'
@@ -174,6 +176,36 @@ export function adminApi(context: GatewayContext): Router {
       transactions: payments.map(paymentJson),
       // Where the next page starts; null once a page comes back short.
       nextBefore: payments.length === limit && last !== undefined ? last.id : null,
+    })
+  })
+
+  // One phone's SMS, newest first, a page at a time: the operator's view, texts unmasked (but never
+  // logged: a kept reply may quote a balance).
+  router.get('/messages', (request: Request, response: Response) => {
+    const rawMsisdn = request.query['msisdn']
+    const msisdn = typeof rawMsisdn === 'string' ? normalizeMsisdn(rawMsisdn) : null
+    if (msisdn === null)
+      return sendError(response, 400, 'msisdn_invalid', 'msisdn is a mobile number in E.164')
+    const limitText = request.query['limit']
+    const limit = limitText === undefined ? 20 : Number(limitText)
+    if (!Number.isInteger(limit) || limit < 1 || limit > handsetLimits.pageRowsMax)
+      return sendError(
+        response,
+        400,
+        'limit_invalid',
+        `limit is a whole number from 1 to ${handsetLimits.pageRowsMax}`,
+      )
+    const beforeText = request.query['before']
+    const beforeSeq =
+      typeof beforeText === 'string' && /^\d{1,15}$/.test(beforeText) ? Number(beforeText) : null
+    if (beforeText !== undefined && beforeSeq === null)
+      return sendError(response, 400, 'before_invalid', "before is a message's seq, as 1234")
+    const messages = context.messages.page({ msisdn, limit, beforeSeq })
+    const last = messages.at(-1)
+    response.json({
+      messages: messages.map(smsJson),
+      // Where the next page starts; null once a page comes back short.
+      nextBefore: messages.length === limit && last !== undefined ? last.seq : null,
     })
   })
 

@@ -4,6 +4,7 @@
 
 import type { GatewayBank } from '../bank/gateway-bank.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
+import type { LoggedSms, MessagePage } from '../gateway/handset/index.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import type { Clock } from '../service/clock.js'
@@ -27,6 +28,8 @@ export interface GatewayContext {
   readonly operating: OperatingLimits
   /** The operating model the platform runs under, as the trails name it. */
   readonly operatingModel: string
+  /** The message log's pages of one MSISDN's SMS (GET /admin/api/messages). */
+  readonly messages: { page(query: MessagePage): LoggedSms[] }
   readonly adminToken: string
   readonly adminTokenIsDefault: boolean
   /** Hashes a PIN as the gateway stores it (a world's load hashes each distinct PIN once). */

@@ -297,6 +297,33 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM sqlite_master WHERE name = 'day_totals'",
   },
+  {
+    // The message log of each phone's SMS (src/gateway/handset/message-log.ts): the operator's
+    // view of what went to and from a number, and what a web handset reads back when it opens.
+    // Written behind, in batches; kept per MSISDN and by age. seq orders the rows as they were
+    // recorded (AUTOINCREMENT: a seq is never given twice, so a stream's Last-Event-ID stays
+    // meaningful after the newest rows were pruned); the MSISDN index serves the pages and the
+    // cap, the id index a state change of a held MT.
+    version: 14,
+    sql: `
+      CREATE TABLE message_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        msisdn TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        party TEXT NOT NULL,
+        text TEXT NOT NULL,
+        coding TEXT NOT NULL,
+        parts INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+      CREATE INDEX message_log_by_msisdn ON message_log (msisdn, seq);
+      CREATE INDEX message_log_by_id ON message_log (message_id);
+    `,
+    unless: "SELECT 1 FROM sqlite_master WHERE name = 'message_log'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

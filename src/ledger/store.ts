@@ -95,6 +95,8 @@ export interface KeptSmsReply {
   readonly msisdn: string
   readonly text: string
   readonly commandKey: string | null
+  /** The message log's id of the reply's first try (src/gateway/handset), kept with it. */
+  readonly messageId?: string
 }
 
 export interface TransactionFilter {

@@ -39,6 +39,9 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
   bank: 'the simulated issuing bank',
   smpp: 'the built-in SMSC simulator that ESMEs bind to (simulator mode)',
   sms: 'the SMS channel',
+  sendsms:
+    "the simulator's Kannel-style GET /cgi-bin/sendsms, where services send MTs to simulated " +
+    'phones (simulator mode)',
   ussd: 'the USSD channel',
   wap: 'the WAP channel',
   sections: {
@@ -56,6 +59,8 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
     'sms.upstream':
       "operator mode's SMSC: `smpp://systemId:password@host:port?bind=transceiver` " +
       '(or `bind=transmitter%2Breceiver`, `&systemType=X`)',
+    'sendsms.username': 'the `username` sendsms takes (others: 403 `Authorization failed`)',
+    'sendsms.password': 'its `password`',
     'ussd.push':
       "push a merchant's payment request as a USSD prompt before the SMS (`true`/`false`; " +
       'default: on with the simulator, off in operator mode)',

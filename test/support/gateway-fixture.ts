@@ -23,6 +23,7 @@ import type { UssdLimits } from '../../channels/ussd/limits.js'
 import type { WapLimits } from '../../channels/wap/limits.js'
 import { loadConfig } from '../../src/config.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
+import type { HandsetLimits } from '../../src/gateway/handset/index.js'
 import type { Gateway } from '../../src/gateway.js'
 import { startGateway } from '../../src/gateway.js'
 import type { Logger } from '../../src/service/log.js'
@@ -85,6 +86,8 @@ export interface FixtureOptions {
   readonly ussdLimits?: Partial<UssdLimits>
   /** The IVR channel's limits (not in the configuration file), e.g. a short answer deadline. */
   readonly ivrLimits?: Partial<IvrLimits>
+  /** The message log's and web handsets' bounds (not in the configuration file). */
+  readonly handsetLimits?: Partial<HandsetLimits>
   /** The USSD menu folder (a copy a test edits); by default the shipped menus/ussd. */
   readonly menusDir?: string
   /**
@@ -225,6 +228,7 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     ...(options.wapLimits === undefined ? {} : { wapLimits: options.wapLimits }),
     ...(options.ussdLimits === undefined ? {} : { ussdLimits: options.ussdLimits }),
     ...(options.ivrLimits === undefined ? {} : { ivrLimits: options.ivrLimits }),
+    ...(options.handsetLimits === undefined ? {} : { handsetLimits: options.handsetLimits }),
     ...(options.menusDir === undefined ? {} : { menusDir: options.menusDir }),
   }
   let gateway: Gateway

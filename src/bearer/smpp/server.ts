@@ -46,6 +46,8 @@ export interface SmppPeer {
   readonly remotePort: number
   /** Whether deliver_sm may go to this bind (receiver or transceiver). */
   readonly canReceive: boolean
+  /** The address_range it bound with ('' when none). */
+  readonly addressRange: string
   /** Sends a request (deliver_sm, data_sm) to this ESME through the session's window. */
   send(command: string, params: PduParams, options?: SendOptions): Promise<SendResult>
   unbind(): Promise<void>
@@ -273,6 +275,7 @@ function makePeer(session: SmppSession): SmppPeer {
     remoteAddress: session.remoteAddress,
     remotePort: session.remotePort,
     canReceive: bindType !== 'transmitter',
+    addressRange: session.peerAddressRange,
     send: (command, params, options) => session.send(command, params, options),
     unbind: () => session.unbind(),
   }

@@ -38,6 +38,8 @@ export interface BindRequest {
   readonly password: string
   readonly systemType: string
   readonly interfaceVersion: number
+  /** The ESME's address_range ('' when none): the simulator routes a short code's MOs by it. */
+  readonly addressRange: string
 }
 
 /** status 0 accepts; systemId is the one our bind_*_resp announces. */

@@ -71,6 +71,7 @@ export class SmppSession {
   private currentState: SessionState = 'open'
   private currentBindType: BindType | null = null
   private peer: string | null = null
+  private peerRange = ''
   private bindPending = false
   private pendingBindType: BindType | null = null
   private closeReason: CloseReason | null = null
@@ -140,6 +141,11 @@ export class SmppSession {
   /** The peer's system_id: from its bind (smsc role) or its bind_resp (esme role). */
   get peerSystemId(): string | null {
     return this.peer
+  }
+
+  /** The address_range of the peer's bind (smsc role): '' when it gave none. */
+  get peerAddressRange(): string {
+    return this.peerRange
   }
 
   /** Our requests awaiting a response (window-counted). */
@@ -475,6 +481,7 @@ export class SmppSession {
       password: pduString(pdu, 'password') ?? '',
       systemType: pduString(pdu, 'system_type') ?? '',
       interfaceVersion: pduNumber(pdu, 'interface_version') ?? 0,
+      addressRange: pduString(pdu, 'address_range') ?? '',
     }
     this.bindPending = true
     let decision: BindDecision
@@ -506,6 +513,7 @@ export class SmppSession {
       return
     }
     this.peer = request.systemId
+    this.peerRange = request.addressRange
     this.respond(pdu, smppStatus.ESME_ROK, {
       system_id: decision.systemId,
       sc_interface_version: interfaceVersion,

@@ -2,7 +2,7 @@
  * segment.ts - splits a reply into SMS parts: a single short_message when it fits (160 GSM
  * septets / 70 UCS-2 units), else parts of at most 153 septets / 67 units, each carrying the
  * concatenation UDH `05 00 03 ref total seq` (splitText) or SAR TLV values (splitTextSar).
- * Exports splitText, splitTextSar, udhConcat8Length and their result types.
+ * Exports splitText, splitTextSar, udhConcat8Length, SplitCoding and their result types.
  *
  * A character is the atom: an ESC + extension septet pair or a UTF-16 surrogate pair never
  * straddles two parts (the part then holds 152 septets or 66 units), because handsets show a
@@ -107,9 +107,9 @@ function chunk(atoms: readonly Atom[], capacity: number): Atom[][] {
   return chunks
 }
 
-function planParts(text: string, limits: SmsTextLimits): Plan {
+function planParts(text: string, limits: SmsTextLimits, coding: SplitCoding): Plan {
   if (limits !== smsTextLimits) checkSmsTextLimits(limits)
-  const gsm = isGsm7(text)
+  const gsm = coding === 'auto' && isGsm7(text)
   const dataCoding = gsm ? dataCodings.smscDefault : dataCodings.ucs2
   const atoms = atomsOf(text, gsm)
   const singleMax = gsm ? limits.singleSeptetsMax : limits.singleUcs2UnitsMax
@@ -137,6 +137,12 @@ function assertReference(reference: number, max: number): void {
 }
 
 /**
+ * The alphabet of a split: `auto` is GSM-7 when every character fits, else UCS-2; `ucs2` is
+ * UCS-2 whatever the text (a sender that asks for it, as Kannel's sendsms `coding=2`).
+ */
+export type SplitCoding = 'auto' | 'ucs2'
+
+/**
  * Splits `text` into whole short_message values. `reference` (0-255) is chosen by the caller,
  * one per reply and per destination, and goes into every part's UDH.
  */
@@ -144,9 +150,10 @@ export function splitText(
   text: string,
   reference: number,
   limits: SmsTextLimits = smsTextLimits,
+  coding: SplitCoding = 'auto',
 ): SplitText {
   assertReference(reference, 0xff)
-  const plan = planParts(text, limits)
+  const plan = planParts(text, limits, coding)
   const total = plan.bodies.length
   if (total === 1) {
     return {
@@ -173,7 +180,7 @@ export function splitTextSar(
   limits: SmsTextLimits = smsTextLimits,
 ): SplitTextSar {
   assertReference(reference, 0xffff)
-  const plan = planParts(text, limits)
+  const plan = planParts(text, limits, 'auto')
   const total = plan.bodies.length
   const parts = plan.bodies.map((body, index) => ({
     body,
