@@ -79,6 +79,7 @@ export const en: Catalogue = {
     'Your account is locked after too many wrong PINs. Please try again in 15 minutes.',
   'refusal.merchant_not_found': 'Merchant not found. Check the merchant code and send again.',
   'refusal.merchant_already_exists': 'A merchant with this code exists already.',
+  'refusal.fee_rule_invalid': 'The fee floor is above the fee cap.',
   'refusal.order_already_exists': 'An order with this number exists already.',
   'refusal.customer_reference_required':
     'This biller needs your customer reference from the bill. Please send again with it.',

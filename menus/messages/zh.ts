@@ -66,6 +66,7 @@ export const zh: Catalogue = {
   'refusal.subscriber_locked': '密码错误次数过多，账户已锁定，请15分钟后再试。',
   'refusal.merchant_not_found': '商户不存在，请核对商户编号后重新发送。',
   'refusal.merchant_already_exists': '该商户编号已被使用。',
+  'refusal.fee_rule_invalid': '手续费下限高于上限。',
   'refusal.order_already_exists': '该订单号已被使用。',
   'refusal.customer_reference_required': '缴费需提供账单上的户号，请附上户号重新发送。',
   'refusal.order_not_found': '订单不存在，请核对订单号后重新发送。',

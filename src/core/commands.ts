@@ -167,6 +167,10 @@ export type OperatorCommand =
       readonly category: MerchantCategory
       readonly settlementBank: string | null
       readonly feeBasisPoints: bigint | null
+      /** The rest of its fee rule: absent, no fixed part, no floor, no cap. */
+      readonly feeFixedMinor?: bigint
+      readonly feeMinMinor?: bigint
+      readonly feeMaxMinor?: bigint | null
       /** The API key's SHA-256: the key itself is shown once, to whoever opened the merchant. */
       readonly apiKeySha256: string
       readonly webhookSecret: string
@@ -177,6 +181,10 @@ export type OperatorCommand =
       readonly name?: string
       readonly settlementBank?: string | null
       readonly feeBasisPoints?: bigint | null
+      readonly feeFixedMinor?: bigint
+      readonly feeMinMinor?: bigint
+      /** null removes the cap. */
+      readonly feeMaxMinor?: bigint | null
       readonly apiKeySha256?: string
       readonly webhookSecret?: string
     }

@@ -184,7 +184,11 @@ export function decideOpenMerchant(
     accountId: account.id,
     settlementBank: command.settlementBank,
     feeBasisPoints: command.feeBasisPoints,
+    feeFixedMinor: command.feeFixedMinor ?? 0n,
+    feeMinMinor: command.feeMinMinor ?? 0n,
+    feeMaxMinor: command.feeMaxMinor ?? null,
   }
+  if (!feeRuleSound(merchant)) return { result: refused('fee_rule_invalid', 'en'), writes: [] }
   const message = {
     key: 'merchant.opened' as const,
     params: { code: merchant.code, name: merchant.name },
@@ -217,7 +221,12 @@ export function decideChangeMerchant(
     ...(command.name === undefined ? {} : { name: command.name }),
     ...(command.settlementBank === undefined ? {} : { settlementBank: command.settlementBank }),
     ...(command.feeBasisPoints === undefined ? {} : { feeBasisPoints: command.feeBasisPoints }),
+    ...(command.feeFixedMinor === undefined ? {} : { feeFixedMinor: command.feeFixedMinor }),
+    ...(command.feeMinMinor === undefined ? {} : { feeMinMinor: command.feeMinMinor }),
+    ...(command.feeMaxMinor === undefined ? {} : { feeMaxMinor: command.feeMaxMinor }),
   }
+  // Checked on the rule as it would be: a new floor is held to the cap already there.
+  if (!feeRuleSound(changed)) return { result: refused('fee_rule_invalid', 'en'), writes: [] }
   const message = {
     key: 'merchant.changed' as const,
     params: { code: changed.code, name: changed.name },
@@ -234,4 +243,9 @@ export function decideChangeMerchant(
       },
     ],
   }
+}
+
+/** Whether some fee satisfies the merchant's rule: its floor is not above its cap. */
+function feeRuleSound(merchant: Merchant): boolean {
+  return merchant.feeMaxMinor === null || merchant.feeMinMinor <= merchant.feeMaxMinor
 }

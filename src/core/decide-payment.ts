@@ -356,7 +356,7 @@ export function postPayment(
   const legs: Leg[] = [{ accountId: intent.payerAccount.id, amountMinor: -amount }]
   let feeMinor = 0n
   if (intent.merchant !== null) {
-    const split = feeSplitOf(intent.funding, amount, limits, intent.merchant.feeBasisPoints)
+    const split = feeSplitOf(intent.funding, amount, limits, intent.merchant)
     feeMinor = split.feeMinor
     legs.push({ accountId: intent.merchant.accountId, amountMinor: amount - feeMinor })
     for (const share of split.shares)

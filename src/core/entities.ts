@@ -87,6 +87,11 @@ export interface Merchant {
   readonly settlementBank: string | null
   /** Its own merchant fee in basis points (a contract rate); null: the platform's default. */
   readonly feeBasisPoints: bigint | null
+  /** The rest of its fee rule (fees.ts, FeeRule): a fixed part per payment, a floor, a cap. */
+  readonly feeFixedMinor: bigint
+  readonly feeMinMinor: bigint
+  /** null: no cap. */
+  readonly feeMaxMinor: bigint | null
 }
 
 export interface Order {

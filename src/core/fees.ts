@@ -2,8 +2,10 @@
  * fees.ts - the merchant fee and its revenue share between operator, bank and platform. The fee
  * is taken from what the merchant receives, and every share is a leg of the payment's own
  * transfer, so the split is atomic with the payment. The shares here are the cooperative
- * model's (SPEC section 3); each operating model has its own (operating-models.ts). Exports
- * FeeParty, FeeShareTable, feeShares, FeeSplit and splitMerchantFee.
+ * model's (SPEC section 3); each operating model has its own (operating-models.ts). The fee
+ * itself follows a rule: a rate, a fixed part per payment, a floor and a cap, as merchant
+ * acquiring contracts are written ("0.6 %, at least 0.10, at most 20.00"). Exports FeeParty,
+ * FeeShareTable, feeShares, FeeRule, rateOnly, merchantFeeOf, FeeSplit and splitMerchantFee.
  */
 import { assert } from './assert.js'
 import type { FundingKind, PartyKind } from './entities.js'
@@ -37,19 +39,51 @@ export const feeShares: Readonly<Record<FundingKind, readonly (readonly [FeePart
   ],
 }
 
+/** How a merchant's fee is worked out from a payment's amount. */
+export interface FeeRule {
+  /** The rate, in basis points of the amount (100 = 1.00 %). */
+  readonly basisPoints: bigint
+  /** Added to every payment's fee, whatever its amount. */
+  readonly fixedMinor: bigint
+  /** The least fee a payment pays. */
+  readonly minMinor: bigint
+  /** The most fee a payment pays; null: no cap. */
+  readonly maxMinor: bigint | null
+}
+
+/** A rule that is a rate alone (the platform's default, and a merchant without other terms). */
+export function rateOnly(basisPoints: bigint): FeeRule {
+  return { basisPoints, fixedMinor: 0n, minMinor: 0n, maxMinor: null }
+}
+
+/**
+ * The fee of a payment of `amountMinor`: the rate (rounded half up) plus the fixed part, raised
+ * to the floor and lowered to the cap, and never more than the payment itself, so that the
+ * merchant's leg is never negative (a 0.50 payment under a 1.00 floor pays all of it as fee).
+ */
+export function merchantFeeOf(amountMinor: bigint, rule: FeeRule): bigint {
+  let feeMinor = basisPointsOf(amountMinor, rule.basisPoints) + rule.fixedMinor
+  if (feeMinor < rule.minMinor) feeMinor = rule.minMinor
+  if (rule.maxMinor !== null && feeMinor > rule.maxMinor) feeMinor = rule.maxMinor
+  return feeMinor > amountMinor ? amountMinor : feeMinor
+}
+
 export interface FeeSplit {
   readonly feeMinor: bigint
   readonly shares: readonly { readonly party: FeeParty; readonly amountMinor: bigint }[]
 }
 
-/** Splits the fee of a payment by `table`: the cooperative model's unless another is given. */
+/**
+ * The fee of a payment by `rule` (a rate alone when given basis points), split by `table`: the
+ * cooperative model's unless another is given.
+ */
 export function splitMerchantFee(
   funding: FundingKind,
   amountMinor: bigint,
-  feeBasisPoints: bigint,
+  rule: FeeRule | bigint,
   table: FeeShareTable = feeShares,
 ): FeeSplit {
-  const feeMinor = basisPointsOf(amountMinor, feeBasisPoints)
+  const feeMinor = merchantFeeOf(amountMinor, typeof rule === 'bigint' ? rateOnly(rule) : rule)
   const parties = table[funding]
   // The model was checked at start-up to have shares for every account it offers, and a payment
   // from an account it does not offer is refused before it can post.

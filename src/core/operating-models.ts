@@ -10,10 +10,10 @@
  * defaultFundingOf, offersAccount, feeSplitOf, checkOperatingModels, creditInstitutionOf and
  * partyNameOf.
  */
-import type { FundingKind } from './entities.js'
+import type { FundingKind, Merchant } from './entities.js'
 import { fundingKinds } from './entities.js'
-import type { FeeParty, FeeShareTable, FeeSplit } from './fees.js'
-import { feeShares, splitMerchantFee } from './fees.js'
+import type { FeeParty, FeeRule, FeeShareTable, FeeSplit } from './fees.js'
+import { feeShares, rateOnly, splitMerchantFee } from './fees.js'
 import type { Limits } from './limits.js'
 
 export const operatingModelIds = ['operator', 'bank', 'third_party', 'cooperative'] as const
@@ -152,19 +152,30 @@ export function offersAccount(model: OperatingModelId, funding: FundingKind): bo
 }
 
 /**
- * The merchant fee of a payment and its shares, under the running model: at the merchant's own
- * rate when its contract has one (`merchantBasisPoints`), else at the platform's.
+ * The merchant fee of a payment and its shares, under the running model: by the merchant's fee
+ * rule, at its own rate when its contract has one, else at the platform's.
  */
 export function feeSplitOf(
   funding: FundingKind,
   amountMinor: bigint,
   limits: Limits,
-  merchantBasisPoints: bigint | null = null,
+  merchant: FeeTermsOf | null = null,
 ): FeeSplit {
   const shares = operatingModels[limits.operatingModel].feeShares
-  const basisPoints = merchantBasisPoints ?? limits.merchantFeeBasisPoints
-  return splitMerchantFee(funding, amountMinor, basisPoints, shares)
+  const rule: FeeRule =
+    merchant === null
+      ? rateOnly(limits.merchantFeeBasisPoints)
+      : {
+          basisPoints: merchant.feeBasisPoints ?? limits.merchantFeeBasisPoints,
+          fixedMinor: merchant.feeFixedMinor,
+          minMinor: merchant.feeMinMinor,
+          maxMinor: merchant.feeMaxMinor,
+        }
+  return splitMerchantFee(funding, amountMinor, rule, shares)
 }
+
+/** What of a merchant its fee depends on. */
+type FeeTermsOf = Pick<Merchant, 'feeBasisPoints' | 'feeFixedMinor' | 'feeMinMinor' | 'feeMaxMinor'>
 
 /** Returns the problems of the model table, each naming its model; empty when it is sound. */
 export function checkOperatingModels(

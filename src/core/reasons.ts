@@ -31,6 +31,8 @@ export const reasons = [
   'merchant_not_found',
   // The operator opens a merchant under a code another merchant has.
   'merchant_already_exists',
+  // A merchant's fee rule whose floor is above its cap: no fee could satisfy both.
+  'fee_rule_invalid',
   'customer_reference_required',
   'order_not_found',
   // The operator gives an order a number another order has.
@@ -90,6 +92,7 @@ export function isTransient(reason: Reason): boolean {
     case 'already_registered':
     case 'merchant_not_found':
     case 'merchant_already_exists':
+    case 'fee_rule_invalid':
     case 'customer_reference_required':
     case 'order_not_found':
     case 'order_already_exists':

@@ -170,6 +170,7 @@ export function worldRoutes(
         category,
         settlementBank,
         feeBasisPoints,
+        ...feeTermsField(body),
         apiKeySha256: sha256Hex(apiKey),
         webhookSecret,
       }
@@ -203,6 +204,7 @@ export function worldRoutes(
         ...(name === undefined ? {} : { name }),
         ...(settlementBank === undefined ? {} : { settlementBank }),
         ...(feeBasisPoints === undefined ? {} : { feeBasisPoints }),
+        ...feeTermsField(body),
         ...(apiKey === undefined ? {} : { apiKeySha256: sha256Hex(apiKey) }),
         ...(webhookSecret === undefined ? {} : { webhookSecret }),
       }
@@ -273,6 +275,28 @@ function merchantJson(merchant: Merchant, balanceMinor: bigint): Record<string, 
     settlementBank: merchant.settlementBank,
     // null: the platform's rate (limits.merchantFeeBasisPoints).
     feeBasisPoints: merchant.feeBasisPoints === null ? null : Number(merchant.feeBasisPoints),
+    feeFixed: formatAmount(merchant.feeFixedMinor),
+    feeMin: formatAmount(merchant.feeMinMinor),
+    feeMax: merchant.feeMaxMinor === null ? null : formatAmount(merchant.feeMaxMinor),
     balance: formatAmount(balanceMinor),
+  }
+}
+
+/**
+ * The fee rule's amounts a body gives (feeFixed, feeMin, feeMax as "0.10"; feeMax null for no
+ * cap); those it leaves out are left as they are, or none on a new merchant.
+ */
+function feeTermsField(body: Body): {
+  feeFixedMinor?: bigint
+  feeMinMinor?: bigint
+  feeMaxMinor?: bigint | null
+} {
+  const feeFixedMinor = amountField(body, 'feeFixed')
+  const feeMinMinor = amountField(body, 'feeMin')
+  const feeMaxMinor = body['feeMax'] === null ? null : amountField(body, 'feeMax')
+  return {
+    ...(feeFixedMinor === undefined ? {} : { feeFixedMinor }),
+    ...(feeMinMinor === undefined ? {} : { feeMinMinor }),
+    ...(feeMaxMinor === undefined ? {} : { feeMaxMinor }),
   }
 }

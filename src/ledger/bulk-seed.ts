@@ -214,7 +214,8 @@ export function merchantWriter(
 ): (merchant: World['merchants'][number], accountId: bigint | number) => void {
   const insert = db.prepare(
     'INSERT INTO merchants (code, name, category, account_id, api_key_sha256, ' +
-      'webhook_secret, settlement_bank, fee_basis_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'webhook_secret, settlement_bank, fee_basis_points, fee_fixed_minor, fee_min_minor, ' +
+      'fee_max_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   )
   return (merchant, accountId) => {
     insert.run(
@@ -226,6 +227,9 @@ export function merchantWriter(
       merchant.webhookSecret,
       merchant.settlementBank ?? null,
       merchant.feeBasisPoints ?? null,
+      merchant.feeFixedMinor ?? 0n,
+      merchant.feeMinMinor ?? 0n,
+      merchant.feeMaxMinor ?? null,
     )
   }
 }

@@ -91,6 +91,9 @@ export function merchantOfRow(row: Row): Merchant {
     accountId: num(row['account_id']),
     settlementBank: textOrNull(row['settlement_bank']),
     feeBasisPoints: row['fee_basis_points'] == null ? null : big(row['fee_basis_points']),
+    feeFixedMinor: row['fee_fixed_minor'] == null ? 0n : big(row['fee_fixed_minor']),
+    feeMinMinor: row['fee_min_minor'] == null ? 0n : big(row['fee_min_minor']),
+    feeMaxMinor: row['fee_max_minor'] == null ? null : big(row['fee_max_minor']),
   }
 }
 

@@ -324,6 +324,17 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM sqlite_master WHERE name = 'message_log'",
   },
+  {
+    // The rest of a merchant's fee rule (src/core/fees.ts): a fixed part per payment, a floor
+    // and a cap (NULL: none). Merchants written before pay their rate alone, as they did.
+    version: 15,
+    sql: `
+      ALTER TABLE merchants ADD COLUMN fee_fixed_minor INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE merchants ADD COLUMN fee_min_minor INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE merchants ADD COLUMN fee_max_minor INTEGER;
+    `,
+    unless: "SELECT 1 FROM pragma_table_info('merchants') WHERE name = 'fee_fixed_minor'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

@@ -485,6 +485,9 @@ export class SqliteView implements LedgerView {
           write.webhookSecret ?? null,
           merchant.settlementBank,
           merchant.feeBasisPoints,
+          merchant.feeFixedMinor,
+          merchant.feeMinMinor,
+          merchant.feeMaxMinor,
         )
       else
         this.sql.updateMerchant.run(
@@ -492,6 +495,9 @@ export class SqliteView implements LedgerView {
           merchant.category,
           merchant.settlementBank,
           merchant.feeBasisPoints,
+          merchant.feeFixedMinor,
+          merchant.feeMinMinor,
+          merchant.feeMaxMinor,
           write.apiKeySha256 ?? null,
           write.webhookSecret ?? null,
           merchant.code,
@@ -606,11 +612,12 @@ function prepareStatements(db: SqliteDatabase) {
       WHERE id = ?`),
     insertMerchant: db.prepare(`
       INSERT INTO merchants (code, name, category, account_id, api_key_sha256, webhook_secret,
-        settlement_bank, fee_basis_points)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+        settlement_bank, fee_basis_points, fee_fixed_minor, fee_min_minor, fee_max_minor)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     // A key or secret left out (NULL) stays as it was.
     updateMerchant: db.prepare(`
       UPDATE merchants SET name = ?, category = ?, settlement_bank = ?, fee_basis_points = ?,
+        fee_fixed_minor = ?, fee_min_minor = ?, fee_max_minor = ?,
         api_key_sha256 = COALESCE(?, api_key_sha256), webhook_secret = COALESCE(?, webhook_secret)
       WHERE code = ?`),
     updateAccount: db.prepare(`

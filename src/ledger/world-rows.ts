@@ -68,8 +68,8 @@ export function readWorldRows(db: SqliteDatabase): WorldRows {
   const merchants = (
     db
       .prepare(
-        `SELECT code, name, category, settlement_bank, fee_basis_points, api_key_sha256,
-           webhook_secret
+        `SELECT code, name, category, settlement_bank, fee_basis_points, fee_fixed_minor,
+           fee_min_minor, fee_max_minor, api_key_sha256, webhook_secret
          FROM merchants ORDER BY code`,
       )
       .all() as {
@@ -78,6 +78,9 @@ export function readWorldRows(db: SqliteDatabase): WorldRows {
       category: string
       settlement_bank: string | null
       fee_basis_points: bigint | null
+      fee_fixed_minor: bigint
+      fee_min_minor: bigint
+      fee_max_minor: bigint | null
       api_key_sha256: string
       webhook_secret: string
     }[]
@@ -87,6 +90,9 @@ export function readWorldRows(db: SqliteDatabase): WorldRows {
     category: (row.category === 'biller' ? 'biller' : 'merchant') as MerchantCategory,
     settlementBank: row.settlement_bank,
     feeBasisPoints: row.fee_basis_points,
+    feeFixedMinor: BigInt(row.fee_fixed_minor),
+    feeMinMinor: BigInt(row.fee_min_minor),
+    feeMaxMinor: row.fee_max_minor === null ? null : BigInt(row.fee_max_minor),
     apiKeySha256: row.api_key_sha256,
     webhookSecret: row.webhook_secret,
   }))

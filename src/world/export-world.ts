@@ -38,15 +38,21 @@ export async function worldFileOf(
             },
     })
   }
-  const merchants = rows.merchants.map((row) => ({
-    code: row.code,
-    name: row.name,
-    category: row.category,
-    ...(row.settlementBank === null ? {} : { settlementBank: row.settlementBank }),
-    ...(row.feeBasisPoints === null ? {} : { feeBasisPoints: Number(row.feeBasisPoints) }),
-    apiKeySha256: row.apiKeySha256,
-    webhookSecret: row.webhookSecret,
-  }))
+  const merchants = rows.merchants.map((row) => {
+    const { feeFixedMinor = 0n, feeMinMinor = 0n, feeMaxMinor = null } = row
+    return {
+      code: row.code,
+      name: row.name,
+      category: row.category,
+      ...(row.settlementBank === null ? {} : { settlementBank: row.settlementBank }),
+      ...(row.feeBasisPoints === null ? {} : { feeBasisPoints: Number(row.feeBasisPoints) }),
+      ...(feeFixedMinor === 0n ? {} : { feeFixed: formatAmount(feeFixedMinor) }),
+      ...(feeMinMinor === 0n ? {} : { feeMin: formatAmount(feeMinMinor) }),
+      ...(feeMaxMinor === null ? {} : { feeMax: formatAmount(feeMaxMinor) }),
+      apiKeySha256: row.apiKeySha256,
+      webhookSecret: row.webhookSecret,
+    }
+  })
   const orders = rows.orders.map((row) => ({
     orderNo: row.orderNo,
     merchantCode: row.merchantCode,

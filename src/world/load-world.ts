@@ -76,6 +76,9 @@ export async function loadWorld(spec: WorldSpec, ports: WorldLoadPorts): Promise
       settlementBank: merchant.settlementBank ?? null,
       feeBasisPoints:
         merchant.feeBasisPoints === undefined ? null : BigInt(merchant.feeBasisPoints),
+      feeFixedMinor: merchant.feeFixedMinor ?? 0n,
+      feeMinMinor: merchant.feeMinMinor ?? 0n,
+      feeMaxMinor: merchant.feeMaxMinor ?? null,
       apiKeySha256:
         merchant.apiKeySha256 ?? createHash('sha256').update(merchant.apiKey).digest('hex'),
       webhookSecret: merchant.webhookSecret,

@@ -11,6 +11,7 @@ import type { ErrorObject } from 'ajv'
 import { normalizeMsisdn } from '../core/index.js'
 import { parseYamlText } from '../gateway/yaml-text.js'
 import type { WorldSpec } from './world.js'
+import { amountOf } from './world.js'
 import { hintKeyword } from './world-schema.js'
 import { worldValidator } from './world-validator.js'
 
@@ -83,6 +84,9 @@ interface RawWorld {
     readonly apiKeySha256?: string
     readonly webhookSecret?: string
     readonly feeBasisPoints?: number
+    readonly feeFixed?: string
+    readonly feeMin?: string
+    readonly feeMax?: string
   }[]
   readonly orders?: readonly {
     readonly orderNo: string
@@ -126,6 +130,9 @@ function withDefaults(raw: RawWorld): WorldSpec {
       ...(merchant.apiKeySha256 === undefined ? {} : { apiKeySha256: merchant.apiKeySha256 }),
       ...(merchant.webhookSecret === undefined ? {} : { webhookSecret: merchant.webhookSecret }),
       ...(merchant.feeBasisPoints === undefined ? {} : { feeBasisPoints: merchant.feeBasisPoints }),
+      ...(merchant.feeFixed === undefined ? {} : { feeFixed: merchant.feeFixed }),
+      ...(merchant.feeMin === undefined ? {} : { feeMin: merchant.feeMin }),
+      ...(merchant.feeMax === undefined ? {} : { feeMax: merchant.feeMax }),
     })),
     orders: (raw.orders ?? []).map((order) => ({
       orderNo: order.orderNo,
@@ -168,6 +175,10 @@ function crossProblems(world: WorldSpec): string[] {
       problems.push(`merchants[${index}]: has both "apiKey" and "apiKeySha256" (give one)`)
     if (merchant.apiKeySha256 !== undefined)
       once('API key hash', merchant.apiKeySha256, `merchants[${index}].apiKeySha256`)
+    // Seeding writes merchant rows directly, so the core's fee_rule_invalid check is made here.
+    const { feeMin, feeMax } = merchant
+    if (feeMin !== undefined && feeMax !== undefined && amountOf(feeMin, '') > amountOf(feeMax, ''))
+      problems.push(`merchants[${index}].feeMin: ${feeMin} is above feeMax ${feeMax}`)
   })
   world.orders.forEach((order, index) => {
     once('order number', order.orderNo, `orders[${index}].orderNo`)

@@ -123,6 +123,9 @@ const merchant = {
       maximum: 10_000,
       hint: 'must be a whole number of basis points from 0 to 10000 (150 = 1.50 %)',
     },
+    feeFixed: amount,
+    feeMin: amount,
+    feeMax: amount,
   },
 } as const
 

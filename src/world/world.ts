@@ -36,6 +36,10 @@ export interface WorldSpec {
     readonly webhookSecret?: string
     /** Its own fee rate; absent: the platform's (limits.merchantFeeBasisPoints). */
     readonly feeBasisPoints?: number
+    /** The rest of its fee rule, amounts as written ("0.10"); absent: none (no cap). */
+    readonly feeFixed?: string
+    readonly feeMin?: string
+    readonly feeMax?: string
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -74,6 +78,9 @@ export interface World {
     readonly webhookSecret: string
     readonly settlementBank?: string
     readonly feeBasisPoints?: number
+    readonly feeFixedMinor?: bigint
+    readonly feeMinMinor?: bigint
+    readonly feeMaxMinor?: bigint
   }[]
   readonly orders: readonly {
     readonly orderNo: string
@@ -131,12 +138,18 @@ export async function prepareWorld(
             },
     }
   })
-  const merchants = spec.merchants.map((merchant) => ({
-    ...merchant,
-    apiKey:
-      merchant.apiKey ?? (merchant.apiKeySha256 === undefined ? `test_key_${merchant.code}` : ''),
-    webhookSecret: merchant.webhookSecret ?? `test_secret_${merchant.code}`,
-  }))
+  const merchants = spec.merchants.map(({ feeFixed, feeMin, feeMax, ...merchant }) => {
+    const where = `merchant ${merchant.code}`
+    return {
+      ...merchant,
+      apiKey:
+        merchant.apiKey ?? (merchant.apiKeySha256 === undefined ? `test_key_${merchant.code}` : ''),
+      webhookSecret: merchant.webhookSecret ?? `test_secret_${merchant.code}`,
+      ...(feeFixed === undefined ? {} : { feeFixedMinor: amountOf(feeFixed, `${where} feeFixed`) }),
+      ...(feeMin === undefined ? {} : { feeMinMinor: amountOf(feeMin, `${where} feeMin`) }),
+      ...(feeMax === undefined ? {} : { feeMaxMinor: amountOf(feeMax, `${where} feeMax`) }),
+    }
+  })
   const orders = spec.orders.map((order) => ({
     orderNo: order.orderNo,
     merchantCode: order.merchantCode,

@@ -2,7 +2,8 @@
  * operator.test.ts - the operator's commands (src/core/decide-operator.ts): a top-up is one
  * transfer from the funding account, refused in the order of reasons and moving nothing when
  * refused; a subscriber change keeps what it does not name and a PIN reset lifts a lock; a
- * merchant opened takes payments at its own fee rate; a changed one keeps its account.
+ * merchant opened takes payments at its own fee rate and rule (a fixed part, a floor, a cap; never
+ * more than the payment); a floor above the cap is refused; a changed one keeps its account.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../src/core/index.js'
@@ -165,5 +166,52 @@ describe('operator commands', () => {
     expect(t.run({ kind: 'change_merchant', code: '9999', name: 'x' }).reason).toBe(
       'merchant_not_found',
     )
+  })
+  it('a fee rule: rate plus fixed part, raised to its floor, lowered to its cap', async () => {
+    // 0.60 % + 0.20, at least 1.00, at most 1.50 (a card acquirer's contract).
+    ok(t, {
+      ...openMerchant('4003', 60n),
+      feeFixedMinor: 20n,
+      feeMinMinor: 100n,
+      feeMaxMinor: 150n,
+    } as Command)
+    const pay = (amountMinor: bigint): void => {
+      ok(t, payMerchant(LI, '4003', amountMinor), { pin: 'match' })
+      ok(t, { kind: 'confirm', msisdn: LI }, { pin: 'match' })
+    }
+    pay(5_000n) // 50.00: 0.30 + 0.20 = 0.50, raised to the floor 1.00
+    expect(merchantBalance(t, '4003')).toBe(4_900n)
+    pay(15_000n) // 150.00: 0.90 + 0.20 = 1.10
+    expect(merchantBalance(t, '4003')).toBe(4_900n + 14_890n)
+    pay(25_000n) // 250.00: 1.50 + 0.20 = 1.70, lowered to the cap 1.50
+    expect(merchantBalance(t, '4003')).toBe(4_900n + 14_890n + 24_850n)
+    await expectBalanced(t)
+  })
+
+  it('a fee never exceeds the payment: a floor above the amount takes all of it', async () => {
+    ok(t, { ...openMerchant('4004', 0n), feeMinMinor: 100n } as Command)
+    ok(t, payMerchant(LI, '4004', 50n), { pin: 'match' })
+    ok(t, { kind: 'confirm', msisdn: LI }, { pin: 'match' })
+    expect(merchantBalance(t, '4004')).toBe(0n)
+    await expectBalanced(t)
+  })
+
+  it('refuses a floor above the cap, on opening and on a change, and changes nothing', () => {
+    const bad = { ...openMerchant('4005'), feeMinMinor: 300n, feeMaxMinor: 200n } as Command
+    expect(t.run(bad).reason).toBe('fee_rule_invalid')
+    expect(t.ledger.db.prepare('SELECT 1 FROM merchants WHERE code = ?').get('4005')).toBe(
+      undefined,
+    )
+    ok(t, { ...openMerchant('4005'), feeMaxMinor: 200n } as Command)
+    // The new floor is held to the cap already there.
+    expect(t.run({ kind: 'change_merchant', code: '4005', feeMinMinor: 300n }).reason).toBe(
+      'fee_rule_invalid',
+    )
+    // Removing the cap in the same change makes the floor sound.
+    ok(t, { kind: 'change_merchant', code: '4005', feeMinMinor: 300n, feeMaxMinor: null })
+    const row = t.ledger.db
+      .prepare('SELECT fee_min_minor, fee_max_minor FROM merchants WHERE code = ?')
+      .get('4005')
+    expect(row).toEqual({ fee_min_minor: 300n, fee_max_minor: null })
   })
 })

@@ -154,6 +154,39 @@ describe('merchants and orders', () => {
     await ledgerBalanced()
   })
 
+  it('keeps a fee rule (fixed part, floor, cap), refuses a floor above the cap', async () => {
+    const opened = await t.admin('POST', '/admin/api/merchants', {
+      code: '4002',
+      name: 'Tea Stall',
+      feeBasisPoints: 60,
+      feeFixed: '0.20',
+      feeMin: '1.00',
+      feeMax: '1.50',
+    })
+    expect(opened.status).toBe(201)
+    expect(opened.json).toMatchObject({ feeFixed: '0.20', feeMin: '1.00', feeMax: '1.50' })
+    const { apiKey } = opened.json as { apiKey: string }
+    await t.request('POST', '/api/v1/payment-requests', {
+      token: apiKey,
+      body: { msisdn: LI, amount: '50.00', reference: 'tea-1', description: 'Tea' },
+    })
+    expect((await t.confirm(LI, '1234')).ok).toBe(true)
+    // 0.60 % of 50.00 plus 0.20 is 0.50, raised to the floor 1.00: the stall keeps 49.00.
+    expect((await t.admin('GET', '/admin/api/merchants/4002')).json).toMatchObject({
+      balance: '49.00',
+    })
+    const bad = await t.admin('PATCH', '/admin/api/merchants/4002', { feeMin: '2.00' })
+    expect([bad.status, (bad.json as { error: string }).error]).toEqual([400, 'fee_rule_invalid'])
+    const uncapped = await t.admin('PATCH', '/admin/api/merchants/4002', {
+      feeMin: '2.00',
+      feeMax: null,
+    })
+    expect(uncapped.json).toMatchObject({ feeMin: '2.00', feeMax: null })
+    const notAmount = await t.admin('PATCH', '/admin/api/merchants/4002', { feeFixed: 0.2 })
+    expect(notAmount.status).toBe(400)
+    await ledgerBalanced()
+  })
+
   it('creates an order, numbered or under a given number once', async () => {
     const created = await t.admin('POST', '/admin/api/orders', {
       merchantCode: '1002',

@@ -121,7 +121,7 @@ orders:
     ])
   })
 
-  it('reports numbers, codes and keys given twice and orders of merchants it lacks', () => {
+  it('reports numbers, codes and keys given twice, a fee floor above its cap, lost orders', () => {
     const read = parseWorldText(`
 subscribers:
   - { msisdn: '8613800138000', name: Li, pin: '1234' }
@@ -129,6 +129,7 @@ subscribers:
 merchants:
   - { code: '1001', name: A, apiKey: same_key_0123456789 }
   - { code: '1001', name: B, apiKey: same_key_0123456789 }
+  - { code: '1002', name: C, feeMin: '3.00', feeMax: '2.50' }
 orders:
   - { orderNo: '880001', merchantCode: '7777', amount: '1.00' }
 `)
@@ -136,6 +137,7 @@ orders:
       'subscribers[1].msisdn: MSISDN 8613800138000 is also subscribers[0].msisdn',
       'merchants[1].code: code 1001 is also merchants[0].code',
       'merchants[1].apiKey: API key same_key_0123456789 is also merchants[0].apiKey',
+      'merchants[2].feeMin: 3.00 is above feeMax 2.50',
       'orders[0].merchantCode: no merchant 7777 in the file',
     ])
   })

@@ -52,6 +52,8 @@ describe('telepay world export and load', () => {
       code: '4001',
       name: 'Noodle Bar',
       feeBasisPoints: 250,
+      feeFixed: '0.10',
+      feeMax: '3.00',
       apiKey: 'noodle_key_0123456789',
     })
     const file = join(scratch.dir(), 'export.yaml')
@@ -60,6 +62,8 @@ describe('telepay world export and load', () => {
     const text = readFileSync(file, 'utf8')
     expect(text).toContain('pinHash: scrypt$')
     expect(text).not.toMatch(/pin: "?1234/)
+    // The fee rule goes with the merchant (and comes back by the export of the load below).
+    expect(text).toMatch(/feeBasisPoints: 250\n\s+feeFixed: "0.10"\n\s+feeMax: "3.00"/)
 
     const target = await gateway('none')
     const loaded = await cli(['world', 'load', file], target.url)

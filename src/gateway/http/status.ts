@@ -23,6 +23,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'amount_not_positive':
     case 'msisdn_invalid':
     case 'pin_format_invalid':
+    case 'fee_rule_invalid':
       return 400
     case 'registration_not_offered':
     case 'payer_not_registered':
