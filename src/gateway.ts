@@ -43,6 +43,8 @@ import { createChannelContext } from './gateway/context.js'
 import type { HandsetLimits } from './gateway/handset/index.js'
 import {
   checkHandsetLimits,
+  commandJson,
+  commandParties,
   HandsetHub,
   handsetLimits,
   SqliteMessageLog,
@@ -199,6 +201,11 @@ async function startOnLockedDir(
   metrics.gauge('telepay_group_commit_batches_total', 'Ledger batches committed', [], () => [
     { labels: {}, value: commits.stats.batches },
   ])
+  // The hub of live events per phone (src/gateway/handset): the web handsets' streams listen to
+  // it; commands are told to it as they are answered, SMS as they are recorded (below).
+  const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
+  checkHandsetLimits(handsetBounds)
+  const hub = new HandsetHub(handsetBounds)
   const service = new PaymentService({
     ledger,
     commits,
@@ -210,15 +217,25 @@ async function startOnLockedDir(
     log,
     metrics,
     correlations,
+    observe: (request, result) => {
+      // Built only for a number a handset watches: most commands have no one looking.
+      const watched = commandParties(request.command, result).filter((msisdn) => hub.isOpen(msisdn))
+      if (watched.length === 0) return
+      const data = commandJson(
+        request.channel,
+        request.command,
+        result,
+        clock.nowMs(),
+        operatingModel,
+      )
+      for (const msisdn of watched) hub.publish(msisdn, { kind: 'command', data })
+    },
   })
+  // Every phone's SMS, for the operator and the web handsets: recorded by the SMS channel and the
+  // simulator's network, told to the hub at once, written behind.
 
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
-  // Every phone's SMS, for the operator and the web handsets (src/gateway/handset): recorded by
-  // the SMS channel and the simulator's network, told to the hub at once, written behind.
-  const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
-  checkHandsetLimits(handsetBounds)
-  const hub = new HandsetHub(handsetBounds)
   const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds, log })
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =

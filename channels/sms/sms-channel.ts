@@ -189,7 +189,8 @@ export class SmsChannel {
         msisdn: phone,
         direction: 'mo',
         party: sm.destination,
-        text,
+        // The log is read back by the operator and shown on web handsets: never a PIN in it.
+        text: maskMoText(text),
         coding,
         parts,
         messageId: responseId,

@@ -100,8 +100,12 @@ export function handsetStream(deps: HandsetStreamDeps): HandsetStream {
   }
 }
 
-/** One event on the wire: a message with its seq as id, a state change without one. */
+/**
+ * One event on the wire: a message with its seq as id, a state change and a command without one
+ * (a command is not in the log: a stream that reconnects does not get it again).
+ */
 function frameOf(event: HandsetEvent): string {
+  if (event.kind === 'command') return `event: command\ndata: ${JSON.stringify(event.data)}\n\n`
   const data = JSON.stringify(smsJson(event.message))
   if (event.kind === 'sms_state') return `event: sms_state\ndata: ${data}\n\n`
   return `id: ${event.message.seq}\nevent: sms\ndata: ${data}\n\n`

@@ -59,6 +59,11 @@ export interface ServiceDeps {
   readonly metrics: Metrics
   /** Ties the payments commands name to the HTTP request in scope, for the log lines' ids. */
   readonly correlations?: CorrelationIds
+  /**
+   * Told of every command and its answer once it is durable (the web handsets' live streams);
+   * must not throw and should return at once: it runs on every command's path.
+   */
+  readonly observe?: (request: ServiceRequest, result: CommandResult) => void
 }
 
 export function commandHash(command: Command): string {
@@ -110,6 +115,12 @@ export class PaymentService {
       amountMinor: amountMinorOf(command, result),
       durationMs: Math.round(seconds * 10_000) / 10,
     })
+    try {
+      this.deps.observe?.(request, result)
+    } catch (error) {
+      // A watcher's fault is not the payment's: the answer stands.
+      this.deps.log.error('command observer failed', { error: String(error) })
+    }
     return result
   }
 

@@ -5,7 +5,8 @@
  * takes; each bad input refused with 400 and nothing changed), Kannel's sendsms (accepted,
  * refused for a wrong password or a missing receiver), the live stream (an MT within the test,
  * a resume from Last-Event-ID), and an MT to a number no ESME holds, which goes to the number's
- * open handset instead of waiting in the outbox.
+ * open handset instead of waiting in the outbox; the commands a phone made reach its stream with
+ * the core's answer and the payment's trail, and no PIN reaches the stream or the log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
@@ -13,6 +14,7 @@ import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
   HAN,
   LI,
+  LI_PIN,
   RINGTONES,
   requestPayment,
   startTestGateway,
@@ -140,6 +142,38 @@ describe('POST /sim/mo', () => {
     expect(loggedMt?.state).toBe('delivered')
     // The reply went to the handset: nothing waits in the outbox.
     expect(await gw.smsTo(LI)).toEqual([])
+    stream.close()
+  })
+
+  it("tells the handset its phone's commands, the core's answers and the transfer", async () => {
+    const stream = await openHandsetStream(gw.url, LI)
+    await gw.request('POST', '/sim/mo', { body: { from: LI, text: 'PAY 1001 25' } })
+    const asked = await stream.next((event) => event.event === 'command')
+    expect(asked.data).toMatchObject({
+      channel: 'sms',
+      command: { kind: 'pay_merchant', msisdn: LI, merchantCode: '1001', amount: '25.00' },
+      result: 'ok',
+    })
+    await gw.request('POST', '/sim/mo', { body: { from: LI, text: `YES ${LI_PIN}` } })
+    const paid = await stream.next(
+      (event) => event.event === 'command' && JSON.stringify(event.data).includes('"confirm"'),
+    )
+    const { trail } = paid.data as unknown as {
+      trail: { payment: { state: string }; steps: { step: number; detail: string }[] }
+    }
+    expect(trail.payment.state).toBe('completed')
+    // Step 7 names the ledger transfer: what reached the merchant and the fee.
+    expect(trail.steps.find((step) => step.step === 7)?.detail).toMatch(
+      /transfer T\w+: 24\.75 to the merchant, fee 0\.25/,
+    )
+    // The PIN reaches neither the stream nor the message log: the MO is kept masked.
+    const mo = await stream.next(
+      (event) => event.event === 'sms' && event.data.text.startsWith('YES'),
+    )
+    expect(mo.data.text).toBe('YES ****')
+    expect(JSON.stringify(stream.events)).not.toContain(`YES ${LI_PIN}`)
+    const log = await messagesOf(LI)
+    expect(log.map((message) => message.text)).not.toContain(`YES ${LI_PIN}`)
     stream.close()
   })
 

@@ -8,15 +8,18 @@
  * cannot keep up is its own business (the stream closes itself). Exports HandsetEvent,
  * HandsetListener, HandsetHub.
  */
+import type { CommandJson } from './command-json.js'
 import type { LoggedSms } from './messages.js'
 
 /**
- * sms: a message recorded; sms_state: a recorded message moved on (same seq, new state). Other
- * channels add their kinds here.
+ * sms: a message recorded; sms_state: a recorded message moved on (same seq, new state);
+ * command: a payment command for this number and the core's answer (command-json.ts), for the
+ * handset's developer drawer. Other channels add their kinds here.
  */
 export type HandsetEvent =
   | { readonly kind: 'sms'; readonly message: LoggedSms }
   | { readonly kind: 'sms_state'; readonly message: LoggedSms }
+  | { readonly kind: 'command'; readonly data: CommandJson }
 
 export type HandsetListener = (event: HandsetEvent) => void
 

@@ -5,6 +5,8 @@
  * SMSC simulator record through `MessageRecorder`; other channels may publish to the hub.
  * Re-exports only.
  */
+export type { CommandJson } from './command-json.js'
+export { commandJson, commandParties } from './command-json.js'
 export type { HandsetEvent, HandsetListener } from './hub.js'
 export { HandsetHub } from './hub.js'
 export type { HandsetLimits } from './limits.js'
