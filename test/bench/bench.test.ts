@@ -67,7 +67,7 @@ describe('telepay bench', () => {
     })
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(
-      /unknown benchmark "warp"; choose ledger, sms, ussd, startup, storage, scale or all/,
+      /unknown benchmark "warp"; choose ledger, sms, ussd, handset, startup, storage, scale or all/,
     )
     const loose = spawnSync(process.execPath, ['bin/telepay.js', 'bench', '--seconds', '1'], {
       encoding: 'utf8',

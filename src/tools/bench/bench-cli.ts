@@ -1,12 +1,16 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|startup|storage|scale|all] [options]` (what `npm
- * run bench` runs: all). Each benchmark prints its figures beside a baseline measured in the same
- * run and exits 1 when a target is missed; `all` runs ledger, sms, ussd and startup (some 20 s)
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|startup|storage|scale|all] [options]`
+ * (what `npm run bench` runs: all). Each benchmark prints its figures beside a baseline measured
+ * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset and
+ * startup (some 20 s)
  * one after the other and fails when any failed (not scale: at the issue's sizes it takes
  * minutes; CI runs `bench scale --small`). `storage` measures the database's bytes per payment,
  * has no target and runs by name only. Options after the name go to that benchmark (`telepay
  * bench sms --help`).
  */
+
+import { handsetBenchUsage, parseHandsetBenchArgs } from './handset/args.js'
+import { formatHandsetBenchReport, runHandsetBench } from './handset-bench.js'
 import { runBench } from './run-bench.js'
 import { formatScaleBenchReport, parseScaleBenchArgs, runScaleBench } from './scale-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
@@ -26,7 +30,7 @@ import {
 import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
-const benches = ['ledger', 'sms', 'ussd', 'startup', 'storage', 'scale'] as const
+const benches = ['ledger', 'sms', 'ussd', 'handset', 'startup', 'storage', 'scale'] as const
 
 const jsonOf = (report: unknown): string =>
   JSON.stringify(
@@ -69,6 +73,25 @@ async function runUssd(args: readonly string[]): Promise<number> {
     progress: (line) => process.stderr.write(`${line}\n`),
   })
   process.stdout.write(`${formatUssdBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
+async function runHandset(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${handsetBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseHandsetBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runHandsetBench({
+    ...parsed.options,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  })
+  process.stdout.write(`${formatHandsetBenchReport(report).join('\n')}\n`)
   if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
   return report.pass ? 0 : 1
 }
@@ -130,6 +153,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (first === 'storage') return runStorage(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
+  if (first === 'handset') return runHandset(rest)
   if (first === 'startup') return runStartup(rest)
   if (first === 'scale') return runScale(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
@@ -140,8 +164,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(
-      'usage: telepay bench all: ledger, sms, ussd and startup one after the other, each with ' +
-        'its defaults (no options; scale is not in it)\n',
+      'usage: telepay bench all: ledger, sms, ussd, handset and startup one after the other, ' +
+        'each with its defaults (no options; scale is not in it)\n',
     )
     return 0
   }
@@ -158,6 +182,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ['ledger', () => runBench([])],
     ['sms', () => runSms([])],
     ['ussd', () => runUssd([])],
+    ['handset', () => runHandset([])],
     ['startup', () => runStartup([])],
   ] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)
