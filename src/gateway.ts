@@ -276,7 +276,7 @@ async function startOnLockedDir(
           keep: notices,
           messages,
         })
-  const ussd = await startUssdChannel(config, channelContext)
+  const ussd = await startUssdChannel(config, channelContext, { handsets: hub, held: notices })
   // The codes served are the USSD channel's routes: the menus' (menus/ussd/main.yaml, SPEC section
   // 1's *123#) and the external apps' (ussd.externalApps).
   const ussdSmpp =
@@ -288,7 +288,9 @@ async function startOnLockedDir(
           { link: bearer.ussd, ussd, held: notices },
         )
   // The push first, when the phone can take the prompt on its screen; SMS for the rest.
+  // A phone bound over SMPP first, then an open web handset; SMS for the rest.
   if (ussdSmpp?.route != null) notices.register(ussdSmpp.route)
+  if (ussd.handsetPush !== null) notices.register(ussd.handsetPush)
   if (sms !== null) notices.register(sms.route)
   const ivr = startIvrChannel(config, channelContext)
   const wap = startWapChannel(

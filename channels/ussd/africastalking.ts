@@ -92,6 +92,8 @@ interface AtDeps {
   readonly limits: UssdLimits
   readonly log: Logger
   readonly keyOf: (text: string) => string
+  /** After each hop: a web handset's push settles its outbox row (handset-push.ts). */
+  readonly afterHop?: (sessionId: string) => Promise<void>
 }
 
 /** The answer to one callback: status and text/plain body. */
@@ -119,6 +121,15 @@ async function answerAt(
       error: error instanceof Error ? error.message : String(error),
     })
     screen = channelText('unavailable', 'en')
+  }
+  try {
+    await deps.afterHop?.(parsed.sessionId)
+  } catch (error) {
+    // The answer stands; an unsettled row is due again at its time and dropped once paid.
+    deps.log.error('ussd push not settled', {
+      session: parsed.sessionId,
+      error: error instanceof Error ? error.message : String(error),
+    })
   }
   return { status: 200, body: `${screen.type} ${screen.text}` }
 }

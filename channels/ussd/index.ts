@@ -13,11 +13,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Router } from 'express'
 import express from 'express'
 import type { ChannelContext } from '../../src/gateway/context.js'
+import type { HandsetHub } from '../../src/gateway/handset/index.js'
 import { swappable } from '../../src/gateway/menus/index.js'
+import type { HeldNotices, NoticeRoute } from '../../src/gateway/notices/index.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import type { DialRoutes, ExternalApp } from './external/index.js'
 import { dialRoutes, ExternalApps } from './external/index.js'
+import { handsetPushRoute } from './handset-push.js'
 import { hubtelRoute } from './hubtel.js'
 import type { UssdLimits } from './limits.js'
 import { checkUssdLimits, defaultUssdLimits } from './limits.js'
@@ -41,6 +44,12 @@ export interface UssdChannelConfig {
 export interface UssdChannelOptions {
   /** The menu engine; absent: channels/ussd/menu's, over the menus in `menusDir` (menus/ussd/). */
   readonly engine?: UssdEngine
+  /**
+   * The web handsets' hub and the outbox's held rows: with both, a merchant's payment prompt pops
+   * up on an open web handset as a USSD push (handset-push.ts, `handsetPush`).
+   */
+  readonly handsets?: Pick<HandsetHub, 'takesUssdPush' | 'publish'>
+  readonly held?: HeldNotices
 }
 
 export interface RunningUssdChannel {
@@ -53,6 +62,8 @@ export interface RunningUssdChannel {
   readonly limits: UssdLimits
   /** Where a dial goes: the menus' code and the external apps (USSD over SMPP reads it too). */
   readonly routes: DialRoutes
+  /** The notice route of the push to web handsets; null without a hub and held rows. */
+  readonly handsetPush: NoticeRoute | null
   ready(): boolean
   /**
    * Reads the menu files again and serves the new menus to every session from its next hop;
@@ -108,7 +119,26 @@ export async function startUssdChannel(
   ])
 
   const router = express.Router()
-  const atDeps = { ussd: service, limits, log: ctx.log, keyOf: textKeyer() }
+  const keyOf = textKeyer()
+  const handsetPush =
+    options.handsets === undefined || options.held === undefined
+      ? null
+      : handsetPushRoute({
+          ctx,
+          store,
+          limits,
+          handsets: options.handsets,
+          held: options.held,
+          keyOf,
+          serviceCode: engine.serviceCode,
+        })
+  const atDeps = {
+    ussd: service,
+    limits,
+    log: ctx.log,
+    keyOf,
+    ...(handsetPush === null ? {} : { afterHop: handsetPush.afterHop }),
+  }
   router.post('/ussd', ...africasTalkingRoute(atDeps))
   router.post('/ussd/hubtel', hubtelRoute({ ussd: service, limits, log: ctx.log }))
   let closed = false
@@ -119,6 +149,7 @@ export async function startUssdChannel(
     store,
     limits,
     routes,
+    handsetPush,
     ready: () => !closed,
     reloadMenus() {
       if (options.engine !== undefined) return false

@@ -61,7 +61,9 @@ export function handsetStream(deps: HandsetStreamDeps): HandsetStream {
       }
       response.write(chunk)
     }
-    const unsubscribe = deps.hub.subscribe(msisdn, (event) => send(frameOf(event)))
+    // A page that can show a network-initiated USSD dialogue says so; others get the prompt by SMS.
+    const ussdPush = request.query['ussd_push'] === '1'
+    const unsubscribe = deps.hub.subscribe(msisdn, (event) => send(frameOf(event)), { ussdPush })
     if (unsubscribe === null) {
       response.setHeader('retry-after', String(reconnectMs / 1_000))
       return sendError(response, 503, 'streams_full', 'too many handset streams are open')
@@ -105,7 +107,8 @@ export function handsetStream(deps: HandsetStreamDeps): HandsetStream {
  * (a command is not in the log: a stream that reconnects does not get it again).
  */
 function frameOf(event: HandsetEvent): string {
-  if (event.kind === 'command') return `event: command\ndata: ${JSON.stringify(event.data)}\n\n`
+  if (event.kind !== 'sms' && event.kind !== 'sms_state')
+    return `event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`
   const data = JSON.stringify(smsJson(event.message))
   if (event.kind === 'sms_state') return `event: sms_state\ndata: ${data}\n\n`
   return `id: ${event.message.seq}\nevent: sms\ndata: ${data}\n\n`

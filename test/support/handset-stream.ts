@@ -38,9 +38,11 @@ export async function openHandsetStream(
   url: string,
   msisdn: string,
   headers: Readonly<Record<string, string>> = {},
+  /** More of the query (`&ussd_push=1`). */
+  query = '',
 ): Promise<HandsetStreamReader> {
   const controller = new AbortController()
-  const response = await fetch(`${url}/handset/api/events?msisdn=${msisdn}`, {
+  const response = await fetch(`${url}/handset/api/events?msisdn=${msisdn}${query}`, {
     signal: controller.signal,
     headers,
   })

@@ -14,17 +14,20 @@ import type { LoggedSms } from './messages.js'
 /**
  * sms: a message recorded; sms_state: a recorded message moved on (same seq, new state);
  * command: a payment command for this number and the core's answer (command-json.ts), for the
- * handset's developer drawer. Other channels add their kinds here.
+ * handset's developer drawer; ussd_push: a network-initiated USSD dialogue opened on the handset
+ * (channels/ussd/handset-push.ts). Other channels add their kinds here.
  */
 export type HandsetEvent =
   | { readonly kind: 'sms'; readonly message: LoggedSms }
   | { readonly kind: 'sms_state'; readonly message: LoggedSms }
-  | { readonly kind: 'command'; readonly data: CommandJson }
+  | { readonly kind: 'command' | 'ussd_push'; readonly data: CommandJson }
 
 export type HandsetListener = (event: HandsetEvent) => void
 
 export class HandsetHub {
   private readonly listeners = new Map<string, Set<HandsetListener>>()
+  /** Listeners that can show a network-initiated USSD dialogue (a page that handles ussd_push). */
+  private readonly pushListeners = new Set<HandsetListener>()
   private count = 0
 
   constructor(
@@ -44,15 +47,26 @@ export class HandsetHub {
     return this.listeners.has(msisdn)
   }
 
+  /** Whether a handset that can show a USSD push listens to this number now. */
+  takesUssdPush(msisdn: string): boolean {
+    const set = this.listeners.get(msisdn)
+    return set !== undefined && [...set].some((listener) => this.pushListeners.has(listener))
+  }
+
   /**
    * Listens to one number until the returned function is called; null when a bound is reached
    * (all streams, or this number's), so the caller refuses the stream.
    */
-  subscribe(msisdn: string, listener: HandsetListener): (() => void) | null {
+  subscribe(
+    msisdn: string,
+    listener: HandsetListener,
+    capabilities: { readonly ussdPush?: boolean } = {},
+  ): (() => void) | null {
     const set = this.listeners.get(msisdn) ?? new Set<HandsetListener>()
     if (this.count >= this.bounds.streamsMax || set.size >= this.bounds.streamsPerMsisdnMax)
       return null
     set.add(listener)
+    if (capabilities.ussdPush === true) this.pushListeners.add(listener)
     this.listeners.set(msisdn, set)
     this.count += 1
     let subscribed = true
@@ -60,6 +74,7 @@ export class HandsetHub {
       if (!subscribed) return
       subscribed = false
       set.delete(listener)
+      this.pushListeners.delete(listener)
       this.count -= 1
       if (set.size === 0) this.listeners.delete(msisdn)
     }

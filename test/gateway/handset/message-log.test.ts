@@ -112,7 +112,7 @@ describe('the message log', () => {
     for (let index = 0; index < 5; index += 1) log.record(sms(LI, index), 1_000 + index)
     log.record(sms(HAN, 9, { coding: 'ucs2', parts: 3, text: '余额' }), 2_000)
     expect(rowsOf(LI)).toBe(0)
-    expect(events.map((event) => (event.kind === 'command' ? null : event.message.text))).toEqual(
+    expect(events.map((event) => ('message' in event ? event.message.text : null))).toEqual(
       [0, 1, 2, 3, 4].map((i) => `message ${i}`),
     )
 
@@ -140,7 +140,7 @@ describe('the message log', () => {
     const moved = log.update(sms(LI, 1, { messageId: 'outbox-7', state: 'delivered' }), 5_000)
     expect(moved).toMatchObject({ seq: held.seq, state: 'delivered', createdMs: 1_000 })
     expect(
-      events.map((event) => [event.kind, event.kind === 'command' ? null : event.message.state]),
+      events.map((event) => [event.kind, 'message' in event ? event.message.state : null]),
     ).toEqual([
       ['sms', 'held'],
       ['sms_state', 'delivered'],
