@@ -249,6 +249,7 @@ async function startOnLockedDir(
           ...(config.smppLimits === undefined ? {} : { limits: config.smppLimits }),
           handsets: {
             isOpen: (msisdn) => hub.isOpen(msisdn),
+            publish: (msisdn, event) => hub.publish(msisdn, event),
             messages,
             nowMs: () => clock.nowMs(),
           },

@@ -16,6 +16,7 @@
  * own MOs and replies are recorded by the SMS channel. Exports SimulatedNetwork, HandsetSide,
  * NetworkOptions, PhoneTarget, HandsetMoResult, handsetBind, bindNameOf.
  */
+
 import { normalizeMsisdn } from '../core/index.js'
 import type {
   MessageRecorder,
@@ -23,6 +24,7 @@ import type {
   SmsRecord,
   SmsState,
 } from '../gateway/handset/messages.js'
+import type { Json } from '../gateway/http/json.js'
 import type {
   HandsetDelivery,
   InboundAnswer,
@@ -49,6 +51,8 @@ export interface HandsetSide {
   readonly messages: MessageRecorder
   /** The gateway's clock, so the log's times agree with the SMS channel's. */
   nowMs(): number
+  /** Tells the number's open handsets (the hub): the SMSC's PDUs for their wire view. */
+  publish?(msisdn: string, event: { readonly kind: 'pdu'; readonly data: Json }): void
 }
 
 export interface NetworkOptions {

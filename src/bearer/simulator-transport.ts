@@ -23,6 +23,7 @@ import type {
   UssdPduSource,
 } from './contract.js'
 import { inboundOf, sendResultOf } from './inbound-pdu.js'
+import { pduJson, pduParties } from './pdu-json.js'
 import type { HandsetSide } from './simulated-network.js'
 import { bindNameOf, SimulatedNetwork } from './simulated-network.js'
 import { smppStatus } from './smpp/constants.js'
@@ -96,6 +97,14 @@ export async function startSimulatorTransport(
           reason: event.reason,
         })
       }
+    },
+    onPdu: (event) => {
+      const handsets = options.handsets
+      if (handsets?.publish === undefined) return
+      const watched = pduParties(event).filter((msisdn) => handsets.isOpen(msisdn))
+      if (watched.length === 0) return
+      const data = pduJson(event, options.shortCode, handsets.nowMs())
+      for (const msisdn of watched) handsets.publish?.(msisdn, { kind: 'pdu', data })
     },
     onSubmit: async (peer, pdu) => {
       if (ussdHandler !== null && pdu.fields['ussd_service_op'] !== undefined) {

@@ -6,13 +6,15 @@
  * refused for a wrong password or a missing receiver), the live stream (an MT within the test,
  * a resume from Last-Event-ID), and an MT to a number no ESME holds, which goes to the number's
  * open handset instead of waiting in the outbox; the commands a phone made reach its stream with
- * the core's answer and the payment's trail, and no PIN reaches the stream or the log.
+ * the core's answer and the payment's trail, an SMPP phone's PDUs reach it decoded, and no PIN
+ * reaches the stream or the log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PhoneEsme } from '../../src/tools/phones/phone-esme.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
   HAN,
+  HAN_PIN,
   LI,
   LI_PIN,
   RINGTONES,
@@ -174,6 +176,33 @@ describe('POST /sim/mo', () => {
     expect(JSON.stringify(stream.events)).not.toContain(`YES ${LI_PIN}`)
     const log = await messagesOf(LI)
     expect(log.map((message) => message.text)).not.toContain(`YES ${LI_PIN}`)
+    stream.close()
+  })
+
+  it("shows an SMPP phone's PDUs on the number's stream, an MO's text never", async () => {
+    const stream = await openHandsetStream(gw.url, HAN)
+    const phone = phones()
+    expect(await phone.bind()).toBeNull()
+    const sent = await phone.send(HAN, `YES ${HAN_PIN}`)
+    if (!sent.ok) throw new Error(sent.error)
+    expect(await phone.next(HAN, 5_000)).not.toBeNull()
+    const submit = await stream.next((event) => event.event === 'pdu')
+    expect(submit.data).toMatchObject({
+      command: 'submit_sm',
+      status: 'ESME_ROK',
+      fields: { source_addr: HAN, destination_addr: '12588' },
+    })
+    expect(JSON.stringify(submit.data)).toMatch(/→ SMSC/)
+    const deliver = await stream.next(
+      (event) => event.event === 'pdu' && JSON.stringify(event.data).includes('deliver_sm'),
+    )
+    expect(deliver.data).toMatchObject({ status: 'ESME_ROK', fields: { destination_addr: HAN } })
+    expect(JSON.stringify(deliver.data)).toMatch(/"short_message":"\d+ octets: [0-9a-f]+"/)
+    // The MO's octets are not shown: they hold the PIN.
+    const pinHex = Buffer.from(`YES ${HAN_PIN}`).toString('hex')
+    expect(JSON.stringify(stream.events)).not.toContain(pinHex)
+    expect(JSON.stringify(stream.events)).not.toContain(`YES ${HAN_PIN}`)
+    await phone.close()
     stream.close()
   })
 

@@ -63,6 +63,19 @@ export type SmppServerEvent =
     }
   | { readonly type: 'closed'; readonly peer: SmppPeer | null; readonly reason: CloseReason }
 
+/** A request on one of the server's sessions and how it was answered (status; -1: no answer). */
+export interface SmppPduEvent {
+  /** in: the ESME sent it (submit_sm); out: we sent it (deliver_sm). */
+  readonly direction: 'in' | 'out'
+  readonly peer: SmppPeer
+  readonly command: string
+  readonly sequence: number | null
+  readonly fields: Readonly<Record<string, unknown>>
+  readonly status: number
+  /** The message_id of a submit_sm_resp; null otherwise. */
+  readonly messageId: string | null
+}
+
 export interface SmppServerOptions {
   readonly host?: string
   /** 0 picks a free port; SmppServer.port tells which. Simulator mode uses 2775. */
@@ -76,6 +89,11 @@ export interface SmppServerOptions {
   readonly onSubmit: (peer: SmppPeer, pdu: Pdu) => Promise<SubmitAnswer>
   /** Bind, refusal and close notices, for metrics and health; must not throw. */
   readonly onEvent?: (event: SmppServerEvent) => void
+  /**
+   * Every submit_sm or data_sm taken and every request sent to an ESME, once its answer is known
+   * (the web handsets' wire view); must not throw and should return at once.
+   */
+  readonly onPdu?: (event: SmppPduEvent) => void
   /** First sequence_number of every session (tests only). */
   readonly sequenceStart?: number
 }
@@ -122,6 +140,14 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
       options.onEvent?.(event)
     } catch (error) {
       logger.error('smpp server onEvent threw', { error: (error as Error).message })
+    }
+  }
+
+  const tap = (event: SmppPduEvent): void => {
+    try {
+      options.onPdu?.(event)
+    } catch (error) {
+      logger.error('smpp server onPdu threw', { error: (error as Error).message })
     }
   }
 
@@ -203,7 +229,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
       onBind: (request, bound) => Promise.resolve(decideBind(request, bound)),
       mayLogRefusal: (noisy) => refusalLog.allow(addressKeyOf(noisy.remoteAddress), Date.now()),
       onBound: (bound) => {
-        const peer = makePeer(bound)
+        const peer = makePeer(bound, tap)
         peers.set(bound, peer)
         notify({ type: 'bound', peer })
       },
@@ -213,6 +239,15 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
           return { status: smppStatus.ESME_RINVCMDID }
         }
         const answer = await options.onSubmit(peer, pdu)
+        tap({
+          direction: 'in',
+          peer,
+          command: pdu.command,
+          sequence: pdu.sequence_number,
+          fields: pdu.fields,
+          status: answer.status,
+          messageId: answer.messageId ?? null,
+        })
         return answer.status === smppStatus.ESME_ROK
           ? { status: 0, params: { message_id: answer.messageId ?? '' } }
           : { status: answer.status }
@@ -266,9 +301,9 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   }
 }
 
-function makePeer(session: SmppSession): SmppPeer {
+function makePeer(session: SmppSession, tap: (event: SmppPduEvent) => void): SmppPeer {
   const bindType = session.bindType ?? 'transmitter'
-  return {
+  const peer: SmppPeer = {
     id: session.id,
     systemId: session.peerSystemId ?? '',
     bindType,
@@ -276,9 +311,22 @@ function makePeer(session: SmppSession): SmppPeer {
     remotePort: session.remotePort,
     canReceive: bindType !== 'transmitter',
     addressRange: session.peerAddressRange,
-    send: (command, params, options) => session.send(command, params, options),
+    send: async (command, params, options) => {
+      const result = await session.send(command, params, options)
+      tap({
+        direction: 'out',
+        peer,
+        command,
+        sequence: 'response' in result ? result.response.sequence_number : null,
+        fields: params,
+        status: result.ok ? 0 : result.reason === 'status' ? result.status : -1,
+        messageId: null,
+      })
+      return result
+    },
     unbind: () => session.unbind(),
   }
+  return peer
 }
 
 /** The refusal status for a bind, or null when the credentials hold. */

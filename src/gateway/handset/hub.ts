@@ -15,12 +15,13 @@ import type { LoggedSms } from './messages.js'
  * sms: a message recorded; sms_state: a recorded message moved on (same seq, new state);
  * command: a payment command for this number and the core's answer (command-json.ts), for the
  * handset's developer drawer; ussd_push: a network-initiated USSD dialogue opened on the handset
- * (channels/ussd/handset-push.ts). Other channels add their kinds here.
+ * (channels/ussd/handset-push.ts); pdu: an SMPP request of the SMSC simulator for this number
+ * (src/bearer/pdu-json.ts). Other channels add their kinds here.
  */
 export type HandsetEvent =
   | { readonly kind: 'sms'; readonly message: LoggedSms }
   | { readonly kind: 'sms_state'; readonly message: LoggedSms }
-  | { readonly kind: 'command' | 'ussd_push'; readonly data: CommandJson }
+  | { readonly kind: 'command' | 'ussd_push' | 'pdu'; readonly data: CommandJson }
 
 export type HandsetListener = (event: HandsetEvent) => void
 
