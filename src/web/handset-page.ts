@@ -49,7 +49,7 @@ function phoneTemplate(
   )
   const keypad = keys.map(
     ([key, letters]) =>
-      html`<button type="button" class="key" data-key="${key}" aria-label="${key}"><span class="key-digit">${key}</span><span class="key-letters" aria-hidden="true">${letters}</span></button>`,
+      html`<button type="button" class="key" data-key="${key}"><span class="key-digit">${key}</span><span class="key-letters" aria-hidden="true">${letters}</span></button>`,
   )
   return html`<template id="phone-template">
 <section class="phone" aria-label="${t('phone')}">
@@ -111,7 +111,7 @@ export function handsetPage(
       <button type="button" class="button small" id="drawer-clear" data-l="drawer_clear">${t('drawer_clear')}</button>
     </div>
     <p class="drawer-empty" data-l="drawer_empty">${t('drawer_empty')}</p>
-    <ol class="wire" id="wire" aria-live="off"></ol>
+    <ol class="wire" id="wire" aria-live="off" tabindex="0" aria-labelledby="drawer-title"></ol>
   </aside>
 </div>
 ${phoneTemplate(t, subscribers)}

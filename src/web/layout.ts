@@ -52,8 +52,7 @@ ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${
   <div class="topbar-actions">
     ${parts.actions ?? ''}
     <a class="lang-toggle" href="${parts.path}?lang=${other}" lang="${other === 'zh' ? 'zh-Hans' : 'en'}"
-       aria-label="${t('lang_switch_aria')}" data-lang-toggle
-       data-l="lang_switch" data-l-aria="lang_switch_aria">${t('lang_switch')}</a>
+       title="${t('lang_switch_aria')}" data-lang-toggle data-l="lang_switch">${t('lang_switch')}</a>
   </div>
 </header>
 <main id="main">

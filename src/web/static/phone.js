@@ -106,6 +106,10 @@ export function createPhone({ template, container, subscribers, msisdn, app, rem
     phone.seenSeq = 0
     if (phone.msisdn === '') return
     stream = new EventSource(`/handset/api/events?msisdn=${encodeURIComponent(phone.msisdn)}`)
+    root.dataset.stream = 'opening'
+    stream.addEventListener('open', () => {
+      root.dataset.stream = 'open'
+    })
     for (const kind of streamKinds)
       stream.addEventListener(kind, (event) => {
         const message = JSON.parse(event.data)

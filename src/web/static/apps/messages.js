@@ -68,7 +68,7 @@ export function createMessages(phone) {
     draw()
   })
 
-  async function sendText(typed, destination) {
+  async function sendText(typed, destination = shortCode) {
     if (phone.msisdn === '') return
     party = destination
     to.value = destination
