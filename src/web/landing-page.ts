@@ -34,7 +34,8 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
     (card) => html`<li class="card">
   <h3>${card.title} <code>${card.code}</code></h3>
   <p>${t(card.tryKey)}</p>
-  <a class="button" href="/handset?app=${card.app}${suffix}">${t('open')} ${t(`app_${card.app}`)}</a>
+  <a class="button" href="/handset?app=${card.app}${suffix}"
+    >${t('open')} ${t(`app_${card.app}`)}</a>
 </li>`,
   )
   const body = html`<section class="hero">
@@ -42,7 +43,8 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
   <p class="tagline">${t('site_tagline')}</p>
   <h2 class="visually-hidden">${t('home_what')}</h2>
   <p class="about">${t('home_about')}</p>
-  <p><a class="button primary" href="/handset${language === 'zh' ? '?lang=zh' : ''}">${t('home_open_handset')}</a></p>
+  <p><a class="button primary" href="/handset${language === 'zh' ? '?lang=zh' : ''}"
+    >${t('home_open_handset')}</a></p>
   <p class="note">${t('home_handset_note')}</p>
 </section>
 <section aria-labelledby="try">
@@ -58,7 +60,9 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
   <div>
     <h2>${t('home_docs')}</h2>
     <p class="note">${t('home_docs_note')}</p>
-    <ul class="plain">${docs.map((doc) => html`<li><a href="/docs/${doc}">docs/${doc}</a></li>`)}</ul>
+    <ul class="plain">${docs.map(
+      (doc) => html`<li><a href="/docs/${doc}">docs/${doc}</a></li>`,
+    )}</ul>
   </div>
 </section>`
   return pageLayout({ title: 'telepay', language, path: '/', body })

@@ -29,6 +29,8 @@ export function pageLayout(parts: PageParts): Html {
     { href: '/docs/', label: t('nav_docs') },
   ]
   const htmlLang = parts.language === 'zh' ? 'zh-Hans' : 'en'
+  const current = (href: string): Html =>
+    href === parts.path ? html` aria-current="page"` : html``
   return html`<!doctype html>
 <html lang="${htmlLang}">
 <head>
@@ -44,15 +46,13 @@ ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${
 <header class="topbar">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">◆</span> telepay</a>
   <nav aria-label="Site">
-    ${nav.map(
-      (item) =>
-        html`<a href="${item.href}"${item.href === parts.path ? html` aria-current="page"` : ''}>${item.label}</a>`,
-    )}
+    ${nav.map((item) => html`<a href="${item.href}"${current(item.href)}>${item.label}</a>`)}
   </nav>
   <div class="topbar-actions">
     ${parts.actions ?? ''}
-    <a class="lang-toggle" href="${parts.path}?lang=${other}" lang="${other === 'zh' ? 'zh-Hans' : 'en'}"
-       title="${t('lang_switch_aria')}" data-lang-toggle data-l="lang_switch">${t('lang_switch')}</a>
+    <a class="lang-toggle" href="${parts.path}?lang=${other}"
+       lang="${other === 'zh' ? 'zh-Hans' : 'en'}" title="${t('lang_switch_aria')}"
+       data-lang-toggle data-l="lang_switch">${t('lang_switch')}</a>
   </div>
 </header>
 <main id="main">

@@ -100,11 +100,18 @@ function phone(page: Page, index = 1) {
   }
 }
 
-const drawerText = (page: Page): Promise<string> => page.locator('#wire').innerText()
+/** Li Lei's wallet in fen, so a test asserts what it moved whatever ran before it. */
+async function liWalletFen(): Promise<number> {
+  return Math.round(Number(await gw.balance(LI, 'wallet')) * 100)
+}
+
+const drawerText = async (page: Page): Promise<string> =>
+  (await page.locator('#wire').textContent()) ?? ''
 
 describe('the web handset in headless Chromium', () => {
   it.skipIf(!installed)(
-    `pays by SMS (PAY, then YES with the PIN), shows coding and parts, and masks the PIN in the drawer ${skipped}`,
+    `pays by SMS (PAY, then YES with the PIN), shows coding and parts, masks the PIN in the ` +
+      `drawer ${skipped}`,
     async () => {
       const page = await openHandset(gw.url)
       const li = phone(page)
@@ -112,7 +119,7 @@ describe('the web handset in headless Chromium', () => {
       await li.sms('YES 1234', /Paid CNY 25\.00 to Ringtone Store/)
       expect(await gw.balance(LI, 'wallet')).toBe('475.00')
       await li.root.locator('.bubble.in .bubble-details summary').last().click()
-      expect(await li.root.locator('.bubble.in .bubble-details').last().innerText()).toMatch(
+      expect(await li.root.locator('.bubble.in .bubble-details').last().textContent()).toMatch(
         /GSM-7[\s\S]*1/,
       )
       const drawer = await drawerText(page)
@@ -131,9 +138,10 @@ describe('the web handset in headless Chromium', () => {
     async () => {
       const page = await openHandset(gw.url, '?app=ussd')
       const li = phone(page)
+      const before = await liWalletFen()
       await li.root.locator('.dialer button').first().click()
       await li.root.locator('.ussd-text', { hasText: '2 Pay merchant' }).waitFor()
-      expect(await li.root.locator('.meter').innerText()).toMatch(/182 · GSM-7/)
+      expect(await li.root.locator('.meter').textContent()).toMatch(/182 · GSM-7/)
       await li.ussd('2', 'Enter the merchant code')
       await li.ussd('1002', 'Enter the amount')
       await li.ussd('10', '1 Wallet')
@@ -141,7 +149,7 @@ describe('the web handset in headless Chromium', () => {
       await page.screenshot({ path: join(shots, 'en-1280-ussd.png') })
       await li.ussd('1234', /Paid CNY 10\.00 to Cinema Tickets/)
       await li.root.locator('.ended').waitFor()
-      expect(await gw.balance(LI, 'wallet')).toBe('465.00')
+      expect(await liWalletFen()).toBe(before - 1000)
       expect(await drawerText(page)).not.toContain('*1234')
       await page.context().close()
     },
@@ -153,6 +161,7 @@ describe('the web handset in headless Chromium', () => {
     async () => {
       const page = await openHandset(gw.url, '?app=call')
       const li = phone(page)
+      const before = await liWalletFen()
       // Keyboard only: Enter on the Call button, then the phone's keys come from the keyboard
       // wherever the focus is in the phone (here its Call tab).
       await li.root.locator('.app-call .dialer button').focus()
@@ -172,10 +181,10 @@ describe('the web handset in headless Chromium', () => {
         .locator('.prompts li', { hasText: 'Paid 80.00 yuan to Cinema Tickets' })
         .waitFor({ timeout: waitMs })
       await page.screenshot({ path: join(shots, 'en-1280-call.png') })
-      expect(await li.root.locator('.keys-typed').innerText()).not.toContain('1234')
-      expect(await gw.balance(LI, 'wallet')).toBe('385.00')
+      expect(await li.root.locator('.keys-typed').textContent()).not.toContain('1234')
+      expect(await liWalletFen()).toBe(before - 8000)
       // The PIN's four keys went to the gateway as typed and show in the drawer as stars.
-      expect((await drawerText(page)).match(/\{"digits":"\*"\}/g)?.length).toBe(4)
+      expect((await drawerText(page)).match(/"digits": ?"\*"/g)?.length).toBe(4)
       await page.context().close()
     },
     60_000,
@@ -186,6 +195,7 @@ describe('the web handset in headless Chromium', () => {
     async () => {
       const page = await openHandset(gw.url, '?app=browser')
       const li = phone(page)
+      const before = await liWalletFen()
       await li.root.locator('.persona').selectOption('xhtml')
       await li.root.locator('.app-browser .app-bar button.primary').click()
       const frame = page.frameLocator('#phone-1 iframe')
@@ -198,13 +208,14 @@ describe('the web handset in headless Chromium', () => {
       await frame.locator('input[type="submit"], button[type="submit"]').first().click()
       await frame.getByText(/Paid CNY 5\.00 to Ringtone Store/).waitFor({ timeout: waitMs })
       await page.screenshot({ path: join(shots, 'en-1280-browser-xhtml.png') })
-      expect(await gw.balance(LI, 'wallet')).toBe('380.00')
+      expect(await liWalletFen()).toBe(before - 500)
       expect(await drawerText(page)).toContain('pin=****')
 
       await li.root.locator('.persona').selectOption('wml')
       await li.root.locator('.app-browser .app-bar button.primary').click()
       await li.root.locator('.wml-card a', { hasText: 'Balance' }).click()
-      await li.root.locator('.wml-card', { hasText: '380.00' }).waitFor({ timeout: waitMs })
+      const wallet = await gw.balance(LI, 'wallet')
+      await li.root.locator('.wml-card', { hasText: wallet }).waitFor({ timeout: waitMs })
       await page.screenshot({ path: join(shots, 'en-1280-browser-wml.png') })
       await page.context().close()
     },
@@ -216,18 +227,19 @@ describe('the web handset in headless Chromium', () => {
     async () => {
       const page = await openHandset(gw.url, '?app=stk')
       const li = phone(page)
+      const before = await liWalletFen()
       await li.root.locator('.stk-list button', { hasText: 'Pay merchant' }).click()
       await li.root.locator('.app-stk input').fill('1001')
       await li.root.locator('.app-stk input').press('Enter')
       await li.root.locator('.app-stk input').fill('12.5')
       await li.root.locator('.app-stk input').press('Enter')
       await li.root.locator('.stk-list button', { hasText: 'Wallet' }).click()
-      expect(await li.root.locator('.stk-sms').innerText()).toBe('PAY 1001 12.5 W')
+      expect(await li.root.locator('.stk-sms').textContent()).toBe('PAY 1001 12.5 W')
       await page.screenshot({ path: join(shots, 'en-1280-stk.png') })
       await li.root.locator('.app-stk button.primary').click()
       await li.root.locator('.bubble.in', { hasText: 'Pay CNY 12.50' }).waitFor({ timeout: waitMs })
       await li.sms('YES 1234', /Paid CNY 12\.50 to Ringtone Store/)
-      expect(await gw.balance(LI, 'wallet')).toBe('367.50')
+      expect(await liWalletFen()).toBe(before - 1250)
       await page.context().close()
     },
     60_000,
@@ -282,7 +294,8 @@ describe('the web handset in headless Chromium', () => {
   )
 
   it.skipIf(!installed)(
-    `records a session on every channel, exports it, and the runner replays it on a fresh gateway ${skipped}`,
+    `records a session on every channel, exports it, and the runner replays it on a fresh ` +
+      `gateway ${skipped}`,
     async () => {
       const fresh = await startTestGateway()
       try {
@@ -345,7 +358,8 @@ describe('the web handset in headless Chromium', () => {
   )
 
   it.skipIf(!installed)(
-    `has no serious or critical accessibility violation (axe-core), on the handset and at / ${skipped}`,
+    `has no serious or critical accessibility violation (axe-core), on the handset and at / ` +
+      skipped,
     async () => {
       const page = await openHandset(gw.url)
       await page.locator('#add-phone').click()

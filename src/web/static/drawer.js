@@ -16,6 +16,16 @@ const entriesMax = 300
 
 const codings = { gsm7: 'GSM-7', ucs2: 'UCS-2', latin1: 'Latin-1', binary: '8-bit' }
 
+/** JSON indented, so an IVR answer reads as its fields; any other text as it came. */
+function readable(text) {
+  if (!/^\s*[{[]/.test(text)) return text
+  try {
+    return JSON.stringify(JSON.parse(text), null, 1)
+  } catch {
+    return text
+  }
+}
+
 function time() {
   return new Date().toLocaleTimeString([], { hour12: false })
 }
@@ -42,8 +52,8 @@ const renderers = {
       badge: badge(event.channel.toUpperCase(), event.channel),
       title: `${event.method} ${path} → ${event.status}`,
       body: [
-        event.request ? h('pre', { class: 'wire-out' }, event.request) : null,
-        h('pre', { class: 'wire-in' }, event.answer),
+        event.request ? h('pre', { class: 'wire-out' }, readable(event.request)) : null,
+        h('pre', { class: 'wire-in' }, readable(event.answer)),
       ],
       note: `${event.ms} ms`,
     }

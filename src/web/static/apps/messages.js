@@ -7,7 +7,7 @@
  */
 
 import { clear, h } from '../lib/dom.js'
-import { t } from '../lib/i18n.js'
+import { currentLanguage, t } from '../lib/i18n.js'
 import { maskSmsText } from '../lib/mask.js'
 import { wireJson } from '../lib/wire.js'
 import { patternOf } from '../recorder.js'
@@ -95,10 +95,10 @@ export function createMessages(phone) {
   function bubble(message) {
     const mo = message.direction === 'mo'
     const shown = mo ? maskSmsText(message.text) : message.text
-    const when = new Date(message.createdAt).toLocaleTimeString([], {
-      hour: '2-digit',
-      minute: '2-digit',
-    })
+    const when = new Date(message.createdAt).toLocaleTimeString(
+      currentLanguage() === 'zh' ? 'zh-CN' : 'en-GB',
+      { hour: '2-digit', minute: '2-digit' },
+    )
     return h(
       'li',
       { class: `bubble ${mo ? 'out' : 'in'}`, 'data-seq': message.seq },

@@ -74,7 +74,7 @@ export function createUssd(phone) {
     const tick = () => {
       const left = Math.ceil((deadline - Date.now()) / 1000)
       if (left > 0) {
-        timer.textContent = `⏱ ${left} ${t('seconds')}`
+        timer.textContent = `${t('time_left')} ${left} ${t('seconds')}`
         return
       }
       clear(screen)
@@ -115,7 +115,10 @@ export function createUssd(phone) {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
-      shown: new URLSearchParams(shown).toString(),
+      // Shown decoded, a field a line: what the form said, not its percent-escapes.
+      shown: Object.entries(shown)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n'),
     })
     if (session !== current) return
     const match = /^(CON|END) ?([\s\S]*)$/.exec(answer.text)
