@@ -191,7 +191,8 @@ describe('the web handset in headless Chromium', () => {
   )
 
   it.skipIf(!installed)(
-    `pays on the XHTML-MP pages through the handset's WAP gateway, and reads a WML deck ${skipped}`,
+    `pays on XHTML-MP pages in a frame and on WML decks the page draws, through the handset's ` +
+      `WAP gateway ${skipped}`,
     async () => {
       const page = await openHandset(gw.url, '?app=browser')
       const li = phone(page)
@@ -217,6 +218,18 @@ describe('the web handset in headless Chromium', () => {
       const wallet = await gw.balance(LI, 'wallet')
       await li.root.locator('.wml-card', { hasText: wallet }).waitFor({ timeout: waitMs })
       await page.screenshot({ path: join(shots, 'en-1280-browser-wml.png') })
+      // A WML payment: the deck's inputs are WML variables, its softkey posts the postfields.
+      await li.root.locator('.wml-card a', { hasText: 'Home' }).click()
+      await li.root.locator('.wml-card a', { hasText: 'Pay merchant' }).click()
+      await li.root.locator('.wml-card input[name="merchant"]').fill('1001')
+      await li.root.locator('.wml-card input[name="amount"]').fill('2')
+      await li.root.locator('.wml-card .softkey.primary').click()
+      await li.root.locator('.wml-card input[name="pin"]').fill('1234')
+      await li.root.locator('.wml-card .softkey.primary').click()
+      await li.root
+        .locator('.wml-card', { hasText: /Paid CNY 2\.00 to Ringtone Store/ })
+        .waitFor({ timeout: waitMs })
+      expect(await liWalletFen()).toBe(before - 700)
       await page.context().close()
     },
     60_000,
