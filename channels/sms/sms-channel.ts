@@ -8,7 +8,7 @@
  * no way to the phone is kept in that outbox (`keep`), never in memory, so a stop or a crash
  * does not lose it. Every whole MO and MT is recorded in the gateway's message log
  * (src/gateway/handset), with its coding, its parts and where it went; a receipt is not a
- * message and is not. Exports SmsChannel, SmsChannelOptions, MtLogAs.
+ * message and is not. Exports SmsChannel, SmsChannelOptions.
  */
 
 import type {
@@ -20,7 +20,7 @@ import type {
 } from '../../src/bearer/contract.js'
 import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 import type { Alphabet } from '../../src/bearer/text/coding.js'
-import { dataCodings, decodeText } from '../../src/bearer/text/coding.js'
+import { decodeText } from '../../src/bearer/text/coding.js'
 import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
 import { smsTextLimits } from '../../src/bearer/text/limits.js'
 import { concatInfo, Reassembler } from '../../src/bearer/text/reassembly.js'
@@ -28,7 +28,7 @@ import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
 import type { SplitText } from '../../src/bearer/text/segment.js'
 import { splitText } from '../../src/bearer/text/segment.js'
 import { maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
-import type { MessageRecorder, SmsState } from '../../src/gateway/handset/index.js'
+import type { MessageRecorder } from '../../src/gateway/handset/index.js'
 import { InFlight } from '../../src/gateway/in-flight.js'
 import type { ReplyKeeper } from '../../src/gateway/notices/index.js'
 import type { Clock } from '../../src/service/clock.js'
@@ -39,6 +39,8 @@ import type { MoIdentityLimits, MoKind } from './mo-identity.js'
 import { defaultMoIdentityLimits, MoIdentity, moFingerprint } from './mo-identity.js'
 import type { SmsAdapter } from './sms-adapter.js'
 import { maskMoText } from './sms-adapter.js'
+import type { MtLogAs } from './sms-records.js'
+import { recordMt } from './sms-records.js'
 
 export interface SmsChannelOptions {
   readonly shortCode: string
@@ -63,15 +65,6 @@ export interface SmsChannelOptions {
   readonly keep: ReplyKeeper
   /** The message log every whole MO and MT is recorded in; absent: none (bearer tests). */
   readonly messages?: MessageRecorder | null
-}
-
-/**
- * The id an MT is recorded under, and whether it may be recorded already (an outbox row tried
- * before): then its row takes the new state instead of a second row.
- */
-export interface MtLogAs {
-  readonly messageId: string
-  readonly mayBeLogged: boolean
 }
 
 /** MTs whose receipts we still wait for, by message id: bounded, oldest forgotten first. */
@@ -280,19 +273,8 @@ export class SmsChannel {
     const result = await this.sendSplit(msisdn, split, bind)
     const recorder = this.options.messages
     if (recorder != null) {
-      const message = {
-        msisdn: phoneOf(msisdn),
-        direction: 'mt' as const,
-        party: this.options.shortCode,
-        text,
-        coding: split.dataCoding === dataCodings.ucs2 ? ('ucs2' as const) : ('gsm7' as const),
-        parts: split.parts.length,
-        messageId: logAs.messageId,
-        state: mtStateOf(result),
-      }
-      const nowMs = this.options.clock.nowMs()
-      if (logAs.mayBeLogged) recorder.update(message, nowMs)
-      else recorder.record(message, nowMs)
+      const mt = { phone: phoneOf(msisdn), shortCode: this.options.shortCode, text }
+      recordMt(recorder, mt, split, result, logAs, this.options.clock.nowMs())
     }
     return result
   }
@@ -491,16 +473,6 @@ export class SmsChannel {
       if (oldest.done !== true) this.awaitingReceipt.delete(oldest.value)
     }
   }
-}
-
-/**
- * The log's state of an MT from how its parts went: on a handset, kept for one, handed to a bind,
- * waiting in the outbox (a temporary failure: the caller keeps it), or refused for good.
- */
-function mtStateOf(result: SendResult): SmsState {
-  if (!result.ok) return result.temporary ? 'held' : 'undelivered'
-  if (result.handset === undefined) return 'submitted'
-  return result.handset === 'open' ? 'delivered' : 'held'
 }
 
 /** A receipt travels as GSM 03.38 (data_coding 0): a character outside it becomes '?'. */

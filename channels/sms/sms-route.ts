@@ -7,7 +7,8 @@
  * kept it, else under its outbox row's. Exports smsRoute.
  */
 import type { Notice, NoticeRoute } from '../../src/gateway/notices/index.js'
-import type { MtLogAs, SmsChannel } from './sms-channel.js'
+import type { SmsChannel } from './sms-channel.js'
+import type { MtLogAs } from './sms-records.js'
 
 export function smsRoute(channel: Pick<SmsChannel, 'sendText'>): NoticeRoute {
   return {

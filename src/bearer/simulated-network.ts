@@ -122,7 +122,9 @@ export class SimulatedNetwork {
 
   /** Where an MT for `destination` goes (see the file comment); null: nowhere now. */
   targetFor(destination: string, bind: string | null): PhoneTarget | null {
-    const open = this.options.handsets?.isOpen(destination) ?? false
+    // Handsets listen under the stored form of a number; an ESME may write it otherwise (+86…).
+    const phone = normalizeMsisdn(destination) ?? destination
+    const open = this.options.handsets?.isOpen(phone) ?? false
     const handset: PhoneTarget = { kind: 'handset', delivery: open ? 'open' : 'closed' }
     if (bind === handsetBind) return handset
     const peers = this.options.server.peers()

@@ -300,4 +300,26 @@ describe('the notices outbox', () => {
     expect(memory.rows.map((row) => JSON.parse(row.payload).text)).toEqual(['Paid later.'])
     expect(offered).toEqual(['sms:Paid.', 'sms:Paid later.'])
   })
+
+  it('gives a late answer one message-log id, kept with it for the later tries', async () => {
+    const clock = new TestClock(1_000)
+    const memory = memoryOutbox(clock)
+    const outbox = outboxOver(clock, memory.ledger)
+    let up = false
+    const ids: (string | undefined)[] = []
+    outbox.register(
+      recording('sms', [], (notice) => {
+        ids.push(notice.messageId)
+        return up
+          ? { outcome: 'delivered' }
+          : { outcome: 'failed', error: 'no bind', temporary: true }
+      }),
+    )
+    expect(await outbox.notify('8613800138000', 'Paid later.')).toBe(true)
+    up = true
+    await outbox.sweep()
+    expect(ids).toHaveLength(2)
+    expect(ids[0]).toMatch(/^late-/)
+    expect(ids[1]).toBe(ids[0])
+  })
 })

@@ -17,7 +17,7 @@
  * line's: a kept reply may quote a balance, an MO a PIN.
  * Exports SqliteMessageLog, MessageLogOptions, MessagePage, messageLogQueries.
  */
-import type { Database, Statement } from 'better-sqlite3'
+import type { Database, Statement, Transaction } from 'better-sqlite3'
 import type { Alphabet } from '../../bearer/text/coding.js'
 import type { Logger } from '../../service/log.js'
 import type { HandsetHub } from './hub.js'
@@ -82,7 +82,9 @@ type Pending =
 
 export class SqliteMessageLog implements MessageRecorder {
   private readonly statements: { readonly [name in keyof typeof messageLogQueries]: Statement }
-  private readonly writeBatch: (batch: readonly Pending[], nowMs: number | null) => number
+  private readonly writeBatch: Transaction<
+    (batch: readonly Pending[], nowMs: number | null) => number
+  >
   private nextSeq: number
   /** Waiting for the next write, in the order they happened. */
   private pending: Pending[] = []
@@ -194,7 +196,8 @@ export class SqliteMessageLog implements MessageRecorder {
     this.pending = []
     this.unwritten.clear()
     try {
-      return this.writeBatch(batch, nowMs)
+      // IMMEDIATE, as every write of the ledger's: the write lock is taken at BEGIN.
+      return this.writeBatch.immediate(batch, nowMs)
     } catch (error) {
       this.options.log?.error('message log write failed; its batch is lost', {
         messages: batch.length,

@@ -62,6 +62,12 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
   private draining = false
   /** Late answers being carried or kept: a graceful stop waits for them. */
   private readonly notifying = new InFlight()
+  /**
+   * The message log's ids of late answers (src/gateway/handset): given before the first try, kept
+   * with the text if it waits, so that its later tries update one row. Apart from other ids.
+   */
+  private readonly lateIdPrefix = `late-${Date.now()}-`
+  private lateAnswers = 0
 
   constructor(private readonly deps: NoticeOutboxDeps) {}
 
@@ -215,7 +221,9 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
 
   private async notifyTracked(msisdn: string, text: string): Promise<boolean> {
     if (this.routes.length === 0) return false
-    const notice: Notice = { msisdn, text, queued: null, outboxId: null, attempts: 0 }
+    this.lateAnswers += 1
+    const messageId = `${this.lateIdPrefix}${this.lateAnswers}`
+    const notice: Notice = { msisdn, text, queued: null, outboxId: null, attempts: 0, messageId }
     for (const route of this.routes) {
       if (!route.canDeliver(notice)) continue
       const answer = await route.deliver(notice).catch((error: unknown): null => {
@@ -231,7 +239,7 @@ export class NoticeOutbox implements HeldNotices, ReplyKeeper {
       if (answer.outcome === 'failed') break
     }
     const kept = await this.deps.ledger
-      .keepSmsReply({ msisdn, text, commandKey: null }, this.deps.clock.nowMs())
+      .keepSmsReply({ msisdn, text, commandKey: null, messageId }, this.deps.clock.nowMs())
       .then(
         () => true,
         (error: unknown) => {

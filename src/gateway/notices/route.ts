@@ -5,7 +5,11 @@
  * the gateway registered them: the USSD push first, which shows a payment prompt on the phone's
  * screen when it can take one, then SMS. Routes are the channels' (channels/ussd/smpp,
  * channels/sms); the outbox rows, the retries and the dropping of stale notices are the
- * gateway's, so that neither channel imports the other nor writes the outbox itself.
+ * gateway's, so that neither channel imports the other nor writes the outbox itself. A web handset
+ * (src/gateway/handset) is no route of its own: in simulator mode the SMS route reaches it through
+ * the SMSC simulator (src/bearer/simulated-network.ts), which alone knows whether a bind can take
+ * the MT, and which also carries the SMS channel's direct replies that never pass the outbox; the
+ * route then answers `delivered` as for a bind.
  *
  * A route:
  *  1. MUST answer `canDeliver` at once, from the notice alone (no I/O): whether it carries such a
@@ -53,7 +57,10 @@ export interface Notice {
   readonly outboxId: number | null
   /** Earlier tries of the row: 0 on its first. */
   readonly attempts: number
-  /** The message log's id of a kept reply tried before it was kept (KeptReply.messageId). */
+  /**
+   * The message log's id of a kept reply tried before it was kept (KeptReply.messageId), or of a
+   * late answer (NoticeOutbox.notify), which has one before its first try.
+   */
   readonly messageId?: string
 }
 
