@@ -114,7 +114,9 @@ function forward(
   )
   upstream.on('timeout', () => upstream.destroy(new Error('timeout')))
   upstream.on('error', () => failed(response))
-  if (request.method !== 'POST') {
+  // A GET has no body; nor has a POST whose body the app's JSON parser already read (a WAP
+  // form is never JSON, so the page answers what the channel makes of an empty post).
+  if (request.method !== 'POST' || request.readableEnded) {
     upstream.end()
     return
   }
