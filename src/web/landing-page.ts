@@ -18,13 +18,13 @@ const channelCards = [
 ] as const
 
 const apis = [
-  { path: '/api/v1', what: 'Merchant API (payment requests, orders, refunds, settlements)' },
-  { path: '/admin/api', what: 'Admin API (subscribers, merchants, ledger check, messages)' },
-  { path: '/ussd', what: "USSD (Africa's Talking form; /ussd/hubtel for Hubtel)" },
-  { path: '/ivr/calls', what: 'IVR simulation (also /ivr/twiml and /ivr/vxml)' },
-  { path: '/wap/', what: 'WAP pages (WML, XHTML-MP, cHTML)' },
-  { path: '/sim/mo', what: 'Simulated network: an MO from a phone' },
-  { path: '/healthz', what: 'Health' },
+  { path: '/api/v1', what: 'api_merchant' },
+  { path: '/admin/api', what: 'api_admin' },
+  { path: '/ussd', what: 'api_ussd' },
+  { path: '/ivr/calls', what: 'api_ivr' },
+  { path: '/wap/', what: 'api_wap' },
+  { path: '/sim/mo', what: 'api_sim' },
+  { path: '/healthz', what: 'api_health' },
 ] as const
 
 export function landingPage(language: WebLanguage, docs: readonly string[]): Html {
@@ -35,7 +35,7 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
   <h3>${card.title} <code>${card.code}</code></h3>
   <p>${t(card.tryKey)}</p>
   <a class="button" href="/handset?app=${card.app}${suffix}"
-    >${t('open')} ${t(`app_${card.app}`)}</a>
+    >${t('open_app').replace('{app}', t(`app_${card.app}`))}</a>
 </li>`,
   )
   const body = html`<section class="hero">
@@ -55,7 +55,9 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
   <div>
     <h2>${t('home_apis')}</h2>
     <p class="note">${t('home_apis_note')}</p>
-    <ul class="plain">${apis.map((api) => html`<li><code>${api.path}</code> ${api.what}</li>`)}</ul>
+    <ul class="plain">${apis.map(
+      (api) => html`<li><code>${api.path}</code> ${t(api.what)}</li>`,
+    )}</ul>
   </div>
   <div>
     <h2>${t('home_docs')}</h2>
