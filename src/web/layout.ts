@@ -24,9 +24,9 @@ export function pageLayout(parts: PageParts): Html {
   const t = labelsOf(parts.language)
   const other: WebLanguage = parts.language === 'en' ? 'zh' : 'en'
   const nav = [
-    { href: '/', label: t('nav_home') },
-    { href: '/handset', label: t('nav_handset') },
-    { href: '/docs/', label: t('nav_docs') },
+    { href: '/', key: 'nav_home' },
+    { href: '/handset', key: 'nav_handset' },
+    { href: '/docs/', key: 'nav_docs' },
   ]
   const htmlLang = parts.language === 'zh' ? 'zh-Hans' : 'en'
   const current = (href: string): Html =>
@@ -46,7 +46,10 @@ ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${
 <header class="topbar">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">◆</span> telepay</a>
   <nav aria-label="Site">
-    ${nav.map((item) => html`<a href="${item.href}"${current(item.href)}>${item.label}</a>`)}
+    ${nav.map(
+      (item) =>
+        html`<a href="${item.href}"${current(item.href)} data-l="${item.key}">${t(item.key)}</a>`,
+    )}
   </nav>
   <div class="topbar-actions">
     ${parts.actions ?? ''}

@@ -9,7 +9,7 @@
 
 import { clear, h } from '../lib/dom.js'
 import { ussdMeter } from '../lib/gsm7.js'
-import { t } from '../lib/i18n.js'
+import { onLanguage, t } from '../lib/i18n.js'
 import { asksForPin, maskDigits } from '../lib/mask.js'
 import { wireFetch } from '../lib/wire.js'
 import { patternOf } from '../recorder.js'
@@ -78,20 +78,32 @@ export function createUssd(phone) {
         return
       }
       clear(screen)
-      screen.append(h('p', { class: 'ended' }, t('session_timed_out')))
+      screen.append(
+        h('p', { class: 'ended', 'data-l': 'session_timed_out' }, t('session_timed_out')),
+      )
       meter.textContent = ''
+      shownText = null
       showIdle()
     }
     tick()
     countdown = setInterval(tick, 1000)
   }
 
+  let shownText = null
+  function drawMeter() {
+    if (shownText === null) return
+    const used = ussdMeter(shownText)
+    meter.textContent = `${used.used} ${t('chars_of')} ${used.max} · ${used.coding}`
+  }
+  onLanguage(drawMeter)
+
   function show(type, text) {
     clear(screen)
     screen.append(h('p', { class: 'ussd-text' }, text))
-    const used = ussdMeter(text)
-    meter.textContent = `${used.used} ${t('chars_of')} ${used.max} · ${used.coding}`
-    if (type === 'END') screen.append(h('p', { class: 'ended' }, t('session_ended')))
+    shownText = text
+    drawMeter()
+    if (type === 'END')
+      screen.append(h('p', { class: 'ended', 'data-l': 'session_ended' }, t('session_ended')))
   }
 
   async function hop(input) {
@@ -184,11 +196,13 @@ export function createUssd(phone) {
     end() {
       if (session === null) return
       clear(screen)
-      screen.append(h('p', { class: 'ended' }, t('session_ended')))
+      screen.append(h('p', { class: 'ended', 'data-l': 'session_ended' }, t('session_ended')))
       meter.textContent = ''
+      shownText = null
       showIdle()
     },
     reset() {
+      shownText = null
       clear(screen)
       meter.textContent = ''
       showIdle()
