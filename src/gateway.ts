@@ -73,6 +73,7 @@ import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { IdempotencyRetention } from './service/retention.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
+import { webRoutes } from './web/routes.js'
 import { seedEmptyLedger } from './world/seed.js'
 import type { WorldSpec } from './world/world.js'
 
@@ -420,6 +421,13 @@ async function startOnLockedDir(
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
     mounted.use('/api/v1', merchant.router)
+    // The gateway's own pages: the landing page, the web handset and its WAP gateway.
+    mounted.use(
+      webRoutes({
+        subscriberList: (limit) => ledger.subscriberList(limit),
+        simulator: network !== null,
+      }),
+    )
   })
   // The USSD callback, one request per keypress of every user, is answered before express.
   const server = await startStoppableServer(

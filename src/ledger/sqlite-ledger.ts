@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Statement, Transaction } from 'better-sqlite3'
-import type { CommandResult, Envelope, Limits, Merchant, Payment } from '../core/index.js'
+import type { CommandResult, Envelope, Language, Limits, Merchant, Payment } from '../core/index.js'
 import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
@@ -381,6 +381,22 @@ export class SqliteLedger implements LedgerStore {
 
   worldRows(): Promise<WorldRows> {
     return Promise.resolve(readWorldRows(this.db))
+  }
+
+  subscriberList(
+    limit: number,
+  ): Promise<readonly { msisdn: string; name: string; language: Language }[]> {
+    // The primary key's order: a walk of its first `limit` entries, whatever the world's size.
+    const rows = this.db
+      .prepare('SELECT msisdn, name, language FROM subscribers ORDER BY msisdn LIMIT ?')
+      .all(limit) as { msisdn: string; name: string; language: string }[]
+    return Promise.resolve(
+      rows.map((row) => ({
+        msisdn: row.msisdn,
+        name: row.name,
+        language: row.language === 'zh' ? ('zh' as const) : ('en' as const),
+      })),
+    )
   }
 
   async settlement(

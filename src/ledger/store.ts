@@ -8,6 +8,7 @@ import type {
   CommandResult,
   Envelope,
   FeeParty,
+  Language,
   Merchant,
   Payment,
   Subscriber,
@@ -129,6 +130,13 @@ export interface LedgerStore {
   commandLogged(key: string): Promise<boolean>
   /** The world the ledger holds now, for an export (src/ledger/world-rows.ts). */
   worldRows(): Promise<WorldRows>
+  /**
+   * The first `limit` subscribers by MSISDN, with name and language only: the web handset's
+   * number picker, which must not read a million-subscriber world to draw a list.
+   */
+  subscriberList(
+    limit: number,
+  ): Promise<readonly { msisdn: string; name: string; language: Language }[]>
   settlement(
     merchantCode: string,
     dayStartMs: number,

@@ -18,6 +18,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { request as httpRequest } from 'node:http'
+import { wapPersonas } from '../../web/wap-personas.js'
 import type { ScriptContext } from './context.js'
 import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'
@@ -36,24 +37,8 @@ export const wapStepLimits = {
   redirectsMax: 3,
 } as const
 
-/** Handset personas (notes ivr-wap.md 7.2): what each sends as Accept and User-Agent. */
-export const wapPersonas: Readonly<
-  Record<
-    WapMarkup,
-    { readonly accept: string; readonly userAgent: string; readonly acceptCharset?: string }
-  >
-> = {
-  wml: {
-    accept: 'text/vnd.wap.wml, application/vnd.wap.wmlc, image/vnd.wap.wbmp',
-    userAgent: 'Nokia7110/1.0 (05.01)',
-  },
-  xhtml: {
-    accept:
-      'application/vnd.wap.xhtml+xml, application/xhtml+xml, text/vnd.wap.wml;q=0.6, */*;q=0.1',
-    userAgent: 'Nokia6230i/2.0 (03.80) Profile/MIDP-2.0 Configuration/CLDC-1.1',
-  },
-  chtml: { accept: 'text/html, */*', userAgent: 'DoCoMo/2.0 N905i(c100;TB;W24H16)' },
-}
+/** Handset personas (notes ivr-wap.md 7.2): the web handset's list, so both are one phone. */
+export { wapPersonas }
 
 export interface WapAnswer {
   readonly status: number
