@@ -259,7 +259,7 @@ describe('the web handset in headless Chromium', () => {
   )
 
   it.skipIf(!installed)(
-    `shows a merchant's payment request live on Messages, and the YES pays it ${skipped}`,
+    `pops a merchant's payment request up as a USSD push, the PIN pays it; the drawer shows the core ${skipped}`,
     async () => {
       const page = await openHandset(gw.url, `?msisdn=${ZHANG}`)
       const zhang = phone(page)
@@ -271,13 +271,22 @@ describe('the web handset in headless Chromium', () => {
         { 'Idempotency-Key': 'handset-request-1' },
       )
       expect(asked.status).toBe(202)
+      // The network opens the dialogue: the USSD app comes up with the prompt, whatever was open.
       await zhang.root
-        .locator('.bubble.in', { hasText: /Cinema Tickets/ })
+        .locator('.app-ussd .ussd-text', { hasText: /Cinema Tickets/ })
         .waitFor({ timeout: waitMs })
+      expect(await zhang.root.locator('.app-ussd').isVisible()).toBe(true)
+      expect(await zhang.root.locator('.app-ussd .reply').getAttribute('type')).toBe('password')
       await page.screenshot({ path: join(shots, 'en-1280-merchant-request.png') })
-      await zhang.sms('YES 1111', /Paid CNY 30\.00 to Cinema Tickets/)
+      await zhang.ussd('1111', /30\.00/)
       const status = await gw.merchant('1002', 'GET', `/api/v1/payment-requests/${asked.json.id}`)
       expect(status.json.status).toBe('completed')
+      // The drawer: the push, the core's confirm with the ledger transfer, never the PIN.
+      const drawer = await drawerText(page)
+      expect(drawer).toContain('USSD')
+      expect(drawer).toMatch(/confirm → ok/)
+      expect(drawer).toMatch(/Ledger: transfer T\w+: 29\.70 to the merchant, fee 0\.30/)
+      expect(drawer).not.toMatch(/text=1111|1111\b/)
       await page.context().close()
     },
     60_000,

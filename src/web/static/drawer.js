@@ -2,9 +2,11 @@
  * drawer.js - the developer drawer: what went over the wire for the phones on the page, live.
  * Each wire event is drawn by the renderer of its kind: `http` (a USSD, IVR or WAP request and
  * its answer, as the page sent and read them), `sms` and `sms_state` (the gateway's stream: each
- * MO and MT with its coding and parts). A kind the gateway adds to the stream later (the SMPP
- * PDUs, the core's command, the ledger's transfer) is one more entry in `renderers`; until it
- * has one it is shown as its JSON. PINs are masked before anything reaches here.
+ * MO and MT with its coding and parts), `pdu` (the SMSC's SMPP requests for this number,
+ * decoded), `command` (what the channel made of the input, the core's answer, and the payment's
+ * trail whose step 7 is the ledger transfer) and `ussd_push` (a prompt the network pushed). A
+ * kind the gateway adds later is one more entry in `renderers`; until it has one it is shown as
+ * its JSON. PINs are masked before anything reaches here.
  */
 import { on } from './lib/bus.js'
 import { clear, h } from './lib/dom.js'
@@ -56,6 +58,63 @@ const renderers = {
         h('pre', { class: 'wire-in' }, readable(event.answer)),
       ],
       note: `${event.ms} ms`,
+    }
+  },
+  command(event) {
+    const data = event.message
+    const command = data.command ?? {}
+    const fields = Object.entries(command)
+      .filter(([name]) => name !== 'kind')
+      .map(
+        ([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : value}`,
+      )
+    const steps = data.trail?.steps ?? []
+    // Step 7 moves the money: the transfer, what the payee got and the fee legs.
+    const transfer = steps.find((step) => step.step === 7)
+    return {
+      badge: badge('CORE', 'core'),
+      title: `${command.kind} → ${data.result}`,
+      body: [
+        h('pre', { class: 'wire-out' }, [`channel: ${data.channel}`, ...fields].join('\n')),
+        h('pre', { class: 'wire-in' }, data.reply),
+        transfer
+          ? h('pre', { class: 'wire-in ledger' }, `${t('ledger')}: ${transfer.detail}`)
+          : null,
+        data.trail
+          ? h(
+              'p',
+              { class: 'sms-meta' },
+              `${data.trail.payment.id} · ${data.trail.payment.state} · ` +
+                `${t('trail_steps')}: ${steps.map((step) => step.step).join(' ')}`,
+            )
+          : null,
+      ],
+      note: data.reference ?? '',
+    }
+  },
+  pdu(event) {
+    const data = event.message
+    const fields = Object.entries(data.fields ?? {}).map(([name, value]) => `${name}: ${value}`)
+    return {
+      badge: badge('SMPP', 'smpp'),
+      title: `${data.command} #${data.sequence ?? '?'} ${data.direction}`,
+      body: [
+        h(
+          'pre',
+          { class: data.direction.endsWith('SMSC') ? 'wire-out' : 'wire-in' },
+          fields.join('\n'),
+        ),
+      ],
+      note: data.status + (data.messageId ? ` · ${data.messageId}` : ''),
+    }
+  },
+  ussd_push(event) {
+    const data = event.message
+    return {
+      badge: badge('USSD', 'ussd'),
+      title: `${t('ussd_pushed')} · ${data.serviceCode}`,
+      body: [h('pre', { class: 'wire-in' }, `${data.type} ${data.text}`)],
+      note: data.sessionId,
     }
   },
   sms(event) {

@@ -21,11 +21,13 @@ const appFactories = {
 }
 
 /**
- * The stream's event kinds the phone forwards to the drawer and its apps. The gateway will add
- * the SMPP PDUs, the core's command and the ledger's transfer to the same stream: each is one
- * more name here (and a renderer in drawer.js).
+ * The stream's event kinds the phone forwards to the drawer and its apps: each MO and MT (and a
+ * state change), each payment command with the core's answer and trail, the SMSC's PDUs for this
+ * number, and a merchant's payment prompt pushed as a USSD dialogue. A new kind is one more name
+ * here (and a renderer in drawer.js).
  */
-const streamKinds = ['sms', 'sms_state']
+const streamKinds = ['sms', 'sms_state', 'command', 'pdu', 'ussd_push']
+const smsKinds = new Set(['sms', 'sms_state'])
 
 let phonesMade = 0
 
@@ -105,7 +107,10 @@ export function createPhone({ template, container, subscribers, msisdn, app, rem
     stream?.close()
     phone.seenSeq = 0
     if (phone.msisdn === '') return
-    stream = new EventSource(`/handset/api/events?msisdn=${encodeURIComponent(phone.msisdn)}`)
+    // ussd_push=1: this phone shows a merchant's prompt as a USSD dialogue (apps/ussd.js).
+    stream = new EventSource(
+      `/handset/api/events?msisdn=${encodeURIComponent(phone.msisdn)}&ussd_push=1`,
+    )
     root.dataset.stream = 'opening'
     stream.addEventListener('open', () => {
       root.dataset.stream = 'open'
@@ -115,6 +120,12 @@ export function createPhone({ template, container, subscribers, msisdn, app, rem
         const message = JSON.parse(event.data)
         if (kind === 'sms') phone.seenSeq = Math.max(phone.seenSeq, message.seq)
         emit('wire', { kind, phone: phone.msisdn, message })
+        if (kind === 'ussd_push') {
+          // The network opens the dialogue: the screen pops up whatever app was open.
+          select('ussd')
+          apps.ussd.pushed(message)
+        }
+        if (!smsKinds.has(kind)) return
         for (const listener of listeners.sms) listener(kind, message)
       })
   }

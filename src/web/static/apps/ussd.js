@@ -4,7 +4,9 @@
  * (docs/channels/ussd.md): each hop a form POST to /ussd with the session id, the dialled code
  * as serviceCode, the number and every input so far joined by `*`. CON screens wait for a reply,
  * END closes; the gateway's idle timeout (its `telepay-session-idle-ms` header) is counted down
- * and, as on a network, no reply in time ends the session.
+ * and, as on a network, no reply in time ends the session. A merchant's payment prompt pushed by
+ * the network (`ussd_push` on the stream) opens a session of its own, answered the same way; it is
+ * not recorded: a script cannot make the network push (its `merchant` step asks for the payment).
  */
 
 import { clear, h } from '../lib/dom.js'
@@ -110,6 +112,7 @@ export function createUssd(phone) {
     const current = session
     const secret = input !== null && asksForPin(current.lastText)
     if (input !== null) current.inputs.push(input)
+    const record = !current.pushed
     const fields = {
       sessionId: current.id,
       serviceCode: current.code,
@@ -141,7 +144,7 @@ export function createUssd(phone) {
     }
     const [, type, text] = match
     current.lastText = text
-    phone.step('expect_ussd', { from: phone.msisdn, type, matches: patternOf(text) })
+    if (record) phone.step('expect_ussd', { from: phone.msisdn, type, matches: patternOf(text) })
     show(type, text)
     if (type === 'END') {
       showIdle()
@@ -176,14 +179,36 @@ export function createUssd(phone) {
     const input = reply.value.trim()
     reply.value = ''
     stopTimer()
-    phone.step('ussd', { from: phone.msisdn, input })
+    if (!session.pushed) phone.step('ussd', { from: phone.msisdn, input })
     hop(input).catch(() => showIdle())
   })
+
+  /** A dialogue the network opened: its first screen came on the stream, not from a dial. */
+  function pushed(push) {
+    session = {
+      id: push.sessionId,
+      code: push.serviceCode,
+      inputs: [],
+      lastText: push.text,
+      pushed: true,
+    }
+    show(push.type, push.text)
+    screen.prepend(h('p', { class: 'hint pushed', 'data-l': 'ussd_pushed' }, t('ussd_pushed')))
+    dialForm.hidden = true
+    hint.hidden = true
+    replyForm.hidden = false
+    reply.value = ''
+    reply.type = asksForPin(push.text) ? 'password' : 'text'
+    reply.inputMode = 'numeric'
+    reply.focus()
+    startTimer(idleDefaultMs)
+  }
 
   showIdle()
   const field = () => (session === null ? dial : reply)
   return {
     element,
+    pushed,
     key(key) {
       field().value += key
     },
