@@ -259,7 +259,7 @@ describe('the web handset in headless Chromium', () => {
   )
 
   it.skipIf(!installed)(
-    `pops a merchant's request up as a USSD push that the PIN pays; the drawer shows the core ${skipped}`,
+    `pops a merchant's request up as a USSD push, paid by the PIN; the drawer shows it ${skipped}`,
     async () => {
       const page = await openHandset(gw.url, `?msisdn=${ZHANG}`)
       const zhang = phone(page)
