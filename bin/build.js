@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { builtStampPath, compiledMainPath, repositoryRoot, sourceFiles } from './build-state.js'
 
 const ifPossible = process.argv.includes('--if-possible')
@@ -88,6 +88,25 @@ writeFileSync(join(repositoryRoot, parsedYamlPath), JSON.stringify(parsedYamlEnt
 // outside (a native addon found by its own path); tsc's tree stays too, as the entries workers
 // and child processes start from (src/gateway/repository-path.ts, compiledModuleUrl).
 const bundleDir = dirname(compiledMainPath)
+
+/**
+ * Leaves `names` out of the bundle, each importer requiring its own copy from node_modules at run
+ * time by a path relative to the bundle (body-parser and raw-body take iconv-lite 0.7, telepay
+ * 0.6). iconv-lite carries code-page tables it loads only when asked for one: bundled, two copies
+ * of them were half of the source that every start had to parse.
+ */
+function packagesOutside(names, outdir) {
+  const filter = new RegExp(`^(${names.join('|')})$`)
+  return {
+    name: 'packages-outside',
+    setup(build) {
+      build.onResolve({ filter }, (args) => {
+        const resolved = createRequire(args.importer).resolve(args.path)
+        return { path: `./${relative(outdir, resolved)}`, external: true }
+      })
+    },
+  }
+}
 rmSync(bundleDir, { recursive: true, force: true })
 const { build: bundle } = await import('esbuild')
 await bundle({
@@ -99,12 +118,17 @@ await bundle({
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3'],
+  plugins: [packagesOutside(['iconv-lite'], bundleDir)],
   // CommonJS packages inside an ES module bundle still call require for Node's own modules.
   banner: {
     js:
       "import { createRequire as createRequireOfBundle } from 'node:module'\n" +
       'const require = createRequireOfBundle(import.meta.url)',
   },
+  // Whitespace and syntax minified (names kept, so stack traces still name functions; the source
+  // map leads back to the lines): V8 reads every byte of a module before it runs it.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   logLevel: 'warning',
 })

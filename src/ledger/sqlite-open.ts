@@ -48,15 +48,19 @@ function migrate(db: SqliteDatabase): void {
         `(${schemaVersion})`,
     )
   }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue
-    db.transaction(() => {
+  const pending = migrations.filter((migration) => migration.version > current)
+  if (pending.length === 0) return
+  // All pending migrations in one transaction: one commit (one fsync under synchronous = FULL)
+  // instead of one each, which was most of a fresh gateway's time to open its ledger; and a
+  // ledger is never left between two versions.
+  db.transaction(() => {
+    for (const migration of pending) {
       if (migration.unless === undefined || db.prepare(migration.unless).get() === undefined)
         db.exec(migration.sql)
-      db.prepare(
-        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) " +
-          'DO UPDATE SET value = excluded.value',
-      ).run(String(migration.version))
-    }).immediate()
-  }
+    }
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) " +
+        'DO UPDATE SET value = excluded.value',
+    ).run(String(schemaVersion))
+  }).immediate()
 }

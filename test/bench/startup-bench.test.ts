@@ -6,8 +6,8 @@
  * them. The timings themselves are the benchmark's to judge, never this test's: the machine is
  * shared, and a dist/ older than the sources is built first. Then the build the bench measured, as
  * a user runs it: the bundle starts, exports the world (the yaml package, loaded on demand), loads
- * a world file (a text the build did not parse) and checks the ledger in the report worker, which
- * starts from tsc's tree beside the bundle.
+ * a world file (a text the build did not parse), serves the web handset and its static files, and
+ * checks the ledger in the report worker, which starts from tsc's tree beside the bundle.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -142,6 +142,13 @@ describe('the compiled program (dist/bundle, built by the bench above when stale
       expect(loaded.status, await loaded.clone().text()).toBe(200)
       const subscriber = await fetch(`${base}/subscribers/8613900000042`, { headers })
       expect(await subscriber.json()).toMatchObject({ msisdn: '8613900000042', name: 'Wang Fang' })
+
+      // The web pages and their static files, found from the repository root by the bundle too.
+      const site = `http://127.0.0.1:${http}`
+      const handset = await fetch(`${site}/handset`)
+      expect(handset.status).toBe(200)
+      expect(await handset.text()).toContain('Li Lei')
+      expect((await fetch(`${site}/static/phone.js`)).status).toBe(200)
 
       const check = await fetch(`${base}/ledger/check`, { headers })
       expect(await check.json()).toMatchObject({ balanced: true, unbalancedTransfers: [] })
