@@ -3,9 +3,12 @@
  * (bin/build.js) removes dist/.built before it compiles and writes it after a build without
  * errors, dated when the build started and listing the source files it compiled; the build is
  * fresh while the same files are there and none of them, nor a tsconfig or the build script, is
- * newer than that date. Plain JavaScript: it decides whether tsx is needed.
- * Exports repositoryRoot, builtStampPath, compiledMainPath, sourceFiles and isBuildFresh.
+ * newer than that date, and package-lock.json holds what it held (the bundle carries the packages'
+ * code). Plain JavaScript: it decides whether tsx is needed.
+ * Exports repositoryRoot, builtStampPath, compiledMainPath, packagesDigest, sourceFiles and
+ * isBuildFresh.
  */
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -41,6 +44,17 @@ function collect(folder, into) {
   }
 }
 
+/** The SHA-256 of package-lock.json ('' without one): which packages the bundle was made from. */
+export function packagesDigest() {
+  try {
+    return createHash('sha256')
+      .update(readFileSync(join(repositoryRoot, 'package-lock.json')))
+      .digest('hex')
+  } catch {
+    return ''
+  }
+}
+
 /** The TypeScript files the build compiles, as sorted repository paths. */
 export function sourceFiles() {
   const files = []
@@ -66,5 +80,8 @@ export function isBuildFresh() {
     if ((mtimeMsOf(join(repositoryRoot, file)) ?? 0) > builtMs) return false
   const files = sourceFiles()
   if (!Array.isArray(stamp.sources) || stamp.sources.join('\n') !== files.join('\n')) return false
+  // The bundle holds the packages' code: other packages than at the build make it stale. By
+  // content, not date: npm rewrites the lock file at every install, after the build.
+  if (stamp.packages !== packagesDigest()) return false
   return files.every((file) => (mtimeMsOf(join(repositoryRoot, file)) ?? 0) <= builtMs)
 }

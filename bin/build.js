@@ -21,7 +21,13 @@ import {
 } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
-import { builtStampPath, compiledMainPath, repositoryRoot, sourceFiles } from './build-state.js'
+import {
+  builtStampPath,
+  compiledMainPath,
+  packagesDigest,
+  repositoryRoot,
+  sourceFiles,
+} from './build-state.js'
 
 const ifPossible = process.argv.includes('--if-possible')
 
@@ -133,5 +139,6 @@ await bundle({
   logLevel: 'warning',
 })
 mkdirSync(dirname(builtStampPath), { recursive: true })
-writeFileSync(builtStampPath, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`)
+const packages = packagesDigest()
+writeFileSync(builtStampPath, `${JSON.stringify({ startedAt, sources, packages }, null, 1)}\n`)
 utimesSync(builtStampPath, startedAt, startedAt)

@@ -184,7 +184,10 @@ export class SmsChannel {
           : 'read_only'
     const mo = await this.identity.identify(phone, fingerprint, kind, nowMs)
     responseId ??= mo.id
-    this.options.messages?.record(
+    // A retransmission (the SMSC lost our submit_sm_resp) is the same message: one row, not two.
+    const log = this.options.messages
+    const logMo = mo.repeat ? log?.update.bind(log) : log?.record.bind(log)
+    logMo?.(
       {
         msisdn: phone,
         direction: 'mo',

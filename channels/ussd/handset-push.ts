@@ -48,8 +48,6 @@ export interface HandsetPushRoute extends NoticeRoute {
 export function handsetPushRoute(deps: HandsetPushDeps): HandsetPushRoute {
   const { ctx, store, limits } = deps
   let pushes = 0
-  // Outbox rows settled as answered, so a later hop of the same session does not settle again.
-  const settled = new Set<number>()
   const expired = (record: SessionRecord, nowMs: number): boolean =>
     record.activeMs <= nowMs - limits.sessionIdleMs ||
     record.startedMs <= nowMs - limits.sessionTotalMs
@@ -115,16 +113,11 @@ export function handsetPushRoute(deps: HandsetPushDeps): HandsetPushRoute {
       if (!sessionId.startsWith(handsetPushPrefix)) return
       const record = await store.get(`at:${sessionId}`)
       const book = record === null ? null : pushBookkeeping(record.session)
-      if (record === null || book === null || settled.has(book.outboxId)) return
-      if (book.answered) {
-        settled.add(book.outboxId)
-        await deps.held.answered(book.outboxId)
-      } else if (record.outcome !== null) {
-        settled.add(book.outboxId)
+      if (record === null || book === null) return
+      // Settling twice (a retried hop) is harmless: the outbox keeps a settled row as it is.
+      if (book.answered) await deps.held.answered(book.outboxId)
+      else if (record.outcome !== null)
         await deps.held.unanswered(book.outboxId, 'USSD push ended without an answer')
-      }
-      // Rows settled long ago are forgotten: a row is settled once, within its session's life.
-      if (settled.size > 10_000) settled.clear()
     },
   }
 }

@@ -2,8 +2,9 @@
  * pdu-json.ts - an SMPP request on the SMSC simulator as a web handset's developer drawer shows it
  * (`event: pdu` on the number's live stream): who sent it to whom, the command, its sequence
  * number and how it was answered (ESME_ROK or the refusal's name), and its fields decoded, the
- * short_message as its length and hex. An MO's text is never shown here: the words after YES
- * are a PIN, and the drawer has the MO's text, PINs masked, in its SMS entry. Exports pduJson,
+ * short_message as its length and hex. What an ESME sends is never shown as octets: an MO's words
+ * after YES are a PIN, and so is a USSD answer to a PIN screen; the drawer has an MO's text, PINs
+ * masked, in its SMS entry. Exports pduJson,
  * pduParties.
  */
 import type { Json } from '../gateway/http/json.js'
@@ -37,15 +38,16 @@ export function pduParties(event: SmppPduEvent): readonly string[] {
   )
 }
 
-export function pduJson(event: SmppPduEvent, shortCode: string, atMs: number): Json {
+export function pduJson(event: SmppPduEvent, atMs: number): Json {
   const bind = `${event.peer.systemId}#${event.peer.id}`
-  // A submit_sm to the platform's short code is a phone's MO: its text may hold a PIN.
-  const mo = event.direction === 'in' && event.fields['destination_addr'] === shortCode
+  // What an ESME sends may hold a PIN (an MO to any address, a USSD answer to a PIN screen):
+  // only what the SMSC sends out is shown as octets.
+  const hidden = event.direction === 'in'
   const fields: Record<string, Json> = {}
   for (const name of shownFields) {
     const value = event.fields[name]
     if (value === undefined) continue
-    fields[name] = name === 'short_message' ? octetsOf(value, mo) : plain(value)
+    fields[name] = name === 'short_message' ? octetsOf(value, hidden) : plain(value)
   }
   return {
     at: new Date(atMs).toISOString(),
@@ -64,7 +66,7 @@ function octetsOf(value: unknown, hidden: boolean): Json {
     : typeof value === 'object' && value !== null && 'message' in value
       ? Buffer.from(String((value as { message: unknown }).message))
       : Buffer.from(String(value))
-  if (hidden) return `${octets.length} octets (the MO's text is in its SMS entry, PINs masked)`
+  if (hidden) return `${octets.length} octets (an MO's text is in its SMS entry, PINs masked)`
   return `${octets.length} octets: ${octets.toString('hex')}`
 }
 

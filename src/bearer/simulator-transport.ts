@@ -103,7 +103,7 @@ export async function startSimulatorTransport(
       if (handsets?.publish === undefined) return
       const watched = pduParties(event).filter((msisdn) => handsets.isOpen(msisdn))
       if (watched.length === 0) return
-      const data = pduJson(event, options.shortCode, handsets.nowMs())
+      const data = pduJson(event, handsets.nowMs())
       for (const msisdn of watched) handsets.publish?.(msisdn, { kind: 'pdu', data })
     },
     onSubmit: async (peer, pdu) => {

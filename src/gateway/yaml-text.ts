@@ -6,14 +6,14 @@
  * each value as JSON under the SHA-256 of its text (dist/parsed-yaml.json); a text found there
  * is read back with JSON.parse and the yaml package is never loaded. The key is the whole text,
  * so an edited menu, an operator's own folder or a missing build simply parse as before, with
- * the same options and the same errors. Exports parseYamlText, yamlTextKey, parsedYamlEntries and
- * yamlPackage.
+ * the same options and the same errors. Only the compiled code reads the table. Exports
+ * parseYamlText, yamlTextKey, parsedYamlEntries and yamlPackage.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isDeepStrictEqual } from 'node:util'
-import { repositoryPath } from './repository-path.js'
+import { repositoryPath, runsCompiled } from './repository-path.js'
 
 /** Where the build writes the parsed shipped files (bin/build.js), from the repository's root. */
 export const parsedYamlPath = 'dist/parsed-yaml.json'
@@ -31,6 +31,12 @@ let parsedTable: ReadonlyMap<string, string> | null = null
 
 function parsedByBuild(): ReadonlyMap<string, string> {
   if (parsedTable !== null) return parsedTable
+  // The sources may parse differently from the build (other options, another yaml): the table
+  // serves the compiled code only, as the world's generated validator does.
+  if (!runsCompiled) {
+    parsedTable = new Map()
+    return parsedTable
+  }
   try {
     const table = JSON.parse(readFileSync(repositoryPath(parsedYamlPath), 'utf8')) as unknown
     parsedTable =

@@ -488,9 +488,14 @@ export class SqliteLedger implements LedgerStore {
     )
   }
 
+  // A row delivered or abandoned is settled for good: a late report of it (a push answered twice,
+  // a retried hop) changes nothing.
   outboxDelivered(id: number, nowMs: number): Promise<void> {
     this.db
-      .prepare('UPDATE outbox SET delivered_ms = ?, attempts = attempts + 1 WHERE id = ?')
+      .prepare(
+        'UPDATE outbox SET delivered_ms = ?, attempts = attempts + 1 ' +
+          'WHERE id = ? AND delivered_ms IS NULL AND abandoned_ms IS NULL',
+      )
       .run(nowMs, id)
     return Promise.resolve()
   }
@@ -505,14 +510,14 @@ export class SqliteLedger implements LedgerStore {
       this.db
         .prepare(
           'UPDATE outbox SET abandoned_ms = ?, attempts = attempts + 1, ' +
-            'last_error = ? WHERE id = ?',
+            'last_error = ? WHERE id = ? AND delivered_ms IS NULL AND abandoned_ms IS NULL',
         )
         .run(nowMs, error, id)
     } else {
       this.db
         .prepare(
           'UPDATE outbox SET next_attempt_ms = ?, attempts = attempts + 1, ' +
-            'last_error = ? WHERE id = ?',
+            'last_error = ? WHERE id = ? AND delivered_ms IS NULL AND abandoned_ms IS NULL',
         )
         .run(nextAttemptMs, error, id)
     }

@@ -30,13 +30,20 @@ export interface WebRoutesDeps {
  */
 const pickerSubscribersMax = 50
 
-/** The documents served: docs/ and docs/channels/, Markdown only, listed once at start. */
+/**
+ * The documents served: docs/ and docs/channels/, Markdown only, listed once at start. An install
+ * without docs/ (a slim image) serves none rather than failing to start.
+ */
 function documents(): string[] {
-  const top = readdirSync(repositoryPath('docs')).filter((name) => name.endsWith('.md'))
-  const channels = readdirSync(repositoryPath('docs/channels'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `channels/${name}`)
-  return [...top, ...channels].sort()
+  const markdownIn = (folder: string): string[] => {
+    try {
+      return readdirSync(repositoryPath(folder)).filter((name) => name.endsWith('.md'))
+    } catch {
+      return []
+    }
+  }
+  const channels = markdownIn('docs/channels').map((name) => `channels/${name}`)
+  return [...markdownIn('docs'), ...channels].sort()
 }
 
 export function webRoutes(deps: WebRoutesDeps): Router {

@@ -260,6 +260,7 @@ describe('telepay start', () => {
     // The banner says where it listens and what to try there, on stdout.
     expect(banner).toContain('telepay is ready: operating model cooperative, world default')
     expect(banner).toContain(`  http   ${url}  (/healthz`)
+    expect(banner).toContain(`  web    ${url}/handset  (a phone in the browser`)
     expect(banner).toContain(`  data   ${dataDir}`)
     expect(banner).toContain(`npx telepay ussd ${LI} --url ${url}`)
     // Stopped, it left no lock: a reset without --yes off a terminal asks for it, with it deletes.

@@ -123,6 +123,23 @@ describe('the message log', () => {
   })
 })
 
+describe('a retransmitted MO', () => {
+  it('is one row of the log, not two', async () => {
+    const phone = phones()
+    expect(await phone.bind()).toBeNull()
+    // The same numbered MO sent twice, as an SMSC resends one whose submit_sm_resp it lost.
+    for (let copy = 0; copy < 2; copy += 1) {
+      const sent = await phone.send(LI, 'BAL', { userMessageReference: 77 })
+      if (!sent.ok) throw new Error(sent.error)
+    }
+    expect(await phone.next(LI, 5_000)).not.toBeNull()
+    await gw.advance(0)
+    const log = await messagesOf(LI)
+    expect(log.filter((message) => message.direction === 'mo')).toHaveLength(1)
+    await phone.close()
+  })
+})
+
 describe('POST /sim/mo', () => {
   it('takes an MO as an ESME sends it; the reply lands in the log and on the stream', async () => {
     const stream = await openHandsetStream(gw.url, LI)

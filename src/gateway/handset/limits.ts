@@ -34,7 +34,11 @@ export interface HandsetLimits {
   readonly flushIntervalMs: number
   /** Recorded messages and state changes waiting for a write; reaching it writes at once. */
   readonly unflushedMax: number
-  /** Rows one retention step deletes at most, past their age: one short transaction. */
+  /**
+   * Rows one retention step deletes at most, past their age: one short transaction. With a step a
+   * second this removes 500 rows a second, about 250 SMS exchanges (an MO and its reply): above
+   * that rate for days the table outgrows the age bound, and only the per-number cap holds it.
+   */
   readonly pruneRowsMax: number
   /** MSISDNs trimmed to their cap by one retention step at most. */
   readonly capTrimsPerStepMax: number

@@ -17,6 +17,10 @@ export function startBanner(gateway: Gateway, firstSubscriber: string | null): s
     `telepay is ready: operating model ${config.limits.operatingModel}, world ${config.world}, ` +
       `${config.clock} clock`,
     `  http   ${url}  (/healthz, merchant API /api/v1, admin API /admin/api, WAP /wap/)`,
+    // The web handset needs the simulated network (its phones are not real subscribers').
+    ...(config.sms.mode === 'simulator'
+      ? [`  web    ${url}/handset  (a phone in the browser for every channel; ${url}/ for more)`]
+      : []),
     smpp === null
       ? '  smpp   off (sms.mode: off)'
       : `  smpp   ${smpp.host}:${smpp.port}  (SMSC simulator; phones text ${config.sms.shortCode})`,

@@ -110,7 +110,9 @@ export function createUssd(phone) {
 
   async function hop(input) {
     const current = session
-    const secret = input !== null && asksForPin(current.lastText)
+    // Every input that answered a PIN screen stays masked on every later hop too: the form's
+    // text carries all the inputs so far (Change PIN asks for two).
+    if (input !== null && asksForPin(current.lastText)) current.secret.add(current.inputs.length)
     if (input !== null) current.inputs.push(input)
     const record = !current.pushed
     const fields = {
@@ -122,9 +124,7 @@ export function createUssd(phone) {
     }
     const shown = {
       ...fields,
-      text: current.inputs
-        .map((v, i) => (secret && i === current.inputs.length - 1 ? maskDigits(v) : v))
-        .join('*'),
+      text: current.inputs.map((v, i) => (current.secret.has(i) ? maskDigits(v) : v)).join('*'),
     }
     const answer = await wireFetch(phone, 'ussd', '/ussd', {
       method: 'POST',
@@ -168,6 +168,7 @@ export function createUssd(phone) {
       id: `web${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
       code,
       inputs: [],
+      secret: new Set(),
       lastText: '',
     }
     phone.step('ussd', { from: phone.msisdn, dial: code })
@@ -189,6 +190,7 @@ export function createUssd(phone) {
       id: push.sessionId,
       code: push.serviceCode,
       inputs: [],
+      secret: new Set(),
       lastText: push.text,
       pushed: true,
     }
