@@ -168,10 +168,17 @@ export function mountDrawer(list, emptyNote) {
       ),
       ...drawn.body,
     )
-    if (drawn.key) rows.set(drawn.key, row)
+    if (drawn.key) {
+      rows.set(drawn.key, row)
+      row.dataset.key = drawn.key
+    }
     list.prepend(row)
     emptyNote.hidden = true
-    while (list.children.length > entriesMax) list.lastElementChild.remove()
+    while (list.children.length > entriesMax) {
+      const oldest = list.lastElementChild
+      if (oldest.dataset.key) rows.delete(oldest.dataset.key)
+      oldest.remove()
+    }
   }
   on('wire', add)
   return {

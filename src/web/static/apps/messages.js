@@ -15,6 +15,9 @@ import { patternOf } from '../recorder.js'
 const shortCode = '12588'
 const codings = { gsm7: 'GSM-7', ucs2: 'UCS-2', latin1: 'Latin-1', binary: '8-bit' }
 
+/** Messages a thread keeps: the gateway's message log keeps 200 a number. */
+const threadMessagesMax = 200
+
 export function createMessages(phone) {
   const messages = new Map()
   let party = shortCode
@@ -149,6 +152,8 @@ export function createMessages(phone) {
     }
     if (messages.has(message.seq)) return
     messages.set(message.seq, message)
+    // As many as the gateway keeps a number (its message log's cap): the oldest go first.
+    while (messages.size > threadMessagesMax) messages.delete(messages.keys().next().value)
     if (message.direction === 'mt' && message.seq > phone.recordFromSeq)
       phone.step('expect_sms', { to: message.msisdn, matches: patternOf(message.text) })
     if (message.direction === 'mt' && element.hidden) {
