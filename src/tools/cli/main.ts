@@ -97,6 +97,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     summary:
       'benchmarks beside their baselines: ledger (durable payments/s vs raw SQLite), ' +
       'sms (SMPP commands/s vs a bare smpp echo server), ussd (hops/s vs bare express), ' +
+      "handset (a web handset's send-to-reply p99 vs SMPP phones), " +
       'startup (time to a ready /healthz and idle memory, compiled and through tsx, vs a bare ' +
       'node:http server), ' +
       'scale (the same at 1,000,000 subscribers and 100,000 open sessions; not in all), ' +
