@@ -187,7 +187,7 @@ export function adminApi(context: GatewayContext): Router {
     if (msisdn === null)
       return sendError(response, 400, 'msisdn_invalid', 'msisdn is a mobile number in E.164')
     const limitText = request.query['limit']
-    const limit = limitText === undefined ? 20 : Number(limitText)
+    const limit = limitText === undefined ? handsetLimits.pageRowsDefault : Number(limitText)
     if (!Number.isInteger(limit) || limit < 1 || limit > handsetLimits.pageRowsMax)
       return sendError(
         response,

@@ -49,6 +49,8 @@ export interface HandsetLimits {
   readonly capTrimsPendingMax: number
   /** Messages one GET /admin/api/messages page returns at most (the transactions' bound). */
   readonly pageRowsMax: number
+  /** A page of the admin API's message log when the call names no `limit`: a screen's worth. */
+  readonly pageRowsDefault: number
   /**
    * Messages a stream sends from the log when it opens or resumes (Last-Event-ID): the screen's
    * worth a handset shows; older ones are a page of the admin API away.
@@ -83,6 +85,7 @@ export const handsetLimits: HandsetLimits = {
   capTrimsPerStepMax: 50,
   capTrimsPendingMax: 10_000,
   pageRowsMax: 500,
+  pageRowsDefault: 20,
   backlogMessagesMax: 50,
   streamsMax: 100,
   streamsPerMsisdnMax: 4,
@@ -101,6 +104,10 @@ export function checkHandsetLimits(limits: HandsetLimits): void {
   assert(limits.capTrimsPendingMax >= limits.capTrimsPerStepMax, 'a step can take what waits')
   // A resume must fit on one page of what the operator sees.
   assert(limits.backlogMessagesMax <= limits.pageRowsMax, 'backlog within a page')
+  assert(
+    limits.pageRowsDefault >= 1 && limits.pageRowsDefault <= limits.pageRowsMax,
+    'the default page within the largest',
+  )
   assert(limits.streamsPerMsisdnMax <= limits.streamsMax, 'streams of one MSISDN within all')
   assert(limits.streamBufferEventsMax >= 1 && limits.heartbeatMs > 0, 'streams can make progress')
 }
