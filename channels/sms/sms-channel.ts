@@ -18,12 +18,13 @@ import type {
   SendResult,
   SmsLink,
 } from '../../src/bearer/contract.js'
+import { concatOf } from '../../src/bearer/inbound-pdu.js'
 import { esmClassOf, smppStatus } from '../../src/bearer/smpp/constants.js'
 import type { Alphabet } from '../../src/bearer/text/coding.js'
 import { decodeText } from '../../src/bearer/text/coding.js'
 import { encodeGsm7, gsm7Septets } from '../../src/bearer/text/gsm7.js'
 import { smsTextLimits } from '../../src/bearer/text/limits.js'
-import { concatInfo, Reassembler } from '../../src/bearer/text/reassembly.js'
+import { Reassembler } from '../../src/bearer/text/reassembly.js'
 import { formatReceipt, parseReceipt } from '../../src/bearer/text/receipt.js'
 import type { SplitText } from '../../src/bearer/text/segment.js'
 import { splitText } from '../../src/bearer/text/segment.js'
@@ -114,20 +115,7 @@ export class SmsChannel {
     const nowMs = this.options.clock.nowMs()
     const body = sm.messagePayload ?? sm.shortMessage
     const phone = phoneOf(sm.source)
-    const concat =
-      sm.messagePayload !== null
-        ? null
-        : concatInfo({
-            esmClass: sm.esmClass,
-            shortMessage: sm.shortMessage,
-            ...(sm.sar === null
-              ? {}
-              : {
-                  sarMsgRefNum: sm.sar.ref,
-                  sarTotalSegments: sm.sar.total,
-                  sarSegmentSeqnum: sm.sar.seq,
-                }),
-          })
+    const concat = concatOf(sm)
     let text: string
     let fingerprint: string
     // A part gets an id of its own for its response; the reassembler drops a repeated part.

@@ -9,6 +9,8 @@ import { smppStatus } from './smpp/constants.js'
 import type { Pdu } from './smpp/pdu.js'
 import { pduBuffer, pduNumber, pduString } from './smpp/pdu.js'
 import type { SendResult as SessionSendResult } from './smpp/request-window.js'
+import type { ConcatInfo } from './text/reassembly.js'
+import { concatInfo } from './text/reassembly.js'
 
 const emptyBuffer = Buffer.alloc(0)
 
@@ -40,6 +42,26 @@ export function inboundOf(pdu: Pdu, bind: string, origin: string = bind): Inboun
 /**
  * submit_sm / deliver_sm fields of an outbound message; TON/NPI say "international" for MSISDNs.
  */
+/**
+ * The part of a concatenated message an SM is, from its UDH or its SAR TLVs; null for a whole
+ * message (message_payload carries one whole, however long).
+ */
+export function concatOf(sm: InboundSm): ConcatInfo | null {
+  return sm.messagePayload !== null
+    ? null
+    : concatInfo({
+        esmClass: sm.esmClass,
+        shortMessage: sm.shortMessage,
+        ...(sm.sar === null
+          ? {}
+          : {
+              sarMsgRefNum: sm.sar.ref,
+              sarTotalSegments: sm.sar.total,
+              sarSegmentSeqnum: sm.sar.seq,
+            }),
+      })
+}
+
 export function outboundParams(sm: OutboundSm): Record<string, string | number | Buffer> {
   const params: Record<string, string | number | Buffer> = {
     source_addr_ton: /^\d{6,}$/.test(sm.source) ? 1 : 0,

@@ -33,13 +33,13 @@ import type {
   OutboundSm,
   SendResult,
 } from './contract.js'
-import { outboundParams, sendResultOf } from './inbound-pdu.js'
+import { concatOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import { esmClassOf, smppStatus } from './smpp/constants.js'
 import type { PduParams } from './smpp/pdu.js'
 import type { SmppPeer, SmppServer } from './smpp/server.js'
 import { decodeText } from './text/coding.js'
 import { smsTextLimits } from './text/limits.js'
-import { concatInfo, Reassembler } from './text/reassembly.js'
+import { Reassembler } from './text/reassembly.js'
 import type { SplitCoding } from './text/segment.js'
 import { splitText } from './text/segment.js'
 
@@ -288,20 +288,7 @@ export class SimulatedNetwork {
   ): SmsRecord | null {
     const handsets = this.options.handsets
     if (handsets === null) return null
-    const concat =
-      sm.messagePayload !== null
-        ? null
-        : concatInfo({
-            esmClass: sm.esmClass,
-            shortMessage: sm.shortMessage,
-            ...(sm.sar === null
-              ? {}
-              : {
-                  sarMsgRefNum: sm.sar.ref,
-                  sarTotalSegments: sm.sar.total,
-                  sarSegmentSeqnum: sm.sar.seq,
-                }),
-          })
+    const concat = concatOf(sm)
     const base = { msisdn: phone, direction, party, messageId, state }
     if (concat === null) {
       const decoded = decodeText(sm.dataCoding, sm.messagePayload ?? sm.shortMessage)
