@@ -10,7 +10,6 @@
  * answer settles the outbox row (answered: no SMS follows; ended without one: the SMS goes now).
  * Exports handsetPushRoute, HandsetPushRoute, HandsetPushDeps and handsetPushPrefix.
  */
-import type { Message } from '../../src/core/index.js'
 import { maskMsisdn } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import type { HandsetHub } from '../../src/gateway/handset/index.js'
@@ -22,8 +21,9 @@ import type {
 } from '../../src/gateway/notices/index.js'
 import type { UssdLimits } from './limits.js'
 import type { SessionRecord, SessionStore } from './session-store.js'
+import { sessionExpired } from './session-store.js'
 import { openPush, pushBookkeeping } from './smpp/push-flow.js'
-import { pushedPaymentId } from './smpp/push-payment.js'
+import { isPaymentPrompt, pushedPaymentId } from './smpp/push-payment.js'
 
 /** Session ids of web-handset pushes: the AT route settles the outbox only for these. */
 export const handsetPushPrefix = 'handset-push-'
@@ -48,9 +48,6 @@ export interface HandsetPushRoute extends NoticeRoute {
 export function handsetPushRoute(deps: HandsetPushDeps): HandsetPushRoute {
   const { ctx, store, limits } = deps
   let pushes = 0
-  const expired = (record: SessionRecord, nowMs: number): boolean =>
-    record.activeMs <= nowMs - limits.sessionIdleMs ||
-    record.startedMs <= nowMs - limits.sessionTotalMs
   const passed = (why: string): RouteAnswer => ({ outcome: 'passed', why })
   return {
     name: 'ussd_handset_push',
@@ -64,7 +61,7 @@ export function handsetPushRoute(deps: HandsetPushDeps): HandsetPushRoute {
       if (!deps.handsets.takesUssdPush(notice.msisdn)) return passed('no web handset open')
       const nowMs = ctx.clock.nowMs()
       const open = await store.openOf(notice.msisdn)
-      if (open.some((record) => !expired(record, nowMs))) return passed('busy')
+      if (open.some((record) => !sessionExpired(record, limits, nowMs))) return passed('busy')
       const paymentId = await pushedPaymentId(ctx, notice)
       if (paymentId === null) return passed('not_waiting')
       pushes += 1
@@ -120,8 +117,4 @@ export function handsetPushRoute(deps: HandsetPushDeps): HandsetPushRoute {
         await deps.held.unanswered(book.outboxId, 'USSD push ended without an answer')
     },
   }
-}
-
-function isPaymentPrompt(message: Message): boolean {
-  return message.key === 'request.prompt' || message.key === 'request.prompt_sim'
 }

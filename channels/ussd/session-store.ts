@@ -51,6 +51,18 @@ export interface SessionRecord {
   readonly app?: AppSession
 }
 
+/** Whether a session is past its idle timeout or its total cap at `nowMs`. */
+export function sessionExpired(
+  record: Pick<SessionRecord, 'activeMs' | 'startedMs'>,
+  limits: Pick<UssdLimits, 'sessionIdleMs' | 'sessionTotalMs'>,
+  nowMs: number,
+): boolean {
+  return (
+    record.activeMs <= nowMs - limits.sessionIdleMs ||
+    record.startedMs <= nowMs - limits.sessionTotalMs
+  )
+}
+
 export type SessionStore = DialogStore<SessionRecord, SessionOutcome>
 
 export class SqliteSessionStore extends SqliteDialogStore<SessionRecord, SessionOutcome> {

@@ -23,6 +23,7 @@ import type { AppSession, ExternalApps } from './external/app-sessions.js'
 import type { UssdLimits } from './limits.js'
 import { heldMode, waitingPaymentOf } from './menu/index.js'
 import type { SessionOutcome, SessionRecord, SessionStore } from './session-store.js'
+import { sessionExpired } from './session-store.js'
 import type { ChannelTextKey } from './texts.js'
 import { channelText } from './texts.js'
 
@@ -131,7 +132,7 @@ export class UssdService {
     }
     if (record !== null && record.outcome !== null)
       return this.refuse(request, record.session.language, endedText(record.outcome))
-    if (record !== null && this.isExpired(record, nowMs)) {
+    if (record !== null && sessionExpired(record, this.deps.limits, nowMs)) {
       const outcome =
         record.startedMs <= nowMs - this.deps.limits.sessionTotalMs ? 'total_cap' : 'idle_timeout'
       const ended = await this.deps.store.end(key, outcome, nowMs)
@@ -268,13 +269,6 @@ export class UssdService {
       step = this.deps.engine.resume(session, outcome.result)
     }
     return { screen: step.screen, session: step.session, outcome: null }
-  }
-
-  private isExpired(record: SessionRecord, nowMs: number): boolean {
-    return (
-      record.activeMs <= nowMs - this.deps.limits.sessionIdleMs ||
-      record.startedMs <= nowMs - this.deps.limits.sessionTotalMs
-    )
   }
 
   private refuse(request: HopRequest, language: Language, key: ChannelTextKey): Screen {

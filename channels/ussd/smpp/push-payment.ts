@@ -6,11 +6,16 @@
  * subscriber when the push opens.
  * When it is not (the request expired, or the subscriber started another payment meanwhile,
  * which replaced it: SPEC section 4) there is nothing for the prompt to ask, and no push.
- * Exports pushedPaymentId, promptDescribes.
+ * Exports isPaymentPrompt, pushedPaymentId, promptDescribes.
  */
 import type { Message, Payment } from '../../../src/core/index.js'
 import { formatAmount } from '../../../src/core/index.js'
 import type { ChannelContext } from '../../../src/gateway/context.js'
+
+/** Whether a notice is a merchant's payment prompt, which a push can show (others go by SMS). */
+export function isPaymentPrompt(message: Message): boolean {
+  return message.key === 'request.prompt' || message.key === 'request.prompt_sim'
+}
 
 /**
  * Whether `payment` is what the prompt shows and still waits: a merchant's request, for the
@@ -19,7 +24,7 @@ import type { ChannelContext } from '../../../src/gateway/context.js'
  */
 export function promptDescribes(message: Message, payment: Payment): boolean {
   const params = message.params
-  if (message.key !== 'request.prompt' && message.key !== 'request.prompt_sim') return false
+  if (!isPaymentPrompt(message)) return false
   // The SIM alone confirms a phone-bill charge: its prompt asks 1/2, not the PIN.
   if ((message.key === 'request.prompt_sim') !== (payment.funding === 'phone_bill')) return false
   return (

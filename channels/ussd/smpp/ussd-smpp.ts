@@ -35,7 +35,6 @@ import { randomBytes } from 'node:crypto'
 import type { InboundAnswer, UssdLink, UssdPduSource } from '../../../src/bearer/contract.js'
 import type { Pdu } from '../../../src/bearer/smpp/pdu.js'
 import { sessionInfoKey, ussdOp, ussdOpName } from '../../../src/bearer/smpp/ussd-op.js'
-import type { Message } from '../../../src/core/index.js'
 import { maskMsisdn, normalizeMsisdn } from '../../../src/core/index.js'
 import type { ChannelContext } from '../../../src/gateway/context.js'
 import type {
@@ -49,12 +48,13 @@ import type { Screen } from '../contract.js'
 import type { DialRoutes } from '../external/index.js'
 import type { UssdLimits } from '../limits.js'
 import type { SessionRecord, SessionStore } from '../session-store.js'
+import { sessionExpired } from '../session-store.js'
 import { channelText } from '../texts.js'
 import type { HopRead, UssdService } from '../ussd-service.js'
 import type { UssdSmppLimits } from './limits.js'
 import { defaultUssdSmppLimits } from './limits.js'
 import { openPush, pushBookkeeping } from './push-flow.js'
-import { pushedPaymentId } from './push-payment.js'
+import { isPaymentPrompt, pushedPaymentId } from './push-payment.js'
 import type { UssdPdu } from './ussd-pdu.js'
 import { dialOf, readUssdPdu, screenParams, ussdDataCoding, ussdStatus } from './ussd-pdu.js'
 
@@ -223,7 +223,7 @@ class UssdOverSmpp {
     if (this.closing) return this.notPushed(notice, 'closing')
     if (!isPaymentPrompt(notice.message)) return { outcome: 'passed', why: 'not a payment prompt' }
     const open = await this.deps.ussd.store.openOf(notice.msisdn)
-    if (open.some((record) => !this.isExpired(record, started)))
+    if (open.some((record) => !sessionExpired(record, this.deps.ussd.limits, started)))
       return this.notPushed(notice, 'busy')
     const target = this.deps.link.pushTarget(notice.msisdn)
     if (target === null) return this.notPushed(notice, 'no_bind')
@@ -447,14 +447,6 @@ class UssdOverSmpp {
     return { outcome: 'passed', why }
   }
 
-  private isExpired(record: SessionRecord, nowMs: number): boolean {
-    const limits = this.deps.ussd.limits
-    return (
-      record.activeMs <= nowMs - limits.sessionIdleMs ||
-      record.startedMs <= nowMs - limits.sessionTotalMs
-    )
-  }
-
   private messageId(): string {
     this.messageIds = (this.messageIds + 1) % 0x7fffffff
     return `u${this.processTag}${this.messageIds.toString(36)}`
@@ -480,8 +472,4 @@ class UssdOverSmpp {
       { result },
     )
   }
-}
-
-function isPaymentPrompt(message: Message): boolean {
-  return message.key === 'request.prompt' || message.key === 'request.prompt_sim'
 }
