@@ -12,15 +12,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runScript } from '../../src/tools/conformance/runner.js'
 import { readScript } from '../../src/tools/conformance/script.js'
+import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, startTestGateway, ZHANG } from '../support/gateway-fixture.js'
 
-const chromiumPath = '/usr/bin/chromium'
-const installed = existsSync(chromiumPath)
+const installed = chromiumInstalled
 const skipped = `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'handset')
 const axePath = join('node_modules', 'axe-core', 'axe.min.js')
@@ -33,21 +32,8 @@ let browser: Browser
 beforeAll(async () => {
   if (!installed) return
   gw = await startTestGateway()
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    // The machine's network is closed: background services would only fail to connect.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  // The Call app plays the IVR's prompts without a click first.
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required'])
   mkdirSync(shots, { recursive: true })
 }, 60_000)
 

@@ -11,13 +11,12 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumInstalled, chromiumPath, launchChromium } from '../../support/chromium.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 
-const chromiumPath = '/usr/bin/chromium'
-const installed = existsSync(chromiumPath)
+const installed = chromiumInstalled
 const shots = join('test-artifacts', 'wap')
 
 let gw: GatewayFixture
@@ -26,20 +25,7 @@ let browser: Browser
 beforeAll(async () => {
   if (!installed) return
   gw = await startTestGateway()
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    // The machine's network is closed: background services would only fail to connect.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
   mkdirSync(shots, { recursive: true })
 }, 60_000)
 
