@@ -10,15 +10,7 @@
  * work out at every start: the world file's validator as code, and the shipped YAML parsed.
  */
 import { spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import {
@@ -78,15 +70,11 @@ const { standaloneValidatorPath } = await import(
 writeFileSync(join(repositoryRoot, standaloneValidatorPath), standaloneWorldValidator())
 // The shipped menus and the default world, parsed once here, so that the compiled gateway starts
 // without loading the yaml package (src/gateway/yaml-text.ts).
-const { parsedYamlEntries, parsedYamlPath } = await import(
+const { parsedYamlEntries, parsedYamlPath, shippedYaml } = await import(
   join(repositoryRoot, 'dist/src/gateway/yaml-text.js')
 )
-const shippedYaml = ['menus', 'fixtures/world'].flatMap((folder) =>
-  readdirSync(join(repositoryRoot, folder), { recursive: true })
-    .filter((file) => /\.ya?ml$/.test(file))
-    .map((file) => readFileSync(join(repositoryRoot, folder, file), 'utf8')),
-)
-writeFileSync(join(repositoryRoot, parsedYamlPath), JSON.stringify(parsedYamlEntries(shippedYaml)))
+const texts = shippedYaml().map((shipped) => shipped.text)
+writeFileSync(join(repositoryRoot, parsedYamlPath), JSON.stringify(parsedYamlEntries(texts)))
 // The program itself as one bundle (dist/bundle/main.js, what bin/telepay.js runs), the commands
 // it loads on demand in chunks beside it: Node resolves, reads and links each of tsc's 300
 // modules and each file of the packages (about 270, 51 of them @opentelemetry/api's, which

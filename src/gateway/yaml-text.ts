@@ -7,10 +7,10 @@
  * is read back with JSON.parse and the yaml package is never loaded. The key is the whole text,
  * so an edited menu, an operator's own folder or a missing build simply parse as before, with
  * the same options and the same errors. Only the compiled code reads the table. Exports
- * parseYamlText, yamlTextKey, parsedYamlEntries and yamlPackage.
+ * parseYamlText, yamlTextKey, shippedYaml, parsedYamlEntries and yamlPackage.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isDeepStrictEqual } from 'node:util'
 import { repositoryPath, runsCompiled } from './repository-path.js'
@@ -72,6 +72,21 @@ export function parseYamlText(text: string): unknown {
   const parsed = parsedByBuild().get(yamlTextKey(text))
   if (parsed !== undefined) return JSON.parse(parsed)
   return yamlPackage().parse(text, parseOptions)
+}
+
+/** The folders whose YAML ships with telepay: the menus and the fixture worlds. */
+const shippedYamlFolders = ['menus', 'fixtures/world']
+
+/** Every shipped YAML file, by repository path, with its text: what the build parses. */
+export function shippedYaml(): { readonly file: string; readonly text: string }[] {
+  return shippedYamlFolders.flatMap((folder) =>
+    readdirSync(repositoryPath(folder), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => ({
+        file: `${folder}/${file}`,
+        text: readFileSync(repositoryPath(`${folder}/${file}`), 'utf8'),
+      })),
+  )
 }
 
 /**

@@ -4,18 +4,16 @@
  * text read through the table is the value the yaml package gives, and a text the table cannot
  * hold as it is (an infinity, a date-like value JSON would alter) or an edited one is parsed.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { repositoryPath } from '../../src/gateway/repository-path.js'
-import { parsedYamlEntries, parseYamlText, yamlTextKey } from '../../src/gateway/yaml-text.js'
+import {
+  parsedYamlEntries,
+  parseYamlText,
+  shippedYaml,
+  yamlTextKey,
+} from '../../src/gateway/yaml-text.js'
 
-const shipped = ['menus', 'fixtures/world'].flatMap((folder) =>
-  readdirSync(repositoryPath(folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => /\.ya?ml$/.test(file))
-    .map((file) => ({ file: `${folder}/${file}`, text: readFileSync(join(folder, file), 'utf8') })),
-)
+const shipped = shippedYaml()
 const options = { uniqueKeys: true, maxAliasCount: 100 } as const
 
 describe('parsed YAML made by the build', () => {
