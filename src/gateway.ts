@@ -220,6 +220,7 @@ async function startOnLockedDir(
     correlations,
     observe: (request, result) => {
       // Built only for a number a handset watches: most commands have no one looking.
+      if (hub.size === 0) return
       const watched = commandParties(request.command, result).filter((msisdn) => hub.isOpen(msisdn))
       if (watched.length === 0) return
       const data = commandJson(
