@@ -23,6 +23,8 @@ import type {
   Write,
 } from '../core/index.js'
 import { assert, assertNever, fundingKinds, isFinal } from '../core/index.js'
+import type { CachedAccount } from './cached-account.js'
+import { accountOfCached, cachedAccountOf } from './cached-account.js'
 import { encodeJson } from './codec.js'
 import { DayTotals } from './day-totals.js'
 import { LruMap } from './lru-map.js'
@@ -62,7 +64,7 @@ const legsMax = 6
 
 export class SqliteView implements LedgerView {
   private readonly subscribers: LruMap<string, Subscriber>
-  private readonly accounts: LruMap<number, Account>
+  private readonly accounts: LruMap<number, CachedAccount>
   private readonly owners: LruMap<string, OwnerAccounts>
   private readonly merchants: LruMap<string, Merchant>
   private readonly orders = new LruMap<string, Order>(paymentCacheEntriesMax)
@@ -164,7 +166,7 @@ export class SqliteView implements LedgerView {
 
   account(id: number): Account | null {
     const cached = this.accounts.get(id)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) return accountOfCached(cached)
     const row = this.sql.account.get(id) as Row | undefined
     return row === undefined ? null : this.remember(accountOfRow(row))
   }
@@ -183,16 +185,17 @@ export class SqliteView implements LedgerView {
     if (cached !== undefined) return cached
     const ids: OwnerAccounts = {}
     for (const row of this.sql.accountsOf.all(owner) as Row[]) {
-      const account = this.accounts.peek(Number(row['id'])) ?? accountOfRow(row)
-      this.accounts.set(account.id, account)
-      ids[account.kind] = account.id
+      const id = Number(row['id'])
+      const account = this.accounts.peek(id) ?? cachedAccountOf(accountOfRow(row))
+      this.accounts.set(id, account)
+      ids[account.kind] = id
     }
     this.owners.set(owner, ids)
     return ids
   }
 
   private remember(account: Account): Account {
-    this.accounts.set(account.id, account)
+    this.accounts.set(account.id, cachedAccountOf(account))
     return account
   }
 
@@ -446,8 +449,9 @@ export class SqliteView implements LedgerView {
       if (subscriber !== undefined) this.sql.upsertSubscriber.run(...subscriberParams(subscriber))
     }
     for (const id of this.dirtyAccounts) {
-      const account = this.accounts.peek(id)
-      if (account === undefined) continue
+      const cached = this.accounts.peek(id)
+      if (cached === undefined) continue
+      const account = accountOfCached(cached)
       // A plain UPDATE of the columns that change: an upsert of every column costs a payment
       // ~0.4 µs more.
       if (this.newAccounts.has(id)) {
