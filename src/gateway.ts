@@ -49,6 +49,7 @@ import {
   handsetLimits,
   SqliteMessageLog,
 } from './gateway/handset/index.js'
+import { WebSessions } from './gateway/http/web-session.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
@@ -73,6 +74,7 @@ import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { IdempotencyRetention } from './service/retention.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
+import { consoleRoutes } from './web/console/routes.js'
 import { webRoutes } from './web/routes.js'
 import { seedEmptyLedger } from './world/seed.js'
 import type { WorldSpec } from './world/world.js'
@@ -306,7 +308,11 @@ async function startOnLockedDir(
     },
     channelContext,
   )
+  // Who is logged in to the consoles; in memory, so a restart logs everyone out (web-session.ts).
+  const consoleSessions = new WebSessions('console')
+  const merchantSessions = new WebSessions('merchant')
   const merchant = startMerchantChannel(channelContext, {
+    sessions: merchantSessions,
     ledger,
     limits: config.limits,
     operatingModel,
@@ -379,6 +385,8 @@ async function startOnLockedDir(
     messages,
     adminToken: config.adminToken,
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
+    consoleSessions,
+    merchantSessions,
     hashPin: (pin) => pins.hash(pin),
     log,
     metrics,
@@ -422,6 +430,8 @@ async function startOnLockedDir(
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
     mounted.use('/api/v1', merchant.router)
+    // The consoles people log in to: the operator's and the merchants'.
+    mounted.use(consoleRoutes(context))
     // The gateway's own pages: the landing page, the web handset and its WAP gateway.
     mounted.use(
       webRoutes({

@@ -11,11 +11,13 @@ import { bankModes } from '../bank/gateway-bank.js'
 import type { Message } from '../core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
 import { handsetLimits, smsJson } from '../gateway/handset/index.js'
+import { consoleCookieName } from '../gateway/http/cookie-names.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { paymentJson, sendError } from '../gateway/http/json.js'
 import { operatingModelJson, partyFeesJson, partyNamesJson } from '../gateway/http/parties.js'
 import { bearerToken, httpStatusOf } from '../gateway/http/status.js'
 import { trailJson } from '../gateway/http/trail-json.js'
+import { cookieOf, csrfTokenOf, isSafeMethod, sameSecret } from '../gateway/http/web-session.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import { seqOfPaymentId } from '../ledger/rows.js'
@@ -33,7 +35,7 @@ import type { GatewayContext } from './context.js'
  */
 const clockAdvanceSecondsMax = 366 * 86_400
 
-function isLoopback(address: string | undefined): boolean {
+export function isLoopback(address: string | undefined): boolean {
   return (
     address === '127.0.0.1' ||
     address === '::1' ||
@@ -55,8 +57,23 @@ export function adminAuth(context: GatewayContext) {
       )
       return
     }
-    if (bearerToken(request.header('authorization')) !== context.adminToken) {
+    const token = bearerToken(request.header('authorization'))
+    if (token !== null) {
+      if (sameSecret(token, context.adminToken)) next()
+      else sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
+      return
+    }
+    // The operator console's pages call this API with their session cookie instead.
+    const session = context.consoleSessions.find(cookieOf(request, consoleCookieName))
+    if (session === null) {
       sendError(response, 401, 'unauthorized', 'send Authorization: Bearer <admin token>')
+      return
+    }
+    if (
+      !isSafeMethod(request.method) &&
+      !sameSecret(csrfTokenOf(request) ?? '', session.csrfToken)
+    ) {
+      sendError(response, 403, 'csrf_invalid', "send the page's CSRF token as X-CSRF-Token")
       return
     }
     next()

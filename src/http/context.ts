@@ -5,6 +5,7 @@
 import type { GatewayBank } from '../bank/gateway-bank.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
 import type { LoggedSms, MessagePage } from '../gateway/handset/index.js'
+import type { WebSessions } from '../gateway/http/web-session.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import type { Clock } from '../service/clock.js'
@@ -37,6 +38,9 @@ export interface GatewayContext {
   readonly log: Logger
   readonly metrics: Metrics
   readonly channels: ChannelHealth[]
+  /** Who is logged in to the operator console and to the merchant portal (web-session.ts). */
+  readonly consoleSessions: WebSessions
+  readonly merchantSessions: WebSessions
   /** Moves the test clock and runs what the new time makes due; null when the clock is real. */
   readonly advanceClock: ((seconds: number) => Promise<number>) | null
 }

@@ -18,6 +18,12 @@ export interface PageParts {
   readonly scripts?: readonly string[]
   /** Extra controls at the right of the top bar. */
   readonly actions?: Html
+  /** Stylesheets of src/web/static beside site.css, by file name. */
+  readonly styles?: readonly string[]
+  /** Extra elements of the head (a console's CSRF token as a meta element). */
+  readonly head?: Html
+  /** Pages in English only (the consoles) leave the language toggle out. */
+  readonly languageToggle?: boolean
 }
 
 export function pageLayout(parts: PageParts): Html {
@@ -26,6 +32,8 @@ export function pageLayout(parts: PageParts): Html {
   const nav = [
     { href: '/', key: 'nav_home' },
     { href: '/handset', key: 'nav_handset' },
+    { href: '/console', key: 'nav_console' },
+    { href: '/merchant', key: 'nav_merchant' },
     { href: '/docs/', key: 'nav_docs' },
   ]
   const htmlLang = parts.language === 'zh' ? 'zh-Hans' : 'en'
@@ -39,6 +47,8 @@ export function pageLayout(parts: PageParts): Html {
 <title>${parts.title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/site.css">
+${(parts.styles ?? []).map((name) => html`<link rel="stylesheet" href="/static/${name}">`)}
+${parts.head ?? ''}
 ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${name}"></script>`)}
 </head>
 <body>
@@ -53,9 +63,13 @@ ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${
   </nav>
   <div class="topbar-actions">
     ${parts.actions ?? ''}
-    <a class="lang-toggle" href="${parts.path}?lang=${other}"
+    ${
+      parts.languageToggle === false
+        ? ''
+        : html`<a class="lang-toggle" href="${parts.path}?lang=${other}"
        lang="${other === 'zh' ? 'zh-Hans' : 'en'}" title="${t('lang_switch_aria')}"
-       data-lang-toggle data-l="lang_switch">${t('lang_switch')}</a>
+       data-lang-toggle data-l="lang_switch">${t('lang_switch')}</a>`
+    }
   </div>
 </header>
 <main id="main">
