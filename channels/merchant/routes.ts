@@ -8,11 +8,19 @@ import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
 import type { CommandResult, FundingKind, Limits, Merchant } from '../../src/core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
+import { merchantCookieName } from '../../src/gateway/http/cookie-names.js'
 import { dayOfQuery } from '../../src/gateway/http/day.js'
 import { paymentJson, sendBodyInvalid, sendError } from '../../src/gateway/http/json.js'
 import { partyFeesJson, partyNamesJson } from '../../src/gateway/http/parties.js'
 import { bearerToken, httpStatusOf } from '../../src/gateway/http/status.js'
 import { trailJson } from '../../src/gateway/http/trail-json.js'
+import type { WebSessions } from '../../src/gateway/http/web-session.js'
+import {
+  cookieOf,
+  csrfTokenOf,
+  isSafeMethod,
+  sameSecret,
+} from '../../src/gateway/http/web-session.js'
 import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 
@@ -26,6 +34,8 @@ export interface MerchantRouteDeps {
   readonly limits: Limits
   /** Named in the trails the routes answer. */
   readonly operatingModel: string
+  /** The merchant portal's sessions: its pages call this API with their cookie, not the key. */
+  readonly sessions: WebSessions
 }
 
 /** Longest merchant reference and description kept: they are shown on a handset's prompt. */
@@ -125,8 +135,26 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
   const router = express.Router()
   const { service, ledger } = deps
 
+  /**
+   * The API key of the portal session the request's cookie names: null without one, undefined
+   * once a 403 is sent for a change without the session's CSRF token.
+   */
+  const portalKeyOf = (request: Request, response: Response): string | null | undefined => {
+    const session = deps.sessions.find(cookieOf(request, merchantCookieName))
+    if (session === null) return null
+    if (
+      !isSafeMethod(request.method) &&
+      !sameSecret(csrfTokenOf(request) ?? '', session.csrfToken)
+    ) {
+      sendError(response, 403, 'csrf_invalid', "send the page's CSRF token as X-CSRF-Token")
+      return undefined
+    }
+    return session.secret
+  }
+
   router.use((request: MerchantRequest, response: Response, next: NextFunction) => {
-    const apiKey = bearerToken(request.header('authorization'))
+    const apiKey = bearerToken(request.header('authorization')) ?? portalKeyOf(request, response)
+    if (apiKey === undefined) return
     if (apiKey === null) {
       sendError(
         response,
