@@ -55,9 +55,11 @@ import { NoticeOutbox } from './gateway/notices/index.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
+import { overviewRoutes } from './http/admin-overview.js'
 import { createApp } from './http/app.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
 import { handsetStream } from './http/handset-stream.js'
+import { OverviewMonitor } from './http/overview/monitor.js'
 import { simulatorApi } from './http/simulator-api.js'
 import { startStoppableServer } from './http/stoppable-server.js'
 import { GroupCommit } from './ledger/group-commit.js'
@@ -67,6 +69,7 @@ import { systemClock, TestClock } from './service/clock.js'
 import { CorrelationIds, correlatedLogger } from './service/correlation.js'
 import type { DataDirLock } from './service/data-dir-lock.js'
 import { lockDataDir } from './service/data-dir-lock.js'
+import { LiveStats } from './service/live-stats.js'
 import type { Logger } from './service/log.js'
 import { createLogger } from './service/log.js'
 import { Metrics } from './service/metrics.js'
@@ -209,7 +212,9 @@ async function startOnLockedDir(
   const handsetBounds = { ...handsetLimits, ...config.handsetLimits }
   checkHandsetLimits(handsetBounds)
   const hub = new HandsetHub(handsetBounds)
+  const liveStats = new LiveStats()
   const service = new PaymentService({
+    liveStats,
     ledger,
     commits,
     bank,
@@ -373,7 +378,24 @@ async function startOnLockedDir(
     while (!drainCut && (await notices.hasDue())) await sweep()
   }
   const channels: ChannelHealth[] = [...registry.health()]
+  const overview = new OverviewMonitor({
+    liveStats,
+    ledger,
+    bank,
+    commandQueueDepth: () => commits.depth,
+    channels: () => Object.fromEntries(channels.map((channel) => [channel.name, channel.ready()])),
+    sessionsOpen: () => ({
+      ussd: ussd.service.openCount,
+      ivr: ivr.store.openCount,
+      wap: wap.store.size,
+    }),
+    smppBinds: () => bearer?.binds() ?? [],
+    smppMode: bearer?.mode ?? 'none',
+    nowMs: Date.now,
+  })
   const context: GatewayContext = {
+    overview,
+    smpp: bearer,
     service,
     ledger,
     commits,
@@ -413,6 +435,7 @@ async function startOnLockedDir(
   // messages, which only the admin API shows).
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
+  const overviewStreams = overviewRoutes(context)
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
     if (network !== null) {
@@ -429,6 +452,7 @@ async function startOnLockedDir(
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
+    mounted.use('/admin/api', overviewStreams.router)
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.
     mounted.use(consoleRoutes(context))
@@ -482,6 +506,7 @@ async function startOnLockedDir(
       server.stopAccepting()
       // A stream never ends by itself: ended now, it is no request in flight to wait for.
       streams.closeAll()
+      overviewStreams.closeAll()
       bearer?.stopListening()
       registry.stopAccepting()
       // 2. The commands in flight finish and are answered; 3. their SMS replies are sent or kept.

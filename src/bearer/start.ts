@@ -19,7 +19,7 @@ import type { HandsetSide, SimulatedNetwork } from './simulated-network.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
-import type { SmppServer } from './smpp/server.js'
+import type { SmppPeerStatus, SmppServer } from './smpp/server.js'
 
 export interface SmppBearerOptions {
   readonly mode: 'simulator' | 'operator'
@@ -42,6 +42,14 @@ export interface SmppBearerOptions {
   readonly metrics: Metrics
 }
 
+/** One ESME bound to the SMSC simulator, as the operator console shows it. */
+export interface SmppBindStatus extends SmppPeerStatus {
+  readonly id: number
+  readonly systemId: string
+  readonly bindType: string
+  readonly remote: string
+}
+
 export interface RunningSmppBearer {
   readonly mode: 'simulator' | 'operator'
   /** What channels/sms rides: short messages both ways. */
@@ -58,6 +66,10 @@ export interface RunningSmppBearer {
   readonly network: SimulatedNetwork | null
   /** Bound and able to carry traffic both ways. */
   ready(): boolean
+  /** The SMSC simulator's binds now (the operator console); none in operator mode. */
+  binds(): readonly SmppBindStatus[]
+  /** Unbinds one of the simulator's binds (the console's button); false when it is gone. */
+  unbind(id: number): Promise<boolean>
   /** Stop, step 1: the simulator takes no new bind (its listener closes); binds made stay. */
   stopListening(): void
   /** Unbinds the sessions, once the channels that ride it have closed. */
@@ -120,6 +132,20 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
     port: server?.port ?? null,
     network,
     ready: () => bearer.ready(),
+    binds: () =>
+      (server?.peers() ?? []).map((peer) => ({
+        id: peer.id,
+        systemId: peer.systemId,
+        bindType: peer.bindType,
+        remote: `${peer.remoteAddress}:${peer.remotePort}`,
+        ...peer.status(),
+      })),
+    async unbind(id) {
+      const peer = server?.peers().find((candidate) => candidate.id === id)
+      if (peer === undefined) return false
+      await peer.unbind()
+      return true
+    },
     stopListening() {
       server?.stopListening()
     },

@@ -3,6 +3,7 @@
  */
 
 import type { GatewayBank } from '../bank/gateway-bank.js'
+import type { RunningSmppBearer } from '../bearer/start.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
 import type { LoggedSms, MessagePage } from '../gateway/handset/index.js'
 import type { WebSessions } from '../gateway/http/web-session.js'
@@ -12,6 +13,7 @@ import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type { PaymentService } from '../service/payment-service.js'
+import type { OverviewMonitor } from './overview/monitor.js'
 
 /** A channel's readiness, as /healthz reports it. */
 export interface ChannelHealth {
@@ -40,6 +42,10 @@ export interface GatewayContext {
   readonly channels: ChannelHealth[]
   /** Who is logged in to the operator console and to the merchant portal (web-session.ts). */
   readonly consoleSessions: WebSessions
+  /** The operator console's live overview (overview/monitor.ts). */
+  readonly overview: OverviewMonitor
+  /** The SMSC simulator's binds, to list and end; null when SMS is off. */
+  readonly smpp: Pick<RunningSmppBearer, 'mode' | 'binds' | 'unbind'> | null
   readonly merchantSessions: WebSessions
   /** Moves the test clock and runs what the new time makes due; null when the clock is real. */
   readonly advanceClock: ((seconds: number) => Promise<number>) | null

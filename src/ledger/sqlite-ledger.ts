@@ -466,6 +466,19 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve(runReport(this.db, job, progress))
   }
 
+  outboxDepth(): Promise<Record<OutboxItem['kind'], number>> {
+    // The due index holds exactly the rows waiting, so this reads the index, not the table.
+    const rows = this.db
+      .prepare(`
+      SELECT kind, COUNT(*) AS n FROM outbox INDEXED BY outbox_due
+      WHERE delivered_ms IS NULL AND abandoned_ms IS NULL GROUP BY kind`)
+      .all() as { kind: string; n: bigint }[]
+    const depth: Record<OutboxItem['kind'], number> = { sms: 0, webhook: 0 }
+    for (const row of rows)
+      if (row.kind === 'sms' || row.kind === 'webhook') depth[row.kind] = Number(row.n)
+    return Promise.resolve(depth)
+  }
+
   dueOutbox(
     kind: OutboxItem['kind'],
     nowMs: number,

@@ -159,6 +159,8 @@ export interface LedgerStore {
     readonly progress?: (progress: { doneTransfers: number; totalTransfers: number }) => void
   }): Promise<LedgerCheck>
   dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
+  /** Notifications waiting (not delivered, not abandoned), by kind: the console's outbox depth. */
+  outboxDepth(): Promise<Record<OutboxItem['kind'], number>>
   outboxDelivered(id: number, nowMs: number): Promise<void>
   outboxFailed(
     id: number,

@@ -23,6 +23,7 @@ import type { LedgerStore } from '../ledger/store.js'
 import { captureAtBank, recoverAtBank, refundAtBank, withTimeout } from './bank-steps.js'
 import type { Clock } from './clock.js'
 import type { CorrelationIds } from './correlation.js'
+import type { LiveStats } from './live-stats.js'
 import type { Logger } from './log.js'
 import type { Metrics } from './metrics.js'
 import type { PinHasher } from './pin-hasher.js'
@@ -64,6 +65,8 @@ export interface ServiceDeps {
    * must not throw and should return at once: it runs on every command's path.
    */
   readonly observe?: (request: ServiceRequest, result: CommandResult) => void
+  /** The last two minutes of commands, for the operator console's overview. */
+  readonly liveStats?: LiveStats
 }
 
 export function commandHash(command: Command): string {
@@ -89,6 +92,7 @@ export class PaymentService {
     const result = await this.executeUnmeasured(request)
     const seconds = (performance.now() - started) / 1000
     const outcome = result.ok ? 'ok' : (result.reason ?? 'refused')
+    this.deps.liveStats?.record(channel, outcome, seconds * 1000)
     this.deps.metrics.count('telepay_commands_total', 'Commands by channel, kind and result', {
       channel,
       kind: command.kind,

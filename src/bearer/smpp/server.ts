@@ -51,6 +51,20 @@ export interface SmppPeer {
   /** Sends a request (deliver_sm, data_sm) to this ESME through the session's window. */
   send(command: string, params: PduParams, options?: SendOptions): Promise<SendResult>
   unbind(): Promise<void>
+  /** How the bind is doing now, for the operator console. */
+  status(): SmppPeerStatus
+}
+
+export interface SmppPeerStatus {
+  readonly boundAtMs: number
+  /** Our requests to it awaiting a response, of at most windowMax. */
+  readonly outstanding: number
+  readonly windowMax: number
+  /** Our requests waiting for room in the window. */
+  readonly queued: number
+  /** Requests it sent us (submit_sm, data_sm) and requests we sent it, since it bound. */
+  readonly requestsIn: number
+  readonly requestsOut: number
 }
 
 export type SmppServerEvent =
@@ -229,7 +243,7 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
       onBind: (request, bound) => Promise.resolve(decideBind(request, bound)),
       mayLogRefusal: (noisy) => refusalLog.allow(addressKeyOf(noisy.remoteAddress), Date.now()),
       onBound: (bound) => {
-        const peer = makePeer(bound, tap)
+        const peer = makePeer(bound, tap, limits.windowMax)
         peers.set(bound, peer)
         notify({ type: 'bound', peer })
       },
@@ -301,8 +315,13 @@ export async function startSmppServer(options: SmppServerOptions): Promise<SmppS
   }
 }
 
-function makePeer(session: SmppSession, tap: (event: SmppPduEvent) => void): SmppPeer {
+function makePeer(
+  session: SmppSession,
+  tap: (event: SmppPduEvent) => void,
+  windowMax: number,
+): SmppPeer {
   const bindType = session.bindType ?? 'transmitter'
+  const boundAtMs = Date.now()
   const peer: SmppPeer = {
     id: session.id,
     systemId: session.peerSystemId ?? '',
@@ -325,6 +344,14 @@ function makePeer(session: SmppSession, tap: (event: SmppPduEvent) => void): Smp
       return result
     },
     unbind: () => session.unbind(),
+    status: () => ({
+      boundAtMs,
+      outstanding: session.outstanding,
+      windowMax,
+      queued: session.queued,
+      requestsIn: session.requestCounts.taken,
+      requestsOut: session.requestCounts.sent,
+    }),
   }
   return peer
 }

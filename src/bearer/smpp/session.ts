@@ -78,6 +78,9 @@ export class SmppSession {
   private resolveClosed: (reason: CloseReason) => void = () => {}
   private lastReceivedMs = Date.now()
   private inFlight = 0
+  /** Requests taken from the peer and sent to it since the session opened (the console's view). */
+  private requestsTaken = 0
+  private requestsSent = 0
   private initTimer: NodeJS.Timeout | null = null
   private nacksLogged = 0
   private corked = false
@@ -172,7 +175,12 @@ export class SmppSession {
         detail: `${command} not allowed in ${this.currentState} as ${this.role}`,
       })
     }
+    this.requestsSent += 1
     return this.window.send(command, params, { ...options, control: false })
+  }
+
+  get requestCounts(): { readonly taken: number; readonly sent: number } {
+    return { taken: this.requestsTaken, sent: this.requestsSent }
   }
 
   enquireLink(): Promise<SendResult> {
@@ -449,6 +457,7 @@ export class SmppSession {
       return
     }
     this.inFlight += 1
+    this.requestsTaken += 1
     Promise.resolve()
       .then(() => onRequest(pdu, this))
       .then(

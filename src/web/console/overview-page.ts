@@ -23,14 +23,19 @@ export const overviewPage: ConsolePage = {
   <ul data-alarms class="alarm-list"><li class="alarm alarm-ok">No alarm.</li></ul>
 </section>
 <section class="tiles" aria-label="Now" data-tiles></section>
+<div class="panel-grid">
 <section class="panel" aria-labelledby="rate-title">
   <h2 id="rate-title">Commands a second, by channel</h2>
   <div data-chart="rate" class="chart"></div>
+  <div data-legend="rate"></div>
 </section>
 <section class="panel" aria-labelledby="latency-title">
   <h2 id="latency-title">Command latency (ms)</h2>
   <div data-chart="latency" class="chart"></div>
+  <div data-legend="latency"></div>
 </section>
+</div>
+<div class="panel-grid">
 <section class="panel" aria-labelledby="results-title">
   <h2 id="results-title">Results in the last minute</h2>
   <div data-results></div>
@@ -38,6 +43,7 @@ export const overviewPage: ConsolePage = {
 <section class="panel" aria-labelledby="binds-title">
   <h2 id="binds-title">SMPP binds</h2>
   <div data-binds></div>
-</section>`,
+</section>
+</div>`,
     }),
 }
