@@ -21,6 +21,7 @@ import { cookieOf, csrfTokenOf, isSafeMethod, sameSecret } from '../gateway/http
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
 import { seqOfPaymentId } from '../ledger/rows.js'
+import { operationsRoutes } from './admin-operations.js'
 import { subscriberNameCharsMax, worldRoutes } from './admin-world.js'
 import { worldFileRoutes } from './admin-world-file.js'
 import type { CheckJob } from './check-jobs.js'
@@ -87,6 +88,7 @@ export function adminApi(context: GatewayContext): Router {
   router.use(adminAuth(context))
   router.use(worldRoutes(context, (msisdn) => subscriberJson(context, msisdn)))
   router.use(worldFileRoutes(context))
+  router.use(operationsRoutes(context))
 
   router.get('/subscribers/:msisdn', async (request: Request, response: Response) => {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))

@@ -31,6 +31,7 @@ import type {
   MerchantAuth,
   MerchantSettlement,
   OutboxItem,
+  OutboxRow,
   PartyFees,
   PartySettlement,
   SubscriberDetail,
@@ -464,6 +465,42 @@ export class SqliteLedger implements LedgerStore {
       this.checkStateAttached = true
     }
     return Promise.resolve(runReport(this.db, job, progress))
+  }
+
+  outboxPage(
+    kind: OutboxItem['kind'],
+    limit: number,
+    beforeId: number | null,
+  ): Promise<readonly OutboxRow[]> {
+    // By the primary key, newest first: a page costs its rows, however long the outbox's history.
+    const rows = this.db
+      .prepare(`
+      SELECT * FROM outbox WHERE kind = ? AND id < ? ORDER BY id DESC LIMIT ?`)
+      .all(kind, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]
+    const orNull = (value: unknown): number | null => (value === null ? null : Number(value))
+    return Promise.resolve(
+      rows.map((row) => ({
+        id: Number(row['id']),
+        kind,
+        payload: String(row['payload']),
+        attempts: Number(row['attempts']),
+        createdMs: Number(row['created_ms']),
+        nextAttemptMs: Number(row['next_attempt_ms']),
+        deliveredMs: orNull(row['delivered_ms']),
+        abandonedMs: orNull(row['abandoned_ms']),
+        lastError: row['last_error'] === null ? null : String(row['last_error']),
+      })),
+    )
+  }
+
+  outboxResend(id: number, kind: OutboxItem['kind'], nowMs: number): Promise<boolean> {
+    const changed = this.db
+      .prepare(`
+      UPDATE outbox SET next_attempt_ms = ?, attempts = 0, delivered_ms = NULL,
+        abandoned_ms = NULL, last_error = NULL
+      WHERE id = ? AND kind = ?`)
+      .run(nowMs, id, kind).changes
+    return Promise.resolve(changed > 0)
   }
 
   outboxDepth(): Promise<Record<OutboxItem['kind'], number>> {

@@ -91,6 +91,14 @@ export interface OutboxItem {
   readonly createdMs: number
 }
 
+/** An outbox row in any state, as the operator console lists them. */
+export interface OutboxRow extends OutboxItem {
+  readonly nextAttemptMs: number
+  readonly deliveredMs: number | null
+  readonly abandonedMs: number | null
+  readonly lastError: string | null
+}
+
 /** An SMS reply already rendered, as kept in the outbox; `commandKey` names the MO it answers. */
 export interface KeptSmsReply {
   readonly msisdn: string
@@ -159,6 +167,17 @@ export interface LedgerStore {
     readonly progress?: (progress: { doneTransfers: number; totalTransfers: number }) => void
   }): Promise<LedgerCheck>
   dueOutbox(kind: OutboxItem['kind'], nowMs: number, limit: number): Promise<readonly OutboxItem[]>
+  /** One kind's rows in any state, newest first, before the row `beforeId` (null: the newest). */
+  outboxPage(
+    kind: OutboxItem['kind'],
+    limit: number,
+    beforeId: number | null,
+  ): Promise<readonly OutboxRow[]>
+  /**
+   * Puts a row back in the outbox, due now with its attempts from zero (the operator's resend);
+   * false when there is no such row of that kind.
+   */
+  outboxResend(id: number, kind: OutboxItem['kind'], nowMs: number): Promise<boolean>
   /** Notifications waiting (not delivered, not abandoned), by kind: the console's outbox depth. */
   outboxDepth(): Promise<Record<OutboxItem['kind'], number>>
   outboxDelivered(id: number, nowMs: number): Promise<void>
