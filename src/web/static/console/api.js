@@ -85,11 +85,16 @@ export function clearNotice(element) {
   element.textContent = ''
 }
 
-/** An ISO time as the operator reads it: local date and time to the second. */
+/** An ISO time as the operator reads it: the browser's local date and time, "2026-12-07 13:39:47". */
 export function formatTime(iso) {
   if (iso === null || iso === undefined) return ''
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString('en-GB')
+  if (Number.isNaN(date.getTime())) return String(iso)
+  const two = (value) => String(value).padStart(2, '0')
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+  )
 }
 
 /** A query string of the values that are set: query({ a: 1, b: '' }) is "?a=1". */
