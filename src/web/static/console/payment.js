@@ -377,10 +377,9 @@ async function show() {
     ])
   } catch (error) {
     showError(notice, error)
-    for (const element of document.querySelectorAll(
-      '.panel [data-facts], [data-exchange], [data-transfers], [data-messages]',
-    )) {
-      clear(element)
+    // Nothing to show: the notice alone says why.
+    for (const panel of document.querySelectorAll('.shell-main .panel, .shell-main .panel-grid')) {
+      panel.hidden = true
     }
     return
   }
