@@ -58,6 +58,7 @@ export const en: Catalogue = {
   'account.funded':
     'CNY {amount} was credited to your {account}. New balance CNY {balance}. Ref {ref}.',
   'subscriber.changed': 'The details of {msisdn} were changed.',
+  'subscriber.unlocked': 'The PIN lock of {msisdn} was lifted.',
   'merchant.opened': 'Merchant {code} ({name}) was opened.',
   'merchant.changed': 'Merchant {code} ({name}) was changed.',
 

@@ -51,6 +51,7 @@ export const zh: Catalogue = {
   'expiry.swept': '{count}笔待确认支付已过期。',
   'account.funded': '您的{account}已到账{amount}元，余额{balance}元。交易号{ref}。',
   'subscriber.changed': '{msisdn}的资料已修改。',
+  'subscriber.unlocked': '{msisdn}的密码锁定已解除。',
   'merchant.opened': '商户{code}（{name}）已开通。',
   'merchant.changed': '商户{code}（{name}）的资料已修改。',
 

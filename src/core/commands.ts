@@ -160,6 +160,12 @@ export type OperatorCommand =
       readonly creditLimitMinor?: bigint
       readonly card?: { readonly bank: string; readonly last4: string; readonly token: string }
     }
+  /**
+   * Lifts a PIN lock and clears the wrong-PIN count, keeping the PIN: the operator has checked who
+   * is asking and the subscriber remembers their PIN (a forgotten one is a change_subscriber with
+   * a new PIN, which unlocks too). Unlocking a subscriber who is not locked changes nothing.
+   */
+  | { readonly kind: 'unlock_subscriber'; readonly msisdn: string }
   | {
       readonly kind: 'open_merchant'
       readonly code: string

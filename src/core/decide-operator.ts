@@ -1,8 +1,9 @@
 /**
  * decide-operator.ts - what the operator's back office does to its world through the admin API:
  * credits a subscriber's account with money received outside telepay, changes a subscriber
- * (name, language, PIN reset, phone-bill credit, a linked card), opens and changes merchants and
- * billers. Each refusal is checked in the order of reasons.ts, as for payments.
+ * (name, language, PIN reset, phone-bill credit, a linked card), lifts a PIN lock, opens and
+ * changes merchants and billers. Each refusal is checked in the order of reasons.ts, as for
+ * payments.
  */
 import type { Envelope, OperatorCommand } from './commands.js'
 import type { Outcome } from './decide-payment.js'
@@ -141,6 +142,25 @@ export function decideChangeSubscriber(
   writes.unshift({ kind: 'subscriber', subscriber: changed })
   const message = { key: 'subscriber.changed' as const, params: { msisdn: command.msisdn } }
   return { result: succeeded(message, language), writes }
+}
+
+/**
+ * Lifts a subscriber's PIN lock without a new PIN. It answers the same whether or not a lock was
+ * on (the operator's goal, an unlocked subscriber, holds either way), and writes only when there
+ * is something to clear.
+ */
+export function decideUnlockSubscriber(
+  _env: Envelope,
+  command: Command<'unlock_subscriber'>,
+  view: LedgerView,
+): Outcome {
+  const subscriber = view.subscriber(command.msisdn)
+  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
+  const message = { key: 'subscriber.unlocked' as const, params: { msisdn: command.msisdn } }
+  const result = succeeded(message, subscriber.language)
+  if (subscriber.pinFailures === 0 && subscriber.lockedUntilMs === 0) return { result, writes: [] }
+  const unlocked: Subscriber = { ...subscriber, pinFailures: 0, lockedUntilMs: 0 }
+  return { result, writes: [{ kind: 'subscriber', subscriber: unlocked }] }
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   decideChangeSubscriber,
   decideFundAccount,
   decideOpenMerchant,
+  decideUnlockSubscriber,
 } from './decide-operator.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
@@ -91,6 +92,8 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideFundAccount(env, command, view, limits)
     case 'change_subscriber':
       return decideChangeSubscriber(env, command, view)
+    case 'unlock_subscriber':
+      return decideUnlockSubscriber(env, command, view)
     case 'open_merchant':
       return decideOpenMerchant(env, command, view)
     case 'change_merchant':

@@ -36,6 +36,7 @@ export const messageKeys = [
   'expiry.swept',
   'account.funded',
   'subscriber.changed',
+  'subscriber.unlocked',
   'merchant.opened',
   'merchant.changed',
 ] as const

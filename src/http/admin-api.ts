@@ -2,14 +2,24 @@
  * admin-api.ts - the operations API of SPEC section 9: subscribers and balances, the ledger
  * check, recent transactions, the test clock; plus the simulated bank's behaviour, the running
  * operating model, the party settlement of a day and the notification outbox, which operators of
- * the simulator need; registering a subscriber (POST /subscribers); and the message log of one
- * phone's SMS (GET /messages).
+ * the simulator need; registering a subscriber (POST /subscribers); the message log of one
+ * phone's SMS (GET /messages); the search of payments by what they are, and one payment with the
+ * ledger transfers and legs that moved its money.
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
 import { bankModes } from '../bank/gateway-bank.js'
-import type { Message } from '../core/index.js'
-import { formatAmount, fundingKinds, normalizeMsisdn } from '../core/index.js'
+import type { Message, PaymentState } from '../core/index.js'
+import {
+  dayOf,
+  formatAmount,
+  fundingKinds,
+  localDateOf,
+  merchantStatusOf,
+  normalizeMsisdn,
+  paymentStates,
+  transferRef,
+} from '../core/index.js'
 import { handsetLimits, smsJson } from '../gateway/handset/index.js'
 import { consoleCookieName } from '../gateway/http/cookie-names.js'
 import { dayOfQuery } from '../gateway/http/day.js'
@@ -20,7 +30,9 @@ import { trailJson } from '../gateway/http/trail-json.js'
 import { cookieOf, csrfTokenOf, isSafeMethod, sameSecret } from '../gateway/http/web-session.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import { decodeJson } from '../ledger/codec.js'
-import { seqOfPaymentId } from '../ledger/rows.js'
+import { paymentIdOfSeq, seqOfPaymentId } from '../ledger/rows.js'
+import type { PaymentSearch } from '../ledger/store.js'
+import { fieldFormats } from '../world/field-formats.js'
 import { operationsRoutes } from './admin-operations.js'
 import { subscriberNameCharsMax, worldRoutes } from './admin-world.js'
 import { worldFileRoutes } from './admin-world-file.js'
@@ -84,6 +96,11 @@ export function adminAuth(context: GatewayContext) {
 export function adminApi(context: GatewayContext): Router {
   const router = express.Router()
   const { ledger } = context
+
+  const paymentOfParam = async (id: string) =>
+    id === 'last'
+      ? ((await ledger.transactions({ msisdn: null, limit: 1, beforeSeq: null }))[0] ?? null)
+      : await ledger.payment(id)
 
   router.use(adminAuth(context))
   router.use(worldRoutes(context, (msisdn) => subscriberJson(context, msisdn)))
@@ -189,12 +206,57 @@ export function adminApi(context: GatewayContext): Router {
       typeof beforeText === 'string' && beforeText !== '' ? seqOfPaymentId(beforeText) : null
     if (beforeText !== undefined && beforeSeq === null)
       return sendError(response, 400, 'before_invalid', 'before is a payment id, as P0000001')
-    const payments = await ledger.transactions({ msisdn, limit, beforeSeq })
-    const last = payments.at(-1)
+    const filters = searchFiltersOf(request)
+    if (typeof filters === 'string') {
+      const [code, words] = filterRefusals[filters]
+      return sendError(response, 400, code, words)
+    }
+    if (filters === null) {
+      const payments = await ledger.transactions({ msisdn, limit, beforeSeq })
+      const last = payments.at(-1)
+      return response.json({
+        transactions: payments.map(paymentJson),
+        // Where the next page starts; null once a page comes back short.
+        nextBefore: payments.length === limit && last !== undefined ? last.id : null,
+      })
+    }
+    const page = await ledger.searchPayments({
+      msisdn,
+      limit,
+      beforeSeq,
+      ...filters,
+      scanRowsMax: searchScanRowsMax,
+    })
     response.json({
-      transactions: payments.map(paymentJson),
-      // Where the next page starts; null once a page comes back short.
-      nextBefore: payments.length === limit && last !== undefined ? last.id : null,
+      transactions: page.payments.map(paymentJson),
+      // A filtered page may come back short and still have a next one: the search reads a
+      // bounded stretch of history a page.
+      nextBefore: page.nextBeforeSeq === null ? null : paymentIdOfSeq(page.nextBeforeSeq),
+    })
+  })
+
+  // One payment with the ledger transfers that moved its money and their legs, each transfer's
+  // legs summing to zero; `last` names the newest payment, as for its trail.
+  router.get('/payments/:id', async (request: Request, response: Response) => {
+    const payment = await paymentOfParam(String(request.params['id']))
+    if (payment === null) return sendError(response, 404, 'payment_not_found', 'no such payment')
+    const transfers = await ledger.paymentTransfers(payment)
+    response.json({
+      payment: paymentJson(payment),
+      transfers: transfers.map((transfer) => ({
+        id: transfer.id,
+        reference: transferRef(transfer.id),
+        kind: transfer.kind,
+        createdAt: new Date(transfer.createdMs).toISOString(),
+        legs: transfer.legs.map((leg) => ({
+          leg: leg.leg,
+          account: leg.accountKind,
+          owner: leg.owner,
+          side: leg.amountMinor < 0n ? 'debit' : 'credit',
+          amount: formatAmount(leg.amountMinor < 0n ? -leg.amountMinor : leg.amountMinor),
+        })),
+        total: formatSigned(transfer.legs.reduce((sum, leg) => sum + leg.amountMinor, 0n)),
+      })),
     })
   })
 
@@ -231,11 +293,7 @@ export function adminApi(context: GatewayContext): Router {
   // The nine-step trail of one payment; `last` names the newest payment (the conformance
   // scripts' expect_trail reads it that way).
   router.get('/payments/:id/trail', async (request: Request, response: Response) => {
-    const id = String(request.params['id'])
-    const payment =
-      id === 'last'
-        ? ((await ledger.transactions({ msisdn: null, limit: 1, beforeSeq: null }))[0] ?? null)
-        : await ledger.payment(id)
+    const payment = await paymentOfParam(String(request.params['id']))
     if (payment === null) return sendError(response, 404, 'payment_not_found', 'no such payment')
     response.json(trailJson(payment, context.operatingModel))
   })
@@ -356,6 +414,65 @@ export function adminApi(context: GatewayContext): Router {
   return router
 }
 
+/**
+ * Most payments one filtered search reads a page (newest first): on a gateway with years of
+ * history a rare channel or merchant costs one bounded read, and the page says where to go on.
+ * At about 200 bytes a row it is 2 MB, read in some milliseconds.
+ */
+const searchScanRowsMax = 10_000
+
+const channelPattern = /^[a-z][a-z0-9_-]{0,19}$/
+const merchantCodePattern = new RegExp(fieldFormats.merchantCode.pattern)
+const referenceCharsMax = 64
+
+type SearchFilters = Pick<PaymentSearch, 'states' | 'channel' | 'merchantCode' | 'reference'>
+
+const filterRefusals = {
+  status: [
+    'status_invalid',
+    `status is a state (${paymentStates.join(', ')}) or pending_authorization or processing`,
+  ],
+  channel: ['channel_invalid', 'channel is a channel name, as sms or ussd'],
+  merchant: ['merchant_invalid', `merchant is a merchant code, ${fieldFormats.merchantCode.words}`],
+  reference: ['reference_invalid', `reference is 1 to ${referenceCharsMax} characters`],
+} as const
+
+/** The states a status filter names: a state, or the merchant API's word for some. */
+function statesOfStatus(status: string): readonly PaymentState[] | null {
+  const state = paymentStates.find((candidate) => candidate === status)
+  if (state !== undefined) return [state]
+  const named = paymentStates.filter((candidate) => merchantStatusOf(candidate) === status)
+  return named.length === 0 ? null : named
+}
+
+/**
+ * The search filters of a transactions query; null when it names none (the plain page of
+ * history), or the name of the first filter that cannot be read.
+ */
+function searchFiltersOf(request: Request): SearchFilters | keyof typeof filterRefusals | null {
+  const textOf = (name: string): string | null => {
+    const value = request.query[name]
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
+  }
+  const status = textOf('status')
+  const states = status === null ? null : statesOfStatus(status)
+  if (status !== null && states === null) return 'status'
+  const channel = textOf('channel')
+  if (channel !== null && !channelPattern.test(channel)) return 'channel'
+  const merchantCode = textOf('merchant')
+  if (merchantCode !== null && !merchantCodePattern.test(merchantCode)) return 'merchant'
+  const reference = textOf('reference')
+  if (reference !== null && reference.length > referenceCharsMax) return 'reference'
+  if (states === null && channel === null && merchantCode === null && reference === null)
+    return null
+  return { states, channel, merchantCode, reference }
+}
+
+/** An amount with its sign: a transfer's legs sum to "0.00". */
+function formatSigned(amountMinor: bigint): string {
+  return amountMinor < 0n ? `-${formatAmount(-amountMinor)}` : formatAmount(amountMinor)
+}
+
 /** A subscriber and the balance of each account, as the admin API shows it; null: none. */
 async function subscriberJson(
   context: GatewayContext,
@@ -389,6 +506,17 @@ async function subscriberJson(
     })
   }
   const subscriber = detail.subscriber
+  const nowMs = context.clock.nowMs()
+  const today = dayOf(nowMs, context.limits)
+  // The daily limit is the subscriber's, over all their funding accounts (payment-intent.ts).
+  const usedTodayMinor = detail.accounts
+    .filter((account) => fundingKinds.some((kind) => kind === account.kind))
+    .reduce(
+      (sum, account) => sum + (account.outgoingDay === today ? account.outgoingMinor : 0n),
+      0n,
+    )
+  const { limits } = context
+  const leftTodayMinor = limits.dailyOutgoingMaxMinor - usedTodayMinor
   return {
     msisdn: subscriber.msisdn,
     name: subscriber.name,
@@ -398,5 +526,17 @@ async function subscriberJson(
       subscriber.lockedUntilMs > 0 ? new Date(subscriber.lockedUntilMs).toISOString() : null,
     pendingPaymentId: subscriber.pendingPaymentId,
     accounts,
+    limits: {
+      date: localDateOf(nowMs, limits),
+      dailyMax: formatAmount(limits.dailyOutgoingMaxMinor),
+      usedToday: formatAmount(usedTodayMinor),
+      leftToday: formatAmount(leftTodayMinor < 0n ? 0n : leftTodayMinor),
+      // The micro/macro line: below it the SIM authorizes; the phone bill's most a payment.
+      microPaymentMax: formatAmount(limits.phoneBillPaymentMaxMinor),
+      walletPaymentMax: formatAmount(limits.walletPaymentMaxMinor),
+      walletHeldMax: formatAmount(limits.walletHeldMaxMinor),
+      bankPaymentMax: formatAmount(limits.bankPaymentMaxMinor),
+      pinAttemptsMax: limits.pinAttemptsMax,
+    },
   }
 }

@@ -1,8 +1,9 @@
 /**
  * admin-world.ts - the admin API calls that change the world: a subscriber's details, PIN, credit
- * and card; top-ups; merchants and billers; orders. Each is one core command through the payment
- * service (so an Idempotency-Key makes a retry safe and every change is in the command log), and
- * money only ever enters as a transfer from the platform's funding account. Exports worldRoutes.
+ * and card, and the lifting of a PIN lock; top-ups; merchants and billers; orders. Each is one
+ * core command through the payment service (so an Idempotency-Key makes a retry safe and every
+ * change is in the command log), and money only ever enters as a transfer from the platform's
+ * funding account. Exports worldRoutes.
  */
 import { randomBytes } from 'node:crypto'
 import type { Request, Response, Router } from 'express'
@@ -103,6 +104,16 @@ export function worldRoutes(
       const command: Command = { kind: 'change_subscriber', msisdn, card: { bank, last4, token } }
       if ((await run(request, response, command)) === null) return
       context.bank.openCard({ token, bank, last4, balanceMinor: bankBalanceMinor })
+      response.json(await subscriberJson(msisdn))
+    }),
+  )
+
+  // An unlock keeps the PIN (a PATCH with a new pin is the reset); no body to read.
+  router.post(
+    '/subscribers/:msisdn/unlock',
+    withFields(async (request, response) => {
+      const msisdn = msisdnOf(request)
+      if ((await run(request, response, { kind: 'unlock_subscriber', msisdn })) === null) return
       response.json(await subscriberJson(msisdn))
     }),
   )

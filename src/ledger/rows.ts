@@ -132,6 +132,13 @@ export function seqOfPaymentId(id: string): number | null {
   return Number.isSafeInteger(seq) ? seq : null
 }
 
+/** The id of a transfer from its short reference (view.ts transferRef: T and base 36). */
+export function transferIdOfRef(reference: string): number | null {
+  if (!/^T[0-9A-Z]{6,}$/.test(reference)) return null
+  const id = Number.parseInt(reference.slice(1), 36)
+  return Number.isSafeInteger(id) ? id : null
+}
+
 export function paymentOfRow(row: Row): Payment {
   const id = text(row['id'])
   const createdMs = num(row['created_ms'])

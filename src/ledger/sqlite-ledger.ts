@@ -6,7 +6,16 @@
  */
 import { createHash } from 'node:crypto'
 import type { Statement, Transaction } from 'better-sqlite3'
-import type { CommandResult, Envelope, Language, Limits, Merchant, Payment } from '../core/index.js'
+import type {
+  AccountKind,
+  CommandResult,
+  Envelope,
+  Language,
+  Limits,
+  Merchant,
+  Payment,
+  TransferKind,
+} from '../core/index.js'
 import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
@@ -19,7 +28,14 @@ import type { ReportJob, ReportResult } from './reports/jobs.js'
 import { runReport } from './reports/jobs.js'
 import type { CheckProgress } from './reports/ledger-check.js'
 import type { Row } from './rows.js'
-import { accountOfRow, merchantOfRow, paymentOfRow, subscriberOfRow } from './rows.js'
+import {
+  accountOfRow,
+  merchantOfRow,
+  paymentOfRow,
+  seqOfPaymentId,
+  subscriberOfRow,
+  transferIdOfRef,
+} from './rows.js'
 import type { SqliteDatabase } from './sqlite-open.js'
 import { openLedgerDatabase } from './sqlite-open.js'
 import { SqliteView } from './sqlite-view.js'
@@ -34,8 +50,11 @@ import type {
   OutboxRow,
   PartyFees,
   PartySettlement,
+  PaymentPage,
+  PaymentSearch,
   SubscriberDetail,
   TransactionFilter,
+  TransferDetail,
 } from './store.js'
 import type { WorldRows } from './world-rows.js'
 import { readWorldRows } from './world-rows.js'
@@ -78,6 +97,59 @@ export const transactionsQueries = {
     CROSS JOIN payments p ON p.seq = s.seq
     ORDER BY s.seq DESC LIMIT @limit`,
 } as const
+
+/** The seqs of the newest payments a search reads (of one subscriber when @msisdn is set). */
+const searchWindows = {
+  all: 'SELECT seq FROM payments WHERE seq < @before ORDER BY seq DESC LIMIT @scan',
+  ofSubscriber: `
+    SELECT seq FROM (
+      SELECT seq FROM (SELECT seq FROM payments INDEXED BY payments_payer
+        WHERE payer_msisdn = @msisdn AND seq < @before
+        ORDER BY seq DESC LIMIT @scan)
+      UNION
+      SELECT seq FROM (SELECT seq FROM payments INDEXED BY payments_payee
+        WHERE payee_msisdn = @msisdn AND seq < @before
+        ORDER BY seq DESC LIMIT @scan))
+    ORDER BY seq DESC LIMIT @scan`,
+} as const
+
+/**
+ * The SQL of a search: its window of seqs (searchWindows), then the rows of those seqs by key and
+ * the conditions the search names. Each condition is a fixed text with bound values, so the
+ * statements are few and cached, and no value is ever part of the SQL.
+ */
+function searchSql(search: PaymentSearch): { sql: string; params: Record<string, unknown> } {
+  const conditions: string[] = []
+  const params: Record<string, unknown> = {}
+  if (search.states !== null) {
+    const names = search.states.map((state, index) => {
+      params[`state${index}`] = state
+      return `@state${index}`
+    })
+    conditions.push(`p.state IN (${names.join(', ')})`)
+  }
+  if (search.channel !== null) {
+    conditions.push('p.channel = @channel')
+    params['channel'] = search.channel
+  }
+  if (search.merchantCode !== null) {
+    conditions.push('p.merchant_code = @merchant')
+    params['merchant'] = search.merchantCode
+  }
+  if (search.reference !== null) {
+    conditions.push(
+      '(p.transfer_ref = @reference OR p.merchant_reference = @reference OR p.id = @reference)',
+    )
+    params['reference'] = search.reference
+  }
+  const window = search.msisdn === null ? searchWindows.all : searchWindows.ofSubscriber
+  const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`
+  return {
+    sql: `SELECT p.* FROM (${window}) s CROSS JOIN payments p ON p.seq = s.seq ${where}
+      ORDER BY p.seq DESC LIMIT @limit`,
+    params,
+  }
+}
 
 export interface SqliteLedgerOptions {
   /**
@@ -314,6 +386,66 @@ export class SqliteLedger implements LedgerStore {
       filter.msisdn === null ? transactionsQueries.all : transactionsQueries.ofSubscriber,
     ).all(params) as Row[]
     return Promise.resolve(rows.map(paymentOfRow))
+  }
+
+  searchPayments(search: PaymentSearch): Promise<PaymentPage> {
+    const bounds = {
+      msisdn: search.msisdn,
+      before: search.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      scan: search.scanRowsMax,
+    }
+    const { sql, params } = searchSql(search)
+    const rows = this.statement(sql).all({ ...bounds, ...params, limit: search.limit }) as Row[]
+    const payments = rows.map(paymentOfRow)
+    const last = payments.at(-1)
+    if (payments.length === search.limit && last !== undefined)
+      return Promise.resolve({ payments, nextBeforeSeq: seqOfPaymentId(last.id) })
+    // A short page: the window was the rest of history, or the search stopped at its bound.
+    const window = search.msisdn === null ? searchWindows.all : searchWindows.ofSubscriber
+    const end = this.statement(`SELECT MIN(seq) AS oldest, COUNT(*) AS seqs FROM (${window})`).get(
+      bounds,
+    ) as Row
+    const full = Number(end['seqs']) === search.scanRowsMax
+    return Promise.resolve({ payments, nextBeforeSeq: full ? Number(end['oldest']) : null })
+  }
+
+  paymentTransfers(payment: Payment): Promise<readonly TransferDetail[]> {
+    const ids = new Set<number>()
+    const own = payment.transferRef === null ? null : transferIdOfRef(payment.transferRef)
+    if (own !== null) ids.add(own)
+    // A refund is a transfer of the payment's at the time its trail step records: read by the
+    // index of transfers by time, not by a scan of every transfer for the payment's id.
+    const refunds = this.statement(
+      'SELECT id FROM transfers WHERE created_ms = ? AND payment_id = ?',
+    )
+    for (const entry of payment.trail) {
+      if (entry.code !== 'refund') continue
+      for (const row of refunds.all(entry.atMs, payment.id) as Row[]) ids.add(Number(row['id']))
+    }
+    const transfer = this.statement('SELECT * FROM transfers WHERE id = ?')
+    const legs = this.statement(
+      'SELECT e.leg, e.account_id, e.amount_minor, a.kind, a.owner FROM entries e ' +
+        'JOIN accounts a ON a.id = e.account_id WHERE e.transfer_id = ? ORDER BY e.leg',
+    )
+    const details: TransferDetail[] = []
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const row = transfer.get(id) as Row | undefined
+      if (row === undefined) continue
+      details.push({
+        id,
+        kind: String(row['kind']) as TransferKind,
+        paymentId: row['payment_id'] === null ? null : String(row['payment_id']),
+        createdMs: Number(row['created_ms']),
+        legs: (legs.all(id) as Row[]).map((leg) => ({
+          leg: Number(leg['leg']),
+          accountId: Number(leg['account_id']),
+          accountKind: String(leg['kind']) as AccountKind,
+          owner: String(leg['owner']),
+          amountMinor: BigInt(leg['amount_minor'] as bigint),
+        })),
+      })
+    }
+    return Promise.resolve(details)
   }
 
   authorizedPayments(): Promise<readonly Payment[]> {

@@ -5,13 +5,16 @@
  */
 import type {
   Account,
+  AccountKind,
   CommandResult,
   Envelope,
   FeeParty,
   Language,
   Merchant,
   Payment,
+  PaymentState,
   Subscriber,
+  TransferKind,
 } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { WorldRows } from './world-rows.js'
@@ -115,6 +118,50 @@ export interface TransactionFilter {
   readonly beforeSeq: number | null
 }
 
+/**
+ * The operator's search of payments by what they are (state, channel, merchant, a reference),
+ * on top of a TransactionFilter. It reads at most `scanRowsMax` payments, newest first (of one
+ * subscriber's when `msisdn` is set), and answers the matches among them: a rare filter over a
+ * long history costs one bounded read a page, and the page says where to go on.
+ */
+export interface PaymentSearch extends TransactionFilter {
+  /** Any of these states; null: every state. */
+  readonly states: readonly PaymentState[] | null
+  readonly channel: string | null
+  readonly merchantCode: string | null
+  /** The payment's transfer reference, the merchant's reference or the payment's id. */
+  readonly reference: string | null
+  readonly scanRowsMax: number
+}
+
+export interface PaymentPage {
+  readonly payments: readonly Payment[]
+  /**
+   * The seq the next page starts below; null once nothing older is left to read. A page shorter
+   * than the limit with a next seq stopped at the search's bound, not at the end.
+   */
+  readonly nextBeforeSeq: number | null
+}
+
+/** One leg of a transfer as the operator reads it: whose account, which one, how much. */
+export interface LegDetail {
+  readonly leg: number
+  readonly accountId: number
+  readonly accountKind: AccountKind
+  /** MSISDN, merchant code, or "platform" for party accounts. */
+  readonly owner: string
+  /** Positive credits the account, negative debits it. */
+  readonly amountMinor: bigint
+}
+
+export interface TransferDetail {
+  readonly id: number
+  readonly kind: TransferKind
+  readonly paymentId: string | null
+  readonly createdMs: number
+  readonly legs: readonly LegDetail[]
+}
+
 export interface LedgerStore {
   executeBatch(envelopes: readonly Envelope[]): Promise<readonly BatchOutcome[]>
   isEmpty(): Promise<boolean>
@@ -122,6 +169,12 @@ export interface LedgerStore {
   subscriber(msisdn: string): Promise<SubscriberDetail | null>
   payment(id: string): Promise<Payment | null>
   transactions(filter: TransactionFilter): Promise<readonly Payment[]>
+  searchPayments(search: PaymentSearch): Promise<PaymentPage>
+  /**
+   * The transfers that moved a payment's money, oldest first, each with its legs: the payment's
+   * own (its transferRef) and its refunds (found at the times its trail records them).
+   */
+  paymentTransfers(payment: Payment): Promise<readonly TransferDetail[]>
   authorizedPayments(): Promise<readonly Payment[]>
   /**
    * Whether any payment waiting for authorization has expired by nowMs: a cheap check before a

@@ -1,9 +1,10 @@
 /**
  * operator.test.ts - the operator's commands (src/core/decide-operator.ts): a top-up is one
  * transfer from the funding account, refused in the order of reasons and moving nothing when
- * refused; a subscriber change keeps what it does not name and a PIN reset lifts a lock; a
- * merchant opened takes payments at its own fee rate and rule (a fixed part, a floor, a cap; never
- * more than the payment); a floor above the cap is refused; a changed one keeps its account.
+ * refused; a subscriber change keeps what it does not name and a PIN reset lifts a lock, as an
+ * unlock does without a new PIN; a merchant opened takes payments at its own fee rate and rule (a
+ * fixed part, a floor, a cap; never more than the payment); a floor above the cap is refused; a
+ * changed one keeps its account.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../src/core/index.js'
@@ -125,6 +126,25 @@ describe('operator commands', () => {
       pinFailures: 0,
       lockedUntilMs: 0,
     })
+  })
+
+  it('an unlock lifts a lock and keeps the PIN; again under its key, the same answer', async () => {
+    lockOut(t, LI)
+    const before = await t.ledger.subscriber(LI)
+    expect(before?.subscriber.lockedUntilMs).toBeGreaterThan(t.nowMs)
+    const result = ok(t, { kind: 'unlock_subscriber', msisdn: LI }, { key: 'admin:unlock-1' })
+    expect(result.message.key).toBe('subscriber.unlocked')
+    const after = await t.ledger.subscriber(LI)
+    expect(after?.subscriber).toMatchObject({
+      pinHash: before?.subscriber.pinHash,
+      pinFailures: 0,
+      lockedUntilMs: 0,
+    })
+    const again = ok(t, { kind: 'unlock_subscriber', msisdn: LI }, { key: 'admin:unlock-1' })
+    expect(again).toEqual(result)
+    // Not locked: the same answer, and nothing to write.
+    expect(t.run({ kind: 'unlock_subscriber', msisdn: HAN }).ok).toBe(true)
+    expect(t.run({ kind: 'unlock_subscriber', msisdn: NOBODY }).reason).toBe('payer_not_registered')
   })
 
   it('links a card and sets the phone-bill credit, on the stored rows', async () => {

@@ -28,10 +28,18 @@ export interface ConsolePage {
   render(input: ConsolePageInput): Html | Promise<Html>
 }
 
-/** A console page's frame: the title, the body and its scripts under src/web/static/console. */
+/**
+ * A console page's frame: the title, the body, its scripts under src/web/static/console and its
+ * stylesheets beside console.css.
+ */
 export function consoleShell(
   input: ConsolePageInput,
-  parts: { readonly title: string; readonly body: Html; readonly scripts?: readonly string[] },
+  parts: {
+    readonly title: string
+    readonly body: Html
+    readonly scripts?: readonly string[]
+    readonly styles?: readonly string[]
+  },
 ): Html {
   return appShell({
     title: parts.title,
@@ -43,5 +51,6 @@ export function consoleShell(
     logoutAction: '/console/logout',
     body: parts.body,
     scripts: (parts.scripts ?? []).map((name) => `console/${name}`),
+    styles: parts.styles ?? [],
   })
 }

@@ -48,6 +48,7 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'expiry.swept': ['count'],
   'account.funded': ['amount', 'account', 'balance', 'ref'],
   'subscriber.changed': ['msisdn'],
+  'subscriber.unlocked': ['msisdn'],
   'merchant.opened': ['code', 'name'],
   'merchant.changed': ['code', 'name'],
 }
