@@ -5,69 +5,32 @@
  * SMPP binds to end. A refusal is shown as the API words it.
  */
 import { clear, h } from '../lib/dom.js'
+import { formatTime, getJson, sendJson, showError, showOk } from './api.js'
+import { cellTable } from './ui.js'
 
 const $ = (selector) => document.querySelector(selector)
-const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? ''
+const notice = () => $('[data-flash]')
 
-/** An admin API call: the JSON answer, or an Error carrying the API's reason and message. */
-async function api(method, path, body) {
-  const response = await fetch(`/admin/api${path}`, {
-    method,
-    headers: {
-      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await response.json().catch(() => null)
-  if (!response.ok) throw new Error(json?.message ?? json?.error ?? `HTTP ${response.status}`)
-  return json
-}
-
-function flash(text, ok = true) {
-  const box = $('[data-flash]')
-  box.className = `alert ${ok ? 'alert-ok' : 'alert-danger'}`
-  box.setAttribute('role', ok ? 'status' : 'alert')
-  box.textContent = text
-  box.hidden = false
+/** An admin API call with the session (and, for a change, the page's CSRF token). */
+function api(method, path, body) {
+  return method === 'GET'
+    ? getJson(`/admin/api${path}`)
+    : sendJson(method, `/admin/api${path}`, body)
 }
 
 /** Runs an action, showing what it did or why it was refused. */
 async function act(work, done) {
   try {
     const answer = await work()
-    if (done !== undefined) flash(done(answer))
+    if (done !== undefined) showOk(notice(), done(answer))
     return answer
   } catch (error) {
-    flash(error.message, false)
+    showError(notice(), error)
     return null
   }
 }
 
-function table(headings, rows, numeric = []) {
-  const th = headings.map((text, index) =>
-    h('th', { scope: 'col', class: numeric.includes(index) ? 'num' : null }, text),
-  )
-  const body =
-    rows.length === 0
-      ? [h('tr', { class: 'empty-row' }, h('td', { colspan: headings.length }, 'None.'))]
-      : rows.map((cells) =>
-          h(
-            'tr',
-            {},
-            cells.map((cell, index) =>
-              h('td', { class: numeric.includes(index) ? 'num' : null }, cell),
-            ),
-          ),
-        )
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h('table', { class: 'data' }, h('thead', {}, h('tr', {}, th)), h('tbody', {}, body)),
-  )
-}
-
-const time = (iso) => (iso === null ? '–' : new Date(iso).toLocaleString())
+const time = (iso) => (iso === null ? '–' : formatTime(iso))
 
 async function loadBank() {
   const bank = await api('GET', '/bank')
@@ -81,7 +44,7 @@ async function loadBank() {
 
 async function loadClock() {
   const clock = await api('GET', '/clock')
-  $('[data-clock-now]').textContent = new Date(clock.now).toLocaleString()
+  $('[data-clock-now]').textContent = formatTime(clock.now)
   const kind = $('[data-clock-kind]')
   kind.textContent = clock.clock === 'test' ? 'test clock' : 'system clock'
   $('[data-clock-form]').hidden = clock.clock !== 'test'
@@ -127,12 +90,12 @@ async function loadSettlement(date) {
   const day = await act(() => api('GET', `/settlements?date=${encodeURIComponent(date)}`))
   $('[data-settlement-csv]').href = `/admin/api/settlements.csv?date=${encodeURIComponent(date)}`
   if (day === null) return
-  const parties = table(
+  const parties = cellTable(
     ['Party', 'Called', 'Fees'],
     day.parties.map((party) => [party.party, day.partyNames[party.party] ?? '', party.fees]),
     [2],
   )
-  const merchants = table(
+  const merchants = cellTable(
     ['Merchant', 'Payments', 'Gross', 'Fees', 'Refunds', 'Net'],
     day.merchants.map((m) => [m.merchant, String(m.payments), m.gross, m.fees, m.refunds, m.net]),
     [1, 2, 3, 4, 5],
@@ -177,7 +140,7 @@ async function loadWebhooks() {
     ),
   ])
   $('[data-webhooks]').replaceChildren(
-    table(
+    cellTable(
       ['Id', 'Merchant', 'Payment', 'URL', 'State', 'Attempts', 'Last error', 'When', ''],
       rows,
       [5],
@@ -218,7 +181,7 @@ async function loadBinds() {
   $('[data-binds]').replaceChildren(
     ...[
       note,
-      table(
+      cellTable(
         ['System id', 'Bind', 'From', 'Since', 'Window', 'Requests in', 'Requests out', ''],
         rows,
         [4, 5, 6],

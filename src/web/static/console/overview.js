@@ -6,6 +6,7 @@
  */
 import { clear, h } from '../lib/dom.js'
 import { drawChart, legendOf } from './chart.js'
+import { cellTable } from './ui.js'
 
 const $ = (selector) => document.querySelector(selector)
 
@@ -124,39 +125,6 @@ function renderCharts(o) {
   $('[data-legend="latency"]').replaceChildren(legendOf(lines.map((line) => line.name)))
 }
 
-function table(caption, headings, rows, numeric = []) {
-  const head = h(
-    'tr',
-    {},
-    headings.map((text, index) =>
-      h('th', { scope: 'col', class: numeric.includes(index) ? 'num' : null }, text),
-    ),
-  )
-  const body =
-    rows.length === 0
-      ? [h('tr', { class: 'empty-row' }, h('td', { colspan: headings.length }, 'None.'))]
-      : rows.map((cells) =>
-          h(
-            'tr',
-            {},
-            cells.map((cell, index) =>
-              h('td', { class: numeric.includes(index) ? 'num' : null }, cell),
-            ),
-          ),
-        )
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'data' },
-      h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, head),
-      h('tbody', {}, body),
-    ),
-  )
-}
-
 function renderResults(o) {
   const entries = Object.entries(o.lastMinute.byResult).sort((a, b) =>
     a[0] === 'ok' ? -1 : b[0] === 'ok' ? 1 : b[1] - a[1],
@@ -165,9 +133,7 @@ function renderResults(o) {
     h('span', { class: `pill ${result === 'ok' ? 'ok' : 'warn'}` }, result),
     String(n),
   ])
-  $('[data-results]').replaceChildren(
-    table('Results in the last minute', ['Result', 'Commands'], rows, [1]),
-  )
+  $('[data-results]').replaceChildren(cellTable(['Result', 'Commands'], rows, [1]))
 }
 
 function renderBinds(o) {
@@ -182,8 +148,7 @@ function renderBinds(o) {
     bind.outPerSecond === null ? '–' : String(bind.outPerSecond),
   ])
   $('[data-binds]').replaceChildren(
-    table(
-      'SMPP binds',
+    cellTable(
       ['System id', 'Bind', 'From', 'Since', 'Window', 'Queued', 'In / s', 'Out / s'],
       rows,
       [4, 5, 6, 7],

@@ -2,7 +2,7 @@
  * ui.js - what the subscriber and payment pages draw alike: a payment's status as a coloured
  * pill, amounts in CNY, words from the API's snake_case, data tables and a payments table whose
  * rows link to each payment. Everything is built as elements with text (lib/dom.js), never as
- * markup from data. Exports statusPill, money, words, dataTable, paymentsTable, messagesTable, facts, newKey.
+ * markup from data. Exports statusPill, money, words, dataTable, cellTable, paymentsTable, messagesTable, facts, newKey.
  */
 import { h } from '../lib/dom.js'
 import { maskSmsText } from '../lib/mask.js'
@@ -68,6 +68,19 @@ export function dataTable(columns, rows, { caption, empty = 'Nothing yet.' } = {
     h('thead', {}, head),
     h('tbody', {}, body),
   )
+}
+
+/**
+ * A table of rows given as arrays of cells (text or elements) under `headings`, in a box that
+ * scrolls sideways on a narrow screen; the columns at the indexes in `numeric` align right.
+ */
+export function cellTable(headings, rows, numeric = []) {
+  const columns = headings.map((label, index) => ({
+    label,
+    num: numeric.includes(index),
+    cell: (row) => row[index],
+  }))
+  return h('div', { class: 'table-wrap' }, dataTable(columns, rows, { empty: 'None.' }))
 }
 
 /** Who was paid: a merchant's code, another subscriber, or the payer's own account. */
