@@ -6,13 +6,28 @@
  */
 import { createHash } from 'node:crypto'
 import type { Statement, Transaction } from 'better-sqlite3'
-import type { CommandResult, Envelope, Language, Limits, Merchant, Payment } from '../core/index.js'
+import type {
+  CommandResult,
+  Envelope,
+  Language,
+  Limits,
+  Merchant,
+  Order,
+  Payment,
+} from '../core/index.js'
 import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
 import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
 import { encodeJson } from './codec.js'
 import { startDayTotals } from './day-totals.js'
+import {
+  merchantOrderPage,
+  merchantPaymentPage,
+  merchantSales,
+  recordWebhookAttempt,
+  webhookDeliveryPage,
+} from './merchant-reads.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
 import type { ReportJob, ReportResult } from './reports/jobs.js'
@@ -29,12 +44,17 @@ import type {
   LedgerCheck,
   LedgerStore,
   MerchantAuth,
+  MerchantPage,
+  MerchantPaymentQuery,
   MerchantSettlement,
   OutboxItem,
   PartyFees,
   PartySettlement,
+  SalesRow,
   SubscriberDetail,
   TransactionFilter,
+  WebhookAttemptRecord,
+  WebhookDelivery,
 } from './store.js'
 import type { WorldRows } from './world-rows.js'
 import { readWorldRows } from './world-rows.js'
@@ -595,6 +615,31 @@ export class SqliteLedger implements LedgerStore {
       return lastId === null ? 0 : deleteThrough.run(lastId).changes
     })
     return Promise.resolve(prune.immediate())
+  }
+
+  merchantPayments(query: MerchantPaymentQuery): Promise<MerchantPage<Payment>> {
+    return Promise.resolve(merchantPaymentPage(this.db, query))
+  }
+
+  merchantOrders(code: string, limit: number, before: string | null): Promise<MerchantPage<Order>> {
+    return Promise.resolve(merchantOrderPage(this.db, code, limit, before))
+  }
+
+  merchantSales(code: string, fromMs: number, toMs: number): Promise<readonly SalesRow[]> {
+    return Promise.resolve(merchantSales(this.db, code, fromMs, toMs, this.limits.dayOffsetMs))
+  }
+
+  webhookDeliveries(
+    code: string,
+    limit: number,
+    before: number | null,
+  ): Promise<MerchantPage<WebhookDelivery>> {
+    return Promise.resolve(webhookDeliveryPage(this.db, code, limit, before))
+  }
+
+  recordWebhookAttempt(record: WebhookAttemptRecord): Promise<void> {
+    recordWebhookAttempt(this.db, record)
+    return Promise.resolve()
   }
 
   async close(): Promise<void> {

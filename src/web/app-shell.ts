@@ -28,6 +28,8 @@ export interface AppShellParts {
   readonly body: Html
   /** ES modules of src/web/static, by path under it. */
   readonly scripts?: readonly string[]
+  /** Stylesheets of src/web/static beside console.css, by path under it. */
+  readonly styles?: readonly string[]
 }
 
 export function appShell(parts: AppShellParts): Html {
@@ -57,7 +59,7 @@ export function appShell(parts: AppShellParts): Html {
     path: parts.path,
     body,
     actions,
-    styles: ['console.css'],
+    styles: ['console.css', ...(parts.styles ?? [])],
     head: html`<meta name="csrf-token" content="${parts.csrfToken}">`,
     scripts: parts.scripts ?? [],
     languageToggle: false,
