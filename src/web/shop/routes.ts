@@ -96,7 +96,7 @@ export function shopRoutes(deps: ShopDeps): Router {
   <form method="post" action="/shop/buy">
     <input type="hidden" name="_csrf" value="${token}">
     <input type="hidden" name="item" value="${item.id}">
-    <button type="submit" class="button primary">Buy and pay by phone</button>
+    <button type="submit" class="button primary">Buy ${item.name}</button>
   </form>
 </li>`,
     )

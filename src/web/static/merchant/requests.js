@@ -24,30 +24,32 @@ async function follow(id) {
   }
   const p = payment.body
   watch.replaceChildren(
-    el(
-      'p',
-      { class: 'watch-head' },
-      el('strong', {}, `${money(p.amount)} CNY`),
-      ` from ${p.msisdn} · `,
-      el('a', { href: `/merchant/payments/${p.id}` }, p.id),
-      ' ',
-      el('span', { 'data-request-status': p.status }, pill(p.status)),
-    ),
-    p.expiresAt
-      ? el('p', { class: 'note' }, `The phone has until ${when(p.expiresAt)} to confirm.`)
-      : null,
-    p.reason ? el('p', { class: 'note' }, `Reason: ${p.reason}`) : null,
-    trail.ok
-      ? table(
-          [
-            ['Step', (s) => String(s.step), 'num'],
-            ['What', (s) => s.name],
-            ['When', (s) => when(s.at)],
-            ['', (s) => pill(s.status === 'done' ? 'completed' : s.status)],
-          ],
-          trail.body.steps,
-        )
-      : null,
+    ...[
+      el(
+        'p',
+        { class: 'watch-head' },
+        el('strong', {}, `${money(p.amount)} CNY`),
+        ` from ${p.msisdn} · `,
+        el('a', { href: `/merchant/payments/${p.id}` }, p.id),
+        ' ',
+        el('span', { 'data-request-status': p.status }, pill(p.status)),
+      ),
+      p.expiresAt
+        ? el('p', { class: 'note' }, `The phone has until ${when(p.expiresAt)} to confirm.`)
+        : null,
+      p.reason ? el('p', { class: 'note' }, `Reason: ${p.reason}`) : null,
+      trail.ok
+        ? table(
+            [
+              ['Step', (s) => String(s.step), 'num'],
+              ['What', (s) => s.name],
+              ['When', (s) => when(s.at)],
+              ['', (s) => pill(s.status === 'done' ? 'completed' : s.status)],
+            ],
+            trail.body.steps,
+          )
+        : null,
+    ].filter((part) => part !== null),
   )
   if (finals.has(p.status)) {
     clearInterval(timer)

@@ -59,11 +59,10 @@ async function load() {
             pill(d.state),
             ' ',
             el('code', {}, `event ${d.eventId}`),
-            ' · payment ',
-            el('a', { href: `/merchant/payments/${d.paymentId}` }, d.paymentId),
-            ` · ${d.url} · `,
+            ` · payment ${d.paymentId} · ${d.url} · `,
             `${d.attempts} attempt${d.attempts === 1 ? '' : 's'} · ${when(d.createdAt)}`,
           ),
+          el('p', {}, el('a', { href: `/merchant/payments/${d.paymentId}` }, 'Open the payment')),
           d.nextAttemptAt
             ? el('p', { class: 'note' }, `Next attempt ${when(d.nextAttemptAt)}.`)
             : null,
