@@ -77,8 +77,11 @@ import { PaymentService } from './service/payment-service.js'
 import { createPinHasher } from './service/pin-hasher.js'
 import { IdempotencyRetention } from './service/retention.js'
 import { deliverDueWebhooks } from './service/webhooks.js'
+import { checkoutRoutes } from './web/checkout/routes.js'
 import { consoleRoutes } from './web/console/routes.js'
+import { merchantPortalRoutes } from './web/merchant/routes.js'
 import { webRoutes } from './web/routes.js'
+import { shopRoutes } from './web/shop/routes.js'
 import { seedEmptyLedger } from './world/seed.js'
 import type { WorldSpec } from './world/world.js'
 
@@ -456,6 +459,10 @@ async function startOnLockedDir(
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.
     mounted.use(consoleRoutes(context))
+    mounted.use(merchantPortalRoutes(context))
+    // The web checkout a shopper pays on (no log-in), and the simulator's demo shop that uses it.
+    mounted.use(checkoutRoutes(merchant.checkouts))
+    if (network !== null) mounted.use(shopRoutes({ gatewayUrl: () => url }))
     // The gateway's own pages: the landing page, the web handset and its WAP gateway.
     mounted.use(
       webRoutes({

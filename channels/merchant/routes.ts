@@ -1,12 +1,13 @@
 /**
  * routes.ts - the merchant web API of SPEC section 8, under /api/v1: payment requests to a
- * subscriber (the Paybox model), orders, refunds and the day's settlement. It only translates
- * between HTTP and core commands; every rule is the core's. Exports merchantRouter and
- * MerchantRouteDeps.
+ * subscriber (the Paybox model), orders, refunds and the day's settlement, and the merchant
+ * portal's reads and web checkouts (portal-routes.ts). It only translates between HTTP and core
+ * commands; every rule is the core's. Exports merchantRouter, MerchantRouteDeps, MerchantRequest,
+ * merchantOf, jsonObjectOf, chargeOf and refusal.
  */
 import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
-import type { CommandResult, FundingKind, Limits, Merchant } from '../../src/core/index.js'
+import type { CommandResult, Limits, Merchant } from '../../src/core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
 import { merchantCookieName } from '../../src/gateway/http/cookie-names.js'
 import { dayOfQuery } from '../../src/gateway/http/day.js'
@@ -23,6 +24,9 @@ import {
 } from '../../src/gateway/http/web-session.js'
 import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
+import type { CheckoutBook } from './checkouts.js'
+import { submitPaymentRequest } from './payment-request.js'
+import { addPortalRoutes } from './portal-routes.js'
 
 /**
  * What the routes use: the command port, four ledger reads, the limits' day boundary and
@@ -30,8 +34,21 @@ import { renderMessage } from '../../src/gateway/reply/index.js'
  */
 export interface MerchantRouteDeps {
   readonly service: CommandPort
-  readonly ledger: LedgerReads<'merchantByApiKey' | 'payment' | 'settlement' | 'merchantPartyFees'>
+  readonly ledger: LedgerReads<
+    | 'merchantByApiKey'
+    | 'merchantAuth'
+    | 'payment'
+    | 'settlement'
+    | 'merchantPartyFees'
+    | 'merchantPayments'
+    | 'merchantOrders'
+    | 'merchantSales'
+    | 'webhookDeliveries'
+  >
   readonly limits: Limits
+  readonly nowMs: () => number
+  /** The web checkouts the merchants open (checkouts.ts). */
+  readonly checkouts: CheckoutBook
   /** Named in the trails the routes answer. */
   readonly operatingModel: string
   /** The merchant portal's sessions: its pages call this API with their cookie, not the key. */
@@ -48,15 +65,20 @@ const descriptionLengthMax = 140
  */
 const idempotencyKeyLengthMax = 255
 
-type MerchantRequest = Request & { merchant?: Merchant }
+export type MerchantRequest = Request & {
+  merchant?: Merchant
+  /** The key the request authenticated with (the bearer's, or the portal session's). */
+  apiKey?: string
+  webhookSecret?: string
+}
 
-function merchantOf(request: MerchantRequest): Merchant {
+export function merchantOf(request: MerchantRequest): Merchant {
   const merchant = request.merchant
   if (merchant === undefined) throw new Error('merchant route reached without authentication')
   return merchant
 }
 
-function refusal(response: Response, result: CommandResult): void {
+export function refusal(response: Response, result: CommandResult): void {
   const reason = result.reason ?? 'system_busy'
   sendError(response, httpStatusOf(reason), reason, renderMessage(result.message, 'en'))
 }
@@ -66,7 +88,7 @@ function refusal(response: Response, result: CommandResult): void {
  * another format (a form, plain text, none) or JSON that is not an object (an array) would
  * otherwise read as an object without fields, and be refused for its first missing field.
  */
-function jsonObjectOf(request: Request, response: Response): Record<string, unknown> | null {
+export function jsonObjectOf(request: Request, response: Response): Record<string, unknown> | null {
   const body: unknown = request.body
   const isJson = typeof request.is('application/json') === 'string'
   if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body))
@@ -82,7 +104,7 @@ function text(value: unknown, max: number): string | null {
 }
 
 /** The amount, reference and description every charge carries; null once a 400 has been sent. */
-function chargeOf(
+export function chargeOf(
   body: Record<string, unknown>,
   response: Response,
 ): { amountMinor: bigint; reference: string; description: string } | null {
@@ -170,6 +192,8 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
         return
       }
       request.merchant = auth.merchant
+      request.apiKey = apiKey
+      request.webhookSecret = auth.webhookSecret
       const key = request.header('idempotency-key')
       if (key !== undefined && key.length > idempotencyKeyLengthMax) {
         sendError(
@@ -220,20 +244,12 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
         'callbackUrl must be an http or https URL',
       )
     }
-    const result = await service.execute({
-      key: idempotencyKey(request, merchant),
-      channel: 'api',
-      command: {
-        kind: 'request_payment',
-        merchantCode: merchant.code,
-        msisdn,
-        amountMinor,
-        reference,
-        description,
-        funding: funding satisfies FundingKind,
-        callbackUrl,
-      },
-    })
+    const result = await submitPaymentRequest(
+      service,
+      merchant,
+      { msisdn, amountMinor, reference, description, funding, callbackUrl },
+      idempotencyKey(request, merchant),
+    )
     if (!result.ok || result.payment === null) return refusal(response, result)
     response.status(202).json({ id: result.payment.id, status: 'pending_authorization' })
   })
@@ -360,6 +376,8 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
       parties: partyFeesJson(parties),
     })
   })
+
+  addPortalRoutes(router, deps)
 
   return router
 }

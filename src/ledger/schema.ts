@@ -335,6 +335,37 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM pragma_table_info('merchants') WHERE name = 'fee_fixed_minor'",
   },
+  {
+    // The merchant portal (issue 17). A merchant's own payments and orders, newest first a page at
+    // a time, and its sales of a range of days: each read costs the merchant's rows in the page or
+    // the range, not all history (a partial index: subscribers' transfers, loads and airtime are
+    // not in it, and one merchant's rows sit together at its right edge, cheap to append). Each
+    // webhook POST is kept with what was sent (body, signature) and what came back (the status
+    // code, or none, and the first bytes of the answer or the error), so a merchant can see why
+    // its endpoint refused one; at most operating.webhookAttemptsMax rows per delivery.
+    version: 16,
+    sql: `
+      CREATE INDEX IF NOT EXISTS payments_merchant ON payments (merchant_code, created_ms)
+        WHERE merchant_code IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS orders_merchant ON orders (merchant_code, created_ms);
+      CREATE TABLE IF NOT EXISTS webhook_attempts (
+        outbox_id INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        merchant_code TEXT NOT NULL,
+        payment_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        status_code INTEGER,
+        response_snippet TEXT NOT NULL,
+        PRIMARY KEY (outbox_id, attempt)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS webhook_attempts_merchant
+        ON webhook_attempts (merchant_code, outbox_id);
+    `,
+    unless: "SELECT 1 FROM sqlite_master WHERE name = 'webhook_attempts'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

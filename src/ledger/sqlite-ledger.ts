@@ -13,6 +13,7 @@ import type {
   Language,
   Limits,
   Merchant,
+  Order,
   Payment,
   TransferKind,
 } from '../core/index.js'
@@ -22,6 +23,13 @@ import type { BulkWorld } from './bulk-seed.js'
 import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
 import { encodeJson } from './codec.js'
 import { startDayTotals } from './day-totals.js'
+import {
+  merchantOrderPage,
+  merchantPaymentPage,
+  merchantSales,
+  recordWebhookAttempt,
+  webhookDeliveryPage,
+} from './merchant-reads.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
 import type { ReportJob, ReportResult } from './reports/jobs.js'
@@ -45,6 +53,8 @@ import type {
   LedgerCheck,
   LedgerStore,
   MerchantAuth,
+  MerchantPage,
+  MerchantPaymentQuery,
   MerchantSettlement,
   OutboxItem,
   OutboxRow,
@@ -52,9 +62,12 @@ import type {
   PartySettlement,
   PaymentPage,
   PaymentSearch,
+  SalesRow,
   SubscriberDetail,
   TransactionFilter,
   TransferDetail,
+  WebhookAttemptRecord,
+  WebhookDelivery,
 } from './store.js'
 import type { WorldRows } from './world-rows.js'
 import { readWorldRows } from './world-rows.js'
@@ -777,6 +790,31 @@ export class SqliteLedger implements LedgerStore {
       return lastId === null ? 0 : deleteThrough.run(lastId).changes
     })
     return Promise.resolve(prune.immediate())
+  }
+
+  merchantPayments(query: MerchantPaymentQuery): Promise<MerchantPage<Payment>> {
+    return Promise.resolve(merchantPaymentPage(this.db, query))
+  }
+
+  merchantOrders(code: string, limit: number, before: string | null): Promise<MerchantPage<Order>> {
+    return Promise.resolve(merchantOrderPage(this.db, code, limit, before))
+  }
+
+  merchantSales(code: string, fromMs: number, toMs: number): Promise<readonly SalesRow[]> {
+    return Promise.resolve(merchantSales(this.db, code, fromMs, toMs, this.limits.dayOffsetMs))
+  }
+
+  webhookDeliveries(
+    code: string,
+    limit: number,
+    before: number | null,
+  ): Promise<MerchantPage<WebhookDelivery>> {
+    return Promise.resolve(webhookDeliveryPage(this.db, code, limit, before))
+  }
+
+  recordWebhookAttempt(record: WebhookAttemptRecord): Promise<void> {
+    recordWebhookAttempt(this.db, record)
+    return Promise.resolve()
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   FeeParty,
   Language,
   Merchant,
+  Order,
   Payment,
   PaymentState,
   Subscriber,
@@ -162,6 +163,66 @@ export interface TransferDetail {
   readonly legs: readonly LegDetail[]
 }
 
+/** A page of one merchant's rows, newest first; `next` is the cursor of the next page. */
+export interface MerchantPage<T> {
+  readonly items: readonly T[]
+  readonly next: string | null
+}
+
+export interface MerchantPaymentQuery {
+  readonly code: string
+  readonly limit: number
+  /** The id of the last payment of the page before, or null for the newest. */
+  readonly before: string | null
+  /** A status in the merchant API's words (merchantStatusOf), or null for all. */
+  readonly status: string | null
+}
+
+/** One day's completed payments of one channel of a merchant. */
+export interface SalesRow {
+  /** The local day, YYYY-MM-DD. */
+  readonly date: string
+  readonly channel: string
+  readonly payments: number
+  readonly grossMinor: bigint
+  readonly feesMinor: bigint
+  readonly refundedMinor: bigint
+}
+
+/** One POST of a webhook and what came back. */
+export interface WebhookAttempt {
+  readonly attempt: number
+  readonly atMs: number
+  /** The HTTP status of the answer; null when none came (a timeout, a refused connection). */
+  readonly statusCode: number | null
+  /** The first bytes of the answer's body, or the error. */
+  readonly responseSnippet: string
+  /** X-Telepay-Signature as sent. */
+  readonly signature: string
+  readonly body: string
+}
+
+export interface WebhookAttemptRecord extends WebhookAttempt {
+  readonly outboxId: number
+  readonly merchantCode: string
+  readonly paymentId: string
+  readonly url: string
+}
+
+export interface WebhookDelivery {
+  /** The outbox row: the event id the body and X-Telepay-Event-Id carry. */
+  readonly id: number
+  readonly paymentId: string
+  readonly url: string
+  readonly createdMs: number
+  readonly state: 'delivered' | 'retrying' | 'abandoned'
+  readonly attemptCount: number
+  readonly deliveredMs: number | null
+  readonly nextAttemptMs: number | null
+  /** Newest first. */
+  readonly attempts: readonly WebhookAttempt[]
+}
+
 export interface LedgerStore {
   executeBatch(envelopes: readonly Envelope[]): Promise<readonly BatchOutcome[]>
   isEmpty(): Promise<boolean>
@@ -258,5 +319,18 @@ export interface LedgerStore {
    * deleted. Payments, transfers, entries and the outbox are never touched.
    */
   pruneCommandLog(beforeMs: number, rowsMax: number): Promise<number>
+  /** One merchant's payments, newest first, a page at a time (merchant-reads.ts). */
+  merchantPayments(query: MerchantPaymentQuery): Promise<MerchantPage<Payment>>
+  /** One merchant's orders, newest first, a page at a time; `before` is an order number. */
+  merchantOrders(code: string, limit: number, before: string | null): Promise<MerchantPage<Order>>
+  /** One merchant's completed payments of [fromMs, toMs) by local day and channel. */
+  merchantSales(code: string, fromMs: number, toMs: number): Promise<readonly SalesRow[]>
+  /** One merchant's webhook deliveries, newest first; `before` is an event id. */
+  webhookDeliveries(
+    code: string,
+    limit: number,
+    before: number | null,
+  ): Promise<MerchantPage<WebhookDelivery>>
+  recordWebhookAttempt(record: WebhookAttemptRecord): Promise<void>
   close(): Promise<void>
 }

@@ -4,7 +4,10 @@
  * lowercase hex), carries an event id for de-duplication, and is retried with exponential
  * backoff until a 2xx answer or the attempt limit. A payment asked for by an HTTP call that the
  * gateway still remembers (correlation.ts) is delivered with that call's id as X-Request-Id, so
- * the merchant can match the webhook to its request as the gateway's log lines do.
+ * the merchant can match the webhook to its request as the gateway's log lines do. Every attempt
+ * is recorded with its body, signature, status code and the first characters of the answer (the
+ * merchant portal shows them). Exports signWebhook, webhookBody, backoffMs, deliverDueWebhooks,
+ * webhookSnippetCharsMax.
  */
 import { createHmac } from 'node:crypto'
 import type { OperatingLimits, Payment } from '../core/index.js'
@@ -32,6 +35,33 @@ export function webhookBody(payment: Payment, eventId: number): string {
     transactionRef: payment.transferRef,
     reason: payment.reason,
   })
+}
+
+/**
+ * The first characters of an endpoint's answer kept with each attempt: enough for an error page's
+ * title or a JSON error, never a large page (a delivery has at most webhookAttemptsMax attempts).
+ */
+export const webhookSnippetCharsMax = 256
+
+/** The first bytes of an answer's body as text, reading no further than the bound needs. */
+async function snippetOf(response: Response): Promise<string> {
+  const reader = response.body?.getReader()
+  if (reader === undefined) return ''
+  const chunks: Uint8Array[] = []
+  let bytes = 0
+  try {
+    while (bytes < webhookSnippetCharsMax * 4) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      bytes += value.length
+    }
+  } catch {
+    // An answer cut off half-way keeps what came.
+  } finally {
+    reader.cancel().catch(() => undefined)
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, webhookSnippetCharsMax)
 }
 
 /** Delay before attempt number `attempts + 1`: base, 2x base, 4x base... */
@@ -72,32 +102,51 @@ async function deliverOne(
     return false
   }
   const body = webhookBody(payment, item.id)
+  const signature = signWebhook(body, merchant.webhookSecret)
   const requestId = correlations?.of(payment.id)
   let failure: string
+  let statusCode: number | null = null
+  let snippet = ''
   try {
     const response = await fetch(notification.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-telepay-signature': signWebhook(body, merchant.webhookSecret),
+        'x-telepay-signature': signature,
         'x-telepay-event-id': String(item.id),
         ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
       },
       body,
       signal: AbortSignal.timeout(limits.webhookTimeoutMs),
     })
-    if (response.ok) {
-      await ledger.outboxDelivered(item.id, clock.nowMs())
-      log.info('webhook delivered', {
-        payment: payment.id,
-        status: response.status,
-        attempt: item.attempts + 1,
-      })
-      return true
-    }
+    statusCode = response.status
+    snippet = await snippetOf(response)
     failure = `HTTP ${response.status}`
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error)
+    snippet = failure.slice(0, webhookSnippetCharsMax)
+  }
+  // Kept for the merchant portal's deliveries page: what was sent and what came back.
+  await ledger.recordWebhookAttempt({
+    outboxId: item.id,
+    attempt: item.attempts + 1,
+    merchantCode: notification.merchantCode,
+    paymentId: payment.id,
+    url: notification.url,
+    atMs: clock.nowMs(),
+    body,
+    signature,
+    statusCode,
+    responseSnippet: snippet,
+  })
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+    await ledger.outboxDelivered(item.id, clock.nowMs())
+    log.info('webhook delivered', {
+      payment: payment.id,
+      status: statusCode,
+      attempt: item.attempts + 1,
+    })
+    return true
   }
   const attempts = item.attempts + 1
   const next =

@@ -19,6 +19,8 @@ const channelCards = [
 
 const apis = [
   { path: '/api/v1', what: 'api_merchant' },
+  { path: '/merchant', what: 'api_portal' },
+  { path: '/shop', what: 'api_shop' },
   { path: '/admin/api', what: 'api_admin' },
   { path: '/ussd', what: 'api_ussd' },
   { path: '/ivr/calls', what: 'api_ivr' },

@@ -24,6 +24,8 @@ export interface PageParts {
   readonly head?: Html
   /** Pages in English only (the consoles) leave the language toggle out. */
   readonly languageToggle?: boolean
+  /** Pages a shopper sees (the web checkout) leave the site's links out. */
+  readonly siteNav?: boolean
 }
 
 export function pageLayout(parts: PageParts): Html {
@@ -55,12 +57,16 @@ ${(parts.scripts ?? []).map((name) => html`<script type="module" src="/static/${
 <a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true">◆</span> telepay</a>
-  <nav aria-label="Site">
+  ${
+    parts.siteNav === false
+      ? ''
+      : html`<nav aria-label="Site">
     ${nav.map(
       (item) =>
         html`<a href="${item.href}"${current(item.href)} data-l="${item.key}">${t(item.key)}</a>`,
     )}
-  </nav>
+  </nav>`
+  }
   <div class="topbar-actions">
     ${parts.actions ?? ''}
     ${
