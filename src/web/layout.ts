@@ -26,7 +26,7 @@ export function pageLayout(parts: PageParts): Html {
   const nav = [
     { href: '/', key: 'nav_home' },
     { href: '/handset', key: 'nav_handset' },
-    { href: '/docs/', key: 'nav_docs' },
+    { href: '/docs', key: 'nav_docs' },
   ]
   const htmlLang = parts.language === 'zh' ? 'zh-Hans' : 'en'
   const current = (href: string): Html =>

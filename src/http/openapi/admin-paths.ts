@@ -570,7 +570,13 @@ const platformPaths: Readonly<Record<string, PathItem>> = {
       tags,
       security: adminAuth,
       parameters: [
-        { ...queryParameter('msisdn', 'The number.', { type: 'string' }), required: true },
+        {
+          ...queryParameter('msisdn', 'The number.', {
+            type: 'string',
+            examples: ['8613800138000'],
+          }),
+          required: true,
+        },
         limitParameter,
         queryParameter('before', "The previous page's `nextBefore` (a seq).", {
           type: 'integer',
