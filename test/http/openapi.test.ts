@@ -986,6 +986,15 @@ describe('the operations calls and the refusals every call shares', () => {
     }
   })
 
+  it('refuses an Idempotency-Key over 255 characters on every merchant call (400)', async () => {
+    for (const { method, path, operation } of checker.operations) {
+      if (!path.startsWith('/api/v1/')) continue
+      const headers = { 'idempotency-key': 'k'.repeat(256) }
+      const answer = await call(method, samplePath(path), { token: tokenFor(operation), headers })
+      refused(answer, 400, 'idempotency_key_invalid')
+    }
+  })
+
   it('refuses a path that does not decode (400) on every call with a path parameter', async () => {
     for (const { method, path, operation } of checker.operations) {
       if (!path.includes('{')) continue

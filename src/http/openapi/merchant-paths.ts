@@ -35,7 +35,11 @@ const amountInput: JsonSchema = {
   examples: ['25.00'],
 }
 
-/** The 400s every POST of the merchant API may give before its own fields are read. */
+/**
+ * The 400s every POST of the merchant API may give before its own fields are read. Every call
+ * (a GET too) is refused an Idempotency-Key over 255 characters: the check is the API's, not the
+ * route's; only the POSTs use the key.
+ */
 const postRefusals = ['idempotency_key_invalid', ...bodyRefusals] as const
 const amountRefusals = ['amount_invalid', 'amount_too_precise', 'amount_not_positive'] as const
 
@@ -137,7 +141,10 @@ export const merchantPaths: Readonly<Record<string, PathItem>> = {
       parameters: [paymentIdParameter],
       responses: {
         '200': answer('The payment.', ref('Payment')),
-        '400': refusal('The path does not decode.', ['request_unreadable']),
+        '400': refusal('The path does not decode, or the Idempotency-Key is too long.', [
+          'request_unreadable',
+          'idempotency_key_invalid',
+        ]),
         ...common,
         '404': notFound,
       },
@@ -153,7 +160,10 @@ export const merchantPaths: Readonly<Record<string, PathItem>> = {
       parameters: [paymentIdParameter],
       responses: {
         '200': answer('The trail.', ref('Trail')),
-        '400': refusal('The path does not decode.', ['request_unreadable']),
+        '400': refusal('The path does not decode, or the Idempotency-Key is too long.', [
+          'request_unreadable',
+          'idempotency_key_invalid',
+        ]),
         ...common,
         '404': notFound,
       },
@@ -272,7 +282,10 @@ export const merchantPaths: Readonly<Record<string, PathItem>> = {
       ],
       responses: {
         '200': answer('The settlement.', ref('MerchantSettlement')),
-        '400': refusal('No date, or not YYYY-MM-DD.', ['date_invalid']),
+        '400': refusal('No date, or not YYYY-MM-DD; or the Idempotency-Key is too long.', [
+          'date_invalid',
+          'idempotency_key_invalid',
+        ]),
         ...common,
       },
     },
