@@ -273,7 +273,11 @@ export const schemas = {
     transfers: count,
     entries: count,
     accounts: count,
-    total: { ...amount, description: 'The sum of every balance: 0.00 when balanced.' },
+    total: {
+      ...amount,
+      description: 'The sum of every balance: 0.00 when balanced.',
+      examples: ['0.00'],
+    },
     orphanTransfers: count,
     unbalancedTransfers: {
       type: 'array',
