@@ -20,6 +20,7 @@
  * Exports startGateway, Gateway, GatewayConfig, GatewayParts.
  */
 
+import type { Express } from 'express'
 import type { IvrChannelConfig, RunningIvrChannel } from '../channels/ivr/index.js'
 import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningMerchantChannel } from '../channels/merchant/index.js'
@@ -117,6 +118,8 @@ export interface GatewayParts {
 
 export interface Gateway {
   readonly url: string
+  /** The HTTP app: the OpenAPI test walks the routes it mounts. */
+  readonly app: Express
   readonly config: Config
   readonly context: GatewayContext
   readonly ledger: SqliteLedger
@@ -488,6 +491,7 @@ async function startOnLockedDir(
   const smpp = bearer?.port == null ? null : { host: config.smpp.host, port: bearer.port }
   return {
     url,
+    app,
     config,
     context,
     ledger,

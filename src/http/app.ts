@@ -1,6 +1,7 @@
 /**
- * app.ts - the HTTP face of the gateway on one port: health and metrics and the admin API.
- * Channels that speak HTTP (USSD, IVR, WAP, the merchant API) mount their routers here too.
+ * app.ts - the HTTP face of the gateway on one port: health and metrics, the admin API and the
+ * OpenAPI document of the web APIs (src/http/openapi). Channels that speak HTTP (USSD, IVR, WAP,
+ * the merchant API) mount their routers here too. Exports createApp.
  */
 import type { NextFunction, Request, Response } from 'express'
 import express from 'express'
@@ -8,6 +9,7 @@ import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
 import { requestErrorStatusOf } from '../gateway/http/status.js'
 import { adminApi, adminAuth } from './admin-api.js'
 import type { GatewayContext } from './context.js'
+import { openApiDocument } from './openapi/document.js'
 
 export function createApp(
   context: GatewayContext,
@@ -45,6 +47,11 @@ export function createApp(
       .render()
       .then((text) => response.type(context.metrics.contentType).send(text))
       .catch(next)
+  })
+
+  // Open like /healthz: it is documentation, and the same for every gateway.
+  app.get('/api/openapi.json', (_request: Request, response: Response) => {
+    response.set('cache-control', 'no-cache').json(openApiDocument)
   })
 
   app.use('/admin/api', adminApi(context))

@@ -1,6 +1,7 @@
 /**
  * landing-page.ts - `GET /`: what telepay is, a card per channel to try on the web handset, the
- * APIs on this port and where the documents are. Plain HTML, no script. Exports landingPage.
+ * APIs on this port (with their reference, /docs) and where the documents are. Plain HTML, no
+ * script. Exports landingPage.
  */
 import type { Html } from './html.js'
 import { html } from './html.js'
@@ -17,7 +18,10 @@ const channelCards = [
   { app: 'stk', title: 'SIM Toolkit', code: 'STK', tryKey: 'try_stk' },
 ] as const
 
+/** The web APIs on this port; `link`: a page a browser can open. */
 const apis = [
+  { path: '/docs', what: 'api_docs', link: true },
+  { path: '/api/openapi.json', what: 'api_openapi', link: true },
   { path: '/api/v1', what: 'api_merchant' },
   { path: '/merchant', what: 'api_portal' },
   { path: '/shop', what: 'api_shop' },
@@ -40,6 +44,11 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
     >${t('open_app').replace('{app}', t(`app_${card.app}`))}</a>
 </li>`,
   )
+  const apiItem = (api: (typeof apis)[number]): Html => {
+    const path = html`<code>${api.path}</code>`
+    const named = 'link' in api ? html`<a href="${api.path}">${path}</a>` : path
+    return html`<li>${named} ${t(api.what)}</li>`
+  }
   const body = html`<section class="hero">
   <h1>telepay</h1>
   <p class="tagline">${t('site_tagline')}</p>
@@ -57,9 +66,7 @@ export function landingPage(language: WebLanguage, docs: readonly string[]): Htm
   <div>
     <h2>${t('home_apis')}</h2>
     <p class="note">${t('home_apis_note')}</p>
-    <ul class="plain">${apis.map(
-      (api) => html`<li><code>${api.path}</code> ${t(api.what)}</li>`,
-    )}</ul>
+    <ul class="plain">${apis.map(apiItem)}</ul>
   </div>
   <div>
     <h2>${t('home_docs')}</h2>

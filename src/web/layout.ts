@@ -36,7 +36,7 @@ export function pageLayout(parts: PageParts): Html {
     { href: '/handset', key: 'nav_handset' },
     { href: '/console', key: 'nav_console' },
     { href: '/merchant', key: 'nav_merchant' },
-    { href: '/docs/', key: 'nav_docs' },
+    { href: '/docs', key: 'nav_docs' },
   ]
   const htmlLang = parts.language === 'zh' ? 'zh-Hans' : 'en'
   const current = (href: string): Html =>

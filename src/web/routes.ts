@@ -1,7 +1,8 @@
 /**
  * routes.ts - the gateway's own web pages on its HTTP port: `/` (the landing page), `/handset`
  * (the web phone; `/phone` redirects to it), `/static/*` (the pages' stylesheet, ES modules and
- * data, read from src/web/static as they are: no build step), `/docs/*` (the project's
+ * data, read from src/web/static as they are: no build step), `/docs` (the API reference,
+ * rendered from the OpenAPI document; `/docs/` redirects to it), `/docs/*` (the project's
  * documents as plain text, read-only) and the handset's WAP gateway (wap-proxy.ts). The
  * handset and its proxy need the simulated network (simulator mode); in operator mode the
  * handset page says so and the proxy is not mounted. Exports webRoutes and WebRoutesDeps.
@@ -10,6 +11,8 @@ import { readdirSync } from 'node:fs'
 import type { Request, Response, Router } from 'express'
 import express from 'express'
 import { repositoryPath } from '../gateway/repository-path.js'
+import { openApiDocument } from '../http/openapi/document.js'
+import { docsPage } from './docs-page.js'
 import type { HandsetSubscriber } from './handset-page.js'
 import { handsetPage } from './handset-page.js'
 import { webLanguageOf } from './labels.js'
@@ -75,16 +78,23 @@ export function webRoutes(deps: WebRoutesDeps): Router {
       maxAge: 0,
     }),
   )
-  router.get('/docs/', (_request: Request, response: Response) => {
-    response
-      .type('text/plain')
-      .send(`telepay documents (read-only):\n\n${docs.map((doc) => `/docs/${doc}`).join('\n')}\n`)
+  // Routing is not strict, so this route takes /docs/ too: that address once listed the
+  // documents, which the reference's sidebar lists now.
+  router.get('/docs', (request: Request, response: Response) => {
+    if (request.path.endsWith('/')) {
+      const query = request.originalUrl.indexOf('?')
+      response.redirect(301, `/docs${query === -1 ? '' : request.originalUrl.slice(query)}`)
+      return
+    }
+    const origin = `${request.protocol}://${request.get('host') ?? 'localhost'}`
+    const language = webLanguageOf(request.query['lang'])
+    sendHtml(response, docsPage(language, openApiDocument, docs, origin).text)
   })
   router.get('/docs/{*file}', (request: Request, response: Response) => {
     const file = request.path.slice('/docs/'.length)
     // Only the names listed at start: nothing outside docs/ can be asked for.
     if (!docs.includes(file)) {
-      response.status(404).type('text/plain').send('No such document; see /docs/')
+      response.status(404).type('text/plain').send('No such document; see /docs')
       return
     }
     response

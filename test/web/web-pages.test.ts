@@ -1,12 +1,13 @@
 /**
  * web-pages.test.ts - the gateway's own pages over real HTTP, without a browser: the landing
- * page, /handset and /phone, the documents (only docs/, read-only), the static files, and the
- * handset's WAP gateway (it names the subscriber as an operator's gateway does, from an address
- * the WAP channel trusts, and keeps the next page coming through it); the pieces of the page's
- * scripts that are plain functions (the recorder's YAML and patterns, the PIN masks, the SIM
- * menu's SMS), and the escaping of every value put into HTML.
+ * page, /handset and /phone, the API reference (/docs), the documents (only docs/, read-only),
+ * the static files, and the handset's WAP gateway (it names the subscriber as an operator's
+ * gateway does, from an address the WAP channel trusts, and keeps the next page coming through
+ * it); the pieces of the page's scripts that are plain functions (the recorder's YAML and
+ * patterns, the PIN masks, the SIM menu's SMS), and the escaping of every value put into HTML.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openApiDocument } from '../../src/http/openapi/document.js'
 import { escapeHtml, html } from '../../src/web/html.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { LI, startTestGateway } from '../support/gateway-fixture.js'
@@ -72,6 +73,29 @@ describe('the landing page and the handset page', () => {
     for (const path of ['/docs/../package.json', '/docs/%2e%2e/package.json', '/docs/x.md'])
       expect((await get(path)).status).toBe(404)
     expect((await get('/static/../package.json')).status).toBe(404)
+  })
+
+  it('answers /docs with the API reference, every operation and document linked', async () => {
+    const answer = await get('/docs')
+    expect(answer.status).toBe(200)
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/)
+    const page = await answer.text()
+    const { paths } = openApiDocument
+    for (const item of Object.values(paths))
+      for (const operation of Object.values(item))
+        expect(page).toContain(`id="op-${operation.operationId}"`)
+    expect(page).toContain('href="/docs/channels/ussd.md"')
+    expect(page).toContain('href="/api/openapi.json"')
+    expect(page).toContain(`curl -X POST &#39;${gw.url}/api/v1/payment-requests&#39;`)
+    // Nothing is fetched from elsewhere: every script, stylesheet and image is the gateway's.
+    expect(page).not.toMatch(/(?:src|href)="(?:https?:)?\/\//)
+    expect(await (await get('/docs?lang=zh')).text()).toContain('接口参考')
+  })
+
+  it('redirects /docs/, which once listed the documents, to /docs', async () => {
+    const answer = await get('/docs/?lang=zh')
+    expect(answer.status).toBe(301)
+    expect(answer.headers.get('location')).toBe('/docs?lang=zh')
   })
 })
 

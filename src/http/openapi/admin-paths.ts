@@ -1,0 +1,700 @@
+/**
+ * admin-paths.ts - the admin API's operations (/admin/api: src/http/admin-api.ts, admin-world.ts,
+ * admin-world-file.ts, check-jobs.ts, and the IVR channel's call records) for the OpenAPI
+ * document: each call's body, answers and refusal codes as the routes give them. Exports
+ * adminPaths.
+ */
+import { fieldFormats } from '../../world/field-formats.js'
+import {
+  adminAuth,
+  answer,
+  bodyRefusals,
+  idempotencyKeyHeader,
+  jsonContent,
+  refusal,
+  shared,
+} from './responses.js'
+import { errorBody, ref } from './schemas.js'
+import type { JsonSchema, Parameter, PathItem, RequestBody, ResponseObject } from './types.js'
+
+const tags = ['Admin API']
+const idempotencyKey = idempotencyKeyHeader()
+
+/** What every admin call answers besides its own: no token, the default one off loopback, busy. */
+const common = {
+  '401': shared('Unauthorized', 'No admin token, or not the configured one.'),
+  '403': shared('Forbidden'),
+  '503': shared('Busy'),
+} as const
+
+/** What every admin call with a JSON body answers besides its own. */
+const withBody = { ...common, '413': shared('BodyTooLarge'), '415': shared('Unreadable') } as const
+
+/** An operator command through the payment core: a key makes a retry safe. */
+const command = {
+  ...withBody,
+  '409': refusal('The Idempotency-Key was used for another request.', ['idempotency_key_reused']),
+} as const
+
+const amountRefusals = ['amount_invalid', 'amount_too_precise', 'amount_not_positive'] as const
+
+function pathParameter(name: string, description: string, example: string): Parameter {
+  return {
+    name,
+    in: 'path',
+    required: true,
+    description,
+    schema: { type: 'string', examples: [example] },
+  }
+}
+
+function queryParameter(name: string, description: string, schema: JsonSchema): Parameter {
+  return { name, in: 'query', required: false, description, schema }
+}
+
+const msisdnParameter = pathParameter('msisdn', "The subscriber's number.", '8613800138000')
+const codeParameter = pathParameter('code', "The merchant's code.", '1001')
+
+const amountInput: JsonSchema = {
+  type: 'string',
+  pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$',
+  description: 'Yuan as a string, at most two decimals.',
+  examples: ['25.00'],
+}
+const feeAmount: JsonSchema = { ...amountInput, description: 'Of the fee rule, as "0.10".' }
+
+const limitParameter = queryParameter('limit', 'Rows a page, 1 to 500.', {
+  type: 'integer',
+  minimum: 1,
+  maximum: 500,
+  default: 20,
+})
+
+/** A JSON body of `properties`, `required` of them required. */
+function jsonBody(
+  properties: Readonly<Record<string, JsonSchema>>,
+  required: readonly string[],
+  example: unknown,
+): RequestBody {
+  return { required: true, content: jsonContent({ type: 'object', required, properties }, example) }
+}
+
+/** The 400 of a body's fields (admin-fields.ts names each `<field>_invalid`). */
+function fieldRefusals(codes: readonly string[]): ResponseObject {
+  return refusal('A field is missing or malformed.', [...bodyRefusals, ...codes])
+}
+
+const subscriberFields = {
+  name: { type: 'string', minLength: 1, maxLength: 40 },
+  language: { type: 'string', enum: ['en', 'zh'], default: 'en' },
+  pin: { type: 'string', pattern: fieldFormats.pin.pattern, description: 'Hashed, never shown.' },
+} as const satisfies Record<string, JsonSchema>
+
+const merchantFields = {
+  name: { type: 'string', minLength: 1, maxLength: 60 },
+  settlementBank: {
+    type: ['string', 'null'],
+    pattern: fieldFormats.bank.pattern,
+    description: 'The bank it settles with.',
+  },
+  feeBasisPoints: {
+    type: ['integer', 'null'],
+    minimum: 0,
+    maximum: 10_000,
+    description: "Its own fee rate (150 = 1.50 %); null: the platform's.",
+  },
+  feeFixed: feeAmount,
+  feeMin: feeAmount,
+  feeMax: { ...feeAmount, type: ['string', 'null'], description: 'null: no cap.' },
+  webhookSecret: { type: 'string', minLength: 16, maxLength: 128 },
+} as const satisfies Record<string, JsonSchema>
+
+const merchantRefusals = [
+  'name_invalid',
+  'settlementBank_invalid',
+  'feeBasisPoints_invalid',
+  'feeFixed_invalid',
+  'feeMin_invalid',
+  'feeMax_invalid',
+  'webhookSecret_invalid',
+  ...amountRefusals,
+  'fee_rule_invalid',
+] as const
+
+const subscriberPaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/subscribers': {
+    post: {
+      operationId: 'registerSubscriber',
+      summary: 'Register a subscriber',
+      description:
+        'The operator registers a number under any operating model: its accounts open empty, ' +
+        'the PIN is hashed and never answered back.',
+      tags,
+      security: adminAuth,
+      parameters: [idempotencyKey],
+      requestBody: jsonBody(
+        { msisdn: { type: 'string', examples: ['8613500135000'] }, ...subscriberFields },
+        ['msisdn', 'name', 'pin'],
+        { msisdn: '8613500135000', name: 'Wang Fang', pin: '2468', language: 'zh' },
+      ),
+      responses: {
+        '201': answer('Registered: the subscriber as GET shows it.', ref('Subscriber')),
+        '400': fieldRefusals([
+          'msisdn_invalid',
+          'name_invalid',
+          'language_invalid',
+          'pin_format_invalid',
+        ]),
+        ...command,
+        '422': shared('PaymentRule', 'Refused: `already_registered`.'),
+      },
+    },
+  },
+  '/admin/api/subscribers/{msisdn}': {
+    get: {
+      operationId: 'getSubscriber',
+      summary: 'Read a subscriber',
+      description: "Lock state and each account's balance (the card's from the bank).",
+      tags,
+      security: adminAuth,
+      parameters: [msisdnParameter],
+      responses: {
+        '200': answer('The subscriber.', ref('Subscriber')),
+        '400': refusal('Not an MSISDN, or the path does not decode.', [
+          'msisdn_invalid',
+          'request_unreadable',
+        ]),
+        ...common,
+        '404': refusal('Not registered.', ['payer_not_registered']),
+      },
+    },
+    patch: {
+      operationId: 'changeSubscriber',
+      summary: "Change a subscriber's details, PIN or credit",
+      description:
+        'Changes what is given. A new PIN also clears the wrong-PIN count and lifts a lock; ' +
+        '`creditLimit` is how far below zero the phone bill may go.',
+      tags,
+      security: adminAuth,
+      parameters: [msisdnParameter, idempotencyKey],
+      requestBody: jsonBody({ ...subscriberFields, creditLimit: amountInput }, [], {
+        creditLimit: '30.00',
+      }),
+      responses: {
+        '200': answer('The subscriber as GET shows it.', ref('Subscriber')),
+        '400': fieldRefusals([
+          'msisdn_invalid',
+          'name_invalid',
+          'language_invalid',
+          'pin_invalid',
+          'creditLimit_invalid',
+          ...amountRefusals,
+          'pin_format_invalid',
+        ]),
+        ...command,
+        '422': shared('PaymentRule', 'Refused: `payer_not_registered`.'),
+      },
+    },
+  },
+  '/admin/api/subscribers/{msisdn}/card': {
+    put: {
+      operationId: 'linkCard',
+      summary: 'Link a bank card',
+      description:
+        'The simulated bank opens the card with `bankBalance` and it pays at once; a linked ' +
+        'card is replaced while nothing is reserved on it.',
+      tags,
+      security: adminAuth,
+      parameters: [msisdnParameter, idempotencyKey],
+      requestBody: jsonBody(
+        {
+          bank: { type: 'string', pattern: fieldFormats.bank.pattern },
+          last4: { type: 'string', pattern: fieldFormats.last4.pattern },
+          bankBalance: { ...amountInput, default: '0.00' },
+        },
+        ['bank', 'last4'],
+        { bank: 'BOC', last4: '4321', bankBalance: '300.00' },
+      ),
+      responses: {
+        '200': answer('The subscriber as GET shows it.', ref('Subscriber')),
+        '400': fieldRefusals([
+          'msisdn_invalid',
+          'bank_invalid',
+          'last4_invalid',
+          'bankBalance_invalid',
+          ...amountRefusals,
+        ]),
+        ...command,
+        '422': shared(
+          'PaymentRule',
+          'Refused: `payer_not_registered`, `account_not_available` (money reserved on the card).',
+        ),
+      },
+    },
+  },
+  '/admin/api/subscribers/{msisdn}/top-ups': {
+    post: {
+      operationId: 'topUp',
+      summary: 'Top up a wallet or phone bill',
+      description:
+        'Money received outside telepay (cash at an agent, a deposit), credited as a ledger ' +
+        "transfer from the platform's funding account; the subscriber gets an SMS.",
+      tags,
+      security: adminAuth,
+      parameters: [msisdnParameter, idempotencyKey],
+      requestBody: jsonBody(
+        {
+          account: { type: 'string', enum: ['wallet', 'phone_bill'], default: 'wallet' },
+          amount: amountInput,
+        },
+        ['amount'],
+        { account: 'wallet', amount: '25.00' },
+      ),
+      responses: {
+        '201': answer('Credited.', ref('TopUp')),
+        '400': fieldRefusals(['msisdn_invalid', 'account_invalid', ...amountRefusals]),
+        ...command,
+        '422': shared(
+          'PaymentRule',
+          'Refused: `payer_not_registered`, `account_not_offered`, `amount_above_funding_max`, ' +
+            '`wallet_cap_exceeded`.',
+        ),
+      },
+    },
+  },
+}
+
+const merchantPaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/merchants': {
+    get: {
+      operationId: 'listMerchants',
+      summary: 'List merchants and billers',
+      description: 'Never their API keys.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The merchants.', ref('MerchantList')), ...common },
+    },
+    post: {
+      operationId: 'openMerchant',
+      summary: 'Open a merchant or biller',
+      description:
+        'Answers its API key and webhook secret this once (generated unless given); telepay ' +
+        "keeps the key's SHA-256.",
+      tags,
+      security: adminAuth,
+      parameters: [idempotencyKey],
+      requestBody: jsonBody(
+        {
+          code: { type: 'string', pattern: fieldFormats.merchantCode.pattern },
+          category: { type: 'string', enum: ['merchant', 'biller'], default: 'merchant' },
+          ...merchantFields,
+          apiKey: { type: 'string', pattern: fieldFormats.apiKey.pattern },
+        },
+        ['code', 'name'],
+        { code: '5001', name: 'Tea House', settlementBank: 'BOC', feeBasisPoints: 150 },
+      ),
+      responses: {
+        '201': answer('Opened.', ref('MerchantOpened')),
+        '400': fieldRefusals([
+          'code_invalid',
+          'category_invalid',
+          'apiKey_invalid',
+          ...merchantRefusals,
+        ]),
+        ...command,
+        '409': refusal('The code or the API key is taken, or the Idempotency-Key reused.', [
+          'merchant_already_exists',
+          'api_key_in_use',
+          'idempotency_key_reused',
+        ]),
+      },
+    },
+  },
+  '/admin/api/merchants/{code}': {
+    get: {
+      operationId: 'getMerchant',
+      summary: 'Read a merchant',
+      tags,
+      security: adminAuth,
+      parameters: [codeParameter],
+      responses: {
+        '200': answer('The merchant.', ref('Merchant')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...common,
+        '404': refusal('No such merchant.', ['merchant_not_found']),
+      },
+    },
+    patch: {
+      operationId: 'changeMerchant',
+      summary: 'Change a merchant, rotate its API key',
+      description:
+        'Changes what is given (`null` clears `settlementBank`, `feeBasisPoints` or `feeMax`); ' +
+        '`rotateApiKey: true` answers a new key once and the old one stops working.',
+      tags,
+      security: adminAuth,
+      parameters: [codeParameter, idempotencyKey],
+      requestBody: jsonBody({ ...merchantFields, rotateApiKey: { type: 'boolean' } }, [], {
+        feeBasisPoints: 120,
+        rotateApiKey: true,
+      }),
+      responses: {
+        '200': answer('The merchant.', ref('MerchantChanged')),
+        '400': fieldRefusals([...merchantRefusals]),
+        ...command,
+        '404': refusal('No such merchant.', ['merchant_not_found']),
+      },
+    },
+  },
+  '/admin/api/orders': {
+    post: {
+      operationId: 'createAdminOrder',
+      summary: 'Open an order for a merchant',
+      description: 'Numbered after the highest so far unless `orderNo` is given.',
+      tags,
+      security: adminAuth,
+      parameters: [idempotencyKey],
+      requestBody: jsonBody(
+        {
+          merchantCode: { type: 'string', pattern: fieldFormats.merchantCode.pattern },
+          amount: amountInput,
+          orderNo: { type: 'string', pattern: fieldFormats.orderNo.pattern },
+          reference: { type: 'string', maxLength: 64 },
+          description: { type: 'string', maxLength: 140 },
+        },
+        ['merchantCode', 'amount'],
+        { merchantCode: '1002', amount: '80.00', reference: 'cinema-7' },
+      ),
+      responses: {
+        '201': answer('The order.', ref('AdminOrder')),
+        '400': fieldRefusals([
+          'merchantCode_invalid',
+          ...amountRefusals,
+          'orderNo_invalid',
+          'reference_invalid',
+          'description_invalid',
+        ]),
+        ...command,
+        '404': refusal('No such merchant.', ['merchant_not_found']),
+        '409': refusal('The order number is taken, or the Idempotency-Key reused.', [
+          'order_already_exists',
+          'idempotency_key_reused',
+        ]),
+      },
+    },
+  },
+}
+
+const worldPaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/world': {
+    get: {
+      operationId: 'exportWorld',
+      summary: 'Export the world as a world file',
+      description:
+        'YAML (docs/world.md): balances as they are, PINs and API keys as their hashes; ' +
+        '`telepay world export`.',
+      tags,
+      security: adminAuth,
+      responses: {
+        '200': {
+          description: 'The world file.',
+          content: { 'application/yaml': { schema: { type: 'string' } } },
+        },
+        ...common,
+      },
+    },
+    post: {
+      operationId: 'loadWorld',
+      summary: 'Load a world file beside what the ledger holds',
+      description:
+        'What is new is added, what exists is kept; the answer counts both and lists what the ' +
+        'core refused. `telepay world load`.',
+      tags,
+      security: adminAuth,
+      requestBody: {
+        required: true,
+        description: 'The world file (JSON is YAML too).',
+        content: {
+          'application/yaml': {
+            schema: { type: 'string' },
+            example: "merchants:\n  - { code: '5001', name: Tea House }\n",
+          },
+          'application/json': { schema: { type: 'object' } },
+        },
+      },
+      responses: {
+        '200': answer('Loaded.', ref('WorldLoadReport')),
+        '400': {
+          description: 'No file, or a file with problems (each listed; nothing changed).',
+          content: jsonContent({
+            oneOf: [ref('WorldInvalid'), errorBody([...bodyRefusals])],
+          }),
+        },
+        ...withBody,
+      },
+    },
+  },
+}
+
+/** A check job: 202 when it starts, 200 when one is already running. */
+const checkJobAnswer: ResponseObject = {
+  description: 'Started: the job, and where to watch it.',
+  headers: {
+    Location: {
+      description: 'The job, /admin/api/ledger/checks/{id}.',
+      schema: { type: 'string' },
+    },
+  },
+  content: jsonContent(ref('CheckJob')),
+}
+
+const ledgerPaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/ledger/check': {
+    get: {
+      operationId: 'checkLedger',
+      summary: 'Check that the ledger balances',
+      description: 'Incremental by default (since the last check); `full` reads all history.',
+      tags,
+      security: adminAuth,
+      parameters: [
+        queryParameter('mode', 'How much to read.', {
+          type: 'string',
+          enum: ['incremental', 'full'],
+          default: 'incremental',
+        }),
+      ],
+      responses: {
+        '200': answer('The check.', ref('LedgerCheck')),
+        '400': refusal('An unknown mode.', ['mode_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/admin/api/ledger/checks': {
+    post: {
+      operationId: 'startLedgerCheck',
+      summary: 'Start a full check in the background',
+      description: 'One runs at a time; the last 10 finished are kept.',
+      tags,
+      security: adminAuth,
+      responses: {
+        '200': answer('A check was running already: that one.', ref('CheckJob')),
+        '202': checkJobAnswer,
+        ...common,
+      },
+    },
+  },
+  '/admin/api/ledger/checks/{id}': {
+    get: {
+      operationId: 'getLedgerCheck',
+      summary: 'Watch a background check',
+      tags,
+      security: adminAuth,
+      parameters: [pathParameter('id', 'The job, as started.', 'check-1')],
+      responses: {
+        '200': answer('The job.', ref('CheckJob')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...common,
+        '404': refusal('No such job (or forgotten).', ['not_found']),
+      },
+    },
+  },
+  '/admin/api/transactions': {
+    get: {
+      operationId: 'listTransactions',
+      summary: 'List payments, newest first',
+      description: 'Across channels, a page at a time; with `msisdn`, as payer or payee.',
+      tags,
+      security: adminAuth,
+      parameters: [
+        queryParameter('msisdn', "Only this subscriber's payments.", { type: 'string' }),
+        limitParameter,
+        queryParameter('before', "The previous page's `nextBefore` (a payment id).", {
+          type: 'string',
+        }),
+      ],
+      responses: {
+        '200': answer('A page.', ref('TransactionPage')),
+        '400': refusal('A malformed query.', ['msisdn_invalid', 'limit_invalid', 'before_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/admin/api/payments/{id}/trail': {
+    get: {
+      operationId: 'getAnyPaymentTrail',
+      summary: "Read any payment's trail",
+      description: '`last` names the newest payment.',
+      tags,
+      security: adminAuth,
+      parameters: [pathParameter('id', 'A payment id, or `last`.', 'P0000001')],
+      responses: {
+        '200': answer('The trail.', ref('Trail')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...common,
+        '404': refusal('No such payment.', ['payment_not_found']),
+      },
+    },
+  },
+  '/admin/api/settlements': {
+    get: {
+      operationId: 'getPartySettlement',
+      summary: "Read a day's fees per party and per merchant",
+      tags,
+      security: adminAuth,
+      parameters: [
+        {
+          name: 'date',
+          in: 'query',
+          required: true,
+          description: 'The local (China) day.',
+          schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
+        },
+      ],
+      responses: {
+        '200': answer('The settlement.', ref('AdminSettlement')),
+        '400': refusal('No date, or not YYYY-MM-DD.', ['date_invalid']),
+        ...common,
+      },
+    },
+  },
+}
+
+const platformPaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/messages': {
+    get: {
+      operationId: 'listMessages',
+      summary: "Read one number's SMS, newest first",
+      description:
+        "Every SMS to and from it (MOs, replies, notices, other services' MTs), PINs of " +
+        'MOs to the short code masked; kept 200 a number and 7 days.',
+      tags,
+      security: adminAuth,
+      parameters: [
+        {
+          ...queryParameter('msisdn', 'The number.', {
+            type: 'string',
+            examples: ['8613800138000'],
+          }),
+          required: true,
+        },
+        limitParameter,
+        queryParameter('before', "The previous page's `nextBefore` (a seq).", {
+          type: 'integer',
+        }),
+      ],
+      responses: {
+        '200': answer('A page.', ref('MessagePage')),
+        '400': refusal('A malformed query.', ['msisdn_invalid', 'limit_invalid', 'before_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/admin/api/outbox': {
+    get: {
+      operationId: 'listOutbox',
+      summary: 'List notifications not yet delivered',
+      tags,
+      security: adminAuth,
+      parameters: [
+        queryParameter('kind', 'SMS notices or merchant webhooks.', {
+          type: 'string',
+          enum: ['sms', 'webhook'],
+          default: 'sms',
+        }),
+      ],
+      responses: { '200': answer('The outbox.', ref('Outbox')), ...common },
+    },
+  },
+  '/admin/api/clock': {
+    post: {
+      operationId: 'advanceClock',
+      summary: 'Move the test clock',
+      description: 'And run what becomes due (expiry, webhooks). Only with `clock: "test"`.',
+      tags,
+      security: adminAuth,
+      requestBody: jsonBody(
+        {
+          advanceSeconds: {
+            type: 'number',
+            minimum: 0,
+            maximum: 366 * 86_400,
+            description: 'At most a year in one call.',
+          },
+        },
+        ['advanceSeconds'],
+        { advanceSeconds: 300 },
+      ),
+      responses: {
+        '200': answer('The clock now.', ref('ClockAdvanced')),
+        '400': fieldRefusals(['advance_invalid']),
+        ...withBody,
+        '409': refusal('The gateway runs on the system clock.', ['no_test_clock']),
+      },
+    },
+  },
+  '/admin/api/operating-model': {
+    get: {
+      operationId: 'getOperatingModel',
+      summary: 'Read the running operating model',
+      description: 'The accounts it offers, its rules, its fee shares and its party names.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The model.', ref('OperatingModel')), ...common },
+    },
+  },
+  '/admin/api/bank': {
+    get: {
+      operationId: 'getBank',
+      summary: "Read the simulated bank's behaviour",
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The behaviour.', ref('BankBehaviour')), ...common },
+    },
+    post: {
+      operationId: 'setBank',
+      summary: "Change the simulated bank's behaviour",
+      description: '`down` makes card payments fail as the bank unavailable, `decline` refuses.',
+      tags,
+      security: adminAuth,
+      requestBody: jsonBody(
+        {
+          mode: { type: 'string', enum: ['approve', 'decline', 'slow', 'timeout', 'down'] },
+          slowMs: { type: 'integer', minimum: 0, description: 'The delay in `slow` mode.' },
+        },
+        [],
+        { mode: 'down' },
+      ),
+      responses: {
+        '200': answer('The behaviour now.', ref('BankBehaviour')),
+        '400': fieldRefusals(['mode_invalid', 'slow_ms_invalid']),
+        ...withBody,
+      },
+    },
+  },
+  '/admin/api/calls': {
+    get: {
+      operationId: 'listCalls',
+      summary: 'List IVR call-detail records',
+      description: 'Caller, number, start, end, duration, outcome, reference, keys (PINs masked).',
+      tags,
+      security: adminAuth,
+      parameters: [
+        queryParameter('msisdn', 'Only calls for this subscriber.', { type: 'string' }),
+        limitParameter,
+      ],
+      responses: {
+        '200': answer('The newest calls.', ref('CallRecords')),
+        '400': refusal('A malformed query.', ['msisdn_invalid', 'limit_invalid']),
+        ...common,
+      },
+    },
+  },
+}
+
+export const adminPaths: Readonly<Record<string, PathItem>> = {
+  ...subscriberPaths,
+  ...merchantPaths,
+  ...worldPaths,
+  ...ledgerPaths,
+  ...platformPaths,
+}

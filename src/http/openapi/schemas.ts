@@ -1,0 +1,449 @@
+/**
+ * schemas.ts - the shapes of the merchant and admin APIs' JSON answers, as JSON Schema 2020-12
+ * for the OpenAPI document's components.schemas. Objects are closed (additionalProperties false):
+ * the OpenAPI test validates real answers against them, so a field renamed or added in a route
+ * and not here fails it. Enumerations come from the core where it has them (payment states,
+ * funding accounts, reasons), so that the document cannot fall behind the code. Exports schemas,
+ * ref, errorBody, reasonsAnswered, amountPattern and dateTimePattern.
+ */
+import type { Reason } from '../../core/index.js'
+import { fundingKinds, operatingModelIds, paymentStates, reasons } from '../../core/index.js'
+import { smsStates } from '../../gateway/handset/index.js'
+import { httpStatusOf } from '../../gateway/http/status.js'
+import type { JsonSchema } from './types.js'
+
+/** "25.00": yuan with exactly two decimals, as formatAmount writes them (negative: owed). */
+export const amountPattern = '^-?[0-9]+\\.[0-9]{2}$'
+
+/** An instant as Date#toISOString writes it; the test gives ajv this for `date-time`. */
+export const dateTimePattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
+
+/** A reference to one of components.schemas. */
+export function ref(name: keyof typeof schemas): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` }
+}
+
+/** The refusal body `{ error, message }` whose `error` is one of `codes`. */
+export function errorBody(codes: readonly string[]): JsonSchema {
+  return {
+    $ref: '#/components/schemas/Error',
+    type: 'object',
+    properties: { error: { type: 'string', enum: [...codes] } },
+  }
+}
+
+/** The core's refusal reasons a route answers with `status` (src/gateway/http/status.ts). */
+export function reasonsAnswered(status: number): Reason[] {
+  return reasons.filter((reason) => httpStatusOf(reason) === status)
+}
+
+const amount: JsonSchema = {
+  type: 'string',
+  pattern: amountPattern,
+  description: 'Yuan as a string with two decimals.',
+  examples: ['25.00'],
+}
+const nullableAmount: JsonSchema = { type: ['string', 'null'], pattern: amountPattern }
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' }
+const nullableDateTime: JsonSchema = { type: ['string', 'null'], format: 'date-time' }
+const msisdn: JsonSchema = {
+  type: 'string',
+  pattern: '^[1-9][0-9]{7,14}$',
+  description: 'International digits, no prefix.',
+  examples: ['8613800138000'],
+}
+const text: JsonSchema = { type: 'string' }
+const nullableText: JsonSchema = { type: ['string', 'null'] }
+const count: JsonSchema = { type: 'integer', minimum: 0 }
+const paymentId: JsonSchema = {
+  type: 'string',
+  pattern: '^P[0-9A-Z]{7,}$',
+  examples: ['P0000001'],
+}
+const transferRef: JsonSchema = { type: 'string', pattern: '^T[0-9A-Z]{6}$', examples: ['T000005'] }
+const funding: JsonSchema = { type: 'string', enum: [...fundingKinds] }
+const language: JsonSchema = { type: 'string', enum: ['en', 'zh'] }
+
+/** An object whose every listed field is always there, and nothing else. */
+function closed(
+  properties: Readonly<Record<string, JsonSchema>>,
+  description?: string,
+): JsonSchema {
+  return {
+    type: 'object',
+    ...(description === undefined ? {} : { description }),
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  }
+}
+
+const merchantStatuses = [
+  'pending_authorization',
+  'processing',
+  'completed',
+  'declined',
+  'cancelled',
+  'expired',
+  'failed',
+]
+
+const partyNames = closed(
+  { operator: text, bank: text, platform: text },
+  'What the running operating model calls each fee party.',
+)
+const partyFees: JsonSchema = {
+  type: 'array',
+  items: closed({
+    party: { type: 'string', enum: ['operator', 'bank', 'platform'] },
+    fees: amount,
+  }),
+}
+const fields = closed({ subscribers: count, merchants: count, orders: count })
+const merchantFields: Readonly<Record<string, JsonSchema>> = {
+  code: { type: 'string', pattern: '^[0-9]{3,8}$' },
+  name: text,
+  category: { type: 'string', enum: ['merchant', 'biller'] },
+  settlementBank: nullableText,
+  feeBasisPoints: {
+    type: ['integer', 'null'],
+    description: "Its own fee rate (150 = 1.50 %); null: the platform's.",
+  },
+  feeFixed: amount,
+  feeMin: amount,
+  feeMax: { ...nullableAmount, description: 'null: no cap.' },
+  balance: amount,
+}
+
+export const schemas = {
+  Error: {
+    ...closed({
+      error: { type: 'string', description: 'A stable snake_case code.' },
+      message: { type: 'string', description: 'In English, for a person.' },
+    }),
+    description: 'Every refusal: a code to act on and words to show.',
+  },
+  Amount: amount,
+  PaymentRequestAccepted: closed({
+    id: paymentId,
+    status: { const: 'pending_authorization' },
+  }),
+  Payment: closed(
+    {
+      id: paymentId,
+      status: { type: 'string', enum: merchantStatuses, description: "The merchant API's words." },
+      state: { type: 'string', enum: [...paymentStates], description: "The core's state." },
+      kind: { type: 'string', enum: ['merchant', 'order', 'bill', 'airtime', 'send', 'load'] },
+      initiator: { type: 'string', enum: ['payer', 'merchant'] },
+      channel: { type: 'string', examples: ['api', 'sms', 'ussd'] },
+      msisdn: msisdn,
+      account: funding,
+      merchant: nullableText,
+      payee: { type: ['string', 'null'], description: 'The payee of a transfer to a phone.' },
+      orderNo: nullableText,
+      customerRef: nullableText,
+      amount,
+      fee: amount,
+      refunded: amount,
+      currency: { const: 'CNY' },
+      reference: nullableText,
+      description: nullableText,
+      transactionRef: { type: ['string', 'null'], pattern: '^T[0-9A-Z]{6}$' },
+      reason: { type: ['string', 'null'], description: 'Why it was declined or failed.' },
+      createdAt: dateTime,
+      updatedAt: dateTime,
+      expiresAt: { ...nullableDateTime, description: 'While it waits for the PIN.' },
+    },
+    'A payment as the merchant and admin APIs show it.',
+  ),
+  Trail: closed(
+    {
+      payment: closed({
+        id: paymentId,
+        state: { type: 'string', enum: [...paymentStates] },
+        status: { type: 'string', enum: merchantStatuses },
+        kind: text,
+        channel: text,
+        initiator: { type: 'string', enum: ['payer', 'merchant'] },
+        payer: msisdn,
+        merchant: nullableText,
+        payee: nullableText,
+        amount,
+        funding,
+        createdAt: dateTime,
+      }),
+      model: { type: 'string', enum: [...operatingModelIds] },
+      complete: { type: 'boolean', description: 'Steps 1 to 8 are all recorded.' },
+      delivered: { type: 'boolean', description: 'Step 9 (delivery) is recorded.' },
+      steps: {
+        type: 'array',
+        items: closed({
+          step: {
+            type: ['integer', 'string'],
+            description: '1 to 9, or a branch: declined, cancelled, expired, failed, refund.',
+          },
+          name: text,
+          status: { type: 'string', enum: ['done', 'skipped'] },
+          at: dateTime,
+          atMs: count,
+          from: text,
+          to: text,
+          actor: text,
+          detail: text,
+        }),
+      },
+    },
+    "A payment's nine-step trail (docs/payments.md).",
+  ),
+  MerchantOrder: closed({
+    orderNo: { type: 'string', pattern: '^[0-9]{4,12}$' },
+    amount,
+    reference: text,
+    description: text,
+  }),
+  Refund: closed({
+    paymentId: paymentId,
+    refundRef: transferRef,
+    amount,
+    refunded: { ...amount, description: 'Refunded so far, this refund included.' },
+    remaining: { ...amount, description: 'What may still be refunded.' },
+  }),
+  MerchantSettlement: closed({
+    date: { type: 'string', format: 'date' },
+    merchant: text,
+    currency: { const: 'CNY' },
+    payments: count,
+    gross: amount,
+    fees: amount,
+    refunds: amount,
+    net: amount,
+    operatingModel: { type: 'string', enum: [...operatingModelIds] },
+    partyNames,
+    parties: partyFees,
+  }),
+  Health: closed({
+    status: { type: 'string', enum: ['ready', 'not_ready'] },
+    store: { type: 'string', enum: ['ok', 'unavailable'] },
+    channels: {
+      type: 'object',
+      additionalProperties: { type: 'string', enum: ['ready', 'not_ready'] },
+      description: 'Each channel that runs, by name.',
+    },
+    commandQueueDepth: count,
+  }),
+  Subscriber: closed({
+    msisdn,
+    name: text,
+    language,
+    locked: { type: 'boolean', description: 'Locked after wrong PINs, until lockedUntil.' },
+    lockedUntil: nullableDateTime,
+    pendingPaymentId: { type: ['string', 'null'], description: 'The payment waiting for YES.' },
+    accounts: {
+      type: 'array',
+      items: {
+        oneOf: [
+          closed(
+            {
+              account: { type: 'string', enum: ['wallet', 'phone_bill'] },
+              balance: amount,
+              creditLimit: { ...amount, description: 'How far below zero it may go.' },
+            },
+            'A wallet or phone bill, held in the ledger.',
+          ),
+          closed(
+            {
+              account: { const: 'bank' },
+              balance: { ...nullableAmount, description: "The bank's; null: it has no card." },
+              bank: text,
+              last4: { type: 'string', pattern: '^[0-9]{4}$' },
+              drawn: { ...amount, description: 'Paid with the card through telepay.' },
+              reserved: { ...amount, description: 'Held for card payments under way.' },
+            },
+            "A linked bank card; its balance is the bank's.",
+          ),
+        ],
+      },
+    },
+  }),
+  LedgerCheck: closed({
+    balanced: { type: 'boolean' },
+    mode: { type: 'string', enum: ['incremental', 'full'] },
+    checkedThroughTransfer: count,
+    transfersRead: count,
+    transfers: count,
+    entries: count,
+    accounts: count,
+    total: {
+      ...amount,
+      description: 'The sum of every balance: 0.00 when balanced.',
+      examples: ['0.00'],
+    },
+    orphanTransfers: count,
+    unbalancedTransfers: {
+      type: 'array',
+      items: closed({ transferId: count, sum: amount }),
+    },
+    driftedAccounts: {
+      type: 'array',
+      items: closed({ accountId: count, balance: amount, entries: amount }),
+    },
+    reservationMismatches: {
+      type: 'array',
+      items: closed({ accountId: count, reserved: amount, authorized: amount }),
+    },
+  }),
+  CheckJob: closed({
+    id: { type: 'string', pattern: '^check-[0-9]+$' },
+    state: { type: 'string', enum: ['running', 'done', 'failed'] },
+    startedAt: dateTime,
+    finishedAt: nullableDateTime,
+    transfersRead: count,
+    transfersTotal: count,
+    result: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/LedgerCheck' }] },
+    error: nullableText,
+  }),
+  TopUp: closed({
+    msisdn,
+    account: { type: 'string', enum: ['wallet', 'phone_bill'] },
+    amount,
+    balance: { ...nullableAmount, description: 'The account after the top-up.' },
+    reference: transferRef,
+  }),
+  Merchant: closed(merchantFields),
+  MerchantList: closed({
+    merchants: { type: 'array', items: { $ref: '#/components/schemas/Merchant' } },
+  }),
+  MerchantOpened: closed(
+    {
+      ...merchantFields,
+      apiKey: { type: 'string', description: 'telepay keeps only its SHA-256.' },
+      webhookSecret: text,
+    },
+    'The merchant, with its API key and webhook secret shown this once.',
+  ),
+  MerchantChanged: {
+    type: 'object',
+    description: 'The merchant; apiKey when rotated and webhookSecret when changed, this once.',
+    properties: { ...merchantFields, apiKey: text, webhookSecret: text },
+    required: Object.keys(merchantFields),
+    additionalProperties: false,
+  },
+  AdminOrder: closed({
+    orderNo: { type: 'string', pattern: '^[0-9]{4,12}$' },
+    merchantCode: text,
+    amount,
+    reference: text,
+    description: text,
+  }),
+  WorldLoadReport: closed({
+    added: fields,
+    kept: fields,
+    refused: {
+      type: 'array',
+      items: text,
+      description: 'One line per step the core refused, naming what and why.',
+    },
+  }),
+  WorldInvalid: closed({
+    error: { const: 'world_invalid' },
+    message: text,
+    problems: { type: 'array', items: text, description: 'Each with its place in the file.' },
+  }),
+  TransactionPage: closed({
+    transactions: { type: 'array', items: { $ref: '#/components/schemas/Payment' } },
+    nextBefore: {
+      type: ['string', 'null'],
+      description: "The next page's `before`; null on the last page.",
+    },
+  }),
+  Sms: closed({
+    seq: count,
+    messageId: text,
+    msisdn,
+    direction: { type: 'string', enum: ['mo', 'mt'] },
+    party: { type: 'string', description: 'The other end: the short code or another service.' },
+    text,
+    coding: { type: 'string', examples: ['gsm7', 'ucs2'] },
+    parts: { type: 'integer', minimum: 1 },
+    state: { type: 'string', enum: [...smsStates] },
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  }),
+  MessagePage: closed({
+    messages: { type: 'array', items: { $ref: '#/components/schemas/Sms' } },
+    nextBefore: { type: ['integer', 'null'], description: "The next page's `before`." },
+  }),
+  ClockAdvanced: closed({ now: dateTime }),
+  BankBehaviour: closed({
+    mode: { type: 'string', enum: ['approve', 'decline', 'slow', 'timeout', 'down'] },
+    slowMs: count,
+  }),
+  AdminSettlement: closed({
+    date: { type: 'string', format: 'date' },
+    currency: { const: 'CNY' },
+    operatingModel: { type: 'string', enum: [...operatingModelIds] },
+    partyNames,
+    parties: partyFees,
+    merchants: {
+      type: 'array',
+      items: closed({
+        merchant: text,
+        payments: count,
+        gross: amount,
+        fees: amount,
+        refunds: amount,
+        net: amount,
+      }),
+    },
+  }),
+  OperatingModel: closed({
+    operatingModel: { type: 'string', enum: [...operatingModelIds] },
+    accounts: { type: 'array', items: funding },
+    cardPaysOwnBankOnly: { type: 'boolean' },
+    selfRegistration: { type: 'boolean' },
+    microPaymentMax: amount,
+    feeShares: {
+      type: 'object',
+      description: 'Percent of a fee each party takes, by funding account.',
+      additionalProperties: {
+        type: 'array',
+        items: closed({ party: text, percent: { type: 'number' } }),
+      },
+    },
+    partyNames,
+  }),
+  Outbox: closed({
+    outbox: {
+      type: 'array',
+      items: closed({
+        id: count,
+        kind: { type: 'string', enum: ['sms', 'webhook'] },
+        attempts: count,
+        createdAt: dateTime,
+        to: { type: ['string', 'null'], description: 'The MSISDN or the webhook URL.' },
+        text: nullableText,
+        paymentId: nullableText,
+      }),
+    },
+  }),
+  CallRecords: closed({
+    calls: {
+      type: 'array',
+      items: closed({
+        callId: text,
+        provider: text,
+        caller: text,
+        msisdn: nullableText,
+        number: text,
+        language,
+        startedAt: dateTime,
+        endedAt: nullableDateTime,
+        durationSeconds: { type: ['number', 'null'] },
+        outcome: nullableText,
+        reference: nullableText,
+        steps: count,
+        inputs: { type: 'array', items: text, description: 'Keys as typed, PINs masked.' },
+      }),
+    },
+  }),
+} as const satisfies Record<string, JsonSchema>
