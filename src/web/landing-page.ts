@@ -23,6 +23,7 @@ const apis = [
   { path: '/docs', what: 'api_docs', link: true },
   { path: '/api/openapi.json', what: 'api_openapi', link: true },
   { path: '/api/v1', what: 'api_merchant' },
+  { path: '/console', what: 'api_console' },
   { path: '/merchant', what: 'api_portal' },
   { path: '/shop', what: 'api_shop' },
   { path: '/admin/api', what: 'api_admin' },

@@ -25,7 +25,7 @@ import {
 } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
-const skipped = `(skipped without ${chromiumPath})`
+const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'console')
 const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 const waitMs = 10_000

@@ -14,7 +14,7 @@ import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { startTestGateway } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
-const skipped = `(skipped without ${chromiumPath})`
+const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'docs')
 const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 

@@ -20,7 +20,7 @@ import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, startTestGateway, ZHANG } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
-const skipped = `(skipped without ${chromiumPath})`
+const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'handset')
 const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 /** A reply or a page comes within a second; a loaded CI machine gets ten. */

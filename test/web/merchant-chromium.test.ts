@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
 import type { CallbackServer, GatewayFixture } from '../support/gateway-fixture.js'
 import {
+  ADMIN_TOKEN,
   CINEMA,
   HAN,
   HAN_PIN,
@@ -28,7 +29,7 @@ import {
 } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
-const skipped = `(skipped without ${chromiumPath})`
+const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'merchant')
 const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 /** A page or a status comes within a second; a loaded CI machine gets ten. */
@@ -197,6 +198,20 @@ describe('the merchant portal in headless Chromium', () => {
       expect(row?.refunded).toBe('5.00')
       expect(page.errors).toEqual([])
       await page.context().close()
+      // The operator console's page of that payment, in a browser of its own, shows the refund.
+      const console_ = await openPage()
+      await console_.goto(`${gw.url}/console/payments/${id}`)
+      await console_.locator('#secret').fill(ADMIN_TOKEN)
+      await console_.getByRole('button', { name: 'Log in' }).click()
+      await console_.waitForURL(`${gw.url}/console/payments/${id}`)
+      const refunded = console_.locator('[data-facts] dt', { hasText: 'Refunded' })
+      await refunded.waitFor({ timeout: waitMs })
+      expect(await refunded.locator('xpath=following-sibling::dd[1]').textContent()).toBe(
+        'CNY 5.00',
+      )
+      await console_.screenshot({ path: join(shots, 'console-sees-refund.png'), fullPage: true })
+      expect(console_.errors).toEqual([])
+      await console_.context().close()
     },
     60_000,
   )

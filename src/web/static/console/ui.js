@@ -80,7 +80,13 @@ export function cellTable(headings, rows, numeric = []) {
     num: numeric.includes(index),
     cell: (row) => row[index],
   }))
-  return h('div', { class: 'table-wrap' }, dataTable(columns, rows, { empty: 'None.' }))
+  // Focusable, so that a keyboard can scroll a table wider than the screen (axe:
+  // scrollable-region-focusable).
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: 0 },
+    dataTable(columns, rows, { empty: 'None.' }),
+  )
 }
 
 /** Who was paid: a merchant's code, another subscriber, or the payer's own account. */
