@@ -1,14 +1,21 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|startup|storage|scale|all] [options]`
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|storage|scale|all]
+ * [options]`
  * (what `npm run bench` runs: all). Each benchmark prints its figures beside a baseline measured
- * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset and
- * startup (some 20 s)
+ * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset,
+ * console and startup
  * one after the other and fails when any failed (not scale: at the issue's sizes it takes
  * minutes; CI runs `bench scale --small`). `storage` measures the database's bytes per payment,
  * has no target and runs by name only. Options after the name go to that benchmark (`telepay
  * bench sms --help`).
  */
 
+import {
+  consoleBenchUsage,
+  formatConsoleBenchReport,
+  parseConsoleBenchArgs,
+  runConsoleBench,
+} from './console-bench.js'
 import { handsetBenchUsage, parseHandsetBenchArgs } from './handset/args.js'
 import { formatHandsetBenchReport, runHandsetBench } from './handset-bench.js'
 import { runBench } from './run-bench.js'
@@ -30,7 +37,16 @@ import {
 import { parseUssdBenchArgs, ussdBenchUsage } from './ussd/args.js'
 import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
-const benches = ['ledger', 'sms', 'ussd', 'handset', 'startup', 'storage', 'scale'] as const
+const benches = [
+  'ledger',
+  'sms',
+  'ussd',
+  'handset',
+  'console',
+  'startup',
+  'storage',
+  'scale',
+] as const
 
 const jsonOf = (report: unknown): string =>
   JSON.stringify(
@@ -96,6 +112,25 @@ async function runHandset(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+async function runConsole(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${consoleBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseConsoleBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runConsoleBench({
+    ...parsed.options,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  })
+  process.stdout.write(`${formatConsoleBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
 async function runStartup(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${startupBenchUsage}\n`)
@@ -154,6 +189,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
   if (first === 'handset') return runHandset(rest)
+  if (first === 'console') return runConsole(rest)
   if (first === 'startup') return runStartup(rest)
   if (first === 'scale') return runScale(rest)
   if (first !== undefined && first !== 'all' && !first.startsWith('--')) {
@@ -164,7 +200,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(
-      'usage: telepay bench all: ledger, sms, ussd, handset and startup one after the other, ' +
+      'usage: telepay bench all: ledger, sms, ussd, handset, console and startup one after the ' +
+        'other, ' +
         'each with its defaults (no options; scale is not in it)\n',
     )
     return 0
@@ -183,6 +220,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ['sms', () => runSms([])],
     ['ussd', () => runUssd([])],
     ['handset', () => runHandset([])],
+    ['console', () => runConsole([])],
     ['startup', () => runStartup([])],
   ] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)

@@ -1,11 +1,13 @@
 /**
  * gateway-child.ts - the entry of section D's gateway process (gateway-process.ts forks it): a
- * bench gateway on the seeded data directory with the USSD limits it is given, answering the
+ * bench gateway on the seeded data directory with the USSD limits it is given (or the SMS
+ * bench's gateway, for the console bench), answering the
  * bench's commands over the IPC channel one at a time. It stops with the bench: when the channel
  * closes (the bench ended or died), the gateway closes and the process exits. Nothing is
  * exported: the module is the process's entry point.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { startSmsBenchGateway } from '../sms/bench-gateway.js'
 import { startBenchGatewayOn } from '../ussd/bench-gateway.js'
 import type {
   GatewayChildCommand,
@@ -22,7 +24,15 @@ const send = (reply: GatewayChildReply): void => {
   process.send?.(reply)
 }
 const start = JSON.parse(process.argv[2] ?? '{}') as GatewayChildStart
-const gateway = await startBenchGatewayOn(start.dir, start, start.ussdLimits)
+const gateway =
+  start.sms === undefined
+    ? await startBenchGatewayOn(start.dir, start, start.ussdLimits)
+    : await startSmsBenchGateway(start.dir, {
+        subscribers: start.sms.subscribers,
+        pinHashCost: start.pinHashCost,
+        windowMax: start.sms.windowMax,
+        flowsPerBind: start.sms.windowMax,
+      })
 
 // A 10 ms timer: the hop latencies it explains are tens to hundreds of ms.
 const loopResolutionMs = 10
@@ -82,4 +92,17 @@ process.on('message', (command: GatewayChildCommand) => {
 process.once('disconnect', () => {
   void stop().finally(() => process.exit(0))
 })
-send({ type: 'ready', url: gateway.url })
+send({
+  type: 'ready',
+  url: gateway.url,
+  smpp:
+    gateway.smpp === null
+      ? null
+      : {
+          ...gateway.smpp,
+          systemId: gateway.config.smpp.systemId,
+          password: gateway.config.smpp.password,
+          shortCode: gateway.config.sms.shortCode,
+          adminToken: gateway.config.adminToken,
+        },
+})

@@ -5,7 +5,7 @@
  * other. The bench talks to it over the IPC channel: its memory after a full garbage collection,
  * how late its event loop ran, its USSD store's open count, stop. Exports startGatewayProcess,
  * withGatewayProcess, GatewayProcess, GatewayChildStart, GatewayChildCommand, GatewayChildReply,
- * GatewayMemory, GatewayLoopDelay.
+ * GatewayMemory, GatewayLoopDelay, GatewayChildSmpp.
  */
 import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
@@ -20,6 +20,21 @@ export interface GatewayChildStart {
   readonly dir: string
   readonly pinHashCost: number
   readonly ussdLimits: Partial<UssdLimits>
+  /**
+   * Start the SMS bench's gateway instead (the console bench): the world seeded by the child
+   * with this many subscribers, the SMSC simulator's window this wide.
+   */
+  readonly sms?: { readonly subscribers: number; readonly windowMax: number }
+}
+
+/** Where the SMS bench's gateway takes its binds, and with what (its `ready` reply). */
+export interface GatewayChildSmpp {
+  readonly host: string
+  readonly port: number
+  readonly systemId: string
+  readonly password: string
+  readonly shortCode: string
+  readonly adminToken: string
 }
 
 export interface GatewayMemory {
@@ -43,7 +58,7 @@ export type GatewayChildCommand =
   | { readonly type: 'stop' }
 
 export type GatewayChildReply =
-  | { readonly type: 'ready'; readonly url: string }
+  | { readonly type: 'ready'; readonly url: string; readonly smpp: GatewayChildSmpp | null }
   | { readonly type: 'memory'; readonly memory: GatewayMemory }
   | { readonly type: 'loop-delay'; readonly delay: GatewayLoopDelay }
   | { readonly type: 'open-count'; readonly open: number }
@@ -52,6 +67,8 @@ export type GatewayChildReply =
 
 export interface GatewayProcess {
   readonly url: string
+  /** The SMS bench's gateway's SMSC simulator (null for the USSD bench's). */
+  readonly smpp: GatewayChildSmpp | null
   readonly pid: number
   memory(): Promise<GatewayMemory>
   /** How late the gateway's event loop ran since the last call (or its start). */
@@ -128,6 +145,7 @@ export async function startGatewayProcess(start: GatewayChildStart): Promise<Gat
     }
     return {
       url: ready.url,
+      smpp: ready.smpp,
       pid: child.pid ?? 0,
       memory: async () => (await ask({ type: 'memory' }, 'memory')).memory,
       loopDelay: async () => (await ask({ type: 'loop-delay' }, 'loop-delay')).delay,
