@@ -458,6 +458,7 @@ async function startOnLockedDir(
     mounted.use(ivr.router)
     mounted.use(wap.router)
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
+    mounted.use('/admin/api/ussd/sessions', adminAuth(context), ussd.adminRouter)
     mounted.use('/admin/api', overviewStreams.router)
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.

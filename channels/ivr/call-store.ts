@@ -196,6 +196,12 @@ export class CallStore {
     return this.inProgress
   }
 
+  /** The calls in progress, the most recently active first, at most `limit`. */
+  callsInProgress(limit: number): Promise<readonly CallState[]> {
+    this.assertOpen()
+    return this.calls.recentOpen(limit)
+  }
+
   /** The call in progress, or null (unknown or ended: see record()). */
   async get(callId: string): Promise<CallState | null> {
     this.assertOpen()

@@ -119,7 +119,7 @@ export function startIvrChannel(
   let closed = false
   return {
     router,
-    adminRouter: callsAdminRouter({ store, limits }),
+    adminRouter: callsAdminRouter({ store, service, limits }),
     service,
     store,
     limits,

@@ -171,6 +171,24 @@ export class IvrService {
     return ended
   }
 
+  /**
+   * The operator ends a call in progress (the console's End button): hung up as a cap ends it,
+   * its record saying `ended_by_operator`. False when no such call is in progress.
+   */
+  hangUp(callId: string): Promise<boolean> {
+    return this.deps.runner.serialize(callId, async () => {
+      const current = await this.deps.store.get(callId)
+      if (current === null) return false
+      const nowMs = this.deps.clock.nowMs()
+      await this.finish(
+        { ...current, call: this.deps.engine.hangup(current.call, nowMs) },
+        'ended_by_operator',
+        nowMs,
+      )
+      return true
+    })
+  }
+
   /** Resolves when every command that missed its deadline has finished and its SMS was tried. */
   drained(): Promise<void> {
     return this.deps.runner.drained()

@@ -210,9 +210,31 @@ export function simulationRouter(deps: {
  */
 export function callsAdminRouter(deps: {
   readonly store: CallStore
+  readonly service: Pick<IvrService, 'hangUp'>
   readonly limits: IvrLimits
 }): Router {
   const router = express.Router()
+  // The calls in progress, for the operator console; a call ends from there with DELETE.
+  router.get('/active', async (_request: Request, response: Response) => {
+    const calls = await deps.store.callsInProgress(deps.limits.callsMax)
+    response.json({
+      calls: calls.map((state) => ({
+        callId: state.callId,
+        provider: state.provider,
+        caller: state.caller,
+        number: state.number,
+        startedAt: new Date(state.startedMs).toISOString(),
+        activeAt: new Date(state.activeMs).toISOString(),
+        steps: state.step,
+      })),
+    })
+  })
+  router.delete('/:callId', async (request: Request, response: Response) => {
+    const callId = String(request.params['callId'])
+    if (!(await deps.service.hangUp(callId)))
+      return sendError(response, 404, 'call_not_found', `no call ${callId} is in progress`)
+    response.json({ callId, ended: true, outcome: 'ended_by_operator' })
+  })
   router.get('/', (request: Request, response: Response) => {
     const rawMsisdn = request.query['msisdn']
     const msisdn =

@@ -9,6 +9,7 @@
  * sessions USSD over SMPP opens in the same store (smpp/), with the same routes. Exports
  * startUssdChannel, RunningUssdChannel, UssdChannelConfig, UssdChannelOptions.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Router } from 'express'
 import express from 'express'
@@ -16,6 +17,7 @@ import type { ChannelContext } from '../../src/gateway/context.js'
 import type { HandsetHub } from '../../src/gateway/handset/index.js'
 import { swappable } from '../../src/gateway/menus/index.js'
 import type { HeldNotices, NoticeRoute } from '../../src/gateway/notices/index.js'
+import { ussdAdminRouter } from './admin-routes.js'
 import { africasTalkingFastPath, africasTalkingRoute, textKeyer } from './africastalking.js'
 import type { UssdEngine } from './contract.js'
 import type { DialRoutes, ExternalApp } from './external/index.js'
@@ -55,6 +57,8 @@ export interface UssdChannelOptions {
 export interface RunningUssdChannel {
   /** `POST /ussd` and `POST /ussd/hubtel`; mount at the root of the HTTP app. */
   readonly router: Router
+  /** The open sessions for the operator; mount at /admin/api/ussd/sessions behind the token. */
+  readonly adminRouter: Router
   /** `POST /ussd` answered before express (the hot path); false: not handled, pass it on. */
   readonly fastPath: (request: IncomingMessage, response: ServerResponse) => boolean
   readonly service: UssdService
@@ -144,6 +148,7 @@ export async function startUssdChannel(
   let closed = false
   return {
     router,
+    adminRouter: ussdAdminRouter({ store, service }),
     fastPath: africasTalkingFastPath(atDeps),
     service,
     store,

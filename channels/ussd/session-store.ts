@@ -22,6 +22,7 @@ export type SessionOutcome =
   | 'deadline' // the core did not answer in time: the user got the polite END
   | 'lost_track' // the provider's text no longer extends what we answered
   | 'app_failed' // the external app serving the code failed: the user got the polite END
+  | 'ended_by_operator' // the operator ended it from the console
 
 export interface SessionRecord {
   /** `${provider}:${provider session id}`: providers' id spaces are separate. */

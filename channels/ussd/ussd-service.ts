@@ -108,6 +108,19 @@ export class UssdService {
     })
   }
 
+  /**
+   * The operator ends an open session (the console's End button); the subscriber's next key
+   * starts afresh. False when no such session is open.
+   */
+  endByOperator(key: string): Promise<boolean> {
+    return this.deps.runner.serialize(key, async () => {
+      const ended = await this.deps.store.end(key, 'ended_by_operator', this.deps.clock.nowMs())
+      if (ended === null) return false
+      await this.sessionEnded(ended, 'ended_by_operator')
+      return true
+    })
+  }
+
   /** Ends sessions past the idle timeout or the total cap. */
   async sweep(): Promise<number> {
     const expired = await this.deps.store.expire(this.deps.clock.nowMs())
@@ -372,6 +385,7 @@ function endedText(outcome: SessionOutcome): ChannelTextKey {
     case 'released':
     case 'deadline':
     case 'app_failed':
+    case 'ended_by_operator':
       return 'session_ended'
     default:
       return assertNever(outcome)

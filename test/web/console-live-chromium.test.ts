@@ -185,4 +185,44 @@ describe('the console overview and operations in headless Chromium', () => {
     },
     60_000,
   )
+
+  it.skipIf(!installed)(
+    `ends a USSD session and a call from the page ${skipped}`,
+    async () => {
+      const dial = await fetch(`${gw.url}/ussd`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          sessionId: 'console-end-1',
+          serviceCode: '*123#',
+          phoneNumber: `+${LI}`,
+          networkCode: '46000',
+          text: '',
+        }).toString(),
+      })
+      expect(dial.status).toBe(200)
+      const call = await gw.request('POST', '/ivr/calls', { body: { from: LI, to: '12588' } })
+      expect(call.status).toBeLessThan(300)
+      const { context, page, errors } = await logIn('/console/operations')
+      try {
+        const session = page.locator('[data-ussd] tbody tr', { hasText: '86*******8000' })
+        await session.waitFor({ timeout: waitMs })
+        await session.getByRole('button', { name: /End the session/ }).click()
+        await page.locator('[data-flash]', { hasText: 'The USSD session was ended.' }).waitFor()
+        await session.waitFor({ state: 'detached', timeout: waitMs })
+        const inProgress = page.locator('[data-calls] tbody tr', { hasText: LI })
+        await inProgress.getByRole('button', { name: /End the call/ }).click()
+        await page.locator('[data-flash]', { hasText: 'The call was ended.' }).waitFor()
+        await inProgress.waitFor({ state: 'detached', timeout: waitMs })
+        expect(
+          ((await gw.admin('GET', '/admin/api/calls/active')).json as { calls: [] }).calls,
+        ).toEqual([])
+        expect(await seriousViolations(page)).toEqual([])
+        expect(errors).toEqual([])
+      } finally {
+        await context.close()
+      }
+    },
+    60_000,
+  )
 })

@@ -86,6 +86,8 @@ export interface DialogStore<
   /** Closes every open dialog (a channel whose dialogs cannot outlive the process, at start). */
   endAllOpen(outcome: O, nowMs: number): Promise<number>
   openCount(): Promise<number>
+  /** The open dialogs, most recently active first, at most `limit`: the operator's list. */
+  recentOpen(limit: number): Promise<readonly R[]>
   close(): Promise<void>
 }
 
@@ -118,6 +120,7 @@ export const dialogQueries = {
     'SELECT record FROM dialogs WHERE open = 1 AND started_ms <= ? ORDER BY started_ms LIMIT ?',
   forget: 'DELETE FROM dialogs WHERE open = 0 AND active_ms <= ?',
   openCount: 'SELECT COUNT(*) AS count FROM dialogs WHERE open = 1',
+  recentOpen: 'SELECT record FROM dialogs WHERE open = 1 ORDER BY active_ms DESC LIMIT ?',
 } as const
 
 /**
@@ -206,6 +209,7 @@ export class SqliteDialogStore<
       capped: this.db.prepare<[number, number], Row>(dialogQueries.capped),
       forget: this.db.prepare(dialogQueries.forget),
       openCount: this.db.prepare<[], { count: number }>(dialogQueries.openCount),
+      recentOpen: this.db.prepare<[number], Row>(dialogQueries.recentOpen),
     }
     // Counted once here, then kept by every write: a dialog's end never counts them all again.
     this.openTotal = this.countOpenInDb()
@@ -279,6 +283,20 @@ export class SqliteDialogStore<
   openCount(): Promise<number> {
     this.assertOpen()
     return Promise.resolve(this.openTotal)
+  }
+
+  recentOpen(limit: number): Promise<readonly R[]> {
+    this.assertOpen()
+    // Written first, so that SQLite's index holds every open dialog; read without taking them
+    // into memory (a list is not a step of the dialog), memory's version winning.
+    this.flush()
+    const open: R[] = []
+    for (const row of this.statements.recentOpen.all(limit)) {
+      const stored = decode<R>(row.record)
+      const record = this.records.get(stored.key) ?? stored
+      if (record.outcome === null) open.push(record)
+    }
+    return Promise.resolve(open)
   }
 
   endAllOpen(outcome: O, nowMs: number): Promise<number> {

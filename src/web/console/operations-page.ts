@@ -1,9 +1,10 @@
 /**
  * operations-page.ts - the console's Operations page: the bank simulator's mode, the test
  * clock, a full ledger re-check with its progress, a day's settlement per party and per
- * merchant (and its CSV), the merchants' webhooks with a resend button, and the SMSC
- * simulator's binds with an unbind button; static/console/operations.js fills and drives each
- * through the admin API. Exports operationsPage.
+ * merchant (and its CSV), the merchants' webhooks with a resend button, the SMSC simulator's
+ * binds with an unbind button, and the open USSD sessions and calls with an end button;
+ * static/console/operations.js fills and drives each through the admin API. Exports
+ * operationsPage.
  */
 import { html } from '../html.js'
 import type { ConsolePage } from './page.js'
@@ -37,7 +38,8 @@ export const operationsPage: ConsolePage = {
 </section>
 <section class="panel" aria-labelledby="clock-title">
   <h2 id="clock-title">Clock</h2>
-  <p>Gateway time: <strong data-clock-now>…</strong> <span data-clock-kind class="pill"></span></p>
+  <p>Gateway time: <strong data-clock-now>…</strong>
+    <span data-clock-kind class="pill"></span></p>
   <form class="inline-form" data-clock-form hidden>
     <label>Advance by (seconds) <input name="advanceSeconds" type="number" min="1" step="1"
       value="60" required></label>
@@ -72,6 +74,16 @@ export const operationsPage: ConsolePage = {
 <section class="panel" aria-labelledby="binds-title">
   <h2 id="binds-title">SMPP binds</h2>
   <div data-binds></div>
-</section>`,
+</section>
+<div class="panel-grid">
+<section class="panel" aria-labelledby="ussd-title">
+  <h2 id="ussd-title">USSD sessions</h2>
+  <div data-ussd></div>
+</section>
+<section class="panel" aria-labelledby="calls-title">
+  <h2 id="calls-title">Calls in progress</h2>
+  <div data-calls></div>
+</section>
+</div>`,
     }),
 }

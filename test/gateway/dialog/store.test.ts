@@ -81,6 +81,7 @@ describe('the dialog store', () => {
       ['idle', [5_000, 500], 'dialogs_open_by_activity'],
       ['capped', [5_000, 500], 'dialogs_open_by_start'],
       ['forget', [5_000], 'dialogs_ended_by_activity'],
+      ['recentOpen', [50], 'dialogs_open_by_activity'],
     ]
     for (const analyzed of [false, true]) {
       if (analyzed) {

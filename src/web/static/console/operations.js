@@ -190,6 +190,87 @@ async function loadBinds() {
   )
 }
 
+async function loadUssd() {
+  const page = await act(() => api('GET', '/ussd/sessions'))
+  if (page === null) return
+  const rows = page.sessions.map((session) => [
+    session.msisdn,
+    session.provider,
+    time(session.startedAt),
+    time(session.activeAt),
+    String(session.hops),
+    session.screen,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small danger',
+        'data-end-session': session.key,
+        'aria-label': `End the session of ${session.msisdn}`,
+      },
+      'End',
+    ),
+  ])
+  const shown =
+    page.open > page.sessions.length
+      ? h(
+          'p',
+          { class: 'note' },
+          `${page.open} open; the ${page.sessions.length} most recently active shown.`,
+        )
+      : null
+  $('[data-ussd]').replaceChildren(
+    ...[
+      shown,
+      cellTable(['Phone', 'Provider', 'Started', 'Last key', 'Hops', 'Screen', ''], rows, [4]),
+    ].filter(Boolean),
+  )
+}
+
+async function loadCalls() {
+  const page = await act(() => api('GET', '/calls/active'))
+  if (page === null) return
+  const rows = page.calls.map((call) => [
+    call.caller,
+    call.number,
+    call.provider,
+    time(call.startedAt),
+    String(call.steps),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small danger',
+        'data-end-call': call.callId,
+        'aria-label': `End the call from ${call.caller}`,
+      },
+      'End',
+    ),
+  ])
+  $('[data-calls]').replaceChildren(
+    cellTable(['Caller', 'Number', 'Provider', 'Started', 'Steps', ''], rows, [4]),
+  )
+}
+
+$('[data-ussd]').addEventListener('click', async (event) => {
+  const key = event.target.closest('[data-end-session]')?.dataset.endSession
+  if (key === undefined) return
+  await act(
+    () => api('DELETE', `/ussd/sessions/${encodeURIComponent(key)}`),
+    () => 'The USSD session was ended.',
+  )
+  await loadUssd()
+})
+$('[data-calls]').addEventListener('click', async (event) => {
+  const id = event.target.closest('[data-end-call]')?.dataset.endCall
+  if (id === undefined) return
+  await act(
+    () => api('DELETE', `/calls/${encodeURIComponent(id)}`),
+    () => 'The call was ended.',
+  )
+  await loadCalls()
+})
+
 $('[data-bank-form]').addEventListener('submit', async (event) => {
   event.preventDefault()
   const form = event.currentTarget
@@ -240,4 +321,11 @@ const today = new Date((clock === null ? Date.now() : Date.parse(clock.now)) + 8
   .toISOString()
   .slice(0, 10)
 $('[data-settlement-form]').date.value = today
-await Promise.all([loadBank(), loadSettlement(today), loadWebhooks(), loadBinds()])
+await Promise.all([
+  loadBank(),
+  loadSettlement(today),
+  loadWebhooks(),
+  loadBinds(),
+  loadUssd(),
+  loadCalls(),
+])
