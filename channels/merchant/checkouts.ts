@@ -36,6 +36,8 @@ export interface CheckoutBookDeps {
 export class CheckoutBook implements CheckoutDesk {
   /** Oldest first (a Map keeps insertion order): the first to go when the book is full. */
   private readonly checkouts = new Map<string, Checkout>()
+  /** Each merchant's checkout ids, oldest first. */
+  private readonly byMerchant = new Map<string, Set<string>>()
   private readonly limits: typeof checkoutLimits
 
   constructor(private readonly deps: CheckoutBookDeps) {
@@ -65,14 +67,34 @@ export class CheckoutBook implements CheckoutDesk {
       csrfToken: randomBytes(24).toString('base64url'),
       paymentId: null,
       cancelled: false,
+      attempts: 0,
+      paying: false,
     }
     this.checkouts.set(checkout.id, checkout)
+    const own = this.byMerchant.get(merchant.code) ?? new Set<string>()
+    own.add(checkout.id)
+    this.byMerchant.set(merchant.code, own)
+    // This merchant's oldest first; then the book's oldest, whoever's it is.
+    while (own.size > this.limits.checkoutsPerMerchantMax) {
+      const oldest = own.values().next().value
+      if (oldest === undefined) break
+      this.drop(oldest)
+    }
     while (this.checkouts.size > this.limits.checkoutsMax) {
       const oldest = this.checkouts.keys().next().value
       if (oldest === undefined) break
-      this.checkouts.delete(oldest)
+      this.drop(oldest)
     }
     return checkout
+  }
+
+  private drop(id: string): void {
+    const checkout = this.checkouts.get(id)
+    this.checkouts.delete(id)
+    if (checkout === undefined) return
+    const own = this.byMerchant.get(checkout.merchantCode)
+    own?.delete(id)
+    if (own?.size === 0) this.byMerchant.delete(checkout.merchantCode)
   }
 
   /**
@@ -83,7 +105,7 @@ export class CheckoutBook implements CheckoutDesk {
   private forgetExpired(nowMs: number): void {
     for (const [id, checkout] of this.checkouts) {
       if (checkout.expiresMs + this.limits.checkoutTtlMs > nowMs) break
-      this.checkouts.delete(id)
+      this.drop(id)
     }
   }
 
@@ -138,6 +160,8 @@ export class CheckoutBook implements CheckoutDesk {
       csrfToken: '',
       paymentId: payment.id,
       cancelled: false,
+      attempts: 0,
+      paying: false,
     }
     return {
       checkout,
@@ -156,9 +180,22 @@ export class CheckoutBook implements CheckoutDesk {
     if (checkout.cancelled) return refused(409, 'checkout_cancelled', 'This checkout was left.')
     if (this.deps.nowMs() >= checkout.expiresMs)
       return refused(410, 'checkout_expired', 'This checkout has expired.')
+    // Set before the first wait: a double submit finds it, and so does a return from a second tab.
+    if (checkout.paying)
+      return refused(409, 'checkout_busy', 'This checkout is asking a phone already.')
+    checkout.paying = true
+    try {
+      return await this.ask(checkout, msisdn)
+    } finally {
+      checkout.paying = false
+    }
+  }
+
+  private async ask(checkout: Checkout, msisdn: string): Promise<CheckoutPayAnswer> {
     const auth = await this.deps.ledger.merchantAuth(checkout.merchantCode)
     if (auth === null) return refused(404, 'merchant_not_found', 'The shop is no longer known.')
-    // One request per checkout: the key makes a double submit of the form one request.
+    // One command per try: a refused number (not registered, a payment pending) leaves the
+    // checkout open for another try, which is a new command, not the first one's replay.
     const result = await submitPaymentRequest(
       this.deps.service,
       auth.merchant,
@@ -170,9 +207,10 @@ export class CheckoutBook implements CheckoutDesk {
         funding: 'wallet',
         callbackUrl: null,
       },
-      `${checkout.merchantCode}:checkout:${checkout.id}`,
+      `${checkout.merchantCode}:checkout:${checkout.id}:${checkout.attempts}`,
     )
     if (!result.ok || result.payment === null) {
+      checkout.attempts += 1
       const reason = result.reason ?? 'system_busy'
       return refused(httpStatusOf(reason), reason, renderMessage(result.message, 'en'))
     }
@@ -182,7 +220,7 @@ export class CheckoutBook implements CheckoutDesk {
 
   async returnTo(id: string): Promise<string | null> {
     const checkout = this.checkouts.get(id)
-    if (checkout?.returnUrl == null) return null
+    if (checkout?.returnUrl == null || checkout.paying) return null
     let view = await this.viewOf(checkout)
     if (view.status === 'open') {
       checkout.cancelled = true

@@ -641,7 +641,7 @@ export class SqliteLedger implements LedgerStore {
   outboxResend(id: number, kind: OutboxItem['kind'], nowMs: number): Promise<boolean> {
     const changed = this.db
       .prepare(`
-      UPDATE outbox SET next_attempt_ms = ?, attempts = 0, delivered_ms = NULL,
+      UPDATE outbox SET next_attempt_ms = ?, delivered_ms = NULL,
         abandoned_ms = NULL, last_error = NULL
       WHERE id = ? AND kind = ?`)
       .run(nowMs, id, kind).changes

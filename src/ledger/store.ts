@@ -288,8 +288,9 @@ export interface LedgerStore {
     beforeId: number | null,
   ): Promise<readonly OutboxRow[]>
   /**
-   * Puts a row back in the outbox, due now with its attempts from zero (the operator's resend);
-   * false when there is no such row of that kind.
+   * Puts a row back in the outbox, due now (the operator's resend): one more attempt, numbered
+   * after the ones before, so that each attempt's record is kept; one that fails is retried
+   * only while the row is under its attempts bound. False when there is no such row.
    */
   outboxResend(id: number, kind: OutboxItem['kind'], nowMs: number): Promise<boolean>
   /** Notifications waiting (not delivered, not abandoned), by kind: the console's outbox depth. */

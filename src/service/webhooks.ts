@@ -118,6 +118,9 @@ async function deliverOne(
       },
       body,
       signal: AbortSignal.timeout(limits.webhookTimeoutMs),
+      // A redirect is the endpoint's answer (a failed attempt), never followed: following it
+      // would let a callback URL lead the gateway to an address the merchant could not name.
+      redirect: 'manual',
     })
     statusCode = response.status
     snippet = await snippetOf(response)

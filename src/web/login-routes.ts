@@ -20,11 +20,17 @@ import { loginPage } from './login-page.js'
 
 export const loginLimits = {
   /**
-   * Failed log-ins accepted per minute, all visitors together: a person mistypes a few times; a
-   * script guessing a key is slowed to this many guesses a minute (the admin API's bearer check
-   * has no such bound, but its token is long; an API key typed here may be short).
+   * Failed log-ins accepted per minute from one address: a person mistypes a few times; a script
+   * guessing a key is slowed to this many guesses a minute (the admin API's bearer check has no
+   * such bound, but its token is long; an API key typed here may be short). Per address, so that
+   * one visitor failing on purpose does not lock everyone else out.
    */
   failuresPerMinuteMax: 20,
+  /**
+   * Addresses whose failures are counted at once: past it the oldest address is forgotten (a
+   * flood from many addresses costs this much memory, no more).
+   */
+  addressesMax: 10_000,
   /** A log-in form's body is one secret and two short fields. */
   formBytesMax: 4_096,
 } as const
@@ -61,8 +67,21 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
   const router = express.Router()
   const form = express.urlencoded({ extended: false, limit: loginLimits.formBytesMax })
   const { base } = options
-  let windowStartedMs = 0
-  let failures = 0
+  /** Failures in the current minute by client address, oldest address first. */
+  const failures = new Map<string, { windowStartedMs: number; count: number }>()
+  const failuresOf = (address: string, nowMs: number) => {
+    const known = failures.get(address)
+    if (known !== undefined && nowMs - known.windowStartedMs <= 60_000) return known
+    failures.delete(address)
+    const fresh = { windowStartedMs: nowMs, count: 0 }
+    failures.set(address, fresh)
+    while (failures.size > loginLimits.addressesMax) {
+      const oldest = failures.keys().next().value
+      if (oldest === undefined) break
+      failures.delete(oldest)
+    }
+    return fresh
+  }
 
   const showForm = (response: Response, next: string, error: string | null, status = 200) => {
     const csrfToken = randomBytes(24).toString('base64url')
@@ -97,19 +116,15 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
       showForm(response, target, 'The form had expired; please log in again.', 403)
       return
     }
-    const nowMs = Date.now()
-    if (nowMs - windowStartedMs > 60_000) {
-      windowStartedMs = nowMs
-      failures = 0
-    }
-    if (failures >= loginLimits.failuresPerMinuteMax) {
+    const counted = failuresOf(request.socket.remoteAddress ?? '', Date.now())
+    if (counted.count >= loginLimits.failuresPerMinuteMax) {
       showForm(response, target, 'Too many failed log-ins; try again in a minute.', 429)
       return
     }
     const secret = typeof body['secret'] === 'string' ? body['secret'] : ''
     options.verify(secret, request).then((refusal) => {
       if (refusal !== null) {
-        failures += 1
+        counted.count += 1
         showForm(response, target, refusal, 401)
         return
       }

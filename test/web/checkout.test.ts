@@ -14,6 +14,7 @@ import {
   HAN,
   LI,
   LI_PIN,
+  NOBODY,
   requestPayment,
   startTestGateway,
   ZHANG,
@@ -174,6 +175,18 @@ describe('paying a checkout with the phone', () => {
     }
     const wrongSecret = verified(back.toString(), 'test_secret_1001')
     expect(wrongSecret).toBe(false)
+  })
+
+  it('takes another number after one was refused (each try its own command)', async () => {
+    const id = await openCheckout('7.00', 'retry-1')
+    const { token } = await page(id)
+    const unknown = await post(`/checkout/${id}/phone`, { msisdn: NOBODY, _csrf: token })
+    expect(unknown.status).toBe(422)
+    const again = await post(`/checkout/${id}/phone`, { msisdn: NOBODY, _csrf: token })
+    expect(again.status).toBe(422)
+    const sent = await post(`/checkout/${id}/phone`, { msisdn: LI, _csrf: token })
+    expect(sent.status).toBeLessThan(400)
+    expect((await gw.subscriber(LI)).pendingPaymentId).not.toBeNull()
   })
 
   it('goes back cancelled when the shopper leaves before typing a number', async () => {

@@ -164,6 +164,20 @@ describe('the session store', () => {
     expect(sessions.find(a.id)).toBeNull()
   })
 
+  it("ends one secret's oldest session past its own bound, never another secret's", () => {
+    const sessions = new WebSessions('merchant', () => 0, {
+      ...webSessionLimits,
+      sessionsPerSecretMax: 2,
+    })
+    const other = sessions.open('k2')
+    const [first, second] = [sessions.open('k1'), sessions.open('k1')]
+    for (let index = 0; index < 5; index += 1) sessions.open('k1')
+    expect(sessions.find(other.id)).not.toBeNull()
+    expect(sessions.find(first.id)).toBeNull()
+    expect(sessions.find(second.id)).toBeNull()
+    expect(sessions.size).toBe(3)
+  })
+
   it('never finds a session by a made-up or empty id', () => {
     const sessions = new WebSessions('console')
     sessions.open('admin')
@@ -171,4 +185,20 @@ describe('the session store', () => {
     expect(sessions.find('')).toBeNull()
     expect(sessions.find('x'.repeat(43))).toBeNull()
   })
+})
+
+describe('failed log-ins', () => {
+  it('slow one address after 20 a minute, with the form saying so', async () => {
+    const own = await startTestGateway()
+    try {
+      for (let attempt = 0; attempt < 20; attempt += 1)
+        expect((await postLogin(own.url, '/console', `wrong-${attempt}`)).status).toBe(401)
+      const blocked = await postLogin(own.url, '/console', ADMIN_TOKEN)
+      expect(blocked.status).toBe(429)
+      expect(await blocked.text()).toContain('Too many failed log-ins')
+      expect(setCookieValue(blocked, 'telepay_console')).toBeNull()
+    } finally {
+      await own.close()
+    }
+  }, 60_000)
 })

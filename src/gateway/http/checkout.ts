@@ -21,6 +21,12 @@ export const checkoutLimits = {
    * grow memory past this: the oldest one is dropped first.
    */
   checkoutsMax: 20_000,
+  /**
+   * Checkouts one merchant keeps at once: a busy shop has a few hundred shoppers paying at the
+   * same moment; past this its own oldest goes, so that one shop opening checkouts in a loop
+   * cannot push other shops' shoppers out of the book.
+   */
+  checkoutsPerMerchantMax: 2_000,
   /** Longest return URL taken: a shop's page with an order id, not a data store. */
   returnUrlLengthMax: 2_048,
 } as const
@@ -63,6 +69,10 @@ export interface Checkout {
   paymentId: string | null
   /** Set when the shopper went back to the shop without paying. */
   cancelled: boolean
+  /** Phone numbers tried and refused: each try is a command of its own (its idempotency key). */
+  attempts: number
+  /** A phone is being asked now: a second submit or a return waits for the answer. */
+  paying: boolean
 }
 
 export interface CheckoutView {

@@ -29,6 +29,7 @@ export interface WebSession {
 
 export interface WebSessionLimits {
   readonly sessionsMax: number
+  readonly sessionsPerSecretMax: number
   readonly idleMs: number
   readonly lifetimeMs: number
 }
@@ -40,6 +41,12 @@ export const webSessionLimits: WebSessionLimits = {
    * session is dropped).
    */
   sessionsMax: 1_000,
+  /**
+   * Sessions of one secret (the admin token, one merchant's key) at once: a person's browsers
+   * and tabs. Past it that secret's oldest goes, so that one key logging in in a loop ends its
+   * own sessions, never the other merchants'.
+   */
+  sessionsPerSecretMax: 20,
   /** A session unused this long is over: a console left open on a shared desk. */
   idleMs: 30 * 60_000,
   /** Whatever its use, a session ends after a working day and the key is asked for again. */
@@ -70,6 +77,12 @@ export class WebSessions {
       openedMs: nowMs,
       lastSeenMs: nowMs,
     }
+    const own = [...this.sessions.values()].filter((other) => other.secret === secret)
+    for (const oldest of own.slice(
+      0,
+      Math.max(0, own.length + 1 - this.limits.sessionsPerSecretMax),
+    ))
+      this.sessions.delete(oldest.id)
     this.sessions.set(session.id, session)
     while (this.sessions.size > this.limits.sessionsMax) {
       const oldest = this.sessions.keys().next().value

@@ -54,6 +54,10 @@ export function consoleRoutes(context: GatewayContext): Router {
   }
   // Any other console path: the form for a visitor without a session, a 404 page for the others.
   router.get('/console/{*rest}', (request: Request, response: Response) => {
+    if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
+      response.status(403).type('text/plain').send(defaultTokenRefusal)
+      return
+    }
     const session = sessionOf(request, response)
     if (session === null) return
     const body = html`<header class="page-head"><h1>Not found</h1></header>

@@ -193,10 +193,13 @@ function transfersView(transfers) {
   return transfers.map((transfer) => {
     const debits = transfer.legs.filter((leg) => leg.side === 'debit')
     const credits = transfer.legs.filter((leg) => leg.side === 'credit')
-    const sum = (legs) =>
-      (legs.reduce((total, leg) => total + Math.round(Number(leg.amount) * 100), 0) / 100).toFixed(
-        2,
-      )
+    // In whole fen as BigInt: amounts are summed exactly, never in floating point.
+    const sum = (legs) => {
+      const fen = legs.reduce((total, leg) => total + BigInt(leg.amount.replace('.', '')), 0n)
+      const sign = fen < 0n ? '-' : ''
+      const whole = fen < 0n ? -fen : fen
+      return `${sign}${whole / 100n}.${String(whole % 100n).padStart(2, '0')}`
+    }
     const balanced = transfer.total === '0.00'
     const table = dataTable(
       [

@@ -5,10 +5,14 @@
  */
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
 
-/** Calls /api/v1<path>; resolves to { ok, status, body } and never throws for an HTTP error. */
-export async function api(method, path, body) {
+/**
+ * Calls /api/v1<path>; resolves to { ok, status, body } and never throws for an HTTP error.
+ * `idempotencyKey` makes a retried change (an answer lost, a second click) happen once.
+ */
+export async function api(method, path, body, { idempotencyKey } = {}) {
   const headers = { accept: 'application/json' }
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken
+  if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey
   if (body !== undefined) headers['content-type'] = 'application/json'
   const response = await fetch(`/api/v1${path}`, {
     method,
@@ -47,7 +51,9 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 export function money(amount) {
-  return `${Number(amount).toLocaleString('en', { minimumFractionDigits: 2 })}`
+  // Grouped as text ("12,345.67"): an amount is never turned into a floating-point number.
+  const [whole = '0', fraction = '00'] = String(amount ?? '0').split('.')
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction.padEnd(2, '0')}`
 }
 
 export function when(iso) {
@@ -107,4 +113,25 @@ export function today() {
 
 export function errorText(answer) {
   return answer.body?.message ?? answer.body?.error ?? `HTTP ${answer.status}`
+}
+
+/** "12.50" as 1250 cents: amounts are worked out in whole cents, never in floating point. */
+export function centsOf(amount) {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(amount ?? ''))
+  if (match === null) return 0
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'))
+  return match[1] === '-' ? -cents : cents
+}
+
+/** 1250 cents as "12.50". */
+export function amountOfCents(cents) {
+  const sign = cents < 0 ? '-' : ''
+  const whole = Math.abs(cents)
+  return `${sign}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, '0')}`
+}
+
+/** A fresh Idempotency-Key for one change a person asks for. */
+export function newIdempotencyKey(prefix) {
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
 }

@@ -2,7 +2,18 @@
  * payment.js - one payment of the merchant: its details, its trail (the nine steps), and the
  * refund form (POST /payments/:id/refunds with the page's CSRF token).
  */
-import { api, el, errorText, money, pill, table, when } from './api.js'
+import {
+  amountOfCents,
+  api,
+  centsOf,
+  el,
+  errorText,
+  money,
+  newIdempotencyKey,
+  pill,
+  table,
+  when,
+} from './api.js'
 
 const id = document.querySelector('[data-payment-id]').dataset.paymentId
 const refundForm = document.querySelector('[data-refund-form]')
@@ -39,7 +50,7 @@ async function load() {
       ...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]),
     ),
   )
-  const remaining = Number(payment.amount) - Number(payment.refunded)
+  const remaining = centsOf(payment.amount) - centsOf(payment.refunded)
   refundForm.hidden = payment.status !== 'completed' || remaining <= 0
   if (refundForm.hidden && refundResult.childElementCount === 0)
     refundResult.replaceChildren(
@@ -51,7 +62,7 @@ async function load() {
           : 'Only a completed payment can be refunded.',
       ),
     )
-  refundForm.elements.amount.value = remaining > 0 ? remaining.toFixed(2) : ''
+  refundForm.elements.amount.value = remaining > 0 ? amountOfCents(remaining) : ''
   document.querySelector('[data-trail]').replaceChildren(
     table(
       [
@@ -70,13 +81,23 @@ async function load() {
   document.body.dataset.ready = 'true'
 }
 
+/** The Idempotency-Key of the refund being asked for; null once it was answered. */
+let refundKey = null
+
 refundForm.addEventListener('submit', async (event) => {
   event.preventDefault()
   const button = refundForm.querySelector('button')
   button.disabled = true
-  const answer = await api('POST', `/payments/${encodeURIComponent(id)}/refunds`, {
-    amount: refundForm.elements.amount.value,
-  })
+  // One key per refund asked for: a retry after a lost answer refunds once; a new key only
+  // after a refund went through.
+  refundKey ??= newIdempotencyKey('portal-refund')
+  const answer = await api(
+    'POST',
+    `/payments/${encodeURIComponent(id)}/refunds`,
+    { amount: refundForm.elements.amount.value },
+    { idempotencyKey: refundKey },
+  )
+  if (answer.ok || (answer.status >= 400 && answer.status < 500)) refundKey = null
   button.disabled = false
   refundResult.replaceChildren(
     answer.ok
