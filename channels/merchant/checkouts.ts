@@ -20,8 +20,10 @@ import {
   checkoutFinalStatuses,
   checkoutLimits,
   checkoutReturnUrl,
+  requestPageToken,
 } from '../../src/gateway/http/checkout.js'
 import { httpStatusOf } from '../../src/gateway/http/status.js'
+import { sameSecret } from '../../src/gateway/http/web-session.js'
 import type { CommandPort, LedgerReads } from '../../src/gateway/ports.js'
 import { renderMessage } from '../../src/gateway/reply/index.js'
 import { submitPaymentRequest } from './payment-request.js'
@@ -109,10 +111,10 @@ export class CheckoutBook implements CheckoutDesk {
     }
   }
 
-  async view(id: string): Promise<CheckoutView | null> {
+  async view(id: string, pageToken: string | null = null): Promise<CheckoutView | null> {
     const checkout = this.checkouts.get(id)
     if (checkout !== undefined) return this.viewOf(checkout)
-    return this.requestView(id)
+    return pageToken === null ? null : this.requestView(id, pageToken)
   }
 
   private async viewOf(checkout: Checkout): Promise<CheckoutView> {
@@ -140,13 +142,14 @@ export class CheckoutBook implements CheckoutDesk {
    * this page needs no log-in: merchant, amount, reference and status, no phone number shown in
    * full.
    */
-  private async requestView(id: string): Promise<CheckoutView | null> {
+  private async requestView(id: string, pageToken: string): Promise<CheckoutView | null> {
     if (!/^P[0-9A-Z]{7,}$/.test(id)) return null
     const payment = await this.deps.ledger.payment(id)
     if (payment === null || !isMerchantRequest(payment)) return null
     if (this.deps.nowMs() - payment.createdMs > this.limits.checkoutTtlMs) return null
     const auth = await this.deps.ledger.merchantAuth(payment.merchantCode ?? '')
     if (auth === null) return null
+    if (!sameSecret(pageToken, requestPageToken(payment.id, auth.webhookSecret))) return null
     const checkout: Checkout = {
       id: payment.id,
       merchantCode: auth.merchant.code,

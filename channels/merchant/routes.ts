@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response, Router } from 'express'
 import express from 'express'
 import type { CommandResult, Limits, Merchant } from '../../src/core/index.js'
 import { formatAmount, fundingKinds, normalizeMsisdn, parseAmount } from '../../src/core/index.js'
+import { requestPageToken } from '../../src/gateway/http/checkout.js'
 import { merchantCookieName } from '../../src/gateway/http/cookie-names.js'
 import { dayOfQuery } from '../../src/gateway/http/day.js'
 import { paymentJson, sendBodyInvalid, sendError } from '../../src/gateway/http/json.js'
@@ -251,7 +252,14 @@ export function merchantRouter(deps: MerchantRouteDeps): Router {
       idempotencyKey(request, merchant),
     )
     if (!result.ok || result.payment === null) return refusal(response, result)
-    response.status(202).json({ id: result.payment.id, status: 'pending_authorization' })
+    const auth = await ledger.merchantAuth(merchant.code)
+    const token = auth === null ? '' : requestPageToken(result.payment.id, auth.webhookSecret)
+    response.status(202).json({
+      id: result.payment.id,
+      status: 'pending_authorization',
+      // The shopper's page of this request, for a shop that sends its shopper there.
+      checkoutUrl: `/checkout/${result.payment.id}?t=${token}`,
+    })
   })
 
   router.get('/payment-requests/:id', async (request: MerchantRequest, response: Response) => {

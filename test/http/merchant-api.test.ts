@@ -78,6 +78,7 @@ describe('a merchant payment request (Paybox model)', () => {
     expect(created.json).toEqual({
       id: expect.stringMatching(/^P[0-9A-Z]{7,}$/),
       status: 'pending_authorization',
+      checkoutUrl: expect.stringMatching(/^\/checkout\/P[0-9A-Z]{7,}\?t=[0-9a-f]{32}$/),
     })
     const id = created.json.id as string
 

@@ -15,7 +15,6 @@ import {
   LI,
   LI_PIN,
   NOBODY,
-  requestPayment,
   startTestGateway,
   ZHANG,
 } from '../support/gateway-fixture.js'
@@ -45,8 +44,11 @@ async function openCheckout(amount = '45.00', reference = 'ticket-1'): Promise<s
   return id
 }
 
-async function page(id: string): Promise<{ status: number; text: string; token: string }> {
-  const answer = await fetch(`${gw.url}/checkout/${id}`)
+async function page(
+  id: string,
+  query = '',
+): Promise<{ status: number; text: string; token: string }> {
+  const answer = await fetch(`${gw.url}/checkout/${id}${query}`)
   const text = await answer.text()
   return {
     status: answer.status,
@@ -226,9 +228,22 @@ describe('paying a checkout with the phone', () => {
     expect((await page('ck_unknown')).status).toBe(404)
   })
 
-  it("shows a recent payment request's own page, but no subscriber's own payment", async () => {
-    const id = await requestPayment(gw, CINEMA, { msisdn: HAN, amount: '3.00', reference: 'req-9' })
-    const own = await page(id)
+  it("shows a recent payment request's own page with its token, no one else's", async () => {
+    const asked = await gw.merchant(CINEMA, 'POST', '/api/v1/payment-requests', {
+      msisdn: HAN,
+      amount: '3.00',
+      reference: 'req-9',
+    })
+    expect(asked.status).toBe(202)
+    const { id, checkoutUrl } = asked.json as { id: string; checkoutUrl: string }
+    expect(checkoutUrl).toMatch(new RegExp(`^/checkout/${id}\\?t=[0-9a-f]{32}$`))
+    const token = checkoutUrl.slice(checkoutUrl.indexOf('?'))
+    // Payment ids are sequential: without the token (or with another's) there is no page.
+    expect((await page(id)).status).toBe(404)
+    expect((await page(id, '?t=0123456789abcdef0123456789abcdef')).status).toBe(404)
+    const status = await fetch(`${gw.url}/checkout/${id}/status${token}`)
+    expect(status.status).toBe(200)
+    const own = await page(id, token)
     expect(own.status).toBe(200)
     expect(own.text).toContain('req-9')
     expect(own.text).not.toContain(HAN)
@@ -245,9 +260,9 @@ describe('paying a checkout with the phone', () => {
       { pin: LI_PIN },
     )
     expect(paid.payment?.id).toMatch(/^P/)
-    expect((await page(paid.payment?.id ?? '')).status).toBe(404)
+    expect((await page(paid.payment?.id ?? '', token)).status).toBe(404)
     await gw.advance(31 * 60)
-    expect((await page(id)).status).toBe(404)
+    expect((await page(id, token)).status).toBe(404)
   })
 })
 

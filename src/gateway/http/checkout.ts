@@ -105,7 +105,8 @@ export interface CheckoutResult {
 
 export interface CheckoutDesk {
   /** A checkout's view by its id, or a payment request's own page by the payment's id. */
-  view(id: string): Promise<CheckoutView | null>
+  /** A checkout, or a payment request's page when `pageToken` is its requestPageToken. */
+  view(id: string, pageToken?: string | null): Promise<CheckoutView | null>
   /** Asks the phone for the checkout's payment: the same payment request as the merchant API's. */
   pay(id: string, msisdn: string): Promise<CheckoutPayAnswer>
   /**
@@ -132,6 +133,19 @@ export function checkoutCanonicalString(result: CheckoutResult): string {
 }
 
 /** Lowercase hex HMAC-SHA256 of the canonical string under the merchant's webhook secret. */
+/**
+ * The token of a payment request's own checkout page (`/checkout/<payment id>?t=<token>`): the
+ * payment ids are sequential and the page needs no log-in, so without it anyone could walk
+ * through recent requests. The merchant's API answer gives the page's address; a shop can also
+ * make it from its webhook secret. 32 hex characters of HMAC-SHA256.
+ */
+export function requestPageToken(paymentId: string, webhookSecret: string): string {
+  return createHmac('sha256', webhookSecret)
+    .update(`telepay-checkout-page-v1\n${paymentId}`)
+    .digest('hex')
+    .slice(0, 32)
+}
+
 export function signCheckoutResult(result: CheckoutResult, webhookSecret: string): string {
   return createHmac('sha256', webhookSecret).update(checkoutCanonicalString(result)).digest('hex')
 }

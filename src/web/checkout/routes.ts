@@ -29,13 +29,19 @@ export function checkoutRoutes(desk: CheckoutDesk): Router {
       .set('referrer-policy', 'no-referrer')
       .type('html')
 
+  /** The page's checkout: its id in the path, and a payment request's page token as ?t=. */
+  const viewOf = (request: Request) => {
+    const token = request.query['t']
+    return desk.view(String(request.params['id']), typeof token === 'string' ? token : null)
+  }
+
   const show = async (
     request: Request,
     response: Response,
     error: string | null = null,
     status = 200,
   ): Promise<void> => {
-    const view = await desk.view(String(request.params['id']))
+    const view = await viewOf(request)
     if (view === null) {
       pageHeaders(response).status(404).send(checkoutNotFoundPage().text)
       return
@@ -45,7 +51,7 @@ export function checkoutRoutes(desk: CheckoutDesk): Router {
 
   /** Whether the form carries the checkout's token; answers 403 when not. */
   const tokenChecked = async (request: Request, response: Response): Promise<boolean> => {
-    const view = await desk.view(String(request.params['id']))
+    const view = await viewOf(request)
     const given = csrfTokenOf(request)
     if (view !== null && view.checkout.csrfToken !== '' && given !== null) {
       if (sameSecret(given, view.checkout.csrfToken)) return true
@@ -57,7 +63,7 @@ export function checkoutRoutes(desk: CheckoutDesk): Router {
   router.get('/checkout/:id', (request: Request, response: Response) => show(request, response))
 
   router.get('/checkout/:id/status', async (request: Request, response: Response) => {
-    const view = await desk.view(String(request.params['id']))
+    const view = await viewOf(request)
     response.set('cache-control', 'no-store')
     if (view === null) {
       response.status(404).json({ error: 'checkout_not_found' })

@@ -16,7 +16,8 @@ if (card !== null) {
   const status = card.dataset.status
   if (!final && status !== 'open') {
     const timer = setInterval(async () => {
-      const response = await fetch(`/checkout/${encodeURIComponent(id)}/status`, {
+      // A payment request's page carries its token (?t=): the status needs it too.
+      const response = await fetch(`/checkout/${encodeURIComponent(id)}/status${location.search}`, {
         headers: { accept: 'application/json' },
       })
       if (!response.ok) return
