@@ -902,6 +902,18 @@ describe('the admin API, as documented', () => {
     await admin('GET', `/admin/api/transactions?msisdn=${LI}&before=${page.json.nextBefore}`)
     refused(await admin('GET', '/admin/api/transactions?limit=0'), 400, 'limit_invalid')
     refused(await admin('GET', '/admin/api/transactions?before=yesterday'), 400, 'before_invalid')
+    const found = await admin(
+      'GET',
+      `/admin/api/transactions?status=completed&channel=api&merchant=${RINGTONES}&reference=ring-1`,
+    )
+    expect(found.json.transactions).toHaveLength(1)
+    for (const [query, error] of [
+      ['status=paid', 'status_invalid'],
+      ['channel=SMS!', 'channel_invalid'],
+      ['merchant=x', 'merchant_invalid'],
+      [`reference=${'r'.repeat(65)}`, 'reference_invalid'],
+    ] as const)
+      refused(await admin('GET', `/admin/api/transactions?${query}`), 400, error)
 
     // The MO's reply is recorded as the SMS channel sends it.
     for (let polls = 0; polls < 100; polls += 1) {

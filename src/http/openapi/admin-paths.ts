@@ -4,6 +4,7 @@
  * document: each call's body, answers and refusal codes as the routes give them. Exports
  * adminPaths.
  */
+import { paymentStates } from '../../core/index.js'
 import { fieldFormats } from '../../world/field-formats.js'
 import {
   adminAuth,
@@ -501,8 +502,13 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
   '/admin/api/transactions': {
     get: {
       operationId: 'listTransactions',
-      summary: 'List payments, newest first',
-      description: 'Across channels, a page at a time; with `msisdn`, as payer or payee.',
+      summary: 'List and search payments, newest first',
+      description:
+        'Across channels, a page at a time; with `msisdn`, as payer or payee, however old. ' +
+        'With `status`, `channel`, `merchant` or `reference` it is a search: only the payments ' +
+        'that match every filter given. A search reads at most the newest 10,000 payments ' +
+        'below `before` a page, so a page may come back short with a `nextBefore` that is not ' +
+        'null: the search stopped at its bound and goes on from there.',
       tags,
       security: adminAuth,
       parameters: [
@@ -511,10 +517,37 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
         queryParameter('before', "The previous page's `nextBefore` (a payment id).", {
           type: 'string',
         }),
+        queryParameter(
+          'status',
+          "A state, or the merchant API's `pending_authorization` or `processing`.",
+          { type: 'string', enum: [...paymentStates, 'pending_authorization', 'processing'] },
+        ),
+        queryParameter('channel', "A channel's name.", {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9_-]{0,19}$',
+          examples: ['sms', 'ussd', 'wap', 'ivr', 'api', 'admin'],
+        }),
+        queryParameter('merchant', 'A merchant code.', {
+          type: 'string',
+          pattern: fieldFormats.merchantCode.pattern,
+        }),
+        queryParameter(
+          'reference',
+          "A payment's id, its transfer reference (`T00000A`) or the merchant's reference.",
+          { type: 'string', maxLength: 64 },
+        ),
       ],
       responses: {
         '200': answer('A page.', ref('TransactionPage')),
-        '400': refusal('A malformed query.', ['msisdn_invalid', 'limit_invalid', 'before_invalid']),
+        '400': refusal('A malformed query.', [
+          'msisdn_invalid',
+          'limit_invalid',
+          'before_invalid',
+          'status_invalid',
+          'channel_invalid',
+          'merchant_invalid',
+          'reference_invalid',
+        ]),
         ...common,
       },
     },

@@ -264,6 +264,29 @@ export const schemas = {
         ],
       },
     },
+    limits: closed(
+      {
+        date: { type: 'string', format: 'date', description: 'The local (China) day.' },
+        dailyMax: { ...amount, description: 'What may leave the subscriber in a day.' },
+        usedToday: {
+          ...amount,
+          description:
+            'What left the subscriber this day, over all their accounts (a wallet load from ' +
+            'their own card does not count).',
+        },
+        leftToday: { ...amount, description: 'dailyMax less usedToday, never below 0.00.' },
+        microPaymentMax: {
+          ...amount,
+          description:
+            "The micro-payment line: below it the SIM authorizes; the phone bill's most.",
+        },
+        walletPaymentMax: { ...amount, description: 'The most one wallet payment may be.' },
+        walletHeldMax: { ...amount, description: 'The most a wallet may hold.' },
+        bankPaymentMax: { ...amount, description: 'The most one card payment may be.' },
+        pinAttemptsMax: { type: 'integer', minimum: 1, description: 'Wrong PINs before a lock.' },
+      },
+      "The subscriber's limits, and what is left of the daily one.",
+    ),
   }),
   LedgerCheck: closed({
     balanced: { type: 'boolean' },
