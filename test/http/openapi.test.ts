@@ -15,6 +15,8 @@ import { connect } from 'node:net'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSmppClient } from '../../src/bearer/smpp/client.js'
+import { overviewStreamLimits } from '../../src/http/admin-overview.js'
 import { openApiDocument } from '../../src/http/openapi/document.js'
 import { dateTimePattern } from '../../src/http/openapi/schemas.js'
 import type {
@@ -676,6 +678,24 @@ describe('the admin API, as documented', () => {
       'payer_not_registered',
     )
 
+    const unlocked = await admin('POST', `/admin/api/subscribers/${WANG}/unlock`, undefined, {
+      'idempotency-key': 'unlock-1',
+    })
+    expect(unlocked.json.locked).toBe(false)
+    refused(
+      await admin('POST', `/admin/api/subscribers/${HAN}/unlock`, undefined, {
+        'idempotency-key': 'unlock-1',
+      }),
+      409,
+      'idempotency_key_reused',
+    )
+    refused(await admin('POST', '/admin/api/subscribers/abc/unlock'), 400, 'msisdn_invalid')
+    refused(
+      await admin('POST', `/admin/api/subscribers/${NOBODY}/unlock`),
+      422,
+      'payer_not_registered',
+    )
+
     const card = await admin(
       'PUT',
       `/admin/api/subscribers/${WANG}/card`,
@@ -914,6 +934,11 @@ describe('the admin API, as documented', () => {
       [`reference=${'r'.repeat(65)}`, 'reference_invalid'],
     ] as const)
       refused(await admin('GET', `/admin/api/transactions?${query}`), 400, error)
+    const paid = await admin('GET', `/admin/api/payments/${found.json.transactions[0].id}`)
+    expect(paid.json.transfers.map((transfer: { total: string }) => transfer.total)).toEqual([
+      '0.00',
+    ])
+    refused(await admin('GET', '/admin/api/payments/P9999999'), 404, 'payment_not_found')
 
     // The MO's reply is recorded as the SMS channel sends it.
     for (let polls = 0; polls < 100; polls += 1) {
@@ -938,7 +963,10 @@ describe('the admin API, as documented', () => {
   })
 
   it('moves the test clock, sets the bank, settles and shows the operating model', async () => {
-    expect((await admin('POST', '/admin/api/clock', { advanceSeconds: 1 })).status).toBe(200)
+    const before = (await admin('GET', '/admin/api/clock')).json
+    expect(before.clock).toBe('test')
+    const moved = await admin('POST', '/admin/api/clock', { advanceSeconds: 1 })
+    expect(Date.parse(moved.json.now) - Date.parse(before.now)).toBe(1_000)
     refused(await admin('POST', '/admin/api/clock', { advanceSeconds: -1 }), 400, 'advance_invalid')
     expect((await admin('GET', '/admin/api/bank')).json.mode).toBe('approve')
     expect((await admin('POST', '/admin/api/bank', { mode: 'approve', slowMs: 10 })).status).toBe(
@@ -948,11 +976,105 @@ describe('the admin API, as documented', () => {
     const day = await admin('GET', `/admin/api/settlements?date=${t.localDate()}`)
     expect(day.json.merchants.length).toBeGreaterThan(0)
     refused(await admin('GET', '/admin/api/settlements'), 400, 'date_invalid')
+    const csv = await admin('GET', `/admin/api/settlements.csv?date=${t.localDate()}`)
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=/)
+    expect(csv.text).toContain(`${t.localDate()},merchant,${RINGTONES},`)
+    refused(await admin('GET', '/admin/api/settlements.csv?date=today'), 400, 'date_invalid')
     expect((await admin('GET', '/admin/api/operating-model')).json.accounts.length).toBeGreaterThan(
       0,
     )
   })
+
+  it("lists the merchants' webhooks and sends one again", async () => {
+    // The first payment request's callback found nobody listening: it is there, pending.
+    const page = await admin('GET', '/admin/api/webhooks?limit=1')
+    expect(page.json.webhooks).toHaveLength(1)
+    const [webhook] = page.json.webhooks
+    await admin('GET', `/admin/api/webhooks?before=${page.json.nextBefore}`)
+    refused(await admin('GET', '/admin/api/webhooks?limit=0'), 400, 'limit_invalid')
+    refused(await admin('GET', '/admin/api/webhooks?before=x'), 400, 'before_invalid')
+    const resent = await admin('POST', `/admin/api/webhooks/${webhook.id}/resend`)
+    expect(resent.json).toMatchObject({ id: webhook.id, state: 'pending', attempts: 0 })
+    refused(await admin('POST', '/admin/api/webhooks/999999/resend'), 404, 'webhook_not_found')
+    refused(await admin('POST', '/admin/api/webhooks/x/resend'), 400, 'webhook_id_invalid')
+  })
+
+  it('shows the overview, streams it, and lists and ends SMPP binds', async () => {
+    const smpp = t.gateway.smpp
+    if (smpp === null) throw new Error('the fixture runs the SMSC simulator')
+    const client = createSmppClient({
+      host: smpp.host,
+      port: smpp.port,
+      systemId: 'telepay',
+      password: 'telepay',
+      reconnect: false,
+    })
+    try {
+      expect((await client.whenReady(5_000)).ok).toBe(true)
+      const binds = await admin('GET', '/admin/api/smpp/binds')
+      expect(binds.json.mode).toBe('simulator')
+      const bind = binds.json.binds.find(
+        (candidate: { systemId: string }) => candidate.systemId === 'telepay',
+      )
+      expect((await admin('GET', '/admin/api/overview')).json.smpp.binds).toHaveLength(1)
+      expect((await admin('DELETE', `/admin/api/smpp/binds/${bind.id}`)).json.unbound).toBe(true)
+      refused(await admin('DELETE', `/admin/api/smpp/binds/${bind.id}`), 404, 'bind_not_found')
+      refused(await admin('DELETE', '/admin/api/smpp/binds/x'), 400, 'bind_id_invalid')
+    } finally {
+      await client.close()
+    }
+
+    const streams: AbortController[] = []
+    try {
+      const first = await openStream(streams)
+      const { answer, data } = await firstOverview(first)
+      checker.check('GET', '/admin/api/overview/stream', answer)
+      const overview = checker.validator(pointerOf(['components', 'schemas', 'Overview']))
+      expect(overview(JSON.parse(data)) ? '' : problemsOf(overview)).toBe('')
+      // The first stays open, so the limit less one more fill the streams: the next is refused.
+      await Promise.all(
+        Array.from({ length: overviewStreamLimits.streamsMax - 1 }, () => openStream(streams)),
+      )
+      refused(await admin('GET', '/admin/api/overview/stream'), 503, 'streams_full')
+    } finally {
+      for (const stream of streams) stream.abort()
+    }
+  })
 })
+
+/** Opens an overview stream with the admin token; `streams` keeps it to be aborted. */
+async function openStream(streams: AbortController[]): Promise<Response> {
+  const controller = new AbortController()
+  streams.push(controller)
+  const response = await fetch(`${t.url}/admin/api/overview/stream`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    signal: controller.signal,
+  })
+  expect(response.status).toBe(200)
+  return response
+}
+
+/** The stream's answer up to its first overview event, and that event's data. */
+async function firstOverview(response: Response): Promise<{ answer: Answer; data: string }> {
+  const reader = response.body?.getReader()
+  if (reader === undefined) throw new Error('the stream has no body')
+  const decoder = new TextDecoder()
+  const event = /event: overview\ndata: ([^\n]*)\n\n/
+  let text = ''
+  let found = event.exec(text)
+  while (found === null) {
+    const { value, done } = await reader.read()
+    if (done) throw new Error(`the stream ended before an overview: ${text}`)
+    text += decoder.decode(value, { stream: true })
+    found = event.exec(text)
+  }
+  const answer = {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: text.slice(0, found.index + found[0].length),
+  }
+  return { answer, data: found[1] ?? '' }
+}
 
 describe('the operations calls and the refusals every call shares', () => {
   it('answers /healthz open and /metrics with the admin token', async () => {
@@ -1027,6 +1149,11 @@ describe('the operations calls and the refusals every call shares', () => {
       })
       checker.check('POST', '/admin/api/clock', fromFixture(clock))
       refused(clock, 409, 'no_test_clock')
+      const system = await httpRequest(stopping.url, 'GET', '/admin/api/clock', {
+        token: ADMIN_TOKEN,
+      })
+      checker.check('GET', '/admin/api/clock', fromFixture(system))
+      expect(system.json.clock).toBe('system')
 
       // Connections opened before the stop bring their request after it: each is refused.
       const url = new URL(stopping.url)

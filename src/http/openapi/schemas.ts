@@ -6,10 +6,11 @@
  * funding accounts, reasons), so that the document cannot fall behind the code. Exports schemas,
  * ref, errorBody, reasonsAnswered, amountPattern and dateTimePattern.
  */
-import type { Reason } from '../../core/index.js'
+import type { AccountKind, Reason } from '../../core/index.js'
 import { fundingKinds, operatingModelIds, paymentStates, reasons } from '../../core/index.js'
 import { smsStates } from '../../gateway/handset/index.js'
 import { httpStatusOf } from '../../gateway/http/status.js'
+import { alarmIds } from '../overview/alarms.js'
 import type { JsonSchema } from './types.js'
 
 /** "25.00": yuan with exactly two decimals, as formatAmount writes them (negative: owed). */
@@ -62,6 +63,25 @@ const paymentId: JsonSchema = {
 }
 const transferRef: JsonSchema = { type: 'string', pattern: '^T[0-9A-Z]{6}$', examples: ['T000005'] }
 const funding: JsonSchema = { type: 'string', enum: [...fundingKinds] }
+const nullableNumber: JsonSchema = { type: ['number', 'null'] }
+/** The fee parties' accounts a payment's legs credit. */
+const feeAccounts = ['operator_fees', 'bank_fees', 'platform_fees'] as const satisfies AccountKind[]
+const smppMode: JsonSchema = {
+  type: 'string',
+  enum: ['simulator', 'operator', 'none'],
+  description: '`none`: SMS is off.',
+}
+const smppBindFields: Readonly<Record<string, JsonSchema>> = {
+  id: count,
+  systemId: text,
+  bindType: { type: 'string', enum: ['transmitter', 'receiver', 'transceiver'] },
+  remote: { type: 'string', description: "The ESME's address and port." },
+  outstanding: { ...count, description: 'Our requests to it awaiting a response.' },
+  windowMax: count,
+  queued: { ...count, description: 'Our requests waiting for room in the window.' },
+  requestsIn: { ...count, description: 'Requests it sent us since it bound.' },
+  requestsOut: { ...count, description: 'Requests we sent it since it bound.' },
+}
 const language: JsonSchema = { type: 'string', enum: ['en', 'zh'] }
 
 /** An object whose every listed field is always there, and nothing else. */
@@ -469,4 +489,141 @@ export const schemas = {
       }),
     },
   }),
+  PaymentTransfers: closed(
+    {
+      payment: { $ref: '#/components/schemas/Payment' },
+      transfers: {
+        type: 'array',
+        description: 'Oldest first; none while it waits or when it was refused.',
+        items: closed({
+          id: count,
+          reference: transferRef,
+          kind: { type: 'string', enum: ['payment', 'refund'] },
+          createdAt: dateTime,
+          legs: {
+            type: 'array',
+            items: closed({
+              leg: count,
+              account: { type: 'string', enum: [...fundingKinds, 'merchant', ...feeAccounts] },
+              owner: { type: 'string', description: 'An MSISDN, a merchant code or `platform`.' },
+              side: { type: 'string', enum: ['debit', 'credit'] },
+              amount,
+            }),
+          },
+          total: { ...amount, description: "The legs' sum: 0.00.", examples: ['0.00'] },
+        }),
+      },
+    },
+    'A payment and the ledger transfers that moved its money: its own and any refund.',
+  ),
+  Clock: closed({
+    clock: {
+      type: 'string',
+      enum: ['test', 'system'],
+      description: '`test`: moved only by POST /admin/api/clock.',
+    },
+    now: dateTime,
+  }),
+  Webhook: closed(
+    {
+      id: { ...count, description: 'The event id (X-Telepay-Event-Id).' },
+      merchant: nullableText,
+      paymentId: nullableText,
+      url: nullableText,
+      state: { type: 'string', enum: ['pending', 'delivered', 'abandoned'] },
+      attempts: count,
+      lastError: { ...nullableText, description: 'Why the last attempt failed.' },
+      createdAt: dateTime,
+      nextAttemptAt: { ...nullableDateTime, description: 'While pending.' },
+      deliveredAt: nullableDateTime,
+      abandonedAt: nullableDateTime,
+    },
+    "A merchant's webhook: a payment's final status POSTed to its callbackUrl.",
+  ),
+  WebhookPage: closed({
+    webhooks: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+    nextBefore: {
+      type: ['integer', 'null'],
+      description: "The next page's `before`; null on the last page.",
+    },
+  }),
+  SmppBinds: closed({
+    mode: smppMode,
+    binds: {
+      type: 'array',
+      items: closed(
+        { ...smppBindFields, boundAtMs: { ...count, description: 'When it bound, in ms.' } },
+        'An ESME bound to the SMSC simulator (none in operator mode).',
+      ),
+    },
+  }),
+  SmppUnbound: closed({ id: count, unbound: { const: true } }),
+  Overview: closed(
+    {
+      at: dateTime,
+      chart: closed(
+        {
+          startSecond: { ...count, description: 'The first second, in seconds since 1970.' },
+          commands: { type: 'array', items: count },
+          byChannel: {
+            type: 'object',
+            additionalProperties: { type: 'array', items: count },
+            description: "Each channel's commands a second, by name.",
+          },
+          p50Ms: { type: 'array', items: nullableNumber },
+          p99Ms: { type: 'array', items: nullableNumber },
+        },
+        'The last 120 seconds, oldest first, one array per figure.',
+      ),
+      lastMinute: closed({
+        commands: count,
+        perSecond: { type: 'number', minimum: 0 },
+        byChannel: { type: 'object', additionalProperties: count },
+        byResult: {
+          type: 'object',
+          additionalProperties: count,
+          description: '`ok` or the refusal reason.',
+        },
+      }),
+      sessions: closed({ ussd: count, ivr: count, wap: count }, 'Open now.'),
+      smpp: closed({
+        mode: smppMode,
+        binds: {
+          type: 'array',
+          items: closed({
+            ...smppBindFields,
+            boundAt: dateTime,
+            inPerSecond: { ...nullableNumber, description: 'Since the last snapshot.' },
+            outPerSecond: nullableNumber,
+          }),
+        },
+      }),
+      outbox: closed({ sms: count, webhook: count }, 'Notifications waiting.'),
+      bank: { $ref: '#/components/schemas/BankBehaviour' },
+      ledger: {
+        oneOf: [
+          { type: 'null' },
+          closed(
+            { balanced: { type: 'boolean' }, checkedAt: dateTime, transfers: count, total: amount },
+            'The last incremental check (every 30 s while someone watches); null before it.',
+          ),
+        ],
+      },
+      commandQueueDepth: count,
+      channels: {
+        type: 'object',
+        additionalProperties: { type: 'boolean' },
+        description: 'Each channel that runs, ready or not.',
+      },
+      alarms: {
+        type: 'array',
+        items: closed({
+          id: { type: 'string', enum: [...alarmIds] },
+          level: { type: 'string', enum: ['bad', 'warn'] },
+          text,
+        }),
+      },
+    },
+    'The gateway now, as the operator console shows it.',
+  ),
 } as const satisfies Record<string, JsonSchema>
