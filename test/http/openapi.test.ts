@@ -28,7 +28,12 @@ import type {
 import { httpMethods } from '../../src/http/openapi/types.js'
 import type { MountedRoute } from '../support/express-routes.js'
 import { mountedRoutes } from '../support/express-routes.js'
-import type { GatewayFixture, HttpAnswer, RequestOptions } from '../support/gateway-fixture.js'
+import type {
+  CallbackServer,
+  GatewayFixture,
+  HttpAnswer,
+  RequestOptions,
+} from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,
   CINEMA,
@@ -38,6 +43,7 @@ import {
   LI_PIN,
   NOBODY,
   RINGTONES,
+  startCallbackServer,
   startTestGateway,
 } from '../support/gateway-fixture.js'
 
@@ -251,6 +257,8 @@ function tokenFor(operation: Operation): string | null {
 let served: OpenApiDocument
 let checker: Checker
 let t: GatewayFixture
+/** The merchant's webhook receiver, once a test starts it. */
+let receiver: CallbackServer | undefined
 
 beforeAll(async () => {
   t = await startTestGateway()
@@ -261,7 +269,9 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  // The gateway first: it must not be posting to a receiver that is gone.
   await t?.close()
+  await receiver?.close()
 })
 
 /** A call whose answer is checked against the document before the test reads it. */
@@ -607,6 +617,86 @@ describe('the merchant API, as documented', () => {
     const day = await merchant('GET', `/api/v1/settlements?date=${t.localDate()}`)
     expect(day.json).toMatchObject({ merchant: RINGTONES, payments: 2 })
     refused(await merchant('GET', '/api/v1/settlements?date=today'), 400, 'date_invalid')
+  })
+
+  it("reads the portal's views: merchant, payments, sales, orders, webhooks, CSV", async () => {
+    receiver = await startCallbackServer(() => t.nowMs())
+    const created = await merchant('POST', '/api/v1/payment-requests', {
+      msisdn: LI,
+      amount: '5.00',
+      reference: 'ring-3',
+      callbackUrl: receiver.url,
+    })
+    const id = created.json.id as string
+    expect((await t.confirm(LI, LI_PIN)).ok).toBe(true)
+    await t.advance(0)
+    await receiver.arrival(1)
+
+    expect((await merchant('GET', '/api/v1/merchant')).json).toMatchObject({
+      code: RINGTONES,
+      apiKeyLast4: RINGTONES,
+    })
+    const secret = await merchant('GET', '/api/v1/merchant/webhook-secret')
+    expect(secret.headers.get('cache-control')).toBe('no-store')
+    expect(secret.json.webhookSecret).toBe(`test_secret_${RINGTONES}`)
+
+    const page = await merchant('GET', '/api/v1/payments?limit=1')
+    expect(page.json.payments.map((payment: { id: string }) => payment.id)).toEqual([id])
+    const older = await merchant('GET', `/api/v1/payments?status=completed&before=${id}`)
+    expect(older.json.payments).toHaveLength(2)
+    refused(await merchant('GET', '/api/v1/payments?limit=0'), 400, 'limit_invalid')
+    refused(await merchant('GET', '/api/v1/payments?status=paid'), 400, 'status_invalid')
+    expect((await merchant('GET', `/api/v1/payments/${id}`)).json.trail.complete).toBe(true)
+    // Another merchant's payment is as unknown as no payment.
+    refused(
+      await merchant('GET', `/api/v1/payments/${id}`, undefined, {}, CINEMA),
+      404,
+      'payment_not_found',
+    )
+    refused(await merchant('GET', '/api/v1/payments/P9999999'), 404, 'payment_not_found')
+
+    const sales = await merchant('GET', '/api/v1/sales')
+    expect(sales.json.days).toHaveLength(14)
+    const sold = sales.json.days.map((day: { payments: number }) => day.payments)
+    expect(sold.reduce((sum: number, payments: number) => sum + payments)).toBe(3)
+    const twoDays = await merchant('GET', `/api/v1/sales?from=${t.localDate(-1)}`)
+    expect(twoDays.json.days).toHaveLength(2)
+    refused(await merchant('GET', '/api/v1/sales?from=yesterday'), 400, 'date_invalid')
+    refused(await merchant('GET', `/api/v1/sales?from=${t.localDate(-31)}`), 400, 'range_invalid')
+
+    const orders = await merchant('GET', '/api/v1/orders?limit=1')
+    expect(orders.json.orders[0]).toMatchObject({ reference: 'o-1', status: 'open' })
+    expect((await merchant('GET', `/api/v1/orders?before=${orders.json.next}`)).status).toBe(200)
+    refused(await merchant('GET', '/api/v1/orders?limit=x'), 400, 'limit_invalid')
+
+    const deliveries = await merchant('GET', '/api/v1/webhooks/deliveries?limit=1')
+    const [delivery] = deliveries.json.deliveries
+    expect(delivery).toMatchObject({ paymentId: id, state: 'delivered' })
+    expect(delivery.tries[0].statusCode).toBe(200)
+    await merchant('GET', `/api/v1/webhooks/deliveries?before=${deliveries.json.next}`)
+    refused(await merchant('GET', '/api/v1/webhooks/deliveries?before=x'), 400, 'before_invalid')
+
+    const csv = await merchant('GET', `/api/v1/settlements.csv?date=${t.localDate()}`)
+    expect(csv.text).toContain(`${t.localDate()},${RINGTONES},net,`)
+    refused(await merchant('GET', '/api/v1/settlements.csv?date=today'), 400, 'date_invalid')
+  })
+
+  it('opens a web checkout and follows it', async () => {
+    const opened = await merchant('POST', '/api/v1/checkouts', {
+      amount: '12.00',
+      reference: 'basket-1',
+      returnUrl: 'https://shop.example/return',
+    })
+    expect(opened.status).toBe(201)
+    expect(opened.json.url).toBe(`/checkout/${opened.json.id}`)
+    const path = `/api/v1/checkouts/${opened.json.id}`
+    expect((await merchant('GET', path)).json.status).toBe('open')
+    refused(await merchant('GET', path, undefined, {}, CINEMA), 404, 'checkout_not_found')
+    for (const [body, error] of [
+      [{ amount: '1.00', reference: 'b', returnUrl: 'ftp://shop.example/' }, 'return_url_invalid'],
+      [{ amount: '1.00', returnUrl: 'https://shop.example/' }, 'reference_invalid'],
+    ] as const)
+      refused(await merchant('POST', '/api/v1/checkouts', body), 400, error)
   })
 })
 
@@ -986,10 +1076,10 @@ describe('the admin API, as documented', () => {
   })
 
   it("lists the merchants' webhooks and sends one again", async () => {
-    // The first payment request's callback found nobody listening: it is there, pending.
+    // The newest is the portal test's, delivered to its receiver: it is sent again.
     const page = await admin('GET', '/admin/api/webhooks?limit=1')
-    expect(page.json.webhooks).toHaveLength(1)
     const [webhook] = page.json.webhooks
+    expect(webhook.state).toBe('delivered')
     await admin('GET', `/admin/api/webhooks?before=${page.json.nextBefore}`)
     refused(await admin('GET', '/admin/api/webhooks?limit=0'), 400, 'limit_invalid')
     refused(await admin('GET', '/admin/api/webhooks?before=x'), 400, 'before_invalid')

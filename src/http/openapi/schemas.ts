@@ -4,7 +4,7 @@
  * the OpenAPI test validates real answers against them, so a field renamed or added in a route
  * and not here fails it. Enumerations come from the core where it has them (payment states,
  * funding accounts, reasons), so that the document cannot fall behind the code. Exports schemas,
- * ref, errorBody, reasonsAnswered, amountPattern and dateTimePattern.
+ * ref, errorBody, reasonsAnswered, merchantStatuses, amountPattern and dateTimePattern.
  */
 import type { AccountKind, Reason } from '../../core/index.js'
 import { fundingKinds, operatingModelIds, paymentStates, reasons } from '../../core/index.js'
@@ -98,7 +98,14 @@ function closed(
   }
 }
 
-const merchantStatuses = [
+const checkoutId: JsonSchema = {
+  type: 'string',
+  pattern: '^ck_',
+  examples: ['ck_3q2-7wEr0Ykz1fVxGx4Lkw'],
+}
+
+/** A payment's status in the merchant API's words (merchantStatusOf). */
+export const merchantStatuses = [
   'pending_authorization',
   'processing',
   'completed',
@@ -240,6 +247,163 @@ export const schemas = {
     operatingModel: { type: 'string', enum: [...operatingModelIds] },
     partyNames,
     parties: partyFees,
+  }),
+  MerchantProfile: closed(
+    {
+      code: { type: 'string', pattern: '^[0-9]{3,8}$' },
+      name: text,
+      category: { type: 'string', enum: ['merchant', 'biller'] },
+      settlementBank: nullableText,
+      fee: closed(
+        {
+          basisPoints: { ...count, description: "Its rate (150 = 1.50 %), or the platform's." },
+          fixed: amount,
+          min: amount,
+          max: { ...nullableAmount, description: 'null: no cap.' },
+        },
+        'Its fee rule.',
+      ),
+      apiKeyLast4: {
+        type: 'string',
+        maxLength: 4,
+        description: 'Of the key this request used: telepay keeps only its SHA-256.',
+      },
+      apiKeyStored: { const: 'sha256' },
+    },
+    'The merchant as its portal shows it; never its API key.',
+  ),
+  WebhookSecret: closed({
+    webhookSecret: {
+      type: 'string',
+      description: 'Webhooks and checkout results are signed with it (HMAC-SHA256).',
+    },
+  }),
+  MerchantPaymentPage: closed({
+    payments: { type: 'array', items: { $ref: '#/components/schemas/Payment' } },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (a payment id); null on the last page.",
+    },
+  }),
+  PaymentWithTrail: closed({
+    payment: { $ref: '#/components/schemas/Payment' },
+    trail: { $ref: '#/components/schemas/Trail' },
+  }),
+  Sales: closed(
+    {
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      currency: { const: 'CNY' },
+      channels: { type: 'array', items: text, description: 'The channels that sold, by name.' },
+      days: {
+        type: 'array',
+        description: 'Every day of the range, oldest first.',
+        items: closed({
+          date: { type: 'string', format: 'date' },
+          payments: count,
+          gross: amount,
+          fees: amount,
+          refunded: amount,
+          net: amount,
+          byChannel: {
+            type: 'object',
+            description: 'The channels that sold that day, by name.',
+            additionalProperties: closed({ payments: count, gross: amount }),
+          },
+        }),
+      },
+    },
+    "The merchant's completed payments by local day and channel, dated by when they were made.",
+  ),
+  MerchantOrderPage: closed({
+    orders: {
+      type: 'array',
+      items: closed({
+        orderNo: { type: 'string', pattern: '^[0-9]{4,12}$' },
+        amount,
+        reference: text,
+        description: text,
+        status: { type: 'string', enum: ['open', 'paid'] },
+        paymentId: { ...nullableText, description: 'The payment that paid it.' },
+        createdAt: dateTime,
+      }),
+    },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (an order number); null on the last page.",
+    },
+  }),
+  WebhookDeliveries: closed({
+    deliveries: {
+      type: 'array',
+      items: closed({
+        eventId: { ...count, description: 'As the body and X-Telepay-Event-Id carry it.' },
+        paymentId,
+        url: text,
+        state: { type: 'string', enum: ['delivered', 'retrying', 'abandoned'] },
+        attempts: count,
+        createdAt: dateTime,
+        deliveredAt: nullableDateTime,
+        nextAttemptAt: nullableDateTime,
+        tries: {
+          type: 'array',
+          description: 'Each attempt, newest first.',
+          items: closed({
+            attempt: { type: 'integer', minimum: 1 },
+            at: dateTime,
+            statusCode: {
+              type: ['integer', 'null'],
+              description: "The answer's status; null: none came (a timeout, a refusal).",
+            },
+            response: {
+              type: 'string',
+              maxLength: 256,
+              description: 'The first characters of the answer, or the error.',
+            },
+            signature: { type: 'string', description: 'X-Telepay-Signature as sent.' },
+            body: { type: 'string', description: 'The JSON sent.' },
+          }),
+        },
+      }),
+    },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (an event id); null on the last page.",
+    },
+  }),
+  CheckoutOpened: closed(
+    {
+      id: checkoutId,
+      url: {
+        type: 'string',
+        pattern: '^/checkout/ck_',
+        description: "The checkout's page on this gateway: send the shopper there.",
+      },
+      amount,
+      reference: text,
+      returnUrl: { type: 'string', format: 'uri' },
+      expiresAt: { ...dateTime, description: 'Half an hour after it was opened.' },
+    },
+    'A web checkout, open for its shopper.',
+  ),
+  Checkout: closed({
+    id: {
+      ...checkoutId,
+      pattern: '^(ck_|P)',
+      description: "The checkout's; or a recent payment request's, whose page follows it.",
+    },
+    status: {
+      type: 'string',
+      enum: ['open', ...merchantStatuses],
+      description:
+        "`open` until the shopper types a number, then the payment's; `cancelled` or " +
+        '`expired` when none was asked.',
+    },
+    paymentId: { ...nullableText, description: 'Once the shopper typed a number.' },
+    amount,
+    reference: text,
+    expiresAt: dateTime,
+    reason: { ...nullableText, description: 'Why the payment was declined or failed.' },
   }),
   Health: closed({
     status: { type: 'string', enum: ['ready', 'not_ready'] },
