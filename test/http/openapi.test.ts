@@ -3,10 +3,10 @@
  * the server really does. The document is OpenAPI 3.1 in structure (every $ref resolves, every
  * operation has a unique operationId and answers, its examples fit its schemas); it names every
  * route the app mounts under /api, /admin/api, /metrics and /healthz and no other; and real calls
- * of every operation, happy and refused, answer only documented statuses with bodies that
- * validate against the documented schema (ajv, JSON Schema 2020-12, objects closed). Every
- * documented status is produced at least once, but for the short list of exceptions below,
- * which must stay exact.
+ * of every operation, happy and refused, with a token or a console or portal session, answer
+ * only documented statuses with bodies that validate against the documented schema (ajv, JSON
+ * Schema 2020-12, objects closed; an event stream's events too). Every documented status is
+ * produced at least once, but for the short list of exceptions below, which must stay exact.
  */
 import { once } from 'node:events'
 import { request } from 'node:http'
@@ -26,6 +26,7 @@ import type {
   ResponseObject,
 } from '../../src/http/openapi/types.js'
 import { httpMethods } from '../../src/http/openapi/types.js'
+import { errorCodesOf } from '../../src/web/schema-fields.js'
 import type { MountedRoute } from '../support/express-routes.js'
 import { mountedRoutes } from '../support/express-routes.js'
 import type {
@@ -46,15 +47,18 @@ import {
   startCallbackServer,
   startTestGateway,
 } from '../support/gateway-fixture.js'
+import type { WebLogin } from '../support/web-login.js'
+import { webLogin } from '../support/web-login.js'
 
 /**
- * The documented answers no call here produces, and why. The test fails when one of them is
- * produced after all (then it leaves this list) and when a documented answer is produced by no
- * call and is not here.
+ * The documented answers (a status and its refusal code) no call here produces, and why. The
+ * test fails when one of them is produced after all (then it leaves this list) and when a
+ * documented status is produced by no call and not every code it documents is here.
  */
 const unexercised = [
   {
     status: '403',
+    error: 'forbidden',
     security: 'adminToken',
     why:
       'the default admin token is refused only from an address other than loopback, and the ' +
@@ -159,7 +163,12 @@ interface Answer {
   readonly text: string
 }
 
-/** Checks answers against one document; remembers which operation gave which status. */
+/** What a refusal's body holds, and any other JSON answer may not. */
+interface Answered {
+  readonly error?: unknown
+}
+
+/** Checks answers against one document; remembers each operation's statuses and codes. */
 class Checker {
   readonly operations: Indexed[]
   readonly exercised = new Set<string>()
@@ -214,6 +223,19 @@ class Checker {
           `${problemsOf(validate)}\n${answer.text.slice(0, 500)}`,
       )
     this.exercised.add(`${operation.operationId} ${status}`)
+    const error = typeof body === 'object' && body !== null ? (body as Answered).error : undefined
+    if (typeof error === 'string') this.exercised.add(`${operation.operationId} ${status} ${error}`)
+  }
+
+  /** The refusal codes an operation documents for a status. */
+  codesOf(operation: Operation, status: string): string[] {
+    const documented = operation.responses[status]
+    if (documented === undefined) return []
+    const response = (
+      '$ref' in documented ? resolvePointer(this.doc, documented.$ref.slice(1)) : documented
+    ) as ResponseObject
+    const schema = response.content?.['application/json']?.schema
+    return schema === undefined ? [] : errorCodesOf(schema, this.doc)
   }
 }
 
@@ -1179,6 +1201,51 @@ describe('the operations calls and the refusals every call shares', () => {
     }
   })
 
+  it("refuses a session's change without the page's CSRF token (403); lets reads by", async () => {
+    const sessions: Readonly<Record<string, WebLogin>> = {
+      consoleSession: await webLogin(t.url, '/console', ADMIN_TOKEN),
+      merchantSession: await webLogin(t.url, '/merchant', `test_key_${RINGTONES}`),
+    }
+    const sessionCall = async (
+      login: WebLogin,
+      method: string,
+      path: string,
+      options: { body?: unknown; csrf?: boolean } = {},
+    ): Promise<Answer> => {
+      const response = await login.call(method, path, options)
+      const answer = {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text: await response.text(),
+      }
+      checker.check(method, path, answer)
+      return answer
+    }
+    for (const { method, path, operation } of checker.operations) {
+      if (method === 'GET') continue
+      const scheme = (operation.security ?? [])
+        .flatMap((requirement) => Object.keys(requirement))
+        .find((name) => name in sessions)
+      const login = sessions[scheme ?? '']
+      if (login === undefined) throw new Error(`${operation.operationId} takes no session`)
+      const answer = await sessionCall(login, method, samplePath(path), { csrf: false })
+      expect({ status: answer.status, error: JSON.parse(answer.text).error }).toEqual({
+        status: 403,
+        error: 'csrf_invalid',
+      })
+    }
+    const { consoleSession, merchantSession } = sessions
+    if (consoleSession === undefined || merchantSession === undefined) throw new Error('no login')
+    expect((await sessionCall(consoleSession, 'GET', '/admin/api/clock')).status).toBe(200)
+    const unlock = `/admin/api/subscribers/${LI}/unlock`
+    expect((await sessionCall(consoleSession, 'POST', unlock)).status).toBe(200)
+    expect((await sessionCall(merchantSession, 'GET', '/api/v1/merchant')).status).toBe(200)
+    const body = { amount: '3.00', reference: 'portal-1' }
+    expect((await sessionCall(merchantSession, 'POST', '/api/v1/orders', { body })).status).toBe(
+      201,
+    )
+  })
+
   it('refuses bodies malformed (400), too large (413), in a foreign charset (415)', async () => {
     for (const { method, path, operation } of checker.operations) {
       if (operation.requestBody?.content['application/json'] === undefined) continue
@@ -1280,21 +1347,33 @@ describe('the operations calls and the refusals every call shares', () => {
         .filter((exception) =>
           (operation.security ?? []).some((requirement) => exception.security in requirement),
         )
-        .filter((exception) => exception.status in operation.responses)
-        .map((exception) => `${operation.operationId} ${exception.status}`),
+        .filter((exception) =>
+          checker.codesOf(operation, exception.status).includes(exception.error),
+        )
+        .map((exception) => `${operation.operationId} ${exception.status} ${exception.error}`),
     )
-    const documented = checker.operations.flatMap(({ operation }) =>
-      Object.keys(operation.responses).map((status) => `${operation.operationId} ${status}`),
+    // A status is excused only when each code it documents is excepted: a change's 403 is
+    // also a session's missing CSRF token, which a call produces.
+    const excused = (operation: Operation, status: string): boolean => {
+      const codes = checker.codesOf(operation, status)
+      return (
+        codes.length > 0 &&
+        codes.every((code) => excepted.includes(`${operation.operationId} ${status} ${code}`))
+      )
+    }
+    const neverProduced = checker.operations.flatMap(({ operation }) =>
+      Object.keys(operation.responses)
+        .filter((status) => !checker.exercised.has(`${operation.operationId} ${status}`))
+        .filter((status) => !excused(operation, status))
+        .map((status) => `${operation.operationId} ${status}`),
     )
     expect({
-      neverProduced: documented.filter(
-        (answer) => !checker.exercised.has(answer) && !excepted.includes(answer),
-      ),
+      neverProduced,
       exceptedButProduced: excepted.filter((answer) => checker.exercised.has(answer)),
     }).toEqual({ neverProduced: [], exceptedButProduced: [] })
     // Each exception excuses something: an exception that matches nothing is stale.
-    for (const exception of unexercised)
-      expect(excepted.some((answer) => answer.endsWith(` ${exception.status}`))).toBe(true)
+    for (const { status, error } of unexercised)
+      expect(excepted.some((answer) => answer.endsWith(` ${status} ${error}`))).toBe(true)
   })
 })
 

@@ -28,8 +28,8 @@ const common = {
   '503': shared('Busy'),
 } as const
 
-/** What every admin call that changes something answers besides its own. */
-const change = common
+/** What every admin call that changes something answers: a console session's needs its CSRF. */
+const change = { ...common, '403': shared('ForbiddenOrCsrf') } as const
 
 /** What every admin call with a JSON body answers besides its own. */
 const withBody = { ...change, '413': shared('BodyTooLarge'), '415': shared('Unreadable') } as const

@@ -95,6 +95,7 @@ const common = {
 /** What every merchant call with a JSON body answers besides its own. */
 const withBody = {
   ...common,
+  '403': shared('CsrfInvalid'),
   '409': keyReused,
   '413': shared('BodyTooLarge'),
   '415': shared('Unreadable'),
@@ -147,6 +148,7 @@ const checkoutPaths: Readonly<Record<string, PathItem>> = {
           'return_url_invalid',
         ]),
         ...common,
+        '403': shared('CsrfInvalid'),
         '413': shared('BodyTooLarge'),
         '415': shared('Unreadable'),
       },
