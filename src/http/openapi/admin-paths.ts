@@ -853,13 +853,14 @@ const consolePaths: Readonly<Record<string, PathItem>> = {
       security: adminAuth,
       responses: {
         '200': {
-          description:
-            '`retry: 2000`, then every second an `event: overview` whose `data:` is one line of ' +
-            'JSON: the Overview, as GET /admin/api/overview answers it. It stays open.',
+          description: 'The overview as it changes, in a stream that stays open.',
           content: {
             'text/event-stream': {
               schema: {
                 type: 'string',
+                description:
+                  '`retry: 2000`, then every second an `event: overview` whose `data:` is one ' +
+                  'line of JSON: the Overview, as GET /admin/api/overview answers it.',
                 pattern: '^retry: [0-9]+\\n\\n(event: overview\\ndata: \\{[^\\n]*\\}\\n\\n)*$',
               },
             },

@@ -107,10 +107,10 @@ const checkoutPaths: Readonly<Record<string, PathItem>> = {
       operationId: 'openCheckout',
       summary: 'Open a web checkout',
       description:
-        'A page on this gateway to send a shopper to (`url`): the shopper types a phone number, ' +
-        'which gets the payment request, and is sent back to `returnUrl` with the signed ' +
-        'result (docs/merchant-portal.md). It waits half an hour. No Idempotency-Key: a retry ' +
-        'opens another checkout, and the unused one expires.',
+        'A page on this gateway to send a shopper to (`url`): the shopper types a phone ' +
+        'number, that phone gets the payment request, and the page sends the shopper back to ' +
+        '`returnUrl` with the signed result (docs/merchant-portal.md). It waits half an hour. ' +
+        'No Idempotency-Key: a retry opens another checkout, and the unused one expires.',
       tags,
       security: merchantAuth,
       requestBody: {

@@ -765,12 +765,15 @@ export const schemas = {
       outbox: closed({ sms: count, webhook: count }, 'Notifications waiting.'),
       bank: { $ref: '#/components/schemas/BankBehaviour' },
       ledger: {
+        description: 'The last incremental check (every 30 s while someone watches); null before.',
         oneOf: [
           { type: 'null' },
-          closed(
-            { balanced: { type: 'boolean' }, checkedAt: dateTime, transfers: count, total: amount },
-            'The last incremental check (every 30 s while someone watches); null before it.',
-          ),
+          closed({
+            balanced: { type: 'boolean' },
+            checkedAt: dateTime,
+            transfers: count,
+            total: { ...amount, description: 'The sum of every balance.', examples: ['0.00'] },
+          }),
         ],
       },
       commandQueueDepth: count,
