@@ -1106,7 +1106,7 @@ describe('the admin API, as documented', () => {
     refused(await admin('GET', '/admin/api/webhooks?limit=0'), 400, 'limit_invalid')
     refused(await admin('GET', '/admin/api/webhooks?before=x'), 400, 'before_invalid')
     const resent = await admin('POST', `/admin/api/webhooks/${webhook.id}/resend`)
-    expect(resent.json).toMatchObject({ id: webhook.id, state: 'pending', attempts: 0 })
+    expect(resent.json).toMatchObject({ id: webhook.id, state: 'pending', deliveredAt: null })
     refused(await admin('POST', '/admin/api/webhooks/999999/resend'), 404, 'webhook_not_found')
     refused(await admin('POST', '/admin/api/webhooks/x/resend'), 400, 'webhook_id_invalid')
   })

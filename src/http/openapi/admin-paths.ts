@@ -940,8 +940,8 @@ const consolePaths: Readonly<Record<string, PathItem>> = {
       operationId: 'resendWebhook',
       summary: 'Send a webhook again',
       description:
-        'Whatever its state, its attempts start over now, with the same body and event id: a ' +
-        'merchant that was down gets it, one that had it gets it twice. No body.',
+        'Whatever its state, it is put back in the outbox, due now, with the same body and ' +
+        'event id: a merchant that was down gets it, one that had it gets it twice. No body.',
       tags,
       security: adminAuth,
       parameters: [webhookIdParameter],
