@@ -79,8 +79,16 @@ function resolveResponse(response: ResponseObject | Reference, doc: OpenApiDocum
   return { ...shared, description: response.description ?? shared.description }
 }
 
-function schemeOf(operation: Operation): string | null {
-  return Object.keys(operation.security?.[0] ?? {})[0] ?? null
+/** The schemes an operation accepts, any one of them: the first is the one curl shows. */
+function schemesOf(operation: Operation): string[] {
+  return (operation.security ?? []).flatMap((requirement) => Object.keys(requirement))
+}
+
+const schemeLabels: Readonly<Record<string, string>> = {
+  merchantApiKey: 'docs_auth_merchant',
+  adminToken: 'docs_auth_admin',
+  merchantSession: 'docs_auth_merchantSession',
+  consoleSession: 'docs_auth_consoleSession',
 }
 
 function methodBadge(method: string): Html {
@@ -171,12 +179,16 @@ function responses(operation: Operation, doc: OpenApiDocument, t: Label): Html {
     if (status.startsWith('2')) {
       const schema = content?.schema
       const named = schema?.$ref?.replace('#/components/schemas/', '')
-      const rows = schema !== undefined && mediaType?.endsWith('json') ? fieldRows(schema, doc) : []
+      const json = mediaType?.endsWith('json') === true
+      const rows = schema !== undefined && json ? fieldRows(schema, doc) : []
+      // A text answer (CSV, an event stream) has no fields: its schema says what its lines are.
+      const format = json ? undefined : schema?.description
       const headers = Object.entries(response.headers ?? {})
       answers.push(html`<div class="answer">
   <p>${statusBadge(status)} ${prose(response.description)} <span class="media">${mediaType ?? ''}${
     named === undefined ? '' : html` · ${named}`
   }</span></p>
+  ${format === undefined ? '' : html`<p class="header-note">${prose(format)}</p>`}
   ${headers.map(
     ([name, header]) =>
       html`<p class="header-note"><code>${name}</code>: ${prose(header.description)}</p>`,
@@ -222,9 +234,14 @@ function curlOf(origin: string, entry: Entry): string {
     .filter((parameter) => parameter.in === 'query' && parameter.required === true)
     .map((parameter) => `${parameter.name}=${exampleValue(parameter.schema, parameter.name)}`)
   const url = `${origin}${path}${query.length === 0 ? '' : `?${query.join('&')}`}`
-  const lines = [method === 'GET' ? `curl '${url}'` : `curl -X ${method} '${url}'`]
-  const scheme = schemeOf(operation)
-  if (scheme !== null) lines.push(`-H 'Authorization: Bearer ${exampleTokens[scheme] ?? ''}'`)
+  const streams = Object.values(operation.responses).some(
+    (response) => 'content' in response && response.content?.['text/event-stream'] !== undefined,
+  )
+  // An event stream is printed as each event comes, not when curl's buffer fills.
+  const curl = streams ? 'curl -N' : 'curl'
+  const lines = [method === 'GET' ? `${curl} '${url}'` : `${curl} -X ${method} '${url}'`]
+  const scheme = schemesOf(operation)[0]
+  if (scheme !== undefined) lines.push(`-H 'Authorization: Bearer ${exampleTokens[scheme] ?? ''}'`)
   if (parameters.some((parameter) => parameter.name === 'Idempotency-Key'))
     lines.push(`-H 'Idempotency-Key: ${operation.operationId}-1'`)
   const [mediaType, content] = Object.entries(operation.requestBody?.content ?? {})[0] ?? []
@@ -241,13 +258,8 @@ function curlOf(origin: string, entry: Entry): string {
 
 function operationArticle(entry: Entry, doc: OpenApiDocument, origin: string, t: Label): Html {
   const { method, path, operation } = entry
-  const scheme = schemeOf(operation)
-  const auth =
-    scheme === 'merchantApiKey'
-      ? t('docs_auth_merchant')
-      : scheme === 'adminToken'
-        ? t('docs_auth_admin')
-        : t('docs_auth_none')
+  const schemes = schemesOf(operation).map((scheme) => t(schemeLabels[scheme] ?? scheme))
+  const auth = schemes.length === 0 ? t('docs_auth_none') : schemes.join(t('docs_auth_or'))
   const id = `op-${operation.operationId}`
   // What the sidebar's filter matches the words typed against.
   const searched = `${method} ${path} ${operation.summary} ${operation.operationId}`

@@ -1,9 +1,10 @@
 /**
  * admin-paths.ts - the admin API's operations (/admin/api: src/http/admin-api.ts, admin-world.ts,
- * admin-world-file.ts, check-jobs.ts, and the IVR channel's call records) for the OpenAPI
- * document: each call's body, answers and refusal codes as the routes give them. Exports
- * adminPaths.
+ * admin-world-file.ts, check-jobs.ts, admin-operations.ts, admin-overview.ts, and the IVR
+ * channel's call records) for the OpenAPI document: each call's body, answers and refusal codes
+ * as the routes give them. Exports adminPaths.
  */
+import { paymentStates } from '../../core/index.js'
 import { fieldFormats } from '../../world/field-formats.js'
 import {
   adminAuth,
@@ -27,14 +28,18 @@ const common = {
   '503': shared('Busy'),
 } as const
 
+/** What every admin call that changes something answers: a console session's needs its CSRF. */
+const change = { ...common, '403': shared('ForbiddenOrCsrf') } as const
+
 /** What every admin call with a JSON body answers besides its own. */
-const withBody = { ...common, '413': shared('BodyTooLarge'), '415': shared('Unreadable') } as const
+const withBody = { ...change, '413': shared('BodyTooLarge'), '415': shared('Unreadable') } as const
+
+const keyReused = refusal('The Idempotency-Key was used for another request.', [
+  'idempotency_key_reused',
+])
 
 /** An operator command through the payment core: a key makes a retry safe. */
-const command = {
-  ...withBody,
-  '409': refusal('The Idempotency-Key was used for another request.', ['idempotency_key_reused']),
-} as const
+const command = { ...withBody, '409': keyReused } as const
 
 const amountRefusals = ['amount_invalid', 'amount_too_precise', 'amount_not_positive'] as const
 
@@ -63,6 +68,14 @@ const amountInput: JsonSchema = {
 }
 const feeAmount: JsonSchema = { ...amountInput, description: 'Of the fee rule, as "0.10".' }
 
+const dateParameter: Parameter = {
+  name: 'date',
+  in: 'query',
+  required: true,
+  description: 'The local (China) day.',
+  schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
+}
+
 const limitParameter = queryParameter('limit', 'Rows a page, 1 to 500.', {
   type: 'integer',
   minimum: 1,
@@ -77,6 +90,28 @@ function jsonBody(
   example: unknown,
 ): RequestBody {
   return { required: true, content: jsonContent({ type: 'object', required, properties }, example) }
+}
+
+/** A CSV attachment whose first line is `header`. */
+function csvAnswer(description: string, header: string): ResponseObject {
+  return {
+    description,
+    headers: {
+      'Content-Disposition': {
+        description: 'attachment, with the file name.',
+        schema: { type: 'string' },
+      },
+    },
+    content: {
+      'text/csv': {
+        schema: {
+          type: 'string',
+          pattern: `^${header}\\r\\n`,
+          description: `RFC 4180, lines ending CRLF: \`${header}\` first.`,
+        },
+      },
+    },
+  }
 }
 
 /** The 400 of a body's fields (admin-fields.ts names each `<field>_invalid`). */
@@ -192,6 +227,29 @@ const subscriberPaths: Readonly<Record<string, PathItem>> = {
           'pin_format_invalid',
         ]),
         ...command,
+        '422': shared('PaymentRule', 'Refused: `payer_not_registered`.'),
+      },
+    },
+  },
+  '/admin/api/subscribers/{msisdn}/unlock': {
+    post: {
+      operationId: 'unlockSubscriber',
+      summary: "Lift a subscriber's PIN lock",
+      description:
+        'Lifts the lock and clears the wrong-PIN count, keeping the PIN (a forgotten PIN is a ' +
+        'PATCH with a new `pin`, which unlocks too). Answers alike whether or not a lock was ' +
+        'on. No body.',
+      tags,
+      security: adminAuth,
+      parameters: [msisdnParameter, idempotencyKey],
+      responses: {
+        '200': answer('Unlocked: the subscriber as GET shows it.', ref('Subscriber')),
+        '400': refusal('Not an MSISDN, or the path does not decode.', [
+          'msisdn_invalid',
+          'request_unreadable',
+        ]),
+        ...change,
+        '409': keyReused,
         '422': shared('PaymentRule', 'Refused: `payer_not_registered`.'),
       },
     },
@@ -479,7 +537,7 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
       responses: {
         '200': answer('A check was running already: that one.', ref('CheckJob')),
         '202': checkJobAnswer,
-        ...common,
+        ...change,
       },
     },
   },
@@ -501,8 +559,13 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
   '/admin/api/transactions': {
     get: {
       operationId: 'listTransactions',
-      summary: 'List payments, newest first',
-      description: 'Across channels, a page at a time; with `msisdn`, as payer or payee.',
+      summary: 'List and search payments, newest first',
+      description:
+        'Across channels, a page at a time; with `msisdn`, as payer or payee, however old. ' +
+        'With `status`, `channel`, `merchant` or `reference` it is a search: only the payments ' +
+        'that match every filter given. A search reads at most the newest 10,000 payments ' +
+        'below `before` a page, so a page may come back short with a `nextBefore` that is not ' +
+        'null: the search stopped at its bound and goes on from there.',
       tags,
       security: adminAuth,
       parameters: [
@@ -511,11 +574,57 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
         queryParameter('before', "The previous page's `nextBefore` (a payment id).", {
           type: 'string',
         }),
+        queryParameter(
+          'status',
+          "A state, or the merchant API's `pending_authorization` or `processing`.",
+          { type: 'string', enum: [...paymentStates, 'pending_authorization', 'processing'] },
+        ),
+        queryParameter('channel', "A channel's name.", {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9_-]{0,19}$',
+          examples: ['sms', 'ussd', 'wap', 'ivr', 'api', 'admin'],
+        }),
+        queryParameter('merchant', 'A merchant code.', {
+          type: 'string',
+          pattern: fieldFormats.merchantCode.pattern,
+        }),
+        queryParameter(
+          'reference',
+          "A payment's id, its transfer reference (`T00000A`) or the merchant's reference.",
+          { type: 'string', maxLength: 64 },
+        ),
       ],
       responses: {
         '200': answer('A page.', ref('TransactionPage')),
-        '400': refusal('A malformed query.', ['msisdn_invalid', 'limit_invalid', 'before_invalid']),
+        '400': refusal('A malformed query.', [
+          'msisdn_invalid',
+          'limit_invalid',
+          'before_invalid',
+          'status_invalid',
+          'channel_invalid',
+          'merchant_invalid',
+          'reference_invalid',
+        ]),
         ...common,
+      },
+    },
+  },
+  '/admin/api/payments/{id}': {
+    get: {
+      operationId: 'getAnyPayment',
+      summary: 'Read any payment, with the ledger transfers that moved its money',
+      description:
+        'The payment as `transactions` shows it, and its transfers oldest first (its own and ' +
+        "any refund's), each with its legs: the payer's account, the merchant's and the fee " +
+        "parties'; a transfer's legs sum to zero. `last` names the newest payment.",
+      tags,
+      security: adminAuth,
+      parameters: [pathParameter('id', 'A payment id, or `last`.', 'P0000001')],
+      responses: {
+        '200': answer('The payment and its transfers.', ref('PaymentTransfers')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...common,
+        '404': refusal('No such payment.', ['payment_not_found']),
       },
     },
   },
@@ -541,17 +650,30 @@ const ledgerPaths: Readonly<Record<string, PathItem>> = {
       summary: "Read a day's fees per party and per merchant",
       tags,
       security: adminAuth,
-      parameters: [
-        {
-          name: 'date',
-          in: 'query',
-          required: true,
-          description: 'The local (China) day.',
-          schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
-        },
-      ],
+      parameters: [dateParameter],
       responses: {
         '200': answer('The settlement.', ref('AdminSettlement')),
+        '400': refusal('No date, or not YYYY-MM-DD.', ['date_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/admin/api/settlements.csv': {
+    get: {
+      operationId: 'getPartySettlementCsv',
+      summary: "Download a day's settlement as CSV",
+      description:
+        'What an operator opens in a spreadsheet or hands to a bank: one row per party with its ' +
+        'fees, then one per merchant with its payments, gross, fees, refunds and net (yuan, as ' +
+        'in the JSON).',
+      tags,
+      security: adminAuth,
+      parameters: [dateParameter],
+      responses: {
+        '200': csvAnswer(
+          'The settlement, as an attachment (`telepay-settlement-<date>.csv`).',
+          'date,kind,code,name,payments,gross,fees,refunds,net',
+        ),
         '400': refusal('No date, or not YYYY-MM-DD.', ['date_invalid']),
         ...common,
       },
@@ -606,6 +728,14 @@ const platformPaths: Readonly<Record<string, PathItem>> = {
     },
   },
   '/admin/api/clock': {
+    get: {
+      operationId: 'getClock',
+      summary: "Read the gateway's clock",
+      description: 'Which clock it runs on and its time: a test clock may be far from the wall.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The clock.', ref('Clock')), ...common },
+    },
     post: {
       operationId: 'advanceClock',
       summary: 'Move the test clock',
@@ -691,10 +821,148 @@ const platformPaths: Readonly<Record<string, PathItem>> = {
   },
 }
 
+/** The bind's id in the path: a whole number, as GET /admin/api/smpp/binds lists it. */
+const bindIdParameter = pathParameter('id', 'The bind, as listed.', '3')
+const webhookIdParameter = pathParameter('id', 'The webhook, as listed (its event id).', '12')
+
+const consolePaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/overview': {
+    get: {
+      operationId: 'getOverview',
+      summary: 'Read the live overview',
+      description:
+        'The gateway now: commands a second by channel and result with their latency over the ' +
+        "last two minutes, open sessions and calls, the SMSC simulator's binds with their " +
+        "windows and throughput, the outbox, the bank, the ledger's last check, the command " +
+        'queue, and the alarms raised. Reading it runs an incremental ledger check at most ' +
+        'every 30 s.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('A snapshot.', ref('Overview')), ...common },
+    },
+  },
+  '/admin/api/overview/stream': {
+    get: {
+      operationId: 'streamOverview',
+      summary: 'Follow the live overview, a snapshot a second',
+      description:
+        'Server-Sent Events, for the console: one snapshot a second shared by every open ' +
+        'stream, at most 20 streams at once. A client that stops reading is cut after 5 ' +
+        'snapshots queued, and reconnects.',
+      tags,
+      security: adminAuth,
+      responses: {
+        '200': {
+          description: 'The overview as it changes, in a stream that stays open.',
+          content: {
+            'text/event-stream': {
+              schema: {
+                type: 'string',
+                description:
+                  '`retry: 2000`, then every second an `event: overview` whose `data:` is one ' +
+                  'line of JSON: the Overview, as GET /admin/api/overview answers it.',
+                pattern: '^retry: [0-9]+\\n\\n(event: overview\\ndata: \\{[^\\n]*\\}\\n\\n)*$',
+              },
+            },
+          },
+        },
+        ...common,
+        '503': {
+          description:
+            'The gateway is busy or stopping, or 20 streams are open already: retry in a few ' +
+            'seconds.',
+          headers: {
+            'Retry-After': {
+              description: 'Seconds to wait, when the streams are full.',
+              schema: { type: 'string' },
+            },
+          },
+          content: jsonContent(errorBody(['system_busy', 'streams_full'])),
+        },
+      },
+    },
+  },
+  '/admin/api/smpp/binds': {
+    get: {
+      operationId: 'listSmppBinds',
+      summary: "List the SMSC simulator's binds",
+      description:
+        'Each ESME bound now (the SMS channel, phones, services) with its window and the ' +
+        'requests each way; none in operator mode or with SMS off.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The binds.', ref('SmppBinds')), ...common },
+    },
+  },
+  '/admin/api/smpp/binds/{id}': {
+    delete: {
+      operationId: 'endSmppBind',
+      summary: 'End a bind to the SMSC simulator',
+      description: 'The simulator unbinds the ESME and closes its connection; it may bind again.',
+      tags,
+      security: adminAuth,
+      parameters: [bindIdParameter],
+      responses: {
+        '200': answer('Unbound.', ref('SmppUnbound')),
+        '400': refusal('Not a bind id, or the path does not decode.', [
+          'bind_id_invalid',
+          'request_unreadable',
+        ]),
+        ...change,
+        '404': refusal('No such bind (it ended already).', ['bind_not_found']),
+      },
+    },
+  },
+  '/admin/api/webhooks': {
+    get: {
+      operationId: 'listWebhooks',
+      summary: "List the merchants' webhooks, newest first",
+      description:
+        'Delivered, pending or abandoned, a page at a time, with their attempts and last error.',
+      tags,
+      security: adminAuth,
+      parameters: [
+        limitParameter,
+        queryParameter('before', "The previous page's `nextBefore` (a webhook id).", {
+          type: 'integer',
+          minimum: 1,
+        }),
+      ],
+      responses: {
+        '200': answer('A page.', ref('WebhookPage')),
+        '400': refusal('A malformed query.', ['limit_invalid', 'before_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/admin/api/webhooks/{id}/resend': {
+    post: {
+      operationId: 'resendWebhook',
+      summary: 'Send a webhook again',
+      description:
+        'Whatever its state, it is put back in the outbox, due now, with the same body and ' +
+        'event id: a merchant that was down gets it, one that had it gets it twice. No body.',
+      tags,
+      security: adminAuth,
+      parameters: [webhookIdParameter],
+      responses: {
+        '200': answer('The webhook, pending again.', ref('Webhook')),
+        '400': refusal('Not a webhook id, or the path does not decode.', [
+          'webhook_id_invalid',
+          'request_unreadable',
+        ]),
+        ...change,
+        '404': refusal('No such webhook.', ['webhook_not_found']),
+      },
+    },
+  },
+}
+
 export const adminPaths: Readonly<Record<string, PathItem>> = {
   ...subscriberPaths,
   ...merchantPaths,
   ...worldPaths,
   ...ledgerPaths,
   ...platformPaths,
+  ...consolePaths,
 }

@@ -1,6 +1,7 @@
 /**
- * merchant-paths.ts - the merchant API's operations (/api/v1, channels/merchant/routes.ts) for
- * the OpenAPI document: each call's body, answers and refusal codes as the routes give them.
+ * merchant-paths.ts - the merchant API's operations (/api/v1: channels/merchant/routes.ts, and
+ * portal-routes.ts, the reads the merchant portal draws its pages from and the web checkouts)
+ * for the OpenAPI document: each call's body, answers and refusal codes as the routes give them.
  * Exports merchantPaths.
  */
 import {
@@ -12,7 +13,7 @@ import {
   refusal,
   shared,
 } from './responses.js'
-import { ref } from './schemas.js'
+import { merchantStatuses, ref } from './schemas.js'
 import type { JsonSchema, Parameter, PathItem } from './types.js'
 
 const tags = ['Merchant API']
@@ -43,6 +44,41 @@ const amountInput: JsonSchema = {
 const postRefusals = ['idempotency_key_invalid', ...bodyRefusals] as const
 const amountRefusals = ['amount_invalid', 'amount_too_precise', 'amount_not_positive'] as const
 
+/** A page's length, and where the previous page ended. */
+function pageParameters(before: string): Parameter[] {
+  return [
+    {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      description: 'Rows a page, 1 to 100.',
+      schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    },
+    {
+      name: 'before',
+      in: 'query',
+      required: false,
+      description: `The previous page's \`next\` (${before}).`,
+      schema: { type: 'string', maxLength: 64 },
+    },
+  ]
+}
+
+const csvHeader = 'date,merchant,line,payments,amount,currency'
+
+const dateParameter: Parameter = {
+  name: 'date',
+  in: 'query',
+  required: true,
+  description: 'The local (China) day.',
+  schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
+}
+
+/** The 400 of a GET: its own codes, and an Idempotency-Key over 255 characters. */
+function queryRefusals(description: string, codes: readonly string[]) {
+  return refusal(description, [...codes, 'idempotency_key_invalid'])
+}
+
 const notFound = refusal("No such payment for this merchant (another merchant's is not shown).", [
   'payment_not_found',
 ])
@@ -59,12 +95,272 @@ const common = {
 /** What every merchant call with a JSON body answers besides its own. */
 const withBody = {
   ...common,
+  '403': shared('CsrfInvalid'),
   '409': keyReused,
   '413': shared('BodyTooLarge'),
   '415': shared('Unreadable'),
 } as const
 
-export const merchantPaths: Readonly<Record<string, PathItem>> = {
+const checkoutPaths: Readonly<Record<string, PathItem>> = {
+  '/api/v1/checkouts': {
+    post: {
+      operationId: 'openCheckout',
+      summary: 'Open a web checkout',
+      description:
+        'A page on this gateway to send a shopper to (`url`): the shopper types a phone ' +
+        'number, that phone gets the payment request, and the page sends the shopper back to ' +
+        '`returnUrl` with the signed result (docs/merchant-portal.md). It waits half an hour. ' +
+        'No Idempotency-Key: a retry opens another checkout, and the unused one expires.',
+      tags,
+      security: merchantAuth,
+      requestBody: {
+        required: true,
+        content: jsonContent(
+          {
+            type: 'object',
+            required: ['amount', 'reference', 'returnUrl'],
+            properties: {
+              amount: amountInput,
+              reference: { type: 'string', maxLength: 64 },
+              description: { type: 'string', maxLength: 140 },
+              returnUrl: {
+                type: 'string',
+                format: 'uri',
+                maxLength: 2_048,
+                description: 'An absolute http or https URL without credentials.',
+              },
+            },
+          },
+          {
+            amount: '25.00',
+            reference: 'basket-42',
+            returnUrl: 'https://shop.example/telepay/return',
+          },
+        ),
+      },
+      responses: {
+        '201': answer('Opened.', ref('CheckoutOpened')),
+        '400': refusal('A field is missing or malformed.', [
+          ...postRefusals,
+          ...amountRefusals,
+          'reference_invalid',
+          'description_invalid',
+          'return_url_invalid',
+        ]),
+        ...common,
+        '403': shared('CsrfInvalid'),
+        '413': shared('BodyTooLarge'),
+        '415': shared('Unreadable'),
+      },
+    },
+  },
+  '/api/v1/checkouts/{id}': {
+    get: {
+      operationId: 'getCheckout',
+      summary: 'Read a web checkout',
+      description: "Its status: `open` until the shopper types a number, then the payment's.",
+      tags,
+      security: merchantAuth,
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          description: "The checkout's id, as opened.",
+          schema: { type: 'string', examples: ['ck_3q2-7wEr0Ykz1fVxGx4Lkw'] },
+        },
+      ],
+      responses: {
+        '200': answer('The checkout.', ref('Checkout')),
+        '400': queryRefusals('The path does not decode, or the Idempotency-Key is too long.', [
+          'request_unreadable',
+        ]),
+        ...common,
+        '404': refusal("No such checkout for this merchant (another merchant's is not shown).", [
+          'checkout_not_found',
+        ]),
+      },
+    },
+  },
+}
+
+/** The merchant portal's reads (portal-routes.ts): any client of the API may make them. */
+const portalPaths: Readonly<Record<string, PathItem>> = {
+  '/api/v1/merchant': {
+    get: {
+      operationId: 'getMerchantProfile',
+      summary: "Read the merchant's profile",
+      description:
+        'Its code, name, category, settlement bank and fee rule, and the last four characters ' +
+        'of the key this request used.',
+      tags,
+      security: merchantAuth,
+      responses: {
+        '200': answer('The merchant.', ref('MerchantProfile')),
+        '400': queryRefusals('The Idempotency-Key is too long.', []),
+        ...common,
+      },
+    },
+  },
+  '/api/v1/merchant/webhook-secret': {
+    get: {
+      operationId: 'getWebhookSecret',
+      summary: 'Read the webhook secret',
+      description: 'To check the signature of a webhook or of a checkout result.',
+      tags,
+      security: merchantAuth,
+      responses: {
+        '200': {
+          ...answer('The secret.', ref('WebhookSecret')),
+          headers: {
+            'Cache-Control': {
+              description: '`no-store`: no cache keeps it.',
+              schema: { const: 'no-store' },
+            },
+          },
+        },
+        '400': queryRefusals('The Idempotency-Key is too long.', []),
+        ...common,
+      },
+    },
+  },
+  '/api/v1/payments': {
+    get: {
+      operationId: 'listPayments',
+      summary: "List the merchant's payments, newest first",
+      description:
+        'A page at a time, each as GET /api/v1/payment-requests/{id} answers it. A page ' +
+        'filtered by `status` looks at no more than 5,000 payments, then answers what it found ' +
+        "with `next`. Another merchant's payment as `before` starts nowhere (an empty page).",
+      tags,
+      security: merchantAuth,
+      parameters: [
+        ...pageParameters('a payment id'),
+        {
+          name: 'status',
+          in: 'query',
+          required: false,
+          description: 'Only payments in this status.',
+          schema: { type: 'string', enum: [...merchantStatuses] },
+        },
+      ],
+      responses: {
+        '200': answer('A page.', ref('MerchantPaymentPage')),
+        '400': queryRefusals('A malformed query.', ['limit_invalid', 'status_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/api/v1/payments/{id}': {
+    get: {
+      operationId: 'getPaymentWithTrail',
+      summary: 'Read a payment with its trail',
+      description: 'The payment and its nine-step trail, in one answer.',
+      tags,
+      security: merchantAuth,
+      parameters: [paymentIdParameter],
+      responses: {
+        '200': answer('The payment and its trail.', ref('PaymentWithTrail')),
+        '400': queryRefusals('The path does not decode, or the Idempotency-Key is too long.', [
+          'request_unreadable',
+        ]),
+        ...common,
+        '404': notFound,
+      },
+    },
+  },
+  '/api/v1/sales': {
+    get: {
+      operationId: 'getSales',
+      summary: "Read the merchant's sales by day and channel",
+      description:
+        'Completed payments, dated by when they were made: each day of the range with its ' +
+        'payments, gross, fees, refunded and net, and by channel.',
+      tags,
+      security: merchantAuth,
+      parameters: [
+        {
+          name: 'from',
+          in: 'query',
+          required: false,
+          description: 'The first local day; by default 13 days before today.',
+          schema: { type: 'string', format: 'date' },
+        },
+        {
+          name: 'to',
+          in: 'query',
+          required: false,
+          description: 'The last local day; by default today. The range is 1 to 31 days.',
+          schema: { type: 'string', format: 'date' },
+        },
+      ],
+      responses: {
+        '200': answer('The sales.', ref('Sales')),
+        '400': queryRefusals('A date is not YYYY-MM-DD, or the range is not 1 to 31 days.', [
+          'date_invalid',
+          'range_invalid',
+        ]),
+        ...common,
+      },
+    },
+  },
+  '/api/v1/webhooks/deliveries': {
+    get: {
+      operationId: 'listWebhookDeliveries',
+      summary: "List the merchant's webhook deliveries, newest first",
+      description:
+        'Each with every attempt: the body and X-Telepay-Signature sent, the status code ' +
+        'answered and the first 256 characters of the answer or the error.',
+      tags,
+      security: merchantAuth,
+      parameters: pageParameters('an event id'),
+      responses: {
+        '200': answer('A page.', ref('WebhookDeliveries')),
+        '400': queryRefusals('A malformed query.', ['limit_invalid', 'before_invalid']),
+        ...common,
+      },
+    },
+  },
+  '/api/v1/settlements.csv': {
+    get: {
+      operationId: 'getSettlementCsv',
+      summary: "Download a day's settlement as CSV",
+      description:
+        'One line each for `gross`, `fees`, `fee:<party>` (each party that took a share), ' +
+        '`refunds` and `net`; fees and refunds negative.',
+      tags,
+      security: merchantAuth,
+      parameters: [dateParameter],
+      responses: {
+        '200': {
+          description: 'The settlement, as an attachment (`telepay-settlement-<code>-<date>.csv`).',
+          headers: {
+            'Content-Disposition': {
+              description: 'attachment, with the file name.',
+              schema: { type: 'string' },
+            },
+          },
+          content: {
+            'text/csv': {
+              schema: {
+                type: 'string',
+                pattern: `^${csvHeader}\\r\\n`,
+                description: `RFC 4180, lines ending CRLF: \`${csvHeader}\` first.`,
+              },
+            },
+          },
+        },
+        '400': queryRefusals('No date, or not YYYY-MM-DD; or the Idempotency-Key is too long.', [
+          'date_invalid',
+        ]),
+        ...common,
+      },
+    },
+  },
+}
+
+/** Payments, orders, refunds, delivery and the day's settlement. */
+const paymentPaths: Readonly<Record<string, PathItem>> = {
   '/api/v1/payment-requests': {
     post: {
       operationId: 'createPaymentRequest',
@@ -170,6 +466,19 @@ export const merchantPaths: Readonly<Record<string, PathItem>> = {
     },
   },
   '/api/v1/orders': {
+    get: {
+      operationId: 'listOrders',
+      summary: "List the merchant's orders, newest first",
+      description: 'Open or paid, a page at a time, with the payment that paid each.',
+      tags,
+      security: merchantAuth,
+      parameters: pageParameters('an order number'),
+      responses: {
+        '200': answer('A page.', ref('MerchantOrderPage')),
+        '400': queryRefusals('A malformed query.', ['limit_invalid']),
+        ...common,
+      },
+    },
     post: {
       operationId: 'createOrder',
       summary: 'Open an order',
@@ -290,4 +599,10 @@ export const merchantPaths: Readonly<Record<string, PathItem>> = {
       },
     },
   },
+}
+
+export const merchantPaths: Readonly<Record<string, PathItem>> = {
+  ...paymentPaths,
+  ...portalPaths,
+  ...checkoutPaths,
 }

@@ -1,9 +1,9 @@
 /**
  * responses.ts - the answers many operations share (components.responses: no token, the default
- * token off loopback, a body too large or unreadable, the gateway busy or stopping, a payment
- * rule) and the helpers the path files build their own answers and parameters with. Exports
- * sharedResponses, shared, jsonContent, answer, refusal, bodyRefusals, idempotencyKeyHeader,
- * merchantAuth, adminAuth and open.
+ * token off loopback, a session's change without its CSRF token, a body too large or unreadable,
+ * the gateway busy or stopping, a payment rule) and the helpers the path files build their own
+ * answers and parameters with. Exports sharedResponses, shared, jsonContent, answer, refusal,
+ * bodyRefusals, idempotencyKeyHeader, merchantAuth, adminAuth and open.
  */
 import { errorBody, reasonsAnswered } from './schemas.js'
 import type { JsonSchema, MediaType, Parameter, Reference, ResponseObject } from './types.js'
@@ -37,6 +37,14 @@ export const sharedResponses = {
     'The default admin token (`test_admin_token`) is taken from loopback only: set `adminToken`.',
     ['forbidden'],
   ),
+  ForbiddenOrCsrf: refusal(
+    'The default admin token off loopback (set `adminToken`); or, from a console session, a ' +
+      "change without the page's `X-CSRF-Token`.",
+    ['forbidden', 'csrf_invalid'],
+  ),
+  CsrfInvalid: refusal("From a portal session, a change without the page's `X-CSRF-Token`.", [
+    'csrf_invalid',
+  ]),
   BodyTooLarge: refusal('The body is over 64 KB (operating.httpBodyBytesMax).', ['body_too_large']),
   Unreadable: refusal('The body is in a charset or content coding the gateway cannot read.', [
     'request_unreadable',
@@ -77,6 +85,8 @@ export function idempotencyKeyHeader(lengthMax?: number): Parameter {
   }
 }
 
-export const merchantAuth = [{ merchantApiKey: [] }] as const
-export const adminAuth = [{ adminToken: [] }] as const
+/** The key, or the portal's session cookie: the portal's pages call the API with their cookie. */
+export const merchantAuth = [{ merchantApiKey: [] }, { merchantSession: [] }] as const
+/** The token, or the console's session cookie, as the console's pages call the API. */
+export const adminAuth = [{ adminToken: [] }, { consoleSession: [] }] as const
 export const open = [] as const

@@ -4,12 +4,13 @@
  * the OpenAPI test validates real answers against them, so a field renamed or added in a route
  * and not here fails it. Enumerations come from the core where it has them (payment states,
  * funding accounts, reasons), so that the document cannot fall behind the code. Exports schemas,
- * ref, errorBody, reasonsAnswered, amountPattern and dateTimePattern.
+ * ref, errorBody, reasonsAnswered, merchantStatuses, amountPattern and dateTimePattern.
  */
-import type { Reason } from '../../core/index.js'
+import type { AccountKind, Reason } from '../../core/index.js'
 import { fundingKinds, operatingModelIds, paymentStates, reasons } from '../../core/index.js'
 import { smsStates } from '../../gateway/handset/index.js'
 import { httpStatusOf } from '../../gateway/http/status.js'
+import { alarmIds } from '../overview/alarms.js'
 import type { JsonSchema } from './types.js'
 
 /** "25.00": yuan with exactly two decimals, as formatAmount writes them (negative: owed). */
@@ -62,6 +63,25 @@ const paymentId: JsonSchema = {
 }
 const transferRef: JsonSchema = { type: 'string', pattern: '^T[0-9A-Z]{6}$', examples: ['T000005'] }
 const funding: JsonSchema = { type: 'string', enum: [...fundingKinds] }
+const nullableNumber: JsonSchema = { type: ['number', 'null'] }
+/** The fee parties' accounts a payment's legs credit. */
+const feeAccounts = ['operator_fees', 'bank_fees', 'platform_fees'] as const satisfies AccountKind[]
+const smppMode: JsonSchema = {
+  type: 'string',
+  enum: ['simulator', 'operator', 'none'],
+  description: '`none`: SMS is off.',
+}
+const smppBindFields: Readonly<Record<string, JsonSchema>> = {
+  id: count,
+  systemId: text,
+  bindType: { type: 'string', enum: ['transmitter', 'receiver', 'transceiver'] },
+  remote: { type: 'string', description: "The ESME's address and port." },
+  outstanding: { ...count, description: 'Our requests to it awaiting a response.' },
+  windowMax: count,
+  queued: { ...count, description: 'Our requests waiting for room in the window.' },
+  requestsIn: { ...count, description: 'Requests it sent us since it bound.' },
+  requestsOut: { ...count, description: 'Requests we sent it since it bound.' },
+}
 const language: JsonSchema = { type: 'string', enum: ['en', 'zh'] }
 
 /** An object whose every listed field is always there, and nothing else. */
@@ -78,7 +98,14 @@ function closed(
   }
 }
 
-const merchantStatuses = [
+const checkoutId: JsonSchema = {
+  type: 'string',
+  pattern: '^ck_',
+  examples: ['ck_3q2-7wEr0Ykz1fVxGx4Lkw'],
+}
+
+/** A payment's status in the merchant API's words (merchantStatusOf). */
+export const merchantStatuses = [
   'pending_authorization',
   'processing',
   'completed',
@@ -221,6 +248,163 @@ export const schemas = {
     partyNames,
     parties: partyFees,
   }),
+  MerchantProfile: closed(
+    {
+      code: { type: 'string', pattern: '^[0-9]{3,8}$' },
+      name: text,
+      category: { type: 'string', enum: ['merchant', 'biller'] },
+      settlementBank: nullableText,
+      fee: closed(
+        {
+          basisPoints: { ...count, description: "Its rate (150 = 1.50 %), or the platform's." },
+          fixed: amount,
+          min: amount,
+          max: { ...nullableAmount, description: 'null: no cap.' },
+        },
+        'Its fee rule.',
+      ),
+      apiKeyLast4: {
+        type: 'string',
+        maxLength: 4,
+        description: 'Of the key this request used: telepay keeps only its SHA-256.',
+      },
+      apiKeyStored: { const: 'sha256' },
+    },
+    'The merchant as its portal shows it; never its API key.',
+  ),
+  WebhookSecret: closed({
+    webhookSecret: {
+      type: 'string',
+      description: 'Webhooks and checkout results are signed with it (HMAC-SHA256).',
+    },
+  }),
+  MerchantPaymentPage: closed({
+    payments: { type: 'array', items: { $ref: '#/components/schemas/Payment' } },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (a payment id); null on the last page.",
+    },
+  }),
+  PaymentWithTrail: closed({
+    payment: { $ref: '#/components/schemas/Payment' },
+    trail: { $ref: '#/components/schemas/Trail' },
+  }),
+  Sales: closed(
+    {
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      currency: { const: 'CNY' },
+      channels: { type: 'array', items: text, description: 'The channels that sold, by name.' },
+      days: {
+        type: 'array',
+        description: 'Every day of the range, oldest first.',
+        items: closed({
+          date: { type: 'string', format: 'date' },
+          payments: count,
+          gross: amount,
+          fees: amount,
+          refunded: amount,
+          net: amount,
+          byChannel: {
+            type: 'object',
+            description: 'The channels that sold that day, by name.',
+            additionalProperties: closed({ payments: count, gross: amount }),
+          },
+        }),
+      },
+    },
+    "The merchant's completed payments by local day and channel, dated by when they were made.",
+  ),
+  MerchantOrderPage: closed({
+    orders: {
+      type: 'array',
+      items: closed({
+        orderNo: { type: 'string', pattern: '^[0-9]{4,12}$' },
+        amount,
+        reference: text,
+        description: text,
+        status: { type: 'string', enum: ['open', 'paid'] },
+        paymentId: { ...nullableText, description: 'The payment that paid it.' },
+        createdAt: dateTime,
+      }),
+    },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (an order number); null on the last page.",
+    },
+  }),
+  WebhookDeliveries: closed({
+    deliveries: {
+      type: 'array',
+      items: closed({
+        eventId: { ...count, description: 'As the body and X-Telepay-Event-Id carry it.' },
+        paymentId,
+        url: text,
+        state: { type: 'string', enum: ['delivered', 'retrying', 'abandoned'] },
+        attempts: count,
+        createdAt: dateTime,
+        deliveredAt: nullableDateTime,
+        nextAttemptAt: nullableDateTime,
+        tries: {
+          type: 'array',
+          description: 'Each attempt, newest first.',
+          items: closed({
+            attempt: { type: 'integer', minimum: 1 },
+            at: dateTime,
+            statusCode: {
+              type: ['integer', 'null'],
+              description: "The answer's status; null: none came (a timeout, a refusal).",
+            },
+            response: {
+              type: 'string',
+              maxLength: 256,
+              description: 'The first characters of the answer, or the error.',
+            },
+            signature: { type: 'string', description: 'X-Telepay-Signature as sent.' },
+            body: { type: 'string', description: 'The JSON sent.' },
+          }),
+        },
+      }),
+    },
+    next: {
+      type: ['string', 'null'],
+      description: "The next page's `before` (an event id); null on the last page.",
+    },
+  }),
+  CheckoutOpened: closed(
+    {
+      id: checkoutId,
+      url: {
+        type: 'string',
+        pattern: '^/checkout/ck_',
+        description: "The checkout's page on this gateway: send the shopper there.",
+      },
+      amount,
+      reference: text,
+      returnUrl: { type: 'string', format: 'uri' },
+      expiresAt: { ...dateTime, description: 'Half an hour after it was opened.' },
+    },
+    'A web checkout, open for its shopper.',
+  ),
+  Checkout: closed({
+    id: {
+      ...checkoutId,
+      pattern: '^(ck_|P)',
+      description: "The checkout's; or a recent payment request's, whose page follows it.",
+    },
+    status: {
+      type: 'string',
+      enum: ['open', ...merchantStatuses],
+      description:
+        "`open` until the shopper types a number, then the payment's; `cancelled` or " +
+        '`expired` when none was asked.',
+    },
+    paymentId: { ...nullableText, description: 'Once the shopper typed a number.' },
+    amount,
+    reference: text,
+    expiresAt: dateTime,
+    reason: { ...nullableText, description: 'Why the payment was declined or failed.' },
+  }),
   Health: closed({
     status: { type: 'string', enum: ['ready', 'not_ready'] },
     store: { type: 'string', enum: ['ok', 'unavailable'] },
@@ -264,6 +448,29 @@ export const schemas = {
         ],
       },
     },
+    limits: closed(
+      {
+        date: { type: 'string', format: 'date', description: 'The local (China) day.' },
+        dailyMax: { ...amount, description: 'What may leave the subscriber in a day.' },
+        usedToday: {
+          ...amount,
+          description:
+            'What left the subscriber this day, over all their accounts (a wallet load from ' +
+            'their own card does not count).',
+        },
+        leftToday: { ...amount, description: 'dailyMax less usedToday, never below 0.00.' },
+        microPaymentMax: {
+          ...amount,
+          description:
+            "The micro-payment line: below it the SIM authorizes; the phone bill's most.",
+        },
+        walletPaymentMax: { ...amount, description: 'The most one wallet payment may be.' },
+        walletHeldMax: { ...amount, description: 'The most a wallet may hold.' },
+        bankPaymentMax: { ...amount, description: 'The most one card payment may be.' },
+        pinAttemptsMax: { type: 'integer', minimum: 1, description: 'Wrong PINs before a lock.' },
+      },
+      "The subscriber's limits, and what is left of the daily one.",
+    ),
   }),
   LedgerCheck: closed({
     balanced: { type: 'boolean' },
@@ -446,4 +653,144 @@ export const schemas = {
       }),
     },
   }),
+  PaymentTransfers: closed(
+    {
+      payment: { $ref: '#/components/schemas/Payment' },
+      transfers: {
+        type: 'array',
+        description: 'Oldest first; none while it waits or when it was refused.',
+        items: closed({
+          id: count,
+          reference: transferRef,
+          kind: { type: 'string', enum: ['payment', 'refund'] },
+          createdAt: dateTime,
+          legs: {
+            type: 'array',
+            items: closed({
+              leg: count,
+              account: { type: 'string', enum: [...fundingKinds, 'merchant', ...feeAccounts] },
+              owner: { type: 'string', description: 'An MSISDN, a merchant code or `platform`.' },
+              side: { type: 'string', enum: ['debit', 'credit'] },
+              amount,
+            }),
+          },
+          total: { ...amount, description: "The legs' sum: 0.00.", examples: ['0.00'] },
+        }),
+      },
+    },
+    'A payment and the ledger transfers that moved its money: its own and any refund.',
+  ),
+  Clock: closed({
+    clock: {
+      type: 'string',
+      enum: ['test', 'system'],
+      description: '`test`: moved only by POST /admin/api/clock.',
+    },
+    now: dateTime,
+  }),
+  Webhook: closed(
+    {
+      id: { ...count, description: 'The event id (X-Telepay-Event-Id).' },
+      merchant: nullableText,
+      paymentId: nullableText,
+      url: nullableText,
+      state: { type: 'string', enum: ['pending', 'delivered', 'abandoned'] },
+      attempts: count,
+      lastError: { ...nullableText, description: 'Why the last attempt failed.' },
+      createdAt: dateTime,
+      nextAttemptAt: { ...nullableDateTime, description: 'While pending.' },
+      deliveredAt: nullableDateTime,
+      abandonedAt: nullableDateTime,
+    },
+    "A merchant's webhook: a payment's final status POSTed to its callbackUrl.",
+  ),
+  WebhookPage: closed({
+    webhooks: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+    nextBefore: {
+      type: ['integer', 'null'],
+      description: "The next page's `before`; null on the last page.",
+    },
+  }),
+  SmppBinds: closed({
+    mode: smppMode,
+    binds: {
+      type: 'array',
+      items: closed(
+        { ...smppBindFields, boundAtMs: { ...count, description: 'When it bound, in ms.' } },
+        'An ESME bound to the SMSC simulator (none in operator mode).',
+      ),
+    },
+  }),
+  SmppUnbound: closed({ id: count, unbound: { const: true } }),
+  Overview: closed(
+    {
+      at: dateTime,
+      chart: closed(
+        {
+          startSecond: { ...count, description: 'The first second, in seconds since 1970.' },
+          commands: { type: 'array', items: count },
+          byChannel: {
+            type: 'object',
+            additionalProperties: { type: 'array', items: count },
+            description: "Each channel's commands a second, by name.",
+          },
+          p50Ms: { type: 'array', items: nullableNumber },
+          p99Ms: { type: 'array', items: nullableNumber },
+        },
+        'The last 120 seconds, oldest first, one array per figure.',
+      ),
+      lastMinute: closed({
+        commands: count,
+        perSecond: { type: 'number', minimum: 0 },
+        byChannel: { type: 'object', additionalProperties: count },
+        byResult: {
+          type: 'object',
+          additionalProperties: count,
+          description: '`ok` or the refusal reason.',
+        },
+      }),
+      sessions: closed({ ussd: count, ivr: count, wap: count }, 'Open now.'),
+      smpp: closed({
+        mode: smppMode,
+        binds: {
+          type: 'array',
+          items: closed({
+            ...smppBindFields,
+            boundAt: dateTime,
+            inPerSecond: { ...nullableNumber, description: 'Since the last snapshot.' },
+            outPerSecond: nullableNumber,
+          }),
+        },
+      }),
+      outbox: closed({ sms: count, webhook: count }, 'Notifications waiting.'),
+      bank: { $ref: '#/components/schemas/BankBehaviour' },
+      ledger: {
+        description: 'The last incremental check (every 30 s while someone watches); null before.',
+        oneOf: [
+          { type: 'null' },
+          closed({
+            balanced: { type: 'boolean' },
+            checkedAt: dateTime,
+            transfers: count,
+            total: { ...amount, description: 'The sum of every balance.', examples: ['0.00'] },
+          }),
+        ],
+      },
+      commandQueueDepth: count,
+      channels: {
+        type: 'object',
+        additionalProperties: { type: 'boolean' },
+        description: 'Each channel that runs, ready or not.',
+      },
+      alarms: {
+        type: 'array',
+        items: closed({
+          id: { type: 'string', enum: [...alarmIds] },
+          level: { type: 'string', enum: ['bad', 'warn'] },
+          text,
+        }),
+      },
+    },
+    'The gateway now, as the operator console shows it.',
+  ),
 } as const satisfies Record<string, JsonSchema>

@@ -2,8 +2,8 @@
  * types.ts - the parts of OpenAPI 3.1 (and of JSON Schema 2020-12, its schema dialect) that the
  * gateway's API document uses, typed so that a misspelt keyword in the document is a compile
  * error rather than a silently ignored field. Exports JsonSchema, Parameter, MediaType,
- * RequestBody, ResponseObject, Reference, Operation, PathItem, HttpMethod, httpMethods, Tag and
- * OpenApiDocument.
+ * RequestBody, ResponseObject, Reference, Operation, PathItem, HttpMethod, httpMethods, Tag,
+ * SecurityScheme and OpenApiDocument.
  */
 
 export type JsonType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null'
@@ -85,6 +85,16 @@ export interface Tag {
   readonly description: string
 }
 
+/** A bearer token, or a session cookie (an apiKey in a cookie, as OpenAPI names one). */
+export type SecurityScheme =
+  | { readonly type: 'http'; readonly scheme: 'bearer'; readonly description: string }
+  | {
+      readonly type: 'apiKey'
+      readonly in: 'cookie'
+      readonly name: string
+      readonly description: string
+    }
+
 export interface OpenApiDocument {
   readonly openapi: '3.1.0'
   readonly jsonSchemaDialect: string
@@ -98,9 +108,7 @@ export interface OpenApiDocument {
   readonly security: readonly Readonly<Record<string, readonly string[]>>[]
   readonly paths: Readonly<Record<string, PathItem>>
   readonly components: {
-    readonly securitySchemes: Readonly<
-      Record<string, { type: 'http'; scheme: 'bearer'; description: string }>
-    >
+    readonly securitySchemes: Readonly<Record<string, SecurityScheme>>
     readonly schemas: Readonly<Record<string, JsonSchema>>
     readonly responses: Readonly<Record<string, ResponseObject>>
   }

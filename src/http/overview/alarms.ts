@@ -2,18 +2,22 @@
  * alarms.ts - what the operator console raises as wrong, decided from one overview snapshot
  * and the minute before it; no reads, no clock. Each alarm has a fixed id (a page keeps its
  * place and a test names it), a level and a sentence that says what to look at. Exports
- * alarmsOf, Alarm, AlarmInput, alarmLimits.
+ * alarmsOf, alarmIds, Alarm, AlarmInput, alarmLimits.
  */
 
+/** A list, not only a type: the API document's enumeration is read from it. */
+export const alarmIds = [
+  'ledger_unbalanced',
+  'channel_not_ready',
+  'bank_down',
+  'bank_degraded',
+  'outbox_growing',
+  'pin_lockouts',
+  'commands_queued',
+] as const
+
 export interface Alarm {
-  readonly id:
-    | 'ledger_unbalanced'
-    | 'channel_not_ready'
-    | 'bank_down'
-    | 'bank_degraded'
-    | 'outbox_growing'
-    | 'pin_lockouts'
-    | 'commands_queued'
+  readonly id: (typeof alarmIds)[number]
   /** bad: money or a channel is affected now; warn: worth a look. */
   readonly level: 'bad' | 'warn'
   readonly text: string
