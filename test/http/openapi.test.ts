@@ -1111,6 +1111,33 @@ describe('the admin API, as documented', () => {
     refused(await admin('POST', '/admin/api/webhooks/x/resend'), 400, 'webhook_id_invalid')
   })
 
+  it('lists and ends the open USSD sessions and the calls in progress', async () => {
+    const dial = await fetch(`${t.url}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        sessionId: 'openapi-1',
+        serviceCode: '*123#',
+        phoneNumber: `+${LI}`,
+        networkCode: '46000',
+        text: '',
+      }).toString(),
+    })
+    expect(dial.status).toBe(200)
+    const sessions = await admin('GET', '/admin/api/ussd/sessions')
+    const [session] = sessions.json.sessions
+    const key = encodeURIComponent(session.key)
+    expect((await admin('DELETE', `/admin/api/ussd/sessions/${key}`)).json.ended).toBe(true)
+    refused(await admin('DELETE', `/admin/api/ussd/sessions/${key}`), 404, 'session_not_found')
+    refused(await admin('DELETE', '/admin/api/ussd/sessions/%%'), 400, 'request_unreadable')
+    const call = await t.request('POST', '/ivr/calls', { body: { from: LI, to: '12588' } })
+    const callId = (call.json as { callId: string }).callId
+    expect((await admin('GET', '/admin/api/calls/active')).json.calls).toHaveLength(1)
+    expect((await admin('DELETE', `/admin/api/calls/${callId}`)).json.ended).toBe(true)
+    refused(await admin('DELETE', `/admin/api/calls/${callId}`), 404, 'call_not_found')
+    refused(await admin('DELETE', '/admin/api/calls/%%'), 400, 'request_unreadable')
+  })
+
   it('shows the overview, streams it, and lists and ends SMPP binds', async () => {
     const smpp = t.gateway.smpp
     if (smpp === null) throw new Error('the fixture runs the SMSC simulator')

@@ -826,6 +826,63 @@ const bindIdParameter = pathParameter('id', 'The bind, as listed.', '3')
 const webhookIdParameter = pathParameter('id', 'The webhook, as listed (its event id).', '12')
 
 const consolePaths: Readonly<Record<string, PathItem>> = {
+  '/admin/api/ussd/sessions': {
+    get: {
+      operationId: 'listUssdSessions',
+      summary: 'List the open USSD sessions',
+      description:
+        'The 200 most recently active first, the number masked, with the start of the last ' +
+        'screen; `open` counts them all.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The open sessions.', ref('UssdSessions')), ...common },
+    },
+  },
+  '/admin/api/ussd/sessions/{key}': {
+    delete: {
+      operationId: 'endUssdSession',
+      summary: 'End an open USSD session',
+      description:
+        "The session ends as `ended_by_operator`; the subscriber's next key starts a new one.",
+      tags,
+      security: adminAuth,
+      parameters: [pathParameter('key', 'The session, as listed.', 'at:ATUid_1')],
+      responses: {
+        '200': answer('Ended.', ref('EndedDialog')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...change,
+        '404': refusal('No such session is open.', ['session_not_found']),
+      },
+    },
+  },
+  '/admin/api/calls/active': {
+    get: {
+      operationId: 'listActiveCalls',
+      summary: 'List the calls in progress',
+      description: 'The most recently active first.',
+      tags,
+      security: adminAuth,
+      responses: { '200': answer('The calls in progress.', ref('ActiveCalls')), ...common },
+    },
+  },
+  '/admin/api/calls/{callId}': {
+    delete: {
+      operationId: 'endCall',
+      summary: 'Hang up a call in progress',
+      description:
+        'Hung up as a cap hangs up; its call-detail record says `ended_by_operator`, and its ' +
+        'next keys are refused.',
+      tags,
+      security: adminAuth,
+      parameters: [pathParameter('callId', 'The call, as listed.', 'c-1')],
+      responses: {
+        '200': answer('Ended.', ref('EndedCall')),
+        '400': refusal('The path does not decode.', ['request_unreadable']),
+        ...change,
+        '404': refusal('No such call is in progress.', ['call_not_found']),
+      },
+    },
+  },
   '/admin/api/overview': {
     get: {
       operationId: 'getOverview',

@@ -154,6 +154,11 @@ export const schemas = {
   PaymentRequestAccepted: closed({
     id: paymentId,
     status: { const: 'pending_authorization' },
+    checkoutUrl: {
+      type: 'string',
+      pattern: '^/checkout/P[0-9A-Z]{7,}\\?t=[0-9a-f]{32}$',
+      description: "The shopper's page of this request, with its token.",
+    },
   }),
   Payment: closed(
     {
@@ -722,6 +727,51 @@ export const schemas = {
     },
   }),
   SmppUnbound: closed({ id: count, unbound: { const: true } }),
+  UssdSessions: closed({
+    open: { ...count, description: 'Open sessions in all, listed or not.' },
+    sessions: {
+      type: 'array',
+      items: closed(
+        {
+          key: { ...text, description: '`<provider>:<session id>`: DELETE takes it.' },
+          provider: text,
+          msisdn: { ...text, description: 'Masked, as in the log (86*******8000).' },
+          startedAt: dateTime,
+          activeAt: dateTime,
+          hops: count,
+          screen: { ...text, description: 'The first 80 characters of the last screen.' },
+        },
+        'An open USSD session.',
+      ),
+    },
+  }),
+  EndedDialog: closed({
+    key: text,
+    ended: { const: true },
+    outcome: { const: 'ended_by_operator' },
+  }),
+  ActiveCalls: closed({
+    calls: {
+      type: 'array',
+      items: closed(
+        {
+          callId: text,
+          provider: text,
+          caller: text,
+          number: text,
+          startedAt: dateTime,
+          activeAt: dateTime,
+          steps: count,
+        },
+        'A call in progress.',
+      ),
+    },
+  }),
+  EndedCall: closed({
+    callId: text,
+    ended: { const: true },
+    outcome: { const: 'ended_by_operator' },
+  }),
   Overview: closed(
     {
       at: dateTime,
