@@ -65,6 +65,11 @@ const legsMax = 6
 export class SqliteView implements LedgerView {
   private readonly subscribers: LruMap<string, Subscriber>
   private readonly accounts: LruMap<number, CachedAccount>
+  /**
+   * The accounts made from their cached form in this batch, so that each is made once a batch;
+   * emptied between batches (trim), so that none lives long enough to weigh on the collector.
+   */
+  private readonly accountsOfBatch = new Map<number, Account>()
   private readonly owners: LruMap<string, OwnerAccounts>
   private readonly merchants: LruMap<string, Merchant>
   private readonly orders = new LruMap<string, Order>(paymentCacheEntriesMax)
@@ -124,6 +129,7 @@ export class SqliteView implements LedgerView {
 
   /** Drops every cached row: the next read goes to the database. */
   forget(): void {
+    this.accountsOfBatch.clear()
     for (const cache of this.caches()) cache.clear()
     for (const set of [
       this.dirtySubscribers,
@@ -166,7 +172,14 @@ export class SqliteView implements LedgerView {
 
   account(id: number): Account | null {
     const cached = this.accounts.get(id)
-    if (cached !== undefined) return accountOfCached(cached)
+    if (cached !== undefined) {
+      // Made once a batch: the merchant's and the fee parties' accounts are read by every payment.
+      const made = this.accountsOfBatch.get(id)
+      if (made !== undefined) return made
+      const account = accountOfCached(cached)
+      this.accountsOfBatch.set(id, account)
+      return account
+    }
     const row = this.sql.account.get(id) as Row | undefined
     return row === undefined ? null : this.remember(accountOfRow(row))
   }
@@ -196,6 +209,7 @@ export class SqliteView implements LedgerView {
 
   private remember(account: Account): Account {
     this.accounts.set(account.id, cachedAccountOf(account))
+    this.accountsOfBatch.set(account.id, account)
     return account
   }
 
@@ -533,6 +547,7 @@ export class SqliteView implements LedgerView {
 
   /** Keeps each cache within its bound, least recently used rows first; between batches only. */
   trim(): void {
+    this.accountsOfBatch.clear()
     for (const cache of this.caches()) cache.trim()
   }
 
