@@ -1,10 +1,12 @@
 /**
  * chromium.ts - the real browser of the browser tests: Debian's `chromium`, headless, driven by
  * playwright-core (nothing downloaded), with the flags a machine whose network is closed needs.
- * Exports chromiumPath, chromiumInstalled and launchChromium.
+ * Also the accessibility check every page's test runs (axe-core, injected from node_modules).
+ * Exports chromiumPath, chromiumInstalled, launchChromium and seriousViolations.
  */
 import { existsSync } from 'node:fs'
-import type { Browser } from 'playwright-core'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 
 export const chromiumPath = '/usr/bin/chromium'
@@ -27,4 +29,17 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       ...extraArgs,
     ],
   })
+}
+
+const axePath = join('node_modules', 'axe-core', 'axe.min.js')
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath })
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
+  )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }

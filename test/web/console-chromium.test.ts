@@ -12,7 +12,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
+import {
+  chromiumInstalled,
+  chromiumPath,
+  launchChromium,
+  seriousViolations,
+} from '../support/chromium.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,
@@ -27,7 +32,6 @@ import {
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'console')
-const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 const waitMs = 10_000
 const desktop = { width: 1280, height: 800 }
 const phoneSize = { width: 390, height: 844 }
@@ -97,16 +101,6 @@ async function logIn(viewport = desktop): Promise<Session> {
   await page.locator('#secret').press('Enter')
   await page.waitForURL(`${gw.url}/console/subscribers`)
   return { context, page, errors }
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = (await page.evaluate(
-    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-  )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 /** No PIN of the world is on the page (Han's and Zhang's: Li's 1234 is also his card's digits). */

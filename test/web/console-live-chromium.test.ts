@@ -12,7 +12,12 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSmppClient } from '../../src/bearer/smpp/client.js'
-import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
+import {
+  chromiumInstalled,
+  chromiumPath,
+  launchChromium,
+  seriousViolations,
+} from '../support/chromium.js'
 import type { CallbackServer, GatewayFixture } from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,
@@ -27,7 +32,6 @@ import {
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'console')
-const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 const waitMs = 10_000
 
 let gw: GatewayFixture
@@ -80,16 +84,6 @@ async function logIn(path: string): Promise<Session> {
   await page.locator('#secret').press('Enter')
   await page.waitForURL(`${gw.url}${path}`)
   return { context, page, errors }
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = (await page.evaluate(
-    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-  )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 describe('the console overview and operations in headless Chromium', () => {

@@ -9,14 +9,18 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
+import {
+  chromiumInstalled,
+  chromiumPath,
+  launchChromium,
+  seriousViolations,
+} from '../support/chromium.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { startTestGateway } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'docs')
-const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 
 let gw: GatewayFixture
 let browser: Browser
@@ -37,16 +41,6 @@ async function openDocs(query = '', width = 1280, height = 2000): Promise<Page> 
   const page = await browser.newPage({ viewport: { width, height } })
   await page.goto(`${gw.url}/docs${query}`)
   return page
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = (await page.evaluate(
-    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-  )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 describe('the API reference in Chromium', () => {

@@ -15,14 +15,18 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runScript } from '../../src/tools/conformance/runner.js'
 import { readScript } from '../../src/tools/conformance/script.js'
-import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
+import {
+  chromiumInstalled,
+  chromiumPath,
+  launchChromium,
+  seriousViolations,
+} from '../support/chromium.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, startTestGateway, ZHANG } from '../support/gateway-fixture.js'
 
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'handset')
-const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 /** A reply or a page comes within a second; a loaded CI machine gets ten. */
 const waitMs = 10_000
 
@@ -379,15 +383,7 @@ describe('the web handset in headless Chromium', () => {
     async () => {
       const page = await openHandset(gw.url)
       await page.locator('#add-phone').click()
-      const check = async (): Promise<string[]> => {
-        await page.addScriptTag({ path: axePath })
-        const violations = (await page.evaluate(
-          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-        )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-        return violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-      }
+      const check = (): Promise<string[]> => seriousViolations(page)
       expect(await check()).toEqual([])
       await phone(page).app('ussd')
       expect(await check()).toEqual([])

@@ -12,7 +12,12 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumInstalled, chromiumPath, launchChromium } from '../support/chromium.js'
+import {
+  chromiumInstalled,
+  chromiumPath,
+  launchChromium,
+  seriousViolations,
+} from '../support/chromium.js'
 import type { CallbackServer, GatewayFixture } from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,
@@ -31,7 +36,6 @@ import {
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
 const shots = join('test-artifacts', 'merchant')
-const axePath = join('node_modules', 'axe-core', 'axe.min.js')
 /** A page or a status comes within a second; a loaded CI machine gets ten. */
 const waitMs = 10_000
 
@@ -108,16 +112,6 @@ async function logIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click()
   await page.waitForURL(`${gw.url}/merchant`)
   await page.locator('body[data-ready="true"]').waitFor({ timeout: waitMs })
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = (await page.evaluate(
-    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`,
-  )) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((n) => n.target).join(' ')}`)
 }
 
 async function visit(page: Page, path: string, shot: string): Promise<string[]> {
