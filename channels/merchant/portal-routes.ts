@@ -10,6 +10,7 @@ import type { Response, Router } from 'express'
 import type { Limits, Merchant, Order } from '../../src/core/index.js'
 import { formatAmount } from '../../src/core/index.js'
 import { checkoutLimits, isReturnUrl } from '../../src/gateway/http/checkout.js'
+import { csvField } from '../../src/gateway/http/csv.js'
 import { dayOfQuery } from '../../src/gateway/http/day.js'
 import type { Json } from '../../src/gateway/http/json.js'
 import { paymentJson, sendError } from '../../src/gateway/http/json.js'
@@ -107,11 +108,6 @@ function profileJson(merchant: Merchant, apiKey: string, defaultBasisPoints: big
     apiKeyLast4: apiKey.slice(-4),
     apiKeyStored: 'sha256',
   }
-}
-
-/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 }
 
 export function addPortalRoutes(router: Router, deps: PortalRouteDeps): void {

@@ -8,6 +8,7 @@
 import type { Request, Response, Router } from 'express'
 import express from 'express'
 import { formatAmount } from '../core/index.js'
+import { csvText } from '../gateway/http/csv.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { sendError } from '../gateway/http/json.js'
 import { partyFeesJson, partyNamesJson } from '../gateway/http/parties.js'
@@ -19,12 +20,6 @@ import type { GatewayContext } from './context.js'
 const webhookPageDefault = 20
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
-
-/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function csvField(value: string | number): string {
-  const text = String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
 
 /**
  * A day's settlement as CSV: one row per party's fees, then one per merchant. What an operator
@@ -56,7 +51,7 @@ export function settlementCsv(settlement: PartySettlement, partyNames: Record<st
       formatAmount(merchant.refundsMinor),
       formatAmount(merchant.netMinor),
     ])
-  return `${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`
+  return csvText(lines)
 }
 
 function webhookJson(row: OutboxRow) {
