@@ -37,15 +37,19 @@ export function consoleRoutes(context: GatewayContext): Router {
       },
     }),
   )
-  const sessionOf = (request: Request, response: Response) =>
-    pageSessionOf(request, response, context.consoleSessions, consoleCookieName, '/console')
+  /**
+   * The session of a console page's request, or null once the visitor was answered: refused
+   * (the admin API's rule for the default token holds for its pages too) or sent to log in.
+   */
+  const sessionOf = (request: Request, response: Response) => {
+    if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
+      response.status(403).type('text/plain').send(defaultTokenRefusal)
+      return null
+    }
+    return pageSessionOf(request, response, context.consoleSessions, consoleCookieName, '/console')
+  }
   for (const page of consolePages) {
     router.get(page.path, async (request: Request, response: Response) => {
-      // The rule of the admin API holds for its pages too.
-      if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
-        response.status(403).type('text/plain').send(defaultTokenRefusal)
-        return
-      }
       const session = sessionOf(request, response)
       if (session === null) return
       const page_ = await page.render({ request, session, context })
@@ -54,10 +58,6 @@ export function consoleRoutes(context: GatewayContext): Router {
   }
   // Any other console path: the form for a visitor without a session, a 404 page for the others.
   router.get('/console/{*rest}', (request: Request, response: Response) => {
-    if (context.adminTokenIsDefault && !isLoopback(request.socket.remoteAddress)) {
-      response.status(403).type('text/plain').send(defaultTokenRefusal)
-      return
-    }
     const session = sessionOf(request, response)
     if (session === null) return
     const body = html`<header class="page-head"><h1>Not found</h1></header>
