@@ -6,10 +6,10 @@
  * is built of, on clocks of their own: the seconds' ring and the alarm rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSmppClient } from '../../src/bearer/smpp/client.js'
 import { alarmLimits, alarmsOf } from '../../src/http/overview/alarms.js'
 import type { Overview } from '../../src/http/overview/monitor.js'
 import { LiveStats, liveStatsLimits } from '../../src/service/live-stats.js'
+import { bindEsme } from '../support/esme.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { ADMIN_TOKEN, LI, LI_PIN, RINGTONES, startTestGateway } from '../support/gateway-fixture.js'
 
@@ -84,17 +84,8 @@ describe('GET /admin/api/overview', () => {
   })
 
   it('lists an ESME bound to the SMSC simulator with its window, and unbinds it', async () => {
-    const smpp = gw.gateway.smpp
-    if (smpp === null) throw new Error('the fixture runs the SMSC simulator')
-    const client = createSmppClient({
-      host: smpp.host,
-      port: smpp.port,
-      systemId: 'telepay',
-      password: 'telepay',
-      reconnect: false,
-    })
+    const client = await bindEsme(gw)
     try {
-      expect((await client.whenReady(5_000)).ok).toBe(true)
       const listed = (await gw.admin('GET', '/admin/api/smpp/binds')).json as {
         mode: string
         binds: { id: number; systemId: string; windowMax: number; outstanding: number }[]

@@ -15,7 +15,6 @@ import { connect } from 'node:net'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSmppClient } from '../../src/bearer/smpp/client.js'
 import { overviewStreamLimits } from '../../src/http/admin-overview.js'
 import { openApiDocument } from '../../src/http/openapi/document.js'
 import { dateTimePattern } from '../../src/http/openapi/schemas.js'
@@ -27,6 +26,7 @@ import type {
 } from '../../src/http/openapi/types.js'
 import { httpMethods } from '../../src/http/openapi/types.js'
 import { errorCodesOf } from '../../src/web/schema-fields.js'
+import { bindEsme } from '../support/esme.js'
 import type { MountedRoute } from '../support/express-routes.js'
 import { mountedRoutes } from '../support/express-routes.js'
 import type {
@@ -1139,17 +1139,8 @@ describe('the admin API, as documented', () => {
   })
 
   it('shows the overview, streams it, and lists and ends SMPP binds', async () => {
-    const smpp = t.gateway.smpp
-    if (smpp === null) throw new Error('the fixture runs the SMSC simulator')
-    const client = createSmppClient({
-      host: smpp.host,
-      port: smpp.port,
-      systemId: 'telepay',
-      password: 'telepay',
-      reconnect: false,
-    })
+    const client = await bindEsme(t)
     try {
-      expect((await client.whenReady(5_000)).ok).toBe(true)
       const binds = await admin('GET', '/admin/api/smpp/binds')
       expect(binds.json.mode).toBe('simulator')
       const bind = binds.json.binds.find(

@@ -11,13 +11,13 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSmppClient } from '../../src/bearer/smpp/client.js'
 import {
   chromiumInstalled,
   chromiumPath,
   launchChromium,
   seriousViolations,
 } from '../support/chromium.js'
+import { bindEsme } from '../support/esme.js'
 import type { CallbackServer, GatewayFixture } from '../support/gateway-fixture.js'
 import {
   ADMIN_TOKEN,
@@ -125,16 +125,7 @@ describe('the console overview and operations in headless Chromium', () => {
   it.skipIf(!installed)(
     `moves the clock, settles the day with its CSV, resends a webhook, unbinds ${skipped}`,
     async () => {
-      const smpp = gw.gateway.smpp
-      if (smpp === null) throw new Error('the fixture runs the SMSC simulator')
-      const esme = createSmppClient({
-        host: smpp.host,
-        port: smpp.port,
-        systemId: 'telepay',
-        password: 'telepay',
-        reconnect: false,
-      })
-      expect((await esme.whenReady(5_000)).ok).toBe(true)
+      const esme = await bindEsme(gw)
       const { context, page, errors } = await logIn('/console/operations')
       try {
         // The settlement of the gateway's day lists the cinema and its payment of 12.00.
