@@ -67,6 +67,16 @@ export interface Config {
     readonly trustedGateways: readonly string[] | null
     readonly msisdnHeaders: readonly string[] | null
   }
+  readonly webhooks: WebhooksConfig
+}
+
+export interface WebhooksConfig {
+  /**
+   * Deliver webhooks to loopback, private, link-local and other non-public addresses; null: yes
+   * with the SMSC simulator (its shops and tests listen on 127.0.0.1), no otherwise, so that a
+   * merchant's callback URL cannot make the gateway reach into the operator's own network.
+   */
+  readonly privateDestinations: boolean | null
 }
 
 export interface UssdConfig {
@@ -103,6 +113,11 @@ export interface UpstreamSmsc {
   readonly password: string
   readonly systemType: string
   readonly bind: 'transceiver' | 'transmitter+receiver'
+}
+
+/** Whether webhooks are refused non-public destinations: configured, or outside the simulator. */
+export function webhooksPublicOnly(config: Pick<Config, 'webhooks' | 'sms'>): boolean {
+  return !(config.webhooks.privateDestinations ?? config.sms.mode === 'simulator')
 }
 
 export const defaultAdminToken = 'test_admin_token'
@@ -246,6 +261,7 @@ export const configKeys = [
   'sendsms',
   'ussd',
   'wap',
+  'webhooks',
 ] as const
 export type ConfigKey = (typeof configKeys)[number]
 
@@ -258,6 +274,7 @@ export const sectionKeys = {
   sendsms: ['username', 'password'],
   ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
+  webhooks: ['privateDestinations'],
 } as const satisfies Partial<Record<ConfigKey, readonly string[]>>
 
 /** Environment variables and the config keys they set. */
@@ -286,6 +303,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_USSD_EXTERNAL_APPS: 'ussd.externalApps',
   TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
   TELEPAY_WAP_MSISDN_HEADERS: 'wap.msisdnHeaders',
+  TELEPAY_WEBHOOKS_PRIVATE_DESTINATIONS: 'webhooks.privateDestinations',
 }
 
 /** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
@@ -334,6 +352,7 @@ export function loadConfig(
     sendsms: section('sendsms'),
     ussd: section('ussd'),
     wap: section('wap'),
+    webhooks: section('webhooks'),
   }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
@@ -359,6 +378,7 @@ export function loadConfig(
   const sendsms = source['sendsms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
+  const webhooks = source['webhooks'] as Source
   for (const [name, keys] of Object.entries(sectionKeys)) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key))
@@ -555,6 +575,15 @@ export function loadConfig(
         null,
         asHeaderList,
         'a non-empty list of header names, e.g. ["X-WAP-Network-Client-MSISDN"] or "X-MSISDN"',
+      ),
+    },
+    webhooks: {
+      privateDestinations: pick(
+        'webhooks.privateDestinations',
+        webhooks['privateDestinations'],
+        null,
+        asBoolean,
+        'true or false',
       ),
     },
   }

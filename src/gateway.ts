@@ -38,7 +38,7 @@ import type { SmppLimits } from './bearer/smpp/limits.js'
 import type { RunningSmppBearer } from './bearer/start.js'
 import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
-import { defaultAdminToken } from './config.js'
+import { defaultAdminToken, webhooksPublicOnly } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { createChannelContext } from './gateway/context.js'
 import type { HandsetLimits } from './gateway/handset/index.js'
@@ -360,7 +360,14 @@ async function startOnLockedDir(
   })
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
-    await deliverDueWebhooks(ledger, clock, config.operating, log, correlations)
+    await deliverDueWebhooks({
+      ledger,
+      clock,
+      limits: config.operating,
+      log,
+      correlations,
+      publicOnly: webhooksPublicOnly(config),
+    })
     await notices.sweep()
     await registry.sweep()
     await retention.step()

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, loadConfig, webhooksPublicOnly } from '../src/config.js'
 
 let dir: string
 beforeEach(() => {
@@ -158,6 +158,26 @@ describe('SMS configuration', () => {
   ])('refuses %j naming %s', (content, key) => {
     expect(() => loadConfig(withFile(content))).toThrow(ConfigError)
     expect(() => loadConfig(withFile(content))).toThrow(`config: ${key}`)
+  })
+})
+
+describe('webhook destinations', () => {
+  const upstream = 'smpp://esme1:s3cret@10.0.0.5:2776'
+  it('are any address with the simulator and public ones only otherwise, unless configured', () => {
+    expect(webhooksPublicOnly(loadConfig({ env: {}, cwd: dir }))).toBe(false)
+    const operator = { sms: { mode: 'operator', upstream } }
+    expect(webhooksPublicOnly(loadConfig(withFile(operator)))).toBe(true)
+    expect(webhooksPublicOnly(loadConfig(withFile({ sms: { mode: 'off' } })))).toBe(true)
+    const allowed = { ...operator, webhooks: { privateDestinations: true } }
+    expect(webhooksPublicOnly(loadConfig(withFile(allowed)))).toBe(false)
+    const env = { TELEPAY_WEBHOOKS_PRIVATE_DESTINATIONS: 'false' }
+    expect(webhooksPublicOnly(loadConfig({ env, cwd: dir }))).toBe(true)
+  })
+
+  it('refuses a value that is not a boolean, naming the key', () => {
+    expect(() => loadConfig(withFile({ webhooks: { privateDestinations: 'maybe' } }))).toThrow(
+      'config: webhooks.privateDestinations: expected true or false, got "maybe"',
+    )
   })
 })
 

@@ -17,6 +17,8 @@ import type { LedgerStore, OutboxItem } from '../ledger/store.js'
 import type { Clock } from './clock.js'
 import type { CorrelationIds } from './correlation.js'
 import type { Logger } from './log.js'
+import { DestinationRefused } from './webhook-destination.js'
+import { postWebhook } from './webhook-post.js'
 
 export function signWebhook(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('hex')
@@ -43,55 +45,33 @@ export function webhookBody(payment: Payment, eventId: number): string {
  */
 export const webhookSnippetCharsMax = 256
 
-/** The first bytes of an answer's body as text, reading no further than the bound needs. */
-async function snippetOf(response: Response): Promise<string> {
-  const reader = response.body?.getReader()
-  if (reader === undefined) return ''
-  const chunks: Uint8Array[] = []
-  let bytes = 0
-  try {
-    while (bytes < webhookSnippetCharsMax * 4) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      bytes += value.length
-    }
-  } catch {
-    // An answer cut off half-way keeps what came.
-  } finally {
-    reader.cancel().catch(() => undefined)
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, webhookSnippetCharsMax)
-}
-
 /** Delay before attempt number `attempts + 1`: base, 2x base, 4x base... */
 export function backoffMs(attempts: number, limits: OperatingLimits): number {
   return limits.webhookBackoffBaseMs * 2 ** Math.min(attempts, 20)
 }
 
-export async function deliverDueWebhooks(
-  ledger: LedgerStore,
-  clock: Clock,
-  limits: OperatingLimits,
-  log: Logger,
-  correlations: CorrelationIds | null = null,
-): Promise<number> {
+export interface WebhookDelivery {
+  readonly ledger: LedgerStore
+  readonly clock: Clock
+  readonly limits: OperatingLimits
+  readonly log: Logger
+  readonly correlations: CorrelationIds | null
+  /** Refuse non-public destinations (config webhooks.privateDestinations off). */
+  readonly publicOnly: boolean
+}
+
+export async function deliverDueWebhooks(delivery: WebhookDelivery): Promise<number> {
+  const { ledger, clock, limits } = delivery
   const due = await ledger.dueOutbox('webhook', clock.nowMs(), limits.outboxBatchMax)
   let delivered = 0
   for (const item of due) {
-    if (await deliverOne(ledger, item, clock, limits, log, correlations)) delivered += 1
+    if (await deliverOne(delivery, item)) delivered += 1
   }
   return delivered
 }
 
-async function deliverOne(
-  ledger: LedgerStore,
-  item: OutboxItem,
-  clock: Clock,
-  limits: OperatingLimits,
-  log: Logger,
-  correlations: CorrelationIds | null,
-): Promise<boolean> {
+async function deliverOne(delivery: WebhookDelivery, item: OutboxItem): Promise<boolean> {
+  const { ledger, clock, limits, log, correlations } = delivery
   const notification = decodeJson<{ paymentId: string; merchantCode: string; url: string }>(
     item.payload,
   )
@@ -107,9 +87,12 @@ async function deliverOne(
   let failure: string
   let statusCode: number | null = null
   let snippet = ''
+  let refused = false
   try {
-    const response = await fetch(notification.url, {
-      method: 'POST',
+    // A redirect is the endpoint's answer (a failed attempt), never followed: following it
+    // would let a callback URL lead the gateway to an address the merchant could not name.
+    const answer = await postWebhook({
+      url: notification.url,
       headers: {
         'content-type': 'application/json',
         'x-telepay-signature': signature,
@@ -117,16 +100,17 @@ async function deliverOne(
         ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
       },
       body,
-      signal: AbortSignal.timeout(limits.webhookTimeoutMs),
-      // A redirect is the endpoint's answer (a failed attempt), never followed: following it
-      // would let a callback URL lead the gateway to an address the merchant could not name.
-      redirect: 'manual',
+      timeoutMs: limits.webhookTimeoutMs,
+      snippetBytesMax: webhookSnippetCharsMax * 4,
+      publicOnly: delivery.publicOnly,
     })
-    statusCode = response.status
-    snippet = await snippetOf(response)
-    failure = `HTTP ${response.status}`
+    statusCode = answer.statusCode
+    snippet = answer.body.toString('utf8').slice(0, webhookSnippetCharsMax)
+    failure = `HTTP ${answer.statusCode}`
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error)
+    // The destination will not become public by waiting: no retries.
+    refused = error instanceof DestinationRefused
     snippet = failure.slice(0, webhookSnippetCharsMax)
   }
   // Kept for the merchant portal's deliveries page: what was sent and what came back.
@@ -153,7 +137,9 @@ async function deliverOne(
   }
   const attempts = item.attempts + 1
   const next =
-    attempts >= limits.webhookAttemptsMax ? null : clock.nowMs() + backoffMs(item.attempts, limits)
+    refused || attempts >= limits.webhookAttemptsMax
+      ? null
+      : clock.nowMs() + backoffMs(item.attempts, limits)
   await ledger.outboxFailed(item.id, next, failure, clock.nowMs())
   log.warn(next === null ? 'webhook abandoned' : 'webhook failed, will retry', {
     payment: payment.id,

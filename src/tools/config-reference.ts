@@ -44,6 +44,7 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
     'phones (simulator mode)',
   ussd: 'the USSD channel',
   wap: 'the WAP channel',
+  webhooks: "deliveries of payment results to merchants' callback URLs",
   sections: {
     'http.host': 'the address it listens on',
     'http.port': 'its port (0: a free one)',
@@ -73,6 +74,9 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
       'addresses or CIDR ranges whose MSISDN header is believed (default loopback)',
     'wap.msisdnHeaders':
       'the header names believed from those gateways (default X-WAP-Network-Client-MSISDN)',
+    'webhooks.privateDestinations':
+      'deliver webhooks to loopback, private and link-local addresses (`true`/`false`; default: ' +
+      'yes with the SMSC simulator, no otherwise: set `false` wherever merchants are real)',
   },
 }
 

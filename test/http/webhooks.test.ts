@@ -243,6 +243,38 @@ describe('merchant webhooks', () => {
     expect(await attempts()).toEqual([]) // the third failure was the last allowed: abandoned
   })
 
+  it.each([
+    ['a loopback address', (url: string) => url, '127.0.0.1 is a loopback address'],
+    ['a name for one', (url: string) => url.replace('127.0.0.1', 'localhost'), 'loopback address'],
+  ])(
+    'refuses %s as a destination when private destinations are off, at once and for good',
+    async (_name, destination, reason) => {
+      const { t, receiver } = await setUp(undefined, {
+        webhooks: { privateDestinations: false },
+      })
+      await requestPayment(t, RINGTONES, {
+        msisdn: LI,
+        amount: '25.00',
+        reference: 'inside-job',
+        callbackUrl: destination(receiver.url),
+      })
+      await t.confirm(LI, LI_PIN)
+      await t.advance(0)
+      await t.advance(60)
+      expect(receiver.received).toHaveLength(0)
+      const answer = await t.merchant(RINGTONES, 'GET', '/api/v1/webhooks/deliveries')
+      const [delivery] = (
+        answer.json as {
+          deliveries: { state: string; attempts: number; tries: { response: string }[] }[]
+        }
+      ).deliveries
+      // One attempt, abandoned: waiting will not make the address public.
+      expect(delivery).toMatchObject({ state: 'abandoned', attempts: 1 })
+      expect(delivery?.tries[0]?.response).toContain('destination refused')
+      expect(delivery?.tries[0]?.response).toContain(reason)
+    },
+  )
+
   it('delivers after a restart what a stopped gateway had not delivered yet', async () => {
     let healthy = false
     const { t: first, receiver } = await setUp(() => (healthy ? 200 : 500))
