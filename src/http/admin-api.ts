@@ -58,6 +58,9 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /** The admin token check, for the admin API and /metrics (SPEC section 9). */
+/** response.locals' key of the console session a request came with (absent: the bearer token). */
+export const consoleSessionLocal = 'consoleSessionId'
+
 export function adminAuth(context: GatewayContext) {
   return (request: Request, response: Response, next: NextFunction): void => {
     // The default token is public (it is in the SPEC): it only opens the API to this machine.
@@ -89,6 +92,8 @@ export function adminAuth(context: GatewayContext) {
       sendError(response, 403, 'csrf_invalid', "send the page's CSRF token as X-CSRF-Token")
       return
     }
+    // A long answer (the overview stream) ends when this session does.
+    response.locals[consoleSessionLocal] = session.id
     next()
   }
 }

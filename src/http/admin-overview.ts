@@ -8,7 +8,7 @@
 import type { Request, Response, Router } from 'express'
 import express from 'express'
 import { sendError } from '../gateway/http/json.js'
-import { adminAuth } from './admin-api.js'
+import { adminAuth, consoleSessionLocal } from './admin-api.js'
 import type { GatewayContext } from './context.js'
 import type { Overview } from './overview/monitor.js'
 
@@ -34,8 +34,8 @@ export function overviewRoutes(context: GatewayContext): OverviewRoutes {
   // Only these paths: the router is mounted at /admin/api beside the rest of the admin API.
   router.use(['/overview', '/smpp'], adminAuth(context))
   const monitor = context.overview
-  const streams = new Set<(frame: string) => void>()
-  const enders = new Set<() => void>()
+  /** Each open stream's sender, by its ender; with the console session it lives on, if any. */
+  const streams = new Map<() => void, { send: (frame: string) => void; session: string | null }>()
   let timer: NodeJS.Timeout | null = null
   let ticking = false
 
@@ -47,7 +47,12 @@ export function overviewRoutes(context: GatewayContext): OverviewRoutes {
       .snapshot()
       .then((overview: Overview) => {
         const frame = `event: overview\ndata: ${JSON.stringify(overview)}\n\n`
-        for (const send of streams) send(frame)
+        for (const [end, { send, session }] of streams) {
+          // Logged out or gone idle: the stream ends within a tick, and the page's reconnection
+          // is refused (401), which sends the operator to the log-in form.
+          if (session !== null && !context.consoleSessions.isLive(session)) end()
+          else send(frame)
+        }
       })
       .catch((error: unknown) =>
         context.log.warn('overview snapshot failed', { error: String(error) }),
@@ -77,16 +82,15 @@ export function overviewRoutes(context: GatewayContext): OverviewRoutes {
       response.write(frame)
     }
     const end = (): void => {
-      if (!streams.delete(send)) return
-      enders.delete(end)
+      if (!streams.delete(end)) return
       response.end()
       if (streams.size === 0 && timer !== null) {
         clearInterval(timer)
         timer = null
       }
     }
-    streams.add(send)
-    enders.add(end)
+    const session = response.locals[consoleSessionLocal]
+    streams.set(end, { send, session: typeof session === 'string' ? session : null })
     request.on('close', end)
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -119,7 +123,7 @@ export function overviewRoutes(context: GatewayContext): OverviewRoutes {
   return {
     router,
     closeAll() {
-      for (const end of [...enders]) end()
+      for (const end of [...streams.keys()]) end()
     },
   }
 }

@@ -117,6 +117,11 @@ describe('the console overview and operations in headless Chromium', () => {
       await operations.getByRole('button', { name: 'Set' }).click()
       await alarm.waitFor({ state: 'detached', timeout: waitMs })
       expect(errors).toEqual([])
+
+      // Logged out in the other tab: the overview's stream ends and its page asks to log in.
+      await operations.getByRole('button', { name: 'Log out' }).click()
+      await operations.waitForURL(/\/console\/login/)
+      await page.waitForURL(`${gw.url}/console/login?next=%2Fconsole`, { timeout: waitMs })
       await context.close()
     },
     60_000,

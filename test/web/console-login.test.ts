@@ -123,6 +123,36 @@ describe('the session', () => {
     expect((await session.call('GET', '/console')).status).toBe(303)
   })
 
+  it('ends its open overview stream on log-out, and a reconnection is refused', async () => {
+    const session = await webLogin(gw.url, '/console', ADMIN_TOKEN)
+    const stream = await session.call('GET', '/admin/api/overview/stream', { csrf: false })
+    expect(stream.status).toBe(200)
+    const reader = stream.body?.getReader()
+    if (reader === undefined) throw new Error('no body')
+    const decoder = new TextDecoder()
+    let text = ''
+    while (!text.includes('event: overview')) {
+      const { value, done } = await reader.read()
+      if (done) throw new Error('the stream ended before its first snapshot')
+      text += decoder.decode(value)
+    }
+    const out = await fetch(`${gw.url}/console/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrfToken }).toString(),
+    })
+    expect(out.status).toBe(303)
+    // The next tick (a second) finds the session gone and ends the stream.
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended'
+    })()
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))
+    expect(await Promise.race([ended, timeout])).toBe('ended')
+    const again = await session.call('GET', '/admin/api/overview/stream', { csrf: false })
+    expect(again.status).toBe(401)
+  })
+
   it('is not a merchant portal session (each console its own cookie)', async () => {
     const session = await webLogin(gw.url, '/console', ADMIN_TOKEN)
     const merchantCall = await session.call('GET', '/api/v1/settlements')
@@ -146,6 +176,20 @@ describe('the session store', () => {
     }
     nowMs += webSessionLimits.idleMs / 2
     expect(sessions.find(busy.id)).toBeNull()
+  })
+
+  it('tells a stream whether its session is live without counting that as a use', () => {
+    let nowMs = 0
+    const sessions = new WebSessions('console', () => nowMs)
+    const watched = sessions.open('admin')
+    while (nowMs < webSessionLimits.idleMs) {
+      nowMs += 1_000
+      expect(sessions.isLive(watched.id)).toBe(true)
+    }
+    nowMs += 1
+    expect(sessions.isLive(watched.id)).toBe(false)
+    expect(sessions.find(watched.id)).toBeNull()
+    expect(sessions.isLive('made-up')).toBe(false)
   })
 
   it('keeps at most its bound, dropping the session seen least recently', () => {

@@ -111,6 +111,24 @@ export class WebSessions {
     return session
   }
 
+  /**
+   * Whether this session is still live, without counting as a use: a stream the page keeps open
+   * is not the person at the desk, so it must not keep a session from going idle.
+   */
+  isLive(id: string): boolean {
+    const session = this.sessions.get(id)
+    if (session === undefined) return false
+    const nowMs = this.nowMs()
+    if (
+      nowMs - session.lastSeenMs > this.limits.idleMs ||
+      nowMs - session.openedMs > this.limits.lifetimeMs
+    ) {
+      this.sessions.delete(id)
+      return false
+    }
+    return true
+  }
+
   close(id: string | null): void {
     if (id !== null) this.sessions.delete(id)
   }

@@ -5,6 +5,7 @@
  * so meanwhile.
  */
 import { clear, h } from '../lib/dom.js'
+import { getJson } from './api.js'
 import { drawChart, legendOf } from './chart.js'
 import { cellTable } from './ui.js'
 
@@ -170,6 +171,9 @@ function render(o) {
 const stream = new EventSource('/admin/api/overview/stream')
 stream.addEventListener('overview', (event) => render(JSON.parse(event.data)))
 stream.addEventListener('error', () => {
+  // A refused reconnection (the session ended: logged out elsewhere, or idle) closes the stream
+  // for good; one call of the API tells which, and a 401 sends the operator to log in again.
+  if (stream.readyState === EventSource.CLOSED) getJson('/admin/api/overview').catch(() => {})
   const live = $('[data-live-state]')
   live.dataset.state = 'lost'
   live.textContent = 'reconnecting…'
