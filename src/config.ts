@@ -24,7 +24,16 @@ import type { LogFormat, LogLevel } from './service/log.js'
 import { logFormats, logLevels } from './service/log.js'
 
 export interface Config {
-  readonly http: { readonly host: string; readonly port: number }
+  readonly http: {
+    readonly host: string
+    readonly port: number
+    /**
+     * The address people's browsers reach the gateway at when it is not the one it listens on
+     * (0.0.0.0, or behind a TLS proxy): the origin of the links it gives out whole, and https
+     * here makes its cookies Secure. null: http://host:port of the listening socket.
+     */
+    readonly publicUrl: string | null
+  }
   readonly dataDir: string
   readonly ledgerFile: string
   readonly bankFile: string
@@ -267,7 +276,7 @@ export type ConfigKey = (typeof configKeys)[number]
 
 /** The keys of each section that is a map of its own (limits and operating: their defaults'). */
 export const sectionKeys = {
-  http: ['host', 'port'],
+  http: ['host', 'port', 'publicUrl'],
   bank: ['mode', 'slowMs'],
   smpp: ['host', 'port', 'systemId', 'password'],
   sms: ['mode', 'shortCode', 'upstream'],
@@ -281,6 +290,7 @@ export const sectionKeys = {
 export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_HTTP_HOST: 'http.host',
   TELEPAY_HTTP_PORT: 'http.port',
+  TELEPAY_HTTP_PUBLIC_URL: 'http.publicUrl',
   TELEPAY_DATA_DIR: 'dataDir',
   TELEPAY_ADMIN_TOKEN: 'adminToken',
   TELEPAY_CLOCK: 'clock',
@@ -306,15 +316,20 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_WEBHOOKS_PRIVATE_DESTINATIONS: 'webhooks.privateDestinations',
 }
 
-/** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
-export function parseUpstream(value: unknown): UpstreamSmsc | undefined {
+/** A string parsed as a URL; undefined for anything else. */
+function urlOf(value: unknown): URL | undefined {
   if (typeof value !== 'string') return undefined
-  let url: URL
   try {
-    url = new URL(value)
+    return new URL(value)
   } catch {
     return undefined
   }
+}
+
+/** Reads `smpp://systemId:password@host:port?bind=...&systemType=...`; undefined when malformed. */
+export function parseUpstream(value: unknown): UpstreamSmsc | undefined {
+  const url = urlOf(value)
+  if (url === undefined) return undefined
   if (url.protocol !== 'smpp:' || url.hostname === '' || url.username === '') return undefined
   const bind = url.searchParams.get('bind') ?? 'transceiver'
   if (bind !== 'transceiver' && bind !== 'transmitter+receiver') return undefined
@@ -433,6 +448,13 @@ export function loadConfig(
         8080,
         asInteger(0, 65_535),
         'a port number from 0 to 65535',
+      ),
+      publicUrl: pick(
+        'http.publicUrl',
+        http['publicUrl'],
+        null,
+        asOrigin,
+        'an origin like "https://pay.example.com" (http or https, no path)',
       ),
     },
     dataDir,
@@ -618,6 +640,20 @@ const asAddressList = (value: unknown): readonly string[] | undefined => {
   return list.every((item) => typeof item === 'string' && pattern.test(item))
     ? (list as string[])
     : undefined
+}
+
+/** An http or https origin, kept without a trailing slash; a path, query or user is refused. */
+const asOrigin = (value: unknown): string | undefined => {
+  const url = urlOf(value)
+  if (url === undefined) return undefined
+  const plain =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '' &&
+    url.password === ''
+  return plain ? url.origin : undefined
 }
 
 const asBoolean = (value: unknown): boolean | undefined =>

@@ -422,6 +422,7 @@ async function startOnLockedDir(
     adminTokenIsDefault: config.adminToken === defaultAdminToken,
     consoleSessions,
     merchantSessions,
+    secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
     hashPin: (pin) => pins.hash(pin),
     log,
     metrics,
@@ -473,7 +474,14 @@ async function startOnLockedDir(
     mounted.use(merchantPortalRoutes(context))
     // The web checkout a shopper pays on (no log-in), and the simulator's demo shop that uses it.
     mounted.use(checkoutRoutes(merchant.checkouts))
-    if (network !== null) mounted.use(shopRoutes({ gatewayUrl: () => url }))
+    if (network !== null)
+      mounted.use(
+        shopRoutes({
+          gatewayUrl: () => url,
+          publicUrl: () => config.http.publicUrl ?? url,
+          secureCookies: context.secureCookies,
+        }),
+      )
     // The gateway's own pages: the landing page, the web handset and its WAP gateway.
     mounted.use(
       webRoutes({

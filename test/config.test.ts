@@ -161,6 +161,27 @@ describe('SMS configuration', () => {
   })
 })
 
+describe('the public address', () => {
+  it('is unset by default, and read as an origin from the file or TELEPAY_HTTP_PUBLIC_URL', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).http.publicUrl).toBeNull()
+    const fromFile = loadConfig(withFile({ http: { publicUrl: 'https://pay.example.com/' } }))
+    expect(fromFile.http.publicUrl).toBe('https://pay.example.com')
+    const env = { TELEPAY_HTTP_PUBLIC_URL: 'http://10.0.0.5:8080' }
+    expect(loadConfig({ env, cwd: dir }).http.publicUrl).toBe('http://10.0.0.5:8080')
+  })
+
+  it.each([
+    'pay.example.com',
+    'ftp://pay.example.com',
+    'https://pay.example.com/telepay',
+    'https://a:b@pay.example.com',
+  ])('refuses %s, naming the key', (publicUrl) => {
+    expect(() => loadConfig(withFile({ http: { publicUrl } }))).toThrow(
+      'config: http.publicUrl: expected an origin',
+    )
+  })
+})
+
 describe('webhook destinations', () => {
   const upstream = 'smpp://esme1:s3cret@10.0.0.5:2776'
   it('are any address with the simulator and public ones only otherwise, unless configured', () => {

@@ -47,6 +47,8 @@ export interface GatewayContext {
   /** The SMSC simulator's binds, to list and end; null when SMS is off. */
   readonly smpp: Pick<RunningSmppBearer, 'mode' | 'binds' | 'unbind'> | null
   readonly merchantSessions: WebSessions
+  /** Cookies are marked Secure: the gateway's public address (http.publicUrl) is https. */
+  readonly secureCookies: boolean
   /** Moves the test clock and runs what the new time makes due; null when the clock is real. */
   readonly advanceClock: ((seconds: number) => Promise<number>) | null
 }

@@ -48,6 +48,10 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
   sections: {
     'http.host': 'the address it listens on',
     'http.port': 'its port (0: a free one)',
+    'http.publicUrl':
+      "the origin people's browsers reach it at, when that is not http://host:port (bound to " +
+      "0.0.0.0, or behind a TLS proxy: `https://pay.example.com`): the demo shop's return " +
+      "address; `https` makes the consoles' cookies Secure",
     'bank.mode': '`approve`, `decline`, `slow`, `timeout` or `down`',
     'bank.slowMs': 'how long a `slow` bank takes to answer',
     'smpp.host': 'the address the SMSC simulator listens on',

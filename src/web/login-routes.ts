@@ -10,6 +10,7 @@ import express from 'express'
 import type { WebSession, WebSessions } from '../gateway/http/web-session.js'
 import {
   clearedCookieHeader,
+  cookieHeader,
   cookieOf,
   csrfTokenOf,
   sameSecret,
@@ -45,6 +46,8 @@ export interface LoginRoutesOptions {
   readonly title: string
   readonly secretLabel: string
   readonly hint: Html | string
+  /** Mark the cookies Secure (the gateway's public address is https). */
+  readonly secureCookies: boolean
   /** Checks the secret: null when it opens a session, else why not (shown on the form). */
   verify(secret: string, request: Request): Promise<string | null>
 }
@@ -67,6 +70,7 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
   const router = express.Router()
   const form = express.urlencoded({ extended: false, limit: loginLimits.formBytesMax })
   const { base } = options
+  const secure = options.secureCookies
   /** Failures in the current minute by client address, oldest address first. */
   const failures = new Map<string, { windowStartedMs: number; count: number }>()
   const failuresOf = (address: string, nowMs: number) => {
@@ -87,7 +91,7 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
     const csrfToken = randomBytes(24).toString('base64url')
     response
       .status(status)
-      .set('set-cookie', `${loginCsrfCookie}=${csrfToken}; Path=${base}; HttpOnly; SameSite=Strict`)
+      .set('set-cookie', cookieHeader(loginCsrfCookie, csrfToken, { path: base, secure }))
       .set('cache-control', 'no-store')
       .type('html')
       .send(
@@ -131,8 +135,8 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
       const session = options.sessions.open(secret)
       response
         .set('set-cookie', [
-          sessionCookieHeader(options.cookieName, session.id, request.secure),
-          `${loginCsrfCookie}=; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=0`,
+          sessionCookieHeader(options.cookieName, session.id, secure),
+          clearedCookieHeader(loginCsrfCookie, secure, base),
         ])
         .redirect(303, target)
     }, next)
@@ -149,7 +153,7 @@ export function loginRoutes(options: LoginRoutesOptions): Router {
       return
     }
     response
-      .set('set-cookie', clearedCookieHeader(options.cookieName))
+      .set('set-cookie', clearedCookieHeader(options.cookieName, secure))
       .redirect(303, `${base}/login`)
   })
 

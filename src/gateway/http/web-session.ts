@@ -4,8 +4,8 @@
  * every request changing something must send back in a header or a form field. Kept in memory
  * only: a restart logs everyone out, which is what a console on one gateway needs (the admin
  * token or the API key logs in again at once). Exports WebSessions, WebSession, WebSessionKind,
- * webSessionLimits, WebSessionLimits, sessionCookieHeader, clearedCookieHeader, cookieOf,
- * sameSecret, csrfTokenOf, isSafeMethod.
+ * webSessionLimits, WebSessionLimits, cookieHeader, sessionCookieHeader, clearedCookieHeader,
+ * cookieOf, sameSecret, csrfTokenOf, isSafeMethod.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Request } from 'express'
@@ -156,19 +156,29 @@ export function cookieOf(request: Request, name: string): string | null {
 }
 
 /**
- * The Set-Cookie of a session: HttpOnly (no script reads it), SameSite=Strict (no other site's
- * page sends it), Secure when the request came over TLS (a proxy's X-Forwarded-Proto is not
- * trusted here: behind one, the operator terminates TLS and the cookie still works on http).
+ * A Set-Cookie: HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it),
+ * Secure when the gateway's public address is https (http.publicUrl: behind a TLS proxy the
+ * request itself is plain http, and a proxy's X-Forwarded-Proto is not trusted). Without
+ * Max-Age it lasts as long as the browser's session.
  */
-export function sessionCookieHeader(name: string, value: string, secure: boolean): string {
-  const maxAgeSeconds = Math.floor(webSessionLimits.lifetimeMs / 1000)
-  return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${
-    secure ? '; Secure' : ''
-  }`
+export function cookieHeader(
+  name: string,
+  value: string,
+  options: { readonly path: string; readonly secure: boolean; readonly maxAgeSeconds?: number },
+): string {
+  const maxAge = options.maxAgeSeconds === undefined ? '' : `; Max-Age=${options.maxAgeSeconds}`
+  const secure = options.secure ? '; Secure' : ''
+  return `${name}=${value}; Path=${options.path}; HttpOnly; SameSite=Strict${maxAge}${secure}`
 }
 
-export function clearedCookieHeader(name: string): string {
-  return `${name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`
+/** The Set-Cookie of a session: for the whole site, for a session's longest life. */
+export function sessionCookieHeader(name: string, value: string, secure: boolean): string {
+  const maxAgeSeconds = Math.floor(webSessionLimits.lifetimeMs / 1000)
+  return cookieHeader(name, value, { path: '/', secure, maxAgeSeconds })
+}
+
+export function clearedCookieHeader(name: string, secure: boolean, path = '/'): string {
+  return cookieHeader(name, '', { path, secure, maxAgeSeconds: 0 })
 }
 
 /** Compares two secrets in constant time (by their digests, so lengths leak nothing either). */

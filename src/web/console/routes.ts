@@ -24,6 +24,7 @@ export function consoleRoutes(context: GatewayContext): Router {
       base: '/console',
       sessions: context.consoleSessions,
       cookieName: consoleCookieName,
+      secureCookies: context.secureCookies,
       title: 'Operator console',
       secretLabel: 'Admin token',
       hint: html`The token is the gateway's <code>adminToken</code> (the default world's is in

@@ -25,6 +25,7 @@ export function merchantPortalRoutes(context: GatewayContext): Router {
       base: '/merchant',
       sessions,
       cookieName: merchantCookieName,
+      secureCookies: context.secureCookies,
       title: 'Merchant portal',
       secretLabel: 'API key',
       hint: html`Your merchant API key, the one your server sends as
@@ -50,7 +51,7 @@ export function merchantPortalRoutes(context: GatewayContext): Router {
     // The key was rotated since: the session ends and the new key logs in.
     sessions.close(cookieOf(request, merchantCookieName))
     response
-      .set('set-cookie', clearedCookieHeader(merchantCookieName))
+      .set('set-cookie', clearedCookieHeader(merchantCookieName, context.secureCookies))
       .redirect(303, '/merchant/login')
     return null
   }

@@ -11,14 +11,20 @@ import type { Request, Response, Router } from 'express'
 import express from 'express'
 import type { CheckoutStatus } from '../../gateway/http/checkout.js'
 import { signCheckoutResult } from '../../gateway/http/checkout.js'
-import { cookieOf, csrfTokenOf, sameSecret } from '../../gateway/http/web-session.js'
+import { cookieHeader, cookieOf, csrfTokenOf, sameSecret } from '../../gateway/http/web-session.js'
 import type { Html } from '../html.js'
 import { html } from '../html.js'
 import { pageLayout } from '../layout.js'
 
 export interface ShopDeps {
-  /** The gateway's own address (http://host:port), known once it listens. */
+  /** The gateway's own address (http://host:port) once it listens: the shop's server calls it. */
   gatewayUrl(): string
+  /**
+   * Where shoppers' browsers reach it (http.publicUrl, else the same): the return address. Never
+   * the request's Host header, which the client writes.
+   */
+  publicUrl(): string
+  readonly secureCookies: boolean
 }
 
 /** The default world's Cinema Tickets (fixtures/world/default.yaml), with its default key. */
@@ -108,7 +114,10 @@ export function shopRoutes(deps: ShopDeps): Router {
   <ul class="goods">${goods}</ul>
 </section>`
     response
-      .set('set-cookie', `${shopCsrfCookie}=${token}; Path=/shop; HttpOnly; SameSite=Strict`)
+      .set(
+        'set-cookie',
+        cookieHeader(shopCsrfCookie, token, { path: '/shop', secure: deps.secureCookies }),
+      )
       .set('cache-control', 'no-store')
       .type('html')
       .send(shopLayout('Tickets', body).text)
@@ -127,7 +136,7 @@ export function shopRoutes(deps: ShopDeps): Router {
       response.status(400).type('text/plain').send('item_invalid: no such item')
       return
     }
-    const origin = `${request.protocol}://${request.get('host') ?? 'localhost'}`
+    const origin = deps.publicUrl()
     const answer = await api(deps, 'POST', '/checkouts', {
       amount: item.price,
       reference: `cinema-${randomBytes(4).toString('hex')}`,
