@@ -423,6 +423,7 @@ async function startOnLockedDir(
     consoleSessions,
     merchantSessions,
     secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
+    journal: channelContext.journal,
     hashPin: (pin) => pins.hash(pin),
     log,
     metrics,

@@ -105,6 +105,7 @@ export async function startUssdChannel(
     apps: new ExternalApps({ routes, limits, log: ctx.log, metrics: ctx.metrics }),
     store,
     runner: ctx.dialogRunner('ussd', limits),
+    journal: ctx.journal,
     service: ctx.commands,
     clock: ctx.clock,
     log: ctx.log,

@@ -12,7 +12,7 @@
  */
 import type { Language } from '../../src/core/index.js'
 import { assert, assertNever, maskMsisdn } from '../../src/core/index.js'
-import type { DialogRunner } from '../../src/gateway/dialog/index.js'
+import type { DialogJournal, DialogRunner } from '../../src/gateway/dialog/index.js'
 import { commandKey } from '../../src/gateway/dialog/index.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
 import type { Clock } from '../../src/service/clock.js'
@@ -55,6 +55,8 @@ export interface UssdServiceDeps {
   readonly store: SessionStore
   /** The gateway's dialog runner for USSD: per-session chain, step keys, deadline, late answer. */
   readonly runner: DialogRunner
+  /** Where each hop of the menus is noted for the payments it makes (the console shows it). */
+  readonly journal: DialogJournal
   /** For the cancel of a payment left waiting when a session ends (no deadline: nobody waits). */
   readonly service: CommandPort
   readonly clock: Clock
@@ -188,6 +190,13 @@ export class UssdService {
       return winner?.lastScreen ?? channelText('session_lost', driven.session.language)
     }
     if (record === null) this.sessionStarted(request.provider)
+    // The menus' hops only: an external app's inputs are its own (and may hold its PINs).
+    if (driven.app === undefined)
+      this.deps.journal.step('ussd', key, request.msisdn, {
+        atMs: nowMs,
+        input: read.kind === 'dial' ? read.dial : (driven.session.trail.at(-1) ?? null),
+        screen: `${driven.screen.type} ${driven.screen.text}`,
+      })
     if (outcome !== null) await this.sessionEnded(next, outcome)
     this.countHop(request.provider, driven.screen.type)
     this.deps.log.info('ussd hop', {
@@ -279,6 +288,7 @@ export class UssdService {
         const screen = this.deps.engine.timeoutScreen(session.language)
         return { screen, session, outcome: 'deadline' }
       }
+      if (outcome.result.payment !== null) this.deps.journal.paid(key, outcome.result.payment.id)
       step = this.deps.engine.resume(session, outcome.result)
     }
     return { screen: step.screen, session: step.session, outcome: null }
@@ -305,6 +315,7 @@ export class UssdService {
   }
 
   private async sessionEnded(record: SessionRecord, outcome: SessionOutcome): Promise<void> {
+    this.deps.journal.end(record.key)
     this.openSessions = await this.deps.store.openCount()
     this.deps.metrics.count(
       'telepay_ussd_sessions_ended_total',

@@ -102,6 +102,7 @@ export function startWapChannel(
       login,
       renderer: options.renderer ?? handlebarsRenderer,
       accounts: ctx.accounts,
+      journal: ctx.journal,
     }),
   )
   let closed = false

@@ -13,6 +13,7 @@ import express from 'express'
 import type { AccountOffer, Command, CommandResult } from '../../src/core/index.js'
 import { assert, maskMsisdn, normalizeMsisdn } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
+import type { DialogJournal } from '../../src/gateway/dialog/index.js'
 import { DialogRunner } from '../../src/gateway/dialog/index.js'
 import { requestErrorStatusOf } from '../../src/gateway/http/status.js'
 import type { CommandPort } from '../../src/gateway/ports.js'
@@ -66,13 +67,37 @@ export interface WapRouteDeps {
   readonly renderer: WapRenderer
   /** The accounts the operating model offers: the forms list no other. */
   readonly accounts: AccountOffer
+  /** Where each page of a known subscriber is noted for the payments it makes. */
+  readonly journal: DialogJournal
 }
 
 /** Where the router is mounted; every URL of a page is absolute. */
 const entry = '/wap/'
 const channel = 'wap'
 
+/** A WAP session's key in the journal (the id rides in every URL of the visit). */
+function journalKeyOf(session: WapSession): string {
+  return `wap:${session.id}`
+}
+
+/** What the user gave for a page: the path asked for, or a form's fields with the PIN masked. */
+function journalInputOf(request: Request): string {
+  if (request.method !== 'POST') return `${request.method} ${request.path}`
+  const fields = Object.entries(bodyOf(request))
+    .filter(([name]) => name !== 'token')
+    // A PIN field (pin, new_pin...) shows as **** whatever its length.
+    .map(([name, value]) => `${name}=${/pin/i.test(name) ? '****' : value}`)
+  return `POST ${request.path} ${fields.join(' ')}`.trim()
+}
+
 function send(response: Response, deps: WapRouteDeps, model: PageModel, status = 200): void {
+  const session = response.locals['wapSession'] as WapSession | undefined
+  if (session?.msisdn != null)
+    deps.journal.step('wap', journalKeyOf(session), session.msisdn, {
+      atMs: deps.clock.nowMs(),
+      input: journalInputOf(response.req),
+      screen: [model.title, ...model.paragraphs].join(' · '),
+    })
   const choice = response.locals['wapChoice'] as Negotiation
   const page = deps.renderer.renderPage(model, choice)
   response.status(status)
@@ -238,6 +263,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     return session.msisdn
   }
   const execute = (
+    session: WapSession,
     command: Command,
     key: string | null,
     pin: string | null = null,
@@ -249,6 +275,8 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       .then((outcome) => {
         // No answer deadline on WAP (a page may wait), so no step is late or refused as busy.
         assert(outcome.kind === 'answered', `a WAP command came back ${outcome.kind}`)
+        if (outcome.result.payment !== null)
+          deps.journal.paid(journalKeyOf(session), outcome.result.payment.id)
         return outcome.result
       })
   }
@@ -295,14 +323,14 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
 
   sessions.get('/balance', async (_request, response) => {
     const session = sessionOf(response)
-    const result = await execute({ kind: 'balance', msisdn: msisdnOf(session) }, null)
+    const result = await execute(session, { kind: 'balance', msisdn: msisdnOf(session) }, null)
     store.speak(session, result.language)
     send(response, deps, balancePage(urlsOf(session), result))
   })
 
   sessions.get('/statement', async (request, response) => {
     const session = sessionOf(response)
-    const result = await execute({ kind: 'statement', msisdn: msisdnOf(session) }, null)
+    const result = await execute(session, { kind: 'statement', msisdn: msisdnOf(session) }, null)
     const page = Number.parseInt(
       typeof request.query['page'] === 'string' ? request.query['page'] : '1',
       10,
@@ -370,7 +398,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
             body,
             reading.notice,
           )
-        const result = await execute(reading.command, body['token'] ?? null)
+        const result = await execute(session, reading.command, body['token'] ?? null)
         if (
           !result.ok ||
           result.payment === null ||
@@ -396,6 +424,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
       // replaced it meanwhile is not paid by this PIN.
       const named = context === null ? {} : { paymentId: context.paymentId }
       const result = await execute(
+        session,
         { kind: 'confirm', msisdn: msisdnOf(session), ...named },
         token,
         body['pin'] ?? null,
@@ -426,7 +455,7 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
         const named = claim.confirm === null ? {} : { paymentId: claim.confirm.paymentId }
         return resultPage(
           urlsOf(session),
-          await execute({ kind: 'cancel', msisdn: msisdnOf(session), ...named }, token),
+          await execute(session, { kind: 'cancel', msisdn: msisdnOf(session), ...named }, token),
         )
       })
     },

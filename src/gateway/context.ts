@@ -16,7 +16,7 @@ import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
 import type { DialogLimits, Notify } from './dialog/index.js'
-import { DialogRunner } from './dialog/index.js'
+import { DialogJournal, DialogRunner } from './dialog/index.js'
 import type { CommandPort, LedgerReads } from './ports.js'
 
 /** Who is calling, as the ledger knows the MSISDN: what a channel decides on before a command. */
@@ -40,6 +40,11 @@ export interface ChannelContext {
   readonly notify: Notify
   /** The dialog runner of one channel: per-dialog chain, step keys, deadline, late answer. */
   dialogRunner(channel: 'ussd' | 'ivr' | 'wap', limits: DialogLimits): DialogRunner
+  /**
+   * What USSD sessions and WAP visits showed and were given, kept for the payments they made
+   * (the console's payment page).
+   */
+  readonly journal: DialogJournal
   /** The path of a working file of the channel in the data directory (beside the ledger). */
   workingFile(name: string): string
   /**
@@ -86,6 +91,7 @@ export function createChannelContext(parts: ChannelContextParts): ChannelContext
     notify: parts.notify ?? (() => Promise.resolve(false)),
     dialogRunner: (channel, limits) =>
       new DialogRunner({ channel, commands, notify: parts.notify ?? null, log, metrics, limits }),
+    journal: new DialogJournal(),
     workingFile,
     accounts: accountOfferOf(parts.operatingModel ?? 'cooperative'),
     clock,

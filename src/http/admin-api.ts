@@ -20,6 +20,7 @@ import {
   paymentStates,
   transferRef,
 } from '../core/index.js'
+import type { Exchange } from '../gateway/dialog/index.js'
 import { handsetLimits, smsJson } from '../gateway/handset/index.js'
 import { consoleCookieName } from '../gateway/http/cookie-names.js'
 import { dayOfQuery } from '../gateway/http/day.js'
@@ -262,6 +263,7 @@ export function adminApi(context: GatewayContext): Router {
         })),
         total: formatSigned(transfer.legs.reduce((sum, leg) => sum + leg.amountMinor, 0n)),
       })),
+      exchange: exchangeJson(context.journal.ofPayment(payment.id)),
     })
   })
 
@@ -474,6 +476,23 @@ function searchFiltersOf(request: Request): SearchFilters | keyof typeof filterR
 }
 
 /** An amount with its sign: a transfer's legs sum to "0.00". */
+/** A payment's channel exchange as the admin API shows it; null when none is kept. */
+function exchangeJson(exchange: Exchange | null) {
+  if (exchange === null) return null
+  return {
+    channel: exchange.channel,
+    dialog: exchange.dialog,
+    msisdn: exchange.msisdn,
+    startedAt: new Date(exchange.startedMs).toISOString(),
+    earlierSteps: exchange.dropped,
+    steps: exchange.steps.map((step) => ({
+      at: new Date(step.atMs).toISOString(),
+      input: step.input,
+      screen: step.screen,
+    })),
+  }
+}
+
 function formatSigned(amountMinor: bigint): string {
   return amountMinor < 0n ? `-${formatAmount(-amountMinor)}` : formatAmount(amountMinor)
 }

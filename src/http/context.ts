@@ -5,6 +5,7 @@
 import type { GatewayBank } from '../bank/gateway-bank.js'
 import type { RunningSmppBearer } from '../bearer/start.js'
 import type { Limits, OperatingLimits } from '../core/index.js'
+import type { DialogJournal } from '../gateway/dialog/index.js'
 import type { LoggedSms, MessagePage } from '../gateway/handset/index.js'
 import type { WebSessions } from '../gateway/http/web-session.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
@@ -47,6 +48,8 @@ export interface GatewayContext {
   /** The SMSC simulator's binds, to list and end; null when SMS is off. */
   readonly smpp: Pick<RunningSmppBearer, 'mode' | 'binds' | 'unbind'> | null
   readonly merchantSessions: WebSessions
+  /** What the USSD sessions and WAP visits that made recent payments showed and were given. */
+  readonly journal: Pick<DialogJournal, 'ofPayment'>
   /** Cookies are marked Secure: the gateway's public address (http.publicUrl) is https. */
   readonly secureCookies: boolean
   /** Moves the test clock and runs what the new time makes due; null when the clock is real. */

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, startTestGateway } from '../support/gateway-fixture.js'
+import { ussdHop } from '../support/ussd-http.js'
 
 let gw: GatewayFixture
 
@@ -20,19 +21,9 @@ afterAll(async () => {
 })
 
 async function dial(sessionId: string, msisdn: string, text: string): Promise<string> {
-  const response = await fetch(`${gw.url}/ussd`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      sessionId,
-      serviceCode: '*123#',
-      phoneNumber: `+${msisdn}`,
-      networkCode: '46000',
-      text,
-    }).toString(),
-  })
-  expect(response.status).toBe(200)
-  return response.text()
+  const answer = await ussdHop(gw.url, sessionId, msisdn, text)
+  expect(answer.status).toBe(200)
+  return answer.text
 }
 
 interface SessionsJson {

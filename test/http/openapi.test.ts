@@ -47,6 +47,7 @@ import {
   startCallbackServer,
   startTestGateway,
 } from '../support/gateway-fixture.js'
+import { ussdHop } from '../support/ussd-http.js'
 import type { WebLogin } from '../support/web-login.js'
 import { webLogin } from '../support/web-login.js'
 
@@ -1112,17 +1113,14 @@ describe('the admin API, as documented', () => {
   })
 
   it('lists and ends the open USSD sessions and the calls in progress', async () => {
-    const dial = await fetch(`${t.url}/ussd`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        sessionId: 'openapi-1',
-        serviceCode: '*123#',
-        phoneNumber: `+${LI}`,
-        networkCode: '46000',
-        text: '',
-      }).toString(),
-    })
+    // A payment made in a USSD session: its page carries the session's exchange.
+    for (const text of ['', '2', '2*1001', '2*1001*2', '2*1001*2*1', `2*1001*2*1*${LI_PIN}`]) {
+      const hop = await ussdHop(t.url, 'openapi-pay', LI, text)
+      expect(hop.status).toBe(200)
+    }
+    const paid = await admin('GET', '/admin/api/payments/last')
+    expect(paid.json.exchange.channel).toBe('ussd')
+    const dial = await ussdHop(t.url, 'openapi-1', LI, '')
     expect(dial.status).toBe(200)
     const sessions = await admin('GET', '/admin/api/ussd/sessions')
     const [session] = sessions.json.sessions

@@ -27,7 +27,9 @@ import {
   LI,
   startTestGateway,
   ZHANG,
+  ZHANG_PIN,
 } from '../support/gateway-fixture.js'
+import { ussdHop } from '../support/ussd-http.js'
 
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
@@ -40,6 +42,8 @@ let gw: GatewayFixture
 let browser: Browser
 /** The payment Han Meimei made by SMS (PAY, then YES with her PIN). */
 let smsPaymentId = ''
+/** The payment Zhang Wei made in a USSD session (*123#, Pay merchant, his card, his PIN). */
+let ussdPaymentId = ''
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + waitMs
@@ -52,6 +56,12 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 async function sms(from: string, text: string): Promise<void> {
   const answer = await gw.request('POST', '/sim/mo', { body: { from, text } })
   expect(answer.status, answer.text).toBeLessThan(300)
+}
+
+/** One hop of Zhang Wei's USSD session, as Africa's Talking posts it. */
+async function ussd(text: string): Promise<void> {
+  const answer = await ussdHop(gw.url, 'console-ussd', ZHANG, text)
+  expect(answer.status, answer.text).toBe(200)
 }
 
 beforeAll(async () => {
@@ -70,6 +80,10 @@ beforeAll(async () => {
       'completed',
     'the payment to complete',
   )
+  // A payment in a USSD session, so that a payment's page has screens to show.
+  for (const text of ['', '2', `2*${CINEMA}`, `2*${CINEMA}*8`, `2*${CINEMA}*8*3`]) await ussd(text)
+  await ussd(`2*${CINEMA}*8*3*${ZHANG_PIN}`)
+  ussdPaymentId = String((await gw.admin('GET', '/admin/api/payments/last')).json.payment.id)
   // Zhang Wei types three wrong PINs: locked.
   for (let attempt = 0; attempt < 3; attempt += 1)
     await gw.phone({ kind: 'verify_pin', msisdn: ZHANG }, { pin: '0000' })
@@ -226,6 +240,28 @@ describe('the operator console in headless Chromium', () => {
       await context.close()
     },
     90_000,
+  )
+
+  it.skipIf(!installed)(
+    `shows the USSD screens that made a payment, the PIN masked ${skipped}`,
+    async () => {
+      const { context, page, errors } = await logIn()
+      await page.goto(`${gw.url}/console/payments/${ussdPaymentId}`)
+      const rows = page.locator('[data-exchange] table.transcript tbody tr')
+      await rows.first().waitFor({ timeout: waitMs })
+      expect(await rows.count()).toBe(6)
+      expect(await rows.first().textContent()).toContain('*123#')
+      expect(await rows.last().locator('td').nth(1).textContent()).toBe('****')
+      expect(await rows.last().locator('pre').textContent()).toMatch(/^END Paid CNY 8\.00/)
+      const text = (await page.locator('body').textContent()) ?? ''
+      expect(text).not.toContain(`*${ZHANG_PIN}`)
+      await expectNoPin(page)
+      expect(await seriousViolations(page)).toEqual([])
+      await page.screenshot({ path: join(shots, 'payment-ussd-1280.png'), fullPage: true })
+      expect(errors).toEqual([])
+      await context.close()
+    },
+    60_000,
   )
 
   it.skipIf(!installed)(

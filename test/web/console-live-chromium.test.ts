@@ -28,6 +28,7 @@ import {
   startCallbackServer,
   startTestGateway,
 } from '../support/gateway-fixture.js'
+import { ussdHop } from '../support/ussd-http.js'
 
 const installed = chromiumInstalled
 const skipped = installed ? '' : `(skipped without ${chromiumPath})`
@@ -179,17 +180,7 @@ describe('the console overview and operations in headless Chromium', () => {
   it.skipIf(!installed)(
     `ends a USSD session and a call from the page ${skipped}`,
     async () => {
-      const dial = await fetch(`${gw.url}/ussd`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          sessionId: 'console-end-1',
-          serviceCode: '*123#',
-          phoneNumber: `+${LI}`,
-          networkCode: '46000',
-          text: '',
-        }).toString(),
-      })
+      const dial = await ussdHop(gw.url, 'console-end-1', LI, '')
       expect(dial.status).toBe(200)
       const call = await gw.request('POST', '/ivr/calls', { body: { from: LI, to: '12588' } })
       expect(call.status).toBeLessThan(300)

@@ -682,8 +682,48 @@ export const schemas = {
           total: { ...amount, description: "The legs' sum: 0.00.", examples: ['0.00'] },
         }),
       },
+      exchange: {
+        oneOf: [
+          { type: 'null' },
+          closed(
+            {
+              channel: { type: 'string', enum: ['ussd', 'wap'] },
+              dialog: {
+                type: 'string',
+                description: '`<provider>:<session>` for USSD, `wap:<session>` for WAP.',
+              },
+              msisdn,
+              startedAt: dateTime,
+              earlierSteps: {
+                ...count,
+                description: 'Steps before the first shown, no longer kept (16 are kept).',
+              },
+              steps: {
+                type: 'array',
+                items: closed({
+                  at: dateTime,
+                  input: {
+                    ...nullableText,
+                    description:
+                      'The dial string, the key typed, the page asked for or the fields ' +
+                      'posted; a PIN as ****.',
+                  },
+                  screen: {
+                    type: 'string',
+                    description: 'USSD: `CON`/`END` and the text; WAP: the title and lines.',
+                  },
+                }),
+              },
+            },
+            'What the USSD session or WAP visit that made the payment showed and was given, ' +
+              'step by step, while the gateway keeps it (the 10,000 most recent payments of ' +
+              'those channels; not across a restart).',
+          ),
+        ],
+      },
     },
-    'A payment and the ledger transfers that moved its money: its own and any refund.',
+    'A payment, the ledger transfers that moved its money (its own and any refund), and the ' +
+      'channel exchange that made it (null: none kept, or made another way).',
   ),
   Clock: closed({
     clock: {

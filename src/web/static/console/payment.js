@@ -255,7 +255,48 @@ const commandOf = {
   load: 'load_wallet',
 }
 
-async function exchangeView(payment, trail) {
+/** A USSD session's or WAP visit's steps: what was given, what came back, one row each. */
+function transcriptView(exchange) {
+  const given = exchange.channel === 'ussd' ? 'Typed' : 'Asked for'
+  const shown = exchange.channel === 'ussd' ? 'Screen' : 'Page'
+  const rows = exchange.steps.map((step) =>
+    h(
+      'tr',
+      {},
+      h('td', { class: 'num' }, formatTime(step.at)),
+      h('td', {}, h('code', {}, step.input ?? '')),
+      h('td', {}, h('pre', {}, step.screen)),
+    ),
+  )
+  return h(
+    'div',
+    {},
+    h(
+      'h3',
+      {},
+      exchange.channel === 'ussd' ? `The USSD session ${exchange.dialog}` : 'The WAP visit',
+    ),
+    exchange.earlierSteps > 0
+      ? h('p', { class: 'hint' }, `${exchange.earlierSteps} earlier steps are no longer kept.`)
+      : null,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data transcript' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { class: 'num' }, 'At'), h('th', {}, given), h('th', {}, shown)),
+        ),
+        h('tbody', {}, ...rows),
+      ),
+    ),
+  )
+}
+
+async function exchangeView(payment, trail, exchange) {
   const authorization = trail.steps.find((step) => step.step === 6 && step.status === 'done')
   const parts = [
     facts([
@@ -309,14 +350,21 @@ async function exchangeView(payment, trail) {
     )
   } else if (payment.channel === 'sms') {
     parts.push(h('p', { class: 'hint' }, 'The SMS exchanged are under Messages below.'))
-  } else {
+  } else if (exchange) {
+    parts.push(transcriptView(exchange))
+  } else if (payment.channel === 'ussd' || payment.channel === 'wap') {
     parts.push(
       h(
         'p',
-        { class: 'hint' },
-        `telepay keeps no record of a ${payment.channel.toUpperCase()} session's screens; the ` +
+        { class: 'muted' },
+        `The ${payment.channel.toUpperCase()} screens of this payment are no longer kept (the ` +
+          'gateway keeps those of its 10,000 most recent such payments, until it restarts); the ' +
           'trail above is what the exchange did.',
       ),
+    )
+  } else {
+    parts.push(
+      h('p', { class: 'hint' }, 'The trail above is what the exchange with the merchant did.'),
     )
   }
   return parts
@@ -386,7 +434,7 @@ async function show() {
     }
     return
   }
-  const { payment, transfers } = detail
+  const { payment, transfers, exchange: kept } = detail
   const status = document.querySelector('[data-status]')
   status.append(
     statusPill(payment.state),
@@ -404,7 +452,7 @@ async function show() {
   const exchange = document.querySelector('[data-exchange]')
   const messagesBox = document.querySelector('[data-messages]')
   await Promise.all([
-    exchangeView(payment, trail).then(
+    exchangeView(payment, trail, kept).then(
       (parts) => {
         clear(exchange)
         exchange.append(...parts)
