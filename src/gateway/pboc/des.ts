@@ -1,0 +1,57 @@
+/**
+ * des.ts - the block ciphers of the PBOC electronic purse: single DES (session keys, MACs, the
+ * TAC) and two-key triple DES (card keys, diversification, session-key derivation), ECB and CBC,
+ * never padded here (each caller pads as its standard says). Node 20's OpenSSL 3 has no single
+ * DES outside the legacy provider, so single DES is triple DES with the key three times
+ * (K‖K‖K: encrypt, decrypt, encrypt with one key is one encryption). Exports desEncrypt,
+ * tdesEncrypt, tdesDecrypt, tdesEncryptCbc, xorBytes.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto'
+
+function checkLengths(key: Uint8Array, keyBytes: number, data: Uint8Array): void {
+  if (key.length !== keyBytes) throw new RangeError(`a ${keyBytes}-byte key, not ${key.length}`)
+  if (data.length % 8 !== 0) throw new RangeError(`whole 8-byte blocks, not ${data.length} bytes`)
+}
+
+function run(
+  mode: 'encrypt' | 'decrypt',
+  cipher: 'des-ede3-ecb' | 'des-ede-ecb' | 'des-ede-cbc',
+  key: Uint8Array,
+  data: Uint8Array,
+  iv: Uint8Array | null,
+): Buffer {
+  const make = mode === 'encrypt' ? createCipheriv : createDecipheriv
+  const engine = make(cipher, key, iv)
+  engine.setAutoPadding(false)
+  return Buffer.concat([engine.update(data), engine.final()])
+}
+
+/** Single DES, ECB, with an 8-byte key. */
+export function desEncrypt(key8: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key8, 8, data)
+  return run('encrypt', 'des-ede3-ecb', Buffer.concat([key8, key8, key8]), data, null)
+}
+
+/** Two-key triple DES (EDE), ECB, with a 16-byte key. */
+export function tdesEncrypt(key16: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key16, 16, data)
+  return run('encrypt', 'des-ede-ecb', key16, data, null)
+}
+
+export function tdesDecrypt(key16: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key16, 16, data)
+  return run('decrypt', 'des-ede-ecb', key16, data, null)
+}
+
+/** Two-key triple DES, CBC from a zero IV (an OTA packet's ciphering). */
+export function tdesEncryptCbc(key16: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key16, 16, data)
+  return run('encrypt', 'des-ede-cbc', key16, data, Buffer.alloc(8))
+}
+
+export function xorBytes(a: Uint8Array, b: Uint8Array): Buffer {
+  if (a.length !== b.length) throw new RangeError('xor of unequal lengths')
+  const out = Buffer.alloc(a.length)
+  for (let index = 0; index < a.length; index += 1) out[index] = (a[index] ?? 0) ^ (b[index] ?? 0)
+  return out
+}
