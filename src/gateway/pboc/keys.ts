@@ -14,6 +14,15 @@ export function diversify(master16: Uint8Array, factor8: Uint8Array): Buffer {
   return Buffer.concat([tdesEncrypt(master16, factor8), tdesEncrypt(master16, inverted)])
 }
 
+/** A session key: 3DES(key, card random(4) ‖ card serial(2) ‖ tail(2)). */
+function sessionKey(key16: Uint8Array, random4: Uint8Array, serial: number, tail: number): Buffer {
+  const input = Buffer.alloc(8)
+  Buffer.from(random4).copy(input, 0)
+  input.writeUInt16BE(serial, 4)
+  input.writeUInt16BE(tail, 6)
+  return tdesEncrypt(key16, input)
+}
+
 /** SESPK = 3DES(DPK, card random(4) ‖ offline serial(2) ‖ terminal serial's last 2 bytes). */
 export function purchaseSessionKey(
   dpk16: Uint8Array,
@@ -21,11 +30,7 @@ export function purchaseSessionKey(
   offlineSerial: number,
   terminalSerial: number,
 ): Buffer {
-  const input = Buffer.alloc(8)
-  Buffer.from(random4).copy(input, 0)
-  input.writeUInt16BE(offlineSerial, 4)
-  input.writeUInt16BE(terminalSerial & 0xffff, 6)
-  return tdesEncrypt(dpk16, input)
+  return sessionKey(dpk16, random4, offlineSerial, terminalSerial & 0xffff)
 }
 
 /** SESLK = 3DES(DLK, card random(4) ‖ online serial(2) ‖ 80 00). */
@@ -34,11 +39,7 @@ export function loadSessionKey(
   random4: Uint8Array,
   onlineSerial: number,
 ): Buffer {
-  const input = Buffer.alloc(8)
-  Buffer.from(random4).copy(input, 0)
-  input.writeUInt16BE(onlineSerial, 4)
-  input[6] = 0x80
-  return tdesEncrypt(dlk16, input)
+  return sessionKey(dlk16, random4, onlineSerial, 0x8000)
 }
 
 /** The single-DES key a TAC is computed with: the card's TAC key, its halves XORed. */

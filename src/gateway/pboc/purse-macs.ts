@@ -23,21 +23,22 @@ export interface LoadFields {
   readonly at: PurseTime
 }
 
-const purchaseType = Buffer.of(transactionTypes.purchase)
 const loadType = Buffer.of(transactionTypes.load)
+
+/** amount ‖ type ‖ terminal id ‖ date ‖ time: what a purchase's MAC1 and a load's MAC2 cover. */
+function creditedFields(fields: LoadFields, type: number): Buffer {
+  return Buffer.concat([
+    u32(fields.amountFen),
+    Buffer.of(type),
+    bcd(fields.terminalId),
+    bcd(fields.at.date),
+    bcd(fields.at.time),
+  ])
+}
 
 /** Purchase MAC1, PSAM to card: amount ‖ type ‖ terminal id ‖ date ‖ time, under SESPK. */
 export function purchaseMac1(sessionKey8: Uint8Array, fields: PurchaseFields): Buffer {
-  return pbocMac(
-    sessionKey8,
-    Buffer.concat([
-      u32(fields.amountFen),
-      purchaseType,
-      bcd(fields.terminalId),
-      bcd(fields.at.date),
-      bcd(fields.at.time),
-    ]),
-  )
+  return pbocMac(sessionKey8, creditedFields(fields, transactionTypes.purchase))
 }
 
 /** Purchase MAC2, card to PSAM: the amount, under SESPK. */
@@ -51,7 +52,7 @@ export function purchaseTac(tacKey8: Uint8Array, fields: PurchaseFields): Buffer
     tacKey8,
     Buffer.concat([
       u32(fields.amountFen),
-      purchaseType,
+      Buffer.of(transactionTypes.purchase),
       bcd(fields.terminalId),
       u32(fields.terminalSerial),
       bcd(fields.at.date),
@@ -84,16 +85,7 @@ export function loadMac2(
   fields: LoadFields,
   type: number = transactionTypes.load,
 ): Buffer {
-  return pbocMac(
-    sessionKey8,
-    Buffer.concat([
-      u32(fields.amountFen),
-      Buffer.of(type),
-      bcd(fields.terminalId),
-      bcd(fields.at.date),
-      bcd(fields.at.time),
-    ]),
-  )
+  return pbocMac(sessionKey8, creditedFields(fields, type))
 }
 
 /**

@@ -32,7 +32,7 @@ describe('DES', () => {
     expect(out.toString('hex')).toBe('3fa40e8a984d4815')
   })
 
-  it('decrypts what two-key triple DES encrypted, and refuses a short key or a partial block', () => {
+  it('decrypts what two-key triple DES encrypted; refuses a short key or a partial block', () => {
     const block = hex('0011223344556677')
     expect(tdesDecrypt(cardKey, tdesEncrypt(cardKey, block))).toEqual(block)
     expect(() => tdesEncrypt(cardKey.subarray(0, 8), block)).toThrow('16-byte key')
