@@ -1,0 +1,72 @@
+/**
+ * card-state.ts - what a purse card keeps across taps and power cuts, and the store that keeps
+ * it. A command that changes the purse (a purchase, a load) builds the whole next state and hands
+ * it to the store in one commit: a card pulled from the field before the commit has not changed
+ * (no half-debited purse, no counter without its log record), and one pulled after it can prove
+ * the transaction (GET TRANSACTION PROVE reads lastProof). Exports CardState, CardStore,
+ * MemoryCardStore, CardKeys, emptyCardState.
+ */
+import type { LogRecord } from './card-files.js'
+
+export interface CardState {
+  readonly balanceFen: number
+  /** Purchases made: the serial the next purchase uses (2 bytes, as the card answers it). */
+  readonly offlineSerial: number
+  /** Loads made: the serial the next load uses. */
+  readonly onlineSerial: number
+  /** Blocked by a terminal that found the card on the blacklist: every purse command is refused. */
+  readonly blocked: boolean
+  /** The transaction log, most recent first, at most logRecordsMax. */
+  readonly log: readonly LogRecord[]
+  /** The last purchase's or load's MAC and TAC, which a terminal asks for after a torn answer. */
+  readonly lastProof: {
+    readonly type: number
+    readonly serial: number
+    /** hex, 4 bytes: MAC2 of a purchase, or the host's MAC2 the card accepted for a load. */
+    readonly mac: string
+    readonly tac: string
+  } | null
+}
+
+export const emptyCardState: CardState = {
+  balanceFen: 0,
+  offlineSerial: 0,
+  onlineSerial: 0,
+  blocked: false,
+  log: [],
+  lastProof: null,
+}
+
+/** The card's own keys, diversified from the issuer's master keys by its card number. */
+export interface CardKeys {
+  /** Purchase key (DPK), 16 bytes. */
+  readonly purchase: Buffer
+  /** Load key (DLK), 16 bytes. */
+  readonly load: Buffer
+  /** TAC key (DTK), 16 bytes. */
+  readonly tac: Buffer
+  /** The version a terminal's PSAM must hold (INIT answers it). */
+  readonly version: number
+  /** The key index terminals name in INIT (others: 9403). */
+  readonly index: number
+}
+
+export interface CardStore {
+  /** The card's state; the empty purse when it was never written. */
+  read(cardNumber: string): CardState
+  /** Replaces the card's state at once, or throws and leaves it as it was. */
+  commit(cardNumber: string, state: CardState): void
+}
+
+/** A store in memory: for tests and the terminal simulator's own cards. */
+export class MemoryCardStore implements CardStore {
+  private readonly states = new Map<string, CardState>()
+
+  read(cardNumber: string): CardState {
+    return this.states.get(cardNumber) ?? emptyCardState
+  }
+
+  commit(cardNumber: string, state: CardState): void {
+    this.states.set(cardNumber, state)
+  }
+}
