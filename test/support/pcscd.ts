@@ -1,0 +1,104 @@
+/**
+ * pcscd.ts - a pcscd of the test's own: Debian's pcsc-lite daemon started in the foreground on a
+ * reader.conf.d directory that holds one vsmartcard vpcd reader on a free pair of ports (vpcd
+ * serves two slots, port and port + 1), so that the card bridge, scriptor and opensc-tool meet
+ * as they would on an operator's desk. pcscd keeps its socket at /run/pcscd, so one runs at a
+ * time on a machine: the tests that use it are in one file. Exports startPcscd, Pcscd,
+ * pcscInstalled, pcscSkipReason.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const driver = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so'
+const tools = ['/usr/sbin/pcscd', '/usr/bin/scriptor', '/usr/bin/opensc-tool']
+
+function runDirWritable(): boolean {
+  try {
+    accessSync(existsSync('/run/pcscd') ? '/run/pcscd' : '/run', constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Why the PC/SC tests cannot run here, or null when they can. */
+export const pcscSkipReason: string | null = !existsSync(driver)
+  ? '(vsmartcard-vpcd is not installed)'
+  : tools.some((tool) => !existsSync(tool))
+    ? '(pcscd, pcsc-tools or opensc is not installed)'
+    : !runDirWritable()
+      ? '(pcscd needs to write /run/pcscd: run as root)'
+      : null
+
+export const pcscInstalled = pcscSkipReason === null
+
+export interface Pcscd {
+  /** The port the card bridge connects to (the reader "<name> 00 00"). */
+  readonly port: number
+  readonly readerName: string
+  /** What pcscd logged (with -a, every APDU). */
+  log(): string
+  stop(): Promise<void>
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000) * 2
+    if ((await portIsFree(port)) && (await portIsFree(port + 1))) return port
+  }
+  throw new Error('no free pair of ports for vpcd')
+}
+
+export async function startPcscd(readerName = 'telepay test'): Promise<Pcscd> {
+  const port = await freePortPair()
+  const dir = mkdtempSync(join(tmpdir(), 'telepay-pcscd-'))
+  const channel = `0x${port.toString(16).toUpperCase()}`
+  const conf = [
+    `FRIENDLYNAME "${readerName}"`,
+    `DEVICENAME /dev/null:${channel}`,
+    `LIBPATH ${driver}`,
+    `CHANNELID ${channel}`,
+  ]
+  writeFileSync(join(dir, 'vpcd'), `${conf.join('\n')}\n`)
+  let output = ''
+  // -i logs "daemon ready" (and the readers it set up), -a every APDU.
+  const child: ChildProcess = spawn('pcscd', ['-f', '-i', '-a', '-c', dir], { stdio: 'pipe' })
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const deadline = Date.now() + 10_000
+  // Connecting to vpcd's port to see it listen would insert a card; pcscd's log says it is ready.
+  while (!output.includes('daemon ready')) {
+    if (child.exitCode !== null) throw new Error(`pcscd exited: ${output}`)
+    if (Date.now() > deadline) throw new Error(`pcscd did not start: ${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return {
+    port,
+    readerName: `${readerName} 00 00`,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
