@@ -1,0 +1,215 @@
+/**
+ * offline-terminal.ts - a gate or shop terminal paying from a card's e-purse without the network:
+ * the real APDU sequence (SELECT, READ BINARY of the public file, INITIALIZE FOR PURCHASE, the
+ * PSAM's MAC1, DEBIT FOR PURCHASE, the card's MAC2 checked by the PSAM), the record kept in the
+ * terminal's own file before it says "paid". A purchase whose DEBIT got no answer (the phone
+ * moved away) stays in flight; the card's next tap here asks it for the proof (GET TRANSACTION
+ * PROVE): proven, the gate opens without charging again; not proven, it never happened and the
+ * purchase starts afresh. The card is reached through a link (in process, PC/SC, the simulator's
+ * HTTP), so one terminal works with any. Exports OfflineTerminal, CardLink, TapResult,
+ * TapRefusal, OfflineTerminalOptions.
+ */
+import { fromBcd, purseTimeOf, transactionTypes, u16, u32 } from '../../../gateway/pboc/fields.js'
+import { purseAid } from '../card-files.js'
+import type { Psam } from './psam.js'
+import type { InFlightPurchase, PurchaseRecord, TerminalRecordStore } from './record-store.js'
+
+/** How the terminal reaches the card: one APDU out, its response back (or a throw: no answer). */
+export interface CardLink {
+  transmit(apdu: Buffer): Promise<Buffer>
+}
+
+export type TapRefusal =
+  | 'not_a_purse' // no purse application answered SELECT
+  | 'card_expired'
+  | 'blacklisted' // the platform's list names the card
+  | 'card_blocked' // the card says so (9303)
+  | 'insufficient_balance' // 9401
+  | 'card_error' // any other answer the sequence does not expect
+  | 'mac2_invalid' // the card answered a MAC2 the PSAM does not make: not our card's purse
+
+export type TapResult =
+  | {
+      readonly kind: 'paid'
+      readonly record: PurchaseRecord
+      /** True when this tap found the purchase of an earlier tap done and charged nothing. */
+      readonly recovered: boolean
+    }
+  | { readonly kind: 'refused'; readonly reason: TapRefusal; readonly statusWord: string | null }
+  /** DEBIT got no answer: the purchase is in flight until the card's next tap proves it or not. */
+  | { readonly kind: 'torn'; readonly terminalSerial: number }
+
+export interface OfflineTerminalOptions {
+  /** The terminal's PSAM: its terminal id (12 digits) and its keys. */
+  readonly psam: Psam
+  readonly records: TerminalRecordStore
+  /** The cards the terminal refuses (the platform's blacklist as last downloaded). */
+  readonly blacklist: () => ReadonlySet<string>
+  /** Local time's offset from UTC (China: +8 h). */
+  readonly zoneOffsetMs: number
+}
+
+const apdu = (hex: string): Buffer => Buffer.from(hex.replaceAll(' ', ''), 'hex')
+
+interface Answer {
+  readonly sw: string
+  readonly data: Buffer
+}
+
+async function send(card: CardLink, command: Buffer): Promise<Answer> {
+  const answer = await card.transmit(command)
+  if (answer.length < 2) return { sw: '', data: Buffer.alloc(0) }
+  return {
+    sw: answer.subarray(-2).toString('hex').toUpperCase(),
+    data: answer.subarray(0, -2),
+  }
+}
+
+const refused = (reason: TapRefusal, statusWord: string | null = null): TapResult => ({
+  kind: 'refused',
+  reason,
+  statusWord,
+})
+
+export class OfflineTerminal {
+  constructor(private readonly options: OfflineTerminalOptions) {}
+
+  get terminalId(): string {
+    return this.options.psam.terminalId
+  }
+
+  /** One tap of a card to pay `amountFen` at `atMs`. */
+  async tap(card: CardLink, amountFen: number, atMs: number): Promise<TapResult> {
+    const select = await send(
+      card,
+      Buffer.concat([apdu('00A40400'), Buffer.of(purseAid.length), purseAid]),
+    )
+    if (select.sw !== '9000') return refused('not_a_purse', select.sw)
+    const file = await send(card, apdu('00B095001E'))
+    const cardNumber = file.sw === '9000' ? fromBcd(file.data.subarray(4, 14)) : null
+    const validTo = file.sw === '9000' ? fromBcd(file.data.subarray(18, 22)) : null
+    if (cardNumber === null || validTo === null) return refused('card_error', file.sw)
+    const at = purseTimeOf(atMs, this.options.zoneOffsetMs)
+    if (validTo < at.date) return refused('card_expired')
+    if (this.options.blacklist().has(cardNumber)) return refused('blacklisted')
+
+    const earlier = this.options.records.inFlightOf(cardNumber)
+    if (earlier !== null) {
+      const proven = await this.prove(card, earlier)
+      if (proven !== null) return { kind: 'paid', record: proven, recovered: true }
+    }
+    return this.purchase(card, cardNumber, amountFen, at)
+  }
+
+  /** Asks the card for the proof of a purchase whose answer was lost; null: it never happened. */
+  private async prove(card: CardLink, earlier: InFlightPurchase): Promise<PurchaseRecord | null> {
+    const command = Buffer.concat([
+      apdu('805A00'),
+      Buffer.of(transactionTypes.purchase, 0x02),
+      u16(earlier.cardSerial),
+      Buffer.of(0x08),
+    ])
+    const proof = await send(card, command)
+    if (proof.sw !== '9000' || proof.data.length !== 8) {
+      this.options.records.abandon(earlier.terminalSerial)
+      return null
+    }
+    const psam = this.options.psam.purchase({
+      cardNumber: earlier.cardNumber,
+      random: Buffer.from(earlier.random, 'hex'),
+      offlineSerial: earlier.cardSerial,
+      amountFen: earlier.amountFen,
+      terminalSerial: earlier.terminalSerial,
+      at: { date: earlier.date, time: earlier.time },
+    })
+    // A proof whose MAC2 is not this purchase's is not its proof: the purchase stays in flight.
+    if (!psam.verifyMac2(proof.data.subarray(0, 4))) return null
+    const record = this.recordOf(earlier, proof.data.subarray(4, 8))
+    this.options.records.complete(record)
+    return record
+  }
+
+  private async purchase(
+    card: CardLink,
+    cardNumber: string,
+    amountFen: number,
+    at: { readonly date: string; readonly time: string },
+  ): Promise<TapResult> {
+    const psam = this.options.psam
+    const init = await send(
+      card,
+      Buffer.concat([
+        apdu('80500102 0B'),
+        Buffer.of(psam.keyIndex),
+        u32(amountFen),
+        Buffer.from(psam.terminalId, 'hex'),
+        Buffer.of(0x0f),
+      ]),
+    )
+    if (init.sw === '9401') return refused('insufficient_balance', init.sw)
+    if (init.sw === '9303') return refused('card_blocked', init.sw)
+    if (init.sw !== '9000' || init.data.length !== 15) return refused('card_error', init.sw)
+    const balanceBeforeFen = init.data.readUInt32BE(0)
+    const cardSerial = init.data.readUInt16BE(4)
+    const keyVersion = init.data[9] ?? 0
+    const random = init.data.subarray(11, 15)
+    if (keyVersion !== psam.keyVersion) return refused('card_error', init.sw)
+
+    const inFlight = this.options.records.begin({
+      random: random.toString('hex'),
+      cardNumber,
+      cardSerial,
+      amountFen,
+      balanceBeforeFen,
+      date: at.date,
+      time: at.time,
+      keyVersion,
+    })
+    const session = psam.purchase({
+      cardNumber,
+      random,
+      offlineSerial: cardSerial,
+      amountFen,
+      terminalSerial: inFlight.terminalSerial,
+      at,
+    })
+    let debit: Answer
+    try {
+      debit = await send(
+        card,
+        Buffer.concat([
+          apdu('80540100 0F'),
+          u32(inFlight.terminalSerial),
+          Buffer.from(at.date + at.time, 'hex'),
+          session.mac1,
+          Buffer.of(0x08),
+        ]),
+      )
+    } catch {
+      return { kind: 'torn', terminalSerial: inFlight.terminalSerial }
+    }
+    if (debit.sw !== '9000' || debit.data.length !== 8) {
+      // The card refused DEBIT: nothing was taken.
+      this.options.records.abandon(inFlight.terminalSerial)
+      return refused('card_error', debit.sw)
+    }
+    if (!session.verifyMac2(debit.data.subarray(4, 8))) return refused('mac2_invalid', debit.sw)
+    const record = this.recordOf(inFlight, debit.data.subarray(0, 4))
+    this.options.records.complete(record)
+    return { kind: 'paid', record, recovered: false }
+  }
+
+  private recordOf(purchase: InFlightPurchase, tac: Uint8Array): PurchaseRecord {
+    return {
+      terminalSerial: purchase.terminalSerial,
+      cardNumber: purchase.cardNumber,
+      cardSerial: purchase.cardSerial,
+      amountFen: purchase.amountFen,
+      balanceAfterFen: purchase.balanceBeforeFen - purchase.amountFen,
+      date: purchase.date,
+      time: purchase.time,
+      tac: Buffer.from(tac).toString('hex'),
+      keyVersion: purchase.keyVersion,
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * psam.ts - a terminal's PSAM, simulated: it holds what the terminal may not (the purchase master
+ * key, through the key store), counts the terminal's transactions (the 4-byte terminal serial,
+ * kept by the terminal's record store so that a restart never reuses one), computes MAC1 for the
+ * card (INIT SAM FOR PURCHASE) and checks the card's MAC2 (CREDIT SAM FOR PURCHASE). Exports
+ * Psam, PsamPurchase.
+ */
+import type { PurseTime } from '../../../gateway/pboc/fields.js'
+import type { KeyStore } from '../../../gateway/pboc/key-store.js'
+import { purchaseSessionKey } from '../../../gateway/pboc/keys.js'
+import { purchaseMac1, purchaseMac2 } from '../../../gateway/pboc/purse-macs.js'
+
+export interface PsamPurchase {
+  readonly terminalSerial: number
+  /** MAC1 for DEBIT FOR PURCHASE. */
+  readonly mac1: Buffer
+  /** Whether the card's MAC2 is the one this purchase's session key makes. */
+  verifyMac2(mac2: Uint8Array): boolean
+}
+
+export class Psam {
+  constructor(
+    private readonly keys: KeyStore,
+    /** 12 digits: the terminal id the PSAM is issued to (EF 0016 of a real PSAM). */
+    readonly terminalId: string,
+  ) {}
+
+  /** The key version and index this PSAM can compute with. */
+  get keyVersion(): number {
+    return this.keys.version
+  }
+
+  get keyIndex(): number {
+    return this.keys.index
+  }
+
+  /** INIT SAM FOR PURCHASE: from the card's INIT answer, MAC1 under the session key. */
+  purchase(input: {
+    readonly cardNumber: string
+    readonly random: Uint8Array
+    readonly offlineSerial: number
+    readonly amountFen: number
+    readonly terminalSerial: number
+    readonly at: PurseTime
+  }): PsamPurchase {
+    const session = purchaseSessionKey(
+      this.keys.cardKeys(input.cardNumber).purchase,
+      input.random,
+      input.offlineSerial,
+      input.terminalSerial,
+    )
+    const fields = {
+      amountFen: input.amountFen,
+      terminalId: this.terminalId,
+      terminalSerial: input.terminalSerial,
+      at: input.at,
+    }
+    const mac2 = purchaseMac2(session, input.amountFen)
+    return {
+      terminalSerial: input.terminalSerial,
+      mac1: purchaseMac1(session, fields),
+      verifyMac2: (given) => mac2.equals(Buffer.from(given)),
+    }
+  }
+}

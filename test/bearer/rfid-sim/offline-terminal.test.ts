@@ -1,0 +1,190 @@
+/**
+ * offline-terminal.test.ts - a gate paying from the purse over the real APDU sequence, with its
+ * PSAM and its record file: the record it keeps verifies as clearing will verify it (the TAC
+ * under the card's TAC key), every refusal charges nothing, and a tap whose DEBIT answer was lost
+ * is settled at the card's next tap (proven: paid once, no second charge; never done: charged
+ * then), also after the terminal's process died and its file was opened again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { emptyCardState, MemoryCardStore } from '../../../src/bearer/rfid-sim/card-state.js'
+import { PurseCard } from '../../../src/bearer/rfid-sim/purse-card.js'
+import type { CardLink } from '../../../src/bearer/rfid-sim/terminal/offline-terminal.js'
+import { OfflineTerminal } from '../../../src/bearer/rfid-sim/terminal/offline-terminal.js'
+import { Psam } from '../../../src/bearer/rfid-sim/terminal/psam.js'
+import { TerminalRecordStore } from '../../../src/bearer/rfid-sim/terminal/record-store.js'
+import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
+import { tacKeyOf } from '../../../src/gateway/pboc/keys.js'
+import { purchaseTac } from '../../../src/gateway/pboc/purse-macs.js'
+
+const cardNumber = '86010000861380013800'
+const terminalId = '000000000001'
+const keyStore = new KeyStore(testMasterKeys)
+const china = 8 * 3_600_000
+const atMs = Date.UTC(2026, 11, 7, 1, 30, 0) // 09:30 in China
+
+const dirs: string[] = []
+const stores: TerminalRecordStore[] = []
+
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close()
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function newCard(
+  balanceFen: number,
+  validTo = '20291231',
+): { card: PurseCard; store: MemoryCardStore } {
+  const store = new MemoryCardStore()
+  store.commit(cardNumber, { ...emptyCardState, balanceFen })
+  const card = new PurseCard({
+    info: { issuer: '8601', cardType: 1, cardNumber, validFrom: '20260101', validTo },
+    keys: keyStore.cardKeys(cardNumber),
+    store,
+  })
+  return { card, store }
+}
+
+function recordFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'telepay-terminal-'))
+  dirs.push(dir)
+  return join(dir, 'BUS00001.sqlite')
+}
+
+function newTerminal(file = recordFile(), blacklist: string[] = []) {
+  const records = new TerminalRecordStore(file)
+  stores.push(records)
+  const terminal = new OfflineTerminal({
+    psam: new Psam(keyStore, terminalId),
+    records,
+    blacklist: () => new Set(blacklist),
+    zoneOffsetMs: china,
+  })
+  return { terminal, records, file }
+}
+
+/** The card in the field: every APDU reaches it and comes back. */
+const inField = (card: PurseCard): CardLink => ({
+  transmit: (command) => Promise.resolve(card.transmit(command)),
+})
+
+/** The phone leaves the field at DEBIT: after the card took it (`after`) or before. */
+function leavesAtDebit(card: PurseCard, when: 'after' | 'before'): CardLink {
+  return {
+    transmit: (command) => {
+      if (command[0] !== 0x80 || command[1] !== 0x54) return Promise.resolve(card.transmit(command))
+      if (when === 'after') card.transmit(command)
+      return Promise.reject(new Error('the card left the field'))
+    },
+  }
+}
+
+describe('an offline terminal', () => {
+  it('pays from the purse and keeps a record whose TAC clearing can verify', async () => {
+    const { card, store } = newCard(1_000)
+    const { terminal, records } = newTerminal()
+    const result = await terminal.tap(inField(card), 200, atMs)
+    expect(result.kind).toBe('paid')
+    if (result.kind !== 'paid') return
+    expect(result.recovered).toBe(false)
+    expect(result.record).toMatchObject({
+      terminalSerial: 1,
+      cardNumber,
+      cardSerial: 0,
+      amountFen: 200,
+      balanceAfterFen: 800,
+      date: '20261207',
+      time: '093000',
+      keyVersion: 1,
+    })
+    const tac = purchaseTac(tacKeyOf(keyStore.cardKeys(cardNumber).tac), {
+      amountFen: 200,
+      terminalId,
+      terminalSerial: 1,
+      at: { date: '20261207', time: '093000' },
+    })
+    expect(result.record.tac).toBe(tac.toString('hex'))
+    expect(store.read(cardNumber).balanceFen).toBe(800)
+    const second = await terminal.tap(inField(card), 200, atMs + 60_000)
+    expect(second.kind === 'paid' && second.record).toMatchObject({
+      terminalSerial: 2,
+      cardSerial: 1,
+    })
+    expect(records.pending(10)).toHaveLength(2)
+  })
+
+  it('refuses a purse short of the fare, a blacklisted card, an expired one: no charge', async () => {
+    const { card, store } = newCard(150)
+    const { terminal, records } = newTerminal()
+    expect(await terminal.tap(inField(card), 200, atMs)).toEqual({
+      kind: 'refused',
+      reason: 'insufficient_balance',
+      statusWord: '9401',
+    })
+    const listed = newTerminal(recordFile(), [cardNumber]).terminal
+    expect(await listed.tap(inField(card), 100, atMs)).toMatchObject({ reason: 'blacklisted' })
+    const old = newCard(1_000, '20251231').card
+    expect(await terminal.tap(inField(old), 100, atMs)).toMatchObject({ reason: 'card_expired' })
+    expect(store.read(cardNumber).balanceFen).toBe(150)
+    expect(records.all()).toEqual([])
+  })
+
+  it('refuses something that is not our purse', async () => {
+    const { terminal } = newTerminal()
+    const stranger: CardLink = { transmit: () => Promise.resolve(Buffer.from('6A82', 'hex')) }
+    expect(await terminal.tap(stranger, 100, atMs)).toMatchObject({
+      kind: 'refused',
+      reason: 'not_a_purse',
+      statusWord: '6A82',
+    })
+  })
+
+  it('settles a lost DEBIT answer at the next tap: paid once, not charged again', async () => {
+    const { card, store } = newCard(1_000)
+    const { terminal, records } = newTerminal()
+    expect(await terminal.tap(leavesAtDebit(card, 'after'), 200, atMs)).toEqual({
+      kind: 'torn',
+      terminalSerial: 1,
+    })
+    expect(records.all()).toEqual([])
+    const again = await terminal.tap(inField(card), 200, atMs + 5_000)
+    expect(again).toMatchObject({ kind: 'paid', recovered: true })
+    expect(again.kind === 'paid' && again.record).toMatchObject({
+      terminalSerial: 1,
+      balanceAfterFen: 800,
+    })
+    expect(store.read(cardNumber).balanceFen).toBe(800)
+    expect(records.all()).toHaveLength(1)
+  })
+
+  it('charges at the next tap a DEBIT the card never took', async () => {
+    const { card, store } = newCard(1_000)
+    const { terminal, records } = newTerminal()
+    expect((await terminal.tap(leavesAtDebit(card, 'before'), 200, atMs)).kind).toBe('torn')
+    const again = await terminal.tap(inField(card), 200, atMs + 5_000)
+    expect(again).toMatchObject({ kind: 'paid', recovered: false })
+    expect(again.kind === 'paid' && again.record.terminalSerial).toBe(2)
+    expect(store.read(cardNumber).balanceFen).toBe(800)
+    expect(records.all().map((record) => record.terminalSerial)).toEqual([2])
+  })
+
+  it('keeps its records and its purchase in flight through a crash of its process', async () => {
+    const { card, store } = newCard(1_000)
+    const first = newTerminal()
+    await first.terminal.tap(inField(card), 100, atMs)
+    await first.terminal.tap(leavesAtDebit(card, 'after'), 200, atMs + 1_000)
+    first.records.close()
+    stores.splice(stores.indexOf(first.records), 1)
+    // A new process on the same file: the record is there, the next serial is not reused, and
+    // the purchase in flight is proven at the card's next tap.
+    const second = newTerminal(first.file)
+    expect(second.records.all().map((record) => record.amountFen)).toEqual([100])
+    const again = await second.terminal.tap(inField(card), 200, atMs + 2_000)
+    expect(again).toMatchObject({ kind: 'paid', recovered: true })
+    const next = await second.terminal.tap(inField(card), 50, atMs + 3_000)
+    expect(next.kind === 'paid' && next.record.terminalSerial).toBe(3)
+    expect(store.read(cardNumber).balanceFen).toBe(650)
+  })
+})
