@@ -115,7 +115,7 @@ describe('an offline terminal', () => {
     expect(records.pending(10)).toHaveLength(2)
   })
 
-  it('refuses a purse short of the fare, a blacklisted card, an expired one: no charge', async () => {
+  it('refuses a purse short of the fare, a blacklisted or expired card: no charge', async () => {
     const { card, store } = newCard(150)
     const { terminal, records } = newTerminal()
     expect(await terminal.tap(inField(card), 200, atMs)).toEqual({
