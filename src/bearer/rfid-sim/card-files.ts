@@ -20,6 +20,12 @@ export const purseFileId = 0x1001
 export const publicFileSfi = 0x15
 export const logSfi = 0x18
 
+/** The transit record's file (composite purchases write it: tap in, tap out). */
+export const transitSfi = 0x19
+
+/** The transit record's length in file 0019 (card-files' layout: transit-record.ts). */
+export const transitRecordBytes = 16
+
 /** The log keeps this many records, the oldest overwritten (PBOC cards keep 10). */
 export const logRecordsMax = 10
 

@@ -16,6 +16,8 @@ export interface CardState {
   readonly onlineSerial: number
   /** Blocked by a terminal that found the card on the blacklist: every purse command is refused. */
   readonly blocked: boolean
+  /** The transit record (file 0019, hex) the last composite purchase wrote; null: none yet. */
+  readonly transit: string | null
   /** The transaction log, most recent first, at most logRecordsMax. */
   readonly log: readonly LogRecord[]
   /** The last purchase's or load's MAC and TAC, which a terminal asks for after a torn answer. */
@@ -33,6 +35,7 @@ export const emptyCardState: CardState = {
   offlineSerial: 0,
   onlineSerial: 0,
   blocked: false,
+  transit: null,
   log: [],
   lastProof: null,
 }

@@ -33,6 +33,8 @@ import {
   publicFileSfi,
   purseAid,
   purseFileId,
+  transitRecordBytes,
+  transitSfi,
 } from './card-files.js'
 import type { CardKeys, CardState, CardStore } from './card-state.js'
 
@@ -61,10 +63,14 @@ export interface PurseCardOptions {
 type Pending =
   | {
       readonly kind: 'purchase'
+      /** 06, or 09 for a composite purchase that writes the transit record. */
+      readonly type: number
       readonly amountFen: number
       readonly terminalId: string
       readonly random: Buffer
       readonly state: CardState
+      /** The transit record UPDATE CAPP DATA CACHE gave, written by DEBIT; null: none yet. */
+      readonly transit: Buffer | null
     }
   | {
       readonly kind: 'load'
@@ -146,6 +152,8 @@ export class PurseCard {
         return this.credit(command, pending)
       case 0x5a:
         return this.prove(command, state)
+      case 0xdc:
+        return this.updateCappCache(command, pending)
       default:
         return responseApdu(statusWords.insUnsupported)
     }
@@ -179,8 +187,14 @@ export class PurseCard {
   private readRecord(command: CommandApdu): Buffer {
     if (!this.selected) return responseApdu(statusWords.conditionsNotSatisfied)
     if ((command.p2 & 0x07) !== 0x04) return responseApdu(statusWords.wrongP1P2)
+    const state = this.options.store.read(this.cardNumber)
+    if (command.p2 >> 3 === transitSfi) {
+      if (command.p1 !== 1 || state.transit === null)
+        return responseApdu(statusWords.recordNotFound)
+      return responseApdu(statusWords.ok, Buffer.from(state.transit, 'hex'))
+    }
     if (command.p2 >> 3 !== logSfi) return responseApdu(statusWords.fileNotFound)
-    const record = this.options.store.read(this.cardNumber).log[command.p1 - 1]
+    const record = state.log[command.p1 - 1]
     if (command.p1 === 0 || record === undefined) return responseApdu(statusWords.recordNotFound)
     return responseApdu(statusWords.ok, encodeLogRecord(record))
   }
@@ -190,22 +204,28 @@ export class PurseCard {
     return responseApdu(statusWords.ok, u32(state.balanceFen))
   }
 
-  /** INITIALIZE FOR PURCHASE (P1 01) or FOR LOAD (P1 00), on the purse (P2 02). */
+  /**
+   * INITIALIZE FOR PURCHASE (P1 01), FOR CAPP PURCHASE (P1 03: a composite purchase, which may be
+   * of nothing, as a subway's tap in) or FOR LOAD (P1 00), on the purse (P2 02).
+   */
   private initialize(command: CommandApdu, state: CardState): Buffer {
-    if ((command.p1 !== 0x00 && command.p1 !== 0x01) || command.p2 !== 0x02)
+    if (![0x00, 0x01, 0x03].includes(command.p1) || command.p2 !== 0x02)
       return responseApdu(statusWords.wrongP1P2)
     if (command.data.length !== 11) return responseApdu(statusWords.wrongLength)
     const keys = this.options.keys
     if (command.data[0] !== keys.index) return responseApdu(statusWords.keyIndexUnsupported)
     const amountFen = command.data.readUInt32BE(1)
     const terminalId = fromBcd(command.data.subarray(5, 11))
-    if (terminalId === null || amountFen === 0) return responseApdu(statusWords.wrongData)
+    const composite = command.p1 === 0x03
+    if (terminalId === null || (amountFen === 0 && !composite))
+      return responseApdu(statusWords.wrongData)
     const random = this.random()
-    if (command.p1 === 0x01) {
+    if (command.p1 !== 0x00) {
       if (state.offlineSerial >= purseLimits.serialMax)
         return responseApdu(statusWords.conditionsNotSatisfied)
       if (amountFen > state.balanceFen) return responseApdu(statusWords.insufficientBalance)
-      this.pending = { kind: 'purchase', amountFen, terminalId, random, state }
+      const type = composite ? transactionTypes.composite : transactionTypes.purchase
+      this.pending = { kind: 'purchase', type, amountFen, terminalId, random, state, transit: null }
       return responseApdu(
         statusWords.ok,
         Buffer.concat([
@@ -248,7 +268,10 @@ export class PurseCard {
     const date = fromBcd(command.data.subarray(4, 8))
     const time = fromBcd(command.data.subarray(8, 11))
     if (date === null || time === null) return responseApdu(statusWords.wrongData)
-    const { state, amountFen, terminalId } = pending
+    const { state, amountFen, terminalId, type } = pending
+    // A composite purchase writes its transit record with the debit, or not at all.
+    if (type === transactionTypes.composite && pending.transit === null)
+      return responseApdu(statusWords.conditionsNotSatisfied)
     const keys = this.options.keys
     const session = purchaseSessionKey(
       keys.purchase,
@@ -256,18 +279,38 @@ export class PurseCard {
       state.offlineSerial,
       terminalSerial,
     )
-    const fields = { amountFen, terminalId, terminalSerial, at: { date, time } }
+    const fields = { amountFen, type, terminalId, terminalSerial, at: { date, time } }
     if (!purchaseMac1(session, fields).equals(command.data.subarray(11, 15)))
       return responseApdu(statusWords.macInvalid)
     const mac2 = purchaseMac2(session, amountFen)
     const tac = purchaseTac(tacKeyOf(keys.tac), fields)
-    const record = { serial: state.offlineSerial, amountFen, type: transactionTypes.purchase }
+    const record = { serial: state.offlineSerial, amountFen, type }
     this.commit({
       ...recorded(state, { ...record, terminalId, date, time }, mac2, tac),
       balanceFen: state.balanceFen - amountFen,
       offlineSerial: state.offlineSerial + 1,
+      transit: pending.transit === null ? state.transit : pending.transit.toString('hex'),
     })
     return responseApdu(statusWords.ok, Buffer.concat([tac, mac2]))
+  }
+
+  /**
+   * UPDATE CAPP DATA CACHE (80 DC 01 C8, the transit record of file 0019): between a composite
+   * INIT and its DEBIT, the record DEBIT is to write. The transaction stays open.
+   */
+  private updateCappCache(command: CommandApdu, pending: Pending | null): Buffer {
+    if (pending?.kind !== 'purchase' || pending.type !== transactionTypes.composite)
+      return responseApdu(statusWords.conditionsNotSatisfied)
+    if (command.p1 !== 0x01 || command.p2 !== transitSfi << 3) {
+      this.pending = pending
+      return responseApdu(statusWords.wrongP1P2)
+    }
+    if (command.data.length !== transitRecordBytes) {
+      this.pending = pending
+      return responseApdu(statusWords.wrongLength)
+    }
+    this.pending = { ...pending, transit: Buffer.from(command.data) }
+    return responseApdu(statusWords.ok)
   }
 
   /** CREDIT FOR LOAD: date (4) ‖ time (3) ‖ MAC2 (4). Answers the TAC (4). */

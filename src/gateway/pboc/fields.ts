@@ -8,8 +8,11 @@
 /** A purse holds at most what 4 unsigned bytes of fen count (about 42.9 million yuan). */
 export const amountMaxFen = 0xffff_ffff
 
-/** PBOC transaction types (notes A.4): 02 a purse load, 06 a purse purchase. */
-export const transactionTypes = { load: 0x02, purchase: 0x06 } as const
+/**
+ * PBOC transaction types (notes A.4): 02 a purse load, 06 a purse purchase, 09 a composite
+ * purchase (one that also writes a transit record, JR/T 0025.9: the subway's tap in and out).
+ */
+export const transactionTypes = { load: 0x02, purchase: 0x06, composite: 0x09 } as const
 
 /** Decimal digits (an even count) as packed BCD. */
 export function bcd(digits: string): Buffer {

@@ -10,6 +10,8 @@ import { pbocMac } from './mac.js'
 
 export interface PurchaseFields {
   readonly amountFen: number
+  /** 06 (the default) or 09 for a composite purchase. */
+  readonly type?: number
   /** 12 digits. */
   readonly terminalId: string
   /** The PSAM's terminal transaction serial. */
@@ -38,7 +40,7 @@ function creditedFields(fields: LoadFields, type: number): Buffer {
 
 /** Purchase MAC1, PSAM to card: amount ‖ type ‖ terminal id ‖ date ‖ time, under SESPK. */
 export function purchaseMac1(sessionKey8: Uint8Array, fields: PurchaseFields): Buffer {
-  return pbocMac(sessionKey8, creditedFields(fields, transactionTypes.purchase))
+  return pbocMac(sessionKey8, creditedFields(fields, fields.type ?? transactionTypes.purchase))
 }
 
 /** Purchase MAC2, card to PSAM: the amount, under SESPK. */
@@ -52,7 +54,7 @@ export function purchaseTac(tacKey8: Uint8Array, fields: PurchaseFields): Buffer
     tacKey8,
     Buffer.concat([
       u32(fields.amountFen),
-      Buffer.of(transactionTypes.purchase),
+      Buffer.of(fields.type ?? transactionTypes.purchase),
       bcd(fields.terminalId),
       u32(fields.terminalSerial),
       bcd(fields.at.date),

@@ -11,6 +11,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { emptyCardState, MemoryCardStore } from '../../../src/bearer/rfid-sim/card-state.js'
 import { PurseCard } from '../../../src/bearer/rfid-sim/purse-card.js'
+import type { Fare } from '../../../src/bearer/rfid-sim/terminal/fares.js'
+import { defaultTerminals } from '../../../src/bearer/rfid-sim/terminal/fares.js'
 import type { CardLink } from '../../../src/bearer/rfid-sim/terminal/offline-terminal.js'
 import { OfflineTerminal } from '../../../src/bearer/rfid-sim/terminal/offline-terminal.js'
 import { Psam } from '../../../src/bearer/rfid-sim/terminal/psam.js'
@@ -25,6 +27,7 @@ const keyStore = new KeyStore(testMasterKeys)
 const china = 8 * 3_600_000
 const atMs = Date.UTC(2026, 11, 7, 1, 30, 0) // 09:30 in China
 
+const till: Fare = { kind: 'till' }
 const dirs: string[] = []
 const stores: TerminalRecordStore[] = []
 
@@ -53,11 +56,17 @@ function recordFile(): string {
   return join(dir, 'BUS00001.sqlite')
 }
 
-function newTerminal(file = recordFile(), blacklist: string[] = []) {
+function newTerminal(
+  file = recordFile(),
+  blacklist: string[] = [],
+  fare: Fare = till,
+  id = terminalId,
+) {
   const records = new TerminalRecordStore(file)
   stores.push(records)
   const terminal = new OfflineTerminal({
-    psam: new Psam(keyStore, terminalId),
+    psam: new Psam(keyStore, id),
+    fare,
     records,
     blacklist: () => new Set(blacklist),
     zoneOffsetMs: china,
@@ -85,7 +94,7 @@ describe('an offline terminal', () => {
   it('pays from the purse and keeps a record whose TAC clearing can verify', async () => {
     const { card, store } = newCard(1_000)
     const { terminal, records } = newTerminal()
-    const result = await terminal.tap(inField(card), 200, atMs)
+    const result = await terminal.tap(inField(card), atMs, 200)
     expect(result.kind).toBe('paid')
     if (result.kind !== 'paid') return
     expect(result.recovered).toBe(false)
@@ -93,6 +102,7 @@ describe('an offline terminal', () => {
       terminalSerial: 1,
       cardNumber,
       cardSerial: 0,
+      type: 0x06,
       amountFen: 200,
       balanceAfterFen: 800,
       date: '20261207',
@@ -107,7 +117,7 @@ describe('an offline terminal', () => {
     })
     expect(result.record.tac).toBe(tac.toString('hex'))
     expect(store.read(cardNumber).balanceFen).toBe(800)
-    const second = await terminal.tap(inField(card), 200, atMs + 60_000)
+    const second = await terminal.tap(inField(card), atMs + 60_000, 200)
     expect(second.kind === 'paid' && second.record).toMatchObject({
       terminalSerial: 2,
       cardSerial: 1,
@@ -118,15 +128,15 @@ describe('an offline terminal', () => {
   it('refuses a purse short of the fare, a blacklisted or expired card: no charge', async () => {
     const { card, store } = newCard(150)
     const { terminal, records } = newTerminal()
-    expect(await terminal.tap(inField(card), 200, atMs)).toEqual({
+    expect(await terminal.tap(inField(card), atMs, 200)).toEqual({
       kind: 'refused',
       reason: 'insufficient_balance',
       statusWord: '9401',
     })
     const listed = newTerminal(recordFile(), [cardNumber]).terminal
-    expect(await listed.tap(inField(card), 100, atMs)).toMatchObject({ reason: 'blacklisted' })
+    expect(await listed.tap(inField(card), atMs, 100)).toMatchObject({ reason: 'blacklisted' })
     const old = newCard(1_000, '20251231').card
-    expect(await terminal.tap(inField(old), 100, atMs)).toMatchObject({ reason: 'card_expired' })
+    expect(await terminal.tap(inField(old), atMs, 100)).toMatchObject({ reason: 'card_expired' })
     expect(store.read(cardNumber).balanceFen).toBe(150)
     expect(records.all()).toEqual([])
   })
@@ -134,7 +144,7 @@ describe('an offline terminal', () => {
   it('refuses something that is not our purse', async () => {
     const { terminal } = newTerminal()
     const stranger: CardLink = { transmit: () => Promise.resolve(Buffer.from('6A82', 'hex')) }
-    expect(await terminal.tap(stranger, 100, atMs)).toMatchObject({
+    expect(await terminal.tap(stranger, atMs, 100)).toMatchObject({
       kind: 'refused',
       reason: 'not_a_purse',
       statusWord: '6A82',
@@ -144,12 +154,12 @@ describe('an offline terminal', () => {
   it('settles a lost DEBIT answer at the next tap: paid once, not charged again', async () => {
     const { card, store } = newCard(1_000)
     const { terminal, records } = newTerminal()
-    expect(await terminal.tap(leavesAtDebit(card, 'after'), 200, atMs)).toEqual({
+    expect(await terminal.tap(leavesAtDebit(card, 'after'), atMs, 200)).toEqual({
       kind: 'torn',
       terminalSerial: 1,
     })
     expect(records.all()).toEqual([])
-    const again = await terminal.tap(inField(card), 200, atMs + 5_000)
+    const again = await terminal.tap(inField(card), atMs + 5_000, 200)
     expect(again).toMatchObject({ kind: 'paid', recovered: true })
     expect(again.kind === 'paid' && again.record).toMatchObject({
       terminalSerial: 1,
@@ -162,8 +172,8 @@ describe('an offline terminal', () => {
   it('charges at the next tap a DEBIT the card never took', async () => {
     const { card, store } = newCard(1_000)
     const { terminal, records } = newTerminal()
-    expect((await terminal.tap(leavesAtDebit(card, 'before'), 200, atMs)).kind).toBe('torn')
-    const again = await terminal.tap(inField(card), 200, atMs + 5_000)
+    expect((await terminal.tap(leavesAtDebit(card, 'before'), atMs, 200)).kind).toBe('torn')
+    const again = await terminal.tap(inField(card), atMs + 5_000, 200)
     expect(again).toMatchObject({ kind: 'paid', recovered: false })
     expect(again.kind === 'paid' && again.record.terminalSerial).toBe(2)
     expect(store.read(cardNumber).balanceFen).toBe(800)
@@ -173,18 +183,61 @@ describe('an offline terminal', () => {
   it('keeps its records and its purchase in flight through a crash of its process', async () => {
     const { card, store } = newCard(1_000)
     const first = newTerminal()
-    await first.terminal.tap(inField(card), 100, atMs)
-    await first.terminal.tap(leavesAtDebit(card, 'after'), 200, atMs + 1_000)
+    await first.terminal.tap(inField(card), atMs, 100)
+    await first.terminal.tap(leavesAtDebit(card, 'after'), atMs + 1_000, 200)
     first.records.close()
     stores.splice(stores.indexOf(first.records), 1)
     // A new process on the same file: the record is there, the next serial is not reused, and
     // the purchase in flight is proven at the card's next tap.
     const second = newTerminal(first.file)
     expect(second.records.all().map((record) => record.amountFen)).toEqual([100])
-    const again = await second.terminal.tap(inField(card), 200, atMs + 2_000)
+    const again = await second.terminal.tap(inField(card), atMs + 2_000, 200)
     expect(again).toMatchObject({ kind: 'paid', recovered: true })
-    const next = await second.terminal.tap(inField(card), 50, atMs + 3_000)
+    const next = await second.terminal.tap(inField(card), atMs + 3_000, 50)
     expect(next.kind === 'paid' && next.record.terminalSerial).toBe(3)
     expect(store.read(cardNumber).balanceFen).toBe(650)
+  })
+
+  it('charges the bus its flat fare whatever the till would type', async () => {
+    const { card, store } = newCard(1_000)
+    const bus = defaultTerminals.find((spec) => spec.name === 'BUS00001')
+    if (bus === undefined) throw new Error('no bus gate in the default world')
+    const { terminal } = newTerminal(recordFile(), [], bus.fare, bus.terminalId)
+    const result = await terminal.tap(inField(card), atMs, 9_999)
+    expect(result.kind === 'paid' && result.record.amountFen).toBe(200)
+    expect(store.read(cardNumber).balanceFen).toBe(800)
+  })
+
+  it('rides the subway: nothing at the entry gate, the fare between gates on exit', async () => {
+    const { card, store } = newCard(1_000)
+    const spec = (name: string) => {
+      const found = defaultTerminals.find((candidate) => candidate.name === name)
+      if (found === undefined) throw new Error(`no ${name}`)
+      return newTerminal(recordFile(), [], found.fare, found.terminalId).terminal
+    }
+    const entry = spec('SUB00001')
+    const exit = spec('SUB00002')
+    const tapIn = await entry.tap(inField(card), atMs)
+    expect(tapIn.kind === 'paid' && tapIn.record).toMatchObject({ type: 0x09, amountFen: 0 })
+    expect(store.read(cardNumber).transit?.slice(0, 14)).toBe('01300100000101')
+    const tapOut = await exit.tap(inField(card), atMs + 20 * 60_000)
+    expect(tapOut.kind === 'paid' && tapOut.record).toMatchObject({ type: 0x09, amountFen: 300 })
+    expect(store.read(cardNumber).balanceFen).toBe(700)
+    // Out again without coming in: the highest fare, and the card still says "out".
+    const again = await exit.tap(inField(card), atMs + 30 * 60_000)
+    expect(again.kind === 'paid' && again.record.amountFen).toBe(300)
+    expect(store.read(cardNumber).transit?.slice(0, 2)).toBe('00')
+  })
+
+  it('proves a subway tap whose answer was lost, as a composite purchase', async () => {
+    const { card, store } = newCard(1_000)
+    const exitGate = defaultTerminals.find((candidate) => candidate.name === 'SUB00002')
+    if (exitGate === undefined) throw new Error('no exit gate')
+    const { terminal } = newTerminal(recordFile(), [], exitGate.fare, exitGate.terminalId)
+    expect((await terminal.tap(leavesAtDebit(card, 'after'), atMs)).kind).toBe('torn')
+    const again = await terminal.tap(inField(card), atMs + 2_000)
+    expect(again).toMatchObject({ kind: 'paid', recovered: true })
+    expect(again.kind === 'paid' && again.record.type).toBe(0x09)
+    expect(store.read(cardNumber).balanceFen).toBe(700)
   })
 })

@@ -224,6 +224,33 @@ describe('the purse card', () => {
     expect(transactionTypes.purchase).toBe(0x06)
   })
 
+  it('writes the transit record only with a composite purchase, and only with its debit', () => {
+    const { card, store } = newCard()
+    select(card)
+    load(card, 1_000)
+    const record = '01300100000101202612070930000000'
+    // Outside a composite purchase the cache is refused.
+    expect(send(card, `80DC01C8 10 ${record}`).sw).toBe('6985')
+    // A composite purchase of nothing (a tap in) needs its record before the debit.
+    const init = send(card, `80500302 0B 01 ${u32(0)} ${terminalId} 0F`)
+    expect(init.sw).toBe('9000')
+    const random = init.data.subarray(11, 15)
+    const session = purchaseSessionKey(keys.purchase, random, 0, 5)
+    const fields = { amountFen: 0, type: 0x09, terminalId, terminalSerial: 5, at }
+    const firstMac1 = purchaseMac1(session, fields).toString('hex')
+    const debit = `80540100 0F ${u32(5)} ${at.date}${at.time} ${firstMac1} 08`
+    expect(send(card, debit).sw).toBe('6985')
+    const again = send(card, `80500302 0B 01 ${u32(0)} ${terminalId} 0F`)
+    const session2 = purchaseSessionKey(keys.purchase, again.data.subarray(11, 15), 0, 6)
+    const fields2 = { ...fields, terminalSerial: 6 }
+    expect(send(card, `80DC01C8 10 ${record}`).sw).toBe('9000')
+    const mac1 = purchaseMac1(session2, fields2).toString('hex')
+    const answer = send(card, `80540100 0F ${u32(6)} ${at.date}${at.time} ${mac1} 08`)
+    expect(answer.sw).toBe('9000')
+    expect(send(card, '00B201CC10').data.toString('hex')).toBe(record)
+    expect(store.read(cardNumber)).toMatchObject({ balanceFen: 1_000, offlineSerial: 1 })
+  })
+
   it('refuses every command of a blocked card with 9303', () => {
     const store = new MemoryCardStore()
     const { card } = newCard(store)

@@ -11,8 +11,11 @@
  */
 import { fromBcd, purseTimeOf, transactionTypes, u16, u32 } from '../../../gateway/pboc/fields.js'
 import { purseAid } from '../card-files.js'
+import type { Fare } from './fares.js'
+import { fareOf } from './fares.js'
 import type { Psam } from './psam.js'
 import type { InFlightPurchase, PurchaseRecord, TerminalRecordStore } from './record-store.js'
+import { decodeTransitRecord, encodeTransitRecord } from './transit-record.js'
 
 /** How the terminal reaches the card: one APDU out, its response back (or a throw: no answer). */
 export interface CardLink {
@@ -42,6 +45,8 @@ export type TapResult =
 export interface OfflineTerminalOptions {
   /** The terminal's PSAM: its terminal id (12 digits) and its keys. */
   readonly psam: Psam
+  /** What a tap costs here: a flat fare, a subway entry or exit gate, a shop's till. */
+  readonly fare: Fare
   readonly records: TerminalRecordStore
   /** The cards the terminal refuses (the platform's blacklist as last downloaded). */
   readonly blacklist: () => ReadonlySet<string>
@@ -78,8 +83,8 @@ export class OfflineTerminal {
     return this.options.psam.terminalId
   }
 
-  /** One tap of a card to pay `amountFen` at `atMs`. */
-  async tap(card: CardLink, amountFen: number, atMs: number): Promise<TapResult> {
+  /** One tap of a card at `atMs`; `typedFen` is the amount a shop's till asks for. */
+  async tap(card: CardLink, atMs: number, typedFen: number | null = null): Promise<TapResult> {
     const select = await send(
       card,
       Buffer.concat([apdu('00A40400'), Buffer.of(purseAid.length), purseAid]),
@@ -98,14 +103,30 @@ export class OfflineTerminal {
       const proven = await this.prove(card, earlier)
       if (proven !== null) return { kind: 'paid', record: proven, recovered: true }
     }
-    return this.purchase(card, cardNumber, amountFen, at)
+    const fare = this.options.fare
+    if (fare.kind !== 'entry' && fare.kind !== 'exit')
+      return this.purchase(card, { cardNumber, amountFen: fareOf(fare, null, typedFen), at })
+    // A subway gate reads where the ride began, and writes where it is now with the debit.
+    const read = await send(card, apdu('00B201CC10'))
+    const transit = read.sw === '9000' ? decodeTransitRecord(read.data) : null
+    if (read.sw !== '9000' && read.sw !== '6A83') return refused('card_error', read.sw)
+    return this.purchase(card, {
+      cardNumber,
+      amountFen: fareOf(fare, transit, null),
+      at,
+      transit: encodeTransitRecord({
+        inRide: fare.kind === 'entry',
+        terminalId: this.terminalId,
+        ...at,
+      }),
+    })
   }
 
   /** Asks the card for the proof of a purchase whose answer was lost; null: it never happened. */
   private async prove(card: CardLink, earlier: InFlightPurchase): Promise<PurchaseRecord | null> {
     const command = Buffer.concat([
       apdu('805A00'),
-      Buffer.of(transactionTypes.purchase, 0x02),
+      Buffer.of(earlier.type, 0x02),
       u16(earlier.cardSerial),
       Buffer.of(0x08),
     ])
@@ -118,6 +139,7 @@ export class OfflineTerminal {
       cardNumber: earlier.cardNumber,
       random: Buffer.from(earlier.random, 'hex'),
       offlineSerial: earlier.cardSerial,
+      type: earlier.type,
       amountFen: earlier.amountFen,
       terminalSerial: earlier.terminalSerial,
       at: { date: earlier.date, time: earlier.time },
@@ -129,17 +151,24 @@ export class OfflineTerminal {
     return record
   }
 
+  /** A purchase; with a transit record, a composite one that writes it (INIT P1 03). */
   private async purchase(
     card: CardLink,
-    cardNumber: string,
-    amountFen: number,
-    at: { readonly date: string; readonly time: string },
+    order: {
+      readonly cardNumber: string
+      readonly amountFen: number
+      readonly at: { readonly date: string; readonly time: string }
+      readonly transit?: Buffer
+    },
   ): Promise<TapResult> {
+    const { cardNumber, amountFen, at } = order
     const psam = this.options.psam
+    const composite = order.transit !== undefined
+    const type = composite ? transactionTypes.composite : transactionTypes.purchase
     const init = await send(
       card,
       Buffer.concat([
-        apdu('80500102 0B'),
+        apdu(composite ? '80500302 0B' : '80500102 0B'),
         Buffer.of(psam.keyIndex),
         u32(amountFen),
         Buffer.from(psam.terminalId, 'hex'),
@@ -154,11 +183,19 @@ export class OfflineTerminal {
     const keyVersion = init.data[9] ?? 0
     const random = init.data.subarray(11, 15)
     if (keyVersion !== psam.keyVersion) return refused('card_error', init.sw)
+    if (order.transit !== undefined) {
+      const cache = await send(
+        card,
+        Buffer.concat([apdu('80DC01C8'), Buffer.of(order.transit.length), order.transit]),
+      )
+      if (cache.sw !== '9000') return refused('card_error', cache.sw)
+    }
 
     const inFlight = this.options.records.begin({
       random: random.toString('hex'),
       cardNumber,
       cardSerial,
+      type,
       amountFen,
       balanceBeforeFen,
       date: at.date,
@@ -169,6 +206,7 @@ export class OfflineTerminal {
       cardNumber,
       random,
       offlineSerial: cardSerial,
+      type,
       amountFen,
       terminalSerial: inFlight.terminalSerial,
       at,
@@ -204,6 +242,7 @@ export class OfflineTerminal {
       terminalSerial: purchase.terminalSerial,
       cardNumber: purchase.cardNumber,
       cardSerial: purchase.cardSerial,
+      type: purchase.type,
       amountFen: purchase.amountFen,
       balanceAfterFen: purchase.balanceBeforeFen - purchase.amountFen,
       date: purchase.date,

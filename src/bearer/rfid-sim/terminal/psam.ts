@@ -39,6 +39,8 @@ export class Psam {
     readonly cardNumber: string
     readonly random: Uint8Array
     readonly offlineSerial: number
+    /** 06, or 09 for a composite purchase. */
+    readonly type: number
     readonly amountFen: number
     readonly terminalSerial: number
     readonly at: PurseTime
@@ -51,6 +53,7 @@ export class Psam {
     )
     const fields = {
       amountFen: input.amountFen,
+      type: input.type,
       terminalId: this.terminalId,
       terminalSerial: input.terminalSerial,
       at: input.at,

@@ -17,6 +17,8 @@ export interface PurchaseRecord {
   readonly cardNumber: string
   /** The card's offline serial the purchase used. */
   readonly cardSerial: number
+  /** 06 a purchase, 09 a composite one (a subway tap). */
+  readonly type: number
   readonly amountFen: number
   readonly balanceAfterFen: number
   readonly date: string
@@ -33,6 +35,7 @@ export interface InFlightPurchase {
   readonly random: string
   readonly cardNumber: string
   readonly cardSerial: number
+  readonly type: number
   readonly amountFen: number
   readonly balanceBeforeFen: number
   readonly date: string
@@ -45,6 +48,7 @@ const schema = `
     terminal_serial INTEGER PRIMARY KEY,
     card_number TEXT NOT NULL,
     card_serial INTEGER NOT NULL,
+    type INTEGER NOT NULL,
     amount_fen INTEGER NOT NULL,
     balance_after_fen INTEGER NOT NULL,
     date TEXT NOT NULL,
@@ -69,6 +73,7 @@ interface RecordRow {
   readonly terminal_serial: number
   readonly card_number: string
   readonly card_serial: number
+  readonly type: number
   readonly amount_fen: number
   readonly balance_after_fen: number
   readonly date: string
@@ -82,6 +87,7 @@ function recordOf(row: RecordRow): PurchaseRecord {
     terminalSerial: row.terminal_serial,
     cardNumber: row.card_number,
     cardSerial: row.card_serial,
+    type: row.type,
     amountFen: row.amount_fen,
     balanceAfterFen: row.balance_after_fen,
     date: row.date,
@@ -132,10 +138,10 @@ export class TerminalRecordStore {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO records (terminal_serial, card_number, card_serial, amount_fen,
+          `INSERT INTO records (terminal_serial, card_number, card_serial, type, amount_fen,
              balance_after_fen, date, time, tac, key_version)
-           VALUES (@terminalSerial, @cardNumber, @cardSerial, @amountFen, @balanceAfterFen,
-             @date, @time, @tac, @keyVersion)`,
+           VALUES (@terminalSerial, @cardNumber, @cardSerial, @type, @amountFen,
+             @balanceAfterFen, @date, @time, @tac, @keyVersion)`,
         )
         .run(record)
       this.db.prepare('DELETE FROM in_flight WHERE terminal_serial = ?').run(record.terminalSerial)
