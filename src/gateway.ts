@@ -34,6 +34,7 @@ import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
 import type { GatewayBank } from './bank/gateway-bank.js'
+import { startOnsiteSimulator } from './bearer/rfid-sim/start.js'
 import type { SmppLimits } from './bearer/smpp/limits.js'
 import type { RunningSmppBearer } from './bearer/start.js'
 import { startSmppBearer } from './bearer/start.js'
@@ -60,6 +61,7 @@ import { overviewRoutes } from './http/admin-overview.js'
 import { createApp } from './http/app.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
 import { handsetStream } from './http/handset-stream.js'
+import { onsiteSimApi } from './http/onsite-sim-api.js'
 import { OverviewMonitor } from './http/overview/monitor.js'
 import { simulatorApi } from './http/simulator-api.js'
 import { startStoppableServer } from './http/stoppable-server.js'
@@ -450,6 +452,8 @@ async function startOnLockedDir(
   // messages, which only the admin API shows).
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
+  // The simulator's RFID-SIMs and terminals, on the default world's test keys (simulator only).
+  const onsite = network === null ? null : startOnsiteSimulator(config.dataDir)
   const overviewStreams = overviewRoutes(context)
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
@@ -463,6 +467,15 @@ async function startOnLockedDir(
           log,
         }),
       )
+      if (onsite !== null)
+        mounted.use(
+          onsiteSimApi({
+            ...onsite,
+            isSubscriber: async (msisdn) => (await ledger.subscriber(msisdn)) !== null,
+            clock,
+            log,
+          }),
+        )
     }
     mounted.use(ivr.router)
     mounted.use(wap.router)
@@ -563,6 +576,7 @@ async function startOnLockedDir(
       // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it
       // ends, over SMPP hops that are still up.
       await registry.close()
+      onsite?.close()
       await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep

@@ -1,0 +1,190 @@
+/**
+ * onsite-sim-api.ts - the simulator's RFID-SIMs and terminals over HTTP (simulator mode only):
+ *
+ * - GET /sim/cards/:msisdn: a subscriber's card as the SIM holds it (card number, purse balance,
+ *   serials, the transit record, the log).
+ * - POST /sim/cards/:msisdn/apdu `{ apdu: "00A40400…" }`: one command APDU to the card, as a reader
+ *   in the phone's field sends it; `{ response: "…9000" }`.
+ * - GET /sim/terminals: the terminals the simulator hosts.
+ * - POST /sim/terminals/:name/taps `{ msisdn, amount? }`: the subscriber's phone tapped on a
+ *   terminal (a till takes the amount typed): 200 with the receipt, or 422 with the reason the
+ *   terminal refused (nothing charged).
+ *
+ * Cards exist for subscribers only (404 `subscriber_not_found`); a malformed MSISDN, APDU or
+ * amount is 400 with a reason, before anything is sent to a card. Exports onsiteSimApi,
+ * OnsiteSimDeps.
+ */
+import type { Request, Response, Router } from 'express'
+import express from 'express'
+import type { SimCards } from '../bearer/rfid-sim/sim-cards.js'
+import { cardNumberOf } from '../bearer/rfid-sim/sim-cards.js'
+import type { HostedTerminals } from '../bearer/rfid-sim/terminal/hosted-terminals.js'
+import type { TapRefusal } from '../bearer/rfid-sim/terminal/offline-terminal.js'
+import { decodeTransitRecord } from '../bearer/rfid-sim/terminal/transit-record.js'
+import { formatAmount, maskMsisdn, normalizeMsisdn, parseAmount } from '../core/index.js'
+import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
+import { amountMaxFen, transactionTypes } from '../gateway/pboc/fields.js'
+import type { Clock } from '../service/clock.js'
+import type { Logger } from '../service/log.js'
+
+export interface OnsiteSimDeps {
+  readonly cards: SimCards
+  readonly terminals: HostedTerminals
+  /** Whether the MSISDN is a subscriber's (cards are issued to subscribers only). */
+  isSubscriber(msisdn: string): Promise<boolean>
+  readonly clock: Clock
+  readonly log: Logger
+}
+
+/** Words for a terminal's refusal, as its screen would show them. */
+const refusalWords: Readonly<Record<TapRefusal, string>> = {
+  not_a_purse: 'The card has no telepay purse.',
+  card_expired: 'The card has expired.',
+  blacklisted: 'The card is on the blacklist.',
+  card_blocked: 'The card is blocked.',
+  insufficient_balance: 'The purse does not hold the fare. Top it up by SMS: LOAD CARD 50.',
+  card_error: 'The card answered what the terminal did not expect. Tap again.',
+  mac2_invalid: "The card's answer does not verify: not a card of this network.",
+}
+
+const typeNames: Readonly<Record<number, string>> = {
+  [transactionTypes.purchase]: 'purchase',
+  [transactionTypes.composite]: 'transit',
+  [transactionTypes.load]: 'load',
+}
+
+const fen = (value: number): string => formatAmount(BigInt(value))
+
+export function onsiteSimApi(deps: OnsiteSimDeps): Router {
+  const router = express.Router()
+
+  /** The subscriber of an MSISDN as given, or null after answering why not. */
+  const subscriberOf = async (given: unknown, response: Response): Promise<string | null> => {
+    const msisdn = typeof given === 'string' ? normalizeMsisdn(given) : null
+    if (msisdn === null) {
+      sendError(response, 400, 'msisdn_invalid', 'the MSISDN is a mobile number in E.164')
+      return null
+    }
+    if (!(await deps.isSubscriber(msisdn))) {
+      sendError(response, 404, 'subscriber_not_found', 'cards are issued to subscribers only')
+      return null
+    }
+    return msisdn
+  }
+
+  router.get('/sim/cards/:msisdn', async (request: Request, response: Response) => {
+    const msisdn = await subscriberOf(request.params['msisdn'], response)
+    if (msisdn === null) return
+    const state = deps.cards.stateOf(msisdn)
+    const transit =
+      state.transit === null ? null : decodeTransitRecord(Buffer.from(state.transit, 'hex'))
+    response.json({
+      msisdn,
+      cardNumber: cardNumberOf(msisdn),
+      balance: fen(state.balanceFen),
+      offlineSerial: state.offlineSerial,
+      onlineSerial: state.onlineSerial,
+      blocked: state.blocked,
+      transit,
+      log: state.log.map((record) => ({
+        serial: record.serial,
+        kind: typeNames[record.type] ?? `type_${record.type}`,
+        amount: fen(record.amountFen),
+        terminalId: record.terminalId,
+        date: record.date,
+        time: record.time,
+      })),
+    })
+  })
+
+  router.post('/sim/cards/:msisdn/apdu', async (request: Request, response: Response) => {
+    const body = request.body as unknown
+    if (typeof body !== 'object' || body === null) return sendBodyInvalid(response)
+    const hex = (body as Record<string, unknown>)['apdu']
+    if (typeof hex !== 'string' || !/^(?:[0-9a-fA-F]{2}){4,261}$/.test(hex.replaceAll(' ', '')))
+      return sendError(response, 400, 'apdu_invalid', 'apdu is 4 to 261 bytes of hex')
+    const msisdn = await subscriberOf(request.params['msisdn'], response)
+    if (msisdn === null) return
+    const answer = deps.cards.cardOf(msisdn).transmit(Buffer.from(hex.replaceAll(' ', ''), 'hex'))
+    response.json({ response: answer.toString('hex').toUpperCase() })
+  })
+
+  router.get('/sim/terminals', (_request: Request, response: Response) => {
+    response.json({
+      terminals: deps.terminals.specs().map((spec) => ({
+        name: spec.name,
+        terminalId: spec.terminalId,
+        merchant: spec.merchantCode,
+        fare: spec.fare,
+      })),
+    })
+  })
+
+  router.post('/sim/terminals/:name/taps', async (request: Request, response: Response) => {
+    const name = String(request.params['name'])
+    if (!deps.terminals.has(name))
+      return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
+    const body = request.body as unknown
+    if (typeof body !== 'object' || body === null) return sendBodyInvalid(response)
+    const fields = body as Record<string, unknown>
+    let typedFen: number | null = null
+    if (fields['amount'] !== undefined) {
+      const parsed = typeof fields['amount'] === 'string' ? parseAmount(fields['amount']) : null
+      if (
+        parsed === null ||
+        !parsed.ok ||
+        parsed.minor <= 0n ||
+        parsed.minor > BigInt(amountMaxFen)
+      )
+        return sendError(
+          response,
+          400,
+          'amount_invalid',
+          'amount is a positive amount like "12.50"',
+        )
+      typedFen = Number(parsed.minor)
+    }
+    const msisdn = await subscriberOf(fields['msisdn'], response)
+    if (msisdn === null) return
+    const card = deps.cards.cardOf(msisdn)
+    const link = { transmit: (apdu: Buffer) => Promise.resolve(card.transmit(apdu)) }
+    const result = await deps.terminals.tap(name, link, deps.clock.nowMs(), typedFen)
+    if (result === null)
+      return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
+    if (result.kind === 'refused') {
+      deps.log.info('tap refused', {
+        terminal: name,
+        msisdn: maskMsisdn(msisdn),
+        why: result.reason,
+      })
+      return sendError(response, 422, result.reason, refusalWords[result.reason])
+    }
+    if (result.kind === 'torn')
+      return sendError(response, 503, 'tap_torn', 'the card left the field; tap again')
+    const { record } = result
+    deps.log.info('tap paid', {
+      terminal: name,
+      msisdn: maskMsisdn(msisdn),
+      amountFen: record.amountFen,
+      recovered: result.recovered,
+    })
+    response.json({
+      result: 'paid',
+      recovered: result.recovered,
+      receipt: {
+        terminal: name,
+        cardNumber: record.cardNumber,
+        kind: typeNames[record.type] ?? `type_${record.type}`,
+        amount: fen(record.amountFen),
+        balanceAfter: fen(record.balanceAfterFen),
+        terminalSerial: record.terminalSerial,
+        cardSerial: record.cardSerial,
+        tac: record.tac.toUpperCase(),
+        date: record.date,
+        time: record.time,
+      },
+    })
+  })
+
+  return router
+}
