@@ -42,7 +42,7 @@ const refusalWords: Readonly<Record<TapRefusal, string>> = {
   card_expired: 'The card has expired.',
   blacklisted: 'The card is on the blacklist.',
   card_blocked: 'The card is blocked.',
-  insufficient_balance: 'The purse does not hold the fare. Top it up by SMS: LOAD CARD 50.',
+  insufficient_balance: 'The purse does not hold the fare.',
   card_error: 'The card answered what the terminal did not expect. Tap again.',
   mac2_invalid: "The card's answer does not verify: not a card of this network.",
 }

@@ -7,12 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { purseAid } from '../../src/bearer/rfid-sim/card-files.js'
-import { cardNumberOf } from '../../src/bearer/rfid-sim/sim-cards.js'
-import { KeyStore, testMasterKeys } from '../../src/gateway/pboc/key-store.js'
-import { loadSessionKey } from '../../src/gateway/pboc/keys.js'
-import { loadMac2 } from '../../src/gateway/pboc/purse-macs.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, NOBODY, startTestGateway } from '../support/gateway-fixture.js'
+import { cardApdu, loadCardAsHost } from '../support/rfid-sim.js'
 
 let gw: GatewayFixture | undefined
 
@@ -27,23 +24,7 @@ async function started(dir?: string): Promise<GatewayFixture> {
 }
 
 async function apdu(t: GatewayFixture, msisdn: string, hex: string): Promise<string> {
-  const answer = await t.request('POST', `/sim/cards/${msisdn}/apdu`, { body: { apdu: hex } })
-  expect(answer.status, answer.text).toBe(200)
-  return String(answer.json.response)
-}
-
-/** Loads the card as the platform's load host would, with the test keys. */
-async function loadCard(t: GatewayFixture, msisdn: string, amountFen: number): Promise<void> {
-  const terminalId = '000000000099'
-  const amount = amountFen.toString(16).padStart(8, '0')
-  expect(await apdu(t, msisdn, `00A4040009${purseAid.toString('hex')}`)).toMatch(/9000$/)
-  const init = Buffer.from(await apdu(t, msisdn, `805000020B01${amount}${terminalId}10`), 'hex')
-  expect(init.subarray(-2).toString('hex')).toBe('9000')
-  const keys = new KeyStore(testMasterKeys).cardKeys(cardNumberOf(msisdn))
-  const session = loadSessionKey(keys.load, init.subarray(8, 12), init.readUInt16BE(4))
-  const at = { date: '20261207', time: '080000' }
-  const mac2 = loadMac2(session, { amountFen, terminalId, at }).toString('hex')
-  expect(await apdu(t, msisdn, `805200000B${at.date}${at.time}${mac2}04`)).toMatch(/9000$/)
+  return cardApdu(t, msisdn, hex)
 }
 
 describe('the simulated RFID-SIM', () => {
@@ -95,7 +76,7 @@ describe('the simulated terminals', () => {
 
   it('charges the bus, the subway ride and a till, and keeps it all over a restart', async () => {
     const t = await started()
-    await loadCard(t, HAN, 1_000)
+    await loadCardAsHost(t, HAN, 1_000)
     const bus = await t.request('POST', '/sim/terminals/BUS00001/taps', { body: { msisdn: HAN } })
     expect(bus.status, bus.text).toBe(200)
     expect(bus.json.receipt).toMatchObject({

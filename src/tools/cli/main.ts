@@ -65,6 +65,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage: 'telepay wap [msisdn] [--as wml|xhtml|chtml] [--url http://127.0.0.1:8080]',
     run: async (args) => (await import('./wap.js')).runWap(args),
   },
+  terminal: {
+    summary:
+      "tap a subscriber's RFID-SIM on a simulated gate or till and print the receipt; list " +
+      "the terminals; print a card's purse (needs a running gateway in simulator mode)",
+    usage:
+      'telepay terminal list | tap <terminal> <msisdn> [--amount 12.50] | card <msisdn> ' +
+      '[--url http://127.0.0.1:8080] [--json]',
+    run: async (args) => (await import('./terminal.js')).runTerminal(args),
+  },
   config: {
     summary:
       'print the configuration reference (every key, its default, variable and meaning) or ' +

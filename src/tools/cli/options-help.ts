@@ -25,6 +25,7 @@ type Documented =
   | 'conformance'
   | 'config'
   | 'reset'
+  | 'terminal'
 
 /** Each command's options; the command parses exactly these (parseOptions), no others. */
 export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
@@ -79,6 +80,11 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
     ['--admin-token TOKEN', "the target's admin token (default test_admin_token)"],
   ],
   config: [],
+  terminal: [
+    url,
+    ['--amount AMOUNT', 'what a till asks for, e.g. 12.50 (a gate charges its own fare)'],
+    ['--json', "print the gateway's answer as JSON"],
+  ],
   reset: [
     ['--data-dir DIR', 'the data directory to reset (default ./data)'],
     ['--yes', 'delete without asking (for scripts; off a terminal it is required)'],
