@@ -230,6 +230,19 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
     keys: { ...textKeys, content_type: string, status: httpStatus },
     groups: [oneText, checksText(['content_type', 'status'])],
   },
+  // On-site payment (onsite-steps.ts): the simulator's RFID-SIMs and terminals.
+  tap: {
+    args: { form: 'map' },
+    keys: {
+      msisdn: requiredString,
+      terminal: requiredString,
+      amount: { value: { type: 'money' } },
+    },
+  },
+  expect_card: {
+    args: { form: 'map' },
+    keys: { msisdn: requiredString, balance: { value: { type: 'money' }, required: true } },
+  },
 }
 
 /**

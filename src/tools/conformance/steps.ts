@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import type { StepHandler } from './http-steps.js'
 import { httpSteps } from './http-steps.js'
 import { ivrSteps } from './ivr-steps.js'
+import { onsiteSteps } from './onsite-steps.js'
 import { smsSteps } from './sms-steps.js'
 import { stepSchemas } from './step-schemas.js'
 import { trailConformanceSteps } from './trail-steps.js'
@@ -20,6 +21,7 @@ export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...ussdSteps,
   ...ivrSteps,
   ...wapSteps,
+  ...onsiteSteps,
 }
 
 // A script is validated against the schemas before it runs: each kind needs both, or a valid script

@@ -1,0 +1,50 @@
+/**
+ * onsite-steps.ts - the conformance steps of on-site payment (contract section 10): `tap` presents
+ * the subscriber's RFID-SIM at one of the simulator's terminals (POST /sim/terminals/:name/taps;
+ * a till takes `amount`), keeping the answer for `expect_http` (200 with the receipt, 422 with
+ * the terminal's refusal); `expect_card` reads the card's purse (GET /sim/cards/:msisdn).
+ * Exports onsiteSteps.
+ */
+import { interpolate, StepFailure } from './context.js'
+import type { StepHandler } from './http-steps.js'
+import { httpCall } from './http-steps.js'
+import { record, requireString } from './step-args.js'
+
+const tap: StepHandler = async (rawArgs, context) => {
+  const args = record(interpolate(rawArgs, context.vars), 'tap')
+  const msisdn = requireString(args, 'msisdn', 'tap')
+  const terminal = requireString(args, 'terminal', 'tap')
+  const amount = args['amount']
+  const answer = await httpCall(
+    context,
+    'POST',
+    `/sim/terminals/${encodeURIComponent(terminal)}/taps`,
+    {},
+    { msisdn, ...(typeof amount === 'string' ? { amount } : {}) },
+  )
+  context.lastHttp = answer
+  // A refusal is the terminal's answer (checked with expect_http); anything else is not.
+  if (answer.status !== 200 && answer.status !== 422)
+    throw new StepFailure(
+      `tap: ${terminal} answered ${answer.status}: ${answer.text.slice(0, 300)}`,
+    )
+}
+
+const expectCard: StepHandler = async (rawArgs, context) => {
+  const args = record(interpolate(rawArgs, context.vars), 'expect_card')
+  const msisdn = requireString(args, 'msisdn', 'expect_card')
+  const balance = requireString(args, 'balance', 'expect_card')
+  const answer = await httpCall(context, 'GET', `/sim/cards/${encodeURIComponent(msisdn)}`, {})
+  if (answer.status !== 200)
+    throw new StepFailure(`expect_card: ${msisdn}: ${answer.status} ${answer.text.slice(0, 300)}`)
+  const found = (answer.json as { balance?: string }).balance
+  if (found !== balance)
+    throw new StepFailure(
+      `expect_card: the purse of ${msisdn}'s card holds ${String(found)}, expected ${balance}`,
+    )
+}
+
+export const onsiteSteps: Readonly<Record<string, StepHandler>> = {
+  tap,
+  expect_card: expectCard,
+}
