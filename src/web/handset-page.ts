@@ -17,7 +17,7 @@ export interface HandsetSubscriber {
 }
 
 /** The apps in their tab order: each is src/web/static/apps/<id>.js. */
-const apps = ['messages', 'ussd', 'call', 'browser', 'stk'] as const
+const apps = ['messages', 'ussd', 'call', 'browser', 'stk', 'tap'] as const
 
 /** The keypad as a phone prints it: key, letters. */
 const keys = [

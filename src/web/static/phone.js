@@ -1,6 +1,6 @@
 /**
  * phone.js - one web phone: a number (picked from the world's subscribers or typed), a screen
- * with five apps, a keypad, and the number's live stream of messages. Digits typed on the
+ * with six apps, a keypad, and the number's live stream of messages. Digits typed on the
  * keyboard press the keypad (and light its key); in a text field they type as usual. The apps
  * (apps/*.js) share one shape: { element, key(k), call(), clear(), end(), reset(), shown() }.
  */
@@ -8,6 +8,7 @@ import { createBrowser } from './apps/browser.js'
 import { createCall } from './apps/call.js'
 import { createMessages } from './apps/messages.js'
 import { createStk } from './apps/stk.js'
+import { createTap } from './apps/tap.js'
 import { createUssd } from './apps/ussd.js'
 import { emit, on } from './lib/bus.js'
 import { applyLabels } from './lib/i18n.js'
@@ -18,6 +19,7 @@ const appFactories = {
   call: createCall,
   browser: createBrowser,
   stk: createStk,
+  tap: createTap,
 }
 
 /**
