@@ -26,6 +26,7 @@ export const statusWords = {
   macNotAvailable: 0x9406,
   macInvalid: 0x9302,
   applicationLocked: 0x9303,
+  secureMessagingMacInvalid: 0x6988,
   wrongLength: 0x6700,
   securityNotSatisfied: 0x6982,
   conditionsNotSatisfied: 0x6985,

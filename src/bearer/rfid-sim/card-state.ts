@@ -48,6 +48,8 @@ export interface CardKeys {
   readonly load: Buffer
   /** TAC key (DTK), 16 bytes. */
   readonly tac: Buffer
+  /** Application maintenance key (DAMK), 16 bytes: line protection of APPLICATION BLOCK. */
+  readonly maintenance: Buffer
   /** The version a terminal's PSAM must hold (INIT answers it). */
   readonly version: number
   /** The key index terminals name in INIT (others: 9403). */

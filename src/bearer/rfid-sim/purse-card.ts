@@ -3,7 +3,8 @@
  * responses out, after the PBOC 2.0 electronic purse (notes A, B). SELECT the application, READ
  * BINARY of the public file, READ RECORD of the log, GET BALANCE, INITIALIZE and DEBIT FOR
  * PURCHASE (MAC1 checked, TAC and MAC2 returned), INITIALIZE FOR LOAD and CREDIT FOR LOAD (MAC2
- * checked, TAC returned), GET TRANSACTION PROVE. The card is transport-free: the terminal
+ * checked, TAC returned), GET TRANSACTION PROVE, GET CHALLENGE and APPLICATION BLOCK (line
+ * protected: the blacklist's block). The card is transport-free: the terminal
  * simulator calls transmit() in process, the PC/SC bridge hands it what pcscd sends.
  *
  * An INITIALIZE opens a transaction that only the matching next command may finish; any other
@@ -14,6 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import { amountMaxFen, fromBcd, transactionTypes, u16, u32 } from '../../gateway/pboc/fields.js'
 import { loadSessionKey, purchaseSessionKey, tacKeyOf } from '../../gateway/pboc/keys.js'
+import { retailMac } from '../../gateway/pboc/mac.js'
 import {
   loadMac1,
   loadMac2,
@@ -102,6 +104,8 @@ function recorded(
 export class PurseCard {
   private selected = false
   private pending: Pending | null = null
+  /** The card's last GET CHALLENGE answer: the start of a line-protected command's MAC. */
+  private challenge: Buffer | null = null
   private readonly random: () => Buffer
   private readonly balanceMaxFen: number
 
@@ -118,6 +122,7 @@ export class PurseCard {
   power(): void {
     this.selected = false
     this.pending = null
+    this.challenge = null
   }
 
   /** One command APDU; its response (data and status word). Never throws for what it is sent. */
@@ -127,16 +132,21 @@ export class PurseCard {
     // Only the command that finishes a transaction may follow its INIT.
     const pending = this.pending
     this.pending = null
-    return this.answer(command, pending)
+    // A challenge is good for the one command that follows it.
+    const challenge = this.challenge
+    this.challenge = null
+    return this.answer(command, pending, challenge)
   }
 
-  private answer(command: CommandApdu, pending: Pending | null): Buffer {
+  private answer(command: CommandApdu, pending: Pending | null, challenge: Buffer | null): Buffer {
     if (command.cla === 0x00) {
       if (command.ins === 0xa4) return this.select(command)
       if (command.ins === 0xb0) return this.readBinary(command)
       if (command.ins === 0xb2) return this.readRecord(command)
+      if (command.ins === 0x84) return this.getChallenge(command)
       return responseApdu(statusWords.insUnsupported)
     }
+    if (command.cla === 0x84 && command.ins === 0x1e) return this.block(command, challenge)
     if (command.cla !== 0x80) return responseApdu(statusWords.claUnsupported)
     if (!this.selected) return responseApdu(statusWords.conditionsNotSatisfied)
     const state = this.options.store.read(this.cardNumber)
@@ -197,6 +207,32 @@ export class PurseCard {
     const record = state.log[command.p1 - 1]
     if (command.p1 === 0 || record === undefined) return responseApdu(statusWords.recordNotFound)
     return responseApdu(statusWords.ok, encodeLogRecord(record))
+  }
+
+  /** GET CHALLENGE (00 84 00 00 04): 4 random bytes for the next line-protected command. */
+  private getChallenge(command: CommandApdu): Buffer {
+    if (command.p1 !== 0x00 || command.p2 !== 0x00) return responseApdu(statusWords.wrongP1P2)
+    if (command.le !== 0x04) return responseApdu(statusWords.wrongLength)
+    this.challenge = this.random()
+    return responseApdu(statusWords.ok, this.challenge)
+  }
+
+  /**
+   * APPLICATION BLOCK (84 1E 00 00 04 MAC): what a terminal sends a card on its blacklist. The
+   * MAC is the retail MAC of the header (with Lc) from the challenge, under the card's
+   * maintenance key; a wrong or missing one is 6988 and blocks nothing.
+   */
+  private block(command: CommandApdu, challenge: Buffer | null): Buffer {
+    if (!this.selected) return responseApdu(statusWords.conditionsNotSatisfied)
+    if (command.p1 !== 0x00 || command.p2 !== 0x00) return responseApdu(statusWords.wrongP1P2)
+    if (command.data.length !== 4) return responseApdu(statusWords.wrongLength)
+    if (challenge === null) return responseApdu(statusWords.securityNotSatisfied)
+    const header = Buffer.of(command.cla, command.ins, command.p1, command.p2, 0x04)
+    const iv = Buffer.concat([challenge, Buffer.alloc(4)])
+    const expected = retailMac(this.options.keys.maintenance, header, iv)
+    if (!expected.equals(command.data)) return responseApdu(statusWords.secureMessagingMacInvalid)
+    this.commit({ ...this.options.store.read(this.cardNumber), blocked: true })
+    return responseApdu(statusWords.ok)
   }
 
   private getBalance(command: CommandApdu, state: CardState): Buffer {

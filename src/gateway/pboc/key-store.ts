@@ -13,6 +13,8 @@ export interface MasterKeys {
   readonly purchase: string
   readonly load: string
   readonly tac: string
+  /** The application maintenance key (DAMK): line protection of APPLICATION BLOCK. */
+  readonly maintenance: string
   /** The key version and index the cards are personalised with and terminals name. */
   readonly version: number
   readonly index: number
@@ -26,6 +28,7 @@ export const testMasterKeys: MasterKeys = {
   purchase: '11223344556677888877665544332211',
   load: '2233445566778899AABBCCDDEEFF0011',
   tac: '00112233445566778899AABBCCDDEEFF',
+  maintenance: '33445566778899AABBCCDDEEFF001122',
   version: 0x01,
   index: 0x01,
 }
@@ -46,6 +49,7 @@ export class KeyStore {
   readonly #purchase: Buffer
   readonly #load: Buffer
   readonly #tac: Buffer
+  readonly #maintenance: Buffer
   readonly version: number
   readonly index: number
 
@@ -53,6 +57,7 @@ export class KeyStore {
     this.#purchase = keyOf('purchase', masters.purchase)
     this.#load = keyOf('load', masters.load)
     this.#tac = keyOf('tac', masters.tac)
+    this.#maintenance = keyOf('maintenance', masters.maintenance)
     this.version = masters.version
     this.index = masters.index
   }
@@ -62,6 +67,7 @@ export class KeyStore {
     readonly purchase: Buffer
     readonly load: Buffer
     readonly tac: Buffer
+    readonly maintenance: Buffer
     readonly version: number
     readonly index: number
   } {
@@ -70,6 +76,7 @@ export class KeyStore {
       purchase: diversify(this.#purchase, factor),
       load: diversify(this.#load, factor),
       tac: diversify(this.#tac, factor),
+      maintenance: diversify(this.#maintenance, factor),
       version: this.version,
       index: this.index,
     }

@@ -141,6 +141,20 @@ describe('an offline terminal', () => {
     expect(records.all()).toEqual([])
   })
 
+  it('blocks a card on its blacklist, which every terminal then refuses', async () => {
+    const { card, store } = newCard(1_000)
+    const listed = newTerminal(recordFile(), [cardNumber]).terminal
+    expect(await listed.tap(inField(card), atMs, 100)).toEqual({
+      kind: 'refused',
+      reason: 'blacklisted',
+      statusWord: '9000',
+    })
+    expect(store.read(cardNumber).blocked).toBe(true)
+    const other = newTerminal().terminal
+    expect(await other.tap(inField(card), atMs, 100)).toMatchObject({ reason: 'card_blocked' })
+    expect(store.read(cardNumber).balanceFen).toBe(1_000)
+  })
+
   it('refuses something that is not our purse', async () => {
     const { terminal } = newTerminal()
     const stranger: CardLink = { transmit: () => Promise.resolve(Buffer.from('6A82', 'hex')) }

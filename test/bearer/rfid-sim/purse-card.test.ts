@@ -12,6 +12,7 @@ import { PurseCard, purseLimits } from '../../../src/bearer/rfid-sim/purse-card.
 import { transactionTypes } from '../../../src/gateway/pboc/fields.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
 import { loadSessionKey, purchaseSessionKey, tacKeyOf } from '../../../src/gateway/pboc/keys.js'
+import { retailMac } from '../../../src/gateway/pboc/mac.js'
 import {
   loadMac1,
   loadMac2,
@@ -249,6 +250,22 @@ describe('the purse card', () => {
     expect(answer.sw).toBe('9000')
     expect(send(card, '00B201CC10').data.toString('hex')).toBe(record)
     expect(store.read(cardNumber)).toMatchObject({ balanceFen: 1_000, offlineSerial: 1 })
+  })
+
+  it('blocks itself on a line-protected APPLICATION BLOCK, and only on a right MAC', () => {
+    const { card, store } = newCard()
+    select(card)
+    expect(send(card, '841E000004 00000000').sw).toBe('6982')
+    const first = send(card, '0084000004')
+    expect(first.sw).toBe('9000')
+    expect(send(card, '841E000004 00000000').sw).toBe('6988')
+    expect(store.read(cardNumber).blocked).toBe(false)
+    const challenge = send(card, '0084000004').data
+    const iv = Buffer.concat([challenge, Buffer.alloc(4)])
+    const mac = retailMac(keys.maintenance, hex('841E000004'), iv).toString('hex')
+    expect(send(card, `841E000004 ${mac}`).sw).toBe('9000')
+    expect(store.read(cardNumber).blocked).toBe(true)
+    expect(send(card, '805C000204').sw).toBe('9303')
   })
 
   it('refuses every command of a blocked card with 9303', () => {

@@ -13,7 +13,7 @@ import {
   purchaseSessionKey,
   tacKeyOf,
 } from '../../../src/gateway/pboc/keys.js'
-import { pad80, pbocMac } from '../../../src/gateway/pboc/mac.js'
+import { pad80, pbocMac, retailMac } from '../../../src/gateway/pboc/mac.js'
 import {
   loadMac1,
   loadMac2,
@@ -51,6 +51,19 @@ describe('the PBOC MAC', () => {
     const mac = pbocMac(key, hex('00001000'))
     expect(mac).toHaveLength(4)
     expect(pbocMac(key, hex('00001001'))).not.toEqual(mac)
+  })
+})
+
+describe('the retail MAC (line protection)', () => {
+  // Computed with OpenSSL's command line: DES-CBC under the key's left half from the IV
+  // (-provider legacy), the last block with two-key triple DES (des-ede-ecb).
+  const iv = hex('1122334400000000')
+  it('gives the one-block vector', () => {
+    expect(retailMac(cardKey, hex('841E000004'), iv).toString('hex')).toBe('92d7297d')
+  })
+
+  it('gives the two-block vector', () => {
+    expect(retailMac(cardKey, hex('841E000004AABBCCDDEE'), iv).toString('hex')).toBe('c9d7b89c')
   })
 })
 

@@ -96,7 +96,7 @@ export class OfflineTerminal {
     if (cardNumber === null || validTo === null) return refused('card_error', file.sw)
     const at = purseTimeOf(atMs, this.options.zoneOffsetMs)
     if (validTo < at.date) return refused('card_expired')
-    if (this.options.blacklist().has(cardNumber)) return refused('blacklisted')
+    if (this.options.blacklist().has(cardNumber)) return this.block(card, cardNumber)
 
     const earlier = this.options.records.inFlightOf(cardNumber)
     if (earlier !== null) {
@@ -120,6 +120,20 @@ export class OfflineTerminal {
         ...at,
       }),
     })
+  }
+
+  /**
+   * A card on the blacklist is blocked where it is tapped (APPLICATION BLOCK, line protected):
+   * from then on every terminal finds it blocked, listed or not. Refused either way.
+   */
+  private async block(card: CardLink, cardNumber: string): Promise<TapResult> {
+    const challenge = await send(card, apdu('0084000004'))
+    if (challenge.sw === '9000' && challenge.data.length === 4) {
+      const mac = this.options.psam.blockMac(cardNumber, challenge.data)
+      const blocked = await send(card, Buffer.concat([apdu('841E000004'), mac]))
+      return refused('blacklisted', blocked.sw)
+    }
+    return refused('blacklisted', challenge.sw)
   }
 
   /** Asks the card for the proof of a purchase whose answer was lost; null: it never happened. */

@@ -2,12 +2,14 @@
  * psam.ts - a terminal's PSAM, simulated: it holds what the terminal may not (the purchase master
  * key, through the key store), counts the terminal's transactions (the 4-byte terminal serial,
  * kept by the terminal's record store so that a restart never reuses one), computes MAC1 for the
- * card (INIT SAM FOR PURCHASE) and checks the card's MAC2 (CREDIT SAM FOR PURCHASE). Exports
+ * card (INIT SAM FOR PURCHASE), checks the card's MAC2 (CREDIT SAM FOR PURCHASE) and makes the
+ * line-protection MAC that blocks a blacklisted card. Exports
  * Psam, PsamPurchase.
  */
 import type { PurseTime } from '../../../gateway/pboc/fields.js'
 import type { KeyStore } from '../../../gateway/pboc/key-store.js'
 import { purchaseSessionKey } from '../../../gateway/pboc/keys.js'
+import { retailMac } from '../../../gateway/pboc/mac.js'
 import { purchaseMac1, purchaseMac2 } from '../../../gateway/pboc/purse-macs.js'
 
 export interface PsamPurchase {
@@ -32,6 +34,16 @@ export class Psam {
 
   get keyIndex(): number {
     return this.keys.index
+  }
+
+  /**
+   * The MAC of APPLICATION BLOCK (84 1E 00 00 04) for a card on the blacklist: the retail MAC of
+   * the header from the card's challenge, under its maintenance key.
+   */
+  blockMac(cardNumber: string, challenge4: Uint8Array): Buffer {
+    const header = Buffer.from('841E000004', 'hex')
+    const iv = Buffer.concat([Buffer.from(challenge4), Buffer.alloc(4)])
+    return retailMac(this.keys.cardKeys(cardNumber).maintenance, header, iv)
   }
 
   /** INIT SAM FOR PURCHASE: from the card's INIT answer, MAC1 under the session key. */
