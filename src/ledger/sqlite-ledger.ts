@@ -21,6 +21,7 @@ import { decide, defaultOperatingLimits } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type { BulkWorld } from './bulk-seed.js'
 import { merchantWriter, orderWriter, seedWorldBulk } from './bulk-seed.js'
+import { Checkpointer, checkpointerLimits } from './checkpointer.js'
 import { encodeJson } from './codec.js'
 import { startDayTotals } from './day-totals.js'
 import {
@@ -181,6 +182,8 @@ export class SqliteLedger implements LedgerStore {
   private readonly view: SqliteView
   /** Checks and settlements; a full re-check has a thread of its own so it delays neither. */
   private readonly workers: { readonly quick: ReportWorker; readonly long: ReportWorker } | null
+  /** Checkpoints the WAL off the event loop, for a gateway (reports: worker). */
+  private readonly checkpointer: Checkpointer | null
   private checkStateAttached = false
   /** Built once: better-sqlite3 builds four wrapper functions per db.transaction() call. */
   private readonly decideAndWrite: Transaction<(envelopes: readonly Envelope[]) => CommandResult[]>
@@ -195,7 +198,15 @@ export class SqliteLedger implements LedgerStore {
       options.reports === 'worker' && path !== ':memory:'
         ? { quick: new ReportWorker(path), long: new ReportWorker(path) }
         : null
-    this.db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`)
+    this.checkpointer =
+      options.reports === 'worker' && path !== ':memory:' ? new Checkpointer(path) : null
+    // With the checkpoint thread, the writer's own checkpoint is only a safety net.
+    this.db.pragma(
+      `wal_autocheckpoint = ${
+        this.checkpointer === null ? walAutocheckpointPages : checkpointerLimits.walSafetyPages
+      }`,
+    )
+    this.checkpointer?.start()
     this.ensurePartyAccounts()
     startDayTotals(this.db, limits.dayOffsetMs)
     this.view = new SqliteView(
@@ -818,6 +829,7 @@ export class SqliteLedger implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop()
     await this.workers?.quick.close()
     await this.workers?.long.close()
     if (this.db.open) this.db.close()

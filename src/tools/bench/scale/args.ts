@@ -49,7 +49,7 @@ ${d.historySubscribers} [${s.historySubscribers}])
   --sessions-in-memory N  the dialog store's memory bound (default ${d.sessionsInMemory}, the \
 channel's [${s.sessionsInMemory}])
   --dir PATH              where the databases go (default: a new directory under ./data/bench)
-  --keep                  keep the databases
+  --keep                  keep the databases (C then uses its history again: same --dir)
   --json                  also print the report as JSON`
 
 const numeric: Readonly<Record<string, keyof ScaleBenchOptions>> = {

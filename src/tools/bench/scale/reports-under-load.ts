@@ -10,6 +10,7 @@
  * Exports reportsUnderLoadSection, reportsUnderLoadTargets, ReportsUnderLoadData.
  */
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { defaultUssdLimits } from '../../../../channels/ussd/limits.js'
@@ -62,25 +63,49 @@ export const reportsUnderLoadSection: ScaleSection = {
   run: runReportsUnderLoad,
 }
 
-async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectionReport> {
-  const { options, progress } = context
-  const dir = join(context.dir, 'reports')
-  const users = options.users
-  const hopsPerUser = Math.ceil((options.hopSeconds * 1_000) / (options.thinkMs * 0.5))
-  const sessionsPerRun = users * Math.ceil(hopsPerUser / stepsPerSession)
-  const subscribers = Math.max(options.historySubscribers, 3 * sessionsPerRun)
+/**
+ * What a kept run's directory (--dir of an earlier run with --keep) says it holds: its history is
+ * used again when it is the one asked for, so that two versions of telepay can be measured on one
+ * history without writing millions of payments for each (about 25 minutes at the full size).
+ */
+const historyFile = 'history.json'
+
+async function keptHistory(
+  dir: string,
+  subscribers: number,
+  storedPayments: number,
+  progress: (line: string) => void,
+): Promise<FillSummary | null> {
+  const path = join(dir, historyFile)
+  if (!existsSync(path)) return null
+  const kept = JSON.parse(readFileSync(path, 'utf8')) as {
+    subscribers: number
+    storedPayments: number
+    fill: FillSummary
+  }
+  if (kept.subscribers !== subscribers || kept.storedPayments !== storedPayments) return null
+  progress(`C: using the history kept in ${dir} (${storedPayments.toLocaleString('en')} payments)`)
+  return kept.fill
+}
+
+async function writeHistory(
+  dir: string,
+  subscribers: number,
+  storedPayments: number,
+  progress: (line: string) => void,
+): Promise<FillSummary> {
   const pinHashCost = ussdBenchDefaults.pinHashCost
   progress(`C: seeding a world of ${subscribers.toLocaleString('en')} subscribers`)
   await seedUssdBenchDatabase(dir, { subscribers, pinHashCost })
-  const days = Math.max(2, Math.ceil(options.storedPayments / 150_000))
+  const days = Math.max(2, Math.ceil(storedPayments / 150_000))
   progress(
-    `C: writing ${options.storedPayments.toLocaleString('en')} payments over ${days} days ` +
+    `C: writing ${storedPayments.toLocaleString('en')} payments over ${days} days ` +
       'through the core (random keys)',
   )
   let shownMs = performance.now()
   const fill = await fillHistory(
     join(dir, 'telepay.sqlite'),
-    { payments: options.storedPayments, days, keys: 'random', seed },
+    { payments: storedPayments, days, keys: 'random', seed },
     (step) => {
       if (performance.now() - shownMs < 5_000) return
       shownMs = performance.now()
@@ -90,6 +115,21 @@ async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectio
       )
     },
   )
+  writeFileSync(join(dir, historyFile), JSON.stringify({ subscribers, storedPayments, fill }))
+  return fill
+}
+
+async function runReportsUnderLoad(context: SectionContext): Promise<ScaleSectionReport> {
+  const { options, progress } = context
+  const dir = join(context.dir, 'reports')
+  const users = options.users
+  const hopsPerUser = Math.ceil((options.hopSeconds * 1_000) / (options.thinkMs * 0.5))
+  const sessionsPerRun = users * Math.ceil(hopsPerUser / stepsPerSession)
+  const subscribers = Math.max(options.historySubscribers, 3 * sessionsPerRun)
+  const pinHashCost = ussdBenchDefaults.pinHashCost
+  const fill =
+    (await keptHistory(dir, subscribers, options.storedPayments, progress)) ??
+    (await writeHistory(dir, subscribers, options.storedPayments, progress))
   const [busiestDay, busiestDayPayments] = Object.entries(fill.byDay).reduce(
     (best, entry) => (entry[1] > best[1] ? entry : best),
     ['', 0] as [string, number],
