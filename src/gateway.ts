@@ -178,6 +178,7 @@ async function startOnLockedDir(
   const ledger = new SqliteLedger(config.ledgerFile, config.limits, {
     reports: 'worker',
     cacheRowsMax: config.operating.ledgerCacheRowsMax,
+    onCheckpointError: (error) => log.error('ledger checkpoint failed', { error }),
   })
   const bank = parts.bank
   const pins = createPinHasher(config.pinHashCost)

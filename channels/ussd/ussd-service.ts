@@ -80,6 +80,21 @@ interface Driven {
   readonly app?: AppSession
   /** How the hop ended the session when its screen does not say (null: END completes it). */
   readonly outcome: SessionOutcome | null
+  /** The payments the hop's commands made or answered (noted in the journal after the hop). */
+  readonly paymentIds?: readonly string[]
+}
+
+/**
+ * What the journal shows of a dial: the service code and the parts of a shortcut the menus took,
+ * as the engine's trail has them (a PIN masked), never the dial as typed: a shortcut that goes on
+ * past a PIN screen carries the PIN in parts the menus never read.
+ */
+function dialAsJournaled(serviceCode: string, dial: string, trail: readonly string[]): string {
+  if (trail.length === 0) return serviceCode
+  const base = serviceCode.replace(/#$/, '')
+  const given = dial.startsWith(`${base}*`) ? dial.slice(base.length + 1, -1).split('*').length : 0
+  const unused = given - trail.length
+  return `${base}*${trail.join('*')}#${unused > 0 ? ` (${unused} more parts not used)` : ''}`
 }
 
 export class UssdService {
@@ -194,9 +209,13 @@ export class UssdService {
     if (driven.app === undefined)
       this.deps.journal.step('ussd', key, request.msisdn, {
         atMs: nowMs,
-        input: read.kind === 'dial' ? read.dial : (driven.session.trail.at(-1) ?? null),
+        input:
+          read.kind === 'dial'
+            ? dialAsJournaled(this.deps.engine.serviceCode, read.dial, driven.session.trail)
+            : (driven.session.trail.at(-1) ?? null),
         screen: `${driven.screen.type} ${driven.screen.text}`,
       })
+    for (const paymentId of driven.paymentIds ?? []) this.deps.journal.paid(key, paymentId)
     if (outcome !== null) await this.sessionEnded(next, outcome)
     this.countHop(request.provider, driven.screen.type)
     this.deps.log.info('ussd hop', {
@@ -266,6 +285,7 @@ export class UssdService {
     msisdn: string,
   ): Promise<Driven> {
     let step = first
+    const paymentIds: string[] = []
     for (let index = 0; step.kind === 'command'; index += 1) {
       assert(
         index < this.deps.limits.commandsPerHopMax,
@@ -288,10 +308,10 @@ export class UssdService {
         const screen = this.deps.engine.timeoutScreen(session.language)
         return { screen, session, outcome: 'deadline' }
       }
-      if (outcome.result.payment !== null) this.deps.journal.paid(key, outcome.result.payment.id)
+      if (outcome.result.payment !== null) paymentIds.push(outcome.result.payment.id)
       step = this.deps.engine.resume(session, outcome.result)
     }
-    return { screen: step.screen, session: step.session, outcome: null }
+    return { screen: step.screen, session: step.session, outcome: null, paymentIds }
   }
 
   private refuse(request: HopRequest, language: Language, key: ChannelTextKey): Screen {

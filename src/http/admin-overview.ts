@@ -41,18 +41,18 @@ export function overviewRoutes(context: GatewayContext): OverviewRoutes {
 
   // One snapshot a second for every stream: ten open consoles cost what one does.
   const tick = (): void => {
-    if (ticking) return
+    // Streams whose console session ended go first, whether or not a snapshot can be taken.
+    for (const [end, { session }] of streams)
+      if (session !== null && !context.consoleSessions.isLive(session)) end()
+    if (ticking || streams.size === 0) return
     ticking = true
     monitor
       .snapshot()
       .then((overview: Overview) => {
         const frame = `event: overview\ndata: ${JSON.stringify(overview)}\n\n`
-        for (const [end, { send, session }] of streams) {
-          // Logged out or gone idle: the stream ends within a tick, and the page's reconnection
-          // is refused (401), which sends the operator to the log-in form.
-          if (session !== null && !context.consoleSessions.isLive(session)) end()
-          else send(frame)
-        }
+        // A logged-out or idle session's stream has ended above; the page's reconnection is
+        // refused (401), which sends the operator to the log-in form.
+        for (const { send } of streams.values()) send(frame)
       })
       .catch((error: unknown) =>
         context.log.warn('overview snapshot failed', { error: String(error) }),

@@ -144,6 +144,9 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
         )
       typedFen = Number(parsed.minor)
     }
+    const spec = deps.terminals.specs().find((candidate) => candidate.name === name)
+    if (spec?.fare.kind === 'till' && typedFen === null)
+      return sendError(response, 400, 'amount_required', 'a till takes the amount, e.g. "12.50"')
     const msisdn = await subscriberOf(fields['msisdn'], response)
     if (msisdn === null) return
     const card = deps.cards.cardOf(msisdn)

@@ -29,6 +29,9 @@ export const checkpointerLimits = {
    * if the thread stopped, so that the WAL still cannot grow without end.
    */
   walSafetyPages: 100_000,
+  /** A thread that stopped is started again after this, doubled after each failure to the max. */
+  restartFirstMs: 1_000,
+  restartMaxMs: 30_000,
 } as const
 
 const source = `
@@ -55,43 +58,63 @@ parentPort.on('message', (message) => {
 
 export class Checkpointer {
   private worker: Worker | null = null
+  private stopping = false
+  private restartMs: number = checkpointerLimits.restartFirstMs
+  private restartTimer: NodeJS.Timeout | null = null
 
+  /** `onError`: a checkpoint or the thread failed (the gateway logs it; the thread restarts). */
   constructor(
     private readonly ledgerPath: string,
     private readonly onError: (error: string) => void = () => {},
   ) {}
 
   start(): void {
-    if (this.worker !== null) return
+    if (this.worker !== null || this.stopping) return
     const driverPath = createRequire(import.meta.url).resolve('better-sqlite3')
-    const worker = new Worker(source, {
-      eval: true,
-      workerData: {
-        ledgerPath: this.ledgerPath,
-        driverPath,
-        intervalMs: checkpointerLimits.intervalMs,
-      },
-    })
+    const workerData = {
+      ledgerPath: this.ledgerPath,
+      driverPath,
+      intervalMs: checkpointerLimits.intervalMs,
+    }
+    const worker = new Worker(source, { eval: true, workerData })
     worker.on('message', (message: { error?: string }) => {
       if (message.error !== undefined) this.onError(message.error)
     })
     worker.on('error', (error) => this.onError(String(error)))
+    worker.on('exit', () => {
+      if (this.worker !== worker) return
+      this.worker = null
+      if (this.stopping) return
+      // Without the thread the WAL would grow to the writer's safety net: start it again.
+      this.onError(`the checkpoint thread stopped; starting it again in ${this.restartMs} ms`)
+      this.restartTimer = setTimeout(() => this.start(), this.restartMs)
+      this.restartTimer.unref()
+      this.restartMs = Math.min(this.restartMs * 2, checkpointerLimits.restartMaxMs)
+    })
     // A gateway that is otherwise done must be able to exit under it.
     worker.unref()
     this.worker = worker
   }
 
-  /** Stops the thread after its checkpoint in progress, if any; its connection closed. */
+  /** Stops the thread after its checkpoint in progress, if any, with its connection closed. */
   async stop(): Promise<void> {
+    this.stopping = true
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer)
     const worker = this.worker
     this.worker = null
     if (worker === null) return
+    let timer: NodeJS.Timeout | undefined
     const stopped = new Promise<void>((resolve) => {
-      worker.once('message', () => resolve())
+      worker.on('message', (message: { stopped?: boolean }) => {
+        if (message.stopped === true) resolve()
+      })
       worker.once('exit', () => resolve())
+      // A thread stuck in a checkpoint is not waited for long: SQLite keeps the WAL whole.
+      timer = setTimeout(resolve, 2_000)
     })
     worker.postMessage('stop')
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2_000))])
+    await stopped
+    clearTimeout(timer)
     await worker.terminate()
   }
 }

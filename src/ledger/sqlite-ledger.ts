@@ -175,6 +175,8 @@ export interface SqliteLedgerOptions {
   readonly reports?: 'inline' | 'worker'
   /** The bound of each party cache; operating.ledgerCacheRowsMax by default. */
   readonly cacheRowsMax?: number | undefined
+  /** What a failed checkpoint or checkpoint thread says (the gateway logs it). */
+  readonly onCheckpointError?: (error: string) => void
 }
 
 export class SqliteLedger implements LedgerStore {
@@ -199,7 +201,9 @@ export class SqliteLedger implements LedgerStore {
         ? { quick: new ReportWorker(path), long: new ReportWorker(path) }
         : null
     this.checkpointer =
-      options.reports === 'worker' && path !== ':memory:' ? new Checkpointer(path) : null
+      options.reports === 'worker' && path !== ':memory:'
+        ? new Checkpointer(path, options.onCheckpointError)
+        : null
     // With the checkpoint thread, the writer's own checkpoint is only a safety net.
     this.db.pragma(
       `wal_autocheckpoint = ${

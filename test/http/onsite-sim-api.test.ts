@@ -131,7 +131,11 @@ describe('the simulated terminals', () => {
       body: { msisdn: LI, amount: '-3' },
     })
     expect(amount.json.error).toBe('amount_invalid')
-    const number = await t.request('POST', '/sim/terminals/POS10011/taps', {
+    const missing = await t.request('POST', '/sim/terminals/POS10011/taps', {
+      body: { msisdn: LI },
+    })
+    expect(missing.json.error).toBe('amount_required')
+    const number = await t.request('POST', '/sim/terminals/BUS00001/taps', {
       body: { msisdn: 'abc' },
     })
     expect(number.json.error).toBe('msisdn_invalid')

@@ -67,6 +67,26 @@ describe("a payment's channel exchange", () => {
     expect(JSON.stringify(exchange)).not.toContain(LI_PIN)
   })
 
+  it('shows of a shortcut dial the parts the menus took, never a PIN typed past them', async () => {
+    // The menus stop a shortcut at the PIN screen: the last part is a PIN they never read.
+    const dialled = await fetch(`${gw.url}/ussd`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        sessionId: 'exchange-shortcut',
+        serviceCode: `*123*2*1001*7*1*${LI_PIN}#`,
+        phoneNumber: `+${LI}`,
+        networkCode: '46000',
+        text: '',
+      }).toString(),
+    })
+    expect(await dialled.text()).toMatch(/^CON .*Enter your PIN/s)
+    // The dial itself asked the core for the payment: the exchange is the payment's already.
+    const exchange = await exchangeOf('last')
+    expect(exchange?.steps[0]?.input).toBe('*123*2*1001*7*1# (1 more parts not used)')
+    expect(JSON.stringify(exchange)).not.toContain(LI_PIN)
+  })
+
   it('shows the WAP pages of the visit that made it, the PIN field masked', async () => {
     const phone = new Browser(gw.url, 'chtml', { msisdn: LI })
     await phone.get('/wap/')

@@ -246,6 +246,11 @@ describe('merchant webhooks', () => {
   it.each([
     ['a loopback address', (url: string) => url, '127.0.0.1 is a loopback address'],
     ['a name for one', (url: string) => url.replace('127.0.0.1', 'localhost'), 'loopback address'],
+    [
+      'an IPv4-mapped IPv6 literal',
+      (url: string) => url.replace('127.0.0.1', '[::ffff:127.0.0.1]'),
+      '::ffff:7f00:1 is a loopback address',
+    ],
   ])(
     'refuses %s as a destination when private destinations are off, at once and for good',
     async (_name, destination, reason) => {

@@ -24,15 +24,28 @@ describe('nonPublicKindOf', () => {
     ['fe80::1', 'link-local'],
     ['::ffff:10.0.0.1', 'private'],
     ['::FFFF:127.0.0.1', 'loopback'],
+    // As the URL parser writes them: http://[::ffff:127.0.0.1]/ has the hostname [::ffff:7f00:1].
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:a9fe:a9fe', 'link-local'],
+    ['::ffff:a00:5', 'private'],
+    ['::a00:5', 'private'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'tunnelled (Teredo)'],
     ['example.com', 'not an IP address'],
   ])('%s is %s', (address, kind) => {
     expect(nonPublicKindOf(address)).toBe(kind)
   })
 
-  it.each(['8.8.8.8', '172.32.0.1', '100.128.0.1', '203.0.114.1', '2001:4860:4860::8888'])(
-    '%s is public',
-    (address) => {
-      expect(nonPublicKindOf(address)).toBeNull()
-    },
-  )
+  it.each([
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '203.0.114.1',
+    '2001:4860:4860::8888',
+    '::ffff:808:808',
+    '2002:808:808::1',
+  ])('%s is public', (address) => {
+    expect(nonPublicKindOf(address)).toBeNull()
+  })
 })

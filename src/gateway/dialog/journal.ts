@@ -44,7 +44,10 @@ export const journalLimits: JournalLimits = {
   dialogsMax: 5_000,
   /** Steps kept per dialog: a menu path to a payment and its receipt is under ten. */
   stepsMax: 16,
-  /** Characters kept of a screen: a USSD screen is at most 182; a WAP page's words are cut. */
+  /**
+   * Characters kept of a screen and of an input: a USSD screen is at most 182; a WAP page's words
+   * and a form's fields are cut.
+   */
   screenCharsMax: 400,
   /** Payments whose exchange is kept: the console's recent payments, a day of a busy shop's. */
   paymentsMax: 10_000,
@@ -76,7 +79,11 @@ export class DialogJournal {
     }
     this.dialogs.set(dialog, exchange)
     trim(this.dialogs, this.limits.dialogsMax)
-    exchange.steps.push({ ...step, screen: step.screen.slice(0, this.limits.screenCharsMax) })
+    exchange.steps.push({
+      atMs: step.atMs,
+      input: step.input === null ? null : step.input.slice(0, this.limits.screenCharsMax),
+      screen: step.screen.slice(0, this.limits.screenCharsMax),
+    })
     if (exchange.steps.length > this.limits.stepsMax) {
       exchange.steps.shift()
       exchange.dropped += 1

@@ -183,6 +183,29 @@ describe('an offline terminal', () => {
     expect(records.all()).toHaveLength(1)
   })
 
+  it('keeps a lost purchase proven a day later, and charges the new tap too', async () => {
+    const { card, store } = newCard(1_000)
+    const { terminal, records } = newTerminal()
+    expect((await terminal.tap(leavesAtDebit(card, 'after'), atMs, 200)).kind).toBe('torn')
+    const nextDay = await terminal.tap(inField(card), atMs + 86_400_000, 200)
+    expect(nextDay).toMatchObject({ kind: 'paid', recovered: false })
+    expect(records.all().map((record) => record.terminalSerial)).toEqual([1, 2])
+    expect(store.read(cardNumber).balanceFen).toBe(600)
+  })
+
+  it('keeps a lost purchase in flight while a later one elsewhere hides its proof', async () => {
+    const { card, store } = newCard(1_000)
+    const here = newTerminal()
+    const elsewhere = newTerminal(recordFile(), [], till, '000000000002')
+    expect((await here.terminal.tap(leavesAtDebit(card, 'after'), atMs, 200)).kind).toBe('torn')
+    await elsewhere.terminal.tap(inField(card), atMs + 1_000, 100)
+    // The card proves only its latest purchase; its log still shows the one made here.
+    const back = await here.terminal.tap(inField(card), atMs + 2_000, 50)
+    expect(back).toMatchObject({ kind: 'paid', recovered: false })
+    expect(here.records.inFlightOf(cardNumber)?.terminalSerial).toBe(1)
+    expect(store.read(cardNumber).balanceFen).toBe(650)
+  })
+
   it('charges at the next tap a DEBIT the card never took', async () => {
     const { card, store } = newCard(1_000)
     const { terminal, records } = newTerminal()

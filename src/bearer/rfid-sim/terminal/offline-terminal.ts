@@ -10,7 +10,7 @@
  * TapRefusal, OfflineTerminalOptions.
  */
 import { fromBcd, purseTimeOf, transactionTypes, u16, u32 } from '../../../gateway/pboc/fields.js'
-import { purseAid } from '../card-files.js'
+import { decodeLogRecord, logRecordsMax, purseAid } from '../card-files.js'
 import type { Fare } from './fares.js'
 import { fareOf } from './fares.js'
 import type { Psam } from './psam.js'
@@ -53,6 +53,15 @@ export interface OfflineTerminalOptions {
   /** Local time's offset from UTC (China: +8 h). */
   readonly zoneOffsetMs: number
 }
+
+export const offlineTerminalLimits = {
+  /**
+   * A tap whose purchase is proven at the card's next tap counts as that same tap (the gate
+   * opens, nothing charged) only this soon after it: a rider tapping again because the gate did
+   * not open does so within seconds; a later tap is a new ride and pays.
+   */
+  sameTapWindowMs: 60_000,
+} as const
 
 const apdu = (hex: string): Buffer => Buffer.from(hex.replaceAll(' ', ''), 'hex')
 
@@ -98,14 +107,20 @@ export class OfflineTerminal {
     if (validTo < at.date) return refused('card_expired')
     if (this.options.blacklist().has(cardNumber)) return this.block(card, cardNumber)
 
+    const fare = this.options.fare
     const earlier = this.options.records.inFlightOf(cardNumber)
     if (earlier !== null) {
       const proven = await this.prove(card, earlier)
-      if (proven !== null) return { kind: 'paid', record: proven, recovered: true }
+      // The same tap again (the gate did not open): it was paid, so it opens now. An older
+      // purchase proven now is kept, and this tap pays for itself.
+      const sameTap =
+        proven !== null &&
+        atMs - earlier.atMs <= offlineTerminalLimits.sameTapWindowMs &&
+        (fare.kind !== 'till' || typedFen === earlier.amountFen)
+      if (proven !== null && sameTap) return { kind: 'paid', record: proven, recovered: true }
     }
-    const fare = this.options.fare
     if (fare.kind !== 'entry' && fare.kind !== 'exit')
-      return this.purchase(card, { cardNumber, amountFen: fareOf(fare, null, typedFen), at })
+      return this.purchase(card, { cardNumber, amountFen: fareOf(fare, null, typedFen), at, atMs })
     // A subway gate reads where the ride began, and writes where it is now with the debit.
     const read = await send(card, apdu('00B201CC10'))
     const transit = read.sw === '9000' ? decodeTransitRecord(read.data) : null
@@ -114,6 +129,7 @@ export class OfflineTerminal {
       cardNumber,
       amountFen: fareOf(fare, transit, null),
       at,
+      atMs,
       transit: encodeTransitRecord({
         inRide: fare.kind === 'entry',
         terminalId: this.terminalId,
@@ -136,7 +152,13 @@ export class OfflineTerminal {
     return refused('blacklisted', challenge.sw)
   }
 
-  /** Asks the card for the proof of a purchase whose answer was lost; null: it never happened. */
+  /**
+   * Asks the card for the proof of a purchase whose answer was lost: the record kept, or null.
+   * The purchase is forgotten only when the card shows it never happened (no proof, and its log
+   * has that serial for another purchase or has not reached it); otherwise it stays in flight
+   * for the card's next tap (the card proves only its latest transaction: one made elsewhere
+   * since hides the proof, not the debit).
+   */
   private async prove(card: CardLink, earlier: InFlightPurchase): Promise<PurchaseRecord | null> {
     const command = Buffer.concat([
       apdu('805A00'),
@@ -146,7 +168,8 @@ export class OfflineTerminal {
     ])
     const proof = await send(card, command)
     if (proof.sw !== '9000' || proof.data.length !== 8) {
-      this.options.records.abandon(earlier.terminalSerial)
+      if (proof.sw === '9406' && (await this.neverHappened(card, earlier)))
+        this.options.records.abandon(earlier.terminalSerial)
       return null
     }
     const psam = this.options.psam.purchase({
@@ -166,12 +189,35 @@ export class OfflineTerminal {
   }
 
   /** A purchase; with a transit record, a composite one that writes it (INIT P1 03). */
+  /** Whether the card's log shows the purchase was not made: its serial unused or another's. */
+  private async neverHappened(card: CardLink, earlier: InFlightPurchase): Promise<boolean> {
+    let highest = -1
+    for (let index = 1; index <= logRecordsMax; index += 1) {
+      const read = await send(card, Buffer.concat([apdu('00B2'), Buffer.of(index, 0xc4, 0x17)]))
+      if (read.sw === '6A83') break
+      const record = read.sw === '9000' ? decodeLogRecord(read.data) : null
+      if (record === null) return false
+      // Loads count their own serial: only purchases and composite purchases are compared.
+      if (record.type === transactionTypes.load) continue
+      if (record.serial === earlier.cardSerial)
+        return !(
+          record.terminalId === this.terminalId &&
+          record.amountFen === earlier.amountFen &&
+          record.date === earlier.date &&
+          record.time === earlier.time
+        )
+      highest = Math.max(highest, record.serial)
+    }
+    return highest < earlier.cardSerial
+  }
+
   private async purchase(
     card: CardLink,
     order: {
       readonly cardNumber: string
       readonly amountFen: number
       readonly at: { readonly date: string; readonly time: string }
+      readonly atMs: number
       readonly transit?: Buffer
     },
   ): Promise<TapResult> {
@@ -206,6 +252,7 @@ export class OfflineTerminal {
     }
 
     const inFlight = this.options.records.begin({
+      atMs: order.atMs,
       random: random.toString('hex'),
       cardNumber,
       cardSerial,
@@ -240,11 +287,13 @@ export class OfflineTerminal {
     } catch {
       return { kind: 'torn', terminalSerial: inFlight.terminalSerial }
     }
-    if (debit.sw !== '9000' || debit.data.length !== 8) {
+    if (debit.sw !== '9000') {
       // The card refused DEBIT: nothing was taken.
       this.options.records.abandon(inFlight.terminalSerial)
       return refused('card_error', debit.sw)
     }
+    // Done by the card but not answered as it should be: in flight, for the proof at its next tap.
+    if (debit.data.length !== 8) return refused('card_error', debit.sw)
     if (!session.verifyMac2(debit.data.subarray(4, 8))) return refused('mac2_invalid', debit.sw)
     const record = this.recordOf(inFlight, debit.data.subarray(0, 4))
     this.options.records.complete(record)

@@ -31,6 +31,8 @@ export interface PurchaseRecord {
 /** A purchase whose DEBIT was sent and whose answer has not been kept yet. */
 export interface InFlightPurchase {
   readonly terminalSerial: number
+  /** When the tap was (the terminal's clock): a tap soon after it may be the same one again. */
+  readonly atMs: number
   /** hex: the card's random of the purchase, which the PSAM needs to check a proof's MAC2. */
   readonly random: string
   readonly cardNumber: string
