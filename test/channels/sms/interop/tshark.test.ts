@@ -28,20 +28,34 @@ const replyTimeoutMs = 5_000
 const sectionHeaderBlock = 0x0a0d0d0a
 const enhancedPacketBlock = 0x00000006
 
-/** Packets in a pcapng stream written so far (a block cut short at the end is not counted). */
-function packetsIn(stream: Buffer): number {
-  if (stream.length < 12 || stream.readUInt32LE(0) !== sectionHeaderBlock) return 0
+/** The TCP ports of every packet in a pcapng stream (lo: Ethernet framing, IPv4 or IPv6). */
+function tcpPortsIn(stream: Buffer): Set<number> {
+  const ports = new Set<number>()
+  if (stream.length < 12 || stream.readUInt32LE(0) !== sectionHeaderBlock) return ports
   const littleEndian = stream.readUInt32LE(8) === 0x1a2b3c4d
   const read = (offset: number): number =>
     littleEndian ? stream.readUInt32LE(offset) : stream.readUInt32BE(offset)
-  let packets = 0
   for (let offset = 0; offset + 12 <= stream.length; ) {
     const length = read(offset + 4)
     if (length < 12 || offset + length > stream.length) break
-    if (read(offset) === enhancedPacketBlock) packets += 1
+    if (read(offset) === enhancedPacketBlock) {
+      const data = stream.subarray(offset + 28, offset + 28 + read(offset + 20))
+      const etherType = data.length >= 14 ? data.readUInt16BE(12) : 0
+      const ip = data.subarray(14)
+      const tcp =
+        etherType === 0x0800 && ip[9] === 6
+          ? ip.subarray(((ip[0] ?? 0) & 0x0f) * 4)
+          : etherType === 0x86dd && ip[6] === 6
+            ? ip.subarray(40)
+            : null
+      if (tcp !== null && tcp.length >= 4) {
+        ports.add(tcp.readUInt16BE(0))
+        ports.add(tcp.readUInt16BE(2))
+      }
+    }
     offset += length
   }
-  return packets
+  return ports
 }
 
 /**
@@ -84,17 +98,29 @@ class LoopbackCapture {
     return capture
   }
 
-  /** Knocks (connect, then close) until the capture shows a new packet. */
+  /**
+   * Knocks (connect, then close) until the capture shows one of the knock's own packets (by its
+   * local port): lo delivers in order, so everything sent before the knock is captured by then.
+   * Waiting for any new packet was not enough: under load the last packets of the session itself
+   * (an unbind_resp) could be that packet, and the capture stopped before the rest of them.
+   */
   async sync(): Promise<void> {
-    const before = packetsIn(Buffer.concat(this.chunks))
     const deadline = Date.now() + captureTimeoutMs
-    while (packetsIn(Buffer.concat(this.chunks)) === before) {
+    const knocks: number[] = []
+    const seen = (): boolean => {
+      const ports = tcpPortsIn(Buffer.concat(this.chunks))
+      return knocks.some((port) => ports.has(port))
+    }
+    while (!seen()) {
       if (Date.now() > deadline)
         throw new Error(
-          `the capture saw nothing on port ${this.port} within ${captureTimeoutMs} ms`,
+          `the capture saw no knock on port ${this.port} within ${captureTimeoutMs} ms`,
         )
       await new Promise<void>((resolve) => {
-        const socket = connect({ host: '127.0.0.1', port: this.port }, () => socket.destroy())
+        const socket = connect({ host: '127.0.0.1', port: this.port }, () => {
+          knocks.push(socket.localPort ?? 0)
+          socket.destroy()
+        })
         socket.once('error', () => resolve())
         socket.once('close', () => resolve())
       })
