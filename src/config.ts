@@ -16,6 +16,7 @@ import {
   checkOperatingModels,
   defaultLimits,
   defaultOperatingLimits,
+  normalizeMsisdn,
   operatingModelIds,
   parseAmount,
 } from './core/index.js'
@@ -77,6 +78,18 @@ export interface Config {
     readonly msisdnHeaders: readonly string[] | null
   }
   readonly webhooks: WebhooksConfig
+  readonly onsite: OnsiteConfig
+}
+
+export interface OnsiteConfig {
+  /**
+   * Subscribers whose simulated RFID-SIM is put in a PC/SC reader (vsmartcard's vpcd), at most
+   * two: vpcd serves two readers, `vpcd`'s port and the next. None by default (vpcd may not be
+   * installed).
+   */
+  readonly pcscCards: readonly string[]
+  /** Where vpcd listens for the first card (Debian's vsmartcard-vpcd: 127.0.0.1:35963). */
+  readonly vpcd: { readonly host: string; readonly port: number }
 }
 
 export interface WebhooksConfig {
@@ -271,6 +284,7 @@ export const configKeys = [
   'ussd',
   'wap',
   'webhooks',
+  'onsite',
 ] as const
 export type ConfigKey = (typeof configKeys)[number]
 
@@ -284,6 +298,7 @@ export const sectionKeys = {
   ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
   webhooks: ['privateDestinations'],
+  onsite: ['pcscCards', 'vpcd'],
 } as const satisfies Partial<Record<ConfigKey, readonly string[]>>
 
 /** Environment variables and the config keys they set. */
@@ -314,6 +329,8 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_WAP_TRUSTED_GATEWAYS: 'wap.trustedGateways',
   TELEPAY_WAP_MSISDN_HEADERS: 'wap.msisdnHeaders',
   TELEPAY_WEBHOOKS_PRIVATE_DESTINATIONS: 'webhooks.privateDestinations',
+  TELEPAY_ONSITE_PCSC_CARDS: 'onsite.pcscCards',
+  TELEPAY_ONSITE_VPCD: 'onsite.vpcd',
 }
 
 /** A string parsed as a URL; undefined for anything else. */
@@ -368,6 +385,7 @@ export function loadConfig(
     ussd: section('ussd'),
     wap: section('wap'),
     webhooks: section('webhooks'),
+    onsite: section('onsite'),
   }
   for (const [variable, key] of Object.entries(environmentKeys)) {
     const value = env[variable]
@@ -394,6 +412,7 @@ export function loadConfig(
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
   const webhooks = source['webhooks'] as Source
+  const onsite = source['onsite'] as Source
   for (const [name, keys] of Object.entries(sectionKeys)) {
     for (const key of Object.keys(source[name] as Source)) {
       if (!(keys as readonly string[]).includes(key))
@@ -608,18 +627,57 @@ export function loadConfig(
         'true or false',
       ),
     },
+    onsite: {
+      pcscCards: pick(
+        'onsite.pcscCards',
+        onsite['pcscCards'],
+        [],
+        asPcscCards,
+        'at most two MSISDNs, e.g. ["8613800138000"] or "8613800138000,8613800138001"',
+      ),
+      vpcd: pick(
+        'onsite.vpcd',
+        onsite['vpcd'],
+        { host: '127.0.0.1', port: 35_963 },
+        asHostPort,
+        'HOST:PORT, e.g. "127.0.0.1:35963"',
+      ),
+    },
   }
+}
+
+/** A JSON list as it is, or a comma-separated string (the environment) as its items. */
+function listOf(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    : value
+}
+
+/** MSISDNs as a JSON list or a comma-separated string (the environment); at most vpcd's two. */
+const asPcscCards = (value: unknown): readonly string[] | undefined => {
+  const list = listOf(value)
+  if (!Array.isArray(list) || list.length > 2) return undefined
+  const numbers = list.map((item) => (typeof item === 'string' ? normalizeMsisdn(item) : null))
+  return numbers.every((item): item is string => item !== null) ? numbers : undefined
+}
+
+/** HOST:PORT (an IPv6 host in brackets), or { host, port } as the example file writes it. */
+const asHostPort = (value: unknown): { host: string; port: number } | undefined => {
+  if (isObject(value) && typeof value['host'] === 'string' && typeof value['port'] === 'number')
+    return asHostPort(`${value['host']}:${value['port']}`)
+  if (typeof value !== 'string') return undefined
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value)
+  const port = Number(match?.[2])
+  if (match === null || !Number.isInteger(port) || port < 1 || port > 65_535) return undefined
+  return { host: match[1] ?? '', port }
 }
 
 /** Header names, as a JSON list or a comma-separated string (the environment); never empty. */
 const asHeaderList = (value: unknown): readonly string[] | undefined => {
-  const list =
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item !== '')
-      : value
+  const list = listOf(value)
   if (!Array.isArray(list) || list.length === 0) return undefined
   return list.every((item) => typeof item === 'string' && isHeaderName(item))
     ? (list as string[])
@@ -628,13 +686,7 @@ const asHeaderList = (value: unknown): readonly string[] | undefined => {
 
 /** Addresses or CIDR ranges, as a JSON list or a comma-separated string (the environment). */
 const asAddressList = (value: unknown): readonly string[] | undefined => {
-  const list =
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item !== '')
-      : value
+  const list = listOf(value)
   if (!Array.isArray(list)) return undefined
   const pattern = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/
   return list.every((item) => typeof item === 'string' && pattern.test(item))

@@ -454,7 +454,7 @@ async function startOnLockedDir(
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
   // The simulator's RFID-SIMs and terminals, on the default world's test keys (simulator only).
-  const onsite = network === null ? null : startOnsiteSimulator(config.dataDir)
+  const onsite = network === null ? null : startOnsiteSimulator(config.dataDir, config.onsite, log)
   const overviewStreams = overviewRoutes(context)
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
@@ -577,7 +577,7 @@ async function startOnLockedDir(
       // USSD before SMS, so a payment that missed its answer deadline still reports by SMS as it
       // ends, over SMPP hops that are still up.
       await registry.close()
-      onsite?.close()
+      await onsite?.close()
       await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep

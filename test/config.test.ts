@@ -182,6 +182,35 @@ describe('the public address', () => {
   })
 })
 
+describe('the cards in PC/SC readers', () => {
+  it('are none by default, vpcd at 127.0.0.1:35963, read from the file or environment', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).onsite).toEqual({
+      pcscCards: [],
+      vpcd: { host: '127.0.0.1', port: 35_963 },
+    })
+    const env = { TELEPAY_ONSITE_PCSC_CARDS: '8613800138000, +8613800138001' }
+    expect(loadConfig({ env, cwd: dir }).onsite.pcscCards).toEqual([
+      '8613800138000',
+      '8613800138001',
+    ])
+    const file = withFile({ onsite: { vpcd: '10.0.0.7:40000' } })
+    expect(loadConfig(file).onsite.vpcd).toEqual({ host: '10.0.0.7', port: 40_000 })
+  })
+
+  it('refuses a third card, a bad number and a bad address, naming the key', () => {
+    const three = { onsite: { pcscCards: ['8613800138000', '8613800138001', '8613900139000'] } }
+    expect(() => loadConfig(withFile(three))).toThrow(
+      'config: onsite.pcscCards: expected at most two',
+    )
+    expect(() => loadConfig(withFile({ onsite: { pcscCards: ['12ab'] } }))).toThrow(
+      'config: onsite.pcscCards',
+    )
+    expect(() => loadConfig(withFile({ onsite: { vpcd: 'localhost' } }))).toThrow(
+      'config: onsite.vpcd: expected HOST:PORT',
+    )
+  })
+})
+
 describe('webhook destinations', () => {
   const upstream = 'smpp://esme1:s3cret@10.0.0.5:2776'
   it('are any address with the simulator and public ones only otherwise, unless configured', () => {

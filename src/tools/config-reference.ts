@@ -45,6 +45,7 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
   ussd: 'the USSD channel',
   wap: 'the WAP channel',
   webhooks: "deliveries of payment results to merchants' callback URLs",
+  onsite: "the simulator's RFID-SIMs and terminals (docs/channels/onsite.md)",
   sections: {
     'http.host': 'the address it listens on',
     'http.port': 'its port (0: a free one)',
@@ -78,6 +79,10 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
       'addresses or CIDR ranges whose MSISDN header is believed (default loopback)',
     'wap.msisdnHeaders':
       'the header names believed from those gateways (default X-WAP-Network-Client-MSISDN)',
+    'onsite.pcscCards':
+      "subscribers whose RFID-SIM is put in a PC/SC reader through vsmartcard's vpcd (at most " +
+      'two: vpcd serves two readers); from the environment comma-separated; none by default',
+    'onsite.vpcd': "vpcd's address for the first card, the second on the next port",
     'webhooks.privateDestinations':
       'deliver webhooks to loopback, private and link-local addresses (`true`/`false`; default: ' +
       'yes with the SMSC simulator, no otherwise: set `false` wherever merchants are real)',

@@ -5,10 +5,12 @@
  */
 import { join } from 'node:path'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
+import type { Logger } from '../../service/log.js'
 import { SimCards } from './sim-cards.js'
 import { SqliteCardStore } from './sqlite-card-store.js'
 import { defaultTerminals } from './terminal/fares.js'
 import { HostedTerminals } from './terminal/hosted-terminals.js'
+import { VpcdBridge } from './vpcd-bridge.js'
 
 /** The purse's dates are China's local time. */
 const chinaOffsetMs = 8 * 3_600_000
@@ -16,10 +18,20 @@ const chinaOffsetMs = 8 * 3_600_000
 export interface OnsiteSimulator {
   readonly cards: SimCards
   readonly terminals: HostedTerminals
-  close(): void
+  close(): Promise<void>
 }
 
-export function startOnsiteSimulator(dataDir: string): OnsiteSimulator {
+/** Which subscribers' cards go in vpcd's readers (its port, then the next), and where it is. */
+export interface PcscReaders {
+  readonly pcscCards: readonly string[]
+  readonly vpcd: { readonly host: string; readonly port: number }
+}
+
+export function startOnsiteSimulator(
+  dataDir: string,
+  readers: PcscReaders = { pcscCards: [], vpcd: { host: '127.0.0.1', port: 35_963 } },
+  log: Logger | null = null,
+): OnsiteSimulator {
   const keys = new KeyStore(testMasterKeys)
   const store = new SqliteCardStore(join(dataDir, 'rfid-sim.sqlite'))
   const cards = new SimCards(store, keys)
@@ -31,10 +43,21 @@ export function startOnsiteSimulator(dataDir: string): OnsiteSimulator {
     // The blacklist comes with clearing; until then no card is listed.
     () => new Set<string>(),
   )
+  // A card in a reader is the same card as over HTTP: one object, one purse.
+  const bridges = readers.pcscCards.map((msisdn, slot) => {
+    const bridge = new VpcdBridge(
+      cards.cardOf(msisdn),
+      { host: readers.vpcd.host, port: readers.vpcd.port + slot },
+      log,
+    )
+    bridge.start()
+    return bridge
+  })
   return {
     cards,
     terminals,
-    close() {
+    async close() {
+      for (const bridge of bridges) await bridge.stop()
       terminals.close()
       store.close()
     },

@@ -14,10 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { purseAid } from '../../../src/bearer/rfid-sim/card-files.js'
 import { emptyCardState, MemoryCardStore } from '../../../src/bearer/rfid-sim/card-state.js'
 import { PurseCard } from '../../../src/bearer/rfid-sim/purse-card.js'
+import { cardNumberOf } from '../../../src/bearer/rfid-sim/sim-cards.js'
 import { atr, VpcdBridge } from '../../../src/bearer/rfid-sim/vpcd-bridge.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
+import { LI, startTestGateway } from '../../support/gateway-fixture.js'
 import type { Pcscd } from '../../support/pcscd.js'
 import { pcscInstalled, pcscSkipReason, startPcscd } from '../../support/pcscd.js'
+import { loadCardAsHost } from '../../support/rfid-sim.js'
 
 const run = promisify(execFile)
 const cardNumber = '86010000861380013800'
@@ -126,4 +129,34 @@ describe('the purse card over PC/SC', () => {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   })
+})
+
+describe("a subscriber's card put in the reader by the gateway (onsite.pcscCards)", () => {
+  it.skipIf(!pcscInstalled)(
+    `is the same card over PC/SC as over the simulator's HTTP ${skipped}`,
+    async () => {
+      const insertedBefore = (pcscd.log().match(/card inserted/gi) ?? []).length
+      const gw = await startTestGateway({
+        overrides: { onsite: { pcscCards: [LI], vpcd: `127.0.0.1:${pcscd.port}` } },
+      })
+      try {
+        const deadline = Date.now() + 10_000
+        while ((pcscd.log().match(/card inserted/gi) ?? []).length <= insertedBefore) {
+          if (Date.now() > deadline) throw new Error(`no card in the reader: ${pcscd.log()}`)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        await loadCardAsHost(gw, LI, 4_321)
+        const output = await scriptor([
+          `00 A4 04 00 09 ${spaced(purseAid.toString('hex'))}`,
+          '80 5C 00 02 04',
+          '00 B0 95 04 0A',
+        ])
+        expect(output).toContain('< 00 00 10 E1 90 00')
+        expect(output.replace(/\s+/g, ' ')).toContain(`< ${spaced(cardNumberOf(LI))} 90 00`)
+      } finally {
+        await gw.close()
+      }
+    },
+    30_000,
+  )
 })
