@@ -6,6 +6,7 @@
  * synopsis is held to its explained options and back, and whose parser must know each of them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { parseOnsiteBenchArgs } from '../../src/tools/bench/onsite-bench.js'
 import { parseBenchArgs } from '../../src/tools/bench/run-bench.js'
 import { parseScaleBenchArgs } from '../../src/tools/bench/scale-bench.js'
 import { parseSmsBenchArgs } from '../../src/tools/bench/sms/args.js'
@@ -79,6 +80,7 @@ const benchParsers: Readonly<Record<string, (args: string[]) => { ok: boolean }>
   storage: parseStorageBenchArgs,
   scale: parseScaleBenchArgs,
   startup: parseStartupBenchArgs,
+  onsite: parseOnsiteBenchArgs,
 }
 
 describe('telepay bench <name> --help', () => {

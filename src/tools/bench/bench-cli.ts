@@ -18,6 +18,12 @@ import {
 } from './console-bench.js'
 import { handsetBenchUsage, parseHandsetBenchArgs } from './handset/args.js'
 import { formatHandsetBenchReport, runHandsetBench } from './handset-bench.js'
+import {
+  formatOnsiteBenchReport,
+  onsiteBenchUsage,
+  parseOnsiteBenchArgs,
+  runOnsiteBench,
+} from './onsite-bench.js'
 import { runBench } from './run-bench.js'
 import { formatScaleBenchReport, parseScaleBenchArgs, runScaleBench } from './scale-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
@@ -39,6 +45,7 @@ import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
 const benches = [
   'ledger',
+  'onsite',
   'sms',
   'ussd',
   'handset',
@@ -182,9 +189,26 @@ async function runScale(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+async function runOnsite(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${onsiteBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseOnsiteBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runOnsiteBench(parsed.options, (line) => process.stderr.write(`${line}\n`))
+  process.stdout.write(`${formatOnsiteBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
 export async function runBenchCommand(args: string[]): Promise<number> {
   const [first, ...rest] = args
   if (first === 'ledger') return runBench(rest)
+  if (first === 'onsite') return runOnsite(rest)
   if (first === 'storage') return runStorage(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
@@ -200,7 +224,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(
-      'usage: telepay bench all: ledger, sms, ussd, handset, console and startup one after the ' +
+      'usage: telepay bench all: ledger, sms, ussd, handset, console, startup and onsite one ' +
+        'after the ' +
         'other, ' +
         'each with its defaults (no options; scale is not in it)\n',
     )
@@ -222,6 +247,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ['handset', () => runHandset([])],
     ['console', () => runConsole([])],
     ['startup', () => runStartup([])],
+    ['onsite', () => runOnsite([])],
   ] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)
     const code = await run()
