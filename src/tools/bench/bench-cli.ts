@@ -1,9 +1,9 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|storage|scale|all]
- * [options]`
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|onsite|storage|scale|
+ * all] [options]`
  * (what `npm run bench` runs: all). Each benchmark prints its figures beside a baseline measured
  * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset,
- * console and startup
+ * console, startup and onsite
  * one after the other and fails when any failed (not scale: at the issue's sizes it takes
  * minutes; CI runs `bench scale --small`). `storage` measures the database's bytes per payment,
  * has no target and runs by name only. Options after the name go to that benchmark (`telepay
@@ -45,12 +45,12 @@ import { formatUssdBenchReport, runUssdBench } from './ussd-bench.js'
 
 const benches = [
   'ledger',
-  'onsite',
   'sms',
   'ussd',
   'handset',
   'console',
   'startup',
+  'onsite',
   'storage',
   'scale',
 ] as const

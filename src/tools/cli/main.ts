@@ -109,12 +109,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       "handset (a web handset's send-to-reply p99 vs SMPP phones), " +
       'startup (time to a ready /healthz and idle memory, compiled and through tsx, vs a bare ' +
       'node:http server), ' +
+      'onsite (a tap at a bus gate: p99 vs the 400 ms bound, beside the same crypto and ' +
+      'commits), ' +
       'scale (the same at 1,000,000 subscribers and 100,000 open sessions; not in all), ' +
       'storage (bytes a payment; not in all)',
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
-      'ussd ... | startup [--runs N] [--idle-seconds S] | scale [--small] [--sections A,B,C,D] ' +
+      'ussd ... | startup [--runs N] [--idle-seconds S] | onsite [--seconds N] | ' +
+      'scale [--small] [--sections A,B,C,D] ' +
       '[--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',
     nestedHelp: true,
