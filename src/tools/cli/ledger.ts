@@ -65,7 +65,7 @@ export async function runLedger(args: string[]): Promise<number> {
   try {
     const startedMs = Date.now()
     let shownMs = startedMs
-    const check = await ledger.check({
+    const check = await checkOrExplain(ledger, {
       mode: parsed.options.get('full') === true ? 'full' : 'incremental',
       // A long check (the first one, or --full, on years of payments) says how far it is.
       progress: ({ doneTransfers, totalTransfers }) => {
@@ -78,6 +78,7 @@ export async function runLedger(args: string[]): Promise<number> {
         )
       },
     })
+    if (check === null) return 2
     if (parsed.options.get('json') === true) {
       process.stdout.write(`${JSON.stringify(checkJson(check), null, 2)}\n`)
     } else {
@@ -106,5 +107,25 @@ export async function runLedger(args: string[]): Promise<number> {
     return check.balanced ? 0 : 1
   } finally {
     await ledger.close()
+  }
+}
+
+/**
+ * The check, or null after saying why it could not run (the file locked past the busy timeout,
+ * a disk error): exit 1 is kept for "not balanced", so a check that did not run is exit 2.
+ */
+async function checkOrExplain(
+  ledger: SqliteLedger,
+  options: Parameters<SqliteLedger['check']>[0],
+): Promise<Awaited<ReturnType<SqliteLedger['check']>> | null> {
+  try {
+    return await ledger.check(options)
+  } catch (error) {
+    process.stderr.write(
+      `telepay ledger: the check could not run: ${
+        error instanceof Error ? error.message : String(error)
+      }\n`,
+    )
+    return null
   }
 }
