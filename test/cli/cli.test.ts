@@ -276,6 +276,9 @@ describe('telepay start', () => {
     expect(reset.code).toBe(0)
     expect(reset.stdout).toContain('deleted; the next telepay start loads its world')
     expect(existsSync(join(dataDir, 'telepay.sqlite'))).toBe(false)
+    // The simulator's cards and terminal records go with the world they belong to.
+    expect(existsSync(join(dataDir, 'rfid-sim.sqlite'))).toBe(false)
+    expect(existsSync(join(dataDir, 'terminals'))).toBe(false)
   })
 
   it('checks a world file without loading it, every problem with its place', async () => {

@@ -13,8 +13,19 @@ import { dataDirHolder, lockFileName } from '../../service/data-dir-lock.js'
 import { parseOptions, UsageError } from './args.js'
 import { optionsHelp } from './options-help.js'
 
-/** The channels' working files in the data directory (ChannelContext.workingFile). */
-const workingFiles = ['ussd.sqlite', 'ivr.sqlite', 'sms.sqlite', 'wap.sqlite', 'ivr-prompts']
+/**
+ * The channels' working files in the data directory (ChannelContext.workingFile), and the
+ * simulator's RFID-SIM purses and terminal records (their world is the ledger's).
+ */
+const workingFiles = [
+  'ussd.sqlite',
+  'ivr.sqlite',
+  'sms.sqlite',
+  'wap.sqlite',
+  'ivr-prompts',
+  'rfid-sim.sqlite',
+  'terminals',
+]
 
 /** A SQLite file's companions in WAL mode. */
 const sqliteSuffixes = ['', '-wal', '-shm']
