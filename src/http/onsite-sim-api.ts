@@ -122,8 +122,8 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
 
   router.post('/sim/terminals/:name/taps', async (request: Request, response: Response) => {
     const name = String(request.params['name'])
-    if (!deps.terminals.has(name))
-      return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
+    const spec = deps.terminals.specOf(name)
+    if (spec === null) return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
     const body = request.body as unknown
     if (typeof body !== 'object' || body === null) return sendBodyInvalid(response)
     const fields = body as Record<string, unknown>
@@ -144,8 +144,7 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
         )
       typedFen = Number(parsed.minor)
     }
-    const spec = deps.terminals.specs().find((candidate) => candidate.name === name)
-    if (spec?.fare.kind === 'till' && typedFen === null)
+    if (spec.fare.kind === 'till' && typedFen === null)
       return sendError(response, 400, 'amount_required', 'a till takes the amount, e.g. "12.50"')
     const msisdn = await subscriberOf(fields['msisdn'], response)
     if (msisdn === null) return

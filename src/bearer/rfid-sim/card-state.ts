@@ -6,7 +6,10 @@
  * the transaction (GET TRANSACTION PROVE reads lastProof). Exports CardState, CardStore,
  * MemoryCardStore, CardKeys, emptyCardState.
  */
+import type { CardKeys } from '../../gateway/pboc/key-store.js'
 import type { LogRecord } from './card-files.js'
+
+export type { CardKeys }
 
 export interface CardState {
   readonly balanceFen: number
@@ -38,22 +41,6 @@ export const emptyCardState: CardState = {
   transit: null,
   log: [],
   lastProof: null,
-}
-
-/** The card's own keys, diversified from the issuer's master keys by its card number. */
-export interface CardKeys {
-  /** Purchase key (DPK), 16 bytes. */
-  readonly purchase: Buffer
-  /** Load key (DLK), 16 bytes. */
-  readonly load: Buffer
-  /** TAC key (DTK), 16 bytes. */
-  readonly tac: Buffer
-  /** Application maintenance key (DAMK), 16 bytes: line protection of APPLICATION BLOCK. */
-  readonly maintenance: Buffer
-  /** The version a terminal's PSAM must hold (INIT answers it). */
-  readonly version: number
-  /** The key index terminals name in INIT (others: 9403). */
-  readonly index: number
 }
 
 export interface CardStore {

@@ -98,10 +98,7 @@ export class WebSessions {
     const session = this.sessions.get(id)
     if (session === undefined) return null
     const nowMs = this.nowMs()
-    if (
-      nowMs - session.lastSeenMs > this.limits.idleMs ||
-      nowMs - session.openedMs > this.limits.lifetimeMs
-    ) {
+    if (this.expired(session, nowMs)) {
       this.sessions.delete(id)
       return null
     }
@@ -118,15 +115,19 @@ export class WebSessions {
   isLive(id: string): boolean {
     const session = this.sessions.get(id)
     if (session === undefined) return false
-    const nowMs = this.nowMs()
-    if (
-      nowMs - session.lastSeenMs > this.limits.idleMs ||
-      nowMs - session.openedMs > this.limits.lifetimeMs
-    ) {
+    if (this.expired(session, this.nowMs())) {
       this.sessions.delete(id)
       return false
     }
     return true
+  }
+
+  /** Idle too long, or older than a session may be however busy. */
+  private expired(session: WebSession, nowMs: number): boolean {
+    return (
+      nowMs - session.lastSeenMs > this.limits.idleMs ||
+      nowMs - session.openedMs > this.limits.lifetimeMs
+    )
   }
 
   close(id: string | null): void {

@@ -3,10 +3,26 @@
  * PSAMs, simulated. Everything else asks it for what it computes (a card's diversified keys for
  * personalisation, a session's MAC for a PSAM, a TAC for clearing) and never holds a master key;
  * the keys are private fields that neither JSON nor util.inspect shows, so a log line cannot
- * carry one. Exports KeyStore, MasterKeys, cardKeyFactor, testMasterKeys.
+ * carry one. Exports KeyStore, MasterKeys, CardKeys, cardKeyFactor, testMasterKeys.
  */
 import { inspect } from 'node:util'
 import { diversify } from './keys.js'
+
+/** A card's own keys, diversified from the issuer's master keys by its card number. */
+export interface CardKeys {
+  /** Purchase key (DPK), 16 bytes. */
+  readonly purchase: Buffer
+  /** Load key (DLK), 16 bytes. */
+  readonly load: Buffer
+  /** TAC key (DTK), 16 bytes. */
+  readonly tac: Buffer
+  /** Application maintenance key (DAMK), 16 bytes: line protection of APPLICATION BLOCK. */
+  readonly maintenance: Buffer
+  /** The version a terminal's PSAM must hold (INIT answers it). */
+  readonly version: number
+  /** The key index terminals name in INIT (others: 9403). */
+  readonly index: number
+}
 
 export interface MasterKeys {
   /** 16 bytes each, hex. */
@@ -63,14 +79,7 @@ export class KeyStore {
   }
 
   /** A card's own keys, for personalising it (and for the PSAM's and clearing's computations). */
-  cardKeys(cardNumber: string): {
-    readonly purchase: Buffer
-    readonly load: Buffer
-    readonly tac: Buffer
-    readonly maintenance: Buffer
-    readonly version: number
-    readonly index: number
-  } {
+  cardKeys(cardNumber: string): CardKeys {
     const factor = cardKeyFactor(cardNumber)
     return {
       purchase: diversify(this.#purchase, factor),

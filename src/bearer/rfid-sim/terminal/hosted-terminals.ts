@@ -47,8 +47,9 @@ export class HostedTerminals {
     return [...this.hosted.values()].map((hosted) => hosted.spec)
   }
 
-  has(name: string): boolean {
-    return this.hosted.has(name)
+  /** The named terminal's spec; null when there is no such terminal. */
+  specOf(name: string): TerminalSpec | null {
+    return this.hosted.get(name)?.spec ?? null
   }
 
   /** A tap at the named terminal; null when there is no such terminal. */
