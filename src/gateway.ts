@@ -35,12 +35,14 @@ import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.
 import { startWapChannel } from '../channels/wap/index.js'
 import type { GatewayBank } from './bank/gateway-bank.js'
 import { startOnsiteSimulator } from './bearer/rfid-sim/start.js'
+import { defaultTerminals } from './bearer/rfid-sim/terminal/fares.js'
 import type { SmppLimits } from './bearer/smpp/limits.js'
 import type { RunningSmppBearer } from './bearer/start.js'
 import { startSmppBearer } from './bearer/start.js'
 import type { Config } from './config.js'
 import { defaultAdminToken, webhooksPublicOnly } from './config.js'
 import { channelOf } from './gateway/channel.js'
+import { ClearingService } from './gateway/clearing/clearing-service.js'
 import { createChannelContext } from './gateway/context.js'
 import type { HandsetLimits } from './gateway/handset/index.js'
 import {
@@ -54,11 +56,13 @@ import {
 import { WebSessions } from './gateway/http/web-session.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
+import { KeyStore, testMasterKeys } from './gateway/pboc/key-store.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
 import { overviewRoutes } from './http/admin-overview.js'
 import { createApp } from './http/app.js'
+import { clearingApi } from './http/clearing-api.js'
 import type { ChannelHealth, GatewayContext } from './http/context.js'
 import { handsetStream } from './http/handset-stream.js'
 import { onsiteSimApi } from './http/onsite-sim-api.js'
@@ -454,7 +458,18 @@ async function startOnLockedDir(
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
   // The simulator's RFID-SIMs and terminals, on the default world's test keys (simulator only).
-  const onsite = network === null ? null : startOnsiteSimulator(config.dataDir, config.onsite, log)
+  // The platform's key store (its HSM, simulated: the default world's test keys, docs/channels/
+  // onsite.md) and the terminals it clears for (contract section 11).
+  const purseKeys = new KeyStore(testMasterKeys)
+  const clearing = new ClearingService({
+    keys: purseKeys,
+    service,
+    ledger,
+    terminals: defaultTerminals,
+    zoneOffsetMs: config.limits.dayOffsetMs,
+  })
+  const onsite =
+    network === null ? null : startOnsiteSimulator(config.dataDir, purseKeys, config.onsite, log)
   const overviewStreams = overviewRoutes(context)
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
@@ -473,6 +488,10 @@ async function startOnLockedDir(
           onsiteSimApi({
             ...onsite,
             isSubscriber: async (msisdn) => (await ledger.subscriber(msisdn)) !== null,
+            gatewayUrl: () => url,
+            keys: purseKeys,
+            service,
+            limits: config.limits,
             clock,
             log,
           }),
@@ -483,6 +502,9 @@ async function startOnLockedDir(
     mounted.use('/admin/api/calls', adminAuth(context), ivr.adminRouter)
     mounted.use('/admin/api/ussd/sessions', adminAuth(context), ussd.adminRouter)
     mounted.use('/admin/api', overviewStreams.router)
+    // The terminals' uploads and blacklist, signed by each terminal: before the merchant API,
+    // which asks every other /api/v1 call for a merchant's key.
+    mounted.use('/api/v1', clearingApi({ clearing, keys: purseKeys, ledger, log }))
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.
     mounted.use(consoleRoutes(context))

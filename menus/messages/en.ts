@@ -32,6 +32,18 @@ export const en: Catalogue = {
   'load.confirm_pin':
     'Load CNY {amount} from your {account} into your wallet? Reply YES <PIN> to confirm or NO to cancel.',
   'load.completed': 'Loaded CNY {amount} from your {account} into your wallet. Ref {ref}.',
+  'card_load.confirm_pin':
+    'Load CNY {amount} from your {account} onto your SIM card purse? Reply YES <PIN> to confirm or NO to cancel.',
+  'card_load.confirm_sim':
+    'Load CNY {amount} on your {account} onto your SIM card purse? Reply YES to confirm or NO to cancel.',
+  'card_load.sent':
+    'CNY {amount} from your {account} is on its way to your SIM card. Ref {ref}. An SMS follows when it is on the card.',
+  'card_load.delivered': 'CNY {amount} is on your SIM card. Card balance CNY {balance}.',
+  'card_load.refunded':
+    'Your SIM card could not be reached: CNY {amount} went back to your {account}. Ref {ref}.',
+  'card.funded': 'CNY {amount} was loaded onto the SIM card. Card balance CNY {balance}.',
+  'card.blacklisted': 'Card {card} on the blacklist: {listed}.',
+  'clearing.cleared': '{accepted} purchases cleared (CNY {amount}), {duplicates} already cleared.',
   'send.confirm_pin':
     'Send CNY {amount} to {payee} from your {account}? Reply YES <PIN> to confirm or NO to cancel.',
   'send.completed': 'Sent CNY {amount} to {payee} from your {account}. Ref {ref}.',
@@ -119,6 +131,9 @@ export const en: Catalogue = {
     'Not enough money in this account. Top up or choose another account, then try again.',
   'refusal.wallet_cap_exceeded':
     'The wallet would go over its maximum balance. Please use a smaller amount.',
+  'refusal.card_cap_exceeded':
+    'Your SIM card purse may hold at most CNY {max}. Please load a smaller amount.',
+  'refusal.card_blocked': 'This SIM card is blocked. Please call customer service.',
   'refusal.refund_exceeds_payment':
     'The refund is more than what remains of the payment. Refund a smaller amount.',
   'refusal.bank_declined':

@@ -28,6 +28,17 @@ export const zh: Catalogue = {
   'load.confirm_pin':
     '从您的{account}圈存{amount}元到钱包？回复“确认 <密码>”圈存，回复“取消”放弃。',
   'load.completed': '已从您的{account}圈存{amount}元到钱包。交易号{ref}。',
+  'card_load.confirm_pin':
+    '从您的{account}向手机卡电子钱包圈存{amount}元？回复YES <密码>确认，回复NO取消。',
+  'card_load.confirm_sim':
+    '用您的{account}向手机卡电子钱包圈存{amount}元？回复YES确认，回复NO取消。',
+  'card_load.sent':
+    '{amount}元已从您的{account}转出，正在空中圈存到手机卡。交易号{ref}。到卡后另有短信通知。',
+  'card_load.delivered': '{amount}元已圈存到手机卡，卡内余额{balance}元。',
+  'card_load.refunded': '未能连接您的手机卡，{amount}元已退回您的{account}。交易号{ref}。',
+  'card.funded': '{amount}元已圈存到手机卡，卡内余额{balance}元。',
+  'card.blacklisted': '卡{card}黑名单状态：{listed}。',
+  'clearing.cleared': '已清算{accepted}笔（{amount}元），{duplicates}笔此前已清算。',
   'send.confirm_pin':
     '从您的{account}向{payee}转账{amount}元？回复“确认 <密码>”转账，回复“取消”放弃。',
   'send.completed': '已从您的{account}向{payee}转账{amount}元。交易号{ref}。',
@@ -93,6 +104,8 @@ export const zh: Catalogue = {
   'refusal.daily_limit_exceeded': '超过每日支付限额，请减少金额或明天再试。',
   'refusal.insufficient_funds': '账户余额不足，请充值或选择其他账户后重试。',
   'refusal.wallet_cap_exceeded': '钱包余额将超过上限，请减少金额。',
+  'refusal.card_cap_exceeded': '手机卡电子钱包最多存{max}元，请减少圈存金额。',
+  'refusal.card_blocked': '此手机卡已被停用，请致电客服。',
   'refusal.refund_exceeds_payment': '退款金额超过可退金额，请减少退款金额。',
   'refusal.bank_declined': '银行拒绝了此笔支付，未扣款。请联系银行或选择其他账户。',
   'refusal.bank_unavailable': '暂时无法连接银行，未扣款。请稍后重试或选择其他账户。',

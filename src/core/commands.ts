@@ -82,6 +82,17 @@ export type PaymentCommand =
       readonly amountMinor: bigint
       readonly authorize: boolean
     }
+  /**
+   * Tops up the payer's RFID-SIM e-purse from one of their accounts (SMS LOAD CARD): the money
+   * moves into the float, then over the air to the card.
+   */
+  | {
+      readonly kind: 'load_card'
+      readonly msisdn: string
+      readonly amountMinor: bigint
+      readonly funding: FundingKind
+      readonly authorize: boolean
+    }
   | {
       readonly kind: 'send_money'
       readonly msisdn: string
@@ -195,10 +206,63 @@ export type OperatorCommand =
       readonly webhookSecret?: string
     }
 
+  /**
+   * Loads a subscriber's RFID-SIM purse with money received outside telepay (cash at a metro
+   * ticket office, the simulator's load as a host): from the funding account into the float, the
+   * card already holding the value (its TAC is `detail`).
+   */
+  | {
+      readonly kind: 'fund_card'
+      readonly msisdn: string
+      readonly amountMinor: bigint
+      readonly detail: string
+    }
+  /** Puts a card on the blacklist terminals enforce, or takes it off. */
+  | { readonly kind: 'blacklist_card'; readonly cardNumber: string; readonly listed: boolean }
+  /**
+   * Clears one upload of a terminal's offline purchases (src/core/decide-purse.ts): records whose
+   * TAC the gateway verified, each posted at most once from the float to the terminal's merchant.
+   */
+  | {
+      readonly kind: 'clear_purchases'
+      readonly terminalId: string
+      readonly merchantCode: string
+      readonly records: readonly ClearingRecord[]
+    }
+
+/** An offline purchase as a terminal keeps it, its TAC already verified by the gateway. */
+export interface ClearingRecord {
+  readonly cardNumber: string
+  /** The card's offline serial the purchase used. */
+  readonly cardSerial: number
+  /** The terminal's own serial (its PSAM's transaction counter). */
+  readonly terminalSerial: number
+  /** 06 a purchase, 09 a composite one (a subway gate). */
+  readonly type: number
+  /** 0 at a subway entry gate, which only writes where the ride began. */
+  readonly amountMinor: bigint
+  readonly balanceAfterMinor: bigint
+  /** When the terminal says the purchase was, from its own clock. */
+  readonly atMs: number
+  readonly tac: string
+}
+
 /** Commands the gateway sends itself: the bank's answer, and the expiry sweep. */
 export type SystemCommand =
   | { readonly kind: 'bank_outcome'; readonly paymentId: string; readonly outcome: BankOutcome }
   | { readonly kind: 'expire_due' }
+  /**
+   * What became of a card top-up sent over the air: the card's proof of receipt said it was
+   * loaded (`detail`: its TAC and new balance), or every attempt failed and the money goes back.
+   */
+  | {
+      readonly kind: 'card_load_outcome'
+      readonly paymentId: string
+      readonly outcome: 'loaded' | 'undeliverable'
+      readonly detail: string
+      /** The card's balance after the load, as its answer says; null when it never answered. */
+      readonly cardBalanceMinor: bigint | null
+    }
 
 /** What the issuing bank finally said about a reserved card payment. */
 export type BankOutcome = 'captured' | 'declined' | 'unavailable'

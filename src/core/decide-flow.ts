@@ -27,6 +27,7 @@ import {
 } from './payment-intent.js'
 import { nextState } from './payment-states.js'
 import { bankResultStep, institutionOf, withSteps } from './payment-trail.js'
+import { cardNumberOf, emptyPurse } from './purse.js'
 import type { Reason } from './reasons.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
@@ -148,8 +149,12 @@ function authorizedIntent(payment: Payment, view: LedgerView): Intent {
   assert(payer !== null && payerAccount !== null, `payment ${payment.id} lost its payer`)
   const merchant = payment.merchantCode === null ? null : view.merchant(payment.merchantCode)
   const payeeKind = payment.kind === 'airtime' ? 'phone_bill' : 'wallet'
-  const payeeAccount =
-    payment.payeeMsisdn === null ? null : view.accountOf(payment.payeeMsisdn, payeeKind)
+  const card = payment.kind === 'card'
+  const payeeAccount = card
+    ? view.partyAccount('card_float')
+    : payment.payeeMsisdn === null
+      ? null
+      : view.accountOf(payment.payeeMsisdn, payeeKind)
   return {
     kind: payment.kind,
     payer,
@@ -159,6 +164,9 @@ function authorizedIntent(payment: Payment, view: LedgerView): Intent {
     merchant,
     payeeAccount,
     payeePendingMinor: 0n,
+    purse: card
+      ? (view.purse(cardNumberOf(payment.payerMsisdn)) ?? emptyPurse(payment.payerMsisdn))
+      : null,
     payeeMsisdn: payment.payeeMsisdn,
     orderNo: payment.orderNo,
     customerRef: payment.customerRef,

@@ -54,6 +54,7 @@ export function decideRequestPayment(
     merchant,
     payeeAccount: null,
     payeePendingMinor: 0n,
+    purse: null,
     payeeMsisdn: null,
     orderNo: null,
     customerRef: null,

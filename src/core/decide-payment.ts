@@ -27,6 +27,7 @@ import {
   requestSteps,
   withSteps,
 } from './payment-trail.js'
+import type { Purse } from './purse.js'
 import type { Reason } from './reasons.js'
 import type { CommandResult } from './results.js'
 import { refused, succeeded } from './results.js'
@@ -364,11 +365,14 @@ export function postPayment(
   } else if (intent.payeeAccount !== null) {
     legs.push({ accountId: intent.payeeAccount.id, amountMinor: amount })
   }
-  // Money received shows on the payee's statement too (SEND, airtime for another number, LOAD).
+  // Money received shows on the payee's statement too (SEND, airtime for another number, LOAD);
+  // a card top-up's payee is the float, which keeps no statement: its purse records the load.
   const payeeWrites: Write[] =
-    intent.payeeAccount === null || intent.payeeAccount.id === intent.payerAccount.id
-      ? []
-      : [{ kind: 'account', account: withRecent(intent.payeeAccount, payment.id, limits) }]
+    intent.purse !== null
+      ? cardLoadWrites(intent.purse, payment.id, amount)
+      : intent.payeeAccount === null || intent.payeeAccount.id === intent.payerAccount.id
+        ? []
+        : [{ kind: 'account', account: withRecent(intent.payeeAccount, payment.id, limits) }]
   const transferId = view.nextTransferId()
   const completed: Payment = {
     ...payment,
@@ -398,6 +402,18 @@ export function postPayment(
   return { payment: completed, writes }
 }
 
+/**
+ * A card top-up posted into the float: the purse counts it as on its way, and the gateway is told
+ * to send it to the SIM over the air (the outbox row commits with the transfer, so a crash between
+ * the two cannot lose it).
+ */
+function cardLoadWrites(purse: Purse, paymentId: string, amountMinor: bigint): Write[] {
+  return [
+    { kind: 'purse', purse: { ...purse, loadingMinor: purse.loadingMinor + amountMinor } },
+    { kind: 'notify', notification: { kind: 'card_load', paymentId, msisdn: purse.msisdn } },
+  ]
+}
+
 function orderPaid(orderNo: string, paymentId: string, view: LedgerView): Write[] {
   const order = view.order(orderNo)
   if (order === null || order.paidPaymentId === paymentId) return []
@@ -419,6 +435,11 @@ const keysByKind: Readonly<
   },
   load: { 'payment.confirm_pin': 'load.confirm_pin', 'payment.completed': 'load.completed' },
   send: { 'payment.confirm_pin': 'send.confirm_pin', 'payment.completed': 'send.completed' },
+  card: {
+    'payment.confirm_pin': 'card_load.confirm_pin',
+    'payment.confirm_sim': 'card_load.confirm_sim',
+    'payment.completed': 'card_load.sent',
+  },
 }
 
 export function paymentMessage(

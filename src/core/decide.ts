@@ -31,6 +31,12 @@ import {
 } from './decide-operator.js'
 import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
+import {
+  decideBlacklistCard,
+  decideCardLoadOutcome,
+  decideClearPurchases,
+  decideFundCard,
+} from './decide-purse.js'
 import type { Limits } from './limits.js'
 import { refused } from './results.js'
 import type { Decision, LedgerView } from './view.js'
@@ -66,6 +72,7 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
     case 'pay_bill':
     case 'top_up_airtime':
     case 'load_wallet':
+    case 'load_card':
     case 'send_money':
       return decidePaymentCommand(env, command, view, limits)
     case 'confirm':
@@ -102,6 +109,14 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideBankOutcome(env, command.paymentId, command.outcome, view, limits)
     case 'expire_due':
       return decideExpireDue(env, view, limits)
+    case 'card_load_outcome':
+      return decideCardLoadOutcome(env, command, view)
+    case 'fund_card':
+      return decideFundCard(env, command, view, limits)
+    case 'blacklist_card':
+      return decideBlacklistCard(command, view)
+    case 'clear_purchases':
+      return decideClearPurchases(env, command, view, limits)
     default:
       return assertNever(command)
   }

@@ -18,7 +18,18 @@ export const fundingKinds: readonly FundingKind[] = ['wallet', 'phone_bill', 'ba
  * the operator credits later (cash at an agent, a bank deposit): money that entered from outside
  * telepay, so neither is ever settled to anyone.
  */
-export type PartyKind = 'operator_fees' | 'bank_fees' | 'platform_fees' | 'opening' | 'funding'
+export type PartyKind =
+  | 'operator_fees'
+  | 'bank_fees'
+  | 'platform_fees'
+  | 'opening'
+  | 'funding'
+  /**
+   * The e-purse float: the value held on subscribers' RFID-SIM purses, which the platform owes
+   * whoever the cards pay. A card top-up credits it, a cleared purchase at a gate or till debits it
+   * to the merchant (src/core/decide-purse.ts).
+   */
+  | 'card_float'
 
 export type AccountKind = FundingKind | 'merchant' | PartyKind
 
@@ -104,8 +115,11 @@ export interface Order {
   readonly createdMs: number
 }
 
-/** What a payment buys; it decides the payee and whether a merchant fee applies. */
-export type PaymentKind = 'merchant' | 'order' | 'bill' | 'airtime' | 'send' | 'load'
+/**
+ * What a payment buys; it decides the payee and whether a merchant fee applies. `card` tops up
+ * the payer's RFID-SIM purse: the money goes to the float and over the air to the card.
+ */
+export type PaymentKind = 'merchant' | 'order' | 'bill' | 'airtime' | 'send' | 'load' | 'card'
 
 export interface Payment {
   readonly id: string
@@ -146,7 +160,8 @@ export interface Leg {
   readonly amountMinor: bigint
 }
 
-export type TransferKind = 'payment' | 'refund' | 'opening' | 'funding'
+/** `clearing`: an offline purchase on an RFID-SIM purse, cleared from the float to the merchant. */
+export type TransferKind = 'payment' | 'refund' | 'opening' | 'funding' | 'clearing'
 
 export interface Transfer {
   readonly id: number

@@ -11,7 +11,7 @@ import { assert } from './assert.js'
 import type { FundingKind, PartyKind } from './entities.js'
 import { basisPointsOf } from './money.js'
 
-export type FeeParty = Exclude<PartyKind, 'opening' | 'funding'>
+export type FeeParty = Exclude<PartyKind, 'opening' | 'funding' | 'card_float'>
 
 /**
  * Percent shares of the merchant fee by the funding account a payment comes from. The party

@@ -22,6 +22,12 @@ export interface Limits {
   readonly walletPaymentMaxMinor: bigint
   /** ...and in what it may hold (e-money regulation caps stored value). */
   readonly walletHeldMaxMinor: bigint
+  /**
+   * What an RFID-SIM's e-purse may hold: it is anonymous stored value that cannot be reported
+   * lost, which PBOC's 2012 prepaid-card rule caps at CNY 1,000. A top-up over the air that would
+   * take the card past it is refused before any money moves.
+   */
+  readonly purseHeldMaxMinor: bigint
   /** A bank-linked card pays larger sums, still bounded per payment. */
   readonly bankPaymentMaxMinor: bigint
   /** Money leaving one subscriber in one local day, across all accounts and channels. */
@@ -52,6 +58,7 @@ export const defaultLimits: Limits = {
   phoneBillPaymentMaxMinor: 5_000n,
   walletPaymentMaxMinor: 200_000n,
   walletHeldMaxMinor: 1_000_000n,
+  purseHeldMaxMinor: 100_000n,
   bankPaymentMaxMinor: 5_000_000n,
   dailyOutgoingMaxMinor: 500_000n,
   authorizationTtlMs: 120_000,
@@ -73,6 +80,7 @@ export function checkLimits(limits: Limits): string[] {
     'phoneBillPaymentMaxMinor',
     'walletPaymentMaxMinor',
     'walletHeldMaxMinor',
+    'purseHeldMaxMinor',
     'bankPaymentMaxMinor',
     'dailyOutgoingMaxMinor',
     'fundingMaxMinor',

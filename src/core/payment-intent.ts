@@ -19,6 +19,8 @@ import { dayOf } from './limits.js'
 import { formatAmount } from './money.js'
 import type { OperatingModelId } from './operating-models.js'
 import { offersAccount, operatingModels } from './operating-models.js'
+import type { Purse } from './purse.js'
+import { cardNumberOf, emptyPurse } from './purse.js'
 import type { Refusal } from './results.js'
 import type { LedgerView } from './view.js'
 
@@ -34,6 +36,8 @@ export interface Intent {
   readonly payeeAccount: Account | null
   /** Credits already on their way into a capped payee account (loads awaiting capture). */
   readonly payeePendingMinor: bigint
+  /** The RFID-SIM purse a card top-up goes to (its payee account is the float). */
+  readonly purse: Purse | null
   readonly payeeMsisdn: string | null
   readonly orderNo: string | null
   readonly customerRef: string | null
@@ -116,6 +120,18 @@ export function requestOfCommand(command: PaymentCommand): IntentRequest {
         kind: 'load',
         payerMsisdn,
         funding: 'bank',
+        amountMinor: command.amountMinor,
+        merchantCode: null,
+        payeeMsisdn: command.msisdn,
+        orderNo: null,
+        customerRef: null,
+        paymentId: null,
+      }
+    case 'load_card':
+      return {
+        kind: 'card',
+        payerMsisdn,
+        funding: command.funding,
         amountMinor: command.amountMinor,
         merchantCode: null,
         payeeMsisdn: command.msisdn,
@@ -206,6 +222,13 @@ export function resolveIntent(
       payeePendingMinor = view.pendingWalletLoadsMinor(payeeMsisdn)
   }
 
+  let purse: Purse | null = null
+  if (request.kind === 'card') {
+    purse = view.purse(cardNumberOf(payer.msisdn)) ?? emptyPurse(payer.msisdn)
+    if (purse.blacklisted) return { ok: false, reason: 'card_blocked' }
+    payeeAccount = view.partyAccount('card_float')
+  }
+
   const notOffered = checkAccountOffered(request.kind, request.funding, limits.operatingModel)
   if (notOffered !== null) return { ok: false, ...notOffered }
   const payerAccount = view.accountOf(payer.msisdn, request.funding)
@@ -228,7 +251,10 @@ export function resolveIntent(
       merchant,
       payeeAccount,
       payeePendingMinor,
-      payeeMsisdn: request.payeeMsisdn ?? (request.kind === 'load' ? payer.msisdn : null),
+      purse,
+      payeeMsisdn:
+        request.payeeMsisdn ??
+        (request.kind === 'load' || request.kind === 'card' ? payer.msisdn : null),
       orderNo: request.orderNo,
       customerRef: request.customerRef,
     },
@@ -359,6 +385,16 @@ export function checkMoney(
     payeeAccount.balanceMinor + intent.payeePendingMinor + amount > payeeAccount.capMinor
   ) {
     return { reason: 'wallet_cap_exceeded' }
+  }
+  const purse = intent.purse
+  if (
+    purse !== null &&
+    purse.balanceMinor + purse.loadingMinor + amount > limits.purseHeldMaxMinor
+  ) {
+    return {
+      reason: 'card_cap_exceeded',
+      params: { max: formatAmount(limits.purseHeldMaxMinor) },
+    }
   }
   return null
 }

@@ -88,7 +88,8 @@ export function bankResultStep(nowMs: number, institution: string): TrailStep {
  * the user; a payment to a person or for airtime has no goods to deliver, so 9 is skipped too.
  */
 export function postedSteps(payment: Payment, nowMs: number): TrailStep[] {
-  return payment.merchantCode === null
+  // A card top-up's delivery is the card's own proof of receipt, which comes later.
+  return payment.merchantCode === null && payment.kind !== 'card'
     ? [step(7, nowMs), step(8, nowMs), skipped(9, nowMs)]
     : [step(7, nowMs), step(8, nowMs)]
 }

@@ -40,6 +40,8 @@ export const reasons = [
   'order_already_paid',
   'payee_not_registered',
   'payee_is_payer',
+  // An RFID-SIM on the blacklist: terminals block it, and it takes no more value.
+  'card_blocked',
   // The operating model does not offer the account (the bank model has no wallet).
   'account_not_offered',
   'account_not_available',
@@ -57,6 +59,8 @@ export const reasons = [
   'daily_limit_exceeded',
   'insufficient_funds',
   'wallet_cap_exceeded',
+  // An RFID-SIM top-up past what an anonymous purse may hold (limits.purseHeldMaxMinor).
+  'card_cap_exceeded',
   'refund_exceeds_payment',
   // The issuing bank.
   'bank_declined',
@@ -79,6 +83,7 @@ export function isTransient(reason: Reason): boolean {
     case 'daily_limit_exceeded':
     case 'insufficient_funds':
     case 'wallet_cap_exceeded':
+    case 'card_cap_exceeded':
     case 'bank_declined':
       return true
     case 'idempotency_key_reused':
@@ -99,6 +104,7 @@ export function isTransient(reason: Reason): boolean {
     case 'order_already_paid':
     case 'payee_not_registered':
     case 'payee_is_payer':
+    case 'card_blocked':
     case 'no_pending_payment':
     case 'payment_expired':
     case 'payment_not_found':

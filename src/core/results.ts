@@ -44,11 +44,25 @@ export type ResultData =
       readonly reference: string
       readonly balanceMinor: bigint
     }
+  | ClearingSummary
 
 /**
  * A step the gateway must take with the issuing bank after this result is committed: no
  * ledger transaction is ever held open across a call to the bank.
  */
+/** How one upload cleared, record by record. */
+export interface ClearingSummary {
+  readonly kind: 'clearing'
+  /** Terminal serials posted now. */
+  readonly accepted: readonly number[]
+  /** Terminal serials cleared before (this upload again, or the same purchase from elsewhere). */
+  readonly duplicates: readonly number[]
+  /** Terminal serials of records for cards the platform never issued. */
+  readonly unknownCards: readonly number[]
+  readonly clearedMinor: bigint
+  readonly feeMinor: bigint
+}
+
 export type BankStep =
   | {
       readonly op: 'capture'

@@ -3,6 +3,8 @@
  * LedgerView (synchronous, already-loaded state inside one store transaction) and answers with a
  * Decision: a result plus the writes, as data, that the store applies in the same transaction.
  */
+
+import type { ClearingRecord } from './commands.js'
 import type {
   Account,
   Language,
@@ -14,6 +16,7 @@ import type {
   Transfer,
 } from './entities.js'
 import type { Message } from './messages.js'
+import type { Purse } from './purse.js'
 import type { CommandResult } from './results.js'
 
 export interface LoggedCommand {
@@ -40,6 +43,16 @@ export interface LedgerView {
   duePayments(nowMs: number, limit: number): readonly Payment[]
   /** The subscriber's latest payments that moved money, as payer or payee, newest first. */
   recentPayments(msisdn: string, limit: number): readonly Payment[]
+  /** The RFID-SIM purse the platform keeps for a card; null: never loaded (an empty card). */
+  purse(cardNumber: string): Purse | null
+  /**
+   * Whether a purchase was cleared already, by either of its keys: the card's offline serial
+   * (the same purchase uploaded again, by any terminal) or the terminal's serial.
+   */
+  isCleared(
+    record: Pick<ClearingRecord, 'cardNumber' | 'cardSerial' | 'terminalSerial'>,
+    terminalId: string,
+  ): boolean
   nextPaymentId(): string
   nextTransferId(): number
   nextAccountId(): number
@@ -64,6 +77,8 @@ export type Notification =
       readonly merchantCode: string
       readonly url: string
     }
+  /** A card top-up paid into the float: the gateway sends it to the SIM over the air. */
+  | { readonly kind: 'card_load'; readonly paymentId: string; readonly msisdn: string }
 
 export type Write =
   | { readonly kind: 'subscriber'; readonly subscriber: Subscriber }
@@ -82,6 +97,17 @@ export type Write =
       readonly webhookSecret?: string
     }
   | { readonly kind: 'transfer'; readonly transfer: Transfer }
+  | { readonly kind: 'purse'; readonly purse: Purse }
+  /** A purchase cleared (with the transfer that paid it, if it charged anything). */
+  | {
+      readonly kind: 'cleared'
+      readonly terminalId: string
+      readonly merchantCode: string
+      readonly record: ClearingRecord
+      readonly feeMinor: bigint
+      readonly transferId: number | null
+      readonly clearedMs: number
+    }
   | { readonly kind: 'notify'; readonly notification: Notification }
   | {
       readonly kind: 'log'

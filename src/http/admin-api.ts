@@ -34,6 +34,7 @@ import { decodeJson } from '../ledger/codec.js'
 import { paymentIdOfSeq, seqOfPaymentId } from '../ledger/rows.js'
 import type { PaymentSearch } from '../ledger/store.js'
 import { fieldFormats } from '../world/field-formats.js'
+import { onsiteAdminRoutes } from './admin-onsite.js'
 import { operationsRoutes } from './admin-operations.js'
 import { subscriberNameCharsMax, worldRoutes } from './admin-world.js'
 import { worldFileRoutes } from './admin-world-file.js'
@@ -112,6 +113,7 @@ export function adminApi(context: GatewayContext): Router {
   router.use(worldRoutes(context, (msisdn) => subscriberJson(context, msisdn)))
   router.use(worldFileRoutes(context))
   router.use(operationsRoutes(context))
+  router.use(onsiteAdminRoutes(context))
 
   router.get('/subscribers/:msisdn', async (request: Request, response: Response) => {
     const msisdn = normalizeMsisdn(String(request.params['msisdn']))

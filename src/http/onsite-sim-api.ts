@@ -10,6 +10,12 @@
  *   terminal (a till takes the amount typed): 200 with the receipt, or 422 with the reason the
  *   terminal refused (nothing charged).
  *
+ * - POST /sim/cards/:msisdn/loads `{ amount }`: cash paid at a ticket office loads the card (an
+ *   online load run by the platform as load host, then the float credited): 201 with the card's
+ *   balance and the load's TAC.
+ * - POST /sim/terminals/:name/uploads: the terminal goes online, uploads its records to clearing
+ *   and takes the blacklist: 200 with the platform's answer.
+ *
  * Cards exist for subscribers only (404 `subscriber_not_found`); a malformed MSISDN, APDU or
  * amount is 400 with a reason, before anything is sent to a card. Exports onsiteSimApi,
  * OnsiteSimDeps.
@@ -21,11 +27,16 @@ import { cardNumberOf } from '../bearer/rfid-sim/sim-cards.js'
 import type { HostedTerminals } from '../bearer/rfid-sim/terminal/hosted-terminals.js'
 import type { TapRefusal } from '../bearer/rfid-sim/terminal/offline-terminal.js'
 import { decodeTransitRecord } from '../bearer/rfid-sim/terminal/transit-record.js'
+import type { Limits } from '../core/index.js'
 import { formatAmount, maskMsisdn, normalizeMsisdn, parseAmount } from '../core/index.js'
+import { clearingLimits } from '../gateway/clearing/clearing-service.js'
 import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
-import { amountMaxFen, transactionTypes } from '../gateway/pboc/fields.js'
+import { loadCard } from '../gateway/onsite/card-loader.js'
+import { amountMaxFen, purseTimeOf, transactionTypes } from '../gateway/pboc/fields.js'
+import type { KeyStore } from '../gateway/pboc/key-store.js'
 import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
+import type { PaymentService } from '../service/payment-service.js'
 
 export interface OnsiteSimDeps {
   readonly cards: SimCards
@@ -34,6 +45,12 @@ export interface OnsiteSimDeps {
   isSubscriber(msisdn: string): Promise<boolean>
   readonly clock: Clock
   readonly log: Logger
+  /** The gateway's own URL: the simulated terminals upload to its clearing over HTTP. */
+  gatewayUrl(): string
+  /** The platform's key store: the ticket office loads cards as the platform's load host. */
+  readonly keys: KeyStore
+  readonly service: PaymentService
+  readonly limits: Limits
 }
 
 /** Words for a terminal's refusal, as its screen would show them. */
@@ -107,6 +124,70 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
     if (msisdn === null) return
     const answer = deps.cards.cardOf(msisdn).transmit(Buffer.from(hex.replaceAll(' ', ''), 'hex'))
     response.json({ response: answer.toString('hex').toUpperCase() })
+  })
+
+  router.post('/sim/cards/:msisdn/loads', async (request: Request, response: Response) => {
+    const body = request.body as unknown
+    if (typeof body !== 'object' || body === null) return sendBodyInvalid(response)
+    const given = (body as Record<string, unknown>)['amount']
+    const parsed = typeof given === 'string' ? parseAmount(given) : null
+    if (parsed === null || !parsed.ok || parsed.minor <= 0n || parsed.minor > BigInt(amountMaxFen))
+      return sendError(response, 400, 'amount_invalid', 'amount is a positive amount like "50.00"')
+    const msisdn = await subscriberOf(request.params['msisdn'], response)
+    if (msisdn === null) return
+    const cardNumber = cardNumberOf(msisdn)
+    const nowMs = deps.clock.nowMs()
+    const card = deps.cards.cardOf(msisdn)
+    const link = { transmit: (apdu: Buffer) => Promise.resolve(card.transmit(apdu)) }
+    const loaded = await loadCard(
+      link,
+      deps.keys,
+      cardNumber,
+      Number(parsed.minor),
+      purseTimeOf(nowMs, deps.limits.dayOffsetMs),
+    )
+    if (!loaded.ok) return sendError(response, 422, 'card_refused_load', loaded.reason)
+    // The card holds the value now: the float must hold it too, whatever the ledger's own view
+    // of the purse (the card is the authority on what it holds).
+    const result = await deps.service.execute({
+      key: `${cardNumber}:${loaded.onlineSerial}`,
+      channel: 'ticket_office',
+      command: {
+        kind: 'fund_card',
+        msisdn,
+        amountMinor: parsed.minor,
+        detail: `TAC ${loaded.tac}`,
+      },
+    })
+    if (!result.ok)
+      deps.log.error('card loaded but the float refused it', {
+        msisdn: maskMsisdn(msisdn),
+        reason: result.reason,
+      })
+    response.status(201).json({
+      cardNumber,
+      amount: formatAmount(parsed.minor),
+      balance: fen(loaded.balanceFen),
+      tac: loaded.tac,
+      reference: result.reference,
+    })
+  })
+
+  router.post('/sim/terminals/:name/uploads', async (request: Request, response: Response) => {
+    const name = String(request.params['name'])
+    const synced = await deps.terminals.sync(
+      name,
+      deps.gatewayUrl(),
+      clearingLimits.recordsPerUploadMax,
+    )
+    if (synced === null)
+      return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
+    response.status(synced.status === 200 || synced.status === 204 ? 200 : 502).json({
+      terminal: name,
+      uploaded: synced.uploaded,
+      blacklisted: synced.blacklisted,
+      clearing: synced.answer,
+    })
   })
 
   router.get('/sim/terminals', (_request: Request, response: Response) => {

@@ -54,9 +54,10 @@ export class DayTotals {
       else partyMinor += leg.amountMinor
       this.totalsOf(dayStartMs, leg.accountId, transfer.kind).movedMinor += leg.amountMinor
     }
-    // A merchant's payment: the merchant's leg and the fee legs make up what the payer paid.
-    if (transfer.kind === 'payment' && merchantLeg !== null) {
-      const totals = this.totalsOf(dayStartMs, merchantLeg.accountId, 'payment')
+    // A merchant's payment: the merchant's leg and the fee legs make up what the payer paid. A
+    // cleared purchase at a terminal is a payment to its merchant too (from the e-purse float).
+    if ((transfer.kind === 'payment' || transfer.kind === 'clearing') && merchantLeg !== null) {
+      const totals = this.totalsOf(dayStartMs, merchantLeg.accountId, transfer.kind)
       totals.payments += 1
       totals.grossMinor += merchantLeg.amountMinor + partyMinor
       totals.feesMinor += partyMinor

@@ -366,6 +366,44 @@ export const migrations: readonly Migration[] = [
     `,
     unless: "SELECT 1 FROM sqlite_master WHERE name = 'webhook_attempts'",
   },
+  {
+    // The RFID-SIM e-purse (issue 18). A purse is what the platform knows of a card: the loads it
+    // confirmed less the purchases cleared, and the loads on their way over the air; the float
+    // account holds their sum over all cards. A cleared purchase is kept under both of its keys,
+    // the card's offline serial and the terminal's serial, so that none is posted twice, and by
+    // the day it was cleared for the daily clearing report.
+    version: 17,
+    sql: `
+      CREATE TABLE IF NOT EXISTS purses (
+        card_number TEXT PRIMARY KEY,
+        msisdn TEXT NOT NULL,
+        balance_minor INTEGER NOT NULL,
+        loading_minor INTEGER NOT NULL,
+        blacklisted INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS cleared_purchases (
+        card_number TEXT NOT NULL,
+        card_serial INTEGER NOT NULL,
+        terminal_id TEXT NOT NULL,
+        terminal_serial INTEGER NOT NULL,
+        merchant_code TEXT NOT NULL,
+        type INTEGER NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        balance_after_minor INTEGER NOT NULL,
+        fee_minor INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        tac TEXT NOT NULL,
+        transfer_id INTEGER,
+        cleared_ms INTEGER NOT NULL,
+        PRIMARY KEY (card_number, card_serial),
+        UNIQUE (terminal_id, terminal_serial)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS cleared_purchases_by_day ON cleared_purchases (cleared_ms);
+      INSERT OR IGNORE INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor,
+        cap_minor) VALUES ('card_float', 'platform', 0, 0, NULL, NULL);
+    `,
+    unless: "SELECT 1 FROM sqlite_master WHERE name = 'purses'",
+  },
 ]
 
 export const schemaVersion = migrations.reduce(

@@ -31,6 +31,14 @@ import {
   recordWebhookAttempt,
   webhookDeliveryPage,
 } from './merchant-reads.js'
+import {
+  blacklistedCards,
+  clearedOfCard,
+  clearedSerials,
+  clearingReport,
+  purseOfCard,
+  purseReconciliation,
+} from './purse-reads.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
 import type { ReportJob, ReportResult } from './reports/jobs.js'
@@ -237,7 +245,14 @@ export class SqliteLedger implements LedgerStore {
     )
     this.db
       .transaction(() => {
-        for (const kind of ['opening', 'funding', 'operator_fees', 'bank_fees', 'platform_fees'])
+        for (const kind of [
+          'opening',
+          'funding',
+          'operator_fees',
+          'bank_fees',
+          'platform_fees',
+          'card_float',
+        ])
           insert.run(kind)
       })
       .immediate()
@@ -670,9 +685,10 @@ export class SqliteLedger implements LedgerStore {
       SELECT kind, COUNT(*) AS n FROM outbox INDEXED BY outbox_due
       WHERE delivered_ms IS NULL AND abandoned_ms IS NULL GROUP BY kind`)
       .all() as { kind: string; n: bigint }[]
-    const depth: Record<OutboxItem['kind'], number> = { sms: 0, webhook: 0 }
+    const depth: Record<OutboxItem['kind'], number> = { sms: 0, webhook: 0, card_load: 0 }
     for (const row of rows)
-      if (row.kind === 'sms' || row.kind === 'webhook') depth[row.kind] = Number(row.n)
+      if (row.kind === 'sms' || row.kind === 'webhook' || row.kind === 'card_load')
+        depth[row.kind] = Number(row.n)
     return Promise.resolve(depth)
   }
 
@@ -813,6 +829,34 @@ export class SqliteLedger implements LedgerStore {
 
   merchantOrders(code: string, limit: number, before: string | null): Promise<MerchantPage<Order>> {
     return Promise.resolve(merchantOrderPage(this.db, code, limit, before))
+  }
+
+  clearedSerials(
+    of: { readonly terminalId: string } | { readonly cardNumber: string },
+    fromSerial: number,
+    toSerial: number,
+  ) {
+    return Promise.resolve(clearedSerials(this.db, of, fromSerial, toSerial))
+  }
+
+  clearingReport(fromMs: number, toMs: number) {
+    return Promise.resolve(clearingReport(this.db, fromMs, toMs))
+  }
+
+  purseReconciliation() {
+    return Promise.resolve(purseReconciliation(this.db))
+  }
+
+  purseOfCard(cardNumber: string) {
+    return Promise.resolve(purseOfCard(this.db, cardNumber))
+  }
+
+  clearedOfCard(cardNumber: string, limit: number) {
+    return Promise.resolve(clearedOfCard(this.db, cardNumber, limit))
+  }
+
+  blacklistedCards() {
+    return Promise.resolve(blacklistedCards(this.db))
   }
 
   merchantSales(code: string, fromMs: number, toMs: number): Promise<readonly SalesRow[]> {

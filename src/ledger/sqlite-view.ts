@@ -11,6 +11,7 @@
 import type { Statement } from 'better-sqlite3'
 import type {
   Account,
+  ClearingRecord,
   Envelope,
   LedgerView,
   LoggedCommand,
@@ -18,6 +19,7 @@ import type {
   Order,
   PartyKind,
   Payment,
+  Purse,
   Subscriber,
   Transfer,
   Write,
@@ -28,6 +30,7 @@ import { accountOfCached, cachedAccountOf } from './cached-account.js'
 import { encodeJson } from './codec.js'
 import { DayTotals } from './day-totals.js'
 import { LruMap } from './lru-map.js'
+import { PurseRows } from './purse-rows.js'
 import type { Row } from './rows.js'
 import {
   accountOfRow,
@@ -91,6 +94,7 @@ export class SqliteView implements LedgerView {
   private accountId = 0
   private orderNo = 0
   private readonly sql: ReturnType<typeof prepareStatements>
+  private readonly purses: PurseRows
   private nowMs = 0
 
   private readonly dayTotals: DayTotals
@@ -110,6 +114,7 @@ export class SqliteView implements LedgerView {
     this.owners = new LruMap(partyRowsMax)
     this.merchants = new LruMap(partyRowsMax)
     this.sql = prepareStatements(db)
+    this.purses = new PurseRows(db)
     this.reloadCounters()
   }
 
@@ -143,6 +148,7 @@ export class SqliteView implements LedgerView {
     this.dirtyMerchants.clear()
     this.unflushedLoads.clear()
     this.dayTotals.clear()
+    this.purses.forget()
   }
 
   beginCommand(env: Envelope): void {
@@ -265,6 +271,17 @@ export class SqliteView implements LedgerView {
     return sum
   }
 
+  purse(cardNumber: string): Purse | null {
+    return this.purses.purse(cardNumber)
+  }
+
+  isCleared(
+    record: Pick<ClearingRecord, 'cardNumber' | 'cardSerial' | 'terminalSerial'>,
+    terminalId: string,
+  ): boolean {
+    return this.purses.isCleared(record, terminalId)
+  }
+
   duePayments(nowMs: number, limit: number): readonly Payment[] {
     this.flush()
     const rows = this.sql.duePayments.all(nowMs, limit) as { id: string }[]
@@ -358,6 +375,12 @@ export class SqliteView implements LedgerView {
         }
         case 'transfer':
           this.applyTransfer(write.transfer)
+          break
+        case 'purse':
+          this.purses.applyPurse(write.purse)
+          break
+        case 'cleared':
+          this.purses.applyCleared(write)
           break
         case 'notify':
           this.sql.outbox.run(
@@ -543,6 +566,7 @@ export class SqliteView implements LedgerView {
     this.dirtyPayments.clear()
     this.unflushedLoads.clear()
     this.dayTotals.flush(this.sql.addDayTotals)
+    this.purses.flush()
   }
 
   /** Keeps each cache within its bound, least recently used rows first; between batches only. */

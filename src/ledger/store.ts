@@ -3,6 +3,7 @@
  * network round trip (PostgreSQL) can replace SQLite without touching the core or the channels.
  * A batch's results resolve only after the batch is durable.
  */
+
 import type {
   Account,
   AccountKind,
@@ -14,10 +15,12 @@ import type {
   Order,
   Payment,
   PaymentState,
+  Purse,
   Subscriber,
   TransferKind,
 } from '../core/index.js'
 import type { World } from '../world/world.js'
+import type { ClearedPurchase, ClearingReportRow, PurseReconciliation } from './purse-reads.js'
 import type { WorldRows } from './world-rows.js'
 
 export type BatchOutcome =
@@ -89,7 +92,8 @@ export interface PartySettlement {
 
 export interface OutboxItem {
   readonly id: number
-  readonly kind: 'sms' | 'webhook'
+  /** `card_load`: a top-up to send to an RFID-SIM over the air (src/service/card-loads.ts). */
+  readonly kind: 'sms' | 'webhook' | 'card_load'
   readonly payload: string
   readonly attempts: number
   readonly createdMs: number
@@ -334,4 +338,15 @@ export interface LedgerStore {
   ): Promise<MerchantPage<WebhookDelivery>>
   recordWebhookAttempt(record: WebhookAttemptRecord): Promise<void>
   close(): Promise<void>
+  /** The RFID-SIM purses (src/ledger/purse-reads.ts). */
+  clearedSerials(
+    of: { readonly terminalId: string } | { readonly cardNumber: string },
+    fromSerial: number,
+    toSerial: number,
+  ): Promise<number[]>
+  clearingReport(fromMs: number, toMs: number): Promise<ClearingReportRow[]>
+  purseReconciliation(): Promise<PurseReconciliation>
+  purseOfCard(cardNumber: string): Promise<Purse | null>
+  clearedOfCard(cardNumber: string, limit: number): Promise<ClearedPurchase[]>
+  blacklistedCards(): Promise<string[]>
 }

@@ -6,9 +6,13 @@
  * (a bounded number; one dropped is as a card taken out of the field). Exports SimCards,
  * cardNumberOf, simCardLimits.
  */
+import { cardNumberOf } from '../../core/index.js'
 import type { KeyStore } from '../../gateway/pboc/key-store.js'
 import type { CardStore } from './card-state.js'
 import { PurseCard } from './purse-card.js'
+
+/** The card number is the platform's to give (src/core/purse.ts); the simulator uses the same. */
+export { cardNumberOf }
 
 export const simCardLimits = {
   /**
@@ -23,12 +27,6 @@ export const simCardLimits = {
   validFrom: '20260101',
   validTo: '20351231',
 } as const
-
-/** The 20-digit card number of a subscriber's RFID-SIM. */
-export function cardNumberOf(msisdn: string): string {
-  if (!/^\d{1,16}$/.test(msisdn)) throw new RangeError('an MSISDN is at most 16 digits')
-  return `8601${msisdn.padStart(16, '0')}`
-}
 
 export class SimCards {
   private readonly cards = new Map<string, PurseCard>()

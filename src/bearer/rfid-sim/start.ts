@@ -4,7 +4,7 @@
  * (docs/channels/onsite.md). Exports startOnsiteSimulator, OnsiteSimulator.
  */
 import { join } from 'node:path'
-import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
+import type { KeyStore } from '../../gateway/pboc/key-store.js'
 import type { Logger } from '../../service/log.js'
 import { SimCards } from './sim-cards.js'
 import { SqliteCardStore } from './sqlite-card-store.js'
@@ -29,19 +29,18 @@ export interface PcscReaders {
 
 export function startOnsiteSimulator(
   dataDir: string,
+  /** The simulated HSM the platform clears with: the cards and PSAMs are personalised from it. */
+  keys: KeyStore,
   readers: PcscReaders = { pcscCards: [], vpcd: { host: '127.0.0.1', port: 35_963 } },
   log: Logger | null = null,
 ): OnsiteSimulator {
-  const keys = new KeyStore(testMasterKeys)
   const store = new SqliteCardStore(join(dataDir, 'rfid-sim.sqlite'))
   const cards = new SimCards(store, keys)
   const terminals = new HostedTerminals(
     defaultTerminals,
-    keys,
     join(dataDir, 'terminals'),
     chinaOffsetMs,
-    // The blacklist comes with clearing; until then no card is listed.
-    () => new Set<string>(),
+    keys,
   )
   // A card in a reader is the same card as over HTTP: one object, one purse.
   const bridges = readers.pcscCards.map((msisdn, slot) => {

@@ -33,6 +33,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'order_already_paid':
     case 'payee_not_registered':
     case 'payee_is_payer':
+    case 'card_blocked':
     case 'no_pending_payment':
     case 'payment_expired':
     case 'payment_not_refundable':
@@ -49,6 +50,7 @@ export function httpStatusOf(reason: Reason): number {
     case 'daily_limit_exceeded':
     case 'insufficient_funds':
     case 'wallet_cap_exceeded':
+    case 'card_cap_exceeded':
     case 'refund_exceeds_payment':
     case 'bank_declined':
       return 422

@@ -5,8 +5,18 @@
  * the keys are private fields that neither JSON nor util.inspect shows, so a log line cannot
  * carry one. Exports KeyStore, MasterKeys, CardKeys, cardKeyFactor, testMasterKeys.
  */
+
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { inspect } from 'node:util'
-import { diversify } from './keys.js'
+import { diversify, loadSessionKey, tacKeyOf } from './keys.js'
+import type { LoadFields, PurchaseFields } from './purse-macs.js'
+import { loadMac1, loadMac2, loadTac, purchaseTac } from './purse-macs.js'
+
+/**
+ * Cards whose TAC key clearing keeps made: a day's upload meets each card a few times, and 100,000
+ * keys take about 10 MB; past it the map starts again.
+ */
+const tacKeysCachedMax = 100_000
 
 /** A card's own keys, diversified from the issuer's master keys by its card number. */
 export interface CardKeys {
@@ -31,6 +41,11 @@ export interface MasterKeys {
   readonly tac: string
   /** The application maintenance key (DAMK): line protection of APPLICATION BLOCK. */
   readonly maintenance: string
+  /**
+   * The terminals' upload key: each terminal signs its clearing batches under its own key, the
+   * HMAC-SHA256 of its 12-digit terminal id under this one (the PSAM holds its own at issue).
+   */
+  readonly terminal: string
   /** The key version and index the cards are personalised with and terminals name. */
   readonly version: number
   readonly index: number
@@ -45,6 +60,7 @@ export const testMasterKeys: MasterKeys = {
   load: '2233445566778899AABBCCDDEEFF0011',
   tac: '00112233445566778899AABBCCDDEEFF',
   maintenance: '33445566778899AABBCCDDEEFF001122',
+  terminal: '5566778899AABBCCDDEEFF0011223344',
   version: 0x01,
   index: 0x01,
 }
@@ -66,6 +82,9 @@ export class KeyStore {
   readonly #load: Buffer
   readonly #tac: Buffer
   readonly #maintenance: Buffer
+  readonly #terminal: Buffer
+  /** TAC keys of the cards clearing met lately: a card's is two 3DES blocks to make. */
+  readonly #tacKeys = new Map<string, Buffer>()
   readonly version: number
   readonly index: number
 
@@ -74,6 +93,7 @@ export class KeyStore {
     this.#load = keyOf('load', masters.load)
     this.#tac = keyOf('tac', masters.tac)
     this.#maintenance = keyOf('maintenance', masters.maintenance)
+    this.#terminal = keyOf('terminal', masters.terminal)
     this.version = masters.version
     this.index = masters.index
   }
@@ -89,6 +109,62 @@ export class KeyStore {
       version: this.version,
       index: this.index,
     }
+  }
+
+  /** A terminal's upload key (32 bytes), for signing and checking its clearing batches. */
+  terminalKey(terminalId: string): Buffer {
+    return createHmac('sha256', this.#terminal).update(terminalId).digest()
+  }
+
+  /**
+   * Whether a purchase's TAC is the one the card's TAC key makes: clearing's check that a record
+   * is the card's, not a terminal's invention. The key never leaves the store.
+   */
+  verifyPurchaseTac(cardNumber: string, fields: PurchaseFields, tacHex: string): boolean {
+    let key = this.#tacKeys.get(cardNumber)
+    if (key === undefined) {
+      key = tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber)))
+      if (this.#tacKeys.size >= tacKeysCachedMax) this.#tacKeys.clear()
+      this.#tacKeys.set(cardNumber, key)
+    }
+    const tac = purchaseTac(key, fields)
+    const given = Buffer.from(tacHex, 'hex')
+    return given.length === tac.length && timingSafeEqual(given, tac)
+  }
+
+  /**
+   * The host's half of an online load: checks the card's MAC1 (its balance, the amount, the
+   * host's terminal id, under the card's load session key) and makes MAC2 for CREDIT FOR LOAD.
+   * Null when MAC1 is not the card's: nothing is authorised.
+   */
+  hostLoadMac2(
+    cardNumber: string,
+    init: {
+      readonly random: Uint8Array
+      readonly onlineSerial: number
+      readonly balanceFen: number
+      readonly mac1: Uint8Array
+    },
+    fields: LoadFields,
+  ): Buffer | null {
+    const load = diversify(this.#load, cardKeyFactor(cardNumber))
+    const session = loadSessionKey(load, init.random, init.onlineSerial)
+    const mac1 = loadMac1(session, init.balanceFen, fields)
+    if (!mac1.equals(Buffer.from(init.mac1))) return null
+    return loadMac2(session, fields)
+  }
+
+  /** Whether a load's TAC is the card's (its new balance, online serial and the load's fields). */
+  verifyLoadTac(
+    cardNumber: string,
+    newBalanceFen: number,
+    onlineSerial: number,
+    fields: LoadFields,
+    tac: Uint8Array,
+  ): boolean {
+    const key = tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber)))
+    const expected = loadTac(key, newBalanceFen, onlineSerial, fields)
+    return tac.length === expected.length && timingSafeEqual(Buffer.from(tac), expected)
   }
 
   toJSON(): string {

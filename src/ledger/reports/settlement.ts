@@ -21,6 +21,29 @@ const paymentsSql = `
   GROUP BY p.merchant_code`
 
 /**
+ * The day's cleared e-purse purchases, by merchant: each posted as its own transfer at the time it
+ * was cleared (a zero fare, a subway's entry tap, moves nothing and is no payment).
+ */
+const clearingSql = `
+  SELECT merchant_code AS code, COUNT(*) AS n, SUM(amount_minor) AS gross, SUM(fee_minor) AS fees
+  FROM cleared_purchases INDEXED BY cleared_purchases_by_day
+  WHERE cleared_ms >= @startMs AND cleared_ms < @endMs AND amount_minor > 0
+    AND (@code IS NULL OR merchant_code = @code)
+  GROUP BY merchant_code`
+
+type Paid = Map<string, { n: bigint; gross: bigint; fees: bigint }>
+
+function addPaid(paid: Paid, code: string, add: { n: bigint; gross: bigint; fees: bigint }): void {
+  const seen = paid.get(code)
+  paid.set(
+    code,
+    seen === undefined
+      ? add
+      : { n: seen.n + add.n, gross: seen.gross + add.gross, fees: seen.fees + add.fees },
+  )
+}
+
+/**
  * The day's movements on the accounts a settlement reports (merchants, fee parties), by account
  * and kind of transfer. The account filter is a set built once from the platform's accounts and
  * the merchants' (never from all accounts), so the payers' legs are skipped without being grouped.
@@ -53,6 +76,7 @@ const dayTotalsSql = `
 /** The statements a settlement runs, by name: what the query-plan test reads. */
 export const settlementQueries = {
   payments: paymentsSql,
+  clearing: clearingSql,
   movements: movementsSql,
   merchantParties: merchantPartiesSql,
   dayTotals: dayTotalsSql,
@@ -101,6 +125,14 @@ function dayTotals(
   }>) {
     paid.set(row.code, { n: row.n, gross: row.gross, fees: row.fees })
   }
+  for (const row of db.prepare(clearingSql).iterate(params) as Iterable<{
+    code: string
+    n: bigint
+    gross: bigint
+    fees: bigint
+  }>) {
+    addPaid(paid, row.code, { n: row.n, gross: row.gross, fees: row.fees })
+  }
   const { merchantOf, partyOf } = settledAccounts(db)
   const refunds = new Map<string, bigint>()
   const fees = new Map<string, bigint>()
@@ -143,8 +175,8 @@ function rolledUpTotals(db: SqliteDatabase, startMs: number, code: string | null
     }
     const merchant = merchantOf.get(row.account_id)
     if (merchant === undefined || (code !== null && merchant !== code)) continue
-    if (row.kind === 'payment' && row.payments > 0n)
-      paid.set(merchant, { n: row.payments, gross: row.gross_minor, fees: row.fees_minor })
+    if ((row.kind === 'payment' || row.kind === 'clearing') && row.payments > 0n)
+      addPaid(paid, merchant, { n: row.payments, gross: row.gross_minor, fees: row.fees_minor })
     if (row.kind === 'refund') refunds.set(merchant, -row.moved_minor)
   }
   return { paid, refunds, fees }

@@ -33,7 +33,7 @@ export async function httpCall(
   return { status: response.status, json, text }
 }
 
-async function admin(
+export async function admin(
   context: ScriptContext,
   method: string,
   path: string,
@@ -169,6 +169,11 @@ const expectLedger: StepHandler = async (args, context) => {
   const answer = await admin(context, 'GET', '/admin/api/ledger/check')
   if ((answer.json as { balanced?: boolean }).balanced !== true)
     throw new StepFailure(`expect_ledger: not balanced: ${answer.text.slice(0, 400)}`)
+  // The e-purse float holds what the cards hold as far as the platform knows, plus the loads on
+  // their way to cards.
+  const purses = await admin(context, 'GET', '/admin/api/purses/reconciliation')
+  if ((purses.json as { balanced?: boolean }).balanced !== true)
+    throw new StepFailure(`expect_ledger: the float does not reconcile: ${purses.text}`)
 }
 
 const advanceClock: StepHandler = async (rawArgs, context) => {

@@ -239,6 +239,18 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
       amount: { value: { type: 'money' } },
     },
   },
+  upload: {
+    args: { form: 'map' },
+    keys: { terminal: requiredString },
+  },
+  ticket_office: {
+    args: { form: 'map' },
+    keys: { msisdn: requiredString, amount: { value: { type: 'money' }, required: true } },
+  },
+  blacklist: {
+    args: { form: 'map' },
+    keys: { msisdn: requiredString, listed: { value: { type: 'boolean' } } },
+  },
   expect_card: {
     args: { form: 'map' },
     keys: { msisdn: requiredString, balance: { value: { type: 'money' }, required: true } },

@@ -32,6 +32,14 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'load.completed': ['amount', 'payee', 'account', 'ref'],
   'send.confirm_pin': ['amount', 'payee', 'account'],
   'send.completed': ['amount', 'payee', 'account', 'ref'],
+  'card_load.confirm_pin': ['amount', 'payee', 'account'],
+  'card_load.confirm_sim': ['amount', 'payee', 'account'],
+  'card_load.sent': ['amount', 'payee', 'account', 'ref'],
+  'card_load.delivered': ['amount', 'balance'],
+  'card_load.refunded': ['amount', 'account', 'ref'],
+  'card.funded': ['amount', 'balance'],
+  'card.blacklisted': ['card', 'listed'],
+  'clearing.cleared': ['accepted', 'duplicates', 'amount'],
   'payment.processing': ['amount', 'payee', 'account'],
   'payment.cancelled': ['amount', 'payee'],
   'payment.expired': ['amount', 'payee'],
@@ -64,6 +72,7 @@ const refusalParams: Partial<Record<MessageKey, readonly string[]>> = {
   'refusal.merchant_bank_mismatch': ['bank'],
   'refusal.amount_above_payment_max': ['max', 'account'],
   'refusal.amount_above_funding_max': ['max'],
+  'refusal.card_cap_exceeded': ['max'],
 }
 
 function paramsOf(key: MessageKey): readonly string[] {
@@ -81,6 +90,9 @@ const requiredParams: Partial<Record<MessageKey, readonly string[]>> = {
   'airtime.completed': ['amount', 'payee', 'ref'],
   'load.confirm_pin': ['amount', 'account'],
   'load.completed': ['amount', 'ref'],
+  'card_load.confirm_pin': ['amount', 'account'],
+  'card_load.sent': ['amount', 'ref'],
+  'card_load.refunded': ['amount', 'ref'],
   'send.confirm_pin': ['amount', 'payee'],
   'send.completed': ['amount', 'payee', 'ref'],
   'refund.completed': ['amount', 'ref'],
@@ -108,6 +120,10 @@ const typicalParams: Readonly<Record<string, string>> = {
   bank: '10000.00',
   rows: '',
   max: '50000.00',
+  balance: '1000.00',
+  listed: 'yes',
+  accepted: '1000',
+  duplicates: '1000',
 }
 
 const allKeys: readonly MessageKey[] = [

@@ -12,11 +12,21 @@ import { OfflineTerminal } from './offline-terminal.js'
 import { Psam } from './psam.js'
 import type { PurchaseRecord } from './record-store.js'
 import { TerminalRecordStore } from './record-store.js'
+import type { UploadOutcome } from './uploader.js'
+import { fetchBlacklist, uploadRecords } from './uploader.js'
 
 interface Hosted {
   readonly spec: TerminalSpec
   readonly terminal: OfflineTerminal
   readonly records: TerminalRecordStore
+  /** The cards the platform last told this terminal to block. */
+  blacklist: ReadonlySet<string>
+}
+
+/** What a terminal's upload did: the platform's answer, and the blacklist it took after. */
+export interface TerminalSync extends UploadOutcome {
+  readonly uploaded: number
+  readonly blacklisted: number
 }
 
 export class HostedTerminals {
@@ -24,22 +34,26 @@ export class HostedTerminals {
 
   constructor(
     specs: readonly TerminalSpec[],
-    keys: KeyStore,
     directory: string,
     /** China's zone by default: the purse's dates are local. */
     zoneOffsetMs: number,
-    blacklist: () => ReadonlySet<string>,
+    private readonly keys: KeyStore,
   ) {
     for (const spec of specs) {
       const records = new TerminalRecordStore(join(directory, `${spec.name}.sqlite`))
-      const terminal = new OfflineTerminal({
-        psam: new Psam(keys, spec.terminalId),
-        fare: spec.fare,
+      const hosted: Hosted = {
+        spec,
         records,
-        blacklist,
-        zoneOffsetMs,
-      })
-      this.hosted.set(spec.name, { spec, terminal, records })
+        blacklist: new Set<string>(),
+        terminal: new OfflineTerminal({
+          psam: new Psam(keys, spec.terminalId),
+          fare: spec.fare,
+          records,
+          blacklist: () => hosted.blacklist,
+          zoneOffsetMs,
+        }),
+      }
+      this.hosted.set(spec.name, hosted)
     }
   }
 
@@ -65,6 +79,36 @@ export class HostedTerminals {
   /** The records the terminal keeps, not yet uploaded, oldest first. */
   pending(name: string, limit: number): PurchaseRecord[] {
     return this.hosted.get(name)?.records.pending(limit) ?? []
+  }
+
+  /**
+   * The terminal goes online: uploads what it keeps (at most `recordsMax`), marks what the
+   * platform answered for, then takes the blacklist. Null when there is no such terminal.
+   */
+  async sync(name: string, gatewayUrl: string, recordsMax: number): Promise<TerminalSync | null> {
+    const hosted = this.hosted.get(name)
+    if (hosted === undefined) return null
+    const key = this.keys.terminalKey(hosted.spec.terminalId)
+    const records = hosted.records.pending(recordsMax)
+    let outcome: UploadOutcome = { status: 204, answer: {} }
+    if (records.length > 0) {
+      outcome = await uploadRecords({
+        gatewayUrl,
+        name,
+        terminalId: hosted.spec.terminalId,
+        key,
+        records,
+      })
+      // Every record of an answered batch was taken, refused or known: none is sent again.
+      if (outcome.status === 200)
+        hosted.records.markUploaded(records.map((record) => record.terminalSerial))
+    }
+    hosted.blacklist = new Set(await fetchBlacklist({ gatewayUrl, name, key }))
+    return {
+      ...outcome,
+      uploaded: outcome.status === 200 ? records.length : 0,
+      blacklisted: hosted.blacklist.size,
+    }
   }
 
   close(): void {

@@ -10,23 +10,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import type { BatchRecord } from '../../../gateway/clearing/batch-file.js'
 
-export interface PurchaseRecord {
-  /** The PSAM's terminal serial: unique per terminal, the record's key. */
-  readonly terminalSerial: number
-  readonly cardNumber: string
-  /** The card's offline serial the purchase used. */
-  readonly cardSerial: number
-  /** 06 a purchase, 09 a composite one (a subway tap). */
-  readonly type: number
-  readonly amountFen: number
-  readonly balanceAfterFen: number
-  readonly date: string
-  readonly time: string
-  /** hex, 4 bytes */
-  readonly tac: string
-  readonly keyVersion: number
-}
+/** A completed purchase as the terminal keeps it: what its clearing batch carries, line by line. */
+export type PurchaseRecord = BatchRecord
 
 /** A purchase whose DEBIT was sent and whose answer has not been kept yet. */
 export interface InFlightPurchase {
@@ -162,6 +149,14 @@ export class TerminalRecordStore {
         .prepare('SELECT * FROM records WHERE uploaded = 0 ORDER BY terminal_serial LIMIT ?')
         .all(limit) as RecordRow[]
     ).map(recordOf)
+  }
+
+  /** Marks records the platform has answered about: they are not uploaded again. */
+  markUploaded(terminalSerials: readonly number[]): void {
+    const mark = this.db.prepare('UPDATE records SET uploaded = 1 WHERE terminal_serial = ?')
+    this.db.transaction(() => {
+      for (const serial of terminalSerials) mark.run(serial)
+    })()
   }
 
   all(): PurchaseRecord[] {

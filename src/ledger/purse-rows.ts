@@ -1,0 +1,123 @@
+/**
+ * purse-rows.ts - the ledger's RFID-SIM purses and cleared purchases (migration 17), for the
+ * view: purses read through a small cache and written at flush like accounts; a cleared purchase
+ * inserted at once, so that the rest of its batch (the same upload, another terminal's) sees it.
+ * Exports PurseRows.
+ */
+import type { Purse, Write } from '../core/index.js'
+import type { SqliteDatabase } from './sqlite-open.js'
+
+interface PurseRow {
+  readonly card_number: string
+  readonly msisdn: string
+  readonly balance_minor: bigint
+  readonly loading_minor: bigint
+  readonly blacklisted: bigint
+}
+
+function purseOfRow(row: PurseRow): Purse {
+  return {
+    cardNumber: row.card_number,
+    msisdn: row.msisdn,
+    balanceMinor: row.balance_minor,
+    loadingMinor: row.loading_minor,
+    blacklisted: row.blacklisted !== 0n,
+  }
+}
+
+export class PurseRows {
+  /** The purses read or written since the last flush: few, a batch's top-ups and clearing. */
+  private readonly cached = new Map<string, Purse>()
+  private readonly dirty = new Set<string>()
+  private readonly sql
+
+  constructor(db: SqliteDatabase) {
+    this.sql = {
+      purse: db.prepare('SELECT * FROM purses WHERE card_number = ?'),
+      upsert: db.prepare(`
+        INSERT INTO purses (card_number, msisdn, balance_minor, loading_minor, blacklisted)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (card_number) DO UPDATE SET balance_minor = excluded.balance_minor,
+          loading_minor = excluded.loading_minor, blacklisted = excluded.blacklisted`),
+      cleared: db.prepare(
+        'SELECT 1 AS found FROM cleared_purchases WHERE (card_number = ? AND card_serial = ?) ' +
+          'OR (terminal_id = ? AND terminal_serial = ?) LIMIT 1',
+      ),
+      insertCleared: db.prepare(`
+        INSERT INTO cleared_purchases (card_number, card_serial, terminal_id, terminal_serial,
+          merchant_code, type, amount_minor, balance_after_minor, fee_minor, at_ms, tac,
+          transfer_id, cleared_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    }
+  }
+
+  purse(cardNumber: string): Purse | null {
+    const known = this.cached.get(cardNumber)
+    if (known !== undefined) return known
+    const row = this.sql.purse.get(cardNumber) as PurseRow | undefined
+    if (row === undefined) return null
+    const purse = purseOfRow(row)
+    this.cached.set(cardNumber, purse)
+    return purse
+  }
+
+  isCleared(
+    record: { cardNumber: string; cardSerial: number; terminalSerial: number },
+    terminalId: string,
+  ): boolean {
+    return (
+      this.sql.cleared.get(
+        record.cardNumber,
+        record.cardSerial,
+        terminalId,
+        record.terminalSerial,
+      ) !== undefined
+    )
+  }
+
+  applyPurse(purse: Purse): void {
+    this.cached.set(purse.cardNumber, purse)
+    this.dirty.add(purse.cardNumber)
+  }
+
+  applyCleared(write: Extract<Write, { kind: 'cleared' }>): void {
+    const { record } = write
+    this.sql.insertCleared.run(
+      record.cardNumber,
+      record.cardSerial,
+      write.terminalId,
+      record.terminalSerial,
+      write.merchantCode,
+      record.type,
+      record.amountMinor,
+      record.balanceAfterMinor,
+      write.feeMinor,
+      record.atMs,
+      record.tac,
+      write.transferId,
+      write.clearedMs,
+    )
+  }
+
+  flush(): void {
+    for (const cardNumber of this.dirty) {
+      const purse = this.cached.get(cardNumber)
+      if (purse === undefined) continue
+      this.sql.upsert.run(
+        purse.cardNumber,
+        purse.msisdn,
+        purse.balanceMinor,
+        purse.loadingMinor,
+        purse.blacklisted ? 1 : 0,
+      )
+    }
+    this.dirty.clear()
+    this.cached.clear()
+  }
+
+  /** Forgets what a rolled-back batch wrote. */
+  forget(): void {
+    this.dirty.clear()
+    this.cached.clear()
+  }
+}
