@@ -20,6 +20,7 @@
  * Exports startGateway, Gateway, GatewayConfig, GatewayParts.
  */
 
+import { join } from 'node:path'
 import type { Express } from 'express'
 import type { IvrChannelConfig, RunningIvrChannel } from '../channels/ivr/index.js'
 import { startIvrChannel } from '../channels/ivr/index.js'
@@ -34,6 +35,7 @@ import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
 import type { GatewayBank } from './bank/gateway-bank.js'
+import type { SimToolkit } from './bearer/rfid-sim/sim-toolkit.js'
 import { startOnsiteSimulator } from './bearer/rfid-sim/start.js'
 import { defaultTerminals } from './bearer/rfid-sim/terminal/fares.js'
 import type { SmppLimits } from './bearer/smpp/limits.js'
@@ -56,6 +58,8 @@ import {
 import { WebSessions } from './gateway/http/web-session.js'
 import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
+import { OtaLoadStore } from './gateway/onsite/ota-load-store.js'
+import { OtaLoads } from './gateway/onsite/ota-loads.js'
 import { KeyStore, testMasterKeys } from './gateway/pboc/key-store.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { withAccessLog } from './http/access-log.js'
@@ -259,6 +263,11 @@ async function startOnLockedDir(
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
   const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds, log })
+  // The platform's key store (its HSM, simulated: the default world's test keys, docs/channels/
+  // onsite.md). The simulator's SIMs answer OTA with the same keys; they start with the rest of
+  // the on-site simulator, after the bearer.
+  const purseKeys = new KeyStore(testMasterKeys)
+  let simToolkit: SimToolkit | null = null
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
     config.sms.mode === 'off'
@@ -275,6 +284,7 @@ async function startOnLockedDir(
             messages,
             nowMs: () => clock.nowMs(),
           },
+          sims: { download: (msisdn, userData) => simToolkit?.download(msisdn, userData) ?? null },
           log,
           metrics,
         })
@@ -365,8 +375,23 @@ async function startOnLockedDir(
     log,
     metrics,
   })
+  // Top-ups paid into the float go to the cards over the air (SMS-PP through the bearer).
+  const otaLoadStore = new OtaLoadStore(join(config.dataDir, 'ota-loads.sqlite'))
+  const otaLoads = new OtaLoads({
+    store: otaLoadStore,
+    ledger,
+    service,
+    keys: purseKeys,
+    sender: bearer?.sms ?? { send: () => Promise.resolve({ ok: false }) },
+    clock,
+    limits: config.limits,
+    log,
+    address: config.sms.shortCode,
+  })
+  bearer?.simData.attachSimData(otaLoads.onProof)
   const sweepOnce = async (): Promise<void> => {
     await service.sweepExpired()
+    await otaLoads.sweep()
     await deliverDueWebhooks({
       ledger,
       clock,
@@ -458,9 +483,7 @@ async function startOnLockedDir(
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
   // The simulator's RFID-SIMs and terminals, on the default world's test keys (simulator only).
-  // The platform's key store (its HSM, simulated: the default world's test keys, docs/channels/
-  // onsite.md) and the terminals it clears for (contract section 11).
-  const purseKeys = new KeyStore(testMasterKeys)
+  // The terminals the platform clears for (contract section 11).
   const clearing = new ClearingService({
     keys: purseKeys,
     service,
@@ -470,6 +493,7 @@ async function startOnLockedDir(
   })
   const onsite =
     network === null ? null : startOnsiteSimulator(config.dataDir, purseKeys, config.onsite, log)
+  simToolkit = onsite?.toolkit ?? null
   const overviewStreams = overviewRoutes(context)
   const app = createApp(context, (mounted) => {
     mounted.use(ussd.router)
@@ -600,6 +624,7 @@ async function startOnLockedDir(
       // ends, over SMPP hops that are still up.
       await registry.close()
       await onsite?.close()
+      simToolkit = null
       await bearer?.close()
       // A sweep in flight still writes to the ledger (a webhook's delivery): let it finish.
       await lastSweep
@@ -607,6 +632,7 @@ async function startOnLockedDir(
       messages.close()
       await commits.drained()
       await ledger.close()
+      otaLoadStore.close()
       bank.close()
       lock.release()
       log.info('stop: done', { ms: Date.now() - stopStartedMs })

@@ -16,6 +16,7 @@ export const smsKeywords = [
   'bill',
   'topup',
   'load',
+  'loadcard',
   'send',
   'yes',
   'no',

@@ -22,7 +22,12 @@ export const smsEn: SmsCatalogue = {
     topup:
       'Send TOPUP <amount> for your phone or TOPUP <amount> <number> for another, e.g. TOPUP 20 8613800138001. ' +
       'Add W, P or B for the account.',
-    load: 'Send LOAD <amount> to move money from your bank card to your wallet, e.g. LOAD 100.',
+    load:
+      'Send LOAD <amount> to move money from your bank card to your wallet, e.g. LOAD 100. ' +
+      'LOAD CARD <amount> loads your SIM card.',
+    loadcard:
+      'Send LOAD CARD <amount> to load your SIM card purse from your wallet, e.g. LOAD CARD 50. ' +
+      'Add P or B for phone bill or bank card.',
     send: 'Send SEND <number> <amount> to send money from your wallet, e.g. SEND 8613800138001 10.',
     yes: 'Reply YES <PIN> to confirm the payment waiting for you, or YES alone for a phone bill payment.',
     no: 'Reply NO to cancel the payment waiting for your confirmation.',

@@ -15,7 +15,8 @@
  *     ESME_RTHROTTLED, so the SMSC sends the message again later.
  *  2. MUST hand every PDU carrying `ussd_service_op` to the attached UssdPduHandler instead of
  *     the SMS path, and answer it with the status the handler returns; with no handler attached
- *     it MUST treat the PDU as before USSD existed (an SMS).
+ *     it MUST treat the PDU as before USSD existed (an SMS). Likewise every short message with
+ *     protocol_id 0x7F (a SIM's proof of receipt) to the attached SimDataLink handler.
  *  3. MUST call `InboundAnswer.afterResponse` only once the response PDU has been written, so a
  *     reply, a receipt or a screen never overtakes the response that carries its message id.
  *  4. MUST send `sendUssd` params unchanged (TLVs included) as deliver_sm (simulator) or
@@ -39,7 +40,8 @@
  *     outbox whose routes they are, src/gateway/notices/).
  *  c. MUST NOT learn which mode carries it beyond `mode`.
  * Exports InboundSm, InboundAnswer, InboundHandler, OutboundSm, HandsetDelivery, SendResult,
- * SmsTransport, SmsLink, UssdLink, UssdPduHandler, UssdPduSource, SmppBearer.
+ * SmsTransport, SmsLink, SimDataLink, simDataDownloadPid, UssdLink, UssdPduHandler,
+ * UssdPduSource, SmppBearer.
  */
 import type { Pdu, PduParams } from './smpp/pdu.js'
 
@@ -59,6 +61,8 @@ export interface InboundSm {
   readonly source: string
   readonly destination: string
   readonly esmClass: number
+  /** TP-PID: 0x7F is a SIM data download (an OTA packet, or the SIM's proof of receipt). */
+  readonly protocolId: number
   readonly dataCoding: number
   readonly registeredDelivery: number
   readonly shortMessage: Buffer
@@ -85,6 +89,8 @@ export interface OutboundSm {
   readonly source: string
   readonly destination: string
   readonly esmClass: number
+  /** TP-PID; absent: 0, a plain short message. 0x7F: a data download for the SIM (OTA). */
+  readonly protocolId?: number
   readonly dataCoding: number
   readonly registeredDelivery: number
   readonly shortMessage: Buffer
@@ -124,6 +130,19 @@ export interface SmsLink extends Omit<SmsTransport, 'close'> {
   attachSms(handler: InboundHandler | null): void
 }
 
+/**
+ * SIM data download (TP-PID 0x7F), both ways: the platform's OTA packets go out by `send` with
+ * `protocolId` 0x7F; the SIMs' proofs of receipt come back to the attached handler, never to the
+ * SMS channel (they are bytes for the SIM's applet, not a text anyone typed).
+ */
+export interface SimDataLink {
+  /** Takes the SIM data downloads addressed to us; null refuses them (ESME_RTHROTTLED). */
+  attachSimData(handler: InboundHandler | null): void
+}
+
+/** TP-PID of a SIM data download (3GPP TS 23.040): the ME hands it to the SIM. */
+export const simDataDownloadPid = 0x7f
+
 // What channels/ussd rides: PDUs that carry ussd_service_op, both ways.
 
 /** Which session a USSD PDU came by, and who sent it (stable across reconnects). */
@@ -153,4 +172,4 @@ export interface UssdLink {
 }
 
 /** The bearer as a whole: both transports carry SMS and USSD over the same binds. */
-export type SmppBearer = SmsTransport & UssdLink
+export type SmppBearer = SmsTransport & UssdLink & SimDataLink

@@ -17,9 +17,11 @@ import type {
   UssdPduHandler,
   UssdPduSource,
 } from './contract.js'
+import { simDataDownloadPid } from './contract.js'
 import { inboundOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import type { SmppClient } from './smpp/client.js'
 import { createSmppClient } from './smpp/client.js'
+import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
 import { publishSmppCounters } from './smpp/metrics.js'
 import type { PduParams } from './smpp/pdu.js'
@@ -40,6 +42,7 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
   const { upstream } = options
   const bind = `${upstream.systemId}@${upstream.host}:${upstream.port}`
   let ussdHandler: UssdPduHandler | null = null
+  let simDataHandler: InboundHandler | null = null
   const client = createSmppClient({
     host: upstream.host,
     port: upstream.port,
@@ -79,7 +82,14 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
         if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
         return { status: answer.status }
       }
-      const answer = await options.onInbound(inboundOf(pdu, bind))
+      const sm = inboundOf(pdu, bind)
+      if (sm.protocolId === simDataDownloadPid) {
+        if (simDataHandler === null) return { status: smppStatus.throttled }
+        const answer = await simDataHandler(sm)
+        if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+        return { status: answer.status }
+      }
+      const answer = await options.onInbound(sm)
       if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
       return { status: answer.status }
     },
@@ -104,6 +114,9 @@ export function startOperatorTransport(options: OperatorOptions): OperatorTransp
     client,
     attachUssd(handler) {
       ussdHandler = handler
+    },
+    attachSimData(handler) {
+      simDataHandler = handler
     },
     sendUssd: (_bind: string, params: PduParams) => submitted(params),
     pushTarget: (): UssdPduSource | null => (client.ready() ? { bind, origin: bind } : null),

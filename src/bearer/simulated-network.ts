@@ -33,6 +33,7 @@ import type {
   OutboundSm,
   SendResult,
 } from './contract.js'
+import { simDataDownloadPid } from './contract.js'
 import { concatOf, outboundParams, sendResultOf } from './inbound-pdu.js'
 import { esmClassOf, smppStatus } from './smpp/constants.js'
 import type { PduParams } from './smpp/pdu.js'
@@ -63,6 +64,19 @@ export interface NetworkOptions {
   readonly handsets: HandsetSide | null
   /** The SMS channel's handler of MOs, as an ESME's MO to the short code reaches it. */
   readonly onInbound: InboundHandler
+  /**
+   * The SIMs of the simulated phones (src/bearer/rfid-sim/sim-toolkit.ts): a data download for
+   * one goes to its SIM, whatever stands in for the phone's screen, and the SIM's answer (a proof
+   * of receipt) comes back as the phone's MO to `onSimData`. Null: no SIMs (the bench).
+   */
+  readonly sims?: SimSide | null
+  readonly onSimData?: InboundHandler
+}
+
+/** What the network needs of the simulated SIMs. */
+export interface SimSide {
+  /** The SIM of `msisdn` takes a data download's user data; its answer's user data, or null. */
+  download(msisdn: string, userData: Buffer): Buffer | null
 }
 
 /** The bind name of MOs from web handsets: replies to them go back to the handset. */
@@ -149,11 +163,46 @@ export class SimulatedNetwork {
 
   /** Sends an MT of the platform's (the SMS channel's) toward its phone. */
   async deliver(sm: OutboundSm): Promise<SendResult> {
+    if (sm.protocolId === simDataDownloadPid) return this.downloadToSim(sm)
     const target = this.targetFor(sm.destination, sm.bind)
     if (target === null) return { ok: false, error: 'no ESME is bound to receive', temporary: true }
     if (target.kind === 'handset') return { ok: true, messageId: '', handset: target.delivery }
     // deliver_sm_resp carries no id; the simulator's own MT ids only name receipts.
     return sendResultOf(await target.peer.send('deliver_sm', outboundParams(sm)))
+  }
+
+  /**
+   * A data download to a phone's SIM: the SIM answers at once, and its proof of receipt goes back
+   * as an MO from the phone (an SMS-SUBMIT, PID 0x7F) after this send is answered.
+   */
+  private downloadToSim(sm: OutboundSm): SendResult {
+    const phone = normalizeMsisdn(sm.destination) ?? sm.destination
+    const sims = this.options.sims
+    if (sims === null || sims === undefined)
+      return { ok: false, error: 'no SIM answers data downloads here', temporary: false }
+    const answer = sims.download(phone, sm.shortMessage)
+    const messageId = this.nextId()
+    const onSimData = this.options.onSimData
+    if (answer !== null && onSimData !== undefined)
+      setImmediate(() => {
+        void onSimData({
+          bind: handsetBind,
+          origin: handsetBind,
+          source: phone,
+          destination: sm.source,
+          esmClass: esmClassOf.udhi,
+          protocolId: simDataDownloadPid,
+          dataCoding: sm.dataCoding,
+          registeredDelivery: 0,
+          shortMessage: answer,
+          messagePayload: null,
+          sar: null,
+          userMessageReference: null,
+          receiptedMessageId: null,
+          messageState: null,
+        })
+      })
+    return { ok: true, messageId }
   }
 
   /**
@@ -375,6 +424,7 @@ function handsetSm(
     source,
     destination,
     esmClass: udhi ? esmClassOf.udhi : 0,
+    protocolId: 0,
     dataCoding,
     registeredDelivery: 0,
     shortMessage,

@@ -22,9 +22,10 @@ import type {
   UssdPduHandler,
   UssdPduSource,
 } from './contract.js'
+import { simDataDownloadPid } from './contract.js'
 import { inboundOf, sendResultOf } from './inbound-pdu.js'
 import { pduJson, pduParties } from './pdu-json.js'
-import type { HandsetSide } from './simulated-network.js'
+import type { HandsetSide, SimSide } from './simulated-network.js'
 import { bindNameOf, SimulatedNetwork } from './simulated-network.js'
 import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   readonly onInbound: InboundHandler
   /** The web handsets and the message log (src/gateway/handset); null: none. */
   readonly handsets?: HandsetSide | null
+  /** The simulated phones' SIMs, which answer OTA data downloads; null: none. */
+  readonly sims?: SimSide | null
 }
 
 /** MSISDNs whose last USSD bind we remember, for the push; oldest forgotten first. */
@@ -63,6 +66,11 @@ export async function startSimulatorTransport(
   let network: SimulatedNetwork | null = null
   // USSD over SMPP: who speaks it, and where each MSISDN last spoke it (same bound as lastBind).
   let ussdHandler: UssdPduHandler | null = null
+  let simDataHandler: InboundHandler | null = null
+  const onSimData: InboundHandler = (sm) =>
+    simDataHandler === null
+      ? Promise.resolve({ status: smppStatus.throttled, messageId: '', afterResponse: null })
+      : simDataHandler(sm)
   const ussdPeers = new Set<number>()
   const lastUssdBind = new Map<string, number>()
   const rememberUssd = (msisdn: string, peerId: number): void => {
@@ -119,6 +127,14 @@ export async function startSimulatorTransport(
       }
       const sm = inboundOf(pdu, bindNameOf(peer), peer.systemId)
       if (network === null) return { status: smppStatus.throttled }
+      if (sm.protocolId === simDataDownloadPid && sm.destination === options.shortCode) {
+        // A SIM's proof of receipt, sent by an ESME that stands in for a phone and its SIM.
+        const answer = await onSimData(sm)
+        if (answer.afterResponse !== null) setImmediate(answer.afterResponse)
+        return answer.status === smppStatus.ok
+          ? { status: answer.status, messageId: answer.messageId }
+          : { status: answer.status }
+      }
       const serviceCode = network.serviceCodeOf(peer)
       let answer: InboundAnswer
       if (serviceCode !== null && sm.source === serviceCode) {
@@ -147,6 +163,8 @@ export async function startSimulatorTransport(
     shortCode: options.shortCode,
     handsets: options.handsets ?? null,
     onInbound: options.onInbound,
+    sims: options.sims ?? null,
+    onSimData,
   })
   network = simulated
   publishSmppCounters(options.metrics, 'smsc', server.counters)
@@ -166,6 +184,9 @@ export async function startSimulatorTransport(
     close: () => server.close(),
     attachUssd(handler) {
       ussdHandler = handler
+    },
+    attachSimData(handler) {
+      simDataHandler = handler
     },
     async sendUssd(bind: string, params: PduParams): Promise<SendResult> {
       const peers = server.peers()

@@ -13,9 +13,16 @@
 import type { UpstreamSmsc } from '../config.js'
 import type { Logger } from '../service/log.js'
 import type { Metrics } from '../service/metrics.js'
-import type { InboundAnswer, InboundHandler, SmppBearer, SmsLink, UssdLink } from './contract.js'
+import type {
+  InboundAnswer,
+  InboundHandler,
+  SimDataLink,
+  SmppBearer,
+  SmsLink,
+  UssdLink,
+} from './contract.js'
 import { startOperatorTransport } from './operator-transport.js'
-import type { HandsetSide, SimulatedNetwork } from './simulated-network.js'
+import type { HandsetSide, SimSide, SimulatedNetwork } from './simulated-network.js'
 import { startSimulatorTransport } from './simulator-transport.js'
 import { smppStatus } from './smpp/constants.js'
 import type { SmppLimits } from './smpp/limits.js'
@@ -38,6 +45,8 @@ export interface SmppBearerOptions {
   readonly limits?: Partial<SmppLimits>
   /** The simulator's web handsets and message log (src/gateway/handset); absent: none. */
   readonly handsets?: HandsetSide | null
+  /** The simulated phones' SIMs, which answer OTA data downloads; absent: none. */
+  readonly sims?: SimSide | null
   readonly log: Logger
   readonly metrics: Metrics
 }
@@ -56,6 +65,8 @@ export interface RunningSmppBearer {
   readonly sms: SmsLink
   /** What channels/ussd/smpp rides: PDUs that carry ussd_service_op, both ways. */
   readonly ussd: UssdLink
+  /** What the OTA service rides: SIM data downloads out (by `sms.send`), proofs of receipt in. */
+  readonly simData: SimDataLink
   /**
    * The simulator's port (its configured one, or the one picked for port 0); null in operator mode.
    */
@@ -94,6 +105,7 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
       onInbound,
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       handsets: options.handsets ?? null,
+      sims: options.sims ?? null,
     })
     server = simulator.server
     network = simulator.network
@@ -129,6 +141,7 @@ export async function startSmppBearer(options: SmppBearerOptions): Promise<Runni
       sendUssd: (bind, params) => bearer.sendUssd(bind, params),
       pushTarget: (msisdn) => bearer.pushTarget(msisdn),
     },
+    simData: { attachSimData: (handler) => bearer.attachSimData(handler) },
     port: server?.port ?? null,
     network,
     ready: () => bearer.ready(),

@@ -15,11 +15,18 @@ export type WorkingDatabase = Database.Database
  * losing or doubling money (the ledger, with FULL, is the record), and every write stays an
  * append to the log.
  */
-export function openWorkingDatabase(path: string): WorkingDatabase {
+export function openWorkingDatabase(
+  path: string,
+  /**
+   * `full`: what the file holds must survive a power cut (a terminal's records, a card's purse,
+   * a load on its way to a card: money that exists nowhere else yet).
+   */
+  durability: 'normal' | 'full' = 'normal',
+): WorkingDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
+  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL')
   // Another process (an operator's sqlite3 shell) may read while the gateway writes.
   db.pragma('busy_timeout = 5000')
   return db

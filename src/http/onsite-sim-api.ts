@@ -13,6 +13,8 @@
  * - POST /sim/cards/:msisdn/loads `{ amount }`: cash paid at a ticket office loads the card (an
  *   online load run by the platform as load host, then the float credited): 201 with the card's
  *   balance and the load's TAC.
+ * - PUT /sim/cards/:msisdn/ota `{ fault: "off" | "lose_credit_answer" | null }`: a fault on the
+ *   SIM's over-the-air side (a phone out of reach; a load's last answer lost once), for testing.
  * - POST /sim/terminals/:name/uploads: the terminal goes online, uploads its records to clearing
  *   and takes the blacklist: 200 with the platform's answer.
  *
@@ -24,6 +26,7 @@ import type { Request, Response, Router } from 'express'
 import express from 'express'
 import type { SimCards } from '../bearer/rfid-sim/sim-cards.js'
 import { cardNumberOf } from '../bearer/rfid-sim/sim-cards.js'
+import type { SimToolkit } from '../bearer/rfid-sim/sim-toolkit.js'
 import type { HostedTerminals } from '../bearer/rfid-sim/terminal/hosted-terminals.js'
 import type { TapRefusal } from '../bearer/rfid-sim/terminal/offline-terminal.js'
 import { decodeTransitRecord } from '../bearer/rfid-sim/terminal/transit-record.js'
@@ -40,6 +43,8 @@ import type { PaymentService } from '../service/payment-service.js'
 
 export interface OnsiteSimDeps {
   readonly cards: SimCards
+  /** The SIMs' OTA side, whose faults a tester sets. */
+  readonly toolkit: SimToolkit
   readonly terminals: HostedTerminals
   /** Whether the MSISDN is a subscriber's (cards are issued to subscribers only). */
   isSubscriber(msisdn: string): Promise<boolean>
@@ -171,6 +176,23 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
       tac: loaded.tac,
       reference: result.reference,
     })
+  })
+
+  router.put('/sim/cards/:msisdn/ota', async (request: Request, response: Response) => {
+    const body = request.body as unknown
+    if (typeof body !== 'object' || body === null) return sendBodyInvalid(response)
+    const fault = (body as Record<string, unknown>)['fault']
+    if (fault !== null && fault !== 'off' && fault !== 'lose_credit_answer')
+      return sendError(
+        response,
+        400,
+        'fault_invalid',
+        'fault is "off", "lose_credit_answer" or null',
+      )
+    const msisdn = await subscriberOf(request.params['msisdn'], response)
+    if (msisdn === null) return
+    deps.toolkit.setFault(msisdn, fault)
+    response.json({ msisdn, fault })
   })
 
   router.post('/sim/terminals/:name/uploads', async (request: Request, response: Response) => {

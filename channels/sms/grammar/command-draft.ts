@@ -33,6 +33,7 @@ export type CommandDraft =
       readonly funding: FundingKind
     }
   | { readonly kind: 'load_wallet'; readonly amountMinor: bigint }
+  | { readonly kind: 'load_card'; readonly amountMinor: bigint; readonly funding: FundingKind }
   | { readonly kind: 'send_money'; readonly payeeMsisdn: string; readonly amountMinor: bigint }
   /** REG <name> <PIN>: the number registers itself, answered in the language it wrote in. */
   | { readonly kind: 'register'; readonly name: string; readonly language: Language }
@@ -89,6 +90,14 @@ export function commandOfDraft(draft: CommandDraft, msisdn: string): SubscriberC
       }
     case 'load_wallet':
       return { kind: 'load_wallet', msisdn, amountMinor: draft.amountMinor, authorize }
+    case 'load_card':
+      return {
+        kind: 'load_card',
+        msisdn,
+        amountMinor: draft.amountMinor,
+        funding: draft.funding,
+        authorize,
+      }
     case 'send_money':
       return {
         kind: 'send_money',

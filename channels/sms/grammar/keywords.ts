@@ -18,6 +18,7 @@ const keywordWords: { readonly [K in SmsKeyword]: readonly string[] } = {
   bill: ['BILL', '缴费'],
   topup: ['TOPUP', '充值'],
   load: ['LOAD', '圈存'],
+  loadcard: ['卡充值'],
   send: ['SEND', '转账'],
   yes: ['YES', 'Y', '确认'],
   no: ['NO', 'N', '取消'],

@@ -32,8 +32,12 @@ const argumentKinds: { readonly [K in SmsKeyword]: readonly ArgumentKind[] } = {
   bill: ['code', 'text', 'amount', 'account'],
   topup: ['amount', 'msisdn_or_account', 'msisdn_or_account'],
   load: ['amount'],
+  loadcard: ['amount', 'account'],
   send: ['msisdn', 'amount'],
 }
+
+/** LOAD CARD <amount> [<account>]: the word CARD, then what 卡充值 takes. */
+const loadCardKinds: readonly ArgumentKind[] = ['text', 'amount', 'account']
 
 const digitsPattern = /^\+?\d+$/
 // The PIN lengths the service accepts (src/service/pin-hasher.ts), anywhere in a text the
@@ -51,7 +55,8 @@ export function maskMoText(text: string): string {
   const keyword = first === undefined ? null : keywordOf(first)
   if (first === undefined || keyword === null) return text.replace(pinLikePattern, mask)
   if (pinKeywords.has(keyword)) return [first, ...args.map(() => mask)].join(' ')
-  const kinds = argumentKinds[keyword]
+  const kinds =
+    keyword === 'load' && args[0]?.toUpperCase() === 'CARD' ? loadCardKinds : argumentKinds[keyword]
   return [first, ...args.map((word, index) => (mayBePin(word, kinds[index]) ? mask : word))].join(
     ' ',
   )

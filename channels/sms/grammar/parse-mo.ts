@@ -88,7 +88,11 @@ function parseKeyword(
     case 'topup':
       return parseTopUp(args, defaultFunding)
     case 'load':
-      return parseLoad(args)
+      return args[0]?.toUpperCase() === 'CARD'
+        ? parseLoadCard('load', args.slice(1), defaultFunding)
+        : parseLoad(args)
+    case 'loadcard':
+      return parseLoadCard('loadcard', args, defaultFunding)
     case 'send':
       return parseSend(args)
     default:
@@ -261,6 +265,21 @@ function parseLoad(args: readonly string[]): MoMeaning {
   const amount = amountOf(amountWord)
   if (!amount.ok) return refusal('load', amount.reason)
   return command('load', { kind: 'load_wallet', amountMinor: amount.minor })
+}
+
+/** LOAD CARD <amount> [<account>] / 卡充值: the RFID-SIM's purse, from the wallet unless named. */
+function parseLoadCard(
+  keyword: SmsKeyword,
+  args: readonly string[],
+  defaultFunding: FundingKind,
+): MoMeaning {
+  const [amountWord, accountWord] = args
+  if (args.length < 1 || args.length > 2 || amountWord === undefined) return usage(keyword)
+  const funding = fundingOf(accountWord, defaultFunding)
+  if (funding === null) return usage(keyword)
+  const amount = amountOf(amountWord)
+  if (!amount.ok) return refusal(keyword, amount.reason)
+  return command(keyword, { kind: 'load_card', amountMinor: amount.minor, funding })
 }
 
 function parseSend(args: readonly string[]): MoMeaning {

@@ -4,7 +4,7 @@
  * it to the store in one commit: a card pulled from the field before the commit has not changed
  * (no half-debited purse, no counter without its log record), and one pulled after it can prove
  * the transaction (GET TRANSACTION PROVE reads lastProof). Exports CardState, CardStore,
- * MemoryCardStore, CardKeys, emptyCardState.
+ * MemoryCardStore, OtaCounterStore, CardKeys, emptyCardState.
  */
 import type { CardKeys } from '../../gateway/pboc/key-store.js'
 import type { LogRecord } from './card-files.js'
@@ -48,6 +48,13 @@ export interface CardStore {
   read(cardNumber: string): CardState
   /** Replaces the card's state at once, or throws and leaves it as it was. */
   commit(cardNumber: string, state: CardState): void
+}
+
+/** The SIM's OTA replay counters: a packet is taken only with a counter above the last one. */
+export interface OtaCounterStore {
+  /** The last counter the SIM took; -1 when it took none. */
+  lastCounter(cardNumber: string): number
+  takeCounter(cardNumber: string, counter: number): void
 }
 
 /** A store in memory: for tests and the terminal simulator's own cards. */

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { KeyStore } from '../../gateway/pboc/key-store.js'
 import type { Logger } from '../../service/log.js'
 import { SimCards } from './sim-cards.js'
+import { SimToolkit } from './sim-toolkit.js'
 import { SqliteCardStore } from './sqlite-card-store.js'
 import { defaultTerminals } from './terminal/fares.js'
 import { HostedTerminals } from './terminal/hosted-terminals.js'
@@ -18,6 +19,8 @@ const chinaOffsetMs = 8 * 3_600_000
 export interface OnsiteSimulator {
   readonly cards: SimCards
   readonly terminals: HostedTerminals
+  /** The SIMs' side of OTA: data downloads to the purse applet, answered with a PoR. */
+  readonly toolkit: SimToolkit
   close(): Promise<void>
 }
 
@@ -55,6 +58,7 @@ export function startOnsiteSimulator(
   return {
     cards,
     terminals,
+    toolkit: new SimToolkit(cards, keys, store),
     async close() {
       for (const bridge of bridges) await bridge.stop()
       terminals.close()

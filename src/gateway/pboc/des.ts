@@ -49,6 +49,11 @@ export function tdesEncryptCbc(key16: Uint8Array, data: Uint8Array): Buffer {
   return run('encrypt', 'des-ede-cbc', key16, data, Buffer.alloc(8))
 }
 
+export function tdesDecryptCbc(key16: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key16, 16, data)
+  return run('decrypt', 'des-ede-cbc', key16, data, Buffer.alloc(8))
+}
+
 export function xorBytes(a: Uint8Array, b: Uint8Array): Buffer {
   if (a.length !== b.length) throw new RangeError('xor of unequal lengths')
   const out = Buffer.alloc(a.length)

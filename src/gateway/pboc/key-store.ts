@@ -8,6 +8,7 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { inspect } from 'node:util'
+import type { OtaKeys } from '../ota/secured-packet.js'
 import { diversify, loadSessionKey, tacKeyOf } from './keys.js'
 import type { LoadFields, PurchaseFields } from './purse-macs.js'
 import { loadMac1, loadMac2, loadTac, purchaseTac } from './purse-macs.js'
@@ -46,6 +47,9 @@ export interface MasterKeys {
    * HMAC-SHA256 of its 12-digit terminal id under this one (the PSAM holds its own at issue).
    */
   readonly terminal: string
+  /** The SIM's OTA keys (KIc, KID) of the purse applet, diversified per card like the others. */
+  readonly otaCipher: string
+  readonly otaChecksum: string
   /** The key version and index the cards are personalised with and terminals name. */
   readonly version: number
   readonly index: number
@@ -61,6 +65,8 @@ export const testMasterKeys: MasterKeys = {
   tac: '00112233445566778899AABBCCDDEEFF',
   maintenance: '33445566778899AABBCCDDEEFF001122',
   terminal: '5566778899AABBCCDDEEFF0011223344',
+  otaCipher: '6677889900AABBCCDDEEFF0011223344',
+  otaChecksum: '778899AABBCCDDEEFF00112233445566',
   version: 0x01,
   index: 0x01,
 }
@@ -83,6 +89,8 @@ export class KeyStore {
   readonly #tac: Buffer
   readonly #maintenance: Buffer
   readonly #terminal: Buffer
+  readonly #otaCipher: Buffer
+  readonly #otaChecksum: Buffer
   /** TAC keys of the cards clearing met lately: a card's is two 3DES blocks to make. */
   readonly #tacKeys = new Map<string, Buffer>()
   readonly version: number
@@ -94,6 +102,8 @@ export class KeyStore {
     this.#tac = keyOf('tac', masters.tac)
     this.#maintenance = keyOf('maintenance', masters.maintenance)
     this.#terminal = keyOf('terminal', masters.terminal)
+    this.#otaCipher = keyOf('otaCipher', masters.otaCipher)
+    this.#otaChecksum = keyOf('otaChecksum', masters.otaChecksum)
     this.version = masters.version
     this.index = masters.index
   }
@@ -108,6 +118,15 @@ export class KeyStore {
       maintenance: diversify(this.#maintenance, factor),
       version: this.version,
       index: this.index,
+    }
+  }
+
+  /** A card's OTA keys: the SIM holds them from personalisation, the platform makes them here. */
+  otaKeys(cardNumber: string): OtaKeys {
+    const factor = cardKeyFactor(cardNumber)
+    return {
+      cipher: diversify(this.#otaCipher, factor),
+      checksum: diversify(this.#otaChecksum, factor),
     }
   }
 

@@ -7,10 +7,9 @@
  * terminal which card to ask for the proof at its next tap. Exports TerminalRecordStore,
  * PurchaseRecord, InFlightPurchase.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { BatchRecord } from '../../../gateway/clearing/batch-file.js'
+import { openWorkingDatabase } from '../../../gateway/working-db.js'
 
 /** A completed purchase as the terminal keeps it: what its clearing batch carries, line by line. */
 export type PurchaseRecord = BatchRecord
@@ -91,10 +90,7 @@ export class TerminalRecordStore {
 
   /** `path`: the terminal's file, or ':memory:' for a terminal that need not survive. */
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
+    this.db = openWorkingDatabase(path, 'full')
     this.db.exec(schema)
   }
 

@@ -29,6 +29,8 @@ describe('maskMoText', () => {
     ['SEND 8613800138001 10 1234', 'SEND 8613800138001 10 ****'],
     ['TOPUP 20 1234', 'TOPUP 20 ****'],
     ['HELP 1234', 'HELP ****'],
+    ['LOAD CARD 50 1234', 'LOAD CARD 50 ****'],
+    ['卡充值 50 1234', '卡充值 50 ****'],
     // No keyword: any run of 4 to 6 digits may be a PIN sent on its own.
     ['1234', '****'],
     ['my pin is 4321 ok', 'my pin is **** ok'],
@@ -44,6 +46,7 @@ describe('maskMoText', () => {
     'TOPUP 20 8613800138001 W',
     'SEND 8613800138001 10',
     'LOAD 1000',
+    'LOAD CARD 50 W',
     'BAL',
     '支付 1001 25',
   ])('keeps %s readable', (text) => {
@@ -106,6 +109,7 @@ describe('SMS texts', () => {
       bill: 'BILL',
       topup: 'TOPUP',
       load: 'LOAD',
+      loadcard: 'LOAD CARD',
       send: 'SEND',
       yes: 'YES',
       no: 'NO',
@@ -121,6 +125,7 @@ describe('SMS texts', () => {
       bill: '缴费',
       topup: '充值',
       load: '圈存',
+      loadcard: '卡充值',
       send: '转账',
       yes: '确认',
       no: '取消',

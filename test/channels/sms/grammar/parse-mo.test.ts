@@ -206,6 +206,19 @@ table('LOAD / 圈存, SEND / 转账', [
   ['LOAD 100', run('load', { kind: 'load_wallet', amountMinor: 10_000n })],
   ['load 0.5', run('load', { kind: 'load_wallet', amountMinor: 50n })],
   ['圈存 100', run('load', { kind: 'load_wallet', amountMinor: 10_000n }, zh)],
+  // The RFID-SIM's purse: from the wallet unless an account is named.
+  ['LOAD CARD 50', run('load', { kind: 'load_card', amountMinor: 5_000n, funding: 'wallet' })],
+  [
+    'load card 20 P',
+    run('load', { kind: 'load_card', amountMinor: 2_000n, funding: 'phone_bill' }),
+  ],
+  ['卡充值 50', run('loadcard', { kind: 'load_card', amountMinor: 5_000n, funding: 'wallet' }, zh)],
+  [
+    '卡充值 20 银行卡',
+    run('loadcard', { kind: 'load_card', amountMinor: 2_000n, funding: 'bank' }, zh),
+  ],
+  ['LOAD CARD', usage('load')],
+  ['LOAD CARD 50 X', usage('load')],
   [
     'SEND 8613800138001 10',
     run('send', { kind: 'send_money', payeeMsisdn: HAN, amountMinor: 1_000n }),

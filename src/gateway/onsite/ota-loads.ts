@@ -1,0 +1,312 @@
+/**
+ * ota-loads.ts - a top-up paid into the float (LOAD CARD) goes to the subscriber's RFID-SIM over
+ * the air, as SMS-PP data downloads to the purse applet (src/gateway/ota/secured-packet.ts), in
+ * two round trips: SELECT and INITIALIZE FOR LOAD (the card's balance, online serial, random and
+ * MAC1 come back in the proof of receipt), then CREDIT FOR LOAD with the host's MAC2 (the card's
+ * TAC comes back). A load whose packet or proof is lost is asked again from the start: once a
+ * CREDIT was sent, the next INITIALIZE answer's online serial tells whether it happened (the
+ * serial moves on only with a load), so the money is neither loaded twice nor refunded while it
+ * may be on the card. A load the card never took within its bound is refunded. Exports
+ * OtaLoads, otaLimits.
+ */
+import type { InboundAnswer, InboundSm, OutboundSm } from '../../bearer/contract.js'
+import { simDataDownloadPid } from '../../bearer/contract.js'
+import { smppStatus } from '../../bearer/smpp/constants.js'
+import type { Limits } from '../../core/index.js'
+import { cardNumberOf, maskMsisdn } from '../../core/index.js'
+import { decodeJson } from '../../ledger/codec.js'
+import type { LedgerStore } from '../../ledger/store.js'
+import type { Clock } from '../../service/clock.js'
+import type { Logger } from '../../service/log.js'
+import type { PaymentService } from '../../service/payment-service.js'
+import {
+  commandPacket,
+  commandPacketHeader,
+  openResponsePacket,
+  porHeader,
+  porStatus,
+} from '../ota/secured-packet.js'
+import { purseTimeOf } from '../pboc/fields.js'
+import type { KeyStore } from '../pboc/key-store.js'
+import {
+  creditForLoadApdu,
+  initForLoadApdu,
+  parseInitForLoad,
+  selectPurseApdu,
+} from '../pboc/load-host.js'
+import { loadHostTerminalId } from './card-loader.js'
+import type { OtaLoad, OtaLoadStore } from './ota-load-store.js'
+
+export const otaLimits = {
+  /**
+   * How long a packet's proof of receipt is waited for before the load is asked again: an SMS to
+   * a phone that is on arrives in seconds; one that is off waits in the SMSC, and asking again
+   * sooner only queues more.
+   */
+  porTimeoutMs: 30_000,
+  /** The wait doubles with each attempt, up to this. */
+  retryDelayMaxMs: 10 * 60_000,
+  /**
+   * Attempts before a load no CREDIT was sent for is refunded: with the doubling, about an hour
+   * and a half of a phone out of reach.
+   */
+  attemptsMax: 8,
+  /** Loads and outbox rows taken per sweep. */
+  perSweepMax: 50,
+} as const
+
+/** The sms-transport side the service sends by. */
+export interface OtaSender {
+  send(sm: OutboundSm): Promise<{ readonly ok: boolean }>
+}
+
+export interface OtaLoadsDeps {
+  readonly store: OtaLoadStore
+  readonly ledger: LedgerStore
+  readonly service: PaymentService
+  readonly keys: KeyStore
+  readonly sender: OtaSender
+  readonly clock: Clock
+  readonly limits: Limits
+  readonly log: Logger
+  /** The address the packets come from and the proofs go back to (the platform's short code). */
+  readonly address: string
+}
+
+/** The data of a compact proof of receipt: commands run, the last status word, its data. */
+interface ScriptAnswer {
+  readonly run: number
+  readonly status: number
+  readonly data: Buffer
+}
+
+function scriptOf(apdus: readonly Buffer[]): Buffer {
+  return Buffer.concat(apdus.flatMap((apdu) => [Buffer.of(apdu.length), apdu]))
+}
+
+function hex(value: number): string {
+  return value.toString(16).toUpperCase().padStart(4, '0')
+}
+
+export class OtaLoads {
+  constructor(private readonly deps: OtaLoadsDeps) {}
+
+  /** One sweep: takes the new top-ups from the outbox, sends what is due, posts what ended. */
+  async sweep(): Promise<void> {
+    const { ledger, store, clock } = this.deps
+    const nowMs = clock.nowMs()
+    for (const item of await ledger.dueOutbox('card_load', nowMs, otaLimits.perSweepMax)) {
+      const { paymentId, msisdn } = decodeJson<{ paymentId: string; msisdn: string }>(item.payload)
+      const payment = await ledger.payment(paymentId)
+      if (payment !== null)
+        store.add(
+          {
+            paymentId,
+            msisdn,
+            cardNumber: cardNumberOf(msisdn),
+            amountFen: Number(payment.amountMinor),
+          },
+          nowMs,
+        )
+      await ledger.outboxDelivered(item.id, nowMs)
+    }
+    for (const load of store.due(nowMs, otaLimits.perSweepMax)) await this.advance(load, nowMs)
+  }
+
+  /** A due load: its outcome posted, or asked of the card (again), or given up. */
+  private async advance(load: OtaLoad, nowMs: number): Promise<void> {
+    if (load.stage === 'settle') return this.settle(load)
+    if (load.attempts >= otaLimits.attemptsMax && load.creditSerial === null)
+      return this.end(load, 'undeliverable', `no answer from the SIM after ${load.attempts} tries`)
+    if (load.attempts >= otaLimits.attemptsMax)
+      this.deps.log.warn('card load: a CREDIT was sent and the SIM has not answered since', {
+        payment: load.paymentId,
+        msisdn: maskMsisdn(load.msisdn),
+        attempts: load.attempts,
+      })
+    await this.sendInit(load, nowMs)
+  }
+
+  private async sendInit(load: OtaLoad, nowMs: number): Promise<void> {
+    const keys = this.deps.keys
+    await this.sendScript(load, nowMs, 'init', [
+      selectPurseApdu(),
+      initForLoadApdu(keys.index, load.amountFen, loadHostTerminalId),
+    ])
+  }
+
+  private async sendScript(
+    load: OtaLoad,
+    nowMs: number,
+    stage: 'init' | 'credit',
+    apdus: readonly Buffer[],
+  ): Promise<void> {
+    const { store, keys } = this.deps
+    const counter = store.nextCounter(load.cardNumber)
+    const attempts = load.attempts + 1
+    const waitMs = Math.min(
+      otaLimits.porTimeoutMs * 2 ** Math.min(attempts - 1, 16),
+      otaLimits.retryDelayMaxMs,
+    )
+    // Recorded before it goes: a proof of receipt can come back before send() resolves.
+    store.update(load.paymentId, { stage, attempts, counter, nextAttemptMs: nowMs + waitMs })
+    const packet = commandPacket(keys.otaKeys(load.cardNumber), BigInt(counter), scriptOf(apdus))
+    const sent = await this.deps.sender.send({
+      source: this.deps.address,
+      destination: load.msisdn,
+      esmClass: 0x40,
+      protocolId: simDataDownloadPid,
+      // Class 2 (to the SIM), 8-bit data.
+      dataCoding: 0xf6,
+      registeredDelivery: 0,
+      shortMessage: Buffer.concat([commandPacketHeader, packet]),
+      bind: null,
+    })
+    if (!sent.ok)
+      this.deps.log.warn('card load: the OTA packet was not taken; it is tried again', {
+        payment: load.paymentId,
+        msisdn: maskMsisdn(load.msisdn),
+      })
+  }
+
+  /** A SIM's proof of receipt (TP-PID 0x7F to our address), as the bearer hands it over. */
+  readonly onProof = async (sm: InboundSm): Promise<InboundAnswer> => {
+    const ok: InboundAnswer = { status: smppStatus.ok, messageId: '', afterResponse: null }
+    const userData = sm.shortMessage
+    if (!userData.subarray(0, 3).equals(porHeader)) return ok
+    let cardNumber: string
+    try {
+      cardNumber = cardNumberOf(sm.source)
+    } catch {
+      return ok
+    }
+    const opened = openResponsePacket(this.deps.keys.otaKeys(cardNumber), userData.subarray(3))
+    if (!opened.ok) {
+      this.deps.log.warn('card load: a proof of receipt that does not verify', {
+        msisdn: maskMsisdn(sm.source),
+        why: opened.why,
+      })
+      return ok
+    }
+    const load = this.deps.store.byCounter(sm.source, Number(opened.counter))
+    if (load === null) return ok
+    const nowMs = this.deps.clock.nowMs()
+    if (opened.status === porStatus.counterLow) {
+      this.deps.store.skipCounter(cardNumber, 1_000)
+      await this.sendInit(load, nowMs)
+      return ok
+    }
+    if (opened.status !== porStatus.ok || opened.data.length < 3) {
+      this.deps.log.warn('card load: the SIM refused the packet', {
+        payment: load.paymentId,
+        status: opened.status,
+      })
+      return ok
+    }
+    const answer: ScriptAnswer = {
+      run: opened.data[0] ?? 0,
+      status: opened.data.readUInt16BE(1),
+      data: opened.data.subarray(3),
+    }
+    if (load.stage === 'init') await this.onInitAnswer(load, answer, nowMs)
+    else if (load.stage === 'credit') await this.onCreditAnswer(load, answer, nowMs)
+    return ok
+  }
+
+  private async onInitAnswer(load: OtaLoad, answer: ScriptAnswer, nowMs: number): Promise<void> {
+    const { keys } = this.deps
+    if (answer.status !== 0x9000 || answer.run !== 2) {
+      const what = answer.run <= 1 ? 'SELECT' : 'INITIALIZE FOR LOAD'
+      // The card refuses the load itself (blocked, past its cap): nothing went on it since, if
+      // no CREDIT was ever sent; if one was, its fate is what the card's serial says, asked again.
+      if (load.creditSerial === null)
+        return this.end(load, 'undeliverable', `the card refused ${what}: ${hex(answer.status)}`)
+      return
+    }
+    const init = parseInitForLoad(Buffer.concat([answer.data, Buffer.from([0x90, 0x00])]))
+    if (init === null) return
+    if (load.creditSerial !== null && init.onlineSerial > load.creditSerial)
+      return this.end(load, 'loaded', `online serial ${load.creditSerial} used`, init.balanceFen)
+    const at = purseTimeOf(nowMs, this.deps.limits.dayOffsetMs)
+    const fields = { amountFen: load.amountFen, terminalId: loadHostTerminalId, at }
+    const mac2 = keys.hostLoadMac2(load.cardNumber, init, fields)
+    if (mac2 === null) {
+      this.deps.log.error('card load: the card’s MAC1 does not verify', { payment: load.paymentId })
+      if (load.creditSerial === null)
+        return this.end(load, 'undeliverable', 'the card’s answer does not verify')
+      return
+    }
+    this.deps.store.update(load.paymentId, {
+      creditSerial: init.onlineSerial,
+      creditDate: at.date,
+      creditTime: at.time,
+      balanceBeforeFen: init.balanceFen,
+    })
+    const updated = this.deps.store.get(load.paymentId)
+    if (updated !== null)
+      await this.sendScript(updated, nowMs, 'credit', [creditForLoadApdu(at, mac2)])
+  }
+
+  private async onCreditAnswer(load: OtaLoad, answer: ScriptAnswer, nowMs: number): Promise<void> {
+    const { creditSerial, creditDate, creditTime, balanceBeforeFen } = load
+    if (creditSerial === null || creditDate === null || creditTime === null) return
+    if (answer.status !== 0x9000 || answer.data.length !== 4 || balanceBeforeFen === null) {
+      // The card lost the load it had begun (a MAC error, a card that restarted): ask again.
+      return this.sendInit(load, nowMs)
+    }
+    const balanceFen = balanceBeforeFen + load.amountFen
+    const fields = {
+      amountFen: load.amountFen,
+      terminalId: loadHostTerminalId,
+      at: { date: creditDate, time: creditTime },
+    }
+    if (
+      !this.deps.keys.verifyLoadTac(load.cardNumber, balanceFen, creditSerial, fields, answer.data)
+    ) {
+      this.deps.log.error('card load: the TAC does not verify', { payment: load.paymentId })
+      return
+    }
+    const tac = answer.data.toString('hex').toUpperCase()
+    return this.end(load, 'loaded', `TAC ${tac}, online serial ${creditSerial}`, balanceFen)
+  }
+
+  private async end(
+    load: OtaLoad,
+    outcome: 'loaded' | 'undeliverable',
+    detail: string,
+    cardBalanceFen: number | null = null,
+  ): Promise<void> {
+    this.deps.store.update(load.paymentId, {
+      stage: 'settle',
+      outcome,
+      detail,
+      cardBalanceFen,
+    })
+    const settled = this.deps.store.get(load.paymentId)
+    if (settled !== null) await this.settle(settled)
+  }
+
+  /** Posts the outcome; a ledger that cannot take it now is asked at the next sweep. */
+  private async settle(load: OtaLoad): Promise<void> {
+    if (load.outcome === null) return
+    const result = await this.deps.service.execute({
+      key: `${load.paymentId}:${load.outcome}`,
+      channel: 'ota',
+      command: {
+        kind: 'card_load_outcome',
+        paymentId: load.paymentId,
+        outcome: load.outcome,
+        detail: load.detail ?? '',
+        cardBalanceMinor: load.cardBalanceFen === null ? null : BigInt(load.cardBalanceFen),
+      },
+    })
+    if (!result.ok && result.reason === 'system_busy') return
+    this.deps.store.update(load.paymentId, { stage: 'done' })
+    this.deps.log.info('card load', {
+      payment: load.paymentId,
+      msisdn: maskMsisdn(load.msisdn),
+      outcome: load.outcome,
+      detail: load.detail,
+    })
+  }
+}
