@@ -382,7 +382,10 @@ async function startOnLockedDir(
     ledger,
     service,
     keys: purseKeys,
-    sender: bearer?.sms ?? { send: () => Promise.resolve({ ok: false }) },
+    // Only where the keys are the simulator's: telepay has no way yet to take an operator's own
+    // OTA and purse keys (docs/channels/onsite.md), and the test keys are public. Elsewhere a
+    // top-up is never sent, and is refunded after its bound.
+    sender: bearer?.network == null ? { send: () => Promise.resolve({ ok: false }) } : bearer.sms,
     clock,
     limits: config.limits,
     log,
@@ -516,6 +519,7 @@ async function startOnLockedDir(
             keys: purseKeys,
             service,
             limits: config.limits,
+            purse: (cardNumber) => ledger.purseOfCard(cardNumber),
             clock,
             log,
           }),
@@ -527,8 +531,10 @@ async function startOnLockedDir(
     mounted.use('/admin/api/ussd/sessions', adminAuth(context), ussd.adminRouter)
     mounted.use('/admin/api', overviewStreams.router)
     // The terminals' uploads and blacklist, signed by each terminal: before the merchant API,
-    // which asks every other /api/v1 call for a merchant's key.
-    mounted.use('/api/v1', clearingApi({ clearing, keys: purseKeys, ledger, log }))
+    // which asks every other /api/v1 call for a merchant's key. Simulator mode only, for now: the
+    // terminals' keys are the public test keys.
+    if (network !== null)
+      mounted.use('/api/v1', clearingApi({ clearing, keys: purseKeys, ledger, log }))
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.
     mounted.use(consoleRoutes(context))

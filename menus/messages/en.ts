@@ -42,6 +42,10 @@ export const en: Catalogue = {
   'card_load.refunded':
     'Your SIM card could not be reached: CNY {amount} went back to your {account}. Ref {ref}.',
   'card.funded': 'CNY {amount} was loaded onto the SIM card. Card balance CNY {balance}.',
+  'card.balance':
+    'SIM card purse: CNY {balance} as last cleared (taps not yet uploaded by the gates are not in it). Last: {rows}',
+  'card.balance_loading':
+    'SIM card purse: CNY {balance} as last cleared, CNY {loading} on its way to the card. Last: {rows}',
   'card.blacklisted': 'Card {card} on the blacklist: {listed}.',
   'clearing.cleared': '{accepted} purchases cleared (CNY {amount}), {duplicates} already cleared.',
   'send.confirm_pin':

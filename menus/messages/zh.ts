@@ -37,6 +37,10 @@ export const zh: Catalogue = {
   'card_load.delivered': '{amount}元已圈存到手机卡，卡内余额{balance}元。',
   'card_load.refunded': '未能连接您的手机卡，{amount}元已退回您的{account}。交易号{ref}。',
   'card.funded': '{amount}元已圈存到手机卡，卡内余额{balance}元。',
+  'card.balance':
+    '手机卡电子钱包：截至最近清算余额{balance}元（闸机尚未上传的刷卡不含在内）。最近：{rows}',
+  'card.balance_loading':
+    '手机卡电子钱包：截至最近清算余额{balance}元，另有{loading}元正在圈存到卡。最近：{rows}',
   'card.blacklisted': '卡{card}黑名单状态：{listed}。',
   'clearing.cleared': '已清算{accepted}笔（{amount}元），{duplicates}笔此前已清算。',
   'send.confirm_pin':

@@ -17,6 +17,7 @@ export const smsKeywords = [
   'topup',
   'load',
   'loadcard',
+  'card',
   'send',
   'yes',
   'no',

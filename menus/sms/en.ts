@@ -28,6 +28,7 @@ export const smsEn: SmsCatalogue = {
     loadcard:
       'Send LOAD CARD <amount> to load your SIM card purse from your wallet, e.g. LOAD CARD 50. ' +
       'Add P or B for phone bill or bank card.',
+    card: 'Send CARD to see your SIM card purse and its last purchases.',
     send: 'Send SEND <number> <amount> to send money from your wallet, e.g. SEND 8613800138001 10.',
     yes: 'Reply YES <PIN> to confirm the payment waiting for you, or YES alone for a phone bill payment.',
     no: 'Reply NO to cancel the payment waiting for your confirmation.',

@@ -9,6 +9,8 @@ import type { FundingKind, Language, MerchantCategory } from './entities.js'
 export type SubscriberCommand =
   | { readonly kind: 'balance'; readonly msisdn: string }
   | { readonly kind: 'statement'; readonly msisdn: string }
+  /** The RFID-SIM purse as the platform knows it, and its last cleared purchases (SMS CARD). */
+  | { readonly kind: 'card_balance'; readonly msisdn: string }
   | PaymentCommand
   /**
    * YES / NO. A page or screen that showed one payment names it (`paymentId`), so that it cannot
@@ -294,5 +296,10 @@ export interface Envelope {
  * is naturally idempotent and would otherwise log a row every second.
  */
 export function isUnlogged(command: Command): boolean {
-  return command.kind === 'balance' || command.kind === 'statement' || command.kind === 'expire_due'
+  return (
+    command.kind === 'balance' ||
+    command.kind === 'statement' ||
+    command.kind === 'card_balance' ||
+    command.kind === 'expire_due'
+  )
 }

@@ -15,7 +15,7 @@ import { feeSplitOf, offersAccount } from './operating-models.js'
 import { refundStep, withSteps } from './payment-trail.js'
 import type { Purse } from './purse.js'
 import { cardNumberOf, emptyPurse, msisdnOfCard } from './purse.js'
-import type { ClearingSummary } from './results.js'
+import type { ClearingSummary, Refusal } from './results.js'
 import { refused, succeeded } from './results.js'
 import { step } from './trail.js'
 import type { LedgerView, Write } from './view.js'
@@ -131,26 +131,56 @@ export function decideCardLoadOutcome(
 }
 
 /**
+ * The purse as the platform knows it (SMS CARD): the card's balance as of its last cleared
+ * purchase and confirmed load, the loads on their way, and the last purchases cleared. A tap not
+ * uploaded yet is not in it; the words say "as last cleared" so that no one reads it as the card's
+ * own (the card itself answers that at a terminal or in the handset's Tap app).
+ */
+export function decideCardBalance(
+  env: Envelope,
+  msisdn: string,
+  view: LedgerView,
+  limits: Limits,
+): Outcome {
+  const subscriber = view.subscriber(msisdn)
+  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
+  if (subscriber.lockedUntilMs > env.nowMs)
+    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  const purse = purseOf(view, msisdn)
+  const rows = view
+    .recentClearedPurchases(purse.cardNumber, limits.statementRowsMax)
+    .map((row) => {
+      const day = new Date(row.atMs + limits.dayOffsetMs).toISOString().slice(5, 10)
+      const payee = view.merchant(row.merchantCode)?.name ?? row.merchantCode
+      return `${day} ${payee} -${formatAmount(row.amountMinor)}`
+    })
+    .join('; ')
+  const params = {
+    balance: formatAmount(purse.balanceMinor),
+    loading: formatAmount(purse.loadingMinor),
+    rows: rows === '' ? '-' : rows,
+  }
+  const key = purse.loadingMinor > 0n ? 'card.balance_loading' : 'card.balance'
+  return { result: succeeded({ key, params }, subscriber.language), writes: [] }
+}
+
+/**
  * A load the card already holds, paid outside telepay's accounts (cash at a ticket office, the
  * simulator's load as a host): from the funding account into the float, onto the purse at once.
+ * The card holds the value already, so the float must follow whatever the platform's view of the
+ * purse (its cap and the blacklist are the office's to check before it loads the card).
  */
 export function decideFundCard(
   env: Envelope,
   command: Operator<'fund_card'>,
   view: LedgerView,
-  limits: Limits,
 ): Outcome {
   if (command.amountMinor <= 0n) return { result: refused('amount_not_positive', 'en'), writes: [] }
   const subscriber = view.subscriber(command.msisdn)
   if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
   const purse = purseOf(view, command.msisdn)
   const language = subscriber.language
-  if (purse.blacklisted) return { result: refused('card_blocked', language), writes: [] }
   const balanceMinor = purse.balanceMinor + command.amountMinor
-  if (balanceMinor + purse.loadingMinor > limits.purseHeldMaxMinor) {
-    const params = { max: formatAmount(limits.purseHeldMaxMinor) }
-    return { result: refused({ reason: 'card_cap_exceeded', params }, language), writes: [] }
-  }
   const transferId = view.nextTransferId()
   const reference = transferRef(transferId)
   const message = {
@@ -176,6 +206,17 @@ export function decideFundCard(
       { kind: 'purse', purse: { ...purse, balanceMinor } },
     ],
   }
+}
+
+/**
+ * Whether a purse may take `amountMinor` more: not listed, and within the cap with the loads on
+ * their way (what a top-up is checked against, and a ticket office before it loads a card).
+ */
+export function purseRefusal(purse: Purse, amountMinor: bigint, limits: Limits): Refusal | null {
+  if (purse.blacklisted) return { reason: 'card_blocked' }
+  if (purse.balanceMinor + purse.loadingMinor + amountMinor > limits.purseHeldMaxMinor)
+    return { reason: 'card_cap_exceeded', params: { max: formatAmount(limits.purseHeldMaxMinor) } }
+  return null
 }
 
 /** Puts a card on the blacklist or takes it off; a card the platform did not issue is unknown. */
@@ -216,16 +257,15 @@ export function decideClearPurchases(
   const funding = offersAccount(limits.operatingModel, 'wallet') ? 'wallet' : 'bank'
   const writes: Write[] = []
   const purses = new Map<string, Purse>()
-  const seen = new Set<string>()
+  const seen = new Set<number>()
   const accepted: number[] = []
   const duplicates: number[] = []
   const unknownCards: number[] = []
   let clearedMinor = 0n
   let feeMinor = 0n
   for (const record of command.records) {
-    const cardKey = `${record.cardNumber}:${record.cardSerial}`
-    const serialKey = `#${record.terminalSerial}`
-    if (seen.has(cardKey) || seen.has(serialKey) || view.isCleared(record, command.terminalId)) {
+    const serialKey = record.terminalSerial
+    if (seen.has(serialKey) || view.isCleared(record, command.terminalId)) {
       duplicates.push(record.terminalSerial)
       continue
     }
@@ -234,7 +274,6 @@ export function decideClearPurchases(
       unknownCards.push(record.terminalSerial)
       continue
     }
-    seen.add(cardKey)
     seen.add(serialKey)
     const cleared = clearOne(env, record, { merchantAccount: merchant.accountId, float }, view, {
       split: feeSplitOf(funding, record.amountMinor, limits, merchant),

@@ -33,6 +33,7 @@ import type { Outcome } from './decide-payment.js'
 import { decidePaymentCommand } from './decide-payment.js'
 import {
   decideBlacklistCard,
+  decideCardBalance,
   decideCardLoadOutcome,
   decideClearPurchases,
   decideFundCard,
@@ -67,6 +68,8 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
       return decideBalance(env, command.msisdn, view)
     case 'statement':
       return decideStatement(env, command.msisdn, view, limits)
+    case 'card_balance':
+      return decideCardBalance(env, command.msisdn, view, limits)
     case 'pay_merchant':
     case 'pay_order':
     case 'pay_bill':
@@ -112,7 +115,7 @@ function decideCommand(env: Envelope, view: LedgerView, limits: Limits): Outcome
     case 'card_load_outcome':
       return decideCardLoadOutcome(env, command, view)
     case 'fund_card':
-      return decideFundCard(env, command, view, limits)
+      return decideFundCard(env, command, view)
     case 'blacklist_card':
       return decideBlacklistCard(command, view)
     case 'clear_purchases':

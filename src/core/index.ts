@@ -2,6 +2,7 @@
 export * from './assert.js'
 export * from './commands.js'
 export * from './decide.js'
+export { purseRefusal } from './decide-purse.js'
 export * from './entities.js'
 export * from './fees.js'
 export * from './limits.js'

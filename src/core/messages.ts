@@ -24,6 +24,8 @@ export const messageKeys = [
   'card_load.delivered',
   'card_load.refunded',
   'card.funded',
+  'card.balance',
+  'card.balance_loading',
   'card.blacklisted',
   'clearing.cleared',
   'send.confirm_pin',

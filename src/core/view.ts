@@ -53,6 +53,15 @@ export interface LedgerView {
     record: Pick<ClearingRecord, 'cardNumber' | 'cardSerial' | 'terminalSerial'>,
     terminalId: string,
   ): boolean
+  /** A card's latest cleared purchases that moved money, newest first. */
+  recentClearedPurchases(
+    cardNumber: string,
+    limit: number,
+  ): readonly {
+    readonly merchantCode: string
+    readonly amountMinor: bigint
+    readonly atMs: number
+  }[]
   nextPaymentId(): string
   nextTransferId(): number
   nextAccountId(): number

@@ -6,17 +6,19 @@
  * - POST /sim/cards/:msisdn/apdu `{ apdu: "00A40400…" }`: one command APDU to the card, as a reader
  *   in the phone's field sends it; `{ response: "…9000" }`.
  * - GET /sim/terminals: the terminals the simulator hosts.
- * - POST /sim/terminals/:name/taps `{ msisdn, amount? }`: the subscriber's phone tapped on a
- *   terminal (a till takes the amount typed): 200 with the receipt, or 422 with the reason the
- *   terminal refused (nothing charged).
+ * - POST /sim/terminals/:name/taps `{ msisdn, amount?, tear? }`: the subscriber's phone tapped on
+ *   a terminal (a till takes the amount typed): 200 with the receipt, or 422 with the reason the
+ *   terminal refused (nothing charged); `tear` ("before_debit" or "after_debit") pulls the phone
+ *   away at DEBIT FOR PURCHASE: 503 tap_torn, and the next tap recovers or repeats it.
  *
  * - POST /sim/cards/:msisdn/loads `{ amount }`: cash paid at a ticket office loads the card (an
  *   online load run by the platform as load host, then the float credited): 201 with the card's
  *   balance and the load's TAC.
  * - PUT /sim/cards/:msisdn/ota `{ fault: "off" | "lose_credit_answer" | null }`: a fault on the
  *   SIM's over-the-air side (a phone out of reach; a load's last answer lost once), for testing.
- * - POST /sim/terminals/:name/uploads: the terminal goes online, uploads its records to clearing
- *   and takes the blacklist: 200 with the platform's answer.
+ * - POST /sim/terminals/:name/uploads `{ again?, forge? }`: the terminal goes online, uploads its
+ *   records to clearing and takes the blacklist: 200 with the platform's answer. `again` sends the
+ *   last batch once more; `forge` raises each amount by a fen, keeping the TACs (for testing).
  *
  * Cards exist for subscribers only (404 `subscriber_not_found`); a malformed MSISDN, APDU or
  * amount is 400 with a reason, before anything is sent to a card. Exports onsiteSimApi,
@@ -30,13 +32,21 @@ import type { SimToolkit } from '../bearer/rfid-sim/sim-toolkit.js'
 import type { HostedTerminals } from '../bearer/rfid-sim/terminal/hosted-terminals.js'
 import type { TapRefusal } from '../bearer/rfid-sim/terminal/offline-terminal.js'
 import { decodeTransitRecord } from '../bearer/rfid-sim/terminal/transit-record.js'
-import type { Limits } from '../core/index.js'
-import { formatAmount, maskMsisdn, normalizeMsisdn, parseAmount } from '../core/index.js'
+import type { Limits, Purse } from '../core/index.js'
+import {
+  emptyPurse,
+  formatAmount,
+  maskMsisdn,
+  normalizeMsisdn,
+  parseAmount,
+  purseRefusal,
+} from '../core/index.js'
 import { clearingLimits } from '../gateway/clearing/clearing-service.js'
 import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
 import { loadCard } from '../gateway/onsite/card-loader.js'
 import { amountMaxFen, purseTimeOf, transactionTypes } from '../gateway/pboc/fields.js'
 import type { KeyStore } from '../gateway/pboc/key-store.js'
+import { renderMessage } from '../gateway/reply/index.js'
 import type { Clock } from '../service/clock.js'
 import type { Logger } from '../service/log.js'
 import type { PaymentService } from '../service/payment-service.js'
@@ -56,6 +66,8 @@ export interface OnsiteSimDeps {
   readonly keys: KeyStore
   readonly service: PaymentService
   readonly limits: Limits
+  /** The purse the platform keeps for a card (null: never loaded), checked before a load. */
+  purse(cardNumber: string): Promise<Purse | null>
 }
 
 /** Words for a terminal's refusal, as its screen would show them. */
@@ -141,6 +153,17 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
     const msisdn = await subscriberOf(request.params['msisdn'], response)
     if (msisdn === null) return
     const cardNumber = cardNumberOf(msisdn)
+    // The office checks the platform's rules before it touches the card: once the card holds the
+    // value, the float must take it.
+    const known = (await deps.purse(cardNumber)) ?? emptyPurse(msisdn)
+    const refusal = purseRefusal(known, parsed.minor, deps.limits)
+    if (refusal !== null) {
+      const words = renderMessage(
+        { key: `refusal.${refusal.reason}`, params: refusal.params ?? {} },
+        'en',
+      )
+      return sendError(response, 422, refusal.reason, words)
+    }
     const nowMs = deps.clock.nowMs()
     const card = deps.cards.cardOf(msisdn)
     const link = { transmit: (apdu: Buffer) => Promise.resolve(card.transmit(apdu)) }
@@ -164,11 +187,20 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
         detail: `TAC ${loaded.tac}`,
       },
     })
-    if (!result.ok)
-      deps.log.error('card loaded but the float refused it', {
+    if (!result.ok) {
+      // The same load's key: a retry of this call (or the operator) posts it once.
+      deps.log.error('card loaded but the float did not take it yet', {
         msisdn: maskMsisdn(msisdn),
         reason: result.reason,
+        key: `${cardNumber}:${loaded.onlineSerial}`,
       })
+      return sendError(
+        response,
+        503,
+        result.reason ?? 'system_busy',
+        'the card holds the value; the ledger did not take it yet',
+      )
+    }
     response.status(201).json({
       cardNumber,
       amount: formatAmount(parsed.minor),
@@ -197,10 +229,12 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
 
   router.post('/sim/terminals/:name/uploads', async (request: Request, response: Response) => {
     const name = String(request.params['name'])
+    const body = (request.body ?? {}) as Record<string, unknown>
     const synced = await deps.terminals.sync(
       name,
       deps.gatewayUrl(),
       clearingLimits.recordsPerUploadMax,
+      { again: body['again'] === true, forge: body['forge'] === true },
     )
     if (synced === null)
       return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)
@@ -251,8 +285,20 @@ export function onsiteSimApi(deps: OnsiteSimDeps): Router {
       return sendError(response, 400, 'amount_required', 'a till takes the amount, e.g. "12.50"')
     const msisdn = await subscriberOf(fields['msisdn'], response)
     if (msisdn === null) return
+    const tear = fields['tear']
+    if (tear !== undefined && tear !== 'before_debit' && tear !== 'after_debit')
+      return sendError(response, 400, 'tear_invalid', 'tear is "before_debit" or "after_debit"')
     const card = deps.cards.cardOf(msisdn)
-    const link = { transmit: (apdu: Buffer) => Promise.resolve(card.transmit(apdu)) }
+    const link = {
+      transmit: (apdu: Buffer): Promise<Buffer> => {
+        // The phone leaves the field at DEBIT FOR PURCHASE: before the card runs it, or after,
+        // its answer lost (what GET TRANSACTION PROVE recovers at the next tap).
+        if (tear === undefined || apdu[0] !== 0x80 || apdu[1] !== 0x54)
+          return Promise.resolve(card.transmit(apdu))
+        if (tear === 'after_debit') card.transmit(apdu)
+        return Promise.reject(new Error('the card left the field'))
+      },
+    }
     const result = await deps.terminals.tap(name, link, deps.clock.nowMs(), typedFen)
     if (result === null)
       return sendError(response, 404, 'terminal_not_found', `no terminal ${name}`)

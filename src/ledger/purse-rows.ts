@@ -39,9 +39,12 @@ export class PurseRows {
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (card_number) DO UPDATE SET balance_minor = excluded.balance_minor,
           loading_minor = excluded.loading_minor, blacklisted = excluded.blacklisted`),
+      recent: db.prepare(
+        'SELECT merchant_code, amount_minor, at_ms FROM cleared_purchases ' +
+          'WHERE card_number = ? AND amount_minor > 0 ORDER BY card_serial DESC LIMIT ?',
+      ),
       cleared: db.prepare(
-        'SELECT 1 AS found FROM cleared_purchases WHERE (card_number = ? AND card_serial = ?) ' +
-          'OR (terminal_id = ? AND terminal_serial = ?) LIMIT 1',
+        'SELECT 1 AS found FROM cleared_purchases WHERE terminal_id = ? AND terminal_serial = ?',
       ),
       insertCleared: db.prepare(`
         INSERT INTO cleared_purchases (card_number, card_serial, terminal_id, terminal_serial,
@@ -61,18 +64,21 @@ export class PurseRows {
     return purse
   }
 
-  isCleared(
-    record: { cardNumber: string; cardSerial: number; terminalSerial: number },
-    terminalId: string,
-  ): boolean {
-    return (
-      this.sql.cleared.get(
-        record.cardNumber,
-        record.cardSerial,
-        terminalId,
-        record.terminalSerial,
-      ) !== undefined
-    )
+  isCleared(record: { terminalSerial: number }, terminalId: string): boolean {
+    return this.sql.cleared.get(terminalId, record.terminalSerial) !== undefined
+  }
+
+  recentCleared(cardNumber: string, limit: number) {
+    const rows = this.sql.recent.all(cardNumber, limit) as {
+      merchant_code: string
+      amount_minor: bigint
+      at_ms: bigint
+    }[]
+    return rows.map((row) => ({
+      merchantCode: row.merchant_code,
+      amountMinor: row.amount_minor,
+      atMs: Number(row.at_ms),
+    }))
   }
 
   applyPurse(purse: Purse): void {

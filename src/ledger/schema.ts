@@ -369,9 +369,10 @@ export const migrations: readonly Migration[] = [
   {
     // The RFID-SIM e-purse (issue 18). A purse is what the platform knows of a card: the loads it
     // confirmed less the purchases cleared, and the loads on their way over the air; the float
-    // account holds their sum over all cards. A cleared purchase is kept under both of its keys,
-    // the card's offline serial and the terminal's serial, so that none is posted twice, and by
-    // the day it was cleared for the daily clearing report.
+    // account holds their sum over all cards. A cleared purchase is kept under the terminal's
+    // serial, which its TAC signs, so that none is posted twice (the card's offline serial is not
+    // in the TAC: a terminal could claim another's, so it only finds gaps); and by the day it was
+    // cleared for the daily clearing report.
     version: 17,
     sql: `
       CREATE TABLE IF NOT EXISTS purses (
@@ -395,9 +396,10 @@ export const migrations: readonly Migration[] = [
         tac TEXT NOT NULL,
         transfer_id INTEGER,
         cleared_ms INTEGER NOT NULL,
-        PRIMARY KEY (card_number, card_serial),
-        UNIQUE (terminal_id, terminal_serial)
+        PRIMARY KEY (terminal_id, terminal_serial)
       ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS cleared_purchases_by_card
+        ON cleared_purchases (card_number, card_serial);
       CREATE INDEX IF NOT EXISTS cleared_purchases_by_day ON cleared_purchases (cleared_ms);
       INSERT OR IGNORE INTO accounts (kind, owner, balance_minor, reserved_minor, floor_minor,
         cap_minor) VALUES ('card_float', 'platform', 0, 0, NULL, NULL);

@@ -275,10 +275,11 @@ export class SqliteView implements LedgerView {
     return this.purses.purse(cardNumber)
   }
 
-  isCleared(
-    record: Pick<ClearingRecord, 'cardNumber' | 'cardSerial' | 'terminalSerial'>,
-    terminalId: string,
-  ): boolean {
+  recentClearedPurchases(cardNumber: string, limit: number) {
+    return this.purses.recentCleared(cardNumber, limit)
+  }
+
+  isCleared(record: Pick<ClearingRecord, 'terminalSerial'>, terminalId: string): boolean {
     return this.purses.isCleared(record, terminalId)
   }
 

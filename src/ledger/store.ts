@@ -92,7 +92,7 @@ export interface PartySettlement {
 
 export interface OutboxItem {
   readonly id: number
-  /** `card_load`: a top-up to send to an RFID-SIM over the air (src/service/card-loads.ts). */
+  /** `card_load`: a top-up to send to an RFID-SIM over the air (gateway/onsite/ota-loads.ts). */
   readonly kind: 'sms' | 'webhook' | 'card_load'
   readonly payload: string
   readonly attempts: number

@@ -65,7 +65,8 @@ describe('validating a conformance script before it runs', () => {
     )
     expect(problems[1]).toMatch(
       pattern(
-        /^step 1 \(mms_send\): unknown step kind; known kinds: advance_clock, call, dtmf, /,
+        /^step 1 \(mms_send\): unknown step kind; known kinds: /,
+        /advance_clock, blacklist, call, dtmf, /,
         /expect_balance, .*wap_submit$/,
       ),
     )

@@ -15,6 +15,8 @@ import { connect } from 'node:net'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { batchFileOf, signBatch } from '../../src/gateway/clearing/batch-file.js'
+import { KeyStore, testMasterKeys } from '../../src/gateway/pboc/key-store.js'
 import { overviewStreamLimits } from '../../src/http/admin-overview.js'
 import { openApiDocument } from '../../src/http/openapi/document.js'
 import { dateTimePattern } from '../../src/http/openapi/schemas.js'
@@ -268,6 +270,11 @@ const sampleParameters: Readonly<Record<string, string>> = {
 
 function samplePath(path: string): string {
   return path.replace(/\{(\w+)\}/g, (_whole, name: string) => sampleParameters[name] ?? name)
+}
+
+/** A terminal's own call: signed by the terminal, no token, no session, no Idempotency-Key. */
+function isTerminalCall(operation: Operation): boolean {
+  return (operation.security ?? []).some((requirement) => 'terminalSignature' in requirement)
 }
 
 function tokenFor(operation: Operation): string | null {
@@ -1136,6 +1143,95 @@ describe('the admin API, as documented', () => {
     refused(await admin('DELETE', '/admin/api/calls/%%'), 400, 'request_unreadable')
   })
 
+  it('reports the clearing, reconciles the float, reads a card, blacklists it', async () => {
+    const load = await t.request('POST', `/sim/cards/${HAN}/loads`, { body: { amount: '10.00' } })
+    expect(load.status).toBe(201)
+    await t.request('POST', '/sim/terminals/BUS00001/taps', { body: { msisdn: HAN } })
+    expect((await t.request('POST', '/sim/terminals/BUS00001/uploads')).status).toBe(200)
+    const date = t.localDate()
+    expect((await admin('GET', `/admin/api/clearing?date=${date}`)).json.total.purchases).toBe(1)
+    refused(await admin('GET', '/admin/api/clearing?date=yesterday'), 400, 'date_invalid')
+    expect((await admin('GET', `/admin/api/clearing.csv?date=${date}`)).status).toBe(200)
+    refused(await admin('GET', '/admin/api/clearing.csv'), 400, 'date_invalid')
+    expect((await admin('GET', '/admin/api/purses/reconciliation')).json.balanced).toBe(true)
+    expect((await admin('GET', `/admin/api/cards/${HAN}`)).json.cleared).toHaveLength(1)
+    refused(await admin('GET', '/admin/api/cards/nobody'), 400, 'card_invalid')
+    refused(await admin('GET', '/admin/api/cards/%%'), 400, 'request_unreadable')
+    const listed = await admin('PUT', `/admin/api/cards/${HAN}/blacklist`, { listed: true })
+    expect(listed.json.blacklisted).toBe(true)
+    expect((await admin('GET', '/admin/api/blacklist')).json.cards).toHaveLength(1)
+    await admin('PUT', `/admin/api/cards/${HAN}/blacklist`, { listed: false })
+    refused(await admin('PUT', `/admin/api/cards/${HAN}/blacklist`, {}), 400, 'listed_invalid')
+    refused(
+      await admin('PUT', '/admin/api/cards/nobody/blacklist', { listed: true }),
+      400,
+      'card_invalid',
+    )
+    refused(
+      await admin('PUT', `/admin/api/cards/${NOBODY}/blacklist`, { listed: true }),
+      422,
+      'payer_not_registered',
+    )
+  })
+
+  it("takes a terminal's signed batch and gives its blacklist, refusing what it must", async () => {
+    const keys = new KeyStore(testMasterKeys)
+    const busId = '300100000001'
+    const key = keys.terminalKey(busId)
+    await t.request('POST', `/sim/cards/${LI}/loads`, { body: { amount: '5.00' } })
+    const recordOf = async () => {
+      const tap = await t.request('POST', '/sim/terminals/BUS00001/taps', { body: { msisdn: LI } })
+      const receipt = tap.json.receipt
+      return {
+        terminalSerial: receipt.terminalSerial,
+        cardNumber: receipt.cardNumber,
+        cardSerial: receipt.cardSerial,
+        type: 6,
+        amountFen: 200,
+        balanceAfterFen: Math.round(Number(receipt.balanceAfter) * 100),
+        date: receipt.date,
+        time: receipt.time,
+        tac: receipt.tac,
+        keyVersion: 1,
+      }
+    }
+    const record = await recordOf()
+    const another = await recordOf()
+    const upload = (terminal: string, body: string, signature?: string) =>
+      call('POST', `/api/v1/terminals/${terminal}/batches`, {
+        rawBody: body,
+        headers: {
+          'content-type': 'application/x-ndjson',
+          ...(signature === undefined ? {} : { 'x-telepay-signature': signature }),
+        },
+      })
+    const body = batchFileOf({ batchNo: 'OA1', terminalId: busId, records: [record] })
+    const cleared = await upload('BUS00001', body, signBatch(body, key))
+    expect(cleared.status, cleared.text).toBe(200)
+    const other = batchFileOf({ batchNo: 'OA1', terminalId: busId, records: [another] })
+    refused(await upload('BUS00001', other, signBatch(other, key)), 409, 'batch_number_reused')
+    refused(await upload('BUS00001', body), 401, 'signature_required')
+    refused(await upload('BUS00001', body, signBatch('x', key)), 401, 'signature_invalid')
+    refused(await upload('BUS09999', body, signBatch(body, key)), 404, 'terminal_not_found')
+    refused(await upload('%%', body, signBatch(body, key)), 400, 'request_unreadable')
+    const posKey = keys.terminalKey('100100000011')
+    refused(await upload('POS10011', body, signBatch(body, posKey)), 400, 'terminal_mismatch')
+    const bad = 'not json\n'
+    refused(await upload('BUS00001', bad, signBatch(bad, key)), 400, 'line_invalid')
+    const json = await call('POST', '/api/v1/terminals/BUS00001/batches', { body: {} })
+    refused(json, 415, 'content_type_invalid')
+    const path = '/api/v1/terminals/BUS00001/blacklist'
+    const signed = { 'x-telepay-signature': signBatch(path, key) }
+    expect((await call('GET', path, { headers: signed })).json.terminal).toBe('BUS00001')
+    refused(await call('GET', path), 401, 'signature_required')
+    refused(
+      await call('GET', '/api/v1/terminals/BUS09999/blacklist', { headers: signed }),
+      404,
+      'terminal_not_found',
+    )
+    refused(await call('GET', '/api/v1/terminals/%%/blacklist'), 400, 'request_unreadable')
+  })
+
   it('shows the overview, streams it, and lists and ends SMPP binds', async () => {
     const client = await bindEsme(t)
     try {
@@ -1238,7 +1334,7 @@ describe('the operations calls and the refusals every call shares', () => {
       return answer
     }
     for (const { method, path, operation } of checker.operations) {
-      if (method === 'GET') continue
+      if (method === 'GET' || isTerminalCall(operation)) continue
       const scheme = (operation.security ?? [])
         .flatMap((requirement) => Object.keys(requirement))
         .find((name) => name in sessions)
@@ -1295,7 +1391,8 @@ describe('the operations calls and the refusals every call shares', () => {
 
   it('refuses an Idempotency-Key over 255 characters on every merchant call (400)', async () => {
     for (const { method, path, operation } of checker.operations) {
-      if (!path.startsWith('/api/v1/')) continue
+      // A terminal's batch number is its key: it sends no Idempotency-Key.
+      if (!path.startsWith('/api/v1/') || isTerminalCall(operation)) continue
       const headers = { 'idempotency-key': 'k'.repeat(256) }
       const answer = await call(method, samplePath(path), { token: tokenFor(operation), headers })
       refused(answer, 400, 'idempotency_key_invalid')

@@ -8,6 +8,7 @@ import { assertNever } from '../../../src/core/index.js'
 export type CommandDraft =
   | { readonly kind: 'balance' }
   | { readonly kind: 'statement' }
+  | { readonly kind: 'card_balance' }
   | { readonly kind: 'confirm' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'change_pin' }
@@ -48,6 +49,7 @@ export function commandOfDraft(draft: CommandDraft, msisdn: string): SubscriberC
   switch (draft.kind) {
     case 'balance':
     case 'statement':
+    case 'card_balance':
     case 'confirm':
     case 'cancel':
     case 'change_pin':

@@ -19,6 +19,7 @@ const keywordWords: { readonly [K in SmsKeyword]: readonly string[] } = {
   topup: ['TOPUP', '充值'],
   load: ['LOAD', '圈存'],
   loadcard: ['卡充值'],
+  card: ['CARD', '卡余额'],
   send: ['SEND', '转账'],
   yes: ['YES', 'Y', '确认'],
   no: ['NO', 'N', '取消'],

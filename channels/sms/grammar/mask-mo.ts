@@ -33,6 +33,7 @@ const argumentKinds: { readonly [K in SmsKeyword]: readonly ArgumentKind[] } = {
   topup: ['amount', 'msisdn_or_account', 'msisdn_or_account'],
   load: ['amount'],
   loadcard: ['amount', 'account'],
+  card: [],
   send: ['msisdn', 'amount'],
 }
 

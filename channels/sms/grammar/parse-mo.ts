@@ -69,6 +69,8 @@ function parseKeyword(
       return args.length === 0 ? command(keyword, { kind: 'balance' }) : usage(keyword)
     case 'hist':
       return args.length === 0 ? command(keyword, { kind: 'statement' }) : usage(keyword)
+    case 'card':
+      return args.length === 0 ? command(keyword, { kind: 'card_balance' }) : usage(keyword)
     case 'no':
       return args.length === 0 ? command(keyword, { kind: 'cancel' }) : usage(keyword)
     case 'help':

@@ -19,8 +19,8 @@ import { missingRanges } from './gaps.js'
 
 export const clearingLimits = {
   /**
-   * Records one upload carries: a busy gate's day is a few thousand taps; 100,000 keeps a batch
-   * file under 16 MB, the body bound of the upload route.
+   * Records one upload carries: a busy gate's day is a few thousand taps; 100,000 records of
+   * about 200 bytes fit the upload route's body bound (32 MB).
    */
   recordsPerUploadMax: 100_000,
   /**
@@ -139,33 +139,39 @@ export class ClearingService {
       )
     const refused: RefusedRecord[] = []
     const verified: ClearingRecord[] = []
-    for (const record of batch.records) {
-      const reason = this.refusalOf(record, terminal)
-      if (reason !== null) refused.push({ terminalSerial: record.terminalSerial, reason })
-      else verified.push(this.clearingRecordOf(record))
-    }
     const accepted: number[] = []
     const duplicates: number[] = []
     let clearedMinor = 0n
     let feeMinor = 0n
     const chunk = clearingLimits.recordsPerCommandMax
-    for (let start = 0; start < verified.length; start += chunk) {
-      const records = verified.slice(start, start + chunk)
-      const result = await this.deps.service.execute({
-        key: `${terminal.terminalId}:${batch.batchNo}:${start / chunk}`,
-        channel: 'clearing',
-        command: {
-          kind: 'clear_purchases',
-          terminalId: terminal.terminalId,
-          merchantCode: terminal.merchantCode,
-          records,
-        },
-      })
-      const summary = summaryOf(result)
-      accepted.push(...summary.accepted)
-      duplicates.push(...summary.duplicates)
-      clearedMinor += summary.clearedMinor
-      feeMinor += summary.feeMinor
+    for (let start = 0; start < batch.records.length; start += chunk) {
+      // A chunk's TACs and its ledger command, then a turn of the event loop: a large upload
+      // must not hold every channel's traffic for the seconds its TACs take.
+      const records: ClearingRecord[] = []
+      for (const record of batch.records.slice(start, start + chunk)) {
+        const reason = this.refusalOf(record, terminal)
+        if (reason !== null) refused.push({ terminalSerial: record.terminalSerial, reason })
+        else records.push(this.clearingRecordOf(record))
+      }
+      verified.push(...records)
+      if (records.length > 0) {
+        const result = await this.deps.service.execute({
+          key: `${terminal.terminalId}:${batch.batchNo}:${start / chunk}`,
+          channel: 'clearing',
+          command: {
+            kind: 'clear_purchases',
+            terminalId: terminal.terminalId,
+            merchantCode: terminal.merchantCode,
+            records,
+          },
+        })
+        const summary = summaryOf(result)
+        accepted.push(...summary.accepted)
+        duplicates.push(...summary.duplicates)
+        clearedMinor += summary.clearedMinor
+        feeMinor += summary.feeMinor
+      }
+      await new Promise((resolve) => setImmediate(resolve))
     }
     return {
       batchNo: batch.batchNo,

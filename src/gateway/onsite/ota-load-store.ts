@@ -73,6 +73,7 @@ const schema = `
   );
   CREATE INDEX IF NOT EXISTS loads_due ON loads (next_attempt_ms) WHERE stage != 'done';
   CREATE INDEX IF NOT EXISTS loads_card ON loads (msisdn, counter) WHERE stage != 'done';
+  CREATE INDEX IF NOT EXISTS loads_open ON loads (card_number) WHERE stage != 'done';
   CREATE TABLE IF NOT EXISTS counters (card_number TEXT PRIMARY KEY, counter INTEGER NOT NULL);`
 
 function loadOf(row: Row): OtaLoad {
@@ -130,12 +131,19 @@ export class OtaLoadStore {
     return row === undefined ? null : loadOf(row)
   }
 
+  /**
+   * Loads due now, each the oldest open load of its card: a card takes one load at a time (a
+   * second INITIALIZE would end the first's, and the online serial that settles a lost answer
+   * must be this load's alone).
+   */
   due(nowMs: number, limit: number): OtaLoad[] {
     return (
       this.db
         .prepare(
-          "SELECT * FROM loads WHERE stage != 'done' AND next_attempt_ms <= ? " +
-            'ORDER BY next_attempt_ms LIMIT ?',
+          `SELECT * FROM loads AS l WHERE stage != 'done' AND next_attempt_ms <= ?
+             AND NOT EXISTS (SELECT 1 FROM loads AS o WHERE o.card_number = l.card_number
+               AND o.stage != 'done' AND o.rowid < l.rowid)
+           ORDER BY next_attempt_ms LIMIT ?`,
         )
         .all(nowMs, limit) as Row[]
     ).map(loadOf)

@@ -47,10 +47,13 @@ export const otaLimits = {
   /** The wait doubles with each attempt, up to this. */
   retryDelayMaxMs: 10 * 60_000,
   /**
-   * Attempts before a load no CREDIT was sent for is refunded: with the doubling, about an hour
-   * and a half of a phone out of reach.
+   * Attempts before a load no CREDIT was sent for is refunded: with the doubling, 30 s + 60 s +
+   * ... + 600 s, about 45 minutes of a phone out of reach (an SMSC keeps an MT longer: the
+   * phone back in reach then gets the packets, whose counter the SIM refuses as too low).
    */
   attemptsMax: 8,
+  /** How long an outcome the ledger refused waits before it is posted again (with an alarm). */
+  settleRetryMs: 60_000,
   /** Loads and outbox rows taken per sweep. */
   perSweepMax: 50,
 } as const
@@ -89,7 +92,27 @@ function hex(value: number): string {
 }
 
 export class OtaLoads {
+  /** Per load, the work running on it: a sweep and a proof of receipt never act on it at once. */
+  private readonly running = new Map<string, Promise<void>>()
+
   constructor(private readonly deps: OtaLoadsDeps) {}
+
+  /** Runs `work` on the load after whatever runs on it now, with the load as it is then. */
+  private serialized(paymentId: string, work: (load: OtaLoad) => Promise<void>): Promise<void> {
+    const before = this.running.get(paymentId) ?? Promise.resolve()
+    const next = before.then(async () => {
+      const load = this.deps.store.get(paymentId)
+      if (load !== null && load.stage !== 'done') await work(load)
+    })
+    const settled = next.catch((error: unknown) =>
+      this.deps.log.error('card load failed a step', { payment: paymentId, error: String(error) }),
+    )
+    this.running.set(paymentId, settled)
+    void settled.then(() => {
+      if (this.running.get(paymentId) === settled) this.running.delete(paymentId)
+    })
+    return settled
+  }
 
   /** One sweep: takes the new top-ups from the outbox, sends what is due, posts what ended. */
   async sweep(): Promise<void> {
@@ -110,7 +133,12 @@ export class OtaLoads {
         )
       await ledger.outboxDelivered(item.id, nowMs)
     }
-    for (const load of store.due(nowMs, otaLimits.perSweepMax)) await this.advance(load, nowMs)
+    for (const due of store.due(nowMs, otaLimits.perSweepMax))
+      await this.serialized(due.paymentId, async (load) => {
+        // Read again: a proof may have moved it on since the due list was read.
+        if (load.nextAttemptMs > this.deps.clock.nowMs() || load.counter !== due.counter) return
+        await this.advance(load, this.deps.clock.nowMs())
+      })
   }
 
   /** A due load: its outcome posted, or asked of the card (again), or given up. */
@@ -119,7 +147,9 @@ export class OtaLoads {
     if (load.attempts >= otaLimits.attemptsMax && load.creditSerial === null)
       return this.end(load, 'undeliverable', `no answer from the SIM after ${load.attempts} tries`)
     if (load.attempts >= otaLimits.attemptsMax)
-      this.deps.log.warn('card load: a CREDIT was sent and the SIM has not answered since', {
+      // Never refunded on a guess: the money may be on the card. Asked again every retry delay
+      // until the card answers (a SIM destroyed is the operator's to settle).
+      this.deps.log.error('card load: a CREDIT was sent and the SIM has not answered since', {
         payment: load.paymentId,
         msisdn: maskMsisdn(load.msisdn),
         attempts: load.attempts,
@@ -188,28 +218,32 @@ export class OtaLoads {
       })
       return ok
     }
-    const load = this.deps.store.byCounter(sm.source, Number(opened.counter))
-    if (load === null) return ok
-    const nowMs = this.deps.clock.nowMs()
-    if (opened.status === porStatus.counterLow) {
-      this.deps.store.skipCounter(cardNumber, 1_000)
-      await this.sendInit(load, nowMs)
-      return ok
-    }
-    if (opened.status !== porStatus.ok || opened.data.length < 3) {
-      this.deps.log.warn('card load: the SIM refused the packet', {
-        payment: load.paymentId,
-        status: opened.status,
-      })
-      return ok
-    }
-    const answer: ScriptAnswer = {
-      run: opened.data[0] ?? 0,
-      status: opened.data.readUInt16BE(1),
-      data: opened.data.subarray(3),
-    }
-    if (load.stage === 'init') await this.onInitAnswer(load, answer, nowMs)
-    else if (load.stage === 'credit') await this.onCreditAnswer(load, answer, nowMs)
+    const found = this.deps.store.byCounter(sm.source, Number(opened.counter))
+    if (found === null) return ok
+    await this.serialized(found.paymentId, async (load) => {
+      // The answer to the packet last sent, while the load still waits for it.
+      if (load.counter !== found.counter || (load.stage !== 'init' && load.stage !== 'credit'))
+        return
+      const nowMs = this.deps.clock.nowMs()
+      if (opened.status === porStatus.counterLow) {
+        this.deps.store.skipCounter(cardNumber, 1_000)
+        return this.sendInit(load, nowMs)
+      }
+      if (opened.status !== porStatus.ok || opened.data.length < 3) {
+        this.deps.log.warn('card load: the SIM refused the packet', {
+          payment: load.paymentId,
+          status: opened.status,
+        })
+        return
+      }
+      const answer: ScriptAnswer = {
+        run: opened.data[0] ?? 0,
+        status: opened.data.readUInt16BE(1),
+        data: opened.data.subarray(3),
+      }
+      if (load.stage === 'init') await this.onInitAnswer(load, answer, nowMs)
+      else await this.onCreditAnswer(load, answer, nowMs)
+    })
     return ok
   }
 
@@ -300,7 +334,19 @@ export class OtaLoads {
         cardBalanceMinor: load.cardBalanceFen === null ? null : BigInt(load.cardBalanceFen),
       },
     })
-    if (!result.ok && result.reason === 'system_busy') return
+    if (!result.ok) {
+      // Busy, or refused (an account gone): the outcome is kept and posted again, never dropped.
+      const log = result.reason === 'system_busy' ? this.deps.log.warn : this.deps.log.error
+      log.call(this.deps.log, 'card load: the ledger did not take its outcome; asked again', {
+        payment: load.paymentId,
+        outcome: load.outcome,
+        reason: result.reason,
+      })
+      this.deps.store.update(load.paymentId, {
+        nextAttemptMs: this.deps.clock.nowMs() + otaLimits.settleRetryMs,
+      })
+      return
+    }
     this.deps.store.update(load.paymentId, { stage: 'done' })
     this.deps.log.info('card load', {
       payment: load.paymentId,

@@ -7,6 +7,7 @@
 import { consoleCookieName, merchantCookieName } from '../../gateway/http/cookie-names.js'
 import { adminPaths } from './admin-paths.js'
 import { merchantPaths } from './merchant-paths.js'
+import { onsitePaths } from './onsite-paths.js'
 import { operationsPaths } from './operations-paths.js'
 import { sharedResponses } from './responses.js'
 import { schemas } from './schemas.js'
@@ -29,6 +30,12 @@ export const apiTags: readonly Tag[] = [
       'messages, the test clock and the simulated bank; the live overview, the SMSC ' +
       "simulator's binds and the merchants' webhooks; under /admin/api with the admin token " +
       "or the operator console's session.",
+  },
+  {
+    name: 'Terminals',
+    description:
+      "On-site terminals' clearing uploads and blacklist under /api/v1/terminals, signed by the " +
+      'terminal (HMAC-SHA256 under its upload key) instead of a token.',
   },
   {
     name: 'Operations',
@@ -65,7 +72,7 @@ export const openApiDocument: OpenApiDocument = {
   tags: apiTags,
   // Each operation names its own security; nothing is implied.
   security: [],
-  paths: { ...merchantPaths, ...adminPaths, ...operationsPaths },
+  paths: { ...merchantPaths, ...onsitePaths, ...adminPaths, ...operationsPaths },
   components: {
     securitySchemes: {
       merchantApiKey: {
@@ -79,6 +86,14 @@ export const openApiDocument: OpenApiDocument = {
         description:
           'The admin token (configuration key `adminToken`; the default `test_admin_token` is ' +
           'taken from loopback only).',
+      },
+      terminalSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Telepay-Signature',
+        description:
+          '`sha256=<hex>`: the HMAC-SHA256 of the body (a GET: of the path) under the ' +
+          "terminal's upload key (docs/channels/onsite.md).",
       },
       merchantSession: {
         type: 'apiKey',

@@ -56,6 +56,13 @@ const msisdn: JsonSchema = {
 const text: JsonSchema = { type: 'string' }
 const nullableText: JsonSchema = { type: ['string', 'null'] }
 const count: JsonSchema = { type: 'integer', minimum: 0 }
+
+/** An RFID-SIM's card number: the issuer 8601 and the MSISDN padded to 16 digits. */
+const cardNumber: JsonSchema = {
+  type: 'string',
+  pattern: '^[0-9]{20}$',
+  examples: ['86010008613800138000'],
+}
 const paymentId: JsonSchema = {
   type: 'string',
   pattern: '^P[0-9A-Z]{7,}$',
@@ -165,7 +172,10 @@ export const schemas = {
       id: paymentId,
       status: { type: 'string', enum: merchantStatuses, description: "The merchant API's words." },
       state: { type: 'string', enum: [...paymentStates], description: "The core's state." },
-      kind: { type: 'string', enum: ['merchant', 'order', 'bill', 'airtime', 'send', 'load'] },
+      kind: {
+        type: 'string',
+        enum: ['merchant', 'order', 'bill', 'airtime', 'send', 'load', 'card'],
+      },
       initiator: { type: 'string', enum: ['payer', 'merchant'] },
       channel: { type: 'string', examples: ['api', 'sms', 'ussd'] },
       msisdn: msisdn,
@@ -852,7 +862,10 @@ export const schemas = {
           }),
         },
       }),
-      outbox: closed({ sms: count, webhook: count }, 'Notifications waiting.'),
+      outbox: closed(
+        { sms: count, webhook: count, card_load: count },
+        'Notifications waiting: SMS, webhooks, and card top-ups to send over the air.',
+      ),
       bank: { $ref: '#/components/schemas/BankBehaviour' },
       ledger: {
         description: 'The last incremental check (every 30 s while someone watches); null before.',
@@ -883,4 +896,89 @@ export const schemas = {
     },
     'The gateway now, as the operator console shows it.',
   ),
+  // On-site payment (src/http/clearing-api.ts, src/http/admin-onsite.ts).
+  ClearingAnswer: closed({
+    batchNo: text,
+    terminal: text,
+    terminalId: { type: 'string', pattern: '^[0-9]{12}$' },
+    merchant: text,
+    records: count,
+    accepted: count,
+    duplicates: { type: 'array', items: count, description: 'Terminal serials cleared before.' },
+    refused: {
+      type: 'array',
+      items: closed({
+        terminalSerial: count,
+        reason: {
+          type: 'string',
+          enum: [
+            'key_version_unknown',
+            'card_unknown',
+            'type_unknown',
+            'time_invalid',
+            'tac_mismatch',
+          ],
+        },
+      }),
+    },
+    cleared: amount,
+    fee: amount,
+    gaps: closed({
+      terminalSerials: { type: 'array', items: { type: 'array', items: count } },
+      cards: {
+        type: 'array',
+        items: closed({
+          cardNumber: cardNumber,
+          cardSerials: { type: 'array', items: { type: 'array', items: count } },
+        }),
+      },
+    }),
+  }),
+  TerminalBlacklist: closed({ terminal: text, cards: { type: 'array', items: cardNumber } }),
+  ClearingReport: closed({
+    date: { type: 'string', format: 'date' },
+    terminals: {
+      type: 'array',
+      items: closed({
+        merchant: text,
+        terminalId: text,
+        purchases: count,
+        amount,
+        fee: amount,
+        net: amount,
+        serials: { type: 'array', items: count },
+      }),
+    },
+    total: closed({ purchases: count, amount, fee: amount, net: amount }),
+  }),
+  PurseReconciliation: closed({
+    float: amount,
+    cardsKnown: amount,
+    inFlight: amount,
+    difference: amount,
+    balanced: { type: 'boolean' },
+    cards: count,
+  }),
+  CardPurse: closed({
+    cardNumber,
+    msisdn: { type: ['string', 'null'] },
+    balanceKnown: amount,
+    inFlight: amount,
+    blacklisted: { type: 'boolean' },
+    cleared: {
+      type: 'array',
+      items: closed({
+        terminalId: text,
+        terminalSerial: count,
+        merchant: text,
+        cardSerial: count,
+        amount,
+        balanceAfter: amount,
+        at: dateTime,
+        clearedAt: dateTime,
+      }),
+    },
+  }),
+  Blacklist: closed({ cards: { type: 'array', items: cardNumber } }),
+  BlacklistChange: closed({ cardNumber, blacklisted: { type: 'boolean' } }),
 } as const satisfies Record<string, JsonSchema>

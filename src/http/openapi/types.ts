@@ -90,7 +90,7 @@ export type SecurityScheme =
   | { readonly type: 'http'; readonly scheme: 'bearer'; readonly description: string }
   | {
       readonly type: 'apiKey'
-      readonly in: 'cookie'
+      readonly in: 'cookie' | 'header'
       readonly name: string
       readonly description: string
     }

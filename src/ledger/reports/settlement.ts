@@ -58,15 +58,23 @@ const movementsSql = `
 
 /**
  * The fee legs of one merchant's payments of the day, by party: the day's transfers, each one's
- * payment by id and its legs by transfer, so the cost is the day's traffic as above.
+ * payment by id and its legs by transfer, so the cost is the day's traffic as above; and those of
+ * the purchases cleared for it that day (their transfers carry no payment).
  */
 const merchantPartiesSql = `
-  SELECT a.kind AS party, SUM(e.amount_minor) AS s
-  FROM transfers t JOIN payments p ON p.id = t.payment_id
-    JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
-  WHERE t.created_ms >= @startMs AND t.created_ms < @endMs AND t.kind = 'payment'
-    AND p.merchant_code = @code AND a.owner = 'platform'
-  GROUP BY a.kind`
+  SELECT party, SUM(s) AS s FROM (
+    SELECT a.kind AS party, e.amount_minor AS s
+    FROM transfers t JOIN payments p ON p.id = t.payment_id
+      JOIN entries e ON e.transfer_id = t.id JOIN accounts a ON a.id = e.account_id
+    WHERE t.created_ms >= @startMs AND t.created_ms < @endMs AND t.kind = 'payment'
+      AND p.merchant_code = @code AND a.owner = 'platform'
+    UNION ALL
+    SELECT a.kind AS party, e.amount_minor AS s
+    FROM cleared_purchases c INDEXED BY cleared_purchases_by_day
+      JOIN entries e ON e.transfer_id = c.transfer_id JOIN accounts a ON a.id = e.account_id
+    WHERE c.cleared_ms >= @startMs AND c.cleared_ms < @endMs AND c.merchant_code = @code
+      AND a.owner = 'platform' AND a.kind != 'card_float')
+  GROUP BY party`
 
 /** A day's running totals, by its start: one row per merchant and party account and kind. */
 const dayTotalsSql = `

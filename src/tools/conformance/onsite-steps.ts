@@ -19,16 +19,22 @@ const tap: StepHandler = async (rawArgs, context) => {
   const msisdn = requireString(args, 'msisdn', 'tap')
   const terminal = requireString(args, 'terminal', 'tap')
   const amount = args['amount']
+  const tear = args['tear']
   const answer = await httpCall(
     context,
     'POST',
     `/sim/terminals/${encodeURIComponent(terminal)}/taps`,
     {},
-    { msisdn, ...(typeof amount === 'string' ? { amount } : {}) },
+    {
+      msisdn,
+      ...(typeof amount === 'string' ? { amount } : {}),
+      ...(typeof tear === 'string' ? { tear } : {}),
+    },
   )
   context.lastHttp = answer
-  // A refusal is the terminal's answer (checked with expect_http); anything else is not.
-  if (answer.status !== 200 && answer.status !== 422)
+  // A refusal is the terminal's answer (checked with expect_http), as is a tap torn on purpose.
+  const torn = typeof tear === 'string' && answer.status === 503
+  if (answer.status !== 200 && answer.status !== 422 && !torn)
     throw new StepFailure(
       `tap: ${terminal} answered ${answer.status}: ${answer.text.slice(0, 300)}`,
     )
@@ -42,7 +48,7 @@ const upload: StepHandler = async (rawArgs, context) => {
     'POST',
     `/sim/terminals/${encodeURIComponent(terminal)}/uploads`,
     {},
-    {},
+    { again: args['again'] === true, forge: args['forge'] === true },
   )
   context.lastHttp = answer
   if (answer.status !== 200)

@@ -237,11 +237,16 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
       msisdn: requiredString,
       terminal: requiredString,
       amount: { value: { type: 'money' } },
+      tear: { value: { type: 'string' } },
     },
   },
   upload: {
     args: { form: 'map' },
-    keys: { terminal: requiredString },
+    keys: {
+      terminal: requiredString,
+      again: { value: { type: 'boolean' } },
+      forge: { value: { type: 'boolean' } },
+    },
   },
   ticket_office: {
     args: { form: 'map' },

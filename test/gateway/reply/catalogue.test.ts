@@ -38,6 +38,8 @@ const staticParams: { readonly [K in StaticMessageKey]: readonly string[] } = {
   'card_load.delivered': ['amount', 'balance'],
   'card_load.refunded': ['amount', 'account', 'ref'],
   'card.funded': ['amount', 'balance'],
+  'card.balance': ['balance', 'loading', 'rows'],
+  'card.balance_loading': ['balance', 'loading', 'rows'],
   'card.blacklisted': ['card', 'listed'],
   'clearing.cleared': ['accepted', 'duplicates', 'amount'],
   'payment.processing': ['amount', 'payee', 'account'],

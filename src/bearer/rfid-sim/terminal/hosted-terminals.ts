@@ -21,6 +21,18 @@ interface Hosted {
   readonly records: TerminalRecordStore
   /** The cards the platform last told this terminal to block. */
   blacklist: ReadonlySet<string>
+  /** The records of the last batch uploaded, for a tester's upload of the same batch again. */
+  lastBatch: readonly PurchaseRecord[]
+}
+
+/**
+ * A tester's faults on an upload: `again` sends the last batch once more (a terminal that lost
+ * the platform's answer); `forge` raises each record's amount by 1 fen and keeps its TAC (a
+ * terminal that cheats), which clearing must refuse.
+ */
+export interface SyncFaults {
+  readonly again?: boolean
+  readonly forge?: boolean
 }
 
 /** What a terminal's upload did: the platform's answer, and the blacklist it took after. */
@@ -45,6 +57,7 @@ export class HostedTerminals {
         spec,
         records,
         blacklist: new Set<string>(),
+        lastBatch: [],
         terminal: new OfflineTerminal({
           psam: new Psam(keys, spec.terminalId),
           fare: spec.fare,
@@ -85,11 +98,20 @@ export class HostedTerminals {
    * The terminal goes online: uploads what it keeps (at most `recordsMax`), marks what the
    * platform answered for, then takes the blacklist. Null when there is no such terminal.
    */
-  async sync(name: string, gatewayUrl: string, recordsMax: number): Promise<TerminalSync | null> {
+  async sync(
+    name: string,
+    gatewayUrl: string,
+    recordsMax: number,
+    faults: SyncFaults = {},
+  ): Promise<TerminalSync | null> {
     const hosted = this.hosted.get(name)
     if (hosted === undefined) return null
     const key = this.keys.terminalKey(hosted.spec.terminalId)
-    const records = hosted.records.pending(recordsMax)
+    const pending = faults.again === true ? hosted.lastBatch : hosted.records.pending(recordsMax)
+    const records =
+      faults.forge === true
+        ? pending.map((record) => ({ ...record, amountFen: record.amountFen + 1 }))
+        : pending
     let outcome: UploadOutcome = { status: 204, answer: {} }
     if (records.length > 0) {
       outcome = await uploadRecords({
@@ -100,8 +122,10 @@ export class HostedTerminals {
         records,
       })
       // Every record of an answered batch was taken, refused or known: none is sent again.
-      if (outcome.status === 200)
+      if (outcome.status === 200) {
         hosted.records.markUploaded(records.map((record) => record.terminalSerial))
+        hosted.lastBatch = pending
+      }
     }
     hosted.blacklist = new Set(await fetchBlacklist({ gatewayUrl, name, key }))
     return {

@@ -218,6 +218,9 @@ table('LOAD / 圈存, SEND / 转账', [
     run('loadcard', { kind: 'load_card', amountMinor: 2_000n, funding: 'bank' }, zh),
   ],
   ['LOAD CARD', usage('load')],
+  ['CARD', run('card', { kind: 'card_balance' })],
+  ['卡余额', run('card', { kind: 'card_balance' }, zh)],
+  ['CARD 5', usage('card')],
   ['LOAD CARD 50 X', usage('load')],
   [
     'SEND 8613800138001 10',
