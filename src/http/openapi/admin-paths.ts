@@ -10,8 +10,11 @@ import {
   adminAuth,
   answer,
   bodyRefusals,
+  csvAnswer,
+  dateParameter,
   idempotencyKeyHeader,
   jsonContent,
+  pathParameter,
   refusal,
   shared,
 } from './responses.js'
@@ -43,16 +46,6 @@ const command = { ...withBody, '409': keyReused } as const
 
 const amountRefusals = ['amount_invalid', 'amount_too_precise', 'amount_not_positive'] as const
 
-function pathParameter(name: string, description: string, example: string): Parameter {
-  return {
-    name,
-    in: 'path',
-    required: true,
-    description,
-    schema: { type: 'string', examples: [example] },
-  }
-}
-
 function queryParameter(name: string, description: string, schema: JsonSchema): Parameter {
   return { name, in: 'query', required: false, description, schema }
 }
@@ -68,14 +61,6 @@ const amountInput: JsonSchema = {
 }
 const feeAmount: JsonSchema = { ...amountInput, description: 'Of the fee rule, as "0.10".' }
 
-const dateParameter: Parameter = {
-  name: 'date',
-  in: 'query',
-  required: true,
-  description: 'The local (China) day.',
-  schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
-}
-
 const limitParameter = queryParameter('limit', 'Rows a page, 1 to 500.', {
   type: 'integer',
   minimum: 1,
@@ -90,28 +75,6 @@ function jsonBody(
   example: unknown,
 ): RequestBody {
   return { required: true, content: jsonContent({ type: 'object', required, properties }, example) }
-}
-
-/** A CSV attachment whose first line is `header`. */
-function csvAnswer(description: string, header: string): ResponseObject {
-  return {
-    description,
-    headers: {
-      'Content-Disposition': {
-        description: 'attachment, with the file name.',
-        schema: { type: 'string' },
-      },
-    },
-    content: {
-      'text/csv': {
-        schema: {
-          type: 'string',
-          pattern: `^${header}\\r\\n`,
-          description: `RFC 4180, lines ending CRLF: \`${header}\` first.`,
-        },
-      },
-    },
-  }
 }
 
 /** The 400 of a body's fields (admin-fields.ts names each `<field>_invalid`). */

@@ -7,6 +7,7 @@
 import {
   answer,
   bodyRefusals,
+  csvAnswer,
   idempotencyKeyHeader,
   jsonContent,
   merchantAuth,
@@ -332,24 +333,10 @@ const portalPaths: Readonly<Record<string, PathItem>> = {
       security: merchantAuth,
       parameters: [dateParameter],
       responses: {
-        '200': {
-          description: 'The settlement, as an attachment (`telepay-settlement-<code>-<date>.csv`).',
-          headers: {
-            'Content-Disposition': {
-              description: 'attachment, with the file name.',
-              schema: { type: 'string' },
-            },
-          },
-          content: {
-            'text/csv': {
-              schema: {
-                type: 'string',
-                pattern: `^${csvHeader}\\r\\n`,
-                description: `RFC 4180, lines ending CRLF: \`${csvHeader}\` first.`,
-              },
-            },
-          },
-        },
+        '200': csvAnswer(
+          'The settlement, as an attachment (`telepay-settlement-<code>-<date>.csv`).',
+          csvHeader,
+        ),
         '400': queryRefusals('No date, or not YYYY-MM-DD; or the Idempotency-Key is too long.', [
           'date_invalid',
         ]),

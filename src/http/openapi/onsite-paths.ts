@@ -4,9 +4,19 @@
  * operator's (src/http/admin-onsite.ts: the day's clearing, the float's reconciliation, a card,
  * the blacklist). Exports onsitePaths.
  */
-import { adminAuth, answer, bodyRefusals, jsonContent, refusal, shared } from './responses.js'
+import {
+  adminAuth,
+  answer,
+  bodyRefusals,
+  csvAnswer,
+  dateParameter,
+  jsonContent,
+  pathParameter,
+  refusal,
+  shared,
+} from './responses.js'
 import { ref } from './schemas.js'
-import type { Parameter, PathItem } from './types.js'
+import type { PathItem } from './types.js'
 
 const terminalTags = ['Terminals']
 const adminTags = ['Admin API']
@@ -18,29 +28,16 @@ const adminCommon = {
   '503': shared('Busy'),
 } as const
 
-const terminalParameter: Parameter = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  description: 'The terminal: its name (`BUS00001`) or its 12-digit terminal id.',
-  schema: { type: 'string', examples: ['BUS00001'] },
-}
-
-const cardParameter: Parameter = {
-  name: 'card',
-  in: 'path',
-  required: true,
-  description: "The card: its 20 digits, or its subscriber's MSISDN.",
-  schema: { type: 'string', examples: ['8613800138000'] },
-}
-
-const dateParameter: Parameter = {
-  name: 'date',
-  in: 'query',
-  required: true,
-  description: 'The local (China) day the purchases were cleared.',
-  schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
-}
+const terminalParameter = pathParameter(
+  'id',
+  'The terminal: its name (`BUS00001`) or its 12-digit terminal id.',
+  'BUS00001',
+)
+const cardParameter = pathParameter(
+  'card',
+  "The card: its 20 digits, or its subscriber's MSISDN.",
+  '8613800138000',
+)
 
 const unsigned = refusal('No X-Telepay-Signature, or not the terminal’s.', [
   'signature_required',
@@ -140,23 +137,10 @@ export const onsitePaths: Readonly<Record<string, PathItem>> = {
       security: adminAuth,
       parameters: [dateParameter],
       responses: {
-        '200': {
-          description: 'An attachment, `telepay-clearing-<date>.csv`.',
-          headers: {
-            'Content-Disposition': {
-              description: 'attachment, with the file name.',
-              schema: { type: 'string' },
-            },
-          },
-          content: {
-            'text/csv': {
-              schema: {
-                type: 'string',
-                pattern: '^date,merchant,terminal_id,purchases,amount,fee,net\\r\\n',
-              },
-            },
-          },
-        },
+        '200': csvAnswer(
+          'An attachment, `telepay-clearing-<date>.csv`.',
+          'date,merchant,terminal_id,purchases,amount,fee,net',
+        ),
         '400': refusal('No date, or not YYYY-MM-DD.', ['date_invalid']),
         ...adminCommon,
       },

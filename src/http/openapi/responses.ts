@@ -90,3 +90,45 @@ export const merchantAuth = [{ merchantApiKey: [] }, { merchantSession: [] }] as
 /** The token, or the console's session cookie, as the console's pages call the API. */
 export const adminAuth = [{ adminToken: [] }, { consoleSession: [] }] as const
 export const open = [] as const
+
+/** A path parameter: a string, with an example of it. */
+export function pathParameter(name: string, description: string, example: string): Parameter {
+  return {
+    name,
+    in: 'path',
+    required: true,
+    description,
+    schema: { type: 'string', examples: [example] },
+  }
+}
+
+/** The local (China) day a report is of. */
+export const dateParameter: Parameter = {
+  name: 'date',
+  in: 'query',
+  required: true,
+  description: 'The local (China) day.',
+  schema: { type: 'string', format: 'date', examples: ['2026-01-31'] },
+}
+
+/** A CSV attachment whose first line is `header`. */
+export function csvAnswer(description: string, header: string): ResponseObject {
+  return {
+    description,
+    headers: {
+      'Content-Disposition': {
+        description: 'attachment, with the file name.',
+        schema: { type: 'string' },
+      },
+    },
+    content: {
+      'text/csv': {
+        schema: {
+          type: 'string',
+          pattern: `^${header}\\r\\n`,
+          description: `RFC 4180, lines ending CRLF: \`${header}\` first.`,
+        },
+      },
+    },
+  }
+}
