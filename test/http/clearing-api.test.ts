@@ -166,7 +166,7 @@ describe('clearing a terminal upload', () => {
     expect(await metroBalance(t)).toBe(afterFirst)
   })
 
-  it('refuses a forged TAC, an unknown key version and a card it never issued', async () => {
+  it('refuses a forged TAC, an unknown key version, a card it never issued, no date', async () => {
     gw = await startTestGateway()
     const t = gw
     await loadCardAsHost(t, LI, 1_000)
@@ -177,6 +177,7 @@ describe('clearing a terminal upload', () => {
       forged,
       { ...good, terminalSerial: 9, keyVersion: 2 },
       { ...good, terminalSerial: 10, cardNumber: '12340000000000000001' },
+      { ...good, terminalSerial: 11, date: '20260231' },
     ])
     expect(answer.status, answer.text).toBe(200)
     expect(answer.json).toMatchObject({
@@ -185,6 +186,7 @@ describe('clearing a terminal upload', () => {
         { terminalSerial: 1, reason: 'tac_mismatch' },
         { terminalSerial: 9, reason: 'key_version_unknown' },
         { terminalSerial: 10, reason: 'card_unknown' },
+        { terminalSerial: 11, reason: 'time_invalid' },
       ],
       cleared: '0.00',
     })

@@ -109,10 +109,23 @@ export interface ClearingDeps {
 /** The instant of a record's local date and time; NaN when they are no real date. */
 function instantOf(record: BatchRecord, zoneOffsetMs: number): number {
   const { date, time } = record
-  const day = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`
-  const iso = `${day}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}Z`
-  const ms = Date.parse(iso)
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== iso.slice(0, 19))
+  const year = Number(date.slice(0, 4))
+  const month = Number(date.slice(4, 6))
+  const day = Number(date.slice(6, 8))
+  const hour = Number(time.slice(0, 2))
+  const minute = Number(time.slice(2, 4))
+  const second = Number(time.slice(4, 6))
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second)
+  // Date.UTC rolls a 31 February over into March: a date that does not round-trip is none.
+  const back = new Date(ms)
+  if (
+    month < 1 ||
+    back.getUTCDate() !== day ||
+    back.getUTCMonth() !== month - 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
     return Number.NaN
   return ms - zoneOffsetMs
 }

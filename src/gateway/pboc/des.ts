@@ -15,7 +15,7 @@ function checkLengths(key: Uint8Array, keyBytes: number, data: Uint8Array): void
 
 function run(
   mode: 'encrypt' | 'decrypt',
-  cipher: 'des-ede3-ecb' | 'des-ede-ecb' | 'des-ede-cbc',
+  cipher: 'des-ede3-ecb' | 'des-ede3-cbc' | 'des-ede-ecb' | 'des-ede-cbc',
   key: Uint8Array,
   data: Uint8Array,
   iv: Uint8Array | null,
@@ -30,6 +30,12 @@ function run(
 export function desEncrypt(key8: Uint8Array, data: Uint8Array): Buffer {
   checkLengths(key8, 8, data)
   return run('encrypt', 'des-ede3-ecb', Buffer.concat([key8, key8, key8]), data, null)
+}
+
+/** Single DES, CBC from a zero IV, with an 8-byte key (K1 = K2 = K3 makes EDE single DES). */
+export function desEncryptCbc(key8: Uint8Array, data: Uint8Array): Buffer {
+  checkLengths(key8, 8, data)
+  return run('encrypt', 'des-ede3-cbc', Buffer.concat([key8, key8, key8]), data, Buffer.alloc(8))
 }
 
 /** Two-key triple DES (EDE), ECB, with a 16-byte key. */

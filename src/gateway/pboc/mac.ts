@@ -7,7 +7,7 @@
  * with the key's left half, the last block with the whole two-key triple DES key), from the
  * card's challenge. Exports pad80, pbocMac, retailMac.
  */
-import { desEncrypt, tdesEncrypt, xorBytes } from './des.js'
+import { desEncrypt, desEncryptCbc, tdesEncrypt, xorBytes } from './des.js'
 
 /** ISO 9797-1 padding method 2. */
 export function pad80(data: Uint8Array): Buffer {
@@ -28,11 +28,12 @@ export function retailMac(key16: Uint8Array, data: Uint8Array, iv8: Uint8Array):
   return tdesEncrypt(key16, xorBytes(chain, padded.subarray(last))).subarray(0, 4)
 }
 
-/** The 4-byte PBOC MAC of `data` under a single-DES key. */
+/**
+ * The 4-byte PBOC MAC of `data` under a single-DES key: the last block of a DES-CBC encryption
+ * from a zero IV, in one cipher call (clearing computes a million of them; a call per block took
+ * three times as long).
+ */
 export function pbocMac(key8: Uint8Array, data: Uint8Array): Buffer {
-  const padded = pad80(data)
-  let chain: Buffer = Buffer.alloc(8)
-  for (let offset = 0; offset < padded.length; offset += 8)
-    chain = desEncrypt(key8, xorBytes(chain, padded.subarray(offset, offset + 8)))
-  return chain.subarray(0, 4)
+  const encrypted = desEncryptCbc(key8, pad80(data))
+  return encrypted.subarray(encrypted.length - 8, encrypted.length - 4)
 }

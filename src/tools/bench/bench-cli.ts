@@ -1,15 +1,21 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|onsite|storage|scale|
- * all] [options]`
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|onsite|clearing|storage|
+ * scale|all] [options]`
  * (what `npm run bench` runs: all). Each benchmark prints its figures beside a baseline measured
  * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset,
- * console, startup and onsite
+ * console, startup, onsite and clearing
  * one after the other and fails when any failed (not scale: at the issue's sizes it takes
  * minutes; CI runs `bench scale --small`). `storage` measures the database's bytes per payment,
  * has no target and runs by name only. Options after the name go to that benchmark (`telepay
  * bench sms --help`).
  */
 
+import {
+  clearingBenchUsage,
+  formatClearingBenchReport,
+  parseClearingBenchArgs,
+  runClearingBench,
+} from './clearing-bench.js'
 import {
   consoleBenchUsage,
   formatConsoleBenchReport,
@@ -51,6 +57,7 @@ const benches = [
   'console',
   'startup',
   'onsite',
+  'clearing',
   'storage',
   'scale',
 ] as const
@@ -189,6 +196,22 @@ async function runScale(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+async function runClearing(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${clearingBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parseClearingBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runClearingBench(parsed.options, (line) => process.stderr.write(`${line}\n`))
+  process.stdout.write(`${formatClearingBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
 async function runOnsite(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${onsiteBenchUsage}\n`)
@@ -209,6 +232,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   const [first, ...rest] = args
   if (first === 'ledger') return runBench(rest)
   if (first === 'onsite') return runOnsite(rest)
+  if (first === 'clearing') return runClearing(rest)
   if (first === 'storage') return runStorage(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
@@ -224,7 +248,8 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(
-      'usage: telepay bench all: ledger, sms, ussd, handset, console, startup and onsite one ' +
+      'usage: telepay bench all: ledger, sms, ussd, handset, console, startup, onsite and ' +
+        'clearing one ' +
         'after the ' +
         'other, ' +
         'each with its defaults (no options; scale is not in it)\n',
@@ -248,6 +273,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
     ['console', () => runConsole([])],
     ['startup', () => runStartup([])],
     ['onsite', () => runOnsite([])],
+    ['clearing', () => runClearing([])],
   ] as const) {
     process.stderr.write(`\n=== ${name} benchmark ===\n`)
     const code = await run()
