@@ -233,8 +233,8 @@ export function formatClearingBenchReport(report: ClearingBenchReport): string[]
   return [
     `clearing: ${report.records.toLocaleString('en')} records over ` +
       `${report.cards.toLocaleString('en')} cards, ${report.batches} signed batch files`,
-    `  telepay: ${report.fileSeconds.toFixed(1)} s for the file, ${rate(report.recordsPerSecond)} ` +
-      `records/s, ${report.accepted.toLocaleString('en')} cleared`,
+    `  telepay: ${report.fileSeconds.toFixed(1)} s for the file, ` +
+      `${rate(report.recordsPerSecond)} records/s, ${report.accepted.toLocaleString('en')} cleared`,
     `  baseline (the same TACs recomputed): ${report.rawTacSeconds.toFixed(1)} s, ` +
       `${rate(report.rawTacsPerSecond)} TACs/s`,
     `  ratio telepay/baseline: ${report.ratio.toFixed(3)}`,
