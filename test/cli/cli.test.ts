@@ -279,6 +279,7 @@ describe('telepay start', () => {
     // The simulator's cards and terminal records go with the world they belong to.
     expect(existsSync(join(dataDir, 'rfid-sim.sqlite'))).toBe(false)
     expect(existsSync(join(dataDir, 'terminals'))).toBe(false)
+    expect(existsSync(join(dataDir, 'ota-loads.sqlite'))).toBe(false)
   })
 
   it('checks a world file without loading it, every problem with its place', async () => {

@@ -14,8 +14,9 @@ import { parseOptions, UsageError } from './args.js'
 import { optionsHelp } from './options-help.js'
 
 /**
- * The channels' working files in the data directory (ChannelContext.workingFile), and the
- * simulator's RFID-SIM purses and terminal records (their world is the ledger's).
+ * The channels' working files in the data directory (ChannelContext.workingFile), the
+ * simulator's RFID-SIM purses and terminal records, and the top-ups on their way to cards over the
+ * air (their world is the ledger's).
  */
 const workingFiles = [
   'ussd.sqlite',
@@ -25,6 +26,7 @@ const workingFiles = [
   'ivr-prompts',
   'rfid-sim.sqlite',
   'terminals',
+  'ota-loads.sqlite',
 ]
 
 /** A SQLite file's companions in WAL mode. */
