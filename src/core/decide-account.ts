@@ -16,13 +16,29 @@ import type { BalanceLine, StatementRow } from './results.js'
 import { refused, succeeded } from './results.js'
 import type { LedgerView, Write } from './view.js'
 
-export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): Outcome {
+/**
+ * The subscriber a read (balances, the statement, the card's purse) is for, or its refusal: an
+ * unknown number, or a locked one. Three wrong PINs lock the subscriber on every channel (SPEC
+ * section 3), reads included: a phone in the wrong hands must not show balances while the owner
+ * is locked out.
+ */
+export function readerOf(
+  env: Envelope,
+  msisdn: string,
+  view: LedgerView,
+): { readonly subscriber: Subscriber } | { readonly refusal: Outcome } {
   const subscriber = view.subscriber(msisdn)
-  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  // Three wrong PINs lock the subscriber on every channel (SPEC section 3), reads included: a
-  // phone in the wrong hands must not show balances while the owner is locked out.
+  if (subscriber === null)
+    return { refusal: { result: refused('payer_not_registered', 'en'), writes: [] } }
   if (subscriber.lockedUntilMs > env.nowMs)
-    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+    return { refusal: { result: refused('subscriber_locked', subscriber.language), writes: [] } }
+  return { subscriber }
+}
+
+export function decideBalance(env: Envelope, msisdn: string, view: LedgerView): Outcome {
+  const reader = readerOf(env, msisdn, view)
+  if ('refusal' in reader) return reader.refusal
+  const { subscriber } = reader
   const lines: BalanceLine[] = []
   for (const funding of fundingKinds) {
     const account = view.accountOf(msisdn, funding)
@@ -54,11 +70,9 @@ export function decideStatement(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
-  const subscriber = view.subscriber(msisdn)
-  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  // Locked on every channel, as for balances.
-  if (subscriber.lockedUntilMs > env.nowMs)
-    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  const reader = readerOf(env, msisdn, view)
+  if ('refusal' in reader) return reader.refusal
+  const { subscriber } = reader
   const rows: StatementRow[] = view
     .recentPayments(msisdn, limits.statementRowsMax)
     .map((payment) => {

@@ -7,6 +7,7 @@
  * says.
  */
 import type { ClearingRecord, Envelope, OperatorCommand, SystemCommand } from './commands.js'
+import { readerOf } from './decide-account.js'
 import type { Outcome } from './decide-payment.js'
 import type { Account, Leg, Payment } from './entities.js'
 import type { Limits } from './limits.js'
@@ -15,7 +16,7 @@ import { feeSplitOf, offersAccount } from './operating-models.js'
 import { refundStep, withSteps } from './payment-trail.js'
 import type { Purse } from './purse.js'
 import { cardNumberOf, emptyPurse, msisdnOfCard } from './purse.js'
-import type { ClearingSummary, Refusal } from './results.js'
+import type { ClearingSummary } from './results.js'
 import { refused, succeeded } from './results.js'
 import { step } from './trail.js'
 import type { LedgerView, Write } from './view.js'
@@ -142,10 +143,9 @@ export function decideCardBalance(
   view: LedgerView,
   limits: Limits,
 ): Outcome {
-  const subscriber = view.subscriber(msisdn)
-  if (subscriber === null) return { result: refused('payer_not_registered', 'en'), writes: [] }
-  if (subscriber.lockedUntilMs > env.nowMs)
-    return { result: refused('subscriber_locked', subscriber.language), writes: [] }
+  const reader = readerOf(env, msisdn, view)
+  if ('refusal' in reader) return reader.refusal
+  const { subscriber } = reader
   const purse = purseOf(view, msisdn)
   const rows = view
     .recentClearedPurchases(purse.cardNumber, limits.statementRowsMax)
@@ -206,17 +206,6 @@ export function decideFundCard(
       { kind: 'purse', purse: { ...purse, balanceMinor } },
     ],
   }
-}
-
-/**
- * Whether a purse may take `amountMinor` more: not listed, and within the cap with the loads on
- * their way (what a top-up is checked against, and a ticket office before it loads a card).
- */
-export function purseRefusal(purse: Purse, amountMinor: bigint, limits: Limits): Refusal | null {
-  if (purse.blacklisted) return { reason: 'card_blocked' }
-  if (purse.balanceMinor + purse.loadingMinor + amountMinor > limits.purseHeldMaxMinor)
-    return { reason: 'card_cap_exceeded', params: { max: formatAmount(limits.purseHeldMaxMinor) } }
-  return null
 }
 
 /** Puts a card on the blacklist or takes it off; a card the platform did not issue is unknown. */

@@ -2,7 +2,6 @@
 export * from './assert.js'
 export * from './commands.js'
 export * from './decide.js'
-export { purseRefusal } from './decide-purse.js'
 export * from './entities.js'
 export * from './fees.js'
 export * from './limits.js'

@@ -20,7 +20,7 @@ import { formatAmount } from './money.js'
 import type { OperatingModelId } from './operating-models.js'
 import { offersAccount, operatingModels } from './operating-models.js'
 import type { Purse } from './purse.js'
-import { cardNumberOf, emptyPurse } from './purse.js'
+import { cardNumberOf, emptyPurse, purseRefusal } from './purse.js'
 import type { Refusal } from './results.js'
 import type { LedgerView } from './view.js'
 
@@ -386,15 +386,6 @@ export function checkMoney(
   ) {
     return { reason: 'wallet_cap_exceeded' }
   }
-  const purse = intent.purse
-  if (
-    purse !== null &&
-    purse.balanceMinor + purse.loadingMinor + amount > limits.purseHeldMaxMinor
-  ) {
-    return {
-      reason: 'card_cap_exceeded',
-      params: { max: formatAmount(limits.purseHeldMaxMinor) },
-    }
-  }
-  return null
+  // A listed card was refused with the parties (card_blocked, before the money rules).
+  return intent.purse === null ? null : purseRefusal(intent.purse, amount, limits)
 }

@@ -4,8 +4,11 @@
  * records are cleared. So it keeps what it can know: the value the card was loaded with, less
  * the purchases cleared, and the loads sent over the air and not yet confirmed by the card. The
  * float account holds exactly these two sums over all cards (reconciliation checks it). Exports
- * Purse, emptyPurse, cardNumberOf.
+ * Purse, emptyPurse, cardNumberOf, msisdnOfCard, purseRefusal.
  */
+import type { Limits } from './limits.js'
+import { formatAmount } from './money.js'
+import type { Refusal } from './results.js'
 
 export interface Purse {
   /** 20 digits: the card's application serial number, its key everywhere. */
@@ -48,4 +51,15 @@ export function msisdnOfCard(cardNumber: string): string | null {
   if (!/^8601\d{16}$/.test(cardNumber)) return null
   const msisdn = cardNumber.slice(4).replace(/^0+/, '')
   return msisdn === '' ? null : msisdn
+}
+
+/**
+ * Whether a purse may take `amountMinor` more: not listed, and within the cap with the loads on
+ * their way (what a top-up is checked against, and a ticket office before it loads a card).
+ */
+export function purseRefusal(purse: Purse, amountMinor: bigint, limits: Limits): Refusal | null {
+  if (purse.blacklisted) return { reason: 'card_blocked' }
+  if (purse.balanceMinor + purse.loadingMinor + amountMinor > limits.purseHeldMaxMinor)
+    return { reason: 'card_cap_exceeded', params: { max: formatAmount(limits.purseHeldMaxMinor) } }
+  return null
 }

@@ -5,13 +5,12 @@
  * docs/onsite.md documents both for terminal writers. Exports purseAid, publicFileSfi, logSfi,
  * PublicInfo, encodePublicInfo, LogRecord, encodeLogRecord, decodeLogRecord, logRecordsMax.
  */
-import { bcd, fromBcd, u16, u32 } from '../../gateway/pboc/fields.js'
 
-/**
- * The purse application's AID: F0 (a proprietary, unregistered RID, ISO 7816-5), "TELEPAY" in
- * ASCII and version 01.
- */
-export const purseAid = Buffer.from('F054454C45504159' + '01', 'hex')
+import { bcd, fromBcd, u16, u32 } from '../../gateway/pboc/fields.js'
+import { purseAid } from '../../gateway/pboc/load-host.js'
+
+/** The purse application's AID, as the platform's load host selects it. */
+export { purseAid }
 
 /** The application's file id, for a SELECT by file id (00 A4 00 00 02 1001). */
 export const purseFileId = 0x1001

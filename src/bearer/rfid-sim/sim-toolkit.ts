@@ -5,9 +5,10 @@
  * proof of receipt built: the count of commands run ‖ the last status word ‖ the last response's
  * data (TS 102 226's compact form), checksummed and ciphered. The script is telepay's purse
  * applet's format: each C-APDU preceded by its length in one byte (docs/channels/onsite.md).
- * Exports SimToolkit, OtaFault, scriptOf, parseScript.
+ * Exports SimToolkit, OtaFault.
  */
 import { cardNumberOf } from '../../core/index.js'
+import { parseScript } from '../../gateway/ota/applet-script.js'
 import {
   commandPacketHeader,
   openCommandPacket,
@@ -19,25 +20,6 @@ import type { KeyStore } from '../../gateway/pboc/key-store.js'
 import type { SimSide } from '../simulated-network.js'
 import type { OtaCounterStore } from './card-state.js'
 import type { SimCards } from './sim-cards.js'
-
-/** A script: each APDU preceded by its length. */
-export function scriptOf(apdus: readonly Uint8Array[]): Buffer {
-  return Buffer.concat(apdus.flatMap((apdu) => [Buffer.of(apdu.length), Buffer.from(apdu)]))
-}
-
-/** The APDUs of a script; null when its lengths do not add up. */
-export function parseScript(data: Uint8Array): Buffer[] | null {
-  const apdus: Buffer[] = []
-  const bytes = Buffer.from(data)
-  let at = 0
-  while (at < bytes.length) {
-    const length = bytes[at] ?? 0
-    if (length < 4 || at + 1 + length > bytes.length) return null
-    apdus.push(bytes.subarray(at + 1, at + 1 + length))
-    at += 1 + length
-  }
-  return apdus
-}
 
 const none = Buffer.alloc(0)
 

@@ -162,9 +162,10 @@ export class ClearingService {
       // must not hold every channel's traffic for the seconds its TACs take.
       const records: ClearingRecord[] = []
       for (const record of batch.records.slice(start, start + chunk)) {
-        const reason = this.refusalOf(record, terminal)
-        if (reason !== null) refused.push({ terminalSerial: record.terminalSerial, reason })
-        else records.push(this.clearingRecordOf(record))
+        const checked = this.checked(record, terminal)
+        if (typeof checked === 'string')
+          refused.push({ terminalSerial: record.terminalSerial, reason: checked })
+        else records.push(checked)
       }
       verified.push(...records)
       if (records.length > 0) {
@@ -201,12 +202,14 @@ export class ClearingService {
     }
   }
 
-  private refusalOf(record: BatchRecord, terminal: ClearingTerminal): RecordRefusal | null {
+  /** The record to clear, or why it is refused; its time is worked out once, here. */
+  private checked(record: BatchRecord, terminal: ClearingTerminal): ClearingRecord | RecordRefusal {
     const keys = this.deps.keys
     if (record.keyVersion !== keys.version) return 'key_version_unknown'
     if (msisdnOfCard(record.cardNumber) === null) return 'card_unknown'
     if (!purchaseTypes.has(record.type)) return 'type_unknown'
-    if (Number.isNaN(instantOf(record, this.deps.zoneOffsetMs))) return 'time_invalid'
+    const atMs = instantOf(record, this.deps.zoneOffsetMs)
+    if (Number.isNaN(atMs)) return 'time_invalid'
     const fields = {
       amountFen: record.amountFen,
       type: record.type,
@@ -214,10 +217,7 @@ export class ClearingService {
       terminalSerial: record.terminalSerial,
       at: { date: record.date, time: record.time },
     }
-    return keys.verifyPurchaseTac(record.cardNumber, fields, record.tac) ? null : 'tac_mismatch'
-  }
-
-  private clearingRecordOf(record: BatchRecord): ClearingRecord {
+    if (!keys.verifyPurchaseTac(record.cardNumber, fields, record.tac)) return 'tac_mismatch'
     return {
       cardNumber: record.cardNumber,
       cardSerial: record.cardSerial,
@@ -225,7 +225,7 @@ export class ClearingService {
       type: record.type,
       amountMinor: BigInt(record.amountFen),
       balanceAfterMinor: BigInt(record.balanceAfterFen),
-      atMs: instantOf(record, this.deps.zoneOffsetMs),
+      atMs,
       tac: record.tac,
     }
   }

@@ -19,6 +19,7 @@ import type { LedgerStore } from '../../ledger/store.js'
 import type { Clock } from '../../service/clock.js'
 import type { Logger } from '../../service/log.js'
 import type { PaymentService } from '../../service/payment-service.js'
+import { scriptOf } from '../ota/applet-script.js'
 import {
   commandPacket,
   commandPacketHeader,
@@ -81,10 +82,6 @@ interface ScriptAnswer {
   readonly run: number
   readonly status: number
   readonly data: Buffer
-}
-
-function scriptOf(apdus: readonly Buffer[]): Buffer {
-  return Buffer.concat(apdus.flatMap((apdu) => [Buffer.of(apdu.length), apdu]))
 }
 
 function hex(value: number): string {

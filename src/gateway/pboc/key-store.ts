@@ -14,8 +14,9 @@ import type { LoadFields, PurchaseFields } from './purse-macs.js'
 import { loadMac1, loadMac2, loadTac, purchaseTac } from './purse-macs.js'
 
 /**
- * Cards whose TAC key clearing keeps made: a day's upload meets each card a few times, and 100,000
- * keys take about 10 MB; past it the map starts again.
+ * Cards whose TAC key the store keeps made (clearing and top-ups ask again and again): a day's
+ * upload meets each card a few times, and 100,000 keys take about 10 MB; past it the map starts
+ * again.
  */
 const tacKeysCachedMax = 100_000
 
@@ -140,13 +141,7 @@ export class KeyStore {
    * is the card's, not a terminal's invention. The key never leaves the store.
    */
   verifyPurchaseTac(cardNumber: string, fields: PurchaseFields, tacHex: string): boolean {
-    let key = this.#tacKeys.get(cardNumber)
-    if (key === undefined) {
-      key = tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber)))
-      if (this.#tacKeys.size >= tacKeysCachedMax) this.#tacKeys.clear()
-      this.#tacKeys.set(cardNumber, key)
-    }
-    const tac = purchaseTac(key, fields)
+    const tac = purchaseTac(this.#tacKeyOf(cardNumber), fields)
     const given = Buffer.from(tacHex, 'hex')
     return given.length === tac.length && timingSafeEqual(given, tac)
   }
@@ -181,9 +176,19 @@ export class KeyStore {
     fields: LoadFields,
     tac: Uint8Array,
   ): boolean {
-    const key = tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber)))
-    const expected = loadTac(key, newBalanceFen, onlineSerial, fields)
+    const expected = loadTac(this.#tacKeyOf(cardNumber), newBalanceFen, onlineSerial, fields)
     return tac.length === expected.length && timingSafeEqual(Buffer.from(tac), expected)
+  }
+
+  /** A card's single-DES TAC key, kept for the cards met lately. */
+  #tacKeyOf(cardNumber: string): Buffer {
+    let key = this.#tacKeys.get(cardNumber)
+    if (key === undefined) {
+      key = tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber)))
+      if (this.#tacKeys.size >= tacKeysCachedMax) this.#tacKeys.clear()
+      this.#tacKeys.set(cardNumber, key)
+    }
+    return key
   }
 
   toJSON(): string {

@@ -5,15 +5,18 @@
  * asked), and answers with CREDIT FOR LOAD carrying MAC2 (the host authorised it); the card
  * answers with the load's TAC. The MACs themselves are the key store's (it holds the keys).
  * Exports initForLoadApdu, parseInitForLoad, creditForLoadApdu, proveLoadApdu, InitForLoad,
- * selectPurseApdu.
+ * selectPurseApdu, purseAid.
  */
 import { bcd, type PurseTime, transactionTypes, u16, u32 } from './fields.js'
 
-/** The purse application's AID (docs/channels/onsite.md): F0 "TELEPAY" 01. */
-const purseAidHex = 'F054454C4550415901'
+/**
+ * The purse application's AID (docs/channels/onsite.md): F0 (a proprietary RID, ISO 7816-5),
+ * "TELEPAY", version 01. The card answers to it (card-files.ts takes it from here).
+ */
+export const purseAid = Buffer.from('F054454C4550415901', 'hex')
 
 export function selectPurseApdu(): Buffer {
-  return Buffer.from(`00A4040009${purseAidHex}`, 'hex')
+  return Buffer.concat([Buffer.from('00A40400', 'hex'), Buffer.of(purseAid.length), purseAid])
 }
 
 /** INITIALIZE FOR LOAD: key index ‖ amount ‖ terminal id (the host's). */
