@@ -1,5 +1,6 @@
 /**
- * forms.ts - the five payment forms (pay merchant, pay bill, buy airtime, send money, pay order):
+ * forms.ts - the six payment forms (pay merchant, pay bill, buy airtime, send money, pay order,
+ * top up the SIM card's purse):
  * their fields, the page each is shown on, and the reading of a submitted form into the core's
  * payment command with `authorize: false` (the core then answers with payee, amount and account,
  * and keeps the payment waiting for the confirm page). Exports PaymentPage, paymentPages,
@@ -12,7 +13,13 @@ import type { PageChoice, PageField, PageModel } from './contract.js'
 import type { WapTextKey } from './texts.js'
 import { wapText } from './texts.js'
 
-export type PaymentPage = 'pay_merchant' | 'pay_bill' | 'airtime' | 'send_money' | 'pay_order'
+export type PaymentPage =
+  | 'pay_merchant'
+  | 'pay_bill'
+  | 'airtime'
+  | 'send_money'
+  | 'pay_order'
+  | 'load_card'
 
 interface FieldSpec {
   readonly name: string
@@ -24,8 +31,8 @@ interface FieldSpec {
 interface PaymentPageSpec {
   /** Below the session's base URL. */
   readonly path: string
-  /** The home page's key for it. */
-  readonly key: string
+  /** The home page's key for it; null: not on the home page (a card top-up is on the card's). */
+  readonly key: string | null
   readonly title: WapTextKey
   readonly link: WapTextKey
   readonly fields: readonly FieldSpec[]
@@ -87,6 +94,14 @@ export const paymentPages: Readonly<Record<PaymentPage, PaymentPageSpec>> = {
     link: 'link_pay_order',
     fixedAccount: null,
     fields: [{ name: 'order', label: 'field_order', kind: 'text', lengthMax: 20 }],
+  },
+  load_card: {
+    path: 'card/load',
+    key: null,
+    title: 'title_load_card',
+    link: 'link_load_card',
+    fixedAccount: null,
+    fields: [amount],
   },
 }
 
@@ -256,6 +271,11 @@ export function readPaymentForm(
       return {
         ok: true,
         command: { kind: 'pay_order', msisdn, orderNo: text('order'), funding, authorize: false },
+      }
+    case 'load_card':
+      return {
+        ok: true,
+        command: { kind: 'load_card', msisdn, amountMinor, funding, authorize: false },
       }
   }
 }

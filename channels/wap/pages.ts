@@ -1,8 +1,9 @@
 /**
  * pages.ts - the PageModels of the pages that are not payment forms: home (a link to every
- * page), balance, statement (paged), confirm (payee, amount, account, PIN field unless the phone
- * bill pays), result, login and the channel's notices. Every URL is complete: the session's
- * base (`/wap/s/<id>`) is passed in. Exports the page builders and SessionUrls.
+ * page), balance, statement (paged), the SIM card's purse, confirm (payee, amount, account, PIN
+ * field unless the phone bill pays), result, login and the channel's notices. Every URL is
+ * complete: the session's base (`/wap/s/<id>`) is passed in. Exports the page builders and
+ * SessionUrls.
  */
 import type {
   AccountOffer,
@@ -41,10 +42,12 @@ export function homePage(
 ): PageModel {
   const links: PageLink[] = [link('link_balance', language, `${urls.base}/balance`, '1')]
   for (const spec of Object.values(paymentPages)) {
+    if (spec.key === null) continue
     if (spec.fixedAccount !== null && !accounts.accounts.includes(spec.fixedAccount)) continue
     links.push(link(spec.link, language, `${urls.base}/${spec.path}`, spec.key))
   }
   links.push(link('link_statement', language, `${urls.base}/statement`, '7'))
+  links.push(link('link_card', language, `${urls.base}/card`, '8'))
   links.push(link('link_logout', language, `${urls.base}/logout`, '9'))
   return {
     page: 'home',
@@ -57,20 +60,39 @@ export function homePage(
   }
 }
 
-export function balancePage(urls: SessionUrls, result: CommandResult): PageModel {
+/** A read's answer (never cached: it shows money), one link onward, and home. */
+function readPage(
+  urls: SessionUrls,
+  result: CommandResult,
+  page: string,
+  title: WapTextKey,
+  onward: PageLink,
+): PageModel {
   const language = result.language
   return {
-    page: 'balance',
+    page,
     language,
-    title: wapText('title_balance', language),
+    title: wapText(title, language),
     paragraphs: [renderResult(result)],
     form: null,
-    links: [
-      link('link_statement', language, `${urls.base}/statement`, '7'),
-      homeLink(urls, language),
-    ],
+    links: [onward, homeLink(urls, language)],
     noStore: true,
   }
+}
+
+export function balancePage(urls: SessionUrls, result: CommandResult): PageModel {
+  const onward = link('link_statement', result.language, `${urls.base}/statement`, '7')
+  return readPage(urls, result, 'balance', 'title_balance', onward)
+}
+
+/**
+ * The RFID-SIM's purse as the platform knows it (the core's card_balance answer: cleared taps,
+ * loads on their way), with the way to top it up over the air.
+ */
+export function cardPage(urls: SessionUrls, result: CommandResult): PageModel {
+  const load = paymentPages.load_card
+  const onward = link(load.link, result.language, `${urls.base}/${load.path}`, '1')
+  return readPage(urls, result, 'card', 'title_card', onward)
 }
 
 /** One page of the statement; `page` counts from 1 and is clamped to the pages there are. */
@@ -145,7 +167,9 @@ export function confirmQuestion(result: CommandResult): string {
       ? 'confirm_question_airtime'
       : kind === 'send'
         ? 'confirm_question_send'
-        : 'confirm_question'
+        : kind === 'card_load'
+          ? 'confirm_question_card'
+          : 'confirm_question'
   return wapText(question, result.language, {
     amount: params['amount'] ?? formatAmount(result.payment?.amountMinor ?? 0n),
     payee: params['payee'] ?? '',

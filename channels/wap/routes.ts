@@ -1,11 +1,11 @@
 /**
  * routes.ts - the WAP channel's express Router under /wap/: the entry (home when a trusted
  * gateway names the MSISDN, else a login), and per session (`/wap/s/<id>/...`, no cookies):
- * home, balance, statement, the five payment forms, confirm, cancel, result, login and logout.
- * Every answer is negotiated (406 when no markup fits) and carries Vary; pages with balances,
- * results or form tokens are not cached. A form's token is claimed once; its first answer is
- * what any resubmit gets, and the command runs through the gateway's dialog runner with the
- * token as its step (key `form:<token>`, so the ledger answers a second run with the first).
+ * home, balance, statement, the SIM card's purse, the six payment forms, confirm, cancel, result,
+ * login and logout. Every answer is negotiated (406 when no markup fits) and carries Vary; pages
+ * with balances, results or form tokens are not cached. A form's token is claimed once; its first
+ * answer is what any resubmit gets, and the command runs through the gateway's dialog runner with
+ * the token as its step (key `form:<token>`, so the ledger answers a second run with the first).
  * Exports wapRouter, WapRenderer and WapRouteDeps.
  */
 import type { NextFunction, Request, Response } from 'express'
@@ -31,6 +31,7 @@ import { sessionIdleHeader } from './limits.js'
 import type { SessionUrls } from './pages.js'
 import {
   balancePage,
+  cardPage,
   confirmPage,
   confirmQuestion,
   homePage,
@@ -326,6 +327,13 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     const result = await execute(session, { kind: 'balance', msisdn: msisdnOf(session) }, null)
     store.speak(session, result.language)
     send(response, deps, balancePage(urlsOf(session), result))
+  })
+
+  sessions.get('/card', async (_request, response) => {
+    const session = sessionOf(response)
+    const result = await execute(session, { kind: 'card_balance', msisdn: msisdnOf(session) }, null)
+    store.speak(session, result.language)
+    send(response, deps, cardPage(urlsOf(session), result))
   })
 
   sessions.get('/statement', async (request, response) => {

@@ -19,16 +19,11 @@ import type { DialogRecord } from '../../src/gateway/dialog/index.js'
 import { KeyedChain, SqliteDialogStore } from '../../src/gateway/dialog/index.js'
 import type { Logger } from '../../src/service/log.js'
 import type { PageModel } from './contract.js'
+import type { PaymentPage } from './forms.js'
 import type { WapLimits } from './limits.js'
 
-export type FormPurpose =
-  | 'login'
-  | 'pay_merchant'
-  | 'pay_bill'
-  | 'airtime'
-  | 'send_money'
-  | 'pay_order'
-  | 'confirm'
+/** What a form's token was issued for: the login, a payment form, or a payment's confirm. */
+export type FormPurpose = 'login' | PaymentPage | 'confirm'
 
 /** What a confirm form's token remembers of the payment it confirms. */
 export interface ConfirmContext {

@@ -6,11 +6,13 @@
  * it); the pieces of the page's scripts that are plain functions (the recorder's YAML and
  * patterns, the PIN masks, the SIM menu's SMS), and the escaping of every value put into HTML.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseMo } from '../../channels/sms/grammar/parse-mo.js'
 import { openApiDocument } from '../../src/http/openapi/document.js'
 import { escapeHtml, html } from '../../src/web/html.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { LI, startTestGateway } from '../support/gateway-fixture.js'
+import { HAN, LI, startTestGateway } from '../support/gateway-fixture.js'
 
 /** The page's scripts are plain JavaScript without types: loaded by URL, typed here. */
 const script = (path: string): Promise<unknown> =>
@@ -158,6 +160,34 @@ describe("the page's scripts", () => {
     expect(buildSms('PAY {merchant} {amount} {account}', { merchant: '1001', amount: '5' })).toBe(
       'PAY 1001 5',
     )
+  })
+
+  it('builds from every SIM menu item an SMS the grammar reads as that item', () => {
+    const menu = JSON.parse(
+      readFileSync(new URL('../../src/web/static/stk-menu.json', import.meta.url), 'utf8'),
+    ) as { items: { id: string; sms: string; ask: { name: string; kind: string }[] }[] }
+    // A sample answer per field kind, as a user would type it.
+    const byName: Record<string, string> = { merchant: '1001', order: '880001', msisdn: HAN }
+    const byKind: Record<string, string> = { amount: '12.5', choice: 'B' }
+    const sample = (field: { name: string; kind: string }): string =>
+      byName[field.name] ?? byKind[field.kind] ?? ''
+    const expected: Record<string, string> = {
+      pay_merchant: 'pay_merchant',
+      pay_order: 'pay_order',
+      top_up: 'top_up_airtime',
+      load_card: 'load_card',
+      card_balance: 'card_balance',
+      balance: 'balance',
+    }
+    expect(menu.items.map((item) => item.id).sort()).toEqual(Object.keys(expected).sort())
+    for (const item of menu.items) {
+      const answers = Object.fromEntries(item.ask.map((field) => [field.name, sample(field)]))
+      const parsed = parseMo(buildSms(item.sms, answers))
+      expect(parsed.kind, item.id).toBe('command')
+      if (parsed.kind !== 'command') continue
+      expect(parsed.draft.kind, item.id).toBe(expected[item.id])
+      if ('funding' in parsed.draft) expect(parsed.draft.funding, item.id).toBe('bank')
+    }
   })
 
   it('records steps as a script: references left open, key presses merged, PINs as typed', () => {

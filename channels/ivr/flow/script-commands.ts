@@ -19,6 +19,8 @@ export const scriptCommandKinds: readonly CommandKindName[] = [
   'pay_bill',
   'pay_order',
   'top_up_airtime',
+  'card_balance',
+  'load_card',
   'confirm',
   'cancel',
 ]

@@ -37,6 +37,8 @@ const optionalPin: FieldSpec = { kind: 'secret', required: false }
 export const commandKinds = {
   balance: {},
   statement: {},
+  /** The RFID-SIM purse as the platform knows it (cleared taps, loads on their way). */
+  card_balance: {},
   /** The session's language (just switched by the option that led here) for every channel. */
   set_language: {},
   pay_merchant: {
@@ -58,6 +60,8 @@ export const commandKinds = {
   },
   send_money: { payee: required('msisdn'), amount: required('amount') },
   load_wallet: { amount: required('amount') },
+  /** A top-up of the RFID-SIM purse over the air, from one of the subscriber's accounts. */
+  load_card: { amount: required('amount'), funding: required('funding') },
   /** Authorizes the payment the confirm screen shows, named by its id (not a menu field). */
   confirm: { pin: optionalPin },
   /** Drops the payment the confirm screen shows, named by its id like confirm's. */
@@ -78,6 +82,7 @@ const paymentKinds: ReadonlySet<CommandKindName> = new Set([
   'top_up_airtime',
   'send_money',
   'load_wallet',
+  'load_card',
 ])
 
 /** Commands that leave a payment waiting for the user's confirm: their menu state needs `then`. */
@@ -92,7 +97,11 @@ export function isPaymentKind(kind: CommandKindName): boolean {
  */
 export function runsFromShortcut(kind: CommandKindName): boolean {
   return (
-    kind === 'balance' || kind === 'statement' || kind === 'set_language' || paymentKinds.has(kind)
+    kind === 'balance' ||
+    kind === 'statement' ||
+    kind === 'card_balance' ||
+    kind === 'set_language' ||
+    paymentKinds.has(kind)
   )
 }
 
@@ -161,6 +170,7 @@ export function buildCommand(
     switch (kind) {
       case 'balance':
       case 'statement':
+      case 'card_balance':
       case 'change_pin':
         return { kind, msisdn }
       case 'confirm':
@@ -203,6 +213,8 @@ export function buildCommand(
         return { kind, msisdn, payeeMsisdn: text('payee'), amountMinor: amount(), authorize: false }
       case 'load_wallet':
         return { kind, msisdn, amountMinor: amount(), authorize: false }
+      case 'load_card':
+        return { kind, msisdn, amountMinor: amount(), funding: funding(), authorize: false }
       default:
         return assertNever(kind)
     }

@@ -34,7 +34,7 @@ const contentTypes = {
 
 describe('every page in every markup', () => {
   for (const as of ['wml', 'xhtml', 'chtml'] as const) {
-    it(`serves home, balance, the five forms, statement and logout as ${as}`, async () => {
+    it(`serves home, balance, the six forms, statement, card and logout as ${as}`, async () => {
       const phone = new Browser(t.url, as, { msisdn: HAN })
       const home = await phone.get('/wap/')
       expect(home.status).toBe(200)
@@ -48,6 +48,7 @@ describe('every page in every markup', () => {
         '5',
         '6',
         '7',
+        '8',
         '9',
       ])
       const homePath = home.url
@@ -75,6 +76,12 @@ describe('every page in every markup', () => {
       await phone.follow('7')
       expect(phone.text).toContain('您还没有交易记录')
       await phone.get(homePath)
+      const card = await phone.follow('8')
+      expect(card.headers['cache-control']).toContain('no-store')
+      expect(phone.text).toContain('手机卡电子钱包：截至最近清算余额0.00元')
+      const load = await phone.follow('1')
+      expect([...(load.page?.form?.editable ?? [])].sort()).toEqual(['account', 'amount'])
+      await phone.get(homePath)
       await phone.follow('9')
       await phone.get(homePath)
       expect(phone.text).toContain('Your session has ended.')
@@ -98,7 +105,7 @@ describe('identity', () => {
     await phone.submit({ msisdn: LI, pin: '9999' })
     expect(phone.text).toContain('Wrong PIN. Tries left before your account is locked: 2.')
     await phone.submit({ msisdn: LI, pin: LI_PIN })
-    expect(phone.last?.page?.links.length).toBe(8)
+    expect(phone.last?.page?.links.length).toBe(9)
     await phone.follow('Balance')
     expect(phone.text).toContain('wallet CNY')
   })

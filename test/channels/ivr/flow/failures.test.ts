@@ -35,8 +35,8 @@ describe('no input and no match', () => {
 
   it('wrong keys re-prompt with escalating texts, then say goodbye', () => {
     const caller = Caller.dial(engine)
-    expect(ids(sayOf(caller.press('5')))).toEqual(['main.no_match.1', 'main.say'])
-    expect(ids(sayOf(caller.press('6')))).toEqual(['main.no_match.2', 'main.help'])
+    expect(ids(sayOf(caller.press('6')))).toEqual(['main.no_match.1', 'main.say'])
+    expect(ids(sayOf(caller.press('7')))).toEqual(['main.no_match.2', 'main.help'])
     const last = sayOf(caller.press('0'))
     expect(last.ended).toBe(true)
     expect(caller.call.outcome).toBe('failed_input')
@@ -52,7 +52,7 @@ describe('no input and no match', () => {
   it('the count starts again on the next question', () => {
     const caller = Caller.dial(engine)
     caller.silence()
-    caller.press('5')
+    caller.press('6')
     expect(ids(sayOf(caller.press('2')))).toEqual(['pay_order.say'])
     expect(caller.call.failures).toBe(0)
     expect(ids(sayOf(caller.silence()))).toEqual(['pay_order.no_input.1', 'pay_order.say'])

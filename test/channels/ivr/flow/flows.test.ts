@@ -38,7 +38,7 @@ describe.each(languages)('IVR flows in %s', (language) => {
       expect(isInLanguage(prompt.text, language)).toBe(true)
     }
     expect(step.gather).toMatchObject({ digitsMax: 1, finishOnKey: '', secret: false })
-    expect([...(step.gather?.validKeys ?? '')].sort().join('')).toBe('*12349')
+    expect([...(step.gather?.validKeys ?? '')].sort().join('')).toBe('*123459')
     expect(step.ended).toBe(false)
   })
 
@@ -107,6 +107,41 @@ describe.each(languages)('IVR flows in %s', (language) => {
     expect(done.gather).toBeNull()
     expect(caller.call).toMatchObject({ ended: true, outcome: 'completed', reference: 'T1A2B3C' })
     expect(caller.call.trail).toEqual(['2', '880001#', '1', '****'])
+  })
+
+  it('5 then 1 speaks the SIM card purse; 5 then 2 loads the card with the PIN', () => {
+    const reader = dial()
+    expect(ids(sayOf(reader.press('5')))).toEqual(['card.say'])
+    expect(reader.pressForCommand('1').command).toEqual({ kind: 'card_balance', msisdn: LI })
+    const purse = sayOf(
+      reader.resume(
+        answer('card.balance', language, { balance: '48.00', rows: '12-01 Bus -2.00' }),
+      ),
+    )
+    expect(ids(purse)).toEqual(['card.balance.result.card.balance', 'main.say'])
+    expect(spoken(purse)).toContain('48.00')
+    expect(isInLanguage(spoken(purse), language)).toBe(true)
+
+    const loader = dial()
+    loader.press('5')
+    expect(ids(sayOf(loader.press('2')))).toEqual(['card.load.amount.say'])
+    expect(loader.pressForCommand('50#').command).toEqual({
+      kind: 'load_card',
+      msisdn: LI,
+      amountMinor: 5000n,
+      funding: 'wallet',
+      authorize: false,
+    })
+    const waiting = waitingForPin(language, '', '50.00', 'card_load.confirm_pin')
+    const confirm = sayOf(loader.resume(waiting))
+    expect(ids(confirm)).toEqual(['card.load.confirm.say'])
+    expect(spoken(confirm)).toContain('50.00')
+    expect(isInLanguage(spoken(confirm), language)).toBe(true)
+    loader.press('1')
+    const run = loader.pressForCommand('1234#')
+    expect(run.command).toEqual({ kind: 'confirm', msisdn: LI, paymentId: paymentIdOf(waiting) })
+    expect(run.pin).toBe('1234')
+    expect(loader.call.trail).toEqual(['5', '2', '50#', '1', '****'])
   })
 
   it('2 at the confirm menu cancels the waiting payment and goes back to the main menu', () => {
@@ -335,7 +370,7 @@ describe('type-ahead', () => {
 
   it('a no match flushes the keys typed after it', () => {
     const caller = Caller.dial(engine)
-    const step = sayOf(caller.press('5880001#'))
+    const step = sayOf(caller.press('6880001#'))
     expect(ids(step)).toEqual(['main.no_match.1', 'main.say'])
     expect(caller.call.typeAhead).toBe('')
     expect(caller.call.state).toBe('main')

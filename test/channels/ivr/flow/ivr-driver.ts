@@ -222,12 +222,11 @@ export function waitingForPin(
   language: Language,
   payee = 'Ringtones Ltd',
   amount = '25.00',
+  key: MessageKey = 'payment.confirm_pin',
 ): CommandResult {
-  return succeeded(
-    { key: 'payment.confirm_pin', params: { amount, payee, account: 'wallet' } },
-    language,
-    { payment: corePayment() },
-  )
+  return succeeded({ key, params: { amount, payee, account: 'wallet' } }, language, {
+    payment: corePayment(),
+  })
 }
 
 /** The id of the payment a result is about; fails the test when it is about none. */

@@ -171,7 +171,8 @@ describe('invalid input re-prompts with what was wrong', () => {
   })
 
   it.each([
-    [['9'], 'Please choose one of the numbers shown.'],
+    [['10'], 'Please choose one of the numbers shown.'],
+    [['9', '2', '12.345'], 'Amounts have at most 2 decimals, such as 25.50. Enter it again.'],
     [['2', '10a1'], 'A merchant code is 3 to 8 digits, such as 1001. Enter it again.'],
     [
       ['3', '2001', 'ACC-1'],
@@ -209,6 +210,6 @@ describe('invalid input re-prompts with what was wrong', () => {
   })
 
   it('counts three wrong options at the main menu', () => {
-    expect(screenOf(type(dial(), '9', '99', '')).type).toBe('END')
+    expect(screenOf(type(dial(), '10', '99', '')).type).toBe('END')
   })
 })

@@ -95,6 +95,7 @@ describe('the bank model', () => {
       '5 Pay order',
       '6 Mini statement',
       '7 Settings',
+      '8 SIM card purse',
     ])
   })
 })

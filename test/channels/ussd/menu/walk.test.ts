@@ -35,6 +35,12 @@ const flows: readonly Flow[] = [
   { name: 'balance', inputs: ['1'], command: { kind: 'balance', msisdn: LI }, pin: null },
   { name: 'mini statement', inputs: ['7'], command: { kind: 'statement', msisdn: LI }, pin: null },
   {
+    name: 'SIM card purse',
+    inputs: ['9', '1'],
+    command: { kind: 'card_balance', msisdn: LI },
+    pin: null,
+  },
+  {
     name: 'change PIN',
     inputs: ['8', '1', PIN, '5860', '5860'],
     pin: PIN,
@@ -94,6 +100,34 @@ const ringtone = (amount: string, account: string): Message['params'] => ({
 })
 
 const payments: readonly PaymentFlow[] = [
+  {
+    name: 'top up the SIM card from the wallet',
+    inputs: ['9', '2', '50', '1'],
+    pin: PIN,
+    ask: { kind: 'load_card', msisdn: LI, amountMinor: 5000n, funding: 'wallet', authorize: false },
+    answer: { key: 'card_load.confirm_pin', params: { amount: '50.00', account: 'wallet' } },
+    confirm: {
+      en: ['Load CNY 50.00 from your wallet onto your SIM card.', 'PIN'],
+      zh: ['从钱包为手机卡充值50.00元', '密码'],
+    },
+  },
+  {
+    name: 'top up the SIM card on the phone bill (no PIN)',
+    inputs: ['9', '2', '20', '2'],
+    pin: null,
+    ask: {
+      kind: 'load_card',
+      msisdn: LI,
+      amountMinor: 2000n,
+      funding: 'phone_bill',
+      authorize: false,
+    },
+    answer: { key: 'card_load.confirm_sim', params: { amount: '20.00', account: 'phone_bill' } },
+    confirm: {
+      en: ['Load CNY 20.00 on your phone bill onto your SIM card?', '1 Confirm', '2 Cancel'],
+      zh: ['从话费账户为手机卡充值20.00元？', '1 确认', '2 取消'],
+    },
+  },
   {
     name: 'pay merchant from the wallet',
     inputs: ['2', '1001', '25', '1'],
@@ -388,7 +422,7 @@ describe('screens in each language', () => {
   it('opens the SPEC main menu in English and in Chinese', () => {
     expect(screenOf(dial('*123#', 'en')).text).toBe(
       'telepay\n1 Balance\n2 Pay merchant\n3 Pay bill\n4 Buy airtime\n5 Send money\n' +
-        '6 Pay order\n7 Mini statement\n8 Settings',
+        '6 Pay order\n7 Mini statement\n8 Settings\n9 SIM card purse',
     )
     const zh = screenOf(dial('*123#', 'zh')).text
     expect(zh.split('\n').slice(1)).toEqual([
@@ -400,6 +434,7 @@ describe('screens in each language', () => {
       '6 订单付款',
       '7 最近交易',
       '8 设置',
+      '9 手机卡电子钱包',
     ])
   })
 
