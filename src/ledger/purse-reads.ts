@@ -1,10 +1,11 @@
 /**
  * purse-reads.ts - what clearing and the operator read of the RFID-SIM purses (schema version
- * 17): the serials cleared in a range (for the gaps an upload leaves), a day's clearing by
+ * 17): the runs of serials cleared in a range (for the gaps an upload leaves), a day's clearing by
  * merchant and terminal, the reconciliation of the float with the purses, a card's purse and its
  * cleared purchases, and the blacklist. Each read walks an index over its range only. Exports
- * clearedSerials, clearingReport, purseReconciliation, purseOfCard, clearedOfCard,
- * blacklistedCards, ClearingReportRow, PurseReconciliation, ClearedPurchase.
+ * terminalClearedRuns, cardClearedRuns, CardSerialWindow, clearingReport, purseReconciliation,
+ * purseOfCard, clearedOfCard, blacklistedCards, ClearingReportRow, PurseReconciliation,
+ * ClearedPurchase.
  */
 import type { Purse } from '../core/index.js'
 import type { SqliteDatabase } from './sqlite-open.js'
@@ -44,26 +45,65 @@ export interface ClearedPurchase {
 }
 
 /**
- * The serials cleared in [fromSerial, toSerial], ascending: a terminal's own serials, or a card's
- * offline serials (each walks its own unique index).
+ * The runs of consecutive serials a terminal had cleared in [fromSerial, toSerial], ascending, as
+ * [first, last]. Runs, not serials: an upload of 100,000 purchases looks 110,000 serials back,
+ * and SQLite groups them (a serial less its rank is constant along a run) in a fraction of the
+ * time JavaScript took to receive them one row each.
  */
-export function clearedSerials(
+export function terminalClearedRuns(
   db: SqliteDatabase,
-  of: { readonly terminalId: string } | { readonly cardNumber: string },
+  terminalId: string,
   fromSerial: number,
   toSerial: number,
-): number[] {
-  const [column, key, serial] =
-    'terminalId' in of
-      ? ['terminal_id', of.terminalId, 'terminal_serial']
-      : ['card_number', of.cardNumber, 'card_serial']
+): (readonly [number, number])[] {
   const rows = db
-    .prepare(
-      `SELECT ${serial} AS serial FROM cleared_purchases WHERE ${column} = ? ` +
-        `AND ${serial} BETWEEN ? AND ? ORDER BY ${serial}`,
-    )
-    .all(key, fromSerial, toSerial) as { serial: bigint }[]
-  return rows.map((row) => Number(row.serial))
+    .prepare(`
+      SELECT MIN(serial) AS first, MAX(serial) AS last FROM (
+        SELECT terminal_serial AS serial,
+          terminal_serial - ROW_NUMBER() OVER (ORDER BY terminal_serial) AS run
+        FROM cleared_purchases WHERE terminal_id = ? AND terminal_serial BETWEEN ? AND ?)
+      GROUP BY run ORDER BY first`)
+    .all(terminalId, fromSerial, toSerial) as { first: bigint; last: bigint }[]
+  return rows.map((row) => [Number(row.first), Number(row.last)] as const)
+}
+
+/** A card and the window of its offline serials asked about, both ends included. */
+export interface CardSerialWindow {
+  readonly cardNumber: string
+  readonly fromSerial: number
+  readonly toSerial: number
+}
+
+/**
+ * The runs of offline serials cleared on each card in its window, ascending, in one query for
+ * all the cards of an upload (a query a card took longer than the upload's TACs: an upload of
+ * 100,000 taps names some 10,000 cards). A card with nothing cleared in its window is absent.
+ */
+export function cardClearedRuns(
+  db: SqliteDatabase,
+  windows: readonly CardSerialWindow[],
+): Map<string, (readonly [number, number])[]> {
+  const runs = new Map<string, (readonly [number, number])[]>()
+  if (windows.length === 0) return runs
+  const rows = db
+    .prepare(`
+      WITH w (card, lo, hi) AS (
+        SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))
+      SELECT card, MIN(serial) AS first, MAX(serial) AS last FROM (
+        SELECT w.card AS card, c.card_serial AS serial,
+          c.card_serial - ROW_NUMBER() OVER (PARTITION BY w.card ORDER BY c.card_serial) AS run
+        FROM w JOIN cleared_purchases c
+          ON c.card_number = w.card AND c.card_serial BETWEEN w.lo AND w.hi)
+      GROUP BY card, run ORDER BY card, first`)
+    .iterate(
+      JSON.stringify(windows.map((w) => [w.cardNumber, w.fromSerial, w.toSerial])),
+    ) as Iterable<{ card: string; first: bigint; last: bigint }>
+  for (const row of rows) {
+    const list = runs.get(row.card) ?? []
+    list.push([Number(row.first), Number(row.last)])
+    runs.set(row.card, list)
+  }
+  return runs
 }
 
 /** The purchases cleared in [fromMs, toMs), by merchant and terminal. */

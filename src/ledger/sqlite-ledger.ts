@@ -31,13 +31,15 @@ import {
   recordWebhookAttempt,
   webhookDeliveryPage,
 } from './merchant-reads.js'
+import type { CardSerialWindow } from './purse-reads.js'
 import {
   blacklistedCards,
+  cardClearedRuns,
   clearedOfCard,
-  clearedSerials,
   clearingReport,
   purseOfCard,
   purseReconciliation,
+  terminalClearedRuns,
 } from './purse-reads.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
@@ -831,12 +833,12 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve(merchantOrderPage(this.db, code, limit, before))
   }
 
-  clearedSerials(
-    of: { readonly terminalId: string } | { readonly cardNumber: string },
-    fromSerial: number,
-    toSerial: number,
-  ) {
-    return Promise.resolve(clearedSerials(this.db, of, fromSerial, toSerial))
+  terminalClearedRuns(terminalId: string, fromSerial: number, toSerial: number) {
+    return Promise.resolve(terminalClearedRuns(this.db, terminalId, fromSerial, toSerial))
+  }
+
+  cardClearedRuns(windows: readonly CardSerialWindow[]) {
+    return Promise.resolve(cardClearedRuns(this.db, windows))
   }
 
   clearingReport(fromMs: number, toMs: number) {

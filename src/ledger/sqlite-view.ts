@@ -153,6 +153,8 @@ export class SqliteView implements LedgerView {
 
   beginCommand(env: Envelope): void {
     this.nowMs = env.nowMs
+    if (env.command.kind === 'clear_purchases')
+      this.purses.prefetchClearing(env.command.terminalId, env.command.records)
   }
 
   commandLog(key: string): LoggedCommand | null {

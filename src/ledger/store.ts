@@ -20,7 +20,12 @@ import type {
   TransferKind,
 } from '../core/index.js'
 import type { World } from '../world/world.js'
-import type { ClearedPurchase, ClearingReportRow, PurseReconciliation } from './purse-reads.js'
+import type {
+  CardSerialWindow,
+  ClearedPurchase,
+  ClearingReportRow,
+  PurseReconciliation,
+} from './purse-reads.js'
 import type { WorldRows } from './world-rows.js'
 
 export type BatchOutcome =
@@ -339,11 +344,14 @@ export interface LedgerStore {
   recordWebhookAttempt(record: WebhookAttemptRecord): Promise<void>
   close(): Promise<void>
   /** The RFID-SIM purses (src/ledger/purse-reads.ts). */
-  clearedSerials(
-    of: { readonly terminalId: string } | { readonly cardNumber: string },
+  terminalClearedRuns(
+    terminalId: string,
     fromSerial: number,
     toSerial: number,
-  ): Promise<number[]>
+  ): Promise<(readonly [number, number])[]>
+  cardClearedRuns(
+    windows: readonly CardSerialWindow[],
+  ): Promise<Map<string, (readonly [number, number])[]>>
   clearingReport(fromMs: number, toMs: number): Promise<ClearingReportRow[]>
   purseReconciliation(): Promise<PurseReconciliation>
   purseOfCard(cardNumber: string): Promise<Purse | null>

@@ -140,6 +140,11 @@ describe('clearing a terminal upload', () => {
       refunds: '0.00',
       net: '3.96',
     })
+    // Metro's own settlement: both purchases moved as one transfer, each fee counted once.
+    const own = await t.merchant(METRO, 'GET', `/api/v1/settlements?date=${t.localDate()}`)
+    expect(own.json).toMatchObject({ payments: 2, gross: '4.00', fees: '0.04', net: '3.96' })
+    const shares = (own.json.parties as { fees: string }[]).map((party) => Number(party.fees))
+    expect(shares.reduce((sum, fee) => sum + fee, 0)).toBeCloseTo(0.04, 2)
     const csv = await t.admin('GET', `/admin/api/clearing.csv?date=${t.localDate()}`)
     expect(csv.text).toContain(`${t.localDate()},${METRO},${busId},2,4.00,0.04,3.96`)
   })

@@ -242,7 +242,7 @@ export class ClearingService {
     const highest = Math.max(...serials)
     const from = Math.max(1, Math.min(...serials) - lookBack)
     const terminalSerials = missingRanges(
-      await this.deps.ledger.clearedSerials({ terminalId: terminal.terminalId }, from, highest),
+      await this.deps.ledger.terminalClearedRuns(terminal.terminalId, from, highest),
       from,
       highest,
       rangesMax,
@@ -255,14 +255,19 @@ export class ClearingService {
         highest: Math.max(seen?.highest ?? record.cardSerial, record.cardSerial),
       })
     }
+    // A card's first purchase uses offline serial 0.
+    const windows = [...byCard].map(([cardNumber, range]) => ({
+      cardNumber,
+      fromSerial: Math.max(0, range.lowest - lookBack),
+      toSerial: range.highest,
+    }))
+    const runs = await this.deps.ledger.cardClearedRuns(windows)
     const cards: { cardNumber: string; cardSerials: SerialRange[] }[] = []
-    for (const [cardNumber, range] of byCard) {
+    for (const window of windows) {
       if (cards.length >= clearingLimits.gapCardsMax) break
-      // A card's first purchase uses offline serial 0.
-      const cardFrom = Math.max(0, range.lowest - lookBack)
-      const present = await this.deps.ledger.clearedSerials({ cardNumber }, cardFrom, range.highest)
-      const missing = missingRanges(present, cardFrom, range.highest, rangesMax)
-      if (missing.length > 0) cards.push({ cardNumber, cardSerials: missing })
+      const present = runs.get(window.cardNumber) ?? []
+      const missing = missingRanges(present, window.fromSerial, window.toSerial, rangesMax)
+      if (missing.length > 0) cards.push({ cardNumber: window.cardNumber, cardSerials: missing })
     }
     return { terminalSerials, cards }
   }

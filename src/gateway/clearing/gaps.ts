@@ -10,23 +10,23 @@
 export type SerialRange = readonly [number, number]
 
 /**
- * The ranges of [from, to] that `present` (sorted ascending, possibly with repeats) leaves out,
- * at most `rangesMax` of them: a report, not an inventory.
+ * The ranges of [from, to] that the runs `present` (ascending, [first, last] each) leave out, at
+ * most `rangesMax` of them: a report, not an inventory.
  */
 export function missingRanges(
-  present: readonly number[],
+  present: readonly SerialRange[],
   from: number,
   to: number,
   rangesMax: number,
 ): SerialRange[] {
   const ranges: SerialRange[] = []
   let next = from
-  for (const serial of present) {
-    if (serial < next) continue
-    if (serial > to) break
-    if (serial > next) ranges.push([next, serial - 1])
+  for (const [first, last] of present) {
+    if (last < next) continue
+    if (first > to) break
+    if (first > next) ranges.push([next, first - 1])
     if (ranges.length >= rangesMax) return ranges
-    next = serial + 1
+    next = Math.max(next, last + 1)
   }
   if (next <= to && ranges.length < rangesMax) ranges.push([next, to])
   return ranges
