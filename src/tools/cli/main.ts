@@ -116,7 +116,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
-      'ussd ... | startup [--runs N] [--idle-seconds S] | onsite [--seconds N] | ' +
+      'ussd ... | startup [--runs N] [--idle-seconds S] | onsite [--seconds N] [--pcsc-taps N] | ' +
       'scale [--small] [--sections A,B,C,D] ' +
       '[--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',

@@ -3,7 +3,8 @@
  * own instance, test/support/pcscd.ts), the card bridged in over vpcd's protocol, and Debian's
  * independent tools on the other side: scriptor runs an APDU script (select, read the public
  * file, balance, a purchase opened and refused for its MAC, the log) and opensc-tool reads the
- * ATR and the balance. Taking the card out shows in the reader.
+ * ATR and the balance; our own offline terminal pays a fare through pcscd (scriptor as its
+ * reader link). Taking the card out shows in the reader.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -15,11 +16,16 @@ import { purseAid } from '../../../src/bearer/rfid-sim/card-files.js'
 import { emptyCardState, MemoryCardStore } from '../../../src/bearer/rfid-sim/card-state.js'
 import { PurseCard } from '../../../src/bearer/rfid-sim/purse-card.js'
 import { cardNumberOf } from '../../../src/bearer/rfid-sim/sim-cards.js'
+import { defaultTerminals } from '../../../src/bearer/rfid-sim/terminal/fares.js'
+import { OfflineTerminal } from '../../../src/bearer/rfid-sim/terminal/offline-terminal.js'
+import { Psam } from '../../../src/bearer/rfid-sim/terminal/psam.js'
+import { TerminalRecordStore } from '../../../src/bearer/rfid-sim/terminal/record-store.js'
+import { ScriptorLink } from '../../../src/bearer/rfid-sim/terminal/scriptor-link.js'
 import { atr, VpcdBridge } from '../../../src/bearer/rfid-sim/vpcd-bridge.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
+import type { Pcscd } from '../../../src/tools/pcsc/pcscd.js'
+import { pcscInstalled, pcscSkipReason, startPcscd } from '../../../src/tools/pcsc/pcscd.js'
 import { LI, startTestGateway } from '../../support/gateway-fixture.js'
-import type { Pcscd } from '../../support/pcscd.js'
-import { pcscInstalled, pcscSkipReason, startPcscd } from '../../support/pcscd.js'
 import { loadCardAsHost } from '../../support/rfid-sim.js'
 
 const run = promisify(execFile)
@@ -116,6 +122,36 @@ describe('the purse card over PC/SC', () => {
       /Sending: 80 5C 00 02 04 \nReceived \(SW1=0x90, SW2=0x00\):\n00 00 04 D2/,
     )
   })
+
+  it.skipIf(!pcscInstalled)(
+    `pays a bus fare at our terminal through pcscd and scriptor ${skipped}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'telepay-pcsc-tap-'))
+      const bus = defaultTerminals[0]
+      if (bus === undefined) throw new Error('no bus gate')
+      const records = new TerminalRecordStore(join(dir, 'bus.sqlite'))
+      const terminal = new OfflineTerminal({
+        psam: new Psam(new KeyStore(testMasterKeys), bus.terminalId),
+        fare: bus.fare,
+        records,
+        blacklist: () => new Set(),
+        zoneOffsetMs: 8 * 3_600_000,
+      })
+      const link = await ScriptorLink.open(pcscd.readerName)
+      try {
+        const result = await terminal.tap(link, Date.now())
+        expect(result).toMatchObject({ kind: 'paid', record: { amountFen: 200 } })
+        // The purse on the card is 12.34 less the fare: the same card scriptor reads.
+        const balance = await link.transmit(Buffer.from('805C000204', 'hex'))
+        expect(balance.toString('hex')).toBe('0000040a9000')
+        expect(records.all()).toHaveLength(1)
+      } finally {
+        link.close()
+        records.close()
+      }
+    },
+    30_000,
+  )
 
   it.skipIf(!pcscInstalled)(`leaves the reader empty when taken out ${skipped}`, async () => {
     await bridge.stop()

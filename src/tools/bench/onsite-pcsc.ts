@@ -1,0 +1,102 @@
+/**
+ * onsite-pcsc.ts - the PC/SC part of `telepay bench onsite`: taps at the bus gate with the card in
+ * a real reader. A pcscd of our own with vsmartcard's vpcd reader, the RFID-SIM bridged into it,
+ * and the offline terminal reaching it through scriptor (scriptor-link.ts): each tap crosses
+ * terminal, scriptor, pcscd, the vpcd driver and the card, as at a desk reader. The baseline in
+ * the same run is the path alone: one APDU (GET BALANCE) there and back, so a tap's time reads as
+ * its APDUs' round trips plus the terminal's own work. Skipped, with the reason, where pcscd, the
+ * driver or scriptor is missing. Exports measurePcscTaps, PcscTapFigures, LatencyFigures,
+ * latencyOf, pcscTapsInBench.
+ */
+import type { SimCards } from '../../bearer/rfid-sim/sim-cards.js'
+import type { CardLink, OfflineTerminal } from '../../bearer/rfid-sim/terminal/offline-terminal.js'
+import { ScriptorLink } from '../../bearer/rfid-sim/terminal/scriptor-link.js'
+import { VpcdBridge } from '../../bearer/rfid-sim/vpcd-bridge.js'
+import { pcscSkipReason, startPcscd } from '../pcsc/pcscd.js'
+
+/** Taps timed over PC/SC: each takes a few APDU round trips of pcscd's (tens of ms each). */
+export const pcscTapsInBench = 40
+
+export interface LatencyFigures {
+  readonly count: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly maxMs: number
+}
+
+export type PcscTapFigures =
+  | {
+      readonly ran: true
+      readonly taps: LatencyFigures
+      /** One GET BALANCE through the same path: the baseline. */
+      readonly roundTrip: LatencyFigures
+      readonly apdusPerTap: number
+    }
+  | { readonly ran: false; readonly reason: string }
+
+export function latencyOf(samples: readonly number[]): LatencyFigures {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+  return { count: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 }
+}
+
+const getBalance = Buffer.from('805C000204', 'hex')
+
+/** Taps `msisdn`'s card at `terminal` through a real reader, alternating with the baseline. */
+export async function measurePcscTaps(
+  cards: SimCards,
+  msisdn: string,
+  terminal: OfflineTerminal,
+  count: number,
+  progress: (line: string) => void,
+): Promise<PcscTapFigures> {
+  if (pcscSkipReason !== null) return { ran: false, reason: pcscSkipReason }
+  const pcscd = await startPcscd('telepay bench')
+  const bridge = new VpcdBridge(cards.cardOf(msisdn), { host: '127.0.0.1', port: pcscd.port })
+  let link: ScriptorLink | null = null
+  try {
+    bridge.start()
+    const deadline = Date.now() + 10_000
+    while (!bridge.inserted || !/card inserted/i.test(pcscd.log())) {
+      if (Date.now() > deadline) throw new Error('the card never reached the PC/SC reader')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const scriptor = await ScriptorLink.open(pcscd.readerName)
+    link = scriptor
+    let apdus = 0
+    const counted: CardLink = {
+      transmit: (apdu) => {
+        apdus += 1
+        return scriptor.transmit(apdu)
+      },
+    }
+    const tap = async (): Promise<void> => {
+      const result = await terminal.tap(counted, Date.now())
+      if (result.kind !== 'paid') throw new Error(`a PC/SC tap was not paid: ${result.kind}`)
+    }
+    await tap()
+    const taps: number[] = []
+    const trips: number[] = []
+    apdus = 0
+    for (let index = 0; index < count; index += 1) {
+      let started = performance.now()
+      await tap()
+      taps.push(performance.now() - started)
+      started = performance.now()
+      await scriptor.transmit(getBalance)
+      trips.push(performance.now() - started)
+    }
+    progress(`onsite: ${count} taps over PC/SC`)
+    return {
+      ran: true,
+      taps: latencyOf(taps),
+      roundTrip: latencyOf(trips),
+      apdusPerTap: apdus / count,
+    }
+  } finally {
+    link?.close()
+    await bridge.stop()
+    await pcscd.stop()
+  }
+}
