@@ -459,6 +459,7 @@ async function startOnLockedDir(
     merchantSessions,
     secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
     journal: channelContext.journal,
+    cardLoads: otaLoads,
     hashPin: (pin) => pins.hash(pin),
     log,
     metrics,

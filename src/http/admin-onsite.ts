@@ -2,9 +2,11 @@
  * admin-onsite.ts - the operator's view of on-site payment, inside the admin API: a day's
  * clearing by merchant and terminal (GET /clearing?date=, and as CSV), the reconciliation of the
  * e-purse float with the purses (GET /purses/reconciliation), a card's purse with its cleared
- * purchases (GET /cards/:card), and the blacklist (GET /blacklist, PUT /cards/:card/blacklist
- * {"listed": true|false}). A card is named by its 20-digit number or its subscriber's MSISDN.
- * Exports onsiteAdminRoutes, clearingCsv.
+ * purchases (GET /cards/:card), the blacklist (GET /blacklist, PUT /cards/:card/blacklist
+ * {"listed": true|false}), and the top-ups on their way over the air (GET /card-loads) with the
+ * operator's close of one the card no longer answers for (POST /card-loads/:payment/close). A
+ * card is named by its 20-digit number or its subscriber's MSISDN. Exports onsiteAdminRoutes,
+ * clearingCsv.
  */
 import type { Request, Response, Router } from 'express'
 import express from 'express'
@@ -13,12 +15,32 @@ import { csvText } from '../gateway/http/csv.js'
 import { dayOfQuery } from '../gateway/http/day.js'
 import { sendError } from '../gateway/http/json.js'
 import { httpStatusOf } from '../gateway/http/status.js'
+import type { OtaLoad } from '../gateway/onsite/ota-load-store.js'
 import { renderMessage } from '../gateway/reply/index.js'
 import type { ClearingReportRow } from '../ledger/purse-reads.js'
 import type { GatewayContext } from './context.js'
 
 /** Cleared purchases shown with a card. */
 const cardPurchasesShown = 20
+/** Top-ups on their way listed at once: a handful normally; a backlog is its first page. */
+const cardLoadsShown = 200
+/** What the card showed, in the operator's words: logged, and in step 9 when loaded. */
+const closeReasonCharsMax = 200
+
+function cardLoadJson(load: OtaLoad) {
+  return {
+    paymentId: load.paymentId,
+    msisdn: load.msisdn,
+    cardNumber: load.cardNumber,
+    amount: formatAmount(BigInt(load.amountFen)),
+    stage: load.stage,
+    attempts: load.attempts,
+    creditSent: load.creditSerial !== null,
+    nextAttemptAt: new Date(load.nextAttemptMs).toISOString(),
+    outcome: load.outcome === 'undeliverable' ? 'refunded' : load.outcome,
+    detail: load.detail,
+  }
+}
 
 function cardOf(request: Request): string | null {
   const given = String(request.params['card'])
@@ -133,6 +155,40 @@ export function onsiteAdminRoutes(context: GatewayContext): Router {
         clearedAt: new Date(purchase.clearedMs).toISOString(),
       })),
     })
+  })
+
+  router.get('/card-loads', (_request: Request, response: Response) => {
+    response.json({ loads: context.cardLoads.openLoads(cardLoadsShown).map(cardLoadJson) })
+  })
+
+  router.post('/card-loads/:payment/close', async (request: Request, response: Response) => {
+    const body = (request.body as Record<string, unknown> | undefined) ?? {}
+    const outcome = body['outcome']
+    const reason = typeof body['reason'] === 'string' ? body['reason'].trim() : ''
+    if (outcome !== 'loaded' && outcome !== 'refunded')
+      return sendError(
+        response,
+        400,
+        'outcome_invalid',
+        'outcome is "loaded" (the card shows the load) or "refunded" (it shows none)',
+      )
+    if (reason === '' || reason.length > closeReasonCharsMax)
+      return sendError(
+        response,
+        400,
+        'reason_invalid',
+        `reason says what the card showed, in 1 to ${closeReasonCharsMax} characters`,
+      )
+    const closed = await context.cardLoads.closeByOperator(
+      String(request.params['payment']),
+      outcome === 'loaded' ? 'loaded' : 'undeliverable',
+      reason,
+    )
+    if (!closed.ok)
+      return closed.code === 'load_not_found'
+        ? sendError(response, 404, closed.code, 'no top-up over the air has this payment id')
+        : sendError(response, 409, closed.code, 'this top-up has already ended')
+    response.json(cardLoadJson(closed.load))
   })
 
   router.get('/blacklist', async (_request: Request, response: Response) => {

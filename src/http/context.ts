@@ -8,6 +8,7 @@ import type { Limits, OperatingLimits } from '../core/index.js'
 import type { DialogJournal } from '../gateway/dialog/index.js'
 import type { LoggedSms, MessagePage } from '../gateway/handset/index.js'
 import type { WebSessions } from '../gateway/http/web-session.js'
+import type { OtaLoads } from '../gateway/onsite/ota-loads.js'
 import type { GroupCommit } from '../ledger/group-commit.js'
 import type { LedgerStore } from '../ledger/store.js'
 import type { Clock } from '../service/clock.js'
@@ -50,6 +51,8 @@ export interface GatewayContext {
   readonly merchantSessions: WebSessions
   /** What the USSD sessions and WAP visits that made recent payments showed and were given. */
   readonly journal: Pick<DialogJournal, 'ofPayment'>
+  /** Top-ups on their way to the cards over the air, and the operator's close of one. */
+  readonly cardLoads: Pick<OtaLoads, 'openLoads' | 'closeByOperator'>
   /** Cookies are marked Secure: the gateway's public address (http.publicUrl) is https. */
   readonly secureCookies: boolean
   /** Moves the test clock and runs what the new time makes due; null when the clock is real. */

@@ -41,6 +41,7 @@ import {
   ADMIN_TOKEN,
   CINEMA,
   HAN,
+  HAN_PIN,
   httpRequest,
   LI,
   LI_PIN,
@@ -1172,6 +1173,31 @@ describe('the admin API, as documented', () => {
       422,
       'payer_not_registered',
     )
+    // A top-up to a phone out of reach stays open until the operator closes it.
+    await t.request('PUT', `/sim/cards/${HAN}/ota`, { body: { fault: 'off' } })
+    const topUp = { kind: 'load_card', msisdn: HAN, amountMinor: 500n, funding: 'wallet' } as const
+    expect((await t.phone({ ...topUp, authorize: true }, { pin: HAN_PIN })).ok).toBe(true)
+    await t.advance(0)
+    const loads = (await admin('GET', '/admin/api/card-loads')).json.loads as {
+      paymentId: string
+    }[]
+    expect(loads).toHaveLength(1)
+    const close = `/admin/api/card-loads/${loads[0]?.paymentId}/close`
+    const closed = await admin('POST', close, { outcome: 'refunded', reason: 'SIM destroyed' })
+    expect(closed.json.outcome).toBe('refunded')
+    refused(
+      await admin('POST', close, { outcome: 'refunded', reason: 'again' }),
+      409,
+      'load_closed',
+    )
+    refused(
+      await admin('POST', '/admin/api/card-loads/P0/close', { outcome: 'loaded', reason: 'x' }),
+      404,
+      'load_not_found',
+    )
+    refused(await admin('POST', close, { outcome: 'maybe', reason: 'x' }), 400, 'outcome_invalid')
+    refused(await admin('POST', close, { outcome: 'loaded', reason: '' }), 400, 'reason_invalid')
+    await t.request('PUT', `/sim/cards/${HAN}/ota`, { body: { fault: null } })
   })
 
   it("takes a terminal's signed batch and gives its blacklist, refusing what it must", async () => {

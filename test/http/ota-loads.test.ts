@@ -3,8 +3,9 @@
  * simulated SIM: loaded once with the card's TAC on the payment's trail; a phone out of reach
  * asked again with a growing wait and refunded after its bound (the wallet whole again, the float
  * reconciled); a proof of receipt lost after the card took the CREDIT neither loads twice nor
- * refunds (the card's online serial tells); a load past the purse's cap refused before any money
- * moves; and from a bank card, the refund going back through the bank.
+ * refunds (the card's online serial tells); one the SIM went silent on after a CREDIT closed by
+ * the operator, once; a load past the purse's cap refused before any money moves; and from a
+ * bank card, the refund going back through the bank.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Command } from '../../src/core/index.js'
@@ -114,6 +115,66 @@ describe('a card top-up over the air', () => {
       balanced: true,
     })
     await eventually(async () => (await t.smsTo(LI)).some((text) => text.includes('20.00 is on')))
+  })
+
+  it('lets the operator close a load the SIM went silent on after a CREDIT', async () => {
+    gw = await startTestGateway()
+    const t = gw
+    // The card takes the CREDIT, its proof is lost, and the phone is then out of reach for good.
+    await t.request('PUT', `/sim/cards/${LI}/ota`, { body: { fault: 'lose_credit_answer' } })
+    const paid = await t.phone(loadCard(LI, 3_000n), { pin: LI_PIN })
+    expect(paid.ok).toBe(true)
+    await eventually(async () => (await card(t, LI)).balance === '30.00')
+    await t.request('PUT', `/sim/cards/${LI}/ota`, { body: { fault: 'off' } })
+    for (let sweep = 0; sweep < otaLimits.attemptsMax + 2; sweep += 1)
+      await t.advance(otaLimits.retryDelayMaxMs / 1000)
+    // Never refunded on a guess: the money may be (and is) on the card.
+    const open = (await t.admin('GET', '/admin/api/card-loads')).json.loads as Record<
+      string,
+      unknown
+    >[]
+    expect(open).toHaveLength(1)
+    expect(open[0]).toMatchObject({ msisdn: LI, amount: '30.00', creditSent: true, outcome: null })
+    expect(await reconciliation(t)).toMatchObject({ cardsKnown: '0.00', inFlight: '30.00' })
+    const paymentId = String(open[0]?.['paymentId'])
+
+    // Bad requests change nothing.
+    const path = `/admin/api/card-loads/${paymentId}/close`
+    expect((await t.admin('POST', path, { outcome: 'maybe', reason: 'x' })).status).toBe(400)
+    expect((await t.admin('POST', path, { outcome: 'loaded' })).status).toBe(400)
+    const unknown = await t.admin('POST', '/admin/api/card-loads/P999999/close', {
+      outcome: 'loaded',
+      reason: 'read at the office',
+    })
+    expect(unknown.status).toBe(404)
+
+    // The card read at a ticket office shows the load: the operator closes it as loaded.
+    const closed = await t.admin('POST', path, {
+      outcome: 'loaded',
+      reason: 'card read at Wuyi Square office: online serial 1, load of 30.00 in its log',
+    })
+    expect(closed.status, closed.text).toBe(200)
+    expect(closed.json).toMatchObject({ stage: 'done', outcome: 'loaded' })
+    expect((await t.admin('GET', '/admin/api/card-loads')).json.loads).toEqual([])
+    expect(await reconciliation(t)).toMatchObject({
+      float: '30.00',
+      cardsKnown: '30.00',
+      inFlight: '0.00',
+      balanced: true,
+    })
+    expect(await t.balance(LI, 'wallet')).toBe('470.00')
+    const trail = (await t.admin('GET', `/admin/api/payments/${paymentId}/trail`)).json.steps as {
+      step: number
+      detail: string
+    }[]
+    expect(trail.find((entry) => entry.step === 9)?.detail).toContain('closed by the operator')
+    // Once only: a second close, and the phone back in reach, change nothing.
+    const again = await t.admin('POST', path, { outcome: 'refunded', reason: 'again' })
+    expect(again.status).toBe(409)
+    await t.request('PUT', `/sim/cards/${LI}/ota`, { body: { fault: null } })
+    await t.advance(otaLimits.retryDelayMaxMs / 1000)
+    expect(await t.balance(LI, 'wallet')).toBe('470.00')
+    expect((await card(t, LI)).balance).toBe('30.00')
   })
 
   it('refuses a top-up past the purse cap, counting loads on their way', async () => {

@@ -149,6 +149,15 @@ export class OtaLoadStore {
     ).map(loadOf)
   }
 
+  /** Loads not done, the oldest first: what the operator sees of top-ups still on their way. */
+  open(limit: number): OtaLoad[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM loads WHERE stage != 'done' ORDER BY rowid LIMIT ?")
+        .all(limit) as Row[]
+    ).map(loadOf)
+  }
+
   /** Loads not done, for the console and the stop. */
   openCount(): number {
     return (

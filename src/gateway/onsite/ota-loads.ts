@@ -6,8 +6,9 @@
  * TAC comes back). A load whose packet or proof is lost is asked again from the start: once a
  * CREDIT was sent, the next INITIALIZE answer's online serial tells whether it happened (the
  * serial moves on only with a load), so the money is neither loaded twice nor refunded while it
- * may be on the card. A load the card never took within its bound is refunded. Exports
- * OtaLoads, otaLimits.
+ * may be on the card. A load the card never took within its bound is refunded; one the card went
+ * silent on after a CREDIT is the operator's to close. Exports OtaLoads, otaLimits,
+ * OperatorClose.
  */
 import type { InboundAnswer, InboundSm, OutboundSm } from '../../bearer/contract.js'
 import { simDataDownloadPid } from '../../bearer/contract.js'
@@ -37,6 +38,11 @@ import {
 } from '../pboc/load-host.js'
 import { loadHostTerminalId } from './card-loader.js'
 import type { OtaLoad, OtaLoadStore } from './ota-load-store.js'
+
+/** The operator's close of a load: the load as it is now, or why it was not closed. */
+export type OperatorClose =
+  | { readonly ok: true; readonly load: OtaLoad }
+  | { readonly ok: false; readonly code: 'load_not_found' | 'load_closed' }
 
 export const otaLimits = {
   /**
@@ -109,6 +115,45 @@ export class OtaLoads {
       if (this.running.get(paymentId) === settled) this.running.delete(paymentId)
     })
     return settled
+  }
+
+  /** Top-ups still on their way to the cards, the oldest first. */
+  openLoads(limit: number): OtaLoad[] {
+    return this.deps.store.open(limit)
+  }
+
+  /**
+   * The operator ends a load the card does not answer for (a SIM lost or destroyed after a
+   * CREDIT was sent, which the sweep never refunds on a guess): `loaded` when the card shows the
+   * load (read at a ticket office: its online serial and its log), `undeliverable` when it shows
+   * none, which refunds the account it came from. Posted as the card's own answer would be, once;
+   * a proof of receipt arriving later finds the load closed and changes nothing.
+   */
+  async closeByOperator(
+    paymentId: string,
+    outcome: 'loaded' | 'undeliverable',
+    reason: string,
+  ): Promise<OperatorClose> {
+    let answer: OperatorClose = { ok: false, code: 'load_not_found' }
+    await this.serialized(paymentId, async (load) => {
+      if (load.stage !== 'init' && load.stage !== 'credit') {
+        answer = { ok: false, code: 'load_closed' }
+        return
+      }
+      this.deps.log.warn('card load closed by the operator', {
+        payment: paymentId,
+        msisdn: maskMsisdn(load.msisdn),
+        outcome,
+        creditSent: load.creditSerial !== null,
+      })
+      await this.end(load, outcome, `closed by the operator: ${reason}`)
+      answer = { ok: true, load: this.deps.store.get(paymentId) ?? load }
+    })
+    if (!answer.ok && answer.code === 'load_not_found') {
+      const known = this.deps.store.get(paymentId)
+      if (known !== null) answer = { ok: false, code: 'load_closed' }
+    }
+    return answer
   }
 
   /** One sweep: takes the new top-ups from the outbox, sends what is due, posts what ended. */

@@ -175,6 +175,71 @@ export const onsitePaths: Readonly<Record<string, PathItem>> = {
       },
     },
   },
+  '/admin/api/card-loads': {
+    get: {
+      operationId: 'listCardLoads',
+      summary: 'List the top-ups on their way to cards over the air',
+      description:
+        'The oldest first, at most 200. `creditSent`: a CREDIT FOR LOAD went to the SIM, so the ' +
+        'money may be on the card; such a load is never refunded by itself.',
+      tags: adminTags,
+      security: adminAuth,
+      responses: {
+        '200': answer('The open loads.', ref('CardLoads')),
+        ...adminCommon,
+      },
+    },
+  },
+  '/admin/api/card-loads/{payment}/close': {
+    post: {
+      operationId: 'closeCardLoad',
+      summary: 'Close a top-up the SIM no longer answers for',
+      description:
+        'For a SIM lost or destroyed: `loaded` when the card, read at a ticket office, shows the ' +
+        'load (its online serial, its log); `refunded` when it shows none, which pays the money ' +
+        'back to the account it came from. Once: a proof of receipt arriving later changes ' +
+        'nothing.',
+      tags: adminTags,
+      security: adminAuth,
+      parameters: [
+        {
+          name: 'payment',
+          in: 'path',
+          required: true,
+          description: 'The top-up’s payment id.',
+          schema: { type: 'string' },
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: jsonContent(
+          {
+            type: 'object',
+            required: ['outcome', 'reason'],
+            properties: {
+              outcome: { type: 'string', enum: ['loaded', 'refunded'] },
+              reason: { type: 'string', minLength: 1, maxLength: 200 },
+            },
+          },
+          { outcome: 'loaded', reason: 'read at the office: online serial 3, the load in its log' },
+        ),
+      },
+      responses: {
+        '200': answer('The load, closed.', ref('CardLoad')),
+        '400': refusal('No outcome, or no reason.', [
+          ...bodyRefusals,
+          'outcome_invalid',
+          'reason_invalid',
+        ]),
+        ...adminCommon,
+        '403': shared('ForbiddenOrCsrf'),
+        '404': refusal('No top-up over the air has this payment id.', ['load_not_found']),
+        '409': refusal('The top-up has already ended.', ['load_closed']),
+        '413': shared('BodyTooLarge'),
+        '415': shared('Unreadable'),
+      },
+    },
+  },
   '/admin/api/blacklist': {
     get: {
       operationId: 'getBlacklist',

@@ -981,4 +981,17 @@ export const schemas = {
   }),
   Blacklist: closed({ cards: { type: 'array', items: cardNumber } }),
   BlacklistChange: closed({ cardNumber, blacklisted: { type: 'boolean' } }),
+  CardLoad: closed({
+    paymentId: text,
+    msisdn,
+    cardNumber,
+    amount,
+    stage: { type: 'string', enum: ['init', 'credit', 'settle', 'done'] },
+    attempts: count,
+    creditSent: { type: 'boolean' },
+    nextAttemptAt: dateTime,
+    outcome: { type: ['string', 'null'], enum: ['loaded', 'refunded', null] },
+    detail: nullableText,
+  }),
+  CardLoads: closed({ loads: { type: 'array', items: { $ref: '#/components/schemas/CardLoad' } } }),
 } as const satisfies Record<string, JsonSchema>
