@@ -47,8 +47,9 @@ export interface ClearedPurchase {
 /**
  * The runs of consecutive serials a terminal had cleared in [fromSerial, toSerial], ascending, as
  * [first, last]. Runs, not serials: an upload of 100,000 purchases looks 110,000 serials back,
- * and SQLite groups them (a serial less its rank is constant along a run) in a fraction of the
- * time JavaScript took to receive them one row each.
+ * and SQLite groups them (a serial less its rank is constant along a run; the dense rank, so
+ * that a serial seen twice, as a card's may be, does not join two runs across a gap) in a
+ * fraction of the time JavaScript took to receive them one row each.
  */
 export function terminalClearedRuns(
   db: SqliteDatabase,
@@ -60,7 +61,7 @@ export function terminalClearedRuns(
     .prepare(`
       SELECT MIN(serial) AS first, MAX(serial) AS last FROM (
         SELECT terminal_serial AS serial,
-          terminal_serial - ROW_NUMBER() OVER (ORDER BY terminal_serial) AS run
+          terminal_serial - DENSE_RANK() OVER (ORDER BY terminal_serial) AS run
         FROM cleared_purchases WHERE terminal_id = ? AND terminal_serial BETWEEN ? AND ?)
       GROUP BY run ORDER BY first`)
     .all(terminalId, fromSerial, toSerial) as { first: bigint; last: bigint }[]
@@ -91,7 +92,7 @@ export function cardClearedRuns(
         SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))
       SELECT card, MIN(serial) AS first, MAX(serial) AS last FROM (
         SELECT w.card AS card, c.card_serial AS serial,
-          c.card_serial - ROW_NUMBER() OVER (PARTITION BY w.card ORDER BY c.card_serial) AS run
+          c.card_serial - DENSE_RANK() OVER (PARTITION BY w.card ORDER BY c.card_serial) AS run
         FROM w JOIN cleared_purchases c
           ON c.card_number = w.card AND c.card_serial BETWEEN w.lo AND w.hi)
       GROUP BY card, run ORDER BY card, first`)

@@ -25,12 +25,11 @@ function purseOfRow(row: PurseRow): Purse {
   }
 }
 
-/** The serials of one terminal cleared in [from, to], read at once for a chunk being cleared. */
+/** Which of one terminal's serials (a chunk's being cleared) were cleared, read at once. */
 interface ClearedWindow {
   readonly terminalId: string
-  readonly from: number
-  readonly to: number
-  readonly serials: Set<number>
+  readonly asked: ReadonlySet<number>
+  readonly cleared: Set<number>
 }
 
 export class PurseRows {
@@ -58,9 +57,9 @@ export class PurseRows {
       cleared: db.prepare(
         'SELECT 1 AS found FROM cleared_purchases WHERE terminal_id = ? AND terminal_serial = ?',
       ),
-      clearedBetween: db.prepare(
+      clearedAmong: db.prepare(
         'SELECT terminal_serial AS serial FROM cleared_purchases ' +
-          'WHERE terminal_id = ? AND terminal_serial BETWEEN ? AND ?',
+          'WHERE terminal_id = ? AND terminal_serial IN (SELECT value FROM json_each(?))',
       ),
       pursesIn: db.prepare(
         'SELECT * FROM purses WHERE card_number IN (SELECT value FROM json_each(?))',
@@ -85,8 +84,8 @@ export class PurseRows {
   isCleared(record: { terminalSerial: number }, terminalId: string): boolean {
     const window = this.window
     const serial = record.terminalSerial
-    if (window?.terminalId === terminalId && serial >= window.from && serial <= window.to)
-      return window.serials.has(serial)
+    if (window?.terminalId === terminalId && window.asked.has(serial))
+      return window.cleared.has(serial)
     return this.sql.cleared.get(terminalId, serial) !== undefined
   }
 
@@ -96,20 +95,21 @@ export class PurseRows {
    */
   prefetchClearing(terminalId: string, records: readonly ClearingRecord[]): void {
     if (records.length === 0) return
-    let from = Number.POSITIVE_INFINITY
-    let to = Number.NEGATIVE_INFINITY
+    // The chunk's own serials, not the range between its lowest and highest: an old serial
+    // uploaded late beside today's would span the terminal's whole history.
+    const asked = new Set<number>()
     const cards = new Set<string>()
     for (const record of records) {
-      from = Math.min(from, record.terminalSerial)
-      to = Math.max(to, record.terminalSerial)
+      asked.add(record.terminalSerial)
       if (!this.cached.has(record.cardNumber)) cards.add(record.cardNumber)
     }
-    const serials = new Set<number>()
-    for (const row of this.sql.clearedBetween.iterate(terminalId, from, to) as Iterable<{
-      serial: bigint
-    }>)
-      serials.add(Number(row.serial))
-    this.window = { terminalId, from, to, serials }
+    const cleared = new Set<number>()
+    for (const row of this.sql.clearedAmong.iterate(
+      terminalId,
+      JSON.stringify([...asked]),
+    ) as Iterable<{ serial: bigint }>)
+      cleared.add(Number(row.serial))
+    this.window = { terminalId, asked, cleared }
     for (const card of cards) this.cached.set(card, null)
     for (const row of this.sql.pursesIn.iterate(JSON.stringify([...cards])) as Iterable<PurseRow>)
       this.cached.set(row.card_number, purseOfRow(row))
@@ -135,7 +135,7 @@ export class PurseRows {
 
   applyCleared(write: Extract<Write, { kind: 'cleared' }>): void {
     const { record } = write
-    if (write.terminalId === this.window?.terminalId) this.window.serials.add(record.terminalSerial)
+    if (write.terminalId === this.window?.terminalId) this.window.cleared.add(record.terminalSerial)
     this.sql.insertCleared.run(
       record.cardNumber,
       record.cardSerial,

@@ -140,7 +140,7 @@ describe('clearing a terminal upload', () => {
       refunds: '0.00',
       net: '3.96',
     })
-    // Metro's own settlement: both purchases moved as one transfer, each fee counted once.
+    // Metro's own settlement: the two purchases, each fee counted once among the parties.
     const own = await t.merchant(METRO, 'GET', `/api/v1/settlements?date=${t.localDate()}`)
     expect(own.json).toMatchObject({ payments: 2, gross: '4.00', fees: '0.04', net: '3.96' })
     const shares = (own.json.parties as { fees: string }[]).map((party) => Number(party.fees))

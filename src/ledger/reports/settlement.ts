@@ -21,9 +21,8 @@ const paymentsSql = `
   GROUP BY p.merchant_code`
 
 /**
- * The day's cleared e-purse purchases, by merchant, at the time each was cleared (a chunk of an
- * upload moves as one transfer; a zero fare, a subway's entry tap, moves nothing and is no
- * payment).
+ * The day's cleared e-purse purchases, by merchant: each posted as its own transfer at the time it
+ * was cleared (a zero fare, a subway's entry tap, moves nothing and is no payment).
  */
 const clearingSql = `
   SELECT merchant_code AS code, COUNT(*) AS n, SUM(amount_minor) AS gross, SUM(fee_minor) AS fees
@@ -71,10 +70,9 @@ const merchantPartiesSql = `
       AND p.merchant_code = @code AND a.owner = 'platform'
     UNION ALL
     SELECT a.kind AS party, e.amount_minor AS s
-    FROM entries e JOIN accounts a ON a.id = e.account_id
-    WHERE e.transfer_id IN (
-        SELECT c.transfer_id FROM cleared_purchases c INDEXED BY cleared_purchases_by_day
-        WHERE c.cleared_ms >= @startMs AND c.cleared_ms < @endMs AND c.merchant_code = @code)
+    FROM cleared_purchases c INDEXED BY cleared_purchases_by_day
+      JOIN entries e ON e.transfer_id = c.transfer_id JOIN accounts a ON a.id = e.account_id
+    WHERE c.cleared_ms >= @startMs AND c.cleared_ms < @endMs AND c.merchant_code = @code
       AND a.owner = 'platform' AND a.kind != 'card_float')
   GROUP BY party`
 

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const driver = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so'
-const tools = ['/usr/sbin/pcscd', '/usr/bin/scriptor', '/usr/bin/opensc-tool']
+const pcscdPath = '/usr/sbin/pcscd'
+const tools = [pcscdPath, '/usr/bin/scriptor', '/usr/bin/opensc-tool']
 
 function runDirWritable(): boolean {
   try {
@@ -61,7 +62,14 @@ async function freePortPair(): Promise<number> {
   throw new Error('no free pair of ports for vpcd')
 }
 
-export async function startPcscd(readerName = 'telepay test'): Promise<Pcscd> {
+/**
+ * A pcscd with one vpcd reader named `readerName`; another pcscd is waited for up to
+ * `waitForOtherMs` (below the test runner's timeouts: a test given up must not start one later).
+ */
+export async function startPcscd(
+  readerName = 'telepay test',
+  waitForOtherMs: number = pcscdLimits.waitForOtherMs,
+): Promise<Pcscd> {
   const port = await freePortPair()
   const dir = mkdtempSync(join(tmpdir(), 'telepay-pcscd-'))
   const channel = `0x${port.toString(16).toUpperCase()}`
@@ -74,7 +82,7 @@ export async function startPcscd(readerName = 'telepay test'): Promise<Pcscd> {
   writeFileSync(join(dir, 'vpcd'), `${conf.join('\n')}\n`)
   // One pcscd a machine (its socket is /run/pcscd): another one's user (a test file, a benchmark)
   // is waited for, as long as it takes to finish with its reader.
-  const busyUntil = Date.now() + pcscdLimits.waitForOtherMs
+  const busyUntil = Date.now() + waitForOtherMs
   for (;;) {
     const started = await spawnPcscd(dir)
     if (started.ok) return handleOf(started.child, started.output, port, readerName, dir)
@@ -87,8 +95,11 @@ export async function startPcscd(readerName = 'telepay test'): Promise<Pcscd> {
 }
 
 export const pcscdLimits = {
-  /** How long to wait for another pcscd of ours to stop (a test file's, a benchmark's). */
-  waitForOtherMs: 120_000,
+  /**
+   * How long to wait for another pcscd of ours to stop (a test file's, a benchmark's): less than
+   * the test runner's 60 s timeouts, so that a test given up does not start one afterwards.
+   */
+  waitForOtherMs: 45_000,
   /** pcscd's own start. */
   startMs: 10_000,
 } as const
@@ -100,7 +111,10 @@ type Started =
 async function spawnPcscd(dir: string): Promise<Started> {
   let output = ''
   // -i logs "daemon ready" (and the readers it set up), -a every APDU.
-  const child: ChildProcess = spawn('pcscd', ['-f', '-i', '-a', '-c', dir], { stdio: 'pipe' })
+  const child: ChildProcess = spawn(pcscdPath, ['-f', '-i', '-a', '-c', dir], { stdio: 'pipe' })
+  child.on('error', (error) => {
+    output += `\n${error.message}`
+  })
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString()
   })

@@ -1,6 +1,6 @@
 /**
  * pcsc.test.ts - the purse card in a real PC/SC reader: pcscd with vsmartcard's vpcd driver (our
- * own instance, test/support/pcscd.ts), the card bridged in over vpcd's protocol, and Debian's
+ * own instance, src/tools/pcsc/pcscd.ts), the card bridged in over vpcd's protocol, and Debian's
  * independent tools on the other side: scriptor runs an APDU script (select, read the public
  * file, balance, a purchase opened and refused for its MAC, the log) and opensc-tool reads the
  * ATR and the balance; our own offline terminal pays a fare through pcscd (scriptor as its

@@ -4,12 +4,16 @@
  * scriptor's "< 90 00 : Normal processing." lines. Node has no PC/SC client of its own here, and
  * scriptor is an independent peer that goes through pcscd as any PC/SC application does, so a tap
  * over this link crosses the whole path a desk reader's would (terminal, pcscd, the reader's
- * driver, the card). scriptor is Perl and buffers its output when it writes to a pipe: it runs
- * with autoflush on, or no answer would come back until it exits. One APDU at a time, each
- * within `answerTimeoutMs`. Exports ScriptorLink, scriptorLimits.
+ * driver, the card). scriptor buffers its output when it writes to a pipe unless told `-u`: no
+ * answer would come back until it exits. One APDU at a time, each within `answerTimeoutMs`; an
+ * APDU that times out ends the link (its late answer must never be taken for the next one's).
+ * Exports ScriptorLink, scriptorLimits.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { spawn } from 'node:child_process'
+
+const scriptorPath = '/usr/bin/scriptor'
+
 import type { CardLink } from './offline-terminal.js'
 
 export const scriptorLimits = {
@@ -30,20 +34,16 @@ export class ScriptorLink implements CardLink {
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     child.stdout.on('data', (chunk: Buffer) => this.take(chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => this.take(chunk.toString()))
-    child.on('exit', (code) => {
-      this.exited = new Error(`scriptor exited (code ${code}): ${this.output.slice(-300)}`)
-      this.waiting?.reject(this.exited)
-      this.waiting = null
-    })
+    // 'close': after the last output was read. 'error': it could not start, or a write to a
+    // scriptor that ended (EPIPE), which 'close' also reports.
+    child.on('close', (code) => this.end(`scriptor exited (code ${code})`))
+    child.on('error', (error) => this.end(`scriptor failed: ${error.message}`))
+    child.stdin.on('error', (error) => this.end(`scriptor's input failed: ${error.message}`))
   }
 
   /** scriptor on `readerName`, once it has connected to the card in it. */
   static async open(readerName: string): Promise<ScriptorLink> {
-    const child = spawn(
-      'perl',
-      ['-e', '$| = 1; do "/usr/bin/scriptor"; die $@ if $@', '--', '-r', readerName],
-      { stdio: 'pipe' },
-    )
+    const child = spawn(scriptorPath, ['-u', '-r', readerName], { stdio: 'pipe' })
     const link = new ScriptorLink(child)
     const deadline = Date.now() + scriptorLimits.startTimeoutMs
     while (!link.output.includes('Reading commands from STDIN')) {
@@ -63,8 +63,8 @@ export class ScriptorLink implements CardLink {
     if (this.waiting !== null) return Promise.reject(new Error('one APDU at a time'))
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiting = null
-        reject(new Error(`no answer from the card in ${scriptorLimits.answerTimeoutMs} ms`))
+        this.end(`no answer from the card in ${scriptorLimits.answerTimeoutMs} ms`)
+        this.close()
       }, scriptorLimits.answerTimeoutMs)
       this.waiting = {
         resolve: (answer) => {
@@ -76,18 +76,30 @@ export class ScriptorLink implements CardLink {
           reject(error)
         },
       }
+      // What came after the last answer (its meaning, a newline) is no part of this one.
+      this.output = ''
       this.child.stdin.write(`${apdu.toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`)
     })
   }
 
   close(): void {
-    if (this.exited === null) this.child.kill()
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill()
+  }
+
+  /** The link is over: what waits is refused, and so is every APDU after. */
+  private end(why: string): void {
+    this.exited ??= new Error(`${why}: ${this.output.slice(-300)}`)
+    const waiting = this.waiting
+    this.waiting = null
+    waiting?.reject(this.exited)
   }
 
   private take(text: string): void {
     this.output += text
+    // Nothing asked: what scriptor says (its banner, an echo) is kept for an error message only.
+    if (this.waiting === null) return
     const match = answerPattern.exec(this.output)
-    if (match === null || this.waiting === null) return
+    if (match === null) return
     this.output = this.output.slice((match.index ?? 0) + match[0].length)
     const waiting = this.waiting
     this.waiting = null

@@ -108,7 +108,7 @@ const payments: readonly PaymentFlow[] = [
     answer: { key: 'card_load.confirm_pin', params: { amount: '50.00', account: 'wallet' } },
     confirm: {
       en: ['Load CNY 50.00 from your wallet onto your SIM card.', 'PIN'],
-      zh: ['从钱包为手机卡充值50.00元', '密码'],
+      zh: ['从钱包向手机卡电子钱包圈存50.00元', '密码'],
     },
   },
   {
@@ -125,7 +125,7 @@ const payments: readonly PaymentFlow[] = [
     answer: { key: 'card_load.confirm_sim', params: { amount: '20.00', account: 'phone_bill' } },
     confirm: {
       en: ['Load CNY 20.00 on your phone bill onto your SIM card?', '1 Confirm', '2 Cancel'],
-      zh: ['从话费账户为手机卡充值20.00元？', '1 确认', '2 取消'],
+      zh: ['从话费账户向手机卡电子钱包圈存20.00元？', '1 确认', '2 取消'],
     },
   },
   {
