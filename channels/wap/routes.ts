@@ -322,19 +322,18 @@ export function wapRouter(deps: WapRouteDeps): express.Router {
     send(response, deps, homePage(urlsOf(session), session.language, deps.accounts))
   })
 
-  sessions.get('/balance', async (_request, response) => {
-    const session = sessionOf(response)
-    const result = await execute(session, { kind: 'balance', msisdn: msisdnOf(session) }, null)
-    store.speak(session, result.language)
-    send(response, deps, balancePage(urlsOf(session), result))
-  })
-
-  sessions.get('/card', async (_request, response) => {
-    const session = sessionOf(response)
-    const result = await execute(session, { kind: 'card_balance', msisdn: msisdnOf(session) }, null)
-    store.speak(session, result.language)
-    send(response, deps, cardPage(urlsOf(session), result))
-  })
+  // The reads of one page each: the balances, and the SIM card's purse.
+  for (const [path, kind, page] of [
+    ['/balance', 'balance', balancePage],
+    ['/card', 'card_balance', cardPage],
+  ] as const) {
+    sessions.get(path, async (_request, response) => {
+      const session = sessionOf(response)
+      const result = await execute(session, { kind, msisdn: msisdnOf(session) }, null)
+      store.speak(session, result.language)
+      send(response, deps, page(urlsOf(session), result))
+    })
+  }
 
   sessions.get('/statement', async (request, response) => {
     const session = sessionOf(response)

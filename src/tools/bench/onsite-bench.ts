@@ -25,7 +25,7 @@ import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
 import { purchaseSessionKey, tacKeyOf } from '../../gateway/pboc/keys.js'
 import { purchaseMac1, purchaseMac2, purchaseTac } from '../../gateway/pboc/purse-macs.js'
 import { inBenchDir } from './bench-dir.js'
-import { machineInfo } from './measure.js'
+import { machineInfo, summarizeLatency } from './measure.js'
 import type { PcscTapFigures } from './onsite-pcsc.js'
 import { measurePcscTaps, pcscTapsInBench } from './onsite-pcsc.js'
 
@@ -109,15 +109,10 @@ export interface OnsiteBenchReport {
 }
 
 function figuresOf(samples: number[], seconds: number): SideFigures {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
   return {
     taps: samples.length,
     tapsPerSecond: samples.length / seconds,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    maxMs: sorted.at(-1) ?? 0,
+    ...summarizeLatency(Float64Array.from(samples)),
   }
 }
 

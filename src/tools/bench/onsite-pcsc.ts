@@ -6,22 +6,21 @@
  * the same run is the path alone: one APDU (GET BALANCE) there and back, so a tap's time reads as
  * its APDUs' round trips plus the terminal's own work. Skipped, with the reason, where pcscd, the
  * driver or scriptor is missing. Exports measurePcscTaps, PcscTapRun, PcscTapFigures,
- * LatencyFigures, latencyOf, pcscTapsInBench.
+ * LatencyFigures, pcscTapsInBench.
  */
 import type { SimCards } from '../../bearer/rfid-sim/sim-cards.js'
 import type { CardLink, OfflineTerminal } from '../../bearer/rfid-sim/terminal/offline-terminal.js'
 import { ScriptorLink } from '../../bearer/rfid-sim/terminal/scriptor-link.js'
 import { VpcdBridge } from '../../bearer/rfid-sim/vpcd-bridge.js'
 import { pcscSkipReason, startPcscd } from '../pcsc/pcscd.js'
+import type { LatencySummary } from './measure.js'
+import { summarizeLatency } from './measure.js'
 
 /** Taps timed over PC/SC: each takes a few APDU round trips of pcscd's (tens of ms each). */
 export const pcscTapsInBench = 40
 
-export interface LatencyFigures {
+export interface LatencyFigures extends LatencySummary {
   readonly count: number
-  readonly p50Ms: number
-  readonly p99Ms: number
-  readonly maxMs: number
 }
 
 export type PcscTapFigures =
@@ -34,11 +33,8 @@ export type PcscTapFigures =
     }
   | { readonly ran: false; readonly reason: string }
 
-export function latencyOf(samples: readonly number[]): LatencyFigures {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
-  return { count: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 }
+function latencyOf(samples: readonly number[]): LatencyFigures {
+  return { count: samples.length, ...summarizeLatency(Float64Array.from(samples)) }
 }
 
 const getBalance = Buffer.from('805C000204', 'hex')
@@ -76,13 +72,10 @@ async function pcscTaps({
   let bridge: VpcdBridge | null = null
   let link: ScriptorLink | null = null
   try {
-    bridge = new VpcdBridge(cards.cardOf(msisdn), { host: '127.0.0.1', port: pcscd.port })
-    bridge.start()
-    const deadline = Date.now() + 10_000
-    while (!(bridge?.inserted ?? false) || !/card inserted/i.test(pcscd.log())) {
-      if (Date.now() > deadline) throw new Error('the card never reached the PC/SC reader')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const inReader = new VpcdBridge(cards.cardOf(msisdn), { host: '127.0.0.1', port: pcscd.port })
+    bridge = inReader
+    inReader.start()
+    await pcscd.waitForCard(() => inReader.inserted)
     const scriptor = await ScriptorLink.open(pcscd.readerName)
     link = scriptor
     let apdus = 0

@@ -43,6 +43,11 @@ export interface Pcscd {
   readonly readerName: string
   /** What pcscd logged (with -a, every APDU). */
   log(): string
+  /**
+   * Waits until a card bridged in is in the reader: connected to vpcd (`connected`), then seen by
+   * pcscd's next poll of the reader; throws after `timeoutMs`.
+   */
+  waitForCard(connected: () => boolean, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -147,6 +152,13 @@ function handleOf(
     port,
     readerName: `${readerName} 00 00`,
     log: output,
+    async waitForCard(connected, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!connected() || !/card inserted/i.test(output())) {
+        if (Date.now() > deadline) throw new Error(`the card never reached the reader: ${output()}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))

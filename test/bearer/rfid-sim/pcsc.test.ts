@@ -47,12 +47,7 @@ beforeAll(async () => {
   })
   bridge = new VpcdBridge(card, { host: '127.0.0.1', port: pcscd.port })
   bridge.start()
-  const deadline = Date.now() + 10_000
-  // Connected to vpcd first, then seen by pcscd's next poll of the reader.
-  while (!bridge.inserted || !/card inserted/i.test(pcscd.log())) {
-    if (Date.now() > deadline) throw new Error(`the card never reached the reader: ${pcscd.log()}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  await pcscd.waitForCard(() => bridge.inserted)
 }, 30_000)
 
 afterAll(async () => {

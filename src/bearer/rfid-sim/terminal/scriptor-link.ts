@@ -11,10 +11,9 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { spawn } from 'node:child_process'
+import type { CardLink } from './offline-terminal.js'
 
 const scriptorPath = '/usr/bin/scriptor'
-
-import type { CardLink } from './offline-terminal.js'
 
 export const scriptorLimits = {
   /** A card answers within a few APDU round trips of pcscd's: far less than a second. */
