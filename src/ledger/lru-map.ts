@@ -31,6 +31,8 @@ interface Entry<K, V> {
   segment: Segment<K, V>
   /** The round it joined probation in: a use in a later round promotes it. */
   round: number
+  /** The last round it was used in: a second use in one round moves nothing. */
+  usedRound: number
 }
 
 /** One segment's order, most recently used first. */
@@ -111,7 +113,15 @@ export class LruMap<K, V> {
       return
     }
     const segment = this.protected.size < this.protectedMax ? this.protected : this.probation
-    const added: Entry<K, V> = { key, value, newer: null, older: null, segment, round: this.round }
+    const added: Entry<K, V> = {
+      key,
+      value,
+      newer: null,
+      older: null,
+      segment,
+      round: this.round,
+      usedRound: this.round,
+    }
     this.entries.set(key, added)
     segment.push(added)
   }
@@ -161,8 +171,15 @@ export class LruMap<K, V> {
     this.entries.delete(entry.key)
   }
 
-  /** Makes the entry the most recently used, promoting it off probation if used in a new round. */
+  /**
+   * Makes the entry the most recently used, promoting it off probation if used in a new round.
+   * Only its first use in a round moves it: trimming happens between rounds, so the order within
+   * one does not matter, and a row read by every payment (the platform's, a merchant's) was
+   * relinked thousands of times a batch, touching its neighbours' memory each time.
+   */
   private use(entry: Entry<K, V>): void {
+    if (entry.usedRound === this.round) return
+    entry.usedRound = this.round
     if (entry.segment === this.protected) {
       if (entry === this.protected.newest) return
       this.protected.unlink(entry)

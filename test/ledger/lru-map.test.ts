@@ -58,6 +58,25 @@ describe('the row cache', () => {
     expect(cache.peek(1)).toBeUndefined()
   })
 
+  it('orders the kept rows by their first use in a batch: reading one again moves nothing', () => {
+    const cache = new LruMap<string, number>(3) // two protected, one on probation
+    cache.set('a', 1)
+    cache.set('b', 2)
+    cache.trim()
+    cache.get('b')
+    cache.get('a')
+    cache.get('b') // the platform's row, read by every payment: still b, then a
+    cache.trim()
+    cache.set('c', 3)
+    cache.trim()
+    cache.get('c') // promoted: the least recently used kept row, b, goes to probation
+    cache.trim()
+    cache.set('d', 4)
+    cache.trim()
+    expect(cache.peek('b')).toBeUndefined()
+    expect([cache.peek('a'), cache.peek('c')]).toEqual([1, 3])
+  })
+
   it('does not count a peek as a use, and counts a set again as one', () => {
     const cache = fullCache()
     cache.set(500, 500)
