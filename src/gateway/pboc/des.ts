@@ -4,9 +4,10 @@
  * never padded here (each caller pads as its standard says). Node 20's OpenSSL 3 has no single
  * DES outside the legacy provider, so single DES is triple DES with the key three times
  * (K‖K‖K: encrypt, decrypt, encrypt with one key is one encryption). Exports desEncrypt,
- * tdesEncrypt, tdesDecrypt, tdesEncryptCbc, xorBytes.
+ * desEncryptCbc, DesBlocks, tdesEncrypt, tdesDecrypt, tdesEncryptCbc, tdesDecryptCbc,
+ * xorBytes.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { type Cipher, createCipheriv, createDecipheriv } from 'node:crypto'
 
 function checkLengths(key: Uint8Array, keyBytes: number, data: Uint8Array): void {
   if (key.length !== keyBytes) throw new RangeError(`a ${keyBytes}-byte key, not ${key.length}`)
@@ -36,6 +37,27 @@ export function desEncrypt(key8: Uint8Array, data: Uint8Array): Buffer {
 export function desEncryptCbc(key8: Uint8Array, data: Uint8Array): Buffer {
   checkLengths(key8, 8, data)
   return run('encrypt', 'des-ede3-cbc', Buffer.concat([key8, key8, key8]), data, Buffer.alloc(8))
+}
+
+/**
+ * A single-DES key made ready once to encrypt block after block (ECB: each block on its own, so
+ * one cipher serves them all and is never finished). Why: OpenSSL 3 makes a cipher in about
+ * 12 µs on this machine and encrypts a block in about 2, and clearing checks a million TACs under
+ * ten thousand card keys.
+ */
+export class DesBlocks {
+  readonly #engine: Cipher
+
+  constructor(key8: Uint8Array) {
+    checkLengths(key8, 8, Buffer.alloc(0))
+    this.#engine = createCipheriv('des-ede3-ecb', Buffer.concat([key8, key8, key8]), null)
+    this.#engine.setAutoPadding(false)
+  }
+
+  encrypt(block8: Uint8Array): Buffer {
+    if (block8.length !== 8) throw new RangeError(`one 8-byte block, not ${block8.length} bytes`)
+    return this.#engine.update(block8)
+  }
 }
 
 /** Two-key triple DES (EDE), ECB, with a 16-byte key. */

@@ -6,7 +6,7 @@
  * purchaseMac2, purchaseTac, loadMac1, loadMac2, loadTac, PurchaseFields, LoadFields.
  */
 import { bcd, type PurseTime, transactionTypes, u16, u32 } from './fields.js'
-import { pbocMac } from './mac.js'
+import { type MacKey, pbocMac } from './mac.js'
 
 export interface PurchaseFields {
   readonly amountFen: number
@@ -49,9 +49,9 @@ export function purchaseMac2(sessionKey8: Uint8Array, amountFen: number): Buffer
 }
 
 /** A purchase's TAC: amount ‖ type ‖ terminal id ‖ terminal serial(4) ‖ date ‖ time. */
-export function purchaseTac(tacKey8: Uint8Array, fields: PurchaseFields): Buffer {
+export function purchaseTac(tacKey: MacKey, fields: PurchaseFields): Buffer {
   return pbocMac(
-    tacKey8,
+    tacKey,
     Buffer.concat([
       u32(fields.amountFen),
       Buffer.of(fields.type ?? transactionTypes.purchase),
@@ -95,13 +95,13 @@ export function loadMac2(
  * id ‖ date ‖ time.
  */
 export function loadTac(
-  tacKey8: Uint8Array,
+  tacKey: MacKey,
   newBalanceFen: number,
   onlineSerial: number,
   fields: LoadFields,
 ): Buffer {
   return pbocMac(
-    tacKey8,
+    tacKey,
     Buffer.concat([
       u32(newBalanceFen),
       u16(onlineSerial),

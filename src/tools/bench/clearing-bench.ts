@@ -16,6 +16,7 @@ import { cardNumberOf } from '../../core/index.js'
 import type { BatchRecord } from '../../gateway/clearing/batch-file.js'
 import { batchFileOf, signBatch } from '../../gateway/clearing/batch-file.js'
 import { clearingLimits } from '../../gateway/clearing/clearing-service.js'
+import { DesBlocks } from '../../gateway/pboc/des.js'
 import { purseTimeOf } from '../../gateway/pboc/fields.js'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
 import { tacKeyOf } from '../../gateway/pboc/keys.js'
@@ -134,15 +135,15 @@ function recordsOf(keys: KeyStore, options: ClearingOptions, atMs: number): Batc
   return records
 }
 
-/** The baseline: the same TACs recomputed, each card's key made once. */
+/** The baseline: the same TACs recomputed, each card's key made once and kept ready. */
 function rawTacSeconds(keys: KeyStore, records: readonly BatchRecord[]): number {
   const started = performance.now()
-  const tacKeys = new Map<string, Buffer>()
+  const tacKeys = new Map<string, DesBlocks>()
   let matched = 0
   for (const record of records) {
     let tacKey = tacKeys.get(record.cardNumber)
     if (tacKey === undefined) {
-      tacKey = tacKeyOf(keys.cardKeys(record.cardNumber).tac)
+      tacKey = new DesBlocks(tacKeyOf(keys.cardKeys(record.cardNumber).tac))
       tacKeys.set(record.cardNumber, tacKey)
     }
     const tac = purchaseTac(tacKey, {

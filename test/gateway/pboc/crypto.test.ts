@@ -5,7 +5,7 @@
  * diversification against OpenSSL's command line (`openssl enc -des-ede-ecb -nopad`).
  */
 import { describe, expect, it } from 'vitest'
-import { desEncrypt, tdesDecrypt, tdesEncrypt } from '../../../src/gateway/pboc/des.js'
+import { DesBlocks, desEncrypt, tdesDecrypt, tdesEncrypt } from '../../../src/gateway/pboc/des.js'
 import { bcd, fromBcd, purseTimeOf } from '../../../src/gateway/pboc/fields.js'
 import {
   diversify,
@@ -51,6 +51,20 @@ describe('the PBOC MAC', () => {
     const mac = pbocMac(key, hex('00001000'))
     expect(mac).toHaveLength(4)
     expect(pbocMac(key, hex('00001001'))).not.toEqual(mac)
+  })
+
+  it('is the same from a key made ready for many MACs, at every length of the data', () => {
+    const key = hex('0123456789ABCDEF')
+    const ready = new DesBlocks(key)
+    for (let length = 0; length <= 33; length += 1) {
+      const data = Buffer.from(Array.from({ length }, (_, index) => (index * 37 + length) & 0xff))
+      expect(pbocMac(ready, data).toString('hex')).toBe(pbocMac(key, data).toString('hex'))
+    }
+    // The FIPS vector again through the ready key: a block after many is still plain DES.
+    expect(new DesBlocks(hex('0123456789ABCDEF')).encrypt(hex('4E6F772069732074'))).toEqual(
+      hex('3fa40e8a984d4815'),
+    )
+    expect(() => ready.encrypt(hex('0011'))).toThrow('one 8-byte block')
   })
 })
 
