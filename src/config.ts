@@ -90,6 +90,12 @@ export interface OnsiteConfig {
   readonly pcscCards: readonly string[]
   /** Where vpcd listens for the first card (Debian's vsmartcard-vpcd: 127.0.0.1:35963). */
   readonly vpcd: { readonly host: string; readonly port: number }
+  /**
+   * The operator's own purse master keys (a file readable by its owner only, made by `telepay
+   * keys new`), absolute; null: the default world's public test keys, and outside the simulator
+   * no clearing and no top-up over the air.
+   */
+  readonly keysFile: string | null
 }
 
 export interface WebhooksConfig {
@@ -298,7 +304,7 @@ export const sectionKeys = {
   ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
   webhooks: ['privateDestinations'],
-  onsite: ['pcscCards', 'vpcd'],
+  onsite: ['pcscCards', 'vpcd', 'keysFile'],
 } as const satisfies Partial<Record<ConfigKey, readonly string[]>>
 
 /** Environment variables and the config keys they set. */
@@ -331,6 +337,7 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_WEBHOOKS_PRIVATE_DESTINATIONS: 'webhooks.privateDestinations',
   TELEPAY_ONSITE_PCSC_CARDS: 'onsite.pcscCards',
   TELEPAY_ONSITE_VPCD: 'onsite.vpcd',
+  TELEPAY_ONSITE_KEYS_FILE: 'onsite.keysFile',
 }
 
 /** A string parsed as a URL; undefined for anything else. */
@@ -642,6 +649,10 @@ export function loadConfig(
         asHostPort,
         'HOST:PORT, e.g. "127.0.0.1:35963"',
       ),
+      keysFile: (() => {
+        const path = pick('onsite.keysFile', onsite['keysFile'], null, asString, 'a file path')
+        return path === null ? null : resolve(cwd, path)
+      })(),
     },
   }
 }

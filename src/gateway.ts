@@ -60,7 +60,9 @@ import { within } from './gateway/in-flight.js'
 import { NoticeOutbox } from './gateway/notices/index.js'
 import { OtaLoadStore } from './gateway/onsite/ota-load-store.js'
 import { OtaLoads } from './gateway/onsite/ota-loads.js'
+import type { MasterKeys } from './gateway/pboc/key-store.js'
 import { KeyStore, testMasterKeys } from './gateway/pboc/key-store.js'
+import { readMasterKeysFile } from './gateway/pboc/keys-file.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
@@ -161,9 +163,12 @@ export interface Gateway {
  * gateway on the same directory is refused (DataDirInUseError) before it opens a file.
  */
 export async function startGateway(config: GatewayConfig, parts: GatewayParts): Promise<Gateway> {
+  // Before anything opens: a keys file that is missing, open to others or wrong stops the start.
+  const ownKeys =
+    config.onsite.keysFile === null ? null : readMasterKeysFile(config.onsite.keysFile)
   const lock = lockDataDir(config.dataDir, Date.now())
   try {
-    return await startOnLockedDir(config, parts, lock)
+    return await startOnLockedDir(config, parts, lock, ownKeys)
   } catch (error) {
     lock.release()
     throw error
@@ -174,6 +179,7 @@ async function startOnLockedDir(
   config: GatewayConfig,
   parts: GatewayParts,
   lock: DataDirLock,
+  ownKeys: MasterKeys | null,
 ): Promise<Gateway> {
   // Every line a payment's HTTP call caused carries its id, and so do its payment's later lines.
   const correlations = new CorrelationIds(config.operating.correlationIdsMax)
@@ -263,10 +269,20 @@ async function startOnLockedDir(
   // One outbox of notices to phones, over the routes registered below (none: SMS is off).
   const notices = new NoticeOutbox({ ledger, clock, limits: config.operating, log, metrics })
   const messages = new SqliteMessageLog({ db: ledger.db, hub, limits: handsetBounds, log })
-  // The platform's key store (its HSM, simulated: the default world's test keys, docs/channels/
-  // onsite.md). The simulator's SIMs answer OTA with the same keys; they start with the rest of
-  // the on-site simulator, after the bearer.
-  const purseKeys = new KeyStore(testMasterKeys)
+  // The platform's key store (its HSM, simulated): the operator's keys from onsite.keysFile, else
+  // the default world's public test keys (docs/channels/onsite.md). The simulator's SIMs answer
+  // OTA with the same keys; they start with the rest of the on-site simulator, after the bearer.
+  const purseKeys = new KeyStore(ownKeys ?? testMasterKeys)
+  log.info(
+    ownKeys === null
+      ? 'purse keys: the public test keys of the default world'
+      : "purse keys: the operator's own",
+    {
+      ...(ownKeys === null ? {} : { file: config.onsite.keysFile }),
+      version: purseKeys.version,
+      index: purseKeys.index,
+    },
+  )
   let simToolkit: SimToolkit | null = null
   // The SMPP bearer runs under SMS and USSD over SMPP; each channel is handed its side of it.
   const bearer =
@@ -382,10 +398,12 @@ async function startOnLockedDir(
     ledger,
     service,
     keys: purseKeys,
-    // Only where the keys are the simulator's: telepay has no way yet to take an operator's own
-    // OTA and purse keys (docs/channels/onsite.md), and the test keys are public. Elsewhere a
-    // top-up is never sent, and is refunded after its bound.
-    sender: bearer?.network == null ? { send: () => Promise.resolve({ ok: false }) } : bearer.sms,
+    // With the simulator's SIMs, or with the operator's own keys: outside the simulator the test
+    // keys are public, so a top-up is never sent under them, and is refunded after its bound.
+    sender:
+      bearer === null || (bearer.network === null && ownKeys === null)
+        ? { send: () => Promise.resolve({ ok: false }) }
+        : bearer.sms,
     clock,
     limits: config.limits,
     log,
@@ -532,9 +550,9 @@ async function startOnLockedDir(
     mounted.use('/admin/api/ussd/sessions', adminAuth(context), ussd.adminRouter)
     mounted.use('/admin/api', overviewStreams.router)
     // The terminals' uploads and blacklist, signed by each terminal: before the merchant API,
-    // which asks every other /api/v1 call for a merchant's key. Simulator mode only, for now: the
-    // terminals' keys are the public test keys.
-    if (network !== null)
+    // which asks every other /api/v1 call for a merchant's key. With the simulator or the
+    // operator's own keys: outside the simulator the test keys would let anyone sign a batch.
+    if (network !== null || ownKeys !== null)
       mounted.use('/api/v1', clearingApi({ clearing, keys: purseKeys, ledger, log }))
     mounted.use('/api/v1', merchant.router)
     // The consoles people log in to: the operator's and the merchants'.

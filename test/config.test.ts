@@ -187,6 +187,7 @@ describe('the cards in PC/SC readers', () => {
     expect(loadConfig({ env: {}, cwd: dir }).onsite).toEqual({
       pcscCards: [],
       vpcd: { host: '127.0.0.1', port: 35_963 },
+      keysFile: null,
     })
     const env = { TELEPAY_ONSITE_PCSC_CARDS: '8613800138000, +8613800138001' }
     expect(loadConfig({ env, cwd: dir }).onsite.pcscCards).toEqual([
@@ -195,6 +196,16 @@ describe('the cards in PC/SC readers', () => {
     ])
     const file = withFile({ onsite: { vpcd: '10.0.0.7:40000' } })
     expect(loadConfig(file).onsite.vpcd).toEqual({ host: '10.0.0.7', port: 40_000 })
+  })
+
+  it('take the operator keys file relative to the working directory, from the file or env', () => {
+    const fromFile = loadConfig(withFile({ onsite: { keysFile: 'keys/purse.json' } }))
+    expect(fromFile.onsite.keysFile).toBe(join(dir, 'keys/purse.json'))
+    const env = { TELEPAY_ONSITE_KEYS_FILE: '/etc/telepay/purse-keys.json' }
+    expect(loadConfig({ env, cwd: dir }).onsite.keysFile).toBe('/etc/telepay/purse-keys.json')
+    expect(() => loadConfig(withFile({ onsite: { keysFile: 7 } }))).toThrow(
+      'config: onsite.keysFile: expected a file path',
+    )
   })
 
   it('refuses a third card, a bad number and a bad address, naming the key', () => {

@@ -83,6 +83,10 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
       "subscribers whose RFID-SIM is put in a PC/SC reader through vsmartcard's vpcd (at most " +
       'two: vpcd serves two readers); from the environment comma-separated; none by default',
     'onsite.vpcd': "vpcd's address for the first card, the second on the next port",
+    'onsite.keysFile':
+      "the operator's own purse master keys: a JSON file readable by its owner only, made by " +
+      '`telepay keys new`; unset: the public test keys, and outside the simulator no clearing ' +
+      'and no top-up over the air (docs/channels/onsite.md)',
     'webhooks.privateDestinations':
       'deliver webhooks to loopback, private and link-local addresses (`true`/`false`; default: ' +
       'yes with the SMSC simulator, no otherwise: set `false` wherever merchants are real)',

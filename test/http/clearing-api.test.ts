@@ -11,7 +11,7 @@ import { batchFileOf, signBatch } from '../../src/gateway/clearing/batch-file.js
 import { KeyStore, testMasterKeys } from '../../src/gateway/pboc/key-store.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
 import { HAN, LI, METRO, startTestGateway } from '../support/gateway-fixture.js'
-import { loadCardAsHost } from '../support/rfid-sim.js'
+import { loadCardAsHost, recordOfReceipt } from '../support/rfid-sim.js'
 
 let gw: GatewayFixture | undefined
 
@@ -34,21 +34,7 @@ async function upload(t: GatewayFixture, terminal: string) {
   return t.request('POST', `/sim/terminals/${terminal}/uploads`)
 }
 
-/** The records a terminal keeps, as receipts of its taps (what a batch file carries). */
-function recordOf(receipt: Record<string, unknown>) {
-  return {
-    terminalSerial: receipt['terminalSerial'] as number,
-    cardNumber: receipt['cardNumber'] as string,
-    cardSerial: receipt['cardSerial'] as number,
-    type: receipt['kind'] === 'transit' ? 9 : 6,
-    amountFen: Math.round(Number(receipt['amount']) * 100),
-    balanceAfterFen: Math.round(Number(receipt['balanceAfter']) * 100),
-    date: receipt['date'] as string,
-    time: receipt['time'] as string,
-    tac: receipt['tac'] as string,
-    keyVersion: 1,
-  }
-}
+const recordOf = recordOfReceipt
 
 async function postBatch(
   t: GatewayFixture,

@@ -74,6 +74,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       '[--url http://127.0.0.1:8080] [--json]',
     run: async (args) => (await import('./terminal.js')).runTerminal(args),
   },
+  keys: {
+    summary:
+      "make the operator's own purse master keys: a new file of random keys, readable by its " +
+      'owner only, for onsite.keysFile (the keys are never printed); check one',
+    usage: 'telepay keys new [--out data/purse-keys.json] [--force] | check <file>',
+    run: async (args) => (await import('./keys.js')).runKeys(args),
+  },
   config: {
     summary:
       'print the configuration reference (every key, its default, variable and meaning) or ' +

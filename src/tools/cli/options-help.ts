@@ -26,6 +26,7 @@ type Documented =
   | 'config'
   | 'reset'
   | 'terminal'
+  | 'keys'
 
 /** Each command's options; the command parses exactly these (parseOptions), no others. */
 export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
@@ -88,6 +89,10 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
   reset: [
     ['--data-dir DIR', 'the data directory to reset (default ./data)'],
     ['--yes', 'delete without asking (for scripts; off a terminal it is required)'],
+  ],
+  keys: [
+    ['--out FILE', 'where new keys go (default data/purse-keys.json, mode 600)'],
+    ['--force', 'replace an existing file (cards personalised under its keys stop clearing)'],
   ],
 }
 

@@ -8,6 +8,7 @@
 import { ExternalAppsError } from '../../../channels/ussd/external/index.js'
 import type { Config } from '../../config.js'
 import { ConfigError, loadConfig } from '../../config.js'
+import { KeysFileError } from '../../gateway/pboc/keys-file.js'
 import type { Gateway } from '../../gateway.js'
 import { startGateway } from '../../gateway.js'
 import { worldLoadPorts } from '../../http/admin-world-file.js'
@@ -54,6 +55,7 @@ export async function runStart(args: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof UsageError ||
       error instanceof WorldFileError ||
+      error instanceof KeysFileError ||
       error instanceof DataDirInUseError
     ) {
       process.stderr.write(`telepay: ${error.message}\n`)
