@@ -2,15 +2,18 @@
  * own-purse-keys.test.ts - a gateway on the operator's own purse keys (onsite.keysFile): in the
  * simulator the whole on-site path runs under them (a card loaded over the air, a tap, the
  * terminal's signed upload cleared) while a batch signed, or a TAC made, under the public test
- * keys is refused; outside the simulator they open clearing, which stays shut without them; the
- * log names the keys file, never a key.
+ * keys is refused; outside the simulator they open clearing and send top-ups to the SIMs over the
+ * operator's SMSC, neither of which happens without them; the log names the keys file, never a
+ * key.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { pduNumber, pduString } from '../../src/bearer/smpp/pdu.js'
 import type { SmppServer } from '../../src/bearer/smpp/server.js'
 import { startSmppServer } from '../../src/bearer/smpp/server.js'
+import type { Command } from '../../src/core/index.js'
 import type { BatchRecord } from '../../src/gateway/clearing/batch-file.js'
 import { batchFileOf, signBatch } from '../../src/gateway/clearing/batch-file.js'
 import { KeyStore, type MasterKeys, testMasterKeys } from '../../src/gateway/pboc/key-store.js'
@@ -18,7 +21,7 @@ import { tacKeyOf } from '../../src/gateway/pboc/keys.js'
 import { newMasterKeys } from '../../src/gateway/pboc/keys-file.js'
 import { purchaseTac } from '../../src/gateway/pboc/purse-macs.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { LI, startTestGateway } from '../support/gateway-fixture.js'
+import { LI, LI_PIN, startTestGateway } from '../support/gateway-fixture.js'
 import { captureLog } from '../support/log-capture.js'
 import { loadCardAsHost, recordOfReceipt } from '../support/rfid-sim.js'
 
@@ -32,6 +35,13 @@ afterEach(async () => {
 })
 
 const busId = '300100000001'
+const loadCard: Command = {
+  kind: 'load_card',
+  msisdn: LI,
+  amountMinor: 5_000n,
+  funding: 'wallet',
+  authorize: true,
+}
 const testKeys = new KeyStore(testMasterKeys)
 
 function ownKeysFile(): { path: string; keys: MasterKeys } {
@@ -96,12 +106,18 @@ describe("the operator's own purse keys", () => {
       if (typeof value === 'string') expect(everything).not.toContain(value)
   })
 
-  it('open clearing outside the simulator, which stays shut without them', async () => {
+  it('open clearing and top-ups over the air outside the simulator, shut without them', async () => {
+    // The operator's SMSC: keeps who each submit_sm went to and its protocol id (0x7F: to the SIM).
+    const toSims: string[] = []
     smsc = await startSmppServer({
       port: 0,
       accounts: [{ systemId: 'telepay', password: 'opsecret' }],
       systemId: 'operator',
-      onSubmit: async () => ({ status: 0, messageId: 'op1' }),
+      onSubmit: async (_peer, pdu) => {
+        if (pduNumber(pdu, 'protocol_id') === 0x7f)
+          toSims.push(pduString(pdu, 'destination_addr') ?? '')
+        return { status: 0, messageId: 'op1' }
+      },
     })
     const operator = {
       sms: { mode: 'operator', upstream: `smpp://telepay:opsecret@127.0.0.1:${smsc.port}` },
@@ -113,6 +129,10 @@ describe("the operator's own purse keys", () => {
     const shut = await empty(gw, testKeys.terminalKey(busId))
     expect(shut.status).toBe(401)
     expect(shut.json.error).not.toBe('signature_invalid')
+    // A top-up is paid into the float but never sent under the public keys.
+    expect((await gw.phone(loadCard, { pin: LI_PIN })).ok).toBe(true)
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    expect(toSims).toEqual([])
     await gw.close()
 
     const own = ownKeysFile()
@@ -123,5 +143,10 @@ describe("the operator's own purse keys", () => {
     const open = await empty(gw, new KeyStore(own.keys).terminalKey(busId))
     expect(open.status, open.text).toBe(200)
     expect(open.json).toMatchObject({ accepted: 0, refused: [] })
+    // Under its own keys the top-up goes to the SIM as an SMS-PP through the operator's SMSC.
+    expect((await gw.phone(loadCard, { pin: LI_PIN })).ok).toBe(true)
+    for (let waited = 0; waited < 5_000 && toSims.length === 0; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(toSims).toEqual([LI])
   })
 })
