@@ -106,7 +106,7 @@ describe("the operator's own purse keys", () => {
       if (typeof value === 'string') expect(everything).not.toContain(value)
   })
 
-  it('open clearing and top-ups over the air outside the simulator, shut without them', async () => {
+  it('open clearing and OTA top-ups outside the simulator; without them, neither', async () => {
     // The operator's SMSC: keeps who each submit_sm went to and its protocol id (0x7F: to the SIM).
     const toSims: string[] = []
     smsc = await startSmppServer({
