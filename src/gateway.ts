@@ -45,6 +45,7 @@ import type { Config } from './config.js'
 import { defaultAdminToken, webhooksPublicOnly } from './config.js'
 import { channelOf } from './gateway/channel.js'
 import { ClearingService } from './gateway/clearing/clearing-service.js'
+import { WorkerChecker } from './gateway/clearing/record-checker.js'
 import { createChannelContext } from './gateway/context.js'
 import type { HandsetLimits } from './gateway/handset/index.js'
 import {
@@ -273,6 +274,8 @@ async function startOnLockedDir(
   // the default world's public test keys (docs/channels/onsite.md). The simulator's SIMs answer
   // OTA with the same keys; they start with the rest of the on-site simulator, after the bearer.
   const purseKeys = new KeyStore(ownKeys ?? testMasterKeys)
+  // Clearing checks the records' TACs on a thread of its own, with a key store of the same keys.
+  const recordChecker = new WorkerChecker(ownKeys ?? testMasterKeys, config.limits.dayOffsetMs)
   log.info(
     ownKeys === null
       ? 'purse keys: the public test keys of the default world'
@@ -508,6 +511,7 @@ async function startOnLockedDir(
   // The terminals the platform clears for (contract section 11).
   const clearing = new ClearingService({
     keys: purseKeys,
+    checker: recordChecker,
     service,
     ledger,
     terminals: defaultTerminals,
@@ -657,6 +661,7 @@ async function startOnLockedDir(
       messages.close()
       await commits.drained()
       await ledger.close()
+      await recordChecker.close()
       otaLoadStore.close()
       bank.close()
       lock.release()

@@ -1,6 +1,7 @@
 /**
  * clearing-service.ts - clears a terminal's batch of offline purchases. Each record's TAC is
- * recomputed in the key store (a record the card did not sign is refused as forged), records are
+ * recomputed (record-check.ts, on the record checker's thread: a record the card did not sign is
+ * refused as forged) while the ledger posts the chunk before it, records are
  * cleared in commands of a bounded size, each under an idempotency key made of the terminal, the
  * batch number and its place in the batch (the same batch again is answered as it was first,
  * the same number with other records is refused), and the serials the batch leaves missing are
@@ -8,14 +9,16 @@
  * RefusedRecord.
  */
 import type { ClearingRecord, ClearingSummary, CommandResult, Reason } from '../../core/index.js'
-import { formatAmount, msisdnOfCard } from '../../core/index.js'
+import { formatAmount } from '../../core/index.js'
 import type { LedgerStore } from '../../ledger/store.js'
 import type { PaymentService } from '../../service/payment-service.js'
-import { transactionTypes } from '../pboc/fields.js'
 import type { KeyStore } from '../pboc/key-store.js'
-import type { BatchFile, BatchRecord } from './batch-file.js'
+import type { BatchFile } from './batch-file.js'
 import type { SerialRange } from './gaps.js'
 import { missingRanges } from './gaps.js'
+import type { RecordRefusal } from './record-check.js'
+import type { RecordChecker } from './record-checker.js'
+import { inlineChecker } from './record-checker.js'
 
 export const clearingLimits = {
   /**
@@ -42,19 +45,6 @@ export interface ClearingTerminal {
   readonly terminalId: string
   readonly merchantCode: string
 }
-
-export type RecordRefusal =
-  | 'key_version_unknown'
-  | 'card_unknown'
-  | 'type_unknown'
-  | 'time_invalid'
-  | 'tac_mismatch'
-
-/** What a terminal clears: purchases (06) and composite ones (09); loads are the platform's. */
-const purchaseTypes: ReadonlySet<number> = new Set([
-  transactionTypes.purchase,
-  transactionTypes.composite,
-])
 
 export interface RefusedRecord {
   readonly terminalSerial: number
@@ -99,6 +89,8 @@ export class ClearingError extends Error {
 
 export interface ClearingDeps {
   readonly keys: KeyStore
+  /** Where records are checked; on the caller's thread when absent. */
+  readonly checker?: RecordChecker
   readonly service: PaymentService
   readonly ledger: LedgerStore
   readonly terminals: readonly ClearingTerminal[]
@@ -106,32 +98,12 @@ export interface ClearingDeps {
   readonly zoneOffsetMs: number
 }
 
-/** The instant of a record's local date and time; NaN when they are no real date. */
-function instantOf(record: BatchRecord, zoneOffsetMs: number): number {
-  const { date, time } = record
-  const year = Number(date.slice(0, 4))
-  const month = Number(date.slice(4, 6))
-  const day = Number(date.slice(6, 8))
-  const hour = Number(time.slice(0, 2))
-  const minute = Number(time.slice(2, 4))
-  const second = Number(time.slice(4, 6))
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second)
-  // Date.UTC rolls a 31 February over into March: a date that does not round-trip is none.
-  const back = new Date(ms)
-  if (
-    month < 1 ||
-    back.getUTCDate() !== day ||
-    back.getUTCMonth() !== month - 1 ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  )
-    return Number.NaN
-  return ms - zoneOffsetMs
-}
-
 export class ClearingService {
-  constructor(private readonly deps: ClearingDeps) {}
+  private readonly checker: RecordChecker
+
+  constructor(private readonly deps: ClearingDeps) {
+    this.checker = deps.checker ?? inlineChecker(deps.keys, deps.zoneOffsetMs)
+  }
 
   /** The terminal named by its name (BUS00001) or its 12-digit id; null when unknown. */
   terminal(nameOrId: string): ClearingTerminal | null {
@@ -157,16 +129,25 @@ export class ClearingService {
     let clearedMinor = 0n
     let feeMinor = 0n
     const chunk = clearingLimits.recordsPerCommandMax
+    const check = (start: number) =>
+      this.checker.check(terminal.terminalId, batch.records.slice(start, start + chunk))
+    // The next chunk is checked (on the checker's thread) while the ledger posts this one.
+    let next = batch.records.length > 0 ? check(0) : null
     for (let start = 0; start < batch.records.length; start += chunk) {
-      // A chunk's TACs and its ledger command, then a turn of the event loop: a large upload
-      // must not hold every channel's traffic for the seconds its TACs take.
+      const checkedChunk = await (next ?? check(start))
+      next = start + chunk < batch.records.length ? check(start + chunk) : null
+      // Caught here so that a failed check of the next chunk is not left unhandled while this
+      // one posts; awaited again above, where it throws.
+      next?.catch(() => undefined)
       const records: ClearingRecord[] = []
-      for (const record of batch.records.slice(start, start + chunk)) {
-        const checked = this.checked(record, terminal)
-        if (typeof checked === 'string')
-          refused.push({ terminalSerial: record.terminalSerial, reason: checked })
-        else records.push(checked)
-      }
+      checkedChunk.forEach((checked, index) => {
+        if (typeof checked !== 'string') records.push(checked)
+        else
+          refused.push({
+            terminalSerial: batch.records[start + index]?.terminalSerial ?? -1,
+            reason: checked,
+          })
+      })
       verified.push(...records)
       if (records.length > 0) {
         const result = await this.deps.service.execute({
@@ -185,6 +166,8 @@ export class ClearingService {
         clearedMinor += summary.clearedMinor
         feeMinor += summary.feeMinor
       }
+      // A turn of the event loop between chunks: a large upload must not hold every channel's
+      // traffic for the seconds it takes.
       await new Promise((resolve) => setImmediate(resolve))
     }
     return {
@@ -199,34 +182,6 @@ export class ClearingService {
       clearedMinor,
       feeMinor,
       gaps: await this.gapsOf(terminal, verified),
-    }
-  }
-
-  /** The record to clear, or why it is refused; its time is worked out once, here. */
-  private checked(record: BatchRecord, terminal: ClearingTerminal): ClearingRecord | RecordRefusal {
-    const keys = this.deps.keys
-    if (record.keyVersion !== keys.version) return 'key_version_unknown'
-    if (msisdnOfCard(record.cardNumber) === null) return 'card_unknown'
-    if (!purchaseTypes.has(record.type)) return 'type_unknown'
-    const atMs = instantOf(record, this.deps.zoneOffsetMs)
-    if (Number.isNaN(atMs)) return 'time_invalid'
-    const fields = {
-      amountFen: record.amountFen,
-      type: record.type,
-      terminalId: terminal.terminalId,
-      terminalSerial: record.terminalSerial,
-      at: { date: record.date, time: record.time },
-    }
-    if (!keys.verifyPurchaseTac(record.cardNumber, fields, record.tac)) return 'tac_mismatch'
-    return {
-      cardNumber: record.cardNumber,
-      cardSerial: record.cardSerial,
-      terminalSerial: record.terminalSerial,
-      type: record.type,
-      amountMinor: BigInt(record.amountFen),
-      balanceAfterMinor: BigInt(record.balanceAfterFen),
-      atMs,
-      tac: record.tac,
     }
   }
 

@@ -3,6 +3,7 @@
  * day), as messages a report worker takes, and the one function that runs them on a connection:
  * the worker's own, or the ledger's when it reports inline (a ledger in memory, the CLI).
  */
+import type { JobReply, JobRequest } from '../../service/job-thread.js'
 import type { SqliteDatabase } from '../sqlite-open.js'
 import type { LedgerCheck, MerchantSettlement, PartyFees, PartySettlement } from '../store.js'
 import type { CheckMode, CheckProgress } from './ledger-check.js'
@@ -34,15 +35,9 @@ export type ReportJob =
 export type ReportResult = LedgerCheck | PartySettlement | MerchantSettlement | readonly PartyFees[]
 
 /** A job for a worker, and what it sends back: progress on the way, then a result or an error. */
-export interface ReportRequest {
-  readonly id: number
-  readonly job: ReportJob
-}
+export type ReportRequest = JobRequest<ReportJob>
 
-export type ReportReply =
-  | { readonly id: number; readonly progress: CheckProgress }
-  | { readonly id: number; readonly result: ReportResult }
-  | { readonly id: number; readonly error: string }
+export type ReportReply = JobReply<ReportResult, CheckProgress>
 
 export function runReport(
   db: SqliteDatabase,
