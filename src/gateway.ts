@@ -507,8 +507,7 @@ async function startOnLockedDir(
   // messages, which only the admin API shows).
   const network = bearer?.network ?? null
   const streams = handsetStream({ hub, messages, limits: handsetBounds })
-  // The simulator's RFID-SIMs and terminals, on the default world's test keys (simulator only).
-  // The terminals the platform clears for (contract section 11).
+  // The terminals the platform clears for (contract section 11), under the store's keys.
   const clearing = new ClearingService({
     keys: purseKeys,
     checker: recordChecker,
@@ -517,6 +516,7 @@ async function startOnLockedDir(
     terminals: defaultTerminals,
     zoneOffsetMs: config.limits.dayOffsetMs,
   })
+  // The simulator's RFID-SIMs and terminals (simulator mode only), personalised under those keys.
   const onsite =
     network === null ? null : startOnsiteSimulator(config.dataDir, purseKeys, config.onsite, log)
   simToolkit = onsite?.toolkit ?? null

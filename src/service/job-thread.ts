@@ -26,6 +26,7 @@ interface Waiting<Result, Progress> {
 export class JobThread<Job, Result, Progress = never> {
   private worker: Worker | null = null
   private nextId = 1
+  private closed = false
   private readonly waiting = new Map<number, Waiting<Result, Progress>>()
 
   /** `start` makes the thread; `name` says whose it is in the errors of a stopped one. */
@@ -35,6 +36,8 @@ export class JobThread<Job, Result, Progress = never> {
   ) {}
 
   run(job: Job, progress: (progress: Progress) => void = () => {}): Promise<Result> {
+    // Closed for good: a caller still running at shutdown must not start a thread again.
+    if (this.closed) return Promise.reject(new Error(`the ${this.name} stopped`))
     const worker = this.started()
     const id = this.nextId++
     // Referenced while a caller waits (a CLI must not exit under it), not while idle.
@@ -45,8 +48,9 @@ export class JobThread<Job, Result, Progress = never> {
     })
   }
 
-  /** Jobs still running are answered with an error. */
+  /** Jobs still running, and any sent later, are answered with an error. */
   async close(): Promise<void> {
+    this.closed = true
     const worker = this.worker
     this.worker = null
     if (worker !== null) await worker.terminate()

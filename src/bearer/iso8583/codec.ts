@@ -5,6 +5,10 @@
  * Decoding checks every length against the bytes there are and every character against its
  * content type, and names the field it stopped at; nothing is guessed. Exports encodeMessage,
  * decodeMessage, Iso8583Message, FieldValue, Iso8583Error.
+ *
+ * Reading is lenient where terminals differ (a pad nibble of F or 0, a secondary bitmap with no
+ * field set), so a message read and written again may differ in those bytes: a MAC is checked
+ * over the bytes as received, never over a message written again.
  */
 import type { Dialect, FieldSpec } from './field-spec.js'
 

@@ -8,9 +8,11 @@
 export const frameLimits = {
   /**
    * The largest message taken: a POS message is a few hundred bytes (a CUP purchase with its ICC
-   * data is about 430); past this a connection is sending something else, and is closed.
+   * data is about 430), and the largest either dialect can carry, every field at its maximum, is
+   * about 4,900 (the ASCII dialect's private fields take 999 characters each; a test holds the
+   * bound above it); past this a connection is sending something else, and is closed.
    */
-  messageBytesMax: 4_096,
+  messageBytesMax: 8_192,
 } as const
 
 export class FrameError extends Error {}

@@ -13,7 +13,7 @@ import { formatAmount } from '../../core/index.js'
 import type { LedgerStore } from '../../ledger/store.js'
 import type { PaymentService } from '../../service/payment-service.js'
 import type { KeyStore } from '../pboc/key-store.js'
-import type { BatchFile } from './batch-file.js'
+import type { BatchFile, BatchRecord } from './batch-file.js'
 import type { SerialRange } from './gaps.js'
 import { missingRanges } from './gaps.js'
 import type { RecordRefusal } from './record-check.js'
@@ -135,6 +135,13 @@ export class ClearingService {
     let next = batch.records.length > 0 ? check(0) : null
     for (let start = 0; start < batch.records.length; start += chunk) {
       const checkedChunk = await (next ?? check(start))
+      const sent = Math.min(chunk, batch.records.length - start)
+      if (checkedChunk.length !== sent)
+        throw new ClearingError(
+          500,
+          'clearing_failed',
+          `the record checker answered ${checkedChunk.length} of ${sent} records`,
+        )
       next = start + chunk < batch.records.length ? check(start + chunk) : null
       // Caught here so that a failed check of the next chunk is not left unhandled while this
       // one posts; awaited again above, where it throws.
@@ -144,7 +151,7 @@ export class ClearingService {
         if (typeof checked !== 'string') records.push(checked)
         else
           refused.push({
-            terminalSerial: batch.records[start + index]?.terminalSerial ?? -1,
+            terminalSerial: (batch.records[start + index] as BatchRecord).terminalSerial,
             reason: checked,
           })
       })

@@ -17,7 +17,8 @@ import { loadMac1, loadMac2, loadTac, purchaseTac } from './purse-macs.js'
 /**
  * Cards whose TAC key the store keeps made, ready to encrypt (clearing and top-ups ask again and
  * again): a day's upload meets each card a few times, and each made key is an OpenSSL cipher of
- * about 1.1 KB (measured), so 20,000 take about 22 MB; past it the map starts again.
+ * about 1.1 KB (measured), so 20,000 take about 22 MB (a store on the gateway's thread and one on
+ * the record checker's); past it the longest kept goes first, one at a time.
  */
 const tacKeysCachedMax = 20_000
 
@@ -186,7 +187,10 @@ export class KeyStore {
     let key = this.#tacKeys.get(cardNumber)
     if (key === undefined) {
       key = new DesBlocks(tacKeyOf(diversify(this.#tac, cardKeyFactor(cardNumber))))
-      if (this.#tacKeys.size >= tacKeysCachedMax) this.#tacKeys.clear()
+      if (this.#tacKeys.size >= tacKeysCachedMax) {
+        const oldest = this.#tacKeys.keys().next().value
+        if (oldest !== undefined) this.#tacKeys.delete(oldest)
+      }
       this.#tacKeys.set(cardNumber, key)
     }
     return key

@@ -10,7 +10,19 @@
  * they would let anyone mint valid TACs.
  */
 import { randomBytes } from 'node:crypto'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { MasterKeys } from './key-store.js'
 import { testMasterKeys } from './key-store.js'
 
@@ -35,20 +47,37 @@ const groupOrOtherBits = 0o077
  * hex digits, none of them a public test key, and the key version and index as bytes (1-255).
  */
 export function readMasterKeysFile(path: string): MasterKeys {
-  let mode: number
+  // One open, not a link followed: what is checked is what is read (no file swapped in between).
+  let fd: number
   try {
-    mode = statSync(path).mode
-  } catch {
-    throw new KeysFileError(`purse keys: ${path}: no such file (make one: telepay keys new)`)
-  }
-  if ((mode & groupOrOtherBits) !== 0)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
     throw new KeysFileError(
-      `purse keys: ${path}: readable by others (mode ${(mode & 0o777).toString(8)}); ` +
-        `chmod 600 ${path}`,
+      code === 'ELOOP'
+        ? `purse keys: ${path}: a symbolic link; name the file itself`
+        : `purse keys: ${path}: no such file (make one: telepay keys new)`,
     )
+  }
+  let text: string
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) throw new KeysFileError(`purse keys: ${path}: not a file`)
+    const uid = process.getuid?.() ?? stat.uid
+    if (stat.uid !== uid && stat.uid !== 0)
+      throw new KeysFileError(`purse keys: ${path}: owned by another user (uid ${stat.uid})`)
+    if ((stat.mode & groupOrOtherBits) !== 0)
+      throw new KeysFileError(
+        `purse keys: ${path}: readable by others (mode ${(stat.mode & 0o777).toString(8)}); ` +
+          `chmod 600 ${path}`,
+      )
+    text = readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'))
+    parsed = JSON.parse(text)
   } catch {
     // The parser's message may quote the file's text: say only where it broke down.
     throw new KeysFileError(`purse keys: ${path}: not a JSON object`)
@@ -57,16 +86,25 @@ export function readMasterKeysFile(path: string): MasterKeys {
     throw new KeysFileError(`purse keys: ${path}: not a JSON object`)
   const source = parsed as Record<string, unknown>
   const keys: Record<string, string | number> = {}
+  const publicKeys = new Set(keyNames.map((name) => testMasterKeys[name].toUpperCase()))
+  const seen = new Set<string>()
   for (const name of keyNames) {
     const value = source[name]
     if (typeof value !== 'string' || !/^[0-9a-fA-F]{32}$/.test(value))
       throw new KeysFileError(`purse keys: ${path}: "${name}" must be 16 bytes as 32 hex digits`)
-    if (value.toUpperCase() === testMasterKeys[name].toUpperCase())
+    const key = value.toUpperCase()
+    // Any of the seven, in any place: each is public.
+    if (publicKeys.has(key))
       throw new KeysFileError(
-        `purse keys: ${path}: "${name}" is the public test key of the default world; ` +
+        `purse keys: ${path}: "${name}" is one of the public test keys of the default world; ` +
           'an operator needs keys of its own (telepay keys new)',
       )
-    keys[name] = value.toUpperCase()
+    if (/^(.)\1*$/.test(key))
+      throw new KeysFileError(`purse keys: ${path}: "${name}" is one digit repeated, not a key`)
+    if (seen.has(key))
+      throw new KeysFileError(`purse keys: ${path}: "${name}" repeats another key of the file`)
+    seen.add(key)
+    keys[name] = key
   }
   for (const name of ['version', 'index'] as const) {
     const value = source[name]
@@ -104,17 +142,28 @@ export function newMasterKeys(): MasterKeys {
  * `replace` (replacing keys orphans every card personalised under the old ones).
  */
 export function writeMasterKeysFile(path: string, keys: MasterKeys, replace: boolean): void {
+  // A new file made owner-only from its first byte, then put in place: writing into an existing
+  // file would keep whatever mode it had, and its readers could read the new keys.
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.new`)
   try {
-    writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, {
-      mode: 0o600,
-      flag: replace ? 'w' : 'wx',
-    })
+    const fd = openSync(temporary, 'wx', 0o600)
+    try {
+      writeSync(fd, `${JSON.stringify(keys, null, 2)}\n`)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    // Replacing: one rename. Otherwise a link, which fails if the name exists meanwhile.
+    if (replace) renameSync(temporary, path)
+    else linkSync(temporary, path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST')
+    if (code === 'EEXIST' && !replace)
       throw new KeysFileError(
         `purse keys: ${path} exists; cards are personalised under its keys (--force replaces it)`,
       )
     throw new KeysFileError(`purse keys: ${path}: ${code ?? 'cannot write'}`)
+  } finally {
+    rmSync(temporary, { force: true })
   }
 }

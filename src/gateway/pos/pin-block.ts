@@ -24,7 +24,8 @@ export function pinBlockOf(pin: string, pan: string): Buffer {
 
 /** The PIN in a clear format 0 block for `pan`; null when the block is not one. */
 export function pinOfBlock(block: Uint8Array, pan: string): string | null {
-  if (block.length !== 8) return null
+  // A hostile message's field 2 may be any digits: no card number, no PIN.
+  if (block.length !== 8 || !/^[0-9]{13,19}$/.test(pan)) return null
   const block2 = panBlock(pan)
   const nibbles = Buffer.from(Buffer.from(block).map((byte, index) => byte ^ (block2[index] ?? 0)))
     .toString('hex')

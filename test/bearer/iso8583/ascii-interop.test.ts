@@ -40,7 +40,8 @@ function valuesOf(spec: FieldSpec): fc.Arbitrary<FieldValue> {
   const min = spec.lengthKind === 'fixed' ? spec.length : 1
   const max = spec.length
   const chars = (alphabet: string) =>
-    fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max })
+    // size 'max': lengths over the whole range, up to each field's maximum (999 for some).
+    fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max, size: 'max' })
   switch (spec.type) {
     case 'n':
       return chars('0123456789')
@@ -52,7 +53,9 @@ function valuesOf(spec: FieldSpec): fc.Arbitrary<FieldValue> {
       // The package's special characters leave out # and @, which ISO counts among them.
       return chars('ABCXYZabcxyz0189 -./:,*()')
     case 'b':
-      return fc.uint8Array({ minLength: min, maxLength: max }).map((bytes) => Buffer.from(bytes))
+      return fc
+        .uint8Array({ minLength: min, maxLength: max, size: 'max' })
+        .map((bytes) => Buffer.from(bytes))
   }
 }
 

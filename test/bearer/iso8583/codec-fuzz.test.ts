@@ -32,6 +32,8 @@ function seed(dialect: Dialect): Buffer {
       [52, Buffer.from('0412AC89ABCDEF67', 'hex')],
       [60, '22000001'],
       [64, Buffer.alloc(8, 0x5a)],
+      // The ASCII dialect's second MAC: a secondary bitmap to break too.
+      ...(cup ? [] : ([[128, Buffer.alloc(8, 0x3c)]] as const)),
     ]),
     tpdu: cup ? Buffer.from('6000060000', 'hex') : Buffer.alloc(0),
     header: cup ? Buffer.from('603100311003', 'hex') : Buffer.alloc(0),
@@ -39,8 +41,8 @@ function seed(dialect: Dialect): Buffer {
   return encodeMessage(message, dialect)
 }
 
-/** A hostile variant of `bytes`, whose bitmap starts at `bitmapAt`. */
-const mutations = (bytes: Buffer, bitmapAt: number) =>
+/** A hostile variant of `bytes`, whose bitmaps (`bitmapBytes` of them) start at `bitmapAt`. */
+const mutations = (bytes: Buffer, bitmapAt: number, bitmapBytes: number) =>
   fc.oneof(
     // Flip up to eight bytes anywhere (lengths, bitmaps, nibbles, text).
     fc
@@ -59,7 +61,7 @@ const mutations = (bytes: Buffer, bitmapAt: number) =>
     // Every bitmap bit at random.
     fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bitmap) => {
       const copy = Buffer.from(bytes)
-      Buffer.from(bitmap).copy(copy, bitmapAt, 0, 8)
+      Buffer.from(bitmap).copy(copy, bitmapAt, 0, bitmapBytes)
       return copy
     }),
     // Random bytes.
@@ -86,12 +88,14 @@ function readOrRefuse(bytes: Buffer, dialect: Dialect): void {
 describe('hostile bytes', () => {
   it('are read or refused with an Iso8583Error, 50,000 in each dialect', () => {
     // The bitmap follows the MTI: 4 characters; in CUP 2 bytes after the TPDU and header.
-    for (const [bytes, dialect, bitmapAt] of [
-      [seedAscii, asciiDialect, 4],
-      [seedCup, cupDialect, 13],
+    for (const [bytes, dialect, bitmapAt, bitmapBytes] of [
+      [seedAscii, asciiDialect, 4, 16],
+      [seedCup, cupDialect, 13, 8],
     ] as const)
       fc.assert(
-        fc.property(mutations(bytes, bitmapAt), (hostile) => readOrRefuse(hostile, dialect)),
+        fc.property(mutations(bytes, bitmapAt, bitmapBytes), (hostile) =>
+          readOrRefuse(hostile, dialect),
+        ),
         { numRuns: 50_000 },
       )
   })

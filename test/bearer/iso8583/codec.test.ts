@@ -129,8 +129,30 @@ describe('framing', () => {
     expect(reader.partialBytes).toBe(0)
   })
 
+  it('frames the largest message each dialect can carry: every field at its maximum', () => {
+    for (const dialect of [asciiDialect, cupDialect]) {
+      const fields = new Map<number, FieldValue>()
+      for (const [field, spec] of Object.entries(dialect.fields))
+        fields.set(
+          Number(field),
+          spec.type === 'b' ? Buffer.alloc(spec.length, 0xa5) : '1'.repeat(spec.length),
+        )
+      const largest = encodeMessage(
+        {
+          mti: '0200',
+          fields,
+          tpdu: Buffer.alloc(dialect.tpduBytes),
+          header: Buffer.alloc(dialect.headerBytes),
+        },
+        dialect,
+      )
+      const [read] = new FrameReader().push(frameOf(largest))
+      expect(read?.length).toBe(largest.length)
+    }
+  })
+
   it('refuses a length over its bound, and will not write one', () => {
     expect(() => new FrameReader().push(Buffer.from('ffff', 'hex'))).toThrow(FrameError)
-    expect(() => frameOf(Buffer.alloc(5_000))).toThrow(FrameError)
+    expect(() => frameOf(Buffer.alloc(9_000))).toThrow(FrameError)
   })
 })

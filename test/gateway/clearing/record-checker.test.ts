@@ -91,5 +91,7 @@ describe('the record checker', () => {
     const pending = checker.check(terminalId, batch)
     await checker.close()
     await expect(pending).rejects.toThrow('the record checker stopped')
+    // Closed for good: a chunk sent after the gateway stopped starts no thread again.
+    await expect(checker.check(terminalId, batch)).rejects.toThrow('the record checker stopped')
   })
 })

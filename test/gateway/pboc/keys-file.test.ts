@@ -2,10 +2,19 @@
  * keys-file.test.ts - the operator's own purse keys file: taken when its owner alone may read it
  * and every key is 16 bytes of hex of its own; refused, naming the field and never quoting a
  * value, when it is open to others, missing, broken, incomplete, has a field it does not know, or
- * holds a public test key; new keys are random and written readable by the owner only, and an
- * existing file is not replaced unless asked.
+ * holds a public test key (in any place), repeats a key, or is reached through a symbolic link;
+ * new keys are random and written readable by the owner only, also over a file that was not,
+ * and an existing file is not replaced unless asked.
  */
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -73,10 +82,28 @@ describe('a purse keys file', () => {
     )
   })
 
-  it('is refused when any key is one of the default world public test keys', () => {
+  it('is refused when any key is a public test key, in any place, or no key at all', () => {
     const keys = { ...newMasterKeys(), tac: testMasterKeys.tac.toLowerCase() }
-    expect(() => readMasterKeysFile(keysFile(keys))).toThrow(/"tac" is the public test key/)
-    expect(() => readMasterKeysFile(keysFile(testMasterKeys))).toThrow('public test key')
+    expect(() => readMasterKeysFile(keysFile(keys))).toThrow(/"tac" is one of the public test/)
+    // The public TAC key under another name is as public.
+    const moved = { ...newMasterKeys(), purchase: testMasterKeys.tac }
+    expect(() => readMasterKeysFile(keysFile(moved))).toThrow(/"purchase" is one of the public/)
+    expect(() => readMasterKeysFile(keysFile(testMasterKeys))).toThrow('public test keys')
+    const fresh = newMasterKeys()
+    expect(() => readMasterKeysFile(keysFile({ ...fresh, load: fresh.purchase }))).toThrow(
+      '"load" repeats another key',
+    )
+    expect(() => readMasterKeysFile(keysFile({ ...fresh, tac: '0'.repeat(32) }))).toThrow(
+      '"tac" is one digit repeated',
+    )
+  })
+
+  it('is refused through a symbolic link, and when it is no file', () => {
+    const target = keysFile(newMasterKeys())
+    const link = join(dir, 'link.json')
+    symlinkSync(target, link)
+    expect(() => readMasterKeysFile(link)).toThrow('a symbolic link')
+    expect(() => readMasterKeysFile(dir)).toThrow(/not a file|readable by others/)
   })
 })
 
@@ -107,8 +134,12 @@ describe('new keys', () => {
     writeMasterKeysFile(path, first, false)
     expect(() => writeMasterKeysFile(path, newMasterKeys(), false)).toThrow('--force replaces it')
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(first)
+    // A file left open to others is replaced by one that is not: the new keys never sit in it.
+    chmodSync(path, 0o644)
     const second = newMasterKeys()
     writeMasterKeysFile(path, second, true)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(readMasterKeysFile(path)).toEqual(second)
+    expect(readdirSync(dir).filter((name) => name.endsWith('.new'))).toEqual([])
   })
 })

@@ -50,6 +50,8 @@ describe('the ISO 9564 format 0 PIN block', () => {
     expect(pinOfBlock(twisted(7, 0x01), pan)).toBeNull() // the last pad nibble is not F
     expect(pinOfBlock(good, '4000001234562')).toBeNull() // another card
     expect(pinOfBlock(good.subarray(0, 7), pan)).toBeNull()
+    // A hostile message's field 2 of a few digits: no PIN, no exception.
+    expect(pinOfBlock(good, '123')).toBeNull()
     expect(() => pinBlockOf('12', pan)).toThrow('4 to 12 digits')
   })
 })
