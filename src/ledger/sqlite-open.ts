@@ -24,10 +24,11 @@ export const ledgerPageCacheKib = 256 * 1024
 export function openLedgerDatabase(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path)
+  // Another process (telepay ledger check) may read while the gateway writes. Set first, so that
+  // the opening statements wait out another connection's lock too, not only the later ones.
+  db.pragma('busy_timeout = 5000')
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
-  // Another process (telepay ledger check) may read while the gateway writes.
-  db.pragma('busy_timeout = 5000')
   db.defaultSafeIntegers(true)
   db.pragma(`cache_size = -${ledgerPageCacheKib}`)
   migrate(db)
