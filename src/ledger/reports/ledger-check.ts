@@ -56,7 +56,31 @@ export interface CheckOptions {
  * incremental mode.
  */
 export function checkLedger(db: SqliteDatabase, options: CheckOptions): LedgerCheck {
-  return db.transaction(() => checkInSnapshot(db, options)).deferred()
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return db.transaction(() => checkInSnapshot(db, options)).deferred()
+    } catch (error) {
+      if (attempt >= checkTriesMax || !isBusy(error)) throw error
+      // Nothing of the attempt stays (its transaction rolled back): wait a little, read again.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, checkRetryWaitMs * attempt)
+    }
+  }
+}
+
+/**
+ * Tries of a check that found its state written by another check meanwhile: the check reads
+ * in a deferred transaction (an immediate one would hold the gateway's writer for the whole
+ * check), so when another process's check commits the state between this one's first read and
+ * its first write, SQLite refuses the write at once, busy timeout or not (SQLITE_BUSY_SNAPSHOT;
+ * seen in CI: three `telepay ledger check` started together, one answered "database is
+ * locked"). A handful of tries a few tens of milliseconds apart outlast any other check's write.
+ */
+const checkTriesMax = 5
+const checkRetryWaitMs = 40
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }
 
 function checkInSnapshot(db: SqliteDatabase, options: CheckOptions): LedgerCheck {

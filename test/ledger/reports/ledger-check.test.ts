@@ -145,4 +145,40 @@ describe('the incremental ledger check', () => {
     expect(seen.at(-1)).toBe(check.readTransfers)
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
   })
+
+  it('reads again when another check wrote its state meanwhile, five tries at most', async () => {
+    t = await openTestLedger()
+    pay(2)
+    const db = t.ledger.db
+    // SQLite refuses a write at once when another process's check committed the state after this
+    // one's first read (SQLITE_BUSY_SNAPSHOT): not a fault two connections here can be made to
+    // hit on demand, so the transaction's first tries fail as SQLite would fail them.
+    const failingFirst = (failures: number, code: string) => {
+      const tries = { count: 0 }
+      const proxy = new Proxy(db, {
+        get(target, property, receiver) {
+          if (property !== 'transaction') return Reflect.get(target, property, receiver)
+          return (run: () => unknown) => ({
+            deferred: () => {
+              tries.count += 1
+              if (tries.count <= failures)
+                throw Object.assign(new Error('database is locked'), { code })
+              return target.transaction(run).deferred()
+            },
+          })
+        },
+      })
+      return { db: proxy, tries }
+    }
+    const twice = failingFirst(2, 'SQLITE_BUSY_SNAPSHOT')
+    expect(checkLedger(twice.db, { mode: 'full' }).balanced).toBe(true)
+    expect(twice.tries.count).toBe(3)
+    const always = failingFirst(99, 'SQLITE_BUSY_SNAPSHOT')
+    expect(() => checkLedger(always.db, { mode: 'full' })).toThrow('database is locked')
+    expect(always.tries.count).toBe(5)
+    // Any other error is not tried again.
+    const corrupt = failingFirst(1, 'SQLITE_CORRUPT')
+    expect(() => checkLedger(corrupt.db, { mode: 'full' })).toThrow('database is locked')
+    expect(corrupt.tries.count).toBe(1)
+  })
 })
