@@ -273,9 +273,10 @@ async function startOnLockedDir(
   // The platform's key store (its HSM, simulated): the operator's keys from onsite.keysFile, else
   // the default world's public test keys (docs/channels/onsite.md). The simulator's SIMs answer
   // OTA with the same keys; they start with the rest of the on-site simulator, after the bearer.
-  const purseKeys = new KeyStore(ownKeys ?? testMasterKeys)
+  const masterKeys = ownKeys ?? testMasterKeys
+  const purseKeys = new KeyStore(masterKeys)
   // Clearing checks the records' TACs on a thread of its own, with a key store of the same keys.
-  const recordChecker = new WorkerChecker(ownKeys ?? testMasterKeys, config.limits.dayOffsetMs)
+  const recordChecker = new WorkerChecker(masterKeys, config.limits.dayOffsetMs)
   log.info(
     ownKeys === null
       ? 'purse keys: the public test keys of the default world'

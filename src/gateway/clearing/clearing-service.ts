@@ -133,8 +133,8 @@ export class ClearingService {
       this.checker.check(terminal.terminalId, batch.records.slice(start, start + chunk))
     // The next chunk is checked (on the checker's thread) while the ledger posts this one.
     let next = batch.records.length > 0 ? check(0) : null
-    for (let start = 0; start < batch.records.length; start += chunk) {
-      const checkedChunk = await (next ?? check(start))
+    for (let start = 0; next !== null; start += chunk) {
+      const checkedChunk = await next
       const sent = Math.min(chunk, batch.records.length - start)
       if (checkedChunk.length !== sent)
         throw new ClearingError(

@@ -39,6 +39,9 @@ const keyNames = [
   'otaChecksum',
 ] as const satisfies readonly (keyof MasterKeys)[]
 
+/** Every field of a keys file. */
+const fieldNames: ReadonlySet<string> = new Set([...keyNames, 'version', 'index'])
+
 /** Permission bits for group and others: none may be set on a keys file. */
 const groupOrOtherBits = 0o077
 
@@ -112,10 +115,7 @@ export function readMasterKeysFile(path: string): MasterKeys {
       throw new KeysFileError(`purse keys: ${path}: "${name}" must be a whole number 1-255`)
     keys[name] = value
   }
-  const unknown = Object.keys(source).filter(
-    (name) =>
-      !(keyNames as readonly string[]).includes(name) && name !== 'version' && name !== 'index',
-  )
+  const unknown = Object.keys(source).filter((name) => !fieldNames.has(name))
   if (unknown.length > 0)
     throw new KeysFileError(`purse keys: ${path}: unknown field "${unknown[0]}"`)
   return keys as unknown as MasterKeys
