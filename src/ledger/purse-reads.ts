@@ -68,17 +68,25 @@ export function terminalClearedRuns(
   return rows.map((row) => [Number(row.first), Number(row.last)] as const)
 }
 
-/** A card and the window of its offline serials asked about, both ends included. */
+/**
+ * A card and the offline serials an upload brought, lowest and highest, with how far below them
+ * the card's last cleared serial is looked for.
+ */
 export interface CardSerialWindow {
   readonly cardNumber: string
   readonly fromSerial: number
   readonly toSerial: number
+  readonly floorSerial: number
 }
 
 /**
- * The runs of offline serials cleared on each card in its window, ascending, in one query for
- * all the cards of an upload (a query a card took longer than the upload's TACs: an upload of
- * 100,000 taps names some 10,000 cards). A card with nothing cleared in its window is absent.
+ * The runs of offline serials cleared on each card, ascending, in one query for all the cards of
+ * an upload (a query a card took longer than the upload's TACs: an upload of 100,000 taps names
+ * some 10,000 cards): those in [fromSerial, toSerial], and first, when there is one, the run of
+ * the highest serial cleared below fromSerial and no lower than floorSerial, from that serial on.
+ * Not the card's whole look-back: its history was read again on every upload (each card's 100
+ * serials at a million records, a fifth of the file's time), and the holes below that serial were
+ * reported when it was cleared. A card with nothing cleared there is absent.
  */
 export function cardClearedRuns(
   db: SqliteDatabase,
@@ -88,16 +96,20 @@ export function cardClearedRuns(
   if (windows.length === 0) return runs
   const rows = db
     .prepare(`
-      WITH w (card, lo, hi) AS (
-        SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))
+      WITH w (card, lo, hi, floor) AS (
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)),
+      since (card, lo, hi) AS (
+        SELECT card, COALESCE((SELECT MAX(c.card_serial) FROM cleared_purchases c
+          WHERE c.card_number = w.card AND c.card_serial >= w.floor AND c.card_serial < w.lo),
+          lo), hi FROM w)
       SELECT card, MIN(serial) AS first, MAX(serial) AS last FROM (
-        SELECT w.card AS card, c.card_serial AS serial,
-          c.card_serial - DENSE_RANK() OVER (PARTITION BY w.card ORDER BY c.card_serial) AS run
-        FROM w JOIN cleared_purchases c
-          ON c.card_number = w.card AND c.card_serial BETWEEN w.lo AND w.hi)
+        SELECT s.card AS card, c.card_serial AS serial,
+          c.card_serial - DENSE_RANK() OVER (PARTITION BY s.card ORDER BY c.card_serial) AS run
+        FROM since s JOIN cleared_purchases c
+          ON c.card_number = s.card AND c.card_serial BETWEEN s.lo AND s.hi)
       GROUP BY card, run ORDER BY card, first`)
     .iterate(
-      JSON.stringify(windows.map((w) => [w.cardNumber, w.fromSerial, w.toSerial])),
+      JSON.stringify(windows.map((w) => [w.cardNumber, w.fromSerial, w.toSerial, w.floorSerial])),
     ) as Iterable<{ card: string; first: bigint; last: bigint }>
   for (const row of rows) {
     const list = runs.get(row.card) ?? []

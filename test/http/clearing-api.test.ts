@@ -202,6 +202,22 @@ describe('clearing a terminal upload', () => {
     expect(filled.json.gaps).toEqual({ terminalSerials: [], cards: [] })
   })
 
+  it("reports a card's hole once, when the purchase above it clears", async () => {
+    gw = await startTestGateway()
+    const t = gw
+    await loadCardAsHost(t, LI, 1_000)
+    const receipts = []
+    for (let tapNo = 0; tapNo < 4; tapNo += 1)
+      receipts.push(recordOf((await tap(t, 'BUS00001', LI)).json.receipt))
+    // The card's serial 1 is held back (a torn purchase, say); its terminal serial is reported.
+    const first = await postBatch(t, 'BUS00001', busId, 'H1', [receipts[0]!, receipts[2]!])
+    expect(first.json.gaps.cards).toEqual([
+      { cardNumber: receipts[0]!.cardNumber, cardSerials: [[1, 1]] },
+    ])
+    const later = await postBatch(t, 'BUS00001', busId, 'H2', [receipts[3]!])
+    expect(later.json.gaps).toEqual({ terminalSerials: [[2, 2]], cards: [] })
+  })
+
   it('refuses an unsigned upload, one of another terminal, and a malformed one', async () => {
     gw = await startTestGateway()
     const t = gw

@@ -192,7 +192,11 @@ export class ClearingService {
     }
   }
 
-  /** The serials missing now below and among the batch's, at the terminal and on its cards. */
+  /**
+   * The serials missing now below and among the batch's: at the terminal, in the look-back below
+   * its lowest; on each card, since its last purchase cleared below the batch's (the holes under
+   * that one were reported when it was cleared), or in the look-back if it has none.
+   */
   private async gapsOf(
     terminal: ClearingTerminal,
     records: readonly ClearingRecord[],
@@ -220,15 +224,19 @@ export class ClearingService {
     // A card's first purchase uses offline serial 0.
     const windows = [...byCard].map(([cardNumber, range]) => ({
       cardNumber,
-      fromSerial: Math.max(0, range.lowest - lookBack),
+      fromSerial: range.lowest,
       toSerial: range.highest,
+      floorSerial: Math.max(0, range.lowest - lookBack),
     }))
     const runs = await this.deps.ledger.cardClearedRuns(windows)
     const cards: { cardNumber: string; cardSerials: SerialRange[] }[] = []
     for (const window of windows) {
       if (cards.length >= clearingLimits.gapCardsMax) break
       const present = runs.get(window.cardNumber) ?? []
-      const missing = missingRanges(present, window.fromSerial, window.toSerial, rangesMax)
+      // Missing since the card's last purchase cleared below the batch's, or from the floor.
+      const first = present[0]?.[0] ?? window.fromSerial
+      const since = first < window.fromSerial ? first : window.floorSerial
+      const missing = missingRanges(present, since, window.toSerial, rangesMax)
       if (missing.length > 0) cards.push({ cardNumber: window.cardNumber, cardSerials: missing })
     }
     return { terminalSerials, cards }

@@ -192,7 +192,8 @@ export async function runClearingBench(
     try {
       progress(`clearing: uploading ${files.length} batch files to ${busGate.name}`)
       const started = performance.now()
-      for (const file of files) {
+      for (const [index, file] of files.entries()) {
+        const fileStarted = performance.now()
         const response = await fetch(`${gateway.url}/api/v1/terminals/${busGate.name}/batches`, {
           method: 'POST',
           headers: {
@@ -205,6 +206,8 @@ export async function runClearingBench(
         if (response.status !== 200)
           throw new Error(`upload answered ${response.status}: ${answer.message ?? ''}`)
         accepted += answer.accepted ?? 0
+        const took = ((performance.now() - fileStarted) / 1000).toFixed(1)
+        progress(`clearing: file ${index + 1} of ${files.length} cleared in ${took} s`)
       }
       fileSeconds = (performance.now() - started) / 1000
     } finally {
