@@ -3,7 +3,8 @@
  * 17): the runs of serials cleared in a range (for the gaps an upload leaves), a day's clearing by
  * merchant and terminal, the reconciliation of the float with the purses, a card's purse and its
  * cleared purchases, and the blacklist. Each read walks an index over its range only. Exports
- * terminalClearedRuns, cardClearedRuns, CardSerialWindow, clearingReport, purseReconciliation,
+ * terminalClearedRuns, cardClearedRuns, CardSerialWindow, terminalLastClearedBelow,
+ * cardsLastClearedBelow, CardSerialFloor, clearingReport, purseReconciliation,
  * purseOfCard, clearedOfCard, blacklistedCards, ClearingReportRow, PurseReconciliation,
  * ClearedPurchase.
  */
@@ -46,10 +47,10 @@ export interface ClearedPurchase {
 
 /**
  * The runs of consecutive serials a terminal had cleared in [fromSerial, toSerial], ascending, as
- * [first, last]. Runs, not serials: an upload of 100,000 purchases looks 110,000 serials back,
- * and SQLite groups them (a serial less its rank is constant along a run; the dense rank, so
- * that a serial seen twice, as a card's may be, does not join two runs across a gap) in a
- * fraction of the time JavaScript took to receive them one row each.
+ * [first, last]. Runs, not serials: an upload's range may hold 100,000 of them, and SQLite
+ * groups them (a serial less its rank is constant along a run; the dense rank, so that a serial
+ * seen twice, as a card's may be, does not join two runs across a gap) in a fraction of the time
+ * JavaScript took to receive them one row each.
  */
 export function terminalClearedRuns(
   db: SqliteDatabase,
@@ -68,25 +69,17 @@ export function terminalClearedRuns(
   return rows.map((row) => [Number(row.first), Number(row.last)] as const)
 }
 
-/**
- * A card and the offline serials an upload brought, lowest and highest, with how far below them
- * the card's last cleared serial is looked for.
- */
+/** A card and a window of its offline serials, both ends included. */
 export interface CardSerialWindow {
   readonly cardNumber: string
   readonly fromSerial: number
   readonly toSerial: number
-  readonly floorSerial: number
 }
 
 /**
- * The runs of offline serials cleared on each card, ascending, in one query for all the cards of
- * an upload (a query a card took longer than the upload's TACs: an upload of 100,000 taps names
- * some 10,000 cards): those in [fromSerial, toSerial], and first, when there is one, the run of
- * the highest serial cleared below fromSerial and no lower than floorSerial, from that serial on.
- * Not the card's whole look-back: its history was read again on every upload (each card's 100
- * serials at a million records, a fifth of the file's time), and the holes below that serial were
- * reported when it was cleared. A card with nothing cleared there is absent.
+ * The runs of offline serials cleared on each card in its window, ascending, in one query for
+ * all the cards asked (a query a card took longer than an upload's TACs). A card with nothing
+ * cleared in its window is absent.
  */
 export function cardClearedRuns(
   db: SqliteDatabase,
@@ -96,20 +89,16 @@ export function cardClearedRuns(
   if (windows.length === 0) return runs
   const rows = db
     .prepare(`
-      WITH w (card, lo, hi, floor) AS (
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)),
-      since (card, lo, hi) AS (
-        SELECT card, COALESCE((SELECT MAX(c.card_serial) FROM cleared_purchases c
-          WHERE c.card_number = w.card AND c.card_serial >= w.floor AND c.card_serial < w.lo),
-          lo), hi FROM w)
+      WITH w (card, lo, hi) AS (
+        SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))
       SELECT card, MIN(serial) AS first, MAX(serial) AS last FROM (
-        SELECT s.card AS card, c.card_serial AS serial,
-          c.card_serial - DENSE_RANK() OVER (PARTITION BY s.card ORDER BY c.card_serial) AS run
-        FROM since s JOIN cleared_purchases c
-          ON c.card_number = s.card AND c.card_serial BETWEEN s.lo AND s.hi)
+        SELECT w.card AS card, c.card_serial AS serial,
+          c.card_serial - DENSE_RANK() OVER (PARTITION BY w.card ORDER BY c.card_serial) AS run
+        FROM w JOIN cleared_purchases c
+          ON c.card_number = w.card AND c.card_serial BETWEEN w.lo AND w.hi)
       GROUP BY card, run ORDER BY card, first`)
     .iterate(
-      JSON.stringify(windows.map((w) => [w.cardNumber, w.fromSerial, w.toSerial, w.floorSerial])),
+      JSON.stringify(windows.map((w) => [w.cardNumber, w.fromSerial, w.toSerial])),
     ) as Iterable<{ card: string; first: bigint; last: bigint }>
   for (const row of rows) {
     const list = runs.get(row.card) ?? []
@@ -117,6 +106,53 @@ export function cardClearedRuns(
     runs.set(row.card, list)
   }
   return runs
+}
+
+/** The highest serial a terminal had cleared in [floorSerial, belowSerial); null if none. */
+export function terminalLastClearedBelow(
+  db: SqliteDatabase,
+  terminalId: string,
+  belowSerial: number,
+  floorSerial: number,
+): number | null {
+  const row = db
+    .prepare(
+      'SELECT MAX(terminal_serial) AS serial FROM cleared_purchases ' +
+        'WHERE terminal_id = ? AND terminal_serial >= ? AND terminal_serial < ?',
+    )
+    .get(terminalId, floorSerial, belowSerial) as { serial: bigint | null }
+  return row.serial === null ? null : Number(row.serial)
+}
+
+/** A card, and where below an upload's lowest serial its last cleared one is looked for. */
+export interface CardSerialFloor {
+  readonly cardNumber: string
+  readonly belowSerial: number
+  readonly floorSerial: number
+}
+
+/**
+ * Each card's highest offline serial cleared in [floorSerial, belowSerial), one index seek a
+ * card, all in one query; a card with none is absent.
+ */
+export function cardsLastClearedBelow(
+  db: SqliteDatabase,
+  floors: readonly CardSerialFloor[],
+): Map<string, number> {
+  const last = new Map<string, number>()
+  if (floors.length === 0) return last
+  const rows = db
+    .prepare(`
+      WITH w (card, below, floor) AS (
+        SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))
+      SELECT card, (SELECT MAX(c.card_serial) FROM cleared_purchases c
+        WHERE c.card_number = w.card AND c.card_serial >= w.floor AND c.card_serial < w.below)
+        AS serial FROM w`)
+    .iterate(
+      JSON.stringify(floors.map((f) => [f.cardNumber, f.belowSerial, f.floorSerial])),
+    ) as Iterable<{ card: string; serial: bigint | null }>
+  for (const row of rows) if (row.serial !== null) last.set(row.card, Number(row.serial))
+  return last
 }
 
 /** The purchases cleared in [fromMs, toMs), by merchant and terminal. */

@@ -31,15 +31,17 @@ import {
   recordWebhookAttempt,
   webhookDeliveryPage,
 } from './merchant-reads.js'
-import type { CardSerialWindow } from './purse-reads.js'
+import type { CardSerialFloor, CardSerialWindow } from './purse-reads.js'
 import {
   blacklistedCards,
   cardClearedRuns,
+  cardsLastClearedBelow,
   clearedOfCard,
   clearingReport,
   purseOfCard,
   purseReconciliation,
   terminalClearedRuns,
+  terminalLastClearedBelow,
 } from './purse-reads.js'
 import { attachCheckState } from './reports/check-state.js'
 import { ReportWorker } from './reports/client.js'
@@ -839,6 +841,14 @@ export class SqliteLedger implements LedgerStore {
 
   cardClearedRuns(windows: readonly CardSerialWindow[]) {
     return Promise.resolve(cardClearedRuns(this.db, windows))
+  }
+
+  terminalLastClearedBelow(terminalId: string, belowSerial: number, floorSerial: number) {
+    return Promise.resolve(terminalLastClearedBelow(this.db, terminalId, belowSerial, floorSerial))
+  }
+
+  cardsLastClearedBelow(floors: readonly CardSerialFloor[]) {
+    return Promise.resolve(cardsLastClearedBelow(this.db, floors))
   }
 
   clearingReport(fromMs: number, toMs: number) {

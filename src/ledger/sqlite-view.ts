@@ -3,12 +3,12 @@
  * decisions. The gateway process is the only writer of its database, so loaded rows are kept in
  * bounded caches; rows changed by a batch are marked dirty and written once at the end of the
  * batch (a hot merchant account gets one UPDATE per batch, not one per payment). Append-only rows
- * (transfers, entries, command log, outbox) are inserted as they come. If a batch fails, the
+ * are inserted as they come (command log, outbox), transfers and entries many to a statement
+ * (row-buffer.ts; nothing reads them inside a batch). If a batch fails, the
  * transaction rolls back and every cache is dropped. Exports SqliteView and
  * paymentCacheEntriesMax.
  */
 
-import type { Statement } from 'better-sqlite3'
 import type {
   Account,
   ClearingRecord,
@@ -31,6 +31,7 @@ import { encodeJson } from './codec.js'
 import { DayTotals } from './day-totals.js'
 import { LruMap } from './lru-map.js'
 import { PurseRows } from './purse-rows.js'
+import { RowBuffer } from './row-buffer.js'
 import type { Row } from './rows.js'
 import {
   accountOfRow,
@@ -99,6 +100,8 @@ export class SqliteView implements LedgerView {
   private orderNo = 0
   private readonly sql: ReturnType<typeof prepareStatements>
   private readonly purses: PurseRows
+  private readonly transferRows: RowBuffer
+  private readonly entryRows: RowBuffer
   private nowMs = 0
 
   private readonly dayTotals: DayTotals
@@ -118,7 +121,17 @@ export class SqliteView implements LedgerView {
     this.owners = new LruMap(partyRowsMax)
     this.merchants = new LruMap(partyRowsMax)
     this.sql = prepareStatements(db)
-    this.purses = new PurseRows(db)
+    this.transferRows = new RowBuffer(
+      db,
+      'INSERT INTO transfers (id, kind, payment_id, created_ms)',
+      4,
+    )
+    this.entryRows = new RowBuffer(
+      db,
+      'INSERT INTO entries (transfer_id, leg, account_id, amount_minor)',
+      4,
+    )
+    this.purses = new PurseRows(db, partyRowsMax)
     this.reloadCounters()
   }
 
@@ -152,6 +165,8 @@ export class SqliteView implements LedgerView {
     this.dirtyMerchants.clear()
     this.unflushedLoads.clear()
     this.dayTotals.clear()
+    this.transferRows.drop()
+    this.entryRows.drop()
     this.purses.forget()
   }
 
@@ -466,9 +481,8 @@ export class SqliteView implements LedgerView {
       `transfer ${transfer.id} has ${transfer.legs.length} legs`,
     )
     let sum = 0n
-    const params: unknown[] = []
     const accounts: Account[] = []
-    transfer.legs.forEach((leg, index) => {
+    for (const leg of transfer.legs) {
       sum += leg.amountMinor
       const account = this.account(leg.accountId)
       assert(account !== null, `transfer ${transfer.id} names unknown account ${leg.accountId}`)
@@ -480,12 +494,13 @@ export class SqliteView implements LedgerView {
         `transfer ${transfer.id} takes account ${account.id} below its floor`,
       )
       this.change({ ...account, balanceMinor })
-      params.push(transfer.id, index, leg.accountId, leg.amountMinor)
-    })
+    }
     assert(sum === 0n, `transfer ${transfer.id} does not sum to zero`)
     this.dayTotals.record(transfer, accounts)
-    this.sql.transfer.run(transfer.id, transfer.kind, transfer.paymentId, transfer.createdMs)
-    this.sql.entries(transfer.legs.length).run(...params)
+    this.transferRows.add(transfer.id, transfer.kind, transfer.paymentId, transfer.createdMs)
+    transfer.legs.forEach((leg, index) => {
+      this.entryRows.add(transfer.id, index, leg.accountId, leg.amountMinor)
+    })
   }
 
   /**
@@ -577,6 +592,8 @@ export class SqliteView implements LedgerView {
     this.dirtyPayments.clear()
     this.unflushedLoads.clear()
     this.dayTotals.flush(this.sql.addDayTotals)
+    this.transferRows.write()
+    this.entryRows.write()
     this.purses.flush()
   }
 
@@ -584,6 +601,7 @@ export class SqliteView implements LedgerView {
   trim(): void {
     this.accountsOfBatch.clear()
     for (const cache of this.caches()) cache.trim()
+    this.purses.trim()
   }
 
   private caches(): readonly LruMap<unknown, unknown>[] {
@@ -599,7 +617,6 @@ export class SqliteView implements LedgerView {
 }
 
 function prepareStatements(db: SqliteDatabase) {
-  const entryStatements = new Map<number, Statement>()
   return {
     commandLog: db.prepare(
       'SELECT command_hash, result, payment_seq FROM command_log WHERE key = ?',
@@ -622,20 +639,6 @@ function prepareStatements(db: SqliteDatabase) {
       "SELECT id FROM payments WHERE state = 'awaiting_authorization' AND expires_ms <= ? " +
         'ORDER BY expires_ms LIMIT ?',
     ),
-    transfer: db.prepare(
-      'INSERT INTO transfers (id, kind, payment_id, created_ms) VALUES (?, ?, ?, ?)',
-    ),
-    entries(legs: number): Statement {
-      let statement = entryStatements.get(legs)
-      if (statement === undefined) {
-        const values = Array.from({ length: legs }, () => '(?, ?, ?, ?)').join(', ')
-        statement = db.prepare(
-          `INSERT INTO entries (transfer_id, leg, account_id, amount_minor) VALUES ${values}`,
-        )
-        entryStatements.set(legs, statement)
-      }
-      return statement
-    },
     outbox: db.prepare(
       'INSERT INTO outbox (kind, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?)',
     ),

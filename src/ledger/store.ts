@@ -21,6 +21,7 @@ import type {
 } from '../core/index.js'
 import type { World } from '../world/world.js'
 import type {
+  CardSerialFloor,
   CardSerialWindow,
   ClearedPurchase,
   ClearingReportRow,
@@ -352,6 +353,12 @@ export interface LedgerStore {
   cardClearedRuns(
     windows: readonly CardSerialWindow[],
   ): Promise<Map<string, (readonly [number, number])[]>>
+  terminalLastClearedBelow(
+    terminalId: string,
+    belowSerial: number,
+    floorSerial: number,
+  ): Promise<number | null>
+  cardsLastClearedBelow(floors: readonly CardSerialFloor[]): Promise<Map<string, number>>
   clearingReport(fromMs: number, toMs: number): Promise<ClearingReportRow[]>
   purseReconciliation(): Promise<PurseReconciliation>
   purseOfCard(cardNumber: string): Promise<Purse | null>

@@ -1,15 +1,20 @@
 /**
  * purse-runs.test.ts - the runs of cleared serials the gaps of an upload are worked out from, as
- * SQLite groups them: a terminal's serials, and each card's in its window (from its last serial
- * cleared below it), all cards in one query; a card serial seen twice (a card replaced, its
- * counter started again) joins no runs across a gap.
+ * SQLite groups them: a terminal's serials, and each card's in its window, all cards in one
+ * query; a card serial seen twice (a card replaced, its counter started again) joins no runs
+ * across a gap; and the last serial cleared below a window, where an upload's gaps begin.
  */
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { cardClearedRuns, terminalClearedRuns } from '../../src/ledger/purse-reads.js'
+import {
+  cardClearedRuns,
+  cardsLastClearedBelow,
+  terminalClearedRuns,
+  terminalLastClearedBelow,
+} from '../../src/ledger/purse-reads.js'
 import type { SqliteDatabase } from '../../src/ledger/sqlite-open.js'
 
-function withCleared(rows: readonly [string, number, string, number][]): SqliteDatabase {
+function withCleared(rows: readonly (readonly [string, number, string, number])[]): SqliteDatabase {
   const db = new Database(':memory:')
   db.defaultSafeIntegers(true)
   db.exec(
@@ -41,16 +46,15 @@ describe('runs of cleared serials', () => {
       ['B', 8, 'T2', 1],
     ])
     const runs = cardClearedRuns(db, [
-      { cardNumber: 'A', fromSerial: 0, toSerial: 3, floorSerial: 0 },
-      { cardNumber: 'B', fromSerial: 8, toSerial: 8, floorSerial: 0 },
-      { cardNumber: 'C', fromSerial: 0, toSerial: 5, floorSerial: 0 },
+      { cardNumber: 'A', fromSerial: 0, toSerial: 3 },
+      { cardNumber: 'B', fromSerial: 8, toSerial: 8 },
+      { cardNumber: 'C', fromSerial: 0, toSerial: 5 },
     ])
     expect(runs.get('A')).toEqual([
       [0, 1],
       [3, 3],
     ])
-    // B's 7, the last cleared below its window, begins its run.
-    expect(runs.get('B')).toEqual([[7, 8]])
+    expect(runs.get('B')).toEqual([[8, 8]])
     expect(runs.has('C')).toBe(false)
   })
 
@@ -61,7 +65,7 @@ describe('runs of cleared serials', () => {
       ['A', 5, 'T2', 1],
       ['A', 7, 'T1', 3],
     ])
-    const window = { cardNumber: 'A', fromSerial: 3, toSerial: 7, floorSerial: 0 }
+    const window = { cardNumber: 'A', fromSerial: 3, toSerial: 7 }
     expect(cardClearedRuns(db, [window]).get('A')).toEqual([
       [3, 3],
       [5, 5],
@@ -69,28 +73,23 @@ describe('runs of cleared serials', () => {
     ])
   })
 
-  it('reads below the window only from the last serial cleared there, down to the floor', () => {
-    const db = withCleared(
-      [0, 1, 2, 4, 5, 9, 10, 12].map((serial, index) => ['A', serial, 'T1', index + 1]),
-    )
-    // Below 9 the last cleared is 5: its run from 5 on, not the holes under it.
+  it('finds the last serial cleared below a window, no lower than its floor', () => {
+    const db = withCleared([
+      ...[0, 1, 2, 5, 9].map((serial, index) => ['A', serial, 'T1', index + 1] as const),
+      ['B', 3, 'T2', 4],
+    ])
+    const floors = [
+      { cardNumber: 'A', belowSerial: 9, floorSerial: 0 },
+      { cardNumber: 'B', belowSerial: 3, floorSerial: 0 },
+      { cardNumber: 'C', belowSerial: 3, floorSerial: 0 },
+    ]
+    // B has nothing below 3, C nothing at all: both absent.
+    expect(cardsLastClearedBelow(db, floors)).toEqual(new Map([['A', 5]]))
     expect(
-      cardClearedRuns(db, [{ cardNumber: 'A', fromSerial: 9, toSerial: 12, floorSerial: 0 }]),
-    ).toEqual(
-      new Map([
-        [
-          'A',
-          [
-            [5, 5],
-            [9, 10],
-            [12, 12],
-          ],
-        ],
-      ]),
-    )
-    // Nothing cleared between the floor and the window: the window's own runs only.
-    expect(
-      cardClearedRuns(db, [{ cardNumber: 'A', fromSerial: 9, toSerial: 10, floorSerial: 6 }]),
-    ).toEqual(new Map([['A', [[9, 10]]]]))
+      cardsLastClearedBelow(db, [{ cardNumber: 'A', belowSerial: 9, floorSerial: 6 }]),
+    ).toEqual(new Map())
+    expect(terminalLastClearedBelow(db, 'T1', 5, 1)).toBe(4)
+    expect(terminalLastClearedBelow(db, 'T1', 5, 5)).toBeNull()
+    expect(terminalLastClearedBelow(db, 'T2', 4, 1)).toBeNull()
   })
 })

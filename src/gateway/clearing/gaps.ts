@@ -3,7 +3,7 @@
  * (its PSAM's counter), so a hole in its serials is a purchase not uploaded yet or one torn off
  * the card before it happened; a card numbers every purchase it makes (its offline serial), so a
  * hole there is a purchase at some terminal that has not uploaded it. Exports missingRanges,
- * SerialRange.
+ * coversRange, SerialRange.
  */
 
 /** Missing serials from..to, both included. */
@@ -30,4 +30,14 @@ export function missingRanges(
   }
   if (next <= to && ranges.length < rangesMax) ranges.push([next, to])
   return ranges
+}
+
+/**
+ * Whether `serials` (in any order, repeats allowed) hold every serial of [from, to]: then the
+ * ledger need not be asked which of them were cleared.
+ */
+export function coversRange(serials: Iterable<number>, from: number, to: number): boolean {
+  const seen = new Set<number>()
+  for (const serial of serials) if (serial >= from && serial <= to) seen.add(serial)
+  return seen.size === to - from + 1
 }

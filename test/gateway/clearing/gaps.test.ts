@@ -1,10 +1,11 @@
 /**
  * gaps.test.ts - the serials missing around an upload, from the runs of serials the ledger holds:
  * holes between runs, before the first and after the last, runs that reach outside the window,
- * and the bound on how many ranges one answer lists.
+ * and the bound on how many ranges one answer lists; and when an upload's own serials cover
+ * their range (the ledger is not asked then).
  */
 import { describe, expect, it } from 'vitest'
-import { missingRanges } from '../../../src/gateway/clearing/gaps.js'
+import { coversRange, missingRanges } from '../../../src/gateway/clearing/gaps.js'
 
 describe('missingRanges', () => {
   it('lists the holes between runs and at both ends', () => {
@@ -67,5 +68,18 @@ describe('missingRanges', () => {
       [3, 3],
       [5, 5],
     ])
+  })
+})
+
+describe('coversRange', () => {
+  it('holds when every serial of the range is there, in any order and repeated', () => {
+    expect(coversRange([5, 3, 4, 4], 3, 5)).toBe(true)
+    expect(coversRange([7], 7, 7)).toBe(true)
+  })
+
+  it('fails on a hole, and serials outside the range do not fill it', () => {
+    expect(coversRange([3, 5], 3, 5)).toBe(false)
+    expect(coversRange([3, 5, 6, 2], 3, 5)).toBe(false)
+    expect(coversRange([], 3, 3)).toBe(false)
   })
 })
