@@ -67,6 +67,8 @@ export interface Config {
     readonly password: string
   }
   readonly sms: SmsConfig
+  /** The ISO 8583 host online shop terminals connect to (SPEC section 1; channels/pos). */
+  readonly pos: { readonly host: string; readonly port: number }
   /**
    * The credentials of the simulator's Kannel-style sendsms (GET /cgi-bin/sendsms), through which
    * services that speak HTTP send MTs to simulated phones.
@@ -286,6 +288,7 @@ export const configKeys = [
   'operating',
   'smpp',
   'sms',
+  'pos',
   'sendsms',
   'ussd',
   'wap',
@@ -300,6 +303,7 @@ export const sectionKeys = {
   bank: ['mode', 'slowMs'],
   smpp: ['host', 'port', 'systemId', 'password'],
   sms: ['mode', 'shortCode', 'upstream'],
+  pos: ['host', 'port'],
   sendsms: ['username', 'password'],
   ussd: ['push', 'externalApps'],
   wap: ['trustedGateways', 'msisdnHeaders'],
@@ -325,6 +329,8 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   TELEPAY_SMPP_PORT: 'smpp.port',
   TELEPAY_SMPP_SYSTEM_ID: 'smpp.systemId',
   TELEPAY_SMPP_PASSWORD: 'smpp.password',
+  TELEPAY_POS_HOST: 'pos.host',
+  TELEPAY_POS_PORT: 'pos.port',
   TELEPAY_SMS_MODE: 'sms.mode',
   TELEPAY_SMS_SHORT_CODE: 'sms.shortCode',
   TELEPAY_SMS_UPSTREAM: 'sms.upstream',
@@ -388,6 +394,7 @@ export function loadConfig(
     bank: section('bank'),
     smpp: section('smpp'),
     sms: section('sms'),
+    pos: section('pos'),
     sendsms: section('sendsms'),
     ussd: section('ussd'),
     wap: section('wap'),
@@ -415,6 +422,7 @@ export function loadConfig(
   const bank = source['bank'] as Source
   const smpp = source['smpp'] as Source
   const sms = source['sms'] as Source
+  const pos = source['pos'] as Source
   const sendsms = source['sendsms'] as Source
   const ussd = source['ussd'] as Source
   const wap = source['wap'] as Source
@@ -588,6 +596,10 @@ export function loadConfig(
         'digits, 3 to 15',
       ),
       upstream,
+    },
+    pos: {
+      host: pick('pos.host', pos['host'], '127.0.0.1', asString, 'a host name or address'),
+      port: pick('pos.port', pos['port'], 8583, asInteger(0, 65_535), 'a port number 0-65535'),
     },
     sendsms: {
       username: pick(

@@ -26,6 +26,8 @@ import type { IvrChannelConfig, RunningIvrChannel } from '../channels/ivr/index.
 import { startIvrChannel } from '../channels/ivr/index.js'
 import type { RunningMerchantChannel } from '../channels/merchant/index.js'
 import { startMerchantChannel } from '../channels/merchant/index.js'
+import type { RunningPosChannel } from '../channels/pos/index.js'
+import { startPosChannel } from '../channels/pos/index.js'
 import type { RunningSmsChannel } from '../channels/sms/index.js'
 import { startSmsChannel } from '../channels/sms/index.js'
 import type { RunningUssdChannel, UssdChannelConfig } from '../channels/ussd/index.js'
@@ -150,6 +152,8 @@ export interface Gateway {
   readonly ivr: RunningIvrChannel
   readonly wap: RunningWapChannel
   readonly merchant: RunningMerchantChannel
+  /** The ISO 8583 host of online shop terminals (channels/pos). */
+  readonly pos: RunningPosChannel
   /** The notices outbox and its routes (the USSD push, SMS); `notify` answers a phone late. */
   readonly notices: NoticeOutbox
   /** Every phone's SMS (GET /admin/api/messages), written behind to the ledger file. */
@@ -365,6 +369,20 @@ async function startOnLockedDir(
     limits: config.limits,
     operatingModel,
   })
+  // The shop terminals that take online payments (the till's) are the ISO 8583 host's too.
+  const pos = await startPosChannel(channelContext, {
+    host: config.pos.host,
+    port: config.pos.port,
+    terminals: defaultTerminals
+      .filter((terminal) => terminal.fare.kind === 'till')
+      .map((terminal) => ({
+        terminalId: terminal.name,
+        merchantCode: terminal.merchantCode,
+        dialect: 'ascii' as const,
+      })),
+    keysOf: (terminalId) => purseKeys.posKeys(terminalId),
+    zoneOffsetMs: config.limits.dayOffsetMs,
+  })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running
   // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's
   // close closes it first.
@@ -381,6 +399,7 @@ async function startOnLockedDir(
     ['ussd', ussdWithSmpp],
     ['ivr', ivr],
     ['wap', wap],
+    ['pos', pos],
   ] as const
   for (const [name, running] of started)
     if (running !== null) registry.register(channelOf({ ...running, name }))
@@ -612,6 +631,7 @@ async function startOnLockedDir(
     ivr,
     wap,
     merchant,
+    pos,
     notices,
     messages,
     hub,

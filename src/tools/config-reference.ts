@@ -39,6 +39,7 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
   bank: 'the simulated issuing bank',
   smpp: 'the built-in SMSC simulator that ESMEs bind to (simulator mode)',
   sms: 'the SMS channel',
+  pos: 'the ISO 8583 host online shop terminals connect to (docs/channels/pos.md)',
   sendsms:
     "the simulator's Kannel-style GET /cgi-bin/sendsms, where services send MTs to simulated " +
     'phones (simulator mode)',
@@ -59,6 +60,8 @@ const meanings: Readonly<Record<Exclude<ConfigKey, 'limits' | 'operating'>, stri
     'smpp.port': 'its port (0: a free one)',
     'smpp.systemId': 'the system_id ESMEs bind with (others: ESME_RINVSYSID)',
     'smpp.password': 'their password (others: ESME_RINVPASWD)',
+    'pos.host': 'the address the ISO 8583 host listens on',
+    'pos.port': 'its port (0: a free one)',
     'sms.mode':
       '`simulator` (serve the SMSC simulator), `operator` (bind to sms.upstream) or `off`',
     'sms.shortCode': 'the number MOs go to and replies come from',

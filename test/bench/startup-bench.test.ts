@@ -105,7 +105,16 @@ describe('the compiled program (dist/bundle, built by the bench above when stale
     const dir = mkdtempSync(join(root, 'compiled-'))
     const child = spawn(
       process.execPath,
-      [resolve('bin/telepay.js'), 'start', '--port', `${http}`, '--smpp-port', `${smpp}`],
+      [
+        resolve('bin/telepay.js'),
+        'start',
+        '--port',
+        `${http}`,
+        '--smpp-port',
+        `${smpp}`,
+        '--pos-port',
+        '0',
+      ],
       {
         env: { ...process.env, TELEPAY_CODE: 'compiled', TELEPAY_DATA_DIR: dir },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -182,6 +182,7 @@ describe('telepay start', () => {
       env: envWith({
         TELEPAY_HTTP_PORT: '0',
         TELEPAY_SMPP_PORT: '0',
+        TELEPAY_POS_PORT: '0',
         TELEPAY_DATA_DIR: dataDir,
         TELEPAY_PIN_HASH_COST: '1024',
         TELEPAY_CLOCK: 'test',
@@ -225,10 +226,13 @@ describe('telepay start', () => {
       })
       expect(clock.status).toBe(200)
       // One gateway per data directory: a second start and a reset are refused while it runs.
-      const second = await telepay(['start', '--port', '0', '--smpp-port', '0'], {
-        cwd: scratch,
-        env: { TELEPAY_DATA_DIR: dataDir },
-      })
+      const second = await telepay(
+        ['start', '--port', '0', '--smpp-port', '0', '--pos-port', '0'],
+        {
+          cwd: scratch,
+          env: { TELEPAY_DATA_DIR: dataDir },
+        },
+      )
       expect(second.code).toBe(2)
       expect(second.stderr).toMatch(
         /^telepay: the data directory .*started is in use by another telepay \(pid \d+, started /,
@@ -295,10 +299,13 @@ describe('telepay start', () => {
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('has 2 problem(s)')
     expect(bad.stderr).toContain('subscribers[0].pin: must be 4 to 6 digits')
-    const start = await telepay(['start', '--world', file, '--port', '0', '--smpp-port', '0'], {
-      cwd: scratch,
-      env: { TELEPAY_DATA_DIR: join(scratch, 'never') },
-    })
+    const start = await telepay(
+      ['start', '--world', file, '--port', '0', '--smpp-port', '0', '--pos-port', '0'],
+      {
+        cwd: scratch,
+        env: { TELEPAY_DATA_DIR: join(scratch, 'never') },
+      },
+    )
     expect(start.code).toBe(2)
     expect(start.stderr).toContain('subscribers[0].msisdn: must be an international number')
   })

@@ -177,7 +177,7 @@ describe('health and metrics', () => {
     expect(ready.json).toMatchObject({
       status: 'ready',
       store: 'ok',
-      channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready' },
+      channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', pos: 'ready' },
       commandQueueDepth: 0,
     })
 
@@ -188,7 +188,14 @@ describe('health and metrics', () => {
     expect(notReady.json).toMatchObject({
       status: 'not_ready',
       store: 'ok',
-      channels: { sms: 'ready', ussd: 'ready', ivr: 'ready', wap: 'ready', other: 'not_ready' },
+      channels: {
+        sms: 'ready',
+        ussd: 'ready',
+        ivr: 'ready',
+        wap: 'ready',
+        pos: 'ready',
+        other: 'not_ready',
+      },
     })
     otherUp = true
     const again = await t.request('GET', '/healthz', { token: ADMIN_TOKEN })
@@ -198,6 +205,7 @@ describe('health and metrics', () => {
       ussd: 'ready',
       ivr: 'ready',
       wap: 'ready',
+      pos: 'ready',
       other: 'ready',
     })
   })

@@ -47,7 +47,12 @@ export function startGatewayChild(dir: string): Promise<GatewayChild> {
     process.execPath,
     [resolve('bin/telepay.js'), 'start', '--port', '0', '--data-dir', dir],
     {
-      env: { ...withoutTelepaySettings(), TELEPAY_SMPP_PORT: '0', TELEPAY_LOG_LEVEL: 'info' },
+      env: {
+        ...withoutTelepaySettings(),
+        TELEPAY_SMPP_PORT: '0',
+        TELEPAY_POS_PORT: '0',
+        TELEPAY_LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   )

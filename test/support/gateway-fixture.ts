@@ -211,8 +211,9 @@ export async function startTestGateway(options: FixtureOptions = {}): Promise<Ga
     dataDir: dir,
     clock: 'test',
     http: { host: '127.0.0.1', port: 0 },
-    // Tests run side by side: the SMSC simulator takes a free port too.
+    // Tests run side by side: the SMSC simulator and the ISO 8583 host take free ports too.
     smpp: { port: 0 },
+    pos: { port: 0 },
     logLevel: 'silent',
     pinHashCost: 1024,
   }

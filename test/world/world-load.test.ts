@@ -152,7 +152,18 @@ describe('SIGHUP with a world file', () => {
     writeFileSync(file, world)
     const child = spawn(
       process.execPath,
-      [resolve('bin/telepay.js'), 'start', '--world', file, '--port', '0', '--smpp-port', '0'],
+      [
+        resolve('bin/telepay.js'),
+        'start',
+        '--world',
+        file,
+        '--port',
+        '0',
+        '--smpp-port',
+        '0',
+        '--pos-port',
+        '0',
+      ],
       {
         cwd: scratch.dir(),
         env: envWith({ TELEPAY_DATA_DIR: join(scratch.dir(), 'hup-data') }),

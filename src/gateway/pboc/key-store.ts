@@ -139,6 +139,18 @@ export class KeyStore {
   }
 
   /**
+   * An online POS terminal's working keys (16 bytes each): the PIN key its PIN pad encrypts
+   * field 52 under, and the MAC key of its messages. Made from the terminal master key and the
+   * terminal's id (field 41), as the upload key is; a real acquirer hands them out at sign-on
+   * under the terminal's master key, which here is the same one.
+   */
+  posKeys(terminalId: string): { readonly pin: Buffer; readonly mac: Buffer } {
+    const keyOf = (use: string) =>
+      createHmac('sha256', this.#terminal).update(`${use}:${terminalId}`).digest().subarray(0, 16)
+    return { pin: keyOf('pos-pin'), mac: keyOf('pos-mac') }
+  }
+
+  /**
    * Whether a purchase's TAC is the one the card's TAC key makes: clearing's check that a record
    * is the card's, not a terminal's invention. The key never leaves the store.
    */

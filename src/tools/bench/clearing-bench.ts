@@ -184,6 +184,7 @@ export async function runClearingBench(
         logLevel: 'warn',
         http: { host: '127.0.0.1', port: 0 },
         smpp: { host: '127.0.0.1', port: 0 },
+        pos: { host: '127.0.0.1', port: 0 },
       },
     })
     const gateway = await startGateway(config, simulatedParties(config))

@@ -117,6 +117,8 @@ function gatewaySide(name: string, label: string, code: 'compiled' | 'sources'):
       String(ports.http),
       '--smpp-port',
       String(ports.smpp),
+      '--pos-port',
+      '0',
       '--data-dir',
       dir,
     ],

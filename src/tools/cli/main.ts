@@ -21,8 +21,9 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   start: {
     summary: 'start the gateway (HTTP on 127.0.0.1:8080, SQLite under ./data/, the default world)',
     usage:
-      'telepay start [--port N] [--host ADDRESS] [--smpp-port N] [--data-dir DIR] [--test-clock] ' +
-      `[--operating-model ${operatingModelIds.join('|')}] [--world default|none|FILE]`,
+      'telepay start [--port N] [--host ADDRESS] [--smpp-port N] [--pos-port N] [--data-dir DIR] ' +
+      `[--test-clock] [--operating-model ${operatingModelIds.join('|')}] ` +
+      '[--world default|none|FILE]',
     run: async (args) => (await import('./start.js')).runStart(args),
   },
   ledger: {

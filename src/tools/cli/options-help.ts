@@ -34,6 +34,7 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
     ['--port N', 'HTTP port (http.port; default 8080; 0 picks a free one)'],
     ['--host ADDRESS', 'HTTP address (http.host; default 127.0.0.1)'],
     ['--smpp-port N', "the SMSC simulator's port (smpp.port; default 2775; 0 picks a free one)"],
+    ['--pos-port N', "the ISO 8583 host's port (pos.port; default 8583; 0 picks a free one)"],
     ['--data-dir DIR', 'where the SQLite files and the lock live (dataDir; default ./data)'],
     ['--test-clock', 'a clock moved only by POST /admin/api/clock (clock: test)'],
     ['--operating-model MODEL', 'who runs the platform (operatingModel; default cooperative)'],

@@ -31,11 +31,13 @@ export async function runStart(args: string[]): Promise<number> {
     const port = parsed.options.get('port')
     const host = parsed.options.get('host')
     const smppPort = parsed.options.get('smpp-port')
+    const posPort = parsed.options.get('pos-port')
     const dataDir = parsed.options.get('data-dir')
     if (typeof port === 'string') http['port'] = port
     if (typeof host === 'string') http['host'] = host
     if (Object.keys(http).length > 0) overrides['http'] = http
     if (typeof smppPort === 'string') overrides['smpp'] = { port: smppPort }
+    if (typeof posPort === 'string') overrides['pos'] = { port: posPort }
     if (typeof dataDir === 'string') overrides['dataDir'] = dataDir
     const operatingModel = parsed.options.get('operating-model')
     if (typeof operatingModel === 'string') overrides['operatingModel'] = operatingModel
@@ -97,7 +99,9 @@ function portInUse(error: unknown, config: Config): string | null {
       ? 'http.port, --port'
       : failure.port === config.smpp.port
         ? 'smpp.port, --smpp-port'
-        : 'see the configuration'
+        : failure.port === config.pos.port
+          ? 'pos.port, --pos-port'
+          : 'see the configuration'
   return (
     `${where} is already in use by another program: stop it, or choose another port ` +
     `(${setting})`

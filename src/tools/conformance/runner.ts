@@ -57,6 +57,7 @@ async function freshGateway(
       logLevel: 'silent',
       http: { host: '127.0.0.1', port: 0 },
       smpp: { host: '127.0.0.1', port: 0 },
+      pos: { host: '127.0.0.1', port: 0 },
       ...(operatingModel === null ? {} : { operatingModel }),
     },
   })

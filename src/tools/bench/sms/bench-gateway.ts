@@ -58,6 +58,7 @@ export async function startSmsBenchGateway(
       logLevel: 'warn',
       http: { host: loopback, port: 0 },
       smpp: { host: loopback, port: 0 },
+      pos: { host: loopback, port: 0 },
     },
   })
   // smppLimits is not a key of config.ts yet: the gateway reads it from the object it is given.

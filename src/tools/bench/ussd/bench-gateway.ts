@@ -61,6 +61,7 @@ export function startBenchGatewayOn(
       pinHashCost: options.pinHashCost,
       logLevel: 'warn',
       http: { host: loopback, port: 0 },
+      pos: { host: loopback, port: 0 },
       sms: { mode: 'off' },
     },
   })

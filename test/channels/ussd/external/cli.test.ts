@@ -54,6 +54,7 @@ describe('telepay start with external apps it cannot serve', () => {
     TELEPAY_DATA_DIR: dataDir,
     TELEPAY_HTTP_PORT: '0',
     TELEPAY_SMPP_PORT: '0',
+    TELEPAY_POS_PORT: '0',
     TELEPAY_PIN_HASH_COST: '1024',
     TELEPAY_LOG_LEVEL: 'silent',
   })

@@ -79,6 +79,7 @@ async function startOperatorGateway(
       dataDir: dir,
       clock: 'test',
       http: { host: '127.0.0.1', port: 0 },
+      pos: { port: 0 },
       logLevel: 'silent',
       pinHashCost: 1024,
       sms: {

@@ -1,0 +1,26 @@
+/**
+ * pos-mac.ts - the MAC a POS message carries in field 64 (128 with a secondary bitmap): ISO
+ * 9797-1 MAC algorithm 3 (the retail MAC of ANSI X9.19: single-DES CBC under the key's left half
+ * from a zero IV, the last block under the whole two-key triple DES key), padding method 1 (zeros
+ * to a whole block), all 8 bytes kept. Over the message's bytes from the MTI to the last byte
+ * before the MAC, as they came. CUP acquirers each name their own variant (the notes, E.2: XOR of
+ * the blocks then one encryption, unconfirmed); this is the one the standards define, checked
+ * against two published vectors. Exports posMac, macBytes.
+ */
+import { desEncrypt, tdesEncrypt, xorBytes } from '../pboc/des.js'
+
+/** Bytes of field 64. */
+export const macBytes = 8
+
+export function posMac(key16: Uint8Array, data: Uint8Array): Buffer {
+  if (key16.length !== 16) throw new RangeError('a POS MAC key is 16 bytes')
+  const blocks = Math.max(1, Math.ceil(data.length / 8))
+  const padded = Buffer.alloc(blocks * 8)
+  Buffer.from(data).copy(padded)
+  const left = key16.subarray(0, 8)
+  let chain: Buffer = Buffer.alloc(8)
+  const last = padded.length - 8
+  for (let offset = 0; offset < last; offset += 8)
+    chain = desEncrypt(left, xorBytes(chain, padded.subarray(offset, offset + 8)))
+  return tdesEncrypt(key16, xorBytes(chain, padded.subarray(last)))
+}

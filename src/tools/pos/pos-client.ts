@@ -1,0 +1,121 @@
+/**
+ * pos-client.ts - an online shop terminal as the ISO 8583 host meets it: one TCP connection, a
+ * message at a time (2-byte length, the ASCII dialect), purchases with the PIN as a format 0
+ * block under the terminal's PIN key, every message but the sign-on MACed under its MAC key, the
+ * answers' MACs checked. For the tests and the conformance steps. Exports PosClient,
+ * PosAnswer, connectPos.
+ */
+import type { Socket } from 'node:net'
+import { connect } from 'node:net'
+import type { FieldValue } from '../../bearer/iso8583/codec.js'
+import { decodeMessage, encodeMessage } from '../../bearer/iso8583/codec.js'
+import { asciiDialect } from '../../bearer/iso8583/dialects.js'
+import { FrameReader, frameOf } from '../../bearer/iso8583/framing.js'
+import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
+import { macBytes, posMac } from '../../gateway/pos/pos-mac.js'
+
+export interface PosAnswer {
+  readonly mti: string
+  readonly fields: ReadonlyMap<number, FieldValue>
+  /** Field 39. */
+  readonly code: string
+  /** Whether the answer's MAC is the terminal's (true for an answer that carries none). */
+  readonly macValid: boolean
+}
+
+export interface PosClient {
+  /** Sends `fields` as `mti` (MACed unless a sign-on) and waits for the answer. */
+  send(mti: string, fields: ReadonlyMap<number, FieldValue>): Promise<PosAnswer>
+  /** Sends bytes as one frame, as they are (a hostile message), and waits for an answer. */
+  sendRaw(body: Buffer): Promise<PosAnswer | null>
+  /** A purchase's fields: the card, amount in fen, STAN, and the PIN typed on the PIN pad. */
+  purchaseFields(pan: string, amountFen: bigint, stan: number, pin: string | null): Fields
+  close(): void
+}
+
+type Fields = Map<number, FieldValue>
+
+export async function connectPos(options: {
+  readonly host: string
+  readonly port: number
+  readonly terminalId: string
+  readonly keys: { readonly pin: Uint8Array; readonly mac: Uint8Array }
+  /** How long an answer may take (default 5 s). */
+  readonly answerTimeoutMs?: number
+}): Promise<PosClient> {
+  const socket: Socket = await new Promise((resolve, reject) => {
+    const opened = connect(options.port, options.host, () => resolve(opened))
+    opened.once('error', reject)
+  })
+  const reader = new FrameReader()
+  const waiting: ((frame: Buffer | null) => void)[] = []
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of reader.push(chunk)) waiting.shift()?.(frame)
+  })
+  socket.on('close', () => {
+    for (const resolve of waiting.splice(0)) resolve(null)
+  })
+  socket.on('error', () => undefined)
+  const next = (): Promise<Buffer | null> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('no answer from the POS host')),
+        options.answerTimeoutMs ?? 5_000,
+      )
+      waiting.push((frame) => {
+        clearTimeout(timer)
+        resolve(frame)
+      })
+    })
+  const read = (frame: Buffer): PosAnswer => {
+    const answer = decodeMessage(frame, asciiDialect)
+    const mac = answer.fields.get(64)
+    const macValid =
+      !Buffer.isBuffer(mac) ||
+      posMac(options.keys.mac, frame.subarray(0, frame.length - macBytes)).equals(mac)
+    const code = answer.fields.get(39)
+    return { ...answer, code: typeof code === 'string' ? code : '', macValid }
+  }
+  const client: PosClient = {
+    async send(mti, fields) {
+      const all = new Map(fields)
+      all.set(41, options.terminalId.padEnd(8))
+      if (mti !== '0800') all.set(64, Buffer.alloc(macBytes))
+      const bytes = encodeMessage(
+        { mti, fields: all, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) },
+        asciiDialect,
+      )
+      if (mti !== '0800')
+        posMac(options.keys.mac, bytes.subarray(0, bytes.length - macBytes)).copy(
+          bytes,
+          bytes.length - macBytes,
+        )
+      const answered = next()
+      socket.write(frameOf(bytes))
+      const frame = await answered
+      if (frame === null) throw new Error('the POS host closed the connection')
+      return read(frame)
+    },
+    async sendRaw(body) {
+      const answered = next()
+      socket.write(frameOf(body))
+      const frame = await answered
+      return frame === null ? null : read(frame)
+    },
+    purchaseFields(pan, amountFen, stan, pin) {
+      const fields: Fields = new Map<number, FieldValue>([
+        [2, pan],
+        [3, '000000'],
+        [4, amountFen.toString().padStart(12, '0')],
+        [11, String(stan).padStart(6, '0')],
+        [22, '021'],
+        [25, '00'],
+        [49, '156'],
+      ])
+      if (pin !== null) fields.set(52, encryptPinBlock(options.keys.pin, pinBlockOf(pin, pan)))
+      return fields
+    },
+    close: () => socket.destroy(),
+  }
+  return client
+}
