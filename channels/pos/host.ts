@@ -3,7 +3,8 @@
  * the message decoded in the terminal's dialect, its MAC checked, and what it asks turned into a
  * core command under the terminal's id and STAN (so a repeated 0200 gets the first answer), the
  * command's result turned into field 39 by the one table (response-codes.ts). What it serves:
- * sign-on (0800), purchase (0200, processing code 00), reversal (0400). Other messages are
+ * sign-on (0800), purchase (0200, processing code 00), balance inquiry (0200, 31), reversal
+ * (0400). Other messages are
  * answered 12 (invalid transaction) and change nothing. Exports PosHost, PosTerminal,
  * PosHostOptions, posProcessing.
  */
@@ -95,9 +96,37 @@ export class PosHost {
     const processing = text(request.fields.get(3)) ?? ''
     if (request.mti === '0200' && processing.startsWith(posProcessing.purchase))
       return this.purchase(request, terminal)
+    if (request.mti === '0200' && processing.startsWith(posProcessing.balance))
+      return this.balance(request, terminal)
     if (request.mti === '0400' && processing.startsWith(posProcessing.purchase))
       return this.reversal(request, terminal)
     return { code: invalidTransaction }
+  }
+
+  /** The phone and the account a message names (fields 2, 3 and 11); a code when it does not. */
+  private payerOf(
+    request: Iso8583Message,
+  ): { msisdn: string; pan: string; funding: FundingKind } | { code: string } {
+    const pan = text(request.fields.get(2))
+    if (pan === null || text(request.fields.get(11)) === null) return { code: formatError }
+    const msisdn = msisdnOfPan(pan)
+    if (msisdn === null) return { code: '14' }
+    const from = (text(request.fields.get(3)) ?? '').slice(2, 4)
+    const funding: FundingKind | undefined =
+      from === '00'
+        ? this.ctx.accounts.defaultFunding
+        : posProcessing.fromAccount[from as keyof typeof posProcessing.fromAccount]
+    if (funding === undefined) return { code: invalidTransaction }
+    return { msisdn, pan, funding }
+  }
+
+  /** The PIN typed on the terminal's PIN pad (field 52); null when there is none to read. */
+  private pinOf(request: Iso8583Message, terminal: PosTerminal, pan: string): string | null {
+    const block = request.fields.get(52)
+    // A PIN block that does not open to a format 0 block is no PIN: the core asks for one (55).
+    return Buffer.isBuffer(block)
+      ? pinOfBlock(decryptPinBlock(terminal.keys.pin, block), pan)
+      : null
   }
 
   /** The purchase a 0200 (or the 0400 that reverses it) asks for; a code when it asks none. */
@@ -105,22 +134,15 @@ export class PosHost {
     request: Iso8583Message,
     terminal: PosTerminal,
   ): { command: Command; pan: string } | { code: string } {
-    const pan = text(request.fields.get(2))
+    const payer = this.payerOf(request)
+    if ('code' in payer) return payer
+    const { msisdn, pan, funding } = payer
     const amount = text(request.fields.get(4))
-    const stan = text(request.fields.get(11))
-    if (pan === null || amount === null || stan === null) return { code: formatError }
-    const msisdn = msisdnOfPan(pan)
-    if (msisdn === null) return { code: '14' }
+    if (amount === null) return { code: formatError }
     const currency = text(request.fields.get(49))
     if (currency !== null && currency !== '156') return { code: '13' }
     const amountMinor = BigInt(amount)
     if (amountMinor <= 0n) return { code: '13' }
-    const from = (text(request.fields.get(3)) ?? '').slice(2, 4)
-    const funding: FundingKind | undefined =
-      from === '00'
-        ? this.ctx.accounts.defaultFunding
-        : posProcessing.fromAccount[from as keyof typeof posProcessing.fromAccount]
-    if (funding === undefined) return { code: invalidTransaction }
     return {
       pan,
       command: {
@@ -140,18 +162,56 @@ export class PosHost {
   ): Promise<{ code: string; extra?: Fields }> {
     const asked = this.purchaseOf(request, terminal)
     if ('code' in asked) return asked
-    const block = request.fields.get(52)
-    // A PIN block that does not open to a format 0 block is no PIN: the core asks for one (55).
-    const pin = Buffer.isBuffer(block)
-      ? pinOfBlock(decryptPinBlock(terminal.keys.pin, block), asked.pan)
-      : null
     const result = await this.ctx.commands.execute({
       key: keyOf(terminal, request),
       channel: 'pos',
       command: asked.command,
-      pin,
+      pin: this.pinOf(request, terminal, asked.pan),
     })
     return codeOf(result)
+  }
+
+  /**
+   * A balance inquiry: the PIN checked (a wrong one counts as on every channel), then the
+   * account's available balance in field 54 as ISO 8583's additional amounts carry it: account
+   * type, amount type 02 (available), currency 156, C or D, twelve digits of fen.
+   */
+  private async balance(
+    request: Iso8583Message,
+    terminal: PosTerminal,
+  ): Promise<{ code: string; extra?: Fields }> {
+    const payer = this.payerOf(request)
+    if ('code' in payer) return payer
+    const key = keyOf(terminal, request)
+    const checked = await this.ctx.commands.execute({
+      key,
+      channel: 'pos',
+      command: { kind: 'verify_pin', msisdn: payer.msisdn },
+      pin: this.pinOf(request, terminal, payer.pan),
+    })
+    if (!checked.ok) return codeOf(checked)
+    const result = await this.ctx.commands.execute({
+      key: `${key}:balance`,
+      channel: 'pos',
+      command: { kind: 'balance', msisdn: payer.msisdn },
+    })
+    if (!result.ok) return codeOf(result)
+    const line =
+      result.data?.kind === 'balances'
+        ? result.data.lines.find((entry) => entry.funding === payer.funding)
+        : undefined
+    if (line === undefined) return { code: invalidTransaction }
+    const accountType =
+      Object.entries(posProcessing.fromAccount).find(([, kind]) => kind === line.funding)?.[0] ??
+      '00'
+    const sign = line.balanceMinor < 0n ? 'D' : 'C'
+    const digits = (line.balanceMinor < 0n ? -line.balanceMinor : line.balanceMinor).toString()
+    return {
+      code: approved,
+      extra: new Map<number, FieldValue>([
+        [54, `${accountType}02156${sign}${digits.padStart(12, '0')}`],
+      ]),
+    }
   }
 
   /**

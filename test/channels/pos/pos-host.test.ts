@@ -1,8 +1,8 @@
 /**
  * pos-host.test.ts - the ISO 8583 host over a real TCP connection, as a shop terminal meets it
  * (terminal POS10011 of the default world, the ASCII dialect, keys from the test master keys):
- * sign-on; a purchase from the wallet, the phone bill and the bank card, each moving the money
- * once; the same 0200 again answered as the first; a wrong PIN (55) and the lock after three
+ * sign-on; a purchase from the wallet and the phone bill, each moving the money once; a
+ * balance inquiry; the same 0200 again answered as the first; a wrong PIN (55) and the lock after three
  * (75) on every channel; a reversal releasing an approved purchase once, and a reversal ahead
  * of its purchase leaving the late purchase refused; a wrong MAC (A0), an unknown terminal, a
  * message that does not decode, none of them moving money.
@@ -74,6 +74,23 @@ describe('the ISO 8583 host', () => {
     expect(again.code).toBe('00')
     expect(again.fields.get(37)).toBe(wallet.fields.get(37))
     expect(await t.balance(LI, 'wallet')).toBe((Number(before.wallet) - 12.5).toFixed(2))
+  })
+
+  it("answers a balance inquiry with the account's available balance, after the PIN", async () => {
+    const { t, terminal } = await open()
+    const pan = panOfMsisdn(LI)
+    const inquiry = (stan: number, pin: string) =>
+      terminal.send(
+        '0200',
+        new Map(terminal.purchaseFields(pan, 1n, stan, pin))
+          .set(3, '311000')
+          .set(4, '0'.repeat(12)),
+      )
+    const answer = await inquiry(40, LI_PIN)
+    expect(answer).toMatchObject({ mti: '0210', code: '00', macValid: true })
+    const fen = Math.round(Number(await t.balance(LI, 'wallet')) * 100)
+    expect(answer.fields.get(54)).toBe(`1002156C${String(fen).padStart(12, '0')}`)
+    expect((await inquiry(41, '9999')).code).toBe('55')
   })
 
   it('answers a wrong PIN 55, locks after three (75 here, and on the phone too)', async () => {
