@@ -1,8 +1,8 @@
 /**
  * pos-host.test.ts - the ISO 8583 host over a real TCP connection, as a shop terminal meets it
  * (terminal POS10011 of the default world, the ASCII dialect, keys from the test master keys):
- * sign-on; a purchase from the wallet and the phone bill, each moving the money once; a
- * balance inquiry; the same 0200 again answered as the first; a wrong PIN (55) and the lock after three
+ * sign-on; a purchase from the wallet and the phone bill, each moving the money once; the same
+ * 0200 again answered as the first; a balance inquiry; a wrong PIN (55) and the lock after three
  * (75) on every channel; a reversal releasing an approved purchase once, and a reversal ahead
  * of its purchase leaving the late purchase refused; a wrong MAC (A0), an unknown terminal, a
  * message that does not decode, none of them moving money.
