@@ -75,6 +75,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       '[--url http://127.0.0.1:8080] [--json]',
     run: async (args) => (await import('./terminal.js')).runTerminal(args),
   },
+  pos: {
+    summary:
+      'an online shop terminal over ISO 8583: sign on, a purchase or a balance with the PIN ' +
+      'typed on its PIN pad, a reversal (needs a running gateway)',
+    usage:
+      'telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | ' +
+      'reverse <msisdn> <amount> --stan N [--account wallet|bank|phone_bill] [--port 8583]',
+    run: async (args) => (await import('./pos.js')).runPos(args),
+  },
   keys: {
     summary:
       "make the operator's own purse master keys: a new file of random keys, readable by its " +

@@ -27,6 +27,7 @@ type Documented =
   | 'reset'
   | 'terminal'
   | 'keys'
+  | 'pos'
 
 /** Each command's options; the command parses exactly these (parseOptions), no others. */
 export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
@@ -90,6 +91,13 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
   reset: [
     ['--data-dir DIR', 'the data directory to reset (default ./data)'],
     ['--yes', 'delete without asking (for scripts; off a terminal it is required)'],
+  ],
+  pos: [
+    ['--account ACCOUNT', "wallet, bank or phone_bill (default: the operating model's own)"],
+    ['--stan N', 'the trace number (field 11); default: from the clock (a reversal names one)'],
+    ['--terminal ID', 'the terminal (field 41; default POS10011)'],
+    ['--host ADDRESS', "the ISO 8583 host's address (pos.host; default 127.0.0.1)"],
+    ['--port N', "the ISO 8583 host's port (pos.port; default 8583)"],
   ],
   keys: [
     ['--out FILE', 'where new keys go (default data/purse-keys.json, mode 600)'],
