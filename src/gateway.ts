@@ -152,8 +152,11 @@ export interface Gateway {
   readonly ivr: RunningIvrChannel
   readonly wap: RunningWapChannel
   readonly merchant: RunningMerchantChannel
-  /** The ISO 8583 host of online shop terminals (channels/pos). */
-  readonly pos: RunningPosChannel
+  /**
+   * The ISO 8583 host of online shop terminals (channels/pos); null outside the simulator
+   * without the operator's own keys.
+   */
+  readonly pos: RunningPosChannel | null
   /** The notices outbox and its routes (the USSD push, SMS); `notify` answers a phone late. */
   readonly notices: NoticeOutbox
   /** Every phone's SMS (GET /admin/api/messages), written behind to the ledger file. */
@@ -369,20 +372,26 @@ async function startOnLockedDir(
     limits: config.limits,
     operatingModel,
   })
-  // The shop terminals that take online payments (the till's) are the ISO 8583 host's too.
-  const pos = await startPosChannel(channelContext, {
-    host: config.pos.host,
-    port: config.pos.port,
-    terminals: defaultTerminals
-      .filter((terminal) => terminal.fare.kind === 'till')
-      .map((terminal) => ({
-        terminalId: terminal.name,
-        merchantCode: terminal.merchantCode,
-        dialect: 'ascii' as const,
-      })),
-    keysOf: (terminalId) => purseKeys.posKeys(terminalId),
-    zoneOffsetMs: config.limits.dayOffsetMs,
-  })
+  // The shop terminals that take online payments (the till's) are the ISO 8583 host's too. With
+  // the simulator or the operator's own keys: outside the simulator the public test keys would
+  // let anyone MAC a purchase.
+  const pos =
+    bearer?.network == null && ownKeys === null
+      ? null
+      : await startPosChannel(channelContext, {
+          host: config.pos.host,
+          port: config.pos.port,
+          terminals: defaultTerminals
+            .filter((terminal) => terminal.fare.kind === 'till')
+            .map((terminal) => ({
+              terminalId: terminal.name,
+              merchantCode: terminal.merchantCode,
+              dialect: 'ascii' as const,
+            })),
+          keysOf: (terminalId) => purseKeys.posKeys(terminalId),
+          zoneOffsetMs: config.limits.dayOffsetMs,
+          commandLogged: (key) => ledger.commandLogged(key),
+        })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running
   // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's
   // close closes it first.

@@ -8,6 +8,7 @@
  * answered 12 (invalid transaction) and change nothing. Exports PosHost, PosTerminal,
  * PosHostOptions, posProcessing.
  */
+import { timingSafeEqual } from 'node:crypto'
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import { decodeMessage, encodeMessage, Iso8583Error } from '../../src/bearer/iso8583/codec.js'
 import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
@@ -32,6 +33,8 @@ export interface PosHostOptions {
   readonly terminals: readonly PosTerminal[]
   /** Where the terminals' local dates begin (China: +8 h), for fields 12 and 13. */
   readonly zoneOffsetMs: number
+  /** Whether a command was logged under a key of this channel (`pos:` and the key). */
+  readonly purchaseLogged: (key: string) => Promise<boolean>
 }
 
 /**
@@ -47,6 +50,9 @@ export const posProcessing = {
 } as const
 
 type Fields = Map<number, FieldValue>
+
+/** The requests a host answers: MTI version 0, a class 1-8, function 0 (request) or 2 (advice). */
+const requestMti = /^0[1-8][02]0$/
 
 /** Format error: the message decoded but does not ask what it should. */
 const formatError = '30'
@@ -76,13 +82,17 @@ export class PosHost {
       this.ctx.log.warn('pos: a message that does not decode', { error: error.message })
       return formatAnswer(raw, dialect)
     }
+    // Only a request is answered (0x00, 0x20, ...); an answer or advice code sent to the host is
+    // no conversation: the connection is closed.
+    if (!requestMti.test(request.mti)) return null
     const terminalId = text(request.fields.get(41))?.trimEnd() ?? ''
     const terminal = this.terminals.get(terminalId)
     if (terminal === undefined || dialects[terminal.dialect] !== dialect) {
       this.ctx.log.warn('pos: a terminal the host does not serve', { terminal: terminalId })
       return encodeMessage(answerOf(request, '03', this.timeFields()), dialect)
     }
-    if (request.mti === '0800') return this.sealed(answerOf(request, approved, this.timeFields()))
+    if (request.mti === '0800')
+      return this.sealed(answerOf(request, approved, this.timeFields()), terminal)
     if (!this.macChecks(request, raw, terminal))
       return this.sealed(answerOf(request, macFailed, this.timeFields()), terminal)
     const code = await this.decide(request, terminal)
@@ -133,7 +143,7 @@ export class PosHost {
   private purchaseOf(
     request: Iso8583Message,
     terminal: PosTerminal,
-  ): { command: Command; pan: string } | { code: string } {
+  ): { command: Extract<Command, { kind: 'pay_merchant' }>; pan: string } | { code: string } {
     const payer = this.payerOf(request)
     if ('code' in payer) return payer
     const { msisdn, pan, funding } = payer
@@ -162,11 +172,15 @@ export class PosHost {
   ): Promise<{ code: string; extra?: Fields }> {
     const asked = this.purchaseOf(request, terminal)
     if ('code' in asked) return asked
+    // At a till the PIN is what authorizes, whatever the account: the core lets a phone bill's
+    // micro-payment through on the SIM's word, and no SIM speaks here.
+    const pin = this.pinOf(request, terminal, asked.pan)
+    if (pin === null) return { code: responseCodeOf('pin_required') }
     const result = await this.ctx.commands.execute({
       key: keyOf(terminal, request),
       channel: 'pos',
       command: asked.command,
-      pin: this.pinOf(request, terminal, asked.pan),
+      pin,
     })
     return codeOf(result)
   }
@@ -215,10 +229,11 @@ export class PosHost {
   }
 
   /**
-   * A reversal: the purchase of the same terminal and STAN, asked again without its PIN under its
-   * own key, gives the answer it had (or, never received, is refused for want of a PIN and
-   * logged so: a 0200 arriving after its reversal gets that refusal, never a payment); an
-   * approved one is refunded, once, under the reversal's key. Answered 00 when nothing of the
+   * A reversal. A purchase the host answered under that terminal, date and STAN is asked again
+   * under its key (logged: it is not run again, its answer comes back); an approved one is
+   * refunded, once, under the reversal's key. A purchase the host never saw is barred: a command
+   * that cannot pay (an amount of zero) is logged under its key, so the 0200 that arrives after
+   * its reversal is refused as a duplicate (94), never paid. Answered 00 when nothing of the
    * purchase stands; 25 when the reversal names another purchase than the one under that STAN.
    */
   private async reversal(
@@ -227,8 +242,17 @@ export class PosHost {
   ): Promise<{ code: string; extra?: Fields }> {
     const asked = this.purchaseOf(request, terminal)
     if ('code' in asked) return asked
+    const key = keyOf(terminal, request)
+    if (!(await this.options.purchaseLogged(key))) {
+      await this.ctx.commands.execute({
+        key,
+        channel: 'pos',
+        command: { ...asked.command, amountMinor: 0n },
+      })
+      return { code: approved }
+    }
     const original = await this.ctx.commands.execute({
-      key: keyOf(terminal, request),
+      key,
       channel: 'pos',
       command: asked.command,
       pin: null,
@@ -242,7 +266,8 @@ export class PosHost {
         kind: 'refund',
         merchantCode: terminal.merchantCode,
         paymentId: original.payment.id,
-        amountMinor: original.payment.amountMinor,
+        // What is left of it: the merchant may have refunded a part through its API.
+        amountMinor: original.payment.amountMinor - original.payment.refundedMinor,
       },
     })
     return refund.ok ? { code: approved } : codeOf(refund)
@@ -254,7 +279,7 @@ export class PosHost {
       return false
     const dialect = dialects[terminal.dialect]
     const signed = raw.subarray(dialect.tpduBytes + dialect.headerBytes, raw.length - macBytes)
-    return posMac(terminal.keys.mac, signed).equals(mac)
+    return mac.length === macBytes && timingSafeEqual(posMac(terminal.keys.mac, signed), mac)
   }
 
   /** The answer's bytes, with its MAC when the terminal is known. */
@@ -286,9 +311,14 @@ function text(value: FieldValue | undefined): string | null {
   return typeof value === 'string' ? value : null
 }
 
-/** The idempotency key of a terminal's transaction: its id and STAN. */
+/**
+ * The idempotency key of a terminal's transaction: its id, its local date (field 13, when it
+ * sends one) and its STAN. The date, because a STAN wraps at 999999 and a terminal resets it
+ * (a restart, a new batch), and a key is kept for a week.
+ */
 function keyOf(terminal: PosTerminal, request: Iso8583Message): string {
-  return `${terminal.terminalId}:${text(request.fields.get(11)) ?? ''}`
+  const date = text(request.fields.get(13)) ?? ''
+  return `${terminal.terminalId}:${date}:${text(request.fields.get(11)) ?? ''}`
 }
 
 function codeOf(result: CommandResult): { code: string; extra?: Fields } {

@@ -22,6 +22,8 @@ export interface PosChannelOptions {
   /** A terminal's PIN and MAC keys (the key store's posKeys). */
   readonly keysOf: (terminalId: string) => PosTerminal['keys']
   readonly zoneOffsetMs: number
+  /** Whether the idempotency log holds a key (the ledger's commandLogged). */
+  readonly commandLogged: (key: string) => Promise<boolean>
 }
 
 export interface RunningPosChannel {
@@ -41,6 +43,7 @@ export async function startPosChannel(
       keys: options.keysOf(terminal.terminalId),
     })),
     zoneOffsetMs: options.zoneOffsetMs,
+    purchaseLogged: (key) => options.commandLogged(`pos:${key}`),
   })
   const server = await startPosServer({
     host: options.host,

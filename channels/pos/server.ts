@@ -22,6 +22,11 @@ export const posLimits = {
    * zero length) well within a minute; one that connects per transaction closes it itself.
    */
   idleMs: 120_000,
+  /**
+   * Answers waiting in a connection's send buffer: a peer that sends without reading is cut off
+   * here rather than held in memory (an answer is a few hundred bytes).
+   */
+  unsentBytesMax: 256 * 1024,
 } as const
 
 export interface PosServer {
@@ -54,7 +59,10 @@ export async function startPosServer(options: {
       try {
         const answer = await options.answer(raw)
         if (answer === null) socket.destroy()
-        else if (!socket.destroyed) socket.write(frameOf(answer))
+        else if (!socket.destroyed) {
+          socket.write(frameOf(answer))
+          if (socket.writableLength > posLimits.unsentBytesMax) socket.destroy()
+        }
       } catch (error) {
         options.log.error('pos: a message failed', { error: String(error) })
         socket.destroy()
@@ -82,10 +90,15 @@ export async function startPosServer(options: {
       }
     })
   })
+  server.maxConnections = posLimits.connectionsMax
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {
       server.off('error', reject)
+      // An accept that fails (out of file descriptors) is an error event: logged, never thrown.
+      server.on('error', (error) =>
+        options.log.error('pos: the listener failed', { error: error.message }),
+      )
       resolve()
     })
   })

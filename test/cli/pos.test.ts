@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliRun } from '../support/cli-runs.js'
 import { telepayChild } from '../support/cli-runs.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { LI, LI_PIN, startTestGateway } from '../support/gateway-fixture.js'
+import { LI, LI_PIN, posPortOf, startTestGateway } from '../support/gateway-fixture.js'
 
 let gw: GatewayFixture
 
@@ -21,7 +21,7 @@ afterAll(async () => {
 })
 
 function pos(args: readonly string[], pin = ''): Promise<CliRun> {
-  return telepayChild('pos', [...args, '--port', String(gw.gateway.pos.port)], pin)
+  return telepayChild('pos', [...args, '--port', String(posPortOf(gw))], pin)
 }
 
 describe('telepay pos', () => {

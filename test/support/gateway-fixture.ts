@@ -406,3 +406,10 @@ export async function startCallbackServer(
       }),
   }
 }
+
+/** Where the gateway's ISO 8583 host listens (it runs with the simulator). */
+export function posPortOf(t: GatewayFixture): number {
+  const pos = t.gateway.pos
+  if (pos === null) throw new Error('the ISO 8583 host is not running')
+  return pos.port
+}

@@ -224,6 +224,8 @@ export class ClearingService {
     const terminalSerials = missingRanges(terminalRuns, since, highest, rangesMax)
 
     const byCard = new Map<string, { lowest: number; highest: number; cleared: number[] }>()
+    // A terminal serial counts once: a second record under it in the batch was not posted.
+    const counted = new Set<number>()
     for (const record of records) {
       const card = byCard.get(record.cardNumber) ?? {
         lowest: record.cardSerial,
@@ -233,7 +235,10 @@ export class ClearingService {
       card.lowest = Math.min(card.lowest, record.cardSerial)
       card.highest = Math.max(card.highest, record.cardSerial)
       // Not a duplicate's: its terminal serial was cleared, with the card serial of then.
-      if (posted.accepted.has(record.terminalSerial)) card.cleared.push(record.cardSerial)
+      if (posted.accepted.has(record.terminalSerial) && !counted.has(record.terminalSerial)) {
+        counted.add(record.terminalSerial)
+        card.cleared.push(record.cardSerial)
+      }
       byCard.set(record.cardNumber, card)
     }
     // A card's first purchase uses offline serial 0.

@@ -24,8 +24,10 @@ export function startBanner(gateway: Gateway, firstSubscriber: string | null): s
     smpp === null
       ? '  smpp   off (sms.mode: off)'
       : `  smpp   ${smpp.host}:${smpp.port}  (SMSC simulator; phones text ${config.sms.shortCode})`,
-    `  pos    ${config.pos.host}:${gateway.pos.port}  (ISO 8583 host; online shop terminal ` +
-      'POS10011)',
+    gateway.pos === null
+      ? "  pos    off (outside the simulator it needs the operator's own keys: onsite.keysFile)"
+      : `  pos    ${config.pos.host}:${gateway.pos.port}  (ISO 8583 host; online shop terminal ` +
+        'POS10011)',
     `  data   ${config.dataDir}  (ledger ${config.ledgerFile})`,
     '  try    (in another terminal)',
     ...(smpp === null ? [] : [`    npx telepay sms${smppFlag} ${msisdn} "BAL"`]),

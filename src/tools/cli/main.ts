@@ -81,7 +81,8 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       'typed on its PIN pad, a reversal (needs a running gateway)',
     usage:
       'telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | ' +
-      'reverse <msisdn> <amount> --stan N [--account wallet|bank|phone_bill] [--port 8583]',
+      'reverse <msisdn> <amount> --stan N [--account wallet|bank|phone_bill] ' +
+      '[--terminal POS10011] [--host 127.0.0.1] [--port 8583]',
     run: async (args) => (await import('./pos.js')).runPos(args),
   },
   keys: {

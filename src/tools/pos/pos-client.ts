@@ -58,10 +58,11 @@ export async function connectPos(options: {
   socket.on('error', () => undefined)
   const next = (): Promise<Buffer | null> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('no answer from the POS host')),
-        options.answerTimeoutMs ?? 5_000,
-      )
+      const timer = setTimeout(() => {
+        // A late answer would be taken for the next message's: the connection is given up.
+        socket.destroy()
+        reject(new Error('no answer from the POS host'))
+      }, options.answerTimeoutMs ?? 5_000)
       waiting.push((frame) => {
         clearTimeout(timer)
         resolve(frame)

@@ -14,7 +14,7 @@ import { panOfMsisdn } from '../../../src/gateway/pos/virtual-pan.js'
 import type { PosClient } from '../../../src/tools/pos/pos-client.js'
 import { connectPos } from '../../../src/tools/pos/pos-client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
-import { HAN, LI, LI_PIN, startTestGateway } from '../../support/gateway-fixture.js'
+import { HAN, LI, LI_PIN, posPortOf, startTestGateway } from '../../support/gateway-fixture.js'
 
 const keys = new KeyStore(testMasterKeys).posKeys('POS10011')
 let gw: GatewayFixture | null = null
@@ -31,7 +31,7 @@ async function open(): Promise<{ t: GatewayFixture; terminal: PosClient }> {
   gw = await startTestGateway()
   pos = await connectPos({
     host: '127.0.0.1',
-    port: gw.gateway.pos.port,
+    port: posPortOf(gw),
     terminalId: 'POS10011',
     keys,
   })
@@ -93,6 +93,16 @@ describe('the ISO 8583 host', () => {
     expect((await inquiry(41, '9999')).code).toBe('55')
   })
 
+  it('asks a PIN of every account: a phone-bill purchase without one is 55, not paid', async () => {
+    const { t, terminal } = await open()
+    const bill = await t.balance(LI, 'phone_bill')
+    const noPin = withAccount(terminal.purchaseFields(panOfMsisdn(LI), 300n, 50, null), '30')
+    expect((await terminal.send('0200', noPin)).code).toBe('55')
+    // Nor does a reversal of one the host never saw pay it (the SIM's word is not asked here).
+    expect((await terminal.send('0400', noPin)).code).toBe('00')
+    expect(await t.balance(LI, 'phone_bill')).toBe(bill)
+  })
+
   it('answers a wrong PIN 55, locks after three (75 here, and on the phone too)', async () => {
     const { t, terminal } = await open()
     const pan = panOfMsisdn(HAN)
@@ -121,7 +131,7 @@ describe('the ISO 8583 host', () => {
     const ahead = withAccount(terminal.purchaseFields(pan, 500n, 21, null), '10')
     expect((await terminal.send('0400', ahead)).code).toBe('00')
     const late = withAccount(terminal.purchaseFields(pan, 500n, 21, LI_PIN), '10')
-    expect((await terminal.send('0200', late)).code).not.toBe('00')
+    expect((await terminal.send('0200', late)).code).toBe('94')
     expect(await t.balance(LI, 'wallet')).toBe(before)
   })
 
@@ -131,7 +141,7 @@ describe('the ISO 8583 host', () => {
     const before = await t.balance(LI, 'wallet')
     const forged = await connectPos({
       host: '127.0.0.1',
-      port: t.gateway.pos.port,
+      port: posPortOf(t),
       terminalId: 'POS10011',
       keys: { pin: keys.pin, mac: Buffer.alloc(16, 7) },
     })
@@ -143,7 +153,7 @@ describe('the ISO 8583 host', () => {
     }
     const stranger = await connectPos({
       host: '127.0.0.1',
-      port: t.gateway.pos.port,
+      port: posPortOf(t),
       terminalId: 'POS99999',
       keys,
     })
@@ -157,5 +167,7 @@ describe('the ISO 8583 host', () => {
     const broken = await terminal.sendRaw(Buffer.from('0200F0000000000000001234', 'latin1'))
     expect(broken).toMatchObject({ mti: '0210', code: '30' })
     expect(await t.balance(LI, 'wallet')).toBe(before)
+    // An answer's type sent to the host is no request: the connection is closed, not answered.
+    expect(await terminal.sendRaw(Buffer.from('0290', 'latin1'))).toBeNull()
   })
 })
