@@ -1,5 +1,6 @@
 /**
- * pos-mac.ts - the MAC a POS message carries in field 64 (128 with a secondary bitmap): ISO
+ * pos-mac.ts - the MAC a POS message carries in field 64 (the host takes no message with a field
+ * above 64, where ISO 8583 would put it in 128): ISO
  * 9797-1 MAC algorithm 3 (the retail MAC of ANSI X9.19: single-DES CBC under the key's left half
  * from a zero IV, the last block under the whole two-key triple DES key), padding method 1 (zeros
  * to a whole block), all 8 bytes kept. Over the message's bytes from the MTI to the last byte
