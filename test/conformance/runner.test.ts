@@ -89,6 +89,26 @@ steps:
     ).toThrow(/step 1 \(mms_send\): unknown step kind; known kinds: /)
   })
 
+  it('fails expect_pos with the code the host answered and what it means', async () => {
+    const script = parseScript(
+      'inline.yaml',
+      `
+name: wrong pin expected approved
+steps:
+  - pos:
+      terminal: POS10011
+      mti: "0200"
+      msisdn: "8613800138000"
+      pin: "0000"
+      fields: { "3": "001000", "4": "000000000100", "11": "000001" }
+  - expect_pos: { field39: "00" }
+`,
+    )
+    expect((await runScript(script, options)).failure).toBe(
+      'step 2 (expect_pos): the host answered 55 (wrong PIN), expected 00 (approved)',
+    )
+  })
+
   it('fails expect_sms with what the SMS said, and when no SMS comes', async () => {
     const wrong = parseScript(
       'inline.yaml',

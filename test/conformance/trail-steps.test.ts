@@ -203,6 +203,7 @@ function contextFor(vars: Record<string, string> = {}): ScriptContext {
   return {
     target,
     smpp: { host: '127.0.0.1', port: 1 },
+    pos: null,
     smppSystemId: 'telepay',
     smppPassword: 'telepay',
     adminToken: 'admin-token',

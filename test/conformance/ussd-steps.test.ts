@@ -66,6 +66,7 @@ function contextFor(url: string): ScriptContext {
   return {
     target: url,
     smpp: { host: '127.0.0.1', port: 1 },
+    pos: null,
     smppSystemId: 'telepay',
     smppPassword: 'telepay',
     adminToken: 'token',

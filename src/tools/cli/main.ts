@@ -117,7 +117,7 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
     summary: 'run conformance scripts (YAML) against a gateway over its real protocols',
     usage:
       'telepay conformance [--target http://127.0.0.1:8080 --smpp 127.0.0.1:2775] ' +
-      '[--admin-token TOKEN] FILES...',
+      '[--pos 127.0.0.1:8583] [--admin-token TOKEN] FILES...',
     run: async (args) => (await import('../conformance/cli.js')).runConformance(args),
   },
   bench: {

@@ -80,6 +80,7 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
       'a running gateway to drive (default: each script starts a fresh gateway of its own)',
     ],
     ['--smpp HOST:PORT', "the target's SMSC simulator (with --target)"],
+    ['--pos HOST:PORT', "the target's ISO 8583 host (with --target; default its host, 8583)"],
     ['--admin-token TOKEN', "the target's admin token (default test_admin_token)"],
   ],
   config: [],

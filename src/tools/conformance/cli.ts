@@ -49,6 +49,12 @@ export async function runConformance(args: string[]): Promise<number> {
     process.stderr.write('telepay conformance: --smpp takes HOST:PORT\n')
     return 2
   }
+  const pos = parsed.options.get('pos')
+  const posMatch = typeof pos === 'string' ? /^(.+):(\d+)$/.exec(pos) : null
+  if (typeof pos === 'string' && posMatch === null) {
+    process.stderr.write('telepay conformance: --pos takes HOST:PORT\n')
+    return 2
+  }
   const adminToken = parsed.options.get('admin-token')
   // Every script is read and validated before any runs: one mistyped key stops the run at once.
   const scripts: Script[] = []
@@ -83,6 +89,8 @@ export async function runConformance(args: string[]): Promise<number> {
         smppMatch === null
           ? null
           : { host: smppMatch[1] ?? '127.0.0.1', port: Number(smppMatch[2]) },
+      pos:
+        posMatch === null ? null : { host: posMatch[1] ?? '127.0.0.1', port: Number(posMatch[2]) },
       adminToken: typeof adminToken === 'string' ? adminToken : defaultAdminToken,
     })
     if (outcome.ok) {

@@ -12,6 +12,8 @@ export interface HttpAnswer {
 export interface ScriptContext {
   readonly target: string
   readonly smpp: { readonly host: string; readonly port: number }
+  /** The ISO 8583 host; null when the gateway runs none. */
+  readonly pos: { readonly host: string; readonly port: number } | null
   /** The credentials the runner binds with as the phones' ESME. */
   readonly smppSystemId: string
   readonly smppPassword: string

@@ -28,6 +28,8 @@ export interface RunOptions {
   /** A running gateway's base URL; null starts a fresh one per script. */
   readonly target: string | null
   readonly smpp: { readonly host: string; readonly port: number } | null
+  /** A target's ISO 8583 host (--pos); default the target's host on 8583. */
+  readonly pos?: { readonly host: string; readonly port: number } | null
   readonly adminToken: string
   /** Bind credentials for --smpp; default telepay/telepay (SPEC section 1). */
   readonly smppSystemId?: string
@@ -65,6 +67,17 @@ async function freshGateway(
   return { gateway, dir }
 }
 
+/** Where the scripts' shop terminals connect: the fresh gateway's host, --pos, or the target's. */
+function posOf(
+  options: RunOptions,
+  gateway: Gateway | null,
+  target: string,
+): { host: string; port: number } | null {
+  if (gateway !== null)
+    return gateway.pos === null ? null : { host: '127.0.0.1', port: gateway.pos.port }
+  return options.pos ?? { host: new URL(target).hostname, port: 8583 }
+}
+
 export async function runScript(script: Script, options: RunOptions): Promise<ScriptOutcome> {
   const started = performance.now()
   const fresh = options.target === null ? await freshGateway(script.operatingModel) : null
@@ -72,6 +85,7 @@ export async function runScript(script: Script, options: RunOptions): Promise<Sc
   const context: ScriptContext = {
     target,
     smpp: options.smpp ?? fresh?.gateway.smpp ?? { host: '127.0.0.1', port: 2775 },
+    pos: posOf(options, fresh?.gateway ?? null, target),
     adminToken: options.adminToken,
     smppSystemId: options.smppSystemId ?? fresh?.gateway.config.smpp.systemId ?? 'telepay',
     smppPassword: options.smppPassword ?? fresh?.gateway.config.smpp.password ?? 'telepay',

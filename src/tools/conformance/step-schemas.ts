@@ -260,6 +260,24 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
     args: { form: 'map' },
     keys: { msisdn: requiredString, balance: { value: { type: 'money' }, required: true } },
   },
+  // Online shop terminals (pos-steps.ts): the ISO 8583 host.
+  pos: {
+    args: { form: 'map' },
+    keys: {
+      terminal: requiredString,
+      mti: {
+        value: { type: 'pattern', pattern: /^0[1-8][02]0$/, describe: 'a request MTI, e.g. 0200' },
+        required: true,
+      },
+      fields: { value: { type: 'string_map' } },
+      msisdn: { value: { type: 'string' } },
+      pin: { value: { type: 'string' }, secret: true },
+    },
+  },
+  expect_pos: {
+    args: { form: 'map' },
+    keys: { field39: requiredString },
+  },
 }
 
 /**

@@ -8,6 +8,7 @@ import type { StepHandler } from './http-steps.js'
 import { httpSteps } from './http-steps.js'
 import { ivrSteps } from './ivr-steps.js'
 import { onsiteSteps } from './onsite-steps.js'
+import { posSteps } from './pos-steps.js'
 import { smsSteps } from './sms-steps.js'
 import { stepSchemas } from './step-schemas.js'
 import { trailConformanceSteps } from './trail-steps.js'
@@ -22,6 +23,7 @@ export const stepHandlers: Readonly<Record<string, StepHandler>> = {
   ...ivrSteps,
   ...wapSteps,
   ...onsiteSteps,
+  ...posSteps,
 }
 
 // A script is validated against the schemas before it runs: each kind needs both, or a valid script
