@@ -83,7 +83,7 @@ describe('clearing a terminal upload', () => {
       refused: [],
       cleared: '4.00',
       fee: '0.04',
-      gaps: { terminalSerials: [], cards: [] },
+      gaps: { terminalSerials: [], cards: [], truncated: false },
     })
     // Metro receives the fares less the 1 % fee; the float gives them up.
     expect(Number(await metroBalance(t)) - Number(before)).toBeCloseTo(3.96, 2)
@@ -197,9 +197,10 @@ describe('clearing a terminal upload', () => {
     expect(answer.json.gaps).toEqual({
       terminalSerials: [[2, 2]],
       cards: [{ cardNumber: receipts[0]!.cardNumber, cardSerials: [[1, 1]] }],
+      truncated: false,
     })
     const filled = await postBatch(t, 'BUS00001', busId, 'G2', [receipts[1]!])
-    expect(filled.json.gaps).toEqual({ terminalSerials: [], cards: [] })
+    expect(filled.json.gaps).toEqual({ terminalSerials: [], cards: [], truncated: false })
   })
 
   it('reports a hole once, when the purchase above it clears', async () => {
@@ -214,12 +215,34 @@ describe('clearing a terminal upload', () => {
     expect(first.json.gaps).toEqual({
       terminalSerials: [[2, 2]],
       cards: [{ cardNumber: receipts[0]!.cardNumber, cardSerials: [[1, 1]] }],
+      truncated: false,
     })
     const later = await postBatch(t, 'BUS00001', busId, 'H2', [receipts[3]!])
-    expect(later.json.gaps).toEqual({ terminalSerials: [], cards: [] })
+    expect(later.json.gaps).toEqual({ terminalSerials: [], cards: [], truncated: false })
     // The late one with the fifth: a batch with holes of its own, which earlier uploads filled.
     const late = await postBatch(t, 'BUS00001', busId, 'H3', [receipts[1]!, receipts[4]!])
-    expect(late.json.gaps).toEqual({ terminalSerials: [], cards: [] })
+    expect(late.json.gaps).toEqual({ terminalSerials: [], cards: [], truncated: false })
+  })
+
+  it('says when it found more holes than it lists', async () => {
+    gw = await startTestGateway()
+    const t = gw
+    await loadCardAsHost(t, LI, 10_000)
+    const receipts = []
+    for (let tapNo = 0; tapNo < 43; tapNo += 1)
+      receipts.push(recordOf((await tap(t, 'BUS00001', LI)).json.receipt))
+    // Every other tap: 21 holes at the terminal and on the card, one more than an answer lists.
+    const answer = await postBatch(
+      t,
+      'BUS00001',
+      busId,
+      'T1',
+      receipts.filter((_receipt, index) => index % 2 === 0),
+    )
+    expect(answer.json.gaps.truncated).toBe(true)
+    expect(answer.json.gaps.terminalSerials).toHaveLength(20)
+    expect(answer.json.gaps.terminalSerials[0]).toEqual([2, 2])
+    expect(answer.json.gaps.cards[0].cardSerials).toHaveLength(20)
   })
 
   it('refuses an unsigned upload, one of another terminal, and a malformed one', async () => {

@@ -73,6 +73,12 @@ export interface ClearingAnswer {
       readonly cardNumber: string
       readonly cardSerials: readonly SerialRange[]
     }[]
+    /**
+     * More holes were found than the answer lists (clearingLimits: ranges a terminal or card,
+     * cards an answer). A hole is reported once, by the upload that clears the purchase above
+     * it: those left out here are not listed again.
+     */
+    readonly truncated: boolean
   }
 }
 
@@ -208,7 +214,7 @@ export class ClearingService {
     records: readonly ClearingRecord[],
     posted: { readonly accepted: ReadonlySet<number>; readonly duplicates: ReadonlySet<number> },
   ): Promise<ClearingAnswer['gaps']> {
-    if (records.length === 0) return { terminalSerials: [], cards: [] }
+    if (records.length === 0) return { terminalSerials: [], cards: [], truncated: false }
     const { ledger } = this.deps
     const lookBack = clearingLimits.gapLookBackSerials
     const rangesMax = clearingLimits.gapRangesMax
@@ -221,7 +227,10 @@ export class ClearingService {
       ? [[lowest, highest] as const]
       : await ledger.terminalClearedRuns(terminal.terminalId, lowest, highest)
     const since = below === null ? floor : below + 1
-    const terminalSerials = missingRanges(terminalRuns, since, highest, rangesMax)
+    // One range more than listed is looked for: its presence says the list was cut.
+    const terminalFound = missingRanges(terminalRuns, since, highest, rangesMax + 1)
+    let truncated = terminalFound.length > rangesMax
+    const terminalSerials = terminalFound.slice(0, rangesMax)
 
     const byCard = new Map<string, { lowest: number; highest: number; cleared: number[] }>()
     // A terminal serial counts once: a second record under it in the batch was not posted.
@@ -263,7 +272,6 @@ export class ClearingService {
     const holedCards = new Set(holed.map(([cardNumber]) => cardNumber))
     const cards: { cardNumber: string; cardSerials: SerialRange[] }[] = []
     for (const [cardNumber, card] of byCard) {
-      if (cards.length >= clearingLimits.gapCardsMax) break
       const runs = holedCards.has(cardNumber)
         ? (asked.get(cardNumber) ?? [])
         : [[card.lowest, card.highest] as const]
@@ -272,11 +280,17 @@ export class ClearingService {
         runs,
         last === undefined ? floorOf(card) : last + 1,
         card.highest,
-        rangesMax,
+        rangesMax + 1,
       )
-      if (missing.length > 0) cards.push({ cardNumber, cardSerials: missing })
+      if (missing.length === 0) continue
+      if (cards.length >= clearingLimits.gapCardsMax) {
+        truncated = true
+        break
+      }
+      if (missing.length > rangesMax) truncated = true
+      cards.push({ cardNumber, cardSerials: missing.slice(0, rangesMax) })
     }
-    return { terminalSerials, cards }
+    return { terminalSerials, cards, truncated }
   }
 }
 

@@ -932,6 +932,7 @@ export const schemas = {
           cardSerials: { type: 'array', items: { type: 'array', items: count } },
         }),
       },
+      truncated: { type: 'boolean' },
     }),
   }),
   TerminalBlacklist: closed({ terminal: text, cards: { type: 'array', items: cardNumber } }),

@@ -88,7 +88,12 @@ describe('the record checker', () => {
     const answers = await Promise.all(chunks.map((chunk) => checker.check(terminalId, chunk)))
     const amounts = answers.map((answer) => (answer[0] as { amountMinor: bigint }).amountMinor)
     expect(amounts).toEqual([100n, 200n, 300n])
-    const pending = checker.check(terminalId, batch)
+    // A chunk long enough (20,000 TACs) that the thread cannot answer it before close() stops
+    // it: a short one was sometimes answered first, and the test failed by a race.
+    const pending = checker.check(
+      terminalId,
+      Array.from({ length: 20_000 }, () => good),
+    )
     await checker.close()
     await expect(pending).rejects.toThrow('the record checker stopped')
     // Closed for good: a chunk sent after the gateway stopped starts no thread again.
