@@ -8,7 +8,6 @@
  * answered 12 (invalid transaction) and change nothing. Exports PosHost, PosTerminal,
  * PosHostOptions, posProcessing.
  */
-import { timingSafeEqual } from 'node:crypto'
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import { decodeMessage, encodeMessage, Iso8583Error } from '../../src/bearer/iso8583/codec.js'
 import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
@@ -17,7 +16,7 @@ import type { Dialect } from '../../src/bearer/iso8583/field-spec.js'
 import type { Command, CommandResult, FundingKind } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { decryptPinBlock, pinOfBlock } from '../../src/gateway/pos/pin-block.js'
-import { macBytes, posMac } from '../../src/gateway/pos/pos-mac.js'
+import { encodeWithMac, macMatches } from '../../src/gateway/pos/pos-mac.js'
 import { approved, macFailed, responseCodeOf } from '../../src/gateway/pos/response-codes.js'
 import { msisdnOfPan } from '../../src/gateway/pos/virtual-pan.js'
 
@@ -277,24 +276,14 @@ export class PosHost {
     const mac = request.fields.get(64)
     if (!Buffer.isBuffer(mac) || [...request.fields.keys()].some((field) => field > 64))
       return false
-    const dialect = dialects[terminal.dialect]
-    const signed = raw.subarray(dialect.tpduBytes + dialect.headerBytes, raw.length - macBytes)
-    return mac.length === macBytes && timingSafeEqual(posMac(terminal.keys.mac, signed), mac)
+    return macMatches(terminal.keys.mac, raw, dialects[terminal.dialect], mac)
   }
 
-  /** The answer's bytes, with its MAC when the terminal is known. */
-  private sealed(answer: Iso8583Message, terminal?: PosTerminal): Buffer {
-    const dialect = terminal === undefined ? dialects.ascii : dialects[terminal.dialect]
-    if (terminal === undefined || answer.mti === '0810') return encodeMessage(answer, dialect)
-    const fields = new Map(answer.fields)
-    fields.set(64, Buffer.alloc(macBytes))
-    const bytes = encodeMessage({ ...answer, fields }, dialect)
-    const start = dialect.tpduBytes + dialect.headerBytes
-    posMac(terminal.keys.mac, bytes.subarray(start, bytes.length - macBytes)).copy(
-      bytes,
-      bytes.length - macBytes,
-    )
-    return bytes
+  /** The answer's bytes in the terminal's dialect, with its MAC but for a sign-on's. */
+  private sealed(answer: Iso8583Message, terminal: PosTerminal): Buffer {
+    const dialect = dialects[terminal.dialect]
+    if (answer.mti === '0810') return encodeMessage(answer, dialect)
+    return encodeWithMac(answer, dialect, terminal.keys.mac)
   }
 
   /** Fields 12 and 13: the host's local time and date of the answer. */

@@ -6,8 +6,12 @@
  * to a whole block), all 8 bytes kept. Over the message's bytes from the MTI to the last byte
  * before the MAC, as they came. CUP acquirers each name their own variant (the notes, E.2: XOR of
  * the blocks then one encryption, unconfirmed); this is the one the standards define, checked
- * against two published vectors. Exports posMac, macBytes.
+ * against two published vectors. Exports posMac, macBytes, encodeWithMac, macMatches.
  */
+import { timingSafeEqual } from 'node:crypto'
+import type { Iso8583Message } from '../../bearer/iso8583/codec.js'
+import { encodeMessage } from '../../bearer/iso8583/codec.js'
+import type { Dialect } from '../../bearer/iso8583/field-spec.js'
 import { desEncrypt, tdesEncrypt, xorBytes } from '../pboc/des.js'
 
 /** Bytes of field 64. */
@@ -24,4 +28,27 @@ export function posMac(key16: Uint8Array, data: Uint8Array): Buffer {
   for (let offset = 0; offset < last; offset += 8)
     chain = desEncrypt(left, xorBytes(chain, padded.subarray(offset, offset + 8)))
   return tdesEncrypt(key16, xorBytes(chain, padded.subarray(last)))
+}
+
+/** `message` (without field 64) as bytes, its MAC under `key16` in field 64, the last field. */
+export function encodeWithMac(
+  message: Iso8583Message,
+  dialect: Dialect,
+  key16: Uint8Array,
+): Buffer {
+  const fields = new Map(message.fields)
+  fields.set(64, Buffer.alloc(macBytes))
+  const bytes = encodeMessage({ ...message, fields }, dialect)
+  const start = dialect.tpduBytes + dialect.headerBytes
+  posMac(key16, bytes.subarray(start, bytes.length - macBytes)).copy(bytes, bytes.length - macBytes)
+  return bytes
+}
+
+/**
+ * Whether `mac` (field 64 as received) is the MAC of the message `raw`, over its bytes as they
+ * came; compared in constant time.
+ */
+export function macMatches(key16: Uint8Array, raw: Buffer, dialect: Dialect, mac: Buffer): boolean {
+  const signed = raw.subarray(dialect.tpduBytes + dialect.headerBytes, raw.length - macBytes)
+  return mac.length === macBytes && timingSafeEqual(posMac(key16, signed), mac)
 }

@@ -12,7 +12,7 @@ import { decodeMessage, encodeMessage } from '../../bearer/iso8583/codec.js'
 import { asciiDialect } from '../../bearer/iso8583/dialects.js'
 import { FrameReader, frameOf } from '../../bearer/iso8583/framing.js'
 import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
-import { macBytes, posMac } from '../../gateway/pos/pos-mac.js'
+import { encodeWithMac, macMatches } from '../../gateway/pos/pos-mac.js'
 
 export interface PosAnswer {
   readonly mti: string
@@ -71,9 +71,7 @@ export async function connectPos(options: {
   const read = (frame: Buffer): PosAnswer => {
     const answer = decodeMessage(frame, asciiDialect)
     const mac = answer.fields.get(64)
-    const macValid =
-      !Buffer.isBuffer(mac) ||
-      posMac(options.keys.mac, frame.subarray(0, frame.length - macBytes)).equals(mac)
+    const macValid = !Buffer.isBuffer(mac) || macMatches(options.keys.mac, frame, asciiDialect, mac)
     const code = answer.fields.get(39)
     return { ...answer, code: typeof code === 'string' ? code : '', macValid }
   }
@@ -81,16 +79,11 @@ export async function connectPos(options: {
     async send(mti, fields) {
       const all = new Map(fields)
       all.set(41, options.terminalId.padEnd(8))
-      if (mti !== '0800') all.set(64, Buffer.alloc(macBytes))
-      const bytes = encodeMessage(
-        { mti, fields: all, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) },
-        asciiDialect,
-      )
-      if (mti !== '0800')
-        posMac(options.keys.mac, bytes.subarray(0, bytes.length - macBytes)).copy(
-          bytes,
-          bytes.length - macBytes,
-        )
+      const message = { mti, fields: all, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) }
+      const bytes =
+        mti === '0800'
+          ? encodeMessage(message, asciiDialect)
+          : encodeWithMac(message, asciiDialect, options.keys.mac)
       const answered = next()
       socket.write(frameOf(bytes))
       const frame = await answered

@@ -9,12 +9,11 @@ import type { Socket } from 'node:net'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FieldValue } from '../../../src/bearer/iso8583/codec.js'
-import { encodeMessage } from '../../../src/bearer/iso8583/codec.js'
 import { asciiDialect } from '../../../src/bearer/iso8583/dialects.js'
 import { FrameReader, frameOf } from '../../../src/bearer/iso8583/framing.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
 import { encryptPinBlock, pinBlockOf } from '../../../src/gateway/pos/pin-block.js'
-import { macBytes, posMac } from '../../../src/gateway/pos/pos-mac.js'
+import { encodeWithMac } from '../../../src/gateway/pos/pos-mac.js'
 import { panOfMsisdn } from '../../../src/gateway/pos/virtual-pan.js'
 import { connectPos } from '../../../src/tools/pos/pos-client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
@@ -60,14 +59,9 @@ function genuinePurchase(stan: number): Buffer {
     [41, 'POS10011'],
     [49, '156'],
     [52, encryptPinBlock(keys.pin, pinBlockOf(LI_PIN, pan))],
-    [64, Buffer.alloc(macBytes)],
   ])
-  const bytes = encodeMessage(
-    { mti: '0200', fields, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) },
-    asciiDialect,
-  )
-  posMac(keys.mac, bytes.subarray(0, bytes.length - macBytes)).copy(bytes, bytes.length - macBytes)
-  return bytes
+  const message = { mti: '0200', fields, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) }
+  return encodeWithMac(message, asciiDialect, keys.mac)
 }
 
 /** The genuine message changed in one of several ways; never left as it was. */
