@@ -43,16 +43,11 @@ export async function runConformance(args: string[]): Promise<number> {
     return 2
   }
   const target = parsed.options.get('target')
-  const smpp = parsed.options.get('smpp')
-  const smppMatch = typeof smpp === 'string' ? /^(.+):(\d+)$/.exec(smpp) : null
-  if (typeof smpp === 'string' && smppMatch === null) {
-    process.stderr.write('telepay conformance: --smpp takes HOST:PORT\n')
-    return 2
-  }
-  const pos = parsed.options.get('pos')
-  const posMatch = typeof pos === 'string' ? /^(.+):(\d+)$/.exec(pos) : null
-  if (typeof pos === 'string' && posMatch === null) {
-    process.stderr.write('telepay conformance: --pos takes HOST:PORT\n')
+  const smpp = hostPortOption(parsed.options.get('smpp'))
+  const pos = hostPortOption(parsed.options.get('pos'))
+  if (smpp === 'invalid' || pos === 'invalid') {
+    const name = smpp === 'invalid' ? 'smpp' : 'pos'
+    process.stderr.write(`telepay conformance: --${name} takes HOST:PORT\n`)
     return 2
   }
   const adminToken = parsed.options.get('admin-token')
@@ -85,12 +80,8 @@ export async function runConformance(args: string[]): Promise<number> {
   for (const script of scripts) {
     const outcome = await runScript(script, {
       target: typeof target === 'string' ? target : null,
-      smpp:
-        smppMatch === null
-          ? null
-          : { host: smppMatch[1] ?? '127.0.0.1', port: Number(smppMatch[2]) },
-      pos:
-        posMatch === null ? null : { host: posMatch[1] ?? '127.0.0.1', port: Number(posMatch[2]) },
+      smpp,
+      pos,
       adminToken: typeof adminToken === 'string' ? adminToken : defaultAdminToken,
     })
     if (outcome.ok) {
@@ -104,4 +95,14 @@ export async function runConformance(args: string[]): Promise<number> {
   }
   process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`)
   return failed === 0 ? 0 : 1
+}
+
+/** A HOST:PORT option: null when absent, 'invalid' when not of that form. */
+function hostPortOption(
+  value: string | boolean | undefined,
+): { host: string; port: number } | null | 'invalid' {
+  if (typeof value !== 'string') return null
+  const match = /^(.+):(\d+)$/.exec(value)
+  if (match === null) return 'invalid'
+  return { host: match[1] ?? '127.0.0.1', port: Number(match[2]) }
 }
