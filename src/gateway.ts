@@ -66,6 +66,7 @@ import { OtaLoads } from './gateway/onsite/ota-loads.js'
 import type { MasterKeys } from './gateway/pboc/key-store.js'
 import { KeyStore, testMasterKeys } from './gateway/pboc/key-store.js'
 import { readMasterKeysFile } from './gateway/pboc/keys-file.js'
+import { defaultOnlineTerminals } from './gateway/pos/online-terminals.js'
 import { ChannelRegistry } from './gateway/registry.js'
 import { withAccessLog } from './http/access-log.js'
 import { adminAuth } from './http/admin-api.js'
@@ -372,7 +373,7 @@ async function startOnLockedDir(
     limits: config.limits,
     operatingModel,
   })
-  // The shop terminals that take online payments (the till's) are the ISO 8583 host's too. With
+  // The shop terminals that take online payments are the ISO 8583 host's. With
   // the simulator or the operator's own keys: outside the simulator the public test keys would
   // let anyone MAC a purchase.
   const pos =
@@ -381,16 +382,11 @@ async function startOnLockedDir(
       : await startPosChannel(channelContext, {
           host: config.pos.host,
           port: config.pos.port,
-          terminals: defaultTerminals
-            .filter((terminal) => terminal.fare.kind === 'till')
-            .map((terminal) => ({
-              terminalId: terminal.name,
-              merchantCode: terminal.merchantCode,
-              dialect: 'ascii' as const,
-            })),
+          terminals: defaultOnlineTerminals,
           keysOf: (terminalId) => purseKeys.posKeys(terminalId),
           zoneOffsetMs: config.limits.dayOffsetMs,
           commandLogged: (key) => ledger.commandLogged(key),
+          loggedResults: (prefix, limit) => ledger.loggedResults(prefix, limit),
         })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running
   // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's

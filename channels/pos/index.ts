@@ -5,10 +5,11 @@
  * channel. Exports startPosChannel, PosChannelOptions, RunningPosChannel.
  */
 import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
+import type { CommandResult } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
-import type { PosTerminal } from './host.js'
 import { PosHost } from './host.js'
 import { startPosServer } from './server.js'
+import type { PosTerminal } from './transactions.js'
 
 export interface PosChannelOptions {
   readonly host: string
@@ -24,6 +25,11 @@ export interface PosChannelOptions {
   readonly zoneOffsetMs: number
   /** Whether the idempotency log holds a key (the ledger's commandLogged). */
   readonly commandLogged: (key: string) => Promise<boolean>
+  /** The idempotency log's answers under a key prefix (the ledger's loggedResults). */
+  readonly loggedResults: (
+    prefix: string,
+    limit: number,
+  ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
 }
 
 export interface RunningPosChannel {
@@ -44,6 +50,11 @@ export async function startPosChannel(
     })),
     zoneOffsetMs: options.zoneOffsetMs,
     purchaseLogged: (key) => options.commandLogged(`pos:${key}`),
+    loggedResults: async (prefix, limit) =>
+      (await options.loggedResults(`pos:${prefix}`, limit)).map((row) => ({
+        key: row.key.slice('pos:'.length),
+        result: row.result,
+      })),
   })
   const server = await startPosServer({
     host: options.host,

@@ -208,6 +208,7 @@ export function decideRefund(
   const data = {
     kind: 'refund' as const,
     reference,
+    amountMinor: command.amountMinor,
     refundedMinor: refunded.refundedMinor,
     remainingMinor: remaining - command.amountMinor,
   }

@@ -33,6 +33,8 @@ export type ResultData =
   | {
       readonly kind: 'refund'
       readonly reference: string
+      /** This refund's amount (refundedMinor is all refunds of the payment so far). */
+      readonly amountMinor: bigint
       readonly refundedMinor: bigint
       readonly remainingMinor: bigint
     }

@@ -52,6 +52,7 @@ import type { Row } from './rows.js'
 import {
   accountOfRow,
   merchantOfRow,
+  paymentIdOfSeq,
   paymentOfRow,
   seqOfPaymentId,
   subscriberOfRow,
@@ -82,6 +83,7 @@ import type {
   WebhookAttemptRecord,
   WebhookDelivery,
 } from './store.js'
+import { parseStoredResult } from './stored-result.js'
 import type { WorldRows } from './world-rows.js'
 import { readWorldRows } from './world-rows.js'
 
@@ -557,6 +559,30 @@ export class SqliteLedger implements LedgerStore {
   commandLogged(key: string): Promise<boolean> {
     const row = this.db.prepare('SELECT 1 FROM command_log WHERE key = ?').get(key)
     return Promise.resolve(row !== undefined)
+  }
+
+  async loggedResults(
+    prefix: string,
+    limit: number,
+  ): Promise<readonly { readonly key: string; readonly result: CommandResult }[]> {
+    if (prefix === '') throw new Error('loggedResults needs a prefix')
+    // A range of the key's unique index: from the prefix to the first key past all it begins
+    // (its last character one higher; the keys that ask this are ASCII).
+    const last = prefix.charCodeAt(prefix.length - 1)
+    const end = `${prefix.slice(0, -1)}${String.fromCharCode(last + 1)}`
+    const rows = this.statement(
+      'SELECT key, result, payment_seq FROM command_log WHERE key >= ? AND key < ? ' +
+        'ORDER BY key LIMIT ?',
+    ).all(prefix, end, limit) as { key: string; result: string; payment_seq: bigint | null }[]
+    const logged = []
+    for (const row of rows) {
+      const referenced =
+        row.payment_seq === null
+          ? null
+          : await this.payment(paymentIdOfSeq(Number(row.payment_seq)))
+      logged.push({ key: row.key, result: parseStoredResult(row.result, referenced) })
+    }
+    return logged
   }
 
   worldRows(): Promise<WorldRows> {

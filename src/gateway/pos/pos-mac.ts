@@ -1,12 +1,13 @@
 /**
- * pos-mac.ts - the MAC a POS message carries in field 64 (the host takes no message with a field
- * above 64, where ISO 8583 would put it in 128): ISO
- * 9797-1 MAC algorithm 3 (the retail MAC of ANSI X9.19: single-DES CBC under the key's left half
+ * pos-mac.ts - the MAC a POS message carries in field 64, or in field 128 when it has a secondary
+ * bitmap (a field above 64), as ISO 8583 places it: always the last field. ISO 9797-1 MAC
+ * algorithm 3 (the retail MAC of ANSI X9.19: single-DES CBC under the key's left half
  * from a zero IV, the last block under the whole two-key triple DES key), padding method 1 (zeros
  * to a whole block), all 8 bytes kept. Over the message's bytes from the MTI to the last byte
  * before the MAC, as they came. CUP acquirers each name their own variant (the notes, E.2: XOR of
  * the blocks then one encryption, unconfirmed); this is the one the standards define, checked
- * against two published vectors. Exports posMac, macBytes, encodeWithMac, macMatches.
+ * against two published vectors. Exports posMac, macBytes, macFieldOf, encodeWithMac,
+ * macMatches.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { Iso8583Message } from '../../bearer/iso8583/codec.js'
@@ -30,14 +31,22 @@ export function posMac(key16: Uint8Array, data: Uint8Array): Buffer {
   return tdesEncrypt(key16, xorBytes(chain, padded.subarray(last)))
 }
 
-/** `message` (without field 64) as bytes, its MAC under `key16` in field 64, the last field. */
+/** The field a message's MAC goes in: 128 when it has any field above 64, else 64. */
+export function macFieldOf(fields: ReadonlyMap<number, unknown>): 64 | 128 {
+  for (const field of fields.keys()) if (field > 64 && field !== 128) return 128
+  return 64
+}
+
+/** `message` (without a MAC) as bytes, its MAC under `key16` in its last field (64 or 128). */
 export function encodeWithMac(
   message: Iso8583Message,
   dialect: Dialect,
   key16: Uint8Array,
 ): Buffer {
   const fields = new Map(message.fields)
-  fields.set(64, Buffer.alloc(macBytes))
+  fields.delete(64)
+  fields.delete(128)
+  fields.set(macFieldOf(fields), Buffer.alloc(macBytes))
   const bytes = encodeMessage({ ...message, fields }, dialect)
   const start = dialect.tpduBytes + dialect.headerBytes
   posMac(key16, bytes.subarray(start, bytes.length - macBytes)).copy(bytes, bytes.length - macBytes)
@@ -45,7 +54,8 @@ export function encodeWithMac(
 }
 
 /**
- * Whether `mac` (field 64 as received) is the MAC of the message `raw`, over its bytes as they
+ * Whether `mac` (field 64 or 128 as received, the last 8 bytes of `raw`) is the MAC of the
+ * message `raw`, over its bytes as they
  * came; compared in constant time.
  */
 export function macMatches(key16: Uint8Array, raw: Buffer, dialect: Dialect, mac: Buffer): boolean {

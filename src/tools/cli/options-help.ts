@@ -95,8 +95,8 @@ export const optionsHelp: Readonly<Record<Documented, OptionLines>> = {
   ],
   pos: [
     ['--account ACCOUNT', "wallet, bank or phone_bill (default: the operating model's own)"],
-    ['--stan N', 'the trace number (field 11); default: from the clock (a reversal names one)'],
     ['--terminal ID', 'the terminal (field 41; default POS10011)'],
+    ['--journal FILE', "the terminal's batch journal (default <dataDir>/pos-<terminal>.json)"],
     ['--host ADDRESS', "the ISO 8583 host's address (pos.host; default 127.0.0.1)"],
     ['--port N', "the ISO 8583 host's port (pos.port; default 8583)"],
   ],

@@ -1,28 +1,37 @@
 /**
  * pos.ts - `telepay pos`: an online shop terminal from the command line, speaking ISO 8583 to a
  * running gateway's host (pos.host:pos.port) as terminal POS10011 does, with the keys of the
- * gateway's configuration (onsite.keysFile, else the public test keys). `signon`; `purchase
- * <msisdn> <amount>` and `balance <msisdn>` ask for the PIN as a PIN pad does (shown as stars,
- * never echoed); `reverse <msisdn> <amount> --stan N` reverses a purchase. Prints the answer's
- * code and what it means. Exit 0 approved, 1 declined or unreachable, 2 usage. Exports runPos.
+ * gateway's configuration (onsite.keysFile, else the public test keys). Like a terminal it keeps
+ * its batch journal (batch number, STANs, what the host approved) in a file between runs:
+ * `signon`; `purchase <msisdn> <amount>` and `balance <msisdn>` ask for the PIN as a PIN pad does
+ * (shown as stars, never echoed); `void <stan>`, `refund <stan> <amount>`, `reverse <stan>`;
+ * `settle` (uploading the batch when the host's totals differ); `journal`. A purchase left
+ * without an answer is reversed before the next message. Prints each answer's code and what it
+ * means. Exit 0 approved, 1 declined or unreachable, 2 usage. Exports runPos.
  */
-
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { loadConfig } from '../../config.js'
 import { formatAmount, parseAmount } from '../../core/index.js'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
 import { readMasterKeysFile } from '../../gateway/pboc/keys-file.js'
+import type { BatchTotals } from '../../gateway/pos/batch-totals.js'
+import { totalsOfField } from '../../gateway/pos/batch-totals.js'
+import { defaultOnlineTerminals } from '../../gateway/pos/online-terminals.js'
 import { responseMeaning } from '../../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../../gateway/pos/virtual-pan.js'
 import type { PosAnswer } from '../pos/pos-client.js'
 import { connectPos } from '../pos/pos-client.js'
+import type { TerminalJournal } from '../pos/pos-terminal.js'
+import { journalTotals, newJournal, PosTerminalSession } from '../pos/pos-terminal.js'
 import { parseOptions, UsageError } from './args.js'
 import { optionsHelp } from './options-help.js'
 import { interruptedExitCode, openLineInput, processIo } from './terminal-io.js'
 
 const usage =
-  'usage: telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | ' +
-  'reverse <msisdn> <amount> --stan N [--account wallet|bank|phone_bill] [--terminal POS10011] ' +
-  '[--host 127.0.0.1] [--port 8583]'
+  'usage: telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | void <stan> | ' +
+  'refund <stan> <amount> | reverse <stan> | settle | journal [--account wallet|bank|phone_bill] ' +
+  '[--terminal POS10011] [--journal FILE] [--host 127.0.0.1] [--port 8583]'
 
 const accountDigits: Readonly<Record<string, string>> = {
   wallet: '10',
@@ -30,49 +39,72 @@ const accountDigits: Readonly<Record<string, string>> = {
   phone_bill: '30',
 }
 
+/** Each action and the words after it. */
+const arities: Readonly<Record<string, readonly string[]>> = {
+  signon: [],
+  purchase: ['an MSISDN', 'an amount, e.g. 12.50'],
+  balance: ['an MSISDN'],
+  void: ['the STAN of the purchase'],
+  refund: ['the STAN of the purchase', 'an amount, e.g. 12.50'],
+  reverse: ['the STAN of the purchase'],
+  settle: [],
+  journal: [],
+}
+
+/** China's local time, where the terminals of the world stand (fields 12 and 13). */
+const zoneOffsetMs = 8 * 3_600_000
+
 export async function runPos(args: string[]): Promise<number> {
   try {
     const parsed = parseOptions(args, optionsHelp.pos)
-    const [action, msisdn, amountText, ...rest] = parsed.positional
-    if (rest.length > 0) throw new UsageError(`unexpected ${rest[0]}`)
+    const [action, ...words] = parsed.positional
+    const wanted = arities[action ?? '']
+    if (action === undefined || wanted === undefined)
+      throw new UsageError(action === undefined ? 'which?' : `no such action: ${action}`)
+    if (words.length < wanted.length)
+      throw new UsageError(`${action} needs ${wanted[words.length]}`)
+    if (words.length > wanted.length) throw new UsageError(`unexpected ${words[wanted.length]}`)
     const option = (name: string): string | null => {
       const value = parsed.options.get(name)
       return typeof value === 'string' ? value : null
     }
-    const config = loadConfig()
     const account = option('account')
     if (account !== null && accountDigits[account] === undefined)
       throw new UsageError(`--account is wallet, bank or phone_bill, not ${account}`)
     const processing = (code: string) => `${code}${accountDigits[account ?? ''] ?? '00'}00`
-    const stanText = option('stan')
-    if (stanText !== null && !/^[0-9]{1,6}$/.test(stanText))
-      throw new UsageError('--stan is 1 to 6 digits')
-    const stan = stanText === null ? Math.floor(Date.now() / 1_000) % 1_000_000 : Number(stanText)
+    const amountOf = (word: string | undefined): bigint => {
+      const amount = parseAmount(word ?? '')
+      if (!amount.ok || amount.minor <= 0n)
+        throw new UsageError('the amount is yuan with at most two decimals, e.g. 12.50')
+      return amount.minor
+    }
+    const stanOf = (word: string | undefined): string => {
+      if (word === undefined || !/^[0-9]{1,6}$/.test(word))
+        throw new UsageError('a STAN is 1 to 6 digits (see telepay pos journal)')
+      return word.padStart(6, '0')
+    }
+    const config = loadConfig()
     const terminalId = option('terminal') ?? 'POS10011'
+    const journalFile = option('journal') ?? join(config.dataDir, `pos-${terminalId}.json`)
+    const journal = readJournal(journalFile, terminalId)
+    if (action === 'journal') {
+      printJournal(journal)
+      return 0
+    }
+    const [first, second] = words
+    const amountMinor =
+      action === 'purchase' ? amountOf(second) : action === 'refund' ? amountOf(second) : 0n
+    const stan = ['void', 'refund', 'reverse'].includes(action) ? stanOf(first) : ''
+    const pan = action === 'purchase' || action === 'balance' ? panOfMsisdn(first ?? '') : ''
     const masters =
       config.onsite.keysFile === null ? testMasterKeys : readMasterKeysFile(config.onsite.keysFile)
     const keys = new KeyStore(masters).posKeys(terminalId)
     const host = option('host') ?? config.pos.host
     const port = Number(option('port') ?? config.pos.port)
-    const needs = (what: string | undefined, name: string): string => {
-      if (what === undefined) throw new UsageError(`${action} needs ${name}`)
-      return what
-    }
-    if (!['signon', 'purchase', 'balance', 'reverse'].includes(action ?? ''))
-      throw new UsageError(action === undefined ? 'which?' : `no such action: ${action}`)
-    const pan = action === 'signon' ? '' : panOfMsisdn(needs(msisdn, 'an MSISDN'))
-    let amountMinor = 0n
-    if (action === 'purchase' || action === 'reverse') {
-      const amount = parseAmount(needs(amountText, 'an amount, e.g. 12.50'))
-      if (!amount.ok || amount.minor <= 0n)
-        throw new UsageError('the amount is yuan with at most two decimals, e.g. 12.50')
-      amountMinor = amount.minor
-    }
-    if (action === 'reverse' && stanText === null)
-      throw new UsageError('reverse needs --stan: the trace number of the purchase')
     let client: Awaited<ReturnType<typeof connectPos>>
     try {
-      client = await connectPos({ host, port, terminalId, keys })
+      const dialect = defaultOnlineTerminals.find((t) => t.terminalId === terminalId)?.dialect
+      client = await connectPos({ host, port, terminalId, keys, dialect: dialect ?? 'ascii' })
     } catch (error) {
       process.stderr.write(
         `telepay pos: no ISO 8583 host at ${host}:${port} (${(error as Error).message}): ` +
@@ -80,22 +112,45 @@ export async function runPos(args: string[]): Promise<number> {
       )
       return 1
     }
+    const session = new PosTerminalSession(
+      client,
+      journal,
+      () => new Date(Date.now() + zoneOffsetMs),
+    )
     try {
+      if (action !== 'signon' && action !== 'reverse') {
+        const reversal = await session.reversePending()
+        if (reversal !== null) print('a purchase left unanswered, reversed first:', reversal)
+      }
       // Connected first: a host that is not there is said before anyone types a PIN.
       const pin = action === 'purchase' || action === 'balance' ? await askPin() : null
       if (pin === 'interrupted') return interruptedExitCode
       let answer: PosAnswer
-      if (action === 'signon') answer = await client.send('0800', new Map([[11, pad(stan)]]))
+      if (action === 'signon') answer = await session.signOn()
+      else if (action === 'purchase')
+        answer = await session.purchase(pan, amountMinor, pin, processing('00'))
+      else if (action === 'balance') answer = await session.balance(pan, pin, processing('31'))
+      else if (action === 'void') answer = await session.void(stan)
+      else if (action === 'refund') answer = await session.refund(stan, amountMinor)
+      else if (action === 'reverse') answer = await session.reverse(stan)
       else {
-        const fields = client.purchaseFields(pan, amountMinor, stan, pin)
-        if (action === 'balance') fields.set(3, processing('31')).set(4, '0'.repeat(12))
-        else fields.set(3, processing('00'))
-        answer = await client.send(action === 'reverse' ? '0400' : '0200', fields)
+        const settled = await session.settle()
+        printSettlement(settled)
+        return settled.answer.code === '00' ? 0 : 1
       }
-      print(answer, stan)
+      print('', answer)
       return answer.code === '00' ? 0 : 1
+    } catch (error) {
+      const pending = journal.entries.find((entry) => entry.state === 'pending')
+      if (pending !== undefined)
+        process.stderr.write(
+          `telepay pos: purchase STAN ${pending.stan} has no answer: it is reversed before the ` +
+            'next message\n',
+        )
+      throw error
     } finally {
       client.close()
+      writeJournal(journalFile, journal)
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -107,8 +162,25 @@ export async function runPos(args: string[]): Promise<number> {
   }
 }
 
-function pad(stan: number): string {
-  return String(stan).padStart(6, '0')
+function readJournal(file: string, terminalId: string): TerminalJournal {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return newJournal(terminalId)
+    throw error
+  }
+  const journal = JSON.parse(text) as TerminalJournal
+  if (journal.terminalId !== terminalId || !Array.isArray(journal.entries))
+    throw new Error(`${file} is not the journal of terminal ${terminalId}`)
+  return journal
+}
+
+/** A new file put in place: a crash while writing leaves the old journal, never half of one. */
+function writeJournal(file: string, journal: TerminalJournal): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(journal, null, 1)}\n`)
+  renameSync(`${file}.tmp`, file)
 }
 
 async function askPin(): Promise<string | null | 'interrupted'> {
@@ -122,14 +194,15 @@ async function askPin(): Promise<string | null | 'interrupted'> {
   }
 }
 
-function print(answer: PosAnswer, stan: number): void {
+function print(title: string, answer: PosAnswer): void {
   const field = (number: number) => {
     const value = answer.fields.get(number)
     return typeof value === 'string' ? value : null
   }
-  const lines = [
-    `${answer.mti} ${answer.code} ${responseMeaning(answer.code)}  (STAN ${pad(stan)})`,
-  ]
+  const lines = title === '' ? [] : [title]
+  lines.push(
+    `${answer.mti} ${answer.code} ${responseMeaning(answer.code)}  (STAN ${field(11) ?? '-'})`,
+  )
   const reference = field(37)
   if (reference !== null) lines.push(`  reference ${reference}, approval code ${field(38) ?? '-'}`)
   const balance = field(54)
@@ -138,5 +211,41 @@ function print(answer: PosAnswer, stan: number): void {
     lines.push(`  balance ${formatAmount(balance[7] === 'D' ? -fen : fen)} CNY`)
   }
   if (!answer.macValid) lines.push("  the answer's MAC is not the host's: do not trust it")
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+function totalsLine(totals: BatchTotals): string {
+  return (
+    `${totals.debitCount} debits ${formatAmount(totals.debitMinor)}, ` +
+    `${totals.creditCount} credits ${formatAmount(totals.creditMinor)} CNY`
+  )
+}
+
+function printSettlement(settled: Awaited<ReturnType<PosTerminalSession['settle']>>): void {
+  const field48 = settled.answer.fields.get(48)
+  const theirs = totalsOfField(typeof field48 === 'string' ? field48 : null)
+  const lines = [`batch ${settled.closedBatch}`, `  terminal: ${totalsLine(settled.ours)}`]
+  if (theirs !== null) lines.push(`  host:     ${totalsLine(theirs)}`)
+  const { mti, code } = settled.answer
+  const answer = `${mti} ${code} ${responseMeaning(code)}`
+  if (settled.answer.code !== '00') lines.push(`  ${answer}: the batch stays open`)
+  else if (settled.balanced) lines.push(`  ${answer}: balanced, batch closed`)
+  else
+    lines.push(
+      `  did not balance: ${settled.uploaded} transactions uploaded; ${answer}: ` +
+        "the batch closed on the host's totals",
+    )
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+function printJournal(journal: TerminalJournal): void {
+  const batch = String(journal.batch).padStart(6, '0')
+  const lines = [`terminal ${journal.terminalId}, batch ${batch} open`]
+  for (const entry of journal.entries.filter((row) => row.batch === batch))
+    lines.push(
+      `  STAN ${entry.stan}  ${entry.date}  ${entry.kind.padEnd(8)} ` +
+        `${formatAmount(BigInt(entry.amountMinor)).padStart(10)}  ${entry.state}`,
+    )
+  lines.push(`  totals: ${totalsLine(journalTotals(journal))}`)
   process.stdout.write(`${lines.join('\n')}\n`)
 }

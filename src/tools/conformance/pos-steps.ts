@@ -4,10 +4,12 @@
  * connection of that terminal kept for the script, MACed under its key (the default world's
  * test keys); beyond the contract, `msisdn` fills field 2 with the phone's virtual card number
  * and `pin` fills field 52 with the PIN block, as a PIN pad would. `expect_pos: { field39 }`
- * checks the last answer's code. Exports posSteps.
+ * checks the last answer's code, and `fields` (by number) any other field's exact value.
+ * Exports posSteps.
  */
 import type { FieldValue } from '../../bearer/iso8583/codec.js'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
+import { defaultOnlineTerminals } from '../../gateway/pos/online-terminals.js'
 import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
 import { responseMeaning } from '../../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../../gateway/pos/virtual-pan.js'
@@ -30,6 +32,8 @@ async function terminalConnection(context: ScriptContext, terminal: string): Pro
     ...context.pos,
     terminalId: terminal,
     keys: keyStore.posKeys(terminal),
+    dialect:
+      defaultOnlineTerminals.find((online) => online.terminalId === terminal)?.dialect ?? 'ascii',
   }).catch((error: unknown) => {
     throw new StepFailure(
       `pos: no ISO 8583 host at ${context.pos?.host}:${context.pos?.port}: ${String(error)}`,
@@ -77,6 +81,17 @@ const expectPos: StepHandler = (rawArgs, context) => {
       `expect_pos: the host answered ${answer.code} (${responseMeaning(answer.code)}), ` +
         `expected ${expected} (${responseMeaning(expected)})`,
     )
+  const fields = args['fields']
+  if (typeof fields === 'object' && fields !== null)
+    for (const [number, value] of Object.entries(fields)) {
+      const got = answer.fields.get(Number(number))
+      const shown = Buffer.isBuffer(got) ? got.toString('hex') : got
+      if (shown !== String(value))
+        throw new StepFailure(
+          `expect_pos: field ${number} of the ${answer.mti} is ${shown ?? 'absent'}, ` +
+            `expected ${String(value)}`,
+        )
+    }
   return Promise.resolve()
 }
 

@@ -276,7 +276,7 @@ export const stepSchemas: Readonly<Record<string, StepSchema>> = {
   },
   expect_pos: {
     args: { form: 'map' },
-    keys: { field39: requiredString },
+    keys: { field39: requiredString, fields: { value: { type: 'string_map' } } },
   },
 }
 

@@ -1,6 +1,7 @@
 /**
  * pos-client.ts - an online shop terminal as the ISO 8583 host meets it: one TCP connection, a
- * message at a time (2-byte length, the ASCII dialect), purchases with the PIN as a format 0
+ * message at a time (2-byte length; the ASCII dialect, or CUP's with its TPDU and header),
+ * purchases with the PIN as a format 0
  * block under the terminal's PIN key, every message but the sign-on MACed under its MAC key, the
  * answers' MACs checked. For the tests and the conformance steps. Exports PosClient,
  * PosAnswer, connectPos.
@@ -9,7 +10,8 @@ import type { Socket } from 'node:net'
 import { connect } from 'node:net'
 import type { FieldValue } from '../../bearer/iso8583/codec.js'
 import { decodeMessage, encodeMessage } from '../../bearer/iso8583/codec.js'
-import { asciiDialect } from '../../bearer/iso8583/dialects.js'
+import type { DialectName } from '../../bearer/iso8583/dialects.js'
+import { dialects } from '../../bearer/iso8583/dialects.js'
 import { FrameReader, frameOf } from '../../bearer/iso8583/framing.js'
 import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
 import { encodeWithMac, macMatches } from '../../gateway/pos/pos-mac.js'
@@ -26,6 +28,7 @@ export interface PosAnswer {
 export interface PosClient {
   /** Sends `fields` as `mti` (MACed unless a sign-on) and waits for the answer. */
   send(mti: string, fields: ReadonlyMap<number, FieldValue>): Promise<PosAnswer>
+  readonly dialect: DialectName
   /** Sends bytes as one frame, as they are (a hostile message), and waits for an answer. */
   sendRaw(body: Buffer): Promise<PosAnswer | null>
   /** A purchase's fields: the card, amount in fen, STAN, and the PIN typed on the PIN pad. */
@@ -40,6 +43,8 @@ export async function connectPos(options: {
   readonly port: number
   readonly terminalId: string
   readonly keys: { readonly pin: Uint8Array; readonly mac: Uint8Array }
+  /** The terminal's dialect (default ascii). */
+  readonly dialect?: DialectName
   /** How long an answer may take (default 5 s). */
   readonly answerTimeoutMs?: number
 }): Promise<PosClient> {
@@ -47,6 +52,11 @@ export async function connectPos(options: {
     const opened = connect(options.port, options.host, () => resolve(opened))
     opened.once('error', reject)
   })
+  const dialect = dialects[options.dialect ?? 'ascii']
+  // CUP's TPDU (ID 60, to the host's NII 0003) and the application header of the capture the
+  // codec's tests decode; the host answers them turned round.
+  const tpdu = dialect.tpduBytes === 0 ? Buffer.alloc(0) : Buffer.from('6000030000', 'hex')
+  const header = dialect.headerBytes === 0 ? Buffer.alloc(0) : Buffer.from('603100311003', 'hex')
   const reader = new FrameReader()
   const waiting: ((frame: Buffer | null) => void)[] = []
   socket.on('data', (chunk: Buffer) => {
@@ -69,21 +79,22 @@ export async function connectPos(options: {
       })
     })
   const read = (frame: Buffer): PosAnswer => {
-    const answer = decodeMessage(frame, asciiDialect)
+    const answer = decodeMessage(frame, dialect)
     const mac = answer.fields.get(64)
-    const macValid = !Buffer.isBuffer(mac) || macMatches(options.keys.mac, frame, asciiDialect, mac)
+    const macValid = !Buffer.isBuffer(mac) || macMatches(options.keys.mac, frame, dialect, mac)
     const code = answer.fields.get(39)
     return { ...answer, code: typeof code === 'string' ? code : '', macValid }
   }
   const client: PosClient = {
+    dialect: options.dialect ?? 'ascii',
     async send(mti, fields) {
       const all = new Map(fields)
       all.set(41, options.terminalId.padEnd(8))
-      const message = { mti, fields: all, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) }
+      const message = { mti, fields: all, tpdu, header }
       const bytes =
         mti === '0800'
-          ? encodeMessage(message, asciiDialect)
-          : encodeWithMac(message, asciiDialect, options.keys.mac)
+          ? encodeMessage(message, dialect)
+          : encodeWithMac(message, dialect, options.keys.mac)
       const answered = next()
       socket.write(frameOf(bytes))
       const frame = await answered
