@@ -78,11 +78,13 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
   pos: {
     summary:
       'an online shop terminal over ISO 8583: sign on, a purchase or a balance with the PIN ' +
-      'typed on its PIN pad, a reversal (needs a running gateway)',
+      'typed on its PIN pad, void, refund, reversal, settlement; keeps its batch journal ' +
+      '(needs a running gateway)',
     usage:
-      'telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | ' +
-      'reverse <msisdn> <amount> --stan N [--account wallet|bank|phone_bill] ' +
-      '[--terminal POS10011] [--host 127.0.0.1] [--port 8583]',
+      'telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | void <stan> | ' +
+      'refund <stan> <amount> | reverse <stan> | settle | journal ' +
+      '[--account wallet|bank|phone_bill] [--terminal POS10011] [--journal FILE] ' +
+      '[--host 127.0.0.1] [--port 8583]',
     run: async (args) => (await import('./pos.js')).runPos(args),
   },
   keys: {
