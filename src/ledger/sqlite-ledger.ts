@@ -420,6 +420,19 @@ export class SqliteLedger implements LedgerStore {
     return Promise.resolve({ subscriber: subscriberOfRow(row), accounts })
   }
 
+  pinState(
+    msisdn: string,
+  ): Promise<{ readonly pinHash: string; readonly lockedUntilMs: number } | null> {
+    const row = this.statement(
+      'SELECT pin_hash, locked_until_ms FROM subscribers WHERE msisdn = ?',
+    ).get(msisdn) as { pin_hash: string; locked_until_ms: bigint } | undefined
+    return Promise.resolve(
+      row === undefined
+        ? null
+        : { pinHash: row.pin_hash, lockedUntilMs: Number(row.locked_until_ms) },
+    )
+  }
+
   payment(id: string): Promise<Payment | null> {
     const row = this.statement('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined
     return Promise.resolve(row === undefined ? null : paymentOfRow(row))

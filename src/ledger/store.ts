@@ -238,6 +238,13 @@ export interface LedgerStore {
   isEmpty(): Promise<boolean>
   seedWorld(world: World, nowMs: number): Promise<void>
   subscriber(msisdn: string): Promise<SubscriberDetail | null>
+  /**
+   * What a PIN check reads of a subscriber, and nothing more (every PIN-authorized command reads
+   * it before its hash is checked): the stored hash and the lock's end.
+   */
+  pinState(
+    msisdn: string,
+  ): Promise<{ readonly pinHash: string; readonly lockedUntilMs: number } | null>
   payment(id: string): Promise<Payment | null>
   transactions(filter: TransactionFilter): Promise<readonly Payment[]>
   searchPayments(search: PaymentSearch): Promise<PaymentPage>

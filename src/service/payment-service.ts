@@ -156,10 +156,10 @@ export class PaymentService {
     if (pin === null || pin === '') return 'absent'
     const msisdn = msisdnOf(command)
     if (msisdn === null) return 'absent'
-    const detail = await this.deps.ledger.subscriber(msisdn)
-    if (detail === null || detail.subscriber.lockedUntilMs > nowMs) return 'absent'
+    const state = await this.deps.ledger.pinState(msisdn)
+    if (state === null || state.lockedUntilMs > nowMs) return 'absent'
     if (!pinPattern.test(pin)) return 'mismatch'
-    return (await this.deps.pins.verify(pin, detail.subscriber.pinHash)) ? 'match' : 'mismatch'
+    return (await this.deps.pins.verify(pin, state.pinHash)) ? 'match' : 'mismatch'
   }
 
   private async followBankStep(env: Envelope, result: CommandResult): Promise<CommandResult> {

@@ -68,7 +68,7 @@ describe('telepay bench', () => {
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toContain(
       'unknown benchmark "warp"; choose ledger, sms, ussd, handset, console, startup, onsite, ' +
-        'clearing, storage, scale or all',
+        'clearing, pos, storage, scale or all',
     )
     const loose = spawnSync(process.execPath, ['bin/telepay.js', 'bench', '--seconds', '1'], {
       encoding: 'utf8',

@@ -4,10 +4,10 @@
  * never padded here (each caller pads as its standard says). Node 20's OpenSSL 3 has no single
  * DES outside the legacy provider, so single DES is triple DES with the key three times
  * (K‖K‖K: encrypt, decrypt, encrypt with one key is one encryption). Exports desEncrypt,
- * desEncryptCbc, DesBlocks, tdesEncrypt, tdesDecrypt, tdesEncryptCbc, tdesDecryptCbc,
- * xorBytes.
+ * desEncryptCbc, DesBlocks, TdesBlocks, tdesBlocksOf, tdesEncrypt, tdesDecrypt,
+ * tdesEncryptCbc, tdesDecryptCbc, xorBytes.
  */
-import { type Cipher, createCipheriv, createDecipheriv } from 'node:crypto'
+import { type Cipher, createCipheriv, createDecipheriv, type Decipher } from 'node:crypto'
 
 function checkLengths(key: Uint8Array, keyBytes: number, data: Uint8Array): void {
   if (key.length !== keyBytes) throw new RangeError(`a ${keyBytes}-byte key, not ${key.length}`)
@@ -58,6 +58,45 @@ export class DesBlocks {
     if (block8.length !== 8) throw new RangeError(`one 8-byte block, not ${block8.length} bytes`)
     return this.#engine.update(block8)
   }
+}
+
+/**
+ * A two-key triple DES key made ready once, for block after block both ways (ECB, so the ciphers
+ * are never finished): a POS terminal's MAC and PIN keys serve every message it sends.
+ */
+export class TdesBlocks {
+  readonly #encrypt: Cipher
+  readonly #decrypt: Decipher
+
+  constructor(key16: Uint8Array) {
+    checkLengths(key16, 16, Buffer.alloc(0))
+    this.#encrypt = createCipheriv('des-ede-ecb', key16, null)
+    this.#encrypt.setAutoPadding(false)
+    this.#decrypt = createDecipheriv('des-ede-ecb', key16, null)
+    this.#decrypt.setAutoPadding(false)
+  }
+
+  encrypt(block8: Uint8Array): Buffer {
+    if (block8.length !== 8) throw new RangeError(`one 8-byte block, not ${block8.length} bytes`)
+    return this.#encrypt.update(block8)
+  }
+
+  decrypt(block8: Uint8Array): Buffer {
+    if (block8.length !== 8) throw new RangeError(`one 8-byte block, not ${block8.length} bytes`)
+    return this.#decrypt.update(block8)
+  }
+}
+
+const readyTdes = new WeakMap<Uint8Array, TdesBlocks>()
+
+/** The ready key of `key16` (the same array object), made on first use and kept while it lives. */
+export function tdesBlocksOf(key16: Uint8Array): TdesBlocks {
+  let ready = readyTdes.get(key16)
+  if (ready === undefined) {
+    ready = new TdesBlocks(key16)
+    readyTdes.set(key16, ready)
+  }
+  return ready
 }
 
 /** Two-key triple DES (EDE), ECB, with a 16-byte key. */

@@ -6,7 +6,7 @@
  * every channel's PIN is; a block that is not well formed gives no PIN. Exports pinBlockOf,
  * pinOfBlock, encryptPinBlock, decryptPinBlock.
  */
-import { tdesDecrypt, tdesEncrypt } from '../pboc/des.js'
+import { tdesBlocksOf } from '../pboc/des.js'
 
 /** Block 2: 0000 and the twelve card digits left of the check digit. */
 function panBlock(pan: string): Buffer {
@@ -39,9 +39,9 @@ export function pinOfBlock(block: Uint8Array, pan: string): string | null {
 
 /** The block as field 52 carries it: under the terminal's 16-byte PIN key. */
 export function encryptPinBlock(pinKey16: Uint8Array, clear: Uint8Array): Buffer {
-  return tdesEncrypt(pinKey16, clear)
+  return tdesBlocksOf(pinKey16).encrypt(clear)
 }
 
 export function decryptPinBlock(pinKey16: Uint8Array, encrypted: Uint8Array): Buffer {
-  return tdesDecrypt(pinKey16, encrypted)
+  return tdesBlocksOf(pinKey16).decrypt(encrypted)
 }

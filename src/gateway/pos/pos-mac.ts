@@ -13,7 +13,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Iso8583Message } from '../../bearer/iso8583/codec.js'
 import { encodeMessage } from '../../bearer/iso8583/codec.js'
 import type { Dialect } from '../../bearer/iso8583/field-spec.js'
-import { desEncrypt, tdesEncrypt, xorBytes } from '../pboc/des.js'
+import { desEncryptCbc, tdesBlocksOf, xorBytes } from '../pboc/des.js'
 
 /** Bytes of field 64. */
 export const macBytes = 8
@@ -23,12 +23,14 @@ export function posMac(key16: Uint8Array, data: Uint8Array): Buffer {
   const blocks = Math.max(1, Math.ceil(data.length / 8))
   const padded = Buffer.alloc(blocks * 8)
   Buffer.from(data).copy(padded)
-  const left = key16.subarray(0, 8)
-  let chain: Buffer = Buffer.alloc(8)
   const last = padded.length - 8
-  for (let offset = 0; offset < last; offset += 8)
-    chain = desEncrypt(left, xorBytes(chain, padded.subarray(offset, offset + 8)))
-  return tdesEncrypt(key16, xorBytes(chain, padded.subarray(last)))
+  // The chain over every block but the last is single-DES CBC's last block: one cipher for the
+  // message, not one a block (making a cipher costs several blocks' encryption).
+  const chain =
+    last === 0
+      ? Buffer.alloc(8)
+      : desEncryptCbc(key16.subarray(0, 8), padded.subarray(0, last)).subarray(last - 8)
+  return tdesBlocksOf(key16).encrypt(xorBytes(chain, padded.subarray(last)))
 }
 
 /** The field a message's MAC goes in: 128 when it has any field above 64, else 64. */

@@ -1,9 +1,9 @@
 /**
- * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|onsite|clearing|storage|
- * scale|all] [options]`
+ * bench-cli.ts - `telepay bench [ledger|sms|ussd|handset|console|startup|onsite|clearing|pos|
+ * storage|scale|all] [options]`
  * (what `npm run bench` runs: all). Each benchmark prints its figures beside a baseline measured
  * in the same run and exits 1 when a target is missed; `all` runs ledger, sms, ussd, handset,
- * console, startup, onsite and clearing one after the other, each in a process of its own, and
+ * console, startup, onsite, clearing and pos one after the other, each in a process of its own, and
  * fails when any failed (not scale: at the issue's sizes it takes minutes; CI runs `bench scale
  * --small`). `storage` measures the database's bytes per payment,
  * has no target and runs by name only. Options after the name go to that benchmark (`telepay
@@ -31,6 +31,7 @@ import {
   parseOnsiteBenchArgs,
   runOnsiteBench,
 } from './onsite-bench.js'
+import { formatPosBenchReport, parsePosBenchArgs, posBenchUsage, runPosBench } from './pos-bench.js'
 import { runBench } from './run-bench.js'
 import { formatScaleBenchReport, parseScaleBenchArgs, runScaleBench } from './scale-bench.js'
 import { parseSmsBenchArgs, smsBenchUsage } from './sms/args.js'
@@ -59,6 +60,7 @@ const benches = [
   'startup',
   'onsite',
   'clearing',
+  'pos',
   'storage',
   'scale',
 ] as const
@@ -213,6 +215,22 @@ async function runClearing(args: readonly string[]): Promise<number> {
   return report.pass ? 0 : 1
 }
 
+async function runPos(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${posBenchUsage}\n`)
+    return 0
+  }
+  const parsed = parsePosBenchArgs(args)
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`)
+    return 2
+  }
+  const report = await runPosBench(parsed.options, (line) => process.stderr.write(`${line}\n`))
+  process.stdout.write(`${formatPosBenchReport(report).join('\n')}\n`)
+  if (parsed.json) process.stdout.write(`${jsonOf(report)}\n`)
+  return report.pass ? 0 : 1
+}
+
 async function runOnsite(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${onsiteBenchUsage}\n`)
@@ -234,6 +252,7 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   if (first === 'ledger') return runBench(rest)
   if (first === 'onsite') return runOnsite(rest)
   if (first === 'clearing') return runClearing(rest)
+  if (first === 'pos') return runPos(rest)
   if (first === 'storage') return runStorage(rest)
   if (first === 'sms') return runSms(rest)
   if (first === 'ussd') return runUssd(rest)
@@ -249,11 +268,9 @@ export async function runBenchCommand(args: string[]): Promise<number> {
   }
   if (first === 'all' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(
-      'usage: telepay bench all: ledger, sms, ussd, handset, console, startup, onsite and ' +
-        'clearing one ' +
-        'after the ' +
-        'other, ' +
-        'each with its defaults (no options; scale is not in it)\n',
+      'usage: telepay bench all: ledger, sms, ussd, handset, console, startup, onsite, ' +
+        'clearing and pos one after the other, each with its defaults (no options; scale is ' +
+        'not in it)\n',
     )
     return 0
   }

@@ -131,12 +131,15 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
       'node:http server), ' +
       'onsite (a tap at a bus gate: p99 vs the 400 ms bound, beside the same crypto and ' +
       'commits), ' +
+      'clearing (a day of offline records vs the TACs alone), ' +
+      'pos (ISO 8583 purchases/s vs a bare TCP echo), ' +
       'scale (the same at 1,000,000 subscribers and 100,000 open sessions; not in all), ' +
       'storage (bytes a payment; not in all)',
     usage:
       'telepay bench [all | ledger [--seconds N] [--batch-max N] [--in-flight N] [--keep] ' +
       '[--json] | sms [--seconds N] [--binds N] [--window N] ... (telepay bench sms --help) | ' +
       'ussd ... | startup [--runs N] [--idle-seconds S] | onsite [--seconds N] [--pcsc-taps N] | ' +
+      'clearing [--records N] | pos [--seconds N] [--terminals N] | ' +
       'scale [--small] [--sections A,B,C,D] ' +
       '[--subscribers N,N] [--sessions N] ... ' +
       '(telepay bench scale --help)]',
