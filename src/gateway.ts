@@ -37,6 +37,7 @@ import { startUssdOverSmpp } from '../channels/ussd/smpp/index.js'
 import type { RunningWapChannel, WapChannelConfig } from '../channels/wap/index.js'
 import { startWapChannel } from '../channels/wap/index.js'
 import type { GatewayBank } from './bank/gateway-bank.js'
+import { ShopCounter } from './bearer/pos-terminal/shop-counter.js'
 import type { SimToolkit } from './bearer/rfid-sim/sim-toolkit.js'
 import { startOnsiteSimulator } from './bearer/rfid-sim/start.js'
 import { defaultTerminals } from './bearer/rfid-sim/terminal/fares.js'
@@ -77,6 +78,7 @@ import type { ChannelHealth, GatewayContext } from './http/context.js'
 import { handsetStream } from './http/handset-stream.js'
 import { onsiteSimApi } from './http/onsite-sim-api.js'
 import { OverviewMonitor } from './http/overview/monitor.js'
+import { posCounterApi } from './http/pos-counter-api.js'
 import { simulatorApi } from './http/simulator-api.js'
 import { startStoppableServer } from './http/stoppable-server.js'
 import { GroupCommit } from './ledger/group-commit.js'
@@ -558,6 +560,24 @@ async function startOnLockedDir(
           log,
         }),
       )
+      // The shop counter where a phone is presented to pay online (the web handset's Counter):
+      // the online terminal of CUP's dialect, paying through this gateway's own ISO 8583 host.
+      const counterTerminal = defaultOnlineTerminals.find((terminal) => terminal.dialect === 'cup')
+      if (pos !== null && counterTerminal !== undefined)
+        mounted.use(
+          posCounterApi({
+            counter: new ShopCounter({
+              host: config.pos.host === '0.0.0.0' ? '127.0.0.1' : config.pos.host,
+              port: pos.port,
+              terminalId: counterTerminal.terminalId,
+              dialect: counterTerminal.dialect,
+              keys: purseKeys.posKeys(counterTerminal.terminalId),
+              journalFile: join(config.dataDir, `pos-${counterTerminal.terminalId}.json`),
+              localNow: () => new Date(clock.nowMs() + config.limits.dayOffsetMs),
+            }),
+            log,
+          }),
+        )
       if (onsite !== null)
         mounted.use(
           onsiteSimApi({

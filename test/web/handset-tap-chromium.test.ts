@@ -2,7 +2,9 @@
  * handset-tap-chromium.test.ts - the web handset's Tap app in headless Chromium: the phone's
  * RFID-SIM held to the simulator's bus gate and a shop's till; the purse shown, the receipt after
  * a paid tap and the refusal (nothing charged) after a tap the purse cannot pay, in English and in
- * Chinese, on a phone's width, with no console error and no serious accessibility violation.
+ * Chinese; the shop counter, online (terminal POS10012 over ISO 8583): the amount, the account and
+ * the PIN, approved and the wallet charged once, a wrong PIN declined; on a phone's width, with no
+ * console error and no serious accessibility violation.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,7 +17,7 @@ import {
   seriousViolations,
 } from '../support/chromium.js'
 import type { GatewayFixture } from '../support/gateway-fixture.js'
-import { HAN, LI, startTestGateway } from '../support/gateway-fixture.js'
+import { HAN, LI, LI_PIN, startTestGateway } from '../support/gateway-fixture.js'
 import { loadCardAsHost } from '../support/rfid-sim.js'
 
 const installed = chromiumInstalled
@@ -91,6 +93,31 @@ describe('the Tap app of the web handset', () => {
     expect(await phone.locator('.tap-result').textContent()).toContain('电子钱包余额不足。')
     await page.screenshot({ path: join(shots, 'tap-refused-zh-390.png'), fullPage: true })
     expect((await gw.request('GET', `/sim/cards/${HAN}`)).json.balance).toBe('0.00')
+    expect(await seriousViolations(page)).toEqual([])
+    expect(errors).toEqual([])
+  })
+
+  it.skipIf(!installed)(`pays at the shop counter online, with the PIN ${skipped}`, async () => {
+    const { page, errors } = await openTap(LI, 'en')
+    const phone = page.locator('#phone-1')
+    const wallet = Number(await gw.balance(LI, 'wallet'))
+    await phone.locator('.tap-terminal').selectOption('counter')
+    expect(await phone.locator('.tap-pin').isVisible()).toBe(true)
+    await phone.locator('.tap-amount').fill('6.00')
+    await phone.locator('.tap-account').selectOption('wallet')
+    await phone.locator('.tap-pin').fill(LI_PIN)
+    await phone.locator('.tap-button').click()
+    await phone.locator('.tap-paid', { hasText: 'Approved CNY 6.00' }).waitFor({ timeout: waitMs })
+    expect(await phone.locator('.tap-result').textContent()).toContain('POS10012 · 00 approved')
+    expect(await phone.locator('.tap-pin').inputValue()).toBe('')
+    expect(Number(await gw.balance(LI, 'wallet'))).toBeCloseTo(wallet - 6, 2)
+    await page.screenshot({ path: join(shots, 'tap-counter-390.png'), fullPage: true })
+
+    await phone.locator('.tap-pin').fill('0000')
+    await phone.locator('.tap-button').click()
+    await phone.locator('.tap-refused', { hasText: 'Declined' }).waitFor({ timeout: waitMs })
+    expect(await phone.locator('.tap-result').textContent()).toContain('55 wrong PIN')
+    expect(Number(await gw.balance(LI, 'wallet'))).toBeCloseTo(wallet - 6, 2)
     expect(await seriousViolations(page)).toEqual([])
     expect(errors).toEqual([])
   })

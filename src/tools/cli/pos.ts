@@ -9,8 +9,12 @@
  * without an answer is reversed before the next message. Prints each answer's code and what it
  * means. Exit 0 approved, 1 declined or unreachable, 2 usage. Exports runPos.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { readJournal, writeJournal } from '../../bearer/pos-terminal/journal-file.js'
+import type { PosAnswer } from '../../bearer/pos-terminal/pos-client.js'
+import { connectPos } from '../../bearer/pos-terminal/pos-client.js'
+import type { TerminalJournal } from '../../bearer/pos-terminal/pos-terminal.js'
+import { journalTotals, PosTerminalSession } from '../../bearer/pos-terminal/pos-terminal.js'
 import { loadConfig } from '../../config.js'
 import { formatAmount, parseAmount } from '../../core/index.js'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
@@ -20,10 +24,6 @@ import { totalsOfField } from '../../gateway/pos/batch-totals.js'
 import { defaultOnlineTerminals } from '../../gateway/pos/online-terminals.js'
 import { responseMeaning } from '../../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../../gateway/pos/virtual-pan.js'
-import type { PosAnswer } from '../pos/pos-client.js'
-import { connectPos } from '../pos/pos-client.js'
-import type { TerminalJournal } from '../pos/pos-terminal.js'
-import { journalTotals, newJournal, PosTerminalSession } from '../pos/pos-terminal.js'
 import { parseOptions, UsageError } from './args.js'
 import { optionsHelp } from './options-help.js'
 import { interruptedExitCode, openLineInput, processIo } from './terminal-io.js'
@@ -160,27 +160,6 @@ export async function runPos(args: string[]): Promise<number> {
     process.stderr.write(`telepay pos: ${(error as Error).message}\n`)
     return 1
   }
-}
-
-function readJournal(file: string, terminalId: string): TerminalJournal {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return newJournal(terminalId)
-    throw error
-  }
-  const journal = JSON.parse(text) as TerminalJournal
-  if (journal.terminalId !== terminalId || !Array.isArray(journal.entries))
-    throw new Error(`${file} is not the journal of terminal ${terminalId}`)
-  return journal
-}
-
-/** A new file put in place: a crash while writing leaves the old journal, never half of one. */
-function writeJournal(file: string, journal: TerminalJournal): void {
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(journal, null, 1)}\n`)
-  renameSync(`${file}.tmp`, file)
 }
 
 async function askPin(): Promise<string | null | 'interrupted'> {

@@ -8,13 +8,13 @@
  * Exports posSteps.
  */
 import type { FieldValue } from '../../bearer/iso8583/codec.js'
+import type { PosAnswer, PosClient } from '../../bearer/pos-terminal/pos-client.js'
+import { connectPos } from '../../bearer/pos-terminal/pos-client.js'
 import { KeyStore, testMasterKeys } from '../../gateway/pboc/key-store.js'
 import { defaultOnlineTerminals } from '../../gateway/pos/online-terminals.js'
 import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
 import { responseMeaning } from '../../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../../gateway/pos/virtual-pan.js'
-import type { PosAnswer, PosClient } from '../pos/pos-client.js'
-import { connectPos } from '../pos/pos-client.js'
 import type { ScriptContext } from './context.js'
 import { interpolate, StepFailure } from './context.js'
 import type { StepHandler } from './http-steps.js'

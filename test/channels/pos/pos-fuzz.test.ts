@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FieldValue } from '../../../src/bearer/iso8583/codec.js'
 import { asciiDialect } from '../../../src/bearer/iso8583/dialects.js'
 import { FrameReader, frameOf } from '../../../src/bearer/iso8583/framing.js'
+import { connectPos } from '../../../src/bearer/pos-terminal/pos-client.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
 import { encryptPinBlock, pinBlockOf } from '../../../src/gateway/pos/pin-block.js'
 import { encodeWithMac } from '../../../src/gateway/pos/pos-mac.js'
 import { panOfMsisdn } from '../../../src/gateway/pos/virtual-pan.js'
-import { connectPos } from '../../../src/tools/pos/pos-client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import {
   LI,

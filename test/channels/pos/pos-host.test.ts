@@ -9,10 +9,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FieldValue } from '../../../src/bearer/iso8583/codec.js'
+import type { PosClient } from '../../../src/bearer/pos-terminal/pos-client.js'
+import { connectPos } from '../../../src/bearer/pos-terminal/pos-client.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
 import { panOfMsisdn } from '../../../src/gateway/pos/virtual-pan.js'
-import type { PosClient } from '../../../src/tools/pos/pos-client.js'
-import { connectPos } from '../../../src/tools/pos/pos-client.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { HAN, LI, LI_PIN, posPortOf, startTestGateway } from '../../support/gateway-fixture.js'
 

@@ -8,11 +8,11 @@
  * and the CUP-dialect terminal POS10012 doing the same in its dialect.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import type { PosClient } from '../../../src/bearer/pos-terminal/pos-client.js'
+import { connectPos } from '../../../src/bearer/pos-terminal/pos-client.js'
+import { newJournal, PosTerminalSession } from '../../../src/bearer/pos-terminal/pos-terminal.js'
 import { KeyStore, testMasterKeys } from '../../../src/gateway/pboc/key-store.js'
 import { panOfMsisdn } from '../../../src/gateway/pos/virtual-pan.js'
-import type { PosClient } from '../../../src/tools/pos/pos-client.js'
-import { connectPos } from '../../../src/tools/pos/pos-client.js'
-import { newJournal, PosTerminalSession } from '../../../src/tools/pos/pos-terminal.js'
 import type { GatewayFixture } from '../../support/gateway-fixture.js'
 import { LI, LI_PIN, posPortOf, startTestGateway } from '../../support/gateway-fixture.js'
 import { captureLog } from '../../support/log-capture.js'

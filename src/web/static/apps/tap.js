@@ -4,7 +4,9 @@
  * (a till asks for the amount), and taps: the terminal pays offline from the purse over the real
  * APDU sequence (POST /sim/terminals/:name/taps) and the screen shows its receipt, or why it
  * refused. A recording gets the `tap` step, then `expect_http` with what the terminal answered
- * and `expect_card` with the purse after it.
+ * and `expect_card` with the purse after it. The last choice is the shop counter, online: the
+ * phone presented at terminal POS10012, the amount, the account and the PIN on its PIN pad, paid
+ * over ISO 8583 (POST /sim/pos/purchases); a recording gets `pos` and `expect_pos`.
  */
 import { clear, h } from '../lib/dom.js'
 import { onLanguage, t } from '../lib/i18n.js'
@@ -21,6 +23,20 @@ function loadTerminals() {
     })
   return terminalsPromise
 }
+
+let counterPromise = null
+function loadCounter() {
+  counterPromise ??= fetch('/sim/pos/counter')
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => {
+      counterPromise = null
+      return null
+    })
+  return counterPromise
+}
+
+/** The counter's entry in the terminal list: a name no offline terminal has. */
+const counterValue = 'counter'
 
 function fareWords(fare) {
   if (fare.kind === 'flat') return `${t('tap_flat')} CNY ${(fare.fareFen / 100).toFixed(2)}`
@@ -57,7 +73,28 @@ export function createTap(phone) {
     { type: 'submit', class: 'primary tap-button', 'data-l': 'tap_button' },
     t('tap_button'),
   )
-  const form = h('form', { class: 'tap-form' }, pick, amountRow, button)
+  const account = h('select', { class: 'tap-account' })
+  const accountRow = h(
+    'label',
+    { class: 'tap-row tap-account-row' },
+    h('span', { 'data-l': 'tap_account' }, t('tap_account')),
+    account,
+  )
+  const pin = h('input', {
+    class: 'tap-pin',
+    type: 'password',
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    maxlength: '6',
+  })
+  const pinRow = h(
+    'label',
+    { class: 'tap-row tap-pin-row' },
+    h('span', { 'data-l': 'tap_pin' }, t('tap_pin')),
+    pin,
+  )
+  const form = h('form', { class: 'tap-form' }, pick, amountRow, accountRow, pinRow, button)
+  let counter = null
   const result = h('div', { class: 'tap-result', role: 'status', 'aria-live': 'polite' })
   const element = h(
     'div',
@@ -77,7 +114,22 @@ export function createTap(phone) {
   }
 
   function showAmount() {
-    amountRow.hidden = chosen()?.fare.kind !== 'till'
+    const atCounter = pick.value === counterValue
+    amountRow.hidden = !atCounter && chosen()?.fare.kind !== 'till'
+    accountRow.hidden = !atCounter
+    pinRow.hidden = !atCounter
+    const label = atCounter ? 'tap_counter_button' : 'tap_button'
+    button.dataset.l = label
+    button.textContent = t(label)
+  }
+
+  function fillAccounts() {
+    const current = account.value
+    clear(account)
+    account.append(h('option', { value: '' }, t('tap_account_default')))
+    for (const kind of counter?.accounts ?? [])
+      account.append(h('option', { value: kind }, t(`tap_account_${kind}`)))
+    account.value = current
   }
 
   async function refreshPurse() {
@@ -103,13 +155,71 @@ export function createTap(phone) {
       pick.append(
         h('option', { value: terminal.name }, `${terminal.name} · ${fareWords(terminal.fare)}`),
       )
+    counter = await loadCounter()
+    if (counter !== null)
+      pick.append(h('option', { value: counterValue }, `${counter.terminal} · ${t('tap_counter')}`))
+    fillAccounts()
     if (current !== '') pick.value = current
     showAmount()
+  }
+
+  /** The phone presented at the shop counter: an online purchase over ISO 8583 with the PIN. */
+  async function payAtCounter() {
+    const body = { msisdn: phone.msisdn, amount: amount.value.trim(), pin: pin.value }
+    if (account.value !== '') body.account = account.value
+    const answer = await wireJson(phone, 'pos', '/sim/pos/purchases', 'POST', body, {
+      ...body,
+      pin: '****',
+    })
+    pin.value = ''
+    if (answer.status !== 200) {
+      result.append(
+        h('p', { class: 'tap-refused' }, t('tap_refused')),
+        h('p', {}, answer.status === 503 ? t('tap_counter_down') : (answer.json?.message ?? '')),
+      )
+      return
+    }
+    const paid = answer.json
+    phone.step('pos', {
+      terminal: paid.terminal,
+      mti: '0200',
+      msisdn: body.msisdn,
+      pin: body.pin,
+      fields: paid.sent,
+    })
+    phone.step('expect_pos', { field39: paid.code })
+    result.append(
+      paid.approved
+        ? h('p', { class: 'tap-paid' }, `${t('tap_approved')} CNY ${body.amount}`)
+        : h('p', { class: 'tap-refused' }, t('tap_declined')),
+      h('p', {}, `${paid.terminal} · ${paid.code} ${paid.meaning}`),
+      paid.reference === null
+        ? null
+        : h(
+            'p',
+            { class: 'muted' },
+            `${t('tap_counter_receipt')} ${paid.reference} · STAN ${paid.stan}`,
+          ),
+    )
+    result.scrollIntoView({ block: 'nearest' })
   }
 
   pick.addEventListener('change', showAmount)
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
+    if (pick.value === counterValue) {
+      if (phone.msisdn === '') return
+      button.disabled = true
+      clear(result)
+      try {
+        await payAtCounter()
+      } catch (error) {
+        result.append(h('p', { class: 'tap-refused' }, String(error)))
+      } finally {
+        button.disabled = false
+      }
+      return
+    }
     const terminal = chosen()
     if (terminal === null || phone.msisdn === '') return
     const args = { msisdn: phone.msisdn, terminal: terminal.name }
@@ -173,6 +283,7 @@ export function createTap(phone) {
     },
     clear() {
       amount.value = ''
+      pin.value = ''
     },
     end() {
       clear(result)

@@ -8,13 +8,13 @@
  */
 import type { Socket } from 'node:net'
 import { connect } from 'node:net'
-import type { FieldValue } from '../../bearer/iso8583/codec.js'
-import { decodeMessage, encodeMessage } from '../../bearer/iso8583/codec.js'
-import type { DialectName } from '../../bearer/iso8583/dialects.js'
-import { dialects } from '../../bearer/iso8583/dialects.js'
-import { FrameReader, frameOf } from '../../bearer/iso8583/framing.js'
 import { encryptPinBlock, pinBlockOf } from '../../gateway/pos/pin-block.js'
 import { encodeWithMac, macMatches } from '../../gateway/pos/pos-mac.js'
+import type { FieldValue } from '../iso8583/codec.js'
+import { decodeMessage, encodeMessage } from '../iso8583/codec.js'
+import type { DialectName } from '../iso8583/dialects.js'
+import { dialects } from '../iso8583/dialects.js'
+import { FrameReader, frameOf } from '../iso8583/framing.js'
 
 export interface PosAnswer {
   readonly mti: string

@@ -9,9 +9,10 @@
  * it in a file. Exports PosTerminalSession, TerminalJournal, JournalEntry, newJournal,
  * journalTotals, terminalLimits, Settled.
  */
-import type { FieldValue } from '../../bearer/iso8583/codec.js'
+
 import type { BatchTotals } from '../../gateway/pos/batch-totals.js'
 import { reconciliation, totalsField } from '../../gateway/pos/batch-totals.js'
+import type { FieldValue } from '../iso8583/codec.js'
 import type { PosAnswer, PosClient } from './pos-client.js'
 
 export interface JournalEntry {
@@ -86,6 +87,9 @@ export interface Settled {
 }
 
 export class PosTerminalSession {
+  /** The fields of the last purchase or refund sent (a PIN block among them, when typed). */
+  lastSent: ReadonlyMap<number, FieldValue> | null = null
+
   constructor(
     private readonly client: PosClient,
     readonly journal: TerminalJournal,
@@ -237,6 +241,7 @@ export class PosTerminalSession {
       state: 'pending',
     }
     this.journal.entries.push(entry)
+    this.lastSent = new Map(fields)
     let answer: PosAnswer
     try {
       answer = await this.client.send(mti, fields)
