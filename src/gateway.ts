@@ -389,6 +389,7 @@ async function startOnLockedDir(
           zoneOffsetMs: config.limits.dayOffsetMs,
           commandLogged: (key) => ledger.commandLogged(key),
           loggedResults: (prefix, limit) => ledger.loggedResults(prefix, limit),
+          payment: (id) => ledger.payment(id),
         })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running
   // channel is a Channel but for its name. USSD over SMPP answers into the USSD sessions: USSD's

@@ -8,7 +8,7 @@
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import { decodeMessage, encodeMessage, Iso8583Error } from '../../src/bearer/iso8583/codec.js'
 import { dialects } from '../../src/bearer/iso8583/dialects.js'
-import type { CommandResult } from '../../src/core/index.js'
+import type { CommandResult, Payment } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { encodeWithMac, macFieldOf, macMatches } from '../../src/gateway/pos/pos-mac.js'
 import { approved, macFailed } from '../../src/gateway/pos/response-codes.js'
@@ -24,6 +24,8 @@ export interface PosHostOptions {
   readonly zoneOffsetMs: number
   /** Whether a command was logged under a key of this channel (`pos:` and the key). */
   readonly purchaseLogged: (key: string) => Promise<boolean>
+  /** A payment as it stands now (the ledger's). */
+  readonly payment: (id: string) => Promise<Payment | null>
   /** The first answers logged under keys of this channel that begin with `prefix`. */
   readonly loggedResults: (
     prefix: string,
@@ -47,6 +49,7 @@ export class PosHost {
         const logged = await options.loggedResults(key, 8)
         return logged.find((row) => row.key === key)?.result ?? null
       },
+      payment: options.payment,
     })
     this.settlement = new PosSettlement(ctx, { loggedResults: options.loggedResults })
   }

@@ -5,7 +5,7 @@
  * channel. Exports startPosChannel, PosChannelOptions, RunningPosChannel.
  */
 import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
-import type { CommandResult } from '../../src/core/index.js'
+import type { CommandResult, Payment } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { PosHost } from './host.js'
 import { startPosServer } from './server.js'
@@ -25,6 +25,8 @@ export interface PosChannelOptions {
   readonly zoneOffsetMs: number
   /** Whether the idempotency log holds a key (the ledger's commandLogged). */
   readonly commandLogged: (key: string) => Promise<boolean>
+  /** A payment as it stands (the ledger's payment). */
+  readonly payment: (id: string) => Promise<Payment | null>
   /** The idempotency log's answers under a key prefix (the ledger's loggedResults). */
   readonly loggedResults: (
     prefix: string,
@@ -50,6 +52,7 @@ export async function startPosChannel(
     })),
     zoneOffsetMs: options.zoneOffsetMs,
     purchaseLogged: (key) => options.commandLogged(`pos:${key}`),
+    payment: options.payment,
     loggedResults: async (prefix, limit) =>
       (await options.loggedResults(`pos:${prefix}`, limit)).map((row) => ({
         key: row.key.slice('pos:'.length),

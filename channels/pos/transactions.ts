@@ -62,6 +62,8 @@ export interface PosTransactionsOptions {
   readonly purchaseLogged: (key: string) => Promise<boolean>
   /** The first answer logged under exactly this key of this channel, if any. */
   readonly loggedResult: (key: string) => Promise<CommandResult | null>
+  /** A payment as it stands now. */
+  readonly payment: (id: string) => Promise<Payment | null>
 }
 
 export class PosTransactions {
@@ -235,15 +237,23 @@ export class PosTransactions {
     })
     if (original.reason === 'idempotency_key_reused') return { code: originalNotFound }
     if (!original.ok || original.payment === null) return { code: approved }
+    // A reversal that ran before: its answer again (what was left then is not what is left now).
+    const reversalKey = `${key}${posKeySuffix.reversal}`
+    const reversed = await this.options.loggedResult(reversalKey)
+    if (reversed !== null) return reversed.ok ? { code: approved } : decisionOf(reversed)
+    // What is left of it now: a void, a refund or the merchant's API may have given part or all
+    // of it back since. Nothing left: nothing of the purchase stands, the reversal is done.
+    const current = (await this.options.payment(original.payment.id)) ?? original.payment
+    const leftMinor = current.amountMinor - current.refundedMinor
+    if (leftMinor <= 0n) return { code: approved }
     const refund = await this.ctx.commands.execute({
-      key: `${key}${posKeySuffix.reversal}`,
+      key: reversalKey,
       channel: 'pos',
       command: {
         kind: 'refund',
         merchantCode: terminal.merchantCode,
         paymentId: original.payment.id,
-        // What is left of it: the merchant may have refunded a part through its API.
-        amountMinor: original.payment.amountMinor - original.payment.refundedMinor,
+        amountMinor: leftMinor,
       },
     })
     return refund.ok ? { code: approved } : decisionOf(refund)

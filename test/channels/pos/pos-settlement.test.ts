@@ -83,6 +83,31 @@ describe('a terminal batch at the ISO 8583 host', () => {
     expect(await wallet()).toBeCloseTo(before - 6.5, 2)
   })
 
+  it('reverses what is left: the rest after a refund, nothing after a void', async () => {
+    gw = await startTestGateway()
+    const t = gw
+    const { session, client } = await terminal(t)
+    const before = Number(await t.balance(LI, 'wallet'))
+    const wallet = async () => Number(await t.balance(LI, 'wallet'))
+    expect((await session.purchase(pan, 1_000n, LI_PIN, fromWallet)).code).toBe('00')
+    const [ten] = session.journal.entries
+    expect((await session.refund(ten?.stan ?? '', 400n)).code).toBe('00')
+    expect((await session.reverse(ten?.stan ?? '')).code).toBe('00')
+    expect(await wallet()).toBeCloseTo(before, 2)
+    expect((await session.purchase(pan, 500n, LI_PIN, fromWallet)).code).toBe('00')
+    const five = session.journal.entries.at(-1)
+    expect((await session.void(five?.stan ?? '')).code).toBe('00')
+    // The terminal reverses it anyway (its void's answer lost): nothing of it stands, 00.
+    const late = client.purchaseFields(pan, 500n, 0, null).set(3, fromWallet)
+    late
+      .set(11, five?.stan ?? '')
+      .set(13, five?.date ?? '')
+      .set(60, '22000001000')
+    expect((await client.send('0400', late)).code).toBe('00')
+    expect((await client.send('0400', late)).code).toBe('00')
+    expect(await wallet()).toBeCloseTo(before, 2)
+  })
+
   it("uploads a batch the host disagrees with and closes it on the host's totals", async () => {
     const capture = captureLog('info')
     gw = await startTestGateway({ log: capture.log })
