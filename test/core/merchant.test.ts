@@ -334,6 +334,7 @@ describe('merchant API: what it does', () => {
       expect(refunded.data).toEqual({
         kind: 'refund',
         reference: refunded.reference,
+        amountMinor: 1_000n,
         refundedMinor: 1_000n,
         remainingMinor: 1_500n,
       })
