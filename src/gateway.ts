@@ -388,7 +388,7 @@ async function startOnLockedDir(
           keysOf: (terminalId) => purseKeys.posKeys(terminalId),
           zoneOffsetMs: config.limits.dayOffsetMs,
           commandLogged: (key) => ledger.commandLogged(key),
-          loggedResults: (prefix, limit) => ledger.loggedResults(prefix, limit),
+          loggedResults: (prefix, limit, afterKey) => ledger.loggedResults(prefix, limit, afterKey),
           payment: (id) => ledger.payment(id),
         })
   // Registered in the order they started; stopped in the reverse (registry.ts). A running

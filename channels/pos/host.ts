@@ -30,6 +30,7 @@ export interface PosHostOptions {
   readonly loggedResults: (
     prefix: string,
     limit: number,
+    afterKey?: string | null,
   ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
 }
 

@@ -31,6 +31,7 @@ export interface PosChannelOptions {
   readonly loggedResults: (
     prefix: string,
     limit: number,
+    afterKey?: string | null,
   ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
 }
 
@@ -53,8 +54,14 @@ export async function startPosChannel(
     zoneOffsetMs: options.zoneOffsetMs,
     purchaseLogged: (key) => options.commandLogged(`pos:${key}`),
     payment: options.payment,
-    loggedResults: async (prefix, limit) =>
-      (await options.loggedResults(`pos:${prefix}`, limit)).map((row) => ({
+    loggedResults: async (prefix, limit, afterKey) =>
+      (
+        await options.loggedResults(
+          `pos:${prefix}`,
+          limit,
+          afterKey === undefined || afterKey === null ? null : `pos:${afterKey}`,
+        )
+      ).map((row) => ({
         key: row.key.slice('pos:'.length),
         result: row.result,
       })),

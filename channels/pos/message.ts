@@ -3,7 +3,7 @@
  * that name a transaction (its idempotency key of terminal, batch, date and STAN; the original a
  * void, refund or reversal names in field 61 or 90), and the answer built from a request (the
  * echoed fields, field 39, CUP's TPDU turned round). Exports text, Fields, batchOf, keyOf,
- * originalKeyOf, answerOf, formatAnswer, isRequestMti.
+ * originalKeyOf, reversedKeyOf, answerOf, formatAnswer, isRequestMti.
  */
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import { encodeMessage } from '../../src/bearer/iso8583/codec.js'
@@ -44,17 +44,22 @@ export function keyOf(terminalId: string, request: Iso8583Message): string {
 }
 
 /**
- * The key of the transaction a message refers back to: field 61 as CUP writes it (original batch,
- * STAN and date: 6 + 6 + 4 digits), else field 90 as ISO 8583:1987 does (original MTI, STAN, then
- * MMDDhhmmss, of which the MMDD is the original's field 13), in the message's own batch. Null
- * when it names none or names it badly.
+ * The key of the transaction a void, refund or batch upload names: field 61 as CUP writes it
+ * (original batch, STAN and date: 6 + 6 + 4 digits). Null when it names none or names it badly.
  */
 export function originalKeyOf(terminalId: string, request: Iso8583Message): string | null {
   const field61 = text(request.fields.get(61))
-  if (field61 !== null) {
-    if (!/^[0-9]{16}/.test(field61)) return null
-    return `${terminalId}:${field61.slice(0, 6)}:${field61.slice(12, 16)}:${field61.slice(6, 12)}`
-  }
+  if (field61 === null || !/^[0-9]{16}/.test(field61)) return null
+  return `${terminalId}:${field61.slice(0, 6)}:${field61.slice(12, 16)}:${field61.slice(6, 12)}`
+}
+
+/**
+ * The key of the purchase a reversal under a STAN of its own names in field 90, as ISO
+ * 8583:1987 writes it (original MTI, STAN, then MMDDhhmmss, of which the MMDD is the original's
+ * field 13), in the batch of the reversal's field 60: a reversal carries its purchase's fields,
+ * field 60 with them. Null without field 90.
+ */
+export function reversedKeyOf(terminalId: string, request: Iso8583Message): string | null {
   const field90 = text(request.fields.get(90))
   if (field90 === null) return null
   return `${terminalId}:${batchOf(request)}:${field90.slice(10, 14)}:${field90.slice(4, 10)}`

@@ -24,11 +24,11 @@ import { posKeySuffix, posProcessing } from './transactions.js'
 export const settlementLimits = {
   /** A batch counts at most 999 debits and 999 credits: field 48 has three digits for each. */
   countMax: 999,
-  /**
-   * Log rows read for one batch: each transaction writes at most two (a purchase and its
-   * reversal, a balance inquiry's PIN check and its balance), so twice both counts and some.
-   */
+  /** Log rows read for one batch a page at a time (purchases, their captures and reversals,
+   * declines, balance inquiries: a batch's rows are not bounded by its counts). */
   rowsMax: 4_096,
+  /** Pages read at most: 262,144 rows, far beyond a day of one terminal. */
+  pagesMax: 64,
   /** Transactions a terminal's upload keeps (the rest of an upload is answered but not kept). */
   uploadRowsMax: 2 * 999,
   /** Differences the log lists of one upload, of each kind. */
@@ -48,6 +48,7 @@ export interface PosSettlementOptions {
   readonly loggedResults: (
     prefix: string,
     limit: number,
+    afterKey?: string | null,
   ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
 }
 
@@ -82,44 +83,52 @@ export class PosSettlement {
     terminalId: string,
     batch: string,
   ): Promise<{ totals: BatchTotals; transactions: Map<string, BatchTransaction> }> {
-    const rows = await this.options.loggedResults(
-      `${terminalId}:${batch}:`,
-      settlementLimits.rowsMax,
-    )
     const purchases = new Map<string, { id: string; amountMinor: bigint }>()
     const credits = new Map<string, BatchTransaction>()
     const given = new Set<string>()
-    for (const { key, result } of rows) {
-      if (!result.ok) continue
-      // <terminal>:<batch>:<date>:<stan>, then a suffix for all but a transaction's first command.
-      const [, , date, stan, suffix] = key.split(':')
-      const id = `${date ?? ''}:${stan ?? ''}`
-      const refund = result.data?.kind === 'refund' ? result.data : null
-      if (suffix === undefined && result.payment?.kind === 'merchant' && refund === null) {
-        if (result.payment.state === 'completed')
-          purchases.set(id, { id: result.payment.id, amountMinor: result.payment.amountMinor })
-      } else if (refund !== null && result.payment !== null) {
-        if (`:${suffix}` === posKeySuffix.refund)
-          credits.set(id, { credit: true, amountMinor: refund.amountMinor })
-        else given.add(result.payment.id)
+    const prefix = `${terminalId}:${batch}:`
+    let after: string | null = null
+    for (let page = 0; page < settlementLimits.pagesMax; page += 1) {
+      const rows = await this.options.loggedResults(prefix, settlementLimits.rowsMax, after)
+      for (const { key, result } of rows) {
+        if (!result.ok) continue
+        // <terminal>:<batch>:<date>:<stan>, then a suffix for all but a transaction's first
+        // command; a card purchase's capture is logged under its key and #bank:<outcome>.
+        const [base = '', bank] = key.split('#')
+        const [, , date, stan, suffix] = base.split(':')
+        const id = `${date ?? ''}:${stan ?? ''}`
+        const refund = result.data?.kind === 'refund' ? result.data : null
+        const payment = result.payment
+        if (suffix === undefined && payment?.kind === 'merchant' && refund === null) {
+          // A card purchase is authorized first, completed by its capture's row (which sorts
+          // after it): either row, once it says completed, counts.
+          if (payment.state === 'completed' && (bank === undefined || bank === 'bank:captured'))
+            purchases.set(id, { id: payment.id, amountMinor: payment.amountMinor })
+        } else if (refund !== null && payment !== null) {
+          if (`:${suffix}` === posKeySuffix.refund)
+            credits.set(id, { credit: true, amountMinor: refund.amountMinor })
+          else given.add(payment.id)
+        }
       }
+      if (rows.length < settlementLimits.rowsMax) break
+      after = rows.at(-1)?.key ?? null
     }
-    const transactions = new Map<string, BatchTransaction>(credits)
+    const transactions = new Map<string, BatchTransaction>()
+    let debitCount = 0
     let debitMinor = 0n
     for (const [id, purchase] of purchases) {
       if (given.has(purchase.id)) continue
-      transactions.set(id, { credit: false, amountMinor: purchase.amountMinor })
+      transactions.set(`debit:${id}`, { credit: false, amountMinor: purchase.amountMinor })
+      debitCount += 1
       debitMinor += purchase.amountMinor
     }
     let creditMinor = 0n
-    for (const credit of credits.values()) creditMinor += credit.amountMinor
+    for (const [id, credit] of credits) {
+      transactions.set(`credit:${id}`, credit)
+      creditMinor += credit.amountMinor
+    }
     return {
-      totals: {
-        debitCount: transactions.size - credits.size,
-        debitMinor,
-        creditCount: credits.size,
-        creditMinor,
-      },
+      totals: { debitCount, debitMinor, creditCount: credits.size, creditMinor },
       transactions,
     }
   }
@@ -161,11 +170,15 @@ export class PosSettlement {
       upload = { batch, rows: new Map() }
       this.uploads.set(terminal.terminalId, upload)
     }
+    const credit = (text(request.fields.get(3)) ?? '').startsWith(posProcessing.credit)
     if (upload.rows.size < settlementLimits.uploadRowsMax)
-      upload.rows.set(`${field61.slice(12, 16)}:${field61.slice(6, 12)}`, {
-        credit: (text(request.fields.get(3)) ?? '').startsWith(posProcessing.credit),
-        amountMinor: BigInt(amount),
-      })
+      upload.rows.set(
+        `${credit ? 'credit' : 'debit'}:${field61.slice(12, 16)}:${field61.slice(6, 12)}`,
+        {
+          credit,
+          amountMinor: BigInt(amount),
+        },
+      )
     return { code: approved }
   }
 
@@ -181,9 +194,7 @@ export class PosSettlement {
     const terminalOnly = [...theirs.keys()].filter((id) => !transactions.has(id))
     const amountDiffers = [...theirs].filter(([id, row]) => {
       const ours = transactions.get(id)
-      return (
-        ours !== undefined && (ours.amountMinor !== row.amountMinor || ours.credit !== row.credit)
-      )
+      return ours !== undefined && ours.amountMinor !== row.amountMinor
     })
     const differs = hostOnly.length + terminalOnly.length + amountDiffers.length
     this.ctx.log[differs === 0 ? 'info' : 'warn']('pos: batch closed on the host totals', {

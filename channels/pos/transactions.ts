@@ -14,7 +14,7 @@ import { decryptPinBlock, pinOfBlock } from '../../src/gateway/pos/pin-block.js'
 import { approved, responseCodeOf } from '../../src/gateway/pos/response-codes.js'
 import { msisdnOfPan } from '../../src/gateway/pos/virtual-pan.js'
 import type { Fields } from './message.js'
-import { batchOf, formatError, keyOf, originalKeyOf, text } from './message.js'
+import { batchOf, formatError, keyOf, originalKeyOf, reversedKeyOf, text } from './message.js'
 
 /** An online terminal the host serves: its id (field 41), merchant, dialect and keys. */
 export interface PosTerminal {
@@ -218,16 +218,17 @@ export class PosTransactions {
     const asked = this.purchaseOf(request, terminal)
     if ('code' in asked) return asked
     const key = request.fields.has(90)
-      ? originalKeyOf(terminal.terminalId, request)
+      ? reversedKeyOf(terminal.terminalId, request)
       : keyOf(terminal.terminalId, request)
     if (key === null) return { code: formatError }
     if (!(await this.options.purchaseLogged(key))) {
-      await this.ctx.commands.execute({
+      const barred = await this.ctx.commands.execute({
         key,
         channel: 'pos',
         command: { ...asked.command, amountMinor: 0n },
       })
-      return { code: approved }
+      // The purchase committed meanwhile (its key holds another command): reverse it.
+      if (barred.reason !== 'idempotency_key_reused') return { code: approved }
     }
     const original = await this.ctx.commands.execute({
       key,
@@ -235,7 +236,12 @@ export class PosTransactions {
       command: asked.command,
       pin: null,
     })
-    if (original.reason === 'idempotency_key_reused') return { code: originalNotFound }
+    if (original.reason === 'idempotency_key_reused') {
+      // The key holds a bar of an earlier reversal (an amount of zero, refused): this is that
+      // reversal again. Anything else under it is another purchase than this one.
+      const logged = await this.options.loggedResult(key)
+      return { code: logged?.reason === 'amount_not_positive' ? approved : originalNotFound }
+    }
     if (!original.ok || original.payment === null) return { code: approved }
     // A reversal that ran before: its answer again (what was left then is not what is left now).
     const reversalKey = `${key}${posKeySuffix.reversal}`
@@ -260,7 +266,7 @@ export class PosTransactions {
   }
 
   /**
-   * The approved purchase of this terminal that a void or refund names (field 61, else 90),
+   * The approved purchase of this terminal that a void or refund names (field 61),
    * paid by the card in field 2; a code when there is none: 25 (original not found).
    */
   private async originalOf(

@@ -15,6 +15,11 @@ import express from 'express'
 import type { ShopCounter } from '../bearer/pos-terminal/shop-counter.js'
 import { maskMsisdn, normalizeMsisdn, parseAmount } from '../core/index.js'
 import { sendBodyInvalid, sendError } from '../gateway/http/json.js'
+import {
+  digitsOfAccount,
+  posAccountDigits,
+  posAmountMaxMinor,
+} from '../gateway/pos/pos-accounts.js'
 import { responseMeaning } from '../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../gateway/pos/virtual-pan.js'
 import type { Logger } from '../service/log.js'
@@ -25,18 +30,11 @@ export interface PosCounterDeps {
   readonly log: Logger
 }
 
-/** Field 3's "from account" digits (channels/pos/transactions.ts). */
-const accountDigits: Readonly<Record<string, string>> = {
-  wallet: '10',
-  bank: '20',
-  phone_bill: '30',
-}
-
 export function posCounterApi(deps: PosCounterDeps): Router {
   const router = express.Router()
   // What the handset's Tap app offers at the counter.
   router.get('/sim/pos/counter', (_request, response) => {
-    response.json({ terminal: deps.counter.terminalId, accounts: Object.keys(accountDigits) })
+    response.json({ terminal: deps.counter.terminalId, accounts: Object.keys(posAccountDigits) })
   })
   router.post('/sim/pos/purchases', express.json({ limit: '4kb' }), async (request, response) => {
     const body = request.body as unknown
@@ -47,11 +45,11 @@ export function posCounterApi(deps: PosCounterDeps): Router {
     if (msisdn === null)
       return sendError(response, 400, 'msisdn_invalid', 'the MSISDN is a mobile number in E.164')
     const amount = parseAmount(typeof fields['amount'] === 'string' ? fields['amount'] : '')
-    if (!amount.ok || amount.minor <= 0n)
+    if (!amount.ok || amount.minor <= 0n || amount.minor > posAmountMaxMinor)
       return sendError(response, 400, 'amount_invalid', 'amount is a positive amount like "12.50"')
     const account = fields['account'] ?? null
-    const digits = account === null ? '00' : accountDigits[String(account)]
-    if (digits === undefined)
+    const digits = account === null ? '00' : digitsOfAccount(String(account))
+    if (digits === null)
       return sendError(response, 400, 'account_invalid', 'account is wallet, bank or phone_bill')
     const pin = fields['pin']
     if (typeof pin !== 'string' || !pinPattern.test(pin))

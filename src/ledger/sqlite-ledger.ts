@@ -577,6 +577,7 @@ export class SqliteLedger implements LedgerStore {
   async loggedResults(
     prefix: string,
     limit: number,
+    afterKey: string | null = null,
   ): Promise<readonly { readonly key: string; readonly result: CommandResult }[]> {
     if (prefix === '') throw new Error('loggedResults needs a prefix')
     // A range of the key's unique index: from the prefix to the first key past all it begins
@@ -584,9 +585,13 @@ export class SqliteLedger implements LedgerStore {
     const last = prefix.charCodeAt(prefix.length - 1)
     const end = `${prefix.slice(0, -1)}${String.fromCharCode(last + 1)}`
     const rows = this.statement(
-      'SELECT key, result, payment_seq FROM command_log WHERE key >= ? AND key < ? ' +
+      'SELECT key, result, payment_seq FROM command_log WHERE key >= ? AND key > ? AND key < ? ' +
         'ORDER BY key LIMIT ?',
-    ).all(prefix, end, limit) as { key: string; result: string; payment_seq: bigint | null }[]
+    ).all(prefix, afterKey ?? '', end, limit) as {
+      key: string
+      result: string
+      payment_seq: bigint | null
+    }[]
     const logged = []
     for (const row of rows) {
       const referenced =

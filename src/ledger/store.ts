@@ -268,13 +268,16 @@ export interface LedgerStore {
   /** Whether a command is in the command log under this key. */
   commandLogged(key: string): Promise<boolean>
   /**
-   * The first answers logged under keys that begin with `prefix`, in key order, at most `limit`:
+   * The first answers logged under keys that begin with `prefix`, in key order, at most `limit`
+   * a page:
    * an online terminal's batch (keys `pos:<terminal>:<batch>:`), whose totals its settlement
    * compares, and one transaction a void or refund names.
    */
   loggedResults(
     prefix: string,
     limit: number,
+    /** Only keys after this one (the last of the page before). */
+    afterKey?: string | null,
   ): Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
   /** The world the ledger holds now, for an export (src/ledger/world-rows.ts). */
   worldRows(): Promise<WorldRows>

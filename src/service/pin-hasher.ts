@@ -41,12 +41,14 @@ function scryptAsync(pin: string, salt: Buffer, cost: number): Promise<Buffer> {
 export const pinHashesInFlightMax = 2
 
 /**
- * Below this cost a check is shorter than its hop to the pool and back (cost 16: ~0.1 ms here),
- * and two at a time would make the PIN checks, not the work, the bound: a commit holds the event
- * loop, and each of its turns lets only two checks finish, so a POS host whose every purchase
- * has a PIN committed two at a time (~600 purchases/s at cost 16 with two, in the POS bench).
+ * Up to this cost a check is about as short as its hop to the pool and back (N = 16: ~0.1 ms
+ * here; N = 256 is already ~0.9 ms), and two at a time would make the PIN checks, not the work,
+ * the bound: a commit holds the event loop, and each of its turns let only two checks finish, so
+ * a POS host whose every purchase has a PIN committed two at a time (~600 purchases/s at N = 16
+ * with two, in the POS bench). Chosen by each hash's own cost: hashes made before a change of
+ * pinHashCost keep theirs.
  */
-export const cheapPinHashCostMax = 256
+export const cheapPinHashCostMax = 32
 /** In flight at once for costs up to cheapPinHashCostMax: the pool's four threads and a queue. */
 export const cheapPinHashesInFlightMax = 32
 
@@ -66,13 +68,11 @@ export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> 
 }
 
 /** `cost` is scrypt's N: 16384 by default (interactive logins); tests may lower it. */
-export function createPinHasher(
-  cost: number,
-  inFlightMax: number = cost <= cheapPinHashCostMax
-    ? cheapPinHashesInFlightMax
-    : pinHashesInFlightMax,
-): PinHasher {
-  const inTurn = limiter(inFlightMax)
+export function createPinHasher(cost: number, inFlightMax?: number): PinHasher {
+  const costly = limiter(inFlightMax ?? pinHashesInFlightMax)
+  const cheap = limiter(inFlightMax ?? cheapPinHashesInFlightMax)
+  const turnFor = (n: number) => (n <= cheapPinHashCostMax ? cheap : costly)
+  const inTurn = turnFor(cost)
   return {
     async hash(pin: string): Promise<string> {
       const salt = randomBytes(16)
@@ -89,7 +89,7 @@ export function createPinHasher(
       )
         return false
       const expected = Buffer.from(key, 'base64')
-      const actual = await inTurn(() =>
+      const actual = await turnFor(Number(storedCost))(() =>
         scryptAsync(pin, Buffer.from(salt, 'base64'), Number(storedCost)),
       )
       return actual.length === expected.length && timingSafeEqual(actual, expected)

@@ -62,6 +62,9 @@ describe('the shop counter', () => {
       [{ msisdn: LI, amount: '1.234', pin: LI_PIN }, 'amount_invalid'],
       [{ msisdn: LI, amount: '1.00', account: 'gold', pin: LI_PIN }, 'account_invalid'],
       [{ msisdn: LI, amount: '1.00', pin: '12' }, 'pin_invalid'],
+      // Names an object has of its own kind, and more than field 4's twelve digits hold.
+      [{ msisdn: LI, amount: '1.00', account: 'constructor', pin: LI_PIN }, 'account_invalid'],
+      [{ msisdn: LI, amount: '10000000000', pin: LI_PIN }, 'amount_invalid'],
     ] as const
     for (const [body, error] of asked) {
       const answer = await gw.request('POST', '/sim/pos/purchases', { body })
@@ -69,5 +72,10 @@ describe('the shop counter', () => {
       expect(answer.json.error).toBe(error)
     }
     expect((await gw.request('POST', '/sim/pos/purchases', { body: [1] })).status).toBe(400)
+    // The counter still pays after them: none left it a half-sent purchase to reverse.
+    const paid = await gw.request('POST', '/sim/pos/purchases', {
+      body: { msisdn: LI, amount: '1.00', pin: LI_PIN },
+    })
+    expect(paid.json.code).toBe('00')
   })
 })

@@ -21,7 +21,7 @@ export interface PosAnswer {
   readonly fields: ReadonlyMap<number, FieldValue>
   /** Field 39. */
   readonly code: string
-  /** Whether the answer's MAC is the terminal's (true for an answer that carries none). */
+  /** Whether the answer carries the host's MAC (a sign-on's answer carries none and is true). */
   readonly macValid: boolean
 }
 
@@ -81,7 +81,10 @@ export async function connectPos(options: {
   const read = (frame: Buffer): PosAnswer => {
     const answer = decodeMessage(frame, dialect)
     const mac = answer.fields.get(64)
-    const macValid = !Buffer.isBuffer(mac) || macMatches(options.keys.mac, frame, dialect, mac)
+    // Only a sign-on's answer goes without a MAC; any other without one is not the host's word.
+    const macValid = Buffer.isBuffer(mac)
+      ? macMatches(options.keys.mac, frame, dialect, mac)
+      : answer.mti === '0810'
     const code = answer.fields.get(39)
     return { ...answer, code: typeof code === 'string' ? code : '', macValid }
   }

@@ -13,6 +13,7 @@
 import type { BatchTotals } from '../../gateway/pos/batch-totals.js'
 import { reconciliation, totalsField } from '../../gateway/pos/batch-totals.js'
 import type { FieldValue } from '../iso8583/codec.js'
+import { Iso8583Error } from '../iso8583/codec.js'
 import type { PosAnswer, PosClient } from './pos-client.js'
 
 export interface JournalEntry {
@@ -28,6 +29,11 @@ export interface JournalEntry {
   readonly amountMinor: string
   /** A refund's purchase: its batch, STAN and date. */
   readonly original?: { readonly batch: string; readonly stan: string; readonly date: string }
+  /**
+   * A purchase's void once sent (its STAN and date): sent again as it was when its answer did
+   * not come, so that the host answers it as the first (a new STAN would find nothing left).
+   */
+  void?: { readonly stan: string; readonly date: string }
   state: 'pending' | 'approved' | 'voided' | 'reversed'
 }
 
@@ -101,9 +107,14 @@ export class PosTerminalSession {
     return this.client.send('0800', new Map([[11, this.takeStan()]]))
   }
 
-  /** The reversal of a purchase left unanswered, if any: sent before anything else. */
+  /**
+   * The reversal of a purchase left unanswered (or answered under a MAC not the host's), if
+   * any: sent before anything else. A refund is not reversed (E.4): it is sent again as it was.
+   */
   async reversePending(): Promise<PosAnswer | null> {
-    const pending = this.journal.entries.find((entry) => entry.state === 'pending')
+    const pending = this.journal.entries.find(
+      (entry) => entry.state === 'pending' && entry.kind === 'purchase',
+    )
     if (pending === undefined) return null
     return this.reverse(pending.stan)
   }
@@ -126,29 +137,60 @@ export class PosTerminalSession {
     return this.client.send('0200', fields)
   }
 
-  /** Voids a purchase of the open batch, by its STAN. */
+  /** Voids a purchase of the open batch, by its STAN (a void sent before, again as it was). */
   async void(stan: string): Promise<PosAnswer> {
     const purchase = this.approvedPurchase(stan, pad(this.journal.batch))
     const fields = this.client.purchaseFields(purchase.pan, BigInt(purchase.amountMinor), 0, null)
-    fields.set(3, '200000').set(11, this.takeStan())
+    fields.set(3, '200000')
     fields.set(61, `${purchase.batch}${purchase.stan}${purchase.date}`)
-    this.dated(fields, '23')
+    const date = this.dated(fields, '23')
+    purchase.void ??= { stan: this.takeStan(), date }
+    fields.set(11, purchase.void.stan).set(13, purchase.void.date)
     const answer = await this.client.send('0200', fields)
-    if (answer.code === '00') purchase.state = 'voided'
+    if (answer.code === '00' && answer.macValid) purchase.state = 'voided'
     return answer
   }
 
-  /** Refunds part or all of a purchase in the journal (this batch or an earlier one). */
+  /**
+   * Refunds part or all of a purchase in the journal (this batch or an earlier one). A refund
+   * of it still without its answer is sent again as it was first (same STAN: the host answers
+   * it as the first, never pays it twice) before any other refund of it.
+   */
   async refund(stan: string, amountMinor: bigint): Promise<PosAnswer> {
     const purchase = this.approvedPurchase(stan, null)
+    const unanswered = this.journal.entries.find(
+      (entry) =>
+        entry.kind === 'refund' &&
+        entry.state === 'pending' &&
+        entry.original?.stan === purchase.stan &&
+        entry.original.batch === purchase.batch,
+    )
+    if (unanswered !== undefined && BigInt(unanswered.amountMinor) !== amountMinor) {
+      const amount = formatFen(unanswered.amountMinor)
+      throw new Error(
+        `the refund STAN ${unanswered.stan} of ${amount} has no answer yet: ` +
+          `send it first (refund ${purchase.stan} ${amount})`,
+      )
+    }
     const fields = this.client.purchaseFields(purchase.pan, amountMinor, 0, null)
     fields.set(3, '200000')
     fields.set(61, `${purchase.batch}${purchase.stan}${purchase.date}`)
+    if (unanswered !== undefined) return this.resend(unanswered, fields)
     return this.financial('0220', fields, 'refund', '25', {
       batch: purchase.batch,
       stan: purchase.stan,
       date: purchase.date,
     })
+  }
+
+  /** A refund sent again with its first STAN, date and batch. */
+  private async resend(entry: JournalEntry, fields: Map<number, FieldValue>): Promise<PosAnswer> {
+    this.dated(fields, null)
+    fields.set(11, entry.stan).set(13, entry.date).set(60, `25${entry.batch}000`)
+    this.lastSent = new Map(fields)
+    const answer = await this.client.send('0220', fields)
+    this.recordAnswer(entry, answer)
+    return answer
   }
 
   /**
@@ -237,7 +279,6 @@ export class PosTerminalSession {
       processing: String(fields.get(3)),
       amountMinor: BigInt(String(fields.get(4))).toString(),
       ...(original === undefined ? {} : { original }),
-      // A refund is not reversed (E.4): only a purchase is kept pending while it is asked.
       state: 'pending',
     }
     this.journal.entries.push(entry)
@@ -246,12 +287,25 @@ export class PosTerminalSession {
     try {
       answer = await this.client.send(mti, fields)
     } catch (error) {
-      if (kind === 'refund') this.journal.entries.pop()
+      // Never sent (it does not encode: nothing to reverse) it leaves the journal; sent without
+      // an answer it stays pending: a purchase is reversed, a refund sent again.
+      if (error instanceof Iso8583Error) this.journal.entries.pop()
       throw error
     }
-    if (answer.code === '00' && answer.macValid) entry.state = 'approved'
-    else if (answer.macValid) this.journal.entries.splice(this.journal.entries.indexOf(entry), 1)
+    this.recordAnswer(entry, answer)
     return answer
+  }
+
+  /**
+   * A financial message's entry after its answer: approved under the host's MAC; declined, out
+   * of the journal; approved under a MAC that is not the host's, pending (not to be trusted).
+   */
+  private recordAnswer(entry: JournalEntry, answer: PosAnswer): void {
+    if (answer.code === '00' && answer.macValid) entry.state = 'approved'
+    else if (answer.code !== '00') {
+      const at = this.journal.entries.indexOf(entry)
+      if (at >= 0) this.journal.entries.splice(at, 1)
+    }
   }
 
   /** Fields 12, 13 (the local time) and 60 (type code, batch); the date it wrote. */
@@ -301,4 +355,9 @@ function notFound(journal: TerminalJournal, stan: string, where: string): string
   return entry === undefined || entry.state === 'approved'
     ? `no approved purchase with STAN ${stan} ${where}`
     : `purchase STAN ${stan} is ${entry.state} already`
+}
+
+function formatFen(fen: string): string {
+  const value = BigInt(fen)
+  return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}`
 }

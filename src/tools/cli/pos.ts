@@ -22,6 +22,7 @@ import { readMasterKeysFile } from '../../gateway/pboc/keys-file.js'
 import type { BatchTotals } from '../../gateway/pos/batch-totals.js'
 import { totalsOfField } from '../../gateway/pos/batch-totals.js'
 import { defaultOnlineTerminals } from '../../gateway/pos/online-terminals.js'
+import { digitsOfAccount, posAmountMaxMinor } from '../../gateway/pos/pos-accounts.js'
 import { responseMeaning } from '../../gateway/pos/response-meanings.js'
 import { panOfMsisdn } from '../../gateway/pos/virtual-pan.js'
 import { parseOptions, UsageError } from './args.js'
@@ -32,12 +33,6 @@ const usage =
   'usage: telepay pos signon | purchase <msisdn> <amount> | balance <msisdn> | void <stan> | ' +
   'refund <stan> <amount> | reverse <stan> | settle | journal [--account wallet|bank|phone_bill] ' +
   '[--terminal POS10011] [--journal FILE] [--host 127.0.0.1] [--port 8583]'
-
-const accountDigits: Readonly<Record<string, string>> = {
-  wallet: '10',
-  bank: '20',
-  phone_bill: '30',
-}
 
 /** Each action and the words after it. */
 const arities: Readonly<Record<string, readonly string[]>> = {
@@ -69,12 +64,13 @@ export async function runPos(args: string[]): Promise<number> {
       return typeof value === 'string' ? value : null
     }
     const account = option('account')
-    if (account !== null && accountDigits[account] === undefined)
+    const digits = account === null ? '00' : digitsOfAccount(account)
+    if (digits === null)
       throw new UsageError(`--account is wallet, bank or phone_bill, not ${account}`)
-    const processing = (code: string) => `${code}${accountDigits[account ?? ''] ?? '00'}00`
+    const processing = (code: string) => `${code}${digits}00`
     const amountOf = (word: string | undefined): bigint => {
       const amount = parseAmount(word ?? '')
-      if (!amount.ok || amount.minor <= 0n)
+      if (!amount.ok || amount.minor <= 0n || amount.minor > posAmountMaxMinor)
         throw new UsageError('the amount is yuan with at most two decimals, e.g. 12.50')
       return amount.minor
     }

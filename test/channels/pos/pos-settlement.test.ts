@@ -5,7 +5,9 @@
  * settlement whose totals match answered balanced; one the host disagrees with (a purchase the
  * terminal's journal lost) answered 95, uploaded and closed on the host's totals with the
  * difference in the log; a purchase whose answer never came reversed before the next message;
- * and the CUP-dialect terminal POS10012 doing the same in its dialect.
+ * a refund whose answer was lost sent again as it was and paid once; a reversal giving back only
+ * what is left; a bank-card purchase counted once captured; and the CUP-dialect terminal
+ * POS10012 doing the same in its dialect.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PosClient } from '../../../src/bearer/pos-terminal/pos-client.js'
@@ -42,6 +44,25 @@ async function terminal(
   })
   clients.push(client)
   return { session: new PosTerminalSession(client, newJournal(terminalId), local), client }
+}
+
+/**
+ * `client`, but the first answer to an `mti` is lost on its way back (the host did answer): a
+ * fault a real host cannot make on demand.
+ */
+function losingOneAnswer(client: PosClient, mti: string): PosClient {
+  let drop = true
+  return {
+    ...client,
+    send: async (sent, fields) => {
+      const answer = await client.send(sent, fields)
+      if (drop && sent === mti) {
+        drop = false
+        throw new Error('no answer from the POS host')
+      }
+      return answer
+    },
+  }
 }
 
 const pan = panOfMsisdn(LI)
@@ -108,6 +129,34 @@ describe('a terminal batch at the ISO 8583 host', () => {
     expect(await wallet()).toBeCloseTo(before, 2)
   })
 
+  it('sends a refund whose answer was lost again as it was: paid once', async () => {
+    gw = await startTestGateway()
+    const t = gw
+    const { client } = await terminal(t)
+    const before = Number(await t.balance(LI, 'wallet'))
+    const lossy = losingOneAnswer(client, '0220')
+    const session = new PosTerminalSession(lossy, newJournal('POS10011'), local)
+    expect((await session.purchase(pan, 1_000n, LI_PIN, fromWallet)).code).toBe('00')
+    const stan = session.journal.entries[0]?.stan ?? ''
+    await expect(session.refund(stan, 400n)).rejects.toThrow('no answer')
+    await expect(session.refund(stan, 300n)).rejects.toThrow('has no answer yet')
+    const again = await session.refund(stan, 400n)
+    expect(again.code).toBe('00')
+    expect(Number(await t.balance(LI, 'wallet'))).toBeCloseTo(before - 6, 2)
+    expect(session.journal.entries.filter((entry) => entry.kind === 'refund')).toHaveLength(1)
+    expect((await session.settle()).balanced).toBe(true)
+  })
+
+  it('counts a purchase from the bank card once its capture completes it', async () => {
+    gw = await startTestGateway()
+    const { session } = await terminal(gw)
+    expect((await session.purchase(pan, 700n, LI_PIN, '002000')).code).toBe('00')
+    expect((await session.purchase(pan, 300n, LI_PIN, fromWallet)).code).toBe('00')
+    const settled = await session.settle()
+    expect(settled.balanced).toBe(true)
+    expect(String(settled.answer.fields.get(48)).slice(0, 15)).toBe('000000001000002')
+  })
+
   it("uploads a batch the host disagrees with and closes it on the host's totals", async () => {
     const capture = captureLog('info')
     gw = await startTestGateway({ log: capture.log })
@@ -124,7 +173,7 @@ describe('a terminal batch at the ISO 8583 host', () => {
     expect(settled.answer.code).toBe('00')
     expect(String(settled.answer.fields.get(48)).slice(0, 15)).toBe('000000000750002')
     const closed = capture.entries().find((e) => e.msg === 'pos: batch closed on the host totals')
-    expect(closed).toMatchObject({ level: 'warn', hostOnly: '0101:000077', terminalOnly: '' })
+    expect(closed).toMatchObject({ level: 'warn', hostOnly: 'debit:0101:000077', terminalOnly: '' })
   })
 
   it('reverses a purchase whose answer never came before the next message', async () => {
@@ -132,19 +181,7 @@ describe('a terminal batch at the ISO 8583 host', () => {
     const t = gw
     const { client } = await terminal(t)
     const before = Number(await t.balance(LI, 'wallet'))
-    // The host answers, the answer is lost on the way (a fault a real host cannot make on demand).
-    let drop = true
-    const lossy: PosClient = {
-      ...client,
-      send: async (mti, fields) => {
-        const answer = await client.send(mti, fields)
-        if (drop && mti === '0200') {
-          drop = false
-          throw new Error('no answer from the POS host')
-        }
-        return answer
-      },
-    }
+    const lossy = losingOneAnswer(client, '0200')
     const session = new PosTerminalSession(lossy, newJournal('POS10011'), local)
     await expect(session.purchase(pan, 400n, LI_PIN, fromWallet)).rejects.toThrow('no answer')
     expect(session.journal.entries[0]?.state).toBe('pending')
