@@ -32,6 +32,7 @@ export class TerminalLoad {
   private stopAt = 0
   private measuring = false
   private done: (() => void) | null = null
+  private closing = false
   messages = 0
   approved = 0
   approvedMinor = 0n
@@ -50,12 +51,20 @@ export class TerminalLoad {
       for (const frame of this.reader.push(chunk)) this.answered(frame)
     })
     socket.on('error', (error) => this.problems.push(error.message))
+    // A connection the host closes ends this terminal's run (and says so) instead of hanging it.
+    socket.on('close', () => {
+      if (!this.closing) this.problems.push('the host closed the connection')
+      const done = this.done
+      this.done = null
+      done?.()
+    })
   }
 
   /** Runs until `untilMs` (performance.now), counting only when `measured`. */
   run(untilMs: number, measured: boolean): Promise<void> {
     this.stopAt = untilMs
     this.measuring = measured
+    if (this.socket.destroyed) return Promise.resolve()
     return new Promise((resolve) => {
       this.done = resolve
       this.send()
@@ -63,6 +72,7 @@ export class TerminalLoad {
   }
 
   close(): void {
+    this.closing = true
     this.socket.destroy()
   }
 
