@@ -8,12 +8,13 @@
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import { decodeMessage, encodeMessage, Iso8583Error } from '../../src/bearer/iso8583/codec.js'
 import { dialects } from '../../src/bearer/iso8583/dialects.js'
-import type { CommandResult, Payment } from '../../src/core/index.js'
+import type { Payment } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { encodeWithMac, macFieldOf, macMatches } from '../../src/gateway/pos/pos-mac.js'
 import { approved, macFailed } from '../../src/gateway/pos/response-codes.js'
 import type { Fields } from './message.js'
 import { answerOf, formatAnswer, isRequestMti, text } from './message.js'
+import type { LoggedResults } from './settlement.js'
 import { PosSettlement } from './settlement.js'
 import type { Decision, PosTerminal } from './transactions.js'
 import { PosTransactions } from './transactions.js'
@@ -26,12 +27,7 @@ export interface PosHostOptions {
   readonly purchaseLogged: (key: string) => Promise<boolean>
   /** A payment as it stands now (the ledger's). */
   readonly payment: (id: string) => Promise<Payment | null>
-  /** The first answers logged under keys of this channel that begin with `prefix`. */
-  readonly loggedResults: (
-    prefix: string,
-    limit: number,
-    afterKey?: string | null,
-  ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
+  readonly loggedResults: LoggedResults
 }
 
 export class PosHost {

@@ -5,10 +5,11 @@
  * channel. Exports startPosChannel, PosChannelOptions, RunningPosChannel.
  */
 import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
-import type { CommandResult, Payment } from '../../src/core/index.js'
+import type { Payment } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { PosHost } from './host.js'
 import { startPosServer } from './server.js'
+import type { LoggedResults } from './settlement.js'
 import type { PosTerminal } from './transactions.js'
 
 export interface PosChannelOptions {
@@ -27,12 +28,8 @@ export interface PosChannelOptions {
   readonly commandLogged: (key: string) => Promise<boolean>
   /** A payment as it stands (the ledger's payment). */
   readonly payment: (id: string) => Promise<Payment | null>
-  /** The idempotency log's answers under a key prefix (the ledger's loggedResults). */
-  readonly loggedResults: (
-    prefix: string,
-    limit: number,
-    afterKey?: string | null,
-  ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
+  /** The idempotency log's answers under a key prefix (the ledger's loggedResults, whole keys). */
+  readonly loggedResults: LoggedResults
 }
 
 export interface RunningPosChannel {

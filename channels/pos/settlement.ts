@@ -8,7 +8,7 @@
  * batch, a 0320 a transaction, then ends the upload (a 0500 with processing code 96, or CUP's
  * 0320 with network code 202 or 207). The host then lists what differs in its log and closes the
  * batch on its own totals: the ledger holds what was paid. Exports PosSettlement,
- * settlementLimits.
+ * settlementLimits, LoggedResults.
  */
 import type { FieldValue, Iso8583Message } from '../../src/bearer/iso8583/codec.js'
 import type { CommandResult } from '../../src/core/index.js'
@@ -43,13 +43,19 @@ interface BatchTransaction {
 
 const reconcileError = '95'
 
+/**
+ * The first answers logged under keys of the POS channel that begin with `prefix`, in key order,
+ * a page of at most `limit` after `afterKey` (the ledger's loggedResults, the channel's prefix
+ * taken off).
+ */
+export type LoggedResults = (
+  prefix: string,
+  limit: number,
+  afterKey?: string | null,
+) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
+
 export interface PosSettlementOptions {
-  /** The first answers logged under keys of this channel that begin with `prefix`. */
-  readonly loggedResults: (
-    prefix: string,
-    limit: number,
-    afterKey?: string | null,
-  ) => Promise<readonly { readonly key: string; readonly result: CommandResult }[]>
+  readonly loggedResults: LoggedResults
 }
 
 interface Upload {

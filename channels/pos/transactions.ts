@@ -11,6 +11,7 @@ import type { DialectName } from '../../src/bearer/iso8583/dialects.js'
 import type { Command, CommandResult, FundingKind, Payment } from '../../src/core/index.js'
 import type { ChannelContext } from '../../src/gateway/context.js'
 import { decryptPinBlock, pinOfBlock } from '../../src/gateway/pos/pin-block.js'
+import { accountOfDigits, posAccountDigits } from '../../src/gateway/pos/pos-accounts.js'
 import { approved, responseCodeOf } from '../../src/gateway/pos/response-codes.js'
 import { msisdnOfPan } from '../../src/gateway/pos/virtual-pan.js'
 import type { Fields } from './message.js'
@@ -31,16 +32,14 @@ export interface Decision {
 }
 
 /**
- * Field 3's transaction digits (1-2) and "from account" digits (3-4): 00 the default of the
- * operating model, 10 the wallet (the intermediate account), 20 the bank-linked card, 30 the
- * phone bill (the operator's credit).
+ * Field 3's transaction digits (1-2); its "from account" digits (3-4) are pos-accounts.ts's: 00
+ * the default of the operating model, 10 the wallet, 20 the bank-linked card, 30 the phone bill.
  */
 export const posProcessing = {
   purchase: '00',
   /** A void (0200) or a refund (0220): money back to the card. */
   credit: '20',
   balance: '31',
-  fromAccount: { '10': 'wallet', '20': 'bank', '30': 'phone_bill' },
 } as const
 
 /**
@@ -98,11 +97,8 @@ export class PosTransactions {
     const msisdn = msisdnOfPan(pan)
     if (msisdn === null) return { code: '14' }
     const from = (text(request.fields.get(3)) ?? '').slice(2, 4)
-    const funding: FundingKind | undefined =
-      from === '00'
-        ? this.ctx.accounts.defaultFunding
-        : posProcessing.fromAccount[from as keyof typeof posProcessing.fromAccount]
-    if (funding === undefined) return { code: invalidTransaction }
+    const funding = from === '00' ? this.ctx.accounts.defaultFunding : accountOfDigits(from)
+    if (funding === null) return { code: invalidTransaction }
     return { msisdn, pan, funding }
   }
 
@@ -191,9 +187,7 @@ export class PosTransactions {
         ? result.data.lines.find((entry) => entry.funding === payer.funding)
         : undefined
     if (line === undefined) return { code: invalidTransaction }
-    const accountType =
-      Object.entries(posProcessing.fromAccount).find(([, kind]) => kind === line.funding)?.[0] ??
-      '00'
+    const accountType = posAccountDigits[line.funding]
     const sign = line.balanceMinor < 0n ? 'D' : 'C'
     const digits = (line.balanceMinor < 0n ? -line.balanceMinor : line.balanceMinor).toString()
     return {

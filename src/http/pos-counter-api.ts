@@ -10,7 +10,7 @@
  * GET /sim/pos/counter: the counter's terminal and the accounts it offers.
  * Exports posCounterApi, PosCounterDeps.
  */
-import type { Request, Response, Router } from 'express'
+import type { Router } from 'express'
 import express from 'express'
 import type { ShopCounter } from '../bearer/pos-terminal/shop-counter.js'
 import { maskMsisdn, normalizeMsisdn, parseAmount } from '../core/index.js'
@@ -54,27 +54,16 @@ export function posCounterApi(deps: PosCounterDeps): Router {
     const pin = fields['pin']
     if (typeof pin !== 'string' || !pinPattern.test(pin))
       return sendError(response, 400, 'pin_invalid', 'pin is 4 to 6 digits, typed on the PIN pad')
-    return pay(request, response, {
-      msisdn,
-      purchase: {
+    try {
+      const answer = await deps.counter.purchase({
         pan: panOfMsisdn(msisdn),
         amountMinor: amount.minor,
         processing: `00${digits}00`,
         pin,
-      },
-    })
-  })
-
-  async function pay(
-    _request: Request,
-    response: Response,
-    asked: { msisdn: string; purchase: Parameters<ShopCounter['purchase']>[0] },
-  ): Promise<void> {
-    try {
-      const answer = await deps.counter.purchase(asked.purchase)
+      })
       deps.log.info('pos counter: purchase', {
         terminal: answer.terminalId,
-        msisdn: maskMsisdn(asked.msisdn),
+        msisdn: maskMsisdn(msisdn),
         stan: answer.stan,
         code: answer.code,
       })
@@ -92,7 +81,7 @@ export function posCounterApi(deps: PosCounterDeps): Router {
       deps.log.warn('pos counter: no answer from the host', { error: String(error) })
       sendError(response, 503, 'pos_host_unavailable', 'the ISO 8583 host did not answer')
     }
-  }
+  })
 
   return router
 }

@@ -67,10 +67,14 @@ export function limiter(max: number): <T>(work: () => Promise<T>) => Promise<T> 
   }
 }
 
-/** `cost` is scrypt's N: 16384 by default (interactive logins); tests may lower it. */
+/**
+ * `cost` is scrypt's N: 16384 by default (interactive logins); tests may lower it. `inFlightMax`
+ * bounds all hashing at once; without it the bound follows each hash's cost (above).
+ */
 export function createPinHasher(cost: number, inFlightMax?: number): PinHasher {
   const costly = limiter(inFlightMax ?? pinHashesInFlightMax)
-  const cheap = limiter(inFlightMax ?? cheapPinHashesInFlightMax)
+  // A bound given is the bound of all checks together, whatever their cost.
+  const cheap = inFlightMax === undefined ? limiter(cheapPinHashesInFlightMax) : costly
   const turnFor = (n: number) => (n <= cheapPinHashCostMax ? cheap : costly)
   const inTurn = turnFor(cost)
   return {

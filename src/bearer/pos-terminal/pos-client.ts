@@ -4,7 +4,7 @@
  * purchases with the PIN as a format 0
  * block under the terminal's PIN key, every message but the sign-on MACed under its MAC key, the
  * answers' MACs checked. For the tests and the conformance steps. Exports PosClient,
- * PosAnswer, connectPos.
+ * PosAnswer, connectPos, purchaseFieldsOf.
  */
 import type { Socket } from 'node:net'
 import { connect } from 'node:net'
@@ -37,6 +37,31 @@ export interface PosClient {
 }
 
 type Fields = Map<number, FieldValue>
+
+/**
+ * A purchase's fields as a terminal writes them: the card, field 3 for the default account, the
+ * amount in fen, the STAN, a keyed entry (021) in normal conditions (00), CNY, and the PIN typed
+ * on the PIN pad as a format 0 block under the terminal's PIN key.
+ */
+export function purchaseFieldsOf(
+  pinKey: Uint8Array,
+  pan: string,
+  amountFen: bigint,
+  stan: number,
+  pin: string | null,
+): Fields {
+  const fields: Fields = new Map<number, FieldValue>([
+    [2, pan],
+    [3, '000000'],
+    [4, amountFen.toString().padStart(12, '0')],
+    [11, String(stan).padStart(6, '0')],
+    [22, '021'],
+    [25, '00'],
+    [49, '156'],
+  ])
+  if (pin !== null) fields.set(52, encryptPinBlock(pinKey, pinBlockOf(pin, pan)))
+  return fields
+}
 
 export async function connectPos(options: {
   readonly host: string
@@ -110,19 +135,8 @@ export async function connectPos(options: {
       const frame = await answered
       return frame === null ? null : read(frame)
     },
-    purchaseFields(pan, amountFen, stan, pin) {
-      const fields: Fields = new Map<number, FieldValue>([
-        [2, pan],
-        [3, '000000'],
-        [4, amountFen.toString().padStart(12, '0')],
-        [11, String(stan).padStart(6, '0')],
-        [22, '021'],
-        [25, '00'],
-        [49, '156'],
-      ])
-      if (pin !== null) fields.set(52, encryptPinBlock(options.keys.pin, pinBlockOf(pin, pan)))
-      return fields
-    },
+    purchaseFields: (pan, amountFen, stan, pin) =>
+      purchaseFieldsOf(options.keys.pin, pan, amountFen, stan, pin),
     close: () => socket.destroy(),
   }
   return client

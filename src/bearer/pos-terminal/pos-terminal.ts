@@ -10,6 +10,7 @@
  * journalTotals, terminalLimits, Settled.
  */
 
+import { formatAmount } from '../../core/index.js'
 import type { BatchTotals } from '../../gateway/pos/batch-totals.js'
 import { reconciliation, totalsField } from '../../gateway/pos/batch-totals.js'
 import type { FieldValue } from '../iso8583/codec.js'
@@ -166,7 +167,7 @@ export class PosTerminalSession {
         entry.original.batch === purchase.batch,
     )
     if (unanswered !== undefined && BigInt(unanswered.amountMinor) !== amountMinor) {
-      const amount = formatFen(unanswered.amountMinor)
+      const amount = formatAmount(BigInt(unanswered.amountMinor))
       throw new Error(
         `the refund STAN ${unanswered.stan} of ${amount} has no answer yet: ` +
           `send it first (refund ${purchase.stan} ${amount})`,
@@ -355,9 +356,4 @@ function notFound(journal: TerminalJournal, stan: string, where: string): string
   return entry === undefined || entry.state === 'approved'
     ? `no approved purchase with STAN ${stan} ${where}`
     : `purchase STAN ${stan} is ${entry.state} already`
-}
-
-function formatFen(fen: string): string {
-  const value = BigInt(fen)
-  return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}`
 }

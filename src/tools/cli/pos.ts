@@ -46,9 +46,6 @@ const arities: Readonly<Record<string, readonly string[]>> = {
   journal: [],
 }
 
-/** China's local time, where the terminals of the world stand (fields 12 and 13). */
-const zoneOffsetMs = 8 * 3_600_000
-
 export async function runPos(args: string[]): Promise<number> {
   try {
     const parsed = parseOptions(args, optionsHelp.pos)
@@ -111,7 +108,8 @@ export async function runPos(args: string[]): Promise<number> {
     const session = new PosTerminalSession(
       client,
       journal,
-      () => new Date(Date.now() + zoneOffsetMs),
+      // The terminal's local time (fields 12 and 13), as the gateway's days begin.
+      () => new Date(Date.now() + config.limits.dayOffsetMs),
     )
     try {
       if (action !== 'signon' && action !== 'reverse') {

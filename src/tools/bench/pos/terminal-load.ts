@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks'
 import { decodeMessage } from '../../../bearer/iso8583/codec.js'
 import { asciiDialect } from '../../../bearer/iso8583/dialects.js'
 import { FrameReader, frameOf } from '../../../bearer/iso8583/framing.js'
+import { purchaseFieldsOf } from '../../../bearer/pos-terminal/pos-client.js'
 import { KeyStore, testMasterKeys } from '../../../gateway/pboc/key-store.js'
-import { encryptPinBlock, pinBlockOf } from '../../../gateway/pos/pin-block.js'
 import { encodeWithMac } from '../../../gateway/pos/pos-mac.js'
 import { panOfMsisdn } from '../../../gateway/pos/virtual-pan.js'
 import { benchMsisdn } from '../bench-world.js'
@@ -80,19 +80,8 @@ export class TerminalLoad {
     this.stan = this.stan >= 999_999 ? 1 : this.stan + 1
     const msisdn = benchMsisdn(Math.floor(Math.random() * this.subscribers))
     const pan = panOfMsisdn(msisdn)
-    const fields = new Map<number, string | Buffer>([
-      [2, pan],
-      [3, '001000'],
-      [4, posBenchAmountMinor.toString().padStart(12, '0')],
-      [11, String(this.stan).padStart(6, '0')],
-      [13, '0101'],
-      [22, '021'],
-      [25, '00'],
-      [41, 'POS10011'],
-      [49, '156'],
-      [52, encryptPinBlock(keys.pin, pinBlockOf(benchPin, pan))],
-      [60, `22${this.batch}000`],
-    ])
+    const fields = purchaseFieldsOf(keys.pin, pan, posBenchAmountMinor, this.stan, benchPin)
+    fields.set(3, '001000').set(13, '0101').set(41, 'POS10011').set(60, `22${this.batch}000`)
     const bytes = encodeWithMac(
       { mti: '0200', fields, tpdu: Buffer.alloc(0), header: Buffer.alloc(0) },
       asciiDialect,
