@@ -69,6 +69,7 @@ describe('the Tap app of the web handset', () => {
     expect(await phone.locator('.tap-amount-row').isHidden()).toBe(true)
     await phone.locator('.tap-button').click()
     await phone.locator('.tap-paid', { hasText: 'Paid CNY 2.00' }).waitFor({ timeout: waitMs })
+    expect(await phone.locator('.tap-result').textContent()).not.toContain('null')
     await phone.locator('.tap-purse', { hasText: 'CNY 8.00' }).waitFor({ timeout: waitMs })
     await page.screenshot({ path: join(shots, 'tap-bus-390.png'), fullPage: true })
 
@@ -117,6 +118,7 @@ describe('the Tap app of the web handset', () => {
     await phone.locator('.tap-button').click()
     await phone.locator('.tap-refused', { hasText: 'Declined' }).waitFor({ timeout: waitMs })
     expect(await phone.locator('.tap-result').textContent()).toContain('55 wrong PIN')
+    expect(await phone.locator('.tap-result').textContent()).not.toContain('null')
     expect(Number(await gw.balance(LI, 'wallet'))).toBeCloseTo(wallet - 6, 2)
     expect(await seriousViolations(page)).toEqual([])
     expect(errors).toEqual([])

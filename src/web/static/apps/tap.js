@@ -96,6 +96,8 @@ export function createTap(phone) {
   const form = h('form', { class: 'tap-form' }, pick, amountRow, accountRow, pinRow, button)
   let counter = null
   const result = h('div', { class: 'tap-result', role: 'status', 'aria-live': 'polite' })
+  /** Lines of the result; a line left out (null) is not shown (append would print "null"). */
+  const show = (...lines) => result.append(...lines.filter((line) => line !== null))
   const element = h(
     'div',
     {},
@@ -173,7 +175,7 @@ export function createTap(phone) {
     })
     pin.value = ''
     if (answer.status !== 200) {
-      result.append(
+      show(
         h('p', { class: 'tap-refused' }, t('tap_refused')),
         h('p', {}, answer.status === 503 ? t('tap_counter_down') : (answer.json?.message ?? '')),
       )
@@ -188,7 +190,7 @@ export function createTap(phone) {
       fields: paid.sent,
     })
     phone.step('expect_pos', { field39: paid.code })
-    result.append(
+    show(
       paid.approved
         ? h('p', { class: 'tap-paid' }, `${t('tap_approved')} CNY ${body.amount}`)
         : h('p', { class: 'tap-refused' }, t('tap_declined')),
@@ -214,7 +216,7 @@ export function createTap(phone) {
       try {
         await payAtCounter()
       } catch (error) {
-        result.append(h('p', { class: 'tap-refused' }, String(error)))
+        show(h('p', { class: 'tap-refused' }, String(error)))
       } finally {
         button.disabled = false
       }
@@ -239,7 +241,7 @@ export function createTap(phone) {
       if (answer.status === 200) {
         const receipt = answer.json.receipt
         phone.step('expect_http', { status: 200 })
-        result.append(
+        show(
           h('p', { class: 'tap-paid' }, `${t('tap_paid')} CNY ${receipt.amount}`),
           h('p', {}, `${terminal.name} · ${t('tap_balance_after')} CNY ${receipt.balanceAfter}`),
           h('p', { class: 'muted' }, `TAC ${receipt.tac} · #${receipt.terminalSerial}`),
@@ -248,7 +250,7 @@ export function createTap(phone) {
       } else {
         const error = answer.json?.error ?? `http_${answer.status}`
         phone.step('expect_http', { status: answer.status, json: { error } })
-        result.append(
+        show(
           h('p', { class: 'tap-refused' }, t('tap_refused')),
           // The terminal's reason in the phone's language; the gateway's words for another.
           h(
@@ -264,7 +266,7 @@ export function createTap(phone) {
       if (after !== null)
         phone.step('expect_card', { msisdn: phone.msisdn, balance: after.balance })
     } catch (error) {
-      result.append(h('p', { class: 'tap-refused' }, String(error)))
+      show(h('p', { class: 'tap-refused' }, String(error)))
     } finally {
       button.disabled = false
     }
